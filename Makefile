@@ -1,0 +1,85 @@
+# Triad: build, test and run. See README.md.
+CROSS     ?= aarch64-linux-gnu-
+CC        := $(CROSS)gcc
+OBJCOPY   := $(CROSS)objcopy
+HOSTCC    ?= gcc
+BUILD     := build
+LIBFDT    := .cache/src/dtc/libfdt
+PYTHON    := /usr/bin/python3
+
+HV_SRCS := $(wildcard arch/arm64/*.S arch/arm64/*.c core/*.c mm/*.c irq/*.c devices/*.c \
+                      plat/qemu-virt/*.c lib/libc/*.c)
+FDT_SRCS := $(addprefix $(LIBFDT)/,fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c \
+                                   fdt_empty_tree.c fdt_addresses.c fdt_check.c)
+GCC_INC := $(shell $(CC) -print-file-name=include 2>/dev/null)
+
+COMMON_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(GCC_INC) \
+	-Ilib/libc/include -Iinclude -Iarch/arm64/include -I$(LIBFDT) \
+	-mgeneral-regs-only -mstrict-align -fno-stack-protector -fno-pic -fno-common \
+	-ffunction-sections -MMD -MP
+HV_CFLAGS  := $(COMMON_CFLAGS) -Wall -Wextra -Werror
+# libfdt is Debian's source, built as it is: its own warnings are not ours to fix.
+FDT_CFLAGS := $(COMMON_CFLAGS) -w
+LDFLAGS    := -nostdlib -static -T arch/arm64/triad.ld -Wl,--gc-sections -Wl,--build-id=none
+
+HV_OBJS  := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
+FDT_OBJS := $(patsubst $(LIBFDT)/%.c,$(BUILD)/libfdt/%.o,$(FDT_SRCS))
+
+.PHONY: all setup test unit-test integration-test run clean guests initramfs format format-check
+
+all: $(BUILD)/triad.bin guests initramfs
+
+$(LIBFDT)/libfdt.h:
+	@echo "libfdt source missing: run 'make setup' first" >&2; exit 1
+
+$(BUILD)/hv/%.c.o: %.c | $(LIBFDT)/libfdt.h
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) -c $< -o $@
+
+$(BUILD)/hv/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
+
+$(BUILD)/libfdt/%.o: $(LIBFDT)/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(FDT_CFLAGS) -c $< -o $@
+
+$(BUILD)/triad.elf: $(HV_OBJS) $(FDT_OBJS) arch/arm64/triad.ld
+	$(CC) $(LDFLAGS) -o $@ $(HV_OBJS) $(FDT_OBJS) -lgcc
+
+$(BUILD)/triad.bin: $(BUILD)/triad.elf
+	$(OBJCOPY) -O binary $< $@
+
+guests:
+	$(MAKE) -C tests/guests/badguest O=$(abspath $(BUILD))/guests
+
+initramfs: $(BUILD)/initramfs.cpio.gz
+
+$(BUILD)/initramfs.cpio.gz: tools/mkinitramfs.py tests/guests/initramfs/init .cache/guest/busybox
+	@mkdir -p $(BUILD)
+	$(PYTHON) tools/mkinitramfs.py --busybox .cache/guest/busybox -o $@
+
+setup:
+	tools/setup.sh
+
+include tests/unit/unit.mk
+
+test: all unit-test integration-test
+
+integration-test: all
+	$(PYTHON) -m pytest -v tests/integration
+
+run: all
+	tools/triad-run --kernel .cache/guest/linux-6.1/Image --initrd $(BUILD)/initramfs.cpio.gz \
+		--cpus 2 --pcpus 2 --mem 512M --append "console=ttyAMA0 earlycon"
+
+FORMAT_SRCS := $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+format:
+	clang-format -i $(FORMAT_SRCS)
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_SRCS)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(HV_OBJS:.o=.d)

@@ -1,0 +1,15 @@
+#ifndef ARCH_MMU_H
+#define ARCH_MMU_H
+
+#include <stdint.h>
+#include <triad/platform.h>
+
+struct mmu_regs {
+	uint64_t mair, tcr, ttbr0, sctlr;
+};
+
+void mmu_init(const struct platform *p);
+unsigned pa_range_bits(void);
+unsigned pa_range_field(void);
+
+#endif

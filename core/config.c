@@ -1,0 +1,144 @@
+/* Boot bundle parser (see include/triad/config.h). */
+#include <libfdt.h>
+#include <stdio.h>
+#include <string.h>
+#include <triad/config.h>
+#include <triad/errno.h>
+#include <triad/util.h>
+
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		snprintf(err, errlen, __VA_ARGS__);                                                \
+		return -EINVAL;                                                                    \
+	} while (0)
+
+static int get_string(const void *fdt, int node, const char *prop, char *out, size_t max)
+{
+	int len;
+	const char *s = fdt_getprop(fdt, node, prop, &len);
+	if (!s)
+		return -ENOENT;
+	/* A property string must end with its NUL and fit. */
+	if (len < 1 || s[len - 1] != '\0' || (size_t)len > max || strlen(s) + 1 != (size_t)len)
+		return -EINVAL;
+	memcpy(out, s, (size_t)len);
+	return 0;
+}
+
+static int get_u64s(const void *fdt, int node, const char *prop, uint64_t *out, int n)
+{
+	int len;
+	const fdt64_t *p = fdt_getprop(fdt, node, prop, &len);
+	if (!p)
+		return -ENOENT;
+	if (len != n * 8)
+		return -EINVAL;
+	for (int i = 0; i < n; i++) {
+		fdt64_t v;
+		memcpy(&v, &p[i], sizeof(v)); /* properties are only 4-byte aligned */
+		out[i] = fdt64_to_cpu(v);
+	}
+	return 0;
+}
+
+static const char *const vm_props[] = {"memory", "cpus", "bootargs", "kernel", "initrd"};
+
+static int parse_vm(const void *fdt, int node, uint64_t size, struct vm_config *vm, char *err,
+		    size_t errlen)
+{
+	const char *path = fdt_get_name(fdt, node, NULL);
+	int prop;
+	fdt_for_each_property_offset(prop, fdt, node)
+	{
+		const char *pname;
+		fdt_getprop_by_offset(fdt, prop, &pname, NULL);
+		unsigned i;
+		for (i = 0; i < ARRAY_SIZE(vm_props); i++)
+			if (pname && !strcmp(pname, vm_props[i]))
+				break;
+		if (i == ARRAY_SIZE(vm_props))
+			FAIL("bundle: /vms/%s: unknown property '%s'", path, pname ? pname : "?");
+	}
+	/* The VM's name is its node's name (before any "@unit"). */
+	size_t n = strcspn(path, "@");
+	if (n == 0 || n >= sizeof(vm->name))
+		FAIL("bundle: /vms/%s: VM name must be 1..%d characters", path, VM_NAME_MAX - 1);
+	for (size_t i = 0; i < n; i++) {
+		char c = path[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_'))
+			FAIL("bundle: /vms/%s: VM name may only use letters, digits, '-' and '_'",
+			     path);
+	}
+	memcpy(vm->name, path, n);
+	vm->name[n] = '\0';
+	if (get_u64s(fdt, node, "memory", &vm->memory, 1))
+		FAIL("bundle: /vms/%s: 'memory' must be one 64-bit value", path);
+	if (vm->memory < VM_MEM_MIN || !IS_ALIGNED(vm->memory, SZ_2M) || vm->memory > (1UL << 40))
+		FAIL("bundle: /vms/%s: memory 0x%lx must be 16 MB..1 TB and a multiple of 2 MB",
+		     path, vm->memory);
+	int len;
+	const fdt32_t *cpus = fdt_getprop(fdt, node, "cpus", &len);
+	if (!cpus || len != 4)
+		FAIL("bundle: /vms/%s: 'cpus' must be one 32-bit value", path);
+	vm->ncpus = fdt32_to_cpu(*cpus);
+	if (vm->ncpus < 1 || vm->ncpus > MAX_VCPUS)
+		FAIL("bundle: /vms/%s: cpus %u out of range 1..%d", path, vm->ncpus, MAX_VCPUS);
+	int r = get_string(fdt, node, "bootargs", vm->bootargs, sizeof(vm->bootargs));
+	if (r == -EINVAL)
+		FAIL("bundle: /vms/%s: 'bootargs' must be a string of < %d characters", path,
+		     BOOTARGS_MAX);
+	uint64_t b[2];
+	if (get_u64s(fdt, node, "kernel", b, 2))
+		FAIL("bundle: /vms/%s: 'kernel' must be <offset size> (64-bit each)", path);
+	if (!b[1] || !range_within(b[0], b[1], 0, size))
+		FAIL("bundle: /vms/%s: kernel blob [0x%lx +0x%lx] outside the bundle (0x%lx bytes)",
+		     path, b[0], b[1], size);
+	vm->kernel = (struct blob){b[0], b[1]};
+	r = get_u64s(fdt, node, "initrd", b, 2);
+	if (r == -EINVAL)
+		FAIL("bundle: /vms/%s: 'initrd' must be <offset size> (64-bit each)", path);
+	if (!r) {
+		if (!range_within(b[0], b[1], 0, size))
+			FAIL("bundle: /vms/%s: initrd blob [0x%lx +0x%lx] outside the bundle", path,
+			     b[0], b[1]);
+		vm->initrd = (struct blob){b[0], b[1]};
+	}
+	return 0;
+}
+
+int config_parse(const void *bundle, uint64_t size, struct triad_config *cfg, char *err,
+		 size_t errlen)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	if (size < sizeof(struct fdt_header) || fdt_check_header(bundle))
+		FAIL("bundle: not a device tree (bad header)");
+	if (fdt_totalsize(bundle) > size)
+		FAIL("bundle: device tree larger than the bundle");
+	/* Full structural check before walking: the bundle is untrusted. */
+	int r = fdt_check_full(bundle, fdt_totalsize(bundle));
+	if (r)
+		FAIL("bundle: malformed device tree (%s)", fdt_strerror(r));
+	if (fdt_node_check_compatible(bundle, 0, "triad,bundle-v1"))
+		FAIL("bundle: root is not compatible with \"triad,bundle-v1\"");
+	int vms = fdt_path_offset(bundle, "/vms");
+	if (vms < 0)
+		FAIL("bundle: no /vms node");
+	int node;
+	fdt_for_each_subnode(node, bundle, vms)
+	{
+		if (cfg->nvms == MAX_VMS)
+			FAIL("bundle: more than %d VMs", MAX_VMS);
+		struct vm_config *vm = &cfg->vm[cfg->nvms];
+		if (parse_vm(bundle, node, size, vm, err, errlen))
+			return -EINVAL;
+		for (unsigned i = 0; i < cfg->nvms; i++)
+			if (!strcmp(cfg->vm[i].name, vm->name))
+				FAIL("bundle: /vms/%s: duplicate VM name '%s'",
+				     fdt_get_name(bundle, node, NULL), vm->name);
+		cfg->nvms++;
+	}
+	if (!cfg->nvms)
+		FAIL("bundle: /vms has no VM");
+	return 0;
+}

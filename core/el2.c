@@ -1,0 +1,83 @@
+/* EL2 controls that do not depend on which guest runs. */
+#include <arch/sysreg.h>
+#include <triad/cpu.h>
+#include <triad/log.h>
+#include <triad/spinlock.h>
+#include <triad/util.h>
+
+#include "../arch/arm64/mmu.h"
+#include "../mm/vmid.h"
+#include "el2.h"
+
+static struct vmid_pool vmids;
+static spinlock_t vmid_lock = SPINLOCK_INIT;
+static unsigned ipa_bits;
+static uint64_t vtcr;
+
+#define VTCR_RES1       (1UL << 31)
+#define VTCR_IRGN0_WBWA (1UL << 8)
+#define VTCR_ORGN0_WBWA (1UL << 10)
+#define VTCR_SH0_INNER  (3UL << 12)
+#define VTCR_VS_16BIT   (1UL << 19)
+
+void el2_global_init(void)
+{
+	unsigned vmid_bits = ((read_sysreg(id_aa64mmfr1_el1) >> 4) & 0xf) == 2 ? 16 : 8;
+	vmid_pool_init(&vmids, vmid_bits);
+	/* The guest IPA space: as large as the CPU's physical range, up to 48 bits. */
+	ipa_bits = MIN(pa_range_bits(), 48U);
+	/* SL0 for 4 KB pages: start level 0 -> 2, 1 -> 1, 2 -> 0 (matches pgtable.c). */
+	unsigned start_level = ipa_bits > 39 ? 0 : ipa_bits > 30 ? 1 : 2;
+	vtcr = VTCR_RES1 | (64 - ipa_bits) | ((uint64_t)(2 - start_level) << 6) | VTCR_IRGN0_WBWA |
+	       VTCR_ORGN0_WBWA | VTCR_SH0_INNER | ((uint64_t)pa_range_field() << 16) |
+	       (vmid_bits == 16 ? VTCR_VS_16BIT : 0);
+	write_sysreg(vtcr_el2, vtcr); /* this CPU; the others set it as they come up */
+	pr_info("stage 2: %u-bit IPA, %u-bit VMIDs", ipa_bits, vmid_bits);
+}
+
+unsigned el2_ipa_bits(void)
+{
+	return ipa_bits;
+}
+
+void el2_cpu_init(void)
+{
+	write_sysreg(hcr_el2, HCR_RW);
+	/* SVE and SME are not virtualized (yet): trap them; FP/SIMD is the guest's. */
+	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_TZ | CPTR_TSM);
+	/* PMU accesses trap (no vPMU yet); all counters would belong to EL1 otherwise. */
+	uint64_t pmcr_n = (read_sysreg(pmcr_el0) >> 11) & 0x1f;
+	write_sysreg(mdcr_el2, MDCR_TPM | MDCR_TPMCR | pmcr_n);
+	/* Guests read the physical counter directly; their physical timer is emulated. */
+	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN);
+	write_sysreg(cnthp_ctl_el2, CNT_CTL_IMASK);
+	write_sysreg(cntvoff_el2, 0);
+	write_sysreg(ICH_HCR_EL2, 0);
+	write_sysreg(vttbr_el2, 0);
+	if (vtcr)
+		write_sysreg(vtcr_el2, vtcr);
+	isb();
+}
+
+int el2_vmid_alloc(void)
+{
+	spin_lock(&vmid_lock);
+	int v = vmid_alloc(&vmids);
+	spin_unlock(&vmid_lock);
+	return v;
+}
+
+void el2_vmid_free(int vmid, uint64_t vttbr)
+{
+	/* No TLB entry tagged with this VMID may survive its reuse. */
+	uint64_t old = read_sysreg(vttbr_el2);
+	write_sysreg(vttbr_el2, vttbr);
+	isb();
+	__asm__ volatile("tlbi vmalls12e1is" ::: "memory");
+	dsb(ish);
+	write_sysreg(vttbr_el2, old);
+	isb();
+	spin_lock(&vmid_lock);
+	vmid_free(&vmids, vmid);
+	spin_unlock(&vmid_lock);
+}

@@ -1,0 +1,22 @@
+#ifndef CORE_EL2_H
+#define CORE_EL2_H
+
+#include <stdint.h>
+
+/* Guest-independent EL2 controls for the calling CPU. */
+void el2_cpu_init(void);
+/* Machine-wide: VMID width, stage-2 geometry. Runs once, on the boot CPU. */
+void el2_global_init(void);
+unsigned el2_ipa_bits(void);
+int el2_vmid_alloc(void);
+void el2_vmid_free(int vmid, uint64_t vttbr);
+/* The routing of the physical UART's input to the guest consoles. */
+void console_input_init(void);
+void console_input_irq(void);
+
+/* HCR_EL2 while a guest runs. */
+#define GUEST_HCR                                                                                  \
+	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI |       \
+	 HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_TERR | HCR_RW | HCR_APK | HCR_API)
+
+#endif

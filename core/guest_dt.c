@@ -1,0 +1,152 @@
+/* Guest device tree generation with libfdt's sequential writer (see guest_dt.h). */
+#include <libfdt.h>
+#include <stdio.h>
+#include <triad/guest_dt.h>
+#include <triad/vgic.h>
+
+#define PHANDLE_GIC  1
+#define PHANDLE_CLK  2
+#define IRQ_TYPE_SPI 0
+#define IRQ_TYPE_PPI 1
+#define IRQ_LEVEL_HI 4
+
+#define TRY(x)                                                                                     \
+	do {                                                                                       \
+		int __r = (x);                                                                     \
+		if (__r < 0)                                                                       \
+			return __r;                                                                \
+	} while (0)
+
+static int prop_reg(void *fdt, const char *name, uint64_t base, uint64_t size)
+{
+	fdt64_t cells[2] = {cpu_to_fdt64(base), cpu_to_fdt64(size)};
+	return fdt_property(fdt, name, cells, sizeof(cells));
+}
+
+static int begin_node_at(void *fdt, const char *name, uint64_t addr)
+{
+	char buf[48];
+	snprintf(buf, sizeof(buf), "%s@%lx", name, (unsigned long)addr);
+	return fdt_begin_node(fdt, buf);
+}
+
+static int add_cpus(void *fdt, const struct guest_dt_params *p)
+{
+	TRY(fdt_begin_node(fdt, "cpus"));
+	TRY(fdt_property_u32(fdt, "#address-cells", 1));
+	TRY(fdt_property_u32(fdt, "#size-cells", 0));
+	for (unsigned i = 0; i < p->ncpus; i++) {
+		uint32_t reg = (uint32_t)(p->mpidr[i] & 0xffffff);
+		TRY(begin_node_at(fdt, "cpu", reg));
+		TRY(fdt_property_string(fdt, "device_type", "cpu"));
+		TRY(fdt_property_string(fdt, "compatible", "arm,armv8"));
+		TRY(fdt_property_u32(fdt, "reg", reg));
+		TRY(fdt_property_string(fdt, "enable-method", "psci"));
+		TRY(fdt_end_node(fdt));
+	}
+	return fdt_end_node(fdt);
+}
+
+static int add_gic(void *fdt, const struct guest_dt_params *p)
+{
+	TRY(begin_node_at(fdt, "intc", p->gicd_base));
+	TRY(fdt_property_string(fdt, "compatible", "arm,gic-v3"));
+	TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
+	TRY(fdt_property_u32(fdt, "#interrupt-cells", 3));
+	TRY(fdt_property_u32(fdt, "#address-cells", 2));
+	TRY(fdt_property_u32(fdt, "#size-cells", 2));
+	TRY(fdt_property_u32(fdt, "#redistributor-regions", 1));
+	fdt64_t reg[4] = {cpu_to_fdt64(p->gicd_base), cpu_to_fdt64(GICD_SIZE),
+			  cpu_to_fdt64(p->gicr_base), cpu_to_fdt64(GICR_STRIDE * p->ncpus)};
+	TRY(fdt_property(fdt, "reg", reg, sizeof(reg)));
+	TRY(fdt_property_u32(fdt, "phandle", PHANDLE_GIC));
+	return fdt_end_node(fdt);
+}
+
+static int add_timer(void *fdt, const struct guest_dt_params *p)
+{
+	fdt32_t irqs[12];
+	for (int i = 0; i < 4; i++) {
+		irqs[i * 3] = cpu_to_fdt32(IRQ_TYPE_PPI);
+		irqs[i * 3 + 1] = cpu_to_fdt32(p->timer_ppi[i]);
+		irqs[i * 3 + 2] = cpu_to_fdt32(IRQ_LEVEL_HI);
+	}
+	TRY(fdt_begin_node(fdt, "timer"));
+	TRY(fdt_property_string(fdt, "compatible", "arm,armv8-timer"));
+	TRY(fdt_property(fdt, "interrupts", irqs, sizeof(irqs)));
+	TRY(fdt_property(fdt, "always-on", NULL, 0));
+	return fdt_end_node(fdt);
+}
+
+static int add_uart(void *fdt, const struct guest_dt_params *p)
+{
+	/* The PrimeCell bus matches on the ID registers and needs the APB clock. */
+	TRY(fdt_begin_node(fdt, "apb-pclk"));
+	TRY(fdt_property_string(fdt, "compatible", "fixed-clock"));
+	TRY(fdt_property_u32(fdt, "#clock-cells", 0));
+	TRY(fdt_property_u32(fdt, "clock-frequency", 24000000));
+	TRY(fdt_property_string(fdt, "clock-output-names", "clk24mhz"));
+	TRY(fdt_property_u32(fdt, "phandle", PHANDLE_CLK));
+	TRY(fdt_end_node(fdt));
+
+	TRY(begin_node_at(fdt, "pl011", p->uart_base));
+	static const char compat[] = "arm,pl011\0arm,primecell";
+	TRY(fdt_property(fdt, "compatible", compat, sizeof(compat)));
+	TRY(prop_reg(fdt, "reg", p->uart_base, 0x1000));
+	fdt32_t irq[3] = {cpu_to_fdt32(IRQ_TYPE_SPI), cpu_to_fdt32(p->uart_spi),
+			  cpu_to_fdt32(IRQ_LEVEL_HI)};
+	TRY(fdt_property(fdt, "interrupts", irq, sizeof(irq)));
+	fdt32_t clks[2] = {cpu_to_fdt32(PHANDLE_CLK), cpu_to_fdt32(PHANDLE_CLK)};
+	TRY(fdt_property(fdt, "clocks", clks, sizeof(clks)));
+	static const char clk_names[] = "uartclk\0apb_pclk";
+	TRY(fdt_property(fdt, "clock-names", clk_names, sizeof(clk_names)));
+	return fdt_end_node(fdt);
+}
+
+int guest_dt_build(void *buf, size_t size, const struct guest_dt_params *p)
+{
+	void *fdt = buf;
+	char path[48];
+	TRY(fdt_create(fdt, (int)size));
+	TRY(fdt_finish_reservemap(fdt));
+	TRY(fdt_begin_node(fdt, ""));
+	TRY(fdt_property_string(fdt, "compatible", "triad,virt"));
+	TRY(fdt_property_string(fdt, "model", "Triad virtual machine"));
+	TRY(fdt_property_u32(fdt, "#address-cells", 2));
+	TRY(fdt_property_u32(fdt, "#size-cells", 2));
+	TRY(fdt_property_u32(fdt, "interrupt-parent", PHANDLE_GIC));
+
+	TRY(fdt_begin_node(fdt, "chosen"));
+	TRY(fdt_property_string(fdt, "bootargs", p->bootargs ? p->bootargs : ""));
+	snprintf(path, sizeof(path), "/pl011@%lx", (unsigned long)p->uart_base);
+	TRY(fdt_property_string(fdt, "stdout-path", path));
+	if (p->initrd_end > p->initrd_start) {
+		TRY(fdt_property_u64(fdt, "linux,initrd-start", p->initrd_start));
+		TRY(fdt_property_u64(fdt, "linux,initrd-end", p->initrd_end));
+	}
+	TRY(fdt_end_node(fdt));
+
+	TRY(fdt_begin_node(fdt, "aliases"));
+	TRY(fdt_property_string(fdt, "serial0", path));
+	TRY(fdt_end_node(fdt));
+
+	TRY(begin_node_at(fdt, "memory", p->mem_base));
+	TRY(fdt_property_string(fdt, "device_type", "memory"));
+	TRY(prop_reg(fdt, "reg", p->mem_base, p->mem_size));
+	TRY(fdt_end_node(fdt));
+
+	TRY(add_cpus(fdt, p));
+
+	TRY(fdt_begin_node(fdt, "psci"));
+	static const char psci_compat[] = "arm,psci-1.0\0arm,psci-0.2\0arm,psci";
+	TRY(fdt_property(fdt, "compatible", psci_compat, sizeof(psci_compat)));
+	TRY(fdt_property_string(fdt, "method", "hvc"));
+	TRY(fdt_end_node(fdt));
+
+	TRY(add_gic(fdt, p));
+	TRY(add_timer(fdt, p));
+	TRY(add_uart(fdt, p));
+
+	TRY(fdt_end_node(fdt));
+	return fdt_finish(fdt);
+}

@@ -1,0 +1,171 @@
+/* Boot: read the platform, take over memory, interrupts and timers, create the VMs from the
+ * bundle, start the other physical CPUs, run. */
+#include <arch/sysreg.h>
+#include <libfdt.h>
+#include <stdio.h>
+#include <string.h>
+#include <triad/config.h>
+#include <triad/cpu.h>
+#include <triad/log.h>
+#include <triad/mem.h>
+#include <triad/panic.h>
+#include <triad/util.h>
+#include <triad/vm.h>
+
+#include "../arch/arm64/mmu.h"
+#include "../irq/gicv3.h"
+#include "../plat/qemu-virt/plat.h"
+#include "el2.h"
+
+struct cpu cpus[MAX_CPUS];
+unsigned nr_cpus;
+struct platform plat;
+static struct palloc palloc;
+static struct triad_config config;
+static struct vm *vms[MAX_VMS];
+unsigned nr_vms;
+extern char exit_token[40];
+extern char _start[], _end[];
+void secondary_entry(void);
+uint64_t smc_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
+
+#define PSCI_CPU_ON_64 0xc4000003UL
+
+/* Options on Triad's own command line: "loglevel=debug|info|warn|error triad.token=HEX". */
+static void parse_bootargs(const char *args)
+{
+	static const char *const levels[] = {"debug", "info", "warn", "error"};
+	while (*args) {
+		while (*args == ' ')
+			args++;
+		const char *end = args;
+		while (*end && *end != ' ')
+			end++;
+		size_t n = (size_t)(end - args);
+		if (n > 9 && !strncmp(args, "loglevel=", 9)) {
+			for (unsigned i = 0; i < ARRAY_SIZE(levels); i++)
+				if (n - 9 == strlen(levels[i]) && !strncmp(args + 9, levels[i], n - 9))
+					log_set_level((enum log_level)i);
+		} else if (n > 12 && !strncmp(args, "triad.token=", 12)) {
+			size_t len = MIN(n - 12, sizeof(exit_token) - 1);
+			memcpy(exit_token, args + 12, len);
+			exit_token[len] = '\0';
+		}
+		args = end;
+	}
+}
+
+static void setup_memory(const void *fdt)
+{
+	palloc_init(&palloc);
+	for (unsigned i = 0; i < plat.nmem; i++)
+		if (palloc_add_zone(&palloc, plat.mem[i].base, plat.mem[i].size))
+			panic("cannot use memory bank 0x%lx", plat.mem[i].base);
+	palloc_reserve(&palloc, (uint64_t)_start, (uint64_t)(_end - _start));
+	palloc_reserve(&palloc, (uint64_t)fdt, fdt_totalsize(fdt));
+	palloc_reserve(&palloc, plat.initrd_start, plat.initrd_end - plat.initrd_start);
+	int n = fdt_num_mem_rsv(fdt);
+	for (int i = 0; i < n; i++) {
+		uint64_t a, s;
+		if (!fdt_get_mem_rsv(fdt, i, &a, &s))
+			palloc_reserve(&palloc, a, s);
+	}
+	mem_init(&palloc);
+}
+
+static void cpu_setup(unsigned id)
+{
+	struct cpu *c = &cpus[id];
+	write_sysreg(tpidr_el2, c);
+	el2_cpu_init();
+	gic_cpu_init(id, c->mpidr);
+	gic_enable_ppi(id, plat.gic_maint_intid, 0x80);
+	gic_enable_ppi(id, plat.timer_hyp_intid, 0x80);
+	gic_enable_ppi(id, plat.timer_virt_intid, 0x80);
+	gic_enable_ppi(id, IPI_KICK, 0x80);
+	c->online = true;
+}
+
+void secondary_main(unsigned long id)
+{
+	cpu_setup((unsigned)id);
+	cpu_loop();
+}
+
+static void create_vms(void)
+{
+	const uint8_t *bundle = (const uint8_t *)plat.initrd_start;
+	uint64_t size = plat.initrd_end - plat.initrd_start;
+	char err[160];
+	if (!size)
+		triad_exit(1, "no boot bundle (QEMU -initrd): nothing to run");
+	if (config_parse(bundle, size, &config, err, sizeof(err))) {
+		pr_err("%s", err);
+		triad_exit(1, err);
+	}
+	unsigned total = 0;
+	for (unsigned i = 0; i < config.nvms; i++)
+		total += config.vm[i].ncpus;
+	if (total > nr_cpus) {
+		snprintf(err, sizeof(err), "config: %u vCPUs but only %u physical CPUs", total,
+			 nr_cpus);
+		pr_err("%s", err);
+		triad_exit(1, err);
+	}
+	unsigned next_pcpu = 0;
+	for (unsigned i = 0; i < config.nvms; i++) {
+		struct vm *vm;
+		int r = vm_create(i, &config.vm[i], bundle, &vm);
+		if (!r)
+			r = vm_load_images(vm);
+		if (r) {
+			snprintf(err, sizeof(err), "VM '%s' could not be created (%d)",
+				 config.vm[i].name, r);
+			triad_exit(1, err);
+		}
+		for (unsigned v = 0; v < vm->ncpus; v++) {
+			vm->vcpu[v]->pcpu = next_pcpu;
+			cpus[next_pcpu++].vcpu = vm->vcpu[v];
+		}
+		vms[nr_vms++] = vm;
+		pr_info("VM %u '%s': %u vCPU(s), %lu MB RAM at PA 0x%lx, VMID %u", i, vm->name,
+			vm->ncpus, vm->ram_size >> 20, vm->ram_pa, vm->vmid);
+	}
+}
+
+struct vm *vm_by_id(unsigned id)
+{
+	return id < nr_vms ? vms[id] : NULL;
+}
+
+void triad_main(void *fdt)
+{
+	const char *why = "?";
+	console_init(PLAT_EARLY_UART);
+	if (platform_parse(fdt, &plat, &why))
+		panic("cannot read the platform DTB: %s", why);
+	console_init(plat.uart_base);
+	parse_bootargs(plat.bootargs);
+	pr_info("Triad hypervisor, %u CPU(s), GICv3 at 0x%lx", plat.ncpus, plat.gicd_base);
+	nr_cpus = plat.ncpus;
+	for (unsigned i = 0; i < nr_cpus; i++) {
+		cpus[i].id = i;
+		cpus[i].mpidr = plat.cpu_mpidr[i];
+	}
+	setup_memory(fdt);
+	mmu_init(&plat);
+	gic_init(&plat);
+	cpu_setup(0);
+	el2_global_init();
+	console_input_init();
+	create_vms();
+	for (unsigned i = 1; i < nr_cpus; i++) {
+		int64_t r = (int64_t)smc_call(PSCI_CPU_ON_64, plat.cpu_mpidr[i],
+					      (uint64_t)secondary_entry, i);
+		if (r)
+			pr_warn("CPU %u (MPIDR 0x%lx) did not start: PSCI error %ld", i,
+				plat.cpu_mpidr[i], r);
+	}
+	pr_info("%lu MB free after creating %u VM(s)", mem_free_bytes() >> 20, nr_vms);
+	cpu_loop();
+}

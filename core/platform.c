@@ -1,0 +1,182 @@
+/* Reads the physical platform description out of the boot DTB (see platform.h). */
+#include <libfdt.h>
+#include <string.h>
+#include <triad/errno.h>
+#include <triad/platform.h>
+#include <triad/util.h>
+
+static uint64_t read_cells(const fdt32_t *p, int cells)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < cells; i++)
+		v = (v << 32) | fdt32_to_cpu(p[i]);
+	return v;
+}
+
+/* reg entry `idx` of `node` using its parent's #address-cells/#size-cells. */
+static int get_reg(const void *fdt, int node, int idx, uint64_t *base, uint64_t *size)
+{
+	int parent = fdt_parent_offset(fdt, node);
+	int ac = fdt_address_cells(fdt, parent), sc = fdt_size_cells(fdt, parent);
+	int len;
+	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+	if (ac < 1 || ac > 2 || sc < 0 || sc > 2 || !reg)
+		return -EINVAL;
+	int entry = (ac + sc) * 4;
+	if ((idx + 1) * entry > len)
+		return -ERANGE;
+	reg += idx * (ac + sc);
+	*base = read_cells(reg, ac);
+	if (size)
+		*size = sc ? read_cells(reg + ac, sc) : 0;
+	return 0;
+}
+
+/* INTID of interrupt specifier `idx` in a 3-cell GIC "interrupts" property. */
+static int get_intid(const void *fdt, int node, int idx, uint32_t *intid)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, "interrupts", &len);
+	if (!p || (idx + 1) * 12 > len)
+		return -ENOENT;
+	uint32_t type = fdt32_to_cpu(p[idx * 3]), num = fdt32_to_cpu(p[idx * 3 + 1]);
+	if (type > 1 || num > 1019)
+		return -EINVAL;
+	*intid = num + (type == 0 ? 32 : 16); /* SPI n = INTID 32+n, PPI n = 16+n */
+	return 0;
+}
+
+static int parse_memory(const void *fdt, struct platform *p)
+{
+	int node;
+	fdt_for_each_subnode(node, fdt, 0)
+	{
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		if (!type || strcmp(type, "memory"))
+			continue;
+		const char *status = fdt_getprop(fdt, node, "status", NULL);
+		if (status && strcmp(status, "okay") && strcmp(status, "ok"))
+			continue; /* e.g. QEMU's secure-only RAM */
+		for (int i = 0; p->nmem < MAX_MEM_BANKS; i++) {
+			uint64_t base, size;
+			if (get_reg(fdt, node, i, &base, &size))
+				break;
+			if (size && base + size > base)
+				p->mem[p->nmem++] = (struct mem_bank){base, size};
+		}
+	}
+	return p->nmem ? 0 : -ENOENT;
+}
+
+static int parse_cpus(const void *fdt, struct platform *p)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	if (cpus < 0)
+		return -ENOENT;
+	int node;
+	fdt_for_each_subnode(node, fdt, cpus)
+	{
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		uint64_t mpidr;
+		if (!type || strcmp(type, "cpu") || get_reg(fdt, node, 0, &mpidr, NULL))
+			continue;
+		if (p->ncpus == MAX_CPUS)
+			break;
+		p->cpu_mpidr[p->ncpus++] = mpidr;
+	}
+	return p->ncpus ? 0 : -ENOENT;
+}
+
+static int parse_gic(const void *fdt, struct platform *p)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+	if (node < 0)
+		return -ENODEV;
+	if (get_reg(fdt, node, 0, &p->gicd_base, NULL) ||
+	    get_reg(fdt, node, 1, &p->gicr_base, &p->gicr_size))
+		return -EINVAL;
+	if (get_intid(fdt, node, 0, &p->gic_maint_intid))
+		p->gic_maint_intid = 25;
+	return 0;
+}
+
+static int parse_timer(const void *fdt, struct platform *p)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-timer");
+	/* Binding order: secure phys, phys, virt, hyp phys. */
+	if (node < 0 || get_intid(fdt, node, 1, &p->timer_phys_intid) ||
+	    get_intid(fdt, node, 2, &p->timer_virt_intid) ||
+	    get_intid(fdt, node, 3, &p->timer_hyp_intid))
+		return -ENODEV;
+	return 0;
+}
+
+static int parse_chosen(const void *fdt, struct platform *p)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	if (chosen < 0)
+		return -ENOENT;
+	const char *args = fdt_getprop(fdt, chosen, "bootargs", NULL);
+	if (args) {
+		strncpy(p->bootargs, args, sizeof(p->bootargs) - 1);
+		p->bootargs[sizeof(p->bootargs) - 1] = '\0';
+	}
+	int len;
+	const fdt32_t *s = fdt_getprop(fdt, chosen, "linux,initrd-start", &len);
+	const fdt32_t *e = fdt_getprop(fdt, chosen, "linux,initrd-end", NULL);
+	if (s && e && (len == 4 || len == 8)) {
+		p->initrd_start = read_cells(s, len / 4);
+		p->initrd_end = read_cells(e, len / 4);
+		if (p->initrd_end < p->initrd_start)
+			return -EINVAL;
+	}
+	/* The console: stdout-path, minus any ":options" suffix. */
+	const char *path = fdt_getprop(fdt, chosen, "stdout-path", &len);
+	int uart = -1;
+	if (path) {
+		const char *colon = memchr(path, ':', (size_t)len);
+		int n = colon ? (int)(colon - path) : (int)strnlen(path, (size_t)len);
+		uart = fdt_path_offset_namelen(fdt, path, n);
+	}
+	if (uart < 0)
+		uart = fdt_node_offset_by_compatible(fdt, -1, "arm,pl011");
+	if (uart < 0 || get_reg(fdt, uart, 0, &p->uart_base, NULL))
+		return -ENODEV;
+	if (get_intid(fdt, uart, 0, &p->uart_intid))
+		p->uart_intid = 0;
+	return 0;
+}
+
+int platform_parse(const void *fdt, struct platform *p, const char **why)
+{
+	memset(p, 0, sizeof(*p));
+	if (fdt_check_header(fdt)) {
+		*why = "bad DTB header";
+		return -EINVAL;
+	}
+	if (parse_memory(fdt, p)) {
+		*why = "no usable /memory node";
+		return -ENOENT;
+	}
+	if (parse_cpus(fdt, p)) {
+		*why = "no cpu nodes under /cpus";
+		return -ENOENT;
+	}
+	if (parse_gic(fdt, p)) {
+		*why = "no usable arm,gic-v3 node";
+		return -ENODEV;
+	}
+	if (parse_timer(fdt, p)) {
+		*why = "no usable arm,armv8-timer node";
+		return -ENODEV;
+	}
+	if (parse_chosen(fdt, p)) {
+		*why = "no console (chosen/stdout-path) or bad initrd range";
+		return -ENODEV;
+	}
+	int psci = fdt_node_offset_by_compatible(fdt, -1, "arm,psci-0.2");
+	const char *method = psci >= 0 ? fdt_getprop(fdt, psci, "method", NULL) : NULL;
+	strncpy(p->psci_method, method && !strcmp(method, "hvc") ? "hvc" : "smc",
+		sizeof(p->psci_method));
+	return 0;
+}

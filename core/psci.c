@@ -1,0 +1,143 @@
+/* SMCCC 1.1 and PSCI 1.1 for guests, over HVC (and trapped SMC). */
+#include <triad/cpu.h>
+#include <triad/vm.h>
+
+#define SMCCC_VERSION        0x80000000U
+#define SMCCC_ARCH_FEATURES  0x80000001U
+#define PSCI_VERSION         0x84000000U
+#define PSCI_CPU_SUSPEND     0x84000001U
+#define PSCI_CPU_OFF         0x84000002U
+#define PSCI_CPU_ON          0x84000003U
+#define PSCI_AFFINITY_INFO   0x84000004U
+#define PSCI_MIGRATE_INFO_TYPE 0x84000006U
+#define PSCI_SYSTEM_OFF      0x84000008U
+#define PSCI_SYSTEM_RESET    0x84000009U
+#define PSCI_FEATURES        0x8400000aU
+#define SMC64                0x40000000U /* bit 30: the 64-bit calling convention */
+
+#define PSCI_SUCCESS            0
+#define PSCI_NOT_SUPPORTED      -1
+#define PSCI_INVALID_PARAMETERS -2
+#define PSCI_ALREADY_ON         -4
+#define PSCI_ON_PENDING         -5
+#define PSCI_INVALID_ADDRESS    -9
+#define PSCI_MIGRATE_NOT_NEEDED 2 /* no Trusted OS that would need migrating */
+#define VERSION_1_1             0x10001
+
+static int64_t cpu_on(struct vcpu *v, uint64_t target, uint64_t entry, uint64_t ctx)
+{
+	struct vm *vm = v->vm;
+	struct vcpu *t = vm_find_vcpu(vm, target);
+	if (!t || (target & ~MPIDR_AFF_MASK))
+		return PSCI_INVALID_PARAMETERS;
+	if (!vm_ipa_is_ram(vm, entry, 4) || (entry & 3))
+		return PSCI_INVALID_ADDRESS;
+	spin_lock(&vm->lock);
+	int64_t r = PSCI_SUCCESS;
+	if (t->power == VCPU_ON)
+		r = PSCI_ALREADY_ON;
+	else if (t->power == VCPU_ON_PENDING)
+		r = PSCI_ON_PENDING;
+	else {
+		t->on_entry = entry;
+		t->on_context = ctx;
+		t->power = VCPU_ON_PENDING;
+	}
+	spin_unlock(&vm->lock);
+	if (r == PSCI_SUCCESS)
+		vcpu_kick(t);
+	return r;
+}
+
+static int64_t affinity_info(struct vcpu *v, uint64_t target, uint64_t level)
+{
+	struct vcpu *t = vm_find_vcpu(v->vm, target);
+	if (!t || level != 0 || (target & ~MPIDR_AFF_MASK))
+		return PSCI_INVALID_PARAMETERS;
+	switch (t->power) {
+	case VCPU_ON:
+		return 0;
+	case VCPU_ON_PENDING:
+		return 2;
+	default:
+		return 1;
+	}
+}
+
+static bool implemented(uint32_t fn)
+{
+	switch (fn & ~SMC64) {
+	case PSCI_VERSION:
+	case PSCI_CPU_SUSPEND:
+	case PSCI_CPU_OFF:
+	case PSCI_CPU_ON:
+	case PSCI_AFFINITY_INFO:
+	case PSCI_MIGRATE_INFO_TYPE:
+	case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET:
+	case PSCI_FEATURES:
+	case SMCCC_VERSION:
+	case SMCCC_ARCH_FEATURES:
+		return true;
+	}
+	return false;
+}
+
+void handle_smccc(struct vcpu *v)
+{
+	uint64_t *x = v->regs.x;
+	uint32_t fn = (uint32_t)x[0];
+	bool smc64 = fn & SMC64;
+	/* SMC32 calls pass 32-bit arguments; the upper halves are not theirs to use. */
+	uint64_t a1 = smc64 ? x[1] : (uint32_t)x[1];
+	uint64_t a2 = smc64 ? x[2] : (uint32_t)x[2];
+	uint64_t a3 = smc64 ? x[3] : (uint32_t)x[3];
+	int64_t r;
+	if ((x[0] >> 32) != 0 || !implemented(fn)) {
+		vm_warn(v->vm, "vCPU %u: unknown HVC/SMC function 0x%lx: NOT_SUPPORTED", v->id,
+			x[0]);
+		x[0] = (uint64_t)(int64_t)PSCI_NOT_SUPPORTED;
+		return;
+	}
+	switch (fn & ~SMC64) {
+	case SMCCC_VERSION:
+	case PSCI_VERSION:
+		r = VERSION_1_1;
+		break;
+	case SMCCC_ARCH_FEATURES:
+		r = (a1 == SMCCC_VERSION || a1 == SMCCC_ARCH_FEATURES) ? 0 : PSCI_NOT_SUPPORTED;
+		break;
+	case PSCI_FEATURES:
+		r = implemented((uint32_t)a1) && (a1 >> 32) == 0 ? 0 : PSCI_NOT_SUPPORTED;
+		break;
+	case PSCI_CPU_SUSPEND:
+		/* Only standby (a WFI with a return) is offered: wait for an interrupt. */
+		r = PSCI_SUCCESS;
+		x[0] = 0;
+		handle_wfi_wait(v);
+		break;
+	case PSCI_CPU_OFF:
+		spin_lock(&v->vm->lock);
+		v->power = VCPU_OFF;
+		spin_unlock(&v->vm->lock);
+		return;
+	case PSCI_CPU_ON:
+		r = cpu_on(v, a1, a2, a3);
+		break;
+	case PSCI_AFFINITY_INFO:
+		r = affinity_info(v, a1, a2);
+		break;
+	case PSCI_MIGRATE_INFO_TYPE:
+		r = PSCI_MIGRATE_NOT_NEEDED;
+		break;
+	case PSCI_SYSTEM_OFF:
+		vm_power_off(v->vm, "powered off");
+		return;
+	case PSCI_SYSTEM_RESET:
+		vm_request_reset(v->vm);
+		return;
+	default:
+		r = PSCI_NOT_SUPPORTED;
+	}
+	x[0] = (uint64_t)r;
+}

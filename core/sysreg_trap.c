@@ -1,0 +1,183 @@
+/* Emulation of the system-register accesses Triad traps: ID registers (to hide what it
+ * does not virtualize), SGI generation, and the EL1 physical timer. */
+#include <arch/sysreg.h>
+#include <triad/cpu.h>
+#include <triad/util.h>
+#include <triad/vm.h>
+
+/* ISS of an MSR/MRS trap, packed as op0:op1:CRn:CRm:op2. */
+#define SYSREG(op0, op1, crn, crm, op2)                                                            \
+	(((op0) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2))
+#define ICC_SGI1R  SYSREG(3, 0, 12, 11, 5)
+#define ICC_ASGI1R SYSREG(3, 0, 12, 11, 6)
+#define ICC_SGI0R  SYSREG(3, 0, 12, 11, 7)
+#define CNTP_TVAL  SYSREG(3, 3, 14, 2, 0)
+#define CNTP_CTL   SYSREG(3, 3, 14, 2, 1)
+#define CNTP_CVAL  SYSREG(3, 3, 14, 2, 2)
+
+#define ID_AA64PFR0 SYSREG(3, 0, 0, 4, 0)
+#define ID_AA64PFR1 SYSREG(3, 0, 0, 4, 1)
+#define ID_AA64ZFR0 SYSREG(3, 0, 0, 4, 4)
+#define ID_AA64SMFR0 SYSREG(3, 0, 0, 4, 5)
+#define ID_AA64DFR0 SYSREG(3, 0, 0, 5, 0)
+#define ID_DFR0     SYSREG(3, 0, 0, 1, 2)
+#define ID_AA64MMFR1 SYSREG(3, 0, 0, 7, 1)
+#define ID_AA64MMFR2 SYSREG(3, 0, 0, 7, 2)
+
+static uint64_t field_clear(uint64_t v, unsigned lsb)
+{
+	return v & ~(0xfUL << lsb);
+}
+
+#define IDREG_CASE(crm, op2)                                                                       \
+	case SYSREG(3, 0, 0, crm, op2):                                                            \
+		return read_sysreg(S3_0_C0_C##crm##_##op2);
+#define IDREG_ROW(crm)                                                                             \
+	IDREG_CASE(crm, 0) IDREG_CASE(crm, 1) IDREG_CASE(crm, 2) IDREG_CASE(crm, 3)              \
+	IDREG_CASE(crm, 4) IDREG_CASE(crm, 5) IDREG_CASE(crm, 6) IDREG_CASE(crm, 7)
+
+static uint64_t host_id_reg(unsigned reg)
+{
+	switch (reg) {
+		IDREG_ROW(1)
+		IDREG_ROW(2)
+		IDREG_ROW(3)
+		IDREG_ROW(4)
+		IDREG_ROW(5)
+		IDREG_ROW(6)
+		IDREG_ROW(7)
+	}
+	return 0;
+}
+
+/* The guest's view of an ID register: the CPU's, minus what a VM does not get. */
+static uint64_t guest_id_reg(unsigned reg)
+{
+	uint64_t v = host_id_reg(reg);
+	switch (reg) {
+	case ID_AA64PFR0:
+		/* EL2, EL3, RAS, SVE, Secure EL2, MPAM, AMU, RME */
+		for (unsigned lsb = 8; lsb <= 28; lsb += 4)
+			if (lsb == 8 || lsb == 12 || lsb == 28)
+				v = field_clear(v, lsb);
+		for (unsigned lsb = 32; lsb <= 44; lsb += 4)
+			v = field_clear(v, lsb);
+		v = field_clear(v, 52);
+		return v;
+	case ID_AA64PFR1:
+		/* Keep BT, SSBS and CSV2_frac; MTE, SME, NMI, MPAM and the rest are hidden. */
+		return v & (0xffUL | (0xfUL << 32));
+	case ID_AA64ZFR0:
+	case ID_AA64SMFR0:
+		return 0;
+	case ID_AA64DFR0:
+		/* No PMU (yet), no SPE, no trace, no BRBE. */
+		v = field_clear(v, 4);
+		v = field_clear(v, 8);
+		for (unsigned lsb = 32; lsb <= 60; lsb += 4)
+			if (lsb != 36)
+				v = field_clear(v, lsb);
+		return v;
+	case ID_DFR0:
+		return field_clear(field_clear(v, 24), 28); /* AArch32 PMU, trace filter */
+	case ID_AA64MMFR1:
+		return field_clear(v, 8); /* VHE: the guest has no EL2 */
+	case ID_AA64MMFR2:
+		return field_clear(v, 24); /* nested virtualization */
+	}
+	return v;
+}
+
+static void cntp_update(struct vcpu *v);
+
+static void cntp_expired(struct softtimer *t)
+{
+	struct vcpu *v = container_of(t, struct vcpu, cntp_timer);
+	cntp_update(v);
+}
+
+/* The emulated physical timer's output: level = enabled, unmasked and expired. */
+static void cntp_update(struct vcpu *v)
+{
+	uint64_t now = read_sysreg(cntpct_el0);
+	bool enabled = v->cntp_ctl & CNT_CTL_ENABLE;
+	bool fired = enabled && now >= v->cntp_cval;
+	bool level = fired && !(v->cntp_ctl & CNT_CTL_IMASK);
+	vcpu_set_irq_line(v->vm, v->id, plat.timer_phys_intid, level);
+	if (enabled && !fired)
+		softtimer_arm(&v->cntp_timer, v->cntp_cval);
+	else
+		softtimer_cancel(&v->cntp_timer);
+}
+
+static bool cntp_access(struct vcpu *v, unsigned reg, bool read, uint64_t *val)
+{
+	uint64_t now = read_sysreg(cntpct_el0);
+	v->cntp_timer.fn = cntp_expired;
+	switch (reg) {
+	case CNTP_CTL:
+		if (read) {
+			bool fired = (v->cntp_ctl & CNT_CTL_ENABLE) && now >= v->cntp_cval;
+			*val = (v->cntp_ctl & 3) | (fired ? CNT_CTL_ISTATUS : 0);
+			return true;
+		}
+		v->cntp_ctl = *val & 3;
+		break;
+	case CNTP_CVAL:
+		if (read) {
+			*val = v->cntp_cval;
+			return true;
+		}
+		v->cntp_cval = *val;
+		break;
+	case CNTP_TVAL:
+		if (read) {
+			*val = (uint32_t)(v->cntp_cval - now);
+			return true;
+		}
+		v->cntp_cval = now + (uint64_t)(int64_t)(int32_t)*val;
+		break;
+	default:
+		return false;
+	}
+	cntp_update(v);
+	return true;
+}
+
+void handle_sysreg_trap(struct vcpu *v, uint64_t esr)
+{
+	unsigned op0 = (esr >> 20) & 3, op2 = (esr >> 17) & 7, op1 = (esr >> 14) & 7;
+	unsigned crn = (esr >> 10) & 0xf, rt = (esr >> 5) & 0x1f, crm = (esr >> 1) & 0xf;
+	bool read = esr & 1;
+	unsigned reg = SYSREG(op0, op1, crn, crm, op2);
+	uint64_t val = rt == 31 ? 0 : v->regs.x[rt];
+	bool ok = true;
+
+	if (op0 == 3 && op1 == 0 && crn == 0 && crm >= 1 && crm <= 7) {
+		ok = read;
+		if (read)
+			val = guest_id_reg(reg);
+	} else if (reg == ICC_SGI1R && !read) {
+		spin_lock(&v->vm->vgic.lock);
+		uint32_t kick = vgic_send_sgi(&v->vm->vgic, v->id, val);
+		spin_unlock(&v->vm->vgic.lock);
+		for (unsigned i = 0; i < v->vm->ncpus; i++)
+			if (kick & (1U << i))
+				vcpu_kick(v->vm->vcpu[i]);
+	} else if ((reg == ICC_ASGI1R || reg == ICC_SGI0R) && !read) {
+		/* Group 0 / other-security-state SGIs: none exist in this single-state GIC. */
+	} else {
+		ok = cntp_access(v, reg, read, &val);
+	}
+	if (!ok) {
+		vm_warn(v->vm,
+			"vCPU %u: %s of system register S%u_%u_C%u_C%u_%u at pc 0x%lx: UNDEF "
+			"injected",
+			v->id, read ? "read" : "write", op0, op1, crn, crm, op2, v->regs.pc);
+		inject_undef(v);
+		return;
+	}
+	if (read && rt != 31)
+		v->regs.x[rt] = val;
+	v->regs.pc += 4;
+}

@@ -1,0 +1,100 @@
+/* Decoding a synchronous exit from the guest by its exception class. */
+#include <arch/sysreg.h>
+#include <triad/cpu.h>
+#include <triad/vm.h>
+
+#include "../irq/vgic_hw.h"
+
+#define EC_WFX        0x01
+#define EC_FP         0x07
+#define EC_HVC32      0x12
+#define EC_SMC32      0x13
+#define EC_HVC64      0x16
+#define EC_SMC64      0x17
+#define EC_SYSREG     0x18
+#define EC_SVE        0x19
+#define EC_SME        0x1d
+#define EC_IABT_LOW   0x20
+#define EC_DABT_LOW   0x24
+#define ESR_EC(esr)   (((esr) >> 26) & 0x3f)
+#define ISS_WFX_WFE   (1UL << 0) /* TI[0]: WFE/WFET rather than WFI/WFIT */
+#define FSC_TYPE_MASK 0x3c
+#define FSC_TRANSLATION 0x04
+
+static bool wake_condition(struct vcpu *v)
+{
+	if (v->power != VCPU_ON || v->vm->state != VM_RUNNING)
+		return true;
+	spin_lock(&v->vm->vgic.lock);
+	bool pending = vgic_has_pending(&v->vm->vgic, v->id);
+	spin_unlock(&v->vm->vgic.lock);
+	return pending;
+}
+
+/* WFI: the vCPU waits for an interrupt without using the CPU. The guest's own virtual timer
+ * stays loaded, so its physical interrupt wakes this CPU as any other source does. */
+void handle_wfi_wait(struct vcpu *v)
+{
+	while (!wake_condition(v)) {
+		wfi();
+		handle_host_irqs();
+	}
+}
+
+static void handle_stage2_abort(struct vcpu *v, uint64_t esr, bool fetch)
+{
+	uint64_t far = read_sysreg(far_el2);
+	uint64_t ipa = ((read_sysreg(hpfar_el2) >> 4) << 12) | (far & 0xfff);
+	uint64_t fsc = esr & 0x3f;
+	if (!fetch && (fsc & FSC_TYPE_MASK) == FSC_TRANSLATION) {
+		handle_mmio_abort(v, esr, ipa);
+		return;
+	}
+	vm_warn(v->vm, "%s at IPA 0x%lx (unmapped, fault status 0x%lx), pc 0x%lx: abort injected",
+		fetch ? "instruction fetch" : "data access", ipa, fsc, v->regs.pc);
+	if (fetch)
+		inject_insn_abort(v, far);
+	else
+		inject_data_abort(v, far);
+}
+
+void handle_guest_sync(struct vcpu *v, uint64_t esr)
+{
+	switch (ESR_EC(esr)) {
+	case EC_WFX:
+		if (esr & ISS_WFX_WFE)
+			v->regs.pc += 4; /* WFE is not trapped; a WFET would be: treat as a hint */
+		else {
+			v->regs.pc += 4;
+			handle_wfi_wait(v);
+		}
+		break;
+	case EC_HVC64:
+		handle_smccc(v); /* PC already points past the HVC */
+		break;
+	case EC_SMC64:
+		v->regs.pc += 4; /* a trapped SMC reports its own address */
+		handle_smccc(v);
+		break;
+	case EC_SYSREG:
+		handle_sysreg_trap(v, esr);
+		break;
+	case EC_IABT_LOW:
+		handle_stage2_abort(v, esr, true);
+		break;
+	case EC_DABT_LOW:
+		handle_stage2_abort(v, esr, false);
+		break;
+	case EC_SVE:
+	case EC_SME:
+	case EC_FP:
+	case EC_HVC32:
+	case EC_SMC32:
+	default:
+		vm_warn(v->vm, "vCPU %u: unhandled trap (ESR 0x%lx, class 0x%lx) at pc 0x%lx: UNDEF "
+			       "injected",
+			v->id, esr, ESR_EC(esr), v->regs.pc);
+		inject_undef(v);
+		break;
+	}
+}

@@ -1,0 +1,170 @@
+/* vCPU state, the run loop, and interrupt plumbing between devices and vCPUs. */
+#include <arch/sysreg.h>
+#include <string.h>
+#include <triad/cpu.h>
+#include <triad/log.h>
+#include <triad/vm.h>
+
+#include "../irq/gicv3.h"
+#include "../irq/vgic_hw.h"
+#include "el2.h"
+
+void fpsimd_save(struct fpsimd_state *s);
+void fpsimd_restore(const struct fpsimd_state *s);
+
+#define SYSREG_LIST(X)                                                                             \
+	X(sctlr, sctlr_el1) X(actlr, actlr_el1) X(cpacr, cpacr_el1) X(ttbr0, ttbr0_el1)          \
+	X(ttbr1, ttbr1_el1) X(tcr, tcr_el1) X(mair, mair_el1) X(amair, amair_el1)                \
+	X(vbar, vbar_el1) X(contextidr, contextidr_el1) X(tpidr_el0, tpidr_el0)                  \
+	X(tpidrro_el0, tpidrro_el0) X(tpidr_el1, tpidr_el1) X(sp_el0, sp_el0) X(sp_el1, sp_el1)  \
+	X(elr, elr_el1) X(spsr, spsr_el1) X(esr, esr_el1) X(far, far_el1) X(afsr0, afsr0_el1)    \
+	X(afsr1, afsr1_el1) X(par, par_el1) X(cntkctl, cntkctl_el1) X(csselr, csselr_el1)        \
+	X(mdscr, mdscr_el1) X(cntv_cval, cntv_cval_el0) X(cntv_ctl, cntv_ctl_el0)
+
+/* Pointer-authentication keys (FEAT_PAuth), by encoding for older assemblers. */
+#define PAUTH_LIST(X)                                                                              \
+	X(apia[0], S3_0_C2_C1_0) X(apia[1], S3_0_C2_C1_1) X(apib[0], S3_0_C2_C1_2)               \
+	X(apib[1], S3_0_C2_C1_3) X(apda[0], S3_0_C2_C2_0) X(apda[1], S3_0_C2_C2_1)               \
+	X(apdb[0], S3_0_C2_C2_2) X(apdb[1], S3_0_C2_C2_3) X(apga[0], S3_0_C2_C3_0)               \
+	X(apga[1], S3_0_C2_C3_1)
+
+static bool have_pauth(void)
+{
+	/* ID_AA64ISAR1_EL1: APA [7:4], API [11:8], GPA [27:24], GPI [31:28]; ISAR2 APA3. */
+	uint64_t isar1 = read_sysreg(id_aa64isar1_el1), isar2 = read_sysreg(S3_0_C0_C6_2);
+	return (isar1 & 0xff000ff0UL) || (isar2 & 0xf000UL);
+}
+
+static void el1_save(struct el1_sysregs *s)
+{
+#define SAVE(field, reg) s->field = read_sysreg(reg);
+	SYSREG_LIST(SAVE)
+	if (have_pauth()) {
+		PAUTH_LIST(SAVE)
+	}
+#undef SAVE
+}
+
+static void el1_restore(const struct el1_sysregs *s)
+{
+#define RESTORE(field, reg) write_sysreg(reg, s->field);
+	SYSREG_LIST(RESTORE)
+	if (have_pauth()) {
+		PAUTH_LIST(RESTORE)
+	}
+#undef RESTORE
+	isb();
+}
+
+/* Makes this CPU run v: its EL1 state, stage 2, identity and virtual CPU interface. */
+static void vcpu_load(struct vcpu *v)
+{
+	struct cpu *c = this_cpu();
+	if (c->loaded == v)
+		return;
+	if (c->loaded) {
+		struct vcpu *old = c->loaded;
+		el1_save(&old->sys);
+		fpsimd_save(&old->fp);
+		vgic_put(old);
+		old->loaded = false;
+	}
+	el1_restore(&v->sys);
+	fpsimd_restore(&v->fp);
+	write_sysreg(vttbr_el2, v->vm->vttbr);
+	write_sysreg(hcr_el2, GUEST_HCR);
+	write_sysreg(vmpidr_el2, v->mpidr);
+	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
+	write_sysreg(cntvoff_el2, v->vm->cntvoff);
+	vgic_load(v);
+	isb();
+	v->loaded = true;
+	c->loaded = v;
+}
+
+void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
+{
+	memset(&v->regs, 0, sizeof(v->regs));
+	memset(&v->sys, 0, sizeof(v->sys));
+	memset(&v->fp, 0, sizeof(v->fp));
+	v->regs.x[0] = x0;
+	v->regs.pc = entry;
+	v->regs.pstate = PSR_MODE_EL1h | PSR_DAIF;
+	v->sys.sctlr = SCTLR_EL1_RESET;
+	v->cntp_ctl = 0;
+	v->cntp_cval = 0;
+	softtimer_cancel(&v->cntp_timer);
+	struct cpu *c = this_cpu();
+	if (c->loaded == v) {
+		/* Stop the old incarnation's virtual timer and release a physical timer
+		 * interrupt it may have left active. */
+		write_sysreg(cntv_ctl_el0, 0);
+		gic_deactivate(plat.timer_virt_intid);
+		el1_restore(&v->sys);
+		fpsimd_restore(&v->fp);
+		vgic_put(v);
+	}
+	v->ich_vmcr = 0;
+	v->ich_ap0r0 = v->ich_ap1r0 = 0;
+	if (c->loaded == v)
+		vgic_load(v);
+	spin_lock(&v->vm->vgic.lock);
+	vgic_cpu_init(&v->vm->vgic, &v->vgic, v->id, v->mpidr);
+	spin_unlock(&v->vm->vgic.lock);
+}
+
+void vcpu_run(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	vcpu_load(v);
+	while (v->power == VCPU_ON && vm->state == VM_RUNNING) {
+		v->kicked = false;
+		vgic_flush(v);
+		unsigned long why = guest_enter(&v->regs);
+		vgic_sync(v);
+		switch (why) {
+		case EXIT_SYNC:
+			handle_guest_sync(v, read_sysreg(esr_el2));
+			break;
+		case EXIT_IRQ:
+		case EXIT_FIQ:
+			handle_host_irqs();
+			break;
+		default:
+			vm_kill(vm, "SError (asynchronous abort) while running it");
+			break;
+		}
+	}
+	if (v->power == VCPU_OFF)
+		write_sysreg(cntv_ctl_el0, 0); /* an off vCPU's timer must not keep firing */
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+	v->kicked = true;
+	struct cpu *c = this_cpu();
+	if (v->pcpu != c->id)
+		gic_send_sgi(cpus[v->pcpu].mpidr, IPI_KICK);
+}
+
+static void kick_target(struct vm *vm, int target)
+{
+	if (target >= 0 && (unsigned)target < vm->ncpus)
+		vcpu_kick(vm->vcpu[target]);
+}
+
+void vcpu_set_irq_line(struct vm *vm, unsigned vcpu, uint32_t intid, bool level)
+{
+	spin_lock(&vm->vgic.lock);
+	int t = vgic_set_line(&vm->vgic, vcpu, intid, level);
+	spin_unlock(&vm->vgic.lock);
+	kick_target(vm, t);
+}
+
+void vcpu_inject_edge(struct vm *vm, unsigned vcpu, uint32_t intid)
+{
+	spin_lock(&vm->vgic.lock);
+	int t = vgic_inject_edge(&vm->vgic, vcpu, intid);
+	spin_unlock(&vm->vgic.lock);
+	kick_target(vm, t);
+}

@@ -1,0 +1,217 @@
+/* VM creation, image loading and life cycle. */
+#include <arch/sysreg.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <triad/cpu.h>
+#include <triad/errno.h>
+#include <triad/guest_dt.h>
+#include <triad/linux_image.h>
+#include <triad/log.h>
+#include <triad/mem.h>
+#include <triad/panic.h>
+#include <triad/util.h>
+#include <triad/vm.h>
+
+#include "../arch/arm64/cache.h"
+#include "../irq/gicv3.h"
+#include "el2.h"
+
+#define DTB_MAX        SZ_64K
+#define WARN_BUDGET    64
+
+void vm_add_core_devices(struct vm *vm); /* devices/vm_devices.c */
+
+static void *alloc_struct(size_t size)
+{
+	uint64_t pa = page_alloc_zeroed(ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE, PAGE_SIZE);
+	return (void *)pa;
+}
+
+int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, struct vm **out)
+{
+	struct vm *vm = alloc_struct(sizeof(*vm));
+	if (!vm)
+		return -ENOMEM;
+	vm->id = id;
+	vm->cfg = cfg;
+	vm->bundle = bundle;
+	memcpy(vm->name, cfg->name, sizeof(vm->name));
+	vm->ncpus = cfg->ncpus;
+	vm->log_budget = WARN_BUDGET;
+	spin_init(&vm->lock);
+	int vmid = el2_vmid_alloc();
+	if (vmid < 0) {
+		pr_err("VM '%s': out of VMIDs", vm->name);
+		return -ENOSPC;
+	}
+	vm->vmid = (uint16_t)vmid;
+	vm->ram_size = cfg->memory;
+	vm->ram_pa = page_alloc(cfg->memory / PAGE_SIZE, SZ_2M);
+	if (!vm->ram_pa) {
+		pr_err("VM '%s': cannot allocate %lu MB of RAM (%lu MB free)", vm->name,
+		       cfg->memory >> 20, mem_free_bytes() >> 20);
+		return -ENOMEM;
+	}
+	if (pt_init(&vm->s2, el2_ipa_bits(), &mem_pt_allocator) ||
+	    pt_map(&vm->s2, GUEST_RAM_IPA, vm->ram_pa, vm->ram_size, S2_NORMAL_RWX))
+		return -ENOMEM;
+	vm->vttbr = vm->s2.root | ((uint64_t)vm->vmid << 48);
+	for (unsigned i = 0; i < vm->ncpus; i++) {
+		struct vcpu *v = alloc_struct(sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		v->vm = vm;
+		v->id = i;
+		/* Aff0 = i % 16, Aff1 = i / 16: 16 per cluster, like QEMU and SGI target lists. */
+		v->mpidr = (1UL << 31) | ((uint64_t)(i / 16) << 8) | (i % 16);
+		vm->vcpu[i] = v;
+	}
+	*out = vm;
+	return 0;
+}
+
+/* Puts the VM in its power-on state: clean RAM, the images and a fresh DTB in it, devices
+ * reset, vCPU 0 at the kernel entry and the others off. Also used for SYSTEM_RESET. */
+int vm_load_images(struct vm *vm)
+{
+	const struct vm_config *cfg = vm->cfg;
+	struct linux_image img;
+	if (linux_image_parse(vm->bundle + cfg->kernel.offset, cfg->kernel.size, &img)) {
+		pr_err("VM '%s': kernel is not an arm64 Image", vm->name);
+		return -EINVAL;
+	}
+	uint64_t kernel_off = img.text_offset;
+	uint64_t dtb_off = ALIGN_UP(kernel_off + img.mem_size, SZ_2M);
+	uint64_t initrd_off = dtb_off + SZ_2M;
+	uint64_t need = initrd_off + ALIGN_UP(cfg->initrd.size, PAGE_SIZE) + SZ_2M;
+	if (need > vm->ram_size) {
+		pr_err("VM '%s': %lu MB of memory is too small for its kernel and initrd "
+		       "(%lu MB needed)",
+		       vm->name, vm->ram_size >> 20, (need + SZ_1M - 1) >> 20);
+		return -E2BIG;
+	}
+	uint8_t *ram = (uint8_t *)vm->ram_pa;
+	/* A VM never sees what its memory held before (another VM's data, say). */
+	memset(ram, 0, vm->ram_size);
+	memcpy(ram + kernel_off, vm->bundle + cfg->kernel.offset, cfg->kernel.size);
+	if (cfg->initrd.size)
+		memcpy(ram + initrd_off, vm->bundle + cfg->initrd.offset, cfg->initrd.size);
+
+	uint64_t mpidrs[MAX_VCPUS];
+	for (unsigned i = 0; i < vm->ncpus; i++)
+		mpidrs[i] = vm->vcpu[i]->mpidr;
+	struct guest_dt_params p = {
+		.mem_base = GUEST_RAM_IPA,
+		.mem_size = vm->ram_size,
+		.ncpus = vm->ncpus,
+		.mpidr = mpidrs,
+		.bootargs = cfg->bootargs,
+		.initrd_start = cfg->initrd.size ? GUEST_RAM_IPA + initrd_off : 0,
+		.initrd_end = cfg->initrd.size ? GUEST_RAM_IPA + initrd_off + cfg->initrd.size : 0,
+		.gicd_base = GICD_BASE_IPA,
+		.gicr_base = GICR_BASE_IPA,
+		.uart_base = GUEST_UART_IPA,
+		.uart_spi = GUEST_UART_SPI,
+		.timer_ppi = {13, 14, 11, 10},
+	};
+	int r = guest_dt_build(ram + dtb_off, DTB_MAX, &p);
+	if (r) {
+		pr_err("VM '%s': device tree generation failed (%d)", vm->name, r);
+		return -EINVAL;
+	}
+	dcache_clean_range(vm->ram_pa, vm->ram_size);
+	icache_invalidate_all();
+
+	vm->cntvoff = read_sysreg(cntpct_el0);
+	vgic_init(&vm->vgic, vm->ncpus, gic_nr_lrs());
+	for (unsigned i = 0; i < vm->ncpus; i++) {
+		struct vcpu *v = vm->vcpu[i];
+		vgic_cpu_init(&vm->vgic, &v->vgic, i, v->mpidr);
+		v->power = VCPU_OFF;
+	}
+	vm->nvdevs = 0;
+	vm_add_core_devices(vm);
+	struct vcpu *boot = vm->vcpu[0];
+	boot->on_entry = GUEST_RAM_IPA + kernel_off;
+	boot->on_context = GUEST_RAM_IPA + dtb_off; /* x0 = DTB address */
+	boot->power = VCPU_ON_PENDING;
+	vm->state = VM_RUNNING;
+	vcpu_kick(boot);
+	return 0;
+}
+
+unsigned vms_alive(void)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < nr_vms; i++) {
+		enum vm_state s = vm_by_id(i)->state;
+		n += s == VM_RUNNING || s == VM_RESETTING;
+	}
+	return n;
+}
+
+static void stop(struct vm *vm, enum vm_state state)
+{
+	spin_lock(&vm->lock);
+	vm->state = state;
+	for (unsigned i = 0; i < vm->ncpus; i++)
+		vm->vcpu[i]->power = VCPU_OFF;
+	spin_unlock(&vm->lock);
+	for (unsigned i = 0; i < vm->ncpus; i++)
+		vcpu_kick(vm->vcpu[i]);
+}
+
+void vm_power_off(struct vm *vm, const char *why)
+{
+	stop(vm, VM_STOPPED);
+	pr_info("VM '%s' %s", vm->name, why);
+	if (!vms_alive())
+		triad_exit(0, "all guests powered off");
+}
+
+void vm_kill(struct vm *vm, const char *why)
+{
+	stop(vm, VM_DEAD);
+	pr_err("VM '%s' stopped by the hypervisor: %s", vm->name, why);
+	if (!vms_alive()) {
+		char reason[160];
+		snprintf(reason, sizeof(reason), "guest '%s' killed: %s", vm->name, why);
+		triad_exit(2, reason);
+	}
+}
+
+void vm_request_reset(struct vm *vm)
+{
+	stop(vm, VM_RESETTING);
+	pr_info("VM '%s' requested a reset", vm->name);
+}
+
+struct vcpu *vm_find_vcpu(struct vm *vm, uint64_t mpidr)
+{
+	for (unsigned i = 0; i < vm->ncpus; i++)
+		if ((vm->vcpu[i]->mpidr & MPIDR_AFF_MASK) == (mpidr & MPIDR_AFF_MASK))
+			return vm->vcpu[i];
+	return NULL;
+}
+
+bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size)
+{
+	return range_within(ipa, size, GUEST_RAM_IPA, vm->ram_size);
+}
+
+void vm_warn(struct vm *vm, const char *fmt, ...)
+{
+	/* A guest can trap millions of times: a bounded number of lines per VM. */
+	if (!vm->log_budget)
+		return;
+	char buf[200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (--vm->log_budget == 0)
+		pr_warn("VM '%s': %s (further guest warnings suppressed)", vm->name, buf);
+	else
+		pr_warn("VM '%s': %s", vm->name, buf);
+}

@@ -1,0 +1,41 @@
+/*
+ * The boot bundle: what tools/triad-run hands the hypervisor (as QEMU's initrd). A device
+ * tree describing the VMs, followed by the blobs (kernels, initrds) it points at by offset.
+ * Parsing is strict and pure (host-tested and fuzzed): the bundle is untrusted input.
+ */
+#ifndef TRIAD_CONFIG_H
+#define TRIAD_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MAX_VMS        8
+#define MAX_VCPUS      8
+#define VM_NAME_MAX    32
+#define BOOTARGS_MAX   512
+#define VM_MEM_MIN     (16UL << 20)
+
+struct blob {
+	uint64_t offset; /* from the start of the bundle */
+	uint64_t size;   /* 0 = absent */
+};
+
+struct vm_config {
+	char name[VM_NAME_MAX];
+	uint64_t memory;
+	unsigned ncpus;
+	char bootargs[BOOTARGS_MAX];
+	struct blob kernel;
+	struct blob initrd;
+};
+
+struct triad_config {
+	struct vm_config vm[MAX_VMS];
+	unsigned nvms;
+};
+
+/* Returns 0, or -EINVAL with a message naming the node and the reason in err. */
+int config_parse(const void *bundle, uint64_t size, struct triad_config *cfg, char *err,
+		 size_t errlen);
+
+#endif

@@ -1,0 +1,23 @@
+/* The device tree Triad writes for each guest: only what the VM really has. Pure logic. */
+#ifndef TRIAD_GUEST_DT_H
+#define TRIAD_GUEST_DT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct guest_dt_params {
+	uint64_t mem_base, mem_size;
+	unsigned ncpus;
+	const uint64_t *mpidr; /* ncpus entries */
+	const char *bootargs;
+	uint64_t initrd_start, initrd_end; /* both 0 without an initrd */
+	uint64_t gicd_base, gicr_base;
+	uint64_t uart_base;
+	uint32_t uart_spi;   /* SPI number (INTID - 32) */
+	uint32_t timer_ppi[4]; /* PPI numbers: secure phys, phys, virt, hyp phys */
+};
+
+/* Writes the DTB into buf; returns 0 or a negative libfdt error. */
+int guest_dt_build(void *buf, size_t size, const struct guest_dt_params *p);
+
+#endif

@@ -1,0 +1,18 @@
+/* The hypervisor's physical memory: one locked page allocator over all RAM. */
+#ifndef TRIAD_MEM_H
+#define TRIAD_MEM_H
+
+#include <stdint.h>
+
+#include "../../mm/palloc.h"
+#include "../../mm/pgtable.h"
+
+void mem_init(struct palloc *pa);
+uint64_t page_alloc(uint64_t npages, uint64_t align);
+uint64_t page_alloc_zeroed(uint64_t npages, uint64_t align);
+void page_free(uint64_t pa, uint64_t npages);
+uint64_t mem_free_bytes(void);
+/* Table pages for pgtable.c, from this allocator. */
+extern const struct pt_allocator mem_pt_allocator;
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * The machine Triad runs on, as read from the device tree the firmware (or QEMU) hands
+ * over. A real board differs only in what its DTB says, plus plat/<board>/ quirks.
+ */
+#ifndef TRIAD_PLATFORM_H
+#define TRIAD_PLATFORM_H
+
+#include <stdint.h>
+
+#define MAX_CPUS      8
+#define MAX_MEM_BANKS 8
+
+struct mem_bank {
+	uint64_t base;
+	uint64_t size;
+};
+
+struct platform {
+	struct mem_bank mem[MAX_MEM_BANKS];
+	unsigned nmem;
+	uint64_t cpu_mpidr[MAX_CPUS];
+	unsigned ncpus;
+	uint64_t gicd_base;
+	uint64_t gicr_base;
+	uint64_t gicr_size;
+	uint32_t gic_maint_intid;
+	uint64_t uart_base;
+	uint32_t uart_intid;
+	uint32_t timer_hyp_intid;  /* EL2 physical timer */
+	uint32_t timer_virt_intid; /* EL1 virtual timer */
+	uint32_t timer_phys_intid; /* EL1 physical timer */
+	uint64_t initrd_start;
+	uint64_t initrd_end;
+	char bootargs[256];
+	char psci_method[4]; /* "smc" or "hvc" */
+};
+
+/* Fills *p from the DTB; returns 0 or a negative error with *why set. */
+int platform_parse(const void *fdt, struct platform *p, const char **why);
+
+#endif

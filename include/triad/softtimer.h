@@ -1,0 +1,21 @@
+/* One-shot timers on each physical CPU's EL2 physical timer (CNTHP). */
+#ifndef TRIAD_SOFTTIMER_H
+#define TRIAD_SOFTTIMER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct softtimer {
+	uint64_t deadline; /* in physical counter ticks */
+	void (*fn)(struct softtimer *t);
+	struct softtimer *next;
+	bool armed;
+};
+
+/* Arms (or re-arms) t on the calling CPU. */
+void softtimer_arm(struct softtimer *t, uint64_t deadline);
+void softtimer_cancel(struct softtimer *t);
+/* Runs expired timers; called from the CNTHP interrupt. */
+void softtimer_expire(void);
+
+#endif

@@ -1,0 +1,114 @@
+/*
+ * Virtual GICv3: per-interrupt state of one VM, the guest's distributor and redistributor
+ * registers, and the conversion between that state and the CPU's list registers.
+ * Everything here is pure logic (no system registers), so it is unit-tested on the host;
+ * irq/vgic_hw.c moves list registers in and out of the CPU.
+ */
+#ifndef TRIAD_VGIC_H
+#define TRIAD_VGIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <triad/spinlock.h>
+
+#define VGIC_NR_PRIVATE  32
+#define VGIC_NR_SPIS     256 /* INTIDs 32..287, like QEMU's GIC */
+#define VGIC_NR_IRQS     (VGIC_NR_PRIVATE + VGIC_NR_SPIS)
+#define VGIC_MAX_LRS     16
+#define VGIC_MAX_VCPUS   16
+#define VGIC_SPURIOUS    1023
+#define VGIC_NO_VCPU     0xff
+#define MPIDR_AFFINITY_BITS 0xff00ffffffUL
+#define VGIC_BM_WORDS    ((VGIC_NR_IRQS + 63) / 64)
+
+#define GICD_BASE_IPA  0x08000000UL
+#define GICD_SIZE      0x10000UL
+#define GICR_BASE_IPA  0x080a0000UL
+#define GICR_STRIDE    0x20000UL
+
+/* ICH_LR<n>_EL2 fields */
+#define LR_VINTID_MASK   0xffffffffUL
+#define LR_PINTID_SHIFT  32
+#define LR_PINTID_MASK   (0x1fffUL << 32)
+#define LR_PRIO_SHIFT    48
+#define LR_GROUP1        (1UL << 60)
+#define LR_HW            (1UL << 61)
+#define LR_STATE_PENDING (1UL << 62)
+#define LR_STATE_ACTIVE  (1UL << 63)
+
+struct virq {
+	uint8_t priority;
+	bool enabled;
+	bool edge;        /* edge-triggered (else level) */
+	bool latch;       /* pending state set by an edge, ISPENDR or a hardware source */
+	bool line;        /* input level for level-triggered sources */
+	bool active;
+	bool hw;          /* linked to physical INTID hw_intid: the guest's deactivation reaches it */
+	uint16_t hw_intid;
+	uint8_t lr_owner; /* vCPU whose list registers hold it now, or VGIC_NO_VCPU */
+	uint64_t irouter; /* SPIs: GICD_IROUTER value */
+};
+
+struct vgic_cpu {
+	struct virq priv[VGIC_NR_PRIVATE];
+	uint64_t mpidr;     /* the vCPU's affinity (VMPIDR_EL2) */
+	bool waker_sleep;   /* GICR_WAKER.ProcessorSleep */
+	/* INTIDs that may need delivering to this vCPU; rechecked at the next entry. */
+	uint64_t maybe_pending[VGIC_BM_WORDS];
+	/* What the list registers held at the last entry (INTID, or VGIC_SPURIOUS if free). */
+	uint32_t lr_intid[VGIC_MAX_LRS];
+	unsigned used_lrs;
+	bool underflow_irq; /* ICH_HCR_EL2.UIE wanted: more pending than list registers */
+};
+
+struct vgic {
+	spinlock_t lock;
+	uint32_t ctlr;        /* GICD_CTLR: EnableGrp0/1, ARE, DS as the guest sees them */
+	unsigned nr_vcpus;
+	unsigned nr_lrs;      /* list registers the CPU implements */
+	struct virq spi[VGIC_NR_SPIS];
+	struct vgic_cpu *cpu[VGIC_MAX_VCPUS];
+};
+
+/* GICD_CTLR bits in the single-security-state view (DS=1) the guest gets. */
+#define GICD_CTLR_ENABLE_G0 (1U << 0)
+#define GICD_CTLR_ENABLE_G1 (1U << 1)
+#define GICD_CTLR_ARE       (1U << 4)
+#define GICD_CTLR_DS        (1U << 6)
+#define GICD_CTLR_RWP       (1U << 31)
+
+void vgic_init(struct vgic *d, unsigned nr_vcpus, unsigned nr_lrs);
+void vgic_cpu_init(struct vgic *d, struct vgic_cpu *c, unsigned idx, uint64_t mpidr);
+
+/* The caller holds d->lock for all of the following. */
+struct virq *vgic_irq(struct vgic *d, unsigned vcpu, uint32_t intid);
+/* Which vCPU an interrupt is delivered to (private: its owner; SPI: IROUTER). */
+int vgic_target(const struct vgic *d, unsigned vcpu, uint32_t intid);
+/* Source interfaces: an edge (or software pend), and a level-sensitive line. Both return
+ * the vCPU that must be kicked to notice, or -1. */
+int vgic_inject_edge(struct vgic *d, unsigned vcpu, uint32_t intid);
+int vgic_set_line(struct vgic *d, unsigned vcpu, uint32_t intid, bool level);
+/* A hardware-linked interrupt fired (e.g. the virtual timer's PPI). */
+int vgic_inject_hw(struct vgic *d, unsigned vcpu, uint32_t intid, uint16_t pintid);
+/* An SGI written by vcpu `from` to ICC_SGI1R_EL1; returns a bitmap of vCPUs to kick. */
+uint32_t vgic_send_sgi(struct vgic *d, unsigned from, uint64_t sgi1r);
+/* Whether a vCPU has an interrupt it could take (used to wake it from WFI). */
+bool vgic_has_pending(struct vgic *d, unsigned vcpu);
+
+/* List-register image: fold the registers read back after an exit into the state, then
+ * build the registers for the next entry. Returns the number of LRs to write. */
+void vgic_fold_lrs(struct vgic *d, unsigned vcpu, const uint64_t *lrs);
+unsigned vgic_build_lrs(struct vgic *d, unsigned vcpu, uint64_t *lrs);
+
+/* Register emulation. Offsets are within the 64 KB distributor frame, or within the
+ * vCPU's 128 KB redistributor (RD_base + SGI_base). Returns false for an access that
+ * has no architectural meaning (bad size/alignment), which the caller turns into an abort;
+ * unknown offsets read as zero and ignore writes. */
+bool vgic_dist_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size, uint64_t *val);
+bool vgic_dist_write(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size, uint64_t val,
+		     uint32_t *kick);
+bool vgic_redist_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size, uint64_t *val);
+bool vgic_redist_write(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size, uint64_t val,
+		       uint32_t *kick);
+
+#endif

@@ -1,0 +1,121 @@
+/* Virtual machines and their vCPUs. */
+#ifndef TRIAD_VM_H
+#define TRIAD_VM_H
+
+#include <arch/regs.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <triad/config.h>
+#include <triad/softtimer.h>
+#include <triad/spinlock.h>
+#include <triad/vdev.h>
+#include <triad/vgic.h>
+#include <triad/vpl011.h>
+
+#include "../../mm/pgtable.h"
+
+#define GUEST_RAM_IPA   0x40000000UL
+#define GUEST_UART_IPA  0x09000000UL
+#define GUEST_UART_SPI  1
+#define MAX_VDEVS       16
+
+enum vcpu_power { VCPU_OFF, VCPU_ON_PENDING, VCPU_ON };
+
+/* EL1 state that lives in the CPU while the vCPU is loaded. */
+struct el1_sysregs {
+	uint64_t sctlr, actlr, cpacr, ttbr0, ttbr1, tcr, mair, amair, vbar, contextidr;
+	uint64_t tpidr_el0, tpidrro_el0, tpidr_el1, sp_el0, sp_el1, elr, spsr, esr, far;
+	uint64_t afsr0, afsr1, par, cntkctl, csselr, mdscr;
+	uint64_t cntv_ctl, cntv_cval;
+	uint64_t apia[2], apib[2], apda[2], apdb[2], apga[2];
+};
+
+struct fpsimd_state {
+	__uint128_t v[32];
+	uint64_t fpsr, fpcr;
+};
+
+struct vm;
+
+struct vcpu {
+	struct gp_regs regs;
+	struct vm *vm;
+	unsigned id;
+	uint64_t mpidr;
+	unsigned pcpu;             /* physical CPU that runs it */
+	volatile enum vcpu_power power;
+	uint64_t on_entry, on_context; /* PSCI CPU_ON arguments, consumed at power-on */
+	volatile bool kicked;      /* something changed: re-evaluate before (re-)entering */
+	bool loaded;               /* EL1 state is in the CPU rather than in sys/fp */
+	volatile bool running;     /* inside vcpu_run() on its physical CPU */
+	struct el1_sysregs sys;
+	struct fpsimd_state fp;
+	struct vgic_cpu vgic;
+	uint64_t ich_vmcr, ich_ap0r0, ich_ap1r0;
+	/* Emulated EL1 physical timer (CNTP_*): the guest's accesses trap. */
+	uint64_t cntp_ctl, cntp_cval;
+	struct softtimer cntp_timer;
+};
+
+enum vm_state { VM_RUNNING, VM_STOPPED, VM_RESETTING, VM_DEAD };
+
+struct vm {
+	unsigned id;
+	char name[VM_NAME_MAX];
+	const struct vm_config *cfg;
+	const uint8_t *bundle; /* where cfg's blobs live */
+	volatile enum vm_state state;
+	uint16_t vmid;
+	struct pgtable s2;
+	uint64_t vttbr;
+	uint64_t ram_pa, ram_size;
+	uint64_t cntvoff;
+	unsigned ncpus;
+	struct vcpu *vcpu[MAX_VCPUS];
+	struct vgic vgic;
+	struct vpl011 uart;
+	struct vdev vdevs[MAX_VDEVS];
+	unsigned nvdevs;
+	spinlock_t lock;       /* power state of the vCPUs, VM state */
+	unsigned log_budget;   /* guest-triggered warnings left before going quiet */
+};
+
+/* core/vm.c */
+int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, struct vm **out);
+int vm_load_images(struct vm *vm);
+void vm_power_off(struct vm *vm, const char *why);
+void vm_kill(struct vm *vm, const char *why);
+void vm_request_reset(struct vm *vm);
+struct vcpu *vm_find_vcpu(struct vm *vm, uint64_t mpidr);
+bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size);
+/* Logs a guest-caused event, at most a bounded number of times per VM. */
+void vm_warn(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+unsigned vms_alive(void);
+struct vm *vm_by_id(unsigned id);
+extern unsigned nr_vms;
+
+/* core/vcpu.c */
+void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0);
+void vcpu_run(struct vcpu *v);
+void vcpu_kick(struct vcpu *v);
+/* Guest interrupt plumbing: take the VM's vGIC lock and kick whoever must notice. */
+void vcpu_set_irq_line(struct vm *vm, unsigned vcpu, uint32_t intid, bool level);
+void vcpu_inject_edge(struct vm *vm, unsigned vcpu, uint32_t intid);
+
+/* core/inject.c: architectural exceptions delivered to the guest's EL1. */
+void inject_undef(struct vcpu *v);
+void inject_data_abort(struct vcpu *v, uint64_t far);
+void inject_insn_abort(struct vcpu *v, uint64_t far);
+
+/* core/trap.c */
+void handle_guest_sync(struct vcpu *v, uint64_t esr);
+/* Blocks the vCPU until it has an interrupt to take (WFI, PSCI standby). */
+void handle_wfi_wait(struct vcpu *v);
+/* core/psci.c */
+void handle_smccc(struct vcpu *v);
+/* core/sysreg_trap.c */
+void handle_sysreg_trap(struct vcpu *v, uint64_t esr);
+/* core/mmio.c */
+void handle_mmio_abort(struct vcpu *v, uint64_t esr, uint64_t ipa);
+
+#endif

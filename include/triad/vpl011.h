@@ -1,0 +1,28 @@
+/* Emulated PL011 UART: the guest's console. Pure logic, host-tested. */
+#ifndef TRIAD_VPL011_H
+#define TRIAD_VPL011_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define VPL011_RX_SIZE 1024
+
+struct vpl011 {
+	uint8_t rx[VPL011_RX_SIZE];
+	unsigned rx_head, rx_count;
+	uint32_t cr, lcr_h, ibrd, fbrd, ifls, imsc, dmacr;
+	bool tx_int; /* TXRIS: transmit FIFO drained since the last clear */
+	void (*putc)(void *ctx, char c);
+	void *ctx;
+};
+
+void vpl011_init(struct vpl011 *u, void (*putc)(void *, char), void *ctx);
+/* Register access; returns false for a bad size. */
+bool vpl011_read(struct vpl011 *u, uint64_t off, unsigned size, uint64_t *val);
+bool vpl011_write(struct vpl011 *u, uint64_t off, unsigned size, uint64_t val);
+/* Input from the user; returns false if the FIFO is full (the byte is dropped). */
+bool vpl011_rx(struct vpl011 *u, char c);
+/* The level of the UART's interrupt line. */
+bool vpl011_irq_level(const struct vpl011 *u);
+
+#endif

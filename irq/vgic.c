@@ -1,0 +1,535 @@
+/* Virtual GICv3 state machine and register emulation (see include/triad/vgic.h). */
+#include <string.h>
+#include <triad/util.h>
+#include <triad/vgic.h>
+
+#define PRIO_MASK 0xf8 /* 5 priority bits, as the CPU interface implements (ICH_VTR.PRIbits) */
+
+void vgic_init(struct vgic *d, unsigned nr_vcpus, unsigned nr_lrs)
+{
+	memset(d, 0, sizeof(*d));
+	spin_init(&d->lock);
+	d->nr_vcpus = nr_vcpus;
+	d->nr_lrs = MIN(nr_lrs, VGIC_MAX_LRS);
+	d->ctlr = GICD_CTLR_ARE | GICD_CTLR_DS;
+	for (unsigned i = 0; i < VGIC_NR_SPIS; i++) {
+		d->spi[i].lr_owner = VGIC_NO_VCPU;
+	}
+}
+
+void vgic_cpu_init(struct vgic *d, struct vgic_cpu *c, unsigned idx, uint64_t mpidr)
+{
+	memset(c, 0, sizeof(*c));
+	c->mpidr = mpidr;
+	c->waker_sleep = true;
+	for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++) {
+		c->priv[i].edge = i < 16; /* SGIs are edge, PPIs level */
+		c->priv[i].lr_owner = VGIC_NO_VCPU;
+	}
+	for (unsigned i = 0; i < VGIC_MAX_LRS; i++)
+		c->lr_intid[i] = VGIC_SPURIOUS;
+	d->cpu[idx] = c;
+}
+
+struct virq *vgic_irq(struct vgic *d, unsigned vcpu, uint32_t intid)
+{
+	if (intid < VGIC_NR_PRIVATE)
+		return vcpu < d->nr_vcpus ? &d->cpu[vcpu]->priv[intid] : NULL;
+	if (intid < VGIC_NR_IRQS)
+		return &d->spi[intid - VGIC_NR_PRIVATE];
+	return NULL;
+}
+
+static uint64_t affinity_of(uint64_t mpidr)
+{
+	return mpidr & MPIDR_AFFINITY_BITS;
+}
+
+int vgic_target(const struct vgic *d, unsigned vcpu, uint32_t intid)
+{
+	if (intid < VGIC_NR_PRIVATE)
+		return (int)vcpu;
+	if (intid >= VGIC_NR_IRQS)
+		return -1;
+	uint64_t want = d->spi[intid - VGIC_NR_PRIVATE].irouter & MPIDR_AFFINITY_BITS;
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		if (affinity_of(d->cpu[i]->mpidr) == want)
+			return (int)i;
+	return -1;
+}
+
+static bool is_pending(const struct virq *irq)
+{
+	return irq->latch || (!irq->edge && irq->line);
+}
+
+static bool group_enabled(const struct vgic *d)
+{
+	return d->ctlr & GICD_CTLR_ENABLE_G1;
+}
+
+static bool deliverable(const struct vgic *d, const struct virq *irq)
+{
+	return is_pending(irq) && irq->enabled && group_enabled(d);
+}
+
+static void mark(struct vgic *d, unsigned vcpu, uint32_t intid)
+{
+	d->cpu[vcpu]->maybe_pending[intid / 64] |= 1UL << (intid % 64);
+}
+
+/* Notes a possibly-deliverable interrupt; returns the vCPU to kick or -1. */
+static int note(struct vgic *d, unsigned vcpu, uint32_t intid)
+{
+	int t = vgic_target(d, vcpu, intid);
+	if (t < 0)
+		return -1;
+	struct virq *irq = vgic_irq(d, (unsigned)t, intid);
+	if (!deliverable(d, irq))
+		return -1;
+	mark(d, (unsigned)t, intid);
+	return t;
+}
+
+/* After a change of enables or routing: every pending interrupt gets looked at again. */
+static uint32_t note_all(struct vgic *d)
+{
+	uint32_t kick = 0;
+	for (unsigned v = 0; v < d->nr_vcpus; v++)
+		for (uint32_t i = 0; i < VGIC_NR_PRIVATE; i++)
+			if (note(d, v, i) >= 0)
+				kick |= 1U << v;
+	for (uint32_t i = VGIC_NR_PRIVATE; i < VGIC_NR_IRQS; i++) {
+		int t = note(d, 0, i);
+		if (t >= 0)
+			kick |= 1U << t;
+	}
+	return kick;
+}
+
+int vgic_inject_edge(struct vgic *d, unsigned vcpu, uint32_t intid)
+{
+	struct virq *irq = vgic_irq(d, vcpu, intid);
+	if (!irq)
+		return -1;
+	irq->latch = true;
+	return note(d, vcpu, intid);
+}
+
+int vgic_set_line(struct vgic *d, unsigned vcpu, uint32_t intid, bool level)
+{
+	struct virq *irq = vgic_irq(d, vcpu, intid);
+	if (!irq)
+		return -1;
+	irq->line = level;
+	return level ? note(d, vcpu, intid) : -1;
+}
+
+int vgic_inject_hw(struct vgic *d, unsigned vcpu, uint32_t intid, uint16_t pintid)
+{
+	struct virq *irq = vgic_irq(d, vcpu, intid);
+	if (!irq)
+		return -1;
+	irq->hw = true;
+	irq->hw_intid = pintid;
+	irq->latch = true;
+	return note(d, vcpu, intid);
+}
+
+uint32_t vgic_send_sgi(struct vgic *d, unsigned from, uint64_t v)
+{
+	uint32_t intid = FIELD_GET(v, 27, 24);
+	bool all_but_self = v & (1UL << 40);
+	uint64_t aff321 = (FIELD_GET(v, 55, 48) << 32) | (FIELD_GET(v, 39, 32) << 16) |
+			  (FIELD_GET(v, 23, 16) << 8);
+	unsigned rs = FIELD_GET(v, 47, 44);
+	uint32_t targets = FIELD_GET(v, 15, 0);
+	uint32_t kick = 0;
+	for (unsigned i = 0; i < d->nr_vcpus; i++) {
+		uint64_t mp = affinity_of(d->cpu[i]->mpidr);
+		bool hit;
+		if (all_but_self) {
+			hit = i != from;
+		} else {
+			unsigned aff0 = mp & 0xff;
+			hit = (mp & ~0xffUL) == aff321 && aff0 / 16 == rs &&
+			      (targets & (1U << (aff0 % 16)));
+		}
+		if (hit && vgic_inject_edge(d, i, intid) >= 0)
+			kick |= 1U << i;
+	}
+	return kick;
+}
+
+static bool candidate(struct vgic *d, unsigned vcpu, uint32_t intid, struct virq *irq)
+{
+	uint8_t owner = irq->lr_owner;
+	if (owner != VGIC_NO_VCPU && owner != vcpu)
+		return false; /* in another vCPU's list registers until it folds them back */
+	if (irq->active)
+		return owner == vcpu || vgic_target(d, vcpu, intid) == (int)vcpu;
+	return deliverable(d, irq) && vgic_target(d, vcpu, intid) == (int)vcpu;
+}
+
+bool vgic_has_pending(struct vgic *d, unsigned vcpu)
+{
+	struct vgic_cpu *c = d->cpu[vcpu];
+	for (unsigned w = 0; w < VGIC_BM_WORDS; w++) {
+		for (uint64_t bits = c->maybe_pending[w]; bits; bits &= bits - 1) {
+			uint32_t intid = w * 64 + (uint32_t)__builtin_ctzl(bits);
+			struct virq *irq = vgic_irq(d, vcpu, intid);
+			if (candidate(d, vcpu, intid, irq) && deliverable(d, irq))
+				return true;
+		}
+	}
+	return false;
+}
+
+void vgic_fold_lrs(struct vgic *d, unsigned vcpu, const uint64_t *lrs)
+{
+	struct vgic_cpu *c = d->cpu[vcpu];
+	for (unsigned i = 0; i < c->used_lrs; i++) {
+		uint32_t intid = c->lr_intid[i];
+		struct virq *irq = vgic_irq(d, vcpu, intid);
+		c->lr_intid[i] = VGIC_SPURIOUS;
+		if (!irq)
+			continue;
+		irq->lr_owner = VGIC_NO_VCPU;
+		bool pending = lrs[i] & LR_STATE_PENDING;
+		irq->active = lrs[i] & LR_STATE_ACTIVE;
+		/* The guest acknowledged it: the edge (or software pend) is consumed. */
+		if (!pending)
+			irq->latch = false;
+		if (irq->hw && !irq->active && !irq->latch)
+			irq->hw = false;
+		if (is_pending(irq) || irq->active)
+			mark(d, vcpu, intid);
+	}
+	c->used_lrs = 0;
+}
+
+/* Order for list registers: active first (the guest must find them to deactivate),
+ * then by priority, then by INTID. */
+static uint32_t lr_rank(const struct virq *irq, uint32_t intid)
+{
+	return ((irq->active ? 0U : 1U) << 24) | ((uint32_t)irq->priority << 16) | intid;
+}
+
+unsigned vgic_build_lrs(struct vgic *d, unsigned vcpu, uint64_t *lrs)
+{
+	struct vgic_cpu *c = d->cpu[vcpu];
+	uint32_t best[VGIC_MAX_LRS + 1];
+	unsigned n = 0, total = 0;
+	for (unsigned w = 0; w < VGIC_BM_WORDS; w++) {
+		for (uint64_t bits = c->maybe_pending[w]; bits; bits &= bits - 1) {
+			uint32_t intid = w * 64 + (uint32_t)__builtin_ctzl(bits);
+			struct virq *irq = vgic_irq(d, vcpu, intid);
+			if (!candidate(d, vcpu, intid, irq)) {
+				c->maybe_pending[w] &= ~(1UL << (intid % 64));
+				continue;
+			}
+			total++;
+			/* Insertion into the sorted shortlist of the nr_lrs best. */
+			uint32_t rank = lr_rank(irq, intid);
+			unsigned pos = n;
+			while (pos > 0 && best[pos - 1] > rank) {
+				if (pos < d->nr_lrs)
+					best[pos] = best[pos - 1];
+				pos--;
+			}
+			if (pos < d->nr_lrs) {
+				best[pos] = rank;
+				if (n < d->nr_lrs)
+					n++;
+			}
+		}
+	}
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t intid = best[i] & 0xffff;
+		struct virq *irq = vgic_irq(d, vcpu, intid);
+		uint64_t lr = intid | ((uint64_t)irq->priority << LR_PRIO_SHIFT) | LR_GROUP1;
+		if (irq->active)
+			lr |= LR_STATE_ACTIVE;
+		/* A hardware-linked LR may not be pending and active at once. */
+		if (is_pending(irq) && !(irq->hw && irq->active))
+			lr |= LR_STATE_PENDING;
+		if (irq->hw)
+			lr |= LR_HW | ((uint64_t)irq->hw_intid << LR_PINTID_SHIFT);
+		lrs[i] = lr;
+		c->lr_intid[i] = intid;
+		irq->lr_owner = (uint8_t)vcpu;
+	}
+	c->used_lrs = n;
+	c->underflow_irq = total > n;
+	return n;
+}
+
+/* ---- register emulation ---- */
+
+enum bitreg { REG_ENABLE, REG_PEND, REG_ACTIVE };
+
+static uint32_t read_bits(struct vgic *d, unsigned vcpu, uint32_t first, enum bitreg which)
+{
+	uint32_t v = 0;
+	for (unsigned b = 0; b < 32; b++) {
+		struct virq *irq = vgic_irq(d, vcpu, first + b);
+		if (!irq)
+			break;
+		bool on = which == REG_ENABLE ? irq->enabled
+			  : which == REG_PEND ? is_pending(irq)
+					      : irq->active;
+		v |= (uint32_t)on << b;
+	}
+	return v;
+}
+
+static uint32_t write_bits(struct vgic *d, unsigned vcpu, uint32_t first, enum bitreg which,
+			   bool set, uint32_t val)
+{
+	uint32_t kick = 0;
+	for (unsigned b = 0; b < 32; b++) {
+		if (!(val & (1U << b)))
+			continue;
+		struct virq *irq = vgic_irq(d, vcpu, first + b);
+		if (!irq)
+			break;
+		if (which == REG_ENABLE)
+			irq->enabled = set;
+		else if (which == REG_PEND)
+			irq->latch = set; /* clearing leaves a level source's line alone */
+		else
+			irq->active = set;
+		int t = vgic_target(d, vcpu, first + b);
+		if (t >= 0) {
+			mark(d, (unsigned)t, first + b);
+			if (set)
+				kick |= 1U << t;
+		}
+	}
+	return kick;
+}
+
+/* The ISENABLER..ICACTIVER block (0x100..0x3ff) and priorities/config, common to the
+ * distributor (SPIs) and the SGI frame (private interrupts). first_n is the register index
+ * of INTID 0's register that is valid in this frame. */
+static bool common_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size,
+			uint64_t *val, bool private_frame)
+{
+	uint32_t lo = private_frame ? 0 : VGIC_NR_PRIVATE;
+	uint32_t hi = private_frame ? VGIC_NR_PRIVATE : VGIC_NR_IRQS;
+	*val = 0;
+	if (off >= 0x400 && off < 0x800) { /* IPRIORITYR: byte or word */
+		if (size != 1 && size != 4)
+			return false;
+		for (unsigned i = 0; i < size; i++) {
+			uint32_t intid = off - 0x400 + i;
+			if (intid >= lo && intid < hi)
+				*val |= (uint64_t)vgic_irq(d, vcpu, intid)->priority << (8 * i);
+		}
+		return true;
+	}
+	if (size != 4)
+		return false;
+	if (off >= 0x80 && off < 0xd00) {
+		unsigned n = (off & 0x7f) / 4;
+		uint32_t first = n * 32;
+		if (first < lo || first >= hi)
+			return true; /* RAZ */
+		switch (off & ~0x7fU) {
+		case 0x080: /* IGROUPR: every interrupt is Group 1 */
+			*val = 0xffffffff;
+			return true;
+		case 0x100:
+		case 0x180:
+			*val = read_bits(d, vcpu, first, REG_ENABLE);
+			return true;
+		case 0x200:
+		case 0x280:
+			*val = read_bits(d, vcpu, first, REG_PEND);
+			return true;
+		case 0x300:
+		case 0x380:
+			*val = read_bits(d, vcpu, first, REG_ACTIVE);
+			return true;
+		}
+	}
+	if (off >= 0xc00 && off < 0xd00) { /* ICFGR: 2 bits per INTID, bit 1 = edge */
+		uint32_t first = (off - 0xc00) / 4 * 16;
+		for (unsigned i = 0; i < 16; i++) {
+			uint32_t intid = first + i;
+			if (intid >= lo && intid < hi && vgic_irq(d, vcpu, intid)->edge)
+				*val |= 2UL << (2 * i);
+		}
+	}
+	return true;
+}
+
+static bool common_write(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size, uint64_t val,
+			 uint32_t *kick, bool private_frame)
+{
+	uint32_t lo = private_frame ? 0 : VGIC_NR_PRIVATE;
+	uint32_t hi = private_frame ? VGIC_NR_PRIVATE : VGIC_NR_IRQS;
+	if (off >= 0x400 && off < 0x800) {
+		if (size != 1 && size != 4)
+			return false;
+		for (unsigned i = 0; i < size; i++) {
+			uint32_t intid = off - 0x400 + i;
+			if (intid >= lo && intid < hi)
+				vgic_irq(d, vcpu, intid)->priority = (val >> (8 * i)) & PRIO_MASK;
+		}
+		return true;
+	}
+	if (size != 4)
+		return false;
+	uint32_t v = (uint32_t)val;
+	if (off >= 0x100 && off < 0x400) {
+		uint32_t first = (off & 0x7f) / 4 * 32;
+		if (first < lo || first >= hi)
+			return true; /* WI */
+		bool set = !(off & 0x80);
+		enum bitreg which = off < 0x200 ? REG_ENABLE : off < 0x300 ? REG_PEND : REG_ACTIVE;
+		*kick |= write_bits(d, vcpu, first, which, set, v);
+		return true;
+	}
+	if (off >= 0xc00 && off < 0xd00) {
+		uint32_t first = (off - 0xc00) / 4 * 16;
+		/* SGIs are always edge and PPIs fixed: only SPIs are configurable. */
+		for (unsigned i = 0; i < 16; i++) {
+			uint32_t intid = first + i;
+			if (intid >= VGIC_NR_PRIVATE && intid < hi && intid >= lo)
+				vgic_irq(d, vcpu, intid)->edge = (v >> (2 * i + 1)) & 1;
+		}
+	}
+	return true; /* everything else in the block is RAZ/WI */
+}
+
+#define GICD_TYPER_VALUE                                                                           \
+	((VGIC_NR_IRQS / 32 - 1) | (9U << 19) /* 10 INTID bits */ | (1U << 25) /* No1N */)
+#define GIC_PIDR2_V3 0x3b
+#define GICD_IIDR_VALUE 0x0001543bU /* implementer Arm (0x43b), product 'T'riad */
+
+bool vgic_dist_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size, uint64_t *val)
+{
+	if (off >= GICD_SIZE || (off & (size - 1)))
+		return false;
+	*val = 0;
+	if (off >= 0x6000 && off < 0x8000) { /* IROUTER<n>, 64-bit or 32-bit halves */
+		if (size != 8 && size != 4)
+			return false;
+		uint32_t intid = (off - 0x6000) / 8;
+		if (intid >= VGIC_NR_PRIVATE && intid < VGIC_NR_IRQS) {
+			uint64_t r = d->spi[intid - VGIC_NR_PRIVATE].irouter & MPIDR_AFFINITY_BITS;
+			*val = size == 8 ? r : (off & 4) ? r >> 32 : (uint32_t)r;
+		}
+		return true;
+	}
+	if (off < 0x80 || off >= 0xc000) {
+		if (size != 4)
+			return false;
+		switch (off) {
+		case 0x0:
+			*val = d->ctlr;
+			break;
+		case 0x4:
+			*val = GICD_TYPER_VALUE | ((MIN(d->nr_vcpus, 8) - 1) << 5);
+			break;
+		case 0x8:
+			*val = GICD_IIDR_VALUE;
+			break;
+		case 0xffe8:
+			*val = GIC_PIDR2_V3;
+			break;
+		}
+		return true;
+	}
+	return common_read(d, vcpu, off, size, val, false);
+}
+
+bool vgic_dist_write(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size, uint64_t val,
+		     uint32_t *kick)
+{
+	if (off >= GICD_SIZE || (off & (size - 1)))
+		return false;
+	if (off >= 0x6000 && off < 0x8000) {
+		if (size != 8 && size != 4)
+			return false;
+		uint32_t intid = (off - 0x6000) / 8;
+		if (intid >= VGIC_NR_PRIVATE && intid < VGIC_NR_IRQS) {
+			struct virq *irq = &d->spi[intid - VGIC_NR_PRIVATE];
+			uint64_t r = irq->irouter & MPIDR_AFFINITY_BITS;
+			if (size == 8)
+				r = val;
+			else if (off & 4)
+				r = (r & 0xffffffffUL) | (val << 32);
+			else
+				r = (r & ~0xffffffffUL) | (uint32_t)val;
+			irq->irouter = r & MPIDR_AFFINITY_BITS;
+			*kick |= note_all(d);
+		}
+		return true;
+	}
+	if (off < 0x80 || off >= 0xc000) {
+		if (size != 4)
+			return false;
+		if (off == 0x0) {
+			d->ctlr = (d->ctlr & ~(GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1)) |
+				  ((uint32_t)val & (GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1));
+			*kick |= note_all(d);
+		}
+		return true; /* TYPER, IIDR, ID registers: read-only; reserved: WI */
+	}
+	return common_write(d, vcpu, off, size, val, kick, false);
+}
+
+#define GICR_SGI_FRAME 0x10000U
+
+bool vgic_redist_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size, uint64_t *val)
+{
+	if (off >= 2 * GICR_SGI_FRAME || (off & (size - 1)))
+		return false;
+	struct vgic_cpu *c = d->cpu[vcpu];
+	*val = 0;
+	if (off >= GICR_SGI_FRAME)
+		return common_read(d, vcpu, off - GICR_SGI_FRAME, size, val, true);
+	if (off == 0x8 || off == 0xc) { /* TYPER, 64-bit or halves */
+		uint64_t mp = c->mpidr;
+		uint64_t aff = (mp & 0xffffff) | ((mp >> 32 & 0xff) << 24);
+		uint64_t t = (aff << 32) | ((uint64_t)vcpu << 8) |
+			     (vcpu + 1 == d->nr_vcpus ? (1U << 4) : 0);
+		if (size == 8 && off == 0x8)
+			*val = t;
+		else if (size == 4)
+			*val = off == 0x8 ? (uint32_t)t : t >> 32;
+		else
+			return false;
+		return true;
+	}
+	if (size != 4 && !(size == 8 && (off == 0x70 || off == 0x78)))
+		return false;
+	switch (off) {
+	case 0x4:
+		*val = GICD_IIDR_VALUE;
+		break;
+	case 0x14: /* WAKER: ChildrenAsleep follows ProcessorSleep at once */
+		*val = c->waker_sleep ? 0x6 : 0;
+		break;
+	case 0xffe8:
+		*val = GIC_PIDR2_V3;
+		break;
+	}
+	return true;
+}
+
+bool vgic_redist_write(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size, uint64_t val,
+		       uint32_t *kick)
+{
+	if (off >= 2 * GICR_SGI_FRAME || (off & (size - 1)))
+		return false;
+	if (off >= GICR_SGI_FRAME)
+		return common_write(d, vcpu, off - GICR_SGI_FRAME, size, val, kick, true);
+	if (size != 4 && !(size == 8 && (off == 0x70 || off == 0x78)))
+		return false;
+	if (off == 0x14)
+		d->cpu[vcpu]->waker_sleep = val & 0x2;
+	return true; /* CTLR (no LPIs), TYPER and ID registers: WI */
+}

@@ -1,0 +1,36 @@
+/*
+ * Physical page allocator: one bitmap per RAM zone, first-fit with alignment.
+ * Pure logic (no locking; core/mem.c wraps it with a lock). Host-tested.
+ */
+#ifndef MM_PALLOC_H
+#define MM_PALLOC_H
+
+#include <stdint.h>
+
+#define PALLOC_MAX_ZONES 8
+
+struct palloc_zone {
+	uint64_t base;    /* physical address of page 0 */
+	uint64_t npages;
+	uint64_t *bitmap; /* bit set = page in use; stored in the zone's first pages */
+	uint64_t nfree;
+	uint64_t hint;    /* where the next single-page search starts */
+};
+
+struct palloc {
+	struct palloc_zone zones[PALLOC_MAX_ZONES];
+	unsigned nzones;
+};
+
+void palloc_init(struct palloc *pa);
+/* Hands [base, base+size) to the allocator; its own bitmap is carved from the start. */
+int palloc_add_zone(struct palloc *pa, uint64_t base, uint64_t size);
+/* Marks pages overlapping [base, base+size) as in use (firmware, images, blobs). */
+void palloc_reserve(struct palloc *pa, uint64_t base, uint64_t size);
+/* npages contiguous pages aligned to align bytes (a power of two >= 4 KB), or 0. */
+uint64_t palloc_alloc(struct palloc *pa, uint64_t npages, uint64_t align);
+/* Returns pages; -EINVAL if any of them is not an allocated page of a zone. */
+int palloc_free(struct palloc *pa, uint64_t addr, uint64_t npages);
+uint64_t palloc_free_pages(const struct palloc *pa);
+
+#endif
