@@ -51,7 +51,7 @@ static int add_gic(void *fdt, const struct guest_dt_params *p)
 {
 	TRY(begin_node_at(fdt, "intc", p->gicd_base));
 	TRY(fdt_property_string(fdt, "compatible", "arm,gic-v3"));
-	TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
+	TRY(fdt_property(fdt, "interrupt-controller", "", 0));
 	TRY(fdt_property_u32(fdt, "#interrupt-cells", 3));
 	TRY(fdt_property_u32(fdt, "#address-cells", 2));
 	TRY(fdt_property_u32(fdt, "#size-cells", 2));
@@ -74,7 +74,7 @@ static int add_timer(void *fdt, const struct guest_dt_params *p)
 	TRY(fdt_begin_node(fdt, "timer"));
 	TRY(fdt_property_string(fdt, "compatible", "arm,armv8-timer"));
 	TRY(fdt_property(fdt, "interrupts", irqs, sizeof(irqs)));
-	TRY(fdt_property(fdt, "always-on", NULL, 0));
+	TRY(fdt_property(fdt, "always-on", "", 0));
 	return fdt_end_node(fdt);
 }
 

@@ -6,7 +6,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/te
 
 $(BUILD)/host/libfdt/%.o: $(LIBFDT)/%.c
 	@mkdir -p $(dir $@)
-	$(HOSTCC) -std=gnu11 -O1 -g -I$(LIBFDT) -fsanitize=address,undefined -w -c $< -o $@
+	$(HOSTCC) -std=gnu11 -O1 -g -I$(LIBFDT) -fsanitize=address,undefined -fno-sanitize-recover=all -w -c $< -o $@
 
 # Each test names the Triad sources it links in a "// sources:" line.
 $(BUILD)/host/%: tests/unit/%.c $(UNIT_FDT) $(HV_SRCS)
@@ -15,3 +15,22 @@ $(BUILD)/host/%: tests/unit/%.c $(UNIT_FDT) $(HV_SRCS)
 
 unit-test: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
+.SECONDARY: $(UNIT_FDT)
+
+# Fuzzing (libFuzzer, clang): `make fuzz FUZZ_SECONDS=60`. Part of `make test` for a short run.
+FUZZ_SECONDS ?= 20
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -Iinclude -Iarch/arm64/include -I$(LIBFDT) \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_FDT := $(FDT_SRCS)
+$(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c core/config.c $(FDT_SRCS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -w -o $@ $^
+$(BUILD)/fuzz/fuzz_vgic: tests/fuzz/fuzz_vgic.c irq/vgic.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $^
+
+.PHONY: fuzz
+fuzz: $(BUILD)/fuzz/fuzz_config $(BUILD)/fuzz/fuzz_vgic
+	@set -e; for f in $^; do echo "== $$f ($(FUZZ_SECONDS) s)"; \
+		mkdir -p $(BUILD)/fuzz/corpus-$$(basename $$f); \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 $(BUILD)/fuzz/corpus-$$(basename $$f) 2>&1 | tail -2; done

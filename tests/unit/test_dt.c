@@ -1,0 +1,194 @@
+// sources: core/guest_dt.c core/platform.c core/config.c core/linux_image.c
+/* Host tests for the device-tree code: the guest DTB generator (read back through the same
+ * platform parser Triad uses on the host DTB), the boot-bundle parser and the Image header. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <libfdt.h>
+#include <triad/config.h>
+#include <triad/guest_dt.h>
+#include <triad/linux_image.h>
+#include <triad/platform.h>
+
+static uint8_t buf[1 << 16];
+
+static void guest_dtb_round_trip(void **state)
+{
+	(void)state;
+	uint64_t mpidr[3] = {0x80000000, 0x80000001, 0x80000002};
+	struct guest_dt_params p = {
+		.mem_base = 0x40000000, .mem_size = 256UL << 20, .ncpus = 3, .mpidr = mpidr,
+		.bootargs = "console=ttyAMA0 quiet", .initrd_start = 0x44000000,
+		.initrd_end = 0x44100000, .gicd_base = 0x08000000, .gicr_base = 0x080a0000,
+		.uart_base = 0x09000000, .uart_spi = 1, .timer_ppi = {13, 14, 11, 10},
+	};
+	assert_int_equal(guest_dt_build(buf, sizeof(buf), &p), 0);
+	assert_int_equal(fdt_check_full(buf, sizeof(buf)), 0);
+	struct platform plat;
+	const char *why = NULL;
+	assert_int_equal(platform_parse(buf, &plat, &why), 0);
+	assert_int_equal(plat.nmem, 1);
+	assert_int_equal(plat.mem[0].base, 0x40000000);
+	assert_int_equal(plat.mem[0].size, 256UL << 20);
+	assert_int_equal(plat.ncpus, 3);
+	assert_int_equal(plat.cpu_mpidr[2], 2);
+	assert_int_equal(plat.gicd_base, 0x08000000);
+	assert_int_equal(plat.gicr_size, 3 * 0x20000);
+	assert_int_equal(plat.uart_base, 0x09000000);
+	assert_int_equal(plat.uart_intid, 33);
+	assert_int_equal(plat.timer_virt_intid, 27);
+	assert_int_equal(plat.timer_phys_intid, 30);
+	assert_int_equal(plat.timer_hyp_intid, 26);
+	assert_int_equal(plat.initrd_start, 0x44000000);
+	assert_int_equal(plat.initrd_end, 0x44100000);
+	assert_string_equal(plat.bootargs, "console=ttyAMA0 quiet");
+	assert_string_equal(plat.psci_method, "hvc");
+	/* What Linux needs beyond that: PSCI as the enable method, PL011 clocks. */
+	int cpu = fdt_path_offset(buf, "/cpus/cpu@1");
+	assert_true(cpu >= 0);
+	assert_string_equal(fdt_getprop(buf, cpu, "enable-method", NULL), "psci");
+	int uart = fdt_path_offset(buf, "/pl011@9000000");
+	assert_true(fdt_getprop(buf, uart, "clocks", NULL) != NULL);
+	assert_int_equal(fdt_node_check_compatible(buf, uart, "arm,primecell"), 0);
+}
+
+static void guest_dtb_too_small_buffer(void **state)
+{
+	(void)state;
+	uint64_t mpidr[1] = {0};
+	struct guest_dt_params p = {.mem_base = 0x40000000, .mem_size = 1 << 24, .ncpus = 1,
+				    .mpidr = mpidr, .timer_ppi = {13, 14, 11, 10}};
+	assert_true(guest_dt_build(buf, 256, &p) < 0);
+}
+
+/* ---- bundle ---- */
+
+static struct triad_config cfg;
+static char err[160];
+
+/* A bundle: DTB of one VM node with the given extra property, then 64 KB of blob. */
+static size_t make_bundle(const char *vm_node, const char *extra_prop, uint64_t koff,
+			  uint64_t ksize, uint32_t cpus, uint64_t mem)
+{
+	memset(buf, 0, sizeof(buf));
+	assert_int_equal(fdt_create(buf, 8192), 0);
+	fdt_finish_reservemap(buf);
+	fdt_begin_node(buf, "");
+	fdt_property_string(buf, "compatible", "triad,bundle-v1");
+	fdt_begin_node(buf, "vms");
+	fdt_begin_node(buf, vm_node);
+	fdt_property_u64(buf, "memory", mem);
+	fdt_property_u32(buf, "cpus", cpus);
+	fdt_property_string(buf, "bootargs", "console=ttyAMA0");
+	fdt64_t k[2] = {cpu_to_fdt64(koff), cpu_to_fdt64(ksize)};
+	fdt_property(buf, "kernel", k, sizeof(k));
+	if (extra_prop)
+		fdt_property_u32(buf, extra_prop, 1);
+	fdt_end_node(buf);
+	fdt_end_node(buf);
+	fdt_end_node(buf);
+	assert_int_equal(fdt_finish(buf), 0);
+	return sizeof(buf);
+}
+
+static void bundle_valid(void **state)
+{
+	(void)state;
+	size_t n = make_bundle("linux0", NULL, 8192, 4096, 2, 256UL << 20);
+	assert_int_equal(config_parse(buf, n, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.nvms, 1);
+	assert_string_equal(cfg.vm[0].name, "linux0");
+	assert_int_equal(cfg.vm[0].ncpus, 2);
+	assert_int_equal(cfg.vm[0].memory, 256UL << 20);
+	assert_int_equal(cfg.vm[0].kernel.offset, 8192);
+	assert_int_equal(cfg.vm[0].initrd.size, 0);
+	assert_string_equal(cfg.vm[0].bootargs, "console=ttyAMA0");
+}
+
+static void expect_error(size_t n, const char *needle)
+{
+	assert_int_not_equal(config_parse(buf, n, &cfg, err, sizeof(err)), 0);
+	if (!strstr(err, needle))
+		fail_msg("error '%s' does not mention '%s'", err, needle);
+}
+
+static void bundle_rejects_bad_input(void **state)
+{
+	(void)state;
+	expect_error(make_bundle("vm0", "colour", 8192, 4096, 1, 1 << 28), "unknown property 'colour'");
+	expect_error(make_bundle("vm0", NULL, 60000, 8192, 1, 1 << 28), "outside the bundle");
+	expect_error(make_bundle("vm0", NULL, UINT64_MAX - 10, 100, 1, 1 << 28), "outside");
+	expect_error(make_bundle("vm0", NULL, 8192, 0, 1, 1 << 28), "outside");
+	expect_error(make_bundle("vm0", NULL, 8192, 4096, 0, 1 << 28), "cpus 0 out of range");
+	expect_error(make_bundle("vm0", NULL, 8192, 4096, 99, 1 << 28), "out of range");
+	expect_error(make_bundle("vm0", NULL, 8192, 4096, 1, (1 << 28) + 4096), "multiple of 2 MB");
+	expect_error(make_bundle("vm0", NULL, 8192, 4096, 1, 1 << 20), "16 MB");
+	expect_error(make_bundle("bad!name", NULL, 8192, 4096, 1, 1 << 28), "letters, digits");
+	/* Truncated and corrupted device trees. */
+	make_bundle("vm0", NULL, 8192, 4096, 1, 1 << 28);
+	expect_error(fdt_totalsize(buf) - 8, "larger than the bundle");
+	memset(buf + 64, 0xff, 32);
+	expect_error(sizeof(buf), "malformed");
+	memset(buf, 0, 16);
+	expect_error(sizeof(buf), "bad header");
+}
+
+static void bundle_rejects_duplicate_names(void **state)
+{
+	(void)state;
+	memset(buf, 0, sizeof(buf));
+	fdt_create(buf, 8192);
+	fdt_finish_reservemap(buf);
+	fdt_begin_node(buf, "");
+	fdt_property_string(buf, "compatible", "triad,bundle-v1");
+	fdt_begin_node(buf, "vms");
+	for (int i = 0; i < 2; i++) {
+		fdt_begin_node(buf, i ? "a@1" : "a@0");
+		fdt_property_u64(buf, "memory", 1 << 28);
+		fdt_property_u32(buf, "cpus", 1);
+		fdt64_t k[2] = {cpu_to_fdt64(8192), cpu_to_fdt64(16)};
+		fdt_property(buf, "kernel", k, sizeof(k));
+		fdt_end_node(buf);
+	}
+	fdt_end_node(buf);
+	fdt_end_node(buf);
+	fdt_finish(buf);
+	expect_error(sizeof(buf), "duplicate VM name 'a'");
+}
+
+static void image_header(void **state)
+{
+	(void)state;
+	uint8_t img[128] = {0};
+	struct linux_image li;
+	assert_int_not_equal(linux_image_parse(img, sizeof(img), &li), 0);
+	memcpy(img + 0x38, "ARM\x64", 4);
+	uint64_t text_offset = 0, image_size = 0x200000;
+	memcpy(img + 8, &text_offset, 8);
+	memcpy(img + 16, &image_size, 8);
+	assert_int_equal(linux_image_parse(img, sizeof(img), &li), 0);
+	assert_int_equal(li.text_offset, 0);
+	assert_int_equal(li.mem_size, 0x200000);
+	assert_int_not_equal(linux_image_parse(img, 32, &li), 0); /* truncated */
+	uint64_t flags = 1; /* big-endian kernel */
+	memcpy(img + 24, &flags, 8);
+	assert_int_not_equal(linux_image_parse(img, sizeof(img), &li), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(guest_dtb_round_trip),
+		cmocka_unit_test(guest_dtb_too_small_buffer),
+		cmocka_unit_test(bundle_valid),
+		cmocka_unit_test(bundle_rejects_bad_input),
+		cmocka_unit_test(bundle_rejects_duplicate_names),
+		cmocka_unit_test(image_header),
+	};
+	return cmocka_run_group_tests_name("device trees", tests, NULL, NULL);
+}

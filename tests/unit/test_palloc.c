@@ -1,0 +1,107 @@
+// sources: mm/palloc.c mm/vmid.c
+/* Host tests for the physical page allocator and the VMID pool. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "../../mm/palloc.h"
+#include "../../mm/vmid.h"
+#include <triad/errno.h>
+
+#define ZONE_SIZE (8UL << 20)
+
+static uint8_t *zone_mem;
+static struct palloc pa;
+
+static int setup(void **state)
+{
+	(void)state;
+	zone_mem = aligned_alloc(2UL << 20, ZONE_SIZE);
+	palloc_init(&pa);
+	return palloc_add_zone(&pa, (uint64_t)(uintptr_t)zone_mem, ZONE_SIZE);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	free(zone_mem);
+	return 0;
+}
+
+static void bitmap_is_carved_from_the_zone(void **state)
+{
+	(void)state;
+	/* 2048 pages need a 256-byte bitmap: one page of the zone. */
+	assert_int_equal(palloc_free_pages(&pa), 2048 - 1);
+	uint64_t p = palloc_alloc(&pa, 1, 4096);
+	assert_int_equal(p, (uint64_t)(uintptr_t)zone_mem + 4096);
+}
+
+static void alignment_and_reservation(void **state)
+{
+	(void)state;
+	uint64_t base = (uint64_t)(uintptr_t)zone_mem;
+	palloc_reserve(&pa, base + 0x200000, 0x1000); /* one page at 2 MB */
+	uint64_t p = palloc_alloc(&pa, 512, 2UL << 20);
+	assert_true(p != 0);
+	assert_int_equal(p % (2UL << 20), 0);
+	assert_int_equal(p, base + 0x400000); /* 0 holds the bitmap, 2 MB is reserved */
+	assert_int_equal(palloc_free(&pa, p, 512), 0);
+	assert_int_equal(palloc_free(&pa, p, 1), -EINVAL); /* double free */
+	assert_int_equal(palloc_free(&pa, base + 0x200000 + 0x1000, 1), -EINVAL);
+	assert_int_equal(palloc_free(&pa, 0x1000, 1), -EINVAL); /* not in any zone */
+	assert_int_equal(palloc_free(&pa, p + 1, 1), -EINVAL);
+}
+
+static void exhaustion(void **state)
+{
+	(void)state;
+	uint64_t n = palloc_free_pages(&pa);
+	assert_int_equal(palloc_alloc(&pa, n + 1, 4096), 0);
+	uint64_t all = palloc_alloc(&pa, n, 4096);
+	assert_true(all != 0);
+	assert_int_equal(palloc_alloc(&pa, 1, 4096), 0);
+	assert_int_equal(palloc_free_pages(&pa), 0);
+	assert_int_equal(palloc_free(&pa, all, n), 0);
+	assert_int_equal(palloc_free_pages(&pa), n);
+	assert_int_equal(palloc_alloc(&pa, 1, 3000), 0); /* alignment not a power of two */
+	assert_int_equal(palloc_alloc(&pa, 0, 4096), 0);
+}
+
+static void zones_must_not_overlap(void **state)
+{
+	(void)state;
+	uint64_t base = (uint64_t)(uintptr_t)zone_mem;
+	assert_int_equal(palloc_add_zone(&pa, base + 0x100000, 0x100000), -EEXIST);
+	assert_int_equal(palloc_add_zone(&pa, UINT64_MAX - 0x1000, 0x10000), -EINVAL);
+}
+
+static void vmids_are_recycled(void **state)
+{
+	(void)state;
+	static struct vmid_pool pool;
+	vmid_pool_init(&pool, 8);
+	for (int i = 1; i < 256; i++)
+		assert_int_equal(vmid_alloc(&pool), i);
+	assert_int_equal(vmid_alloc(&pool), -1);
+	assert_int_equal(vmid_free(&pool, 17), 0);
+	assert_int_equal(vmid_free(&pool, 17), -1);
+	assert_int_equal(vmid_free(&pool, 0), -1);
+	assert_int_equal(vmid_free(&pool, 256), -1);
+	assert_int_equal(vmid_alloc(&pool), 17);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(bitmap_is_carved_from_the_zone, setup, teardown),
+		cmocka_unit_test_setup_teardown(alignment_and_reservation, setup, teardown),
+		cmocka_unit_test_setup_teardown(exhaustion, setup, teardown),
+		cmocka_unit_test_setup_teardown(zones_must_not_overlap, setup, teardown),
+		cmocka_unit_test(vmids_are_recycled),
+	};
+	return cmocka_run_group_tests_name("palloc", tests, NULL, NULL);
+}

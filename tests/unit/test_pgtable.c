@@ -1,0 +1,121 @@
+// sources: mm/pgtable.c
+/* Host tests for the shared translation-table code (stage 1 and stage 2). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../mm/pgtable.h"
+#include <triad/errno.h>
+
+static int live_pages;
+
+static uint64_t pt_test_alloc(void *ctx)
+{
+	(void)ctx;
+	void *p = aligned_alloc(4096, 4096);
+	memset(p, 0, 4096);
+	live_pages++;
+	return (uint64_t)(uintptr_t)p;
+}
+
+static void pt_test_free(void *ctx, uint64_t pa)
+{
+	(void)ctx;
+	free((void *)(uintptr_t)pa);
+	live_pages--;
+}
+
+static const struct pt_allocator alloc = {pt_test_alloc, pt_test_free, NULL};
+
+static void map_and_lookup(void **state)
+{
+	(void)state;
+	struct pgtable pt;
+	assert_int_equal(pt_init(&pt, 48, &alloc), 0);
+	assert_int_equal(pt.start_level, 0);
+	assert_int_equal(pt_map(&pt, 0x40000000, 0x80000000, 0x3000, S2_NORMAL_RWX), 0);
+	uint64_t pa, attr;
+	assert_int_equal(pt_lookup(&pt, 0x40001234, &pa, &attr), 0);
+	assert_int_equal(pa, 0x80001234);
+	assert_int_equal(attr & PTE_ATTR_MASK, S2_NORMAL_RWX);
+	assert_int_equal(pt_lookup(&pt, 0x40003000, &pa, NULL), -ENOENT);
+	assert_int_equal(pt_lookup(&pt, 0x3fffffff, &pa, NULL), -ENOENT);
+	pt_destroy(&pt);
+	assert_int_equal(live_pages, 0);
+}
+
+static void uses_blocks_when_aligned(void **state)
+{
+	(void)state;
+	struct pgtable pt;
+	assert_int_equal(pt_init(&pt, 40, &alloc), 0);
+	assert_int_equal(pt.start_level, 0);
+	/* 1 GB + 2 MB, both aligned: one 1 GB block and one 2 MB block, no level-3 table. */
+	assert_int_equal(pt_map(&pt, 0x40000000, 0x40000000, 0x40200000, S2_NORMAL_RWX), 0);
+	assert_int_equal(live_pages, 3); /* L0, L1, and one L2 for the 2 MB block */
+	uint64_t pa;
+	assert_int_equal(pt_lookup(&pt, 0x7fffffff, &pa, NULL), 0);
+	assert_int_equal(pa, 0x7fffffff);
+	assert_int_equal(pt_lookup(&pt, 0x801fffff, &pa, NULL), 0);
+	pt_destroy(&pt);
+	assert_int_equal(live_pages, 0);
+}
+
+static void refuses_overlap_and_bad_args(void **state)
+{
+	(void)state;
+	struct pgtable pt;
+	assert_int_equal(pt_init(&pt, 39, &alloc), 0);
+	assert_int_equal(pt.start_level, 1);
+	assert_int_equal(pt_map(&pt, 0x200000, 0x200000, 0x200000, S1_NORMAL_RW), 0);
+	assert_int_equal(pt_map(&pt, 0x201000, 0x900000, 0x1000, S1_NORMAL_RW), -EEXIST);
+	assert_int_equal(pt_map(&pt, 0x1ff000, 0x900000, 0x2000, S1_NORMAL_RW), -EEXIST);
+	assert_int_equal(pt_map(&pt, 0x1001, 0x1000, 0x1000, S1_NORMAL_RW), -EINVAL);
+	assert_int_equal(pt_map(&pt, 0x1000, 0x1000, 0, S1_NORMAL_RW), -EINVAL);
+	/* Beyond the 39-bit range, and a range that would wrap. */
+	assert_int_equal(pt_map(&pt, 1UL << 39, 0, 0x1000, S1_NORMAL_RW), -EINVAL);
+	assert_int_equal(pt_map(&pt, (1UL << 39) - 0x1000, 0, 0x2000, S1_NORMAL_RW), -EINVAL);
+	assert_int_equal(pt_map(&pt, 0x1000, 1UL << 50, 0x1000, S1_NORMAL_RW), -EINVAL);
+	assert_int_equal(pt_init(&pt, 49, &alloc), -EINVAL);
+	pt_destroy(&pt);
+}
+
+static void unmap_splits_blocks(void **state)
+{
+	(void)state;
+	struct pgtable pt;
+	assert_int_equal(pt_init(&pt, 48, &alloc), 0);
+	assert_int_equal(pt_map(&pt, 0x40000000, 0x40000000, 0x200000, S2_NORMAL_RWX), 0);
+	assert_int_equal(pt_unmap(&pt, 0x40001000, 0x1000), 0);
+	uint64_t pa, attr;
+	assert_int_equal(pt_lookup(&pt, 0x40001000, &pa, NULL), -ENOENT);
+	assert_int_equal(pt_lookup(&pt, 0x40000fff, &pa, NULL), 0);
+	assert_int_equal(pa, 0x40000fff);
+	assert_int_equal(pt_lookup(&pt, 0x40002000, &pa, &attr), 0);
+	assert_int_equal(pa, 0x40002000);
+	assert_int_equal(attr, S2_NORMAL_RWX); /* the split keeps the attributes */
+	/* A hole can be mapped again, elsewhere. */
+	assert_int_equal(pt_map(&pt, 0x40001000, 0x90000000, 0x1000, S2_DEVICE_RW), 0);
+	assert_int_equal(pt_lookup(&pt, 0x40001008, &pa, &attr), 0);
+	assert_int_equal(pa, 0x90000008);
+	assert_int_equal(attr, S2_DEVICE_RW);
+	assert_int_equal(pt_unmap(&pt, 0x40000000, 0x200000), 0);
+	assert_int_equal(pt_lookup(&pt, 0x40002000, &pa, NULL), -ENOENT);
+	pt_destroy(&pt);
+	assert_int_equal(live_pages, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(map_and_lookup),
+		cmocka_unit_test(uses_blocks_when_aligned),
+		cmocka_unit_test(refuses_overlap_and_bad_args),
+		cmocka_unit_test(unmap_splits_blocks),
+	};
+	return cmocka_run_group_tests_name("pgtable", tests, NULL, NULL);
+}

@@ -1,0 +1,254 @@
+// sources: irq/vgic.c
+/* Host tests for the virtual GICv3 state machine and its register emulation. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <triad/vgic.h>
+
+static struct vgic gic;
+static struct vgic_cpu cpu[2];
+
+static int setup(void **state)
+{
+	(void)state;
+	vgic_init(&gic, 2, 4);
+	vgic_cpu_init(&gic, &cpu[0], 0, 0x80000000);
+	vgic_cpu_init(&gic, &cpu[1], 1, 0x80000001);
+	return 0;
+}
+
+static void dwrite(uint32_t off, uint32_t v)
+{
+	uint32_t kick = 0;
+	assert_true(vgic_dist_write(&gic, 0, off, 4, v, &kick));
+}
+
+static uint64_t dread(uint32_t off)
+{
+	uint64_t v;
+	assert_true(vgic_dist_read(&gic, 0, off, 4, &v));
+	return v;
+}
+
+static void rwrite(unsigned vcpu, uint32_t off, uint32_t v)
+{
+	uint32_t kick = 0;
+	assert_true(vgic_redist_write(&gic, vcpu, off, 4, v, &kick));
+}
+
+static uint32_t lr_intid(uint64_t lr)
+{
+	return (uint32_t)(lr & LR_VINTID_MASK);
+}
+
+/* Guest-style setup of SGIs 0..7 on vCPU 0: enabled, SGI i at priority 0x80 - 0x10*i. */
+static void enable_sgis(void)
+{
+	dwrite(0x0, GICD_CTLR_ENABLE_G1 | GICD_CTLR_ARE);
+	for (unsigned i = 0; i < 8; i++) {
+		uint32_t kick = 0;
+		assert_true(vgic_redist_write(&gic, 0, 0x10000 + 0x400 + i, 1, 0x80 - 0x10 * i,
+					      &kick));
+	}
+	rwrite(0, 0x10000 + 0x100, 0xff);
+}
+
+static void sgis_overflow_in_priority_order(void **state)
+{
+	(void)state;
+	enable_sgis();
+	/* Eight SGIs to self through ICC_SGI1R: target list bit 0, INTID i. */
+	for (uint64_t i = 0; i < 8; i++)
+		assert_int_equal(vgic_send_sgi(&gic, 0, (i << 24) | 1), 1);
+	uint64_t lrs[VGIC_MAX_LRS];
+	unsigned n = vgic_build_lrs(&gic, 0, lrs);
+	assert_int_equal(n, 4);
+	assert_true(cpu[0].underflow_irq); /* four more wait for list registers */
+	for (unsigned i = 0; i < 4; i++) {
+		assert_int_equal(lr_intid(lrs[i]), 7 - i);
+		assert_true(lrs[i] & LR_STATE_PENDING);
+		assert_int_equal((lrs[i] >> LR_PRIO_SHIFT) & 0xff, 0x80 - 0x10 * (7 - i));
+	}
+	/* The guest took and completed the three best ones; the fourth is now active. */
+	lrs[0] = lrs[1] = lrs[2] = 0;
+	lrs[3] = (lrs[3] & ~LR_STATE_PENDING) | LR_STATE_ACTIVE;
+	vgic_fold_lrs(&gic, 0, lrs);
+	n = vgic_build_lrs(&gic, 0, lrs);
+	assert_int_equal(n, 4);
+	assert_int_equal(lr_intid(lrs[0]), 4); /* the active one stays first */
+	assert_true(lrs[0] & LR_STATE_ACTIVE);
+	assert_int_equal(lr_intid(lrs[1]), 3);
+	assert_int_equal(lr_intid(lrs[2]), 2);
+	assert_int_equal(lr_intid(lrs[3]), 1);
+	assert_true(cpu[0].underflow_irq);
+	memset(lrs, 0, sizeof(lrs));
+	vgic_fold_lrs(&gic, 0, lrs);
+	n = vgic_build_lrs(&gic, 0, lrs);
+	assert_int_equal(n, 1);
+	assert_int_equal(lr_intid(lrs[0]), 0);
+	assert_false(cpu[0].underflow_irq);
+	memset(lrs, 0, sizeof(lrs));
+	vgic_fold_lrs(&gic, 0, lrs);
+	assert_int_equal(vgic_build_lrs(&gic, 0, lrs), 0);
+	assert_false(vgic_has_pending(&gic, 0));
+}
+
+static void disabled_or_group_off_is_not_delivered(void **state)
+{
+	(void)state;
+	uint64_t lrs[VGIC_MAX_LRS];
+	vgic_send_sgi(&gic, 0, (3UL << 24) | 1);
+	assert_false(vgic_has_pending(&gic, 0)); /* not enabled, group 1 off */
+	rwrite(0, 0x10000 + 0x100, 1U << 3);
+	assert_false(vgic_has_pending(&gic, 0));
+	dwrite(0x0, GICD_CTLR_ENABLE_G1);
+	assert_true(vgic_has_pending(&gic, 0));
+	assert_int_equal(vgic_build_lrs(&gic, 0, lrs), 1);
+	/* Pending stays visible through ISPENDR0. */
+	uint64_t v;
+	assert_true(vgic_redist_read(&gic, 0, 0x10000 + 0x200, 4, &v));
+	assert_int_equal(v, 1U << 3);
+}
+
+static void sgi_targets_by_affinity(void **state)
+{
+	(void)state;
+	dwrite(0x0, GICD_CTLR_ENABLE_G1);
+	rwrite(1, 0x10000 + 0x100, 0xffff);
+	/* vCPU 0 -> vCPU 1 (Aff0 = 1). */
+	assert_int_equal(vgic_send_sgi(&gic, 0, (5UL << 24) | 2), 2);
+	assert_true(vgic_has_pending(&gic, 1));
+	assert_false(vgic_has_pending(&gic, 0));
+	/* No vCPU at Aff1 = 0xff: nothing happens. */
+	assert_int_equal(vgic_send_sgi(&gic, 0, (5UL << 24) | (0xffUL << 16) | 3), 0);
+	/* IRM: everyone but the sender (only enabled SGIs need a kick). */
+	assert_int_equal(vgic_send_sgi(&gic, 1, (6UL << 24) | (1UL << 40)), 0);
+	rwrite(0, 0x10000 + 0x100, 1U << 6);
+	assert_int_equal(vgic_send_sgi(&gic, 1, (6UL << 24) | (1UL << 40)), 1);
+}
+
+static void level_spi_follows_line_and_routing(void **state)
+{
+	(void)state;
+	uint64_t lrs[VGIC_MAX_LRS];
+	uint32_t kick = 0;
+	dwrite(0x0, GICD_CTLR_ENABLE_G1);
+	dwrite(0x100 + 4, 1U << 1); /* enable INTID 33 */
+	/* Route it to vCPU 1 with a 64-bit IROUTER write. */
+	assert_true(vgic_dist_write(&gic, 0, 0x6000 + 8 * 33, 8, 1, &kick));
+	assert_int_equal(vgic_target(&gic, 0, 33), 1);
+	assert_int_equal(vgic_set_line(&gic, 0, 33, true), 1);
+	assert_int_equal(vgic_build_lrs(&gic, 0, lrs), 0);
+	assert_int_equal(vgic_build_lrs(&gic, 1, lrs), 1);
+	assert_int_equal(lr_intid(lrs[0]), 33);
+	/* The guest acknowledged it (active); the line is still high: active and pending. */
+	lrs[0] = (lrs[0] & ~LR_STATE_PENDING) | LR_STATE_ACTIVE;
+	vgic_fold_lrs(&gic, 1, lrs);
+	assert_int_equal(vgic_build_lrs(&gic, 1, lrs), 1);
+	assert_true((lrs[0] & (LR_STATE_ACTIVE | LR_STATE_PENDING)) ==
+		    (LR_STATE_ACTIVE | LR_STATE_PENDING));
+	/* The device dropped its line before the guest completed: only active remains. */
+	vgic_fold_lrs(&gic, 1, lrs);
+	vgic_set_line(&gic, 0, 33, false);
+	assert_int_equal(vgic_build_lrs(&gic, 1, lrs), 1);
+	assert_true(lrs[0] & LR_STATE_ACTIVE);
+	assert_false(lrs[0] & LR_STATE_PENDING);
+	lrs[0] = 0;
+	vgic_fold_lrs(&gic, 1, lrs);
+	assert_int_equal(vgic_build_lrs(&gic, 1, lrs), 0);
+	/* IROUTER reads back, also as 32-bit halves. */
+	uint64_t v;
+	assert_true(vgic_dist_read(&gic, 0, 0x6000 + 8 * 33, 4, &v));
+	assert_int_equal(v, 1);
+	assert_true(vgic_dist_read(&gic, 0, 0x6000 + 8 * 33 + 4, 4, &v));
+	assert_int_equal(v, 0);
+}
+
+static void hw_interrupt_carries_physical_id(void **state)
+{
+	(void)state;
+	uint64_t lrs[VGIC_MAX_LRS];
+	dwrite(0x0, GICD_CTLR_ENABLE_G1);
+	rwrite(0, 0x10000 + 0x100, 1U << 27);
+	assert_int_equal(vgic_inject_hw(&gic, 0, 27, 27), 0);
+	assert_int_equal(vgic_build_lrs(&gic, 0, lrs), 1);
+	assert_true(lrs[0] & LR_HW);
+	assert_int_equal((lrs[0] & LR_PINTID_MASK) >> LR_PINTID_SHIFT, 27);
+	/* Active: a hardware LR must not be pending and active at once. */
+	lrs[0] = (lrs[0] & ~LR_STATE_PENDING) | LR_STATE_ACTIVE;
+	vgic_fold_lrs(&gic, 0, lrs);
+	assert_int_equal(vgic_build_lrs(&gic, 0, lrs), 1);
+	assert_true(lrs[0] & LR_STATE_ACTIVE);
+	assert_false(lrs[0] & LR_STATE_PENDING);
+}
+
+static void registers_are_raz_wi_where_they_should_be(void **state)
+{
+	(void)state;
+	uint64_t typer = dread(0x4);
+	assert_int_equal(typer & 0x1f, VGIC_NR_IRQS / 32 - 1);
+	dwrite(0x4, 0xffffffff);
+	assert_int_equal(dread(0x4), typer);
+	dwrite(0xc000, 0xffffffff);
+	assert_int_equal(dread(0xc000), 0);
+	dwrite(0x0, 0xffffffff);
+	assert_int_equal(dread(0x0) & ~0x53U, 0);
+	assert_int_equal((dread(0xffe8) >> 4) & 0xf, 3);
+	/* IROUTER of an INTID the GIC does not implement. */
+	uint32_t kick = 0;
+	assert_true(vgic_dist_write(&gic, 0, 0x6000 + 8 * 1000, 8, 0xff, &kick));
+	uint64_t v = 1;
+	assert_true(vgic_dist_read(&gic, 0, 0x6000 + 8 * 1000, 8, &v));
+	assert_int_equal(v, 0);
+	/* Sizes and alignment the architecture does not allow. */
+	assert_false(vgic_dist_read(&gic, 0, 0x0, 2, &v));
+	assert_false(vgic_dist_read(&gic, 0, 0x2, 4, &v));
+	assert_false(vgic_dist_write(&gic, 0, 0x100, 8, 0, &kick));
+	assert_false(vgic_dist_read(&gic, 0, 0x10000, 4, &v));
+	/* Priority bytes keep only the implemented bits. */
+	assert_true(vgic_dist_write(&gic, 0, 0x400 + 40, 1, 0xff, &kick));
+	assert_true(vgic_dist_read(&gic, 0, 0x400 + 40, 1, &v));
+	assert_int_equal(v, 0xf8);
+	/* SGIs' configuration is fixed. */
+	rwrite(0, 0x10000 + 0xc00, 0);
+	assert_true(vgic_redist_read(&gic, 0, 0x10000 + 0xc00, 4, &v));
+	assert_int_equal(v, 0xaaaaaaaa);
+}
+
+static void redistributor_identity(void **state)
+{
+	(void)state;
+	uint64_t v;
+	assert_true(vgic_redist_read(&gic, 0, 0x8, 8, &v));
+	assert_int_equal(v >> 32, 0);
+	assert_int_equal(v & (1U << 4), 0);
+	assert_true(vgic_redist_read(&gic, 1, 0x8, 8, &v));
+	assert_int_equal(v >> 32, 1);
+	assert_true(v & (1U << 4)); /* Last */
+	assert_true(vgic_redist_read(&gic, 1, 0x14, 4, &v));
+	assert_int_equal(v, 6);
+	rwrite(1, 0x14, 0);
+	assert_true(vgic_redist_read(&gic, 1, 0x14, 4, &v));
+	assert_int_equal(v, 0);
+	rwrite(1, 0x8, 0xffffffff); /* read-only */
+	assert_true(vgic_redist_read(&gic, 1, 0x8, 4, &v));
+	assert_int_equal(v, (1U << 8) | (1U << 4));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(sgis_overflow_in_priority_order, setup),
+		cmocka_unit_test_setup(disabled_or_group_off_is_not_delivered, setup),
+		cmocka_unit_test_setup(sgi_targets_by_affinity, setup),
+		cmocka_unit_test_setup(level_spi_follows_line_and_routing, setup),
+		cmocka_unit_test_setup(hw_interrupt_carries_physical_id, setup),
+		cmocka_unit_test_setup(registers_are_raz_wi_where_they_should_be, setup),
+		cmocka_unit_test_setup(redistributor_identity, setup),
+	};
+	return cmocka_run_group_tests_name("vgic", tests, NULL, NULL);
+}
