@@ -59,7 +59,7 @@ static void setup_memory(const void *fdt)
 {
 	palloc_init(&palloc);
 	for (unsigned i = 0; i < plat.nmem; i++)
-		if (palloc_add_zone(&palloc, plat.mem[i].base, plat.mem[i].size))
+		if (palloc_add_zone(&palloc, plat.mem[i].base, plat.mem[i].size, PLAT_RAM_ZEROED_AT_BOOT))
 			panic("cannot use memory bank 0x%lx", plat.mem[i].base);
 	palloc_reserve(&palloc, (uint64_t)_start, (uint64_t)(_end - _start));
 	palloc_reserve(&palloc, (uint64_t)fdt, fdt_totalsize(fdt));

@@ -15,8 +15,13 @@ void mem_init(struct palloc *pa)
 
 uint64_t page_alloc(uint64_t npages, uint64_t align)
 {
+	return page_alloc_clean(npages, align, NULL);
+}
+
+uint64_t page_alloc_clean(uint64_t npages, uint64_t align, bool *was_clean)
+{
 	spin_lock(&lock);
-	uint64_t pa = palloc_alloc(allocator, npages, align);
+	uint64_t pa = palloc_alloc(allocator, npages, align, was_clean);
 	spin_unlock(&lock);
 	return pa;
 }

@@ -47,7 +47,7 @@ int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, s
 	}
 	vm->vmid = (uint16_t)vmid;
 	vm->ram_size = cfg->memory;
-	vm->ram_pa = page_alloc(cfg->memory / PAGE_SIZE, SZ_2M);
+	vm->ram_pa = page_alloc_clean(cfg->memory / PAGE_SIZE, SZ_2M, &vm->ram_clean);
 	if (!vm->ram_pa) {
 		pr_err("VM '%s': cannot allocate %lu MB of RAM (%lu MB free)", vm->name,
 		       cfg->memory >> 20, mem_free_bytes() >> 20);
@@ -93,7 +93,9 @@ int vm_load_images(struct vm *vm)
 	}
 	uint8_t *ram = (uint8_t *)vm->ram_pa;
 	/* A VM never sees what its memory held before (another VM's data, say). */
-	memset(ram, 0, vm->ram_size);
+	if (!vm->ram_clean)
+		zero_range(vm->ram_pa, vm->ram_size);
+	vm->ram_clean = false; /* from now on it holds the guest's data */
 	memcpy(ram + kernel_off, vm->bundle + cfg->kernel.offset, cfg->kernel.size);
 	if (cfg->initrd.size)
 		memcpy(ram + initrd_off, vm->bundle + cfg->initrd.offset, cfg->initrd.size);
@@ -120,7 +122,11 @@ int vm_load_images(struct vm *vm)
 		pr_err("VM '%s': device tree generation failed (%d)", vm->name, r);
 		return -EINVAL;
 	}
-	dcache_clean_range(vm->ram_pa, vm->ram_size);
+	/* The guest starts with its MMU (so its caches) off: what it reads then must be in
+	 * memory, not only in our caches. It cleans or invalidates anything else itself. */
+	dcache_clean_range(vm->ram_pa + kernel_off, cfg->kernel.size);
+	dcache_clean_range(vm->ram_pa + dtb_off, DTB_MAX);
+	dcache_clean_range(vm->ram_pa + initrd_off, cfg->initrd.size);
 	icache_invalidate_all();
 
 	vm->cntvoff = read_sysreg(cntpct_el0);
@@ -203,14 +209,18 @@ bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size)
 void vm_warn(struct vm *vm, const char *fmt, ...)
 {
 	/* A guest can trap millions of times: a bounded number of lines per VM. */
-	if (!vm->log_budget)
-		return;
+	unsigned left = __atomic_load_n(&vm->log_budget, __ATOMIC_RELAXED);
+	do {
+		if (!left)
+			return;
+	} while (!__atomic_compare_exchange_n(&vm->log_budget, &left, left - 1, false,
+					      __ATOMIC_RELAXED, __ATOMIC_RELAXED));
 	char buf[200];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (--vm->log_budget == 0)
+	if (left == 1)
 		pr_warn("VM '%s': %s (further guest warnings suppressed)", vm->name, buf);
 	else
 		pr_warn("VM '%s': %s", vm->name, buf);

@@ -28,6 +28,7 @@ void palloc_init(struct palloc *pa)
 static void mark_used(struct palloc_zone *z, uint64_t first, uint64_t n)
 {
 	for (uint64_t i = first; i < first + n; i++) {
+		set_bit(z->dirty, i); /* whoever gets it may write to it */
 		if (!test_bit(z->bitmap, i)) {
 			set_bit(z->bitmap, i);
 			z->nfree--;
@@ -35,7 +36,7 @@ static void mark_used(struct palloc_zone *z, uint64_t first, uint64_t n)
 	}
 }
 
-int palloc_add_zone(struct palloc *pa, uint64_t base, uint64_t size)
+int palloc_add_zone(struct palloc *pa, uint64_t base, uint64_t size, bool clean)
 {
 	uint64_t start = ALIGN_UP(base, PAGE_SIZE);
 	if (start < base || pa->nzones == PALLOC_MAX_ZONES)
@@ -50,7 +51,7 @@ int palloc_add_zone(struct palloc *pa, uint64_t base, uint64_t size)
 	}
 	uint64_t npages = (end - start) / PAGE_SIZE;
 	uint64_t bitmap_bytes = ALIGN_UP((npages + 63) / 64 * 8, PAGE_SIZE);
-	if (bitmap_bytes / PAGE_SIZE >= npages)
+	if (2 * bitmap_bytes / PAGE_SIZE >= npages)
 		return -ENOSPC;
 	struct palloc_zone *z = &pa->zones[pa->nzones++];
 	z->base = start;
@@ -58,8 +59,10 @@ int palloc_add_zone(struct palloc *pa, uint64_t base, uint64_t size)
 	z->bitmap = (uint64_t *)(uintptr_t)start;
 	z->nfree = npages;
 	z->hint = 0;
+	z->dirty = (uint64_t *)(uintptr_t)(start + bitmap_bytes);
 	memset(z->bitmap, 0, bitmap_bytes);
-	mark_used(z, 0, bitmap_bytes / PAGE_SIZE);
+	memset(z->dirty, clean ? 0 : 0xff, bitmap_bytes);
+	mark_used(z, 0, 2 * bitmap_bytes / PAGE_SIZE);
 	return 0;
 }
 
@@ -81,7 +84,16 @@ void palloc_reserve(struct palloc *pa, uint64_t base, uint64_t size)
 	}
 }
 
-static uint64_t zone_alloc(struct palloc_zone *z, uint64_t npages, uint64_t align_pages)
+static bool range_clean(const struct palloc_zone *z, uint64_t first, uint64_t n)
+{
+	for (uint64_t i = first; i < first + n; i++)
+		if (test_bit(z->dirty, i))
+			return false;
+	return true;
+}
+
+static uint64_t zone_alloc(struct palloc_zone *z, uint64_t npages, uint64_t align_pages,
+			   bool *was_clean)
 {
 	if (npages > z->nfree)
 		return 0;
@@ -98,6 +110,8 @@ static uint64_t zone_alloc(struct palloc_zone *z, uint64_t npages, uint64_t alig
 			while (run < npages && !test_bit(z->bitmap, i + run))
 				run++;
 			if (run == npages) {
+				if (was_clean)
+					*was_clean = range_clean(z, i, npages);
 				mark_used(z, i, npages);
 				if (npages == 1)
 					z->hint = i + 1;
@@ -116,12 +130,12 @@ static uint64_t zone_alloc(struct palloc_zone *z, uint64_t npages, uint64_t alig
 	return 0;
 }
 
-uint64_t palloc_alloc(struct palloc *pa, uint64_t npages, uint64_t align)
+uint64_t palloc_alloc(struct palloc *pa, uint64_t npages, uint64_t align, bool *was_clean)
 {
 	if (!npages || align < PAGE_SIZE || (align & (align - 1)))
 		return 0;
 	for (unsigned i = 0; i < pa->nzones; i++) {
-		uint64_t addr = zone_alloc(&pa->zones[i], npages, align / PAGE_SIZE);
+		uint64_t addr = zone_alloc(&pa->zones[i], npages, align / PAGE_SIZE, was_clean);
 		if (addr)
 			return addr;
 	}

@@ -3,4 +3,5 @@
 #include <stdint.h>
 void dcache_clean_range(uint64_t start, uint64_t size);
 void icache_invalidate_all(void);
+void zero_range(uint64_t start, uint64_t size);
 #endif

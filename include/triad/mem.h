@@ -2,6 +2,7 @@
 #ifndef TRIAD_MEM_H
 #define TRIAD_MEM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../../mm/palloc.h"
@@ -10,6 +11,8 @@
 void mem_init(struct palloc *pa);
 uint64_t page_alloc(uint64_t npages, uint64_t align);
 uint64_t page_alloc_zeroed(uint64_t npages, uint64_t align);
+/* Also says whether the pages still hold the zeros the platform booted with. */
+uint64_t page_alloc_clean(uint64_t npages, uint64_t align, bool *was_clean);
 void page_free(uint64_t pa, uint64_t npages);
 uint64_t mem_free_bytes(void);
 /* Table pages for pgtable.c, from this allocator. */

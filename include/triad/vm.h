@@ -69,6 +69,7 @@ struct vm {
 	struct pgtable s2;
 	uint64_t vttbr;
 	uint64_t ram_pa, ram_size;
+	bool ram_clean; /* still all zeros: no need to scrub before loading */
 	uint64_t cntvoff;
 	unsigned ncpus;
 	struct vcpu *vcpu[MAX_VCPUS];

@@ -3,6 +3,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <cmocka.h>
@@ -21,7 +22,7 @@ static int setup(void **state)
 	(void)state;
 	zone_mem = aligned_alloc(2UL << 20, ZONE_SIZE);
 	palloc_init(&pa);
-	return palloc_add_zone(&pa, (uint64_t)(uintptr_t)zone_mem, ZONE_SIZE);
+	return palloc_add_zone(&pa, (uint64_t)(uintptr_t)zone_mem, ZONE_SIZE, true);
 }
 
 static int teardown(void **state)
@@ -34,10 +35,16 @@ static int teardown(void **state)
 static void bitmap_is_carved_from_the_zone(void **state)
 {
 	(void)state;
-	/* 2048 pages need a 256-byte bitmap: one page of the zone. */
-	assert_int_equal(palloc_free_pages(&pa), 2048 - 1);
-	uint64_t p = palloc_alloc(&pa, 1, 4096);
-	assert_int_equal(p, (uint64_t)(uintptr_t)zone_mem + 4096);
+	/* 2048 pages need 256-byte bitmaps: one page each (in use, dirty). */
+	assert_int_equal(palloc_free_pages(&pa), 2048 - 2);
+	bool clean = false;
+	uint64_t p = palloc_alloc(&pa, 1, 4096, &clean);
+	assert_int_equal(p, (uint64_t)(uintptr_t)zone_mem + 8192);
+	assert_true(clean);
+	/* Freed pages are no longer known to be zero. */
+	assert_int_equal(palloc_free(&pa, p, 1), 0);
+	assert_int_equal(palloc_alloc(&pa, 1, 4096, &clean), p);
+	assert_false(clean);
 }
 
 static void alignment_and_reservation(void **state)
@@ -45,7 +52,7 @@ static void alignment_and_reservation(void **state)
 	(void)state;
 	uint64_t base = (uint64_t)(uintptr_t)zone_mem;
 	palloc_reserve(&pa, base + 0x200000, 0x1000); /* one page at 2 MB */
-	uint64_t p = palloc_alloc(&pa, 512, 2UL << 20);
+	uint64_t p = palloc_alloc(&pa, 512, 2UL << 20, NULL);
 	assert_true(p != 0);
 	assert_int_equal(p % (2UL << 20), 0);
 	assert_int_equal(p, base + 0x400000); /* 0 holds the bitmap, 2 MB is reserved */
@@ -60,23 +67,23 @@ static void exhaustion(void **state)
 {
 	(void)state;
 	uint64_t n = palloc_free_pages(&pa);
-	assert_int_equal(palloc_alloc(&pa, n + 1, 4096), 0);
-	uint64_t all = palloc_alloc(&pa, n, 4096);
+	assert_int_equal(palloc_alloc(&pa, n + 1, 4096, NULL), 0);
+	uint64_t all = palloc_alloc(&pa, n, 4096, NULL);
 	assert_true(all != 0);
-	assert_int_equal(palloc_alloc(&pa, 1, 4096), 0);
+	assert_int_equal(palloc_alloc(&pa, 1, 4096, NULL), 0);
 	assert_int_equal(palloc_free_pages(&pa), 0);
 	assert_int_equal(palloc_free(&pa, all, n), 0);
 	assert_int_equal(palloc_free_pages(&pa), n);
-	assert_int_equal(palloc_alloc(&pa, 1, 3000), 0); /* alignment not a power of two */
-	assert_int_equal(palloc_alloc(&pa, 0, 4096), 0);
+	assert_int_equal(palloc_alloc(&pa, 1, 3000, NULL), 0); /* alignment not a power of two */
+	assert_int_equal(palloc_alloc(&pa, 0, 4096, NULL), 0);
 }
 
 static void zones_must_not_overlap(void **state)
 {
 	(void)state;
 	uint64_t base = (uint64_t)(uintptr_t)zone_mem;
-	assert_int_equal(palloc_add_zone(&pa, base + 0x100000, 0x100000), -EEXIST);
-	assert_int_equal(palloc_add_zone(&pa, UINT64_MAX - 0x1000, 0x10000), -EINVAL);
+	assert_int_equal(palloc_add_zone(&pa, base + 0x100000, 0x100000, false), -EEXIST);
+	assert_int_equal(palloc_add_zone(&pa, UINT64_MAX - 0x1000, 0x10000, false), -EINVAL);
 }
 
 static void vmids_are_recycled(void **state)
