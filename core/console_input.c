@@ -20,11 +20,13 @@ void console_input_init(void)
 
 void console_input_irq(void)
 {
+	/* Acknowledge first, then drain: a byte arriving after the last read raises the
+	 * interrupt again, where acknowledging after the drain could lose it for good. */
+	pl011_ack_irq();
 	int c;
 	while ((c = pl011_getc()) >= 0) {
 		struct vm *vm = vm_by_id(focus);
 		if (vm && vm->state == VM_RUNNING)
 			vm_console_input(vm, (char)c);
 	}
-	pl011_ack_irq();
 }

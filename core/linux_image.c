@@ -1,6 +1,5 @@
 /* arm64 Image header parsing (see linux_image.h). */
 #include <string.h>
-#include <triad/errno.h>
 #include <triad/linux_image.h>
 #include <triad/util.h>
 
@@ -14,23 +13,26 @@ struct image_header {
 	uint32_t magic, res5;
 };
 
-int linux_image_parse(const void *img, uint64_t size, struct linux_image *out)
+const char *linux_image_parse(const void *img, uint64_t size, struct linux_image *out)
 {
 	struct image_header h;
 	if (size < sizeof(h))
-		return -EINVAL;
+		return "shorter than an Image header";
 	memcpy(&h, img, sizeof(h));
-	if (h.magic != IMAGE_MAGIC || (h.flags & FLAG_BIG_ENDIAN))
-		return -EINVAL;
+	if (h.magic != IMAGE_MAGIC)
+		return "no arm64 Image magic";
+	if (h.flags & FLAG_BIG_ENDIAN)
+		return "big-endian kernel";
 	if (h.image_size == 0) {
 		/* Kernels before 3.17: fixed offset, size unknown beyond the file. */
 		h.text_offset = 0x80000;
 		h.image_size = size;
 	}
-	if (h.text_offset >= SZ_2M * 512 || !IS_ALIGNED(h.text_offset, PAGE_SIZE) ||
-	    h.image_size > (1UL << 36))
-		return -EINVAL;
+	if (h.text_offset >= SZ_1G || !IS_ALIGNED(h.text_offset, PAGE_SIZE))
+		return "text_offset not page aligned or above 1 GB";
+	if (h.image_size > (1UL << 36))
+		return "image_size above 64 GB";
 	out->text_offset = h.text_offset;
 	out->mem_size = MAX(h.image_size, size);
-	return 0;
+	return NULL;
 }

@@ -77,8 +77,9 @@ int vm_load_images(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
 	struct linux_image img;
-	if (linux_image_parse(vm->bundle + cfg->kernel.offset, cfg->kernel.size, &img)) {
-		pr_err("VM '%s': kernel is not an arm64 Image", vm->name);
+	const char *bad = linux_image_parse(vm->bundle + cfg->kernel.offset, cfg->kernel.size, &img);
+	if (bad) {
+		pr_err("VM '%s': kernel is not a usable arm64 Image: %s", vm->name, bad);
 		return -EINVAL;
 	}
 	uint64_t kernel_off = img.text_offset;

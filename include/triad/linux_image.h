@@ -9,7 +9,7 @@ struct linux_image {
 	uint64_t mem_size;    /* bytes the image occupies once loaded, including its bss */
 };
 
-/* Returns 0, or -EINVAL if the blob is not a little-endian arm64 Image. */
-int linux_image_parse(const void *img, uint64_t size, struct linux_image *out);
+/* Returns NULL, or why the blob is not a usable little-endian arm64 Image. */
+const char *linux_image_parse(const void *img, uint64_t size, struct linux_image *out);
 
 #endif

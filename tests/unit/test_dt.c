@@ -166,18 +166,23 @@ static void image_header(void **state)
 	(void)state;
 	uint8_t img[128] = {0};
 	struct linux_image li;
-	assert_int_not_equal(linux_image_parse(img, sizeof(img), &li), 0);
+	assert_string_equal(linux_image_parse(img, sizeof(img), &li), "no arm64 Image magic");
 	memcpy(img + 0x38, "ARM\x64", 4);
 	uint64_t text_offset = 0, image_size = 0x200000;
 	memcpy(img + 8, &text_offset, 8);
 	memcpy(img + 16, &image_size, 8);
-	assert_int_equal(linux_image_parse(img, sizeof(img), &li), 0);
+	assert_null(linux_image_parse(img, sizeof(img), &li));
 	assert_int_equal(li.text_offset, 0);
 	assert_int_equal(li.mem_size, 0x200000);
-	assert_int_not_equal(linux_image_parse(img, 32, &li), 0); /* truncated */
+	assert_non_null(linux_image_parse(img, 32, &li)); /* truncated */
 	uint64_t flags = 1; /* big-endian kernel */
 	memcpy(img + 24, &flags, 8);
-	assert_int_not_equal(linux_image_parse(img, sizeof(img), &li), 0);
+	assert_string_equal(linux_image_parse(img, sizeof(img), &li), "big-endian kernel");
+	flags = 0;
+	memcpy(img + 24, &flags, 8);
+	text_offset = 0x123;
+	memcpy(img + 8, &text_offset, 8);
+	assert_non_null(linux_image_parse(img, sizeof(img), &li));
 }
 
 int main(void)
