@@ -64,7 +64,7 @@ setup:
 
 include tests/unit/unit.mk
 
-test: all unit-test integration-test
+test: all unit-test fuzz integration-test
 
 integration-test: all
 	$(PYTHON) -m pytest -v tests/integration

@@ -12,7 +12,7 @@
 struct mmu_regs el2_mmu_regs;
 static struct pgtable el2_pt;
 
-extern char _start[], _etext[], _end[];
+extern char _start[], _etext[], _erodata[], _end[];
 void mmu_enable(struct mmu_regs *r);
 
 #define MAIR_VALUE ((0x04UL << (8 * S1_MAIR_DEVICE)) | (0xffUL << (8 * S1_MAIR_NORMAL)))
@@ -48,14 +48,16 @@ void mmu_init(const struct platform *p)
 {
 	if (pt_init(&el2_pt, 48, &mem_pt_allocator))
 		panic("no memory for EL2 page tables");
-	uint64_t img_lo = (uint64_t)_start, text_hi = (uint64_t)_etext, img_hi = (uint64_t)_end;
+	uint64_t img_lo = (uint64_t)_start, text_hi = (uint64_t)_etext;
+	uint64_t ro_hi = (uint64_t)_erodata, img_hi = (uint64_t)_end;
 	for (unsigned i = 0; i < p->nmem; i++) {
 		uint64_t b = p->mem[i].base, e = b + p->mem[i].size;
 		if (img_lo >= b && img_hi <= e) {
 			if (img_lo > b)
 				map_or_die(b, img_lo - b, S1_NORMAL_RW);
 			map_or_die(img_lo, text_hi - img_lo, S1_NORMAL_RX);
-			map_or_die(text_hi, img_hi - text_hi, S1_NORMAL_RW);
+			map_or_die(text_hi, ro_hi - text_hi, S1_NORMAL_RO);
+			map_or_die(ro_hi, img_hi - ro_hi, S1_NORMAL_RW);
 			if (e > img_hi)
 				map_or_die(img_hi, e - img_hi, S1_NORMAL_RW);
 		} else {

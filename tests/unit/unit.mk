@@ -17,8 +17,9 @@ unit-test: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 .SECONDARY: $(UNIT_FDT)
 
-# Fuzzing (libFuzzer, clang): `make fuzz FUZZ_SECONDS=60`. Part of `make test` for a short run.
-FUZZ_SECONDS ?= 20
+# Fuzzing (libFuzzer, clang): `make fuzz FUZZ_SECONDS=600` for a real campaign; `make test`
+# runs each target briefly as a smoke test.
+FUZZ_SECONDS ?= 10
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -Iinclude -Iarch/arm64/include -I$(LIBFDT) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_FDT := $(FDT_SRCS)
@@ -31,6 +32,9 @@ $(BUILD)/fuzz/fuzz_vgic: tests/fuzz/fuzz_vgic.c irq/vgic.c
 
 .PHONY: fuzz
 fuzz: $(BUILD)/fuzz/fuzz_config $(BUILD)/fuzz/fuzz_vgic
-	@set -e; for f in $^; do echo "== $$f ($(FUZZ_SECONDS) s)"; \
-		mkdir -p $(BUILD)/fuzz/corpus-$$(basename $$f); \
-		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 $(BUILD)/fuzz/corpus-$$(basename $$f) 2>&1 | tail -2; done
+	@set -e; for f in $^; do n=$$(basename $$f); echo "== $$f ($(FUZZ_SECONDS) s)"; \
+		mkdir -p $(BUILD)/fuzz/corpus-$$n; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 -artifact_prefix=$(BUILD)/fuzz/ \
+			$(BUILD)/fuzz/corpus-$$n >$(BUILD)/fuzz/$$n.log 2>&1 || \
+			{ tail -n 60 $(BUILD)/fuzz/$$n.log; echo "fuzz: $$n found a bug" >&2; exit 1; }; \
+		tail -n 1 $(BUILD)/fuzz/$$n.log; done
