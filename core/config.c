@@ -72,6 +72,9 @@ static int parse_vm(const void *fdt, int node, uint64_t size, struct vm_config *
 	}
 	memcpy(vm->name, path, n);
 	vm->name[n] = '\0';
+	vm->weight = 256;
+	for (unsigned i = 0; i < MAX_VCPUS; i++)
+		vm->affinity[i] = UINT32_MAX;
 	if (get_u64s(fdt, node, "memory", &vm->memory, 1))
 		FAIL("bundle: /vms/%s: 'memory' must be one 64-bit value", path);
 	if (vm->memory < VM_MEM_MIN || !IS_ALIGNED(vm->memory, SZ_2M) || vm->memory > (1UL << 40))

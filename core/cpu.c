@@ -1,4 +1,4 @@
-/* What each physical CPU does: run its vCPU, or wait for something to do. */
+/* What each physical CPU does: run the vCPUs the scheduler gives it, or wait. */
 #include <arch/sysreg.h>
 #include <triad/cpu.h>
 #include <triad/log.h>
@@ -24,6 +24,7 @@ void handle_host_irqs(void)
 				spin_lock(&v->vm->vgic.lock);
 				vgic_inject_hw(&v->vm->vgic, v->id, intid, (uint16_t)intid);
 				spin_unlock(&v->vm->vgic.lock);
+				sched_wake(v); /* it may be blocked in WFI, loaded here */
 			} else {
 				gic_deactivate(intid);
 			}
@@ -39,42 +40,20 @@ void handle_host_irqs(void)
 	}
 }
 
-/* Applies a reset request when this CPU owns vCPU 0 and every other vCPU is out. */
-static void maybe_reset_vm(struct vm *vm, struct vcpu *v)
-{
-	if (v->id != 0)
-		return;
-	for (unsigned i = 1; i < vm->ncpus; i++)
-		if (vm->vcpu[i]->running)
-			return;
-	if (vm_load_images(vm)) {
-		vm_kill(vm, "could not reload its images on reset");
-		return;
-	}
-	pr_info("VM '%s' restarted", vm->name);
-}
-
 void cpu_loop(void)
 {
 	struct cpu *c = this_cpu();
 	for (;;) {
-		struct vcpu *v = c->vcpu;
+		struct vcpu *v = sched_switch();
+		if (c->reset_vm) {
+			struct vm *vm = c->reset_vm;
+			c->reset_vm = NULL;
+			vm_reset(vm);
+			continue;
+		}
 		if (v) {
-			struct vm *vm = v->vm;
-			if (vm->state == VM_RESETTING)
-				maybe_reset_vm(vm, v);
-			if (vm->state == VM_RUNNING && v->power == VCPU_ON_PENDING) {
-				spin_lock(&vm->lock);
-				vcpu_reset(v, v->on_entry, v->on_context);
-				v->power = VCPU_ON;
-				spin_unlock(&vm->lock);
-			}
-			if (vm->state == VM_RUNNING && v->power == VCPU_ON) {
-				v->running = true;
-				vcpu_run(v);
-				v->running = false;
-				continue;
-			}
+			vcpu_run(v);
+			continue;
 		}
 		/* Nothing runnable: sleep until an interrupt (a kick, a timer, input). */
 		wfi();

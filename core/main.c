@@ -10,6 +10,7 @@
 #include <triad/mem.h>
 #include <triad/panic.h>
 #include <triad/util.h>
+#include <triad/sched.h>
 #include <triad/vm.h>
 
 #include "../arch/arm64/mmu.h"
@@ -103,31 +104,45 @@ static void create_vms(void)
 		pr_err("%s", err);
 		triad_exit(1, err);
 	}
-	unsigned total = 0;
+	uint32_t present = nr_cpus >= 32 ? UINT32_MAX : (1U << nr_cpus) - 1;
 	for (unsigned i = 0; i < config.nvms; i++)
-		total += config.vm[i].ncpus;
-	if (total > nr_cpus) {
-		snprintf(err, sizeof(err), "config: %u vCPUs but only %u physical CPUs", total,
-			 nr_cpus);
-		pr_err("%s", err);
-		triad_exit(1, err);
-	}
+		for (unsigned v = 0; v < config.vm[i].ncpus; v++)
+			if (!(config.vm[i].affinity[v] & present) ||
+			    (config.vm[i].affinity[v] != UINT32_MAX &&
+			     (config.vm[i].affinity[v] & ~present))) {
+				snprintf(err, sizeof(err),
+					 "config: VM '%s' vCPU %u: affinity 0x%x names a CPU this "
+					 "machine does not have (%u CPUs)",
+					 config.vm[i].name, v, config.vm[i].affinity[v], nr_cpus);
+				pr_err("%s", err);
+				triad_exit(1, err);
+			}
+	sched_init();
 	unsigned next_pcpu = 0;
 	for (unsigned i = 0; i < config.nvms; i++) {
 		struct vm *vm;
 		int r = vm_create(i, &config.vm[i], bundle, &vm);
-		if (!r)
-			r = vm_load_images(vm);
 		if (r) {
 			snprintf(err, sizeof(err), "VM '%s' could not be created (%d)",
 				 config.vm[i].name, r);
 			triad_exit(1, err);
 		}
+		/* Spread the vCPUs round-robin over the CPUs each may use; the scheduler
+		 * balances from there. */
 		for (unsigned v = 0; v < vm->ncpus; v++) {
-			vm->vcpu[v]->pcpu = next_pcpu;
-			cpus[next_pcpu++].vcpu = vm->vcpu[v];
+			uint32_t allowed = config.vm[i].affinity[v] & present;
+			while (!(allowed & (1U << next_pcpu)))
+				next_pcpu = (next_pcpu + 1) % nr_cpus;
+			unsigned weight = config.vm[i].weight ? config.vm[i].weight
+							       : SCHED_WEIGHT_DEFAULT;
+			sched_add_vcpu(vm->vcpu[v], allowed, weight, next_pcpu);
+			next_pcpu = (next_pcpu + 1) % nr_cpus;
 		}
 		vms[nr_vms++] = vm;
+		if (vm_load_images(vm)) {
+			snprintf(err, sizeof(err), "VM '%s' could not be loaded", config.vm[i].name);
+			triad_exit(1, err);
+		}
 		pr_info("VM %u '%s': %u vCPU(s), %lu MB RAM at PA 0x%lx, VMID %u", i, vm->name,
 			vm->ncpus, vm->ram_size >> 20, vm->ram_pa, vm->vmid);
 	}

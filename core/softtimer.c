@@ -1,8 +1,10 @@
-/* Per-CPU one-shot timers multiplexed on the EL2 physical timer (CNTHP). Timers are armed
- * and fired on the same CPU with interrupts masked, so the list needs no lock. */
+/* Per-CPU one-shot timers multiplexed on the EL2 physical timer (CNTHP). A timer fires on
+ * the CPU that armed it; any CPU may cancel it (a vCPU's timers follow it around), so each
+ * CPU's list has a lock. Callbacks run without it, and may re-arm their timer. */
 #include <arch/sysreg.h>
 #include <triad/cpu.h>
 #include <triad/softtimer.h>
+#include <triad/util.h>
 
 static void program(struct cpu *c)
 {
@@ -26,39 +28,67 @@ static void unlink(struct cpu *c, struct softtimer *t)
 	t->armed = false;
 }
 
+/* Removes t from the list it is on; returns that CPU with its timer lock held. */
+static struct cpu *detach(struct softtimer *t)
+{
+	for (;;) {
+		if (!READ_ONCE(t->armed))
+			return NULL;
+		struct cpu *c = &cpus[READ_ONCE(t->cpu)];
+		spin_lock(&c->timers_lock);
+		if (t->armed && t->cpu == c->id) {
+			unlink(c, t);
+			return c;
+		}
+		spin_unlock(&c->timers_lock);
+	}
+}
+
 void softtimer_arm(struct softtimer *t, uint64_t deadline)
 {
-	struct cpu *c = this_cpu();
-	if (t->armed)
-		unlink(c, t);
+	struct cpu *self = this_cpu();
+	struct cpu *was = detach(t);
+	if (was && was != self)
+		spin_unlock(&was->timers_lock); /* its CNTHP may fire early: harmless */
+	if (was != self)
+		spin_lock(&self->timers_lock);
 	t->deadline = deadline;
-	struct softtimer **p = &c->timers;
+	t->cpu = self->id;
+	struct softtimer **p = &self->timers;
 	while (*p && (*p)->deadline <= deadline)
 		p = &(*p)->next;
 	t->next = *p;
 	*p = t;
 	t->armed = true;
-	program(c);
+	program(self);
+	spin_unlock(&self->timers_lock);
 }
 
 void softtimer_cancel(struct softtimer *t)
 {
-	struct cpu *c = this_cpu();
-	if (t->armed) {
-		unlink(c, t);
+	struct cpu *c = detach(t);
+	if (!c)
+		return;
+	if (c == this_cpu())
 		program(c);
-	}
+	spin_unlock(&c->timers_lock);
 }
 
 void softtimer_expire(void)
 {
 	struct cpu *c = this_cpu();
-	uint64_t now = read_sysreg(cntpct_el0);
-	while (c->timers && c->timers->deadline <= now) {
+	for (;;) {
+		spin_lock(&c->timers_lock);
+		uint64_t now = read_sysreg(cntpct_el0);
 		struct softtimer *t = c->timers;
+		if (!t || t->deadline > now) {
+			program(c);
+			spin_unlock(&c->timers_lock);
+			return;
+		}
 		c->timers = t->next;
 		t->armed = false;
+		spin_unlock(&c->timers_lock);
 		t->fn(t);
 	}
-	program(c);
 }

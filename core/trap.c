@@ -31,14 +31,12 @@ static bool wake_condition(struct vcpu *v)
 	return pending;
 }
 
-/* WFI: the vCPU waits for an interrupt without using the CPU. The guest's own virtual timer
- * stays loaded, so its physical interrupt wakes this CPU as any other source does. */
+/* WFI: the vCPU waits for an interrupt without using the CPU. It leaves the CPU to the
+ * scheduler, and an interrupt for it (or its virtual timer) wakes it again. */
 void handle_wfi_wait(struct vcpu *v)
 {
-	while (!wake_condition(v)) {
-		wfi();
-		handle_host_irqs();
-	}
+	if (!wake_condition(v))
+		sched_block(v);
 }
 
 static void handle_stage2_abort(struct vcpu *v, uint64_t esr, bool fetch)

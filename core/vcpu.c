@@ -56,19 +56,41 @@ static void el1_restore(const struct el1_sysregs *s)
 	isb();
 }
 
+/* Saves the state of the vCPU loaded on this CPU and leaves the CPU to others. Called by
+ * the scheduler with the vCPU's run queue locked. */
+void vcpu_put(struct vcpu *v)
+{
+	struct cpu *c = this_cpu();
+	el1_save(&v->sys);
+	fpsimd_save(&v->fp);
+	/* A virtual timer interrupt the guest has not finished keeps the physical one active:
+	 * release it, or the next vCPU's timer could never fire here. */
+	write_sysreg(cntv_ctl_el0, 0);
+	spin_lock(&v->vm->vgic.lock);
+	bool hw = vgic_unlink_hw(&v->vm->vgic, v->id, plat.timer_virt_intid);
+	spin_unlock(&v->vm->vgic.lock);
+	if (hw)
+		gic_deactivate(plat.timer_virt_intid);
+	vgic_put(v);
+	/* Blocked in WFI with its timer armed: that timer must still wake it. */
+	if ((v->sys.cntv_ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) == CNT_CTL_ENABLE &&
+	    v->se.state == SCHED_BLOCKED && v->power == VCPU_ON)
+		softtimer_arm(&v->vtimer_wake, v->sys.cntv_cval + v->vm->cntvoff);
+	c->loaded = NULL;
+	__atomic_store_n(&v->loaded, false, __ATOMIC_RELEASE);
+	__atomic_fetch_sub(&v->vm->nr_loaded, 1, __ATOMIC_ACQ_REL);
+}
+
 /* Makes this CPU run v: its EL1 state, stage 2, identity and virtual CPU interface. */
 static void vcpu_load(struct vcpu *v)
 {
 	struct cpu *c = this_cpu();
 	if (c->loaded == v)
 		return;
-	if (c->loaded) {
-		struct vcpu *old = c->loaded;
-		el1_save(&old->sys);
-		fpsimd_save(&old->fp);
-		vgic_put(old);
-		old->loaded = false;
-	}
+	__atomic_fetch_add(&v->vm->nr_loaded, 1, __ATOMIC_ACQ_REL);
+	v->loaded = true;
+	c->loaded = v;
+	softtimer_cancel(&v->vtimer_wake);
 	el1_restore(&v->sys);
 	fpsimd_restore(&v->fp);
 	write_sysreg(vttbr_el2, v->vm->vttbr);
@@ -78,8 +100,6 @@ static void vcpu_load(struct vcpu *v)
 	write_sysreg(cntvoff_el2, v->vm->cntvoff);
 	vgic_load(v);
 	isb();
-	v->loaded = true;
-	c->loaded = v;
 }
 
 void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
@@ -113,12 +133,25 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 	spin_unlock(&v->vm->vgic.lock);
 }
 
+/* Runs v on this CPU until it blocks, powers off, its VM stops, or the scheduler wants
+ * the CPU back. */
 void vcpu_run(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
+	struct cpu *c = this_cpu();
 	vcpu_load(v);
-	while (v->power == VCPU_ON && vm->state == VM_RUNNING) {
+	if (v->power == VCPU_ON_PENDING) {
+		spin_lock(&vm->lock);
+		if (v->power == VCPU_ON_PENDING) {
+			vcpu_reset(v, v->on_entry, v->on_context);
+			v->power = VCPU_ON;
+		}
+		spin_unlock(&vm->lock);
+	}
+	while (v->power == VCPU_ON && vm->state == VM_RUNNING && v->se.state == SCHED_RUNNING &&
+	       !c->need_resched) {
 		v->kicked = false;
+		sched_check_slice(c);
 		vgic_flush(v);
 		unsigned long why = guest_enter(&v->regs);
 		vgic_sync(v);
@@ -135,16 +168,11 @@ void vcpu_run(struct vcpu *v)
 			break;
 		}
 	}
-	if (v->power == VCPU_OFF)
-		write_sysreg(cntv_ctl_el0, 0); /* an off vCPU's timer must not keep firing */
 }
 
 void vcpu_kick(struct vcpu *v)
 {
-	v->kicked = true;
-	struct cpu *c = this_cpu();
-	if (v->pcpu != c->id)
-		gic_send_sgi(cpus[v->pcpu].mpidr, IPI_KICK);
+	sched_wake(v);
 }
 
 static void kick_target(struct vm *vm, int target)

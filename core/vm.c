@@ -22,6 +22,11 @@
 
 void vm_add_core_devices(struct vm *vm); /* devices/vm_devices.c */
 
+static void vtimer_wake(struct softtimer *t)
+{
+	sched_wake(container_of(t, struct vcpu, vtimer_wake));
+}
+
 static void *alloc_struct(size_t size)
 {
 	uint64_t pa = page_alloc_zeroed(ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE, PAGE_SIZE);
@@ -65,6 +70,7 @@ int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, s
 		v->id = i;
 		/* Aff0 = i % 16, Aff1 = i / 16: 16 per cluster, like QEMU and SGI target lists. */
 		v->mpidr = (1UL << 31) | ((uint64_t)(i / 16) << 8) | (i % 16);
+		v->vtimer_wake.fn = vtimer_wake;
 		vm->vcpu[i] = v;
 	}
 	*out = vm;
@@ -144,7 +150,7 @@ int vm_load_images(struct vm *vm)
 	boot->on_context = GUEST_RAM_IPA + dtb_off; /* x0 = DTB address */
 	boot->power = VCPU_ON_PENDING;
 	vm->state = VM_RUNNING;
-	vcpu_kick(boot);
+	sched_wake(boot);
 	return 0;
 }
 
@@ -153,7 +159,7 @@ unsigned vms_alive(void)
 	unsigned n = 0;
 	for (unsigned i = 0; i < nr_vms; i++) {
 		enum vm_state s = vm_by_id(i)->state;
-		n += s == VM_RUNNING || s == VM_RESETTING;
+		n += s == VM_RUNNING || s == VM_RESETTING || s == VM_LOADING;
 	}
 	return n;
 }
@@ -173,8 +179,10 @@ void vm_power_off(struct vm *vm, const char *why)
 {
 	stop(vm, VM_STOPPED);
 	pr_info("VM '%s' %s", vm->name, why);
-	if (!vms_alive())
+	if (!vms_alive()) {
+		sched_print_stats();
 		triad_exit(0, "all guests powered off");
+	}
 }
 
 void vm_kill(struct vm *vm, const char *why)
@@ -182,6 +190,7 @@ void vm_kill(struct vm *vm, const char *why)
 	stop(vm, VM_DEAD);
 	pr_err("VM '%s' stopped by the hypervisor: %s", vm->name, why);
 	if (!vms_alive()) {
+		sched_print_stats();
 		char reason[160];
 		snprintf(reason, sizeof(reason), "guest '%s' killed: %s", vm->name, why);
 		triad_exit(2, reason);
@@ -192,6 +201,24 @@ void vm_request_reset(struct vm *vm)
 {
 	stop(vm, VM_RESETTING);
 	pr_info("VM '%s' requested a reset", vm->name);
+}
+
+/* Runs on the CPU that put the VM's last loaded vCPU; the VM's images are reloaded there
+ * while no vCPU of it can run (VM_LOADING). */
+void vm_reset(struct vm *vm)
+{
+	spin_lock(&vm->lock);
+	bool mine = vm->state == VM_RESETTING && !__atomic_load_n(&vm->nr_loaded, __ATOMIC_ACQUIRE);
+	if (mine)
+		vm->state = VM_LOADING;
+	spin_unlock(&vm->lock);
+	if (!mine)
+		return;
+	if (vm_load_images(vm)) {
+		vm_kill(vm, "could not reload its images on reset");
+		return;
+	}
+	pr_info("VM '%s' restarted", vm->name);
 }
 
 struct vcpu *vm_find_vcpu(struct vm *vm, uint64_t mpidr)

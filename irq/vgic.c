@@ -136,6 +136,15 @@ int vgic_inject_hw(struct vgic *d, unsigned vcpu, uint32_t intid, uint16_t pinti
 	return note(d, vcpu, intid);
 }
 
+bool vgic_unlink_hw(struct vgic *d, unsigned vcpu, uint32_t intid)
+{
+	struct virq *irq = vgic_irq(d, vcpu, intid);
+	if (!irq || !irq->hw)
+		return false;
+	irq->hw = false;
+	return true;
+}
+
 uint32_t vgic_send_sgi(struct vgic *d, unsigned from, uint64_t v)
 {
 	uint32_t intid = FIELD_GET(v, 27, 24);

@@ -27,6 +27,8 @@ struct vm_config {
 	char bootargs[BOOTARGS_MAX];
 	struct blob kernel;
 	struct blob initrd;
+	uint32_t weight;               /* scheduling weight, default 256 */
+	uint32_t affinity[MAX_VCPUS];  /* allowed physical CPUs per vCPU, default all */
 };
 
 struct triad_config {

@@ -6,16 +6,22 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <triad/platform.h>
+#include <triad/softtimer.h>
+#include <triad/spinlock.h>
 
 struct vcpu;
-struct softtimer;
+struct vm;
 
 struct cpu {
 	unsigned id;
 	uint64_t mpidr;
-	struct vcpu *vcpu;       /* the vCPU this physical CPU runs (one each for now) */
 	struct vcpu *loaded;     /* whose EL1 state is in the registers */
-	struct softtimer *timers;
+	struct softtimer *timers; /* armed on this CPU, soonest first */
+	spinlock_t timers_lock;
+	struct softtimer slice_timer;
+	volatile bool need_resched; /* leave the guest and let the scheduler choose */
+	uint64_t run_start;      /* counter value when the current vCPU started running */
+	struct vm *reset_vm;     /* a VM whose reset this CPU must carry out */
 	uint64_t ich_hcr;        /* last value written, to skip redundant writes */
 	unsigned lrs_written;    /* list registers that may hold stale entries */
 	volatile bool online;
@@ -33,5 +39,16 @@ static inline struct cpu *this_cpu(void)
 /* Acknowledges and handles every pending physical interrupt. */
 void handle_host_irqs(void);
 void cpu_loop(void) __attribute__((noreturn));
+
+/* core/sched.c */
+void sched_init(void);
+void sched_add_vcpu(struct vcpu *v, uint32_t affinity, unsigned weight, unsigned first_cpu);
+/* Makes a blocked vCPU runnable, or makes a running one notice new state. */
+void sched_wake(struct vcpu *v);
+/* WFI with nothing pending: stop running v. False if a wake-up raced with it. */
+bool sched_block(struct vcpu *v);
+struct vcpu *sched_switch(void);
+void sched_check_slice(struct cpu *c);
+void sched_print_stats(void);
 
 #endif

@@ -9,11 +9,13 @@ struct softtimer {
 	uint64_t deadline; /* in physical counter ticks */
 	void (*fn)(struct softtimer *t);
 	struct softtimer *next;
-	bool armed;
+	unsigned cpu; /* where it is armed */
+	volatile bool armed;
 };
 
-/* Arms (or re-arms) t on the calling CPU. */
+/* Arms (or re-arms) t on the calling CPU; it fires there. */
 void softtimer_arm(struct softtimer *t, uint64_t deadline);
+/* Disarms t, wherever it is armed. */
 void softtimer_cancel(struct softtimer *t);
 /* Runs expired timers; called from the CNTHP interrupt. */
 void softtimer_expire(void);

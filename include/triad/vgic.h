@@ -90,6 +90,10 @@ int vgic_inject_edge(struct vgic *d, unsigned vcpu, uint32_t intid);
 int vgic_set_line(struct vgic *d, unsigned vcpu, uint32_t intid, bool level);
 /* A hardware-linked interrupt fired (e.g. the virtual timer's PPI). */
 int vgic_inject_hw(struct vgic *d, unsigned vcpu, uint32_t intid, uint16_t pintid);
+/* Detaches a hardware-linked interrupt from its physical one (the vCPU leaves the CPU):
+ * returns true if it was linked, so the physical interrupt is still active and must be
+ * deactivated by the caller. The virtual state stays as it is. */
+bool vgic_unlink_hw(struct vgic *d, unsigned vcpu, uint32_t intid);
 /* An SGI written by vcpu `from` to ICC_SGI1R_EL1; returns a bitmap of vCPUs to kick. */
 uint32_t vgic_send_sgi(struct vgic *d, unsigned from, uint64_t sgi1r);
 /* Whether a vCPU has an interrupt it could take (used to wake it from WFI). */

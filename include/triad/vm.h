@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <triad/config.h>
+#include <triad/sched.h>
 #include <triad/softtimer.h>
 #include <triad/spinlock.h>
 #include <triad/vdev.h>
@@ -42,12 +43,12 @@ struct vcpu {
 	struct vm *vm;
 	unsigned id;
 	uint64_t mpidr;
-	unsigned pcpu;             /* physical CPU that runs it */
+	struct sched_entity se;    /* where and when it runs: core/sched.c */
 	volatile enum vcpu_power power;
 	uint64_t on_entry, on_context; /* PSCI CPU_ON arguments, consumed at power-on */
 	volatile bool kicked;      /* something changed: re-evaluate before (re-)entering */
-	bool loaded;               /* EL1 state is in the CPU rather than in sys/fp */
-	volatile bool running;     /* inside vcpu_run() on its physical CPU */
+	volatile bool loaded;      /* EL1 state is in a CPU (se.cpu) rather than in sys/fp */
+	struct softtimer vtimer_wake; /* wakes it from WFI for its virtual timer while put */
 	struct el1_sysregs sys;
 	struct fpsimd_state fp;
 	struct vgic_cpu vgic;
@@ -57,7 +58,13 @@ struct vcpu {
 	struct softtimer cntp_timer;
 };
 
-enum vm_state { VM_RUNNING, VM_STOPPED, VM_RESETTING, VM_DEAD };
+enum vm_state {
+	VM_RUNNING,
+	VM_STOPPED,   /* powered off */
+	VM_RESETTING, /* asked for a reset: waiting for its vCPUs to leave the CPUs */
+	VM_LOADING,   /* being reloaded by one CPU */
+	VM_DEAD,      /* stopped by Triad */
+};
 
 struct vm {
 	unsigned id;
@@ -79,6 +86,7 @@ struct vm {
 	unsigned nvdevs;
 	spinlock_t lock;       /* power state of the vCPUs, VM state */
 	unsigned log_budget;   /* guest-triggered warnings left before going quiet */
+	unsigned nr_loaded;    /* vCPUs whose state is in some CPU (atomic) */
 };
 
 /* core/vm.c */
@@ -87,6 +95,8 @@ int vm_load_images(struct vm *vm);
 void vm_power_off(struct vm *vm, const char *why);
 void vm_kill(struct vm *vm, const char *why);
 void vm_request_reset(struct vm *vm);
+/* Reloads a VM whose vCPUs have all left the CPUs after vm_request_reset(). */
+void vm_reset(struct vm *vm);
 struct vcpu *vm_find_vcpu(struct vm *vm, uint64_t mpidr);
 bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size);
 /* Logs a guest-caused event, at most a bounded number of times per VM. */
@@ -98,6 +108,7 @@ extern unsigned nr_vms;
 /* core/vcpu.c */
 void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0);
 void vcpu_run(struct vcpu *v);
+void vcpu_put(struct vcpu *v);
 void vcpu_kick(struct vcpu *v);
 /* Guest interrupt plumbing: take the VM's vGIC lock and kick whoever must notice. */
 void vcpu_set_irq_line(struct vm *vm, unsigned vcpu, uint32_t intid, bool level);

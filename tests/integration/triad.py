@@ -74,13 +74,15 @@ class Run:
 
     def shell(self, command, timeout=60):
         """Runs a shell command in the guest; returns what it printed."""
-        marker = f"@@{time.monotonic_ns()}@@"
-        # The marker is split in the command so that the echo of the typed line
-        # does not match it.
-        half = len(marker) // 2
-        self.send(f"{command}; echo '{marker[:half]}''{marker[half:]}'\n")
-        self.expect(re.escape(command))
-        m = self.expect(rf"(?s)\r?\n(.*?){re.escape(marker)}", timeout)
+        tag = time.monotonic_ns()
+        begin, end = f"@@{tag}-begin@@", f"@@{tag}-end@@"
+        # Each marker is typed split in two quoted halves, so the terminal's echo of the
+        # typed line (possibly repeated by line editing) never matches it; only the
+        # output of echo does.
+        def quoted(m):
+            return f"'{m[:5]}''{m[5:]}'"
+        self.send(f"echo {quoted(begin)}; {command}; echo {quoted(end)}\n")
+        m = self.expect(rf"(?s){re.escape(begin)}\r?\n(.*?){re.escape(end)}", timeout)
         return m.group(1).replace("\r\n", "\n")
 
     def wait(self, timeout=BOOT_TIMEOUT):
