@@ -50,14 +50,22 @@ $(BUILD)/triad.elf: $(HV_OBJS) $(FDT_OBJS) arch/arm64/triad.ld
 $(BUILD)/triad.bin: $(BUILD)/triad.elf
 	$(OBJCOPY) -O binary $< $@
 
-guests:
-	$(MAKE) -C tests/guests/badguest O=$(abspath $(BUILD))/guests
+# Test guests: bare-metal ones, and tiny static programs for the Linux guests' initramfs.
+GUEST_TOOLS := $(BUILD)/guests/triad-spin
+BAREMETAL_GUESTS := $(wildcard tests/guests/badguest)
+guests: $(GUEST_TOOLS)
+	$(foreach g,$(BAREMETAL_GUESTS),$(MAKE) -C $(g) O=$(abspath $(BUILD))/guests &&) true
+
+$(GUEST_TOOLS): $(wildcard tests/guests/userspace/*)
+	$(MAKE) -C tests/guests/userspace O=$(abspath $(BUILD))/guests
 
 initramfs: $(BUILD)/initramfs.cpio.gz
 
-$(BUILD)/initramfs.cpio.gz: tools/mkinitramfs.py tests/guests/initramfs/init .cache/guest/busybox
+$(BUILD)/initramfs.cpio.gz: tools/mkinitramfs.py tests/guests/initramfs/init .cache/guest/busybox \
+		$(GUEST_TOOLS)
 	@mkdir -p $(BUILD)
-	$(PYTHON) tools/mkinitramfs.py --busybox .cache/guest/busybox -o $@
+	$(PYTHON) tools/mkinitramfs.py --busybox .cache/guest/busybox \
+		$(foreach t,$(GUEST_TOOLS),--add $(t):/bin/$(notdir $(t))) -o $@
 
 setup:
 	tools/setup.sh

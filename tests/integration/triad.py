@@ -97,8 +97,12 @@ class Run:
 
     def kill(self):
         if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
+            self.proc.terminate()  # triad-run takes QEMU down with it
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
 
 
 def triad_run(*args, stdin=b"", timeout=BOOT_TIMEOUT):

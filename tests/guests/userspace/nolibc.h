@@ -1,0 +1,75 @@
+/* Just enough of a C runtime for tiny static arm64 Linux test programs: the guests'
+ * initramfs has no libc, and Debian's cross compiler ships none for arm64. */
+#ifndef NOLIBC_H
+#define NOLIBC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SYS_write      64
+#define SYS_exit_group 94
+
+static inline long syscall3(long n, long a, long b, long c)
+{
+	register long x8 __asm__("x8") = n;
+	register long x0 __asm__("x0") = a;
+	register long x1 __asm__("x1") = b;
+	register long x2 __asm__("x2") = c;
+	__asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2) : "memory");
+	return x0;
+}
+
+static inline size_t str_len(const char *s)
+{
+	size_t n = 0;
+	while (s[n])
+		n++;
+	return n;
+}
+
+static inline void put_str(const char *s)
+{
+	syscall3(SYS_write, 1, (long)s, (long)str_len(s));
+}
+
+static inline void put_u64(uint64_t v)
+{
+	char buf[24];
+	int i = sizeof(buf) - 1;
+	buf[i] = '\0';
+	do {
+		buf[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	put_str(&buf[i]);
+}
+
+static inline uint64_t parse_u64(const char *s)
+{
+	uint64_t v = 0;
+	while (*s >= '0' && *s <= '9')
+		v = v * 10 + (uint64_t)(*s++ - '0');
+	return v;
+}
+
+static inline __attribute__((noreturn)) void exit_now(int code)
+{
+	syscall3(SYS_exit_group, code, 0, 0);
+	__builtin_unreachable();
+}
+
+int main(int argc, char **argv);
+
+/* The kernel starts us with sp -> argc, argv[0..argc-1], NULL, envp... */
+__asm__(".global _start\n"
+	"_start:\n"
+	"	ldr x0, [sp]\n"
+	"	add x1, sp, #8\n"
+	"	bl c_start\n");
+
+__attribute__((used, noreturn)) static void c_start(int argc, char **argv)
+{
+	exit_now(main(argc, argv));
+}
+
+#endif

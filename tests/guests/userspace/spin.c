@@ -1,0 +1,36 @@
+/* triad-spin SECONDS [LABEL]: busy-loops for SECONDS of wall-clock time (the virtual
+ * counter, which keeps running while the vCPU is descheduled) and prints how many loop
+ * iterations it completed: the CPU share this vCPU got, measured from inside the guest. */
+#include "nolibc.h"
+
+static inline uint64_t counter(void)
+{
+	uint64_t v;
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		put_str("usage: triad-spin SECONDS [LABEL]\n");
+		return 2;
+	}
+	uint64_t seconds = parse_u64(argv[1]), freq;
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+	uint64_t end = counter() + seconds * freq, iterations = 0;
+	while (counter() < end) {
+		/* A fixed amount of work per iteration between counter reads. */
+		for (volatile int i = 0; i < 1000; i++)
+			;
+		iterations++;
+	}
+	put_str("spin: ");
+	put_str(argc > 2 ? argv[2] : "-");
+	put_str(" ");
+	put_u64(iterations);
+	put_str(" iterations in ");
+	put_u64(seconds);
+	put_str(" s\n");
+	return 0;
+}
