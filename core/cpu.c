@@ -6,6 +6,7 @@
 #include <triad/vm.h>
 
 #include "../irq/gicv3.h"
+#include "../irq/vgic_hw.h"
 #include "el2.h"
 
 void handle_host_irqs(void)
@@ -30,6 +31,8 @@ void handle_host_irqs(void)
 			}
 			continue;
 		}
+		if (intid == plat.gic_maint_intid)
+			vgic_maintenance_irq(); /* before deactivating: it is level-sensitive */
 		gic_deactivate(intid);
 		if (intid == plat.timer_hyp_intid)
 			softtimer_expire();

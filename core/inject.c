@@ -9,6 +9,7 @@
 #define EC_IABT_CUR      0x21
 #define EC_DABT_LOW      0x24
 #define EC_DABT_CUR      0x25
+#define ESR_WNR          (1UL << 6)
 #define FSC_SYNC_EXTERNAL 0x10
 
 /* Vector offset for an exception taken to EL1 from the guest's current mode. */
@@ -55,10 +56,11 @@ void inject_undef(struct vcpu *v)
 	enter_el1(v, ((uint64_t)EC_UNKNOWN << ESR_EC_SHIFT) | ESR_IL, 0, false);
 }
 
-void inject_data_abort(struct vcpu *v, uint64_t far)
+void inject_data_abort(struct vcpu *v, uint64_t far, bool write)
 {
 	uint64_t ec = from_el1(v->regs.pstate) ? EC_DABT_CUR : EC_DABT_LOW;
-	enter_el1(v, (ec << ESR_EC_SHIFT) | ESR_IL | FSC_SYNC_EXTERNAL, far, true);
+	uint64_t wnr = write ? ESR_WNR : 0;
+	enter_el1(v, (ec << ESR_EC_SHIFT) | ESR_IL | wnr | FSC_SYNC_EXTERNAL, far, true);
 }
 
 void inject_insn_abort(struct vcpu *v, uint64_t far)

@@ -28,14 +28,14 @@ void handle_mmio_abort(struct vcpu *v, uint64_t esr, uint64_t ipa)
 	if (!d || (esr & ISS_S1PTW)) {
 		vm_warn(v->vm, "vCPU %u: %s of unmapped IPA 0x%lx at pc 0x%lx: abort injected",
 			v->id, (esr & ISS_WNR) ? "write" : "read", ipa, v->regs.pc);
-		inject_data_abort(v, far);
+		inject_data_abort(v, far, esr & ISS_WNR);
 		return;
 	}
 	if (!(esr & ISS_ISV)) {
 		/* No syndrome (load/store pair, writeback...): nothing to emulate it from. */
 		vm_warn(v->vm, "vCPU %u: %s access to %s at 0x%lx has no syndrome: abort injected",
 			v->id, (esr & ISS_WNR) ? "write" : "read", d->ops->name, ipa);
-		inject_data_abort(v, far);
+		inject_data_abort(v, far, esr & ISS_WNR);
 		return;
 	}
 	unsigned size = 1U << ISS_SAS(esr), rt = ISS_SRT(esr);
@@ -49,7 +49,7 @@ void handle_mmio_abort(struct vcpu *v, uint64_t esr, uint64_t ipa)
 		vm_warn(v->vm, "vCPU %u: %u-byte %s of %s offset 0x%lx is not allowed: abort "
 			       "injected",
 			v->id, size, a.write ? "write" : "read", d->ops->name, a.offset);
-		inject_data_abort(v, far);
+		inject_data_abort(v, far, esr & ISS_WNR);
 		return;
 	}
 	if (!a.write && rt != 31) {

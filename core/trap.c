@@ -48,12 +48,13 @@ static void handle_stage2_abort(struct vcpu *v, uint64_t esr, bool fetch)
 		handle_mmio_abort(v, esr, ipa);
 		return;
 	}
-	vm_warn(v->vm, "%s at IPA 0x%lx (unmapped, fault status 0x%lx), pc 0x%lx: abort injected",
-		fetch ? "instruction fetch" : "data access", ipa, fsc, v->regs.pc);
+	vm_warn(v->vm,
+		"vCPU %u: %s at IPA 0x%lx (unmapped, fault status 0x%lx), pc 0x%lx: abort injected",
+		v->id, fetch ? "instruction fetch" : "data access", ipa, fsc, v->regs.pc);
 	if (fetch)
 		inject_insn_abort(v, far);
 	else
-		inject_data_abort(v, far);
+		inject_data_abort(v, far, esr & (1UL << 6) /* WnR */);
 }
 
 void handle_guest_sync(struct vcpu *v, uint64_t esr)

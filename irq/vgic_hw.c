@@ -99,6 +99,17 @@ void vgic_sync(struct vcpu *v)
 	spin_unlock(&v->vm->vgic.lock);
 }
 
+void vgic_maintenance_irq(void)
+{
+	/* The underflow condition stays asserted until the list registers are refilled, which
+	 * happens on the way back into the guest: mask it now, or acknowledging the level
+	 * interrupt would only make it fire again at once. vgic_flush() sets UIE again. */
+	struct cpu *cpu = this_cpu();
+	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN);
+	isb();
+	cpu->ich_hcr = ICH_HCR_EN;
+}
+
 void vgic_load(struct vcpu *v)
 {
 	write_sysreg(ICH_VMCR_EL2, v->ich_vmcr);

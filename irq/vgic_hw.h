@@ -11,4 +11,7 @@ void vgic_sync(struct vcpu *v);
 void vgic_load(struct vcpu *v);
 void vgic_put(struct vcpu *v);
 
+/* The GIC maintenance interrupt (list register underflow) fired on this CPU. */
+void vgic_maintenance_irq(void);
+
 #endif

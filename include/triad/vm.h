@@ -116,7 +116,7 @@ void vcpu_inject_edge(struct vm *vm, unsigned vcpu, uint32_t intid);
 
 /* core/inject.c: architectural exceptions delivered to the guest's EL1. */
 void inject_undef(struct vcpu *v);
-void inject_data_abort(struct vcpu *v, uint64_t far);
+void inject_data_abort(struct vcpu *v, uint64_t far, bool write);
 void inject_insn_abort(struct vcpu *v, uint64_t far);
 
 /* core/trap.c */
