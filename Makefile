@@ -72,7 +72,7 @@ setup:
 
 include tests/unit/unit.mk
 
-test: all unit-test fuzz integration-test
+test: format-check all unit-test fuzz integration-test
 
 integration-test: all
 	$(PYTHON) -m pytest -v tests/integration

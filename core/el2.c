@@ -14,11 +14,11 @@ static spinlock_t vmid_lock = SPINLOCK_INIT;
 static unsigned ipa_bits;
 static uint64_t vtcr;
 
-#define VTCR_RES1       (1UL << 31)
+#define VTCR_RES1	(1UL << 31)
 #define VTCR_IRGN0_WBWA (1UL << 8)
 #define VTCR_ORGN0_WBWA (1UL << 10)
-#define VTCR_SH0_INNER  (3UL << 12)
-#define VTCR_VS_16BIT   (1UL << 19)
+#define VTCR_SH0_INNER	(3UL << 12)
+#define VTCR_VS_16BIT	(1UL << 19)
 
 void el2_global_init(void)
 {

@@ -2,14 +2,14 @@
 #include <arch/sysreg.h>
 #include <triad/vm.h>
 
-#define ESR_EC_SHIFT     26
-#define ESR_IL           (1UL << 25)
-#define EC_UNKNOWN       0x00
-#define EC_IABT_LOW      0x20
-#define EC_IABT_CUR      0x21
-#define EC_DABT_LOW      0x24
-#define EC_DABT_CUR      0x25
-#define ESR_WNR          (1UL << 6)
+#define ESR_EC_SHIFT	  26
+#define ESR_IL		  (1UL << 25)
+#define EC_UNKNOWN	  0x00
+#define EC_IABT_LOW	  0x20
+#define EC_IABT_CUR	  0x21
+#define EC_DABT_LOW	  0x24
+#define EC_DABT_CUR	  0x25
+#define ESR_WNR		  (1UL << 6)
 #define FSC_SYNC_EXTERNAL 0x10
 
 /* Vector offset for an exception taken to EL1 from the guest's current mode. */

@@ -3,7 +3,7 @@
 #include <triad/linux_image.h>
 #include <triad/util.h>
 
-#define IMAGE_MAGIC     0x644d5241U /* "ARM\x64" */
+#define IMAGE_MAGIC	0x644d5241U /* "ARM\x64" */
 #define FLAG_BIG_ENDIAN (1UL << 0)
 
 struct image_header {

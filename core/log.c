@@ -68,8 +68,8 @@ static void emit(const char *prefix, const char *fmt, va_list ap)
 
 void log_msg(enum log_level level, const char *fmt, ...)
 {
-	static const char *const prefixes[] = {"[triad] debug: ", "[triad] ", "[triad] warning: ",
-					       "[triad] error: "};
+	static const char *const prefixes[] = {"[triad] debug: ", "[triad] ",
+					       "[triad] warning: ", "[triad] error: "};
 	if (level < min_level)
 		return;
 	va_list ap;

@@ -45,7 +45,8 @@ static void parse_bootargs(const char *args)
 		size_t n = (size_t)(end - args);
 		if (n > 9 && !strncmp(args, "loglevel=", 9)) {
 			for (unsigned i = 0; i < ARRAY_SIZE(levels); i++)
-				if (n - 9 == strlen(levels[i]) && !strncmp(args + 9, levels[i], n - 9))
+				if (n - 9 == strlen(levels[i]) &&
+				    !strncmp(args + 9, levels[i], n - 9))
 					log_set_level((enum log_level)i);
 		} else if (n > 12 && !strncmp(args, "triad.token=", 12)) {
 			size_t len = MIN(n - 12, sizeof(exit_token) - 1);
@@ -60,7 +61,8 @@ static void setup_memory(const void *fdt)
 {
 	palloc_init(&palloc);
 	for (unsigned i = 0; i < plat.nmem; i++)
-		if (palloc_add_zone(&palloc, plat.mem[i].base, plat.mem[i].size, PLAT_RAM_ZEROED_AT_BOOT))
+		if (palloc_add_zone(&palloc, plat.mem[i].base, plat.mem[i].size,
+				    PLAT_RAM_ZEROED_AT_BOOT))
 			panic("cannot use memory bank 0x%lx", plat.mem[i].base);
 	palloc_reserve(&palloc, (uint64_t)_start, (uint64_t)(_end - _start));
 	palloc_reserve(&palloc, (uint64_t)fdt, fdt_totalsize(fdt));
@@ -133,14 +135,15 @@ static void create_vms(void)
 			uint32_t allowed = config.vm[i].affinity[v] & present;
 			while (!(allowed & (1U << next_pcpu)))
 				next_pcpu = (next_pcpu + 1) % nr_cpus;
-			unsigned weight = config.vm[i].weight ? config.vm[i].weight
-							       : SCHED_WEIGHT_DEFAULT;
+			unsigned weight =
+			    config.vm[i].weight ? config.vm[i].weight : SCHED_WEIGHT_DEFAULT;
 			sched_add_vcpu(vm->vcpu[v], allowed, weight, next_pcpu);
 			next_pcpu = (next_pcpu + 1) % nr_cpus;
 		}
 		vms[nr_vms++] = vm;
 		if (vm_load_images(vm)) {
-			snprintf(err, sizeof(err), "VM '%s' could not be loaded", config.vm[i].name);
+			snprintf(err, sizeof(err), "VM '%s' could not be loaded",
+				 config.vm[i].name);
 			triad_exit(1, err);
 		}
 		pr_info("VM %u '%s': %u vCPU(s), %lu MB RAM at PA 0x%lx, VMID %u", i, vm->name,

@@ -3,13 +3,13 @@
 #include <arch/sysreg.h>
 #include <triad/vm.h>
 
-#define ISS_ISV   (1UL << 24)
+#define ISS_ISV	   (1UL << 24)
 #define ISS_SAS(e) (((e) >> 22) & 3)
-#define ISS_SSE   (1UL << 21)
+#define ISS_SSE	   (1UL << 21)
 #define ISS_SRT(e) (((e) >> 16) & 0x1f)
-#define ISS_SF    (1UL << 15)
-#define ISS_S1PTW (1UL << 7)
-#define ISS_WNR   (1UL << 6)
+#define ISS_SF	   (1UL << 15)
+#define ISS_S1PTW  (1UL << 7)
+#define ISS_WNR	   (1UL << 6)
 
 static struct vdev *find_vdev(struct vm *vm, uint64_t ipa)
 {
@@ -46,8 +46,9 @@ void handle_mmio_abort(struct vcpu *v, uint64_t esr, uint64_t ipa)
 			a.value &= (1UL << (8 * size)) - 1;
 	}
 	if (!d->ops->access(d, v, &a)) {
-		vm_warn(v->vm, "vCPU %u: %u-byte %s of %s offset 0x%lx is not allowed: abort "
-			       "injected",
+		vm_warn(v->vm,
+			"vCPU %u: %u-byte %s of %s offset 0x%lx is not allowed: abort "
+			"injected",
 			v->id, size, a.write ? "write" : "read", d->ops->name, a.offset);
 		inject_data_abort(v, far, esr & ISS_WNR);
 		return;

@@ -172,7 +172,8 @@ static void balance(struct runqueue *rq)
 	struct runqueue *busiest = NULL;
 	unsigned most = rq_nr_running(rq) + 1;
 	for (unsigned i = 0; i < nr_cpus; i++) {
-		unsigned n = READ_ONCE(runqueues[i].nr_queued) + (READ_ONCE(runqueues[i].curr) != NULL);
+		unsigned n =
+		    READ_ONCE(runqueues[i].nr_queued) + (READ_ONCE(runqueues[i].curr) != NULL);
 		if (i != rq->cpu && n > most) {
 			busiest = &runqueues[i];
 			most = n;
@@ -267,10 +268,11 @@ void sched_print_stats(void)
 		struct vm *vm = vm_by_id(i);
 		for (unsigned j = 0; j < vm->ncpus; j++) {
 			struct sched_entity *se = &vm->vcpu[j]->se;
-			pr_info("sched: VM '%s' vCPU %u: ran %lu ms on CPUs mask 0x%x (allowed 0x%x), "
-				"%u migrations, weight %u",
-				vm->name, j, se->runtime / sched_ticks_per_ms, se->ran_on,
-				se->affinity, se->migrations, se->weight);
+			pr_info(
+			    "sched: VM '%s' vCPU %u: ran %lu ms on CPUs mask 0x%x (allowed 0x%x), "
+			    "%u migrations, weight %u",
+			    vm->name, j, se->runtime / sched_ticks_per_ms, se->ran_on, se->affinity,
+			    se->migrations, se->weight);
 		}
 	}
 }

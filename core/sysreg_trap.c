@@ -15,12 +15,12 @@
 #define CNTP_CTL   SYSREG(3, 3, 14, 2, 1)
 #define CNTP_CVAL  SYSREG(3, 3, 14, 2, 2)
 
-#define ID_AA64PFR0 SYSREG(3, 0, 0, 4, 0)
-#define ID_AA64PFR1 SYSREG(3, 0, 0, 4, 1)
-#define ID_AA64ZFR0 SYSREG(3, 0, 0, 4, 4)
+#define ID_AA64PFR0  SYSREG(3, 0, 0, 4, 0)
+#define ID_AA64PFR1  SYSREG(3, 0, 0, 4, 1)
+#define ID_AA64ZFR0  SYSREG(3, 0, 0, 4, 4)
 #define ID_AA64SMFR0 SYSREG(3, 0, 0, 4, 5)
-#define ID_AA64DFR0 SYSREG(3, 0, 0, 5, 0)
-#define ID_DFR0     SYSREG(3, 0, 0, 1, 2)
+#define ID_AA64DFR0  SYSREG(3, 0, 0, 5, 0)
+#define ID_DFR0	     SYSREG(3, 0, 0, 1, 2)
 #define ID_AA64MMFR1 SYSREG(3, 0, 0, 7, 1)
 #define ID_AA64MMFR2 SYSREG(3, 0, 0, 7, 2)
 
@@ -29,12 +29,14 @@ static uint64_t field_clear(uint64_t v, unsigned lsb)
 	return v & ~(0xfUL << lsb);
 }
 
+// clang-format off
 #define IDREG_CASE(crm, op2)                                                                       \
 	case SYSREG(3, 0, 0, crm, op2):                                                            \
 		return read_sysreg(S3_0_C0_C##crm##_##op2);
 #define IDREG_ROW(crm)                                                                             \
-	IDREG_CASE(crm, 0) IDREG_CASE(crm, 1) IDREG_CASE(crm, 2) IDREG_CASE(crm, 3)              \
+	IDREG_CASE(crm, 0) IDREG_CASE(crm, 1) IDREG_CASE(crm, 2) IDREG_CASE(crm, 3)               \
 	IDREG_CASE(crm, 4) IDREG_CASE(crm, 5) IDREG_CASE(crm, 6) IDREG_CASE(crm, 7)
+// clang-format on
 
 static uint64_t host_id_reg(unsigned reg)
 {

@@ -5,20 +5,20 @@
 
 #include "../irq/vgic_hw.h"
 
-#define EC_WFX        0x01
-#define EC_FP         0x07
-#define EC_HVC32      0x12
-#define EC_SMC32      0x13
-#define EC_HVC64      0x16
-#define EC_SMC64      0x17
-#define EC_SYSREG     0x18
-#define EC_SVE        0x19
-#define EC_SME        0x1d
-#define EC_IABT_LOW   0x20
-#define EC_DABT_LOW   0x24
-#define ESR_EC(esr)   (((esr) >> 26) & 0x3f)
-#define ISS_WFX_WFE   (1UL << 0) /* TI[0]: WFE/WFET rather than WFI/WFIT */
-#define FSC_TYPE_MASK 0x3c
+#define EC_WFX		0x01
+#define EC_FP		0x07
+#define EC_HVC32	0x12
+#define EC_SMC32	0x13
+#define EC_HVC64	0x16
+#define EC_SMC64	0x17
+#define EC_SYSREG	0x18
+#define EC_SVE		0x19
+#define EC_SME		0x1d
+#define EC_IABT_LOW	0x20
+#define EC_DABT_LOW	0x24
+#define ESR_EC(esr)	(((esr) >> 26) & 0x3f)
+#define ISS_WFX_WFE	(1UL << 0) /* TI[0]: WFE/WFET rather than WFI/WFIT */
+#define FSC_TYPE_MASK	0x3c
 #define FSC_TRANSLATION 0x04
 
 static bool wake_condition(struct vcpu *v)
@@ -90,8 +90,9 @@ void handle_guest_sync(struct vcpu *v, uint64_t esr)
 	case EC_HVC32:
 	case EC_SMC32:
 	default:
-		vm_warn(v->vm, "vCPU %u: unhandled trap (ESR 0x%lx, class 0x%lx) at pc 0x%lx: UNDEF "
-			       "injected",
+		vm_warn(v->vm,
+			"vCPU %u: unhandled trap (ESR 0x%lx, class 0x%lx) at pc 0x%lx: UNDEF "
+			"injected",
 			v->id, esr, ESR_EC(esr), v->regs.pc);
 		inject_undef(v);
 		break;

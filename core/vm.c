@@ -17,8 +17,8 @@
 #include "../irq/gicv3.h"
 #include "el2.h"
 
-#define DTB_MAX        SZ_64K
-#define WARN_BUDGET    64
+#define DTB_MAX	    SZ_64K
+#define WARN_BUDGET 64
 
 void vm_add_core_devices(struct vm *vm); /* devices/vm_devices.c */
 
@@ -83,7 +83,8 @@ int vm_load_images(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
 	struct linux_image img;
-	const char *bad = linux_image_parse(vm->bundle + cfg->kernel.offset, cfg->kernel.size, &img);
+	const char *bad =
+	    linux_image_parse(vm->bundle + cfg->kernel.offset, cfg->kernel.size, &img);
 	if (bad) {
 		pr_err("VM '%s': kernel is not a usable arm64 Image: %s", vm->name, bad);
 		return -EINVAL;
@@ -111,18 +112,18 @@ int vm_load_images(struct vm *vm)
 	for (unsigned i = 0; i < vm->ncpus; i++)
 		mpidrs[i] = vm->vcpu[i]->mpidr;
 	struct guest_dt_params p = {
-		.mem_base = GUEST_RAM_IPA,
-		.mem_size = vm->ram_size,
-		.ncpus = vm->ncpus,
-		.mpidr = mpidrs,
-		.bootargs = cfg->bootargs,
-		.initrd_start = cfg->initrd.size ? GUEST_RAM_IPA + initrd_off : 0,
-		.initrd_end = cfg->initrd.size ? GUEST_RAM_IPA + initrd_off + cfg->initrd.size : 0,
-		.gicd_base = GICD_BASE_IPA,
-		.gicr_base = GICR_BASE_IPA,
-		.uart_base = GUEST_UART_IPA,
-		.uart_spi = GUEST_UART_SPI,
-		.timer_ppi = {13, 14, 11, 10},
+	    .mem_base = GUEST_RAM_IPA,
+	    .mem_size = vm->ram_size,
+	    .ncpus = vm->ncpus,
+	    .mpidr = mpidrs,
+	    .bootargs = cfg->bootargs,
+	    .initrd_start = cfg->initrd.size ? GUEST_RAM_IPA + initrd_off : 0,
+	    .initrd_end = cfg->initrd.size ? GUEST_RAM_IPA + initrd_off + cfg->initrd.size : 0,
+	    .gicd_base = GICD_BASE_IPA,
+	    .gicr_base = GICR_BASE_IPA,
+	    .uart_base = GUEST_UART_IPA,
+	    .uart_spi = GUEST_UART_SPI,
+	    .timer_ppi = {13, 14, 11, 10},
 	};
 	int r = guest_dt_build(ram + dtb_off, DTB_MAX, &p);
 	if (r) {

@@ -1,14 +1,14 @@
 /* Physical PL011 driver: polled transmit, interrupt-driven receive. */
 #include "pl011.h"
 
-#define UARTDR    0x000
-#define UARTFR    0x018
-#define UARTIMSC  0x038
-#define UARTICR   0x044
-#define FR_RXFE   (1U << 4)
-#define FR_TXFF   (1U << 5)
-#define INT_RX    (1U << 4)
-#define INT_RT    (1U << 6)
+#define UARTDR	 0x000
+#define UARTFR	 0x018
+#define UARTIMSC 0x038
+#define UARTICR	 0x044
+#define FR_RXFE	 (1U << 4)
+#define FR_TXFF	 (1U << 5)
+#define INT_RX	 (1U << 4)
+#define INT_RT	 (1U << 6)
 
 static volatile uint32_t *uart;
 

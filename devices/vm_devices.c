@@ -16,8 +16,9 @@ static bool gicd_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
 	struct vgic *g = &v->vm->vgic;
 	uint32_t kick = 0;
 	spin_lock(&g->lock);
-	bool ok = a->write ? vgic_dist_write(g, v->id, (uint32_t)a->offset, a->size, a->value, &kick)
-			   : vgic_dist_read(g, v->id, (uint32_t)a->offset, a->size, &a->value);
+	bool ok = a->write
+		      ? vgic_dist_write(g, v->id, (uint32_t)a->offset, a->size, a->value, &kick)
+		      : vgic_dist_read(g, v->id, (uint32_t)a->offset, a->size, &a->value);
 	spin_unlock(&g->lock);
 	kick_mask(v->vm, kick);
 	return ok;

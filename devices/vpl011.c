@@ -21,9 +21,9 @@
 #define FR_RXFE (1U << 4)
 #define FR_RXFF (1U << 6)
 #define FR_TXFE (1U << 7)
-#define INT_RX  (1U << 4)
-#define INT_TX  (1U << 5)
-#define INT_RT  (1U << 6)
+#define INT_RX	(1U << 4)
+#define INT_TX	(1U << 5)
+#define INT_RT	(1U << 6)
 
 /* PrimeCell identification: PL011 r1p5, what Linux's AMBA bus matches on. */
 static const uint8_t id_regs[8] = {0x11, 0x10, 0x34, 0x00, 0x0d, 0xf0, 0x05, 0xb1};

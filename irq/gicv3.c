@@ -6,23 +6,23 @@
 
 #include "gicv3.h"
 
-#define GICD_CTLR       0x0000
-#define GICD_TYPER      0x0004
-#define GICD_IGROUPR    0x0080
-#define GICD_ISENABLER  0x0100
-#define GICD_ICENABLER  0x0180
-#define GICD_ICPENDR    0x0280
-#define GICD_ICACTIVER  0x0380
+#define GICD_CTLR	0x0000
+#define GICD_TYPER	0x0004
+#define GICD_IGROUPR	0x0080
+#define GICD_ISENABLER	0x0100
+#define GICD_ICENABLER	0x0180
+#define GICD_ICPENDR	0x0280
+#define GICD_ICACTIVER	0x0380
 #define GICD_IPRIORITYR 0x0400
-#define GICD_ICFGR      0x0c00
-#define GICD_IROUTER    0x6000
-#define GICD_CTLR_RWP   (1U << 31)
-#define GICD_CTLR_DS    (1U << 6)
+#define GICD_ICFGR	0x0c00
+#define GICD_IROUTER	0x6000
+#define GICD_CTLR_RWP	(1U << 31)
+#define GICD_CTLR_DS	(1U << 6)
 
-#define GICR_WAKER      0x0014
-#define GICR_SGI        0x10000
-#define WAKER_SLEEP     (1U << 1)
-#define WAKER_ASLEEP    (1U << 2)
+#define GICR_WAKER   0x0014
+#define GICR_SGI     0x10000
+#define WAKER_SLEEP  (1U << 1)
+#define WAKER_ASLEEP (1U << 2)
 
 static uintptr_t gicd;
 static uintptr_t gicr_base;

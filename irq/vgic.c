@@ -321,8 +321,8 @@ static uint32_t write_bits(struct vgic *d, unsigned vcpu, uint32_t first, enum b
 /* The ISENABLER..ICACTIVER block (0x100..0x3ff) and priorities/config, common to the
  * distributor (SPIs) and the SGI frame (private interrupts). first_n is the register index
  * of INTID 0's register that is valid in this frame. */
-static bool common_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size,
-			uint64_t *val, bool private_frame)
+static bool common_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size, uint64_t *val,
+			bool private_frame)
 {
 	uint32_t lo = private_frame ? 0 : VGIC_NR_PRIVATE;
 	uint32_t hi = private_frame ? VGIC_NR_PRIVATE : VGIC_NR_IRQS;
@@ -414,7 +414,7 @@ static bool common_write(struct vgic *d, unsigned vcpu, uint32_t off, unsigned s
 
 #define GICD_TYPER_VALUE                                                                           \
 	((VGIC_NR_IRQS / 32 - 1) | (9U << 19) /* 10 INTID bits */ | (1U << 25) /* No1N */)
-#define GIC_PIDR2_V3 0x3b
+#define GIC_PIDR2_V3	0x3b
 #define GICD_IIDR_VALUE 0x0001543bU /* implementer Arm (0x43b), product 'T'riad */
 
 bool vgic_dist_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size, uint64_t *val)
@@ -503,8 +503,8 @@ bool vgic_redist_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size
 	if (off == 0x8 || off == 0xc) { /* TYPER, 64-bit or halves */
 		uint64_t mp = c->mpidr;
 		uint64_t aff = (mp & 0xffffff) | ((mp >> 32 & 0xff) << 24);
-		uint64_t t = (aff << 32) | ((uint64_t)vcpu << 8) |
-			     (vcpu + 1 == d->nr_vcpus ? (1U << 4) : 0);
+		uint64_t t =
+		    (aff << 32) | ((uint64_t)vcpu << 8) | (vcpu + 1 == d->nr_vcpus ? (1U << 4) : 0);
 		if (size == 8 && off == 0x8)
 			*val = t;
 		else if (size == 4)

@@ -11,12 +11,12 @@
 #define PALLOC_MAX_ZONES 8
 
 struct palloc_zone {
-	uint64_t base;    /* physical address of page 0 */
+	uint64_t base; /* physical address of page 0 */
 	uint64_t npages;
 	uint64_t *bitmap; /* bit set = page in use; stored in the zone's first pages */
 	uint64_t *dirty;  /* bit set = page may hold old data (after the in-use bitmap) */
 	uint64_t nfree;
-	uint64_t hint;    /* where the next single-page search starts */
+	uint64_t hint; /* where the next single-page search starts */
 };
 
 struct palloc {

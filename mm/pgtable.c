@@ -99,7 +99,8 @@ static int map_level(const struct pgtable *pt, uint64_t *table, unsigned level, 
 		if (chunk > size)
 			chunk = size;
 		/* Blocks exist at level 1 (1 GB), 2 (2 MB) and pages at 3. */
-		bool leaf_ok = level == 3 || (level >= 1 && chunk == block && IS_ALIGNED(pa, block));
+		bool leaf_ok =
+		    level == 3 || (level >= 1 && chunk == block && IS_ALIGNED(pa, block));
 		if (leaf_ok && !(*pte & PTE_VALID)) {
 			*pte = (pa & PTE_ADDR_MASK) | (attr & PTE_ATTR_MASK) | leaf_type(level);
 		} else {

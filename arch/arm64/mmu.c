@@ -15,8 +15,8 @@ static struct pgtable el2_pt;
 extern char _start[], _etext[], _erodata[], _end[];
 void mmu_enable(struct mmu_regs *r);
 
-#define MAIR_VALUE ((0x04UL << (8 * S1_MAIR_DEVICE)) | (0xffUL << (8 * S1_MAIR_NORMAL)))
-#define TCR_RES1   ((1UL << 31) | (1UL << 23))
+#define MAIR_VALUE     ((0x04UL << (8 * S1_MAIR_DEVICE)) | (0xffUL << (8 * S1_MAIR_NORMAL)))
+#define TCR_RES1       ((1UL << 31) | (1UL << 23))
 #define TCR_T0SZ(bits) (64 - (bits))
 #define TCR_IRGN0_WBWA (1UL << 8)
 #define TCR_ORGN0_WBWA (1UL << 10)

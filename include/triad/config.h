@@ -9,15 +9,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MAX_VMS        8
-#define MAX_VCPUS      8
-#define VM_NAME_MAX    32
-#define BOOTARGS_MAX   512
-#define VM_MEM_MIN     (16UL << 20)
+#define MAX_VMS	     8
+#define MAX_VCPUS    8
+#define VM_NAME_MAX  32
+#define BOOTARGS_MAX 512
+#define VM_MEM_MIN   (16UL << 20)
 
 struct blob {
 	uint64_t offset; /* from the start of the bundle */
-	uint64_t size;   /* 0 = absent */
+	uint64_t size;	 /* 0 = absent */
 };
 
 struct vm_config {
@@ -27,8 +27,8 @@ struct vm_config {
 	char bootargs[BOOTARGS_MAX];
 	struct blob kernel;
 	struct blob initrd;
-	uint32_t weight;               /* scheduling weight, default 256 */
-	uint32_t affinity[MAX_VCPUS];  /* allowed physical CPUs per vCPU, default all */
+	uint32_t weight;	      /* scheduling weight, default 256 */
+	uint32_t affinity[MAX_VCPUS]; /* allowed physical CPUs per vCPU, default all */
 };
 
 struct triad_config {

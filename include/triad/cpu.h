@@ -15,15 +15,15 @@ struct vm;
 struct cpu {
 	unsigned id;
 	uint64_t mpidr;
-	struct vcpu *loaded;     /* whose EL1 state is in the registers */
+	struct vcpu *loaded;	  /* whose EL1 state is in the registers */
 	struct softtimer *timers; /* armed on this CPU, soonest first */
 	spinlock_t timers_lock;
 	struct softtimer slice_timer;
 	volatile bool need_resched; /* leave the guest and let the scheduler choose */
-	uint64_t run_start;      /* counter value when the current vCPU started running */
-	struct vm *reset_vm;     /* a VM whose reset this CPU must carry out */
-	uint64_t ich_hcr;        /* last value written, to skip redundant writes */
-	unsigned lrs_written;    /* list registers that may hold stale entries */
+	uint64_t run_start;	    /* counter value when the current vCPU started running */
+	struct vm *reset_vm;	    /* a VM whose reset this CPU must carry out */
+	uint64_t ich_hcr;	    /* last value written, to skip redundant writes */
+	unsigned lrs_written;	    /* list registers that may hold stale entries */
 	volatile bool online;
 };
 

@@ -20,7 +20,7 @@ enum sched_state {
 struct sched_entity {
 	struct sched_entity *next, *prev; /* run queue links while QUEUED */
 	enum sched_state state;
-	unsigned cpu;      /* run queue it belongs to (where it runs or last ran) */
+	unsigned cpu;	   /* run queue it belongs to (where it runs or last ran) */
 	uint32_t affinity; /* physical CPUs it may run on (bit n = CPU n) */
 	unsigned weight;   /* share of CPU time relative to others: 1..65535 */
 	uint64_t vruntime; /* weighted CPU time received, in counter ticks */
@@ -36,7 +36,7 @@ struct runqueue {
 	struct sched_entity *head; /* QUEUED entities, unordered: queues are short */
 	unsigned nr_queued;
 	struct sched_entity *curr; /* RUNNING here, or NULL */
-	uint64_t min_vruntime;     /* lower bound of vruntime on this queue, never decreasing */
+	uint64_t min_vruntime;	   /* lower bound of vruntime on this queue, never decreasing */
 };
 
 /* A scheduling policy: how a run queue is ordered and how entities are placed. Another

@@ -5,11 +5,14 @@
 #include <stdint.h>
 
 typedef struct {
-	uint16_t next;  /* ticket handed to the next arrival */
+	uint16_t next;	/* ticket handed to the next arrival */
 	uint16_t owner; /* ticket now being served */
 } spinlock_t;
 
-#define SPINLOCK_INIT {0, 0}
+#define SPINLOCK_INIT                                                                              \
+	{                                                                                          \
+		0, 0                                                                               \
+	}
 
 static inline void spin_init(spinlock_t *l)
 {

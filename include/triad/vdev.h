@@ -13,9 +13,9 @@ struct vdev;
 
 struct mmio_access {
 	uint64_t offset; /* from the start of the device's range */
-	unsigned size;   /* 1, 2, 4 or 8 bytes */
+	unsigned size;	 /* 1, 2, 4 or 8 bytes */
 	bool write;
-	uint64_t value;  /* in for writes, out for reads */
+	uint64_t value; /* in for writes, out for reads */
 };
 
 struct vdev_ops {

@@ -11,39 +11,39 @@
 #include <stdint.h>
 #include <triad/spinlock.h>
 
-#define VGIC_NR_PRIVATE  32
-#define VGIC_NR_SPIS     256 /* INTIDs 32..287, like QEMU's GIC */
-#define VGIC_NR_IRQS     (VGIC_NR_PRIVATE + VGIC_NR_SPIS)
-#define VGIC_MAX_LRS     16
-#define VGIC_MAX_VCPUS   16
-#define VGIC_SPURIOUS    1023
-#define VGIC_NO_VCPU     0xff
+#define VGIC_NR_PRIVATE	    32
+#define VGIC_NR_SPIS	    256 /* INTIDs 32..287, like QEMU's GIC */
+#define VGIC_NR_IRQS	    (VGIC_NR_PRIVATE + VGIC_NR_SPIS)
+#define VGIC_MAX_LRS	    16
+#define VGIC_MAX_VCPUS	    16
+#define VGIC_SPURIOUS	    1023
+#define VGIC_NO_VCPU	    0xff
 #define MPIDR_AFFINITY_BITS 0xff00ffffffUL
-#define VGIC_BM_WORDS    ((VGIC_NR_IRQS + 63) / 64)
+#define VGIC_BM_WORDS	    ((VGIC_NR_IRQS + 63) / 64)
 
-#define GICD_BASE_IPA  0x08000000UL
-#define GICD_SIZE      0x10000UL
-#define GICR_BASE_IPA  0x080a0000UL
-#define GICR_STRIDE    0x20000UL
+#define GICD_BASE_IPA 0x08000000UL
+#define GICD_SIZE     0x10000UL
+#define GICR_BASE_IPA 0x080a0000UL
+#define GICR_STRIDE   0x20000UL
 
 /* ICH_LR<n>_EL2 fields */
-#define LR_VINTID_MASK   0xffffffffUL
-#define LR_PINTID_SHIFT  32
-#define LR_PINTID_MASK   (0x1fffUL << 32)
-#define LR_PRIO_SHIFT    48
-#define LR_GROUP1        (1UL << 60)
-#define LR_HW            (1UL << 61)
+#define LR_VINTID_MASK	 0xffffffffUL
+#define LR_PINTID_SHIFT	 32
+#define LR_PINTID_MASK	 (0x1fffUL << 32)
+#define LR_PRIO_SHIFT	 48
+#define LR_GROUP1	 (1UL << 60)
+#define LR_HW		 (1UL << 61)
 #define LR_STATE_PENDING (1UL << 62)
-#define LR_STATE_ACTIVE  (1UL << 63)
+#define LR_STATE_ACTIVE	 (1UL << 63)
 
 struct virq {
 	uint8_t priority;
 	bool enabled;
-	bool edge;        /* edge-triggered (else level) */
-	bool latch;       /* pending state set by an edge, ISPENDR or a hardware source */
-	bool line;        /* input level for level-triggered sources */
+	bool edge;  /* edge-triggered (else level) */
+	bool latch; /* pending state set by an edge, ISPENDR or a hardware source */
+	bool line;  /* input level for level-triggered sources */
 	bool active;
-	bool hw;          /* linked to physical INTID hw_intid: the guest's deactivation reaches it */
+	bool hw; /* linked to physical INTID hw_intid: the guest's deactivation reaches it */
 	uint16_t hw_intid;
 	uint8_t lr_owner; /* vCPU whose list registers hold it now, or VGIC_NO_VCPU */
 	uint64_t irouter; /* SPIs: GICD_IROUTER value */
@@ -51,8 +51,8 @@ struct virq {
 
 struct vgic_cpu {
 	struct virq priv[VGIC_NR_PRIVATE];
-	uint64_t mpidr;     /* the vCPU's affinity (VMPIDR_EL2) */
-	bool waker_sleep;   /* GICR_WAKER.ProcessorSleep */
+	uint64_t mpidr;	  /* the vCPU's affinity (VMPIDR_EL2) */
+	bool waker_sleep; /* GICR_WAKER.ProcessorSleep */
 	/* INTIDs that may need delivering to this vCPU; rechecked at the next entry. */
 	uint64_t maybe_pending[VGIC_BM_WORDS];
 	/* What the list registers held at the last entry (INTID, or VGIC_SPURIOUS if free). */
@@ -63,9 +63,9 @@ struct vgic_cpu {
 
 struct vgic {
 	spinlock_t lock;
-	uint32_t ctlr;        /* GICD_CTLR: EnableGrp0/1, ARE, DS as the guest sees them */
+	uint32_t ctlr; /* GICD_CTLR: EnableGrp0/1, ARE, DS as the guest sees them */
 	unsigned nr_vcpus;
-	unsigned nr_lrs;      /* list registers the CPU implements */
+	unsigned nr_lrs; /* list registers the CPU implements */
 	struct virq spi[VGIC_NR_SPIS];
 	struct vgic_cpu *cpu[VGIC_MAX_VCPUS];
 };
@@ -73,9 +73,9 @@ struct vgic {
 /* GICD_CTLR bits in the single-security-state view (DS=1) the guest gets. */
 #define GICD_CTLR_ENABLE_G0 (1U << 0)
 #define GICD_CTLR_ENABLE_G1 (1U << 1)
-#define GICD_CTLR_ARE       (1U << 4)
-#define GICD_CTLR_DS        (1U << 6)
-#define GICD_CTLR_RWP       (1U << 31)
+#define GICD_CTLR_ARE	    (1U << 4)
+#define GICD_CTLR_DS	    (1U << 6)
+#define GICD_CTLR_RWP	    (1U << 31)
 
 void vgic_init(struct vgic *d, unsigned nr_vcpus, unsigned nr_lrs);
 void vgic_cpu_init(struct vgic *d, struct vgic_cpu *c, unsigned idx, uint64_t mpidr);

@@ -15,10 +15,10 @@
 
 #include "../../mm/pgtable.h"
 
-#define GUEST_RAM_IPA   0x40000000UL
-#define GUEST_UART_IPA  0x09000000UL
-#define GUEST_UART_SPI  1
-#define MAX_VDEVS       16
+#define GUEST_RAM_IPA  0x40000000UL
+#define GUEST_UART_IPA 0x09000000UL
+#define GUEST_UART_SPI 1
+#define MAX_VDEVS      16
 
 enum vcpu_power { VCPU_OFF, VCPU_ON_PENDING, VCPU_ON };
 
@@ -43,12 +43,12 @@ struct vcpu {
 	struct vm *vm;
 	unsigned id;
 	uint64_t mpidr;
-	struct sched_entity se;    /* where and when it runs: core/sched.c */
+	struct sched_entity se; /* where and when it runs: core/sched.c */
 	volatile enum vcpu_power power;
 	uint64_t on_entry, on_context; /* PSCI CPU_ON arguments, consumed at power-on */
-	volatile bool kicked;      /* something changed: re-evaluate before (re-)entering */
-	volatile bool loaded;      /* EL1 state is in a CPU (se.cpu) rather than in sys/fp */
-	struct softtimer vtimer_wake; /* wakes it from WFI for its virtual timer while put */
+	volatile bool kicked;	       /* something changed: re-evaluate before (re-)entering */
+	volatile bool loaded;	       /* EL1 state is in a CPU (se.cpu) rather than in sys/fp */
+	struct softtimer vtimer_wake;  /* wakes it from WFI for its virtual timer while put */
 	struct el1_sysregs sys;
 	struct fpsimd_state fp;
 	struct vgic_cpu vgic;
@@ -84,9 +84,9 @@ struct vm {
 	struct vpl011 uart;
 	struct vdev vdevs[MAX_VDEVS];
 	unsigned nvdevs;
-	spinlock_t lock;       /* power state of the vCPUs, VM state */
-	unsigned log_budget;   /* guest-triggered warnings left before going quiet */
-	unsigned nr_loaded;    /* vCPUs whose state is in some CPU (atomic) */
+	spinlock_t lock;     /* power state of the vCPUs, VM state */
+	unsigned log_budget; /* guest-triggered warnings left before going quiet */
+	unsigned nr_loaded;  /* vCPUs whose state is in some CPU (atomic) */
 };
 
 /* core/vm.c */

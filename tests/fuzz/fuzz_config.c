@@ -17,7 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (config_parse(buf, size, &cfg, err, sizeof(err)) == 0) {
 		for (unsigned i = 0; i < cfg.nvms; i++) {
 			const struct vm_config *vm = &cfg.vm[i];
-			if (vm->kernel.offset + vm->kernel.size > size || !vm->ncpus || !vm->name[0])
+			if (vm->kernel.offset + vm->kernel.size > size || !vm->ncpus ||
+			    !vm->name[0])
 				__builtin_trap();
 		}
 	}

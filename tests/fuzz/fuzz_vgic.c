@@ -24,12 +24,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint32_t kick = 0;
 		uint64_t v, lrs[VGIC_MAX_LRS];
 		switch (op % 8) {
-		case 0: vgic_dist_write(&gic, vcpu, off % 0x11000, sz, val, &kick); break;
-		case 1: vgic_dist_read(&gic, vcpu, off % 0x11000, sz, &v); break;
-		case 2: vgic_redist_write(&gic, vcpu, off % 0x21000, sz, val, &kick); break;
-		case 3: vgic_redist_read(&gic, vcpu, off % 0x21000, sz, &v); break;
-		case 4: vgic_send_sgi(&gic, vcpu, val); break;
-		case 5: vgic_set_line(&gic, vcpu, off % 300, val & 1); break;
+		case 0:
+			vgic_dist_write(&gic, vcpu, off % 0x11000, sz, val, &kick);
+			break;
+		case 1:
+			vgic_dist_read(&gic, vcpu, off % 0x11000, sz, &v);
+			break;
+		case 2:
+			vgic_redist_write(&gic, vcpu, off % 0x21000, sz, val, &kick);
+			break;
+		case 3:
+			vgic_redist_read(&gic, vcpu, off % 0x21000, sz, &v);
+			break;
+		case 4:
+			vgic_send_sgi(&gic, vcpu, val);
+			break;
+		case 5:
+			vgic_set_line(&gic, vcpu, off % 300, val & 1);
+			break;
 		case 6: {
 			unsigned n = vgic_build_lrs(&gic, vcpu, lrs);
 			if (n > gic.nr_lrs)
@@ -40,7 +52,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			vgic_fold_lrs(&gic, vcpu, lrs);
 			break;
 		}
-		default: vgic_inject_edge(&gic, vcpu, off % 300); break;
+		default:
+			vgic_inject_edge(&gic, vcpu, off % 300);
+			break;
 		}
 	}
 	return 0;

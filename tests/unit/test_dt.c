@@ -22,10 +22,18 @@ static void guest_dtb_round_trip(void **state)
 	(void)state;
 	uint64_t mpidr[3] = {0x80000000, 0x80000001, 0x80000002};
 	struct guest_dt_params p = {
-		.mem_base = 0x40000000, .mem_size = 256UL << 20, .ncpus = 3, .mpidr = mpidr,
-		.bootargs = "console=ttyAMA0 quiet", .initrd_start = 0x44000000,
-		.initrd_end = 0x44100000, .gicd_base = 0x08000000, .gicr_base = 0x080a0000,
-		.uart_base = 0x09000000, .uart_spi = 1, .timer_ppi = {13, 14, 11, 10},
+	    .mem_base = 0x40000000,
+	    .mem_size = 256UL << 20,
+	    .ncpus = 3,
+	    .mpidr = mpidr,
+	    .bootargs = "console=ttyAMA0 quiet",
+	    .initrd_start = 0x44000000,
+	    .initrd_end = 0x44100000,
+	    .gicd_base = 0x08000000,
+	    .gicr_base = 0x080a0000,
+	    .uart_base = 0x09000000,
+	    .uart_spi = 1,
+	    .timer_ppi = {13, 14, 11, 10},
 	};
 	assert_int_equal(guest_dt_build(buf, sizeof(buf), &p), 0);
 	assert_int_equal(fdt_check_full(buf, sizeof(buf)), 0);
@@ -61,8 +69,11 @@ static void guest_dtb_too_small_buffer(void **state)
 {
 	(void)state;
 	uint64_t mpidr[1] = {0};
-	struct guest_dt_params p = {.mem_base = 0x40000000, .mem_size = 1 << 24, .ncpus = 1,
-				    .mpidr = mpidr, .timer_ppi = {13, 14, 11, 10}};
+	struct guest_dt_params p = {.mem_base = 0x40000000,
+				    .mem_size = 1 << 24,
+				    .ncpus = 1,
+				    .mpidr = mpidr,
+				    .timer_ppi = {13, 14, 11, 10}};
 	assert_true(guest_dt_build(buf, 256, &p) < 0);
 }
 
@@ -120,7 +131,8 @@ static void expect_error(size_t n, const char *needle)
 static void bundle_rejects_bad_input(void **state)
 {
 	(void)state;
-	expect_error(make_bundle("vm0", "colour", 8192, 4096, 1, 1 << 28), "unknown property 'colour'");
+	expect_error(make_bundle("vm0", "colour", 8192, 4096, 1, 1 << 28),
+		     "unknown property 'colour'");
 	expect_error(make_bundle("vm0", NULL, 60000, 8192, 1, 1 << 28), "outside the bundle");
 	expect_error(make_bundle("vm0", NULL, UINT64_MAX - 10, 100, 1, 1 << 28), "outside");
 	expect_error(make_bundle("vm0", NULL, 8192, 0, 1, 1 << 28), "outside");
@@ -175,7 +187,7 @@ static void image_header(void **state)
 	assert_int_equal(li.text_offset, 0);
 	assert_int_equal(li.mem_size, 0x200000);
 	assert_non_null(linux_image_parse(img, 32, &li)); /* truncated */
-	uint64_t flags = 1; /* big-endian kernel */
+	uint64_t flags = 1;				  /* big-endian kernel */
 	memcpy(img + 24, &flags, 8);
 	assert_string_equal(linux_image_parse(img, sizeof(img), &li), "big-endian kernel");
 	flags = 0;
@@ -188,12 +200,12 @@ static void image_header(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(guest_dtb_round_trip),
-		cmocka_unit_test(guest_dtb_too_small_buffer),
-		cmocka_unit_test(bundle_valid),
-		cmocka_unit_test(bundle_rejects_bad_input),
-		cmocka_unit_test(bundle_rejects_duplicate_names),
-		cmocka_unit_test(image_header),
+	    cmocka_unit_test(guest_dtb_round_trip),
+	    cmocka_unit_test(guest_dtb_too_small_buffer),
+	    cmocka_unit_test(bundle_valid),
+	    cmocka_unit_test(bundle_rejects_bad_input),
+	    cmocka_unit_test(bundle_rejects_duplicate_names),
+	    cmocka_unit_test(image_header),
 	};
 	return cmocka_run_group_tests_name("device trees", tests, NULL, NULL);
 }

@@ -104,11 +104,11 @@ static void vmids_are_recycled(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(bitmap_is_carved_from_the_zone, setup, teardown),
-		cmocka_unit_test_setup_teardown(alignment_and_reservation, setup, teardown),
-		cmocka_unit_test_setup_teardown(exhaustion, setup, teardown),
-		cmocka_unit_test_setup_teardown(zones_must_not_overlap, setup, teardown),
-		cmocka_unit_test(vmids_are_recycled),
+	    cmocka_unit_test_setup_teardown(bitmap_is_carved_from_the_zone, setup, teardown),
+	    cmocka_unit_test_setup_teardown(alignment_and_reservation, setup, teardown),
+	    cmocka_unit_test_setup_teardown(exhaustion, setup, teardown),
+	    cmocka_unit_test_setup_teardown(zones_must_not_overlap, setup, teardown),
+	    cmocka_unit_test(vmids_are_recycled),
 	};
 	return cmocka_run_group_tests_name("palloc", tests, NULL, NULL);
 }

@@ -112,10 +112,10 @@ static void unmap_splits_blocks(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(map_and_lookup),
-		cmocka_unit_test(uses_blocks_when_aligned),
-		cmocka_unit_test(refuses_overlap_and_bad_args),
-		cmocka_unit_test(unmap_splits_blocks),
+	    cmocka_unit_test(map_and_lookup),
+	    cmocka_unit_test(uses_blocks_when_aligned),
+	    cmocka_unit_test(refuses_overlap_and_bad_args),
+	    cmocka_unit_test(unmap_splits_blocks),
 	};
 	return cmocka_run_group_tests_name("pgtable", tests, NULL, NULL);
 }

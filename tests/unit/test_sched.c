@@ -190,14 +190,14 @@ static void migrate_keeps_relative_position(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(equal_weights_share_equally, setup),
-		cmocka_unit_test_setup(weights_set_the_ratio, setup),
-		cmocka_unit_test_setup(long_sleeper_gets_bounded_credit, setup),
-		cmocka_unit_test_setup(wakeup_preempts_only_when_behind, setup),
-		cmocka_unit_test_setup(placement_honours_affinity, setup),
-		cmocka_unit_test_setup(placement_prefers_last_cpu_when_idle, setup),
-		cmocka_unit_test_setup(steal_evens_out_and_respects_pinning, setup),
-		cmocka_unit_test_setup(migrate_keeps_relative_position, setup),
+	    cmocka_unit_test_setup(equal_weights_share_equally, setup),
+	    cmocka_unit_test_setup(weights_set_the_ratio, setup),
+	    cmocka_unit_test_setup(long_sleeper_gets_bounded_credit, setup),
+	    cmocka_unit_test_setup(wakeup_preempts_only_when_behind, setup),
+	    cmocka_unit_test_setup(placement_honours_affinity, setup),
+	    cmocka_unit_test_setup(placement_prefers_last_cpu_when_idle, setup),
+	    cmocka_unit_test_setup(steal_evens_out_and_respects_pinning, setup),
+	    cmocka_unit_test_setup(migrate_keeps_relative_position, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -51,8 +51,8 @@ static void enable_sgis(void)
 	dwrite(0x0, GICD_CTLR_ENABLE_G1 | GICD_CTLR_ARE);
 	for (unsigned i = 0; i < 8; i++) {
 		uint32_t kick = 0;
-		assert_true(vgic_redist_write(&gic, 0, 0x10000 + 0x400 + i, 1, 0x80 - 0x10 * i,
-					      &kick));
+		assert_true(
+		    vgic_redist_write(&gic, 0, 0x10000 + 0x400 + i, 1, 0x80 - 0x10 * i, &kick));
 	}
 	rwrite(0, 0x10000 + 0x100, 0xff);
 }
@@ -242,13 +242,13 @@ static void redistributor_identity(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(sgis_overflow_in_priority_order, setup),
-		cmocka_unit_test_setup(disabled_or_group_off_is_not_delivered, setup),
-		cmocka_unit_test_setup(sgi_targets_by_affinity, setup),
-		cmocka_unit_test_setup(level_spi_follows_line_and_routing, setup),
-		cmocka_unit_test_setup(hw_interrupt_carries_physical_id, setup),
-		cmocka_unit_test_setup(registers_are_raz_wi_where_they_should_be, setup),
-		cmocka_unit_test_setup(redistributor_identity, setup),
+	    cmocka_unit_test_setup(sgis_overflow_in_priority_order, setup),
+	    cmocka_unit_test_setup(disabled_or_group_off_is_not_delivered, setup),
+	    cmocka_unit_test_setup(sgi_targets_by_affinity, setup),
+	    cmocka_unit_test_setup(level_spi_follows_line_and_routing, setup),
+	    cmocka_unit_test_setup(hw_interrupt_carries_physical_id, setup),
+	    cmocka_unit_test_setup(registers_are_raz_wi_where_they_should_be, setup),
+	    cmocka_unit_test_setup(redistributor_identity, setup),
 	};
 	return cmocka_run_group_tests_name("vgic", tests, NULL, NULL);
 }

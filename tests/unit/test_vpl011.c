@@ -81,9 +81,9 @@ static void tx_interrupt_until_cleared(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(transmit_and_receive),
-		cmocka_unit_test(fifo_full_and_bad_access),
-		cmocka_unit_test(tx_interrupt_until_cleared),
+	    cmocka_unit_test(transmit_and_receive),
+	    cmocka_unit_test(fifo_full_and_bad_access),
+	    cmocka_unit_test(tx_interrupt_until_cleared),
 	};
 	return cmocka_run_group_tests_name("vpl011", tests, NULL, NULL);
 }

@@ -6,21 +6,21 @@
 
 #define RAM_BASE   0x40000000UL
 #define RAM_SIZE   (64UL << 20)
-#define UART       0x09000000UL
-#define GICD       0x08000000UL
-#define GICR       0x080a0000UL
+#define UART	   0x09000000UL
+#define GICD	   0x08000000UL
+#define GICR	   0x080a0000UL
 #define GICR_SGI   (GICR + 0x10000)
 #define GICR_FRAME 0x20000UL
 
-#define SMCCC_NOT_SUPPORTED    (-1L)
-#define PSCI_INVALID_PARAMS    (-2L)
-#define PSCI_INVALID_ADDRESS   (-9L)
-#define PSCI_VERSION           0x84000000UL
-#define PSCI_CPU_ON            0xC4000003UL
-#define PSCI_AFFINITY_INFO     0xC4000004UL
-#define PSCI_SYSTEM_OFF        0x84000008UL
-#define PSCI_FEATURES          0x8400000AUL
-#define SMCCC_VERSION          0x80000000UL
+#define SMCCC_NOT_SUPPORTED  (-1L)
+#define PSCI_INVALID_PARAMS  (-2L)
+#define PSCI_INVALID_ADDRESS (-9L)
+#define PSCI_VERSION	     0x84000000UL
+#define PSCI_CPU_ON	     0xC4000003UL
+#define PSCI_AFFINITY_INFO   0xC4000004UL
+#define PSCI_SYSTEM_OFF	     0x84000008UL
+#define PSCI_FEATURES	     0x8400000AUL
+#define SMCCC_VERSION	     0x80000000UL
 
 #define EC_UNKNOWN  0x00
 #define EC_IABT_CUR 0x21
@@ -33,7 +33,7 @@
 		v_;                                                                                \
 	})
 #define write_sysreg(r, v) __asm__ volatile("msr " #r ", %0" ::"r"((uint64_t)(v)))
-#define isb()              __asm__ volatile("isb" ::: "memory")
+#define isb()		   __asm__ volatile("isb" ::: "memory")
 
 /* Single-register accesses without writeback, as device drivers do: they come with an
  * instruction syndrome that Triad can emulate from. */
@@ -167,7 +167,7 @@ static unsigned exc_class(void)
 static int64_t hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	register uint64_t x0 __asm__("x0") = fn, x1 __asm__("x1") = a1, x2 __asm__("x2") = a2,
-				       x3 __asm__("x3") = a3;
+			     x3 __asm__("x3") = a3;
 	__asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)::"memory");
 	return (int64_t)x0;
 }
@@ -175,7 +175,7 @@ static int64_t hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 static int64_t smc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	register uint64_t x0 __asm__("x0") = fn, x1 __asm__("x1") = a1, x2 __asm__("x2") = a2,
-				       x3 __asm__("x3") = a3;
+			     x3 __asm__("x3") = a3;
 	__asm__ volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)::"memory");
 	return (int64_t)x0;
 }
@@ -191,8 +191,8 @@ static void test_smccc(void)
 	}
 	CHECK_EQ("PSCI_VERSION is 1.1", hvc(PSCI_VERSION, 0, 0, 0), 0x10001);
 	CHECK_EQ("SMCCC_VERSION is 1.1", hvc(SMCCC_VERSION, 0, 0, 0), 0x10001);
-	CHECK_EQ("PSCI_FEATURES(SYSTEM_OFF) is implemented", hvc(PSCI_FEATURES, PSCI_SYSTEM_OFF, 0, 0),
-		 0);
+	CHECK_EQ("PSCI_FEATURES(SYSTEM_OFF) is implemented",
+		 hvc(PSCI_FEATURES, PSCI_SYSTEM_OFF, 0, 0), 0);
 	CHECK_EQ("PSCI_FEATURES(unknown) is NOT_SUPPORTED", hvc(PSCI_FEATURES, 0x8400ffff, 0, 0),
 		 SMCCC_NOT_SUPPORTED);
 	CHECK_EQ("CPU_ON of a CPU that does not exist", hvc(PSCI_CPU_ON, 0xff, RAM_BASE, 0),
@@ -268,8 +268,8 @@ static void test_gic_garbage(void)
 {
 	uint32_t typer = rd32(GICD + 0x4), iidr = rd32(GICD + 0x8);
 	reset_exc();
-	wr32(GICD + 0x4, 0xffffffff);  /* GICD_TYPER is read-only */
-	wr32(GICD + 0x8, 0x12345678);  /* GICD_IIDR too */
+	wr32(GICD + 0x4, 0xffffffff);	 /* GICD_TYPER is read-only */
+	wr32(GICD + 0x8, 0x12345678);	 /* GICD_IIDR too */
 	wr32(GICD + 0xc000, 0xffffffff); /* IMPLEMENTATION DEFINED / reserved */
 	wr32(GICD + 0x0f00, 0x00ff000f); /* GICD_SGIR: legacy, not with affinity routing */
 	CHECK_EQ("GICD garbage writes are ignored without a fault", exc_count, 0);
@@ -293,15 +293,15 @@ static void test_gic_garbage(void)
 
 static void gic_enable(void)
 {
-	wr32(GICD + 0x0, (1U << 4) | (1U << 1)); /* ARE, EnableGrp1 */
+	wr32(GICD + 0x0, (1U << 4) | (1U << 1));	   /* ARE, EnableGrp1 */
 	wr32(GICR + 0x14, rd32(GICR + 0x14) & ~(1U << 1)); /* wake the redistributor */
 	while (rd32(GICR + 0x14) & (1U << 2))
 		;
 	write_sysreg(s3_0_c12_c12_5, read_sysreg(s3_0_c12_c12_5) | 1); /* ICC_SRE_EL1.SRE */
 	isb();
-	write_sysreg(s3_0_c4_c6_0, 0xff);  /* ICC_PMR_EL1: let everything through */
-	write_sysreg(s3_0_c12_c12_3, 0);   /* ICC_BPR1_EL1 */
-	write_sysreg(s3_0_c12_c12_7, 1);   /* ICC_IGRPEN1_EL1 */
+	write_sysreg(s3_0_c4_c6_0, 0xff); /* ICC_PMR_EL1: let everything through */
+	write_sysreg(s3_0_c12_c12_3, 0);  /* ICC_BPR1_EL1 */
+	write_sysreg(s3_0_c12_c12_7, 1);  /* ICC_IGRPEN1_EL1 */
 	isb();
 }
 
@@ -336,7 +336,8 @@ static void test_sgi_priorities(void)
 	wr32(GICR_SGI + 0x80, 0xffffffff); /* IGROUPR0: group 1 */
 	for (unsigned n = 0; n < 8; n++) {
 		uint8_t prio = (uint8_t)((8 - n) * 0x10);
-		__asm__ volatile("strb %w0, [%1]" ::"r"(prio), "r"(GICR_SGI + 0x400 + n) : "memory");
+		__asm__ volatile("strb %w0, [%1]" ::"r"(prio), "r"(GICR_SGI + 0x400 + n)
+				 : "memory");
 	}
 	wr32(GICR_SGI + 0x100, 0xff); /* ISENABLER0 */
 	for (unsigned n = 0; n < 8; n++)

@@ -2,10 +2,10 @@
 #ifndef ARCH_REGS_H
 #define ARCH_REGS_H
 
-#define REGS_X(n)     ((n)*8)
-#define REGS_PC       248
-#define REGS_PSTATE   256
-#define REGS_SIZE     264
+#define REGS_X(n)   ((n)*8)
+#define REGS_PC	    248
+#define REGS_PSTATE 256
+#define REGS_SIZE   264
 
 /* Why guest_enter() returned. */
 #define EXIT_SYNC   0

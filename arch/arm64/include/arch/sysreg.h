@@ -17,68 +17,68 @@
 		__asm__ volatile("msr " #reg ", %0" : : "r"(__v));                                 \
 	} while (0)
 
-#define isb()      __asm__ volatile("isb" ::: "memory")
-#define dsb(opt)   __asm__ volatile("dsb " #opt ::: "memory")
-#define dmb(opt)   __asm__ volatile("dmb " #opt ::: "memory")
-#define wfi()      __asm__ volatile("wfi" ::: "memory")
-#define wfe()      __asm__ volatile("wfe" ::: "memory")
-#define sev()      __asm__ volatile("sev" ::: "memory")
+#define isb()	    __asm__ volatile("isb" ::: "memory")
+#define dsb(opt)    __asm__ volatile("dsb " #opt ::: "memory")
+#define dmb(opt)    __asm__ volatile("dmb " #opt ::: "memory")
+#define wfi()	    __asm__ volatile("wfi" ::: "memory")
+#define wfe()	    __asm__ volatile("wfe" ::: "memory")
+#define sev()	    __asm__ volatile("sev" ::: "memory")
 #define cpu_relax() __asm__ volatile("yield" ::: "memory")
 
 /* Encodings the old assembler may not know by name. */
-#define ICC_SRE_EL2     S3_4_C12_C9_5
-#define ICC_IAR1_EL1    S3_0_C12_C12_0
-#define ICC_EOIR1_EL1   S3_0_C12_C12_1
-#define ICC_DIR_EL1     S3_0_C12_C11_1
-#define ICC_PMR_EL1     S3_0_C4_C6_0
-#define ICC_BPR1_EL1    S3_0_C12_C12_3
-#define ICC_CTLR_EL1    S3_0_C12_C12_4
+#define ICC_SRE_EL2	S3_4_C12_C9_5
+#define ICC_IAR1_EL1	S3_0_C12_C12_0
+#define ICC_EOIR1_EL1	S3_0_C12_C12_1
+#define ICC_DIR_EL1	S3_0_C12_C11_1
+#define ICC_PMR_EL1	S3_0_C4_C6_0
+#define ICC_BPR1_EL1	S3_0_C12_C12_3
+#define ICC_CTLR_EL1	S3_0_C12_C12_4
 #define ICC_IGRPEN1_EL1 S3_0_C12_C12_7
-#define ICC_SGI1R_EL1   S3_0_C12_C11_5
-#define ICH_AP0R0_EL2   S3_4_C12_C8_0
-#define ICH_AP1R0_EL2   S3_4_C12_C9_0
-#define ICH_HCR_EL2     S3_4_C12_C11_0
-#define ICH_VTR_EL2     S3_4_C12_C11_1
-#define ICH_MISR_EL2    S3_4_C12_C11_2
-#define ICH_EISR_EL2    S3_4_C12_C11_3
-#define ICH_ELRSR_EL2   S3_4_C12_C11_5
-#define ICH_VMCR_EL2    S3_4_C12_C11_7
-#define ICH_LR0_EL2     S3_4_C12_C12_0
-#define ICH_LR1_EL2     S3_4_C12_C12_1
-#define ICH_LR2_EL2     S3_4_C12_C12_2
-#define ICH_LR3_EL2     S3_4_C12_C12_3
-#define ICH_LR4_EL2     S3_4_C12_C12_4
-#define ICH_LR5_EL2     S3_4_C12_C12_5
-#define ICH_LR6_EL2     S3_4_C12_C12_6
-#define ICH_LR7_EL2     S3_4_C12_C12_7
-#define ICH_LR8_EL2     S3_4_C12_C13_0
-#define ICH_LR9_EL2     S3_4_C12_C13_1
-#define ICH_LR10_EL2    S3_4_C12_C13_2
-#define ICH_LR11_EL2    S3_4_C12_C13_3
-#define ICH_LR12_EL2    S3_4_C12_C13_4
-#define ICH_LR13_EL2    S3_4_C12_C13_5
-#define ICH_LR14_EL2    S3_4_C12_C13_6
-#define ICH_LR15_EL2    S3_4_C12_C13_7
+#define ICC_SGI1R_EL1	S3_0_C12_C11_5
+#define ICH_AP0R0_EL2	S3_4_C12_C8_0
+#define ICH_AP1R0_EL2	S3_4_C12_C9_0
+#define ICH_HCR_EL2	S3_4_C12_C11_0
+#define ICH_VTR_EL2	S3_4_C12_C11_1
+#define ICH_MISR_EL2	S3_4_C12_C11_2
+#define ICH_EISR_EL2	S3_4_C12_C11_3
+#define ICH_ELRSR_EL2	S3_4_C12_C11_5
+#define ICH_VMCR_EL2	S3_4_C12_C11_7
+#define ICH_LR0_EL2	S3_4_C12_C12_0
+#define ICH_LR1_EL2	S3_4_C12_C12_1
+#define ICH_LR2_EL2	S3_4_C12_C12_2
+#define ICH_LR3_EL2	S3_4_C12_C12_3
+#define ICH_LR4_EL2	S3_4_C12_C12_4
+#define ICH_LR5_EL2	S3_4_C12_C12_5
+#define ICH_LR6_EL2	S3_4_C12_C12_6
+#define ICH_LR7_EL2	S3_4_C12_C12_7
+#define ICH_LR8_EL2	S3_4_C12_C13_0
+#define ICH_LR9_EL2	S3_4_C12_C13_1
+#define ICH_LR10_EL2	S3_4_C12_C13_2
+#define ICH_LR11_EL2	S3_4_C12_C13_3
+#define ICH_LR12_EL2	S3_4_C12_C13_4
+#define ICH_LR13_EL2	S3_4_C12_C13_5
+#define ICH_LR14_EL2	S3_4_C12_C13_6
+#define ICH_LR15_EL2	S3_4_C12_C13_7
 
 /* HCR_EL2 */
-#define HCR_VM   (1UL << 0)
-#define HCR_SWIO (1UL << 1)
-#define HCR_FMO  (1UL << 3)
-#define HCR_IMO  (1UL << 4)
-#define HCR_AMO  (1UL << 5)
-#define HCR_VSE  (1UL << 8)
-#define HCR_FB   (1UL << 9)
+#define HCR_VM	   (1UL << 0)
+#define HCR_SWIO   (1UL << 1)
+#define HCR_FMO	   (1UL << 3)
+#define HCR_IMO	   (1UL << 4)
+#define HCR_AMO	   (1UL << 5)
+#define HCR_VSE	   (1UL << 8)
+#define HCR_FB	   (1UL << 9)
 #define HCR_BSU_IS (1UL << 10)
-#define HCR_TWI  (1UL << 13)
-#define HCR_TWE  (1UL << 14)
-#define HCR_TID3 (1UL << 18)
-#define HCR_TSC  (1UL << 19)
-#define HCR_TIDCP (1UL << 20)
-#define HCR_TERR (1UL << 36)
-#define HCR_RW   (1UL << 31)
-#define HCR_APK  (1UL << 40)
-#define HCR_API  (1UL << 41)
-#define HCR_FIEN (1UL << 47)
+#define HCR_TWI	   (1UL << 13)
+#define HCR_TWE	   (1UL << 14)
+#define HCR_TID3   (1UL << 18)
+#define HCR_TSC	   (1UL << 19)
+#define HCR_TIDCP  (1UL << 20)
+#define HCR_TERR   (1UL << 36)
+#define HCR_RW	   (1UL << 31)
+#define HCR_APK	   (1UL << 40)
+#define HCR_API	   (1UL << 41)
+#define HCR_FIEN   (1UL << 47)
 
 /* SPSR / PSTATE */
 #define PSR_MODE_EL0t 0x0
@@ -87,26 +87,27 @@
 #define PSR_MODE_EL2h 0x9
 #define PSR_MODE_MASK 0xf
 #define PSR_MODE32    (1UL << 4)
-#define PSR_F         (1UL << 6)
-#define PSR_I         (1UL << 7)
-#define PSR_A         (1UL << 8)
-#define PSR_D         (1UL << 9)
-#define PSR_PAN       (1UL << 22)
+#define PSR_F	      (1UL << 6)
+#define PSR_I	      (1UL << 7)
+#define PSR_A	      (1UL << 8)
+#define PSR_D	      (1UL << 9)
+#define PSR_PAN	      (1UL << 22)
 #define PSR_DAIF      (PSR_D | PSR_A | PSR_I | PSR_F)
 
 /* SCTLR_ELx */
-#define SCTLR_M    (1UL << 0)
-#define SCTLR_A    (1UL << 1)
-#define SCTLR_C    (1UL << 2)
+#define SCTLR_M	   (1UL << 0)
+#define SCTLR_A	   (1UL << 1)
+#define SCTLR_C	   (1UL << 2)
 #define SCTLR_SA   (1UL << 3)
-#define SCTLR_I    (1UL << 12)
+#define SCTLR_I	   (1UL << 12)
 #define SCTLR_SPAN (1UL << 23)
-#define SCTLR_EL2_RES1 ((3UL << 28) | (3UL << 22) | (1UL << 18) | (1UL << 16) | (1UL << 11) | (3UL << 4))
+#define SCTLR_EL2_RES1                                                                             \
+	((3UL << 28) | (3UL << 22) | (1UL << 18) | (1UL << 16) | (1UL << 11) | (3UL << 4))
 #define SCTLR_EL1_RESET 0x30d00800UL /* RES1 bits, MMU and caches off */
 
 /* CPTR_EL2 (E2H=0): TZ traps SVE, TSM traps SME; FP stays with the guest. */
 #define CPTR_EL2_RES1 0x22ffUL
-#define CPTR_TZ       (1UL << 8)
+#define CPTR_TZ	      (1UL << 8)
 #define CPTR_TFP      (1UL << 10)
 #define CPTR_TSM      (1UL << 12)
 
@@ -116,11 +117,11 @@
 
 /* CNTHCTL_EL2 (E2H=0) */
 #define CNTHCTL_EL1PCTEN (1UL << 0)
-#define CNTHCTL_EL1PCEN  (1UL << 1)
+#define CNTHCTL_EL1PCEN	 (1UL << 1)
 
 /* Generic timer control */
-#define CNT_CTL_ENABLE  (1UL << 0)
-#define CNT_CTL_IMASK   (1UL << 1)
+#define CNT_CTL_ENABLE	(1UL << 0)
+#define CNT_CTL_IMASK	(1UL << 1)
 #define CNT_CTL_ISTATUS (1UL << 2)
 
 #define MPIDR_AFF_MASK 0xff00ffffffUL
