@@ -52,7 +52,7 @@ $(BUILD)/triad.bin: $(BUILD)/triad.elf
 
 # Test guests: bare-metal ones, and tiny static programs for the Linux guests' initramfs.
 GUEST_TOOLS := $(BUILD)/guests/triad-spin
-BAREMETAL_GUESTS := $(wildcard tests/guests/badguest)
+BAREMETAL_GUESTS := tests/guests/badguest tests/guests/hog
 guests: $(GUEST_TOOLS)
 	$(foreach g,$(BAREMETAL_GUESTS),$(MAKE) -C $(g) O=$(abspath $(BUILD))/guests &&) true
 

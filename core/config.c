@@ -41,7 +41,8 @@ static int get_u64s(const void *fdt, int node, const char *prop, uint64_t *out, 
 	return 0;
 }
 
-static const char *const vm_props[] = {"memory", "cpus", "bootargs", "kernel", "initrd"};
+static const char *const vm_props[] = {"memory", "cpus",   "bootargs", "kernel",
+				       "initrd", "weight", "affinity"};
 
 static int parse_vm(const void *fdt, int node, uint64_t size, struct vm_config *vm, char *err,
 		    size_t errlen)
@@ -106,6 +107,28 @@ static int parse_vm(const void *fdt, int node, uint64_t size, struct vm_config *
 			FAIL("bundle: /vms/%s: initrd blob [0x%lx +0x%lx] outside the bundle", path,
 			     b[0], b[1]);
 		vm->initrd = (struct blob){b[0], b[1]};
+	}
+	const fdt32_t *w = fdt_getprop(fdt, node, "weight", &len);
+	if (w) {
+		if (len != 4)
+			FAIL("bundle: /vms/%s: 'weight' must be one 32-bit value", path);
+		vm->weight = fdt32_to_cpu(*w);
+		if (vm->weight < 1 || vm->weight > 65535)
+			FAIL("bundle: /vms/%s: weight %u out of range 1..65535", path, vm->weight);
+	}
+	const fdt32_t *aff = fdt_getprop(fdt, node, "affinity", &len);
+	if (aff) {
+		if (len != (int)(4 * vm->ncpus))
+			FAIL("bundle: /vms/%s: 'affinity' needs one CPU mask per vCPU (%u)", path,
+			     vm->ncpus);
+		for (unsigned i = 0; i < vm->ncpus; i++) {
+			fdt32_t m;
+			memcpy(&m, &aff[i], sizeof(m));
+			vm->affinity[i] = fdt32_to_cpu(m);
+			if (!vm->affinity[i])
+				FAIL("bundle: /vms/%s: vCPU %u has an empty affinity mask", path,
+				     i);
+		}
 	}
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* Keyboard input: the physical UART's receive interrupt feeds the focused VM's console. */
 #include <triad/cpu.h>
+#include <triad/log.h>
 #include <triad/vm.h>
 
 #include "../devices/pl011.h"
@@ -7,8 +8,6 @@
 #include "el2.h"
 
 void vm_console_input(struct vm *vm, char c); /* devices/vm_devices.c */
-
-static unsigned focus; /* VM receiving input */
 
 void console_input_init(void)
 {
@@ -23,10 +22,21 @@ void console_input_irq(void)
 	/* Acknowledge first, then drain: a byte arriving after the last read raises the
 	 * interrupt again, where acknowledging after the drain could lose it for good. */
 	pl011_ack_irq();
-	int c;
-	while ((c = pl011_getc()) >= 0) {
+	int key;
+	while ((key = pl011_getc()) >= 0) {
+		char c = (char)key;
+		unsigned focus;
+		enum mux_action a = console_input_key(&c, &focus);
 		struct vm *vm = vm_by_id(focus);
-		if (vm && vm->state == VM_RUNNING)
-			vm_console_input(vm, (char)c);
+		if (a == MUX_DELIVER && vm && vm->state == VM_RUNNING)
+			vm_console_input(vm, c);
+		else if (a == MUX_FOCUS && vm)
+			pr_info("console input: VM '%s'", vm->name);
+		else if (a == MUX_STATS)
+			sched_print_stats();
+		else if (a == MUX_HELP)
+			for (unsigned i = 0; i < nr_vms; i++)
+				pr_info("console: Ctrl-T %u: VM '%s'%s", i + 1, vm_by_id(i)->name,
+					i == focus ? " (has the input)" : "");
 	}
 }

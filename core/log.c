@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <triad/console_mux.h>
 #include <triad/log.h>
 #include <triad/spinlock.h>
 
@@ -9,7 +10,7 @@
 
 static spinlock_t console_spin = SPINLOCK_INIT;
 static enum log_level min_level = LOG_INFO;
-static bool at_line_start = true;
+static struct console_mux mux = {.nvms = 1, .at_line_start = true, .last_vm = -1};
 
 void console_init(unsigned long uart_base)
 {
@@ -31,17 +32,35 @@ void console_putc_locked(char c)
 	if (c == '\n')
 		pl011_putc('\r');
 	pl011_putc(c);
-	at_line_start = c == '\n';
+	mux.at_line_start = c == '\n';
+	mux.last_vm = -1;
 }
 
-void console_guest_putc(unsigned vm_id, char c)
+void console_set_vms(unsigned nvms)
 {
-	(void)vm_id; /* per-VM tagging comes with multi-VM consoles */
 	console_lock();
-	/* The guest's own line discipline already sends CR LF: pass bytes through. */
-	pl011_putc(c);
-	at_line_start = c == '\n';
+	mux_init(&mux, nvms);
 	console_unlock();
+}
+
+void console_guest_putc(unsigned vm_id, const char *name, char c)
+{
+	char buf[48];
+	console_lock();
+	/* The guest's own line discipline already sends CR LF: pass its bytes through. */
+	size_t n = mux_guest_output(&mux, vm_id, name, c, buf);
+	for (size_t i = 0; i < n; i++)
+		pl011_putc(buf[i]);
+	console_unlock();
+}
+
+enum mux_action console_input_key(char *c, unsigned *focus)
+{
+	console_lock();
+	enum mux_action a = mux_input(&mux, c);
+	*focus = mux.focus;
+	console_unlock();
+	return a;
 }
 
 void log_set_level(enum log_level level)
@@ -55,13 +74,16 @@ static void emit(const char *prefix, const char *fmt, va_list ap)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	console_lock();
 	/* Never glue a log line to the tail of a guest's partial line. */
-	if (!at_line_start)
+	if (!mux.at_line_start) {
+		if (mux.tag && mux.last_vm >= 0)
+			mux.broken |= 1U << mux.last_vm;
 		console_putc_locked('\n');
+	}
 	for (const char *p = prefix; *p; p++)
 		console_putc_locked(*p);
 	for (const char *p = buf; *p; p++)
 		console_putc_locked(*p);
-	if (!at_line_start)
+	if (!mux.at_line_start)
 		console_putc_locked('\n');
 	console_unlock();
 }

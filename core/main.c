@@ -177,6 +177,7 @@ void triad_main(void *fdt)
 	el2_global_init();
 	console_input_init();
 	create_vms();
+	console_set_vms(nr_vms);
 	for (unsigned i = 1; i < nr_cpus; i++) {
 		int64_t r = (int64_t)smc_call(PSCI_CPU_ON_64, plat.cpu_mpidr[i],
 					      (uint64_t)secondary_entry, i);

@@ -264,15 +264,22 @@ void sched_kick_idle(void)
 
 void sched_print_stats(void)
 {
+	static const char *const states[] = {"blocked", "queued", "running"};
+	for (unsigned i = 0; i < nr_cpus; i++) {
+		struct runqueue *rq = &runqueues[i];
+		struct vcpu *curr = rq->curr ? container_of(rq->curr, struct vcpu, se) : NULL;
+		pr_info("sched: CPU %u: running %s vCPU %d, %u queued", i,
+			curr ? curr->vm->name : "-", curr ? (int)curr->id : -1, rq->nr_queued);
+	}
 	for (unsigned i = 0; i < nr_vms; i++) {
 		struct vm *vm = vm_by_id(i);
 		for (unsigned j = 0; j < vm->ncpus; j++) {
 			struct sched_entity *se = &vm->vcpu[j]->se;
 			pr_info(
 			    "sched: VM '%s' vCPU %u: ran %lu ms on CPUs mask 0x%x (allowed 0x%x), "
-			    "%u migrations, weight %u",
+			    "%u migrations, weight %u, %s on CPU %u",
 			    vm->name, j, se->runtime / sched_ticks_per_ms, se->ran_on, se->affinity,
-			    se->migrations, se->weight);
+			    se->migrations, se->weight, states[se->state], se->cpu);
 		}
 	}
 }

@@ -1,6 +1,7 @@
 /* Decoding a synchronous exit from the guest by its exception class. */
 #include <arch/sysreg.h>
 #include <triad/cpu.h>
+#include <triad/util.h>
 #include <triad/vm.h>
 
 #include "../irq/vgic_hw.h"
@@ -18,6 +19,8 @@
 #define EC_DABT_LOW	0x24
 #define ESR_EC(esr)	(((esr) >> 26) & 0x3f)
 #define ISS_WFX_WFE	(1UL << 0) /* TI[0]: WFE/WFET rather than WFI/WFIT */
+#define ISS_WFX_TIMEOUT (1UL << 1) /* TI[1]: WFIT/WFET: wait at most until a deadline */
+#define ISS_WFX_RN(esr) (((esr) >> 5) & 0x1f)
 #define FSC_TYPE_MASK	0x3c
 #define FSC_TRANSLATION 0x04
 
@@ -37,6 +40,25 @@ void handle_wfi_wait(struct vcpu *v)
 {
 	if (!wake_condition(v))
 		sched_block(v);
+}
+
+static void wfit_expired(struct softtimer *t)
+{
+	sched_wake(container_of(t, struct vcpu, wfit_timer));
+}
+
+/* WFIT (FEAT_WFxT; Linux uses it in udelay()): as WFI, but the vCPU must also wake when
+ * its virtual counter reaches the deadline in the named register. */
+static void handle_wfit(struct vcpu *v, unsigned rn)
+{
+	uint64_t deadline = rn == 31 ? 0 : v->regs.x[rn];
+	uint64_t now = read_sysreg(cntpct_el0) - v->vm->cntvoff;
+	if (deadline <= now || wake_condition(v))
+		return;
+	v->wfit_timer.fn = wfit_expired;
+	softtimer_arm(&v->wfit_timer, deadline + v->vm->cntvoff);
+	if (!sched_block(v))
+		softtimer_cancel(&v->wfit_timer);
 }
 
 static void handle_stage2_abort(struct vcpu *v, uint64_t esr, bool fetch)
@@ -61,12 +83,13 @@ void handle_guest_sync(struct vcpu *v, uint64_t esr)
 {
 	switch (ESR_EC(esr)) {
 	case EC_WFX:
+		v->regs.pc += 4;
 		if (esr & ISS_WFX_WFE)
-			v->regs.pc += 4; /* WFE is not trapped; a WFET would be: treat as a hint */
-		else {
-			v->regs.pc += 4;
+			break; /* WFE is not trapped; a WFET would be: treat it as a hint */
+		if (esr & ISS_WFX_TIMEOUT)
+			handle_wfit(v, ISS_WFX_RN(esr));
+		else
 			handle_wfi_wait(v);
-		}
 		break;
 	case EC_HVC64:
 		handle_smccc(v); /* PC already points past the HVC */

@@ -42,7 +42,8 @@ static bool gicr_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
 
 static void uart_putc(void *ctx, char c)
 {
-	console_guest_putc(((struct vm *)ctx)->id, c);
+	struct vm *vm = ctx;
+	console_guest_putc(vm->id, vm->name, c);
 }
 
 /* The UART's state is shared between its vCPU (MMIO) and the CPU taking console input. */

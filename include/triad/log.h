@@ -2,6 +2,7 @@
 #ifndef TRIAD_LOG_H
 #define TRIAD_LOG_H
 
+#include <triad/console_mux.h>
 #include <stdarg.h>
 
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
@@ -18,7 +19,12 @@ void log_raw(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Console: one physical UART shared by the log and every guest's console. */
 void console_init(unsigned long uart_base);
-void console_guest_putc(unsigned vm_id, char c);
+/* A guest's console output, tagged with its name when several VMs share the console. */
+void console_guest_putc(unsigned vm_id, const char *name, char c);
+/* How many VMs share the console (tagging and input switching start at 2). */
+void console_set_vms(unsigned nvms);
+/* A key typed on the console: what to do with it, and which VM has the focus. */
+enum mux_action console_input_key(char *c, unsigned *focus);
 void console_lock(void);
 void console_unlock(void);
 void console_putc_locked(char c);

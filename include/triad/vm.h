@@ -49,6 +49,7 @@ struct vcpu {
 	volatile bool kicked;	       /* something changed: re-evaluate before (re-)entering */
 	volatile bool loaded;	       /* EL1 state is in a CPU (se.cpu) rather than in sys/fp */
 	struct softtimer vtimer_wake;  /* wakes it from WFI for its virtual timer while put */
+	struct softtimer wfit_timer;   /* the deadline of a WFIT it waits in */
 	struct el1_sysregs sys;
 	struct fpsimd_state fp;
 	struct vgic_cpu vgic;

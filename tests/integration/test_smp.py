@@ -1,7 +1,9 @@
 """SMP guests under the vCPU scheduler: hotplug, overcommit, pinning, fairness, starvation."""
+import os
 import re
 
-from triad import INITRAMFS, LINUX_6_1, PROMPT
+import pytest
+from triad import FOCUS, GUESTS, INITRAMFS, LINUX_6_1, PROMPT, linux_vm, write_config
 
 
 def boot(run, *extra):
@@ -25,3 +27,97 @@ def test_cpu_hotplug_twenty_times(run):
     assert int(r.shell("dmesg | grep -c 'psci: CPU1 killed'").strip()) == 20
     r.send("poweroff -f\n")
     assert r.wait() == 0
+
+
+def focus(r, n, name):
+    r.send(FOCUS + str(n))
+    r.expect(rf"console input: VM '{name}'")
+
+
+def spin_rates(r, vm, label):
+    """Iterations per second triad-spin reported in VM vm, by second."""
+    return {int(s): int(n) for s, n in
+            re.findall(rf"spin: {label} second (\d+): (\d+)", r.console(vm))}
+
+
+def sched_stats(out):
+    """Triad's per-vCPU statistics at the end of a run: {(vm, vcpu): (ms, ran_on, allowed)}."""
+    return {(vm, int(v)): (int(ms), int(ran, 16), int(allowed, 16)) for vm, v, ms, ran, allowed in
+            re.findall(r"sched: VM '(\w+)' vCPU (\d+): ran (\d+) ms on CPUs mask (0x[0-9a-f]+) "
+                       r"\(allowed (0x[0-9a-f]+)\)", out)}
+
+
+def test_two_4vcpu_vms_overcommit_two_cpus(run, tmp_path):
+    cfg = write_config(tmp_path / "vms.dts", {
+        "alpha": linux_vm(cpus=4),
+        "beta": linux_vm(cpus=4, affinity=[0x1, 0x3, 0x3, 0x3]),
+    })
+    r = run("--config", cfg, "--pcpus", "2")
+    r.expect_all(r"alpha\| / # ", r"beta\| / # ")
+    # Eight CPU-bound vCPUs on two physical CPUs, all at once.
+    work = "for i in 0 1 2 3; do taskset -c $i triad-spin 3 {0}$i & done; wait\n"
+    r.send(work.format("alpha"))
+    focus(r, 2, "beta")
+    r.send(work.format("beta"))
+    for name in ("alpha", "beta"):
+        r.expect_vm_all(name, *(rf"spin: {name}{i} \d+ iterations in 3 s" for i in range(4)))
+    r.send("nproc\n")
+    r.expect_vm("beta", r"\n4")
+    r.send("poweroff -f\n")
+    focus(r, 1, "alpha")
+    r.send("poweroff -f\n")
+    assert r.wait() == 0
+    stats = sched_stats(r.out)
+    assert len(stats) == 8
+    # Pinned: beta's vCPU 0 never ran anywhere but physical CPU 0.
+    assert stats[("beta", 0)][1] == 0x1, stats[("beta", 0)]
+    # Unpinned vCPUs were balanced over both CPUs.
+    assert any(ran == 0x3 for _, ran, allowed in stats.values() if allowed == 0x3)
+
+
+def test_equal_weights_share_a_cpu_fairly(run, tmp_path):
+    # Two VMs pinned to physical CPU 1, each CPU-bound: each should get half of it.
+    cfg = write_config(tmp_path / "vms.dts", {
+        "alpha": linux_vm(affinity=[0x2]),
+        "beta": linux_vm(affinity=[0x2]),
+    })
+    r = run("--config", cfg, "--pcpus", "2")
+    r.expect_all(r"alpha\| / # ", r"beta\| / # ")
+    r.send("triad-spin 8 a\n")
+    focus(r, 2, "beta")
+    r.send("triad-spin 8 b\n")
+    r.expect_vm("alpha", r"spin: a \d+ iterations", timeout=120)
+    r.expect_vm("beta", r"spin: b \d+ iterations", timeout=120)
+    a, b = spin_rates(r, "alpha", "a"), spin_rates(r, "beta", "b")
+    # Seconds 3..6: both were spinning then (they start within a second of each other).
+    share_a = sum(a[s] for s in range(3, 7))
+    share_b = sum(b[s] for s in range(3, 7))
+    print(f"fairness: alpha {share_a}, beta {share_b}, ratio {share_a / share_b:.3f}")
+    assert 0.9 <= share_a / share_b <= 1.1, (a, b)
+    r.send("poweroff -f\n")
+    focus(r, 1, "alpha")
+    r.send("poweroff -f\n")
+    assert r.wait() == 0
+    stats = sched_stats(r.out)
+    for vm in ("alpha", "beta"):
+        assert stats[(vm, 0)][1] == 0x2  # pinned: never seen on CPU 0
+
+
+@pytest.mark.parametrize("hog", ["hog-spin.bin", "hog-ipi.bin"])
+def test_hog_cannot_starve_another_vm(run, tmp_path, hog):
+    # A guest spinning with every interrupt masked (or flooding SGIs) shares a physical
+    # CPU with a Linux VM, which must still boot and get CPU time.
+    cfg = write_config(tmp_path / "vms.dts", {
+        "hog": {"kernel": os.path.join(GUESTS, hog), "memory": "16M", "cpus": 1,
+                "affinity": [0x1]},
+        "victim": linux_vm(affinity=[0x1]),
+    })
+    r = run("--config", cfg, "--pcpus", "1")
+    r.expect(r"victim\| / # ")
+    focus(r, 2, "victim")
+    r.send("triad-spin 3 v\n")
+    r.expect_vm("victim", r"spin: v \d+ iterations", timeout=120)
+    rates = spin_rates(r, "victim", "v")
+    assert len(rates) == 3 and all(n > 0 for n in rates.values()), rates
+    r.send("poweroff -f\n")
+    r.expect(r"VM 'victim' powered off")

@@ -13,7 +13,8 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 TRIAD_RUN = os.path.join(ROOT, "tools", "triad-run")
 LINUX_6_1 = os.path.join(ROOT, ".cache", "guest", "linux-6.1", "Image")
 INITRAMFS = os.path.join(ROOT, "build", "initramfs.cpio.gz")
-BADGUEST = os.path.join(ROOT, "build", "guests", "badguest.bin")
+GUESTS = os.path.join(ROOT, "build", "guests")
+BADGUEST = os.path.join(GUESTS, "badguest.bin")
 
 # Generous: QEMU under TCG on a loaded 2-core CI machine is slow. These are hang
 # detectors, not performance targets (those live in `make bench`).
@@ -30,6 +31,7 @@ class Run:
         self.out = ""
         self.err = ""
         self.pos = 0  # how far expect() has consumed self.out
+        self.vm_pos = {}  # the same for expect_vm(), per VM
         self.cond = threading.Condition()
         self.done = False
         self.threads = [threading.Thread(target=self._pump, args=(self.proc.stdout, "out")),
@@ -68,6 +70,44 @@ class Run:
                         f"{self.out[-3000:]}\nstderr:\n{self.err}")
                 self.cond.wait(left)
 
+    def expect_all(self, *patterns, timeout=BOOT_TIMEOUT):
+        """Waits until every pattern has appeared after the last match, in any order."""
+        start, end = self.pos, self.pos
+        for p in patterns:
+            self.pos = start
+            end = max(end, self.expect(p, timeout).end())
+        self.pos = end
+
+    def console(self, vm):
+        """VM vm's own console output, from a multi-VM run's tagged lines."""
+        return console_of(self.out, vm)
+
+    def expect_vm(self, vm, pattern, timeout=BOOT_TIMEOUT):
+        """As expect(), in VM vm's own console output (lines cut by other VMs rejoined)."""
+        rx = re.compile(pattern)
+        pos = self.vm_pos.get(vm, 0)
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                m = rx.search(console_of(self.out, vm), pos)
+                if m:
+                    self.vm_pos[vm] = m.end()
+                    return m
+                left = deadline - time.monotonic()
+                if self.done or left <= 0:
+                    raise AssertionError(f"no {pattern!r} from VM {vm}. Its console:\n"
+                                         f"{console_of(self.out, vm)[-3000:]}\n"
+                                         f"stderr:\n{self.err}")
+                self.cond.wait(left)
+
+    def expect_vm_all(self, vm, *patterns, timeout=BOOT_TIMEOUT):
+        """As expect_all(), in VM vm's own console output."""
+        start = end = self.vm_pos.get(vm, 0)
+        for p in patterns:
+            self.vm_pos[vm] = start
+            end = max(end, self.expect_vm(vm, p, timeout).end())
+        self.vm_pos[vm] = end
+
     def send(self, text):
         self.proc.stdin.write(text.encode())
         self.proc.stdin.flush()
@@ -105,6 +145,19 @@ class Run:
                 self.proc.wait()
 
 
+def console_of(out, vm):
+    """Demultiplexes the shared console: "vm| text" starts a line of that VM, "vm+ text"
+    continues one that another VM's output cut short."""
+    parts = []
+    for line in out.split("\n"):
+        line = line.rstrip("\r")
+        if line.startswith(vm + "| "):
+            parts.append("\n" + line[len(vm) + 2:])
+        elif line.startswith(vm + "+ "):
+            parts.append(line[len(vm) + 2:])
+    return "".join(parts)
+
+
 def triad_run(*args, stdin=b"", timeout=BOOT_TIMEOUT):
     """Runs triad-run to the end; returns (status, stdout, stderr)."""
     r = subprocess.run([TRIAD_RUN, "--unattended", *args], input=stdin, capture_output=True,
@@ -120,3 +173,28 @@ def image_header(code=b"", text_offset=0, image_size=0x10000, flags=0xA):
            b"ARM\x64" + b"\0" * 4)
     assert len(hdr) == 64
     return hdr + code
+
+
+def write_config(path, vms):
+    """Writes a --config file: vms maps a VM name to its properties (Python values)."""
+    def value(v):
+        if isinstance(v, str):
+            return '"' + v + '"'
+        if isinstance(v, int):
+            return f"<{v}>"
+        return "<" + " ".join(f"{x:#x}" for x in v) + ">"
+    nodes = "".join(
+        f"\t\t{name} {{\n" + "".join(f"\t\t\t{k} = {value(v)};\n" for k, v in props.items()) +
+        "\t\t};\n" for name, props in vms.items())
+    path.write_text('/dts-v1/;\n/ {\n\tcompatible = "triad,config-v1";\n\tvms {\n' + nodes +
+                    "\t};\n};\n")
+    return str(path)
+
+
+def linux_vm(**props):
+    vm = {"kernel": LINUX_6_1, "initrd": INITRAMFS, "memory": "256M", "cpus": 1}
+    vm.update(props)
+    return vm
+
+
+FOCUS = "\x14"  # Ctrl-T: the console's command key; Ctrl-T N gives the input to VM N

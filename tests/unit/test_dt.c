@@ -82,6 +82,8 @@ static void guest_dtb_too_small_buffer(void **state)
 static struct triad_config cfg;
 static char err[160];
 
+static uint32_t extra_value = 1; /* value of make_bundle()'s extra property */
+
 /* A bundle: DTB of one VM node with the given extra property, then 64 KB of blob. */
 static size_t make_bundle(const char *vm_node, const char *extra_prop, uint64_t koff,
 			  uint64_t ksize, uint32_t cpus, uint64_t mem)
@@ -99,7 +101,7 @@ static size_t make_bundle(const char *vm_node, const char *extra_prop, uint64_t 
 	fdt64_t k[2] = {cpu_to_fdt64(koff), cpu_to_fdt64(ksize)};
 	fdt_property(buf, "kernel", k, sizeof(k));
 	if (extra_prop)
-		fdt_property_u32(buf, extra_prop, 1);
+		fdt_property_u32(buf, extra_prop, extra_value);
 	fdt_end_node(buf);
 	fdt_end_node(buf);
 	fdt_end_node(buf);
@@ -119,6 +121,10 @@ static void bundle_valid(void **state)
 	assert_int_equal(cfg.vm[0].kernel.offset, 8192);
 	assert_int_equal(cfg.vm[0].initrd.size, 0);
 	assert_string_equal(cfg.vm[0].bootargs, "console=ttyAMA0");
+	/* Scheduling defaults: weight 256, any CPU. */
+	assert_int_equal(cfg.vm[0].weight, 256);
+	assert_int_equal(cfg.vm[0].affinity[0], UINT32_MAX);
+	assert_int_equal(cfg.vm[0].affinity[1], UINT32_MAX);
 }
 
 static void expect_error(size_t n, const char *needle)
@@ -126,6 +132,28 @@ static void expect_error(size_t n, const char *needle)
 	assert_int_not_equal(config_parse(buf, n, &cfg, err, sizeof(err)), 0);
 	if (!strstr(err, needle))
 		fail_msg("error '%s' does not mention '%s'", err, needle);
+}
+
+static void bundle_scheduling_properties(void **state)
+{
+	(void)state;
+	extra_value = 1000;
+	assert_int_equal(config_parse(buf, make_bundle("a", "weight", 8192, 4096, 1, 1 << 28), &cfg,
+				      err, sizeof(err)),
+			 0);
+	assert_int_equal(cfg.vm[0].weight, 1000);
+	extra_value = 0x2;
+	assert_int_equal(config_parse(buf, make_bundle("a", "affinity", 8192, 4096, 1, 1 << 28),
+				      &cfg, err, sizeof(err)),
+			 0);
+	assert_int_equal(cfg.vm[0].affinity[0], 0x2);
+	expect_error(make_bundle("a", "affinity", 8192, 4096, 2, 1 << 28), "one CPU mask per vCPU");
+	extra_value = 0;
+	expect_error(make_bundle("a", "affinity", 8192, 4096, 1, 1 << 28), "empty affinity");
+	expect_error(make_bundle("a", "weight", 8192, 4096, 1, 1 << 28), "weight 0 out of range");
+	extra_value = 70000;
+	expect_error(make_bundle("a", "weight", 8192, 4096, 1, 1 << 28), "out of range");
+	extra_value = 1;
 }
 
 static void bundle_rejects_bad_input(void **state)
@@ -204,6 +232,7 @@ int main(void)
 	    cmocka_unit_test(guest_dtb_too_small_buffer),
 	    cmocka_unit_test(bundle_valid),
 	    cmocka_unit_test(bundle_rejects_bad_input),
+	    cmocka_unit_test(bundle_scheduling_properties),
 	    cmocka_unit_test(bundle_rejects_duplicate_names),
 	    cmocka_unit_test(image_header),
 	};

@@ -27,9 +27,27 @@ static inline size_t str_len(const char *s)
 	return n;
 }
 
+/* Output is line-buffered so that each line is one write(): lines of programs running
+ * at the same time on one console then never interleave mid-line. */
+static char out_line[256];
+static size_t out_len;
+
+static inline void put_flush(void)
+{
+	if (out_len)
+		syscall3(SYS_write, 1, (long)out_line, (long)out_len);
+	out_len = 0;
+}
+
 static inline void put_str(const char *s)
 {
-	syscall3(SYS_write, 1, (long)s, (long)str_len(s));
+	for (; *s; s++) {
+		if (out_len == sizeof(out_line))
+			put_flush();
+		out_line[out_len++] = *s;
+		if (*s == '\n')
+			put_flush();
+	}
 }
 
 static inline void put_u64(uint64_t v)
@@ -54,6 +72,7 @@ static inline uint64_t parse_u64(const char *s)
 
 static inline __attribute__((noreturn)) void exit_now(int code)
 {
+	put_flush();
 	syscall3(SYS_exit_group, code, 0, 0);
 	__builtin_unreachable();
 }

@@ -1,0 +1,65 @@
+/* The shared console's multiplexing rules (see include/triad/console_mux.h). */
+#include <string.h>
+#include <triad/console_mux.h>
+
+void mux_init(struct console_mux *m, unsigned nvms)
+{
+	memset(m, 0, sizeof(*m));
+	m->nvms = nvms;
+	m->tag = nvms > 1;
+	m->at_line_start = true;
+	m->last_vm = -1;
+}
+
+size_t mux_guest_output(struct console_mux *m, unsigned vm, const char *name, char c, char *out)
+{
+	size_t n = 0;
+	if (m->tag) {
+		if (m->last_vm != (int)vm && !m->at_line_start) {
+			out[n++] = '\r';
+			out[n++] = '\n';
+			m->at_line_start = true;
+			if (m->last_vm >= 0)
+				m->broken |= 1U << m->last_vm;
+		}
+		if (m->at_line_start) {
+			for (size_t i = 0; name[i] && i < 31; i++)
+				out[n++] = name[i];
+			/* "name+ " continues a line of that VM that another VM's output cut. */
+			out[n++] = (m->broken & (1U << vm)) ? '+' : '|';
+			out[n++] = ' ';
+			m->broken &= ~(1U << vm);
+		}
+	}
+	out[n++] = c;
+	m->at_line_start = c == '\n';
+	m->last_vm = (int)vm;
+	return n;
+}
+
+enum mux_action mux_input(struct console_mux *m, char *c)
+{
+	if (!m->escape) {
+		if (*c == MUX_ESCAPE && m->nvms > 1) {
+			m->escape = true;
+			return MUX_NONE;
+		}
+		return MUX_DELIVER;
+	}
+	m->escape = false;
+	if (*c == MUX_ESCAPE)
+		return MUX_DELIVER;
+	if (*c >= '1' && *c <= '9' && (unsigned)(*c - '1') < m->nvms) {
+		m->focus = (unsigned)(*c - '1');
+		return MUX_FOCUS;
+	}
+	if (*c == 'n') {
+		m->focus = (m->focus + 1) % m->nvms;
+		return MUX_FOCUS;
+	}
+	if (*c == '?' || *c == 'h')
+		return MUX_HELP;
+	if (*c == 's')
+		return MUX_STATS;
+	return MUX_NONE;
+}

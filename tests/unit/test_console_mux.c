@@ -1,0 +1,102 @@
+// sources: core/console_mux.c
+/* Host tests for the console multiplexer: line tagging and the input escape sequences. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <triad/console_mux.h>
+
+static char screen[1024];
+static size_t len;
+
+static void out(struct console_mux *m, unsigned vm, const char *name, const char *s)
+{
+	for (; *s; s++) {
+		char buf[48];
+		size_t n = mux_guest_output(m, vm, name, *s, buf);
+		memcpy(screen + len, buf, n);
+		len += n;
+	}
+	screen[len] = '\0';
+}
+
+static void single_vm_is_untouched(void **state)
+{
+	(void)state;
+	struct console_mux m;
+	mux_init(&m, 1);
+	len = 0;
+	out(&m, 0, "a", "hello\r\n/ # ");
+	assert_string_equal(screen, "hello\r\n/ # ");
+}
+
+static void lines_are_tagged_and_never_mixed(void **state)
+{
+	(void)state;
+	struct console_mux m;
+	mux_init(&m, 2);
+	len = 0;
+	out(&m, 0, "alpha", "one\r\n");
+	out(&m, 1, "beta", "two\r\n");
+	out(&m, 0, "alpha", "par");
+	out(&m, 1, "beta", "x\r\n");
+	out(&m, 0, "alpha", "tial\r\n");
+	assert_string_equal(screen, "alpha| one\r\nbeta| two\r\nalpha| par\r\nbeta| x\r\n"
+				    "alpha+ tial\r\n");
+}
+
+static void escape_commands(void **state)
+{
+	(void)state;
+	struct console_mux m;
+	mux_init(&m, 3);
+	char c = 'x';
+	assert_int_equal(mux_input(&m, &c), MUX_DELIVER);
+	c = MUX_ESCAPE;
+	assert_int_equal(mux_input(&m, &c), MUX_NONE);
+	c = '3';
+	assert_int_equal(mux_input(&m, &c), MUX_FOCUS);
+	assert_int_equal(m.focus, 2);
+	c = MUX_ESCAPE;
+	mux_input(&m, &c);
+	c = 'n';
+	assert_int_equal(mux_input(&m, &c), MUX_FOCUS);
+	assert_int_equal(m.focus, 0); /* wraps around */
+	c = MUX_ESCAPE;
+	mux_input(&m, &c);
+	c = '9'; /* no such VM: ignored */
+	assert_int_equal(mux_input(&m, &c), MUX_NONE);
+	assert_int_equal(m.focus, 0);
+	c = MUX_ESCAPE;
+	mux_input(&m, &c);
+	c = MUX_ESCAPE; /* a literal Ctrl-T */
+	assert_int_equal(mux_input(&m, &c), MUX_DELIVER);
+	assert_int_equal(c, MUX_ESCAPE);
+	c = MUX_ESCAPE;
+	mux_input(&m, &c);
+	c = '?';
+	assert_int_equal(mux_input(&m, &c), MUX_HELP);
+}
+
+static void one_vm_has_no_escape(void **state)
+{
+	(void)state;
+	struct console_mux m;
+	mux_init(&m, 1);
+	char c = MUX_ESCAPE;
+	assert_int_equal(mux_input(&m, &c), MUX_DELIVER);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(single_vm_is_untouched),
+	    cmocka_unit_test(lines_are_tagged_and_never_mixed),
+	    cmocka_unit_test(escape_commands),
+	    cmocka_unit_test(one_vm_has_no_escape),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
