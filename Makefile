@@ -51,7 +51,7 @@ $(BUILD)/triad.bin: $(BUILD)/triad.elf
 	$(OBJCOPY) -O binary $< $@
 
 # Test guests: bare-metal ones, and tiny static programs for the Linux guests' initramfs.
-GUEST_TOOLS := $(BUILD)/guests/triad-spin
+GUEST_TOOLS := $(BUILD)/guests/triad-spin $(BUILD)/guests/triad-pmu
 BAREMETAL_GUESTS := tests/guests/badguest tests/guests/hog
 guests: $(GUEST_TOOLS)
 	$(foreach g,$(BAREMETAL_GUESTS),$(MAKE) -C $(g) O=$(abspath $(BUILD))/guests &&) true

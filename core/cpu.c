@@ -4,10 +4,17 @@
 #include <triad/log.h>
 #include <triad/softtimer.h>
 #include <triad/vm.h>
+#include <triad/vpmu.h>
 
 #include "../irq/gicv3.h"
 #include "../irq/vgic_hw.h"
 #include "el2.h"
+
+/* PPIs that belong to whichever vCPU is loaded: its own timer and PMU fire them. */
+bool is_guest_ppi(uint32_t intid)
+{
+	return intid == plat.timer_virt_intid || (intid == plat.pmu_intid && vpmu_available());
+}
 
 void handle_host_irqs(void)
 {
@@ -17,9 +24,10 @@ void handle_host_irqs(void)
 		if (intid >= 1020)
 			return;
 		gic_priority_drop(intid);
-		if (intid == plat.timer_virt_intid) {
-			/* The loaded guest's virtual timer: linked to a virtual interrupt, and the
-			 * guest's deactivation of that one deactivates this one. */
+		if (is_guest_ppi(intid)) {
+			/* The loaded guest's virtual timer or PMU: linked to the same virtual
+			 * interrupt, and the guest's deactivation of that one deactivates this
+			 * one. */
 			struct vcpu *v = c->loaded;
 			if (v && v->vm->state == VM_RUNNING) {
 				spin_lock(&v->vm->vgic.lock);

@@ -4,6 +4,7 @@
 #include <triad/log.h>
 #include <triad/spinlock.h>
 #include <triad/util.h>
+#include <triad/vpmu.h>
 
 #include "../arch/arm64/mmu.h"
 #include "../mm/vmid.h"
@@ -45,9 +46,7 @@ void el2_cpu_init(void)
 	write_sysreg(hcr_el2, HCR_RW);
 	/* SVE and SME are not virtualized (yet): trap them; FP/SIMD is the guest's. */
 	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_TZ | CPTR_TSM);
-	/* PMU accesses trap (no vPMU yet); all counters would belong to EL1 otherwise. */
-	uint64_t pmcr_n = (read_sysreg(pmcr_el0) >> 11) & 0x1f;
-	write_sysreg(mdcr_el2, MDCR_TPM | MDCR_TPMCR | pmcr_n);
+	write_sysreg(mdcr_el2, vpmu_mdcr_el2());
 	/* Guests read the physical counter directly; their physical timer is emulated. */
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN);
 	write_sysreg(cnthp_ctl_el2, CNT_CTL_IMASK);

@@ -78,6 +78,16 @@ static int add_timer(void *fdt, const struct guest_dt_params *p)
 	return fdt_end_node(fdt);
 }
 
+static int add_pmu(void *fdt, const struct guest_dt_params *p)
+{
+	fdt32_t irq[3] = {cpu_to_fdt32(IRQ_TYPE_PPI), cpu_to_fdt32(p->pmu_ppi),
+			  cpu_to_fdt32(IRQ_LEVEL_HI)};
+	TRY(fdt_begin_node(fdt, "pmu"));
+	TRY(fdt_property_string(fdt, "compatible", "arm,armv8-pmuv3"));
+	TRY(fdt_property(fdt, "interrupts", irq, sizeof(irq)));
+	return fdt_end_node(fdt);
+}
+
 static int add_uart(void *fdt, const struct guest_dt_params *p)
 {
 	/* The PrimeCell bus matches on the ID registers and needs the APB clock. */
@@ -145,6 +155,8 @@ int guest_dt_build(void *buf, size_t size, const struct guest_dt_params *p)
 
 	TRY(add_gic(fdt, p));
 	TRY(add_timer(fdt, p));
+	if (p->pmu)
+		TRY(add_pmu(fdt, p));
 	TRY(add_uart(fdt, p));
 
 	TRY(fdt_end_node(fdt));

@@ -12,6 +12,7 @@
 #include <triad/util.h>
 #include <triad/sched.h>
 #include <triad/vm.h>
+#include <triad/vpmu.h>
 
 #include "../arch/arm64/mmu.h"
 #include "../irq/gicv3.h"
@@ -86,6 +87,8 @@ static void cpu_setup(unsigned id)
 	gic_enable_ppi(id, plat.timer_hyp_intid, 0x80);
 	gic_enable_ppi(id, plat.timer_virt_intid, 0x80);
 	gic_enable_ppi(id, IPI_KICK, 0x80);
+	if (vpmu_available())
+		gic_enable_ppi(id, plat.pmu_intid, 0x80);
 	c->online = true;
 }
 
@@ -173,6 +176,7 @@ void triad_main(void *fdt)
 	setup_memory(fdt);
 	mmu_init(&plat);
 	gic_init(&plat);
+	vpmu_global_init(plat.pmu_intid);
 	cpu_setup(0);
 	el2_global_init();
 	console_input_init();

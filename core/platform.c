@@ -111,6 +111,16 @@ static int parse_timer(const void *fdt, struct platform *p)
 	return 0;
 }
 
+/* Optional: without a PMU node guests get no PMU. */
+static void parse_pmu(const void *fdt, struct platform *p)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-pmuv3");
+	uint32_t intid;
+	p->pmu_intid = 0;
+	if (node >= 0 && !get_intid(fdt, node, 0, &intid) && intid >= 16 && intid < 32)
+		p->pmu_intid = intid;
+}
+
 static int parse_chosen(const void *fdt, struct platform *p)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen");
@@ -170,6 +180,7 @@ int platform_parse(const void *fdt, struct platform *p, const char **why)
 		*why = "no usable arm,armv8-timer node";
 		return -ENODEV;
 	}
+	parse_pmu(fdt, p);
 	if (parse_chosen(fdt, p)) {
 		*why = "no console (chosen/stdout-path) or bad initrd range";
 		return -ENODEV;

@@ -161,6 +161,18 @@ bool sched_block(struct vcpu *v)
 	return blocked;
 }
 
+void sched_yield(struct vcpu *v)
+{
+	struct cpu *c = this_cpu();
+	struct runqueue *rq = &runqueues[c->id];
+	spin_lock(&rq->lock);
+	if (rq->nr_queued && rq->curr == &v->se) {
+		policy->yield(rq, &v->se);
+		c->need_resched = true;
+	}
+	spin_unlock(&rq->lock);
+}
+
 /* A vCPU whose registers are not in any CPU can change queues. */
 static bool movable(const struct sched_entity *se)
 {

@@ -108,6 +108,15 @@ static void fair_charge(struct runqueue *rq, struct sched_entity *se, uint64_t t
 	update_min_vruntime(rq);
 }
 
+static void fair_yield(struct runqueue *rq, struct sched_entity *se)
+{
+	/* Behind every queued entity: it is charged the time it gives away, which it would
+	 * otherwise have spent spinning. */
+	for (const struct sched_entity *q = rq->head; q; q = q->next)
+		if (q->vruntime >= se->vruntime)
+			se->vruntime = q->vruntime + 1;
+}
+
 static bool fair_should_preempt(const struct runqueue *rq, const struct sched_entity *se)
 {
 	if (!rq->curr)
@@ -182,6 +191,7 @@ const struct sched_policy sched_fair = {
     .dequeue = fair_dequeue,
     .pick_next = fair_pick_next,
     .charge = fair_charge,
+    .yield = fair_yield,
     .should_preempt = fair_should_preempt,
     .slice = fair_slice,
     .select_cpu = fair_select_cpu,

@@ -3,6 +3,7 @@
 #include <arch/sysreg.h>
 #include <triad/cpu.h>
 #include <triad/util.h>
+#include <triad/vpmu.h>
 #include <triad/vm.h>
 
 /* ISS of an MSR/MRS trap, packed as op0:op1:CRn:CRm:op2. */
@@ -73,9 +74,9 @@ static uint64_t guest_id_reg(unsigned reg)
 	case ID_AA64SMFR0:
 		return 0;
 	case ID_AA64DFR0:
-		/* No PMU (yet), no SPE, no trace, no BRBE. */
+		/* The virtual PMU's version; no SPE, no trace, no BRBE. */
 		v = field_clear(v, 4);
-		v = field_clear(v, 8);
+		v = field_clear(v, 8) | ((uint64_t)vpmu_guest_version() << 8);
 		for (unsigned lsb = 32; lsb <= 60; lsb += 4)
 			if (lsb != 36)
 				v = field_clear(v, lsb);

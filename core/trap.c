@@ -84,8 +84,13 @@ void handle_guest_sync(struct vcpu *v, uint64_t esr)
 	switch (ESR_EC(esr)) {
 	case EC_WFX:
 		v->regs.pc += 4;
-		if (esr & ISS_WFX_WFE)
-			break; /* WFE is not trapped; a WFET would be: treat it as a hint */
+		if (esr & ISS_WFX_WFE) {
+			/* WFE(T) waits for an event another vCPU will send, usually while
+			 * spinning on a lock: give the CPU to queued vCPUs (the lock holder may be
+			 * among them). Returning at once is a legal spurious wake-up. */
+			sched_yield(v);
+			break;
+		}
 		if (esr & ISS_WFX_TIMEOUT)
 			handle_wfit(v, ISS_WFX_RN(esr));
 		else

@@ -60,6 +60,15 @@ static void el1_restore(const struct el1_sysregs *s)
 	isb();
 }
 
+static void release_guest_ppi(struct vcpu *v, uint32_t intid)
+{
+	spin_lock(&v->vm->vgic.lock);
+	bool hw = vgic_unlink_hw(&v->vm->vgic, v->id, intid);
+	spin_unlock(&v->vm->vgic.lock);
+	if (hw)
+		gic_deactivate(intid);
+}
+
 /* Saves the state of the vCPU loaded on this CPU and leaves the CPU to others. Called by
  * the scheduler with the vCPU's run queue locked. */
 void vcpu_put(struct vcpu *v)
@@ -67,14 +76,14 @@ void vcpu_put(struct vcpu *v)
 	struct cpu *c = this_cpu();
 	el1_save(&v->sys);
 	fpsimd_save(&v->fp);
-	/* A virtual timer interrupt the guest has not finished keeps the physical one active:
-	 * release it, or the next vCPU's timer could never fire here. */
+	vpmu_save(&v->pmu);
+	/* A virtual timer or PMU interrupt the guest has not finished keeps the physical one
+	 * active: release it, or the next vCPU's could never fire here. Both sources are
+	 * quiet now (timer disabled, PMU interrupts off). */
 	write_sysreg(cntv_ctl_el0, 0);
-	spin_lock(&v->vm->vgic.lock);
-	bool hw = vgic_unlink_hw(&v->vm->vgic, v->id, plat.timer_virt_intid);
-	spin_unlock(&v->vm->vgic.lock);
-	if (hw)
-		gic_deactivate(plat.timer_virt_intid);
+	release_guest_ppi(v, plat.timer_virt_intid);
+	if (vpmu_available())
+		release_guest_ppi(v, plat.pmu_intid);
 	vgic_put(v);
 	/* Blocked in WFI with its timer armed: that timer must still wake it. */
 	if ((v->sys.cntv_ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) == CNT_CTL_ENABLE &&
@@ -97,6 +106,7 @@ static void vcpu_load(struct vcpu *v)
 	softtimer_cancel(&v->vtimer_wake);
 	el1_restore(&v->sys);
 	fpsimd_restore(&v->fp);
+	vpmu_restore(&v->pmu);
 	write_sysreg(vttbr_el2, v->vm->vttbr);
 	write_sysreg(hcr_el2, GUEST_HCR);
 	write_sysreg(vmpidr_el2, v->mpidr);
@@ -111,6 +121,7 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 	memset(&v->regs, 0, sizeof(v->regs));
 	memset(&v->sys, 0, sizeof(v->sys));
 	memset(&v->fp, 0, sizeof(v->fp));
+	vpmu_reset(&v->pmu);
 	v->regs.x[0] = x0;
 	v->regs.pc = entry;
 	v->regs.pstate = PSR_MODE_EL1h | PSR_DAIF;
@@ -123,7 +134,10 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 		/* Stop the old incarnation's virtual timer and release a physical timer
 		 * interrupt it may have left active. */
 		write_sysreg(cntv_ctl_el0, 0);
-		gic_deactivate(plat.timer_virt_intid);
+		vpmu_restore(&v->pmu);
+		release_guest_ppi(v, plat.timer_virt_intid);
+		if (vpmu_available())
+			release_guest_ppi(v, plat.pmu_intid);
 		el1_restore(&v->sys);
 		fpsimd_restore(&v->fp);
 		vgic_put(v);

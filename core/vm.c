@@ -124,6 +124,8 @@ int vm_load_images(struct vm *vm)
 	    .uart_base = GUEST_UART_IPA,
 	    .uart_spi = GUEST_UART_SPI,
 	    .timer_ppi = {13, 14, 11, 10},
+	    .pmu = vpmu_available(),
+	    .pmu_ppi = plat.pmu_intid - 16,
 	};
 	int r = guest_dt_build(ram + dtb_off, DTB_MAX, &p);
 	if (r) {

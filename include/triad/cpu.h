@@ -38,6 +38,7 @@ static inline struct cpu *this_cpu(void)
 
 /* Acknowledges and handles every pending physical interrupt. */
 void handle_host_irqs(void);
+bool is_guest_ppi(uint32_t intid);
 void cpu_loop(void) __attribute__((noreturn));
 
 /* core/sched.c */
@@ -47,6 +48,8 @@ void sched_add_vcpu(struct vcpu *v, uint32_t affinity, unsigned weight, unsigned
 void sched_wake(struct vcpu *v);
 /* WFI with nothing pending: stop running v. False if a wake-up raced with it. */
 bool sched_block(struct vcpu *v);
+/* The running vCPU spins waiting for another (WFE): let a queued vCPU run first. */
+void sched_yield(struct vcpu *v);
 struct vcpu *sched_switch(void);
 void sched_check_slice(struct cpu *c);
 void sched_print_stats(void);

@@ -2,6 +2,7 @@
 #ifndef TRIAD_GUEST_DT_H
 #define TRIAD_GUEST_DT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +16,8 @@ struct guest_dt_params {
 	uint64_t uart_base;
 	uint32_t uart_spi;     /* SPI number (INTID - 32) */
 	uint32_t timer_ppi[4]; /* PPI numbers: secure phys, phys, virt, hyp phys */
+	bool pmu;	       /* a PMUv3, whose overflow interrupt is PPI pmu_ppi */
+	uint32_t pmu_ppi;
 };
 
 /* Writes the DTB into buf; returns 0 or a negative libfdt error. */

@@ -50,6 +50,9 @@ struct sched_policy {
 	struct sched_entity *(*pick_next)(struct runqueue *rq);
 	/* Accounts `ticks` of running to the current entity. */
 	void (*charge)(struct runqueue *rq, struct sched_entity *se, uint64_t ticks);
+	/* The current entity gives way (it waits for something another one must do):
+	 * order it after the queued ones. */
+	void (*yield)(struct runqueue *rq, struct sched_entity *se);
 	/* Whether a newly queued entity should preempt the current one. */
 	bool (*should_preempt)(const struct runqueue *rq, const struct sched_entity *se);
 	/* How long the current entity may run before the queue is looked at again. */

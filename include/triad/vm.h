@@ -12,6 +12,7 @@
 #include <triad/vdev.h>
 #include <triad/vgic.h>
 #include <triad/vpl011.h>
+#include <triad/vpmu.h>
 
 #include "../../mm/pgtable.h"
 
@@ -52,6 +53,7 @@ struct vcpu {
 	struct softtimer wfit_timer;   /* the deadline of a WFIT it waits in */
 	struct el1_sysregs sys;
 	struct fpsimd_state fp;
+	struct vpmu_state pmu;
 	struct vgic_cpu vgic;
 	uint64_t ich_vmcr, ich_ap0r0, ich_ap1r0;
 	/* Emulated EL1 physical timer (CNTP_*): the guest's accesses trap. */

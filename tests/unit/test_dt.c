@@ -34,6 +34,8 @@ static void guest_dtb_round_trip(void **state)
 	    .uart_base = 0x09000000,
 	    .uart_spi = 1,
 	    .timer_ppi = {13, 14, 11, 10},
+	    .pmu = true,
+	    .pmu_ppi = 7,
 	};
 	assert_int_equal(guest_dt_build(buf, sizeof(buf), &p), 0);
 	assert_int_equal(fdt_check_full(buf, sizeof(buf)), 0);
@@ -52,6 +54,7 @@ static void guest_dtb_round_trip(void **state)
 	assert_int_equal(plat.timer_virt_intid, 27);
 	assert_int_equal(plat.timer_phys_intid, 30);
 	assert_int_equal(plat.timer_hyp_intid, 26);
+	assert_int_equal(plat.pmu_intid, 23);
 	assert_int_equal(plat.initrd_start, 0x44000000);
 	assert_int_equal(plat.initrd_end, 0x44100000);
 	assert_string_equal(plat.bootargs, "console=ttyAMA0 quiet");
@@ -63,6 +66,11 @@ static void guest_dtb_round_trip(void **state)
 	int uart = fdt_path_offset(buf, "/pl011@9000000");
 	assert_true(fdt_getprop(buf, uart, "clocks", NULL) != NULL);
 	assert_int_equal(fdt_node_check_compatible(buf, uart, "arm,primecell"), 0);
+	/* Without a PMU, no node: the platform parser then reports none. */
+	p.pmu = false;
+	assert_int_equal(guest_dt_build(buf, sizeof(buf), &p), 0);
+	assert_int_equal(platform_parse(buf, &plat, &why), 0);
+	assert_int_equal(plat.pmu_intid, 0);
 }
 
 static void guest_dtb_too_small_buffer(void **state)

@@ -108,6 +108,27 @@ static void wakeup_preempts_only_when_behind(void **state)
 	rqs[0]->curr = NULL;
 }
 
+static void yield_lets_every_queued_entity_run_first(void **state)
+{
+	(void)state;
+	struct sched_entity spinner, a, b;
+	entity(&spinner, SCHED_WEIGHT_DEFAULT, 1);
+	entity(&a, SCHED_WEIGHT_DEFAULT, 1);
+	entity(&b, SCHED_WEIGHT_DEFAULT, 1);
+	a.vruntime = 5 * sched_ticks_per_ms;
+	b.vruntime = 9 * sched_ticks_per_ms;
+	P->enqueue(rqs[0], &a, false);
+	P->enqueue(rqs[0], &b, false);
+	rqs[0]->curr = &spinner; /* furthest behind: it would run next again */
+	P->yield(rqs[0], &spinner);
+	rqs[0]->curr = NULL;
+	P->enqueue(rqs[0], &spinner, false);
+	assert_ptr_equal(P->pick_next(rqs[0]), &a);
+	assert_ptr_equal(P->pick_next(rqs[0]), &b);
+	assert_ptr_equal(P->pick_next(rqs[0]), &spinner);
+	assert_null(P->pick_next(rqs[0]));
+}
+
 static void placement_honours_affinity(void **state)
 {
 	(void)state;
@@ -194,6 +215,7 @@ int main(void)
 	    cmocka_unit_test_setup(weights_set_the_ratio, setup),
 	    cmocka_unit_test_setup(long_sleeper_gets_bounded_credit, setup),
 	    cmocka_unit_test_setup(wakeup_preempts_only_when_behind, setup),
+	    cmocka_unit_test_setup(yield_lets_every_queued_entity_run_first, setup),
 	    cmocka_unit_test_setup(placement_honours_affinity, setup),
 	    cmocka_unit_test_setup(placement_prefers_last_cpu_when_idle, setup),
 	    cmocka_unit_test_setup(steal_evens_out_and_respects_pinning, setup),

@@ -6,17 +6,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SYS_write      64
-#define SYS_exit_group 94
+#define SYS_ioctl	    29
+#define SYS_read	    63
+#define SYS_write	    64
+#define SYS_exit_group	    94
+#define SYS_perf_event_open 241
 
-static inline long syscall3(long n, long a, long b, long c)
+static inline long syscall5(long n, long a, long b, long c, long d, long e)
 {
 	register long x8 __asm__("x8") = n;
 	register long x0 __asm__("x0") = a;
 	register long x1 __asm__("x1") = b;
 	register long x2 __asm__("x2") = c;
-	__asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2) : "memory");
+	register long x3 __asm__("x3") = d;
+	register long x4 __asm__("x4") = e;
+	__asm__ volatile("svc #0"
+			 : "+r"(x0)
+			 : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4)
+			 : "memory");
 	return x0;
+}
+
+static inline long syscall3(long n, long a, long b, long c)
+{
+	return syscall5(n, a, b, c, 0, 0);
 }
 
 static inline size_t str_len(const char *s)
