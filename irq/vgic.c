@@ -63,6 +63,15 @@ static bool is_pending(const struct virq *irq)
 	return irq->latch || (!irq->edge && irq->line);
 }
 
+/* Sets the pending latch. While the interrupt sits in a list register the guest may
+ * acknowledge the copy there at any moment; this edge is a new one and must outlive that. */
+static void latch(struct virq *irq)
+{
+	irq->latch = true;
+	if (irq->lr_owner != VGIC_NO_VCPU)
+		irq->relatch = true;
+}
+
 static bool group_enabled(const struct vgic *d)
 {
 	return d->ctlr & GICD_CTLR_ENABLE_G1;
@@ -112,7 +121,7 @@ int vgic_inject_edge(struct vgic *d, unsigned vcpu, uint32_t intid)
 	struct virq *irq = vgic_irq(d, vcpu, intid);
 	if (!irq)
 		return -1;
-	irq->latch = true;
+	latch(irq);
 	return note(d, vcpu, intid);
 }
 
@@ -132,7 +141,7 @@ int vgic_inject_hw(struct vgic *d, unsigned vcpu, uint32_t intid, uint16_t pinti
 		return -1;
 	irq->hw = true;
 	irq->hw_intid = pintid;
-	irq->latch = true;
+	latch(irq);
 	return note(d, vcpu, intid);
 }
 
@@ -206,9 +215,11 @@ void vgic_fold_lrs(struct vgic *d, unsigned vcpu, const uint64_t *lrs)
 		irq->lr_owner = VGIC_NO_VCPU;
 		bool pending = lrs[i] & LR_STATE_PENDING;
 		irq->active = lrs[i] & LR_STATE_ACTIVE;
-		/* The guest acknowledged it: the edge (or software pend) is consumed. */
+		/* The guest acknowledged it: the edge (or software pend) is consumed, but not
+		 * one that came after the LR was written. */
 		if (!pending)
-			irq->latch = false;
+			irq->latch = irq->relatch;
+		irq->relatch = false;
 		if (irq->hw && !irq->active && !irq->latch)
 			irq->hw = false;
 		if (is_pending(irq) || irq->active)
@@ -304,8 +315,10 @@ static uint32_t write_bits(struct vgic *d, unsigned vcpu, uint32_t first, enum b
 			break;
 		if (which == REG_ENABLE)
 			irq->enabled = set;
+		else if (which == REG_PEND && set)
+			latch(irq);
 		else if (which == REG_PEND)
-			irq->latch = set; /* clearing leaves a level source's line alone */
+			irq->latch = irq->relatch = false; /* a level source's line stays */
 		else
 			irq->active = set;
 		int t = vgic_target(d, vcpu, first + b);

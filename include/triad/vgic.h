@@ -39,9 +39,10 @@
 struct virq {
 	uint8_t priority;
 	bool enabled;
-	bool edge;  /* edge-triggered (else level) */
-	bool latch; /* pending state set by an edge, ISPENDR or a hardware source */
-	bool line;  /* input level for level-triggered sources */
+	bool edge;    /* edge-triggered (else level) */
+	bool latch;   /* pending state set by an edge, ISPENDR or a hardware source */
+	bool relatch; /* latched again while in a list register: survives the guest's ack */
+	bool line;    /* input level for level-triggered sources */
 	bool active;
 	bool hw; /* linked to physical INTID hw_intid: the guest's deactivation reaches it */
 	uint16_t hw_intid;

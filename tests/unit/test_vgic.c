@@ -131,6 +131,39 @@ static void sgi_targets_by_affinity(void **state)
 	assert_int_equal(vgic_send_sgi(&gic, 1, (6UL << 24) | (1UL << 40)), 1);
 }
 
+/* An SGI sent again while the previous one sits in a list register is a new interrupt:
+ * acknowledging the old one must not swallow it (a lost IPI hangs its sender). */
+static void edge_while_in_lr_is_not_lost(void **state)
+{
+	(void)state;
+	uint64_t lrs[VGIC_MAX_LRS];
+	dwrite(0x0, GICD_CTLR_ENABLE_G1);
+	rwrite(1, 0x10000 + 0x100, 0xffff);
+	assert_int_equal(vgic_send_sgi(&gic, 0, (1UL << 24) | 2), 2);
+	assert_int_equal(vgic_build_lrs(&gic, 1, lrs), 1);
+	/* In the LR (vCPU 1 runs), the sender sends the next one; then vCPU 1 exits with the
+	 * first acknowledged and completed. */
+	assert_int_equal(vgic_send_sgi(&gic, 0, (1UL << 24) | 2), 2);
+	lrs[0] &= ~(LR_STATE_PENDING | LR_STATE_ACTIVE);
+	vgic_fold_lrs(&gic, 1, lrs);
+	assert_true(vgic_has_pending(&gic, 1));
+	assert_int_equal(vgic_build_lrs(&gic, 1, lrs), 1);
+	assert_true(lrs[0] & LR_STATE_PENDING);
+	/* Completed too: nothing left. */
+	lrs[0] &= ~(LR_STATE_PENDING | LR_STATE_ACTIVE);
+	vgic_fold_lrs(&gic, 1, lrs);
+	assert_false(vgic_has_pending(&gic, 1));
+	/* Not yet acknowledged when the vCPU exits: it stays pending, once. */
+	assert_int_equal(vgic_send_sgi(&gic, 0, (1UL << 24) | 2), 2);
+	assert_int_equal(vgic_build_lrs(&gic, 1, lrs), 1);
+	vgic_fold_lrs(&gic, 1, lrs);
+	assert_true(vgic_has_pending(&gic, 1));
+	assert_int_equal(vgic_build_lrs(&gic, 1, lrs), 1);
+	lrs[0] &= ~(LR_STATE_PENDING | LR_STATE_ACTIVE);
+	vgic_fold_lrs(&gic, 1, lrs);
+	assert_false(vgic_has_pending(&gic, 1));
+}
+
 static void level_spi_follows_line_and_routing(void **state)
 {
 	(void)state;
@@ -245,6 +278,7 @@ int main(void)
 	    cmocka_unit_test_setup(sgis_overflow_in_priority_order, setup),
 	    cmocka_unit_test_setup(disabled_or_group_off_is_not_delivered, setup),
 	    cmocka_unit_test_setup(sgi_targets_by_affinity, setup),
+	    cmocka_unit_test_setup(edge_while_in_lr_is_not_lost, setup),
 	    cmocka_unit_test_setup(level_spi_follows_line_and_routing, setup),
 	    cmocka_unit_test_setup(hw_interrupt_carries_physical_id, setup),
 	    cmocka_unit_test_setup(registers_are_raz_wi_where_they_should_be, setup),
