@@ -25,7 +25,7 @@ LDFLAGS    := -nostdlib -static -T arch/arm64/triad.ld -Wl,--gc-sections -Wl,--b
 HV_OBJS  := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 FDT_OBJS := $(patsubst $(LIBFDT)/%.c,$(BUILD)/libfdt/%.o,$(FDT_SRCS))
 
-.PHONY: all setup test unit-test integration-test run clean guests initramfs format format-check
+.PHONY: all setup bench test unit-test integration-test run clean guests initramfs format format-check
 
 all: $(BUILD)/triad.bin guests initramfs
 
@@ -51,8 +51,8 @@ $(BUILD)/triad.bin: $(BUILD)/triad.elf
 	$(OBJCOPY) -O binary $< $@
 
 # Test guests: bare-metal ones, and tiny static programs for the Linux guests' initramfs.
-GUEST_TOOLS := $(BUILD)/guests/triad-spin $(BUILD)/guests/triad-pmu
-BAREMETAL_GUESTS := tests/guests/badguest tests/guests/hog
+GUEST_TOOLS := $(BUILD)/guests/triad-spin $(BUILD)/guests/triad-pmu $(BUILD)/guests/triad-work
+BAREMETAL_GUESTS := tests/guests/badguest tests/guests/hog tests/guests/bench
 guests: $(GUEST_TOOLS)
 	$(foreach g,$(BAREMETAL_GUESTS),$(MAKE) -C $(g) O=$(abspath $(BUILD))/guests &&) true
 
@@ -69,6 +69,10 @@ $(BUILD)/initramfs.cpio.gz: tools/mkinitramfs.py tests/guests/initramfs/init .ca
 
 setup:
 	tools/setup.sh
+
+# Hot paths in executed instructions (QEMU -icount) and wall time, Triad vs bare QEMU.
+bench: all
+	$(PYTHON) tools/bench.py
 
 include tests/unit/unit.mk
 

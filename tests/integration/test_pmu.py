@@ -52,7 +52,8 @@ def test_counters_do_not_count_another_vms_time(run, tmp_path):
         "beta": linux_vm(affinity=[0x2]),
     })
     r = run("--config", cfg, "--pcpus", "2")
-    r.expect_all(r"alpha\| / # ", r"beta\| / # ")
+    r.expect_vm("alpha", PROMPT)
+    r.expect_vm("beta", PROMPT)
     r.send(FOCUS + "2")
     r.expect(r"console input: VM 'beta'")
     r.send("triad-spin 9 b\n")

@@ -53,7 +53,8 @@ def test_two_4vcpu_vms_overcommit_two_cpus(run, tmp_path):
         "beta": linux_vm(cpus=4, affinity=[0x1, 0x3, 0x3, 0x3]),
     })
     r = run("--config", cfg, "--pcpus", "2")
-    r.expect_all(r"alpha\| / # ", r"beta\| / # ")
+    r.expect_vm("alpha", PROMPT)
+    r.expect_vm("beta", PROMPT)
     # Eight CPU-bound vCPUs on two physical CPUs, all at once.
     work = "for i in 0 1 2 3; do taskset -c $i triad-spin 3 {0}$i & done; wait\n"
     r.send(work.format("alpha"))
@@ -82,7 +83,8 @@ def test_equal_weights_share_a_cpu_fairly(run, tmp_path):
         "beta": linux_vm(affinity=[0x2]),
     })
     r = run("--config", cfg, "--pcpus", "2")
-    r.expect_all(r"alpha\| / # ", r"beta\| / # ")
+    r.expect_vm("alpha", PROMPT)
+    r.expect_vm("beta", PROMPT)
     r.send("triad-spin 8 a\n")
     focus(r, 2, "beta")
     r.send("triad-spin 8 b\n")
@@ -113,7 +115,7 @@ def test_hog_cannot_starve_another_vm(run, tmp_path, hog):
         "victim": linux_vm(affinity=[0x1]),
     })
     r = run("--config", cfg, "--pcpus", "1")
-    r.expect(r"victim\| / # ")
+    r.expect_vm("victim", PROMPT)
     focus(r, 2, "victim")
     r.send("triad-spin 3 v\n")
     r.expect_vm("victim", r"spin: v \d+ iterations", timeout=120)

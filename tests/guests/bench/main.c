@@ -1,0 +1,312 @@
+/* The benchmark guest: times Triad's hot paths from inside a VM, in counter ticks
+ * converted to nanoseconds. Under QEMU's -icount shift=0 one nanosecond is one executed
+ * instruction (hypervisor and guest alike), so the results are instruction counts. The
+ * same binary runs on bare QEMU (at EL1, no hypervisor) for comparison; what has no
+ * meaning there (a hypercall) is reported as n/a.
+ *
+ * Prints "bench: NAME VALUE" lines (VALUE: median ns per operation) and "bench: done".
+ * With "bench=switch" in its bootargs it instead measures how it shares a physical CPU
+ * with another VM (see switch_main). Needs 2 vCPUs for the IPI benchmark. */
+#include "../lib/guest.h"
+
+#define ROUNDS 15 /* medians over this many rounds */
+#define OPS    64 /* operations per round for the loop benchmarks */
+
+#define TIMER_INTID 27
+#define SGI_PING    1
+#define SGI_PONG    2
+#define GICD_TYPER  0x4
+#define UARTFR	    0x18
+
+static uint64_t freq;
+static volatile unsigned exceptions; /* synchronous exceptions taken (UNDEF on bare QEMU) */
+
+static uint64_t ticks_to_ns(uint64_t t)
+{
+	return t / freq * 1000000000UL + t % freq * 1000000000UL / freq;
+}
+
+static void sort(uint64_t *v, unsigned n)
+{
+	for (unsigned i = 1; i < n; i++)
+		for (unsigned j = i; j && v[j - 1] > v[j]; j--) {
+			uint64_t t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+}
+
+static uint64_t median(uint64_t *v, unsigned n)
+{
+	sort(v, n);
+	return v[n / 2];
+}
+
+static void report(const char *name, uint64_t ns)
+{
+	puts_("bench: ");
+	puts_(name);
+	puts_(" ");
+	putdec(ns);
+	puts_("\n");
+}
+
+static void report_na(const char *name)
+{
+	puts_("bench: ");
+	puts_(name);
+	puts_(" n/a\n");
+}
+
+/* ---- exceptions and interrupts ---- */
+
+void sync_exception(struct frame *f)
+{
+	exceptions++;
+	f->elr += 4; /* an UNDEF'd HVC on bare QEMU: skip it */
+}
+
+void unexpected_exception(struct frame *f)
+{
+	puts_("bench: FAIL unexpected exception ESR ");
+	puthex(read_sysreg(esr_el1));
+	puts_(" at ");
+	puthex(f->elr);
+	puts_("\n");
+	hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
+}
+
+static volatile uint64_t timer_cval, timer_late, eoi_ticks, timer_fired;
+static volatile uint64_t pong_at, pongs, pings;
+
+static inline uint64_t cpu_index(void)
+{
+	return read_sysreg(mpidr_el1) & 0xff;
+}
+
+static void send_sgi(unsigned intid, unsigned cpu)
+{
+	write_sysreg(s3_0_c12_c11_5, ((uint64_t)intid << 24) | (1UL << cpu)); /* ICC_SGI1R_EL1 */
+	isb();
+}
+
+void irq_exception(struct frame *f)
+{
+	(void)f;
+	uint64_t iar = read_sysreg(s3_0_c12_c12_0); /* ICC_IAR1_EL1 */
+	uint32_t intid = iar & 0xffffff;
+	if (intid == TIMER_INTID) {
+		timer_late = counter() - timer_cval;
+		write_sysreg(cntv_ctl_el0, 0);
+		uint64_t t0 = counter();
+		write_sysreg(s3_0_c12_c12_1, iar); /* ICC_EOIR1_EL1 */
+		eoi_ticks = counter() - t0;
+		timer_fired++;
+		return;
+	}
+	if (intid == SGI_PING)
+		pings++, send_sgi(SGI_PONG, 0);
+	else if (intid == SGI_PONG)
+		pong_at = counter(), pongs++;
+	write_sysreg(s3_0_c12_c12_1, iar);
+}
+
+/* ---- GIC ---- */
+
+static void gic_cpu_init(unsigned cpu)
+{
+	uint64_t rd = GICR + cpu * GICR_SIZE, sgi = rd + 0x10000;
+	wr32(rd + 0x14, rd32(rd + 0x14) & ~2U); /* GICR_WAKER: ProcessorSleep off */
+	while (rd32(rd + 0x14) & 4)		/* ChildrenAsleep */
+		;
+	wr32(sgi + 0x80, 0xffffffff); /* GICR_IGROUPR0: all Group 1 */
+	wr32(sgi + 0x100, (1U << SGI_PING) | (1U << SGI_PONG) | (1U << TIMER_INTID));
+	write_sysreg(s3_0_c12_c12_5, read_sysreg(s3_0_c12_c12_5) | 1); /* ICC_SRE_EL1.SRE */
+	isb();
+	write_sysreg(s3_0_c4_c6_0, 0xff); /* ICC_PMR_EL1 */
+	write_sysreg(s3_0_c12_c12_7, 1);  /* ICC_IGRPEN1_EL1 */
+	isb();
+	__asm__ volatile("msr daifclr, #2"); /* IRQs on */
+}
+
+static volatile bool cpu1_up;
+extern char secondary_entry[]; /* lib/start.S */
+
+void secondary_main(unsigned long idx)
+{
+	gic_cpu_init((unsigned)idx);
+	cpu1_up = true;
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+/* ---- the benchmarks ---- */
+
+/* Median over ROUNDS of the mean over OPS operations of `op`. */
+#define LOOP_BENCH(name, op)                                                                       \
+	do {                                                                                       \
+		uint64_t r_[ROUNDS];                                                               \
+		for (unsigned i_ = 0; i_ < ROUNDS; i_++) {                                         \
+			uint64_t t0_ = counter();                                                  \
+			for (unsigned j_ = 0; j_ < OPS; j_++) {                                    \
+				op;                                                                \
+			}                                                                          \
+			r_[i_] = counter() - t0_;                                                  \
+		}                                                                                  \
+		report(name, ticks_to_ns(median(r_, ROUNDS)) / OPS);                               \
+	} while (0)
+
+static void bench_hvc(void)
+{
+	exceptions = 0;
+	hvc(SMCCC_VERSION, 0, 0, 0);
+	if (exceptions) {
+		report_na("hvc_null"); /* no EL2: HVC is UNDEF */
+		return;
+	}
+	LOOP_BENCH("hvc_null", hvc(SMCCC_VERSION, 0, 0, 0));
+}
+
+static void bench_sysreg(void)
+{
+	/* ID_AA64MMFR0_EL1: Triad traps ID registers (HCR_EL2.TID3) to sanitize them. */
+	LOOP_BENCH("sysreg_trap", (void)read_sysreg(id_aa64mmfr0_el1));
+}
+
+static void bench_mmio(void)
+{
+	LOOP_BENCH("mmio_uart", (void)rd32(UART + UARTFR));
+	LOOP_BENCH("mmio_gicd", (void)rd32(GICD + GICD_TYPER));
+}
+
+/* From the virtual timer's deadline to its interrupt handler, with the vCPU busy
+ * (interrupts on) and with it waiting in WFI. */
+static void bench_timer(void)
+{
+	uint64_t busy[ROUNDS], idle[ROUNDS], eoi[ROUNDS];
+	for (unsigned i = 0; i < 2 * ROUNDS; i++) {
+		uint64_t before = timer_fired;
+		timer_cval = counter() + freq / 10000; /* 100 us from now */
+		write_sysreg(cntv_cval_el0, timer_cval);
+		write_sysreg(cntv_ctl_el0, 1);
+		isb();
+		if (i < ROUNDS) {
+			while (timer_fired == before)
+				;
+			busy[i] = timer_late;
+			eoi[i] = eoi_ticks;
+		} else {
+			while (timer_fired == before)
+				__asm__ volatile("wfi");
+			idle[i - ROUNDS] = timer_late;
+		}
+	}
+	report("timer_irq_busy", ticks_to_ns(median(busy, ROUNDS)));
+	report("timer_irq_wfi", ticks_to_ns(median(idle, ROUNDS)));
+	report("eoi", ticks_to_ns(median(eoi, ROUNDS)));
+}
+
+/* SGI to vCPU 1, whose handler sends one back: the round trip, both vCPUs waiting in WFI. */
+static void bench_ipi(void)
+{
+	if (!cpu1_up) {
+		report_na("ipi_roundtrip");
+		return;
+	}
+	uint64_t r[ROUNDS];
+	for (unsigned i = 0; i < ROUNDS; i++) {
+		uint64_t before = pongs;
+		uint64_t t0 = counter();
+		send_sgi(SGI_PING, 1);
+		/* Waiting in WFI, not spinning: under -icount QEMU runs one CPU at a time, and
+		 * a spinning sender would hold the other off for a whole round-robin slice. */
+		while (pongs == before) {
+			__asm__ volatile("wfi");
+			if (counter() - t0 > freq) {
+				puts_("bench: FAIL no IPI answer in a second, round ");
+				putdec(i);
+				puts_(", pings seen by vCPU 1: ");
+				putdec(pings);
+				puts_("\n");
+				return;
+			}
+		}
+		r[i] = pong_at - t0;
+	}
+	report("ipi_roundtrip", ticks_to_ns(median(r, ROUNDS)));
+}
+
+/* ---- sharing a CPU with another VM ---- */
+
+/* Both VMs spin reading the physical counter (common to all VMs) over the same window;
+ * a jump between two reads is time the other VM (or the switch) had. From the two VMs'
+ * reports, the harness gets the cost of a switch:
+ * (window - ran_a - ran_b) / (gaps_a + gaps_b). */
+static void switch_main(void)
+{
+	const uint64_t start = freq / 2, window = freq / 2; /* [0.5 s, 1 s) of machine time */
+	const uint64_t gap = freq / 100000;		    /* 10 us: not a loop iteration */
+	uint64_t now, prev, ran = 0, gaps = 0;
+	while ((now = read_sysreg(cntpct_el0)) < start)
+		;
+	prev = now;
+	while ((now = read_sysreg(cntpct_el0)) < start + window) {
+		if (now - prev > gap)
+			gaps++;
+		else
+			ran += now - prev;
+		prev = now;
+	}
+	puts_("bench: switch ran ");
+	putdec(ticks_to_ns(ran));
+	puts_(" gaps ");
+	putdec(gaps);
+	puts_(" window ");
+	putdec(ticks_to_ns(window));
+	puts_("\n");
+}
+
+static bool bootargs_have(const char *dtb, const char *word)
+{
+	/* The DTB's size is its header's totalsize (big-endian, offset 4). */
+	const uint8_t *b = (const uint8_t *)dtb;
+	if (!b || b[0] != 0xd0 || b[1] != 0x0d)
+		return false;
+	uint32_t size = (uint32_t)b[4] << 24 | (uint32_t)b[5] << 16 | (uint32_t)b[6] << 8 | b[7];
+	for (uint32_t i = 0; i < size; i++) {
+		uint32_t j = 0;
+		while (word[j] && i + j < size && dtb[i + j] == word[j])
+			j++;
+		if (!word[j])
+			return true;
+	}
+	return false;
+}
+
+int main(const char *dtb)
+{
+	freq = read_sysreg(cntfrq_el0);
+	puts_("bench: counter ");
+	putdec(freq);
+	puts_(" Hz\n");
+	/* The virtual counter starts when the VM does: before that, the hypervisor booted. */
+	report("hypervisor_boot", ticks_to_ns(read_sysreg(cntpct_el0) - read_sysreg(cntvct_el0)));
+	if (bootargs_have(dtb, "bench=switch")) {
+		switch_main();
+	} else {
+		wr32(GICD, 0x13); /* GICD_CTLR: ARE, Group 0 and 1 on */
+		gic_cpu_init(0);
+		exceptions = 0;
+		hvc(PSCI_CPU_ON, 1, (uint64_t)secondary_entry, 1);
+		for (uint64_t t = counter(); !cpu1_up && counter() - t < freq / 10;)
+			;
+		bench_hvc();
+		bench_sysreg();
+		bench_mmio();
+		bench_timer();
+		bench_ipi();
+	}
+	puts_("bench: done\n");
+	hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
+	return 0;
+}

@@ -1,0 +1,40 @@
+/* Polled output on the PL011 at 0x09000000 (emulated by Triad, or QEMU's own). */
+#include "guest.h"
+
+void putc_(char c)
+{
+	while (rd32(UART + 0x18) & (1U << 5)) /* TXFF */
+		;
+	wr32(UART, (uint32_t)c);
+}
+
+void puts_(const char *s)
+{
+	while (*s) {
+		if (*s == '\n')
+			putc_('\r');
+		putc_(*s++);
+	}
+}
+
+void puthex(uint64_t v)
+{
+	puts_("0x");
+	for (int i = 60; i >= 0; i -= 4) {
+		unsigned d = (v >> i) & 0xf;
+		if (d || i == 0 || (v >> i))
+			putc_((char)(d < 10 ? '0' + d : 'a' + d - 10));
+	}
+}
+
+void putdec(uint64_t v)
+{
+	char buf[24];
+	int i = sizeof(buf) - 1;
+	buf[i] = '\0';
+	do {
+		buf[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	puts_(&buf[i]);
+}

@@ -1,0 +1,69 @@
+/* What the bare-metal test guests share: system register and MMIO access, the PL011
+ * console, SMCCC calls. They run at EL1 with the MMU off, on Triad or on bare QEMU. */
+#ifndef GUEST_H
+#define GUEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define RAM_BASE  0x40000000UL
+#define UART	  0x09000000UL
+#define GICD	  0x08000000UL
+#define GICR	  0x080a0000UL
+#define GICR_SIZE 0x20000UL /* one redistributor: RD_base + SGI_base frames */
+
+#define SMCCC_VERSION	0x80000000UL
+#define PSCI_CPU_ON	0xC4000003UL
+#define PSCI_SYSTEM_OFF 0x84000008UL
+
+#define read_sysreg(r)                                                                             \
+	({                                                                                         \
+		uint64_t v_;                                                                       \
+		__asm__ volatile("mrs %0, " #r : "=r"(v_));                                        \
+		v_;                                                                                \
+	})
+#define write_sysreg(r, v) __asm__ volatile("msr " #r ", %0" ::"r"((uint64_t)(v)))
+#define isb()		   __asm__ volatile("isb" ::: "memory")
+
+/* Single-register accesses without writeback, as device drivers do: they come with an
+ * instruction syndrome that a hypervisor can emulate from. */
+static inline uint32_t rd32(uint64_t a)
+{
+	uint32_t v;
+	__asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
+	return v;
+}
+
+static inline void wr32(uint64_t a, uint32_t v)
+{
+	__asm__ volatile("str %w0, [%1]" ::"rZ"(v), "r"(a) : "memory");
+}
+
+static inline int64_t hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	register uint64_t x0 __asm__("x0") = fn, x1 __asm__("x1") = a1, x2 __asm__("x2") = a2,
+			     x3 __asm__("x3") = a3;
+	__asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)::"memory");
+	return (int64_t)x0;
+}
+
+/* The virtual counter, ordered after earlier instructions. */
+static inline uint64_t counter(void)
+{
+	isb();
+	return read_sysreg(cntvct_el0);
+}
+
+/* The frame the exception vectors (lib/start.S) build: x0-x30, then ELR. */
+struct frame {
+	uint64_t x[31];
+	uint64_t elr;
+};
+
+/* lib/console.c */
+void putc_(char c);
+void puts_(const char *s);
+void puthex(uint64_t v);
+void putdec(uint64_t v);
+
+#endif

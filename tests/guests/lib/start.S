@@ -1,0 +1,110 @@
+/* Entry of the bare-metal test guests: an arm64 Linux Image header (so Triad and QEMU
+ * boot them like Linux), per-CPU stacks, EL1 vectors that hand exceptions to C. Runs with
+ * the MMU off. CPU 0 enters main(dtb); others, started with PSCI CPU_ON(entry =
+ * secondary_entry, context = CPU index), enter secondary_main(index). */
+#define STACK_SIZE 0x4000
+
+	.section .text.head, "ax"
+	.global _head
+_head:
+	b	start			/* code0 */
+	.long	0			/* code1 */
+	.quad	_text_offset		/* text_offset */
+	.quad	_image_size		/* image_size */
+	.quad	0xa			/* flags: little-endian, 4K pages */
+	.quad	0, 0, 0
+	.ascii	"ARM\x64"		/* magic */
+	.long	0
+
+start:
+	mov	x19, x0			/* the DTB */
+	ldr	x1, =stacks_top
+	mov	sp, x1
+	ldr	x1, =vectors
+	msr	vbar_el1, x1
+	isb
+	mov	x0, x19
+	bl	main
+1:	wfi
+	b	1b
+
+	.global secondary_entry
+secondary_entry:
+	ldr	x1, =stacks_top
+	mov	x2, #STACK_SIZE
+	msub	x1, x0, x2, x1		/* CPU n's stack: n stacks below the top */
+	mov	sp, x1
+	ldr	x1, =vectors
+	msr	vbar_el1, x1
+	isb
+	bl	secondary_main
+1:	wfi
+	b	1b
+
+/* Each vector saves x0-x30 and ELR in a frame on the stack, calls the C handler with it,
+ * and returns to wherever the handler left ELR. */
+.macro	vector handler
+	.balign	0x80
+	sub	sp, sp, #(32 * 8)
+	stp	x0, x1, [sp, #0]
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x19, [sp, #144]
+	stp	x20, x21, [sp, #160]
+	stp	x22, x23, [sp, #176]
+	stp	x24, x25, [sp, #192]
+	stp	x26, x27, [sp, #208]
+	stp	x28, x29, [sp, #224]
+	mrs	x0, elr_el1
+	stp	x30, x0, [sp, #240]
+	mov	x0, sp
+	bl	\handler
+	b	exception_return
+.endm
+
+	.text
+	.balign	0x800
+vectors:
+	vector	unexpected_exception	/* current EL, SP_EL0 */
+	vector	unexpected_exception
+	vector	unexpected_exception
+	vector	unexpected_exception
+	vector	sync_exception		/* current EL, SP_ELx: synchronous */
+	vector	irq_exception		/* IRQ */
+	vector	unexpected_exception	/* FIQ */
+	vector	unexpected_exception	/* SError */
+	vector	unexpected_exception	/* lower EL: never used */
+	vector	unexpected_exception
+	vector	unexpected_exception
+	vector	unexpected_exception
+	vector	unexpected_exception
+	vector	unexpected_exception
+	vector	unexpected_exception
+	vector	unexpected_exception
+
+exception_return:
+	ldp	x30, x0, [sp, #240]
+	msr	elr_el1, x0
+	ldp	x0, x1, [sp, #0]
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+	ldp	x18, x19, [sp, #144]
+	ldp	x20, x21, [sp, #160]
+	ldp	x22, x23, [sp, #176]
+	ldp	x24, x25, [sp, #192]
+	ldp	x26, x27, [sp, #208]
+	ldp	x28, x29, [sp, #224]
+	add	sp, sp, #(32 * 8)
+	eret

@@ -1,0 +1,245 @@
+#!/usr/bin/python3
+"""make bench: Triad's hot paths in executed instructions, next to bare QEMU.
+
+Every measurement runs a guest under QEMU with -icount shift=0,sleep=off, where the
+virtual counter advances one nanosecond per executed instruction (hypervisor and guest
+alike), so a guest that reads its counter around an operation gets the instructions the
+whole machine executed for it. The micro-benchmarks come from the bare-metal guest in
+tests/guests/bench, the macro ones from a Linux guest (tests/guests/initramfs/init with
+triad.bench=linux). The same micro-benchmarks also run without -icount, as medians of
+wall-clock nanoseconds over several runs.
+
+Writes bench/results/latest.{md,csv,png} and prints the table. See docs/benchmarks.md.
+"""
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+TRIAD_RUN = os.path.join(ROOT, "tools", "triad-run")
+BENCH = os.path.join(ROOT, "build", "guests", "bench.bin")
+LINUX = os.path.join(ROOT, ".cache", "guest", "linux-6.1", "Image")
+INITRAMFS = os.path.join(ROOT, "build", "initramfs.cpio.gz")
+RESULTS = os.path.join(ROOT, "bench", "results")
+ICOUNT = ["-icount", "shift=0,sleep=off"]
+BARE_MACHINE = ["-M", "virt,gic-version=3", "-cpu", "max", "-nodefaults", "-display", "none",
+                "-serial", "stdio", "-monitor", "none"]
+
+# name, description, target (instructions, None if none), bare QEMU comparable?
+MICRO = [
+    ("hypervisor_boot", "Triad boot: reset to the first guest instruction", None, False),
+    ("hvc_null", "null hypercall round trip (SMCCC_VERSION)", 500, False),
+    ("sysreg_trap", "trapped system register read (ID_AA64MMFR0_EL1)", None, True),
+    ("mmio_uart", "MMIO read, emulated PL011 (UARTFR)", 300, True),
+    ("mmio_gicd", "MMIO read, vGIC distributor (GICD_TYPER)", 300, True),
+    ("timer_irq_busy", "virtual timer deadline to guest handler, vCPU busy", 500, True),
+    ("timer_irq_wfi", "virtual timer deadline to guest handler, vCPU in WFI", 500, True),
+    ("eoi", "EOI of a virtual interrupt (no trap)", 50, True),
+    ("ipi_roundtrip", "SGI round trip between vCPUs on two physical CPUs", 1000, True),
+    ("ipi_roundtrip_same_pcpu", "SGI round trip, both vCPUs on one physical CPU", None, False),
+    ("vm_switch", "switch between two VMs sharing a physical CPU", 1000, False),
+]
+MACRO = [
+    ("linux_boot", "Linux 6.1 boot to init (instructions from the VM's start)"),
+    ("linux_compute", "compute loop, 20M iterations"),
+    ("linux_fork_exec", "fork+exec+exit of busybox, per process"),
+    ("linux_touch", "first touch of 64 MB of anonymous memory"),
+]
+
+
+def run(cmd, timeout=600):
+    r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
+    out = r.stdout.decode(errors="replace")
+    if r.returncode != 0:
+        sys.exit(f"bench: {' '.join(cmd[:3])}... failed (status {r.returncode}):\n"
+                 f"{out[-2000:]}\n{r.stderr.decode(errors='replace')[-2000:]}")
+    return out
+
+
+def bench_lines(out):
+    if "bench: done" not in out or "FAIL" in out:
+        sys.exit(f"bench: the benchmark guest did not finish cleanly:\n{out[-2000:]}")
+    return {k: (None if v == "n/a" else int(v))
+            for k, v in re.findall(r"bench: (\w+) (\d+|n/a)\r?$", out, re.M)}
+
+
+def triad_micro(pcpus, icount):
+    cmd = [TRIAD_RUN, "--unattended", "--timeout", "300", "--kernel", BENCH, "--cpus", "2",
+           "--mem", "64M", "--pcpus", str(pcpus)] + (["--icount"] if icount else [])
+    return bench_lines(run(cmd))
+
+
+def bare_micro(icount):
+    cmd = ["qemu-system-aarch64"] + BARE_MACHINE + ["-smp", "2", "-m", "64M", "-kernel", BENCH]
+    return bench_lines(run(cmd + (ICOUNT if icount else [])))
+
+
+def vm_switch(tmp):
+    """Two VMs spinning on one physical CPU; each reports how long it ran and how many
+    times it was switched out over the same window of machine time."""
+    cfg = os.path.join(tmp, "switch.dts")
+    vm = (f'kernel = "{BENCH}"; memory = "16M"; cpus = <1>; affinity = <1>; '
+          'bootargs = "bench=switch";')
+    with open(cfg, "w") as f:
+        f.write(f'/dts-v1/;\n/ {{ compatible = "triad,config-v1"; vms {{ a {{ {vm} }}; '
+                f'b {{ {vm} }}; }}; }};\n')
+    out = run([TRIAD_RUN, "--unattended", "--timeout", "300", "--config", cfg, "--pcpus", "1",
+               "--icount"])
+    rows = re.findall(r"bench: switch ran (\d+) gaps (\d+) window (\d+)", out)
+    if len(rows) != 2:
+        sys.exit(f"bench: vm_switch: expected two reports:\n{out[-2000:]}")
+    ran = sum(int(r[0]) for r in rows)
+    gaps = sum(int(r[1]) for r in rows)
+    window = int(rows[0][2])
+    return (window - ran) // max(gaps, 1)
+
+
+def linux_macro(under_triad):
+    append = "console=ttyAMA0 triad.bench=linux"
+    if under_triad:
+        out = run([TRIAD_RUN, "--unattended", "--timeout", "900", "--kernel", LINUX, "--initrd",
+                   INITRAMFS, "--append", append, "--mem", "256M", "--cpus", "1", "--icount"],
+                  timeout=1000)
+    else:
+        out = run(["qemu-system-aarch64"] + BARE_MACHINE + ICOUNT +
+                  ["-smp", "1", "-m", "256M", "-kernel", LINUX, "-initrd", INITRAMFS,
+                   "-append", append, "-no-reboot"], timeout=1000)
+    w = dict(((k, a), int(ns)) for k, a, ns in
+             re.findall(r"work: (\w+) ([\w-]+) ns (\d+)", out))
+    try:
+        return {"linux_boot": w[("stamp", "init")],
+                "linux_compute": w[("compute", "20")],
+                "linux_fork_exec": (w[("stamp", "fork-end")] - w[("stamp", "fork-start")]) // 100,
+                "linux_touch": w[("touch", "64")]}
+    except KeyError as e:
+        sys.exit(f"bench: the Linux guest did not report {e}:\n{out[-3000:]}")
+
+
+def median_runs(fn, n):
+    runs = [fn() for _ in range(n)]
+    return {k: (None if any(r.get(k) is None for r in runs) else
+                int(statistics.median(r[k] for r in runs))) for k in runs[0]}
+
+
+def fmt(v):
+    return "n/a" if v is None else f"{v:,}"
+
+
+def qemu_version():
+    out = subprocess.run(["qemu-system-aarch64", "--version"], capture_output=True).stdout
+    return out.decode().splitlines()[0]
+
+
+def write_results(rows, macro_rows, meta):
+    os.makedirs(RESULTS, exist_ok=True)
+    md = ["# Triad benchmarks", "",
+          f"{meta}", "",
+          "Instructions per operation under `-icount shift=0,sleep=off` (hypervisor and guest "
+          "together), median of many iterations; wall-clock nanoseconds without `-icount`, "
+          "median of the runs. Bare QEMU: the same guest at EL1 with no hypervisor. "
+          "See [docs/benchmarks.md](../../docs/benchmarks.md).", "",
+          "| path | Triad (instr.) | bare QEMU (instr.) | target | Triad (ns, wall) | "
+          "bare QEMU (ns, wall) |",
+          "|---|---:|---:|---:|---:|---:|"]
+    csv = ["path,description,triad_instructions,bare_instructions,target,triad_wall_ns,"
+           "bare_wall_ns"]
+    for name, desc, target, tri, bare, tri_wall, bare_wall in rows:
+        md.append(f"| {desc} | {fmt(tri)} | {fmt(bare)} | {fmt(target)} | {fmt(tri_wall)} | "
+                  f"{fmt(bare_wall)} |")
+        csv.append(",".join([name, f'"{desc}"'] + ["" if v is None else str(v) for v in
+                                                  (tri, bare, target, tri_wall, bare_wall)]))
+    md += ["", "| Linux guest | Triad (instr.) | bare QEMU (instr.) | Triad / bare |",
+           "|---|---:|---:|---:|"]
+    for name, desc, tri, bare in macro_rows:
+        md.append(f"| {desc} | {fmt(tri)} | {fmt(bare)} | {tri / bare:.2f} |")
+        csv.append(",".join([name, f'"{desc}"', str(tri), str(bare), "", "", ""]))
+    with open(os.path.join(RESULTS, "latest.md"), "w") as f:
+        f.write("\n".join(md) + "\n\n![chart](latest.png)\n")
+    with open(os.path.join(RESULTS, "latest.csv"), "w") as f:
+        f.write("\n".join(csv) + "\n")
+    return "\n".join(md)
+
+
+def update_readme(table):
+    """The README shows the latest table, between its <!-- bench --> markers."""
+    path = os.path.join(ROOT, "README.md")
+    with open(path) as f:
+        text = f.read()
+    begin, end = "<!-- bench -->\n", "<!-- /bench -->"
+    if begin not in text or end not in text:
+        return
+    body = table.split("\n", 2)[2].replace("../../docs/", "docs/")  # drop the title
+    head, rest = text.split(begin, 1)
+    with open(path, "w") as f:
+        f.write(head + begin + body + "\n\n![chart](bench/results/latest.png)\n" + end +
+                rest.split(end, 1)[1])
+
+
+def draw_chart(rows):
+    """Horizontal bars: Triad's instructions per micro-operation against its target."""
+    data = os.path.join(RESULTS, "latest.dat")
+    with open(data, "w") as f:
+        for i, (name, _, target, tri, _, _, _) in enumerate(r for r in rows
+                                                           if r[3] is not None and r[2]):
+            f.write(f"{i} {name} {tri} {target}\n")
+    script = f"""
+set terminal pngcairo size 1000,560 font "sans,11"
+set output "{os.path.join(RESULTS, 'latest.png')}"
+set title "Triad hot paths: instructions per operation (QEMU -icount), lower is better"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set ylabel "instructions"
+set xtics rotate by -25 noenhanced
+set grid ytics
+set key top left
+plot "{data}" using 3:xtic(2) title "Triad" lc rgb "#1f77b4", \\
+     "" using 4 title "target" lc rgb "#cccccc"
+"""
+    subprocess.run(["gnuplot"], input=script.encode(), check=True)
+    os.unlink(data)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--wall-runs", type=int, default=5,
+                    help="runs without -icount for the wall-clock medians (default 5)")
+    args = ap.parse_args()
+    for path in (BENCH, LINUX, INITRAMFS):
+        if not os.path.exists(path):
+            sys.exit(f"bench: {path} missing: run 'make setup' and 'make'")
+
+    print("bench: micro-benchmarks (instructions)...", flush=True)
+    tri = triad_micro(2, True)
+    tri["ipi_roundtrip_same_pcpu"] = triad_micro(1, True)["ipi_roundtrip"]
+    bare = bare_micro(True)
+    with tempfile.TemporaryDirectory() as tmp:
+        tri["vm_switch"] = vm_switch(tmp)
+    print("bench: micro-benchmarks (wall clock)...", flush=True)
+    tri_wall = median_runs(lambda: triad_micro(2, False), args.wall_runs)
+    bare_wall = median_runs(lambda: bare_micro(False), args.wall_runs)
+    print("bench: Linux guest, under Triad and on bare QEMU...", flush=True)
+    lin_tri, lin_bare = linux_macro(True), linux_macro(False)
+
+    rows = []
+    for name, desc, target, comparable in MICRO:
+        rows.append((name, desc, target, tri.get(name),
+                     bare.get(name) if comparable else None,
+                     tri_wall.get(name), bare_wall.get(name) if comparable else None))
+    macro_rows = [(name, desc, lin_tri[name], lin_bare[name]) for name, desc in MACRO]
+    meta = (f"{qemu_version()}; `-M virt,virtualization=on,gic-version=3 -cpu max` (bare: "
+            f"`-M virt,gic-version=3`); micro guest: 2 vCPUs, 2 physical CPUs; host: "
+            f"{os.cpu_count()} cores.")
+    table = write_results(rows, macro_rows, meta)
+    draw_chart(rows)
+    update_readme(table)
+    print(table)
+    print(f"\nbench: wrote {os.path.relpath(RESULTS, ROOT)}/latest.md, latest.csv, latest.png")
+
+
+if __name__ == "__main__":
+    main()
