@@ -16,7 +16,7 @@ GCC_INC := $(shell $(CC) -print-file-name=include 2>/dev/null)
 COMMON_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(GCC_INC) \
 	-Ilib/libc/include -Iinclude -Iarch/arm64/include -I$(LIBFDT) \
 	-mgeneral-regs-only -mstrict-align -fno-stack-protector -fno-pic -fno-common \
-	-ffunction-sections -MMD -MP
+	-ffunction-sections -mno-outline-atomics -MMD -MP
 HV_CFLAGS  := $(COMMON_CFLAGS) -Wall -Wextra -Werror
 # libfdt is Debian's source, built as it is: its own warnings are not ours to fix.
 FDT_CFLAGS := $(COMMON_CFLAGS) -w

@@ -21,36 +21,48 @@ static struct vdev *find_vdev(struct vm *vm, uint64_t ipa)
 	return NULL;
 }
 
+/* The guest gets an external abort for an access that cannot be emulated. Out of line:
+ * the hot path below then needs no stack frame for it. */
+static void __attribute__((noinline, cold))
+mmio_refuse(struct vcpu *v, uint64_t esr, uint64_t ipa, const struct vdev *d, const char *why)
+{
+	bool write = esr & ISS_WNR;
+	if (d)
+		vm_warn(v->vm,
+			"vCPU %u: %u-byte %s of %s offset 0x%lx at pc 0x%lx %s: abort injected",
+			v->id, 1U << ISS_SAS(esr), write ? "write" : "read", d->ops->name,
+			ipa - d->base, v->regs.pc, why);
+	else
+		vm_warn(v->vm, "vCPU %u: %s of unmapped IPA 0x%lx at pc 0x%lx: abort injected",
+			v->id, write ? "write" : "read", ipa, v->regs.pc);
+	inject_data_abort(v, read_sysreg(far_el2), write);
+}
+
 void handle_mmio_abort(struct vcpu *v, uint64_t esr, uint64_t ipa)
 {
-	uint64_t far = read_sysreg(far_el2);
 	struct vdev *d = find_vdev(v->vm, ipa);
 	if (!d || (esr & ISS_S1PTW)) {
-		vm_warn(v->vm, "vCPU %u: %s of unmapped IPA 0x%lx at pc 0x%lx: abort injected",
-			v->id, (esr & ISS_WNR) ? "write" : "read", ipa, v->regs.pc);
-		inject_data_abort(v, far, esr & ISS_WNR);
+		mmio_refuse(v, esr, ipa, NULL, NULL);
 		return;
 	}
 	if (!(esr & ISS_ISV)) {
 		/* No syndrome (load/store pair, writeback...): nothing to emulate it from. */
-		vm_warn(v->vm, "vCPU %u: %s access to %s at 0x%lx has no syndrome: abort injected",
-			v->id, (esr & ISS_WNR) ? "write" : "read", d->ops->name, ipa);
-		inject_data_abort(v, far, esr & ISS_WNR);
+		mmio_refuse(v, esr, ipa, d, "has no syndrome");
 		return;
 	}
 	unsigned size = 1U << ISS_SAS(esr), rt = ISS_SRT(esr);
-	struct mmio_access a = {.offset = ipa - d->base, .size = size, .write = esr & ISS_WNR};
+	struct mmio_access a; /* field by field: no padding to clear on this hot path */
+	a.offset = ipa - d->base;
+	a.size = size;
+	a.write = esr & ISS_WNR;
+	a.value = 0;
 	if (a.write) {
 		a.value = rt == 31 ? 0 : v->regs.x[rt];
 		if (size < 8)
 			a.value &= (1UL << (8 * size)) - 1;
 	}
 	if (!d->ops->access(d, v, &a)) {
-		vm_warn(v->vm,
-			"vCPU %u: %u-byte %s of %s offset 0x%lx is not allowed: abort "
-			"injected",
-			v->id, size, a.write ? "write" : "read", d->ops->name, a.offset);
-		inject_data_abort(v, far, esr & ISS_WNR);
+		mmio_refuse(v, esr, ipa, d, "is not allowed");
 		return;
 	}
 	if (!a.write && rt != 31) {

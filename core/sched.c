@@ -146,6 +146,11 @@ void sched_wake(struct vcpu *v)
 	/* An idle CPU only needs waking; a busy one needs to switch if the policy says so,
 	 * or else at least to arm its slice timer now that it has company. */
 	poke(cpu, preempt && !was_idle);
+	/* CPUs idling inside a vCPU's WFI would not steal this one: make them look. */
+	if (!was_idle)
+		for (unsigned i = 0; i < nr_cpus; i++)
+			if (i != cpu && cpus[i].guest_idle && (se->affinity & (1U << i)))
+				poke(i, false);
 }
 
 bool sched_block(struct vcpu *v)
@@ -159,6 +164,14 @@ bool sched_block(struct vcpu *v)
 	}
 	spin_unlock(&rq->lock);
 	return blocked;
+}
+
+bool sched_nothing_queued(void)
+{
+	for (unsigned i = 0; i < nr_cpus; i++)
+		if (READ_ONCE(runqueues[i].nr_queued))
+			return false;
+	return true;
 }
 
 void sched_yield(struct vcpu *v)

@@ -34,12 +34,29 @@ static bool wake_condition(struct vcpu *v)
 	return pending;
 }
 
-/* WFI: the vCPU waits for an interrupt without using the CPU. It leaves the CPU to the
- * scheduler, and an interrupt for it (or its virtual timer) wakes it again. */
+/* WFI: the vCPU waits for an interrupt without using the CPU. When no other vCPU wants a
+ * CPU, this one waits right here, still loaded: its wake-up is then an interrupt and a
+ * return to the guest, with no trip through the scheduler. Otherwise it leaves the CPU
+ * to the scheduler, and an interrupt for it (or its virtual timer) wakes it again. */
 void handle_wfi_wait(struct vcpu *v)
 {
-	if (!wake_condition(v))
-		sched_block(v);
+	struct cpu *c = this_cpu();
+	while (!wake_condition(v)) {
+		if (c->need_resched || !sched_nothing_queued()) {
+			sched_block(v);
+			return;
+		}
+		c->guest_idle = true;
+		__atomic_thread_fence(__ATOMIC_SEQ_CST); /* set before looking at queues again */
+		uint64_t t0 = read_sysreg(cntpct_el0);
+		if (sched_nothing_queued() && !v->kicked)
+			wfi(); /* a kick (an IPI) or any interrupt for this CPU ends it */
+		handle_host_irqs();
+		c->guest_idle = false;
+		v->kicked = false;
+		/* Waiting is not running: keep it out of the vCPU's CPU time. */
+		c->run_start += read_sysreg(cntpct_el0) - t0;
+	}
 }
 
 static void wfit_expired(struct softtimer *t)

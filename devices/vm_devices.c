@@ -46,28 +46,49 @@ static void uart_putc(void *ctx, char c)
 	console_guest_putc(vm->id, vm->name, c);
 }
 
-/* The UART's state is shared between its vCPU (MMIO) and the CPU taking console input. */
-static spinlock_t uart_lock = SPINLOCK_INIT;
+/* After a change of the UART's state, with its lock held: its interrupt line follows. The
+ * vGIC is told only when the level changes (most accesses are status polls that change
+ * nothing), and under the UART lock, so two CPUs cannot apply levels out of order. */
+static void uart_update_irq(struct vm *vm)
+{
+	bool level = vpl011_irq_level(&vm->uart);
+	if (level == vm->uart_irq_level)
+		return;
+	vm->uart_irq_level = level;
+	spin_lock(&vm->vgic.lock);
+	int t = vgic_set_line(&vm->vgic, 0, 32 + GUEST_UART_SPI, level);
+	spin_unlock(&vm->vgic.lock);
+	if (t >= 0)
+		vm->uart_kick = t;
+}
 
+/* The UART's state is shared between its vCPUs (MMIO) and the CPU taking console input. */
 static bool uart_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
 {
+	(void)v;
 	struct vm *vm = d->priv;
-	spin_lock(&uart_lock);
+	spin_lock(&vm->uart_lock);
 	bool ok = a->write ? vpl011_write(&vm->uart, a->offset, a->size, a->value)
 			   : vpl011_read(&vm->uart, a->offset, a->size, &a->value);
-	bool level = vpl011_irq_level(&vm->uart);
-	spin_unlock(&uart_lock);
-	vcpu_set_irq_line(vm, v->id, 32 + GUEST_UART_SPI, level);
+	uart_update_irq(vm);
+	int t = vm->uart_kick;
+	vm->uart_kick = -1;
+	spin_unlock(&vm->uart_lock);
+	if (t >= 0)
+		vcpu_kick(vm->vcpu[t]);
 	return ok;
 }
 
 void vm_console_input(struct vm *vm, char c)
 {
-	spin_lock(&uart_lock);
+	spin_lock(&vm->uart_lock);
 	vpl011_rx(&vm->uart, c);
-	bool level = vpl011_irq_level(&vm->uart);
-	spin_unlock(&uart_lock);
-	vcpu_set_irq_line(vm, 0, 32 + GUEST_UART_SPI, level);
+	uart_update_irq(vm);
+	int t = vm->uart_kick;
+	vm->uart_kick = -1;
+	spin_unlock(&vm->uart_lock);
+	if (t >= 0)
+		vcpu_kick(vm->vcpu[t]);
 }
 
 static const struct vdev_ops gicd_ops = {.name = "GICD", .access = gicd_access};
@@ -83,6 +104,9 @@ static void add(struct vm *vm, const struct vdev_ops *ops, uint64_t base, uint64
 void vm_add_core_devices(struct vm *vm)
 {
 	vpl011_init(&vm->uart, uart_putc, vm);
+	spin_init(&vm->uart_lock);
+	vm->uart_irq_level = false;
+	vm->uart_kick = -1;
 	add(vm, &gicd_ops, GICD_BASE_IPA, GICD_SIZE);
 	add(vm, &gicr_ops, GICR_BASE_IPA, GICR_STRIDE * vm->ncpus);
 	add(vm, &uart_ops, GUEST_UART_IPA, 0x1000);

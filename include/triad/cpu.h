@@ -25,6 +25,9 @@ struct cpu {
 	uint64_t ich_hcr;	    /* last value written, to skip redundant writes */
 	unsigned lrs_written;	    /* list registers that may hold stale entries */
 	volatile bool online;
+	/* Waiting, with its vCPU loaded, for that vCPU's next interrupt (nothing else to run):
+	 * a vCPU queued anywhere else makes it give up and go through the scheduler. */
+	volatile bool guest_idle;
 };
 
 extern struct cpu cpus[MAX_CPUS];
@@ -50,6 +53,8 @@ void sched_wake(struct vcpu *v);
 bool sched_block(struct vcpu *v);
 /* The running vCPU spins waiting for another (WFE): let a queued vCPU run first. */
 void sched_yield(struct vcpu *v);
+/* No vCPU waits in any run queue: a CPU may idle without going through the scheduler. */
+bool sched_nothing_queued(void);
 struct vcpu *sched_switch(void);
 void sched_check_slice(struct cpu *c);
 void sched_print_stats(void);

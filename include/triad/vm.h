@@ -85,6 +85,9 @@ struct vm {
 	struct vcpu *vcpu[MAX_VCPUS];
 	struct vgic vgic;
 	struct vpl011 uart;
+	spinlock_t uart_lock; /* uart and the two below */
+	bool uart_irq_level;  /* the level last given to the vGIC */
+	int uart_kick;	      /* vCPU to kick once the lock is dropped, or -1 */
 	struct vdev vdevs[MAX_VDEVS];
 	unsigned nvdevs;
 	spinlock_t lock;     /* power state of the vCPUs, VM state */
