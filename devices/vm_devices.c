@@ -62,6 +62,16 @@ static void uart_update_irq(struct vm *vm)
 		vm->uart_kick = t;
 }
 
+/* Drops the UART lock, then kicks the vCPU its interrupt went to, if any. */
+static void uart_unlock(struct vm *vm)
+{
+	int t = vm->uart_kick;
+	vm->uart_kick = -1;
+	spin_unlock(&vm->uart_lock);
+	if (t >= 0)
+		vcpu_kick(vm->vcpu[t]);
+}
+
 /* The UART's state is shared between its vCPUs (MMIO) and the CPU taking console input. */
 static bool uart_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
 {
@@ -71,11 +81,7 @@ static bool uart_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
 	bool ok = a->write ? vpl011_write(&vm->uart, a->offset, a->size, a->value)
 			   : vpl011_read(&vm->uart, a->offset, a->size, &a->value);
 	uart_update_irq(vm);
-	int t = vm->uart_kick;
-	vm->uart_kick = -1;
-	spin_unlock(&vm->uart_lock);
-	if (t >= 0)
-		vcpu_kick(vm->vcpu[t]);
+	uart_unlock(vm);
 	return ok;
 }
 
@@ -84,11 +90,7 @@ void vm_console_input(struct vm *vm, char c)
 	spin_lock(&vm->uart_lock);
 	vpl011_rx(&vm->uart, c);
 	uart_update_irq(vm);
-	int t = vm->uart_kick;
-	vm->uart_kick = -1;
-	spin_unlock(&vm->uart_lock);
-	if (t >= 0)
-		vcpu_kick(vm->vcpu[t]);
+	uart_unlock(vm);
 }
 
 static const struct vdev_ops gicd_ops = {.name = "GICD", .access = gicd_access};

@@ -22,7 +22,7 @@ def config(tmp_path, body, header='compatible = "triad,config-v1";'):
     ("", None, "no VM described"),
     (f'a {{ kernel = "{LINUX_6_1}"; cpus = <1>; }};', None, "/vms/a: 'memory' is missing"),
     ('a { memory = "64M"; cpus = <1>; };', None, "/vms/a: 'kernel' is missing"),
-    (f'a {{ kernel = "/nonexistent"; memory = "64M"; }};', None, "/vms/a: kernel '/nonexistent': No such file"),
+    ('a { kernel = "/nonexistent"; memory = "64M"; };', None, "/vms/a: kernel '/nonexistent': No such file"),
     (f'a {{ kernel = "{LINUX_6_1}"; memory = "lots"; }};', None, "/vms/a: memory 'lots'"),
     (f'a {{ kernel = "{LINUX_6_1}"; memory = "64M"; cpus = <2>; affinity = <1>; }};', None,
      "'affinity' has 1 masks for 2"),

@@ -1,7 +1,7 @@
 """The virtual PMU: a Linux guest counts with perf events, and only its own cycles."""
 import re
 
-from triad import FOCUS, INITRAMFS, LINUX_6_1, PROMPT, linux_vm, write_config
+from triad import FOCUS, INITRAMFS, LINUX_6_1, PROMPT, two_vms_sharing_cpu1
 
 
 def pmu_counts(text, label):
@@ -47,13 +47,7 @@ def test_counters_do_not_count_another_vms_time(run, tmp_path):
     # Two VMs share physical CPU 1. While beta spins, alpha's counters must count only
     # alpha's half of the CPU, not beta's time (that is, its PMU state leaves the CPU
     # with it); once beta is idle, alpha gets the whole CPU and counts all of it.
-    cfg = write_config(tmp_path / "vms.dts", {
-        "alpha": linux_vm(affinity=[0x2]),
-        "beta": linux_vm(affinity=[0x2]),
-    })
-    r = run("--config", cfg, "--pcpus", "2")
-    r.expect_vm("alpha", PROMPT)
-    r.expect_vm("beta", PROMPT)
+    r = two_vms_sharing_cpu1(run, tmp_path)
     r.send(FOCUS + "2")
     r.expect(r"console input: VM 'beta'")
     r.send("triad-spin 9 b\n")

@@ -3,7 +3,8 @@ import os
 import re
 
 import pytest
-from triad import FOCUS, GUESTS, INITRAMFS, LINUX_6_1, PROMPT, linux_vm, write_config
+from triad import (FOCUS, GUESTS, INITRAMFS, LINUX_6_1, PROMPT, linux_vm, two_vms_sharing_cpu1,
+                   write_config)
 
 
 def boot(run, *extra):
@@ -78,13 +79,7 @@ def test_two_4vcpu_vms_overcommit_two_cpus(run, tmp_path):
 
 def test_equal_weights_share_a_cpu_fairly(run, tmp_path):
     # Two VMs pinned to physical CPU 1, each CPU-bound: each should get half of it.
-    cfg = write_config(tmp_path / "vms.dts", {
-        "alpha": linux_vm(affinity=[0x2]),
-        "beta": linux_vm(affinity=[0x2]),
-    })
-    r = run("--config", cfg, "--pcpus", "2")
-    r.expect_vm("alpha", PROMPT)
-    r.expect_vm("beta", PROMPT)
+    r = two_vms_sharing_cpu1(run, tmp_path)
     r.send("triad-spin 8 a\n")
     focus(r, 2, "beta")
     r.send("triad-spin 8 b\n")

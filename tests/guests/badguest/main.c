@@ -1,93 +1,22 @@
 /* The bad guest: does, on purpose, what a buggy or malicious guest might, and checks that
  * Triad gives the architectural answer each time (and keeps running it). Prints one line
  * per check and a summary, then powers off. Booted with --cpus 2 --mem 64M. */
-#include <stdbool.h>
-#include <stdint.h>
+#include "../lib/guest.h"
 
-#define RAM_BASE   0x40000000UL
 #define RAM_SIZE   (64UL << 20)
-#define UART	   0x09000000UL
-#define GICD	   0x08000000UL
-#define GICR	   0x080a0000UL
 #define GICR_SGI   (GICR + 0x10000)
-#define GICR_FRAME 0x20000UL
+#define GICR_FRAME GICR_SIZE
 
 #define SMCCC_NOT_SUPPORTED  (-1L)
 #define PSCI_INVALID_PARAMS  (-2L)
 #define PSCI_INVALID_ADDRESS (-9L)
 #define PSCI_VERSION	     0x84000000UL
-#define PSCI_CPU_ON	     0xC4000003UL
 #define PSCI_AFFINITY_INFO   0xC4000004UL
-#define PSCI_SYSTEM_OFF	     0x84000008UL
 #define PSCI_FEATURES	     0x8400000AUL
-#define SMCCC_VERSION	     0x80000000UL
 
 #define EC_UNKNOWN  0x00
 #define EC_IABT_CUR 0x21
 #define EC_DABT_CUR 0x25
-
-#define read_sysreg(r)                                                                             \
-	({                                                                                         \
-		uint64_t v_;                                                                       \
-		__asm__ volatile("mrs %0, " #r : "=r"(v_));                                        \
-		v_;                                                                                \
-	})
-#define write_sysreg(r, v) __asm__ volatile("msr " #r ", %0" ::"r"((uint64_t)(v)))
-#define isb()		   __asm__ volatile("isb" ::: "memory")
-
-/* Single-register accesses without writeback, as device drivers do: they come with an
- * instruction syndrome that Triad can emulate from. */
-static inline uint32_t rd32(uint64_t a)
-{
-	uint32_t v;
-	__asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
-	return v;
-}
-
-static inline void wr32(uint64_t a, uint32_t v)
-{
-	__asm__ volatile("str %w0, [%1]" ::"rZ"(v), "r"(a) : "memory");
-}
-
-/* ---- console ---- */
-
-static void putc_(char c)
-{
-	while (rd32(UART + 0x18) & (1U << 5)) /* TXFF */
-		;
-	wr32(UART, (uint32_t)c);
-}
-
-static void puts_(const char *s)
-{
-	while (*s) {
-		if (*s == '\n')
-			putc_('\r');
-		putc_(*s++);
-	}
-}
-
-static void puthex(uint64_t v)
-{
-	puts_("0x");
-	for (int i = 60; i >= 0; i -= 4) {
-		unsigned d = (v >> i) & 0xf;
-		if (d || i == 0 || (v >> i))
-			putc_((char)(d < 10 ? '0' + d : 'a' + d - 10));
-	}
-}
-
-static void putdec(uint64_t v)
-{
-	char b[21];
-	int i = 20;
-	b[i] = 0;
-	do {
-		b[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	puts_(&b[i]);
-}
 
 /* ---- checks ---- */
 
@@ -122,11 +51,6 @@ static void check(bool ok, const char *name, const char *what, uint64_t got, uin
 
 /* ---- exceptions ---- */
 
-struct frame {
-	uint64_t x[31];
-	uint64_t elr;
-};
-
 static volatile uint64_t exc_count, exc_esr, exc_far;
 static volatile bool return_to_lr; /* an instruction abort: resume at the caller */
 
@@ -139,6 +63,21 @@ void sync_exception(struct frame *f)
 		f->elr = f->x[30];
 	else
 		f->elr += 4; /* skip the faulting instruction */
+}
+
+void unexpected_exception(struct frame *f);
+
+/* The bad guest never unmasks interrupts, and never starts another CPU. */
+void irq_exception(struct frame *f)
+{
+	unexpected_exception(f);
+}
+
+void secondary_main(unsigned long idx)
+{
+	(void)idx;
+	for (;;)
+		__asm__ volatile("wfi");
 }
 
 void unexpected_exception(struct frame *f)
@@ -163,14 +102,6 @@ static unsigned exc_class(void)
 }
 
 /* ---- SMCCC ---- */
-
-static int64_t hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
-{
-	register uint64_t x0 __asm__("x0") = fn, x1 __asm__("x1") = a1, x2 __asm__("x2") = a2,
-			     x3 __asm__("x3") = a3;
-	__asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)::"memory");
-	return (int64_t)x0;
-}
 
 static int64_t smc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 {

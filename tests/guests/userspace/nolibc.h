@@ -12,7 +12,7 @@
 #define SYS_exit_group	    94
 #define SYS_perf_event_open 241
 
-static inline long syscall5(long n, long a, long b, long c, long d, long e)
+static inline long syscall6(long n, long a, long b, long c, long d, long e, long f)
 {
 	register long x8 __asm__("x8") = n;
 	register long x0 __asm__("x0") = a;
@@ -20,11 +20,17 @@ static inline long syscall5(long n, long a, long b, long c, long d, long e)
 	register long x2 __asm__("x2") = c;
 	register long x3 __asm__("x3") = d;
 	register long x4 __asm__("x4") = e;
+	register long x5 __asm__("x5") = f;
 	__asm__ volatile("svc #0"
 			 : "+r"(x0)
-			 : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4)
+			 : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
 			 : "memory");
 	return x0;
+}
+
+static inline long syscall5(long n, long a, long b, long c, long d, long e)
+{
+	return syscall6(n, a, b, c, d, e, 0);
 }
 
 static inline long syscall3(long n, long a, long b, long c)
