@@ -11,7 +11,7 @@
 #include "el2.h"
 
 /* PPIs that belong to whichever vCPU is loaded: its own timer and PMU fire them. */
-bool is_guest_ppi(uint32_t intid)
+static inline bool guest_ppi(uint32_t intid)
 {
 	return intid == plat.timer_virt_intid || (intid == plat.pmu_intid && vpmu_available());
 }
@@ -24,7 +24,7 @@ void handle_host_irqs(void)
 		if (intid >= 1020)
 			return;
 		gic_priority_drop(intid);
-		if (is_guest_ppi(intid)) {
+		if (guest_ppi(intid)) {
 			/* The loaded guest's virtual timer or PMU: linked to the same virtual
 			 * interrupt, and the guest's deactivation of that one deactivates this
 			 * one. */
@@ -33,7 +33,11 @@ void handle_host_irqs(void)
 				spin_lock(&v->vm->vgic.lock);
 				vgic_inject_hw(&v->vm->vgic, v->id, intid, (uint16_t)intid);
 				spin_unlock(&v->vm->vgic.lock);
-				sched_wake(v); /* it may be blocked in WFI, loaded here */
+				/* Running here, it re-enters (or re-checks its WFI) right after
+				 * this; only this CPU changes that. Blocked but still loaded: wake
+				 * it. */
+				if (v->se.state != SCHED_RUNNING)
+					sched_wake(v);
 			} else {
 				gic_deactivate(intid);
 			}

@@ -1,6 +1,7 @@
 /* Emulated MMIO: a stage-2 translation fault inside a device's range becomes a call to its
  * ops; anything else the guest touches outside its RAM gets an external abort. */
 #include <arch/sysreg.h>
+#include <triad/util.h>
 #include <triad/vm.h>
 
 #define ISS_ISV	   (1UL << 24)
@@ -13,10 +14,18 @@
 
 static struct vdev *find_vdev(struct vm *vm, uint64_t ipa)
 {
+	/* Drivers poll one device at a time: try the last one hit first. The hint is only a
+	 * guess (vCPUs race on it harmlessly), so it is checked like any other entry. */
+	unsigned hint = READ_ONCE(vm->vdev_hint);
+	if (hint < vm->nvdevs && ipa - vm->vdevs[hint].base < vm->vdevs[hint].size &&
+	    ipa >= vm->vdevs[hint].base)
+		return &vm->vdevs[hint];
 	for (unsigned i = 0; i < vm->nvdevs; i++) {
 		struct vdev *d = &vm->vdevs[i];
-		if (ipa >= d->base && ipa - d->base < d->size)
+		if (ipa >= d->base && ipa - d->base < d->size) {
+			vm->vdev_hint = i;
 			return d;
+		}
 	}
 	return NULL;
 }

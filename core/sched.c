@@ -41,6 +41,7 @@ void sched_init(void)
 		rq_init(&runqueues[i], i);
 		rq_of[i] = &runqueues[i];
 		cpus[i].slice_timer.fn = slice_expired;
+		cpus[i].rq_nr_queued = &runqueues[i].nr_queued;
 	}
 	pr_info("scheduler: policy '%s', %u physical CPU(s)", policy->name, nr_cpus);
 }
@@ -270,13 +271,9 @@ struct vcpu *sched_switch(void)
 	return v;
 }
 
-/* Before each guest entry: a queue that gained company since the slice was set up needs
- * its slice timer. Cheap unlocked check on the fast path. */
-void sched_check_slice(struct cpu *c)
+void sched_arm_slice(struct cpu *c)
 {
-	if (READ_ONCE(runqueues[c->id].nr_queued) && !c->slice_timer.armed)
-		softtimer_arm(&c->slice_timer,
-			      read_sysreg(cntpct_el0) + policy->slice(&runqueues[c->id]));
+	softtimer_arm(&c->slice_timer, read_sysreg(cntpct_el0) + policy->slice(&runqueues[c->id]));
 }
 
 /* Wakes idle CPUs so they can take work from busy ones. */

@@ -5,9 +5,8 @@
 
 static void kick_mask(struct vm *vm, uint32_t kick)
 {
-	for (unsigned i = 0; i < vm->ncpus; i++)
-		if (kick & (1U << i))
-			vcpu_kick(vm->vcpu[i]);
+	for (; kick; kick &= kick - 1)
+		vcpu_kick(vm->vcpu[__builtin_ctz(kick)]);
 }
 
 static bool gicd_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
@@ -80,7 +79,10 @@ static bool uart_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
 	spin_lock(&vm->uart_lock);
 	bool ok = a->write ? vpl011_write(&vm->uart, a->offset, a->size, a->value)
 			   : vpl011_read(&vm->uart, a->offset, a->size, &a->value);
-	uart_update_irq(vm);
+	/* Of the reads, only the data register's (it pops the receive FIFO) changes state:
+	 * status polls, the common case, cannot move the interrupt line. */
+	if (a->write || a->offset == VPL011_DR)
+		uart_update_irq(vm);
 	uart_unlock(vm);
 	return ok;
 }

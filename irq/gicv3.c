@@ -140,23 +140,6 @@ void gic_send_sgi(uint64_t mpidr, unsigned sgi)
 	isb();
 }
 
-uint32_t gic_ack(void)
-{
-	uint32_t intid = read_sysreg(ICC_IAR1_EL1) & 0xffffff;
-	dsb(sy);
-	return intid;
-}
-
-void gic_priority_drop(uint32_t intid)
-{
-	write_sysreg(ICC_EOIR1_EL1, intid);
-}
-
-void gic_deactivate(uint32_t intid)
-{
-	write_sysreg(ICC_DIR_EL1, intid);
-}
-
 unsigned gic_nr_lrs(void)
 {
 	return (read_sysreg(ICH_VTR_EL2) & 0x1f) + 1;

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <arch/sysreg.h>
 #include <triad/platform.h>
 
 #define IPI_KICK 1 /* SGI: "look at your vCPU again" */
@@ -15,9 +16,23 @@ void gic_enable_ppi(unsigned cpu, uint32_t intid, uint8_t prio);
 void gic_enable_spi(uint32_t intid, uint64_t target_mpidr, uint8_t prio);
 void gic_send_sgi(uint64_t target_mpidr, unsigned sgi);
 /* EOImode=1 at EL2: drop priority, then deactivate separately (or leave it to the guest). */
-uint32_t gic_ack(void);
-void gic_priority_drop(uint32_t intid);
-void gic_deactivate(uint32_t intid);
+/* The interrupt path's three steps, inline: they are one system register access each. */
+static inline uint32_t gic_ack(void)
+{
+	uint32_t intid = read_sysreg(ICC_IAR1_EL1) & 0xffffff;
+	dsb(sy);
+	return intid;
+}
+
+static inline void gic_priority_drop(uint32_t intid)
+{
+	write_sysreg(ICC_EOIR1_EL1, intid);
+}
+
+static inline void gic_deactivate(uint32_t intid)
+{
+	write_sysreg(ICC_DIR_EL1, intid);
+}
 unsigned gic_nr_lrs(void);
 
 #endif

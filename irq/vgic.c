@@ -31,7 +31,7 @@ void vgic_cpu_init(struct vgic *d, struct vgic_cpu *c, unsigned idx, uint64_t mp
 	d->cpu[idx] = c;
 }
 
-struct virq *vgic_irq(struct vgic *d, unsigned vcpu, uint32_t intid)
+static inline struct virq *irq_at(struct vgic *d, unsigned vcpu, uint32_t intid)
 {
 	if (intid < VGIC_NR_PRIVATE)
 		return vcpu < d->nr_vcpus ? &d->cpu[vcpu]->priv[intid] : NULL;
@@ -40,15 +40,31 @@ struct virq *vgic_irq(struct vgic *d, unsigned vcpu, uint32_t intid)
 	return NULL;
 }
 
+struct virq *vgic_irq(struct vgic *d, unsigned vcpu, uint32_t intid)
+{
+	return irq_at(d, vcpu, intid);
+}
+
 static uint64_t affinity_of(uint64_t mpidr)
 {
 	return mpidr & MPIDR_AFFINITY_BITS;
 }
 
+static int spi_target(const struct vgic *d, uint32_t intid);
+
+/* Private interrupts, the common case, without a call. */
+static inline int target_of(const struct vgic *d, unsigned vcpu, uint32_t intid)
+{
+	return intid < VGIC_NR_PRIVATE ? (int)vcpu : spi_target(d, intid);
+}
+
 int vgic_target(const struct vgic *d, unsigned vcpu, uint32_t intid)
 {
-	if (intid < VGIC_NR_PRIVATE)
-		return (int)vcpu;
+	return target_of(d, vcpu, intid);
+}
+
+static int spi_target(const struct vgic *d, uint32_t intid)
+{
 	if (intid >= VGIC_NR_IRQS)
 		return -1;
 	uint64_t want = d->spi[intid - VGIC_NR_PRIVATE].irouter & MPIDR_AFFINITY_BITS;
@@ -90,10 +106,10 @@ static void mark(struct vgic *d, unsigned vcpu, uint32_t intid)
 /* Notes a possibly-deliverable interrupt; returns the vCPU to kick or -1. */
 static int note(struct vgic *d, unsigned vcpu, uint32_t intid)
 {
-	int t = vgic_target(d, vcpu, intid);
+	int t = target_of(d, vcpu, intid);
 	if (t < 0)
 		return -1;
-	struct virq *irq = vgic_irq(d, (unsigned)t, intid);
+	struct virq *irq = irq_at(d, (unsigned)t, intid);
 	if (!deliverable(d, irq))
 		return -1;
 	mark(d, (unsigned)t, intid);
@@ -185,8 +201,8 @@ static bool candidate(struct vgic *d, unsigned vcpu, uint32_t intid, struct virq
 	if (owner != VGIC_NO_VCPU && owner != vcpu)
 		return false; /* in another vCPU's list registers until it folds them back */
 	if (irq->active)
-		return owner == vcpu || vgic_target(d, vcpu, intid) == (int)vcpu;
-	return deliverable(d, irq) && vgic_target(d, vcpu, intid) == (int)vcpu;
+		return owner == vcpu || target_of(d, vcpu, intid) == (int)vcpu;
+	return deliverable(d, irq) && target_of(d, vcpu, intid) == (int)vcpu;
 }
 
 bool vgic_has_pending(struct vgic *d, unsigned vcpu)
@@ -195,7 +211,7 @@ bool vgic_has_pending(struct vgic *d, unsigned vcpu)
 	for (unsigned w = 0; w < VGIC_BM_WORDS; w++) {
 		for (uint64_t bits = c->maybe_pending[w]; bits; bits &= bits - 1) {
 			uint32_t intid = w * 64 + (uint32_t)__builtin_ctzl(bits);
-			struct virq *irq = vgic_irq(d, vcpu, intid);
+			struct virq *irq = irq_at(d, vcpu, intid);
 			if (candidate(d, vcpu, intid, irq) && deliverable(d, irq))
 				return true;
 		}
@@ -208,7 +224,7 @@ void vgic_fold_lrs(struct vgic *d, unsigned vcpu, const uint64_t *lrs)
 	struct vgic_cpu *c = d->cpu[vcpu];
 	for (unsigned i = 0; i < c->used_lrs; i++) {
 		uint32_t intid = c->lr_intid[i];
-		struct virq *irq = vgic_irq(d, vcpu, intid);
+		struct virq *irq = irq_at(d, vcpu, intid);
 		c->lr_intid[i] = VGIC_SPURIOUS;
 		if (!irq)
 			continue;
@@ -239,13 +255,15 @@ unsigned vgic_build_lrs(struct vgic *d, unsigned vcpu, uint64_t *lrs)
 {
 	struct vgic_cpu *c = d->cpu[vcpu];
 	uint32_t best[VGIC_MAX_LRS + 1];
-	unsigned n = 0, total = 0;
+	unsigned n = 0, total = 0, nr_lrs = d->nr_lrs;
 	for (unsigned w = 0; w < VGIC_BM_WORDS; w++) {
-		for (uint64_t bits = c->maybe_pending[w]; bits; bits &= bits - 1) {
-			uint32_t intid = w * 64 + (uint32_t)__builtin_ctzl(bits);
-			struct virq *irq = vgic_irq(d, vcpu, intid);
+		uint64_t keep = c->maybe_pending[w];
+		for (uint64_t bits = keep; bits; bits &= bits - 1) {
+			unsigned bit = (unsigned)__builtin_ctzl(bits);
+			uint32_t intid = w * 64 + bit;
+			struct virq *irq = irq_at(d, vcpu, intid);
 			if (!candidate(d, vcpu, intid, irq)) {
-				c->maybe_pending[w] &= ~(1UL << (intid % 64));
+				keep &= ~(1UL << bit); /* nothing to deliver: forget it */
 				continue;
 			}
 			total++;
@@ -253,20 +271,21 @@ unsigned vgic_build_lrs(struct vgic *d, unsigned vcpu, uint64_t *lrs)
 			uint32_t rank = lr_rank(irq, intid);
 			unsigned pos = n;
 			while (pos > 0 && best[pos - 1] > rank) {
-				if (pos < d->nr_lrs)
+				if (pos < nr_lrs)
 					best[pos] = best[pos - 1];
 				pos--;
 			}
-			if (pos < d->nr_lrs) {
+			if (pos < nr_lrs) {
 				best[pos] = rank;
-				if (n < d->nr_lrs)
+				if (n < nr_lrs)
 					n++;
 			}
 		}
+		c->maybe_pending[w] = keep;
 	}
 	for (unsigned i = 0; i < n; i++) {
 		uint32_t intid = best[i] & 0xffff;
-		struct virq *irq = vgic_irq(d, vcpu, intid);
+		struct virq *irq = irq_at(d, vcpu, intid);
 		uint64_t lr = intid | ((uint64_t)irq->priority << LR_PRIO_SHIFT) | LR_GROUP1;
 		if (irq->active)
 			lr |= LR_STATE_ACTIVE;

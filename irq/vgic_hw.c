@@ -6,7 +6,6 @@
 
 #include "vgic_hw.h"
 
-#define ICH_HCR_EN  (1UL << 0)
 #define ICH_HCR_UIE (1UL << 1)
 
 static uint64_t read_lr(unsigned i)
@@ -101,22 +100,10 @@ static void write_lr(unsigned i, uint64_t v)
 	}
 }
 
-static bool nothing_to_do(const struct vgic_cpu *c)
-{
-	uint64_t any = 0;
-	for (unsigned w = 0; w < VGIC_BM_WORDS; w++)
-		any |= READ_ONCE(c->maybe_pending[w]);
-	return !any && !c->used_lrs;
-}
-
-void vgic_flush(struct vcpu *v)
+void vgic_flush_lrs(struct vcpu *v)
 {
 	struct cpu *cpu = this_cpu();
 	struct vgic_cpu *c = &v->vgic;
-	/* Common case (a hypercall, an MMIO exit with no interrupt about): no lock, no LR
-	 * writes. A source that marks an interrupt concurrently also kicks this CPU. */
-	if (nothing_to_do(c) && !cpu->lrs_written && cpu->ich_hcr == ICH_HCR_EN)
-		return;
 	uint64_t lrs[VGIC_MAX_LRS];
 	spin_lock(&v->vm->vgic.lock);
 	unsigned n = vgic_build_lrs(&v->vm->vgic, v->id, lrs);
@@ -134,11 +121,9 @@ void vgic_flush(struct vcpu *v)
 	}
 }
 
-void vgic_sync(struct vcpu *v)
+void vgic_sync_lrs(struct vcpu *v)
 {
 	struct vgic_cpu *c = &v->vgic;
-	if (!c->used_lrs)
-		return;
 	uint64_t lrs[VGIC_MAX_LRS];
 	for (unsigned i = 0; i < c->used_lrs; i++)
 		lrs[i] = read_lr(i);

@@ -38,10 +38,10 @@ MICRO = [
     ("mmio_gicd", "MMIO read, vGIC distributor (GICD_TYPER)", 300, True),
     ("timer_irq_busy", "virtual timer deadline to guest handler, vCPU busy", 500, True),
     ("timer_irq_wfi", "virtual timer deadline to guest handler, vCPU in WFI", 500, True),
-    ("eoi", "EOI of a virtual interrupt (no trap)", 50, True),
+    ("eoi", "EOI of a virtual interrupt (target: no trap)", 50, True),
     ("ipi_roundtrip", "SGI round trip between vCPUs on two physical CPUs", 1000, True),
     ("ipi_roundtrip_same_pcpu", "SGI round trip, both vCPUs on one physical CPU", None, False),
-    ("vm_switch", "switch between two VMs sharing a physical CPU", 1000, False),
+    ("vm_switch", "switch between two VMs sharing a physical CPU", None, False),
 ]
 MACRO = [
     ("linux_boot", "Linux 6.1 boot to init (instructions from the VM's start)"),

@@ -28,6 +28,7 @@ struct cpu {
 	/* Waiting, with its vCPU loaded, for that vCPU's next interrupt (nothing else to run):
 	 * a vCPU queued anywhere else makes it give up and go through the scheduler. */
 	volatile bool guest_idle;
+	const volatile unsigned *rq_nr_queued; /* its run queue's count of waiting vCPUs */
 };
 
 extern struct cpu cpus[MAX_CPUS];
@@ -41,7 +42,6 @@ static inline struct cpu *this_cpu(void)
 
 /* Acknowledges and handles every pending physical interrupt. */
 void handle_host_irqs(void);
-bool is_guest_ppi(uint32_t intid);
 void cpu_loop(void) __attribute__((noreturn));
 
 /* core/sched.c */
@@ -56,7 +56,14 @@ void sched_yield(struct vcpu *v);
 /* No vCPU waits in any run queue: a CPU may idle without going through the scheduler. */
 bool sched_nothing_queued(void);
 struct vcpu *sched_switch(void);
-void sched_check_slice(struct cpu *c);
+void sched_arm_slice(struct cpu *c);
+/* Before each guest entry: a queue that gained company since the slice was set up needs
+ * its slice timer. Inline, unlocked: this is on every exit's path. */
+static inline void sched_check_slice(struct cpu *c)
+{
+	if (*c->rq_nr_queued && !c->slice_timer.armed)
+		sched_arm_slice(c);
+}
 void sched_print_stats(void);
 
 #endif

@@ -90,6 +90,7 @@ struct vm {
 	int uart_kick;	      /* vCPU to kick once the lock is dropped, or -1 */
 	struct vdev vdevs[MAX_VDEVS];
 	unsigned nvdevs;
+	unsigned vdev_hint;  /* the device the last MMIO exit went to */
 	spinlock_t lock;     /* power state of the vCPUs, VM state */
 	unsigned log_budget; /* guest-triggered warnings left before going quiet */
 	unsigned nr_loaded;  /* vCPUs whose state is in some CPU (atomic) */

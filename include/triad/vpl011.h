@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #define VPL011_RX_SIZE 1024
+#define VPL011_DR      0x000 /* data register offset */
 
 struct vpl011 {
 	uint8_t rx[VPL011_RX_SIZE];
