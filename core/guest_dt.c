@@ -78,6 +78,20 @@ static int add_timer(void *fdt, const struct guest_dt_params *p)
 	return fdt_end_node(fdt);
 }
 
+static int add_rtc(void *fdt, const struct guest_dt_params *p)
+{
+	TRY(begin_node_at(fdt, "pl031", p->rtc_base));
+	static const char compat[] = "arm,pl031\0arm,primecell";
+	TRY(fdt_property(fdt, "compatible", compat, sizeof(compat)));
+	TRY(prop_reg(fdt, "reg", p->rtc_base, 0x1000));
+	fdt32_t irq[3] = {cpu_to_fdt32(IRQ_TYPE_SPI), cpu_to_fdt32(p->rtc_spi),
+			  cpu_to_fdt32(IRQ_LEVEL_HI)};
+	TRY(fdt_property(fdt, "interrupts", irq, sizeof(irq)));
+	TRY(fdt_property_u32(fdt, "clocks", PHANDLE_CLK));
+	TRY(fdt_property_string(fdt, "clock-names", "apb_pclk"));
+	return fdt_end_node(fdt);
+}
+
 static int add_pmu(void *fdt, const struct guest_dt_params *p)
 {
 	fdt32_t irq[3] = {cpu_to_fdt32(IRQ_TYPE_PPI), cpu_to_fdt32(p->pmu_ppi),
@@ -158,6 +172,8 @@ int guest_dt_build(void *buf, size_t size, const struct guest_dt_params *p)
 	if (p->pmu)
 		TRY(add_pmu(fdt, p));
 	TRY(add_uart(fdt, p));
+	if (p->rtc_base)
+		TRY(add_rtc(fdt, p));
 
 	TRY(fdt_end_node(fdt));
 	return fdt_finish(fdt);

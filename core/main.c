@@ -13,6 +13,7 @@
 #include <triad/sched.h>
 #include <triad/vm.h>
 #include <triad/vpmu.h>
+#include <triad/wallclock.h>
 
 #include "../arch/arm64/mmu.h"
 #include "../irq/gicv3.h"
@@ -180,6 +181,7 @@ void triad_main(void *fdt)
 	cpu_setup(0);
 	el2_global_init();
 	console_input_init();
+	wallclock_init();
 	create_vms();
 	console_set_vms(nr_vms);
 	for (unsigned i = 1; i < nr_cpus; i++) {

@@ -111,6 +111,14 @@ static int parse_timer(const void *fdt, struct platform *p)
 	return 0;
 }
 
+/* Optional: without an RTC, wall-clock time starts at the epoch. */
+static void parse_rtc(const void *fdt, struct platform *p)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,pl031");
+	if (node < 0 || get_reg(fdt, node, 0, &p->rtc_base, NULL))
+		p->rtc_base = 0;
+}
+
 /* Optional: without a PMU node guests get no PMU. */
 static void parse_pmu(const void *fdt, struct platform *p)
 {
@@ -181,6 +189,7 @@ int platform_parse(const void *fdt, struct platform *p, const char **why)
 		return -ENODEV;
 	}
 	parse_pmu(fdt, p);
+	parse_rtc(fdt, p);
 	if (parse_chosen(fdt, p)) {
 		*why = "no console (chosen/stdout-path) or bad initrd range";
 		return -ENODEV;

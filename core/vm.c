@@ -123,6 +123,8 @@ int vm_load_images(struct vm *vm)
 	    .gicr_base = GICR_BASE_IPA,
 	    .uart_base = GUEST_UART_IPA,
 	    .uart_spi = GUEST_UART_SPI,
+	    .rtc_base = GUEST_RTC_IPA,
+	    .rtc_spi = GUEST_RTC_SPI,
 	    .timer_ppi = {13, 14, 11, 10},
 	    .pmu = vpmu_available(),
 	    .pmu_ppi = plat.pmu_intid - 16,

@@ -1,7 +1,9 @@
 /* The devices every VM has: the GICv3 distributor and redistributors, and its console UART. */
 #include <triad/cpu.h>
 #include <triad/log.h>
+#include <triad/util.h>
 #include <triad/vm.h>
+#include <triad/wallclock.h>
 
 static void kick_mask(struct vm *vm, uint32_t kick)
 {
@@ -95,9 +97,65 @@ void vm_console_input(struct vm *vm, char c)
 	uart_unlock(vm);
 }
 
+/* ---- PL031 RTC: the guest's clock is the host's wall clock plus what it loaded ---- */
+
+static void rtc_arm_alarm(struct vm *vm, uint32_t now);
+
+/* With the RTC lock held, after any change: the line follows the state (a level that
+ * only ever changes under this lock), and the alarm follows the match register. */
+static int rtc_update(struct vm *vm, uint32_t now)
+{
+	rtc_arm_alarm(vm, now);
+	spin_lock(&vm->vgic.lock);
+	int t = vgic_set_line(&vm->vgic, 0, 32 + GUEST_RTC_SPI, vpl031_irq_level(&vm->rtc));
+	spin_unlock(&vm->vgic.lock);
+	return t;
+}
+
+static void rtc_alarm_expired(struct softtimer *t)
+{
+	struct vm *vm = container_of(t, struct vm, rtc_alarm);
+	spin_lock(&vm->rtc_lock);
+	uint32_t now = wallclock_seconds();
+	vpl031_expire(&vm->rtc, now);
+	int k = rtc_update(vm, now);
+	spin_unlock(&vm->rtc_lock);
+	if (k >= 0)
+		vcpu_kick(vm->vcpu[k]);
+}
+
+/* The alarm is armed only while the match interrupt is enabled and not yet raised:
+ * otherwise its firing could not change anything the guest sees. */
+static void rtc_arm_alarm(struct vm *vm, uint32_t now)
+{
+	uint32_t in = vpl031_seconds_to_match(&vm->rtc, now);
+	if (vm->rtc.imsc && !vm->rtc.ris && in)
+		softtimer_arm(&vm->rtc_alarm, wallclock_counter_at(now + in));
+	else
+		softtimer_cancel(&vm->rtc_alarm);
+}
+
+static bool rtc_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
+{
+	(void)v;
+	struct vm *vm = d->priv;
+	int k = -1;
+	spin_lock(&vm->rtc_lock);
+	uint32_t now = wallclock_seconds();
+	bool ok = a->write ? vpl031_write(&vm->rtc, now, a->offset, a->size, a->value)
+			   : vpl031_read(&vm->rtc, now, a->offset, a->size, &a->value);
+	if (ok && a->write)
+		k = rtc_update(vm, now);
+	spin_unlock(&vm->rtc_lock);
+	if (k >= 0)
+		vcpu_kick(vm->vcpu[k]);
+	return ok;
+}
+
 static const struct vdev_ops gicd_ops = {.name = "GICD", .access = gicd_access};
 static const struct vdev_ops gicr_ops = {.name = "GICR", .access = gicr_access};
 static const struct vdev_ops uart_ops = {.name = "PL011", .access = uart_access};
+static const struct vdev_ops rtc_ops = {.name = "PL031", .access = rtc_access};
 
 static void add(struct vm *vm, const struct vdev_ops *ops, uint64_t base, uint64_t size)
 {
@@ -114,4 +172,12 @@ void vm_add_core_devices(struct vm *vm)
 	add(vm, &gicd_ops, GICD_BASE_IPA, GICD_SIZE);
 	add(vm, &gicr_ops, GICR_BASE_IPA, GICR_STRIDE * vm->ncpus);
 	add(vm, &uart_ops, GUEST_UART_IPA, 0x1000);
+	softtimer_cancel(&vm->rtc_alarm); /* a reset VM's old alarm */
+	/* Like a battery-backed RTC, the time the guest set survives its reboot. */
+	uint32_t offset = vm->rtc.offset;
+	vpl031_init(&vm->rtc);
+	vm->rtc.offset = offset;
+	spin_init(&vm->rtc_lock);
+	vm->rtc_alarm.fn = rtc_alarm_expired;
+	add(vm, &rtc_ops, GUEST_RTC_IPA, 0x1000);
 }

@@ -67,6 +67,8 @@ void mmu_init(const struct platform *p)
 	map_or_die(p->gicd_base, SZ_64K, S1_DEVICE_RW);
 	map_or_die(p->gicr_base, p->gicr_size, S1_DEVICE_RW);
 	map_or_die(p->uart_base, PAGE_SIZE, S1_DEVICE_RW);
+	if (p->rtc_base)
+		map_or_die(p->rtc_base, PAGE_SIZE, S1_DEVICE_RW);
 
 	el2_mmu_regs.mair = MAIR_VALUE;
 	el2_mmu_regs.tcr = TCR_RES1 | TCR_T0SZ(48) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA |

@@ -29,6 +29,7 @@ struct platform {
 	uint32_t timer_hyp_intid;  /* EL2 physical timer */
 	uint32_t timer_virt_intid; /* EL1 virtual timer */
 	uint32_t timer_phys_intid; /* EL1 physical timer */
+	uint64_t rtc_base;	   /* PL031 real-time clock, or 0 */
 	uint32_t pmu_intid;	   /* PMU overflow (a PPI), or 0: no PMU */
 	uint64_t initrd_start;
 	uint64_t initrd_end;

@@ -12,6 +12,7 @@
 #include <triad/vdev.h>
 #include <triad/vgic.h>
 #include <triad/vpl011.h>
+#include <triad/vpl031.h>
 #include <triad/vpmu.h>
 
 #include "../../mm/pgtable.h"
@@ -19,6 +20,8 @@
 #define GUEST_RAM_IPA  0x40000000UL
 #define GUEST_UART_IPA 0x09000000UL
 #define GUEST_UART_SPI 1
+#define GUEST_RTC_IPA  0x09010000UL
+#define GUEST_RTC_SPI  2
 #define MAX_VDEVS      16
 
 enum vcpu_power { VCPU_OFF, VCPU_ON_PENDING, VCPU_ON };
@@ -88,6 +91,9 @@ struct vm {
 	spinlock_t uart_lock; /* uart and the two below */
 	bool uart_irq_level;  /* the level last given to the vGIC */
 	int uart_kick;	      /* vCPU to kick once the lock is dropped, or -1 */
+	struct vpl031 rtc;
+	spinlock_t rtc_lock;	    /* rtc and its alarm */
+	struct softtimer rtc_alarm; /* the host second at which its match may fire */
 	struct vdev vdevs[MAX_VDEVS];
 	unsigned nvdevs;
 	unsigned vdev_hint;  /* the device the last MMIO exit went to */

@@ -36,6 +36,8 @@ static void guest_dtb_round_trip(void **state)
 	    .timer_ppi = {13, 14, 11, 10},
 	    .pmu = true,
 	    .pmu_ppi = 7,
+	    .rtc_base = 0x09010000,
+	    .rtc_spi = 2,
 	};
 	assert_int_equal(guest_dt_build(buf, sizeof(buf), &p), 0);
 	assert_int_equal(fdt_check_full(buf, sizeof(buf)), 0);
@@ -55,6 +57,7 @@ static void guest_dtb_round_trip(void **state)
 	assert_int_equal(plat.timer_phys_intid, 30);
 	assert_int_equal(plat.timer_hyp_intid, 26);
 	assert_int_equal(plat.pmu_intid, 23);
+	assert_int_equal(plat.rtc_base, 0x09010000);
 	assert_int_equal(plat.initrd_start, 0x44000000);
 	assert_int_equal(plat.initrd_end, 0x44100000);
 	assert_string_equal(plat.bootargs, "console=ttyAMA0 quiet");
