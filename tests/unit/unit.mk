@@ -30,8 +30,12 @@ $(BUILD)/fuzz/fuzz_vgic: tests/fuzz/fuzz_vgic.c irq/vgic.c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $^
 
+$(BUILD)/fuzz/fuzz_virtq: tests/fuzz/fuzz_virtq.c devices/virtq.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $^
+
 .PHONY: fuzz
-fuzz: $(BUILD)/fuzz/fuzz_config $(BUILD)/fuzz/fuzz_vgic
+fuzz: $(BUILD)/fuzz/fuzz_config $(BUILD)/fuzz/fuzz_vgic $(BUILD)/fuzz/fuzz_virtq
 	@set -e; for f in $^; do n=$$(basename $$f); echo "== $$f ($(FUZZ_SECONDS) s)"; \
 		mkdir -p $(BUILD)/fuzz/corpus-$$n; \
 		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 -artifact_prefix=$(BUILD)/fuzz/ \
