@@ -1,0 +1,229 @@
+/* virtio-mmio version 2 registers (virtio 1.2, 4.2.2). */
+#include <stddef.h>
+#include <triad/virtio_mmio.h>
+
+#define MAGIC  0x74726976 /* "virt" */
+#define VENDOR 0x44415254 /* "TRAD" */
+
+enum {
+	REG_MAGIC = 0x000,
+	REG_VERSION = 0x004,
+	REG_DEVICE_ID = 0x008,
+	REG_VENDOR_ID = 0x00c,
+	REG_DEVICE_FEATURES = 0x010,
+	REG_DEVICE_FEATURES_SEL = 0x014,
+	REG_DRIVER_FEATURES = 0x020,
+	REG_DRIVER_FEATURES_SEL = 0x024,
+	REG_QUEUE_SEL = 0x030,
+	REG_QUEUE_NUM_MAX = 0x034,
+	REG_QUEUE_NUM = 0x038,
+	REG_QUEUE_READY = 0x044,
+	REG_QUEUE_NOTIFY = 0x050,
+	REG_INTERRUPT_STATUS = 0x060,
+	REG_INTERRUPT_ACK = 0x064,
+	REG_STATUS = 0x070,
+	REG_QUEUE_DESC_LOW = 0x080,
+	REG_QUEUE_DESC_HIGH = 0x084,
+	REG_QUEUE_DRIVER_LOW = 0x090,
+	REG_QUEUE_DRIVER_HIGH = 0x094,
+	REG_QUEUE_DEVICE_LOW = 0x0a0,
+	REG_QUEUE_DEVICE_HIGH = 0x0a4,
+	REG_CONFIG_GENERATION = 0x0fc,
+	REG_CONFIG = 0x100,
+};
+
+static void reset_state(struct virtio_mmio *t)
+{
+	t->status = 0;
+	t->int_status = 0;
+	t->dev_features_sel = t->drv_features_sel = 0;
+	t->driver_features = 0;
+	t->queue_sel = 0;
+	for (unsigned i = 0; i < VIRTIO_MMIO_MAX_QUEUES; i++)
+		t->vq[i] = (struct virtq){.size = 0};
+}
+
+void virtio_mmio_init(struct virtio_mmio *t, const struct virtio_dev_ops *ops, void *dev)
+{
+	t->ops = ops;
+	t->dev = dev;
+	t->config_generation = 0;
+	reset_state(t);
+}
+
+static uint64_t offered(const struct virtio_mmio *t)
+{
+	return t->ops->features | VIRTIO_F_VERSION_1;
+}
+
+/* The selected queue, or NULL if QueueSel names none. */
+static struct virtq *selected(struct virtio_mmio *t)
+{
+	return t->queue_sel < t->ops->nr_queues ? &t->vq[t->queue_sel] : NULL;
+}
+
+bool virtio_mmio_read(struct virtio_mmio *t, uint32_t off, unsigned size, uint64_t *val)
+{
+	if (off >= REG_CONFIG)
+		return t->ops->config_read && t->ops->config_read(t, off - REG_CONFIG, size, val);
+	if (size != 4 || off % 4)
+		return false;
+	struct virtq *q = selected(t);
+	switch (off) {
+	case REG_MAGIC:
+		*val = MAGIC;
+		break;
+	case REG_VERSION:
+		*val = 2;
+		break;
+	case REG_DEVICE_ID:
+		*val = t->ops->device_id;
+		break;
+	case REG_VENDOR_ID:
+		*val = VENDOR;
+		break;
+	case REG_DEVICE_FEATURES:
+		*val = t->dev_features_sel > 1
+			   ? 0
+			   : (uint32_t)(offered(t) >> (32 * t->dev_features_sel));
+		break;
+	case REG_QUEUE_NUM_MAX:
+		*val = q ? VIRTQ_MAX_SIZE : 0;
+		break;
+	case REG_QUEUE_READY:
+		*val = q && q->ready;
+		break;
+	case REG_INTERRUPT_STATUS:
+		*val = t->int_status;
+		break;
+	case REG_STATUS:
+		*val = t->status;
+		break;
+	case REG_CONFIG_GENERATION:
+		*val = t->config_generation;
+		break;
+	default:
+		*val = 0; /* write-only and reserved registers read as zero */
+		break;
+	}
+	return true;
+}
+
+/* The 64-bit ring addresses arrive as two 32-bit halves. */
+static void set_half(uint64_t *reg, bool high, uint32_t v)
+{
+	*reg = high ? ((*reg & 0xffffffffULL) | (uint64_t)v << 32) : ((*reg & ~0xffffffffULL) | v);
+}
+
+static void write_status(struct virtio_mmio *t, uint32_t v)
+{
+	if (!v) {
+		if (t->ops->reset)
+			t->ops->reset(t);
+		reset_state(t);
+		return;
+	}
+	/* FEATURES_OK only sticks for a feature set the device offered, with VERSION_1
+	 * (a legacy driver is not supported by this version-2 transport). */
+	if ((v & VIRTIO_STATUS_FEATURES_OK) && !(t->status & VIRTIO_STATUS_FEATURES_OK) &&
+	    ((t->driver_features & ~offered(t)) || !(t->driver_features & VIRTIO_F_VERSION_1)))
+		v &= ~(uint32_t)VIRTIO_STATUS_FEATURES_OK;
+	/* The device's own bit survives the driver's writes. */
+	t->status =
+	    (v & ~(uint32_t)VIRTIO_STATUS_NEEDS_RESET) | (t->status & VIRTIO_STATUS_NEEDS_RESET);
+}
+
+bool virtio_mmio_write(struct virtio_mmio *t, const struct virtq_mem *mem, uint32_t off,
+		       unsigned size, uint64_t val)
+{
+	if (off >= REG_CONFIG)
+		return t->ops->config_write && t->ops->config_write(t, off - REG_CONFIG, size, val);
+	if (size != 4 || off % 4)
+		return false;
+	uint32_t v = (uint32_t)val;
+	struct virtq *q = selected(t);
+	/* Queue layout may change only while the queue is not live. */
+	bool q_settable = q && !q->ready;
+	switch (off) {
+	case REG_DEVICE_FEATURES_SEL:
+		t->dev_features_sel = v;
+		break;
+	case REG_DRIVER_FEATURES_SEL:
+		t->drv_features_sel = v;
+		break;
+	case REG_DRIVER_FEATURES:
+		if (t->drv_features_sel <= 1 && !(t->status & VIRTIO_STATUS_FEATURES_OK))
+			set_half(&t->driver_features, t->drv_features_sel == 1, v);
+		break;
+	case REG_QUEUE_SEL:
+		t->queue_sel = v;
+		break;
+	case REG_QUEUE_NUM:
+		if (q_settable)
+			q->size = v <= VIRTQ_MAX_SIZE ? (uint16_t)v : 0;
+		break;
+	case REG_QUEUE_DESC_LOW:
+	case REG_QUEUE_DESC_HIGH:
+		if (q_settable)
+			set_half(&q->desc_ipa, off == REG_QUEUE_DESC_HIGH, v);
+		break;
+	case REG_QUEUE_DRIVER_LOW:
+	case REG_QUEUE_DRIVER_HIGH:
+		if (q_settable)
+			set_half(&q->avail_ipa, off == REG_QUEUE_DRIVER_HIGH, v);
+		break;
+	case REG_QUEUE_DEVICE_LOW:
+	case REG_QUEUE_DEVICE_HIGH:
+		if (q_settable)
+			set_half(&q->used_ipa, off == REG_QUEUE_DEVICE_HIGH, v);
+		break;
+	case REG_QUEUE_READY:
+		if (!q)
+			break;
+		if (!(v & 1)) {
+			q->ready = false;
+		} else if (!q->ready) {
+			/* A queue goes live only with a layout that checks out. */
+			if (virtq_check(q, mem)) {
+				virtio_mmio_set_broken(t);
+				break;
+			}
+			q->next_avail = q->next_used = 0;
+			q->ready = true;
+		}
+		break;
+	case REG_QUEUE_NOTIFY:
+		if (v < t->ops->nr_queues && t->vq[v].ready && virtio_mmio_live(t) &&
+		    t->ops->notify)
+			t->ops->notify(t, v);
+		break;
+	case REG_INTERRUPT_ACK:
+		t->int_status &= ~v;
+		break;
+	case REG_STATUS:
+		write_status(t, v);
+		break;
+	default:
+		break; /* read-only and reserved registers ignore writes */
+	}
+	return true;
+}
+
+bool virtio_mmio_irq_level(const struct virtio_mmio *t)
+{
+	return t->int_status != 0;
+}
+
+void virtio_mmio_set_broken(struct virtio_mmio *t)
+{
+	t->status |= VIRTIO_STATUS_NEEDS_RESET;
+	for (unsigned i = 0; i < VIRTIO_MMIO_MAX_QUEUES; i++)
+		t->vq[i].ready = false;
+	t->config_generation++;
+	t->int_status |= VIRTIO_INT_CONFIG; /* the driver learns of it through a config change */
+}
+
+bool virtio_mmio_live(const struct virtio_mmio *t)
+{
+	return (t->status & VIRTIO_STATUS_DRIVER_OK) && !(t->status & VIRTIO_STATUS_NEEDS_RESET);
+}

@@ -1,0 +1,67 @@
+/* The virtio-mmio transport, version 2 (virtio 1.2, section 4.2.2), as pure register
+ * logic: feature negotiation, device status, queue setup, notifications and the
+ * interrupt status. A device type plugs in through struct virtio_dev_ops; its queues are
+ * walked with virtq.h. Host-tested. */
+#ifndef TRIAD_VIRTIO_MMIO_H
+#define TRIAD_VIRTIO_MMIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <triad/virtq.h>
+
+#define VIRTIO_MMIO_MAX_QUEUES 4
+#define VIRTIO_F_VERSION_1     (1ULL << 32)
+
+/* Device status bits */
+#define VIRTIO_STATUS_ACKNOWLEDGE 1
+#define VIRTIO_STATUS_DRIVER	  2
+#define VIRTIO_STATUS_DRIVER_OK	  4
+#define VIRTIO_STATUS_FEATURES_OK 8
+#define VIRTIO_STATUS_NEEDS_RESET 64
+#define VIRTIO_STATUS_FAILED	  128
+
+/* InterruptStatus bits */
+#define VIRTIO_INT_USED	  1
+#define VIRTIO_INT_CONFIG 2
+
+struct virtio_mmio;
+
+struct virtio_dev_ops {
+	uint32_t device_id; /* 1 net, 2 block, 3 console, ... */
+	uint64_t features;  /* offered; VIRTIO_F_VERSION_1 is added by the transport */
+	unsigned nr_queues;
+	/* Device-specific configuration space, from offset 0x100. */
+	bool (*config_read)(struct virtio_mmio *t, uint32_t off, unsigned size, uint64_t *val);
+	bool (*config_write)(struct virtio_mmio *t, uint32_t off, unsigned size, uint64_t val);
+	/* The driver notified queue q (it is ready). */
+	void (*notify)(struct virtio_mmio *t, unsigned q);
+	/* The driver reset the device: drop in-flight state. */
+	void (*reset)(struct virtio_mmio *t);
+};
+
+struct virtio_mmio {
+	const struct virtio_dev_ops *ops;
+	void *dev; /* the device type's own state */
+	uint32_t status;
+	uint32_t int_status;
+	uint32_t config_generation;
+	uint32_t dev_features_sel, drv_features_sel;
+	uint64_t driver_features;
+	uint32_t queue_sel;
+	struct virtq vq[VIRTIO_MMIO_MAX_QUEUES];
+};
+
+void virtio_mmio_init(struct virtio_mmio *t, const struct virtio_dev_ops *ops, void *dev);
+/* Register accesses at offsets within the 0x200-byte window; false for an access the
+ * transport does not allow (the caller injects an abort). `mem` checks queue rings. */
+bool virtio_mmio_read(struct virtio_mmio *t, uint32_t off, unsigned size, uint64_t *val);
+bool virtio_mmio_write(struct virtio_mmio *t, const struct virtq_mem *mem, uint32_t off,
+		       unsigned size, uint64_t val);
+/* The interrupt line: some unacknowledged cause. */
+bool virtio_mmio_irq_level(const struct virtio_mmio *t);
+/* A device's queue went bad: the device asks for a reset and stops using it. */
+void virtio_mmio_set_broken(struct virtio_mmio *t);
+/* Whether the driver finished setup and the device may process its queues. */
+bool virtio_mmio_live(const struct virtio_mmio *t);
+
+#endif
