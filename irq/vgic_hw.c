@@ -8,7 +8,7 @@
 
 #define ICH_HCR_UIE (1UL << 1)
 
-static uint64_t read_lr(unsigned i)
+static inline uint64_t read_lr(unsigned i)
 {
 	switch (i) {
 	case 0:
@@ -46,7 +46,7 @@ static uint64_t read_lr(unsigned i)
 	}
 }
 
-static void write_lr(unsigned i, uint64_t v)
+static inline void write_lr(unsigned i, uint64_t v)
 {
 	switch (i) {
 	case 0:
