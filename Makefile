@@ -61,11 +61,16 @@ $(GUEST_TOOLS): $(wildcard tests/guests/userspace/*)
 
 initramfs: $(BUILD)/initramfs.cpio.gz
 
+# Virtio drivers the Debian kernel builds as modules, in load order.
+GUEST_MODULES := $(addprefix .cache/guest/linux-6.1/modules/kernel/drivers/,virtio/virtio.ko \
+	virtio/virtio_ring.ko virtio/virtio_mmio.ko char/virtio_console.ko)
+
 $(BUILD)/initramfs.cpio.gz: tools/mkinitramfs.py tests/guests/initramfs/init .cache/guest/busybox \
 		$(GUEST_TOOLS)
 	@mkdir -p $(BUILD)
 	$(PYTHON) tools/mkinitramfs.py --busybox .cache/guest/busybox \
-		$(foreach t,$(GUEST_TOOLS),--add $(t):/bin/$(notdir $(t))) -o $@
+		$(foreach t,$(GUEST_TOOLS),--add $(t):/bin/$(notdir $(t))) \
+		$(foreach m,$(GUEST_MODULES),--add $(m):/lib/modules/$(notdir $(m))) -o $@
 
 setup:
 	tools/setup.sh

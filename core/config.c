@@ -42,7 +42,7 @@ static int get_u64s(const void *fdt, int node, const char *prop, uint64_t *out, 
 }
 
 static const char *const vm_props[] = {"memory", "cpus",   "bootargs", "kernel",
-				       "initrd", "weight", "affinity"};
+				       "initrd", "weight", "affinity", "console"};
 
 static int parse_vm(const void *fdt, int node, uint64_t size, struct vm_config *vm, char *err,
 		    size_t errlen)
@@ -108,6 +108,11 @@ static int parse_vm(const void *fdt, int node, uint64_t size, struct vm_config *
 			     b[0], b[1]);
 		vm->initrd = (struct blob){b[0], b[1]};
 	}
+	char console[8] = "pl011";
+	if (get_string(fdt, node, "console", console, sizeof(console)) == -EINVAL ||
+	    (strcmp(console, "pl011") && strcmp(console, "virtio")))
+		FAIL("bundle: /vms/%s: 'console' must be \"pl011\" or \"virtio\"", path);
+	vm->virtio_console = !strcmp(console, "virtio");
 	const fdt32_t *w = fdt_getprop(fdt, node, "weight", &len);
 	if (w) {
 		if (len != 4)

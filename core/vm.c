@@ -125,6 +125,8 @@ int vm_load_images(struct vm *vm)
 	    .uart_spi = GUEST_UART_SPI,
 	    .rtc_base = GUEST_RTC_IPA,
 	    .rtc_spi = GUEST_RTC_SPI,
+	    .virtio_base = GUEST_HVC_IPA,
+	    .virtio_spi = GUEST_HVC_SPI,
 	    .timer_ppi = {13, 14, 11, 10},
 	    .pmu = vpmu_available(),
 	    .pmu_ppi = plat.pmu_intid - 16,

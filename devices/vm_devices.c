@@ -89,8 +89,14 @@ static bool uart_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
 	return ok;
 }
 
+static void hvc_input(struct vm *vm, char c);
+
 void vm_console_input(struct vm *vm, char c)
 {
+	if (vm->cfg->virtio_console) {
+		hvc_input(vm, c);
+		return;
+	}
 	spin_lock(&vm->uart_lock);
 	vpl011_rx(&vm->uart, c);
 	uart_update_irq(vm);
@@ -152,10 +158,49 @@ static bool rtc_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
 	return ok;
 }
 
+/* ---- virtio console ---- */
+
+/* With the hvc lock held: the line follows the transport's interrupt status. */
+static int hvc_update_irq(struct vm *vm)
+{
+	bool level = virtio_mmio_irq_level(&vm->hvc.transport);
+	if (level == vm->hvc_irq_level)
+		return -1;
+	vm->hvc_irq_level = level;
+	spin_lock(&vm->vgic.lock);
+	int t = vgic_set_line(&vm->vgic, 0, 32 + GUEST_HVC_SPI, level);
+	spin_unlock(&vm->vgic.lock);
+	return t;
+}
+
+static bool hvc_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
+{
+	(void)v;
+	struct vm *vm = d->priv;
+	spin_lock(&vm->hvc_lock);
+	bool ok = virtio_console_access(vm, a);
+	int k = hvc_update_irq(vm);
+	spin_unlock(&vm->hvc_lock);
+	if (k >= 0)
+		vcpu_kick(vm->vcpu[k]);
+	return ok;
+}
+
+static void hvc_input(struct vm *vm, char c)
+{
+	spin_lock(&vm->hvc_lock);
+	virtio_console_input(vm, c);
+	int k = hvc_update_irq(vm);
+	spin_unlock(&vm->hvc_lock);
+	if (k >= 0)
+		vcpu_kick(vm->vcpu[k]);
+}
+
 static const struct vdev_ops gicd_ops = {.name = "GICD", .access = gicd_access};
 static const struct vdev_ops gicr_ops = {.name = "GICR", .access = gicr_access};
 static const struct vdev_ops uart_ops = {.name = "PL011", .access = uart_access};
 static const struct vdev_ops rtc_ops = {.name = "PL031", .access = rtc_access};
+static const struct vdev_ops hvc_ops = {.name = "virtio-console", .access = hvc_access};
 
 static void add(struct vm *vm, const struct vdev_ops *ops, uint64_t base, uint64_t size)
 {
@@ -180,4 +225,8 @@ void vm_add_core_devices(struct vm *vm)
 	spin_init(&vm->rtc_lock);
 	vm->rtc_alarm.fn = rtc_alarm_expired;
 	add(vm, &rtc_ops, GUEST_RTC_IPA, 0x1000);
+	spin_init(&vm->hvc_lock);
+	virtio_console_init(vm);
+	vm->hvc_irq_level = false;
+	add(vm, &hvc_ops, GUEST_HVC_IPA, 0x200);
 }

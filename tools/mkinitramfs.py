@@ -39,7 +39,8 @@ def main():
     args = ap.parse_args()
 
     c = Cpio()
-    for d in ["bin", "dev", "etc", "proc", "root", "sbin", "sys", "tmp", "usr", "usr/bin"]:
+    dirs = ["bin", "dev", "etc", "proc", "root", "sbin", "sys", "tmp", "usr", "usr/bin"]
+    for d in dirs:
         c.add(d, 0o40755)
     c.add("dev/console", 0o20600, rdev=(5, 1))
     try:
@@ -49,7 +50,15 @@ def main():
             src, _, dest = spec.partition(":")
             if not dest:
                 sys.exit(f"mkinitramfs: --add wants SRC:DEST, got {spec!r}")
-            c.add(dest.lstrip("/"), 0o100755, open(src, "rb").read())
+            dest = dest.lstrip("/")
+            # The kernel's unpacker needs each parent directory before what it holds.
+            parts = dest.split("/")[:-1]
+            for i in range(1, len(parts) + 1):
+                d = "/".join(parts[:i])
+                if d not in dirs:
+                    dirs.append(d)
+                    c.add(d, 0o40755)
+            c.add(dest, 0o100755, open(src, "rb").read())
     except OSError as e:
         sys.exit(f"mkinitramfs: {e}")
     with open(args.output, "wb") as f:

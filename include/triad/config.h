@@ -7,6 +7,7 @@
 #define TRIAD_CONFIG_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #define MAX_VMS	     8
@@ -29,6 +30,7 @@ struct vm_config {
 	struct blob initrd;
 	uint32_t weight;	      /* scheduling weight, default 256 */
 	uint32_t affinity[MAX_VCPUS]; /* allowed physical CPUs per vCPU, default all */
+	bool virtio_console;	      /* keyboard input goes to hvc0 rather than the PL011 */
 };
 
 struct triad_config {

@@ -13,6 +13,7 @@
 #include <triad/vgic.h>
 #include <triad/vpl011.h>
 #include <triad/vpl031.h>
+#include <triad/virtio_mmio.h>
 #include <triad/vpmu.h>
 
 #include "../../mm/pgtable.h"
@@ -22,7 +23,16 @@
 #define GUEST_UART_SPI 1
 #define GUEST_RTC_IPA  0x09010000UL
 #define GUEST_RTC_SPI  2
-#define MAX_VDEVS      16
+#define GUEST_HVC_IPA  0x0a000000UL /* QEMU virt's first virtio-mmio slot */
+#define GUEST_HVC_SPI  16
+
+/* devices/virtio_console.c: the VM's hvc0. */
+struct virtio_console_state {
+	struct virtio_mmio transport;
+	uint8_t rx[256]; /* keyboard input the driver has no buffer for yet */
+	unsigned rx_head, rx_count;
+};
+#define MAX_VDEVS 16
 
 enum vcpu_power { VCPU_OFF, VCPU_ON_PENDING, VCPU_ON };
 
@@ -94,6 +104,9 @@ struct vm {
 	struct vpl031 rtc;
 	spinlock_t rtc_lock;	    /* rtc and its alarm */
 	struct softtimer rtc_alarm; /* the host second at which its match may fire */
+	struct virtio_console_state hvc;
+	spinlock_t hvc_lock; /* hvc and the level below */
+	bool hvc_irq_level;
 	struct vdev vdevs[MAX_VDEVS];
 	unsigned nvdevs;
 	unsigned vdev_hint;  /* the device the last MMIO exit went to */
@@ -126,6 +139,11 @@ void vcpu_kick(struct vcpu *v);
 /* Guest interrupt plumbing: take the VM's vGIC lock and kick whoever must notice. */
 void vcpu_set_irq_line(struct vm *vm, unsigned vcpu, uint32_t intid, bool level);
 void vcpu_inject_edge(struct vm *vm, unsigned vcpu, uint32_t intid);
+
+/* devices/virtio_console.c, with vm->hvc_lock held */
+void virtio_console_init(struct vm *vm);
+void virtio_console_input(struct vm *vm, char c);
+bool virtio_console_access(struct vm *vm, struct mmio_access *a);
 
 /* core/inject.c: architectural exceptions delivered to the guest's EL1. */
 void inject_undef(struct vcpu *v);

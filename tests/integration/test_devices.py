@@ -31,3 +31,22 @@ def test_rtc_gives_wall_clock_time_alarms_and_keeps_what_the_guest_sets(run):
     assert "2030" in r.shell("date")
     r.send("poweroff -f\n")
     assert r.wait() == 0
+
+
+def test_virtio_console_carries_the_shell(run):
+    # --console virtio: the keyboard goes to the guest's virtio console, and the shell
+    # runs on hvc0 (the test initramfs starts it there when the kernel's console is hvc0).
+    r = run("--kernel", LINUX_6_1, "--initrd", INITRAMFS, "--mem", "256M", "--console", "virtio",
+            "--append", "console=ttyAMA0 console=hvc0")
+    r.expect("triad-guest: userspace up")
+    r.expect(re.escape(PROMPT))
+    out = r.shell("tty; cat /sys/bus/virtio/devices/virtio0/device; grep virtio0 /proc/interrupts")
+    lines = out.splitlines()
+    assert lines[0] == "/dev/hvc0", out
+    assert lines[1] == "0x0003", out  # virtio device ID 3: console
+    assert int(lines[2].split()[1]) > 0, out  # its interrupt (used buffers) was taken
+    # A long line in and out again: many buffers, every byte in order.
+    text = "".join(chr(ord("a") + i % 26) for i in range(600))
+    assert r.shell(f"echo {text} | wc -c").strip() == "601"
+    r.send("poweroff -f\n")
+    assert r.wait() == 0

@@ -136,6 +136,7 @@ static void bundle_valid(void **state)
 	assert_int_equal(cfg.vm[0].weight, 256);
 	assert_int_equal(cfg.vm[0].affinity[0], UINT32_MAX);
 	assert_int_equal(cfg.vm[0].affinity[1], UINT32_MAX);
+	assert_false(cfg.vm[0].virtio_console);
 }
 
 static void expect_error(size_t n, const char *needle)
@@ -165,6 +166,8 @@ static void bundle_scheduling_properties(void **state)
 	extra_value = 70000;
 	expect_error(make_bundle("a", "weight", 8192, 4096, 1, 1 << 28), "out of range");
 	extra_value = 1;
+	/* console: a string, "pl011" or "virtio"; a number is refused. */
+	expect_error(make_bundle("a", "console", 8192, 4096, 1, 1 << 28), "'console' must be");
 }
 
 static void bundle_rejects_bad_input(void **state)
