@@ -344,6 +344,110 @@ static void test_uart_ids(void)
 	CHECK_EQ("PL011 peripheral and cell IDs", ok, 8);
 }
 
+/* ---- virtio: corrupted virtqueues break the device, not Triad ---- */
+
+#define VIRTIO	    0x0a000000UL
+#define VQ_DESC	    (RAM_BASE + 0x800000)
+#define VQ_AVAIL    (VQ_DESC + 0x1000)
+#define VQ_USED	    (VQ_DESC + 0x2000)
+#define VQ_BUF	    (VQ_DESC + 0x3000)
+#define NEEDS_RESET 0x40
+
+static inline void wr64(uint64_t a, uint64_t v)
+{
+	__asm__ volatile("str %0, [%1]" ::"r"(v), "r"(a) : "memory");
+}
+
+static inline void wr16(uint64_t a, uint16_t v)
+{
+	__asm__ volatile("strh %w0, [%1]" ::"r"(v), "r"(a) : "memory");
+}
+
+static inline uint16_t rd16(uint64_t a)
+{
+	uint16_t v;
+	__asm__ volatile("ldrh %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
+	return v;
+}
+
+/* Resets the console device and sets its transmit queue up, ready and live. */
+static void virtio_setup_txq(void)
+{
+	for (uint64_t a = VQ_DESC; a < VQ_BUF + 0x100; a += 8)
+		wr64(a, 0);
+	wr32(VIRTIO + 0x70, 0); /* reset */
+	wr32(VIRTIO + 0x70, 1 | 2);
+	wr32(VIRTIO + 0x24, 1);
+	wr32(VIRTIO + 0x20, 1); /* VERSION_1 */
+	wr32(VIRTIO + 0x24, 0);
+	wr32(VIRTIO + 0x20, 0);
+	wr32(VIRTIO + 0x70, 1 | 2 | 8);
+	wr32(VIRTIO + 0x30, 1); /* transmitq */
+	wr32(VIRTIO + 0x38, 8);
+	wr32(VIRTIO + 0x80, (uint32_t)VQ_DESC);
+	wr32(VIRTIO + 0x84, 0);
+	wr32(VIRTIO + 0x90, (uint32_t)VQ_AVAIL);
+	wr32(VIRTIO + 0x94, 0);
+	wr32(VIRTIO + 0xa0, (uint32_t)VQ_USED);
+	wr32(VIRTIO + 0xa4, 0);
+	wr32(VIRTIO + 0x44, 1);
+	wr32(VIRTIO + 0x70, 1 | 2 | 8 | 4);
+}
+
+static void put_desc(unsigned i, uint64_t addr, uint32_t len, uint16_t flags, uint16_t next)
+{
+	wr64(VQ_DESC + 16 * i, addr);
+	wr32(VQ_DESC + 16 * i + 8, len);
+	wr16(VQ_DESC + 16 * i + 12, flags);
+	wr16(VQ_DESC + 16 * i + 14, next);
+}
+
+/* Offers descriptor 0 and tells the device. */
+static void offer_and_notify(void)
+{
+	wr16(VQ_AVAIL + 4, 0);
+	wr16(VQ_AVAIL + 2, (uint16_t)(rd16(VQ_AVAIL + 2) + 1));
+	wr32(VIRTIO + 0x50, 1);
+}
+
+static void test_virtio_corruption(void)
+{
+	CHECK_EQ("virtio-mmio magic", rd32(VIRTIO), 0x74726976);
+	CHECK_EQ("virtio-mmio version 2", rd32(VIRTIO + 4), 2);
+	CHECK_EQ("virtio device is a console", rd32(VIRTIO + 8), 3);
+	/* A well-formed buffer is consumed (and printed). */
+	virtio_setup_txq();
+	CHECK_EQ("features accepted", rd32(VIRTIO + 0x70) & 8, 8);
+	wr32(VQ_BUF, 0x0a6b6f); /* "ok\n" */
+	put_desc(0, VQ_BUF, 3, 0, 0);
+	offer_and_notify();
+	CHECK_EQ("good buffer used", rd16(VQ_USED + 2), 1);
+	CHECK_EQ("device still fine", rd32(VIRTIO + 0x70) & NEEDS_RESET, 0);
+	/* A buffer outside guest RAM, a descriptor loop, a head out of range: each breaks
+	 * the device (NEEDS_RESET, a configuration interrupt) and nothing else. */
+	static const struct {
+		const char *name;
+		uint64_t addr;
+		uint16_t flags, next, head;
+	} bad[] = {
+	    {"buffer outside guest RAM breaks the device", 0x1000, 0, 0, 0},
+	    {"descriptor loop breaks the device", VQ_BUF, 1, 0, 0},
+	    {"head out of range breaks the device", VQ_BUF, 0, 0, 200},
+	};
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		virtio_setup_txq();
+		put_desc(0, bad[i].addr, 3, bad[i].flags, bad[i].next);
+		wr16(VQ_AVAIL + 4, bad[i].head);
+		wr16(VQ_AVAIL + 2, 1);
+		wr32(VIRTIO + 0x50, 1);
+		CHECK_EQ(bad[i].name, rd32(VIRTIO + 0x70) & NEEDS_RESET, NEEDS_RESET);
+		CHECK_EQ("nothing used", rd16(VQ_USED + 2), 0);
+		CHECK_EQ("configuration interrupt", rd32(VIRTIO + 0x60) & 2, 2);
+	}
+	wr32(VIRTIO + 0x70, 0);
+	CHECK_EQ("a reset clears NEEDS_RESET", rd32(VIRTIO + 0x70), 0);
+}
+
 int main(void)
 {
 	puts_("badguest: start\n");
@@ -351,6 +455,7 @@ int main(void)
 	test_unmapped();
 	test_sysregs();
 	test_uart_ids();
+	test_virtio_corruption();
 	test_gic_garbage();
 	puts_("badguest: enabling the GIC\n");
 	gic_enable();
