@@ -36,6 +36,8 @@ def config(tmp_path, body, header='compatible = "triad,config-v1";'):
     (f"a {{ {VM} }}; b {{ {VM} }}; c {{ {VM} }}; d {{ {VM} }}; e {{ {VM} }}; "
      f"f {{ {VM} }}; g {{ {VM} }}; h {{ {VM} }}; i {{ {VM} }};", None, "at most"),
     ("a { kernel = ", None, "not valid device-tree source"),
+    (f'a {{ kernel = "{LINUX_6_1}"; memory = "64M"; console = "vga"; }};', None,
+     "'console' must be"),
 ])
 def test_bad_config_is_rejected(tmp_path, body, header, message):
     path = config(tmp_path, body, header) if header else config(tmp_path, body)
@@ -62,7 +64,7 @@ def test_config_paths_are_relative_to_the_config_file(tmp_path):
     p.write_text('/dts-v1/;\n/ { compatible = "triad,config-v1"; vms {\n'
                  '  web { kernel = "Image"; initrd = "initrd"; memory = "128M"; cpus = <2>;\n'
                  '        weight = <512>; affinity = <0x1 0x2>; bootargs = "quiet"; };\n'
-                 '  db { kernel = "Image"; memory = "64M"; };\n}; };\n')
+                 '  db { kernel = "Image"; memory = "64M"; console = "virtio"; };\n}; };\n')
     rc, out, err = triad_run("--config", str(p), "--dry-run", timeout=30)
     assert rc == 0, err
     assert "-smp 3" in out  # one physical CPU per vCPU by default
