@@ -47,45 +47,49 @@ static void uart_putc(void *ctx, char c)
 	console_guest_putc(vm->id, vm->name, c);
 }
 
-/* After a change of the UART's state, with its lock held: its interrupt line follows. The
- * vGIC is told only when the level changes (most accesses are status polls that change
- * nothing), and under the UART lock, so two CPUs cannot apply levels out of order. */
-static void uart_update_irq(struct vm *vm)
+/* A device's level-sensitive interrupt line into the vGIC. Called with the device's lock
+ * held, so that levels reach the vGIC in the order they happened; only a change is passed
+ * on (most accesses, status polls, change nothing). Returns the vCPU to kick once the
+ * device's lock is dropped, or -1. */
+static int line_set(struct vm *vm, struct device_line *l, bool level)
 {
-	bool level = vpl011_irq_level(&vm->uart);
-	if (level == vm->uart_irq_level)
-		return;
-	vm->uart_irq_level = level;
+	if (level == l->level)
+		return -1;
+	l->level = level;
 	spin_lock(&vm->vgic.lock);
-	int t = vgic_set_line(&vm->vgic, 0, 32 + GUEST_UART_SPI, level);
+	int t = vgic_set_line(&vm->vgic, 0, l->intid, level);
 	spin_unlock(&vm->vgic.lock);
-	if (t >= 0)
-		vm->uart_kick = t;
+	return t;
 }
 
-/* Drops the UART lock, then kicks the vCPU its interrupt went to, if any. */
-static void uart_unlock(struct vm *vm)
+static void kick(struct vm *vm, int t)
 {
-	int t = vm->uart_kick;
-	vm->uart_kick = -1;
-	spin_unlock(&vm->uart_lock);
 	if (t >= 0)
 		vcpu_kick(vm->vcpu[t]);
 }
 
-/* The UART's state is shared between its vCPUs (MMIO) and the CPU taking console input. */
+static void line_init(struct device_line *l, uint32_t spi)
+{
+	l->intid = 32 + spi;
+	l->level = false; /* as the vGIC, reset with the VM, has it */
+}
+
+/* ---- PL011: the UART's state is shared between its vCPUs (MMIO) and the CPU taking
+ * console input ---- */
+
 static bool uart_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
 {
 	(void)v;
 	struct vm *vm = d->priv;
+	int t = -1;
 	spin_lock(&vm->uart_lock);
 	bool ok = a->write ? vpl011_write(&vm->uart, a->offset, a->size, a->value)
 			   : vpl011_read(&vm->uart, a->offset, a->size, &a->value);
-	/* Of the reads, only the data register's (it pops the receive FIFO) changes state:
-	 * status polls, the common case, cannot move the interrupt line. */
+	/* Of the reads, only the data register's (it pops the receive FIFO) changes state. */
 	if (a->write || a->offset == VPL011_DR)
-		uart_update_irq(vm);
-	uart_unlock(vm);
+		t = line_set(vm, &vm->uart_line, vpl011_irq_level(&vm->uart));
+	spin_unlock(&vm->uart_lock);
+	kick(vm, t);
 	return ok;
 }
 
@@ -99,36 +103,12 @@ void vm_console_input(struct vm *vm, char c)
 	}
 	spin_lock(&vm->uart_lock);
 	vpl011_rx(&vm->uart, c);
-	uart_update_irq(vm);
-	uart_unlock(vm);
+	int t = line_set(vm, &vm->uart_line, vpl011_irq_level(&vm->uart));
+	spin_unlock(&vm->uart_lock);
+	kick(vm, t);
 }
 
 /* ---- PL031 RTC: the guest's clock is the host's wall clock plus what it loaded ---- */
-
-static void rtc_arm_alarm(struct vm *vm, uint32_t now);
-
-/* With the RTC lock held, after any change: the line follows the state (a level that
- * only ever changes under this lock), and the alarm follows the match register. */
-static int rtc_update(struct vm *vm, uint32_t now)
-{
-	rtc_arm_alarm(vm, now);
-	spin_lock(&vm->vgic.lock);
-	int t = vgic_set_line(&vm->vgic, 0, 32 + GUEST_RTC_SPI, vpl031_irq_level(&vm->rtc));
-	spin_unlock(&vm->vgic.lock);
-	return t;
-}
-
-static void rtc_alarm_expired(struct softtimer *t)
-{
-	struct vm *vm = container_of(t, struct vm, rtc_alarm);
-	spin_lock(&vm->rtc_lock);
-	uint32_t now = wallclock_seconds();
-	vpl031_expire(&vm->rtc, now);
-	int k = rtc_update(vm, now);
-	spin_unlock(&vm->rtc_lock);
-	if (k >= 0)
-		vcpu_kick(vm->vcpu[k]);
-}
 
 /* The alarm is armed only while the match interrupt is enabled and not yet raised:
  * otherwise its firing could not change anything the guest sees. */
@@ -139,6 +119,25 @@ static void rtc_arm_alarm(struct vm *vm, uint32_t now)
 		softtimer_arm(&vm->rtc_alarm, wallclock_counter_at(now + in));
 	else
 		softtimer_cancel(&vm->rtc_alarm);
+}
+
+/* With the RTC lock held, after any change: the alarm follows the match register and the
+ * line the state. */
+static int rtc_update(struct vm *vm, uint32_t now)
+{
+	rtc_arm_alarm(vm, now);
+	return line_set(vm, &vm->rtc_line, vpl031_irq_level(&vm->rtc));
+}
+
+static void rtc_alarm_expired(struct softtimer *t)
+{
+	struct vm *vm = container_of(t, struct vm, rtc_alarm);
+	spin_lock(&vm->rtc_lock);
+	uint32_t now = wallclock_seconds();
+	vpl031_expire(&vm->rtc, now);
+	int k = rtc_update(vm, now);
+	spin_unlock(&vm->rtc_lock);
+	kick(vm, k);
 }
 
 static bool rtc_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
@@ -153,25 +152,11 @@ static bool rtc_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
 	if (ok && a->write)
 		k = rtc_update(vm, now);
 	spin_unlock(&vm->rtc_lock);
-	if (k >= 0)
-		vcpu_kick(vm->vcpu[k]);
+	kick(vm, k);
 	return ok;
 }
 
 /* ---- virtio console ---- */
-
-/* With the hvc lock held: the line follows the transport's interrupt status. */
-static int hvc_update_irq(struct vm *vm)
-{
-	bool level = virtio_mmio_irq_level(&vm->hvc.transport);
-	if (level == vm->hvc_irq_level)
-		return -1;
-	vm->hvc_irq_level = level;
-	spin_lock(&vm->vgic.lock);
-	int t = vgic_set_line(&vm->vgic, 0, 32 + GUEST_HVC_SPI, level);
-	spin_unlock(&vm->vgic.lock);
-	return t;
-}
 
 static bool hvc_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
 {
@@ -179,10 +164,9 @@ static bool hvc_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
 	struct vm *vm = d->priv;
 	spin_lock(&vm->hvc_lock);
 	bool ok = virtio_console_access(vm, a);
-	int k = hvc_update_irq(vm);
+	int k = line_set(vm, &vm->hvc_line, virtio_mmio_irq_level(&vm->hvc.transport));
 	spin_unlock(&vm->hvc_lock);
-	if (k >= 0)
-		vcpu_kick(vm->vcpu[k]);
+	kick(vm, k);
 	return ok;
 }
 
@@ -190,10 +174,9 @@ static void hvc_input(struct vm *vm, char c)
 {
 	spin_lock(&vm->hvc_lock);
 	virtio_console_input(vm, c);
-	int k = hvc_update_irq(vm);
+	int k = line_set(vm, &vm->hvc_line, virtio_mmio_irq_level(&vm->hvc.transport));
 	spin_unlock(&vm->hvc_lock);
-	if (k >= 0)
-		vcpu_kick(vm->vcpu[k]);
+	kick(vm, k);
 }
 
 static const struct vdev_ops gicd_ops = {.name = "GICD", .access = gicd_access};
@@ -212,8 +195,7 @@ void vm_add_core_devices(struct vm *vm)
 {
 	vpl011_init(&vm->uart, uart_putc, vm);
 	spin_init(&vm->uart_lock);
-	vm->uart_irq_level = false;
-	vm->uart_kick = -1;
+	line_init(&vm->uart_line, GUEST_UART_SPI);
 	add(vm, &gicd_ops, GICD_BASE_IPA, GICD_SIZE);
 	add(vm, &gicr_ops, GICR_BASE_IPA, GICR_STRIDE * vm->ncpus);
 	add(vm, &uart_ops, GUEST_UART_IPA, 0x1000);
@@ -223,10 +205,11 @@ void vm_add_core_devices(struct vm *vm)
 	vpl031_init(&vm->rtc);
 	vm->rtc.offset = offset;
 	spin_init(&vm->rtc_lock);
+	line_init(&vm->rtc_line, GUEST_RTC_SPI);
 	vm->rtc_alarm.fn = rtc_alarm_expired;
 	add(vm, &rtc_ops, GUEST_RTC_IPA, 0x1000);
 	spin_init(&vm->hvc_lock);
 	virtio_console_init(vm);
-	vm->hvc_irq_level = false;
+	line_init(&vm->hvc_line, GUEST_HVC_SPI);
 	add(vm, &hvc_ops, GUEST_HVC_IPA, 0x200);
 }

@@ -26,6 +26,12 @@
 #define GUEST_HVC_IPA  0x0a000000UL /* QEMU virt's first virtio-mmio slot */
 #define GUEST_HVC_SPI  16
 
+/* An emulated device's interrupt line (an SPI), and the level last given to the vGIC. */
+struct device_line {
+	uint32_t intid;
+	bool level;
+};
+
 /* devices/virtio_console.c: the VM's hvc0. */
 struct virtio_console_state {
 	struct virtio_mmio transport;
@@ -98,15 +104,15 @@ struct vm {
 	struct vcpu *vcpu[MAX_VCPUS];
 	struct vgic vgic;
 	struct vpl011 uart;
-	spinlock_t uart_lock; /* uart and the two below */
-	bool uart_irq_level;  /* the level last given to the vGIC */
-	int uart_kick;	      /* vCPU to kick once the lock is dropped, or -1 */
+	spinlock_t uart_lock; /* uart and uart_line */
+	struct device_line uart_line;
 	struct vpl031 rtc;
-	spinlock_t rtc_lock;	    /* rtc and its alarm */
+	spinlock_t rtc_lock; /* rtc, rtc_line and the alarm */
+	struct device_line rtc_line;
 	struct softtimer rtc_alarm; /* the host second at which its match may fire */
 	struct virtio_console_state hvc;
-	spinlock_t hvc_lock; /* hvc and the level below */
-	bool hvc_irq_level;
+	spinlock_t hvc_lock; /* hvc and hvc_line */
+	struct device_line hvc_line;
 	struct vdev vdevs[MAX_VDEVS];
 	unsigned nvdevs;
 	unsigned vdev_hint;  /* the device the last MMIO exit went to */

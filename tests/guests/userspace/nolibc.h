@@ -81,6 +81,26 @@ static inline void put_u64(uint64_t v)
 	put_str(&buf[i]);
 }
 
+/* The virtual counter, ordered after earlier instructions; its frequency; ticks in ns. */
+static inline uint64_t counter(void)
+{
+	uint64_t v;
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t counter_freq(void)
+{
+	uint64_t f;
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(f));
+	return f;
+}
+
+static inline uint64_t ticks_to_ns(uint64_t t, uint64_t freq)
+{
+	return t / freq * 1000000000UL + t % freq * 1000000000UL / freq;
+}
+
 static inline uint64_t parse_u64(const char *s)
 {
 	uint64_t v = 0;

@@ -26,13 +26,6 @@ struct perf_attr {
 #define PERF_IOC_DISABLE       0x2401
 #define PERF_IOC_FLAG_GROUP    1
 
-static inline uint64_t counter(void)
-{
-	uint64_t v;
-	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
-	return v;
-}
-
 static long open_event(uint32_t type, uint64_t config, long group, uint64_t period)
 {
 	struct perf_attr a = {0};
@@ -62,8 +55,7 @@ int main(int argc, char **argv)
 		put_str("usage: triad-pmu SECONDS [LABEL [PERIOD]]\n");
 		return 2;
 	}
-	uint64_t seconds = parse_u64(argv[1]), freq;
-	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+	uint64_t seconds = parse_u64(argv[1]), freq = counter_freq();
 	long cycles = open_event(PERF_TYPE_HARDWARE, PERF_COUNT_HW_CYCLES, -1,
 				 argc > 3 ? parse_u64(argv[3]) : 0);
 	if (cycles < 0)
@@ -93,7 +85,7 @@ int main(int argc, char **argv)
 	put_u64(values[2]);
 	put_str(" wall-ns ");
 	uint64_t ticks = now - start;
-	put_u64(ticks / freq * 1000000000UL + ticks % freq * 1000000000UL / freq);
+	put_u64(ticks_to_ns(ticks, freq));
 	put_str("\n");
 	return 0;
 }

@@ -4,21 +4,13 @@
  * measured from inside the guest. */
 #include "nolibc.h"
 
-static inline uint64_t counter(void)
-{
-	uint64_t v;
-	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
-	return v;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		put_str("usage: triad-spin SECONDS [LABEL]\n");
 		return 2;
 	}
-	uint64_t seconds = parse_u64(argv[1]), freq;
-	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+	uint64_t seconds = parse_u64(argv[1]), freq = counter_freq();
 	uint64_t start = counter(), iterations = 0, in_second = 0, second = 1;
 	for (;;) {
 		uint64_t now = counter();

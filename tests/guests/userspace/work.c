@@ -9,12 +9,9 @@
 #define SYS_munmap 215
 #define SYS_mmap   222
 
-static inline uint64_t now_ns(void)
+static uint64_t now_ns(void)
 {
-	uint64_t v, f;
-	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
-	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(f));
-	return v / f * 1000000000UL + v % f * 1000000000UL / f;
+	return ticks_to_ns(counter(), counter_freq());
 }
 
 static void result(const char *what, uint64_t arg, uint64_t ns)

@@ -1,0 +1,21 @@
+# How a bare-metal test guest is built: the including Makefile sets NAME and SRCS (its own
+# sources); the guest library (entry, vectors, console) and link script come from here.
+CROSS  := aarch64-linux-gnu-
+O      ?= .
+LIB    := $(dir $(lastword $(MAKEFILE_LIST)))
+CFLAGS := -O2 -Wall -Wextra -Werror -ffreestanding -nostdlib -mgeneral-regs-only -mstrict-align \
+	-fno-stack-protector -fno-pic -fno-tree-loop-distribute-patterns
+ALL_SRCS := $(LIB)start.S $(LIB)console.c $(SRCS)
+
+$(O)/$(NAME).bin: $(O)/$(NAME).elf
+	$(CROSS)objcopy -O binary $< $@
+
+$(O)/$(NAME).elf: $(ALL_SRCS) $(LIB)guest.h $(LIB)guest.ld
+	@mkdir -p $(O)
+	$(CROSS)gcc $(CFLAGS) -static -T $(LIB)guest.ld -Wl,--build-id=none \
+		-Wl,--no-warn-rwx-segments -o $@ $(ALL_SRCS)
+
+clean:
+	rm -f $(O)/$(NAME).elf $(O)/$(NAME).bin
+
+.PHONY: clean
