@@ -44,6 +44,80 @@ static int get_u64s(const void *fdt, int node, const char *prop, uint64_t *out, 
 static const char *const vm_props[] = {"memory", "cpus",   "bootargs", "kernel",
 				       "initrd", "weight", "affinity", "console"};
 
+/* disk@N { serial = "..."; range = /bits/ 64 <start sectors>; read-only; } */
+static int parse_disk(const void *fdt, int node, const char *vm, struct disk_config *d, char *err,
+		      size_t errlen)
+{
+	const char *name = fdt_get_name(fdt, node, NULL);
+	int prop;
+	fdt_for_each_property_offset(prop, fdt, node)
+	{
+		const char *pname;
+		fdt_getprop_by_offset(fdt, prop, &pname, NULL);
+		if (!pname || (strcmp(pname, "serial") && strcmp(pname, "range") &&
+			       strcmp(pname, "read-only")))
+			FAIL("bundle: /vms/%s/%s: unknown property '%s'", vm, name,
+			     pname ? pname : "?");
+	}
+	if (get_string(fdt, node, "serial", d->backend, sizeof(d->backend)) || !d->backend[0])
+		FAIL("bundle: /vms/%s/%s: 'serial' must name a disk in 1..%d characters", vm, name,
+		     DISK_SERIAL_MAX - 1);
+	uint64_t r[2] = {0, 0};
+	if (get_u64s(fdt, node, "range", r, 2) == -EINVAL || r[0] + r[1] < r[0])
+		FAIL("bundle: /vms/%s/%s: 'range' must be <start sectors> (64-bit each)", vm, name);
+	d->start = r[0];
+	d->sectors = r[1];
+	int len;
+	if (fdt_getprop(fdt, node, "read-only", &len) && len)
+		FAIL("bundle: /vms/%s/%s: 'read-only' takes no value", vm, name);
+	d->read_only = fdt_getprop(fdt, node, "read-only", NULL) != NULL;
+	return 0;
+}
+
+/* net { mac = [6 bytes]; } */
+static int parse_net(const void *fdt, int node, const char *vm, struct vm_config *c, char *err,
+		     size_t errlen)
+{
+	int prop;
+	fdt_for_each_property_offset(prop, fdt, node)
+	{
+		const char *pname;
+		fdt_getprop_by_offset(fdt, prop, &pname, NULL);
+		if (!pname || strcmp(pname, "mac"))
+			FAIL("bundle: /vms/%s/net: unknown property '%s'", vm, pname ? pname : "?");
+	}
+	int len;
+	const uint8_t *mac = fdt_getprop(fdt, node, "mac", &len);
+	if (!mac || len != 6 || (mac[0] & 1))
+		FAIL("bundle: /vms/%s/net: 'mac' must be 6 bytes of a unicast address", vm);
+	memcpy(c->mac, mac, 6);
+	c->net = true;
+	return 0;
+}
+
+static int parse_subnodes(const void *fdt, int node, const char *vm, struct vm_config *c, char *err,
+			  size_t errlen)
+{
+	int sub;
+	fdt_for_each_subnode(sub, fdt, node)
+	{
+		const char *name = fdt_get_name(fdt, sub, NULL);
+		if (!strncmp(name, "disk@", 5)) {
+			if (c->ndisks == MAX_VM_DISKS)
+				FAIL("bundle: /vms/%s: more than %d disks", vm, MAX_VM_DISKS);
+			if (parse_disk(fdt, sub, vm, &c->disk[c->ndisks], err, errlen))
+				return -EINVAL;
+			c->ndisks++;
+		} else if (!strcmp(name, "net") && !c->net) {
+			if (parse_net(fdt, sub, vm, c, err, errlen))
+				return -EINVAL;
+		} else {
+			FAIL("bundle: /vms/%s/%s: unknown node", vm, name);
+		}
+	}
+	return 0;
+}
+
 static int parse_vm(const void *fdt, int node, uint64_t size, struct vm_config *vm, char *err,
 		    size_t errlen)
 {
@@ -135,7 +209,7 @@ static int parse_vm(const void *fdt, int node, uint64_t size, struct vm_config *
 				     i);
 		}
 	}
-	return 0;
+	return parse_subnodes(fdt, node, path, vm, err, errlen);
 }
 
 int config_parse(const void *bundle, uint64_t size, struct triad_config *cfg, char *err,

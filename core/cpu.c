@@ -16,6 +16,34 @@ static inline bool guest_ppi(uint32_t intid)
 	return intid == plat.timer_virt_intid || (intid == plat.pmu_intid && vpmu_available());
 }
 
+#define MAX_HOST_IRQS 16
+static struct host_irq {
+	uint32_t intid;
+	void (*fn)(void *ctx);
+	void *ctx;
+} host_irqs[MAX_HOST_IRQS];
+static unsigned nr_host_irqs;
+
+void host_irq_register(uint32_t intid, void (*fn)(void *ctx), void *ctx)
+{
+	if (nr_host_irqs == MAX_HOST_IRQS) {
+		pr_err("no room to handle interrupt %u", intid);
+		return;
+	}
+	host_irqs[nr_host_irqs++] = (struct host_irq){intid, fn, ctx};
+	gic_enable_spi(intid, cpus[0].mpidr, 0xa0);
+}
+
+static bool driver_irq(uint32_t intid)
+{
+	for (unsigned i = 0; i < nr_host_irqs; i++)
+		if (host_irqs[i].intid == intid) {
+			host_irqs[i].fn(host_irqs[i].ctx);
+			return true;
+		}
+	return false;
+}
+
 void handle_host_irqs(void)
 {
 	struct cpu *c = this_cpu();
@@ -43,8 +71,12 @@ void handle_host_irqs(void)
 			}
 			continue;
 		}
-		if (intid == plat.gic_maint_intid)
+		if (intid == plat.gic_maint_intid) {
 			vgic_maintenance_irq(); /* before deactivating: it is level-sensitive */
+		} else if (intid >= 32 && intid != plat.uart_intid && driver_irq(intid)) {
+			gic_deactivate(intid);
+			continue;
+		}
 		gic_deactivate(intid);
 		if (intid == plat.timer_hyp_intid)
 			softtimer_expire();

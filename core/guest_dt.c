@@ -92,12 +92,12 @@ static int add_rtc(void *fdt, const struct guest_dt_params *p)
 	return fdt_end_node(fdt);
 }
 
-static int add_virtio(void *fdt, const struct guest_dt_params *p)
+static int add_virtio(void *fdt, const struct guest_dt_virtio *v)
 {
-	TRY(begin_node_at(fdt, "virtio_mmio", p->virtio_base));
+	TRY(begin_node_at(fdt, "virtio_mmio", v->base));
 	TRY(fdt_property_string(fdt, "compatible", "virtio,mmio"));
-	TRY(prop_reg(fdt, "reg", p->virtio_base, 0x200));
-	fdt32_t irq[3] = {cpu_to_fdt32(IRQ_TYPE_SPI), cpu_to_fdt32(p->virtio_spi),
+	TRY(prop_reg(fdt, "reg", v->base, 0x200));
+	fdt32_t irq[3] = {cpu_to_fdt32(IRQ_TYPE_SPI), cpu_to_fdt32(v->spi),
 			  cpu_to_fdt32(IRQ_LEVEL_HI)};
 	TRY(fdt_property(fdt, "interrupts", irq, sizeof(irq)));
 	TRY(fdt_property(fdt, "dma-coherent", "", 0));
@@ -186,8 +186,8 @@ int guest_dt_build(void *buf, size_t size, const struct guest_dt_params *p)
 	TRY(add_uart(fdt, p));
 	if (p->rtc_base)
 		TRY(add_rtc(fdt, p));
-	if (p->virtio_base)
-		TRY(add_virtio(fdt, p));
+	for (unsigned i = 0; i < p->nvirtio; i++)
+		TRY(add_virtio(fdt, &p->virtio[i]));
 
 	TRY(fdt_end_node(fdt));
 	return fdt_finish(fdt);

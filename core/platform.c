@@ -129,6 +129,21 @@ static void parse_pmu(const void *fdt, struct platform *p)
 		p->pmu_intid = intid;
 }
 
+/* Optional: the virtio-mmio transports, probed later by the virtio drivers. */
+static void parse_virtio(const void *fdt, struct platform *p)
+{
+	int node = -1;
+	while ((node = fdt_node_offset_by_compatible(fdt, node, "virtio,mmio")) >= 0 &&
+	       p->nvirtio < MAX_VIRTIO_SLOTS) {
+		struct virtio_slot s;
+		uint64_t size;
+		if (get_reg(fdt, node, 0, &s.base, &size) || size < 0x200 || s.base % 0x200 ||
+		    get_intid(fdt, node, 0, &s.intid) || s.intid < 32)
+			continue;
+		p->virtio[p->nvirtio++] = s;
+	}
+}
+
 static int parse_chosen(const void *fdt, struct platform *p)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen");
@@ -190,6 +205,7 @@ int platform_parse(const void *fdt, struct platform *p, const char **why)
 	}
 	parse_pmu(fdt, p);
 	parse_rtc(fdt, p);
+	parse_virtio(fdt, p);
 	if (parse_chosen(fdt, p)) {
 		*why = "no console (chosen/stdout-path) or bad initrd range";
 		return -ENODEV;

@@ -20,8 +20,6 @@
 #define DTB_MAX	    SZ_64K
 #define WARN_BUDGET 64
 
-void vm_add_core_devices(struct vm *vm); /* devices/vm_devices.c */
-
 static void vtimer_wake(struct softtimer *t)
 {
 	sched_wake(container_of(t, struct vcpu, vtimer_wake));
@@ -125,12 +123,16 @@ int vm_load_images(struct vm *vm)
 	    .uart_spi = GUEST_UART_SPI,
 	    .rtc_base = GUEST_RTC_IPA,
 	    .rtc_spi = GUEST_RTC_SPI,
-	    .virtio_base = GUEST_HVC_IPA,
-	    .virtio_spi = GUEST_HVC_SPI,
 	    .timer_ppi = {13, 14, 11, 10},
 	    .pmu = vpmu_available(),
 	    .pmu_ppi = plat.pmu_intid - 16,
 	};
+	struct guest_dt_virtio virtio[MAX_VDEVS];
+	for (unsigned i = 0; i < vm->nvdevs; i++)
+		if (vm->vdevs[i].virtio_spi >= 0)
+			virtio[p.nvirtio++] = (struct guest_dt_virtio){
+			    vm->vdevs[i].base, (uint32_t)vm->vdevs[i].virtio_spi};
+	p.virtio = virtio;
 	int r = guest_dt_build(ram + dtb_off, DTB_MAX, &p);
 	if (r) {
 		pr_err("VM '%s': device tree generation failed (%d)", vm->name, r);
@@ -150,8 +152,7 @@ int vm_load_images(struct vm *vm)
 		vgic_cpu_init(&vm->vgic, &v->vgic, i, v->mpidr);
 		v->power = VCPU_OFF;
 	}
-	vm->nvdevs = 0;
-	vm_add_core_devices(vm);
+	vm_devices_reset(vm);
 	struct vcpu *boot = vm->vcpu[0];
 	boot->on_entry = GUEST_RAM_IPA + kernel_off;
 	boot->on_context = GUEST_RAM_IPA + dtb_off; /* x0 = DTB address */

@@ -1,5 +1,7 @@
-/* The devices every VM has: the GICv3 distributor and redistributors, and its console UART. */
+/* The device model's plumbing (interrupt lines, IPA ranges, virtio windows), and the devices
+ * every VM has: the GICv3 distributor and redistributors, the PL011 and PL031, hvc0. */
 #include <triad/cpu.h>
+#include <triad/errno.h>
 #include <triad/log.h>
 #include <triad/util.h>
 #include <triad/vm.h>
@@ -49,9 +51,8 @@ static void uart_putc(void *ctx, char c)
 
 /* A device's level-sensitive interrupt line into the vGIC. Called with the device's lock
  * held, so that levels reach the vGIC in the order they happened; only a change is passed
- * on (most accesses, status polls, change nothing). Returns the vCPU to kick once the
- * device's lock is dropped, or -1. */
-static int line_set(struct vm *vm, struct device_line *l, bool level)
+ * on (most accesses, status polls, change nothing). */
+int device_line_set(struct vm *vm, struct device_line *l, bool level)
 {
 	if (level == l->level)
 		return -1;
@@ -62,13 +63,13 @@ static int line_set(struct vm *vm, struct device_line *l, bool level)
 	return t;
 }
 
-static void kick(struct vm *vm, int t)
+void device_kick(struct vm *vm, int t)
 {
 	if (t >= 0)
 		vcpu_kick(vm->vcpu[t]);
 }
 
-static void line_init(struct device_line *l, uint32_t spi)
+void device_line_init(struct device_line *l, uint32_t spi)
 {
 	l->intid = 32 + spi;
 	l->level = false; /* as the vGIC, reset with the VM, has it */
@@ -87,9 +88,9 @@ static bool uart_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
 			   : vpl011_read(&vm->uart, a->offset, a->size, &a->value);
 	/* Of the reads, only the data register's (it pops the receive FIFO) changes state. */
 	if (a->write || a->offset == VPL011_DR)
-		t = line_set(vm, &vm->uart_line, vpl011_irq_level(&vm->uart));
+		t = device_line_set(vm, &vm->uart_line, vpl011_irq_level(&vm->uart));
 	spin_unlock(&vm->uart_lock);
-	kick(vm, t);
+	device_kick(vm, t);
 	return ok;
 }
 
@@ -103,9 +104,9 @@ void vm_console_input(struct vm *vm, char c)
 	}
 	spin_lock(&vm->uart_lock);
 	vpl011_rx(&vm->uart, c);
-	int t = line_set(vm, &vm->uart_line, vpl011_irq_level(&vm->uart));
+	int t = device_line_set(vm, &vm->uart_line, vpl011_irq_level(&vm->uart));
 	spin_unlock(&vm->uart_lock);
-	kick(vm, t);
+	device_kick(vm, t);
 }
 
 /* ---- PL031 RTC: the guest's clock is the host's wall clock plus what it loaded ---- */
@@ -126,7 +127,7 @@ static void rtc_arm_alarm(struct vm *vm, uint32_t now)
 static int rtc_update(struct vm *vm, uint32_t now)
 {
 	rtc_arm_alarm(vm, now);
-	return line_set(vm, &vm->rtc_line, vpl031_irq_level(&vm->rtc));
+	return device_line_set(vm, &vm->rtc_line, vpl031_irq_level(&vm->rtc));
 }
 
 static void rtc_alarm_expired(struct softtimer *t)
@@ -137,7 +138,7 @@ static void rtc_alarm_expired(struct softtimer *t)
 	vpl031_expire(&vm->rtc, now);
 	int k = rtc_update(vm, now);
 	spin_unlock(&vm->rtc_lock);
-	kick(vm, k);
+	device_kick(vm, k);
 }
 
 static bool rtc_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
@@ -152,7 +153,7 @@ static bool rtc_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
 	if (ok && a->write)
 		k = rtc_update(vm, now);
 	spin_unlock(&vm->rtc_lock);
-	kick(vm, k);
+	device_kick(vm, k);
 	return ok;
 }
 
@@ -164,9 +165,9 @@ static bool hvc_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
 	struct vm *vm = d->priv;
 	spin_lock(&vm->hvc_lock);
 	bool ok = virtio_console_access(vm, a);
-	int k = line_set(vm, &vm->hvc_line, virtio_mmio_irq_level(&vm->hvc.transport));
+	int k = device_line_set(vm, &vm->hvc_line, virtio_mmio_irq_level(&vm->hvc.transport));
 	spin_unlock(&vm->hvc_lock);
-	kick(vm, k);
+	device_kick(vm, k);
 	return ok;
 }
 
@@ -174,9 +175,9 @@ static void hvc_input(struct vm *vm, char c)
 {
 	spin_lock(&vm->hvc_lock);
 	virtio_console_input(vm, c);
-	int k = line_set(vm, &vm->hvc_line, virtio_mmio_irq_level(&vm->hvc.transport));
+	int k = device_line_set(vm, &vm->hvc_line, virtio_mmio_irq_level(&vm->hvc.transport));
 	spin_unlock(&vm->hvc_lock);
-	kick(vm, k);
+	device_kick(vm, k);
 }
 
 static const struct vdev_ops gicd_ops = {.name = "GICD", .access = gicd_access};
@@ -185,31 +186,61 @@ static const struct vdev_ops uart_ops = {.name = "PL011", .access = uart_access}
 static const struct vdev_ops rtc_ops = {.name = "PL031", .access = rtc_access};
 static const struct vdev_ops hvc_ops = {.name = "virtio-console", .access = hvc_access};
 
-static void add(struct vm *vm, const struct vdev_ops *ops, uint64_t base, uint64_t size)
+int vm_add_vdev(struct vm *vm, const struct vdev_ops *ops, uint64_t base, uint64_t size, void *priv,
+		int spi)
 {
-	if (vm->nvdevs < MAX_VDEVS)
-		vm->vdevs[vm->nvdevs++] = (struct vdev){ops, base, size, vm};
+	if (vm->nvdevs == MAX_VDEVS)
+		return -ENOSPC;
+	vm->vdevs[vm->nvdevs++] = (struct vdev){ops, base, size, priv, spi};
+	return 0;
 }
 
-void vm_add_core_devices(struct vm *vm)
+uint64_t vm_virtio_slot(struct vm *vm, uint32_t *spi)
+{
+	unsigned n = vm->nr_virtio++;
+	*spi = GUEST_HVC_SPI + n;
+	return GUEST_HVC_IPA + 0x200 * (uint64_t)n;
+}
+
+int vm_devices_create(struct vm *vm, char *err, size_t errlen)
+{
+	vm->nvdevs = 0;
+	vm->nr_virtio = 0;
+	vm_add_vdev(vm, &gicd_ops, GICD_BASE_IPA, GICD_SIZE, vm, -1);
+	vm_add_vdev(vm, &gicr_ops, GICR_BASE_IPA, GICR_STRIDE * vm->ncpus, vm, -1);
+	vm_add_vdev(vm, &uart_ops, GUEST_UART_IPA, 0x1000, vm, -1);
+	vm_add_vdev(vm, &rtc_ops, GUEST_RTC_IPA, 0x1000, vm, -1);
+	uint32_t spi;
+	uint64_t base = vm_virtio_slot(vm, &spi); /* hvc0 first: the guest's virtio0 */
+	vm_add_vdev(vm, &hvc_ops, base, 0x200, vm, (int)spi);
+	vm->rtc.offset = 0;
+	vm->rtc_alarm.fn = rtc_alarm_expired;
+	for (unsigned i = 0; i < vm->cfg->ndisks; i++) {
+		int r = virtio_blk_create(vm, &vm->cfg->disk[i], i, err, errlen);
+		if (r)
+			return r;
+	}
+	if (vm->cfg->net)
+		return virtio_net_create(vm, err, errlen);
+	return 0;
+}
+
+void vm_devices_reset(struct vm *vm)
 {
 	vpl011_init(&vm->uart, uart_putc, vm);
 	spin_init(&vm->uart_lock);
-	line_init(&vm->uart_line, GUEST_UART_SPI);
-	add(vm, &gicd_ops, GICD_BASE_IPA, GICD_SIZE);
-	add(vm, &gicr_ops, GICR_BASE_IPA, GICR_STRIDE * vm->ncpus);
-	add(vm, &uart_ops, GUEST_UART_IPA, 0x1000);
+	device_line_init(&vm->uart_line, GUEST_UART_SPI);
 	softtimer_cancel(&vm->rtc_alarm); /* a reset VM's old alarm */
 	/* Like a battery-backed RTC, the time the guest set survives its reboot. */
 	uint32_t offset = vm->rtc.offset;
 	vpl031_init(&vm->rtc);
 	vm->rtc.offset = offset;
 	spin_init(&vm->rtc_lock);
-	line_init(&vm->rtc_line, GUEST_RTC_SPI);
-	vm->rtc_alarm.fn = rtc_alarm_expired;
-	add(vm, &rtc_ops, GUEST_RTC_IPA, 0x1000);
+	device_line_init(&vm->rtc_line, GUEST_RTC_SPI);
 	spin_init(&vm->hvc_lock);
 	virtio_console_init(vm);
-	line_init(&vm->hvc_line, GUEST_HVC_SPI);
-	add(vm, &hvc_ops, GUEST_HVC_IPA, 0x200);
+	device_line_init(&vm->hvc_line, GUEST_HVC_SPI);
+	for (unsigned i = 0; i < vm->nvdevs; i++)
+		if (vm->vdevs[i].ops->reset)
+			vm->vdevs[i].ops->reset(&vm->vdevs[i]);
 }

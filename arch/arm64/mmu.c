@@ -69,6 +69,15 @@ void mmu_init(const struct platform *p)
 	map_or_die(p->uart_base, PAGE_SIZE, S1_DEVICE_RW);
 	if (p->rtc_base)
 		map_or_die(p->rtc_base, PAGE_SIZE, S1_DEVICE_RW);
+	/* The virtio-mmio windows share pages: each page once. */
+	for (unsigned i = 0; i < p->nvirtio; i++) {
+		uint64_t page = ALIGN_DOWN(p->virtio[i].base, PAGE_SIZE);
+		bool seen = false;
+		for (unsigned j = 0; j < i; j++)
+			seen |= ALIGN_DOWN(p->virtio[j].base, PAGE_SIZE) == page;
+		if (!seen)
+			map_or_die(page, PAGE_SIZE, S1_DEVICE_RW);
+	}
 
 	el2_mmu_regs.mair = MAIR_VALUE;
 	el2_mmu_regs.tcr = TCR_RES1 | TCR_T0SZ(48) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA |

@@ -21,6 +21,17 @@ struct blob {
 	uint64_t size;	 /* 0 = absent */
 };
 
+#define MAX_VM_DISKS	4
+#define DISK_SERIAL_MAX 21 /* a virtio-blk serial (20 characters) and its NUL */
+
+/* A VM disk: sectors [start, start + sectors) of the machine disk with that serial
+ * (sectors 0: to its end). */
+struct disk_config {
+	char backend[DISK_SERIAL_MAX];
+	uint64_t start, sectors;
+	bool read_only;
+};
+
 struct vm_config {
 	char name[VM_NAME_MAX];
 	uint64_t memory;
@@ -31,6 +42,10 @@ struct vm_config {
 	uint32_t weight;	      /* scheduling weight, default 256 */
 	uint32_t affinity[MAX_VCPUS]; /* allowed physical CPUs per vCPU, default all */
 	bool virtio_console;	      /* keyboard input goes to hvc0 rather than the PL011 */
+	struct disk_config disk[MAX_VM_DISKS];
+	unsigned ndisks;
+	bool net;	/* a virtio-net port on the virtual switch */
+	uint8_t mac[6]; /* its address */
 };
 
 struct triad_config {

@@ -42,6 +42,9 @@ static inline struct cpu *this_cpu(void)
 
 /* Acknowledges and handles every pending physical interrupt. */
 void handle_host_irqs(void);
+/* A physical SPI that one of Triad's drivers handles (on CPU 0), before the interrupt is
+ * deactivated: a level-sensitive device has dropped its line by then. */
+void host_irq_register(uint32_t intid, void (*fn)(void *ctx), void *ctx);
 void cpu_loop(void) __attribute__((noreturn));
 
 /* core/sched.c */

@@ -6,6 +6,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct guest_dt_virtio {
+	uint64_t base; /* a 0x200-byte virtio-mmio window */
+	uint32_t spi;
+};
+
 struct guest_dt_params {
 	uint64_t mem_base, mem_size;
 	unsigned ncpus;
@@ -14,10 +19,10 @@ struct guest_dt_params {
 	uint64_t initrd_start, initrd_end; /* both 0 without an initrd */
 	uint64_t gicd_base, gicr_base;
 	uint64_t uart_base;
-	uint32_t uart_spi;    /* SPI number (INTID - 32) */
-	uint64_t rtc_base;    /* PL031, or 0 for none */
-	uint64_t virtio_base; /* a virtio-mmio device, or 0 for none */
-	uint32_t virtio_spi;
+	uint32_t uart_spi;		      /* SPI number (INTID - 32) */
+	uint64_t rtc_base;		      /* PL031, or 0 for none */
+	const struct guest_dt_virtio *virtio; /* nvirtio virtio-mmio devices */
+	unsigned nvirtio;
 	uint32_t rtc_spi;
 	uint32_t timer_ppi[4]; /* PPI numbers: secure phys, phys, virt, hyp phys */
 	bool pmu;	       /* a PMUv3, whose overflow interrupt is PPI pmu_ppi */

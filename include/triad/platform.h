@@ -7,8 +7,15 @@
 
 #include <stdint.h>
 
-#define MAX_CPUS      8
-#define MAX_MEM_BANKS 8
+#define MAX_CPUS	 8
+#define MAX_MEM_BANKS	 8
+#define MAX_VIRTIO_SLOTS 32
+
+/* A virtio-mmio transport of the machine (QEMU virt has 32, most of them empty). */
+struct virtio_slot {
+	uint64_t base;
+	uint32_t intid;
+};
 
 struct mem_bank {
 	uint64_t base;
@@ -31,6 +38,8 @@ struct platform {
 	uint32_t timer_phys_intid; /* EL1 physical timer */
 	uint64_t rtc_base;	   /* PL031 real-time clock, or 0 */
 	uint32_t pmu_intid;	   /* PMU overflow (a PPI), or 0: no PMU */
+	struct virtio_slot virtio[MAX_VIRTIO_SLOTS];
+	unsigned nvirtio;
 	uint64_t initrd_start;
 	uint64_t initrd_end;
 	char bootargs[256];

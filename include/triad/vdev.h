@@ -22,6 +22,7 @@ struct vdev_ops {
 	const char *name;
 	/* Returns false if the access has no architectural meaning: the guest gets an abort. */
 	bool (*access)(struct vdev *dev, struct vcpu *vcpu, struct mmio_access *a);
+	/* The VM restarts: back to power-on state (no vCPU of the VM runs meanwhile). */
 	void (*reset)(struct vdev *dev);
 };
 
@@ -29,6 +30,7 @@ struct vdev {
 	const struct vdev_ops *ops;
 	uint64_t base, size; /* guest IPA range */
 	void *priv;
+	int virtio_spi; /* a virtio-mmio device: its SPI, for the guest's DT; else -1 */
 };
 
 #endif

@@ -18,13 +18,14 @@
 
 #include "../../mm/pgtable.h"
 
-#define GUEST_RAM_IPA  0x40000000UL
-#define GUEST_UART_IPA 0x09000000UL
-#define GUEST_UART_SPI 1
-#define GUEST_RTC_IPA  0x09010000UL
-#define GUEST_RTC_SPI  2
-#define GUEST_HVC_IPA  0x0a000000UL /* QEMU virt's first virtio-mmio slot */
-#define GUEST_HVC_SPI  16
+#define GUEST_RAM_IPA	   0x40000000UL
+#define GUEST_UART_IPA	   0x09000000UL
+#define GUEST_UART_SPI	   1
+#define GUEST_RTC_IPA	   0x09010000UL
+#define GUEST_RTC_SPI	   2
+#define GUEST_HVC_IPA	   0x0a000000UL /* QEMU virt's first virtio-mmio slot */
+#define GUEST_HVC_SPI	   16
+#define GUEST_VIRTIO_SLOTS 32 /* virtio-mmio windows of 0x200 from GUEST_HVC_IPA */
 
 /* An emulated device's interrupt line (an SPI), and the level last given to the vGIC. */
 struct device_line {
@@ -116,6 +117,7 @@ struct vm {
 	struct vdev vdevs[MAX_VDEVS];
 	unsigned nvdevs;
 	unsigned vdev_hint;  /* the device the last MMIO exit went to */
+	unsigned nr_virtio;  /* virtio-mmio slots given out */
 	spinlock_t lock;     /* power state of the vCPUs, VM state */
 	unsigned log_budget; /* guest-triggered warnings left before going quiet */
 	unsigned nr_loaded;  /* vCPUs whose state is in some CPU (atomic) */
@@ -145,6 +147,27 @@ void vcpu_kick(struct vcpu *v);
 /* Guest interrupt plumbing: take the VM's vGIC lock and kick whoever must notice. */
 void vcpu_set_irq_line(struct vm *vm, unsigned vcpu, uint32_t intid, bool level);
 void vcpu_inject_edge(struct vm *vm, unsigned vcpu, uint32_t intid);
+
+/* devices/vm_devices.c: the device model's plumbing. */
+/* Creates the VM's devices, those every VM has and those its config lists. */
+int vm_devices_create(struct vm *vm, char *err, size_t errlen);
+/* Back to power-on state when the VM (re)starts. */
+void vm_devices_reset(struct vm *vm);
+/* Claims an IPA range; spi >= 0 marks a virtio-mmio device for the guest's DT. */
+int vm_add_vdev(struct vm *vm, const struct vdev_ops *ops, uint64_t base, uint64_t size, void *priv,
+		int spi);
+/* The next free virtio-mmio window of the VM, and its SPI. */
+uint64_t vm_virtio_slot(struct vm *vm, uint32_t *spi);
+void device_line_init(struct device_line *l, uint32_t spi);
+/* Passes a device's level on to the vGIC, with the device's lock held; returns the vCPU
+ * to kick (device_kick) once that lock is dropped, or -1. */
+int device_line_set(struct vm *vm, struct device_line *l, bool level);
+void device_kick(struct vm *vm, int vcpu);
+
+/* devices/virtio_blk.c, devices/virtio_net.c */
+int virtio_blk_create(struct vm *vm, const struct disk_config *cfg, unsigned index, char *err,
+		      size_t errlen);
+int virtio_net_create(struct vm *vm, char *err, size_t errlen);
 
 /* devices/virtio_console.c, with vm->hvc_lock held */
 void virtio_console_init(struct vm *vm);

@@ -1,0 +1,291 @@
+/* A VM's virtio-blk device: sectors [start, start + sectors) of one of the machine's disks.
+ * Requests are decoded and range-checked here (virtio_blk_req.c), then go to the disk's
+ * driver with the guest's buffers as they are; the guest learns of a write only once the
+ * disk has completed it. A VM has at most VBLK_REQS requests in flight: beyond that its
+ * requests wait in its own queue, so a busy VM cannot take the whole disk. */
+#include <stdio.h>
+#include <string.h>
+#include <triad/errno.h>
+#include <triad/log.h>
+#include <triad/mem.h>
+#include <triad/util.h>
+#include <triad/virtio_blk.h>
+#include <triad/vm.h>
+
+#define VBLK_REQS 32
+
+#define F_SEG_MAX	(1ULL << 2)
+#define F_RO		(1ULL << 5)
+#define F_FLUSH		(1ULL << 9)
+#define F_INDIRECT_DESC (1ULL << 28)
+
+struct vblk;
+
+struct vblk_req {
+	struct blk_request r;
+	struct vblk *dev;
+	uint8_t *status; /* the guest's */
+	uint32_t written;
+	uint32_t gen; /* the device's reset count when it was sent */
+	uint16_t head;
+	bool busy;
+};
+
+struct vblk {
+	struct vm *vm;
+	struct blkdev *disk;
+	uint64_t start, sectors;
+	bool read_only;
+	char id[BLK_SERIAL_LEN];
+	struct virtio_mmio t;
+	spinlock_t lock; /* all of the below and t */
+	struct device_line line;
+	uint32_t gen;
+	unsigned inflight;
+	struct vblk_req req[VBLK_REQS];
+};
+
+/* Config space (virtio 1.2, 5.2.4): capacity, size_max, seg_max, geometry, blk_size. */
+struct vblk_config {
+	uint64_t capacity;
+	uint32_t size_max, seg_max;
+	uint8_t geometry[4];
+	uint32_t blk_size;
+} __attribute__((packed));
+
+static void *guest_map(void *ctx, uint64_t ipa, uint64_t len)
+{
+	struct vm *vm = ctx;
+	if (!vm_ipa_is_ram(vm, ipa, len))
+		return NULL;
+	return (void *)(vm->ram_pa + (ipa - GUEST_RAM_IPA)); /* RAM is identity-mapped at EL2 */
+}
+
+static void broken(struct vblk *d, const char *why)
+{
+	vm_warn(d->vm, "virtio-blk: %s: device needs a reset", why);
+	virtio_mmio_set_broken(&d->t);
+}
+
+static void used(struct vblk *d, uint16_t head, uint32_t written)
+{
+	struct virtq_mem m = {guest_map, d->vm};
+	struct virtq *q = &d->t.vq[0];
+	const char *why;
+	if (!virtq_push(q, &m, head, written, &why))
+		broken(d, why);
+	else if (virtq_wants_interrupt(q, &m))
+		d->t.int_status |= VIRTIO_INT_USED;
+}
+
+/* GET_ID: answered here, the VM's name for the disk rather than the machine's. */
+static uint32_t answer_id(struct vblk *d, const struct vblk_plan *p)
+{
+	uint32_t n = 0;
+	for (unsigned i = 0; i < p->ndata && n < sizeof(d->id); i++) {
+		uint32_t k = MIN(p->data[i].len, (uint32_t)sizeof(d->id) - n);
+		memcpy((void *)(uintptr_t)p->data[i].addr, d->id + n, k);
+		n += k;
+	}
+	return n;
+}
+
+static struct vblk_req *free_req(struct vblk *d)
+{
+	for (unsigned i = 0; i < VBLK_REQS; i++)
+		if (!d->req[i].busy)
+			return &d->req[i];
+	return NULL;
+}
+
+static void request_done(struct blk_request *r);
+
+/* Takes the guest's requests while it has requests to spare. With d->lock held. */
+static void process(struct vblk *d)
+{
+	struct virtq_mem m = {guest_map, d->vm};
+	struct virtq *q = &d->t.vq[0];
+	while (virtio_mmio_live(&d->t) && q->ready && d->inflight < VBLK_REQS) {
+		struct virtq_chain c;
+		struct vblk_plan p;
+		const char *why;
+		enum virtq_status s = virtq_pop(q, &m, &c, &why);
+		if (s == VIRTQ_EMPTY)
+			return;
+		if (s == VIRTQ_BROKEN) {
+			broken(d, why);
+			return;
+		}
+		int st = vblk_plan(&c, d->sectors, d->read_only, &p);
+		if (st < 0) {
+			broken(d, "request without a status byte");
+			return;
+		}
+		if (st == VIRTIO_BLK_S_OK && p.type == VIRTIO_BLK_T_GET_ID) {
+			uint32_t n = answer_id(d, &p);
+			*p.status = VIRTIO_BLK_S_OK;
+			used(d, c.head, n + 1);
+			continue;
+		}
+		if (st != VIRTIO_BLK_S_OK) {
+			*p.status = (uint8_t)st;
+			used(d, c.head, 1);
+			continue;
+		}
+		struct vblk_req *rq = free_req(d);
+		rq->busy = true;
+		rq->dev = d;
+		rq->head = c.head;
+		rq->status = p.status;
+		rq->gen = d->gen;
+		rq->written = 1 + (p.type == VIRTIO_BLK_T_IN ? (uint32_t)p.data_len : 0);
+		rq->r.done = request_done;
+		d->inflight++;
+		blkdev_submit(d->disk, &rq->r, p.type, d->start + p.sector, p.data, p.ndata);
+	}
+}
+
+static void request_done(struct blk_request *r)
+{
+	struct vblk_req *rq = container_of(r, struct vblk_req, r);
+	struct vblk *d = rq->dev;
+	spin_lock(&d->lock);
+	/* A request from before a reset of the device has no queue to return to. */
+	if (rq->gen == d->gen && virtio_mmio_live(&d->t)) {
+		uint8_t st = r->status <= VIRTIO_BLK_S_UNSUPP ? r->status : VIRTIO_BLK_S_IOERR;
+		*rq->status = st;
+		used(d, rq->head, st == VIRTIO_BLK_S_OK ? rq->written : 1);
+	}
+	rq->busy = false;
+	d->inflight--;
+	process(d);
+	int k = device_line_set(d->vm, &d->line, virtio_mmio_irq_level(&d->t));
+	spin_unlock(&d->lock);
+	device_kick(d->vm, k);
+}
+
+static bool config_read(struct virtio_mmio *t, uint32_t off, unsigned size, uint64_t *val)
+{
+	struct vblk *d = t->dev;
+	struct vblk_config cfg = {
+	    .capacity = d->sectors,
+	    .seg_max = VBLK_SEG_MAX,
+	    .blk_size = BLK_SECTOR,
+	};
+	if (off + size > sizeof(cfg))
+		return false;
+	*val = 0;
+	memcpy(val, (uint8_t *)&cfg + off, size);
+	return true;
+}
+
+static void notify(struct virtio_mmio *t, unsigned q)
+{
+	(void)q;
+	process(t->dev);
+}
+
+/* The driver reset the device: requests still at the disk are forgotten when they
+ * complete (their generation is old). */
+static void transport_reset(struct virtio_mmio *t)
+{
+	struct vblk *d = t->dev;
+	d->gen++;
+}
+
+static const struct virtio_dev_ops blk_ops_rw = {
+    .device_id = 2,
+    .features = F_SEG_MAX | F_FLUSH | F_INDIRECT_DESC,
+    .nr_queues = 1,
+    .config_read = config_read,
+    .notify = notify,
+    .reset = transport_reset,
+};
+
+static const struct virtio_dev_ops blk_ops_ro = {
+    .device_id = 2,
+    .features = F_SEG_MAX | F_FLUSH | F_INDIRECT_DESC | F_RO,
+    .nr_queues = 1,
+    .config_read = config_read,
+    .notify = notify,
+    .reset = transport_reset,
+};
+
+static bool blk_access(struct vdev *dev, struct vcpu *v, struct mmio_access *a)
+{
+	(void)v;
+	struct vblk *d = dev->priv;
+	struct virtq_mem m = {guest_map, d->vm};
+	spin_lock(&d->lock);
+	bool ok = a->write ? virtio_mmio_write(&d->t, &m, (uint32_t)a->offset, a->size, a->value)
+			   : virtio_mmio_read(&d->t, (uint32_t)a->offset, a->size, &a->value);
+	int k = device_line_set(d->vm, &d->line, virtio_mmio_irq_level(&d->t));
+	spin_unlock(&d->lock);
+	device_kick(d->vm, k);
+	return ok;
+}
+
+/* The VM restarts: wait for its requests still at the disk (their DMA must not land in
+ * the reloaded memory), then back to power-on state. No vCPU of it runs now. */
+static void blk_reset(struct vdev *dev)
+{
+	struct vblk *d = dev->priv;
+	spin_lock(&d->lock);
+	d->gen++;
+	spin_unlock(&d->lock);
+	while (__atomic_load_n(&d->inflight, __ATOMIC_ACQUIRE))
+		blkdev_poll(d->disk);
+	virtio_mmio_init(&d->t, d->t.ops, d);
+	device_line_init(&d->line, d->line.intid - 32);
+}
+
+static const struct vdev_ops vblk_vdev_ops = {
+    .name = "virtio-blk",
+    .access = blk_access,
+    .reset = blk_reset,
+};
+
+int virtio_blk_create(struct vm *vm, const struct disk_config *cfg, unsigned index,
+		      char *err, size_t errlen)
+{
+	struct blkdev *disk = blkdev_find(cfg->backend);
+	if (!disk) {
+		snprintf(err, errlen, "VM '%s': disk %u: the machine has no disk '%s'", vm->name,
+			 index, cfg->backend);
+		return -ENODEV;
+	}
+	uint64_t total = blkdev_sectors(disk);
+	uint64_t sectors = cfg->sectors ? cfg->sectors : total - MIN(cfg->start, total);
+	if (cfg->start > total || sectors > total - cfg->start || !sectors) {
+		snprintf(err, errlen,
+			 "VM '%s': disk %u: sectors %lu+%lu are not within disk '%s' (%lu sectors)",
+			 vm->name, index, (unsigned long)cfg->start, (unsigned long)sectors,
+			 cfg->backend, (unsigned long)total);
+		return -ERANGE;
+	}
+	uint64_t pages = ALIGN_UP(sizeof(struct vblk), PAGE_SIZE) / PAGE_SIZE;
+	struct vblk *d = (struct vblk *)page_alloc_zeroed(pages, PAGE_SIZE);
+	if (!d) {
+		snprintf(err, errlen, "VM '%s': disk %u: out of memory", vm->name, index);
+		return -ENOMEM;
+	}
+	d->vm = vm;
+	d->disk = disk;
+	d->start = cfg->start;
+	d->sectors = sectors;
+	d->read_only = cfg->read_only || blkdev_read_only(disk);
+	snprintf(d->id, sizeof(d->id), "%.12s-vd%c", vm->name, 'a' + index);
+	spin_init(&d->lock);
+	uint32_t spi;
+	uint64_t base = vm_virtio_slot(vm, &spi);
+	virtio_mmio_init(&d->t, d->read_only ? &blk_ops_ro : &blk_ops_rw, d);
+	device_line_init(&d->line, spi);
+	if (vm_add_vdev(vm, &vblk_vdev_ops, base, 0x200, d, spi)) {
+		snprintf(err, errlen, "VM '%s': too many devices", vm->name);
+		return -ENOSPC;
+	}
+	pr_info("VM '%s': vd%c = disk '%s' sectors %lu..%lu%s", vm->name, 'a' + index,
+		cfg->backend, (unsigned long)d->start, (unsigned long)(d->start + sectors - 1),
+		d->read_only ? ", read-only" : "");
+	return 0;
+}

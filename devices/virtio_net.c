@@ -1,0 +1,240 @@
+/* A VM's virtio-net device (virtio 1.2, 5.1): one port of Triad's switch. Frames are
+ * copied both ways (the switch may hand one frame to several ports, and a guest buffer
+ * must not change under the switch); no offloads, so each frame fits one 1.5 KB buffer. */
+#include <stdio.h>
+#include <string.h>
+#include <triad/errno.h>
+#include <triad/log.h>
+#include <triad/mem.h>
+#include <triad/util.h>
+#include <triad/vm.h>
+#include <triad/vswitch.h>
+
+#define RXQ 0
+#define TXQ 1
+
+#define F_MAC		(1ULL << 5)
+#define F_STATUS	(1ULL << 16)
+#define F_INDIRECT_DESC (1ULL << 28)
+#define S_LINK_UP	1
+
+/* struct virtio_net_hdr with VERSION_1: 12 bytes, num_buffers last. */
+#define NET_HDR_LEN 12
+
+struct vnet {
+	struct vm *vm;
+	struct virtio_mmio t;
+	spinlock_t lock; /* t and line */
+	struct device_line line;
+	struct vswitch_port port;
+	char name[VM_NAME_MAX];
+	bool tx_pending; /* the driver notified the transmit queue */
+	uint64_t rx_dropped;
+};
+
+static void *guest_map(void *ctx, uint64_t ipa, uint64_t len)
+{
+	struct vm *vm = ctx;
+	if (!vm_ipa_is_ram(vm, ipa, len))
+		return NULL;
+	return (void *)(vm->ram_pa + (ipa - GUEST_RAM_IPA)); /* RAM is identity-mapped at EL2 */
+}
+
+static void broken(struct vnet *n, const char *why)
+{
+	vm_warn(n->vm, "virtio-net: %s: device needs a reset", why);
+	virtio_mmio_set_broken(&n->t);
+}
+
+static void used(struct vnet *n, unsigned qi, uint16_t head, uint32_t written)
+{
+	struct virtq_mem m = {guest_map, n->vm};
+	struct virtq *q = &n->t.vq[qi];
+	const char *why;
+	if (!virtq_push(q, &m, head, written, &why))
+		broken(n, why);
+	else if (virtq_wants_interrupt(q, &m))
+		n->t.int_status |= VIRTIO_INT_USED;
+}
+
+/* Takes one frame the guest sends, into buf. Returns its length (0: none or not a
+ * frame), and whether there may be more. With the lock held. */
+static bool take_tx(struct vnet *n, uint8_t *buf, uint32_t *len)
+{
+	struct virtq_mem m = {guest_map, n->vm};
+	struct virtq_chain c;
+	const char *why;
+	*len = 0;
+	if (!virtio_mmio_live(&n->t) || !n->t.vq[TXQ].ready)
+		return false;
+	enum virtq_status s = virtq_pop(&n->t.vq[TXQ], &m, &c, &why);
+	if (s == VIRTQ_EMPTY)
+		return false;
+	if (s == VIRTQ_BROKEN) {
+		broken(n, why);
+		return false;
+	}
+	/* Header, then the frame, across however many buffers. */
+	uint64_t total = c.out_len;
+	if (total >= NET_HDR_LEN + ETH_HLEN && total <= NET_HDR_LEN + ETH_FRAME_MAX) {
+		uint64_t pos = 0;
+		for (unsigned i = 0; i < c.nseg; i++) {
+			const struct virtq_seg *sg = &c.seg[i];
+			if (sg->device_writes)
+				continue;
+			for (uint32_t j = 0; j < sg->len; j++, pos++)
+				if (pos >= NET_HDR_LEN)
+					buf[pos - NET_HDR_LEN] = sg->ptr[j];
+		}
+		*len = (uint32_t)(total - NET_HDR_LEN);
+	}
+	used(n, TXQ, c.head, 0);
+	return true;
+}
+
+static void transmit(struct vnet *n)
+{
+	uint8_t frame[ETH_FRAME_MAX];
+	for (;;) {
+		uint32_t len;
+		spin_lock(&n->lock);
+		n->tx_pending = false;
+		bool more = take_tx(n, frame, &len);
+		int k = device_line_set(n->vm, &n->line, virtio_mmio_irq_level(&n->t));
+		spin_unlock(&n->lock);
+		device_kick(n->vm, k);
+		if (len)
+			vswitch_input(&n->port, frame, len);
+		if (!more)
+			return;
+	}
+}
+
+/* A frame from the switch: into the next receive buffer the guest offers, or dropped
+ * if it offers none (as a NIC with a full ring does). */
+static void deliver(struct vswitch_port *p, const uint8_t *frame, uint32_t len)
+{
+	struct vnet *n = container_of(p, struct vnet, port);
+	struct virtq_mem m = {guest_map, n->vm};
+	spin_lock(&n->lock);
+	if (n->vm->state != VM_RUNNING || !virtio_mmio_live(&n->t) || !n->t.vq[RXQ].ready) {
+		n->rx_dropped++;
+		spin_unlock(&n->lock);
+		return;
+	}
+	struct virtq_chain c;
+	const char *why;
+	enum virtq_status s = virtq_pop(&n->t.vq[RXQ], &m, &c, &why);
+	if (s == VIRTQ_BROKEN) {
+		broken(n, why);
+	} else if (s == VIRTQ_EMPTY) {
+		n->rx_dropped++;
+	} else if (c.in_len < NET_HDR_LEN + len) {
+		n->rx_dropped++; /* buffers too small: given back empty */
+		used(n, RXQ, c.head, 0);
+	} else {
+		uint8_t hdr[NET_HDR_LEN] = {0};
+		hdr[10] = 1; /* num_buffers */
+		uint64_t pos = 0, total = NET_HDR_LEN + len;
+		for (unsigned i = 0; i < c.nseg && pos < total; i++) {
+			struct virtq_seg *sg = &c.seg[i];
+			if (!sg->device_writes)
+				continue;
+			for (uint32_t j = 0; j < sg->len && pos < total; j++, pos++)
+				sg->ptr[j] = pos < NET_HDR_LEN ? hdr[pos] : frame[pos - NET_HDR_LEN];
+		}
+		used(n, RXQ, c.head, (uint32_t)total);
+	}
+	int k = device_line_set(n->vm, &n->line, virtio_mmio_irq_level(&n->t));
+	spin_unlock(&n->lock);
+	device_kick(n->vm, k);
+}
+
+static bool config_read(struct virtio_mmio *t, uint32_t off, unsigned size, uint64_t *val)
+{
+	struct vnet *n = t->dev;
+	uint8_t cfg[8] = {0};
+	memcpy(cfg, n->port.mac, 6);
+	cfg[6] = S_LINK_UP;
+	if (off + size > sizeof(cfg))
+		return false;
+	*val = 0;
+	memcpy(val, cfg + off, size);
+	return true;
+}
+
+static void notify(struct virtio_mmio *t, unsigned q)
+{
+	struct vnet *n = t->dev;
+	if (q == TXQ)
+		n->tx_pending = true; /* sent once the device lock is dropped */
+}
+
+static const struct virtio_dev_ops net_ops = {
+    .device_id = 1,
+    .features = F_MAC | F_STATUS | F_INDIRECT_DESC,
+    .nr_queues = 2,
+    .config_read = config_read,
+    .notify = notify,
+};
+
+static bool net_access(struct vdev *dev, struct vcpu *v, struct mmio_access *a)
+{
+	(void)v;
+	struct vnet *n = dev->priv;
+	struct virtq_mem m = {guest_map, n->vm};
+	spin_lock(&n->lock);
+	bool ok = a->write ? virtio_mmio_write(&n->t, &m, (uint32_t)a->offset, a->size, a->value)
+			   : virtio_mmio_read(&n->t, (uint32_t)a->offset, a->size, &a->value);
+	bool tx = n->tx_pending;
+	int k = device_line_set(n->vm, &n->line, virtio_mmio_irq_level(&n->t));
+	spin_unlock(&n->lock);
+	device_kick(n->vm, k);
+	if (tx)
+		transmit(n);
+	return ok;
+}
+
+static void net_reset(struct vdev *dev)
+{
+	struct vnet *n = dev->priv;
+	spin_lock(&n->lock);
+	virtio_mmio_init(&n->t, &net_ops, n);
+	device_line_init(&n->line, n->line.intid - 32);
+	n->tx_pending = false;
+	spin_unlock(&n->lock);
+}
+
+static const struct vdev_ops vnet_vdev_ops = {
+    .name = "virtio-net",
+    .access = net_access,
+    .reset = net_reset,
+};
+
+int virtio_net_create(struct vm *vm, char *err, size_t errlen)
+{
+	uint64_t pages = ALIGN_UP(sizeof(struct vnet), PAGE_SIZE) / PAGE_SIZE;
+	struct vnet *n = (struct vnet *)page_alloc_zeroed(pages, PAGE_SIZE);
+	if (!n) {
+		snprintf(err, errlen, "VM '%s': network: out of memory", vm->name);
+		return -ENOMEM;
+	}
+	n->vm = vm;
+	spin_init(&n->lock);
+	memcpy(n->name, vm->name, sizeof(n->name));
+	n->port.name = n->name;
+	memcpy(n->port.mac, vm->cfg->mac, 6);
+	n->port.deliver = deliver;
+	uint32_t spi;
+	uint64_t base = vm_virtio_slot(vm, &spi);
+	virtio_mmio_init(&n->t, &net_ops, n);
+	device_line_init(&n->line, spi);
+	if (vswitch_add_port(&n->port) || vm_add_vdev(vm, &vnet_vdev_ops, base, 0x200, n, (int)spi)) {
+		snprintf(err, errlen, "VM '%s': network: too many ports or devices", vm->name);
+		return -ENOSPC;
+	}
+	const uint8_t *a = n->port.mac;
+	pr_info("VM '%s': eth0 %02x:%02x:%02x:%02x:%02x:%02x on the switch", vm->name, a[0], a[1],
+		a[2], a[3], a[4], a[5]);
+	return 0;
+}

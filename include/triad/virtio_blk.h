@@ -1,0 +1,29 @@
+/* A VM's virtio-blk device (virtio 1.2, 5.2): a range of one of the machine's disks. */
+#ifndef TRIAD_VIRTIO_BLK_H
+#define TRIAD_VIRTIO_BLK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <triad/blkdev.h>
+#include <triad/virtq.h>
+
+#define VBLK_SEG_MAX (VIRTQ_MAX_SEGS - 2) /* data buffers; the header and status take two */
+
+/* A guest request, decoded and checked. */
+struct vblk_plan {
+	uint32_t type;
+	uint64_t sector;
+	struct blk_seg data[VIRTQ_MAX_SEGS];
+	unsigned ndata;
+	uint64_t data_len;
+	uint8_t *status; /* the guest's status byte */
+};
+
+/* Decodes a request chain for a device of `sectors` sectors. Returns VIRTIO_BLK_S_OK if
+ * the request may go to the disk (or, for GET_ID, be answered), VIRTIO_BLK_S_IOERR or
+ * VIRTIO_BLK_S_UNSUPP to answer it at once with that status, or -1 if the chain has no
+ * status byte to answer in (the queue is then broken). Pure logic, host-tested. */
+int vblk_plan(const struct virtq_chain *c, uint64_t sectors, bool read_only,
+	      struct vblk_plan *p);
+
+#endif

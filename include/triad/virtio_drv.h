@@ -1,0 +1,43 @@
+/* Triad as a virtio driver: the physical virtio-mmio devices of the machine (QEMU's
+ * -device virtio-*-device), which back the VMs' disks and network uplink. */
+#ifndef TRIAD_VIRTIO_DRV_H
+#define TRIAD_VIRTIO_DRV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <triad/spinlock.h>
+#include <triad/vring.h>
+
+#define VIRTIO_DRV_MAX_QUEUES 2
+
+/* One physical device. */
+struct virtio_dev {
+	uintptr_t regs; /* its register window, mapped at EL2 */
+	uint32_t intid;
+	uint32_t device_id;
+	uint64_t features; /* negotiated */
+	struct vring vq[VIRTIO_DRV_MAX_QUEUES];
+	spinlock_t lock; /* the rings and registers of the device */
+};
+
+/* Finds the physical devices of each type (core/platform gives the slots) and hands each
+ * to its driver. */
+void virtio_drivers_init(void);
+
+/* Setup steps for a driver, in the order virtio 1.2, 3.1.1 gives. Returns NULL or the
+ * reason the device cannot be used. `wanted` must include VIRTIO_F_VERSION_1, `needed`
+ * are the features without which the driver cannot work. */
+const char *virtio_dev_negotiate(struct virtio_dev *d, uint64_t wanted, uint64_t needed);
+const char *virtio_dev_setup_queue(struct virtio_dev *d, unsigned q, uint16_t size);
+void virtio_dev_driver_ok(struct virtio_dev *d);
+uint32_t virtio_dev_config_read32(struct virtio_dev *d, uint32_t off);
+/* Tells the device queue q has new buffers. */
+void virtio_dev_notify(struct virtio_dev *d, unsigned q);
+/* Reads and acknowledges the interrupt causes. */
+uint32_t virtio_dev_ack_irq(struct virtio_dev *d);
+
+/* drivers/virtio/blk.c and net.c: called for each device found. */
+void virtio_blk_driver_probe(struct virtio_dev *d);
+void virtio_net_driver_probe(struct virtio_dev *d);
+
+#endif
