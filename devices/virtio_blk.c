@@ -245,8 +245,8 @@ static const struct vdev_ops vblk_vdev_ops = {
     .reset = blk_reset,
 };
 
-int virtio_blk_create(struct vm *vm, const struct disk_config *cfg, unsigned index,
-		      char *err, size_t errlen)
+int virtio_blk_create(struct vm *vm, const struct disk_config *cfg, unsigned index, char *err,
+		      size_t errlen)
 {
 	struct blkdev *disk = blkdev_find(cfg->backend);
 	if (!disk) {
@@ -284,8 +284,8 @@ int virtio_blk_create(struct vm *vm, const struct disk_config *cfg, unsigned ind
 		snprintf(err, errlen, "VM '%s': too many devices", vm->name);
 		return -ENOSPC;
 	}
-	pr_info("VM '%s': vd%c = disk '%s' sectors %lu..%lu%s", vm->name, 'a' + index,
-		cfg->backend, (unsigned long)d->start, (unsigned long)(d->start + sectors - 1),
+	pr_info("VM '%s': vd%c = disk '%s' sectors %lu..%lu%s", vm->name, 'a' + index, cfg->backend,
+		(unsigned long)d->start, (unsigned long)(d->start + sectors - 1),
 		d->read_only ? ", read-only" : "");
 	return 0;
 }

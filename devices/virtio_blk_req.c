@@ -7,8 +7,7 @@
 
 #define HDR_LEN 16
 
-int vblk_plan(const struct virtq_chain *c, uint64_t sectors, bool read_only,
-	      struct vblk_plan *p)
+int vblk_plan(const struct virtq_chain *c, uint64_t sectors, bool read_only, struct vblk_plan *p)
 {
 	p->ndata = 0;
 	p->data_len = 0;

@@ -141,7 +141,8 @@ static void deliver(struct vswitch_port *p, const uint8_t *frame, uint32_t len)
 			if (!sg->device_writes)
 				continue;
 			for (uint32_t j = 0; j < sg->len && pos < total; j++, pos++)
-				sg->ptr[j] = pos < NET_HDR_LEN ? hdr[pos] : frame[pos - NET_HDR_LEN];
+				sg->ptr[j] =
+				    pos < NET_HDR_LEN ? hdr[pos] : frame[pos - NET_HDR_LEN];
 		}
 		used(n, RXQ, c.head, (uint32_t)total);
 	}
@@ -229,7 +230,8 @@ int virtio_net_create(struct vm *vm, char *err, size_t errlen)
 	uint64_t base = vm_virtio_slot(vm, &spi);
 	virtio_mmio_init(&n->t, &net_ops, n);
 	device_line_init(&n->line, spi);
-	if (vswitch_add_port(&n->port) || vm_add_vdev(vm, &vnet_vdev_ops, base, 0x200, n, (int)spi)) {
+	if (vswitch_add_port(&n->port) ||
+	    vm_add_vdev(vm, &vnet_vdev_ops, base, 0x200, n, (int)spi)) {
 		snprintf(err, errlen, "VM '%s': network: too many ports or devices", vm->name);
 		return -ENOSPC;
 	}

@@ -11,11 +11,11 @@
 #include <triad/virtio_drv.h>
 #include <triad/virtio_mmio.h>
 
-#define F_RO		 (1ULL << 5)
-#define F_FLUSH		 (1ULL << 9)
-#define F_INDIRECT_DESC	 (1ULL << 28)
-#define MAX_DISKS	 8
-#define RING_SIZE	 128
+#define F_RO		(1ULL << 5)
+#define F_FLUSH		(1ULL << 9)
+#define F_INDIRECT_DESC (1ULL << 28)
+#define MAX_DISKS	8
+#define RING_SIZE	128
 
 struct blkdev {
 	struct virtio_dev *dev;
@@ -84,7 +84,8 @@ void blkdev_poll(struct blkdev *b)
 		while (n < ARRAY_SIZE(done) && vring_get_used(&b->dev->vq[0], &cookie, &len, &bad))
 			done[n++] = cookie;
 		if (bad)
-			pr_err("disk %s: the device returned a request it was not given", b->serial);
+			pr_err("disk %s: the device returned a request it was not given",
+			       b->serial);
 		/* Room in the ring again: the requests that waited go first. */
 		bool posted = false;
 		while (b->wait_head && post(b, b->wait_head)) {
@@ -150,9 +151,9 @@ void virtio_blk_driver_probe(struct virtio_dev *d)
 			MAX_DISKS);
 		return;
 	}
-	const char *why = virtio_dev_negotiate(
-	    d, VIRTIO_F_VERSION_1 | F_INDIRECT_DESC | F_FLUSH | F_RO,
-	    VIRTIO_F_VERSION_1 | F_INDIRECT_DESC);
+	const char *why =
+	    virtio_dev_negotiate(d, VIRTIO_F_VERSION_1 | F_INDIRECT_DESC | F_FLUSH | F_RO,
+				 VIRTIO_F_VERSION_1 | F_INDIRECT_DESC);
 	if (!why)
 		why = virtio_dev_setup_queue(d, 0, RING_SIZE);
 	if (why) {
@@ -162,8 +163,8 @@ void virtio_blk_driver_probe(struct virtio_dev *d)
 	virtio_dev_driver_ok(d);
 	struct blkdev *b = &disks[nr_disks];
 	b->dev = d;
-	b->sectors = virtio_dev_config_read32(d, 0) |
-		     (uint64_t)virtio_dev_config_read32(d, 4) << 32;
+	b->sectors = virtio_dev_config_read32(d, 0) | (uint64_t)virtio_dev_config_read32(d, 4)
+							  << 32;
 	static char id[BLK_SERIAL_LEN] __attribute__((aligned(8)));
 	memset(id, 0, sizeof(id));
 	if (sync_request(b, VIRTIO_BLK_T_GET_ID, id, sizeof(id)) != VIRTIO_BLK_S_OK) {

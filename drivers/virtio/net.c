@@ -41,7 +41,8 @@ static void reclaim_tx(struct uplink *u)
 	uint32_t len;
 	bool bad;
 	while (vring_get_used(&u->dev->vq[TXQ], &cookie, &len, &bad))
-		u->tx_free[u->nr_tx_free++] = (uint16_t)(((uint8_t *)cookie - u->tx_buf) / BUF_SIZE);
+		u->tx_free[u->nr_tx_free++] =
+		    (uint16_t)(((uint8_t *)cookie - u->tx_buf) / BUF_SIZE);
 	if (bad)
 		pr_err("uplink: the device returned a buffer it was not given");
 }
@@ -90,7 +91,8 @@ static void uplink_irq(void *ctx)
 			return;
 		for (unsigned i = 0; i < n; i++)
 			if (lens[i] > NET_HDR_LEN && lens[i] <= BUF_SIZE)
-				vswitch_input(&u->port, got[i] + NET_HDR_LEN, lens[i] - NET_HDR_LEN);
+				vswitch_input(&u->port, got[i] + NET_HDR_LEN,
+					      lens[i] - NET_HDR_LEN);
 		spin_lock(&u->dev->lock);
 		for (unsigned i = 0; i < n; i++)
 			post_rx(u, (unsigned)((got[i] - u->rx_buf) / BUF_SIZE));

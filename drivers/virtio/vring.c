@@ -16,8 +16,8 @@ void vring_init(struct vring *r, uint16_t size, void *mem)
 	r->size = size;
 	r->desc = (struct vring_desc *)m;
 	r->avail = (volatile uint16_t *)(m + 16 * (size_t)size);
-	r->used = (volatile uint32_t *)(m + ALIGN_UP(16 * (size_t)size + 6 + 2 * (size_t)size,
-						     SZ_4K));
+	r->used =
+	    (volatile uint32_t *)(m + ALIGN_UP(16 * (size_t)size + 6 + 2 * (size_t)size, SZ_4K));
 	for (uint16_t i = 0; i < size; i++) {
 		r->desc[i].next = (uint16_t)(i + 1);
 		r->cookie[i] = NULL;

@@ -8,9 +8,9 @@
 #include <stdint.h>
 #include <triad/vring.h>
 
-#define BLK_SECTOR	 512
-#define BLK_MAX_SEGS	 64 /* data buffers per request */
-#define BLK_SERIAL_LEN	 20 /* virtio-blk's GET_ID length */
+#define BLK_SECTOR     512
+#define BLK_MAX_SEGS   64 /* data buffers per request */
+#define BLK_SERIAL_LEN 20 /* virtio-blk's GET_ID length */
 
 /* virtio-blk request types and status values (virtio 1.2, 5.2.6) */
 #define VIRTIO_BLK_T_IN	    0

@@ -23,7 +23,6 @@ struct vblk_plan {
  * the request may go to the disk (or, for GET_ID, be answered), VIRTIO_BLK_S_IOERR or
  * VIRTIO_BLK_S_UNSUPP to answer it at once with that status, or -1 if the chain has no
  * status byte to answer in (the queue is then broken). Pure logic, host-tested. */
-int vblk_plan(const struct virtq_chain *c, uint64_t sectors, bool read_only,
-	      struct vblk_plan *p);
+int vblk_plan(const struct virtq_chain *c, uint64_t sectors, bool read_only, struct vblk_plan *p);
 
 #endif

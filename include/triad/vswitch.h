@@ -7,15 +7,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define ETH_HLEN	14
-#define ETH_FRAME_MAX	1518 /* 1500 bytes of payload, an Ethernet header and a VLAN tag */
-#define VSWITCH_PORTS	9
-#define MAC_TABLE_SIZE	64
+#define ETH_HLEN       14
+#define ETH_FRAME_MAX  1518 /* 1500 bytes of payload, an Ethernet header and a VLAN tag */
+#define VSWITCH_PORTS  9
+#define MAC_TABLE_SIZE 64
 
 struct vswitch_port {
 	const char *name;
-	uint8_t mac[6];	 /* a VM port's own address (its only source address) */
-	bool uplink;	 /* any source address: the outside world */
+	uint8_t mac[6]; /* a VM port's own address (its only source address) */
+	bool uplink;	/* any source address: the outside world */
 	/* Gives the port a frame; the port copies it or drops it. No switch lock is held. */
 	void (*deliver)(struct vswitch_port *p, const uint8_t *frame, uint32_t len);
 	uint64_t in_frames, out_frames, spoofed;
