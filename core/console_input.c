@@ -2,6 +2,7 @@
 #include <triad/cpu.h>
 #include <triad/log.h>
 #include <triad/vm.h>
+#include <triad/vswitch.h>
 
 #include "../devices/pl011.h"
 #include "../irq/gicv3.h"
@@ -32,9 +33,10 @@ void console_input_irq(void)
 			vm_console_input(vm, c);
 		else if (a == MUX_FOCUS && vm)
 			pr_info("console input: VM '%s'", vm->name);
-		else if (a == MUX_STATS)
+		else if (a == MUX_STATS) {
 			sched_print_stats();
-		else if (a == MUX_HELP)
+			vswitch_print_stats();
+		} else if (a == MUX_HELP)
 			for (unsigned i = 0; i < nr_vms; i++)
 				pr_info("console: Ctrl-T %u: VM '%s'%s", i + 1, vm_by_id(i)->name,
 					i == focus ? " (has the input)" : "");

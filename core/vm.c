@@ -12,6 +12,7 @@
 #include <triad/panic.h>
 #include <triad/util.h>
 #include <triad/vm.h>
+#include <triad/vswitch.h>
 
 #include "../arch/arm64/cache.h"
 #include "../irq/gicv3.h"
@@ -189,6 +190,7 @@ void vm_power_off(struct vm *vm, const char *why)
 	pr_info("VM '%s' %s", vm->name, why);
 	if (!vms_alive()) {
 		sched_print_stats();
+		vswitch_print_stats();
 		triad_exit(0, "all guests powered off");
 	}
 }
@@ -199,6 +201,7 @@ void vm_kill(struct vm *vm, const char *why)
 	pr_err("VM '%s' stopped by the hypervisor: %s", vm->name, why);
 	if (!vms_alive()) {
 		sched_print_stats();
+		vswitch_print_stats();
 		char reason[160];
 		snprintf(reason, sizeof(reason), "guest '%s' killed: %s", vm->name, why);
 		triad_exit(2, reason);

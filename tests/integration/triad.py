@@ -182,6 +182,8 @@ def write_config(path, vms):
             return '"' + v + '"'
         if isinstance(v, int):
             return f"<{v}>"
+        if v and all(isinstance(x, str) for x in v):
+            return ", ".join(f'"{x}"' for x in v)
         return "<" + " ".join(f"{x:#x}" for x in v) + ">"
     nodes = "".join(
         f"\t\t{name} {{\n" + "".join(f"\t\t\t{k} = {value(v)};\n" for k, v in props.items()) +
@@ -211,3 +213,27 @@ def two_vms_sharing_cpu1(run, tmp_path):
 
 
 FOCUS = "\x14"  # Ctrl-T: the console's command key; Ctrl-T N gives the input to VM N
+
+
+def ext4_image(path, size_mb=64, files=None):
+    """A raw disk image holding an ext4 filesystem (built on the host, as a user would)."""
+    import shutil
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        for name, text in (files or {}).items():
+            with open(os.path.join(d, name), "w") as f:
+                f.write(text)
+        with open(path, "wb") as f:
+            f.truncate(size_mb << 20)
+        mkfs = shutil.which("mkfs.ext4") or "/sbin/mkfs.ext4"
+        subprocess.run([mkfs, "-q", "-F", "-d", d, str(path)], check=True)
+    return str(path)
+
+
+def ext4_cat(image, name):
+    """A file's contents in an ext4 image, read on the host (debugfs, from e2fsprogs)."""
+    import shutil
+    debugfs = shutil.which("debugfs") or "/sbin/debugfs"
+    r = subprocess.run([debugfs, "-R", f"cat /{name}", str(image)], capture_output=True,
+                       check=True)
+    return r.stdout.decode()
