@@ -90,9 +90,19 @@ test: format-check all unit-test fuzz integration-test
 integration-test: all
 	$(PYTHON) -m pytest -v tests/integration
 
-run: all
+# The default guest's disk: an ext4 image made once and kept, so what the guest writes
+# stays from one `make run` to the next (mount /dev/vda /mnt). Its web server port
+# 80 is the host's RUN_HTTP_PORT.
+RUN_DISK      ?= $(BUILD)/disk.img
+RUN_HTTP_PORT ?= 8080
+$(RUN_DISK):
+	@mkdir -p $(dir $@)
+	truncate -s 256M $@.tmp && /sbin/mkfs.ext4 -q -L triad-disk $@.tmp && mv $@.tmp $@
+
+run: all $(RUN_DISK)
 	tools/triad-run --kernel .cache/guest/linux-6.1/Image --initrd $(BUILD)/initramfs.cpio.gz \
-		--cpus 2 --pcpus 2 --mem 512M --append "console=ttyAMA0 earlycon"
+		--cpus 2 --pcpus 2 --mem 512M --append "console=ttyAMA0 earlycon" \
+		--disk $(RUN_DISK) --net user,hostfwd=tcp:127.0.0.1:$(RUN_HTTP_PORT)-:80
 
 FORMAT_SRCS := $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 format:

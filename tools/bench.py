@@ -9,7 +9,8 @@ tests/guests/bench, the macro ones from a Linux guest (tests/guests/initramfs/in
 triad.bench=linux). The same micro-benchmarks also run without -icount, as medians of
 wall-clock nanoseconds over several runs.
 
-Writes bench/results/latest.{md,csv,png} and prints the table. See docs/benchmarks.md.
+Writes bench/results/latest.{md,csv,png} (and latest-io.csv: disk and TCP throughput of
+a Linux guest, wall clock) and prints the table. See docs/benchmarks.md.
 """
 import argparse
 import os
@@ -119,6 +120,82 @@ def linux_macro(under_triad):
         sys.exit(f"bench: the Linux guest did not report {e}:\n{out[-3000:]}")
 
 
+IO_MB = 64    # disk: written, then read, with O_DIRECT
+NET_MB = 16   # TCP: sent to the host, then received from it
+IO = [("blk_write", "disk write, 1 MB direct writes (MB/s)"),
+      ("blk_read", "disk read, 1 MB direct reads (MB/s)"),
+      ("net_tx", "TCP guest to host (MB/s)"),
+      ("net_rx", "TCP host to guest (MB/s)")]
+
+
+def tcp_ends(nbytes):
+    """A sink (reads nbytes, then closes) and a source (sends nbytes) on two adjacent
+    localhost ports, for one connection each. Returns the first port."""
+    import socket
+    import threading
+    while True:
+        a, b = socket.socket(), socket.socket()
+        a.bind(("127.0.0.1", 0))
+        try:
+            b.bind(("127.0.0.1", a.getsockname()[1] + 1))
+            break
+        except OSError:
+            a.close()
+            b.close()
+
+    def sink():
+        c, _ = a.accept()
+        left = nbytes
+        while left > 0:
+            got = c.recv(1 << 16)
+            if not got:
+                break
+            left -= len(got)
+        c.close()
+
+    def source():
+        c, _ = b.accept()
+        chunk = bytes(1 << 16)
+        for _ in range(nbytes >> 16):
+            c.sendall(chunk)
+        c.close()
+
+    for s, fn in ((a, sink), (b, source)):
+        s.listen(1)
+        threading.Thread(target=fn, daemon=True).start()
+    return a.getsockname()[1]
+
+
+def linux_io(under_triad, tmp):
+    """Disk and TCP throughput seen by the guest, in MB/s (wall clock, no -icount): Triad's
+    devices and drivers, or QEMU's own virtio devices given to the guest directly."""
+    disk = os.path.join(tmp, "scratch.img")
+    with open(disk, "wb") as f:
+        f.truncate((IO_MB + 16) << 20)
+    port = tcp_ends(NET_MB << 20)
+    append = f"console=ttyAMA0 triad.bench=io triad.bench.port={port}"
+    if under_triad:
+        out = run([TRIAD_RUN, "--unattended", "--timeout", "600", "--kernel", LINUX, "--initrd",
+                   INITRAMFS, "--append", append, "--mem", "256M", "--disk", disk,
+                   "--net", "user"], timeout=700)
+    else:
+        out = run(["qemu-system-aarch64"] + BARE_MACHINE +
+                  ["-smp", "1", "-m", "256M", "-kernel", LINUX, "-initrd", INITRAMFS,
+                   "-append", append, "-no-reboot", "-global", "virtio-mmio.force-legacy=false",
+                   "-drive", f"file={disk},if=none,id=d0,format=raw,cache=writeback",
+                   "-device", "virtio-blk-device,drive=d0",
+                   "-netdev", "user,id=n0", "-device", "virtio-net-device,netdev=n0"],
+                  timeout=700)
+    t = dict((a, int(ns)) for a, ns in re.findall(r"work: stamp ([\w-]+) ns (\d+)", out))
+    try:
+        def rate(what, mb):
+            return round(mb * 1e9 / max(t[what + "-end"] - t[what + "-start"], 1))
+        return {"blk_write": rate("blk-write", IO_MB), "blk_read": rate("blk-read", IO_MB),
+                "net_tx": rate("net-tx", NET_MB), "net_rx": rate("net-rx", NET_MB)}
+    except KeyError as e:
+        sys.exit(f"bench: the I/O guest did not report {e}:\n{out[-3000:]}")
+
+
 def median_runs(fn, n):
     runs = [fn() for _ in range(n)]
     return {k: (None if any(r.get(k) is None for r in runs) else
@@ -134,7 +211,7 @@ def qemu_version():
     return out.decode().splitlines()[0]
 
 
-def write_results(rows, macro_rows, meta):
+def write_results(rows, macro_rows, io_rows, meta):
     os.makedirs(RESULTS, exist_ok=True)
     md = ["# Triad benchmarks", "",
           f"{meta}", "",
@@ -157,6 +234,14 @@ def write_results(rows, macro_rows, meta):
     for name, desc, tri, bare in macro_rows:
         md.append(f"| {desc} | {fmt(tri)} | {fmt(bare)} | {tri / bare:.2f} |")
         csv.append(",".join([name, f'"{desc}"', str(tri), str(bare), "", "", ""]))
+    md += ["", "| Linux guest I/O (wall clock) | Triad | bare QEMU | Triad / bare |",
+           "|---|---:|---:|---:|"]
+    for name, desc, tri, bare in io_rows:
+        md.append(f"| {desc} | {fmt(tri)} | {fmt(bare)} | {tri / max(bare, 1):.2f} |")
+    io_csv = ["path,description,triad_mb_s,bare_mb_s"] + [
+        f'{name},"{desc}",{tri},{bare}' for name, desc, tri, bare in io_rows]
+    with open(os.path.join(RESULTS, "latest-io.csv"), "w") as f:
+        f.write("\n".join(io_csv) + "\n")
     with open(os.path.join(RESULTS, "latest.md"), "w") as f:
         f.write("\n".join(md) + "\n\n![chart](latest.png)\n")
     with open(os.path.join(RESULTS, "latest.csv"), "w") as f:
@@ -224,6 +309,10 @@ def main():
     bare_wall = median_runs(lambda: bare_micro(False), args.wall_runs)
     print("bench: Linux guest, under Triad and on bare QEMU...", flush=True)
     lin_tri, lin_bare = linux_macro(True), linux_macro(False)
+    print("bench: Linux guest disk and network throughput...", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        io_tri = median_runs(lambda: linux_io(True, tmp), 3)
+        io_bare = median_runs(lambda: linux_io(False, tmp), 3)
 
     rows = []
     for name, desc, target, comparable in MICRO:
@@ -231,10 +320,11 @@ def main():
                      bare.get(name) if comparable else None,
                      tri_wall.get(name), bare_wall.get(name) if comparable else None))
     macro_rows = [(name, desc, lin_tri[name], lin_bare[name]) for name, desc in MACRO]
+    io_rows = [(name, desc, io_tri[name], io_bare[name]) for name, desc in IO]
     meta = (f"{qemu_version()}; `-M virt,virtualization=on,gic-version=3 -cpu max` (bare: "
             f"`-M virt,gic-version=3`); micro guest: 2 vCPUs, 2 physical CPUs; host: "
             f"{os.cpu_count()} cores.")
-    table = write_results(rows, macro_rows, meta)
+    table = write_results(rows, macro_rows, io_rows, meta)
     draw_chart(rows)
     update_readme(table)
     print(table)

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 CACHE=$ROOT/.cache
 QEMU_VERSION="1:10.0.2+ds-2+deb13u1~bpo12+1"
-HOST_PKGS=(qemu-system-arm qemu-utils gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
+HOST_PKGS=(qemu-system-arm qemu-utils e2fsprogs gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
 	device-tree-compiler libcmocka-dev python3-pytest clang libclang-rt-14-dev gnuplot-nox
 	xz-utils make gcc)
 
