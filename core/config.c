@@ -108,6 +108,26 @@ static int parse_subnodes(const void *fdt, int node, const char *vm, struct vm_c
 			if (parse_disk(fdt, sub, vm, &c->disk[c->ndisks], err, errlen))
 				return -EINVAL;
 			c->ndisks++;
+		} else if (!strncmp(name, "passthrough@", 12)) {
+			if (c->npassthrough == MAX_VM_PASSTHROUGH)
+				FAIL("bundle: /vms/%s: more than %d passthrough devices", vm,
+				     MAX_VM_PASSTHROUGH);
+			char *path = c->passthrough[c->npassthrough];
+			int prop;
+			fdt_for_each_property_offset(prop, fdt, sub)
+			{
+				const char *pname;
+				fdt_getprop_by_offset(fdt, prop, &pname, NULL);
+				if (!pname || strcmp(pname, "path"))
+					FAIL("bundle: /vms/%s/%s: unknown property '%s'", vm, name,
+					     pname ? pname : "?");
+			}
+			if (get_string(fdt, sub, "path", path, DT_PATH_MAX) || path[0] != '/')
+				FAIL(
+				    "bundle: /vms/%s/%s: 'path' must be a device-tree path of < %d "
+				    "characters",
+				    vm, name, DT_PATH_MAX);
+			c->npassthrough++;
 		} else if (!strcmp(name, "net") && !c->net) {
 			if (parse_net(fdt, sub, vm, c, err, errlen))
 				return -EINVAL;

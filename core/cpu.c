@@ -21,24 +21,48 @@ static struct host_irq {
 	uint32_t intid;
 	void (*fn)(void *ctx);
 	void *ctx;
+	bool guest_deactivates;
 } host_irqs[MAX_HOST_IRQS];
 static unsigned nr_host_irqs;
 
-void host_irq_register(uint32_t intid, void (*fn)(void *ctx), void *ctx)
+static void add_host_irq(uint32_t intid, void (*fn)(void *ctx), void *ctx, bool guest)
 {
 	if (nr_host_irqs == MAX_HOST_IRQS) {
 		pr_err("no room to handle interrupt %u", intid);
 		return;
 	}
-	host_irqs[nr_host_irqs++] = (struct host_irq){intid, fn, ctx};
+	host_irqs[nr_host_irqs++] = (struct host_irq){intid, fn, ctx, guest};
 	gic_enable_spi(intid, cpus[0].mpidr, 0xa0);
 }
 
+void host_irq_register(uint32_t intid, void (*fn)(void *ctx), void *ctx)
+{
+	add_host_irq(intid, fn, ctx, false);
+}
+
+void host_irq_register_guest(uint32_t intid, void (*fn)(void *ctx), void *ctx)
+{
+	add_host_irq(intid, fn, ctx, true);
+}
+
+bool host_irq_claimed(uint32_t intid)
+{
+	if (intid == plat.uart_intid || intid < 32)
+		return true;
+	for (unsigned i = 0; i < nr_host_irqs; i++)
+		if (host_irqs[i].intid == intid)
+			return true;
+	return false;
+}
+
+/* Runs the handler of a driver's interrupt, and deactivates it unless a guest will. */
 static bool driver_irq(uint32_t intid)
 {
 	for (unsigned i = 0; i < nr_host_irqs; i++)
 		if (host_irqs[i].intid == intid) {
 			host_irqs[i].fn(host_irqs[i].ctx);
+			if (!host_irqs[i].guest_deactivates)
+				gic_deactivate(intid);
 			return true;
 		}
 	return false;
@@ -74,7 +98,6 @@ void handle_host_irqs(void)
 		if (intid == plat.gic_maint_intid) {
 			vgic_maintenance_irq(); /* before deactivating: it is level-sensitive */
 		} else if (intid >= 32 && intid != plat.uart_intid && driver_irq(intid)) {
-			gic_deactivate(intid);
 			continue;
 		}
 		gic_deactivate(intid);

@@ -1,6 +1,7 @@
 /* Guest device tree generation with libfdt's sequential writer (see guest_dt.h). */
 #include <libfdt.h>
 #include <stdio.h>
+#include <string.h>
 #include <triad/guest_dt.h>
 #include <triad/vgic.h>
 
@@ -104,6 +105,35 @@ static int add_virtio(void *fdt, const struct guest_dt_virtio *v)
 	return fdt_end_node(fdt);
 }
 
+static int add_passthrough(void *fdt, const struct guest_dt_passthrough *d)
+{
+	TRY(fdt_begin_node(fdt, d->name));
+	TRY(fdt_property(fdt, "compatible", d->compatible, d->compatible_len));
+	fdt64_t reg[GUEST_DT_PT_MAX_REGS * 2];
+	for (unsigned i = 0; i < d->nreg; i++) {
+		reg[2 * i] = cpu_to_fdt64(d->reg[i][0]);
+		reg[2 * i + 1] = cpu_to_fdt64(d->reg[i][1]);
+	}
+	TRY(fdt_property(fdt, "reg", reg, d->nreg * 16));
+	fdt32_t irq[GUEST_DT_PT_MAX_IRQS * 3];
+	for (unsigned i = 0; i < d->nirq * 3; i++)
+		irq[i] = cpu_to_fdt32(d->irq[i / 3][i % 3]);
+	if (d->nirq)
+		TRY(fdt_property(fdt, "interrupts", irq, d->nirq * 12));
+	if (d->primecell) {
+		/* A PL011 also takes its baud clock from it; other AMBA devices only the bus's. */
+		bool uart = !strcmp(d->compatible, "arm,pl011");
+		fdt32_t clks[2] = {cpu_to_fdt32(PHANDLE_CLK), cpu_to_fdt32(PHANDLE_CLK)};
+		TRY(fdt_property(fdt, "clocks", clks, uart ? 8 : 4));
+		static const char clk_names[] = "uartclk\0apb_pclk";
+		if (uart)
+			TRY(fdt_property(fdt, "clock-names", clk_names, sizeof(clk_names)));
+		else
+			TRY(fdt_property_string(fdt, "clock-names", "apb_pclk"));
+	}
+	return fdt_end_node(fdt);
+}
+
 static int add_pmu(void *fdt, const struct guest_dt_params *p)
 {
 	fdt32_t irq[3] = {cpu_to_fdt32(IRQ_TYPE_PPI), cpu_to_fdt32(p->pmu_ppi),
@@ -188,6 +218,8 @@ int guest_dt_build(void *buf, size_t size, const struct guest_dt_params *p)
 		TRY(add_rtc(fdt, p));
 	for (unsigned i = 0; i < p->nvirtio; i++)
 		TRY(add_virtio(fdt, &p->virtio[i]));
+	for (unsigned i = 0; i < p->npassthrough; i++)
+		TRY(add_passthrough(fdt, &p->passthrough[i]));
 
 	TRY(fdt_end_node(fdt));
 	return fdt_finish(fdt);

@@ -183,6 +183,7 @@ static int parse_chosen(const void *fdt, struct platform *p)
 int platform_parse(const void *fdt, struct platform *p, const char **why)
 {
 	memset(p, 0, sizeof(*p));
+	p->fdt = fdt;
 	if (fdt_check_header(fdt)) {
 		*why = "bad DTB header";
 		return -EINVAL;

@@ -134,6 +134,9 @@ int vm_load_images(struct vm *vm)
 			virtio[p.nvirtio++] = (struct guest_dt_virtio){
 			    vm->vdevs[i].base, (uint32_t)vm->vdevs[i].virtio_spi};
 	p.virtio = virtio;
+	struct guest_dt_passthrough pt[MAX_VM_PASSTHROUGH];
+	p.npassthrough = passthrough_of(vm, pt, MAX_VM_PASSTHROUGH);
+	p.passthrough = pt;
 	int r = guest_dt_build(ram + dtb_off, DTB_MAX, &p);
 	if (r) {
 		pr_err("VM '%s': device tree generation failed (%d)", vm->name, r);

@@ -220,8 +220,16 @@ int vm_devices_create(struct vm *vm, char *err, size_t errlen)
 		if (r)
 			return r;
 	}
-	if (vm->cfg->net)
-		return virtio_net_create(vm, err, errlen);
+	if (vm->cfg->net) {
+		int r = virtio_net_create(vm, err, errlen);
+		if (r)
+			return r;
+	}
+	for (unsigned i = 0; i < vm->cfg->npassthrough; i++) {
+		int r = passthrough_create(vm, vm->cfg->passthrough[i], err, errlen);
+		if (r)
+			return r;
+	}
 	return 0;
 }
 

@@ -32,6 +32,9 @@ struct disk_config {
 	bool read_only;
 };
 
+#define MAX_VM_PASSTHROUGH 4
+#define DT_PATH_MAX	   64
+
 struct vm_config {
 	char name[VM_NAME_MAX];
 	uint64_t memory;
@@ -44,6 +47,8 @@ struct vm_config {
 	bool virtio_console;	      /* keyboard input goes to hvc0 rather than the PL011 */
 	struct disk_config disk[MAX_VM_DISKS];
 	unsigned ndisks;
+	char passthrough[MAX_VM_PASSTHROUGH][DT_PATH_MAX]; /* machine DT paths */
+	unsigned npassthrough;
 	bool net;	/* a virtio-net port on the virtual switch */
 	uint8_t mac[6]; /* its address */
 };

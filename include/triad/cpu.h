@@ -45,6 +45,11 @@ void handle_host_irqs(void);
 /* A physical SPI that one of Triad's drivers handles (on CPU 0), before the interrupt is
  * deactivated: a level-sensitive device has dropped its line by then. */
 void host_irq_register(uint32_t intid, void (*fn)(void *ctx), void *ctx);
+/* The same for a device given to a guest: the handler injects a hardware-linked virtual
+ * interrupt, and the guest's deactivation of it deactivates the physical one. */
+void host_irq_register_guest(uint32_t intid, void (*fn)(void *ctx), void *ctx);
+/* Whether Triad itself handles physical INTID intid. */
+bool host_irq_claimed(uint32_t intid);
 void cpu_loop(void) __attribute__((noreturn));
 
 /* core/sched.c */

@@ -11,6 +11,20 @@ struct guest_dt_virtio {
 	uint32_t spi;
 };
 
+/* A machine device given to the VM: its node, as the machine's DT has it. */
+#define GUEST_DT_PT_MAX_REGS 2
+#define GUEST_DT_PT_MAX_IRQS 4
+struct guest_dt_passthrough {
+	const char *name;	/* node name, e.g. "pl011@9040000" */
+	const char *compatible; /* the property's bytes (NUL-separated strings) */
+	int compatible_len;
+	uint64_t reg[GUEST_DT_PT_MAX_REGS][2]; /* base, size: the same in the VM */
+	unsigned nreg;
+	uint32_t irq[GUEST_DT_PT_MAX_IRQS][3]; /* GIC specifiers: SPI, number, flags */
+	unsigned nirq;
+	bool primecell; /* an AMBA device: it needs the APB clock in its node */
+};
+
 struct guest_dt_params {
 	uint64_t mem_base, mem_size;
 	unsigned ncpus;
@@ -23,6 +37,8 @@ struct guest_dt_params {
 	uint64_t rtc_base;		      /* PL031, or 0 for none */
 	const struct guest_dt_virtio *virtio; /* nvirtio virtio-mmio devices */
 	unsigned nvirtio;
+	const struct guest_dt_passthrough *passthrough; /* npassthrough devices */
+	unsigned npassthrough;
 	uint32_t rtc_spi;
 	uint32_t timer_ppi[4]; /* PPI numbers: secure phys, phys, virt, hyp phys */
 	bool pmu;	       /* a PMUv3, whose overflow interrupt is PPI pmu_ppi */

@@ -23,6 +23,7 @@ struct mem_bank {
 };
 
 struct platform {
+	const void *fdt; /* the machine's DTB itself, kept for passthrough devices */
 	struct mem_bank mem[MAX_MEM_BANKS];
 	unsigned nmem;
 	uint64_t cpu_mpidr[MAX_CPUS];

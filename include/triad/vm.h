@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <triad/config.h>
+#include <triad/guest_dt.h>
 #include <triad/sched.h>
 #include <triad/softtimer.h>
 #include <triad/spinlock.h>
@@ -168,6 +169,10 @@ void device_kick(struct vm *vm, int vcpu);
 int virtio_blk_create(struct vm *vm, const struct disk_config *cfg, unsigned index, char *err,
 		      size_t errlen);
 int virtio_net_create(struct vm *vm, char *err, size_t errlen);
+/* devices/passthrough.c: a machine device (its DT path) given to the VM. */
+int passthrough_create(struct vm *vm, const char *path, char *err, size_t errlen);
+/* The VM's passthrough devices, for its DT; returns how many. */
+unsigned passthrough_of(const struct vm *vm, struct guest_dt_passthrough *out, unsigned max);
 
 /* devices/virtio_console.c, with vm->hvc_lock held */
 void virtio_console_init(struct vm *vm);
