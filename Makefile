@@ -8,7 +8,7 @@ LIBFDT    := .cache/src/dtc/libfdt
 PYTHON    := /usr/bin/python3
 
 HV_SRCS := $(wildcard arch/arm64/*.S arch/arm64/*.c core/*.c mm/*.c irq/*.c devices/*.c \
-                      drivers/virtio/*.c \
+                      drivers/virtio/*.c drivers/iommu/*.c drivers/pci/*.c \
                       plat/qemu-virt/*.c lib/libc/*.c)
 FDT_SRCS := $(addprefix $(LIBFDT)/,fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c \
                                    fdt_empty_tree.c fdt_addresses.c fdt_check.c)
@@ -66,7 +66,8 @@ initramfs: $(BUILD)/initramfs.cpio.gz
 GUEST_MODULES := $(addprefix .cache/guest/linux-6.1/modules/kernel/,drivers/virtio/virtio.ko \
 	drivers/virtio/virtio_ring.ko drivers/virtio/virtio_mmio.ko drivers/char/virtio_console.ko \
 	drivers/block/virtio_blk.ko net/core/failover.ko drivers/net/net_failover.ko \
-	drivers/net/virtio_net.ko)
+	drivers/net/virtio_net.ko drivers/virtio/virtio_pci_modern_dev.ko \
+	drivers/virtio/virtio_pci_legacy_dev.ko drivers/virtio/virtio_pci.ko)
 
 $(BUILD)/initramfs.cpio.gz: tools/mkinitramfs.py tests/guests/initramfs/init .cache/guest/busybox \
 		$(GUEST_MODULES) \

@@ -122,11 +122,11 @@ static int parse_subnodes(const void *fdt, int node, const char *vm, struct vm_c
 					FAIL("bundle: /vms/%s/%s: unknown property '%s'", vm, name,
 					     pname ? pname : "?");
 			}
-			if (get_string(fdt, sub, "path", path, DT_PATH_MAX) || path[0] != '/')
-				FAIL(
-				    "bundle: /vms/%s/%s: 'path' must be a device-tree path of < %d "
-				    "characters",
-				    vm, name, DT_PATH_MAX);
+			if (get_string(fdt, sub, "path", path, DT_PATH_MAX) ||
+			    (path[0] != '/' && strncmp(path, "pci:", 4)))
+				FAIL("bundle: /vms/%s/%s: 'path' must be a device-tree path or "
+				     "pci:BB:DD.F, of < %d characters",
+				     vm, name, DT_PATH_MAX);
 			c->npassthrough++;
 		} else if (!strcmp(name, "net") && !c->net) {
 			if (parse_net(fdt, sub, vm, c, err, errlen))

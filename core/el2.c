@@ -2,6 +2,7 @@
 #include <arch/sysreg.h>
 #include <triad/cpu.h>
 #include <triad/log.h>
+#include <triad/smmu.h>
 #include <triad/spinlock.h>
 #include <triad/util.h>
 #include <triad/vpmu.h>
@@ -25,8 +26,9 @@ void el2_global_init(void)
 {
 	unsigned vmid_bits = ((read_sysreg(id_aa64mmfr1_el1) >> 4) & 0xf) == 2 ? 16 : 8;
 	vmid_pool_init(&vmids, vmid_bits);
-	/* The guest IPA space: as large as the CPU's physical range, up to 48 bits. */
-	ipa_bits = MIN(pa_range_bits(), 48U);
+	/* The guest IPA space: as large as the CPU's physical range, up to 48 bits, and no
+	 * larger than the SMMU can walk: it shares the VMs' stage-2 tables. */
+	ipa_bits = MIN(MIN(pa_range_bits(), 48U), smmu_output_bits());
 	/* SL0 for 4 KB pages: start level 0 -> 2, 1 -> 1, 2 -> 0 (matches pgtable.c). */
 	unsigned start_level = ipa_bits > 39 ? 0 : ipa_bits > 30 ? 1 : 2;
 	vtcr = VTCR_RES1 | (64 - ipa_bits) | ((uint64_t)(2 - start_level) << 6) | VTCR_IRGN0_WBWA |
@@ -34,6 +36,11 @@ void el2_global_init(void)
 	       (vmid_bits == 16 ? VTCR_VS_16BIT : 0);
 	write_sysreg(vtcr_el2, vtcr); /* this CPU; the others set it as they come up */
 	pr_info("stage 2: %u-bit IPA, %u-bit VMIDs", ipa_bits, vmid_bits);
+}
+
+uint64_t el2_vtcr(void)
+{
+	return vtcr;
 }
 
 unsigned el2_ipa_bits(void)

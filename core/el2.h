@@ -8,6 +8,8 @@ void el2_cpu_init(void);
 /* Machine-wide: VMID width, stage-2 geometry. Runs once, on the boot CPU. */
 void el2_global_init(void);
 unsigned el2_ipa_bits(void);
+/* VTCR_EL2 as Triad sets it: the stage-2 format an SMMU must walk VMs' tables with. */
+uint64_t el2_vtcr(void);
 int el2_vmid_alloc(void);
 void el2_vmid_free(int vmid, uint64_t vttbr);
 /* The routing of the physical UART's input to the guest consoles. */

@@ -10,6 +10,7 @@
 #define IRQ_TYPE_SPI 0
 #define IRQ_TYPE_PPI 1
 #define IRQ_LEVEL_HI 4
+#define SZ_1M_ECAM   0x100000 /* one bus of ECAM space */
 
 #define TRY(x)                                                                                     \
 	do {                                                                                       \
@@ -134,6 +135,45 @@ static int add_passthrough(void *fdt, const struct guest_dt_passthrough *d)
 	return fdt_end_node(fdt);
 }
 
+static int add_pci(void *fdt, const struct guest_dt_pci *d)
+{
+	TRY(begin_node_at(fdt, "pcie", d->ecam_base));
+	TRY(fdt_property_string(fdt, "compatible", "pci-host-ecam-generic"));
+	TRY(fdt_property_string(fdt, "device_type", "pci"));
+	TRY(prop_reg(fdt, "reg", d->ecam_base, SZ_1M_ECAM));
+	fdt32_t bus_range[2] = {0, 0};
+	TRY(fdt_property(fdt, "bus-range", bus_range, sizeof(bus_range)));
+	TRY(fdt_property_u32(fdt, "#address-cells", 3));
+	TRY(fdt_property_u32(fdt, "#size-cells", 2));
+	TRY(fdt_property_u32(fdt, "#interrupt-cells", 1));
+	TRY(fdt_property(fdt, "dma-coherent", "", 0));
+	/* 32-bit memory space, bus address = CPU address (the BARs as Triad placed them). */
+	fdt32_t ranges[7] = {cpu_to_fdt32(0x02000000),
+			     cpu_to_fdt32((uint32_t)(d->mmio_base >> 32)),
+			     cpu_to_fdt32((uint32_t)d->mmio_base),
+			     cpu_to_fdt32((uint32_t)(d->mmio_base >> 32)),
+			     cpu_to_fdt32((uint32_t)d->mmio_base),
+			     cpu_to_fdt32((uint32_t)(d->mmio_size >> 32)),
+			     cpu_to_fdt32((uint32_t)d->mmio_size)};
+	TRY(fdt_property(fdt, "ranges", ranges, sizeof(ranges)));
+	if (d->spi) {
+		fdt32_t mask[4] = {cpu_to_fdt32(0xff00), 0, 0, cpu_to_fdt32(7)};
+		TRY(fdt_property(fdt, "interrupt-map-mask", mask, sizeof(mask)));
+		fdt32_t map[10] = {cpu_to_fdt32(d->devfn << 8),
+				   0,
+				   0,
+				   cpu_to_fdt32(d->pin),
+				   cpu_to_fdt32(PHANDLE_GIC),
+				   0,
+				   0,
+				   cpu_to_fdt32(IRQ_TYPE_SPI),
+				   cpu_to_fdt32(d->spi),
+				   cpu_to_fdt32(IRQ_LEVEL_HI)};
+		TRY(fdt_property(fdt, "interrupt-map", map, sizeof(map)));
+	}
+	return fdt_end_node(fdt);
+}
+
 static int add_pmu(void *fdt, const struct guest_dt_params *p)
 {
 	fdt32_t irq[3] = {cpu_to_fdt32(IRQ_TYPE_PPI), cpu_to_fdt32(p->pmu_ppi),
@@ -186,6 +226,8 @@ int guest_dt_build(void *buf, size_t size, const struct guest_dt_params *p)
 	TRY(fdt_property_string(fdt, "bootargs", p->bootargs ? p->bootargs : ""));
 	snprintf(path, sizeof(path), "/pl011@%lx", (unsigned long)p->uart_base);
 	TRY(fdt_property_string(fdt, "stdout-path", path));
+	if (p->pci) /* keep the BARs where they are: they are what the VM has mapped */
+		TRY(fdt_property_u32(fdt, "linux,pci-probe-only", 1));
 	if (p->initrd_end > p->initrd_start) {
 		TRY(fdt_property_u64(fdt, "linux,initrd-start", p->initrd_start));
 		TRY(fdt_property_u64(fdt, "linux,initrd-end", p->initrd_end));
@@ -220,6 +262,8 @@ int guest_dt_build(void *buf, size_t size, const struct guest_dt_params *p)
 		TRY(add_virtio(fdt, &p->virtio[i]));
 	for (unsigned i = 0; i < p->npassthrough; i++)
 		TRY(add_passthrough(fdt, &p->passthrough[i]));
+	if (p->pci)
+		TRY(add_pci(fdt, p->pci));
 
 	TRY(fdt_end_node(fdt));
 	return fdt_finish(fdt);

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <triad/config.h>
 #include <triad/virtio_drv.h>
+#include <triad/pci.h>
+#include <triad/smmu.h>
 #include <triad/cpu.h>
 #include <triad/log.h>
 #include <triad/mem.h>
@@ -216,6 +218,8 @@ void triad_main(void *fdt)
 	console_input_init();
 	wallclock_init();
 	virtio_drivers_init();
+	smmu_init();
+	pci_init();
 	create_vms();
 	console_set_vms(nr_vms);
 	for (unsigned i = 1; i < nr_cpus; i++) {

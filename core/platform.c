@@ -144,6 +144,67 @@ static void parse_virtio(const void *fdt, struct platform *p)
 	}
 }
 
+/* Optional: an SMMUv3, with its event-queue and global-error interrupts by name. */
+static void parse_smmu(const void *fdt, struct platform *p)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,smmu-v3");
+	if (node < 0 || get_reg(fdt, node, 0, &p->smmu_base, NULL))
+		return;
+	int len;
+	const char *names = fdt_getprop(fdt, node, "interrupt-names", &len);
+	for (int i = 0, off = 0; names && off < len; i++) {
+		const char *n = names + off;
+		uint32_t intid;
+		if (!get_intid(fdt, node, i, &intid)) {
+			if (!strcmp(n, "eventq"))
+				p->smmu_eventq_intid = intid;
+			else if (!strcmp(n, "gerror"))
+				p->smmu_gerror_intid = intid;
+		}
+		off += (int)strnlen(n, (size_t)(len - off)) + 1;
+	}
+}
+
+/* Optional: the PCIe host bridge: ECAM, 32-bit memory window, INTx routing, stream IDs. */
+static void parse_pci(const void *fdt, struct platform *p)
+{
+	struct pci_host *h = &p->pci;
+	int node = fdt_node_offset_by_compatible(fdt, -1, "pci-host-ecam-generic");
+	if (node < 0 || get_reg(fdt, node, 0, &h->ecam_base, &h->ecam_size))
+		return;
+	int len;
+	const fdt32_t *r = fdt_getprop(fdt, node, "ranges", &len);
+	for (int i = 0; r && (i + 1) * 28 <= len; i++) {
+		const fdt32_t *e =
+		    r + 7 * i; /* <flags bus-hi bus-lo cpu-hi cpu-lo size-hi size-lo> */
+		uint32_t space = (fdt32_to_cpu(e[0]) >> 24) & 3;
+		uint64_t bus = read_cells(e + 1, 2), cpu = read_cells(e + 3, 2);
+		uint64_t size = read_cells(e + 5, 2);
+		if (space == 2 && bus == cpu && cpu + size <= (1ULL << 32)) {
+			h->mmio_base = cpu;
+			h->mmio_size = size;
+		}
+	}
+	const fdt32_t *mask = fdt_getprop(fdt, node, "interrupt-map-mask", &len);
+	h->intx_mask = mask && len >= 4 ? fdt32_to_cpu(mask[0]) : 0;
+	/* interrupt-map: <devfn 0 0 pin  &gic  0 0  type spi flags> (QEMU virt's form). */
+	const fdt32_t *m = fdt_getprop(fdt, node, "interrupt-map", &len);
+	for (int i = 0; m && (i + 1) * 40 <= len && h->nintx < MAX_PCI_INTX; i++) {
+		const fdt32_t *e = m + 10 * i;
+		if (fdt32_to_cpu(e[7]) != 0)
+			continue; /* not an SPI */
+		h->intx[h->nintx].devfn_bits = fdt32_to_cpu(e[0]);
+		h->intx[h->nintx].pin = fdt32_to_cpu(e[3]);
+		h->intx[h->nintx].intid = 32 + fdt32_to_cpu(e[8]);
+		h->nintx++;
+	}
+	const fdt32_t *im = fdt_getprop(fdt, node, "iommu-map", &len);
+	if (im && len >= 16 && p->smmu_base) {
+		h->sid_base = fdt32_to_cpu(im[2]) - fdt32_to_cpu(im[0]);
+		h->behind_smmu = true;
+	}
+}
+
 static int parse_chosen(const void *fdt, struct platform *p)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen");
@@ -207,6 +268,8 @@ int platform_parse(const void *fdt, struct platform *p, const char **why)
 	parse_pmu(fdt, p);
 	parse_rtc(fdt, p);
 	parse_virtio(fdt, p);
+	parse_smmu(fdt, p);
+	parse_pci(fdt, p);
 	if (parse_chosen(fdt, p)) {
 		*why = "no console (chosen/stdout-path) or bad initrd range";
 		return -ENODEV;

@@ -137,6 +137,7 @@ int vm_load_images(struct vm *vm)
 	struct guest_dt_passthrough pt[MAX_VM_PASSTHROUGH];
 	p.npassthrough = passthrough_of(vm, pt, MAX_VM_PASSTHROUGH);
 	p.passthrough = pt;
+	p.pci = vpci_dt_of(vm);
 	int r = guest_dt_build(ram + dtb_off, DTB_MAX, &p);
 	if (r) {
 		pr_err("VM '%s': device tree generation failed (%d)", vm->name, r);

@@ -17,17 +17,19 @@
 
 #define MAX_PASSTHROUGH 8
 
-struct passthrough;
-
+/* A physical interrupt line forwarded to a VM. */
 struct pt_line {
-	struct passthrough *dev;
+	struct vm *vm;
 	uint32_t intid;
 };
+
+static struct pt_line lines[16];
+static unsigned nr_lines;
 
 struct passthrough {
 	struct vm *vm;
 	struct guest_dt_passthrough dt;
-	struct pt_line line[GUEST_DT_PT_MAX_IRQS];
+	uint32_t intid[GUEST_DT_PT_MAX_IRQS];
 	char name[48];
 	char compatible[96];
 };
@@ -43,7 +45,7 @@ static const char *const refused[] = {"arm,gic-v3",  "virtio,mmio", "pci-host-ec
 static void forward_irq(void *ctx)
 {
 	struct pt_line *l = ctx;
-	struct vm *vm = l->dev->vm;
+	struct vm *vm = l->vm;
 	if (vm->state != VM_RUNNING && vm->state != VM_RESETTING) {
 		gic_deactivate(l->intid); /* nobody to take it */
 		return;
@@ -54,12 +56,28 @@ static void forward_irq(void *ctx)
 	device_kick(vm, t);
 }
 
-/* The VM restarts: a physical interrupt its previous life left active is ended. */
+int passthrough_route_irq(struct vm *vm, uint32_t intid)
+{
+	if (nr_lines == ARRAY_SIZE(lines) || host_irq_claimed(intid))
+		return -EBUSY;
+	lines[nr_lines] = (struct pt_line){vm, intid};
+	host_irq_register_guest(intid, forward_irq, &lines[nr_lines]);
+	nr_lines++;
+	return 0;
+}
+
+void passthrough_reset_irqs(struct vm *vm)
+{
+	/* A physical interrupt the VM's previous life left active is ended. */
+	for (unsigned i = 0; i < nr_lines; i++)
+		if (lines[i].vm == vm)
+			gic_deactivate(lines[i].intid);
+}
+
 static void pt_reset(struct vdev *dev)
 {
 	struct passthrough *p = dev->priv;
-	for (unsigned i = 0; i < p->dt.nirq; i++)
-		gic_deactivate(p->line[i].intid);
+	passthrough_reset_irqs(p->vm);
 }
 
 static bool pt_access(struct vdev *dev, struct vcpu *v, struct mmio_access *a)
@@ -68,8 +86,8 @@ static bool pt_access(struct vdev *dev, struct vcpu *v, struct mmio_access *a)
 	return false; /* the range is mapped: accesses never trap here */
 }
 
-static const struct vdev_ops pt_ops = {.name = "passthrough", .access = pt_access,
-				       .reset = pt_reset};
+static const struct vdev_ops pt_ops = {
+    .name = "passthrough", .access = pt_access, .reset = pt_reset};
 
 static bool overlaps_vm(const struct vm *vm, uint64_t base, uint64_t size)
 {
@@ -109,6 +127,8 @@ static bool triads_own(uint64_t base, uint64_t size)
 
 int passthrough_create(struct vm *vm, const char *path, char *err, size_t errlen)
 {
+	if (!strncmp(path, "pci:", 4))
+		return vpci_passthrough_create(vm, path, err, errlen);
 	const void *fdt = plat.fdt;
 	int node = fdt_path_offset(fdt, path);
 	if (node < 0)
@@ -144,7 +164,8 @@ int passthrough_create(struct vm *vm, const char *path, char *err, size_t errlen
 		FAIL("'reg' is not 1..%d <address size> pairs of 64 bits", GUEST_DT_PT_MAX_REGS);
 	p->dt.nreg = (unsigned)len / 16;
 	for (unsigned i = 0; i < p->dt.nreg; i++) {
-		uint64_t base = (uint64_t)fdt32_to_cpu(reg[4 * i]) << 32 | fdt32_to_cpu(reg[4 * i + 1]);
+		uint64_t base =
+		    (uint64_t)fdt32_to_cpu(reg[4 * i]) << 32 | fdt32_to_cpu(reg[4 * i + 1]);
 		uint64_t size =
 		    (uint64_t)fdt32_to_cpu(reg[4 * i + 2]) << 32 | fdt32_to_cpu(reg[4 * i + 3]);
 		if (!size || !IS_ALIGNED(base | size, PAGE_SIZE) || base + size < base)
@@ -173,7 +194,7 @@ int passthrough_create(struct vm *vm, const char *path, char *err, size_t errlen
 			FAIL("interrupt %u is not an SPI a VM can have", i);
 		if (host_irq_claimed(intid))
 			FAIL("interrupt %u (INTID %u) is Triad's or another VM's", i, intid);
-		p->line[i] = (struct pt_line){p, intid};
+		p->intid[i] = intid;
 	}
 
 	for (unsigned i = 0; i < p->dt.nreg; i++)
@@ -183,10 +204,11 @@ int passthrough_create(struct vm *vm, const char *path, char *err, size_t errlen
 	if (vm_add_vdev(vm, &pt_ops, p->dt.reg[0][0], 0, p, -1))
 		FAIL("too many devices");
 	for (unsigned i = 0; i < p->dt.nirq; i++)
-		host_irq_register_guest(p->line[i].intid, forward_irq, &p->line[i]);
+		if (passthrough_route_irq(vm, p->intid[i]))
+			FAIL("no room to forward interrupt %u", p->intid[i]);
 	nr_devices++;
-	pr_info("VM '%s': passthrough of %s (registers at 0x%lx, %u interrupt(s))", vm->name,
-		path, (unsigned long)p->dt.reg[0][0], p->dt.nirq);
+	pr_info("VM '%s': passthrough of %s (registers at 0x%lx, %u interrupt(s))", vm->name, path,
+		(unsigned long)p->dt.reg[0][0], p->dt.nirq);
 	return 0;
 }
 

@@ -130,6 +130,14 @@ void gic_enable_spi(uint32_t intid, uint64_t target_mpidr, uint8_t prio)
 	wr32(gicd + GICD_ISENABLER + intid / 32 * 4, 1U << (intid % 32));
 }
 
+void gic_set_edge(uint32_t intid)
+{
+	if (intid < 32 || intid >= nr_irqs)
+		return;
+	uintptr_t reg = gicd + GICD_ICFGR + intid / 16 * 4;
+	wr32(reg, rd32(reg) | (2U << (2 * (intid % 16))));
+}
+
 void gic_send_sgi(uint64_t mpidr, unsigned sgi)
 {
 	uint64_t v = ((uint64_t)sgi << 24) | (1UL << (mpidr & 0xf)) |

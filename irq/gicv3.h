@@ -14,6 +14,8 @@ void gic_init(const struct platform *p);
 void gic_cpu_init(unsigned cpu, uint64_t mpidr);
 void gic_enable_ppi(unsigned cpu, uint32_t intid, uint8_t prio);
 void gic_enable_spi(uint32_t intid, uint64_t target_mpidr, uint8_t prio);
+/* An SPI whose device signals by pulses (SPIs are level-sensitive otherwise). */
+void gic_set_edge(uint32_t intid);
 void gic_send_sgi(uint64_t target_mpidr, unsigned sgi);
 /* EOImode=1 at EL2: drop priority, then deactivate separately (or leave it to the guest). */
 /* The interrupt path's three steps, inline: they are one system register access each. */

@@ -69,6 +69,10 @@ void mmu_init(const struct platform *p)
 	map_or_die(p->uart_base, PAGE_SIZE, S1_DEVICE_RW);
 	if (p->rtc_base)
 		map_or_die(p->rtc_base, PAGE_SIZE, S1_DEVICE_RW);
+	if (p->smmu_base)
+		map_or_die(p->smmu_base, 0x20000, S1_DEVICE_RW);
+	if (p->pci.ecam_base)
+		map_or_die(p->pci.ecam_base, SZ_1M, S1_DEVICE_RW); /* bus 0 */
 	/* The virtio-mmio windows share pages: each page once. */
 	for (unsigned i = 0; i < p->nvirtio; i++) {
 		uint64_t page = ALIGN_DOWN(p->virtio[i].base, PAGE_SIZE);

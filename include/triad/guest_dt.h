@@ -25,6 +25,13 @@ struct guest_dt_passthrough {
 	bool primecell; /* an AMBA device: it needs the APB clock in its node */
 };
 
+/* A PCIe host bridge (ECAM, bus 0) with one function given to the VM. */
+struct guest_dt_pci {
+	uint64_t ecam_base;	       /* 1 MB: bus 0 */
+	uint64_t mmio_base, mmio_size; /* 32-bit memory window, bus address = IPA */
+	uint32_t devfn, pin, spi;      /* the function's INTx: pin 1..4 to SPI spi (0: none) */
+};
+
 struct guest_dt_params {
 	uint64_t mem_base, mem_size;
 	unsigned ncpus;
@@ -37,6 +44,7 @@ struct guest_dt_params {
 	uint64_t rtc_base;		      /* PL031, or 0 for none */
 	const struct guest_dt_virtio *virtio; /* nvirtio virtio-mmio devices */
 	unsigned nvirtio;
+	const struct guest_dt_pci *pci;			/* or NULL */
 	const struct guest_dt_passthrough *passthrough; /* npassthrough devices */
 	unsigned npassthrough;
 	uint32_t rtc_spi;

@@ -5,6 +5,7 @@
 #ifndef TRIAD_PLATFORM_H
 #define TRIAD_PLATFORM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define MAX_CPUS	 8
@@ -20,6 +21,22 @@ struct virtio_slot {
 struct mem_bank {
 	uint64_t base;
 	uint64_t size;
+};
+
+/* The PCIe host bridge (pci-host-ecam-generic): bus 0 is what Triad uses. */
+#define MAX_PCI_INTX 32
+struct pci_host {
+	uint64_t ecam_base, ecam_size;
+	uint64_t mmio_base, mmio_size; /* the 32-bit memory window, CPU address = bus address */
+	struct {
+		uint32_t devfn_bits; /* devfn << 8 as interrupt-map has it (masked) */
+		uint32_t pin;	     /* 1..4 = INTA..INTD */
+		uint32_t intid;
+	} intx[MAX_PCI_INTX];
+	unsigned nintx;
+	uint32_t intx_mask; /* interrupt-map-mask's first cell */
+	uint32_t sid_base;  /* iommu-map: stream ID of requester ID 0 */
+	bool behind_smmu;
 };
 
 struct platform {
@@ -41,6 +58,10 @@ struct platform {
 	uint32_t pmu_intid;	   /* PMU overflow (a PPI), or 0: no PMU */
 	struct virtio_slot virtio[MAX_VIRTIO_SLOTS];
 	unsigned nvirtio;
+	uint64_t smmu_base;	    /* SMMUv3, or 0 */
+	uint32_t smmu_eventq_intid; /* its event queue interrupt */
+	uint32_t smmu_gerror_intid;
+	struct pci_host pci; /* ecam_base 0: none */
 	uint64_t initrd_start;
 	uint64_t initrd_end;
 	char bootargs[256];

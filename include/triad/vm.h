@@ -171,6 +171,12 @@ int virtio_blk_create(struct vm *vm, const struct disk_config *cfg, unsigned ind
 int virtio_net_create(struct vm *vm, char *err, size_t errlen);
 /* devices/passthrough.c: a machine device (its DT path) given to the VM. */
 int passthrough_create(struct vm *vm, const char *path, char *err, size_t errlen);
+/* Forwards physical SPI intid to the VM (hardware-linked); resets it with the VM. */
+int passthrough_route_irq(struct vm *vm, uint32_t intid);
+void passthrough_reset_irqs(struct vm *vm);
+/* devices/vpci.c: "pci:00:DD.F", a function of the machine's PCIe bus 0. */
+int vpci_passthrough_create(struct vm *vm, const char *path, char *err, size_t errlen);
+const struct guest_dt_pci *vpci_dt_of(const struct vm *vm);
 /* The VM's passthrough devices, for its DT; returns how many. */
 unsigned passthrough_of(const struct vm *vm, struct guest_dt_passthrough *out, unsigned max);
 

@@ -1,0 +1,25 @@
+/* Triad's SMMUv3 driver: DMA from the machine's PCI devices goes through it. Every stream
+ * aborts until it is given to a VM; then the device's DMA is translated by that VM's own
+ * stage-2 tables, so it reaches the VM's memory and nothing else. */
+#ifndef TRIAD_SMMU_H
+#define TRIAD_SMMU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vm;
+
+/* The largest stage-2 input (= output) size the machine's SMMU handles, in bits; 64 if
+ * there is none. Readable before smmu_init(). */
+unsigned smmu_output_bits(void);
+/* Sets the SMMU up (if the machine has one), all streams blocked. */
+void smmu_init(void);
+bool smmu_present(void);
+/* Stream sid's DMA goes through vm's stage 2 from now on. */
+int smmu_attach(uint32_t sid, struct vm *vm);
+/* Blocks stream sid again. */
+void smmu_detach(uint32_t sid);
+/* Faults recorded so far (the event queue, read by its interrupt). */
+unsigned smmu_faults(void);
+
+#endif
