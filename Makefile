@@ -52,8 +52,9 @@ $(BUILD)/triad.bin: $(BUILD)/triad.elf
 	$(OBJCOPY) -O binary $< $@
 
 # Test guests: bare-metal ones, and tiny static programs for the Linux guests' initramfs.
-GUEST_TOOLS := $(BUILD)/guests/triad-spin $(BUILD)/guests/triad-pmu $(BUILD)/guests/triad-work
-BAREMETAL_GUESTS := tests/guests/badguest tests/guests/hog tests/guests/bench
+GUEST_TOOLS := $(BUILD)/guests/triad-spin $(BUILD)/guests/triad-pmu $(BUILD)/guests/triad-work \
+	$(BUILD)/guests/triad-dma
+BAREMETAL_GUESTS := tests/guests/badguest tests/guests/hog tests/guests/bench tests/guests/canary
 guests: $(GUEST_TOOLS)
 	$(foreach g,$(BAREMETAL_GUESTS),$(MAKE) -C $(g) O=$(abspath $(BUILD))/guests &&) true
 

@@ -38,11 +38,12 @@ static uint32_t bar_value(const struct vpci *p, unsigned i)
 	const struct pci_bar *b = &p->f->bar[i];
 	if (b->upper) {
 		const struct pci_bar *lo = &p->f->bar[i - 1];
-		return p->sizing[i] ? (uint32_t)(~(lo->size - 1) >> 32) : (uint32_t)(lo->addr >> 32);
+		return p->sizing[i] ? (uint32_t)(~(lo->size - 1) >> 32)
+				    : (uint32_t)(lo->addr >> 32);
 	}
 	if (!b->size)
 		return 0; /* none, or I/O space the VM does not get */
-	return (p->sizing[i] ? (uint32_t)~(b->size - 1) : (uint32_t)b->addr) | b->flags;
+	return (p->sizing[i] ? (uint32_t) ~(b->size - 1) : (uint32_t)b->addr) | b->flags;
 }
 
 static bool cfg_read(struct vpci *p, uint32_t off, unsigned size, uint64_t *val)
@@ -109,8 +110,8 @@ static void vpci_reset(struct vdev *dev)
 	passthrough_reset_irqs(p->vm);
 }
 
-static const struct vdev_ops ecam_ops = {.name = "PCIe ECAM", .access = ecam_access,
-					 .reset = vpci_reset};
+static const struct vdev_ops ecam_ops = {
+    .name = "PCIe ECAM", .access = ecam_access, .reset = vpci_reset};
 
 static int hex_digit(char c)
 {
@@ -174,7 +175,8 @@ int vpci_passthrough_create(struct vm *vm, const char *path, char *err, size_t e
 		     f->intid);
 	if (smmu_attach(f->sid, vm))
 		FAIL("the SMMU refused stream 0x%x", f->sid);
-	p->dt = (struct guest_dt_pci){h->ecam_base, h->mmio_base, h->mmio_size, f->devfn,
+	p->dt = (struct guest_dt_pci){h->ecam_base,	     h->mmio_base,
+				      h->mmio_size,	     f->devfn,
 				      f->intid ? f->pin : 0, f->intid ? f->intid - 32 : 0};
 	f->owner = vm;
 	nr_vpcis++;

@@ -62,10 +62,10 @@ enum {
 #define STE_SHCFG_INCOM (1ULL << 44)
 
 static uintptr_t base;
-static uint64_t *strtab;       /* 8 dwords per stream */
-static uint64_t *cmdq, *evtq;  /* 2 and 4 dwords per entry */
+static uint64_t *strtab;      /* 8 dwords per stream */
+static uint64_t *cmdq, *evtq; /* 2 and 4 dwords per entry */
 static uint32_t cmdq_prod, evtq_cons;
-static uint64_t s2ps;	       /* the SMMU's output size, for STE.S2PS */
+static uint64_t s2ps; /* the SMMU's output size, for STE.S2PS */
 static spinlock_t lock;
 static unsigned nr_faults;
 
@@ -205,10 +205,41 @@ static struct vm *vm_of_vmid(uint16_t vmid)
 	return NULL;
 }
 
+/* A run of like faults (same stream, kind and direction) is logged as one line: a
+ * device streaming into a forbidden range faults once per transaction. */
+struct fault_run {
+	uint32_t sid, type, count;
+	bool write;
+	uint64_t first, last;
+};
+
+static void log_run(const struct fault_run *r)
+{
+	if (!r->count)
+		return;
+	const uint64_t *ste = r->sid < (1U << SID_BITS) ? strtab + 8 * (size_t)r->sid : NULL;
+	struct vm *vm =
+	    ste && (ste[0] & (7ULL << 1)) == STE_CFG_S2 ? vm_of_vmid((uint16_t)ste[2]) : NULL;
+	const char *dir = r->write ? "write to" : "read from";
+	const char *es = r->count == 1 ? "" : "es";
+	/* A VM's device can fault at will: its lines count against the VM's warning budget. */
+	if (vm)
+		vm_warn(vm,
+			"SMMU: its device (stream 0x%x): %s on DMA %s IPA 0x%lx..0x%lx (%u "
+			"access%s): blocked",
+			r->sid, event_name(r->type), dir, (unsigned long)r->first,
+			(unsigned long)r->last, r->count, es);
+	else
+		pr_warn("SMMU: stream 0x%x: %s on DMA %s 0x%lx..0x%lx (%u access%s): blocked",
+			r->sid, event_name(r->type), dir, (unsigned long)r->first,
+			(unsigned long)r->last, r->count, es);
+}
+
 static void eventq_irq(void *ctx)
 {
 	(void)ctx;
 	uint32_t mask = (1U << EVTQ_LOG2) - 1, idx_mask = (2U << EVTQ_LOG2) - 1;
+	struct fault_run run = {0};
 	spin_lock(&lock);
 	for (;;) {
 		uint32_t prod = rd(EVTQ_PROD) & idx_mask;
@@ -216,19 +247,20 @@ static void eventq_irq(void *ctx)
 			break;
 		const uint64_t *e = evtq + 4 * (evtq_cons & mask);
 		uint32_t type = e[0] & 0xff, sid = (uint32_t)(e[0] >> 32);
-		uint64_t addr = e[2];
 		bool write = !((e[1] >> 35) & 1); /* RnW clear: a write */
-		const uint64_t *ste = sid < (1U << SID_BITS) ? strtab + 8 * (size_t)sid : NULL;
-		struct vm *vm = ste && (ste[0] & (7ULL << 1)) == STE_CFG_S2
-				    ? vm_of_vmid((uint16_t)ste[2])
-				    : NULL;
+		uint64_t addr = e[2];
+		if (!run.count || sid != run.sid || type != run.type || write != run.write) {
+			log_run(&run);
+			run = (struct fault_run){sid, type, 0, write, addr, addr};
+		}
+		run.count++;
+		run.first = MIN(run.first, addr);
+		run.last = MAX(run.last, addr);
 		nr_faults++;
-		pr_warn("SMMU: device stream 0x%x%s%s: %s on DMA %s IPA 0x%lx: blocked", sid,
-			vm ? " of VM " : "", vm ? vm->name : "", event_name(type),
-			write ? "write to" : "read from", (unsigned long)addr);
 		evtq_cons = (evtq_cons + 1) & idx_mask;
 		wr(EVTQ_CONS, evtq_cons);
 	}
+	log_run(&run);
 	spin_unlock(&lock);
 }
 
@@ -236,10 +268,11 @@ static void gerror_irq(void *ctx)
 {
 	(void)ctx;
 	uint32_t g = rd(GERROR), gn = rd(GERRORN);
-	if (g ^ gn) {
+	if ((g ^ gn) & (1U << 2))
+		pr_warn("SMMU: event queue full: some faults were not recorded (still blocked)");
+	if ((g ^ gn) & ~(1U << 2))
 		pr_err("SMMU: global error 0x%x", g ^ gn);
-		wr(GERRORN, g);
-	}
+	wr(GERRORN, g);
 }
 
 void smmu_init(void)

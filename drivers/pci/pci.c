@@ -18,8 +18,9 @@ static volatile void *cfg_addr(unsigned devfn, uint32_t off)
 static uint32_t raw_read(unsigned devfn, uint32_t off, unsigned size)
 {
 	volatile void *p = cfg_addr(devfn, off);
-	return size == 1 ? *(volatile uint8_t *)p
-			 : size == 2 ? *(volatile uint16_t *)p : *(volatile uint32_t *)p;
+	return size == 1   ? *(volatile uint8_t *)p
+	       : size == 2 ? *(volatile uint16_t *)p
+			   : *(volatile uint32_t *)p;
 }
 
 static void raw_write(unsigned devfn, uint32_t off, unsigned size, uint32_t v)
