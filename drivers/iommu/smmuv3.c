@@ -54,12 +54,9 @@ enum {
 #define CMD_TLBI_S12_VMALL 0x28
 #define CMD_SYNC	   0x46
 
-#define STE_V		(1ULL << 0)
-#define STE_CFG_ABORT	(0ULL << 1)
-#define STE_CFG_S2	(6ULL << 1)
-#define STE_S2AA64	(1ULL << 51)
-#define STE_S2R		(1ULL << 58)
-#define STE_SHCFG_INCOM (1ULL << 44)
+#define STE_V	      (1ULL << 0)
+#define STE_CFG_ABORT (0ULL << 1)
+#define STE_CFG_S2    (6ULL << 1)
 
 static uintptr_t base;
 static uint64_t *strtab;      /* 8 dwords per stream */
@@ -147,15 +144,8 @@ int smmu_attach(uint32_t sid, struct vm *vm)
 {
 	if (!base || sid >= (1U << SID_BITS))
 		return -EINVAL;
-	uint64_t vtcr = el2_vtcr();
-	uint64_t ste[4] = {
-	    STE_V | STE_CFG_S2,
-	    STE_SHCFG_INCOM,
-	    /* S2T0SZ..S2PS sit at bits 32..50 exactly as T0SZ..PS sit in VTCR_EL2. */
-	    vm->vmid | ((vtcr & 0xffffULL) << 32) | (MIN((vtcr >> 16) & 7, s2ps) << 48) |
-		STE_S2AA64 | STE_S2R,
-	    vm->s2.root & GENMASK(51, 4),
-	};
+	uint64_t ste[4];
+	smmu_ste_stage2(ste, vm->vmid, el2_vtcr(), (unsigned)s2ps, vm->s2.root);
 	spin_lock(&lock);
 	command(CMD_TLBI_S12_VMALL | (uint64_t)vm->vmid << 32, 0);
 	write_ste(sid, ste);

@@ -11,6 +11,7 @@
 
 #include <libfdt.h>
 #include <triad/config.h>
+#include <triad/errno.h>
 #include <triad/guest_dt.h>
 #include <triad/linux_image.h>
 #include <triad/platform.h>
@@ -76,6 +77,63 @@ static void guest_dtb_round_trip(void **state)
 	assert_int_equal(plat.pmu_intid, 0);
 }
 
+/* A VM's devices in its DTB, read back the way Triad reads a machine's: virtio windows, a
+ * copied passthrough node, and a PCIe host bridge that keeps the BARs where they are. */
+static void guest_dtb_devices(void **state)
+{
+	(void)state;
+	uint64_t mpidr[1] = {0};
+	struct guest_dt_virtio virtio[2] = {{0x0a000000, 16}, {0x0a000200, 17}};
+	struct guest_dt_passthrough pt = {.name = "pl011@9040000",
+					  .compatible = "arm,pl011\0arm,primecell",
+					  .compatible_len = 24,
+					  .reg = {{0x09040000, 0x1000}},
+					  .nreg = 1,
+					  .irq = {{0, 8, 4}},
+					  .nirq = 1,
+					  .primecell = true};
+	struct guest_dt_pci pci = {0x4010000000, 0x10000000, 0x2eff0000, 0x10, 1, 5};
+	struct guest_dt_params p = {.mem_base = 0x40000000,
+				    .mem_size = 1 << 26,
+				    .ncpus = 1,
+				    .mpidr = mpidr,
+				    .gicd_base = 0x08000000,
+				    .gicr_base = 0x080a0000,
+				    .uart_base = 0x09000000,
+				    .uart_spi = 1,
+				    .timer_ppi = {13, 14, 11, 10},
+				    .virtio = virtio,
+				    .nvirtio = 2,
+				    .passthrough = &pt,
+				    .npassthrough = 1,
+				    .pci = &pci};
+	assert_int_equal(guest_dt_build(buf, sizeof(buf), &p), 0);
+	assert_int_equal(fdt_check_full(buf, sizeof(buf)), 0);
+	struct platform plat;
+	const char *why = NULL;
+	assert_int_equal(platform_parse(buf, &plat, &why), 0);
+	assert_int_equal(plat.nvirtio, 2);
+	assert_int_equal(plat.virtio[1].base, 0x0a000200);
+	assert_int_equal(plat.virtio[1].intid, 32 + 17);
+	assert_int_equal(plat.pci.ecam_base, 0x4010000000);
+	assert_int_equal(plat.pci.mmio_base, 0x10000000);
+	assert_int_equal(plat.pci.mmio_size, 0x2eff0000);
+	assert_int_equal(plat.pci.nintx, 1);
+	assert_int_equal(plat.pci.intx[0].devfn_bits, 0x10 << 8);
+	assert_int_equal(plat.pci.intx[0].pin, 1);
+	assert_int_equal(plat.pci.intx[0].intid, 32 + 5);
+	int chosen = fdt_path_offset(buf, "/chosen");
+	assert_true(fdt_getprop(buf, chosen, "linux,pci-probe-only", NULL) != NULL);
+	int uart1 = fdt_path_offset(buf, "/pl011@9040000");
+	assert_true(uart1 >= 0);
+	assert_int_equal(fdt_node_check_compatible(buf, uart1, "arm,primecell"), 0);
+	int len;
+	const fdt32_t *irq = fdt_getprop(buf, uart1, "interrupts", &len);
+	assert_int_equal(len, 12);
+	assert_int_equal(fdt32_to_cpu(irq[1]), 8);
+	assert_true(fdt_getprop(buf, uart1, "clocks", NULL) != NULL);
+}
+
 static void guest_dtb_too_small_buffer(void **state)
 {
 	(void)state;
@@ -118,6 +176,83 @@ static size_t make_bundle(const char *vm_node, const char *extra_prop, uint64_t 
 	fdt_end_node(buf);
 	assert_int_equal(fdt_finish(buf), 0);
 	return sizeof(buf);
+}
+
+/* A VM node with device subnodes, as triad-run writes them. */
+static size_t make_device_bundle(const char *sub, const char *prop, const void *val, int len)
+{
+	memset(buf, 0, sizeof(buf));
+	assert_int_equal(fdt_create(buf, 8192), 0);
+	fdt_finish_reservemap(buf);
+	fdt_begin_node(buf, "");
+	fdt_property_string(buf, "compatible", "triad,bundle-v1");
+	fdt_begin_node(buf, "vms");
+	fdt_begin_node(buf, "vm");
+	fdt_property_u64(buf, "memory", 64UL << 20);
+	fdt_property_u32(buf, "cpus", 1);
+	fdt64_t k[2] = {cpu_to_fdt64(8192), cpu_to_fdt64(4096)};
+	fdt_property(buf, "kernel", k, sizeof(k));
+	fdt_begin_node(buf, "disk@0");
+	fdt_property_string(buf, "serial", "triad-d0");
+	fdt64_t r[2] = {cpu_to_fdt64(2048), cpu_to_fdt64(8192)};
+	fdt_property(buf, "range", r, sizeof(r));
+	fdt_property(buf, "read-only", "", 0);
+	fdt_end_node(buf);
+	fdt_begin_node(buf, "net");
+	static const uint8_t mac[6] = {2, 0x54, 0x52, 0x41, 0x44, 1};
+	fdt_property(buf, "mac", mac, 6);
+	fdt_end_node(buf);
+	fdt_begin_node(buf, "passthrough@0");
+	fdt_property_string(buf, "path", "pci:00:02.0");
+	fdt_end_node(buf);
+	if (sub) {
+		fdt_begin_node(buf, sub);
+		fdt_property(buf, prop, val, len);
+		fdt_end_node(buf);
+	}
+	fdt_end_node(buf);
+	fdt_end_node(buf);
+	fdt_end_node(buf);
+	assert_int_equal(fdt_finish(buf), 0);
+	return sizeof(buf);
+}
+
+static void bundle_devices(void **state)
+{
+	(void)state;
+	size_t n = make_device_bundle(NULL, NULL, NULL, 0);
+	assert_int_equal(config_parse(buf, n, &cfg, err, sizeof(err)), 0);
+	const struct vm_config *vm = &cfg.vm[0];
+	assert_int_equal(vm->ndisks, 1);
+	assert_string_equal(vm->disk[0].backend, "triad-d0");
+	assert_int_equal(vm->disk[0].start, 2048);
+	assert_int_equal(vm->disk[0].sectors, 8192);
+	assert_true(vm->disk[0].read_only);
+	assert_true(vm->net);
+	assert_int_equal(vm->mac[5], 1);
+	assert_int_equal(vm->npassthrough, 1);
+	assert_string_equal(vm->passthrough[0], "pci:00:02.0");
+	/* Mistakes, each named. */
+	static const uint8_t multicast[6] = {1, 0, 0, 0, 0, 1};
+	fdt64_t wrap[2] = {cpu_to_fdt64(UINT64_MAX), cpu_to_fdt64(2)};
+	struct {
+		const char *sub, *prop;
+		const void *val;
+		int len;
+		const char *msg;
+	} bad[] = {
+	    {"net", "mac", multicast, 6, "unknown node"}, /* a second net node */
+	    {"disk@1", "range", wrap, 16, "'serial'"},
+	    {"passthrough@1", "path", "relative", 9, "'path'"},
+	    {"disk@1", "colour", "red", 4, "unknown property 'colour'"},
+	    {"gpu", "x", "", 1, "unknown node"},
+	};
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		n = make_device_bundle(bad[i].sub, bad[i].prop, bad[i].val, bad[i].len);
+		assert_int_equal(config_parse(buf, n, &cfg, err, sizeof(err)), -EINVAL);
+		if (!strstr(err, bad[i].msg))
+			fail_msg("case %u: '%s' lacks '%s'", i, err, bad[i].msg);
+	}
 }
 
 static void bundle_valid(void **state)
@@ -244,6 +379,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(guest_dtb_round_trip),
 	    cmocka_unit_test(guest_dtb_too_small_buffer),
+	    cmocka_unit_test(guest_dtb_devices),
+	    cmocka_unit_test(bundle_devices),
 	    cmocka_unit_test(bundle_valid),
 	    cmocka_unit_test(bundle_rejects_bad_input),
 	    cmocka_unit_test(bundle_scheduling_properties),

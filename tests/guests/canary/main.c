@@ -5,11 +5,11 @@
 #include "../lib/guest.h"
 
 /* Far into its memory (give it 128 MB): so high that no smaller VM has this IPA. */
-#define WATCHED	 (RAM_BASE + 0x6000000)
-#define SIZE	 0x10000
-#define UART_DR	 (UART + 0x00)
-#define UART_FR	 (UART + 0x18)
-#define FR_RXFE	 (1U << 4)
+#define WATCHED (RAM_BASE + 0x6000000)
+#define SIZE	0x10000
+#define UART_DR (UART + 0x00)
+#define UART_FR (UART + 0x18)
+#define FR_RXFE (1U << 4)
 
 static uint8_t expected(uint64_t i)
 {

@@ -22,13 +22,13 @@
 #define MAP_PRIVATE  2
 #define MAP_ANON     0x20
 
-#define EDU_ID	 0x00
-#define DMA_SRC	 0x80
-#define DMA_DST	 0x88
-#define DMA_CNT	 0x90
-#define DMA_CMD	 0x98
-#define EDU_BUF	 0x40000
-#define CMD_GO	 1
+#define EDU_ID	   0x00
+#define DMA_SRC	   0x80
+#define DMA_DST	   0x88
+#define DMA_CNT	   0x90
+#define DMA_CMD	   0x98
+#define EDU_BUF	   0x40000
+#define CMD_GO	   1
 #define CMD_TO_RAM 2
 
 static volatile uint8_t *regs;
@@ -103,7 +103,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* A page of our own, pinned, and its bus address (= IPA) from /proc/self/pagemap. */
-	uint8_t *own = (uint8_t *)syscall6(SYS_mmap, 0, 4096, PROT_RW, MAP_PRIVATE | MAP_ANON, -1, 0);
+	uint8_t *own =
+	    (uint8_t *)syscall6(SYS_mmap, 0, 4096, PROT_RW, MAP_PRIVATE | MAP_ANON, -1, 0);
 	for (int i = 0; i < 4096; i++)
 		own[i] = (uint8_t)(i * 13 + 1);
 	syscall3(SYS_mlock, (long)own, 4096, 0);
