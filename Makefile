@@ -106,7 +106,7 @@ run: all $(RUN_DISK)
 		--cpus 2 --pcpus 2 --mem 512M --append "console=ttyAMA0 earlycon" \
 		--disk $(RUN_DISK) --net user,hostfwd=tcp:127.0.0.1:$(RUN_HTTP_PORT)-:80
 
-FORMAT_SRCS := $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+FORMAT_SRCS := $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null)
 format:
 	clang-format -i $(FORMAT_SRCS)
 format-check:

@@ -8,8 +8,7 @@
 #define STE_S2AA64	(1ULL << 51)
 #define STE_S2R		(1ULL << 58) /* record faults */
 
-void smmu_ste_stage2(uint64_t ste[4], uint16_t vmid, uint64_t vtcr, unsigned oas,
-		     uint64_t s2_root)
+void smmu_ste_stage2(uint64_t ste[4], uint16_t vmid, uint64_t vtcr, unsigned oas, uint64_t s2_root)
 {
 	uint64_t ps = MIN((vtcr >> 16) & 7, (uint64_t)oas);
 	ste[0] = STE_V | STE_CFG_S2;
