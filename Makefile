@@ -28,7 +28,7 @@ FDT_OBJS := $(patsubst $(LIBFDT)/%.c,$(BUILD)/libfdt/%.o,$(FDT_SRCS))
 
 .PHONY: all setup bench test unit-test integration-test run clean guests initramfs format format-check
 
-all: $(BUILD)/triad.bin guests initramfs
+all: $(BUILD)/triad.bin $(BUILD)/monitor.bin guests initramfs
 
 $(LIBFDT)/libfdt.h:
 	@echo "libfdt source missing: run 'make setup' first" >&2; exit 1
@@ -50,6 +50,21 @@ $(BUILD)/triad.elf: $(HV_OBJS) $(FDT_OBJS) arch/arm64/triad.ld
 
 $(BUILD)/triad.bin: $(BUILD)/triad.elf
 	$(OBJCOPY) -O binary $< $@
+
+# Triad's EL3 monitor: its own small image, run from QEMU's secure flash (-bios).
+MON_SRCS := $(wildcard monitor/*.S monitor/*.c)
+MON_OBJS := $(patsubst %,$(BUILD)/mon/%.o,$(MON_SRCS))
+$(BUILD)/mon/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) -c $< -o $@
+$(BUILD)/mon/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
+$(BUILD)/monitor.elf: $(MON_OBJS) monitor/monitor.ld
+	$(CC) -nostdlib -static -T monitor/monitor.ld -Wl,--build-id=none \
+		-Wl,--no-warn-rwx-segments -o $@ $(MON_OBJS) -lgcc
+$(BUILD)/monitor.bin: $(BUILD)/monitor.elf
+	$(OBJCOPY) -O binary -j .text -j .data $< $@
 
 # Test guests: bare-metal ones, and tiny static programs for the Linux guests' initramfs.
 GUEST_TOOLS := $(BUILD)/guests/triad-spin $(BUILD)/guests/triad-pmu $(BUILD)/guests/triad-work \

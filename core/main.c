@@ -4,6 +4,7 @@
 #include <libfdt.h>
 #include <stdio.h>
 #include <string.h>
+#include <triad/boot_info.h>
 #include <triad/config.h>
 #include <triad/virtio_drv.h>
 #include <triad/pci.h>
@@ -195,12 +196,25 @@ struct vm *vm_by_id(unsigned id)
 	return id < nr_vms ? vms[id] : NULL;
 }
 
-void triad_main(void *fdt)
+/* Triad's monitor gives the boot bundle and command line here, not in the DTB. Read at
+ * once: the memory it is in becomes free memory. */
+static void take_boot_info(const struct boot_info *bi)
+{
+	if (!bi || bi->magic != BOOT_INFO_MAGIC)
+		return;
+	plat.initrd_start = bi->initrd_start;
+	plat.initrd_end = bi->initrd_end;
+	memcpy(plat.bootargs, bi->bootargs, sizeof(plat.bootargs));
+	plat.bootargs[sizeof(plat.bootargs) - 1] = '\0';
+}
+
+void triad_main(void *fdt, const struct boot_info *bi)
 {
 	const char *why = "?";
 	console_init(PLAT_EARLY_UART);
 	if (platform_parse(fdt, &plat, &why))
 		panic("cannot read the platform DTB: %s", why);
+	take_boot_info(bi);
 	console_init(plat.uart_base);
 	parse_bootargs(plat.bootargs);
 	pr_info("Triad hypervisor, %u CPU(s), GICv3 at 0x%lx", plat.ncpus, plat.gicd_base);

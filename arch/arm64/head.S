@@ -1,7 +1,8 @@
 /*
  * Triad's entry. The image carries an arm64 Linux Image header so that any loader that
  * boots Linux at EL2 (QEMU -kernel, U-Boot booti, UEFI shims) boots Triad the same way:
- * x0 = physical address of the DTB, MMU off, at EL2.
+ * x0 = physical address of the DTB, MMU off, at EL2. Triad's EL3 monitor also passes, in
+ * x1, a struct boot_info (include/triad/boot_info.h); other loaders leave x1 zero.
  */
 #include <arch/regs.h>
 #include "macros.inc"
@@ -24,6 +25,7 @@ _head:
 primary_entry:
 	msr	daifset, #0xf
 	mov	x19, x0
+	mov	x20, x1			/* Triad's own monitor passes boot information */
 	mrs	x1, CurrentEL
 	cmp	x1, #(2 << 2)
 	b.ne	wrong_el
@@ -36,6 +38,7 @@ primary_entry:
 2:	mov	x0, #0
 	bl	set_stack_and_vectors
 	mov	x0, x19
+	mov	x1, x20
 	bl	triad_main
 	b	.
 

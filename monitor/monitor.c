@@ -1,0 +1,186 @@
+/*
+ * Triad's EL3 monitor: the first code to run. It sets up what only EL3 may (the GIC's
+ * interrupt groups and redistributors, SCR_EL3 and the feature enables the lower ELs
+ * need), loads the normal-world hypervisor and its boot bundle from QEMU's fw_cfg, boots
+ * it at Normal EL2 on CPU 0, and then serves its SMCs: PSCI (CPU_ON/OFF, SYSTEM_OFF/RESET,
+ * ...) and SMCCC queries. It is meant to grow the secure and realm worlds' dispatch.
+ */
+#include "monitor.h"
+
+#define RAM_BASE 0x40000000UL
+#define DTB	 RAM_BASE /* where QEMU puts the machine's DTB (1 MiB) */
+
+volatile uint32_t monitor_ready;
+uint8_t monitor_stacks[MAX_CPUS + 1][STACK_SIZE] __attribute__((aligned(16)));
+/* In normal-world memory (the hypervisor reads it), between the DTB and the kernel. */
+#define BOOT_INFO (RAM_BASE + 0x100000)
+static uint64_t scr_ns, cptr;
+
+/* ---- console: the machine's PL011 (UART0), polled ---- */
+
+#define UART0	  0x09000000UL
+#define UART_FR	  0x18
+#define UART_TXFF (1U << 5)
+
+static void uart_enable(void)
+{
+	wr32(UART0 + 0x30, 0x301); /* UARTCR: UART, transmit and receive enabled */
+}
+
+void mon_putc(char c)
+{
+	while (rd32(UART0 + UART_FR) & UART_TXFF)
+		;
+	wr32(UART0, (uint32_t)c);
+}
+
+void mon_puts(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n')
+			mon_putc('\r');
+		mon_putc(*s);
+	}
+}
+
+void mon_puthex(uint64_t v)
+{
+	mon_puts("0x");
+	for (int i = 60; i >= 0; i -= 4) {
+		unsigned d = (v >> i) & 0xf;
+		if (d || !i || (v >> i))
+			mon_putc((char)(d < 10 ? '0' + d : 'a' + d - 10));
+	}
+}
+
+/* ---- EL3 configuration of a CPU before it enters the normal world ---- */
+
+static uint64_t field(uint64_t v, unsigned lo)
+{
+	return (v >> lo) & 0xf;
+}
+
+/* The enables for every feature the CPU has, so that its users at EL2/EL1 do not trap to
+ * EL3: SCR_EL3 for the normal world, and CPTR_EL3. */
+static void plan_el3_controls(void)
+{
+	uint64_t pfr0 = read_sysreg(id_aa64pfr0_el1), pfr1 = read_sysreg(id_aa64pfr1_el1);
+	uint64_t mmfr0 = read_sysreg(id_aa64mmfr0_el1), mmfr1 = read_sysreg(id_aa64mmfr1_el1);
+	uint64_t mmfr3 = read_sysreg(s3_0_c0_c7_3); /* ID_AA64MMFR3_EL1 */
+	uint64_t isar1 = read_sysreg(id_aa64isar1_el1), isar2 = read_sysreg(s3_0_c0_c6_2);
+	scr_ns = SCR_NS | SCR_RW | SCR_HCE | SCR_RES1;
+	if (field(isar1, 4) || field(isar1, 8) || field(isar1, 24) || field(isar1, 28) ||
+	    field(isar2, 12))
+		scr_ns |= SCR_APK | SCR_API;
+	if (field(pfr1, 8) >= 2)
+		scr_ns |= SCR_ATA;
+	if (field(pfr0, 56) >= 2)
+		scr_ns |= SCR_ENSCXT;
+	if (field(mmfr0, 56))
+		scr_ns |= SCR_FGTEN;
+	if (field(mmfr0, 60))
+		scr_ns |= SCR_ECVEN;
+	if (field(mmfr1, 40))
+		scr_ns |= SCR_HXEN;
+	if (field(mmfr3, 0))
+		scr_ns |= SCR_TCR2EN;
+	if (field(mmfr3, 4))
+		scr_ns |= SCR_SCTLR2EN;
+	if (field(mmfr3, 8))
+		scr_ns |= SCR_PIEN;
+	if (field(pfr1, 44))
+		scr_ns |= SCR_GCSEN;
+	cptr = 0;
+	if (field(pfr0, 32))
+		cptr |= CPTR_EZ;
+	if (field(pfr1, 24)) {
+		cptr |= CPTR_ESM;
+		scr_ns |= SCR_ENTP2;
+	}
+}
+
+static void setup_cpu_el3(void)
+{
+	write_sysreg(scr_el3, scr_ns);
+	write_sysreg(cptr_el3, cptr);
+	isb();
+	if (cptr & CPTR_EZ)
+		write_sysreg(s3_6_c1_c2_0, 0xf); /* ZCR_EL3: the longest vectors */
+	if (cptr & CPTR_ESM)
+		write_sysreg(s3_6_c1_c2_6, 0xf); /* SMCR_EL3 */
+	write_sysreg(mdcr_el3, 0);
+	write_sysreg(sctlr_el2, 0x30c50830); /* RES1 bits, MMU and caches off */
+	write_sysreg(cntvoff_el2, 0);
+	gic_cpu_setup();
+	isb();
+}
+
+/* ---- boot ---- */
+
+void monitor_main(unsigned cpu) __attribute__((noreturn));
+
+void monitor_main(unsigned cpu)
+{
+	(void)cpu;
+	uart_enable();
+	mon_puts("[monitor] Triad EL3 monitor\n");
+	plan_el3_controls();
+	gic_global_setup();
+	uint64_t entry;
+	struct boot_info *bi = (struct boot_info *)BOOT_INFO;
+	const char *why = fw_cfg_load(bi, RAM_BASE, &entry);
+	if (why) {
+		mon_puts("[monitor] error: ");
+		mon_puts(why);
+		mon_puts("\n");
+		power_off();
+	}
+	bi->magic = BOOT_INFO_MAGIC;
+	psci_init();
+	dsb(sy);
+	monitor_ready = 0x52454459;
+	dsb(sy);
+	__asm__ volatile("sev");
+	mon_puts("[monitor] starting the hypervisor at Normal EL2, ");
+	mon_puthex(entry);
+	mon_puts("\n");
+	setup_cpu_el3();
+	psci_cpu_started(0);
+	enter_lower_el(entry, DTB, BOOT_INFO);
+}
+
+void monitor_secondary(unsigned cpu)
+{
+	uint64_t entry, context;
+	psci_wait_for_cpu_on(cpu, &entry, &context);
+	setup_cpu_el3();
+	enter_lower_el(entry, context, 0);
+}
+
+/* ---- exceptions ---- */
+
+void lower_sync(struct smc_frame *f)
+{
+	uint64_t esr = read_sysreg(esr_el3);
+	if ((esr >> 26) == 0x17) { /* SMC from AArch64 */
+		smc_handler(f);
+		return;
+	}
+	mon_puts("[monitor] error: unexpected trap from the normal world, ESR ");
+	mon_puthex(esr);
+	mon_puts(" at ");
+	mon_puthex(read_sysreg(elr_el3));
+	mon_puts("\n");
+	power_off();
+}
+
+void monitor_unexpected(void *sp)
+{
+	(void)sp;
+	mon_puts("[monitor] panic: exception at EL3, ESR ");
+	mon_puthex(read_sysreg(esr_el3));
+	mon_puts(" ELR ");
+	mon_puthex(read_sysreg(elr_el3));
+	mon_puts("\n");
+	power_off();
+}

@@ -1,0 +1,154 @@
+/* PSCI 1.1 for the normal world (Arm DEN 0022): CPUs on and off, system off and reset. */
+#include "monitor.h"
+
+#define PSCI_VERSION	    0x84000000
+#define PSCI_CPU_SUSPEND    0xc4000001
+#define PSCI_CPU_OFF	    0x84000002
+#define PSCI_CPU_ON	    0xc4000003
+#define PSCI_AFFINITY_INFO  0xc4000004
+#define PSCI_MIGRATE_INFO   0x84000006
+#define PSCI_SYSTEM_OFF	    0x84000008
+#define PSCI_SYSTEM_RESET   0x84000009
+#define PSCI_FEATURES	    0x8400000a
+#define SMCCC_VERSION	    0x80000000
+#define SMCCC_ARCH_FEATURES 0x80000001
+
+#define SUCCESS	       0
+#define NOT_SUPPORTED  -1
+#define INVALID_PARAMS -2
+#define ALREADY_ON     -4
+#define ON_PENDING     -5
+
+enum cpu_state { CPU_OFF, CPU_ON_PENDING, CPU_ON };
+
+static struct {
+	volatile enum cpu_state state;
+	volatile uint64_t entry, context;
+} cpus[MAX_CPUS];
+
+static unsigned this_cpu(void)
+{
+	uint64_t m = read_sysreg(mpidr_el1);
+	return (unsigned)((m & 0xff) + ((m >> 8) & 0xff) * 16);
+}
+
+/* The CPU with this MPIDR, or -1 (Aff0 up to 15 per cluster, as QEMU numbers them). */
+static int cpu_of(uint64_t mpidr)
+{
+	if (mpidr & ~0xffffULL & ~(1ULL << 31))
+		return -1;
+	unsigned i = (unsigned)((mpidr & 0xff) + ((mpidr >> 8) & 0xff) * 16);
+	return (mpidr & 0xff) < 16 && i < MAX_CPUS ? (int)i : -1;
+}
+
+void psci_init(void)
+{
+	for (unsigned i = 0; i < MAX_CPUS; i++)
+		cpus[i].state = CPU_OFF;
+}
+
+void psci_cpu_started(unsigned cpu)
+{
+	cpus[cpu].state = CPU_ON;
+}
+
+void psci_wait_for_cpu_on(unsigned cpu, uint64_t *entry, uint64_t *context)
+{
+	while (cpus[cpu].state != CPU_ON_PENDING)
+		__asm__ volatile("wfe");
+	*entry = cpus[cpu].entry;
+	*context = cpus[cpu].context;
+	cpus[cpu].state = CPU_ON;
+	dsb(sy);
+}
+
+static int64_t cpu_on(uint64_t mpidr, uint64_t entry, uint64_t context)
+{
+	int i = cpu_of(mpidr);
+	if (i < 0)
+		return INVALID_PARAMS;
+	if (cpus[i].state == CPU_ON)
+		return ALREADY_ON;
+	if (cpus[i].state == CPU_ON_PENDING)
+		return ON_PENDING;
+	cpus[i].entry = entry;
+	cpus[i].context = context;
+	dsb(sy);
+	cpus[i].state = CPU_ON_PENDING;
+	dsb(sy);
+	__asm__ volatile("sev");
+	return SUCCESS;
+}
+
+static bool implemented(uint32_t fid)
+{
+	switch (fid) {
+	case PSCI_VERSION:
+	case PSCI_CPU_SUSPEND:
+	case PSCI_CPU_OFF:
+	case PSCI_CPU_ON:
+	case PSCI_AFFINITY_INFO:
+	case PSCI_MIGRATE_INFO:
+	case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET:
+	case PSCI_FEATURES:
+		return true;
+	default:
+		return false;
+	}
+}
+
+void smc_handler(struct smc_frame *f)
+{
+	uint32_t fid = (uint32_t)f->x[0];
+	int64_t r;
+	switch (fid) {
+	case SMCCC_VERSION:
+		r = 0x10001; /* SMCCC 1.1 */
+		break;
+	case PSCI_VERSION:
+		r = 0x10001; /* PSCI 1.1 */
+		break;
+	case PSCI_FEATURES:
+		r = implemented((uint32_t)f->x[1]) ? SUCCESS : NOT_SUPPORTED;
+		break;
+	case PSCI_CPU_ON:
+		r = cpu_on(f->x[1], f->x[2], f->x[3]);
+		break;
+	case PSCI_CPU_OFF: {
+		unsigned cpu = this_cpu();
+		cpus[cpu].state = CPU_OFF;
+		dsb(sy);
+		cpu_restart(cpu);
+	}
+	case PSCI_AFFINITY_INFO: {
+		int i = cpu_of(f->x[1]);
+		r = i < 0 || f->x[2]		      ? INVALID_PARAMS
+		    : cpus[i].state == CPU_ON	      ? 0
+		    : cpus[i].state == CPU_ON_PENDING ? 2
+						      : 1;
+		break;
+	}
+	case PSCI_CPU_SUSPEND:
+		/* Standby only: a power-down state would need the CPU's context saved. */
+		if (f->x[1] & (1U << 16)) {
+			r = INVALID_PARAMS;
+			break;
+		}
+		dsb(sy);
+		__asm__ volatile("wfi");
+		r = SUCCESS;
+		break;
+	case PSCI_MIGRATE_INFO:
+		r = 2; /* no trusted OS that would need migrating */
+		break;
+	case PSCI_SYSTEM_OFF:
+		power_off();
+	case PSCI_SYSTEM_RESET:
+		power_reset();
+	default:
+		r = NOT_SUPPORTED;
+		break;
+	}
+	f->x[0] = (uint64_t)r;
+}

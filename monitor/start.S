@@ -1,0 +1,165 @@
+/*
+ * Reset entry of Triad's EL3 monitor. QEMU starts every CPU here at once, at EL3, MMU off.
+ * CPU 0 sets up the monitor's data in secure RAM and boots the normal world; the others
+ * wait until PSCI CPU_ON names them.
+ */
+#define MAX_CPUS   8
+#define STACK_SIZE 0x1000
+
+	.section .text.reset, "ax"
+	.globl _reset
+_reset:
+	msr	daifset, #0xf
+	adr	x0, el3_vectors
+	msr	vbar_el3, x0
+	isb
+	/* CPU index from MPIDR: Aff0, 16 per cluster (as Triad numbers them). */
+	mrs	x0, mpidr_el1
+	and	x1, x0, #0xff
+	ubfx	x2, x0, #8, #8
+	add	x19, x1, x2, lsl #4
+	cmp	x19, #MAX_CPUS
+	b.hs	park_forever
+	ldr	x1, =monitor_stacks
+	add	x2, x19, #1
+	mov	x3, #STACK_SIZE
+	madd	x1, x2, x3, x1
+	mov	sp, x1
+	cbnz	x19, secondary
+	/* CPU 0: .data from flash, .bss zeroed, then C. */
+	ldr	x1, =__data_lma
+	ldr	x2, =__data_start
+	ldr	x3, =__data_end
+1:	cmp	x2, x3
+	b.hs	2f
+	ldr	x4, [x1], #8
+	str	x4, [x2], #8
+	b	1b
+2:	ldr	x2, =__bss_start
+	ldr	x3, =__bss_end
+3:	cmp	x2, x3
+	b.hs	4f
+	str	xzr, [x2], #8
+	b	3b
+4:	mov	x0, x19
+	bl	monitor_main
+	b	park_forever
+
+/* Secondaries: wait for CPU 0 to have the monitor ready, then for PSCI CPU_ON. */
+secondary:
+	ldr	x1, =monitor_ready
+5:	wfe
+	ldr	w2, [x1]
+	ldr	w3, =0x52454459 /* "READY" */
+	cmp	w2, w3
+	b.ne	5b
+	mov	x0, x19
+	bl	monitor_secondary
+	b	park_forever
+
+/* cpu_restart(cpu): a CPU that PSCI turned off waits again for CPU_ON, on a fresh stack. */
+	.globl cpu_restart
+cpu_restart:
+	mov	x19, x0
+	ldr	x1, =monitor_stacks
+	add	x2, x19, #1
+	mov	x3, #STACK_SIZE
+	madd	x1, x2, x3, x1
+	mov	sp, x1
+	mov	x0, x19
+	bl	monitor_secondary
+	b	park_forever
+
+park_forever:
+	wfe
+	b	park_forever
+
+/*
+ * ERETs to the normal world: x0 = entry, x1 = x0 for it, x2 = x1 for it. SCR_EL3 and the
+ * rest are set by the caller.
+ */
+	.globl enter_lower_el
+enter_lower_el:
+	msr	elr_el3, x0
+	mov	x0, #0x3c9		/* EL2h, DAIF masked */
+	msr	spsr_el3, x0
+	mov	x0, x1
+	mov	x1, x2
+	mov	x2, #0
+	mov	x3, #0
+	isb
+	eret
+
+/*
+ * Vectors. Only SMCs from the normal world are expected: a frame of x0-x30 on this CPU's
+ * stack goes to smc_handler(), which may change x0-x3.
+ */
+.macro	save_and_call handler
+	sub	sp, sp, #(32 * 8)
+	stp	x0, x1, [sp, #0]
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x19, [sp, #144]
+	stp	x20, x21, [sp, #160]
+	stp	x22, x23, [sp, #176]
+	stp	x24, x25, [sp, #192]
+	stp	x26, x27, [sp, #208]
+	stp	x28, x29, [sp, #224]
+	str	x30, [sp, #240]
+	mov	x0, sp
+	bl	\handler
+	ldp	x0, x1, [sp, #0]
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+	ldp	x18, x19, [sp, #144]
+	ldp	x20, x21, [sp, #160]
+	ldp	x22, x23, [sp, #176]
+	ldp	x24, x25, [sp, #192]
+	ldp	x26, x27, [sp, #208]
+	ldp	x28, x29, [sp, #224]
+	ldr	x30, [sp, #240]
+	add	sp, sp, #(32 * 8)
+	eret
+.endm
+
+.macro	unexpected
+	.balign	0x80
+	mov	x0, sp
+	bl	monitor_unexpected
+	b	park_forever
+.endm
+
+	.balign	0x800
+el3_vectors:
+	unexpected		/* current EL, SP_EL0 */
+	unexpected
+	unexpected
+	unexpected
+	unexpected		/* current EL, SP_ELx */
+	unexpected
+	unexpected
+	unexpected
+	.balign	0x80		/* lower EL, AArch64: synchronous */
+	b	lower_sync_entry
+	unexpected		/* IRQ */
+	unexpected		/* FIQ */
+	unexpected		/* SError */
+	unexpected		/* lower EL, AArch32 */
+	unexpected
+	unexpected
+	unexpected
+
+lower_sync_entry:
+	save_and_call lower_sync
