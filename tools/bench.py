@@ -121,7 +121,7 @@ def linux_macro(under_triad):
 
 
 IO_MB = 64    # disk: written, then read, with O_DIRECT
-NET_MB = 16   # TCP: sent to the host, then received from it
+NET_MB = 8    # TCP: sent to the host, then received from it
 IO = [("blk_write", "disk write, 1 MB direct writes (MB/s)"),
       ("blk_read", "disk read, 1 MB direct reads (MB/s)"),
       ("net_tx", "TCP guest to host (MB/s)"),

@@ -4,10 +4,13 @@ import re
 import socket
 import time
 
-from triad import GUESTS, INITRAMFS, LINUX_6_1, PROMPT, linux_vm, triad_run, write_config
+import pytest
+
+from triad import SECURE, GUESTS, INITRAMFS, LINUX_6_1, PROMPT, linux_vm, triad_run, write_config
 from test_storage import untag
 
 
+@pytest.mark.skipif(SECURE, reason="with a secure world, uart1 is the secure world's UART")
 def test_uart_passthrough_reaches_one_vm_only(run, tmp_path):
     sock = str(tmp_path / "uart1.sock")
     cfg = write_config(tmp_path / "vms.dts", {

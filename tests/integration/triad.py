@@ -22,10 +22,19 @@ BOOT_TIMEOUT = 240
 
 PROMPT = "/ # "
 
+# TRIAD_SECURE=1 runs every test on a machine with a secure world: Triad's EL3 monitor
+# boots first and starts Triad at Normal EL2 (`make integration-test-secure`).
+SECURE = os.environ.get("TRIAD_SECURE") == "1"
+
+
+def with_mode(args):
+    args = list(args)
+    return ["--secure"] + args if SECURE and "--secure" not in args else args
+
 
 class Run:
     def __init__(self, *args, timeout=BOOT_TIMEOUT * 2):
-        self.args = [TRIAD_RUN, "--unattended", "--timeout", str(timeout)] + list(args)
+        self.args = [TRIAD_RUN, "--unattended", "--timeout", str(timeout)] + with_mode(args)
         self.proc = subprocess.Popen(self.args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE)
         self.out = ""
@@ -160,8 +169,8 @@ def console_of(out, vm):
 
 def triad_run(*args, stdin=b"", timeout=BOOT_TIMEOUT):
     """Runs triad-run to the end; returns (status, stdout, stderr)."""
-    r = subprocess.run([TRIAD_RUN, "--unattended", *args], input=stdin, capture_output=True,
-                       timeout=timeout)
+    r = subprocess.run([TRIAD_RUN, "--unattended", *with_mode(args)], input=stdin,
+                       capture_output=True, timeout=timeout)
     return r.returncode, r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")
 
 
