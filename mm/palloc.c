@@ -56,13 +56,16 @@ int palloc_add_zone(struct palloc *pa, uint64_t base, uint64_t size, bool clean)
 	struct palloc_zone *z = &pa->zones[pa->nzones++];
 	z->base = start;
 	z->npages = npages;
-	z->bitmap = (uint64_t *)(uintptr_t)start;
+	/* The bitmaps go at the zone's end: firmware puts what it hands over (DTB, images)
+	 * at the start of RAM. */
+	uint64_t meta = end - 2 * bitmap_bytes;
+	z->bitmap = (uint64_t *)(uintptr_t)meta;
 	z->nfree = npages;
 	z->hint = 0;
-	z->dirty = (uint64_t *)(uintptr_t)(start + bitmap_bytes);
+	z->dirty = (uint64_t *)(uintptr_t)(meta + bitmap_bytes);
 	memset(z->bitmap, 0, bitmap_bytes);
 	memset(z->dirty, clean ? 0 : 0xff, bitmap_bytes);
-	mark_used(z, 0, 2 * bitmap_bytes / PAGE_SIZE);
+	mark_used(z, (meta - start) / PAGE_SIZE, 2 * bitmap_bytes / PAGE_SIZE);
 	return 0;
 }
 

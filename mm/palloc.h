@@ -25,7 +25,7 @@ struct palloc {
 };
 
 void palloc_init(struct palloc *pa);
-/* Hands [base, base+size) to the allocator; its bitmaps are carved from the start. `clean`
+/* Hands [base, base+size) to the allocator; its bitmaps are carved from the end. `clean`
  * says the platform guarantees the RAM reads as zero at boot (QEMU does; real boards do not). */
 int palloc_add_zone(struct palloc *pa, uint64_t base, uint64_t size, bool clean);
 /* Marks pages overlapping [base, base+size) as in use (firmware, images, blobs). */

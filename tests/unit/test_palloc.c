@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "../../mm/palloc.h"
@@ -35,11 +36,12 @@ static int teardown(void **state)
 static void bitmap_is_carved_from_the_zone(void **state)
 {
 	(void)state;
-	/* 2048 pages need 256-byte bitmaps: one page each (in use, dirty). */
+	/* 2048 pages need 256-byte bitmaps: one page each (in use, dirty), at the zone's end,
+	 * so the zone's first page is the first handed out. */
 	assert_int_equal(palloc_free_pages(&pa), 2048 - 2);
 	bool clean = false;
 	uint64_t p = palloc_alloc(&pa, 1, 4096, &clean);
-	assert_int_equal(p, (uint64_t)(uintptr_t)zone_mem + 8192);
+	assert_int_equal(p, (uint64_t)(uintptr_t)zone_mem);
 	assert_true(clean);
 	/* Freed pages are no longer known to be zero. */
 	assert_int_equal(palloc_free(&pa, p, 1), 0);
@@ -55,12 +57,29 @@ static void alignment_and_reservation(void **state)
 	uint64_t p = palloc_alloc(&pa, 512, 2UL << 20, NULL);
 	assert_true(p != 0);
 	assert_int_equal(p % (2UL << 20), 0);
-	assert_int_equal(p, base + 0x400000); /* 0 holds the bitmap, 2 MB is reserved */
+	assert_int_equal(p, base); /* the bitmaps are at the end */
+	assert_int_equal(palloc_alloc(&pa, 512, 2UL << 20, NULL),
+			 base + 0x400000); /* 2 MB: reserved */
 	assert_int_equal(palloc_free(&pa, p, 512), 0);
 	assert_int_equal(palloc_free(&pa, p, 1), -EINVAL); /* double free */
 	assert_int_equal(palloc_free(&pa, base + 0x200000 + 0x1000, 1), -EINVAL);
 	assert_int_equal(palloc_free(&pa, 0x1000, 1), -EINVAL); /* not in any zone */
 	assert_int_equal(palloc_free(&pa, p + 1, 1), -EINVAL);
+}
+
+/* Firmware leaves its DTB at the start of RAM (QEMU with -bios): adding the zone must not
+ * write there before the caller gets to reserve it. */
+static void adding_a_zone_leaves_its_start_alone(void **state)
+{
+	(void)state;
+	uint8_t *mem = aligned_alloc(4096, ZONE_SIZE);
+	memset(mem, 0xd0, 8192);
+	struct palloc p2;
+	palloc_init(&p2);
+	assert_int_equal(palloc_add_zone(&p2, (uint64_t)(uintptr_t)mem, ZONE_SIZE, true), 0);
+	for (int i = 0; i < 8192; i++)
+		assert_int_equal(mem[i], 0xd0);
+	free(mem);
 }
 
 static void exhaustion(void **state)
@@ -107,6 +126,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(bitmap_is_carved_from_the_zone, setup, teardown),
 	    cmocka_unit_test_setup_teardown(alignment_and_reservation, setup, teardown),
 	    cmocka_unit_test_setup_teardown(exhaustion, setup, teardown),
+	    cmocka_unit_test(adding_a_zone_leaves_its_start_alone),
 	    cmocka_unit_test_setup_teardown(zones_must_not_overlap, setup, teardown),
 	    cmocka_unit_test(vmids_are_recycled),
 	};
