@@ -68,8 +68,8 @@ def test_passthrough_mistakes(tmp_path):
         status, out, err = triad_run("--config", cfg, timeout=120)
         assert status == 1 and message in out, (path, out[-1500:])
     cfg = write_config(tmp_path / "vms.dts", {
-        "a": {"kernel": LINUX_6_1, "memory": "64M", "passthrough": ["uart1"]},
-        "b": {"kernel": LINUX_6_1, "memory": "64M", "passthrough": ["uart1"]}})
+        "a": {"kernel": LINUX_6_1, "memory": "64M", "passthrough": ["/pl061@9030000"]},
+        "b": {"kernel": LINUX_6_1, "memory": "64M", "passthrough": ["/pl061@9030000"]}})
     status, _, err = triad_run("--config", cfg)
     assert status == 1 and "a device goes to one VM" in err, err
 
