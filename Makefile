@@ -8,7 +8,7 @@ LIBFDT    := .cache/src/dtc/libfdt
 PYTHON    := /usr/bin/python3
 
 HV_SRCS := $(wildcard arch/arm64/*.S arch/arm64/*.c core/*.c mm/*.c irq/*.c devices/*.c \
-                      drivers/virtio/*.c drivers/iommu/*.c drivers/pci/*.c \
+                      drivers/virtio/*.c drivers/iommu/*.c drivers/pci/*.c security/tee/*.c \
                       plat/qemu-virt/*.c lib/libc/*.c)
 FDT_SRCS := $(addprefix $(LIBFDT)/,fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c \
                                    fdt_empty_tree.c fdt_addresses.c fdt_check.c)
@@ -28,7 +28,7 @@ FDT_OBJS := $(patsubst $(LIBFDT)/%.c,$(BUILD)/libfdt/%.o,$(FDT_SRCS))
 
 .PHONY: all setup bench test unit-test integration-test integration-test-secure run clean guests initramfs format format-check
 
-all: $(BUILD)/triad.bin $(BUILD)/monitor.bin guests initramfs
+all: $(BUILD)/triad.bin $(BUILD)/monitor.bin $(BUILD)/triad-sel2.bin guests initramfs
 
 $(LIBFDT)/libfdt.h:
 	@echo "libfdt source missing: run 'make setup' first" >&2; exit 1
@@ -52,7 +52,7 @@ $(BUILD)/triad.bin: $(BUILD)/triad.elf
 	$(OBJCOPY) -O binary $< $@
 
 # Triad's EL3 monitor: its own small image, run from QEMU's secure flash (-bios).
-MON_SRCS := $(wildcard monitor/*.S monitor/*.c)
+MON_SRCS := $(wildcard monitor/*.S monitor/*.c) arch/arm64/fpsimd.S
 MON_OBJS := $(patsubst %,$(BUILD)/mon/%.o,$(MON_SRCS))
 $(BUILD)/mon/%.c.o: %.c
 	@mkdir -p $(dir $@)
@@ -64,6 +64,21 @@ $(BUILD)/monitor.elf: $(MON_OBJS) monitor/monitor.ld
 	$(CC) -nostdlib -static -T monitor/monitor.ld -Wl,--build-id=none \
 		-Wl,--no-warn-rwx-segments -o $@ $(MON_OBJS) -lgcc
 $(BUILD)/monitor.bin: $(BUILD)/monitor.elf
+	$(OBJCOPY) -O binary -j .text -j .data $< $@
+
+# Triad at Secure EL2 (security/sel2), loaded by the monitor into secure RAM.
+SEL2_SRCS := $(wildcard security/sel2/*.S security/sel2/*.c)
+SEL2_OBJS := $(patsubst %,$(BUILD)/sel2/%.o,$(SEL2_SRCS))
+$(BUILD)/sel2/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) -c $< -o $@
+$(BUILD)/sel2/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
+$(BUILD)/triad-sel2.elf: $(SEL2_OBJS) security/sel2/sel2.ld
+	$(CC) -nostdlib -static -T security/sel2/sel2.ld -Wl,--build-id=none \
+		-Wl,--no-warn-rwx-segments -o $@ $(SEL2_OBJS) -lgcc
+$(BUILD)/triad-sel2.bin: $(BUILD)/triad-sel2.elf
 	$(OBJCOPY) -O binary -j .text -j .data $< $@
 
 # Test guests: bare-metal ones, and tiny static programs for the Linux guests' initramfs.

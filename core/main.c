@@ -9,6 +9,7 @@
 #include <triad/virtio_drv.h>
 #include <triad/pci.h>
 #include <triad/smmu.h>
+#include <triad/tee.h>
 #include <triad/cpu.h>
 #include <triad/log.h>
 #include <triad/mem.h>
@@ -34,7 +35,7 @@ unsigned nr_vms;
 extern char exit_token[40];
 extern char _start[], _end[];
 void secondary_entry(void);
-uint64_t smc_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
+#include <triad/smccc.h>
 
 #define PSCI_CPU_ON_64 0xc4000003UL
 
@@ -206,6 +207,7 @@ static void take_boot_info(const struct boot_info *bi)
 	plat.initrd_end = bi->initrd_end;
 	memcpy(plat.bootargs, bi->bootargs, sizeof(plat.bootargs));
 	plat.bootargs[sizeof(plat.bootargs) - 1] = '\0';
+	plat.own_monitor = true;
 }
 
 void triad_main(void *fdt, const struct boot_info *bi)
@@ -231,6 +233,7 @@ void triad_main(void *fdt, const struct boot_info *bi)
 	el2_global_init();
 	console_input_init();
 	wallclock_init();
+	tee_probe();
 	virtio_drivers_init();
 	smmu_init();
 	pci_init();

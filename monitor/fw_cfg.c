@@ -51,10 +51,14 @@ static uint32_t fw_cfg_u32(uint16_t key)
 	return *v; /* fw_cfg item values are little-endian */
 }
 
+void fw_cfg_init(void *scratch_page)
+{
+	scratch = scratch_page;
+	dma = (volatile struct fw_cfg_dma *)scratch;
+}
+
 const char *fw_cfg_load(struct boot_info *bi, uint64_t ram_base, uint64_t *entry)
 {
-	scratch = (uint8_t *)bi + 0x800;
-	dma = (volatile struct fw_cfg_dma *)scratch;
 	volatile char *sig = (volatile char *)(scratch + 128);
 	if (!fw_cfg_read(KEY_SIGNATURE, true, (void *)sig, 4) || sig[0] != 'Q' || sig[1] != 'E')
 		return "no QEMU fw_cfg";
@@ -93,5 +97,45 @@ const char *fw_cfg_load(struct boot_info *bi, uint64_t ram_base, uint64_t *entry
 	bi->bootargs[sizeof(bi->bootargs) - 1] = 0;
 	dsb(sy);
 	*entry = load;
+	return 0;
+}
+
+#define KEY_FILE_DIR 0x19
+
+static int name_eq(const volatile char *a, const char *b)
+{
+	for (int i = 0; i < 56; i++) {
+		if (a[i] != b[i])
+			return 0;
+		if (!b[i])
+			return 1;
+	}
+	return 0;
+}
+
+uint64_t fw_cfg_load_file(const char *name, uint64_t dst, uint64_t max, uint64_t staging)
+{
+	volatile uint32_t *count = (volatile uint32_t *)(scratch + 512);
+	if (!fw_cfg_read(KEY_FILE_DIR, true, (void *)count, 4))
+		return 0;
+	uint32_t n = __builtin_bswap32(*count);
+	/* Entries: be32 size, be16 select, be16 reserved, char name[56]. */
+	volatile uint8_t *e = scratch + 576;
+	for (uint32_t i = 0; i < n; i++) {
+		if (!fw_cfg_read(KEY_FILE_DIR, false, (void *)e, 64))
+			return 0;
+		if (!name_eq((const volatile char *)(e + 8), name))
+			continue;
+		uint32_t size = __builtin_bswap32(*(volatile uint32_t *)e);
+		uint16_t key = (uint16_t)(e[4] << 8 | e[5]);
+		if (!size || size > max || !fw_cfg_read(key, true, (void *)staging, size))
+			return 0;
+		const volatile uint64_t *from = (const volatile uint64_t *)staging;
+		volatile uint64_t *to = (volatile uint64_t *)dst;
+		for (uint64_t w = 0; w < (size + 7) / 8; w++)
+			to[w] = from[w];
+		dsb(sy);
+		return size;
+	}
 	return 0;
 }

@@ -21,7 +21,7 @@
 #define CTLR_ARE_NS    (1U << 5)
 #define CTLR_RWP       (1U << 31)
 
-void gic_global_setup(void)
+void gic_global_setup(bool secure_sgis)
 {
 	wr32(GICD + GICD_CTLR, 0);
 	while (rd32(GICD + GICD_CTLR) & CTLR_RWP)
@@ -40,8 +40,10 @@ void gic_global_setup(void)
 		wr32(rd + GICR_WAKER, rd32(rd + GICR_WAKER) & ~(1U << 1));
 		while (rd32(rd + GICR_WAKER) & (1U << 2))
 			;
-		wr32(rd + GICR_SGI + GICD_IGROUPR, ~0U);
-		wr32(rd + GICR_SGI + GICD_IGRPMOD, 0);
+		/* With a secure world, SGIs 8-15 are its own (Secure Group 1), as OP-TEE expects.
+		 */
+		wr32(rd + GICR_SGI + GICD_IGROUPR, secure_sgis ? 0xffff00ffU : ~0U);
+		wr32(rd + GICR_SGI + GICD_IGRPMOD, secure_sgis ? 0x0000ff00U : 0);
 		if (*(volatile uint64_t *)(rd + GICR_TYPER) & (1U << 4))
 			break;
 	}

@@ -9,6 +9,11 @@
 
 #define RAM_BASE 0x40000000UL
 #define DTB	 RAM_BASE /* where QEMU puts the machine's DTB (1 MiB) */
+/* Secure RAM: the monitor's first 128 KiB, Triad at S-EL2, then OP-TEE's TZDRAM. */
+#define SEL2_BASE  0x0e020000UL
+#define SEL2_MAX   0xe0000UL
+#define OPTEE_BASE 0x0e100000UL
+#define OPTEE_MAX  0xf00000UL
 
 volatile uint32_t monitor_ready;
 uint8_t monitor_stacks[MAX_CPUS + 1][STACK_SIZE] __attribute__((aligned(16)));
@@ -125,9 +130,18 @@ void monitor_main(unsigned cpu)
 	uart_enable();
 	mon_puts("[monitor] Triad EL3 monitor\n");
 	plan_el3_controls();
-	gic_global_setup();
-	uint64_t entry;
 	struct boot_info *bi = (struct boot_info *)BOOT_INFO;
+	fw_cfg_init((uint8_t *)bi + 0x800);
+	/* The secure world, if given: Triad for S-EL2 and OP-TEE, staged through normal RAM
+	 * where the hypervisor goes next. */
+	uint64_t staging = RAM_BASE + 0x200000;
+	if (fw_cfg_load_file("opt/triad/sel2", SEL2_BASE, SEL2_MAX, staging) &&
+	    (optee_size = fw_cfg_load_file("opt/triad/optee", OPTEE_BASE, OPTEE_MAX, staging))) {
+		sel2_entry = SEL2_BASE;
+		mon_puts("[monitor] secure world: Triad S-EL2 and OP-TEE loaded\n");
+	}
+	gic_global_setup(sel2_entry != 0);
+	uint64_t entry;
 	const char *why = fw_cfg_load(bi, RAM_BASE, &entry);
 	if (why) {
 		mon_puts("[monitor] error: ");
@@ -146,7 +160,8 @@ void monitor_main(unsigned cpu)
 	mon_puts("\n");
 	setup_cpu_el3();
 	psci_cpu_started(0);
-	enter_lower_el(entry, DTB, BOOT_INFO);
+	world_boot_cpu(0, entry, DTB, BOOT_INFO, false); /* the secure world first, if any */
+	enter_lower_el(entry, DTB, BOOT_INFO, 0);
 }
 
 void monitor_secondary(unsigned cpu)
@@ -154,7 +169,8 @@ void monitor_secondary(unsigned cpu)
 	uint64_t entry, context;
 	psci_wait_for_cpu_on(cpu, &entry, &context);
 	setup_cpu_el3();
-	enter_lower_el(entry, context, 0);
+	world_boot_cpu(cpu, entry, context, 0, true);
+	enter_lower_el(entry, context, 0, 0);
 }
 
 /* ---- exceptions ---- */
@@ -163,7 +179,10 @@ void lower_sync(struct smc_frame *f)
 {
 	uint64_t esr = read_sysreg(esr_el3);
 	if ((esr >> 26) == 0x17) { /* SMC from AArch64 */
-		smc_handler(f);
+		if (!(read_sysreg(scr_el3) & SCR_NS))
+			world_secure_smc(f);
+		else
+			smc_handler(f);
 		return;
 	}
 	mon_puts("[monitor] error: unexpected trap from the normal world, ESR ");

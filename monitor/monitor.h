@@ -36,6 +36,31 @@ struct smc_frame {
 	uint64_t pad;
 };
 
+/* What each world leaves in the CPU's shared registers (context.c). */
+struct sysregs {
+	uint64_t sctlr_el2, hcr_el2, ttbr0_el2, tcr_el2, mair_el2, vbar_el2, tpidr_el2;
+	uint64_t elr_el2, spsr_el2, esr_el2, far_el2, hpfar_el2, cptr_el2, mdcr_el2;
+	uint64_t cnthctl_el2, cntvoff_el2, vttbr_el2, vtcr_el2, vmpidr_el2, vpidr_el2, sp_el2;
+	uint64_t ich_hcr_el2;
+	uint64_t sctlr_el1, cpacr_el1, ttbr0_el1, ttbr1_el1, tcr_el1, mair_el1, amair_el1;
+	uint64_t vbar_el1, contextidr_el1, tpidr_el0, tpidrro_el0, tpidr_el1, sp_el0, sp_el1;
+	uint64_t elr_el1, spsr_el1, esr_el1, far_el1, afsr0_el1, afsr1_el1, par_el1;
+	uint64_t cntkctl_el1, csselr_el1, mdscr_el1, cntv_ctl, cntv_cval, cntp_ctl, cntp_cval;
+	uint64_t elr_el3, spsr_el3;
+};
+
+struct fpsimd_regs {
+	__uint128_t v[32];
+	uint64_t fpsr, fpcr;
+} __attribute__((aligned(16)));
+
+struct world_context {
+	uint64_t x[31]; /* general registers at its last exception to EL3 */
+	uint64_t scr_el3;
+	struct sysregs sys;
+	struct fpsimd_regs fp;
+};
+
 static inline uint32_t rd32(uintptr_t a)
 {
 	return *(volatile uint32_t *)a;
@@ -46,8 +71,16 @@ static inline void wr32(uintptr_t a, uint32_t v)
 	*(volatile uint32_t *)a = v;
 }
 
+/* context.c, and arch/arm64/fpsimd.S shared with Triad */
+void context_save_sysregs(struct world_context *c);
+void context_restore_sysregs(const struct world_context *c);
+void fpsimd_save(struct fpsimd_regs *f);
+void fpsimd_restore(const struct fpsimd_regs *f);
 /* start.S */
-void enter_lower_el(uint64_t entry, uint64_t x0, uint64_t x1) __attribute__((noreturn));
+void enter_lower_el(uint64_t entry, uint64_t x0, uint64_t x1, uint64_t x2)
+    __attribute__((noreturn));
+/* world.c: the OP-TEE image's size, for Triad at S-EL2. */
+extern uint64_t optee_size;
 void cpu_restart(unsigned cpu) __attribute__((noreturn));
 /* monitor.c */
 void mon_putc(char c);
@@ -55,16 +88,27 @@ void mon_puts(const char *s);
 void mon_puthex(uint64_t v);
 void monitor_secondary(unsigned cpu) __attribute__((noreturn));
 /* gic.c: interrupt groups and redistributors, which only EL3 may set up. */
-void gic_global_setup(void);
+void gic_global_setup(bool secure_sgis);
 void gic_cpu_setup(void);
 /* fw_cfg.c: loads the hypervisor (QEMU -kernel) at ram_base + its text_offset and the boot
  * bundle (-initrd) after it; fills in *bi; returns NULL or what went wrong. */
 const char *fw_cfg_load(struct boot_info *bi, uint64_t ram_base, uint64_t *entry);
+/* The normal-world page fw_cfg's DMA descriptor and small items live in. */
+void fw_cfg_init(void *scratch_page);
 /* psci.c */
 void psci_init(void);
 void psci_cpu_started(unsigned cpu);
 void psci_wait_for_cpu_on(unsigned cpu, uint64_t *entry, uint64_t *context);
 void smc_handler(struct smc_frame *f);
+/* world.c: the secure world beside the normal one */
+extern uint64_t sel2_entry;
+void world_boot_cpu(unsigned cpu, uint64_t ns_entry, uint64_t ns_x0, uint64_t ns_x1, bool cpu_on);
+void world_call_secure(struct smc_frame *f);
+void world_cpu_off(struct smc_frame *f);
+void world_secure_smc(struct smc_frame *f);
+/* fw_cfg.c: a named fw_cfg file (-fw_cfg name=...) copied to dst through a normal-world
+ * staging buffer (secure memory is out of the DMA's reach); its size, or 0 if absent. */
+uint64_t fw_cfg_load_file(const char *name, uint64_t dst, uint64_t max, uint64_t staging);
 /* power.c */
 void power_off(void) __attribute__((noreturn));
 void power_reset(void) __attribute__((noreturn));

@@ -119,6 +119,7 @@ void smc_handler(struct smc_frame *f)
 		unsigned cpu = this_cpu();
 		cpus[cpu].state = CPU_OFF;
 		dsb(sy);
+		world_cpu_off(f); /* with a secure world, it goes there first */
 		cpu_restart(cpu);
 	}
 	case PSCI_AFFINITY_INFO: {
@@ -147,6 +148,11 @@ void smc_handler(struct smc_frame *f)
 	case PSCI_SYSTEM_RESET:
 		power_reset();
 	default:
+		/* Trusted OS calls (SMCCC owners 50-63) belong to the secure world. */
+		if (((fid >> 24) & 0x3f) >= 50) {
+			world_call_secure(f);
+			return;
+		}
 		r = NOT_SUPPORTED;
 		break;
 	}

@@ -75,8 +75,8 @@ park_forever:
 	b	park_forever
 
 /*
- * ERETs to the normal world: x0 = entry, x1 = x0 for it, x2 = x1 for it. SCR_EL3 and the
- * rest are set by the caller.
+ * ERETs to EL2 of the world SCR_EL3 selects: x0 = entry, x1..x3 = its x0..x2. SCR_EL3 and
+ * the rest are set by the caller.
  */
 	.globl enter_lower_el
 enter_lower_el:
@@ -85,7 +85,7 @@ enter_lower_el:
 	msr	spsr_el3, x0
 	mov	x0, x1
 	mov	x1, x2
-	mov	x2, #0
+	mov	x2, x3
 	mov	x3, #0
 	isb
 	eret

@@ -41,6 +41,7 @@ mkdir -p "$APT/lists/partial" "$APT/cache/archives/partial" "$CACHE/downloads"
 cat >"$APT/sources.list" <<SRC
 deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main
 deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security bookworm-security main
+deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main
 deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main
 SRC
 touch "$APT/status"
@@ -105,6 +106,17 @@ if [ ! -f "$stamp" ]; then
 			rm -rf "$CACHE/pkgs/busybox" && mkdir -p "$CACHE/pkgs/busybox" "$CACHE/guest"
 			dpkg-deb -x "$file" "$CACHE/pkgs/busybox"
 			cp "$CACHE/pkgs/busybox/bin/busybox" "$CACHE/guest/busybox"
+			;;
+		optee-os)
+			# OP-TEE OS for QEMU's virt (vexpress-qemu_armv8a): plain and -virtualized builds.
+			rm -rf "$CACHE/pkgs/optee-os" "$CACHE/optee" && mkdir -p "$CACHE/pkgs/optee-os"
+			dpkg-deb -x "$file" "$CACHE/pkgs/optee-os"
+			for flavour in vexpress-qemu_armv8a vexpress-qemu_armv8a-virtualized; do
+				src=$CACHE/pkgs/optee-os/usr/lib/optee/$flavour/tee-pager_v2.bin
+				[ -s "$src" ] || die "optee-os: $flavour/tee-pager_v2.bin missing"
+				mkdir -p "$CACHE/optee/$flavour"
+				cp "$src" "$CACHE/optee/$flavour/"
+			done
 			;;
 		device-tree-compiler)
 			rm -rf "$CACHE/src/dtc" "$CACHE/src/dtc-"* && mkdir -p "$CACHE/src"

@@ -1,5 +1,6 @@
-"""Triad's EL3 monitor (--secure): the machine boots in the monitor at EL3, which starts
-Triad at Normal EL2 and serves its PSCI calls; everything above runs as before."""
+"""Triad's EL3 monitor (--secure): the machine boots in the monitor at EL3, which boots the
+secure world (Triad at Secure EL2 hosting OP-TEE at Secure EL1), starts Triad at Normal EL2
+and serves its PSCI calls and trusted-OS calls; everything above runs as before."""
 import re
 
 from triad import INITRAMFS, LINUX_6_1, PROMPT, ext4_image, triad_run
@@ -9,16 +10,32 @@ def test_monitor_boots_the_stack_and_serves_psci(run):
     r = run("--secure", "--kernel", LINUX_6_1, "--initrd", INITRAMFS, "--mem", "256M",
             "--cpus", "2", "--pcpus", "2")
     r.expect(r"\[monitor\] Triad EL3 monitor")
+    r.expect(r"\[monitor\] secure world: Triad S-EL2 and OP-TEE loaded")
     r.expect(r"\[monitor\] starting the hypervisor at Normal EL2")
+    r.expect(r"\[monitor\] secure world up: Triad at S-EL2, OP-TEE at S-EL1")
     r.expect(r"Triad hypervisor, 2 CPU\(s\)")  # CPU 1 came up through the monitor's CPU_ON
+    # Normal EL2 -> EL3 -> Secure EL2 -> OP-TEE and back: its UID and revisions.
+    r.expect(r"secure world: OP-TEE OS 4\.5 \(API 2\.0, UID 384fb3e0-e7f8-11e3-af63-"
+             r"0002a5d5c51b\)")
     r.expect(re.escape(PROMPT))
     out = r.shell("grep -c ^processor /proc/cpuinfo; for i in 1 2 3; do "
                   "echo 0 > /sys/devices/system/cpu/cpu1/online; "
                   "echo 1 > /sys/devices/system/cpu/cpu1/online; done; "
                   "cat /sys/devices/system/cpu/online")
+    # Each CPU_OFF and CPU_ON went through OP-TEE's own CPU off and on entries.
     assert out.split()[0] == "2" and out.strip().endswith("0-1"), out
     r.send("poweroff -f\n")
     assert r.wait() == 0  # Triad's SYSTEM_OFF reached the monitor, which powered off
+
+
+def test_monitor_without_a_secure_world_answers_trusted_os_calls_unknown(run):
+    r = run("--secure", "--optee", "none", "--kernel", LINUX_6_1, "--initrd", INITRAMFS,
+            "--mem", "128M")
+    r.expect(r"secure world: no OP-TEE \(trusted OS UID call answered 0xffffffff\)")
+    r.expect(re.escape(PROMPT))
+    r.send("poweroff -f\n")
+    assert r.wait() == 0
+    assert "secure world up" not in r.out
 
 
 def test_monitor_stack_runs_disks_network_and_dma_confinement(run, tmp_path):
