@@ -1,5 +1,6 @@
 /* SMCCC 1.1 and PSCI 1.1 for guests, over HVC (and trapped SMC). */
 #include <triad/cpu.h>
+#include <triad/tee.h>
 #include <triad/vm.h>
 
 #define SMCCC_VERSION	       0x80000000U
@@ -93,6 +94,8 @@ void handle_smccc(struct vcpu *v)
 	uint64_t a2 = smc64 ? x[2] : (uint32_t)x[2];
 	uint64_t a3 = smc64 ? x[3] : (uint32_t)x[3];
 	int64_t r;
+	if (((fn >> 24) & 0x3f) >= 50 && tee_guest_call(v)) /* trusted-OS owners */
+		return;
 	if ((x[0] >> 32) != 0 || !implemented(fn)) {
 		vm_warn(v->vm, "vCPU %u: unknown HVC/SMC function 0x%lx: NOT_SUPPORTED", v->id,
 			x[0]);

@@ -43,6 +43,8 @@ MICRO = [
     ("ipi_roundtrip", "SGI round trip between vCPUs on two physical CPUs", 1000, True),
     ("ipi_roundtrip_same_pcpu", "SGI round trip, both vCPUs on one physical CPU", None, False),
     ("vm_switch", "switch between two VMs sharing a physical CPU", None, False),
+    ("optee_fast_call", "null OP-TEE fast call from a guest (NS EL2 -> EL3 -> S-EL2 -> "
+     "OP-TEE and back)", 1000, False),
 ]
 MACRO = [
     ("linux_boot", "Linux 6.1 boot to init (instructions from the VM's start)"),
@@ -68,9 +70,10 @@ def bench_lines(out):
             for k, v in re.findall(r"bench: (\w+) (\d+|n/a)\r?$", out, re.M)}
 
 
-def triad_micro(pcpus, icount):
+def triad_micro(pcpus, icount, secure=False):
     cmd = [TRIAD_RUN, "--unattended", "--timeout", "300", "--kernel", BENCH, "--cpus", "2",
-           "--mem", "64M", "--pcpus", str(pcpus)] + (["--icount"] if icount else [])
+           "--mem", "64M", "--pcpus", str(pcpus)] + (["--icount"] if icount else []) + \
+        (["--secure"] if secure else [])
     return bench_lines(run(cmd))
 
 
@@ -301,11 +304,15 @@ def main():
     print("bench: micro-benchmarks (instructions)...", flush=True)
     tri = triad_micro(2, True)
     tri["ipi_roundtrip_same_pcpu"] = triad_micro(1, True)["ipi_roundtrip"]
+    # The secure-world paths, on a machine with one (Triad's monitor, OP-TEE at S-EL2).
+    tri["optee_fast_call"] = triad_micro(2, True, secure=True)["optee_fast_call"]
     bare = bare_micro(True)
     with tempfile.TemporaryDirectory() as tmp:
         tri["vm_switch"] = vm_switch(tmp)
     print("bench: micro-benchmarks (wall clock)...", flush=True)
     tri_wall = median_runs(lambda: triad_micro(2, False), args.wall_runs)
+    tri_wall["optee_fast_call"] = median_runs(lambda: triad_micro(2, False, secure=True),
+                                              args.wall_runs)["optee_fast_call"]
     bare_wall = median_runs(lambda: bare_micro(False), args.wall_runs)
     print("bench: Linux guest, under Triad and on bare QEMU...", flush=True)
     lin_tri, lin_bare = linux_macro(True), linux_macro(False)

@@ -9,4 +9,8 @@ extern bool tee_present;
 /* Asks the secure world, at boot, whether OP-TEE is there. */
 void tee_probe(void);
 
+struct vcpu;
+/* A guest's SMC/HVC: true if it was a trusted-OS call, now answered in its registers. */
+bool tee_guest_call(struct vcpu *v);
+
 #endif

@@ -167,6 +167,20 @@ static void bench_hvc(void)
 	LOOP_BENCH("hvc_null", hvc(SMCCC_VERSION, 0, 0, 0));
 }
 
+/* A null call to OP-TEE in the secure world: Normal EL2 -> EL3 -> Secure EL2 -> OP-TEE and
+ * back. Only where there is one (triad-run --secure). */
+#define OPTEE_CALLS_UID 0xbf00ff01
+static void bench_optee(void)
+{
+	exceptions = 0;
+	int64_t uid0 = smc(OPTEE_CALLS_UID, 0, 0, 0);
+	if (exceptions || (uint32_t)uid0 != 0x384fb3e0) {
+		report_na("optee_fast_call");
+		return;
+	}
+	LOOP_BENCH("optee_fast_call", smc(OPTEE_CALLS_UID, 0, 0, 0));
+}
+
 static void bench_sysreg(void)
 {
 	/* ID_AA64MMFR0_EL1: Triad traps ID registers (HCR_EL2.TID3) to sanitize them. */
@@ -301,6 +315,7 @@ int main(const char *dtb)
 		for (uint64_t t = counter(); !cpu1_up && counter() - t < freq / 10;)
 			;
 		bench_hvc();
+		bench_optee();
 		bench_sysreg();
 		bench_mmio();
 		bench_timer();

@@ -47,6 +47,14 @@ static inline int64_t hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 	return (int64_t)x0;
 }
 
+static inline int64_t smc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	register uint64_t x0 __asm__("x0") = fn, x1 __asm__("x1") = a1, x2 __asm__("x2") = a2,
+			     x3 __asm__("x3") = a3;
+	__asm__ volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)::"memory");
+	return (int64_t)x0;
+}
+
 /* The virtual counter, ordered after earlier instructions. */
 static inline uint64_t counter(void)
 {
