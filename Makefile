@@ -67,7 +67,7 @@ $(BUILD)/monitor.bin: $(BUILD)/monitor.elf
 	$(OBJCOPY) -O binary -j .text -j .data $< $@
 
 # Triad at Secure EL2 (security/sel2), loaded by the monitor into secure RAM.
-SEL2_SRCS := $(wildcard security/sel2/*.S security/sel2/*.c)
+SEL2_SRCS := $(wildcard security/sel2/*.S security/sel2/*.c) arch/arm64/smccc.S
 SEL2_OBJS := $(patsubst %,$(BUILD)/sel2/%.o,$(SEL2_SRCS))
 $(BUILD)/sel2/%.c.o: %.c
 	@mkdir -p $(dir $@)

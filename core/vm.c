@@ -249,6 +249,14 @@ bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size)
 	return range_within(ipa, size, GUEST_RAM_IPA, vm->ram_size);
 }
 
+void *vm_guest_map(void *vm_ptr, uint64_t ipa, uint64_t len)
+{
+	struct vm *vm = vm_ptr;
+	if (!vm_ipa_is_ram(vm, ipa, len))
+		return NULL;
+	return (void *)(vm->ram_pa + (ipa - GUEST_RAM_IPA)); /* RAM is identity-mapped at EL2 */
+}
+
 void vm_warn(struct vm *vm, const char *fmt, ...)
 {
 	/* A guest can trap millions of times: a bounded number of lines per VM. */

@@ -5,6 +5,7 @@
  * that do not master DMA: without an IOMMU in front of it such a device could reach any
  * memory. */
 #include <libfdt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <triad/cpu.h>
@@ -117,13 +118,19 @@ static bool triads_own(uint64_t base, uint64_t size)
 	return false;
 }
 
-#define FAIL(...)                                                                                  \
-	do {                                                                                       \
-		snprintf(err, errlen, "VM '%s': passthrough %s: ", vm->name, path);                \
-		size_t n_ = strlen(err);                                                           \
-		snprintf(err + n_, errlen - n_, __VA_ARGS__);                                      \
-		return -EINVAL;                                                                    \
-	} while (0)
+int passthrough_fail(char *err, size_t errlen, const struct vm *vm, const char *path,
+		     const char *fmt, ...)
+{
+	snprintf(err, errlen, "VM '%s': passthrough %s: ", vm->name, path);
+	size_t n = strlen(err);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err + n, errlen - n, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+#define FAIL(...) return passthrough_fail(err, errlen, vm, path, __VA_ARGS__)
 
 int passthrough_create(struct vm *vm, const char *path, char *err, size_t errlen)
 {

@@ -53,14 +53,6 @@ struct vblk_config {
 	uint32_t blk_size;
 } __attribute__((packed));
 
-static void *guest_map(void *ctx, uint64_t ipa, uint64_t len)
-{
-	struct vm *vm = ctx;
-	if (!vm_ipa_is_ram(vm, ipa, len))
-		return NULL;
-	return (void *)(vm->ram_pa + (ipa - GUEST_RAM_IPA)); /* RAM is identity-mapped at EL2 */
-}
-
 static void broken(struct vblk *d, const char *why)
 {
 	vm_warn(d->vm, "virtio-blk: %s: device needs a reset", why);
@@ -69,7 +61,7 @@ static void broken(struct vblk *d, const char *why)
 
 static void used(struct vblk *d, uint16_t head, uint32_t written)
 {
-	struct virtq_mem m = {guest_map, d->vm};
+	struct virtq_mem m = {vm_guest_map, d->vm};
 	struct virtq *q = &d->t.vq[0];
 	const char *why;
 	if (!virtq_push(q, &m, head, written, &why))
@@ -103,7 +95,7 @@ static void request_done(struct blk_request *r);
 /* Takes the guest's requests while it has requests to spare. With d->lock held. */
 static void process(struct vblk *d)
 {
-	struct virtq_mem m = {guest_map, d->vm};
+	struct virtq_mem m = {vm_guest_map, d->vm};
 	struct virtq *q = &d->t.vq[0];
 	while (virtio_mmio_live(&d->t) && q->ready && d->inflight < VBLK_REQS) {
 		struct virtq_chain c;
@@ -215,7 +207,7 @@ static bool blk_access(struct vdev *dev, struct vcpu *v, struct mmio_access *a)
 {
 	(void)v;
 	struct vblk *d = dev->priv;
-	struct virtq_mem m = {guest_map, d->vm};
+	struct virtq_mem m = {vm_guest_map, d->vm};
 	spin_lock(&d->lock);
 	bool ok = a->write ? virtio_mmio_write(&d->t, &m, (uint32_t)a->offset, a->size, a->value)
 			   : virtio_mmio_read(&d->t, (uint32_t)a->offset, a->size, &a->value);

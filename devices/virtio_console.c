@@ -8,17 +8,9 @@
 #define RXQ 0 /* port 0 receiveq: the device writes input into the driver's buffers */
 #define TXQ 1 /* port 0 transmitq: the driver's output */
 
-static void *guest_map(void *ctx, uint64_t ipa, uint64_t len)
-{
-	struct vm *vm = ctx;
-	if (!vm_ipa_is_ram(vm, ipa, len))
-		return NULL;
-	return (void *)(vm->ram_pa + (ipa - GUEST_RAM_IPA)); /* RAM is identity-mapped at EL2 */
-}
-
 static struct virtq_mem guest_mem(struct vm *vm)
 {
-	return (struct virtq_mem){guest_map, vm};
+	return (struct virtq_mem){vm_guest_map, vm};
 }
 
 static void broken(struct virtio_mmio *t, struct vm *vm, const char *why)

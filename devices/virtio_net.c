@@ -32,14 +32,6 @@ struct vnet {
 	uint64_t rx_dropped;
 };
 
-static void *guest_map(void *ctx, uint64_t ipa, uint64_t len)
-{
-	struct vm *vm = ctx;
-	if (!vm_ipa_is_ram(vm, ipa, len))
-		return NULL;
-	return (void *)(vm->ram_pa + (ipa - GUEST_RAM_IPA)); /* RAM is identity-mapped at EL2 */
-}
-
 static void broken(struct vnet *n, const char *why)
 {
 	vm_warn(n->vm, "virtio-net: %s: device needs a reset", why);
@@ -48,7 +40,7 @@ static void broken(struct vnet *n, const char *why)
 
 static void used(struct vnet *n, unsigned qi, uint16_t head, uint32_t written)
 {
-	struct virtq_mem m = {guest_map, n->vm};
+	struct virtq_mem m = {vm_guest_map, n->vm};
 	struct virtq *q = &n->t.vq[qi];
 	const char *why;
 	if (!virtq_push(q, &m, head, written, &why))
@@ -61,7 +53,7 @@ static void used(struct vnet *n, unsigned qi, uint16_t head, uint32_t written)
  * frame), and whether there may be more. With the lock held. */
 static bool take_tx(struct vnet *n, uint8_t *buf, uint32_t *len)
 {
-	struct virtq_mem m = {guest_map, n->vm};
+	struct virtq_mem m = {vm_guest_map, n->vm};
 	struct virtq_chain c;
 	const char *why;
 	*len = 0;
@@ -115,7 +107,7 @@ static void transmit(struct vnet *n)
 static void deliver(struct vswitch_port *p, const uint8_t *frame, uint32_t len)
 {
 	struct vnet *n = container_of(p, struct vnet, port);
-	struct virtq_mem m = {guest_map, n->vm};
+	struct virtq_mem m = {vm_guest_map, n->vm};
 	spin_lock(&n->lock);
 	if (n->vm->state != VM_RUNNING || !virtio_mmio_live(&n->t) || !n->t.vq[RXQ].ready) {
 		n->rx_dropped++;
@@ -183,7 +175,7 @@ static bool net_access(struct vdev *dev, struct vcpu *v, struct mmio_access *a)
 {
 	(void)v;
 	struct vnet *n = dev->priv;
-	struct virtq_mem m = {guest_map, n->vm};
+	struct virtq_mem m = {vm_guest_map, n->vm};
 	spin_lock(&n->lock);
 	bool ok = a->write ? virtio_mmio_write(&n->t, &m, (uint32_t)a->offset, a->size, a->value)
 			   : virtio_mmio_read(&n->t, (uint32_t)a->offset, a->size, &a->value);

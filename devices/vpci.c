@@ -131,13 +131,7 @@ static bool parse_bdf(const char *s, unsigned *dev, unsigned *fn)
 	return *dev < 32;
 }
 
-#define FAIL(...)                                                                                  \
-	do {                                                                                       \
-		snprintf(err, errlen, "VM '%s': passthrough %s: ", vm->name, path);                \
-		size_t n_ = strlen(err);                                                           \
-		snprintf(err + n_, errlen - n_, __VA_ARGS__);                                      \
-		return -EINVAL;                                                                    \
-	} while (0)
+#define FAIL(...) return passthrough_fail(err, errlen, vm, path, __VA_ARGS__)
 
 int vpci_passthrough_create(struct vm *vm, const char *path, char *err, size_t errlen)
 {

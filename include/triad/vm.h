@@ -134,6 +134,9 @@ void vm_request_reset(struct vm *vm);
 void vm_reset(struct vm *vm);
 struct vcpu *vm_find_vcpu(struct vm *vm, uint64_t mpidr);
 bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size);
+/* Triad's pointer to [ipa, ipa + len) of the VM's RAM, or NULL unless all of it is RAM: the
+ * accessor the virtio devices walk guest memory with (struct virtq_mem, ctx = the VM). */
+void *vm_guest_map(void *vm, uint64_t ipa, uint64_t len);
 /* Logs a guest-caused event, at most a bounded number of times per VM. */
 void vm_warn(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 unsigned vms_alive(void);
@@ -171,6 +174,9 @@ int virtio_blk_create(struct vm *vm, const struct disk_config *cfg, unsigned ind
 int virtio_net_create(struct vm *vm, char *err, size_t errlen);
 /* devices/passthrough.c: a machine device (its DT path) given to the VM. */
 int passthrough_create(struct vm *vm, const char *path, char *err, size_t errlen);
+/* Writes "VM 'x': passthrough PATH: <why>" into err; returns -EINVAL. */
+int passthrough_fail(char *err, size_t errlen, const struct vm *vm, const char *path,
+		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Forwards physical SPI intid to the VM (hardware-linked); resets it with the VM. */
 int passthrough_route_irq(struct vm *vm, uint32_t intid);
 void passthrough_reset_irqs(struct vm *vm);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <triad/sel2_abi.h>
+#include <triad/smccc.h>
 
 #define MAX_CPUS   8
 #define STACK_SIZE 0x2000
@@ -41,7 +42,6 @@ static uint64_t optee_vectors;
 static uint64_t optee_spsr[MAX_CPUS]; /* OP-TEE's PSTATE at its last SMC, per CPU */
 
 void enter_secure_el1(struct frame *f, void *stack_top) __attribute__((noreturn));
-void smc_to_monitor(uint64_t *regs);
 
 static unsigned this_cpu(void)
 {
@@ -72,7 +72,7 @@ static void report(struct frame *f, uint64_t what, uint64_t a1, uint64_t a2, uin
 		   uint64_t a4)
 {
 	uint64_t r[8] = {what, a1, a2, a3, a4, 0, 0, 0};
-	smc_to_monitor(r);
+	smc_call_regs(r);
 	for (int i = 0; i < 8; i++)
 		f->x[i] = r[i];
 }
@@ -162,7 +162,7 @@ void sel2_main(unsigned cpu, unsigned cpu_on, uint64_t optee_size)
 void sel2_unexpected(uint64_t esr, uint64_t elr)
 {
 	uint64_t r[8] = {SEL2_CRASHED, esr, elr, 0, 0, 0, 0, 0};
-	smc_to_monitor(r);
+	smc_call_regs(r);
 	for (;;)
 		__asm__ volatile("wfi");
 }
