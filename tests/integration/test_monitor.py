@@ -56,3 +56,12 @@ def test_monitor_mistakes(tmp_path):
     assert status == 1 and "monitor binary" in err, err
     status, _, err = triad_run("--secure", "--kernel", LINUX_6_1, "--passthrough", "uart1")
     assert status == 1 and "secure world's UART" in err, err
+
+
+def test_no_secure_boots_triad_alone():
+    status, out, err = triad_run("--no-secure", "--kernel", LINUX_6_1, "--dry-run")
+    assert status == 0 and "secure=on" not in out and "-bios" not in out, out
+    status, out, err = triad_run("--secure", "--kernel", LINUX_6_1, "--dry-run")
+    assert status == 0 and "secure=on" in out and "-bios" in out, out
+    status, _, err = triad_run("--secure", "--no-secure", "--kernel", LINUX_6_1)
+    assert status != 0 and "not allowed with" in err, err

@@ -29,7 +29,9 @@ SECURE = os.environ.get("TRIAD_SECURE") == "1"
 
 def with_mode(args):
     args = list(args)
-    return ["--secure"] + args if SECURE and "--secure" not in args else args
+    if SECURE and "--secure" not in args and "--no-secure" not in args:
+        return ["--secure"] + args
+    return args
 
 
 class Run:
