@@ -94,9 +94,9 @@ void handle_smccc(struct vcpu *v)
 	uint64_t a2 = smc64 ? x[2] : (uint32_t)x[2];
 	uint64_t a3 = smc64 ? x[3] : (uint32_t)x[3];
 	int64_t r;
-	if (((fn >> 24) & 0x3f) >= 50 && tee_guest_call(v)) /* trusted-OS owners */
-		return;
 	if ((x[0] >> 32) != 0 || !implemented(fn)) {
+		if (tee_guest_call(v)) /* a trusted-OS call: off the PSCI fast path */
+			return;
 		vm_warn(v->vm, "vCPU %u: unknown HVC/SMC function 0x%lx: NOT_SUPPORTED", v->id,
 			x[0]);
 		x[0] = (uint64_t)(int64_t)PSCI_NOT_SUPPORTED;

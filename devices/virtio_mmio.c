@@ -5,33 +5,6 @@
 #define MAGIC  0x74726976 /* "virt" */
 #define VENDOR 0x44415254 /* "TRAD" */
 
-enum {
-	REG_MAGIC = 0x000,
-	REG_VERSION = 0x004,
-	REG_DEVICE_ID = 0x008,
-	REG_VENDOR_ID = 0x00c,
-	REG_DEVICE_FEATURES = 0x010,
-	REG_DEVICE_FEATURES_SEL = 0x014,
-	REG_DRIVER_FEATURES = 0x020,
-	REG_DRIVER_FEATURES_SEL = 0x024,
-	REG_QUEUE_SEL = 0x030,
-	REG_QUEUE_NUM_MAX = 0x034,
-	REG_QUEUE_NUM = 0x038,
-	REG_QUEUE_READY = 0x044,
-	REG_QUEUE_NOTIFY = 0x050,
-	REG_INTERRUPT_STATUS = 0x060,
-	REG_INTERRUPT_ACK = 0x064,
-	REG_STATUS = 0x070,
-	REG_QUEUE_DESC_LOW = 0x080,
-	REG_QUEUE_DESC_HIGH = 0x084,
-	REG_QUEUE_DRIVER_LOW = 0x090,
-	REG_QUEUE_DRIVER_HIGH = 0x094,
-	REG_QUEUE_DEVICE_LOW = 0x0a0,
-	REG_QUEUE_DEVICE_HIGH = 0x0a4,
-	REG_CONFIG_GENERATION = 0x0fc,
-	REG_CONFIG = 0x100,
-};
-
 static void reset_state(struct virtio_mmio *t)
 {
 	t->status = 0;
@@ -64,42 +37,42 @@ static struct virtq *selected(struct virtio_mmio *t)
 
 bool virtio_mmio_read(struct virtio_mmio *t, uint32_t off, unsigned size, uint64_t *val)
 {
-	if (off >= REG_CONFIG)
-		return t->ops->config_read && t->ops->config_read(t, off - REG_CONFIG, size, val);
+	if (off >= VMMIO_CONFIG)
+		return t->ops->config_read && t->ops->config_read(t, off - VMMIO_CONFIG, size, val);
 	if (size != 4 || off % 4)
 		return false;
 	struct virtq *q = selected(t);
 	switch (off) {
-	case REG_MAGIC:
+	case VMMIO_MAGIC:
 		*val = MAGIC;
 		break;
-	case REG_VERSION:
+	case VMMIO_VERSION:
 		*val = 2;
 		break;
-	case REG_DEVICE_ID:
+	case VMMIO_DEVICE_ID:
 		*val = t->ops->device_id;
 		break;
-	case REG_VENDOR_ID:
+	case VMMIO_VENDOR_ID:
 		*val = VENDOR;
 		break;
-	case REG_DEVICE_FEATURES:
+	case VMMIO_DEVICE_FEATURES:
 		*val = t->dev_features_sel > 1
 			   ? 0
 			   : (uint32_t)(offered(t) >> (32 * t->dev_features_sel));
 		break;
-	case REG_QUEUE_NUM_MAX:
+	case VMMIO_QUEUE_NUM_MAX:
 		*val = q ? VIRTQ_MAX_SIZE : 0;
 		break;
-	case REG_QUEUE_READY:
+	case VMMIO_QUEUE_READY:
 		*val = q && q->ready;
 		break;
-	case REG_INTERRUPT_STATUS:
+	case VMMIO_INTERRUPT_STATUS:
 		*val = t->int_status;
 		break;
-	case REG_STATUS:
+	case VMMIO_STATUS:
 		*val = t->status;
 		break;
-	case REG_CONFIG_GENERATION:
+	case VMMIO_CONFIG_GENERATION:
 		*val = t->config_generation;
 		break;
 	default:
@@ -136,8 +109,9 @@ static void write_status(struct virtio_mmio *t, uint32_t v)
 bool virtio_mmio_write(struct virtio_mmio *t, const struct virtq_mem *mem, uint32_t off,
 		       unsigned size, uint64_t val)
 {
-	if (off >= REG_CONFIG)
-		return t->ops->config_write && t->ops->config_write(t, off - REG_CONFIG, size, val);
+	if (off >= VMMIO_CONFIG)
+		return t->ops->config_write &&
+		       t->ops->config_write(t, off - VMMIO_CONFIG, size, val);
 	if (size != 4 || off % 4)
 		return false;
 	uint32_t v = (uint32_t)val;
@@ -145,39 +119,39 @@ bool virtio_mmio_write(struct virtio_mmio *t, const struct virtq_mem *mem, uint3
 	/* Queue layout may change only while the queue is not live. */
 	bool q_settable = q && !q->ready;
 	switch (off) {
-	case REG_DEVICE_FEATURES_SEL:
+	case VMMIO_DEVICE_FEATURES_SEL:
 		t->dev_features_sel = v;
 		break;
-	case REG_DRIVER_FEATURES_SEL:
+	case VMMIO_DRIVER_FEATURES_SEL:
 		t->drv_features_sel = v;
 		break;
-	case REG_DRIVER_FEATURES:
+	case VMMIO_DRIVER_FEATURES:
 		if (t->drv_features_sel <= 1 && !(t->status & VIRTIO_STATUS_FEATURES_OK))
 			set_half(&t->driver_features, t->drv_features_sel == 1, v);
 		break;
-	case REG_QUEUE_SEL:
+	case VMMIO_QUEUE_SEL:
 		t->queue_sel = v;
 		break;
-	case REG_QUEUE_NUM:
+	case VMMIO_QUEUE_NUM:
 		if (q_settable)
 			q->size = v <= VIRTQ_MAX_SIZE ? (uint16_t)v : 0;
 		break;
-	case REG_QUEUE_DESC_LOW:
-	case REG_QUEUE_DESC_HIGH:
+	case VMMIO_QUEUE_DESC_LOW:
+	case VMMIO_QUEUE_DESC_HIGH:
 		if (q_settable)
-			set_half(&q->desc_ipa, off == REG_QUEUE_DESC_HIGH, v);
+			set_half(&q->desc_ipa, off == VMMIO_QUEUE_DESC_HIGH, v);
 		break;
-	case REG_QUEUE_DRIVER_LOW:
-	case REG_QUEUE_DRIVER_HIGH:
+	case VMMIO_QUEUE_DRIVER_LOW:
+	case VMMIO_QUEUE_DRIVER_HIGH:
 		if (q_settable)
-			set_half(&q->avail_ipa, off == REG_QUEUE_DRIVER_HIGH, v);
+			set_half(&q->avail_ipa, off == VMMIO_QUEUE_DRIVER_HIGH, v);
 		break;
-	case REG_QUEUE_DEVICE_LOW:
-	case REG_QUEUE_DEVICE_HIGH:
+	case VMMIO_QUEUE_DEVICE_LOW:
+	case VMMIO_QUEUE_DEVICE_HIGH:
 		if (q_settable)
-			set_half(&q->used_ipa, off == REG_QUEUE_DEVICE_HIGH, v);
+			set_half(&q->used_ipa, off == VMMIO_QUEUE_DEVICE_HIGH, v);
 		break;
-	case REG_QUEUE_READY:
+	case VMMIO_QUEUE_READY:
 		if (!q)
 			break;
 		if (!(v & 1)) {
@@ -192,15 +166,15 @@ bool virtio_mmio_write(struct virtio_mmio *t, const struct virtq_mem *mem, uint3
 			q->ready = true;
 		}
 		break;
-	case REG_QUEUE_NOTIFY:
+	case VMMIO_QUEUE_NOTIFY:
 		if (v < t->ops->nr_queues && t->vq[v].ready && virtio_mmio_live(t) &&
 		    t->ops->notify)
 			t->ops->notify(t, v);
 		break;
-	case REG_INTERRUPT_ACK:
+	case VMMIO_INTERRUPT_ACK:
 		t->int_status &= ~v;
 		break;
-	case REG_STATUS:
+	case VMMIO_STATUS:
 		write_status(t, v);
 		break;
 	default:

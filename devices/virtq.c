@@ -1,10 +1,8 @@
 /* Split virtqueue walking, device side (virtio 1.2, 2.7). */
 #include <stddef.h>
 #include <triad/virtq.h>
+#include <triad/vring.h>
 
-#define DESC_F_NEXT	     1
-#define DESC_F_WRITE	     2
-#define DESC_F_INDIRECT	     4
 #define AVAIL_F_NO_INTERRUPT 1
 
 struct desc {
@@ -59,7 +57,7 @@ const char *virtq_check(const struct virtq *q, const struct virtq_mem *m)
 static bool add_seg(const struct virtq_mem *m, struct virtq_chain *c, const struct desc *d,
 		    const char **why)
 {
-	bool writes = d->flags & DESC_F_WRITE;
+	bool writes = d->flags & VRING_DESC_F_WRITE;
 	if (!writes && c->in_len) {
 		*why = "device-readable buffer after a device-writable one";
 		return false;
@@ -104,13 +102,13 @@ static bool walk_indirect(const struct virtq_mem *m, struct virtq_chain *c, cons
 			return false;
 		}
 		struct desc d = load_desc(table, i);
-		if (d.flags & DESC_F_INDIRECT) {
+		if (d.flags & VRING_DESC_F_INDIRECT) {
 			*why = "nested indirect table";
 			return false;
 		}
 		if (!add_seg(m, c, &d, why))
 			return false;
-		if (!(d.flags & DESC_F_NEXT))
+		if (!(d.flags & VRING_DESC_F_NEXT))
 			return true;
 		if (d.next >= n) {
 			*why = "next index past the indirect table";
@@ -153,8 +151,8 @@ enum virtq_status virtq_pop(struct virtq *q, const struct virtq_mem *m, struct v
 			return VIRTQ_BROKEN;
 		}
 		struct desc d = load_desc(table, i);
-		if (d.flags & DESC_F_INDIRECT) {
-			if ((d.flags & DESC_F_NEXT) || c->nseg || c->out_len || c->in_len) {
+		if (d.flags & VRING_DESC_F_INDIRECT) {
+			if ((d.flags & VRING_DESC_F_NEXT) || c->nseg || c->out_len || c->in_len) {
 				*why = "indirect descriptor not alone in its chain";
 				return VIRTQ_BROKEN;
 			}
@@ -164,7 +162,7 @@ enum virtq_status virtq_pop(struct virtq *q, const struct virtq_mem *m, struct v
 		}
 		if (!add_seg(m, c, &d, why))
 			return VIRTQ_BROKEN;
-		if (!(d.flags & DESC_F_NEXT))
+		if (!(d.flags & VRING_DESC_F_NEXT))
 			break;
 		if (d.next >= q->size) {
 			*why = "next descriptor index out of range";

@@ -100,6 +100,13 @@ void psci_init(void);
 void psci_cpu_started(unsigned cpu);
 void psci_wait_for_cpu_on(unsigned cpu, uint64_t *entry, uint64_t *context);
 void smc_handler(struct smc_frame *f);
+/* This CPU's index: Aff0, 16 per cluster (as QEMU and Triad number them). */
+static inline unsigned cpu_index(void)
+{
+	uint64_t m = read_sysreg(mpidr_el1);
+	return (unsigned)((m & 0xff) + ((m >> 8) & 0xff) * 16);
+}
+
 /* world.c: the secure world beside the normal one */
 extern uint64_t sel2_entry;
 void world_boot_cpu(unsigned cpu, uint64_t ns_entry, uint64_t ns_x0, uint64_t ns_x1, bool cpu_on);

@@ -26,12 +26,6 @@ static struct {
 	volatile uint64_t entry, context;
 } cpus[MAX_CPUS];
 
-static unsigned this_cpu(void)
-{
-	uint64_t m = read_sysreg(mpidr_el1);
-	return (unsigned)((m & 0xff) + ((m >> 8) & 0xff) * 16);
-}
-
 /* The CPU with this MPIDR, or -1 (Aff0 up to 15 per cluster, as QEMU numbers them). */
 static int cpu_of(uint64_t mpidr)
 {
@@ -116,7 +110,7 @@ void smc_handler(struct smc_frame *f)
 		r = cpu_on(f->x[1], f->x[2], f->x[3]);
 		break;
 	case PSCI_CPU_OFF: {
-		unsigned cpu = this_cpu();
+		unsigned cpu = cpu_index();
 		cpus[cpu].state = CPU_OFF;
 		dsb(sy);
 		world_cpu_off(f); /* with a secure world, it goes there first */

@@ -20,12 +20,6 @@ static enum { SECURE_BOOT, SECURE_CALL, SECURE_CPU_OFF } pending[MAX_CPUS];
 uint64_t sel2_entry; /* 0: no secure world */
 uint64_t optee_size;
 
-static unsigned this_cpu(void)
-{
-	uint64_t m = read_sysreg(mpidr_el1);
-	return (unsigned)((m & 0xff) + ((m >> 8) & 0xff) * 16);
-}
-
 bool world_secure_alive(void)
 {
 	return secure_alive;
@@ -69,7 +63,7 @@ static void switch_to(struct smc_frame *f, struct world_context *from, struct wo
 /* A normal-world trusted OS call: into the secure world, or NOT_SUPPORTED without one. */
 void world_call_secure(struct smc_frame *f)
 {
-	unsigned cpu = this_cpu();
+	unsigned cpu = cpu_index();
 	if (!secure_alive) {
 		f->x[0] = UNKNOWN_FUNCTION;
 		return;
@@ -87,7 +81,7 @@ void world_call_secure(struct smc_frame *f)
  * without a secure world. */
 void world_cpu_off(struct smc_frame *f)
 {
-	unsigned cpu = this_cpu();
+	unsigned cpu = cpu_index();
 	if (!secure_alive)
 		return;
 	pending[cpu] = SECURE_CPU_OFF;
@@ -100,7 +94,7 @@ void world_cpu_off(struct smc_frame *f)
 /* An SMC from Triad at Secure EL2. */
 void world_secure_smc(struct smc_frame *f)
 {
-	unsigned cpu = this_cpu();
+	unsigned cpu = cpu_index();
 	uint32_t fid = (uint32_t)f->x[0];
 	uint64_t r[4] = {f->x[1], f->x[2], f->x[3], f->x[4]};
 	switch (fid) {

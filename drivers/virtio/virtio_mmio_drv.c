@@ -8,28 +8,6 @@
 #include <triad/virtio_drv.h>
 #include <triad/virtio_mmio.h>
 
-enum {
-	MAGIC = 0x000,
-	VERSION = 0x004,
-	DEVICE_ID = 0x008,
-	DEVICE_FEATURES = 0x010,
-	DEVICE_FEATURES_SEL = 0x014,
-	DRIVER_FEATURES = 0x020,
-	DRIVER_FEATURES_SEL = 0x024,
-	QUEUE_SEL = 0x030,
-	QUEUE_NUM_MAX = 0x034,
-	QUEUE_NUM = 0x038,
-	QUEUE_READY = 0x044,
-	QUEUE_NOTIFY = 0x050,
-	INTERRUPT_STATUS = 0x060,
-	INTERRUPT_ACK = 0x064,
-	STATUS = 0x070,
-	QUEUE_DESC = 0x080,
-	QUEUE_DRIVER = 0x090,
-	QUEUE_DEVICE = 0x0a0,
-	CONFIG = 0x100,
-};
-
 #define MAX_DEVICES 8
 static struct virtio_dev devices[MAX_DEVICES];
 
@@ -51,28 +29,28 @@ static void wr64(struct virtio_dev *d, uint32_t off, uint64_t v)
 
 const char *virtio_dev_negotiate(struct virtio_dev *d, uint64_t wanted, uint64_t needed)
 {
-	wr(d, STATUS, 0); /* reset */
-	wr(d, STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
-	wr(d, STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+	wr(d, VMMIO_STATUS, 0); /* reset */
+	wr(d, VMMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
+	wr(d, VMMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
 	uint64_t offered = 0;
 	for (uint32_t sel = 0; sel < 2; sel++) {
-		wr(d, DEVICE_FEATURES_SEL, sel);
-		offered |= (uint64_t)rd(d, DEVICE_FEATURES) << (32 * sel);
+		wr(d, VMMIO_DEVICE_FEATURES_SEL, sel);
+		offered |= (uint64_t)rd(d, VMMIO_DEVICE_FEATURES) << (32 * sel);
 	}
 	if ((offered & needed) != needed) {
-		wr(d, STATUS, VIRTIO_STATUS_FAILED);
+		wr(d, VMMIO_STATUS, VIRTIO_STATUS_FAILED);
 		return "device lacks features the driver needs (is it virtio 1.x? QEMU needs "
 		       "-global virtio-mmio.force-legacy=false)";
 	}
 	d->features = offered & wanted;
 	for (uint32_t sel = 0; sel < 2; sel++) {
-		wr(d, DRIVER_FEATURES_SEL, sel);
-		wr(d, DRIVER_FEATURES, (uint32_t)(d->features >> (32 * sel)));
+		wr(d, VMMIO_DRIVER_FEATURES_SEL, sel);
+		wr(d, VMMIO_DRIVER_FEATURES, (uint32_t)(d->features >> (32 * sel)));
 	}
 	uint32_t s = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK;
-	wr(d, STATUS, s);
-	if (!(rd(d, STATUS) & VIRTIO_STATUS_FEATURES_OK)) {
-		wr(d, STATUS, VIRTIO_STATUS_FAILED);
+	wr(d, VMMIO_STATUS, s);
+	if (!(rd(d, VMMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK)) {
+		wr(d, VMMIO_STATUS, VIRTIO_STATUS_FAILED);
 		return "device refused the feature set";
 	}
 	return NULL;
@@ -82,10 +60,10 @@ const char *virtio_dev_setup_queue(struct virtio_dev *d, unsigned q, uint16_t si
 {
 	if (q >= VIRTIO_DRV_MAX_QUEUES)
 		return "too many queues";
-	wr(d, QUEUE_SEL, q);
-	if (rd(d, QUEUE_READY))
+	wr(d, VMMIO_QUEUE_SEL, q);
+	if (rd(d, VMMIO_QUEUE_READY))
 		return "queue already live";
-	uint32_t max = rd(d, QUEUE_NUM_MAX);
+	uint32_t max = rd(d, VMMIO_QUEUE_NUM_MAX);
 	if (max < size)
 		size = (uint16_t)max;
 	while (size & (size - 1))
@@ -98,35 +76,35 @@ const char *virtio_dev_setup_queue(struct virtio_dev *d, unsigned q, uint16_t si
 		return "out of memory for its ring";
 	struct vring *r = &d->vq[q];
 	vring_init(r, size, (void *)mem);
-	wr(d, QUEUE_NUM, size);
-	wr64(d, QUEUE_DESC, (uint64_t)r->desc);
-	wr64(d, QUEUE_DRIVER, (uint64_t)(uintptr_t)r->avail);
-	wr64(d, QUEUE_DEVICE, (uint64_t)(uintptr_t)r->used);
-	wr(d, QUEUE_READY, 1);
+	wr(d, VMMIO_QUEUE_NUM, size);
+	wr64(d, VMMIO_QUEUE_DESC_LOW, (uint64_t)r->desc);
+	wr64(d, VMMIO_QUEUE_DRIVER_LOW, (uint64_t)(uintptr_t)r->avail);
+	wr64(d, VMMIO_QUEUE_DEVICE_LOW, (uint64_t)(uintptr_t)r->used);
+	wr(d, VMMIO_QUEUE_READY, 1);
 	return NULL;
 }
 
 void virtio_dev_driver_ok(struct virtio_dev *d)
 {
-	wr(d, STATUS, rd(d, STATUS) | VIRTIO_STATUS_DRIVER_OK);
+	wr(d, VMMIO_STATUS, rd(d, VMMIO_STATUS) | VIRTIO_STATUS_DRIVER_OK);
 }
 
 uint32_t virtio_dev_config_read32(struct virtio_dev *d, uint32_t off)
 {
-	return rd(d, CONFIG + off);
+	return rd(d, VMMIO_CONFIG + off);
 }
 
 void virtio_dev_notify(struct virtio_dev *d, unsigned q)
 {
 	dsb(st); /* the rings reach the device's view of memory before it looks */
-	wr(d, QUEUE_NOTIFY, q);
+	wr(d, VMMIO_QUEUE_NOTIFY, q);
 }
 
 uint32_t virtio_dev_ack_irq(struct virtio_dev *d)
 {
-	uint32_t s = rd(d, INTERRUPT_STATUS);
+	uint32_t s = rd(d, VMMIO_INTERRUPT_STATUS);
 	if (s)
-		wr(d, INTERRUPT_ACK, s);
+		wr(d, VMMIO_INTERRUPT_ACK, s);
 	return s;
 }
 
@@ -137,12 +115,12 @@ void virtio_drivers_init(void)
 		struct virtio_dev *d = &devices[n];
 		d->regs = plat.virtio[i].base;
 		d->intid = plat.virtio[i].intid;
-		if (rd(d, MAGIC) != 0x74726976)
+		if (rd(d, VMMIO_MAGIC) != 0x74726976)
 			continue;
-		d->device_id = rd(d, DEVICE_ID);
+		d->device_id = rd(d, VMMIO_DEVICE_ID);
 		if (!d->device_id)
 			continue; /* an empty slot */
-		if (rd(d, VERSION) != 2) {
+		if (rd(d, VMMIO_VERSION) != 2) {
 			pr_warn("virtio device %u at 0x%lx: legacy interface, not used (QEMU: "
 				"-global virtio-mmio.force-legacy=false)",
 				d->device_id, (unsigned long)d->regs);

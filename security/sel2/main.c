@@ -12,9 +12,11 @@
 #include <triad/sel2_abi.h>
 #include <triad/smccc.h>
 
-#define MAX_CPUS   8
-#define STACK_SIZE 0x2000
-#define OPTEE_BASE 0x0e100000UL
+#define MAX_CPUS       8
+#define STACK_SIZE     0x2000
+#define OPTEE_BASE     0x0e100000UL
+#define OPTEE_SIZE     0x00f00000UL /* its TZDRAM */
+#define VEC_TABLE_SIZE 0x24	    /* nine entries */
 
 /* OP-TEE's returns to its dispatcher (TEESMC_OPTEED_RETURN_*) */
 #define OPTEE_ENTRY_DONE 0xbe000000
@@ -105,6 +107,13 @@ void sel2_lower_sync(struct frame *f)
 	optee_spsr[cpu] = read_sysreg(spsr_el2);
 	switch ((uint32_t)f->x[0]) {
 	case OPTEE_ENTRY_DONE:
+		/* Every later entry jumps into this table: it must be OP-TEE's own memory. */
+		if (f->x[1] < OPTEE_BASE || f->x[1] >= OPTEE_BASE + OPTEE_SIZE - VEC_TABLE_SIZE ||
+		    f->x[1] % 4) {
+			report(f, SEL2_CRASHED, esr, f->x[1], 0, 0);
+			for (;;)
+				__asm__ volatile("wfi");
+		}
 		optee_vectors = f->x[1];
 		report(f, SEL2_READY, 0, 0, 0, 0);
 		break;

@@ -1,9 +1,12 @@
 /* libFuzzer target: whatever a guest writes into its rings and descriptor tables, the
  * walker only hands out buffers inside guest RAM, never loops, and reports a broken
- * queue instead of trusting it. The input is the guest RAM image plus the queue setup. */
+ * queue instead of trusting it; and every chain it hands out, decoded as a virtio-blk
+ * request, yields data and a status byte inside that chain's own buffers and a range
+ * inside the disk. The input is the guest RAM image plus the queue setup. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <triad/virtio_blk.h>
 #include <triad/virtq.h>
 
 #define RAM_IPA	 0x40000000UL
@@ -17,6 +20,50 @@ static void *map(void *ctx, uint64_t ipa, uint64_t len)
 	if (ipa < RAM_IPA || ipa - RAM_IPA > RAM_SIZE || len > RAM_SIZE - (ipa - RAM_IPA))
 		return NULL;
 	return ram + (ipa - RAM_IPA);
+}
+
+/* Whether [p, p + len) lies inside one of the chain's buffers (of the given direction). */
+static int in_chain(const struct virtq_chain *c, const uint8_t *p, uint64_t len, int writes)
+{
+	for (unsigned i = 0; i < c->nseg; i++)
+		if (c->seg[i].device_writes == writes && p >= c->seg[i].ptr &&
+		    p + len <= c->seg[i].ptr + c->seg[i].len)
+			return 1;
+	return 0;
+}
+
+#define DISK_SECTORS 1000
+
+static void check_blk_request(const struct virtq_chain *c)
+{
+	struct vblk_plan p;
+	int st = vblk_plan(c, DISK_SECTORS, false, &p);
+	if (st < 0)
+		return; /* no status byte: the device marks the queue broken */
+	/* The status byte is the last byte the device may write (5.2.6.2): the end of the
+	 * last device-writable buffer. (Buffers may alias: that is the guest's business.) */
+	const struct virtq_seg *last = NULL;
+	for (unsigned i = 0; i < c->nseg; i++)
+		if (c->seg[i].device_writes)
+			last = &c->seg[i];
+	if (!last || p.status != last->ptr + last->len - 1)
+		__builtin_trap();
+	if (st != VIRTIO_BLK_S_OK)
+		return;
+	uint64_t total = 0;
+	int writes = p.type != VIRTIO_BLK_T_OUT;
+	for (unsigned i = 0; i < p.ndata; i++) {
+		const uint8_t *d = (const uint8_t *)(uintptr_t)p.data[i].addr;
+		if (!p.data[i].len || !in_chain(c, d, p.data[i].len, writes))
+			__builtin_trap();
+		total += p.data[i].len;
+	}
+	if (total != p.data_len)
+		__builtin_trap();
+	if ((p.type == VIRTIO_BLK_T_IN || p.type == VIRTIO_BLK_T_OUT) &&
+	    (p.data_len % 512 || p.sector > DISK_SECTORS ||
+	     p.data_len / 512 > DISK_SECTORS - p.sector))
+		__builtin_trap();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -57,6 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (in != c.in_len || out != c.out_len || c.head >= q.size)
 			__builtin_trap();
+		check_blk_request(&c);
 		virtq_push(&q, &mem, c.head, (uint32_t)in, &why);
 		virtq_wants_interrupt(&q, &mem);
 	}
