@@ -12,7 +12,7 @@
 		return -EINVAL;                                                                    \
 	} while (0)
 
-static int get_string(const void *fdt, int node, const char *prop, char *out, size_t max)
+int bundle_get_string(const void *fdt, int node, const char *prop, char *out, size_t max)
 {
 	int len;
 	const char *s = fdt_getprop(fdt, node, prop, &len);
@@ -25,7 +25,7 @@ static int get_string(const void *fdt, int node, const char *prop, char *out, si
 	return 0;
 }
 
-static int get_u64s(const void *fdt, int node, const char *prop, uint64_t *out, int n)
+int bundle_get_u64s(const void *fdt, int node, const char *prop, uint64_t *out, int n)
 {
 	int len;
 	const fdt64_t *p = fdt_getprop(fdt, node, prop, &len);
@@ -41,99 +41,72 @@ static int get_u64s(const void *fdt, int node, const char *prop, uint64_t *out, 
 	return 0;
 }
 
-static const char *const vm_props[] = {"memory", "cpus",   "bootargs", "kernel",
-				       "initrd", "weight", "affinity", "console"};
-
-/* disk@N { serial = "..."; range = /bits/ 64 <start sectors>; read-only; } */
-static int parse_disk(const void *fdt, int node, const char *vm, struct disk_config *d, char *err,
-		      size_t errlen)
-{
-	const char *name = fdt_get_name(fdt, node, NULL);
-	int prop;
-	fdt_for_each_property_offset(prop, fdt, node)
-	{
-		const char *pname;
-		fdt_getprop_by_offset(fdt, prop, &pname, NULL);
-		if (!pname || (strcmp(pname, "serial") && strcmp(pname, "range") &&
-			       strcmp(pname, "read-only")))
-			FAIL("bundle: /vms/%s/%s: unknown property '%s'", vm, name,
-			     pname ? pname : "?");
-	}
-	if (get_string(fdt, node, "serial", d->backend, sizeof(d->backend)) || !d->backend[0])
-		FAIL("bundle: /vms/%s/%s: 'serial' must name a disk in 1..%d characters", vm, name,
-		     DISK_SERIAL_MAX - 1);
-	uint64_t r[2] = {0, 0};
-	if (get_u64s(fdt, node, "range", r, 2) == -EINVAL || r[0] + r[1] < r[0])
-		FAIL("bundle: /vms/%s/%s: 'range' must be <start sectors> (64-bit each)", vm, name);
-	d->start = r[0];
-	d->sectors = r[1];
-	int len;
-	if (fdt_getprop(fdt, node, "read-only", &len) && len)
-		FAIL("bundle: /vms/%s/%s: 'read-only' takes no value", vm, name);
-	d->read_only = fdt_getprop(fdt, node, "read-only", NULL) != NULL;
-	return 0;
-}
-
-/* net { mac = [6 bytes]; } */
-static int parse_net(const void *fdt, int node, const char *vm, struct vm_config *c, char *err,
-		     size_t errlen)
+int bundle_only_props(const void *fdt, int node, const char *where, const char *const *allowed,
+		      char *err, size_t errlen)
 {
 	int prop;
 	fdt_for_each_property_offset(prop, fdt, node)
 	{
-		const char *pname;
+		const char *pname = NULL;
 		fdt_getprop_by_offset(fdt, prop, &pname, NULL);
-		if (!pname || strcmp(pname, "mac"))
-			FAIL("bundle: /vms/%s/net: unknown property '%s'", vm, pname ? pname : "?");
+		const char *const *a = allowed;
+		while (pname && *a && strcmp(pname, *a))
+			a++;
+		if (!pname || !*a)
+			FAIL("bundle: %s: unknown property '%s'", where, pname ? pname : "?");
 	}
-	int len;
-	const uint8_t *mac = fdt_getprop(fdt, node, "mac", &len);
-	if (!mac || len != 6 || (mac[0] & 1))
-		FAIL("bundle: /vms/%s/net: 'mac' must be 6 bytes of a unicast address", vm);
-	memcpy(c->mac, mac, 6);
-	c->net = true;
 	return 0;
 }
 
-static int parse_subnodes(const void *fdt, int node, const char *vm, struct vm_config *c, char *err,
-			  size_t errlen)
+int bundle_get_flag(const void *fdt, int node, const char *where, const char *prop, char *err,
+		    size_t errlen)
+{
+	int len;
+	if (!fdt_getprop(fdt, node, prop, &len))
+		return 0;
+	if (len)
+		FAIL("bundle: %s: '%s' takes no value", where, prop);
+	return 1;
+}
+
+static const char *const vm_props[] = {"memory", "cpus",     "bootargs", "kernel", "initrd",
+				       "weight", "affinity", "console",	 NULL};
+
+static const struct vdev_type *find_type(const char *name)
+{
+	size_t n = strcspn(name, "@");
+	for (const struct vdev_type *t = __start_vdev_types; t < __stop_vdev_types; t++)
+		if (strlen(t->node) == n && !strncmp(name, t->node, n))
+			return t;
+	return NULL;
+}
+
+/* The VM's devices: each subnode names a registered type, which parses it. */
+static int parse_devices(const void *fdt, int node, const char *vm, struct vm_config *c, char *err,
+			 size_t errlen)
 {
 	int sub;
 	fdt_for_each_subnode(sub, fdt, node)
 	{
 		const char *name = fdt_get_name(fdt, sub, NULL);
-		if (!strncmp(name, "disk@", 5)) {
-			if (c->ndisks == MAX_VM_DISKS)
-				FAIL("bundle: /vms/%s: more than %d disks", vm, MAX_VM_DISKS);
-			if (parse_disk(fdt, sub, vm, &c->disk[c->ndisks], err, errlen))
-				return -EINVAL;
-			c->ndisks++;
-		} else if (!strncmp(name, "passthrough@", 12)) {
-			if (c->npassthrough == MAX_VM_PASSTHROUGH)
-				FAIL("bundle: /vms/%s: more than %d passthrough devices", vm,
-				     MAX_VM_PASSTHROUGH);
-			char *path = c->passthrough[c->npassthrough];
-			int prop;
-			fdt_for_each_property_offset(prop, fdt, sub)
-			{
-				const char *pname;
-				fdt_getprop_by_offset(fdt, prop, &pname, NULL);
-				if (!pname || strcmp(pname, "path"))
-					FAIL("bundle: /vms/%s/%s: unknown property '%s'", vm, name,
-					     pname ? pname : "?");
-			}
-			if (get_string(fdt, sub, "path", path, DT_PATH_MAX) ||
-			    (path[0] != '/' && strncmp(path, "pci:", 4)))
-				FAIL("bundle: /vms/%s/%s: 'path' must be a device-tree path or "
-				     "pci:BB:DD.F, of < %d characters",
-				     vm, name, DT_PATH_MAX);
-			c->npassthrough++;
-		} else if (!strcmp(name, "net") && !c->net) {
-			if (parse_net(fdt, sub, vm, c, err, errlen))
-				return -EINVAL;
-		} else {
-			FAIL("bundle: /vms/%s/%s: unknown node", vm, name);
-		}
+		char where[VM_NAME_MAX + 64];
+		snprintf(where, sizeof(where), "/vms/%s/%s", vm, name);
+		const struct vdev_type *t = find_type(name);
+		if (!t)
+			FAIL("bundle: %s: unknown node", where);
+		unsigned same = 0;
+		for (unsigned i = 0; i < c->ndevs; i++)
+			same += c->dev[i].type == t;
+		if (same == t->max_per_vm)
+			FAIL("bundle: %s: a VM may have at most %u '%s'", where, t->max_per_vm,
+			     t->node);
+		if (c->ndevs == MAX_VM_DEVICES)
+			FAIL("bundle: %s: a VM may have at most %d devices", where, MAX_VM_DEVICES);
+		struct vdev_config *d = &c->dev[c->ndevs];
+		*d = (struct vdev_config){.type = t, .index = same};
+		if (t->parse(fdt, sub, where, d->data, err, errlen))
+			return -EINVAL;
+		c->ndevs++;
 	}
 	return 0;
 }
@@ -142,18 +115,10 @@ static int parse_vm(const void *fdt, int node, uint64_t size, struct vm_config *
 		    size_t errlen)
 {
 	const char *path = fdt_get_name(fdt, node, NULL);
-	int prop;
-	fdt_for_each_property_offset(prop, fdt, node)
-	{
-		const char *pname;
-		fdt_getprop_by_offset(fdt, prop, &pname, NULL);
-		unsigned i;
-		for (i = 0; i < ARRAY_SIZE(vm_props); i++)
-			if (pname && !strcmp(pname, vm_props[i]))
-				break;
-		if (i == ARRAY_SIZE(vm_props))
-			FAIL("bundle: /vms/%s: unknown property '%s'", path, pname ? pname : "?");
-	}
+	char where[VM_NAME_MAX + 64];
+	snprintf(where, sizeof(where), "/vms/%s", path);
+	if (bundle_only_props(fdt, node, where, vm_props, err, errlen))
+		return -EINVAL;
 	/* The VM's name is its node's name (before any "@unit"). */
 	size_t n = strcspn(path, "@");
 	if (n == 0 || n >= sizeof(vm->name))
@@ -170,7 +135,7 @@ static int parse_vm(const void *fdt, int node, uint64_t size, struct vm_config *
 	vm->weight = 256;
 	for (unsigned i = 0; i < MAX_VCPUS; i++)
 		vm->affinity[i] = UINT32_MAX;
-	if (get_u64s(fdt, node, "memory", &vm->memory, 1))
+	if (bundle_get_u64s(fdt, node, "memory", &vm->memory, 1))
 		FAIL("bundle: /vms/%s: 'memory' must be one 64-bit value", path);
 	if (vm->memory < VM_MEM_MIN || !IS_ALIGNED(vm->memory, SZ_2M) || vm->memory > (1UL << 40))
 		FAIL("bundle: /vms/%s: memory 0x%lx must be 16 MB..1 TB and a multiple of 2 MB",
@@ -182,18 +147,18 @@ static int parse_vm(const void *fdt, int node, uint64_t size, struct vm_config *
 	vm->ncpus = fdt32_to_cpu(*cpus);
 	if (vm->ncpus < 1 || vm->ncpus > MAX_VCPUS)
 		FAIL("bundle: /vms/%s: cpus %u out of range 1..%d", path, vm->ncpus, MAX_VCPUS);
-	int r = get_string(fdt, node, "bootargs", vm->bootargs, sizeof(vm->bootargs));
+	int r = bundle_get_string(fdt, node, "bootargs", vm->bootargs, sizeof(vm->bootargs));
 	if (r == -EINVAL)
 		FAIL("bundle: /vms/%s: 'bootargs' must be a string of < %d characters", path,
 		     BOOTARGS_MAX);
 	uint64_t b[2];
-	if (get_u64s(fdt, node, "kernel", b, 2))
+	if (bundle_get_u64s(fdt, node, "kernel", b, 2))
 		FAIL("bundle: /vms/%s: 'kernel' must be <offset size> (64-bit each)", path);
 	if (!b[1] || !range_within(b[0], b[1], 0, size))
 		FAIL("bundle: /vms/%s: kernel blob [0x%lx +0x%lx] outside the bundle (0x%lx bytes)",
 		     path, b[0], b[1], size);
 	vm->kernel = (struct blob){b[0], b[1]};
-	r = get_u64s(fdt, node, "initrd", b, 2);
+	r = bundle_get_u64s(fdt, node, "initrd", b, 2);
 	if (r == -EINVAL)
 		FAIL("bundle: /vms/%s: 'initrd' must be <offset size> (64-bit each)", path);
 	if (!r) {
@@ -203,7 +168,7 @@ static int parse_vm(const void *fdt, int node, uint64_t size, struct vm_config *
 		vm->initrd = (struct blob){b[0], b[1]};
 	}
 	char console[8] = "pl011";
-	if (get_string(fdt, node, "console", console, sizeof(console)) == -EINVAL ||
+	if (bundle_get_string(fdt, node, "console", console, sizeof(console)) == -EINVAL ||
 	    (strcmp(console, "pl011") && strcmp(console, "virtio")))
 		FAIL("bundle: /vms/%s: 'console' must be \"pl011\" or \"virtio\"", path);
 	vm->virtio_console = !strcmp(console, "virtio");
@@ -229,7 +194,7 @@ static int parse_vm(const void *fdt, int node, uint64_t size, struct vm_config *
 				     i);
 		}
 	}
-	return parse_subnodes(fdt, node, path, vm, err, errlen);
+	return parse_devices(fdt, node, path, vm, err, errlen);
 }
 
 int config_parse(const void *bundle, uint64_t size, struct triad_config *cfg, char *err,
@@ -265,5 +230,8 @@ int config_parse(const void *bundle, uint64_t size, struct triad_config *cfg, ch
 	}
 	if (!cfg->nvms)
 		FAIL("bundle: /vms has no VM");
+	for (const struct vdev_type *t = __start_vdev_types; t < __stop_vdev_types; t++)
+		if (t->check && t->check(cfg, err, errlen))
+			return -EINVAL;
 	return 0;
 }

@@ -104,33 +104,6 @@ void secondary_main(unsigned long id)
 	cpu_loop();
 }
 
-/* Two VMs may share a disk range only if neither writes to it. */
-static void check_disk_sharing(char *err, size_t errlen)
-{
-	for (unsigned a = 0; a < config.nvms; a++)
-		for (unsigned i = 0; i < config.vm[a].ndisks; i++)
-			for (unsigned b = a + 1; b < config.nvms; b++)
-				for (unsigned j = 0; j < config.vm[b].ndisks; j++) {
-					const struct disk_config *x = &config.vm[a].disk[i];
-					const struct disk_config *y = &config.vm[b].disk[j];
-					uint64_t xn =
-					    x->sectors ? x->sectors : UINT64_MAX - x->start;
-					uint64_t yn =
-					    y->sectors ? y->sectors : UINT64_MAX - y->start;
-					if (strcmp(x->backend, y->backend) ||
-					    (x->read_only && y->read_only) ||
-					    !ranges_overlap(x->start, xn, y->start, yn))
-						continue;
-					snprintf(
-					    err, errlen,
-					    "config: VMs '%s' and '%s' share sectors of disk '%s' "
-					    "and one of them may write them",
-					    config.vm[a].name, config.vm[b].name, x->backend);
-					pr_err("%s", err);
-					triad_exit(1, err);
-				}
-}
-
 static void create_vms(void)
 {
 	const uint8_t *bundle = (const uint8_t *)plat.initrd_start;
@@ -155,7 +128,6 @@ static void create_vms(void)
 				pr_err("%s", err);
 				triad_exit(1, err);
 			}
-	check_disk_sharing(err, sizeof(err));
 	sched_init();
 	unsigned next_pcpu = 0;
 	for (unsigned i = 0; i < config.nvms; i++) {

@@ -11,6 +11,7 @@
 #include <triad/mem.h>
 #include <triad/panic.h>
 #include <triad/util.h>
+#include <triad/passthrough.h>
 #include <triad/vm.h>
 #include <triad/vswitch.h>
 
@@ -134,8 +135,8 @@ int vm_load_images(struct vm *vm)
 			virtio[p.nvirtio++] = (struct guest_dt_virtio){
 			    vm->vdevs[i].base, (uint32_t)vm->vdevs[i].virtio_spi};
 	p.virtio = virtio;
-	struct guest_dt_passthrough pt[MAX_VM_PASSTHROUGH];
-	p.npassthrough = passthrough_of(vm, pt, MAX_VM_PASSTHROUGH);
+	struct guest_dt_passthrough pt[MAX_VM_DEVICES];
+	p.npassthrough = passthrough_of(vm, pt, MAX_VM_DEVICES);
 	p.passthrough = pt;
 	p.pci = vpci_dt_of(vm);
 	int r = guest_dt_build(ram + dtb_off, DTB_MAX, &p);

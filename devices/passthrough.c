@@ -12,6 +12,7 @@
 #include <triad/errno.h>
 #include <triad/log.h>
 #include <triad/util.h>
+#include <triad/passthrough.h>
 #include <triad/vm.h>
 
 #include "../irq/gicv3.h"
@@ -132,8 +133,9 @@ int passthrough_fail(char *err, size_t errlen, const struct vm *vm, const char *
 
 #define FAIL(...) return passthrough_fail(err, errlen, vm, path, __VA_ARGS__)
 
-int passthrough_create(struct vm *vm, const char *path, char *err, size_t errlen)
+int passthrough_create(struct vm *vm, const struct vdev_config *c, char *err, size_t errlen)
 {
+	const char *path = ((const struct passthrough_config *)c->data)->path;
 	if (!strncmp(path, "pci:", 4))
 		return vpci_passthrough_create(vm, path, err, errlen);
 	const void *fdt = plat.fdt;

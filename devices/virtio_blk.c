@@ -231,15 +231,49 @@ static void blk_reset(struct vdev *dev)
 	device_line_init(&d->line, d->line.intid - 32);
 }
 
+/* A snapshot holds the transport only: requests at the disk must finish first (their
+ * buffers and status bytes are in guest memory, which the snapshot holds). */
+static long blk_save(struct vdev *dev, void *buf, size_t len)
+{
+	struct vblk *d = dev->priv;
+	if (len < sizeof(struct virtio_mmio_saved))
+		return -ENOSPC;
+	spin_lock(&d->lock);
+	bool idle = !__atomic_load_n(&d->inflight, __ATOMIC_ACQUIRE);
+	if (idle)
+		virtio_mmio_save(&d->t, buf);
+	spin_unlock(&d->lock);
+	return idle ? (long)sizeof(struct virtio_mmio_saved) : -EBUSY;
+}
+
+static int blk_restore(struct vdev *dev, const void *buf, size_t len)
+{
+	struct vblk *d = dev->priv;
+	struct virtio_mmio_saved s;
+	if (len != sizeof(s))
+		return -EINVAL;
+	memcpy(&s, buf, sizeof(s));
+	struct virtq_mem m = {vm_guest_map, d->vm};
+	spin_lock(&d->lock);
+	bool ok = virtio_mmio_restore(&d->t, &m, &s);
+	int k = device_line_set(d->vm, &d->line, virtio_mmio_irq_level(&d->t));
+	spin_unlock(&d->lock);
+	device_kick(d->vm, k);
+	return ok ? 0 : -EINVAL;
+}
+
 static const struct vdev_ops vblk_vdev_ops = {
     .name = "virtio-blk",
     .access = blk_access,
     .reset = blk_reset,
+    .save = blk_save,
+    .restore = blk_restore,
 };
 
-int virtio_blk_create(struct vm *vm, const struct disk_config *cfg, unsigned index, char *err,
-		      size_t errlen)
+int virtio_blk_create(struct vm *vm, const struct vdev_config *c, char *err, size_t errlen)
 {
+	const struct disk_config *cfg = (const struct disk_config *)c->data;
+	unsigned index = c->index;
 	struct blkdev *disk = blkdev_find(cfg->backend);
 	if (!disk) {
 		snprintf(err, errlen, "VM '%s': disk %u: the machine has no disk '%s'", vm->name,

@@ -201,3 +201,64 @@ bool virtio_mmio_live(const struct virtio_mmio *t)
 {
 	return (t->status & VIRTIO_STATUS_DRIVER_OK) && !(t->status & VIRTIO_STATUS_NEEDS_RESET);
 }
+
+void virtio_mmio_save(const struct virtio_mmio *t, struct virtio_mmio_saved *s)
+{
+	*s = (struct virtio_mmio_saved){
+	    .status = t->status,
+	    .int_status = t->int_status,
+	    .config_generation = t->config_generation,
+	    .dev_features_sel = t->dev_features_sel,
+	    .drv_features_sel = t->drv_features_sel,
+	    .queue_sel = t->queue_sel,
+	    .driver_features = t->driver_features,
+	};
+	for (unsigned i = 0; i < VIRTIO_MMIO_MAX_QUEUES; i++) {
+		const struct virtq *q = &t->vq[i];
+		s->vq[i].desc_ipa = q->desc_ipa;
+		s->vq[i].avail_ipa = q->avail_ipa;
+		s->vq[i].used_ipa = q->used_ipa;
+		s->vq[i].size = q->size;
+		s->vq[i].next_avail = q->next_avail;
+		s->vq[i].next_used = q->next_used;
+		s->vq[i].ready = q->ready;
+	}
+}
+
+bool virtio_mmio_restore(struct virtio_mmio *t, const struct virtq_mem *mem,
+			 const struct virtio_mmio_saved *s)
+{
+	const uint32_t status_bits = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
+				     VIRTIO_STATUS_DRIVER_OK | VIRTIO_STATUS_FEATURES_OK |
+				     VIRTIO_STATUS_NEEDS_RESET | VIRTIO_STATUS_FAILED;
+	if ((s->status & ~status_bits) ||
+	    (s->int_status & ~(uint32_t)(VIRTIO_INT_USED | VIRTIO_INT_CONFIG)) ||
+	    (s->driver_features & ~offered(t)))
+		return false;
+	struct virtq vq[VIRTIO_MMIO_MAX_QUEUES];
+	for (unsigned i = 0; i < VIRTIO_MMIO_MAX_QUEUES; i++) {
+		vq[i] = (struct virtq){
+		    .size = s->vq[i].size,
+		    .desc_ipa = s->vq[i].desc_ipa,
+		    .avail_ipa = s->vq[i].avail_ipa,
+		    .used_ipa = s->vq[i].used_ipa,
+		    .next_avail = s->vq[i].next_avail,
+		    .next_used = s->vq[i].next_used,
+		    .ready = s->vq[i].ready,
+		};
+		bool exists = i < t->ops->nr_queues;
+		if (s->vq[i].ready > 1 || (!exists && (vq[i].size || vq[i].ready)) ||
+		    vq[i].size > VIRTQ_MAX_SIZE || (vq[i].ready && virtq_check(&vq[i], mem)))
+			return false;
+	}
+	t->status = s->status;
+	t->int_status = s->int_status;
+	t->config_generation = s->config_generation;
+	t->dev_features_sel = s->dev_features_sel;
+	t->drv_features_sel = s->drv_features_sel;
+	t->queue_sel = s->queue_sel;
+	t->driver_features = s->driver_features;
+	for (unsigned i = 0; i < VIRTIO_MMIO_MAX_QUEUES; i++)
+		t->vq[i] = vq[i];
+	return true;
+}

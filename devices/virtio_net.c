@@ -7,6 +7,7 @@
 #include <triad/log.h>
 #include <triad/mem.h>
 #include <triad/util.h>
+#include <triad/virtio_net.h>
 #include <triad/vm.h>
 #include <triad/vswitch.h>
 
@@ -198,13 +199,44 @@ static void net_reset(struct vdev *dev)
 	spin_unlock(&n->lock);
 }
 
+/* Frames are copied in and out synchronously, so the transport is all there is to save;
+ * the MAC is the VM's config. */
+static long net_save(struct vdev *dev, void *buf, size_t len)
+{
+	struct vnet *n = dev->priv;
+	if (len < sizeof(struct virtio_mmio_saved))
+		return -ENOSPC;
+	spin_lock(&n->lock);
+	virtio_mmio_save(&n->t, buf);
+	spin_unlock(&n->lock);
+	return sizeof(struct virtio_mmio_saved);
+}
+
+static int net_restore(struct vdev *dev, const void *buf, size_t len)
+{
+	struct vnet *n = dev->priv;
+	struct virtio_mmio_saved s;
+	if (len != sizeof(s))
+		return -EINVAL;
+	memcpy(&s, buf, sizeof(s));
+	struct virtq_mem m = {vm_guest_map, n->vm};
+	spin_lock(&n->lock);
+	bool ok = virtio_mmio_restore(&n->t, &m, &s);
+	int k = device_line_set(n->vm, &n->line, virtio_mmio_irq_level(&n->t));
+	spin_unlock(&n->lock);
+	device_kick(n->vm, k);
+	return ok ? 0 : -EINVAL;
+}
+
 static const struct vdev_ops vnet_vdev_ops = {
     .name = "virtio-net",
     .access = net_access,
     .reset = net_reset,
+    .save = net_save,
+    .restore = net_restore,
 };
 
-int virtio_net_create(struct vm *vm, char *err, size_t errlen)
+int virtio_net_create(struct vm *vm, const struct vdev_config *c, char *err, size_t errlen)
 {
 	uint64_t pages = ALIGN_UP(sizeof(struct vnet), PAGE_SIZE) / PAGE_SIZE;
 	struct vnet *n = (struct vnet *)page_alloc_zeroed(pages, PAGE_SIZE);
@@ -216,7 +248,7 @@ int virtio_net_create(struct vm *vm, char *err, size_t errlen)
 	spin_init(&n->lock);
 	memcpy(n->name, vm->name, sizeof(n->name));
 	n->port.name = n->name;
-	memcpy(n->port.mac, vm->cfg->mac, 6);
+	memcpy(n->port.mac, ((const struct net_config *)c->data)->mac, 6);
 	n->port.deliver = deliver;
 	uint32_t spi;
 	uint64_t base = vm_virtio_slot(vm, &spi);

@@ -1,5 +1,6 @@
 /* The device model's plumbing (interrupt lines, IPA ranges, virtio windows), and the devices
  * every VM has: the GICv3 distributor and redistributors, the PL011 and PL031, hvc0. */
+#include <string.h>
 #include <triad/cpu.h>
 #include <triad/errno.h>
 #include <triad/log.h>
@@ -180,11 +181,129 @@ static void hvc_input(struct vm *vm, char c)
 	device_kick(vm, k);
 }
 
-static const struct vdev_ops gicd_ops = {.name = "GICD", .access = gicd_access};
-static const struct vdev_ops gicr_ops = {.name = "GICR", .access = gicr_access};
-static const struct vdev_ops uart_ops = {.name = "PL011", .access = uart_access};
-static const struct vdev_ops rtc_ops = {.name = "PL031", .access = rtc_access};
-static const struct vdev_ops hvc_ops = {.name = "virtio-console", .access = hvc_access};
+/* ---- snapshots of the devices above ---- */
+
+static long uart_save(struct vdev *d, void *buf, size_t len)
+{
+	struct vm *vm = d->priv;
+	if (len < sizeof(struct vpl011_saved))
+		return -ENOSPC;
+	spin_lock(&vm->uart_lock);
+	vpl011_save(&vm->uart, buf);
+	spin_unlock(&vm->uart_lock);
+	return sizeof(struct vpl011_saved);
+}
+
+static int uart_restore(struct vdev *d, const void *buf, size_t len)
+{
+	struct vm *vm = d->priv;
+	struct vpl011_saved s;
+	if (len != sizeof(s))
+		return -EINVAL;
+	memcpy(&s, buf, sizeof(s));
+	spin_lock(&vm->uart_lock);
+	bool ok = vpl011_restore(&vm->uart, &s);
+	int k = device_line_set(vm, &vm->uart_line, vpl011_irq_level(&vm->uart));
+	spin_unlock(&vm->uart_lock);
+	device_kick(vm, k);
+	return ok ? 0 : -EINVAL;
+}
+
+static long rtc_save(struct vdev *d, void *buf, size_t len)
+{
+	struct vm *vm = d->priv;
+	if (len < sizeof(struct vpl031_saved))
+		return -ENOSPC;
+	spin_lock(&vm->rtc_lock);
+	vpl031_save(&vm->rtc, buf);
+	spin_unlock(&vm->rtc_lock);
+	return sizeof(struct vpl031_saved);
+}
+
+static int rtc_restore(struct vdev *d, const void *buf, size_t len)
+{
+	struct vm *vm = d->priv;
+	struct vpl031_saved s;
+	if (len != sizeof(s))
+		return -EINVAL;
+	memcpy(&s, buf, sizeof(s));
+	spin_lock(&vm->rtc_lock);
+	bool ok = vpl031_restore(&vm->rtc, &s);
+	int k = rtc_update(vm, wallclock_seconds());
+	spin_unlock(&vm->rtc_lock);
+	device_kick(vm, k);
+	return ok ? 0 : -EINVAL;
+}
+
+/* hvc0: the transport, then the keyboard input not yet delivered. */
+struct hvc_saved {
+	struct virtio_mmio_saved t;
+	uint8_t rx[sizeof(((struct virtio_console_state *)0)->rx)];
+	uint32_t rx_head, rx_count;
+};
+
+static long hvc_save(struct vdev *d, void *buf, size_t len)
+{
+	struct vm *vm = d->priv;
+	struct hvc_saved *s = buf;
+	if (len < sizeof(*s))
+		return -ENOSPC;
+	spin_lock(&vm->hvc_lock);
+	virtio_mmio_save(&vm->hvc.transport, &s->t);
+	memcpy(s->rx, vm->hvc.rx, sizeof(s->rx));
+	s->rx_head = vm->hvc.rx_head;
+	s->rx_count = vm->hvc.rx_count;
+	spin_unlock(&vm->hvc_lock);
+	return sizeof(*s);
+}
+
+static int hvc_restore(struct vdev *d, const void *buf, size_t len)
+{
+	struct vm *vm = d->priv;
+	struct hvc_saved s;
+	if (len != sizeof(s))
+		return -EINVAL;
+	memcpy(&s, buf, sizeof(s));
+	if (s.rx_head >= sizeof(s.rx) || s.rx_count > sizeof(s.rx))
+		return -EINVAL;
+	struct virtq_mem m = {vm_guest_map, vm};
+	spin_lock(&vm->hvc_lock);
+	bool ok = virtio_mmio_restore(&vm->hvc.transport, &m, &s.t);
+	if (ok) {
+		memcpy(vm->hvc.rx, s.rx, sizeof(s.rx));
+		vm->hvc.rx_head = s.rx_head;
+		vm->hvc.rx_count = s.rx_count;
+	}
+	int k = device_line_set(vm, &vm->hvc_line, virtio_mmio_irq_level(&vm->hvc.transport));
+	spin_unlock(&vm->hvc_lock);
+	device_kick(vm, k);
+	return ok ? 0 : -EINVAL;
+}
+
+/* The vGIC's state belongs to the VM and its vCPUs (list registers), not to these MMIO
+ * windows: a VM snapshot saves it with the vCPUs, so the windows have nothing of their own. */
+static long gic_save(struct vdev *d, void *buf, size_t len)
+{
+	(void)d, (void)buf, (void)len;
+	return 0;
+}
+
+static int gic_restore(struct vdev *d, const void *buf, size_t len)
+{
+	(void)d, (void)buf;
+	return len ? -EINVAL : 0;
+}
+
+static const struct vdev_ops gicd_ops = {
+    .name = "GICD", .access = gicd_access, .save = gic_save, .restore = gic_restore};
+static const struct vdev_ops gicr_ops = {
+    .name = "GICR", .access = gicr_access, .save = gic_save, .restore = gic_restore};
+static const struct vdev_ops uart_ops = {
+    .name = "PL011", .access = uart_access, .save = uart_save, .restore = uart_restore};
+static const struct vdev_ops rtc_ops = {
+    .name = "PL031", .access = rtc_access, .save = rtc_save, .restore = rtc_restore};
+static const struct vdev_ops hvc_ops = {
+    .name = "virtio-console", .access = hvc_access, .save = hvc_save, .restore = hvc_restore};
 
 int vm_add_vdev(struct vm *vm, const struct vdev_ops *ops, uint64_t base, uint64_t size, void *priv,
 		int spi)
@@ -215,18 +334,10 @@ int vm_devices_create(struct vm *vm, char *err, size_t errlen)
 	vm_add_vdev(vm, &hvc_ops, base, 0x200, vm, (int)spi);
 	vm->rtc.offset = 0;
 	vm->rtc_alarm.fn = rtc_alarm_expired;
-	for (unsigned i = 0; i < vm->cfg->ndisks; i++) {
-		int r = virtio_blk_create(vm, &vm->cfg->disk[i], i, err, errlen);
-		if (r)
-			return r;
-	}
-	if (vm->cfg->net) {
-		int r = virtio_net_create(vm, err, errlen);
-		if (r)
-			return r;
-	}
-	for (unsigned i = 0; i < vm->cfg->npassthrough; i++) {
-		int r = passthrough_create(vm, vm->cfg->passthrough[i], err, errlen);
+	/* Then the bundle's devices, in its order (so vda, vdb, ... follow it). */
+	for (unsigned i = 0; i < vm->cfg->ndevs; i++) {
+		const struct vdev_config *c = &vm->cfg->dev[i];
+		int r = c->type->create(vm, c, err, errlen);
 		if (r)
 			return r;
 	}

@@ -17,6 +17,7 @@
 #include <triad/smmu.h>
 #include <triad/spinlock.h>
 #include <triad/util.h>
+#include <triad/passthrough.h>
 #include <triad/vm.h>
 
 #define CMD_ALLOWED ((1U << 1) | (1U << 2) | (1U << 6) | (1U << 8) | (1U << 10))

@@ -149,3 +149,39 @@ bool vpl011_rx(struct vpl011 *u, char c)
 	u->rx_count++;
 	return true;
 }
+
+void vpl011_save(const struct vpl011 *u, struct vpl011_saved *s)
+{
+	memcpy(s->rx, u->rx, sizeof(s->rx));
+	s->rx_head = u->rx_head;
+	s->rx_count = u->rx_count;
+	s->cr = u->cr;
+	s->lcr_h = u->lcr_h;
+	s->ibrd = u->ibrd;
+	s->fbrd = u->fbrd;
+	s->ifls = u->ifls;
+	s->imsc = u->imsc;
+	s->dmacr = u->dmacr;
+	s->tx_int = u->tx_int;
+}
+
+bool vpl011_restore(struct vpl011 *u, const struct vpl011_saved *s)
+{
+	/* Each register no wider than the PL011's. */
+	if (s->rx_head >= VPL011_RX_SIZE || s->rx_count > VPL011_RX_SIZE || s->cr > 0xffff ||
+	    s->lcr_h > 0xff || s->ibrd > 0xffff || s->fbrd > 0x3f || s->ifls > 0x3f ||
+	    s->imsc > 0x7ff || s->dmacr > 0x7 || s->tx_int > 1)
+		return false;
+	memcpy(u->rx, s->rx, sizeof(u->rx));
+	u->rx_head = s->rx_head;
+	u->rx_count = s->rx_count;
+	u->cr = s->cr;
+	u->lcr_h = s->lcr_h;
+	u->ibrd = s->ibrd;
+	u->fbrd = s->fbrd;
+	u->ifls = s->ifls;
+	u->imsc = s->imsc;
+	u->dmacr = s->dmacr;
+	u->tx_int = s->tx_int;
+	return true;
+}

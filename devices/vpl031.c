@@ -100,3 +100,16 @@ void vpl031_expire(struct vpl031 *r, uint32_t now)
 	if ((uint32_t)(now + r->offset) == r->match)
 		r->ris = true;
 }
+
+void vpl031_save(const struct vpl031 *r, struct vpl031_saved *s)
+{
+	*s = (struct vpl031_saved){r->offset, r->load, r->match, r->imsc, r->ris};
+}
+
+bool vpl031_restore(struct vpl031 *r, const struct vpl031_saved *s)
+{
+	if (s->imsc > 1 || s->ris > 1)
+		return false;
+	*r = (struct vpl031){s->offset, s->load, s->match, s->imsc, s->ris};
+	return true;
+}

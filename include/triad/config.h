@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <triad/vdev_type.h>
 
 #define MAX_VMS	     8
 #define MAX_VCPUS    8
@@ -21,19 +22,7 @@ struct blob {
 	uint64_t size;	 /* 0 = absent */
 };
 
-#define MAX_VM_DISKS	4
-#define DISK_SERIAL_MAX 21 /* a virtio-blk serial (20 characters) and its NUL */
-
-/* A VM disk: sectors [start, start + sectors) of the machine disk with that serial
- * (sectors 0: to its end). */
-struct disk_config {
-	char backend[DISK_SERIAL_MAX];
-	uint64_t start, sectors;
-	bool read_only;
-};
-
-#define MAX_VM_PASSTHROUGH 4
-#define DT_PATH_MAX	   64
+#define MAX_VM_DEVICES 12 /* disks, NICs, passthrough devices, ... of one VM */
 
 struct vm_config {
 	char name[VM_NAME_MAX];
@@ -45,12 +34,8 @@ struct vm_config {
 	uint32_t weight;	      /* scheduling weight, default 256 */
 	uint32_t affinity[MAX_VCPUS]; /* allowed physical CPUs per vCPU, default all */
 	bool virtio_console;	      /* keyboard input goes to hvc0 rather than the PL011 */
-	struct disk_config disk[MAX_VM_DISKS];
-	unsigned ndisks;
-	char passthrough[MAX_VM_PASSTHROUGH][DT_PATH_MAX]; /* machine DT paths */
-	unsigned npassthrough;
-	bool net;	/* a virtio-net port on the virtual switch */
-	uint8_t mac[6]; /* its address */
+	struct vdev_config dev[MAX_VM_DEVICES]; /* in bundle order */
+	unsigned ndevs;
 };
 
 struct triad_config {

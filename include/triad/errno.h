@@ -13,6 +13,7 @@
 #define ENODEV	 19
 #define EINVAL	 22
 #define ENOSPC	 28
+#define ENOTSUP	 95
 #define ERANGE	 34
 #define ENOSYS	 38
 #define EALREADY 114

@@ -6,6 +6,7 @@
 #define TRIAD_VDEV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct vcpu;
@@ -24,6 +25,13 @@ struct vdev_ops {
 	bool (*access)(struct vdev *dev, struct vcpu *vcpu, struct mmio_access *a);
 	/* The VM restarts: back to power-on state (no vCPU of the VM runs meanwhile). */
 	void (*reset)(struct vdev *dev);
+	/* Snapshots, with the VM stopped. save writes the device's guest-visible state into
+	 * buf and returns its size, or -ENOSPC (buf too small) or -EBUSY (I/O in flight: try
+	 * again). restore loads such a state, which it checks in full since it may come from
+	 * a file: -EINVAL changes nothing. A device without them cannot be saved (passthrough:
+	 * its state is in the hardware). */
+	long (*save)(struct vdev *dev, void *buf, size_t len);
+	int (*restore)(struct vdev *dev, const void *buf, size_t len);
 };
 
 struct vdev {
@@ -32,5 +40,13 @@ struct vdev {
 	void *priv;
 	int virtio_spi; /* a virtio-mmio device: its SPI, for the guest's DT; else -1 */
 };
+
+/* devices/vdev_state.c: the saved state of a VM's devices, one record per device (its
+ * name, its base and its state), in the VM's device order. Save fails with -ENOTSUP
+ * (err names the device) if one cannot be saved; restore checks the records match the
+ * VM's devices and each device checks its own state. Pure logic, host-tested. */
+long vdevs_save(struct vdev *devs, unsigned n, void *buf, size_t len, char *err, size_t errlen);
+int vdevs_restore(struct vdev *devs, unsigned n, const void *buf, size_t len, char *err,
+		  size_t errlen);
 
 #endif

@@ -3,9 +3,25 @@
 #define TRIAD_VIRTIO_BLK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <triad/blkdev.h>
 #include <triad/virtq.h>
+
+#define DISK_SERIAL_MAX 21 /* a virtio-blk serial (20 characters) and its NUL */
+
+/* A VM disk from the bundle ("disk@N"): sectors [start, start + sectors) of the machine disk
+ * with that serial (sectors 0: to its end). */
+struct disk_config {
+	char backend[DISK_SERIAL_MAX];
+	uint64_t start, sectors;
+	bool read_only;
+};
+
+struct vm;
+struct vdev_config;
+/* devices/virtio_blk.c: builds a disk_config's device in the VM. */
+int virtio_blk_create(struct vm *vm, const struct vdev_config *c, char *err, size_t errlen);
 
 #define VBLK_SEG_MAX (VIRTQ_MAX_SEGS - 2) /* data buffers; the header and status take two */
 

@@ -92,4 +92,20 @@ void virtio_mmio_set_broken(struct virtio_mmio *t);
 /* Whether the driver finished setup and the device may process its queues. */
 bool virtio_mmio_live(const struct virtio_mmio *t);
 
+/* The transport's state for a snapshot (the device type saves its own beside it). */
+struct virtio_mmio_saved {
+	uint32_t status, int_status, config_generation;
+	uint32_t dev_features_sel, drv_features_sel, queue_sel;
+	uint64_t driver_features;
+	struct {
+		uint64_t desc_ipa, avail_ipa, used_ipa;
+		uint16_t size, next_avail, next_used, ready;
+	} vq[VIRTIO_MMIO_MAX_QUEUES];
+};
+void virtio_mmio_save(const struct virtio_mmio *t, struct virtio_mmio_saved *s);
+/* Checks the state as the registers would have (features the device offers, queue sizes,
+ * rings of live queues inside guest memory); false changes nothing. */
+bool virtio_mmio_restore(struct virtio_mmio *t, const struct virtq_mem *mem,
+			 const struct virtio_mmio_saved *s);
+
 #endif

@@ -168,24 +168,6 @@ void device_line_init(struct device_line *l, uint32_t spi);
 int device_line_set(struct vm *vm, struct device_line *l, bool level);
 void device_kick(struct vm *vm, int vcpu);
 
-/* devices/virtio_blk.c, devices/virtio_net.c */
-int virtio_blk_create(struct vm *vm, const struct disk_config *cfg, unsigned index, char *err,
-		      size_t errlen);
-int virtio_net_create(struct vm *vm, char *err, size_t errlen);
-/* devices/passthrough.c: a machine device (its DT path) given to the VM. */
-int passthrough_create(struct vm *vm, const char *path, char *err, size_t errlen);
-/* Writes "VM 'x': passthrough PATH: <why>" into err; returns -EINVAL. */
-int passthrough_fail(char *err, size_t errlen, const struct vm *vm, const char *path,
-		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-/* Forwards physical SPI intid to the VM (hardware-linked); resets it with the VM. */
-int passthrough_route_irq(struct vm *vm, uint32_t intid);
-void passthrough_reset_irqs(struct vm *vm);
-/* devices/vpci.c: "pci:00:DD.F", a function of the machine's PCIe bus 0. */
-int vpci_passthrough_create(struct vm *vm, const char *path, char *err, size_t errlen);
-const struct guest_dt_pci *vpci_dt_of(const struct vm *vm);
-/* The VM's passthrough devices, for its DT; returns how many. */
-unsigned passthrough_of(const struct vm *vm, struct guest_dt_passthrough *out, unsigned max);
-
 /* devices/virtio_console.c, with vm->hvc_lock held */
 void virtio_console_init(struct vm *vm);
 void virtio_console_input(struct vm *vm, char c);

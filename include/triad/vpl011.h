@@ -26,4 +26,14 @@ bool vpl011_rx(struct vpl011 *u, char c);
 /* The level of the UART's interrupt line. */
 bool vpl011_irq_level(const struct vpl011 *u);
 
+/* The UART's guest-visible state, for a snapshot (no host pointers). Restore checks every
+ * field (a snapshot may come from a file) and changes nothing if one is out of range. */
+struct vpl011_saved {
+	uint8_t rx[VPL011_RX_SIZE];
+	uint32_t rx_head, rx_count;
+	uint32_t cr, lcr_h, ibrd, fbrd, ifls, imsc, dmacr, tx_int;
+};
+void vpl011_save(const struct vpl011 *u, struct vpl011_saved *s);
+bool vpl011_restore(struct vpl011 *u, const struct vpl011_saved *s);
+
 #endif

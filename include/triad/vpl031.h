@@ -26,4 +26,11 @@ uint32_t vpl031_seconds_to_match(const struct vpl031 *r, uint32_t now);
 /* The host time reached the alarm: the match fires if the guest's clock equals it. */
 void vpl031_expire(struct vpl031 *r, uint32_t now);
 
+/* The RTC's state for a snapshot; restore checks it and changes nothing if it is bad. */
+struct vpl031_saved {
+	uint32_t offset, load, match, imsc, ris;
+};
+void vpl031_save(const struct vpl031 *r, struct vpl031_saved *s);
+bool vpl031_restore(struct vpl031 *r, const struct vpl031_saved *s);
+
 #endif

@@ -1,4 +1,4 @@
-// sources: core/guest_dt.c core/platform.c core/config.c core/linux_image.c
+// sources: core/guest_dt.c core/platform.c core/config.c devices/*_config.c core/linux_image.c
 /* Host tests for the device-tree code: the guest DTB generator (read back through the same
  * platform parser Triad uses on the host DTB), the boot-bundle parser and the Image header. */
 #include <setjmp.h>
@@ -14,7 +14,10 @@
 #include <triad/errno.h>
 #include <triad/guest_dt.h>
 #include <triad/linux_image.h>
+#include <triad/passthrough.h>
 #include <triad/platform.h>
+#include <triad/virtio_blk.h>
+#include <triad/virtio_net.h>
 
 static uint8_t buf[1 << 16];
 
@@ -223,15 +226,18 @@ static void bundle_devices(void **state)
 	size_t n = make_device_bundle(NULL, NULL, NULL, 0);
 	assert_int_equal(config_parse(buf, n, &cfg, err, sizeof(err)), 0);
 	const struct vm_config *vm = &cfg.vm[0];
-	assert_int_equal(vm->ndisks, 1);
-	assert_string_equal(vm->disk[0].backend, "triad-d0");
-	assert_int_equal(vm->disk[0].start, 2048);
-	assert_int_equal(vm->disk[0].sectors, 8192);
-	assert_true(vm->disk[0].read_only);
-	assert_true(vm->net);
-	assert_int_equal(vm->mac[5], 1);
-	assert_int_equal(vm->npassthrough, 1);
-	assert_string_equal(vm->passthrough[0], "pci:00:02.0");
+	assert_int_equal(vm->ndevs, 3);
+	assert_string_equal(vm->dev[0].type->node, "disk");
+	const struct disk_config *disk = (const void *)vm->dev[0].data;
+	assert_string_equal(disk->backend, "triad-d0");
+	assert_int_equal(disk->start, 2048);
+	assert_int_equal(disk->sectors, 8192);
+	assert_true(disk->read_only);
+	assert_string_equal(vm->dev[1].type->node, "net");
+	assert_int_equal(((const struct net_config *)vm->dev[1].data)->mac[5], 1);
+	assert_string_equal(vm->dev[2].type->node, "passthrough");
+	assert_string_equal(((const struct passthrough_config *)vm->dev[2].data)->path,
+			    "pci:00:02.0");
 	/* Mistakes, each named. */
 	static const uint8_t multicast[6] = {1, 0, 0, 0, 0, 1};
 	fdt64_t wrap[2] = {cpu_to_fdt64(UINT64_MAX), cpu_to_fdt64(2)};
@@ -241,7 +247,7 @@ static void bundle_devices(void **state)
 		int len;
 		const char *msg;
 	} bad[] = {
-	    {"net", "mac", multicast, 6, "unknown node"}, /* a second net node */
+	    {"net", "mac", multicast, 6, "at most 1 'net'"}, /* a second net node */
 	    {"disk@1", "range", wrap, 16, "'serial'"},
 	    {"passthrough@1", "path", "relative", 9, "'path'"},
 	    {"disk@1", "colour", "red", 4, "unknown property 'colour'"},
@@ -252,6 +258,68 @@ static void bundle_devices(void **state)
 		assert_int_equal(config_parse(buf, n, &cfg, err, sizeof(err)), -EINVAL);
 		if (!strstr(err, bad[i].msg))
 			fail_msg("case %u: '%s' lacks '%s'", i, err, bad[i].msg);
+	}
+}
+
+/* Two VMs, each with one disk of machine disk "d": VM a's sectors [a_start, +a_len), VM b's
+ * [b_start, +b_len) (0: to the end), read-only where asked. */
+static size_t make_shared_disk_bundle(uint64_t a_start, uint64_t a_len, bool a_ro, uint64_t b_start,
+				      uint64_t b_len, bool b_ro)
+{
+	memset(buf, 0, sizeof(buf));
+	assert_int_equal(fdt_create(buf, 8192), 0);
+	fdt_finish_reservemap(buf);
+	fdt_begin_node(buf, "");
+	fdt_property_string(buf, "compatible", "triad,bundle-v1");
+	fdt_begin_node(buf, "vms");
+	for (int v = 0; v < 2; v++) {
+		fdt_begin_node(buf, v ? "b" : "a");
+		fdt_property_u64(buf, "memory", 64UL << 20);
+		fdt_property_u32(buf, "cpus", 1);
+		fdt64_t k[2] = {cpu_to_fdt64(8192), cpu_to_fdt64(4096)};
+		fdt_property(buf, "kernel", k, sizeof(k));
+		fdt_begin_node(buf, "disk@0");
+		fdt_property_string(buf, "serial", "d");
+		fdt64_t r[2] = {cpu_to_fdt64(v ? b_start : a_start),
+				cpu_to_fdt64(v ? b_len : a_len)};
+		fdt_property(buf, "range", r, sizeof(r));
+		if (v ? b_ro : a_ro)
+			fdt_property(buf, "read-only", "", 0);
+		fdt_end_node(buf);
+		fdt_end_node(buf);
+	}
+	fdt_end_node(buf);
+	fdt_end_node(buf);
+	assert_int_equal(fdt_finish(buf), 0);
+	return sizeof(buf);
+}
+
+/* The disk type's rule across VMs: no writable range of a disk is shared. */
+static void bundle_disk_sharing(void **state)
+{
+	(void)state;
+	struct {
+		uint64_t as, al;
+		bool aro;
+		uint64_t bs, bl;
+		bool bro;
+		bool ok;
+	} cases[] = {
+	    {0, 100, false, 100, 100, false, true},  /* adjacent */
+	    {0, 100, false, 99, 100, false, false},  /* one sector in common */
+	    {0, 100, true, 50, 100, true, true},     /* both only read */
+	    {0, 100, true, 50, 100, false, false},   /* b writes what a reads */
+	    {0, 0, false, 1000000, 8, false, false}, /* a's range runs to the end */
+	    {1000000, 0, false, 0, 1000000, false, true},
+	};
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = make_shared_disk_bundle(cases[i].as, cases[i].al, cases[i].aro,
+						   cases[i].bs, cases[i].bl, cases[i].bro);
+		int r = config_parse(buf, n, &cfg, err, sizeof(err));
+		if (cases[i].ok ? r != 0 : r != -EINVAL)
+			fail_msg("case %u: %d (%s)", i, r, err);
+		if (!cases[i].ok && !strstr(err, "VMs 'a' and 'b' share sectors of disk 'd'"))
+			fail_msg("case %u: '%s'", i, err);
 	}
 }
 
@@ -381,6 +449,7 @@ int main(void)
 	    cmocka_unit_test(guest_dtb_too_small_buffer),
 	    cmocka_unit_test(guest_dtb_devices),
 	    cmocka_unit_test(bundle_devices),
+	    cmocka_unit_test(bundle_disk_sharing),
 	    cmocka_unit_test(bundle_valid),
 	    cmocka_unit_test(bundle_rejects_bad_input),
 	    cmocka_unit_test(bundle_scheduling_properties),

@@ -1,6 +1,8 @@
 # Host unit tests (cmocka) for the pure-logic parts, under AddressSanitizer and UBSan.
-UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -Iarch/arm64/include -I$(LIBFDT) \
+UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DTRIAD_HOST_BUILD -Iinclude -Iarch/arm64/include -I$(LIBFDT) \
 	-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# The pure half of each device type: what the bundle parser needs on the host.
+DEVICE_TYPE_SRCS := $(wildcard devices/*_config.c)
 UNIT_FDT := $(patsubst $(LIBFDT)/%.c,$(BUILD)/host/libfdt/%.o,$(FDT_SRCS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
 
@@ -20,10 +22,10 @@ unit-test: $(UNIT_TESTS)
 # Fuzzing (libFuzzer, clang): `make fuzz FUZZ_SECONDS=600` for a real campaign; `make test`
 # runs each target briefly as a smoke test.
 FUZZ_SECONDS ?= 10
-FUZZ_CFLAGS := -std=gnu11 -O1 -g -Iinclude -Iarch/arm64/include -I$(LIBFDT) \
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -DTRIAD_HOST_BUILD -Iinclude -Iarch/arm64/include -I$(LIBFDT) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_FDT := $(FDT_SRCS)
-$(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c core/config.c $(FDT_SRCS)
+$(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c core/config.c $(DEVICE_TYPE_SRCS) $(FDT_SRCS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -w -o $@ $^
 $(BUILD)/fuzz/fuzz_vgic: tests/fuzz/fuzz_vgic.c irq/vgic.c
