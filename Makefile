@@ -8,7 +8,7 @@ LIBFDT    := .cache/src/dtc/libfdt
 PYTHON    := /usr/bin/python3
 
 HV_SRCS := $(wildcard arch/arm64/*.S arch/arm64/*.c core/*.c mm/*.c irq/*.c devices/*.c \
-                      drivers/virtio/*.c drivers/iommu/*.c drivers/pci/*.c security/tee/*.c \
+                      drivers/virtio/*.c drivers/iommu/*.c drivers/pci/*.c security/tee/*.c security/rmi/*.c \
                       plat/qemu-virt/*.c lib/libc/*.c)
 FDT_SRCS := $(addprefix $(LIBFDT)/,fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c \
                                    fdt_empty_tree.c fdt_addresses.c fdt_check.c)
@@ -28,7 +28,8 @@ FDT_OBJS := $(patsubst $(LIBFDT)/%.c,$(BUILD)/libfdt/%.o,$(FDT_SRCS))
 
 .PHONY: all setup bench test unit-test integration-test integration-test-secure run clean guests initramfs format format-check
 
-all: $(BUILD)/triad.bin $(BUILD)/monitor.bin $(BUILD)/triad-sel2.bin guests initramfs
+all: $(BUILD)/triad.bin $(BUILD)/monitor.bin $(BUILD)/triad-sel2.bin $(BUILD)/triad-rmm.bin guests \
+	initramfs
 
 $(LIBFDT)/libfdt.h:
 	@echo "libfdt source missing: run 'make setup' first" >&2; exit 1
@@ -81,10 +82,27 @@ $(BUILD)/triad-sel2.elf: $(SEL2_OBJS) security/sel2/sel2.ld
 $(BUILD)/triad-sel2.bin: $(BUILD)/triad-sel2.elf
 	$(OBJCOPY) -O binary -j .text -j .data $< $@
 
+# Triad's RMM at Realm EL2 (security/rmm): position-independent, placed by the monitor.
+RMM_SRCS := $(wildcard security/rmm/*.S security/rmm/*.c) arch/arm64/smccc.S
+RMM_OBJS := $(patsubst %,$(BUILD)/rmm/%.o,$(RMM_SRCS))
+RMM_CFLAGS := $(filter-out -fno-pic,$(HV_CFLAGS)) -fpie
+$(BUILD)/rmm/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(RMM_CFLAGS) -c $< -o $@
+$(BUILD)/rmm/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(RMM_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
+$(BUILD)/triad-rmm.elf: $(RMM_OBJS) security/rmm/rmm.ld
+	$(CC) -nostdlib -static-pie -T security/rmm/rmm.ld -Wl,--build-id=none -Wl,-z,norelro \
+		-Wl,--no-dynamic-linker -Wl,--no-warn-rwx-segments -o $@ $(RMM_OBJS) -lgcc
+$(BUILD)/triad-rmm.bin: $(BUILD)/triad-rmm.elf
+	$(OBJCOPY) -O binary $< $@
+
 # Test guests: bare-metal ones, and tiny static programs for the Linux guests' initramfs.
 GUEST_TOOLS := $(BUILD)/guests/triad-spin $(BUILD)/guests/triad-pmu $(BUILD)/guests/triad-work \
 	$(BUILD)/guests/triad-dma
-BAREMETAL_GUESTS := tests/guests/badguest tests/guests/hog tests/guests/bench tests/guests/canary
+BAREMETAL_GUESTS := tests/guests/badguest tests/guests/hog tests/guests/bench tests/guests/canary \
+	tests/guests/rmitest
 guests: $(GUEST_TOOLS)
 	$(foreach g,$(BAREMETAL_GUESTS),$(MAKE) -C $(g) O=$(abspath $(BUILD))/guests &&) true
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <triad/boot_info.h>
+#include <triad/realm.h>
 #include <triad/config.h>
 #include <triad/virtio_drv.h>
 #include <triad/pci.h>
@@ -67,10 +68,19 @@ static void parse_bootargs(const char *args)
 static void setup_memory(const void *fdt)
 {
 	palloc_init(&palloc);
-	for (unsigned i = 0; i < plat.nmem; i++)
-		if (palloc_add_zone(&palloc, plat.mem[i].base, plat.mem[i].size,
-				    PLAT_RAM_ZEROED_AT_BOOT))
-			panic("cannot use memory bank 0x%lx", plat.mem[i].base);
+	/* The firmware's memory is not even part of a zone: the allocator keeps its own
+	 * bitmaps at a zone's end, and that memory may be out of Triad's reach (the GPT
+	 * gives it to another physical address space). */
+	uint64_t rs = plat.fw_reserved_base, re = rs + plat.fw_reserved_size;
+	for (unsigned i = 0; i < plat.nmem; i++) {
+		uint64_t b = plat.mem[i].base, e = b + plat.mem[i].size;
+		uint64_t parts[2][2] = {{b, MIN(e, rs)}, {MAX(b, re), e}};
+		for (unsigned p = 0; p < 2; p++)
+			if (parts[p][0] < parts[p][1] &&
+			    palloc_add_zone(&palloc, parts[p][0], parts[p][1] - parts[p][0],
+					    PLAT_RAM_ZEROED_AT_BOOT))
+				panic("cannot use memory 0x%lx", parts[p][0]);
+	}
 	palloc_reserve(&palloc, (uint64_t)_start, (uint64_t)(_end - _start));
 	palloc_reserve(&palloc, (uint64_t)fdt, fdt_totalsize(fdt));
 	palloc_reserve(&palloc, plat.initrd_start, plat.initrd_end - plat.initrd_start);
@@ -180,6 +190,8 @@ static void take_boot_info(const struct boot_info *bi)
 	memcpy(plat.bootargs, bi->bootargs, sizeof(plat.bootargs));
 	plat.bootargs[sizeof(plat.bootargs) - 1] = '\0';
 	plat.own_monitor = true;
+	plat.fw_reserved_base = bi->reserved_base;
+	plat.fw_reserved_size = bi->reserved_size;
 }
 
 void triad_main(void *fdt, const struct boot_info *bi)
@@ -206,6 +218,7 @@ void triad_main(void *fdt, const struct boot_info *bi)
 	console_input_init();
 	wallclock_init();
 	tee_probe();
+	rmi_probe();
 	virtio_drivers_init();
 	smmu_init();
 	pci_init();

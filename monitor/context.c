@@ -3,7 +3,7 @@
  * registers of its last exception to EL3. */
 #include "monitor.h"
 
-void context_save_sysregs(struct world_context *c)
+void context_save_el2(struct world_context *c)
 {
 	struct sysregs *r = &c->sys;
 	r->sctlr_el2 = read_sysreg(sctlr_el2);
@@ -28,6 +28,13 @@ void context_save_sysregs(struct world_context *c)
 	r->vpidr_el2 = read_sysreg(vpidr_el2);
 	r->sp_el2 = read_sysreg(sp_el2);
 	r->ich_hcr_el2 = read_sysreg(s3_4_c12_c11_0);
+	r->elr_el3 = read_sysreg(elr_el3);
+	r->spsr_el3 = read_sysreg(spsr_el3);
+}
+
+void context_save_el1_fp(struct world_context *c)
+{
+	struct sysregs *r = &c->sys;
 	r->sctlr_el1 = read_sysreg(sctlr_el1);
 	r->cpacr_el1 = read_sysreg(cpacr_el1);
 	r->ttbr0_el1 = read_sysreg(ttbr0_el1);
@@ -56,12 +63,10 @@ void context_save_sysregs(struct world_context *c)
 	r->cntv_cval = read_sysreg(cntv_cval_el0);
 	r->cntp_ctl = read_sysreg(cntp_ctl_el0);
 	r->cntp_cval = read_sysreg(cntp_cval_el0);
-	r->elr_el3 = read_sysreg(elr_el3);
-	r->spsr_el3 = read_sysreg(spsr_el3);
 	fpsimd_save(&c->fp);
 }
 
-void context_restore_sysregs(const struct world_context *c)
+void context_restore_el2(const struct world_context *c)
 {
 	const struct sysregs *r = &c->sys;
 	write_sysreg(sctlr_el2, r->sctlr_el2);
@@ -86,6 +91,14 @@ void context_restore_sysregs(const struct world_context *c)
 	write_sysreg(vpidr_el2, r->vpidr_el2);
 	write_sysreg(sp_el2, r->sp_el2);
 	write_sysreg(s3_4_c12_c11_0, r->ich_hcr_el2);
+	write_sysreg(elr_el3, r->elr_el3);
+	write_sysreg(spsr_el3, r->spsr_el3);
+	isb();
+}
+
+void context_restore_el1_fp(const struct world_context *c)
+{
+	const struct sysregs *r = &c->sys;
 	write_sysreg(sctlr_el1, r->sctlr_el1);
 	write_sysreg(cpacr_el1, r->cpacr_el1);
 	write_sysreg(ttbr0_el1, r->ttbr0_el1);
@@ -114,8 +127,18 @@ void context_restore_sysregs(const struct world_context *c)
 	write_sysreg(cntv_ctl_el0, r->cntv_ctl);
 	write_sysreg(cntp_cval_el0, r->cntp_cval);
 	write_sysreg(cntp_ctl_el0, r->cntp_ctl);
-	write_sysreg(elr_el3, r->elr_el3);
-	write_sysreg(spsr_el3, r->spsr_el3);
 	fpsimd_restore(&c->fp);
 	isb();
+}
+
+void context_save_sysregs(struct world_context *c)
+{
+	context_save_el2(c);
+	context_save_el1_fp(c);
+}
+
+void context_restore_sysregs(const struct world_context *c)
+{
+	context_restore_el2(c);
+	context_restore_el1_fp(c);
 }

@@ -57,7 +57,7 @@ void fw_cfg_init(void *scratch_page)
 	dma = (volatile struct fw_cfg_dma *)scratch;
 }
 
-const char *fw_cfg_load(struct boot_info *bi, uint64_t ram_base, uint64_t *entry)
+const char *fw_cfg_load(struct boot_info *bi, uint64_t ram_base, uint64_t ram_end, uint64_t *entry)
 {
 	volatile char *sig = (volatile char *)(scratch + 128);
 	if (!fw_cfg_read(KEY_SIGNATURE, true, (void *)sig, 4) || sig[0] != 'Q' || sig[1] != 'E')
@@ -82,6 +82,8 @@ const char *fw_cfg_load(struct boot_info *bi, uint64_t ram_base, uint64_t *entry
 	/* The bundle 2 MiB-aligned after the image, leaving it room for its .bss. */
 	uint64_t initrd = (load + image_size + 0x400000) & ~0x1fffffULL;
 	bi->initrd_start = bi->initrd_end = 0;
+	if (initrd + isize > ram_end)
+		return "the machine's RAM is too small for the hypervisor and its bundle";
 	if (isize) {
 		if (!fw_cfg_read(KEY_INITRD, true, (void *)initrd, isize))
 			return "loading the boot bundle failed (is the machine's RAM large "

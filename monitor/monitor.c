@@ -7,8 +7,7 @@
  */
 #include "monitor.h"
 
-#define RAM_BASE 0x40000000UL
-#define DTB	 RAM_BASE /* where QEMU puts the machine's DTB (1 MiB) */
+#define DTB RAM_BASE /* where QEMU puts the machine's DTB (1 MiB) */
 /* Secure RAM: the monitor's first 128 KiB, Triad at S-EL2, then OP-TEE's TZDRAM. */
 #define SEL2_BASE  0x0e020000UL
 #define SEL2_MAX   0xe0000UL
@@ -20,6 +19,14 @@ uint8_t monitor_stacks[MAX_CPUS + 1][STACK_SIZE] __attribute__((aligned(16)));
 /* In normal-world memory (the hypervisor reads it), between the DTB and the kernel. */
 #define BOOT_INFO (RAM_BASE + 0x100000)
 static uint64_t scr_ns, cptr;
+static bool gpt_on;
+
+/* With FEAT_RME, the top of the first GiB of DRAM is the firmware's: the Realm world (the
+ * RMM and the memory it manages), a page the monitor and the RMM share, the GPT. */
+#define REALM_SIZE    0x800000UL
+#define RMM_IMAGE_MAX 0x200000UL
+#define RESERVED_SIZE (REALM_SIZE + 0x1000 + GPT_L1_SIZE)
+uint64_t rmm_base, rmm_shared;
 
 /* ---- console: the machine's PL011 (UART0), polled ---- */
 
@@ -118,6 +125,8 @@ static void setup_cpu_el3(void)
 	write_sysreg(cntvoff_el2, 0);
 	gic_cpu_setup();
 	isb();
+	if (gpt_on)
+		gpt_enable();
 }
 
 /* ---- boot ---- */
@@ -141,8 +150,33 @@ void monitor_main(unsigned cpu)
 		mon_puts("[monitor] secure world: Triad S-EL2 and OP-TEE loaded\n");
 	}
 	gic_global_setup(sel2_entry != 0);
+	uint64_t ram_end = dtb_ram_end((const void *)DTB);
+	if (!ram_end) {
+		mon_puts("[monitor] error: no RAM at 0x40000000 in the machine's DTB\n");
+		power_off();
+	}
+	bi->reserved_base = bi->reserved_size = 0;
+	if (gpt_supported()) {
+		uint64_t top = ram_end < RAM_BASE + (1UL << 30) ? ram_end : RAM_BASE + (1UL << 30);
+		top &= ~0xfffUL;
+		uint64_t l1 = top - GPT_L1_SIZE;
+		rmm_shared = l1 - 0x1000;
+		rmm_base = rmm_shared - REALM_SIZE;
+		gpt_init(ram_end - RAM_BASE, l1, rmm_base, REALM_SIZE, rmm_shared);
+		mon_puts("[monitor] GPT on: realm world at ");
+		mon_puthex(rmm_base);
+		mon_puts("\n");
+		bi->reserved_base = rmm_base;
+		bi->reserved_size = RESERVED_SIZE;
+		ram_end = rmm_base;
+		gpt_on = true;
+		if (fw_cfg_load_file("opt/triad/rmm", rmm_base, RMM_IMAGE_MAX, staging)) {
+			rmm_entry = rmm_base;
+			mon_puts("[monitor] realm world: Triad's RMM loaded\n");
+		}
+	}
 	uint64_t entry;
-	const char *why = fw_cfg_load(bi, RAM_BASE, &entry);
+	const char *why = fw_cfg_load(bi, RAM_BASE, ram_end, &entry);
 	if (why) {
 		mon_puts("[monitor] error: ");
 		mon_puts(why);
@@ -158,10 +192,10 @@ void monitor_main(unsigned cpu)
 	mon_puts("[monitor] starting the hypervisor at Normal EL2, ");
 	mon_puthex(entry);
 	mon_puts("\n");
-	setup_cpu_el3();
+	setup_cpu_el3(); /* the GPT is on from here: no more writes to normal-world memory */
 	psci_cpu_started(0);
 	world_boot_cpu(0, entry, DTB, BOOT_INFO, false); /* the secure world first, if any */
-	enter_lower_el(entry, DTB, BOOT_INFO, 0);
+	enter_lower_el(entry, DTB, BOOT_INFO, 0, 0);
 }
 
 void monitor_secondary(unsigned cpu)
@@ -170,7 +204,7 @@ void monitor_secondary(unsigned cpu)
 	psci_wait_for_cpu_on(cpu, &entry, &context);
 	setup_cpu_el3();
 	world_boot_cpu(cpu, entry, context, 0, true);
-	enter_lower_el(entry, context, 0, 0);
+	enter_lower_el(entry, context, 0, 0, 0);
 }
 
 /* ---- exceptions ---- */
@@ -179,8 +213,11 @@ void lower_sync(struct smc_frame *f)
 {
 	uint64_t esr = read_sysreg(esr_el3);
 	if ((esr >> 26) == 0x17) { /* SMC from AArch64 */
-		if (!(read_sysreg(scr_el3) & SCR_NS))
+		uint64_t scr = read_sysreg(scr_el3);
+		if (!(scr & SCR_NS))
 			world_secure_smc(f);
+		else if (scr & SCR_NSE)
+			world_realm_smc(f);
 		else
 			smc_handler(f);
 		return;

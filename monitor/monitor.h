@@ -27,6 +27,7 @@
 #define SCR_TCR2EN   (1ULL << 43)
 #define SCR_SCTLR2EN (1ULL << 44)
 #define SCR_PIEN     (1ULL << 45)
+#define SCR_NSE	     (1ULL << 62) /* with NS: the Realm world (FEAT_RME) */
 /* CPTR_EL3 */
 #define CPTR_EZ	 (1ULL << 8)
 #define CPTR_ESM (1ULL << 12)
@@ -74,10 +75,17 @@ static inline void wr32(uintptr_t a, uint32_t v)
 /* context.c, and arch/arm64/fpsimd.S shared with Triad */
 void context_save_sysregs(struct world_context *c);
 void context_restore_sysregs(const struct world_context *c);
+/* The halves: EL2 (with ELR/SPSR_EL3), and EL1 with the timers and FP/SIMD. The RMM, like
+ * TF-A's, keeps any EL1 and FP state it uses itself, so a switch to or from the realm
+ * world moves the EL2 half only. */
+void context_save_el2(struct world_context *c);
+void context_restore_el2(const struct world_context *c);
+void context_save_el1_fp(struct world_context *c);
+void context_restore_el1_fp(const struct world_context *c);
 void fpsimd_save(struct fpsimd_regs *f);
 void fpsimd_restore(const struct fpsimd_regs *f);
 /* start.S */
-void enter_lower_el(uint64_t entry, uint64_t x0, uint64_t x1, uint64_t x2)
+void enter_lower_el(uint64_t entry, uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
     __attribute__((noreturn));
 /* world.c: the OP-TEE image's size, for Triad at S-EL2. */
 extern uint64_t optee_size;
@@ -92,7 +100,9 @@ void gic_global_setup(bool secure_sgis);
 void gic_cpu_setup(void);
 /* fw_cfg.c: loads the hypervisor (QEMU -kernel) at ram_base + its text_offset and the boot
  * bundle (-initrd) after it; fills in *bi; returns NULL or what went wrong. */
-const char *fw_cfg_load(struct boot_info *bi, uint64_t ram_base, uint64_t *entry);
+const char *fw_cfg_load(struct boot_info *bi, uint64_t ram_base, uint64_t ram_end, uint64_t *entry);
+/* dtb.c: the end of the RAM bank at RAM_BASE, from the machine's DTB (0 if not found). */
+uint64_t dtb_ram_end(const void *dtb);
 /* The normal-world page fw_cfg's DMA descriptor and small items live in. */
 void fw_cfg_init(void *scratch_page);
 /* psci.c */
@@ -108,14 +118,29 @@ static inline unsigned cpu_index(void)
 }
 
 /* world.c: the secure world beside the normal one */
-extern uint64_t sel2_entry;
+extern uint64_t sel2_entry, rmm_entry;
 void world_boot_cpu(unsigned cpu, uint64_t ns_entry, uint64_t ns_x0, uint64_t ns_x1, bool cpu_on);
 void world_call_secure(struct smc_frame *f);
 void world_cpu_off(struct smc_frame *f);
 void world_secure_smc(struct smc_frame *f);
+/* The realm world: RMI calls from the normal world, and the RMM's own SMCs. */
+void world_call_realm(struct smc_frame *f);
+void world_realm_smc(struct smc_frame *f);
+extern uint64_t rmm_shared;
 /* fw_cfg.c: a named fw_cfg file (-fw_cfg name=...) copied to dst through a normal-world
  * staging buffer (secure memory is out of the DMA's reach); its size, or 0 if absent. */
 uint64_t fw_cfg_load_file(const char *name, uint64_t dst, uint64_t max, uint64_t staging);
+/* gpt.c: the Granule Protection Table, on a CPU with FEAT_RME. */
+#define RAM_BASE    0x40000000UL
+#define GPT_L1_SIZE 0x20000UL /* the first GiB of DRAM, 4 bits per granule */
+bool gpt_supported(void);
+/* The first GiB of DRAM granule by granule: Realm [realm_base, +realm_size), the L1 table
+ * Root, the EL3-RMM shared page open to all, the rest Non-secure. */
+void gpt_init(uint64_t ram_size, uint64_t l1_base, uint64_t realm_base, uint64_t realm_size,
+	      uint64_t shared_page);
+void gpt_enable(void);
+/* Moves a granule between Non-secure and Realm: 0, -2 (bad address), -3 (wrong PAS). */
+int gpt_transition(uint64_t pa, bool to_realm);
 /* power.c */
 void power_off(void) __attribute__((noreturn));
 void power_reset(void) __attribute__((noreturn));

@@ -1,4 +1,6 @@
 /* PSCI 1.1 for the normal world (Arm DEN 0022): CPUs on and off, system off and reset. */
+#include <triad/rmm_abi.h>
+
 #include "monitor.h"
 
 #define PSCI_VERSION	    0x84000000
@@ -142,9 +144,14 @@ void smc_handler(struct smc_frame *f)
 	case PSCI_SYSTEM_RESET:
 		power_reset();
 	default:
-		/* Trusted OS calls (SMCCC owners 50-63) belong to the secure world. */
+		/* Trusted OS calls (SMCCC owners 50-63) belong to the secure world, RMI calls
+		 * to the realm world. */
 		if (((fid >> 24) & 0x3f) >= 50) {
 			world_call_secure(f);
+			return;
+		}
+		if (fid >= RMI_FID_FIRST && fid <= RMI_FID_LAST && fid != RMM_RMI_REQ_COMPLETE) {
+			world_call_realm(f);
 			return;
 		}
 		r = NOT_SUPPORTED;

@@ -77,18 +77,32 @@ park_forever:
 	b	park_forever
 
 /*
- * ERETs to EL2 of the world SCR_EL3 selects: x0 = entry, x1..x3 = its x0..x2. SCR_EL3 and
- * the rest are set by the caller.
+ * ERETs to EL2 of the world SCR_EL3 selects: x0 = entry, x1..x4 = its x0..x3. SCR_EL3 and
+ * the rest are set by the caller. A world entered afresh leaves nothing on this CPU's EL3
+ * stack, so the stack starts again from its top (the next exception's frame goes there).
  */
 	.globl enter_lower_el
 enter_lower_el:
 	msr	elr_el3, x0
 	mov	x0, #0x3c9		/* EL2h, DAIF masked */
 	msr	spsr_el3, x0
+	mrs	x0, mpidr_el1
+	and	x5, x0, #0xff
+	ubfx	x6, x0, #8, #8
+	add	x5, x5, x6, lsl #4
+	ldr	x6, =monitor_stacks
+	add	x5, x5, #1
+	mov	x7, #STACK_SIZE
+	madd	x6, x5, x7, x6
+	mov	sp, x6
 	mov	x0, x1
 	mov	x1, x2
 	mov	x2, x3
-	mov	x3, #0
+	mov	x3, x4
+	mov	x4, #0
+	mov	x5, #0
+	mov	x6, #0
+	mov	x7, #0
 	isb
 	eret
 

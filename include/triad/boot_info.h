@@ -12,6 +12,8 @@ struct boot_info {
 	uint64_t magic;
 	uint64_t initrd_start, initrd_end; /* the boot bundle */
 	char bootargs[256];
+	/* Memory of the firmware's (the Realm world's, the GPT's) Triad must not use. */
+	uint64_t reserved_base, reserved_size;
 };
 
 #endif

@@ -42,6 +42,7 @@ struct pci_host {
 struct platform {
 	const void *fdt;  /* the machine's DTB itself, kept for passthrough devices */
 	bool own_monitor; /* booted by Triad's EL3 monitor (which answers every SMC) */
+	uint64_t fw_reserved_base, fw_reserved_size; /* the firmware's memory (boot_info) */
 	struct mem_bank mem[MAX_MEM_BANKS];
 	unsigned nmem;
 	uint64_t cpu_mpidr[MAX_CPUS];

@@ -119,6 +119,12 @@ static void test_smccc(void)
 		 smc(0x32000004, 0xdead, 0xbeef000, 1) & 0xffffffff, 0xffffffff);
 	CHECK_EQ("OP-TEE DISABLE_SHM_CACHE is refused", smc(0xb200000a, 0, 0, 0) & 0xffffffff,
 		 0xffffffff);
+	/* RMI is the host's interface: a guest naming a physical address (its own RAM's
+	 * base here) must never reach the RMM. */
+	CHECK_EQ("RMI_GRANULE_DELEGATE from a guest is NOT_SUPPORTED",
+		 smc(0xc4000151, 0x40000000, 0, 0), SMCCC_NOT_SUPPORTED);
+	CHECK_EQ("RMI_VERSION from a guest is NOT_SUPPORTED", hvc(0xc4000150, 0x10000, 0, 0),
+		 SMCCC_NOT_SUPPORTED);
 	CHECK_EQ("PSCI_VERSION is 1.1", hvc(PSCI_VERSION, 0, 0, 0), 0x10001);
 	CHECK_EQ("SMCCC_VERSION is 1.1", hvc(SMCCC_VERSION, 0, 0, 0), 0x10001);
 	CHECK_EQ("PSCI_FEATURES(SYSTEM_OFF) is implemented",

@@ -1,8 +1,31 @@
 /* Entry of the bare-metal test guests: an arm64 Linux Image header (so Triad and QEMU
  * boot them like Linux), per-CPU stacks, EL1 vectors that hand exceptions to C. Runs with
  * the MMU off. CPU 0 enters main(dtb); others, started with PSCI CPU_ON(entry =
- * secondary_entry, context = CPU index), enter secondary_main(index). */
+ * secondary_entry, context = CPU index), enter secondary_main(index). Started at EL2 (in
+ * Triad's place, e.g. to test the firmware below it), a guest first drops to EL1 with
+ * nothing trapped: its SMCs go straight to EL3. */
 #define STACK_SIZE 0x4000
+
+.macro	drop_to_el1
+	mrs	x9, CurrentEL
+	cmp	x9, #(2 << 2)
+	b.ne	1f
+	mov	x9, #(1 << 31)		/* HCR_EL2: EL1 is AArch64, nothing else */
+	msr	hcr_el2, x9
+	mov	x9, #3			/* CNTHCTL_EL2: EL1 reads the counters */
+	msr	cnthctl_el2, x9
+	msr	cntvoff_el2, xzr
+	mov	x9, #0x33ff		/* CPTR_EL2: no FP/SIMD traps */
+	msr	cptr_el2, x9
+	ldr	x9, =0x30d00800		/* SCTLR_EL1: RES1 bits, MMU and caches off */
+	msr	sctlr_el1, x9
+	mov	x9, #0x3c5		/* EL1h, DAIF masked */
+	msr	spsr_el2, x9
+	adr	x9, 1f
+	msr	elr_el2, x9
+	eret
+1:
+.endm
 
 	.section .text.head, "ax"
 	.global _head
@@ -17,7 +40,15 @@ _head:
 	.long	0
 
 start:
+	drop_to_el1
 	mov	x19, x0			/* the DTB */
+	ldr	x1, =__bss_start	/* a loader need not have zeroed it */
+	ldr	x2, =__bss_end
+2:	cmp	x1, x2
+	b.hs	3f
+	str	xzr, [x1], #8
+	b	2b
+3:
 	ldr	x1, =stacks_top
 	mov	sp, x1
 	ldr	x1, =vectors
@@ -30,6 +61,7 @@ start:
 
 	.global secondary_entry
 secondary_entry:
+	drop_to_el1
 	ldr	x1, =stacks_top
 	mov	x2, #STACK_SIZE
 	msub	x1, x0, x2, x1		/* CPU n's stack: n stacks below the top */

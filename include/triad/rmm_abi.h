@@ -1,0 +1,45 @@
+/*
+ * The Realm world's interfaces (Arm RMM 1.0, DEN0137; the RMM-EL3 interface of TF-A's
+ * RMMD, version 0.4): function IDs and status codes shared by the host (Triad at Normal
+ * EL2), the EL3 monitor and the RMM at Realm EL2. All are SMC64 Standard Service calls.
+ */
+#ifndef TRIAD_RMM_ABI_H
+#define TRIAD_RMM_ABI_H
+
+/* RMI: host -> RMM (the monitor forwards this range to the Realm world). */
+#define RMI_FID_FIRST	       0xc4000150U
+#define RMI_FID_LAST	       0xc400018fU
+#define RMI_VERSION	       0xc4000150U
+#define RMI_GRANULE_DELEGATE   0xc4000151U
+#define RMI_GRANULE_UNDELEGATE 0xc4000152U
+#define RMI_FEATURES	       0xc4000165U
+
+#define RMI_ABI_VERSION 0x00010000U /* 1.0: major << 16 | minor */
+
+/* RMI status (x0): status[7:0], index[15:8]. */
+#define RMI_SUCCESS	  0
+#define RMI_ERROR_INPUT	  1
+#define RMI_ERROR_REALM	  2
+#define RMI_ERROR_REC	  3
+#define RMI_ERROR_RTT	  4
+#define SMC_NOT_SUPPORTED 0xffffffffffffffffULL
+
+/* RMM -> EL3 */
+#define RMM_GTSI_DELEGATE    0xc40001b0U
+#define RMM_GTSI_UNDELEGATE  0xc40001b1U
+#define RMM_RMI_REQ_COMPLETE 0xc400018fU /* results x1-x5 become the host's x0-x4 */
+#define RMM_BOOT_COMPLETE    0xc40001cfU /* x1: 0 or a negative boot error */
+
+#define RMM_EL3_IFC_VERSION 0x00000004U /* 0.4: major [30:16], minor [15:0] */
+
+/* Errors of the RMM-EL3 calls (x0) and of the boot (RMM_BOOT_COMPLETE's x1). */
+#define E_RMM_OK		       0
+#define E_RMM_UNK		       -1
+#define E_RMM_BAD_ADDR		       -2
+#define E_RMM_BAD_PAS		       -3
+#define RMM_BOOT_VERSION_NOT_VALID     -2
+#define RMM_BOOT_CPUS_OUT_OF_RANGE     -3
+#define RMM_BOOT_CPU_ID_OUT_OF_RANGE   -4
+#define RMM_BOOT_INVALID_SHARED_BUFFER -5
+
+#endif

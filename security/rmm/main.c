@@ -1,0 +1,71 @@
+/*
+ * Triad's Realm Management Monitor at Realm EL2 (Arm RMM 1.0). It boots on each CPU when
+ * EL3 first enters it there, then lives in one loop: its SMC to EL3 hands the last RMI
+ * call's results to the host and comes back with the next call.
+ */
+#include <triad/smccc.h>
+
+#include "rmm.h"
+
+static unsigned nr_cpus;
+static uint64_t shared_page; /* shared with EL3: the boot manifest */
+
+#define UART0 0x09000000UL
+
+/* Boot messages only: the console is the normal world's once it runs. */
+void rmm_log(const char *s)
+{
+	for (; *s; s++) {
+		while (*(volatile uint32_t *)(UART0 + 0x18) & (1U << 5))
+			;
+		*(volatile uint32_t *)UART0 = (uint32_t)*s;
+	}
+}
+
+static int64_t cold_boot(unsigned cpu, uint64_t version, uint64_t ncpus, uint64_t shared)
+{
+	/* The interface must be ours: the same major, a minor no older. */
+	if ((version >> 16) != (RMM_EL3_IFC_VERSION >> 16) ||
+	    (version & 0xffff) < (RMM_EL3_IFC_VERSION & 0xffff) || (version >> 31))
+		return RMM_BOOT_VERSION_NOT_VALID;
+	if (!ncpus || ncpus > RMM_MAX_CPUS)
+		return RMM_BOOT_CPUS_OUT_OF_RANGE;
+	if (cpu >= ncpus)
+		return RMM_BOOT_CPU_ID_OUT_OF_RANGE;
+	if (!shared || shared % GRANULE_SIZE)
+		return RMM_BOOT_INVALID_SHARED_BUFFER;
+	nr_cpus = (unsigned)ncpus;
+	shared_page = shared;
+	rmm_log("[rmm] Triad RMM up (RMI 1.0)\r\n");
+	return E_RMM_OK;
+}
+
+void rmm_main(unsigned cpu, uint64_t version, uint64_t ncpus, uint64_t shared)
+    __attribute__((noreturn));
+
+void rmm_main(unsigned cpu, uint64_t version, uint64_t ncpus, uint64_t shared)
+{
+	int64_t status = version	 ? cold_boot(cpu, version, ncpus, shared)
+			 : cpu < nr_cpus ? E_RMM_OK
+					 : RMM_BOOT_CPU_ID_OUT_OF_RANGE;
+	uint64_t r[8] = {RMM_BOOT_COMPLETE, (uint64_t)status};
+	smc_call_regs(r);
+	/* EL3 comes back only if the boot succeeded, with the host's first call. */
+	for (;;) {
+		uint64_t out[5];
+		rmi_handle(r, out);
+		r[0] = RMM_RMI_REQ_COMPLETE;
+		for (unsigned i = 0; i < 5; i++)
+			r[1 + i] = out[i];
+		r[6] = r[7] = 0;
+		smc_call_regs(r);
+	}
+}
+
+void rmm_unexpected(uint64_t esr, uint64_t elr, uint64_t far)
+{
+	(void)esr, (void)elr, (void)far;
+	rmm_log("[rmm] panic: unexpected exception at Realm EL2\r\n");
+	for (;;)
+		__asm__ volatile("wfi");
+}

@@ -1,0 +1,65 @@
+/*
+ * RMI commands (RMM 1.0, B4.3): a table of handlers, each checking its inputs in the
+ * order the spec lists its failure conditions. A FID of the RMI range the table does not
+ * have answers SMCCC NOT_SUPPORTED.
+ */
+#include "rmm.h"
+
+/* RMI_VERSION (B4.3.21): this RMM implements exactly 1.0. */
+static void rmi_version(const uint64_t *in, uint64_t *out)
+{
+	out[0] = in[1] == RMI_ABI_VERSION ? RMI_SUCCESS : RMI_ERROR_INPUT;
+	out[1] = RMI_ABI_VERSION;
+	out[2] = RMI_ABI_VERSION;
+}
+
+/* RMI_FEATURES (B4.3.9): feature register 0; other indexes read as zero. */
+static void rmi_features(const uint64_t *in, uint64_t *out)
+{
+	uint64_t v = 0;
+	if (in[1] == 0) {
+		static const uint8_t pa_bits[] = {32, 36, 40, 42, 44, 48, 52};
+		unsigned parange = read_sysreg(id_aa64mmfr0_el1) & 0xf;
+		/* 4 KiB granules without LPA2: stage 2 reaches 48 bits at most. */
+		uint64_t s2sz =
+		    parange < sizeof(pa_bits) && pa_bits[parange] < 48 ? pa_bits[parange] : 48;
+		uint64_t lrs = (read_sysreg(s3_4_c12_c11_1) & 0x1f) + 1; /* ICH_VTR_EL2 */
+		v = s2sz | (1ULL << 32) /* SHA-256 */ | (1ULL << 33) /* SHA-512 */ | (lrs << 34);
+	}
+	out[0] = RMI_SUCCESS;
+	out[1] = v;
+}
+
+static void rmi_granule_delegate(const uint64_t *in, uint64_t *out)
+{
+	out[0] = granule_delegate(in[1]);
+}
+
+static void rmi_granule_undelegate(const uint64_t *in, uint64_t *out)
+{
+	out[0] = granule_undelegate(in[1]);
+}
+
+static const struct rmi_command {
+	uint32_t fid;
+	/* in: x0-x7 of the call; out: x0-x4 of the answer, zero unless set */
+	void (*handler)(const uint64_t *in, uint64_t *out);
+} commands[] = {
+    {RMI_VERSION, rmi_version},
+    {RMI_FEATURES, rmi_features},
+    {RMI_GRANULE_DELEGATE, rmi_granule_delegate},
+    {RMI_GRANULE_UNDELEGATE, rmi_granule_undelegate},
+};
+
+void rmi_handle(const uint64_t in[8], uint64_t out[5])
+{
+	uint32_t fid = (uint32_t)in[0];
+	for (unsigned i = 0; i < 5; i++)
+		out[i] = 0;
+	out[0] = SMC_NOT_SUPPORTED;
+	for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (commands[i].fid == fid) {
+			commands[i].handler(in, out);
+			return;
+		}
+}

@@ -1,0 +1,50 @@
+"""The realm world's first part: on a machine with FEAT_RME (--secure gives QEMU
+`-cpu max,x-rme=on`), Triad's EL3 monitor sets up the Granule Protection Table and boots
+Triad's RMM at Realm EL2 on every CPU; Triad at Normal EL2 finds it through RMI. The host's
+side of RMI is checked by a bare-metal program that takes Triad's place
+(tests/guests/rmitest): RMI_VERSION/FEATURES, granule delegation with its error cases, and
+granule protection faults on a delegated granule."""
+import os
+import re
+
+from triad import BADGUEST, GUESTS, INITRAMFS, LINUX_6_1, PROMPT, triad_run
+
+RMITEST = os.path.join(GUESTS, "rmitest.bin")
+
+
+def test_monitor_boots_the_rmm_and_triad_finds_it(run):
+    r = run("--secure", "--kernel", LINUX_6_1, "--initrd", INITRAMFS, "--mem", "128M",
+            "--cpus", "2", "--pcpus", "2")
+    r.expect(r"\[monitor\] GPT on: realm world at 0x[0-9a-f]+")
+    r.expect(r"\[rmm\] Triad RMM up \(RMI 1\.0\)")
+    r.expect(r"\[monitor\] realm world up: Triad's RMM at Realm EL2")
+    r.expect(r"realm world: RMM with RMI 1\.0 \(realm IPA up to 48 bits, \d+ list registers\)")
+    r.expect(re.escape(PROMPT))
+    # CPU 1 goes off and on: the RMM is warm-booted on it again each time, and Linux
+    # keeps running (its memory is all Non-secure in the GPT).
+    out = r.shell("for i in 1 2 3; do echo 0 > /sys/devices/system/cpu/cpu1/online; "
+                  "echo 1 > /sys/devices/system/cpu/cpu1/online; done; "
+                  "cat /sys/devices/system/cpu/online")
+    assert out.strip().endswith("0-1"), out
+    r.send("poweroff -f\n")
+    assert r.wait() == 0
+    assert "error" not in r.out.lower(), r.out
+
+
+def test_rmi_seen_from_the_host():
+    status, out, err = triad_run("--secure", "--triad", RMITEST, "--kernel", BADGUEST,
+                                 "--mem", "64M", "--timeout", "120")
+    # rmitest is not Triad: it ends without Triad's exit line (status 6).
+    assert status == 6, (status, out, err)
+    assert "rmitest: FAIL" not in out, out
+    m = re.search(r"rmitest: PASS (\d+) checks", out)
+    assert m and int(m.group(1)) >= 18, out
+
+
+def test_machine_without_an_rmm():
+    status, out, err = triad_run("--secure", "--rmm", "none", "--kernel", BADGUEST, "--mem",
+                                 "64M", "--timeout", "120")
+    assert "realm world: none (no RMM)" in out, out
+    assert "realm world up" not in out, out
+    status, _, err = triad_run("--secure", "--rmm", "/nonexistent.bin", "--kernel", BADGUEST)
+    assert status == 1 and "no RMM image" in err, err
