@@ -236,30 +236,16 @@ static void blk_reset(struct vdev *dev)
 static long blk_save(struct vdev *dev, void *buf, size_t len)
 {
 	struct vblk *d = dev->priv;
-	if (len < sizeof(struct virtio_mmio_saved))
-		return -ENOSPC;
-	spin_lock(&d->lock);
-	bool idle = !__atomic_load_n(&d->inflight, __ATOMIC_ACQUIRE);
-	if (idle)
-		virtio_mmio_save(&d->t, buf);
-	spin_unlock(&d->lock);
-	return idle ? (long)sizeof(struct virtio_mmio_saved) : -EBUSY;
+	/* With the VM stopped no request starts; those in flight only finish. */
+	if (__atomic_load_n(&d->inflight, __ATOMIC_ACQUIRE))
+		return -EBUSY;
+	return virtio_transport_save(&d->t, &d->lock, buf, len);
 }
 
 static int blk_restore(struct vdev *dev, const void *buf, size_t len)
 {
 	struct vblk *d = dev->priv;
-	struct virtio_mmio_saved s;
-	if (len != sizeof(s))
-		return -EINVAL;
-	memcpy(&s, buf, sizeof(s));
-	struct virtq_mem m = {vm_guest_map, d->vm};
-	spin_lock(&d->lock);
-	bool ok = virtio_mmio_restore(&d->t, &m, &s);
-	int k = device_line_set(d->vm, &d->line, virtio_mmio_irq_level(&d->t));
-	spin_unlock(&d->lock);
-	device_kick(d->vm, k);
-	return ok ? 0 : -EINVAL;
+	return virtio_transport_restore(d->vm, &d->t, &d->lock, &d->line, buf, len);
 }
 
 static const struct vdev_ops vblk_vdev_ops = {

@@ -204,28 +204,13 @@ static void net_reset(struct vdev *dev)
 static long net_save(struct vdev *dev, void *buf, size_t len)
 {
 	struct vnet *n = dev->priv;
-	if (len < sizeof(struct virtio_mmio_saved))
-		return -ENOSPC;
-	spin_lock(&n->lock);
-	virtio_mmio_save(&n->t, buf);
-	spin_unlock(&n->lock);
-	return sizeof(struct virtio_mmio_saved);
+	return virtio_transport_save(&n->t, &n->lock, buf, len);
 }
 
 static int net_restore(struct vdev *dev, const void *buf, size_t len)
 {
 	struct vnet *n = dev->priv;
-	struct virtio_mmio_saved s;
-	if (len != sizeof(s))
-		return -EINVAL;
-	memcpy(&s, buf, sizeof(s));
-	struct virtq_mem m = {vm_guest_map, n->vm};
-	spin_lock(&n->lock);
-	bool ok = virtio_mmio_restore(&n->t, &m, &s);
-	int k = device_line_set(n->vm, &n->line, virtio_mmio_irq_level(&n->t));
-	spin_unlock(&n->lock);
-	device_kick(n->vm, k);
-	return ok ? 0 : -EINVAL;
+	return virtio_transport_restore(n->vm, &n->t, &n->lock, &n->line, buf, len);
 }
 
 static const struct vdev_ops vnet_vdev_ops = {

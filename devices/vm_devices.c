@@ -235,6 +235,32 @@ static int rtc_restore(struct vdev *d, const void *buf, size_t len)
 	return ok ? 0 : -EINVAL;
 }
 
+long virtio_transport_save(struct virtio_mmio *t, spinlock_t *lock, void *buf, size_t len)
+{
+	if (len < sizeof(struct virtio_mmio_saved))
+		return -ENOSPC;
+	spin_lock(lock);
+	virtio_mmio_save(t, buf);
+	spin_unlock(lock);
+	return sizeof(struct virtio_mmio_saved);
+}
+
+int virtio_transport_restore(struct vm *vm, struct virtio_mmio *t, spinlock_t *lock,
+			     struct device_line *line, const void *buf, size_t len)
+{
+	struct virtio_mmio_saved s;
+	if (len != sizeof(s))
+		return -EINVAL;
+	memcpy(&s, buf, sizeof(s));
+	struct virtq_mem m = {vm_guest_map, vm};
+	spin_lock(lock);
+	bool ok = virtio_mmio_restore(t, &m, &s);
+	int k = device_line_set(vm, line, virtio_mmio_irq_level(t));
+	spin_unlock(lock);
+	device_kick(vm, k);
+	return ok ? 0 : -EINVAL;
+}
+
 /* hvc0: the transport, then the keyboard input not yet delivered. */
 struct hvc_saved {
 	struct virtio_mmio_saved t;

@@ -167,6 +167,11 @@ void device_line_init(struct device_line *l, uint32_t spi);
  * to kick (device_kick) once that lock is dropped, or -1. */
 int device_line_set(struct vm *vm, struct device_line *l, bool level);
 void device_kick(struct vm *vm, int vcpu);
+/* Snapshots of a virtio device whose state is all in its transport, taken and restored
+ * under the device's lock (restore passes the interrupt line's level on). */
+long virtio_transport_save(struct virtio_mmio *t, spinlock_t *lock, void *buf, size_t len);
+int virtio_transport_restore(struct vm *vm, struct virtio_mmio *t, spinlock_t *lock,
+			     struct device_line *line, const void *buf, size_t len);
 
 /* devices/virtio_console.c, with vm->hvc_lock held */
 void virtio_console_init(struct vm *vm);

@@ -4,6 +4,8 @@
  * leaves UNDELEGATED once EL3 has moved it to the Realm PAS, and its contents are zeroed
  * before the host can give it to a realm; it is scrubbed before it goes back.
  */
+#include <triad/smccc.h>
+
 #include "rmm.h"
 
 #define NR_GRANULES (TRACKED_SIZE / GRANULE_SIZE)
@@ -32,6 +34,7 @@ static void unlock_to(uint8_t *g, enum granule_state s)
 	__atomic_store_n(g, (uint8_t)s, __ATOMIC_RELEASE);
 }
 
+#ifndef TRIAD_HOST_BUILD
 /* With the MMU off, memory is Device memory: plain aligned stores, no DC ZVA. */
 static void zero_granule(uint64_t pa)
 {
@@ -44,10 +47,15 @@ static void zero_granule(uint64_t pa)
 static int64_t el3_call(uint32_t fid, uint64_t pa)
 {
 	uint64_t r[8] = {fid, pa};
-	extern void smc_call_regs(uint64_t r[8]);
 	smc_call_regs(r);
 	return (int64_t)r[0];
 }
+
+const struct granule_platform granule_platform = {zero_granule, el3_call};
+#endif
+
+#define zero_granule granule_platform.zero
+#define el3_call     granule_platform.el3_call
 
 uint64_t granule_delegate(uint64_t pa)
 {
