@@ -68,7 +68,8 @@ $(BUILD)/monitor.bin: $(BUILD)/monitor.elf
 	$(OBJCOPY) -O binary -j .text -j .data $< $@
 
 # Triad at Secure EL2 (security/sel2), loaded by the monitor into secure RAM.
-SEL2_SRCS := $(wildcard security/sel2/*.S security/sel2/*.c) arch/arm64/smccc.S
+SEL2_SRCS := $(wildcard security/sel2/*.S security/sel2/*.c) security/ffa/spmc.c \
+	arch/arm64/smccc.S
 SEL2_OBJS := $(patsubst %,$(BUILD)/sel2/%.o,$(SEL2_SRCS))
 $(BUILD)/sel2/%.c.o: %.c
 	@mkdir -p $(dir $@)
@@ -102,7 +103,7 @@ $(BUILD)/triad-rmm.bin: $(BUILD)/triad-rmm.elf
 GUEST_TOOLS := $(BUILD)/guests/triad-spin $(BUILD)/guests/triad-pmu $(BUILD)/guests/triad-work \
 	$(BUILD)/guests/triad-dma
 BAREMETAL_GUESTS := tests/guests/badguest tests/guests/hog tests/guests/bench tests/guests/canary \
-	tests/guests/rmitest
+	tests/guests/fwtest
 guests: $(GUEST_TOOLS)
 	$(foreach g,$(BAREMETAL_GUESTS),$(MAKE) -C $(g) O=$(abspath $(BUILD))/guests &&) true
 

@@ -194,8 +194,7 @@ void monitor_main(unsigned cpu)
 	mon_puts("\n");
 	setup_cpu_el3(); /* the GPT is on from here: no more writes to normal-world memory */
 	psci_cpu_started(0);
-	world_boot_cpu(0, entry, DTB, BOOT_INFO, false); /* the secure world first, if any */
-	enter_lower_el(entry, DTB, BOOT_INFO, 0, 0);
+	world_boot_cpu(0, entry, DTB, BOOT_INFO, false); /* the other worlds first, if any */
 }
 
 void monitor_secondary(unsigned cpu)
@@ -204,23 +203,24 @@ void monitor_secondary(unsigned cpu)
 	psci_wait_for_cpu_on(cpu, &entry, &context);
 	setup_cpu_el3();
 	world_boot_cpu(cpu, entry, context, 0, true);
-	enter_lower_el(entry, context, 0, 0, 0);
 }
 
 /* ---- exceptions ---- */
 
-void lower_sync(struct smc_frame *f)
+struct world_context *lower_sync(struct world_context *c);
+
+/* A synchronous exception from a lower EL, its registers in its world's context c;
+ * returns the context to resume. */
+struct world_context *lower_sync(struct world_context *c)
 {
 	uint64_t esr = read_sysreg(esr_el3);
 	if ((esr >> 26) == 0x17) { /* SMC from AArch64 */
 		uint64_t scr = read_sysreg(scr_el3);
 		if (!(scr & SCR_NS))
-			world_secure_smc(f);
-		else if (scr & SCR_NSE)
-			world_realm_smc(f);
-		else
-			smc_handler(f);
-		return;
+			return world_secure_smc(c);
+		if (scr & SCR_NSE)
+			return world_realm_smc(c);
+		return smc_handler(c);
 	}
 	mon_puts("[monitor] error: unexpected trap from the normal world, ESR ");
 	mon_puthex(esr);

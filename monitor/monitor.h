@@ -32,11 +32,6 @@
 #define CPTR_EZ	 (1ULL << 8)
 #define CPTR_ESM (1ULL << 12)
 
-struct smc_frame {
-	uint64_t x[31];
-	uint64_t pad;
-};
-
 /* What each world leaves in the CPU's shared registers (context.c). */
 struct sysregs {
 	uint64_t sctlr_el2, hcr_el2, ttbr0_el2, tcr_el2, mair_el2, vbar_el2, tpidr_el2;
@@ -55,6 +50,7 @@ struct fpsimd_regs {
 	uint64_t fpsr, fpcr;
 } __attribute__((aligned(16)));
 
+/* While the world runs, SP_EL3 points here: start.S saves x0-x30 at offset 0. */
 struct world_context {
 	uint64_t x[31]; /* general registers at its last exception to EL3 */
 	uint64_t scr_el3;
@@ -84,9 +80,9 @@ void context_save_el1_fp(struct world_context *c);
 void context_restore_el1_fp(const struct world_context *c);
 void fpsimd_save(struct fpsimd_regs *f);
 void fpsimd_restore(const struct fpsimd_regs *f);
-/* start.S */
-void enter_lower_el(uint64_t entry, uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
-    __attribute__((noreturn));
+/* start.S: resumes the world whose context this is (x0-x30 from it; ELR_EL3, SPSR_EL3
+ * and SCR_EL3 are set). */
+void el3_exit(struct world_context *c) __attribute__((noreturn));
 /* world.c: the OP-TEE image's size, for Triad at S-EL2. */
 extern uint64_t optee_size;
 void cpu_restart(unsigned cpu) __attribute__((noreturn));
@@ -109,7 +105,8 @@ void fw_cfg_init(void *scratch_page);
 void psci_init(void);
 void psci_cpu_started(unsigned cpu);
 void psci_wait_for_cpu_on(unsigned cpu, uint64_t *entry, uint64_t *context);
-void smc_handler(struct smc_frame *f);
+/* The normal world's SMCs; each handler returns the context to resume. */
+struct world_context *smc_handler(struct world_context *c);
 /* This CPU's index: Aff0, 16 per cluster (as QEMU and Triad number them). */
 static inline unsigned cpu_index(void)
 {
@@ -119,13 +116,14 @@ static inline unsigned cpu_index(void)
 
 /* world.c: the secure world beside the normal one */
 extern uint64_t sel2_entry, rmm_entry;
-void world_boot_cpu(unsigned cpu, uint64_t ns_entry, uint64_t ns_x0, uint64_t ns_x1, bool cpu_on);
-void world_call_secure(struct smc_frame *f);
-void world_cpu_off(struct smc_frame *f);
-void world_secure_smc(struct smc_frame *f);
+void world_boot_cpu(unsigned cpu, uint64_t ns_entry, uint64_t ns_x0, uint64_t ns_x1, bool cpu_on)
+    __attribute__((noreturn));
+struct world_context *world_call_secure(struct world_context *c);
+struct world_context *world_cpu_off(struct world_context *c);
+struct world_context *world_secure_smc(struct world_context *c);
 /* The realm world: RMI calls from the normal world, and the RMM's own SMCs. */
-void world_call_realm(struct smc_frame *f);
-void world_realm_smc(struct smc_frame *f);
+struct world_context *world_call_realm(struct world_context *c);
+struct world_context *world_realm_smc(struct world_context *c);
 extern uint64_t rmm_shared;
 /* fw_cfg.c: a named fw_cfg file (-fw_cfg name=...) copied to dst through a normal-world
  * staging buffer (secure memory is out of the DMA's reach); its size, or 0 if absent. */

@@ -1,4 +1,5 @@
 /* PSCI 1.1 for the normal world (Arm DEN 0022): CPUs on and off, system off and reset. */
+#include <triad/ffa.h>
 #include <triad/rmm_abi.h>
 
 #include "monitor.h"
@@ -94,7 +95,7 @@ static bool implemented(uint32_t fid)
 	}
 }
 
-void smc_handler(struct smc_frame *f)
+struct world_context *smc_handler(struct world_context *f)
 {
 	uint32_t fid = (uint32_t)f->x[0];
 	int64_t r;
@@ -115,7 +116,9 @@ void smc_handler(struct smc_frame *f)
 		unsigned cpu = cpu_index();
 		cpus[cpu].state = CPU_OFF;
 		dsb(sy);
-		world_cpu_off(f); /* with a secure world, it goes there first */
+		struct world_context *s = world_cpu_off(f); /* the secure world first */
+		if (s)
+			return s;
 		cpu_restart(cpu);
 	}
 	case PSCI_AFFINITY_INFO: {
@@ -146,16 +149,13 @@ void smc_handler(struct smc_frame *f)
 	default:
 		/* Trusted OS calls (SMCCC owners 50-63) belong to the secure world, RMI calls
 		 * to the realm world. */
-		if (((fid >> 24) & 0x3f) >= 50) {
-			world_call_secure(f);
-			return;
-		}
-		if (fid >= RMI_FID_FIRST && fid <= RMI_FID_LAST && fid != RMM_RMI_REQ_COMPLETE) {
-			world_call_realm(f);
-			return;
-		}
+		if (((fid >> 24) & 0x3f) >= 50 || FFA_FID_IS(fid))
+			return world_call_secure(f); /* FF-A: the SPMC is Triad at S-EL2 */
+		if (fid >= RMI_FID_FIRST && fid <= RMI_FID_LAST && fid != RMM_RMI_REQ_COMPLETE)
+			return world_call_realm(f);
 		r = NOT_SUPPORTED;
 		break;
 	}
 	f->x[0] = (uint64_t)r;
+	return f;
 }

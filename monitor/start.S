@@ -27,6 +27,7 @@ _reset:
 	mov	x3, #STACK_SIZE
 	madd	x1, x2, x3, x1
 	mov	sp, x1
+	msr	tpidr_el3, x1		/* the stack top, for exceptions from lower ELs */
 	cbnz	x19, secondary
 	/* CPU 0: .data from flash, .bss zeroed, then C. */
 	ldr	x1, =__data_lma
@@ -77,52 +78,33 @@ park_forever:
 	b	park_forever
 
 /*
- * ERETs to EL2 of the world SCR_EL3 selects: x0 = entry, x1..x4 = its x0..x3. SCR_EL3 and
- * the rest are set by the caller. A world entered afresh leaves nothing on this CPU's EL3
- * stack, so the stack starts again from its top (the next exception's frame goes there).
- */
-	.globl enter_lower_el
-enter_lower_el:
-	msr	elr_el3, x0
-	mov	x0, #0x3c9		/* EL2h, DAIF masked */
-	msr	spsr_el3, x0
-	mrs	x0, mpidr_el1
-	and	x5, x0, #0xff
-	ubfx	x6, x0, #8, #8
-	add	x5, x5, x6, lsl #4
-	ldr	x6, =monitor_stacks
-	add	x5, x5, #1
-	mov	x7, #STACK_SIZE
-	madd	x6, x5, x7, x6
-	mov	sp, x6
-	mov	x0, x1
-	mov	x1, x2
-	mov	x2, x3
-	mov	x3, x4
-	mov	x4, #0
-	mov	x5, #0
-	mov	x6, #0
-	mov	x7, #0
-	isb
-	eret
-
-/*
- * Vectors. Only SMCs from the normal world are expected: a frame of x0-x30 on this CPU's
- * stack goes to smc_handler(), which may change x0-x3.
+ * While a lower EL runs, SP_EL3 points at its world's context (monitor/world.c) and
+ * TPIDR_EL3 holds this CPU's monitor stack top. An SMC saves x0-x30 into the context, runs
+ * lower_sync(context) on the monitor stack, and resumes whichever context it returns: a
+ * world switch copies no registers.
  */
 .macro	save_and_call handler
-	sub	sp, sp, #(32 * 8)
 	save_x0_x30
 	mov	x0, sp
+	mrs	x1, tpidr_el3
+	mov	sp, x1
 	bl	\handler
-	restore_x0_x30
-	add	sp, sp, #(32 * 8)
-	eret
+	b	el3_exit
 .endm
+
+/* el3_exit(context): x0-x30 from the context, which SP_EL3 then points at, and ERET (ELR,
+ * SPSR and SCR_EL3 are already the world's). */
+	.globl el3_exit
+el3_exit:
+	mov	sp, x0
+	restore_x0_x30
+	eret
 
 .macro	unexpected
 	.balign	0x80
 	mov	x0, sp
+	mrs	x1, tpidr_el3		/* SP may be a world's context: back to the stack */
+	mov	sp, x1
 	bl	monitor_unexpected
 	b	park_forever
 .endm

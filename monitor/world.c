@@ -1,10 +1,15 @@
 /*
- * The worlds beside the normal one, one context per world and CPU: Triad at Secure EL2
- * (hosting OP-TEE) and Triad's RMM at Realm EL2. Trusted OS calls from the normal world
- * (SMCCC owners 50-63) switch to the secure world with the caller's x0-x7; its answer
- * (SEL2_DONE, x1-x4) comes back as the caller's x0-x3. RMI calls switch to the realm world
- * the same way; the RMM answers with RMM_RMI_REQ_COMPLETE (x1-x5 become x0-x4). On each
- * CPU the secure world boots first, then the realm world, then the normal world runs.
+ * The worlds, one context per world and CPU: the normal world, Triad at Secure EL2
+ * (hosting OP-TEE) and Triad's RMM at Realm EL2. While a world runs, SP_EL3 points at its
+ * context, so an SMC saves the caller's registers straight into it (start.S) and every
+ * handler here returns the context to resume: a world switch is a change of context plus
+ * the system registers the worlds share, with no copying of frames.
+ *
+ * Trusted OS calls from the normal world (SMCCC owners 50-63) switch to the secure world
+ * with the caller's x0-x7; its answer (SEL2_DONE, x1-x4) comes back as the caller's x0-x3.
+ * RMI calls switch to the realm world the same way; the RMM answers with
+ * RMM_RMI_REQ_COMPLETE (x1-x5 become x0-x4). On each CPU the secure world boots first,
+ * then the realm world, then the normal world runs.
  */
 #include <triad/rmm_abi.h>
 #include <triad/sel2_abi.h>
@@ -13,222 +18,233 @@
 
 #define SCR_EEL2	 (1ULL << 18)
 #define UNKNOWN_FUNCTION 0xffffffffULL /* OP-TEE's and SMCCC's NOT_SUPPORTED, 32-bit */
+#define SPSR_EL2H	 0x3c9ULL      /* EL2h, DAIF masked */
+#define SCTLR_EL2_OFF	 0x30c50830ULL /* RES1 bits, MMU and caches off */
 
 static struct world_context ns_ctx[MAX_CPUS], s_ctx[MAX_CPUS], rl_ctx[MAX_CPUS];
 static volatile bool secure_alive, realm_alive, realm_booted;
 /* What the secure world is doing for each CPU: booting it, serving a call, turning it off. */
 static enum { SECURE_BOOT, SECURE_CALL, SECURE_CPU_OFF } pending[MAX_CPUS];
-uint64_t sel2_entry; /* 0: no secure world */
-uint64_t rmm_entry;  /* 0: no realm world */
+static bool booting_by_cpu_on[MAX_CPUS]; /* this CPU's boot is a CPU_ON, not the cold boot */
+uint64_t sel2_entry;			 /* 0: no secure world */
+uint64_t rmm_entry;			 /* 0: no realm world */
 uint64_t optee_size;
-
-static void boot_realm(unsigned cpu) __attribute__((noreturn));
 
 bool world_secure_alive(void)
 {
 	return secure_alive;
 }
 
-/* The CPU's state as the normal world must first find it, then the secure world's first
- * run on this CPU. Returns only if there is no secure world. */
-void world_boot_cpu(unsigned cpu, uint64_t ns_entry, uint64_t ns_x0, uint64_t ns_x1, bool cpu_on)
+/* ---- switching ---- */
+
+/* Leaves `from` (the world that trapped) for `to`. With el1, the EL1 registers, timers and
+ * FP/SIMD too; without, only EL2's (the RMM keeps the EL1 and FP state it uses itself). */
+static struct world_context *switch_world(struct world_context *from, struct world_context *to,
+					  bool el1)
 {
-	struct world_context *ns = &ns_ctx[cpu];
-	context_save_sysregs(ns);
-	ns->sys.elr_el3 = ns_entry;
-	ns->sys.spsr_el3 = 0x3c9; /* EL2h, DAIF masked */
-	for (int i = 0; i < 31; i++)
-		ns->x[i] = 0;
-	ns->x[0] = ns_x0;
-	ns->x[1] = ns_x1;
-	ns->scr_el3 = read_sysreg(scr_el3);
-	if (!sel2_entry || (cpu_on && !secure_alive)) {
-		if (rmm_entry && (!cpu_on || realm_alive))
-			boot_realm(cpu);
-		return;
+	from->scr_el3 = read_sysreg(scr_el3);
+	context_save_el2(from);
+	if (el1) {
+		context_save_el1_fp(from);
+		context_restore_el1_fp(to);
 	}
-	pending[cpu] = SECURE_BOOT;
-	write_sysreg(scr_el3, (ns->scr_el3 & ~SCR_NS) | SCR_EEL2);
+	context_restore_el2(to);
+	write_sysreg(scr_el3, to->scr_el3);
 	isb();
-	enter_lower_el(sel2_entry, cpu, cpu_on, optee_size, 0);
+	return to;
 }
 
-/* The world that trapped (its registers in f) keeps its state here (EL2 only: the EL1 and
- * FP half stays in the CPU)... */
-static void save_world_el2(struct smc_frame *f, struct world_context *c)
+/* Enters a world at its EL2 entry point afresh, with x0-x3 and its MMU off. */
+static void enter_fresh(struct world_context *c, uint64_t scr, uint64_t entry, uint64_t a0,
+			uint64_t a1, uint64_t a2, uint64_t a3) __attribute__((noreturn));
+
+static void enter_fresh(struct world_context *c, uint64_t scr, uint64_t entry, uint64_t a0,
+			uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	for (int i = 0; i < 31; i++)
-		c->x[i] = f->x[i];
-	c->scr_el3 = read_sysreg(scr_el3);
-	context_save_el2(c);
-}
-
-static void save_world(struct smc_frame *f, struct world_context *c)
-{
-	save_world_el2(f, c);
-	context_save_el1_fp(c);
-}
-
-/* ... and this one continues when the exception returns. */
-static void load_world_el2(struct smc_frame *f, const struct world_context *c)
-{
-	context_restore_el2(c);
-	write_sysreg(scr_el3, c->scr_el3);
+		c->x[i] = 0;
+	c->x[0] = a0, c->x[1] = a1, c->x[2] = a2, c->x[3] = a3;
+	c->scr_el3 = scr;
+	c->sys.elr_el3 = entry;
+	c->sys.spsr_el3 = SPSR_EL2H;
+	write_sysreg(sctlr_el2, SCTLR_EL2_OFF);
+	write_sysreg(scr_el3, scr);
+	write_sysreg(elr_el3, entry);
+	write_sysreg(spsr_el3, SPSR_EL2H);
 	isb();
-	for (int i = 0; i < 31; i++)
-		f->x[i] = c->x[i];
+	el3_exit(c);
 }
 
-static void load_world(struct smc_frame *f, const struct world_context *c)
-{
-	context_restore_el1_fp(c);
-	load_world_el2(f, c);
-}
+/* The RMM's first run on this CPU: the cold boot with its arguments on the first CPU, a
+ * warm boot on the others. It answers with RMM_BOOT_COMPLETE. */
+static void boot_realm(unsigned cpu) __attribute__((noreturn));
 
-static void switch_to(struct smc_frame *f, struct world_context *from, struct world_context *to)
-{
-	save_world(f, from);
-	load_world(f, to);
-}
-
-/* Between the normal and realm worlds: the RMM leaves EL1 and FP/SIMD as it found them. */
-static void switch_el2(struct smc_frame *f, struct world_context *from, struct world_context *to)
-{
-	save_world_el2(f, from);
-	load_world_el2(f, to);
-}
-
-/* The RMM's first run on this CPU: the cold boot with its arguments on the first CPU,
- * a warm boot on the others. It answers with RMM_BOOT_COMPLETE. */
 static void boot_realm(unsigned cpu)
 {
 	bool cold = !realm_booted;
 	realm_booted = true;
-	write_sysreg(scr_el3, ns_ctx[cpu].scr_el3 | SCR_NSE);
-	isb();
-	enter_lower_el(rmm_entry, cpu, cold ? RMM_EL3_IFC_VERSION : 0, cold ? MAX_CPUS : 0,
-		       cold ? rmm_shared : 0);
+	enter_fresh(&rl_ctx[cpu], ns_ctx[cpu].scr_el3 | SCR_NSE, rmm_entry, cpu,
+		    cold ? RMM_EL3_IFC_VERSION : 0, cold ? MAX_CPUS : 0, cold ? rmm_shared : 0);
 }
 
+static bool realm_to_boot(bool cpu_on)
+{
+	return rmm_entry && (cpu_on ? realm_alive : !realm_booted);
+}
+
+/* Boots the CPU's worlds: the normal world's starting state is saved first, then the
+ * secure world runs (cold boot on CPU 0, OP-TEE's CPU-on entry on the others), then the
+ * realm world; the normal world starts when the last of them is ready. */
+void world_boot_cpu(unsigned cpu, uint64_t ns_entry, uint64_t ns_x0, uint64_t ns_x1, bool cpu_on)
+{
+	struct world_context *ns = &ns_ctx[cpu];
+	write_sysreg(sctlr_el2, SCTLR_EL2_OFF);
+	context_save_sysregs(ns);
+	for (int i = 0; i < 31; i++)
+		ns->x[i] = 0;
+	ns->x[0] = ns_x0;
+	ns->x[1] = ns_x1;
+	ns->sys.elr_el3 = ns_entry;
+	ns->sys.spsr_el3 = SPSR_EL2H;
+	ns->scr_el3 = read_sysreg(scr_el3);
+	booting_by_cpu_on[cpu] = cpu_on;
+	if (sel2_entry && (!cpu_on || secure_alive)) {
+		pending[cpu] = SECURE_BOOT;
+		enter_fresh(&s_ctx[cpu], (ns->scr_el3 & ~SCR_NS) | SCR_EEL2, sel2_entry, cpu,
+			    cpu_on, optee_size, 0);
+	}
+	if (realm_to_boot(cpu_on))
+		boot_realm(cpu);
+	enter_fresh(ns, ns->scr_el3, ns_entry, ns_x0, ns_x1, 0, 0);
+}
+
+/* ---- the secure world ---- */
+
 /* A normal-world trusted OS call: into the secure world, or NOT_SUPPORTED without one. */
-void world_call_secure(struct smc_frame *f)
+struct world_context *world_call_secure(struct world_context *c)
 {
 	unsigned cpu = cpu_index();
 	if (!secure_alive) {
-		f->x[0] = UNKNOWN_FUNCTION;
-		return;
+		c->x[0] = UNKNOWN_FUNCTION;
+		return c;
 	}
-	uint64_t args[8];
-	for (int i = 0; i < 8; i++)
-		args[i] = f->x[i];
 	pending[cpu] = SECURE_CALL;
-	switch_to(f, &ns_ctx[cpu], &s_ctx[cpu]);
+	struct world_context *s = switch_world(c, &s_ctx[cpu], true);
 	for (int i = 0; i < 8; i++)
-		f->x[i] = args[i];
+		s->x[i] = c->x[i];
+	return s;
 }
 
-/* The normal world turns this CPU off: the secure world hears of it first. Returns only
- * without a secure world. */
-void world_cpu_off(struct smc_frame *f)
+/* The normal world turns this CPU off: the secure world hears of it first (NULL without
+ * one: the caller turns the CPU off at once). */
+struct world_context *world_cpu_off(struct world_context *c)
 {
 	unsigned cpu = cpu_index();
 	if (!secure_alive)
-		return;
+		return 0;
 	pending[cpu] = SECURE_CPU_OFF;
-	switch_to(f, &ns_ctx[cpu], &s_ctx[cpu]);
-	f->x[0] = SEL2_REQ_CPU_OFF;
+	struct world_context *s = switch_world(c, &s_ctx[cpu], true);
+	s->x[0] = SEL2_REQ_CPU_OFF;
 	for (int i = 1; i < 8; i++)
-		f->x[i] = 0;
+		s->x[i] = 0;
+	return s;
 }
 
 /* An SMC from Triad at Secure EL2. */
-void world_secure_smc(struct smc_frame *f)
+struct world_context *world_secure_smc(struct world_context *c)
 {
 	unsigned cpu = cpu_index();
-	uint32_t fid = (uint32_t)f->x[0];
-	uint64_t r[4] = {f->x[1], f->x[2], f->x[3], f->x[4]};
+	uint32_t fid = (uint32_t)c->x[0];
+	struct world_context *ns = &ns_ctx[cpu];
 	switch (fid) {
 	case SEL2_READY:
 		if (!secure_alive) {
 			mon_puts("[monitor] secure world up: Triad at S-EL2, OP-TEE at S-EL1\n");
 			secure_alive = true;
 		}
-		save_world(f, &s_ctx[cpu]);
-		if (rmm_entry && (!realm_booted || realm_alive))
+		if (pending[cpu] == SECURE_BOOT && realm_to_boot(booting_by_cpu_on[cpu])) {
+			c->scr_el3 = read_sysreg(scr_el3);
+			context_save_sysregs(c);
 			boot_realm(cpu);
-		load_world(f, &ns_ctx[cpu]);
-		return;
+		}
+		return switch_world(c, ns, true);
 	case SEL2_DONE:
 		if (pending[cpu] == SECURE_CPU_OFF)
 			cpu_restart(cpu); /* the secure world enters it afresh at the next CPU_ON */
-		switch_to(f, &s_ctx[cpu], &ns_ctx[cpu]);
+		switch_world(c, ns, true);
 		for (int i = 0; i < 4; i++)
-			f->x[i] = r[i];
-		return;
+			ns->x[i] = c->x[1 + i];
+		return ns;
 	case SEL2_CRASHED:
 	default:
 		mon_puts("[monitor] error: the secure world failed (ESR ");
-		mon_puthex(r[0]);
+		mon_puthex(c->x[1]);
 		mon_puts(", ELR ");
-		mon_puthex(r[1]);
+		mon_puthex(c->x[2]);
 		mon_puts("): trusted OS calls now answer NOT_SUPPORTED\n");
 		secure_alive = false;
 		if (pending[cpu] == SECURE_CPU_OFF)
 			cpu_restart(cpu);
-		switch_to(f, &s_ctx[cpu], &ns_ctx[cpu]);
+		if (pending[cpu] == SECURE_BOOT && realm_to_boot(booting_by_cpu_on[cpu])) {
+			c->scr_el3 = read_sysreg(scr_el3);
+			context_save_sysregs(c);
+			boot_realm(cpu);
+		}
+		switch_world(c, ns, true);
 		if (pending[cpu] == SECURE_CALL)
-			f->x[0] = UNKNOWN_FUNCTION;
-		return;
+			ns->x[0] = UNKNOWN_FUNCTION;
+		return ns;
 	}
 }
 
+/* ---- the realm world ---- */
+
 /* An RMI call from the normal world: into the realm world, or NOT_SUPPORTED without one. */
-void world_call_realm(struct smc_frame *f)
+struct world_context *world_call_realm(struct world_context *c)
 {
 	unsigned cpu = cpu_index();
 	if (!realm_alive) {
-		f->x[0] = SMC_NOT_SUPPORTED;
-		return;
+		c->x[0] = SMC_NOT_SUPPORTED;
+		return c;
 	}
-	uint64_t args[8];
+	struct world_context *r = switch_world(c, &rl_ctx[cpu], false);
 	for (int i = 0; i < 8; i++)
-		args[i] = f->x[i];
-	switch_el2(f, &ns_ctx[cpu], &rl_ctx[cpu]);
-	for (int i = 0; i < 8; i++)
-		f->x[i] = args[i];
+		r->x[i] = c->x[i];
+	return r;
 }
 
 /* An SMC from the RMM at Realm EL2. */
-void world_realm_smc(struct smc_frame *f)
+struct world_context *world_realm_smc(struct world_context *c)
 {
 	unsigned cpu = cpu_index();
-	uint32_t fid = (uint32_t)f->x[0];
-	uint64_t r[5] = {f->x[1], f->x[2], f->x[3], f->x[4], f->x[5]};
+	uint32_t fid = (uint32_t)c->x[0];
+	struct world_context *ns = &ns_ctx[cpu];
 	switch (fid) {
 	case RMM_BOOT_COMPLETE:
-		if ((int64_t)r[0] != E_RMM_OK) {
+		if ((int64_t)c->x[1] != E_RMM_OK) {
 			/* Never entered again: RMI calls now answer NOT_SUPPORTED. */
 			mon_puts("[monitor] error: the RMM failed to boot (");
-			mon_puthex(r[0]);
+			mon_puthex(c->x[1]);
 			mon_puts("): no realm world\n");
 			realm_alive = false;
 		} else if (!realm_alive && cpu == 0) {
 			mon_puts("[monitor] realm world up: Triad's RMM at Realm EL2\n");
 			realm_alive = true;
 		}
-		switch_to(f, &rl_ctx[cpu], &ns_ctx[cpu]);
-		return;
+		/* The first run on this CPU: the normal world's EL1 state comes from its
+		 * context, like everything else. */
+		return switch_world(c, ns, true);
 	case RMM_RMI_REQ_COMPLETE:
-		switch_el2(f, &rl_ctx[cpu], &ns_ctx[cpu]);
+		switch_world(c, ns, false);
 		for (int i = 0; i < 5; i++)
-			f->x[i] = r[i];
-		return;
+			ns->x[i] = c->x[1 + i];
+		return ns;
 	case RMM_GTSI_DELEGATE:
 	case RMM_GTSI_UNDELEGATE:
-		f->x[0] = (uint64_t)(int64_t)gpt_transition(r[0], fid == RMM_GTSI_DELEGATE);
-		return;
+		c->x[0] = (uint64_t)(int64_t)gpt_transition(c->x[1], fid == RMM_GTSI_DELEGATE);
+		return c;
 	default:
-		f->x[0] = SMC_NOT_SUPPORTED;
-		return;
+		c->x[0] = SMC_NOT_SUPPORTED;
+		return c;
 	}
 }

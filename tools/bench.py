@@ -23,7 +23,7 @@ import tempfile
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 TRIAD_RUN = os.path.join(ROOT, "tools", "triad-run")
 BENCH = os.path.join(ROOT, "build", "guests", "bench.bin")
-RMITEST = os.path.join(ROOT, "build", "guests", "rmitest.bin")
+FWTEST = os.path.join(ROOT, "build", "guests", "fwtest.bin")
 LINUX = os.path.join(ROOT, ".cache", "guest", "linux-6.1", "Image")
 INITRAMFS = os.path.join(ROOT, "build", "initramfs.cpio.gz")
 RESULTS = os.path.join(ROOT, "bench", "results")
@@ -46,6 +46,8 @@ MICRO = [
     ("vm_switch", "switch between two VMs sharing a physical CPU", None, False),
     ("optee_fast_call", "null OP-TEE fast call from a guest (NS EL2 -> EL3 -> S-EL2 -> "
      "OP-TEE and back)", 1000, False),
+    ("world_switch_secure", "world switch NS -> S -> NS from the host (FFA_VERSION, answered "
+     "by Triad at S-EL2)", 1000, False),
     ("rmi_version", "RMI_VERSION from the host (NS EL2 -> EL3 -> RMM at Realm EL2 and back)",
      1500, False),
 ]
@@ -80,15 +82,15 @@ def triad_micro(pcpus, icount, secure=False):
     return bench_lines(run(cmd))
 
 
-def rmi_micro(icount):
-    """RMI_VERSION, timed by tests/guests/rmitest in the hypervisor's place (it is the
-    host); it ends without Triad's exit line, so triad-run says 6."""
-    cmd = [TRIAD_RUN, "--unattended", "--timeout", "300", "--secure", "--triad", RMITEST,
+def firmware_micro(icount):
+    """RMI_VERSION and FFA_VERSION, timed by tests/guests/fwtest in the hypervisor's place
+    (it is the host); it ends without Triad's exit line, so triad-run says 6."""
+    cmd = [TRIAD_RUN, "--unattended", "--timeout", "300", "--secure", "--triad", FWTEST,
            "--kernel", BENCH, "--mem", "64M"] + (["--icount"] if icount else [])
     r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=600)
     out = r.stdout.decode(errors="replace")
-    if r.returncode != 6 or "rmitest: PASS" not in out:
-        sys.exit(f"bench: rmitest failed ({r.returncode}):\n{out[-3000:]}")
+    if r.returncode != 6 or "fwtest: PASS" not in out:
+        sys.exit(f"bench: fwtest failed ({r.returncode}):\n{out[-3000:]}")
     return bench_lines(out)
 
 
@@ -321,7 +323,8 @@ def main():
     tri["ipi_roundtrip_same_pcpu"] = triad_micro(1, True)["ipi_roundtrip"]
     # The secure-world paths, on a machine with one (Triad's monitor, OP-TEE at S-EL2).
     tri["optee_fast_call"] = triad_micro(2, True, secure=True)["optee_fast_call"]
-    tri["rmi_version"] = rmi_micro(True)["rmi_version"]
+    fw = firmware_micro(True)
+    tri["rmi_version"], tri["world_switch_secure"] = fw["rmi_version"], fw["world_switch_secure"]
     bare = bare_micro(True)
     with tempfile.TemporaryDirectory() as tmp:
         tri["vm_switch"] = vm_switch(tmp)
@@ -329,8 +332,9 @@ def main():
     tri_wall = median_runs(lambda: triad_micro(2, False), args.wall_runs)
     tri_wall["optee_fast_call"] = median_runs(lambda: triad_micro(2, False, secure=True),
                                               args.wall_runs)["optee_fast_call"]
-    tri_wall["rmi_version"] = median_runs(lambda: rmi_micro(False),
-                                          args.wall_runs)["rmi_version"]
+    fw_wall = median_runs(lambda: firmware_micro(False), args.wall_runs)
+    tri_wall["rmi_version"] = fw_wall["rmi_version"]
+    tri_wall["world_switch_secure"] = fw_wall["world_switch_secure"]
     bare_wall = median_runs(lambda: bare_micro(False), args.wall_runs)
     print("bench: Linux guest, under Triad and on bare QEMU...", flush=True)
     lin_tri, lin_bare = linux_macro(True), linux_macro(False)

@@ -9,6 +9,7 @@
 #include <arch/sysreg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <triad/ffa.h>
 #include <triad/sel2_abi.h>
 #include <triad/smccc.h>
 
@@ -79,10 +80,19 @@ static void report(struct frame *f, uint64_t what, uint64_t a1, uint64_t a2, uin
 		f->x[i] = r[i];
 }
 
-/* Runs the request now in f->x[0..7]: into OP-TEE through its vector table. */
+/* Runs the request now in f->x[0..7]: FF-A calls the SPMC answers at once, the rest
+ * into OP-TEE through its vector table. */
 static void dispatch(struct frame *f)
 {
 	unsigned cpu = this_cpu();
+	uint64_t r[8];
+	for (;;) {
+		for (int i = 0; i < 8; i++)
+			r[i] = f->x[i];
+		if (!spmc_handle(r))
+			break;
+		report(f, SEL2_DONE, r[0], r[1], r[2], r[3]);
+	}
 	uint32_t fid = (uint32_t)f->x[0];
 	if (fid == SEL2_REQ_CPU_OFF) {
 		for (int i = 0; i < 8; i++)

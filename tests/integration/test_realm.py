@@ -2,14 +2,14 @@
 `-cpu max,x-rme=on`), Triad's EL3 monitor sets up the Granule Protection Table and boots
 Triad's RMM at Realm EL2 on every CPU; Triad at Normal EL2 finds it through RMI. The host's
 side of RMI is checked by a bare-metal program that takes Triad's place
-(tests/guests/rmitest): RMI_VERSION/FEATURES, granule delegation with its error cases, and
+(tests/guests/fwtest): RMI_VERSION/FEATURES, granule delegation with its error cases, and
 granule protection faults on a delegated granule."""
 import os
 import re
 
 from triad import BADGUEST, GUESTS, INITRAMFS, LINUX_6_1, PROMPT, triad_run
 
-RMITEST = os.path.join(GUESTS, "rmitest.bin")
+FWTEST = os.path.join(GUESTS, "fwtest.bin")
 
 
 def test_monitor_boots_the_rmm_and_triad_finds_it(run):
@@ -31,14 +31,14 @@ def test_monitor_boots_the_rmm_and_triad_finds_it(run):
     assert "error" not in r.out.lower(), r.out
 
 
-def test_rmi_seen_from_the_host():
-    status, out, err = triad_run("--secure", "--triad", RMITEST, "--kernel", BADGUEST,
+def test_rmi_and_ffa_seen_from_the_host():
+    status, out, err = triad_run("--secure", "--triad", FWTEST, "--kernel", BADGUEST,
                                  "--mem", "64M", "--timeout", "120")
-    # rmitest is not Triad: it ends without Triad's exit line (status 6).
+    # fwtest is not Triad: it ends without Triad's exit line (status 6).
     assert status == 6, (status, out, err)
-    assert "rmitest: FAIL" not in out, out
-    m = re.search(r"rmitest: PASS (\d+) checks", out)
-    assert m and int(m.group(1)) >= 18, out
+    assert "fwtest: FAIL" not in out, out
+    m = re.search(r"fwtest: PASS (\d+) checks", out)
+    assert m and int(m.group(1)) >= 20, out  # 18 RMI and granule checks, 2 FF-A
 
 
 def test_machine_without_an_rmm():

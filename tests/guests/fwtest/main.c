@@ -1,11 +1,13 @@
 /*
- * RMI conformance and granule protection, from the host's side: this program takes the
+ * The firmware below the hypervisor, from the host's side: this program takes the
  * hypervisor's place under Triad's EL3 monitor (tools/triad-run --secure --triad
- * build/guests/rmitest.bin) and calls Triad's RMM directly. It checks what RMM 1.0 says
- * for each call, that a delegated granule is out of the normal world's reach (a granule
- * protection fault on read and on write) and comes back scrubbed, and it times
- * RMI_VERSION for `make bench`. Prints "rmitest: PASS n checks" or a FAIL line per
- * failed check, then powers the machine off.
+ * build/guests/fwtest.bin) and calls Triad's RMM and Triad at Secure EL2 directly. It
+ * checks what RMM 1.0 says for each RMI call, that a delegated granule is out of the
+ * normal world's reach (a granule protection fault on read and on write) and comes back
+ * scrubbed, and FFA_VERSION; it times RMI_VERSION and FFA_VERSION (the world switches
+ * NS -> Realm -> NS and NS -> Secure -> NS) for `make bench`. Prints "fwtest: PASS n
+ * checks" or a FAIL line per failed check, then powers the machine off. Without a
+ * secure world (--optee none) the FF-A part is left out.
  */
 #include "../lib/guest.h"
 
@@ -14,6 +16,7 @@
 #define RMI_GRANULE_UNDELEGATE 0xc4000152
 #define RMI_FEATURES	       0xc4000165
 #define RMI_UNUSED_FID	       0xc4000156 /* in the RMI range, not an RMM 1.0 command */
+#define FFA_VERSION	       0x84000063
 #define RMI_SUCCESS	       0
 #define RMI_ERROR_INPUT	       1
 #define V1_0		       0x10000
@@ -32,7 +35,7 @@ static void check(bool ok, const char *what, uint64_t got)
 	if (ok)
 		return;
 	failures++;
-	puts_("rmitest: FAIL ");
+	puts_("fwtest: FAIL ");
 	puts_(what);
 	puts_(" (got ");
 	puthex(got);
@@ -61,7 +64,7 @@ void sync_exception(struct frame *f)
 {
 	uint64_t esr = read_sysreg(esr_el1);
 	if (ESR_EC(esr) != EC_DABT_CUR) {
-		puts_("rmitest: FAIL unexpected exception, ESR ");
+		puts_("fwtest: FAIL unexpected exception, ESR ");
 		puthex(esr);
 		puts_("\n");
 		smc(PSCI_SYSTEM_OFF, 0, 0, 0);
@@ -72,7 +75,7 @@ void sync_exception(struct frame *f)
 
 void unexpected_exception(struct frame *f)
 {
-	puts_("rmitest: FAIL unexpected exception, ESR ");
+	puts_("fwtest: FAIL unexpected exception, ESR ");
 	puthex(read_sysreg(esr_el1));
 	puts_(" at ");
 	puthex(f->elr);
@@ -169,14 +172,30 @@ static void delegation(void)
 		}
 }
 
+/* FF-A through the monitor to Triad at S-EL2, which answers FFA_VERSION itself. */
+static bool ffa(void)
+{
+	uint64_t r[4] = {FFA_VERSION, 0x10001, 0, 0};
+	smc4(r);
+	if ((uint32_t)r[0] == 0xffffffff)
+		return false; /* no secure world */
+	check(r[0] == 0x10001, "FFA_VERSION(1.1) is 1.1", r[0]);
+	uint64_t bad[4] = {FFA_VERSION, 1ULL << 31, 0, 0};
+	smc4(bad);
+	check((uint32_t)bad[0] == 0xffffffff, "FFA_VERSION with bit 31 set is NOT_SUPPORTED",
+	      bad[0]);
+	return true;
+}
+
 #define ROUNDS 15
 
-static void bench_rmi_version(void)
+/* Median time of `fid(a1)` round trips, reported as "bench: name N". */
+static void bench_call(const char *name, uint64_t fid, uint64_t a1)
 {
 	uint64_t t[ROUNDS];
 	for (unsigned i = 0; i < ROUNDS; i++) {
 		uint64_t t0 = counter();
-		rmi(RMI_VERSION, V1_0);
+		rmi(fid, a1);
 		t[i] = counter() - t0;
 	}
 	for (unsigned i = 1; i < ROUNDS; i++) /* insertion sort for the median */
@@ -186,7 +205,9 @@ static void bench_rmi_version(void)
 			t[j - 1] = x;
 		}
 	uint64_t freq = read_sysreg(cntfrq_el0);
-	puts_("bench: rmi_version ");
+	puts_("bench: ");
+	puts_(name);
+	puts_(" ");
 	putdec(t[ROUNDS / 2] * 1000000000ULL / freq);
 	puts_("\n");
 }
@@ -194,12 +215,14 @@ static void bench_rmi_version(void)
 int main(const char *dtb)
 {
 	(void)dtb;
-	puts_("rmitest: the host's view of Triad's RMM\n");
+	puts_("fwtest: the firmware (RMM, S-EL2) from the host's place\n");
 	version_and_features();
 	delegation();
-	bench_rmi_version();
+	bench_call("rmi_version", RMI_VERSION, V1_0);
+	if (ffa())
+		bench_call("world_switch_secure", FFA_VERSION, 0x10001);
 	if (!failures) {
-		puts_("rmitest: PASS ");
+		puts_("fwtest: PASS ");
 		putdec(checks);
 		puts_(" checks\n");
 		puts_("bench: done\n");
