@@ -85,12 +85,11 @@ static void report(struct frame *f, uint64_t what, uint64_t a1, uint64_t a2, uin
 static void dispatch(struct frame *f)
 {
 	unsigned cpu = this_cpu();
-	uint64_t r[8];
-	for (;;) {
+	while (FFA_FID_IS((uint32_t)f->x[0])) {
+		uint64_t r[8];
 		for (int i = 0; i < 8; i++)
 			r[i] = f->x[i];
-		if (!spmc_handle(r))
-			break;
+		spmc_handle(r);
 		report(f, SEL2_DONE, r[0], r[1], r[2], r[3]);
 	}
 	uint32_t fid = (uint32_t)f->x[0];
