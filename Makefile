@@ -84,9 +84,13 @@ $(BUILD)/triad-sel2.bin: $(BUILD)/triad-sel2.elf
 	$(OBJCOPY) -O binary -j .text -j .data $< $@
 
 # Triad's RMM at Realm EL2 (security/rmm): position-independent, placed by the monitor.
-RMM_SRCS := $(wildcard security/rmm/*.S security/rmm/*.c) arch/arm64/smccc.S
+# Its hashes are Debian's mbedTLS (make setup unpacks the source), with its own config.
+RMM_MBEDTLS := $(addprefix .cache/src/mbedtls/library/,sha256.c sha512.c)
+RMM_SRCS := $(wildcard security/rmm/*.S security/rmm/*.c) arch/arm64/smccc.S lib/libc/string.c \
+	$(RMM_MBEDTLS)
 RMM_OBJS := $(patsubst %,$(BUILD)/rmm/%.o,$(RMM_SRCS))
-RMM_CFLAGS := $(filter-out -fno-pic,$(HV_CFLAGS)) -fpie
+RMM_CFLAGS := $(filter-out -fno-pic,$(HV_CFLAGS)) -fpie -I.cache/src/mbedtls/include \
+	'-DMBEDTLS_CONFIG_FILE="security/rmm/mbedtls_config.h"' -I.
 $(BUILD)/rmm/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(RMM_CFLAGS) -c $< -o $@

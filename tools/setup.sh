@@ -123,6 +123,13 @@ if [ ! -f "$stamp" ]; then
 			tar -xf "$file" -C "$CACHE/src"
 			mv "$CACHE"/src/dtc-* "$CACHE/src/dtc"
 			;;
+		mbedtls)
+			# The RMM's hashes (and later its signatures), built freestanding.
+			rm -rf "$CACHE/src/mbedtls" "$CACHE/src/mbedtls-"* && mkdir -p "$CACHE/src"
+			tar -xf "$file" -C "$CACHE/src"
+			mv "$CACHE"/src/mbedtls-* "$CACHE/src/mbedtls"
+			[ -f "$CACHE/src/mbedtls/library/sha256.c" ] || die "mbedtls: library/sha256.c missing"
+			;;
 		esac
 	done <deps.lock
 	rm -f "$CACHE"/.setup-*

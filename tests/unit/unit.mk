@@ -1,5 +1,7 @@
 # Host unit tests (cmocka) for the pure-logic parts, under AddressSanitizer and UBSan.
+MBEDTLS := .cache/src/mbedtls
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DTRIAD_HOST_BUILD -Iinclude -Iarch/arm64/include -I$(LIBFDT) \
+	-I$(MBEDTLS)/include '-DMBEDTLS_CONFIG_FILE="security/rmm/mbedtls_config.h"' -I. \
 	-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 # The pure half of each device type: what the bundle parser needs on the host.
 DEVICE_TYPE_SRCS := $(wildcard devices/*_config.c)
@@ -17,6 +19,7 @@ $(BUILD)/host/%: tests/unit/%.c $(UNIT_FDT) $(HV_SRCS)
 
 unit-test: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
+	/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/unit
 .SECONDARY: $(UNIT_FDT)
 
 # Fuzzing (libFuzzer, clang): `make fuzz FUZZ_SECONDS=600` for a real campaign; `make test`
