@@ -26,7 +26,8 @@ LDFLAGS    := -nostdlib -static -T arch/arm64/triad.ld -Wl,--gc-sections -Wl,--b
 HV_OBJS  := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 FDT_OBJS := $(patsubst $(LIBFDT)/%.c,$(BUILD)/libfdt/%.o,$(FDT_SRCS))
 
-.PHONY: all setup bench test unit-test integration-test integration-test-secure run clean guests initramfs format format-check
+.PHONY: all setup bench test unit-test integration-test integration-test-no-secure run clean guests initramfs \
+	format format-check
 
 all: $(BUILD)/triad.bin $(BUILD)/monitor.bin $(BUILD)/triad-sel2.bin $(BUILD)/triad-rmm.bin guests \
 	initramfs
@@ -140,14 +141,15 @@ bench: all
 
 include tests/unit/unit.mk
 
-test: format-check all unit-test fuzz integration-test integration-test-secure
+test: format-check all unit-test fuzz integration-test integration-test-no-secure
 
+# On triad-run's default machine: Triad's EL3 monitor, the secure and realm worlds, Triad.
 integration-test: all
 	$(PYTHON) -m pytest -v tests/integration
 
-# The same tests on a machine with a secure world: Triad's EL3 monitor boots first.
-integration-test-secure: all
-	TRIAD_SECURE=1 $(PYTHON) -m pytest -v tests/integration
+# The same tests without them: Triad alone at Normal EL2, booted by QEMU (--no-secure).
+integration-test-no-secure: all
+	TRIAD_NO_SECURE=1 $(PYTHON) -m pytest -v tests/integration
 
 # The default guest's disk: an ext4 image made once and kept, so what the guest writes
 # stays from one `make run` to the next (mount /dev/vda /mnt). Its web server port

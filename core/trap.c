@@ -54,6 +54,11 @@ void handle_wfi_wait(struct vcpu *v)
 		handle_host_irqs();
 		c->guest_idle = false;
 		v->kicked = false;
+		/* The clear must be visible before the pending state is read again: a waker
+		 * marks pending, then sets `kicked`; were our clear to land after its set, and
+		 * our read before its mark, sched_block() would see neither and the vCPU would
+		 * sleep through its interrupt (seen as a lost IPI with 8 vCPUs on 2 CPUs). */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		/* Waiting is not running: keep it out of the vCPU's CPU time. */
 		c->run_start += read_sysreg(cntpct_el0) - t0;
 	}

@@ -169,6 +169,7 @@ void vcpu_run(struct vcpu *v)
 	while (v->power == VCPU_ON && vm->state == VM_RUNNING && v->se.state == SCHED_RUNNING &&
 	       !c->need_resched) {
 		v->kicked = false;
+		__atomic_thread_fence(__ATOMIC_SEQ_CST); /* before the pending state is read */
 		sched_check_slice(c);
 		vgic_flush(v);
 		unsigned long why = guest_enter(&v->regs);

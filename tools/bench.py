@@ -78,7 +78,7 @@ def bench_lines(out):
 def triad_micro(pcpus, icount, secure=False):
     cmd = [TRIAD_RUN, "--unattended", "--timeout", "300", "--kernel", BENCH, "--cpus", "2",
            "--mem", "64M", "--pcpus", str(pcpus)] + (["--icount"] if icount else []) + \
-        (["--secure"] if secure else [])
+        (["--secure"] if secure else ["--no-secure"])
     return bench_lines(run(cmd))
 
 
@@ -108,7 +108,8 @@ def vm_switch(tmp):
     with open(cfg, "w") as f:
         f.write(f'/dts-v1/;\n/ {{ compatible = "triad,config-v1"; vms {{ a {{ {vm} }}; '
                 f'b {{ {vm} }}; }}; }};\n')
-    out = run([TRIAD_RUN, "--unattended", "--timeout", "300", "--config", cfg, "--pcpus", "1",
+    out = run([TRIAD_RUN, "--unattended", "--timeout", "300", "--no-secure", "--config", cfg,
+               "--pcpus", "1",
                "--icount"])
     rows = re.findall(r"bench: switch ran (\d+) gaps (\d+) window (\d+)", out)
     if len(rows) != 2:
@@ -122,7 +123,8 @@ def vm_switch(tmp):
 def linux_macro(under_triad):
     append = "console=ttyAMA0 triad.bench=linux"
     if under_triad:
-        out = run([TRIAD_RUN, "--unattended", "--timeout", "900", "--kernel", LINUX, "--initrd",
+        out = run([TRIAD_RUN, "--unattended", "--timeout", "900", "--no-secure", "--kernel",
+                   LINUX, "--initrd",
                    INITRAMFS, "--append", append, "--mem", "256M", "--cpus", "1", "--icount"],
                   timeout=1000)
     else:
@@ -195,7 +197,8 @@ def linux_io(under_triad, tmp):
     port = tcp_ends(NET_MB << 20)
     append = f"console=ttyAMA0 triad.bench=io triad.bench.port={port}"
     if under_triad:
-        out = run([TRIAD_RUN, "--unattended", "--timeout", "600", "--kernel", LINUX, "--initrd",
+        out = run([TRIAD_RUN, "--unattended", "--timeout", "600", "--no-secure", "--kernel",
+                   LINUX, "--initrd",
                    INITRAMFS, "--append", append, "--mem", "256M", "--disk", disk,
                    "--net", "user"], timeout=700)
     else:

@@ -11,27 +11,36 @@
 #define NR_GRANULES (TRACKED_SIZE / GRANULE_SIZE)
 #define LOCKED	    0x80
 
-static uint8_t granules[NR_GRANULES];
+static granule_t granules[NR_GRANULES];
 
-static uint8_t *granule_of(uint64_t pa)
+static granule_t *granule_of(uint64_t pa)
 {
 	if (pa % GRANULE_SIZE || pa < TRACKED_BASE || pa - TRACKED_BASE >= TRACKED_SIZE)
 		return 0;
 	return &granules[(pa - TRACKED_BASE) / GRANULE_SIZE];
 }
 
-/* Locks the granule if it is in state `want`; false if it is not (or is locked by a
- * command on another CPU, which the spec lets us treat as the wrong state). */
-static bool lock_in_state(uint8_t *g, enum granule_state want)
+/* A command on another CPU holding the granule reads as the wrong state, which the spec
+ * allows (the host raced itself). */
+granule_t *granule_lock(uint64_t pa, enum granule_state want)
 {
+	granule_t *g = granule_of(pa);
 	uint8_t expected = (uint8_t)want;
-	return __atomic_compare_exchange_n(g, &expected, (uint8_t)(want | LOCKED), false,
-					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+	if (!g || !__atomic_compare_exchange_n(g, &expected, (uint8_t)(want | LOCKED), false,
+					       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return 0;
+	return g;
 }
 
-static void unlock_to(uint8_t *g, enum granule_state s)
+void granule_unlock(granule_t *g, enum granule_state s)
 {
 	__atomic_store_n(g, (uint8_t)s, __ATOMIC_RELEASE);
+}
+
+bool granule_is_host(uint64_t pa)
+{
+	granule_t *g = granule_of(pa);
+	return g && __atomic_load_n(g, __ATOMIC_ACQUIRE) == GRANULE_UNDELEGATED;
 }
 
 #ifndef TRIAD_HOST_BUILD
@@ -57,30 +66,35 @@ const struct granule_platform granule_platform = {zero_granule, el3_call};
 #define zero_granule granule_platform.zero
 #define el3_call     granule_platform.el3_call
 
+void granule_zero(uint64_t pa)
+{
+	zero_granule(pa);
+}
+
 uint64_t granule_delegate(uint64_t pa)
 {
-	uint8_t *g = granule_of(pa);
-	if (!g || !lock_in_state(g, GRANULE_UNDELEGATED))
+	granule_t *g = granule_lock(pa, GRANULE_UNDELEGATED);
+	if (!g)
 		return RMI_ERROR_INPUT;
 	if (el3_call(RMM_GTSI_DELEGATE, pa) != E_RMM_OK) {
-		unlock_to(g, GRANULE_UNDELEGATED); /* e.g. Secure or the RMM's own memory */
+		granule_unlock(g, GRANULE_UNDELEGATED); /* e.g. Secure or the RMM's own memory */
 		return RMI_ERROR_INPUT;
 	}
 	zero_granule(pa);
-	unlock_to(g, GRANULE_DELEGATED);
+	granule_unlock(g, GRANULE_DELEGATED);
 	return RMI_SUCCESS;
 }
 
 uint64_t granule_undelegate(uint64_t pa)
 {
-	uint8_t *g = granule_of(pa);
-	if (!g || !lock_in_state(g, GRANULE_DELEGATED))
+	granule_t *g = granule_lock(pa, GRANULE_DELEGATED);
+	if (!g)
 		return RMI_ERROR_INPUT;
 	zero_granule(pa); /* nothing of a realm's goes back to the host */
 	if (el3_call(RMM_GTSI_UNDELEGATE, pa) != E_RMM_OK) {
-		unlock_to(g, GRANULE_DELEGATED);
+		granule_unlock(g, GRANULE_DELEGATED);
 		return RMI_ERROR_INPUT;
 	}
-	unlock_to(g, GRANULE_UNDELEGATED);
+	granule_unlock(g, GRANULE_UNDELEGATED);
 	return RMI_SUCCESS;
 }

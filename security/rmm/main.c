@@ -36,6 +36,8 @@ static int64_t cold_boot(unsigned cpu, uint64_t version, uint64_t ncpus, uint64_
 		return RMM_BOOT_INVALID_SHARED_BUFFER;
 	nr_cpus = (unsigned)ncpus;
 	shared_page = shared;
+	mmu_build();
+	mmu_enable();
 	rmm_log("[rmm] Triad RMM up (RMI 1.0)\r\n");
 	return E_RMM_OK;
 }
@@ -45,6 +47,8 @@ void rmm_main(unsigned cpu, uint64_t version, uint64_t ncpus, uint64_t shared)
 
 void rmm_main(unsigned cpu, uint64_t version, uint64_t ncpus, uint64_t shared)
 {
+	if (!version && cpu < nr_cpus)
+		mmu_enable(); /* a warm boot: the tables are built */
 	int64_t status = version	 ? cold_boot(cpu, version, ncpus, shared)
 			 : cpu < nr_cpus ? E_RMM_OK
 					 : RMM_BOOT_CPU_ID_OUT_OF_RANGE;

@@ -23,7 +23,18 @@ void rmi_handle(const uint64_t in[8], uint64_t out[5]);
 enum granule_state {
 	GRANULE_UNDELEGATED = 0, /* Non-secure: the host's */
 	GRANULE_DELEGATED,	 /* Realm PAS, free for the host to make into realm objects */
+	GRANULE_RD,		 /* a Realm Descriptor */
+	GRANULE_RTT,		 /* a realm translation table */
 };
+typedef uint8_t granule_t; /* a granule's state byte, with its lock bit */
+/* Locks the granule at pa if it is in state want (NULL if pa is not a tracked granule,
+ * or the granule is in another state or locked by a command on another CPU). */
+granule_t *granule_lock(uint64_t pa, enum granule_state want);
+/* Unlocks it, in state s. */
+void granule_unlock(granule_t *g, enum granule_state s);
+/* Whether pa is a tracked host granule (its NS alias may be read; it may still fault). */
+bool granule_is_host(uint64_t pa);
+void granule_zero(uint64_t pa);
 /* What granule.c needs of the machine: zeroing a granule and the RMM-EL3 calls. Host
  * tests supply their own (tests/unit/test_rmm_granule.c). */
 struct granule_platform {
@@ -35,6 +46,20 @@ extern const struct granule_platform granule_platform;
 /* Delegation, by the rules and in the order of RMM 1.0 (B4.3.1, B4.3.2). */
 uint64_t granule_delegate(uint64_t pa);
 uint64_t granule_undelegate(uint64_t pa);
+
+/* realm.c: RMI_REALM_CREATE (with the largest IPA size supported), _ACTIVATE, _DESTROY */
+void rmi_realm_create(const uint64_t *in, uint64_t *out, uint64_t s2sz_max);
+void rmi_realm_activate(const uint64_t *in, uint64_t *out);
+void rmi_realm_destroy(const uint64_t *in, uint64_t *out);
+
+/* mmu.c: the NS alias of the tracked DRAM: the host's granule at pa is at pa + NS_ALIAS. */
+#define NS_ALIAS 0x4000000000ULL
+void mmu_build(void);
+void mmu_enable(void);
+/* ns_access.S: copies to and from host memory (8-byte multiples, aligned): 0 or -1 if
+ * the host's memory faulted. */
+int ns_read(void *dst, const void *ns_src, uint64_t len);
+int ns_write(void *ns_dst, const void *src, uint64_t len);
 
 /* main.c */
 void rmm_log(const char *s);

@@ -61,7 +61,8 @@ rmm_stacks:
 	.skip	(MAX_CPUS + 1) * STACK_SIZE
 
 /* Exceptions at Realm EL2 are bugs of the RMM (realms come with the REC work): report
- * and stop this CPU. */
+ * and stop this CPU. The one exception: a fault inside the NS accessors (ns_access.S),
+ * which return -1 instead. */
 	.text
 .macro	unexpected
 	.balign	0x80
@@ -73,6 +74,25 @@ rmm_stacks:
 .endm
 	.balign	0x800
 rmm_vectors:
-	.rept	16
+	.rept	4
+	unexpected		/* current EL with SP_EL0 */
+	.endr
+	.balign	0x80		/* current EL with SP_ELx, synchronous */
+	mrs	x16, elr_el2
+	adr	x17, ns_access_start
+	cmp	x16, x17
+	b.lo	1f
+	adr	x17, ns_access_end
+	cmp	x16, x17
+	b.hs	1f
+	adr	x16, ns_access_fault
+	msr	elr_el2, x16
+	eret
+1:	mrs	x0, esr_el2
+	mrs	x1, elr_el2
+	mrs	x2, far_el2
+	bl	rmm_unexpected
+	b	.
+	.rept	11
 	unexpected
 	.endr

@@ -22,15 +22,16 @@ BOOT_TIMEOUT = 240
 
 PROMPT = "/ # "
 
-# TRIAD_SECURE=1 runs every test on a machine with a secure world: Triad's EL3 monitor
-# boots first and starts Triad at Normal EL2 (`make integration-test-secure`).
-SECURE = os.environ.get("TRIAD_SECURE") == "1"
+# triad-run's default machine has the secure and realm worlds (Triad's EL3 monitor boots
+# it); TRIAD_NO_SECURE=1 runs every test on a machine without them, Triad booted by QEMU
+# (`make integration-test-no-secure`).
+SECURE = os.environ.get("TRIAD_NO_SECURE") != "1"
 
 
 def with_mode(args):
     args = list(args)
-    if SECURE and "--secure" not in args and "--no-secure" not in args:
-        return ["--secure"] + args
+    if not SECURE and "--secure" not in args and "--no-secure" not in args:
+        return ["--no-secure"] + args
     return args
 
 

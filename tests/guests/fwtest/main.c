@@ -4,8 +4,9 @@
  * build/guests/fwtest.bin) and calls Triad's RMM and Triad at Secure EL2 directly. It
  * checks what RMM 1.0 says for each RMI call, that a delegated granule is out of the
  * normal world's reach (a granule protection fault on read and on write) and comes back
- * scrubbed, and FFA_VERSION; it times RMI_VERSION and FFA_VERSION (the world switches
- * NS -> Realm -> NS and NS -> Secure -> NS) for `make bench`. Prints "fwtest: PASS n
+ * scrubbed, the realm lifecycle (REALM_CREATE's checks, ACTIVATE, DESTROY, the granules
+ * back), parameters the RMM cannot read, and FFA_VERSION; it times RMI_VERSION and FFA_VERSION (the
+ * world switches NS -> Realm -> NS and NS -> Secure -> NS) for `make bench`. Prints "fwtest: PASS n
  * checks" or a FAIL line per failed check, then powers the machine off. Without a
  * secure world (--optee none) the FF-A part is left out.
  */
@@ -15,6 +16,10 @@
 #define RMI_GRANULE_DELEGATE   0xc4000151
 #define RMI_GRANULE_UNDELEGATE 0xc4000152
 #define RMI_FEATURES	       0xc4000165
+#define RMI_REALM_ACTIVATE     0xc4000157
+#define RMI_REALM_CREATE       0xc4000158
+#define RMI_REALM_DESTROY      0xc4000159
+#define RMI_ERROR_REALM	       2
 #define RMI_UNUSED_FID	       0xc4000156 /* in the RMI range, not an RMM 1.0 command */
 #define FFA_VERSION	       0x84000063
 #define RMI_SUCCESS	       0
@@ -56,6 +61,13 @@ static void smc4(uint64_t r[4])
 static uint64_t rmi(uint64_t fid, uint64_t a1)
 {
 	uint64_t r[4] = {fid, a1, 0, 0};
+	smc4(r);
+	return r[0];
+}
+
+static uint64_t rmi2(uint64_t fid, uint64_t a1, uint64_t a2)
+{
+	uint64_t r[4] = {fid, a1, a2, 0};
 	smc4(r);
 	return r[0];
 }
@@ -187,6 +199,178 @@ static bool ffa(void)
 	return true;
 }
 
+/* Realm lifecycle: REALM_CREATE's checks (each failure leaves every granule as it was),
+ * then ACTIVATE and DESTROY, and the granules back to the host. */
+/* The compiler's struct copies need it; the guest library has no libc. */
+void *memcpy(void *dst, const void *src, unsigned long n)
+{
+	uint8_t *d = dst;
+	const uint8_t *s = src;
+	while (n--)
+		*d++ = *s++;
+	return dst;
+}
+
+static uint8_t pool[6][4096] __attribute__((aligned(8192))); /* rd, rtt x2, rd2, rtt2 x2 */
+static uint8_t params_page[4096] __attribute__((aligned(4096)));
+
+struct realm_params {
+	uint64_t flags, s2sz, sve_vl, num_bps, num_wps, pmu_num_ctrs, hash_algo;
+	uint64_t vmid, rtt_base, rtt_level_start, rtt_num_start;
+};
+
+static void put_params(const struct realm_params *p)
+{
+	volatile uint64_t *q = (volatile uint64_t *)params_page;
+	for (unsigned i = 0; i < 512; i++)
+		q[i] = 0;
+	q[0] = p->flags;
+	q[1] = p->s2sz;
+	q[2] = p->sve_vl;
+	q[3] = p->num_bps;
+	q[4] = p->num_wps;
+	q[5] = p->pmu_num_ctrs;
+	q[6] = p->hash_algo;
+	q[0x400 / 8] = 0x7270762d74657374ULL; /* some RPV */
+	q[0x800 / 8] = p->vmid;
+	q[0x808 / 8] = p->rtt_base;
+	q[0x810 / 8] = p->rtt_level_start;
+	q[0x818 / 8] = p->rtt_num_start;
+}
+
+static void realms(void)
+{
+	uint64_t rd = (uint64_t)pool[0], rtt = (uint64_t)pool[2], rd2 = (uint64_t)pool[1];
+	uint64_t rtt2 = (uint64_t)pool[4], params = (uint64_t)params_page;
+	const struct realm_params good = {
+	    .s2sz = 40, .vmid = 7, .rtt_base = rtt, .rtt_level_start = 1, .rtt_num_start = 2};
+	struct realm_params p = good;
+	put_params(&p);
+	check(rmi2(RMI_REALM_CREATE, rd, params) == RMI_ERROR_INPUT,
+	      "REALM_CREATE with an undelegated RD", 0);
+	check(rmi(RMI_GRANULE_DELEGATE, rd) == RMI_SUCCESS, "DELEGATE the RD", 0);
+	check(rmi(RMI_GRANULE_DELEGATE, rtt) == RMI_SUCCESS, "DELEGATE the first RTT", 0);
+	check(rmi2(RMI_REALM_CREATE, rd, params) == RMI_ERROR_INPUT,
+	      "REALM_CREATE with its second starting RTT undelegated", 0);
+	check(rmi(RMI_GRANULE_DELEGATE, rtt + 4096) == RMI_SUCCESS, "DELEGATE the second RTT", 0);
+	/* Bad parameters, one at a time. */
+	struct realm_params bad[7];
+	for (unsigned i = 0; i < 7; i++)
+		bad[i] = good;
+	bad[0].s2sz = 60;	      /* beyond what RMI_FEATURES offers */
+	bad[1].s2sz = 31;	      /* too small */
+	bad[2].hash_algo = 2;	      /* no such hash */
+	bad[3].rtt_num_start = 1;     /* 40 bits at level 1 take two tables */
+	bad[4].rtt_level_start = 3;   /* 40 bits cannot start at level 3 */
+	bad[5].flags = 1;	      /* LPA2 */
+	bad[6].rtt_base = rtt + 4096; /* concatenated tables not aligned to their size */
+	for (unsigned i = 0; i < 7; i++) {
+		put_params(&bad[i]);
+		if (rmi2(RMI_REALM_CREATE, rd, params) != RMI_ERROR_INPUT)
+			check(false, "REALM_CREATE with bad parameters", i);
+	}
+	put_params(&good);
+	check(rmi2(RMI_REALM_CREATE, rd, params + 8) == RMI_ERROR_INPUT,
+	      "REALM_CREATE with misaligned parameters", 0);
+	check(rmi2(RMI_REALM_CREATE, rd, rtt) == RMI_ERROR_INPUT,
+	      "REALM_CREATE with parameters in a delegated granule", 0);
+	check(rmi2(RMI_REALM_CREATE, rtt, params) == RMI_ERROR_INPUT,
+	      "REALM_CREATE with the RD one of its own RTTs", 0);
+	check(rmi2(RMI_REALM_CREATE, rd, params) == RMI_SUCCESS, "REALM_CREATE", 0);
+	check(rmi2(RMI_REALM_CREATE, rd, params) == RMI_ERROR_INPUT, "REALM_CREATE twice", 0);
+	check(rmi(RMI_GRANULE_UNDELEGATE, rd) == RMI_ERROR_INPUT, "UNDELEGATE of a live RD", 0);
+	check(rmi(RMI_GRANULE_UNDELEGATE, rtt) == RMI_ERROR_INPUT, "UNDELEGATE of a live RTT", 0);
+	/* A second realm may not take the first one's VMID. */
+	check(rmi(RMI_GRANULE_DELEGATE, rd2) == RMI_SUCCESS &&
+		  rmi(RMI_GRANULE_DELEGATE, rtt2) == RMI_SUCCESS &&
+		  rmi(RMI_GRANULE_DELEGATE, rtt2 + 4096) == RMI_SUCCESS,
+	      "DELEGATE a second realm's granules", 0);
+	p = good;
+	p.rtt_base = rtt2;
+	put_params(&p);
+	check(rmi2(RMI_REALM_CREATE, rd2, params) == RMI_ERROR_INPUT,
+	      "REALM_CREATE with a VMID in use", 0);
+	check(rmi(RMI_REALM_ACTIVATE, rd2) == RMI_ERROR_INPUT, "ACTIVATE of a non-RD", 0);
+	check(rmi(RMI_REALM_ACTIVATE, rd) == RMI_SUCCESS, "REALM_ACTIVATE", 0);
+	check(rmi(RMI_REALM_ACTIVATE, rd) == RMI_ERROR_REALM, "REALM_ACTIVATE twice", 0);
+	check(rmi(RMI_REALM_DESTROY, rd2) == RMI_ERROR_INPUT, "DESTROY of a non-RD", 0);
+	check(rmi(RMI_REALM_DESTROY, rd) == RMI_SUCCESS, "REALM_DESTROY", 0);
+	check(rmi(RMI_REALM_DESTROY, rd) == RMI_ERROR_INPUT, "REALM_DESTROY twice", 0);
+	/* Its VMID is free again, and every granule can go back to the host, scrubbed. */
+	check(rmi2(RMI_REALM_CREATE, rd2, params) == RMI_SUCCESS,
+	      "REALM_CREATE reusing a destroyed realm's VMID", 0);
+	check(rmi(RMI_REALM_DESTROY, rd2) == RMI_SUCCESS, "REALM_DESTROY of the second", 0);
+	bool back = true;
+	uint64_t all[6] = {rd, rtt, rtt + 4096, rd2, rtt2, rtt2 + 4096};
+	for (unsigned i = 0; i < 6; i++)
+		back = back && rmi(RMI_GRANULE_UNDELEGATE, all[i]) == RMI_SUCCESS;
+	check(back, "UNDELEGATE of every granule after REALM_DESTROY", 0);
+	bool zero = true;
+	for (unsigned i = 0; i < 512; i++)
+		zero = zero && ((volatile uint64_t *)rd)[i] == 0;
+	check(zero, "a destroyed RD comes back scrubbed", 0);
+}
+
+/* The end of the RAM bank at 0x40000000, from the DTB (a walk of its structure block). */
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint64_t ram_end(const uint8_t *dtb)
+{
+	if (be32(dtb) != 0xd00dfeed)
+		return 0;
+	const uint8_t *p = dtb + be32(dtb + 8), *end = p + be32(dtb + 36);
+	const char *strings = (const char *)dtb + be32(dtb + 12);
+	int depth = 0;
+	bool memory = false;
+	while (p < end) {
+		uint32_t tok = be32(p);
+		p += 4;
+		if (tok == 1) { /* BEGIN_NODE */
+			const char *name = (const char *)p;
+			memory = ++depth == 2 && name[0] == 'm' && name[1] == 'e' && name[2] == 'm';
+			while (*p)
+				p++;
+			p = dtb + ((p - dtb + 4) & ~3L);
+		} else if (tok == 2) { /* END_NODE */
+			depth--;
+			memory = false;
+		} else if (tok == 3) { /* PROP */
+			uint32_t len = be32(p), name = be32(p + 4);
+			const char *n = strings + name;
+			if (memory && n[0] == 'r' && n[1] == 'e' && n[2] == 'g' && !n[3] &&
+			    len >= 16)
+				return ((uint64_t)be32(p + 8) << 32 | be32(p + 12)) +
+				       ((uint64_t)be32(p + 16) << 32 | be32(p + 20));
+			p += 8 + ((len + 3) & ~3U);
+		} else if (tok != 4) {
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Host granules the RMM tracks but the GPT does not give the normal world: reading them
+ * through the RMM's Non-secure alias faults, and the RMM must answer ERROR_INPUT and live
+ * on. The monitor's layout (docs/monitor.md): at the top of the first GiB of DRAM, the
+ * Realm region (8 MiB), a shared page, the GPT's level-1 table (128 KiB, Root). */
+static void params_the_normal_world_cannot_read(const uint8_t *dtb)
+{
+	uint64_t end = ram_end(dtb), top = end < 0x80000000 ? end : 0x80000000;
+	check(end != 0, "the DTB gives the RAM's end", end);
+	uint64_t gpt_l1 = (top & ~0xfffULL) - 0x20000, realm_region = gpt_l1 - 0x1000 - 0x800000;
+	uint64_t rd = (uint64_t)pool[0];
+	check(rmi(RMI_GRANULE_DELEGATE, rd) == RMI_SUCCESS, "DELEGATE an RD", 0);
+	check(rmi2(RMI_REALM_CREATE, rd, gpt_l1) == RMI_ERROR_INPUT,
+	      "REALM_CREATE with parameters in the GPT (Root)", gpt_l1);
+	check(rmi2(RMI_REALM_CREATE, rd, realm_region) == RMI_ERROR_INPUT,
+	      "REALM_CREATE with parameters in the RMM's own memory (Realm)", realm_region);
+	check(rmi(RMI_VERSION, V1_0) == RMI_SUCCESS, "the RMM lives on after those faults", 0);
+	check(rmi(RMI_GRANULE_UNDELEGATE, rd) == RMI_SUCCESS, "UNDELEGATE the RD", 0);
+}
+
 #define ROUNDS 15
 
 /* Median time of `fid(a1)` round trips, reported as "bench: name N". */
@@ -214,10 +398,11 @@ static void bench_call(const char *name, uint64_t fid, uint64_t a1)
 
 int main(const char *dtb)
 {
-	(void)dtb;
 	puts_("fwtest: the firmware (RMM, S-EL2) from the host's place\n");
 	version_and_features();
 	delegation();
+	realms();
+	params_the_normal_world_cannot_read((const uint8_t *)dtb);
 	bench_call("rmi_version", RMI_VERSION, V1_0);
 	if (ffa())
 		bench_call("world_switch_secure", FFA_VERSION, 0x10001);

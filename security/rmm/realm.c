@@ -1,0 +1,237 @@
+/*
+ * Realms (RMM 1.0, B4.3.9-B4.3.11): REALM_CREATE turns a delegated granule into a Realm
+ * Descriptor and the starting-level RTT granules into empty tables, with the parameters
+ * the host put in a Non-secure granule; REALM_ACTIVATE ends the realm's construction;
+ * REALM_DESTROY gives the granules back as delegated (zeroed). Every input is checked
+ * before anything changes, and a failure changes nothing.
+ */
+#include <string.h>
+
+#include "measurement.h"
+#include "rmm.h"
+
+#define REALM_NEW    0
+#define REALM_ACTIVE 1
+
+/* RmiRealmParams (B4.4.3): the fields read, at their offsets in the host's granule. */
+#define P_FLAGS	      0x000
+#define P_S2SZ	      0x008
+#define P_SVE_VL      0x010
+#define P_NUM_BPS     0x018
+#define P_NUM_WPS     0x020
+#define P_PMU_CTRS    0x028
+#define P_HASH_ALGO   0x030
+#define P_RPV	      0x400
+#define P_VMID	      0x800
+#define P_RTT_BASE    0x808
+#define P_RTT_LEVEL   0x810
+#define P_RTT_NUM     0x818
+#define MAX_RTT_START 16
+
+/* The Realm Descriptor, in its own (Realm PAS) granule. */
+struct rd {
+	uint64_t state;
+	uint64_t s2sz;
+	int64_t rtt_level_start;
+	uint64_t rtt_num_start, rtt_base;
+	uint64_t vmid;
+	uint64_t nr_recs;
+	struct measurement rim, rem[4];
+	uint8_t rpv[64];
+};
+_Static_assert(sizeof(struct rd) <= GRANULE_SIZE, "RD larger than a granule");
+
+struct params {
+	uint64_t head[7]; /* 0x000-0x037: flags .. hash_algo */
+	uint64_t rpv[8];
+	uint64_t tail[4]; /* 0x800-0x81f: vmid, rtt_base, rtt_level_start, rtt_num_start */
+};
+
+/* VMIDs in use by realms (16 bits if the CPU has them). */
+static uint64_t vmids[65536 / 64];
+
+static unsigned vmid_bits(void)
+{
+	return ((read_sysreg(id_aa64mmfr1_el1) >> 4) & 0xf) == 2 ? 16 : 8;
+}
+
+static bool vmid_reserve(uint64_t vmid)
+{
+	if (vmid >> vmid_bits())
+		return false;
+	uint64_t bit = 1ULL << (vmid % 64);
+	return !(__atomic_fetch_or(&vmids[vmid / 64], bit, __ATOMIC_ACQ_REL) & bit);
+}
+
+static void vmid_free(uint64_t vmid)
+{
+	__atomic_fetch_and(&vmids[vmid / 64], ~(1ULL << (vmid % 64)), __ATOMIC_RELEASE);
+}
+
+static int read_params(uint64_t pa, struct params *p)
+{
+	if (!granule_is_host(pa))
+		return -1;
+	const uint8_t *ns = (const uint8_t *)(pa + NS_ALIAS);
+	return ns_read(p->head, ns + P_FLAGS, sizeof(p->head)) ||
+		       ns_read(p->rpv, ns + P_RPV, sizeof(p->rpv)) ||
+		       ns_read(p->tail, ns + P_VMID, sizeof(p->tail))
+		   ? -1
+		   : 0;
+}
+
+/* The starting level and table count must be the ones the IPA size needs (4 KiB
+ * granules: a level-L table resolves 12 + 9 * (4 - L) bits; up to 16 concatenated). */
+static bool rtt_start_valid(uint64_t s2sz, int64_t level, uint64_t num)
+{
+	if (level < 0 || level > 3)
+		return false;
+	uint64_t bits = 12 + 9 * (4 - (uint64_t)level);
+	if (s2sz > bits + 4 || s2sz + 9 <= bits)
+		return false;
+	return num == (s2sz > bits ? 1ULL << (s2sz - bits) : 1);
+}
+
+static bool params_valid(const struct params *p, uint64_t s2sz_max)
+{
+	uint64_t flags = p->head[0];
+	uint8_t s2sz = (uint8_t)p->head[1], bps = (uint8_t)p->head[3], wps = (uint8_t)p->head[4];
+	uint8_t hash = (uint8_t)p->head[6];
+	uint64_t base = p->tail[1], num = (uint32_t)p->tail[3];
+	int64_t level = (int64_t)p->tail[2];
+	/* No LPA2, SVE or PMU for realms yet (RMI_FEATURES says so); no debug registers. */
+	return !flags && s2sz >= 32 && s2sz <= s2sz_max && !bps && !wps &&
+	       (hash == HASH_SHA256 || hash == HASH_SHA512) && rtt_start_valid(s2sz, level, num) &&
+	       base % (num * GRANULE_SIZE) == 0;
+}
+
+static void unlock_all(granule_t **g, unsigned n, enum granule_state s)
+{
+	for (unsigned i = 0; i < n; i++)
+		granule_unlock(g[i], s);
+}
+
+static uint64_t realm_create(uint64_t rd_pa, uint64_t params_pa, uint64_t s2sz_max)
+{
+	struct params p;
+	if (params_pa % GRANULE_SIZE || read_params(params_pa, &p) || !params_valid(&p, s2sz_max))
+		return RMI_ERROR_INPUT;
+	uint64_t rtt_base = p.tail[1], num = (uint32_t)p.tail[3];
+	if (rd_pa >= rtt_base && rd_pa - rtt_base < num * GRANULE_SIZE)
+		return RMI_ERROR_INPUT; /* the RD would also be a table */
+	granule_t *g[1 + MAX_RTT_START];
+	unsigned locked = 0;
+	g[locked] = granule_lock(rd_pa, GRANULE_DELEGATED);
+	if (!g[locked])
+		return RMI_ERROR_INPUT;
+	locked++;
+	for (uint64_t i = 0; i < num; i++) {
+		g[locked] = granule_lock(rtt_base + i * GRANULE_SIZE, GRANULE_DELEGATED);
+		if (!g[locked]) {
+			unlock_all(g, locked, GRANULE_DELEGATED);
+			return RMI_ERROR_INPUT;
+		}
+		locked++;
+	}
+	uint64_t vmid = (uint16_t)p.tail[0];
+	if (!vmid_reserve(vmid)) {
+		unlock_all(g, locked, GRANULE_DELEGATED);
+		return RMI_ERROR_INPUT;
+	}
+	/* Delegated granules are zero: the tables are empty (every entry UNASSIGNED). */
+	struct rd *rd = (struct rd *)rd_pa;
+	rd->state = REALM_NEW;
+	rd->s2sz = (uint8_t)p.head[1];
+	rd->rtt_level_start = (int64_t)p.tail[2];
+	rd->rtt_num_start = num;
+	rd->rtt_base = rtt_base;
+	rd->vmid = vmid;
+	rd->nr_recs = 0;
+	memcpy(rd->rpv, p.rpv, sizeof(rd->rpv));
+	struct realm_params_measured m = {
+	    .flags = p.head[0],
+	    .s2sz = (uint8_t)p.head[1],
+	    .sve_vl = (uint8_t)p.head[2],
+	    .num_bps = (uint8_t)p.head[3],
+	    .num_wps = (uint8_t)p.head[4],
+	    .pmu_num_ctrs = (uint8_t)p.head[5],
+	    .hash_algo = (uint8_t)p.head[6],
+	};
+	rim_init(&rd->rim, &m);
+	for (int i = 0; i < 4; i++)
+		rd->rem[i] = (struct measurement){.algo = m.hash_algo};
+	dsb(sy);
+	granule_unlock(g[0], GRANULE_RD);
+	unlock_all(g + 1, locked - 1, GRANULE_RTT);
+	return RMI_SUCCESS;
+}
+
+static uint64_t realm_activate(uint64_t rd_pa)
+{
+	granule_t *g = granule_lock(rd_pa, GRANULE_RD);
+	if (!g)
+		return RMI_ERROR_INPUT;
+	struct rd *rd = (struct rd *)rd_pa;
+	uint64_t r = RMI_ERROR_REALM;
+	if (rd->state == REALM_NEW) {
+		rd->state = REALM_ACTIVE;
+		r = RMI_SUCCESS;
+	}
+	granule_unlock(g, GRANULE_RD);
+	return r;
+}
+
+static bool table_empty(uint64_t pa)
+{
+	const uint64_t *e = (const uint64_t *)pa;
+	for (unsigned i = 0; i < GRANULE_SIZE / 8; i++)
+		if (e[i])
+			return false;
+	return true;
+}
+
+static uint64_t realm_destroy(uint64_t rd_pa)
+{
+	granule_t *g[1 + MAX_RTT_START];
+	g[0] = granule_lock(rd_pa, GRANULE_RD);
+	if (!g[0])
+		return RMI_ERROR_INPUT;
+	struct rd *rd = (struct rd *)rd_pa;
+	unsigned locked = 1;
+	bool live = rd->nr_recs != 0;
+	for (uint64_t i = 0; i < rd->rtt_num_start && !live; i++) {
+		uint64_t pa = rd->rtt_base + i * GRANULE_SIZE;
+		g[locked] = granule_lock(pa, GRANULE_RTT);
+		if (!g[locked]) {
+			live = true; /* a command on another CPU holds it */
+			break;
+		}
+		locked++;
+		live = !table_empty(pa);
+	}
+	if (live) {
+		granule_unlock(g[0], GRANULE_RD);
+		unlock_all(g + 1, locked - 1, GRANULE_RTT);
+		return RMI_ERROR_REALM;
+	}
+	uint64_t vmid = rd->vmid;
+	granule_zero(rd_pa);
+	vmid_free(vmid);
+	unlock_all(g, locked, GRANULE_DELEGATED);
+	return RMI_SUCCESS;
+}
+
+void rmi_realm_create(const uint64_t *in, uint64_t *out, uint64_t s2sz_max)
+{
+	out[0] = realm_create(in[1], in[2], s2sz_max);
+}
+
+void rmi_realm_activate(const uint64_t *in, uint64_t *out)
+{
+	out[0] = realm_activate(in[1]);
+}
+
+void rmi_realm_destroy(const uint64_t *in, uint64_t *out)
+{
+	out[0] = realm_destroy(in[1]);
+}
