@@ -20,16 +20,23 @@ static granule_t *granule_of(uint64_t pa)
 	return &granules[(pa - TRACKED_BASE) / GRANULE_SIZE];
 }
 
-/* A command on another CPU holding the granule reads as the wrong state, which the spec
- * allows (the host raced itself). */
+/* Commands lock the granules they use, the RD first, so that commands of a racing host
+ * on several CPUs take turns. */
 granule_t *granule_lock(uint64_t pa, enum granule_state want)
 {
 	granule_t *g = granule_of(pa);
-	uint8_t expected = (uint8_t)want;
-	if (!g || !__atomic_compare_exchange_n(g, &expected, (uint8_t)(want | LOCKED), false,
-					       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+	if (!g)
 		return 0;
-	return g;
+	for (;;) {
+		uint8_t expected = (uint8_t)want;
+		if (__atomic_compare_exchange_n(g, &expected, (uint8_t)(want | LOCKED), false,
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return g;
+		/* Held by a command on another CPU: wait for it if the granule is in the
+		 * right state (commands are short and never wait for the host). */
+		if ((expected & ~LOCKED) != want)
+			return 0;
+	}
 }
 
 void granule_unlock(granule_t *g, enum granule_state s)

@@ -7,20 +7,11 @@
 	.text
 	.globl ns_access_start, ns_access_end, ns_access_fault
 
-/* int ns_read(void *dst, const void *ns_src, size_t len): 0 or -1 */
-	.globl ns_read
+/* int ns_read(void *dst, const void *ns_src, size_t len) and
+ * int ns_write(void *ns_dst, const void *src, size_t len): one copy, either way; 0 or -1 */
+	.globl ns_read, ns_write
 ns_access_start:
 ns_read:
-	cbz	x2, 2f
-1:	ldr	x3, [x1], #8
-	str	x3, [x0], #8
-	subs	x2, x2, #8
-	b.hi	1b
-2:	mov	x0, #0
-	ret
-
-/* int ns_write(void *ns_dst, const void *src, size_t len): 0 or -1 */
-	.globl ns_write
 ns_write:
 	cbz	x2, 2f
 1:	ldr	x3, [x1], #8

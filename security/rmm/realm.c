@@ -7,11 +7,7 @@
  */
 #include <string.h>
 
-#include "measurement.h"
-#include "rmm.h"
-
-#define REALM_NEW    0
-#define REALM_ACTIVE 1
+#include "realm.h"
 
 /* RmiRealmParams (B4.4.3): the fields read, at their offsets in the host's granule. */
 #define P_FLAGS	      0x000
@@ -27,19 +23,6 @@
 #define P_RTT_LEVEL   0x810
 #define P_RTT_NUM     0x818
 #define MAX_RTT_START 16
-
-/* The Realm Descriptor, in its own (Realm PAS) granule. */
-struct rd {
-	uint64_t state;
-	uint64_t s2sz;
-	int64_t rtt_level_start;
-	uint64_t rtt_num_start, rtt_base;
-	uint64_t vmid;
-	uint64_t nr_recs;
-	struct measurement rim, rem[4];
-	uint8_t rpv[64];
-};
-_Static_assert(sizeof(struct rd) <= GRANULE_SIZE, "RD larger than a granule");
 
 struct params {
 	uint64_t head[7]; /* 0x000-0x037: flags .. hash_algo */
@@ -119,19 +102,29 @@ static uint64_t realm_create(uint64_t rd_pa, uint64_t params_pa, uint64_t s2sz_m
 	uint64_t rtt_base = p.tail[1], num = (uint32_t)p.tail[3];
 	if (rd_pa >= rtt_base && rd_pa - rtt_base < num * GRANULE_SIZE)
 		return RMI_ERROR_INPUT; /* the RD would also be a table */
+	/* Locks in address order, so that racing commands on other CPUs cannot wait for
+	 * each other's granules in a cycle. g[0] is the RD, g[1..num] the tables. */
 	granule_t *g[1 + MAX_RTT_START];
+	uint64_t order[1 + MAX_RTT_START];
+	unsigned slot[1 + MAX_RTT_START], n = 0;
+	for (uint64_t i = 0; i <= num; i++) {
+		uint64_t pa = i < num ? rtt_base + i * GRANULE_SIZE : rd_pa;
+		unsigned j = n++;
+		for (; j > 0 && order[j - 1] > pa; j--) {
+			order[j] = order[j - 1];
+			slot[j] = slot[j - 1];
+		}
+		order[j] = pa;
+		slot[j] = i < num ? (unsigned)i + 1 : 0;
+	}
 	unsigned locked = 0;
-	g[locked] = granule_lock(rd_pa, GRANULE_DELEGATED);
-	if (!g[locked])
-		return RMI_ERROR_INPUT;
-	locked++;
-	for (uint64_t i = 0; i < num; i++) {
-		g[locked] = granule_lock(rtt_base + i * GRANULE_SIZE, GRANULE_DELEGATED);
-		if (!g[locked]) {
-			unlock_all(g, locked, GRANULE_DELEGATED);
+	for (; locked < n; locked++) {
+		g[slot[locked]] = granule_lock(order[locked], GRANULE_DELEGATED);
+		if (!g[slot[locked]]) {
+			for (unsigned k = 0; k < locked; k++)
+				granule_unlock(g[slot[k]], GRANULE_DELEGATED);
 			return RMI_ERROR_INPUT;
 		}
-		locked++;
 	}
 	uint64_t vmid = (uint16_t)p.tail[0];
 	if (!vmid_reserve(vmid)) {
@@ -147,6 +140,7 @@ static uint64_t realm_create(uint64_t rd_pa, uint64_t params_pa, uint64_t s2sz_m
 	rd->rtt_base = rtt_base;
 	rd->vmid = vmid;
 	rd->nr_recs = 0;
+	rd->nr_rtts = 0;
 	memcpy(rd->rpv, p.rpv, sizeof(rd->rpv));
 	struct realm_params_measured m = {
 	    .flags = p.head[0],
@@ -181,15 +175,6 @@ static uint64_t realm_activate(uint64_t rd_pa)
 	return r;
 }
 
-static bool table_empty(uint64_t pa)
-{
-	const uint64_t *e = (const uint64_t *)pa;
-	for (unsigned i = 0; i < GRANULE_SIZE / 8; i++)
-		if (e[i])
-			return false;
-	return true;
-}
-
 static uint64_t realm_destroy(uint64_t rd_pa)
 {
 	granule_t *g[1 + MAX_RTT_START];
@@ -198,7 +183,7 @@ static uint64_t realm_destroy(uint64_t rd_pa)
 		return RMI_ERROR_INPUT;
 	struct rd *rd = (struct rd *)rd_pa;
 	unsigned locked = 1;
-	bool live = rd->nr_recs != 0;
+	bool live = rd->nr_recs || rd->nr_rtts;
 	for (uint64_t i = 0; i < rd->rtt_num_start && !live; i++) {
 		uint64_t pa = rd->rtt_base + i * GRANULE_SIZE;
 		g[locked] = granule_lock(pa, GRANULE_RTT);
@@ -207,7 +192,7 @@ static uint64_t realm_destroy(uint64_t rd_pa)
 			break;
 		}
 		locked++;
-		live = !table_empty(pa);
+		live = rtt_live((const uint64_t *)pa, rd->rtt_level_start);
 	}
 	if (live) {
 		granule_unlock(g[0], GRANULE_RD);
@@ -215,6 +200,9 @@ static uint64_t realm_destroy(uint64_t rd_pa)
 		return RMI_ERROR_REALM;
 	}
 	uint64_t vmid = rd->vmid;
+	/* Delegated granules are zero: the tables (RIPAS left in them) and the RD. */
+	for (uint64_t i = 0; i < rd->rtt_num_start; i++)
+		granule_zero(rd->rtt_base + i * GRANULE_SIZE);
 	granule_zero(rd_pa);
 	vmid_free(vmid);
 	unlock_all(g, locked, GRANULE_DELEGATED);

@@ -3,7 +3,7 @@
  * order the spec lists its failure conditions. A FID of the RMI range the table does not
  * have answers SMCCC NOT_SUPPORTED.
  */
-#include "rmm.h"
+#include "realm.h"
 
 /* RMI_VERSION (B4.3.21): this RMM implements exactly 1.0. */
 static void rmi_version(const uint64_t *in, uint64_t *out)
@@ -62,6 +62,13 @@ static const struct rmi_command {
     {RMI_REALM_CREATE, rmi_create},
     {RMI_REALM_ACTIVATE, rmi_realm_activate},
     {RMI_REALM_DESTROY, rmi_realm_destroy},
+    {RMI_RTT_CREATE, rmi_rtt_create},
+    {RMI_RTT_DESTROY, rmi_rtt_destroy},
+    {RMI_RTT_READ_ENTRY, rmi_rtt_read_entry},
+    {RMI_RTT_INIT_RIPAS, rmi_rtt_init_ripas},
+    {RMI_DATA_CREATE, rmi_data_create},
+    {RMI_DATA_CREATE_UNKNOWN, rmi_data_create_unknown},
+    {RMI_DATA_DESTROY, rmi_data_destroy},
 };
 
 void rmi_handle(const uint64_t in[8], uint64_t out[5])

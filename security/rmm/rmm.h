@@ -25,6 +25,7 @@ enum granule_state {
 	GRANULE_DELEGATED,	 /* Realm PAS, free for the host to make into realm objects */
 	GRANULE_RD,		 /* a Realm Descriptor */
 	GRANULE_RTT,		 /* a realm translation table */
+	GRANULE_DATA,		 /* a realm's memory */
 };
 typedef uint8_t granule_t; /* a granule's state byte, with its lock bit */
 /* Locks the granule at pa if it is in state want (NULL if pa is not a tracked granule,

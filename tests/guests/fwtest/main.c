@@ -12,19 +12,27 @@
  */
 #include "../lib/guest.h"
 
-#define RMI_VERSION	       0xc4000150
-#define RMI_GRANULE_DELEGATE   0xc4000151
-#define RMI_GRANULE_UNDELEGATE 0xc4000152
-#define RMI_FEATURES	       0xc4000165
-#define RMI_REALM_ACTIVATE     0xc4000157
-#define RMI_REALM_CREATE       0xc4000158
-#define RMI_REALM_DESTROY      0xc4000159
-#define RMI_ERROR_REALM	       2
-#define RMI_UNUSED_FID	       0xc4000156 /* in the RMI range, not an RMM 1.0 command */
-#define FFA_VERSION	       0x84000063
-#define RMI_SUCCESS	       0
-#define RMI_ERROR_INPUT	       1
-#define V1_0		       0x10000
+#define RMI_VERSION		0xc4000150
+#define RMI_GRANULE_DELEGATE	0xc4000151
+#define RMI_GRANULE_UNDELEGATE	0xc4000152
+#define RMI_FEATURES		0xc4000165
+#define RMI_REALM_ACTIVATE	0xc4000157
+#define RMI_REALM_CREATE	0xc4000158
+#define RMI_REALM_DESTROY	0xc4000159
+#define RMI_ERROR_REALM		2
+#define RMI_ERROR_RTT		4
+#define RMI_DATA_CREATE		0xc4000153
+#define RMI_DATA_CREATE_UNKNOWN 0xc4000154
+#define RMI_DATA_DESTROY	0xc4000155
+#define RMI_RTT_CREATE		0xc400015d
+#define RMI_RTT_DESTROY		0xc400015e
+#define RMI_RTT_READ_ENTRY	0xc4000161
+#define RMI_RTT_INIT_RIPAS	0xc4000168
+#define RMI_UNUSED_FID		0xc4000156 /* in the RMI range, not an RMM 1.0 command */
+#define FFA_VERSION		0x84000063
+#define RMI_SUCCESS		0
+#define RMI_ERROR_INPUT		1
+#define V1_0			0x10000
 
 #define ESR_EC(esr)   ((esr) >> 26)
 #define ESR_DFSC(esr) ((esr)&0x3f)
@@ -311,6 +319,135 @@ static void realms(void)
 	check(zero, "a destroyed RD comes back scrubbed", 0);
 }
 
+/* An SMC with x0-x5 in, x0-x4 out. */
+static void smc6(uint64_t r[6])
+{
+	register uint64_t x0 __asm__("x0") = r[0], x1 __asm__("x1") = r[1], x2 __asm__("x2") = r[2],
+			     x3 __asm__("x3") = r[3], x4 __asm__("x4") = r[4],
+			     x5 __asm__("x5") = r[5];
+	__asm__ volatile("smc #0"
+			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5)::"memory",
+			   "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16",
+			   "x17");
+	r[0] = x0, r[1] = x1, r[2] = x2, r[3] = x3, r[4] = x4, r[5] = x5;
+}
+
+/* A realm's memory: tables below the starting level, RIPAS, data in and out, and the
+ * order the RMM insists on for taking it apart. */
+static uint8_t mem[8][4096] __attribute__((aligned(8192)));
+static uint8_t src_page[4096] __attribute__((aligned(4096)));
+
+static void realm_memory(void)
+{
+	uint64_t rd = (uint64_t)mem[0], rtt = (uint64_t)mem[2], l2 = (uint64_t)mem[4];
+	uint64_t l3 = (uint64_t)mem[5], data = (uint64_t)mem[6], data2 = (uint64_t)mem[7];
+	uint64_t params = (uint64_t)params_page;
+	for (unsigned i = 0; i < 8; i++)
+		if (i != 1 && rmi(RMI_GRANULE_DELEGATE, (uint64_t)mem[i]) != RMI_SUCCESS)
+			check(false, "DELEGATE the realm's granules", i);
+	const struct realm_params good = {
+	    .s2sz = 40, .vmid = 9, .rtt_base = rtt, .rtt_level_start = 1, .rtt_num_start = 2};
+	put_params(&good);
+	check(rmi2(RMI_REALM_CREATE, rd, params) == RMI_SUCCESS, "REALM_CREATE (memory)", 0);
+	uint64_t r[6] = {RMI_RTT_READ_ENTRY, rd, 0, 1, 0, 0};
+	smc6(r);
+	check(r[0] == RMI_SUCCESS && r[1] == 1 && r[2] == 0 && r[4] == 0,
+	      "READ_ENTRY of an empty starting table: UNASSIGNED, RIPAS EMPTY", r[0]);
+	uint64_t d[6] = {RMI_DATA_CREATE, rd, data, 0, (uint64_t)src_page, 1};
+	smc6(d);
+	check(d[0] == (RMI_ERROR_RTT | (1 << 8)), "DATA_CREATE without level-3 tables: RTT at 1",
+	      d[0]);
+	uint64_t c[6] = {RMI_RTT_CREATE, rd, l3, 0, 3, 0};
+	smc6(c);
+	check(c[0] == (RMI_ERROR_RTT | (1 << 8)), "RTT_CREATE at level 3 without level 2: RTT at 1",
+	      c[0]);
+	uint64_t c2[6] = {RMI_RTT_CREATE, rd, l2, 0x1000, 2, 0};
+	smc6(c2);
+	check(c2[0] == RMI_ERROR_INPUT, "RTT_CREATE at an unaligned IPA", c2[0]);
+	uint64_t c3[6] = {RMI_RTT_CREATE, rd, l2, 0, 2, 0};
+	smc6(c3);
+	check(c3[0] == RMI_SUCCESS, "RTT_CREATE level 2", c3[0]);
+	uint64_t c4[6] = {RMI_RTT_CREATE, rd, l3, 0, 3, 0};
+	smc6(c4);
+	check(c4[0] == RMI_SUCCESS, "RTT_CREATE level 3", c4[0]);
+	uint64_t i1[6] = {RMI_RTT_INIT_RIPAS, rd, 0, 0x2000, 0, 0};
+	smc6(i1);
+	check(i1[0] == RMI_SUCCESS && i1[1] == 0x2000, "RTT_INIT_RIPAS [0, 0x2000)", i1[0]);
+	uint64_t e1[6] = {RMI_RTT_READ_ENTRY, rd, 0x1000, 3, 0, 0};
+	smc6(e1);
+	check(e1[0] == RMI_SUCCESS && e1[1] == 3 && e1[2] == 0 && e1[4] == 1,
+	      "READ_ENTRY after INIT_RIPAS: UNASSIGNED, RIPAS RAM", e1[4]);
+	volatile uint64_t *sp = (volatile uint64_t *)src_page;
+	for (unsigned i = 0; i < 512; i++)
+		sp[i] = 0xda7a000000000000ULL | i;
+	uint64_t d2[6] = {RMI_DATA_CREATE, rd, data, 0, (uint64_t)src_page, 1};
+	smc6(d2);
+	check(d2[0] == RMI_SUCCESS, "DATA_CREATE (measured)", d2[0]);
+	uint64_t e2[6] = {RMI_RTT_READ_ENTRY, rd, 0, 3, 0, 0};
+	smc6(e2);
+	check(e2[0] == RMI_SUCCESS && e2[2] == 1 && e2[3] == data && e2[4] == 1,
+	      "READ_ENTRY after DATA_CREATE: ASSIGNED to the data granule, RIPAS RAM", e2[3]);
+	uint64_t v = 0;
+	uint64_t esr = try_read((volatile uint64_t *)data, &v);
+	check(ESR_DFSC(esr) == DFSC_GPF, "realm memory is out of the host's reach", esr);
+	uint64_t d3[6] = {RMI_DATA_CREATE, rd, data2, 0, (uint64_t)src_page, 1};
+	smc6(d3);
+	check(d3[0] == (RMI_ERROR_RTT | (3 << 8)), "DATA_CREATE on an assigned IPA: RTT at 3",
+	      d3[0]);
+	uint64_t d4[6] = {RMI_DATA_CREATE, rd, data2, 0x1000, data, 1};
+	smc6(d4);
+	check(d4[0] == RMI_ERROR_INPUT, "DATA_CREATE from a source that is not the host's", d4[0]);
+	uint64_t top = 1ULL << 39; /* the first unprotected IPA of a 40-bit realm */
+	uint64_t d5[6] = {RMI_DATA_CREATE, rd, data2, top, (uint64_t)src_page, 1};
+	smc6(d5);
+	check(d5[0] == RMI_ERROR_INPUT, "DATA_CREATE at an unprotected IPA", d5[0]);
+	check(rmi(RMI_REALM_ACTIVATE, rd) == RMI_SUCCESS, "REALM_ACTIVATE (memory)", 0);
+	uint64_t d6[6] = {RMI_DATA_CREATE, rd, data2, 0x1000, (uint64_t)src_page, 1};
+	smc6(d6);
+	check(d6[0] == RMI_ERROR_REALM, "DATA_CREATE in an active realm", d6[0]);
+	uint64_t i2[6] = {RMI_RTT_INIT_RIPAS, rd, 0x2000, 0x3000, 0, 0};
+	smc6(i2);
+	check(i2[0] == RMI_ERROR_REALM, "RTT_INIT_RIPAS in an active realm", i2[0]);
+	uint64_t u1[6] = {RMI_DATA_CREATE_UNKNOWN, rd, data2, 0x1000, 0, 0};
+	smc6(u1);
+	check(u1[0] == RMI_SUCCESS, "DATA_CREATE_UNKNOWN in an active realm", u1[0]);
+	/* Taking it apart: not while anything is live. */
+	check(rmi(RMI_REALM_DESTROY, rd) == RMI_ERROR_REALM, "REALM_DESTROY with live tables", 0);
+	uint64_t t1[6] = {RMI_RTT_DESTROY, rd, 0, 3, 0, 0};
+	smc6(t1);
+	check(t1[0] == (RMI_ERROR_RTT | (3 << 8)), "RTT_DESTROY of a table with data in it", t1[0]);
+	uint64_t x1[6] = {RMI_DATA_DESTROY, rd, 0, 0, 0, 0};
+	smc6(x1);
+	check(x1[0] == RMI_SUCCESS && x1[1] == data && x1[2] == 0x1000, "DATA_DESTROY", x1[1]);
+	uint64_t e3[6] = {RMI_RTT_READ_ENTRY, rd, 0, 3, 0, 0};
+	smc6(e3);
+	check(e3[0] == RMI_SUCCESS && e3[2] == 0 && e3[4] == 2,
+	      "READ_ENTRY after DATA_DESTROY: UNASSIGNED, RIPAS DESTROYED", e3[4]);
+	uint64_t x2[6] = {RMI_DATA_DESTROY, rd, 0x1000, 0, 0, 0};
+	smc6(x2);
+	check(x2[0] == RMI_SUCCESS && x2[1] == data2, "DATA_DESTROY of the unknown data", x2[1]);
+	uint64_t t2[6] = {RMI_RTT_DESTROY, rd, 0, 2, 0, 0};
+	smc6(t2);
+	check(t2[0] == (RMI_ERROR_RTT | (2 << 8)), "RTT_DESTROY of a table with a table below",
+	      t2[0]);
+	uint64_t t3[6] = {RMI_RTT_DESTROY, rd, 0, 3, 0, 0};
+	smc6(t3);
+	check(t3[0] == RMI_SUCCESS && t3[1] == l3, "RTT_DESTROY level 3", t3[1]);
+	uint64_t t4[6] = {RMI_RTT_DESTROY, rd, 0, 2, 0, 0};
+	smc6(t4);
+	check(t4[0] == RMI_SUCCESS && t4[1] == l2, "RTT_DESTROY level 2", t4[1]);
+	check(rmi(RMI_REALM_DESTROY, rd) == RMI_SUCCESS, "REALM_DESTROY (memory)", 0);
+	bool back = true;
+	for (unsigned i = 0; i < 8; i++)
+		back = back &&
+		       (i == 1 || rmi(RMI_GRANULE_UNDELEGATE, (uint64_t)mem[i]) == RMI_SUCCESS);
+	check(back, "every granule back to the host", 0);
+	bool zero = true;
+	for (unsigned i = 0; i < 512; i++)
+		zero = zero && ((volatile uint64_t *)data)[i] == 0;
+	check(zero, "the realm's data comes back scrubbed", 0);
+}
+
 /* The end of the RAM bank at 0x40000000, from the DTB (a walk of its structure block). */
 static uint32_t be32(const uint8_t *p)
 {
@@ -402,6 +539,7 @@ int main(const char *dtb)
 	version_and_features();
 	delegation();
 	realms();
+	realm_memory();
 	params_the_normal_world_cannot_read((const uint8_t *)dtb);
 	bench_call("rmi_version", RMI_VERSION, V1_0);
 	if (ffa())

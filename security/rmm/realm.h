@@ -1,0 +1,38 @@
+/* A realm as the RMM keeps it: its descriptor (in the RD granule) and the commands on its
+ * translation tables and memory (rtt.c). */
+#ifndef RMM_REALM_H
+#define RMM_REALM_H
+
+#include "measurement.h"
+#include "rmm.h"
+
+#define REALM_NEW    0
+#define REALM_ACTIVE 1
+
+/* The Realm Descriptor, in its own (Realm PAS) granule. */
+struct rd {
+	uint64_t state;
+	uint64_t s2sz;
+	int64_t rtt_level_start;
+	uint64_t rtt_num_start, rtt_base;
+	uint64_t vmid;
+	uint64_t nr_recs;
+	uint64_t nr_rtts; /* tables below the starting level */
+	struct measurement rim, rem[4];
+	uint8_t rpv[64];
+};
+_Static_assert(sizeof(struct rd) <= GRANULE_SIZE, "RD larger than a granule");
+
+/* rtt.c: RMI_RTT_CREATE, _DESTROY, _READ_ENTRY, _INIT_RIPAS; RMI_DATA_CREATE,
+ * _CREATE_UNKNOWN, _DESTROY. */
+void rmi_rtt_create(const uint64_t *in, uint64_t *out);
+void rmi_rtt_destroy(const uint64_t *in, uint64_t *out);
+void rmi_rtt_read_entry(const uint64_t *in, uint64_t *out);
+void rmi_rtt_init_ripas(const uint64_t *in, uint64_t *out);
+void rmi_data_create(const uint64_t *in, uint64_t *out);
+void rmi_data_create_unknown(const uint64_t *in, uint64_t *out);
+void rmi_data_destroy(const uint64_t *in, uint64_t *out);
+/* Whether a table at `level` has anything assigned or a table below it. */
+bool rtt_live(const uint64_t *table, int64_t level);
+
+#endif

@@ -1,0 +1,313 @@
+/*
+ * A realm's translation tables and memory (RMM 1.0, B4.3.12-B4.3.16, B4.3.2-B4.3.4). The
+ * RTTs are the realm's real stage-2 tables: an ASSIGNED entry with RIPAS RAM is a valid
+ * mapping of its data granule; every other entry is invalid to the hardware and keeps the
+ * RMM's view in bits the walk ignores: [3:2] HIPAS, [5:4] RIPAS, [47:12] the granule of an
+ * ASSIGNED entry. A zero entry is UNASSIGNED with RIPAS EMPTY, so a delegated (zeroed)
+ * granule is an empty table. Each command holds the RD's lock throughout, so commands on
+ * one realm take turns and the tables never change under a walk.
+ */
+#include "realm.h"
+
+#define ENTRY_VALID	 1ULL
+#define ENTRY_TABLE	 3ULL /* at levels 0-2; at level 3 the same bits make a page */
+#define HIPAS_SHIFT	 2
+#define RIPAS_SHIFT	 4
+#define HIPAS_UNASSIGNED 0ULL
+#define HIPAS_ASSIGNED	 1ULL
+#define RIPAS_EMPTY	 0ULL
+#define RIPAS_RAM	 1ULL
+#define RIPAS_DESTROYED	 2ULL
+#define ADDR_MASK	 0x0000fffffffff000ULL
+/* A stage-2 page of realm memory: normal write-back, read-write, inner shareable, AF. */
+#define S2_PAGE_ATTRS ((0xfULL << 2) | (3ULL << 6) | (3ULL << 8) | (1ULL << 10))
+/* RMI_RTT_READ_ENTRY's states */
+#define RTT_STATE_UNASSIGNED 0
+#define RTT_STATE_ASSIGNED   1
+#define RTT_STATE_TABLE	     2
+
+static unsigned shift_of(int64_t level)
+{
+	return 12 + 9 * (unsigned)(3 - level); /* bits below an entry of this level */
+}
+
+static bool is_table(uint64_t e, int64_t level)
+{
+	return level < 3 && (e & 3) == ENTRY_TABLE;
+}
+
+static uint64_t hipas_of(uint64_t e)
+{
+	return (e & ENTRY_VALID) ? HIPAS_ASSIGNED : (e >> HIPAS_SHIFT) & 3;
+}
+
+static uint64_t ripas_of(uint64_t e)
+{
+	return (e & ENTRY_VALID) ? RIPAS_RAM : (e >> RIPAS_SHIFT) & 3;
+}
+
+static uint64_t invalid_entry(uint64_t hipas, uint64_t ripas, uint64_t pa)
+{
+	return (hipas << HIPAS_SHIFT) | (ripas << RIPAS_SHIFT) | (pa & ADDR_MASK);
+}
+
+/* ASSIGNED with RIPAS RAM: what the realm's accesses reach; else the RMM's own view. */
+static uint64_t assigned_entry(uint64_t pa, uint64_t ripas)
+{
+	return ripas == RIPAS_RAM ? (pa & ADDR_MASK) | S2_PAGE_ATTRS | ENTRY_TABLE
+				  : invalid_entry(HIPAS_ASSIGNED, ripas, pa);
+}
+
+/* The entry for ipa at `level` or at the deepest level above it the tables reach. */
+static uint64_t *walk(const struct rd *rd, uint64_t ipa, int64_t level, int64_t *reached)
+{
+	int64_t l = rd->rtt_level_start;
+	uint64_t *table = (uint64_t *)rd->rtt_base;
+	uint64_t *e = &table[ipa >> shift_of(l)]; /* may index into a concatenated table */
+	while (l < level && is_table(*e, l)) {
+		table = (uint64_t *)(*e & ADDR_MASK);
+		l++;
+		e = &table[(ipa >> shift_of(l)) & 511];
+	}
+	*reached = l;
+	return e;
+}
+
+static bool ipa_ok(const struct rd *rd, uint64_t ipa, int64_t level)
+{
+	return ipa < (1ULL << rd->s2sz) && !(ipa & ((1ULL << shift_of(level)) - 1));
+}
+
+static bool protected_ipa(const struct rd *rd, uint64_t ipa)
+{
+	return ipa < (1ULL << (rd->s2sz - 1));
+}
+
+static uint64_t rtt_error(int64_t level)
+{
+	return RMI_ERROR_RTT | ((uint64_t)level << 8);
+}
+
+bool rtt_live(const uint64_t *table, int64_t level)
+{
+	for (unsigned i = 0; i < 512; i++)
+		if (is_table(table[i], level) || hipas_of(table[i]) != HIPAS_UNASSIGNED)
+			return true;
+	return false;
+}
+
+/* ---- RTT_CREATE (B4.3.12): a new table under an UNASSIGNED entry, inheriting its state */
+
+static uint64_t rtt_create(struct rd *rd, uint64_t rtt_pa, uint64_t ipa, int64_t level)
+{
+	if (level <= rd->rtt_level_start || level > 3 || !ipa_ok(rd, ipa, level - 1))
+		return RMI_ERROR_INPUT;
+	int64_t reached;
+	uint64_t *parent = walk(rd, ipa, level - 1, &reached);
+	if (reached != level - 1)
+		return rtt_error(reached);
+	if (is_table(*parent, reached) || hipas_of(*parent) != HIPAS_UNASSIGNED)
+		return rtt_error(reached);
+	granule_t *g = granule_lock(rtt_pa, GRANULE_DELEGATED);
+	if (!g)
+		return RMI_ERROR_INPUT;
+	uint64_t *table = (uint64_t *)rtt_pa, child = *parent; /* UNASSIGNED, its RIPAS */
+	for (unsigned i = 0; i < 512; i++)
+		table[i] = child;
+	dsb(ish);
+	*parent = rtt_pa | ENTRY_TABLE;
+	rd->nr_rtts++;
+	granule_unlock(g, GRANULE_RTT);
+	return RMI_SUCCESS;
+}
+
+/* ---- RTT_DESTROY (B4.3.13): a table with nothing assigned below it goes back to
+ * DELEGATED; its parent entry becomes UNASSIGNED, RIPAS DESTROYED (protected IPA) ---- */
+
+static uint64_t rtt_destroy(struct rd *rd, uint64_t ipa, int64_t level, uint64_t *out)
+{
+	if (level <= rd->rtt_level_start || level > 3 || !ipa_ok(rd, ipa, level - 1))
+		return RMI_ERROR_INPUT;
+	int64_t reached;
+	uint64_t *parent = walk(rd, ipa, level - 1, &reached);
+	if (reached != level - 1 || !is_table(*parent, reached))
+		return rtt_error(reached);
+	uint64_t rtt_pa = *parent & ADDR_MASK;
+	if (rtt_live((const uint64_t *)rtt_pa, level))
+		return rtt_error(level);
+	granule_t *g = granule_lock(rtt_pa, GRANULE_RTT);
+	if (!g)
+		return RMI_ERROR_INPUT;
+	*parent = invalid_entry(HIPAS_UNASSIGNED,
+				protected_ipa(rd, ipa) ? RIPAS_DESTROYED : RIPAS_EMPTY, 0);
+	dsb(ish);
+	granule_zero(rtt_pa);
+	rd->nr_rtts--;
+	granule_unlock(g, GRANULE_DELEGATED);
+	out[1] = rtt_pa;
+	out[2] = ipa + (1ULL << shift_of(level - 1)); /* top of the region it covered */
+	return RMI_SUCCESS;
+}
+
+/* ---- RTT_READ_ENTRY (B4.3.15) ---- */
+
+static uint64_t rtt_read_entry(struct rd *rd, uint64_t ipa, int64_t level, uint64_t *out)
+{
+	if (level < rd->rtt_level_start || level > 3 || !ipa_ok(rd, ipa, level))
+		return RMI_ERROR_INPUT;
+	int64_t reached;
+	uint64_t e = *walk(rd, ipa, level, &reached);
+	out[1] = (uint64_t)reached;
+	if (is_table(e, reached)) {
+		out[2] = RTT_STATE_TABLE;
+		out[3] = e & ADDR_MASK;
+		out[4] = RIPAS_EMPTY;
+	} else {
+		bool assigned = hipas_of(e) == HIPAS_ASSIGNED;
+		out[2] = assigned ? RTT_STATE_ASSIGNED : RTT_STATE_UNASSIGNED;
+		out[3] = assigned ? e & ADDR_MASK : 0;
+		out[4] = protected_ipa(rd, ipa) ? ripas_of(e) : RIPAS_EMPTY;
+	}
+	return RMI_SUCCESS;
+}
+
+/* ---- RTT_INIT_RIPAS (B4.3.14): RIPAS RAM over [base, top) of a NEW realm, entry by
+ * entry at the deepest level the tables reach, each entry measured ---- */
+
+static uint64_t rtt_init_ripas(struct rd *rd, uint64_t base, uint64_t top, uint64_t *out)
+{
+	if (rd->state != REALM_NEW)
+		return RMI_ERROR_REALM;
+	if (base >= top || top > (1ULL << (rd->s2sz - 1)) || (base | top) % GRANULE_SIZE)
+		return RMI_ERROR_INPUT;
+	int64_t level;
+	uint64_t *e = walk(rd, base, 3, &level);
+	uint64_t size = 1ULL << shift_of(level);
+	if (base & (size - 1))
+		return rtt_error(level);
+	uint64_t ipa = base;
+	/* Within one table: stop at its end, at top, or at an entry that is not UNASSIGNED
+	 * with RIPAS EMPTY or RAM. */
+	uint64_t table_end = (base | ((size << 9) - 1)) + 1;
+	for (; ipa < top && ipa + size <= top && ipa < table_end; ipa += size, e++) {
+		if (is_table(*e, level) || hipas_of(*e) != HIPAS_UNASSIGNED ||
+		    ripas_of(*e) == RIPAS_DESTROYED)
+			break;
+		*e = invalid_entry(HIPAS_UNASSIGNED, RIPAS_RAM, 0);
+		rim_extend_ripas(&rd->rim, ipa, ipa + size);
+	}
+	if (ipa == base)
+		return rtt_error(level);
+	out[1] = ipa;
+	return RMI_SUCCESS;
+}
+
+/* ---- DATA_CREATE (B4.3.2) and DATA_CREATE_UNKNOWN (B4.3.3): a delegated granule
+ * becomes the realm's memory at an UNASSIGNED level-3 entry ---- */
+
+static uint64_t data_create(struct rd *rd, uint64_t data_pa, uint64_t ipa, uint64_t src_pa,
+			    uint64_t flags, bool known)
+{
+	if (known) {
+		if (flags > DATA_MEASURE_CONTENT || src_pa % GRANULE_SIZE ||
+		    !granule_is_host(src_pa))
+			return RMI_ERROR_INPUT;
+	}
+	if (!ipa_ok(rd, ipa, 3) || !protected_ipa(rd, ipa) || data_pa == src_pa)
+		return RMI_ERROR_INPUT;
+	if (known && rd->state != REALM_NEW)
+		return RMI_ERROR_REALM;
+	int64_t level;
+	uint64_t *e = walk(rd, ipa, 3, &level);
+	if (level != 3 || hipas_of(*e) != HIPAS_UNASSIGNED)
+		return rtt_error(level);
+	granule_t *g = granule_lock(data_pa, GRANULE_DELEGATED);
+	if (!g)
+		return RMI_ERROR_INPUT;
+	uint64_t ripas = ripas_of(*e);
+	if (known) {
+		if (ns_read((void *)data_pa, (const void *)(src_pa + NS_ALIAS), GRANULE_SIZE)) {
+			granule_zero(data_pa);
+			granule_unlock(g, GRANULE_DELEGATED);
+			return RMI_ERROR_INPUT;
+		}
+		rim_extend_data(&rd->rim, ipa, flags, (const void *)data_pa);
+		ripas = RIPAS_RAM;
+	}
+	dsb(ish);
+	*e = assigned_entry(data_pa, ripas);
+	granule_unlock(g, GRANULE_DATA);
+	return RMI_SUCCESS;
+}
+
+/* ---- DATA_DESTROY (B4.3.4): the granule back to DELEGATED (scrubbed); what the realm
+ * had as RAM reads DESTROYED to it, so it sees the loss ---- */
+
+static uint64_t data_destroy(struct rd *rd, uint64_t ipa, uint64_t *out)
+{
+	if (!ipa_ok(rd, ipa, 3) || !protected_ipa(rd, ipa))
+		return RMI_ERROR_INPUT;
+	int64_t level;
+	uint64_t *e = walk(rd, ipa, 3, &level);
+	if (level != 3 || hipas_of(*e) != HIPAS_ASSIGNED)
+		return rtt_error(level);
+	uint64_t data_pa = *e & ADDR_MASK, ripas = ripas_of(*e);
+	granule_t *g = granule_lock(data_pa, GRANULE_DATA);
+	if (!g)
+		return RMI_ERROR_INPUT;
+	*e = invalid_entry(HIPAS_UNASSIGNED, ripas == RIPAS_RAM ? RIPAS_DESTROYED : ripas, 0);
+	dsb(ish);
+	granule_zero(data_pa);
+	granule_unlock(g, GRANULE_DELEGATED);
+	out[1] = data_pa;
+	out[2] = ipa + GRANULE_SIZE;
+	return RMI_SUCCESS;
+}
+
+/* Each command: the RD locked for its whole run. */
+#define WITH_RD(out, rd_pa, call)                                                                  \
+	do {                                                                                       \
+		granule_t *g_ = granule_lock(rd_pa, GRANULE_RD);                                   \
+		if (!g_) {                                                                         \
+			out[0] = RMI_ERROR_INPUT;                                                  \
+			return;                                                                    \
+		}                                                                                  \
+		struct rd *rd = (struct rd *)(rd_pa);                                              \
+		out[0] = (call);                                                                   \
+		granule_unlock(g_, GRANULE_RD);                                                    \
+	} while (0)
+
+void rmi_rtt_create(const uint64_t *in, uint64_t *out)
+{
+	WITH_RD(out, in[1], rtt_create(rd, in[2], in[3], (int64_t)in[4]));
+}
+
+void rmi_rtt_destroy(const uint64_t *in, uint64_t *out)
+{
+	WITH_RD(out, in[1], rtt_destroy(rd, in[2], (int64_t)in[3], out));
+}
+
+void rmi_rtt_read_entry(const uint64_t *in, uint64_t *out)
+{
+	WITH_RD(out, in[1], rtt_read_entry(rd, in[2], (int64_t)in[3], out));
+}
+
+void rmi_rtt_init_ripas(const uint64_t *in, uint64_t *out)
+{
+	WITH_RD(out, in[1], rtt_init_ripas(rd, in[2], in[3], out));
+}
+
+void rmi_data_create(const uint64_t *in, uint64_t *out)
+{
+	WITH_RD(out, in[1], data_create(rd, in[2], in[3], in[4], in[5], true));
+}
+
+void rmi_data_create_unknown(const uint64_t *in, uint64_t *out)
+{
+	WITH_RD(out, in[1], data_create(rd, in[2], in[3], 0, 0, false));
+}
+
+void rmi_data_destroy(const uint64_t *in, uint64_t *out)
+{
+	WITH_RD(out, in[1], data_destroy(rd, in[2], out));
+}
