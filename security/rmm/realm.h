@@ -29,9 +29,15 @@ void rmi_rtt_create(const uint64_t *in, uint64_t *out);
 void rmi_rtt_destroy(const uint64_t *in, uint64_t *out);
 void rmi_rtt_read_entry(const uint64_t *in, uint64_t *out);
 void rmi_rtt_init_ripas(const uint64_t *in, uint64_t *out);
+void rmi_rtt_map_unprotected(const uint64_t *in, uint64_t *out);
+void rmi_rtt_unmap_unprotected(const uint64_t *in, uint64_t *out);
 void rmi_data_create(const uint64_t *in, uint64_t *out);
 void rmi_data_create_unknown(const uint64_t *in, uint64_t *out);
 void rmi_data_destroy(const uint64_t *in, uint64_t *out);
+/* rec.c: RMI_REC_CREATE, _DESTROY, _AUX_COUNT */
+void rmi_rec_create(const uint64_t *in, uint64_t *out);
+void rmi_rec_destroy(const uint64_t *in, uint64_t *out);
+void rmi_rec_aux_count(const uint64_t *in, uint64_t *out);
 /* Whether a table at `level` has anything assigned or a table below it. */
 bool rtt_live(const uint64_t *table, int64_t level);
 

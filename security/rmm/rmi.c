@@ -69,6 +69,11 @@ static const struct rmi_command {
     {RMI_DATA_CREATE, rmi_data_create},
     {RMI_DATA_CREATE_UNKNOWN, rmi_data_create_unknown},
     {RMI_DATA_DESTROY, rmi_data_destroy},
+    {RMI_RTT_MAP_UNPROTECTED, rmi_rtt_map_unprotected},
+    {RMI_RTT_UNMAP_UNPROTECTED, rmi_rtt_unmap_unprotected},
+    {RMI_REC_CREATE, rmi_rec_create},
+    {RMI_REC_DESTROY, rmi_rec_destroy},
+    {RMI_REC_AUX_COUNT, rmi_rec_aux_count},
 };
 
 void rmi_handle(const uint64_t in[8], uint64_t out[5])

@@ -149,6 +149,42 @@ static uint64_t rtt_destroy(struct rd *rd, uint64_t ipa, int64_t level, uint64_t
 	return RMI_SUCCESS;
 }
 
+/* ---- RTT_MAP_UNPROTECTED (B4.3.16) and RTT_UNMAP_UNPROTECTED (B4.3.17): the host's own
+ * memory in the realm's unprotected IPA space (shared buffers, emulated devices) ---- */
+
+/* What the host may choose of an unprotected mapping: its address, MemAttr, S2AP. */
+#define NS_DESC_HOST_BITS (ADDR_MASK | (0xfULL << 2) | (3ULL << 6))
+#define S2_NS		  (1ULL << 55) /* Realm stage 2: the Non-secure PAS */
+#define S2_SH_AF	  ((3ULL << 8) | (1ULL << 10))
+
+static uint64_t map_unprotected(struct rd *rd, uint64_t ipa, int64_t level, uint64_t desc)
+{
+	if (level < 2 || level > 3 || !ipa_ok(rd, ipa, level) || protected_ipa(rd, ipa) ||
+	    (desc & ~NS_DESC_HOST_BITS) || (desc & ADDR_MASK & ((1ULL << shift_of(level)) - 1)))
+		return RMI_ERROR_INPUT;
+	int64_t reached;
+	uint64_t *e = walk(rd, ipa, level, &reached);
+	if (reached != level || *e)
+		return rtt_error(reached); /* no table there yet, or not UNASSIGNED_NS */
+	*e = desc | S2_NS | S2_SH_AF | (level == 3 ? ENTRY_TABLE : ENTRY_VALID);
+	dsb(ish);
+	return RMI_SUCCESS;
+}
+
+static uint64_t unmap_unprotected(struct rd *rd, uint64_t ipa, int64_t level, uint64_t *out)
+{
+	if (level < 2 || level > 3 || !ipa_ok(rd, ipa, level) || protected_ipa(rd, ipa))
+		return RMI_ERROR_INPUT;
+	int64_t reached;
+	uint64_t *e = walk(rd, ipa, level, &reached);
+	if (reached != level || !(*e & ENTRY_VALID) || is_table(*e, level))
+		return rtt_error(reached);
+	*e = 0;
+	dsb(ish);
+	out[1] = ipa + (1ULL << shift_of(level));
+	return RMI_SUCCESS;
+}
+
 /* ---- RTT_READ_ENTRY (B4.3.15) ---- */
 
 static uint64_t rtt_read_entry(struct rd *rd, uint64_t ipa, int64_t level, uint64_t *out)
@@ -164,9 +200,11 @@ static uint64_t rtt_read_entry(struct rd *rd, uint64_t ipa, int64_t level, uint6
 		out[4] = RIPAS_EMPTY;
 	} else {
 		bool assigned = hipas_of(e) == HIPAS_ASSIGNED;
+		bool prot = protected_ipa(rd, ipa);
 		out[2] = assigned ? RTT_STATE_ASSIGNED : RTT_STATE_UNASSIGNED;
-		out[3] = assigned ? e & ADDR_MASK : 0;
-		out[4] = protected_ipa(rd, ipa) ? ripas_of(e) : RIPAS_EMPTY;
+		/* The host's own mapping reads back as it gave it. */
+		out[3] = !assigned ? 0 : prot ? e & ADDR_MASK : e & NS_DESC_HOST_BITS;
+		out[4] = prot ? ripas_of(e) : RIPAS_EMPTY;
 	}
 	return RMI_SUCCESS;
 }
@@ -290,6 +328,16 @@ void rmi_rtt_destroy(const uint64_t *in, uint64_t *out)
 void rmi_rtt_read_entry(const uint64_t *in, uint64_t *out)
 {
 	WITH_RD(out, in[1], rtt_read_entry(rd, in[2], (int64_t)in[3], out));
+}
+
+void rmi_rtt_map_unprotected(const uint64_t *in, uint64_t *out)
+{
+	WITH_RD(out, in[1], map_unprotected(rd, in[2], (int64_t)in[3], in[4]));
+}
+
+void rmi_rtt_unmap_unprotected(const uint64_t *in, uint64_t *out)
+{
+	WITH_RD(out, in[1], unmap_unprotected(rd, in[2], (int64_t)in[3], out));
 }
 
 void rmi_rtt_init_ripas(const uint64_t *in, uint64_t *out)

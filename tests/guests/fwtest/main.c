@@ -12,27 +12,32 @@
  */
 #include "../lib/guest.h"
 
-#define RMI_VERSION		0xc4000150
-#define RMI_GRANULE_DELEGATE	0xc4000151
-#define RMI_GRANULE_UNDELEGATE	0xc4000152
-#define RMI_FEATURES		0xc4000165
-#define RMI_REALM_ACTIVATE	0xc4000157
-#define RMI_REALM_CREATE	0xc4000158
-#define RMI_REALM_DESTROY	0xc4000159
-#define RMI_ERROR_REALM		2
-#define RMI_ERROR_RTT		4
-#define RMI_DATA_CREATE		0xc4000153
-#define RMI_DATA_CREATE_UNKNOWN 0xc4000154
-#define RMI_DATA_DESTROY	0xc4000155
-#define RMI_RTT_CREATE		0xc400015d
-#define RMI_RTT_DESTROY		0xc400015e
-#define RMI_RTT_READ_ENTRY	0xc4000161
-#define RMI_RTT_INIT_RIPAS	0xc4000168
-#define RMI_UNUSED_FID		0xc4000156 /* in the RMI range, not an RMM 1.0 command */
-#define FFA_VERSION		0x84000063
-#define RMI_SUCCESS		0
-#define RMI_ERROR_INPUT		1
-#define V1_0			0x10000
+#define RMI_VERSION		  0xc4000150
+#define RMI_GRANULE_DELEGATE	  0xc4000151
+#define RMI_GRANULE_UNDELEGATE	  0xc4000152
+#define RMI_FEATURES		  0xc4000165
+#define RMI_REALM_ACTIVATE	  0xc4000157
+#define RMI_REALM_CREATE	  0xc4000158
+#define RMI_REALM_DESTROY	  0xc4000159
+#define RMI_ERROR_REALM		  2
+#define RMI_ERROR_RTT		  4
+#define RMI_DATA_CREATE		  0xc4000153
+#define RMI_DATA_CREATE_UNKNOWN	  0xc4000154
+#define RMI_DATA_DESTROY	  0xc4000155
+#define RMI_RTT_CREATE		  0xc400015d
+#define RMI_RTT_DESTROY		  0xc400015e
+#define RMI_RTT_READ_ENTRY	  0xc4000161
+#define RMI_RTT_INIT_RIPAS	  0xc4000168
+#define RMI_REC_CREATE		  0xc400015a
+#define RMI_REC_DESTROY		  0xc400015b
+#define RMI_REC_AUX_COUNT	  0xc4000167
+#define RMI_RTT_MAP_UNPROTECTED	  0xc400015f
+#define RMI_RTT_UNMAP_UNPROTECTED 0xc4000162
+#define RMI_UNUSED_FID		  0xc4000156 /* in the RMI range, not an RMM 1.0 command */
+#define FFA_VERSION		  0x84000063
+#define RMI_SUCCESS		  0
+#define RMI_ERROR_INPUT		  1
+#define V1_0			  0x10000
 
 #define ESR_EC(esr)   ((esr) >> 26)
 #define ESR_DFSC(esr) ((esr)&0x3f)
@@ -448,6 +453,156 @@ static void realm_memory(void)
 	check(zero, "the realm's data comes back scrubbed", 0);
 }
 
+/* RECs: created in MPIDR order with checked parameters, only while the realm is NEW; a
+ * realm with RECs cannot be destroyed. */
+static uint8_t recmem[5][4096] __attribute__((aligned(8192))); /* rd, -, rtt x2, rec */
+static uint8_t recmem2[2][4096] __attribute__((aligned(4096)));
+
+static void put_rec_params(uint64_t flags, uint64_t mpidr, uint64_t num_aux)
+{
+	volatile uint64_t *q = (volatile uint64_t *)params_page;
+	for (unsigned i = 0; i < 512; i++)
+		q[i] = 0;
+	q[0] = flags;
+	q[0x100 / 8] = mpidr;
+	q[0x200 / 8] = 0x80000000; /* pc */
+	q[0x300 / 8] = 0x80100000; /* x0: where a DTB would be */
+	q[0x800 / 8] = num_aux;
+}
+
+static void recs(void)
+{
+	uint64_t rd = (uint64_t)recmem[0], rtt = (uint64_t)recmem[2], rec = (uint64_t)recmem[4];
+	uint64_t rec1 = (uint64_t)recmem2[0], spare = (uint64_t)recmem2[1];
+	uint64_t params = (uint64_t)params_page;
+	uint64_t all[6] = {rd, rtt, rtt + 4096, rec, rec1, spare};
+	for (unsigned i = 0; i < 5; i++)
+		if (rmi(RMI_GRANULE_DELEGATE, all[i]) != RMI_SUCCESS)
+			check(false, "DELEGATE the RECs' realm granules", i);
+	const struct realm_params good = {
+	    .s2sz = 40, .vmid = 11, .rtt_base = rtt, .rtt_level_start = 1, .rtt_num_start = 2};
+	put_params(&good);
+	check(rmi2(RMI_REALM_CREATE, rd, params) == RMI_SUCCESS, "REALM_CREATE (RECs)", 0);
+	uint64_t a[4] = {RMI_REC_AUX_COUNT, rd, 0, 0};
+	smc4(a);
+	check(a[0] == RMI_SUCCESS && a[1] == 0, "REC_AUX_COUNT", a[1]);
+	check(rmi(RMI_REC_AUX_COUNT, rec) == RMI_ERROR_INPUT, "REC_AUX_COUNT of a non-RD", 0);
+	struct {
+		uint64_t flags, mpidr, num_aux;
+		const char *what;
+	} bad[] = {
+	    {1, 1, 0, "REC_CREATE out of MPIDR order"},
+	    {1, 1ULL << 4, 0, "REC_CREATE with Aff0 above 15"},
+	    {1, 1ULL << 24, 0, "REC_CREATE with bits outside the affinity fields"},
+	    {1, 0, 1, "REC_CREATE with auxiliary granules it does not need"},
+	    {2, 0, 0, "REC_CREATE with an unknown flag"},
+	};
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		put_rec_params(bad[i].flags, bad[i].mpidr, bad[i].num_aux);
+		uint64_t r[4] = {RMI_REC_CREATE, rd, rec, params};
+		smc4(r);
+		check(r[0] == RMI_ERROR_INPUT, bad[i].what, r[0]);
+	}
+	put_rec_params(1, 0, 0);
+	uint64_t r0[4] = {RMI_REC_CREATE, rd, spare, params};
+	smc4(r0);
+	check(r0[0] == RMI_ERROR_INPUT, "REC_CREATE on an undelegated granule", r0[0]);
+	uint64_t r1[4] = {RMI_REC_CREATE, rd, rd, params};
+	smc4(r1);
+	check(r1[0] == RMI_ERROR_INPUT, "REC_CREATE on the RD itself", r1[0]);
+	uint64_t r2[4] = {RMI_REC_CREATE, rd, rec, params};
+	smc4(r2);
+	check(r2[0] == RMI_SUCCESS, "REC_CREATE (MPIDR 0, runnable)", r2[0]);
+	uint64_t r3[4] = {RMI_REC_CREATE, rd, rec, params};
+	smc4(r3);
+	check(r3[0] == RMI_ERROR_INPUT, "REC_CREATE twice on one granule", r3[0]);
+	put_rec_params(0, 1, 0);
+	uint64_t r4[4] = {RMI_REC_CREATE, rd, rec1, params};
+	smc4(r4);
+	check(r4[0] == RMI_SUCCESS, "REC_CREATE (MPIDR 1)", r4[0]);
+	check(rmi(RMI_GRANULE_UNDELEGATE, rec) == RMI_ERROR_INPUT, "UNDELEGATE of a live REC", 0);
+	check(rmi(RMI_REALM_DESTROY, rd) == RMI_ERROR_REALM, "REALM_DESTROY with RECs", 0);
+	check(rmi(RMI_REALM_ACTIVATE, rd) == RMI_SUCCESS, "REALM_ACTIVATE (RECs)", 0);
+	put_rec_params(0, 2, 0);
+	uint64_t r5[4] = {RMI_REC_CREATE, rd, spare, params};
+	smc4(r5);
+	check(r5[0] == RMI_ERROR_REALM, "REC_CREATE in an active realm", r5[0]);
+	check(rmi(RMI_REC_DESTROY, rd) == RMI_ERROR_INPUT, "REC_DESTROY of a non-REC", 0);
+	check(rmi(RMI_REC_DESTROY, rec1) == RMI_SUCCESS && rmi(RMI_REC_DESTROY, rec) == RMI_SUCCESS,
+	      "REC_DESTROY", 0);
+	check(rmi(RMI_REC_DESTROY, rec) == RMI_ERROR_INPUT, "REC_DESTROY twice", 0);
+	check(rmi(RMI_REALM_DESTROY, rd) == RMI_SUCCESS, "REALM_DESTROY (RECs)", 0);
+	bool back = true;
+	for (unsigned i = 0; i < 5; i++)
+		back = back && rmi(RMI_GRANULE_UNDELEGATE, all[i]) == RMI_SUCCESS;
+	check(back, "the RECs' granules back to the host", 0);
+}
+
+/* The host's own memory in a realm's unprotected IPA space: mapped, read back, refused
+ * where it does not belong, unmapped. */
+static uint8_t nsmem[6][4096] __attribute__((aligned(8192))); /* rd, -, rtt x2, l2, l3 */
+
+static void unprotected(void)
+{
+	uint64_t rd = (uint64_t)nsmem[0], rtt = (uint64_t)nsmem[2], l2 = (uint64_t)nsmem[4];
+	uint64_t l3 = (uint64_t)nsmem[5], params = (uint64_t)params_page;
+	uint64_t all[5] = {rd, rtt, rtt + 4096, l2, l3};
+	for (unsigned i = 0; i < 5; i++)
+		if (rmi(RMI_GRANULE_DELEGATE, all[i]) != RMI_SUCCESS)
+			check(false, "DELEGATE the granules (unprotected)", i);
+	const struct realm_params good = {
+	    .s2sz = 40, .vmid = 13, .rtt_base = rtt, .rtt_level_start = 1, .rtt_num_start = 2};
+	put_params(&good);
+	check(rmi2(RMI_REALM_CREATE, rd, params) == RMI_SUCCESS, "REALM_CREATE (unprotected)", 0);
+	uint64_t top = 1ULL << 39, shared = (uint64_t)src_page;
+	uint64_t desc = shared | (0xfULL << 2) | (3ULL << 6); /* write-back, read-write */
+	uint64_t m0[6] = {RMI_RTT_MAP_UNPROTECTED, rd, top, 3, desc, 0};
+	smc6(m0);
+	check(m0[0] == (RMI_ERROR_RTT | (1 << 8)), "MAP_UNPROTECTED without tables: RTT at 1",
+	      m0[0]);
+	uint64_t c1[6] = {RMI_RTT_CREATE, rd, l2, top, 2, 0};
+	smc6(c1);
+	uint64_t c2[6] = {RMI_RTT_CREATE, rd, l3, top, 3, 0};
+	smc6(c2);
+	check(c1[0] == RMI_SUCCESS && c2[0] == RMI_SUCCESS, "RTT_CREATE in unprotected IPA", 0);
+	uint64_t m1[6] = {RMI_RTT_MAP_UNPROTECTED, rd, 0, 3, desc, 0};
+	smc6(m1);
+	check(m1[0] == RMI_ERROR_INPUT, "MAP_UNPROTECTED at a protected IPA", m1[0]);
+	uint64_t m2[6] = {RMI_RTT_MAP_UNPROTECTED, rd, top, 3, desc | (1ULL << 55), 0};
+	smc6(m2);
+	check(m2[0] == RMI_ERROR_INPUT, "MAP_UNPROTECTED with bits the host may not set", m2[0]);
+	uint64_t m3[6] = {RMI_RTT_MAP_UNPROTECTED, rd, top, 3, desc, 0};
+	smc6(m3);
+	check(m3[0] == RMI_SUCCESS, "MAP_UNPROTECTED", m3[0]);
+	uint64_t m4[6] = {RMI_RTT_MAP_UNPROTECTED, rd, top, 3, desc, 0};
+	smc6(m4);
+	check(m4[0] == (RMI_ERROR_RTT | (3 << 8)), "MAP_UNPROTECTED twice: RTT at 3", m4[0]);
+	uint64_t e[6] = {RMI_RTT_READ_ENTRY, rd, top, 3, 0, 0};
+	smc6(e);
+	check(e[0] == RMI_SUCCESS && e[2] == 1 && e[3] == desc && e[4] == 0,
+	      "READ_ENTRY of an unprotected mapping gives the host's descriptor", e[3]);
+	uint64_t d[6] = {RMI_RTT_DESTROY, rd, top, 3, 0, 0};
+	smc6(d);
+	check(d[0] == (RMI_ERROR_RTT | (3 << 8)), "RTT_DESTROY over a live unprotected mapping",
+	      d[0]);
+	uint64_t u[6] = {RMI_RTT_UNMAP_UNPROTECTED, rd, top, 3, 0, 0};
+	smc6(u);
+	check(u[0] == RMI_SUCCESS && u[1] == top + 0x1000, "UNMAP_UNPROTECTED", u[1]);
+	uint64_t u2[6] = {RMI_RTT_UNMAP_UNPROTECTED, rd, top, 3, 0, 0};
+	smc6(u2);
+	check(u2[0] == (RMI_ERROR_RTT | (3 << 8)), "UNMAP_UNPROTECTED twice: RTT at 3", u2[0]);
+	uint64_t d3[6] = {RMI_RTT_DESTROY, rd, top, 3, 0, 0};
+	smc6(d3);
+	uint64_t d2[6] = {RMI_RTT_DESTROY, rd, top, 2, 0, 0};
+	smc6(d2);
+	check(d3[0] == RMI_SUCCESS && d2[0] == RMI_SUCCESS, "RTT_DESTROY (unprotected)", 0);
+	check(rmi(RMI_REALM_DESTROY, rd) == RMI_SUCCESS, "REALM_DESTROY (unprotected)", 0);
+	bool back = true;
+	for (unsigned i = 0; i < 5; i++)
+		back = back && rmi(RMI_GRANULE_UNDELEGATE, all[i]) == RMI_SUCCESS;
+	check(back, "the granules back to the host (unprotected)", 0);
+}
+
 /* The end of the RAM bank at 0x40000000, from the DTB (a walk of its structure block). */
 static uint32_t be32(const uint8_t *p)
 {
@@ -540,6 +695,8 @@ int main(const char *dtb)
 	delegation();
 	realms();
 	realm_memory();
+	recs();
+	unprotected();
 	params_the_normal_world_cannot_read((const uint8_t *)dtb);
 	bench_call("rmi_version", RMI_VERSION, V1_0);
 	if (ffa())

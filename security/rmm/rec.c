@@ -1,0 +1,114 @@
+/*
+ * RECs, a realm's vCPUs (RMM 1.0, B4.3.18-B4.3.20): REC_CREATE turns a delegated granule
+ * into a REC with the host's RmiRecParams (measured into the RIM), in MPIDR order;
+ * REC_DESTROY gives it back scrubbed; REC_AUX_COUNT says how many auxiliary granules a REC
+ * needs (none: its whole state fits in its own granule).
+ */
+#include "realm.h"
+
+/* RmiRecParams (B4.4.6): offsets in the host's granule. */
+#define P_FLAGS		  0x000
+#define P_MPIDR		  0x100
+#define P_PC		  0x200
+#define P_GPRS		  0x300
+#define P_NUM_AUX	  0x800
+#define REC_FLAG_RUNNABLE 1ULL
+#define REC_AUX_GRANULES  0
+/* RmiRecMpidr: Aff0[3:0], Aff1[15:8], Aff2[23:16], Aff3[39:32]; nothing else. */
+#define MPIDR_VALID_BITS 0xff00ffff0fULL
+
+/* The REC, in its own (Realm PAS) granule. */
+struct rec {
+	uint64_t rd;	/* its realm's RD */
+	uint64_t index; /* from its MPIDR: RECs are created in this order */
+	uint64_t mpidr;
+	uint64_t runnable;
+	uint64_t pc;
+	uint64_t gprs[31];
+};
+_Static_assert(sizeof(struct rec) <= GRANULE_SIZE, "REC larger than a granule");
+
+static uint64_t mpidr_index(uint64_t m)
+{
+	return (m & 0xf) | ((m >> 8) & 0xff) << 4 | ((m >> 16) & 0xff) << 12 |
+	       ((m >> 32) & 0xff) << 20;
+}
+
+static uint64_t rec_create(uint64_t rd_pa, uint64_t rec_pa, uint64_t params_pa)
+{
+	uint64_t head[1], mpidr[1], pc[1], gprs[8], num_aux[1];
+	if (params_pa % GRANULE_SIZE || !granule_is_host(params_pa))
+		return RMI_ERROR_INPUT;
+	const uint8_t *ns = (const uint8_t *)(params_pa + NS_ALIAS);
+	if (ns_read(head, ns + P_FLAGS, 8) || ns_read(mpidr, ns + P_MPIDR, 8) ||
+	    ns_read(pc, ns + P_PC, 8) || ns_read(gprs, ns + P_GPRS, sizeof(gprs)) ||
+	    ns_read(num_aux, ns + P_NUM_AUX, 8))
+		return RMI_ERROR_INPUT;
+	if ((head[0] & ~REC_FLAG_RUNNABLE) || (mpidr[0] & ~MPIDR_VALID_BITS) ||
+	    num_aux[0] != REC_AUX_GRANULES || rec_pa == rd_pa)
+		return RMI_ERROR_INPUT;
+	granule_t *g_rd = granule_lock(rd_pa, GRANULE_RD);
+	if (!g_rd)
+		return RMI_ERROR_INPUT;
+	struct rd *rd = (struct rd *)rd_pa;
+	uint64_t r = RMI_ERROR_REALM;
+	if (rd->state != REALM_NEW)
+		goto out;
+	r = RMI_ERROR_INPUT;
+	if (mpidr_index(mpidr[0]) != rd->nr_recs)
+		goto out;
+	granule_t *g = granule_lock(rec_pa, GRANULE_DELEGATED);
+	if (!g)
+		goto out;
+	struct rec *rec = (struct rec *)rec_pa;
+	rec->rd = rd_pa;
+	rec->index = rd->nr_recs;
+	rec->mpidr = mpidr[0];
+	rec->runnable = head[0] & REC_FLAG_RUNNABLE;
+	rec->pc = pc[0];
+	for (int i = 0; i < 8; i++)
+		rec->gprs[i] = gprs[i];
+	rim_extend_rec(&rd->rim, head[0], pc[0], gprs);
+	__atomic_fetch_add(&rd->nr_recs, 1, __ATOMIC_RELAXED);
+	dsb(sy);
+	granule_unlock(g, GRANULE_REC);
+	r = RMI_SUCCESS;
+out:
+	granule_unlock(g_rd, GRANULE_RD);
+	return r;
+}
+
+static uint64_t rec_destroy(uint64_t rec_pa)
+{
+	granule_t *g = granule_lock(rec_pa, GRANULE_REC);
+	if (!g)
+		return RMI_ERROR_INPUT;
+	struct rec *rec = (struct rec *)rec_pa;
+	struct rd *rd = (struct rd *)rec->rd; /* alive: REALM_DESTROY waits for its RECs */
+	__atomic_fetch_sub(&rd->nr_recs, 1, __ATOMIC_RELEASE);
+	granule_zero(rec_pa);
+	granule_unlock(g, GRANULE_DELEGATED);
+	return RMI_SUCCESS;
+}
+
+void rmi_rec_create(const uint64_t *in, uint64_t *out)
+{
+	out[0] = rec_create(in[1], in[2], in[3]);
+}
+
+void rmi_rec_destroy(const uint64_t *in, uint64_t *out)
+{
+	out[0] = rec_destroy(in[1]);
+}
+
+void rmi_rec_aux_count(const uint64_t *in, uint64_t *out)
+{
+	granule_t *g = granule_lock(in[1], GRANULE_RD);
+	if (!g) {
+		out[0] = RMI_ERROR_INPUT;
+		return;
+	}
+	granule_unlock(g, GRANULE_RD);
+	out[0] = RMI_SUCCESS;
+	out[1] = REC_AUX_GRANULES;
+}
