@@ -87,7 +87,8 @@ $(BUILD)/triad-sel2.bin: $(BUILD)/triad-sel2.elf
 # Triad's RMM at Realm EL2 (security/rmm): position-independent, placed by the monitor.
 # Its hashes are Debian's mbedTLS (make setup unpacks the source), with its own config.
 RMM_MBEDTLS := $(addprefix .cache/src/mbedtls/library/,sha256.c sha512.c)
-RMM_SRCS := $(wildcard security/rmm/*.S security/rmm/*.c) arch/arm64/smccc.S lib/libc/string.c \
+RMM_SRCS := $(wildcard security/rmm/*.S security/rmm/*.c) arch/arm64/smccc.S arch/arm64/fpsimd.S \
+	lib/libc/string.c \
 	$(RMM_MBEDTLS)
 RMM_OBJS := $(patsubst %,$(BUILD)/rmm/%.o,$(RMM_SRCS))
 RMM_CFLAGS := $(filter-out -fno-pic,$(HV_CFLAGS)) -fpie -I.cache/src/mbedtls/include \

@@ -50,6 +50,8 @@ MICRO = [
      "by Triad at S-EL2)", 1000, False),
     ("rmi_version", "RMI_VERSION from the host (NS EL2 -> EL3 -> RMM at Realm EL2 and back)",
      1500, False),
+    ("rec_enter_exit", "REC enter + exit from the host (the realm runs to its WFI and back)",
+     None, False),
 ]
 MACRO = [
     ("linux_boot", "Linux 6.1 boot to init (instructions from the VM's start)"),
@@ -327,7 +329,8 @@ def main():
     # The secure-world paths, on a machine with one (Triad's monitor, OP-TEE at S-EL2).
     tri["optee_fast_call"] = triad_micro(2, True, secure=True)["optee_fast_call"]
     fw = firmware_micro(True)
-    tri["rmi_version"], tri["world_switch_secure"] = fw["rmi_version"], fw["world_switch_secure"]
+    for name in ("rmi_version", "world_switch_secure", "rec_enter_exit"):
+        tri[name] = fw[name]
     bare = bare_micro(True)
     with tempfile.TemporaryDirectory() as tmp:
         tri["vm_switch"] = vm_switch(tmp)
@@ -336,8 +339,8 @@ def main():
     tri_wall["optee_fast_call"] = median_runs(lambda: triad_micro(2, False, secure=True),
                                               args.wall_runs)["optee_fast_call"]
     fw_wall = median_runs(lambda: firmware_micro(False), args.wall_runs)
-    tri_wall["rmi_version"] = fw_wall["rmi_version"]
-    tri_wall["world_switch_secure"] = fw_wall["world_switch_secure"]
+    for name in ("rmi_version", "world_switch_secure", "rec_enter_exit"):
+        tri_wall[name] = fw_wall[name]
     bare_wall = median_runs(lambda: bare_micro(False), args.wall_runs)
     print("bench: Linux guest, under Triad and on bare QEMU...", flush=True)
     lin_tri, lin_bare = linux_macro(True), linux_macro(False)

@@ -5,6 +5,7 @@
  * needs (none: its whole state fits in its own granule).
  */
 #include "realm.h"
+#include "rec.h"
 
 /* RmiRecParams (B4.4.6): offsets in the host's granule. */
 #define P_FLAGS		  0x000
@@ -16,17 +17,6 @@
 #define REC_AUX_GRANULES  0
 /* RmiRecMpidr: Aff0[3:0], Aff1[15:8], Aff2[23:16], Aff3[39:32]; nothing else. */
 #define MPIDR_VALID_BITS 0xff00ffff0fULL
-
-/* The REC, in its own (Realm PAS) granule. */
-struct rec {
-	uint64_t rd;	/* its realm's RD */
-	uint64_t index; /* from its MPIDR: RECs are created in this order */
-	uint64_t mpidr;
-	uint64_t runnable;
-	uint64_t pc;
-	uint64_t gprs[31];
-};
-_Static_assert(sizeof(struct rec) <= GRANULE_SIZE, "REC larger than a granule");
 
 static uint64_t mpidr_index(uint64_t m)
 {
@@ -66,6 +56,8 @@ static uint64_t rec_create(uint64_t rd_pa, uint64_t rec_pa, uint64_t params_pa)
 	rec->mpidr = mpidr[0];
 	rec->runnable = head[0] & REC_FLAG_RUNNABLE;
 	rec->pc = pc[0];
+	rec->pstate = SPSR_EL1H_MASKED;
+	rec->el1.sctlr = SCTLR_EL1_RESET;
 	for (int i = 0; i < 8; i++)
 		rec->gprs[i] = gprs[i];
 	rim_extend_rec(&rd->rim, head[0], pc[0], gprs);

@@ -4,6 +4,7 @@
  * have answers SMCCC NOT_SUPPORTED.
  */
 #include "realm.h"
+#include "rec.h"
 
 /* RMI_VERSION (B4.3.21): this RMM implements exactly 1.0. */
 static void rmi_version(const uint64_t *in, uint64_t *out)
@@ -74,6 +75,7 @@ static const struct rmi_command {
     {RMI_REC_CREATE, rmi_rec_create},
     {RMI_REC_DESTROY, rmi_rec_destroy},
     {RMI_REC_AUX_COUNT, rmi_rec_aux_count},
+    {RMI_REC_ENTER, rmi_rec_enter},
 };
 
 void rmi_handle(const uint64_t in[8], uint64_t out[5])

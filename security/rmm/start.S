@@ -93,6 +93,26 @@ rmm_vectors:
 	mrs	x2, far_el2
 	bl	rmm_unexpected
 	b	.
-	.rept	11
-	unexpected
+	.rept	3
+	unexpected		/* current EL with SP_ELx: IRQ, FIQ, SError */
+	.endr
+	/* Lower EL, AArch64: a running REC (rec_entry.S). */
+	.balign	0x80
+	stp	x0, x1, [sp, #-16]!
+	mov	x1, #0
+	b	rec_exit
+	.balign	0x80
+	stp	x0, x1, [sp, #-16]!
+	mov	x1, #1
+	b	rec_exit
+	.balign	0x80
+	stp	x0, x1, [sp, #-16]!
+	mov	x1, #2
+	b	rec_exit
+	.balign	0x80
+	stp	x0, x1, [sp, #-16]!
+	mov	x1, #3
+	b	rec_exit
+	.rept	4
+	unexpected		/* lower EL, AArch32 */
 	.endr

@@ -31,6 +31,7 @@
 #define RMI_REC_CREATE		  0xc400015a
 #define RMI_REC_DESTROY		  0xc400015b
 #define RMI_REC_AUX_COUNT	  0xc4000167
+#define RMI_REC_ENTER		  0xc400015c
 #define RMI_RTT_MAP_UNPROTECTED	  0xc400015f
 #define RMI_RTT_UNMAP_UNPROTECTED 0xc4000162
 #define RMI_UNUSED_FID		  0xc4000156 /* in the RMI range, not an RMM 1.0 command */
@@ -603,6 +604,146 @@ static void unprotected(void)
 	check(back, "the granules back to the host (unprotected)", 0);
 }
 
+/* A realm that runs: its code (below, copied into its first granule at IPA 0) asks the RMM
+ * RSI_VERSION, writes the answer to an unprotected address (an exit the host emulates),
+ * reads that address (the host supplies the value), writes what it read one word further,
+ * then waits for interrupts in a loop (each REC_ENTER then exits on its WFI: the REC
+ * round trip `make bench` times). */
+extern const uint8_t realm_code[], realm_code_end[];
+__asm__(".pushsection .rodata\n"
+	".balign 8\n"
+	"realm_code:\n"
+	"	movz	x0, #0x0190\n"
+	"	movk	x0, #0xc400, lsl #16\n" /* RSI_VERSION */
+	"	movz	x1, #1, lsl #16\n"	/* 1.0 */
+	"	smc	#0\n"
+	"	movz	x4, #0x80, lsl #32\n" /* IPA 1 << 39: unprotected */
+	"	str	x1, [x4]\n"
+	"	ldr	x5, [x4]\n"
+	"	str	x5, [x4, #8]\n"
+	"1:	wfi\n"
+	"	b	1b\n"
+	"realm_code_end:\n"
+	".popsection\n");
+
+static uint8_t runmem[7][4096] __attribute__((aligned(8192))); /* rd,-,rtt x2,l2,l3,data */
+static uint8_t recg[4096] __attribute__((aligned(4096)));
+static uint8_t run_page[4096] __attribute__((aligned(4096)));
+
+#define EXIT_REASON(run) (((volatile uint64_t *)(run))[0x800 / 8])
+#define EXIT_ESR(run)	 (((volatile uint64_t *)(run))[0x900 / 8])
+#define EXIT_HPFAR(run)	 (((volatile uint64_t *)(run))[0x910 / 8])
+#define EXIT_GPR0(run)	 (((volatile uint64_t *)(run))[0xa00 / 8])
+#define ENTER_FLAGS(run) (((volatile uint64_t *)(run))[0])
+#define ENTER_GPR0(run)	 (((volatile uint64_t *)(run))[0x200 / 8])
+
+static uint64_t rec_round_trip; /* counter ticks, for `make bench` */
+
+static uint64_t median15(uint64_t *t)
+{
+	for (unsigned i = 1; i < 15; i++)
+		for (unsigned j = i; j > 0 && t[j] < t[j - 1]; j--) {
+			uint64_t x = t[j];
+			t[j] = t[j - 1];
+			t[j - 1] = x;
+		}
+	return t[7];
+}
+
+static uint64_t rec_enter(uint64_t rec, uint64_t run)
+{
+	return rmi2(RMI_REC_ENTER, rec, run);
+}
+
+static void realm_runs(void)
+{
+	uint64_t rd = (uint64_t)runmem[0], rtt = (uint64_t)runmem[2], l2 = (uint64_t)runmem[4];
+	uint64_t l3 = (uint64_t)runmem[5], data = (uint64_t)runmem[6], rec = (uint64_t)recg;
+	uint64_t run = (uint64_t)run_page, params = (uint64_t)params_page;
+	uint64_t all[7] = {rd, rtt, rtt + 4096, l2, l3, data, rec};
+	for (unsigned i = 0; i < 7; i++)
+		if (rmi(RMI_GRANULE_DELEGATE, all[i]) != RMI_SUCCESS)
+			check(false, "DELEGATE the running realm's granules", i);
+	const struct realm_params good = {
+	    .s2sz = 40, .vmid = 15, .rtt_base = rtt, .rtt_level_start = 1, .rtt_num_start = 2};
+	put_params(&good);
+	check(rmi2(RMI_REALM_CREATE, rd, params) == RMI_SUCCESS, "REALM_CREATE (running)", 0);
+	uint64_t c1[6] = {RMI_RTT_CREATE, rd, l2, 0, 2, 0},
+		 c2[6] = {RMI_RTT_CREATE, rd, l3, 0, 3, 0};
+	smc6(c1);
+	smc6(c2);
+	uint64_t i1[6] = {RMI_RTT_INIT_RIPAS, rd, 0, 0x1000, 0, 0};
+	smc6(i1);
+	volatile uint8_t *sp = src_page;
+	for (unsigned i = 0; i < 4096; i++)
+		sp[i] = 0;
+	for (const uint8_t *c = realm_code; c < realm_code_end; c++)
+		sp[c - realm_code] = *c;
+	uint64_t d[6] = {RMI_DATA_CREATE, rd, data, 0, (uint64_t)src_page, 1};
+	smc6(d);
+	check(c1[0] == RMI_SUCCESS && c2[0] == RMI_SUCCESS && i1[0] == RMI_SUCCESS &&
+		  d[0] == RMI_SUCCESS,
+	      "a realm with its code at IPA 0", d[0]);
+	put_rec_params(1, 0, 0);
+	((volatile uint64_t *)params_page)[0x200 / 8] = 0; /* pc: IPA 0 */
+	uint64_t rc[4] = {RMI_REC_CREATE, rd, rec, params};
+	smc4(rc);
+	check(rc[0] == RMI_SUCCESS, "REC_CREATE (running)", rc[0]);
+	volatile uint64_t *rp = (volatile uint64_t *)run_page;
+	for (unsigned i = 0; i < 512; i++)
+		rp[i] = 0;
+	check(rec_enter(rec, run) == RMI_ERROR_REALM, "REC_ENTER before REALM_ACTIVATE", 0);
+	check(rmi(RMI_REALM_ACTIVATE, rd) == RMI_SUCCESS, "REALM_ACTIVATE (running)", 0);
+	check(rec_enter(rec, run + 8) == RMI_ERROR_INPUT, "REC_ENTER with a misaligned run", 0);
+	/* 1: the write of RSI_VERSION's answer to the unprotected IPA. */
+	uint64_t r1 = rec_enter(rec, run);
+	check(r1 == RMI_SUCCESS && EXIT_REASON(run) == 0 && (EXIT_ESR(run) >> 26) == 0x24 &&
+		  (EXIT_ESR(run) & (1 << 6)) && (EXIT_HPFAR(run) << 8) == (1ULL << 39),
+	      "REC_ENTER: the realm ran and exits on a write to unprotected memory", EXIT_ESR(run));
+	check(EXIT_GPR0(run) == 0x10000, "the realm got RSI_VERSION 1.0 from the RMM",
+	      EXIT_GPR0(run));
+	check(((EXIT_ESR(run) >> 16) & 0x1f) == 0, "the exit hides the realm's register", 0);
+	/* 2: the read: the host's value goes to the realm's register. */
+	ENTER_FLAGS(run) = 1; /* EMUL_MMIO */
+	uint64_t r2 = rec_enter(rec, run);
+	check(r2 == RMI_SUCCESS && EXIT_REASON(run) == 0 && !(EXIT_ESR(run) & (1 << 6)),
+	      "REC_ENTER: the realm exits on a read of unprotected memory", EXIT_ESR(run));
+	ENTER_GPR0(run) = 0x7e57da7a;
+	uint64_t r3 = rec_enter(rec, run);
+	check(r3 == RMI_SUCCESS && (EXIT_ESR(run) & (1 << 6)) && EXIT_GPR0(run) == 0x7e57da7a,
+	      "REC_ENTER: the value the host supplied reached the realm", EXIT_GPR0(run));
+	ENTER_FLAGS(run) = 1;
+	uint64_t r4 = rec_enter(rec, run);
+	check(r4 == RMI_SUCCESS && EXIT_REASON(run) == 0 && (EXIT_ESR(run) >> 26) == 0x01,
+	      "REC_ENTER: the realm's WFI exits to the host", EXIT_ESR(run));
+	ENTER_FLAGS(run) = 0;
+	uint64_t t[15];
+	for (unsigned i = 0; i < 15; i++) {
+		uint64_t t0 = counter();
+		uint64_t r = rec_enter(rec, run);
+		t[i] = counter() - t0;
+		if (r != RMI_SUCCESS || (EXIT_ESR(run) >> 26) != 0x01)
+			check(false, "REC_ENTER round trips, each ending on the realm's WFI", i);
+	}
+	rec_round_trip = median15(t);
+	/* Taking it apart. */
+	check(rmi(RMI_REALM_DESTROY, rd) == RMI_ERROR_REALM, "REALM_DESTROY with a REC", 0);
+	check(rmi(RMI_REC_DESTROY, rec) == RMI_SUCCESS, "REC_DESTROY (running)", 0);
+	uint64_t x[6] = {RMI_DATA_DESTROY, rd, 0, 0, 0, 0};
+	smc6(x);
+	uint64_t t3[6] = {RMI_RTT_DESTROY, rd, 0, 3, 0, 0},
+		 t2[6] = {RMI_RTT_DESTROY, rd, 0, 2, 0, 0};
+	smc6(t3);
+	smc6(t2);
+	check(x[0] == RMI_SUCCESS && t3[0] == RMI_SUCCESS && t2[0] == RMI_SUCCESS &&
+		  rmi(RMI_REALM_DESTROY, rd) == RMI_SUCCESS,
+	      "the running realm taken apart", 0);
+	bool back = true;
+	for (unsigned i = 0; i < 7; i++)
+		back = back && rmi(RMI_GRANULE_UNDELEGATE, all[i]) == RMI_SUCCESS;
+	check(back, "the running realm's granules back to the host", 0);
+}
+
 /* The end of the RAM bank at 0x40000000, from the DTB (a walk of its structure block). */
 static uint32_t be32(const uint8_t *p)
 {
@@ -697,10 +838,14 @@ int main(const char *dtb)
 	realm_memory();
 	recs();
 	unprotected();
+	realm_runs();
 	params_the_normal_world_cannot_read((const uint8_t *)dtb);
 	bench_call("rmi_version", RMI_VERSION, V1_0);
 	if (ffa())
 		bench_call("world_switch_secure", FFA_VERSION, 0x10001);
+	puts_("bench: rec_enter_exit ");
+	putdec(rec_round_trip * 1000000000ULL / read_sysreg(cntfrq_el0));
+	puts_("\n");
 	if (!failures) {
 		puts_("fwtest: PASS ");
 		putdec(checks);
