@@ -175,4 +175,4 @@ format-check:
 clean:
 	rm -rf $(BUILD)
 
--include $(HV_OBJS:.o=.d)
+-include $(HV_OBJS:.o=.d) $(RMM_OBJS:.o=.d) $(SEL2_OBJS:.o=.d) $(MON_OBJS:.o=.d)

@@ -42,5 +42,8 @@ void fp_restore(const struct fp_state *f);
 /* rec_entry.S: runs the realm with these registers; why it stopped (0 sync, 1 IRQ, ...) */
 uint64_t rec_run_regs(uint64_t *gprs);
 void rmi_rec_enter(const uint64_t *in, uint64_t *out);
+struct rd;
+/* rsi.c: answers the realm's SMC if it is an RSI call (the REC then carries on). */
+bool rsi_handle(struct rec *rec, struct rd *rd);
 
 #endif

@@ -3,15 +3,11 @@
  * state (the monitor moves only EL2 state to and from the realm world) is put aside, the
  * REC's EL1 state and the realm's stage 2 go in, and the realm runs at EL1 until something
  * needs the host: an emulatable access to unprotected memory, a fault, WFI, PSCI, an
- * interrupt. RSI_VERSION is answered here without an exit. The exit is described to the
+ * interrupt. RSI calls are answered here (rsi.c) without an exit. The exit is described to the
  * host in RmiRecExit; the host's results come back in RmiRecEnter at the next entry.
  */
 #include "realm.h"
 #include "rec.h"
-
-#define RSI_VERSION	0xc4000190U
-#define RSI_ABI_VERSION 0x10000ULL
-#define RSI_SUCCESS	0
 
 /* RmiRecRun (B4.4.7): RmiRecEnter at 0, RmiRecExit at 0x800 */
 #define ENTER_FLAGS	0x000
@@ -125,13 +121,8 @@ static uint64_t rec_enter(uint64_t rec_pa, uint64_t run_pa)
 	for (;;) {
 		unsigned why = run_once(rec, rd, cpu);
 		uint64_t ec = rec->esr >> 26;
-		if (why == 0 && ec == EC_SMC && (uint32_t)rec->gprs[0] == RSI_VERSION) {
-			/* SMCs trapped by HCR_EL2.TSC return to the SMC itself. */
-			rec->gprs[0] = RSI_SUCCESS;
-			rec->gprs[1] = rec->gprs[2] = RSI_ABI_VERSION;
-			rec->pc += 4;
+		if (why == 0 && ec == EC_SMC && rsi_handle(rec, (struct rd *)rec->rd))
 			continue;
-		}
 		if (why == 0 && ec == EC_SMC && ((uint32_t)rec->gprs[0] >> 24) == 0x84) {
 			/* PSCI (32- or 64-bit): the host's to handle. */
 			for (int i = 0; i < 4; i++)

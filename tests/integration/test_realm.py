@@ -10,10 +10,13 @@ emulated MMIO both ways, WFI exits) and parameters in memory the normal world
 cannot read."""
 import os
 import re
+import sys
 
 from triad import BADGUEST, GUESTS, INITRAMFS, LINUX_6_1, PROMPT, triad_run
 
 FWTEST = os.path.join(GUESTS, "fwtest.bin")
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools"))
+import realm_measure as measure  # noqa: E402
 
 
 def test_monitor_boots_the_rmm_and_triad_finds_it(run):
@@ -47,6 +50,19 @@ def test_rmi_and_ffa_seen_from_the_host():
     assert m and int(m.group(1)) >= 132, out
     # A realm ran: it asked the RMM RSI_VERSION and wrote the answer where the host saw it.
     assert "bench: rec_enter_exit" in out, out
+    # The RIM the realm read through RSI is the one a verifier predicts from what the
+    # host gave it: its parameters (40-bit IPA, SHA-256), RIPAS RAM over [0, 4 KiB), its
+    # code page at IPA 0 (measured), one REC (runnable, pc 0, x0 = 0x80100000).
+    code = bytes.fromhex(re.search(r"fwtest: realm code ([0-9a-f]+)", out).group(1))
+    rim = measure.rim_init(s2sz=40, hash_algo=measure.SHA256)
+    rim = measure.rim_extend_ripas(rim, measure.SHA256, 0, 0x1000)
+    rim = measure.rim_extend_data(rim, measure.SHA256, 0, measure.DATA_MEASURE_CONTENT,
+                                  code.ljust(4096, b"\0"))
+    rim = measure.rim_extend_rec(rim, measure.SHA256, 1, 0, [0x80100000] + [0] * 7)
+    assert re.search(r"fwtest: realm rim ([0-9a-f]+)", out).group(1) == rim[:32].hex(), out
+    # REM 0 after the realm's RSI_MEASUREMENT_EXTEND with "triad".
+    rem = measure.rem_extend(bytes(64), measure.SHA256, b"triad")
+    assert re.search(r"fwtest: realm rem0 ([0-9a-f]+)", out).group(1) == rem[:32].hex(), out
 
 
 def test_machine_without_an_rmm():

@@ -607,7 +607,8 @@ static void unprotected(void)
 /* A realm that runs: its code (below, copied into its first granule at IPA 0) asks the RMM
  * RSI_VERSION, writes the answer to an unprotected address (an exit the host emulates),
  * reads that address (the host supplies the value), writes what it read one word further,
- * then waits for interrupts in a loop (each REC_ENTER then exits on its WFI: the REC
+ * writes out its RIM (RSI_MEASUREMENT_READ), extends REM 0 with "triad" and writes that
+ * out too, then waits for interrupts in a loop (each REC_ENTER then exits on its WFI: the REC
  * round trip `make bench` times). */
 extern const uint8_t realm_code[], realm_code_end[];
 __asm__(".pushsection .rodata\n"
@@ -617,10 +618,34 @@ __asm__(".pushsection .rodata\n"
 	"	movk	x0, #0xc400, lsl #16\n" /* RSI_VERSION */
 	"	movz	x1, #1, lsl #16\n"	/* 1.0 */
 	"	smc	#0\n"
-	"	movz	x4, #0x80, lsl #32\n" /* IPA 1 << 39: unprotected */
-	"	str	x1, [x4]\n"
-	"	ldr	x5, [x4]\n"
-	"	str	x5, [x4, #8]\n"
+	"	movz	x20, #0x80, lsl #32\n" /* IPA 1 << 39: unprotected */
+	"	str	x1, [x20]\n"
+	"	ldr	x5, [x20]\n"
+	"	str	x5, [x20, #8]\n"
+	"	movz	x0, #0x0192\n"
+	"	movk	x0, #0xc400, lsl #16\n" /* RSI_MEASUREMENT_READ */
+	"	mov	x1, #0\n"		/* the RIM */
+	"	smc	#0\n"
+	"	str	x1, [x20, #16]\n"
+	"	str	x2, [x20, #24]\n"
+	"	str	x3, [x20, #32]\n"
+	"	str	x4, [x20, #40]\n"
+	"	movz	x0, #0x0193\n"
+	"	movk	x0, #0xc400, lsl #16\n" /* RSI_MEASUREMENT_EXTEND */
+	"	mov	x1, #1\n"		/* REM 0 */
+	"	mov	x2, #5\n"
+	"	movz	x3, #0x7274\n"
+	"	movk	x3, #0x6169, lsl #16\n"
+	"	movk	x3, #0x64, lsl #32\n" /* "triad" */
+	"	smc	#0\n"
+	"	movz	x0, #0x0192\n"
+	"	movk	x0, #0xc400, lsl #16\n"
+	"	mov	x1, #1\n"
+	"	smc	#0\n"
+	"	str	x1, [x20, #48]\n"
+	"	str	x2, [x20, #56]\n"
+	"	str	x3, [x20, #64]\n"
+	"	str	x4, [x20, #72]\n"
 	"1:	wfi\n"
 	"	b	1b\n"
 	"realm_code_end:\n"
@@ -638,6 +663,13 @@ static uint8_t run_page[4096] __attribute__((aligned(4096)));
 #define ENTER_GPR0(run)	 (((volatile uint64_t *)(run))[0x200 / 8])
 
 static uint64_t rec_round_trip; /* counter ticks, for `make bench` */
+
+static void puthex2(uint8_t b)
+{
+	const char *d = "0123456789abcdef";
+	putc_(d[b >> 4]);
+	putc_(d[b & 15]);
+}
 
 static uint64_t median15(uint64_t *t)
 {
@@ -712,6 +744,26 @@ static void realm_runs(void)
 	uint64_t r3 = rec_enter(rec, run);
 	check(r3 == RMI_SUCCESS && (EXIT_ESR(run) & (1 << 6)) && EXIT_GPR0(run) == 0x7e57da7a,
 	      "REC_ENTER: the value the host supplied reached the realm", EXIT_GPR0(run));
+	/* The realm's measurements, as it read them: the RIM (which tests/integration/
+	 * test_realm.py recomputes with tools/realm_measure.py from what is printed here)
+	 * and REM 0 after its extension. */
+	uint64_t rim[4], rem[4];
+	for (unsigned i = 0; i < 8; i++) {
+		ENTER_FLAGS(run) = 1;
+		if (rec_enter(rec, run) != RMI_SUCCESS || !(EXIT_ESR(run) & (1 << 6)))
+			check(false, "the realm writes out its measurements", EXIT_ESR(run));
+		(i < 4 ? rim : rem)[i % 4] = EXIT_GPR0(run);
+	}
+	puts_("fwtest: realm code ");
+	for (const uint8_t *c = realm_code; c < realm_code_end; c++)
+		puthex2(*c);
+	puts_("\nfwtest: realm rim ");
+	for (unsigned i = 0; i < 32; i++)
+		puthex2((uint8_t)(rim[i / 8] >> (8 * (i % 8))));
+	puts_("\nfwtest: realm rem0 ");
+	for (unsigned i = 0; i < 32; i++)
+		puthex2((uint8_t)(rem[i / 8] >> (8 * (i % 8))));
+	puts_("\n");
 	ENTER_FLAGS(run) = 1;
 	uint64_t r4 = rec_enter(rec, run);
 	check(r4 == RMI_SUCCESS && EXIT_REASON(run) == 0 && (EXIT_ESR(run) >> 26) == 0x01,
