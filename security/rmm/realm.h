@@ -39,6 +39,9 @@ void rmi_data_destroy(const uint64_t *in, uint64_t *out);
 void rmi_rec_create(const uint64_t *in, uint64_t *out);
 void rmi_rec_destroy(const uint64_t *in, uint64_t *out);
 void rmi_rec_aux_count(const uint64_t *in, uint64_t *out);
+/* The RIPAS at a protected ipa (the RD locked) and the size of the entry that holds it;
+ * ram_pa: the granule of an ASSIGNED RAM page there, else 0. */
+uint64_t rtt_ripas(const struct rd *rd, uint64_t ipa, uint64_t *size, uint64_t *ram_pa);
 /* Whether a table at `level` has anything assigned or a table below it. */
 bool rtt_live(const uint64_t *table, int64_t level);
 

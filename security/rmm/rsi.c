@@ -1,7 +1,8 @@
 /*
  * RSI, the realm's calls to the RMM (RMM 1.0, B5.3), answered while the REC is at Realm
- * EL2 without an exit to the host: VERSION, FEATURES, MEASUREMENT_READ and
- * MEASUREMENT_EXTEND. The rest of the RSI range answers NOT_SUPPORTED for now.
+ * EL2 without an exit to the host: VERSION, FEATURES, MEASUREMENT_READ,
+ * MEASUREMENT_EXTEND, REALM_CONFIG and IPA_STATE_GET. The rest of the RSI range answers
+ * NOT_SUPPORTED for now.
  */
 #include <string.h>
 
@@ -14,6 +15,9 @@
 #define RSI_FEATURES	       0xc4000191U
 #define RSI_MEASUREMENT_READ   0xc4000192U
 #define RSI_MEASUREMENT_EXTEND 0xc4000193U
+#define RSI_REALM_CONFIG       0xc4000196U
+#define RSI_IPA_STATE_GET      0xc4000198U
+#define RIPAS_RAM	       1
 #define RSI_ABI_VERSION	       0x10000ULL
 #define RSI_SUCCESS	       0
 #define RSI_ERROR_INPUT	       1
@@ -34,6 +38,64 @@ static void meas_unlock(struct rd *rd)
 static struct measurement *slot(struct rd *rd, uint64_t index)
 {
 	return index == 0 ? &rd->rim : &rd->rem[index - 1];
+}
+
+/* The realm's own RAM page at ipa, with the RD locked so that the host cannot take it away
+ * meanwhile (NULL: not a RAM page of the realm). */
+static granule_t *lock_ram_page(struct rd *rd, uint64_t ipa, uint64_t *pa)
+{
+	if (ipa % GRANULE_SIZE || ipa >= (1ULL << (rd->s2sz - 1)))
+		return 0;
+	granule_t *g = granule_lock((uint64_t)rd, GRANULE_RD);
+	uint64_t size;
+	if (g && (rtt_ripas(rd, ipa, &size, pa) != RIPAS_RAM || !*pa)) {
+		granule_unlock(g, GRANULE_RD);
+		return 0;
+	}
+	return g;
+}
+
+/* RSI_REALM_CONFIG (B5.3.5): the IPA width, hash algorithm and RPV, into the realm's
+ * RsiRealmConfig granule. */
+static uint64_t realm_config(struct rd *rd, uint64_t ipa)
+{
+	uint64_t pa;
+	granule_t *g = lock_ram_page(rd, ipa, &pa);
+	if (!g)
+		return RSI_ERROR_INPUT;
+	*(volatile uint64_t *)pa = rd->s2sz;
+	*(volatile uint8_t *)(pa + 8) = rd->rim.algo;
+	memcpy((void *)(pa + 0x200), rd->rpv, sizeof(rd->rpv));
+	/* To the point of coherency: the realm may read it with its MMU (so its caches) off. */
+	for (uint64_t off = 0; off < 0x240; off += 64)
+		__asm__ volatile("dc cvac, %0" ::"r"(pa + off) : "memory");
+	dsb(sy);
+	granule_unlock(g, GRANULE_RD);
+	return RSI_SUCCESS;
+}
+
+/* RSI_IPA_STATE_GET (B5.3.7): the RIPAS at base, and how far from base it stays the same
+ * (up to top). */
+static uint64_t ipa_state_get(struct rd *rd, uint64_t base, uint64_t top, uint64_t *out_top,
+			      uint64_t *out_ripas)
+{
+	if (base % GRANULE_SIZE || top % GRANULE_SIZE || base >= top ||
+	    top > (1ULL << (rd->s2sz - 1)))
+		return RSI_ERROR_INPUT;
+	granule_t *g = granule_lock((uint64_t)rd, GRANULE_RD);
+	if (!g)
+		return RSI_ERROR_INPUT;
+	uint64_t size, pa, ipa = base;
+	uint64_t ripas = rtt_ripas(rd, base, &size, &pa), next = ripas;
+	while (next == ripas && ipa < top) {
+		ipa = (ipa | (size - 1)) + 1; /* the end of this entry */
+		if (ipa < top)
+			next = rtt_ripas(rd, ipa, &size, &pa);
+	}
+	granule_unlock(g, GRANULE_RD);
+	*out_top = ipa < top ? ipa : top;
+	*out_ripas = ripas;
+	return RSI_SUCCESS;
 }
 
 bool rsi_handle(struct rec *rec, struct rd *rd)
@@ -81,6 +143,12 @@ bool rsi_handle(struct rec *rec, struct rd *rd)
 		x[0] = RSI_SUCCESS;
 		break;
 	}
+	case RSI_REALM_CONFIG:
+		x[0] = realm_config(rd, x[1]);
+		break;
+	case RSI_IPA_STATE_GET:
+		x[0] = ipa_state_get(rd, x[1], x[2], &x[1], &x[2]);
+		break;
 	default:
 		x[0] = SMC_NOT_SUPPORTED;
 		break;

@@ -88,6 +88,15 @@ static uint64_t rtt_error(int64_t level)
 	return RMI_ERROR_RTT | ((uint64_t)level << 8);
 }
 
+uint64_t rtt_ripas(const struct rd *rd, uint64_t ipa, uint64_t *size, uint64_t *ram_pa)
+{
+	int64_t level;
+	uint64_t e = *walk(rd, ipa, 3, &level);
+	*size = 1ULL << shift_of(level);
+	*ram_pa = level == 3 && (e & ENTRY_VALID) ? e & ADDR_MASK : 0;
+	return is_table(e, level) ? RIPAS_EMPTY : ripas_of(e);
+}
+
 bool rtt_live(const uint64_t *table, int64_t level)
 {
 	for (unsigned i = 0; i < 512; i++)
@@ -271,6 +280,9 @@ static uint64_t data_create(struct rd *rd, uint64_t data_pa, uint64_t ipa, uint6
 		}
 		rim_extend_data(&rd->rim, ipa, flags, (const void *)data_pa);
 		ripas = RIPAS_RAM;
+		/* The realm starts with its MMU and caches off: the contents to memory. */
+		for (uint64_t off = 0; off < GRANULE_SIZE; off += 64)
+			__asm__ volatile("dc cvac, %0" ::"r"(data_pa + off) : "memory");
 	}
 	dsb(ish);
 	*e = assigned_entry(data_pa, ripas);

@@ -646,6 +646,24 @@ __asm__(".pushsection .rodata\n"
 	"	str	x2, [x20, #56]\n"
 	"	str	x3, [x20, #64]\n"
 	"	str	x4, [x20, #72]\n"
+	"	movz	x0, #0x0196\n"
+	"	movk	x0, #0xc400, lsl #16\n" /* RSI_REALM_CONFIG */
+	"	mov	x1, #0\n"		/* into IPA 0 (its own code page) */
+	"	smc	#0\n"
+	"	str	x0, [x20, #80]\n"
+	"	mov	x9, #0\n"
+	"	ldr	x7, [x9]\n"
+	"	str	x7, [x20, #88]\n" /* ipa_width */
+	"	ldrb	w7, [x9, #8]\n"
+	"	str	x7, [x20, #96]\n" /* hash_algo */
+	"	movz	x0, #0x0198\n"
+	"	movk	x0, #0xc400, lsl #16\n" /* RSI_IPA_STATE_GET */
+	"	mov	x1, #0\n"
+	"	mov	x2, #0x2000\n"
+	"	smc	#0\n"
+	"	str	x0, [x20, #104]\n"
+	"	str	x1, [x20, #112]\n"
+	"	str	x2, [x20, #120]\n"
 	"1:	wfi\n"
 	"	b	1b\n"
 	"realm_code_end:\n"
@@ -764,6 +782,19 @@ static void realm_runs(void)
 	for (unsigned i = 0; i < 32; i++)
 		puthex2((uint8_t)(rem[i / 8] >> (8 * (i % 8))));
 	puts_("\n");
+	/* RSI_REALM_CONFIG into its own page, and RSI_IPA_STATE_GET over [0, 8 KiB): the
+	 * realm writes out what it got. */
+	uint64_t got[6];
+	for (unsigned i = 0; i < 6; i++) {
+		ENTER_FLAGS(run) = 1;
+		if (rec_enter(rec, run) != RMI_SUCCESS || !(EXIT_ESR(run) & (1 << 6)))
+			check(false, "the realm writes out its configuration", EXIT_ESR(run));
+		got[i] = EXIT_GPR0(run);
+	}
+	check(got[0] == 0 && got[1] == 40 && got[2] == 0, "RSI_REALM_CONFIG: 40-bit IPA, SHA-256",
+	      got[1]);
+	check(got[3] == 0 && got[4] == 0x1000 && got[5] == 1,
+	      "RSI_IPA_STATE_GET: RAM up to 4 KiB (the rest is EMPTY)", got[4]);
 	ENTER_FLAGS(run) = 1;
 	uint64_t r4 = rec_enter(rec, run);
 	check(r4 == RMI_SUCCESS && EXIT_REASON(run) == 0 && (EXIT_ESR(run) >> 26) == 0x01,
