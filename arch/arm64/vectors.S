@@ -15,54 +15,19 @@
 /* unsigned long guest_enter(struct gp_regs *regs) */
 	.globl guest_enter
 guest_enter:
-	sub	sp, sp, #FRAME_SIZE
-	stp	x19, x20, [sp, #0]
-	stp	x21, x22, [sp, #16]
-	stp	x23, x24, [sp, #32]
-	stp	x25, x26, [sp, #48]
-	stp	x27, x28, [sp, #64]
-	stp	x29, x30, [sp, #80]
+	push_callee_frame FRAME_SIZE
 	str	x0, [sp, #FRAME_REGS]
 	ldp	x1, x2, [x0, #REGS_PC]
 	msr	elr_el2, x1
 	msr	spsr_el2, x2
-	ldp	x2, x3, [x0, #16]
-	ldp	x4, x5, [x0, #32]
-	ldp	x6, x7, [x0, #48]
-	ldp	x8, x9, [x0, #64]
-	ldp	x10, x11, [x0, #80]
-	ldp	x12, x13, [x0, #96]
-	ldp	x14, x15, [x0, #112]
-	ldp	x16, x17, [x0, #128]
-	ldp	x18, x19, [x0, #144]
-	ldp	x20, x21, [x0, #160]
-	ldp	x22, x23, [x0, #176]
-	ldp	x24, x25, [x0, #192]
-	ldp	x26, x27, [x0, #208]
-	ldp	x28, x29, [x0, #224]
-	ldr	x30, [x0, #240]
-	ldp	x0, x1, [x0, #0]
+	load_frame_x0_x30
 	eret
 
 /* Lower-EL exception: the guest's registers go back into its frame. */
 	.macro	guest_exit, kind
 	stp	x0, x1, [sp, #-16]!
 	ldr	x0, [sp, #16 + FRAME_REGS]
-	stp	x2, x3, [x0, #16]
-	stp	x4, x5, [x0, #32]
-	stp	x6, x7, [x0, #48]
-	stp	x8, x9, [x0, #64]
-	stp	x10, x11, [x0, #80]
-	stp	x12, x13, [x0, #96]
-	stp	x14, x15, [x0, #112]
-	stp	x16, x17, [x0, #128]
-	stp	x18, x19, [x0, #144]
-	stp	x20, x21, [x0, #160]
-	stp	x22, x23, [x0, #176]
-	stp	x24, x25, [x0, #192]
-	stp	x26, x27, [x0, #208]
-	stp	x28, x29, [x0, #224]
-	str	x30, [x0, #240]
+	store_frame_x2_x30
 	ldp	x2, x3, [sp], #16
 	stp	x2, x3, [x0, #0]
 	mrs	x1, elr_el2
@@ -73,13 +38,7 @@ guest_enter:
 	.endm
 
 guest_exit_common:
-	ldp	x19, x20, [sp, #0]
-	ldp	x21, x22, [sp, #16]
-	ldp	x23, x24, [sp, #32]
-	ldp	x25, x26, [sp, #48]
-	ldp	x27, x28, [sp, #64]
-	ldp	x29, x30, [sp, #80]
-	add	sp, sp, #FRAME_SIZE
+	pop_callee_frame FRAME_SIZE
 	ret
 
 /* An exception at EL2 itself is a hypervisor bug: save everything and report it. */

@@ -72,6 +72,12 @@ rmm_stacks:
 	bl	rmm_unexpected
 	b	.
 .endm
+.macro	rec_vector why
+	.balign	0x80
+	stp	x0, x1, [sp, #-16]!
+	mov	x1, #\why
+	b	rec_exit
+.endm
 	.balign	0x800
 rmm_vectors:
 	.rept	4
@@ -96,23 +102,11 @@ rmm_vectors:
 	.rept	3
 	unexpected		/* current EL with SP_ELx: IRQ, FIQ, SError */
 	.endr
-	/* Lower EL, AArch64: a running REC (rec_entry.S). */
-	.balign	0x80
-	stp	x0, x1, [sp, #-16]!
-	mov	x1, #0
-	b	rec_exit
-	.balign	0x80
-	stp	x0, x1, [sp, #-16]!
-	mov	x1, #1
-	b	rec_exit
-	.balign	0x80
-	stp	x0, x1, [sp, #-16]!
-	mov	x1, #2
-	b	rec_exit
-	.balign	0x80
-	stp	x0, x1, [sp, #-16]!
-	mov	x1, #3
-	b	rec_exit
+	/* Lower EL, AArch64: a running REC (rec_entry.S); x1 says why. */
+	rec_vector 0		/* synchronous */
+	rec_vector 1		/* IRQ */
+	rec_vector 2		/* FIQ */
+	rec_vector 3		/* SError */
 	.rept	4
 	unexpected		/* lower EL, AArch32 */
 	.endr
