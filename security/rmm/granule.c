@@ -39,6 +39,20 @@ granule_t *granule_lock(uint64_t pa, enum granule_state want)
 	}
 }
 
+granule_t *granule_try_lock(uint64_t pa, enum granule_state want, bool *busy)
+{
+	granule_t *g = granule_of(pa);
+	*busy = false;
+	if (!g)
+		return 0;
+	uint8_t expected = (uint8_t)want;
+	if (__atomic_compare_exchange_n(g, &expected, (uint8_t)(want | LOCKED), false,
+					__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return g;
+	*busy = expected == (uint8_t)(want | LOCKED);
+	return 0;
+}
+
 void granule_unlock(granule_t *g, enum granule_state s)
 {
 	__atomic_store_n(g, (uint8_t)s, __ATOMIC_RELEASE);

@@ -200,6 +200,7 @@ static uint64_t realm_destroy(uint64_t rd_pa)
 		return RMI_ERROR_REALM;
 	}
 	uint64_t vmid = rd->vmid;
+	realm_tlbi(rd); /* before its VMID can go to another realm */
 	/* Delegated granules are zero: the tables (RIPAS left in them) and the RD. */
 	for (uint64_t i = 0; i < rd->rtt_num_start; i++)
 		granule_zero(rd->rtt_base + i * GRANULE_SIZE);

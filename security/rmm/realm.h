@@ -6,8 +6,9 @@
 #include "measurement.h"
 #include "rmm.h"
 
-#define REALM_NEW    0
-#define REALM_ACTIVE 1
+#define REALM_NEW	 0
+#define REALM_ACTIVE	 1
+#define REALM_SYSTEM_OFF 2 /* it called PSCI SYSTEM_OFF or SYSTEM_RESET: RECs stay out */
 
 /* The Realm Descriptor, in its own (Realm PAS) granule. */
 struct rd {
@@ -35,6 +36,9 @@ void rmi_rtt_unmap_unprotected(const uint64_t *in, uint64_t *out);
 void rmi_data_create(const uint64_t *in, uint64_t *out);
 void rmi_data_create_unknown(const uint64_t *in, uint64_t *out);
 void rmi_data_destroy(const uint64_t *in, uint64_t *out);
+/* rtt.c: RMI_RTT_FOLD and RMI_RTT_SET_RIPAS (the latter for a REC's RSI_IPA_STATE_SET) */
+void rmi_rtt_fold(const uint64_t *in, uint64_t *out);
+void rmi_rtt_set_ripas(const uint64_t *in, uint64_t *out);
 /* rec.c: RMI_REC_CREATE, _DESTROY, _AUX_COUNT */
 void rmi_rec_create(const uint64_t *in, uint64_t *out);
 void rmi_rec_destroy(const uint64_t *in, uint64_t *out);
@@ -42,6 +46,11 @@ void rmi_rec_aux_count(const uint64_t *in, uint64_t *out);
 /* The RIPAS at a protected ipa (the RD locked) and the size of the entry that holds it;
  * ram_pa: the granule of an ASSIGNED RAM page there, else 0. */
 uint64_t rtt_ripas(const struct rd *rd, uint64_t ipa, uint64_t *size, uint64_t *ram_pa);
+/* The realm's RAM page at ipa with the RD locked, so that the host cannot take it away
+ * meanwhile (NULL: not an assigned RAM page of the realm). Unlock with GRANULE_RD. */
+granule_t *realm_lock_ram_page(struct rd *rd, uint64_t ipa, uint64_t *pa);
+/* Every CPU's TLBs forget the realm's stage-2 translations. */
+void realm_tlbi(const struct rd *rd);
 /* Whether a table at `level` has anything assigned or a table below it. */
 bool rtt_live(const uint64_t *table, int64_t level);
 

@@ -21,6 +21,24 @@ struct fp_state {
 	uint64_t fpsr, fpcr;
 } __attribute__((aligned(16)));
 
+/* What the REC's last exit asked of the host, answered at the next REC_ENTER. */
+enum rec_request {
+	REQ_NONE,
+	REQ_MMIO,      /* an access the host emulates */
+	REQ_PSCI,      /* CPU_ON or AFFINITY_INFO: RMI_PSCI_COMPLETE first */
+	REQ_RIPAS,     /* RSI_IPA_STATE_SET: RMI_RTT_SET_RIPAS, then accept or reject */
+	REQ_HOST_CALL, /* RSI_HOST_CALL: the host's registers go back into the realm's struct */
+};
+
+#define GIC_MAX_LRS 16
+
+/* The realm's GIC virtual CPU interface while it is not running. */
+struct gic_state {
+	uint64_t lr[GIC_MAX_LRS];
+	uint64_t hcr, vmcr, misr;
+	uint64_t ap0r[4], ap1r[4];
+};
+
 struct rec {
 	uint64_t gprs[31]; /* first: rec_entry.S loads and saves them here */
 	uint64_t pc, pstate;
@@ -28,9 +46,19 @@ struct rec {
 	uint64_t index; /* from its MPIDR: RECs are created in this order */
 	uint64_t mpidr;
 	uint64_t runnable;
-	uint64_t esr, far, hpfar;      /* of its last exit */
-	bool mmio_pending, mmio_write; /* the last exit was an access the host emulates */
+	uint64_t esr, far, hpfar; /* of its last exit */
+	enum rec_request request;
+	bool mmio_write;
 	uint8_t mmio_reg;
+	/* REQ_PSCI: the call and its target */
+	uint32_t psci_fid;
+	uint64_t psci_target, psci_entry, psci_context;
+	/* REQ_RIPAS: [ripas_addr, ripas_top) still to change, to ripas_value */
+	uint64_t ripas_addr, ripas_top, ripas_base;
+	uint8_t ripas_value, ripas_destroyed_too;
+	/* REQ_HOST_CALL: the realm's RsiHostCall */
+	uint64_t host_call_ipa;
+	struct gic_state gic;
 	struct el1_state el1;
 	struct fp_state fp;
 };
@@ -42,7 +70,22 @@ void fp_restore(const struct fp_state *f);
 /* rec_entry.S: runs the realm with these registers; why it stopped (0 sync, 1 IRQ, ...) */
 uint64_t rec_run_regs(uint64_t *gprs);
 void rmi_rec_enter(const uint64_t *in, uint64_t *out);
+/* rec_psci.c: PSCI from the realm (answered inside, or an exit for the host) and
+ * RMI_PSCI_COMPLETE. */
+enum psci_result { PSCI_DONE, PSCI_EXIT };
 struct rd;
+enum psci_result rec_psci(struct rec *rec, struct rd *rd);
+void rmi_psci_complete(const uint64_t *in, uint64_t *out);
+/* Puts a REC in its reset state, to start at pc with x0 = context. */
+void rec_reset(struct rec *rec, uint64_t pc, uint64_t context);
+/* rec_gic.c: the host's list registers and controls checked and loaded at entry; the
+ * realm's interface saved (and the hardware's emptied) at exit. */
+bool gic_host_state_valid(const uint64_t *lrs, uint64_t hcr, unsigned nr_lrs);
+void gic_load(struct gic_state *g, const uint64_t *host_lrs, uint64_t host_hcr, unsigned nr_lrs);
+void gic_save(struct gic_state *g, unsigned nr_lrs);
+unsigned gic_nr_lrs(void);
+/* Whether the host's list registers hold intid pending or active (it is delivering it). */
+bool gic_delivering(const uint64_t *lrs, unsigned nr_lrs, uint32_t intid);
 /* rsi.c: answers the realm's SMC if it is an RSI call (the REC then carries on). */
 bool rsi_handle(struct rec *rec, struct rd *rd);
 

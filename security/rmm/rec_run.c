@@ -1,46 +1,90 @@
 /*
  * RMI_REC_ENTER (RMM 1.0, B4.3.19): the host runs a REC until it exits. The host's EL1
  * state (the monitor moves only EL2 state to and from the realm world) is put aside, the
- * REC's EL1 state and the realm's stage 2 go in, and the realm runs at EL1 until something
- * needs the host: an emulatable access to unprotected memory, a fault, WFI, PSCI, an
- * interrupt. RSI calls are answered here (rsi.c) without an exit. The exit is described to the
- * host in RmiRecExit; the host's results come back in RmiRecEnter at the next entry.
+ * REC's EL1 state, GIC interface and the realm's stage 2 go in, and the realm runs at EL1
+ * until something needs the host: an emulatable access to unprotected memory, a fault it
+ * can fix by giving memory, WFI/WFE, PSCI, a RIPAS change, a host call, an interrupt. RSI
+ * and the PSCI calls that need no host are answered here without an exit. The exit is
+ * described to the host in RmiRecExit; its results come back in RmiRecEnter next time.
  */
 #include "realm.h"
 #include "rec.h"
 
 /* RmiRecRun (B4.4.7): RmiRecEnter at 0, RmiRecExit at 0x800 */
-#define ENTER_FLAGS	0x000
-#define ENTER_GPRS	0x200
-#define EXIT_REASON	0x800
-#define EXIT_ESR	0x900
-#define EXIT_GPRS	0xa00
-#define ENTER_EMUL_MMIO 1ULL
+#define ENTER_FLAGS 0x000
+#define ENTER_GPRS  0x200
+#define ENTER_GIC   0x300 /* gicv3_hcr, then gicv3_lrs[16] */
+#define EXIT_REASON 0x800
+#define EXIT_ESR    0x900 /* esr, far, hpfar */
+#define EXIT_GPRS   0xa00
+#define EXIT_GIC    0xb00 /* gicv3_hcr, gicv3_lrs[16], gicv3_misr, gicv3_vmcr */
+#define EXIT_TIMERS 0xc00 /* cntp_ctl, cntp_cval, cntv_ctl, cntv_cval */
+#define EXIT_RIPAS  0xd00 /* ripas_base, ripas_top, ripas_value */
+#define EXIT_IMM    0xe00
 
-#define EXIT_SYNC   0
-#define EXIT_IRQ    1
-#define EXIT_FIQ    2
-#define EXIT_PSCI   3
-#define EXIT_SERROR 6
+#define ENTER_EMUL_MMIO	   (1ULL << 0)
+#define ENTER_INJECT_SEA   (1ULL << 1)
+#define ENTER_TRAP_WFI	   (1ULL << 2)
+#define ENTER_TRAP_WFE	   (1ULL << 3)
+#define ENTER_RIPAS_REJECT (1ULL << 4)
+#define ENTER_FLAGS_KNOWN  0x1fULL
+#define RSI_SUCCESS	   0
+#define RSI_ACCEPT	   0
+#define RSI_REJECT	   1
+#define RIPAS_EMPTY	   0
+#define RMI_EXIT_SYNC	   0
+#define RMI_EXIT_IRQ	   1
+#define RMI_EXIT_FIQ	   2
+#define RMI_EXIT_PSCI	   3
+#define RMI_EXIT_RIPAS	   4
+#define RMI_EXIT_HOST_CALL 5
+#define RMI_EXIT_SERROR	   6
+#define PPI_EL1_VIRT_TIMER 27 /* the timers' interrupts on Arm's server platforms */
+#define PPI_EL1_PHYS_TIMER 30
+#define CNTHCTL_REALM	   3ULL /* EL1 reads the counter and uses its physical timer */
+#define CNTHCTL_CNTVMASK   (1ULL << 18)
+#define CNTHCTL_CNTPMASK   (1ULL << 19)
+#define HOST_CALL_GPRS	   31
+#define HOST_CALL_ALIGN	   0x100
 
+#define EC_UNKNOWN   0x00
 #define EC_WFX	     0x01
 #define EC_HVC	     0x16
 #define EC_SMC	     0x17
+#define EC_IABT_LOW  0x20
 #define EC_DABT_LOW  0x24
+#define ESR_IL	     (1ULL << 25)
 #define ESR_ISV	     (1ULL << 24)
 #define ESR_WNR	     (1ULL << 6)
 #define ESR_SRT(esr) (((esr) >> 16) & 0x1f)
+#define DFSC_SEA     0x10
 
 /* The realm's EL2 controls: stage 2 on; IRQ/FIQ/SError to Realm EL2; SMC (RSI, PSCI)
- * and WFI/WFE trapped; AArch64 EL1. */
-#define HCR_REALM                                                                                  \
-	((1ULL << 0) | (1ULL << 3) | (1ULL << 4) | (1ULL << 5) | (1ULL << 13) | (1ULL << 14) |     \
-	 (1ULL << 19) | (1ULL << 31))
-#define HCR_RMM	   (1ULL << 31)
+ * trapped; AArch64 EL1. WFI/WFE are trapped when the host asks (TWI, TWE). */
+#define HCR_REALM  (HCR_VM | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TSC | HCR_RW)
+#define HCR_RMM	   HCR_RW
 #define CPTR_REALM 0x33ffULL /* no FP/SIMD traps: the host's FP state is saved around it */
 
 static struct el1_state host_el1[RMM_MAX_CPUS];
 static struct fp_state host_fp[RMM_MAX_CPUS];
+
+/* What the host put in RmiRecEnter. */
+struct rec_enter {
+	uint64_t flags;
+	uint64_t gprs[31];
+	uint64_t gic_hcr, gic_lrs[GIC_MAX_LRS];
+};
+
+/* What goes out in RmiRecExit. */
+struct rec_exit {
+	uint64_t reason;
+	uint64_t esr, far, hpfar;
+	uint64_t gprs[31];
+	uint64_t gic_hcr, gic_lrs[GIC_MAX_LRS], gic_misr, gic_vmcr;
+	uint64_t cntp_ctl, cntp_cval, cntv_ctl, cntv_cval;
+	uint64_t ripas_base, ripas_top, ripas_value;
+	uint64_t imm;
+};
 
 static unsigned cpu_index(void)
 {
@@ -58,7 +102,8 @@ static uint64_t vtcr_of(const struct rd *rd)
 }
 
 /* Runs the REC once: the realm's state in, run, the host's state back. */
-static unsigned run_once(struct rec *rec, const struct rd *rd, unsigned cpu)
+static unsigned run_once(struct rec *rec, const struct rd *rd, unsigned cpu, uint64_t hcr,
+			 uint64_t cnthctl)
 {
 	el1_save(&host_el1[cpu]);
 	fp_save(&host_fp[cpu]);
@@ -68,9 +113,9 @@ static unsigned run_once(struct rec *rec, const struct rd *rd, unsigned cpu)
 	write_sysreg(vtcr_el2, vtcr_of(rd));
 	write_sysreg(vmpidr_el2, rec->mpidr);
 	write_sysreg(cptr_el2, CPTR_REALM);
-	write_sysreg(cnthctl_el2, 3);
+	write_sysreg(cnthctl_el2, cnthctl);
 	write_sysreg(cntvoff_el2, 0);
-	write_sysreg(hcr_el2, HCR_REALM);
+	write_sysreg(hcr_el2, hcr);
 	write_sysreg(elr_el2, rec->pc);
 	write_sysreg(spsr_el2, rec->pstate);
 	isb();
@@ -89,77 +134,275 @@ static unsigned run_once(struct rec *rec, const struct rd *rd, unsigned cpu)
 	return why;
 }
 
+/* A synchronous exception into the realm's EL1, as the hardware would take it: to
+ * VBAR_EL1 + 0x000 (from EL1 with SP_EL0), 0x200 (EL1 with SP_EL1) or 0x400 (EL0). */
+static void inject_sync(struct rec *rec, uint64_t esr, uint64_t far)
+{
+	uint64_t mode = rec->pstate & PSR_MODE_MASK;
+	rec->el1.esr = esr;
+	rec->el1.far = far;
+	rec->el1.elr = rec->pc;
+	rec->el1.spsr = rec->pstate;
+	rec->pc = rec->el1.vbar + (mode == PSR_MODE_EL0t   ? 0x400
+				   : mode == PSR_MODE_EL1t ? 0x000
+							   : 0x200);
+	rec->pstate = SPSR_EL1H_MASKED;
+}
+
+/* A synchronous external abort for the access the REC just made (instruction or data). */
+static void inject_sea(struct rec *rec, bool instruction)
+{
+	bool from_el0 = (rec->pstate & PSR_MODE_MASK) == PSR_MODE_EL0t;
+	uint64_t ec = (instruction ? EC_IABT_LOW : EC_DABT_LOW) + (from_el0 ? 0 : 1);
+	inject_sync(rec, (ec << 26) | ESR_IL | DFSC_SEA, rec->far);
+}
+
+static void inject_undef(struct rec *rec)
+{
+	inject_sync(rec, (EC_UNKNOWN << 26) | ESR_IL, 0);
+}
+
+static uint64_t fault_ipa(const struct rec *rec)
+{
+	return ((rec->hpfar >> 4) << 12) | (rec->far & 0xfff);
+}
+
+static bool is_protected(const struct rd *rd, uint64_t ipa)
+{
+	return ipa < (1ULL << (rd->s2sz - 1));
+}
+
+/* The RIPAS at a protected ipa, read with the RD locked. */
+static uint64_t ripas_at(struct rd *rd, uint64_t ipa)
+{
+	granule_t *g = granule_lock((uint64_t)rd, GRANULE_RD);
+	if (!g)
+		return RIPAS_EMPTY;
+	uint64_t size, pa, ripas = rtt_ripas(rd, ipa & ~(GRANULE_SIZE - 1), &size, &pa);
+	granule_unlock(g, GRANULE_RD);
+	return ripas;
+}
+
+/* Copies between the realm's RsiHostCall and a register array (to_realm: into the realm). */
+static bool host_call_copy(struct rec *rec, struct rd *rd, uint64_t *regs, uint64_t *imm,
+			   bool to_realm)
+{
+	uint64_t ipa = rec->host_call_ipa, pa;
+	granule_t *g = realm_lock_ram_page(rd, ipa & ~(GRANULE_SIZE - 1), &pa);
+	if (!g)
+		return false;
+	volatile uint64_t *s = (volatile uint64_t *)(pa + (ipa & (GRANULE_SIZE - 1)));
+	if (!to_realm)
+		*imm = s[0] & 0xffff;
+	for (unsigned i = 0; i < HOST_CALL_GPRS; i++) {
+		if (to_realm)
+			s[1 + i] = regs[i];
+		else
+			regs[i] = s[1 + i];
+	}
+	granule_unlock(g, GRANULE_RD);
+	return true;
+}
+
+/* The host's answer to the last exit, before the REC runs again. */
+static void take_response(struct rec *rec, struct rd *rd, const struct rec_enter *in)
+{
+	switch (rec->request) {
+	case REQ_MMIO:
+		if (in->flags & ENTER_INJECT_SEA) {
+			inject_sea(rec, false);
+		} else if (in->flags & ENTER_EMUL_MMIO) {
+			/* A read's value goes to its register; the realm goes on after it. */
+			if (!rec->mmio_write && rec->mmio_reg != 31)
+				rec->gprs[rec->mmio_reg] = in->gprs[0];
+			rec->pc += 4;
+		} /* else the realm makes the access again */
+		break;
+	case REQ_RIPAS: {
+		/* Nothing changed is a refusal too: the realm must not retry forever. */
+		bool reject =
+		    (in->flags & ENTER_RIPAS_REJECT) || rec->ripas_addr == rec->ripas_base;
+		rec->gprs[0] = RSI_SUCCESS;
+		rec->gprs[1] = rec->ripas_addr;
+		rec->gprs[2] = reject ? RSI_REJECT : RSI_ACCEPT;
+		break;
+	}
+	case REQ_HOST_CALL: {
+		uint64_t regs[HOST_CALL_GPRS], imm;
+		for (unsigned i = 0; i < HOST_CALL_GPRS; i++)
+			regs[i] = in->gprs[i];
+		host_call_copy(rec, rd, regs, &imm, true); /* its page gone: nothing to write */
+		rec->gprs[0] = RSI_SUCCESS;
+		break;
+	}
+	case REQ_NONE:
+	case REQ_PSCI:
+		break;
+	}
+	rec->request = REQ_NONE;
+}
+
+/* The REC's state after its exit, in RmiRecExit: only what the host needs. */
+static void describe_exit(const struct rec *rec, uint64_t reason, struct rec_exit *out,
+			  unsigned nr_lrs)
+{
+	out->reason = reason;
+	if (reason == RMI_EXIT_SYNC) {
+		out->esr = rec->esr;
+		out->far = rec->far & 0xfff;
+		out->hpfar = rec->hpfar;
+	}
+	out->gic_hcr = rec->gic.hcr;
+	for (unsigned i = 0; i < nr_lrs; i++)
+		out->gic_lrs[i] = rec->gic.lr[i];
+	out->gic_misr = rec->gic.misr;
+	out->gic_vmcr = rec->gic.vmcr;
+	out->cntp_ctl = rec->el1.cntp_ctl;
+	out->cntp_cval = rec->el1.cntp_cval;
+	out->cntv_ctl = rec->el1.cntv_ctl;
+	out->cntv_cval = rec->el1.cntv_cval;
+}
+
+/* A synchronous exception from the realm: answered here (true: run it again) or an exit
+ * whose reason and details go into out. */
+static bool handle_sync(struct rec *rec, struct rd *rd, struct rec_exit *out)
+{
+	uint64_t ec = rec->esr >> 26;
+	out->reason = RMI_EXIT_SYNC;
+	switch (ec) {
+	case EC_SMC: {
+		uint64_t call[4] = {rec->gprs[0], rec->gprs[1], rec->gprs[2], rec->gprs[3]};
+		if (rsi_handle(rec, rd)) {
+			if (rec->request == REQ_RIPAS) {
+				out->reason = RMI_EXIT_RIPAS;
+				out->ripas_base = rec->ripas_base;
+				out->ripas_top = rec->ripas_top;
+				out->ripas_value = rec->ripas_value;
+				return false;
+			}
+			if (rec->request == REQ_HOST_CALL) {
+				out->reason = RMI_EXIT_HOST_CALL;
+				if (host_call_copy(rec, rd, out->gprs, &out->imm, false))
+					return false;
+				rec->request = REQ_NONE; /* its page went away: nothing to do */
+			}
+			return true;
+		}
+		uint32_t owner = (uint32_t)rec->gprs[0] >> 24; /* PSCI: standard service, fast */
+		if (owner == 0x84 || owner == 0xc4) {
+			if (rec_psci(rec, rd) == PSCI_DONE)
+				return true;
+			out->reason = RMI_EXIT_PSCI;
+			for (unsigned i = 0; i < 4; i++)
+				out->gprs[i] = call[i];
+			return false;
+		}
+		rec->gprs[0] = SMC_NOT_SUPPORTED;
+		rec->pc += 4;
+		return true;
+	}
+	case EC_DABT_LOW:
+	case EC_IABT_LOW: {
+		uint64_t ipa = fault_ipa(rec);
+		if (ec == EC_DABT_LOW && !is_protected(rd, ipa) && (rec->esr & ESR_ISV)) {
+			/* An access the host may emulate: it sees the value written, never
+			 * which register the realm used. */
+			rec->request = REQ_MMIO;
+			rec->mmio_write = (rec->esr & ESR_WNR) != 0;
+			rec->mmio_reg = (uint8_t)ESR_SRT(rec->esr);
+			if (rec->mmio_write)
+				out->gprs[0] = rec->mmio_reg == 31 ? 0 : rec->gprs[rec->mmio_reg];
+			rec->esr &= ~(0x1fULL << 16);
+			return false;
+		}
+		if (is_protected(rd, ipa) && ripas_at(rd, ipa) == RIPAS_EMPTY) {
+			inject_sea(rec, ec == EC_IABT_LOW); /* not its memory: nothing to give */
+			return true;
+		}
+		/* RAM with no memory behind it yet, or unprotected memory the host has not
+		 * mapped: the host may fix it. Which register and how wide is the realm's. */
+		rec->esr &= (0x3fULL << 26) | ESR_IL | ESR_WNR | 0x3fULL;
+		return false;
+	}
+	case EC_WFX:
+		rec->pc += 4; /* the host decides when the REC runs again */
+		rec->esr &= (0x3fULL << 26) | ESR_IL | 3;
+		return false;
+	default:
+		/* HVC and anything else a realm has no business trapping. */
+		inject_undef(rec);
+		return true;
+	}
+}
+
+static int read_enter(const uint8_t *run, struct rec_enter *in)
+{
+	return ns_read(&in->flags, run + ENTER_FLAGS, 8) ||
+	       ns_read(in->gprs, run + ENTER_GPRS, sizeof(in->gprs)) ||
+	       ns_read(&in->gic_hcr, run + ENTER_GIC, 8 * (1 + GIC_MAX_LRS));
+}
+
+static int write_exit(uint8_t *run, const struct rec_exit *out)
+{
+	return ns_write(run + EXIT_REASON, &out->reason, 8) ||
+	       ns_write(run + EXIT_ESR, &out->esr, 24) ||
+	       ns_write(run + EXIT_GPRS, out->gprs, sizeof(out->gprs)) ||
+	       ns_write(run + EXIT_GIC, &out->gic_hcr, 8 * (3 + GIC_MAX_LRS)) ||
+	       ns_write(run + EXIT_TIMERS, &out->cntp_ctl, 32) ||
+	       ns_write(run + EXIT_RIPAS, &out->ripas_base, 24) ||
+	       ns_write(run + EXIT_IMM, &out->imm, 8);
+}
+
 static uint64_t rec_enter(uint64_t rec_pa, uint64_t run_pa)
 {
 	if (run_pa % GRANULE_SIZE || !granule_is_host(run_pa))
 		return RMI_ERROR_INPUT;
 	uint8_t *run = (uint8_t *)(run_pa + NS_ALIAS);
-	uint64_t flags, in_gprs[31];
-	if (ns_read(&flags, run + ENTER_FLAGS, 8) || ns_read(in_gprs, run + ENTER_GPRS, 248))
+	struct rec_enter in;
+	if (read_enter(run, &in))
 		return RMI_ERROR_INPUT;
-	granule_t *g = granule_lock(rec_pa, GRANULE_REC);
+	bool busy;
+	granule_t *g = granule_try_lock(rec_pa, GRANULE_REC, &busy);
 	if (!g)
-		return RMI_ERROR_INPUT;
+		return RMI_ERROR_INPUT; /* not a REC, or running on another CPU */
 	struct rec *rec = (struct rec *)rec_pa;
-	const struct rd *rd = (const struct rd *)rec->rd;
+	struct rd *rd = (struct rd *)rec->rd;
+	unsigned nr_lrs = gic_nr_lrs();
 	uint64_t r = RMI_ERROR_REALM;
-	if (rd->state != REALM_ACTIVE)
+	if (__atomic_load_n(&rd->state, __ATOMIC_ACQUIRE) != REALM_ACTIVE)
 		goto out;
 	r = RMI_ERROR_REC;
-	if (!rec->runnable)
+	if (!rec->runnable || rec->request == REQ_PSCI || (in.flags & ~ENTER_FLAGS_KNOWN) ||
+	    ((in.flags & (ENTER_EMUL_MMIO | ENTER_INJECT_SEA)) && rec->request != REQ_MMIO) ||
+	    !gic_host_state_valid(in.gic_lrs, in.gic_hcr, nr_lrs))
 		goto out;
-	/* The host emulated the access the last exit was for: a read's value goes to its
-	 * register, and the realm carries on after the access. */
-	if (rec->mmio_pending && (flags & ENTER_EMUL_MMIO)) {
-		if (!rec->mmio_write && rec->mmio_reg != 31)
-			rec->gprs[rec->mmio_reg] = in_gprs[0];
-		rec->pc += 4;
-	}
-	rec->mmio_pending = false;
+	take_response(rec, rd, &in);
+	uint64_t hcr = HCR_REALM | ((in.flags & ENTER_TRAP_WFI) ? HCR_TWI : 0) |
+		       ((in.flags & ENTER_TRAP_WFE) ? HCR_TWE : 0);
+	/* A timer interrupt the host is delivering keeps its physical signal masked, or it
+	 * would bring the REC straight back out until the realm has dealt with it. */
+	uint64_t cnthctl =
+	    CNTHCTL_REALM |
+	    (gic_delivering(in.gic_lrs, nr_lrs, PPI_EL1_VIRT_TIMER) ? CNTHCTL_CNTVMASK : 0) |
+	    (gic_delivering(in.gic_lrs, nr_lrs, PPI_EL1_PHYS_TIMER) ? CNTHCTL_CNTPMASK : 0);
 	unsigned cpu = cpu_index();
-	uint64_t exit_gprs[31] = {0}, reason;
+	struct rec_exit out = {0};
+	gic_load(&rec->gic, in.gic_lrs, in.gic_hcr, nr_lrs);
 	for (;;) {
-		unsigned why = run_once(rec, rd, cpu);
-		uint64_t ec = rec->esr >> 26;
-		if (why == 0 && ec == EC_SMC && rsi_handle(rec, (struct rd *)rec->rd))
-			continue;
-		if (why == 0 && ec == EC_SMC && ((uint32_t)rec->gprs[0] >> 24) == 0x84) {
-			/* PSCI (32- or 64-bit): the host's to handle. */
-			for (int i = 0; i < 4; i++)
-				exit_gprs[i] = rec->gprs[i];
-			rec->gprs[0] = SMC_NOT_SUPPORTED; /* until PSCI_COMPLETE says otherwise */
-			rec->pc += 4;
-			reason = EXIT_PSCI;
+		unsigned why = run_once(rec, rd, cpu, hcr, cnthctl);
+		if (why != 0) {
+			out.reason = why == 1	? RMI_EXIT_IRQ
+				     : why == 2 ? RMI_EXIT_FIQ
+						: RMI_EXIT_SERROR;
 			break;
 		}
-		if (why == 0 && ec == EC_SMC) {
-			rec->gprs[0] = SMC_NOT_SUPPORTED;
-			rec->pc += 4;
-			continue;
-		}
-		reason = why == 1   ? EXIT_IRQ
-			 : why == 2 ? EXIT_FIQ
-			 : why == 3 ? EXIT_SERROR
-				    : EXIT_SYNC;
-		if (why == 0 && ec == EC_DABT_LOW && (rec->esr & ESR_ISV)) {
-			/* An access the host may emulate: it sees the value written, never
-			 * which register the realm used. */
-			rec->mmio_pending = true;
-			rec->mmio_write = (rec->esr & ESR_WNR) != 0;
-			rec->mmio_reg = (uint8_t)ESR_SRT(rec->esr);
-			if (rec->mmio_write)
-				exit_gprs[0] = rec->mmio_reg == 31 ? 0 : rec->gprs[rec->mmio_reg];
-			rec->esr &= ~(0x1fULL << 16);
-		} else if (why == 0 && ec == EC_WFX) {
-			rec->pc += 4; /* the host decides when the REC runs again */
-		}
-		break;
+		if (!handle_sync(rec, rd, &out))
+			break;
 	}
-	uint64_t exit_head[1] = {reason}, exit_regs[3] = {rec->esr, rec->far & 0xfff, rec->hpfar};
-	r = ns_write(run + EXIT_REASON, exit_head, 8) || ns_write(run + EXIT_ESR, exit_regs, 24) ||
-		    ns_write(run + EXIT_GPRS, exit_gprs, sizeof(exit_gprs))
-		? RMI_ERROR_INPUT
-		: RMI_SUCCESS;
+	gic_save(&rec->gic, nr_lrs);
+	write_sysreg(cnthctl_el2, CNTHCTL_REALM);
+	describe_exit(rec, out.reason, &out, nr_lrs);
+	r = write_exit(run, &out) ? RMI_ERROR_INPUT : RMI_SUCCESS;
 out:
 	granule_unlock(g, GRANULE_REC);
 	return r;

@@ -76,6 +76,9 @@ static const struct rmi_command {
     {RMI_REC_DESTROY, rmi_rec_destroy},
     {RMI_REC_AUX_COUNT, rmi_rec_aux_count},
     {RMI_REC_ENTER, rmi_rec_enter},
+    {RMI_PSCI_COMPLETE, rmi_psci_complete},
+    {RMI_RTT_FOLD, rmi_rtt_fold},
+    {RMI_RTT_SET_RIPAS, rmi_rtt_set_ripas},
 };
 
 void rmi_handle(const uint64_t in[8], uint64_t out[5])

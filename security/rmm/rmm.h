@@ -32,6 +32,8 @@ typedef uint8_t granule_t; /* a granule's state byte, with its lock bit */
 /* Locks the granule at pa if it is in state want (NULL if pa is not a tracked granule,
  * or the granule is in another state or locked by a command on another CPU). */
 granule_t *granule_lock(uint64_t pa, enum granule_state want);
+/* The same without waiting: NULL at once if another CPU holds it (*busy then true). */
+granule_t *granule_try_lock(uint64_t pa, enum granule_state want, bool *busy);
 /* Unlocks it, in state s. */
 void granule_unlock(granule_t *g, enum granule_state s);
 /* Whether pa is a tracked host granule (its NS alias may be read; it may still fault). */

@@ -1,8 +1,8 @@
 /*
  * RSI, the realm's calls to the RMM (RMM 1.0, B5.3), answered while the REC is at Realm
- * EL2 without an exit to the host: VERSION, FEATURES, MEASUREMENT_READ,
- * MEASUREMENT_EXTEND, REALM_CONFIG and IPA_STATE_GET. The rest of the RSI range answers
- * NOT_SUPPORTED for now.
+ * EL2: VERSION, FEATURES, MEASUREMENT_READ, MEASUREMENT_EXTEND, REALM_CONFIG and
+ * IPA_STATE_GET without an exit to the host; IPA_STATE_SET and HOST_CALL leave a request
+ * in the REC that makes rec_run.c exit to the host.
  */
 #include <string.h>
 
@@ -16,7 +16,12 @@
 #define RSI_MEASUREMENT_READ   0xc4000192U
 #define RSI_MEASUREMENT_EXTEND 0xc4000193U
 #define RSI_REALM_CONFIG       0xc4000196U
+#define RSI_IPA_STATE_SET      0xc4000197U
 #define RSI_IPA_STATE_GET      0xc4000198U
+#define RSI_HOST_CALL	       0xc4000199U
+#define RIPAS_EMPTY	       0
+#define RSI_CHANGE_DESTROYED   1
+#define HOST_CALL_ALIGN	       0x100
 #define RIPAS_RAM	       1
 #define RSI_ABI_VERSION	       0x10000ULL
 #define RSI_SUCCESS	       0
@@ -40,27 +45,12 @@ static struct measurement *slot(struct rd *rd, uint64_t index)
 	return index == 0 ? &rd->rim : &rd->rem[index - 1];
 }
 
-/* The realm's own RAM page at ipa, with the RD locked so that the host cannot take it away
- * meanwhile (NULL: not a RAM page of the realm). */
-static granule_t *lock_ram_page(struct rd *rd, uint64_t ipa, uint64_t *pa)
-{
-	if (ipa % GRANULE_SIZE || ipa >= (1ULL << (rd->s2sz - 1)))
-		return 0;
-	granule_t *g = granule_lock((uint64_t)rd, GRANULE_RD);
-	uint64_t size;
-	if (g && (rtt_ripas(rd, ipa, &size, pa) != RIPAS_RAM || !*pa)) {
-		granule_unlock(g, GRANULE_RD);
-		return 0;
-	}
-	return g;
-}
-
 /* RSI_REALM_CONFIG (B5.3.5): the IPA width, hash algorithm and RPV, into the realm's
  * RsiRealmConfig granule. */
 static uint64_t realm_config(struct rd *rd, uint64_t ipa)
 {
 	uint64_t pa;
-	granule_t *g = lock_ram_page(rd, ipa, &pa);
+	granule_t *g = realm_lock_ram_page(rd, ipa, &pa);
 	if (!g)
 		return RSI_ERROR_INPUT;
 	*(volatile uint64_t *)pa = rd->s2sz;
@@ -95,6 +85,40 @@ static uint64_t ipa_state_get(struct rd *rd, uint64_t base, uint64_t top, uint64
 	granule_unlock(g, GRANULE_RD);
 	*out_top = ipa < top ? ipa : top;
 	*out_ripas = ripas;
+	return RSI_SUCCESS;
+}
+
+/* RSI_IPA_STATE_SET (B5.3.6): the realm asks for [base, top) to become RAM or EMPTY. The
+ * host does it (RMI_RTT_SET_RIPAS) after the REC's exit, as far as it will; the realm
+ * learns how far at its next entry (rec_run.c). */
+static uint64_t ipa_state_set(struct rec *rec, struct rd *rd, const uint64_t *x)
+{
+	uint64_t base = x[1], top = x[2], ripas = x[3], flags = x[4];
+	if (base % GRANULE_SIZE || top % GRANULE_SIZE || base >= top ||
+	    top > (1ULL << (rd->s2sz - 1)) || (ripas != RIPAS_EMPTY && ripas != RIPAS_RAM) ||
+	    flags > RSI_CHANGE_DESTROYED)
+		return RSI_ERROR_INPUT;
+	rec->request = REQ_RIPAS;
+	rec->ripas_base = rec->ripas_addr = base;
+	rec->ripas_top = top;
+	rec->ripas_value = (uint8_t)ripas;
+	rec->ripas_destroyed_too = flags == RSI_CHANGE_DESTROYED;
+	return RSI_SUCCESS;
+}
+
+/* RSI_HOST_CALL (B5.3.3): a call to the host with the registers in the realm's RsiHostCall
+ * (256-byte aligned, in its RAM); rec_run.c copies them out at the exit and back in. */
+static uint64_t host_call(struct rec *rec, struct rd *rd, uint64_t ipa)
+{
+	uint64_t pa;
+	if (ipa % HOST_CALL_ALIGN)
+		return RSI_ERROR_INPUT;
+	granule_t *g = realm_lock_ram_page(rd, ipa & ~(GRANULE_SIZE - 1), &pa);
+	if (!g)
+		return RSI_ERROR_INPUT;
+	granule_unlock(g, GRANULE_RD);
+	rec->request = REQ_HOST_CALL;
+	rec->host_call_ipa = ipa;
 	return RSI_SUCCESS;
 }
 
@@ -148,6 +172,12 @@ bool rsi_handle(struct rec *rec, struct rd *rd)
 		break;
 	case RSI_IPA_STATE_GET:
 		x[0] = ipa_state_get(rd, x[1], x[2], &x[1], &x[2]);
+		break;
+	case RSI_IPA_STATE_SET:
+		x[0] = ipa_state_set(rec, rd, x);
+		break;
+	case RSI_HOST_CALL:
+		x[0] = host_call(rec, rd, x[1]);
 		break;
 	default:
 		x[0] = SMC_NOT_SUPPORTED;

@@ -8,6 +8,7 @@
  * one realm take turns and the tables never change under a walk.
  */
 #include "realm.h"
+#include "rec.h"
 
 #define ENTRY_VALID	 1ULL
 #define ENTRY_TABLE	 3ULL /* at levels 0-2; at level 3 the same bits make a page */
@@ -51,11 +52,43 @@ static uint64_t invalid_entry(uint64_t hipas, uint64_t ripas, uint64_t pa)
 	return (hipas << HIPAS_SHIFT) | (ripas << RIPAS_SHIFT) | (pa & ADDR_MASK);
 }
 
-/* ASSIGNED with RIPAS RAM: what the realm's accesses reach; else the RMM's own view. */
-static uint64_t assigned_entry(uint64_t pa, uint64_t ripas)
+/* ASSIGNED with RIPAS RAM: what the realm's accesses reach (a page at level 3, a block
+ * above); else the RMM's own view. */
+static uint64_t assigned_entry(uint64_t pa, uint64_t ripas, int64_t level)
 {
-	return ripas == RIPAS_RAM ? (pa & ADDR_MASK) | S2_PAGE_ATTRS | ENTRY_TABLE
-				  : invalid_entry(HIPAS_ASSIGNED, ripas, pa);
+	return ripas == RIPAS_RAM
+		   ? (pa & ADDR_MASK) | S2_PAGE_ATTRS | (level == 3 ? ENTRY_TABLE : ENTRY_VALID)
+		   : invalid_entry(HIPAS_ASSIGNED, ripas, pa);
+}
+
+/* After an entry stopped translating (or changed what it translates to): the realm's
+ * VMID forgets it on every CPU. The RMM runs with stage 2 off, so VTTBR_EL2 only names
+ * the VMID here. */
+void realm_tlbi(const struct rd *rd)
+{
+#ifndef TRIAD_HOST_BUILD
+	uint64_t vttbr = read_sysreg(vttbr_el2);
+	write_sysreg(vttbr_el2, rd->vmid << 48);
+	isb();
+	__asm__ volatile("dsb ishst; tlbi vmalls12e1is; dsb ish" ::: "memory");
+	write_sysreg(vttbr_el2, vttbr);
+	isb();
+#else
+	(void)rd;
+#endif
+}
+
+/* Break-before-make: an entry that translates is made invalid and forgotten before it
+ * becomes something else that translates. */
+static void replace_entry(const struct rd *rd, uint64_t *e, uint64_t v)
+{
+	if (*e & ENTRY_VALID) {
+		*e = 0;
+		realm_tlbi(rd);
+	}
+	dsb(ish);
+	*e = v;
+	dsb(ish);
 }
 
 /* The entry for ipa at `level` or at the deepest level above it the tables reach. */
@@ -93,8 +126,24 @@ uint64_t rtt_ripas(const struct rd *rd, uint64_t ipa, uint64_t *size, uint64_t *
 	int64_t level;
 	uint64_t e = *walk(rd, ipa, 3, &level);
 	*size = 1ULL << shift_of(level);
-	*ram_pa = level == 3 && (e & ENTRY_VALID) ? e & ADDR_MASK : 0;
+	/* In a block: the page of it at ipa. */
+	*ram_pa = (e & ENTRY_VALID) && !is_table(e, level)
+		      ? (e & ADDR_MASK & ~(*size - 1)) + (ipa & (*size - 1) & ~(GRANULE_SIZE - 1))
+		      : 0;
 	return is_table(e, level) ? RIPAS_EMPTY : ripas_of(e);
+}
+
+granule_t *realm_lock_ram_page(struct rd *rd, uint64_t ipa, uint64_t *pa)
+{
+	if (ipa % GRANULE_SIZE || !protected_ipa(rd, ipa))
+		return 0;
+	granule_t *g = granule_lock((uint64_t)rd, GRANULE_RD);
+	uint64_t size;
+	if (g && (rtt_ripas(rd, ipa, &size, pa) != RIPAS_RAM || !*pa)) {
+		granule_unlock(g, GRANULE_RD);
+		return 0;
+	}
+	return g;
 }
 
 bool rtt_live(const uint64_t *table, int64_t level)
@@ -105,7 +154,19 @@ bool rtt_live(const uint64_t *table, int64_t level)
 	return false;
 }
 
-/* ---- RTT_CREATE (B4.3.12): a new table under an UNASSIGNED entry, inheriting its state */
+/* ---- RTT_CREATE (B4.3.12): a new table under an entry that is not one, inheriting its
+ * state: UNASSIGNED entries with its RIPAS, or an ASSIGNED block split into its pages ---- */
+
+/* The entry for the i-th part of a block entry e at `level`, one level down. */
+static uint64_t child_of(uint64_t e, int64_t level, unsigned i)
+{
+	if (hipas_of(e) != HIPAS_ASSIGNED)
+		return e; /* UNASSIGNED: the same state everywhere */
+	uint64_t pa = (e & ADDR_MASK) + ((uint64_t)i << shift_of(level + 1));
+	if (e & ENTRY_VALID) /* a mapping: same attributes, a page or smaller block */
+		return (e & ~ADDR_MASK & ~3ULL) | pa | (level + 1 == 3 ? ENTRY_TABLE : ENTRY_VALID);
+	return invalid_entry(HIPAS_ASSIGNED, ripas_of(e), pa);
+}
 
 static uint64_t rtt_create(struct rd *rd, uint64_t rtt_pa, uint64_t ipa, int64_t level)
 {
@@ -113,18 +174,15 @@ static uint64_t rtt_create(struct rd *rd, uint64_t rtt_pa, uint64_t ipa, int64_t
 		return RMI_ERROR_INPUT;
 	int64_t reached;
 	uint64_t *parent = walk(rd, ipa, level - 1, &reached);
-	if (reached != level - 1)
-		return rtt_error(reached);
-	if (is_table(*parent, reached) || hipas_of(*parent) != HIPAS_UNASSIGNED)
+	if (reached != level - 1 || is_table(*parent, reached))
 		return rtt_error(reached);
 	granule_t *g = granule_lock(rtt_pa, GRANULE_DELEGATED);
 	if (!g)
 		return RMI_ERROR_INPUT;
-	uint64_t *table = (uint64_t *)rtt_pa, child = *parent; /* UNASSIGNED, its RIPAS */
+	uint64_t *table = (uint64_t *)rtt_pa, e = *parent;
 	for (unsigned i = 0; i < 512; i++)
-		table[i] = child;
-	dsb(ish);
-	*parent = rtt_pa | ENTRY_TABLE;
+		table[i] = child_of(e, reached, i);
+	replace_entry(rd, parent, rtt_pa | ENTRY_TABLE);
 	rd->nr_rtts++;
 	granule_unlock(g, GRANULE_RTT);
 	return RMI_SUCCESS;
@@ -147,9 +205,10 @@ static uint64_t rtt_destroy(struct rd *rd, uint64_t ipa, int64_t level, uint64_t
 	granule_t *g = granule_lock(rtt_pa, GRANULE_RTT);
 	if (!g)
 		return RMI_ERROR_INPUT;
-	*parent = invalid_entry(HIPAS_UNASSIGNED,
-				protected_ipa(rd, ipa) ? RIPAS_DESTROYED : RIPAS_EMPTY, 0);
-	dsb(ish);
+	replace_entry(rd, parent,
+		      invalid_entry(HIPAS_UNASSIGNED,
+				    protected_ipa(rd, ipa) ? RIPAS_DESTROYED : RIPAS_EMPTY, 0));
+	realm_tlbi(rd); /* walks cached through the table */
 	granule_zero(rtt_pa);
 	rd->nr_rtts--;
 	granule_unlock(g, GRANULE_DELEGATED);
@@ -188,8 +247,7 @@ static uint64_t unmap_unprotected(struct rd *rd, uint64_t ipa, int64_t level, ui
 	uint64_t *e = walk(rd, ipa, level, &reached);
 	if (reached != level || !(*e & ENTRY_VALID) || is_table(*e, level))
 		return rtt_error(reached);
-	*e = 0;
-	dsb(ish);
+	replace_entry(rd, e, 0);
 	out[1] = ipa + (1ULL << shift_of(level));
 	return RMI_SUCCESS;
 }
@@ -285,7 +343,7 @@ static uint64_t data_create(struct rd *rd, uint64_t data_pa, uint64_t ipa, uint6
 			__asm__ volatile("dc cvac, %0" ::"r"(data_pa + off) : "memory");
 	}
 	dsb(ish);
-	*e = assigned_entry(data_pa, ripas);
+	*e = assigned_entry(data_pa, ripas, 3);
 	granule_unlock(g, GRANULE_DATA);
 	return RMI_SUCCESS;
 }
@@ -305,13 +363,127 @@ static uint64_t data_destroy(struct rd *rd, uint64_t ipa, uint64_t *out)
 	granule_t *g = granule_lock(data_pa, GRANULE_DATA);
 	if (!g)
 		return RMI_ERROR_INPUT;
-	*e = invalid_entry(HIPAS_UNASSIGNED, ripas == RIPAS_RAM ? RIPAS_DESTROYED : ripas, 0);
-	dsb(ish);
+	replace_entry(
+	    rd, e,
+	    invalid_entry(HIPAS_UNASSIGNED, ripas == RIPAS_RAM ? RIPAS_DESTROYED : ripas, 0));
 	granule_zero(data_pa);
 	granule_unlock(g, GRANULE_DELEGATED);
 	out[1] = data_pa;
 	out[2] = ipa + GRANULE_SIZE;
 	return RMI_SUCCESS;
+}
+
+/* ---- RTT_FOLD (B4.3.14): a table whose entries are all alike becomes one entry of its
+ * parent: UNASSIGNED with their RIPAS, or an ASSIGNED block over contiguous memory with one
+ * RIPAS (or the host's one contiguous unprotected mapping). The table goes back to
+ * DELEGATED ---- */
+
+/* The entry folding `table` (at `level`) gives its parent, or 0 with *ok false. */
+static uint64_t folded(const uint64_t *table, int64_t level, bool *ok)
+{
+	uint64_t first = table[0], size = 1ULL << shift_of(level);
+	*ok = false;
+	if (is_table(first, level))
+		return 0;
+	if (hipas_of(first) == HIPAS_UNASSIGNED) {
+		for (unsigned i = 1; i < 512; i++)
+			if (table[i] != first)
+				return 0;
+		*ok = true;
+		return first;
+	}
+	/* ASSIGNED: the block must start where the parent's entry would. */
+	uint64_t pa = first & ADDR_MASK;
+	if (pa & ((size << 9) - 1))
+		return 0;
+	for (unsigned i = 1; i < 512; i++)
+		if (table[i] != (first + i * size))
+			return 0; /* same state, RIPAS and attributes; the next address */
+	*ok = true;
+	return (first & ENTRY_VALID) ? (first & ~3ULL) | ENTRY_VALID : first;
+}
+
+static uint64_t rtt_fold(struct rd *rd, uint64_t ipa, int64_t level, uint64_t *out)
+{
+	if (level <= rd->rtt_level_start || level > 3 || !ipa_ok(rd, ipa, level - 1))
+		return RMI_ERROR_INPUT;
+	int64_t reached;
+	uint64_t *parent = walk(rd, ipa, level - 1, &reached);
+	if (reached != level - 1 || !is_table(*parent, reached))
+		return rtt_error(reached);
+	uint64_t rtt_pa = *parent & ADDR_MASK;
+	bool ok;
+	uint64_t e = folded((const uint64_t *)rtt_pa, level, &ok);
+	if (!ok || (hipas_of(e) == HIPAS_ASSIGNED && level - 1 < 1))
+		return rtt_error(level); /* not alike, or a block larger than 1 GiB */
+	granule_t *g = granule_lock(rtt_pa, GRANULE_RTT);
+	if (!g)
+		return RMI_ERROR_INPUT;
+	replace_entry(rd, parent, e);
+	granule_zero(rtt_pa);
+	rd->nr_rtts--;
+	granule_unlock(g, GRANULE_DELEGATED);
+	out[1] = rtt_pa;
+	return RMI_SUCCESS;
+}
+
+/* ---- RTT_SET_RIPAS (B4.3.17): the RIPAS change a REC asked for (RSI_IPA_STATE_SET), over
+ * as much of [base, top) as one table holds, entry by entry at the deepest level the
+ * tables reach; the REC learns at its next entry how far it went ---- */
+
+/* The entry e with RIPAS `to`, or false if the REC's request does not allow it. */
+static bool change_ripas(uint64_t *e, uint64_t to, bool destroyed_too, int64_t level)
+{
+	uint64_t from = ripas_of(*e);
+	if (from == to)
+		return true;
+	if (from == RIPAS_DESTROYED && !destroyed_too)
+		return false;
+	*e = hipas_of(*e) == HIPAS_ASSIGNED
+		 ? assigned_entry((*e & ADDR_MASK) & ~((1ULL << shift_of(level)) - 1), to, level)
+		 : invalid_entry(HIPAS_UNASSIGNED, to, 0);
+	return true;
+}
+
+static uint64_t rtt_set_ripas(struct rd *rd, uint64_t rec_pa, uint64_t base, uint64_t top,
+			      uint64_t *out)
+{
+	bool busy;
+	granule_t *g = granule_try_lock(rec_pa, GRANULE_REC, &busy);
+	if (!g)
+		return RMI_ERROR_INPUT;
+	struct rec *rec = (struct rec *)rec_pa;
+	uint64_t r = RMI_ERROR_INPUT;
+	if (rec->rd != (uint64_t)rd || rec->request != REQ_RIPAS || base != rec->ripas_addr ||
+	    top <= base || top > rec->ripas_top || top % GRANULE_SIZE)
+		goto out;
+	int64_t level;
+	uint64_t *e = walk(rd, base, 3, &level);
+	uint64_t size = 1ULL << shift_of(level);
+	r = rtt_error(level);
+	if (base & (size - 1))
+		goto out;
+	uint64_t ipa = base, table_end = (base | ((size << 9) - 1)) + 1;
+	bool unmapped = false;
+	for (; ipa < top && ipa + size <= top && ipa < table_end; ipa += size, e++) {
+		if (is_table(*e, level))
+			break;
+		bool was_mapped = (*e & ENTRY_VALID) != 0;
+		if (!change_ripas(e, rec->ripas_value, rec->ripas_destroyed_too, level))
+			break;
+		unmapped = unmapped || (was_mapped && !(*e & ENTRY_VALID));
+	}
+	dsb(ish);
+	if (unmapped)
+		realm_tlbi(rd);
+	if (ipa == base && ipa + size > top)
+		goto out; /* top cuts the first entry: a smaller level is needed */
+	rec->ripas_addr = ipa;
+	out[1] = ipa;
+	r = RMI_SUCCESS;
+out:
+	granule_unlock(g, GRANULE_REC);
+	return r;
 }
 
 /* Each command: the RD locked for its whole run. */
@@ -330,6 +502,16 @@ static uint64_t data_destroy(struct rd *rd, uint64_t ipa, uint64_t *out)
 void rmi_rtt_create(const uint64_t *in, uint64_t *out)
 {
 	WITH_RD(out, in[1], rtt_create(rd, in[2], in[3], (int64_t)in[4]));
+}
+
+void rmi_rtt_fold(const uint64_t *in, uint64_t *out)
+{
+	WITH_RD(out, in[1], rtt_fold(rd, in[2], (int64_t)in[3], out));
+}
+
+void rmi_rtt_set_ripas(const uint64_t *in, uint64_t *out)
+{
+	WITH_RD(out, in[1], rtt_set_ripas(rd, in[2], in[3], in[4], out));
 }
 
 void rmi_rtt_destroy(const uint64_t *in, uint64_t *out)

@@ -678,6 +678,8 @@ static uint8_t run_page[4096] __attribute__((aligned(4096)));
 #define EXIT_HPFAR(run)	 (((volatile uint64_t *)(run))[0x910 / 8])
 #define EXIT_GPR0(run)	 (((volatile uint64_t *)(run))[0xa00 / 8])
 #define ENTER_FLAGS(run) (((volatile uint64_t *)(run))[0])
+#define ENTER_EMUL_MMIO	 1
+#define ENTER_TRAP_WFI	 4
 #define ENTER_GPR0(run)	 (((volatile uint64_t *)(run))[0x200 / 8])
 
 static uint64_t rec_round_trip; /* counter ticks, for `make bench` */
@@ -754,7 +756,7 @@ static void realm_runs(void)
 	      EXIT_GPR0(run));
 	check(((EXIT_ESR(run) >> 16) & 0x1f) == 0, "the exit hides the realm's register", 0);
 	/* 2: the read: the host's value goes to the realm's register. */
-	ENTER_FLAGS(run) = 1; /* EMUL_MMIO */
+	ENTER_FLAGS(run) = ENTER_EMUL_MMIO;
 	uint64_t r2 = rec_enter(rec, run);
 	check(r2 == RMI_SUCCESS && EXIT_REASON(run) == 0 && !(EXIT_ESR(run) & (1 << 6)),
 	      "REC_ENTER: the realm exits on a read of unprotected memory", EXIT_ESR(run));
@@ -767,7 +769,7 @@ static void realm_runs(void)
 	 * and REM 0 after its extension. */
 	uint64_t rim[4], rem[4];
 	for (unsigned i = 0; i < 8; i++) {
-		ENTER_FLAGS(run) = 1;
+		ENTER_FLAGS(run) = ENTER_EMUL_MMIO;
 		if (rec_enter(rec, run) != RMI_SUCCESS || !(EXIT_ESR(run) & (1 << 6)))
 			check(false, "the realm writes out its measurements", EXIT_ESR(run));
 		(i < 4 ? rim : rem)[i % 4] = EXIT_GPR0(run);
@@ -786,7 +788,7 @@ static void realm_runs(void)
 	 * realm writes out what it got. */
 	uint64_t got[6];
 	for (unsigned i = 0; i < 6; i++) {
-		ENTER_FLAGS(run) = 1;
+		ENTER_FLAGS(run) = ENTER_EMUL_MMIO;
 		if (rec_enter(rec, run) != RMI_SUCCESS || !(EXIT_ESR(run) & (1 << 6)))
 			check(false, "the realm writes out its configuration", EXIT_ESR(run));
 		got[i] = EXIT_GPR0(run);
@@ -795,11 +797,11 @@ static void realm_runs(void)
 	      got[1]);
 	check(got[3] == 0 && got[4] == 0x1000 && got[5] == 1,
 	      "RSI_IPA_STATE_GET: RAM up to 4 KiB (the rest is EMPTY)", got[4]);
-	ENTER_FLAGS(run) = 1;
+	ENTER_FLAGS(run) = ENTER_EMUL_MMIO | ENTER_TRAP_WFI;
 	uint64_t r4 = rec_enter(rec, run);
 	check(r4 == RMI_SUCCESS && EXIT_REASON(run) == 0 && (EXIT_ESR(run) >> 26) == 0x01,
 	      "REC_ENTER: the realm's WFI exits to the host", EXIT_ESR(run));
-	ENTER_FLAGS(run) = 0;
+	ENTER_FLAGS(run) = ENTER_TRAP_WFI;
 	uint64_t t[15];
 	for (unsigned i = 0; i < 15; i++) {
 		uint64_t t0 = counter();
