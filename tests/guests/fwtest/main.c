@@ -10,45 +10,12 @@
  * checks" or a FAIL line per failed check, then powers the machine off. Without a
  * secure world (--optee none) the FF-A part is left out.
  */
-#include "../lib/guest.h"
+#include "fwtest.h"
 
-#define RMI_VERSION		  0xc4000150
-#define RMI_GRANULE_DELEGATE	  0xc4000151
-#define RMI_GRANULE_UNDELEGATE	  0xc4000152
-#define RMI_FEATURES		  0xc4000165
-#define RMI_REALM_ACTIVATE	  0xc4000157
-#define RMI_REALM_CREATE	  0xc4000158
-#define RMI_REALM_DESTROY	  0xc4000159
-#define RMI_ERROR_REALM		  2
-#define RMI_ERROR_RTT		  4
-#define RMI_DATA_CREATE		  0xc4000153
-#define RMI_DATA_CREATE_UNKNOWN	  0xc4000154
-#define RMI_DATA_DESTROY	  0xc4000155
-#define RMI_RTT_CREATE		  0xc400015d
-#define RMI_RTT_DESTROY		  0xc400015e
-#define RMI_RTT_READ_ENTRY	  0xc4000161
-#define RMI_RTT_INIT_RIPAS	  0xc4000168
-#define RMI_REC_CREATE		  0xc400015a
-#define RMI_REC_DESTROY		  0xc400015b
-#define RMI_REC_AUX_COUNT	  0xc4000167
-#define RMI_REC_ENTER		  0xc400015c
-#define RMI_RTT_MAP_UNPROTECTED	  0xc400015f
-#define RMI_RTT_UNMAP_UNPROTECTED 0xc4000162
-#define RMI_UNUSED_FID		  0xc4000156 /* in the RMI range, not an RMM 1.0 command */
-#define FFA_VERSION		  0x84000063
-#define RMI_SUCCESS		  0
-#define RMI_ERROR_INPUT		  1
-#define V1_0			  0x10000
-
-#define ESR_EC(esr)   ((esr) >> 26)
-#define ESR_DFSC(esr) ((esr)&0x3f)
-#define EC_DABT_CUR   0x25
-#define DFSC_GPF      0x28
-
-static unsigned checks, failures;
+unsigned checks, failures;
 static volatile uint64_t fault_esr; /* the last data abort's ESR, 0 if none */
 
-static void check(bool ok, const char *what, uint64_t got)
+void check(bool ok, const char *what, uint64_t got)
 {
 	checks++;
 	if (ok)
@@ -62,7 +29,7 @@ static void check(bool ok, const char *what, uint64_t got)
 }
 
 /* An SMC with x0-x3 in, x0-x3 out. */
-static void smc4(uint64_t r[4])
+void smc4(uint64_t r[4])
 {
 	register uint64_t x0 __asm__("x0") = r[0], x1 __asm__("x1") = r[1], x2 __asm__("x2") = r[2],
 			     x3 __asm__("x3") = r[3];
@@ -72,14 +39,14 @@ static void smc4(uint64_t r[4])
 	r[0] = x0, r[1] = x1, r[2] = x2, r[3] = x3;
 }
 
-static uint64_t rmi(uint64_t fid, uint64_t a1)
+uint64_t rmi(uint64_t fid, uint64_t a1)
 {
 	uint64_t r[4] = {fid, a1, 0, 0};
 	smc4(r);
 	return r[0];
 }
 
-static uint64_t rmi2(uint64_t fid, uint64_t a1, uint64_t a2)
+uint64_t rmi2(uint64_t fid, uint64_t a1, uint64_t a2)
 {
 	uint64_t r[4] = {fid, a1, a2, 0};
 	smc4(r);
@@ -226,14 +193,9 @@ void *memcpy(void *dst, const void *src, unsigned long n)
 }
 
 static uint8_t pool[6][4096] __attribute__((aligned(8192))); /* rd, rtt x2, rd2, rtt2 x2 */
-static uint8_t params_page[4096] __attribute__((aligned(4096)));
+uint8_t params_page[4096] __attribute__((aligned(4096)));
 
-struct realm_params {
-	uint64_t flags, s2sz, sve_vl, num_bps, num_wps, pmu_num_ctrs, hash_algo;
-	uint64_t vmid, rtt_base, rtt_level_start, rtt_num_start;
-};
-
-static void put_params(const struct realm_params *p)
+void put_params(const struct realm_params *p)
 {
 	volatile uint64_t *q = (volatile uint64_t *)params_page;
 	for (unsigned i = 0; i < 512; i++)
@@ -326,7 +288,7 @@ static void realms(void)
 }
 
 /* An SMC with x0-x5 in, x0-x4 out. */
-static void smc6(uint64_t r[6])
+void smc6(uint64_t r[6])
 {
 	register uint64_t x0 __asm__("x0") = r[0], x1 __asm__("x1") = r[1], x2 __asm__("x2") = r[2],
 			     x3 __asm__("x3") = r[3], x4 __asm__("x4") = r[4],
@@ -341,7 +303,7 @@ static void smc6(uint64_t r[6])
 /* A realm's memory: tables below the starting level, RIPAS, data in and out, and the
  * order the RMM insists on for taking it apart. */
 static uint8_t mem[8][4096] __attribute__((aligned(8192)));
-static uint8_t src_page[4096] __attribute__((aligned(4096)));
+uint8_t src_page[4096] __attribute__((aligned(4096)));
 
 static void realm_memory(void)
 {
@@ -459,7 +421,7 @@ static void realm_memory(void)
 static uint8_t recmem[5][4096] __attribute__((aligned(8192))); /* rd, -, rtt x2, rec */
 static uint8_t recmem2[2][4096] __attribute__((aligned(4096)));
 
-static void put_rec_params(uint64_t flags, uint64_t mpidr, uint64_t num_aux)
+void put_rec_params(uint64_t flags, uint64_t mpidr, uint64_t num_aux)
 {
 	volatile uint64_t *q = (volatile uint64_t *)params_page;
 	for (unsigned i = 0; i < 512; i++)
@@ -924,6 +886,8 @@ int main(const char *dtb)
 	recs();
 	unprotected();
 	realm_runs();
+	realm_exits();
+	blocks();
 	params_the_normal_world_cannot_read((const uint8_t *)dtb);
 	bench_call("rmi_version", RMI_VERSION, V1_0);
 	if (ffa())

@@ -1,0 +1,430 @@
+/*
+ * A realm with two RECs that asks its host for things: PSCI (CPU_ON, AFFINITY_INFO,
+ * CPU_OFF, SYSTEM_OFF, and what the RMM answers itself), memory it touches before the host
+ * gave it, a RIPAS change (RSI_IPA_STATE_SET, then RMI_RTT_SET_RIPAS), a host call, an
+ * interrupt through the list registers and its virtual timer. The realm reports each
+ * result by a write to an unprotected address (an exit whose value the host reads), so
+ * each step is checked from here, in order.
+ */
+#include "fwtest.h"
+
+#define RMI_PSCI_COMPLETE 0xc4000164
+#define RMI_RTT_SET_RIPAS 0xc4000169
+
+#define MMIO "x20" /* the realm's report address: IPA 1 << 39, unprotected */
+extern const uint8_t realm2_code[], realm2_cpu1[], realm2_end[];
+__asm__(".pushsection .rodata\n"
+	".balign 4096\n"
+	"realm2_code:\n"
+	"	movz	x20, #0x80, lsl #32\n"
+	"	adr	x9, 9f\n"
+	"	msr	vbar_el1, x9\n"
+	"	isb\n"
+	/* PSCI_VERSION, answered by the RMM */
+	"	movz	x0, #0x8400, lsl #16\n"
+	"	smc	#0\n"
+	"	str	x0, [x20]\n"
+	/* CPU_ON(1, realm2_cpu1, 0x77): the host completes it */
+	"	movz	x0, #3\n"
+	"	movk	x0, #0xc400, lsl #16\n"
+	"	mov	x1, #1\n"
+	"	adr	x2, realm2_cpu1\n"
+	"	mov	x3, #0x77\n"
+	"	smc	#0\n"
+	"	str	x0, [x20]\n"
+	/* CPU_ON of an MPIDR with no REC: INVALID_PARAMETERS without an exit */
+	"	movz	x0, #3\n"
+	"	movk	x0, #0xc400, lsl #16\n"
+	"	mov	x1, #5\n"
+	"	adr	x2, realm2_cpu1\n"
+	"	smc	#0\n"
+	"	str	x0, [x20]\n"
+	/* AFFINITY_INFO(1, 0), after REC 1 has turned itself off */
+	"	movz	x0, #4\n"
+	"	movk	x0, #0xc400, lsl #16\n"
+	"	mov	x1, #1\n"
+	"	mov	x2, #0\n"
+	"	smc	#0\n"
+	"	str	x0, [x20]\n"
+	/* RAM the host has not backed yet: an exit, then the load again */
+	"	mov	x9, #0x3000\n"
+	"	ldr	x10, [x9]\n"
+	"	str	x10, [x20]\n"
+	/* RSI_IPA_STATE_SET(0x2000, 0x4000, EMPTY, 0) */
+	"	movz	x0, #0x197\n"
+	"	movk	x0, #0xc400, lsl #16\n"
+	"	mov	x1, #0x2000\n"
+	"	mov	x2, #0x4000\n"
+	"	mov	x3, #0\n"
+	"	mov	x4, #0\n"
+	"	smc	#0\n"
+	"	str	x0, [x20]\n"
+	"	str	x1, [x20]\n"
+	"	str	x2, [x20]\n"
+	/* A load from what is EMPTY now: a synchronous external abort (the vector reports) */
+	"	mov	x9, #0x2000\n"
+	"	ldr	x10, [x9]\n"
+	/* RSI_HOST_CALL(0x1000) with imm 0x42 and x0 = 0x1111; the host's x0 comes back */
+	"	mov	x9, #0x1000\n"
+	"	mov	x10, #0x42\n"
+	"	str	x10, [x9]\n"
+	"	mov	x10, #0x1111\n"
+	"	str	x10, [x9, #8]\n"
+	"	movz	x0, #0x199\n"
+	"	movk	x0, #0xc400, lsl #16\n"
+	"	mov	x1, #0x1000\n"
+	"	smc	#0\n"
+	"	str	x0, [x20]\n"
+	"	ldr	x10, [x9, #8]\n"
+	"	str	x10, [x20]\n"
+	/* Interrupts on (group 1, any priority): the host's list register delivers one */
+	"	mov	x9, #0xff\n"
+	"	msr	s3_0_c4_c6_0, x9\n" /* ICC_PMR_EL1 */
+	"	mov	x9, #1\n"
+	"	msr	s3_0_c12_c12_7, x9\n" /* ICC_IGRPEN1_EL1 */
+	"	isb\n"
+	"	msr	daifclr, #2\n"
+	"	wfi\n"
+	/* The virtual timer, 0x1000 ticks from now. It waits with its interrupts masked until
+	 * the host says (1) it delivers the timer's interrupt, then takes it. */
+	"	msr	daifset, #2\n"
+	"	mrs	x9, cntvct_el0\n"
+	"	add	x9, x9, #0x1000\n"
+	"	msr	cntv_cval_el0, x9\n"
+	"	mov	x9, #1\n"
+	"	msr	cntv_ctl_el0, x9\n"
+	"	isb\n"
+	"1:	wfi\n"
+	"	ldr	x9, [x20, #16]\n"
+	"	cbz	x9, 1b\n"
+	"	msr	daifclr, #2\n"
+	"	isb\n"
+	/* SYSTEM_OFF */
+	"	movz	x0, #8\n"
+	"	movk	x0, #0x8400, lsl #16\n"
+	"	smc	#0\n"
+	"	b	.\n"
+	"realm2_cpu1:\n"
+	"	movz	x20, #0x80, lsl #32\n"
+	"	str	x0, [x20, #8]\n"
+	"	movz	x0, #2\n"
+	"	movk	x0, #0x8400, lsl #16\n" /* CPU_OFF */
+	"	smc	#0\n"
+	"	b	.\n"
+	".balign 2048\n"
+	"9:	.skip 0x200\n"
+	/* current EL with SP_ELx, synchronous: report ESR_EL1, skip the instruction */
+	"	mrs	x9, esr_el1\n"
+	"	str	x9, [x20]\n"
+	"	mrs	x9, elr_el1\n"
+	"	add	x9, x9, #4\n"
+	"	msr	elr_el1, x9\n"
+	"	eret\n"
+	".balign 128\n"
+	/* IRQ: report the INTID; the timer's is masked at its source; EOI */
+	"	mrs	x9, s3_0_c12_c12_0\n" /* ICC_IAR1_EL1 */
+	"	str	x9, [x20]\n"
+	"	cmp	x9, #27\n"
+	"	b.ne	2f\n"
+	"	mov	x10, #3\n"
+	"	msr	cntv_ctl_el0, x10\n"
+	"2:	msr	s3_0_c12_c12_1, x9\n" /* ICC_EOIR1_EL1 */
+	"	eret\n"
+	"realm2_end:\n"
+	".popsection\n");
+
+static uint8_t g[12][4096] __attribute__((aligned(8192)));
+static uint8_t run_page[4096] __attribute__((aligned(4096)));
+
+#define RUN(off)	  (((volatile uint64_t *)run_page)[(off) / 8])
+#define EXIT_REASON	  0x800
+#define EXIT_ESR	  0x900
+#define EXIT_HPFAR	  0x910
+#define EXIT_GPR(i)	  (0xa00 + 8 * (i))
+#define EXIT_LR(i)	  (0xb08 + 8 * (i))
+#define EXIT_CNTV_CTL	  0xc10
+#define EXIT_CNTV_CVAL	  0xc18
+#define EXIT_RIPAS_BASE	  0xd00
+#define EXIT_RIPAS_TOP	  0xd08
+#define EXIT_RIPAS_VAL	  0xd10
+#define EXIT_IMM	  0xe00
+#define ENTER_FLAGS	  0x000
+#define ENTER_GPR(i)	  (0x200 + 8 * (i))
+#define ENTER_HCR	  0x300
+#define ENTER_LR(i)	  (0x308 + 8 * (i))
+#define EMUL_MMIO	  1
+#define TRAP_WFI	  4
+#define REASON_SYNC	  0
+#define REASON_IRQ	  1
+#define REASON_PSCI	  3
+#define REASON_RIPAS	  4
+#define REASON_HCALL	  5
+#define LR_PENDING(intid) ((1ULL << 62) | (1ULL << 60) | (0xa0ULL << 48) | (intid))
+
+static bool last_mmio; /* the last exit was an access to emulate */
+
+static uint64_t enter(uint64_t rec, uint64_t flags)
+{
+	RUN(ENTER_FLAGS) = flags;
+	uint64_t r = rmi2(RMI_REC_ENTER, rec, (uint64_t)run_page);
+	if (r == RMI_SUCCESS)
+		last_mmio = RUN(EXIT_REASON) == REASON_SYNC && (RUN(EXIT_ESR) >> 26) == 0x24 &&
+			    (RUN(EXIT_ESR) & (1 << 24));
+	return r;
+}
+
+/* Enters again, completing the last exit's access if it was one (a read gets ENTER_GPR(0)). */
+static uint64_t resume(uint64_t rec, uint64_t flags)
+{
+	return enter(rec, flags | (last_mmio ? EMUL_MMIO : 0));
+}
+
+static bool mmio_write_exit(void)
+{
+	return last_mmio && (RUN(EXIT_ESR) & (1 << 6));
+}
+
+/* The next report the realm writes (an emulated write, completed): its value, or ~0. */
+static uint64_t report(uint64_t rec, uint64_t flags)
+{
+	if (enter(rec, flags) != RMI_SUCCESS || RUN(EXIT_REASON) != REASON_SYNC ||
+	    (RUN(EXIT_ESR) >> 26) != 0x24 || !(RUN(EXIT_ESR) & (1 << 6)))
+		return ~0ULL;
+	return RUN(EXIT_GPR(0));
+}
+
+/* An RMI call with up to five arguments; x0 back, and x1 if wanted. */
+static uint64_t call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
+		     uint64_t *x1)
+{
+	uint64_t r[6] = {fid, a1, a2, a3, a4, a5};
+	smc6(r);
+	if (x1)
+		*x1 = r[1];
+	return r[0];
+}
+
+/* The realm: IPA 0 its code, 0x1000 its host-call page, 0x2000 RAM it gives up, 0x3000 RAM
+ * the host backs only when it is touched. */
+static bool build(uint64_t rd, uint64_t rtt, uint64_t l2, uint64_t l3, uint64_t rec0, uint64_t rec1)
+{
+	const struct realm_params p = {
+	    .s2sz = 40, .vmid = 21, .rtt_base = rtt, .rtt_level_start = 1, .rtt_num_start = 2};
+	put_params(&p);
+	bool ok = rmi2(RMI_REALM_CREATE, rd, (uint64_t)params_page) == RMI_SUCCESS;
+	ok = ok && call(RMI_RTT_CREATE, rd, l2, 0, 2, 0, 0) == RMI_SUCCESS;
+	ok = ok && call(RMI_RTT_CREATE, rd, l3, 0, 3, 0, 0) == RMI_SUCCESS;
+	ok = ok && call(RMI_RTT_INIT_RIPAS, rd, 0, 0x4000, 0, 0, 0) == RMI_SUCCESS;
+	volatile uint8_t *sp = src_page;
+	for (unsigned i = 0; i < 4096; i++)
+		sp[i] = i < (unsigned)(realm2_end - realm2_code) ? realm2_code[i] : 0;
+	ok = ok && call(RMI_DATA_CREATE, rd, (uint64_t)g[6], 0, (uint64_t)src_page, 1, 0) == 0;
+	for (unsigned i = 0; i < 4096; i++)
+		sp[i] = 0;
+	ok = ok && call(RMI_DATA_CREATE, rd, (uint64_t)g[7], 0x1000, (uint64_t)src_page, 0, 0) == 0;
+	ok = ok && call(RMI_DATA_CREATE, rd, (uint64_t)g[8], 0x2000, (uint64_t)src_page, 0, 0) == 0;
+	put_rec_params(1, 0, 0);
+	((volatile uint64_t *)params_page)[0x200 / 8] = 0;
+	ok = ok && call(RMI_REC_CREATE, rd, rec0, (uint64_t)params_page, 0, 0, 0) == RMI_SUCCESS;
+	put_rec_params(0, 1, 0);
+	ok = ok && call(RMI_REC_CREATE, rd, rec1, (uint64_t)params_page, 0, 0, 0) == RMI_SUCCESS;
+	return ok && rmi(RMI_REALM_ACTIVATE, rd) == RMI_SUCCESS;
+}
+
+static void psci(uint64_t rec0, uint64_t rec1)
+{
+	check(report(rec0, 0) == 0x10001, "realm PSCI_VERSION: 1.1 from the RMM", RUN(EXIT_GPR(0)));
+	check(enter(rec0, EMUL_MMIO) == RMI_SUCCESS && RUN(EXIT_REASON) == REASON_PSCI &&
+		  RUN(EXIT_GPR(0)) == 0xc4000003 && RUN(EXIT_GPR(1)) == 1 &&
+		  RUN(EXIT_GPR(3)) == 0x77,
+	      "realm CPU_ON: a PSCI exit with its arguments", RUN(EXIT_GPR(0)));
+	check(enter(rec0, 0) == RMI_ERROR_REC, "REC_ENTER before PSCI_COMPLETE", 0);
+	check(enter(rec1, 0) == RMI_ERROR_REC, "REC_ENTER of a REC not yet on", 0);
+	check(call(RMI_PSCI_COMPLETE, rec0, rec0, 0, 0, 0, 0) == RMI_ERROR_INPUT,
+	      "PSCI_COMPLETE with the caller as target", 0);
+	check(call(RMI_PSCI_COMPLETE, rec1, rec0, 0, 0, 0, 0) == RMI_ERROR_INPUT,
+	      "PSCI_COMPLETE for a REC with no PSCI call", 0);
+	check(call(RMI_PSCI_COMPLETE, rec0, rec1, 5, 0, 0, 0) == RMI_ERROR_INPUT,
+	      "PSCI_COMPLETE with a bad status", 0);
+	check(call(RMI_PSCI_COMPLETE, rec0, rec1, 0, 0, 0, 0) == RMI_SUCCESS, "PSCI_COMPLETE", 0);
+	check(call(RMI_PSCI_COMPLETE, rec0, rec1, 0, 0, 0, 0) == RMI_ERROR_INPUT,
+	      "PSCI_COMPLETE twice", 0);
+	check(report(rec0, 0) == 0, "realm CPU_ON: SUCCESS", RUN(EXIT_GPR(0)));
+	check(report(rec0, EMUL_MMIO) == (uint64_t)-2,
+	      "realm CPU_ON of no REC: INVALID_PARAMETERS from the RMM", RUN(EXIT_GPR(0)));
+	/* REC 1 runs from where CPU_ON said, with its context, then turns itself off. */
+	RUN(ENTER_GPR(0)) = 0;
+	check(report(rec1, 0) == 0x77, "REC 1 started at its entry with its context",
+	      RUN(EXIT_GPR(0)));
+	check(enter(rec1, EMUL_MMIO) == RMI_SUCCESS && RUN(EXIT_REASON) == REASON_PSCI &&
+		  RUN(EXIT_GPR(0)) == 0x84000002,
+	      "realm CPU_OFF: a PSCI exit", RUN(EXIT_GPR(0)));
+	check(enter(rec1, 0) == RMI_ERROR_REC, "REC_ENTER of a REC that is off", 0);
+	check(enter(rec0, EMUL_MMIO) == RMI_SUCCESS && RUN(EXIT_REASON) == REASON_PSCI &&
+		  RUN(EXIT_GPR(0)) == 0xc4000004,
+	      "realm AFFINITY_INFO: a PSCI exit", RUN(EXIT_GPR(0)));
+	check(call(RMI_PSCI_COMPLETE, rec0, rec1, 0, 0, 0, 0) == RMI_SUCCESS,
+	      "PSCI_COMPLETE (AFFINITY_INFO)", 0);
+	check(report(rec0, 0) == 1, "realm AFFINITY_INFO: OFF", RUN(EXIT_GPR(0)));
+}
+
+static void memory(uint64_t rd, uint64_t rec0, uint64_t data3)
+{
+	check(enter(rec0, EMUL_MMIO) == RMI_SUCCESS && RUN(EXIT_REASON) == REASON_SYNC &&
+		  (RUN(EXIT_ESR) >> 26) == 0x24 && (RUN(EXIT_HPFAR) << 8) == 0x3000 &&
+		  !(RUN(EXIT_ESR) & (1 << 24)),
+	      "a load from RAM with no memory yet: an exit for the host", RUN(EXIT_ESR));
+	check(call(RMI_DATA_CREATE_UNKNOWN, rd, data3, 0x3000, 0, 0, 0) == RMI_SUCCESS,
+	      "DATA_CREATE_UNKNOWN where the realm faulted", 0);
+	check(report(rec0, 0) == 0, "the realm's load again, from zeroed memory", RUN(EXIT_GPR(0)));
+	check(enter(rec0, EMUL_MMIO) == RMI_SUCCESS && RUN(EXIT_REASON) == REASON_RIPAS &&
+		  RUN(EXIT_RIPAS_BASE) == 0x2000 && RUN(EXIT_RIPAS_TOP) == 0x4000 &&
+		  RUN(EXIT_RIPAS_VAL) == 0,
+	      "RSI_IPA_STATE_SET: a RIPAS_CHANGE exit", RUN(EXIT_REASON));
+	uint64_t top;
+	check(call(RMI_RTT_SET_RIPAS, rd, rec0, 0x1000, 0x4000, 0, &top) == RMI_ERROR_INPUT,
+	      "RTT_SET_RIPAS from another base", 0);
+	check(call(RMI_RTT_SET_RIPAS, rd, rec0, 0x2000, 0x5000, 0, &top) == RMI_ERROR_INPUT,
+	      "RTT_SET_RIPAS beyond what was asked", 0);
+	check(call(RMI_RTT_SET_RIPAS, rd, rec0, 0x2000, 0x3000, 0, &top) == RMI_SUCCESS &&
+		  top == 0x3000,
+	      "RTT_SET_RIPAS of the first page", top);
+	check(call(RMI_RTT_SET_RIPAS, rd, rec0, 0x3000, 0x4000, 0, &top) == RMI_SUCCESS &&
+		  top == 0x4000,
+	      "RTT_SET_RIPAS of the rest", top);
+	uint64_t e[6] = {RMI_RTT_READ_ENTRY, rd, 0x2000, 3, 0, 0};
+	smc6(e);
+	check(e[2] == 1 && e[4] == 0, "READ_ENTRY: ASSIGNED, RIPAS EMPTY now", e[4]);
+	check(report(rec0, 0) == 0 && report(rec0, EMUL_MMIO) == 0x4000 &&
+		  report(rec0, EMUL_MMIO) == 0,
+	      "RSI_IPA_STATE_SET: SUCCESS, up to 0x4000, accepted", RUN(EXIT_GPR(0)));
+	uint64_t esr = report(rec0, EMUL_MMIO);
+	check((esr >> 26) == 0x25 && (esr & 0x3f) == 0x10,
+	      "a load from EMPTY memory: a synchronous external abort in the realm", esr);
+}
+
+static void host_call(uint64_t rec0)
+{
+	check(enter(rec0, EMUL_MMIO) == RMI_SUCCESS && RUN(EXIT_REASON) == REASON_HCALL &&
+		  RUN(EXIT_IMM) == 0x42 && RUN(EXIT_GPR(0)) == 0x1111,
+	      "RSI_HOST_CALL: an exit with its immediate and registers", RUN(EXIT_IMM));
+	RUN(ENTER_GPR(0)) = 0x2222;
+	check(report(rec0, 0) == 0 && report(rec0, EMUL_MMIO) == 0x2222,
+	      "RSI_HOST_CALL: the host's x0 back in the realm's struct", RUN(EXIT_GPR(0)));
+}
+
+/* The physical PPI of the EL1 virtual timer, enabled for this CPU (IRQs stay masked here):
+ * the realm's timer firing then brings the REC out with an IRQ exit, unless the RMM masks
+ * the timer's output while the host delivers its interrupt. */
+static void physical_timer_ppi(bool on)
+{
+	uint64_t rd = GICR, sgi = rd + 0x10000;
+	wr32(rd + 0x14, rd32(rd + 0x14) & ~2U); /* GICR_WAKER: ProcessorSleep off */
+	while (rd32(rd + 0x14) & 4)
+		;
+	wr32(sgi + 0x80, rd32(sgi + 0x80) | (1U << 27));	       /* GICR_IGROUPR0: Group 1 */
+	wr32(sgi + (on ? 0x100 : 0x180), 1U << 27);		       /* GICR_IS/ICENABLER0 */
+	write_sysreg(s3_0_c12_c12_5, read_sysreg(s3_0_c12_c12_5) | 1); /* ICC_SRE_EL1.SRE */
+	isb();
+	write_sysreg(s3_0_c4_c6_0, 0xff); /* ICC_PMR_EL1 */
+	write_sysreg(s3_0_c12_c12_7, 1);  /* ICC_IGRPEN1_EL1 */
+	isb();
+}
+
+static void interrupts(uint64_t rec0)
+{
+	/* List registers the RMM must refuse. */
+	static const uint64_t bad[][2] = {
+	    {LR_PENDING(40) | (1ULL << 61), 0}, /* HW: a physical interrupt */
+	    {LR_PENDING(1021), 0},		/* a special INTID */
+	    {LR_PENDING(40), LR_PENDING(40)},	/* the same INTID twice */
+	    {LR_PENDING(40) | (1ULL << 45), 0}, /* bits that are not the host's */
+	};
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		RUN(ENTER_LR(0)) = bad[i][0];
+		RUN(ENTER_LR(1)) = bad[i][1];
+		if (enter(rec0, EMUL_MMIO | TRAP_WFI) != RMI_ERROR_REC)
+			check(false, "REC_ENTER with bad list registers", i);
+	}
+	RUN(ENTER_LR(0)) = LR_PENDING(40);
+	RUN(ENTER_LR(1)) = 0;
+	RUN(ENTER_HCR) = 1; /* En is the RMM's */
+	check(enter(rec0, EMUL_MMIO | TRAP_WFI) == RMI_ERROR_REC, "REC_ENTER with ICH_HCR.En", 0);
+	RUN(ENTER_HCR) = 0;
+	RUN(ENTER_LR(15)) = LR_PENDING(41); /* QEMU's CPU interface has 4 */
+	check(enter(rec0, EMUL_MMIO | TRAP_WFI) == RMI_ERROR_REC,
+	      "REC_ENTER with a list register the CPU does not have", 0);
+	RUN(ENTER_LR(15)) = 0;
+	check(report(rec0, EMUL_MMIO | TRAP_WFI) == 40,
+	      "an interrupt from the host's list register reaches the realm", RUN(EXIT_GPR(0)));
+	check((RUN(EXIT_LR(0)) >> 62) == 2, "the exit shows it active in the realm",
+	      RUN(EXIT_LR(0)));
+	RUN(ENTER_LR(0)) = RUN(EXIT_LR(0)); /* as the realm left it */
+	check(enter(rec0, EMUL_MMIO | TRAP_WFI) == RMI_SUCCESS && RUN(EXIT_REASON) == 0 &&
+		  (RUN(EXIT_ESR) >> 26) == 0x01 && (RUN(EXIT_LR(0)) >> 62) == 0,
+	      "the realm's EOI ends it; then its WFI exits", RUN(EXIT_LR(0)));
+	RUN(ENTER_LR(0)) = 0;
+	/* The realm arms its virtual timer and waits, its interrupts masked: the exits show
+	 * the timer; once it fired, every entry is an IRQ exit at once, until the host
+	 * delivers the timer's interrupt and the RMM masks its physical output. */
+	physical_timer_ppi(true);
+	bool fired = false, irq_exit = false;
+	RUN(ENTER_GPR(0)) = 0; /* its poll: not yet */
+	for (unsigned i = 0; i < 2000 && !(fired && irq_exit); i++) {
+		if (resume(rec0, TRAP_WFI) != RMI_SUCCESS || RUN(EXIT_REASON) > REASON_IRQ)
+			break;
+		fired = (RUN(EXIT_CNTV_CTL) & 5) == 5; /* ENABLE, ISTATUS */
+		irq_exit = RUN(EXIT_REASON) == REASON_IRQ;
+	}
+	check(fired && RUN(EXIT_CNTV_CVAL) != 0, "the exits show the realm's timer firing",
+	      RUN(EXIT_CNTV_CTL));
+	check(irq_exit, "the realm's timer firing is an IRQ exit", RUN(EXIT_REASON));
+	RUN(ENTER_LR(0)) = LR_PENDING(27);
+	RUN(ENTER_GPR(0)) = 1;
+	uint64_t intid = ~0ULL;
+	for (unsigned i = 0; i < 50 && intid == ~0ULL; i++) {
+		if (resume(rec0, TRAP_WFI) != RMI_SUCCESS || RUN(EXIT_REASON) > REASON_IRQ)
+			break;
+		if (mmio_write_exit())
+			intid = RUN(EXIT_GPR(0));
+	}
+	check(intid == 27, "the timer's interrupt, delivered by the host, reaches the realm",
+	      intid);
+	physical_timer_ppi(false);
+	RUN(ENTER_LR(0)) = RUN(EXIT_LR(0));
+	check(resume(rec0, TRAP_WFI) == RMI_SUCCESS && RUN(EXIT_REASON) == REASON_PSCI &&
+		  RUN(EXIT_GPR(0)) == 0x84000008 && (RUN(EXIT_CNTV_CTL) & 2),
+	      "the realm masked its timer, then called SYSTEM_OFF: a PSCI exit",
+	      RUN(EXIT_REASON) << 32 | RUN(EXIT_CNTV_CTL));
+	RUN(ENTER_LR(0)) = 0;
+}
+
+void realm_exits(void)
+{
+	uint64_t rd = (uint64_t)g[0], rtt = (uint64_t)g[2], l2 = (uint64_t)g[4];
+	uint64_t l3 = (uint64_t)g[5], rec0 = (uint64_t)g[10], rec1 = (uint64_t)g[11];
+	uint64_t data3 = (uint64_t)g[9];
+	bool ok = true;
+	for (unsigned i = 0; i < 12; i++)
+		ok = ok && (i == 1 || rmi(RMI_GRANULE_DELEGATE, (uint64_t)g[i]) == RMI_SUCCESS);
+	volatile uint64_t *run = (volatile uint64_t *)run_page;
+	for (unsigned i = 0; i < 512; i++)
+		run[i] = 0;
+	check(ok && build(rd, rtt, l2, l3, rec0, rec1), "a realm with two RECs", 0);
+	psci(rec0, rec1);
+	memory(rd, rec0, data3);
+	host_call(rec0);
+	interrupts(rec0);
+	check(enter(rec0, 0) == RMI_ERROR_REALM, "REC_ENTER after SYSTEM_OFF", 0);
+	/* Taking it apart: the data, the tables, the RECs, the realm. */
+	ok = true;
+	for (uint64_t ipa = 0; ipa < 0x4000; ipa += 0x1000)
+		ok = ok && call(RMI_DATA_DESTROY, rd, ipa, 0, 0, 0, 0) == RMI_SUCCESS;
+	ok = ok && call(RMI_RTT_DESTROY, rd, 0, 3, 0, 0, 0) == RMI_SUCCESS &&
+	     call(RMI_RTT_DESTROY, rd, 0, 2, 0, 0, 0) == RMI_SUCCESS &&
+	     rmi(RMI_REC_DESTROY, rec0) == RMI_SUCCESS &&
+	     rmi(RMI_REC_DESTROY, rec1) == RMI_SUCCESS && rmi(RMI_REALM_DESTROY, rd) == RMI_SUCCESS;
+	for (unsigned i = 0; i < 12; i++)
+		ok = ok && (i == 1 || rmi(RMI_GRANULE_UNDELEGATE, (uint64_t)g[i]) == RMI_SUCCESS);
+	check(ok, "the two-REC realm taken apart, its granules back", 0);
+}
