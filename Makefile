@@ -62,6 +62,14 @@ $(BUILD)/mon/%.c.o: %.c
 $(BUILD)/mon/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(HV_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
+# The development attestation keys (made once per build directory) and the platform token
+# binding them, measuring the secure and realm firmware images.
+ATTEST := $(BUILD)/attest
+$(ATTEST)/platform_token.cbor: tools/ccatoken.py $(BUILD)/triad-rmm.bin $(BUILD)/triad-sel2.bin
+	/usr/bin/python3 tools/ccatoken.py make-platform --out $(ATTEST) \
+		--component RMM=$(BUILD)/triad-rmm.bin --component S-EL2=$(BUILD)/triad-sel2.bin
+$(BUILD)/mon/monitor/attest_blobs.S.o: $(ATTEST)/platform_token.cbor
+$(BUILD)/mon/monitor/attest_blobs.S.o: HV_CFLAGS += -Wa,-I$(ATTEST)
 $(BUILD)/monitor.elf: $(MON_OBJS) monitor/monitor.ld
 	$(CC) -nostdlib -static -T monitor/monitor.ld -Wl,--build-id=none \
 		-Wl,--no-warn-rwx-segments -o $@ $(MON_OBJS) -lgcc
@@ -86,7 +94,9 @@ $(BUILD)/triad-sel2.bin: $(BUILD)/triad-sel2.elf
 
 # Triad's RMM at Realm EL2 (security/rmm): position-independent, placed by the monitor.
 # Its hashes are Debian's mbedTLS (make setup unpacks the source), with its own config.
-RMM_MBEDTLS := $(addprefix .cache/src/mbedtls/library/,sha256.c sha512.c)
+RMM_MBEDTLS := $(addprefix .cache/src/mbedtls/library/,sha256.c sha512.c bignum.c bignum_core.c \
+	ecp.c ecp_curves.c ecdsa.c hmac_drbg.c md.c platform.c platform_util.c constant_time.c \
+	memory_buffer_alloc.c asn1parse.c asn1write.c)
 RMM_SRCS := $(wildcard security/rmm/*.S security/rmm/*.c) arch/arm64/smccc.S arch/arm64/fpsimd.S \
 	lib/libc/string.c \
 	$(RMM_MBEDTLS)

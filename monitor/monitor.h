@@ -140,6 +140,11 @@ void gpt_enable(void);
 /* Moves a granule between Non-secure and Realm: 0, -2 (bad address), -3 (wrong PAS). */
 int gpt_transition(uint64_t pa, bool to_realm);
 /* power.c */
+/* attest.c: the RMM's attestation key and platform token (RMM-EL3 interface). */
+int64_t attest_realm_key(uint64_t buf, uint64_t size, uint64_t curve, uint64_t *key_size);
+int64_t attest_platform_token(uint64_t buf, uint64_t size, uint64_t challenge_size, uint64_t *hunk,
+			      uint64_t *remaining);
+
 void power_off(void) __attribute__((noreturn));
 void power_reset(void) __attribute__((noreturn));
 

@@ -243,6 +243,13 @@ struct world_context *world_realm_smc(struct world_context *c)
 	case RMM_GTSI_UNDELEGATE:
 		c->x[0] = (uint64_t)(int64_t)gpt_transition(c->x[1], fid == RMM_GTSI_DELEGATE);
 		return c;
+	case RMM_ATTEST_GET_REALM_KEY:
+		c->x[0] = (uint64_t)attest_realm_key(c->x[1], c->x[2], c->x[3], &c->x[1]);
+		return c;
+	case RMM_ATTEST_GET_PLAT_TOKEN:
+		c->x[0] =
+		    (uint64_t)attest_platform_token(c->x[1], c->x[2], c->x[3], &c->x[1], &c->x[2]);
+		return c;
 	default:
 		c->x[0] = SMC_NOT_SUPPORTED;
 		return c;

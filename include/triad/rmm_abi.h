@@ -48,6 +48,11 @@
 #define RMM_GTSI_UNDELEGATE  0xc40001b1U
 #define RMM_RMI_REQ_COMPLETE 0xc400018fU /* results x1-x5 become the host's x0-x4 */
 #define RMM_BOOT_COMPLETE    0xc40001cfU /* x1: 0 or a negative boot error */
+/* x1 buffer (the shared page), x2 its size, x3 curve (0: P-384): x1 the key's size */
+#define RMM_ATTEST_GET_REALM_KEY 0xc40001b2U
+/* x1 buffer with the challenge, x2 its size, x3 challenge size (0: continue): x1 this
+ * hunk's size, x2 what remains */
+#define RMM_ATTEST_GET_PLAT_TOKEN 0xc40001b3U
 
 #define RMM_EL3_IFC_VERSION 0x00000004U /* 0.4: major [30:16], minor [15:0] */
 
@@ -56,6 +61,7 @@
 #define E_RMM_UNK		       -1
 #define E_RMM_BAD_ADDR		       -2
 #define E_RMM_BAD_PAS		       -3
+#define E_RMM_INVAL		       -5
 #define RMM_BOOT_VERSION_NOT_VALID     -2
 #define RMM_BOOT_CPUS_OUT_OF_RANGE     -3
 #define RMM_BOOT_CPU_ID_OUT_OF_RANGE   -4

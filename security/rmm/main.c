@@ -5,6 +5,7 @@
  */
 #include <triad/smccc.h>
 
+#include "attest.h"
 #include "rmm.h"
 
 static unsigned nr_cpus;
@@ -39,7 +40,7 @@ static int64_t cold_boot(unsigned cpu, uint64_t version, uint64_t ncpus, uint64_
 	mmu_build();
 	mmu_enable();
 	rmm_log("[rmm] Triad RMM up (RMI 1.0)\r\n");
-	return E_RMM_OK;
+	return attest_boot(shared);
 }
 
 void rmm_main(unsigned cpu, uint64_t version, uint64_t ncpus, uint64_t shared)

@@ -161,11 +161,3 @@ void rem_extend(struct measurement *rem, const void *value, size_t size)
 	h_update(&h, value, size > MEASURE_MAX ? MEASURE_MAX : size);
 	h_finish(&h, rem->value);
 }
-
-/* mbedTLS's wiping of secrets, without its platform layer: a memset the compiler keeps. */
-void mbedtls_platform_zeroize(void *buf, size_t len)
-{
-	volatile uint8_t *p = buf;
-	while (len--)
-		*p++ = 0;
-}

@@ -2,7 +2,7 @@
  * RECs, a realm's vCPUs (RMM 1.0, B4.3.18-B4.3.20): REC_CREATE turns a delegated granule
  * into a REC with the host's RmiRecParams (measured into the RIM), in MPIDR order;
  * REC_DESTROY gives it back scrubbed; REC_AUX_COUNT says how many auxiliary granules a REC
- * needs (none: its whole state fits in its own granule).
+ * needs: one, where its attestation token is built and read out.
  */
 #include "realm.h"
 #include "rec.h"
@@ -13,8 +13,8 @@
 #define P_PC		  0x200
 #define P_GPRS		  0x300
 #define P_NUM_AUX	  0x800
+#define P_AUX		  0x808
 #define REC_FLAG_RUNNABLE 1ULL
-#define REC_AUX_GRANULES  0
 /* RmiRecMpidr: Aff0[3:0], Aff1[15:8], Aff2[23:16], Aff3[39:32]; nothing else. */
 #define MPIDR_VALID_BITS 0xff00ffff0fULL
 
@@ -26,16 +26,17 @@ static uint64_t mpidr_index(uint64_t m)
 
 static uint64_t rec_create(uint64_t rd_pa, uint64_t rec_pa, uint64_t params_pa)
 {
-	uint64_t head[1], mpidr[1], pc[1], gprs[8], num_aux[1];
+	uint64_t head[1], mpidr[1], pc[1], gprs[8], num_aux[1], aux[REC_AUX_GRANULES];
 	if (params_pa % GRANULE_SIZE || !granule_is_host(params_pa))
 		return RMI_ERROR_INPUT;
 	const uint8_t *ns = (const uint8_t *)(params_pa + NS_ALIAS);
 	if (ns_read(head, ns + P_FLAGS, 8) || ns_read(mpidr, ns + P_MPIDR, 8) ||
 	    ns_read(pc, ns + P_PC, 8) || ns_read(gprs, ns + P_GPRS, sizeof(gprs)) ||
-	    ns_read(num_aux, ns + P_NUM_AUX, 8))
+	    ns_read(num_aux, ns + P_NUM_AUX, 8) || ns_read(aux, ns + P_AUX, sizeof(aux)))
 		return RMI_ERROR_INPUT;
 	if ((head[0] & ~REC_FLAG_RUNNABLE) || (mpidr[0] & ~MPIDR_VALID_BITS) ||
-	    num_aux[0] != REC_AUX_GRANULES || rec_pa == rd_pa)
+	    num_aux[0] != REC_AUX_GRANULES || rec_pa == rd_pa || aux[0] == rec_pa ||
+	    aux[0] == rd_pa)
 		return RMI_ERROR_INPUT;
 	granule_t *g_rd = granule_lock(rd_pa, GRANULE_RD);
 	if (!g_rd)
@@ -50,7 +51,13 @@ static uint64_t rec_create(uint64_t rd_pa, uint64_t rec_pa, uint64_t params_pa)
 	granule_t *g = granule_lock(rec_pa, GRANULE_DELEGATED);
 	if (!g)
 		goto out;
+	granule_t *g_aux = granule_lock(aux[0], GRANULE_DELEGATED);
+	if (!g_aux) {
+		granule_unlock(g, GRANULE_DELEGATED);
+		goto out;
+	}
 	struct rec *rec = (struct rec *)rec_pa;
+	rec->aux = aux[0];
 	rec->rd = rd_pa;
 	rec->index = rd->nr_recs;
 	rec->mpidr = mpidr[0];
@@ -63,6 +70,7 @@ static uint64_t rec_create(uint64_t rd_pa, uint64_t rec_pa, uint64_t params_pa)
 	rim_extend_rec(&rd->rim, head[0], pc[0], gprs);
 	__atomic_fetch_add(&rd->nr_recs, 1, __ATOMIC_RELAXED);
 	dsb(sy);
+	granule_unlock(g_aux, GRANULE_REC_AUX);
 	granule_unlock(g, GRANULE_REC);
 	r = RMI_SUCCESS;
 out:
@@ -77,6 +85,10 @@ static uint64_t rec_destroy(uint64_t rec_pa)
 		return RMI_ERROR_INPUT;
 	struct rec *rec = (struct rec *)rec_pa;
 	struct rd *rd = (struct rd *)rec->rd; /* alive: REALM_DESTROY waits for its RECs */
+	/* Its auxiliary granule is its alone: nothing else locks it while the REC is held. */
+	granule_t *g_aux = granule_lock(rec->aux, GRANULE_REC_AUX);
+	granule_zero(rec->aux);
+	granule_unlock(g_aux, GRANULE_DELEGATED);
 	__atomic_fetch_sub(&rd->nr_recs, 1, __ATOMIC_RELEASE);
 	granule_zero(rec_pa);
 	granule_unlock(g, GRANULE_DELEGATED);

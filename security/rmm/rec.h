@@ -39,6 +39,17 @@ struct gic_state {
 	uint64_t ap0r[4], ap1r[4];
 };
 
+#define REC_AUX_GRANULES 1
+
+/* A REC's auxiliary granule: the attestation token it is reading out (RSI_ATTESTATION_*). */
+enum attest_state { ATTEST_IDLE, ATTEST_CHALLENGED, ATTEST_READING };
+struct rec_aux {
+	uint8_t challenge[64];
+	uint32_t attest;   /* enum attest_state */
+	uint32_t len, pos; /* the token's length, and how much the realm has read */
+	uint8_t token[4096 - 76];
+};
+
 struct rec {
 	uint64_t gprs[31]; /* first: rec_entry.S loads and saves them here */
 	uint64_t pc, pstate;
@@ -46,6 +57,7 @@ struct rec {
 	uint64_t index; /* from its MPIDR: RECs are created in this order */
 	uint64_t mpidr;
 	uint64_t runnable;
+	uint64_t aux;		  /* its auxiliary granule (struct rec_aux) */
 	uint64_t esr, far, hpfar; /* of its last exit */
 	enum rec_request request;
 	bool mmio_write;

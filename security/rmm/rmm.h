@@ -27,6 +27,7 @@ enum granule_state {
 	GRANULE_RTT,		 /* a realm translation table */
 	GRANULE_DATA,		 /* a realm's memory */
 	GRANULE_REC,		 /* a realm's vCPU */
+	GRANULE_REC_AUX,	 /* a REC's auxiliary granule: its attestation token */
 };
 typedef uint8_t granule_t; /* a granule's state byte, with its lock bit */
 /* Locks the granule at pa if it is in state want (NULL if pa is not a tracked granule,

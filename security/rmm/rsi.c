@@ -1,11 +1,12 @@
 /*
  * RSI, the realm's calls to the RMM (RMM 1.0, B5.3), answered while the REC is at Realm
- * EL2: VERSION, FEATURES, MEASUREMENT_READ, MEASUREMENT_EXTEND, REALM_CONFIG and
- * IPA_STATE_GET without an exit to the host; IPA_STATE_SET and HOST_CALL leave a request
- * in the REC that makes rec_run.c exit to the host.
+ * EL2: VERSION, FEATURES, MEASUREMENT_READ, MEASUREMENT_EXTEND, REALM_CONFIG,
+ * IPA_STATE_GET and ATTESTATION_TOKEN_INIT/CONTINUE without an exit to the host; IPA_STATE_SET and
+ * HOST_CALL leave a request in the REC that makes rec_run.c exit to the host.
  */
 #include <string.h>
 
+#include "attest.h"
 #include "realm.h"
 #include "rec.h"
 
@@ -15,6 +16,8 @@
 #define RSI_FEATURES	       0xc4000191U
 #define RSI_MEASUREMENT_READ   0xc4000192U
 #define RSI_MEASUREMENT_EXTEND 0xc4000193U
+#define RSI_ATTEST_TOKEN_INIT  0xc4000194U
+#define RSI_ATTEST_TOKEN_CONT  0xc4000195U
 #define RSI_REALM_CONFIG       0xc4000196U
 #define RSI_IPA_STATE_SET      0xc4000197U
 #define RSI_IPA_STATE_GET      0xc4000198U
@@ -26,6 +29,9 @@
 #define RSI_ABI_VERSION	       0x10000ULL
 #define RSI_SUCCESS	       0
 #define RSI_ERROR_INPUT	       1
+#define RSI_ERROR_STATE	       2
+#define RSI_INCOMPLETE	       3
+#define RSI_ERROR_UNKNOWN      4
 #define NR_MEASUREMENTS	       5 /* the RIM and four REMs */
 
 /* RECs on several CPUs may read and extend their realm's measurements at once. */
@@ -122,6 +128,61 @@ static uint64_t host_call(struct rec *rec, struct rd *rd, uint64_t ipa)
 	return RSI_SUCCESS;
 }
 
+/* RSI_ATTESTATION_TOKEN_INIT (B5.3.1): a new challenge; the token is built at the first
+ * CONTINUE. The answer is the most a token can take. */
+static uint64_t attest_init(struct rec *rec, const uint64_t *x, uint64_t *max_size)
+{
+	struct rec_aux *aux = (struct rec_aux *)rec->aux;
+	memcpy(aux->challenge, &x[1], ATTEST_CHALLENGE_SIZE); /* x1-x8, in the REC */
+	aux->attest = ATTEST_CHALLENGED;
+	aux->len = aux->pos = 0;
+	*max_size = sizeof(aux->token);
+	return RSI_SUCCESS;
+}
+
+/* RSI_ATTESTATION_TOKEN_CONTINUE (B5.3.2): the next part of the token, up to size bytes at
+ * offset in the realm's granule at ipa; INCOMPLETE until the last part. */
+static uint64_t attest_continue(struct rec *rec, struct rd *rd, uint64_t ipa, uint64_t offset,
+				uint64_t size, uint64_t *len)
+{
+	struct rec_aux *aux = (struct rec_aux *)rec->aux;
+	*len = 0;
+	if (aux->attest == ATTEST_IDLE)
+		return RSI_ERROR_STATE;
+	if (ipa % GRANULE_SIZE || offset >= GRANULE_SIZE || !size || size > GRANULE_SIZE - offset)
+		return RSI_ERROR_INPUT;
+	uint64_t pa;
+	granule_t *g = realm_lock_ram_page(rd, ipa, &pa);
+	if (!g)
+		return RSI_ERROR_INPUT;
+	if (aux->attest == ATTEST_CHALLENGED) {
+		meas_lock(rd); /* the REMs as they are now, not half extended */
+		aux->len =
+		    (uint32_t)attest_token(rd, aux->challenge, aux->token, sizeof(aux->token));
+		meas_unlock(rd);
+		aux->pos = 0;
+		aux->attest = ATTEST_READING;
+		if (!aux->len) {
+			aux->attest = ATTEST_IDLE;
+			granule_unlock(g, GRANULE_RD);
+			return RSI_ERROR_UNKNOWN; /* no attestation key */
+		}
+	}
+	uint64_t n = aux->len - aux->pos < size ? aux->len - aux->pos : size;
+	memcpy((void *)(pa + offset), aux->token + aux->pos, n);
+	/* To the point of coherency: the realm may read it with its caches off. */
+	for (uint64_t a = (pa + offset) & ~63ULL; a < pa + offset + n; a += 64)
+		__asm__ volatile("dc cvac, %0" ::"r"(a) : "memory");
+	dsb(sy);
+	granule_unlock(g, GRANULE_RD);
+	aux->pos += (uint32_t)n;
+	*len = n;
+	if (aux->pos < aux->len)
+		return RSI_INCOMPLETE;
+	aux->attest = ATTEST_IDLE;
+	return RSI_SUCCESS;
+}
+
 bool rsi_handle(struct rec *rec, struct rd *rd)
 {
 	uint64_t *x = rec->gprs;
@@ -175,6 +236,12 @@ bool rsi_handle(struct rec *rec, struct rd *rd)
 		break;
 	case RSI_IPA_STATE_SET:
 		x[0] = ipa_state_set(rec, rd, x);
+		break;
+	case RSI_ATTEST_TOKEN_INIT:
+		x[0] = attest_init(rec, x, &x[1]);
+		break;
+	case RSI_ATTEST_TOKEN_CONT:
+		x[0] = attest_continue(rec, rd, x[1], x[2], x[3], &x[1]);
 		break;
 	case RSI_HOST_CALL:
 		x[0] = host_call(rec, rd, x[1]);

@@ -5,9 +5,10 @@ side of RMI is checked by a bare-metal program that takes Triad's place
 (tests/guests/fwtest): RMI_VERSION/FEATURES, granule delegation with its error cases,
 granule protection faults on a delegated granule, the realm lifecycle (REALM_CREATE with
 each of its failure conditions, ACTIVATE, DESTROY), a realm's tables and memory (RTT
-create/destroy/read, RIPAS, DATA create/destroy, unprotected mappings), its RECs, a realm running code (RSI_VERSION,
-emulated MMIO both ways, WFI exits) and parameters in memory the normal world
-cannot read."""
+create/destroy/read, RIPAS, DATA create/destroy, unprotected mappings, block mappings),
+its RECs, a realm running code (RSI, emulated MMIO both ways, WFI exits, PSCI, RIPAS
+changes, host calls, interrupts and its timer), its attestation token (verified here with
+tools/ccatoken.py) and parameters in memory the normal world cannot read."""
 import os
 import re
 import sys
@@ -16,7 +17,10 @@ from triad import BADGUEST, GUESTS, INITRAMFS, LINUX_6_1, PROMPT, triad_run
 
 FWTEST = os.path.join(GUESTS, "fwtest.bin")
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools"))
+import ccatoken  # noqa: E402
 import realm_measure as measure  # noqa: E402
+
+CPAK = os.path.join(os.path.dirname(GUESTS), "attest", "cpak_pub.bin")
 
 
 def test_monitor_boots_the_rmm_and_triad_finds_it(run):
@@ -47,7 +51,7 @@ def test_rmi_and_ffa_seen_from_the_host():
     m = re.search(r"fwtest: PASS (\d+) checks", out)
     # RMI and granule protection, the realm lifecycle, a realm's tables and memory, its
     # RECs, unreadable parameters, FF-A.
-    assert m and int(m.group(1)) >= 134, out
+    assert m and int(m.group(1)) >= 189, out
     # A realm ran: it asked the RMM RSI_VERSION and wrote the answer where the host saw it.
     assert "bench: rec_enter_exit" in out, out
     # The RIM the realm read through RSI is the one a verifier predicts from what the
@@ -63,6 +67,16 @@ def test_rmi_and_ffa_seen_from_the_host():
     # REM 0 after the realm's RSI_MEASUREMENT_EXTEND with "triad".
     rem = measure.rem_extend(bytes(64), measure.SHA256, b"triad")
     assert re.search(r"fwtest: realm rem0 ([0-9a-f]+)", out).group(1) == rem[:32].hex(), out
+    # Its attestation token: the realm part signed by the RAK, with the realm's challenge
+    # (1..8 as eight 64-bit words), that RIM and REM; the platform part signed by the
+    # platform key and binding that RAK.
+    token = bytes.fromhex(re.search(r"fwtest: realm token ([0-9a-f]+)", out).group(1))
+    challenge = b"".join(i.to_bytes(8, "little") for i in range(1, 9))
+    with open(CPAK, "rb") as f:
+        cpak = ccatoken.decode_point(f.read())
+    claims, platform = ccatoken.verify_cca(token, cpak, challenge=challenge, rim=rim)
+    assert claims[ccatoken.REM][0] == rem[:32]
+    assert [c[1] for c in platform[2399]] == ["RMM", "S-EL2"]
 
 
 def test_machine_without_an_rmm():

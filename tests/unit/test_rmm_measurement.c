@@ -1,4 +1,5 @@
 // sources: security/rmm/measurement.c .cache/src/mbedtls/library/sha[25]*.c
+// sources: .cache/src/mbedtls/library/platform_util.c .cache/src/mbedtls/library/platform.c
 /* Host tests for the RMM's realm measurements: one realm's events (REALM_CREATE, an
  * RTT_INIT_RIPAS, a measured and an unmeasured DATA_CREATE, a REC_CREATE) and a REM
  * extension, with SHA-256 and SHA-512. The expected values come from

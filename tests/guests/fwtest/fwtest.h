@@ -54,7 +54,7 @@ uint64_t rmi2(uint64_t fid, uint64_t a1, uint64_t a2);
 /* The host granules RMI parameters and images are passed in. */
 extern uint8_t params_page[4096], src_page[4096];
 void put_params(const struct realm_params *p);
-void put_rec_params(uint64_t flags, uint64_t mpidr, uint64_t num_aux);
+void put_rec_params(uint64_t flags, uint64_t mpidr, uint64_t num_aux, uint64_t aux);
 
 /* realm_exits.c: a realm's PSCI, RIPAS changes, host calls, interrupts and timer;
  * blocks.c: RTT_FOLD and block mappings. */

@@ -420,8 +420,9 @@ static void realm_memory(void)
  * realm with RECs cannot be destroyed. */
 static uint8_t recmem[5][4096] __attribute__((aligned(8192))); /* rd, -, rtt x2, rec */
 static uint8_t recmem2[2][4096] __attribute__((aligned(4096)));
+static uint8_t recaux[2][4096] __attribute__((aligned(4096))); /* the RECs' auxiliary granules */
 
-void put_rec_params(uint64_t flags, uint64_t mpidr, uint64_t num_aux)
+void put_rec_params(uint64_t flags, uint64_t mpidr, uint64_t num_aux, uint64_t aux)
 {
 	volatile uint64_t *q = (volatile uint64_t *)params_page;
 	for (unsigned i = 0; i < 512; i++)
@@ -431,15 +432,17 @@ void put_rec_params(uint64_t flags, uint64_t mpidr, uint64_t num_aux)
 	q[0x200 / 8] = 0x80000000; /* pc */
 	q[0x300 / 8] = 0x80100000; /* x0: where a DTB would be */
 	q[0x800 / 8] = num_aux;
+	q[0x808 / 8] = aux;
 }
 
 static void recs(void)
 {
 	uint64_t rd = (uint64_t)recmem[0], rtt = (uint64_t)recmem[2], rec = (uint64_t)recmem[4];
 	uint64_t rec1 = (uint64_t)recmem2[0], spare = (uint64_t)recmem2[1];
+	uint64_t aux0 = (uint64_t)recaux[0], aux1 = (uint64_t)recaux[1];
 	uint64_t params = (uint64_t)params_page;
-	uint64_t all[6] = {rd, rtt, rtt + 4096, rec, rec1, spare};
-	for (unsigned i = 0; i < 5; i++)
+	uint64_t all[8] = {rd, rtt, rtt + 4096, rec, rec1, aux0, aux1, spare};
+	for (unsigned i = 0; i < 7; i++)
 		if (rmi(RMI_GRANULE_DELEGATE, all[i]) != RMI_SUCCESS)
 			check(false, "DELEGATE the RECs' realm granules", i);
 	const struct realm_params good = {
@@ -448,25 +451,29 @@ static void recs(void)
 	check(rmi2(RMI_REALM_CREATE, rd, params) == RMI_SUCCESS, "REALM_CREATE (RECs)", 0);
 	uint64_t a[4] = {RMI_REC_AUX_COUNT, rd, 0, 0};
 	smc4(a);
-	check(a[0] == RMI_SUCCESS && a[1] == 0, "REC_AUX_COUNT", a[1]);
+	check(a[0] == RMI_SUCCESS && a[1] == 1, "REC_AUX_COUNT: one", a[1]);
 	check(rmi(RMI_REC_AUX_COUNT, rec) == RMI_ERROR_INPUT, "REC_AUX_COUNT of a non-RD", 0);
 	struct {
-		uint64_t flags, mpidr, num_aux;
+		uint64_t flags, mpidr, num_aux, aux;
 		const char *what;
 	} bad[] = {
-	    {1, 1, 0, "REC_CREATE out of MPIDR order"},
-	    {1, 1ULL << 4, 0, "REC_CREATE with Aff0 above 15"},
-	    {1, 1ULL << 24, 0, "REC_CREATE with bits outside the affinity fields"},
-	    {1, 0, 1, "REC_CREATE with auxiliary granules it does not need"},
-	    {2, 0, 0, "REC_CREATE with an unknown flag"},
+	    {1, 1, 1, aux0, "REC_CREATE out of MPIDR order"},
+	    {1, 1ULL << 4, 1, aux0, "REC_CREATE with Aff0 above 15"},
+	    {1, 1ULL << 24, 1, aux0, "REC_CREATE with bits outside the affinity fields"},
+	    {1, 0, 0, aux0, "REC_CREATE without its auxiliary granule"},
+	    {1, 0, 2, aux0, "REC_CREATE with auxiliary granules it does not need"},
+	    {1, 0, 1, spare, "REC_CREATE with an undelegated auxiliary granule"},
+	    {1, 0, 1, rec, "REC_CREATE with the REC as its own auxiliary granule"},
+	    {1, 0, 1, rd, "REC_CREATE with the RD as auxiliary granule"},
+	    {2, 0, 1, aux0, "REC_CREATE with an unknown flag"},
 	};
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		put_rec_params(bad[i].flags, bad[i].mpidr, bad[i].num_aux);
+		put_rec_params(bad[i].flags, bad[i].mpidr, bad[i].num_aux, bad[i].aux);
 		uint64_t r[4] = {RMI_REC_CREATE, rd, rec, params};
 		smc4(r);
 		check(r[0] == RMI_ERROR_INPUT, bad[i].what, r[0]);
 	}
-	put_rec_params(1, 0, 0);
+	put_rec_params(1, 0, 1, aux0);
 	uint64_t r0[4] = {RMI_REC_CREATE, rd, spare, params};
 	smc4(r0);
 	check(r0[0] == RMI_ERROR_INPUT, "REC_CREATE on an undelegated granule", r0[0]);
@@ -479,14 +486,20 @@ static void recs(void)
 	uint64_t r3[4] = {RMI_REC_CREATE, rd, rec, params};
 	smc4(r3);
 	check(r3[0] == RMI_ERROR_INPUT, "REC_CREATE twice on one granule", r3[0]);
-	put_rec_params(0, 1, 0);
+	check(rmi(RMI_GRANULE_UNDELEGATE, aux0) == RMI_ERROR_INPUT,
+	      "UNDELEGATE of a live REC's auxiliary granule", 0);
+	put_rec_params(0, 1, 1, aux0);
+	uint64_t r4a[4] = {RMI_REC_CREATE, rd, rec1, params};
+	smc4(r4a);
+	check(r4a[0] == RMI_ERROR_INPUT, "REC_CREATE with another REC's auxiliary granule", r4a[0]);
+	put_rec_params(0, 1, 1, aux1);
 	uint64_t r4[4] = {RMI_REC_CREATE, rd, rec1, params};
 	smc4(r4);
 	check(r4[0] == RMI_SUCCESS, "REC_CREATE (MPIDR 1)", r4[0]);
 	check(rmi(RMI_GRANULE_UNDELEGATE, rec) == RMI_ERROR_INPUT, "UNDELEGATE of a live REC", 0);
 	check(rmi(RMI_REALM_DESTROY, rd) == RMI_ERROR_REALM, "REALM_DESTROY with RECs", 0);
 	check(rmi(RMI_REALM_ACTIVATE, rd) == RMI_SUCCESS, "REALM_ACTIVATE (RECs)", 0);
-	put_rec_params(0, 2, 0);
+	put_rec_params(0, 2, 1, aux1);
 	uint64_t r5[4] = {RMI_REC_CREATE, rd, spare, params};
 	smc4(r5);
 	check(r5[0] == RMI_ERROR_REALM, "REC_CREATE in an active realm", r5[0]);
@@ -496,7 +509,7 @@ static void recs(void)
 	check(rmi(RMI_REC_DESTROY, rec) == RMI_ERROR_INPUT, "REC_DESTROY twice", 0);
 	check(rmi(RMI_REALM_DESTROY, rd) == RMI_SUCCESS, "REALM_DESTROY (RECs)", 0);
 	bool back = true;
-	for (unsigned i = 0; i < 5; i++)
+	for (unsigned i = 0; i < 7; i++)
 		back = back && rmi(RMI_GRANULE_UNDELEGATE, all[i]) == RMI_SUCCESS;
 	check(back, "the RECs' granules back to the host", 0);
 }
@@ -626,13 +639,53 @@ __asm__(".pushsection .rodata\n"
 	"	str	x0, [x20, #104]\n"
 	"	str	x1, [x20, #112]\n"
 	"	str	x2, [x20, #120]\n"
+	/* Attestation: CONTINUE before INIT is refused; then INIT with the challenge 1..8
+	 * (x1-x8) and CONTINUE into 0x800 of its page, 256 bytes a call, each part written
+	 * out (words at +160, then the status at +152 and the part's length at +168). */
+	"	movz	x0, #0x0195\n"
+	"	movk	x0, #0xc400, lsl #16\n"
+	"	mov	x1, #0\n"
+	"	mov	x2, #0x800\n"
+	"	mov	x3, #0x100\n"
+	"	smc	#0\n"
+	"	str	x0, [x20, #128]\n"
+	"	movz	x0, #0x0194\n"
+	"	movk	x0, #0xc400, lsl #16\n"
+	"	mov	x1, #1\n"
+	"	mov	x2, #2\n"
+	"	mov	x3, #3\n"
+	"	mov	x4, #4\n"
+	"	mov	x5, #5\n"
+	"	mov	x6, #6\n"
+	"	mov	x7, #7\n"
+	"	mov	x8, #8\n"
+	"	smc	#0\n"
+	"	str	x0, [x20, #136]\n"
+	"	str	x1, [x20, #144]\n"
+	"2:	movz	x0, #0x0195\n"
+	"	movk	x0, #0xc400, lsl #16\n"
+	"	mov	x1, #0\n"
+	"	mov	x2, #0x800\n"
+	"	mov	x3, #0x100\n"
+	"	smc	#0\n"
+	"	mov	x9, #0x800\n"
+	"	add	x10, x9, x1\n"
+	"3:	cmp	x9, x10\n"
+	"	b.hs	4f\n"
+	"	ldr	x11, [x9], #8\n"
+	"	str	x11, [x20, #160]\n"
+	"	b	3b\n"
+	"4:	str	x0, [x20, #152]\n"
+	"	str	x1, [x20, #168]\n"
+	"	cmp	x0, #3\n" /* INCOMPLETE */
+	"	b.eq	2b\n"
 	"1:	wfi\n"
 	"	b	1b\n"
 	"realm_code_end:\n"
 	".popsection\n");
 
 static uint8_t runmem[7][4096] __attribute__((aligned(8192))); /* rd,-,rtt x2,l2,l3,data */
-static uint8_t recg[4096] __attribute__((aligned(4096)));
+static uint8_t recg[2][4096] __attribute__((aligned(4096)));   /* rec, its auxiliary granule */
 static uint8_t run_page[4096] __attribute__((aligned(4096)));
 
 #define EXIT_REASON(run) (((volatile uint64_t *)(run))[0x800 / 8])
@@ -669,13 +722,62 @@ static uint64_t rec_enter(uint64_t rec, uint64_t run)
 	return rmi2(RMI_REC_ENTER, rec, run);
 }
 
+#define EXIT_FAR(run) (((volatile uint64_t *)(run))[0x908 / 8])
+
+/* The realm's attestation token, as it writes it out part by part: printed for
+ * tests/integration/test_realm.py, which verifies it with tools/ccatoken.py. */
+static uint8_t token[4096];
+
+static void attestation(uint64_t rec, uint64_t run)
+{
+	uint64_t v[3];
+	for (unsigned i = 0; i < 3; i++) {
+		ENTER_FLAGS(run) = ENTER_EMUL_MMIO;
+		if (rec_enter(rec, run) != RMI_SUCCESS || !(EXIT_ESR(run) & (1 << 6)))
+			check(false, "the realm writes out its attestation calls", EXIT_ESR(run));
+		v[i] = EXIT_GPR0(run);
+	}
+	check(v[0] == 2, "RSI_ATTESTATION_TOKEN_CONTINUE before INIT: ERROR_STATE", v[0]);
+	check(v[1] == 0 && v[2] >= 1024 && v[2] <= 4096,
+	      "RSI_ATTESTATION_TOKEN_INIT: SUCCESS and the largest token size", v[2]);
+	uint64_t len = 0, part = 0, parts = 0, status = 3;
+	while (status == 3 && len < sizeof(token)) {
+		ENTER_FLAGS(run) = ENTER_EMUL_MMIO;
+		if (rec_enter(rec, run) != RMI_SUCCESS || !(EXIT_ESR(run) & (1 << 6))) {
+			check(false, "the realm writes out its token", EXIT_ESR(run));
+			return;
+		}
+		uint64_t w = EXIT_GPR0(run), off = EXIT_FAR(run) & 0xfff;
+		if (off == 160) {
+			for (unsigned b = 0; b < 8 && len + part + b < sizeof(token); b++)
+				token[len + part + b] = (uint8_t)(w >> (8 * b));
+			part += 8;
+		} else if (off == 152) {
+			status = w;
+		} else if (off == 168) {
+			check(w <= part && w <= 0x100, "each token part fits what was asked", w);
+			len += w, part = 0, parts++;
+		}
+	}
+	/* The length of the last part comes after its status. */
+	ENTER_FLAGS(run) = ENTER_EMUL_MMIO;
+	if (rec_enter(rec, run) == RMI_SUCCESS && (EXIT_FAR(run) & 0xfff) == 168)
+		len += EXIT_GPR0(run), parts++;
+	check(status == 0 && parts > 1, "the token comes in parts, the last one SUCCESS", status);
+	puts_("fwtest: realm token ");
+	for (uint64_t i = 0; i < len; i++)
+		puthex2(token[i]);
+	puts_("\n");
+}
+
 static void realm_runs(void)
 {
 	uint64_t rd = (uint64_t)runmem[0], rtt = (uint64_t)runmem[2], l2 = (uint64_t)runmem[4];
 	uint64_t l3 = (uint64_t)runmem[5], data = (uint64_t)runmem[6], rec = (uint64_t)recg;
 	uint64_t run = (uint64_t)run_page, params = (uint64_t)params_page;
-	uint64_t all[7] = {rd, rtt, rtt + 4096, l2, l3, data, rec};
-	for (unsigned i = 0; i < 7; i++)
+	uint64_t aux = (uint64_t)recg[1];
+	uint64_t all[8] = {rd, rtt, rtt + 4096, l2, l3, data, rec, aux};
+	for (unsigned i = 0; i < 8; i++)
 		if (rmi(RMI_GRANULE_DELEGATE, all[i]) != RMI_SUCCESS)
 			check(false, "DELEGATE the running realm's granules", i);
 	const struct realm_params good = {
@@ -698,7 +800,7 @@ static void realm_runs(void)
 	check(c1[0] == RMI_SUCCESS && c2[0] == RMI_SUCCESS && i1[0] == RMI_SUCCESS &&
 		  d[0] == RMI_SUCCESS,
 	      "a realm with its code at IPA 0", d[0]);
-	put_rec_params(1, 0, 0);
+	put_rec_params(1, 0, 1, aux);
 	((volatile uint64_t *)params_page)[0x200 / 8] = 0; /* pc: IPA 0 */
 	uint64_t rc[4] = {RMI_REC_CREATE, rd, rec, params};
 	smc4(rc);
@@ -759,6 +861,7 @@ static void realm_runs(void)
 	      got[1]);
 	check(got[3] == 0 && got[4] == 0x1000 && got[5] == 1,
 	      "RSI_IPA_STATE_GET: RAM up to 4 KiB (the rest is EMPTY)", got[4]);
+	attestation(rec, run);
 	ENTER_FLAGS(run) = ENTER_EMUL_MMIO | ENTER_TRAP_WFI;
 	uint64_t r4 = rec_enter(rec, run);
 	check(r4 == RMI_SUCCESS && EXIT_REASON(run) == 0 && (EXIT_ESR(run) >> 26) == 0x01,
@@ -786,7 +889,7 @@ static void realm_runs(void)
 		  rmi(RMI_REALM_DESTROY, rd) == RMI_SUCCESS,
 	      "the running realm taken apart", 0);
 	bool back = true;
-	for (unsigned i = 0; i < 7; i++)
+	for (unsigned i = 0; i < 8; i++)
 		back = back && rmi(RMI_GRANULE_UNDELEGATE, all[i]) == RMI_SUCCESS;
 	check(back, "the running realm's granules back to the host", 0);
 }

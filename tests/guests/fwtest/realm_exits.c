@@ -133,7 +133,7 @@ __asm__(".pushsection .rodata\n"
 	"realm2_end:\n"
 	".popsection\n");
 
-static uint8_t g[12][4096] __attribute__((aligned(8192)));
+static uint8_t g[14][4096] __attribute__((aligned(8192))); /* see realm_exits() */
 static uint8_t run_page[4096] __attribute__((aligned(4096)));
 
 #define RUN(off)	  (((volatile uint64_t *)run_page)[(off) / 8])
@@ -223,10 +223,10 @@ static bool build(uint64_t rd, uint64_t rtt, uint64_t l2, uint64_t l3, uint64_t 
 		sp[i] = 0;
 	ok = ok && call(RMI_DATA_CREATE, rd, (uint64_t)g[7], 0x1000, (uint64_t)src_page, 0, 0) == 0;
 	ok = ok && call(RMI_DATA_CREATE, rd, (uint64_t)g[8], 0x2000, (uint64_t)src_page, 0, 0) == 0;
-	put_rec_params(1, 0, 0);
+	put_rec_params(1, 0, 1, (uint64_t)g[12]);
 	((volatile uint64_t *)params_page)[0x200 / 8] = 0;
 	ok = ok && call(RMI_REC_CREATE, rd, rec0, (uint64_t)params_page, 0, 0, 0) == RMI_SUCCESS;
-	put_rec_params(0, 1, 0);
+	put_rec_params(0, 1, 1, (uint64_t)g[13]);
 	ok = ok && call(RMI_REC_CREATE, rd, rec1, (uint64_t)params_page, 0, 0, 0) == RMI_SUCCESS;
 	return ok && rmi(RMI_REALM_ACTIVATE, rd) == RMI_SUCCESS;
 }
@@ -405,7 +405,7 @@ void realm_exits(void)
 	uint64_t l3 = (uint64_t)g[5], rec0 = (uint64_t)g[10], rec1 = (uint64_t)g[11];
 	uint64_t data3 = (uint64_t)g[9];
 	bool ok = true;
-	for (unsigned i = 0; i < 12; i++)
+	for (unsigned i = 0; i < 14; i++)
 		ok = ok && (i == 1 || rmi(RMI_GRANULE_DELEGATE, (uint64_t)g[i]) == RMI_SUCCESS);
 	volatile uint64_t *run = (volatile uint64_t *)run_page;
 	for (unsigned i = 0; i < 512; i++)
@@ -424,7 +424,7 @@ void realm_exits(void)
 	     call(RMI_RTT_DESTROY, rd, 0, 2, 0, 0, 0) == RMI_SUCCESS &&
 	     rmi(RMI_REC_DESTROY, rec0) == RMI_SUCCESS &&
 	     rmi(RMI_REC_DESTROY, rec1) == RMI_SUCCESS && rmi(RMI_REALM_DESTROY, rd) == RMI_SUCCESS;
-	for (unsigned i = 0; i < 12; i++)
+	for (unsigned i = 0; i < 14; i++)
 		ok = ok && (i == 1 || rmi(RMI_GRANULE_UNDELEGATE, (uint64_t)g[i]) == RMI_SUCCESS);
 	check(ok, "the two-REC realm taken apart, its granules back", 0);
 }
