@@ -59,6 +59,11 @@ void el2_cpu_init(void)
 	write_sysreg(cnthp_ctl_el2, CNT_CTL_IMASK);
 	write_sysreg(cntvoff_el2, 0);
 	write_sysreg(ICH_HCR_EL2, 0);
+	/* HCRX_EL2 (FEAT_HCX): a guest may use the memory copy and set instructions
+	 * (FEAT_MOPS; Linux 6.5+ patches memcpy to them) which are UNDEF at EL1 otherwise. */
+	if ((read_sysreg(id_aa64mmfr1_el1) >> 40) & 0xf)
+		write_sysreg(S3_4_C1_C2_2,
+			     (read_sysreg(S3_0_C0_C6_2) >> 16) & 0xf ? HCRX_MSCEN : 0);
 	write_sysreg(vttbr_el2, 0);
 	if (vtcr)
 		write_sysreg(vtcr_el2, vtcr);

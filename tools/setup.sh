@@ -42,6 +42,7 @@ cat >"$APT/sources.list" <<SRC
 deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main
 deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security bookworm-security main
 deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main
+deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie-backports main
 deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main
 SRC
 touch "$APT/status"
@@ -101,6 +102,22 @@ if [ ! -f "$stamp" ]; then
 			[ "$(dd if="$CACHE/guest/linux-6.1/Image" bs=1 skip=56 count=4 2>/dev/null)" = $'ARM\x64' ] ||
 				die "linux-6.1 Image has no arm64 magic"
 			ln -sfn "$(ls -d "$CACHE"/pkgs/linux-6.1/lib/modules/*)" "$CACHE/guest/linux-6.1/modules"
+			;;
+		linux-binary-7.3*)
+			# Linux 7.3 (trixie-backports): a Realm guest (RSI, arm-cca-guest, configfs-tsm).
+			rm -rf "$CACHE/pkgs/linux-7.3" && mkdir -p "$CACHE/pkgs/linux-7.3" "$CACHE/guest/linux-7.3"
+			dpkg-deb -x "$file" "$CACHE/pkgs/linux-7.3"
+			img=$(ls "$CACHE"/pkgs/linux-7.3/usr/lib/modules/*/vmlinuz)
+			cp "$img" "$CACHE/guest/linux-7.3/Image"
+			[ "$(dd if="$CACHE/guest/linux-7.3/Image" bs=1 skip=56 count=4 2>/dev/null)" = $'ARM\x64' ] ||
+				die "linux-7.3 Image has no arm64 magic"
+			;;
+		linux-modules-7.3*)
+			rm -rf "$CACHE/pkgs/linux-7.3-modules" && mkdir -p "$CACHE/pkgs/linux-7.3-modules" \
+				"$CACHE/guest/linux-7.3"
+			dpkg-deb -x "$file" "$CACHE/pkgs/linux-7.3-modules"
+			ln -sfn "$(ls -d "$CACHE"/pkgs/linux-7.3-modules/usr/lib/modules/*)" \
+				"$CACHE/guest/linux-7.3/modules"
 			;;
 		busybox-static)
 			rm -rf "$CACHE/pkgs/busybox" && mkdir -p "$CACHE/pkgs/busybox" "$CACHE/guest"

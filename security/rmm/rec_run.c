@@ -66,6 +66,8 @@
 #define CPTR_REALM 0x33ffULL /* no FP/SIMD traps: the host's FP state is saved around it */
 
 static struct el1_state host_el1[RMM_MAX_CPUS];
+static bool has_hcx;	    /* FEAT_HCX: HCRX_EL2 exists */
+static uint64_t hcrx_realm; /* HCRX_EL2 while a realm runs: MOPS allowed if the CPU has it */
 static struct fp_state host_fp[RMM_MAX_CPUS];
 
 /* What the host put in RmiRecEnter. */
@@ -116,6 +118,8 @@ static unsigned run_once(struct rec *rec, const struct rd *rd, unsigned cpu, uin
 	write_sysreg(cnthctl_el2, cnthctl);
 	write_sysreg(cntvoff_el2, 0);
 	write_sysreg(hcr_el2, hcr);
+	if (has_hcx)
+		write_sysreg(S3_4_C1_C2_2, hcrx_realm);
 	write_sysreg(elr_el2, rec->pc);
 	write_sysreg(spsr_el2, rec->pstate);
 	isb();
@@ -387,6 +391,8 @@ static uint64_t rec_enter(uint64_t rec_pa, uint64_t run_pa)
 	    (gic_delivering(in.gic_lrs, nr_lrs, PPI_EL1_PHYS_TIMER) ? CNTHCTL_CNTPMASK : 0);
 	unsigned cpu = cpu_index();
 	struct rec_exit out = {0};
+	has_hcx = (read_sysreg(id_aa64mmfr1_el1) >> 40) & 0xf;
+	hcrx_realm = (read_sysreg(S3_0_C0_C6_2) >> 16) & 0xf ? HCRX_MSCEN : 0;
 	gic_load(&rec->gic, in.gic_lrs, in.gic_hcr, nr_lrs);
 	for (;;) {
 		unsigned why = run_once(rec, rd, cpu, hcr, cnthctl);

@@ -60,6 +60,9 @@
 #define ICH_LR14_EL2	S3_4_C12_C13_6
 #define ICH_LR15_EL2	S3_4_C12_C13_7
 
+/* HCRX_EL2 is S3_4_C1_C2_2 (older assemblers lack the name): write_sysreg(S3_4_C1_C2_2, v) */
+#define HCRX_MSCEN (1UL << 11)
+
 /* HCR_EL2 */
 #define HCR_VM	   (1UL << 0)
 #define HCR_SWIO   (1UL << 1)
