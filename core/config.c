@@ -70,7 +70,7 @@ int bundle_get_flag(const void *fdt, int node, const char *where, const char *pr
 }
 
 static const char *const vm_props[] = {"memory", "cpus",     "bootargs", "kernel", "initrd",
-				       "weight", "affinity", "console",	 NULL};
+				       "weight", "affinity", "console",	 "realm",  NULL};
 
 static const struct vdev_type *find_type(const char *name)
 {
@@ -172,6 +172,10 @@ static int parse_vm(const void *fdt, int node, uint64_t size, struct vm_config *
 	    (strcmp(console, "pl011") && strcmp(console, "virtio")))
 		FAIL("bundle: /vms/%s: 'console' must be \"pl011\" or \"virtio\"", path);
 	vm->virtio_console = !strcmp(console, "virtio");
+	int realm = bundle_get_flag(fdt, node, path, "realm", err, errlen);
+	if (realm < 0)
+		return realm;
+	vm->realm = realm;
 	const fdt32_t *w = fdt_getprop(fdt, node, "weight", &len);
 	if (w) {
 		if (len != 4)
@@ -194,7 +198,15 @@ static int parse_vm(const void *fdt, int node, uint64_t size, struct vm_config *
 				     i);
 		}
 	}
-	return parse_devices(fdt, node, path, vm, err, errlen);
+	if (parse_devices(fdt, node, path, vm, err, errlen))
+		return -EINVAL;
+	for (unsigned i = 0; vm->realm && i < vm->ndevs; i++)
+		if (!strcmp(vm->dev[i].type->node, "passthrough"))
+			FAIL(
+			    "bundle: /vms/%s: a realm cannot have passthrough devices (RMM 1.0 has "
+			    "no device assignment)",
+			    path);
+	return 0;
 }
 
 int config_parse(const void *bundle, uint64_t size, struct triad_config *cfg, char *err,

@@ -81,7 +81,8 @@ void handle_host_irqs(void)
 			 * interrupt, and the guest's deactivation of that one deactivates this
 			 * one. */
 			struct vcpu *v = c->loaded;
-			if (v && v->vm->state == VM_RUNNING) {
+			/* (A realm's timer is seen at its exits, never linked.) */
+			if (v && v->vm->state == VM_RUNNING && !v->vm->realm) {
 				spin_lock(&v->vm->vgic.lock);
 				vgic_inject_hw(&v->vm->vgic, v->id, intid, (uint16_t)intid);
 				spin_unlock(&v->vm->vgic.lock);

@@ -248,7 +248,8 @@ int guest_dt_build(void *buf, size_t size, const struct guest_dt_params *p)
 	TRY(fdt_begin_node(fdt, "psci"));
 	static const char psci_compat[] = "arm,psci-1.0\0arm,psci-0.2\0arm,psci";
 	TRY(fdt_property(fdt, "compatible", psci_compat, sizeof(psci_compat)));
-	TRY(fdt_property_string(fdt, "method", "hvc"));
+	/* A realm's calls go to the RMM, which hands PSCI on to us: SMC. */
+	TRY(fdt_property_string(fdt, "method", p->psci_smc ? "smc" : "hvc"));
 	TRY(fdt_end_node(fdt));
 
 	TRY(add_gic(fdt, p));

@@ -47,34 +47,20 @@ mmio_refuse(struct vcpu *v, uint64_t esr, uint64_t ipa, const struct vdev *d, co
 	inject_data_abort(v, read_sysreg(far_el2), write);
 }
 
-void handle_mmio_abort(struct vcpu *v, uint64_t esr, uint64_t ipa)
+bool mmio_emulate(struct vcpu *v, uint64_t esr, uint64_t ipa, uint64_t *value)
 {
 	struct vdev *d = find_vdev(v->vm, ipa);
-	if (!d || (esr & ISS_S1PTW)) {
-		mmio_refuse(v, esr, ipa, NULL, NULL);
-		return;
-	}
-	if (!(esr & ISS_ISV)) {
-		/* No syndrome (load/store pair, writeback...): nothing to emulate it from. */
-		mmio_refuse(v, esr, ipa, d, "has no syndrome");
-		return;
-	}
-	unsigned size = 1U << ISS_SAS(esr), rt = ISS_SRT(esr);
+	if (!d || (esr & ISS_S1PTW) || !(esr & ISS_ISV))
+		return false;
+	unsigned size = 1U << ISS_SAS(esr);
 	struct mmio_access a; /* field by field: no padding to clear on this hot path */
 	a.offset = ipa - d->base;
 	a.size = size;
 	a.write = esr & ISS_WNR;
-	a.value = 0;
-	if (a.write) {
-		a.value = rt == 31 ? 0 : v->regs.x[rt];
-		if (size < 8)
-			a.value &= (1UL << (8 * size)) - 1;
-	}
-	if (!d->ops->access(d, v, &a)) {
-		mmio_refuse(v, esr, ipa, d, "is not allowed");
-		return;
-	}
-	if (!a.write && rt != 31) {
+	a.value = a.write && size < 8 ? *value & ((1UL << (8 * size)) - 1) : *value;
+	if (!d->ops->access(d, v, &a))
+		return false;
+	if (!a.write) {
 		uint64_t val = a.value;
 		if (size < 8) {
 			val &= (1UL << (8 * size)) - 1;
@@ -83,7 +69,24 @@ void handle_mmio_abort(struct vcpu *v, uint64_t esr, uint64_t ipa)
 		}
 		if (!(esr & ISS_SF))
 			val = (uint32_t)val;
-		v->regs.x[rt] = val;
+		*value = val;
 	}
+	return true;
+}
+
+void handle_mmio_abort(struct vcpu *v, uint64_t esr, uint64_t ipa)
+{
+	unsigned rt = ISS_SRT(esr);
+	uint64_t value = rt == 31 ? 0 : v->regs.x[rt];
+	if (!mmio_emulate(v, esr, ipa, &value)) {
+		struct vdev *d = find_vdev(v->vm, ipa);
+		mmio_refuse(v, esr, ipa, d,
+			    !d		      ? NULL
+			    : (esr & ISS_ISV) ? "is not allowed"
+					      : "has no syndrome");
+		return;
+	}
+	if (!(esr & ISS_WNR) && rt != 31)
+		v->regs.x[rt] = value;
 	v->regs.pc += 4;
 }

@@ -253,7 +253,9 @@ struct vcpu *sched_switch(void)
 	 * last vCPU out of a VM that asked for a reset starts the reset. */
 	if (old && old != v && (v || !runnable(old) || old->se.state != SCHED_BLOCKED)) {
 		vcpu_put(old);
-		if (old->vm->state == VM_RESETTING && !READ_ONCE(old->vm->nr_loaded))
+		enum vm_state st = old->vm->state;
+		if (!READ_ONCE(old->vm->nr_loaded) &&
+		    (st == VM_RESETTING || (old->vm->realm && (st == VM_STOPPED || st == VM_DEAD))))
 			c->reset_vm = old->vm;
 	}
 	if (v) {

@@ -1,14 +1,12 @@
 /* Emulation of the system-register accesses Triad traps: ID registers (to hide what it
  * does not virtualize), SGI generation, and the EL1 physical timer. */
+#include <arch/id_regs.h>
 #include <arch/sysreg.h>
 #include <triad/cpu.h>
 #include <triad/util.h>
 #include <triad/vpmu.h>
 #include <triad/vm.h>
 
-/* ISS of an MSR/MRS trap, packed as op0:op1:CRn:CRm:op2. */
-#define SYSREG(op0, op1, crn, crm, op2)                                                            \
-	(((op0) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2))
 #define ICC_SGI1R  SYSREG(3, 0, 12, 11, 5)
 #define ICC_ASGI1R SYSREG(3, 0, 12, 11, 6)
 #define ICC_SGI0R  SYSREG(3, 0, 12, 11, 7)
@@ -16,79 +14,10 @@
 #define CNTP_CTL   SYSREG(3, 3, 14, 2, 1)
 #define CNTP_CVAL  SYSREG(3, 3, 14, 2, 2)
 
-#define ID_AA64PFR0  SYSREG(3, 0, 0, 4, 0)
-#define ID_AA64PFR1  SYSREG(3, 0, 0, 4, 1)
-#define ID_AA64ZFR0  SYSREG(3, 0, 0, 4, 4)
-#define ID_AA64SMFR0 SYSREG(3, 0, 0, 4, 5)
-#define ID_AA64DFR0  SYSREG(3, 0, 0, 5, 0)
-#define ID_DFR0	     SYSREG(3, 0, 0, 1, 2)
-#define ID_AA64MMFR1 SYSREG(3, 0, 0, 7, 1)
-#define ID_AA64MMFR2 SYSREG(3, 0, 0, 7, 2)
-
-static uint64_t field_clear(uint64_t v, unsigned lsb)
-{
-	return v & ~(0xfUL << lsb);
-}
-
-// clang-format off
-#define IDREG_CASE(crm, op2)                                                                       \
-	case SYSREG(3, 0, 0, crm, op2):                                                            \
-		return read_sysreg(S3_0_C0_C##crm##_##op2);
-#define IDREG_ROW(crm)                                                                             \
-	IDREG_CASE(crm, 0) IDREG_CASE(crm, 1) IDREG_CASE(crm, 2) IDREG_CASE(crm, 3)               \
-	IDREG_CASE(crm, 4) IDREG_CASE(crm, 5) IDREG_CASE(crm, 6) IDREG_CASE(crm, 7)
-// clang-format on
-
-static uint64_t host_id_reg(unsigned reg)
-{
-	switch (reg) {
-		IDREG_ROW(1)
-		IDREG_ROW(2)
-		IDREG_ROW(3)
-		IDREG_ROW(4)
-		IDREG_ROW(5)
-		IDREG_ROW(6)
-		IDREG_ROW(7)
-	}
-	return 0;
-}
-
 /* The guest's view of an ID register: the CPU's, minus what a VM does not get. */
 static uint64_t guest_id_reg(unsigned reg)
 {
-	uint64_t v = host_id_reg(reg);
-	switch (reg) {
-	case ID_AA64PFR0:
-		/* EL2, EL3, RAS, SVE, Secure EL2, MPAM, AMU, RME */
-		for (unsigned lsb = 8; lsb <= 28; lsb += 4)
-			if (lsb == 8 || lsb == 12 || lsb == 28)
-				v = field_clear(v, lsb);
-		for (unsigned lsb = 32; lsb <= 44; lsb += 4)
-			v = field_clear(v, lsb);
-		v = field_clear(v, 52);
-		return v;
-	case ID_AA64PFR1:
-		/* Keep BT, SSBS and CSV2_frac; MTE, SME, NMI, MPAM and the rest are hidden. */
-		return v & (0xffUL | (0xfUL << 32));
-	case ID_AA64ZFR0:
-	case ID_AA64SMFR0:
-		return 0;
-	case ID_AA64DFR0:
-		/* The virtual PMU's version; no SPE, no trace, no BRBE. */
-		v = field_clear(v, 4);
-		v = field_clear(v, 8) | ((uint64_t)vpmu_guest_version() << 8);
-		for (unsigned lsb = 32; lsb <= 60; lsb += 4)
-			if (lsb != 36)
-				v = field_clear(v, lsb);
-		return v;
-	case ID_DFR0:
-		return field_clear(field_clear(v, 24), 28); /* AArch32 PMU, trace filter */
-	case ID_AA64MMFR1:
-		return field_clear(v, 8); /* VHE: the guest has no EL2 */
-	case ID_AA64MMFR2:
-		return field_clear(v, 24); /* nested virtualization */
-	}
-	return v;
+	return id_reg_for_guest(reg, vpmu_guest_version());
 }
 
 static void cntp_update(struct vcpu *v);
@@ -147,6 +76,16 @@ static bool cntp_access(struct vcpu *v, unsigned reg, bool read, uint64_t *val)
 	return true;
 }
 
+void vcpu_send_sgi(struct vcpu *v, uint64_t sgi1r)
+{
+	spin_lock(&v->vm->vgic.lock);
+	uint32_t kick = vgic_send_sgi(&v->vm->vgic, v->id, sgi1r);
+	spin_unlock(&v->vm->vgic.lock);
+	for (unsigned i = 0; i < v->vm->ncpus; i++)
+		if (kick & (1U << i))
+			vcpu_kick(v->vm->vcpu[i]);
+}
+
 void handle_sysreg_trap(struct vcpu *v, uint64_t esr)
 {
 	unsigned op0 = (esr >> 20) & 3, op2 = (esr >> 17) & 7, op1 = (esr >> 14) & 7;
@@ -161,12 +100,7 @@ void handle_sysreg_trap(struct vcpu *v, uint64_t esr)
 		if (read)
 			val = guest_id_reg(reg);
 	} else if (reg == ICC_SGI1R && !read) {
-		spin_lock(&v->vm->vgic.lock);
-		uint32_t kick = vgic_send_sgi(&v->vm->vgic, v->id, val);
-		spin_unlock(&v->vm->vgic.lock);
-		for (unsigned i = 0; i < v->vm->ncpus; i++)
-			if (kick & (1U << i))
-				vcpu_kick(v->vm->vcpu[i]);
+		vcpu_send_sgi(v, val);
 	} else if ((reg == ICC_ASGI1R || reg == ICC_SGI0R) && !read) {
 		/* Group 0 / other-security-state SGIs: none exist in this single-state GIC. */
 	} else {

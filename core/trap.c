@@ -1,6 +1,7 @@
 /* Decoding a synchronous exit from the guest by its exception class. */
 #include <arch/sysreg.h>
 #include <triad/cpu.h>
+#include <triad/realm.h>
 #include <triad/util.h>
 #include <triad/vm.h>
 
@@ -28,6 +29,8 @@ static bool wake_condition(struct vcpu *v)
 {
 	if (v->power != VCPU_ON || v->vm->state != VM_RUNNING)
 		return true;
+	if (v->vm->realm && realm_timer_due(v))
+		return true; /* its timer is not in the CPU while we wait: look at it here */
 	spin_lock(&v->vm->vgic.lock);
 	bool pending = vgic_has_pending(&v->vm->vgic, v->id);
 	spin_unlock(&v->vm->vgic.lock);

@@ -1,7 +1,9 @@
 /* vCPU state, the run loop, and interrupt plumbing between devices and vCPUs. */
+#include <arch/el1_regs.h>
 #include <arch/sysreg.h>
 #include <string.h>
 #include <triad/cpu.h>
+#include <triad/realm.h>
 #include <triad/log.h>
 #include <triad/vm.h>
 
@@ -12,31 +14,11 @@
 void fpsimd_save(struct fpsimd_state *s);
 void fpsimd_restore(const struct fpsimd_state *s);
 
-// clang-format off
-#define SYSREG_LIST(X)                                                                             \
-	X(sctlr, sctlr_el1)                                                                        \
-	X(actlr, actlr_el1) X(cpacr, cpacr_el1) X(ttbr0, ttbr0_el1) X(ttbr1, ttbr1_el1)            \
-	    X(tcr, tcr_el1) X(mair, mair_el1) X(amair, amair_el1) X(vbar, vbar_el1)                \
-		X(contextidr, contextidr_el1) X(tpidr_el0, tpidr_el0) X(tpidrro_el0, tpidrro_el0)  \
-		    X(tpidr_el1, tpidr_el1) X(sp_el0, sp_el0) X(sp_el1, sp_el1) X(elr, elr_el1)    \
-			X(spsr, spsr_el1) X(esr, esr_el1) X(far, far_el1) X(afsr0, afsr0_el1)      \
-			    X(afsr1, afsr1_el1) X(par, par_el1) X(cntkctl, cntkctl_el1)            \
-				X(csselr, csselr_el1) X(mdscr, mdscr_el1)                          \
-				    X(cntv_cval, cntv_cval_el0) X(cntv_ctl, cntv_ctl_el0)
-
-/* Pointer-authentication keys (FEAT_PAuth), by encoding for older assemblers. */
-#define PAUTH_LIST(X)                                                                              \
-	X(apia[0], S3_0_C2_C1_0)                                                                   \
-	X(apia[1], S3_0_C2_C1_1) X(apib[0], S3_0_C2_C1_2) X(apib[1], S3_0_C2_C1_3)                 \
-	    X(apda[0], S3_0_C2_C2_0) X(apda[1], S3_0_C2_C2_1) X(apdb[0], S3_0_C2_C2_2)             \
-		X(apdb[1], S3_0_C2_C2_3) X(apga[0], S3_0_C2_C3_0) X(apga[1], S3_0_C2_C3_1)
-// clang-format on
+#define SYSREG_LIST(X) X(actlr, actlr_el1) EL1_SYSREG_LIST(X)
 
 static bool have_pauth(void)
 {
-	/* ID_AA64ISAR1_EL1: APA [7:4], API [11:8], GPA [27:24], GPI [31:28]; ISAR2 APA3. */
-	uint64_t isar1 = read_sysreg(id_aa64isar1_el1), isar2 = read_sysreg(S3_0_C0_C6_2);
-	return (isar1 & 0xff000ff0UL) || (isar2 & 0xf000UL);
+	return cpu_has_pauth();
 }
 
 static void el1_save(struct el1_sysregs *s)
@@ -85,10 +67,13 @@ void vcpu_put(struct vcpu *v)
 	if (vpmu_available())
 		release_guest_ppi(v, plat.pmu_intid);
 	vgic_put(v);
-	/* Blocked in WFI with its timer armed: that timer must still wake it. */
-	if ((v->sys.cntv_ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) == CNT_CTL_ENABLE &&
+	/* Blocked in WFI with its timer armed: that timer must still wake it. A realm's
+	 * timer is as its last exit showed it (its counter has no offset). */
+	uint64_t ctl = v->vm->realm ? v->rec_cntv_ctl : v->sys.cntv_ctl;
+	uint64_t deadline = v->vm->realm ? v->rec_cntv_cval : v->sys.cntv_cval + v->vm->cntvoff;
+	if ((ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) == CNT_CTL_ENABLE &&
 	    v->se.state == SCHED_BLOCKED && v->power == VCPU_ON)
-		softtimer_arm(&v->vtimer_wake, v->sys.cntv_cval + v->vm->cntvoff);
+		softtimer_arm(&v->vtimer_wake, deadline);
 	c->loaded = NULL;
 	__atomic_store_n(&v->loaded, false, __ATOMIC_RELEASE);
 	__atomic_fetch_sub(&v->vm->nr_loaded, 1, __ATOMIC_ACQ_REL);
@@ -165,6 +150,10 @@ void vcpu_run(struct vcpu *v)
 			v->power = VCPU_ON;
 		}
 		spin_unlock(&vm->lock);
+	}
+	if (vm->realm) {
+		realm_vcpu_run(v); /* its registers are the realm world's: entered through RMI */
+		return;
 	}
 	while (v->power == VCPU_ON && vm->state == VM_RUNNING && v->se.state == SCHED_RUNNING &&
 	       !c->need_resched) {

@@ -1,5 +1,6 @@
 /* VM creation, image loading and life cycle. */
 #include <arch/sysreg.h>
+#include <libfdt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <triad/panic.h>
 #include <triad/util.h>
 #include <triad/passthrough.h>
+#include <triad/realm.h>
 #include <triad/vm.h>
 #include <triad/vswitch.h>
 
@@ -52,6 +54,10 @@ int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, s
 	}
 	vm->vmid = (uint16_t)vmid;
 	vm->ram_size = cfg->memory;
+	if (cfg->realm && cfg->memory % SZ_2M) {
+		pr_err("VM '%s': a realm's memory is a multiple of 2 MB", vm->name);
+		return -EINVAL;
+	}
 	vm->ram_pa = page_alloc_clean(cfg->memory / PAGE_SIZE, SZ_2M, &vm->ram_clean);
 	if (!vm->ram_pa) {
 		pr_err("VM '%s': cannot allocate %lu MB of RAM (%lu MB free)", vm->name,
@@ -126,7 +132,8 @@ int vm_load_images(struct vm *vm)
 	    .rtc_base = GUEST_RTC_IPA,
 	    .rtc_spi = GUEST_RTC_SPI,
 	    .timer_ppi = {13, 14, 11, 10},
-	    .pmu = vpmu_available(),
+	    .pmu = vpmu_available() && !cfg->realm, /* a realm's PMU is the RMM's to give */
+	    .psci_smc = cfg->realm,
 	    .pmu_ppi = plat.pmu_intid - 16,
 	};
 	struct guest_dt_virtio virtio[MAX_VDEVS];
@@ -151,7 +158,18 @@ int vm_load_images(struct vm *vm)
 	dcache_clean_range(vm->ram_pa + initrd_off, cfg->initrd.size);
 	icache_invalidate_all();
 
-	vm->cntvoff = read_sysreg(cntpct_el0);
+	vm->cntvoff = cfg->realm ? 0 : read_sysreg(cntpct_el0); /* the RMM gives realms none */
+	if (cfg->realm) {
+		realm_destroy(vm); /* a reset: the old realm goes first */
+		const struct realm_image img[] = {
+		    {GUEST_RAM_IPA + kernel_off, cfg->kernel.size},
+		    {GUEST_RAM_IPA + dtb_off, fdt_totalsize(ram + dtb_off)},
+		    {GUEST_RAM_IPA + initrd_off, cfg->initrd.size},
+		};
+		if (realm_build(vm, img, cfg->initrd.size ? 3 : 2, GUEST_RAM_IPA + kernel_off,
+				GUEST_RAM_IPA + dtb_off))
+			return -EINVAL;
+	}
 	vgic_init(&vm->vgic, vm->ncpus, gic_nr_lrs());
 	for (unsigned i = 0; i < vm->ncpus; i++) {
 		struct vcpu *v = vm->vcpu[i];
@@ -220,9 +238,13 @@ void vm_request_reset(struct vm *vm)
 }
 
 /* Runs on the CPU that put the VM's last loaded vCPU; the VM's images are reloaded there
- * while no vCPU of it can run (VM_LOADING). */
+ * while no vCPU of it can run (VM_LOADING). A stopped realm is taken apart there. */
 void vm_reset(struct vm *vm)
 {
+	if ((vm->state == VM_STOPPED || vm->state == VM_DEAD) && vm->realm) {
+		realm_destroy(vm);
+		return;
+	}
 	spin_lock(&vm->lock);
 	bool mine = vm->state == VM_RESETTING && !__atomic_load_n(&vm->nr_loaded, __ATOMIC_ACQUIRE);
 	if (mine)

@@ -3,10 +3,42 @@
 #define TRIAD_REALM_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <triad/config.h>
 
 extern bool rmm_present;
 
 /* At boot, under Triad's own monitor: is an RMM there, speaking RMI 1.0? */
 void rmi_probe(void);
+
+/* A Realm VM's objects in the realm world (security/rmi/realm_vm.c). */
+struct realm_vm {
+	uint64_t rd, rtt;    /* its RD and starting-level tables (delegated granules) */
+	uint64_t shared_bit; /* the IPA bit of its unprotected half */
+	bool created;	     /* REALM_CREATE done: REALM_DESTROY due */
+	uint64_t rec[MAX_VCPUS], aux[MAX_VCPUS]; /* each vCPU's REC and auxiliary granule */
+	uint64_t run[MAX_VCPUS];		 /* each vCPU's RmiRecRun page (Non-secure) */
+	uint64_t pages;				 /* this structure's size, in pages */
+	uint64_t populated[];			 /* a bit per RAM page: given to the realm */
+};
+
+/* A range of the VM's RAM holding an image, measured into the realm's RIM. */
+struct realm_image {
+	uint64_t ipa, size;
+};
+
+struct vm;
+struct vcpu;
+/* Builds the realm from the VM's loaded RAM: 0, or -1 with the reason logged. */
+int realm_build(struct vm *vm, const struct realm_image *img, unsigned nimg, uint64_t entry,
+		uint64_t dtb);
+/* Takes it apart: every granule undelegated (so scrubbed) and back to Triad. */
+void realm_destroy(struct vm *vm);
+/* Gives the realm memory at a protected RAM ipa it touched: false if it cannot be. */
+bool realm_populate(struct vm *vm, uint64_t ipa);
+/* security/rmi/realm_run.c: runs a realm vCPU (its REC) like vcpu_run() runs others. */
+void realm_vcpu_run(struct vcpu *v);
+/* Whether its virtual timer has reached its deadline (enabled, not masked). */
+bool realm_timer_due(const struct vcpu *v);
 
 #endif

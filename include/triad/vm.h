@@ -80,6 +80,10 @@ struct vcpu {
 	/* Emulated EL1 physical timer (CNTP_*): the guest's accesses trap. */
 	uint64_t cntp_ctl, cntp_cval;
 	struct softtimer cntp_timer;
+	/* A realm vCPU: what its next REC entry tells the RMM, and its virtual timer as the
+	 * last exit showed it. */
+	uint64_t rec_flags, rec_x0;
+	uint64_t rec_cntv_ctl, rec_cntv_cval;
 };
 
 enum vm_state {
@@ -117,11 +121,12 @@ struct vm {
 	struct device_line hvc_line;
 	struct vdev vdevs[MAX_VDEVS];
 	unsigned nvdevs;
-	unsigned vdev_hint;  /* the device the last MMIO exit went to */
-	unsigned nr_virtio;  /* virtio-mmio slots given out */
-	spinlock_t lock;     /* power state of the vCPUs, VM state */
-	unsigned log_budget; /* guest-triggered warnings left before going quiet */
-	unsigned nr_loaded;  /* vCPUs whose state is in some CPU (atomic) */
+	unsigned vdev_hint;	/* the device the last MMIO exit went to */
+	unsigned nr_virtio;	/* virtio-mmio slots given out */
+	spinlock_t lock;	/* power state of the vCPUs, VM state */
+	unsigned log_budget;	/* guest-triggered warnings left before going quiet */
+	unsigned nr_loaded;	/* vCPUs whose state is in some CPU (atomic) */
+	struct realm_vm *realm; /* a Realm VM's objects in the realm world, else NULL */
 };
 
 /* core/vm.c */
@@ -193,5 +198,11 @@ void handle_smccc(struct vcpu *v);
 void handle_sysreg_trap(struct vcpu *v, uint64_t esr);
 /* core/mmio.c */
 void handle_mmio_abort(struct vcpu *v, uint64_t esr, uint64_t ipa);
+/* The access an abort's syndrome describes, to the device at ipa: false if there is no
+ * device there or it refuses. value: the data written, or the data read (extended as the
+ * load asked). */
+bool mmio_emulate(struct vcpu *v, uint64_t esr, uint64_t ipa, uint64_t *value);
+/* A vCPU's write of ICC_SGI1R_EL1: the SGIs it names, sent (core/sysreg_trap.c). */
+void vcpu_send_sgi(struct vcpu *v, uint64_t sgi1r);
 
 #endif

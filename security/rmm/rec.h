@@ -13,6 +13,7 @@ struct el1_state {
 	uint64_t tpidr_el0, tpidrro_el0, tpidr_el1, sp_el0, sp_el1, elr, spsr, esr, far;
 	uint64_t afsr0, afsr1, par, cntkctl, csselr, mdscr;
 	uint64_t cntv_ctl, cntv_cval, cntp_ctl, cntp_cval;
+	uint64_t apia[2], apib[2], apda[2], apdb[2], apga[2]; /* FEAT_PAuth keys */
 };
 
 /* FP/SIMD, saved by arch/arm64/fpsimd.S (the RMM itself never touches it). */

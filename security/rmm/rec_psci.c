@@ -19,6 +19,7 @@
 #define PSCI_SYSTEM_RESET    0x84000009U
 #define PSCI_FEATURES	     0x8400000aU
 #define SMC64		     0x40000000U
+#define SMCCC_VERSION	     0x80000000U
 #define PSCI_1_1	     0x10001U
 #define PSCI_SUCCESS	     0
 #define PSCI_NOT_SUPPORTED   ((uint64_t)-1)
@@ -78,7 +79,9 @@ enum psci_result rec_psci(struct rec *rec, struct rd *rd)
 		x[0] = PSCI_1_1;
 		return PSCI_DONE;
 	case PSCI_FEATURES:
-		x[0] = known((uint32_t)a1) ? PSCI_SUCCESS : PSCI_NOT_SUPPORTED;
+		/* SMCCC_VERSION too: how a caller learns SMCCC 1.1 is there (rec_run.c). */
+		x[0] = known((uint32_t)a1) || (uint32_t)a1 == SMCCC_VERSION ? PSCI_SUCCESS
+									    : PSCI_NOT_SUPPORTED;
 		return PSCI_DONE;
 	case PSCI_CPU_SUSPEND:
 		x[0] = PSCI_SUCCESS; /* the host may run others meanwhile, as for WFI */

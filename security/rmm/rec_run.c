@@ -7,6 +7,9 @@
  * and the PSCI calls that need no host are answered here without an exit. The exit is
  * described to the host in RmiRecExit; its results come back in RmiRecEnter next time.
  */
+#include <arch/el1_regs.h>
+#include <arch/id_regs.h>
+
 #include "realm.h"
 #include "rec.h"
 
@@ -47,21 +50,32 @@
 #define HOST_CALL_GPRS	   31
 #define HOST_CALL_ALIGN	   0x100
 
-#define EC_UNKNOWN   0x00
-#define EC_WFX	     0x01
-#define EC_HVC	     0x16
-#define EC_SMC	     0x17
-#define EC_IABT_LOW  0x20
-#define EC_DABT_LOW  0x24
-#define ESR_IL	     (1ULL << 25)
-#define ESR_ISV	     (1ULL << 24)
-#define ESR_WNR	     (1ULL << 6)
-#define ESR_SRT(esr) (((esr) >> 16) & 0x1f)
-#define DFSC_SEA     0x10
+#define SMCCC_VERSION	    0x80000000U
+#define SMCCC_ARCH_FEATURES 0x80000001U
+#define SMCCC_1_1	    0x10001U
+
+#define EC_UNKNOWN 0x00
+#define EC_WFX	   0x01
+#define EC_HVC	   0x16
+#define EC_SMC	   0x17
+#define EC_SYSREG  0x18
+/* A trapped system register's ISS: Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10],
+ * Rt [9:5], CRm [4:1], read [0]. */
+#define ISS_SYSREG_MASK 0x3ffc1eULL
+#define ISS_SYSREG_READ 1ULL
+#define ISS_ICC_SGI1R	((3ULL << 20) | (5ULL << 17) | (12ULL << 10) | (11ULL << 1))
+#define EC_IABT_LOW	0x20
+#define EC_DABT_LOW	0x24
+#define ESR_IL		(1ULL << 25)
+#define ESR_ISV		(1ULL << 24)
+#define ESR_WNR		(1ULL << 6)
+#define ESR_SRT(esr)	(((esr) >> 16) & 0x1f)
+#define DFSC_SEA	0x10
 
 /* The realm's EL2 controls: stage 2 on; IRQ/FIQ/SError to Realm EL2; SMC (RSI, PSCI)
- * trapped; AArch64 EL1. WFI/WFE are trapped when the host asks (TWI, TWE). */
-#define HCR_REALM  (HCR_VM | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TSC | HCR_RW)
+ * and ID register reads (to hide SVE, SME, the PMU... it does not get) trapped; AArch64 EL1.
+ * WFI/WFE are trapped when the host asks (TWI, TWE). */
+#define HCR_REALM  (HCR_VM | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TSC | HCR_TID3 | HCR_RW)
 #define HCR_RMM	   HCR_RW
 #define CPTR_REALM 0x33ffULL /* no FP/SIMD traps: the host's FP state is saved around it */
 
@@ -301,7 +315,18 @@ static bool handle_sync(struct rec *rec, struct rd *rd, struct rec_exit *out)
 				out->gprs[i] = call[i];
 			return false;
 		}
-		rec->gprs[0] = SMC_NOT_SUPPORTED;
+		/* SMCCC 1.1's own calls: the realm learns the conduit works (Linux probes RSI
+		 * only then); everything else is NOT_SUPPORTED. */
+		uint32_t fid = (uint32_t)rec->gprs[0];
+		if (fid == SMCCC_VERSION)
+			rec->gprs[0] = SMCCC_1_1;
+		else if (fid == SMCCC_ARCH_FEATURES)
+			rec->gprs[0] = (uint32_t)rec->gprs[1] == SMCCC_VERSION ||
+					       (uint32_t)rec->gprs[1] == SMCCC_ARCH_FEATURES
+					   ? 0
+					   : SMC_NOT_SUPPORTED;
+		else
+			rec->gprs[0] = SMC_NOT_SUPPORTED;
 		rec->pc += 4;
 		return true;
 	}
@@ -327,6 +352,31 @@ static bool handle_sync(struct rec *rec, struct rd *rd, struct rec_exit *out)
 		 * mapped: the host may fix it. Which register and how wide is the realm's. */
 		rec->esr &= (0x3fULL << 26) | ESR_IL | ESR_WNR | 0x3fULL;
 		return false;
+	}
+	case EC_SYSREG: {
+		unsigned rt = (rec->esr >> 5) & 0x1f;
+		unsigned op0 = (rec->esr >> 20) & 3, op2 = (rec->esr >> 17) & 7;
+		unsigned op1 = (rec->esr >> 14) & 7, crn = (rec->esr >> 10) & 0xf;
+		unsigned crm = (rec->esr >> 1) & 0xf;
+		if (op0 == 3 && op1 == 0 && crn == 0 && crm >= 1 && crm <= 7 &&
+		    (rec->esr & ISS_SYSREG_READ)) {
+			if (rt != 31)
+				rec->gprs[rt] =
+				    id_reg_for_guest(SYSREG(op0, op1, crn, crm, op2), 0);
+			rec->pc += 4;
+			return true;
+		}
+		/* ICC_SGI1R_EL1 writes (op0 3, op1 0, CRn 12, CRm 11, op2 5, a write): the host
+		 * sends the SGI, seeing the value but not the register. */
+		if ((rec->esr & ISS_SYSREG_MASK) == ISS_ICC_SGI1R &&
+		    !(rec->esr & ISS_SYSREG_READ)) {
+			out->gprs[0] = rt == 31 ? 0 : rec->gprs[rt];
+			rec->esr &= ~(0x1fULL << 5);
+			rec->pc += 4;
+			return false;
+		}
+		inject_undef(rec);
+		return true;
 	}
 	case EC_WFX:
 		rec->pc += 4; /* the host decides when the REC runs again */
@@ -381,7 +431,8 @@ static uint64_t rec_enter(uint64_t rec_pa, uint64_t run_pa)
 	    !gic_host_state_valid(in.gic_lrs, in.gic_hcr, nr_lrs))
 		goto out;
 	take_response(rec, rd, &in);
-	uint64_t hcr = HCR_REALM | ((in.flags & ENTER_TRAP_WFI) ? HCR_TWI : 0) |
+	uint64_t hcr = HCR_REALM | (cpu_has_pauth() ? HCR_APK | HCR_API : 0) |
+		       ((in.flags & ENTER_TRAP_WFI) ? HCR_TWI : 0) |
 		       ((in.flags & ENTER_TRAP_WFE) ? HCR_TWE : 0);
 	/* A timer interrupt the host is delivering keeps its physical signal masked, or it
 	 * would bring the REC straight back out until the realm has dealt with it. */

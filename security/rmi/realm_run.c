@@ -1,0 +1,274 @@
+/*
+ * Running a realm vCPU: its REC, entered through RMI_REC_ENTER, in place of the guest entry
+ * vcpu_run() makes for other VMs. Triad never sees the realm's registers or memory: each
+ * exit says only what the host must do (RmiRecExit), and the answer goes into the next
+ * RmiRecEnter. The vGIC is the same as for any VM, its list registers carried through the
+ * run page; the realm's virtual timer is seen at each exit and becomes a level on PPI 27.
+ */
+#include <arch/sysreg.h>
+#include <triad/cpu.h>
+#include <triad/realm.h>
+#include <triad/rmm_abi.h>
+#include <triad/sched.h>
+#include <triad/smccc.h>
+#include <triad/vm.h>
+
+#include "../../irq/vgic_hw.h"
+
+/* RmiRecRun (RMM 1.0, B4.4.7) */
+struct rec_run {
+	uint64_t flags;
+	uint64_t pad0[63];
+	uint64_t gprs[31];
+	uint64_t pad1[1];
+	uint64_t gic_hcr, gic_lrs[16];
+	uint64_t pad2[143];
+	/* exit, at 0x800 */
+	uint64_t reason;
+	uint64_t pad3[31];
+	uint64_t esr, far, hpfar;
+	uint64_t pad4[29];
+	uint64_t x[31];
+	uint64_t pad5[1];
+	uint64_t exit_gic_hcr, exit_lrs[16], gic_misr, gic_vmcr;
+	uint64_t pad6[13];
+	uint64_t cntp_ctl, cntp_cval, cntv_ctl, cntv_cval;
+	uint64_t pad7[28];
+	uint64_t ripas_base, ripas_top, ripas_value;
+	uint64_t pad8[29];
+	uint64_t imm;
+};
+_Static_assert(__builtin_offsetof(struct rec_run, reason) == 0x800, "RmiRecExit");
+_Static_assert(__builtin_offsetof(struct rec_run, x) == 0xa00, "exit gprs");
+_Static_assert(__builtin_offsetof(struct rec_run, cntp_ctl) == 0xc00, "exit timers");
+_Static_assert(__builtin_offsetof(struct rec_run, ripas_base) == 0xd00, "exit ripas");
+_Static_assert(__builtin_offsetof(struct rec_run, imm) == 0xe00, "exit imm");
+
+#define ENTER_EMUL_MMIO	   (1ULL << 0)
+#define ENTER_INJECT_SEA   (1ULL << 1)
+#define ENTER_TRAP_WFI	   (1ULL << 2)
+#define ENTER_TRAP_WFE	   (1ULL << 3)
+#define ENTER_RIPAS_REJECT (1ULL << 4)
+#define REC_EXIT_SYNC	   0
+#define REC_EXIT_IRQ	   1
+#define REC_EXIT_FIQ	   2
+#define REC_EXIT_PSCI	   3
+#define REC_EXIT_RIPAS	   4
+#define REC_EXIT_HOST_CALL 5
+#define REC_EXIT_SERROR	   6
+#define EC_WFX		   0x01
+#define EC_SYSREG	   0x18
+#define EC_IABT_LOW	   0x20
+#define EC_DABT_LOW	   0x24
+#define ESR_ISV		   (1ULL << 24)
+#define ESR_WNR		   (1ULL << 6)
+#define LR_EOI		   (1ULL << 41) /* a maintenance interrupt when it is deactivated */
+#define ICH_HCR_UIE	   (1ULL << 1)
+#define VTIMER_PPI	   27
+#define CNT_CTL_FIRING	   7 /* ENABLE, IMASK, ISTATUS */
+#define CNT_CTL_ASSERTED   5 /* enabled, condition met, not masked */
+#define PSCI_CPU_SUSPEND   0x84000001U
+#define PSCI_CPU_OFF	   0x84000002U
+#define PSCI_CPU_ON	   0x84000003U
+#define PSCI_AFFINITY_INFO 0x84000004U
+#define PSCI_SYSTEM_OFF	   0x84000008U
+#define PSCI_SYSTEM_RESET  0x84000009U
+#define SMC64		   0x40000000U
+#define PSCI_SUCCESS	   0
+
+bool realm_timer_due(const struct vcpu *v)
+{
+	return (v->rec_cntv_ctl & 3) == 1 && read_sysreg(cntpct_el0) >= v->rec_cntv_cval;
+}
+
+/* The vGIC's list registers for this vCPU into the run page. The timer's interrupt asks
+ * for a maintenance interrupt when the realm is done with it, so that its level is looked
+ * at again (the RMM keeps the timer's output masked while we deliver it). */
+static void put_interrupts(struct vcpu *v, struct rec_run *run)
+{
+	uint64_t lrs[VGIC_MAX_LRS];
+	spin_lock(&v->vm->vgic.lock);
+	unsigned n = vgic_build_lrs(&v->vm->vgic, v->id, lrs);
+	bool uie = v->vgic.underflow_irq;
+	spin_unlock(&v->vm->vgic.lock);
+	for (unsigned i = 0; i < 16; i++)
+		run->gic_lrs[i] =
+		    i < n ? lrs[i] | ((lrs[i] & 0xffffffff) == VTIMER_PPI ? LR_EOI : 0) : 0;
+	run->gic_hcr = uie ? ICH_HCR_UIE : 0;
+}
+
+static void take_interrupts(struct vcpu *v, const struct rec_run *run)
+{
+	uint64_t lrs[VGIC_MAX_LRS];
+	for (unsigned i = 0; i < VGIC_MAX_LRS && i < 16; i++)
+		lrs[i] = run->exit_lrs[i] & ~LR_EOI;
+	spin_lock(&v->vm->vgic.lock);
+	vgic_fold_lrs(&v->vm->vgic, v->id, lrs);
+	spin_unlock(&v->vm->vgic.lock);
+	v->rec_cntv_ctl = run->cntv_ctl;
+	v->rec_cntv_cval = run->cntv_cval;
+	vcpu_set_irq_line(v->vm, v->id, VTIMER_PPI,
+			  (run->cntv_ctl & CNT_CTL_FIRING) == CNT_CTL_ASSERTED);
+}
+
+/* An access to the realm's unprotected half: an emulated device (the shared bit off). */
+static void mmio_exit(struct vcpu *v, struct rec_run *run, uint64_t ipa)
+{
+	uint64_t dev_ipa = ipa & ~v->vm->realm->shared_bit, value = run->x[0];
+	if (!(run->esr & ESR_ISV)) {
+		vm_kill(v->vm, "realm access to an emulated device with no syndrome");
+		return;
+	}
+	if (!mmio_emulate(v, run->esr, dev_ipa, &value)) {
+		vm_warn(v->vm, "vCPU %u: %s of unprotected IPA 0x%lx: abort injected", v->id,
+			run->esr & ESR_WNR ? "write" : "read", ipa);
+		v->rec_flags = ENTER_INJECT_SEA;
+		return;
+	}
+	v->rec_flags = ENTER_EMUL_MMIO;
+	v->rec_x0 = value;
+}
+
+static void sync_exit(struct vcpu *v, struct rec_run *run)
+{
+	struct vm *vm = v->vm;
+	uint64_t ec = run->esr >> 26;
+	uint64_t ipa = ((run->hpfar >> 4) << 12) | (run->far & 0xfff);
+	switch (ec) {
+	case EC_WFX:
+		if (run->esr & 1) {
+			sched_yield(v); /* WFE: someone else may hold the lock it waits for */
+		} else {
+			if ((v->rec_cntv_ctl & 3) == 1)
+				softtimer_arm(&v->vtimer_wake, v->rec_cntv_cval);
+			handle_wfi_wait(v);
+			softtimer_cancel(&v->vtimer_wake);
+		}
+		break;
+	case EC_SYSREG:
+		vcpu_send_sgi(v, run->x[0]); /* the RMM forwards only ICC_SGI1R_EL1 writes */
+		break;
+	case EC_DABT_LOW:
+	case EC_IABT_LOW:
+		if (ipa & vm->realm->shared_bit)
+			mmio_exit(v, run, ipa);
+		else if (!realm_populate(vm, ipa))
+			vm_kill(vm, "realm fault on memory that cannot be given to it");
+		break;
+	default:
+		vm_kill(vm, "unexpected synchronous exit from the realm");
+		break;
+	}
+}
+
+static void psci_exit(struct vcpu *v, const struct rec_run *run)
+{
+	struct vm *vm = v->vm;
+	uint32_t fn = (uint32_t)run->x[0] & ~SMC64;
+	struct vcpu *t;
+	switch (fn) {
+	case PSCI_CPU_ON:
+	case PSCI_AFFINITY_INFO:
+		/* The RMM checked the target is one of the realm's RECs. */
+		t = vm_find_vcpu(vm, (1ULL << 31) | run->x[1]);
+		if (!t || smc_call(RMI_PSCI_COMPLETE, vm->realm->rec[v->id], vm->realm->rec[t->id],
+				   PSCI_SUCCESS) != RMI_SUCCESS) {
+			vm_kill(vm, "RMI_PSCI_COMPLETE failed");
+			return;
+		}
+		if (fn == PSCI_CPU_ON) {
+			spin_lock(&vm->lock);
+			if (t->power == VCPU_OFF)
+				t->power = VCPU_ON_PENDING;
+			spin_unlock(&vm->lock);
+			vcpu_kick(t);
+		}
+		break;
+	case PSCI_CPU_SUSPEND:
+		handle_wfi_wait(v);
+		break;
+	case PSCI_CPU_OFF:
+		spin_lock(&vm->lock);
+		v->power = VCPU_OFF;
+		spin_unlock(&vm->lock);
+		break;
+	case PSCI_SYSTEM_OFF:
+		vm_power_off(vm, "powered off");
+		break;
+	case PSCI_SYSTEM_RESET:
+		vm_request_reset(vm);
+		break;
+	}
+}
+
+static uint64_t rmi_x1(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+		       uint64_t *x1)
+{
+	uint64_t r[8] = {fid, a1, a2, a3, a4};
+	smc_call_regs(r);
+	*x1 = r[1];
+	return r[0];
+}
+
+/* RSI_IPA_STATE_SET: as far as the tables reach (all of RAM); refused beyond. */
+static void ripas_exit(struct vcpu *v, const struct rec_run *run)
+{
+	struct realm_vm *r = v->vm->realm;
+	uint64_t ipa = run->ripas_base, top = run->ripas_top, next;
+	while (ipa < top) {
+		uint64_t st = rmi_x1(RMI_RTT_SET_RIPAS, r->rd, r->rec[v->id], ipa, top, &next);
+		if (st != RMI_SUCCESS || next <= ipa)
+			break;
+		ipa = next;
+	}
+	v->rec_flags = ipa < top ? ENTER_RIPAS_REJECT : 0;
+}
+
+void realm_vcpu_run(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	struct cpu *c = this_cpu();
+	struct realm_vm *r = vm->realm;
+	struct rec_run *run = (struct rec_run *)r->run[v->id];
+	while (v->power == VCPU_ON && vm->state == VM_RUNNING && v->se.state == SCHED_RUNNING &&
+	       !c->need_resched) {
+		v->kicked = false;
+		__atomic_thread_fence(__ATOMIC_SEQ_CST); /* before the pending state is read */
+		sched_check_slice(c);
+		if (realm_timer_due(v)) /* it waited for it: deliver it with this entry */
+			vcpu_set_irq_line(vm, v->id, VTIMER_PPI, true);
+		put_interrupts(v, run);
+		run->flags = ENTER_TRAP_WFI | ENTER_TRAP_WFE | v->rec_flags;
+		run->gprs[0] = v->rec_x0;
+		v->rec_flags = 0;
+		uint64_t st = smc_call(RMI_REC_ENTER, r->rec[v->id], (uint64_t)run, 0);
+		if (st != RMI_SUCCESS) {
+			vm_kill(vm, "RMI_REC_ENTER failed");
+			break;
+		}
+		take_interrupts(v, run);
+		switch (run->reason) {
+		case REC_EXIT_SYNC:
+			sync_exit(v, run);
+			break;
+		case REC_EXIT_IRQ:
+		case REC_EXIT_FIQ:
+			handle_host_irqs();
+			break;
+		case REC_EXIT_PSCI:
+			psci_exit(v, run);
+			break;
+		case REC_EXIT_RIPAS:
+			ripas_exit(v, run);
+			break;
+		case REC_EXIT_HOST_CALL:
+			for (unsigned i = 0; i < 31; i++) /* no host calls served: as they were */
+				run->gprs[i] = run->x[i];
+			v->rec_x0 = run->x[0];
+			break;
+		default:
+			vm_kill(vm, "SError in the realm");
+			break;
+		}
+	}
+}

@@ -1,0 +1,295 @@
+/*
+ * A Realm VM, built and taken apart through RMI (RMM 1.0, A2.2 and B4): what a KVM host
+ * does for a Linux realm. The VM's Non-secure RAM stays what it is for any VM (Triad loads
+ * the images and the DTB there, and its devices reach the guest's shared buffers there);
+ * the realm's own memory is a second set of pages, delegated to the realm world:
+ *
+ *   IPA [RAM]                   protected: delegated granules, measured for the images
+ *                               (kernel, DTB, initrd: DATA_CREATE), the rest given when the
+ *                               realm first touches it (DATA_CREATE_UNKNOWN)
+ *   IPA shared_bit + [RAM]      unprotected: the VM's Non-secure RAM, 2 MiB blocks
+ *   IPA shared_bit + devices    unprotected, unmapped: emulated MMIO exits
+ *
+ * RIPAS is RAM over all of RAM from the start (RTT_INIT_RIPAS, measured), so the RIM
+ * depends only on the realm's parameters, its RAM range, the images and the boot vCPU.
+ */
+#include <string.h>
+#include <triad/log.h>
+#include <triad/mem.h>
+#include <triad/realm.h>
+#include <triad/rmm_abi.h>
+#include <triad/smccc.h>
+#include <triad/util.h>
+#include <triad/vm.h>
+
+#define REALM_IPA_BITS	  40 /* 512 GiB protected, the same unprotected */
+#define RTT_START_LEVEL	  1
+#define RTT_START_TABLES  2 /* level 1 for 40 bits: two concatenated tables */
+#define DATA_MEASURED	  1
+#define REC_RUNNABLE	  1
+#define S2_DESC_NORMAL_RW ((0xfULL << 2) | (3ULL << 6)) /* MemAttr WB, S2AP read-write */
+#define L1_SIZE		  (1ULL << 30)
+#define L2_SIZE		  (1ULL << 21)
+
+static uint64_t rmi(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
+		    uint64_t *x1)
+{
+	uint64_t r[8] = {fid, a1, a2, a3, a4, a5};
+	smc_call_regs(r);
+	if (x1)
+		*x1 = r[1];
+	return r[0];
+}
+
+/* A granule of Triad's memory, delegated (0 if there is none, or the RMM refuses it:
+ * only the first GiB of DRAM can be a realm's). */
+static uint64_t delegated_page(void)
+{
+	uint64_t pa = page_alloc(1, PAGE_SIZE);
+	if (pa && rmi(RMI_GRANULE_DELEGATE, pa, 0, 0, 0, 0, NULL) != RMI_SUCCESS) {
+		page_free(pa, 1);
+		return 0;
+	}
+	return pa;
+}
+
+/* Back to Triad: the RMM scrubs it as it leaves the realm world. */
+static void undelegate_page(uint64_t pa)
+{
+	if (rmi(RMI_GRANULE_UNDELEGATE, pa, 0, 0, 0, 0, NULL) != RMI_SUCCESS) {
+		/* Still the realm world's: leaked rather than handed out. */
+		pr_err("realm: granule 0x%lx could not be undelegated", pa);
+		return;
+	}
+	page_free(pa, 1);
+}
+
+static bool rtt_create(struct realm_vm *r, uint64_t ipa, unsigned level)
+{
+	uint64_t pa = delegated_page();
+	if (!pa)
+		return false;
+	if (rmi(RMI_RTT_CREATE, r->rd, pa, ipa, level, 0, NULL) != RMI_SUCCESS) {
+		undelegate_page(pa);
+		return false;
+	}
+	return true;
+}
+
+static void rtt_destroy(struct realm_vm *r, uint64_t ipa, unsigned level)
+{
+	uint64_t pa;
+	if (rmi(RMI_RTT_DESTROY, r->rd, ipa, level, 0, 0, &pa) == RMI_SUCCESS)
+		undelegate_page(pa);
+}
+
+static uint64_t ram_index(uint64_t ipa)
+{
+	return (ipa - GUEST_RAM_IPA) / PAGE_SIZE;
+}
+
+/* The realm's page at ipa (in RAM), from Triad's copy at src if measured. */
+static bool data_create(struct vm *vm, uint64_t ipa, bool measured)
+{
+	struct realm_vm *r = vm->realm;
+	uint64_t idx = ram_index(ipa);
+	if (r->populated[idx / 64] & (1ULL << (idx % 64)))
+		return true;
+	uint64_t pa = delegated_page();
+	if (!pa)
+		return false;
+	uint64_t st = measured ? rmi(RMI_DATA_CREATE, r->rd, pa, ipa,
+				     vm->ram_pa + (ipa - GUEST_RAM_IPA), DATA_MEASURED, NULL)
+			       : rmi(RMI_DATA_CREATE_UNKNOWN, r->rd, pa, ipa, 0, 0, NULL);
+	if (st != RMI_SUCCESS) {
+		undelegate_page(pa);
+		return false;
+	}
+	r->populated[idx / 64] |= 1ULL << (idx % 64);
+	return true;
+}
+
+bool realm_populate(struct vm *vm, uint64_t ipa)
+{
+	return vm_ipa_is_ram(vm, ipa & ~(PAGE_SIZE - 1), PAGE_SIZE) &&
+	       data_create(vm, ipa & ~(PAGE_SIZE - 1), false);
+}
+
+/* The tables for RAM, RIPAS RAM over it, and the unprotected alias of the VM's NS RAM. */
+static bool build_tables(struct vm *vm)
+{
+	struct realm_vm *r = vm->realm;
+	uint64_t end = GUEST_RAM_IPA + vm->ram_size, shared = r->shared_bit;
+	for (uint64_t ipa = GUEST_RAM_IPA & ~(L1_SIZE - 1); ipa < end; ipa += L1_SIZE)
+		if (!rtt_create(r, ipa, 2) || !rtt_create(r, shared | ipa, 2))
+			return false;
+	/* RIPAS RAM at level 2 first: one measured step per 2 MiB, not per page. */
+	for (uint64_t ipa = GUEST_RAM_IPA, top; ipa < end; ipa = top)
+		if (rmi(RMI_RTT_INIT_RIPAS, r->rd, ipa, end, 0, 0, &top) != RMI_SUCCESS ||
+		    top <= ipa)
+			return false;
+	for (uint64_t ipa = GUEST_RAM_IPA; ipa < end; ipa += L2_SIZE)
+		if (!rtt_create(r, ipa, 3) ||
+		    rmi(RMI_RTT_MAP_UNPROTECTED, r->rd, shared | ipa, 2,
+			(vm->ram_pa + (ipa - GUEST_RAM_IPA)) | S2_DESC_NORMAL_RW, 0,
+			NULL) != RMI_SUCCESS)
+			return false;
+	return true;
+}
+
+static bool create_recs(struct vm *vm, uint64_t entry, uint64_t dtb)
+{
+	struct realm_vm *r = vm->realm;
+	uint64_t *p = (uint64_t *)page_alloc_zeroed(1, PAGE_SIZE);
+	if (!p)
+		return false;
+	bool ok = true;
+	for (unsigned i = 0; ok && i < vm->ncpus; i++) {
+		struct vcpu *v = vm->vcpu[i];
+		r->rec[i] = delegated_page();
+		r->aux[i] = delegated_page();
+		if (!r->rec[i] || !r->aux[i]) {
+			ok = false;
+			break;
+		}
+		memset(p, 0, PAGE_SIZE);
+		p[0x000 / 8] = i == 0 ? REC_RUNNABLE : 0;
+		p[0x100 / 8] = (v->mpidr & 0xf) | (v->mpidr & 0xff00); /* Aff0 [3:0], Aff1 */
+		p[0x200 / 8] = entry;
+		p[0x300 / 8] = i == 0 ? dtb : 0; /* x0 */
+		p[0x800 / 8] = 1;		 /* one auxiliary granule */
+		p[0x808 / 8] = r->aux[i];
+		ok = rmi(RMI_REC_CREATE, r->rd, r->rec[i], (uint64_t)p, 0, 0, NULL) == RMI_SUCCESS;
+		if (!ok) {
+			undelegate_page(r->rec[i]);
+			undelegate_page(r->aux[i]);
+			r->rec[i] = r->aux[i] = 0;
+		}
+		r->run[i] = page_alloc_zeroed(1, PAGE_SIZE);
+		ok = ok && r->run[i];
+	}
+	page_free((uint64_t)p, 1);
+	return ok;
+}
+
+static bool create_realm(struct vm *vm)
+{
+	struct realm_vm *r = vm->realm;
+	r->rd = delegated_page();
+	r->rtt = page_alloc(RTT_START_TABLES, RTT_START_TABLES * PAGE_SIZE);
+	if (!r->rd || !r->rtt)
+		return false;
+	for (unsigned i = 0; i < RTT_START_TABLES; i++)
+		if (rmi(RMI_GRANULE_DELEGATE, r->rtt + i * PAGE_SIZE, 0, 0, 0, 0, NULL)) {
+			while (i--)
+				rmi(RMI_GRANULE_UNDELEGATE, r->rtt + i * PAGE_SIZE, 0, 0, 0, 0,
+				    NULL);
+			page_free(r->rtt, RTT_START_TABLES);
+			r->rtt = 0;
+			return false;
+		}
+	uint64_t *p = (uint64_t *)page_alloc_zeroed(1, PAGE_SIZE);
+	if (!p)
+		return false;
+	p[0x008 / 8] = REALM_IPA_BITS;
+	p[0x030 / 8] = 0; /* SHA-256 */
+	p[0x800 / 8] = vm->vmid;
+	p[0x808 / 8] = r->rtt;
+	p[0x810 / 8] = RTT_START_LEVEL;
+	p[0x818 / 8] = RTT_START_TABLES;
+	uint64_t st = rmi(RMI_REALM_CREATE, r->rd, (uint64_t)p, 0, 0, 0, NULL);
+	page_free((uint64_t)p, 1);
+	if (st != RMI_SUCCESS) {
+		pr_err("VM '%s': REALM_CREATE failed (%lu)", vm->name, st);
+		return false;
+	}
+	r->created = true;
+	return true;
+}
+
+int realm_build(struct vm *vm, const struct realm_image *img, unsigned nimg, uint64_t entry,
+		uint64_t dtb)
+{
+	if (!rmm_present) {
+		pr_err("VM '%s': a realm needs the realm world (an RMM)", vm->name);
+		return -1;
+	}
+	struct realm_vm *r = vm->realm;
+	if (!r) {
+		size_t npages = vm->ram_size / PAGE_SIZE;
+		size_t bytes = sizeof(*r) + ALIGN_UP(npages, 64) / 8;
+		r = (struct realm_vm *)page_alloc_zeroed(ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE,
+							 PAGE_SIZE);
+		if (!r)
+			return -1;
+		r->pages = ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE;
+		vm->realm = r;
+	}
+	r->shared_bit = 1ULL << (REALM_IPA_BITS - 1);
+	bool ok = create_realm(vm) && build_tables(vm);
+	/* The images, page by page in IPA order: what the RIM measures. */
+	for (unsigned i = 0; ok && i < nimg; i++)
+		for (uint64_t ipa = img[i].ipa & ~(PAGE_SIZE - 1);
+		     ok && ipa < img[i].ipa + img[i].size; ipa += PAGE_SIZE)
+			ok = data_create(vm, ipa, true);
+	ok = ok && create_recs(vm, entry, dtb) &&
+	     rmi(RMI_REALM_ACTIVATE, r->rd, 0, 0, 0, 0, NULL) == RMI_SUCCESS;
+	if (!ok) {
+		pr_err("VM '%s': could not build the realm (%lu MB free; realms live in the first "
+		       "GiB of DRAM)",
+		       vm->name, mem_free_bytes() >> 20);
+		realm_destroy(vm);
+		return -1;
+	}
+	pr_info("VM '%s': realm built (%u REC(s), %lu MB of RAM, IPA %u bits)", vm->name, vm->ncpus,
+		vm->ram_size >> 20, REALM_IPA_BITS);
+	return 0;
+}
+
+void realm_destroy(struct vm *vm)
+{
+	struct realm_vm *r = vm->realm;
+	if (!r)
+		return;
+	for (unsigned i = 0; i < vm->ncpus; i++) {
+		if (r->rec[i] && rmi(RMI_REC_DESTROY, r->rec[i], 0, 0, 0, 0, NULL) == RMI_SUCCESS) {
+			undelegate_page(r->rec[i]);
+			undelegate_page(r->aux[i]);
+		}
+		if (r->run[i])
+			page_free(r->run[i], 1);
+		r->rec[i] = r->aux[i] = r->run[i] = 0;
+	}
+	uint64_t end = GUEST_RAM_IPA + vm->ram_size;
+	if (r->created) {
+		for (uint64_t ipa = GUEST_RAM_IPA; ipa < end; ipa += PAGE_SIZE) {
+			uint64_t idx = ram_index(ipa), pa;
+			if (!(r->populated[idx / 64] & (1ULL << (idx % 64))))
+				continue;
+			if (rmi(RMI_DATA_DESTROY, r->rd, ipa, 0, 0, 0, &pa) == RMI_SUCCESS)
+				undelegate_page(pa);
+			r->populated[idx / 64] &= ~(1ULL << (idx % 64));
+		}
+		for (uint64_t ipa = GUEST_RAM_IPA; ipa < end; ipa += L2_SIZE) {
+			rmi(RMI_RTT_UNMAP_UNPROTECTED, r->rd, r->shared_bit | ipa, 2, 0, 0, NULL);
+			rtt_destroy(r, ipa, 3);
+		}
+		for (uint64_t ipa = GUEST_RAM_IPA & ~(L1_SIZE - 1); ipa < end; ipa += L1_SIZE) {
+			rtt_destroy(r, ipa, 2);
+			rtt_destroy(r, r->shared_bit | ipa, 2);
+		}
+		if (rmi(RMI_REALM_DESTROY, r->rd, 0, 0, 0, 0, NULL) != RMI_SUCCESS)
+			pr_err("VM '%s': REALM_DESTROY failed: its granules stay delegated",
+			       vm->name);
+		r->created = false;
+	}
+	if (r->rd) {
+		undelegate_page(r->rd);
+		r->rd = 0;
+	}
+	if (r->rtt) {
+		for (unsigned i = 0; i < RTT_START_TABLES; i++)
+			undelegate_page(r->rtt + i * PAGE_SIZE);
+		r->rtt = 0;
+	}
+}
