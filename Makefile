@@ -126,7 +126,7 @@ guests: $(GUEST_TOOLS)
 $(GUEST_TOOLS): $(wildcard tests/guests/userspace/*)
 	$(MAKE) -C tests/guests/userspace O=$(abspath $(BUILD))/guests
 
-initramfs: $(BUILD)/initramfs.cpio.gz
+initramfs: $(BUILD)/initramfs.cpio.gz $(BUILD)/initramfs-realm.cpio.gz
 
 # Virtio drivers the Debian kernel builds as modules, in load order.
 GUEST_MODULES := $(addprefix .cache/guest/linux-6.1/modules/kernel/,drivers/virtio/virtio.ko \
@@ -142,6 +142,19 @@ $(BUILD)/initramfs.cpio.gz: tools/mkinitramfs.py tests/guests/initramfs/init .ca
 	$(PYTHON) tools/mkinitramfs.py --busybox .cache/guest/busybox \
 		$(foreach t,$(GUEST_TOOLS),--add $(t):/bin/$(notdir $(t))) \
 		$(foreach m,$(GUEST_MODULES),--add $(m):/lib/modules/$(notdir $(m))) -o $@
+
+# The same for Linux 7.3 (the realm guest kernel), with the attestation report modules.
+REALM_MODULES := $(addprefix .cache/guest/linux-7.3/modules/kernel/,drivers/virtio/virtio_mmio.ko.xz \
+	drivers/block/virtio_blk.ko.xz net/core/failover.ko.xz drivers/net/net_failover.ko.xz \
+	drivers/net/virtio_net.ko.xz fs/configfs/configfs.ko.xz \
+	drivers/virt/coco/guest/tsm_report.ko.xz drivers/virt/coco/arm-cca-guest/arm-cca-guest.ko.xz)
+
+$(BUILD)/initramfs-realm.cpio.gz: tools/mkinitramfs.py tests/guests/initramfs/init \
+		.cache/guest/busybox $(REALM_MODULES) $(GUEST_TOOLS)
+	@mkdir -p $(BUILD)
+	$(PYTHON) tools/mkinitramfs.py --busybox .cache/guest/busybox \
+		$(foreach t,$(GUEST_TOOLS),--add $(t):/bin/$(notdir $(t))) \
+		$(foreach m,$(REALM_MODULES),--add $(m):/lib/modules/$(basename $(notdir $(m)))) -o $@
 
 setup:
 	tools/setup.sh

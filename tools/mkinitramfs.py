@@ -6,6 +6,7 @@ deterministic (fixed inode numbers and mtimes).
 """
 import argparse
 import gzip
+import lzma
 import os
 import sys
 
@@ -58,8 +59,10 @@ def main():
                 if d not in dirs:
                     dirs.append(d)
                     c.add(d, 0o40755)
-            c.add(dest, 0o100755, open(src, "rb").read())
-    except OSError as e:
+            # Debian's kernel modules come xz-compressed; busybox insmod wants them plain.
+            body = lzma.open(src).read() if src.endswith(".xz") else open(src, "rb").read()
+            c.add(dest, 0o100755, body)
+    except (OSError, lzma.LZMAError) as e:
         sys.exit(f"mkinitramfs: {e}")
     with open(args.output, "wb") as f:
         f.write(gzip.compress(c.finish(), mtime=0))

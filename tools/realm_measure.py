@@ -57,3 +57,63 @@ def rim_extend_ripas(rim, algo, base, top):
 def rem_extend(rem, algo, value):
     n = 64 if algo == SHA512 else 32
     return _h(algo, rem[:n] + value[:MEASURE_MAX])
+
+
+# ---- Triad's Linux realms (security/rmi/realm_vm.c, core/vm.c) ----
+RAM_IPA = 0x40000000
+SZ_2M = 0x200000
+PAGE = 0x1000
+
+
+def _pages(rim, algo, ipa, data):
+    """DATA_CREATE, measured, of each page holding data at ipa (the rest of a page zero)."""
+    first = ipa & ~(PAGE - 1)
+    buf = bytes(ipa - first) + data
+    buf += bytes(-len(buf) % PAGE)
+    for off in range(0, len(buf), PAGE):
+        rim = rim_extend_data(rim, algo, first + off, DATA_MEASURE_CONTENT, buf[off:off + PAGE])
+    return rim
+
+
+def linux_realm_rim(kernel, dtb, initrd, ram_size):
+    """The RIM of a Linux realm as Triad builds it: 40-bit IPA, SHA-256; RIPAS RAM over
+    its RAM in 2 MiB steps; the kernel at RAM + text_offset, the DTB at the next 2 MiB
+    boundary after the kernel's image_size, the initrd 2 MiB after that; one runnable REC
+    at the kernel's entry with x0 = the DTB."""
+    text_offset, image_size = struct.unpack_from("<QQ", kernel, 8)
+    if image_size == 0:
+        text_offset, image_size = 0x80000, len(kernel)
+    kernel_ipa = RAM_IPA + text_offset
+    dtb_ipa = RAM_IPA + ((text_offset + max(image_size, len(kernel)) + SZ_2M - 1) & ~(SZ_2M - 1))
+    rim = rim_init(s2sz=40, hash_algo=SHA256)
+    for ipa in range(RAM_IPA, RAM_IPA + ram_size, SZ_2M):
+        rim = rim_extend_ripas(rim, SHA256, ipa, ipa + SZ_2M)
+    rim = _pages(rim, SHA256, kernel_ipa, kernel)
+    rim = _pages(rim, SHA256, dtb_ipa, dtb)
+    if initrd:
+        rim = _pages(rim, SHA256, dtb_ipa + SZ_2M, initrd)
+    return rim_extend_rec(rim, SHA256, 1, kernel_ipa, [dtb_ipa] + [0] * 7)
+
+
+def main():
+    import argparse
+    ap = argparse.ArgumentParser(description="The RIM of a Linux realm as Triad builds it.")
+    ap.add_argument("--kernel", required=True)
+    ap.add_argument("--dtb", required=True, help="the DTB the realm booted with "
+                    "(its /sys/firmware/fdt)")
+    ap.add_argument("--initrd")
+    ap.add_argument("--mem", required=True, help="its RAM, e.g. 256M")
+    a = ap.parse_args()
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    mem = int(a.mem[:-1]) * units[a.mem[-1].upper()] if a.mem[-1].upper() in units \
+        else int(a.mem)
+
+    def read(path):
+        with open(path, "rb") as f:
+            return f.read()
+    rim = linux_realm_rim(read(a.kernel), read(a.dtb), read(a.initrd) if a.initrd else b"", mem)
+    print(rim[:32].hex())
+
+
+if __name__ == "__main__":
+    main()
