@@ -275,6 +275,10 @@ bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size)
 void *vm_guest_map(void *vm_ptr, uint64_t ipa, uint64_t len)
 {
 	struct vm *vm = vm_ptr;
+	/* A realm shares buffers with its devices through its unprotected half, which is the
+	 * VM's Non-secure RAM (its own memory is out of Triad's reach anyway). */
+	if (vm->realm)
+		ipa &= ~vm->realm->shared_bit;
 	if (!vm_ipa_is_ram(vm, ipa, len))
 		return NULL;
 	return (void *)(vm->ram_pa + (ipa - GUEST_RAM_IPA)); /* RAM is identity-mapped at EL2 */

@@ -291,6 +291,7 @@ int virtio_blk_create(struct vm *vm, const struct vdev_config *c, char *err, siz
 	uint32_t spi;
 	uint64_t base = vm_virtio_slot(vm, &spi);
 	virtio_mmio_init(&d->t, d->read_only ? &blk_ops_ro : &blk_ops_rw, d);
+	d->t.platform_features = vm->cfg->realm ? VIRTIO_F_ACCESS_PLATFORM : 0;
 	device_line_init(&d->line, spi);
 	if (vm_add_vdev(vm, &vblk_vdev_ops, base, 0x200, d, spi)) {
 		snprintf(err, errlen, "VM '%s': too many devices", vm->name);

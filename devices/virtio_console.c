@@ -115,6 +115,7 @@ static const struct virtio_dev_ops console_ops = {
 void virtio_console_init(struct vm *vm)
 {
 	virtio_mmio_init(&vm->hvc.transport, &console_ops, vm);
+	vm->hvc.transport.platform_features = vm->cfg->realm ? VIRTIO_F_ACCESS_PLATFORM : 0;
 	vm->hvc.rx_head = vm->hvc.rx_count = 0;
 }
 

@@ -26,7 +26,7 @@ void virtio_mmio_init(struct virtio_mmio *t, const struct virtio_dev_ops *ops, v
 
 static uint64_t offered(const struct virtio_mmio *t)
 {
-	return t->ops->features | VIRTIO_F_VERSION_1;
+	return t->ops->features | VIRTIO_F_VERSION_1 | t->platform_features;
 }
 
 /* The selected queue, or NULL if QueueSel names none. */

@@ -238,6 +238,7 @@ int virtio_net_create(struct vm *vm, const struct vdev_config *c, char *err, siz
 	uint32_t spi;
 	uint64_t base = vm_virtio_slot(vm, &spi);
 	virtio_mmio_init(&n->t, &net_ops, n);
+	n->t.platform_features = vm->cfg->realm ? VIRTIO_F_ACCESS_PLATFORM : 0;
 	device_line_init(&n->line, spi);
 	if (vswitch_add_port(&n->port) ||
 	    vm_add_vdev(vm, &vnet_vdev_ops, base, 0x200, n, (int)spi)) {

@@ -9,8 +9,9 @@
 #include <stdint.h>
 #include <triad/virtq.h>
 
-#define VIRTIO_MMIO_MAX_QUEUES 4
-#define VIRTIO_F_VERSION_1     (1ULL << 32)
+#define VIRTIO_MMIO_MAX_QUEUES	 4
+#define VIRTIO_F_VERSION_1	 (1ULL << 32)
+#define VIRTIO_F_ACCESS_PLATFORM (1ULL << 33) /* the driver maps buffers for the device */
 
 /* The register window (virtio 1.2, 4.2.2), as devices and drivers both see it. */
 enum virtio_mmio_reg {
@@ -77,6 +78,9 @@ struct virtio_mmio {
 	uint64_t driver_features;
 	uint32_t queue_sel;
 	struct virtq vq[VIRTIO_MMIO_MAX_QUEUES];
+	/* Offered with the device's own features: VIRTIO_F_ACCESS_PLATFORM for a realm, whose
+	 * buffers the device reaches only once shared (bounced through unprotected memory). */
+	uint64_t platform_features;
 };
 
 void virtio_mmio_init(struct virtio_mmio *t, const struct virtio_dev_ops *ops, void *dev);

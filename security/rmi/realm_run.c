@@ -242,6 +242,12 @@ void realm_vcpu_run(struct vcpu *v)
 		run->gprs[0] = v->rec_x0;
 		v->rec_flags = 0;
 		uint64_t st = smc_call(RMI_REC_ENTER, r->rec[v->id], (uint64_t)run, 0);
+		if (st == RMI_ERROR_REALM) {
+			/* Another REC turned the realm off (SYSTEM_OFF/RESET): its vCPU is
+			 * stopping the VM; step aside meanwhile. */
+			sched_yield(v);
+			continue;
+		}
 		if (st != RMI_SUCCESS) {
 			vm_kill(vm, "RMI_REC_ENTER failed");
 			break;
