@@ -58,3 +58,30 @@ def test_linux_realm_boots_and_attests(run):
         ccatoken.verify_cca(token, cpak, challenge=bytes(64), rim=rim)
     r.send("poweroff -f\n")
     assert r.wait() == 0
+
+
+def test_linux_realm_smp_devices_and_reset(run, tmp_path):
+    """Two vCPUs (CPU_ON through RMI_PSCI_COMPLETE), a virtio disk and NIC reached through
+    shared memory, then a reset: the realm is taken apart (its granules scrubbed and
+    undelegated) and built again, and boots again."""
+    disk = tmp_path / "disk.img"
+    disk.write_bytes(b"REALMDISK" * 57 + bytes(512 * 2048 - 9 * 57))
+    r = run("--realm", "--cpus", "2", "--pcpus", "2", "--kernel", LINUX_7_3, "--initrd",
+            INITRAMFS_REALM, "--mem", "256M", "--machine-mem", "1G", "--disk", str(disk),
+            "--net", "user")
+    r.expect(r"VM 'guest': realm built \(2 REC\(s\)")
+    r.expect(r"smp: Brought up 1 node, 2 CPUs", timeout=600)
+    r.expect(re.escape(PROMPT), timeout=600)
+    assert r.shell("head -c 18 /dev/vda").strip() == "REALMDISKREALMDISK"
+    out = r.shell("ping -c 1 10.0.2.2")
+    assert "1 packets received" in out, out
+    r.send("reboot -f\n")
+    r.expect(r"VM 'guest' requested a reset")
+    r.expect(r"VM 'guest': realm built \(2 REC\(s\)")
+    r.expect(r"RME: Using RSI version 1\.0", timeout=600)
+    r.expect(re.escape(PROMPT), timeout=600)
+    r.send("poweroff -f\n")
+    assert r.wait() == 0
+    assert "RMI_REC_ENTER failed" not in r.out, r.out
+    # Nothing of the first realm stayed in the realm world.
+    assert "could not be undelegated" not in r.out and "REALM_DESTROY failed" not in r.out
