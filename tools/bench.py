@@ -52,6 +52,7 @@ MICRO = [
      1500, False),
     ("rec_enter_exit", "REC enter + exit from the host (the realm runs to its WFI and back)",
      None, False),
+    ("rsi_version", "RSI_VERSION from a realm (EL1 -> RMM at Realm EL2 and back)", None, False),
 ]
 MACRO = [
     ("linux_boot", "Linux 6.1 boot to init (instructions from the VM's start)"),
@@ -329,7 +330,7 @@ def main():
     # The secure-world paths, on a machine with one (Triad's monitor, OP-TEE at S-EL2).
     tri["optee_fast_call"] = triad_micro(2, True, secure=True)["optee_fast_call"]
     fw = firmware_micro(True)
-    for name in ("rmi_version", "world_switch_secure", "rec_enter_exit"):
+    for name in ("rmi_version", "world_switch_secure", "rec_enter_exit", "rsi_version"):
         tri[name] = fw[name]
     bare = bare_micro(True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -339,7 +340,7 @@ def main():
     tri_wall["optee_fast_call"] = median_runs(lambda: triad_micro(2, False, secure=True),
                                               args.wall_runs)["optee_fast_call"]
     fw_wall = median_runs(lambda: firmware_micro(False), args.wall_runs)
-    for name in ("rmi_version", "world_switch_secure", "rec_enter_exit"):
+    for name in ("rmi_version", "world_switch_secure", "rec_enter_exit", "rsi_version"):
         tri_wall[name] = fw_wall[name]
     bare_wall = median_runs(lambda: bare_micro(False), args.wall_runs)
     print("bench: Linux guest, under Triad and on bare QEMU...", flush=True)

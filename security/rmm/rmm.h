@@ -4,6 +4,13 @@
 
 #ifndef TRIAD_HOST_BUILD
 #include <arch/sysreg.h>
+#else
+/* Host tests: barriers are fences and system registers are the test's (tests/unit). */
+#define dsb(opt)	 __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define isb()		 __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define read_sysreg(reg) rmm_host_sysreg(#reg)
+#define SCTLR_EL1_RESET	 0x30d00800UL
+unsigned long rmm_host_sysreg(const char *name);
 #endif
 #include <stdbool.h>
 #include <stdint.h>
@@ -15,6 +22,19 @@
  * granule by granule. */
 #define TRACKED_BASE 0x40000000UL
 #define TRACKED_SIZE 0x40000000UL
+
+/* Cleans [pa, pa + len) to the point of coherency: for a realm that reads it with its MMU
+ * (so its caches) off. */
+static inline void clean_to_poc(uint64_t pa, uint64_t len)
+{
+#ifndef TRIAD_HOST_BUILD
+	for (uint64_t a = pa & ~63ULL; a < pa + len; a += 64)
+		__asm__ volatile("dc cvac, %0" ::"r"(a) : "memory");
+	dsb(sy);
+#else
+	(void)pa, (void)len;
+#endif
+}
 
 /* rmi.c: an RMI call, x0 (FID) .. x7 in; x0 (status) .. x4 out. */
 void rmi_handle(const uint64_t in[8], uint64_t out[5]);

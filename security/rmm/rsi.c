@@ -62,10 +62,7 @@ static uint64_t realm_config(struct rd *rd, uint64_t ipa)
 	*(volatile uint64_t *)pa = rd->s2sz;
 	*(volatile uint8_t *)(pa + 8) = rd->rim.algo;
 	memcpy((void *)(pa + 0x200), rd->rpv, sizeof(rd->rpv));
-	/* To the point of coherency: the realm may read it with its MMU (so its caches) off. */
-	for (uint64_t off = 0; off < 0x240; off += 64)
-		__asm__ volatile("dc cvac, %0" ::"r"(pa + off) : "memory");
-	dsb(sy);
+	clean_to_poc(pa, 0x240); /* the realm may read it with its MMU (so its caches) off */
 	granule_unlock(g, GRANULE_RD);
 	return RSI_SUCCESS;
 }
@@ -170,10 +167,7 @@ static uint64_t attest_continue(struct rec *rec, struct rd *rd, uint64_t ipa, ui
 	}
 	uint64_t n = aux->len - aux->pos < size ? aux->len - aux->pos : size;
 	memcpy((void *)(pa + offset), aux->token + aux->pos, n);
-	/* To the point of coherency: the realm may read it with its caches off. */
-	for (uint64_t a = (pa + offset) & ~63ULL; a < pa + offset + n; a += 64)
-		__asm__ volatile("dc cvac, %0" ::"r"(a) : "memory");
-	dsb(sy);
+	clean_to_poc(pa + offset, n); /* the realm may read it with its caches off */
 	granule_unlock(g, GRANULE_RD);
 	aux->pos += (uint32_t)n;
 	*len = n;

@@ -339,8 +339,7 @@ static uint64_t data_create(struct rd *rd, uint64_t data_pa, uint64_t ipa, uint6
 		rim_extend_data(&rd->rim, ipa, flags, (const void *)data_pa);
 		ripas = RIPAS_RAM;
 		/* The realm starts with its MMU and caches off: the contents to memory. */
-		for (uint64_t off = 0; off < GRANULE_SIZE; off += 64)
-			__asm__ volatile("dc cvac, %0" ::"r"(data_pa + off) : "memory");
+		clean_to_poc(data_pa, GRANULE_SIZE);
 	}
 	dsb(ish);
 	*e = assigned_entry(data_pa, ripas, 3);
