@@ -1,29 +1,10 @@
 /* SMCCC 1.1 and PSCI 1.1 for guests, over HVC (and trapped SMC). */
 #include <triad/cpu.h>
+#include <triad/psci_abi.h>
 #include <triad/tee.h>
 #include <triad/vm.h>
 
-#define SMCCC_VERSION	       0x80000000U
-#define SMCCC_ARCH_FEATURES    0x80000001U
-#define PSCI_VERSION	       0x84000000U
-#define PSCI_CPU_SUSPEND       0x84000001U
-#define PSCI_CPU_OFF	       0x84000002U
-#define PSCI_CPU_ON	       0x84000003U
-#define PSCI_AFFINITY_INFO     0x84000004U
-#define PSCI_MIGRATE_INFO_TYPE 0x84000006U
-#define PSCI_SYSTEM_OFF	       0x84000008U
-#define PSCI_SYSTEM_RESET      0x84000009U
-#define PSCI_FEATURES	       0x8400000aU
-#define SMC64		       0x40000000U /* bit 30: the 64-bit calling convention */
-
-#define PSCI_SUCCESS		0
-#define PSCI_NOT_SUPPORTED	-1
-#define PSCI_INVALID_PARAMETERS -2
-#define PSCI_ALREADY_ON		-4
-#define PSCI_ON_PENDING		-5
-#define PSCI_INVALID_ADDRESS	-9
 #define PSCI_MIGRATE_NOT_NEEDED 2 /* no Trusted OS that would need migrating */
-#define VERSION_1_1		0x10001
 
 static int64_t cpu_on(struct vcpu *v, uint64_t target, uint64_t entry, uint64_t ctx)
 {
@@ -105,7 +86,7 @@ void handle_smccc(struct vcpu *v)
 	switch (fn & ~SMC64) {
 	case SMCCC_VERSION:
 	case PSCI_VERSION:
-		r = VERSION_1_1;
+		r = PSCI_1_1;
 		break;
 	case SMCCC_ARCH_FEATURES:
 		r = (a1 == SMCCC_VERSION || a1 == SMCCC_ARCH_FEATURES) ? 0 : PSCI_NOT_SUPPORTED;

@@ -7,6 +7,7 @@
  */
 #include <arch/sysreg.h>
 #include <triad/cpu.h>
+#include <triad/psci_abi.h>
 #include <triad/realm.h>
 #include <triad/rmm_abi.h>
 #include <triad/sched.h>
@@ -67,14 +68,6 @@ _Static_assert(__builtin_offsetof(struct rec_run, imm) == 0xe00, "exit imm");
 #define VTIMER_PPI	   27
 #define CNT_CTL_FIRING	   7 /* ENABLE, IMASK, ISTATUS */
 #define CNT_CTL_ASSERTED   5 /* enabled, condition met, not masked */
-#define PSCI_CPU_SUSPEND   0x84000001U
-#define PSCI_CPU_OFF	   0x84000002U
-#define PSCI_CPU_ON	   0x84000003U
-#define PSCI_AFFINITY_INFO 0x84000004U
-#define PSCI_SYSTEM_OFF	   0x84000008U
-#define PSCI_SYSTEM_RESET  0x84000009U
-#define SMC64		   0x40000000U
-#define PSCI_SUCCESS	   0
 
 bool realm_timer_due(const struct vcpu *v)
 {

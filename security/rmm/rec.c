@@ -15,14 +15,6 @@
 #define P_NUM_AUX	  0x800
 #define P_AUX		  0x808
 #define REC_FLAG_RUNNABLE 1ULL
-/* RmiRecMpidr: Aff0[3:0], Aff1[15:8], Aff2[23:16], Aff3[39:32]; nothing else. */
-#define MPIDR_VALID_BITS 0xff00ffff0fULL
-
-static uint64_t mpidr_index(uint64_t m)
-{
-	return (m & 0xf) | ((m >> 8) & 0xff) << 4 | ((m >> 16) & 0xff) << 12 |
-	       ((m >> 32) & 0xff) << 20;
-}
 
 static uint64_t rec_create(uint64_t rd_pa, uint64_t rec_pa, uint64_t params_pa)
 {
@@ -34,7 +26,7 @@ static uint64_t rec_create(uint64_t rd_pa, uint64_t rec_pa, uint64_t params_pa)
 	    ns_read(pc, ns + P_PC, 8) || ns_read(gprs, ns + P_GPRS, sizeof(gprs)) ||
 	    ns_read(num_aux, ns + P_NUM_AUX, 8) || ns_read(aux, ns + P_AUX, sizeof(aux)))
 		return RMI_ERROR_INPUT;
-	if ((head[0] & ~REC_FLAG_RUNNABLE) || (mpidr[0] & ~MPIDR_VALID_BITS) ||
+	if ((head[0] & ~REC_FLAG_RUNNABLE) || (mpidr[0] & ~REC_MPIDR_VALID_BITS) ||
 	    num_aux[0] != REC_AUX_GRANULES || rec_pa == rd_pa || aux[0] == rec_pa ||
 	    aux[0] == rd_pa)
 		return RMI_ERROR_INPUT;
@@ -46,7 +38,7 @@ static uint64_t rec_create(uint64_t rd_pa, uint64_t rec_pa, uint64_t params_pa)
 	if (rd->state != REALM_NEW)
 		goto out;
 	r = RMI_ERROR_INPUT;
-	if (mpidr_index(mpidr[0]) != rd->nr_recs)
+	if (rec_mpidr_index(mpidr[0]) != rd->nr_recs)
 		goto out;
 	granule_t *g = granule_lock(rec_pa, GRANULE_DELEGATED);
 	if (!g)

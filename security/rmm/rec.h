@@ -33,6 +33,16 @@ enum rec_request {
 
 #define GIC_MAX_LRS 16
 
+/* RmiRecMpidr: Aff0[3:0], Aff1[15:8], Aff2[23:16], Aff3[39:32]; nothing else. */
+#define REC_MPIDR_VALID_BITS 0xff00ffff0fULL
+
+/* A REC's index from its MPIDR: RECs are created, and named by PSCI, in this order. */
+static inline uint64_t rec_mpidr_index(uint64_t m)
+{
+	return (m & 0xf) | ((m >> 8) & 0xff) << 4 | ((m >> 16) & 0xff) << 12 |
+	       ((m >> 32) & 0xff) << 20;
+}
+
 /* The realm's GIC virtual CPU interface while it is not running. */
 struct gic_state {
 	uint64_t lr[GIC_MAX_LRS];

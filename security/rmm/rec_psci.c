@@ -6,36 +6,10 @@
  * reads its state: the host never writes a realm's registers.
  */
 #include <string.h>
+#include <triad/psci_abi.h>
 
 #include "realm.h"
 #include "rec.h"
-
-#define PSCI_VERSION	     0x84000000U
-#define PSCI_CPU_SUSPEND     0x84000001U
-#define PSCI_CPU_OFF	     0x84000002U
-#define PSCI_CPU_ON	     0x84000003U
-#define PSCI_AFFINITY_INFO   0x84000004U
-#define PSCI_SYSTEM_OFF	     0x84000008U
-#define PSCI_SYSTEM_RESET    0x84000009U
-#define PSCI_FEATURES	     0x8400000aU
-#define SMC64		     0x40000000U
-#define SMCCC_VERSION	     0x80000000U
-#define PSCI_1_1	     0x10001U
-#define PSCI_SUCCESS	     0
-#define PSCI_NOT_SUPPORTED   ((uint64_t)-1)
-#define PSCI_INVALID_PARAMS  ((uint64_t)-2)
-#define PSCI_DENIED	     ((uint64_t)-3)
-#define PSCI_ALREADY_ON	     ((uint64_t)-4)
-#define PSCI_INVALID_ADDRESS ((uint64_t)-9)
-#define AFFINITY_ON	     0
-#define AFFINITY_OFF	     1
-#define MPIDR_VALID_BITS     0xff00ffff0fULL
-
-static uint64_t mpidr_index(uint64_t m)
-{
-	return (m & 0xf) | ((m >> 8) & 0xff) << 4 | ((m >> 16) & 0xff) << 12 |
-	       ((m >> 32) & 0xff) << 20;
-}
 
 /* The functions a realm has: all 32-bit, and 64-bit those that take addresses or MPIDRs. */
 static bool known(uint32_t fid)
@@ -59,8 +33,8 @@ static bool known(uint32_t fid)
 /* A target MPIDR that names one of the realm's RECs. */
 static bool target_ok(const struct rd *rd, uint64_t mpidr)
 {
-	return !(mpidr & ~MPIDR_VALID_BITS) &&
-	       mpidr_index(mpidr) < __atomic_load_n(&rd->nr_recs, __ATOMIC_ACQUIRE);
+	return !(mpidr & ~REC_MPIDR_VALID_BITS) &&
+	       rec_mpidr_index(mpidr) < __atomic_load_n(&rd->nr_recs, __ATOMIC_ACQUIRE);
 }
 
 enum psci_result rec_psci(struct rec *rec, struct rd *rd)
@@ -97,7 +71,7 @@ enum psci_result rec_psci(struct rec *rec, struct rd *rd)
 	case PSCI_CPU_ON: {
 		uint64_t entry = smc64 ? x[2] : (uint32_t)x[2];
 		if (!target_ok(rd, a1)) {
-			x[0] = PSCI_INVALID_PARAMS;
+			x[0] = PSCI_INVALID_PARAMETERS;
 			return PSCI_DONE;
 		}
 		if (a1 == rec->mpidr) {
@@ -114,11 +88,11 @@ enum psci_result rec_psci(struct rec *rec, struct rd *rd)
 	}
 	case PSCI_AFFINITY_INFO:
 		if (!target_ok(rd, a1) || x[2] != 0) {
-			x[0] = PSCI_INVALID_PARAMS;
+			x[0] = PSCI_INVALID_PARAMETERS;
 			return PSCI_DONE;
 		}
 		if (a1 == rec->mpidr) {
-			x[0] = AFFINITY_ON;
+			x[0] = PSCI_AFFINITY_ON;
 			return PSCI_DONE;
 		}
 		break;
@@ -161,12 +135,13 @@ static uint64_t psci_complete(uint64_t calling_pa, uint64_t target_pa, uint64_t 
 		goto out;
 	if (caller->request != REQ_PSCI || target->rd != caller->rd ||
 	    target->mpidr != caller->psci_target ||
-	    (status != PSCI_SUCCESS && (status != PSCI_DENIED || caller->psci_fid != PSCI_CPU_ON)))
+	    (status != PSCI_SUCCESS &&
+	     ((int64_t)status != PSCI_DENIED || caller->psci_fid != PSCI_CPU_ON)))
 		goto out_target;
 	bool on = !gt || target->runnable;
 	if (caller->psci_fid == PSCI_AFFINITY_INFO) {
-		caller->gprs[0] = on ? AFFINITY_ON : AFFINITY_OFF;
-	} else if (status == PSCI_DENIED) {
+		caller->gprs[0] = on ? PSCI_AFFINITY_ON : PSCI_AFFINITY_OFF;
+	} else if ((int64_t)status == PSCI_DENIED) {
 		caller->gprs[0] = PSCI_DENIED;
 	} else if (on) {
 		caller->gprs[0] = PSCI_ALREADY_ON;

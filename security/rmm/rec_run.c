@@ -9,6 +9,7 @@
  */
 #include <arch/el1_regs.h>
 #include <arch/id_regs.h>
+#include <triad/psci_abi.h>
 
 #include "realm.h"
 #include "rec.h"
@@ -49,10 +50,6 @@
 #define CNTHCTL_CNTPMASK   (1ULL << 19)
 #define HOST_CALL_GPRS	   31
 #define HOST_CALL_ALIGN	   0x100
-
-#define SMCCC_VERSION	    0x80000000U
-#define SMCCC_ARCH_FEATURES 0x80000001U
-#define SMCCC_1_1	    0x10001U
 
 #define EC_UNKNOWN 0x00
 #define EC_WFX	   0x01
@@ -117,8 +114,9 @@ static uint64_t vtcr_of(const struct rd *rd)
 	       (2ULL << 16) | (1ULL << 31);
 }
 
-/* Runs the REC once: the realm's state in, run, the host's state back. */
-static unsigned run_once(struct rec *rec, const struct rd *rd, unsigned cpu, uint64_t hcr,
+/* The REC's state into the CPU for the whole of a REC_ENTER (the host's put aside): the
+ * calls answered inside (RSI, PSCI) then cost only an exception and a return. */
+static void rec_state_in(struct rec *rec, const struct rd *rd, unsigned cpu, uint64_t hcr,
 			 uint64_t cnthctl)
 {
 	el1_save(&host_el1[cpu]);
@@ -134,6 +132,21 @@ static unsigned run_once(struct rec *rec, const struct rd *rd, unsigned cpu, uin
 	write_sysreg(hcr_el2, hcr);
 	if (has_hcx)
 		write_sysreg(S3_4_C1_C2_2, hcrx_realm);
+}
+
+static void rec_state_out(struct rec *rec, unsigned cpu)
+{
+	write_sysreg(hcr_el2, HCR_RMM);
+	isb();
+	el1_save(&rec->el1);
+	fp_save(&rec->fp);
+	el1_restore(&host_el1[cpu]);
+	fp_restore(&host_fp[cpu]);
+}
+
+/* Runs the REC (its state in the CPU) until its next exception: why it stopped. */
+static unsigned run_once(struct rec *rec)
+{
 	write_sysreg(elr_el2, rec->pc);
 	write_sysreg(spsr_el2, rec->pstate);
 	isb();
@@ -143,27 +156,22 @@ static unsigned run_once(struct rec *rec, const struct rd *rd, unsigned cpu, uin
 	rec->esr = read_sysreg(esr_el2);
 	rec->far = read_sysreg(far_el2);
 	rec->hpfar = read_sysreg(hpfar_el2);
-	write_sysreg(hcr_el2, HCR_RMM);
-	isb();
-	el1_save(&rec->el1);
-	fp_save(&rec->fp);
-	el1_restore(&host_el1[cpu]);
-	fp_restore(&host_fp[cpu]);
 	return why;
 }
 
-/* A synchronous exception into the realm's EL1, as the hardware would take it: to
- * VBAR_EL1 + 0x000 (from EL1 with SP_EL0), 0x200 (EL1 with SP_EL1) or 0x400 (EL0). */
+/* A synchronous exception into the realm's EL1 (its state in the CPU), as the hardware
+ * would take it: to VBAR_EL1 + 0x000 (from EL1 with SP_EL0), 0x200 (EL1 with SP_EL1) or
+ * 0x400 (EL0). */
 static void inject_sync(struct rec *rec, uint64_t esr, uint64_t far)
 {
 	uint64_t mode = rec->pstate & PSR_MODE_MASK;
-	rec->el1.esr = esr;
-	rec->el1.far = far;
-	rec->el1.elr = rec->pc;
-	rec->el1.spsr = rec->pstate;
-	rec->pc = rec->el1.vbar + (mode == PSR_MODE_EL0t   ? 0x400
-				   : mode == PSR_MODE_EL1t ? 0x000
-							   : 0x200);
+	write_sysreg(esr_el1, esr);
+	write_sysreg(far_el1, far);
+	write_sysreg(elr_el1, rec->pc);
+	write_sysreg(spsr_el1, rec->pstate);
+	rec->pc = read_sysreg(vbar_el1) + (mode == PSR_MODE_EL0t   ? 0x400
+					   : mode == PSR_MODE_EL1t ? 0x000
+								   : 0x200);
 	rec->pstate = SPSR_EL1H_MASKED;
 }
 
@@ -430,7 +438,6 @@ static uint64_t rec_enter(uint64_t rec_pa, uint64_t run_pa)
 	    ((in.flags & (ENTER_EMUL_MMIO | ENTER_INJECT_SEA)) && rec->request != REQ_MMIO) ||
 	    !gic_host_state_valid(in.gic_lrs, in.gic_hcr, nr_lrs))
 		goto out;
-	take_response(rec, rd, &in);
 	uint64_t hcr = HCR_REALM | (cpu_has_pauth() ? HCR_APK | HCR_API : 0) |
 		       ((in.flags & ENTER_TRAP_WFI) ? HCR_TWI : 0) |
 		       ((in.flags & ENTER_TRAP_WFE) ? HCR_TWE : 0);
@@ -445,8 +452,10 @@ static uint64_t rec_enter(uint64_t rec_pa, uint64_t run_pa)
 	has_hcx = (read_sysreg(id_aa64mmfr1_el1) >> 40) & 0xf;
 	hcrx_realm = (read_sysreg(S3_0_C0_C6_2) >> 16) & 0xf ? HCRX_MSCEN : 0;
 	gic_load(&rec->gic, in.gic_lrs, in.gic_hcr, nr_lrs);
+	rec_state_in(rec, rd, cpu, hcr, cnthctl);
+	take_response(rec, rd, &in); /* may inject an SEA: the REC's EL1 state is in */
 	for (;;) {
-		unsigned why = run_once(rec, rd, cpu, hcr, cnthctl);
+		unsigned why = run_once(rec);
 		if (why != 0) {
 			out.reason = why == 1	? RMI_EXIT_IRQ
 				     : why == 2 ? RMI_EXIT_FIQ
@@ -456,6 +465,7 @@ static uint64_t rec_enter(uint64_t rec_pa, uint64_t run_pa)
 		if (!handle_sync(rec, rd, &out))
 			break;
 	}
+	rec_state_out(rec, cpu);
 	gic_save(&rec->gic, nr_lrs);
 	write_sysreg(cnthctl_el2, CNTHCTL_REALM);
 	describe_exit(rec, out.reason, &out, nr_lrs);

@@ -191,14 +191,28 @@ static uint64_t rtt_create(struct rd *rd, uint64_t rtt_pa, uint64_t ipa, int64_t
 /* ---- RTT_DESTROY (B4.3.13): a table with nothing assigned below it goes back to
  * DELEGATED; its parent entry becomes UNASSIGNED, RIPAS DESTROYED (protected IPA) ---- */
 
-static uint64_t rtt_destroy(struct rd *rd, uint64_t ipa, int64_t level, uint64_t *out)
+/* The entry pointing at the level-`level` table over ipa (NULL: *err says why not). */
+static uint64_t *table_parent(struct rd *rd, uint64_t ipa, int64_t level, uint64_t *err)
 {
-	if (level <= rd->rtt_level_start || level > 3 || !ipa_ok(rd, ipa, level - 1))
-		return RMI_ERROR_INPUT;
+	if (level <= rd->rtt_level_start || level > 3 || !ipa_ok(rd, ipa, level - 1)) {
+		*err = RMI_ERROR_INPUT;
+		return 0;
+	}
 	int64_t reached;
 	uint64_t *parent = walk(rd, ipa, level - 1, &reached);
-	if (reached != level - 1 || !is_table(*parent, reached))
-		return rtt_error(reached);
+	if (reached != level - 1 || !is_table(*parent, reached)) {
+		*err = rtt_error(reached);
+		return 0;
+	}
+	return parent;
+}
+
+static uint64_t rtt_destroy(struct rd *rd, uint64_t ipa, int64_t level, uint64_t *out)
+{
+	uint64_t err;
+	uint64_t *parent = table_parent(rd, ipa, level, &err);
+	if (!parent)
+		return err;
 	uint64_t rtt_pa = *parent & ADDR_MASK;
 	if (rtt_live((const uint64_t *)rtt_pa, level))
 		return rtt_error(level);
@@ -404,12 +418,10 @@ static uint64_t folded(const uint64_t *table, int64_t level, bool *ok)
 
 static uint64_t rtt_fold(struct rd *rd, uint64_t ipa, int64_t level, uint64_t *out)
 {
-	if (level <= rd->rtt_level_start || level > 3 || !ipa_ok(rd, ipa, level - 1))
-		return RMI_ERROR_INPUT;
-	int64_t reached;
-	uint64_t *parent = walk(rd, ipa, level - 1, &reached);
-	if (reached != level - 1 || !is_table(*parent, reached))
-		return rtt_error(reached);
+	uint64_t err;
+	uint64_t *parent = table_parent(rd, ipa, level, &err);
+	if (!parent)
+		return err;
 	uint64_t rtt_pa = *parent & ADDR_MASK;
 	bool ok;
 	uint64_t e = folded((const uint64_t *)rtt_pa, level, &ok);

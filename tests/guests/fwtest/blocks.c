@@ -12,14 +12,9 @@
 
 static uint8_t bg[6][4096] __attribute__((aligned(8192))); /* rd, -, rtt x2, l2, l3 */
 
-/* An RMI call with up to three arguments; x0-x4 back in out if wanted. */
 static uint64_t call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t out[5])
 {
-	uint64_t r[6] = {fid, a1, a2, a3, 0, 0};
-	smc6(r);
-	for (unsigned i = 0; out && i < 5; i++)
-		out[i] = r[i];
-	return r[0];
+	return rmi_call(fid, a1, a2, a3, 0, 0, out);
 }
 
 void blocks(void)

@@ -50,6 +50,9 @@ void check(bool ok, const char *what, uint64_t got);
 void smc4(uint64_t r[4]);
 void smc6(uint64_t r[6]);
 uint64_t rmi(uint64_t fid, uint64_t a1);
+/* An RMI call with up to five arguments; x0 returned, x1-x4 into out if given. */
+uint64_t rmi_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
+		  uint64_t out[5]);
 uint64_t rmi2(uint64_t fid, uint64_t a1, uint64_t a2);
 /* The host granules RMI parameters and images are passed in. */
 extern uint8_t params_page[4096], src_page[4096];

@@ -46,6 +46,16 @@ uint64_t rmi(uint64_t fid, uint64_t a1)
 	return r[0];
 }
 
+uint64_t rmi_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
+		  uint64_t out[5])
+{
+	uint64_t r[6] = {fid, a1, a2, a3, a4, a5};
+	smc6(r);
+	for (unsigned i = 0; out && i < 5; i++)
+		out[i] = r[i];
+	return r[0];
+}
+
 uint64_t rmi2(uint64_t fid, uint64_t a1, uint64_t a2)
 {
 	uint64_t r[4] = {fid, a1, a2, 0};

@@ -193,15 +193,14 @@ static uint64_t report(uint64_t rec, uint64_t flags)
 	return RUN(EXIT_GPR(0));
 }
 
-/* An RMI call with up to five arguments; x0 back, and x1 if wanted. */
 static uint64_t call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
 		     uint64_t *x1)
 {
-	uint64_t r[6] = {fid, a1, a2, a3, a4, a5};
-	smc6(r);
+	uint64_t out[5];
+	uint64_t r = rmi_call(fid, a1, a2, a3, a4, a5, out);
 	if (x1)
-		*x1 = r[1];
-	return r[0];
+		*x1 = out[1];
+	return r;
 }
 
 /* The realm: IPA 0 its code, 0x1000 its host-call page, 0x2000 RAM it gives up, 0x3000 RAM
