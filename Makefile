@@ -26,7 +26,7 @@ LDFLAGS    := -nostdlib -static -T arch/arm64/triad.ld -Wl,--gc-sections -Wl,--b
 HV_OBJS  := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 FDT_OBJS := $(patsubst $(LIBFDT)/%.c,$(BUILD)/libfdt/%.o,$(FDT_SRCS))
 
-.PHONY: all setup bench test unit-test integration-test integration-test-no-secure run clean guests initramfs \
+.PHONY: all setup bench test test-full unit-test integration-test integration-test-no-secure run clean guests initramfs \
 	format format-check
 
 all: $(BUILD)/triad.bin $(BUILD)/monitor.bin $(BUILD)/triad-sel2.bin $(BUILD)/triad-rmm.bin guests \
@@ -166,6 +166,10 @@ bench: all
 include tests/unit/unit.mk
 
 test: format-check all unit-test fuzz integration-test integration-test-no-secure
+
+# Everything, with the tests too long for CI's budget (e.g. a realm booted twice).
+test-full:
+	TRIAD_TEST_FULL=1 $(MAKE) test
 
 # On triad-run's default machine: Triad's EL3 monitor, the secure and realm worlds, Triad.
 integration-test: all

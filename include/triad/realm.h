@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <triad/config.h>
+#include <triad/spinlock.h>
 
 extern bool rmm_present;
 
@@ -16,6 +17,7 @@ struct realm_vm {
 	uint64_t rd, rtt;    /* its RD and starting-level tables (delegated granules) */
 	uint64_t shared_bit; /* the IPA bit of its unprotected half */
 	bool created;	     /* REALM_CREATE done: REALM_DESTROY due */
+	spinlock_t lock;     /* populated[]: vCPUs on several CPUs fault on the same page */
 	uint64_t rec[MAX_VCPUS], aux[MAX_VCPUS]; /* each vCPU's REC and auxiliary granule */
 	uint64_t run[MAX_VCPUS];		 /* each vCPU's RmiRecRun page (Non-secure) */
 	uint64_t pages;				 /* this structure's size, in pages */

@@ -111,8 +111,13 @@ static bool data_create(struct vm *vm, uint64_t ipa, bool measured)
 
 bool realm_populate(struct vm *vm, uint64_t ipa)
 {
-	return vm_ipa_is_ram(vm, ipa & ~(PAGE_SIZE - 1), PAGE_SIZE) &&
-	       data_create(vm, ipa & ~(PAGE_SIZE - 1), false);
+	if (!vm_ipa_is_ram(vm, ipa & ~(PAGE_SIZE - 1), PAGE_SIZE))
+		return false;
+	/* Two vCPUs may fault on one page at once: the second finds it given. */
+	spin_lock(&vm->realm->lock);
+	bool ok = data_create(vm, ipa & ~(PAGE_SIZE - 1), false);
+	spin_unlock(&vm->realm->lock);
+	return ok;
 }
 
 /* The tables for RAM, RIPAS RAM over it, and the unprotected alias of the VM's NS RAM. */
@@ -146,6 +151,8 @@ static bool create_recs(struct vm *vm, uint64_t entry, uint64_t dtb)
 	bool ok = true;
 	for (unsigned i = 0; ok && i < vm->ncpus; i++) {
 		struct vcpu *v = vm->vcpu[i];
+		/* Nothing of a previous realm's exits carries over into this one's entries. */
+		v->rec_flags = v->rec_x0 = v->rec_cntv_ctl = v->rec_cntv_cval = 0;
 		r->rec[i] = delegated_page();
 		r->aux[i] = delegated_page();
 		if (!r->rec[i] || !r->aux[i]) {
@@ -223,6 +230,7 @@ int realm_build(struct vm *vm, const struct realm_image *img, unsigned nimg, uin
 		if (!r)
 			return -1;
 		r->pages = ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE;
+		spin_init(&r->lock);
 		vm->realm = r;
 	}
 	r->shared_bit = 1ULL << (REALM_IPA_BITS - 1);

@@ -26,6 +26,8 @@ PROMPT = "/ # "
 # it); TRIAD_NO_SECURE=1 runs every test on a machine without them, Triad booted by QEMU
 # (`make integration-test-no-secure`).
 SECURE = os.environ.get("TRIAD_NO_SECURE") != "1"
+# `make test-full` (TRIAD_TEST_FULL=1) adds the tests too long for the default run.
+FULL = os.environ.get("TRIAD_TEST_FULL") == "1"
 
 
 def with_mode(args):
