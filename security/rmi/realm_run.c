@@ -122,6 +122,18 @@ static void mmio_exit(struct vcpu *v, struct rec_run *run, uint64_t ipa)
 	v->rec_x0 = value;
 }
 
+/* WFI: waits as any vCPU does, but its timer is not in the CPU meanwhile: a soft timer
+ * wakes it at the deadline, also once it blocked (it may stay loaded, and vcpu_put() would
+ * then not arm one); cancelled only if it runs on at once. */
+static void realm_wait(struct vcpu *v)
+{
+	if ((v->rec_cntv_ctl & 3) == 1)
+		softtimer_arm(&v->vtimer_wake, v->rec_cntv_cval);
+	handle_wfi_wait(v);
+	if (v->se.state == SCHED_RUNNING)
+		softtimer_cancel(&v->vtimer_wake);
+}
+
 static void sync_exit(struct vcpu *v, struct rec_run *run)
 {
 	struct vm *vm = v->vm;
@@ -132,10 +144,7 @@ static void sync_exit(struct vcpu *v, struct rec_run *run)
 		if (run->esr & 1) {
 			sched_yield(v); /* WFE: someone else may hold the lock it waits for */
 		} else {
-			if ((v->rec_cntv_ctl & 3) == 1)
-				softtimer_arm(&v->vtimer_wake, v->rec_cntv_cval);
-			handle_wfi_wait(v);
-			softtimer_cancel(&v->vtimer_wake);
+			realm_wait(v);
 		}
 		break;
 	case EC_SYSREG:
@@ -177,8 +186,8 @@ static void psci_exit(struct vcpu *v, const struct rec_run *run)
 			vcpu_kick(t);
 		}
 		break;
-	case PSCI_CPU_SUSPEND:
-		handle_wfi_wait(v);
+	case PSCI_CPU_SUSPEND: /* as WFI */
+		realm_wait(v);
 		break;
 	case PSCI_CPU_OFF:
 		spin_lock(&vm->lock);
