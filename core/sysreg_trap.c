@@ -17,7 +17,7 @@
 /* The guest's view of an ID register: the CPU's, minus what a VM does not get. */
 static uint64_t guest_id_reg(unsigned reg)
 {
-	return id_reg_for_guest(reg, reg == ID_AA64DFR0 ? vpmu_guest_version() : 0);
+	return id_reg_for_guest(reg, vpmu_guest_version());
 }
 
 static void cntp_update(struct vcpu *v);
