@@ -111,7 +111,7 @@ static void plan_el3_controls(void)
 	}
 }
 
-static void setup_cpu_el3(void)
+static void setup_cpu_el3(bool with_gpt)
 {
 	write_sysreg(scr_el3, scr_ns);
 	write_sysreg(cptr_el3, cptr);
@@ -125,6 +125,12 @@ static void setup_cpu_el3(void)
 	write_sysreg(cntvoff_el2, 0);
 	gic_cpu_setup();
 	isb();
+	if (gpt_on && with_gpt)
+		gpt_enable();
+}
+
+void monitor_gpt_start(void)
+{
 	if (gpt_on)
 		gpt_enable();
 }
@@ -192,7 +198,10 @@ void monitor_main(unsigned cpu)
 	mon_puts("[monitor] starting the hypervisor at Normal EL2, ");
 	mon_puthex(entry);
 	mon_puts("\n");
-	setup_cpu_el3(); /* the GPT is on from here: no more writes to normal-world memory */
+	/* The GPT is on from here (no more writes to normal-world memory), or, with a secure
+	 * world, once it has booted: OP-TEE reads the machine's DT with its MMU off, as Secure
+	 * accesses to normal memory, which the GPT would fault (world.c starts it). */
+	setup_cpu_el3(!sel2_entry);
 	psci_cpu_started(0);
 	world_boot_cpu(0, entry, DTB, BOOT_INFO, false); /* the other worlds first, if any */
 }
@@ -201,7 +210,7 @@ void monitor_secondary(unsigned cpu)
 {
 	uint64_t entry, context;
 	psci_wait_for_cpu_on(cpu, &entry, &context);
-	setup_cpu_el3();
+	setup_cpu_el3(true);
 	world_boot_cpu(cpu, entry, context, 0, true);
 }
 

@@ -137,6 +137,8 @@ bool gpt_supported(void);
 void gpt_init(uint64_t ram_size, uint64_t l1_base, uint64_t realm_base, uint64_t realm_size,
 	      uint64_t shared_page);
 void gpt_enable(void);
+/* monitor.c: turns this CPU's GPT on if the machine has one (the cold boot's deferred start). */
+void monitor_gpt_start(void);
 /* Moves a granule between Non-secure and Realm: 0, -2 (bad address), -3 (wrong PAS). */
 int gpt_transition(uint64_t pa, bool to_realm);
 /* power.c */

@@ -110,8 +110,10 @@ void world_boot_cpu(unsigned cpu, uint64_t ns_entry, uint64_t ns_x0, uint64_t ns
 	booting_by_cpu_on[cpu] = cpu_on;
 	if (sel2_entry && (!cpu_on || secure_alive)) {
 		pending[cpu] = SECURE_BOOT;
+		/* OP-TEE reads the machine's DT at cold boot (its normal memory, for dynamic
+		 * shared memory) and edits it in place: ns_x0 is that DT on CPU 0. */
 		enter_fresh(&s_ctx[cpu], (ns->scr_el3 & ~SCR_NS) | SCR_EEL2, sel2_entry, cpu,
-			    cpu_on, optee_size, 0);
+			    cpu_on, optee_size, cpu_on ? 0 : ns_x0);
 	}
 	if (realm_to_boot(cpu_on))
 		boot_realm(cpu);
@@ -119,6 +121,21 @@ void world_boot_cpu(unsigned cpu, uint64_t ns_entry, uint64_t ns_x0, uint64_t ns
 }
 
 /* ---- the secure world ---- */
+
+/* The secure world has booted this CPU, or failed to: the cold boot's GPT goes on now (see
+ * monitor_main), then the realm world boots. */
+static void secure_boot_finished(struct world_context *c, unsigned cpu)
+{
+	if (pending[cpu] != SECURE_BOOT)
+		return;
+	if (!booting_by_cpu_on[cpu])
+		monitor_gpt_start();
+	if (realm_to_boot(booting_by_cpu_on[cpu])) {
+		c->scr_el3 = read_sysreg(scr_el3);
+		context_save_sysregs(c);
+		boot_realm(cpu);
+	}
+}
 
 /* A normal-world trusted OS call: into the secure world, or NOT_SUPPORTED without one. */
 struct world_context *world_call_secure(struct world_context *c)
@@ -162,11 +179,7 @@ struct world_context *world_secure_smc(struct world_context *c)
 			mon_puts("[monitor] secure world up: Triad at S-EL2, OP-TEE at S-EL1\n");
 			secure_alive = true;
 		}
-		if (pending[cpu] == SECURE_BOOT && realm_to_boot(booting_by_cpu_on[cpu])) {
-			c->scr_el3 = read_sysreg(scr_el3);
-			context_save_sysregs(c);
-			boot_realm(cpu);
-		}
+		secure_boot_finished(c, cpu);
 		return switch_world(c, ns, true);
 	case SEL2_DONE:
 		if (pending[cpu] == SECURE_CPU_OFF)
@@ -185,11 +198,7 @@ struct world_context *world_secure_smc(struct world_context *c)
 		secure_alive = false;
 		if (pending[cpu] == SECURE_CPU_OFF)
 			cpu_restart(cpu);
-		if (pending[cpu] == SECURE_BOOT && realm_to_boot(booting_by_cpu_on[cpu])) {
-			c->scr_el3 = read_sysreg(scr_el3);
-			context_save_sysregs(c);
-			boot_realm(cpu);
-		}
+		secure_boot_finished(c, cpu);
 		switch_world(c, ns, true);
 		if (pending[cpu] == SECURE_CALL)
 			ns->x[0] = UNKNOWN_FUNCTION;

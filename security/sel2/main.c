@@ -160,7 +160,7 @@ static unsigned retarget_secure_timer(uint32_t *text, uint64_t size)
 	return n;
 }
 
-void sel2_main(unsigned cpu, unsigned cpu_on, uint64_t optee_size)
+void sel2_main(unsigned cpu, unsigned cpu_on, uint64_t optee_size, uint64_t dtb)
 {
 	if (!cpu_on)
 		retarget_secure_timer((uint32_t *)OPTEE_BASE, optee_size);
@@ -171,8 +171,10 @@ void sel2_main(unsigned cpu, unsigned cpu_on, uint64_t optee_size)
 		f->x[i] = 0;
 	write_sysreg(sctlr_el1, SCTLR_EL1_RESET);
 	isb();
-	/* Cold boot: x0 = pageable part (none), x1 = 0, x2 = no external DT, x3 = 0. A CPU
+	/* Cold boot: x0 = pageable part (none), x1 = 0, x2 = the machine's DT, x3 = 0. A CPU
 	 * being turned on enters OP-TEE's cpu_on vector with all arguments zero. */
+	if (!cpu_on)
+		f->x[2] = dtb;
 	prepare_entry(cpu_on ? optee_vectors + VEC_CPU_ON : OPTEE_BASE, SPSR_EL1H_MASKED);
 	enter_secure_el1(f, sel2_stacks[cpu + 1]);
 }

@@ -1,7 +1,8 @@
 /*
  * Entry of Triad at Secure EL2 (from the EL3 monitor, MMU off): x0 = CPU index, x1 = 0 for
  * the cold boot of the secure world (CPU 0), 1 when the CPU is being turned on, x2 = the
- * size of the OP-TEE image the monitor placed at 0x0E100000.
+ * size of the OP-TEE image the monitor placed at 0x0E100000, x3 = the machine's device tree
+ * (normal memory; cold boot only) for OP-TEE to read and edit.
  */
 #include "../../arch/arm64/macros.inc"
 
@@ -15,6 +16,7 @@ _sel2_entry:
 	mov	x19, x0
 	mov	x20, x1
 	mov	x21, x2
+	mov	x22, x3
 	adr	x2, sel2_vectors
 	msr	vbar_el2, x2
 	isb
@@ -36,6 +38,7 @@ _sel2_entry:
 	mov	x0, x19
 	mov	x1, x20
 	mov	x2, x21
+	mov	x3, x22
 	bl	sel2_main
 	b	.
 
