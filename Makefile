@@ -126,7 +126,7 @@ guests: $(GUEST_TOOLS)
 $(GUEST_TOOLS): $(wildcard tests/guests/userspace/*)
 	$(MAKE) -C tests/guests/userspace O=$(abspath $(BUILD))/guests
 
-initramfs: $(BUILD)/initramfs.cpio.gz $(BUILD)/initramfs-realm.cpio.gz
+initramfs: $(BUILD)/initramfs.cpio.gz $(BUILD)/initramfs-realm.cpio.gz $(BUILD)/initramfs-tee.cpio.gz
 
 # Virtio drivers the Debian kernel builds as modules, in load order.
 GUEST_MODULES := $(addprefix .cache/guest/linux-6.1/modules/kernel/,drivers/virtio/virtio.ko \
@@ -142,6 +142,20 @@ $(BUILD)/initramfs.cpio.gz: tools/mkinitramfs.py tests/guests/initramfs/init .ca
 	$(PYTHON) tools/mkinitramfs.py --busybox .cache/guest/busybox \
 		$(foreach t,$(GUEST_TOOLS),--add $(t):/bin/$(notdir $(t))) \
 		$(foreach m,$(GUEST_MODULES),--add $(m):/lib/modules/$(notdir $(m))) -o $@
+
+# The OP-TEE test guest (Linux 6.1): the same, with the TEE driver, tee-supplicant, xtest and
+# its TAs, and the glibc they run on (tools/setup.sh unpacks them into .cache/pkgs/tee-rootfs).
+TEE_ROOTFS  := .cache/pkgs/tee-rootfs
+TEE_MODULES := $(addprefix .cache/guest/linux-6.1/modules/kernel/drivers/tee/,tee.ko optee/optee.ko)
+$(BUILD)/initramfs-tee.cpio.gz: tools/mkinitramfs.py tests/guests/initramfs/init \
+		.cache/guest/busybox $(GUEST_MODULES) $(TEE_MODULES) $(GUEST_TOOLS) $(TEE_ROOTFS)/usr/bin/xtest
+	@mkdir -p $(BUILD)
+	$(PYTHON) tools/mkinitramfs.py --busybox .cache/guest/busybox \
+		$(foreach t,$(GUEST_TOOLS),--add $(t):/bin/$(notdir $(t))) \
+		$(foreach m,$(GUEST_MODULES) $(TEE_MODULES),--add $(m):/usr/lib/modules/$(notdir $(m))) \
+		--tree $(TEE_ROOTFS)/usr/lib:/usr/lib --tree $(TEE_ROOTFS)/usr/bin:/usr/bin \
+		--tree $(TEE_ROOTFS)/usr/sbin:/usr/sbin --exclude gconv --exclude engines-3 \
+		--exclude systemd --symlink usr/lib:/lib -o $@
 
 # The same for Linux 7.3 (the realm guest kernel), with the attestation report modules.
 REALM_MODULES := $(addprefix .cache/guest/linux-7.3/modules/kernel/,drivers/virtio/virtio_mmio.ko.xz \

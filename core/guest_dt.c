@@ -252,6 +252,15 @@ int guest_dt_build(void *buf, size_t size, const struct guest_dt_params *p)
 	TRY(fdt_property_string(fdt, "method", p->psci_smc ? "smc" : "hvc"));
 	TRY(fdt_end_node(fdt));
 
+	if (p->optee) {
+		TRY(fdt_begin_node(fdt, "firmware"));
+		TRY(fdt_begin_node(fdt, "optee"));
+		TRY(fdt_property_string(fdt, "compatible", "linaro,optee-tz"));
+		TRY(fdt_property_string(fdt, "method", "smc"));
+		TRY(fdt_end_node(fdt));
+		TRY(fdt_end_node(fdt));
+	}
+
 	TRY(add_gic(fdt, p));
 	TRY(add_timer(fdt, p));
 	if (p->pmu)

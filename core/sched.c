@@ -255,7 +255,8 @@ struct vcpu *sched_switch(void)
 		vcpu_put(old);
 		enum vm_state st = old->vm->state;
 		if (!READ_ONCE(old->vm->nr_loaded) &&
-		    (st == VM_RESETTING || (old->vm->realm && (st == VM_STOPPED || st == VM_DEAD))))
+		    (st == VM_RESETTING ||
+		     ((old->vm->realm || old->vm->tee) && (st == VM_STOPPED || st == VM_DEAD))))
 			c->reset_vm = old->vm;
 	}
 	if (v) {

@@ -14,6 +14,7 @@
 #include <triad/util.h>
 #include <triad/passthrough.h>
 #include <triad/realm.h>
+#include <triad/tee.h>
 #include <triad/vm.h>
 #include <triad/vswitch.h>
 
@@ -134,6 +135,7 @@ int vm_load_images(struct vm *vm)
 	    .timer_ppi = {13, 14, 11, 10},
 	    .pmu = vpmu_available() && !cfg->realm, /* a realm's PMU is the RMM's to give */
 	    .psci_smc = cfg->realm,
+	    .optee = tee_present && !cfg->realm, /* through the mediator (security/tee) */
 	    .pmu_ppi = plat.pmu_intid - 16,
 	};
 	struct guest_dt_virtio virtio[MAX_VDEVS];
@@ -241,8 +243,10 @@ void vm_request_reset(struct vm *vm)
  * while no vCPU of it can run (VM_LOADING). A stopped realm is taken apart there. */
 void vm_reset(struct vm *vm)
 {
-	if ((vm->state == VM_STOPPED || vm->state == VM_DEAD) && vm->realm) {
-		realm_destroy(vm);
+	if (vm->state == VM_STOPPED || vm->state == VM_DEAD) {
+		if (vm->realm)
+			realm_destroy(vm);
+		tee_vm_destroyed(vm);
 		return;
 	}
 	spin_lock(&vm->lock);
@@ -252,6 +256,7 @@ void vm_reset(struct vm *vm)
 	spin_unlock(&vm->lock);
 	if (!mine)
 		return;
+	tee_vm_destroyed(vm); /* the old guest's OP-TEE sessions and shared memory go */
 	if (vm_load_images(vm)) {
 		vm_kill(vm, "could not reload its images on reset");
 		return;

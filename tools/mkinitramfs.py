@@ -36,6 +36,12 @@ def main():
     ap.add_argument("--init", default=INIT, help="the /init script")
     ap.add_argument("--add", action="append", default=[], metavar="SRC:DEST",
                     help="extra file (repeatable)")
+    ap.add_argument("--tree", action="append", default=[], metavar="SRC:DEST",
+                    help="a whole directory: its files, directories and symlinks (repeatable)")
+    ap.add_argument("--exclude", action="append", default=[], metavar="NAME",
+                    help="a file or directory name --tree leaves out (repeatable)")
+    ap.add_argument("--symlink", action="append", default=[], metavar="TARGET:LINK",
+                    help="a symbolic link LINK -> TARGET (repeatable)")
     ap.add_argument("-o", "--output", required=True)
     args = ap.parse_args()
 
@@ -44,24 +50,58 @@ def main():
     for d in dirs:
         c.add(d, 0o40755)
     c.add("dev/console", 0o20600, rdev=(5, 1))
+
+    def parents(dest):
+        # The kernel's unpacker needs each parent directory before what it holds.
+        parts = dest.split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            d = "/".join(parts[:i])
+            if d not in dirs:
+                dirs.append(d)
+                c.add(d, 0o40755)
+
+    def split(spec, option):
+        a, _, b = spec.partition(":")
+        if not a or not b:
+            sys.exit(f"mkinitramfs: {option} wants two paths separated by ':', got {spec!r}")
+        return a, b.lstrip("/")
+
     try:
         c.add("bin/busybox", 0o100755, open(args.busybox, "rb").read())
         c.add("init", 0o100755, open(args.init, "rb").read())
         for spec in args.add:
-            src, _, dest = spec.partition(":")
-            if not dest:
-                sys.exit(f"mkinitramfs: --add wants SRC:DEST, got {spec!r}")
-            dest = dest.lstrip("/")
-            # The kernel's unpacker needs each parent directory before what it holds.
-            parts = dest.split("/")[:-1]
-            for i in range(1, len(parts) + 1):
-                d = "/".join(parts[:i])
-                if d not in dirs:
-                    dirs.append(d)
-                    c.add(d, 0o40755)
+            src, dest = split(spec, "--add")
+            parents(dest)
             # Debian's kernel modules come xz-compressed; busybox insmod wants them plain.
             body = lzma.open(src).read() if src.endswith(".xz") else open(src, "rb").read()
             c.add(dest, 0o100755, body)
+        for spec in args.tree:
+            src, dest = split(spec, "--tree")
+            if not os.path.isdir(src):
+                sys.exit(f"mkinitramfs: --tree: {src} is not a directory")
+            parents(dest + "/")
+            for top, subdirs, files in os.walk(src):
+                subdirs[:] = sorted(d for d in subdirs if d not in args.exclude)
+                rel = os.path.relpath(top, src)
+                here = dest if rel == "." else f"{dest}/{rel}"
+                for name in subdirs:
+                    path = os.path.join(top, name)
+                    if os.path.islink(path):  # os.walk lists links to directories here
+                        c.add(f"{here}/{name}", 0o120777, os.readlink(path).encode())
+                    elif f"{here}/{name}" not in dirs:
+                        dirs.append(f"{here}/{name}")
+                        c.add(f"{here}/{name}", 0o40755)
+                for name in sorted(f for f in files if f not in args.exclude):
+                    path = os.path.join(top, name)
+                    if os.path.islink(path):
+                        c.add(f"{here}/{name}", 0o120777, os.readlink(path).encode())
+                    else:
+                        mode = 0o100755 if os.access(path, os.X_OK) else 0o100644
+                        c.add(f"{here}/{name}", mode, open(path, "rb").read())
+        for spec in args.symlink:
+            target, link = split(spec, "--symlink")
+            parents(link)
+            c.add(link, 0o120777, target.encode())
     except (OSError, lzma.LZMAError) as e:
         sys.exit(f"mkinitramfs: {e}")
     with open(args.output, "wb") as f:

@@ -84,6 +84,7 @@ fetch() { # kind package version sha256 -> path of the verified file
 
 stamp=$CACHE/.setup-$(sha256sum deps.lock tools/setup.sh | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then
+	rm -rf "$CACHE/pkgs/tee-rootfs"
 	while read -r kind pkg ver arch sha; do
 		case "$kind" in ''|'#'*) continue ;; esac
 		file=$(fetch "$kind" "$pkg" "$ver" "$sha")
@@ -134,6 +135,12 @@ if [ ! -f "$stamp" ]; then
 				mkdir -p "$CACHE/optee/$flavour"
 				cp "$src" "$CACHE/optee/$flavour/"
 			done
+			;;
+		optee-test-qemu | tee-supplicant | libteec2 | libckteec0t64 | libc6 | libgcc-s1 | libssl3t64 | \
+			libzstd1 | zlib1g)
+			# The userland of the OP-TEE test guest (make's initramfs-tee), all in one tree.
+			mkdir -p "$CACHE/pkgs/tee-rootfs"
+			dpkg-deb -x "$file" "$CACHE/pkgs/tee-rootfs"
 			;;
 		device-tree-compiler)
 			rm -rf "$CACHE/src/dtc" "$CACHE/src/dtc-"* && mkdir -p "$CACHE/src"

@@ -51,6 +51,7 @@ struct guest_dt_params {
 	uint32_t timer_ppi[4]; /* PPI numbers: secure phys, phys, virt, hyp phys */
 	bool pmu;	       /* a PMUv3, whose overflow interrupt is PPI pmu_ppi */
 	bool psci_smc;	       /* PSCI through SMC (a realm) rather than HVC */
+	bool optee;	       /* an OP-TEE node: its SMCs go to Triad's mediator */
 	uint32_t pmu_ppi;
 };
 

@@ -127,6 +127,7 @@ struct vm {
 	unsigned log_budget;	/* guest-triggered warnings left before going quiet */
 	unsigned nr_loaded;	/* vCPUs whose state is in some CPU (atomic) */
 	struct realm_vm *realm; /* a Realm VM's objects in the realm world, else NULL */
+	struct tee_vm *tee;	/* its OP-TEE client state (security/tee), once it called */
 };
 
 /* core/vm.c */

@@ -1,29 +1,365 @@
 /*
- * Trusted-OS calls from guests (SMCCC owners 50-63). The mediator that translates guests'
- * shared memory for OP-TEE is not written yet; until it is, only the calls that carry no
- * address and change nothing in OP-TEE reach it: identification (UID, call count, API
- * revision, OS UUID and revision) and the thread count. Every other call answers
- * OPTEE_SMC_RETURN_UNKNOWN_FUNCTION, so no guest value ever reaches the secure world.
+ * The OP-TEE mediator: guests' trusted-OS calls (SMCCC owners 50-63) on their way to the
+ * secure world. OP-TEE is the `-virtualized` build: each VM is an OP-TEE client of its own
+ * (client ID = VM ID + 1 in a7, announced with VM_CREATED before its first call, retired
+ * with VM_DESTROYED when it stops or resets), so VMs never see each other's sessions.
+ *
+ * Guests speak the classic SMC ABI with guest addresses; OP-TEE must only ever see physical
+ * addresses of the calling guest's RAM or of Triad's own shadow pages:
+ *  - capabilities are narrowed to what is mediated (dynamic shared memory, no static
+ *    shared memory, no pre-registered arguments, no asynchronous notifications);
+ *  - CALL_WITH_ARG: the guest's message is copied into a shadow page and its memory
+ *    parameters translated (optee_shm.c); the results are copied back when it completes;
+ *  - RPCs: an argument buffer the guest allocates for OP-TEE (RPC_ALLOC) is replaced by a
+ *    shadow page, and each RPC command in it is copied out to the guest and its answer back
+ *    in, translated the same way;
+ *  - every other call is refused with UNKNOWN_FUNCTION.
+ * Guest RAM stays the guest's until the VM is destroyed, which is also when OP-TEE lets go
+ * of it (VM_DESTROYED), so pages OP-TEE holds need no further pinning.
  */
+#include <string.h>
+#include <triad/log.h>
+#include <triad/mem.h>
 #include <triad/smccc.h>
+#include <triad/spinlock.h>
 #include <triad/tee.h>
+#include <triad/util.h>
 #include <triad/vm.h>
 
-#define OPTEE_UNKNOWN_FUNCTION 0xffffffffULL
+#include "optee_shm.h"
 
-static bool harmless(uint32_t fn)
+#define TEE_CALLS    8 /* yielding calls in flight per VM (OP-TEE has fewer threads) */
+#define TEE_RPC_BUFS 8 /* RPC argument buffers per VM (one per OP-TEE thread is usual) */
+
+struct tee_call {
+	bool used, busy;      /* busy: a vCPU has it in OP-TEE right now */
+	bool in_rpc;	      /* OP-TEE waits for the guest's answer to rpc */
+	uint32_t thread, rpc; /* OP-TEE's thread, and the RPC it asked for */
+	uint64_t rpc_a1;      /* RPC_ALLOC: the size asked; RPC_CMD: the buffer's cookie */
+	uint64_t guest_ipa;   /* the guest's message */
+	uint64_t shadow;      /* its copy, in a page of Triad's */
+	struct tee_shadows lists, rpc_lists; /* page lists of the message / of an RPC answer */
+};
+
+struct tee_rpc_buf {
+	bool used;
+	uint64_t cookie, guest_ipa, size, shadow;
+};
+
+struct tee_vm {
+	spinlock_t lock;
+	enum { TEE_NEW, TEE_READY, TEE_REFUSED } state;
+	uint32_t client;
+	struct tee_call call[TEE_CALLS];
+	struct tee_rpc_buf buf[TEE_RPC_BUFS];
+};
+
+/* ---- guest memory for optee_shm.c ---- */
+
+static uint64_t guest_pa(void *ctx, uint64_t ipa, uint64_t len)
 {
-	switch (fn) {
-	case 0xbf00ff00: /* CALLS_COUNT */
-	case 0xbf00ff01: /* CALLS_UID */
-	case 0xbf00ff03: /* CALLS_REVISION */
-	case 0xb2000000: /* GET_OS_UUID */
-	case 0xb2000001: /* GET_OS_REVISION */
-	case 0xb200000f: /* GET_THREAD_COUNT */
-		return true;
-	default:
-		return false;
+	return (uint64_t)vm_guest_map(ctx, ipa, len);
+}
+
+static void *phys_ptr(void *ctx, uint64_t pa)
+{
+	(void)ctx;
+	return (void *)pa;
+}
+
+static uint64_t alloc_page(void *ctx)
+{
+	(void)ctx;
+	return page_alloc_zeroed(1, PAGE_SIZE);
+}
+
+static void free_page(void *ctx, uint64_t pa)
+{
+	(void)ctx;
+	page_free(pa, 1);
+}
+
+static struct tee_mem mem_of(struct vm *vm)
+{
+	return (struct tee_mem){vm, guest_pa, phys_ptr, alloc_page, free_page};
+}
+
+/* ---- the VM as an OP-TEE client ---- */
+
+static void tee_smc(const struct tee_vm *t, uint64_t r[8])
+{
+	r[7] = t->client;
+	smc_call_regs(r);
+}
+
+/* The VM's client state, announcing it to OP-TEE first if needed; NULL: no OP-TEE for it. */
+static struct tee_vm *client_of(struct vm *vm)
+{
+	if (!tee_present || vm->realm)
+		return NULL;
+	spin_lock(&vm->lock);
+	if (!vm->tee) {
+		struct tee_vm *t = (struct tee_vm *)page_alloc_zeroed(
+		    ALIGN_UP(sizeof(*t), PAGE_SIZE) / PAGE_SIZE, PAGE_SIZE);
+		if (t) {
+			spin_init(&t->lock);
+			t->client = vm->id + 1; /* 0 is the hypervisor itself */
+		}
+		vm->tee = t;
 	}
+	spin_unlock(&vm->lock);
+	struct tee_vm *t = vm->tee;
+	if (!t)
+		return NULL;
+	spin_lock(&t->lock);
+	if (t->state == TEE_NEW) {
+		uint64_t r[8] = {OPTEE_SMC_VM_CREATED, t->client};
+		uint32_t client = t->client;
+		r[7] = 0; /* only the hypervisor may announce a VM */
+		smc_call_regs(r);
+		t->state = r[0] == OPTEE_SMC_RETURN_OK ? TEE_READY : TEE_REFUSED;
+		if (t->state == TEE_REFUSED)
+			vm_warn(vm,
+				"OP-TEE has no room for this VM (client %u, error 0x%lx): its "
+				"trusted-OS calls fail",
+				client, r[0]);
+	}
+	bool ready = t->state == TEE_READY;
+	spin_unlock(&t->lock);
+	return ready ? t : NULL;
+}
+
+static void free_call(const struct tee_mem *m, struct tee_call *c)
+{
+	tee_shadows_free(m, &c->lists);
+	tee_shadows_free(m, &c->rpc_lists);
+	if (c->shadow)
+		m->free_page(m->ctx, c->shadow);
+	memset(c, 0, sizeof(*c));
+}
+
+static struct tee_rpc_buf *find_buf(struct tee_vm *t, uint64_t cookie)
+{
+	for (unsigned i = 0; i < TEE_RPC_BUFS; i++)
+		if (t->buf[i].used && t->buf[i].cookie == cookie)
+			return &t->buf[i];
+	return NULL;
+}
+
+static void drop_buf(const struct tee_mem *m, struct tee_vm *t, uint64_t cookie)
+{
+	spin_lock(&t->lock);
+	struct tee_rpc_buf *b = find_buf(t, cookie);
+	if (b) {
+		m->free_page(m->ctx, b->shadow);
+		memset(b, 0, sizeof(*b));
+	}
+	spin_unlock(&t->lock);
+}
+
+void tee_vm_destroyed(struct vm *vm)
+{
+	struct tee_vm *t = vm->tee;
+	if (!t)
+		return;
+	struct tee_mem m = mem_of(vm);
+	spin_lock(&t->lock);
+	if (t->state == TEE_READY) {
+		uint64_t r[8] = {OPTEE_SMC_VM_DESTROYED, t->client};
+		smc_call_regs(r); /* a7 = 0: the hypervisor */
+	}
+	for (unsigned i = 0; i < TEE_CALLS; i++)
+		free_call(&m, &t->call[i]);
+	for (unsigned i = 0; i < TEE_RPC_BUFS; i++)
+		if (t->buf[i].used) {
+			m.free_page(m.ctx, t->buf[i].shadow);
+			memset(&t->buf[i], 0, sizeof(t->buf[i]));
+		}
+	t->state = TEE_NEW; /* announced again at its next call (after a reset) */
+	spin_unlock(&t->lock);
+}
+
+/* ---- yielding calls ---- */
+
+static inline uint64_t pair(uint64_t hi, uint64_t lo)
+{
+	return (uint64_t)(uint32_t)hi << 32 | (uint32_t)lo;
+}
+
+static void set_result(struct vcpu *v, const uint64_t r[4])
+{
+	for (int i = 0; i < 4; i++)
+		v->regs.x[i] = (uint32_t)r[i];
+}
+
+/* OP-TEE has answered call c with r: either it is done, or it needs the guest (an RPC). */
+static void returned(struct vcpu *v, struct tee_vm *t, struct tee_call *c, uint64_t r[8])
+{
+	struct tee_mem m = mem_of(v->vm);
+	tee_shadows_free(&m, &c->rpc_lists); /* OP-TEE has read the last answer's lists */
+	uint32_t a0 = (uint32_t)r[0];
+	if ((a0 & 0xffff0000U) != OPTEE_SMC_RPC_PREFIX) {
+		if (a0 == OPTEE_SMC_RETURN_OK)
+			tee_msg_export(&m, c->guest_ipa, (struct optee_msg_arg *)c->shadow);
+		spin_lock(&t->lock);
+		free_call(&m, c);
+		spin_unlock(&t->lock);
+		set_result(v, r);
+		return;
+	}
+	c->thread = (uint32_t)r[3];
+	c->rpc = a0;
+	c->rpc_a1 = (uint32_t)r[1];
+	if (a0 == OPTEE_SMC_RPC_FREE) {
+		drop_buf(&m, t, pair(r[1], r[2]));
+	} else if (a0 == OPTEE_SMC_RPC_CMD) {
+		c->rpc_a1 = pair(r[1], r[2]);
+		spin_lock(&t->lock);
+		struct tee_rpc_buf *b = find_buf(t, c->rpc_a1);
+		if (b)
+			tee_rpc_export(&m, b->guest_ipa, b->size,
+				       (struct optee_msg_arg *)b->shadow);
+		spin_unlock(&t->lock);
+		if (!b)
+			vm_warn(v->vm, "OP-TEE sent an RPC in a buffer the VM never gave it");
+	}
+	spin_lock(&t->lock);
+	c->in_rpc = true;
+	c->busy = false;
+	spin_unlock(&t->lock);
+	set_result(v, r);
+}
+
+static void call_with_arg(struct vcpu *v, struct tee_vm *t)
+{
+	uint64_t *x = v->regs.x;
+	uint64_t ipa = pair(x[1], x[2]);
+	struct tee_mem m = mem_of(v->vm);
+	struct tee_call *c = NULL;
+	spin_lock(&t->lock);
+	for (unsigned i = 0; i < TEE_CALLS && !c; i++)
+		if (!t->call[i].used)
+			c = &t->call[i];
+	if (c)
+		c->used = c->busy = true;
+	spin_unlock(&t->lock);
+	if (!c) {
+		x[0] = OPTEE_SMC_RETURN_ETHREAD_LIMIT; /* Linux waits for a call to finish */
+		return;
+	}
+	c->guest_ipa = ipa;
+	c->shadow = m.alloc_page(m.ctx);
+	uint32_t err = c->shadow
+			   ? tee_msg_import(&m, ipa, (struct optee_msg_arg *)c->shadow, &c->lists)
+			   : TEEC_ERROR_OUT_OF_MEMORY;
+	if (err) {
+		if (err == OPTEE_SMC_RETURN_EBADADDR) {
+			x[0] = err;
+		} else {
+			tee_msg_fail(&m, ipa, err);
+			x[0] = OPTEE_SMC_RETURN_OK;
+		}
+		spin_lock(&t->lock);
+		free_call(&m, c);
+		spin_unlock(&t->lock);
+		return;
+	}
+	uint64_t r[8] = {OPTEE_SMC_CALL_WITH_ARG, c->shadow >> 32, (uint32_t)c->shadow, x[3]};
+	tee_smc(t, r);
+	returned(v, t, c, r);
+}
+
+/* The guest's answer to RPC_ALLOC: a buffer of its own, replaced by a shadow page. */
+static void answer_alloc(struct vcpu *v, struct tee_vm *t, struct tee_call *c, uint64_t r[8])
+{
+	uint64_t *x = v->regs.x;
+	uint64_t ipa = pair(x[1], x[2]), cookie = pair(x[4], x[5]), size = c->rpc_a1;
+	struct tee_mem m = mem_of(v->vm);
+	r[1] = r[2] = 0; /* "no memory", unless all is well */
+	r[4] = (uint32_t)x[4];
+	r[5] = (uint32_t)x[5];
+	if (!ipa)
+		return; /* the guest had none */
+	if (size > OPTEE_MSG_PAGE_SIZE || !guest_pa(v->vm, ipa, size ? size : 1)) {
+		vm_warn(v->vm,
+			"OP-TEE RPC buffer 0x%lx (%lu bytes) refused: not its RAM or too big", ipa,
+			size);
+		return;
+	}
+	spin_lock(&t->lock);
+	struct tee_rpc_buf *b = NULL;
+	if (!find_buf(t, cookie))
+		for (unsigned i = 0; i < TEE_RPC_BUFS && !b; i++)
+			if (!t->buf[i].used)
+				b = &t->buf[i];
+	uint64_t shadow = b ? m.alloc_page(m.ctx) : 0;
+	if (shadow)
+		*b = (struct tee_rpc_buf){true, cookie, ipa, size, shadow};
+	spin_unlock(&t->lock);
+	if (!shadow) {
+		vm_warn(v->vm, "OP-TEE RPC buffer refused: cookie in use or too many buffers");
+		return;
+	}
+	r[1] = shadow >> 32;
+	r[2] = (uint32_t)shadow;
+}
+
+static void return_from_rpc(struct vcpu *v, struct tee_vm *t)
+{
+	uint64_t *x = v->regs.x;
+	struct tee_mem m = mem_of(v->vm);
+	struct tee_call *c = NULL;
+	spin_lock(&t->lock);
+	for (unsigned i = 0; i < TEE_CALLS && !c; i++)
+		if (t->call[i].used && t->call[i].in_rpc && !t->call[i].busy &&
+		    t->call[i].thread == (uint32_t)x[3])
+			c = &t->call[i];
+	if (c) {
+		c->busy = true;
+		c->in_rpc = false;
+	}
+	spin_unlock(&t->lock);
+	if (!c) {
+		x[0] = OPTEE_SMC_RETURN_ERESUME; /* no call of this VM waits on that thread */
+		return;
+	}
+	uint64_t r[8] = {OPTEE_SMC_RETURN_FROM_RPC, (uint32_t)x[1], (uint32_t)x[2], c->thread};
+	if (c->rpc == OPTEE_SMC_RPC_ALLOC) {
+		answer_alloc(v, t, c, r);
+	} else if (c->rpc == OPTEE_SMC_RPC_CMD) {
+		spin_lock(&t->lock);
+		struct tee_rpc_buf *b = find_buf(t, c->rpc_a1);
+		if (b)
+			tee_rpc_import(&m, b->guest_ipa, b->size, (struct optee_msg_arg *)b->shadow,
+				       &c->rpc_lists);
+		spin_unlock(&t->lock);
+	}
+	tee_smc(t, r);
+	returned(v, t, c, r);
+}
+
+/* ---- fast calls ---- */
+
+static void fast_call(struct vcpu *v, struct tee_vm *t, uint32_t fn, uint64_t a1)
+{
+	uint64_t r[8] = {fn, a1};
+	tee_smc(t, r);
+	set_result(v, r);
+}
+
+static void exchange_capabilities(struct vcpu *v, struct tee_vm *t)
+{
+	fast_call(v, t, OPTEE_SMC_EXCHANGE_CAPABILITIES,
+		  v->regs.x[1] & OPTEE_NSEC_CAP_UNIPROCESSOR);
+	uint64_t *x = v->regs.x;
+	if (x[0] != OPTEE_SMC_RETURN_OK)
+		return;
+	if (!(x[1] & OPTEE_CAP_DYNAMIC_SHM)) {
+		x[0] = OPTEE_SMC_RETURN_ENOTAVAIL; /* guests have no static shared memory */
+		return;
+	}
+	x[1] &= OPTEE_CAP_DYNAMIC_SHM | OPTEE_CAP_UNREGISTERED_SHM | OPTEE_CAP_MEMREF_NULL;
+	x[3] = 0; /* no pre-registered RPC arguments: RPC buffers come through RPC_ALLOC */
 }
 
 bool tee_guest_call(struct vcpu *v)
@@ -32,14 +368,43 @@ bool tee_guest_call(struct vcpu *v)
 	uint32_t fn = (uint32_t)x[0];
 	if ((x[0] >> 32) || ((fn >> 24) & 0x3f) < 50)
 		return false; /* not a trusted-OS call */
-	if (!tee_present || !harmless(fn)) {
-		x[0] = OPTEE_UNKNOWN_FUNCTION;
+	struct tee_vm *t = client_of(v->vm);
+	if (!t) {
+		x[0] = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION;
 		return true;
 	}
-	/* Only the function ID goes down; x7 = 0 is the (non-virtualized) OP-TEE's client. */
-	uint64_t r[8] = {fn, 0, 0, 0, 0, 0, 0, 0};
-	smc_call_regs(r);
-	for (int i = 0; i < 4; i++)
-		x[i] = r[i];
+	switch (fn) {
+	case OPTEE_SMC_CALLS_COUNT:
+	case OPTEE_SMC_CALLS_UID:
+	case OPTEE_SMC_CALLS_REVISION:
+	case OPTEE_SMC_GET_OS_UUID:
+	case OPTEE_SMC_GET_OS_REVISION:
+	case OPTEE_SMC_GET_THREAD_COUNT:
+	case OPTEE_SMC_ENABLE_SHM_CACHE:
+		fast_call(v, t, fn, 0);
+		break;
+	case OPTEE_SMC_DISABLE_SHM_CACHE: {
+		fast_call(v, t, fn, 0);
+		struct tee_mem m = mem_of(v->vm);
+		if (x[0] == OPTEE_SMC_RETURN_OK) /* OP-TEE let go of this RPC buffer */
+			drop_buf(&m, t, pair(x[1], x[2]));
+		break;
+	}
+	case OPTEE_SMC_EXCHANGE_CAPABILITIES:
+		exchange_capabilities(v, t);
+		break;
+	case OPTEE_SMC_GET_SHM_CONFIG:
+		x[0] = OPTEE_SMC_RETURN_ENOTAVAIL;
+		break;
+	case OPTEE_SMC_CALL_WITH_ARG:
+		call_with_arg(v, t);
+		break;
+	case OPTEE_SMC_RETURN_FROM_RPC:
+		return_from_rpc(v, t);
+		break;
+	default:
+		x[0] = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION;
+		break;
+	}
 	return true;
 }
