@@ -119,7 +119,7 @@ $(BUILD)/triad-rmm.bin: $(BUILD)/triad-rmm.elf
 GUEST_TOOLS := $(BUILD)/guests/triad-spin $(BUILD)/guests/triad-pmu $(BUILD)/guests/triad-work \
 	$(BUILD)/guests/triad-dma
 BAREMETAL_GUESTS := tests/guests/badguest tests/guests/hog tests/guests/bench tests/guests/canary \
-	tests/guests/fwtest
+	tests/guests/fwtest tests/guests/teeguest
 guests: $(GUEST_TOOLS)
 	$(foreach g,$(BAREMETAL_GUESTS),$(MAKE) -C $(g) O=$(abspath $(BUILD))/guests &&) true
 

@@ -1,0 +1,97 @@
+"""OP-TEE for the guests (the secure world's trusted OS, through Triad's mediator).
+
+- A bare-metal guest (tests/guests/teeguest) speaks OP-TEE's SMC ABI itself, good and bad:
+  refused calls, messages and memory references outside its RAM, page lists that leave it
+  or loop; a session with OP-TEE's device pseudo-TA; registered shared memory.
+- Two such VMs: the second cannot use the shared memory the first registered (each VM is
+  its own OP-TEE client, VM_CREATED by Triad).
+- Linux (Debian's 6.1 with its optee driver and Debian's tee-supplicant) runs OP-TEE's own
+  regression suite, xtest: a subset here (see XTEST_SUBSET), all of it in make test-full;
+  two Linux VMs run it at the same time.
+"""
+import os
+import re
+
+import pytest
+
+from triad import FULL, GUESTS, LINUX_6_1, PROMPT, ROOT, SECURE, write_config
+
+TEEGUEST = os.path.join(GUESTS, "teeguest.bin")
+INITRAMFS_TEE = os.path.join(ROOT, "build", "initramfs-tee.cpio.gz")
+
+pytestmark = pytest.mark.skipif(not SECURE, reason="OP-TEE lives in the secure world")
+
+# The regression tests that exercise the mediator's paths in a few minutes of TCG: sessions
+# and TA loading through tee-supplicant (RPCs, RPC buffers, shared-memory allocation by
+# page list), TA-to-TA calls, memory references of every kind and size, registered and
+# temporary shared memory, cancellation, concurrency over OP-TEE's threads, and secure
+# storage (REE FS: many RPCs carrying data). The long ones (crypto vectors, 4xxx/6xxx
+# in full) only run in make test-full.
+XTEST_SUBSET = "1001 1002 1003 1004 1005 1006 1007 1008 1010 1011 1012 1013 1016 1017 1018 6001"
+
+
+def xtest_summary(out):
+    m = re.search(r"(\d+) subtests of which (\d+) failed\s+(\d+) test cases of which (\d+) failed",
+                  out)
+    assert m, out[-3000:]
+    return [int(g) for g in m.groups()]
+
+
+def test_teeguest_checks_the_mediator():
+    from triad import triad_run
+    rc, out, err = triad_run("--kernel", TEEGUEST, "--mem", "64M", "--timeout", "200")
+    fails = [line for line in out.splitlines() if "teeguest: FAIL" in line]
+    assert not fails, "\n".join(fails)
+    m = re.search(r"teeguest: (\d+) passed, 0 failed", out)
+    assert m and int(m.group(1)) >= 32, out[-3000:]
+    assert rc == 0, err
+    # The VM was announced to OP-TEE and retired when it powered off.
+    assert "PANIC" not in out
+
+
+def test_two_vms_are_separate_optee_clients(run, tmp_path):
+    vm = {"kernel": TEEGUEST, "memory": "64M", "cpus": 1}
+    cfg = write_config(tmp_path / "tee.dts", {
+        "first": dict(vm),
+        "second": dict(vm, bootargs="tee-role=b"),
+    })
+    r = run("--config", cfg, "--pcpus", "2")
+    r.expect_vm("first", r"teeguest: registered shared memory")
+    r.expect_vm("second", r"teeguest: tried the other VM's shared memory")
+    r.expect_vm("first", r"teeguest: \d+ passed, 0 failed")
+    r.expect_vm("second", r"teeguest: \d+ passed, 0 failed")
+    assert r.wait() == 0
+    assert "teeguest: FAIL" not in r.out, r.out[-3000:]
+    # The second VM's attempt came after the first VM's registration.
+    assert r.out.index("registered shared memory") < r.out.index("tried the other VM's"), r.out
+
+
+def boot_tee_linux(run, *extra):
+    r = run("--kernel", LINUX_6_1, "--initrd", INITRAMFS_TEE, "--mem", "256M", *extra,
+            timeout=3600)
+    r.expect(r"optee: initialized driver")
+    r.expect(r"triad-guest: tee-supplicant running")
+    r.expect(re.escape(PROMPT))
+    return r
+
+
+def test_xtest_subset_in_linux(run):
+    r = boot_tee_linux(run, "--cpus", "2", "--pcpus", "2")
+    out = r.shell(f"xtest {XTEST_SUBSET}", timeout=1500)
+    subtests, sub_failed, cases, failed = xtest_summary(out)
+    # pkcs11_1xxx share the numbers; Debian's OP-TEE has no PKCS#11 TA (a platform gap).
+    bad = [l for l in out.splitlines() if re.match(r"\s*regression_\d+ FAILED", l)]
+    assert not bad, out[-4000:]
+    assert cases >= 16, out[-4000:]
+    r.send("poweroff -f\n")
+    assert r.wait() == 0
+
+
+@pytest.mark.skipif(not FULL, reason="all of xtest takes about an hour: make test-full")
+def test_xtest_full_in_linux(run):
+    r = boot_tee_linux(run, "--cpus", "2", "--pcpus", "2")
+    out = r.shell("xtest -t regression", timeout=3300)
+    bad = [l for l in out.splitlines() if re.match(r"\s*regression_\d+ FAILED", l)]
+    assert not bad, out[-4000:]
+    r.send("poweroff -f\n")
+    assert r.wait() == 0
