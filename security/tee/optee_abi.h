@@ -62,6 +62,9 @@
 /* A page-list page: 511 page addresses, then the address of the next list page. */
 #define OPTEE_MSG_LIST_ENTRIES 511U
 
+/* RPC commands OP-TEE sends in an RPC_CMD message */
+#define OPTEE_RPC_CMD_SHM_ALLOC 6 /* the answer: memory for OP-TEE, in params[0] */
+
 /* TEEC error codes the mediator reports in a message's ret, origin "communication" */
 #define TEEC_ERROR_BAD_PARAMETERS 0xffff0006U
 #define TEEC_ERROR_OUT_OF_MEMORY  0xffff000cU

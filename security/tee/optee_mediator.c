@@ -118,7 +118,24 @@ static struct tee_vm *client_of(struct vm *vm)
 		r[7] = 0; /* only the hypervisor may announce a VM */
 		smc_call_regs(r);
 		t->state = r[0] == OPTEE_SMC_RETURN_OK ? TEE_READY : TEE_REFUSED;
-		if (t->state == TEE_REFUSED)
+		if ((uint32_t)r[0] == OPTEE_SMC_RETURN_UNKNOWN_FUNCTION) {
+			/* OP-TEE without virtualization: one context for everyone, so it serves
+			 * one VM only (the first to call), as client 0. */
+			static spinlock_t owner_lock;
+			static const struct vm *owner;
+			spin_lock(&owner_lock);
+			if (!owner)
+				owner = vm;
+			bool mine = owner == vm;
+			spin_unlock(&owner_lock);
+			t->client = 0;
+			t->state = mine ? TEE_READY : TEE_REFUSED;
+			if (!mine)
+				vm_warn(vm,
+					"OP-TEE is not the -virtualized build: it serves VM '%s' "
+					"only",
+					owner->name);
+		} else if (t->state == TEE_REFUSED)
 			vm_warn(vm,
 				"OP-TEE has no room for this VM (client %u, error 0x%lx): its "
 				"trusted-OS calls fail",
@@ -164,7 +181,7 @@ void tee_vm_destroyed(struct vm *vm)
 		return;
 	struct tee_mem m = mem_of(vm);
 	spin_lock(&t->lock);
-	if (t->state == TEE_READY) {
+	if (t->state == TEE_READY && t->client) {
 		uint64_t r[8] = {OPTEE_SMC_VM_DESTROYED, t->client};
 		smc_call_regs(r); /* a7 = 0: the hypervisor */
 	}

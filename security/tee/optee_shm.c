@@ -191,16 +191,31 @@ bool tee_rpc_import(const struct tee_mem *m, uint64_t ipa, uint64_t size,
 	memcpy(p, g->params, n * sizeof(p[0]));
 	shadow->ret = __atomic_load_n(&g->ret, __ATOMIC_RELAXED);
 	shadow->ret_origin = __atomic_load_n(&g->ret_origin, __ATOMIC_RELAXED);
+	/* Only SHM_ALLOC's answer brings memory (the guest's, as a temporary reference); in
+	 * every other answer OP-TEE reads values and sizes only, so its own parameters stay
+	 * and take just those from the guest (never an address of the guest's). */
+	bool new_memory = shadow->cmd == OPTEE_RPC_CMD_SHM_ALLOC;
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t err = valid_type(p[i].attr) ? tee_param_translate(m, &p[i], s)
-						     : TEEC_ERROR_BAD_PARAMETERS;
-		if (err) {
-			/* OP-TEE sees a failed request, never a guest address. */
-			memset(&p[i], 0, sizeof(p[i]));
-			shadow->ret = err;
-			shadow->ret_origin = TEEC_ORIGIN_COMMS;
+		struct optee_msg_param *o = &shadow->params[i];
+		uint64_t t = o->attr & OPTEE_MSG_ATTR_TYPE_MASK;
+		if (new_memory && i == 0) {
+			uint64_t gt = p[0].attr & OPTEE_MSG_ATTR_TYPE_MASK;
+			uint32_t err =
+			    gt < OPTEE_MSG_ATTR_TMEM_FIRST || gt > OPTEE_MSG_ATTR_TMEM_LAST
+				? TEEC_ERROR_BAD_PARAMETERS
+				: tee_param_translate(m, &p[0], s);
+			if (err) {
+				/* OP-TEE sees a failed allocation, never a guest address. */
+				memset(&p[0], 0, sizeof(p[0]));
+				shadow->ret = err;
+				shadow->ret_origin = TEEC_ORIGIN_COMMS;
+			}
+			*o = p[0];
+		} else if (t >= OPTEE_MSG_ATTR_VALUE_FIRST && t <= OPTEE_MSG_ATTR_VALUE_LAST) {
+			o->u.value = p[i].u.value;
+		} else if (t != OPTEE_MSG_ATTR_TYPE_NONE) {
+			o->u.tmem.size = p[i].u.tmem.size; /* rmem.size is the same field */
 		}
 	}
-	memcpy(shadow->params, p, n * sizeof(p[0]));
 	return true;
 }

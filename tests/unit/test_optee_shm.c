@@ -322,8 +322,30 @@ static void test_rpc_round_trip(void **state)
 	assert_int_equal(sh->ret, TEEC_ERROR_BAD_PARAMETERS);
 	assert_int_equal(sh->params[0].attr, 0);
 	assert_int_equal(sh->params[0].u.tmem.buf_ptr, 0);
+	/* Any other RPC (here a file-system request): OP-TEE's own references stay; only
+	 * values and sizes come from the guest, whatever addresses it writes. */
+	sh->cmd = 2;
+	sh->num_params = 2;
+	sh->ret = 0;
+	sh->params[0] = (struct optee_msg_param){.attr = 0x3, .u.value = {1, 2, 3}};
+	sh->params[1] = tmem(0x88000000, 0x100, false);
+	sh->params[1].u.tmem.shm_ref = 0xabc;
+	size = OPTEE_MSG_ARG_SIZE(2);
+	assert_true(tee_rpc_export(&mem, ipa, size, sh));
+	g->params[0].u.value.a = 77;
+	g->params[1] = tmem(0x0e100000, 0x40, true);
+	g->ret = 0;
+	assert_true(tee_rpc_import(&mem, ipa, size, sh, &s));
+	assert_int_equal(sh->ret, 0);
+	assert_int_equal(s.n, 0);
+	assert_int_equal(sh->params[0].u.value.a, 77);
+	assert_int_equal(sh->params[1].attr, 0xa);
+	assert_int_equal(sh->params[1].u.tmem.buf_ptr, 0x88000000);
+	assert_int_equal(sh->params[1].u.tmem.shm_ref, 0xabc);
+	assert_int_equal(sh->params[1].u.tmem.size, 0x40);
 	/* A buffer too small for OP-TEE's parameters carries only what fits. */
 	sh->num_params = 4;
+	memset(g, 0, 256);
 	memset(g, 0xee, 64);
 	assert_true(tee_rpc_export(&mem, ipa, 64, sh));
 	assert_int_equal(((uint8_t *)g)[64], 0);
