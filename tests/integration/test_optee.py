@@ -77,21 +77,26 @@ def boot_tee_linux(run, *extra):
 
 def test_xtest_subset_in_linux(run):
     r = boot_tee_linux(run, "--cpus", "2", "--pcpus", "2")
-    out = r.shell(f"xtest {XTEST_SUBSET}", timeout=1500)
+    out = r.shell(f"xtest -t regression {XTEST_SUBSET}", timeout=1500)
     subtests, sub_failed, cases, failed = xtest_summary(out)
-    # pkcs11_1xxx share the numbers; Debian's OP-TEE has no PKCS#11 TA (a platform gap).
-    bad = [l for l in out.splitlines() if re.match(r"\s*regression_\d+ FAILED", l)]
-    assert not bad, out[-4000:]
-    assert cases >= 16, out[-4000:]
+    assert (sub_failed, failed) == (0, 0), out[-4000:]
+    assert cases == len(XTEST_SUBSET.split()) and subtests > 800, out[-4000:]
     r.send("poweroff -f\n")
     assert r.wait() == 0
 
 
-@pytest.mark.skipif(not FULL, reason="all of xtest takes about an hour: make test-full")
+@pytest.mark.skipif(not FULL, reason="all of xtest takes about 15 minutes: make test-full")
 def test_xtest_full_in_linux(run):
+    """All of xtest's default suites. The regression suite passes; the PKCS#11 suite cannot
+    run: Debian's OP-TEE build has no PKCS#11 TA, so each pkcs11 test fails at its first
+    session (TEEC_ERROR_ITEM_NOT_FOUND from the TEE) - a platform gap, listed in the README."""
     r = boot_tee_linux(run, "--cpus", "2", "--pcpus", "2")
-    out = r.shell("xtest -t regression", timeout=3300)
-    bad = [l for l in out.splitlines() if re.match(r"\s*regression_\d+ FAILED", l)]
-    assert not bad, out[-4000:]
+    out = r.shell("xtest", timeout=3300)
+    failed = re.findall(r"^(\w+_\d+) FAILED", out, re.M)
+    assert failed, out[-4000:]  # the PKCS#11 cases: if they pass, update the README
+    assert all(f.startswith("pkcs11_") for f in failed), failed
+    assert "TEEC open session failed ffff0008" in out
+    m = re.search(r"(\d+) test cases of which (\d+) failed", out)
+    assert m and int(m.group(1)) - int(m.group(2)) >= 108, out[-4000:]
     r.send("poweroff -f\n")
     assert r.wait() == 0
