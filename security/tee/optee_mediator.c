@@ -97,6 +97,10 @@ static struct tee_vm *client_of(struct vm *vm)
 {
 	if (!tee_present || vm->realm)
 		return NULL;
+	/* The usual case without locks: announced already (only a stopped VM goes back). */
+	struct tee_vm *known = __atomic_load_n(&vm->tee, __ATOMIC_ACQUIRE);
+	if (known && __atomic_load_n(&known->state, __ATOMIC_ACQUIRE) == TEE_READY)
+		return known;
 	spin_lock(&vm->lock);
 	if (!vm->tee) {
 		struct tee_vm *t = (struct tee_vm *)page_alloc_zeroed(
@@ -105,7 +109,7 @@ static struct tee_vm *client_of(struct vm *vm)
 			spin_init(&t->lock);
 			t->client = vm->id + 1; /* 0 is the hypervisor itself */
 		}
-		vm->tee = t;
+		__atomic_store_n(&vm->tee, t, __ATOMIC_RELEASE);
 	}
 	spin_unlock(&vm->lock);
 	struct tee_vm *t = vm->tee;
@@ -117,7 +121,7 @@ static struct tee_vm *client_of(struct vm *vm)
 		uint32_t client = t->client;
 		r[7] = 0; /* only the hypervisor may announce a VM */
 		smc_call_regs(r);
-		t->state = r[0] == OPTEE_SMC_RETURN_OK ? TEE_READY : TEE_REFUSED;
+		int state = r[0] == OPTEE_SMC_RETURN_OK ? TEE_READY : TEE_REFUSED;
 		if ((uint32_t)r[0] == OPTEE_SMC_RETURN_UNKNOWN_FUNCTION) {
 			/* OP-TEE without virtualization: one context for everyone, so it serves
 			 * one VM only (the first to call), as client 0. */
@@ -129,17 +133,18 @@ static struct tee_vm *client_of(struct vm *vm)
 			bool mine = owner == vm;
 			spin_unlock(&owner_lock);
 			t->client = 0;
-			t->state = mine ? TEE_READY : TEE_REFUSED;
+			state = mine ? TEE_READY : TEE_REFUSED;
 			if (!mine)
 				vm_warn(vm,
 					"OP-TEE is not the -virtualized build: it serves VM '%s' "
 					"only",
 					owner->name);
-		} else if (t->state == TEE_REFUSED)
+		} else if (state == TEE_REFUSED)
 			vm_warn(vm,
 				"OP-TEE has no room for this VM (client %u, error 0x%lx): its "
 				"trusted-OS calls fail",
 				client, r[0]);
+		__atomic_store_n(&t->state, state, __ATOMIC_RELEASE);
 	}
 	bool ready = t->state == TEE_READY;
 	spin_unlock(&t->lock);

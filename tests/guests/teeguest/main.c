@@ -373,27 +373,6 @@ static bool role_b(const uint8_t *dtb)
 	return false;
 }
 
-#define ROUNDS 15
-
-static void bench_fast_call(void)
-{
-	uint64_t t[ROUNDS];
-	for (unsigned i = 0; i < ROUNDS; i++) {
-		uint64_t t0 = counter();
-		fast(OPTEE_SMC_CALLS_COUNT, 0, NULL);
-		t[i] = counter() - t0;
-	}
-	for (unsigned i = 1; i < ROUNDS; i++)
-		for (unsigned j = i; j > 0 && t[j] < t[j - 1]; j--) {
-			uint64_t x = t[j];
-			t[j] = t[j - 1];
-			t[j - 1] = x;
-		}
-	puts_("bench: optee_fast_call ");
-	putdec(t[ROUNDS / 2] * 1000000000ULL / read_sysreg(cntfrq_el0));
-	puts_("\n");
-}
-
 int main(const uint8_t *dtb)
 {
 	bool b = role_b(dtb);
@@ -406,7 +385,6 @@ int main(const uint8_t *dtb)
 		bad_messages();
 		session_and_shared_memory(session);
 		bad_memory(session);
-		bench_fast_call();
 	}
 	struct optee_msg_arg *m = new_msg(MSG_CLOSE_SESSION, session, 0);
 	check(call_with_arg((uint64_t)m) == OPTEE_SMC_RETURN_OK && m->ret == TEE_SUCCESS,
