@@ -203,7 +203,7 @@ $(RUN_DISK):
 	truncate -s 256M $@.tmp && /sbin/mkfs.ext4 -q -L triad-disk $@.tmp && mv $@.tmp $@
 
 run: all $(RUN_DISK)
-	tools/triad-run --kernel .cache/guest/linux-6.1/Image --initrd $(BUILD)/initramfs.cpio.gz \
+	tools/triad-run --kernel .cache/guest/linux-6.1/Image --initrd $(BUILD)/initramfs-tee.cpio.gz \
 		--cpus 2 --pcpus 2 --mem 512M --append "console=ttyAMA0 earlycon" \
 		--disk $(RUN_DISK) --net user,hostfwd=tcp:127.0.0.1:$(RUN_HTTP_PORT)-:80
 
