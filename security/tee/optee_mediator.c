@@ -286,7 +286,8 @@ static void call_with_arg(struct vcpu *v, struct tee_vm *t)
 		spin_unlock(&t->lock);
 		return;
 	}
-	uint64_t r[8] = {OPTEE_SMC_CALL_WITH_ARG, c->shadow >> 32, (uint32_t)c->shadow, x[3]};
+	uint64_t r[8] = {OPTEE_SMC_CALL_WITH_ARG, c->shadow >> 32, (uint32_t)c->shadow,
+			 (uint32_t)x[3]};
 	tee_smc(t, r);
 	returned(v, t, c, r);
 }

@@ -81,12 +81,7 @@ void sync_exception(struct frame *f)
 
 void unexpected_exception(struct frame *f)
 {
-	puts_("fwtest: FAIL unexpected exception, ESR ");
-	puthex(read_sysreg(esr_el1));
-	puts_(" at ");
-	puthex(f->elr);
-	puts_("\n");
-	smc(PSCI_SYSTEM_OFF, 0, 0, 0);
+	fail_exception("fwtest", f, true);
 }
 
 void irq_exception(struct frame *f)

@@ -38,3 +38,16 @@ void putdec(uint64_t v)
 	} while (v);
 	puts_(&buf[i]);
 }
+
+void fail_exception(const char *who, const struct frame *f, bool by_smc)
+{
+	puts_(who);
+	puts_(": FAIL unexpected exception, ESR ");
+	puthex(read_sysreg(esr_el1));
+	puts_(" at ");
+	puthex(f->elr);
+	puts_("\n");
+	if (by_smc)
+		smc(PSCI_SYSTEM_OFF, 0, 0, 0);
+	hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
+}

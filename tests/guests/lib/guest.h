@@ -73,5 +73,8 @@ void putc_(char c);
 void puts_(const char *s);
 void puthex(uint64_t v);
 void putdec(uint64_t v);
+/* Reports "<who>: FAIL unexpected exception, ESR .. at .." and powers off (through SMC, for
+ * code in the hypervisor's place, or HVC). */
+void fail_exception(const char *who, const struct frame *f, bool by_smc);
 
 #endif

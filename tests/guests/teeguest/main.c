@@ -51,17 +51,12 @@ static void check(bool ok, const char *name, uint64_t got)
 
 void sync_exception(struct frame *f)
 {
-	puts_("teeguest: FAIL unexpected exception, ESR ");
-	puthex(read_sysreg(esr_el1));
-	puts_(" at ");
-	puthex(f->elr);
-	puts_("\n");
-	smc(PSCI_SYSTEM_OFF, 0, 0, 0);
+	fail_exception("teeguest", f, false);
 }
 
 void unexpected_exception(struct frame *f)
 {
-	sync_exception(f);
+	fail_exception("teeguest", f, false);
 }
 
 /* The compiler's struct copies. */
