@@ -80,9 +80,10 @@ $(BUILD)/monitor.bin: $(BUILD)/monitor.elf
 SEL2_SRCS := $(wildcard security/sel2/*.S security/sel2/*.c) security/ffa/spmc.c \
 	arch/arm64/smccc.S
 SEL2_OBJS := $(patsubst %,$(BUILD)/sel2/%.o,$(SEL2_SRCS))
+# Secure EL2 is Armv8.4 (FEAT_SEL2): its own timer registers need that architecture.
 $(BUILD)/sel2/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HV_CFLAGS) -c $< -o $@
+	$(CC) $(HV_CFLAGS) -march=armv8.4-a -c $< -o $@
 $(BUILD)/sel2/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(HV_CFLAGS) -D__ASSEMBLER__ -c $< -o $@

@@ -65,6 +65,17 @@ void mon_puthex(uint64_t v)
 	}
 }
 
+void mon_putdec(uint64_t v)
+{
+	char buf[21];
+	int i = 20;
+	buf[i] = 0;
+	do
+		buf[--i] = (char)('0' + v % 10);
+	while (v /= 10);
+	mon_puts(&buf[i]);
+}
+
 /* ---- EL3 configuration of a CPU before it enters the normal world ---- */
 
 static uint64_t field(uint64_t v, unsigned lo)

@@ -90,6 +90,7 @@ void cpu_restart(unsigned cpu) __attribute__((noreturn));
 void mon_putc(char c);
 void mon_puts(const char *s);
 void mon_puthex(uint64_t v);
+void mon_putdec(uint64_t v);
 void monitor_secondary(unsigned cpu) __attribute__((noreturn));
 /* gic.c: interrupt groups and redistributors, which only EL3 may set up. */
 void gic_global_setup(bool secure_sgis);

@@ -189,10 +189,17 @@ struct world_context *world_secure_smc(struct world_context *c)
 			ns->x[i] = c->x[1 + i];
 		return ns;
 	case SEL2_CRASHED:
+	case SEL2_TIMEOUT:
 	default:
-		mon_puts("[monitor] error: the secure world failed (ESR ");
-		mon_puthex(c->x[1]);
-		mon_puts(", ELR ");
+		if (fid == SEL2_TIMEOUT) {
+			mon_puts("[monitor] error: OP-TEE did not finish booting within ");
+			mon_putdec(c->x[1]);
+			mon_puts(" s (it was at ");
+		} else {
+			mon_puts("[monitor] error: the secure world failed (ESR ");
+			mon_puthex(c->x[1]);
+			mon_puts(", ELR ");
+		}
 		mon_puthex(c->x[2]);
 		mon_puts("): trusted OS calls now answer NOT_SUPPORTED\n");
 		secure_alive = false;

@@ -31,6 +31,7 @@
 #define VEC_CPU_OFF 0x0c
 
 #define HCR_RW		 (1UL << 31)
+#define HCR_IMO		 (1UL << 4)
 #define HCR_TSC		 (1UL << 19)
 #define SPSR_EL1H_MASKED 0x3c5
 #define SCTLR_EL1_RESET	 0x30d00800UL
@@ -61,6 +62,73 @@ static void el2_setup(void)
 	write_sysreg(cntvoff_el2, 0);
 	write_sysreg(vttbr_el2, 0);
 	isb();
+}
+
+/*
+ * OP-TEE's cold boot has a deadline. Until ENTRY_DONE, the Secure EL2 physical timer (PPI 20,
+ * made Secure Group 1 in CPU 0's redistributor: an IRQ in Secure state) is armed and
+ * HCR_EL2.IMO brings its interrupt here even while OP-TEE runs with its own interrupts
+ * masked. An OP-TEE that panics or hangs before ENTRY_DONE is reported (SEL2_TIMEOUT) and
+ * the machine boots without a secure world, instead of not at all.
+ */
+#define BOOT_DEADLINE_SECONDS 20
+#define WATCHDOG_PPI	      20
+#define GICR0_SGI	      0x080b0000UL /* CPU 0's redistributor, SGI and PPI frame */
+#define GICR_IGROUPR0	      0x0080
+#define GICR_ISENABLER0	      0x0100
+#define GICR_ICENABLER0	      0x0180
+#define GICR_ICPENDR0	      0x0280
+#define GICR_IPRIORITYR	      0x0400
+#define GICR_IGRPMODR0	      0x0d00
+#define CNTHPS_CTL_EL2	      S3_4_C14_C5_1
+#define CNTHPS_CVAL_EL2	      S3_4_C14_C5_2
+
+static volatile uint32_t *gicr0(unsigned off)
+{
+	return (volatile uint32_t *)(GICR0_SGI + off);
+}
+
+static uint32_t saved_igroupr0, saved_igrpmodr0;
+
+static void boot_watchdog_start(void)
+{
+	uint32_t bit = 1U << WATCHDOG_PPI;
+	saved_igroupr0 = *gicr0(GICR_IGROUPR0);
+	saved_igrpmodr0 = *gicr0(GICR_IGRPMODR0);
+	*gicr0(GICR_IGROUPR0) = saved_igroupr0 & ~bit;
+	*gicr0(GICR_IGRPMODR0) = saved_igrpmodr0 | bit;
+	((volatile uint8_t *)gicr0(GICR_IPRIORITYR))[WATCHDOG_PPI] = 0x10;
+	*gicr0(GICR_ISENABLER0) = bit;
+	write_sysreg(ICC_PMR_EL1, 0xffUL);
+	write_sysreg(ICC_IGRPEN1_EL1, 1UL);
+	uint64_t now = read_sysreg(cntpct_el0);
+	write_sysreg(CNTHPS_CVAL_EL2, now + BOOT_DEADLINE_SECONDS * read_sysreg(cntfrq_el0));
+	write_sysreg(CNTHPS_CTL_EL2, 1UL);
+	write_sysreg(hcr_el2, read_sysreg(hcr_el2) | HCR_IMO);
+	isb();
+}
+
+/* The timer off, its interrupt disabled and its group as OP-TEE found it. */
+static void boot_watchdog_stop(void)
+{
+	uint32_t bit = 1U << WATCHDOG_PPI;
+	write_sysreg(CNTHPS_CTL_EL2, 0UL);
+	write_sysreg(hcr_el2, read_sysreg(hcr_el2) & ~HCR_IMO);
+	isb();
+	*gicr0(GICR_ICENABLER0) = bit;
+	*gicr0(GICR_ICPENDR0) = bit;
+	*gicr0(GICR_IGROUPR0) = saved_igroupr0;
+	*gicr0(GICR_IGRPMODR0) = saved_igrpmodr0;
+}
+
+/* The watchdog's IRQ (start.S): OP-TEE missed its boot deadline. */
+void sel2_boot_timeout(void)
+{
+	boot_watchdog_stop();
+	uint64_t r[8] = {SEL2_TIMEOUT, BOOT_DEADLINE_SECONDS, read_sysreg(elr_el2), 0, 0, 0, 0, 0};
+	smc_call_regs(r);
+	for (;;)
+		__asm__ volatile("wfi");
 }
 
 /* Next OP-TEE entry: a vector of its table (or its load address at cold boot). */
@@ -116,6 +184,7 @@ void sel2_lower_sync(struct frame *f)
 	optee_spsr[cpu] = read_sysreg(spsr_el2);
 	switch ((uint32_t)f->x[0]) {
 	case OPTEE_ENTRY_DONE:
+		boot_watchdog_stop();
 		/* Every later entry jumps into this table: it must be OP-TEE's own memory. */
 		if (f->x[1] < OPTEE_BASE || f->x[1] >= OPTEE_BASE + OPTEE_SIZE - VEC_TABLE_SIZE ||
 		    f->x[1] % 4) {
@@ -175,6 +244,8 @@ void sel2_main(unsigned cpu, unsigned cpu_on, uint64_t optee_size, uint64_t dtb)
 	 * being turned on enters OP-TEE's cpu_on vector with all arguments zero. */
 	if (!cpu_on)
 		f->x[2] = dtb;
+	if (!cpu_on)
+		boot_watchdog_start();
 	prepare_entry(cpu_on ? optee_vectors + VEC_CPU_ON : OPTEE_BASE, SPSR_EL1H_MASKED);
 	enter_secure_el1(f, sel2_stacks[cpu + 1]);
 }

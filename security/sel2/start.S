@@ -75,7 +75,9 @@ sel2_vectors:
 	unexpected
 	.balign	0x80		/* lower EL (OP-TEE), AArch64: synchronous */
 	b	lower_sync
-	unexpected		/* IRQ */
+	.balign	0x80		/* IRQ: only the boot watchdog's is routed here */
+	bl	sel2_boot_timeout
+	b	.
 	unexpected		/* FIQ */
 	unexpected		/* SError */
 	unexpected		/* lower EL, AArch32 */

@@ -42,7 +42,8 @@
 #define OPTEE_SMC_RETURN_ENOTAVAIL	  0x7U
 #define OPTEE_SMC_RETURN_UNKNOWN_FUNCTION 0xffffffffU
 /* A yielding call that needs the normal world first: a0 = one of these, a3 = thread. */
-#define OPTEE_SMC_RPC_PREFIX	   0xffff0000U
+/* (UNKNOWN_FUNCTION, 0xffffffff, is an answer, not an RPC.) */
+#define OPTEE_SMC_IS_RPC(a0)	   (((a0)&0xffffff00U) == 0xffff0000U)
 #define OPTEE_SMC_RPC_ALLOC	   0xffff0000U /* a1 = size; answer a1:a2 = PA, a4:a5 = cookie */
 #define OPTEE_SMC_RPC_FREE	   0xffff0002U /* a1:a2 = cookie */
 #define OPTEE_SMC_RPC_FOREIGN_INTR 0xffff0004U

@@ -220,7 +220,7 @@ static void returned(struct vcpu *v, struct tee_vm *t, struct tee_call *c, uint6
 	struct tee_mem m = mem_of(v->vm);
 	tee_shadows_free(&m, &c->rpc_lists); /* OP-TEE has read the last answer's lists */
 	uint32_t a0 = (uint32_t)r[0];
-	if ((a0 & 0xffff0000U) != OPTEE_SMC_RPC_PREFIX) {
+	if (!OPTEE_SMC_IS_RPC(a0)) {
 		if (a0 == OPTEE_SMC_RETURN_OK)
 			tee_msg_export(&m, c->guest_ipa, (struct optee_msg_arg *)c->shadow);
 		spin_lock(&t->lock);

@@ -3,7 +3,9 @@ secure world (Triad at Secure EL2 hosting OP-TEE at Secure EL1), starts Triad at
 and serves its PSCI calls and trusted-OS calls; everything above runs as before."""
 import re
 
-from triad import INITRAMFS, LINUX_6_1, PROMPT, ext4_image, triad_run
+import pytest
+
+from triad import BADGUEST, INITRAMFS, LINUX_6_1, PROMPT, SECURE, ext4_image, triad_run
 
 
 def test_monitor_boots_the_stack_and_serves_psci(run):
@@ -69,3 +71,17 @@ def test_no_secure_boots_triad_alone():
     assert status == 0 and "secure=on" in out and "-bios" in out, out
     status, _, err = triad_run("--secure", "--no-secure", "--kernel", LINUX_6_1)
     assert status != 0 and "not allowed with" in err, err
+
+
+@pytest.mark.skipif(not SECURE, reason="once, on the default machine")
+def test_optee_that_never_boots_is_left_out(tmp_path):
+    """An OP-TEE that hangs (or panics) before ENTRY_DONE: Triad at S-EL2 gives it 20 s, then
+    the machine boots without a secure world instead of not at all."""
+    spin = tmp_path / "spin-optee.bin"
+    spin.write_bytes(bytes.fromhex("00000014"))  # b .
+    rc, out, err = triad_run("--secure", "--optee", str(spin), "--kernel", BADGUEST,
+                             "--cpus", "2", "--mem", "64M", "--timeout", "200")
+    assert "[monitor] error: OP-TEE did not finish booting within 20 s" in out, out
+    assert "secure world: no OP-TEE" in out, out
+    assert re.search(r"badguest: \d+ passed, 0 failed", out), out[-3000:]
+    assert rc == 0, err

@@ -130,7 +130,7 @@ static uint32_t call_with_arg(uint64_t arg)
 	for (;;) {
 		smc8(r);
 		uint32_t a0 = (uint32_t)r[0];
-		if ((a0 & 0xffff0000U) != OPTEE_SMC_RPC_PREFIX)
+		if (!OPTEE_SMC_IS_RPC(a0))
 			return a0;
 		uint64_t next[8] = {OPTEE_SMC_RETURN_FROM_RPC, r[1], r[2], r[3], 0, 0, 0, 0};
 		if (a0 == OPTEE_SMC_RPC_ALLOC) {
