@@ -469,11 +469,7 @@ int main(void)
 	test_sgi_priorities();
 	test_active_priority();
 	test_timers();
-	puts_("badguest: ");
-	putdec(passed);
-	puts_(" passed, ");
-	putdec(failed);
-	puts_(" failed\n");
+	print_summary("badguest", passed, failed);
 	hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
 	return 0;
 }

@@ -51,3 +51,13 @@ void fail_exception(const char *who, const struct frame *f, bool by_smc)
 		smc(PSCI_SYSTEM_OFF, 0, 0, 0);
 	hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
 }
+
+void print_summary(const char *who, unsigned passed, unsigned failed)
+{
+	puts_(who);
+	puts_(": ");
+	putdec(passed);
+	puts_(" passed, ");
+	putdec(failed);
+	puts_(" failed\n");
+}

@@ -76,5 +76,7 @@ void putdec(uint64_t v);
 /* Reports "<who>: FAIL unexpected exception, ESR .. at .." and powers off (through SMC, for
  * code in the hypervisor's place, or HVC). */
 void fail_exception(const char *who, const struct frame *f, bool by_smc);
+/* Prints "<who>: N passed, M failed", the line the tests look for. */
+void print_summary(const char *who, unsigned passed, unsigned failed);
 
 #endif

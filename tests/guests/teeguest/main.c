@@ -386,11 +386,7 @@ int main(const uint8_t *dtb)
 	      "CLOSE_SESSION", m->ret);
 	check(get_devices(session, tmem((uint64_t)data[0], 4096, false), NULL) != TEE_SUCCESS,
 	      "a closed session is gone", 0);
-	puts_("teeguest: ");
-	putdec(passed);
-	puts_(" passed, ");
-	putdec(failed);
-	puts_(" failed\n");
+	print_summary("teeguest", passed, failed);
 	smc(PSCI_SYSTEM_OFF, 0, 0, 0);
 	return 0;
 }
