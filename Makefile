@@ -120,7 +120,7 @@ $(BUILD)/triad-rmm.bin: $(BUILD)/triad-rmm.elf
 GUEST_TOOLS := $(BUILD)/guests/triad-spin $(BUILD)/guests/triad-pmu $(BUILD)/guests/triad-work \
 	$(BUILD)/guests/triad-dma
 BAREMETAL_GUESTS := tests/guests/badguest tests/guests/hog tests/guests/bench tests/guests/canary \
-	tests/guests/fwtest tests/guests/teeguest
+	tests/guests/fwtest tests/guests/teeguest tests/guests/stuckoptee
 guests: $(GUEST_TOOLS)
 	$(foreach g,$(BAREMETAL_GUESTS),$(MAKE) -C $(g) O=$(abspath $(BUILD))/guests &&) true
 

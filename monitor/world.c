@@ -192,7 +192,10 @@ struct world_context *world_secure_smc(struct world_context *c)
 	case SEL2_TIMEOUT:
 	default:
 		if (fid == SEL2_TIMEOUT) {
-			mon_puts("[monitor] error: OP-TEE did not finish booting within ");
+			mon_puts(c->x[3]
+				     ? "[monitor] error: OP-TEE stopped answering: no return "
+				       "within "
+				     : "[monitor] error: OP-TEE did not finish booting within ");
 			mon_putdec(c->x[1]);
 			mon_puts(" s (it was at ");
 		} else {

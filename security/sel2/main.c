@@ -65,67 +65,94 @@ static void el2_setup(void)
 }
 
 /*
- * OP-TEE's cold boot has a deadline. Until ENTRY_DONE, the Secure EL2 physical timer (PPI 20,
- * made Secure Group 1 in CPU 0's redistributor: an IRQ in Secure state) is armed and
- * HCR_EL2.IMO brings its interrupt here even while OP-TEE runs with its own interrupts
- * masked. An OP-TEE that panics or hangs before ENTRY_DONE is reported (SEL2_TIMEOUT) and
- * the machine boots without a secure world, instead of not at all.
+ * OP-TEE has deadlines. Whenever it runs (its cold boot, and every entry after), the Secure
+ * EL2 physical timer is armed; its interrupt (PPI 20, Secure Group 1 in this CPU's
+ * redistributor: an IRQ in Secure state) comes here through HCR_EL2.IMO even when OP-TEE
+ * has masked its own. OP-TEE answers or is interrupted by the normal world every few
+ * milliseconds, so an entry that lasts seconds is a panic or a hang: it is reported
+ * (SEL2_TIMEOUT) and the machine carries on without the secure world, instead of losing
+ * the CPU. Any other interrupt here is one of OP-TEE's own: it gets it (IMO off until its
+ * next SMC).
  */
 #define BOOT_DEADLINE_SECONDS 20
+#define CALL_DEADLINE_SECONDS 10
 #define WATCHDOG_PPI	      20
-#define GICR0_SGI	      0x080b0000UL /* CPU 0's redistributor, SGI and PPI frame */
+#define GICR_BASE	      0x080a0000UL /* QEMU virt: one 128 KiB frame pair per CPU */
+#define GICR_STRIDE	      0x20000UL
+#define GICR_TYPER	      0x0008
+#define GICR_TYPER_LAST	      (1UL << 4)
+#define GICR_SGI	      0x10000UL
 #define GICR_IGROUPR0	      0x0080
 #define GICR_ISENABLER0	      0x0100
-#define GICR_ICENABLER0	      0x0180
-#define GICR_ICPENDR0	      0x0280
 #define GICR_IPRIORITYR	      0x0400
 #define GICR_IGRPMODR0	      0x0d00
 #define CNTHPS_CTL_EL2	      S3_4_C14_C5_1
 #define CNTHPS_CVAL_EL2	      S3_4_C14_C5_2
+#define CNT_ENABLE	      1UL
+#define CNT_ISTATUS	      4UL
 
-static volatile uint32_t *gicr0(unsigned off)
+static uint64_t cpu_gicr_sgi[MAX_CPUS]; /* this CPU's SGI/PPI frame; 0: not found */
+static unsigned deadline_seconds[MAX_CPUS];
+static bool cold_boot; /* OP-TEE's cold boot is under way (CPU 0, until ENTRY_DONE) */
+
+/* The redistributor whose affinity is this CPU's MPIDR. */
+static uint64_t find_gicr_sgi(void)
 {
-	return (volatile uint32_t *)(GICR0_SGI + off);
+	uint64_t m = read_sysreg(mpidr_el1);
+	uint64_t aff = (m & 0xffffff) | ((m >> 8) & 0xff000000);
+	for (uint64_t f = GICR_BASE, i = 0; i < MAX_CPUS; i++, f += GICR_STRIDE) {
+		uint64_t typer = *(volatile uint64_t *)(f + GICR_TYPER);
+		if ((typer >> 32) == aff)
+			return f + GICR_SGI;
+		if (typer & GICR_TYPER_LAST)
+			break;
+	}
+	return 0;
 }
 
-static uint32_t saved_igroupr0, saved_igrpmodr0;
-
-static void boot_watchdog_start(void)
+/* PPI 20 Secure Group 1, high priority, enabled. OP-TEE's GIC set-up (cold boot, CPU on)
+ * makes the PPIs Non-secure, so this runs again after each; only bit 20 is touched. */
+static void claim_watchdog_ppi(unsigned cpu)
 {
+	uint64_t f = cpu_gicr_sgi[cpu];
+	if (!f)
+		return;
 	uint32_t bit = 1U << WATCHDOG_PPI;
-	saved_igroupr0 = *gicr0(GICR_IGROUPR0);
-	saved_igrpmodr0 = *gicr0(GICR_IGRPMODR0);
-	*gicr0(GICR_IGROUPR0) = saved_igroupr0 & ~bit;
-	*gicr0(GICR_IGRPMODR0) = saved_igrpmodr0 | bit;
-	((volatile uint8_t *)gicr0(GICR_IPRIORITYR))[WATCHDOG_PPI] = 0x10;
-	*gicr0(GICR_ISENABLER0) = bit;
-	write_sysreg(ICC_PMR_EL1, 0xffUL);
+	volatile uint32_t *group = (volatile uint32_t *)(f + GICR_IGROUPR0);
+	volatile uint32_t *mod = (volatile uint32_t *)(f + GICR_IGRPMODR0);
+	*group &= ~bit;
+	*mod |= bit;
+	((volatile uint8_t *)(f + GICR_IPRIORITYR))[WATCHDOG_PPI] = 0x10;
+	*(volatile uint32_t *)(f + GICR_ISENABLER0) = bit;
 	write_sysreg(ICC_IGRPEN1_EL1, 1UL);
-	uint64_t now = read_sysreg(cntpct_el0);
-	write_sysreg(CNTHPS_CVAL_EL2, now + BOOT_DEADLINE_SECONDS * read_sysreg(cntfrq_el0));
-	write_sysreg(CNTHPS_CTL_EL2, 1UL);
-	write_sysreg(hcr_el2, read_sysreg(hcr_el2) | HCR_IMO);
-	isb();
 }
 
-/* The timer off, its interrupt disabled and its group as OP-TEE found it. */
-static void boot_watchdog_stop(void)
+static void deadline_arm(unsigned cpu, unsigned seconds)
 {
-	uint32_t bit = 1U << WATCHDOG_PPI;
+	deadline_seconds[cpu] = seconds;
+	write_sysreg(CNTHPS_CVAL_EL2, read_sysreg(cntpct_el0) + seconds * read_sysreg(cntfrq_el0));
+	write_sysreg(CNTHPS_CTL_EL2, CNT_ENABLE);
+	if (!(read_sysreg(hcr_el2) & HCR_IMO))
+		write_sysreg(hcr_el2, HCR_RW | HCR_TSC | HCR_IMO);
+}
+
+static void deadline_disarm(void)
+{
 	write_sysreg(CNTHPS_CTL_EL2, 0UL);
-	write_sysreg(hcr_el2, read_sysreg(hcr_el2) & ~HCR_IMO);
-	isb();
-	*gicr0(GICR_ICENABLER0) = bit;
-	*gicr0(GICR_ICPENDR0) = bit;
-	*gicr0(GICR_IGROUPR0) = saved_igroupr0;
-	*gicr0(GICR_IGRPMODR0) = saved_igrpmodr0;
 }
 
-/* The watchdog's IRQ (start.S): OP-TEE missed its boot deadline. */
-void sel2_boot_timeout(void)
+/* An IRQ while OP-TEE ran (start.S): its deadline passed, or it is one of OP-TEE's own. */
+void sel2_lower_irq(void)
 {
-	boot_watchdog_stop();
-	uint64_t r[8] = {SEL2_TIMEOUT, BOOT_DEADLINE_SECONDS, read_sysreg(elr_el2), 0, 0, 0, 0, 0};
+	unsigned cpu = this_cpu();
+	if ((read_sysreg(CNTHPS_CTL_EL2) & (CNT_ENABLE | CNT_ISTATUS)) !=
+	    (CNT_ENABLE | CNT_ISTATUS)) {
+		write_sysreg(hcr_el2, HCR_RW | HCR_TSC); /* OP-TEE takes it itself */
+		return;
+	}
+	deadline_disarm();
+	uint64_t r[8] = {SEL2_TIMEOUT, deadline_seconds[cpu], read_sysreg(elr_el2),
+			 cold_boot ? 0 : 1};
 	smc_call_regs(r);
 	for (;;)
 		__asm__ volatile("wfi");
@@ -174,6 +201,7 @@ static void dispatch(struct frame *f)
 void sel2_lower_sync(struct frame *f)
 {
 	unsigned cpu = this_cpu();
+	deadline_disarm(); /* OP-TEE is alive: it trapped here */
 	uint64_t esr = read_sysreg(esr_el2);
 	if ((esr >> 26) != 0x17) {
 		/* OP-TEE did something only a crash does (it runs without stage 2 traps). */
@@ -184,7 +212,8 @@ void sel2_lower_sync(struct frame *f)
 	optee_spsr[cpu] = read_sysreg(spsr_el2);
 	switch ((uint32_t)f->x[0]) {
 	case OPTEE_ENTRY_DONE:
-		boot_watchdog_stop();
+		cold_boot = false;
+		claim_watchdog_ppi(cpu);
 		/* Every later entry jumps into this table: it must be OP-TEE's own memory. */
 		if (f->x[1] < OPTEE_BASE || f->x[1] >= OPTEE_BASE + OPTEE_SIZE - VEC_TABLE_SIZE ||
 		    f->x[1] % 4) {
@@ -196,6 +225,7 @@ void sel2_lower_sync(struct frame *f)
 		report(f, SEL2_READY, 0, 0, 0, 0);
 		break;
 	case OPTEE_ON_DONE:
+		claim_watchdog_ppi(cpu);
 		report(f, SEL2_READY, f->x[1], 0, 0, 0);
 		break;
 	case OPTEE_OFF_DONE:
@@ -206,6 +236,7 @@ void sel2_lower_sync(struct frame *f)
 		break;
 	}
 	dispatch(f);
+	deadline_arm(cpu, CALL_DEADLINE_SECONDS);
 }
 
 /*
@@ -244,8 +275,11 @@ void sel2_main(unsigned cpu, unsigned cpu_on, uint64_t optee_size, uint64_t dtb)
 	 * being turned on enters OP-TEE's cpu_on vector with all arguments zero. */
 	if (!cpu_on)
 		f->x[2] = dtb;
-	if (!cpu_on)
-		boot_watchdog_start();
+	cpu_gicr_sgi[cpu] = find_gicr_sgi();
+	claim_watchdog_ppi(cpu);
+	write_sysreg(ICC_PMR_EL1, 0xffUL);
+	cold_boot = !cpu_on;
+	deadline_arm(cpu, cpu_on ? CALL_DEADLINE_SECONDS : BOOT_DEADLINE_SECONDS);
 	prepare_entry(cpu_on ? optee_vectors + VEC_CPU_ON : OPTEE_BASE, SPSR_EL1H_MASKED);
 	enter_secure_el1(f, sel2_stacks[cpu + 1]);
 }

@@ -75,9 +75,8 @@ sel2_vectors:
 	unexpected
 	.balign	0x80		/* lower EL (OP-TEE), AArch64: synchronous */
 	b	lower_sync
-	.balign	0x80		/* IRQ: only the boot watchdog's is routed here */
-	bl	sel2_boot_timeout
-	b	.
+	.balign	0x80		/* IRQ (HCR_EL2.IMO): OP-TEE's deadline, or one of its own */
+	b	lower_irq
 	unexpected		/* FIQ */
 	unexpected		/* SError */
 	unexpected		/* lower EL, AArch32 */
@@ -92,6 +91,14 @@ lower_sync:
 	save_x0_x30
 	mov	x0, sp
 	bl	sel2_lower_sync
+	b	restore_and_eret
+
+/* An IRQ while OP-TEE runs: sel2_lower_irq() reports a missed deadline (and never returns)
+ * or leaves the interrupt to OP-TEE. */
+lower_irq:
+	sub	sp, sp, #(32 * 8)
+	save_x0_x30
+	bl	sel2_lower_irq
 restore_and_eret:
 	restore_x0_x30
 	add	sp, sp, #(32 * 8)

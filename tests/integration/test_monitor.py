@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from triad import BADGUEST, INITRAMFS, LINUX_6_1, PROMPT, SECURE, ext4_image, triad_run
+from triad import (BADGUEST, INITRAMFS, LINUX_6_1, PROMPT, SECURE, STUCK_OPTEE, TEEGUEST, ext4_image,
+                   triad_run)
 
 
 def test_monitor_boots_the_stack_and_serves_psci(run):
@@ -85,3 +86,19 @@ def test_optee_that_never_boots_is_left_out(tmp_path):
     assert "secure world: no OP-TEE" in out, out
     assert re.search(r"badguest: \d+ passed, 0 failed", out), out[-3000:]
     assert rc == 0, err
+
+
+@pytest.mark.skipif(not SECURE, reason="once, on the default machine")
+def test_optee_that_stops_answering_is_cut_off():
+    """An OP-TEE that panics after booting (a stand-in that never returns from a yielding
+    call, interrupts masked): Triad at S-EL2 gives each entry into it 10 s, then the monitor
+    reports it and the normal world goes on: the hung call and every later trusted-OS call
+    answer NOT_SUPPORTED, and the VM finishes."""
+    rc, out, err = triad_run("--secure", "--optee", STUCK_OPTEE, "--kernel", TEEGUEST,
+                             "--append", "tee-role=stuck", "--mem", "64M", "--pcpus", "2",
+                             "--timeout", "200")
+    assert re.search(r"\[monitor\] error: OP-TEE stopped answering: no return within 10 s",
+                     out), out[-3000:]
+    assert re.search(r"teeguest: 3 passed, 0 failed", out), out[-3000:]
+    assert rc == 0, err
+

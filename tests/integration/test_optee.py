@@ -14,10 +14,9 @@ import re
 
 import pytest
 
-from triad import (FOCUS, FULL, GUESTS, LINUX_6_1, PROMPT, ROOT, SECURE, console_of,
+from triad import (FOCUS, FULL, LINUX_6_1, PROMPT, ROOT, SECURE, TEEGUEST, console_of,
                     write_config)
 
-TEEGUEST = os.path.join(GUESTS, "teeguest.bin")
 INITRAMFS_TEE = os.path.join(ROOT, "build", "initramfs-tee.cpio.gz")
 
 pytestmark = pytest.mark.skipif(not SECURE, reason="OP-TEE lives in the secure world")

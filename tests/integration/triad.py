@@ -15,6 +15,9 @@ LINUX_6_1 = os.path.join(ROOT, ".cache", "guest", "linux-6.1", "Image")
 INITRAMFS = os.path.join(ROOT, "build", "initramfs.cpio.gz")
 GUESTS = os.path.join(ROOT, "build", "guests")
 BADGUEST = os.path.join(GUESTS, "badguest.bin")
+TEEGUEST = os.path.join(GUESTS, "teeguest.bin")
+# Stands in for OP-TEE: boots, then never returns from a yielding call.
+STUCK_OPTEE = os.path.join(GUESTS, "stuckoptee.bin")
 
 # Generous: QEMU under TCG on a loaded 2-core CI machine is slow. These are hang
 # detectors, not performance targets (those live in `make bench`).

@@ -5,8 +5,9 @@
  * its RAM, page lists that point outside or loop, a session with OP-TEE's device-enumeration
  * pseudo-TA, registered shared memory. Booted with "tee-role=b" on its command line it is
  * the second VM of the isolation test: it tries the shared-memory cookie the first VM
- * registered, which OP-TEE must not find in this VM's context. Prints one line per check
- * and a summary, then powers off.
+ * registered, which OP-TEE must not find in this VM's context. With "tee-role=stuck" it
+ * checks that a secure world which stops answering does not take the VM with it. Prints one
+ * line per check and a summary, then powers off.
  */
 #include <stddef.h>
 
@@ -353,24 +354,49 @@ static void other_vm(uint32_t session)
 	check(devices_ok(ret, size), "GET_DEVICES into this VM's own registration", ret);
 }
 
-static bool role_b(const uint8_t *dtb)
+/* Whether the command line (in the DTB verbatim) has this word. */
+static bool has_arg(const uint8_t *dtb, const char *want)
 {
-	/* The command line is in the DTB verbatim; look for the role there. */
-	static const char want[] = "tee-role=b";
+	unsigned n = 0;
+	while (want[n])
+		n++;
 	uint32_t total = (uint32_t)dtb[4] << 24 | (uint32_t)dtb[5] << 16 | dtb[6] << 8 | dtb[7];
-	for (uint32_t i = 0; total < 0x100000 && i + sizeof(want) - 1 <= total; i++) {
+	for (uint32_t i = 0; total < 0x100000 && i + n <= total; i++) {
 		unsigned j = 0;
-		while (j < sizeof(want) - 1 && dtb[i + j] == (uint8_t)want[j])
+		while (j < n && dtb[i + j] == (uint8_t)want[j])
 			j++;
-		if (j == sizeof(want) - 1)
+		if (j == n)
 			return true;
 	}
 	return false;
 }
 
+/* Under a secure world that stops answering (tests/guests/stuckoptee): the call that
+ * hangs in it comes back as NOT_SUPPORTED once Triad at S-EL2 gives up on it, and so does
+ * every trusted-OS call after. */
+static void stuck_secure_world(void)
+{
+	uint64_t uid[4];
+	check(fast(OPTEE_SMC_CALLS_UID, 0, uid) == 0x384fb3e0U,
+	      "the secure world answers as OP-TEE", uid[0]);
+	puts_("teeguest: calling into a secure world that will not return\n");
+	struct optee_msg_arg *m = new_msg(MSG_OPEN_SESSION, 0, 0);
+	uint32_t x0 = call_with_arg((uint64_t)m);
+	check(x0 == OPTEE_SMC_RETURN_UNKNOWN_FUNCTION, "the hung call comes back NOT_SUPPORTED",
+	      x0);
+	check(fast(OPTEE_SMC_CALLS_UID, 0, NULL) == OPTEE_SMC_RETURN_UNKNOWN_FUNCTION,
+	      "trusted-OS calls after it: NOT_SUPPORTED", 0);
+}
+
 int main(const uint8_t *dtb)
 {
-	bool b = role_b(dtb);
+	if (has_arg(dtb, "tee-role=stuck")) {
+		stuck_secure_world();
+		print_summary("teeguest", passed, failed);
+		smc(PSCI_SYSTEM_OFF, 0, 0, 0);
+		return 0;
+	}
+	bool b = has_arg(dtb, "tee-role=b");
 	puts_(b ? "teeguest: second VM\n" : "teeguest: first VM\n");
 	identification_and_refusals();
 	uint32_t session = open_device_pta();
