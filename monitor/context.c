@@ -1,6 +1,8 @@
 /* A world's CPU state that EL3 must keep while the other world runs: the EL2 and EL1
  * system registers (not banked between security states), FP/SIMD, and the general
- * registers of its last exception to EL3. */
+ * registers of its last exception to EL3. Not the EL1 virtual timer: the normal world's
+ * keeps running in the secure world (which does not use it), so that, as under any EL3
+ * firmware, its interrupt preempts OP-TEE (a foreign interrupt). */
 #include "monitor.h"
 
 void context_save_el2(struct world_context *c)
@@ -59,8 +61,6 @@ void context_save_el1_fp(struct world_context *c)
 	r->cntkctl_el1 = read_sysreg(cntkctl_el1);
 	r->csselr_el1 = read_sysreg(csselr_el1);
 	r->mdscr_el1 = read_sysreg(mdscr_el1);
-	r->cntv_ctl = read_sysreg(cntv_ctl_el0);
-	r->cntv_cval = read_sysreg(cntv_cval_el0);
 	r->cntp_ctl = read_sysreg(cntp_ctl_el0);
 	r->cntp_cval = read_sysreg(cntp_cval_el0);
 	fpsimd_save(&c->fp);
@@ -123,8 +123,6 @@ void context_restore_el1_fp(const struct world_context *c)
 	write_sysreg(cntkctl_el1, r->cntkctl_el1);
 	write_sysreg(csselr_el1, r->csselr_el1);
 	write_sysreg(mdscr_el1, r->mdscr_el1);
-	write_sysreg(cntv_cval_el0, r->cntv_cval);
-	write_sysreg(cntv_ctl_el0, r->cntv_ctl);
 	write_sysreg(cntp_cval_el0, r->cntp_cval);
 	write_sysreg(cntp_ctl_el0, r->cntp_ctl);
 	fpsimd_restore(&c->fp);

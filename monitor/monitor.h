@@ -41,7 +41,7 @@ struct sysregs {
 	uint64_t sctlr_el1, cpacr_el1, ttbr0_el1, ttbr1_el1, tcr_el1, mair_el1, amair_el1;
 	uint64_t vbar_el1, contextidr_el1, tpidr_el0, tpidrro_el0, tpidr_el1, sp_el0, sp_el1;
 	uint64_t elr_el1, spsr_el1, esr_el1, far_el1, afsr0_el1, afsr1_el1, par_el1;
-	uint64_t cntkctl_el1, csselr_el1, mdscr_el1, cntv_ctl, cntv_cval, cntp_ctl, cntp_cval;
+	uint64_t cntkctl_el1, csselr_el1, mdscr_el1, cntp_ctl, cntp_cval;
 	uint64_t elr_el3, spsr_el3;
 };
 

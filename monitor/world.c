@@ -137,6 +137,15 @@ static void secure_boot_finished(struct world_context *c, unsigned cpu)
 	}
 }
 
+/* From the normal world into the secure world. The virtual timer offset stays the normal
+ * world's: its virtual timer goes on counting there (see context.c), and must fire when it
+ * would have, not at once (which would preempt OP-TEE forever). */
+static struct world_context *enter_secure(struct world_context *c, unsigned cpu)
+{
+	s_ctx[cpu].sys.cntvoff_el2 = read_sysreg(cntvoff_el2);
+	return switch_world(c, &s_ctx[cpu], true);
+}
+
 /* A normal-world trusted OS call: into the secure world, or NOT_SUPPORTED without one. */
 struct world_context *world_call_secure(struct world_context *c)
 {
@@ -146,7 +155,7 @@ struct world_context *world_call_secure(struct world_context *c)
 		return c;
 	}
 	pending[cpu] = SECURE_CALL;
-	struct world_context *s = switch_world(c, &s_ctx[cpu], true);
+	struct world_context *s = enter_secure(c, cpu);
 	for (int i = 0; i < 8; i++)
 		s->x[i] = c->x[i];
 	return s;
@@ -160,7 +169,7 @@ struct world_context *world_cpu_off(struct world_context *c)
 	if (!secure_alive)
 		return 0;
 	pending[cpu] = SECURE_CPU_OFF;
-	struct world_context *s = switch_world(c, &s_ctx[cpu], true);
+	struct world_context *s = enter_secure(c, cpu);
 	s->x[0] = SEL2_REQ_CPU_OFF;
 	for (int i = 1; i < 8; i++)
 		s->x[i] = 0;
@@ -201,6 +210,10 @@ struct world_context *world_secure_smc(struct world_context *c)
 		} else {
 			mon_puts("[monitor] error: the secure world failed (ESR ");
 			mon_puthex(c->x[1]);
+			if (c->x[3]) {
+				mon_puts(", address ");
+				mon_puthex(c->x[3]);
+			}
 			mon_puts(", ELR ");
 		}
 		mon_puthex(c->x[2]);

@@ -13,11 +13,10 @@
 #include <triad/sel2_abi.h>
 #include <triad/smccc.h>
 
-#define MAX_CPUS       8
+#include "sel2.h"
+
 #define STACK_SIZE     0x2000
-#define OPTEE_BASE     0x0e100000UL
-#define OPTEE_SIZE     0x00f00000UL /* its TZDRAM */
-#define VEC_TABLE_SIZE 0x24	    /* nine entries */
+#define VEC_TABLE_SIZE 0x24 /* nine entries */
 
 /* OP-TEE's returns to its dispatcher (TEESMC_OPTEED_RETURN_*) */
 #define OPTEE_ENTRY_DONE 0xbe000000
@@ -30,9 +29,12 @@
 #define VEC_CPU_ON  0x08
 #define VEC_CPU_OFF 0x0c
 
-#define HCR_RW		 (1UL << 31)
-#define HCR_IMO		 (1UL << 4)
-#define HCR_TSC		 (1UL << 19)
+#define HCR_VM	(1UL << 0)
+#define HCR_IMO (1UL << 4)
+#define HCR_TSC (1UL << 19)
+#define HCR_RW	(1UL << 31)
+/* OP-TEE runs at EL1 in AArch64, behind stage 2, its SMCs trapped here. */
+#define HCR_OPTEE	 (HCR_RW | HCR_TSC | HCR_VM)
 #define SPSR_EL1H_MASKED 0x3c5
 #define SCTLR_EL1_RESET	 0x30d00800UL
 
@@ -55,12 +57,12 @@ static unsigned this_cpu(void)
 
 static void el2_setup(void)
 {
-	write_sysreg(hcr_el2, HCR_RW | HCR_TSC); /* no stage 2 yet, SMCs trapped */
-	write_sysreg(cptr_el2, 0x33ffUL);	 /* RES1 bits; FP/SIMD not trapped */
+	stage2_load();
+	write_sysreg(hcr_el2, HCR_OPTEE);
+	write_sysreg(cptr_el2, 0x33ffUL); /* RES1 bits; FP/SIMD not trapped */
 	write_sysreg(mdcr_el2, 0);
 	write_sysreg(cnthctl_el2, 3); /* EL1 may use the physical counter and timer */
 	write_sysreg(cntvoff_el2, 0);
-	write_sysreg(vttbr_el2, 0);
 	isb();
 }
 
@@ -133,7 +135,7 @@ static void deadline_arm(unsigned cpu, unsigned seconds)
 	write_sysreg(CNTHPS_CVAL_EL2, read_sysreg(cntpct_el0) + seconds * read_sysreg(cntfrq_el0));
 	write_sysreg(CNTHPS_CTL_EL2, CNT_ENABLE);
 	if (!(read_sysreg(hcr_el2) & HCR_IMO))
-		write_sysreg(hcr_el2, HCR_RW | HCR_TSC | HCR_IMO);
+		write_sysreg(hcr_el2, HCR_OPTEE | HCR_IMO);
 }
 
 static void deadline_disarm(void)
@@ -147,7 +149,7 @@ void sel2_lower_irq(void)
 	unsigned cpu = this_cpu();
 	if ((read_sysreg(CNTHPS_CTL_EL2) & (CNT_ENABLE | CNT_ISTATUS)) !=
 	    (CNT_ENABLE | CNT_ISTATUS)) {
-		write_sysreg(hcr_el2, HCR_RW | HCR_TSC); /* OP-TEE takes it itself */
+		write_sysreg(hcr_el2, HCR_OPTEE); /* OP-TEE takes it itself */
 		return;
 	}
 	deadline_disarm();
@@ -204,8 +206,11 @@ void sel2_lower_sync(struct frame *f)
 	deadline_disarm(); /* OP-TEE is alive: it trapped here */
 	uint64_t esr = read_sysreg(esr_el2);
 	if ((esr >> 26) != 0x17) {
-		/* OP-TEE did something only a crash does (it runs without stage 2 traps). */
-		report(f, SEL2_CRASHED, esr, read_sysreg(elr_el2), 0, 0);
+		/* OP-TEE did something only a crash does: an exception of its own that it did not
+		 * take, or an access outside its stage 2 (x3: the IPA it tried). */
+		uint64_t ipa = (read_sysreg(hpfar_el2) >> 4) << 12 | (read_sysreg(far_el2) & 0xfff);
+		bool abort = (esr >> 26) == 0x20 || (esr >> 26) == 0x24;
+		report(f, SEL2_CRASHED, esr, read_sysreg(elr_el2), abort ? ipa : 0, 0);
 		for (;;)
 			__asm__ volatile("wfi");
 	}
@@ -213,6 +218,7 @@ void sel2_lower_sync(struct frame *f)
 	switch ((uint32_t)f->x[0]) {
 	case OPTEE_ENTRY_DONE:
 		cold_boot = false;
+		stage2_boot_done();
 		claim_watchdog_ppi(cpu);
 		/* Every later entry jumps into this table: it must be OP-TEE's own memory. */
 		if (f->x[1] < OPTEE_BASE || f->x[1] >= OPTEE_BASE + OPTEE_SIZE - VEC_TABLE_SIZE ||
@@ -262,8 +268,10 @@ static unsigned retarget_secure_timer(uint32_t *text, uint64_t size)
 
 void sel2_main(unsigned cpu, unsigned cpu_on, uint64_t optee_size, uint64_t dtb)
 {
-	if (!cpu_on)
+	if (!cpu_on) {
 		retarget_secure_timer((uint32_t *)OPTEE_BASE, optee_size);
+		stage2_build();
+	}
 	el2_setup();
 	static struct frame boot[MAX_CPUS];
 	struct frame *f = &boot[cpu];

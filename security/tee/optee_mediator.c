@@ -218,8 +218,11 @@ static void set_result(struct vcpu *v, const uint64_t r[4])
 static void returned(struct vcpu *v, struct tee_vm *t, struct tee_call *c, uint64_t r[8])
 {
 	struct tee_mem m = mem_of(v->vm);
-	tee_shadows_free(&m, &c->rpc_lists); /* OP-TEE has read the last answer's lists */
 	uint32_t a0 = (uint32_t)r[0];
+	/* Past the last RPC answer, OP-TEE has read its page lists; not if a normal-world
+	 * interrupt stopped it first (it reads them when the guest resumes it). */
+	if (a0 != OPTEE_SMC_RPC_FOREIGN_INTR)
+		tee_shadows_free(&m, &c->rpc_lists);
 	if (!OPTEE_SMC_IS_RPC(a0)) {
 		if (a0 == OPTEE_SMC_RETURN_OK)
 			tee_msg_export(&m, c->guest_ipa, (struct optee_msg_arg *)c->shadow);

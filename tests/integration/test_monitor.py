@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from triad import (BADGUEST, INITRAMFS, LINUX_6_1, PROMPT, SECURE, STUCK_OPTEE, TEEGUEST, ext4_image,
-                   triad_run)
+from triad import (BADGUEST, INITRAMFS, LINUX_6_1, PROMPT, ROGUE_OPTEE, SECURE, STUCK_OPTEE,
+                   TEEGUEST, ext4_image, triad_run)
 
 
 def test_monitor_boots_the_stack_and_serves_psci(run):
@@ -99,6 +99,20 @@ def test_optee_that_stops_answering_is_cut_off():
                              "--timeout", "200")
     assert re.search(r"\[monitor\] error: OP-TEE stopped answering: no return within 10 s",
                      out), out[-3000:]
+    assert re.search(r"teeguest: 3 passed, 0 failed", out), out[-3000:]
+    assert rc == 0, err
+
+
+@pytest.mark.skipif(not SECURE, reason="once, on the default machine")
+def test_optee_cannot_write_to_secure_el2():
+    """OP-TEE runs behind a stage 2 of Triad at S-EL2's making: a stand-in whose yielding
+    call writes into S-EL2's first page faults at that address; the monitor reports it and
+    the normal world goes on (without stage 2 the write lands and the call answers OK)."""
+    rc, out, err = triad_run("--secure", "--optee", ROGUE_OPTEE, "--kernel", TEEGUEST,
+                             "--append", "tee-role=stuck", "--mem", "64M", "--pcpus", "2",
+                             "--timeout", "200")
+    assert re.search(r"\[monitor\] error: the secure world failed \(ESR 0x93\w+, "
+                     r"address 0xe020000,", out), out[-3000:]
     assert re.search(r"teeguest: 3 passed, 0 failed", out), out[-3000:]
     assert rc == 0, err
 

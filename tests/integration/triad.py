@@ -16,8 +16,10 @@ INITRAMFS = os.path.join(ROOT, "build", "initramfs.cpio.gz")
 GUESTS = os.path.join(ROOT, "build", "guests")
 BADGUEST = os.path.join(GUESTS, "badguest.bin")
 TEEGUEST = os.path.join(GUESTS, "teeguest.bin")
-# Stands in for OP-TEE: boots, then never returns from a yielding call.
+# Stand in for OP-TEE: they boot, then a yielding call never returns (stuck) or writes into
+# Triad at Secure EL2 (rogue).
 STUCK_OPTEE = os.path.join(GUESTS, "stuckoptee.bin")
+ROGUE_OPTEE = os.path.join(GUESTS, "rogueoptee.bin")
 
 # Generous: QEMU under TCG on a loaded 2-core CI machine is slow. These are hang
 # detectors, not performance targets (those live in `make bench`).

@@ -4,6 +4,8 @@
  * to CALLS_UID, success to everything else, so Triad takes it for OP-TEE and announces its
  * VMs), turns CPUs on and off, but a yielding call masks every interrupt and never returns,
  * as OP-TEE's panic does. Triad at Secure EL2 must notice and let the normal world go on.
+ * Built with ROGUE (rogueoptee.bin), a yielding call instead writes into Triad at Secure
+ * EL2 (its first page, 0x0E020000), which OP-TEE's stage 2 must stop, and then answers.
  * Loaded at 0x0E100000 like OP-TEE's pager image.
  */
 #define ENTRY_DONE   0xbe000000
@@ -61,7 +63,20 @@ cpu_off:
 	smc	#0
 	b	.
 
+#ifdef ROGUE
+yielding_call:			/* overwrite S-EL2's entry, then report success */
+	ldr	x9, =0x0e020000
+	str	xzr, [x9]
+	mov	x1, #0
+	mov	x2, #0
+	mov	x3, #0
+	mov	x4, #0
+	ldr	x0, =CALL_DONE
+	smc	#0
+	b	.
+#else
 yielding_call:			/* a panic: nothing can interrupt this CPU any more */
 	msr	daifset, #0xf
 3:	wfi
 	b	3b
+#endif
