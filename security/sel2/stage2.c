@@ -10,9 +10,11 @@
  * QEMU virt's layout; tables are static, built once by the cold-boot CPU and loaded by
  * every CPU before it enters OP-TEE. 4 KiB granule, 39-bit IPAs, walks from level 1.
  */
-#include <arch/sysreg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#ifndef TRIAD_HOST_BUILD
+#include <arch/sysreg.h>
+#endif
 
 #include "sel2.h"
 
@@ -59,6 +61,16 @@ static uint64_t table(const uint64_t *t)
 	return (uint64_t)t | DESC_TABLE;
 }
 
+const uint64_t *stage2_secure_root(void)
+{
+	return s_l1;
+}
+
+const uint64_t *stage2_ns_root(void)
+{
+	return ns_l1;
+}
+
 void stage2_build(void)
 {
 	/* Secure: OP-TEE's TZDRAM by pages in its first 2 MiB, by blocks after. */
@@ -78,9 +90,12 @@ void stage2_build(void)
 	/* Non-secure: all of DRAM, 1 GiB blocks. */
 	for (uint64_t pa = DRAM_BASE; pa < DRAM_LIMIT; pa += GB)
 		ns_l1[pa / GB] = pa | MEM_NX | DESC_BLOCK;
+#ifndef TRIAD_HOST_BUILD
 	__asm__ volatile("dsb ishst" ::: "memory");
+#endif
 }
 
+#ifndef TRIAD_HOST_BUILD
 void stage2_load(void)
 {
 	write_sysreg(VSTTBR_EL2, (uint64_t)s_l1);
@@ -89,9 +104,12 @@ void stage2_load(void)
 	write_sysreg(vtcr_el2, VTCR_RES1 | VTCR_NSA | VTCR_PS_40 | TCR_COMMON);
 	__asm__ volatile("isb; tlbi vmalls12e1; dsb nsh; isb" ::: "memory");
 }
+#endif
 
 void stage2_boot_done(void)
 {
 	s_l1[DRAM_BASE / GB] = 0;
+#ifndef TRIAD_HOST_BUILD
 	__asm__ volatile("dsb ishst; tlbi vmalls12e1is; dsb ish; isb" ::: "memory");
+#endif
 }

@@ -1,0 +1,130 @@
+// sources: security/sel2/stage2.c
+/* OP-TEE's stage 2 at Secure EL2, walked like the MMU would: OP-TEE reaches its own
+ * TZDRAM, its devices and normal-world DRAM (never executable), and nothing of Triad at
+ * S-EL2 or the monitor; the window onto the DT closes when it has booted. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "security/sel2/sel2.h"
+
+#define ADDR_MASK 0x0000fffffffff000ULL
+#define XN_BITS	  (3ULL << 53)
+
+struct leaf {
+	bool mapped;
+	uint64_t pa, desc;
+};
+
+/* A 4 KiB-granule walk from level 1 (39-bit IPAs). */
+static struct leaf walk(const uint64_t *l1, uint64_t ipa)
+{
+	struct leaf out = {0};
+	if (ipa >> 39)
+		return out;
+	const uint64_t *t = l1;
+	for (int level = 1; level <= 3; level++) {
+		unsigned shift = 39 - 9 * level;
+		uint64_t d = t[(ipa >> shift) & 511];
+		if (!(d & 1))
+			return out;
+		bool table = (d & 2) && level < 3;
+		if (!table) {
+			if (level == 3 && !(d & 2))
+				return out; /* reserved encoding */
+			uint64_t size = 1ULL << shift;
+			out.mapped = true;
+			out.pa = (d & ADDR_MASK & ~(size - 1)) | (ipa & (size - 1));
+			out.desc = d;
+			return out;
+		}
+		t = (const uint64_t *)(uintptr_t)(d & ADDR_MASK);
+	}
+	return out;
+}
+
+static unsigned memattr(uint64_t desc)
+{
+	return (desc >> 2) & 0xf;
+}
+
+static void assert_ram(const uint64_t *root, uint64_t ipa, bool exec)
+{
+	struct leaf l = walk(root, ipa);
+	assert_true(l.mapped);
+	assert_int_equal(l.pa, ipa);
+	assert_int_equal(memattr(l.desc), 0xf);		 /* Normal, write-back */
+	assert_int_equal((l.desc >> 6) & 3, 3);		 /* read-write */
+	assert_int_equal((l.desc & XN_BITS) == 0, exec); /* executable or not */
+	assert_true(l.desc & (1ULL << 10));		 /* access flag */
+}
+
+static void test_secure_space(void **state)
+{
+	(void)state;
+	stage2_build();
+	const uint64_t *s = stage2_secure_root();
+	/* OP-TEE's TZDRAM, page-mapped at its start, block-mapped after. */
+	assert_ram(s, 0x0e100000, true);
+	assert_ram(s, 0x0e1ff008, true);
+	assert_ram(s, 0x0e200000, true);
+	assert_ram(s, 0x0effffff, true);
+	/* The monitor and Triad at S-EL2 (first MiB of secure RAM), and what follows TZDRAM. */
+	assert_false(walk(s, 0x0e000000).mapped);
+	assert_false(walk(s, 0x0e020000).mapped);
+	assert_false(walk(s, 0x0e0fffff).mapped);
+	assert_false(walk(s, 0x0f000000).mapped);
+	/* Secure flash and the rest of the low map. */
+	assert_false(walk(s, 0x00000000).mapped);
+	assert_false(walk(s, 0x07ffffff).mapped);
+	assert_false(walk(s, 0x0a000000).mapped);
+	/* Its device window: GIC and UARTs, Device memory, never executable. */
+	struct leaf gic = walk(s, 0x080a0000), uart = walk(s, 0x09040000);
+	assert_true(gic.mapped && uart.mapped);
+	assert_int_equal(uart.pa, 0x09040000);
+	assert_int_equal(memattr(gic.desc), 1);
+	assert_true(uart.desc & XN_BITS);
+	assert_false(walk(s, 0x09200000).mapped);
+}
+
+static void test_dt_window_closes_after_boot(void **state)
+{
+	(void)state;
+	stage2_build();
+	const uint64_t *s = stage2_secure_root();
+	assert_ram(s, 0x40000000, false);
+	assert_ram(s, 0x401fffff, false);
+	assert_false(walk(s, 0x40200000).mapped);
+	stage2_boot_done();
+	assert_false(walk(s, 0x40000000).mapped);
+	assert_ram(s, 0x0e100000, true); /* its own memory stays */
+}
+
+static void test_non_secure_space(void **state)
+{
+	(void)state;
+	stage2_build();
+	const uint64_t *ns = stage2_ns_root();
+	assert_ram(ns, 0x40000000, false);
+	assert_ram(ns, 0x7ffff000, false);
+	assert_ram(ns, 0x3fffffffffULL, false);
+	/* Nothing below DRAM: no Non-secure view of secure RAM or devices. */
+	assert_false(walk(ns, 0x0e100000).mapped);
+	assert_false(walk(ns, 0x09000000).mapped);
+	assert_false(walk(ns, 0x3fffffff).mapped);
+	assert_false(walk(ns, 0x4000000000ULL).mapped);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_secure_space),
+	    cmocka_unit_test(test_dt_window_closes_after_boot),
+	    cmocka_unit_test(test_non_secure_space),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
