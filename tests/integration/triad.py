@@ -141,7 +141,9 @@ class Run:
         def quoted(m):
             return f"'{m[:5]}''{m[5:]}'"
         self.send(f"echo {quoted(begin)}; {command}; echo {quoted(end)}\n")
-        m = self.expect(rf"(?s){re.escape(begin)}\r?\n(.*?){re.escape(end)}", timeout)
+        # A kernel message may land between the begin marker and its newline: the rest
+        # of that line is not the command's.
+        m = self.expect(rf"(?s){re.escape(begin)}[^\n]*\n(.*?){re.escape(end)}", timeout)
         return m.group(1).replace("\r\n", "\n")
 
     def wait(self, timeout=BOOT_TIMEOUT):
