@@ -280,23 +280,6 @@ static void switch_main(void)
 	puts_("\n");
 }
 
-static bool bootargs_have(const char *dtb, const char *word)
-{
-	/* The DTB's size is its header's totalsize (big-endian, offset 4). */
-	const uint8_t *b = (const uint8_t *)dtb;
-	if (!b || b[0] != 0xd0 || b[1] != 0x0d)
-		return false;
-	uint32_t size = (uint32_t)b[4] << 24 | (uint32_t)b[5] << 16 | (uint32_t)b[6] << 8 | b[7];
-	for (uint32_t i = 0; i < size; i++) {
-		uint32_t j = 0;
-		while (word[j] && i + j < size && dtb[i + j] == word[j])
-			j++;
-		if (!word[j])
-			return true;
-	}
-	return false;
-}
-
 int main(const char *dtb)
 {
 	freq = read_sysreg(cntfrq_el0);

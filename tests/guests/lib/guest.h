@@ -78,5 +78,6 @@ void putdec(uint64_t v);
 void fail_exception(const char *who, const struct frame *f, bool by_smc);
 /* Prints "<who>: N passed, M failed", the line the tests look for. */
 void print_summary(const char *who, unsigned passed, unsigned failed);
+bool bootargs_have(const char *dtb, const char *word);
 
 #endif

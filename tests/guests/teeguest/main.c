@@ -354,23 +354,6 @@ static void other_vm(uint32_t session)
 	check(devices_ok(ret, size), "GET_DEVICES into this VM's own registration", ret);
 }
 
-/* Whether the command line (in the DTB verbatim) has this word. */
-static bool has_arg(const uint8_t *dtb, const char *want)
-{
-	unsigned n = 0;
-	while (want[n])
-		n++;
-	uint32_t total = (uint32_t)dtb[4] << 24 | (uint32_t)dtb[5] << 16 | dtb[6] << 8 | dtb[7];
-	for (uint32_t i = 0; total < 0x100000 && i + n <= total; i++) {
-		unsigned j = 0;
-		while (j < n && dtb[i + j] == (uint8_t)want[j])
-			j++;
-		if (j == n)
-			return true;
-	}
-	return false;
-}
-
 /* Under a secure world that stops answering (tests/guests/stuckoptee): the call that
  * hangs in it comes back as NOT_SUPPORTED once Triad at S-EL2 gives up on it, and so does
  * every trusted-OS call after. */
@@ -390,13 +373,13 @@ static void stuck_secure_world(void)
 
 int main(const uint8_t *dtb)
 {
-	if (has_arg(dtb, "tee-role=stuck")) {
+	if (bootargs_have((const char *)dtb, "tee-role=stuck")) {
 		stuck_secure_world();
 		print_summary("teeguest", passed, failed);
 		smc(PSCI_SYSTEM_OFF, 0, 0, 0);
 		return 0;
 	}
-	bool b = has_arg(dtb, "tee-role=b");
+	bool b = bootargs_have((const char *)dtb, "tee-role=b");
 	puts_(b ? "teeguest: second VM\n" : "teeguest: first VM\n");
 	identification_and_refusals();
 	uint32_t session = open_device_pta();
