@@ -12,7 +12,7 @@
 #define ISS_S1PTW  (1UL << 7)
 #define ISS_WNR	   (1UL << 6)
 
-static struct vdev *find_vdev(struct vm *vm, uint64_t ipa)
+static inline __attribute__((always_inline)) struct vdev *find_vdev(struct vm *vm, uint64_t ipa)
 {
 	/* Drivers poll one device at a time: try the last one hit first. The hint is only a
 	 * guess (vCPUs race on it harmlessly), so it is checked like any other entry. */
@@ -47,7 +47,10 @@ mmio_refuse(struct vcpu *v, uint64_t esr, uint64_t ipa, const struct vdev *d, co
 	inject_data_abort(v, read_sysreg(far_el2), write);
 }
 
-bool mmio_emulate(struct vcpu *v, uint64_t esr, uint64_t ipa, uint64_t *value)
+/* The emulation itself, inlined into the trap path (handle_mmio_abort) and wrapped for
+ * realm exits (mmio_emulate). */
+static inline __attribute__((always_inline)) bool emulate(struct vcpu *v, uint64_t esr,
+							  uint64_t ipa, uint64_t *value)
 {
 	struct vdev *d = find_vdev(v->vm, ipa);
 	if (!d || (esr & ISS_S1PTW) || !(esr & ISS_ISV))
@@ -74,11 +77,16 @@ bool mmio_emulate(struct vcpu *v, uint64_t esr, uint64_t ipa, uint64_t *value)
 	return true;
 }
 
+bool mmio_emulate(struct vcpu *v, uint64_t esr, uint64_t ipa, uint64_t *value)
+{
+	return emulate(v, esr, ipa, value);
+}
+
 void handle_mmio_abort(struct vcpu *v, uint64_t esr, uint64_t ipa)
 {
 	unsigned rt = ISS_SRT(esr);
-	uint64_t value = rt == 31 ? 0 : v->regs.x[rt];
-	if (!mmio_emulate(v, esr, ipa, &value)) {
+	uint64_t value = rt == 31 || !(esr & ISS_WNR) ? 0 : v->regs.x[rt];
+	if (!emulate(v, esr, ipa, &value)) {
 		struct vdev *d = find_vdev(v->vm, ipa);
 		mmio_refuse(v, esr, ipa, d,
 			    !d		      ? NULL

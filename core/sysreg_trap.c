@@ -81,9 +81,8 @@ void vcpu_send_sgi(struct vcpu *v, uint64_t sgi1r)
 	spin_lock(&v->vm->vgic.lock);
 	uint32_t kick = vgic_send_sgi(&v->vm->vgic, v->id, sgi1r);
 	spin_unlock(&v->vm->vgic.lock);
-	for (unsigned i = 0; i < v->vm->ncpus; i++)
-		if (kick & (1U << i))
-			vcpu_kick(v->vm->vcpu[i]);
+	for (; kick; kick &= kick - 1)
+		vcpu_kick(v->vm->vcpu[__builtin_ctz(kick)]);
 }
 
 void handle_sysreg_trap(struct vcpu *v, uint64_t esr)
@@ -95,12 +94,12 @@ void handle_sysreg_trap(struct vcpu *v, uint64_t esr)
 	uint64_t val = rt == 31 ? 0 : v->regs.x[rt];
 	bool ok = true;
 
-	if (op0 == 3 && op1 == 0 && crn == 0 && crm >= 1 && crm <= 7) {
+	if (reg == ICC_SGI1R && !read) { /* first: the hot one (IPIs) */
+		vcpu_send_sgi(v, val);
+	} else if (op0 == 3 && op1 == 0 && crn == 0 && crm >= 1 && crm <= 7) {
 		ok = read;
 		if (read)
 			val = guest_id_reg(reg);
-	} else if (reg == ICC_SGI1R && !read) {
-		vcpu_send_sgi(v, val);
 	} else if ((reg == ICC_ASGI1R || reg == ICC_SGI0R) && !read) {
 		/* Group 0 / other-security-state SGIs: none exist in this single-state GIC. */
 	} else {

@@ -116,6 +116,7 @@ void handle_guest_sync(struct vcpu *v, uint64_t esr)
 			sched_yield(v);
 			break;
 		}
+		vgic_sync(v); /* whether it has an interrupt to take is in the state now */
 		if (esr & ISS_WFX_TIMEOUT)
 			handle_wfit(v, ISS_WFX_RN(esr));
 		else

@@ -5,6 +5,7 @@
 #include <triad/cpu.h>
 #include <triad/realm.h>
 #include <triad/log.h>
+#include <triad/panic.h>
 #include <triad/vm.h>
 
 #include "../irq/gicv3.h"
@@ -56,6 +57,10 @@ static void release_guest_ppi(struct vcpu *v, uint32_t intid)
 void vcpu_put(struct vcpu *v)
 {
 	struct cpu *c = this_cpu();
+	/* First: what follows works on the folded state. (A realm's list registers are in
+	 * its run page, folded at each exit.) */
+	if (!v->vm->realm)
+		vgic_sync(v);
 	el1_save(&v->sys);
 	fpsimd_save(&v->fp);
 	vpmu_save(&v->pmu);
@@ -85,6 +90,11 @@ static void vcpu_load(struct vcpu *v)
 	struct cpu *c = this_cpu();
 	if (c->loaded == v)
 		return;
+	/* Its registers must be nowhere else, and this CPU's must have been saved: else one
+	 * of them would run on stale state. The scheduler guarantees it; check, cheaply. */
+	if (c->loaded || __atomic_load_n(&v->loaded, __ATOMIC_ACQUIRE))
+		panic("CPU %u: loading vCPU %u of VM '%s' while %s", c->id, v->id, v->vm->name,
+		      c->loaded ? "another vCPU's state is in this CPU" : "it is loaded elsewhere");
 	__atomic_fetch_add(&v->vm->nr_loaded, 1, __ATOMIC_ACQ_REL);
 	v->loaded = true;
 	c->loaded = v;
@@ -116,6 +126,7 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 	softtimer_cancel(&v->cntp_timer);
 	struct cpu *c = this_cpu();
 	if (c->loaded == v) {
+		vgic_sync(v); /* releases the SPIs its list registers hold */
 		/* Stop the old incarnation's virtual timer and release a physical timer
 		 * interrupt it may have left active. */
 		write_sysreg(cntv_ctl_el0, 0);
@@ -162,7 +173,6 @@ void vcpu_run(struct vcpu *v)
 		sched_check_slice(c);
 		vgic_flush(v);
 		unsigned long why = guest_enter(&v->regs);
-		vgic_sync(v);
 		switch (why) {
 		case EXIT_SYNC:
 			handle_guest_sync(v, read_sysreg(esr_el2));

@@ -8,6 +8,8 @@
 #include <triad/vm.h>
 #include <triad/wallclock.h>
 
+#include "../irq/vgic_hw.h"
+
 static void kick_mask(struct vm *vm, uint32_t kick)
 {
 	for (; kick; kick &= kick - 1)
@@ -19,6 +21,7 @@ static bool gicd_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
 	(void)d;
 	struct vgic *g = &v->vm->vgic;
 	uint32_t kick = 0;
+	vgic_sync(v); /* the guest sees its own interrupts as its list registers have them */
 	spin_lock(&g->lock);
 	bool ok = a->write
 		      ? vgic_dist_write(g, v->id, (uint32_t)a->offset, a->size, a->value, &kick)
@@ -36,6 +39,7 @@ static bool gicr_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
 	unsigned target = (unsigned)(a->offset / GICR_STRIDE);
 	uint32_t off = (uint32_t)(a->offset % GICR_STRIDE);
 	uint32_t kick = 0;
+	vgic_sync(v);
 	spin_lock(&g->lock);
 	bool ok = a->write ? vgic_redist_write(g, target, off, a->size, a->value, &kick)
 			   : vgic_redist_read(g, target, off, a->size, &a->value);

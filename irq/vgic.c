@@ -10,7 +10,7 @@ void vgic_init(struct vgic *d, unsigned nr_vcpus, unsigned nr_lrs)
 	memset(d, 0, sizeof(*d));
 	spin_init(&d->lock);
 	d->nr_vcpus = nr_vcpus;
-	d->nr_lrs = MIN(nr_lrs, VGIC_MAX_LRS);
+	d->nr_lrs = nr_lrs ? MIN(nr_lrs, VGIC_MAX_LRS) : 1; /* the architecture has at least one */
 	d->ctlr = GICD_CTLR_ARE | GICD_CTLR_DS;
 	for (unsigned i = 0; i < VGIC_NR_SPIS; i++) {
 		d->spi[i].lr_owner = VGIC_NO_VCPU;
@@ -100,11 +100,22 @@ static bool deliverable(const struct vgic *d, const struct virq *irq)
 
 static void mark(struct vgic *d, unsigned vcpu, uint32_t intid)
 {
-	d->cpu[vcpu]->maybe_pending[intid / 64] |= 1UL << (intid % 64);
+	struct vgic_cpu *c = d->cpu[vcpu];
+	c->maybe_pending[intid / 64] |= 1UL << (intid % 64);
+	c->pending_words |= (uint8_t)(1U << (intid / 64));
+	c->lrs_stale = true;
+}
+
+/* A register write may change what any vCPU's list registers should hold (an enable,
+ * a priority, a route): every vCPU rebuilds them at its next entry. */
+static void stale_all(struct vgic *d)
+{
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		d->cpu[i]->lrs_stale = true;
 }
 
 /* Notes a possibly-deliverable interrupt; returns the vCPU to kick or -1. */
-static int note(struct vgic *d, unsigned vcpu, uint32_t intid)
+static inline __attribute__((always_inline)) int note(struct vgic *d, unsigned vcpu, uint32_t intid)
 {
 	int t = target_of(d, vcpu, intid);
 	if (t < 0)
@@ -147,6 +158,8 @@ int vgic_set_line(struct vgic *d, unsigned vcpu, uint32_t intid, bool level)
 	if (!irq)
 		return -1;
 	irq->line = level;
+	if (!level && irq->lr_owner != VGIC_NO_VCPU)
+		d->cpu[irq->lr_owner]->lrs_stale = true; /* withdraw it from the list register */
 	return level ? note(d, vcpu, intid) : -1;
 }
 
@@ -173,29 +186,34 @@ bool vgic_unlink_hw(struct vgic *d, unsigned vcpu, uint32_t intid)
 uint32_t vgic_send_sgi(struct vgic *d, unsigned from, uint64_t v)
 {
 	uint32_t intid = FIELD_GET(v, 27, 24);
-	bool all_but_self = v & (1UL << 40);
-	uint64_t aff321 = (FIELD_GET(v, 55, 48) << 32) | (FIELD_GET(v, 39, 32) << 16) |
-			  (FIELD_GET(v, 23, 16) << 8);
-	unsigned rs = FIELD_GET(v, 47, 44);
-	uint32_t targets = FIELD_GET(v, 15, 0);
-	uint32_t kick = 0;
-	for (unsigned i = 0; i < d->nr_vcpus; i++) {
-		uint64_t mp = affinity_of(d->cpu[i]->mpidr);
-		bool hit;
-		if (all_but_self) {
-			hit = i != from;
-		} else {
+	uint32_t hits = 0;
+	if (v & (1UL << 40)) { /* IRM: everyone but the sender */
+		hits = ((1U << d->nr_vcpus) - 1) & ~(1U << from);
+	} else {
+		uint64_t aff321 = (FIELD_GET(v, 55, 48) << 32) | (FIELD_GET(v, 39, 32) << 16) |
+				  (FIELD_GET(v, 23, 16) << 8);
+		unsigned rs = FIELD_GET(v, 47, 44);
+		uint32_t targets = FIELD_GET(v, 15, 0);
+		for (unsigned i = 0; i < d->nr_vcpus; i++) {
+			uint64_t mp = affinity_of(d->cpu[i]->mpidr);
 			unsigned aff0 = mp & 0xff;
-			hit = (mp & ~0xffUL) == aff321 && aff0 / 16 == rs &&
-			      (targets & (1U << (aff0 % 16)));
+			if ((mp & ~0xffUL) == aff321 && aff0 / 16 == rs &&
+			    (targets & (1U << (aff0 % 16))))
+				hits |= 1U << i;
 		}
-		if (hit && vgic_inject_edge(d, i, intid) >= 0)
+	}
+	uint32_t kick = 0;
+	for (; hits; hits &= hits - 1) {
+		unsigned i = (unsigned)__builtin_ctz(hits);
+		latch(&d->cpu[i]->priv[intid]);
+		if (note(d, i, intid) >= 0)
 			kick |= 1U << i;
 	}
 	return kick;
 }
 
-static bool candidate(struct vgic *d, unsigned vcpu, uint32_t intid, struct virq *irq)
+static inline __attribute__((always_inline)) bool candidate(struct vgic *d, unsigned vcpu,
+							    uint32_t intid, struct virq *irq)
 {
 	uint8_t owner = irq->lr_owner;
 	if (owner != VGIC_NO_VCPU && owner != vcpu)
@@ -208,7 +226,8 @@ static bool candidate(struct vgic *d, unsigned vcpu, uint32_t intid, struct virq
 bool vgic_has_pending(struct vgic *d, unsigned vcpu)
 {
 	struct vgic_cpu *c = d->cpu[vcpu];
-	for (unsigned w = 0; w < VGIC_BM_WORDS; w++) {
+	for (unsigned words = c->pending_words; words; words &= words - 1) {
+		unsigned w = (unsigned)__builtin_ctz(words);
 		for (uint64_t bits = c->maybe_pending[w]; bits; bits &= bits - 1) {
 			uint32_t intid = w * 64 + (uint32_t)__builtin_ctzl(bits);
 			struct virq *irq = irq_at(d, vcpu, intid);
@@ -219,7 +238,8 @@ bool vgic_has_pending(struct vgic *d, unsigned vcpu)
 	return false;
 }
 
-void vgic_fold_lrs(struct vgic *d, unsigned vcpu, const uint64_t *lrs)
+static inline __attribute__((always_inline)) void fold_lrs(struct vgic *d, unsigned vcpu,
+							   const uint64_t *lrs)
 {
 	struct vgic_cpu *c = d->cpu[vcpu];
 	for (unsigned i = 0; i < c->used_lrs; i++) {
@@ -242,21 +262,44 @@ void vgic_fold_lrs(struct vgic *d, unsigned vcpu, const uint64_t *lrs)
 			mark(d, vcpu, intid);
 	}
 	c->used_lrs = 0;
+	c->lrs_stale = true;
 }
 
-/* Order for list registers: active first (the guest must find them to deactivate),
- * then by priority, then by INTID. */
+/* Order for list registers when there are more candidates than registers: active first
+ * (the guest must find them to deactivate), then by priority, then by INTID. */
 static uint32_t lr_rank(const struct virq *irq, uint32_t intid)
 {
 	return ((irq->active ? 0U : 1U) << 24) | ((uint32_t)irq->priority << 16) | intid;
 }
 
-unsigned vgic_build_lrs(struct vgic *d, unsigned vcpu, uint64_t *lrs)
+/* One more candidate than list registers: keep the best n, sorted. Out of line: rare. */
+static __attribute__((noinline)) void keep_best(uint32_t *best, unsigned n, bool sorted,
+						uint32_t rank)
+{
+	if (!sorted)
+		for (unsigned i = 1; i < n; i++) {
+			uint32_t x = best[i];
+			unsigned j = i;
+			for (; j > 0 && best[j - 1] > x; j--)
+				best[j] = best[j - 1];
+			best[j] = x;
+		}
+	if (rank > best[n - 1])
+		return;
+	unsigned pos = n - 1;
+	for (; pos > 0 && best[pos - 1] > rank; pos--)
+		best[pos] = best[pos - 1];
+	best[pos] = rank;
+}
+
+static inline __attribute__((always_inline)) unsigned build_lrs(struct vgic *d, unsigned vcpu,
+								uint64_t *lrs)
 {
 	struct vgic_cpu *c = d->cpu[vcpu];
-	uint32_t best[VGIC_MAX_LRS + 1];
-	unsigned n = 0, total = 0, nr_lrs = d->nr_lrs;
-	for (unsigned w = 0; w < VGIC_BM_WORDS; w++) {
+	uint32_t best[VGIC_MAX_LRS];
+	unsigned total = 0, nr_lrs = d->nr_lrs;
+	for (unsigned words = c->pending_words; words; words &= words - 1) {
+		unsigned w = (unsigned)__builtin_ctz(words);
 		uint64_t keep = c->maybe_pending[w];
 		for (uint64_t bits = keep; bits; bits &= bits - 1) {
 			unsigned bit = (unsigned)__builtin_ctzl(bits);
@@ -266,23 +309,18 @@ unsigned vgic_build_lrs(struct vgic *d, unsigned vcpu, uint64_t *lrs)
 				keep &= ~(1UL << bit); /* nothing to deliver: forget it */
 				continue;
 			}
+			/* The common case fits: no order needed. Past that, keep the best. */
+			if (total < nr_lrs)
+				best[total] = lr_rank(irq, intid);
+			else
+				keep_best(best, nr_lrs, total > nr_lrs, lr_rank(irq, intid));
 			total++;
-			/* Insertion into the sorted shortlist of the nr_lrs best. */
-			uint32_t rank = lr_rank(irq, intid);
-			unsigned pos = n;
-			while (pos > 0 && best[pos - 1] > rank) {
-				if (pos < nr_lrs)
-					best[pos] = best[pos - 1];
-				pos--;
-			}
-			if (pos < nr_lrs) {
-				best[pos] = rank;
-				if (n < nr_lrs)
-					n++;
-			}
 		}
 		c->maybe_pending[w] = keep;
+		if (!keep)
+			c->pending_words &= (uint8_t) ~(1U << w);
 	}
+	unsigned n = MIN(total, nr_lrs);
 	for (unsigned i = 0; i < n; i++) {
 		uint32_t intid = best[i] & 0xffff;
 		struct virq *irq = irq_at(d, vcpu, intid);
@@ -300,7 +338,26 @@ unsigned vgic_build_lrs(struct vgic *d, unsigned vcpu, uint64_t *lrs)
 	}
 	c->used_lrs = n;
 	c->underflow_irq = total > n;
+	c->lrs_stale = false;
 	return n;
+}
+
+void vgic_fold_lrs(struct vgic *d, unsigned vcpu, const uint64_t *lrs)
+{
+	fold_lrs(d, vcpu, lrs);
+}
+
+unsigned vgic_build_lrs(struct vgic *d, unsigned vcpu, uint64_t *lrs)
+{
+	return build_lrs(d, vcpu, lrs);
+}
+
+/* Both at once, the way every entry with stale list registers needs them. */
+unsigned vgic_refold_lrs(struct vgic *d, unsigned vcpu, uint64_t *lrs)
+{
+	if (d->cpu[vcpu]->used_lrs)
+		fold_lrs(d, vcpu, lrs);
+	return build_lrs(d, vcpu, lrs);
 }
 
 /* ---- register emulation ---- */
@@ -491,6 +548,7 @@ bool vgic_dist_write(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size,
 {
 	if (off >= GICD_SIZE || (off & (size - 1)))
 		return false;
+	stale_all(d);
 	if (off >= 0x6000 && off < 0x8000) {
 		if (size != 8 && size != 4)
 			return false;
@@ -566,6 +624,7 @@ bool vgic_redist_write(struct vgic *d, unsigned vcpu, uint32_t off, unsigned siz
 {
 	if (off >= 2 * GICR_SGI_FRAME || (off & (size - 1)))
 		return false;
+	stale_all(d);
 	if (off >= GICR_SGI_FRAME)
 		return common_write(d, vcpu, off - GICR_SGI_FRAME, size, val, kick, true);
 	if (size != 4 && !(size == 8 && (off == 0x70 || off == 0x78)))

@@ -9,13 +9,20 @@
 
 #define ICH_HCR_UIE (1UL << 1)
 
-void vgic_flush_lrs(struct vcpu *v)
+static inline void read_lrs(const struct vgic_cpu *c, uint64_t *lrs)
+{
+	for (unsigned i = 0; i < c->used_lrs; i++)
+		lrs[i] = read_lr(i);
+}
+
+void vgic_refresh_lrs(struct vcpu *v)
 {
 	struct cpu *cpu = this_cpu();
 	struct vgic_cpu *c = &v->vgic;
 	uint64_t lrs[VGIC_MAX_LRS];
+	read_lrs(c, lrs);
 	spin_lock(&v->vm->vgic.lock);
-	unsigned n = vgic_build_lrs(&v->vm->vgic, v->id, lrs);
+	unsigned n = vgic_refold_lrs(&v->vm->vgic, v->id, lrs);
 	bool uie = c->underflow_irq;
 	spin_unlock(&v->vm->vgic.lock);
 	for (unsigned i = 0; i < n; i++)
@@ -32,10 +39,8 @@ void vgic_flush_lrs(struct vcpu *v)
 
 void vgic_sync_lrs(struct vcpu *v)
 {
-	struct vgic_cpu *c = &v->vgic;
 	uint64_t lrs[VGIC_MAX_LRS];
-	for (unsigned i = 0; i < c->used_lrs; i++)
-		lrs[i] = read_lr(i);
+	read_lrs(&v->vgic, lrs);
 	spin_lock(&v->vm->vgic.lock);
 	vgic_fold_lrs(&v->vm->vgic, v->id, lrs);
 	spin_unlock(&v->vm->vgic.lock);
@@ -50,6 +55,8 @@ void vgic_maintenance_irq(void)
 	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN);
 	isb();
 	cpu->ich_hcr = ICH_HCR_EN;
+	if (cpu->loaded)
+		WRITE_ONCE(cpu->loaded->vgic.lrs_stale, true);
 }
 
 void vgic_load(struct vcpu *v)

@@ -7,30 +7,29 @@
 
 #define ICH_HCR_EN (1UL << 0)
 
-void vgic_flush_lrs(struct vcpu *v);
+void vgic_refresh_lrs(struct vcpu *v);
 void vgic_sync_lrs(struct vcpu *v);
 
-/* Before entering the guest: list registers from the vGIC state. The common case (a
- * hypercall, an MMIO exit with no interrupt about) takes no lock and writes nothing: a
- * source that marks an interrupt concurrently also kicks this CPU. Inline: every exit
- * comes through here. */
+/* Before entering the guest. The list registers stay in the CPU across exits that leave
+ * this vCPU's interrupts alone (a hypercall, an SGI to another vCPU, a UART access): only
+ * once something marked them stale are they read back and rebuilt. No lock: a source that
+ * marks them concurrently also kicks this CPU, which brings it back here. Inline: every
+ * exit comes through here. */
 static inline void vgic_flush(struct vcpu *v)
 {
-	const struct vgic_cpu *c = &v->vgic;
-	uint64_t any = 0;
-	for (unsigned w = 0; w < VGIC_BM_WORDS; w++)
-		any |= READ_ONCE(c->maybe_pending[w]);
-	struct cpu *cpu = this_cpu();
-	if (any || c->used_lrs || cpu->lrs_written || cpu->ich_hcr != ICH_HCR_EN)
-		vgic_flush_lrs(v);
+	if (READ_ONCE(v->vgic.lrs_stale))
+		vgic_refresh_lrs(v);
 }
 
-/* After an exit: what the guest did with them, back into the state. */
+/* Before Triad looks at the state of this vCPU's own interrupts (its WFI, its accesses to
+ * the vGIC, leaving the CPU): what the guest did with its list registers, back into the
+ * state. They are rebuilt at the next entry. */
 static inline void vgic_sync(struct vcpu *v)
 {
 	if (v->vgic.used_lrs)
 		vgic_sync_lrs(v);
 }
+
 /* vCPU switch: the virtual CPU interface registers. */
 void vgic_load(struct vcpu *v);
 void vgic_put(struct vcpu *v);

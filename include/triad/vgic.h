@@ -56,10 +56,15 @@ struct vgic_cpu {
 	bool waker_sleep; /* GICR_WAKER.ProcessorSleep */
 	/* INTIDs that may need delivering to this vCPU; rechecked at the next entry. */
 	uint64_t maybe_pending[VGIC_BM_WORDS];
+	uint8_t pending_words; /* which words of maybe_pending may be non-zero */
 	/* What the list registers held at the last entry (INTID, or VGIC_SPURIOUS if free). */
 	uint32_t lr_intid[VGIC_MAX_LRS];
 	unsigned used_lrs;
 	bool underflow_irq; /* ICH_HCR_EL2.UIE wanted: more pending than list registers */
+	/* The list registers no longer match the state (an interrupt was marked, a register
+	 * written): read them back and rebuild them before the next entry. Until then they
+	 * stay in the CPU across exits, the common case. */
+	bool lrs_stale;
 };
 
 struct vgic {
@@ -100,10 +105,13 @@ uint32_t vgic_send_sgi(struct vgic *d, unsigned from, uint64_t sgi1r);
 /* Whether a vCPU has an interrupt it could take (used to wake it from WFI). */
 bool vgic_has_pending(struct vgic *d, unsigned vcpu);
 
-/* List-register image: fold the registers read back after an exit into the state, then
- * build the registers for the next entry. Returns the number of LRs to write. */
+/* List-register image: fold the registers read back into the state, then build the
+ * registers for the next entry (returns the number of LRs to write). Folding marks the
+ * list registers stale, building makes them current. */
 void vgic_fold_lrs(struct vgic *d, unsigned vcpu, const uint64_t *lrs);
 unsigned vgic_build_lrs(struct vgic *d, unsigned vcpu, uint64_t *lrs);
+/* Fold (if the vCPU has list registers in use), then build, in the same array. */
+unsigned vgic_refold_lrs(struct vgic *d, unsigned vcpu, uint64_t *lrs);
 
 /* Register emulation. Offsets are within the 64 KB distributor frame, or within the
  * vCPU's 128 KB redistributor (RD_base + SGI_base). Returns false for an access that

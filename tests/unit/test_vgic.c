@@ -219,6 +219,67 @@ static void hw_interrupt_carries_physical_id(void **state)
 	assert_false(lrs[0] & LR_STATE_PENDING);
 }
 
+/* The list registers stay in the CPU across exits until something makes them stale: an
+ * interrupt for that vCPU, a line dropped under one of them, any register write. */
+static void list_registers_go_stale_only_when_they_must(void **state)
+{
+	(void)state;
+	uint64_t lrs[VGIC_MAX_LRS];
+	dwrite(0x0, GICD_CTLR_ENABLE_G1);
+	rwrite(1, 0x10000 + 0x100, 1U << 1);
+	dwrite(0x100 + 4, 1U << 1); /* enable SPI 33, routed to vCPU 0 (IROUTER 0) */
+	assert_true(cpu[0].lrs_stale && cpu[1].lrs_stale); /* register writes */
+	assert_int_equal(vgic_refold_lrs(&gic, 0, lrs), 0);
+	assert_int_equal(vgic_refold_lrs(&gic, 1, lrs), 0);
+	assert_false(cpu[0].lrs_stale || cpu[1].lrs_stale);
+	/* An SGI from vCPU 0 to vCPU 1 leaves the sender's list registers alone. */
+	assert_int_equal(vgic_send_sgi(&gic, 0, (1UL << 24) | 2), 2);
+	assert_false(cpu[0].lrs_stale);
+	assert_true(cpu[1].lrs_stale);
+	assert_int_equal(vgic_refold_lrs(&gic, 1, lrs), 1);
+	assert_false(cpu[1].lrs_stale);
+	/* Reads change nothing. */
+	uint64_t v;
+	assert_true(vgic_redist_read(&gic, 1, 0x10000 + 0x200, 4, &v));
+	assert_int_equal(dread(0x4) & 0x1f, VGIC_NR_IRQS / 32 - 1);
+	assert_false(cpu[0].lrs_stale || cpu[1].lrs_stale);
+	/* A level SPI in vCPU 0's list register: dropping its line makes them stale, and the
+	 * rebuild withdraws it (it was never acknowledged). */
+	assert_int_equal(vgic_set_line(&gic, 0, 33, true), 0);
+	assert_true(cpu[0].lrs_stale);
+	assert_int_equal(vgic_refold_lrs(&gic, 0, lrs), 1);
+	assert_int_equal(lr_intid(lrs[0]), 33);
+	assert_false(cpu[0].lrs_stale);
+	vgic_set_line(&gic, 0, 33, false);
+	assert_true(cpu[0].lrs_stale);
+	assert_int_equal(vgic_refold_lrs(&gic, 0, lrs), 0);
+	assert_false(vgic_has_pending(&gic, 0));
+	/* A priority write (no interrupt marked) still makes every vCPU rebuild. */
+	uint32_t kick = 0;
+	assert_true(vgic_dist_write(&gic, 0, 0x400 + 33, 1, 0x40, &kick));
+	assert_true(cpu[0].lrs_stale && cpu[1].lrs_stale);
+}
+
+/* SPIs in every word of the pending bitmap are found, not only the first ones. */
+static void the_highest_spi_is_delivered(void **state)
+{
+	(void)state;
+	uint64_t lrs[VGIC_MAX_LRS];
+	uint32_t last = VGIC_NR_IRQS - 1;
+	dwrite(0x0, GICD_CTLR_ENABLE_G1);
+	dwrite(0x100 + last / 32 * 4, 1U << (last % 32));
+	assert_int_equal(vgic_set_line(&gic, 0, last, true), 0);
+	assert_true(vgic_has_pending(&gic, 0));
+	assert_int_equal(vgic_refold_lrs(&gic, 0, lrs), 1);
+	assert_int_equal(lr_intid(lrs[0]), last);
+	/* Completed with its line dropped: nothing is left to find. */
+	vgic_set_line(&gic, 0, last, false);
+	lrs[0] = 0;
+	assert_int_equal(vgic_refold_lrs(&gic, 0, lrs), 0);
+	assert_false(vgic_has_pending(&gic, 0));
+	assert_int_equal(cpu[0].pending_words, 0);
+}
+
 static void registers_are_raz_wi_where_they_should_be(void **state)
 {
 	(void)state;
@@ -281,6 +342,8 @@ int main(void)
 	    cmocka_unit_test_setup(edge_while_in_lr_is_not_lost, setup),
 	    cmocka_unit_test_setup(level_spi_follows_line_and_routing, setup),
 	    cmocka_unit_test_setup(hw_interrupt_carries_physical_id, setup),
+	    cmocka_unit_test_setup(list_registers_go_stale_only_when_they_must, setup),
+	    cmocka_unit_test_setup(the_highest_spi_is_delivered, setup),
 	    cmocka_unit_test_setup(registers_are_raz_wi_where_they_should_be, setup),
 	    cmocka_unit_test_setup(redistributor_identity, setup),
 	};
