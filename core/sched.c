@@ -134,12 +134,17 @@ void sched_wake(struct vcpu *v)
 				sched_wake(v);
 			return;
 		}
+		/* Queued on the new CPU before the old queue's lock goes: until then se.cpu
+		 * names the old one and se.state says blocked, and a second waker taking that
+		 * lock would queue it there too (then two CPUs ran it at once). */
 		policy->migrate(rq, to, se);
 		se->migrations++;
+		policy->enqueue(to, se, true);
 		spin_unlock(&rq->lock);
 		rq = to;
+	} else {
+		policy->enqueue(rq, se, true);
 	}
-	policy->enqueue(rq, se, true);
 	bool preempt = policy->should_preempt(rq, se);
 	unsigned cpu = rq->cpu;
 	bool was_idle = rq->curr == NULL;
