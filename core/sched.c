@@ -149,14 +149,24 @@ void sched_wake(struct vcpu *v)
 	unsigned cpu = rq->cpu;
 	bool was_idle = rq->curr == NULL;
 	spin_unlock(&rq->lock);
+	/* CPUs whose vCPU sleeps in its own WFI must trap it again, or it could sleep on
+	 * while this one waits. The fence orders the enqueue before reading their flags, as
+	 * they set those before reading the queues. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (cpus[cpu].wfx_native)
+		cpus[cpu].wfx_recheck = true;
 	/* An idle CPU only needs waking; a busy one needs to switch if the policy says so,
 	 * or else at least to arm its slice timer now that it has company. */
 	poke(cpu, preempt && !was_idle);
-	/* CPUs idling inside a vCPU's WFI would not steal this one: make them look. */
+	/* CPUs idling inside a vCPU's WFI, Triad's or the guest's own, would not steal this
+	 * one: make them look. */
 	if (!was_idle)
 		for (unsigned i = 0; i < nr_cpus; i++)
-			if (i != cpu && cpus[i].guest_idle && (se->affinity & (1U << i)))
+			if (i != cpu && (cpus[i].guest_idle || cpus[i].wfx_native) &&
+			    (se->affinity & (1U << i))) {
+				cpus[i].wfx_recheck = true;
 				poke(i, false);
+			}
 }
 
 bool sched_block(struct vcpu *v)

@@ -121,6 +121,7 @@ void handle_guest_sync(struct vcpu *v, uint64_t esr)
 			handle_wfit(v, ISS_WFX_RN(esr));
 		else
 			handle_wfi_wait(v);
+		this_cpu()->wfx_recheck = true; /* the next one may not need to trap */
 		break;
 	case EC_HVC64:
 		handle_smccc(v); /* PC already points past the HVC */

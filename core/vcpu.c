@@ -104,6 +104,8 @@ static void vcpu_load(struct vcpu *v)
 	vpmu_restore(&v->pmu);
 	write_sysreg(vttbr_el2, v->vm->vttbr);
 	write_sysreg(hcr_el2, GUEST_HCR);
+	c->wfx_native = false;
+	c->wfx_recheck = true;
 	write_sysreg(vmpidr_el2, v->mpidr);
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(cntvoff_el2, v->vm->cntvoff);
@@ -147,6 +149,35 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 	spin_unlock(&v->vm->vgic.lock);
 }
 
+static void set_wfx_native(struct cpu *c, bool on)
+{
+	WRITE_ONCE(c->wfx_native, on);
+	write_sysreg(hcr_el2, on ? GUEST_HCR & ~(HCR_TWI | HCR_TWE) : GUEST_HCR);
+}
+
+/* A vCPU with no other vCPU waiting for a CPU anywhere waits in its own WFI: an interrupt
+ * in its list registers or a kick ends it, with no trip through Triad's WFI handling (the
+ * guest's virtual timer and every kick still exit to EL2). Once a vCPU is queued, WFI
+ * traps again so that an idle vCPU gives its CPU up. Chosen when the vCPU is loaded, after
+ * a trapped WFI and when sched_wake() asks, which it does of the CPUs in this mode when it
+ * queues a vCPU: the flag is set before the queues are read, so one side sees the other. */
+static void choose_wfx_trap(struct cpu *c)
+{
+	c->wfx_recheck = false;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (c->wfx_native) {
+		if (!sched_nothing_queued())
+			set_wfx_native(c, false);
+		return;
+	}
+	if (!sched_nothing_queued())
+		return;
+	set_wfx_native(c, true);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!sched_nothing_queued())
+		set_wfx_native(c, false);
+}
+
 /* Runs v on this CPU until it blocks, powers off, its VM stops, or the scheduler wants
  * the CPU back. */
 void vcpu_run(struct vcpu *v)
@@ -171,6 +202,8 @@ void vcpu_run(struct vcpu *v)
 		v->kicked = false;
 		__atomic_thread_fence(__ATOMIC_SEQ_CST); /* before the pending state is read */
 		sched_check_slice(c);
+		if (c->wfx_recheck)
+			choose_wfx_trap(c);
 		vgic_flush(v);
 		unsigned long why = guest_enter(&v->regs);
 		switch (why) {

@@ -28,6 +28,10 @@ struct cpu {
 	/* Waiting, with its vCPU loaded, for that vCPU's next interrupt (nothing else to run):
 	 * a vCPU queued anywhere else makes it give up and go through the scheduler. */
 	volatile bool guest_idle;
+	/* Its vCPU's WFI and WFE do not trap (nothing queued anywhere): a vCPU queued where it
+	 * could run must poke it, so that it traps them again and can give the CPU up. */
+	volatile bool wfx_native;
+	volatile bool wfx_recheck; /* choose again at the next entry whether WFI/WFE trap */
 	const volatile unsigned *rq_nr_queued; /* its run queue's count of waiting vCPUs */
 };
 
