@@ -9,7 +9,8 @@ PYTHON    := /usr/bin/python3
 
 HV_SRCS := $(wildcard arch/arm64/*.S arch/arm64/*.c core/*.c mm/*.c irq/*.c devices/*.c \
                       drivers/virtio/*.c drivers/iommu/*.c drivers/pci/*.c security/tee/*.c security/rmi/*.c \
-                      plat/qemu-virt/*.c lib/libc/*.c)
+                      plat/qemu-virt/*.c lib/libc/*.c) security/ffa/ffa_hyp.c \
+           security/ffa/partition_info.c
 FDT_SRCS := $(addprefix $(LIBFDT)/,fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c \
                                    fdt_empty_tree.c fdt_addresses.c fdt_check.c)
 GCC_INC := $(shell $(CC) -print-file-name=include 2>/dev/null)
@@ -78,7 +79,7 @@ $(BUILD)/monitor.bin: $(BUILD)/monitor.elf
 
 # Triad at Secure EL2 (security/sel2), loaded by the monitor into secure RAM.
 SEL2_SRCS := $(wildcard security/sel2/*.S security/sel2/*.c) security/ffa/spmc.c \
-	arch/arm64/smccc.S
+	security/ffa/sp_manifest.c arch/arm64/smccc.S lib/libc/string.c
 SEL2_OBJS := $(patsubst %,$(BUILD)/sel2/%.o,$(SEL2_SRCS))
 # Secure EL2 is Armv8.4 (FEAT_SEL2): its own timer registers need that architecture.
 $(BUILD)/sel2/%.c.o: %.c
@@ -120,7 +121,8 @@ $(BUILD)/triad-rmm.bin: $(BUILD)/triad-rmm.elf
 GUEST_TOOLS := $(BUILD)/guests/triad-spin $(BUILD)/guests/triad-pmu $(BUILD)/guests/triad-work \
 	$(BUILD)/guests/triad-dma
 BAREMETAL_GUESTS := tests/guests/badguest tests/guests/hog tests/guests/bench tests/guests/canary \
-	tests/guests/fwtest tests/guests/teeguest tests/guests/stuckoptee
+	tests/guests/fwtest tests/guests/teeguest tests/guests/stuckoptee tests/guests/ffasp \
+	tests/guests/ffaguest
 guests: $(GUEST_TOOLS)
 	$(foreach g,$(BAREMETAL_GUESTS),$(MAKE) -C $(g) O=$(abspath $(BUILD))/guests &&) true
 
@@ -158,11 +160,13 @@ $(BUILD)/initramfs-tee.cpio.gz: tools/mkinitramfs.py tests/guests/initramfs/init
 		--tree $(TEE_ROOTFS)/usr/sbin:/usr/sbin --exclude gconv --exclude engines-3 \
 		--exclude systemd --symlink usr/lib:/lib -o $@
 
-# The same for Linux 7.3 (the realm guest kernel), with the attestation report modules.
+# The same for Linux 7.3 (the realm guest kernel), with the attestation report modules and
+# the FF-A driver.
 REALM_MODULES := $(addprefix .cache/guest/linux-7.3/modules/kernel/,drivers/virtio/virtio_mmio.ko.xz \
 	drivers/block/virtio_blk.ko.xz net/core/failover.ko.xz drivers/net/net_failover.ko.xz \
 	drivers/net/virtio_net.ko.xz fs/configfs/configfs.ko.xz \
-	drivers/virt/coco/guest/tsm_report.ko.xz drivers/virt/coco/arm-cca-guest/arm-cca-guest.ko.xz)
+	drivers/virt/coco/guest/tsm_report.ko.xz drivers/virt/coco/arm-cca-guest/arm-cca-guest.ko.xz \
+	drivers/firmware/arm_ffa/ffa-core.ko.xz drivers/firmware/arm_ffa/ffa-module.ko.xz)
 
 $(BUILD)/initramfs-realm.cpio.gz: tools/mkinitramfs.py tests/guests/initramfs/init \
 		.cache/guest/busybox $(REALM_MODULES) $(GUEST_TOOLS)

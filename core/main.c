@@ -10,6 +10,7 @@
 #include <triad/virtio_drv.h>
 #include <triad/pci.h>
 #include <triad/smmu.h>
+#include <triad/ffa_hyp.h>
 #include <triad/tee.h>
 #include <triad/cpu.h>
 #include <triad/log.h>
@@ -218,6 +219,7 @@ void triad_main(void *fdt, const struct boot_info *bi)
 	console_input_init();
 	wallclock_init();
 	tee_probe();
+	ffa_probe();
 	rmi_probe();
 	virtio_drivers_init();
 	smmu_init();

@@ -1,5 +1,7 @@
-/* SMCCC 1.1 and PSCI 1.1 for guests, over HVC (and trapped SMC). */
+/* SMCCC 1.2 and PSCI 1.1 for guests, over HVC (and trapped SMC); FF-A calls go to
+ * security/ffa/ffa_hyp.c. */
 #include <triad/cpu.h>
+#include <triad/ffa.h>
 #include <triad/psci_abi.h>
 #include <triad/tee.h>
 #include <triad/vm.h>
@@ -75,6 +77,10 @@ void handle_smccc(struct vcpu *v)
 	uint64_t a2 = smc64 ? x[2] : (uint32_t)x[2];
 	uint64_t a3 = smc64 ? x[3] : (uint32_t)x[3];
 	int64_t r;
+	if ((x[0] >> 32) == 0 && FFA_FID_IS(fn)) {
+		ffa_guest_call(v);
+		return;
+	}
 	if ((x[0] >> 32) != 0 || !implemented(fn)) {
 		if (tee_guest_call(v)) /* a trusted-OS call: off the PSCI fast path */
 			return;
@@ -85,6 +91,8 @@ void handle_smccc(struct vcpu *v)
 	}
 	switch (fn & ~SMC64) {
 	case SMCCC_VERSION:
+		r = SMCCC_1_2; /* x0-x17 for arguments and results: FF-A v1.2 needs it */
+		break;
 	case PSCI_VERSION:
 		r = PSCI_1_1;
 		break;

@@ -48,6 +48,7 @@ int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, s
 	vm->ncpus = cfg->ncpus;
 	vm->log_budget = WARN_BUDGET;
 	spin_init(&vm->lock);
+	spin_init(&vm->ffa.lock);
 	int vmid = el2_vmid_alloc();
 	if (vmid < 0) {
 		pr_err("VM '%s': out of VMIDs", vm->name);
@@ -247,6 +248,7 @@ void vm_reset(struct vm *vm)
 		if (vm->realm)
 			realm_destroy(vm);
 		tee_vm_destroyed(vm);
+		ffa_vm_reset(vm);
 		return;
 	}
 	spin_lock(&vm->lock);
@@ -257,6 +259,7 @@ void vm_reset(struct vm *vm)
 	if (!mine)
 		return;
 	tee_vm_destroyed(vm); /* the old guest's OP-TEE sessions and shared memory go */
+	ffa_vm_reset(vm);
 	if (vm_load_images(vm)) {
 		vm_kill(vm, "could not reload its images on reset");
 		return;

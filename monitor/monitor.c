@@ -5,14 +5,12 @@
  * it at Normal EL2 on CPU 0, and then serves its SMCs: PSCI (CPU_ON/OFF, SYSTEM_OFF/RESET,
  * ...) and SMCCC queries. It is meant to grow the secure and realm worlds' dispatch.
  */
+#include <triad/sel2_abi.h>
+
 #include "monitor.h"
 
 #define DTB RAM_BASE /* where QEMU puts the machine's DTB (1 MiB) */
 /* Secure RAM: the monitor's first 128 KiB, Triad at S-EL2, then OP-TEE's TZDRAM. */
-#define SEL2_BASE  0x0e020000UL
-#define SEL2_MAX   0xe0000UL
-#define OPTEE_BASE 0x0e100000UL
-#define OPTEE_MAX  0xf00000UL
 
 volatile uint32_t monitor_ready;
 uint8_t monitor_stacks[MAX_CPUS + 1][STACK_SIZE] __attribute__((aligned(16)));
@@ -162,9 +160,12 @@ void monitor_main(unsigned cpu)
 	 * where the hypervisor goes next. */
 	uint64_t staging = RAM_BASE + 0x200000;
 	if (fw_cfg_load_file("opt/triad/sel2", SEL2_BASE, SEL2_MAX, staging) &&
-	    (optee_size = fw_cfg_load_file("opt/triad/optee", OPTEE_BASE, OPTEE_MAX, staging))) {
+	    (optee_size = fw_cfg_load_file("opt/triad/optee", OPTEE_BASE, OPTEE_SIZE, staging))) {
 		sel2_entry = SEL2_BASE;
 		mon_puts("[monitor] secure world: Triad S-EL2 and OP-TEE loaded\n");
+		/* An FF-A secure partition, if given: Triad at S-EL2 checks its manifest. */
+		if ((sp_size = fw_cfg_load_file("opt/triad/sp", SP_BASE, SP_REGION, staging)))
+			mon_puts("[monitor] secure world: a secure partition loaded\n");
 	}
 	gic_global_setup(sel2_entry != 0);
 	uint64_t ram_end = dtb_ram_end((const void *)DTB);

@@ -5,12 +5,14 @@
  * handler here returns the context to resume: a world switch is a change of context plus
  * the system registers the worlds share, with no copying of frames.
  *
- * Trusted OS calls from the normal world (SMCCC owners 50-63) switch to the secure world
- * with the caller's x0-x7; its answer (SEL2_DONE, x1-x4) comes back as the caller's x0-x3.
+ * Trusted OS and FF-A calls from the normal world (SMCCC owners 50-63, FF-A's range) switch
+ * to the secure world with the caller's x0-x17; OP-TEE's answer (SEL2_DONE, x1-x4) comes
+ * back as the caller's x0-x3, the SPMC's (any SMC that is not a SEL2_* report) as x0-x17.
  * RMI calls switch to the realm world the same way; the RMM answers with
  * RMM_RMI_REQ_COMPLETE (x1-x5 become x0-x4). On each CPU the secure world boots first,
  * then the realm world, then the normal world runs.
  */
+#include <triad/ffa.h>
 #include <triad/rmm_abi.h>
 #include <triad/sel2_abi.h>
 
@@ -24,11 +26,12 @@
 static struct world_context ns_ctx[MAX_CPUS], s_ctx[MAX_CPUS], rl_ctx[MAX_CPUS];
 static volatile bool secure_alive, realm_alive, realm_booted;
 /* What the secure world is doing for each CPU: booting it, serving a call, turning it off. */
-static enum { SECURE_BOOT, SECURE_CALL, SECURE_CPU_OFF } pending[MAX_CPUS];
+static enum { SECURE_BOOT, SECURE_CALL, SECURE_FFA_CALL, SECURE_CPU_OFF } pending[MAX_CPUS];
 static bool booting_by_cpu_on[MAX_CPUS]; /* this CPU's boot is a CPU_ON, not the cold boot */
 uint64_t sel2_entry;			 /* 0: no secure world */
 uint64_t rmm_entry;			 /* 0: no realm world */
 uint64_t optee_size;
+uint64_t sp_size;
 
 bool world_secure_alive(void)
 {
@@ -54,16 +57,17 @@ static struct world_context *switch_world(struct world_context *from, struct wor
 	return to;
 }
 
-/* Enters a world at its EL2 entry point afresh, with x0-x3 and its MMU off. */
+/* Enters a world at its EL2 entry point afresh, with x0-x4 and its MMU off. */
 static void enter_fresh(struct world_context *c, uint64_t scr, uint64_t entry, uint64_t a0,
-			uint64_t a1, uint64_t a2, uint64_t a3) __attribute__((noreturn));
+			uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+    __attribute__((noreturn));
 
 static void enter_fresh(struct world_context *c, uint64_t scr, uint64_t entry, uint64_t a0,
-			uint64_t a1, uint64_t a2, uint64_t a3)
+			uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
 	for (int i = 0; i < 31; i++)
 		c->x[i] = 0;
-	c->x[0] = a0, c->x[1] = a1, c->x[2] = a2, c->x[3] = a3;
+	c->x[0] = a0, c->x[1] = a1, c->x[2] = a2, c->x[3] = a3, c->x[4] = a4;
 	c->scr_el3 = scr;
 	c->sys.elr_el3 = entry;
 	c->sys.spsr_el3 = SPSR_EL2H;
@@ -84,7 +88,7 @@ static void boot_realm(unsigned cpu)
 	bool cold = !realm_booted;
 	realm_booted = true;
 	enter_fresh(&rl_ctx[cpu], ns_ctx[cpu].scr_el3 | SCR_NSE, rmm_entry, cpu,
-		    cold ? RMM_EL3_IFC_VERSION : 0, cold ? MAX_CPUS : 0, cold ? rmm_shared : 0);
+		    cold ? RMM_EL3_IFC_VERSION : 0, cold ? MAX_CPUS : 0, cold ? rmm_shared : 0, 0);
 }
 
 static bool realm_to_boot(bool cpu_on)
@@ -113,11 +117,11 @@ void world_boot_cpu(unsigned cpu, uint64_t ns_entry, uint64_t ns_x0, uint64_t ns
 		/* OP-TEE reads the machine's DT at cold boot (its normal memory, for dynamic
 		 * shared memory) and edits it in place: ns_x0 is that DT on CPU 0. */
 		enter_fresh(&s_ctx[cpu], (ns->scr_el3 & ~SCR_NS) | SCR_EEL2, sel2_entry, cpu,
-			    cpu_on, optee_size, cpu_on ? 0 : ns_x0);
+			    cpu_on, optee_size, cpu_on ? 0 : ns_x0, cpu_on ? 0 : sp_size);
 	}
 	if (realm_to_boot(cpu_on))
 		boot_realm(cpu);
-	enter_fresh(ns, ns->scr_el3, ns_entry, ns_x0, ns_x1, 0, 0);
+	enter_fresh(ns, ns->scr_el3, ns_entry, ns_x0, ns_x1, 0, 0, 0);
 }
 
 /* ---- the secure world ---- */
@@ -154,9 +158,9 @@ struct world_context *world_call_secure(struct world_context *c)
 		c->x[0] = UNKNOWN_FUNCTION;
 		return c;
 	}
-	pending[cpu] = SECURE_CALL;
+	pending[cpu] = FFA_FID_IS((uint32_t)c->x[0]) ? SECURE_FFA_CALL : SECURE_CALL;
 	struct world_context *s = enter_secure(c, cpu);
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i < FFA_NREGS; i++) /* x0-x17: FF-A v1.2 messages use them all */
 		s->x[i] = c->x[i];
 	return s;
 }
@@ -176,12 +180,54 @@ struct world_context *world_cpu_off(struct world_context *c)
 	return s;
 }
 
+/* SEL2_SP_FAILED: x1 = the partition's ID (0: none could be started), x2 = the reason (a
+ * string in S-EL2's image), x3-x5 = ESR, ELR and fault address, or 0. */
+static void report_partition_failure(const struct world_context *c)
+{
+	mon_puts("[monitor] error: secure partition ");
+	if (c->x[1]) {
+		mon_puthex(c->x[1]);
+		mon_puts(" ");
+	}
+	/* The reason must lie in Triad at S-EL2's image and end there. */
+	const char *why = (const char *)c->x[2];
+	uint64_t end = SEL2_BASE + SEL2_MAX;
+	uint64_t n = 0;
+	if (c->x[2] >= SEL2_BASE && c->x[2] < end)
+		while (c->x[2] + n < end && why[n] && n < 120)
+			n++;
+	if (n && c->x[2] + n < end && !why[n])
+		mon_puts(why);
+	else
+		mon_puts("failed");
+	if (c->x[3]) {
+		mon_puts(" (ESR ");
+		mon_puthex(c->x[3]);
+		mon_puts(", ELR ");
+		mon_puthex(c->x[4]);
+		if (c->x[5]) {
+			mon_puts(", address ");
+			mon_puthex(c->x[5]);
+		}
+		mon_puts(")");
+	}
+	mon_puts(c->x[1] ? ": stopped; its messages answer ABORTED\n" : "\n");
+}
+
 /* An SMC from Triad at Secure EL2. */
 struct world_context *world_secure_smc(struct world_context *c)
 {
 	unsigned cpu = cpu_index();
 	uint32_t fid = (uint32_t)c->x[0];
 	struct world_context *ns = &ns_ctx[cpu];
+	if (pending[cpu] == SECURE_FFA_CALL && !SEL2_CALL_IS(fid)) {
+		/* The SPMC's answer to an FF-A call (which may be a bare version number): x0-x17
+		 * as they are. */
+		switch_world(c, ns, true);
+		for (int i = 0; i < FFA_NREGS; i++)
+			ns->x[i] = c->x[i];
+		return ns;
+	}
 	switch (fid) {
 	case SEL2_READY:
 		if (!secure_alive) {
@@ -197,6 +243,9 @@ struct world_context *world_secure_smc(struct world_context *c)
 		for (int i = 0; i < 4; i++)
 			ns->x[i] = c->x[1 + i];
 		return ns;
+	case SEL2_SP_FAILED:
+		report_partition_failure(c);
+		return c;
 	case SEL2_CRASHED:
 	case SEL2_TIMEOUT:
 	default:
@@ -223,7 +272,7 @@ struct world_context *world_secure_smc(struct world_context *c)
 			cpu_restart(cpu);
 		secure_boot_finished(c, cpu);
 		switch_world(c, ns, true);
-		if (pending[cpu] == SECURE_CALL)
+		if (pending[cpu] == SECURE_CALL || pending[cpu] == SECURE_FFA_CALL)
 			ns->x[0] = UNKNOWN_FUNCTION;
 		return ns;
 	}

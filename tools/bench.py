@@ -24,6 +24,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 TRIAD_RUN = os.path.join(ROOT, "tools", "triad-run")
 BENCH = os.path.join(ROOT, "build", "guests", "bench.bin")
 FWTEST = os.path.join(ROOT, "build", "guests", "fwtest.bin")
+FFASP = os.path.join(ROOT, "build", "guests", "ffasp.bin")  # the test secure partition
 LINUX = os.path.join(ROOT, ".cache", "guest", "linux-6.1", "Image")
 INITRAMFS = os.path.join(ROOT, "build", "initramfs.cpio.gz")
 RESULTS = os.path.join(ROOT, "bench", "results")
@@ -46,6 +47,8 @@ MICRO = [
     ("vm_switch", "switch between two VMs sharing a physical CPU", None, False),
     ("optee_fast_call", "null OP-TEE fast call from a guest (NS EL2 -> EL3 -> S-EL2 -> "
      "OP-TEE and back)", 1000, False),
+    ("ffa_direct_req", "FF-A direct request + response, guest to a secure partition (NS EL2 -> "
+     "EL3 -> SPMC at S-EL2 -> partition and back)", 10000, False),
     ("world_switch_secure", "world switch NS -> S -> NS from the host (FFA_VERSION, answered "
      "by Triad at S-EL2)", 1000, False),
     ("rmi_version", "RMI_VERSION from the host (NS EL2 -> EL3 -> RMM at Realm EL2 and back)",
@@ -81,7 +84,7 @@ def bench_lines(out):
 def triad_micro(pcpus, icount, secure=False):
     cmd = [TRIAD_RUN, "--unattended", "--timeout", "300", "--kernel", BENCH, "--cpus", "2",
            "--mem", "64M", "--pcpus", str(pcpus)] + (["--icount"] if icount else []) + \
-        (["--secure"] if secure else ["--no-secure"])
+        (["--secure", "--sp", FFASP] if secure else ["--no-secure"])
     return bench_lines(run(cmd))
 
 
@@ -328,7 +331,9 @@ def main():
     tri = triad_micro(2, True)
     tri["ipi_roundtrip_same_pcpu"] = triad_micro(1, True)["ipi_roundtrip"]
     # The secure-world paths, on a machine with one (Triad's monitor, OP-TEE at S-EL2).
-    tri["optee_fast_call"] = triad_micro(2, True, secure=True)["optee_fast_call"]
+    sec = triad_micro(2, True, secure=True)
+    for name in ("optee_fast_call", "ffa_direct_req"):
+        tri[name] = sec[name]
     fw = firmware_micro(True)
     for name in ("rmi_version", "world_switch_secure", "rec_enter_exit", "rsi_version"):
         tri[name] = fw[name]
@@ -337,8 +342,9 @@ def main():
         tri["vm_switch"] = vm_switch(tmp)
     print("bench: micro-benchmarks (wall clock)...", flush=True)
     tri_wall = median_runs(lambda: triad_micro(2, False), args.wall_runs)
-    tri_wall["optee_fast_call"] = median_runs(lambda: triad_micro(2, False, secure=True),
-                                              args.wall_runs)["optee_fast_call"]
+    sec_wall = median_runs(lambda: triad_micro(2, False, secure=True), args.wall_runs)
+    for name in ("optee_fast_call", "ffa_direct_req"):
+        tri_wall[name] = sec_wall[name]
     fw_wall = median_runs(lambda: firmware_micro(False), args.wall_runs)
     for name in ("rmi_version", "world_switch_secure", "rec_enter_exit", "rsi_version"):
         tri_wall[name] = fw_wall[name]

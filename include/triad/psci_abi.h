@@ -7,6 +7,7 @@
 #define SMCCC_VERSION	       0x80000000U
 #define SMCCC_ARCH_FEATURES    0x80000001U
 #define SMCCC_1_1	       0x10001U
+#define SMCCC_1_2	       0x10002U
 #define PSCI_VERSION	       0x84000000U
 #define PSCI_CPU_SUSPEND       0x84000001U
 #define PSCI_CPU_OFF	       0x84000002U

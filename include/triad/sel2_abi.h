@@ -3,14 +3,28 @@
 #ifndef TRIAD_SEL2_ABI_H
 #define TRIAD_SEL2_ABI_H
 
-/* S-EL2 -> EL3 */
-#define SEL2_READY 0xc2000100 /* x1 = 0: this CPU's secure world is up */
-#define SEL2_DONE  0xc2000101 /* x1..x4 = the results for the normal world's x0..x3 */
+/* S-EL2 -> EL3: these reports, or the answer to an FF-A call (FF-A's own registers). */
+#define SEL2_CALL_IS(fid) (((fid) & ~0xffU) == 0xc2000100U)
+#define SEL2_READY	  0xc2000100 /* x1 = 0: this CPU's secure world is up */
+#define SEL2_DONE	  0xc2000101 /* x1..x4 = the results for the normal world's x0..x3 */
 /* x1 = ESR_EL2, x2 = ELR_EL2 of what went wrong, x3 = the address of a stage-2 fault or 0 */
 #define SEL2_CRASHED 0xc2000102
 /* OP-TEE missed its deadline of x1 seconds: x2 = its PC, x3 = 0 while booting, 1 in a call */
 #define SEL2_TIMEOUT 0xc2000103
+/* A secure partition failed: x1 = its ID (0: none could be started), x2 = the reason (a
+ * string in S-EL2's image), x3-x5 = ESR, ELR, fault address (or 0). The monitor reports it
+ * and returns at once. */
+#define SEL2_SP_FAILED 0xc2000104
 /* EL3 -> S-EL2 requests besides the normal world's own SMCs (x0 = one of these) */
 #define SEL2_REQ_CPU_OFF 0xc2000110 /* this CPU goes off */
+
+/* Secure RAM on QEMU virt (0x0E000000, 16 MiB): the monitor's first 128 KiB, Triad at S-EL2,
+ * one secure partition's region, then OP-TEE's TZDRAM. */
+#define SEL2_BASE  0x0e020000UL
+#define SEL2_MAX   0x000c0000UL
+#define SP_BASE	   0x0e0e0000UL
+#define SP_REGION  0x00020000UL
+#define OPTEE_BASE 0x0e100000UL
+#define OPTEE_SIZE 0x00f00000UL
 
 #endif

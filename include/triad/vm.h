@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <triad/config.h>
+#include <triad/ffa_hyp.h>
 #include <triad/guest_dt.h>
 #include <triad/sched.h>
 #include <triad/softtimer.h>
@@ -128,6 +129,7 @@ struct vm {
 	unsigned nr_loaded;	/* vCPUs whose state is in some CPU (atomic) */
 	struct realm_vm *realm; /* a Realm VM's objects in the realm world, else NULL */
 	struct tee_vm *tee;	/* its OP-TEE client state (security/tee), once it called */
+	struct ffa_vm ffa;	/* its FF-A endpoint state (security/ffa/ffa_hyp.c) */
 };
 
 /* core/vm.c */

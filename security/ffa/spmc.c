@@ -1,24 +1,253 @@
 /*
- * Triad's FF-A partition manager at Secure EL2 (the SPMC), first part: it answers
- * FFA_VERSION itself (FF-A 1.1); every other FF-A call gets FFA_ERROR(NOT_SUPPORTED) until
- * partitions and messaging exist. OP-TEE, hosted beside it, speaks its own SMC protocol.
+ * The SPMC's decisions (see spmc.h): which FF-A calls it answers, which messages reach a
+ * partition, and what a partition may answer. Every field of a call is checked here, from
+ * either side: the normal world and the partitions are both untrusted.
  */
-#include <triad/ffa.h>
+#include "spmc.h"
 
-bool spmc_handle(uint64_t r[8])
+static struct sp *find_sp(struct spmc *s, uint16_t id, unsigned *index)
+{
+	for (unsigned i = 0; i < s->nr_sps; i++)
+		if (s->sp[i].m.id == id) {
+			if (index)
+				*index = i;
+			return &s->sp[i];
+		}
+	return 0;
+}
+
+bool spmc_add(struct spmc *s, const struct sp_manifest *m)
+{
+	if (s->nr_sps == SPMC_MAX_SPS || find_sp(s, m->id, 0))
+		return false;
+	struct sp *sp = &s->sp[s->nr_sps++];
+	sp->m = *m;
+	sp->state = SP_BOOTING;
+	return true;
+}
+
+/* FFA_VERSION: ours, to a caller of major version 1 (bit 31 must be clear). */
+static void version(uint64_t r[FFA_NREGS])
+{
+	uint32_t in = (uint32_t)r[1];
+	for (int i = 0; i < FFA_NREGS; i++)
+		r[i] = 0;
+	r[0] = ((in & 0x80000000U) || (in >> 16) != 1) ? FFA_NOT_SUPPORTED : FFA_VERSION_OURS;
+}
+
+/* FFA_FEATURES, the same from either side: what the SPMC itself implements. */
+static void features(uint64_t r[FFA_NREGS], bool from_sp)
+{
+	uint32_t fid = (uint32_t)r[1];
+	bool yes;
+	switch (fid) {
+	case FFA_VERSION:
+	case FFA_FEATURES:
+	case FFA_ID_GET:
+	case FFA_SPM_ID_GET:
+		yes = true;
+		break;
+	case FFA_MSG_SEND_DIRECT_REQ:
+	case FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64:
+	case FFA_MSG_SEND_DIRECT_REQ2:
+	case FFA_PARTITION_INFO_GET_REGS:
+		yes = !from_sp;
+		break;
+	case FFA_MSG_WAIT:
+	case FFA_MSG_SEND_DIRECT_RESP:
+	case FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64:
+	case FFA_MSG_SEND_DIRECT_RESP2:
+		yes = from_sp;
+		break;
+	default:
+		yes = false;
+	}
+	if (yes)
+		ffa_set_success(r, 0, 0);
+	else
+		ffa_set_error(r, FFA_NOT_SUPPORTED);
+}
+
+/* FFA_PARTITION_INFO_GET_REGS: x1/x2 the UUID filter, x3 [15:0] the first index wanted,
+ * [31:16] a tag (0: Triad's list never changes under the caller). */
+static void partition_info_regs(struct spmc *s, uint64_t r[FFA_NREGS])
+{
+	uint32_t want[4] = {(uint32_t)r[1], (uint32_t)(r[1] >> 32), (uint32_t)r[2],
+			    (uint32_t)(r[2] >> 32)};
+	unsigned start = r[3] & 0xffff;
+	if ((r[3] >> 16) != 0) {
+		ffa_set_error(r, FFA_INVALID_PARAMETERS);
+		return;
+	}
+	const struct sp *match[SPMC_MAX_SPS];
+	unsigned n = 0;
+	for (unsigned i = 0; i < s->nr_sps; i++)
+		if (ffa_uuid_matches(want, s->sp[i].m.uuid))
+			match[n++] = &s->sp[i];
+	if (n == 0 || start >= n) {
+		ffa_set_error(r, FFA_INVALID_PARAMETERS);
+		return;
+	}
+	unsigned last =
+	    start + FFA_PART_INFO_REGS_MAX - 1 < n - 1 ? start + FFA_PART_INFO_REGS_MAX - 1 : n - 1;
+	for (int i = 0; i < FFA_NREGS; i++)
+		r[i] = 0;
+	r[0] = FFA_SUCCESS64;
+	r[2] = (uint64_t)(n - 1) | (uint64_t)last << 16 | (uint64_t)FFA_PART_INFO_SIZE << 48;
+	for (unsigned k = start, reg = 3; k <= last; k++, reg += 3) {
+		const struct sp_manifest *m = &match[k]->m;
+		r[reg] = m->id | (uint64_t)m->exec_ctx << 16 | (uint64_t)m->props << 32;
+		r[reg + 1] = m->uuid[0] | (uint64_t)m->uuid[1] << 32;
+		r[reg + 2] = m->uuid[2] | (uint64_t)m->uuid[3] << 32;
+	}
+}
+
+/* A direct request from the normal world: to a partition that takes this kind, from a
+ * normal-world endpoint, while the partition waits for one. */
+static enum spmc_ns_action direct_req(struct spmc *s, uint64_t r[FFA_NREGS], unsigned *which)
 {
 	uint32_t fid = (uint32_t)r[0];
-	if (!FFA_FID_IS(fid))
-		return false;
-	uint64_t in1 = r[1];
-	for (int i = 0; i < 8; i++)
-		r[i] = 0;
-	if (fid == FFA_VERSION) {
-		/* The caller's version must have bit 31 clear (FF-A 1.1, 13.2). */
-		r[0] = (in1 & (1ULL << 31)) ? FFA_NOT_SUPPORTED : FFA_VERSION_1_1;
-		return true;
+	uint16_t sender = (uint16_t)(r[1] >> 16), receiver = (uint16_t)r[1];
+	unsigned i;
+	struct sp *sp = find_sp(s, receiver, &i);
+	if (FFA_ID_IS_SECURE(sender) || !sp || (r[1] >> 32) != 0) {
+		ffa_set_error(r, FFA_INVALID_PARAMETERS);
+		return SPMC_REPLY;
 	}
-	r[0] = FFA_ERROR;
-	r[2] = FFA_NOT_SUPPORTED;
-	return true;
+	uint32_t need =
+	    fid == FFA_MSG_SEND_DIRECT_REQ2 ? FFA_PROP_DIRECT_REQ2_RECV : FFA_PROP_DIRECT_REQ_RECV;
+	if (!(sp->m.props & need)) {
+		ffa_set_error(r, FFA_DENIED);
+		return SPMC_REPLY;
+	}
+	if (fid == FFA_MSG_SEND_DIRECT_REQ2) {
+		/* x2:x3 name the protocol: the partition's UUID (or nil: its only one). */
+		uint64_t lo = sp->m.uuid[0] | (uint64_t)sp->m.uuid[1] << 32;
+		uint64_t hi = sp->m.uuid[2] | (uint64_t)sp->m.uuid[3] << 32;
+		if ((r[2] || r[3]) && (r[2] != lo || r[3] != hi)) {
+			ffa_set_error(r, FFA_INVALID_PARAMETERS);
+			return SPMC_REPLY;
+		}
+	} else if (r[2] != 0) {
+		/* Framework messages (bit 31) are the SPMC's business, not a VM's. */
+		ffa_set_error(r, FFA_INVALID_PARAMETERS);
+		return SPMC_REPLY;
+	}
+	int expect = SP_WAITING;
+	if (!__atomic_compare_exchange_n(&sp->state, &expect, SP_RUNNING, false, __ATOMIC_ACQUIRE,
+					 __ATOMIC_RELAXED)) {
+		ffa_set_error(r, expect == SP_ABORTED ? FFA_ABORTED : FFA_BUSY);
+		return SPMC_REPLY;
+	}
+	sp->req_fid = fid;
+	sp->requester = sender;
+	if (fid != FFA_MSG_SEND_DIRECT_REQ2)
+		for (int k = 8; k < FFA_NREGS; k++)
+			r[k] = 0; /* a v1.1 request carries x0-x7 only */
+	*which = i;
+	return SPMC_RUN_SP;
+}
+
+enum spmc_ns_action spmc_ns_call(struct spmc *s, uint64_t r[FFA_NREGS], unsigned *which)
+{
+	uint32_t fid = (uint32_t)r[0];
+	switch (fid) {
+	case FFA_VERSION:
+		version(r);
+		return SPMC_REPLY;
+	case FFA_FEATURES:
+		features(r, false);
+		return SPMC_REPLY;
+	case FFA_ID_GET:
+		ffa_set_success(r, FFA_HYPERVISOR_ID, 0);
+		return SPMC_REPLY;
+	case FFA_SPM_ID_GET:
+		ffa_set_success(r, FFA_SPMC_ID, 0);
+		return SPMC_REPLY;
+	case FFA_PARTITION_INFO_GET_REGS:
+		partition_info_regs(s, r);
+		return SPMC_REPLY;
+	case FFA_MSG_SEND_DIRECT_REQ:
+	case FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64:
+	case FFA_MSG_SEND_DIRECT_REQ2:
+		return direct_req(s, r, which);
+	default:
+		ffa_set_error(r, FFA_NOT_SUPPORTED);
+		return SPMC_REPLY;
+	}
+}
+
+/* The partition's answer to its request: the matching DIRECT_RESP, from itself, to the
+ * endpoint that asked. */
+static enum spmc_sp_action direct_resp(struct sp *sp, uint64_t r[FFA_NREGS])
+{
+	uint32_t fid = (uint32_t)r[0];
+	uint16_t sender = (uint16_t)(r[1] >> 16), receiver = (uint16_t)r[1];
+	if (sp->state != SP_RUNNING) {
+		ffa_set_error(r, FFA_DENIED);
+		return SPMC_SP_RESUME;
+	}
+	if (fid != ffa_resp_for(sp->req_fid) || sender != sp->m.id || receiver != sp->requester ||
+	    (r[1] >> 32) != 0 ||
+	    (fid == FFA_MSG_SEND_DIRECT_RESP2 ? (r[2] | r[3]) != 0 : r[2] != 0)) {
+		ffa_set_error(r, FFA_INVALID_PARAMETERS);
+		return SPMC_SP_RESUME;
+	}
+	if (fid != FFA_MSG_SEND_DIRECT_RESP2)
+		for (int k = 8; k < FFA_NREGS; k++)
+			r[k] = 0;
+	return SPMC_SP_REPLY;
+}
+
+enum spmc_sp_action spmc_sp_call(struct spmc *s, unsigned i, uint64_t r[FFA_NREGS])
+{
+	struct sp *sp = &s->sp[i];
+	uint32_t fid = (uint32_t)r[0];
+	if (!FFA_FID_IS(fid) || (r[0] >> 32)) {
+		r[0] = FFA_NOT_SUPPORTED; /* SMCCC's unknown function: no other service here */
+		return SPMC_SP_RESUME;
+	}
+	switch (fid) {
+	case FFA_VERSION:
+		version(r);
+		return SPMC_SP_RESUME;
+	case FFA_FEATURES:
+		features(r, true);
+		return SPMC_SP_RESUME;
+	case FFA_ID_GET:
+		ffa_set_success(r, sp->m.id, 0);
+		return SPMC_SP_RESUME;
+	case FFA_SPM_ID_GET:
+		ffa_set_success(r, FFA_SPMC_ID, 0);
+		return SPMC_SP_RESUME;
+	case FFA_MSG_WAIT:
+		/* Only the end of its boot: a request must be answered with its response. */
+		if (sp->state != SP_BOOTING) {
+			ffa_set_error(r, FFA_DENIED);
+			return SPMC_SP_RESUME;
+		}
+		return SPMC_SP_BOOTED;
+	case FFA_MSG_SEND_DIRECT_RESP:
+	case FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64:
+	case FFA_MSG_SEND_DIRECT_RESP2:
+		return direct_resp(sp, r);
+	default:
+		ffa_set_error(r, FFA_NOT_SUPPORTED);
+		return SPMC_SP_RESUME;
+	}
+}
+
+void spmc_sp_idle(struct spmc *s, unsigned i)
+{
+	__atomic_store_n(&s->sp[i].state, SP_WAITING, __ATOMIC_RELEASE);
+}
+
+bool spmc_sp_abort(struct spmc *s, unsigned i, uint64_t r[FFA_NREGS])
+{
+	struct sp *sp = &s->sp[i];
+	bool serving = sp->state == SP_RUNNING;
+	__atomic_store_n(&sp->state, SP_ABORTED, __ATOMIC_RELEASE);
+	if (serving)
+		ffa_set_error(r, FFA_ABORTED);
+	return serving;
 }

@@ -1,10 +1,11 @@
 /*
- * Triad at Secure EL2, first form: it hosts OP-TEE OS (Debian's build for QEMU virt) at
- * Secure EL1 and speaks the protocol OP-TEE expects from its EL3 dispatcher (see
- * docs/secure.md): cold boot to ENTRY_DONE and the vector table it returns, fast and
- * yielding calls through that table with OP-TEE's own PSTATE preserved, CPU on and off.
- * OP-TEE's SMCs trap here (HCR_EL2.TSC); what the normal world asked and what OP-TEE
- * answered travel through the EL3 monitor (include/triad/sel2_abi.h).
+ * Triad at Secure EL2: it hosts OP-TEE OS (Debian's build for QEMU virt) at Secure EL1
+ * and speaks the protocol OP-TEE expects from its EL3 dispatcher (see docs/secure.md):
+ * cold boot to ENTRY_DONE and the vector table it returns, fast and yielding calls through
+ * that table with OP-TEE's own PSTATE preserved, CPU on and off. OP-TEE's SMCs trap here
+ * (HCR_EL2.TSC); what the normal world asked and what OP-TEE answered travel through the
+ * EL3 monitor (include/triad/sel2_abi.h). It is also the FF-A SPMC: FF-A calls go to
+ * partition.c, which answers them or runs a secure partition beside OP-TEE.
  */
 #include <arch/sysreg.h>
 #include <stdbool.h>
@@ -29,27 +30,13 @@
 #define VEC_CPU_ON  0x08
 #define VEC_CPU_OFF 0x0c
 
-#define HCR_VM	(1UL << 0)
-#define HCR_IMO (1UL << 4)
-#define HCR_TSC (1UL << 19)
-#define HCR_RW	(1UL << 31)
-/* OP-TEE runs at EL1 in AArch64, behind stage 2, its SMCs trapped here. */
-#define HCR_OPTEE	 (HCR_RW | HCR_TSC | HCR_VM)
-#define SPSR_EL1H_MASKED 0x3c5
-#define SCTLR_EL1_RESET	 0x30d00800UL
-
-struct frame {
-	uint64_t x[31];
-	uint64_t pad;
-};
-
 uint8_t sel2_stacks[MAX_CPUS + 1][STACK_SIZE] __attribute__((aligned(16)));
 static uint64_t optee_vectors;
 static uint64_t optee_spsr[MAX_CPUS]; /* OP-TEE's PSTATE at its last SMC, per CPU */
 
 void enter_secure_el1(struct frame *f, void *stack_top) __attribute__((noreturn));
 
-static unsigned this_cpu(void)
+unsigned this_cpu(void)
 {
 	uint64_t m = read_sysreg(mpidr_el1);
 	return (unsigned)((m & 0xff) + ((m >> 8) & 0xff) * 16);
@@ -59,9 +46,9 @@ static void el2_setup(void)
 {
 	stage2_load();
 	write_sysreg(hcr_el2, HCR_OPTEE);
-	write_sysreg(cptr_el2, 0x33ffUL); /* RES1 bits; FP/SIMD not trapped */
+	write_sysreg(cptr_el2, CPTR_OPTEE);
 	write_sysreg(mdcr_el2, 0);
-	write_sysreg(cnthctl_el2, 3); /* EL1 may use the physical counter and timer */
+	write_sysreg(cnthctl_el2, CNTHCTL_OPTEE);
 	write_sysreg(cntvoff_el2, 0);
 	isb();
 }
@@ -77,7 +64,6 @@ static void el2_setup(void)
  * next SMC).
  */
 #define BOOT_DEADLINE_SECONDS 20
-#define CALL_DEADLINE_SECONDS 10
 #define WATCHDOG_PPI	      20
 #define GICR_BASE	      0x080a0000UL /* QEMU virt: one 128 KiB frame pair per CPU */
 #define GICR_STRIDE	      0x20000UL
@@ -129,7 +115,7 @@ static void claim_watchdog_ppi(unsigned cpu)
 	write_sysreg(ICC_IGRPEN1_EL1, 1UL);
 }
 
-static void deadline_arm(unsigned cpu, unsigned seconds)
+void deadline_arm(unsigned cpu, unsigned seconds)
 {
 	deadline_seconds[cpu] = seconds;
 	write_sysreg(CNTHPS_CVAL_EL2, read_sysreg(cntpct_el0) + seconds * read_sysreg(cntfrq_el0));
@@ -138,21 +124,27 @@ static void deadline_arm(unsigned cpu, unsigned seconds)
 		write_sysreg(hcr_el2, HCR_OPTEE | HCR_IMO);
 }
 
-static void deadline_disarm(void)
+void deadline_disarm(void)
 {
 	write_sysreg(CNTHPS_CTL_EL2, 0UL);
 }
 
-/* An IRQ while OP-TEE ran (start.S): its deadline passed, or it is one of OP-TEE's own. */
-void sel2_lower_irq(void)
+/* An IRQ while OP-TEE or a partition ran (start.S): its deadline passed, or it is one of
+ * OP-TEE's own (a partition runs with only the deadline's priority unmasked). */
+void sel2_lower_irq(struct frame *f)
 {
 	unsigned cpu = this_cpu();
 	if ((read_sysreg(CNTHPS_CTL_EL2) & (CNT_ENABLE | CNT_ISTATUS)) !=
 	    (CNT_ENABLE | CNT_ISTATUS)) {
-		write_sysreg(hcr_el2, HCR_OPTEE); /* OP-TEE takes it itself */
+		if (!sp_running(cpu))
+			write_sysreg(hcr_el2, HCR_OPTEE); /* OP-TEE takes it itself */
 		return;
 	}
 	deadline_disarm();
+	if (sp_running(cpu)) {
+		sp_deadline(cpu, f, deadline_seconds[cpu]);
+		return;
+	}
 	uint64_t r[8] = {SEL2_TIMEOUT, deadline_seconds[cpu], read_sysreg(elr_el2),
 			 cold_boot ? 0 : 1};
 	smc_call_regs(r);
@@ -160,51 +152,70 @@ void sel2_lower_irq(void)
 		__asm__ volatile("wfi");
 }
 
-/* Next OP-TEE entry: a vector of its table (or its load address at cold boot). */
-static void prepare_entry(uint64_t pc, uint64_t spsr)
+/* The next entry to Secure EL1: a vector of OP-TEE's table (or its load address at cold
+ * boot), or where a partition resumes. */
+void prepare_entry(uint64_t pc, uint64_t spsr)
 {
 	write_sysreg(elr_el2, pc);
 	write_sysreg(spsr_el2, spsr);
 }
 
-/* Reports to the monitor and takes its next request into f->x[0..7]. */
-static void report(struct frame *f, uint64_t what, uint64_t a1, uint64_t a2, uint64_t a3,
-		   uint64_t a4)
-{
-	uint64_t r[8] = {what, a1, a2, a3, a4, 0, 0, 0};
-	smc_call_regs(r);
-	for (int i = 0; i < 8; i++)
-		f->x[i] = r[i];
-}
-
-/* Runs the request now in f->x[0..7]: FF-A calls the SPMC answers at once, the rest
- * into OP-TEE through its vector table. */
-static void dispatch(struct frame *f)
+/* Runs the monitor's next request, r (x0-x17; f is OP-TEE's frame): FF-A calls go to the
+ * SPMC, which answers at once or runs a partition with them; the rest go into OP-TEE
+ * through its vector table. */
+static void dispatch(struct frame *f, uint64_t r[FFA_NREGS])
 {
 	unsigned cpu = this_cpu();
-	while (FFA_FID_IS((uint32_t)f->x[0])) {
-		uint64_t r[8];
-		for (int i = 0; i < 8; i++)
-			r[i] = f->x[i];
-		spmc_handle(r);
-		report(f, SEL2_DONE, r[0], r[1], r[2], r[3]);
+	while (FFA_FID_IS((uint32_t)r[0])) {
+		if (sp_ns_call(cpu, f, r))
+			return;	    /* a partition runs it */
+		smc_call_regs18(r); /* the answer out, the next request in */
 	}
-	uint32_t fid = (uint32_t)f->x[0];
+	for (int i = 0; i < 8; i++)
+		f->x[i] = r[i];
+	uint32_t fid = (uint32_t)r[0];
 	if (fid == SEL2_REQ_CPU_OFF) {
 		for (int i = 0; i < 8; i++)
 			f->x[i] = 0;
 		prepare_entry(optee_vectors + VEC_CPU_OFF, optee_spsr[cpu]);
-		return;
+	} else {
+		/* A normal-world call: fast calls (bit 31) and yielding calls have their own
+		 * entry. */
+		prepare_entry(optee_vectors + ((fid & (1U << 31)) ? VEC_FAST : VEC_YIELD),
+			      optee_spsr[cpu]);
 	}
-	/* A normal-world call: fast calls (bit 31) and yielding calls have their own entry. */
-	prepare_entry(optee_vectors + ((fid & (1U << 31)) ? VEC_FAST : VEC_YIELD), optee_spsr[cpu]);
+	deadline_arm(cpu, CALL_DEADLINE_SECONDS);
+}
+
+/* Reports to the monitor and runs its next request. */
+static void report(struct frame *f, uint64_t what, uint64_t a1, uint64_t a2, uint64_t a3,
+		   uint64_t a4)
+{
+	uint64_t r[FFA_NREGS] = {what, a1, a2, a3, a4};
+	smc_call_regs18(r);
+	dispatch(f, r);
+}
+
+void sel2_answer_ffa(struct frame *f, uint64_t r[FFA_NREGS])
+{
+	smc_call_regs18(r);
+	dispatch(f, r);
+}
+
+void sel2_boot_finished(struct frame *f)
+{
+	report(f, SEL2_READY, 0, 0, 0, 0);
 }
 
 void sel2_lower_sync(struct frame *f)
 {
 	unsigned cpu = this_cpu();
-	deadline_disarm(); /* OP-TEE is alive: it trapped here */
 	uint64_t esr = read_sysreg(esr_el2);
+	if (sp_running(cpu)) {
+		sp_trapped(cpu, f, esr);
+		return;
+	}
+	deadline_disarm(); /* OP-TEE is alive: it trapped here */
 	if ((esr >> 26) != 0x17) {
 		/* OP-TEE did something only a crash does: an exception of its own that it did not
 		 * take, or an access outside its stage 2 (x3: the IPA it tried). */
@@ -228,7 +239,9 @@ void sel2_lower_sync(struct frame *f)
 				__asm__ volatile("wfi");
 		}
 		optee_vectors = f->x[1];
-		report(f, SEL2_READY, 0, 0, 0, 0);
+		/* The secure partition boots next, if there is one; then the normal world. */
+		if (!sp_boot(cpu, f))
+			sel2_boot_finished(f);
 		break;
 	case OPTEE_ON_DONE:
 		claim_watchdog_ppi(cpu);
@@ -241,8 +254,6 @@ void sel2_lower_sync(struct frame *f)
 		report(f, SEL2_DONE, f->x[1], f->x[2], f->x[3], f->x[4]);
 		break;
 	}
-	dispatch(f);
-	deadline_arm(cpu, CALL_DEADLINE_SECONDS);
 }
 
 /*
@@ -266,11 +277,12 @@ static unsigned retarget_secure_timer(uint32_t *text, uint64_t size)
 	return n;
 }
 
-void sel2_main(unsigned cpu, unsigned cpu_on, uint64_t optee_size, uint64_t dtb)
+void sel2_main(unsigned cpu, unsigned cpu_on, uint64_t optee_size, uint64_t dtb, uint64_t sp_size)
 {
 	if (!cpu_on) {
 		retarget_secure_timer((uint32_t *)OPTEE_BASE, optee_size);
 		stage2_build();
+		sp_init(sp_size);
 	}
 	el2_setup();
 	static struct frame boot[MAX_CPUS];

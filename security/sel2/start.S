@@ -2,7 +2,8 @@
  * Entry of Triad at Secure EL2 (from the EL3 monitor, MMU off): x0 = CPU index, x1 = 0 for
  * the cold boot of the secure world (CPU 0), 1 when the CPU is being turned on, x2 = the
  * size of the OP-TEE image the monitor placed at 0x0E100000, x3 = the machine's device tree
- * (normal memory; cold boot only) for OP-TEE to read and edit.
+ * (normal memory; cold boot only) for OP-TEE to read and edit, x4 = the size of the secure
+ * partition's image at SP_BASE (cold boot; 0: none).
  */
 #include "../../arch/arm64/macros.inc"
 
@@ -17,6 +18,7 @@ _sel2_entry:
 	mov	x20, x1
 	mov	x21, x2
 	mov	x22, x3
+	mov	x23, x4
 	adr	x2, sel2_vectors
 	msr	vbar_el2, x2
 	isb
@@ -39,6 +41,7 @@ _sel2_entry:
 	mov	x1, x20
 	mov	x2, x21
 	mov	x3, x22
+	mov	x4, x23
 	bl	sel2_main
 	b	.
 
@@ -73,7 +76,7 @@ sel2_vectors:
 	unexpected
 	unexpected
 	unexpected
-	.balign	0x80		/* lower EL (OP-TEE), AArch64: synchronous */
+	.balign	0x80		/* lower EL (OP-TEE, a partition), AArch64: synchronous */
 	b	lower_sync
 	.balign	0x80		/* IRQ (HCR_EL2.IMO): OP-TEE's deadline, or one of its own */
 	b	lower_irq
@@ -84,8 +87,9 @@ sel2_vectors:
 	unexpected
 	unexpected
 
-/* OP-TEE's SMC (trapped by HCR_EL2.TSC): its registers go into a frame on this CPU's stack;
- * sel2_lower_sync() decides what OP-TEE runs next and sets the frame and ELR/SPSR_EL2. */
+/* An SMC (trapped by HCR_EL2.TSC) or a fault of OP-TEE or a partition: its registers go
+ * into a frame on this CPU's stack; sel2_lower_sync() decides what runs next and sets the
+ * frame and ELR/SPSR_EL2. */
 lower_sync:
 	sub	sp, sp, #(32 * 8)
 	save_x0_x30
@@ -93,11 +97,12 @@ lower_sync:
 	bl	sel2_lower_sync
 	b	restore_and_eret
 
-/* An IRQ while OP-TEE runs: sel2_lower_irq() reports a missed deadline (and never returns)
+/* An IRQ while OP-TEE or a partition runs: sel2_lower_irq() deals with a missed deadline
  * or leaves the interrupt to OP-TEE. */
 lower_irq:
 	sub	sp, sp, #(32 * 8)
 	save_x0_x30
+	mov	x0, sp
 	bl	sel2_lower_irq
 restore_and_eret:
 	restore_x0_x30

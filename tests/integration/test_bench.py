@@ -25,16 +25,20 @@ def test_bench_guest_reports_every_path():
 def test_bench_guest_reaches_optee_in_the_secure_world():
     # With Triad's monitor and OP-TEE under Triad at S-EL2, a guest's OP-TEE fast call goes
     # Normal EL2 -> EL3 -> Secure EL2 -> OP-TEE and back; without them it has no answer.
+    # With the test secure partition, the same for an FF-A direct request and its response.
     rc, out, err = triad_run("--secure", "--kernel", f"{GUESTS}/bench.bin", "--cpus", "2",
-                             "--mem", "64M", "--pcpus", "2", "--icount", timeout=120)
+                             "--mem", "64M", "--pcpus", "2", "--icount", "--sp",
+                             f"{GUESTS}/ffasp.bin", timeout=120)
     assert rc == 0, err
-    got = re.search(r"bench: optee_fast_call (\d+)\r?$", out, re.M)
-    assert got, out
-    # More than a hypercall (two more exception levels and a world switch), far less than
-    # a million.
     hvc = int(re.search(r"bench: hvc_null (\d+)", out).group(1))
-    assert hvc < int(got.group(1)) < 1_000_000, out
+    for path in ("optee_fast_call", "ffa_direct_req"):
+        got = re.search(rf"bench: {path} (\d+)\r?$", out, re.M)
+        assert got, out
+        # More than a hypercall (two more exception levels and a world switch), far less
+        # than a million.
+        assert hvc < int(got.group(1)) < 1_000_000, out
     rc, out, _ = triad_run("--secure", "--optee", "none", "--kernel", f"{GUESTS}/bench.bin",
                            "--cpus", "2", "--mem", "64M", "--pcpus", "2", "--icount",
                            timeout=120)
     assert rc == 0 and re.search(r"bench: optee_fast_call n/a", out), out
+    assert re.search(r"bench: ffa_direct_req n/a", out), out

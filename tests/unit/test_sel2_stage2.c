@@ -1,7 +1,8 @@
 // sources: security/sel2/stage2.c
 /* OP-TEE's stage 2 at Secure EL2, walked like the MMU would: OP-TEE reaches its own
  * TZDRAM, its devices and normal-world DRAM (never executable), and nothing of Triad at
- * S-EL2 or the monitor; the window onto the DT closes when it has booted. */
+ * S-EL2 or the monitor; the window onto the DT closes when it has booted. The secure
+ * partition's reaches its own region and nothing else. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -119,12 +120,35 @@ static void test_non_secure_space(void **state)
 	assert_false(walk(ns, 0x4000000000ULL).mapped);
 }
 
+static void test_partition_space(void **state)
+{
+	(void)state;
+	stage2_build();
+	stage2_build_sp(SP_BASE, 0x3000);
+	const uint64_t *sp = stage2_sp_root(), *optee = stage2_secure_root();
+	/* Its own pages, executable; nothing past them, nothing of anyone else's. */
+	assert_ram(sp, SP_BASE, true);
+	assert_ram(sp, SP_BASE + 0x2ff8, true);
+	assert_false(walk(sp, SP_BASE + 0x3000).mapped);
+	assert_false(walk(sp, SP_BASE - 1).mapped);
+	assert_false(walk(sp, OPTEE_BASE).mapped);
+	assert_false(walk(sp, SEL2_BASE).mapped);
+	assert_false(walk(sp, 0x09000000).mapped);
+	assert_false(walk(sp, 0x40000000).mapped);
+	/* Its Non-secure IPA space is empty; OP-TEE never sees the partition. */
+	for (uint64_t ipa = 0; ipa < (1ULL << 39); ipa += 1ULL << 30)
+		assert_false(walk(stage2_sp_ns_root(), ipa).mapped);
+	assert_false(walk(optee, SP_BASE).mapped);
+	assert_false(walk(optee, SP_BASE + 0x1000).mapped);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_secure_space),
 	    cmocka_unit_test(test_dt_window_closes_after_boot),
 	    cmocka_unit_test(test_non_secure_space),
+	    cmocka_unit_test(test_partition_space),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

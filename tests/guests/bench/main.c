@@ -181,6 +181,38 @@ static void bench_optee(void)
 	LOOP_BENCH("optee_fast_call", smc(OPTEE_CALLS_UID, 0, 0, 0));
 }
 
+/* An FF-A direct request to the first secure partition and its response: Normal EL2 ->
+ * EL3 -> Secure EL2 (the SPMC) -> the partition and back. Only where Triad's SPMC has one
+ * (triad-run --sp). */
+#define FFA_PARTITION_INFO_GET_REGS 0xc400008bUL
+#define FFA_SUCCESS64		    0xc4000061UL
+#define FFA_ID_GET		    0x84000069UL
+#define FFA_MSG_SEND_DIRECT_REQ	    0x8400006fUL
+#define FFA_MSG_SEND_DIRECT_RESP    0x84000070UL
+
+static uint64_t direct_req(uint64_t w1)
+{
+	uint64_t r[18] = {FFA_MSG_SEND_DIRECT_REQ, w1, 0, 0, 1, 2, 3, 4};
+	hvc18(r);
+	return r[0];
+}
+
+static void bench_ffa(void)
+{
+	exceptions = 0;
+	uint64_t info[18] = {FFA_PARTITION_INFO_GET_REGS};
+	hvc18(info);
+	uint64_t id[18] = {FFA_ID_GET};
+	if (!exceptions && info[0] == FFA_SUCCESS64)
+		hvc18(id);
+	uint64_t w1 = id[2] << 16 | (info[3] & 0xffff);
+	if (exceptions || info[0] != FFA_SUCCESS64 || direct_req(w1) != FFA_MSG_SEND_DIRECT_RESP) {
+		report_na("ffa_direct_req");
+		return;
+	}
+	LOOP_BENCH("ffa_direct_req", direct_req(w1));
+}
+
 static void bench_sysreg(void)
 {
 	/* ID_AA64MMFR0_EL1: Triad traps ID registers (HCR_EL2.TID3) to sanitize them. */
@@ -299,6 +331,7 @@ int main(const char *dtb)
 			;
 		bench_hvc();
 		bench_optee();
+		bench_ffa();
 		bench_sysreg();
 		bench_mmio();
 		bench_timer();

@@ -173,14 +173,15 @@ static void delegation(void)
 		}
 }
 
-/* FF-A through the monitor to Triad at S-EL2, which answers FFA_VERSION itself. */
+/* FF-A through the monitor to Triad at S-EL2, which answers FFA_VERSION itself: its own
+ * version, 1.2, to a caller of any 1.x. */
 static bool ffa(void)
 {
 	uint64_t r[4] = {FFA_VERSION, 0x10001, 0, 0};
 	smc4(r);
 	if ((uint32_t)r[0] == 0xffffffff)
 		return false; /* no secure world */
-	check(r[0] == 0x10001, "FFA_VERSION(1.1) is 1.1", r[0]);
+	check(r[0] == 0x10002, "FFA_VERSION(1.1) is 1.2, the SPMC's", r[0]);
 	uint64_t bad[4] = {FFA_VERSION, 1ULL << 31, 0, 0};
 	smc4(bad);
 	check((uint32_t)bad[0] == 0xffffffff, "FFA_VERSION with bit 31 set is NOT_SUPPORTED",
@@ -190,16 +191,6 @@ static bool ffa(void)
 
 /* Realm lifecycle: REALM_CREATE's checks (each failure leaves every granule as it was),
  * then ACTIVATE and DESTROY, and the granules back to the host. */
-/* The compiler's struct copies need it; the guest library has no libc. */
-void *memcpy(void *dst, const void *src, unsigned long n)
-{
-	uint8_t *d = dst;
-	const uint8_t *s = src;
-	while (n--)
-		*d++ = *s++;
-	return dst;
-}
-
 static uint8_t pool[6][4096] __attribute__((aligned(8192))); /* rd, rtt x2, rd2, rtt2 x2 */
 uint8_t params_page[4096] __attribute__((aligned(4096)));
 

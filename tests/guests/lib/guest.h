@@ -55,6 +55,27 @@ static inline int64_t smc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 	return (int64_t)x0;
 }
 
+/* An HVC with x0-x17 from r and the answer back into r (SMCCC 1.2, as FF-A v1.2 uses). */
+static inline void hvc18(uint64_t r[18])
+{
+	__asm__ volatile("mov x19, %0\n\t"
+			 "ldp x0, x1, [x19, #0]\n\tldp x2, x3, [x19, #16]\n\t"
+			 "ldp x4, x5, [x19, #32]\n\tldp x6, x7, [x19, #48]\n\t"
+			 "ldp x8, x9, [x19, #64]\n\tldp x10, x11, [x19, #80]\n\t"
+			 "ldp x12, x13, [x19, #96]\n\tldp x14, x15, [x19, #112]\n\t"
+			 "ldp x16, x17, [x19, #128]\n\t"
+			 "hvc #0\n\t"
+			 "stp x0, x1, [x19, #0]\n\tstp x2, x3, [x19, #16]\n\t"
+			 "stp x4, x5, [x19, #32]\n\tstp x6, x7, [x19, #48]\n\t"
+			 "stp x8, x9, [x19, #64]\n\tstp x10, x11, [x19, #80]\n\t"
+			 "stp x12, x13, [x19, #96]\n\tstp x14, x15, [x19, #112]\n\t"
+			 "stp x16, x17, [x19, #128]"
+			 :
+			 : "r"(r)
+			 : "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",
+			   "x12", "x13", "x14", "x15", "x16", "x17", "x19", "memory");
+}
+
 /* The virtual counter, ordered after earlier instructions. */
 static inline uint64_t counter(void)
 {
@@ -79,5 +100,8 @@ void fail_exception(const char *who, const struct frame *f, bool by_smc);
 /* Prints "<who>: N passed, M failed", the line the tests look for. */
 void print_summary(const char *who, unsigned passed, unsigned failed);
 bool bootargs_have(const char *dtb, const char *word);
+/* Prints "<who>: PASS <name>" or "<who>: FAIL <name> (got ...)" and counts it. */
+void check_line(const char *who, bool ok, const char *name, uint64_t got, unsigned *passed,
+		unsigned *failed);
 
 #endif

@@ -5,7 +5,7 @@ O      ?= .
 LIB    := $(dir $(lastword $(MAKEFILE_LIST)))
 CFLAGS := -O2 -Wall -Wextra -Werror -ffreestanding -nostdlib -mgeneral-regs-only -mstrict-align \
 	-fno-stack-protector -fno-pic -fno-tree-loop-distribute-patterns
-ALL_SRCS := $(LIB)start.S $(LIB)console.c $(SRCS)
+ALL_SRCS := $(LIB)start.S $(LIB)console.c $(LIB)string.c $(SRCS)
 
 $(O)/$(NAME).bin: $(O)/$(NAME).elf
 	$(CROSS)objcopy -O binary $< $@

@@ -36,18 +36,7 @@ static unsigned passed, failed;
 
 static void check(bool ok, const char *name, uint64_t got)
 {
-	puts_(ok ? "teeguest: PASS " : "teeguest: FAIL ");
-	puts_(name);
-	if (!ok) {
-		puts_(" (got ");
-		puthex(got);
-		puts_(")");
-	}
-	puts_("\n");
-	if (ok)
-		passed++;
-	else
-		failed++;
+	check_line("teeguest", ok, name, got, &passed, &failed);
 }
 
 void sync_exception(struct frame *f)
@@ -58,23 +47,6 @@ void sync_exception(struct frame *f)
 void unexpected_exception(struct frame *f)
 {
 	fail_exception("teeguest", f, false);
-}
-
-/* The compiler's struct copies. */
-void *memcpy(void *d, const void *s, size_t n);
-void *memcpy(void *d, const void *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		((uint8_t *)d)[i] = ((const uint8_t *)s)[i];
-	return d;
-}
-
-void *memset(void *d, int c, size_t n);
-void *memset(void *d, int c, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		((uint8_t *)d)[i] = (uint8_t)c;
-	return d;
 }
 
 void irq_exception(struct frame *f)

@@ -1,0 +1,32 @@
+/* Triad at Normal EL2 as the FF-A hypervisor endpoint (security/ffa/ffa_hyp.c): each VM is
+ * an FF-A endpoint (ID = its index + 1) that discovers the secure partitions and sends them
+ * direct messages through the SPMC; Triad owns the VMs' RX/TX buffers. */
+#ifndef TRIAD_FFA_HYP_H
+#define TRIAD_FFA_HYP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <triad/spinlock.h>
+
+struct vm;
+struct vcpu;
+
+#define FFA_RXTX_MAX_PAGES 16 /* 64 KiB, the largest buffer FF-A's minimum sizes ask for */
+
+struct ffa_vm {
+	spinlock_t lock;
+	uint32_t version; /* the version it asked for (FFA_VERSION), 0 before it asked */
+	uint8_t *tx, *rx; /* Triad's view of its buffers; NULL: none mapped */
+	uint64_t tx_ipa, rx_ipa;
+	unsigned pages;
+	bool rx_full; /* the RX buffer holds a message the VM has not released */
+};
+
+/* At boot, under Triad's monitor: the SPMC's version and its partitions. */
+void ffa_probe(void);
+/* An FF-A call of a vCPU (HVC or SMC), answered in its registers. */
+void ffa_guest_call(struct vcpu *v);
+/* The VM was reset or stopped: its buffers are forgotten. */
+void ffa_vm_reset(struct vm *vm);
+
+#endif

@@ -1,0 +1,364 @@
+/*
+ * Triad at Normal EL2 as FF-A's hypervisor endpoint. A VM's FF-A calls (HVC, or SMC trapped)
+ * end here: Triad answers what concerns the VM and Triad (its ID, features, its RX/TX
+ * buffers, which partitions exist) and passes direct messages to the SPMC at Secure EL2,
+ * after making sure the sender is the VM itself. The partitions are learnt once at boot
+ * (FFA_PARTITION_INFO_GET_REGS): the SPMC's list does not change while Triad runs.
+ *
+ * What is not here: memory sharing (FFA_MEM_*), indirect messages and notifications get
+ * NOT_SUPPORTED, as do messages between VMs (no VM is listed as a partition).
+ */
+#include <triad/cpu.h>
+#include <triad/ffa.h>
+#include <triad/ffa_hyp.h>
+#include <triad/log.h>
+#include <triad/smccc.h>
+#include <triad/vm.h>
+
+#include "partition_info.h"
+
+#define MAX_PARTITIONS 8
+
+static struct ffa_partition_info partitions[MAX_PARTITIONS];
+static unsigned nr_partitions;
+static bool spmc_present;
+
+static uint16_t vm_ffa_id(const struct vm *vm)
+{
+	return (uint16_t)(vm->id + 1); /* 0 is the hypervisor */
+}
+
+void ffa_probe(void)
+{
+	if (!plat.own_monitor)
+		return;
+	uint64_t r[FFA_NREGS] = {FFA_VERSION, FFA_VERSION_OURS};
+	smc_call_regs18(r);
+	if ((uint32_t)r[0] == FFA_NOT_SUPPORTED || (r[0] >> 16) != 1)
+		return;
+	spmc_present = true;
+	uint32_t spmc_version = (uint32_t)r[0];
+	for (unsigned start = 0; start < MAX_PARTITIONS;) {
+		uint64_t q[FFA_NREGS] = {FFA_PARTITION_INFO_GET_REGS, 0, 0, start};
+		smc_call_regs18(q);
+		if ((uint32_t)q[0] != FFA_SUCCESS64)
+			break; /* INVALID_PARAMETERS: no partition at all */
+		unsigned last = q[2] & 0xffff, cur = (q[2] >> 16) & 0xffff;
+		if (cur < start || cur - start >= FFA_PART_INFO_REGS_MAX)
+			break;
+		for (unsigned k = 0; k <= cur - start && nr_partitions < MAX_PARTITIONS; k++) {
+			const uint64_t *d = &q[3 + 3 * k];
+			struct ffa_partition_info *p = &partitions[nr_partitions++];
+			p->id = (uint16_t)d[0];
+			p->exec_ctx = (uint16_t)(d[0] >> 16);
+			p->props = (uint32_t)(d[0] >> 32);
+			p->uuid[0] = (uint32_t)d[1], p->uuid[1] = (uint32_t)(d[1] >> 32);
+			p->uuid[2] = (uint32_t)d[2], p->uuid[3] = (uint32_t)(d[2] >> 32);
+		}
+		if (cur >= last)
+			break;
+		start = cur + 1;
+	}
+	pr_info("secure world: FF-A %u.%u SPMC, %u secure partition%s", spmc_version >> 16,
+		spmc_version & 0xffff, nr_partitions, nr_partitions == 1 ? "" : "s");
+	for (unsigned i = 0; i < nr_partitions; i++) {
+		/* FF-A's four words hold the UUID's bytes in order, little-endian. */
+		uint8_t b[16];
+		for (int k = 0; k < 16; k++)
+			b[k] = (uint8_t)(partitions[i].uuid[k / 4] >> (8 * (k % 4)));
+		pr_info("secure world: partition 0x%x, UUID %02x%02x%02x%02x-%02x%02x-%02x%02x-"
+			"%02x%02x-%02x%02x%02x%02x%02x%02x",
+			partitions[i].id, b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8],
+			b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+	}
+}
+
+static const struct ffa_partition_info *find_partition(uint16_t id)
+{
+	for (unsigned i = 0; i < nr_partitions; i++)
+		if (partitions[i].id == id)
+			return &partitions[i];
+	return NULL;
+}
+
+static void error(uint64_t *x, uint32_t code)
+{
+	x[0] = FFA_ERROR;
+	x[1] = 0;
+	x[2] = code;
+	for (int i = 3; i < 8; i++)
+		x[i] = 0;
+}
+
+static void success(uint64_t *x, uint64_t a2, uint64_t a3)
+{
+	x[0] = FFA_SUCCESS;
+	x[1] = 0;
+	x[2] = a2;
+	x[3] = a3;
+	for (int i = 4; i < 8; i++)
+		x[i] = 0;
+}
+
+static void version(struct vcpu *v, uint64_t *x)
+{
+	uint32_t asked = (uint32_t)x[1];
+	for (int i = 1; i < 8; i++)
+		x[i] = 0;
+	if ((asked & 0x80000000U) || (asked >> 16) != 1) {
+		x[0] = FFA_NOT_SUPPORTED;
+		return;
+	}
+	/* Descriptors take the layout of the version the VM speaks (at most ours). */
+	struct ffa_vm *f = &v->vm->ffa;
+	spin_lock(&f->lock);
+	f->version = asked < FFA_VERSION_OURS ? asked : FFA_VERSION_OURS;
+	spin_unlock(&f->lock);
+	x[0] = FFA_VERSION_OURS;
+}
+
+static void features(uint64_t *x)
+{
+	uint32_t fid = (uint32_t)x[1];
+	switch (fid) {
+	case FFA_VERSION:
+	case FFA_FEATURES:
+	case FFA_ID_GET:
+	case FFA_RX_RELEASE:
+	case FFA_RXTX_UNMAP:
+	case FFA_PARTITION_INFO_GET:
+	case FFA_PARTITION_INFO_GET_REGS:
+		success(x, 0, 0);
+		return;
+	case FFA_RXTX_MAP:
+	case FFA_RXTX_MAP | FFA_SMC64:
+		success(x, 0, 0); /* w2[1:0] = 0: 4 KiB minimum size and alignment */
+		return;
+	case FFA_SPM_ID_GET:
+	case FFA_MSG_SEND_DIRECT_REQ:
+	case FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64:
+	case FFA_MSG_SEND_DIRECT_REQ2:
+		if (spmc_present) {
+			success(x, 0, 0);
+			return;
+		}
+		break;
+	}
+	error(x, FFA_NOT_SUPPORTED);
+}
+
+/* FFA_RXTX_MAP: TX and RX buffers of `pages` 4 KiB pages each, in the VM's RAM, apart. */
+static void rxtx_map(struct vcpu *v, uint64_t *x, bool smc64)
+{
+	struct vm *vm = v->vm;
+	uint64_t tx = smc64 ? x[1] : (uint32_t)x[1], rx = smc64 ? x[2] : (uint32_t)x[2];
+	unsigned pages = (uint32_t)x[3] & 0x3f;
+	uint64_t len = (uint64_t)pages * 4096;
+	if (!pages || pages > FFA_RXTX_MAX_PAGES || ((uint32_t)x[3] >> 6) || (tx | rx) & 0xfff ||
+	    (tx < rx + len && rx < tx + len)) {
+		error(x, FFA_INVALID_PARAMETERS);
+		return;
+	}
+	uint8_t *txp = vm_guest_map(vm, tx, len), *rxp = vm_guest_map(vm, rx, len);
+	if (!txp || !rxp) {
+		error(x, FFA_INVALID_PARAMETERS);
+		return;
+	}
+	struct ffa_vm *f = &vm->ffa;
+	spin_lock(&f->lock);
+	bool had = f->tx != NULL;
+	if (!had) {
+		f->tx = txp, f->rx = rxp;
+		f->tx_ipa = tx, f->rx_ipa = rx;
+		f->pages = pages;
+		f->rx_full = false;
+	}
+	spin_unlock(&f->lock);
+	if (had)
+		error(x, FFA_DENIED); /* unmap first */
+	else
+		success(x, 0, 0);
+}
+
+static void rxtx_unmap(struct vcpu *v, uint64_t *x)
+{
+	uint16_t id = (uint16_t)(x[1] >> 16);
+	struct ffa_vm *f = &v->vm->ffa;
+	if (id != 0 && id != vm_ffa_id(v->vm)) {
+		error(x, FFA_INVALID_PARAMETERS);
+		return;
+	}
+	spin_lock(&f->lock);
+	bool had = f->tx != NULL;
+	f->tx = f->rx = NULL;
+	f->pages = 0;
+	f->rx_full = false;
+	spin_unlock(&f->lock);
+	if (had)
+		success(x, 0, 0);
+	else
+		error(x, FFA_INVALID_PARAMETERS);
+}
+
+static void rx_release(struct vcpu *v, uint64_t *x)
+{
+	struct ffa_vm *f = &v->vm->ffa;
+	spin_lock(&f->lock);
+	bool was = f->tx && f->rx_full;
+	f->rx_full = false;
+	spin_unlock(&f->lock);
+	if (was)
+		success(x, 0, 0);
+	else
+		error(x, FFA_DENIED); /* nothing to release */
+}
+
+/* FFA_PARTITION_INFO_GET: w1-w4 the UUID filter, w5 bit 0 "count only". */
+static void partition_info_get(struct vcpu *v, uint64_t *x)
+{
+	uint32_t uuid[4] = {(uint32_t)x[1], (uint32_t)x[2], (uint32_t)x[3], (uint32_t)x[4]};
+	uint32_t flags = (uint32_t)x[5];
+	struct ffa_vm *f = &v->vm->ffa;
+	if (flags & ~1U) {
+		error(x, FFA_INVALID_PARAMETERS);
+		return;
+	}
+	bool count_only = flags & 1;
+	unsigned count = 0;
+	spin_lock(&f->lock);
+	uint32_t ver = f->version ? f->version : FFA_VERSION_1_0;
+	int r;
+	if (!count_only && (!f->rx || f->rx_full))
+		r = -1000; /* no RX buffer, or the VM still owns it */
+	else {
+		r = ffa_partition_info_fill(f->rx, (uint64_t)f->pages * 4096, ver, partitions,
+					    nr_partitions, uuid, count_only, &count);
+		if (r > 0 && !count_only)
+			f->rx_full = true;
+	}
+	spin_unlock(&f->lock);
+	if (r == -1000)
+		error(x, FFA_BUSY);
+	else if (r == -FFA_PI_NONE)
+		error(x, FFA_INVALID_PARAMETERS);
+	else if (r == -FFA_PI_NO_ROOM)
+		error(x, FFA_NO_MEMORY);
+	else
+		success(x, count, ver >= FFA_VERSION_1_1 ? (uint64_t)r : 0);
+}
+
+/* FFA_PARTITION_INFO_GET_REGS (v1.2): answered from Triad's copy of the SPMC's list. */
+static void partition_info_regs(uint64_t *x)
+{
+	uint32_t uuid[4] = {(uint32_t)x[1], (uint32_t)(x[1] >> 32), (uint32_t)x[2],
+			    (uint32_t)(x[2] >> 32)};
+	unsigned start = x[3] & 0xffff;
+	const struct ffa_partition_info *match[MAX_PARTITIONS];
+	unsigned n = 0;
+	for (unsigned i = 0; i < nr_partitions; i++)
+		if (ffa_uuid_matches(uuid, partitions[i].uuid))
+			match[n++] = &partitions[i];
+	if ((x[3] >> 16) || !n || start >= n) {
+		error(x, FFA_INVALID_PARAMETERS);
+		for (int i = 8; i < FFA_NREGS; i++)
+			x[i] = 0;
+		return;
+	}
+	unsigned last =
+	    n - 1 < start + FFA_PART_INFO_REGS_MAX - 1 ? n - 1 : start + FFA_PART_INFO_REGS_MAX - 1;
+	for (int i = 0; i < FFA_NREGS; i++)
+		x[i] = 0;
+	x[0] = FFA_SUCCESS64;
+	x[2] = (uint64_t)(n - 1) | (uint64_t)last << 16 | (uint64_t)FFA_PART_INFO_SIZE << 48;
+	for (unsigned k = start, reg = 3; k <= last; k++, reg += 3) {
+		const struct ffa_partition_info *p = match[k];
+		x[reg] = p->id | (uint64_t)p->exec_ctx << 16 | (uint64_t)p->props << 32;
+		x[reg + 1] = p->uuid[0] | (uint64_t)p->uuid[1] << 32;
+		x[reg + 2] = p->uuid[2] | (uint64_t)p->uuid[3] << 32;
+	}
+}
+
+/* A direct request: from the VM itself, to a secure partition; through the SPMC. The VM's
+ * vCPU waits in the call, as in any SMC of a guest to its firmware. */
+static void direct_req(struct vcpu *v, uint64_t *x)
+{
+	uint32_t fid = (uint32_t)x[0];
+	bool req2 = fid == FFA_MSG_SEND_DIRECT_REQ2, wide = fid & FFA_SMC64;
+	uint16_t sender = (uint16_t)(x[1] >> 16), receiver = (uint16_t)x[1];
+	if (sender != vm_ffa_id(v->vm) || (uint32_t)(x[1] >> 32) || !find_partition(receiver)) {
+		vm_warn(v->vm, "vCPU %u: FF-A direct request 0x%x -> 0x%x refused", v->id, sender,
+			receiver);
+		error(x, FFA_INVALID_PARAMETERS);
+		return;
+	}
+	uint64_t r[FFA_NREGS];
+	unsigned nregs = req2 ? FFA_NREGS : 8;
+	for (unsigned i = 0; i < FFA_NREGS; i++)
+		r[i] = i < nregs ? (wide ? x[i] : (uint32_t)x[i]) : 0;
+	smc_call_regs18(r);
+	uint32_t answer = (uint32_t)r[0];
+	if (answer != FFA_ERROR && answer != ffa_resp_for(fid)) {
+		/* The secure world is gone (SMCCC's unknown function), or answered nonsense. */
+		error(x, FFA_ABORTED);
+		return;
+	}
+	for (unsigned i = 0; i < nregs; i++)
+		x[i] = r[i];
+}
+
+void ffa_guest_call(struct vcpu *v)
+{
+	uint64_t *x = v->regs.x;
+	uint32_t fid = (uint32_t)x[0];
+	switch (fid) {
+	case FFA_VERSION:
+		version(v, x);
+		return;
+	case FFA_FEATURES:
+		features(x);
+		return;
+	case FFA_ID_GET:
+		success(x, vm_ffa_id(v->vm), 0);
+		return;
+	case FFA_SPM_ID_GET:
+		if (spmc_present)
+			success(x, FFA_SPMC_ID, 0);
+		else
+			error(x, FFA_NOT_SUPPORTED);
+		return;
+	case FFA_RXTX_MAP:
+	case FFA_RXTX_MAP | FFA_SMC64:
+		rxtx_map(v, x, fid & FFA_SMC64);
+		return;
+	case FFA_RXTX_UNMAP:
+		rxtx_unmap(v, x);
+		return;
+	case FFA_RX_RELEASE:
+		rx_release(v, x);
+		return;
+	case FFA_PARTITION_INFO_GET:
+		partition_info_get(v, x);
+		return;
+	case FFA_PARTITION_INFO_GET_REGS:
+		partition_info_regs(x);
+		return;
+	case FFA_MSG_SEND_DIRECT_REQ:
+	case FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64:
+	case FFA_MSG_SEND_DIRECT_REQ2:
+		direct_req(v, x);
+		return;
+	default:
+		error(x, FFA_NOT_SUPPORTED);
+	}
+}
+
+void ffa_vm_reset(struct vm *vm)
+{
+	struct ffa_vm *f = &vm->ffa;
+	spin_lock(&f->lock);
+	f->tx = f->rx = NULL;
+	f->pages = 0;
+	f->rx_full = false;
+	f->version = 0;
+	spin_unlock(&f->lock);
+}

@@ -1,0 +1,215 @@
+/*
+ * The SPMC's secure partition at Secure EL1, beside OP-TEE: the mechanics of running it.
+ * security/ffa/spmc.c decides; this file switches. A partition gets the CPU that sent it a
+ * message: OP-TEE's EL1 registers and general registers are set aside, the partition's
+ * loaded (its stage 2 with VMID 1, so no TLB maintenance), and back when it answers.
+ *
+ * A partition is contained: its stage 2 is its own region and an empty Non-secure IPA
+ * space; FP/SIMD, the physical timer, the PMU and debug registers trap (a trap is a
+ * crash: it never had them); only the deadline interrupt's priority is unmasked while it
+ * runs (ICC_PMR_EL1), and the deadline covers a whole request, so neither a loop nor a
+ * storm of calls keeps the CPU. A crash or a missed deadline stops it for good: the monitor
+ * reports it, the requester gets FFA_ERROR(ABORTED), OP-TEE and the normal world go on.
+ */
+#include <arch/el1_regs.h>
+#include <arch/sysreg.h>
+#include <triad/ffa.h>
+#include <triad/sel2_abi.h>
+#include <triad/smccc.h>
+
+#include "../ffa/spmc.h"
+#include "sel2.h"
+
+#define HCR_SP	    (HCR_OPTEE | HCR_IMO)
+#define CPTR_TFP    (1UL << 10)
+#define CPTR_SP	    (CPTR_OPTEE | CPTR_TFP)
+#define MDCR_SP	    (1UL << 5 | 1UL << 6 | 1UL << 9 | 1UL << 10 | 1UL << 11) /* PMU, debug */
+#define CNTHCTL_SP  0UL	 /* physical counter and timer trap */
+#define SP_PMR	    0x20 /* above the deadline's priority (0x10) */
+#define EC_SMC64    0x17
+#define EC_IABT_LOW 0x20
+#define EC_DABT_LOW 0x24
+
+struct el1_ctx {
+#define X(field, reg) uint64_t field;
+	EL1_SYSREG_LIST(X)
+#undef X
+};
+
+struct sp_ctx {
+	struct frame f; /* its general registers at its last SMC */
+	struct el1_ctx el1;
+	uint64_t elr, spsr; /* where it resumes */
+};
+
+static struct spmc spmc;
+static struct sp_ctx sp_ctx[SPMC_MAX_SPS];
+/* Per CPU: 1 + the partition it runs, 0 for OP-TEE's turn; OP-TEE's state meanwhile. */
+static unsigned on_cpu[MAX_CPUS];
+static struct frame optee_frame[MAX_CPUS];
+static struct el1_ctx optee_el1[MAX_CPUS];
+static uint64_t optee_pmr[MAX_CPUS];
+
+static void el1_save(struct el1_ctx *c)
+{
+#define X(field, reg) c->field = read_sysreg(reg);
+	EL1_SYSREG_LIST(X)
+#undef X
+}
+
+static void el1_restore(const struct el1_ctx *c)
+{
+#define X(field, reg) write_sysreg(reg, c->field);
+	EL1_SYSREG_LIST(X)
+#undef X
+}
+
+/* Reports a partition's failure to the monitor (it prints and returns at once). */
+static void report_failure(uint16_t id, const char *why, uint64_t esr, uint64_t elr, uint64_t addr)
+{
+	uint64_t r[FFA_NREGS] = {SEL2_SP_FAILED, id, (uint64_t)why, esr, elr, addr};
+	smc_call_regs18(r);
+}
+
+void sp_init(uint64_t image_size)
+{
+	if (!image_size)
+		return;
+	struct sp_manifest m;
+	const char *why = sp_manifest_check((const void *)SP_BASE, image_size, SP_REGION, &m);
+	if (why) {
+		report_failure(0, why, 0, 0, 0);
+		return;
+	}
+	spmc_add(&spmc, &m);
+	/* Past its image it starts zeroed: its data and stack. */
+	for (uint64_t a = SP_BASE + m.image_size; a < SP_BASE + m.mem_size; a++)
+		*(volatile uint8_t *)a = 0;
+	stage2_build_sp(SP_BASE, m.mem_size);
+}
+
+bool sp_running(unsigned cpu)
+{
+	return on_cpu[cpu] != 0;
+}
+
+/* OP-TEE's state aside, partition i's in, to run with x0-x17 = r. */
+static void sp_enter(unsigned cpu, unsigned i, struct frame *f, const uint64_t r[FFA_NREGS])
+{
+	struct sp_ctx *c = &sp_ctx[i];
+	optee_frame[cpu] = *f;
+	el1_save(&optee_el1[cpu]);
+	optee_pmr[cpu] = read_sysreg(ICC_PMR_EL1);
+	el1_restore(&c->el1);
+	stage2_switch(true);
+	write_sysreg(hcr_el2, HCR_SP);
+	write_sysreg(cptr_el2, CPTR_SP);
+	write_sysreg(mdcr_el2, MDCR_SP);
+	write_sysreg(cnthctl_el2, CNTHCTL_SP);
+	write_sysreg(ICC_PMR_EL1, (uint64_t)SP_PMR);
+	isb();
+	*f = c->f;
+	for (int k = 0; k < FFA_NREGS; k++)
+		f->x[k] = r[k];
+	prepare_entry(c->elr, c->spsr);
+	on_cpu[cpu] = i + 1;
+	deadline_arm(cpu, CALL_DEADLINE_SECONDS);
+}
+
+/* Back to OP-TEE's state; with save, the partition's is kept to resume past its SMC. */
+static void sp_leave(unsigned cpu, struct frame *f, bool save)
+{
+	struct sp_ctx *c = &sp_ctx[on_cpu[cpu] - 1];
+	deadline_disarm();
+	if (save) {
+		c->f = *f;
+		c->elr = read_sysreg(elr_el2) + 4;
+		c->spsr = read_sysreg(spsr_el2);
+		el1_save(&c->el1);
+	}
+	el1_restore(&optee_el1[cpu]);
+	stage2_switch(false);
+	write_sysreg(hcr_el2, HCR_OPTEE);
+	write_sysreg(cptr_el2, CPTR_OPTEE);
+	write_sysreg(mdcr_el2, 0UL);
+	write_sysreg(cnthctl_el2, CNTHCTL_OPTEE);
+	write_sysreg(ICC_PMR_EL1, optee_pmr[cpu]);
+	isb();
+	*f = optee_frame[cpu];
+	on_cpu[cpu] = 0;
+}
+
+bool sp_boot(unsigned cpu, struct frame *f)
+{
+	if (!spmc.nr_sps)
+		return false;
+	struct sp_ctx *c = &sp_ctx[0];
+	c->el1.sctlr = SCTLR_EL1_RESET;
+	c->elr = SP_BASE + spmc.sp[0].m.entry;
+	c->spsr = SPSR_EL1H_MASKED;
+	uint64_t r[FFA_NREGS] = {0}; /* no boot information */
+	sp_enter(cpu, 0, f, r);
+	return true;
+}
+
+bool sp_ns_call(unsigned cpu, struct frame *f, uint64_t r[FFA_NREGS])
+{
+	unsigned i;
+	if (spmc_ns_call(&spmc, r, &i) != SPMC_RUN_SP)
+		return false;
+	sp_enter(cpu, i, f, r);
+	return true;
+}
+
+/* The partition on this CPU is stopped for good; whoever waited on it is told. */
+static void sp_failed(unsigned cpu, struct frame *f, const char *why, uint64_t esr, uint64_t elr,
+		      uint64_t addr)
+{
+	unsigned i = on_cpu[cpu] - 1;
+	report_failure(spmc.sp[i].m.id, why, esr, elr, addr);
+	uint64_t r[FFA_NREGS];
+	bool serving = spmc_sp_abort(&spmc, i, r);
+	sp_leave(cpu, f, false);
+	if (serving)
+		sel2_answer_ffa(f, r);
+	else
+		sel2_boot_finished(f); /* it failed in its boot */
+}
+
+void sp_trapped(unsigned cpu, struct frame *f, uint64_t esr)
+{
+	unsigned i = on_cpu[cpu] - 1;
+	uint64_t ec = esr >> 26;
+	if (ec != EC_SMC64) {
+		uint64_t ipa = (read_sysreg(hpfar_el2) >> 4) << 12 | (read_sysreg(far_el2) & 0xfff);
+		bool abort = ec == EC_IABT_LOW || ec == EC_DABT_LOW;
+		sp_failed(cpu, f, "crashed", esr, read_sysreg(elr_el2), abort ? ipa : 0);
+		return;
+	}
+	uint64_t r[FFA_NREGS];
+	for (int k = 0; k < FFA_NREGS; k++)
+		r[k] = f->x[k];
+	switch (spmc_sp_call(&spmc, i, r)) {
+	case SPMC_SP_RESUME:
+		for (int k = 0; k < FFA_NREGS; k++)
+			f->x[k] = r[k];
+		write_sysreg(elr_el2, read_sysreg(elr_el2) + 4);
+		return;
+	case SPMC_SP_BOOTED:
+		sp_leave(cpu, f, true);
+		spmc_sp_idle(&spmc, i);
+		sel2_boot_finished(f);
+		return;
+	case SPMC_SP_REPLY:
+		sp_leave(cpu, f, true);
+		spmc_sp_idle(&spmc, i);
+		sel2_answer_ffa(f, r);
+		return;
+	}
+}
+
+void sp_deadline(unsigned cpu, struct frame *f, unsigned seconds)
+{
+	(void)seconds;
+	sp_failed(cpu, f, "missed its deadline (10 s)", 0, read_sysreg(elr_el2), 0);
+}

@@ -1,0 +1,348 @@
+/*
+ * The FF-A guest: an FF-A endpoint in a VM, with raw HVCs (no Linux driver in between), so
+ * it can send what a malicious kernel would. Run with the test partition
+ * (tests/guests/ffasp) in the secure world, it checks: version, IDs and features; its
+ * RX/TX buffers and partition discovery (both forms); direct messages of each kind to the
+ * partition and their answers; refused messages (a forged sender, an unknown receiver,
+ * framework flags); what the SPMC refuses the partition itself; and, on two vCPUs,
+ * messages from both at once (the partition has one execution context: BUSY is retried,
+ * no answer may carry the other vCPU's payload). Booted with "ffa=crash-read",
+ * "ffa=crash-fp" or "ffa=spin" it instead makes the partition fail and checks that the
+ * failure comes back as FFA_ERROR(ABORTED), stays that way, and that OP-TEE still answers;
+ * with "ffa=absent" it checks that, with no partition, there is nothing to find or send to.
+ * Prints one line per check and a summary, then powers off.
+ */
+#include <stddef.h>
+
+#include "../lib/guest.h"
+
+#include "../../../include/triad/ffa.h"
+
+#define SP_ID		   0x8001
+#define ITERATIONS	   2000 /* per vCPU, in the concurrency check */
+#define OPTEE_CALLS_UID	   0xbf00ff01
+#define PSCI_AFFINITY_INFO 0xc4000004UL
+enum { ECHO, ADD, SELFTEST, READ, SPIN, FP };
+
+/* The test partition's UUID (tests/guests/ffasp/start.S), FF-A's four-word form. */
+static const uint32_t sp_uuid[4] = {0x2c1e4a5f, 0x8e4c3d7b, 0x2f1d069a, 0x6e5d4c3b};
+
+static unsigned passed, failed;
+static uint16_t my_id;
+
+static void check(bool ok, const char *name, uint64_t got)
+{
+	check_line("ffaguest", ok, name, got, &passed, &failed);
+}
+
+void sync_exception(struct frame *f)
+{
+	fail_exception("ffaguest", f, false);
+}
+
+void unexpected_exception(struct frame *f)
+{
+	fail_exception("ffaguest", f, false);
+}
+
+void irq_exception(struct frame *f)
+{
+	(void)f;
+}
+
+/* A call with w1-w5; x0 comes back, *w2 the error code or first result. */
+static uint64_t call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
+		     uint64_t *w2)
+{
+	uint64_t r[FFA_NREGS] = {fid, a1, a2, a3, a4, a5};
+	hvc18(r);
+	if (w2)
+		*w2 = r[2];
+	return r[0];
+}
+
+static bool is_error(uint64_t x0, uint64_t w2, uint32_t code)
+{
+	return (uint32_t)x0 == FFA_ERROR && (uint32_t)w2 == code;
+}
+
+/* A DIRECT_REQ (fid: 32 or 64-bit) to `to` from `from` with x3-x7 = a[0..4]; r answers. */
+static void direct(uint32_t fid, uint16_t from, uint16_t to, const uint64_t a[5],
+		   uint64_t r[FFA_NREGS])
+{
+	for (int i = 0; i < FFA_NREGS; i++)
+		r[i] = 0;
+	r[0] = fid;
+	r[1] = (uint64_t)from << 16 | to;
+	for (int i = 0; i < 5; i++)
+		r[3 + i] = a[i];
+	hvc18(r);
+}
+
+static uint8_t tx[4096] __attribute__((aligned(4096)));
+static uint8_t rx[4096] __attribute__((aligned(4096)));
+
+static uint32_t le32(const uint8_t *p)
+{
+	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void identity(void)
+{
+	uint64_t w2;
+	check(call(FFA_VERSION, FFA_VERSION_1_2, 0, 0, 0, 0, 0) == FFA_VERSION_1_2,
+	      "FFA_VERSION(1.2) is 1.2", 0);
+	uint64_t v = call(FFA_VERSION, 0x20000, 0, 0, 0, 0, 0);
+	check((uint32_t)v == FFA_NOT_SUPPORTED, "FFA_VERSION(2.0) is NOT_SUPPORTED", v);
+	uint64_t x0 = call(FFA_ID_GET, 0, 0, 0, 0, 0, &w2);
+	check(x0 == FFA_SUCCESS && w2 == 1, "FFA_ID_GET is this VM's ID, 1", w2);
+	my_id = (uint16_t)w2;
+	x0 = call(FFA_SPM_ID_GET, 0, 0, 0, 0, 0, &w2);
+	check(x0 == FFA_SUCCESS && w2 == FFA_SPMC_ID, "FFA_SPM_ID_GET is 0x8000", w2);
+	x0 = call(FFA_FEATURES, FFA_MSG_SEND_DIRECT_REQ2, 0, 0, 0, 0, &w2);
+	check(x0 == FFA_SUCCESS, "FFA_FEATURES(DIRECT_REQ2) is supported", x0);
+	x0 = call(FFA_FEATURES, 0xc4000073 /* MEM_SHARE_64 */, 0, 0, 0, 0, &w2);
+	check(is_error(x0, w2, FFA_NOT_SUPPORTED), "FFA_FEATURES(MEM_SHARE) is NOT_SUPPORTED", w2);
+	x0 = call(0x84000071 /* MEM_DONATE */, 0, 0, 0, 0, 0, &w2);
+	check(is_error(x0, w2, FFA_NOT_SUPPORTED), "FFA_MEM_DONATE is NOT_SUPPORTED", w2);
+}
+
+static void discovery(void)
+{
+	uint64_t w2;
+	uint64_t r[FFA_NREGS] = {FFA_PARTITION_INFO_GET_REGS};
+	hvc18(r);
+	bool one = (uint32_t)r[0] == FFA_SUCCESS64 && (r[2] & 0xffffffff) == 0 &&
+		   (r[2] >> 48) == FFA_PART_INFO_SIZE;
+	check(one, "PARTITION_INFO_GET_REGS lists one partition", r[2]);
+	check((uint16_t)r[3] == SP_ID &&
+		  (uint32_t)(r[3] >> 32) ==
+		      (FFA_PROP_DIRECT_REQ_RECV | FFA_PROP_AARCH64 | FFA_PROP_DIRECT_REQ2_RECV),
+	      "... the test partition, 0x8001, taking direct messages", r[3]);
+	check(r[4] == (sp_uuid[0] | (uint64_t)sp_uuid[1] << 32) &&
+		  r[5] == (sp_uuid[2] | (uint64_t)sp_uuid[3] << 32),
+	      "... with its UUID", r[4]);
+	uint64_t q[FFA_NREGS] = {FFA_PARTITION_INFO_GET_REGS, 0, 0, 1};
+	hvc18(q);
+	check(is_error(q[0], q[2], FFA_INVALID_PARAMETERS),
+	      "PARTITION_INFO_GET_REGS from past the end is INVALID_PARAMETERS", q[2]);
+
+	/* RX/TX buffers: bad ones first. */
+	uint64_t x0 = call(FFA_RXTX_MAP | FFA_SMC64, (uint64_t)tx, (uint64_t)tx, 1, 0, 0, &w2);
+	check(is_error(x0, w2, FFA_INVALID_PARAMETERS), "RXTX_MAP with TX = RX is refused", w2);
+	x0 =
+	    call(FFA_RXTX_MAP | FFA_SMC64, 0x0e100000 /* secure RAM */, (uint64_t)rx, 1, 0, 0, &w2);
+	check(is_error(x0, w2, FFA_INVALID_PARAMETERS), "RXTX_MAP outside its RAM is refused", w2);
+	x0 = call(FFA_RXTX_MAP | FFA_SMC64, (uint64_t)tx + 8, (uint64_t)rx, 1, 0, 0, &w2);
+	check(is_error(x0, w2, FFA_INVALID_PARAMETERS), "RXTX_MAP unaligned is refused", w2);
+	x0 = call(FFA_PARTITION_INFO_GET, 0, 0, 0, 0, 0, &w2);
+	check(is_error(x0, w2, FFA_BUSY), "PARTITION_INFO_GET without an RX buffer is BUSY", w2);
+	x0 = call(FFA_RXTX_MAP | FFA_SMC64, (uint64_t)tx, (uint64_t)rx, 1, 0, 0, &w2);
+	check(x0 == FFA_SUCCESS, "RXTX_MAP of its buffers", x0);
+	x0 = call(FFA_RXTX_MAP | FFA_SMC64, (uint64_t)tx, (uint64_t)rx, 1, 0, 0, &w2);
+	check(is_error(x0, w2, FFA_DENIED), "a second RXTX_MAP is DENIED", w2);
+
+	x0 = call(FFA_PARTITION_INFO_GET, 0, 0, 0, 0, 1, &w2);
+	check(x0 == FFA_SUCCESS && w2 == 1, "PARTITION_INFO_GET count only: 1", w2);
+	for (int i = 0; i < 64; i++)
+		rx[i] = 0xee;
+	uint64_t r3[FFA_NREGS] = {FFA_PARTITION_INFO_GET};
+	hvc18(r3);
+	check(r3[0] == FFA_SUCCESS && r3[2] == 1 && r3[3] == FFA_PART_INFO_SIZE,
+	      "PARTITION_INFO_GET: 1 descriptor of 24 bytes", r3[2]);
+	bool desc = (le32(rx) & 0xffff) == SP_ID && (le32(rx) >> 16) == 1 &&
+		    le32(rx + 4) ==
+			(FFA_PROP_DIRECT_REQ_RECV | FFA_PROP_AARCH64 | FFA_PROP_DIRECT_REQ2_RECV) &&
+		    le32(rx + 8) == sp_uuid[0] && le32(rx + 20) == sp_uuid[3] && rx[24] == 0xee;
+	check(desc, "... in the RX buffer: ID, contexts, properties, UUID", le32(rx));
+	x0 = call(FFA_PARTITION_INFO_GET, 0, 0, 0, 0, 0, &w2);
+	check(is_error(x0, w2, FFA_BUSY), "PARTITION_INFO_GET before RX_RELEASE is BUSY", w2);
+	x0 = call(FFA_RX_RELEASE, 0, 0, 0, 0, 0, &w2);
+	check(x0 == FFA_SUCCESS, "RX_RELEASE", x0);
+	x0 = call(FFA_RX_RELEASE, 0, 0, 0, 0, 0, &w2);
+	check(is_error(x0, w2, FFA_DENIED), "RX_RELEASE of an empty buffer is DENIED", w2);
+	x0 = call(FFA_PARTITION_INFO_GET, sp_uuid[0], sp_uuid[1], sp_uuid[2], sp_uuid[3], 1, &w2);
+	check(x0 == FFA_SUCCESS && w2 == 1, "PARTITION_INFO_GET by its UUID: 1", w2);
+	x0 = call(FFA_PARTITION_INFO_GET, 1, 2, 3, 4, 1, &w2);
+	check(is_error(x0, w2, FFA_INVALID_PARAMETERS),
+	      "PARTITION_INFO_GET of an unknown UUID is INVALID_PARAMETERS", w2);
+	x0 = call(FFA_RXTX_UNMAP, (uint64_t)(my_id + 1) << 16, 0, 0, 0, 0, &w2);
+	check(is_error(x0, w2, FFA_INVALID_PARAMETERS), "RXTX_UNMAP of another VM's is refused",
+	      w2);
+	x0 = call(FFA_RXTX_UNMAP, 0, 0, 0, 0, 0, &w2);
+	check(x0 == FFA_SUCCESS, "RXTX_UNMAP", x0);
+}
+
+static void messages(void)
+{
+	uint64_t r[FFA_NREGS];
+	const uint64_t echo[5] = {ECHO, 0x1111, 0x2222, 0x3333, 0x4444};
+	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, echo, r);
+	check(r[0] == FFA_MSG_SEND_DIRECT_RESP && r[1] == ((uint64_t)SP_ID << 16 | my_id) &&
+		  r[4] == 0x1111 && r[7] == 0x4444,
+	      "DIRECT_REQ echo: the partition's DIRECT_RESP", r[0]);
+	const uint64_t add[5] = {ADD, 40, 2, 0, 0};
+	direct(FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64, my_id, SP_ID, add, r);
+	check(r[0] == (FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64) && r[4] == 42,
+	      "DIRECT_REQ (SMC64) add: 40 + 2 = 42", r[4]);
+	const uint64_t wide[5] = {ADD, 1ULL << 40, 1, 0, 0};
+	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, wide, r);
+	check(r[0] == FFA_MSG_SEND_DIRECT_RESP && r[4] == 1,
+	      "DIRECT_REQ (SMC32) passes 32-bit arguments only", r[4]);
+
+	uint64_t q[FFA_NREGS] = {FFA_MSG_SEND_DIRECT_REQ2, (uint64_t)my_id << 16 | SP_ID,
+				 sp_uuid[0] | (uint64_t)sp_uuid[1] << 32,
+				 sp_uuid[2] | (uint64_t)sp_uuid[3] << 32};
+	for (int i = 4; i < FFA_NREGS; i++)
+		q[i] = 0x100 + i;
+	hvc18(q);
+	bool all = q[0] == FFA_MSG_SEND_DIRECT_RESP2 && q[4] == 0x105;
+	for (int i = 5; i < FFA_NREGS; i++)
+		all = all && q[i] == 0x100 + (uint64_t)i;
+	check(all, "DIRECT_REQ2 to its UUID: x4-x17 come back", q[0]);
+	uint64_t q2[FFA_NREGS] = {FFA_MSG_SEND_DIRECT_REQ2, (uint64_t)my_id << 16 | SP_ID, 1, 2};
+	hvc18(q2);
+	check(is_error(q2[0], q2[2], FFA_INVALID_PARAMETERS),
+	      "DIRECT_REQ2 to another protocol's UUID is refused", q2[2]);
+
+	/* Refused before it reaches the secure world. */
+	direct(FFA_MSG_SEND_DIRECT_REQ, (uint16_t)(my_id + 4), SP_ID, echo, r);
+	check(is_error(r[0], r[2], FFA_INVALID_PARAMETERS),
+	      "DIRECT_REQ with another VM's ID as sender is refused", r[2]);
+	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, 0x8009, echo, r);
+	check(is_error(r[0], r[2], FFA_INVALID_PARAMETERS),
+	      "DIRECT_REQ to an unknown partition is refused", r[2]);
+	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, my_id, echo, r);
+	check(is_error(r[0], r[2], FFA_INVALID_PARAMETERS), "DIRECT_REQ to itself is refused",
+	      r[2]);
+	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, FFA_SPMC_ID, echo, r);
+	check(is_error(r[0], r[2], FFA_INVALID_PARAMETERS), "DIRECT_REQ to the SPMC is refused",
+	      r[2]);
+	uint64_t fw[FFA_NREGS] = {FFA_MSG_SEND_DIRECT_REQ, (uint64_t)my_id << 16 | SP_ID,
+				  1U << 31 /* a framework message */};
+	hvc18(fw);
+	check(is_error(fw[0], fw[2], FFA_INVALID_PARAMETERS),
+	      "DIRECT_REQ posing as a framework message is refused", fw[2]);
+	uint64_t resp[FFA_NREGS] = {FFA_MSG_SEND_DIRECT_RESP, (uint64_t)my_id << 16 | SP_ID};
+	hvc18(resp);
+	check(is_error(resp[0], resp[2], FFA_NOT_SUPPORTED),
+	      "DIRECT_RESP from a VM nobody asked is NOT_SUPPORTED", resp[2]);
+
+	const uint64_t self[5] = {SELFTEST, 0, 0, 0, 0};
+	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, self, r);
+	check(r[0] == FFA_MSG_SEND_DIRECT_RESP && r[4] == 0xff && r[5] == SP_ID,
+	      "the SPMC's answers to the partition (version, IDs, refusals)", r[4]);
+	const uint64_t own[5] = {READ, 0x0e0e0000, 0, 0, 0};
+	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, own, r);
+	check(r[0] == FFA_MSG_SEND_DIRECT_RESP && (uint32_t)r[4] == 0x4d505354,
+	      "the partition reads its own memory (its manifest)", r[4]);
+}
+
+/* Both vCPUs send at once; each answer must carry its own sender's payload. */
+static volatile unsigned cpu1_done, cpu1_bad, cpu1_busy, cpu0_busy;
+
+static unsigned hammer(unsigned who, volatile unsigned *busy)
+{
+	unsigned bad = 0;
+	for (unsigned i = 0; i < ITERATIONS; i++) {
+		uint64_t tag = (uint64_t)who << 32 | i;
+		const uint64_t a[5] = {ADD, tag, 1, 0, 0};
+		uint64_t r[FFA_NREGS];
+		direct(FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64, my_id, SP_ID, a, r);
+		if (is_error(r[0], r[2], FFA_BUSY)) {
+			(*busy)++;
+			i--;
+			continue;
+		}
+		if (r[0] != (FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64) || r[4] != tag + 1)
+			bad++;
+	}
+	return bad;
+}
+
+void secondary_main(unsigned long idx)
+{
+	(void)idx;
+	cpu1_bad = hammer(1, &cpu1_busy);
+	__asm__ volatile("dmb ish" ::: "memory");
+	cpu1_done = 1;
+	hvc(0x84000002 /* PSCI_CPU_OFF */, 0, 0, 0);
+}
+
+extern char secondary_entry[]; /* lib/start.S */
+
+static void concurrency(void)
+{
+	hvc(PSCI_CPU_ON, 1, (uint64_t)secondary_entry, 1);
+	unsigned bad = hammer(0, &cpu0_busy);
+	while (!cpu1_done)
+		__asm__ volatile("yield");
+	check(bad == 0 && cpu1_bad == 0, "two vCPUs' messages at once: every answer is its own",
+	      bad + cpu1_bad);
+	puts_("ffaguest: busy answers ");
+	putdec(cpu0_busy + cpu1_busy);
+	puts_("\n");
+}
+
+/* The partition fails (how: from the command line); it must stay failed, alone. */
+static void failure(const char *dtb)
+{
+	uint64_t cmd = bootargs_have(dtb, "ffa=crash-read") ? READ
+		       : bootargs_have(dtb, "ffa=crash-fp") ? FP
+							    : SPIN;
+	const uint64_t a[5] = {cmd, 0x0e100000 /* OP-TEE's memory */, 0, 0, 0};
+	uint64_t r[FFA_NREGS];
+	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, a, r);
+	check(is_error(r[0], r[2], FFA_ABORTED), "the failing partition's request is ABORTED",
+	      r[0]);
+	const uint64_t echo[5] = {ECHO, 1, 2, 3, 4};
+	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, echo, r);
+	check(is_error(r[0], r[2], FFA_ABORTED), "... and every later one", r[0]);
+	uint64_t uid = (uint64_t)smc(OPTEE_CALLS_UID, 0, 0, 0);
+	check((uint32_t)uid == 0x384fb3e0, "OP-TEE still answers", uid);
+}
+
+/* No partition (none given, or its manifest refused): discovery finds nothing and a
+ * message has nowhere to go. */
+static void absent(void)
+{
+	uint64_t w2;
+	check(call(FFA_VERSION, FFA_VERSION_1_2, 0, 0, 0, 0, 0) == FFA_VERSION_1_2,
+	      "FFA_VERSION(1.2) is 1.2", 0);
+	uint64_t x0 = call(FFA_ID_GET, 0, 0, 0, 0, 0, &w2);
+	check(x0 == FFA_SUCCESS && w2 == 1, "FFA_ID_GET is this VM's ID, 1", w2);
+	my_id = (uint16_t)w2;
+	uint64_t r[FFA_NREGS] = {FFA_PARTITION_INFO_GET_REGS};
+	hvc18(r);
+	check(is_error(r[0], r[2], FFA_INVALID_PARAMETERS), "PARTITION_INFO_GET_REGS finds none",
+	      r[0]);
+	x0 = call(FFA_PARTITION_INFO_GET, 0, 0, 0, 0, 1, &w2);
+	check(is_error(x0, w2, FFA_INVALID_PARAMETERS), "PARTITION_INFO_GET finds none", x0);
+	const uint64_t echo[5] = {ECHO, 1, 2, 3, 4};
+	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, echo, r);
+	check(is_error(r[0], r[2], FFA_INVALID_PARAMETERS), "DIRECT_REQ to 0x8001 is refused",
+	      r[0]);
+}
+
+int main(const char *dtb)
+{
+	puts_("ffaguest: start\n");
+	if (bootargs_have(dtb, "ffa=absent")) {
+		absent();
+		print_summary("ffaguest", passed, failed);
+		hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
+		return 0;
+	}
+	identity();
+	if (bootargs_have(dtb, "ffa=crash-read") || bootargs_have(dtb, "ffa=crash-fp") ||
+	    bootargs_have(dtb, "ffa=spin")) {
+		failure(dtb);
+	} else {
+		discovery();
+		messages();
+		concurrency();
+	}
+	print_summary("ffaguest", passed, failed);
+	hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
+	return 0;
+}

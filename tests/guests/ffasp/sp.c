@@ -1,0 +1,135 @@
+/*
+ * A secure partition for Triad's tests and benchmarks (tests/guests/ffasp): it boots,
+ * waits for direct messages, and answers each with a DIRECT_RESP of the request's kind.
+ * DIRECT_REQ (w3 = command, x4-x7 = arguments):
+ *   ECHO     x3-x7 back as they came;
+ *   ADD      x4 = x4 + x5;
+ *   SELFTEST checks what the SPMC answers the partition itself: x4 = the checks that
+ *            passed (bits), x5 = the ID FFA_ID_GET gave;
+ *   READ     reads the 64-bit word at x4: inside its memory it answers it in x4, outside
+ *            it the SPMC must stop it (a stage-2 fault);
+ *   SPIN     never answers: the SPMC's deadline must stop it;
+ *   FP       turns FP/SIMD on and uses it, which it was never given: the SPMC must
+ *            stop it.
+ * DIRECT_REQ2: x4-x17 back as they came (x4 = x4 + 1, to see an answer is not the request).
+ */
+#include <stdint.h>
+#include <triad/ffa.h>
+
+enum { ECHO, ADD, SELFTEST, READ, SPIN, FP };
+
+#include <triad/smccc.h>
+
+#define ffa_call smc_call_regs18
+
+/* The compiler's zeroing of register arrays needs it; there is no libc here. */
+void *memset(void *dst, int c, unsigned long n)
+{
+	uint8_t *d = dst;
+	while (n--)
+		*d++ = (uint8_t)c;
+	return dst;
+}
+
+static uint64_t call1(uint64_t fid, uint64_t a1, uint64_t *a2)
+{
+	uint64_t r[FFA_NREGS] = {fid, a1};
+	ffa_call(r);
+	if (a2)
+		*a2 = r[2];
+	return r[0];
+}
+
+static uint64_t selftest(uint16_t me, uint16_t requester, uint64_t *id)
+{
+	uint64_t bits = 0, w2;
+	if (call1(FFA_VERSION, FFA_VERSION_1_2, 0) == FFA_VERSION_1_2)
+		bits |= 1 << 0;
+	if (call1(FFA_ID_GET, 0, id) == FFA_SUCCESS && *id == me)
+		bits |= 1 << 1;
+	if (call1(FFA_SPM_ID_GET, 0, &w2) == FFA_SUCCESS && w2 == FFA_SPMC_ID)
+		bits |= 1 << 2;
+	/* Waiting for a message while one is unanswered: refused. */
+	if (call1(FFA_MSG_WAIT, 0, &w2) == FFA_ERROR && w2 == FFA_DENIED)
+		bits |= 1 << 3;
+	/* An answer to someone who did not ask: refused. */
+	uint64_t r[FFA_NREGS] = {FFA_MSG_SEND_DIRECT_RESP,
+				 (uint64_t)me << 16 | (uint16_t)(requester + 1)};
+	ffa_call(r);
+	if (r[0] == FFA_ERROR && r[2] == FFA_INVALID_PARAMETERS)
+		bits |= 1 << 4;
+	/* An answer claiming to come from another partition: refused. */
+	uint64_t s[FFA_NREGS] = {FFA_MSG_SEND_DIRECT_RESP, (uint64_t)0x8002 << 16 | requester};
+	ffa_call(s);
+	if (s[0] == FFA_ERROR && s[2] == FFA_INVALID_PARAMETERS)
+		bits |= 1 << 5;
+	/* A call outside FF-A: SMCCC's unknown function. */
+	if ((uint32_t)call1(0x84000000 /* PSCI_VERSION */, 0, 0) == 0xffffffffU)
+		bits |= 1 << 6;
+	/* Sending a message itself: not offered to partitions. */
+	if (call1(FFA_MSG_SEND_DIRECT_REQ, (uint64_t)me << 16 | 1, &w2) == FFA_ERROR &&
+	    w2 == FFA_NOT_SUPPORTED)
+		bits |= 1 << 7;
+	return bits;
+}
+
+static void serve(uint16_t me, uint64_t r[FFA_NREGS])
+{
+	uint32_t fid = (uint32_t)r[0];
+	uint16_t requester = (uint16_t)(r[1] >> 16);
+	if (fid == FFA_MSG_SEND_DIRECT_REQ2) {
+		r[0] = FFA_MSG_SEND_DIRECT_RESP2;
+		r[1] = (uint64_t)me << 16 | requester;
+		r[2] = r[3] = 0;
+		r[4] += 1;
+		return;
+	}
+	uint64_t id = 0;
+	switch ((uint32_t)r[3]) {
+	case ECHO:
+		break;
+	case ADD:
+		r[4] += r[5];
+		break;
+	case SELFTEST:
+		r[4] = selftest(me, requester, &id);
+		r[5] = id;
+		break;
+	case READ:
+		r[4] = *(volatile uint64_t *)r[4];
+		break;
+	case SPIN:
+		for (;;)
+			__asm__ volatile("" ::: "memory");
+	case FP:
+		/* As a partition that wants FP would: turn it on at EL1 (CPACR_EL1.FPEN), then
+		 * use it. Triad at S-EL2 traps it (CPTR_EL2.TFP). */
+		__asm__ volatile("msr cpacr_el1, %0\n\tisb\n\t.arch_extension fp\n\t"
+				 "fmov d0, xzr" ::"r"(3UL << 20)
+				 : "memory");
+		break;
+	}
+	r[0] = (fid & FFA_SMC64) | FFA_MSG_SEND_DIRECT_RESP;
+	r[1] = (uint64_t)me << 16 | requester;
+	r[2] = 0;
+	for (int i = 8; i < FFA_NREGS; i++)
+		r[i] = 0;
+}
+
+void sp_main(void)
+{
+	uint64_t id = 0;
+	call1(FFA_ID_GET, 0, &id);
+	uint64_t r[FFA_NREGS] = {FFA_MSG_WAIT};
+	for (;;) {
+		ffa_call(r); /* the answer to the last message out, the next message in */
+		if (!ffa_is_direct_req((uint32_t)r[0])) {
+			/* Not a message (an error from the SPMC): wait again. */
+			for (int i = 0; i < FFA_NREGS; i++)
+				r[i] = 0;
+			r[0] = FFA_MSG_WAIT;
+			continue;
+		}
+		serve((uint16_t)id, r);
+	}
+}

@@ -1,0 +1,102 @@
+"""FF-A: Triad at Secure EL2 as the SPMC runs a secure partition (tests/guests/ffasp) beside
+OP-TEE; Triad at Normal EL2 is the hypervisor endpoint. A VM finds the partition and sends
+it direct messages; bad messages from either side are refused; a partition that crashes or
+hangs is stopped alone; Linux's own FF-A driver finds the partition."""
+import os
+import re
+
+import pytest
+
+from triad import GUESTS, PROMPT, ROOT, SECURE, Run, triad_run
+
+FFAGUEST = os.path.join(GUESTS, "ffaguest.bin")
+FFASP = os.path.join(GUESTS, "ffasp.bin")
+LINUX_7_3 = os.path.join(ROOT, ".cache", "guest", "linux-7.3", "Image")
+INITRAMFS_7_3 = os.path.join(ROOT, "build", "initramfs-realm.cpio.gz")
+SP_UUID = "5f4a1e2c-7b3d-4c8e-9a06-1d2f3b4c5d6e"
+
+secure_only = pytest.mark.skipif(not SECURE, reason="the SPMC is Triad at Secure EL2")
+
+
+def summary(out):
+    fails = [l for l in out.splitlines() if l.startswith("ffaguest: FAIL")]
+    assert not fails, "\n".join(fails)
+    m = re.search(r"ffaguest: (\d+) passed, (\d+) failed", out)
+    assert m, out[-3000:]
+    return int(m.group(1)), int(m.group(2))
+
+
+@secure_only
+def test_a_vm_finds_the_partition_and_talks_to_it():
+    rc, out, err = triad_run("--kernel", FFAGUEST, "--sp", FFASP, "--cpus", "2", "--pcpus",
+                             "2", "--mem", "64M", timeout=180)
+    assert rc == 0, err
+    # Triad learnt the partition from its SPMC at boot.
+    assert "[triad] secure world: FF-A 1.2 SPMC, 1 secure partition" in out
+    assert f"[triad] secure world: partition 0x8001, UUID {SP_UUID}" in out
+    passed, failed = summary(out)
+    assert failed == 0 and passed >= 40, out[-3000:]
+    # Refused requests are logged, boundedly; nothing failed in the secure world.
+    assert "refused" in out and "[monitor] error" not in out
+
+
+@secure_only
+@pytest.mark.parametrize("how,why", [
+    ("crash-read", r"crashed \(ESR 0x93c0\w+, ELR 0x\w+, address 0xe100000\)"),
+    ("crash-fp", r"crashed \(ESR 0x1fe00000, ELR 0x\w+\)"),  # EC 0x07: FP trapped to EL2
+    ("spin", r"missed its deadline \(10 s\)"),
+])
+def test_a_failing_partition_is_stopped_alone(how, why):
+    # A stage-2 fault on OP-TEE's memory, FP/SIMD it was never given, an endless loop: the
+    # partition is stopped for good, its requester gets ABORTED, OP-TEE and the VM go on.
+    rc, out, err = triad_run("--kernel", FFAGUEST, "--sp", FFASP, "--mem", "64M", "--append",
+                             f"ffa={how}", timeout=180)
+    assert rc == 0, err
+    assert re.search(r"\[monitor\] error: secure partition 0x8001 " + why +
+                     r": stopped; its messages answer ABORTED", out), out[-3000:]
+    passed, failed = summary(out)
+    assert failed == 0 and passed >= 10, out[-3000:]
+
+
+@secure_only
+def test_a_partition_with_a_bad_manifest_is_not_started(tmp_path):
+    with open(FFASP, "rb") as f:
+        image = bytearray(f.read())
+    image[0x24:0x28] = (len(image) + 4).to_bytes(4, "little")  # image size past the file
+    bad = tmp_path / "bad-sp.bin"
+    bad.write_bytes(bytes(image))
+    rc, out, err = triad_run("--kernel", FFAGUEST, "--sp", str(bad), "--mem", "64M",
+                             "--append", "ffa=absent", timeout=180)
+    assert rc == 0, err
+    assert "[monitor] error: secure partition image size past the loaded file" in out, out
+    assert "FF-A 1.2 SPMC, 0 secure partitions" in out
+    assert "secure world: OP-TEE OS" in out  # the secure world itself is up
+    passed, failed = summary(out)
+    assert failed == 0 and passed == 5, out[-3000:]
+
+
+def test_without_a_partition_there_is_nothing_to_reach():
+    # Both modes: without --sp (and without a secure world at all with --no-secure), a VM's
+    # FF-A calls are answered by Triad and find no partition.
+    rc, out, err = triad_run("--kernel", FFAGUEST, "--mem", "64M", "--append", "ffa=absent",
+                             timeout=180)
+    assert rc == 0, err
+    passed, failed = summary(out)
+    assert failed == 0 and passed == 5, out[-3000:]
+
+
+def test_sp_needs_the_secure_world():
+    rc, _, err = triad_run("--no-secure", "--kernel", FFAGUEST, "--sp", FFASP)
+    assert rc != 0 and "--sp needs the secure world" in err
+
+
+@secure_only
+def test_linux_ffa_driver_finds_the_partition(run):
+    r = run("--kernel", LINUX_7_3, "--initrd", INITRAMFS_7_3, "--mem", "256M", "--sp", FFASP)
+    r.expect(r"ARM FF-A: Firmware version 1\.2 found")
+    r.expect(re.escape(PROMPT), timeout=600)
+    ids = r.shell("cat /sys/bus/arm_ffa/devices/*/partition_id").split()
+    uuids = r.shell("cat /sys/bus/arm_ffa/devices/*/uuid").split()
+    assert "0x8001" in ids and SP_UUID in uuids, (ids, uuids)
+    r.send("poweroff -f\n")
+    assert r.wait() == 0

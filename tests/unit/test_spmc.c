@@ -1,0 +1,329 @@
+// sources: security/ffa/spmc.c security/ffa/sp_manifest.c security/ffa/partition_info.c
+/* Triad's SPMC decisions (security/ffa/spmc.c), its partition manifests and the normal-world
+ * partition descriptors: what reaches a partition, what it may answer, and what both sides
+ * get when they ask for something they may not have. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "security/ffa/partition_info.h"
+#include "security/ffa/spmc.h"
+
+#define SP_ID 0x8001
+#define VM_ID 0x0001
+
+static const struct sp_manifest good = {
+    .magic = SP_MANIFEST_MAGIC,
+    .version = SP_MANIFEST_VERSION,
+    .id = SP_ID,
+    .exec_ctx = 1,
+    .props = FFA_PROP_DIRECT_REQ_RECV | FFA_PROP_DIRECT_REQ2_RECV | FFA_PROP_AARCH64,
+    .uuid = {0x11, 0x22, 0x33, 0x44},
+    .entry = 0x40,
+    .image_size = 0x1000,
+    .mem_size = 0x3000,
+    .ffa_version = FFA_VERSION_1_2,
+};
+
+/* An SPMC whose partition has booted (its first MSG_WAIT) and waits. */
+static void booted(struct spmc *s)
+{
+	memset(s, 0, sizeof(*s));
+	assert_true(spmc_add(s, &good));
+	uint64_t r[FFA_NREGS] = {FFA_MSG_WAIT};
+	assert_int_equal(spmc_sp_call(s, 0, r), SPMC_SP_BOOTED);
+	spmc_sp_idle(s, 0);
+	assert_int_equal(s->sp[0].state, SP_WAITING);
+}
+
+static void req(uint64_t r[FFA_NREGS], uint32_t fid, uint16_t from, uint16_t to)
+{
+	memset(r, 0, FFA_NREGS * sizeof(uint64_t));
+	r[0] = fid;
+	r[1] = (uint64_t)from << 16 | to;
+}
+
+static void expect_error(const uint64_t r[FFA_NREGS], uint32_t code)
+{
+	assert_int_equal(r[0], FFA_ERROR);
+	assert_int_equal(r[2], code);
+}
+
+static void a_request_runs_the_partition_and_its_answer_returns(void **state)
+{
+	(void)state;
+	struct spmc s;
+	booted(&s);
+	uint64_t r[FFA_NREGS];
+	unsigned which = 99;
+	req(r, FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64, VM_ID, SP_ID);
+	r[3] = 7, r[9] = 0xdead; /* x9 is not part of a v1.1 message */
+	assert_int_equal(spmc_ns_call(&s, r, &which), SPMC_RUN_SP);
+	assert_int_equal(which, 0);
+	assert_int_equal(r[3], 7);
+	assert_int_equal(r[9], 0);
+	assert_int_equal(s.sp[0].state, SP_RUNNING);
+
+	/* A second request meanwhile: BUSY, not a second run. */
+	uint64_t r2[FFA_NREGS];
+	req(r2, FFA_MSG_SEND_DIRECT_REQ, 2, SP_ID);
+	assert_int_equal(spmc_ns_call(&s, r2, &which), SPMC_REPLY);
+	expect_error(r2, FFA_BUSY);
+
+	/* The answer must be of the request's kind, from itself, to the requester. */
+	uint64_t a[FFA_NREGS];
+	req(a, FFA_MSG_SEND_DIRECT_RESP, SP_ID, VM_ID); /* 32-bit answer to a 64-bit request */
+	assert_int_equal(spmc_sp_call(&s, 0, a), SPMC_SP_RESUME);
+	expect_error(a, FFA_INVALID_PARAMETERS);
+	req(a, FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64, SP_ID, 2);
+	assert_int_equal(spmc_sp_call(&s, 0, a), SPMC_SP_RESUME);
+	expect_error(a, FFA_INVALID_PARAMETERS);
+	req(a, FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64, 0x8002, VM_ID);
+	assert_int_equal(spmc_sp_call(&s, 0, a), SPMC_SP_RESUME);
+	expect_error(a, FFA_INVALID_PARAMETERS);
+	req(a, FFA_MSG_WAIT, 0, 0);
+	assert_int_equal(spmc_sp_call(&s, 0, a), SPMC_SP_RESUME);
+	expect_error(a, FFA_DENIED);
+	assert_int_equal(s.sp[0].state, SP_RUNNING);
+
+	req(a, FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64, SP_ID, VM_ID);
+	a[3] = 42;
+	assert_int_equal(spmc_sp_call(&s, 0, a), SPMC_SP_REPLY);
+	assert_int_equal(a[3], 42);
+	/* Still its own until its registers are saved. */
+	assert_int_equal(s.sp[0].state, SP_RUNNING);
+	spmc_sp_idle(&s, 0);
+	assert_int_equal(s.sp[0].state, SP_WAITING);
+	/* A response nobody asked for, now: refused. */
+	req(a, FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64, SP_ID, VM_ID);
+	assert_int_equal(spmc_sp_call(&s, 0, a), SPMC_SP_RESUME);
+	expect_error(a, FFA_DENIED);
+}
+
+static void bad_requests_never_reach_the_partition(void **state)
+{
+	(void)state;
+	struct spmc s;
+	booted(&s);
+	uint64_t r[FFA_NREGS];
+	unsigned which;
+	req(r, FFA_MSG_SEND_DIRECT_REQ, 0x8005, SP_ID); /* a secure sender from outside */
+	assert_int_equal(spmc_ns_call(&s, r, &which), SPMC_REPLY);
+	expect_error(r, FFA_INVALID_PARAMETERS);
+	req(r, FFA_MSG_SEND_DIRECT_REQ, VM_ID, 0x8002); /* nobody */
+	assert_int_equal(spmc_ns_call(&s, r, &which), SPMC_REPLY);
+	expect_error(r, FFA_INVALID_PARAMETERS);
+	req(r, FFA_MSG_SEND_DIRECT_REQ, VM_ID, SP_ID);
+	r[2] = 1U << 31; /* a framework message */
+	assert_int_equal(spmc_ns_call(&s, r, &which), SPMC_REPLY);
+	expect_error(r, FFA_INVALID_PARAMETERS);
+	req(r, FFA_MSG_SEND_DIRECT_REQ, VM_ID, SP_ID);
+	r[1] |= 1ULL << 40; /* garbage above w1 */
+	assert_int_equal(spmc_ns_call(&s, r, &which), SPMC_REPLY);
+	expect_error(r, FFA_INVALID_PARAMETERS);
+	req(r, FFA_MSG_SEND_DIRECT_REQ2, VM_ID, SP_ID);
+	r[2] = 5, r[3] = 6; /* another protocol's UUID */
+	assert_int_equal(spmc_ns_call(&s, r, &which), SPMC_REPLY);
+	expect_error(r, FFA_INVALID_PARAMETERS);
+	req(r, FFA_MSG_SEND_DIRECT_REQ2, VM_ID, SP_ID);
+	r[2] = 0x11 | 0x22ULL << 32, r[3] = 0x33 | 0x44ULL << 32; /* its own */
+	r[17] = 9;
+	assert_int_equal(spmc_ns_call(&s, r, &which), SPMC_RUN_SP);
+	assert_int_equal(r[17], 9);
+	assert_int_equal(s.sp[0].req_fid, FFA_MSG_SEND_DIRECT_REQ2);
+}
+
+static void a_partition_that_does_not_take_req2_refuses_it(void **state)
+{
+	(void)state;
+	struct spmc s = {0};
+	struct sp_manifest m = good;
+	m.props = FFA_PROP_DIRECT_REQ_RECV | FFA_PROP_AARCH64;
+	assert_true(spmc_add(&s, &m));
+	assert_false(spmc_add(&s, &m)); /* full (and the same ID) */
+	uint64_t r[FFA_NREGS];
+	unsigned which;
+	req(r, FFA_MSG_SEND_DIRECT_REQ, VM_ID, SP_ID);
+	/* Still booting: BUSY. */
+	assert_int_equal(spmc_ns_call(&s, r, &which), SPMC_REPLY);
+	expect_error(r, FFA_BUSY);
+	req(r, FFA_MSG_SEND_DIRECT_REQ2, VM_ID, SP_ID);
+	assert_int_equal(spmc_ns_call(&s, r, &which), SPMC_REPLY);
+	expect_error(r, FFA_DENIED);
+}
+
+static void an_aborted_partition_stays_aborted(void **state)
+{
+	(void)state;
+	struct spmc s;
+	booted(&s);
+	uint64_t r[FFA_NREGS];
+	unsigned which;
+	req(r, FFA_MSG_SEND_DIRECT_REQ, VM_ID, SP_ID);
+	assert_int_equal(spmc_ns_call(&s, r, &which), SPMC_RUN_SP);
+	uint64_t a[FFA_NREGS];
+	assert_true(spmc_sp_abort(&s, 0, a));
+	expect_error(a, FFA_ABORTED);
+	req(r, FFA_MSG_SEND_DIRECT_REQ, VM_ID, SP_ID);
+	assert_int_equal(spmc_ns_call(&s, r, &which), SPMC_REPLY);
+	expect_error(r, FFA_ABORTED);
+	/* Failing in its boot: nobody waits for an answer. */
+	struct spmc t = {0};
+	assert_true(spmc_add(&t, &good));
+	assert_false(spmc_sp_abort(&t, 0, a));
+	assert_int_equal(t.sp[0].state, SP_ABORTED);
+}
+
+static void the_spmc_answers_ids_versions_and_discovery(void **state)
+{
+	(void)state;
+	struct spmc s;
+	booted(&s);
+	uint64_t r[FFA_NREGS] = {FFA_VERSION, FFA_VERSION_1_1};
+	unsigned which;
+	assert_int_equal(spmc_ns_call(&s, r, &which), SPMC_REPLY);
+	assert_int_equal(r[0], FFA_VERSION_1_2);
+	uint64_t bad[FFA_NREGS] = {FFA_VERSION, 0x80010002};
+	spmc_ns_call(&s, bad, &which);
+	assert_int_equal(bad[0], FFA_NOT_SUPPORTED);
+	uint64_t id[FFA_NREGS] = {FFA_ID_GET};
+	spmc_sp_call(&s, 0, id);
+	assert_int_equal(id[0], FFA_SUCCESS);
+	assert_int_equal(id[2], SP_ID);
+	uint64_t other[FFA_NREGS] = {0x84000000 /* PSCI_VERSION, from a partition */};
+	assert_int_equal(spmc_sp_call(&s, 0, other), SPMC_SP_RESUME);
+	assert_int_equal(other[0], FFA_NOT_SUPPORTED);
+	uint64_t send[FFA_NREGS] = {FFA_MSG_SEND_DIRECT_REQ, (uint64_t)SP_ID << 16 | VM_ID};
+	spmc_sp_call(&s, 0, send);
+	expect_error(send, FFA_NOT_SUPPORTED);
+
+	uint64_t p[FFA_NREGS] = {FFA_PARTITION_INFO_GET_REGS};
+	spmc_ns_call(&s, p, &which);
+	assert_int_equal(p[0], FFA_SUCCESS64);
+	assert_int_equal(p[2], 0 | 0 << 16 | (uint64_t)FFA_PART_INFO_SIZE << 48);
+	assert_int_equal(p[3], SP_ID | 1ULL << 16 | (uint64_t)good.props << 32);
+	assert_int_equal(p[4], 0x11 | 0x22ULL << 32);
+	assert_int_equal(p[5], 0x33 | 0x44ULL << 32);
+	uint64_t q[FFA_NREGS] = {FFA_PARTITION_INFO_GET_REGS, 1, 2}; /* unknown UUID */
+	spmc_ns_call(&s, q, &which);
+	expect_error(q, FFA_INVALID_PARAMETERS);
+	uint64_t past[FFA_NREGS] = {FFA_PARTITION_INFO_GET_REGS, 0, 0, 1}; /* from index 1 */
+	spmc_ns_call(&s, past, &which);
+	expect_error(past, FFA_INVALID_PARAMETERS);
+	uint64_t t[FFA_NREGS] = {FFA_PARTITION_INFO_GET_REGS, 0, 0, 1 << 16}; /* a tag */
+	spmc_ns_call(&s, t, &which);
+	expect_error(t, FFA_INVALID_PARAMETERS);
+	uint64_t m[FFA_NREGS] = {0x84000071 /* MEM_DONATE */};
+	spmc_ns_call(&s, m, &which);
+	expect_error(m, FFA_NOT_SUPPORTED);
+}
+
+static void manifests_are_checked(void **state)
+{
+	(void)state;
+	struct sp_manifest out;
+	uint8_t img[0x1000] = {0};
+	memcpy(img, &good, sizeof(good));
+	assert_null(sp_manifest_check(img, sizeof(img), 0x20000, &out));
+	assert_int_equal(out.id, SP_ID);
+	assert_non_null(sp_manifest_check(img, 16, 0x20000, &out));    /* truncated */
+	assert_non_null(sp_manifest_check(img, 0x800, 0x20000, &out)); /* image past the file */
+	struct {
+		size_t off;
+		uint32_t value;
+	} bad[] = {
+	    {offsetof(struct sp_manifest, magic), 0},
+	    {offsetof(struct sp_manifest, version), 2},
+	    {offsetof(struct sp_manifest, entry), 0x1000},	     /* past its image */
+	    {offsetof(struct sp_manifest, entry), 0x42},	     /* misaligned */
+	    {offsetof(struct sp_manifest, entry), 0},		     /* the manifest itself */
+	    {offsetof(struct sp_manifest, mem_size), 0x21000},	     /* past the region */
+	    {offsetof(struct sp_manifest, mem_size), 0x2800},	     /* not whole pages */
+	    {offsetof(struct sp_manifest, mem_size), 0},	     /* smaller than the image */
+	    {offsetof(struct sp_manifest, props), FFA_PROP_AARCH64}, /* takes nothing */
+	    {offsetof(struct sp_manifest, props), 0x7fffffff},	     /* unknown bits */
+	    {offsetof(struct sp_manifest, ffa_version), 0x20000},    /* FF-A 2.0 */
+	    {offsetof(struct sp_manifest, image_size), 4},	     /* smaller than itself */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		uint8_t copy[0x1000];
+		memcpy(copy, img, sizeof(copy));
+		memcpy(copy + bad[i].off, &bad[i].value, 4);
+		assert_non_null(sp_manifest_check(copy, sizeof(copy), 0x20000, &out));
+	}
+	uint16_t ids[] = {0x0001, 0x8000, 0xffff};
+	for (size_t i = 0; i < 3; i++) {
+		uint8_t copy[0x1000];
+		memcpy(copy, img, sizeof(copy));
+		memcpy(copy + offsetof(struct sp_manifest, id), &ids[i], 2);
+		assert_non_null(sp_manifest_check(copy, sizeof(copy), 0x20000, &out));
+	}
+	uint16_t two = 2;
+	memcpy(img + offsetof(struct sp_manifest, exec_ctx), &two, 2);
+	assert_non_null(sp_manifest_check(img, sizeof(img), 0x20000, &out));
+}
+
+static void partition_descriptors_follow_the_callers_version(void **state)
+{
+	(void)state;
+	const struct ffa_partition_info parts[2] = {
+	    {.id = 0x8001, .exec_ctx = 1, .props = 0x301, .uuid = {1, 2, 3, 4}},
+	    {.id = 0x8002, .exec_ctx = 4, .props = 0x101, .uuid = {5, 6, 7, 8}},
+	};
+	uint8_t buf[64];
+	memset(buf, 0xee, sizeof(buf));
+	unsigned n = 0;
+	const uint32_t all[4] = {0};
+	assert_int_equal(
+	    ffa_partition_info_fill(buf, sizeof(buf), FFA_VERSION_1_2, parts, 2, all, false, &n),
+	    24);
+	assert_int_equal(n, 2);
+	assert_int_equal(buf[0] | buf[1] << 8, 0x8001);
+	assert_int_equal(buf[24] | buf[25] << 8, 0x8002);
+	assert_int_equal(buf[26], 4);
+	assert_int_equal(buf[24 + 8], 5);
+	assert_int_equal(buf[48], 0xee); /* nothing past the two */
+	/* FF-A 1.0: 8 bytes each, no UUID. */
+	memset(buf, 0xee, sizeof(buf));
+	assert_int_equal(
+	    ffa_partition_info_fill(buf, sizeof(buf), FFA_VERSION_1_0, parts, 2, all, false, &n),
+	    8);
+	assert_int_equal(buf[8] | buf[9] << 8, 0x8002);
+	assert_int_equal(buf[16], 0xee);
+	/* A UUID filter; one that matches nothing; a buffer too small; count only. */
+	const uint32_t second[4] = {5, 6, 7, 8}, none[4] = {9, 9, 9, 9};
+	assert_int_equal(
+	    ffa_partition_info_fill(buf, sizeof(buf), FFA_VERSION_1_2, parts, 2, second, false, &n),
+	    24);
+	assert_int_equal(n, 1);
+	assert_int_equal(buf[0] | buf[1] << 8, 0x8002);
+	assert_int_equal(
+	    ffa_partition_info_fill(buf, sizeof(buf), FFA_VERSION_1_2, parts, 2, none, false, &n),
+	    -FFA_PI_NONE);
+	assert_int_equal(
+	    ffa_partition_info_fill(buf, 30, FFA_VERSION_1_2, parts, 2, all, false, &n),
+	    -FFA_PI_NO_ROOM);
+	memset(buf, 0xee, sizeof(buf));
+	assert_int_equal(ffa_partition_info_fill(NULL, 0, FFA_VERSION_1_2, parts, 2, all, true, &n),
+			 24);
+	assert_int_equal(n, 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(a_request_runs_the_partition_and_its_answer_returns),
+	    cmocka_unit_test(bad_requests_never_reach_the_partition),
+	    cmocka_unit_test(a_partition_that_does_not_take_req2_refuses_it),
+	    cmocka_unit_test(an_aborted_partition_stays_aborted),
+	    cmocka_unit_test(the_spmc_answers_ids_versions_and_discovery),
+	    cmocka_unit_test(manifests_are_checked),
+	    cmocka_unit_test(partition_descriptors_follow_the_callers_version),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
