@@ -291,19 +291,27 @@ static void direct_req(struct vcpu *v, uint64_t *x)
 		error(x, FFA_INVALID_PARAMETERS);
 		return;
 	}
-	uint64_t r[FFA_NREGS];
-	unsigned nregs = req2 ? FFA_NREGS : 8;
-	for (unsigned i = 0; i < FFA_NREGS; i++)
-		r[i] = i < nregs ? (wide ? x[i] : (uint32_t)x[i]) : 0;
-	smc_call_regs18(r);
-	uint32_t answer = (uint32_t)r[0];
-	if (answer != FFA_ERROR && answer != ffa_resp_for(fid)) {
+	uint32_t want = ffa_resp_for(fid);
+	if (req2) {
+		/* x0-x17 both ways: the guest's own registers go down and come back. */
+		smc_call_regs18(x);
+	} else {
+		/* x0-x7 (32-bit calls: their low halves); the guest's x8-x17 are kept. */
+		uint64_t r[8];
+		for (unsigned i = 0; i < 8; i++)
+			r[i] = wide ? x[i] : (uint32_t)x[i];
+		smc_call_regs(r);
+		for (unsigned i = 0; i < 8; i++)
+			x[i] = r[i];
+	}
+	uint32_t answer = (uint32_t)x[0];
+	if (answer != FFA_ERROR && answer != want) {
 		/* The secure world is gone (SMCCC's unknown function), or answered nonsense. */
 		error(x, FFA_ABORTED);
-		return;
+		if (req2)
+			for (unsigned i = 8; i < FFA_NREGS; i++)
+				x[i] = 0;
 	}
-	for (unsigned i = 0; i < nregs; i++)
-		x[i] = r[i];
 }
 
 void ffa_guest_call(struct vcpu *v)

@@ -31,6 +31,7 @@
 #define VEC_CPU_OFF 0x0c
 
 uint8_t sel2_stacks[MAX_CPUS + 1][STACK_SIZE] __attribute__((aligned(16)));
+struct frame optee_frames[MAX_CPUS];
 static uint64_t optee_vectors;
 static uint64_t optee_spsr[MAX_CPUS]; /* OP-TEE's PSTATE at its last SMC, per CPU */
 
@@ -131,7 +132,7 @@ void deadline_disarm(void)
 
 /* An IRQ while OP-TEE or a partition ran (start.S): its deadline passed, or it is one of
  * OP-TEE's own (a partition runs with only the deadline's priority unmasked). */
-void sel2_lower_irq(struct frame *f)
+void sel2_lower_irq(void)
 {
 	unsigned cpu = this_cpu();
 	if ((read_sysreg(CNTHPS_CTL_EL2) & (CNT_ENABLE | CNT_ISTATUS)) !=
@@ -142,7 +143,7 @@ void sel2_lower_irq(struct frame *f)
 	}
 	deadline_disarm();
 	if (sp_running(cpu)) {
-		sp_deadline(cpu, f, deadline_seconds[cpu]);
+		sp_deadline(cpu);
 		return;
 	}
 	uint64_t r[8] = {SEL2_TIMEOUT, deadline_seconds[cpu], read_sysreg(elr_el2),
@@ -167,7 +168,7 @@ static void dispatch(struct frame *f, uint64_t r[FFA_NREGS])
 {
 	unsigned cpu = this_cpu();
 	while (FFA_FID_IS((uint32_t)r[0])) {
-		if (sp_ns_call(cpu, f, r))
+		if (sp_ns_call(cpu, r))
 			return;	    /* a partition runs it */
 		smc_call_regs18(r); /* the answer out, the next request in */
 	}
@@ -285,8 +286,7 @@ void sel2_main(unsigned cpu, unsigned cpu_on, uint64_t optee_size, uint64_t dtb,
 		sp_init(sp_size);
 	}
 	el2_setup();
-	static struct frame boot[MAX_CPUS];
-	struct frame *f = &boot[cpu];
+	struct frame *f = &optee_frames[cpu];
 	for (int i = 0; i < 31; i++)
 		f->x[i] = 0;
 	write_sysreg(sctlr_el1, SCTLR_EL1_RESET);

@@ -37,16 +37,16 @@ struct el1_ctx {
 };
 
 struct sp_ctx {
-	struct frame f; /* its general registers at its last SMC */
+	struct frame f; /* its general registers (start.S saves and loads them here) */
 	struct el1_ctx el1;
 	uint64_t elr, spsr; /* where it resumes */
 };
 
 static struct spmc spmc;
 static struct sp_ctx sp_ctx[SPMC_MAX_SPS];
-/* Per CPU: 1 + the partition it runs, 0 for OP-TEE's turn; OP-TEE's state meanwhile. */
+/* Per CPU: 1 + the partition it runs, 0 for OP-TEE's turn; OP-TEE's EL1 state meanwhile
+ * (its general registers stay in optee_frames[]). */
 static unsigned on_cpu[MAX_CPUS];
-static struct frame optee_frame[MAX_CPUS];
 static struct el1_ctx optee_el1[MAX_CPUS];
 static uint64_t optee_pmr[MAX_CPUS];
 
@@ -94,10 +94,9 @@ bool sp_running(unsigned cpu)
 }
 
 /* OP-TEE's state aside, partition i's in, to run with x0-x17 = r. */
-static void sp_enter(unsigned cpu, unsigned i, struct frame *f, const uint64_t r[FFA_NREGS])
+static void sp_enter(unsigned cpu, unsigned i, const uint64_t r[FFA_NREGS])
 {
 	struct sp_ctx *c = &sp_ctx[i];
-	optee_frame[cpu] = *f;
 	el1_save(&optee_el1[cpu]);
 	optee_pmr[cpu] = read_sysreg(ICC_PMR_EL1);
 	el1_restore(&c->el1);
@@ -108,21 +107,21 @@ static void sp_enter(unsigned cpu, unsigned i, struct frame *f, const uint64_t r
 	write_sysreg(cnthctl_el2, CNTHCTL_SP);
 	write_sysreg(ICC_PMR_EL1, (uint64_t)SP_PMR);
 	isb();
-	*f = c->f;
 	for (int k = 0; k < FFA_NREGS; k++)
-		f->x[k] = r[k];
+		c->f.x[k] = r[k];
+	set_frame(&c->f);
 	prepare_entry(c->elr, c->spsr);
 	on_cpu[cpu] = i + 1;
 	deadline_arm(cpu, CALL_DEADLINE_SECONDS);
 }
 
-/* Back to OP-TEE's state; with save, the partition's is kept to resume past its SMC. */
-static void sp_leave(unsigned cpu, struct frame *f, bool save)
+/* Back to OP-TEE's state; its frame is returned. With save, the partition resumes past its
+ * SMC next time (its general registers are in its frame already). */
+static struct frame *sp_leave(unsigned cpu, bool save)
 {
 	struct sp_ctx *c = &sp_ctx[on_cpu[cpu] - 1];
 	deadline_disarm();
 	if (save) {
-		c->f = *f;
 		c->elr = read_sysreg(elr_el2) + 4;
 		c->spsr = read_sysreg(spsr_el2);
 		el1_save(&c->el1);
@@ -135,12 +134,14 @@ static void sp_leave(unsigned cpu, struct frame *f, bool save)
 	write_sysreg(cnthctl_el2, CNTHCTL_OPTEE);
 	write_sysreg(ICC_PMR_EL1, optee_pmr[cpu]);
 	isb();
-	*f = optee_frame[cpu];
 	on_cpu[cpu] = 0;
+	set_frame(&optee_frames[cpu]);
+	return &optee_frames[cpu];
 }
 
 bool sp_boot(unsigned cpu, struct frame *f)
 {
+	(void)f; /* OP-TEE's, which stays where it is */
 	if (!spmc.nr_sps)
 		return false;
 	struct sp_ctx *c = &sp_ctx[0];
@@ -148,28 +149,27 @@ bool sp_boot(unsigned cpu, struct frame *f)
 	c->elr = SP_BASE + spmc.sp[0].m.entry;
 	c->spsr = SPSR_EL1H_MASKED;
 	uint64_t r[FFA_NREGS] = {0}; /* no boot information */
-	sp_enter(cpu, 0, f, r);
+	sp_enter(cpu, 0, r);
 	return true;
 }
 
-bool sp_ns_call(unsigned cpu, struct frame *f, uint64_t r[FFA_NREGS])
+bool sp_ns_call(unsigned cpu, uint64_t r[FFA_NREGS])
 {
 	unsigned i;
 	if (spmc_ns_call(&spmc, r, &i) != SPMC_RUN_SP)
 		return false;
-	sp_enter(cpu, i, f, r);
+	sp_enter(cpu, i, r);
 	return true;
 }
 
 /* The partition on this CPU is stopped for good; whoever waited on it is told. */
-static void sp_failed(unsigned cpu, struct frame *f, const char *why, uint64_t esr, uint64_t elr,
-		      uint64_t addr)
+static void sp_failed(unsigned cpu, const char *why, uint64_t esr, uint64_t elr, uint64_t addr)
 {
 	unsigned i = on_cpu[cpu] - 1;
 	report_failure(spmc.sp[i].m.id, why, esr, elr, addr);
 	uint64_t r[FFA_NREGS];
 	bool serving = spmc_sp_abort(&spmc, i, r);
-	sp_leave(cpu, f, false);
+	struct frame *f = sp_leave(cpu, false);
 	if (serving)
 		sel2_answer_ffa(f, r);
 	else
@@ -183,7 +183,7 @@ void sp_trapped(unsigned cpu, struct frame *f, uint64_t esr)
 	if (ec != EC_SMC64) {
 		uint64_t ipa = (read_sysreg(hpfar_el2) >> 4) << 12 | (read_sysreg(far_el2) & 0xfff);
 		bool abort = ec == EC_IABT_LOW || ec == EC_DABT_LOW;
-		sp_failed(cpu, f, "crashed", esr, read_sysreg(elr_el2), abort ? ipa : 0);
+		sp_failed(cpu, "crashed", esr, read_sysreg(elr_el2), abort ? ipa : 0);
 		return;
 	}
 	uint64_t r[FFA_NREGS];
@@ -196,20 +196,19 @@ void sp_trapped(unsigned cpu, struct frame *f, uint64_t esr)
 		write_sysreg(elr_el2, read_sysreg(elr_el2) + 4);
 		return;
 	case SPMC_SP_BOOTED:
-		sp_leave(cpu, f, true);
+		f = sp_leave(cpu, true);
 		spmc_sp_idle(&spmc, i);
 		sel2_boot_finished(f);
 		return;
 	case SPMC_SP_REPLY:
-		sp_leave(cpu, f, true);
+		f = sp_leave(cpu, true);
 		spmc_sp_idle(&spmc, i);
 		sel2_answer_ffa(f, r);
 		return;
 	}
 }
 
-void sp_deadline(unsigned cpu, struct frame *f, unsigned seconds)
+void sp_deadline(unsigned cpu)
 {
-	(void)seconds;
-	sp_failed(cpu, f, "missed its deadline (10 s)", 0, read_sysreg(elr_el2), 0);
+	sp_failed(cpu, "missed its deadline (10 s)", 0, read_sysreg(elr_el2), 0);
 }

@@ -40,7 +40,14 @@ struct frame {
 	uint64_t pad;
 };
 
+/* What runs at Secure EL1 on this CPU, by its frame (start.S): trap and return use it. */
+static inline void set_frame(struct frame *f)
+{
+	__asm__ volatile("msr tpidr_el2, %0" ::"r"(f));
+}
+
 /* main.c */
+extern struct frame optee_frames[MAX_CPUS]; /* OP-TEE's registers, per CPU */
 unsigned this_cpu(void);
 void prepare_entry(uint64_t pc, uint64_t spsr);
 void deadline_arm(unsigned cpu, unsigned seconds);
@@ -54,8 +61,8 @@ void sel2_boot_finished(struct frame *f);
 void sp_init(uint64_t image_size);
 bool sp_boot(unsigned cpu, struct frame *f);
 bool sp_running(unsigned cpu);
-bool sp_ns_call(unsigned cpu, struct frame *f, uint64_t r[18]);
+bool sp_ns_call(unsigned cpu, uint64_t r[18]);
 void sp_trapped(unsigned cpu, struct frame *f, uint64_t esr);
-void sp_deadline(unsigned cpu, struct frame *f, unsigned seconds);
+void sp_deadline(unsigned cpu);
 
 #endif

@@ -45,17 +45,38 @@ _sel2_entry:
 	bl	sel2_main
 	b	.
 
+/* The general registers of what runs at Secure EL1 on this CPU (OP-TEE or a partition)
+ * live in its frame, which TPIDR_EL2 points at: a trap saves them there and the return
+ * loads them from there, so switching between OP-TEE and a partition is a change of
+ * TPIDR_EL2 (set_frame()), with no copying. */
+.macro	save_frame		/* x0-x30 into [TPIDR_EL2]; x0 = the frame */
+	str	x0, [sp, #-16]!
+	mrs	x0, tpidr_el2
+	stp	x2, x3, [x0, #16]
+	stp	x4, x5, [x0, #32]
+	stp	x6, x7, [x0, #48]
+	stp	x8, x9, [x0, #64]
+	stp	x10, x11, [x0, #80]
+	stp	x12, x13, [x0, #96]
+	stp	x14, x15, [x0, #112]
+	stp	x16, x17, [x0, #128]
+	stp	x18, x19, [x0, #144]
+	stp	x20, x21, [x0, #160]
+	stp	x22, x23, [x0, #176]
+	stp	x24, x25, [x0, #192]
+	stp	x26, x27, [x0, #208]
+	stp	x28, x29, [x0, #224]
+	str	x30, [x0, #240]
+	ldr	x2, [sp], #16
+	stp	x2, x1, [x0, #0]
+.endm
+
 /* enter_secure_el1(frame, stack_top): a fresh stack, x0-x30 from the frame, then ERET
  * (ELR/SPSR_EL2 are set). */
 	.globl enter_secure_el1
 enter_secure_el1:
-	sub	sp, x1, #(32 * 8)
-	mov	x2, sp
-	mov	x3, #32
-1:	ldr	x4, [x0], #8
-	str	x4, [x2], #8
-	subs	x3, x3, #1
-	b.ne	1b
+	mov	sp, x1
+	msr	tpidr_el2, x0
 	b	restore_and_eret
 
 .macro	unexpected
@@ -88,23 +109,34 @@ sel2_vectors:
 	unexpected
 
 /* An SMC (trapped by HCR_EL2.TSC) or a fault of OP-TEE or a partition: its registers go
- * into a frame on this CPU's stack; sel2_lower_sync() decides what runs next and sets the
- * frame and ELR/SPSR_EL2. */
+ * into its frame; sel2_lower_sync() decides what runs next and sets the frame (and which
+ * one) and ELR/SPSR_EL2. */
 lower_sync:
-	sub	sp, sp, #(32 * 8)
-	save_x0_x30
-	mov	x0, sp
+	save_frame
 	bl	sel2_lower_sync
 	b	restore_and_eret
 
 /* An IRQ while OP-TEE or a partition runs: sel2_lower_irq() deals with a missed deadline
  * or leaves the interrupt to OP-TEE. */
 lower_irq:
-	sub	sp, sp, #(32 * 8)
-	save_x0_x30
-	mov	x0, sp
-	bl	sel2_lower_irq
+	save_frame
+	bl	sel2_lower_irq		/* it may switch frames (a partition stopped) */
 restore_and_eret:
-	restore_x0_x30
-	add	sp, sp, #(32 * 8)
+	mrs	x0, tpidr_el2
+	ldp	x2, x3, [x0, #16]
+	ldp	x4, x5, [x0, #32]
+	ldp	x6, x7, [x0, #48]
+	ldp	x8, x9, [x0, #64]
+	ldp	x10, x11, [x0, #80]
+	ldp	x12, x13, [x0, #96]
+	ldp	x14, x15, [x0, #112]
+	ldp	x16, x17, [x0, #128]
+	ldp	x18, x19, [x0, #144]
+	ldp	x20, x21, [x0, #160]
+	ldp	x22, x23, [x0, #176]
+	ldp	x24, x25, [x0, #192]
+	ldp	x26, x27, [x0, #208]
+	ldp	x28, x29, [x0, #224]
+	ldr	x30, [x0, #240]
+	ldp	x0, x1, [x0, #0]
 	eret
