@@ -77,12 +77,13 @@ void handle_smccc(struct vcpu *v)
 	uint64_t a2 = smc64 ? x[2] : (uint32_t)x[2];
 	uint64_t a3 = smc64 ? x[3] : (uint32_t)x[3];
 	int64_t r;
-	if ((x[0] >> 32) == 0 && FFA_FID_IS(fn)) {
-		ffa_guest_call(v);
-		return;
-	}
 	if ((x[0] >> 32) != 0 || !implemented(fn)) {
-		if (tee_guest_call(v)) /* a trusted-OS call: off the PSCI fast path */
+		/* Off the PSCI fast path: FF-A, then trusted-OS calls. */
+		if ((x[0] >> 32) == 0 && FFA_FID_IS(fn)) {
+			ffa_guest_call(v);
+			return;
+		}
+		if (tee_guest_call(v))
 			return;
 		vm_warn(v->vm, "vCPU %u: unknown HVC/SMC function 0x%lx: NOT_SUPPORTED", v->id,
 			x[0]);
