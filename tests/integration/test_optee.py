@@ -25,8 +25,9 @@ pytestmark = pytest.mark.skipif(not SECURE, reason="OP-TEE lives in the secure w
 # and TA loading through tee-supplicant (RPCs, RPC buffers, shared-memory allocation by
 # page list), TA-to-TA calls, memory references of every kind and size, registered and
 # temporary shared memory, cancellation, concurrency over OP-TEE's threads, and secure
-# storage (REE FS: many RPCs carrying data). The 4xxx crypto vectors and the 6xxx storage
-# cases after 6001 take too long for CI; make test-full runs them (test_xtest_full_in_linux).
+# storage (REE FS: many RPCs carrying data). The 4000-series crypto vectors and the
+# 6000-series storage cases after 6001 take too long for CI; make test-full runs them
+# (test_xtest_full_in_linux).
 XTEST_SUBSET = "1001 1002 1003 1004 1005 1006 1007 1008 1010 1011 1012 1013 1016 1017 1018 6001"
 
 
