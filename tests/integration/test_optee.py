@@ -15,7 +15,7 @@ import re
 import pytest
 
 from triad import (FOCUS, FULL, LINUX_6_1, PROMPT, ROOT, SECURE, TEEGUEST, console_of,
-                    write_config)
+                   console_offset, write_config)
 
 INITRAMFS_TEE = os.path.join(ROOT, "build", "initramfs-tee.cpio.gz")
 
@@ -64,7 +64,9 @@ def test_two_vms_are_separate_optee_clients(run, tmp_path):
     assert r.wait() == 0
     assert "teeguest: FAIL" not in r.out, r.out[-3000:]
     # The second VM's attempt came after the first VM's registration.
-    assert r.out.index("registered shared memory") < r.out.index("tried the other VM's"), r.out
+    # (Each VM's own line, even where the other VM's output cut it.)
+    assert (console_offset(r.out, "first", "registered shared memory") <
+            console_offset(r.out, "second", "tried the other VM's")), r.out
 
 
 def boot_tee_linux(run, *extra):

@@ -169,14 +169,36 @@ class Run:
 def console_of(out, vm):
     """Demultiplexes the shared console: "vm| text" starts a line of that VM, "vm+ text"
     continues one that another VM's output cut short."""
+    return "".join(text for text, _ in _console_parts(out, vm))
+
+
+def console_offset(out, vm, text):
+    """Where in the shared console `text` (one line or less of VM vm's own output) begins,
+    so that two VMs' messages can be ordered even when one cut the other's line."""
+    parts = _console_parts(out, vm)
+    own = "".join(t for t, _ in parts)
+    at = own.index(text)
+    start = 0
+    for part, raw in parts:
+        if at < start + len(part):
+            return raw + (at - start)
+        start += len(part)
+    raise ValueError(text)
+
+
+def _console_parts(out, vm):
+    """VM vm's pieces of the shared console, each with its offset in `out`."""
     parts = []
+    raw = 0
     for line in out.split("\n"):
-        line = line.rstrip("\r")
-        if line.startswith(vm + "| "):
-            parts.append("\n" + line[len(vm) + 2:])
-        elif line.startswith(vm + "+ "):
-            parts.append(line[len(vm) + 2:])
-    return "".join(parts)
+        text = line.rstrip("\r")
+        if text.startswith(vm + "| "):
+            # The piece's leading newline stands for the end of the line before it.
+            parts.append(("\n" + text[len(vm) + 2:], raw + len(vm) + 1))
+        elif text.startswith(vm + "+ "):
+            parts.append((text[len(vm) + 2:], raw + len(vm) + 2))
+        raw += len(line) + 1
+    return parts
 
 
 def triad_run(*args, stdin=b"", timeout=BOOT_TIMEOUT):
