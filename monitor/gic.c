@@ -3,16 +3,18 @@
  * later), redistributors awake, and the system register interface open to lower ELs. */
 #include "monitor.h"
 
-#define GICD	     0x08000000UL
-#define GICR	     0x080a0000UL
-#define GICR_STRIDE  0x20000UL
-#define GICD_CTLR    0x0000
-#define GICD_TYPER   0x0004
-#define GICD_IGROUPR 0x0080
-#define GICD_IGRPMOD 0x0d00
-#define GICR_TYPER   0x0008
-#define GICR_WAKER   0x0014
-#define GICR_SGI     0x10000
+#define GICD		0x08000000UL
+#define GICR		0x080a0000UL
+#define GICR_STRIDE	0x20000UL
+#define GICD_CTLR	0x0000
+#define GICD_TYPER	0x0004
+#define GICD_IGROUPR	0x0080
+#define GICD_IGRPMOD	0x0d00
+#define GICD_ICENABLER	0x0180
+#define GICR_TYPER	0x0008
+#define GICR_WAKER	0x0014
+#define GICR_SGI	0x10000
+#define GICR_TYPER_LAST (1U << 4)
 
 #define CTLR_EN_GRP0   (1U << 0)
 #define CTLR_EN_GRP1NS (1U << 1)
@@ -44,7 +46,7 @@ void gic_global_setup(bool secure_sgis)
 		 */
 		wr32(rd + GICR_SGI + GICD_IGROUPR, secure_sgis ? 0xffff00ffU : ~0U);
 		wr32(rd + GICR_SGI + GICD_IGRPMOD, secure_sgis ? 0x0000ff00U : 0);
-		if (*(volatile uint64_t *)(rd + GICR_TYPER) & (1U << 4))
+		if (*(volatile uint64_t *)(rd + GICR_TYPER) & GICR_TYPER_LAST)
 			break;
 	}
 }
@@ -55,4 +57,30 @@ void gic_cpu_setup(void)
 	isb();
 	write_sysreg(s3_6_c12_c12_7, 3); /* ICC_IGRPEN1_EL3: both groups 1 */
 	isb();
+}
+
+#define ICC_HPPIR1_EL1 S3_0_C12_C12_2
+#define INTID_NONE     1023
+
+unsigned gic_disable_secure_pending(void)
+{
+	unsigned id = (unsigned)(read_sysreg(ICC_HPPIR1_EL1) & 0xffffff);
+	if (id >= 1020)
+		return INTID_NONE;
+	if (id >= 32) {
+		wr32(GICD + GICD_ICENABLER + id / 32 * 4, 1U << (id % 32));
+		return id;
+	}
+	/* An SGI or PPI: this CPU's redistributor, found by its affinity. */
+	uint64_t m = read_sysreg(mpidr_el1);
+	uint64_t aff = (m & 0xffffff) | ((m >> 8) & 0xff000000);
+	for (uintptr_t rd = GICR;; rd += GICR_STRIDE) {
+		uint64_t typer = *(volatile uint64_t *)(rd + GICR_TYPER);
+		if ((typer >> 32) == aff) {
+			wr32(rd + GICR_SGI + GICD_ICENABLER, 1U << id);
+			return id;
+		}
+		if (typer & GICR_TYPER_LAST)
+			return id;
+	}
 }

@@ -12,6 +12,7 @@
 
 /* SCR_EL3 */
 #define SCR_NS	     (1ULL << 0)
+#define SCR_FIQ	     (1ULL << 2)
 #define SCR_RES1     (3ULL << 4)
 #define SCR_HCE	     (1ULL << 8)
 #define SCR_RW	     (1ULL << 10)
@@ -96,6 +97,9 @@ void monitor_secondary(unsigned cpu) __attribute__((noreturn));
 /* gic.c: interrupt groups and redistributors, which only EL3 may set up. */
 void gic_global_setup(bool secure_sgis);
 void gic_cpu_setup(void);
+/* Switches off the highest-priority pending Secure Group 1 interrupt (nobody is left to
+ * take it); returns its INTID, or 1023 if there was none. */
+unsigned gic_disable_secure_pending(void);
 /* fw_cfg.c: loads the hypervisor (QEMU -kernel) at ram_base + its text_offset and the boot
  * bundle (-initrd) after it; fills in *bi; returns NULL or what went wrong. */
 const char *fw_cfg_load(struct boot_info *bi, uint64_t ram_base, uint64_t ram_end, uint64_t *entry);
@@ -123,6 +127,10 @@ void world_boot_cpu(unsigned cpu, uint64_t ns_entry, uint64_t ns_x0, uint64_t ns
 struct world_context *world_call_secure(struct world_context *c);
 struct world_context *world_cpu_off(struct world_context *c);
 struct world_context *world_secure_smc(struct world_context *c);
+/* A secure interrupt while the normal world ran (FIQ to EL3): OP-TEE takes it. */
+struct world_context *world_secure_interrupt(struct world_context *c);
+/* secure_timer.c: OP-TEE's CNTPS accesses, made here for it (SEL2_TIMER). */
+uint64_t secure_timer_access(uint64_t access, uint64_t value);
 /* The realm world: RMI calls from the normal world, and the RMM's own SMCs. */
 struct world_context *world_call_realm(struct world_context *c);
 struct world_context *world_realm_smc(struct world_context *c);

@@ -122,7 +122,8 @@ el3_vectors:
 	.balign	0x80		/* lower EL, AArch64: synchronous */
 	b	lower_sync_entry
 	unexpected		/* IRQ */
-	unexpected		/* FIQ */
+	.balign	0x80		/* FIQ: a secure interrupt while the normal world ran */
+	b	lower_fiq_entry
 	unexpected		/* SError */
 	unexpected		/* lower EL, AArch32 */
 	unexpected
@@ -131,3 +132,6 @@ el3_vectors:
 
 lower_sync_entry:
 	save_and_call lower_sync
+
+lower_fiq_entry:
+	save_and_call world_secure_interrupt

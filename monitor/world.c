@@ -26,7 +26,13 @@
 static struct world_context ns_ctx[MAX_CPUS], s_ctx[MAX_CPUS], rl_ctx[MAX_CPUS];
 static volatile bool secure_alive, realm_alive, realm_booted;
 /* What the secure world is doing for each CPU: booting it, serving a call, turning it off. */
-static enum { SECURE_BOOT, SECURE_CALL, SECURE_FFA_CALL, SECURE_CPU_OFF } pending[MAX_CPUS];
+static enum {
+	SECURE_BOOT,
+	SECURE_CALL,
+	SECURE_FFA_CALL,
+	SECURE_CPU_OFF,
+	SECURE_INTERRUPT
+} pending[MAX_CPUS];
 static bool booting_by_cpu_on[MAX_CPUS]; /* this CPU's boot is a CPU_ON, not the cold boot */
 uint64_t sel2_entry;			 /* 0: no secure world */
 uint64_t rmm_entry;			 /* 0: no realm world */
@@ -87,7 +93,9 @@ static void boot_realm(unsigned cpu)
 {
 	bool cold = !realm_booted;
 	realm_booted = true;
-	enter_fresh(&rl_ctx[cpu], ns_ctx[cpu].scr_el3 | SCR_NSE, rmm_entry, cpu,
+	/* Secure interrupts in the realm world are the RMM's FIQs (a REC exit): the normal
+	 * world, where they come to EL3, takes them next. */
+	enter_fresh(&rl_ctx[cpu], (ns_ctx[cpu].scr_el3 & ~SCR_FIQ) | SCR_NSE, rmm_entry, cpu,
 		    cold ? RMM_EL3_IFC_VERSION : 0, cold ? MAX_CPUS : 0, cold ? rmm_shared : 0, 0);
 }
 
@@ -111,13 +119,19 @@ void world_boot_cpu(unsigned cpu, uint64_t ns_entry, uint64_t ns_x0, uint64_t ns
 	ns->sys.elr_el3 = ns_entry;
 	ns->sys.spsr_el3 = SPSR_EL2H;
 	ns->scr_el3 = read_sysreg(scr_el3);
+	/* While the normal world runs, secure interrupts (FIQs there) come here for OP-TEE; in
+	 * the secure world they are its own IRQs, and the normal world's are its FIQs, which
+	 * it must see (foreign interrupts). */
+	uint64_t scr_secure = (ns->scr_el3 & ~SCR_NS) | SCR_EEL2;
+	if (sel2_entry)
+		ns->scr_el3 |= SCR_FIQ;
 	booting_by_cpu_on[cpu] = cpu_on;
 	if (sel2_entry && (!cpu_on || secure_alive)) {
 		pending[cpu] = SECURE_BOOT;
 		/* OP-TEE reads the machine's DT at cold boot (its normal memory, for dynamic
 		 * shared memory) and edits it in place: ns_x0 is that DT on CPU 0. */
-		enter_fresh(&s_ctx[cpu], (ns->scr_el3 & ~SCR_NS) | SCR_EEL2, sel2_entry, cpu,
-			    cpu_on, optee_size, cpu_on ? 0 : ns_x0, cpu_on ? 0 : sp_size);
+		enter_fresh(&s_ctx[cpu], scr_secure, sel2_entry, cpu, cpu_on, optee_size,
+			    cpu_on ? 0 : ns_x0, cpu_on ? 0 : sp_size);
 	}
 	if (realm_to_boot(cpu_on))
 		boot_realm(cpu);
@@ -236,10 +250,15 @@ struct world_context *world_secure_smc(struct world_context *c)
 		}
 		secure_boot_finished(c, cpu);
 		return switch_world(c, ns, true);
+	case SEL2_TIMER:
+		c->x[0] = secure_timer_access(c->x[1], c->x[2]);
+		return c;
 	case SEL2_DONE:
 		if (pending[cpu] == SECURE_CPU_OFF)
 			cpu_restart(cpu); /* the secure world enters it afresh at the next CPU_ON */
 		switch_world(c, ns, true);
+		if (pending[cpu] == SECURE_INTERRUPT)
+			return ns; /* it resumes as it was */
 		for (int i = 0; i < 4; i++)
 			ns->x[i] = c->x[1 + i];
 		return ns;
@@ -276,6 +295,31 @@ struct world_context *world_secure_smc(struct world_context *c)
 			ns->x[0] = UNKNOWN_FUNCTION;
 		return ns;
 	}
+}
+
+/* A Secure Group 1 interrupt while the normal world ran (SCR_EL3.FIQ is set in its
+ * context when there is a secure world): OP-TEE takes it through its FIQ entry, and the
+ * normal world resumes where it was with none of its registers changed (as under TF-A's
+ * OP-TEE dispatcher). With the secure world gone nobody can take it, and it would come back
+ * at once: it is switched off. */
+struct world_context *world_secure_interrupt(struct world_context *c)
+{
+	unsigned cpu = cpu_index();
+	if (!secure_alive) {
+		unsigned id = gic_disable_secure_pending();
+		if (id < 1020) {
+			mon_puts("[monitor] secure interrupt ");
+			mon_putdec(id);
+			mon_puts(" with no secure world to take it: switched off\n");
+		}
+		return c;
+	}
+	pending[cpu] = SECURE_INTERRUPT;
+	uint64_t where = read_sysreg(elr_el3);
+	struct world_context *s = enter_secure(c, cpu);
+	s->x[0] = SEL2_REQ_FIQ;
+	s->x[1] = where;
+	return s;
 }
 
 /* ---- the realm world ---- */

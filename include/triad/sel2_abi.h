@@ -15,8 +15,20 @@
  * string in S-EL2's image), x3-x5 = ESR, ELR, fault address (or 0). The monitor reports it
  * and returns at once. */
 #define SEL2_SP_FAILED 0xc2000104
+/* OP-TEE's secure physical timer (CNTPS), which only EL3 may program once Secure EL2
+ * exists: x1 = the access, x2 = the value to write; the monitor answers x0 = the value read
+ * (0 for a write) or SEL2_TIMER_BAD. */
+#define SEL2_TIMER	0xc2000105
+#define SEL2_TIMER_TVAL 0 /* the register: CNTPS_TVAL_EL1 */
+#define SEL2_TIMER_CTL	1 /* CNTPS_CTL_EL1 */
+#define SEL2_TIMER_CVAL 2 /* CNTPS_CVAL_EL1 */
+#define SEL2_TIMER_READ 4 /* with one of the above: a read */
+#define SEL2_TIMER_BAD	(~0ULL)
 /* EL3 -> S-EL2 requests besides the normal world's own SMCs (x0 = one of these) */
 #define SEL2_REQ_CPU_OFF 0xc2000110 /* this CPU goes off */
+/* A Secure Group 1 interrupt came while the normal world ran: OP-TEE takes it through its
+ * FIQ entry (x1 = where the normal world was); S-EL2 answers SEL2_DONE. */
+#define SEL2_REQ_FIQ 0xc2000111
 
 /* Secure RAM on QEMU virt (0x0E000000, 16 MiB): the monitor's first 128 KiB, Triad at S-EL2,
  * one secure partition's region, then OP-TEE's TZDRAM. */

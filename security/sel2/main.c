@@ -24,11 +24,13 @@
 #define OPTEE_ON_DONE	 0xbe000001
 #define OPTEE_OFF_DONE	 0xbe000002
 #define OPTEE_CALL_DONE	 0xbe000005
+#define OPTEE_FIQ_DONE	 0xbe000006
 /* Its vector table */
 #define VEC_YIELD   0x00
 #define VEC_FAST    0x04
 #define VEC_CPU_ON  0x08
 #define VEC_CPU_OFF 0x0c
+#define VEC_FIQ	    0x18
 
 uint8_t sel2_stacks[MAX_CPUS + 1][STACK_SIZE] __attribute__((aligned(16)));
 struct frame optee_frames[MAX_CPUS];
@@ -65,62 +67,25 @@ static void el2_setup(void)
  * next SMC).
  */
 #define BOOT_DEADLINE_SECONDS 20
-#define WATCHDOG_PPI	      20
-#define GICR_BASE	      0x080a0000UL /* QEMU virt: one 128 KiB frame pair per CPU */
-#define GICR_STRIDE	      0x20000UL
-#define GICR_TYPER	      0x0008
-#define GICR_TYPER_LAST	      (1UL << 4)
-#define GICR_SGI	      0x10000UL
-#define GICR_IGROUPR0	      0x0080
-#define GICR_ISENABLER0	      0x0100
-#define GICR_IPRIORITYR	      0x0400
-#define GICR_IGRPMODR0	      0x0d00
 #define CNTHPS_CTL_EL2	      S3_4_C14_C5_1
 #define CNTHPS_CVAL_EL2	      S3_4_C14_C5_2
 #define CNT_ENABLE	      1UL
 #define CNT_ISTATUS	      4UL
 
-static uint64_t cpu_gicr_sgi[MAX_CPUS]; /* this CPU's SGI/PPI frame; 0: not found */
 static unsigned deadline_seconds[MAX_CPUS];
-static bool cold_boot; /* OP-TEE's cold boot is under way (CPU 0, until ENTRY_DONE) */
+static bool cold_boot;		    /* OP-TEE's cold boot is under way (CPU 0, until ENTRY_DONE) */
+static bool in_fiq_entry[MAX_CPUS]; /* OP-TEE runs its FIQ entry (gic_fiq_window) */
 
-/* The redistributor whose affinity is this CPU's MPIDR. */
-static uint64_t find_gicr_sgi(void)
-{
-	uint64_t m = read_sysreg(mpidr_el1);
-	uint64_t aff = (m & 0xffffff) | ((m >> 8) & 0xff000000);
-	for (uint64_t f = GICR_BASE, i = 0; i < MAX_CPUS; i++, f += GICR_STRIDE) {
-		uint64_t typer = *(volatile uint64_t *)(f + GICR_TYPER);
-		if ((typer >> 32) == aff)
-			return f + GICR_SGI;
-		if (typer & GICR_TYPER_LAST)
-			break;
-	}
-	return 0;
-}
-
-/* PPI 20 Secure Group 1, high priority, enabled. OP-TEE's GIC set-up (cold boot, CPU on)
- * makes the PPIs Non-secure, so this runs again after each; only bit 20 is touched. */
-static void claim_watchdog_ppi(unsigned cpu)
-{
-	uint64_t f = cpu_gicr_sgi[cpu];
-	if (!f)
-		return;
-	uint32_t bit = 1U << WATCHDOG_PPI;
-	volatile uint32_t *group = (volatile uint32_t *)(f + GICR_IGROUPR0);
-	volatile uint32_t *mod = (volatile uint32_t *)(f + GICR_IGRPMODR0);
-	*group &= ~bit;
-	*mod |= bit;
-	((volatile uint8_t *)(f + GICR_IPRIORITYR))[WATCHDOG_PPI] = 0x10;
-	*(volatile uint32_t *)(f + GICR_ISENABLER0) = bit;
-	write_sysreg(ICC_IGRPEN1_EL1, 1UL);
-}
-
-void deadline_arm(unsigned cpu, unsigned seconds)
+static void deadline_start(unsigned cpu, unsigned seconds)
 {
 	deadline_seconds[cpu] = seconds;
 	write_sysreg(CNTHPS_CVAL_EL2, read_sysreg(cntpct_el0) + seconds * read_sysreg(cntfrq_el0));
 	write_sysreg(CNTHPS_CTL_EL2, CNT_ENABLE);
+}
+
+void deadline_arm(unsigned cpu, unsigned seconds)
+{
+	deadline_start(cpu, seconds);
 	if (!(read_sysreg(hcr_el2) & HCR_IMO))
 		write_sysreg(hcr_el2, HCR_OPTEE | HCR_IMO);
 }
@@ -130,27 +95,68 @@ void deadline_disarm(void)
 	write_sysreg(CNTHPS_CTL_EL2, 0UL);
 }
 
-/* An IRQ while OP-TEE or a partition ran (start.S): its deadline passed, or it is one of
- * OP-TEE's own (a partition runs with only the deadline's priority unmasked). */
-void sel2_lower_irq(void)
+static bool deadline_passed(void)
 {
-	unsigned cpu = this_cpu();
-	if ((read_sysreg(CNTHPS_CTL_EL2) & (CNT_ENABLE | CNT_ISTATUS)) !=
-	    (CNT_ENABLE | CNT_ISTATUS)) {
-		if (!sp_running(cpu))
-			write_sysreg(hcr_el2, HCR_OPTEE); /* OP-TEE takes it itself */
-		return;
+	return (read_sysreg(CNTHPS_CTL_EL2) & (CNT_ENABLE | CNT_ISTATUS)) ==
+	       (CNT_ENABLE | CNT_ISTATUS);
+}
+
+static void fiq_entry_end(unsigned cpu)
+{
+	if (in_fiq_entry[cpu]) {
+		gic_fiq_window(cpu, false);
+		in_fiq_entry[cpu] = false;
 	}
+}
+
+/* OP-TEE has left Secure EL1 (it answered, crashed or missed its deadline): its deadline
+ * and any FIQ entry's hold on the CPU's interrupt controls end here, before the monitor
+ * hears of it. */
+static void optee_exited(unsigned cpu)
+{
 	deadline_disarm();
-	if (sp_running(cpu)) {
-		sp_deadline(cpu);
-		return;
-	}
+	fiq_entry_end(cpu);
+}
+
+static void deadline_missed(unsigned cpu) __attribute__((noreturn));
+
+static void deadline_missed(unsigned cpu)
+{
+	optee_exited(cpu);
 	uint64_t r[8] = {SEL2_TIMEOUT, deadline_seconds[cpu], read_sysreg(elr_el2),
 			 cold_boot ? 0 : 1};
 	smc_call_regs(r);
 	for (;;)
 		__asm__ volatile("wfi");
+}
+
+/* An IRQ while OP-TEE or a partition ran (start.S): its deadline passed, or it is one of
+ * OP-TEE's own. OP-TEE takes its own itself (IMO off until its next SMC); while a
+ * partition runs, it waits (gic.c). */
+void sel2_lower_irq(void)
+{
+	unsigned cpu = this_cpu();
+	if (!deadline_passed()) {
+		if (!sp_running(cpu))
+			write_sysreg(hcr_el2, HCR_OPTEE);
+		else if (!gic_hold_pending(cpu))
+			sp_interrupts_overflow(cpu);
+		return;
+	}
+	if (sp_running(cpu)) {
+		deadline_disarm();
+		sp_deadline(cpu);
+		return;
+	}
+	deadline_missed(cpu);
+}
+
+/* A FIQ while OP-TEE ran its FIQ entry: the deadline, the only Group 0 interrupt, and the
+ * only one unmasked then. */
+void sel2_lower_fiq(void)
+{
+	if (deadline_passed())
+		deadline_missed(this_cpu());
 }
 
 /* The next entry to Secure EL1: a vector of OP-TEE's table (or its load address at cold
@@ -172,9 +178,19 @@ static void dispatch(struct frame *f, uint64_t r[FFA_NREGS])
 			return;	    /* a partition runs it */
 		smc_call_regs18(r); /* the answer out, the next request in */
 	}
+	uint32_t fid = (uint32_t)r[0];
+	if (fid == SEL2_REQ_FIQ) {
+		/* OP-TEE's registers stay as they were but x0, where the normal world was (as
+		 * TF-A's dispatcher does). */
+		f->x[0] = r[1];
+		prepare_entry(optee_vectors + VEC_FIQ, optee_spsr[cpu]);
+		in_fiq_entry[cpu] = true;
+		gic_fiq_window(cpu, true);
+		deadline_start(cpu, CALL_DEADLINE_SECONDS);
+		return;
+	}
 	for (int i = 0; i < 8; i++)
 		f->x[i] = r[i];
-	uint32_t fid = (uint32_t)r[0];
 	if (fid == SEL2_REQ_CPU_OFF) {
 		for (int i = 0; i < 8; i++)
 			f->x[i] = 0;
@@ -208,6 +224,28 @@ void sel2_boot_finished(struct frame *f)
 	report(f, SEL2_READY, 0, 0, 0, 0);
 }
 
+#define EC_HVC64    0x16
+#define EC_SMC64    0x17
+#define EC_IABT_LOW 0x20
+#define EC_DABT_LOW 0x24
+
+/* OP-TEE did something only a crash does: an exception of its own that it did not take,
+ * an access outside its stage 2 (x3: the IPA it tried), or a vector table outside its
+ * memory. */
+static void optee_crashed(unsigned cpu, struct frame *f, uint64_t esr, uint64_t elr)
+    __attribute__((noreturn));
+
+static void optee_crashed(unsigned cpu, struct frame *f, uint64_t esr, uint64_t elr)
+{
+	uint64_t ec = esr >> 26;
+	uint64_t ipa = (read_sysreg(hpfar_el2) >> 4) << 12 | (read_sysreg(far_el2) & 0xfff);
+	bool abort = ec == EC_IABT_LOW || ec == EC_DABT_LOW;
+	optee_exited(cpu);
+	report(f, SEL2_CRASHED, esr, elr, abort ? ipa : 0, 0);
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
 void sel2_lower_sync(struct frame *f)
 {
 	unsigned cpu = this_cpu();
@@ -216,37 +254,34 @@ void sel2_lower_sync(struct frame *f)
 		sp_trapped(cpu, f, esr);
 		return;
 	}
-	deadline_disarm(); /* OP-TEE is alive: it trapped here */
-	if ((esr >> 26) != 0x17) {
-		/* OP-TEE did something only a crash does: an exception of its own that it did not
-		 * take, or an access outside its stage 2 (x3: the IPA it tried). */
-		uint64_t ipa = (read_sysreg(hpfar_el2) >> 4) << 12 | (read_sysreg(far_el2) & 0xfff);
-		bool abort = (esr >> 26) == 0x20 || (esr >> 26) == 0x24;
-		report(f, SEL2_CRASHED, esr, read_sysreg(elr_el2), abort ? ipa : 0, 0);
-		for (;;)
-			__asm__ volatile("wfi");
-	}
+	/* OP-TEE's timer accesses go on within its entry, under the same deadline. */
+	if ((esr >> 26) == EC_HVC64 && optee_timer_access(f, esr))
+		return;
+	if ((esr >> 26) != EC_SMC64)
+		optee_crashed(cpu, f, esr, read_sysreg(elr_el2));
+	/* OP-TEE is alive: it answered (whatever it says, an FIQ entry is over). */
+	optee_exited(cpu);
 	optee_spsr[cpu] = read_sysreg(spsr_el2);
 	switch ((uint32_t)f->x[0]) {
 	case OPTEE_ENTRY_DONE:
 		cold_boot = false;
 		stage2_boot_done();
-		claim_watchdog_ppi(cpu);
+		gic_claim_deadline_ppi(cpu);
 		/* Every later entry jumps into this table: it must be OP-TEE's own memory. */
 		if (f->x[1] < OPTEE_BASE || f->x[1] >= OPTEE_BASE + OPTEE_SIZE - VEC_TABLE_SIZE ||
-		    f->x[1] % 4) {
-			report(f, SEL2_CRASHED, esr, f->x[1], 0, 0);
-			for (;;)
-				__asm__ volatile("wfi");
-		}
+		    f->x[1] % 4)
+			optee_crashed(cpu, f, esr, f->x[1]);
 		optee_vectors = f->x[1];
 		/* The secure partition boots next, if there is one; then the normal world. */
 		if (!sp_boot(cpu, f))
 			sel2_boot_finished(f);
 		break;
 	case OPTEE_ON_DONE:
-		claim_watchdog_ppi(cpu);
+		gic_claim_deadline_ppi(cpu);
 		report(f, SEL2_READY, f->x[1], 0, 0, 0);
+		break;
+	case OPTEE_FIQ_DONE:
+		report(f, SEL2_DONE, 0, 0, 0, 0);
 		break;
 	case OPTEE_OFF_DONE:
 	case OPTEE_CALL_DONE:
@@ -257,31 +292,10 @@ void sel2_lower_sync(struct frame *f)
 	}
 }
 
-/*
- * Debian's OP-TEE is built to run without S-EL2: its generic-timer driver programs the
- * Secure EL1 physical timer (CNTPS_*_EL1), which is UNDEFINED at S-EL1 once S-EL2 is
- * enabled. Before the first entry, its MSR/MRS to CNTPS_{CTL,CVAL,TVAL}_EL1 become the
- * same accesses to the EL1 physical timer (CNTP_*_EL0), which the monitor keeps per world.
- */
-static unsigned retarget_secure_timer(uint32_t *text, uint64_t size)
-{
-	unsigned n = 0;
-	for (uint64_t i = 0; i < size / 4; i++) {
-		uint32_t w = text[i];
-		/* MSR/MRS S3_7_C14_C2_{0,1,2} -> S3_3_C14_C2_{0,1,2}: op1 7 -> 3. */
-		if ((w & 0xffdfff80) == 0xd51fe200 && ((w >> 5) & 7) <= 2) {
-			text[i] = w & ~(4U << 16);
-			n++;
-		}
-	}
-	__asm__ volatile("dsb sy; ic iallu; dsb sy; isb" ::: "memory");
-	return n;
-}
-
 void sel2_main(unsigned cpu, unsigned cpu_on, uint64_t optee_size, uint64_t dtb, uint64_t sp_size)
 {
 	if (!cpu_on) {
-		retarget_secure_timer((uint32_t *)OPTEE_BASE, optee_size);
+		optee_timer_retarget((uint32_t *)OPTEE_BASE, optee_size);
 		stage2_build();
 		sp_init(sp_size);
 	}
@@ -295,8 +309,8 @@ void sel2_main(unsigned cpu, unsigned cpu_on, uint64_t optee_size, uint64_t dtb,
 	 * being turned on enters OP-TEE's cpu_on vector with all arguments zero. */
 	if (!cpu_on)
 		f->x[2] = dtb;
-	cpu_gicr_sgi[cpu] = find_gicr_sgi();
-	claim_watchdog_ppi(cpu);
+	gic_find_redistributor(cpu);
+	gic_claim_deadline_ppi(cpu);
 	write_sysreg(ICC_PMR_EL1, 0xffUL);
 	cold_boot = !cpu_on;
 	deadline_arm(cpu, cpu_on ? CALL_DEADLINE_SECONDS : BOOT_DEADLINE_SECONDS);

@@ -6,10 +6,11 @@
  *
  * A partition is contained: its stage 2 is its own region and an empty Non-secure IPA
  * space; FP/SIMD, the physical timer, the PMU and debug registers trap (a trap is a
- * crash: it never had them); only the deadline interrupt's priority is unmasked while it
- * runs (ICC_PMR_EL1), and the deadline covers a whole request, so neither a loop nor a
- * storm of calls keeps the CPU. A crash or a missed deadline stops it for good: the monitor
- * reports it, the requester gets FFA_ERROR(ABORTED), OP-TEE and the normal world go on.
+ * crash: it never had them); while it runs, the normal world's interrupts are masked
+ * (ICC_PMR_EL1) and OP-TEE's are held until it answers (gic.c), and the deadline covers a
+ * whole request, so neither a loop nor a storm of calls keeps the CPU. A crash or a missed deadline
+ * stops it for good: the monitor reports it, the requester gets FFA_ERROR(ABORTED), OP-TEE and the
+ * normal world go on.
  */
 #include <arch/el1_regs.h>
 #include <arch/sysreg.h>
@@ -25,7 +26,7 @@
 #define CPTR_SP	    (CPTR_OPTEE | CPTR_TFP)
 #define MDCR_SP	    (1UL << 5 | 1UL << 6 | 1UL << 9 | 1UL << 10 | 1UL << 11) /* PMU, debug */
 #define CNTHCTL_SP  0UL	 /* physical counter and timer trap */
-#define SP_PMR	    0x20 /* above the deadline's priority (0x10) */
+#define SP_PMR	    0x20 /* above the deadline (0x00) and OP-TEE's interrupts */
 #define EC_SMC64    0x17
 #define EC_IABT_LOW 0x20
 #define EC_DABT_LOW 0x24
@@ -134,6 +135,7 @@ static struct frame *sp_leave(unsigned cpu, bool save)
 	write_sysreg(cnthctl_el2, CNTHCTL_OPTEE);
 	write_sysreg(ICC_PMR_EL1, optee_pmr[cpu]);
 	isb();
+	gic_release_held(cpu);
 	on_cpu[cpu] = 0;
 	set_frame(&optee_frames[cpu]);
 	return &optee_frames[cpu];
@@ -206,6 +208,12 @@ void sp_trapped(unsigned cpu, struct frame *f, uint64_t esr)
 		sel2_answer_ffa(f, r);
 		return;
 	}
+}
+
+void sp_interrupts_overflow(unsigned cpu)
+{
+	deadline_disarm();
+	sp_failed(cpu, "kept OP-TEE's interrupts waiting (too many)", 0, read_sysreg(elr_el2), 0);
 }
 
 void sp_deadline(unsigned cpu)

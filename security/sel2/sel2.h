@@ -2,12 +2,13 @@
 #ifndef SEL2_H
 #define SEL2_H
 
+#include <arch/sysreg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <triad/sel2_abi.h>
+
 #define MAX_CPUS 8
 
-#define HCR_VM	(1UL << 0)
-#define HCR_IMO (1UL << 4)
-#define HCR_TSC (1UL << 19)
-#define HCR_RW	(1UL << 31)
 /* OP-TEE and partitions run at EL1 in AArch64, behind stage 2, their SMCs trapped here. */
 #define HCR_OPTEE	      (HCR_RW | HCR_TSC | HCR_VM)
 #define CPTR_OPTEE	      0x33ffUL /* RES1 bits; FP/SIMD not trapped */
@@ -18,9 +19,6 @@
 
 /* stage2.c: OP-TEE's stage-2 tables, built once, loaded on each CPU; the cold boot's
  * extra window onto the machine's DT is closed when OP-TEE has booted. */
-#include <stdbool.h>
-#include <stdint.h>
-#include <triad/sel2_abi.h>
 
 void stage2_build(void);
 void stage2_load(void);
@@ -46,6 +44,23 @@ static inline void set_frame(struct frame *f)
 	__asm__ volatile("msr tpidr_el2, %0" ::"r"(f));
 }
 
+/* gic.c: the deadline's interrupt and how OP-TEE's interrupts meet S-EL2's control. */
+#define SEL2_MAX_HELD 16
+void gic_find_redistributor(unsigned cpu);
+void gic_claim_deadline_ppi(unsigned cpu);
+/* Around OP-TEE's FIQ entry: IMO clear, the deadline a Group 0 FIQ (FMO), the normal
+ * world's interrupts masked; closing restores all three. */
+void gic_fiq_window(unsigned cpu, bool open);
+/* While a partition runs: switches off the pending interrupt of OP-TEE's that came here
+ * (false: too many held); the release switches them all on again. */
+bool gic_hold_pending(unsigned cpu);
+void gic_release_held(unsigned cpu);
+
+/* optee_timer.c: OP-TEE's CNTPS accesses, rewritten into HVCs before its first run (the
+ * count is returned) and carried out by the monitor when they trap here. */
+unsigned optee_timer_retarget(uint32_t *text, uint64_t size);
+bool optee_timer_access(struct frame *f, uint64_t esr);
+
 /* main.c */
 extern struct frame optee_frames[MAX_CPUS]; /* OP-TEE's registers, per CPU */
 unsigned this_cpu(void);
@@ -64,5 +79,7 @@ bool sp_running(unsigned cpu);
 bool sp_ns_call(unsigned cpu, uint64_t r[18]);
 void sp_trapped(unsigned cpu, struct frame *f, uint64_t esr);
 void sp_deadline(unsigned cpu);
+/* More of OP-TEE's interrupts came than can be held while the partition runs: it stops. */
+void sp_interrupts_overflow(unsigned cpu);
 
 #endif

@@ -87,7 +87,8 @@ sel2_vectors:
 	b	lower_sync
 	.balign	0x80		/* IRQ (HCR_EL2.IMO): OP-TEE's deadline, or one of its own */
 	b	lower_irq
-	unexpected		/* FIQ */
+	.balign	0x80		/* FIQ (HCR_EL2.FMO): the deadline during OP-TEE's FIQ entry */
+	b	lower_fiq
 	unexpected		/* SError */
 	unexpected		/* lower EL, AArch32 */
 	unexpected
@@ -100,6 +101,12 @@ sel2_vectors:
 lower_sync:
 	save_frame
 	bl	sel2_lower_sync
+	b	restore_and_eret
+
+/* A FIQ while OP-TEE runs its FIQ entry: it missed its deadline. */
+lower_fiq:
+	save_frame
+	bl	sel2_lower_fiq
 	b	restore_and_eret
 
 /* An IRQ while OP-TEE or a partition runs: sel2_lower_irq() deals with a missed deadline

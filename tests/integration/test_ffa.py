@@ -41,6 +41,23 @@ def test_a_vm_finds_the_partition_and_talks_to_it():
 
 
 @secure_only
+def test_optee_interrupts_wait_while_the_partition_runs(tmp_path):
+    """The partition is busy for 2.5 s in one request while OP-TEE's 1-second timer
+    interrupts come (one CPU): they are held until it answers, not lost (OP-TEE's callout
+    runs afterwards) and not its end (it answers, and the next request too)."""
+    log = tmp_path / "secure.log"
+    rc, out, err = triad_run("--kernel", FFAGUEST, "--sp", FFASP, "--mem", "64M", "--pcpus", "1",
+                             "--append", "ffa=wait", "--secure-log", str(log), timeout=180)
+    assert rc == 0, err
+    passed, failed = summary(out)
+    assert failed == 0 and passed >= 10, out[-3000:]
+    assert "[monitor] error" not in out, out[-3000:]
+    secure = log.read_text(errors="replace")
+    assert re.search(r"periodic_callback:\d+ seconds \d+ millis \d+ count 1\b", secure), \
+        secure[-3000:]
+
+
+@secure_only
 @pytest.mark.parametrize("how,why", [
     ("crash-read", r"crashed \(ESR 0x93c0\w+, ELR 0x\w+, address 0xe100000\)"),
     ("crash-fp", r"crashed \(ESR 0x1fe00000, ELR 0x\w+\)"),  # EC 0x07: FP trapped to EL2

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from triad import (BADGUEST, INITRAMFS, LINUX_6_1, PROMPT, ROGUE_OPTEE, SECURE, STUCK_OPTEE,
-                   TEEGUEST, ext4_image, triad_run)
+from triad import (BADGUEST, FIQ_HANG_OPTEE, INITRAMFS, LINUX_6_1, PROMPT, ROGUE_OPTEE, SECURE,
+                   STUCK_OPTEE, TEEGUEST, ext4_image, triad_run)
 
 
 def test_monitor_boots_the_stack_and_serves_psci(run):
@@ -116,3 +116,43 @@ def test_optee_cannot_write_to_secure_el2():
     assert re.search(r"teeguest: 3 passed, 0 failed", out), out[-3000:]
     assert rc == 0, err
 
+
+
+@pytest.mark.skipif(not SECURE, reason="once, on the default machine")
+def test_secure_interrupt_whose_handling_hangs_is_cut_off():
+    """A secure interrupt while the normal world runs goes to EL3 and into OP-TEE's FIQ
+    entry. A stand-in (stuckoptee built with FIQ_HANG) arms the secure timer 1 s after its
+    boot (its CNTPS accesses, which S-EL2 has the monitor make, read back what was written)
+    and hangs in that entry, interrupts masked: the deadline still reaches S-EL2, the
+    monitor reports it, the interrupt nobody can take any more is switched off, and the VM
+    runs on."""
+    rc, out, err = triad_run("--secure", "--optee", FIQ_HANG_OPTEE, "--kernel", TEEGUEST,
+                             "--append", "tee-role=fiq-hang", "--mem", "64M", "--pcpus", "1",
+                             "--timeout", "200")
+    assert re.search(r"\[monitor\] error: OP-TEE stopped answering: no return within 10 s",
+                     out), out[-3000:]
+    assert ("[monitor] secure interrupt 29 with no secure world to take it: switched off"
+            in out), out[-3000:]
+    assert "teeguest: ran for 15 s" in out, out[-3000:]
+    assert re.search(r"teeguest: 2 passed, 0 failed", out), out[-3000:]
+    assert rc == 0, err
+
+
+@pytest.mark.skipif(not SECURE, reason="once, on the default machine")
+def test_optee_timer_interrupts_reach_it_while_the_normal_world_runs(tmp_path):
+    """OP-TEE's callouts run on its secure timer (CNTPS, which S-EL2 has the monitor program
+    for it), whose interrupt comes while the normal world runs: Debian's OP-TEE has a
+    1-second periodic test callout that logs each run. A VM runs for 6 s; OP-TEE logs its
+    callout at least 4 times (counting on), never an interrupt it did not expect, and
+    answers afterwards."""
+    log = tmp_path / "secure.log"
+    rc, out, err = triad_run("--kernel", TEEGUEST, "--append", "tee-role=wait", "--mem", "64M",
+                             "--pcpus", "2", "--secure-log", str(log), "--timeout", "200")
+    assert re.search(r"teeguest: 2 passed, 0 failed", out), out[-3000:]
+    assert rc == 0, err
+    secure = log.read_text(errors="replace")
+    counts = [int(c) for c in re.findall(r"periodic_callback:\d+ seconds \d+ millis \d+ "
+                                         r"count (\d+)", secure)]
+    assert len(counts) >= 4 and counts == list(range(1, len(counts) + 1)), secure[-3000:]
+    assert "unhandled" not in secure.lower() and "ignoring interrupt" not in secure, \
+        secure[-3000:]

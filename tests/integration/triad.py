@@ -20,6 +20,7 @@ TEEGUEST = os.path.join(GUESTS, "teeguest.bin")
 # Triad at Secure EL2 (rogue).
 STUCK_OPTEE = os.path.join(GUESTS, "stuckoptee.bin")
 ROGUE_OPTEE = os.path.join(GUESTS, "rogueoptee.bin")
+FIQ_HANG_OPTEE = os.path.join(GUESTS, "fiqhangoptee.bin")
 
 # Generous: QEMU under TCG on a loaded 2-core CI machine is slow. These are hang
 # detectors, not performance targets (those live in `make bench`).

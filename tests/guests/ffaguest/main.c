@@ -9,7 +9,9 @@
  * no answer may carry the other vCPU's payload). Booted with "ffa=crash-read",
  * "ffa=crash-fp" or "ffa=spin" it instead makes the partition fail and checks that the
  * failure comes back as FFA_ERROR(ABORTED), stays that way, and that OP-TEE still answers;
- * with "ffa=absent" it checks that, with no partition, there is nothing to find or send to.
+ * with "ffa=absent" it checks that, with no partition, there is nothing to find or send to;
+ * with "ffa=wait" it keeps the partition busy for 2.5 s of one request, through OP-TEE's
+ * timer interrupts (held meanwhile, not lost, and not the partition's end).
  * Prints one line per check and a summary, then powers off.
  */
 #include <stddef.h>
@@ -22,7 +24,7 @@
 #define ITERATIONS	   2000 /* per vCPU, in the concurrency check */
 #define OPTEE_CALLS_UID	   0xbf00ff01
 #define PSCI_AFFINITY_INFO 0xc4000004UL
-enum { ECHO, ADD, SELFTEST, READ, SPIN, FP };
+enum { ECHO, ADD, SELFTEST, READ, SPIN, FP, WAIT };
 
 /* The test partition's UUID (tests/guests/ffasp/start.S), FF-A's four-word form. */
 static const uint32_t sp_uuid[4] = {0x2c1e4a5f, 0x8e4c3d7b, 0x2f1d069a, 0x6e5d4c3b};
@@ -302,6 +304,24 @@ static void failure(const char *dtb)
 	check((uint32_t)uid == 0x384fb3e0, "OP-TEE still answers", uid);
 }
 
+/* A request that keeps the partition busy through secure interrupts of OP-TEE's. */
+static void long_request(void)
+{
+	uint64_t freq = read_sysreg(cntfrq_el0), ticks = freq * 5 / 2;
+	const uint64_t a[5] = {WAIT, ticks, 0, 0, 0};
+	uint64_t r[FFA_NREGS];
+	puts_("ffaguest: a 2.5 s request\n");
+	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, a, r);
+	check((uint32_t)r[0] == FFA_MSG_SEND_DIRECT_RESP && r[4] >= ticks,
+	      "the partition answers a 2.5 s request", r[0]);
+	const uint64_t echo[5] = {ECHO, 1, 2, 3, 4};
+	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, echo, r);
+	check((uint32_t)r[0] == FFA_MSG_SEND_DIRECT_RESP && r[4] == 1, "... and the next request",
+	      r[0]);
+	uint64_t uid = (uint64_t)smc(OPTEE_CALLS_UID, 0, 0, 0);
+	check((uint32_t)uid == 0x384fb3e0, "OP-TEE still answers", uid);
+}
+
 /* No partition (none given, or its manifest refused): discovery finds nothing and a
  * message has nowhere to go. */
 static void absent(void)
@@ -337,6 +357,8 @@ int main(const char *dtb)
 	if (bootargs_have(dtb, "ffa=crash-read") || bootargs_have(dtb, "ffa=crash-fp") ||
 	    bootargs_have(dtb, "ffa=spin")) {
 		failure(dtb);
+	} else if (bootargs_have(dtb, "ffa=wait")) {
+		long_request();
 	} else {
 		discovery();
 		messages();

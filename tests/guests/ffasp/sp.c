@@ -10,13 +10,15 @@
  *            it the SPMC must stop it (a stage-2 fault);
  *   SPIN     never answers: the SPMC's deadline must stop it;
  *   FP       turns FP/SIMD on and uses it, which it was never given: the SPMC must
- *            stop it.
+ *            stop it;
+ *   WAIT     busy for x4 ticks of the virtual counter (OP-TEE's interrupts that come
+ *            meanwhile must wait, not stop it); x4 = the ticks it was busy.
  * DIRECT_REQ2: x4-x17 back as they came (x4 = x4 + 1, to see an answer is not the request).
  */
 #include <stdint.h>
 #include <triad/ffa.h>
 
-enum { ECHO, ADD, SELFTEST, READ, SPIN, FP };
+enum { ECHO, ADD, SELFTEST, READ, SPIN, FP, WAIT };
 
 #include <triad/smccc.h>
 
@@ -29,6 +31,13 @@ void *memset(void *dst, int c, unsigned long n)
 	while (n--)
 		*d++ = (uint8_t)c;
 	return dst;
+}
+
+static uint64_t virtual_counter(void)
+{
+	uint64_t v;
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
+	return v;
 }
 
 static uint64_t call1(uint64_t fid, uint64_t a1, uint64_t *a2)
@@ -108,6 +117,13 @@ static void serve(uint16_t me, uint64_t r[FFA_NREGS])
 				 "fmov d0, xzr" ::"r"(3UL << 20)
 				 : "memory");
 		break;
+	case WAIT: {
+		uint64_t t0 = virtual_counter(), t = t0;
+		while (t - t0 < r[4])
+			t = virtual_counter();
+		r[4] = t - t0;
+		break;
+	}
 	}
 	r[0] = (fid & FFA_SMC64) | FFA_MSG_SEND_DIRECT_RESP;
 	r[1] = (uint64_t)me << 16 | requester;

@@ -5,7 +5,8 @@
  * its RAM, page lists that point outside or loop, a session with OP-TEE's device-enumeration
  * pseudo-TA, registered shared memory. Booted with "tee-role=b" on its command line it is
  * the second VM of the isolation test: it tries the shared-memory cookie the first VM
- * registered, which OP-TEE must not find in this VM's context. With "tee-role=stuck" it
+ * registered, which OP-TEE must not find in this VM's context. With "tee-role=wait" or
+ * "tee-role=fiq-hang" it runs through secure interrupts (see below). With "tee-role=stuck" it
  * checks that a secure world which stops answering does not take the VM with it. Prints one
  * line per check and a summary, then powers off.
  */
@@ -343,8 +344,41 @@ static void stuck_secure_world(void)
 	      "trusted-OS calls after it: NOT_SUPPORTED", 0);
 }
 
+/* The VM runs for a while as secure interrupts come, then checks how the secure world
+ * answers: "tee-role=wait", under OP-TEE, 6 s through its timer's interrupts (its callouts
+ * run, seen in its log), after which it answers as before; "tee-role=fiq-hang", under a
+ * secure world whose FIQ entry never returns (stuckoptee built with FIQ_HANG), 15 s, in
+ * which Triad at S-EL2 cuts that entry off after 10 s: after it, trusted-OS calls answer
+ * NOT_SUPPORTED. */
+static void through_secure_interrupts(bool hang)
+{
+	unsigned seconds = hang ? 15 : 6;
+	check(fast(OPTEE_SMC_CALLS_UID, 0, NULL) == 0x384fb3e0U,
+	      "the secure world answers as OP-TEE", 0);
+	puts_("teeguest: running while secure interrupts come\n");
+	uint64_t t0 = counter(), freq = read_sysreg(cntfrq_el0);
+	while (counter() - t0 < seconds * freq)
+		;
+	puts_("teeguest: ran for ");
+	putdec(seconds);
+	puts_(" s\n");
+	uint32_t x0 = fast(OPTEE_SMC_CALLS_UID, 0, NULL);
+	if (hang)
+		check(x0 == OPTEE_SMC_RETURN_UNKNOWN_FUNCTION,
+		      "trusted-OS calls after the hung FIQ entry: NOT_SUPPORTED", x0);
+	else
+		check(x0 == 0x384fb3e0U, "OP-TEE still answers as OP-TEE", x0);
+}
+
 int main(const uint8_t *dtb)
 {
+	bool hang = bootargs_have((const char *)dtb, "tee-role=fiq-hang");
+	if (hang || bootargs_have((const char *)dtb, "tee-role=wait")) {
+		through_secure_interrupts(hang);
+		print_summary("teeguest", passed, failed);
+		smc(PSCI_SYSTEM_OFF, 0, 0, 0);
+		return 0;
+	}
 	if (bootargs_have((const char *)dtb, "tee-role=stuck")) {
 		stuck_secure_world();
 		print_summary("teeguest", passed, failed);

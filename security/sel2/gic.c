@@ -1,0 +1,129 @@
+/*
+ * What Triad at Secure EL2 does with the GIC. OP-TEE programs the distributor and its
+ * redistributors itself (they are in its stage 2) and takes its interrupts physically;
+ * S-EL2 owns one interrupt, its deadline timer (PPI 20), and steps in where OP-TEE's
+ * interrupts and S-EL2's control of the CPU meet:
+ * - OP-TEE's FIQ entry (a secure interrupt that came while the normal world ran) reads
+ *   ICC_IAR1_EL1 with no exception first, so it must run with HCR_EL2.IMO clear; during it
+ *   the deadline comes as a Group 0 FIQ instead (HCR_EL2.FMO), with the normal world's
+ *   interrupts (FIQs in Secure state) held back by the priority mask.
+ * - While a secure partition runs, an interrupt of OP-TEE's is held (switched off) until the
+ *   partition answers: it must neither be lost nor keep the CPU from the partition.
+ */
+#include <arch/sysreg.h>
+
+#include "sel2.h"
+
+#define GICD_BASE	0x08000000UL
+#define GICR_BASE	0x080a0000UL /* QEMU virt: one 128 KiB frame pair per CPU */
+#define GICR_STRIDE	0x20000UL
+#define GICR_TYPER	0x0008
+#define GICR_TYPER_LAST (1UL << 4)
+#define GICR_SGI	0x10000UL
+#define GIC_IGROUPR	0x0080 /* same offsets in the distributor and the SGI frame */
+#define GIC_ISENABLER	0x0100
+#define GIC_ICENABLER	0x0180
+#define GIC_IPRIORITYR	0x0400
+#define GIC_IGRPMODR	0x0d00
+#define ICC_HPPIR1_EL1	S3_0_C12_C12_2
+#define ICC_IGRPEN0_EL1 S3_0_C12_C12_6
+#define DEADLINE_PPI	20
+/* The highest priority: the GIC signals only its highest-priority pending interrupt, and
+ * one of OP-TEE's, pending while OP-TEE hangs with its interrupts masked, must not hide the
+ * deadline. */
+#define DEADLINE_PRIO 0x00
+/* In Secure state the normal world's priorities read 0x80 and below. */
+#define PMR_SECURE_ONLY 0x80
+
+static uint64_t cpu_gicr_sgi[MAX_CPUS]; /* this CPU's SGI/PPI frame; 0: not found */
+static uint64_t saved_pmr[MAX_CPUS];
+static struct {
+	unsigned n;
+	uint16_t id[SEL2_MAX_HELD];
+} held[MAX_CPUS];
+
+static volatile uint32_t *reg(uint64_t frame, uint64_t off, unsigned id)
+{
+	return (volatile uint32_t *)(frame + off + id / 32 * 4);
+}
+
+/* The redistributor whose affinity is this CPU's MPIDR. */
+void gic_find_redistributor(unsigned cpu)
+{
+	uint64_t m = read_sysreg(mpidr_el1);
+	uint64_t aff = (m & 0xffffff) | ((m >> 8) & 0xff000000);
+	cpu_gicr_sgi[cpu] = 0;
+	for (uint64_t f = GICR_BASE, i = 0; i < MAX_CPUS; i++, f += GICR_STRIDE) {
+		uint64_t typer = *(volatile uint64_t *)(f + GICR_TYPER);
+		if ((typer >> 32) == aff) {
+			cpu_gicr_sgi[cpu] = f + GICR_SGI;
+			return;
+		}
+		if (typer & GICR_TYPER_LAST)
+			return;
+	}
+}
+
+/* PPI 20 Secure Group 1, high priority, enabled. OP-TEE's GIC set-up (cold boot, CPU on)
+ * makes the PPIs Non-secure, so this runs again after each; only bit 20 is touched. */
+void gic_claim_deadline_ppi(unsigned cpu)
+{
+	uint64_t f = cpu_gicr_sgi[cpu];
+	if (!f)
+		return;
+	uint32_t bit = 1U << DEADLINE_PPI;
+	*reg(f, GIC_IGROUPR, 0) &= ~bit;
+	*reg(f, GIC_IGRPMODR, 0) |= bit;
+	((volatile uint8_t *)(f + GIC_IPRIORITYR))[DEADLINE_PPI] = DEADLINE_PRIO;
+	*reg(f, GIC_ISENABLER, 0) = bit;
+	write_sysreg(ICC_IGRPEN1_EL1, 1UL);
+	write_sysreg(ICC_IGRPEN0_EL1, 1UL);
+}
+
+void gic_fiq_window(unsigned cpu, bool open)
+{
+	uint64_t f = cpu_gicr_sgi[cpu];
+	uint32_t bit = 1U << DEADLINE_PPI;
+	if (open) {
+		saved_pmr[cpu] = read_sysreg(ICC_PMR_EL1);
+		write_sysreg(ICC_PMR_EL1, (uint64_t)PMR_SECURE_ONLY);
+		if (f)
+			*reg(f, GIC_IGRPMODR, 0) &= ~bit; /* Group 0 */
+		write_sysreg(hcr_el2, HCR_OPTEE | HCR_FMO);
+	} else {
+		write_sysreg(hcr_el2, HCR_OPTEE);
+		if (f)
+			*reg(f, GIC_IGRPMODR, 0) |= bit; /* Secure Group 1 again */
+		write_sysreg(ICC_PMR_EL1, saved_pmr[cpu]);
+	}
+	isb();
+}
+
+static void set_enabled(unsigned cpu, unsigned id, bool on)
+{
+	uint64_t frame = id < 32 ? cpu_gicr_sgi[cpu] : GICD_BASE;
+	if (frame)
+		*reg(frame, on ? GIC_ISENABLER : GIC_ICENABLER, id) = 1U << (id % 32);
+}
+
+bool gic_hold_pending(unsigned cpu)
+{
+	unsigned id = (unsigned)(read_sysreg(ICC_HPPIR1_EL1) & 0xffffff);
+	if (id >= 1020)
+		return true; /* gone already */
+	if (held[cpu].n == SEL2_MAX_HELD)
+		return false;
+	set_enabled(cpu, id, false);
+	for (unsigned k = 0; k < held[cpu].n; k++)
+		if (held[cpu].id[k] == id)
+			return true;
+	held[cpu].id[held[cpu].n++] = (uint16_t)id;
+	return true;
+}
+
+void gic_release_held(unsigned cpu)
+{
+	for (unsigned k = 0; k < held[cpu].n; k++)
+		set_enabled(cpu, held[cpu].id[k], true);
+	held[cpu].n = 0;
+}
