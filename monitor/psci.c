@@ -1,4 +1,5 @@
-/* PSCI 1.1 for the normal world (Arm DEN 0022): CPUs on and off, system off and reset. */
+/* PSCI 1.1 for the normal world (Arm DEN 0022): CPUs on, off and suspended, system off and
+ * reset. */
 #include <triad/ffa.h>
 #include <triad/rmm_abi.h>
 
@@ -21,6 +22,8 @@
 #define INVALID_PARAMS -2
 #define ALREADY_ON     -4
 #define ON_PENDING     -5
+
+#define SUSPEND_POWER_DOWN (1ULL << 16) /* power_state: the type */
 
 enum cpu_state { CPU_OFF, CPU_ON_PENDING, CPU_ON };
 
@@ -130,11 +133,14 @@ struct world_context *smc_handler(struct world_context *f)
 		break;
 	}
 	case PSCI_CPU_SUSPEND:
-		/* Standby only: a power-down state would need the CPU's context saved. */
-		if (f->x[1] & (1U << 16)) {
+		/* The CPU's own states (power level 0, state ID 0): standby, a WFI here; or
+		 * power-down, with the secure world told (world.c). */
+		if (f->x[1] & ~SUSPEND_POWER_DOWN) {
 			r = INVALID_PARAMS;
 			break;
 		}
+		if (f->x[1] & SUSPEND_POWER_DOWN)
+			return world_cpu_suspend(f, f->x[2], f->x[3]);
 		dsb(sy);
 		__asm__ volatile("wfi");
 		r = SUCCESS;
@@ -143,9 +149,8 @@ struct world_context *smc_handler(struct world_context *f)
 		r = 2; /* no trusted OS that would need migrating */
 		break;
 	case PSCI_SYSTEM_OFF:
-		power_off();
 	case PSCI_SYSTEM_RESET:
-		power_reset();
+		return world_system_power(f, fid == PSCI_SYSTEM_RESET);
 	default:
 		/* Trusted OS calls (SMCCC owners 50-63) belong to the secure world, RMI calls
 		 * to the realm world. */

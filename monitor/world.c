@@ -21,7 +21,9 @@
 #define SCR_EEL2	 (1ULL << 18)
 #define UNKNOWN_FUNCTION 0xffffffffULL /* OP-TEE's and SMCCC's NOT_SUPPORTED, 32-bit */
 #define SPSR_EL2H	 0x3c9ULL      /* EL2h, DAIF masked */
-#define SCTLR_EL2_OFF	 0x30c50830ULL /* RES1 bits, MMU and caches off */
+#define SPSR_ELH(el)	 (0x3c1ULL | (uint64_t)(el) << 2) /* ELxh, DAIF masked */
+#define SCTLR_EL1_OFF	 0x30d00800ULL			  /* RES1 bits, MMU and caches off */
+#define SCTLR_EL2_OFF	 0x30c50830ULL			  /* RES1 bits, MMU and caches off */
 
 static struct world_context ns_ctx[MAX_CPUS], s_ctx[MAX_CPUS], rl_ctx[MAX_CPUS];
 static volatile bool secure_alive, realm_alive, realm_booted;
@@ -31,8 +33,14 @@ static enum {
 	SECURE_CALL,
 	SECURE_FFA_CALL,
 	SECURE_CPU_OFF,
+	SECURE_CPU_SUSPEND,
+	SECURE_CPU_RESUME,
+	SECURE_SYSTEM_OFF,
+	SECURE_SYSTEM_RESET,
 	SECURE_INTERRUPT
 } pending[MAX_CPUS];
+/* Where the normal world resumes from a power-down suspend, and its x0 there (PSCI). */
+static uint64_t resume_entry[MAX_CPUS], resume_context[MAX_CPUS], resume_spsr[MAX_CPUS];
 static bool booting_by_cpu_on[MAX_CPUS]; /* this CPU's boot is a CPU_ON, not the cold boot */
 uint64_t sel2_entry;			 /* 0: no secure world */
 uint64_t rmm_entry;			 /* 0: no realm world */
@@ -63,6 +71,30 @@ static struct world_context *switch_world(struct world_context *from, struct wor
 	return to;
 }
 
+/* Enters a world at entry, at the exception level spsr names, with x0-x4 and its MMU off
+ * (EL2's and EL1's). */
+static void enter_at(struct world_context *c, uint64_t scr, uint64_t entry, uint64_t spsr,
+		     uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+    __attribute__((noreturn));
+
+static void enter_at(struct world_context *c, uint64_t scr, uint64_t entry, uint64_t spsr,
+		     uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+	for (int i = 0; i < 31; i++)
+		c->x[i] = 0;
+	c->x[0] = a0, c->x[1] = a1, c->x[2] = a2, c->x[3] = a3, c->x[4] = a4;
+	c->scr_el3 = scr;
+	c->sys.elr_el3 = entry;
+	c->sys.spsr_el3 = spsr;
+	write_sysreg(sctlr_el2, SCTLR_EL2_OFF);
+	write_sysreg(sctlr_el1, SCTLR_EL1_OFF);
+	write_sysreg(scr_el3, scr);
+	write_sysreg(elr_el3, entry);
+	write_sysreg(spsr_el3, spsr);
+	isb();
+	el3_exit(c);
+}
+
 /* Enters a world at its EL2 entry point afresh, with x0-x4 and its MMU off. */
 static void enter_fresh(struct world_context *c, uint64_t scr, uint64_t entry, uint64_t a0,
 			uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
@@ -71,18 +103,7 @@ static void enter_fresh(struct world_context *c, uint64_t scr, uint64_t entry, u
 static void enter_fresh(struct world_context *c, uint64_t scr, uint64_t entry, uint64_t a0,
 			uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
-	for (int i = 0; i < 31; i++)
-		c->x[i] = 0;
-	c->x[0] = a0, c->x[1] = a1, c->x[2] = a2, c->x[3] = a3, c->x[4] = a4;
-	c->scr_el3 = scr;
-	c->sys.elr_el3 = entry;
-	c->sys.spsr_el3 = SPSR_EL2H;
-	write_sysreg(sctlr_el2, SCTLR_EL2_OFF);
-	write_sysreg(scr_el3, scr);
-	write_sysreg(elr_el3, entry);
-	write_sysreg(spsr_el3, SPSR_EL2H);
-	isb();
-	el3_exit(c);
+	enter_at(c, scr, entry, SPSR_EL2H, a0, a1, a2, a3, a4);
 }
 
 /* The RMM's first run on this CPU: the cold boot with its arguments on the first CPU, a
@@ -179,6 +200,17 @@ struct world_context *world_call_secure(struct world_context *c)
 	return s;
 }
 
+/* Asks the secure world to run one of OP-TEE's power entries on this CPU. */
+static struct world_context *secure_power_request(struct world_context *c, unsigned cpu,
+						  uint64_t request)
+{
+	struct world_context *s = enter_secure(c, cpu);
+	s->x[0] = request;
+	for (int i = 1; i < 8; i++)
+		s->x[i] = 0;
+	return s;
+}
+
 /* The normal world turns this CPU off: the secure world hears of it first (NULL without
  * one: the caller turns the CPU off at once). */
 struct world_context *world_cpu_off(struct world_context *c)
@@ -187,11 +219,85 @@ struct world_context *world_cpu_off(struct world_context *c)
 	if (!secure_alive)
 		return 0;
 	pending[cpu] = SECURE_CPU_OFF;
-	struct world_context *s = enter_secure(c, cpu);
-	s->x[0] = SEL2_REQ_CPU_OFF;
-	for (int i = 1; i < 8; i++)
-		s->x[i] = 0;
-	return s;
+	return secure_power_request(c, cpu, SEL2_REQ_CPU_OFF);
+}
+
+/* QEMU has no power to take away: a CPU in a power-down state waits for an interrupt
+ * (masked here: it is taken where it belongs once the CPU runs on). */
+static void wait_for_wakeup(void)
+{
+	dsb(sy);
+	__asm__ volatile("wfi" ::: "memory");
+}
+
+/* The normal world wakes from a power-down as from a reset: at the entry it gave, at the
+ * exception level that called, x0 = its context ID, MMU off, interrupts masked (PSCI). */
+static void resume_normal_world(unsigned cpu) __attribute__((noreturn));
+
+static void resume_normal_world(unsigned cpu)
+{
+	struct world_context *ns = &ns_ctx[cpu];
+	enter_at(ns, ns->scr_el3, resume_entry[cpu], resume_spsr[cpu], resume_context[cpu], 0, 0, 0,
+		 0);
+}
+
+struct world_context *world_cpu_suspend(struct world_context *c, uint64_t entry, uint64_t context)
+{
+	unsigned cpu = cpu_index();
+	resume_entry[cpu] = entry;
+	resume_context[cpu] = context;
+	resume_spsr[cpu] = SPSR_ELH((read_sysreg(spsr_el3) >> 2) & 3);
+	if (!secure_alive) {
+		wait_for_wakeup();
+		resume_normal_world(cpu);
+	}
+	pending[cpu] = SECURE_CPU_SUSPEND;
+	return secure_power_request(c, cpu, SEL2_REQ_CPU_SUSPEND);
+}
+
+struct world_context *world_system_power(struct world_context *c, bool reset)
+{
+	unsigned cpu = cpu_index();
+	if (!secure_alive) {
+		if (reset)
+			power_reset();
+		power_off();
+	}
+	pending[cpu] = reset ? SECURE_SYSTEM_RESET : SECURE_SYSTEM_OFF;
+	return secure_power_request(c, cpu, reset ? SEL2_REQ_SYSTEM_RESET : SEL2_REQ_SYSTEM_OFF);
+}
+
+/* The secure world has answered a power request on this CPU (or failed meanwhile: then
+ * ok is false): what was asked goes on. Returns only for a suspend OP-TEE refused. */
+static struct world_context *power_request_done(struct world_context *c, unsigned cpu, bool ok)
+{
+	switch (pending[cpu]) {
+	case SECURE_CPU_OFF:
+		cpu_restart(cpu); /* the secure world enters it afresh at the next CPU_ON */
+	case SECURE_SYSTEM_OFF:
+		power_off();
+	case SECURE_SYSTEM_RESET:
+		power_reset();
+	case SECURE_CPU_SUSPEND:
+		if (ok && c->x[1]) {
+			/* OP-TEE refused: the CPU stays up and the caller hears DENIED. */
+			switch_world(c, &ns_ctx[cpu], true);
+			ns_ctx[cpu].x[0] = (uint64_t)PSCI_DENIED;
+			return &ns_ctx[cpu];
+		}
+		wait_for_wakeup();
+		if (ok) {
+			pending[cpu] = SECURE_CPU_RESUME;
+			c->x[0] = SEL2_REQ_CPU_RESUME;
+			return c; /* still in the secure world: now its resume entry */
+		}
+		__attribute__((fallthrough)); /* no secure world to resume */
+	case SECURE_CPU_RESUME:
+		switch_world(c, &ns_ctx[cpu], true);
+		resume_normal_world(cpu);
+	default:
+		return 0;
+	}
 }
 
 /* SEL2_SP_FAILED: x1 = the partition's ID (0: none could be started), x2 = the reason (a
@@ -253,15 +359,17 @@ struct world_context *world_secure_smc(struct world_context *c)
 	case SEL2_TIMER:
 		c->x[0] = secure_timer_access(c->x[1], c->x[2]);
 		return c;
-	case SEL2_DONE:
-		if (pending[cpu] == SECURE_CPU_OFF)
-			cpu_restart(cpu); /* the secure world enters it afresh at the next CPU_ON */
+	case SEL2_DONE: {
+		struct world_context *next = power_request_done(c, cpu, true);
+		if (next)
+			return next;
 		switch_world(c, ns, true);
 		if (pending[cpu] == SECURE_INTERRUPT)
 			return ns; /* it resumes as it was */
 		for (int i = 0; i < 4; i++)
 			ns->x[i] = c->x[1 + i];
 		return ns;
+	}
 	case SEL2_SP_FAILED:
 		report_partition_failure(c);
 		return c;
@@ -287,8 +395,7 @@ struct world_context *world_secure_smc(struct world_context *c)
 		mon_puthex(c->x[2]);
 		mon_puts("): trusted OS calls now answer NOT_SUPPORTED\n");
 		secure_alive = false;
-		if (pending[cpu] == SECURE_CPU_OFF)
-			cpu_restart(cpu);
+		power_request_done(c, cpu, false);
 		secure_boot_finished(c, cpu);
 		switch_world(c, ns, true);
 		if (pending[cpu] == SECURE_CALL || pending[cpu] == SECURE_FFA_CALL)

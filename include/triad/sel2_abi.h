@@ -25,7 +25,11 @@
 #define SEL2_TIMER_READ 4 /* with one of the above: a read */
 #define SEL2_TIMER_BAD	(~0ULL)
 /* EL3 -> S-EL2 requests besides the normal world's own SMCs (x0 = one of these) */
-#define SEL2_REQ_CPU_OFF 0xc2000110 /* this CPU goes off */
+#define SEL2_REQ_CPU_OFF      0xc2000110 /* this CPU goes off */
+#define SEL2_REQ_CPU_SUSPEND  0xc2000112 /* this CPU goes into a power-down state */
+#define SEL2_REQ_CPU_RESUME   0xc2000113 /* ... and has woken up */
+#define SEL2_REQ_SYSTEM_OFF   0xc2000114 /* the machine goes off */
+#define SEL2_REQ_SYSTEM_RESET 0xc2000115 /* the machine resets */
 /* A Secure Group 1 interrupt came while the normal world ran: OP-TEE takes it through its
  * FIQ entry (x1 = where the normal world was); S-EL2 answers SEL2_DONE. */
 #define SEL2_REQ_FIQ 0xc2000111

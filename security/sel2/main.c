@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <triad/ffa.h>
+#include <triad/util.h>
 #include <triad/sel2_abi.h>
 #include <triad/smccc.h>
 
@@ -26,11 +27,26 @@
 #define OPTEE_CALL_DONE	 0xbe000005
 #define OPTEE_FIQ_DONE	 0xbe000006
 /* Its vector table */
-#define VEC_YIELD   0x00
-#define VEC_FAST    0x04
-#define VEC_CPU_ON  0x08
-#define VEC_CPU_OFF 0x0c
-#define VEC_FIQ	    0x18
+#define VEC_YIELD	 0x00
+#define VEC_FAST	 0x04
+#define VEC_CPU_ON	 0x08
+#define VEC_CPU_OFF	 0x0c
+#define VEC_CPU_RESUME	 0x10
+#define VEC_CPU_SUSPEND	 0x14
+#define VEC_FIQ		 0x18
+#define VEC_SYSTEM_OFF	 0x1c
+#define VEC_SYSTEM_RESET 0x20
+
+/* The monitor's power requests and the entries OP-TEE has for them. All run with x0 = 0
+ * (for suspend and resume: the deepest power level affected, the CPU's own). */
+static const struct {
+	uint32_t request;
+	uint32_t vector;
+} power_entries[] = {
+    {SEL2_REQ_CPU_OFF, VEC_CPU_OFF},	       {SEL2_REQ_CPU_SUSPEND, VEC_CPU_SUSPEND},
+    {SEL2_REQ_CPU_RESUME, VEC_CPU_RESUME},     {SEL2_REQ_SYSTEM_OFF, VEC_SYSTEM_OFF},
+    {SEL2_REQ_SYSTEM_RESET, VEC_SYSTEM_RESET},
+};
 
 uint8_t sel2_stacks[MAX_CPUS + 1][STACK_SIZE] __attribute__((aligned(16)));
 struct frame optee_frames[MAX_CPUS];
@@ -191,16 +207,16 @@ static void dispatch(struct frame *f, uint64_t r[FFA_NREGS])
 	}
 	for (int i = 0; i < 8; i++)
 		f->x[i] = r[i];
-	if (fid == SEL2_REQ_CPU_OFF) {
-		for (int i = 0; i < 8; i++)
-			f->x[i] = 0;
-		prepare_entry(optee_vectors + VEC_CPU_OFF, optee_spsr[cpu]);
-	} else {
-		/* A normal-world call: fast calls (bit 31) and yielding calls have their own
-		 * entry. */
-		prepare_entry(optee_vectors + ((fid & (1U << 31)) ? VEC_FAST : VEC_YIELD),
-			      optee_spsr[cpu]);
+	/* A normal-world call: fast calls (bit 31) and yielding calls have their own entry. */
+	uint64_t vector = (fid & (1U << 31)) ? VEC_FAST : VEC_YIELD;
+	for (unsigned k = 0; SEL2_CALL_IS(fid) && k < ARRAY_SIZE(power_entries); k++) {
+		if (fid == power_entries[k].request) {
+			for (int i = 0; i < 8; i++)
+				f->x[i] = 0;
+			vector = power_entries[k].vector;
+		}
 	}
+	prepare_entry(optee_vectors + vector, optee_spsr[cpu]);
 	deadline_arm(cpu, CALL_DEADLINE_SECONDS);
 }
 

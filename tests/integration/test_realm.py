@@ -50,8 +50,11 @@ def test_rmi_and_ffa_seen_from_the_host():
     assert "fwtest: FAIL" not in out, out
     m = re.search(r"fwtest: PASS (\d+) checks", out)
     # RMI and granule protection, the realm lifecycle, a realm's tables and memory, its
-    # RECs, unreadable parameters, FF-A.
-    assert m and int(m.group(1)) >= 189, out
+    # RECs, unreadable parameters, FF-A, PSCI power-down suspend.
+    assert m and int(m.group(1)) >= 210, out
+    # The CPU suspended to a power-down state (through OP-TEE's suspend and resume entries)
+    # and woke on its timer's interrupt.
+    assert re.search(r"fwtest: woke from a power-down suspend after \d+ ms", out), out
     # A realm ran: it asked the RMM RSI_VERSION and wrote the answer where the host saw it.
     assert "bench: rec_enter_exit" in out, out
     # The RIM the realm read through RSI is the one a verifier predicts from what the

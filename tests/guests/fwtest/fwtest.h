@@ -63,5 +63,7 @@ void put_rec_params(uint64_t flags, uint64_t mpidr, uint64_t num_aux, uint64_t a
  * blocks.c: RTT_FOLD and block mappings. */
 void realm_exits(void);
 void blocks(void);
+/* power.c: PSCI CPU_SUSPEND to a power-down state and back. */
+void power_down_and_back(void);
 
 #endif

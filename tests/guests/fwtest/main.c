@@ -1033,6 +1033,7 @@ int main(const char *dtb)
 		secure_memory_faults();
 		bench_call("world_switch_secure", FFA_VERSION, 0x10001);
 	}
+	power_down_and_back();
 	puts_("bench: rsi_version ");
 	putdec(rsi_round_trip * 1000000000ULL / read_sysreg(cntfrq_el0));
 	puts_("\n");
