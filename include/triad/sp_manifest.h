@@ -11,12 +11,14 @@
 
 #define SP_MANIFEST_MAGIC   0x4d505354U /* "TSPM" */
 #define SP_MANIFEST_VERSION 1U
+#define SP_MAX_EXEC_CTX	    8U /* one per CPU: Triad's limit */
 
 struct sp_manifest {
 	uint32_t magic;
 	uint32_t version;
 	uint16_t id;	      /* its FF-A ID: 0x8001-0xfffe */
-	uint16_t exec_ctx;    /* execution contexts: 1 (a partition that runs on any CPU) */
+	uint16_t exec_ctx;    /* execution contexts: 1 (it runs on any CPU, one request at a
+			       * time) or SP_MAX_EXEC_CTX (one per CPU, in parallel) */
 	uint32_t props;	      /* FFA_PROP_*: which messages it takes */
 	uint32_t uuid[4];     /* its protocol UUID, in FF-A's four-word form */
 	uint32_t entry;	      /* entry point, from the image's start */

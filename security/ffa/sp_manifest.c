@@ -21,8 +21,8 @@ const char *sp_manifest_check(const void *image, uint64_t loaded, uint64_t regio
 		return "manifest version not 1";
 	if (!FFA_ID_IS_SECURE(m->id) || m->id == FFA_SPMC_ID || m->id == 0xffff)
 		return "partition ID not in 0x8001-0xfffe";
-	if (m->exec_ctx != 1)
-		return "execution-context count not 1";
+	if (m->exec_ctx != 1 && m->exec_ctx != SP_MAX_EXEC_CTX)
+		return "execution-context count not 1 or 8 (one per CPU)";
 	uint32_t known = FFA_PROP_DIRECT_REQ_RECV | FFA_PROP_DIRECT_REQ2_RECV | FFA_PROP_AARCH64;
 	if ((m->props & ~known) || !(m->props & FFA_PROP_AARCH64))
 		return "properties: only receiving direct messages, AArch64";

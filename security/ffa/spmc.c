@@ -22,7 +22,28 @@ bool spmc_add(struct spmc *s, const struct sp_manifest *m)
 		return false;
 	struct sp *sp = &s->sp[s->nr_sps++];
 	sp->m = *m;
-	sp->state = SP_BOOTING;
+	for (unsigned e = 0; e < SPMC_MAX_ECS; e++)
+		sp->ec[e] = (struct sp_ec){.state = SP_BOOTING};
+	return true;
+}
+
+unsigned spmc_ec(const struct spmc *s, unsigned i, unsigned cpu)
+{
+	return s->sp[i].m.exec_ctx == 1 || cpu >= SPMC_MAX_ECS ? 0 : cpu;
+}
+
+bool spmc_ec_boot(struct spmc *s, unsigned i, unsigned cpu)
+{
+	if (i >= s->nr_sps || s->sp[i].m.exec_ctx == 1 || cpu == 0 || cpu >= SPMC_MAX_ECS)
+		return false; /* the boot CPU's context boots with the machine */
+	struct sp *sp = &s->sp[i];
+	/* A context that waited (the CPU was turned off and on again) starts afresh; a
+	 * partition aborted stays so. */
+	struct sp_ec *ec = &sp->ec[cpu];
+	int expect = SP_WAITING;
+	if (!__atomic_compare_exchange_n(&ec->state, &expect, SP_BOOTING, false, __ATOMIC_ACQUIRE,
+					 __ATOMIC_RELAXED))
+		return expect == SP_BOOTING;
 	return true;
 }
 
@@ -104,7 +125,8 @@ static void partition_info_regs(struct spmc *s, uint64_t r[FFA_NREGS])
 
 /* A direct request from the normal world: to a partition that takes this kind, from a
  * normal-world endpoint, while the partition waits for one. */
-static enum spmc_ns_action direct_req(struct spmc *s, uint64_t r[FFA_NREGS], unsigned *which)
+static enum spmc_ns_action direct_req(struct spmc *s, unsigned cpu, uint64_t r[FFA_NREGS],
+				      unsigned *which)
 {
 	uint32_t fid = (uint32_t)r[0];
 	uint16_t sender = (uint16_t)(r[1] >> 16), receiver = (uint16_t)r[1];
@@ -133,14 +155,15 @@ static enum spmc_ns_action direct_req(struct spmc *s, uint64_t r[FFA_NREGS], uns
 		ffa_set_error(r, FFA_INVALID_PARAMETERS);
 		return SPMC_REPLY;
 	}
+	struct sp_ec *ec = &sp->ec[spmc_ec(s, i, cpu)];
 	int expect = SP_WAITING;
-	if (!__atomic_compare_exchange_n(&sp->state, &expect, SP_RUNNING, false, __ATOMIC_ACQUIRE,
+	if (!__atomic_compare_exchange_n(&ec->state, &expect, SP_RUNNING, false, __ATOMIC_ACQUIRE,
 					 __ATOMIC_RELAXED)) {
 		ffa_set_error(r, expect == SP_ABORTED ? FFA_ABORTED : FFA_BUSY);
 		return SPMC_REPLY;
 	}
-	sp->req_fid = fid;
-	sp->requester = sender;
+	ec->req_fid = fid;
+	ec->requester = sender;
 	if (fid != FFA_MSG_SEND_DIRECT_REQ2)
 		for (int k = 8; k < FFA_NREGS; k++)
 			r[k] = 0; /* a v1.1 request carries x0-x7 only */
@@ -148,7 +171,8 @@ static enum spmc_ns_action direct_req(struct spmc *s, uint64_t r[FFA_NREGS], uns
 	return SPMC_RUN_SP;
 }
 
-enum spmc_ns_action spmc_ns_call(struct spmc *s, uint64_t r[FFA_NREGS], unsigned *which)
+enum spmc_ns_action spmc_ns_call(struct spmc *s, unsigned cpu, uint64_t r[FFA_NREGS],
+				 unsigned *which)
 {
 	uint32_t fid = (uint32_t)r[0];
 	switch (fid) {
@@ -170,7 +194,7 @@ enum spmc_ns_action spmc_ns_call(struct spmc *s, uint64_t r[FFA_NREGS], unsigned
 	case FFA_MSG_SEND_DIRECT_REQ:
 	case FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64:
 	case FFA_MSG_SEND_DIRECT_REQ2:
-		return direct_req(s, r, which);
+		return direct_req(s, cpu, r, which);
 	default:
 		ffa_set_error(r, FFA_NOT_SUPPORTED);
 		return SPMC_REPLY;
@@ -179,15 +203,21 @@ enum spmc_ns_action spmc_ns_call(struct spmc *s, uint64_t r[FFA_NREGS], unsigned
 
 /* The partition's answer to its request: the matching DIRECT_RESP, from itself, to the
  * endpoint that asked. */
-static enum spmc_sp_action direct_resp(struct sp *sp, uint64_t r[FFA_NREGS])
+static enum spmc_sp_action direct_resp(struct sp *sp, struct sp_ec *ec, uint64_t r[FFA_NREGS])
 {
 	uint32_t fid = (uint32_t)r[0];
 	uint16_t sender = (uint16_t)(r[1] >> 16), receiver = (uint16_t)r[1];
-	if (sp->state != SP_RUNNING) {
+	int state = __atomic_load_n(&ec->state, __ATOMIC_ACQUIRE);
+	if (state == SP_ABORTED) {
+		/* Another of its contexts crashed meanwhile: this answer is not believed. */
+		ffa_set_error(r, FFA_ABORTED);
+		return SPMC_SP_REPLY;
+	}
+	if (state != SP_RUNNING) {
 		ffa_set_error(r, FFA_DENIED);
 		return SPMC_SP_RESUME;
 	}
-	if (fid != ffa_resp_for(sp->req_fid) || sender != sp->m.id || receiver != sp->requester ||
+	if (fid != ffa_resp_for(ec->req_fid) || sender != sp->m.id || receiver != ec->requester ||
 	    (r[1] >> 32) != 0 ||
 	    (fid == FFA_MSG_SEND_DIRECT_RESP2 ? (r[2] | r[3]) != 0 : r[2] != 0)) {
 		ffa_set_error(r, FFA_INVALID_PARAMETERS);
@@ -199,9 +229,10 @@ static enum spmc_sp_action direct_resp(struct sp *sp, uint64_t r[FFA_NREGS])
 	return SPMC_SP_REPLY;
 }
 
-enum spmc_sp_action spmc_sp_call(struct spmc *s, unsigned i, uint64_t r[FFA_NREGS])
+enum spmc_sp_action spmc_sp_call(struct spmc *s, unsigned i, unsigned e, uint64_t r[FFA_NREGS])
 {
 	struct sp *sp = &s->sp[i];
+	struct sp_ec *ec = &sp->ec[e];
 	uint32_t fid = (uint32_t)r[0];
 	if (!FFA_FID_IS(fid) || (r[0] >> 32)) {
 		r[0] = FFA_NOT_SUPPORTED; /* SMCCC's unknown function: no other service here */
@@ -222,7 +253,7 @@ enum spmc_sp_action spmc_sp_call(struct spmc *s, unsigned i, uint64_t r[FFA_NREG
 		return SPMC_SP_RESUME;
 	case FFA_MSG_WAIT:
 		/* Only the end of its boot: a request must be answered with its response. */
-		if (sp->state != SP_BOOTING) {
+		if (__atomic_load_n(&ec->state, __ATOMIC_ACQUIRE) != SP_BOOTING) {
 			ffa_set_error(r, FFA_DENIED);
 			return SPMC_SP_RESUME;
 		}
@@ -230,23 +261,30 @@ enum spmc_sp_action spmc_sp_call(struct spmc *s, unsigned i, uint64_t r[FFA_NREG
 	case FFA_MSG_SEND_DIRECT_RESP:
 	case FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64:
 	case FFA_MSG_SEND_DIRECT_RESP2:
-		return direct_resp(sp, r);
+		return direct_resp(sp, ec, r);
 	default:
 		ffa_set_error(r, FFA_NOT_SUPPORTED);
 		return SPMC_SP_RESUME;
 	}
 }
 
-void spmc_sp_idle(struct spmc *s, unsigned i)
+void spmc_sp_idle(struct spmc *s, unsigned i, unsigned e)
 {
-	__atomic_store_n(&s->sp[i].state, SP_WAITING, __ATOMIC_RELEASE);
+	/* Not over an ABORTED: a crash elsewhere stays the partition's end. */
+	int *state = &s->sp[i].ec[e].state;
+	int expect = __atomic_load_n(state, __ATOMIC_RELAXED);
+	while (expect != SP_ABORTED &&
+	       !__atomic_compare_exchange_n(state, &expect, SP_WAITING, false, __ATOMIC_RELEASE,
+					    __ATOMIC_RELAXED))
+		;
 }
 
-bool spmc_sp_abort(struct spmc *s, unsigned i, uint64_t r[FFA_NREGS])
+bool spmc_sp_abort(struct spmc *s, unsigned i, unsigned e, uint64_t r[FFA_NREGS])
 {
 	struct sp *sp = &s->sp[i];
-	bool serving = sp->state == SP_RUNNING;
-	__atomic_store_n(&sp->state, SP_ABORTED, __ATOMIC_RELEASE);
+	bool serving = __atomic_load_n(&sp->ec[e].state, __ATOMIC_ACQUIRE) == SP_RUNNING;
+	for (unsigned k = 0; k < SPMC_MAX_ECS; k++)
+		__atomic_store_n(&sp->ec[k].state, SP_ABORTED, __ATOMIC_RELEASE);
 	if (serving)
 		ffa_set_error(r, FFA_ABORTED);
 	return serving;

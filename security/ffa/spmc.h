@@ -3,10 +3,12 @@
  * (host unit tests: tests/unit/test_spmc.c). Triad at Secure EL2 (security/sel2) does what
  * they say: answer the normal world, or switch to a partition and back.
  *
- * Partitions have one execution context (they run on whichever CPU sends them a message)
- * and take direct messages from the normal world: one at a time, others get BUSY. Their
- * life: BOOTING until their first FFA_MSG_WAIT, then WAITING <-> RUNNING (one request,
- * answered with the matching DIRECT_RESP), or ABORTED for good after a crash.
+ * A partition has one execution context (it runs on whichever CPU sends it a message, one
+ * request at a time: others get BUSY) or one per CPU (each CPU's requests run on its own
+ * context, in parallel). It takes direct messages from the normal world. Each context's
+ * life: BOOTING until its first FFA_MSG_WAIT (the first on the boot CPU, the others as
+ * their CPUs come up), then WAITING <-> RUNNING (one request, answered with the matching
+ * DIRECT_RESP); a crash of any context makes them all ABORTED for good.
  */
 #ifndef SECURITY_FFA_SPMC_H
 #define SECURITY_FFA_SPMC_H
@@ -17,14 +19,20 @@
 #include <triad/sp_manifest.h>
 
 #define SPMC_MAX_SPS 1
+#define SPMC_MAX_ECS SP_MAX_EXEC_CTX /* one per CPU Triad runs on */
 
 enum sp_state { SP_BOOTING, SP_WAITING, SP_RUNNING, SP_ABORTED };
 
-struct sp {
-	struct sp_manifest m;
+/* An execution context. */
+struct sp_ec {
 	int state;	    /* enum sp_state, changed atomically: CPUs race for it */
 	uint32_t req_fid;   /* the request it serves (RUNNING) */
 	uint16_t requester; /* who sent it */
+};
+
+struct sp {
+	struct sp_manifest m;
+	struct sp_ec ec[SPMC_MAX_ECS]; /* m.exec_ctx of them */
 };
 
 struct spmc {
@@ -42,18 +50,25 @@ enum spmc_sp_action {
 	SPMC_SP_REPLY,	/* it answered its request: r goes to the normal world */
 	SPMC_SP_BOOTED, /* its first FFA_MSG_WAIT: it is ready */
 };
-/* After SPMC_SP_REPLY or SPMC_SP_BOOTED, once the partition's registers are saved: it waits
- * for the next message, which any CPU may now give it. */
-void spmc_sp_idle(struct spmc *s, unsigned i);
+/* After SPMC_SP_REPLY or SPMC_SP_BOOTED, once the context's registers are saved: it waits
+ * for the next message (for a partition with one context, any CPU may now give it one). */
+void spmc_sp_idle(struct spmc *s, unsigned i, unsigned ec);
 
-/* Adds a partition whose manifest was checked; it starts BOOTING. */
+/* Adds a partition whose manifest was checked; its contexts start BOOTING. */
 bool spmc_add(struct spmc *s, const struct sp_manifest *m);
-/* A call from the normal world (its x0-x17 in r). */
-enum spmc_ns_action spmc_ns_call(struct spmc *s, uint64_t r[FFA_NREGS], unsigned *which);
-/* A call from partition i (its x0-x17 in r). */
-enum spmc_sp_action spmc_sp_call(struct spmc *s, unsigned i, uint64_t r[FFA_NREGS]);
-/* Partition i crashed or missed its deadline: ABORTED for good. True when it was serving a
- * request: r is then the answer for the normal world (FFA_ERROR(ABORTED)). */
-bool spmc_sp_abort(struct spmc *s, unsigned i, uint64_t r[FFA_NREGS]);
+/* The execution context of partition i that serves CPU cpu. */
+unsigned spmc_ec(const struct spmc *s, unsigned i, unsigned cpu);
+/* CPU cpu comes up: true if partition i has a context of its own there to boot (again:
+ * BOOTING until its FFA_MSG_WAIT). */
+bool spmc_ec_boot(struct spmc *s, unsigned i, unsigned cpu);
+/* A call from the normal world on CPU cpu (its x0-x17 in r). */
+enum spmc_ns_action spmc_ns_call(struct spmc *s, unsigned cpu, uint64_t r[FFA_NREGS],
+				 unsigned *which);
+/* A call from context ec of partition i (its x0-x17 in r). */
+enum spmc_sp_action spmc_sp_call(struct spmc *s, unsigned i, unsigned ec, uint64_t r[FFA_NREGS]);
+/* Context ec of partition i crashed or missed its deadline: the partition is ABORTED for
+ * good, every context. True when ec was serving a request: r is then the answer for the
+ * normal world (FFA_ERROR(ABORTED)). */
+bool spmc_sp_abort(struct spmc *s, unsigned i, unsigned ec, uint64_t r[FFA_NREGS]);
 
 #endif

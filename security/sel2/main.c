@@ -294,7 +294,9 @@ void sel2_lower_sync(struct frame *f)
 		break;
 	case OPTEE_ON_DONE:
 		gic_claim_deadline_ppi(cpu);
-		report(f, SEL2_READY, f->x[1], 0, 0, 0);
+		/* This CPU's context of the secure partition boots next, if it has one. */
+		if (f->x[1] || !sp_boot_cpu(cpu))
+			report(f, SEL2_READY, f->x[1], 0, 0, 0);
 		break;
 	case OPTEE_FIQ_DONE:
 		report(f, SEL2_DONE, 0, 0, 0, 0);

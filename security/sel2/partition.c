@@ -1,8 +1,10 @@
 /*
  * The SPMC's secure partition at Secure EL1, beside OP-TEE: the mechanics of running it.
- * security/ffa/spmc.c decides; this file switches. A partition gets the CPU that sent it a
- * message: OP-TEE's EL1 registers and general registers are set aside, the partition's
- * loaded (its stage 2 with VMID 1, so no TLB maintenance), and back when it answers.
+ * security/ffa/spmc.c decides; this file switches. A partition's execution context gets the
+ * CPU that sent it a message: OP-TEE's EL1 registers and general registers are set aside,
+ * the context's loaded (the partition's stage 2 with VMID 1, so no TLB maintenance; its
+ * VMPIDR_EL2 names the context, so a partition with one per CPU finds its own stack), and
+ * back when it answers.
  *
  * A partition is contained: its stage 2 is its own region and an empty Non-secure IPA
  * space; FP/SIMD, the physical timer, the PMU and debug registers trap (a trap is a
@@ -28,6 +30,7 @@
 #define CNTHCTL_SP  0UL	 /* physical counter and timer trap */
 #define SP_PMR	    0x20 /* above the deadline (0x00) and OP-TEE's interrupts */
 #define EC_SMC64    0x17
+#define VMPIDR_RES1 (1UL << 31)
 #define EC_IABT_LOW 0x20
 #define EC_DABT_LOW 0x24
 
@@ -44,12 +47,14 @@ struct sp_ctx {
 };
 
 static struct spmc spmc;
-static struct sp_ctx sp_ctx[SPMC_MAX_SPS];
-/* Per CPU: 1 + the partition it runs, 0 for OP-TEE's turn; OP-TEE's EL1 state meanwhile
- * (its general registers stay in optee_frames[]). */
-static unsigned on_cpu[MAX_CPUS];
+static struct sp_ctx sp_ctx[SPMC_MAX_SPS][SPMC_MAX_ECS];
+/* Per CPU: 1 + the partition it runs and which of its contexts, 0 for OP-TEE's turn;
+ * OP-TEE's EL1 state meanwhile (its general registers stay in optee_frames[]). */
+static struct {
+	unsigned sp, ec;
+} on_cpu[MAX_CPUS];
 static struct el1_ctx optee_el1[MAX_CPUS];
-static uint64_t optee_pmr[MAX_CPUS];
+static uint64_t optee_pmr[MAX_CPUS], optee_vmpidr[MAX_CPUS];
 
 static void el1_save(struct el1_ctx *c)
 {
@@ -91,16 +96,18 @@ void sp_init(uint64_t image_size)
 
 bool sp_running(unsigned cpu)
 {
-	return on_cpu[cpu] != 0;
+	return on_cpu[cpu].sp != 0;
 }
 
-/* OP-TEE's state aside, partition i's in, to run with x0-x17 = r. */
-static void sp_enter(unsigned cpu, unsigned i, const uint64_t r[FFA_NREGS])
+/* OP-TEE's state aside, context ec of partition i in, to run with x0-x17 = r. */
+static void sp_enter(unsigned cpu, unsigned i, unsigned ec, const uint64_t r[FFA_NREGS])
 {
-	struct sp_ctx *c = &sp_ctx[i];
+	struct sp_ctx *c = &sp_ctx[i][ec];
 	el1_save(&optee_el1[cpu]);
 	optee_pmr[cpu] = read_sysreg(ICC_PMR_EL1);
+	optee_vmpidr[cpu] = read_sysreg(vmpidr_el2);
 	el1_restore(&c->el1);
+	write_sysreg(vmpidr_el2, VMPIDR_RES1 | ec);
 	stage2_switch(true);
 	write_sysreg(hcr_el2, HCR_SP);
 	write_sysreg(cptr_el2, CPTR_SP);
@@ -112,7 +119,8 @@ static void sp_enter(unsigned cpu, unsigned i, const uint64_t r[FFA_NREGS])
 		c->f.x[k] = r[k];
 	set_frame(&c->f);
 	prepare_entry(c->elr, c->spsr);
-	on_cpu[cpu] = i + 1;
+	on_cpu[cpu].sp = i + 1;
+	on_cpu[cpu].ec = ec;
 	deadline_arm(cpu, CALL_DEADLINE_SECONDS);
 }
 
@@ -120,7 +128,7 @@ static void sp_enter(unsigned cpu, unsigned i, const uint64_t r[FFA_NREGS])
  * SMC next time (its general registers are in its frame already). */
 static struct frame *sp_leave(unsigned cpu, bool save)
 {
-	struct sp_ctx *c = &sp_ctx[on_cpu[cpu] - 1];
+	struct sp_ctx *c = &sp_ctx[on_cpu[cpu].sp - 1][on_cpu[cpu].ec];
 	deadline_disarm();
 	if (save) {
 		c->elr = read_sysreg(elr_el2) + 4;
@@ -128,6 +136,7 @@ static struct frame *sp_leave(unsigned cpu, bool save)
 		el1_save(&c->el1);
 	}
 	el1_restore(&optee_el1[cpu]);
+	write_sysreg(vmpidr_el2, optee_vmpidr[cpu]);
 	stage2_switch(false);
 	write_sysreg(hcr_el2, HCR_OPTEE);
 	write_sysreg(cptr_el2, CPTR_OPTEE);
@@ -136,9 +145,22 @@ static struct frame *sp_leave(unsigned cpu, bool save)
 	write_sysreg(ICC_PMR_EL1, optee_pmr[cpu]);
 	isb();
 	gic_release_held(cpu);
-	on_cpu[cpu] = 0;
+	on_cpu[cpu].sp = 0;
 	set_frame(&optee_frames[cpu]);
 	return &optee_frames[cpu];
+}
+
+/* Context ec of partition 0 starts at its entry point, with no boot information. */
+static void boot_context(unsigned cpu, unsigned ec)
+{
+	struct sp_ctx *c = &sp_ctx[0][ec];
+	for (unsigned k = 0; k < 31; k++)
+		c->f.x[k] = 0;
+	c->el1 = (struct el1_ctx){.sctlr = SCTLR_EL1_RESET};
+	c->elr = SP_BASE + spmc.sp[0].m.entry;
+	c->spsr = SPSR_EL1H_MASKED;
+	uint64_t r[FFA_NREGS] = {0};
+	sp_enter(cpu, 0, ec, r);
 }
 
 bool sp_boot(unsigned cpu, struct frame *f)
@@ -146,31 +168,34 @@ bool sp_boot(unsigned cpu, struct frame *f)
 	(void)f; /* OP-TEE's, which stays where it is */
 	if (!spmc.nr_sps)
 		return false;
-	struct sp_ctx *c = &sp_ctx[0];
-	c->el1.sctlr = SCTLR_EL1_RESET;
-	c->elr = SP_BASE + spmc.sp[0].m.entry;
-	c->spsr = SPSR_EL1H_MASKED;
-	uint64_t r[FFA_NREGS] = {0}; /* no boot information */
-	sp_enter(cpu, 0, r);
+	boot_context(cpu, 0);
+	return true;
+}
+
+bool sp_boot_cpu(unsigned cpu)
+{
+	if (!spmc.nr_sps || !spmc_ec_boot(&spmc, 0, cpu))
+		return false;
+	boot_context(cpu, spmc_ec(&spmc, 0, cpu));
 	return true;
 }
 
 bool sp_ns_call(unsigned cpu, uint64_t r[FFA_NREGS])
 {
 	unsigned i;
-	if (spmc_ns_call(&spmc, r, &i) != SPMC_RUN_SP)
+	if (spmc_ns_call(&spmc, cpu, r, &i) != SPMC_RUN_SP)
 		return false;
-	sp_enter(cpu, i, r);
+	sp_enter(cpu, i, spmc_ec(&spmc, i, cpu), r);
 	return true;
 }
 
 /* The partition on this CPU is stopped for good; whoever waited on it is told. */
 static void sp_failed(unsigned cpu, const char *why, uint64_t esr, uint64_t elr, uint64_t addr)
 {
-	unsigned i = on_cpu[cpu] - 1;
+	unsigned i = on_cpu[cpu].sp - 1;
 	report_failure(spmc.sp[i].m.id, why, esr, elr, addr);
 	uint64_t r[FFA_NREGS];
-	bool serving = spmc_sp_abort(&spmc, i, r);
+	bool serving = spmc_sp_abort(&spmc, i, on_cpu[cpu].ec, r);
 	struct frame *f = sp_leave(cpu, false);
 	if (serving)
 		sel2_answer_ffa(f, r);
@@ -180,18 +205,18 @@ static void sp_failed(unsigned cpu, const char *why, uint64_t esr, uint64_t elr,
 
 void sp_trapped(unsigned cpu, struct frame *f, uint64_t esr)
 {
-	unsigned i = on_cpu[cpu] - 1;
-	uint64_t ec = esr >> 26;
-	if (ec != EC_SMC64) {
+	unsigned i = on_cpu[cpu].sp - 1, ec = on_cpu[cpu].ec;
+	uint64_t class = esr >> 26;
+	if (class != EC_SMC64) {
 		uint64_t ipa = (read_sysreg(hpfar_el2) >> 4) << 12 | (read_sysreg(far_el2) & 0xfff);
-		bool abort = ec == EC_IABT_LOW || ec == EC_DABT_LOW;
+		bool abort = class == EC_IABT_LOW || class == EC_DABT_LOW;
 		sp_failed(cpu, "crashed", esr, read_sysreg(elr_el2), abort ? ipa : 0);
 		return;
 	}
 	uint64_t r[FFA_NREGS];
 	for (int k = 0; k < FFA_NREGS; k++)
 		r[k] = f->x[k];
-	switch (spmc_sp_call(&spmc, i, r)) {
+	switch (spmc_sp_call(&spmc, i, ec, r)) {
 	case SPMC_SP_RESUME:
 		for (int k = 0; k < FFA_NREGS; k++)
 			f->x[k] = r[k];
@@ -199,12 +224,12 @@ void sp_trapped(unsigned cpu, struct frame *f, uint64_t esr)
 		return;
 	case SPMC_SP_BOOTED:
 		f = sp_leave(cpu, true);
-		spmc_sp_idle(&spmc, i);
+		spmc_sp_idle(&spmc, i, ec);
 		sel2_boot_finished(f);
 		return;
 	case SPMC_SP_REPLY:
 		f = sp_leave(cpu, true);
-		spmc_sp_idle(&spmc, i);
+		spmc_sp_idle(&spmc, i, ec);
 		sel2_answer_ffa(f, r);
 		return;
 	}

@@ -75,6 +75,9 @@ void sel2_boot_finished(struct frame *f);
 /* partition.c: the SPMC's secure partition, run beside OP-TEE on whichever CPU asks. */
 void sp_init(uint64_t image_size);
 bool sp_boot(unsigned cpu, struct frame *f);
+/* A CPU other than the first has come up (OP-TEE's cpu_on done): a partition with a
+ * context per CPU boots this CPU's (false: nothing to boot). */
+bool sp_boot_cpu(unsigned cpu);
 bool sp_running(unsigned cpu);
 bool sp_ns_call(unsigned cpu, uint64_t r[18]);
 void sp_trapped(unsigned cpu, struct frame *f, uint64_t esr);

@@ -44,12 +44,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(r, data + 1, REGS_BYTES);
 		data += 1 + REGS_BYTES;
 		size -= 1 + REGS_BYTES;
-		int before = s.sp[0].state;
+		int before = s.sp[0].ec[0].state;
 		assert(before >= SP_BOOTING && before <= SP_ABORTED);
 		if (op % 8 == 7) {
 			/* It crashes (only while it runs, as in Triad). */
 			if (running) {
-				bool serving = spmc_sp_abort(&s, 0, r);
+				bool serving = spmc_sp_abort(&s, 0, 0, r);
 				assert(serving == (before == SP_RUNNING));
 				running = false;
 			}
@@ -66,36 +66,36 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				r[2] = r[3] = 0;
 			}
 			uint32_t fid = (uint32_t)r[0];
-			if (spmc_ns_call(&s, r, &which) == SPMC_RUN_SP) {
+			if (spmc_ns_call(&s, 0, r, &which) == SPMC_RUN_SP) {
 				assert(before == SP_WAITING && which == 0);
-				assert(s.sp[0].state == SP_RUNNING);
+				assert(s.sp[0].ec[0].state == SP_RUNNING);
 				running = true;
 				req = fid;
 			} else {
-				assert(s.sp[0].state == before);
+				assert(s.sp[0].ec[0].state == before);
 			}
 			continue;
 		}
 		if (op & 1)
 			r[0] = (op & 2) ? FFA_MSG_WAIT : ffa_resp_for(req);
 		if (op & 4) {
-			r[1] = 0x8001U << 16 | s.sp[0].requester;
+			r[1] = 0x8001U << 16 | s.sp[0].ec[0].requester;
 			r[2] = r[3] = 0;
 		}
-		switch (spmc_sp_call(&s, 0, r)) {
+		switch (spmc_sp_call(&s, 0, 0, r)) {
 		case SPMC_SP_RESUME:
-			assert(s.sp[0].state == before);
+			assert(s.sp[0].ec[0].state == before);
 			break;
 		case SPMC_SP_BOOTED:
 			assert(before == SP_BOOTING);
-			spmc_sp_idle(&s, 0);
+			spmc_sp_idle(&s, 0, 0);
 			running = false;
 			break;
 		case SPMC_SP_REPLY:
 			assert(before == SP_RUNNING);
 			assert((uint32_t)r[0] == ffa_resp_for(req));
-			assert((uint16_t)r[1] == s.sp[0].requester && (r[1] >> 16) == 0x8001);
-			spmc_sp_idle(&s, 0);
+			assert((uint16_t)r[1] == s.sp[0].ec[0].requester && (r[1] >> 16) == 0x8001);
+			spmc_sp_idle(&s, 0, 0);
 			running = false;
 			break;
 		}

@@ -11,6 +11,7 @@ from triad import GUESTS, PROMPT, ROOT, SECURE, Run, triad_run
 
 FFAGUEST = os.path.join(GUESTS, "ffaguest.bin")
 FFASP = os.path.join(GUESTS, "ffasp.bin")
+FFASP_MP = os.path.join(GUESTS, "ffasp-mp.bin")
 LINUX_7_3 = os.path.join(ROOT, ".cache", "guest", "linux-7.3", "Image")
 INITRAMFS_7_3 = os.path.join(ROOT, "build", "initramfs-realm.cpio.gz")
 SP_UUID = "5f4a1e2c-7b3d-4c8e-9a06-1d2f3b4c5d6e"
@@ -38,6 +39,20 @@ def test_a_vm_finds_the_partition_and_talks_to_it():
     assert failed == 0 and passed >= 40, out[-3000:]
     # Refused requests are logged, boundedly; nothing failed in the secure world.
     assert "refused" in out and "[monitor] error" not in out
+
+
+@secure_only
+def test_a_partition_with_a_context_per_cpu_serves_cpus_in_parallel():
+    # The same checks against ffasp-mp.bin (8 execution contexts): discovery reports 8, and
+    # of the 4,000 requests two vCPUs on two CPUs send at once, none is BUSY (each CPU's
+    # context booted when its CPU came up, and serves it alone).
+    rc, out, err = triad_run("--kernel", FFAGUEST, "--sp", FFASP_MP, "--append", "ffa=mp",
+                             "--cpus", "2", "--pcpus", "2", "--mem", "64M", timeout=180)
+    assert rc == 0, err
+    passed, failed = summary(out)
+    assert failed == 0 and passed >= 42, out[-3000:]
+    assert "ffaguest: busy answers 0" in out, out[-3000:]
+    assert "[monitor] error" not in out
 
 
 @secure_only

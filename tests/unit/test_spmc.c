@@ -36,9 +36,9 @@ static void booted(struct spmc *s)
 	memset(s, 0, sizeof(*s));
 	assert_true(spmc_add(s, &good));
 	uint64_t r[FFA_NREGS] = {FFA_MSG_WAIT};
-	assert_int_equal(spmc_sp_call(s, 0, r), SPMC_SP_BOOTED);
-	spmc_sp_idle(s, 0);
-	assert_int_equal(s->sp[0].state, SP_WAITING);
+	assert_int_equal(spmc_sp_call(s, 0, 0, r), SPMC_SP_BOOTED);
+	spmc_sp_idle(s, 0, 0);
+	assert_int_equal(s->sp[0].ec[0].state, SP_WAITING);
 }
 
 static void req(uint64_t r[FFA_NREGS], uint32_t fid, uint16_t from, uint16_t to)
@@ -63,45 +63,45 @@ static void a_request_runs_the_partition_and_its_answer_returns(void **state)
 	unsigned which = 99;
 	req(r, FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64, VM_ID, SP_ID);
 	r[3] = 7, r[9] = 0xdead; /* x9 is not part of a v1.1 message */
-	assert_int_equal(spmc_ns_call(&s, r, &which), SPMC_RUN_SP);
+	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_RUN_SP);
 	assert_int_equal(which, 0);
 	assert_int_equal(r[3], 7);
 	assert_int_equal(r[9], 0);
-	assert_int_equal(s.sp[0].state, SP_RUNNING);
+	assert_int_equal(s.sp[0].ec[0].state, SP_RUNNING);
 
 	/* A second request meanwhile: BUSY, not a second run. */
 	uint64_t r2[FFA_NREGS];
 	req(r2, FFA_MSG_SEND_DIRECT_REQ, 2, SP_ID);
-	assert_int_equal(spmc_ns_call(&s, r2, &which), SPMC_REPLY);
+	assert_int_equal(spmc_ns_call(&s, 0, r2, &which), SPMC_REPLY);
 	expect_error(r2, FFA_BUSY);
 
 	/* The answer must be of the request's kind, from itself, to the requester. */
 	uint64_t a[FFA_NREGS];
 	req(a, FFA_MSG_SEND_DIRECT_RESP, SP_ID, VM_ID); /* 32-bit answer to a 64-bit request */
-	assert_int_equal(spmc_sp_call(&s, 0, a), SPMC_SP_RESUME);
+	assert_int_equal(spmc_sp_call(&s, 0, 0, a), SPMC_SP_RESUME);
 	expect_error(a, FFA_INVALID_PARAMETERS);
 	req(a, FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64, SP_ID, 2);
-	assert_int_equal(spmc_sp_call(&s, 0, a), SPMC_SP_RESUME);
+	assert_int_equal(spmc_sp_call(&s, 0, 0, a), SPMC_SP_RESUME);
 	expect_error(a, FFA_INVALID_PARAMETERS);
 	req(a, FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64, 0x8002, VM_ID);
-	assert_int_equal(spmc_sp_call(&s, 0, a), SPMC_SP_RESUME);
+	assert_int_equal(spmc_sp_call(&s, 0, 0, a), SPMC_SP_RESUME);
 	expect_error(a, FFA_INVALID_PARAMETERS);
 	req(a, FFA_MSG_WAIT, 0, 0);
-	assert_int_equal(spmc_sp_call(&s, 0, a), SPMC_SP_RESUME);
+	assert_int_equal(spmc_sp_call(&s, 0, 0, a), SPMC_SP_RESUME);
 	expect_error(a, FFA_DENIED);
-	assert_int_equal(s.sp[0].state, SP_RUNNING);
+	assert_int_equal(s.sp[0].ec[0].state, SP_RUNNING);
 
 	req(a, FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64, SP_ID, VM_ID);
 	a[3] = 42;
-	assert_int_equal(spmc_sp_call(&s, 0, a), SPMC_SP_REPLY);
+	assert_int_equal(spmc_sp_call(&s, 0, 0, a), SPMC_SP_REPLY);
 	assert_int_equal(a[3], 42);
 	/* Still its own until its registers are saved. */
-	assert_int_equal(s.sp[0].state, SP_RUNNING);
-	spmc_sp_idle(&s, 0);
-	assert_int_equal(s.sp[0].state, SP_WAITING);
+	assert_int_equal(s.sp[0].ec[0].state, SP_RUNNING);
+	spmc_sp_idle(&s, 0, 0);
+	assert_int_equal(s.sp[0].ec[0].state, SP_WAITING);
 	/* A response nobody asked for, now: refused. */
 	req(a, FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64, SP_ID, VM_ID);
-	assert_int_equal(spmc_sp_call(&s, 0, a), SPMC_SP_RESUME);
+	assert_int_equal(spmc_sp_call(&s, 0, 0, a), SPMC_SP_RESUME);
 	expect_error(a, FFA_DENIED);
 }
 
@@ -113,29 +113,29 @@ static void bad_requests_never_reach_the_partition(void **state)
 	uint64_t r[FFA_NREGS];
 	unsigned which;
 	req(r, FFA_MSG_SEND_DIRECT_REQ, 0x8005, SP_ID); /* a secure sender from outside */
-	assert_int_equal(spmc_ns_call(&s, r, &which), SPMC_REPLY);
+	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_REPLY);
 	expect_error(r, FFA_INVALID_PARAMETERS);
 	req(r, FFA_MSG_SEND_DIRECT_REQ, VM_ID, 0x8002); /* nobody */
-	assert_int_equal(spmc_ns_call(&s, r, &which), SPMC_REPLY);
+	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_REPLY);
 	expect_error(r, FFA_INVALID_PARAMETERS);
 	req(r, FFA_MSG_SEND_DIRECT_REQ, VM_ID, SP_ID);
 	r[2] = 1U << 31; /* a framework message */
-	assert_int_equal(spmc_ns_call(&s, r, &which), SPMC_REPLY);
+	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_REPLY);
 	expect_error(r, FFA_INVALID_PARAMETERS);
 	req(r, FFA_MSG_SEND_DIRECT_REQ, VM_ID, SP_ID);
 	r[1] |= 1ULL << 40; /* garbage above w1 */
-	assert_int_equal(spmc_ns_call(&s, r, &which), SPMC_REPLY);
+	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_REPLY);
 	expect_error(r, FFA_INVALID_PARAMETERS);
 	req(r, FFA_MSG_SEND_DIRECT_REQ2, VM_ID, SP_ID);
 	r[2] = 5, r[3] = 6; /* another protocol's UUID */
-	assert_int_equal(spmc_ns_call(&s, r, &which), SPMC_REPLY);
+	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_REPLY);
 	expect_error(r, FFA_INVALID_PARAMETERS);
 	req(r, FFA_MSG_SEND_DIRECT_REQ2, VM_ID, SP_ID);
 	r[2] = 0x11 | 0x22ULL << 32, r[3] = 0x33 | 0x44ULL << 32; /* its own */
 	r[17] = 9;
-	assert_int_equal(spmc_ns_call(&s, r, &which), SPMC_RUN_SP);
+	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_RUN_SP);
 	assert_int_equal(r[17], 9);
-	assert_int_equal(s.sp[0].req_fid, FFA_MSG_SEND_DIRECT_REQ2);
+	assert_int_equal(s.sp[0].ec[0].req_fid, FFA_MSG_SEND_DIRECT_REQ2);
 }
 
 static void a_partition_that_does_not_take_req2_refuses_it(void **state)
@@ -150,10 +150,10 @@ static void a_partition_that_does_not_take_req2_refuses_it(void **state)
 	unsigned which;
 	req(r, FFA_MSG_SEND_DIRECT_REQ, VM_ID, SP_ID);
 	/* Still booting: BUSY. */
-	assert_int_equal(spmc_ns_call(&s, r, &which), SPMC_REPLY);
+	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_REPLY);
 	expect_error(r, FFA_BUSY);
 	req(r, FFA_MSG_SEND_DIRECT_REQ2, VM_ID, SP_ID);
-	assert_int_equal(spmc_ns_call(&s, r, &which), SPMC_REPLY);
+	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_REPLY);
 	expect_error(r, FFA_DENIED);
 }
 
@@ -165,18 +165,18 @@ static void an_aborted_partition_stays_aborted(void **state)
 	uint64_t r[FFA_NREGS];
 	unsigned which;
 	req(r, FFA_MSG_SEND_DIRECT_REQ, VM_ID, SP_ID);
-	assert_int_equal(spmc_ns_call(&s, r, &which), SPMC_RUN_SP);
+	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_RUN_SP);
 	uint64_t a[FFA_NREGS];
-	assert_true(spmc_sp_abort(&s, 0, a));
+	assert_true(spmc_sp_abort(&s, 0, 0, a));
 	expect_error(a, FFA_ABORTED);
 	req(r, FFA_MSG_SEND_DIRECT_REQ, VM_ID, SP_ID);
-	assert_int_equal(spmc_ns_call(&s, r, &which), SPMC_REPLY);
+	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_REPLY);
 	expect_error(r, FFA_ABORTED);
 	/* Failing in its boot: nobody waits for an answer. */
 	struct spmc t = {0};
 	assert_true(spmc_add(&t, &good));
-	assert_false(spmc_sp_abort(&t, 0, a));
-	assert_int_equal(t.sp[0].state, SP_ABORTED);
+	assert_false(spmc_sp_abort(&t, 0, 0, a));
+	assert_int_equal(t.sp[0].ec[0].state, SP_ABORTED);
 }
 
 static void the_spmc_answers_ids_versions_and_discovery(void **state)
@@ -186,40 +186,40 @@ static void the_spmc_answers_ids_versions_and_discovery(void **state)
 	booted(&s);
 	uint64_t r[FFA_NREGS] = {FFA_VERSION, FFA_VERSION_1_1};
 	unsigned which;
-	assert_int_equal(spmc_ns_call(&s, r, &which), SPMC_REPLY);
+	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_REPLY);
 	assert_int_equal(r[0], FFA_VERSION_1_2);
 	uint64_t bad[FFA_NREGS] = {FFA_VERSION, 0x80010002};
-	spmc_ns_call(&s, bad, &which);
+	spmc_ns_call(&s, 0, bad, &which);
 	assert_int_equal(bad[0], FFA_NOT_SUPPORTED);
 	uint64_t id[FFA_NREGS] = {FFA_ID_GET};
-	spmc_sp_call(&s, 0, id);
+	spmc_sp_call(&s, 0, 0, id);
 	assert_int_equal(id[0], FFA_SUCCESS);
 	assert_int_equal(id[2], SP_ID);
 	uint64_t other[FFA_NREGS] = {0x84000000 /* PSCI_VERSION, from a partition */};
-	assert_int_equal(spmc_sp_call(&s, 0, other), SPMC_SP_RESUME);
+	assert_int_equal(spmc_sp_call(&s, 0, 0, other), SPMC_SP_RESUME);
 	assert_int_equal(other[0], FFA_NOT_SUPPORTED);
 	uint64_t send[FFA_NREGS] = {FFA_MSG_SEND_DIRECT_REQ, (uint64_t)SP_ID << 16 | VM_ID};
-	spmc_sp_call(&s, 0, send);
+	spmc_sp_call(&s, 0, 0, send);
 	expect_error(send, FFA_NOT_SUPPORTED);
 
 	uint64_t p[FFA_NREGS] = {FFA_PARTITION_INFO_GET_REGS};
-	spmc_ns_call(&s, p, &which);
+	spmc_ns_call(&s, 0, p, &which);
 	assert_int_equal(p[0], FFA_SUCCESS64);
 	assert_int_equal(p[2], 0 | 0 << 16 | (uint64_t)FFA_PART_INFO_SIZE << 48);
 	assert_int_equal(p[3], SP_ID | 1ULL << 16 | (uint64_t)good.props << 32);
 	assert_int_equal(p[4], 0x11 | 0x22ULL << 32);
 	assert_int_equal(p[5], 0x33 | 0x44ULL << 32);
 	uint64_t q[FFA_NREGS] = {FFA_PARTITION_INFO_GET_REGS, 1, 2}; /* unknown UUID */
-	spmc_ns_call(&s, q, &which);
+	spmc_ns_call(&s, 0, q, &which);
 	expect_error(q, FFA_INVALID_PARAMETERS);
 	uint64_t past[FFA_NREGS] = {FFA_PARTITION_INFO_GET_REGS, 0, 0, 1}; /* from index 1 */
-	spmc_ns_call(&s, past, &which);
+	spmc_ns_call(&s, 0, past, &which);
 	expect_error(past, FFA_INVALID_PARAMETERS);
 	uint64_t t[FFA_NREGS] = {FFA_PARTITION_INFO_GET_REGS, 0, 0, 1 << 16}; /* a tag */
-	spmc_ns_call(&s, t, &which);
+	spmc_ns_call(&s, 0, t, &which);
 	expect_error(t, FFA_INVALID_PARAMETERS);
 	uint64_t m[FFA_NREGS] = {0x84000071 /* MEM_DONATE */};
-	spmc_ns_call(&s, m, &which);
+	spmc_ns_call(&s, 0, m, &which);
 	expect_error(m, FFA_NOT_SUPPORTED);
 }
 
@@ -263,9 +263,71 @@ static void manifests_are_checked(void **state)
 		memcpy(copy + offsetof(struct sp_manifest, id), &ids[i], 2);
 		assert_non_null(sp_manifest_check(copy, sizeof(copy), 0x20000, &out));
 	}
+	uint16_t eight = 8;
+	memcpy(img + offsetof(struct sp_manifest, exec_ctx), &eight, 2);
+	assert_null(sp_manifest_check(img, sizeof(img), 0x20000, &out));
 	uint16_t two = 2;
 	memcpy(img + offsetof(struct sp_manifest, exec_ctx), &two, 2);
 	assert_non_null(sp_manifest_check(img, sizeof(img), 0x20000, &out));
+}
+
+/* A partition with a context per CPU: each CPU's requests run on its own context, at once;
+ * a context boots when its CPU comes up; one context's crash ends them all, and an answer
+ * a context gives after that is not believed. */
+static void each_cpu_has_its_own_context(void **state)
+{
+	(void)state;
+	struct spmc s = {0};
+	struct sp_manifest mp = good;
+	mp.exec_ctx = SP_MAX_EXEC_CTX;
+	assert_true(spmc_add(&s, &mp));
+	uint64_t r[FFA_NREGS] = {FFA_MSG_WAIT};
+	assert_int_equal(spmc_sp_call(&s, 0, 0, r), SPMC_SP_BOOTED);
+	spmc_sp_idle(&s, 0, 0);
+	assert_int_equal(spmc_ec(&s, 0, 3), 3u);
+	/* CPU 3 is not up yet: its context is still booting, so its requests are BUSY. */
+	unsigned which;
+	req(r, FFA_MSG_SEND_DIRECT_REQ, 1, 0x8001);
+	assert_int_equal(spmc_ns_call(&s, 3, r, &which), SPMC_REPLY);
+	expect_error(r, FFA_BUSY);
+	assert_false(spmc_ec_boot(&s, 0, 0)); /* the boot CPU's booted with the machine */
+	assert_true(spmc_ec_boot(&s, 0, 3));
+	uint64_t w[FFA_NREGS] = {FFA_MSG_WAIT};
+	assert_int_equal(spmc_sp_call(&s, 0, 3, w), SPMC_SP_BOOTED);
+	spmc_sp_idle(&s, 0, 3);
+	/* Requests on CPUs 0 and 3 both run. */
+	req(r, FFA_MSG_SEND_DIRECT_REQ, 1, 0x8001);
+	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_RUN_SP);
+	uint64_t r3[FFA_NREGS];
+	req(r3, FFA_MSG_SEND_DIRECT_REQ, 2, 0x8001);
+	assert_int_equal(spmc_ns_call(&s, 3, r3, &which), SPMC_RUN_SP);
+	/* Context 3 answers its own requester, not context 0's. */
+	uint64_t a[FFA_NREGS] = {FFA_MSG_SEND_DIRECT_RESP, 0x8001U << 16 | 1};
+	assert_int_equal(spmc_sp_call(&s, 0, 3, a), SPMC_SP_RESUME);
+	expect_error(a, FFA_INVALID_PARAMETERS);
+	uint64_t b[FFA_NREGS] = {FFA_MSG_SEND_DIRECT_RESP, 0x8001U << 16 | 2};
+	assert_int_equal(spmc_sp_call(&s, 0, 3, b), SPMC_SP_REPLY);
+	spmc_sp_idle(&s, 0, 3);
+	/* CPU 3 goes off and comes back: its context boots again. */
+	assert_true(spmc_ec_boot(&s, 0, 3));
+	assert_int_equal(s.sp[0].ec[3].state, SP_BOOTING);
+	uint64_t w2[FFA_NREGS] = {FFA_MSG_WAIT};
+	assert_int_equal(spmc_sp_call(&s, 0, 3, w2), SPMC_SP_BOOTED);
+	spmc_sp_idle(&s, 0, 3);
+	/* Context 3 crashes in its next request while context 0 still serves: the partition
+	 * is aborted; context 0's answer comes back ABORTED, and idling does not revive it. */
+	req(r3, FFA_MSG_SEND_DIRECT_REQ, 2, 0x8001);
+	assert_int_equal(spmc_ns_call(&s, 3, r3, &which), SPMC_RUN_SP);
+	uint64_t x[FFA_NREGS];
+	assert_true(spmc_sp_abort(&s, 0, 3, x));
+	uint64_t c[FFA_NREGS] = {FFA_MSG_SEND_DIRECT_RESP, 0x8001U << 16 | 1};
+	assert_int_equal(spmc_sp_call(&s, 0, 0, c), SPMC_SP_REPLY);
+	expect_error(c, FFA_ABORTED);
+	spmc_sp_idle(&s, 0, 0);
+	req(r, FFA_MSG_SEND_DIRECT_REQ, 1, 0x8001);
+	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_REPLY);
+	expect_error(r, FFA_ABORTED);
+	assert_false(spmc_ec_boot(&s, 0, 3)); /* nor does a CPU coming up again */
 }
 
 static void partition_descriptors_follow_the_callers_version(void **state)
@@ -322,6 +384,7 @@ int main(void)
 	    cmocka_unit_test(a_partition_that_does_not_take_req2_refuses_it),
 	    cmocka_unit_test(an_aborted_partition_stays_aborted),
 	    cmocka_unit_test(the_spmc_answers_ids_versions_and_discovery),
+	    cmocka_unit_test(each_cpu_has_its_own_context),
 	    cmocka_unit_test(manifests_are_checked),
 	    cmocka_unit_test(partition_descriptors_follow_the_callers_version),
 	};

@@ -6,7 +6,8 @@
  * partition and their answers; refused messages (a forged sender, an unknown receiver,
  * framework flags); what the SPMC refuses the partition itself; and, on two vCPUs,
  * messages from both at once (the partition has one execution context: BUSY is retried,
- * no answer may carry the other vCPU's payload). Booted with "ffa=crash-read",
+ * no answer may carry the other vCPU's payload; with "ffa=mp", one per CPU: nothing is
+ * BUSY). Booted with "ffa=crash-read",
  * "ffa=crash-fp" or "ffa=spin" it instead makes the partition fail and checks that the
  * failure comes back as FFA_ERROR(ABORTED), stays that way, and that OP-TEE still answers;
  * with "ffa=absent" it checks that, with no partition, there is nothing to find or send to;
@@ -109,18 +110,22 @@ static void identity(void)
 	check(is_error(x0, w2, FFA_NOT_SUPPORTED), "FFA_MEM_DONATE is NOT_SUPPORTED", w2);
 }
 
+/* Booted with "ffa=mp": the partition has an execution context per CPU (ffasp-mp.bin). */
+static bool mp;
+
 static void discovery(void)
 {
+	uint32_t ecs = mp ? 8 : 1;
 	uint64_t w2;
 	uint64_t r[FFA_NREGS] = {FFA_PARTITION_INFO_GET_REGS};
 	hvc18(r);
 	bool one = (uint32_t)r[0] == FFA_SUCCESS64 && (r[2] & 0xffffffff) == 0 &&
 		   (r[2] >> 48) == FFA_PART_INFO_SIZE;
 	check(one, "PARTITION_INFO_GET_REGS lists one partition", r[2]);
-	check((uint16_t)r[3] == SP_ID &&
+	check((uint16_t)r[3] == SP_ID && (uint16_t)(r[3] >> 16) == ecs &&
 		  (uint32_t)(r[3] >> 32) ==
 		      (FFA_PROP_DIRECT_REQ_RECV | FFA_PROP_AARCH64 | FFA_PROP_DIRECT_REQ2_RECV),
-	      "... the test partition, 0x8001, taking direct messages", r[3]);
+	      "... the test partition, 0x8001, its contexts, taking direct messages", r[3]);
 	check(r[4] == (sp_uuid[0] | (uint64_t)sp_uuid[1] << 32) &&
 		  r[5] == (sp_uuid[2] | (uint64_t)sp_uuid[3] << 32),
 	      "... with its UUID", r[4]);
@@ -152,7 +157,7 @@ static void discovery(void)
 	hvc18(r3);
 	check(r3[0] == FFA_SUCCESS && r3[2] == 1 && r3[3] == FFA_PART_INFO_SIZE,
 	      "PARTITION_INFO_GET: 1 descriptor of 24 bytes", r3[2]);
-	bool desc = (le32(rx) & 0xffff) == SP_ID && (le32(rx) >> 16) == 1 &&
+	bool desc = (le32(rx) & 0xffff) == SP_ID && (le32(rx) >> 16) == ecs &&
 		    le32(rx + 4) ==
 			(FFA_PROP_DIRECT_REQ_RECV | FFA_PROP_AARCH64 | FFA_PROP_DIRECT_REQ2_RECV) &&
 		    le32(rx + 8) == sp_uuid[0] && le32(rx + 20) == sp_uuid[3] && rx[24] == 0xee;
@@ -284,6 +289,9 @@ static void concurrency(void)
 	puts_("ffaguest: busy answers ");
 	putdec(cpu0_busy + cpu1_busy);
 	puts_("\n");
+	if (mp)
+		check(cpu0_busy + cpu1_busy == 0,
+		      "... none BUSY: each CPU's requests run on its own context", 0);
 }
 
 /* The partition fails (how: from the command line); it must stay failed, alone. */
@@ -353,6 +361,7 @@ int main(const char *dtb)
 		hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
 		return 0;
 	}
+	mp = bootargs_have(dtb, "ffa=mp");
 	identity();
 	if (bootargs_have(dtb, "ffa=crash-read") || bootargs_have(dtb, "ffa=crash-fp") ||
 	    bootargs_have(dtb, "ffa=spin")) {

@@ -1,12 +1,18 @@
 /* The test partition's manifest (include/triad/sp_manifest.h) and entry: a stack, then
- * sp_main(). Its FF-A calls go through Triad's smc_call_regs18 (arch/arm64/smccc.S). */
+ * sp_main(). Its FF-A calls go through Triad's smc_call_regs18 (arch/arm64/smccc.S).
+ * Built with EXEC_CTX=8 (ffasp-mp.bin) it has an execution context per CPU; each finds its
+ * stack by the context number in MPIDR_EL1 (Aff0). */
+#ifndef EXEC_CTX
+#define EXEC_CTX 1
+#endif
+#define STACK_SIZE 0x1000
 #define FFA_PROPS ((1 << 0) | (1 << 8) | (1 << 9)) /* direct REQ and REQ2 in; AArch64 */
 
 	.section .manifest, "a"
 	.word	0x4d505354		/* "TSPM" */
 	.word	1			/* manifest version */
 	.hword	0x8001			/* FF-A ID */
-	.hword	1			/* execution contexts */
+	.hword	EXEC_CTX		/* execution contexts */
 	.word	FFA_PROPS
 	/* UUID 5f4a1e2c-7b3d-4c8e-9a06-1d2f3b4c5d6e, FF-A's four-word form (bytes in order) */
 	.byte	0x5f, 0x4a, 0x1e, 0x2c, 0x7b, 0x3d, 0x4c, 0x8e
@@ -19,7 +25,11 @@
 	.text
 	.globl	_start
 _start:
-	ldr	x9, =__stack_top
+	mrs	x10, mpidr_el1
+	and	x10, x10, #7
+	add	x10, x10, #1
+	ldr	x9, =__stacks
+	add	x9, x9, x10, lsl #12	/* STACK_SIZE */
 	mov	sp, x9
 	bl	sp_main
 	b	.
