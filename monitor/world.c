@@ -360,7 +360,9 @@ struct world_context *world_secure_smc(struct world_context *c)
 		c->x[0] = secure_timer_access(c->x[1], c->x[2]);
 		return c;
 	case SEL2_DONE: {
-		struct world_context *next = power_request_done(c, cpu, true);
+		/* (A trusted-OS call, the common case, skips the power requests.) */
+		struct world_context *next =
+		    pending[cpu] == SECURE_CALL ? 0 : power_request_done(c, cpu, true);
 		if (next)
 			return next;
 		switch_world(c, ns, true);

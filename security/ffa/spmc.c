@@ -126,7 +126,7 @@ static void partition_info_regs(struct spmc *s, uint64_t r[FFA_NREGS])
 /* A direct request from the normal world: to a partition that takes this kind, from a
  * normal-world endpoint, while the partition waits for one. */
 static enum spmc_ns_action direct_req(struct spmc *s, unsigned cpu, uint64_t r[FFA_NREGS],
-				      unsigned *which)
+				      struct spmc_target *to)
 {
 	uint32_t fid = (uint32_t)r[0];
 	uint16_t sender = (uint16_t)(r[1] >> 16), receiver = (uint16_t)r[1];
@@ -155,7 +155,8 @@ static enum spmc_ns_action direct_req(struct spmc *s, unsigned cpu, uint64_t r[F
 		ffa_set_error(r, FFA_INVALID_PARAMETERS);
 		return SPMC_REPLY;
 	}
-	struct sp_ec *ec = &sp->ec[spmc_ec(s, i, cpu)];
+	unsigned e = spmc_ec(s, i, cpu);
+	struct sp_ec *ec = &sp->ec[e];
 	int expect = SP_WAITING;
 	if (!__atomic_compare_exchange_n(&ec->state, &expect, SP_RUNNING, false, __ATOMIC_ACQUIRE,
 					 __ATOMIC_RELAXED)) {
@@ -167,12 +168,13 @@ static enum spmc_ns_action direct_req(struct spmc *s, unsigned cpu, uint64_t r[F
 	if (fid != FFA_MSG_SEND_DIRECT_REQ2)
 		for (int k = 8; k < FFA_NREGS; k++)
 			r[k] = 0; /* a v1.1 request carries x0-x7 only */
-	*which = i;
+	to->sp = i;
+	to->ec = e;
 	return SPMC_RUN_SP;
 }
 
 enum spmc_ns_action spmc_ns_call(struct spmc *s, unsigned cpu, uint64_t r[FFA_NREGS],
-				 unsigned *which)
+				 struct spmc_target *to)
 {
 	uint32_t fid = (uint32_t)r[0];
 	switch (fid) {
@@ -194,7 +196,7 @@ enum spmc_ns_action spmc_ns_call(struct spmc *s, unsigned cpu, uint64_t r[FFA_NR
 	case FFA_MSG_SEND_DIRECT_REQ:
 	case FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64:
 	case FFA_MSG_SEND_DIRECT_REQ2:
-		return direct_req(s, cpu, r, which);
+		return direct_req(s, cpu, r, to);
 	default:
 		ffa_set_error(r, FFA_NOT_SUPPORTED);
 		return SPMC_REPLY;
@@ -270,13 +272,13 @@ enum spmc_sp_action spmc_sp_call(struct spmc *s, unsigned i, unsigned e, uint64_
 
 void spmc_sp_idle(struct spmc *s, unsigned i, unsigned e)
 {
-	/* Not over an ABORTED: a crash elsewhere stays the partition's end. */
+	/* Not over an ABORTED: a crash elsewhere stays the partition's end (the only change
+	 * another CPU can make meanwhile, so one attempt is enough). */
 	int *state = &s->sp[i].ec[e].state;
 	int expect = __atomic_load_n(state, __ATOMIC_RELAXED);
-	while (expect != SP_ABORTED &&
-	       !__atomic_compare_exchange_n(state, &expect, SP_WAITING, false, __ATOMIC_RELEASE,
-					    __ATOMIC_RELAXED))
-		;
+	if (expect != SP_ABORTED)
+		__atomic_compare_exchange_n(state, &expect, SP_WAITING, false, __ATOMIC_RELEASE,
+					    __ATOMIC_RELAXED);
 }
 
 bool spmc_sp_abort(struct spmc *s, unsigned i, unsigned e, uint64_t r[FFA_NREGS])

@@ -42,7 +42,12 @@ struct spmc {
 
 enum spmc_ns_action {
 	SPMC_REPLY,  /* r is the answer for the normal world */
-	SPMC_RUN_SP, /* partition *which is RUNNING now: run it with r as its x0-x17 */
+	SPMC_RUN_SP, /* context *to is RUNNING now: run it with r as its x0-x17 */
+};
+
+/* An execution context: partition sp's context ec. */
+struct spmc_target {
+	unsigned sp, ec;
 };
 
 enum spmc_sp_action {
@@ -63,7 +68,7 @@ unsigned spmc_ec(const struct spmc *s, unsigned i, unsigned cpu);
 bool spmc_ec_boot(struct spmc *s, unsigned i, unsigned cpu);
 /* A call from the normal world on CPU cpu (its x0-x17 in r). */
 enum spmc_ns_action spmc_ns_call(struct spmc *s, unsigned cpu, uint64_t r[FFA_NREGS],
-				 unsigned *which);
+				 struct spmc_target *to);
 /* A call from context ec of partition i (its x0-x17 in r). */
 enum spmc_sp_action spmc_sp_call(struct spmc *s, unsigned i, unsigned ec, uint64_t r[FFA_NREGS]);
 /* Context ec of partition i crashed or missed its deadline: the partition is ABORTED for

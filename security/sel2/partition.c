@@ -54,7 +54,7 @@ static struct {
 	unsigned sp, ec;
 } on_cpu[MAX_CPUS];
 static struct el1_ctx optee_el1[MAX_CPUS];
-static uint64_t optee_pmr[MAX_CPUS], optee_vmpidr[MAX_CPUS];
+static uint64_t optee_pmr[MAX_CPUS];
 
 static void el1_save(struct el1_ctx *c)
 {
@@ -105,7 +105,6 @@ static void sp_enter(unsigned cpu, unsigned i, unsigned ec, const uint64_t r[FFA
 	struct sp_ctx *c = &sp_ctx[i][ec];
 	el1_save(&optee_el1[cpu]);
 	optee_pmr[cpu] = read_sysreg(ICC_PMR_EL1);
-	optee_vmpidr[cpu] = read_sysreg(vmpidr_el2);
 	el1_restore(&c->el1);
 	write_sysreg(vmpidr_el2, VMPIDR_RES1 | ec);
 	stage2_switch(true);
@@ -136,7 +135,7 @@ static struct frame *sp_leave(unsigned cpu, bool save)
 		el1_save(&c->el1);
 	}
 	el1_restore(&optee_el1[cpu]);
-	write_sysreg(vmpidr_el2, optee_vmpidr[cpu]);
+	write_sysreg(vmpidr_el2, read_sysreg(mpidr_el1)); /* OP-TEE sees the CPU's own */
 	stage2_switch(false);
 	write_sysreg(hcr_el2, HCR_OPTEE);
 	write_sysreg(cptr_el2, CPTR_OPTEE);
@@ -182,10 +181,10 @@ bool sp_boot_cpu(unsigned cpu)
 
 bool sp_ns_call(unsigned cpu, uint64_t r[FFA_NREGS])
 {
-	unsigned i;
-	if (spmc_ns_call(&spmc, cpu, r, &i) != SPMC_RUN_SP)
+	struct spmc_target to;
+	if (spmc_ns_call(&spmc, cpu, r, &to) != SPMC_RUN_SP)
 		return false;
-	sp_enter(cpu, i, spmc_ec(&spmc, i, cpu), r);
+	sp_enter(cpu, to.sp, to.ec, r);
 	return true;
 }
 

@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		}
 		if (!running) {
-			unsigned which = 99;
+			struct spmc_target which = {99, 99};
 			/* Make a well-formed request likely: the fuzzer picks the fields. */
 			if (op & 1)
 				r[0] =
@@ -67,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			uint32_t fid = (uint32_t)r[0];
 			if (spmc_ns_call(&s, 0, r, &which) == SPMC_RUN_SP) {
-				assert(before == SP_WAITING && which == 0);
+				assert(before == SP_WAITING && which.sp == 0 && which.ec == 0);
 				assert(s.sp[0].ec[0].state == SP_RUNNING);
 				running = true;
 				req = fid;

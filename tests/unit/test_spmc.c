@@ -60,11 +60,12 @@ static void a_request_runs_the_partition_and_its_answer_returns(void **state)
 	struct spmc s;
 	booted(&s);
 	uint64_t r[FFA_NREGS];
-	unsigned which = 99;
+	struct spmc_target which = {99, 99};
 	req(r, FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64, VM_ID, SP_ID);
 	r[3] = 7, r[9] = 0xdead; /* x9 is not part of a v1.1 message */
 	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_RUN_SP);
-	assert_int_equal(which, 0);
+	assert_int_equal(which.sp, 0);
+	assert_int_equal(which.ec, 0);
 	assert_int_equal(r[3], 7);
 	assert_int_equal(r[9], 0);
 	assert_int_equal(s.sp[0].ec[0].state, SP_RUNNING);
@@ -111,7 +112,7 @@ static void bad_requests_never_reach_the_partition(void **state)
 	struct spmc s;
 	booted(&s);
 	uint64_t r[FFA_NREGS];
-	unsigned which;
+	struct spmc_target which;
 	req(r, FFA_MSG_SEND_DIRECT_REQ, 0x8005, SP_ID); /* a secure sender from outside */
 	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_REPLY);
 	expect_error(r, FFA_INVALID_PARAMETERS);
@@ -147,7 +148,7 @@ static void a_partition_that_does_not_take_req2_refuses_it(void **state)
 	assert_true(spmc_add(&s, &m));
 	assert_false(spmc_add(&s, &m)); /* full (and the same ID) */
 	uint64_t r[FFA_NREGS];
-	unsigned which;
+	struct spmc_target which;
 	req(r, FFA_MSG_SEND_DIRECT_REQ, VM_ID, SP_ID);
 	/* Still booting: BUSY. */
 	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_REPLY);
@@ -163,7 +164,7 @@ static void an_aborted_partition_stays_aborted(void **state)
 	struct spmc s;
 	booted(&s);
 	uint64_t r[FFA_NREGS];
-	unsigned which;
+	struct spmc_target which;
 	req(r, FFA_MSG_SEND_DIRECT_REQ, VM_ID, SP_ID);
 	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_RUN_SP);
 	uint64_t a[FFA_NREGS];
@@ -185,7 +186,7 @@ static void the_spmc_answers_ids_versions_and_discovery(void **state)
 	struct spmc s;
 	booted(&s);
 	uint64_t r[FFA_NREGS] = {FFA_VERSION, FFA_VERSION_1_1};
-	unsigned which;
+	struct spmc_target which;
 	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_REPLY);
 	assert_int_equal(r[0], FFA_VERSION_1_2);
 	uint64_t bad[FFA_NREGS] = {FFA_VERSION, 0x80010002};
@@ -286,7 +287,7 @@ static void each_cpu_has_its_own_context(void **state)
 	spmc_sp_idle(&s, 0, 0);
 	assert_int_equal(spmc_ec(&s, 0, 3), 3u);
 	/* CPU 3 is not up yet: its context is still booting, so its requests are BUSY. */
-	unsigned which;
+	struct spmc_target which;
 	req(r, FFA_MSG_SEND_DIRECT_REQ, 1, 0x8001);
 	assert_int_equal(spmc_ns_call(&s, 3, r, &which), SPMC_REPLY);
 	expect_error(r, FFA_BUSY);
