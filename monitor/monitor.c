@@ -163,9 +163,19 @@ void monitor_main(unsigned cpu)
 	    (optee_size = fw_cfg_load_file("opt/triad/optee", OPTEE_BASE, OPTEE_SIZE, staging))) {
 		sel2_entry = SEL2_BASE;
 		mon_puts("[monitor] secure world: Triad S-EL2 and OP-TEE loaded\n");
-		/* An FF-A secure partition, if given: Triad at S-EL2 checks its manifest. */
-		if ((sp_size = fw_cfg_load_file("opt/triad/sp", SP_BASE, SP_REGION, staging)))
-			mon_puts("[monitor] secure world: a secure partition loaded\n");
+		/* FF-A secure partitions, if given, one per region: Triad at S-EL2 checks their
+		 * manifests. */
+		static char name[] = "opt/triad/sp0";
+		for (unsigned k = 0; k < SP_MAX; k++) {
+			name[sizeof(name) - 2] = (char)('0' + k);
+			uint64_t size = fw_cfg_load_file(name, SP_REGION_OF(k), SP_REGION, staging);
+			sp_sizes |= size << (SP_SIZES_SHIFT * k);
+			if (size) {
+				mon_puts("[monitor] secure world: secure partition ");
+				mon_putdec(k);
+				mon_puts(" loaded\n");
+			}
+		}
 	}
 	gic_global_setup(sel2_entry != 0);
 	uint64_t ram_end = dtb_ram_end((const void *)DTB);

@@ -86,7 +86,7 @@ void fpsimd_restore(const struct fpsimd_regs *f);
 void el3_exit(struct world_context *c) __attribute__((noreturn));
 /* world.c: the OP-TEE image's size, for Triad at S-EL2. */
 extern uint64_t optee_size;
-extern uint64_t sp_size; /* the secure partition's image, 0: none */
+extern uint64_t sp_sizes; /* the partitions' image sizes (SP_SIZE_IN), 0: none */
 void cpu_restart(unsigned cpu) __attribute__((noreturn));
 /* monitor.c */
 void mon_putc(char c);

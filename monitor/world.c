@@ -45,7 +45,7 @@ static bool booting_by_cpu_on[MAX_CPUS]; /* this CPU's boot is a CPU_ON, not the
 uint64_t sel2_entry;			 /* 0: no secure world */
 uint64_t rmm_entry;			 /* 0: no realm world */
 uint64_t optee_size;
-uint64_t sp_size;
+uint64_t sp_sizes;
 
 bool world_secure_alive(void)
 {
@@ -152,7 +152,7 @@ void world_boot_cpu(unsigned cpu, uint64_t ns_entry, uint64_t ns_x0, uint64_t ns
 		/* OP-TEE reads the machine's DT at cold boot (its normal memory, for dynamic
 		 * shared memory) and edits it in place: ns_x0 is that DT on CPU 0. */
 		enter_fresh(&s_ctx[cpu], scr_secure, sel2_entry, cpu, cpu_on, optee_size,
-			    cpu_on ? 0 : ns_x0, cpu_on ? 0 : sp_size);
+			    cpu_on ? 0 : ns_x0, cpu_on ? 0 : sp_sizes);
 	}
 	if (realm_to_boot(cpu_on))
 		boot_realm(cpu);

@@ -35,12 +35,18 @@
 #define SEL2_REQ_FIQ 0xc2000111
 
 /* Secure RAM on QEMU virt (0x0E000000, 16 MiB): the monitor's first 128 KiB, Triad at S-EL2,
- * one secure partition's region, then OP-TEE's TZDRAM. */
-#define SEL2_BASE  0x0e020000UL
-#define SEL2_MAX   0x000c0000UL
-#define SP_BASE	   0x0e0e0000UL
-#define SP_REGION  0x00020000UL
-#define OPTEE_BASE 0x0e100000UL
-#define OPTEE_SIZE 0x00f00000UL
+ * the secure partitions' regions (partition k in region k), then OP-TEE's TZDRAM. */
+#define SEL2_BASE	0x0e020000UL
+#define SEL2_MAX	0x00080000UL
+#define SP_BASE		0x0e0a0000UL
+#define SP_REGION	0x00020000UL
+#define SP_MAX		3
+#define SP_REGION_OF(k) (SP_BASE + (uint64_t)(k)*SP_REGION)
+/* The partitions' image sizes, as the monitor passes them to S-EL2 in one register (x4 at
+ * its cold boot): 20 bits each, partition k's at bit 20 k; 0: none there. */
+#define SP_SIZES_SHIFT	     20
+#define SP_SIZE_IN(sizes, k) (((sizes) >> (SP_SIZES_SHIFT * (k))) & ((1UL << SP_SIZES_SHIFT) - 1))
+#define OPTEE_BASE	     0x0e100000UL
+#define OPTEE_SIZE	     0x00f00000UL
 
 #endif

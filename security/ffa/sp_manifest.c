@@ -5,7 +5,7 @@
 
 #define PAGE 4096U
 
-const char *sp_manifest_check(const void *image, uint64_t loaded, uint64_t region,
+const char *sp_manifest_check(const void *image, uint64_t loaded, uint64_t base, uint64_t region,
 			      struct sp_manifest *out)
 {
 	if (loaded < sizeof(*out))
@@ -18,7 +18,9 @@ const char *sp_manifest_check(const void *image, uint64_t loaded, uint64_t regio
 	if (m->magic != SP_MANIFEST_MAGIC)
 		return "no manifest (magic)";
 	if (m->version != SP_MANIFEST_VERSION)
-		return "manifest version not 1";
+		return "manifest version not 2";
+	if (m->load_base != base)
+		return "linked for another region than the one it was loaded in";
 	if (!FFA_ID_IS_SECURE(m->id) || m->id == FFA_SPMC_ID || m->id == 0xffff)
 		return "partition ID not in 0x8001-0xfffe";
 	if (m->exec_ctx != 1 && m->exec_ctx != SP_MAX_EXEC_CTX)

@@ -16,9 +16,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <triad/ffa.h>
+#include <triad/sel2_abi.h>
 #include <triad/sp_manifest.h>
 
-#define SPMC_MAX_SPS 1
+#define SPMC_MAX_SPS SP_MAX	     /* one per region of secure RAM */
 #define SPMC_MAX_ECS SP_MAX_EXEC_CTX /* one per CPU Triad runs on */
 
 enum sp_state { SP_BOOTING, SP_WAITING, SP_RUNNING, SP_ABORTED };

@@ -310,12 +310,12 @@ void sel2_lower_sync(struct frame *f)
 	}
 }
 
-void sel2_main(unsigned cpu, unsigned cpu_on, uint64_t optee_size, uint64_t dtb, uint64_t sp_size)
+void sel2_main(unsigned cpu, unsigned cpu_on, uint64_t optee_size, uint64_t dtb, uint64_t sp_sizes)
 {
 	if (!cpu_on) {
 		optee_timer_retarget((uint32_t *)OPTEE_BASE, optee_size);
 		stage2_build();
-		sp_init(sp_size);
+		sp_init(sp_sizes);
 	}
 	el2_setup();
 	struct frame *f = &optee_frames[cpu];

@@ -1,5 +1,5 @@
 /*
- * The SPMC's secure partition at Secure EL1, beside OP-TEE: the mechanics of running it.
+ * The SPMC's secure partitions at Secure EL1, beside OP-TEE: the mechanics of running them.
  * security/ffa/spmc.c decides; this file switches. A partition's execution context gets the
  * CPU that sent it a message: OP-TEE's EL1 registers and general registers are set aside,
  * the context's loaded (the partition's stage 2 with VMID 1, so no TLB maintenance; its
@@ -47,6 +47,10 @@ struct sp_ctx {
 };
 
 static struct spmc spmc;
+static uint64_t sp_base[SPMC_MAX_SPS]; /* where each runs: its region */
+/* Per CPU: the partitions' contexts are being booted there, at the machine's cold boot
+ * (every partition) or as the CPU came up (those with a context per CPU). */
+static bool booting_cpu_on[MAX_CPUS];
 static struct sp_ctx sp_ctx[SPMC_MAX_SPS][SPMC_MAX_ECS];
 /* Per CPU: 1 + the partition it runs and which of its contexts, 0 for OP-TEE's turn;
  * OP-TEE's EL1 state meanwhile (its general registers stay in optee_frames[]). */
@@ -77,21 +81,27 @@ static void report_failure(uint16_t id, const char *why, uint64_t esr, uint64_t 
 	smc_call_regs18(r);
 }
 
-void sp_init(uint64_t image_size)
+void sp_init(uint64_t image_sizes)
 {
-	if (!image_size)
-		return;
-	struct sp_manifest m;
-	const char *why = sp_manifest_check((const void *)SP_BASE, image_size, SP_REGION, &m);
-	if (why) {
-		report_failure(0, why, 0, 0, 0);
-		return;
+	for (unsigned k = 0; k < SP_MAX; k++) {
+		uint64_t size = SP_SIZE_IN(image_sizes, k), base = SP_REGION_OF(k);
+		if (!size)
+			continue;
+		struct sp_manifest m;
+		const char *why = sp_manifest_check((const void *)base, size, base, SP_REGION, &m);
+		if (!why && !spmc_add(&spmc, &m))
+			why = "its ID is another partition's";
+		if (why) {
+			report_failure(0, why, 0, 0, 0);
+			continue;
+		}
+		unsigned i = spmc.nr_sps - 1;
+		sp_base[i] = base;
+		/* Past its image it starts zeroed: its data and stacks. */
+		for (uint64_t a = base + m.image_size; a < base + m.mem_size; a++)
+			*(volatile uint8_t *)a = 0;
+		stage2_build_sp(i, base, m.mem_size);
 	}
-	spmc_add(&spmc, &m);
-	/* Past its image it starts zeroed: its data and stack. */
-	for (uint64_t a = SP_BASE + m.image_size; a < SP_BASE + m.mem_size; a++)
-		*(volatile uint8_t *)a = 0;
-	stage2_build_sp(SP_BASE, m.mem_size);
 }
 
 bool sp_running(unsigned cpu)
@@ -107,7 +117,7 @@ static void sp_enter(unsigned cpu, unsigned i, unsigned ec, const uint64_t r[FFA
 	optee_pmr[cpu] = read_sysreg(ICC_PMR_EL1);
 	el1_restore(&c->el1);
 	write_sysreg(vmpidr_el2, VMPIDR_RES1 | ec);
-	stage2_switch(true);
+	stage2_switch((int)i);
 	write_sysreg(hcr_el2, HCR_SP);
 	write_sysreg(cptr_el2, CPTR_SP);
 	write_sysreg(mdcr_el2, MDCR_SP);
@@ -136,7 +146,7 @@ static struct frame *sp_leave(unsigned cpu, bool save)
 	}
 	el1_restore(&optee_el1[cpu]);
 	write_sysreg(vmpidr_el2, read_sysreg(mpidr_el1)); /* OP-TEE sees the CPU's own */
-	stage2_switch(false);
+	stage2_switch(-1);
 	write_sysreg(hcr_el2, HCR_OPTEE);
 	write_sysreg(cptr_el2, CPTR_OPTEE);
 	write_sysreg(mdcr_el2, 0UL);
@@ -149,34 +159,43 @@ static struct frame *sp_leave(unsigned cpu, bool save)
 	return &optee_frames[cpu];
 }
 
-/* Context ec of partition 0 starts at its entry point, with no boot information. */
-static void boot_context(unsigned cpu, unsigned ec)
+/* Context ec of partition i starts at its entry point, with no boot information. */
+static void boot_context(unsigned cpu, unsigned i, unsigned ec)
 {
-	struct sp_ctx *c = &sp_ctx[0][ec];
+	struct sp_ctx *c = &sp_ctx[i][ec];
 	for (unsigned k = 0; k < 31; k++)
 		c->f.x[k] = 0;
 	c->el1 = (struct el1_ctx){.sctlr = SCTLR_EL1_RESET};
-	c->elr = SP_BASE + spmc.sp[0].m.entry;
+	c->elr = sp_base[i] + spmc.sp[i].m.entry;
 	c->spsr = SPSR_EL1H_MASKED;
 	uint64_t r[FFA_NREGS] = {0};
-	sp_enter(cpu, 0, ec, r);
+	sp_enter(cpu, i, ec, r);
+}
+
+/* Boots the first partition from index `from` on that has a context to boot on this CPU
+ * now; false when none is left. */
+static bool boot_from(unsigned cpu, unsigned from)
+{
+	for (unsigned i = from; i < spmc.nr_sps; i++) {
+		if (!booting_cpu_on[cpu] || spmc_ec_boot(&spmc, i, cpu)) {
+			boot_context(cpu, i, spmc_ec(&spmc, i, cpu));
+			return true;
+		}
+	}
+	return false;
 }
 
 bool sp_boot(unsigned cpu, struct frame *f)
 {
 	(void)f; /* OP-TEE's, which stays where it is */
-	if (!spmc.nr_sps)
-		return false;
-	boot_context(cpu, 0);
-	return true;
+	booting_cpu_on[cpu] = false;
+	return boot_from(cpu, 0);
 }
 
 bool sp_boot_cpu(unsigned cpu)
 {
-	if (!spmc.nr_sps || !spmc_ec_boot(&spmc, 0, cpu))
-		return false;
-	boot_context(cpu, spmc_ec(&spmc, 0, cpu));
-	return true;
+	booting_cpu_on[cpu] = true;
+	return boot_from(cpu, 0);
 }
 
 bool sp_ns_call(unsigned cpu, uint64_t r[FFA_NREGS])
@@ -198,8 +217,8 @@ static void sp_failed(unsigned cpu, const char *why, uint64_t esr, uint64_t elr,
 	struct frame *f = sp_leave(cpu, false);
 	if (serving)
 		sel2_answer_ffa(f, r);
-	else
-		sel2_boot_finished(f); /* it failed in its boot */
+	else if (!boot_from(cpu, i + 1)) /* it failed in its boot: the next one's turn */
+		sel2_boot_finished(f);
 }
 
 void sp_trapped(unsigned cpu, struct frame *f, uint64_t esr)
@@ -224,7 +243,8 @@ void sp_trapped(unsigned cpu, struct frame *f, uint64_t esr)
 	case SPMC_SP_BOOTED:
 		f = sp_leave(cpu, true);
 		spmc_sp_idle(&spmc, i, ec);
-		sel2_boot_finished(f);
+		if (!boot_from(cpu, i + 1))
+			sel2_boot_finished(f);
 		return;
 	case SPMC_SP_REPLY:
 		f = sp_leave(cpu, true);

@@ -23,13 +23,14 @@
 void stage2_build(void);
 void stage2_load(void);
 void stage2_boot_done(void);
-/* The secure partition's tables (its region only), and switching between its and OP-TEE's. */
-void stage2_build_sp(uint64_t base, uint64_t size);
-void stage2_switch(bool sp);
+/* Each secure partition's tables (its region only), and switching between a partition's
+ * (sp = its index) and OP-TEE's (sp = -1). */
+void stage2_build_sp(unsigned i, uint64_t base, uint64_t size);
+void stage2_switch(int sp);
 /* The level-1 tables (Secure and Non-secure IPA spaces), for the host unit test. */
 const uint64_t *stage2_secure_root(void);
 const uint64_t *stage2_ns_root(void);
-const uint64_t *stage2_sp_root(void);
+const uint64_t *stage2_sp_root(unsigned i);
 const uint64_t *stage2_sp_ns_root(void);
 
 /* A lower EL's general registers, as start.S saves them at a trap. */
@@ -72,8 +73,8 @@ void sel2_answer_ffa(struct frame *f, uint64_t r[18]);
 /* OP-TEE and the partition have booted on the first CPU: the normal world's turn. */
 void sel2_boot_finished(struct frame *f);
 
-/* partition.c: the SPMC's secure partition, run beside OP-TEE on whichever CPU asks. */
-void sp_init(uint64_t image_size);
+/* partition.c: the SPMC's secure partitions, run beside OP-TEE on the CPU that asks. */
+void sp_init(uint64_t image_sizes);
 bool sp_boot(unsigned cpu, struct frame *f);
 /* A CPU other than the first has come up (OP-TEE's cpu_on done): a partition with a
  * context per CPU boots this CPU's (false: nothing to boot). */

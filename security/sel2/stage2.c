@@ -55,10 +55,10 @@ static uint64_t s_l2_low[512] __attribute__((aligned(4096)));	/* 0 - 1 GiB */
 static uint64_t s_l3_optee[512] __attribute__((aligned(4096))); /* the 2 MiB OP-TEE starts in */
 static uint64_t s_l2_dram[512] __attribute__((aligned(4096)));	/* 1 - 2 GiB, cold boot only */
 static uint64_t ns_l1[512] __attribute__((aligned(4096)));
-/* The secure partition's: its region by pages, and an empty Non-secure IPA space. */
-static uint64_t sp_l1[512] __attribute__((aligned(4096)));
-static uint64_t sp_l2[512] __attribute__((aligned(4096)));
-static uint64_t sp_l3[512] __attribute__((aligned(4096)));
+/* Each secure partition's: its region by pages; and an empty Non-secure IPA space. */
+static uint64_t sp_l1[SP_MAX][512] __attribute__((aligned(4096)));
+static uint64_t sp_l2[SP_MAX][512] __attribute__((aligned(4096)));
+static uint64_t sp_l3[SP_MAX][512] __attribute__((aligned(4096)));
 static uint64_t sp_ns_l1[512] __attribute__((aligned(4096)));
 
 static uint64_t table(const uint64_t *t)
@@ -100,22 +100,22 @@ void stage2_build(void)
 #endif
 }
 
-/* The partition's region [base, base + size), inside one 2 MiB block, read-write-execute:
- * nothing else, secure or not. */
-void stage2_build_sp(uint64_t base, uint64_t size)
+/* Partition i's region [base, base + size), inside one 2 MiB block, read-write-execute:
+ * nothing else, secure or not (another partition's region neither). */
+void stage2_build_sp(unsigned i, uint64_t base, uint64_t size)
 {
-	sp_l1[base / GB] = table(sp_l2);
-	sp_l2[(base >> 21) & 511] = table(sp_l3);
+	sp_l1[i][base / GB] = table(sp_l2[i]);
+	sp_l2[i][(base >> 21) & 511] = table(sp_l3[i]);
 	for (uint64_t pa = base; pa < base + size; pa += 4096)
-		sp_l3[(pa >> 12) & 511] = pa | MEM | DESC_PAGE;
+		sp_l3[i][(pa >> 12) & 511] = pa | MEM | DESC_PAGE;
 #ifndef TRIAD_HOST_BUILD
 	__asm__ volatile("dsb ishst" ::: "memory");
 #endif
 }
 
-const uint64_t *stage2_sp_root(void)
+const uint64_t *stage2_sp_root(unsigned i)
 {
-	return sp_l1;
+	return sp_l1[i];
 }
 
 const uint64_t *stage2_sp_ns_root(void)
@@ -124,12 +124,13 @@ const uint64_t *stage2_sp_ns_root(void)
 }
 
 #ifndef TRIAD_HOST_BUILD
-/* OP-TEE and the partition differ in VMID (0 and 1), so that switching between them needs
- * no TLB maintenance: VSTTBR_EL2 has no VMID of its own and uses VTTBR_EL2's. */
-void stage2_switch(bool sp)
+/* OP-TEE and partition i differ in VMID (0 and i + 1), so that switching between them
+ * needs no TLB maintenance: VSTTBR_EL2 has no VMID of its own and uses VTTBR_EL2's. */
+void stage2_switch(int sp)
 {
-	write_sysreg(VSTTBR_EL2, (uint64_t)(sp ? sp_l1 : s_l1));
-	write_sysreg(vttbr_el2, sp ? (uint64_t)sp_ns_l1 | 1UL << 48 : (uint64_t)ns_l1);
+	write_sysreg(VSTTBR_EL2, (uint64_t)(sp >= 0 ? sp_l1[sp] : s_l1));
+	write_sysreg(vttbr_el2,
+		     sp >= 0 ? (uint64_t)sp_ns_l1 | (uint64_t)(sp + 1) << 48 : (uint64_t)ns_l1);
 	__asm__ volatile("isb");
 }
 

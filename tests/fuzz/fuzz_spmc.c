@@ -19,12 +19,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	uint8_t image[64];
 	memcpy(image, data, 64);
-	if (!sp_manifest_check(image, 64 + (data[0] % 4) * 0x1000, 0x20000, &m)) {
+	if (!sp_manifest_check(image, 64 + (data[0] % 4) * 0x1000, 0x0e0a0000, 0x20000, &m)) {
 		assert(m.entry < m.image_size && m.mem_size <= 0x20000);
 	}
 	/* Whatever the bytes said, go on with a good partition. */
 	struct sp_manifest good = {.magic = SP_MANIFEST_MAGIC,
-				   .version = 1,
+				   .version = SP_MANIFEST_VERSION,
 				   .id = 0x8001,
 				   .exec_ctx = 1,
 				   .props = 0x301,

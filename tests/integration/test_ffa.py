@@ -12,6 +12,7 @@ from triad import GUESTS, PROMPT, ROOT, SECURE, Run, triad_run
 FFAGUEST = os.path.join(GUESTS, "ffaguest.bin")
 FFASP = os.path.join(GUESTS, "ffasp.bin")
 FFASP_MP = os.path.join(GUESTS, "ffasp-mp.bin")
+FFASP2 = os.path.join(GUESTS, "ffasp2.bin")
 LINUX_7_3 = os.path.join(ROOT, ".cache", "guest", "linux-7.3", "Image")
 INITRAMFS_7_3 = os.path.join(ROOT, "build", "initramfs-realm.cpio.gz")
 SP_UUID = "5f4a1e2c-7b3d-4c8e-9a06-1d2f3b4c5d6e"
@@ -39,6 +40,36 @@ def test_a_vm_finds_the_partition_and_talks_to_it():
     assert failed == 0 and passed >= 40, out[-3000:]
     # Refused requests are logged, boundedly; nothing failed in the secure world.
     assert "refused" in out and "[monitor] error" not in out
+
+
+@secure_only
+def test_two_partitions_are_apart():
+    # ffasp.bin in region 0 and ffasp2.bin (0x8002, its own UUID) in region 1: the VM finds
+    # both and each answers as itself; the second reading the first's memory is a stage-2
+    # fault (each partition's stage 2 is its own region): it is stopped, the first goes on.
+    rc, out, err = triad_run("--kernel", FFAGUEST, "--sp", FFASP, "--sp", FFASP2, "--mem", "64M",
+                             "--append", "ffa=two", timeout=180)
+    assert rc == 0, err
+    assert "[triad] secure world: FF-A 1.2 SPMC, 2 secure partitions" in out, out
+    assert "partition 0x8002, UUID 5f4a1e2c-7b3d-4c8e-9a06-1d2f3b4c5d6f" in out, out
+    assert re.search(r"\[monitor\] error: secure partition 0x8002 crashed \(ESR 0x93c0\w+, "
+                     r"ELR 0x\w+, address 0xe0a0000\)", out), out[-3000:]
+    passed, failed = summary(out)
+    assert failed == 0 and passed >= 13, out[-3000:]
+
+
+@secure_only
+def test_a_partition_linked_for_another_region_is_not_started():
+    # ffasp2.bin is linked for region 1; given first, it is loaded in region 0: refused
+    # before it runs, with a reason.
+    rc, out, err = triad_run("--kernel", FFAGUEST, "--sp", FFASP2, "--mem", "64M", "--append",
+                             "ffa=absent", timeout=180)
+    assert rc == 0, err
+    assert ("[monitor] error: secure partition linked for another region than the one it was "
+            "loaded in") in out, out
+    assert "FF-A 1.2 SPMC, 0 secure partitions" in out
+    passed, failed = summary(out)
+    assert failed == 0 and passed == 5, out[-3000:]
 
 
 @secure_only

@@ -124,8 +124,9 @@ static void test_partition_space(void **state)
 {
 	(void)state;
 	stage2_build();
-	stage2_build_sp(SP_BASE, 0x3000);
-	const uint64_t *sp = stage2_sp_root(), *optee = stage2_secure_root();
+	stage2_build_sp(0, SP_REGION_OF(0), 0x3000);
+	stage2_build_sp(1, SP_REGION_OF(1), 0x2000);
+	const uint64_t *sp = stage2_sp_root(0), *optee = stage2_secure_root();
 	/* Its own pages, executable; nothing past them, nothing of anyone else's. */
 	assert_ram(sp, SP_BASE, true);
 	assert_ram(sp, SP_BASE + 0x2ff8, true);
@@ -140,6 +141,12 @@ static void test_partition_space(void **state)
 		assert_false(walk(stage2_sp_ns_root(), ipa).mapped);
 	assert_false(walk(optee, SP_BASE).mapped);
 	assert_false(walk(optee, SP_BASE + 0x1000).mapped);
+	/* Partitions do not see each other. */
+	const uint64_t *sp1 = stage2_sp_root(1);
+	assert_ram(sp1, SP_REGION_OF(1), true);
+	assert_false(walk(sp1, SP_REGION_OF(1) + 0x2000).mapped);
+	assert_false(walk(sp1, SP_REGION_OF(0)).mapped);
+	assert_false(walk(sp, SP_REGION_OF(1)).mapped);
 }
 
 int main(void)

@@ -16,6 +16,7 @@
 
 #define SP_ID 0x8001
 #define VM_ID 0x0001
+#define BASE  0x0e0a0000 /* the region the manifests are checked for */
 
 static const struct sp_manifest good = {
     .magic = SP_MANIFEST_MAGIC,
@@ -28,6 +29,7 @@ static const struct sp_manifest good = {
     .image_size = 0x1000,
     .mem_size = 0x3000,
     .ffa_version = FFA_VERSION_1_2,
+    .load_base = 0x0e0a0000,
 };
 
 /* An SPMC whose partition has booted (its first MSG_WAIT) and waits. */
@@ -230,16 +232,18 @@ static void manifests_are_checked(void **state)
 	struct sp_manifest out;
 	uint8_t img[0x1000] = {0};
 	memcpy(img, &good, sizeof(good));
-	assert_null(sp_manifest_check(img, sizeof(img), 0x20000, &out));
+	assert_null(sp_manifest_check(img, sizeof(img), BASE, 0x20000, &out));
 	assert_int_equal(out.id, SP_ID);
-	assert_non_null(sp_manifest_check(img, 16, 0x20000, &out));    /* truncated */
-	assert_non_null(sp_manifest_check(img, 0x800, 0x20000, &out)); /* image past the file */
+	assert_non_null(sp_manifest_check(img, 16, BASE, 0x20000, &out)); /* truncated */
+	assert_non_null(
+	    sp_manifest_check(img, 0x800, BASE, 0x20000, &out)); /* image past the file */
 	struct {
 		size_t off;
 		uint32_t value;
 	} bad[] = {
 	    {offsetof(struct sp_manifest, magic), 0},
-	    {offsetof(struct sp_manifest, version), 2},
+	    {offsetof(struct sp_manifest, version), 1},
+	    {offsetof(struct sp_manifest, load_base), 0x0e0c0000},   /* linked for another region */
 	    {offsetof(struct sp_manifest, entry), 0x1000},	     /* past its image */
 	    {offsetof(struct sp_manifest, entry), 0x42},	     /* misaligned */
 	    {offsetof(struct sp_manifest, entry), 0},		     /* the manifest itself */
@@ -255,21 +259,21 @@ static void manifests_are_checked(void **state)
 		uint8_t copy[0x1000];
 		memcpy(copy, img, sizeof(copy));
 		memcpy(copy + bad[i].off, &bad[i].value, 4);
-		assert_non_null(sp_manifest_check(copy, sizeof(copy), 0x20000, &out));
+		assert_non_null(sp_manifest_check(copy, sizeof(copy), BASE, 0x20000, &out));
 	}
 	uint16_t ids[] = {0x0001, 0x8000, 0xffff};
 	for (size_t i = 0; i < 3; i++) {
 		uint8_t copy[0x1000];
 		memcpy(copy, img, sizeof(copy));
 		memcpy(copy + offsetof(struct sp_manifest, id), &ids[i], 2);
-		assert_non_null(sp_manifest_check(copy, sizeof(copy), 0x20000, &out));
+		assert_non_null(sp_manifest_check(copy, sizeof(copy), BASE, 0x20000, &out));
 	}
 	uint16_t eight = 8;
 	memcpy(img + offsetof(struct sp_manifest, exec_ctx), &eight, 2);
-	assert_null(sp_manifest_check(img, sizeof(img), 0x20000, &out));
+	assert_null(sp_manifest_check(img, sizeof(img), BASE, 0x20000, &out));
 	uint16_t two = 2;
 	memcpy(img + offsetof(struct sp_manifest, exec_ctx), &two, 2);
-	assert_non_null(sp_manifest_check(img, sizeof(img), 0x20000, &out));
+	assert_non_null(sp_manifest_check(img, sizeof(img), BASE, 0x20000, &out));
 }
 
 /* A partition with a context per CPU: each CPU's requests run on its own context, at once;

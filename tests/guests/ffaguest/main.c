@@ -12,7 +12,8 @@
  * failure comes back as FFA_ERROR(ABORTED), stays that way, and that OP-TEE still answers;
  * with "ffa=absent" it checks that, with no partition, there is nothing to find or send to;
  * with "ffa=wait" it keeps the partition busy for 2.5 s of one request, through OP-TEE's
- * timer interrupts (held meanwhile, not lost, and not the partition's end).
+ * timer interrupts (held meanwhile, not lost, and not the partition's end); with
+ * "ffa=two", two partitions apart.
  * Prints one line per check and a summary, then powers off.
  */
 #include <stddef.h>
@@ -22,7 +23,9 @@
 #include "../../../include/triad/ffa.h"
 
 #define SP_ID		   0x8001
-#define ITERATIONS	   2000 /* per vCPU, in the concurrency check */
+#define SP2_ID		   0x8002
+#define REGION0		   0x0e0a0000 /* ffasp.bin's region, ffasp2.bin's follows */
+#define ITERATIONS	   2000	      /* per vCPU, in the concurrency check */
 #define OPTEE_CALLS_UID	   0xbf00ff01
 #define PSCI_AFFINITY_INFO 0xc4000004UL
 enum { ECHO, ADD, SELFTEST, READ, SPIN, FP, WAIT };
@@ -239,7 +242,7 @@ static void messages(void)
 	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, self, r);
 	check(r[0] == FFA_MSG_SEND_DIRECT_RESP && r[4] == 0xff && r[5] == SP_ID,
 	      "the SPMC's answers to the partition (version, IDs, refusals)", r[4]);
-	const uint64_t own[5] = {READ, 0x0e0e0000, 0, 0, 0};
+	const uint64_t own[5] = {READ, REGION0, 0, 0, 0};
 	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, own, r);
 	check(r[0] == FFA_MSG_SEND_DIRECT_RESP && (uint32_t)r[4] == 0x4d505354,
 	      "the partition reads its own memory (its manifest)", r[4]);
@@ -330,6 +333,39 @@ static void long_request(void)
 	check((uint32_t)uid == 0x384fb3e0, "OP-TEE still answers", uid);
 }
 
+/* Two partitions (ffasp.bin and ffasp2.bin): both are found and each answers as itself;
+ * the second cannot read the first's memory: it is stopped, the first goes on. */
+static void two_partitions(void)
+{
+	uint64_t q[FFA_NREGS] = {FFA_PARTITION_INFO_GET_REGS};
+	hvc18(q);
+	check((uint32_t)q[0] == FFA_SUCCESS64 && (q[2] & 0xffff) == 1 && (uint16_t)q[3] == SP_ID &&
+		  (uint16_t)q[6] == SP2_ID,
+	      "PARTITION_INFO_GET_REGS lists both partitions", q[2]);
+	const uint16_t ids[2] = {SP_ID, SP2_ID};
+	uint64_t r[FFA_NREGS];
+	for (int k = 0; k < 2; k++) {
+		const uint64_t self[5] = {SELFTEST, 0, 0, 0, 0};
+		direct(FFA_MSG_SEND_DIRECT_REQ, my_id, ids[k], self, r);
+		check(r[0] == FFA_MSG_SEND_DIRECT_RESP && (uint16_t)(r[1] >> 16) == ids[k] &&
+			  r[4] == 0xff && r[5] == ids[k],
+		      k ? "partition 0x8002 answers as itself"
+			: "partition 0x8001 answers as itself",
+		      r[1]);
+	}
+	const uint64_t other[5] = {READ, REGION0, 0, 0, 0};
+	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP2_ID, other, r);
+	check(is_error(r[0], r[2], FFA_ABORTED),
+	      "partition 0x8002 reading 0x8001's memory is stopped", r[0]);
+	const uint64_t echo[5] = {ECHO, 1, 2, 3, 4};
+	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP2_ID, echo, r);
+	check(is_error(r[0], r[2], FFA_ABORTED), "... for good", r[0]);
+	const uint64_t own[5] = {READ, REGION0, 0, 0, 0};
+	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, own, r);
+	check(r[0] == FFA_MSG_SEND_DIRECT_RESP && (uint32_t)r[4] == 0x4d505354,
+	      "partition 0x8001 goes on (reads its own manifest)", r[4]);
+}
+
 /* No partition (none given, or its manifest refused): discovery finds nothing and a
  * message has nowhere to go. */
 static void absent(void)
@@ -368,6 +404,8 @@ int main(const char *dtb)
 		failure(dtb);
 	} else if (bootargs_have(dtb, "ffa=wait")) {
 		long_request();
+	} else if (bootargs_have(dtb, "ffa=two")) {
+		two_partitions();
 	} else {
 		discovery();
 		messages();

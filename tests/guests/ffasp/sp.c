@@ -68,7 +68,8 @@ static uint64_t selftest(uint16_t me, uint16_t requester, uint64_t *id)
 	if (r[0] == FFA_ERROR && r[2] == FFA_INVALID_PARAMETERS)
 		bits |= 1 << 4;
 	/* An answer claiming to come from another partition: refused. */
-	uint64_t s[FFA_NREGS] = {FFA_MSG_SEND_DIRECT_RESP, (uint64_t)0x8002 << 16 | requester};
+	uint64_t other = me == 0x8001 ? 0x8002 : 0x8001;
+	uint64_t s[FFA_NREGS] = {FFA_MSG_SEND_DIRECT_RESP, other << 16 | requester};
 	ffa_call(s);
 	if (s[0] == FFA_ERROR && s[2] == FFA_INVALID_PARAMETERS)
 		bits |= 1 << 5;

@@ -5,22 +5,30 @@
 #ifndef EXEC_CTX
 #define EXEC_CTX 1
 #endif
+#ifndef SP_ID			/* ffasp2.bin: 0x8002, in the second region, its own UUID */
+#define SP_ID 0x8001
+#define UUID_LAST 0x6e
+#else
+#define UUID_LAST 0x6f
+#endif
 #define STACK_SIZE 0x1000
 #define FFA_PROPS ((1 << 0) | (1 << 8) | (1 << 9)) /* direct REQ and REQ2 in; AArch64 */
 
 	.section .manifest, "a"
 	.word	0x4d505354		/* "TSPM" */
-	.word	1			/* manifest version */
-	.hword	0x8001			/* FF-A ID */
+	.word	2			/* manifest version */
+	.hword	SP_ID			/* FF-A ID */
 	.hword	EXEC_CTX		/* execution contexts */
 	.word	FFA_PROPS
-	/* UUID 5f4a1e2c-7b3d-4c8e-9a06-1d2f3b4c5d6e, FF-A's four-word form (bytes in order) */
+	/* UUID 5f4a1e2c-7b3d-4c8e-9a06-1d2f3b4c5d6e (5d6f for ffasp2), FF-A's four-word form
+	 * (bytes in order) */
 	.byte	0x5f, 0x4a, 0x1e, 0x2c, 0x7b, 0x3d, 0x4c, 0x8e
-	.byte	0x9a, 0x06, 0x1d, 0x2f, 0x3b, 0x4c, 0x5d, 0x6e
-	.word	_start - 0x0e0e0000	/* entry (offsets from the load address, SP_BASE) */
-	.word	__image_end - 0x0e0e0000	/* image size */
-	.word	__mem_end - 0x0e0e0000	/* memory size */
+	.byte	0x9a, 0x06, 0x1d, 0x2f, 0x3b, 0x4c, 0x5d, UUID_LAST
+	.word	__entry_offset		/* entry (offsets from the load address: sp.ld) */
+	.word	__image_size		/* image size */
+	.word	__mem_size		/* memory size */
 	.word	0x10002			/* FF-A 1.2 */
+	.word	__sp_base		/* the region it is linked for */
 
 	.text
 	.globl	_start
