@@ -16,15 +16,45 @@ static struct sp *find_sp(struct spmc *s, uint16_t id, unsigned *index)
 	return 0;
 }
 
-bool spmc_add(struct spmc *s, const struct sp_manifest *m)
+bool spmc_add(struct spmc *s, const struct sp_manifest *m, uint64_t base)
 {
 	if (s->nr_sps == SPMC_MAX_SPS || find_sp(s, m->id, 0))
 		return false;
 	struct sp *sp = &s->sp[s->nr_sps++];
 	sp->m = *m;
+	sp->base = base;
+	sp->secondary_entry = 0;
 	for (unsigned e = 0; e < SPMC_MAX_ECS; e++)
 		sp->ec[e] = (struct sp_ec){.state = SP_BOOTING};
 	return true;
+}
+
+uint64_t spmc_ec_entry(const struct spmc *s, unsigned i, unsigned ec)
+{
+	const struct sp *sp = &s->sp[i];
+	return ec && sp->secondary_entry ? sp->secondary_entry : sp->base + sp->m.entry;
+}
+
+/* FFA_SECONDARY_EP_REGISTER: a partition with a context per CPU names, while its first
+ * context boots, where the others start: an instruction of its own image. */
+static void secondary_ep_register(struct sp *sp, unsigned e, uint64_t r[FFA_NREGS])
+{
+	uint64_t entry = r[1];
+	if (sp->m.exec_ctx == 1) {
+		ffa_set_error(r, FFA_NOT_SUPPORTED);
+		return;
+	}
+	if (e != 0 || __atomic_load_n(&sp->ec[0].state, __ATOMIC_ACQUIRE) != SP_BOOTING) {
+		ffa_set_error(r, FFA_DENIED);
+		return;
+	}
+	if (entry % 4 || entry < sp->base + sizeof(struct sp_manifest) ||
+	    entry >= sp->base + sp->m.image_size) {
+		ffa_set_error(r, FFA_INVALID_PARAMETERS);
+		return;
+	}
+	sp->secondary_entry = entry;
+	ffa_set_success(r, 0, 0);
 }
 
 unsigned spmc_ec(const struct spmc *s, unsigned i, unsigned cpu)
@@ -78,6 +108,7 @@ static void features(uint64_t r[FFA_NREGS], bool from_sp)
 	case FFA_MSG_SEND_DIRECT_RESP:
 	case FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64:
 	case FFA_MSG_SEND_DIRECT_RESP2:
+	case FFA_SECONDARY_EP_REGISTER:
 		yes = from_sp;
 		break;
 	default:
@@ -264,6 +295,9 @@ enum spmc_sp_action spmc_sp_call(struct spmc *s, unsigned i, unsigned e, uint64_
 	case FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64:
 	case FFA_MSG_SEND_DIRECT_RESP2:
 		return direct_resp(sp, ec, r);
+	case FFA_SECONDARY_EP_REGISTER:
+		secondary_ep_register(sp, e, r);
+		return SPMC_SP_RESUME;
 	default:
 		ffa_set_error(r, FFA_NOT_SUPPORTED);
 		return SPMC_SP_RESUME;

@@ -33,6 +33,8 @@ struct sp_ec {
 
 struct sp {
 	struct sp_manifest m;
+	uint64_t base;		       /* where it runs: its region */
+	uint64_t secondary_entry;      /* FFA_SECONDARY_EP_REGISTER's, 0: its manifest's */
 	struct sp_ec ec[SPMC_MAX_ECS]; /* m.exec_ctx of them */
 };
 
@@ -60,8 +62,12 @@ enum spmc_sp_action {
  * for the next message (for a partition with one context, any CPU may now give it one). */
 void spmc_sp_idle(struct spmc *s, unsigned i, unsigned ec);
 
-/* Adds a partition whose manifest was checked; its contexts start BOOTING. */
-bool spmc_add(struct spmc *s, const struct sp_manifest *m);
+/* Adds a partition whose manifest was checked, loaded at base; its contexts start
+ * BOOTING. */
+bool spmc_add(struct spmc *s, const struct sp_manifest *m, uint64_t base);
+/* Where context ec of partition i starts: its manifest's entry point, or for the contexts
+ * after the first the one it registered (FFA_SECONDARY_EP_REGISTER). */
+uint64_t spmc_ec_entry(const struct spmc *s, unsigned i, unsigned ec);
 /* The execution context of partition i that serves CPU cpu. */
 unsigned spmc_ec(const struct spmc *s, unsigned i, unsigned cpu);
 /* CPU cpu comes up: true if partition i has a context of its own there to boot (again:

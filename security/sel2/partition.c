@@ -47,7 +47,6 @@ struct sp_ctx {
 };
 
 static struct spmc spmc;
-static uint64_t sp_base[SPMC_MAX_SPS]; /* where each runs: its region */
 /* Per CPU: the partitions' contexts are being booted there, at the machine's cold boot
  * (every partition) or as the CPU came up (those with a context per CPU). */
 static bool booting_cpu_on[MAX_CPUS];
@@ -89,14 +88,13 @@ void sp_init(uint64_t image_sizes)
 			continue;
 		struct sp_manifest m;
 		const char *why = sp_manifest_check((const void *)base, size, base, SP_REGION, &m);
-		if (!why && !spmc_add(&spmc, &m))
+		if (!why && !spmc_add(&spmc, &m, base))
 			why = "its ID is another partition's";
 		if (why) {
 			report_failure(0, why, 0, 0, 0);
 			continue;
 		}
 		unsigned i = spmc.nr_sps - 1;
-		sp_base[i] = base;
 		/* Past its image it starts zeroed: its data and stacks. */
 		for (uint64_t a = base + m.image_size; a < base + m.mem_size; a++)
 			*(volatile uint8_t *)a = 0;
@@ -166,7 +164,7 @@ static void boot_context(unsigned cpu, unsigned i, unsigned ec)
 	for (unsigned k = 0; k < 31; k++)
 		c->f.x[k] = 0;
 	c->el1 = (struct el1_ctx){.sctlr = SCTLR_EL1_RESET};
-	c->elr = sp_base[i] + spmc.sp[i].m.entry;
+	c->elr = spmc_ec_entry(&spmc, i, ec);
 	c->spsr = SPSR_EL1H_MASKED;
 	uint64_t r[FFA_NREGS] = {0};
 	sp_enter(cpu, i, ec, r);

@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				   .image_size = 0x100,
 				   .mem_size = 0x1000,
 				   .ffa_version = 0x10002};
-	assert(spmc_add(&s, &good));
+	assert(spmc_add(&s, &good, 0x0e0a0000));
 	data += 64;
 	size -= 64;
 	bool running = true; /* it boots first */

@@ -36,7 +36,7 @@ static const struct sp_manifest good = {
 static void booted(struct spmc *s)
 {
 	memset(s, 0, sizeof(*s));
-	assert_true(spmc_add(s, &good));
+	assert_true(spmc_add(s, &good, 0x0e0a0000));
 	uint64_t r[FFA_NREGS] = {FFA_MSG_WAIT};
 	assert_int_equal(spmc_sp_call(s, 0, 0, r), SPMC_SP_BOOTED);
 	spmc_sp_idle(s, 0, 0);
@@ -147,8 +147,8 @@ static void a_partition_that_does_not_take_req2_refuses_it(void **state)
 	struct spmc s = {0};
 	struct sp_manifest m = good;
 	m.props = FFA_PROP_DIRECT_REQ_RECV | FFA_PROP_AARCH64;
-	assert_true(spmc_add(&s, &m));
-	assert_false(spmc_add(&s, &m)); /* full (and the same ID) */
+	assert_true(spmc_add(&s, &m, 0x0e0a0000));
+	assert_false(spmc_add(&s, &m, 0x0e0a0000)); /* the same ID */
 	uint64_t r[FFA_NREGS];
 	struct spmc_target which;
 	req(r, FFA_MSG_SEND_DIRECT_REQ, VM_ID, SP_ID);
@@ -177,7 +177,7 @@ static void an_aborted_partition_stays_aborted(void **state)
 	expect_error(r, FFA_ABORTED);
 	/* Failing in its boot: nobody waits for an answer. */
 	struct spmc t = {0};
-	assert_true(spmc_add(&t, &good));
+	assert_true(spmc_add(&t, &good, 0x0e0a0000));
 	assert_false(spmc_sp_abort(&t, 0, 0, a));
 	assert_int_equal(t.sp[0].ec[0].state, SP_ABORTED);
 }
@@ -285,10 +285,33 @@ static void each_cpu_has_its_own_context(void **state)
 	struct spmc s = {0};
 	struct sp_manifest mp = good;
 	mp.exec_ctx = SP_MAX_EXEC_CTX;
-	assert_true(spmc_add(&s, &mp));
+	assert_true(spmc_add(&s, &mp, BASE));
+	/* While its first context boots, it names where the others start: an instruction of
+	 * its image. */
+	uint64_t bad[][2] = {{BASE + 0x42, FFA_INVALID_PARAMETERS},
+			     {BASE + 8, FFA_INVALID_PARAMETERS},
+			     {BASE + mp.image_size, FFA_INVALID_PARAMETERS}};
+	for (size_t k = 0; k < 3; k++) {
+		uint64_t e[FFA_NREGS] = {FFA_SECONDARY_EP_REGISTER, bad[k][0]};
+		assert_int_equal(spmc_sp_call(&s, 0, 0, e), SPMC_SP_RESUME);
+		expect_error(e, (uint32_t)bad[k][1]);
+	}
+	uint64_t ep[FFA_NREGS] = {FFA_SECONDARY_EP_REGISTER, BASE + 0x80};
+	assert_int_equal(spmc_sp_call(&s, 0, 0, ep), SPMC_SP_RESUME);
+	assert_int_equal(ep[0], FFA_SUCCESS);
+	assert_int_equal(spmc_ec_entry(&s, 0, 0), BASE + mp.entry);
+	assert_int_equal(spmc_ec_entry(&s, 0, 3), BASE + 0x80);
 	uint64_t r[FFA_NREGS] = {FFA_MSG_WAIT};
 	assert_int_equal(spmc_sp_call(&s, 0, 0, r), SPMC_SP_BOOTED);
 	spmc_sp_idle(&s, 0, 0);
+	uint64_t late[FFA_NREGS] = {FFA_SECONDARY_EP_REGISTER, BASE + 0x80};
+	assert_int_equal(spmc_sp_call(&s, 0, 0, late), SPMC_SP_RESUME);
+	expect_error(late, FFA_DENIED); /* after its boot */
+	struct spmc up = {0};
+	assert_true(spmc_add(&up, &good, BASE));
+	uint64_t one[FFA_NREGS] = {FFA_SECONDARY_EP_REGISTER, BASE + 0x80};
+	assert_int_equal(spmc_sp_call(&up, 0, 0, one), SPMC_SP_RESUME);
+	expect_error(one, FFA_NOT_SUPPORTED); /* one context: there are no others */
 	assert_int_equal(spmc_ec(&s, 0, 3), 3u);
 	/* CPU 3 is not up yet: its context is still booting, so its requests are BUSY. */
 	struct spmc_target which;

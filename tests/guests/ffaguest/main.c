@@ -242,6 +242,11 @@ static void messages(void)
 	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, self, r);
 	check(r[0] == FFA_MSG_SEND_DIRECT_RESP && r[4] == 0xff && r[5] == SP_ID,
 	      "the SPMC's answers to the partition (version, IDs, refusals)", r[4]);
+	if (mp)
+		check((r[6] >> 16) == 3 && (r[6] & 0x1ff) == 0,
+		      "its first context registered the others' entry point (and not one outside "
+		      "its image)",
+		      r[6]);
 	const uint64_t own[5] = {READ, REGION0, 0, 0, 0};
 	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, own, r);
 	check(r[0] == FFA_MSG_SEND_DIRECT_RESP && (uint32_t)r[4] == 0x4d505354,
@@ -250,6 +255,7 @@ static void messages(void)
 
 /* Both vCPUs send at once; each answer must carry its own sender's payload. */
 static volatile unsigned cpu1_done, cpu1_bad, cpu1_busy, cpu0_busy;
+static volatile uint64_t cpu1_context; /* SELFTEST's x6 on vCPU 1 (ffa=mp) */
 
 static unsigned hammer(unsigned who, volatile unsigned *busy)
 {
@@ -274,6 +280,12 @@ void secondary_main(unsigned long idx)
 {
 	(void)idx;
 	cpu1_bad = hammer(1, &cpu1_busy);
+	if (mp) {
+		const uint64_t self[5] = {SELFTEST, 0, 0, 0, 0};
+		uint64_t r[FFA_NREGS];
+		direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, self, r);
+		cpu1_context = r[6];
+	}
 	__asm__ volatile("dmb ish" ::: "memory");
 	cpu1_done = 1;
 	hvc(0x84000002 /* PSCI_CPU_OFF */, 0, 0, 0);
@@ -292,9 +304,13 @@ static void concurrency(void)
 	puts_("ffaguest: busy answers ");
 	putdec(cpu0_busy + cpu1_busy);
 	puts_("\n");
-	if (mp)
+	if (mp) {
 		check(cpu0_busy + cpu1_busy == 0,
 		      "... none BUSY: each CPU's requests run on its own context", 0);
+		uint64_t c = cpu1_context;
+		check((c & 0xff) != 0 && (c >> 8 & 1),
+		      "the other CPU's context started at the registered secondary entry point", c);
+	}
 }
 
 /* The partition fails (how: from the command line); it must stay failed, alone. */

@@ -5,7 +5,9 @@
  *   ECHO     x3-x7 back as they came;
  *   ADD      x4 = x4 + x5;
  *   SELFTEST checks what the SPMC answers the partition itself: x4 = the checks that
- *            passed (bits), x5 = the ID FFA_ID_GET gave;
+ *            passed (bits), x5 = the ID FFA_ID_GET gave, x6 = the context that answers
+ *            (MPIDR_EL1.Aff0) | 1 << 8 if it started at the secondary entry point | the
+ *            registration checks that passed (bits, ffasp-mp.bin) << 16;
  *   READ     reads the 64-bit word at x4: inside its memory it answers it in x4, outside
  *            it the SPMC must stop it (a stage-2 fault);
  *   SPIN     never answers: the SPMC's deadline must stop it;
@@ -15,8 +17,14 @@
  *            meanwhile must wait, not stop it); x4 = the ticks it was busy.
  * DIRECT_REQ2: x4-x17 back as they came (x4 = x4 + 1, to see an answer is not the request).
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <triad/ffa.h>
+
+#ifndef EXEC_CTX
+#define EXEC_CTX 1
+#endif
+#define MP (EXEC_CTX > 1)
 
 enum { ECHO, ADD, SELFTEST, READ, SPIN, FP, WAIT };
 
@@ -47,6 +55,32 @@ static uint64_t call1(uint64_t fid, uint64_t a1, uint64_t *a2)
 	if (a2)
 		*a2 = r[2];
 	return r[0];
+}
+
+/* Set by the first context before the others exist (ffasp-mp.bin). */
+static uint64_t ep_checks;
+static bool started_secondary[8];
+
+extern char secondary_entry[];
+
+/* The first context of a partition with one per CPU registers where the others start,
+ * after a refused try outside its image. */
+static uint64_t register_secondary_entry(void)
+{
+	uint64_t bits = 0, w2;
+	if (call1(FFA_SECONDARY_EP_REGISTER, 0x0e100000 /* OP-TEE's */, &w2) == FFA_ERROR &&
+	    w2 == FFA_INVALID_PARAMETERS)
+		bits |= 1 << 0;
+	if (call1(FFA_SECONDARY_EP_REGISTER, (uint64_t)secondary_entry, 0) == FFA_SUCCESS)
+		bits |= 1 << 1;
+	return bits;
+}
+
+static unsigned context(void)
+{
+	uint64_t mpidr;
+	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
+	return (unsigned)(mpidr & 7);
 }
 
 static uint64_t selftest(uint16_t me, uint16_t requester, uint64_t *id)
@@ -104,6 +138,7 @@ static void serve(uint16_t me, uint64_t r[FFA_NREGS])
 	case SELFTEST:
 		r[4] = selftest(me, requester, &id);
 		r[5] = id;
+		r[6] = context() | (uint64_t)started_secondary[context()] << 8 | ep_checks << 16;
 		break;
 	case READ:
 		r[4] = *(volatile uint64_t *)r[4];
@@ -133,9 +168,12 @@ static void serve(uint16_t me, uint64_t r[FFA_NREGS])
 		r[i] = 0;
 }
 
-void sp_main(void)
+void sp_main(uint64_t secondary)
 {
 	uint64_t id = 0;
+	started_secondary[context()] = secondary;
+	if (MP && !secondary)
+		ep_checks = register_secondary_entry();
 	call1(FFA_ID_GET, 0, &id);
 	uint64_t r[FFA_NREGS] = {FFA_MSG_WAIT};
 	for (;;) {

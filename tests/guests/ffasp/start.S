@@ -33,11 +33,18 @@
 	.text
 	.globl	_start
 _start:
-	mrs	x10, mpidr_el1
+	mov	x20, #0
+	b	1f
+/* Where the contexts after the first start (ffasp-mp.bin registers it). */
+	.globl	secondary_entry
+secondary_entry:
+	mov	x20, #1
+1:	mrs	x10, mpidr_el1
 	and	x10, x10, #7
 	add	x10, x10, #1
 	ldr	x9, =__stacks
 	add	x9, x9, x10, lsl #12	/* STACK_SIZE */
 	mov	sp, x9
+	mov	x0, x20
 	bl	sp_main
 	b	.
