@@ -276,6 +276,17 @@ static void manifests_are_checked(void **state)
 	assert_non_null(sp_manifest_check(img, sizeof(img), BASE, 0x20000, &out));
 }
 
+/* CPU cpu comes up: partition 0's context there boots (to its FFA_MSG_WAIT) and waits. */
+static void cpu_comes_up(struct spmc *s, unsigned cpu)
+{
+	assert_true(spmc_ec_boot(s, 0, cpu));
+	assert_int_equal(s->sp[0].ec[cpu].state, SP_BOOTING);
+	uint64_t w[FFA_NREGS] = {FFA_MSG_WAIT};
+	assert_int_equal(spmc_sp_call(s, 0, cpu, w), SPMC_SP_BOOTED);
+	spmc_sp_idle(s, 0, cpu);
+	assert_int_equal(s->sp[0].ec[cpu].state, SP_WAITING);
+}
+
 /* A partition with a context per CPU: each CPU's requests run on its own context, at once;
  * a context boots when its CPU comes up; one context's crash ends them all, and an answer
  * a context gives after that is not believed. */
@@ -319,10 +330,7 @@ static void each_cpu_has_its_own_context(void **state)
 	assert_int_equal(spmc_ns_call(&s, 3, r, &which), SPMC_REPLY);
 	expect_error(r, FFA_BUSY);
 	assert_false(spmc_ec_boot(&s, 0, 0)); /* the boot CPU's booted with the machine */
-	assert_true(spmc_ec_boot(&s, 0, 3));
-	uint64_t w[FFA_NREGS] = {FFA_MSG_WAIT};
-	assert_int_equal(spmc_sp_call(&s, 0, 3, w), SPMC_SP_BOOTED);
-	spmc_sp_idle(&s, 0, 3);
+	cpu_comes_up(&s, 3);
 	/* Requests on CPUs 0 and 3 both run. */
 	req(r, FFA_MSG_SEND_DIRECT_REQ, 1, 0x8001);
 	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_RUN_SP);
@@ -337,11 +345,7 @@ static void each_cpu_has_its_own_context(void **state)
 	assert_int_equal(spmc_sp_call(&s, 0, 3, b), SPMC_SP_REPLY);
 	spmc_sp_idle(&s, 0, 3);
 	/* CPU 3 goes off and comes back: its context boots again. */
-	assert_true(spmc_ec_boot(&s, 0, 3));
-	assert_int_equal(s.sp[0].ec[3].state, SP_BOOTING);
-	uint64_t w2[FFA_NREGS] = {FFA_MSG_WAIT};
-	assert_int_equal(spmc_sp_call(&s, 0, 3, w2), SPMC_SP_BOOTED);
-	spmc_sp_idle(&s, 0, 3);
+	cpu_comes_up(&s, 3);
 	/* Context 3 crashes in its next request while context 0 still serves: the partition
 	 * is aborted; context 0's answer comes back ABORTED, and idling does not revive it. */
 	req(r3, FFA_MSG_SEND_DIRECT_REQ, 2, 0x8001);
