@@ -25,9 +25,10 @@ const char *sp_manifest_check(const void *image, uint64_t loaded, uint64_t base,
 		return "partition ID not in 0x8001-0xfffe";
 	if (m->exec_ctx != 1 && m->exec_ctx != SP_MAX_EXEC_CTX)
 		return "execution-context count not 1 or 8 (one per CPU)";
-	uint32_t known = FFA_PROP_DIRECT_REQ_RECV | FFA_PROP_DIRECT_REQ2_RECV | FFA_PROP_AARCH64;
+	uint32_t known = FFA_PROP_DIRECT_REQ_RECV | FFA_PROP_DIRECT_REQ2_RECV |
+			 FFA_PROP_DIRECT_REQ_SEND | FFA_PROP_DIRECT_REQ2_SEND | FFA_PROP_AARCH64;
 	if ((m->props & ~known) || !(m->props & FFA_PROP_AARCH64))
-		return "properties: only receiving direct messages, AArch64";
+		return "properties: only direct messages in and out, AArch64";
 	if (!(m->props & (FFA_PROP_DIRECT_REQ_RECV | FFA_PROP_DIRECT_REQ2_RECV)))
 		return "properties: it takes no messages";
 	if ((m->ffa_version >> 16) != 1 || (m->ffa_version & 0x80000000U))

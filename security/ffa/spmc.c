@@ -101,6 +101,8 @@ static void features(uint64_t r[FFA_NREGS], bool from_sp)
 	case FFA_MSG_SEND_DIRECT_REQ:
 	case FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64:
 	case FFA_MSG_SEND_DIRECT_REQ2:
+		yes = true; /* a partition's go to other partitions */
+		break;
 	case FFA_PARTITION_INFO_GET_REGS:
 		yes = !from_sp;
 		break;
@@ -154,24 +156,37 @@ static void partition_info_regs(struct spmc *s, uint64_t r[FFA_NREGS])
 	}
 }
 
-/* A direct request from the normal world: to a partition that takes this kind, from a
- * normal-world endpoint, while the partition waits for one. */
-static enum spmc_ns_action direct_req(struct spmc *s, unsigned cpu, uint64_t r[FFA_NREGS],
-				      struct spmc_target *to)
+/* A direct request: to a partition that takes this kind, while its context for this CPU
+ * waits for one; from a normal-world endpoint (from = NULL), or from the partition context
+ * *from, which may send this kind, to another partition. True if that context is now
+ * RUNNING with it (*to); else r is the error for the sender. */
+static bool direct_req(struct spmc *s, unsigned cpu, uint64_t r[FFA_NREGS], struct spmc_target *to,
+		       const struct spmc_target *from)
 {
 	uint32_t fid = (uint32_t)r[0];
 	uint16_t sender = (uint16_t)(r[1] >> 16), receiver = (uint16_t)r[1];
-	unsigned i;
+	unsigned i = 0;
 	struct sp *sp = find_sp(s, receiver, &i);
-	if (FFA_ID_IS_SECURE(sender) || !sp || (r[1] >> 32) != 0) {
+	bool sender_ok = !FFA_ID_IS_SECURE(sender);
+	if (from) {
+		const struct sp *caller = &s->sp[from->sp];
+		uint32_t may = fid == FFA_MSG_SEND_DIRECT_REQ2 ? FFA_PROP_DIRECT_REQ2_SEND
+							       : FFA_PROP_DIRECT_REQ_SEND;
+		if (!(caller->m.props & may)) {
+			ffa_set_error(r, FFA_DENIED);
+			return false;
+		}
+		sender_ok = sender == caller->m.id && receiver != caller->m.id;
+	}
+	if (!sender_ok || !sp || (r[1] >> 32) != 0) {
 		ffa_set_error(r, FFA_INVALID_PARAMETERS);
-		return SPMC_REPLY;
+		return false;
 	}
 	uint32_t need =
 	    fid == FFA_MSG_SEND_DIRECT_REQ2 ? FFA_PROP_DIRECT_REQ2_RECV : FFA_PROP_DIRECT_REQ_RECV;
 	if (!(sp->m.props & need)) {
 		ffa_set_error(r, FFA_DENIED);
-		return SPMC_REPLY;
+		return false;
 	}
 	if (fid == FFA_MSG_SEND_DIRECT_REQ2) {
 		/* x2:x3 name the protocol: the partition's UUID (or nil: its only one). */
@@ -179,12 +194,12 @@ static enum spmc_ns_action direct_req(struct spmc *s, unsigned cpu, uint64_t r[F
 		uint64_t hi = sp->m.uuid[2] | (uint64_t)sp->m.uuid[3] << 32;
 		if ((r[2] || r[3]) && (r[2] != lo || r[3] != hi)) {
 			ffa_set_error(r, FFA_INVALID_PARAMETERS);
-			return SPMC_REPLY;
+			return false;
 		}
 	} else if (r[2] != 0) {
-		/* Framework messages (bit 31) are the SPMC's business, not a VM's. */
+		/* Framework messages (bit 31) are the SPMC's business, not an endpoint's. */
 		ffa_set_error(r, FFA_INVALID_PARAMETERS);
-		return SPMC_REPLY;
+		return false;
 	}
 	unsigned e = spmc_ec(s, i, cpu);
 	struct sp_ec *ec = &sp->ec[e];
@@ -192,16 +207,18 @@ static enum spmc_ns_action direct_req(struct spmc *s, unsigned cpu, uint64_t r[F
 	if (!__atomic_compare_exchange_n(&ec->state, &expect, SP_RUNNING, false, __ATOMIC_ACQUIRE,
 					 __ATOMIC_RELAXED)) {
 		ffa_set_error(r, expect == SP_ABORTED ? FFA_ABORTED : FFA_BUSY);
-		return SPMC_REPLY;
+		return false;
 	}
 	ec->req_fid = fid;
 	ec->requester = sender;
+	ec->caller_sp = from ? from->sp + 1 : 0;
+	ec->caller_ec = from ? from->ec : 0;
 	if (fid != FFA_MSG_SEND_DIRECT_REQ2)
 		for (int k = 8; k < FFA_NREGS; k++)
 			r[k] = 0; /* a v1.1 request carries x0-x7 only */
 	to->sp = i;
 	to->ec = e;
-	return SPMC_RUN_SP;
+	return true;
 }
 
 enum spmc_ns_action spmc_ns_call(struct spmc *s, unsigned cpu, uint64_t r[FFA_NREGS],
@@ -227,7 +244,7 @@ enum spmc_ns_action spmc_ns_call(struct spmc *s, unsigned cpu, uint64_t r[FFA_NR
 	case FFA_MSG_SEND_DIRECT_REQ:
 	case FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64:
 	case FFA_MSG_SEND_DIRECT_REQ2:
-		return direct_req(s, cpu, r, to);
+		return direct_req(s, cpu, r, to, 0) ? SPMC_RUN_SP : SPMC_REPLY;
 	default:
 		ffa_set_error(r, FFA_NOT_SUPPORTED);
 		return SPMC_REPLY;
@@ -236,7 +253,8 @@ enum spmc_ns_action spmc_ns_call(struct spmc *s, unsigned cpu, uint64_t r[FFA_NR
 
 /* The partition's answer to its request: the matching DIRECT_RESP, from itself, to the
  * endpoint that asked. */
-static enum spmc_sp_action direct_resp(struct sp *sp, struct sp_ec *ec, uint64_t r[FFA_NREGS])
+static enum spmc_sp_action direct_resp(struct sp *sp, struct sp_ec *ec, uint64_t r[FFA_NREGS],
+				       struct spmc_target *to)
 {
 	uint32_t fid = (uint32_t)r[0];
 	uint16_t sender = (uint16_t)(r[1] >> 16), receiver = (uint16_t)r[1];
@@ -244,6 +262,11 @@ static enum spmc_sp_action direct_resp(struct sp *sp, struct sp_ec *ec, uint64_t
 	if (state == SP_ABORTED) {
 		/* Another of its contexts crashed meanwhile: this answer is not believed. */
 		ffa_set_error(r, FFA_ABORTED);
+		if (ec->caller_sp) {
+			to->sp = ec->caller_sp - 1;
+			to->ec = ec->caller_ec;
+			return SPMC_SP_REPLY_SP;
+		}
 		return SPMC_SP_REPLY;
 	}
 	if (state != SP_RUNNING) {
@@ -259,10 +282,16 @@ static enum spmc_sp_action direct_resp(struct sp *sp, struct sp_ec *ec, uint64_t
 	if (fid != FFA_MSG_SEND_DIRECT_RESP2)
 		for (int k = 8; k < FFA_NREGS; k++)
 			r[k] = 0;
+	if (ec->caller_sp) {
+		to->sp = ec->caller_sp - 1;
+		to->ec = ec->caller_ec;
+		return SPMC_SP_REPLY_SP;
+	}
 	return SPMC_SP_REPLY;
 }
 
-enum spmc_sp_action spmc_sp_call(struct spmc *s, unsigned i, unsigned e, uint64_t r[FFA_NREGS])
+enum spmc_sp_action spmc_sp_call(struct spmc *s, unsigned i, unsigned e, unsigned cpu,
+				 uint64_t r[FFA_NREGS], struct spmc_target *to)
 {
 	struct sp *sp = &s->sp[i];
 	struct sp_ec *ec = &sp->ec[e];
@@ -294,7 +323,19 @@ enum spmc_sp_action spmc_sp_call(struct spmc *s, unsigned i, unsigned e, uint64_
 	case FFA_MSG_SEND_DIRECT_RESP:
 	case FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64:
 	case FFA_MSG_SEND_DIRECT_RESP2:
-		return direct_resp(sp, ec, r);
+		return direct_resp(sp, ec, r, to);
+	case FFA_MSG_SEND_DIRECT_REQ:
+	case FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64:
+	case FFA_MSG_SEND_DIRECT_REQ2: {
+		/* To another partition, while it serves a request of its own: it waits for the
+		 * answer (and cannot be asked anything meanwhile, so no cycle forms). */
+		if (__atomic_load_n(&ec->state, __ATOMIC_ACQUIRE) != SP_RUNNING) {
+			ffa_set_error(r, FFA_DENIED);
+			return SPMC_SP_RESUME;
+		}
+		struct spmc_target me = {i, e};
+		return direct_req(s, cpu, r, to, &me) ? SPMC_SP_CALL_SP : SPMC_SP_RESUME;
+	}
 	case FFA_SECONDARY_EP_REGISTER:
 		secondary_ep_register(sp, e, r);
 		return SPMC_SP_RESUME;
@@ -315,13 +356,21 @@ void spmc_sp_idle(struct spmc *s, unsigned i, unsigned e)
 					    __ATOMIC_RELAXED);
 }
 
-bool spmc_sp_abort(struct spmc *s, unsigned i, unsigned e, uint64_t r[FFA_NREGS])
+enum spmc_abort spmc_sp_abort(struct spmc *s, unsigned i, unsigned e, uint64_t r[FFA_NREGS],
+			      struct spmc_target *to)
 {
 	struct sp *sp = &s->sp[i];
-	bool serving = __atomic_load_n(&sp->ec[e].state, __ATOMIC_ACQUIRE) == SP_RUNNING;
+	struct sp_ec *ec = &sp->ec[e];
+	bool serving = __atomic_load_n(&ec->state, __ATOMIC_ACQUIRE) == SP_RUNNING;
 	for (unsigned k = 0; k < SPMC_MAX_ECS; k++)
 		__atomic_store_n(&sp->ec[k].state, SP_ABORTED, __ATOMIC_RELEASE);
-	if (serving)
-		ffa_set_error(r, FFA_ABORTED);
-	return serving;
+	if (!serving)
+		return SPMC_ABORT_IDLE;
+	ffa_set_error(r, FFA_ABORTED);
+	if (ec->caller_sp) {
+		to->sp = ec->caller_sp - 1;
+		to->ec = ec->caller_ec;
+		return SPMC_ABORT_REPLY_SP;
+	}
+	return SPMC_ABORT_REPLY_NS;
 }

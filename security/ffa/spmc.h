@@ -29,6 +29,8 @@ struct sp_ec {
 	int state;	    /* enum sp_state, changed atomically: CPUs race for it */
 	uint32_t req_fid;   /* the request it serves (RUNNING) */
 	uint16_t requester; /* who sent it */
+	/* 1 + the partition that sent it (0: the normal world), and its context */
+	unsigned caller_sp, caller_ec;
 };
 
 struct sp {
@@ -54,9 +56,17 @@ struct spmc_target {
 };
 
 enum spmc_sp_action {
-	SPMC_SP_RESUME, /* r is the answer to the partition's call: it goes on */
-	SPMC_SP_REPLY,	/* it answered its request: r goes to the normal world */
-	SPMC_SP_BOOTED, /* its first FFA_MSG_WAIT: it is ready */
+	SPMC_SP_RESUME,	  /* r is the answer to the partition's call: it goes on */
+	SPMC_SP_REPLY,	  /* it answered its request: r goes to the normal world */
+	SPMC_SP_REPLY_SP, /* it answered a partition's request: r goes back to context *to */
+	SPMC_SP_CALL_SP,  /* it asked another partition: run context *to with r; it waits */
+	SPMC_SP_BOOTED,	  /* its first FFA_MSG_WAIT: it is ready */
+};
+
+enum spmc_abort {
+	SPMC_ABORT_IDLE,     /* it was serving no request */
+	SPMC_ABORT_REPLY_NS, /* r (FFA_ERROR(ABORTED)) goes to the normal world */
+	SPMC_ABORT_REPLY_SP, /* r goes back to the partition context *to that asked */
 };
 /* After SPMC_SP_REPLY or SPMC_SP_BOOTED, once the context's registers are saved: it waits
  * for the next message (for a partition with one context, any CPU may now give it one). */
@@ -76,11 +86,13 @@ bool spmc_ec_boot(struct spmc *s, unsigned i, unsigned cpu);
 /* A call from the normal world on CPU cpu (its x0-x17 in r). */
 enum spmc_ns_action spmc_ns_call(struct spmc *s, unsigned cpu, uint64_t r[FFA_NREGS],
 				 struct spmc_target *to);
-/* A call from context ec of partition i (its x0-x17 in r). */
-enum spmc_sp_action spmc_sp_call(struct spmc *s, unsigned i, unsigned ec, uint64_t r[FFA_NREGS]);
+/* A call from context ec of partition i, on CPU cpu (its x0-x17 in r). */
+enum spmc_sp_action spmc_sp_call(struct spmc *s, unsigned i, unsigned ec, unsigned cpu,
+				 uint64_t r[FFA_NREGS], struct spmc_target *to);
 /* Context ec of partition i crashed or missed its deadline: the partition is ABORTED for
- * good, every context. True when ec was serving a request: r is then the answer for the
- * normal world (FFA_ERROR(ABORTED)). */
-bool spmc_sp_abort(struct spmc *s, unsigned i, unsigned ec, uint64_t r[FFA_NREGS]);
+ * good, every context. If ec was serving a request, r is the answer (FFA_ERROR(ABORTED))
+ * for whoever asked. */
+enum spmc_abort spmc_sp_abort(struct spmc *s, unsigned i, unsigned ec, uint64_t r[FFA_NREGS],
+			      struct spmc_target *to);
 
 #endif

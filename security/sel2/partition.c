@@ -107,21 +107,13 @@ bool sp_running(unsigned cpu)
 	return on_cpu[cpu].sp != 0;
 }
 
-/* OP-TEE's state aside, context ec of partition i in, to run with x0-x17 = r. */
-static void sp_enter(unsigned cpu, unsigned i, unsigned ec, const uint64_t r[FFA_NREGS])
+/* Context ec of partition i in, to run with x0-x17 = r, under a fresh deadline. */
+static void sp_load(unsigned cpu, unsigned i, unsigned ec, const uint64_t r[FFA_NREGS])
 {
 	struct sp_ctx *c = &sp_ctx[i][ec];
-	el1_save(&optee_el1[cpu]);
-	optee_pmr[cpu] = read_sysreg(ICC_PMR_EL1);
 	el1_restore(&c->el1);
 	write_sysreg(vmpidr_el2, VMPIDR_RES1 | ec);
 	stage2_switch((int)i);
-	write_sysreg(hcr_el2, HCR_SP);
-	write_sysreg(cptr_el2, CPTR_SP);
-	write_sysreg(mdcr_el2, MDCR_SP);
-	write_sysreg(cnthctl_el2, CNTHCTL_SP);
-	write_sysreg(ICC_PMR_EL1, (uint64_t)SP_PMR);
-	isb();
 	for (int k = 0; k < FFA_NREGS; k++)
 		c->f.x[k] = r[k];
 	set_frame(&c->f);
@@ -131,17 +123,37 @@ static void sp_enter(unsigned cpu, unsigned i, unsigned ec, const uint64_t r[FFA
 	deadline_arm(cpu, CALL_DEADLINE_SECONDS);
 }
 
-/* Back to OP-TEE's state; its frame is returned. With save, the partition resumes past its
- * SMC next time (its general registers are in its frame already). */
-static struct frame *sp_leave(unsigned cpu, bool save)
+/* The running context's state out: it resumes past its SMC (its general registers are in
+ * its frame already). */
+static void sp_save(unsigned cpu)
 {
 	struct sp_ctx *c = &sp_ctx[on_cpu[cpu].sp - 1][on_cpu[cpu].ec];
+	c->elr = read_sysreg(elr_el2) + 4;
+	c->spsr = read_sysreg(spsr_el2);
+	el1_save(&c->el1);
+}
+
+/* OP-TEE's state aside, context ec of partition i in, to run with x0-x17 = r. */
+static void sp_enter(unsigned cpu, unsigned i, unsigned ec, const uint64_t r[FFA_NREGS])
+{
+	el1_save(&optee_el1[cpu]);
+	optee_pmr[cpu] = read_sysreg(ICC_PMR_EL1);
+	write_sysreg(hcr_el2, HCR_SP);
+	write_sysreg(cptr_el2, CPTR_SP);
+	write_sysreg(mdcr_el2, MDCR_SP);
+	write_sysreg(cnthctl_el2, CNTHCTL_SP);
+	write_sysreg(ICC_PMR_EL1, (uint64_t)SP_PMR);
+	sp_load(cpu, i, ec, r);
+	isb();
+}
+
+/* Back to OP-TEE's state; its frame is returned. With save, the partition resumes past its
+ * SMC next time. */
+static struct frame *sp_leave(unsigned cpu, bool save)
+{
 	deadline_disarm();
-	if (save) {
-		c->elr = read_sysreg(elr_el2) + 4;
-		c->spsr = read_sysreg(spsr_el2);
-		el1_save(&c->el1);
-	}
+	if (save)
+		sp_save(cpu);
 	el1_restore(&optee_el1[cpu]);
 	write_sysreg(vmpidr_el2, read_sysreg(mpidr_el1)); /* OP-TEE sees the CPU's own */
 	stage2_switch(-1);
@@ -205,15 +217,22 @@ bool sp_ns_call(unsigned cpu, uint64_t r[FFA_NREGS])
 	return true;
 }
 
-/* The partition on this CPU is stopped for good; whoever waited on it is told. */
+/* The partition on this CPU is stopped for good; whoever waited on it is told: the normal
+ * world, or the partition that asked it (which then runs on). */
 static void sp_failed(unsigned cpu, const char *why, uint64_t esr, uint64_t elr, uint64_t addr)
 {
 	unsigned i = on_cpu[cpu].sp - 1;
 	report_failure(spmc.sp[i].m.id, why, esr, elr, addr);
 	uint64_t r[FFA_NREGS];
-	bool serving = spmc_sp_abort(&spmc, i, on_cpu[cpu].ec, r);
+	struct spmc_target to;
+	enum spmc_abort a = spmc_sp_abort(&spmc, i, on_cpu[cpu].ec, r, &to);
+	if (a == SPMC_ABORT_REPLY_SP) {
+		sp_load(cpu, to.sp, to.ec, r);
+		isb();
+		return;
+	}
 	struct frame *f = sp_leave(cpu, false);
-	if (serving)
+	if (a == SPMC_ABORT_REPLY_NS)
 		sel2_answer_ffa(f, r);
 	else if (!boot_from(cpu, i + 1)) /* it failed in its boot: the next one's turn */
 		sel2_boot_finished(f);
@@ -232,7 +251,8 @@ void sp_trapped(unsigned cpu, struct frame *f, uint64_t esr)
 	uint64_t r[FFA_NREGS];
 	for (int k = 0; k < FFA_NREGS; k++)
 		r[k] = f->x[k];
-	switch (spmc_sp_call(&spmc, i, ec, r)) {
+	struct spmc_target to;
+	switch (spmc_sp_call(&spmc, i, ec, cpu, r, &to)) {
 	case SPMC_SP_RESUME:
 		for (int k = 0; k < FFA_NREGS; k++)
 			f->x[k] = r[k];
@@ -248,6 +268,18 @@ void sp_trapped(unsigned cpu, struct frame *f, uint64_t esr)
 		f = sp_leave(cpu, true);
 		spmc_sp_idle(&spmc, i, ec);
 		sel2_answer_ffa(f, r);
+		return;
+	case SPMC_SP_CALL_SP:
+		/* It waits, saved, for the other partition's answer. */
+		sp_save(cpu);
+		sp_load(cpu, to.sp, to.ec, r);
+		isb();
+		return;
+	case SPMC_SP_REPLY_SP:
+		sp_save(cpu);
+		spmc_sp_idle(&spmc, i, ec);
+		sp_load(cpu, to.sp, to.ec, r);
+		isb();
 		return;
 	}
 }

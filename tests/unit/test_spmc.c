@@ -18,6 +18,21 @@
 #define VM_ID 0x0001
 #define BASE  0x0e0a0000 /* the region the manifests are checked for */
 
+/* A partition context's call on its own CPU (the context number); where an answer goes is
+ * not looked at. */
+static enum spmc_sp_action sp_call(struct spmc *s, unsigned i, unsigned ec, uint64_t r[FFA_NREGS])
+{
+	struct spmc_target to;
+	return spmc_sp_call(s, i, ec, ec, r, &to);
+}
+
+/* A context crashes: whether it was serving a request. */
+static bool sp_abort(struct spmc *s, unsigned i, unsigned ec, uint64_t r[FFA_NREGS])
+{
+	struct spmc_target to;
+	return spmc_sp_abort(s, i, ec, r, &to) != SPMC_ABORT_IDLE;
+}
+
 static const struct sp_manifest good = {
     .magic = SP_MANIFEST_MAGIC,
     .version = SP_MANIFEST_VERSION,
@@ -38,7 +53,7 @@ static void booted(struct spmc *s)
 	memset(s, 0, sizeof(*s));
 	assert_true(spmc_add(s, &good, 0x0e0a0000));
 	uint64_t r[FFA_NREGS] = {FFA_MSG_WAIT};
-	assert_int_equal(spmc_sp_call(s, 0, 0, r), SPMC_SP_BOOTED);
+	assert_int_equal(sp_call(s, 0, 0, r), SPMC_SP_BOOTED);
 	spmc_sp_idle(s, 0, 0);
 	assert_int_equal(s->sp[0].ec[0].state, SP_WAITING);
 }
@@ -81,22 +96,22 @@ static void a_request_runs_the_partition_and_its_answer_returns(void **state)
 	/* The answer must be of the request's kind, from itself, to the requester. */
 	uint64_t a[FFA_NREGS];
 	req(a, FFA_MSG_SEND_DIRECT_RESP, SP_ID, VM_ID); /* 32-bit answer to a 64-bit request */
-	assert_int_equal(spmc_sp_call(&s, 0, 0, a), SPMC_SP_RESUME);
+	assert_int_equal(sp_call(&s, 0, 0, a), SPMC_SP_RESUME);
 	expect_error(a, FFA_INVALID_PARAMETERS);
 	req(a, FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64, SP_ID, 2);
-	assert_int_equal(spmc_sp_call(&s, 0, 0, a), SPMC_SP_RESUME);
+	assert_int_equal(sp_call(&s, 0, 0, a), SPMC_SP_RESUME);
 	expect_error(a, FFA_INVALID_PARAMETERS);
 	req(a, FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64, 0x8002, VM_ID);
-	assert_int_equal(spmc_sp_call(&s, 0, 0, a), SPMC_SP_RESUME);
+	assert_int_equal(sp_call(&s, 0, 0, a), SPMC_SP_RESUME);
 	expect_error(a, FFA_INVALID_PARAMETERS);
 	req(a, FFA_MSG_WAIT, 0, 0);
-	assert_int_equal(spmc_sp_call(&s, 0, 0, a), SPMC_SP_RESUME);
+	assert_int_equal(sp_call(&s, 0, 0, a), SPMC_SP_RESUME);
 	expect_error(a, FFA_DENIED);
 	assert_int_equal(s.sp[0].ec[0].state, SP_RUNNING);
 
 	req(a, FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64, SP_ID, VM_ID);
 	a[3] = 42;
-	assert_int_equal(spmc_sp_call(&s, 0, 0, a), SPMC_SP_REPLY);
+	assert_int_equal(sp_call(&s, 0, 0, a), SPMC_SP_REPLY);
 	assert_int_equal(a[3], 42);
 	/* Still its own until its registers are saved. */
 	assert_int_equal(s.sp[0].ec[0].state, SP_RUNNING);
@@ -104,7 +119,7 @@ static void a_request_runs_the_partition_and_its_answer_returns(void **state)
 	assert_int_equal(s.sp[0].ec[0].state, SP_WAITING);
 	/* A response nobody asked for, now: refused. */
 	req(a, FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64, SP_ID, VM_ID);
-	assert_int_equal(spmc_sp_call(&s, 0, 0, a), SPMC_SP_RESUME);
+	assert_int_equal(sp_call(&s, 0, 0, a), SPMC_SP_RESUME);
 	expect_error(a, FFA_DENIED);
 }
 
@@ -170,7 +185,7 @@ static void an_aborted_partition_stays_aborted(void **state)
 	req(r, FFA_MSG_SEND_DIRECT_REQ, VM_ID, SP_ID);
 	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_RUN_SP);
 	uint64_t a[FFA_NREGS];
-	assert_true(spmc_sp_abort(&s, 0, 0, a));
+	assert_true(sp_abort(&s, 0, 0, a));
 	expect_error(a, FFA_ABORTED);
 	req(r, FFA_MSG_SEND_DIRECT_REQ, VM_ID, SP_ID);
 	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_REPLY);
@@ -178,7 +193,7 @@ static void an_aborted_partition_stays_aborted(void **state)
 	/* Failing in its boot: nobody waits for an answer. */
 	struct spmc t = {0};
 	assert_true(spmc_add(&t, &good, 0x0e0a0000));
-	assert_false(spmc_sp_abort(&t, 0, 0, a));
+	assert_false(sp_abort(&t, 0, 0, a));
 	assert_int_equal(t.sp[0].ec[0].state, SP_ABORTED);
 }
 
@@ -195,15 +210,15 @@ static void the_spmc_answers_ids_versions_and_discovery(void **state)
 	spmc_ns_call(&s, 0, bad, &which);
 	assert_int_equal(bad[0], FFA_NOT_SUPPORTED);
 	uint64_t id[FFA_NREGS] = {FFA_ID_GET};
-	spmc_sp_call(&s, 0, 0, id);
+	sp_call(&s, 0, 0, id);
 	assert_int_equal(id[0], FFA_SUCCESS);
 	assert_int_equal(id[2], SP_ID);
 	uint64_t other[FFA_NREGS] = {0x84000000 /* PSCI_VERSION, from a partition */};
-	assert_int_equal(spmc_sp_call(&s, 0, 0, other), SPMC_SP_RESUME);
+	assert_int_equal(sp_call(&s, 0, 0, other), SPMC_SP_RESUME);
 	assert_int_equal(other[0], FFA_NOT_SUPPORTED);
 	uint64_t send[FFA_NREGS] = {FFA_MSG_SEND_DIRECT_REQ, (uint64_t)SP_ID << 16 | VM_ID};
-	spmc_sp_call(&s, 0, 0, send);
-	expect_error(send, FFA_NOT_SUPPORTED);
+	sp_call(&s, 0, 0, send);
+	expect_error(send, FFA_DENIED); /* it serves no request to send from */
 
 	uint64_t p[FFA_NREGS] = {FFA_PARTITION_INFO_GET_REGS};
 	spmc_ns_call(&s, 0, p, &which);
@@ -276,13 +291,88 @@ static void manifests_are_checked(void **state)
 	assert_non_null(sp_manifest_check(img, sizeof(img), BASE, 0x20000, &out));
 }
 
+/* Partitions send each other direct requests while they serve one: the SPMC runs the
+ * receiver and brings its answer back to the sender; cycles, forgeries and partitions not
+ * allowed to send are refused; a receiver that crashes answers ABORTED to its sender. */
+static void partitions_ask_each_other(void **state)
+{
+	(void)state;
+	struct spmc s = {0};
+	struct sp_manifest a = good, b = good;
+	a.props |= FFA_PROP_DIRECT_REQ_SEND;
+	b.props |= FFA_PROP_DIRECT_REQ_SEND;
+	b.id = 0x8002;
+	assert_true(spmc_add(&s, &a, BASE));
+	assert_true(spmc_add(&s, &b, BASE + 0x20000));
+	for (unsigned i = 0; i < 2; i++) {
+		uint64_t w[FFA_NREGS] = {FFA_MSG_WAIT};
+		assert_int_equal(sp_call(&s, i, 0, w), SPMC_SP_BOOTED);
+		spmc_sp_idle(&s, i, 0);
+	}
+	uint64_t r[FFA_NREGS];
+	struct spmc_target to;
+	req(r, FFA_MSG_SEND_DIRECT_REQ, VM_ID, 0x8001);
+	assert_int_equal(spmc_ns_call(&s, 0, r, &to), SPMC_RUN_SP);
+	/* A forged sender, itself, a VM: refused. */
+	uint64_t bad[3][2] = {{0x8003, 0x8002}, {0x8001, 0x8001}, {0x8001, VM_ID}};
+	for (int k = 0; k < 3; k++) {
+		req(r, FFA_MSG_SEND_DIRECT_REQ, (uint16_t)bad[k][0], (uint16_t)bad[k][1]);
+		assert_int_equal(spmc_sp_call(&s, 0, 0, 0, r, &to), SPMC_SP_RESUME);
+		expect_error(r, FFA_INVALID_PARAMETERS);
+	}
+	/* 0x8001 asks 0x8002, which runs; meanwhile 0x8002 is busy to the normal world and
+	 * cannot ask 0x8001 back (no cycles). */
+	req(r, FFA_MSG_SEND_DIRECT_REQ, 0x8001, 0x8002);
+	r[3] = 42;
+	assert_int_equal(spmc_sp_call(&s, 0, 0, 0, r, &to), SPMC_SP_CALL_SP);
+	assert_int_equal(to.sp, 1);
+	assert_int_equal(r[3], 42);
+	uint64_t v[FFA_NREGS];
+	req(v, FFA_MSG_SEND_DIRECT_REQ, VM_ID, 0x8002);
+	assert_int_equal(spmc_ns_call(&s, 0, v, &to), SPMC_REPLY);
+	expect_error(v, FFA_BUSY);
+	req(v, FFA_MSG_SEND_DIRECT_REQ, 0x8002, 0x8001);
+	assert_int_equal(spmc_sp_call(&s, 1, 0, 0, v, &to), SPMC_SP_RESUME);
+	expect_error(v, FFA_BUSY);
+	/* 0x8002 answers 0x8001 (not the VM): the answer goes back to 0x8001. */
+	uint64_t wrong[FFA_NREGS] = {FFA_MSG_SEND_DIRECT_RESP, 0x8002U << 16 | VM_ID};
+	assert_int_equal(spmc_sp_call(&s, 1, 0, 0, wrong, &to), SPMC_SP_RESUME);
+	expect_error(wrong, FFA_INVALID_PARAMETERS);
+	uint64_t ans[FFA_NREGS] = {FFA_MSG_SEND_DIRECT_RESP, 0x8002U << 16 | 0x8001, 0, 43};
+	assert_int_equal(spmc_sp_call(&s, 1, 0, 0, ans, &to), SPMC_SP_REPLY_SP);
+	assert_int_equal(to.sp, 0);
+	assert_int_equal(ans[3], 43);
+	spmc_sp_idle(&s, 1, 0);
+	/* Again, and 0x8002 crashes: 0x8001 hears ABORTED, and answers its VM itself. */
+	req(r, FFA_MSG_SEND_DIRECT_REQ, 0x8001, 0x8002);
+	assert_int_equal(spmc_sp_call(&s, 0, 0, 0, r, &to), SPMC_SP_CALL_SP);
+	uint64_t x[FFA_NREGS];
+	assert_int_equal(spmc_sp_abort(&s, 1, 0, x, &to), SPMC_ABORT_REPLY_SP);
+	assert_int_equal(to.sp, 0);
+	expect_error(x, FFA_ABORTED);
+	uint64_t done[FFA_NREGS] = {FFA_MSG_SEND_DIRECT_RESP, 0x8001U << 16 | VM_ID};
+	assert_int_equal(spmc_sp_call(&s, 0, 0, 0, done, &to), SPMC_SP_REPLY);
+	/* A partition whose manifest does not let it send: DENIED. */
+	struct spmc t = {0};
+	assert_true(spmc_add(&t, &good, BASE));
+	assert_true(spmc_add(&t, &b, BASE + 0x20000));
+	uint64_t w[FFA_NREGS] = {FFA_MSG_WAIT};
+	assert_int_equal(sp_call(&t, 0, 0, w), SPMC_SP_BOOTED);
+	spmc_sp_idle(&t, 0, 0);
+	req(r, FFA_MSG_SEND_DIRECT_REQ, VM_ID, 0x8001);
+	assert_int_equal(spmc_ns_call(&t, 0, r, &to), SPMC_RUN_SP);
+	req(r, FFA_MSG_SEND_DIRECT_REQ, 0x8001, 0x8002);
+	assert_int_equal(spmc_sp_call(&t, 0, 0, 0, r, &to), SPMC_SP_RESUME);
+	expect_error(r, FFA_DENIED);
+}
+
 /* CPU cpu comes up: partition 0's context there boots (to its FFA_MSG_WAIT) and waits. */
 static void cpu_comes_up(struct spmc *s, unsigned cpu)
 {
 	assert_true(spmc_ec_boot(s, 0, cpu));
 	assert_int_equal(s->sp[0].ec[cpu].state, SP_BOOTING);
 	uint64_t w[FFA_NREGS] = {FFA_MSG_WAIT};
-	assert_int_equal(spmc_sp_call(s, 0, cpu, w), SPMC_SP_BOOTED);
+	assert_int_equal(sp_call(s, 0, cpu, w), SPMC_SP_BOOTED);
 	spmc_sp_idle(s, 0, cpu);
 	assert_int_equal(s->sp[0].ec[cpu].state, SP_WAITING);
 }
@@ -304,24 +394,24 @@ static void each_cpu_has_its_own_context(void **state)
 			     {BASE + mp.image_size, FFA_INVALID_PARAMETERS}};
 	for (size_t k = 0; k < 3; k++) {
 		uint64_t e[FFA_NREGS] = {FFA_SECONDARY_EP_REGISTER, bad[k][0]};
-		assert_int_equal(spmc_sp_call(&s, 0, 0, e), SPMC_SP_RESUME);
+		assert_int_equal(sp_call(&s, 0, 0, e), SPMC_SP_RESUME);
 		expect_error(e, (uint32_t)bad[k][1]);
 	}
 	uint64_t ep[FFA_NREGS] = {FFA_SECONDARY_EP_REGISTER, BASE + 0x80};
-	assert_int_equal(spmc_sp_call(&s, 0, 0, ep), SPMC_SP_RESUME);
+	assert_int_equal(sp_call(&s, 0, 0, ep), SPMC_SP_RESUME);
 	assert_int_equal(ep[0], FFA_SUCCESS);
 	assert_int_equal(spmc_ec_entry(&s, 0, 0), BASE + mp.entry);
 	assert_int_equal(spmc_ec_entry(&s, 0, 3), BASE + 0x80);
 	uint64_t r[FFA_NREGS] = {FFA_MSG_WAIT};
-	assert_int_equal(spmc_sp_call(&s, 0, 0, r), SPMC_SP_BOOTED);
+	assert_int_equal(sp_call(&s, 0, 0, r), SPMC_SP_BOOTED);
 	spmc_sp_idle(&s, 0, 0);
 	uint64_t late[FFA_NREGS] = {FFA_SECONDARY_EP_REGISTER, BASE + 0x80};
-	assert_int_equal(spmc_sp_call(&s, 0, 0, late), SPMC_SP_RESUME);
+	assert_int_equal(sp_call(&s, 0, 0, late), SPMC_SP_RESUME);
 	expect_error(late, FFA_DENIED); /* after its boot */
 	struct spmc up = {0};
 	assert_true(spmc_add(&up, &good, BASE));
 	uint64_t one[FFA_NREGS] = {FFA_SECONDARY_EP_REGISTER, BASE + 0x80};
-	assert_int_equal(spmc_sp_call(&up, 0, 0, one), SPMC_SP_RESUME);
+	assert_int_equal(sp_call(&up, 0, 0, one), SPMC_SP_RESUME);
 	expect_error(one, FFA_NOT_SUPPORTED); /* one context: there are no others */
 	assert_int_equal(spmc_ec(&s, 0, 3), 3u);
 	/* CPU 3 is not up yet: its context is still booting, so its requests are BUSY. */
@@ -339,10 +429,10 @@ static void each_cpu_has_its_own_context(void **state)
 	assert_int_equal(spmc_ns_call(&s, 3, r3, &which), SPMC_RUN_SP);
 	/* Context 3 answers its own requester, not context 0's. */
 	uint64_t a[FFA_NREGS] = {FFA_MSG_SEND_DIRECT_RESP, 0x8001U << 16 | 1};
-	assert_int_equal(spmc_sp_call(&s, 0, 3, a), SPMC_SP_RESUME);
+	assert_int_equal(sp_call(&s, 0, 3, a), SPMC_SP_RESUME);
 	expect_error(a, FFA_INVALID_PARAMETERS);
 	uint64_t b[FFA_NREGS] = {FFA_MSG_SEND_DIRECT_RESP, 0x8001U << 16 | 2};
-	assert_int_equal(spmc_sp_call(&s, 0, 3, b), SPMC_SP_REPLY);
+	assert_int_equal(sp_call(&s, 0, 3, b), SPMC_SP_REPLY);
 	spmc_sp_idle(&s, 0, 3);
 	/* CPU 3 goes off and comes back: its context boots again. */
 	cpu_comes_up(&s, 3);
@@ -351,9 +441,9 @@ static void each_cpu_has_its_own_context(void **state)
 	req(r3, FFA_MSG_SEND_DIRECT_REQ, 2, 0x8001);
 	assert_int_equal(spmc_ns_call(&s, 3, r3, &which), SPMC_RUN_SP);
 	uint64_t x[FFA_NREGS];
-	assert_true(spmc_sp_abort(&s, 0, 3, x));
+	assert_true(sp_abort(&s, 0, 3, x));
 	uint64_t c[FFA_NREGS] = {FFA_MSG_SEND_DIRECT_RESP, 0x8001U << 16 | 1};
-	assert_int_equal(spmc_sp_call(&s, 0, 0, c), SPMC_SP_REPLY);
+	assert_int_equal(sp_call(&s, 0, 0, c), SPMC_SP_REPLY);
 	expect_error(c, FFA_ABORTED);
 	spmc_sp_idle(&s, 0, 0);
 	req(r, FFA_MSG_SEND_DIRECT_REQ, 1, 0x8001);
@@ -417,6 +507,7 @@ int main(void)
 	    cmocka_unit_test(an_aborted_partition_stays_aborted),
 	    cmocka_unit_test(the_spmc_answers_ids_versions_and_discovery),
 	    cmocka_unit_test(each_cpu_has_its_own_context),
+	    cmocka_unit_test(partitions_ask_each_other),
 	    cmocka_unit_test(manifests_are_checked),
 	    cmocka_unit_test(partition_descriptors_follow_the_callers_version),
 	};

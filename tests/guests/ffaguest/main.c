@@ -13,7 +13,7 @@
  * with "ffa=absent" it checks that, with no partition, there is nothing to find or send to;
  * with "ffa=wait" it keeps the partition busy for 2.5 s of one request, through OP-TEE's
  * timer interrupts (held meanwhile, not lost, and not the partition's end); with
- * "ffa=two", two partitions apart.
+ * "ffa=two", two partitions apart, the first asking the second.
  * Prints one line per check and a summary, then powers off.
  */
 #include <stddef.h>
@@ -28,7 +28,10 @@
 #define ITERATIONS	   2000	      /* per vCPU, in the concurrency check */
 #define OPTEE_CALLS_UID	   0xbf00ff01
 #define PSCI_AFFINITY_INFO 0xc4000004UL
-enum { ECHO, ADD, SELFTEST, READ, SPIN, FP, WAIT };
+enum { ECHO, ADD, SELFTEST, READ, SPIN, FP, WAIT, RELAY };
+#define SP_PROPS                                                                                   \
+	(FFA_PROP_DIRECT_REQ_RECV | FFA_PROP_DIRECT_REQ_SEND | FFA_PROP_AARCH64 |                  \
+	 FFA_PROP_DIRECT_REQ2_RECV)
 
 /* The test partition's UUID (tests/guests/ffasp/start.S), FF-A's four-word form. */
 static const uint32_t sp_uuid[4] = {0x2c1e4a5f, 0x8e4c3d7b, 0x2f1d069a, 0x6e5d4c3b};
@@ -126,8 +129,7 @@ static void discovery(void)
 		   (r[2] >> 48) == FFA_PART_INFO_SIZE;
 	check(one, "PARTITION_INFO_GET_REGS lists one partition", r[2]);
 	check((uint16_t)r[3] == SP_ID && (uint16_t)(r[3] >> 16) == ecs &&
-		  (uint32_t)(r[3] >> 32) ==
-		      (FFA_PROP_DIRECT_REQ_RECV | FFA_PROP_AARCH64 | FFA_PROP_DIRECT_REQ2_RECV),
+		  (uint32_t)(r[3] >> 32) == SP_PROPS,
 	      "... the test partition, 0x8001, its contexts, taking direct messages", r[3]);
 	check(r[4] == (sp_uuid[0] | (uint64_t)sp_uuid[1] << 32) &&
 		  r[5] == (sp_uuid[2] | (uint64_t)sp_uuid[3] << 32),
@@ -161,9 +163,8 @@ static void discovery(void)
 	check(r3[0] == FFA_SUCCESS && r3[2] == 1 && r3[3] == FFA_PART_INFO_SIZE,
 	      "PARTITION_INFO_GET: 1 descriptor of 24 bytes", r3[2]);
 	bool desc = (le32(rx) & 0xffff) == SP_ID && (le32(rx) >> 16) == ecs &&
-		    le32(rx + 4) ==
-			(FFA_PROP_DIRECT_REQ_RECV | FFA_PROP_AARCH64 | FFA_PROP_DIRECT_REQ2_RECV) &&
-		    le32(rx + 8) == sp_uuid[0] && le32(rx + 20) == sp_uuid[3] && rx[24] == 0xee;
+		    le32(rx + 4) == SP_PROPS && le32(rx + 8) == sp_uuid[0] &&
+		    le32(rx + 20) == sp_uuid[3] && rx[24] == 0xee;
 	check(desc, "... in the RX buffer: ID, contexts, properties, UUID", le32(rx));
 	x0 = call(FFA_PARTITION_INFO_GET, 0, 0, 0, 0, 0, &w2);
 	check(is_error(x0, w2, FFA_BUSY), "PARTITION_INFO_GET before RX_RELEASE is BUSY", w2);
@@ -369,10 +370,28 @@ static void two_partitions(void)
 			: "partition 0x8001 answers as itself",
 		      r[1]);
 	}
-	const uint64_t other[5] = {READ, REGION0, 0, 0, 0};
-	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP2_ID, other, r);
-	check(is_error(r[0], r[2], FFA_ABORTED),
-	      "partition 0x8002 reading 0x8001's memory is stopped", r[0]);
+	/* 0x8001 asks 0x8002 (ADD 5 + 6) while it serves the VM's request. */
+	const uint64_t relay[5] = {RELAY, SP2_ID, ADD, 5, 6};
+	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, relay, r);
+	check(r[0] == FFA_MSG_SEND_DIRECT_RESP && r[4] == 11 &&
+		  r[5] == (FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64),
+	      "partition 0x8001 asks 0x8002 and gets its answer", r[4]);
+	const uint64_t to_self[5] = {RELAY, SP_ID, ECHO, 0, 0};
+	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, to_self, r);
+	check(r[0] == FFA_MSG_SEND_DIRECT_RESP && r[5] == FFA_ERROR &&
+		  r[6] == FFA_INVALID_PARAMETERS,
+	      "... a request to itself is refused", r[6]);
+	const uint64_t to_none[5] = {RELAY, 0x8009, ECHO, 0, 0};
+	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, to_none, r);
+	check(r[0] == FFA_MSG_SEND_DIRECT_RESP && r[5] == FFA_ERROR &&
+		  r[6] == FFA_INVALID_PARAMETERS,
+	      "... and one to no partition", r[6]);
+	/* 0x8002 asked to read 0x8001's memory is stopped; 0x8001, which asked, hears
+	 * ABORTED and answers the VM. */
+	const uint64_t other[5] = {RELAY, SP2_ID, READ, REGION0, 0};
+	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, other, r);
+	check(r[0] == FFA_MSG_SEND_DIRECT_RESP && r[5] == FFA_ERROR && r[6] == FFA_ABORTED,
+	      "partition 0x8002 reading 0x8001's memory is stopped; 0x8001 hears ABORTED", r[6]);
 	const uint64_t echo[5] = {ECHO, 1, 2, 3, 4};
 	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP2_ID, echo, r);
 	check(is_error(r[0], r[2], FFA_ABORTED), "... for good", r[0]);

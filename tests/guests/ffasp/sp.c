@@ -14,7 +14,9 @@
  *   FP       turns FP/SIMD on and uses it, which it was never given: the SPMC must
  *            stop it;
  *   WAIT     busy for x4 ticks of the virtual counter (OP-TEE's interrupts that come
- *            meanwhile must wait, not stop it); x4 = the ticks it was busy.
+ *            meanwhile must wait, not stop it); x4 = the ticks it was busy;
+ *   RELAY    sends partition x4 the request x5 (command), x6, x7 (its x4, x5) and answers
+ *            x4 = the answer's x4, x5 = its x0 (the response, or FFA_ERROR), x6 = its x2.
  * DIRECT_REQ2: x4-x17 back as they came (x4 = x4 + 1, to see an answer is not the request).
  */
 #include <stdbool.h>
@@ -26,7 +28,7 @@
 #endif
 #define MP (EXEC_CTX > 1)
 
-enum { ECHO, ADD, SELFTEST, READ, SPIN, FP, WAIT };
+enum { ECHO, ADD, SELFTEST, READ, SPIN, FP, WAIT, RELAY };
 
 #include <triad/smccc.h>
 
@@ -110,9 +112,9 @@ static uint64_t selftest(uint16_t me, uint16_t requester, uint64_t *id)
 	/* A call outside FF-A: SMCCC's unknown function. */
 	if ((uint32_t)call1(0x84000000 /* PSCI_VERSION */, 0, 0) == 0xffffffffU)
 		bits |= 1 << 6;
-	/* Sending a message itself: not offered to partitions. */
+	/* Sending a message to a VM: partitions send only to partitions. */
 	if (call1(FFA_MSG_SEND_DIRECT_REQ, (uint64_t)me << 16 | 1, &w2) == FFA_ERROR &&
-	    w2 == FFA_NOT_SUPPORTED)
+	    w2 == FFA_INVALID_PARAMETERS)
 		bits |= 1 << 7;
 	return bits;
 }
@@ -153,6 +155,19 @@ static void serve(uint16_t me, uint64_t r[FFA_NREGS])
 				 "fmov d0, xzr" ::"r"(3UL << 20)
 				 : "memory");
 		break;
+	case RELAY: {
+		uint64_t q[FFA_NREGS] = {FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64,
+					 (uint64_t)me << 16 | (uint16_t)r[4],
+					 0,
+					 r[5],
+					 r[6],
+					 r[7]};
+		ffa_call(q);
+		r[4] = q[4];
+		r[5] = q[0];
+		r[6] = q[2];
+		break;
+	}
 	case WAIT: {
 		uint64_t t0 = virtual_counter(), t = t0;
 		while (t - t0 < r[4])

@@ -12,7 +12,8 @@
 #define UUID_LAST 0x6f
 #endif
 #define STACK_SIZE 0x1000
-#define FFA_PROPS ((1 << 0) | (1 << 8) | (1 << 9)) /* direct REQ and REQ2 in; AArch64 */
+/* direct REQ in and out, REQ2 in; AArch64 */
+#define FFA_PROPS ((1 << 0) | (1 << 1) | (1 << 8) | (1 << 9))
 
 	.section .manifest, "a"
 	.word	0x4d505354		/* "TSPM" */
