@@ -251,6 +251,16 @@ enum spmc_ns_action spmc_ns_call(struct spmc *s, unsigned cpu, uint64_t r[FFA_NR
 	}
 }
 
+/* Whether context ec serves another partition's request: then *to is that context. */
+static bool to_caller(const struct sp_ec *ec, struct spmc_target *to)
+{
+	if (!ec->caller_sp)
+		return false;
+	to->sp = ec->caller_sp - 1;
+	to->ec = ec->caller_ec;
+	return true;
+}
+
 /* The partition's answer to its request: the matching DIRECT_RESP, from itself, to the
  * endpoint that asked. */
 static enum spmc_sp_action direct_resp(struct sp *sp, struct sp_ec *ec, uint64_t r[FFA_NREGS],
@@ -262,12 +272,7 @@ static enum spmc_sp_action direct_resp(struct sp *sp, struct sp_ec *ec, uint64_t
 	if (state == SP_ABORTED) {
 		/* Another of its contexts crashed meanwhile: this answer is not believed. */
 		ffa_set_error(r, FFA_ABORTED);
-		if (ec->caller_sp) {
-			to->sp = ec->caller_sp - 1;
-			to->ec = ec->caller_ec;
-			return SPMC_SP_REPLY_SP;
-		}
-		return SPMC_SP_REPLY;
+		return to_caller(ec, to) ? SPMC_SP_REPLY_SP : SPMC_SP_REPLY;
 	}
 	if (state != SP_RUNNING) {
 		ffa_set_error(r, FFA_DENIED);
@@ -282,12 +287,7 @@ static enum spmc_sp_action direct_resp(struct sp *sp, struct sp_ec *ec, uint64_t
 	if (fid != FFA_MSG_SEND_DIRECT_RESP2)
 		for (int k = 8; k < FFA_NREGS; k++)
 			r[k] = 0;
-	if (ec->caller_sp) {
-		to->sp = ec->caller_sp - 1;
-		to->ec = ec->caller_ec;
-		return SPMC_SP_REPLY_SP;
-	}
-	return SPMC_SP_REPLY;
+	return to_caller(ec, to) ? SPMC_SP_REPLY_SP : SPMC_SP_REPLY;
 }
 
 enum spmc_sp_action spmc_sp_call(struct spmc *s, unsigned i, unsigned e, unsigned cpu,
@@ -367,10 +367,5 @@ enum spmc_abort spmc_sp_abort(struct spmc *s, unsigned i, unsigned e, uint64_t r
 	if (!serving)
 		return SPMC_ABORT_IDLE;
 	ffa_set_error(r, FFA_ABORTED);
-	if (ec->caller_sp) {
-		to->sp = ec->caller_sp - 1;
-		to->ec = ec->caller_ec;
-		return SPMC_ABORT_REPLY_SP;
-	}
-	return SPMC_ABORT_REPLY_NS;
+	return to_caller(ec, to) ? SPMC_ABORT_REPLY_SP : SPMC_ABORT_REPLY_NS;
 }

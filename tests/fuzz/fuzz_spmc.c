@@ -11,24 +11,10 @@
 
 #define REGS_BYTES (FFA_NREGS * 8)
 
-/* A partition context's call on its own CPU (the context number); where an answer goes is
- * not looked at. */
-static enum spmc_sp_action sp_call(struct spmc *s, unsigned i, unsigned ec, uint64_t r[FFA_NREGS])
-{
-	struct spmc_target to;
-	return spmc_sp_call(s, i, ec, ec, r, &to);
-}
-
-/* A context crashes: whether it was serving a request. */
-static bool sp_abort(struct spmc *s, unsigned i, unsigned ec, uint64_t r[FFA_NREGS])
-{
-	struct spmc_target to;
-	return spmc_sp_abort(s, i, ec, r, &to) != SPMC_ABORT_IDLE;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct spmc s = {0};
+	struct spmc_target to; /* where answers go: not looked at (one partition) */
 	struct sp_manifest m;
 	if (size < 64)
 		return 0;
@@ -64,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (op % 8 == 7) {
 			/* It crashes (only while it runs, as in Triad). */
 			if (running) {
-				bool serving = sp_abort(&s, 0, 0, r);
+				bool serving = spmc_sp_abort(&s, 0, 0, r, &to) != SPMC_ABORT_IDLE;
 				assert(serving == (before == SP_RUNNING));
 				running = false;
 			}
@@ -97,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			r[1] = 0x8001U << 16 | s.sp[0].ec[0].requester;
 			r[2] = r[3] = 0;
 		}
-		switch (sp_call(&s, 0, 0, r)) {
+		switch (spmc_sp_call(&s, 0, 0, 0, r, &to)) {
 		case SPMC_SP_RESUME:
 			assert(s.sp[0].ec[0].state == before);
 			break;
@@ -113,6 +99,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			spmc_sp_idle(&s, 0, 0);
 			running = false;
 			break;
+		case SPMC_SP_CALL_SP:
+		case SPMC_SP_REPLY_SP:
+			assert(!"one partition: no other to ask or answer");
 		}
 	}
 	return 0;
