@@ -5,7 +5,9 @@
  *
  * A partition has one execution context (it runs on whichever CPU sends it a message, one
  * request at a time: others get BUSY) or one per CPU (each CPU's requests run on its own
- * context, in parallel). It takes direct messages from the normal world. Each context's
+ * context, in parallel). It takes direct messages from the normal world and, while it
+ * serves one, may send them to other partitions (it waits for the answer, asked nothing
+ * meanwhile, so requests cannot go round in a cycle). Each context's
  * life: BOOTING until its first FFA_MSG_WAIT (the first on the boot CPU, the others as
  * their CPUs come up), then WAITING <-> RUNNING (one request, answered with the matching
  * DIRECT_RESP); a crash of any context makes them all ABORTED for good.

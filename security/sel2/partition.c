@@ -2,17 +2,18 @@
  * The SPMC's secure partitions at Secure EL1, beside OP-TEE: the mechanics of running them.
  * security/ffa/spmc.c decides; this file switches. A partition's execution context gets the
  * CPU that sent it a message: OP-TEE's EL1 registers and general registers are set aside,
- * the context's loaded (the partition's stage 2 with VMID 1, so no TLB maintenance; its
+ * the context's loaded (the partition's stage 2, VMID index + 1, so no TLB maintenance; its
  * VMPIDR_EL2 names the context, so a partition with one per CPU finds its own stack), and
- * back when it answers.
+ * back when it answers. A partition's request to another switches from its context to the
+ * other's on the same CPU, and back with the answer.
  *
  * A partition is contained: its stage 2 is its own region and an empty Non-secure IPA
- * space; FP/SIMD, the physical timer, the PMU and debug registers trap (a trap is a
- * crash: it never had them); while it runs, the normal world's interrupts are masked
- * (ICC_PMR_EL1) and OP-TEE's are held until it answers (gic.c), and the deadline covers a
- * whole request, so neither a loop nor a storm of calls keeps the CPU. A crash or a missed deadline
- * stops it for good: the monitor reports it, the requester gets FFA_ERROR(ABORTED), OP-TEE and the
- * normal world go on.
+ * space; FP/SIMD, the physical timer, the PMU and debug registers trap (a trap is a crash:
+ * it never had them); while it runs, the normal world's interrupts are masked (ICC_PMR_EL1)
+ * and OP-TEE's are held until it answers (gic.c), and a deadline covers each run, so
+ * neither a loop nor a storm of calls keeps the CPU. A crash or a missed deadline stops it
+ * for good: the monitor reports it, whoever asked it gets FFA_ERROR(ABORTED), OP-TEE, the
+ * other partitions and the normal world go on.
  */
 #include <arch/el1_regs.h>
 #include <arch/sysreg.h>
