@@ -39,6 +39,11 @@ int vblk_plan(const struct virtq_chain *c, uint64_t sectors, bool read_only, str
 	}
 	memcpy(&p->type, hdr, 4);
 	memcpy(&p->sector, hdr + 8, 8);
+	/* The type before the framing: a request Triad does not offer (DISCARD, WRITE_ZEROES,
+	 * ...) has its own layout after the header, and is answered UNSUPP whatever it is. */
+	if (p->type != VIRTIO_BLK_T_IN && p->type != VIRTIO_BLK_T_OUT &&
+	    p->type != VIRTIO_BLK_T_FLUSH && p->type != VIRTIO_BLK_T_GET_ID)
+		return VIRTIO_BLK_S_UNSUPP;
 	/* The data: device-readable bytes after the header for a write, device-writable
 	 * bytes before the status for a read. */
 	bool write = p->type == VIRTIO_BLK_T_OUT;
@@ -68,9 +73,7 @@ int vblk_plan(const struct virtq_chain *c, uint64_t sectors, bool read_only, str
 		return VIRTIO_BLK_S_OK;
 	case VIRTIO_BLK_T_FLUSH:
 		return p->data_len ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
-	case VIRTIO_BLK_T_GET_ID:
+	default: /* GET_ID */
 		return VIRTIO_BLK_S_OK;
-	default:
-		return VIRTIO_BLK_S_UNSUPP;
 	}
 }

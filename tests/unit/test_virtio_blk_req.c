@@ -191,6 +191,27 @@ static void flush_get_id_and_unknown_types(void **state)
 	assert_int_equal(vblk_plan(&c, SECTORS, false, &p), VIRTIO_BLK_S_UNSUPP);
 }
 
+/* DISCARD and WRITE_ZEROES as a driver frames them (virtio 1.2, 5.2.6): the header, then
+ * 16-byte segment descriptors the device reads, then the status. Not offered, so
+ * UNSUPP, not the IOERR their unfamiliar framing would otherwise earn. */
+static void discard_and_write_zeroes_are_unsupported(void **state)
+{
+	(void)state;
+	struct vblk_plan p;
+	const uint32_t types[] = {11 /* DISCARD */, 13 /* WRITE_ZEROES */};
+	for (unsigned i = 0; i < 2; i++) {
+		chain_reset();
+		header(0, types[i], 0);
+		add(0, 16, false);
+		add(64, 32, false); /* two {sector, num_sectors, flags} segments */
+		add(4000, 1, true);
+		assert_int_equal(vblk_plan(&c, SECTORS, false, &p), VIRTIO_BLK_S_UNSUPP);
+		assert_ptr_equal(p.status, mem + 4000);
+		/* On a read-only disk too: the type is what is refused. */
+		assert_int_equal(vblk_plan(&c, SECTORS, true, &p), VIRTIO_BLK_S_UNSUPP);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +223,7 @@ int main(void)
 	    cmocka_unit_test(no_status_byte_breaks_the_queue),
 	    cmocka_unit_test(read_only_disk_refuses_writes_only),
 	    cmocka_unit_test(flush_get_id_and_unknown_types),
+	    cmocka_unit_test(discard_and_write_zeroes_are_unsupported),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
