@@ -2,7 +2,14 @@
  * Requests are decoded and range-checked here (virtio_blk_req.c), then go to the disk's
  * driver with the guest's buffers as they are; the guest learns of a write only once the
  * disk has completed it. A VM has at most VBLK_REQS requests in flight: beyond that its
- * requests wait in its own queue, so a busy VM cannot take the whole disk. */
+ * requests wait in its own queue, so a busy VM cannot take the whole disk.
+ *
+ * Locking: d->lock covers the transport (registers and live queue) and the requests. A
+ * vCPU's register access takes it; so does a request's completion, which runs on
+ * whichever CPU takes the disk's interrupt (or polls it). A request remembers the epoch of
+ * the queue it was taken from and goes back only if, under the lock, the queue is still
+ * that one (virtio_mmio_push): a queue stopped, reset or set up anew in between gets
+ * nothing written into it. */
 #include <stdio.h>
 #include <string.h>
 #include <triad/errno.h>
@@ -26,7 +33,7 @@ struct vblk_req {
 	struct vblk *dev;
 	uint8_t *status; /* the guest's */
 	uint32_t written;
-	uint32_t gen; /* the device's reset count when it was sent */
+	uint32_t epoch; /* of the queue it was taken from */
 	uint16_t head;
 	bool busy;
 };
@@ -40,7 +47,6 @@ struct vblk {
 	struct virtio_mmio t;
 	spinlock_t lock; /* all of the below and t */
 	struct device_line line;
-	uint32_t gen;
 	unsigned inflight;
 	struct vblk_req req[VBLK_REQS];
 };
@@ -59,15 +65,13 @@ static void broken(struct vblk *d, const char *why)
 	virtio_mmio_set_broken(&d->t);
 }
 
-static void used(struct vblk *d, uint16_t head, uint32_t written)
+/* Returns a chain taken from the queue at `epoch`, if that queue is still the one. */
+static void used(struct vblk *d, uint32_t epoch, uint16_t head, uint32_t written)
 {
 	struct virtq_mem m = {vm_guest_map, d->vm};
-	struct virtq *q = &d->t.vq[0];
 	const char *why;
-	if (!virtq_push(q, &m, head, written, &why))
-		broken(d, why);
-	else if (virtq_wants_interrupt(q, &m))
-		d->t.int_status |= VIRTIO_INT_USED;
+	if (virtio_mmio_push(&d->t, &m, 0, epoch, head, written, &why) == VIRTIO_BROKEN)
+		vm_warn(d->vm, "virtio-blk: %s: device needs a reset", why);
 }
 
 /* GET_ID: answered here, the VM's name for the disk rather than the machine's. */
@@ -113,15 +117,16 @@ static void process(struct vblk *d)
 			broken(d, "request without a status byte");
 			return;
 		}
+		uint32_t epoch = q->epoch;
 		if (st == VIRTIO_BLK_S_OK && p.type == VIRTIO_BLK_T_GET_ID) {
 			uint32_t n = answer_id(d, &p);
 			*p.status = VIRTIO_BLK_S_OK;
-			used(d, c.head, n + 1);
+			used(d, epoch, c.head, n + 1);
 			continue;
 		}
 		if (st != VIRTIO_BLK_S_OK) {
 			*p.status = (uint8_t)st;
-			used(d, c.head, 1);
+			used(d, epoch, c.head, 1);
 			continue;
 		}
 		struct vblk_req *rq = free_req(d);
@@ -129,7 +134,7 @@ static void process(struct vblk *d)
 		rq->dev = d;
 		rq->head = c.head;
 		rq->status = p.status;
-		rq->gen = d->gen;
+		rq->epoch = epoch;
 		rq->written = 1 + (p.type == VIRTIO_BLK_T_IN ? (uint32_t)p.data_len : 0);
 		rq->r.done = request_done;
 		d->inflight++;
@@ -142,11 +147,12 @@ static void request_done(struct blk_request *r)
 	struct vblk_req *rq = container_of(r, struct vblk_req, r);
 	struct vblk *d = rq->dev;
 	spin_lock(&d->lock);
-	/* A request from before a reset of the device has no queue to return to. */
-	if (rq->gen == d->gen && virtio_mmio_live(&d->t)) {
+	/* A request whose queue stopped, was reset or set up anew since it was taken has no
+	 * queue to return to: its data is in the VM's memory, its status and used entry not. */
+	if (virtio_mmio_same_queue(&d->t, 0, rq->epoch)) {
 		uint8_t st = r->status <= VIRTIO_BLK_S_UNSUPP ? r->status : VIRTIO_BLK_S_IOERR;
 		*rq->status = st;
-		used(d, rq->head, st == VIRTIO_BLK_S_OK ? rq->written : 1);
+		used(d, rq->epoch, rq->head, st == VIRTIO_BLK_S_OK ? rq->written : 1);
 	}
 	rq->busy = false;
 	d->inflight--;
@@ -177,12 +183,22 @@ static void notify(struct virtio_mmio *t, unsigned q)
 	process(t->dev);
 }
 
-/* The driver reset the device: requests still at the disk are forgotten when they
- * complete (their generation is old). */
-static void transport_reset(struct virtio_mmio *t)
+/* The driver stopped the queue with QueueReady=0 (not a reset): legal, but what it had
+ * at the disk then is not returned, which a driver may not expect. */
+static void queue_stopped(struct virtio_mmio *t, unsigned q)
 {
 	struct vblk *d = t->dev;
-	d->gen++;
+	if (d->inflight)
+		vm_warn(d->vm,
+			"virtio-blk: queue %u stopped with %u requests at the disk: they finish "
+			"but are not returned",
+			q, d->inflight);
+}
+
+static void refused(struct virtio_mmio *t, const char *what)
+{
+	struct vblk *d = t->dev;
+	vm_warn(d->vm, "virtio-blk: %s", what);
 }
 
 static const struct virtio_dev_ops blk_ops_rw = {
@@ -191,7 +207,8 @@ static const struct virtio_dev_ops blk_ops_rw = {
     .nr_queues = 1,
     .config_read = config_read,
     .notify = notify,
-    .reset = transport_reset,
+    .queue_stopped = queue_stopped,
+    .refused = refused,
 };
 
 static const struct virtio_dev_ops blk_ops_ro = {
@@ -200,7 +217,8 @@ static const struct virtio_dev_ops blk_ops_ro = {
     .nr_queues = 1,
     .config_read = config_read,
     .notify = notify,
-    .reset = transport_reset,
+    .queue_stopped = queue_stopped,
+    .refused = refused,
 };
 
 static bool blk_access(struct vdev *dev, struct vcpu *v, struct mmio_access *a)
@@ -217,17 +235,19 @@ static bool blk_access(struct vdev *dev, struct vcpu *v, struct mmio_access *a)
 	return ok;
 }
 
-/* The VM restarts: wait for its requests still at the disk (their DMA must not land in
- * the reloaded memory), then back to power-on state. No vCPU of it runs now. */
+/* The VM restarts: back to power-on state, then wait for its requests still at the disk.
+ * Called before its memory is reloaded (vm_load_images), so their DMA lands in the old
+ * memory, which is then scrubbed. The transport goes first: a completion meanwhile
+ * neither returns its request nor takes new ones from the old queue. No vCPU of the VM
+ * runs now. */
 static void blk_reset(struct vdev *dev)
 {
 	struct vblk *d = dev->priv;
 	spin_lock(&d->lock);
-	d->gen++;
+	virtio_mmio_init(&d->t, d->t.ops, d);
 	spin_unlock(&d->lock);
 	while (__atomic_load_n(&d->inflight, __ATOMIC_ACQUIRE))
 		blkdev_poll(d->disk);
-	virtio_mmio_init(&d->t, d->t.ops, d);
 	device_line_init(&d->line, d->line.intid - 32);
 }
 

@@ -19,15 +19,14 @@ static void broken(struct virtio_mmio *t, struct vm *vm, const char *why)
 	virtio_mmio_set_broken(t);
 }
 
-static void used(struct virtio_mmio *t, struct vm *vm, unsigned qi, uint16_t head, uint32_t written)
+/* Returns a chain popped from queue qi at `epoch`, under the same hold of the lock. */
+static void used(struct virtio_mmio *t, struct vm *vm, unsigned qi, uint32_t epoch, uint16_t head,
+		 uint32_t written)
 {
 	struct virtq_mem m = guest_mem(vm);
 	const char *why;
-	struct virtq *q = &t->vq[qi];
-	if (!virtq_push(q, &m, head, written, &why))
-		broken(t, vm, why);
-	else if (virtq_wants_interrupt(q, &m))
-		t->int_status |= VIRTIO_INT_USED;
+	if (virtio_mmio_push(t, &m, qi, epoch, head, written, &why) == VIRTIO_BROKEN)
+		vm_warn(vm, "virtio console: %s: device needs a reset", why);
 }
 
 static void transmit(struct virtio_mmio *t, struct vm *vm)
@@ -36,12 +35,13 @@ static void transmit(struct virtio_mmio *t, struct vm *vm)
 	struct virtq_chain c;
 	const char *why;
 	enum virtq_status s;
+	uint32_t epoch = t->vq[TXQ].epoch;
 	while ((s = virtq_pop(&t->vq[TXQ], &m, &c, &why)) == VIRTQ_OK) {
 		for (unsigned i = 0; i < c.nseg; i++)
 			if (!c.seg[i].device_writes)
 				for (uint32_t j = 0; j < c.seg[i].len; j++)
 					console_guest_putc(vm->id, vm->name, (char)c.seg[i].ptr[j]);
-		used(t, vm, TXQ, c.head, 0);
+		used(t, vm, TXQ, epoch, c.head, 0);
 	}
 	if (s == VIRTQ_BROKEN)
 		broken(t, vm, why);
@@ -55,6 +55,7 @@ static void receive(struct virtio_mmio *t, struct vm *vm)
 	const char *why;
 	while (s->rx_count && virtio_mmio_live(t) && t->vq[RXQ].ready) {
 		struct virtq_chain c;
+		uint32_t epoch = t->vq[RXQ].epoch;
 		enum virtq_status st = virtq_pop(&t->vq[RXQ], &m, &c, &why);
 		if (st == VIRTQ_EMPTY)
 			return; /* kept until the driver offers buffers */
@@ -73,7 +74,7 @@ static void receive(struct virtio_mmio *t, struct vm *vm)
 				written++;
 			}
 		}
-		used(t, vm, RXQ, c.head, written);
+		used(t, vm, RXQ, epoch, c.head, written);
 	}
 }
 
@@ -103,6 +104,11 @@ static bool config_read(struct virtio_mmio *t, uint32_t off, unsigned size, uint
 	return true;
 }
 
+static void refused(struct virtio_mmio *t, const char *what)
+{
+	vm_warn(t->dev, "virtio console: %s", what);
+}
+
 static const struct virtio_dev_ops console_ops = {
     .device_id = 3,
     .features = 0,
@@ -110,6 +116,7 @@ static const struct virtio_dev_ops console_ops = {
     .config_read = config_read,
     .notify = notify,
     .reset = reset,
+    .refused = refused,
 };
 
 void virtio_console_init(struct vm *vm)

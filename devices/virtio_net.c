@@ -39,15 +39,13 @@ static void broken(struct vnet *n, const char *why)
 	virtio_mmio_set_broken(&n->t);
 }
 
-static void used(struct vnet *n, unsigned qi, uint16_t head, uint32_t written)
+/* Returns a chain popped from queue qi at `epoch` under the same hold of the lock. */
+static void used(struct vnet *n, unsigned qi, uint32_t epoch, uint16_t head, uint32_t written)
 {
 	struct virtq_mem m = {vm_guest_map, n->vm};
-	struct virtq *q = &n->t.vq[qi];
 	const char *why;
-	if (!virtq_push(q, &m, head, written, &why))
-		broken(n, why);
-	else if (virtq_wants_interrupt(q, &m))
-		n->t.int_status |= VIRTIO_INT_USED;
+	if (virtio_mmio_push(&n->t, &m, qi, epoch, head, written, &why) == VIRTIO_BROKEN)
+		vm_warn(n->vm, "virtio-net: %s: device needs a reset", why);
 }
 
 /* Takes one frame the guest sends, into buf. Returns its length (0: none or not a
@@ -60,6 +58,7 @@ static bool take_tx(struct vnet *n, uint8_t *buf, uint32_t *len)
 	*len = 0;
 	if (!virtio_mmio_live(&n->t) || !n->t.vq[TXQ].ready)
 		return false;
+	uint32_t epoch = n->t.vq[TXQ].epoch;
 	enum virtq_status s = virtq_pop(&n->t.vq[TXQ], &m, &c, &why);
 	if (s == VIRTQ_EMPTY)
 		return false;
@@ -81,7 +80,7 @@ static bool take_tx(struct vnet *n, uint8_t *buf, uint32_t *len)
 		}
 		*len = (uint32_t)(total - NET_HDR_LEN);
 	}
-	used(n, TXQ, c.head, 0);
+	used(n, TXQ, epoch, c.head, 0);
 	return true;
 }
 
@@ -117,6 +116,7 @@ static void deliver(struct vswitch_port *p, const uint8_t *frame, uint32_t len)
 	}
 	struct virtq_chain c;
 	const char *why;
+	uint32_t epoch = n->t.vq[RXQ].epoch;
 	enum virtq_status s = virtq_pop(&n->t.vq[RXQ], &m, &c, &why);
 	if (s == VIRTQ_BROKEN) {
 		broken(n, why);
@@ -124,7 +124,7 @@ static void deliver(struct vswitch_port *p, const uint8_t *frame, uint32_t len)
 		n->rx_dropped++;
 	} else if (c.in_len < NET_HDR_LEN + len) {
 		n->rx_dropped++; /* buffers too small: given back empty */
-		used(n, RXQ, c.head, 0);
+		used(n, RXQ, epoch, c.head, 0);
 	} else {
 		uint8_t hdr[NET_HDR_LEN] = {0};
 		hdr[10] = 1; /* num_buffers */
@@ -137,7 +137,7 @@ static void deliver(struct vswitch_port *p, const uint8_t *frame, uint32_t len)
 				sg->ptr[j] =
 				    pos < NET_HDR_LEN ? hdr[pos] : frame[pos - NET_HDR_LEN];
 		}
-		used(n, RXQ, c.head, (uint32_t)total);
+		used(n, RXQ, epoch, c.head, (uint32_t)total);
 	}
 	int k = device_line_set(n->vm, &n->line, virtio_mmio_irq_level(&n->t));
 	spin_unlock(&n->lock);
@@ -164,12 +164,19 @@ static void notify(struct virtio_mmio *t, unsigned q)
 		n->tx_pending = true; /* sent once the device lock is dropped */
 }
 
+static void refused(struct virtio_mmio *t, const char *what)
+{
+	struct vnet *n = t->dev;
+	vm_warn(n->vm, "virtio-net: %s", what);
+}
+
 static const struct virtio_dev_ops net_ops = {
     .device_id = 1,
     .features = F_MAC | F_STATUS | F_INDIRECT_DESC,
     .nr_queues = 2,
     .config_read = config_read,
     .notify = notify,
+    .refused = refused,
 };
 
 static bool net_access(struct vdev *dev, struct vcpu *v, struct mmio_access *a)

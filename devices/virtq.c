@@ -19,10 +19,9 @@ static uint16_t load16(const void *p)
 	return __atomic_load_n((const uint16_t *)p, __ATOMIC_RELAXED);
 }
 
-static struct desc load_desc(const uint8_t *table, unsigned i)
+static struct desc load_desc(const uint8_t *p)
 {
 	struct desc d;
-	const uint8_t *p = table + 16 * (size_t)i;
 	d.addr = __atomic_load_n((const uint64_t *)p, __ATOMIC_RELAXED);
 	d.len = __atomic_load_n((const uint32_t *)(p + 8), __ATOMIC_RELAXED);
 	d.flags = __atomic_load_n((const uint16_t *)(p + 12), __ATOMIC_RELAXED);
@@ -40,9 +39,27 @@ static uint64_t used_bytes(uint16_t size)
 	return 6 + 8 * (uint64_t)size;
 }
 
+static bool size_ok(uint16_t size)
+{
+	return size && size <= VIRTQ_MAX_SIZE && !(size & (size - 1));
+}
+
+/* A queue the walker may index: live, with a size that makes `& (size - 1)` a bound. */
+static bool usable(const struct virtq *q)
+{
+	return q->ready && size_ok(q->size);
+}
+
+/* The `len` bytes at `off` in a ring, mapped through the accessor at the moment of the
+ * access: whatever the queue's fields say, nothing outside the VM's RAM is touched. */
+static uint8_t *ring(const struct virtq_mem *m, uint64_t ipa, uint64_t off, uint64_t len)
+{
+	return m->map(m->ctx, ipa + off, len);
+}
+
 const char *virtq_check(const struct virtq *q, const struct virtq_mem *m)
 {
-	if (!q->size || q->size > VIRTQ_MAX_SIZE || (q->size & (q->size - 1)))
+	if (!size_ok(q->size))
 		return "queue size not a power of two up to the maximum";
 	if (q->desc_ipa % 16 || q->avail_ipa % 2 || q->used_ipa % 4)
 		return "misaligned ring";
@@ -101,7 +118,7 @@ static bool walk_indirect(const struct virtq_mem *m, struct virtq_chain *c, cons
 			*why = "loop in an indirect table";
 			return false;
 		}
-		struct desc d = load_desc(table, i);
+		struct desc d = load_desc(table + 16 * (size_t)i); /* i < n: inside the table */
 		if (d.flags & VRING_DESC_F_INDIRECT) {
 			*why = "nested indirect table";
 			return false;
@@ -121,14 +138,19 @@ static bool walk_indirect(const struct virtq_mem *m, struct virtq_chain *c, cons
 enum virtq_status virtq_pop(struct virtq *q, const struct virtq_mem *m, struct virtq_chain *c,
 			    const char **why)
 {
-	const uint8_t *avail = m->map(m->ctx, q->avail_ipa, avail_bytes(q->size));
-	const uint8_t *table = m->map(m->ctx, q->desc_ipa, 16 * (uint64_t)q->size);
-	if (!q->ready || !avail || !table) {
-		*why = "queue not ready or its rings left guest RAM";
+	if (!usable(q)) {
+		*why = "queue not ready";
 		return VIRTQ_BROKEN;
 	}
 	/* The index first, then (ordered after it) the ring entries it covers. */
-	uint16_t idx = __atomic_load_n((const uint16_t *)(avail + 2), __ATOMIC_ACQUIRE);
+	const uint8_t *idx_p = ring(m, q->avail_ipa, 2, 2);
+	const uint8_t *entry =
+	    ring(m, q->avail_ipa, 4 + 2 * (uint64_t)(q->next_avail & (q->size - 1)), 2);
+	if (!idx_p || !entry) {
+		*why = "available ring left guest RAM";
+		return VIRTQ_BROKEN;
+	}
+	uint16_t idx = __atomic_load_n((const uint16_t *)idx_p, __ATOMIC_ACQUIRE);
 	uint16_t pending = (uint16_t)(idx - q->next_avail);
 	if (!pending)
 		return VIRTQ_EMPTY;
@@ -136,7 +158,7 @@ enum virtq_status virtq_pop(struct virtq *q, const struct virtq_mem *m, struct v
 		*why = "available index ran more than a queue ahead";
 		return VIRTQ_BROKEN;
 	}
-	uint16_t head = load16(avail + 4 + 2 * (size_t)(q->next_avail & (q->size - 1)));
+	uint16_t head = load16(entry);
 	if (head >= q->size) {
 		*why = "head descriptor index out of range";
 		return VIRTQ_BROKEN;
@@ -150,7 +172,12 @@ enum virtq_status virtq_pop(struct virtq *q, const struct virtq_mem *m, struct v
 			*why = "descriptor chain loops";
 			return VIRTQ_BROKEN;
 		}
-		struct desc d = load_desc(table, i);
+		const uint8_t *dp = ring(m, q->desc_ipa, 16 * (uint64_t)i, 16); /* i < size */
+		if (!dp) {
+			*why = "descriptor table left guest RAM";
+			return VIRTQ_BROKEN;
+		}
+		struct desc d = load_desc(dp);
 		if (d.flags & VRING_DESC_F_INDIRECT) {
 			if ((d.flags & VRING_DESC_F_NEXT) || c->nseg || c->out_len || c->in_len) {
 				*why = "indirect descriptor not alone in its chain";
@@ -177,23 +204,27 @@ enum virtq_status virtq_pop(struct virtq *q, const struct virtq_mem *m, struct v
 bool virtq_push(struct virtq *q, const struct virtq_mem *m, uint16_t head, uint32_t written,
 		const char **why)
 {
-	uint8_t *used = m->map(m->ctx, q->used_ipa, used_bytes(q->size));
-	if (!used) {
+	if (!usable(q)) {
+		*why = "used buffer for a queue that is not ready";
+		return false;
+	}
+	uint8_t *e = ring(m, q->used_ipa, 4 + 8 * (uint64_t)(q->next_used & (q->size - 1)), 8);
+	uint8_t *idx = ring(m, q->used_ipa, 2, 2);
+	if (!e || !idx) {
 		*why = "used ring left guest RAM";
 		return false;
 	}
-	uint8_t *e = used + 4 + 8 * (size_t)(q->next_used & (q->size - 1));
 	__atomic_store_n((uint32_t *)e, (uint32_t)head, __ATOMIC_RELAXED);
 	__atomic_store_n((uint32_t *)(e + 4), written, __ATOMIC_RELAXED);
 	/* The entry before the index that publishes it. */
 	q->next_used++;
-	__atomic_store_n((uint16_t *)(used + 2), q->next_used, __ATOMIC_RELEASE);
+	__atomic_store_n((uint16_t *)idx, q->next_used, __ATOMIC_RELEASE);
 	return true;
 }
 
 bool virtq_wants_interrupt(const struct virtq *q, const struct virtq_mem *m)
 {
-	const uint8_t *avail = m->map(m->ctx, q->avail_ipa, avail_bytes(q->size));
+	const uint8_t *flags = usable(q) ? ring(m, q->avail_ipa, 0, 2) : NULL;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* used index written before the flag read */
-	return !avail || !(load16(avail) & AVAIL_F_NO_INTERRUPT);
+	return !flags || !(load16(flags) & AVAIL_F_NO_INTERRUPT);
 }

@@ -1,7 +1,16 @@
 /* The virtio-mmio transport, version 2 (virtio 1.2, section 4.2.2), as pure register
  * logic: feature negotiation, device status, queue setup, notifications and the
  * interrupt status. A device type plugs in through struct virtio_dev_ops; its queues are
- * walked with virtq.h. Host-tested. */
+ * walked with virtq.h. Host-tested and fuzzed.
+ *
+ * Queue rules: what the driver writes into QueueNum/QueueDesc/QueueDriver/QueueDevice
+ * lands in `reg`, never in the live queue `vq`; QueueReady=1 copies it into `vq` only
+ * after virtq_check() accepts it. While a queue is ready its layout registers are
+ * refused; QueueNum 0 (or above QueueNumMax) is refused always. Stopping a queue
+ * (QueueReady=0, a status reset, NEEDS_RESET) and starting it again change its epoch:
+ * requests taken before go back through virtio_mmio_push(), which drops them unless the
+ * queue is still the one, same layout and epoch, they were taken from. The caller holds
+ * the device's lock around every call here and around its use of `vq`. */
 #ifndef TRIAD_VIRTIO_MMIO_H
 #define TRIAD_VIRTIO_MMIO_H
 
@@ -66,6 +75,18 @@ struct virtio_dev_ops {
 	void (*notify)(struct virtio_mmio *t, unsigned q);
 	/* The driver reset the device: drop in-flight state. */
 	void (*reset)(struct virtio_mmio *t);
+	/* The driver stopped ready queue q (QueueReady=0); its requests still in flight
+	 * will not be returned. Optional. */
+	void (*queue_stopped)(struct virtio_mmio *t, unsigned q);
+	/* The transport refused a driver's write (a register the spec forbids changing
+	 * now, a value out of range): the device logs it against its VM. Optional. */
+	void (*refused)(struct virtio_mmio *t, const char *what);
+};
+
+/* A queue's registers as the driver last wrote them: not checked, never walked. */
+struct virtq_regs {
+	uint16_t num;
+	uint64_t desc_ipa, avail_ipa, used_ipa;
 };
 
 struct virtio_mmio {
@@ -77,7 +98,8 @@ struct virtio_mmio {
 	uint32_t dev_features_sel, drv_features_sel;
 	uint64_t driver_features;
 	uint32_t queue_sel;
-	struct virtq vq[VIRTIO_MMIO_MAX_QUEUES];
+	struct virtq_regs reg[VIRTIO_MMIO_MAX_QUEUES];
+	struct virtq vq[VIRTIO_MMIO_MAX_QUEUES]; /* live: checked layouts only */
 	/* Offered with the device's own features: VIRTIO_F_ACCESS_PLATFORM for a realm, whose
 	 * buffers the device reaches only once shared (bounced through unprotected memory). */
 	uint64_t platform_features;
@@ -95,6 +117,22 @@ bool virtio_mmio_irq_level(const struct virtio_mmio *t);
 void virtio_mmio_set_broken(struct virtio_mmio *t);
 /* Whether the driver finished setup and the device may process its queues. */
 bool virtio_mmio_live(const struct virtio_mmio *t);
+
+/* Whether queue qi is still live with the layout it had at `epoch` (and the device is
+ * live): a chain taken then may be answered and returned. */
+bool virtio_mmio_same_queue(const struct virtio_mmio *t, unsigned qi, uint32_t epoch);
+/* What virtio_mmio_push() did with a used buffer. */
+enum virtio_push {
+	VIRTIO_PUSHED = 0,  /* returned; the used interrupt raised if the driver wants it */
+	VIRTIO_STALE = 1,   /* dropped: the queue stopped or changed since the chain was taken */
+	VIRTIO_BROKEN = -1, /* the used ring left guest RAM: the device now needs a reset */
+};
+/* Returns chain `head` of queue qi, taken while the queue's epoch was `epoch`, as used.
+ * For requests that finish after the lock they were taken under was dropped (disk I/O):
+ * the used ring written is always the checked layout the chain came from. */
+enum virtio_push virtio_mmio_push(struct virtio_mmio *t, const struct virtq_mem *mem, unsigned qi,
+				  uint32_t epoch, uint16_t head, uint32_t written,
+				  const char **why);
 
 /* The transport's state for a snapshot (the device type saves its own beside it). */
 struct virtio_mmio_saved {

@@ -1,7 +1,9 @@
 /* Split virtqueues (virtio 1.2, section 2.7) as a device sees them: taking descriptor
  * chains the driver made available, and returning them as used. Pure logic over an
  * accessor for guest memory, host-tested and fuzzed: everything it reads comes from a
- * guest that may be hostile, so each value is read once and checked before it is used. */
+ * guest that may be hostile, so each value is read once and checked before it is used,
+ * and every ring access (each index, entry and descriptor) maps exactly the bytes it
+ * touches through the accessor when it touches them. */
 #ifndef TRIAD_VIRTQ_H
 #define TRIAD_VIRTQ_H
 
@@ -17,12 +19,17 @@ struct virtq_mem {
 	void *ctx;
 };
 
+/* A live queue: only ever a layout virtq_check() accepted (the transport copies the
+ * driver's registers in when the queue goes ready; the registers themselves are apart). */
 struct virtq {
 	uint16_t size;				/* power of two, 1..VIRTQ_MAX_SIZE */
 	uint64_t desc_ipa, avail_ipa, used_ipa; /* the three rings */
 	uint16_t next_avail;			/* next avail ring entry to take */
 	uint16_t next_used;			/* next used ring entry to fill */
 	bool ready;
+	/* Changes whenever the queue stops or starts again: a chain taken under one epoch
+	 * goes back only under the same one (virtio_mmio_push), never into a later layout. */
+	uint32_t epoch;
 };
 
 struct virtq_seg {
@@ -48,12 +55,13 @@ enum virtq_status {
 /* Checks a queue's configuration (size, ring alignment, rings in guest RAM). NULL if it
  * is usable, else why not. */
 const char *virtq_check(const struct virtq *q, const struct virtq_mem *m);
-/* Takes the next available chain. VIRTQ_BROKEN (with *why) for anything malformed:
- * the caller must then stop using the queue (the device needs a reset). */
+/* Takes the next available chain. VIRTQ_BROKEN (with *why) for anything malformed, or a
+ * queue not ready: the caller must then stop using the queue (the device needs a reset). */
 enum virtq_status virtq_pop(struct virtq *q, const struct virtq_mem *m, struct virtq_chain *c,
 			    const char **why);
 /* Returns a chain as used, `written` bytes written into its in-buffers. False (with *why)
- * if the used ring is no longer in guest RAM. */
+ * if the queue is not ready or its used ring is no longer in guest RAM. Devices whose
+ * requests outlive the lock they were taken under use virtio_mmio_push() instead. */
 bool virtq_push(struct virtq *q, const struct virtq_mem *m, uint16_t head, uint32_t written,
 		const char **why);
 /* Whether the driver wants an interrupt for used buffers (no VIRTQ_AVAIL_F_NO_INTERRUPT). */

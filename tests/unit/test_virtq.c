@@ -17,7 +17,9 @@
 #define USED	 (RAM_IPA + 0x2000)
 #define QSIZE	 8
 
-static _Alignas(4096) uint8_t ram[RAM_SIZE];
+#define GUARD 0x80000UL /* what lies past the VM's RAM (another VM's, say) */
+
+static _Alignas(4096) uint8_t ram[RAM_SIZE + GUARD];
 
 static void *map(void *ctx, uint64_t ipa, uint64_t len)
 {
@@ -191,6 +193,48 @@ static void bad_configurations(void **state)
 	expect_broken("not ready");
 }
 
+static bool guard_untouched(void)
+{
+	for (uint64_t i = RAM_SIZE; i < sizeof(ram); i++)
+		if (ram[i])
+			return false;
+	return true;
+}
+
+/* A queue whose fields were never checked (size 0, the used ring in the last 8 bytes of
+ * RAM, a far used index: what issue 19's attacker left in a queue it stopped) is neither
+ * walked nor written: each ring access is bounded by RAM whatever the fields say. */
+static void degenerate_queue_is_never_written(void **state)
+{
+	(void)state;
+	struct virtq_chain c;
+	const char *why = NULL;
+	uint16_t sizes[] = {0, 3, 2048};
+	for (unsigned i = 0; i < 3; i++) {
+		q = (struct virtq){.size = sizes[i],
+				   .desc_ipa = DESC,
+				   .avail_ipa = AVAIL,
+				   .used_ipa = RAM_IPA + RAM_SIZE - 8,
+				   .next_used = 0x8000,
+				   .ready = true};
+		assert_false(virtq_push(&q, &mem, 1, 0x1000, &why));
+		assert_non_null(why);
+		offer(0, 0, 1);
+		assert_int_equal(pop(&c, &why), VIRTQ_BROKEN);
+		assert_true(virtq_wants_interrupt(&q, &mem)); /* no flag read: interrupt */
+	}
+	/* A valid size with the used ring's entries running off the end of RAM. */
+	q = (struct virtq){.size = QSIZE,
+			   .desc_ipa = DESC,
+			   .avail_ipa = AVAIL,
+			   .used_ipa = RAM_IPA + RAM_SIZE - 8,
+			   .next_used = QSIZE - 1,
+			   .ready = true};
+	assert_false(virtq_push(&q, &mem, 1, 0x1000, &why));
+	assert_non_null(strstr(why, "left guest RAM"));
+	assert_true(guard_untouched());
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +242,7 @@ int main(void)
 	    cmocka_unit_test_setup(indirect_table, setup),
 	    cmocka_unit_test_setup(hostile_chains_are_refused, setup),
 	    cmocka_unit_test_setup(bad_configurations, setup),
+	    cmocka_unit_test_setup(degenerate_queue_is_never_written, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,7 +35,8 @@ $(BUILD)/fuzz/fuzz_vgic: tests/fuzz/fuzz_vgic.c irq/vgic.c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $^
 
-$(BUILD)/fuzz/fuzz_virtq: tests/fuzz/fuzz_virtq.c devices/virtq.c devices/virtio_blk_req.c
+$(BUILD)/fuzz/fuzz_virtq: tests/fuzz/fuzz_virtq.c devices/virtq.c devices/virtio_mmio.c \
+		devices/virtio_blk_req.c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $^
 
