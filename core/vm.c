@@ -107,6 +107,16 @@ int vm_load_images(struct vm *vm)
 		       vm->name, vm->ram_size >> 20, (need + SZ_1M - 1) >> 20);
 		return -E2BIG;
 	}
+	/* The virtual hardware first: the vGIC, then the devices back to power-on state,
+	 * which waits for their DMA still in flight (a disk's reads) to land in the old
+	 * memory before it is scrubbed and reloaded below (docs/devices.md). */
+	vgic_init(&vm->vgic, vm->ncpus, gic_nr_lrs());
+	for (unsigned i = 0; i < vm->ncpus; i++) {
+		struct vcpu *v = vm->vcpu[i];
+		vgic_cpu_init(&vm->vgic, &v->vgic, i, v->mpidr);
+		v->power = VCPU_OFF;
+	}
+	vm_devices_reset(vm);
 	uint8_t *ram = (uint8_t *)vm->ram_pa;
 	/* A VM never sees what its memory held before (another VM's data, say). */
 	if (!vm->ram_clean)
@@ -173,13 +183,6 @@ int vm_load_images(struct vm *vm)
 				GUEST_RAM_IPA + dtb_off))
 			return -EINVAL;
 	}
-	vgic_init(&vm->vgic, vm->ncpus, gic_nr_lrs());
-	for (unsigned i = 0; i < vm->ncpus; i++) {
-		struct vcpu *v = vm->vcpu[i];
-		vgic_cpu_init(&vm->vgic, &v->vgic, i, v->mpidr);
-		v->power = VCPU_OFF;
-	}
-	vm_devices_reset(vm);
 	struct vcpu *boot = vm->vcpu[0];
 	boot->on_entry = GUEST_RAM_IPA + kernel_off;
 	boot->on_context = GUEST_RAM_IPA + dtb_off; /* x0 = DTB address */
