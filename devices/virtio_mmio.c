@@ -44,7 +44,9 @@ static void start_queue(struct virtio_mmio *t, const struct virtq_mem *mem, unsi
 	    .ready = true,
 	    .epoch = t->vq[qi].epoch + 1,
 	};
-	if (virtq_check(&q, mem)) {
+	const char *why = virtq_check(&q, mem);
+	if (why) {
+		refuse(t, why);
 		virtio_mmio_set_broken(t); /* NEEDS_RESET: the driver learns of it */
 		return;
 	}

@@ -321,6 +321,8 @@ static void stopped_queue_takes_no_completion(void **state)
 	/* Going ready with that layout breaks the device instead (the ring is not in RAM). */
 	wr(0x44, 1);
 	assert_int_equal(rd(0x44), 0);
+	assert_int_equal(refusals, 2);
+	assert_non_null(strstr(last_refusal, "outside guest RAM"));
 	assert_true(rd(0x70) & VIRTIO_STATUS_NEEDS_RESET);
 	assert_int_equal(give_back(epoch[1], head[1]), VIRTIO_STALE);
 	assert_true(guard_untouched());
