@@ -33,10 +33,29 @@ static __attribute__((noinline)) void deactivate_released(uint32_t intids)
 		gic_deactivate((uint32_t)__builtin_ctz(intids));
 }
 
+/* One interrupt in the list registers is the common case (a timer tick, an SGI): that one
+ * without the switch on the register's number. */
 static inline void read_lrs(const struct vgic_cpu *c, uint64_t *lrs)
 {
-	for (unsigned i = 0; i < c->used_lrs; i++)
+	unsigned n = c->used_lrs;
+	if (likely(n == 1)) {
+		lrs[0] = read_sysreg(ICH_LR0_EL2);
+		return;
+	}
+	for (unsigned i = 0; i < n; i++)
 		lrs[i] = read_lr(i);
+}
+
+static inline void write_lrs(struct cpu *cpu, const uint64_t *lrs, unsigned n)
+{
+	unsigned i = 0;
+	if (likely(n == 1))
+		write_sysreg(ICH_LR0_EL2, lrs[i++]);
+	for (; i < n; i++)
+		write_lr(i, lrs[i]);
+	for (; i < cpu->lrs_written; i++)
+		write_lr(i, 0);
+	cpu->lrs_written = n;
 }
 
 void vgic_refresh_lrs(struct vcpu *v)
@@ -52,11 +71,7 @@ void vgic_refresh_lrs(struct vcpu *v)
 	spin_unlock(&v->vm->vgic.lock);
 	if (unlikely(hw))
 		deactivate_released(hw);
-	for (unsigned i = 0; i < n; i++)
-		write_lr(i, lrs[i]);
-	for (unsigned i = n; i < cpu->lrs_written; i++)
-		write_lr(i, 0);
-	cpu->lrs_written = n;
+	write_lrs(cpu, lrs, n);
 	uint64_t hcr = ICH_HCR_EN | (uie ? ICH_HCR_UIE : 0);
 	if (hcr != cpu->ich_hcr) {
 		write_sysreg(ICH_HCR_EL2, hcr);
