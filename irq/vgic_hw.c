@@ -26,7 +26,8 @@ static inline uint32_t hw_sources_low(const struct vgic_cpu *c)
 }
 
 /* Physical interrupts whose virtual ones went (vgic_hw_resample): nobody else will
- * deactivate them. Rare: a guest turned its timer off with its interrupt pending. */
+ * deactivate them. Rare: a guest turned its timer off with its interrupt pending. (The
+ * linked PPIs have the same INTID on both sides: cpu.c links them so.) */
 static __attribute__((noinline)) void deactivate_released(uint32_t intids)
 {
 	for (; intids; intids &= intids - 1)
