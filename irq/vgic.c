@@ -163,20 +163,32 @@ int vgic_set_line(struct vgic *d, unsigned vcpu, uint32_t intid, bool level)
 	return level ? note(d, vcpu, intid) : -1;
 }
 
-int vgic_inject_hw(struct vgic *d, unsigned vcpu, uint32_t intid, uint16_t pintid)
+static inline __attribute__((always_inline)) int
+inject_hw(struct vgic *d, unsigned vcpu, uint32_t intid, uint16_t pintid, bool sampled)
 {
 	struct virq *irq = vgic_irq(d, vcpu, intid);
 	if (!irq)
 		return -1;
 	irq->hw = true;
 	irq->hw_intid = pintid;
+	irq->sampled = sampled && intid < VGIC_NR_PRIVATE;
 	latch(irq);
 	int t = note(d, vcpu, intid);
 	/* Pending but not deliverable (disabled, say): watch its source from now on. One
 	 * that is gets watched once it is in a list register (build_lrs). */
-	if (t < 0 && intid < VGIC_NR_PRIVATE)
+	if (t < 0 && irq->sampled)
 		d->cpu[vcpu]->hw_pending |= 1U << intid;
 	return t;
+}
+
+int vgic_inject_hw(struct vgic *d, unsigned vcpu, uint32_t intid, uint16_t pintid)
+{
+	return inject_hw(d, vcpu, intid, pintid, false);
+}
+
+int vgic_inject_hw_level(struct vgic *d, unsigned vcpu, uint32_t intid, uint16_t pintid)
+{
+	return inject_hw(d, vcpu, intid, pintid, true);
 }
 
 uint32_t vgic_hw_resample(struct vgic *d, unsigned vcpu, uint32_t low)
@@ -281,7 +293,7 @@ static inline __attribute__((always_inline)) void fold_lrs(struct vgic *d, unsig
 		if (!pending)
 			irq->latch = irq->relatch;
 		irq->relatch = false;
-		if (irq->hw && !pending && intid < VGIC_NR_PRIVATE)
+		if (irq->sampled && !pending)
 			c->hw_pending &= ~(1U << intid); /* taken: nothing left to re-sample */
 		if (irq->hw && !irq->active && !irq->latch)
 			irq->hw = false;
@@ -359,7 +371,7 @@ static inline __attribute__((always_inline)) unsigned build_lrs(struct vgic *d, 
 			lr |= LR_STATE_PENDING;
 		if (irq->hw) {
 			lr |= LR_HW | ((uint64_t)irq->hw_intid << LR_PINTID_SHIFT);
-			if ((lr & LR_STATE_PENDING) && intid < VGIC_NR_PRIVATE)
+			if ((lr & LR_STATE_PENDING) && irq->sampled)
 				c->hw_pending |= 1U << intid;
 		}
 		lrs[i] = lr;

@@ -53,7 +53,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		}
 		case 7: /* a hardware-linked PPI fires (the timer's, the PMU's) */
-			vgic_inject_hw(&gic, vcpu, 16 + off % 16, (uint16_t)(16 + off % 16));
+			if (val & 1)
+				vgic_inject_hw_level(&gic, vcpu, 16 + off % 16,
+						     (uint16_t)(16 + off % 16));
+			else
+				vgic_inject_hw(&gic, vcpu, 16 + off % 16,
+					       (uint16_t)(16 + off % 16));
 			break;
 		case 8: { /* an exit samples the hardware sources: some are low */
 			uint32_t low = (uint32_t)val;
