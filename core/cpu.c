@@ -84,7 +84,11 @@ void handle_host_irqs(void)
 			/* (A realm's timer is seen at its exits, never linked.) */
 			if (v && v->vm->state == VM_RUNNING && !v->vm->realm) {
 				spin_lock(&v->vm->vgic.lock);
-				vgic_inject_hw(&v->vm->vgic, v->id, intid, (uint16_t)intid);
+				if (intid == plat.timer_virt_intid) /* a level, sampled at exits */
+					vgic_inject_hw_level(&v->vm->vgic, v->id, intid,
+							     (uint16_t)intid);
+				else
+					vgic_inject_hw(&v->vm->vgic, v->id, intid, (uint16_t)intid);
 				spin_unlock(&v->vm->vgic.lock);
 				/* Running here, it re-enters (or re-checks its WFI) right after
 				 * this; only this CPU changes that. Blocked but still loaded: wake

@@ -110,9 +110,7 @@ void handle_smccc(struct vcpu *v)
 		handle_wfi_wait(v);
 		break;
 	case PSCI_CPU_OFF:
-		spin_lock(&v->vm->lock);
-		v->power = VCPU_OFF;
-		spin_unlock(&v->vm->lock);
+		vm_vcpu_off(v);
 		return;
 	case PSCI_CPU_ON:
 		r = cpu_on(v, a1, a2, a3);

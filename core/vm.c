@@ -224,6 +224,21 @@ void vm_power_off(struct vm *vm, const char *why)
 	}
 }
 
+void vm_vcpu_off(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	spin_lock(&vm->lock);
+	v->power = VCPU_OFF;
+	bool none_on = vm->state == VM_RUNNING;
+	for (unsigned i = 0; i < vm->ncpus && none_on; i++)
+		none_on = vm->vcpu[i]->power == VCPU_OFF;
+	spin_unlock(&vm->lock);
+	/* Decided under the lock: of two last vCPUs going off at once, one sees none on. */
+	if (none_on)
+		vm_power_off(vm, "turned its last vCPU off (PSCI CPU_OFF): stopped, as if powered "
+				 "off");
+}
+
 void vm_kill(struct vm *vm, const char *why)
 {
 	stop(vm, VM_DEAD);

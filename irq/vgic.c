@@ -163,15 +163,50 @@ int vgic_set_line(struct vgic *d, unsigned vcpu, uint32_t intid, bool level)
 	return level ? note(d, vcpu, intid) : -1;
 }
 
-int vgic_inject_hw(struct vgic *d, unsigned vcpu, uint32_t intid, uint16_t pintid)
+static inline __attribute__((always_inline)) int
+inject_hw(struct vgic *d, unsigned vcpu, uint32_t intid, uint16_t pintid, bool sampled)
 {
 	struct virq *irq = vgic_irq(d, vcpu, intid);
 	if (!irq)
 		return -1;
 	irq->hw = true;
 	irq->hw_intid = pintid;
+	irq->sampled = sampled && intid < VGIC_NR_PRIVATE;
 	latch(irq);
-	return note(d, vcpu, intid);
+	int t = note(d, vcpu, intid);
+	/* Pending but not deliverable (disabled, say): watch its source from now on. One
+	 * that is gets watched once it is in a list register (build_lrs). */
+	if (t < 0 && irq->sampled)
+		d->cpu[vcpu]->hw_pending |= 1U << intid;
+	return t;
+}
+
+int vgic_inject_hw(struct vgic *d, unsigned vcpu, uint32_t intid, uint16_t pintid)
+{
+	return inject_hw(d, vcpu, intid, pintid, false);
+}
+
+int vgic_inject_hw_level(struct vgic *d, unsigned vcpu, uint32_t intid, uint16_t pintid)
+{
+	return inject_hw(d, vcpu, intid, pintid, true);
+}
+
+uint32_t vgic_hw_resample(struct vgic *d, unsigned vcpu, uint32_t low)
+{
+	struct vgic_cpu *c = d->cpu[vcpu];
+	uint32_t released = 0;
+	for (uint32_t bits = c->hw_pending & low; bits; bits &= bits - 1) {
+		uint32_t bit = bits & -bits;
+		struct virq *irq = &c->priv[__builtin_ctz(bits)];
+		c->hw_pending &= ~bit;
+		if (!irq->hw || irq->active)
+			continue; /* unlinked already, or the guest's to deactivate */
+		irq->latch = irq->relatch = false;
+		irq->hw = false;
+		c->lrs_stale = true;
+		released |= bit;
+	}
+	return released;
 }
 
 bool vgic_unlink_hw(struct vgic *d, unsigned vcpu, uint32_t intid)
@@ -180,6 +215,8 @@ bool vgic_unlink_hw(struct vgic *d, unsigned vcpu, uint32_t intid)
 	if (!irq || !irq->hw)
 		return false;
 	irq->hw = false;
+	if (intid < VGIC_NR_PRIVATE)
+		d->cpu[vcpu]->hw_pending &= ~(1U << intid);
 	return true;
 }
 
@@ -256,6 +293,8 @@ static inline __attribute__((always_inline)) void fold_lrs(struct vgic *d, unsig
 		if (!pending)
 			irq->latch = irq->relatch;
 		irq->relatch = false;
+		if (irq->sampled && !pending)
+			c->hw_pending &= ~(1U << intid); /* taken: nothing left to re-sample */
 		if (irq->hw && !irq->active && !irq->latch)
 			irq->hw = false;
 		if (is_pending(irq) || irq->active)
@@ -330,15 +369,18 @@ static inline __attribute__((always_inline)) unsigned build_lrs(struct vgic *d, 
 		/* A hardware-linked LR may not be pending and active at once. */
 		if (is_pending(irq) && !(irq->hw && irq->active))
 			lr |= LR_STATE_PENDING;
-		if (irq->hw)
+		if (irq->hw) {
 			lr |= LR_HW | ((uint64_t)irq->hw_intid << LR_PINTID_SHIFT);
+			if ((lr & LR_STATE_PENDING) && irq->sampled)
+				c->hw_pending |= 1U << intid;
+		}
 		lrs[i] = lr;
 		c->lr_intid[i] = intid;
 		irq->lr_owner = (uint8_t)vcpu;
 	}
 	c->used_lrs = n;
 	c->underflow_irq = total > n;
-	c->lrs_stale = false;
+	c->lrs_stale = c->hw_pending != 0; /* see vgic_cpu.hw_pending */
 	return n;
 }
 
@@ -352,11 +394,14 @@ unsigned vgic_build_lrs(struct vgic *d, unsigned vcpu, uint64_t *lrs)
 	return build_lrs(d, vcpu, lrs);
 }
 
-/* Both at once, the way every entry with stale list registers needs them. */
-unsigned vgic_refold_lrs(struct vgic *d, unsigned vcpu, uint64_t *lrs)
+/* All at once, the way every entry with stale list registers needs them. */
+unsigned vgic_refold_lrs(struct vgic *d, unsigned vcpu, uint64_t *lrs, uint32_t *hw)
 {
-	if (d->cpu[vcpu]->used_lrs)
+	struct vgic_cpu *c = d->cpu[vcpu];
+	if (c->used_lrs)
 		fold_lrs(d, vcpu, lrs);
+	if (unlikely(*hw))
+		*hw = vgic_hw_resample(d, vcpu, *hw);
 	return build_lrs(d, vcpu, lrs);
 }
 

@@ -5,14 +5,58 @@
 #include <triad/util.h>
 #include <triad/vm.h>
 
+#include "gicv3.h"
 #include "vgic_hw.h"
 
 #define ICH_HCR_UIE (1UL << 1)
 
+/* Which of the loaded vCPU's pending hardware-linked interrupts have a source that is low
+ * now: the virtual timer's output is ISTATUS && ENABLE && !IMASK. (The PMU's overflow
+ * interrupt is left as it was, an edge: never found low here.) */
+static inline uint32_t hw_sources_low(const struct vgic_cpu *c)
+{
+	if (likely(!c->hw_pending))
+		return 0;
+	uint32_t timer = 1U << plat.timer_virt_intid;
+	if (!(c->hw_pending & timer))
+		return 0;
+	uint64_t ctl = read_sysreg(cntv_ctl_el0);
+	uint64_t on = CNT_CTL_ISTATUS | CNT_CTL_ENABLE;
+	return (ctl & (on | CNT_CTL_IMASK)) == on ? 0 : timer;
+}
+
+/* Physical interrupts whose virtual ones went (vgic_hw_resample): nobody else will
+ * deactivate them. Rare: a guest turned its timer off with its interrupt pending. (The
+ * linked PPIs have the same INTID on both sides: cpu.c links them so.) */
+static __attribute__((noinline)) void deactivate_released(uint32_t intids)
+{
+	for (; intids; intids &= intids - 1)
+		gic_deactivate((uint32_t)__builtin_ctz(intids));
+}
+
+/* One interrupt in the list registers is the common case (a timer tick, an SGI): that one
+ * without the switch on the register's number. */
 static inline void read_lrs(const struct vgic_cpu *c, uint64_t *lrs)
 {
-	for (unsigned i = 0; i < c->used_lrs; i++)
+	unsigned n = c->used_lrs;
+	if (likely(n == 1)) {
+		lrs[0] = read_sysreg(ICH_LR0_EL2);
+		return;
+	}
+	for (unsigned i = 0; i < n; i++)
 		lrs[i] = read_lr(i);
+}
+
+static inline void write_lrs(struct cpu *cpu, const uint64_t *lrs, unsigned n)
+{
+	unsigned i = 0;
+	if (likely(n == 1))
+		write_sysreg(ICH_LR0_EL2, lrs[i++]);
+	for (; i < n; i++)
+		write_lr(i, lrs[i]);
+	for (; i < cpu->lrs_written; i++)
+		write_lr(i, 0);
+	cpu->lrs_written = n;
 }
 
 void vgic_refresh_lrs(struct vcpu *v)
@@ -21,15 +65,14 @@ void vgic_refresh_lrs(struct vcpu *v)
 	struct vgic_cpu *c = &v->vgic;
 	uint64_t lrs[VGIC_MAX_LRS];
 	read_lrs(c, lrs);
+	uint32_t hw = hw_sources_low(c);
 	spin_lock(&v->vm->vgic.lock);
-	unsigned n = vgic_refold_lrs(&v->vm->vgic, v->id, lrs);
+	unsigned n = vgic_refold_lrs(&v->vm->vgic, v->id, lrs, &hw);
 	bool uie = c->underflow_irq;
 	spin_unlock(&v->vm->vgic.lock);
-	for (unsigned i = 0; i < n; i++)
-		write_lr(i, lrs[i]);
-	for (unsigned i = n; i < cpu->lrs_written; i++)
-		write_lr(i, 0);
-	cpu->lrs_written = n;
+	if (unlikely(hw))
+		deactivate_released(hw);
+	write_lrs(cpu, lrs, n);
 	uint64_t hcr = ICH_HCR_EN | (uie ? ICH_HCR_UIE : 0);
 	if (hcr != cpu->ich_hcr) {
 		write_sysreg(ICH_HCR_EL2, hcr);
@@ -39,11 +82,18 @@ void vgic_refresh_lrs(struct vcpu *v)
 
 void vgic_sync_lrs(struct vcpu *v)
 {
+	struct vgic_cpu *c = &v->vgic;
 	uint64_t lrs[VGIC_MAX_LRS];
-	read_lrs(&v->vgic, lrs);
+	read_lrs(c, lrs);
+	uint32_t low = hw_sources_low(c);
+	uint32_t released = 0;
 	spin_lock(&v->vm->vgic.lock);
 	vgic_fold_lrs(&v->vm->vgic, v->id, lrs);
+	if (low)
+		released = vgic_hw_resample(&v->vm->vgic, v->id, low);
 	spin_unlock(&v->vm->vgic.lock);
+	if (released)
+		deactivate_released(released);
 }
 
 void vgic_maintenance_irq(void)

@@ -23,10 +23,11 @@ static inline void vgic_flush(struct vcpu *v)
 
 /* Before Triad looks at the state of this vCPU's own interrupts (its WFI, its accesses to
  * the vGIC, leaving the CPU): what the guest did with its list registers, back into the
- * state. They are rebuilt at the next entry. */
+ * state, and the sources of its pending hardware-linked interrupts sampled again (a timer
+ * turned off is pending no more). They are rebuilt at the next entry. */
 static inline void vgic_sync(struct vcpu *v)
 {
-	if (v->vgic.used_lrs)
+	if (v->vgic.used_lrs || v->vgic.hw_pending)
 		vgic_sync_lrs(v);
 }
 

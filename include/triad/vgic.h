@@ -44,7 +44,8 @@ struct virq {
 	bool relatch; /* latched again while in a list register: survives the guest's ack */
 	bool line;    /* input level for level-triggered sources */
 	bool active;
-	bool hw; /* linked to physical INTID hw_intid: the guest's deactivation reaches it */
+	bool hw;      /* linked to physical INTID hw_intid: the guest's deactivation reaches it */
+	bool sampled; /* private, linked to a level Triad samples at exits (vgic_hw_resample) */
 	uint16_t hw_intid;
 	uint8_t lr_owner; /* vCPU whose list registers hold it now, or VGIC_NO_VCPU */
 	uint64_t irouter; /* SPIs: GICD_IROUTER value */
@@ -65,6 +66,13 @@ struct vgic_cpu {
 	 * written): read them back and rebuild them before the next entry. Until then they
 	 * stay in the CPU across exits, the common case. */
 	bool lrs_stale;
+	/* Sampled hardware-linked interrupts (struct virq.sampled) offered to the guest (pending
+	 * in a list register) or pending undeliverable, not yet taken (bit per INTID). Their
+	 * source is a level that
+	 * can drop before the guest takes them (it turns its timer off): while any is here the
+	 * list registers stay stale, so that every exit reads them back, and the source is
+	 * sampled again (vgic_hw_resample). */
+	uint32_t hw_pending;
 };
 
 struct vgic {
@@ -94,8 +102,20 @@ int vgic_target(const struct vgic *d, unsigned vcpu, uint32_t intid);
  * the vCPU that must be kicked to notice, or -1. */
 int vgic_inject_edge(struct vgic *d, unsigned vcpu, uint32_t intid);
 int vgic_set_line(struct vgic *d, unsigned vcpu, uint32_t intid, bool level);
-/* A hardware-linked interrupt fired (e.g. the virtual timer's PPI). */
+/* A hardware-linked interrupt fired (the PMU's PPI, a passthrough SPI): pending until the
+ * guest takes it. */
 int vgic_inject_hw(struct vgic *d, unsigned vcpu, uint32_t intid, uint16_t pintid);
+/* The same for a private interrupt whose source is a level Triad can sample (the virtual
+ * timer's): pending until the guest takes it, or until its source is found low
+ * (vgic_hw_resample). */
+int vgic_inject_hw_level(struct vgic *d, unsigned vcpu, uint32_t intid, uint16_t pintid);
+/* Samples the sources of vcpu's pending hardware-linked interrupts again, on folded state
+ * (its list registers read back): `low` has a bit per private INTID whose source (a level)
+ * is low now. Such an interrupt, if the guest has not taken it, is pending no more: it is
+ * unlinked and returned, its physical interrupt (active since Triad acknowledged it) the
+ * caller's to deactivate. One the guest has taken stays linked: its deactivation reaches
+ * the physical one. */
+uint32_t vgic_hw_resample(struct vgic *d, unsigned vcpu, uint32_t low);
 /* Detaches a hardware-linked interrupt from its physical one (the vCPU leaves the CPU):
  * returns true if it was linked, so the physical interrupt is still active and must be
  * deactivated by the caller. The virtual state stays as it is. */
@@ -110,8 +130,10 @@ bool vgic_has_pending(struct vgic *d, unsigned vcpu);
  * list registers stale, building makes them current. */
 void vgic_fold_lrs(struct vgic *d, unsigned vcpu, const uint64_t *lrs);
 unsigned vgic_build_lrs(struct vgic *d, unsigned vcpu, uint64_t *lrs);
-/* Fold (if the vCPU has list registers in use), then build, in the same array. */
-unsigned vgic_refold_lrs(struct vgic *d, unsigned vcpu, uint64_t *lrs);
+/* Fold (if the vCPU has list registers in use), re-sample its hardware-linked interrupts if
+ * *hw (sources low now) is not 0 (vgic_hw_resample; *hw becomes what it returns), then build,
+ * in the same array. */
+unsigned vgic_refold_lrs(struct vgic *d, unsigned vcpu, uint64_t *lrs, uint32_t *hw);
 
 /* Register emulation. Offsets are within the 64 KB distributor frame, or within the
  * vCPU's 128 KB redistributor (RD_base + SGI_base). Returns false for an access that

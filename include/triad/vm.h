@@ -136,6 +136,9 @@ struct vm {
 int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, struct vm **out);
 int vm_load_images(struct vm *vm);
 void vm_power_off(struct vm *vm, const char *why);
+/* PSCI CPU_OFF: v goes off. A VM left with no vCPU on (or coming on) can never run again:
+ * it is stopped as a SYSTEM_OFF would stop it, and says so. */
+void vm_vcpu_off(struct vcpu *v);
 void vm_kill(struct vm *vm, const char *why);
 void vm_request_reset(struct vm *vm);
 /* Reloads a VM whose vCPUs have all left the CPUs after vm_request_reset(). */

@@ -190,9 +190,7 @@ static void psci_exit(struct vcpu *v, const struct rec_run *run)
 		realm_wait(v);
 		break;
 	case PSCI_CPU_OFF:
-		spin_lock(&vm->lock);
-		v->power = VCPU_OFF;
-		spin_unlock(&vm->lock);
+		vm_vcpu_off(v);
 		break;
 	case PSCI_SYSTEM_OFF:
 		vm_power_off(vm, "powered off");

@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size -= 12;
 		uint32_t kick = 0;
 		uint64_t v, lrs[VGIC_MAX_LRS];
-		switch (op % 8) {
+		switch (op % 10) {
 		case 0:
 			vgic_dist_write(&gic, vcpu, off % 0x11000, sz, val, &kick);
 			break;
@@ -50,6 +50,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			for (unsigned i = 0; i < n; i++)
 				lrs[i] = (lrs[i] & ~(3UL << 62)) | ((val >> (2 * i)) & 3UL) << 62;
 			vgic_fold_lrs(&gic, vcpu, lrs);
+			break;
+		}
+		case 7: /* a hardware-linked PPI fires (the timer's, the PMU's) */
+			if (val & 1)
+				vgic_inject_hw_level(&gic, vcpu, 16 + off % 16,
+						     (uint16_t)(16 + off % 16));
+			else
+				vgic_inject_hw(&gic, vcpu, 16 + off % 16,
+					       (uint16_t)(16 + off % 16));
+			break;
+		case 8: { /* an exit samples the hardware sources: some are low */
+			uint32_t low = (uint32_t)val;
+			uint32_t hw = low;
+			memset(lrs, 0, sizeof(lrs)); /* the guest took and finished all it had */
+			vgic_refold_lrs(&gic, vcpu, lrs, &hw);
+			/* Only what was low is released, and nothing released stays linked. */
+			if (hw & ~low)
+				__builtin_trap();
+			for (uint32_t b = hw; b; b &= b - 1)
+				if (vgic_irq(&gic, vcpu, (uint32_t)__builtin_ctz(b))->hw)
+					__builtin_trap();
 			break;
 		}
 		default:

@@ -15,6 +15,7 @@ LINUX_6_1 = os.path.join(ROOT, ".cache", "guest", "linux-6.1", "Image")
 INITRAMFS = os.path.join(ROOT, "build", "initramfs.cpio.gz")
 GUESTS = os.path.join(ROOT, "build", "guests")
 BADGUEST = os.path.join(GUESTS, "badguest.bin")
+TIMERGUEST = os.path.join(GUESTS, "timerguest.bin")
 TEEGUEST = os.path.join(GUESTS, "teeguest.bin")
 # Stand in for OP-TEE: they boot, then a yielding call never returns (stuck) or writes into
 # Triad at Secure EL2 (rogue).

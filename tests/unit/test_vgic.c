@@ -40,6 +40,15 @@ static void rwrite(unsigned vcpu, uint32_t off, uint32_t v)
 	assert_true(vgic_redist_write(&gic, vcpu, off, 4, v, &kick));
 }
 
+/* An entry's read-back and rebuild, with every hardware source still high. */
+static unsigned refold(unsigned vcpu, uint64_t *lrs)
+{
+	uint32_t hw = 0;
+	unsigned n = vgic_refold_lrs(&gic, vcpu, lrs, &hw);
+	assert_int_equal(hw, 0);
+	return n;
+}
+
 static uint32_t lr_intid(uint64_t lr)
 {
 	return (uint32_t)(lr & LR_VINTID_MASK);
@@ -210,6 +219,9 @@ static void hw_interrupt_carries_physical_id(void **state)
 	assert_int_equal(vgic_inject_hw(&gic, 0, 27, 27), 0);
 	assert_int_equal(vgic_build_lrs(&gic, 0, lrs), 1);
 	assert_true(lrs[0] & LR_HW);
+	/* Not a sampled level (the PMU's kind): nothing to look at on every exit. */
+	assert_int_equal(cpu[0].hw_pending, 0);
+	assert_false(cpu[0].lrs_stale);
 	assert_int_equal((lrs[0] & LR_PINTID_MASK) >> LR_PINTID_SHIFT, 27);
 	/* Active: a hardware LR must not be pending and active at once. */
 	lrs[0] = (lrs[0] & ~LR_STATE_PENDING) | LR_STATE_ACTIVE;
@@ -217,6 +229,86 @@ static void hw_interrupt_carries_physical_id(void **state)
 	assert_int_equal(vgic_build_lrs(&gic, 0, lrs), 1);
 	assert_true(lrs[0] & LR_STATE_ACTIVE);
 	assert_false(lrs[0] & LR_STATE_PENDING);
+}
+
+/* The virtual timer's interrupt is a level: pending only while the timer's output is high.
+ * Turned off before the guest took it, it is withdrawn at the next read-back (and its
+ * physical interrupt handed back for deactivation); taken, it stays linked. */
+static uint64_t timer_lr(void)
+{
+	uint64_t lrs[VGIC_MAX_LRS];
+	dwrite(0x0, GICD_CTLR_ENABLE_G1);
+	rwrite(0, 0x10000 + 0x100, 1U << 27);
+	assert_int_equal(vgic_inject_hw_level(&gic, 0, 27, 27), 0);
+	assert_int_equal(refold(0, lrs), 1);
+	assert_true(lrs[0] & LR_HW);
+	assert_true(lrs[0] & LR_STATE_PENDING);
+	return lrs[0];
+}
+
+static void timer_turned_off_before_taken_is_withdrawn(void **state)
+{
+	(void)state;
+	uint64_t lrs[VGIC_MAX_LRS];
+	lrs[0] = timer_lr();
+	/* Offered and not taken: every exit reads the list registers back, to look again. */
+	assert_int_equal(cpu[0].hw_pending, 1U << 27);
+	assert_true(cpu[0].lrs_stale);
+	/* An exit while the timer is still on: it stays. */
+	assert_int_equal(refold(0, lrs), 1);
+	assert_true(lrs[0] & LR_STATE_PENDING);
+	/* The guest turned its timer off (the list register still says pending). */
+	uint32_t hw = 1U << 27;
+	assert_int_equal(vgic_refold_lrs(&gic, 0, lrs, &hw), 0);
+	assert_int_equal(hw, 1U << 27); /* the caller deactivates the physical PPI */
+	assert_false(vgic_has_pending(&gic, 0));
+	assert_int_equal(cpu[0].hw_pending, 0);
+	assert_false(cpu[0].lrs_stale);
+	uint64_t v;
+	assert_true(vgic_redist_read(&gic, 0, 0x10000 + 0x200, 4, &v)); /* ISPENDR0 */
+	assert_false(v & (1U << 27));
+	assert_false(vgic_irq(&gic, 0, 27)->hw);
+	/* The timer fires again later: linked again, delivered. */
+	assert_int_equal(vgic_inject_hw_level(&gic, 0, 27, 27), 0);
+	assert_int_equal(refold(0, lrs), 1);
+	assert_true((lrs[0] & (LR_HW | LR_STATE_PENDING)) == (LR_HW | LR_STATE_PENDING));
+}
+
+static void timer_taken_stays_linked_when_turned_off(void **state)
+{
+	(void)state;
+	uint64_t lrs[VGIC_MAX_LRS];
+	lrs[0] = (timer_lr() & ~LR_STATE_PENDING) | LR_STATE_ACTIVE; /* the guest took it */
+	uint32_t hw = 1U << 27;
+	assert_int_equal(vgic_refold_lrs(&gic, 0, lrs, &hw), 1);
+	assert_int_equal(hw, 0); /* its deactivation reaches the physical one, not Triad's */
+	assert_true((lrs[0] & (LR_HW | LR_STATE_ACTIVE)) == (LR_HW | LR_STATE_ACTIVE));
+	assert_false(lrs[0] & LR_STATE_PENDING);
+	assert_int_equal(cpu[0].hw_pending, 0);
+	assert_false(cpu[0].lrs_stale); /* nothing left to look at on every exit */
+	/* Deactivated by the guest: the link goes, nothing is pending. */
+	lrs[0] = 0;
+	assert_int_equal(refold(0, lrs), 0);
+	assert_false(vgic_irq(&gic, 0, 27)->hw);
+	assert_false(vgic_has_pending(&gic, 0));
+}
+
+/* Pending while the guest has it disabled: turned off, then enabled, it is not delivered. */
+static void timer_off_while_disabled_is_not_delivered_on_enable(void **state)
+{
+	(void)state;
+	uint64_t lrs[VGIC_MAX_LRS];
+	dwrite(0x0, GICD_CTLR_ENABLE_G1);
+	assert_int_equal(vgic_inject_hw_level(&gic, 0, 27, 27), -1);
+	assert_int_equal(cpu[0].hw_pending, 1U << 27);
+	assert_int_equal(refold(0, lrs), 0);
+	assert_true(cpu[0].lrs_stale); /* still watched */
+	/* The enable's exit reads back and samples the timer (off) before the write. */
+	vgic_fold_lrs(&gic, 0, lrs);
+	assert_int_equal(vgic_hw_resample(&gic, 0, 1U << 27), 1U << 27);
+	rwrite(0, 0x10000 + 0x100, 1U << 27);
+	assert_int_equal(refold(0, lrs), 0);
+	assert_false(vgic_has_pending(&gic, 0));
 }
 
 /* The list registers stay in the CPU across exits until something makes them stale: an
@@ -229,14 +321,14 @@ static void list_registers_go_stale_only_when_they_must(void **state)
 	rwrite(1, 0x10000 + 0x100, 1U << 1);
 	dwrite(0x100 + 4, 1U << 1); /* enable SPI 33, routed to vCPU 0 (IROUTER 0) */
 	assert_true(cpu[0].lrs_stale && cpu[1].lrs_stale); /* register writes */
-	assert_int_equal(vgic_refold_lrs(&gic, 0, lrs), 0);
-	assert_int_equal(vgic_refold_lrs(&gic, 1, lrs), 0);
+	assert_int_equal(refold(0, lrs), 0);
+	assert_int_equal(refold(1, lrs), 0);
 	assert_false(cpu[0].lrs_stale || cpu[1].lrs_stale);
 	/* An SGI from vCPU 0 to vCPU 1 leaves the sender's list registers alone. */
 	assert_int_equal(vgic_send_sgi(&gic, 0, (1UL << 24) | 2), 2);
 	assert_false(cpu[0].lrs_stale);
 	assert_true(cpu[1].lrs_stale);
-	assert_int_equal(vgic_refold_lrs(&gic, 1, lrs), 1);
+	assert_int_equal(refold(1, lrs), 1);
 	assert_false(cpu[1].lrs_stale);
 	/* Reads change nothing. */
 	uint64_t v;
@@ -247,12 +339,12 @@ static void list_registers_go_stale_only_when_they_must(void **state)
 	 * rebuild withdraws it (it was never acknowledged). */
 	assert_int_equal(vgic_set_line(&gic, 0, 33, true), 0);
 	assert_true(cpu[0].lrs_stale);
-	assert_int_equal(vgic_refold_lrs(&gic, 0, lrs), 1);
+	assert_int_equal(refold(0, lrs), 1);
 	assert_int_equal(lr_intid(lrs[0]), 33);
 	assert_false(cpu[0].lrs_stale);
 	vgic_set_line(&gic, 0, 33, false);
 	assert_true(cpu[0].lrs_stale);
-	assert_int_equal(vgic_refold_lrs(&gic, 0, lrs), 0);
+	assert_int_equal(refold(0, lrs), 0);
 	assert_false(vgic_has_pending(&gic, 0));
 	/* A priority write (no interrupt marked) still makes every vCPU rebuild. */
 	uint32_t kick = 0;
@@ -270,12 +362,12 @@ static void the_highest_spi_is_delivered(void **state)
 	dwrite(0x100 + last / 32 * 4, 1U << (last % 32));
 	assert_int_equal(vgic_set_line(&gic, 0, last, true), 0);
 	assert_true(vgic_has_pending(&gic, 0));
-	assert_int_equal(vgic_refold_lrs(&gic, 0, lrs), 1);
+	assert_int_equal(refold(0, lrs), 1);
 	assert_int_equal(lr_intid(lrs[0]), last);
 	/* Completed with its line dropped: nothing is left to find. */
 	vgic_set_line(&gic, 0, last, false);
 	lrs[0] = 0;
-	assert_int_equal(vgic_refold_lrs(&gic, 0, lrs), 0);
+	assert_int_equal(refold(0, lrs), 0);
 	assert_false(vgic_has_pending(&gic, 0));
 	assert_int_equal(cpu[0].pending_words, 0);
 }
@@ -342,6 +434,9 @@ int main(void)
 	    cmocka_unit_test_setup(edge_while_in_lr_is_not_lost, setup),
 	    cmocka_unit_test_setup(level_spi_follows_line_and_routing, setup),
 	    cmocka_unit_test_setup(hw_interrupt_carries_physical_id, setup),
+	    cmocka_unit_test_setup(timer_turned_off_before_taken_is_withdrawn, setup),
+	    cmocka_unit_test_setup(timer_taken_stays_linked_when_turned_off, setup),
+	    cmocka_unit_test_setup(timer_off_while_disabled_is_not_delivered_on_enable, setup),
 	    cmocka_unit_test_setup(list_registers_go_stale_only_when_they_must, setup),
 	    cmocka_unit_test_setup(the_highest_spi_is_delivered, setup),
 	    cmocka_unit_test_setup(registers_are_raz_wi_where_they_should_be, setup),

@@ -102,6 +102,7 @@ secondary_entry:
 
 	.text
 	.balign	0x800
+	.global	vectors
 vectors:
 	vector	unexpected_exception	/* current EL, SP_EL0 */
 	vector	unexpected_exception
