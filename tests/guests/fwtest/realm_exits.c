@@ -181,7 +181,7 @@ static bool last_mmio; /* the last exit was an access to emulate */
 static uint64_t enter(uint64_t rec, uint64_t flags)
 {
 	RUN(ENTER_FLAGS) = flags;
-	uint64_t r = rmi2(RMI_REC_ENTER, rec, (uint64_t)run_page);
+	uint64_t r = rec_enter(rec, (uint64_t)run_page);
 	if (r == RMI_SUCCESS)
 		last_mmio = RUN(EXIT_REASON) == REASON_SYNC && (RUN(EXIT_ESR) >> 26) == 0x24 &&
 			    (RUN(EXIT_ESR) & (1 << 24));
