@@ -397,6 +397,13 @@ static bool handle_sync(struct rec *rec, struct rd *rd, struct rec_exit *out)
 	}
 }
 
+/* An EL1 timer's output, from its saved control and compare values: enabled, not masked
+ * (IMASK) and due. */
+static bool timer_asserted(uint64_t ctl, uint64_t cval, uint64_t now)
+{
+	return (ctl & 3) == 1 && now >= cval;
+}
+
 static int read_enter(const uint8_t *run, struct rec_enter *in)
 {
 	return ns_read(&in->flags, run + ENTER_FLAGS, 8) ||
@@ -441,12 +448,22 @@ static uint64_t rec_enter(uint64_t rec_pa, uint64_t run_pa)
 	uint64_t hcr = HCR_REALM | (cpu_has_pauth() ? HCR_APK | HCR_API : 0) |
 		       ((in.flags & ENTER_TRAP_WFI) ? HCR_TWI : 0) |
 		       ((in.flags & ENTER_TRAP_WFE) ? HCR_TWE : 0);
-	/* A timer interrupt the host is delivering keeps its physical signal masked, or it
-	 * would bring the REC straight back out until the realm has dealt with it. */
+	/* An EL1 timer whose output is asserted, or whose interrupt the host is delivering,
+	 * keeps its physical signal masked: else it would bring the REC straight back out,
+	 * before the realm ran an instruction, until the realm has dealt with it. "Asserted"
+	 * matters on its own: a realm may enable its timer before the timer's interrupt at its
+	 * GIC (Linux does, at boot), and when the deadline passes in between (a slow or loaded
+	 * host) the host has nothing to deliver. Unmasked, every REC_ENTER was then an IRQ exit
+	 * at once, forever: the realm never reached the GIC write that would let the host
+	 * deliver it. The host still sees the timer at each exit; once the output drops (the
+	 * realm reprograms it), the next entry unmasks it. */
+	uint64_t now = read_sysreg(cntpct_el0); /* a realm's CNTVOFF is 0 */
+	bool vtimer = timer_asserted(rec->el1.cntv_ctl, rec->el1.cntv_cval, now) ||
+		      gic_delivering(in.gic_lrs, nr_lrs, PPI_EL1_VIRT_TIMER);
+	bool ptimer = timer_asserted(rec->el1.cntp_ctl, rec->el1.cntp_cval, now) ||
+		      gic_delivering(in.gic_lrs, nr_lrs, PPI_EL1_PHYS_TIMER);
 	uint64_t cnthctl =
-	    CNTHCTL_REALM |
-	    (gic_delivering(in.gic_lrs, nr_lrs, PPI_EL1_VIRT_TIMER) ? CNTHCTL_CNTVMASK : 0) |
-	    (gic_delivering(in.gic_lrs, nr_lrs, PPI_EL1_PHYS_TIMER) ? CNTHCTL_CNTPMASK : 0);
+	    CNTHCTL_REALM | (vtimer ? CNTHCTL_CNTVMASK : 0) | (ptimer ? CNTHCTL_CNTPMASK : 0);
 	unsigned cpu = cpu_index();
 	struct rec_exit out = {0};
 	has_hcx = (read_sysreg(id_aa64mmfr1_el1) >> 40) & 0xf;

@@ -54,6 +54,8 @@ uint64_t rmi(uint64_t fid, uint64_t a1);
 uint64_t rmi_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
 		  uint64_t out[5]);
 uint64_t rmi2(uint64_t fid, uint64_t a1, uint64_t a2);
+/* RMI_REC_ENTER with the run page at run; past FIQ exits (see main.c). */
+uint64_t rec_enter(uint64_t rec, uint64_t run);
 /* The host granules RMI parameters and images are passed in. */
 extern uint8_t params_page[4096], src_page[4096];
 void put_params(const struct realm_params *p);

@@ -734,9 +734,22 @@ static uint64_t median15(uint64_t *t)
 	return t[7];
 }
 
-static uint64_t rec_enter(uint64_t rec, uint64_t run)
+/* An FIQ exit is a secure interrupt (a secure-world timer, say) that came while the realm
+ * ran: EL3 gives it to the secure world once we are back here, and a host just enters the
+ * REC again, as it left it (nothing to complete: the exit was no access; its list
+ * registers as the realm left them). It comes when enough time passes (a slow, loaded
+ * host), never in answer to what the realm did, so the checks look past it. */
+uint64_t rec_enter(uint64_t rec, uint64_t run)
 {
-	return rmi2(RMI_REC_ENTER, rec, run);
+	volatile uint64_t *r = (volatile uint64_t *)run;
+	uint64_t st = rmi2(RMI_REC_ENTER, rec, run);
+	for (unsigned i = 0; i < 100 && st == RMI_SUCCESS && r[0x800 / 8] == 2; i++) {
+		r[0] &= ~3ULL; /* RmiRecEnter.flags: no EMUL_MMIO, INJECT_SEA */
+		for (unsigned lr = 0; lr < 16; lr++)
+			r[0x308 / 8 + lr] = r[0xb08 / 8 + lr];
+		st = rmi2(RMI_REC_ENTER, rec, run);
+	}
+	return st;
 }
 
 #define EXIT_FAR(run) (((volatile uint64_t *)(run))[0x908 / 8])

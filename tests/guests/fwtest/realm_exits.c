@@ -99,6 +99,21 @@ __asm__(".pushsection .rodata\n"
 	"	cbz	x9, 1b\n"
 	"	msr	daifclr, #2\n"
 	"	isb\n"
+	/* Its timer enabled and long due (CVAL 0), its interrupts masked, and no list register
+	 * for it (as a Linux whose timer's PPI is still disabled at its GIC): it must still
+	 * run, from one exit to the next. */
+	"	msr	daifset, #2\n"
+	"	msr	cntv_cval_el0, xzr\n"
+	"	mov	x9, #1\n"
+	"	msr	cntv_ctl_el0, x9\n"
+	"	isb\n"
+	"	mov	x9, #0x7e\n"
+	"	str	x9, [x20]\n"
+	"	mov	x9, #0x7f\n"
+	"	str	x9, [x20]\n"
+	"	mov	x9, #3\n"
+	"	msr	cntv_ctl_el0, x9\n"
+	"	isb\n"
 	/* SYSTEM_OFF */
 	"	movz	x0, #8\n"
 	"	movk	x0, #0x8400, lsl #16\n"
@@ -166,7 +181,7 @@ static bool last_mmio; /* the last exit was an access to emulate */
 static uint64_t enter(uint64_t rec, uint64_t flags)
 {
 	RUN(ENTER_FLAGS) = flags;
-	uint64_t r = rmi2(RMI_REC_ENTER, rec, (uint64_t)run_page);
+	uint64_t r = rec_enter(rec, (uint64_t)run_page);
 	if (r == RMI_SUCCESS)
 		last_mmio = RUN(EXIT_REASON) == REASON_SYNC && (RUN(EXIT_ESR) >> 26) == 0x24 &&
 			    (RUN(EXIT_ESR) & (1 << 24));
@@ -389,8 +404,25 @@ static void interrupts(uint64_t rec0)
 	}
 	check(intid == 27, "the timer's interrupt, delivered by the host, reaches the realm",
 	      intid);
-	physical_timer_ppi(false);
 	RUN(ENTER_LR(0)) = RUN(EXIT_LR(0));
+	check(resume(rec0, TRAP_WFI) == RMI_SUCCESS && mmio_write_exit() &&
+		  RUN(EXIT_GPR(0)) == 0x7e && (RUN(EXIT_CNTV_CTL) & 7) == 5,
+	      "the realm re-armed its timer, already due", RUN(EXIT_CNTV_CTL));
+	/* Nothing delivered now: the RMM must still mask the asserted timer's output, or every
+	 * entry would be an IRQ exit before the realm ran an instruction (a Linux realm hung
+	 * this way when its host was slow enough for a deadline to pass before it enabled the
+	 * timer's PPI). */
+	RUN(ENTER_LR(0)) = 0;
+	uint64_t next = ~0ULL;
+	for (unsigned i = 0; i < 50 && next == ~0ULL; i++) {
+		if (resume(rec0, TRAP_WFI) != RMI_SUCCESS || RUN(EXIT_REASON) > REASON_IRQ)
+			break;
+		if (mmio_write_exit())
+			next = RUN(EXIT_GPR(0));
+	}
+	check(next == 0x7f, "an asserted timer the host does not deliver: the realm still runs",
+	      next == ~0ULL ? RUN(EXIT_REASON) : next);
+	physical_timer_ppi(false);
 	check(resume(rec0, TRAP_WFI) == RMI_SUCCESS && RUN(EXIT_REASON) == REASON_PSCI &&
 		  RUN(EXIT_GPR(0)) == 0x84000008 && (RUN(EXIT_CNTV_CTL) & 2),
 	      "the realm masked its timer, then called SYSTEM_OFF: a PSCI exit",
