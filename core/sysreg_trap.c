@@ -1,5 +1,6 @@
 /* Emulation of the system-register accesses Triad traps: ID registers (to hide what it
- * does not virtualize), SGI generation, and the EL1 physical timer. */
+ * does not virtualize), SGI generation, debug registers (core/vdebug.c) and the EL1
+ * physical timer. */
 #include <arch/id_regs.h>
 #include <arch/sysreg.h>
 #include <triad/cpu.h>
@@ -14,10 +15,12 @@
 #define CNTP_CTL   SYSREG(3, 3, 14, 2, 1)
 #define CNTP_CVAL  SYSREG(3, 3, 14, 2, 2)
 
-/* The guest's view of an ID register: the CPU's, minus what a VM does not get. */
+/* The guest's view of an ID register: the CPU's, minus what a VM does not get; LORegions
+ * too (HCR_EL2.TLOR traps their registers: they are not switched). */
 static uint64_t guest_id_reg(unsigned reg)
 {
-	return id_reg_for_guest(reg, vpmu_guest_version());
+	uint64_t v = id_reg_for_guest(reg, vpmu_guest_version());
+	return reg == ID_AA64MMFR1 ? id_field_clear(v, 16) : v;
 }
 
 static void cntp_update(struct vcpu *v);
@@ -100,6 +103,11 @@ void handle_sysreg_trap(struct vcpu *v, uint64_t esr)
 		ok = read;
 		if (read)
 			val = guest_id_reg(reg);
+	} else if (op0 == 2) { /* debug registers: core/vdebug.c */
+		enum vdebug_result r = vdebug_access(v, reg, read, &val);
+		if (r == VDEBUG_RETRY)
+			return; /* the access runs again, on the vCPU's own registers */
+		ok = r == VDEBUG_DONE;
 	} else if ((reg == ICC_ASGI1R || reg == ICC_SGI0R) && !read) {
 		/* Group 0 / other-security-state SGIs: none exist in this single-state GIC. */
 	} else {
