@@ -51,9 +51,11 @@ unsigned el2_ipa_bits(void)
 void el2_cpu_init(void)
 {
 	write_sysreg(hcr_el2, HCR_RW);
-	/* SVE and SME are not virtualized (yet), nor is trace: trap them; FP/SIMD is the
-	 * guest's. */
-	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_TZ | CPTR_TSM | CPTR_TTA);
+	/* SVE and SME are not virtualized (yet), nor are trace and the activity monitors
+	 * (FEAT_AMUv1): trap them; FP/SIMD is the guest's. */
+	bool amu = FIELD_GET(read_sysreg(id_aa64pfr0_el1), 47, 44) != 0;
+	write_sysreg(cptr_el2,
+		     CPTR_EL2_RES1 | CPTR_TZ | CPTR_TSM | CPTR_TTA | (amu ? CPTR_TAM : 0));
 	write_sysreg(mdcr_el2, vpmu_mdcr_el2());
 	/* Guests read the physical counter directly; their physical timer is emulated. */
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN);

@@ -89,7 +89,8 @@ ACCESSORS(oseccr, s2_0_c0_c6_2)
 ACCESSORS(osdlr, s2_0_c1_c3_4)
 ACCESSORS(dbgprcr, s2_0_c1_c4_4)
 ACCESSORS(mdccint, s2_0_c0_c2_0)
-/* features a VM does not get: SVE, SME, MTE, LOR, S1PIE/POE, GCS, CSV2 contexts, LS64 */
+/* features a VM does not get: SVE, SME, MTE, LOR, S1PIE/POE, GCS, CSV2 contexts, LS64,
+ * trace, AMU, MPAM, SPE */
 ACCESSORS(zcr, s3_0_c1_c2_0)
 ACCESSORS(smcr, s3_0_c1_c2_6)
 ACCESSORS(smpri, s3_0_c1_c2_4)
@@ -111,6 +112,11 @@ ACCESSORS(scxtnum_el1, s3_0_c13_c0_7)
 ACCESSORS(scxtnum_el0, s3_3_c13_c0_7)
 ACCESSORS(accdata, s3_0_c13_c0_5)
 ACCESSORS(trfcr, s3_0_c1_c2_1)
+ACCESSORS(amcr, s3_3_c13_c2_0)
+ACCESSORS(amuserenr, s3_3_c13_c2_3)
+ACCESSORS(mpam1, s3_0_c10_c5_0)
+ACCESSORS(mpam0, s3_0_c10_c5_1)
+ACCESSORS(pmscr, s3_0_c9_c9_0)
 
 /* Registers that need more than one instruction. */
 static uint64_t rd_claim(void)
@@ -360,6 +366,11 @@ static struct reg regs[] = {
     R(scxtnum_el0, "SCXTNUM_EL0", 0x33, 0x44),
     R(accdata, "ACCDATA_EL1", 0x11, 0x22),
     R(trfcr, "TRFCR_EL1", 0x1, 0x2),
+    R(amcr, "AMCR_EL0", 0x400, 0x0),
+    R(amuserenr, "AMUSERENR_EL0", 0x1, 0x0),
+    R(mpam1, "MPAM1_EL1", 0x10000, 0x20000),
+    R(mpam0, "MPAM0_EL1", 0x10000, 0x20000),
+    R(pmscr, "PMSCR_EL1", 0x1, 0x2),
 };
 
 #define NREGS (sizeof(regs) / sizeof(regs[0]))
