@@ -88,6 +88,37 @@ void vcpu_send_sgi(struct vcpu *v, uint64_t sgi1r)
 		vcpu_kick(v->vm->vcpu[__builtin_ctz(kick)]);
 }
 
+/* An access Triad does not emulate: the guest gets UNDEF, the log one bounded line. */
+static void undef_sysreg(struct vcpu *v, uint64_t esr)
+{
+	vm_warn(v->vm,
+		"vCPU %u: %s of system register S%lu_%lu_C%lu_C%lu_%lu at pc 0x%lx: UNDEF injected",
+		v->id, esr & 1 ? "read" : "write", (esr >> 20) & 3, (esr >> 14) & 7,
+		(esr >> 10) & 0xf, (esr >> 1) & 0xf, (esr >> 17) & 7, v->regs.pc);
+	inject_undef(v);
+}
+
+/* Debug registers (op0 = 2): core/vdebug.c. Out of line, so that the hot cases of
+ * handle_sysreg_trap keep their values in registers. */
+static __attribute__((noinline)) void debug_trap(struct vcpu *v, uint64_t esr, unsigned reg)
+{
+	unsigned rt = (esr >> 5) & 0x1f;
+	bool read = esr & 1;
+	uint64_t val = rt == 31 ? 0 : v->regs.x[rt];
+	switch (vdebug_access(v, reg, read, &val)) {
+	case VDEBUG_RETRY:
+		return; /* the access runs again, on the vCPU's own registers */
+	case VDEBUG_UNDEF:
+		undef_sysreg(v, esr);
+		return;
+	case VDEBUG_DONE:
+		break;
+	}
+	if (read && rt != 31)
+		v->regs.x[rt] = val;
+	v->regs.pc += 4;
+}
+
 void handle_sysreg_trap(struct vcpu *v, uint64_t esr)
 {
 	unsigned op0 = (esr >> 20) & 3, op2 = (esr >> 17) & 7, op1 = (esr >> 14) & 7;
@@ -103,22 +134,16 @@ void handle_sysreg_trap(struct vcpu *v, uint64_t esr)
 		ok = read;
 		if (read)
 			val = guest_id_reg(reg);
-	} else if (op0 == 2) { /* debug registers: core/vdebug.c */
-		enum vdebug_result r = vdebug_access(v, reg, read, &val);
-		if (r == VDEBUG_RETRY)
-			return; /* the access runs again, on the vCPU's own registers */
-		ok = r == VDEBUG_DONE;
+	} else if (op0 == 2) {
+		debug_trap(v, esr, reg);
+		return;
 	} else if ((reg == ICC_ASGI1R || reg == ICC_SGI0R) && !read) {
 		/* Group 0 / other-security-state SGIs: none exist in this single-state GIC. */
 	} else {
 		ok = cntp_access(v, reg, read, &val);
 	}
 	if (!ok) {
-		vm_warn(v->vm,
-			"vCPU %u: %s of system register S%u_%u_C%u_C%u_%u at pc 0x%lx: UNDEF "
-			"injected",
-			v->id, read ? "read" : "write", op0, op1, crn, crm, op2, v->regs.pc);
-		inject_undef(v);
+		undef_sysreg(v, esr);
 		return;
 	}
 	if (read && rt != 31)
