@@ -123,7 +123,8 @@ GUEST_TOOLS := $(BUILD)/guests/triad-spin $(BUILD)/guests/triad-pmu $(BUILD)/gue
 	$(BUILD)/guests/triad-dma
 BAREMETAL_GUESTS := tests/guests/badguest tests/guests/hog tests/guests/bench tests/guests/canary \
 	tests/guests/fwtest tests/guests/teeguest tests/guests/stuckoptee tests/guests/ffasp \
-	tests/guests/ffaguest tests/guests/diskattack tests/guests/timerguest
+	tests/guests/ffaguest tests/guests/diskattack tests/guests/timerguest \
+	tests/guests/isoguest
 guests: $(GUEST_TOOLS)
 	$(foreach g,$(BAREMETAL_GUESTS),$(MAKE) -C $(g) O=$(abspath $(BUILD))/guests &&) true
 

@@ -51,8 +51,11 @@ unsigned el2_ipa_bits(void)
 void el2_cpu_init(void)
 {
 	write_sysreg(hcr_el2, HCR_RW);
-	/* SVE and SME are not virtualized (yet): trap them; FP/SIMD is the guest's. */
-	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_TZ | CPTR_TSM);
+	/* SVE and SME are not virtualized (yet), nor are trace and the activity monitors
+	 * (FEAT_AMUv1): trap them; FP/SIMD is the guest's. */
+	bool amu = FIELD_GET(read_sysreg(id_aa64pfr0_el1), 47, 44) != 0;
+	write_sysreg(cptr_el2,
+		     CPTR_EL2_RES1 | CPTR_TZ | CPTR_TSM | CPTR_TTA | (amu ? CPTR_TAM : 0));
 	write_sysreg(mdcr_el2, vpmu_mdcr_el2());
 	/* Guests read the physical counter directly; their physical timer is emulated. */
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN);
@@ -64,6 +67,16 @@ void el2_cpu_init(void)
 	if ((read_sysreg(id_aa64mmfr1_el1) >> 40) & 0xf)
 		write_sysreg(S3_4_C1_C2_2,
 			     (read_sysreg(S3_0_C0_C6_2) >> 16) & 0xf ? HCRX_MSCEN : 0);
+	/* FEAT_FGT: no fine-grained trap on what Triad switches, and every negative one
+	 * (nTPIDR2_EL0, nSMPRI_EL1, nPIR_EL1, nPOR_EL1, nACCDATA_EL1, nGCS_EL1, nBRB*, ...)
+	 * left at 0 so that state of features it does not switch stays out of guests' reach. */
+	if (FIELD_GET(read_sysreg(id_aa64mmfr0_el1), 59, 56)) {
+		write_sysreg(S3_4_C1_C1_4, 0); /* HFGRTR_EL2 */
+		write_sysreg(S3_4_C1_C1_5, 0); /* HFGWTR_EL2 */
+		write_sysreg(S3_4_C1_C1_6, 0); /* HFGITR_EL2 */
+		write_sysreg(S3_4_C3_C1_4, 0); /* HDFGRTR_EL2 */
+		write_sysreg(S3_4_C3_C1_5, 0); /* HDFGWTR_EL2 */
+	}
 	write_sysreg(vttbr_el2, 0);
 	if (vtcr)
 		write_sysreg(vtcr_el2, vtcr);

@@ -19,6 +19,7 @@ void console_input_irq(void);
 /* HCR_EL2 while a guest runs. */
 #define GUEST_HCR                                                                                  \
 	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI |         \
-	 HCR_TWE | HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_TERR | HCR_RW | HCR_APK | HCR_API)
+	 HCR_TWE | HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_TLOR | HCR_TERR | HCR_RW | HCR_APK |       \
+	 HCR_API)
 
 #endif

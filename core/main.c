@@ -214,6 +214,7 @@ void triad_main(void *fdt, const struct boot_info *bi)
 	mmu_init(&plat);
 	gic_init(&plat);
 	vpmu_global_init(plat.pmu_intid);
+	vdebug_global_init();
 	cpu_setup(0);
 	el2_global_init();
 	console_input_init();

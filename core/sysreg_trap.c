@@ -1,5 +1,6 @@
 /* Emulation of the system-register accesses Triad traps: ID registers (to hide what it
- * does not virtualize), SGI generation, and the EL1 physical timer. */
+ * does not virtualize), SGI generation, debug registers (core/vdebug.c) and the EL1
+ * physical timer. */
 #include <arch/id_regs.h>
 #include <arch/sysreg.h>
 #include <triad/cpu.h>
@@ -14,10 +15,12 @@
 #define CNTP_CTL   SYSREG(3, 3, 14, 2, 1)
 #define CNTP_CVAL  SYSREG(3, 3, 14, 2, 2)
 
-/* The guest's view of an ID register: the CPU's, minus what a VM does not get. */
+/* The guest's view of an ID register: the CPU's, minus what a VM does not get; LORegions
+ * too (HCR_EL2.TLOR traps their registers: they are not switched). */
 static uint64_t guest_id_reg(unsigned reg)
 {
-	return id_reg_for_guest(reg, vpmu_guest_version());
+	uint64_t v = id_reg_for_guest(reg, vpmu_guest_version());
+	return reg == ID_AA64MMFR1 ? id_field_clear(v, 16) : v;
 }
 
 static void cntp_update(struct vcpu *v);
@@ -85,6 +88,37 @@ void vcpu_send_sgi(struct vcpu *v, uint64_t sgi1r)
 		vcpu_kick(v->vm->vcpu[__builtin_ctz(kick)]);
 }
 
+/* An access Triad does not emulate: the guest gets UNDEF, the log one bounded line. */
+static void undef_sysreg(struct vcpu *v, uint64_t esr)
+{
+	vm_warn(v->vm,
+		"vCPU %u: %s of system register S%lu_%lu_C%lu_C%lu_%lu at pc 0x%lx: UNDEF injected",
+		v->id, esr & 1 ? "read" : "write", (esr >> 20) & 3, (esr >> 14) & 7,
+		(esr >> 10) & 0xf, (esr >> 1) & 0xf, (esr >> 17) & 7, v->regs.pc);
+	inject_undef(v);
+}
+
+/* Debug registers (op0 = 2): core/vdebug.c. Out of line, so that the hot cases of
+ * handle_sysreg_trap keep their values in registers. */
+static __attribute__((noinline)) void debug_trap(struct vcpu *v, uint64_t esr, unsigned reg)
+{
+	unsigned rt = (esr >> 5) & 0x1f;
+	bool read = esr & 1;
+	uint64_t val = rt == 31 ? 0 : v->regs.x[rt];
+	switch (vdebug_access(v, reg, read, &val)) {
+	case VDEBUG_RETRY:
+		return; /* the access runs again, on the vCPU's own registers */
+	case VDEBUG_UNDEF:
+		undef_sysreg(v, esr);
+		return;
+	case VDEBUG_DONE:
+		break;
+	}
+	if (read && rt != 31)
+		v->regs.x[rt] = val;
+	v->regs.pc += 4;
+}
+
 void handle_sysreg_trap(struct vcpu *v, uint64_t esr)
 {
 	unsigned op0 = (esr >> 20) & 3, op2 = (esr >> 17) & 7, op1 = (esr >> 14) & 7;
@@ -100,17 +134,16 @@ void handle_sysreg_trap(struct vcpu *v, uint64_t esr)
 		ok = read;
 		if (read)
 			val = guest_id_reg(reg);
+	} else if (op0 == 2) {
+		debug_trap(v, esr, reg);
+		return;
 	} else if ((reg == ICC_ASGI1R || reg == ICC_SGI0R) && !read) {
 		/* Group 0 / other-security-state SGIs: none exist in this single-state GIC. */
 	} else {
 		ok = cntp_access(v, reg, read, &val);
 	}
 	if (!ok) {
-		vm_warn(v->vm,
-			"vCPU %u: %s of system register S%u_%u_C%u_C%u_%u at pc 0x%lx: UNDEF "
-			"injected",
-			v->id, read ? "read" : "write", op0, op1, crn, crm, op2, v->regs.pc);
-		inject_undef(v);
+		undef_sysreg(v, esr);
 		return;
 	}
 	if (read && rt != 31)

@@ -6,6 +6,7 @@
 #include <triad/realm.h>
 #include <triad/log.h>
 #include <triad/panic.h>
+#include <triad/util.h>
 #include <triad/vm.h>
 
 #include "../irq/gicv3.h"
@@ -22,6 +23,12 @@ static bool have_pauth(void)
 	return cpu_has_pauth();
 }
 
+/* FEAT_RAS: with HCR_EL2.AMO the guest's DISR_EL1 is VDISR_EL2, which is then its own. */
+static bool have_ras(void)
+{
+	return FIELD_GET(read_sysreg(id_aa64pfr0_el1), 31, 28) != 0;
+}
+
 static void el1_save(struct el1_sysregs *s)
 {
 #define SAVE(field, reg) s->field = read_sysreg(reg);
@@ -29,6 +36,8 @@ static void el1_save(struct el1_sysregs *s)
 	if (have_pauth()) {
 		PAUTH_LIST(SAVE)
 	}
+	if (have_ras())
+		SAVE(vdisr, S3_4_C12_C1_1)
 #undef SAVE
 }
 
@@ -39,6 +48,8 @@ static void el1_restore(const struct el1_sysregs *s)
 	if (have_pauth()) {
 		PAUTH_LIST(RESTORE)
 	}
+	if (have_ras())
+		RESTORE(vdisr, S3_4_C12_C1_1)
 #undef RESTORE
 	isb();
 }
@@ -64,6 +75,7 @@ void vcpu_put(struct vcpu *v)
 	el1_save(&v->sys);
 	fpsimd_save(&v->fp);
 	vpmu_save(&v->pmu);
+	vdebug_put(v);
 	/* A virtual timer or PMU interrupt the guest has not finished keeps the physical one
 	 * active: release it, or the next vCPU's could never fire here. Both sources are
 	 * quiet now (timer disabled, PMU interrupts off). */
@@ -102,6 +114,7 @@ static void vcpu_load(struct vcpu *v)
 	el1_restore(&v->sys);
 	fpsimd_restore(&v->fp);
 	vpmu_restore(&v->pmu);
+	vdebug_load(v); /* after el1_restore: it looks at the guest's MDSCR_EL1 */
 	write_sysreg(vttbr_el2, v->vm->vttbr);
 	write_sysreg(hcr_el2, GUEST_HCR);
 	c->wfx_native = false;
@@ -138,7 +151,10 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 			release_guest_ppi(v, plat.pmu_intid);
 		el1_restore(&v->sys);
 		fpsimd_restore(&v->fp);
+		vdebug_reset_loaded(v);
 		vgic_put(v);
+	} else {
+		vdebug_reset(&v->dbg);
 	}
 	v->ich_vmcr = 0;
 	v->ich_ap0r0 = v->ich_ap1r0 = 0;

@@ -11,6 +11,7 @@
 #include <triad/sched.h>
 #include <triad/softtimer.h>
 #include <triad/spinlock.h>
+#include <triad/vdebug.h>
 #include <triad/vdev.h>
 #include <triad/vgic.h>
 #include <triad/vpl011.h>
@@ -51,6 +52,7 @@ struct el1_sysregs {
 	uint64_t tpidr_el0, tpidrro_el0, tpidr_el1, sp_el0, sp_el1, elr, spsr, esr, far;
 	uint64_t afsr0, afsr1, par, cntkctl, csselr, mdscr;
 	uint64_t cntv_ctl, cntv_cval;
+	uint64_t vdisr; /* DISR_EL1 as the guest sees it (HCR_EL2.AMO): VDISR_EL2 (FEAT_RAS) */
 	uint64_t apia[2], apib[2], apda[2], apdb[2], apga[2];
 };
 
@@ -76,6 +78,7 @@ struct vcpu {
 	struct el1_sysregs sys;
 	struct fpsimd_state fp;
 	struct vpmu_state pmu;
+	struct vdebug_state dbg;
 	struct vgic_cpu vgic;
 	uint64_t ich_vmcr, ich_ap0r0, ich_ap1r0;
 	/* Emulated EL1 physical timer (CNTP_*): the guest's accesses trap. */

@@ -77,6 +77,7 @@
 #define HCR_TID3   (1UL << 18)
 #define HCR_TSC	   (1UL << 19)
 #define HCR_TIDCP  (1UL << 20)
+#define HCR_TLOR   (1UL << 35)
 #define HCR_TERR   (1UL << 36)
 #define HCR_RW	   (1UL << 31)
 #define HCR_APK	   (1UL << 40)
@@ -108,11 +109,14 @@
 	((3UL << 28) | (3UL << 22) | (1UL << 18) | (1UL << 16) | (1UL << 11) | (3UL << 4))
 #define SCTLR_EL1_RESET 0x30d00800UL /* RES1 bits, MMU and caches off */
 
-/* CPTR_EL2 (E2H=0): TZ traps SVE, TSM traps SME; FP stays with the guest. */
+/* CPTR_EL2 (E2H=0): TZ traps SVE, TSM traps SME, TTA trace, TAM the AMU; FP stays with the guest.
+ */
 #define CPTR_EL2_RES1 0x22ffUL
 #define CPTR_TZ	      (1UL << 8)
 #define CPTR_TFP      (1UL << 10)
 #define CPTR_TSM      (1UL << 12)
+#define CPTR_TTA      (1UL << 20)
+#define CPTR_TAM      (1UL << 30)
 
 /* MDCR_EL2 */
 #define MDCR_TPMCR (1UL << 5)
