@@ -207,8 +207,13 @@ static uint64_t call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64
  * the host backs only when it is touched. */
 static bool build(uint64_t rd, uint64_t rtt, uint64_t l2, uint64_t l3, uint64_t rec0, uint64_t rec1)
 {
-	const struct realm_params p = {
-	    .s2sz = 40, .vmid = 21, .rtt_base = rtt, .rtt_level_start = 1, .rtt_num_start = 2};
+	const struct realm_params p = {.s2sz = 40,
+				       .num_bps = 1,
+				       .num_wps = 1,
+				       .vmid = 21,
+				       .rtt_base = rtt,
+				       .rtt_level_start = 1,
+				       .rtt_num_start = 2};
 	put_params(&p);
 	bool ok = rmi2(RMI_REALM_CREATE, rd, (uint64_t)params_page) == RMI_SUCCESS;
 	ok = ok && call(RMI_RTT_CREATE, rd, l2, 0, 2, 0, 0) == RMI_SUCCESS;
@@ -414,7 +419,9 @@ void realm_exits(void)
 	memory(rd, rec0, data3);
 	host_call(rec0);
 	interrupts(rec0);
-	check(enter(rec0, 0) == RMI_ERROR_REALM, "REC_ENTER after SYSTEM_OFF", 0);
+	uint64_t off = enter(rec0, 0);
+	check(off == (RMI_ERROR_REALM | (1 << 8)), "REC_ENTER after SYSTEM_OFF: REALM, index 1",
+	      off);
 	/* Taking it apart: the data, the tables, the RECs, the realm. */
 	ok = true;
 	for (uint64_t ipa = 0; ipa < 0x4000; ipa += 0x1000)
