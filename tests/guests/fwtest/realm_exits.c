@@ -77,6 +77,31 @@ __asm__(".pushsection .rodata\n"
 	"	str	x0, [x20]\n"
 	"	ldr	x10, [x9, #8]\n"
 	"	str	x10, [x20]\n"
+	/* Its debug features: ID_AA64DFR0_EL1 (two breakpoints and watchpoints asked for), a
+	 * breakpoint register written and read back, then a breakpoint on an instruction at
+	 * EL1 (MDSCR_EL1.KDE and MDE, PSTATE.D clear), which the vector reports. */
+	"	mrs	x10, id_aa64dfr0_el1\n"
+	"	str	x10, [x20]\n"
+	"	mov	x10, #0x5550\n"
+	"	msr	dbgbvr1_el1, x10\n"
+	"	isb\n"
+	"	mrs	x10, dbgbvr1_el1\n"
+	"	str	x10, [x20]\n"
+	"	msr	oslar_el1, xzr\n"
+	"	adr	x10, 3f\n"
+	"	msr	dbgbvr0_el1, x10\n"
+	"	mov	x10, #0x1e3\n" /* DBGBCR: E, EL1 (PMC 0b01), all four bytes */
+	"	msr	dbgbcr0_el1, x10\n"
+	"	mov	x10, #0xa000\n" /* MDSCR_EL1: MDE, KDE */
+	"	msr	mdscr_el1, x10\n"
+	"	isb\n"
+	"	msr	daifclr, #8\n"
+	"	isb\n"
+	"3:	nop\n"
+	"	msr	daifset, #8\n"
+	"	msr	mdscr_el1, xzr\n"
+	"	msr	dbgbcr0_el1, xzr\n"
+	"	isb\n"
 	/* Interrupts on (group 1, any priority): the host's list register delivers one */
 	"	mov	x9, #0xff\n"
 	"	msr	s3_0_c4_c6_0, x9\n" /* ICC_PMR_EL1 */
@@ -139,6 +164,7 @@ static uint8_t run_page[4096] __attribute__((aligned(4096)));
 #define RUN(off)	  (((volatile uint64_t *)run_page)[(off) / 8])
 #define EXIT_REASON	  0x800
 #define EXIT_ESR	  0x900
+#define EXIT_FAR	  0x908
 #define EXIT_HPFAR	  0x910
 #define EXIT_GPR(i)	  (0xa00 + 8 * (i))
 #define EXIT_LR(i)	  (0xb08 + 8 * (i))
@@ -238,6 +264,13 @@ static bool build(uint64_t rd, uint64_t rtt, uint64_t l2, uint64_t l3, uint64_t 
 static void psci(uint64_t rec0, uint64_t rec1)
 {
 	check(report(rec0, 0) == 0x10001, "realm PSCI_VERSION: 1.1 from the RMM", RUN(EXIT_GPR(0)));
+	/* An emulatable write's syndrome: ISV, SAS (8 bytes), WnR; never the register (SRT,
+	 * SSE, AR), IL, S1PTW, CM or VNCR. */
+	uint64_t esr = RUN(EXIT_ESR);
+	check((esr & ((1 << 24) | (3 << 22) | (1 << 6))) == ((1 << 24) | (3 << 22) | (1 << 6)) &&
+		  !(esr & ((1 << 25) | (0x1f << 16) | (1 << 21) | (1 << 14) | (1 << 13) | (1 << 8) |
+			   (1 << 7))),
+	      "an emulatable write's ESR: ISV, SAS, WnR and nothing of the realm's", esr);
 	check(enter(rec0, EMUL_MMIO) == RMI_SUCCESS && RUN(EXIT_REASON) == REASON_PSCI &&
 		  RUN(EXIT_GPR(0)) == 0xc4000003 && RUN(EXIT_GPR(1)) == 1 &&
 		  RUN(EXIT_GPR(3)) == 0x77,
@@ -278,6 +311,10 @@ static void memory(uint64_t rd, uint64_t rec0, uint64_t data3)
 		  (RUN(EXIT_ESR) >> 26) == 0x24 && (RUN(EXIT_HPFAR) << 8) == 0x3000 &&
 		  !(RUN(EXIT_ESR) & (1 << 24)),
 	      "a load from RAM with no memory yet: an exit for the host", RUN(EXIT_ESR));
+	/* Not emulatable: EC, SET, FnV, EA, DFSC only (no IL, ISV, SAS, SRT, WnR), far 0. */
+	check((RUN(EXIT_ESR) & 0x3ffffc0ULL & ~(0x3ULL << 11) & ~(3ULL << 9)) == 0 &&
+		  RUN(EXIT_FAR) == 0,
+	      "a non-emulatable abort's ESR and FAR show nothing of the realm's", RUN(EXIT_ESR));
 	check(call(RMI_DATA_CREATE_UNKNOWN, rd, data3, 0x3000, 0, 0, 0) == RMI_SUCCESS,
 	      "DATA_CREATE_UNKNOWN where the realm faulted", 0);
 	check(report(rec0, 0) == 0, "the realm's load again, from zeroed memory", RUN(EXIT_GPR(0)));
@@ -305,6 +342,27 @@ static void memory(uint64_t rd, uint64_t rec0, uint64_t data3)
 	uint64_t esr = report(rec0, EMUL_MMIO);
 	check((esr >> 26) == 0x25 && (esr & 0x3f) == 0x10,
 	      "a load from EMPTY memory: a synchronous external abort in the realm", esr);
+}
+
+/* The realm's breakpoints and watchpoints (REALM_CREATE num_bps = num_wps = 1): what it
+ * sees, that its registers are its own (the host's stay), and that a breakpoint fires. */
+static void debug_features(uint64_t rec0)
+{
+	write_sysreg(dbgbvr1_el1, 0xaaa0);
+	write_sysreg(dbgbcr0_el1, 0);
+	isb();
+	uint64_t dfr0 = report(rec0, EMUL_MMIO);
+	check(((dfr0 >> 12) & 0xf) == 1 && ((dfr0 >> 20) & 0xf) == 1 && (dfr0 >> 28 & 0xf) == 0,
+	      "the realm's ID_AA64DFR0_EL1: the breakpoints and watchpoints it has", dfr0);
+	check(report(rec0, EMUL_MMIO) == 0x5550, "a breakpoint register the realm wrote reads back",
+	      RUN(EXIT_GPR(0)));
+	check(read_sysreg(dbgbvr1_el1) == 0xaaa0, "the host's breakpoint register kept",
+	      read_sysreg(dbgbvr1_el1));
+	uint64_t esr = report(rec0, EMUL_MMIO);
+	check((esr >> 26) == 0x31, "the realm's breakpoint fires in the realm (ESR_EL1.EC 0x31)",
+	      esr);
+	check(read_sysreg(dbgbvr1_el1) == 0xaaa0 && read_sysreg(dbgbcr0_el1) == 0,
+	      "the host's debug registers after the realm used its own", read_sysreg(dbgbcr0_el1));
 }
 
 static void host_call(uint64_t rec0)
@@ -418,6 +476,7 @@ void realm_exits(void)
 	psci(rec0, rec1);
 	memory(rd, rec0, data3);
 	host_call(rec0);
+	debug_features(rec0);
 	interrupts(rec0);
 	uint64_t off = enter(rec0, 0);
 	check(off == (RMI_ERROR_REALM | (1 << 8)), "REC_ENTER after SYSTEM_OFF: REALM, index 1",
