@@ -427,6 +427,145 @@ static void set_ripas_rec_owner(void **state)
 	}
 }
 
+/* ---- RMI_REC_CREATE: failure conditions in order (B4.3.18), what is measured ---- */
+
+static void rec_params(uint64_t flags, uint64_t mpidr, uint64_t num_aux, uint64_t aux)
+{
+	uint64_t *p = (uint64_t *)PA(PARAMS);
+	memset(p, 0, GRANULE_SIZE);
+	p[0] = flags;
+	p[0x100 / 8] = mpidr;
+	p[0x200 / 8] = 0x80000;
+	p[0x800 / 8] = num_aux;
+	p[0x808 / 8] = aux;
+}
+
+enum rec_create_case {
+	RC_PARAMS_ALIGN,
+	RC_PARAMS_PAS,
+	RC_REC_UNDELEGATED,
+	RC_REC_IS_RD,
+	RC_RD_NOT_RD,
+	RC_REALM_ACTIVE, /* with a bad num_aux too: realm_state comes first */
+	RC_MPIDR_SKIPPED,
+	RC_MPIDR_BITS,
+	RC_NUM_AUX_0,
+	RC_NUM_AUX_2,
+	RC_AUX_UNDELEGATED,
+	RC_AUX_IS_REC,
+	RC_AUX_IS_RD,
+	RC_NOT_RUNNABLE, /* reserved flag bits ignored; not measured */
+	RC_RUNNABLE,	 /* measured */
+};
+
+static void rec_create_failures(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *what;
+		enum rec_create_case c;
+		uint64_t status;
+	} rows[] = {
+	    {"params_align", RC_PARAMS_ALIGN, RMI_ERROR_INPUT},
+	    {"params_pas", RC_PARAMS_PAS, RMI_ERROR_INPUT},
+	    {"rec_state: undelegated", RC_REC_UNDELEGATED, RMI_ERROR_INPUT},
+	    {"rec_state: the RD itself", RC_REC_IS_RD, RMI_ERROR_INPUT},
+	    {"rd_state: not an RD", RC_RD_NOT_RD, RMI_ERROR_INPUT},
+	    {"realm_state: ACTIVE (before num_aux)", RC_REALM_ACTIVE, RMI_ERROR_REALM},
+	    {"mpidr_index: skipped", RC_MPIDR_SKIPPED, RMI_ERROR_INPUT},
+	    {"mpidr_index: not an RmiRecMpidr", RC_MPIDR_BITS, RMI_ERROR_INPUT},
+	    {"num_aux: 0", RC_NUM_AUX_0, RMI_ERROR_INPUT},
+	    {"num_aux: more than REC_AUX_COUNT", RC_NUM_AUX_2, RMI_ERROR_INPUT},
+	    {"aux_state: undelegated", RC_AUX_UNDELEGATED, RMI_ERROR_INPUT},
+	    {"aux_alias: the REC", RC_AUX_IS_REC, RMI_ERROR_INPUT},
+	    {"aux_alias: the RD", RC_AUX_IS_RD, RMI_ERROR_INPUT},
+	    {"success: not runnable, a reserved flag bit: not measured", RC_NOT_RUNNABLE,
+	     RMI_SUCCESS},
+	    {"success: runnable, measured", RC_RUNNABLE, RMI_SUCCESS},
+	};
+	/* An active realm for the realm_state row. */
+	good_params(PA(PARAMS), PA(RTT2), 300 + win);
+	assert_int_equal(granule_delegate(PA(RD2)), RMI_SUCCESS);
+	assert_int_equal(granule_delegate(PA(RTT2)), RMI_SUCCESS);
+	assert_int_equal(granule_delegate(PA(RTT2 + 1)), RMI_SUCCESS);
+	assert_int_equal(create(PA(RD2), PA(PARAMS)), RMI_SUCCESS);
+	assert_int_equal(call(rmi_realm_activate, PA(RD2), 0, 0, 0, 0), RMI_SUCCESS);
+	for (unsigned g = REC; g <= AUX; g++)
+		assert_int_equal(granule_delegate(PA(g)), RMI_SUCCESS);
+	assert_int_equal(granule_delegate(PA(REC2)), RMI_SUCCESS);
+	assert_int_equal(granule_delegate(PA(AUX2)), RMI_SUCCESS);
+	struct rd *rd = (struct rd *)PA(RD);
+	uint64_t mpidr = 0;
+	for (unsigned i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		uint64_t r = PA(RD), rec = mpidr ? PA(REC2) : PA(REC), params = PA(PARAMS);
+		uint64_t aux = mpidr ? PA(AUX2) : PA(AUX);
+		rec_params(0, mpidr, 1, aux);
+		switch (rows[i].c) {
+		case RC_PARAMS_ALIGN:
+			params += 8;
+			break;
+		case RC_PARAMS_PAS:
+			params = PA(DATA);
+			break;
+		case RC_REC_UNDELEGATED:
+			rec = PA(SPARE);
+			break;
+		case RC_REC_IS_RD:
+			rec = PA(RD);
+			break;
+		case RC_RD_NOT_RD:
+			r = PA(L2);
+			break;
+		case RC_REALM_ACTIVE:
+			r = PA(RD2);
+			rec_params(0, 0, 0, aux);
+			break;
+		case RC_MPIDR_SKIPPED:
+			rec_params(0, mpidr + 1, 1, aux);
+			break;
+		case RC_MPIDR_BITS:
+			rec_params(0, mpidr | 1ULL << 4, 1, aux);
+			break;
+		case RC_NUM_AUX_0:
+			rec_params(0, mpidr, 0, aux);
+			break;
+		case RC_NUM_AUX_2:
+			rec_params(0, mpidr, 2, aux);
+			break;
+		case RC_AUX_UNDELEGATED:
+			rec_params(0, mpidr, 1, PA(SPARE));
+			break;
+		case RC_AUX_IS_REC:
+			rec_params(0, mpidr, 1, rec);
+			break;
+		case RC_AUX_IS_RD:
+			rec_params(0, mpidr, 1, PA(RD));
+			break;
+		case RC_NOT_RUNNABLE:
+			rec_params(1ULL << 1, mpidr, 1, aux);
+			break;
+		case RC_RUNNABLE:
+			rec_params(1, mpidr, 1, aux);
+			break;
+		}
+		uint8_t rim[MEASURE_MAX];
+		memcpy(rim, rd->rim.value, sizeof(rim));
+		print_message("REC_CREATE: %s\n", rows[i].what);
+		assert_int_equal(call(rmi_rec_create, r, rec, params, 0, 0), rows[i].status);
+		if (rows[i].c == RC_RUNNABLE)
+			assert_memory_not_equal(rim, rd->rim.value, sizeof(rim));
+		else
+			assert_memory_equal(rim, rd->rim.value, sizeof(rim));
+		if (rows[i].status == RMI_SUCCESS)
+			mpidr++;
+		else /* nothing changed: the REC's granule is still delegated */
+			assert_int_equal(granule_undelegate(rec) == RMI_SUCCESS &&
+					     granule_delegate(rec) == RMI_SUCCESS,
+					 rec == PA(REC) || rec == PA(REC2));
+	}
+	assert_int_equal(rd->nr_recs, 2);
+}
+
 /* ---- REC exits: what of ESR_EL2 the host sees, per exit class ---- */
 
 #define EC(x)	((uint64_t)(x) << 26)
@@ -539,6 +678,7 @@ int main(void)
 	    cmocka_unit_test_setup(realm_create_failures, setup_window),
 	    cmocka_unit_test_setup(top_outputs, setup_realm),
 	    cmocka_unit_test_setup(set_ripas_rec_owner, setup_realm),
+	    cmocka_unit_test_setup(rec_create_failures, setup_realm),
 	    cmocka_unit_test(exit_syndromes),
 	    cmocka_unit_test(emulated_read_values),
 	    cmocka_unit_test(debug_id_register),

@@ -492,7 +492,6 @@ static void recs(void)
 	    {1, 0, 1, spare, "REC_CREATE with an undelegated auxiliary granule"},
 	    {1, 0, 1, rec, "REC_CREATE with the REC as its own auxiliary granule"},
 	    {1, 0, 1, rd, "REC_CREATE with the RD as auxiliary granule"},
-	    {2, 0, 1, aux0, "REC_CREATE with an unknown flag"},
 	};
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		put_rec_params(bad[i].flags, bad[i].mpidr, bad[i].num_aux, bad[i].aux);
