@@ -105,6 +105,9 @@ void rmi_rec_enter(const uint64_t *in, uint64_t *out);
 enum psci_result { PSCI_DONE, PSCI_EXIT };
 struct rd;
 enum psci_result rec_psci(struct rec *rec, struct rd *rd);
+/* How many of the call's registers (x0, the FID, first) a PSCI exit shows the host: the
+ * target of CPU_ON and AFFINITY_INFO, nothing else of the realm's arguments. */
+unsigned psci_exit_args(uint32_t fid);
 void rmi_psci_complete(const uint64_t *in, uint64_t *out);
 /* Puts a REC in its reset state, to start at pc with x0 = context. */
 void rec_reset(struct rec *rec, uint64_t pc, uint64_t context);

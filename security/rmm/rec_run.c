@@ -300,7 +300,7 @@ static bool handle_sync(struct rec *rec, struct rd *rd, struct rec_exit *out, un
 	out->reason = RMI_EXIT_SYNC;
 	switch (ec) {
 	case EC_SMC: {
-		uint64_t call[4] = {rec->gprs[0], rec->gprs[1], rec->gprs[2], rec->gprs[3]};
+		uint64_t call[2] = {rec->gprs[0], rec->gprs[1]};
 		if (rsi_handle(rec, rd)) {
 			if (rec->request == REQ_RIPAS) {
 				out->reason = RMI_EXIT_RIPAS;
@@ -322,7 +322,7 @@ static bool handle_sync(struct rec *rec, struct rd *rd, struct rec_exit *out, un
 			if (rec_psci(rec, rd) == PSCI_DONE)
 				return true;
 			out->reason = RMI_EXIT_PSCI;
-			for (unsigned i = 0; i < 4; i++)
+			for (unsigned i = 0; i < psci_exit_args((uint32_t)call[0]); i++)
 				out->gprs[i] = call[i];
 			return false;
 		}

@@ -1,5 +1,5 @@
 // sources: security/rmm/rtt.c security/rmm/realm.c security/rmm/rec.c security/rmm/granule.c
-// sources: security/rmm/features.c security/rmm/measurement.c
+// sources: security/rmm/features.c security/rmm/measurement.c security/rmm/rec_psci.c
 // sources: .cache/src/mbedtls/library/sha[25]*.c
 // sources: .cache/src/mbedtls/library/platform_util.c .cache/src/mbedtls/library/platform.c
 /* RMM 1.0 (DEN0137 1.0-rel0) conformance, table by table: for each command, its failure
@@ -18,6 +18,7 @@
 #include "../../security/rmm/realm.h"
 #include "../../security/rmm/rec.h"
 #include "../../security/rmm/rec_syndrome.h"
+#include <triad/psci_abi.h>
 
 #define NR_PAGES 1024
 #define WINDOW	 64 /* granules each test uses: granule states outlive a test */
@@ -566,6 +567,112 @@ static void rec_create_failures(void **state)
 	assert_int_equal(rd->nr_recs, 2);
 }
 
+/* ---- PSCI from a realm (RMM 1.0 B5.3.8): answered by the RMM, or an exit showing the
+ * host only the FID (and the target of CPU_ON / AFFINITY_INFO); SYSTEM_OFF and
+ * SYSTEM_RESET end the realm (SYSTEM_OFF state: no REC runs again) ---- */
+
+static void realm_psci(void **state)
+{
+	(void)state;
+	struct rd *rd = (struct rd *)PA(RD);
+	rd->state = REALM_ACTIVE;
+	rd->nr_recs = 2; /* RECs 0 and 1: this one is 0 */
+	static struct rec rec;
+	const uint64_t prot_top = 1ULL << 39, C64 = SMC64;
+	static const struct {
+		const char *what;
+		uint64_t x[4];
+		enum psci_result result;
+		int64_t x0; /* what the realm gets now (for an exit: until the host's answer) */
+		unsigned exit_args; /* registers the exit shows */
+		uint64_t state;	    /* the realm's state after */
+	} rows[] = {
+	    {"VERSION: 1.1", {PSCI_VERSION}, PSCI_DONE, 0x10001, 0, REALM_ACTIVE},
+	    {"FEATURES(CPU_ON)", {PSCI_FEATURES, PSCI_CPU_ON}, PSCI_DONE, 0, 0, REALM_ACTIVE},
+	    {"FEATURES(MIGRATE_INFO_TYPE)",
+	     {PSCI_FEATURES, PSCI_MIGRATE_INFO_TYPE},
+	     PSCI_DONE,
+	     PSCI_NOT_SUPPORTED,
+	     0,
+	     REALM_ACTIVE},
+	    {"SYSTEM_OFF has no SMC64 form",
+	     {PSCI_SYSTEM_OFF | C64},
+	     PSCI_DONE,
+	     PSCI_NOT_SUPPORTED,
+	     0,
+	     REALM_ACTIVE},
+	    {"CPU_ON outside its protected IPA, bad target too: INVALID_ADDRESS first",
+	     {PSCI_CPU_ON | C64, 7, prot_top, 0},
+	     PSCI_DONE,
+	     PSCI_INVALID_ADDRESS,
+	     0,
+	     REALM_ACTIVE},
+	    {"CPU_ON of no REC",
+	     {PSCI_CPU_ON | C64, 2, 0x1000, 0},
+	     PSCI_DONE,
+	     PSCI_INVALID_PARAMETERS,
+	     0,
+	     REALM_ACTIVE},
+	    {"CPU_ON of itself",
+	     {PSCI_CPU_ON | C64, 0, 0x1000, 0},
+	     PSCI_DONE,
+	     PSCI_ALREADY_ON,
+	     0,
+	     REALM_ACTIVE},
+	    {"AFFINITY_INFO, level 1",
+	     {PSCI_AFFINITY_INFO | C64, 1, 1},
+	     PSCI_DONE,
+	     PSCI_INVALID_PARAMETERS,
+	     0,
+	     REALM_ACTIVE},
+	    {"AFFINITY_INFO of itself",
+	     {PSCI_AFFINITY_INFO | C64, 0, 0},
+	     PSCI_DONE,
+	     PSCI_AFFINITY_ON,
+	     0,
+	     REALM_ACTIVE},
+	    {"CPU_ON of REC 1: an exit with FID and target",
+	     {PSCI_CPU_ON | C64, 1, 0x1000, 0x77},
+	     PSCI_EXIT,
+	     PSCI_DENIED,
+	     2,
+	     REALM_ACTIVE},
+	    {"CPU_SUSPEND: an exit with the FID only",
+	     {PSCI_CPU_SUSPEND | C64, 0, 0x1000, 5},
+	     PSCI_EXIT,
+	     PSCI_SUCCESS,
+	     1,
+	     REALM_ACTIVE},
+	    {"SYSTEM_RESET: an exit, the realm off",
+	     {PSCI_SYSTEM_RESET},
+	     PSCI_EXIT,
+	     -1,
+	     1,
+	     REALM_SYSTEM_OFF},
+	    {"SYSTEM_OFF: an exit, the realm off",
+	     {PSCI_SYSTEM_OFF},
+	     PSCI_EXIT,
+	     -1,
+	     1,
+	     REALM_SYSTEM_OFF},
+	};
+	for (unsigned i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		print_message("realm PSCI: %s\n", rows[i].what);
+		memset(&rec, 0, sizeof(rec));
+		rec.rd = PA(RD);
+		rd->state = REALM_ACTIVE;
+		for (unsigned r = 0; r < 4; r++)
+			rec.gprs[r] = rows[i].x[r];
+		assert_int_equal(rec_psci(&rec, rd), rows[i].result);
+		if (rows[i].x0 != -1 || rows[i].result == PSCI_DONE)
+			assert_int_equal(rec.gprs[0], (uint64_t)rows[i].x0);
+		assert_int_equal(rec.pc, 4); /* after the SMC */
+		if (rows[i].result == PSCI_EXIT)
+			assert_int_equal(psci_exit_args((uint32_t)rows[i].x[0]), rows[i].exit_args);
+		assert_int_equal(rd->state, rows[i].state);
+	}
+}
+
 /* ---- REC exits: what of ESR_EL2 the host sees, per exit class ---- */
 
 #define EC(x)	((uint64_t)(x) << 26)
@@ -679,6 +786,7 @@ int main(void)
 	    cmocka_unit_test_setup(top_outputs, setup_realm),
 	    cmocka_unit_test_setup(set_ripas_rec_owner, setup_realm),
 	    cmocka_unit_test_setup(rec_create_failures, setup_realm),
+	    cmocka_unit_test_setup(realm_psci, setup_realm),
 	    cmocka_unit_test(exit_syndromes),
 	    cmocka_unit_test(emulated_read_values),
 	    cmocka_unit_test(debug_id_register),

@@ -273,8 +273,9 @@ static void psci(uint64_t rec0, uint64_t rec1)
 	      "an emulatable write's ESR: ISV, SAS, WnR and nothing of the realm's", esr);
 	check(enter(rec0, EMUL_MMIO) == RMI_SUCCESS && RUN(EXIT_REASON) == REASON_PSCI &&
 		  RUN(EXIT_GPR(0)) == 0xc4000003 && RUN(EXIT_GPR(1)) == 1 &&
-		  RUN(EXIT_GPR(3)) == 0x77,
-	      "realm CPU_ON: a PSCI exit with its arguments", RUN(EXIT_GPR(0)));
+		  RUN(EXIT_GPR(2)) == 0 && RUN(EXIT_GPR(3)) == 0,
+	      "realm CPU_ON: a PSCI exit with its target only (not its entry or context)",
+	      RUN(EXIT_GPR(0)));
 	check(enter(rec0, 0) == RMI_ERROR_REC, "REC_ENTER before PSCI_COMPLETE", 0);
 	check(enter(rec1, 0) == RMI_ERROR_REC, "REC_ENTER of a REC not yet on", 0);
 	check(call(RMI_PSCI_COMPLETE, rec0, rec0, 0, 0, 0, 0) == RMI_ERROR_INPUT,
