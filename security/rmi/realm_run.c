@@ -244,9 +244,9 @@ void realm_vcpu_run(struct vcpu *v)
 		run->gprs[0] = v->rec_x0;
 		v->rec_flags = 0;
 		uint64_t st = smc_call(RMI_REC_ENTER, r->rec[v->id], (uint64_t)run, 0);
-		if (st == RMI_ERROR_REALM) {
-			/* Another REC turned the realm off (SYSTEM_OFF/RESET): its vCPU is
-			 * stopping the VM; step aside meanwhile. */
+		if ((st & 0xff) == RMI_ERROR_REALM) {
+			/* Another REC turned the realm off (SYSTEM_OFF/RESET: ERROR_REALM with
+			 * index 1): its vCPU is stopping the VM; step aside meanwhile. */
 			sched_yield(v);
 			continue;
 		}

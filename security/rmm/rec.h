@@ -85,6 +85,11 @@ struct rec {
 	uint8_t ripas_value, ripas_destroyed_too;
 	/* REQ_HOST_CALL: the realm's RsiHostCall */
 	uint64_t host_call_ipa;
+	/* An RSI call named RAM the host has not given yet: the REC exits as for a data abort
+	 * there (a translation fault at that level) and makes the call again. */
+	bool rsi_fault;
+	uint8_t rsi_fault_level;
+	uint64_t rsi_fault_ipa;
 	struct gic_state gic;
 	bool dbg_live;	 /* it used its debug registers: they go in at each entry */
 	bool dbg_loaded; /* they are in the CPU now (the host's put aside) */

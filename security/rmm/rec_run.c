@@ -302,6 +302,15 @@ static bool handle_sync(struct rec *rec, struct rd *rd, struct rec_exit *out, un
 	case EC_SMC: {
 		uint64_t call[2] = {rec->gprs[0], rec->gprs[1]};
 		if (rsi_handle(rec, rd)) {
+			if (rec->rsi_fault) {
+				/* As a data abort (translation fault) at the RAM it named. */
+				rec->rsi_fault = false;
+				rec->esr =
+				    ((uint64_t)EC_DABT_LOW << 26) | (0x4ULL + rec->rsi_fault_level);
+				rec->hpfar = (rec->rsi_fault_ipa >> 12) << 4;
+				rec->far = 0;
+				return false;
+			}
 			if (rec->request == REQ_RIPAS) {
 				out->reason = RMI_EXIT_RIPAS;
 				out->ripas_base = rec->ripas_base;

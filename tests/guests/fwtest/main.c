@@ -528,7 +528,14 @@ static void recs(void)
 	put_rec_params(0, 2, 1, aux1);
 	uint64_t r5[4] = {RMI_REC_CREATE, rd, spare, params};
 	smc4(r5);
-	check(r5[0] == RMI_ERROR_REALM, "REC_CREATE in an active realm", r5[0]);
+	/* RMM 1.0 checks the REC's granule before the realm's state. */
+	check(r5[0] == RMI_ERROR_INPUT, "REC_CREATE in an active realm on an undelegated granule",
+	      r5[0]);
+	check(rmi(RMI_GRANULE_DELEGATE, spare) == RMI_SUCCESS, "DELEGATE a spare granule", 0);
+	uint64_t r6[4] = {RMI_REC_CREATE, rd, spare, params};
+	smc4(r6);
+	check(r6[0] == RMI_ERROR_REALM, "REC_CREATE in an active realm", r6[0]);
+	check(rmi(RMI_GRANULE_UNDELEGATE, spare) == RMI_SUCCESS, "UNDELEGATE the spare granule", 0);
 	check(rmi(RMI_REC_DESTROY, rd) == RMI_ERROR_INPUT, "REC_DESTROY of a non-REC", 0);
 	check(rmi(RMI_REC_DESTROY, rec1) == RMI_SUCCESS && rmi(RMI_REC_DESTROY, rec) == RMI_SUCCESS,
 	      "REC_DESTROY", 0);

@@ -50,6 +50,16 @@ __asm__(".pushsection .rodata\n"
 	"	mov	x9, #0x3000\n"
 	"	ldr	x10, [x9]\n"
 	"	str	x10, [x20]\n"
+	/* RSI_REALM_CONFIG into RAM the host has not backed yet: an exit as for a data abort
+	 * there, then the call again, answered; then its IPA width from it */
+	"	mov	x1, #0x4000\n"
+	"	movz	x0, #0x196\n"
+	"	movk	x0, #0xc400, lsl #16\n"
+	"	smc	#0\n"
+	"	str	x0, [x20]\n"
+	"	mov	x9, #0x4000\n"
+	"	ldr	x10, [x9]\n"
+	"	str	x10, [x20]\n"
 	/* RSI_IPA_STATE_SET(0x2000, 0x4000, EMPTY, 0) */
 	"	movz	x0, #0x197\n"
 	"	movk	x0, #0xc400, lsl #16\n"
@@ -158,7 +168,7 @@ __asm__(".pushsection .rodata\n"
 	"realm2_end:\n"
 	".popsection\n");
 
-static uint8_t g[14][4096] __attribute__((aligned(8192))); /* see realm_exits() */
+static uint8_t g[15][4096] __attribute__((aligned(8192))); /* see realm_exits() */
 static uint8_t run_page[4096] __attribute__((aligned(4096)));
 
 #define RUN(off)	  (((volatile uint64_t *)run_page)[(off) / 8])
@@ -244,7 +254,7 @@ static bool build(uint64_t rd, uint64_t rtt, uint64_t l2, uint64_t l3, uint64_t 
 	bool ok = rmi2(RMI_REALM_CREATE, rd, (uint64_t)params_page) == RMI_SUCCESS;
 	ok = ok && call(RMI_RTT_CREATE, rd, l2, 0, 2, 0, 0) == RMI_SUCCESS;
 	ok = ok && call(RMI_RTT_CREATE, rd, l3, 0, 3, 0, 0) == RMI_SUCCESS;
-	ok = ok && call(RMI_RTT_INIT_RIPAS, rd, 0, 0x4000, 0, 0, 0) == RMI_SUCCESS;
+	ok = ok && call(RMI_RTT_INIT_RIPAS, rd, 0, 0x5000, 0, 0, 0) == RMI_SUCCESS;
 	volatile uint8_t *sp = src_page;
 	for (unsigned i = 0; i < 4096; i++)
 		sp[i] = i < (unsigned)(realm2_end - realm2_code) ? realm2_code[i] : 0;
@@ -306,7 +316,7 @@ static void psci(uint64_t rec0, uint64_t rec1)
 	check(report(rec0, 0) == 1, "realm AFFINITY_INFO: OFF", RUN(EXIT_GPR(0)));
 }
 
-static void memory(uint64_t rd, uint64_t rec0, uint64_t data3)
+static void memory(uint64_t rd, uint64_t rec0, uint64_t data3, uint64_t data4)
 {
 	check(enter(rec0, EMUL_MMIO) == RMI_SUCCESS && RUN(EXIT_REASON) == REASON_SYNC &&
 		  (RUN(EXIT_ESR) >> 26) == 0x24 && (RUN(EXIT_HPFAR) << 8) == 0x3000 &&
@@ -319,6 +329,14 @@ static void memory(uint64_t rd, uint64_t rec0, uint64_t data3)
 	check(call(RMI_DATA_CREATE_UNKNOWN, rd, data3, 0x3000, 0, 0, 0) == RMI_SUCCESS,
 	      "DATA_CREATE_UNKNOWN where the realm faulted", 0);
 	check(report(rec0, 0) == 0, "the realm's load again, from zeroed memory", RUN(EXIT_GPR(0)));
+	check(enter(rec0, EMUL_MMIO) == RMI_SUCCESS && RUN(EXIT_REASON) == REASON_SYNC &&
+		  RUN(EXIT_ESR) == ((0x24ULL << 26) | 0x07) && (RUN(EXIT_HPFAR) << 8) == 0x4000,
+	      "RSI_REALM_CONFIG into RAM with no memory yet: a translation fault exit there",
+	      RUN(EXIT_ESR));
+	check(call(RMI_DATA_CREATE_UNKNOWN, rd, data4, 0x4000, 0, 0, 0) == RMI_SUCCESS,
+	      "DATA_CREATE_UNKNOWN where RSI_REALM_CONFIG faulted", 0);
+	check(report(rec0, 0) == 0 && report(rec0, EMUL_MMIO) == 40,
+	      "RSI_REALM_CONFIG made again: SUCCESS, the IPA width written", RUN(EXIT_GPR(0)));
 	check(enter(rec0, EMUL_MMIO) == RMI_SUCCESS && RUN(EXIT_REASON) == REASON_RIPAS &&
 		  RUN(EXIT_RIPAS_BASE) == 0x2000 && RUN(EXIT_RIPAS_TOP) == 0x4000 &&
 		  RUN(EXIT_RIPAS_VAL) == 0,
@@ -466,16 +484,16 @@ void realm_exits(void)
 {
 	uint64_t rd = (uint64_t)g[0], rtt = (uint64_t)g[2], l2 = (uint64_t)g[4];
 	uint64_t l3 = (uint64_t)g[5], rec0 = (uint64_t)g[10], rec1 = (uint64_t)g[11];
-	uint64_t data3 = (uint64_t)g[9];
+	uint64_t data3 = (uint64_t)g[9], data4 = (uint64_t)g[14];
 	bool ok = true;
-	for (unsigned i = 0; i < 14; i++)
+	for (unsigned i = 0; i < 15; i++)
 		ok = ok && (i == 1 || rmi(RMI_GRANULE_DELEGATE, (uint64_t)g[i]) == RMI_SUCCESS);
 	volatile uint64_t *run = (volatile uint64_t *)run_page;
 	for (unsigned i = 0; i < 512; i++)
 		run[i] = 0;
 	check(ok && build(rd, rtt, l2, l3, rec0, rec1), "a realm with two RECs", 0);
 	psci(rec0, rec1);
-	memory(rd, rec0, data3);
+	memory(rd, rec0, data3, data4);
 	host_call(rec0);
 	debug_features(rec0);
 	interrupts(rec0);
@@ -484,13 +502,13 @@ void realm_exits(void)
 	      off);
 	/* Taking it apart: the data, the tables, the RECs, the realm. */
 	ok = true;
-	for (uint64_t ipa = 0; ipa < 0x4000; ipa += 0x1000)
+	for (uint64_t ipa = 0; ipa < 0x5000; ipa += 0x1000)
 		ok = ok && call(RMI_DATA_DESTROY, rd, ipa, 0, 0, 0, 0) == RMI_SUCCESS;
 	ok = ok && call(RMI_RTT_DESTROY, rd, 0, 3, 0, 0, 0) == RMI_SUCCESS &&
 	     call(RMI_RTT_DESTROY, rd, 0, 2, 0, 0, 0) == RMI_SUCCESS &&
 	     rmi(RMI_REC_DESTROY, rec0) == RMI_SUCCESS &&
 	     rmi(RMI_REC_DESTROY, rec1) == RMI_SUCCESS && rmi(RMI_REALM_DESTROY, rd) == RMI_SUCCESS;
-	for (unsigned i = 0; i < 14; i++)
+	for (unsigned i = 0; i < 15; i++)
 		ok = ok && (i == 1 || rmi(RMI_GRANULE_UNDELEGATE, (uint64_t)g[i]) == RMI_SUCCESS);
 	check(ok, "the two-REC realm taken apart, its granules back", 0);
 }
