@@ -248,9 +248,10 @@ static void take_response(struct rec *rec, struct rd *rd, const struct rec_enter
 		} /* else the realm makes the access again */
 		break;
 	case REQ_RIPAS: {
-		/* Nothing changed is a refusal too: the realm must not retry forever. */
-		bool reject =
-		    (in->flags & ENTER_RIPAS_REJECT) || rec->ripas_addr == rec->ripas_base;
+		/* RMM 1.0: the host may refuse a change to RAM (unless it was all done); a change
+		 * to EMPTY is the realm's to make, accepted however far it went. */
+		bool reject = (in->flags & ENTER_RIPAS_REJECT) && rec->ripas_value != RIPAS_EMPTY &&
+			      rec->ripas_addr != rec->ripas_top;
 		rec->gprs[0] = RSI_SUCCESS;
 		rec->gprs[1] = rec->ripas_addr;
 		rec->gprs[2] = reject ? RSI_REJECT : RSI_ACCEPT;

@@ -491,20 +491,21 @@ static bool change_ripas(uint64_t *e, uint64_t to, bool destroyed_too, int64_t l
 static uint64_t rtt_set_ripas(struct rd *rd, uint64_t rec_pa, uint64_t base, uint64_t top,
 			      uint64_t *out)
 {
-	if (top <= base)
-		return RMI_ERROR_INPUT;
+	/* RMM 1.0's order: rec_owner (ERROR_REC), size_valid, base_bound, top_bound
+	 * (ERROR_INPUT), base_align (ERROR_RTT), top_gran_align (ERROR_INPUT), no_progress
+	 * (ERROR_RTT). */
 	bool busy;
 	granule_t *g = granule_try_lock(rec_pa, GRANULE_REC, &busy);
 	if (!g)
 		return busy ? RMI_ERROR_REC : RMI_ERROR_INPUT; /* running: rec_busy */
 	struct rec *rec = (struct rec *)rec_pa;
-	uint64_t r = RMI_ERROR_REC; /* rec_owner */
+	uint64_t r = RMI_ERROR_REC;
 	if (rec->rd != (uint64_t)rd)
 		goto out;
 	/* The next part of what the REC asked for (so base is granule-aligned, protected). */
 	r = RMI_ERROR_INPUT;
-	if (rec->request != REQ_RIPAS || base != rec->ripas_addr || top > rec->ripas_top ||
-	    top % GRANULE_SIZE)
+	if (top <= base || rec->request != REQ_RIPAS || base != rec->ripas_addr ||
+	    top > rec->ripas_top)
 		goto out;
 	int64_t level;
 	uint64_t *e = walk(rd, base, 3, &level);
@@ -512,6 +513,10 @@ static uint64_t rtt_set_ripas(struct rd *rd, uint64_t rec_pa, uint64_t base, uin
 	r = rtt_error(level);
 	if (base & (size - 1))
 		goto out;
+	r = RMI_ERROR_INPUT;
+	if (top % GRANULE_SIZE)
+		goto out;
+	r = rtt_error(level);
 	uint64_t ipa = base, table_end = (base | ((size << 9) - 1)) + 1;
 	bool unmapped = false;
 	for (; ipa < top && ipa + size <= top && ipa < table_end; ipa += size, e++) {
@@ -525,8 +530,8 @@ static uint64_t rtt_set_ripas(struct rd *rd, uint64_t rec_pa, uint64_t base, uin
 	dsb(ish);
 	if (unmapped)
 		realm_tlbi(rd);
-	if (ipa == base && ipa + size > top)
-		goto out; /* top cuts the first entry: a smaller level is needed */
+	if (ipa == base)
+		goto out; /* no_progress: top cuts the first entry, or its RIPAS may not change */
 	rec->ripas_addr = ipa;
 	out[1] = ipa;
 	r = RMI_SUCCESS;

@@ -389,7 +389,7 @@ static void top_outputs(void **state)
 	}
 }
 
-/* ---- RMI_RTT_SET_RIPAS: a REC of another realm is rec_owner, ERROR_REC ---- */
+/* ---- RMI_RTT_SET_RIPAS: its failure conditions in order (rec_owner is ERROR_REC) ---- */
 
 static void set_ripas_rec_owner(void **state)
 {
@@ -408,23 +408,36 @@ static void set_ripas_rec_owner(void **state)
 	p[0x808 / 8] = PA(AUX2);
 	assert_int_equal(call(rmi_rec_create, PA(RD2), PA(REC2), PA(PARAMS), 0, 0), RMI_SUCCESS);
 	struct rec *rec = (struct rec *)PA(REC2);
-	rec->request = REQ_RIPAS;
-	rec->ripas_base = rec->ripas_addr = 0;
-	rec->ripas_top = 0x1000;
+	/* Its realm has only its starting (level-1) tables: entries of 1 GiB. */
 	const struct {
 		const char *what;
-		uint64_t rd, base, top, status;
+		uint64_t rd, req_base, req_top, base, top, status;
 	} rows[] = {
-	    {"top <= base", PA(RD), 0x1000, 0x1000, RMI_ERROR_INPUT},
-	    {"rec_owner: the REC is another realm's", PA(RD), 0, 0x1000, RMI_ERROR_REC},
-	    {"base not where the REC's request is", PA(RD2), 0x1000, 0x2000, RMI_ERROR_INPUT},
-	    {"top beyond the REC's request", PA(RD2), 0, 0x2000, RMI_ERROR_INPUT},
+	    {"rec_owner: the REC is another realm's (before size_valid)", PA(RD), 0, 0x40000000,
+	     0x1000, 0x1000, RMI_ERROR_REC},
+	    {"size_valid: top <= base", PA(RD2), 0, 0x40000000, 0x1000, 0x1000, RMI_ERROR_INPUT},
+	    {"base_bound: not where the REC's request is", PA(RD2), 0, 0x40000000, 0x1000,
+	     0x40000000, RMI_ERROR_INPUT},
+	    {"top_bound: beyond the REC's request", PA(RD2), 0, 0x40000000, 0, 0x40001000,
+	     RMI_ERROR_INPUT},
+	    {"base_align: inside a 1 GiB entry", PA(RD2), 0x1000, 0x40000000, 0x1000, 0x40000000,
+	     RMI_ERROR_RTT | 1 << 8},
+	    {"top_gran_align", PA(RD2), 0, 0x40000000, 0, 0x1800, RMI_ERROR_INPUT},
+	    {"no_progress: top cuts the first entry", PA(RD2), 0, 0x40000000, 0, 0x1000,
+	     RMI_ERROR_RTT | 1 << 8},
+	    {"success: one 1 GiB entry", PA(RD2), 0, 0x40000000, 0, 0x40000000, RMI_SUCCESS},
 	};
 	for (unsigned i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		rec->request = REQ_RIPAS;
+		rec->ripas_base = rec->ripas_addr = rows[i].req_base;
+		rec->ripas_top = rows[i].req_top;
+		rec->ripas_value = 1; /* RAM */
 		print_message("RTT_SET_RIPAS: %s\n", rows[i].what);
 		assert_int_equal(
 		    call(rmi_rtt_set_ripas, rows[i].rd, PA(REC2), rows[i].base, rows[i].top, 0),
 		    rows[i].status);
+		if (rows[i].status == RMI_SUCCESS)
+			assert_int_equal(out[1], rows[i].top);
 	}
 }
 

@@ -234,8 +234,8 @@ static void set_ripas(void **state)
 	/* DESTROYED changes only if the realm allowed it. */
 	assert_int_equal(call(rmi_data_destroy, PA(RD), 0, 0, 0, 0), RMI_SUCCESS);
 	rec_asking(0, 0x1000, 1, false);
-	assert_int_equal(call(rmi_rtt_set_ripas, PA(RD), PA(REC), 0, 0x1000, 0), RMI_SUCCESS);
-	assert_int_equal(out[1], 0); /* no progress */
+	assert_int_equal(call(rmi_rtt_set_ripas, PA(RD), PA(REC), 0, 0x1000, 0), rtt_error(3));
+	assert_int_equal(rec->ripas_addr, 0); /* no progress */
 	rec_asking(0, 0x1000, 1, true);
 	assert_int_equal(call(rmi_rtt_set_ripas, PA(RD), PA(REC), 0, 0x1000, 0), RMI_SUCCESS);
 	assert_int_equal(out[1], 0x1000);
