@@ -441,6 +441,66 @@ static void set_ripas_rec_owner(void **state)
 	}
 }
 
+/* ---- RMI_RTT_INIT_RIPAS and RMI_DATA_CREATE: failure conditions in order ---- */
+
+static void init_ripas_and_data_create(void **state)
+{
+	(void)state;
+	uint64_t ns = 1ULL << 39;
+	memset((void *)PA(SPARE), 0, GRANULE_SIZE);
+	assert_int_equal(call(rmi_data_create, PA(RD), PA(DATA), 0, PA(SPARE), 0), RMI_SUCCESS);
+	const struct {
+		const char *what;
+		uint64_t base, top, status, out_top;
+	} ripas[] = {
+	    {"size_valid", 0x2000, 0x2000, RMI_ERROR_INPUT, 0},
+	    {"top_bound: unprotected", 0x1000, ns + 0x1000, RMI_ERROR_INPUT, 0},
+	    {"base_align: a level-2 entry", 0x201000, 0x202000, rtt_error(2), 0},
+	    {"rtte_state: ASSIGNED", 0, 0x2000, rtt_error(3), 0},
+	    {"top_gran_align", 0x1000, 0x1800, RMI_ERROR_INPUT, 0},
+	    {"no_progress: top inside the level-2 entry", 0x200000, 0x201000, rtt_error(2), 0},
+	    {"top_gran_align before no_progress", 0x200000, 0x200800, RMI_ERROR_INPUT, 0},
+	    {"success: [0x1000, 0x3000)", 0x1000, 0x3000, RMI_SUCCESS, 0x3000},
+	};
+	for (unsigned i = 0; i < sizeof(ripas) / sizeof(ripas[0]); i++) {
+		print_message("RTT_INIT_RIPAS: %s\n", ripas[i].what);
+		assert_int_equal(
+		    call(rmi_rtt_init_ripas, PA(RD), ripas[i].base, ripas[i].top, 0, 0),
+		    ripas[i].status);
+		assert_int_equal(out[1], ripas[i].out_top);
+	}
+	const struct {
+		const char *what;
+		uint64_t data, ipa, src, status;
+	} data[] = {
+	    {"src_pas: a delegated granule", PA(DATA2), 0x5000, PA(L2), RMI_ERROR_INPUT},
+	    {"ipa_align", PA(DATA2), 0x5800, PA(SPARE), RMI_ERROR_INPUT},
+	    {"ipa_bound: unprotected (before rtt_walk)", PA(DATA2), ns + 0x200000, PA(SPARE),
+	     RMI_ERROR_INPUT},
+	    {"ipa_bound: beyond the IPA space", PA(DATA2), 1ULL << 40, PA(SPARE), RMI_ERROR_INPUT},
+	    {"data_state: not delegated", PA(SPARE + 1), 0x5000, PA(SPARE), RMI_ERROR_INPUT},
+	    {"rtt_walk: no level-3 table", PA(DATA2), 0x200000, PA(SPARE), rtt_error(2)},
+	    {"rtte_state: ASSIGNED", PA(DATA2), 0, PA(SPARE), rtt_error(3)},
+	    {"success", PA(DATA2), 0x5000, PA(SPARE), RMI_SUCCESS},
+	};
+	for (unsigned i = 0; i < sizeof(data) / sizeof(data[0]); i++) {
+		print_message("DATA_CREATE: %s\n", data[i].what);
+		assert_int_equal(
+		    call(rmi_data_create, PA(RD), data[i].data, data[i].ipa, data[i].src, 0),
+		    data[i].status);
+	}
+	/* realm_state: ACTIVE and SYSTEM_OFF realms take neither. */
+	struct rd *rd = (struct rd *)PA(RD);
+	for (uint64_t st = REALM_ACTIVE; st <= REALM_SYSTEM_OFF; st++) {
+		rd->state = st;
+		assert_int_equal(call(rmi_rtt_init_ripas, PA(RD), 0x3000, 0x4000, 0, 0),
+				 RMI_ERROR_REALM);
+		assert_int_equal(call(rmi_data_create, PA(RD), PA(DATA2), 0x6000, PA(SPARE), 0),
+				 RMI_ERROR_REALM);
+	}
+	rd->state = REALM_NEW;
+}
+
 /* ---- RMI_REC_CREATE: failure conditions in order (B4.3.18), what is measured ---- */
 
 static void rec_params(uint64_t flags, uint64_t mpidr, uint64_t num_aux, uint64_t aux)
@@ -799,6 +859,7 @@ int main(void)
 	    cmocka_unit_test_setup(top_outputs, setup_realm),
 	    cmocka_unit_test_setup(set_ripas_rec_owner, setup_realm),
 	    cmocka_unit_test_setup(rec_create_failures, setup_realm),
+	    cmocka_unit_test_setup(init_ripas_and_data_create, setup_realm),
 	    cmocka_unit_test_setup(realm_psci, setup_realm),
 	    cmocka_unit_test(exit_syndromes),
 	    cmocka_unit_test(emulated_read_values),
