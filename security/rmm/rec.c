@@ -79,9 +79,10 @@ out_rd:
 
 static uint64_t rec_destroy(uint64_t rec_pa)
 {
-	granule_t *g = granule_lock(rec_pa, GRANULE_REC);
+	bool busy;
+	granule_t *g = granule_try_lock(rec_pa, GRANULE_REC, &busy);
 	if (!g)
-		return RMI_ERROR_INPUT;
+		return busy ? RMI_ERROR_REC : RMI_ERROR_INPUT; /* running on another CPU */
 	struct rec *rec = (struct rec *)rec_pa;
 	struct rd *rd = (struct rd *)rec->rd; /* alive: REALM_DESTROY waits for its RECs */
 	/* Its auxiliary granule is its alone: nothing else locks it while the REC is held. */

@@ -638,6 +638,13 @@ static void rec_create_failures(void **state)
 					 rec == PA(REC) || rec == PA(REC2));
 	}
 	assert_int_equal(rd->nr_recs, 2);
+	/* REC_DESTROY: rec_busy while it runs (its granule held by REC_ENTER), then done. */
+	granule_t *running = granule_lock(PA(REC), GRANULE_REC);
+	assert_non_null(running);
+	assert_int_equal(call(rmi_rec_destroy, PA(REC), 0, 0, 0, 0), RMI_ERROR_REC);
+	granule_unlock(running, GRANULE_REC);
+	assert_int_equal(call(rmi_rec_destroy, PA(REC), 0, 0, 0, 0), RMI_SUCCESS);
+	assert_int_equal(call(rmi_rec_destroy, PA(REC), 0, 0, 0, 0), RMI_ERROR_INPUT);
 }
 
 /* ---- PSCI from a realm (RMM 1.0 B5.3.8): answered by the RMM, or an exit showing the
