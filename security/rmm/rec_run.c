@@ -60,14 +60,19 @@
  * Rt [9:5], CRm [4:1], read [0]. */
 #define ISS_SYSREG_MASK 0x3ffc1eULL
 #define ISS_SYSREG_READ 1ULL
-#define ISS_ICC_SGI1R	((3ULL << 20) | (5ULL << 17) | (12ULL << 10) | (11ULL << 1))
-#define EC_IABT_LOW	0x20
-#define EC_DABT_LOW	0x24
-#define ESR_IL		(1ULL << 25)
-#define ESR_ISV		(1ULL << 24)
-#define ESR_WNR		(1ULL << 6)
-#define ESR_SRT(esr)	(((esr) >> 16) & 0x1f)
-#define DFSC_SEA	0x10
+/* GIC CPU interface writes the host carries out: op0 3, op1 0, CRn 12, CRm 11, and op2 5
+ * (ICC_SGI1R_EL1), 6 (ICC_ASGI1R_EL1), 7 (ICC_SGI0R_EL1) or 1 (ICC_DIR_EL1, trapped only if
+ * the host set ICH_HCR_EL2.TDIR). */
+#define ISS_ICC_CRM11	  ((3ULL << 20) | (12ULL << 10) | (11ULL << 1))
+#define ISS_OP2(esr)	  (((esr) >> 17) & 7)
+#define ICC_FORWARDED_OP2 0xe2U /* op2 1, 5, 6, 7 */
+#define EC_IABT_LOW	  0x20
+#define EC_DABT_LOW	  0x24
+#define ESR_IL		  (1ULL << 25)
+#define ESR_ISV		  (1ULL << 24)
+#define ESR_WNR		  (1ULL << 6)
+#define ESR_SRT(esr)	  (((esr) >> 16) & 0x1f)
+#define DFSC_SEA	  0x10
 
 /* The realm's EL2 controls: stage 2 on; IRQ/FIQ/SError to Realm EL2; SMC (RSI, PSCI)
  * and ID register reads (to hide SVE, SME, the PMU... it does not get) trapped; AArch64 EL1.
@@ -281,6 +286,8 @@ static void describe_exit(const struct rec *rec, uint64_t reason, struct rec_exi
 		out->esr = rec->esr;
 		out->far = rec->far & 0xfff;
 		out->hpfar = rec->hpfar;
+	} else if (reason == RMI_EXIT_SERROR) {
+		out->esr = esr_for_serror(rec->esr);
 	}
 	out->gic_hcr = rec->gic.hcr;
 	for (unsigned i = 0; i < nr_lrs; i++)
@@ -399,9 +406,10 @@ static bool handle_sync(struct rec *rec, struct rd *rd, struct rec_exit *out, un
 		}
 		if (rec_debug_trap(rec, rd, cpu))
 			return true;
-		/* ICC_SGI1R_EL1 writes (op0 3, op1 0, CRn 12, CRm 11, op2 5, a write): the host
-		 * sends the SGI, seeing the value but not the register. */
-		if ((rec->esr & ISS_SYSREG_MASK) == ISS_ICC_SGI1R &&
+		/* The GIC's SGI and DIR writes: the host carries them out, seeing the value but
+		 * not the register. */
+		if ((rec->esr & ISS_SYSREG_MASK & ~(7ULL << 17)) == ISS_ICC_CRM11 &&
+		    ((ICC_FORWARDED_OP2 >> ISS_OP2(rec->esr)) & 1) &&
 		    !(rec->esr & ISS_SYSREG_READ)) {
 			out->gprs[0] = rt == 31 ? 0 : rec->gprs[rt];
 			rec->esr = esr_for_sysreg(rec->esr);

@@ -40,6 +40,12 @@ static inline uint64_t esr_for_wfx(uint64_t esr)
 	return esr & (ESR_EC_MASK | ESR_WFX_TI_WFE);
 }
 
+/* An SError: IDS, AET, EA and DFSC (what kind of error, whether the realm can go on). */
+static inline uint64_t esr_for_serror(uint64_t esr)
+{
+	return esr & ((1ULL << 24) | (7ULL << 10) | ESR_ABORT_EA | ESR_ABORT_FSC);
+}
+
 /* A trapped system register write the host carries out (ICC_SGI1R_EL1): which register and
  * the direction, not the realm's general register (the value is in exit.gprs[0]). */
 static inline uint64_t esr_for_sysreg(uint64_t esr)

@@ -802,6 +802,9 @@ static void exit_syndromes(void **state)
 	    {"WFI", esr_for_wfx, EC(0x01) | IL, EC(0x01)},
 	    {"WFE", esr_for_wfx, EC(0x01) | IL | 1, EC(0x01) | 1},
 	    {"WFET", esr_for_wfx, EC(0x01) | IL | 3 | (5ULL << 5), EC(0x01) | 1},
+	    /* SError: IDS, AET, EA, DFSC; not the class or IL. */
+	    {"SError", esr_for_serror, EC(0x2f) | IL | (1ULL << 24) | (2ULL << 10) | EA | 0x11,
+	     (1ULL << 24) | (2ULL << 10) | EA | 0x11},
 	    /* ICC_SGI1R_EL1 write: the register and direction, not Rt. */
 	    {"ICC_SGI1R_EL1 write", esr_for_sysreg,
 	     EC(0x18) | IL | (3ULL << 20) | (5ULL << 17) | (12ULL << 10) | (7ULL << 5) |

@@ -112,6 +112,10 @@ __asm__(".pushsection .rodata\n"
 	"	msr	mdscr_el1, xzr\n"
 	"	msr	dbgbcr0_el1, xzr\n"
 	"	isb\n"
+	/* ICC_DIR_EL1, which the host traps (ICH_HCR_EL2.TDIR): an exit with the value */
+	"	mov	x9, #0x2a\n"
+	"	msr	s3_0_c12_c11_1, x9\n"
+	"	str	x9, [x20]\n"
 	/* Interrupts on (group 1, any priority): the host's list register delivers one */
 	"	mov	x9, #0xff\n"
 	"	msr	s3_0_c4_c6_0, x9\n" /* ICC_PMR_EL1 */
@@ -384,6 +388,20 @@ static void debug_features(uint64_t rec0)
 	      "the host's debug registers after the realm used its own", read_sysreg(dbgbcr0_el1));
 }
 
+/* ICH_HCR_EL2.TDIR is the host's to set (RMM 1.0): the realm's ICC_DIR_EL1 write then
+ * comes out as a system register exit with its value, not its register. */
+static void gic_tdir(uint64_t rec0)
+{
+	RUN(ENTER_HCR) = 1ULL << 14; /* TDIR */
+	uint64_t r = enter(rec0, EMUL_MMIO), esr = RUN(EXIT_ESR);
+	check(r == RMI_SUCCESS && RUN(EXIT_REASON) == REASON_SYNC && (esr >> 26) == 0x18 &&
+		  ((esr >> 17) & 7) == 1 && ((esr >> 5) & 0x1f) == 0 && RUN(EXIT_GPR(0)) == 0x2a,
+	      "REC_ENTER with ICH_HCR.TDIR: the realm's ICC_DIR_EL1 write is an exit", r);
+	RUN(ENTER_HCR) = 0;
+	check(report(rec0, 0) == 0x2a, "the realm goes on after its ICC_DIR_EL1 write",
+	      RUN(EXIT_GPR(0)));
+}
+
 static void host_call(uint64_t rec0)
 {
 	check(enter(rec0, EMUL_MMIO) == RMI_SUCCESS && RUN(EXIT_REASON) == REASON_HCALL &&
@@ -496,6 +514,7 @@ void realm_exits(void)
 	memory(rd, rec0, data3, data4);
 	host_call(rec0);
 	debug_features(rec0);
+	gic_tdir(rec0);
 	interrupts(rec0);
 	uint64_t off = enter(rec0, 0);
 	check(off == (RMI_ERROR_REALM | (1 << 8)), "REC_ENTER after SYSTEM_OFF: REALM, index 1",
