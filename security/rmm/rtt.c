@@ -324,9 +324,10 @@ static uint64_t rtt_read_entry(struct rd *rd, uint64_t ipa, int64_t level, uint6
 
 static uint64_t rtt_init_ripas(struct rd *rd, uint64_t base, uint64_t top, uint64_t *out)
 {
-	/* RMM 1.0's order: size_valid, top_bound, realm_state, base_align, rtte_state,
-	 * top_gran_align, no_progress. */
-	if (base >= top || top > (1ULL << (rd->s2sz - 1)))
+	/* RMM 1.0's order: size_valid, top_bound and the granule alignment of base and top
+	 * (ERROR_INPUT, as TF-RMM has them), realm_state, base_align (to the walk's level),
+	 * rtte_state, no_progress. */
+	if (base >= top || top > (1ULL << (rd->s2sz - 1)) || (base | top) % GRANULE_SIZE)
 		return RMI_ERROR_INPUT;
 	if (rd->state != REALM_NEW)
 		return RMI_ERROR_REALM;
@@ -335,8 +336,6 @@ static uint64_t rtt_init_ripas(struct rd *rd, uint64_t base, uint64_t top, uint6
 	uint64_t size = 1ULL << shift_of(level);
 	if (base & (size - 1))
 		return rtt_error(level);
-	if (top % GRANULE_SIZE)
-		return RMI_ERROR_INPUT;
 	uint64_t ipa = base;
 	/* Within one table: stop at its end, at top, or at an entry that is not UNASSIGNED
 	 * with RIPAS EMPTY or RAM. */
