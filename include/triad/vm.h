@@ -71,8 +71,11 @@ struct vcpu {
 	uint64_t on_entry, on_context; /* PSCI CPU_ON arguments, consumed at power-on */
 	volatile bool kicked;	       /* something changed: re-evaluate before (re-)entering */
 	volatile bool loaded;	       /* EL1 state is in a CPU (se.cpu) rather than in sys/fp */
-	struct softtimer vtimer_wake;  /* wakes it from WFI for its virtual timer while put */
-	struct softtimer wfit_timer;   /* the deadline of a WFIT it waits in */
+	/* What it waited for in Triad, inside a call of its own, came (an OP-TEE notification
+	 * the mediator answers): ends its handle_wfi_wait() as an interrupt would. */
+	volatile bool call_woken;
+	struct softtimer vtimer_wake; /* wakes it from WFI for its virtual timer while put */
+	struct softtimer wfit_timer;  /* the deadline of a WFIT it waits in */
 	struct el1_sysregs sys;
 	struct fpsimd_state fp;
 	struct vpmu_state pmu;
