@@ -86,7 +86,10 @@ def test_a_racing_vm_cannot_take_optee_from_another(run, tmp_path):
     r = run("--config", cfg, "--pcpus", "2", "--secure-log", str(log), timeout=900)
     r.expect_vm("victim", r"teeguest: victim calling")
     r.expect_vm("attacker", r"teeguest: attack starts")
-    r.expect_vm("attacker", r"teeguest: attack over", timeout=600)
+    try:
+        r.expect_vm("attacker", r"teeguest: attack over", timeout=600)
+    except AssertionError as e:  # a call stuck in a panicked OP-TEE: show OP-TEE's end
+        raise AssertionError(f"{e}\nOP-TEE's log:\n{log.read_text(errors='replace')[-2000:]}")
     r.expect_vm("attacker", r"teeguest: \d+ passed, \d+ failed")
     r.send("x")  # the victim's console has the input: its last calls, then its checks
     r.expect_vm("victim", r"teeguest: \d+ passed, \d+ failed", timeout=120)
