@@ -71,16 +71,16 @@ struct vcpu {
 	uint64_t on_entry, on_context; /* PSCI CPU_ON arguments, consumed at power-on */
 	volatile bool kicked;	       /* something changed: re-evaluate before (re-)entering */
 	volatile bool loaded;	       /* EL1 state is in a CPU (se.cpu) rather than in sys/fp */
-	/* What it waited for in Triad, inside a call of its own, came (an OP-TEE notification
-	 * the mediator answers): ends its handle_wfi_wait() as an interrupt would. */
-	volatile bool call_woken;
-	struct softtimer vtimer_wake; /* wakes it from WFI for its virtual timer while put */
-	struct softtimer wfit_timer;  /* the deadline of a WFIT it waits in */
+	struct softtimer vtimer_wake;  /* wakes it from WFI for its virtual timer while put */
+	struct softtimer wfit_timer;   /* the deadline of a WFIT it waits in */
 	struct el1_sysregs sys;
 	struct fpsimd_state fp;
 	struct vpmu_state pmu;
 	struct vgic_cpu vgic;
 	uint64_t ich_vmcr, ich_ap0r0, ich_ap1r0;
+	/* What it waited for in Triad, inside a call of its own, came (an OP-TEE notification
+	 * the mediator answers): ends its handle_wfi_wait() as an interrupt would. */
+	volatile bool call_woken;
 	/* Emulated EL1 physical timer (CNTP_*): the guest's accesses trap. */
 	uint64_t cntp_ctl, cntp_cval;
 	struct softtimer cntp_timer;
