@@ -85,7 +85,7 @@ def linux_realm_rim(kernel, dtb, initrd, ram_size):
         text_offset, image_size = 0x80000, len(kernel)
     kernel_ipa = RAM_IPA + text_offset
     dtb_ipa = RAM_IPA + ((text_offset + max(image_size, len(kernel)) + SZ_2M - 1) & ~(SZ_2M - 1))
-    rim = rim_init(s2sz=40, hash_algo=SHA256)
+    rim = rim_init(s2sz=40, num_bps=1, num_wps=1, hash_algo=SHA256)
     for ipa in range(RAM_IPA, RAM_IPA + ram_size, SZ_2M):
         rim = rim_extend_ripas(rim, SHA256, ipa, ipa + SZ_2M)
     rim = _pages(rim, SHA256, kernel_ipa, kernel)

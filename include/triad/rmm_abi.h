@@ -35,6 +35,23 @@
 
 #define RMI_ABI_VERSION 0x00010000U /* 1.0: major << 16 | minor */
 
+/* RmiFeatureRegister0 (RMI_FEATURES index 0, RMM 1.0 B4.4.4). The counts of breakpoints,
+ * watchpoints and list registers are minus one, as the ID registers give them. */
+#define FEAT0_S2SZ_SHIFT	   0
+#define FEAT0_LPA2		   (1ULL << 8)
+#define FEAT0_SVE_EN		   (1ULL << 9)
+#define FEAT0_NUM_BPS_SHIFT	   14 /* [19:14] */
+#define FEAT0_NUM_WPS_SHIFT	   20 /* [25:20] */
+#define FEAT0_PMU_EN		   (1ULL << 26)
+#define FEAT0_HASH_SHA_256	   (1ULL << 32)
+#define FEAT0_HASH_SHA_512	   (1ULL << 33)
+#define FEAT0_GICV3_NUM_LRS_SHIFT  34 /* [37:34] */
+#define FEAT0_MAX_RECS_ORDER_SHIFT 38 /* [41:38]: up to 2^order - 1 RECs per realm */
+/* RmiRealmFlags (RmiRealmParams.flags) */
+#define REALM_FLAG_LPA2 (1ULL << 0)
+#define REALM_FLAG_SVE	(1ULL << 1)
+#define REALM_FLAG_PMU	(1ULL << 2)
+
 /* RMI status (x0): status[7:0], index[15:8]. */
 #define RMI_SUCCESS	  0
 #define RMI_ERROR_INPUT	  1

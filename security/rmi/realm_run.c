@@ -148,7 +148,10 @@ static void sync_exit(struct vcpu *v, struct rec_run *run)
 		}
 		break;
 	case EC_SYSREG:
-		vcpu_send_sgi(v, run->x[0]); /* the RMM forwards only ICC_SGI1R_EL1 writes */
+		/* The RMM forwards the realm's ICC_SGI1R/ASGI1R/SGI0R_EL1 writes (and ICC_DIR_EL1
+		 * ones, which Triad does not ask for): its Group 1 SGIs are sent. */
+		if (((run->esr >> 17) & 7) == 5 || ((run->esr >> 17) & 7) == 6)
+			vcpu_send_sgi(v, run->x[0]);
 		break;
 	case EC_DABT_LOW:
 	case EC_IABT_LOW:
@@ -242,9 +245,9 @@ void realm_vcpu_run(struct vcpu *v)
 		run->gprs[0] = v->rec_x0;
 		v->rec_flags = 0;
 		uint64_t st = smc_call(RMI_REC_ENTER, r->rec[v->id], (uint64_t)run, 0);
-		if (st == RMI_ERROR_REALM) {
-			/* Another REC turned the realm off (SYSTEM_OFF/RESET): its vCPU is
-			 * stopping the VM; step aside meanwhile. */
+		if ((st & 0xff) == RMI_ERROR_REALM) {
+			/* Another REC turned the realm off (SYSTEM_OFF/RESET: ERROR_REALM with
+			 * index 1): its vCPU is stopping the VM; step aside meanwhile. */
 			sched_yield(v);
 			continue;
 		}

@@ -23,6 +23,8 @@
 #include <triad/vm.h>
 
 #define REALM_IPA_BITS	  40 /* 512 GiB protected, the same unprotected */
+#define REALM_NUM_BPS	  1  /* RmiRealmParams: breakpoints and watchpoints, minus one */
+#define REALM_NUM_WPS	  1
 #define RTT_START_LEVEL	  1
 #define RTT_START_TABLES  2 /* level 1 for 40 bits: two concatenated tables */
 #define DATA_MEASURED	  1
@@ -199,6 +201,10 @@ static bool create_realm(struct vm *vm)
 	if (!p)
 		return false;
 	p[0x008 / 8] = REALM_IPA_BITS;
+	/* Two breakpoints and two watchpoints (counts minus one), which every CPU has: a
+	 * realm's RIM must not depend on the machine (tools/realm_measure.py knows these). */
+	p[0x018 / 8] = REALM_NUM_BPS;
+	p[0x020 / 8] = REALM_NUM_WPS;
 	p[0x030 / 8] = 0; /* SHA-256 */
 	p[0x800 / 8] = vm->vmid;
 	p[0x808 / 8] = r->rtt;

@@ -29,5 +29,6 @@ void rmi_probe(void)
 	smc_call_regs(f);
 	rmm_present = true;
 	pr_info("realm world: RMM with RMI 1.0 (realm IPA up to %lu bits, %lu list registers)",
-		(unsigned long)(f[1] & 0xff), (unsigned long)((f[1] >> 34) & 0xf));
+		(unsigned long)(f[1] & 0xff),
+		(unsigned long)((f[1] >> 34) & 0xf) + 1); /* minus one */
 }

@@ -75,17 +75,33 @@ static bool rtt_start_valid(uint64_t s2sz, int64_t level, uint64_t num)
 	return num == (s2sz > bits ? 1ULL << (s2sz - bits) : 1);
 }
 
-static bool params_valid(const struct params *p, uint64_t s2sz_max)
+/* RMM 1.0's params_valid and params_supp: what the host asks for must be a valid encoding
+ * and something RMI_FEATURES offers (feat0). */
+static bool params_valid(const struct params *p, uint64_t feat0)
 {
 	uint64_t flags = p->head[0];
 	uint8_t s2sz = (uint8_t)p->head[1], bps = (uint8_t)p->head[3], wps = (uint8_t)p->head[4];
 	uint8_t hash = (uint8_t)p->head[6];
 	uint64_t base = p->tail[1], num = (uint32_t)p->tail[3];
 	int64_t level = (int64_t)p->tail[2];
-	/* No LPA2, SVE or PMU for realms yet (RMI_FEATURES says so); no debug registers. */
-	return !flags && s2sz >= 32 && s2sz <= s2sz_max && !bps && !wps &&
-	       (hash == HASH_SHA256 || hash == HASH_SHA512) && rtt_start_valid(s2sz, level, num) &&
-	       base % (num * GRANULE_SIZE) == 0;
+	uint64_t max_bps = (feat0 >> FEAT0_NUM_BPS_SHIFT) & 0x3f;
+	uint64_t max_wps = (feat0 >> FEAT0_NUM_WPS_SHIFT) & 0x3f;
+	if (flags & ~(REALM_FLAG_LPA2 | REALM_FLAG_SVE | REALM_FLAG_PMU))
+		return false;
+	if ((flags & REALM_FLAG_LPA2) && !(feat0 & FEAT0_LPA2))
+		return false;
+	if (s2sz < 32 || s2sz > ((feat0 >> FEAT0_S2SZ_SHIFT) & 0xff))
+		return false;
+	/* Counts minus one, like ID_AA64DFR0_EL1's: 0 is reserved (a CPU has at least two). */
+	if (bps == 0 || bps > max_bps || wps == 0 || wps > max_wps)
+		return false;
+	if (((flags & REALM_FLAG_SVE) && !(feat0 & FEAT0_SVE_EN)) ||
+	    ((flags & REALM_FLAG_PMU) && !(feat0 & FEAT0_PMU_EN)))
+		return false;
+	if (!(hash == HASH_SHA256 && (feat0 & FEAT0_HASH_SHA_256)) &&
+	    !(hash == HASH_SHA512 && (feat0 & FEAT0_HASH_SHA_512)))
+		return false;
+	return rtt_start_valid(s2sz, level, num) && base % (num * GRANULE_SIZE) == 0;
 }
 
 static void unlock_all(granule_t **g, unsigned n, enum granule_state s)
@@ -94,10 +110,10 @@ static void unlock_all(granule_t **g, unsigned n, enum granule_state s)
 		granule_unlock(g[i], s);
 }
 
-static uint64_t realm_create(uint64_t rd_pa, uint64_t params_pa, uint64_t s2sz_max)
+static uint64_t realm_create(uint64_t rd_pa, uint64_t params_pa, uint64_t feat0)
 {
 	struct params p;
-	if (params_pa % GRANULE_SIZE || read_params(params_pa, &p) || !params_valid(&p, s2sz_max))
+	if (params_pa % GRANULE_SIZE || read_params(params_pa, &p) || !params_valid(&p, feat0))
 		return RMI_ERROR_INPUT;
 	uint64_t rtt_base = p.tail[1], num = (uint32_t)p.tail[3];
 	if (rd_pa >= rtt_base && rd_pa - rtt_base < num * GRANULE_SIZE)
@@ -141,6 +157,8 @@ static uint64_t realm_create(uint64_t rd_pa, uint64_t params_pa, uint64_t s2sz_m
 	rd->vmid = vmid;
 	rd->nr_recs = 0;
 	rd->nr_rtts = 0;
+	rd->num_bps = (uint8_t)p.head[3];
+	rd->num_wps = (uint8_t)p.head[4];
 	memcpy(rd->rpv, p.rpv, sizeof(rd->rpv));
 	struct realm_params_measured m = {
 	    .flags = p.head[0],
@@ -210,9 +228,9 @@ static uint64_t realm_destroy(uint64_t rd_pa)
 	return RMI_SUCCESS;
 }
 
-void rmi_realm_create(const uint64_t *in, uint64_t *out, uint64_t s2sz_max)
+void rmi_realm_create(const uint64_t *in, uint64_t *out, uint64_t feat0)
 {
-	out[0] = realm_create(in[1], in[2], s2sz_max);
+	out[0] = realm_create(in[1], in[2], feat0);
 }
 
 void rmi_realm_activate(const uint64_t *in, uint64_t *out)

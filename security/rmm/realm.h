@@ -18,8 +18,9 @@ struct rd {
 	uint64_t rtt_num_start, rtt_base;
 	uint64_t vmid;
 	uint64_t nr_recs;
-	uint64_t nr_rtts;   /* tables below the starting level */
-	uint32_t meas_lock; /* RSI reads and extensions from RECs on several CPUs */
+	uint64_t nr_rtts;	  /* tables below the starting level */
+	uint32_t meas_lock;	  /* RSI reads and extensions from RECs on several CPUs */
+	uint8_t num_bps, num_wps; /* its breakpoints and watchpoints, minus one */
 	struct measurement rim, rem[4];
 	uint8_t rpv[64];
 };

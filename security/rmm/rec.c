@@ -26,28 +26,29 @@ static uint64_t rec_create(uint64_t rd_pa, uint64_t rec_pa, uint64_t params_pa)
 	    ns_read(pc, ns + P_PC, 8) || ns_read(gprs, ns + P_GPRS, sizeof(gprs)) ||
 	    ns_read(num_aux, ns + P_NUM_AUX, 8) || ns_read(aux, ns + P_AUX, sizeof(aux)))
 		return RMI_ERROR_INPUT;
-	if ((head[0] & ~REC_FLAG_RUNNABLE) || (mpidr[0] & ~REC_MPIDR_VALID_BITS) ||
-	    num_aux[0] != REC_AUX_GRANULES || rec_pa == rd_pa || aux[0] == rec_pa ||
-	    aux[0] == rd_pa)
+	/* In RMM 1.0's order: the REC and RD granules (rec_state, rd_state), the realm's state
+	 * (realm_state: ERROR_REALM), then the parameters (mpidr_index, num_aux, the
+	 * auxiliary granules). Reserved flag bits are ignored, as the spec leaves them. */
+	if (rec_pa == rd_pa)
 		return RMI_ERROR_INPUT;
 	granule_t *g_rd = granule_lock(rd_pa, GRANULE_RD);
 	if (!g_rd)
 		return RMI_ERROR_INPUT;
+	granule_t *g = granule_lock(rec_pa, GRANULE_DELEGATED), *g_aux = 0;
 	struct rd *rd = (struct rd *)rd_pa;
-	uint64_t r = RMI_ERROR_REALM;
+	uint64_t r = RMI_ERROR_INPUT;
+	if (!g)
+		goto out_rd;
+	r = RMI_ERROR_REALM;
 	if (rd->state != REALM_NEW)
 		goto out;
 	r = RMI_ERROR_INPUT;
-	if (rec_mpidr_index(mpidr[0]) != rd->nr_recs)
+	if ((mpidr[0] & ~REC_MPIDR_VALID_BITS) || rec_mpidr_index(mpidr[0]) != rd->nr_recs ||
+	    num_aux[0] != REC_AUX_GRANULES || aux[0] == rec_pa || aux[0] == rd_pa)
 		goto out;
-	granule_t *g = granule_lock(rec_pa, GRANULE_DELEGATED);
-	if (!g)
+	g_aux = granule_lock(aux[0], GRANULE_DELEGATED);
+	if (!g_aux)
 		goto out;
-	granule_t *g_aux = granule_lock(aux[0], GRANULE_DELEGATED);
-	if (!g_aux) {
-		granule_unlock(g, GRANULE_DELEGATED);
-		goto out;
-	}
 	struct rec *rec = (struct rec *)rec_pa;
 	rec->aux = aux[0];
 	rec->rd = rd_pa;
@@ -59,22 +60,29 @@ static uint64_t rec_create(uint64_t rd_pa, uint64_t rec_pa, uint64_t params_pa)
 	rec->el1.sctlr = SCTLR_EL1_RESET;
 	for (int i = 0; i < 8; i++)
 		rec->gprs[i] = gprs[i];
-	rim_extend_rec(&rd->rim, head[0], pc[0], gprs);
+	/* Only a REC that starts runnable is measured (RMM 1.0, A7.1.1): the others start
+	 * where the realm's own PSCI CPU_ON says. */
+	if (rec->runnable)
+		rim_extend_rec(&rd->rim, head[0], pc[0], gprs);
 	__atomic_fetch_add(&rd->nr_recs, 1, __ATOMIC_RELAXED);
 	dsb(sy);
 	granule_unlock(g_aux, GRANULE_REC_AUX);
 	granule_unlock(g, GRANULE_REC);
-	r = RMI_SUCCESS;
+	granule_unlock(g_rd, GRANULE_RD);
+	return RMI_SUCCESS;
 out:
+	granule_unlock(g, GRANULE_DELEGATED);
+out_rd:
 	granule_unlock(g_rd, GRANULE_RD);
 	return r;
 }
 
 static uint64_t rec_destroy(uint64_t rec_pa)
 {
-	granule_t *g = granule_lock(rec_pa, GRANULE_REC);
+	bool busy;
+	granule_t *g = granule_try_lock(rec_pa, GRANULE_REC, &busy);
 	if (!g)
-		return RMI_ERROR_INPUT;
+		return busy ? RMI_ERROR_REC : RMI_ERROR_INPUT; /* running on another CPU */
 	struct rec *rec = (struct rec *)rec_pa;
 	struct rd *rd = (struct rd *)rec->rd; /* alive: REALM_DESTROY waits for its RECs */
 	/* Its auxiliary granule is its alone: nothing else locks it while the REC is held. */

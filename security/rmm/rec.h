@@ -33,6 +33,11 @@ enum rec_request {
 
 #define GIC_MAX_LRS 16
 
+/* A REC's breakpoints and watchpoints (rec_debug.c): at most 16 of each. */
+struct dbg_state {
+	uint64_t bvr[16], bcr[16], wvr[16], wcr[16];
+};
+
 /* RmiRecMpidr: Aff0[3:0], Aff1[15:8], Aff2[23:16], Aff3[39:32]; nothing else. */
 #define REC_MPIDR_VALID_BITS 0xff00ffff0fULL
 
@@ -71,8 +76,7 @@ struct rec {
 	uint64_t aux;		  /* its auxiliary granule (struct rec_aux) */
 	uint64_t esr, far, hpfar; /* of its last exit */
 	enum rec_request request;
-	bool mmio_write;
-	uint8_t mmio_reg;
+	uint64_t mmio_esr; /* REQ_MMIO: the abort's whole syndrome (the host sees less) */
 	/* REQ_PSCI: the call and its target */
 	uint32_t psci_fid;
 	uint64_t psci_target, psci_entry, psci_context;
@@ -81,7 +85,15 @@ struct rec {
 	uint8_t ripas_value, ripas_destroyed_too;
 	/* REQ_HOST_CALL: the realm's RsiHostCall */
 	uint64_t host_call_ipa;
+	/* An RSI call named RAM the host has not given yet: the REC exits as for a data abort
+	 * there (a translation fault at that level) and makes the call again. */
+	bool rsi_fault;
+	uint8_t rsi_fault_level;
+	uint64_t rsi_fault_ipa;
 	struct gic_state gic;
+	bool dbg_live;	 /* it used its debug registers: they go in at each entry */
+	bool dbg_loaded; /* they are in the CPU now (the host's put aside) */
+	struct dbg_state dbg;
 	struct el1_state el1;
 	struct fp_state fp;
 };
@@ -98,6 +110,9 @@ void rmi_rec_enter(const uint64_t *in, uint64_t *out);
 enum psci_result { PSCI_DONE, PSCI_EXIT };
 struct rd;
 enum psci_result rec_psci(struct rec *rec, struct rd *rd);
+/* How many of the call's registers (x0, the FID, first) a PSCI exit shows the host: the
+ * target of CPU_ON and AFFINITY_INFO, nothing else of the realm's arguments. */
+unsigned psci_exit_args(uint32_t fid);
 void rmi_psci_complete(const uint64_t *in, uint64_t *out);
 /* Puts a REC in its reset state, to start at pc with x0 = context. */
 void rec_reset(struct rec *rec, uint64_t pc, uint64_t context);
@@ -109,6 +124,13 @@ void gic_save(struct gic_state *g, unsigned nr_lrs);
 unsigned gic_nr_lrs(void);
 /* Whether the host's list registers hold intid pending or active (it is delivering it). */
 bool gic_delivering(const uint64_t *lrs, unsigned nr_lrs, uint32_t intid);
+/* rec_debug.c: the REC's debug registers in and out around a run (cpu: this CPU's index);
+ * a trapped debug register access from it (true: handled, run it again). */
+void dbg_save(struct dbg_state *d, unsigned bps, unsigned wps);
+void dbg_load(const struct dbg_state *d, unsigned bps, unsigned wps);
+void rec_debug_in(struct rec *rec, const struct rd *rd, unsigned cpu);
+void rec_debug_out(struct rec *rec, const struct rd *rd, unsigned cpu);
+bool rec_debug_trap(struct rec *rec, const struct rd *rd, unsigned cpu);
 /* rsi.c: answers the realm's SMC if it is an RSI call (the REC then carries on). */
 bool rsi_handle(struct rec *rec, struct rd *rd);
 

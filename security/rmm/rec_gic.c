@@ -21,10 +21,12 @@
 #define INTID_SPECIAL 1020 /* 1020-1023 are never interrupts */
 #define LPI_FIRST     8192
 
-/* ICH_HCR_EL2: En, and the maintenance-interrupt enables the host may choose (UIE,
- * LRENPIE, NPIE, VGrp0EIE, VGrp0DIE, VGrp1EIE, VGrp1DIE). */
+/* ICH_HCR_EL2: En, and what RMM 1.0 lets the host choose: the maintenance-interrupt
+ * enables (UIE, LRENPIE, NPIE, VGrp0EIE, VGrp0DIE, VGrp1EIE, VGrp1DIE) and TDIR (the
+ * realm's ICC_DIR_EL1 writes then come to the host, rec_run.c). */
 #define HCR_EN	       1ULL
-#define HCR_HOST_BITS  0xfeULL
+#define HCR_TDIR       (1ULL << 14)
+#define HCR_HOST_BITS  (0xfeULL | HCR_TDIR)
 #define HCR_EOIC_SHIFT 27
 
 unsigned gic_nr_lrs(void)

@@ -69,7 +69,12 @@ enum psci_result rec_psci(struct rec *rec, struct rd *rd)
 		__atomic_store_n(&rd->state, REALM_SYSTEM_OFF, __ATOMIC_RELEASE);
 		return PSCI_EXIT;
 	case PSCI_CPU_ON: {
+		/* RMM 1.0's order: the entry point, the target, the caller itself. */
 		uint64_t entry = smc64 ? x[2] : (uint32_t)x[2];
+		if (entry >= (1ULL << (rd->s2sz - 1))) {
+			x[0] = PSCI_INVALID_ADDRESS; /* it would start outside its own memory */
+			return PSCI_DONE;
+		}
 		if (!target_ok(rd, a1)) {
 			x[0] = PSCI_INVALID_PARAMETERS;
 			return PSCI_DONE;
@@ -78,16 +83,12 @@ enum psci_result rec_psci(struct rec *rec, struct rd *rd)
 			x[0] = PSCI_ALREADY_ON;
 			return PSCI_DONE;
 		}
-		if (entry >= (1ULL << (rd->s2sz - 1))) {
-			x[0] = PSCI_INVALID_ADDRESS; /* it would start outside its own memory */
-			return PSCI_DONE;
-		}
 		rec->psci_entry = entry;
 		rec->psci_context = smc64 ? x[3] : (uint32_t)x[3];
 		break;
 	}
 	case PSCI_AFFINITY_INFO:
-		if (!target_ok(rd, a1) || x[2] != 0) {
+		if (x[2] != 0 || !target_ok(rd, a1)) {
 			x[0] = PSCI_INVALID_PARAMETERS;
 			return PSCI_DONE;
 		}
@@ -102,6 +103,12 @@ enum psci_result rec_psci(struct rec *rec, struct rd *rd)
 	rec->psci_target = a1;
 	x[0] = PSCI_DENIED; /* until RMI_PSCI_COMPLETE says otherwise */
 	return PSCI_EXIT;
+}
+
+unsigned psci_exit_args(uint32_t fid)
+{
+	uint32_t base = fid & ~SMC64;
+	return base == PSCI_CPU_ON || base == PSCI_AFFINITY_INFO ? 2 : 1;
 }
 
 void rec_reset(struct rec *rec, uint64_t pc, uint64_t context)

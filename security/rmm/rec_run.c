@@ -13,6 +13,7 @@
 
 #include "realm.h"
 #include "rec.h"
+#include "rec_syndrome.h"
 
 /* RmiRecRun (B4.4.7): RmiRecEnter at 0, RmiRecExit at 0x800 */
 #define ENTER_FLAGS 0x000
@@ -31,7 +32,6 @@
 #define ENTER_TRAP_WFI	   (1ULL << 2)
 #define ENTER_TRAP_WFE	   (1ULL << 3)
 #define ENTER_RIPAS_REJECT (1ULL << 4)
-#define ENTER_FLAGS_KNOWN  0x1fULL
 #define RSI_SUCCESS	   0
 #define RSI_ACCEPT	   0
 #define RSI_REJECT	   1
@@ -60,14 +60,19 @@
  * Rt [9:5], CRm [4:1], read [0]. */
 #define ISS_SYSREG_MASK 0x3ffc1eULL
 #define ISS_SYSREG_READ 1ULL
-#define ISS_ICC_SGI1R	((3ULL << 20) | (5ULL << 17) | (12ULL << 10) | (11ULL << 1))
-#define EC_IABT_LOW	0x20
-#define EC_DABT_LOW	0x24
-#define ESR_IL		(1ULL << 25)
-#define ESR_ISV		(1ULL << 24)
-#define ESR_WNR		(1ULL << 6)
-#define ESR_SRT(esr)	(((esr) >> 16) & 0x1f)
-#define DFSC_SEA	0x10
+/* GIC CPU interface writes the host carries out: op0 3, op1 0, CRn 12, CRm 11, and op2 5
+ * (ICC_SGI1R_EL1), 6 (ICC_ASGI1R_EL1), 7 (ICC_SGI0R_EL1) or 1 (ICC_DIR_EL1, trapped only if
+ * the host set ICH_HCR_EL2.TDIR). */
+#define ISS_ICC_CRM11	  ((3ULL << 20) | (12ULL << 10) | (11ULL << 1))
+#define ISS_OP2(esr)	  (((esr) >> 17) & 7)
+#define ICC_FORWARDED_OP2 0xe2U /* op2 1, 5, 6, 7 */
+#define EC_IABT_LOW	  0x20
+#define EC_DABT_LOW	  0x24
+#define ESR_IL		  (1ULL << 25)
+#define ESR_ISV		  (1ULL << 24)
+#define ESR_WNR		  (1ULL << 6)
+#define ESR_SRT(esr)	  (((esr) >> 16) & 0x1f)
+#define DFSC_SEA	  0x10
 
 /* The realm's EL2 controls: stage 2 on; IRQ/FIQ/SError to Realm EL2; SMC (RSI, PSCI)
  * and ID register reads (to hide SVE, SME, the PMU... it does not get) trapped; AArch64 EL1.
@@ -123,6 +128,7 @@ static void rec_state_in(struct rec *rec, const struct rd *rd, unsigned cpu, uin
 	fp_save(&host_fp[cpu]);
 	el1_restore(&rec->el1);
 	fp_restore(&rec->fp);
+	rec_debug_in(rec, rd, cpu);
 	write_sysreg(vttbr_el2, rd->rtt_base | (rd->vmid << 48));
 	write_sysreg(vtcr_el2, vtcr_of(rd));
 	write_sysreg(vmpidr_el2, rec->mpidr);
@@ -134,10 +140,11 @@ static void rec_state_in(struct rec *rec, const struct rd *rd, unsigned cpu, uin
 		write_sysreg(S3_4_C1_C2_2, hcrx_realm);
 }
 
-static void rec_state_out(struct rec *rec, unsigned cpu)
+static void rec_state_out(struct rec *rec, const struct rd *rd, unsigned cpu)
 {
 	write_sysreg(hcr_el2, HCR_RMM);
 	isb();
+	rec_debug_out(rec, rd, cpu);
 	el1_save(&rec->el1);
 	fp_save(&rec->fp);
 	el1_restore(&host_el1[cpu]);
@@ -239,15 +246,17 @@ static void take_response(struct rec *rec, struct rd *rd, const struct rec_enter
 			inject_sea(rec, false);
 		} else if (in->flags & ENTER_EMUL_MMIO) {
 			/* A read's value goes to its register; the realm goes on after it. */
-			if (!rec->mmio_write && rec->mmio_reg != 31)
-				rec->gprs[rec->mmio_reg] = in->gprs[0];
+			unsigned rt = (unsigned)ESR_SRT(rec->mmio_esr);
+			if (!(rec->mmio_esr & ESR_WNR) && rt != 31)
+				rec->gprs[rt] = mmio_read_value(rec->mmio_esr, in->gprs[0]);
 			rec->pc += 4;
 		} /* else the realm makes the access again */
 		break;
 	case REQ_RIPAS: {
-		/* Nothing changed is a refusal too: the realm must not retry forever. */
-		bool reject =
-		    (in->flags & ENTER_RIPAS_REJECT) || rec->ripas_addr == rec->ripas_base;
+		/* RMM 1.0: the host may refuse a change to RAM (unless it was all done); a change
+		 * to EMPTY is the realm's to make, accepted however far it went. */
+		bool reject = (in->flags & ENTER_RIPAS_REJECT) && rec->ripas_value != RIPAS_EMPTY &&
+			      rec->ripas_addr != rec->ripas_top;
 		rec->gprs[0] = RSI_SUCCESS;
 		rec->gprs[1] = rec->ripas_addr;
 		rec->gprs[2] = reject ? RSI_REJECT : RSI_ACCEPT;
@@ -277,6 +286,8 @@ static void describe_exit(const struct rec *rec, uint64_t reason, struct rec_exi
 		out->esr = rec->esr;
 		out->far = rec->far & 0xfff;
 		out->hpfar = rec->hpfar;
+	} else if (reason == RMI_EXIT_SERROR) {
+		out->esr = esr_for_serror(rec->esr);
 	}
 	out->gic_hcr = rec->gic.hcr;
 	for (unsigned i = 0; i < nr_lrs; i++)
@@ -291,14 +302,23 @@ static void describe_exit(const struct rec *rec, uint64_t reason, struct rec_exi
 
 /* A synchronous exception from the realm: answered here (true: run it again) or an exit
  * whose reason and details go into out. */
-static bool handle_sync(struct rec *rec, struct rd *rd, struct rec_exit *out)
+static bool handle_sync(struct rec *rec, struct rd *rd, struct rec_exit *out, unsigned cpu)
 {
 	uint64_t ec = rec->esr >> 26;
 	out->reason = RMI_EXIT_SYNC;
 	switch (ec) {
 	case EC_SMC: {
-		uint64_t call[4] = {rec->gprs[0], rec->gprs[1], rec->gprs[2], rec->gprs[3]};
+		uint64_t call[2] = {rec->gprs[0], rec->gprs[1]};
 		if (rsi_handle(rec, rd)) {
+			if (rec->rsi_fault) {
+				/* As a data abort (translation fault) at the RAM it named. */
+				rec->rsi_fault = false;
+				rec->esr =
+				    ((uint64_t)EC_DABT_LOW << 26) | (0x4ULL + rec->rsi_fault_level);
+				rec->hpfar = (rec->rsi_fault_ipa >> 12) << 4;
+				rec->far = 0;
+				return false;
+			}
 			if (rec->request == REQ_RIPAS) {
 				out->reason = RMI_EXIT_RIPAS;
 				out->ripas_base = rec->ripas_base;
@@ -319,7 +339,7 @@ static bool handle_sync(struct rec *rec, struct rd *rd, struct rec_exit *out)
 			if (rec_psci(rec, rd) == PSCI_DONE)
 				return true;
 			out->reason = RMI_EXIT_PSCI;
-			for (unsigned i = 0; i < 4; i++)
+			for (unsigned i = 0; i < psci_exit_args((uint32_t)call[0]); i++)
 				out->gprs[i] = call[i];
 			return false;
 		}
@@ -344,21 +364,26 @@ static bool handle_sync(struct rec *rec, struct rd *rd, struct rec_exit *out)
 		if (ec == EC_DABT_LOW && !is_protected(rd, ipa) && (rec->esr & ESR_ISV)) {
 			/* An access the host may emulate: it sees the value written, never
 			 * which register the realm used. */
+			unsigned rt = (unsigned)ESR_SRT(rec->esr);
 			rec->request = REQ_MMIO;
-			rec->mmio_write = (rec->esr & ESR_WNR) != 0;
-			rec->mmio_reg = (uint8_t)ESR_SRT(rec->esr);
-			if (rec->mmio_write)
-				out->gprs[0] = rec->mmio_reg == 31 ? 0 : rec->gprs[rec->mmio_reg];
-			rec->esr &= ~(0x1fULL << 16);
+			rec->mmio_esr = rec->esr;
+			if ((rec->esr & ESR_WNR) && rt != 31)
+				out->gprs[0] = mmio_write_value(rec->esr, rec->gprs[rt]);
+			rec->esr = esr_for_emulatable_abort(rec->esr);
 			return false;
 		}
-		if (is_protected(rd, ipa) && ripas_at(rd, ipa) == RIPAS_EMPTY) {
-			inject_sea(rec, ec == EC_IABT_LOW); /* not its memory: nothing to give */
+		if (ipa >> rd->s2sz ||
+		    (is_protected(rd, ipa) && ripas_at(rd, ipa) == RIPAS_EMPTY) ||
+		    (ec == EC_IABT_LOW && !is_protected(rd, ipa))) {
+			/* Not its memory (or code from the host's): nothing to give. */
+			inject_sea(rec, ec == EC_IABT_LOW);
 			return true;
 		}
 		/* RAM with no memory behind it yet, or unprotected memory the host has not
-		 * mapped: the host may fix it. Which register and how wide is the realm's. */
-		rec->esr &= (0x3fULL << 26) | ESR_IL | ESR_WNR | 0x3fULL;
+		 * mapped: the host may fix it. Which register, how wide, read or write and the
+		 * far's page are the realm's. */
+		rec->esr = esr_for_abort(rec->esr);
+		rec->far = 0;
 		return false;
 	}
 	case EC_SYSREG: {
@@ -368,18 +393,26 @@ static bool handle_sync(struct rec *rec, struct rd *rd, struct rec_exit *out)
 		unsigned crm = (rec->esr >> 1) & 0xf;
 		if (op0 == 3 && op1 == 0 && crn == 0 && crm >= 1 && crm <= 7 &&
 		    (rec->esr & ISS_SYSREG_READ)) {
+			unsigned reg = SYSREG(op0, op1, crn, crm, op2);
+			uint64_t v = id_reg_for_guest(reg, 0);
+			if (reg == ID_AA64DFR0)
+				v = realm_id_aa64dfr0(v, rd->num_bps, rd->num_wps);
+			else if (reg == SYSREG(3, 0, 0, 5, 1)) /* ID_AA64DFR1_EL1 */
+				v = 0; /* no FEAT_Debugv8p9 counts, PMU or other debug extras */
 			if (rt != 31)
-				rec->gprs[rt] =
-				    id_reg_for_guest(SYSREG(op0, op1, crn, crm, op2), 0);
+				rec->gprs[rt] = v;
 			rec->pc += 4;
 			return true;
 		}
-		/* ICC_SGI1R_EL1 writes (op0 3, op1 0, CRn 12, CRm 11, op2 5, a write): the host
-		 * sends the SGI, seeing the value but not the register. */
-		if ((rec->esr & ISS_SYSREG_MASK) == ISS_ICC_SGI1R &&
+		if (rec_debug_trap(rec, rd, cpu))
+			return true;
+		/* The GIC's SGI and DIR writes: the host carries them out, seeing the value but
+		 * not the register. */
+		if ((rec->esr & ISS_SYSREG_MASK & ~(7ULL << 17)) == ISS_ICC_CRM11 &&
+		    ((ICC_FORWARDED_OP2 >> ISS_OP2(rec->esr)) & 1) &&
 		    !(rec->esr & ISS_SYSREG_READ)) {
 			out->gprs[0] = rt == 31 ? 0 : rec->gprs[rt];
-			rec->esr &= ~(0x1fULL << 5);
+			rec->esr = esr_for_sysreg(rec->esr);
 			rec->pc += 4;
 			return false;
 		}
@@ -388,7 +421,7 @@ static bool handle_sync(struct rec *rec, struct rd *rd, struct rec_exit *out)
 	}
 	case EC_WFX:
 		rec->pc += 4; /* the host decides when the REC runs again */
-		rec->esr &= (0x3fULL << 26) | ESR_IL | 3;
+		rec->esr = esr_for_wfx(rec->esr);
 		return false;
 	default:
 		/* HVC and anything else a realm has no business trapping. */
@@ -433,15 +466,18 @@ static uint64_t rec_enter(uint64_t rec_pa, uint64_t run_pa)
 	bool busy;
 	granule_t *g = granule_try_lock(rec_pa, GRANULE_REC, &busy);
 	if (!g)
-		return RMI_ERROR_INPUT; /* not a REC, or running on another CPU */
+		return busy ? RMI_ERROR_REC : RMI_ERROR_INPUT; /* running on another CPU */
 	struct rec *rec = (struct rec *)rec_pa;
 	struct rd *rd = (struct rd *)rec->rd;
 	unsigned nr_lrs = gic_nr_lrs();
-	uint64_t r = RMI_ERROR_REALM;
-	if (__atomic_load_n(&rd->state, __ATOMIC_ACQUIRE) != REALM_ACTIVE)
+	/* RMM 1.0's realm_new (index 0) and system_off (index 1); unknown entry flags are
+	 * reserved, not refused. */
+	uint64_t r, state = __atomic_load_n(&rd->state, __ATOMIC_ACQUIRE);
+	r = RMI_ERROR_REALM | (state == REALM_SYSTEM_OFF ? 1ULL << 8 : 0);
+	if (state != REALM_ACTIVE)
 		goto out;
 	r = RMI_ERROR_REC;
-	if (!rec->runnable || rec->request == REQ_PSCI || (in.flags & ~ENTER_FLAGS_KNOWN) ||
+	if (!rec->runnable || rec->request == REQ_PSCI ||
 	    ((in.flags & (ENTER_EMUL_MMIO | ENTER_INJECT_SEA)) && rec->request != REQ_MMIO) ||
 	    !gic_host_state_valid(in.gic_lrs, in.gic_hcr, nr_lrs))
 		goto out;
@@ -479,10 +515,10 @@ static uint64_t rec_enter(uint64_t rec_pa, uint64_t run_pa)
 						: RMI_EXIT_SERROR;
 			break;
 		}
-		if (!handle_sync(rec, rd, &out))
+		if (!handle_sync(rec, rd, &out, cpu))
 			break;
 	}
-	rec_state_out(rec, cpu);
+	rec_state_out(rec, rd, cpu);
 	gic_save(&rec->gic, nr_lrs);
 	write_sysreg(cnthctl_el2, CNTHCTL_REALM);
 	describe_exit(rec, out.reason, &out, nr_lrs);

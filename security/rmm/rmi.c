@@ -14,31 +14,22 @@ static void rmi_version(const uint64_t *in, uint64_t *out)
 	out[2] = RMI_ABI_VERSION;
 }
 
-/* The realm IPA sizes this RMM supports: the CPU's PA size, at most 48 bits (4 KiB
- * granules without LPA2). */
-static uint64_t s2sz_max(void)
+static uint64_t this_cpu_features(void)
 {
-	static const uint8_t pa_bits[] = {32, 36, 40, 42, 44, 48, 52};
-	unsigned parange = read_sysreg(id_aa64mmfr0_el1) & 0xf;
-	return parange < sizeof(pa_bits) && pa_bits[parange] < 48 ? pa_bits[parange] : 48;
+	return feature_register0(read_sysreg(id_aa64mmfr0_el1), read_sysreg(id_aa64dfr0_el1),
+				 read_sysreg(s3_4_c12_c11_1) /* ICH_VTR_EL2 */);
 }
 
 static void rmi_create(const uint64_t *in, uint64_t *out)
 {
-	rmi_realm_create(in, out, s2sz_max());
+	rmi_realm_create(in, out, this_cpu_features());
 }
 
 /* RMI_FEATURES (B4.3.9): feature register 0; other indexes read as zero. */
 static void rmi_features(const uint64_t *in, uint64_t *out)
 {
-	uint64_t v = 0;
-	if (in[1] == 0) {
-		uint64_t s2sz = s2sz_max();
-		uint64_t lrs = (read_sysreg(s3_4_c12_c11_1) & 0x1f) + 1; /* ICH_VTR_EL2 */
-		v = s2sz | (1ULL << 32) /* SHA-256 */ | (1ULL << 33) /* SHA-512 */ | (lrs << 34);
-	}
 	out[0] = RMI_SUCCESS;
-	out[1] = v;
+	out[1] = in[1] == 0 ? this_cpu_features() : 0;
 }
 
 static void rmi_granule_delegate(const uint64_t *in, uint64_t *out)

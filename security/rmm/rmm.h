@@ -72,8 +72,12 @@ extern const struct granule_platform granule_platform;
 uint64_t granule_delegate(uint64_t pa);
 uint64_t granule_undelegate(uint64_t pa);
 
-/* realm.c: RMI_REALM_CREATE (with the largest IPA size supported), _ACTIVATE, _DESTROY */
-void rmi_realm_create(const uint64_t *in, uint64_t *out, uint64_t s2sz_max);
+/* features.c: RmiFeatureRegister0 from ID_AA64MMFR0_EL1, ID_AA64DFR0_EL1, ICH_VTR_EL2. */
+uint64_t feature_register0(uint64_t mmfr0, uint64_t dfr0, uint64_t ich_vtr);
+/* ID_AA64DFR0_EL1 as a realm with these breakpoints and watchpoints (minus one) sees it. */
+uint64_t realm_id_aa64dfr0(uint64_t guest_view, unsigned num_bps, unsigned num_wps);
+/* realm.c: RMI_REALM_CREATE (checked against feature register 0), _ACTIVATE, _DESTROY */
+void rmi_realm_create(const uint64_t *in, uint64_t *out, uint64_t feat0);
 void rmi_realm_activate(const uint64_t *in, uint64_t *out);
 void rmi_realm_destroy(const uint64_t *in, uint64_t *out);
 

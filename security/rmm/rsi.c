@@ -51,14 +51,48 @@ static struct measurement *slot(struct rd *rd, uint64_t index)
 	return index == 0 ? &rd->rim : &rd->rem[index - 1];
 }
 
+/* The realm's RAM page at ipa that an RSI call writes, locked (see realm_lock_ram_page).
+ * NULL with *err: ERROR_INPUT if ipa is not a protected granule of RIPAS RAM; or, if it is
+ * RAM (or DESTROYED) with no memory behind it yet, RSI_FAULT: the REC exits as for a
+ * translation fault there, for the host to give it, and makes the call again (RMM 1.0,
+ * as TF-RMM does for REALM_CONFIG, ATTESTATION_TOKEN_CONTINUE and HOST_CALL). */
+#define RSI_FAULT (~0ULL)
+static granule_t *rsi_ram_page(struct rec *rec, struct rd *rd, uint64_t ipa, uint64_t *pa,
+			       uint64_t *err)
+{
+	granule_t *g = realm_lock_ram_page(rd, ipa, pa);
+	if (g)
+		return g;
+	*err = RSI_ERROR_INPUT;
+	if (ipa % GRANULE_SIZE || ipa >= (1ULL << (rd->s2sz - 1)))
+		return 0;
+	granule_t *g_rd = granule_lock((uint64_t)rd, GRANULE_RD);
+	if (!g_rd)
+		return 0;
+	uint64_t size, ram_pa, ripas = rtt_ripas(rd, ipa, &size, &ram_pa);
+	granule_unlock(g_rd, GRANULE_RD);
+	if (ripas == RIPAS_EMPTY)
+		return 0;
+	unsigned level = 3;
+	while (size > GRANULE_SIZE) {
+		size >>= 9;
+		level--;
+	}
+	rec->rsi_fault = true;
+	rec->rsi_fault_level = (uint8_t)level;
+	rec->rsi_fault_ipa = ipa;
+	*err = RSI_FAULT;
+	return 0;
+}
+
 /* RSI_REALM_CONFIG (B5.3.5): the IPA width, hash algorithm and RPV, into the realm's
  * RsiRealmConfig granule. */
-static uint64_t realm_config(struct rd *rd, uint64_t ipa)
+static uint64_t realm_config(struct rec *rec, struct rd *rd, uint64_t ipa)
 {
-	uint64_t pa;
-	granule_t *g = realm_lock_ram_page(rd, ipa, &pa);
+	uint64_t pa, err;
+	granule_t *g = rsi_ram_page(rec, rd, ipa, &pa, &err);
 	if (!g)
-		return RSI_ERROR_INPUT;
+		return err;
 	*(volatile uint64_t *)pa = rd->s2sz;
 	*(volatile uint8_t *)(pa + 8) = rd->rim.algo;
 	memcpy((void *)(pa + 0x200), rd->rpv, sizeof(rd->rpv));
@@ -113,12 +147,12 @@ static uint64_t ipa_state_set(struct rec *rec, struct rd *rd, const uint64_t *x)
  * (256-byte aligned, in its RAM); rec_run.c copies them out at the exit and back in. */
 static uint64_t host_call(struct rec *rec, struct rd *rd, uint64_t ipa)
 {
-	uint64_t pa;
+	uint64_t pa, err;
 	if (ipa % HOST_CALL_ALIGN)
 		return RSI_ERROR_INPUT;
-	granule_t *g = realm_lock_ram_page(rd, ipa & ~(GRANULE_SIZE - 1), &pa);
+	granule_t *g = rsi_ram_page(rec, rd, ipa & ~(GRANULE_SIZE - 1), &pa, &err);
 	if (!g)
-		return RSI_ERROR_INPUT;
+		return err;
 	granule_unlock(g, GRANULE_RD);
 	rec->request = REQ_HOST_CALL;
 	rec->host_call_ipa = ipa;
@@ -148,10 +182,10 @@ static uint64_t attest_continue(struct rec *rec, struct rd *rd, uint64_t ipa, ui
 		return RSI_ERROR_STATE;
 	if (ipa % GRANULE_SIZE || offset >= GRANULE_SIZE || !size || size > GRANULE_SIZE - offset)
 		return RSI_ERROR_INPUT;
-	uint64_t pa;
-	granule_t *g = realm_lock_ram_page(rd, ipa, &pa);
+	uint64_t pa, err;
+	granule_t *g = rsi_ram_page(rec, rd, ipa, &pa, &err);
 	if (!g)
-		return RSI_ERROR_INPUT;
+		return err;
 	if (aux->attest == ATTEST_CHALLENGED) {
 		meas_lock(rd); /* the REMs as they are now, not half extended */
 		aux->len =
@@ -223,7 +257,7 @@ bool rsi_handle(struct rec *rec, struct rd *rd)
 		break;
 	}
 	case RSI_REALM_CONFIG:
-		x[0] = realm_config(rd, x[1]);
+		x[0] = realm_config(rec, rd, x[1]);
 		break;
 	case RSI_IPA_STATE_GET:
 		x[0] = ipa_state_get(rd, x[1], x[2], &x[1], &x[2]);
@@ -234,15 +268,24 @@ bool rsi_handle(struct rec *rec, struct rd *rd)
 	case RSI_ATTEST_TOKEN_INIT:
 		x[0] = attest_init(rec, x, &x[1]);
 		break;
-	case RSI_ATTEST_TOKEN_CONT:
-		x[0] = attest_continue(rec, rd, x[1], x[2], x[3], &x[1]);
+	case RSI_ATTEST_TOKEN_CONT: {
+		uint64_t len, r = attest_continue(rec, rd, x[1], x[2], x[3], &len);
+		x[0] = r;
+		if (!rec->rsi_fault)
+			x[1] = len;
 		break;
+	}
 	case RSI_HOST_CALL:
 		x[0] = host_call(rec, rd, x[1]);
 		break;
 	default:
 		x[0] = SMC_NOT_SUPPORTED;
 		break;
+	}
+	if (rec->rsi_fault) {
+		/* No answer yet: its registers as they were, the SMC made again later. */
+		x[0] = fid;
+		return true;
 	}
 	rec->pc += 4; /* SMCs trapped by HCR_EL2.TSC return to the SMC itself */
 	return true;

@@ -146,10 +146,29 @@ granule_t *realm_lock_ram_page(struct rd *rd, uint64_t ipa, uint64_t *pa)
 	return g;
 }
 
+static bool entry_live(uint64_t e, int64_t level)
+{
+	return is_table(e, level) || hipas_of(e) != HIPAS_UNASSIGNED;
+}
+
+/* RMM 1.0's "top of the non-live region" (the output of the commands that take entries
+ * apart): ipa if its entry e at `level` is live (assigned, or a table), else the IPA of the
+ * next live entry of the same table, or the table's end. The host walks on from there. */
+static uint64_t non_live_top(const uint64_t *e, int64_t level, uint64_t ipa)
+{
+	if (entry_live(*e, level))
+		return ipa;
+	uint64_t size = 1ULL << shift_of(level), top = (ipa & ~(size - 1)) + size;
+	const uint64_t *end = (const uint64_t *)(((uint64_t)e | (GRANULE_SIZE - 1)) + 1);
+	for (e++; e < end && !entry_live(*e, level); e++)
+		top += size;
+	return top;
+}
+
 bool rtt_live(const uint64_t *table, int64_t level)
 {
 	for (unsigned i = 0; i < 512; i++)
-		if (is_table(table[i], level) || hipas_of(table[i]) != HIPAS_UNASSIGNED)
+		if (entry_live(table[i], level))
 			return true;
 	return false;
 }
@@ -191,17 +210,20 @@ static uint64_t rtt_create(struct rd *rd, uint64_t rtt_pa, uint64_t ipa, int64_t
 /* ---- RTT_DESTROY (B4.3.13): a table with nothing assigned below it goes back to
  * DELEGATED; its parent entry becomes UNASSIGNED, RIPAS DESTROYED (protected IPA) ---- */
 
-/* The entry pointing at the level-`level` table over ipa (NULL: *err says why not). */
-static uint64_t *table_parent(struct rd *rd, uint64_t ipa, int64_t level, uint64_t *err)
+/* The entry pointing at the level-`level` table over ipa (NULL: *err says why not; *walked
+ * then the entry the walk stopped at, if it got that far, at *reached). */
+static uint64_t *table_parent(struct rd *rd, uint64_t ipa, int64_t level, uint64_t *err,
+			      uint64_t **walked, int64_t *reached)
 {
+	*walked = 0;
 	if (level <= rd->rtt_level_start || level > 3 || !ipa_ok(rd, ipa, level - 1)) {
 		*err = RMI_ERROR_INPUT;
 		return 0;
 	}
-	int64_t reached;
-	uint64_t *parent = walk(rd, ipa, level - 1, &reached);
-	if (reached != level - 1 || !is_table(*parent, reached)) {
-		*err = rtt_error(reached);
+	uint64_t *parent = walk(rd, ipa, level - 1, reached);
+	if (*reached != level - 1 || !is_table(*parent, *reached)) {
+		*err = rtt_error(*reached);
+		*walked = parent;
 		return 0;
 	}
 	return parent;
@@ -209,11 +231,16 @@ static uint64_t *table_parent(struct rd *rd, uint64_t ipa, int64_t level, uint64
 
 static uint64_t rtt_destroy(struct rd *rd, uint64_t ipa, int64_t level, uint64_t *out)
 {
-	uint64_t err;
-	uint64_t *parent = table_parent(rd, ipa, level, &err);
-	if (!parent)
+	uint64_t err, *walked;
+	int64_t reached;
+	uint64_t *parent = table_parent(rd, ipa, level, &err, &walked, &reached);
+	if (!parent) {
+		if (walked)
+			out[2] = non_live_top(walked, reached, ipa);
 		return err;
+	}
 	uint64_t rtt_pa = *parent & ADDR_MASK;
+	out[2] = ipa; /* a live table: nothing skipped */
 	if (rtt_live((const uint64_t *)rtt_pa, level))
 		return rtt_error(level);
 	granule_t *g = granule_lock(rtt_pa, GRANULE_RTT);
@@ -227,7 +254,7 @@ static uint64_t rtt_destroy(struct rd *rd, uint64_t ipa, int64_t level, uint64_t
 	rd->nr_rtts--;
 	granule_unlock(g, GRANULE_DELEGATED);
 	out[1] = rtt_pa;
-	out[2] = ipa + (1ULL << shift_of(level - 1)); /* top of the region it covered */
+	out[2] = non_live_top(parent, level - 1, ipa);
 	return RMI_SUCCESS;
 }
 
@@ -259,10 +286,12 @@ static uint64_t unmap_unprotected(struct rd *rd, uint64_t ipa, int64_t level, ui
 		return RMI_ERROR_INPUT;
 	int64_t reached;
 	uint64_t *e = walk(rd, ipa, level, &reached);
-	if (reached != level || !(*e & ENTRY_VALID) || is_table(*e, level))
+	if (reached != level || !(*e & ENTRY_VALID) || is_table(*e, level)) {
+		out[1] = non_live_top(e, reached, ipa);
 		return rtt_error(reached);
+	}
 	replace_entry(rd, e, 0);
-	out[1] = ipa + (1ULL << shift_of(level));
+	out[1] = non_live_top(e, level, ipa);
 	return RMI_SUCCESS;
 }
 
@@ -295,10 +324,13 @@ static uint64_t rtt_read_entry(struct rd *rd, uint64_t ipa, int64_t level, uint6
 
 static uint64_t rtt_init_ripas(struct rd *rd, uint64_t base, uint64_t top, uint64_t *out)
 {
-	if (rd->state != REALM_NEW)
-		return RMI_ERROR_REALM;
+	/* RMM 1.0's order: size_valid, top_bound and the granule alignment of base and top
+	 * (ERROR_INPUT, as TF-RMM has them), realm_state, base_align (to the walk's level),
+	 * rtte_state, no_progress. */
 	if (base >= top || top > (1ULL << (rd->s2sz - 1)) || (base | top) % GRANULE_SIZE)
 		return RMI_ERROR_INPUT;
+	if (rd->state != REALM_NEW)
+		return RMI_ERROR_REALM;
 	int64_t level;
 	uint64_t *e = walk(rd, base, 3, &level);
 	uint64_t size = 1ULL << shift_of(level);
@@ -370,8 +402,10 @@ static uint64_t data_destroy(struct rd *rd, uint64_t ipa, uint64_t *out)
 		return RMI_ERROR_INPUT;
 	int64_t level;
 	uint64_t *e = walk(rd, ipa, 3, &level);
-	if (level != 3 || hipas_of(*e) != HIPAS_ASSIGNED)
+	if (level != 3 || hipas_of(*e) != HIPAS_ASSIGNED) {
+		out[2] = non_live_top(e, level, ipa);
 		return rtt_error(level);
+	}
 	uint64_t data_pa = *e & ADDR_MASK, ripas = ripas_of(*e);
 	granule_t *g = granule_lock(data_pa, GRANULE_DATA);
 	if (!g)
@@ -382,7 +416,7 @@ static uint64_t data_destroy(struct rd *rd, uint64_t ipa, uint64_t *out)
 	granule_zero(data_pa);
 	granule_unlock(g, GRANULE_DELEGATED);
 	out[1] = data_pa;
-	out[2] = ipa + GRANULE_SIZE;
+	out[2] = non_live_top(e, 3, ipa);
 	return RMI_SUCCESS;
 }
 
@@ -418,8 +452,9 @@ static uint64_t folded(const uint64_t *table, int64_t level, bool *ok)
 
 static uint64_t rtt_fold(struct rd *rd, uint64_t ipa, int64_t level, uint64_t *out)
 {
-	uint64_t err;
-	uint64_t *parent = table_parent(rd, ipa, level, &err);
+	uint64_t err, *walked;
+	int64_t reached;
+	uint64_t *parent = table_parent(rd, ipa, level, &err, &walked, &reached);
 	if (!parent)
 		return err;
 	uint64_t rtt_pa = *parent & ADDR_MASK;
@@ -459,14 +494,21 @@ static bool change_ripas(uint64_t *e, uint64_t to, bool destroyed_too, int64_t l
 static uint64_t rtt_set_ripas(struct rd *rd, uint64_t rec_pa, uint64_t base, uint64_t top,
 			      uint64_t *out)
 {
+	/* RMM 1.0's order: rec_owner (ERROR_REC), size_valid, base_bound, top_bound
+	 * (ERROR_INPUT), base_align (ERROR_RTT), top_gran_align (ERROR_INPUT), no_progress
+	 * (ERROR_RTT). */
 	bool busy;
 	granule_t *g = granule_try_lock(rec_pa, GRANULE_REC, &busy);
 	if (!g)
-		return RMI_ERROR_INPUT;
+		return busy ? RMI_ERROR_REC : RMI_ERROR_INPUT; /* running: rec_busy */
 	struct rec *rec = (struct rec *)rec_pa;
-	uint64_t r = RMI_ERROR_INPUT;
-	if (rec->rd != (uint64_t)rd || rec->request != REQ_RIPAS || base != rec->ripas_addr ||
-	    top <= base || top > rec->ripas_top || top % GRANULE_SIZE)
+	uint64_t r = RMI_ERROR_REC;
+	if (rec->rd != (uint64_t)rd)
+		goto out;
+	/* The next part of what the REC asked for (so base is granule-aligned, protected). */
+	r = RMI_ERROR_INPUT;
+	if (top <= base || rec->request != REQ_RIPAS || base != rec->ripas_addr ||
+	    top > rec->ripas_top)
 		goto out;
 	int64_t level;
 	uint64_t *e = walk(rd, base, 3, &level);
@@ -474,6 +516,10 @@ static uint64_t rtt_set_ripas(struct rd *rd, uint64_t rec_pa, uint64_t base, uin
 	r = rtt_error(level);
 	if (base & (size - 1))
 		goto out;
+	r = RMI_ERROR_INPUT;
+	if (top % GRANULE_SIZE)
+		goto out;
+	r = rtt_error(level);
 	uint64_t ipa = base, table_end = (base | ((size << 9) - 1)) + 1;
 	bool unmapped = false;
 	for (; ipa < top && ipa + size <= top && ipa < table_end; ipa += size, e++) {
@@ -487,8 +533,8 @@ static uint64_t rtt_set_ripas(struct rd *rd, uint64_t rec_pa, uint64_t base, uin
 	dsb(ish);
 	if (unmapped)
 		realm_tlbi(rd);
-	if (ipa == base && ipa + size > top)
-		goto out; /* top cuts the first entry: a smaller level is needed */
+	if (ipa == base)
+		goto out; /* no_progress: top cuts the first entry, or its RIPAS may not change */
 	rec->ripas_addr = ipa;
 	out[1] = ipa;
 	r = RMI_SUCCESS;

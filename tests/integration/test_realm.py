@@ -61,7 +61,7 @@ def test_rmi_and_ffa_seen_from_the_host():
     # host gave it: its parameters (40-bit IPA, SHA-256), RIPAS RAM over [0, 4 KiB), its
     # code page at IPA 0 (measured), one REC (runnable, pc 0, x0 = 0x80100000).
     code = bytes.fromhex(re.search(r"fwtest: realm code ([0-9a-f]+)", out).group(1))
-    rim = measure.rim_init(s2sz=40, hash_algo=measure.SHA256)
+    rim = measure.rim_init(s2sz=40, num_bps=1, num_wps=1, hash_algo=measure.SHA256)
     rim = measure.rim_extend_ripas(rim, measure.SHA256, 0, 0x1000)
     rim = measure.rim_extend_data(rim, measure.SHA256, 0, measure.DATA_MEASURE_CONTENT,
                                   code.ljust(4096, b"\0"))

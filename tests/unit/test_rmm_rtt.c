@@ -1,4 +1,5 @@
 // sources: security/rmm/rtt.c security/rmm/realm.c security/rmm/rec.c security/rmm/granule.c
+// sources: security/rmm/features.c
 // sources: security/rmm/measurement.c .cache/src/mbedtls/library/sha[25]*.c
 // sources: .cache/src/mbedtls/library/platform_util.c .cache/src/mbedtls/library/platform.c
 /* Host tests for a realm's translation tables (RMM 1.0, B4.3): each RTT and DATA command's
@@ -93,12 +94,15 @@ static int setup(void **state)
 			return -1;
 	uint64_t *p = (uint64_t *)PA(PARAMS);
 	p[0x008 / 8] = 40;
+	p[0x018 / 8] = 1;	/* two breakpoints */
+	p[0x020 / 8] = 1;	/* two watchpoints */
 	p[0x800 / 8] = 5 + win; /* VMID */
 	p[0x808 / 8] = PA(RTT0);
 	p[0x810 / 8] = 1;
 	p[0x818 / 8] = 2;
 	uint64_t in[8] = {0, PA(RD), PA(PARAMS)};
-	rmi_realm_create(in, out, 48);
+	/* A CPU with 48-bit PAs, six breakpoints, four watchpoints, four list registers. */
+	rmi_realm_create(in, out, feature_register0(5, 5 << 12 | 3 << 20, 3));
 	if (out[0] != RMI_SUCCESS)
 		return -1;
 	return call(rmi_rtt_create, PA(RD), PA(L2), 0, 2, 0) ||
@@ -230,8 +234,8 @@ static void set_ripas(void **state)
 	/* DESTROYED changes only if the realm allowed it. */
 	assert_int_equal(call(rmi_data_destroy, PA(RD), 0, 0, 0, 0), RMI_SUCCESS);
 	rec_asking(0, 0x1000, 1, false);
-	assert_int_equal(call(rmi_rtt_set_ripas, PA(RD), PA(REC), 0, 0x1000, 0), RMI_SUCCESS);
-	assert_int_equal(out[1], 0); /* no progress */
+	assert_int_equal(call(rmi_rtt_set_ripas, PA(RD), PA(REC), 0, 0x1000, 0), rtt_error(3));
+	assert_int_equal(rec->ripas_addr, 0); /* no progress */
 	rec_asking(0, 0x1000, 1, true);
 	assert_int_equal(call(rmi_rtt_set_ripas, PA(RD), PA(REC), 0, 0x1000, 0), RMI_SUCCESS);
 	assert_int_equal(out[1], 0x1000);

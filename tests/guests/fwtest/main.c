@@ -124,6 +124,9 @@ static void version_and_features(void)
 	smc4(f);
 	check(f[0] == RMI_SUCCESS && (f[1] & 0xff) >= 32 && (f[1] & 0xff) <= 52,
 	      "RMI_FEATURES(0) gives S2SZ", f[1]);
+	/* Breakpoints and watchpoints minus one, as the CPU has them: at least 1 (two). */
+	check(((f[1] >> 14) & 0x3f) >= 1 && ((f[1] >> 20) & 0x3f) >= 1,
+	      "RMI_FEATURES(0) offers breakpoints and watchpoints", f[1]);
 	uint64_t f1[4] = {RMI_FEATURES, 1, 0, 0};
 	smc4(f1);
 	check(f1[0] == RMI_SUCCESS && f1[1] == 0, "RMI_FEATURES(1) reads as zero", f1[1]);
@@ -217,8 +220,13 @@ static void realms(void)
 {
 	uint64_t rd = (uint64_t)pool[0], rtt = (uint64_t)pool[2], rd2 = (uint64_t)pool[1];
 	uint64_t rtt2 = (uint64_t)pool[4], params = (uint64_t)params_page;
-	const struct realm_params good = {
-	    .s2sz = 40, .vmid = 7, .rtt_base = rtt, .rtt_level_start = 1, .rtt_num_start = 2};
+	const struct realm_params good = {.s2sz = 40,
+					  .num_bps = 1,
+					  .num_wps = 1,
+					  .vmid = 7,
+					  .rtt_base = rtt,
+					  .rtt_level_start = 1,
+					  .rtt_num_start = 2};
 	struct realm_params p = good;
 	put_params(&p);
 	check(rmi2(RMI_REALM_CREATE, rd, params) == RMI_ERROR_INPUT,
@@ -229,8 +237,10 @@ static void realms(void)
 	      "REALM_CREATE with its second starting RTT undelegated", 0);
 	check(rmi(RMI_GRANULE_DELEGATE, rtt + 4096) == RMI_SUCCESS, "DELEGATE the second RTT", 0);
 	/* Bad parameters, one at a time. */
-	struct realm_params bad[7];
-	for (unsigned i = 0; i < 7; i++)
+	uint64_t f[4] = {RMI_FEATURES, 0, 0, 0};
+	smc4(f);
+	struct realm_params bad[11];
+	for (unsigned i = 0; i < 11; i++)
 		bad[i] = good;
 	bad[0].s2sz = 60;	      /* beyond what RMI_FEATURES offers */
 	bad[1].s2sz = 31;	      /* too small */
@@ -239,7 +249,11 @@ static void realms(void)
 	bad[4].rtt_level_start = 3;   /* 40 bits cannot start at level 3 */
 	bad[5].flags = 1;	      /* LPA2 */
 	bad[6].rtt_base = rtt + 4096; /* concatenated tables not aligned to their size */
-	for (unsigned i = 0; i < 7; i++) {
+	bad[7].num_bps = 0;	      /* reserved */
+	bad[8].num_wps = 0;	      /* reserved */
+	bad[9].num_bps = ((f[1] >> 14) & 0x3f) + 1;  /* more than RMI_FEATURES offers */
+	bad[10].num_wps = ((f[1] >> 20) & 0x3f) + 1; /* likewise */
+	for (unsigned i = 0; i < 11; i++) {
 		put_params(&bad[i]);
 		if (rmi2(RMI_REALM_CREATE, rd, params) != RMI_ERROR_INPUT)
 			check(false, "REALM_CREATE with bad parameters", i);
@@ -312,8 +326,13 @@ static void realm_memory(void)
 	for (unsigned i = 0; i < 8; i++)
 		if (i != 1 && rmi(RMI_GRANULE_DELEGATE, (uint64_t)mem[i]) != RMI_SUCCESS)
 			check(false, "DELEGATE the realm's granules", i);
-	const struct realm_params good = {
-	    .s2sz = 40, .vmid = 9, .rtt_base = rtt, .rtt_level_start = 1, .rtt_num_start = 2};
+	const struct realm_params good = {.s2sz = 40,
+					  .num_bps = 1,
+					  .num_wps = 1,
+					  .vmid = 9,
+					  .rtt_base = rtt,
+					  .rtt_level_start = 1,
+					  .rtt_num_start = 2};
 	put_params(&good);
 	check(rmi2(RMI_REALM_CREATE, rd, params) == RMI_SUCCESS, "REALM_CREATE (memory)", 0);
 	uint64_t r[6] = {RMI_RTT_READ_ENTRY, rd, 0, 1, 0, 0};
@@ -385,6 +404,7 @@ static void realm_memory(void)
 	check(t1[0] == (RMI_ERROR_RTT | (3 << 8)), "RTT_DESTROY of a table with data in it", t1[0]);
 	uint64_t x1[6] = {RMI_DATA_DESTROY, rd, 0, 0, 0, 0};
 	smc6(x1);
+	/* top: the next live entry (the unknown data at 0x1000). */
 	check(x1[0] == RMI_SUCCESS && x1[1] == data && x1[2] == 0x1000, "DATA_DESTROY", x1[1]);
 	uint64_t e3[6] = {RMI_RTT_READ_ENTRY, rd, 0, 3, 0, 0};
 	smc6(e3);
@@ -392,17 +412,20 @@ static void realm_memory(void)
 	      "READ_ENTRY after DATA_DESTROY: UNASSIGNED, RIPAS DESTROYED", e3[4]);
 	uint64_t x2[6] = {RMI_DATA_DESTROY, rd, 0x1000, 0, 0, 0};
 	smc6(x2);
-	check(x2[0] == RMI_SUCCESS && x2[1] == data2, "DATA_DESTROY of the unknown data", x2[1]);
+	check(x2[0] == RMI_SUCCESS && x2[1] == data2 && x2[2] == 0x200000,
+	      "DATA_DESTROY of the unknown data, top the end of its table", x2[2]);
 	uint64_t t2[6] = {RMI_RTT_DESTROY, rd, 0, 2, 0, 0};
 	smc6(t2);
 	check(t2[0] == (RMI_ERROR_RTT | (2 << 8)), "RTT_DESTROY of a table with a table below",
 	      t2[0]);
 	uint64_t t3[6] = {RMI_RTT_DESTROY, rd, 0, 3, 0, 0};
 	smc6(t3);
-	check(t3[0] == RMI_SUCCESS && t3[1] == l3, "RTT_DESTROY level 3", t3[1]);
+	check(t3[0] == RMI_SUCCESS && t3[1] == l3 && t3[2] == 0x40000000,
+	      "RTT_DESTROY level 3, top the end of the level-2 table", t3[2]);
 	uint64_t t4[6] = {RMI_RTT_DESTROY, rd, 0, 2, 0, 0};
 	smc6(t4);
-	check(t4[0] == RMI_SUCCESS && t4[1] == l2, "RTT_DESTROY level 2", t4[1]);
+	check(t4[0] == RMI_SUCCESS && t4[1] == l2 && t4[2] == 1ULL << 39,
+	      "RTT_DESTROY level 2, top the end of the first starting table", t4[2]);
 	check(rmi(RMI_REALM_DESTROY, rd) == RMI_SUCCESS, "REALM_DESTROY (memory)", 0);
 	bool back = true;
 	for (unsigned i = 0; i < 8; i++)
@@ -444,8 +467,13 @@ static void recs(void)
 	for (unsigned i = 0; i < 7; i++)
 		if (rmi(RMI_GRANULE_DELEGATE, all[i]) != RMI_SUCCESS)
 			check(false, "DELEGATE the RECs' realm granules", i);
-	const struct realm_params good = {
-	    .s2sz = 40, .vmid = 11, .rtt_base = rtt, .rtt_level_start = 1, .rtt_num_start = 2};
+	const struct realm_params good = {.s2sz = 40,
+					  .num_bps = 1,
+					  .num_wps = 1,
+					  .vmid = 11,
+					  .rtt_base = rtt,
+					  .rtt_level_start = 1,
+					  .rtt_num_start = 2};
 	put_params(&good);
 	check(rmi2(RMI_REALM_CREATE, rd, params) == RMI_SUCCESS, "REALM_CREATE (RECs)", 0);
 	uint64_t a[4] = {RMI_REC_AUX_COUNT, rd, 0, 0};
@@ -464,7 +492,6 @@ static void recs(void)
 	    {1, 0, 1, spare, "REC_CREATE with an undelegated auxiliary granule"},
 	    {1, 0, 1, rec, "REC_CREATE with the REC as its own auxiliary granule"},
 	    {1, 0, 1, rd, "REC_CREATE with the RD as auxiliary granule"},
-	    {2, 0, 1, aux0, "REC_CREATE with an unknown flag"},
 	};
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		put_rec_params(bad[i].flags, bad[i].mpidr, bad[i].num_aux, bad[i].aux);
@@ -501,7 +528,14 @@ static void recs(void)
 	put_rec_params(0, 2, 1, aux1);
 	uint64_t r5[4] = {RMI_REC_CREATE, rd, spare, params};
 	smc4(r5);
-	check(r5[0] == RMI_ERROR_REALM, "REC_CREATE in an active realm", r5[0]);
+	/* RMM 1.0 checks the REC's granule before the realm's state. */
+	check(r5[0] == RMI_ERROR_INPUT, "REC_CREATE in an active realm on an undelegated granule",
+	      r5[0]);
+	check(rmi(RMI_GRANULE_DELEGATE, spare) == RMI_SUCCESS, "DELEGATE a spare granule", 0);
+	uint64_t r6[4] = {RMI_REC_CREATE, rd, spare, params};
+	smc4(r6);
+	check(r6[0] == RMI_ERROR_REALM, "REC_CREATE in an active realm", r6[0]);
+	check(rmi(RMI_GRANULE_UNDELEGATE, spare) == RMI_SUCCESS, "UNDELEGATE the spare granule", 0);
 	check(rmi(RMI_REC_DESTROY, rd) == RMI_ERROR_INPUT, "REC_DESTROY of a non-REC", 0);
 	check(rmi(RMI_REC_DESTROY, rec1) == RMI_SUCCESS && rmi(RMI_REC_DESTROY, rec) == RMI_SUCCESS,
 	      "REC_DESTROY", 0);
@@ -525,8 +559,13 @@ static void unprotected(void)
 	for (unsigned i = 0; i < 5; i++)
 		if (rmi(RMI_GRANULE_DELEGATE, all[i]) != RMI_SUCCESS)
 			check(false, "DELEGATE the granules (unprotected)", i);
-	const struct realm_params good = {
-	    .s2sz = 40, .vmid = 13, .rtt_base = rtt, .rtt_level_start = 1, .rtt_num_start = 2};
+	const struct realm_params good = {.s2sz = 40,
+					  .num_bps = 1,
+					  .num_wps = 1,
+					  .vmid = 13,
+					  .rtt_base = rtt,
+					  .rtt_level_start = 1,
+					  .rtt_num_start = 2};
 	put_params(&good);
 	check(rmi2(RMI_REALM_CREATE, rd, params) == RMI_SUCCESS, "REALM_CREATE (unprotected)", 0);
 	uint64_t top = 1ULL << 39, shared = (uint64_t)src_page;
@@ -562,10 +601,12 @@ static void unprotected(void)
 	      d[0]);
 	uint64_t u[6] = {RMI_RTT_UNMAP_UNPROTECTED, rd, top, 3, 0, 0};
 	smc6(u);
-	check(u[0] == RMI_SUCCESS && u[1] == top + 0x1000, "UNMAP_UNPROTECTED", u[1]);
+	/* top: where the next live entry is, here the end of the (now empty) table. */
+	check(u[0] == RMI_SUCCESS && u[1] == top + 0x200000, "UNMAP_UNPROTECTED", u[1]);
 	uint64_t u2[6] = {RMI_RTT_UNMAP_UNPROTECTED, rd, top, 3, 0, 0};
 	smc6(u2);
-	check(u2[0] == (RMI_ERROR_RTT | (3 << 8)), "UNMAP_UNPROTECTED twice: RTT at 3", u2[0]);
+	check(u2[0] == (RMI_ERROR_RTT | (3 << 8)) && u2[1] == top + 0x200000,
+	      "UNMAP_UNPROTECTED twice: RTT at 3, top past the non-live entries", u2[0]);
 	uint64_t d3[6] = {RMI_RTT_DESTROY, rd, top, 3, 0, 0};
 	smc6(d3);
 	uint64_t d2[6] = {RMI_RTT_DESTROY, rd, top, 2, 0, 0};
@@ -810,8 +851,13 @@ static void realm_runs(void)
 	for (unsigned i = 0; i < 8; i++)
 		if (rmi(RMI_GRANULE_DELEGATE, all[i]) != RMI_SUCCESS)
 			check(false, "DELEGATE the running realm's granules", i);
-	const struct realm_params good = {
-	    .s2sz = 40, .vmid = 15, .rtt_base = rtt, .rtt_level_start = 1, .rtt_num_start = 2};
+	const struct realm_params good = {.s2sz = 40,
+					  .num_bps = 1,
+					  .num_wps = 1,
+					  .vmid = 15,
+					  .rtt_base = rtt,
+					  .rtt_level_start = 1,
+					  .rtt_num_start = 2};
 	put_params(&good);
 	check(rmi2(RMI_REALM_CREATE, rd, params) == RMI_SUCCESS, "REALM_CREATE (running)", 0);
 	uint64_t c1[6] = {RMI_RTT_CREATE, rd, l2, 0, 2, 0},

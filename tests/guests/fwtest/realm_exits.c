@@ -50,6 +50,16 @@ __asm__(".pushsection .rodata\n"
 	"	mov	x9, #0x3000\n"
 	"	ldr	x10, [x9]\n"
 	"	str	x10, [x20]\n"
+	/* RSI_REALM_CONFIG into RAM the host has not backed yet: an exit as for a data abort
+	 * there, then the call again, answered; then its IPA width from it */
+	"	mov	x1, #0x4000\n"
+	"	movz	x0, #0x196\n"
+	"	movk	x0, #0xc400, lsl #16\n"
+	"	smc	#0\n"
+	"	str	x0, [x20]\n"
+	"	mov	x9, #0x4000\n"
+	"	ldr	x10, [x9]\n"
+	"	str	x10, [x20]\n"
 	/* RSI_IPA_STATE_SET(0x2000, 0x4000, EMPTY, 0) */
 	"	movz	x0, #0x197\n"
 	"	movk	x0, #0xc400, lsl #16\n"
@@ -77,6 +87,35 @@ __asm__(".pushsection .rodata\n"
 	"	str	x0, [x20]\n"
 	"	ldr	x10, [x9, #8]\n"
 	"	str	x10, [x20]\n"
+	/* Its debug features: ID_AA64DFR0_EL1 (two breakpoints and watchpoints asked for), a
+	 * breakpoint register written and read back, then a breakpoint on an instruction at
+	 * EL1 (MDSCR_EL1.KDE and MDE, PSTATE.D clear), which the vector reports. */
+	"	mrs	x10, id_aa64dfr0_el1\n"
+	"	str	x10, [x20]\n"
+	"	mov	x10, #0x5550\n"
+	"	msr	dbgbvr1_el1, x10\n"
+	"	isb\n"
+	"	mrs	x10, dbgbvr1_el1\n"
+	"	str	x10, [x20]\n"
+	"	msr	oslar_el1, xzr\n"
+	"	adr	x10, 3f\n"
+	"	msr	dbgbvr0_el1, x10\n"
+	"	mov	x10, #0x1e3\n" /* DBGBCR: E, EL1 (PMC 0b01), all four bytes */
+	"	msr	dbgbcr0_el1, x10\n"
+	"	mov	x10, #0xa000\n" /* MDSCR_EL1: MDE, KDE */
+	"	msr	mdscr_el1, x10\n"
+	"	isb\n"
+	"	msr	daifclr, #8\n"
+	"	isb\n"
+	"3:	nop\n"
+	"	msr	daifset, #8\n"
+	"	msr	mdscr_el1, xzr\n"
+	"	msr	dbgbcr0_el1, xzr\n"
+	"	isb\n"
+	/* ICC_DIR_EL1, which the host traps (ICH_HCR_EL2.TDIR): an exit with the value */
+	"	mov	x9, #0x2a\n"
+	"	msr	s3_0_c12_c11_1, x9\n"
+	"	str	x9, [x20]\n"
 	/* Interrupts on (group 1, any priority): the host's list register delivers one */
 	"	mov	x9, #0xff\n"
 	"	msr	s3_0_c4_c6_0, x9\n" /* ICC_PMR_EL1 */
@@ -148,12 +187,13 @@ __asm__(".pushsection .rodata\n"
 	"realm2_end:\n"
 	".popsection\n");
 
-static uint8_t g[14][4096] __attribute__((aligned(8192))); /* see realm_exits() */
+static uint8_t g[15][4096] __attribute__((aligned(8192))); /* see realm_exits() */
 static uint8_t run_page[4096] __attribute__((aligned(4096)));
 
 #define RUN(off)	  (((volatile uint64_t *)run_page)[(off) / 8])
 #define EXIT_REASON	  0x800
 #define EXIT_ESR	  0x900
+#define EXIT_FAR	  0x908
 #define EXIT_HPFAR	  0x910
 #define EXIT_GPR(i)	  (0xa00 + 8 * (i))
 #define EXIT_LR(i)	  (0xb08 + 8 * (i))
@@ -222,13 +262,18 @@ static uint64_t call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64
  * the host backs only when it is touched. */
 static bool build(uint64_t rd, uint64_t rtt, uint64_t l2, uint64_t l3, uint64_t rec0, uint64_t rec1)
 {
-	const struct realm_params p = {
-	    .s2sz = 40, .vmid = 21, .rtt_base = rtt, .rtt_level_start = 1, .rtt_num_start = 2};
+	const struct realm_params p = {.s2sz = 40,
+				       .num_bps = 1,
+				       .num_wps = 1,
+				       .vmid = 21,
+				       .rtt_base = rtt,
+				       .rtt_level_start = 1,
+				       .rtt_num_start = 2};
 	put_params(&p);
 	bool ok = rmi2(RMI_REALM_CREATE, rd, (uint64_t)params_page) == RMI_SUCCESS;
 	ok = ok && call(RMI_RTT_CREATE, rd, l2, 0, 2, 0, 0) == RMI_SUCCESS;
 	ok = ok && call(RMI_RTT_CREATE, rd, l3, 0, 3, 0, 0) == RMI_SUCCESS;
-	ok = ok && call(RMI_RTT_INIT_RIPAS, rd, 0, 0x4000, 0, 0, 0) == RMI_SUCCESS;
+	ok = ok && call(RMI_RTT_INIT_RIPAS, rd, 0, 0x5000, 0, 0, 0) == RMI_SUCCESS;
 	volatile uint8_t *sp = src_page;
 	for (unsigned i = 0; i < 4096; i++)
 		sp[i] = i < (unsigned)(realm2_end - realm2_code) ? realm2_code[i] : 0;
@@ -248,10 +293,18 @@ static bool build(uint64_t rd, uint64_t rtt, uint64_t l2, uint64_t l3, uint64_t 
 static void psci(uint64_t rec0, uint64_t rec1)
 {
 	check(report(rec0, 0) == 0x10001, "realm PSCI_VERSION: 1.1 from the RMM", RUN(EXIT_GPR(0)));
+	/* An emulatable write's syndrome: ISV, SAS (8 bytes), WnR; never the register (SRT,
+	 * SSE, AR), IL, S1PTW, CM or VNCR. */
+	uint64_t esr = RUN(EXIT_ESR);
+	check((esr & ((1 << 24) | (3 << 22) | (1 << 6))) == ((1 << 24) | (3 << 22) | (1 << 6)) &&
+		  !(esr & ((1 << 25) | (0x1f << 16) | (1 << 21) | (1 << 14) | (1 << 13) | (1 << 8) |
+			   (1 << 7))),
+	      "an emulatable write's ESR: ISV, SAS, WnR and nothing of the realm's", esr);
 	check(enter(rec0, EMUL_MMIO) == RMI_SUCCESS && RUN(EXIT_REASON) == REASON_PSCI &&
 		  RUN(EXIT_GPR(0)) == 0xc4000003 && RUN(EXIT_GPR(1)) == 1 &&
-		  RUN(EXIT_GPR(3)) == 0x77,
-	      "realm CPU_ON: a PSCI exit with its arguments", RUN(EXIT_GPR(0)));
+		  RUN(EXIT_GPR(2)) == 0 && RUN(EXIT_GPR(3)) == 0,
+	      "realm CPU_ON: a PSCI exit with its target only (not its entry or context)",
+	      RUN(EXIT_GPR(0)));
 	check(enter(rec0, 0) == RMI_ERROR_REC, "REC_ENTER before PSCI_COMPLETE", 0);
 	check(enter(rec1, 0) == RMI_ERROR_REC, "REC_ENTER of a REC not yet on", 0);
 	check(call(RMI_PSCI_COMPLETE, rec0, rec0, 0, 0, 0, 0) == RMI_ERROR_INPUT,
@@ -282,15 +335,27 @@ static void psci(uint64_t rec0, uint64_t rec1)
 	check(report(rec0, 0) == 1, "realm AFFINITY_INFO: OFF", RUN(EXIT_GPR(0)));
 }
 
-static void memory(uint64_t rd, uint64_t rec0, uint64_t data3)
+static void memory(uint64_t rd, uint64_t rec0, uint64_t data3, uint64_t data4)
 {
 	check(enter(rec0, EMUL_MMIO) == RMI_SUCCESS && RUN(EXIT_REASON) == REASON_SYNC &&
 		  (RUN(EXIT_ESR) >> 26) == 0x24 && (RUN(EXIT_HPFAR) << 8) == 0x3000 &&
 		  !(RUN(EXIT_ESR) & (1 << 24)),
 	      "a load from RAM with no memory yet: an exit for the host", RUN(EXIT_ESR));
+	/* Not emulatable: EC, SET, FnV, EA, DFSC only (no IL, ISV, SAS, SRT, WnR), far 0. */
+	check((RUN(EXIT_ESR) & 0x3ffffc0ULL & ~(0x3ULL << 11) & ~(3ULL << 9)) == 0 &&
+		  RUN(EXIT_FAR) == 0,
+	      "a non-emulatable abort's ESR and FAR show nothing of the realm's", RUN(EXIT_ESR));
 	check(call(RMI_DATA_CREATE_UNKNOWN, rd, data3, 0x3000, 0, 0, 0) == RMI_SUCCESS,
 	      "DATA_CREATE_UNKNOWN where the realm faulted", 0);
 	check(report(rec0, 0) == 0, "the realm's load again, from zeroed memory", RUN(EXIT_GPR(0)));
+	check(enter(rec0, EMUL_MMIO) == RMI_SUCCESS && RUN(EXIT_REASON) == REASON_SYNC &&
+		  RUN(EXIT_ESR) == ((0x24ULL << 26) | 0x07) && (RUN(EXIT_HPFAR) << 8) == 0x4000,
+	      "RSI_REALM_CONFIG into RAM with no memory yet: a translation fault exit there",
+	      RUN(EXIT_ESR));
+	check(call(RMI_DATA_CREATE_UNKNOWN, rd, data4, 0x4000, 0, 0, 0) == RMI_SUCCESS,
+	      "DATA_CREATE_UNKNOWN where RSI_REALM_CONFIG faulted", 0);
+	check(report(rec0, 0) == 0 && report(rec0, EMUL_MMIO) == 40,
+	      "RSI_REALM_CONFIG made again: SUCCESS, the IPA width written", RUN(EXIT_GPR(0)));
 	check(enter(rec0, EMUL_MMIO) == RMI_SUCCESS && RUN(EXIT_REASON) == REASON_RIPAS &&
 		  RUN(EXIT_RIPAS_BASE) == 0x2000 && RUN(EXIT_RIPAS_TOP) == 0x4000 &&
 		  RUN(EXIT_RIPAS_VAL) == 0,
@@ -315,6 +380,41 @@ static void memory(uint64_t rd, uint64_t rec0, uint64_t data3)
 	uint64_t esr = report(rec0, EMUL_MMIO);
 	check((esr >> 26) == 0x25 && (esr & 0x3f) == 0x10,
 	      "a load from EMPTY memory: a synchronous external abort in the realm", esr);
+}
+
+/* The realm's breakpoints and watchpoints (REALM_CREATE num_bps = num_wps = 1): what it
+ * sees, that its registers are its own (the host's stay), and that a breakpoint fires. */
+static void debug_features(uint64_t rec0)
+{
+	write_sysreg(dbgbvr1_el1, 0xaaa0);
+	write_sysreg(dbgbcr0_el1, 0);
+	isb();
+	uint64_t dfr0 = report(rec0, EMUL_MMIO);
+	check(((dfr0 >> 12) & 0xf) == 1 && ((dfr0 >> 20) & 0xf) == 1 && (dfr0 >> 28 & 0xf) == 0,
+	      "the realm's ID_AA64DFR0_EL1: the breakpoints and watchpoints it has", dfr0);
+	check(report(rec0, EMUL_MMIO) == 0x5550, "a breakpoint register the realm wrote reads back",
+	      RUN(EXIT_GPR(0)));
+	check(read_sysreg(dbgbvr1_el1) == 0xaaa0, "the host's breakpoint register kept",
+	      read_sysreg(dbgbvr1_el1));
+	uint64_t esr = report(rec0, EMUL_MMIO);
+	check((esr >> 26) == 0x31, "the realm's breakpoint fires in the realm (ESR_EL1.EC 0x31)",
+	      esr);
+	check(read_sysreg(dbgbvr1_el1) == 0xaaa0 && read_sysreg(dbgbcr0_el1) == 0,
+	      "the host's debug registers after the realm used its own", read_sysreg(dbgbcr0_el1));
+}
+
+/* ICH_HCR_EL2.TDIR is the host's to set (RMM 1.0): the realm's ICC_DIR_EL1 write then
+ * comes out as a system register exit with its value, not its register. */
+static void gic_tdir(uint64_t rec0)
+{
+	RUN(ENTER_HCR) = 1ULL << 14; /* TDIR */
+	uint64_t r = enter(rec0, EMUL_MMIO), esr = RUN(EXIT_ESR);
+	check(r == RMI_SUCCESS && RUN(EXIT_REASON) == REASON_SYNC && (esr >> 26) == 0x18 &&
+		  ((esr >> 17) & 7) == 1 && ((esr >> 5) & 0x1f) == 0 && RUN(EXIT_GPR(0)) == 0x2a,
+	      "REC_ENTER with ICH_HCR.TDIR: the realm's ICC_DIR_EL1 write is an exit", r);
+	RUN(ENTER_HCR) = 0;
+	check(report(rec0, 0) == 0x2a, "the realm goes on after its ICC_DIR_EL1 write",
+	      RUN(EXIT_GPR(0)));
 }
 
 static void host_call(uint64_t rec0)
@@ -434,28 +534,32 @@ void realm_exits(void)
 {
 	uint64_t rd = (uint64_t)g[0], rtt = (uint64_t)g[2], l2 = (uint64_t)g[4];
 	uint64_t l3 = (uint64_t)g[5], rec0 = (uint64_t)g[10], rec1 = (uint64_t)g[11];
-	uint64_t data3 = (uint64_t)g[9];
+	uint64_t data3 = (uint64_t)g[9], data4 = (uint64_t)g[14];
 	bool ok = true;
-	for (unsigned i = 0; i < 14; i++)
+	for (unsigned i = 0; i < 15; i++)
 		ok = ok && (i == 1 || rmi(RMI_GRANULE_DELEGATE, (uint64_t)g[i]) == RMI_SUCCESS);
 	volatile uint64_t *run = (volatile uint64_t *)run_page;
 	for (unsigned i = 0; i < 512; i++)
 		run[i] = 0;
 	check(ok && build(rd, rtt, l2, l3, rec0, rec1), "a realm with two RECs", 0);
 	psci(rec0, rec1);
-	memory(rd, rec0, data3);
+	memory(rd, rec0, data3, data4);
 	host_call(rec0);
+	debug_features(rec0);
+	gic_tdir(rec0);
 	interrupts(rec0);
-	check(enter(rec0, 0) == RMI_ERROR_REALM, "REC_ENTER after SYSTEM_OFF", 0);
+	uint64_t off = enter(rec0, 0);
+	check(off == (RMI_ERROR_REALM | (1 << 8)), "REC_ENTER after SYSTEM_OFF: REALM, index 1",
+	      off);
 	/* Taking it apart: the data, the tables, the RECs, the realm. */
 	ok = true;
-	for (uint64_t ipa = 0; ipa < 0x4000; ipa += 0x1000)
+	for (uint64_t ipa = 0; ipa < 0x5000; ipa += 0x1000)
 		ok = ok && call(RMI_DATA_DESTROY, rd, ipa, 0, 0, 0, 0) == RMI_SUCCESS;
 	ok = ok && call(RMI_RTT_DESTROY, rd, 0, 3, 0, 0, 0) == RMI_SUCCESS &&
 	     call(RMI_RTT_DESTROY, rd, 0, 2, 0, 0, 0) == RMI_SUCCESS &&
 	     rmi(RMI_REC_DESTROY, rec0) == RMI_SUCCESS &&
 	     rmi(RMI_REC_DESTROY, rec1) == RMI_SUCCESS && rmi(RMI_REALM_DESTROY, rd) == RMI_SUCCESS;
-	for (unsigned i = 0; i < 14; i++)
+	for (unsigned i = 0; i < 15; i++)
 		ok = ok && (i == 1 || rmi(RMI_GRANULE_UNDELEGATE, (uint64_t)g[i]) == RMI_SUCCESS);
 	check(ok, "the two-REC realm taken apart, its granules back", 0);
 }
