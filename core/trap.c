@@ -27,7 +27,7 @@
 
 static bool wake_condition(struct vcpu *v)
 {
-	if (v->power != VCPU_ON || v->vm->state != VM_RUNNING)
+	if (v->power != VCPU_ON || v->vm->state != VM_RUNNING || v->call_woken)
 		return true;
 	if (v->vm->realm && realm_timer_due(v))
 		return true; /* its timer is not in the CPU while we wait: look at it here */

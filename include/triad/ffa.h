@@ -92,6 +92,18 @@ static inline uint32_t ffa_resp_for(uint32_t req_fid)
 	return FFA_MSG_SEND_DIRECT_RESP | (req_fid & FFA_SMC64);
 }
 
+/* SMCCC: a 32-bit call (SMC32/HVC32) passes its arguments in w1-w7; the upper halves of
+ * x1-x7 are not the caller's to use, and are ignored (taken as zero). Applied to every
+ * 32-bit FF-A call where it arrives (Normal EL2 from a VM; the SPMC from the normal world or
+ * a partition) before anything reads it, so no such call is refused for them. */
+static inline void ffa_smc32_args(uint64_t r[FFA_NREGS])
+{
+	if ((uint32_t)r[0] & FFA_SMC64)
+		return;
+	for (int i = 1; i < 8; i++)
+		r[i] = (uint32_t)r[i];
+}
+
 /* Sets r to FFA_ERROR(code), the other registers zero. */
 static inline void ffa_set_error(uint64_t r[FFA_NREGS], uint32_t code)
 {

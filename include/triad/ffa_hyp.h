@@ -16,10 +16,11 @@ struct vcpu;
 struct ffa_vm {
 	spinlock_t lock;
 	uint32_t version; /* the version it asked for (FFA_VERSION), 0 before it asked */
-	uint8_t *tx, *rx; /* Triad's view of its buffers; NULL: none mapped */
+	/* Its buffers, as IPAs: Triad maps the RX buffer (vm_guest_map) at each access, so
+	 * every access is checked against the VM's RAM as it is then. */
 	uint64_t tx_ipa, rx_ipa;
-	unsigned pages;
-	bool rx_full; /* the RX buffer holds a message the VM has not released */
+	unsigned pages; /* of each buffer; 0: none mapped */
+	bool rx_full;	/* the RX buffer holds a message the VM has not released */
 };
 
 /* At boot, under Triad's monitor: the SPMC's version and its partitions. */

@@ -81,6 +81,9 @@ struct vcpu {
 	struct vdebug_state dbg;
 	struct vgic_cpu vgic;
 	uint64_t ich_vmcr, ich_ap0r0, ich_ap1r0;
+	/* What it waited for in Triad, inside a call of its own, came (an OP-TEE notification
+	 * the mediator answers): ends its handle_wfi_wait() as an interrupt would. */
+	volatile bool call_woken;
 	/* Emulated EL1 physical timer (CNTP_*): the guest's accesses trap. */
 	uint64_t cntp_ctl, cntp_cval;
 	struct softtimer cntp_timer;

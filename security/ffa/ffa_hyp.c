@@ -148,10 +148,10 @@ static void features(uint64_t *x)
 }
 
 /* FFA_RXTX_MAP: TX and RX buffers of `pages` 4 KiB pages each, in the VM's RAM, apart. */
-static void rxtx_map(struct vcpu *v, uint64_t *x, bool smc64)
+static void rxtx_map(struct vcpu *v, uint64_t *x)
 {
 	struct vm *vm = v->vm;
-	uint64_t tx = smc64 ? x[1] : (uint32_t)x[1], rx = smc64 ? x[2] : (uint32_t)x[2];
+	uint64_t tx = x[1], rx = x[2]; /* a 32-bit call's are masked already */
 	unsigned pages = (uint32_t)x[3] & 0x3f;
 	uint64_t len = (uint64_t)pages * 4096;
 	if (!pages || pages > FFA_RXTX_MAX_PAGES || ((uint32_t)x[3] >> 6) || (tx | rx) & 0xfff ||
@@ -159,16 +159,14 @@ static void rxtx_map(struct vcpu *v, uint64_t *x, bool smc64)
 		error(x, FFA_INVALID_PARAMETERS);
 		return;
 	}
-	uint8_t *txp = vm_guest_map(vm, tx, len), *rxp = vm_guest_map(vm, rx, len);
-	if (!txp || !rxp) {
+	if (!vm_guest_map(vm, tx, len) || !vm_guest_map(vm, rx, len)) {
 		error(x, FFA_INVALID_PARAMETERS);
 		return;
 	}
 	struct ffa_vm *f = &vm->ffa;
 	spin_lock(&f->lock);
-	bool had = f->tx != NULL;
+	bool had = f->pages != 0;
 	if (!had) {
-		f->tx = txp, f->rx = rxp;
 		f->tx_ipa = tx, f->rx_ipa = rx;
 		f->pages = pages;
 		f->rx_full = false;
@@ -189,8 +187,7 @@ static void rxtx_unmap(struct vcpu *v, uint64_t *x)
 		return;
 	}
 	spin_lock(&f->lock);
-	bool had = f->tx != NULL;
-	f->tx = f->rx = NULL;
+	bool had = f->pages != 0;
 	f->pages = 0;
 	f->rx_full = false;
 	spin_unlock(&f->lock);
@@ -204,7 +201,7 @@ static void rx_release(struct vcpu *v, uint64_t *x)
 {
 	struct ffa_vm *f = &v->vm->ffa;
 	spin_lock(&f->lock);
-	bool was = f->tx && f->rx_full;
+	bool was = f->pages && f->rx_full;
 	f->rx_full = false;
 	spin_unlock(&f->lock);
 	if (was)
@@ -227,12 +224,14 @@ static void partition_info_get(struct vcpu *v, uint64_t *x)
 	unsigned count = 0;
 	spin_lock(&f->lock);
 	uint32_t ver = f->version ? f->version : FFA_VERSION_1_0;
+	uint64_t len = (uint64_t)f->pages * 4096;
+	uint8_t *rx = count_only || !f->pages ? NULL : vm_guest_map(v->vm, f->rx_ipa, len);
 	int r;
-	if (!count_only && (!f->rx || f->rx_full))
+	if (!count_only && (!rx || f->rx_full))
 		r = -1000; /* no RX buffer, or the VM still owns it */
 	else {
-		r = ffa_partition_info_fill(f->rx, (uint64_t)f->pages * 4096, ver, partitions,
-					    nr_partitions, uuid, count_only, &count);
+		r = ffa_partition_info_fill(rx, len, ver, partitions, nr_partitions, uuid,
+					    count_only, &count);
 		if (r > 0 && !count_only)
 			f->rx_full = true;
 	}
@@ -283,8 +282,9 @@ static void partition_info_regs(uint64_t *x)
 static void direct_req(struct vcpu *v, uint64_t *x)
 {
 	uint32_t fid = (uint32_t)x[0];
-	bool req2 = fid == FFA_MSG_SEND_DIRECT_REQ2, wide = fid & FFA_SMC64;
+	bool req2 = fid == FFA_MSG_SEND_DIRECT_REQ2;
 	uint16_t sender = (uint16_t)(x[1] >> 16), receiver = (uint16_t)x[1];
+	/* w1's upper half: a 64-bit caller's to keep zero (32-bit ones are masked already). */
 	if (sender != vm_ffa_id(v->vm) || (uint32_t)(x[1] >> 32) || !find_partition(receiver)) {
 		vm_warn(v->vm, "vCPU %u: FF-A direct request 0x%x -> 0x%x refused", v->id, sender,
 			receiver);
@@ -296,10 +296,10 @@ static void direct_req(struct vcpu *v, uint64_t *x)
 		/* x0-x17 both ways: the guest's own registers go down and come back. */
 		smc_call_regs18(x);
 	} else {
-		/* x0-x7 (32-bit calls: their low halves); the guest's x8-x17 are kept. */
+		/* x0-x7 (a 32-bit call's are masked already); the guest's x8-x17 are kept. */
 		uint64_t r[8];
 		for (unsigned i = 0; i < 8; i++)
-			r[i] = wide ? x[i] : (uint32_t)x[i];
+			r[i] = x[i];
 		smc_call_regs(r);
 		for (unsigned i = 0; i < 8; i++)
 			x[i] = r[i];
@@ -318,6 +318,7 @@ void ffa_guest_call(struct vcpu *v)
 {
 	uint64_t *x = v->regs.x;
 	uint32_t fid = (uint32_t)x[0];
+	ffa_smc32_args(x);
 	switch (fid) {
 	case FFA_VERSION:
 		version(v, x);
@@ -336,7 +337,7 @@ void ffa_guest_call(struct vcpu *v)
 		return;
 	case FFA_RXTX_MAP:
 	case FFA_RXTX_MAP | FFA_SMC64:
-		rxtx_map(v, x, fid & FFA_SMC64);
+		rxtx_map(v, x);
 		return;
 	case FFA_RXTX_UNMAP:
 		rxtx_unmap(v, x);
@@ -364,7 +365,6 @@ void ffa_vm_reset(struct vm *vm)
 {
 	struct ffa_vm *f = &vm->ffa;
 	spin_lock(&f->lock);
-	f->tx = f->rx = NULL;
 	f->pages = 0;
 	f->rx_full = false;
 	f->version = 0;

@@ -225,6 +225,7 @@ enum spmc_ns_action spmc_ns_call(struct spmc *s, unsigned cpu, uint64_t r[FFA_NR
 				 struct spmc_target *to)
 {
 	uint32_t fid = (uint32_t)r[0];
+	ffa_smc32_args(r);
 	switch (fid) {
 	case FFA_VERSION:
 		version(r);
@@ -300,6 +301,7 @@ enum spmc_sp_action spmc_sp_call(struct spmc *s, unsigned i, unsigned e, unsigne
 		r[0] = FFA_NOT_SUPPORTED; /* SMCCC's unknown function: no other service here */
 		return SPMC_SP_RESUME;
 	}
+	ffa_smc32_args(r);
 	switch (fid) {
 	case FFA_VERSION:
 		version(r);

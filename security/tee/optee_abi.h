@@ -63,12 +63,28 @@
 /* A page-list page: 511 page addresses, then the address of the next list page. */
 #define OPTEE_MSG_LIST_ENTRIES 511U
 
+/* Message commands (optee_msg_arg.cmd) */
+#define OPTEE_MSG_CMD_OPEN_SESSION     0
+#define OPTEE_MSG_CMD_INVOKE_COMMAND   1
+#define OPTEE_MSG_CMD_CLOSE_SESSION    2
+#define OPTEE_MSG_CMD_CANCEL	       3
+#define OPTEE_MSG_CMD_REGISTER_SHM     4
+#define OPTEE_MSG_CMD_UNREGISTER_SHM   5
+#define OPTEE_MSG_CMD_DO_BOTTOM_HALF   6 /* asynchronous notifications only */
+#define OPTEE_MSG_CMD_STOP_ASYNC_NOTIF 7
+
 /* RPC commands OP-TEE sends in an RPC_CMD message */
-#define OPTEE_RPC_CMD_SHM_ALLOC 6 /* the answer: memory for OP-TEE, in params[0] */
+#define OPTEE_RPC_CMD_NOTIFICATION  4 /* params[0] value: a = WAIT or SEND, b = value, c = ms */
+#define OPTEE_RPC_CMD_SHM_ALLOC	    6 /* the answer: memory for OP-TEE, in params[0] */
+#define OPTEE_RPC_NOTIFICATION_WAIT 0
+#define OPTEE_RPC_NOTIFICATION_SEND 1
 
 /* TEEC error codes the mediator reports in a message's ret, origin "communication" */
+#define TEEC_SUCCESS		  0x0U
 #define TEEC_ERROR_BAD_PARAMETERS 0xffff0006U
 #define TEEC_ERROR_OUT_OF_MEMORY  0xffff000cU
+#define TEEC_ERROR_BUSY		  0xffff000dU
+#define TEEC_ERROR_TIMEOUT	  0xffff3001U
 #define TEEC_ORIGIN_COMMS	  0x2U
 
 struct optee_msg_param {

@@ -10,14 +10,23 @@
  *    shared memory, no pre-registered arguments, no asynchronous notifications);
  *  - CALL_WITH_ARG: the guest's message is copied into a shadow page and its memory
  *    parameters translated (optee_shm.c); the results are copied back when it completes;
+ *  - a VM's calls in flight that touch one shared-memory cookie overlap only if none of
+ *    them drops a registration under it (optee_cookies.c): OP-TEE panics on a lookup
+ *    racing the release of a registration, and every VM would lose it;
  *  - RPCs: an argument buffer the guest allocates for OP-TEE (RPC_ALLOC) is replaced by a
  *    shadow page, and each RPC command in it is copied out to the guest and its answer back
- *    in, translated the same way;
- *  - every other call is refused with UNKNOWN_FUNCTION.
+ *    in, translated the same way; except OP-TEE's wait-queue notifications, which the
+ *    mediator answers itself (optee_notif.c): a vCPU whose call must wait goes back to its
+ *    guest as after a foreign interrupt, and waits in Triad until the wake-up comes or an
+ *    interrupt does;
+ *  - every other call, and every message command but sessions and shared memory, is
+ *    refused (UNKNOWN_FUNCTION, EBADCMD). docs/secure.md has the table.
  * Guest RAM stays the guest's until the VM is destroyed, which is also when OP-TEE lets go
  * of it (VM_DESTROYED), so pages OP-TEE holds need no further pinning.
  */
+#include <arch/sysreg.h>
 #include <string.h>
+#include <triad/cpu.h>
 #include <triad/log.h>
 #include <triad/mem.h>
 #include <triad/smccc.h>
@@ -26,6 +35,8 @@
 #include <triad/util.h>
 #include <triad/vm.h>
 
+#include "optee_cookies.h"
+#include "optee_notif.h"
 #include "optee_shm.h"
 
 #define TEE_CALLS    8 /* yielding calls in flight per VM (OP-TEE has fewer threads) */
@@ -39,6 +50,11 @@ struct tee_call {
 	uint64_t guest_ipa;   /* the guest's message */
 	uint64_t shadow;      /* its copy, in a page of Triad's */
 	struct tee_shadows lists, rpc_lists; /* page lists of the message / of an RPC answer */
+	struct tee_cookie_uses uses;	     /* the shared memory it touches, while in flight */
+	/* OP-TEE's thread waits on a notification the mediator answers (rpc is RPC_CMD). */
+	bool waiting, woken;
+	uint64_t wait_until; /* counter value its wait ends at; 0: no timeout */
+	struct vcpu *waiter; /* the vCPU that last waited for it in Triad */
 };
 
 struct tee_rpc_buf {
@@ -52,6 +68,7 @@ struct tee_vm {
 	uint32_t client;
 	struct tee_call call[TEE_CALLS];
 	struct tee_rpc_buf buf[TEE_RPC_BUFS];
+	struct tee_notif notif; /* its OP-TEE threads' wait-queue notifications */
 };
 
 /* ---- guest memory for optee_shm.c ---- */
@@ -197,6 +214,7 @@ void tee_vm_destroyed(struct vm *vm)
 			m.free_page(m.ctx, t->buf[i].shadow);
 			memset(&t->buf[i], 0, sizeof(t->buf[i]));
 		}
+	memset(&t->notif, 0, sizeof(t->notif));
 	t->state = TEE_NEW; /* announced again at its next call (after a reset) */
 	spin_unlock(&t->lock);
 }
@@ -219,10 +237,6 @@ static void returned(struct vcpu *v, struct tee_vm *t, struct tee_call *c, uint6
 {
 	struct tee_mem m = mem_of(v->vm);
 	uint32_t a0 = (uint32_t)r[0];
-	/* Past the last RPC answer, OP-TEE has read its page lists; not if a normal-world
-	 * interrupt stopped it first (it reads them when the guest resumes it). */
-	if (a0 != OPTEE_SMC_RPC_FOREIGN_INTR)
-		tee_shadows_free(&m, &c->rpc_lists);
 	if (!OPTEE_SMC_IS_RPC(a0)) {
 		if (a0 == OPTEE_SMC_RETURN_OK)
 			tee_msg_export(&m, c->guest_ipa, (struct optee_msg_arg *)c->shadow);
@@ -255,6 +269,187 @@ static void returned(struct vcpu *v, struct tee_vm *t, struct tee_call *c, uint6
 	set_result(v, r);
 }
 
+/* ---- OP-TEE's wait-queue notifications, answered here ---- */
+
+enum { NOTIF_NONE, NOTIF_ANSWERED, NOTIF_WAITS };
+
+static unsigned call_index(const struct tee_vm *t, const struct tee_call *c)
+{
+	return (unsigned)(c - t->call);
+}
+
+/* Call c, waiting on a notification, is the guest's to resume (RETURN_FROM_RPC); vCPU v
+ * waits for it. Called with t->lock held. */
+static void park(struct vcpu *v, struct tee_call *c)
+{
+	c->in_rpc = true;
+	c->busy = false;
+	c->waiter = v;
+	v->call_woken = false;
+}
+
+/* The guest goes back to its code as if an interrupt had stopped OP-TEE (Linux's driver
+ * resumes the call at once, after taking it); its vCPU first waits in Triad until the
+ * wake-up or an interrupt of its own comes (unless the wait has a timeout: then the guest
+ * polls, each resumption checking the deadline). */
+static void back_to_guest_waiting(struct vcpu *v, const struct tee_call *c, bool block)
+{
+	uint64_t *x = v->regs.x;
+	x[0] = OPTEE_SMC_RPC_FOREIGN_INTR;
+	x[1] = x[2] = 0;
+	x[3] = c->thread;
+	if (block)
+		handle_wfi_wait(v);
+}
+
+/* OP-TEE's RPC_CMD in the buffer with this cookie, if it is a notification: answered in
+ * the shadow (NOTIF_ANSWERED), or call c now waits (NOTIF_WAITS, parked). */
+static int notification(struct vcpu *v, struct tee_vm *t, struct tee_call *c, uint64_t cookie,
+			uint32_t thread)
+{
+	struct tee_notif_req req;
+	bool bad = false;
+	struct vcpu *wake = NULL;
+	int outcome = NOTIF_ANSWERED;
+	spin_lock(&t->lock);
+	struct tee_rpc_buf *b = find_buf(t, cookie);
+	struct optee_msg_arg *msg = b ? (struct optee_msg_arg *)b->shadow : NULL;
+	if (!msg || !tee_notif_parse(msg, &req, &bad)) {
+		spin_unlock(&t->lock);
+		return NOTIF_NONE;
+	}
+	uint32_t ret = TEEC_SUCCESS;
+	if (bad) {
+		ret = TEEC_ERROR_BAD_PARAMETERS; /* OP-TEE's own mistake, answered as Linux does */
+	} else if (req.send) {
+		int w = tee_notif_send(&t->notif, req.value);
+		if (w >= 0) {
+			struct tee_call *o = &t->call[w];
+			o->woken = true;
+			wake = o->waiter != v ? o->waiter : NULL; /* v itself waits for nothing */
+			if (wake)
+				wake->call_woken = true;
+		}
+	} else {
+		switch (tee_notif_wait(&t->notif, req.value, call_index(t, c))) {
+		case TEE_NOTIF_GO_ON:
+			break;
+		case TEE_NOTIF_REFUSED:
+			ret = TEEC_ERROR_BAD_PARAMETERS;
+			break;
+		case TEE_NOTIF_WAITS: {
+			c->waiting = true;
+			c->woken = false;
+			c->wait_until = 0;
+			if (req.timeout_ms) {
+				uint64_t ticks = read_sysreg(cntfrq_el0) / 1000 * req.timeout_ms;
+				c->wait_until = read_sysreg(cntpct_el0) + ticks;
+			}
+			c->thread = thread;
+			c->rpc = OPTEE_SMC_RPC_CMD;
+			c->rpc_a1 = cookie;
+			park(v, c);
+			outcome = NOTIF_WAITS;
+			break;
+		}
+		}
+	}
+	if (outcome == NOTIF_ANSWERED) {
+		msg->ret = ret;
+		if (ret)
+			msg->ret_origin = TEEC_ORIGIN_COMMS;
+	}
+	spin_unlock(&t->lock);
+	if (wake)
+		sched_wake(wake);
+	return outcome;
+}
+
+/* One exchange with OP-TEE for call c, starting with the call in r: notifications are
+ * answered here and OP-TEE resumed, until it is done or needs the guest. */
+static void exchange(struct vcpu *v, struct tee_vm *t, struct tee_call *c, uint64_t r[8])
+{
+	struct tee_mem m = mem_of(v->vm);
+	for (;;) {
+		tee_smc(t, r);
+		uint32_t a0 = (uint32_t)r[0];
+		/* Past the last RPC answer, OP-TEE has read its page lists; not if a normal-world
+		 * interrupt stopped it first (it reads them when the guest resumes it). */
+		if (a0 != OPTEE_SMC_RPC_FOREIGN_INTR)
+			tee_shadows_free(&m, &c->rpc_lists);
+		int n = a0 == OPTEE_SMC_RPC_CMD
+			    ? notification(v, t, c, pair(r[1], r[2]), (uint32_t)r[3])
+			    : NOTIF_NONE;
+		if (n == NOTIF_ANSWERED) {
+			uint64_t next[8] = {OPTEE_SMC_RETURN_FROM_RPC, (uint32_t)r[1],
+					    (uint32_t)r[2], (uint32_t)r[3]};
+			memcpy(r, next, sizeof(next));
+			continue;
+		}
+		if (n == NOTIF_WAITS)
+			back_to_guest_waiting(v, c, !c->wait_until);
+		else
+			returned(v, t, c, r);
+		return;
+	}
+}
+
+/* The guest resumes call c, which waits on a notification: OP-TEE goes on once the value
+ * came (or the wait timed out); until then the guest is sent back to wait again. */
+static void resume_waiting(struct vcpu *v, struct tee_vm *t, struct tee_call *c)
+{
+	spin_lock(&t->lock);
+	if (c->waiter)
+		c->waiter->call_woken = false; /* its wake-up, if any, ends here */
+	bool woken = c->woken;
+	bool expired = !woken && c->wait_until && read_sysreg(cntpct_el0) >= c->wait_until;
+	struct tee_rpc_buf *b = NULL;
+	if (woken || expired) {
+		if (expired)
+			tee_notif_forget(&t->notif, call_index(t, c));
+		c->waiting = c->woken = false;
+		c->waiter = NULL;
+		b = find_buf(t, c->rpc_a1);
+		if (b)
+			((struct optee_msg_arg *)b->shadow)->ret =
+			    woken ? TEEC_SUCCESS : TEEC_ERROR_TIMEOUT;
+	} else {
+		park(v, c);
+	}
+	spin_unlock(&t->lock);
+	if (!woken && !expired) {
+		back_to_guest_waiting(v, c, !c->wait_until);
+		return;
+	}
+	uint64_t r[8] = {OPTEE_SMC_RETURN_FROM_RPC, c->rpc_a1 >> 32, (uint32_t)c->rpc_a1,
+			 c->thread};
+	exchange(v, t, c, r);
+}
+
+/* ---- calls from the guest ---- */
+
+/* A VM's call may not touch a cookie another of its calls in flight registers or
+ * unregisters, nor register or unregister one another call uses. False: it must wait. */
+static bool claim_cookies(struct vcpu *v, struct tee_vm *t, struct tee_call *c)
+{
+	uint64_t cookie = 0;
+	bool clash = false;
+	spin_lock(&t->lock);
+	tee_cookie_uses_of((const struct optee_msg_arg *)c->shadow, &c->uses);
+	for (unsigned i = 0; i < TEE_CALLS && !clash; i++)
+		if (&t->call[i] != c && t->call[i].used)
+			clash = tee_cookie_uses_conflict(&c->uses, &t->call[i].uses, &cookie);
+	if (clash)
+		c->uses.n = 0;
+	spin_unlock(&t->lock);
+	if (clash)
+		vm_warn(v->vm,
+			"vCPU %u: OP-TEE call refused (busy): shared memory 0x%lx is being "
+			"registered or unregistered while another call uses it",
+			v->id, cookie);
+	return !clash;
+}
+
 static void call_with_arg(struct vcpu *v, struct tee_vm *t)
 {
 	uint64_t *x = v->regs.x;
@@ -277,8 +472,10 @@ static void call_with_arg(struct vcpu *v, struct tee_vm *t)
 	uint32_t err = c->shadow
 			   ? tee_msg_import(&m, ipa, (struct optee_msg_arg *)c->shadow, &c->lists)
 			   : TEEC_ERROR_OUT_OF_MEMORY;
+	if (!err && !claim_cookies(v, t, c))
+		err = TEEC_ERROR_BUSY;
 	if (err) {
-		if (err == OPTEE_SMC_RETURN_EBADADDR) {
+		if (err == OPTEE_SMC_RETURN_EBADADDR || err == OPTEE_SMC_RETURN_EBADCMD) {
 			x[0] = err;
 		} else {
 			tee_msg_fail(&m, ipa, err);
@@ -291,8 +488,7 @@ static void call_with_arg(struct vcpu *v, struct tee_vm *t)
 	}
 	uint64_t r[8] = {OPTEE_SMC_CALL_WITH_ARG, c->shadow >> 32, (uint32_t)c->shadow,
 			 (uint32_t)x[3]};
-	tee_smc(t, r);
-	returned(v, t, c, r);
+	exchange(v, t, c, r);
 }
 
 /* The guest's answer to RPC_ALLOC: a buffer of its own, replaced by a shadow page. */
@@ -349,6 +545,10 @@ static void return_from_rpc(struct vcpu *v, struct tee_vm *t)
 		x[0] = OPTEE_SMC_RETURN_ERESUME; /* no call of this VM waits on that thread */
 		return;
 	}
+	if (c->waiting) {
+		resume_waiting(v, t, c);
+		return;
+	}
 	uint64_t r[8] = {OPTEE_SMC_RETURN_FROM_RPC, (uint32_t)x[1], (uint32_t)x[2], c->thread};
 	if (c->rpc == OPTEE_SMC_RPC_ALLOC) {
 		answer_alloc(v, t, c, r);
@@ -360,8 +560,7 @@ static void return_from_rpc(struct vcpu *v, struct tee_vm *t)
 				       &c->rpc_lists);
 		spin_unlock(&t->lock);
 	}
-	tee_smc(t, r);
-	returned(v, t, c, r);
+	exchange(v, t, c, r);
 }
 
 /* ---- fast calls ---- */

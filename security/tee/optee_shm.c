@@ -110,6 +110,10 @@ uint32_t tee_msg_import(const struct tee_mem *m, uint64_t ipa, struct optee_msg_
 		return OPTEE_SMC_RETURN_EBADADDR;
 	memcpy(shadow, m->ptr(m->ctx, pa), OPTEE_MSG_ARG_SIZE(n));
 	shadow->num_params = n;
+	/* Sessions and shared memory only: the asynchronous-notification commands
+	 * (DO_BOTTOM_HALF, STOP_ASYNC_NOTIF) belong to a capability guests are not offered. */
+	if (shadow->cmd > OPTEE_MSG_CMD_UNREGISTER_SHM)
+		return OPTEE_SMC_RETURN_EBADCMD;
 	for (uint32_t i = 0; i < n; i++) {
 		if (!valid_type(shadow->params[i].attr))
 			return TEEC_ERROR_BAD_PARAMETERS;

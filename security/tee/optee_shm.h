@@ -43,7 +43,9 @@ uint32_t tee_param_translate(const struct tee_mem *m, struct optee_msg_param *p,
 			     struct tee_shadows *s);
 
 /* A guest's CALL_WITH_ARG message at ipa into the shadow page: 0, OPTEE_SMC_RETURN_EBADADDR
- * if the message is not in its RAM (or too long), or a TEEC error for a bad parameter. */
+ * if the message is not in its RAM (or too long), OPTEE_SMC_RETURN_EBADCMD for a command
+ * guests are not offered (as OP-TEE answers one it does not know), or a TEEC error for a bad
+ * parameter. */
 uint32_t tee_msg_import(const struct tee_mem *m, uint64_t ipa, struct optee_msg_arg *shadow,
 			struct tee_shadows *s);
 /* The results of a finished call back into the guest's message at ipa: its return code,

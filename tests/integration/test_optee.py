@@ -69,6 +69,46 @@ def test_two_vms_are_separate_optee_clients(run, tmp_path):
             console_offset(r.out, "second", "tried the other VM's")), r.out
 
 
+def test_a_racing_vm_cannot_take_optee_from_another(run, tmp_path):
+    """Issue 29: a VM with two vCPUs uses its registered shared memory in 300 calls to a
+    pseudo-TA on one vCPU while the other unregisters and re-registers it, and answers every
+    RPC (OP-TEE's wait-queue sleep/wake notifications included) with an error. Until the
+    mediator serialized a VM's unregistrations against its calls in flight and answered the
+    notifications itself, OP-TEE panicked (mobj_get on a registration being freed) and
+    every VM lost it. The victim VM calls OP-TEE all along and must be served every time."""
+    log = tmp_path / "secure.log"
+    cfg = write_config(tmp_path / "tee.dts", {
+        "victim": {"kernel": TEEGUEST, "memory": "64M", "cpus": 1,
+                   "bootargs": "tee-role=victim"},
+        "attacker": {"kernel": TEEGUEST, "memory": "64M", "cpus": 2,
+                     "bootargs": "tee-role=attack"},
+    })
+    r = run("--config", cfg, "--pcpus", "2", "--secure-log", str(log), timeout=900)
+    r.expect_vm("victim", r"teeguest: victim calling")
+    r.expect_vm("attacker", r"teeguest: attack starts")
+    try:
+        r.expect_vm("attacker", r"teeguest: attack over", timeout=600)
+    except AssertionError as e:  # a call stuck in a panicked OP-TEE: show OP-TEE's end
+        raise AssertionError(f"{e}\nOP-TEE's log:\n{log.read_text(errors='replace')[-2000:]}")
+    r.expect_vm("attacker", r"teeguest: \d+ passed, \d+ failed")
+    r.send("x")  # the victim's console has the input: its last calls, then its checks
+    r.expect_vm("victim", r"teeguest: \d+ passed, \d+ failed", timeout=120)
+    assert r.wait() == 0
+    victim, attacker = r.console("victim"), r.console("attacker")
+    print(re.findall(r"teeguest: victim made.*", victim),
+          re.findall(r"teeguest: calls with.*", attacker))
+    assert "teeguest: FAIL" not in victim, victim[-3000:]
+    m = re.search(r"victim made (\d+) calls, 0 failed", victim)
+    assert m and int(m.group(1)) > 0, victim[-3000:]
+    secure = log.read_text(errors="replace")
+    assert "Panic" not in secure, secure[-3000:]
+    assert "teeguest: FAIL" not in attacker, attacker[-3000:]
+    # The race was on: some unregistrations met a call using the memory (refused as busy),
+    # and some went through between calls.
+    m = re.search(r"unregistrations: (\d+) done, (\d+) busy", attacker)
+    assert m and int(m.group(1)) > 0 and int(m.group(2)) > 0, attacker[-3000:]
+
+
 def boot_tee_linux(run, *extra):
     r = run("--kernel", LINUX_6_1, "--initrd", INITRAMFS_TEE, "--mem", "256M", *extra,
             timeout=3600)

@@ -287,6 +287,20 @@ static void test_msg_import_refused(void **state)
 	tee_msg_fail(&mem, RAM_IPA, TEEC_ERROR_BAD_PARAMETERS);
 	assert_int_equal(g->ret, TEEC_ERROR_BAD_PARAMETERS);
 	assert_int_equal(g->ret_origin, TEEC_ORIGIN_COMMS);
+	/* Commands: sessions and shared memory pass; the asynchronous-notification ones
+	 * (DO_BOTTOM_HALF, STOP_ASYNC_NOTIF) and unknown ones are EBADCMD, as OP-TEE answers a
+	 * command it does not know. */
+	g = guest_msg(RAM_IPA, 0);
+	for (uint32_t cmd = 0; cmd <= OPTEE_MSG_CMD_UNREGISTER_SHM; cmd++) {
+		g->cmd = cmd;
+		assert_int_equal(tee_msg_import(&mem, RAM_IPA, sh, &s), 0);
+	}
+	uint32_t refused[] = {OPTEE_MSG_CMD_DO_BOTTOM_HALF, OPTEE_MSG_CMD_STOP_ASYNC_NOTIF, 8,
+			      0xffffffffU};
+	for (unsigned i = 0; i < 4; i++) {
+		g->cmd = refused[i];
+		assert_int_equal(tee_msg_import(&mem, RAM_IPA, sh, &s), OPTEE_SMC_RETURN_EBADCMD);
+	}
 	assert_int_equal(pages_in_use(), 0);
 }
 

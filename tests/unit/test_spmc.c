@@ -140,8 +140,8 @@ static void bad_requests_never_reach_the_partition(void **state)
 	r[2] = 1U << 31; /* a framework message */
 	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_REPLY);
 	expect_error(r, FFA_INVALID_PARAMETERS);
-	req(r, FFA_MSG_SEND_DIRECT_REQ, VM_ID, SP_ID);
-	r[1] |= 1ULL << 40; /* garbage above w1 */
+	req(r, FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64, VM_ID, SP_ID);
+	r[1] |= 1ULL << 40; /* garbage above w1, in a 64-bit call: not its to use */
 	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_REPLY);
 	expect_error(r, FFA_INVALID_PARAMETERS);
 	req(r, FFA_MSG_SEND_DIRECT_REQ2, VM_ID, SP_ID);
@@ -154,6 +154,48 @@ static void bad_requests_never_reach_the_partition(void **state)
 	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_RUN_SP);
 	assert_int_equal(r[17], 9);
 	assert_int_equal(s.sp[0].ec[0].req_fid, FFA_MSG_SEND_DIRECT_REQ2);
+}
+
+/* Issue 19 item 7: SMCCC's 32-bit calls pass w1-w7, their upper halves ignored. A 32-bit
+ * request with junk there is served with the junk dropped, and so is the partition's
+ * 32-bit answer, on both sides of the SPMC alike. */
+static void smc32_calls_ignore_the_upper_halves(void **state)
+{
+	(void)state;
+	struct spmc s;
+	booted(&s);
+	uint64_t r[FFA_NREGS];
+	struct spmc_target which;
+	req(r, FFA_MSG_SEND_DIRECT_REQ, VM_ID, SP_ID);
+	for (int i = 1; i < 8; i++)
+		r[i] |= 0xdead0000ULL << 32;
+	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_RUN_SP);
+	assert_int_equal(r[1], (uint64_t)VM_ID << 16 | SP_ID);
+	for (int i = 2; i < 8; i++)
+		assert_int_equal(r[i] >> 32, 0);
+	uint64_t a[FFA_NREGS];
+	req(a, FFA_MSG_SEND_DIRECT_RESP, SP_ID, VM_ID);
+	a[1] |= 0xbeefULL << 32;
+	a[3] = 0x5555ULL << 32 | 42;
+	assert_int_equal(sp_call(&s, 0, 0, a), SPMC_SP_REPLY);
+	assert_int_equal(a[0], FFA_MSG_SEND_DIRECT_RESP);
+	assert_int_equal(a[1], (uint64_t)SP_ID << 16 | VM_ID);
+	assert_int_equal(a[3], 42);
+	/* A 64-bit call keeps its registers whole (and its w1 must be clean). */
+	spmc_sp_idle(&s, 0, 0);
+	req(r, FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64, VM_ID, SP_ID);
+	r[3] = 0xabcdULL << 32 | 1;
+	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_RUN_SP);
+	assert_int_equal(r[3], 0xabcdULL << 32 | 1);
+	/* The helper itself, as Normal EL2 applies it to a VM's calls. */
+	uint64_t x[FFA_NREGS] = {FFA_RXTX_MAP, 0x1ULL << 32 | 0x40001000, 0x2ULL << 32 | 0x40002000,
+				 0x3ULL << 32 | 1};
+	ffa_smc32_args(x);
+	assert_true(x[1] == 0x40001000 && x[2] == 0x40002000 && x[3] == 1);
+	x[0] = FFA_RXTX_MAP | FFA_SMC64;
+	x[1] = 0x1ULL << 32 | 0x40001000;
+	ffa_smc32_args(x);
+	assert_int_equal(x[1], 0x1ULL << 32 | 0x40001000);
 }
 
 static void a_partition_that_does_not_take_req2_refuses_it(void **state)
@@ -503,6 +545,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(a_request_runs_the_partition_and_its_answer_returns),
 	    cmocka_unit_test(bad_requests_never_reach_the_partition),
+	    cmocka_unit_test(smc32_calls_ignore_the_upper_halves),
 	    cmocka_unit_test(a_partition_that_does_not_take_req2_refuses_it),
 	    cmocka_unit_test(an_aborted_partition_stays_aborted),
 	    cmocka_unit_test(the_spmc_answers_ids_versions_and_discovery),

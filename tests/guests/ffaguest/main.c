@@ -200,6 +200,20 @@ static void messages(void)
 	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, wide, r);
 	check(r[0] == FFA_MSG_SEND_DIRECT_RESP && r[4] == 1,
 	      "DIRECT_REQ (SMC32) passes 32-bit arguments only", r[4]);
+	/* SMCCC: a 32-bit call's upper register halves are ignored, w1's too; a 64-bit call's
+	 * w1 must be clean. */
+	uint64_t junk[FFA_NREGS] = {FFA_MSG_SEND_DIRECT_REQ,
+				    0xffffffffULL << 32 | (uint64_t)my_id << 16 | SP_ID, 0, ECHO,
+				    0x1111};
+	hvc18(junk);
+	check(junk[0] == FFA_MSG_SEND_DIRECT_RESP && junk[1] == ((uint64_t)SP_ID << 16 | my_id) &&
+		  junk[4] == 0x1111,
+	      "DIRECT_REQ (SMC32) with junk above w1: served, the junk ignored", junk[0]);
+	uint64_t junk64[FFA_NREGS] = {FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64,
+				      1ULL << 40 | (uint64_t)my_id << 16 | SP_ID, 0, ECHO};
+	hvc18(junk64);
+	check(is_error(junk64[0], junk64[2], FFA_INVALID_PARAMETERS),
+	      "DIRECT_REQ (SMC64) with junk above w1 is refused", junk64[2]);
 
 	uint64_t q[FFA_NREGS] = {FFA_MSG_SEND_DIRECT_REQ2, (uint64_t)my_id << 16 | SP_ID,
 				 sp_uuid[0] | (uint64_t)sp_uuid[1] << 32,

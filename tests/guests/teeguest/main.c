@@ -7,8 +7,12 @@
  * the second VM of the isolation test: it tries the shared-memory cookie the first VM
  * registered, which OP-TEE must not find in this VM's context. With "tee-role=wait" or
  * "tee-role=fiq-hang" it runs through secure interrupts (see below). With "tee-role=stuck" it
- * checks that a secure world which stops answering does not take the VM with it. Prints one
- * line per check and a summary, then powers off.
+ * checks that a secure world which stops answering does not take the VM with it. With
+ * "tee-role=attack" (two vCPUs) it races its own shared memory as an attacker would: vCPU 0
+ * uses a registration in calls to a pseudo-TA while vCPU 1 unregisters and re-registers it,
+ * and every RPC gets an error; "tee-role=victim" is the other VM, which keeps calling OP-TEE
+ * until a key comes on its console and counts what failed. Prints one line per check and a
+ * summary, then powers off.
  */
 #include <stddef.h>
 
@@ -31,6 +35,7 @@
 #define PTA_GET_DEVICES	   0x0
 #define TEE_SUCCESS	   0x0
 #define TEE_SHORT_BUFFER   0xffff0010U
+#define TEE_ERROR_BUSY	   0xffff000dU
 #define SHARED_COOKIE	   0x7777 /* the first VM's registration; the second VM tries it */
 
 static unsigned passed, failed;
@@ -53,11 +58,6 @@ void unexpected_exception(struct frame *f)
 void irq_exception(struct frame *f)
 {
 	(void)f;
-}
-
-void secondary_main(unsigned long idx)
-{
-	(void)idx;
 }
 
 /* An SMC with x0-x7 in and out (OP-TEE's calls use a4-a7; Triad sets a7 itself). */
@@ -83,12 +83,22 @@ static uint32_t fast(uint32_t fn, uint64_t a1, uint64_t out[4])
 	return (uint32_t)r[0];
 }
 
-/* Memory of ours OP-TEE may see: messages, an RPC buffer, data, page lists. */
-static uint8_t msg_page[4096] __attribute__((aligned(4096)));
-static uint8_t rpc_page[2][4096] __attribute__((aligned(4096)));
+/* Memory of ours OP-TEE may see: messages (one page per vCPU), RPC buffers, data, page
+ * lists. */
+#define RPC_PAGES  4
+#define RPC_COOKIE 0xc0de0
+static uint8_t msg_pages[2][4096] __attribute__((aligned(4096)));
+static uint8_t rpc_page[RPC_PAGES][4096] __attribute__((aligned(4096)));
 static uint8_t data[4][4096] __attribute__((aligned(4096)));
-static uint64_t list[2][512] __attribute__((aligned(4096)));
-static unsigned rpc_buffers;
+static uint64_t list[3][512] __attribute__((aligned(4096)));
+static unsigned rpc_buffers[2];
+
+static unsigned this_cpu(void)
+{
+	return read_sysreg(mpidr_el1) & 1;
+}
+
+#define msg_page (msg_pages[this_cpu()])
 
 static void zero(void *p, uint64_t n)
 {
@@ -108,11 +118,15 @@ static uint32_t call_with_arg(uint64_t arg)
 			return a0;
 		uint64_t next[8] = {OPTEE_SMC_RETURN_FROM_RPC, r[1], r[2], r[3], 0, 0, 0, 0};
 		if (a0 == OPTEE_SMC_RPC_ALLOC) {
-			uint64_t buf = rpc_buffers < 2 ? (uint64_t)rpc_page[rpc_buffers] : 0;
+			/* Two per vCPU (no atomics with the MMU off). */
+			unsigned cpu = this_cpu(), i = 2 * cpu + rpc_buffers[cpu]++;
+			uint64_t buf = i < 2 * cpu + 2 ? (uint64_t)rpc_page[i] : 0;
 			next[1] = buf >> 32, next[2] = (uint32_t)buf;
-			next[4] = 0, next[5] = 0xc0de0 + rpc_buffers++;
+			next[4] = 0, next[5] = RPC_COOKIE + i;
 		} else if (a0 == OPTEE_SMC_RPC_CMD) {
-			for (unsigned i = 0; i < 2; i++) {
+			/* Every command fails, the wait-queue notifications included. */
+			uint64_t i = ((uint64_t)(uint32_t)r[1] << 32 | (uint32_t)r[2]) - RPC_COOKIE;
+			if (i < RPC_PAGES) {
 				struct optee_msg_arg *m = (struct optee_msg_arg *)rpc_page[i];
 				m->ret = 0xffff000aU; /* TEE_ERROR_NOT_SUPPORTED */
 				m->ret_origin = TEEC_ORIGIN_COMMS;
@@ -247,6 +261,14 @@ static void bad_messages(void)
 	new_msg(MSG_INVOKE, 1, 200);
 	check(call_with_arg((uint64_t)msg_page) == OPTEE_SMC_RETURN_EBADADDR,
 	      "a message with 200 parameters is EBADADDR", 0);
+	/* The asynchronous-notification commands belong to a capability the mediator does not
+	 * offer: refused before OP-TEE (which would run them) sees them. */
+	new_msg(OPTEE_MSG_CMD_DO_BOTTOM_HALF, 0, 0);
+	check(call_with_arg((uint64_t)msg_page) == OPTEE_SMC_RETURN_EBADCMD,
+	      "DO_BOTTOM_HALF is EBADCMD", 0);
+	new_msg(OPTEE_MSG_CMD_STOP_ASYNC_NOTIF, 0, 0);
+	check(call_with_arg((uint64_t)msg_page) == OPTEE_SMC_RETURN_EBADCMD,
+	      "STOP_ASYNC_NOTIF is EBADCMD", 0);
 	uint64_t end = RAM_BASE + RAM_SIZE - 64; /* room for the header and one parameter */
 	((struct optee_msg_arg *)end)->num_params = 2;
 	check(call_with_arg(end) == OPTEE_SMC_RETURN_EBADADDR,
@@ -370,8 +392,146 @@ static void through_secure_interrupts(bool hang)
 		check(x0 == 0x384fb3e0U, "OP-TEE still answers as OP-TEE", x0);
 }
 
+/* ---- The race (tee-role=attack, two vCPUs) and the VM beside it (tee-role=victim) ---- */
+
+#define ATTACK_CALLS 300
+static volatile bool attack_over, cpu1_stopped;
+static volatile unsigned unreg_ok, unreg_busy, unreg_other, rereg_failed;
+
+/* vCPU 1: unregisters the memory vCPU 0 is using, and registers it again, until told. */
+void secondary_main(unsigned long idx)
+{
+	(void)idx;
+	list[2][0] = (uint64_t)data[2];
+	list[2][1] = (uint64_t)data[3];
+	while (!attack_over) {
+		uint32_t ret = unregister_shm(SHARED_COOKIE);
+		if (ret == TEE_SUCCESS) {
+			unreg_ok++;
+			if (register_shm((uint64_t)list[2], 8192, SHARED_COOKIE) != TEE_SUCCESS)
+				rereg_failed++;
+		} else if (ret == TEE_ERROR_BUSY) {
+			unreg_busy++;
+		} else {
+			unreg_other++;
+		}
+	}
+	__asm__ volatile("dmb ish" ::: "memory");
+	cpu1_stopped = true;
+	hvc(0x84000002 /* PSCI_CPU_OFF */, 0, 0, 0);
+}
+
+extern char secondary_entry[]; /* lib/start.S */
+
+static void attack(void)
+{
+	uint32_t session = open_device_pta();
+	list[0][0] = (uint64_t)data[2];
+	list[0][1] = (uint64_t)data[3];
+	check(register_shm((uint64_t)list[0], 8192, SHARED_COOKIE) == TEE_SUCCESS,
+	      "REGISTER_SHM of the memory to race on", 0);
+	puts_("teeguest: attack starts\n");
+	hvc(PSCI_CPU_ON, 1, (uint64_t)secondary_entry, 1);
+	unsigned ok = 0, busy = 0, other = 0;
+	for (unsigned i = 0; i < ATTACK_CALLS; i++) {
+		uint64_t size = 0;
+		uint32_t ret = get_devices(session, rmem(SHARED_COOKIE, 4096), &size);
+		if (devices_ok(ret, size))
+			ok++;
+		else if (ret == TEE_ERROR_BUSY)
+			busy++;
+		else
+			other++;
+		/* Now and then a gap between calls, in which vCPU 1's unregistrations go through
+		 * (they may, with no call using the memory) and the next calls find nothing. */
+		if (i % 10 == 9) {
+			uint64_t t0 = counter(), ticks = read_sysreg(cntfrq_el0) / 500;
+			while (counter() - t0 < ticks)
+				;
+		}
+	}
+	attack_over = true;
+	while (!cpu1_stopped)
+		__asm__ volatile("yield");
+	puts_("teeguest: calls with the memory: ");
+	putdec(ok);
+	puts_(" served, ");
+	putdec(busy);
+	puts_(" busy, ");
+	putdec(other);
+	puts_(" not found; unregistrations: ");
+	putdec(unreg_ok);
+	puts_(" done, ");
+	putdec(unreg_busy);
+	puts_(" busy, ");
+	putdec(unreg_other);
+	puts_(" failed\n");
+	puts_("teeguest: attack over\n");
+	check(ok + busy + other == ATTACK_CALLS && ok > 0, "calls during the race come back", ok);
+	check(rereg_failed == 0, "every unregistered memory could be registered again",
+	      rereg_failed);
+	/* OP-TEE still serves this VM: a fresh session and a reference by page list. */
+	uint32_t again = open_device_pta();
+	uint64_t size = 0;
+	list[0][0] = (uint64_t)data[0];
+	check(devices_ok(get_devices(again, tmem((uint64_t)list[0], 4096, true), &size), size),
+	      "after the race, OP-TEE still serves the attacker", size);
+}
+
+static bool console_key(void)
+{
+	if (rd32(UART + 0x18) & (1U << 4)) /* RXFE: nothing received */
+		return false;
+	(void)rd32(UART);
+	return true;
+}
+
+/* The other VM: calls OP-TEE until a key comes (the test sends one once the attack is over),
+ * each call with memory of its own registration (the same cookie, in its own context). */
+static void victim(void)
+{
+	uint32_t session = open_device_pta();
+	list[0][0] = (uint64_t)data[0];
+	list[0][1] = (uint64_t)data[1];
+	check(register_shm((uint64_t)list[0], 8192, SHARED_COOKIE) == TEE_SUCCESS,
+	      "the victim registers its memory", 0);
+	puts_("teeguest: victim calling\n");
+	unsigned calls = 0, failures = 0;
+	uint32_t first_bad = 0;
+	while (!console_key()) {
+		uint64_t size = 0;
+		uint32_t ret = get_devices(session, rmem(SHARED_COOKIE, 4096), &size);
+		calls++;
+		if (!devices_ok(ret, size)) {
+			if (!failures++)
+				first_bad = ret;
+		}
+	}
+	puts_("teeguest: victim made ");
+	putdec(calls);
+	puts_(" calls, ");
+	putdec(failures);
+	puts_(" failed\n");
+	check(calls > 0 && failures == 0, "every call of the victim's was served", first_bad);
+	check(unregister_shm(SHARED_COOKIE) == TEE_SUCCESS, "the victim unregisters its memory", 0);
+	uint32_t again = open_device_pta();
+	struct optee_msg_arg *m = new_msg(MSG_CLOSE_SESSION, again, 0);
+	check(call_with_arg((uint64_t)m) == OPTEE_SMC_RETURN_OK && m->ret == TEE_SUCCESS,
+	      "a new session opens and closes", m->ret);
+}
+
 int main(const uint8_t *dtb)
 {
+	bool attacker = bootargs_have((const char *)dtb, "tee-role=attack");
+	if (attacker || bootargs_have((const char *)dtb, "tee-role=victim")) {
+		if (attacker)
+			attack();
+		else
+			victim();
+		print_summary("teeguest", passed, failed);
+		smc(PSCI_SYSTEM_OFF, 0, 0, 0);
+		return 0;
+	}
 	bool hang = bootargs_have((const char *)dtb, "tee-role=fiq-hang");
 	if (hang || bootargs_have((const char *)dtb, "tee-role=wait")) {
 		through_secure_interrupts(hang);
