@@ -301,7 +301,8 @@ static struct world_context *power_request_done(struct world_context *c, unsigne
 }
 
 /* SEL2_SP_FAILED: x1 = the partition's ID (0: none could be started), x2 = the reason (a
- * string in S-EL2's image), x3-x5 = ESR, ELR and fault address, or 0. */
+ * string in S-EL2's image), x3-x5 = ESR, ELR and fault address, or 0, x6 = what follows
+ * (restarted, given up, stopped). */
 static void report_partition_failure(const struct world_context *c)
 {
 	mon_puts("[monitor] error: secure partition ");
@@ -331,7 +332,19 @@ static void report_partition_failure(const struct world_context *c)
 		}
 		mon_puts(")");
 	}
-	mon_puts(c->x[1] ? ": stopped; its messages answer ABORTED\n" : "\n");
+	if (!c->x[1]) {
+		mon_puts("\n");
+	} else if (c->x[6] == SEL2_SP_STOPPED) {
+		mon_puts(": stopped; its messages answer ABORTED\n");
+	} else if (c->x[6] & SEL2_SP_GIVEN_UP) {
+		mon_puts(": given up after ");
+		mon_putdec(c->x[6] & ~SEL2_SP_GIVEN_UP);
+		mon_puts(" restarts; its messages answer ABORTED\n");
+	} else {
+		mon_puts(": restarted from its image (restart ");
+		mon_putdec(c->x[6]);
+		mon_puts(")\n");
+	}
 }
 
 /* An SMC from Triad at Secure EL2. */

@@ -12,9 +12,12 @@
 /* OP-TEE missed its deadline of x1 seconds: x2 = its PC, x3 = 0 while booting, 1 in a call */
 #define SEL2_TIMEOUT 0xc2000103
 /* A secure partition failed: x1 = its ID (0: none could be started), x2 = the reason (a
- * string in S-EL2's image), x3-x5 = ESR, ELR, fault address (or 0). The monitor reports it
- * and returns at once. */
-#define SEL2_SP_FAILED 0xc2000104
+ * string in S-EL2's image), x3-x5 = ESR, ELR, fault address (or 0), x6 = what follows:
+ * SEL2_SP_STOPPED, n > 0 (restarted, the n-th time) or SEL2_SP_GIVEN_UP | n (restarted n
+ * times already: stopped for good). The monitor reports it and returns at once. */
+#define SEL2_SP_FAILED	 0xc2000104
+#define SEL2_SP_STOPPED	 0UL
+#define SEL2_SP_GIVEN_UP (1UL << 63)
 /* OP-TEE's secure physical timer (CNTPS), which only EL3 may program once Secure EL2
  * exists: x1 = the access, x2 = the value to write; the monitor answers x0 = the value read
  * (0 for a write) or SEL2_TIMER_BAD. */

@@ -24,6 +24,7 @@ bool spmc_add(struct spmc *s, const struct sp_manifest *m, uint64_t base)
 	sp->m = *m;
 	sp->base = base;
 	sp->secondary_entry = 0;
+	sp->restarts = 0;
 	for (unsigned e = 0; e < SPMC_MAX_ECS; e++)
 		sp->ec[e] = (struct sp_ec){.state = SP_BOOTING};
 	return true;
@@ -370,4 +371,19 @@ enum spmc_abort spmc_sp_abort(struct spmc *s, unsigned i, unsigned e, uint64_t r
 		return SPMC_ABORT_IDLE;
 	ffa_set_error(r, FFA_ABORTED);
 	return to_caller(ec, to) ? SPMC_ABORT_REPLY_SP : SPMC_ABORT_REPLY_NS;
+}
+
+enum spmc_restart spmc_sp_restart(struct spmc *s, unsigned i, bool has_image)
+{
+	struct sp *sp = &s->sp[i];
+	if (sp->m.exec_ctx != 1 || !has_image)
+		return SPMC_STOPPED;
+	if (sp->restarts >= SPMC_MAX_RESTARTS)
+		return SPMC_GIVEN_UP;
+	sp->restarts++;
+	sp->secondary_entry = 0;
+	/* Requests that come meanwhile are BUSY, until its FFA_MSG_WAIT makes it WAITING. */
+	for (unsigned k = 0; k < SPMC_MAX_ECS; k++)
+		__atomic_store_n(&sp->ec[k].state, SP_BOOTING, __ATOMIC_RELEASE);
+	return SPMC_RESTARTED;
 }

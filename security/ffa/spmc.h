@@ -10,7 +10,9 @@
  * meanwhile, so requests cannot go round in a cycle). Each context's
  * life: BOOTING until its first FFA_MSG_WAIT (the first on the boot CPU, the others as
  * their CPUs come up), then WAITING <-> RUNNING (one request, answered with the matching
- * DIRECT_RESP); a crash of any context makes them all ABORTED for good.
+ * DIRECT_RESP); a crash of any context makes them all ABORTED. A partition with one
+ * context is then restarted from its image (BOOTING again), at most SPMC_MAX_RESTARTS
+ * times in its life; past that, or with a context per CPU, it stays ABORTED for good.
  */
 #ifndef SECURITY_FFA_SPMC_H
 #define SECURITY_FFA_SPMC_H
@@ -21,8 +23,9 @@
 #include <triad/sel2_abi.h>
 #include <triad/sp_manifest.h>
 
-#define SPMC_MAX_SPS SP_MAX	     /* one per region of secure RAM */
-#define SPMC_MAX_ECS SP_MAX_EXEC_CTX /* one per CPU Triad runs on */
+#define SPMC_MAX_SPS	  SP_MAX	  /* one per region of secure RAM */
+#define SPMC_MAX_ECS	  SP_MAX_EXEC_CTX /* one per CPU Triad runs on */
+#define SPMC_MAX_RESTARTS 3		  /* per partition, then it is given up */
 
 enum sp_state { SP_BOOTING, SP_WAITING, SP_RUNNING, SP_ABORTED };
 
@@ -40,6 +43,7 @@ struct sp {
 	uint64_t base;		       /* where it runs: its region */
 	uint64_t secondary_entry;      /* FFA_SECONDARY_EP_REGISTER's, 0: its manifest's */
 	struct sp_ec ec[SPMC_MAX_ECS]; /* m.exec_ctx of them */
+	unsigned restarts;	       /* since the machine booted */
 };
 
 struct spmc {
@@ -96,5 +100,15 @@ enum spmc_sp_action spmc_sp_call(struct spmc *s, unsigned i, unsigned ec, unsign
  * for whoever asked. */
 enum spmc_abort spmc_sp_abort(struct spmc *s, unsigned i, unsigned ec, uint64_t r[FFA_NREGS],
 			      struct spmc_target *to);
+
+enum spmc_restart {
+	SPMC_RESTARTED, /* its contexts are BOOTING: boot context 0 from its reloaded image */
+	SPMC_GIVEN_UP,	/* restarted SPMC_MAX_RESTARTS times already: ABORTED for good */
+	SPMC_STOPPED,	/* not restartable (a context per CPU, or no copy of its image) */
+};
+/* After spmc_sp_abort: whether partition i starts again. has_image: its pristine image was
+ * kept. A partition with a context per CPU is not: its other contexts may be running on
+ * other CPUs and cannot be reset from this one. */
+enum spmc_restart spmc_sp_restart(struct spmc *s, unsigned i, bool has_image);
 
 #endif

@@ -11,9 +11,12 @@
  * space; FP/SIMD, the physical timer, the PMU and debug registers trap (a trap is a crash:
  * it never had them); while it runs, the normal world's interrupts are masked (ICC_PMR_EL1)
  * and OP-TEE's are held until it answers (gic.c), and a deadline covers each run, so
- * neither a loop nor a storm of calls keeps the CPU. A crash or a missed deadline stops it
- * for good: the monitor reports it, whoever asked it gets FFA_ERROR(ABORTED), OP-TEE, the
- * other partitions and the normal world go on.
+ * neither a loop nor a storm of calls keeps the CPU. A crash or a missed deadline stops it:
+ * the monitor reports it, whoever asked it gets FFA_ERROR(ABORTED), OP-TEE, the other
+ * partitions and the normal world go on. A partition with one context then starts again
+ * on that CPU, before the answer goes: its region is scrubbed and its image copied back
+ * from the pristine copy kept at boot, its context reset, its TLB entries dropped; at most
+ * SPMC_MAX_RESTARTS times, then it is given up (ABORTED for good).
  */
 #include <arch/el1_regs.h>
 #include <arch/sysreg.h>
@@ -60,6 +63,26 @@ static struct {
 static struct el1_ctx optee_el1[MAX_CPUS];
 static uint64_t optee_pmr[MAX_CPUS];
 
+/* Each partition's image as loaded, before it ever ran, to restart it from: in S-EL2's own
+ * memory, which no partition maps. Packed; one that does not fit is not restartable. */
+#define PRISTINE_POOL 0x30000UL
+static uint64_t pristine_pool[PRISTINE_POOL / 8];
+static uint64_t pristine_used;
+static struct {
+	uint64_t *copy;
+	uint64_t words; /* its image, in 8-byte words */
+} pristine[SPMC_MAX_SPS];
+
+/* Per CPU: a partition restarted there is booting; when it is ready, the answer its crash
+ * left (FFA_ERROR(ABORTED)) goes to whoever waited for it (SPMC_ABORT_IDLE: nobody, it
+ * failed in its first boot). */
+static struct {
+	bool on;
+	enum spmc_abort to;
+	struct spmc_target caller;
+	uint64_t r[FFA_NREGS];
+} restart_on[MAX_CPUS];
+
 static void el1_save(struct el1_ctx *c)
 {
 #define X(field, reg) c->field = read_sysreg(reg);
@@ -74,11 +97,42 @@ static void el1_restore(const struct el1_ctx *c)
 #undef X
 }
 
-/* Reports a partition's failure to the monitor (it prints and returns at once). */
-static void report_failure(uint16_t id, const char *why, uint64_t esr, uint64_t elr, uint64_t addr)
+/* Reports a partition's failure to the monitor (it prints and returns at once); outcome
+ * as SEL2_SP_FAILED's x6. */
+static void report_failure(uint16_t id, const char *why, uint64_t esr, uint64_t elr, uint64_t addr,
+			   uint64_t outcome)
 {
-	uint64_t r[FFA_NREGS] = {SEL2_SP_FAILED, id, (uint64_t)why, esr, elr, addr};
+	uint64_t r[FFA_NREGS] = {SEL2_SP_FAILED, id, (uint64_t)why, esr, elr, addr, outcome};
 	smc_call_regs18(r);
+}
+
+/* Keeps partition i's image (its region at base, zeroed past the image already). */
+static void keep_pristine(unsigned i, uint64_t base, uint64_t image_size)
+{
+	uint64_t words = (image_size + 7) / 8;
+	if (words > PRISTINE_POOL / 8 - pristine_used)
+		return;
+	const volatile uint64_t *src = (const volatile uint64_t *)base;
+	uint64_t *dst = &pristine_pool[pristine_used];
+	for (uint64_t k = 0; k < words; k++)
+		dst[k] = src[k];
+	pristine[i].copy = dst;
+	pristine[i].words = words;
+	pristine_used += words;
+}
+
+/* Partition i's region as it was before it first ran: the image copied back, the rest of
+ * its memory zeroed; the instruction caches forget the old code. */
+static void reload_pristine(unsigned i)
+{
+	const struct sp *sp = &spmc.sp[i];
+	volatile uint64_t *dst = (volatile uint64_t *)sp->base;
+	uint64_t k = 0;
+	for (; k < pristine[i].words; k++)
+		dst[k] = pristine[i].copy[k];
+	for (; k < sp->m.mem_size / 8; k++)
+		dst[k] = 0;
+	__asm__ volatile("dsb ish; ic ialluis; dsb ish; isb" ::: "memory");
 }
 
 void sp_init(uint64_t image_sizes)
@@ -92,13 +146,14 @@ void sp_init(uint64_t image_sizes)
 		if (!why && !spmc_add(&spmc, &m, base))
 			why = "its ID is another partition's";
 		if (why) {
-			report_failure(0, why, 0, 0, 0);
+			report_failure(0, why, 0, 0, 0, SEL2_SP_STOPPED);
 			continue;
 		}
 		unsigned i = spmc.nr_sps - 1;
 		/* Past its image it starts zeroed: its data and stacks. */
 		for (uint64_t a = base + m.image_size; a < base + m.mem_size; a++)
 			*(volatile uint8_t *)a = 0;
+		keep_pristine(i, base, m.image_size);
 		stage2_build_sp(i, base, m.mem_size);
 	}
 }
@@ -170,8 +225,8 @@ static struct frame *sp_leave(unsigned cpu, bool save)
 	return &optee_frames[cpu];
 }
 
-/* Context ec of partition i starts at its entry point, with no boot information. */
-static void boot_context(unsigned cpu, unsigned i, unsigned ec)
+/* Context ec of partition i is reset to start at its entry point. */
+static void reset_context(unsigned i, unsigned ec)
 {
 	struct sp_ctx *c = &sp_ctx[i][ec];
 	for (unsigned k = 0; k < 31; k++)
@@ -179,6 +234,12 @@ static void boot_context(unsigned cpu, unsigned i, unsigned ec)
 	c->el1 = (struct el1_ctx){.sctlr = SCTLR_EL1_RESET};
 	c->elr = spmc_ec_entry(&spmc, i, ec);
 	c->spsr = SPSR_EL1H_MASKED;
+}
+
+/* Context ec of partition i starts at its entry point, with no boot information. */
+static void boot_context(unsigned cpu, unsigned i, unsigned ec)
+{
+	reset_context(i, ec);
 	uint64_t r[FFA_NREGS] = {0};
 	sp_enter(cpu, i, ec, r);
 }
@@ -218,15 +279,49 @@ bool sp_ns_call(unsigned cpu, uint64_t r[FFA_NREGS])
 	return true;
 }
 
-/* The partition on this CPU is stopped for good; whoever waited on it is told: the normal
- * world, or the partition that asked it (which then runs on). */
+/* Partition i, which failed on this CPU (in its stage 2 still), starts again from its
+ * image there; the answer in restart_on[cpu] goes when it is ready. */
+static void restart(unsigned cpu, unsigned i)
+{
+	reload_pristine(i);
+	reset_context(i, 0);
+	uint64_t r[FFA_NREGS] = {0};
+	sp_load(cpu, i, 0, r);
+	/* Its stage-1 entries of the last life, on any CPU (its VMID is now this CPU's). */
+	__asm__ volatile("tlbi vmalls12e1is; dsb ish; isb" ::: "memory");
+}
+
+/* The partition on this CPU failed; it is restarted if it may be, and whoever waited on it
+ * is told (the normal world, or the partition that asked it, which then runs on) once it
+ * is ready again, or at once if it stays stopped. */
 static void sp_failed(unsigned cpu, const char *why, uint64_t esr, uint64_t elr, uint64_t addr)
 {
 	unsigned i = on_cpu[cpu].sp - 1;
-	report_failure(spmc.sp[i].m.id, why, esr, elr, addr);
 	uint64_t r[FFA_NREGS];
 	struct spmc_target to;
 	enum spmc_abort a = spmc_sp_abort(&spmc, i, on_cpu[cpu].ec, r, &to);
+	if (restart_on[cpu].on) {
+		/* It failed again as it restarted: the first failure's caller still waits. */
+		restart_on[cpu].on = false;
+		a = restart_on[cpu].to;
+		to = restart_on[cpu].caller;
+		for (int k = 0; k < FFA_NREGS; k++)
+			r[k] = restart_on[cpu].r[k];
+	}
+	enum spmc_restart how = spmc_sp_restart(&spmc, i, pristine[i].words != 0);
+	uint64_t outcome = how == SPMC_RESTARTED  ? spmc.sp[i].restarts
+			   : how == SPMC_GIVEN_UP ? SEL2_SP_GIVEN_UP | SPMC_MAX_RESTARTS
+						  : SEL2_SP_STOPPED;
+	report_failure(spmc.sp[i].m.id, why, esr, elr, addr, outcome);
+	if (how == SPMC_RESTARTED) {
+		restart_on[cpu].on = true;
+		restart_on[cpu].to = a;
+		restart_on[cpu].caller = to;
+		for (int k = 0; k < FFA_NREGS; k++)
+			restart_on[cpu].r[k] = r[k];
+		restart(cpu, i);
+		return;
+	}
 	if (a == SPMC_ABORT_REPLY_SP) {
 		sp_load(cpu, to.sp, to.ec, r);
 		isb();
@@ -236,6 +331,27 @@ static void sp_failed(unsigned cpu, const char *why, uint64_t esr, uint64_t elr,
 	if (a == SPMC_ABORT_REPLY_NS)
 		sel2_answer_ffa(f, r);
 	else if (!boot_from(cpu, i + 1)) /* it failed in its boot: the next one's turn */
+		sel2_boot_finished(f);
+}
+
+/* Partition i, restarted on this CPU, is ready (its FFA_MSG_WAIT): the answer its failure
+ * left goes to whoever waited; if nobody did, its first boot goes on. */
+static void restarted(unsigned cpu, unsigned i, unsigned ec)
+{
+	restart_on[cpu].on = false;
+	if (restart_on[cpu].to == SPMC_ABORT_REPLY_SP) {
+		sp_save(cpu);
+		spmc_sp_idle(&spmc, i, ec);
+		sp_load(cpu, restart_on[cpu].caller.sp, restart_on[cpu].caller.ec,
+			restart_on[cpu].r);
+		isb();
+		return;
+	}
+	struct frame *f = sp_leave(cpu, true);
+	spmc_sp_idle(&spmc, i, ec);
+	if (restart_on[cpu].to == SPMC_ABORT_REPLY_NS)
+		sel2_answer_ffa(f, restart_on[cpu].r);
+	else if (!boot_from(cpu, i + 1))
 		sel2_boot_finished(f);
 }
 
@@ -260,6 +376,10 @@ void sp_trapped(unsigned cpu, struct frame *f, uint64_t esr)
 		write_sysreg(elr_el2, read_sysreg(elr_el2) + 4);
 		return;
 	case SPMC_SP_BOOTED:
+		if (restart_on[cpu].on) {
+			restarted(cpu, i, ec);
+			return;
+		}
 		f = sp_leave(cpu, true);
 		spmc_sp_idle(&spmc, i, ec);
 		if (!boot_from(cpu, i + 1))

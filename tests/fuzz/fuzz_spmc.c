@@ -1,7 +1,8 @@
 /* libFuzzer target: a partition manifest from arbitrary bytes, then any sequence of calls
  * from the normal world and from the partition (as Triad at S-EL2 makes them: the partition
  * only calls while it runs). The SPMC never runs a partition that is not waiting, never
- * passes on an answer that does not match the request, and never leaves its state machine. */
+ * passes on an answer that does not match the request, never restarts a crashed partition
+ * more than SPMC_MAX_RESTARTS times, and never leaves its state machine. */
 #include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -48,11 +49,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int before = s.sp[0].ec[0].state;
 		assert(before >= SP_BOOTING && before <= SP_ABORTED);
 		if (op % 8 == 7) {
-			/* It crashes (only while it runs, as in Triad). */
+			/* It crashes (only while it runs, as in Triad), and is restarted at once
+			 * (it boots again) while it may be, or stays aborted. */
 			if (running) {
 				bool serving = spmc_sp_abort(&s, 0, 0, r, &to) != SPMC_ABORT_IDLE;
 				assert(serving == (before == SP_RUNNING));
-				running = false;
+				unsigned restarts = s.sp[0].restarts;
+				enum spmc_restart how = spmc_sp_restart(&s, 0, op & 8);
+				if (how == SPMC_RESTARTED) {
+					assert(restarts < SPMC_MAX_RESTARTS &&
+					       s.sp[0].restarts == restarts + 1);
+					assert(s.sp[0].ec[0].state == SP_BOOTING);
+				} else {
+					assert(how == (op & 8 ? SPMC_GIVEN_UP : SPMC_STOPPED));
+					assert(s.sp[0].ec[0].state == SP_ABORTED);
+					running = false;
+				}
 			}
 			continue;
 		}

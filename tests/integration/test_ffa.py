@@ -1,7 +1,8 @@
 """FF-A: Triad at Secure EL2 as the SPMC runs a secure partition (tests/guests/ffasp) beside
 OP-TEE; Triad at Normal EL2 is the hypervisor endpoint. A VM finds the partition and sends
 it direct messages; bad messages from either side are refused; a partition that crashes or
-hangs is stopped alone; Linux's own FF-A driver finds the partition."""
+hangs is stopped alone and restarted from its image, a limited number of times; Linux's own
+FF-A driver finds the partition."""
 import os
 import re
 
@@ -13,6 +14,7 @@ FFAGUEST = os.path.join(GUESTS, "ffaguest.bin")
 FFASP = os.path.join(GUESTS, "ffasp.bin")
 FFASP_MP = os.path.join(GUESTS, "ffasp-mp.bin")
 FFASP2 = os.path.join(GUESTS, "ffasp2.bin")
+FFASP_BOOTCRASH = os.path.join(GUESTS, "ffasp-bootcrash.bin")
 LINUX_7_3 = os.path.join(ROOT, ".cache", "guest", "linux-7.3", "Image")
 INITRAMFS_7_3 = os.path.join(ROOT, "build", "initramfs-realm.cpio.gz")
 SP_UUID = "5f4a1e2c-7b3d-4c8e-9a06-1d2f3b4c5d6e"
@@ -48,16 +50,17 @@ def test_two_partitions_are_apart():
     # both and each answers as itself; the first asks the second (a partition's direct
     # request) and gets its answer; the second, asked to read the first's memory, faults
     # (each partition's stage 2 is its own region): it is stopped, the first hears ABORTED
-    # and goes on.
+    # and goes on; the second is restarted and answers both again.
     rc, out, err = triad_run("--kernel", FFAGUEST, "--sp", FFASP, "--sp", FFASP2, "--mem", "64M",
                              "--append", "ffa=two", timeout=180)
     assert rc == 0, err
     assert "[triad] secure world: FF-A 1.2 SPMC, 2 secure partitions" in out, out
     assert "partition 0x8002, UUID 5f4a1e2c-7b3d-4c8e-9a06-1d2f3b4c5d6f" in out, out
     assert re.search(r"\[monitor\] error: secure partition 0x8002 crashed \(ESR 0x93c0\w+, "
-                     r"ELR 0x\w+, address 0xe0a0000\)", out), out[-3000:]
+                     r"ELR 0x\w+, address 0xe0a0000\): restarted from its image \(restart 1\)",
+                     out), out[-3000:]
     passed, failed = summary(out)
-    assert failed == 0 and passed >= 16, out[-3000:]
+    assert failed == 0 and passed >= 17, out[-3000:]
 
 
 @secure_only
@@ -111,16 +114,55 @@ def test_optee_interrupts_wait_while_the_partition_runs(tmp_path):
     ("crash-fp", r"crashed \(ESR 0x1fe00000, ELR 0x\w+\)"),  # EC 0x07: FP trapped to EL2
     ("spin", r"missed its deadline \(10 s\)"),
 ])
-def test_a_failing_partition_is_stopped_alone(how, why):
+def test_a_failing_partition_is_stopped_alone_and_restarted(how, why):
     # A stage-2 fault on OP-TEE's memory, FP/SIMD it was never given, an endless loop: the
-    # partition is stopped for good, its requester gets ABORTED, OP-TEE and the VM go on.
+    # partition is stopped, its requester gets ABORTED, OP-TEE and the VM go on; it is
+    # restarted from its image, which the next request finds as it was before it ever ran
+    # (the guest checks the partition's counts in its image and zeroed memory).
     rc, out, err = triad_run("--kernel", FFAGUEST, "--sp", FFASP, "--mem", "64M", "--append",
                              f"ffa={how}", timeout=180)
     assert rc == 0, err
     assert re.search(r"\[monitor\] error: secure partition 0x8001 " + why +
-                     r": stopped; its messages answer ABORTED", out), out[-3000:]
+                     r": restarted from its image \(restart 1\)\r?\n", out), out[-3000:]
     passed, failed = summary(out)
-    assert failed == 0 and passed >= 10, out[-3000:]
+    assert failed == 0 and passed >= 12, out[-3000:]
+    assert "given up" not in out
+
+
+@secure_only
+def test_a_partition_that_keeps_crashing_is_given_up():
+    # Restarted SPMC_MAX_RESTARTS (3) times, the fourth crash is its end: logged, and every
+    # later request is ABORTED.
+    rc, out, err = triad_run("--kernel", FFAGUEST, "--sp", FFASP, "--mem", "64M", "--append",
+                             "ffa=crash-read ffa=give-up", timeout=180)
+    assert rc == 0, err
+    restarts = re.findall(r"\[monitor\] error: secure partition 0x8001 crashed \(ESR 0x93c0\w+, "
+                          r"ELR 0x\w+, address 0xe100000\): restarted from its image "
+                          r"\(restart (\d)\)\r?\n", out)
+    assert restarts == ["1", "2", "3"], out[-3000:]
+    assert re.search(r"\[monitor\] error: secure partition 0x8001 crashed \(ESR 0x93c0\w+, "
+                     r"ELR 0x\w+, address 0xe100000\): given up after 3 restarts; its "
+                     r"messages answer ABORTED\r?\n", out), out[-3000:]
+    passed, failed = summary(out)
+    assert failed == 0 and passed >= 15, out[-3000:]
+
+
+@secure_only
+def test_a_partition_that_crashes_in_its_boot_is_given_up():
+    # ffasp-bootcrash.bin faults in every boot: restarted 3 times, then given up; the
+    # secure world's boot goes on and the VM's messages to it are ABORTED.
+    rc, out, err = triad_run("--kernel", FFAGUEST, "--sp", FFASP_BOOTCRASH, "--mem", "64M",
+                             "--append", "ffa=boot-crash", timeout=180)
+    assert rc == 0, err
+    restarts = re.findall(r"\[monitor\] error: secure partition 0x8001 crashed \(ESR 0x93c\w+, "
+                          r"ELR 0x\w+, address 0xe100000\): restarted from its image "
+                          r"\(restart (\d)\)\r?\n", out)
+    assert restarts == ["1", "2", "3"], out[-3000:]
+    assert re.search(r"crashed \(ESR 0x93c\w+, ELR 0x\w+, address 0xe100000\): given up after 3 "
+                     r"restarts; its messages answer ABORTED\r?\n", out), out[-3000:]
+    assert "[monitor] secure world up" in out
+    passed, failed = summary(out)
+    assert failed == 0 and passed >= 9, out[-3000:]
 
 
 @secure_only

@@ -239,6 +239,71 @@ static void an_aborted_partition_stays_aborted(void **state)
 	assert_int_equal(t.sp[0].ec[0].state, SP_ABORTED);
 }
 
+/* A crashed partition with one context starts again: BUSY while it boots, its secondary
+ * entry forgotten, then it serves; SPMC_MAX_RESTARTS times, then it stays ABORTED. */
+static void a_crashed_partition_is_restarted_then_given_up(void **state)
+{
+	(void)state;
+	struct spmc s;
+	booted(&s);
+	uint64_t r[FFA_NREGS], a[FFA_NREGS];
+	struct spmc_target which;
+	for (unsigned n = 1; n <= SPMC_MAX_RESTARTS; n++) {
+		req(r, FFA_MSG_SEND_DIRECT_REQ, VM_ID, SP_ID);
+		assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_RUN_SP);
+		assert_true(sp_abort(&s, 0, 0, a));
+		expect_error(a, FFA_ABORTED);
+		assert_int_equal(spmc_sp_restart(&s, 0, true), SPMC_RESTARTED);
+		assert_int_equal(s.sp[0].restarts, n);
+		assert_int_equal(s.sp[0].ec[0].state, SP_BOOTING);
+		req(r, FFA_MSG_SEND_DIRECT_REQ, VM_ID, SP_ID);
+		assert_int_equal(spmc_ns_call(&s, 1, r, &which), SPMC_REPLY);
+		expect_error(r, FFA_BUSY); /* it is booting again */
+		uint64_t w[FFA_NREGS] = {FFA_MSG_WAIT};
+		assert_int_equal(sp_call(&s, 0, 0, w), SPMC_SP_BOOTED);
+		spmc_sp_idle(&s, 0, 0);
+		req(r, FFA_MSG_SEND_DIRECT_REQ, VM_ID, SP_ID);
+		assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_RUN_SP);
+		uint64_t ok[FFA_NREGS] = {FFA_MSG_SEND_DIRECT_RESP, (uint64_t)SP_ID << 16 | VM_ID};
+		assert_int_equal(sp_call(&s, 0, 0, ok), SPMC_SP_REPLY);
+		spmc_sp_idle(&s, 0, 0);
+	}
+	req(r, FFA_MSG_SEND_DIRECT_REQ, VM_ID, SP_ID);
+	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_RUN_SP);
+	assert_true(sp_abort(&s, 0, 0, a));
+	assert_int_equal(spmc_sp_restart(&s, 0, true), SPMC_GIVEN_UP);
+	assert_int_equal(s.sp[0].restarts, SPMC_MAX_RESTARTS);
+	req(r, FFA_MSG_SEND_DIRECT_REQ, VM_ID, SP_ID);
+	assert_int_equal(spmc_ns_call(&s, 0, r, &which), SPMC_REPLY);
+	expect_error(r, FFA_ABORTED);
+	/* Crashing in its boot: restarted alike. */
+	struct spmc t = {0};
+	assert_true(spmc_add(&t, &good, BASE));
+	assert_false(sp_abort(&t, 0, 0, a));
+	assert_int_equal(spmc_sp_restart(&t, 0, true), SPMC_RESTARTED);
+	assert_int_equal(t.sp[0].ec[0].state, SP_BOOTING);
+	/* Without its image kept, or with a context per CPU, it stays stopped. */
+	assert_false(sp_abort(&t, 0, 0, a));
+	assert_int_equal(spmc_sp_restart(&t, 0, false), SPMC_STOPPED);
+	assert_int_equal(t.sp[0].ec[0].state, SP_ABORTED);
+	struct spmc u = {0};
+	struct sp_manifest mp = good;
+	mp.exec_ctx = SP_MAX_EXEC_CTX;
+	assert_true(spmc_add(&u, &mp, BASE));
+	uint64_t ep[FFA_NREGS] = {FFA_SECONDARY_EP_REGISTER, BASE + 0x80};
+	assert_int_equal(sp_call(&u, 0, 0, ep), SPMC_SP_RESUME);
+	assert_false(sp_abort(&u, 0, 0, a));
+	assert_int_equal(spmc_sp_restart(&u, 0, true), SPMC_STOPPED);
+	assert_int_equal(u.sp[0].ec[3].state, SP_ABORTED);
+	/* A restart forgets the secondary entry point its last life registered. */
+	struct spmc v = {0};
+	assert_true(spmc_add(&v, &good, BASE));
+	v.sp[0].secondary_entry = BASE + 0x80;
+	assert_false(sp_abort(&v, 0, 0, a));
+	assert_int_equal(spmc_sp_restart(&v, 0, true), SPMC_RESTARTED);
+	assert_int_equal(spmc_ec_entry(&v, 0, 1), BASE + good.entry);
+}
+
 static void the_spmc_answers_ids_versions_and_discovery(void **state)
 {
 	(void)state;
@@ -548,6 +613,7 @@ int main(void)
 	    cmocka_unit_test(smc32_calls_ignore_the_upper_halves),
 	    cmocka_unit_test(a_partition_that_does_not_take_req2_refuses_it),
 	    cmocka_unit_test(an_aborted_partition_stays_aborted),
+	    cmocka_unit_test(a_crashed_partition_is_restarted_then_given_up),
 	    cmocka_unit_test(the_spmc_answers_ids_versions_and_discovery),
 	    cmocka_unit_test(each_cpu_has_its_own_context),
 	    cmocka_unit_test(partitions_ask_each_other),

@@ -9,11 +9,15 @@
  * no answer may carry the other vCPU's payload; with "ffa=mp", one per CPU: nothing is
  * BUSY). Booted with "ffa=crash-read",
  * "ffa=crash-fp" or "ffa=spin" it instead makes the partition fail and checks that the
- * failure comes back as FFA_ERROR(ABORTED), stays that way, and that OP-TEE still answers;
+ * failure comes back as FFA_ERROR(ABORTED), that the next request is served by the
+ * partition restarted from its image, and that OP-TEE still answers; with "ffa=give-up"
+ * too, the partition keeps crashing until it is given up (ABORTED for good); with
+ * "ffa=boot-crash" (ffasp-bootcrash.bin), the partition given up in its boot is ABORTED;
  * with "ffa=absent" it checks that, with no partition, there is nothing to find or send to;
  * with "ffa=wait" it keeps the partition busy for 2.5 s of one request, through OP-TEE's
  * timer interrupts (held meanwhile, not lost, and not the partition's end); with
- * "ffa=two", two partitions apart, the first asking the second.
+ * "ffa=two", two partitions apart, the first asking the second (which, made to crash, is
+ * restarted).
  * Prints one line per check and a summary, then powers off.
  */
 #include <stddef.h>
@@ -28,7 +32,7 @@
 #define ITERATIONS	   2000	      /* per vCPU, in the concurrency check */
 #define OPTEE_CALLS_UID	   0xbf00ff01
 #define PSCI_AFFINITY_INFO 0xc4000004UL
-enum { ECHO, ADD, SELFTEST, READ, SPIN, FP, WAIT, RELAY };
+enum { ECHO, ADD, SELFTEST, READ, SPIN, FP, WAIT, RELAY, COUNT };
 #define SP_PROPS                                                                                   \
 	(FFA_PROP_DIRECT_REQ_RECV | FFA_PROP_DIRECT_REQ_SEND | FFA_PROP_AARCH64 |                  \
 	 FFA_PROP_DIRECT_REQ2_RECV)
@@ -328,20 +332,61 @@ static void concurrency(void)
 	}
 }
 
-/* The partition fails (how: from the command line); it must stay failed, alone. */
+/* The partition counts a request: its counts are those of its first life (x4, x5 =
+ * 101, 1), its image and memory as they were before it ever ran. */
+static void fresh_partition(const char *what)
+{
+	const uint64_t count[5] = {COUNT, 0, 0, 0, 0};
+	uint64_t r[FFA_NREGS];
+	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, count, r);
+	check(r[0] == FFA_MSG_SEND_DIRECT_RESP && r[4] == 101 && r[5] == 1, what,
+	      r[4] << 32 | r[5]);
+}
+
+/* The partition fails (how: from the command line): its request is ABORTED, and the next
+ * is served by the partition restarted from its image; with "ffa=give-up", after
+ * RESTARTS restarts the next failure is its end. OP-TEE goes on throughout. */
+#define RESTARTS 3 /* SPMC_MAX_RESTARTS */
 static void failure(const char *dtb)
 {
 	uint64_t cmd = bootargs_have(dtb, "ffa=crash-read") ? READ
 		       : bootargs_have(dtb, "ffa=crash-fp") ? FP
 							    : SPIN;
+	bool give_up = bootargs_have(dtb, "ffa=give-up");
 	const uint64_t a[5] = {cmd, 0x0e100000 /* OP-TEE's memory */, 0, 0, 0};
-	uint64_t r[FFA_NREGS];
-	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, a, r);
-	check(is_error(r[0], r[2], FFA_ABORTED), "the failing partition's request is ABORTED",
-	      r[0]);
 	const uint64_t echo[5] = {ECHO, 1, 2, 3, 4};
+	uint64_t r[FFA_NREGS];
+	fresh_partition("the partition counts its first request");
+	for (int n = 1; n <= (give_up ? RESTARTS : 1); n++) {
+		direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, a, r);
+		check(is_error(r[0], r[2], FFA_ABORTED),
+		      "the failing partition's request is ABORTED", r[0]);
+		fresh_partition("... the next is served by the partition restarted from its image");
+	}
+	if (give_up) {
+		direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, a, r);
+		check(is_error(r[0], r[2], FFA_ABORTED), "the last failure is ABORTED", r[0]);
+		direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, echo, r);
+		check(is_error(r[0], r[2], FFA_ABORTED), "... and every later request: given up",
+		      r[0]);
+	} else {
+		direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, echo, r);
+		check(r[0] == FFA_MSG_SEND_DIRECT_RESP && r[4] == 1, "... and the one after it",
+		      r[0]);
+	}
+	uint64_t uid = (uint64_t)smc(OPTEE_CALLS_UID, 0, 0, 0);
+	check((uint32_t)uid == 0x384fb3e0, "OP-TEE still answers", uid);
+}
+
+/* ffasp-bootcrash.bin crashed in each of its boots until it was given up: listed, but
+ * every message to it is ABORTED; OP-TEE goes on. */
+static void crashed_in_boot(void)
+{
+	const uint64_t echo[5] = {ECHO, 1, 2, 3, 4};
+	uint64_t r[FFA_NREGS];
 	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, echo, r);
-	check(is_error(r[0], r[2], FFA_ABORTED), "... and every later one", r[0]);
+	check(is_error(r[0], r[2], FFA_ABORTED), "the partition given up in its boot is ABORTED",
+	      r[0]);
 	uint64_t uid = (uint64_t)smc(OPTEE_CALLS_UID, 0, 0, 0);
 	check((uint32_t)uid == 0x384fb3e0, "OP-TEE still answers", uid);
 }
@@ -365,7 +410,8 @@ static void long_request(void)
 }
 
 /* Two partitions (ffasp.bin and ffasp2.bin): both are found and each answers as itself;
- * the second cannot read the first's memory: it is stopped, the first goes on. */
+ * the second cannot read the first's memory: it is stopped and restarted, the first goes
+ * on. */
 static void two_partitions(void)
 {
 	uint64_t q[FFA_NREGS] = {FFA_PARTITION_INFO_GET_REGS};
@@ -408,7 +454,13 @@ static void two_partitions(void)
 	      "partition 0x8002 reading 0x8001's memory is stopped; 0x8001 hears ABORTED", r[6]);
 	const uint64_t echo[5] = {ECHO, 1, 2, 3, 4};
 	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP2_ID, echo, r);
-	check(is_error(r[0], r[2], FFA_ABORTED), "... for good", r[0]);
+	check(r[0] == FFA_MSG_SEND_DIRECT_RESP && (uint16_t)(r[1] >> 16) == SP2_ID && r[4] == 1,
+	      "... and restarted: it answers the next request", r[0]);
+	const uint64_t via[5] = {RELAY, SP2_ID, ADD, 2, 3};
+	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, via, r);
+	check(r[0] == FFA_MSG_SEND_DIRECT_RESP && r[4] == 5 &&
+		  r[5] == (FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64),
+	      "... and 0x8001's requests again", r[4]);
 	const uint64_t own[5] = {READ, REGION0, 0, 0, 0};
 	direct(FFA_MSG_SEND_DIRECT_REQ, my_id, SP_ID, own, r);
 	check(r[0] == FFA_MSG_SEND_DIRECT_RESP && (uint32_t)r[4] == 0x4d505354,
@@ -451,6 +503,8 @@ int main(const char *dtb)
 	if (bootargs_have(dtb, "ffa=crash-read") || bootargs_have(dtb, "ffa=crash-fp") ||
 	    bootargs_have(dtb, "ffa=spin")) {
 		failure(dtb);
+	} else if (bootargs_have(dtb, "ffa=boot-crash")) {
+		crashed_in_boot();
 	} else if (bootargs_have(dtb, "ffa=wait")) {
 		long_request();
 	} else if (bootargs_have(dtb, "ffa=two")) {

@@ -16,8 +16,11 @@
  *   WAIT     busy for x4 ticks of the virtual counter (OP-TEE's interrupts that come
  *            meanwhile must wait, not stop it); x4 = the ticks it was busy;
  *   RELAY    sends partition x4 the request x5 (command), x6, x7 (its x4, x5) and answers
- *            x4 = the answer's x4, x5 = its x0 (the response, or FFA_ERROR), x6 = its x2.
+ *            x4 = the answer's x4, x5 = its x0 (the response, or FFA_ERROR), x6 = its x2;
+ *   COUNT    counts itself in a variable of its image (from 100) and one of its zeroed
+ *            memory (from 0): x4, x5 = the counts (101, 1 the first time in its life).
  * DIRECT_REQ2: x4-x17 back as they came (x4 = x4 + 1, to see an answer is not the request).
+ * Built with CRASH_AT_BOOT (ffasp-bootcrash.bin), it reads OP-TEE's memory in every boot.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -28,7 +31,7 @@
 #endif
 #define MP (EXEC_CTX > 1)
 
-enum { ECHO, ADD, SELFTEST, READ, SPIN, FP, WAIT, RELAY };
+enum { ECHO, ADD, SELFTEST, READ, SPIN, FP, WAIT, RELAY, COUNT };
 
 #include <triad/smccc.h>
 
@@ -58,6 +61,10 @@ static uint64_t call1(uint64_t fid, uint64_t a1, uint64_t *a2)
 		*a2 = r[2];
 	return r[0];
 }
+
+/* COUNT's: a partition restarted from its image starts them afresh. */
+static volatile uint64_t count_in_image = 100;
+static volatile uint64_t count_in_zeroed;
 
 /* Set by the first context before the others exist (ffasp-mp.bin). */
 static uint64_t ep_checks;
@@ -168,6 +175,10 @@ static void serve(uint16_t me, uint64_t r[FFA_NREGS])
 		r[6] = q[2];
 		break;
 	}
+	case COUNT:
+		r[4] = ++count_in_image;
+		r[5] = ++count_in_zeroed;
+		break;
 	case WAIT: {
 		uint64_t t0 = virtual_counter(), t = t0;
 		while (t - t0 < r[4])
@@ -190,6 +201,9 @@ void sp_main(uint64_t secondary)
 	if (MP && !secondary)
 		ep_checks = register_secondary_entry();
 	call1(FFA_ID_GET, 0, &id);
+#ifdef CRASH_AT_BOOT
+	(void)*(volatile uint64_t *)0x0e100000; /* OP-TEE's: a stage-2 fault */
+#endif
 	uint64_t r[FFA_NREGS] = {FFA_MSG_WAIT};
 	for (;;) {
 		ffa_call(r); /* the answer to the last message out, the next message in */
