@@ -40,7 +40,9 @@ void realm_destroy(struct vm *vm);
 bool realm_populate(struct vm *vm, uint64_t ipa);
 /* security/rmi/realm_run.c: runs a realm vCPU (its REC) like vcpu_run() runs others. */
 void realm_vcpu_run(struct vcpu *v);
-/* Whether its virtual timer has reached its deadline (enabled, not masked). */
-bool realm_timer_due(const struct vcpu *v);
+/* While a realm's vCPU waits, its virtual timer is not in the CPU: its output, as the
+ * last exit showed the timer and the counter now, onto the timer PPI's line in the vGIC.
+ * Whether that wakes the vCPU is the vGIC's to say (the realm may have the PPI disabled). */
+void realm_timer_sample(struct vcpu *v);
 
 #endif
