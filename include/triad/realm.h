@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <triad/config.h>
+#include <triad/softtimer.h>
 #include <triad/spinlock.h>
 
 extern bool rmm_present;
@@ -44,5 +45,7 @@ void realm_vcpu_run(struct vcpu *v);
  * last exit showed the timer and the counter now, onto the timer PPI's line in the vGIC.
  * Whether that wakes the vCPU is the vGIC's to say (the realm may have the PPI disabled). */
 void realm_timer_sample(struct vcpu *v);
+/* Its vtimer_wake soft timer: the deadline of a waiting realm vCPU's timer passed. */
+void realm_vtimer_expired(struct softtimer *t);
 
 #endif

@@ -80,6 +80,15 @@ void realm_timer_sample(struct vcpu *v)
 		vcpu_set_irq_line(v->vm, v->id, VTIMER_PPI, true);
 }
 
+/* The line, not a wake-up: that is the vGIC's to give (vcpu_set_irq_line kicks the vCPU
+ * only if the PPI is deliverable). Waking it regardless would bring a realm that has the
+ * PPI disabled back from every WFI, since vcpu_put() arms this again for a deadline long
+ * passed. As the last exit showed the timer: it may have been changed since arming. */
+void realm_vtimer_expired(struct softtimer *t)
+{
+	realm_timer_sample(container_of(t, struct vcpu, vtimer_wake));
+}
+
 /* The vGIC's list registers for this vCPU into the run page. The timer's interrupt asks
  * for a maintenance interrupt when the realm is done with it, so that its level is looked
  * at again (the RMM keeps the timer's output masked while we deliver it). */
