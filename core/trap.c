@@ -29,8 +29,8 @@ static bool wake_condition(struct vcpu *v)
 {
 	if (v->power != VCPU_ON || v->vm->state != VM_RUNNING || v->call_woken)
 		return true;
-	if (v->vm->realm && realm_timer_due(v))
-		return true; /* its timer is not in the CPU while we wait: look at it here */
+	if (v->vm->realm)
+		realm_timer_sample(v); /* its timer is not in the CPU while it waits */
 	spin_lock(&v->vm->vgic.lock);
 	bool pending = vgic_has_pending(&v->vm->vgic, v->id);
 	spin_unlock(&v->vm->vgic.lock);

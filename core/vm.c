@@ -78,7 +78,7 @@ int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, s
 		v->id = i;
 		/* Aff0 = i % 16, Aff1 = i / 16: 16 per cluster, like QEMU and SGI target lists. */
 		v->mpidr = (1UL << 31) | ((uint64_t)(i / 16) << 8) | (i % 16);
-		v->vtimer_wake.fn = vtimer_wake;
+		v->vtimer_wake.fn = cfg->realm ? realm_vtimer_expired : vtimer_wake;
 		vm->vcpu[i] = v;
 	}
 	*out = vm;

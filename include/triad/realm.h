@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <triad/config.h>
+#include <triad/softtimer.h>
 #include <triad/spinlock.h>
 
 extern bool rmm_present;
@@ -40,7 +41,11 @@ void realm_destroy(struct vm *vm);
 bool realm_populate(struct vm *vm, uint64_t ipa);
 /* security/rmi/realm_run.c: runs a realm vCPU (its REC) like vcpu_run() runs others. */
 void realm_vcpu_run(struct vcpu *v);
-/* Whether its virtual timer has reached its deadline (enabled, not masked). */
-bool realm_timer_due(const struct vcpu *v);
+/* While a realm's vCPU waits, its virtual timer is not in the CPU: its output, as the
+ * last exit showed the timer and the counter now, onto the timer PPI's line in the vGIC.
+ * Whether that wakes the vCPU is the vGIC's to say (the realm may have the PPI disabled). */
+void realm_timer_sample(struct vcpu *v);
+/* Its vtimer_wake soft timer: the deadline of a waiting realm vCPU's timer passed. */
+void realm_vtimer_expired(struct softtimer *t);
 
 #endif

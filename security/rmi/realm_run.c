@@ -69,9 +69,24 @@ _Static_assert(__builtin_offsetof(struct rec_run, imm) == 0xe00, "exit imm");
 #define CNT_CTL_FIRING	   7 /* ENABLE, IMASK, ISTATUS */
 #define CNT_CTL_ASSERTED   5 /* enabled, condition met, not masked */
 
-bool realm_timer_due(const struct vcpu *v)
+static bool realm_timer_due(const struct vcpu *v)
 {
 	return (v->rec_cntv_ctl & 3) == 1 && read_sysreg(cntpct_el0) >= v->rec_cntv_cval;
+}
+
+void realm_timer_sample(struct vcpu *v)
+{
+	if (realm_timer_due(v))
+		vcpu_set_irq_line(v->vm, v->id, VTIMER_PPI, true);
+}
+
+/* The line, not a wake-up: that is the vGIC's to give (vcpu_set_irq_line kicks the vCPU
+ * only if the PPI is deliverable). Waking it regardless would bring a realm that has the
+ * PPI disabled back from every WFI, since vcpu_put() arms this again for a deadline long
+ * passed. As the last exit showed the timer: it may have been changed since arming. */
+void realm_vtimer_expired(struct softtimer *t)
+{
+	realm_timer_sample(container_of(t, struct vcpu, vtimer_wake));
 }
 
 /* The vGIC's list registers for this vCPU into the run page. The timer's interrupt asks
@@ -124,10 +139,12 @@ static void mmio_exit(struct vcpu *v, struct rec_run *run, uint64_t ipa)
 
 /* WFI: waits as any vCPU does, but its timer is not in the CPU meanwhile: a soft timer
  * wakes it at the deadline, also once it blocked (it may stay loaded, and vcpu_put() would
- * then not arm one); cancelled only if it runs on at once. */
+ * then not arm one); cancelled only if it runs on at once. A deadline already passed has
+ * its line set (realm_timer_sample): a soft timer for it would only wake the vCPU again
+ * and again while the realm keeps the PPI disabled. */
 static void realm_wait(struct vcpu *v)
 {
-	if ((v->rec_cntv_ctl & 3) == 1)
+	if ((v->rec_cntv_ctl & 3) == 1 && read_sysreg(cntpct_el0) < v->rec_cntv_cval)
 		softtimer_arm(&v->vtimer_wake, v->rec_cntv_cval);
 	handle_wfi_wait(v);
 	if (v->se.state == SCHED_RUNNING)

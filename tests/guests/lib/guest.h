@@ -6,10 +6,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* A realm guest reaches its devices through the unprotected half of its IPA space: it
+ * builds with DEVICE_IPA_BIT set to Triad's shared bit. */
+#ifndef DEVICE_IPA_BIT
+#define DEVICE_IPA_BIT 0UL
+#endif
 #define RAM_BASE  0x40000000UL
-#define UART	  0x09000000UL
-#define GICD	  0x08000000UL
-#define GICR	  0x080a0000UL
+#define UART	  (DEVICE_IPA_BIT | 0x09000000UL)
+#define GICD	  (DEVICE_IPA_BIT | 0x08000000UL)
+#define GICR	  (DEVICE_IPA_BIT | 0x080a0000UL)
 #define GICR_SIZE 0x20000UL /* one redistributor: RD_base + SGI_base frames */
 
 #define SMCCC_VERSION	0x80000000UL
