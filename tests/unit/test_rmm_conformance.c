@@ -21,44 +21,7 @@
 #include <triad/psci_abi.h>
 
 #define NR_PAGES 1024
-#define WINDOW	 64 /* granules each test uses: granule states outlive a test */
-static unsigned win;
-#define PA(n) (TRACKED_BASE + ((uint64_t)win * WINDOW + (n)) * GRANULE_SIZE)
-
-static void fake_zero(uint64_t pa)
-{
-	memset((void *)pa, 0, GRANULE_SIZE);
-}
-
-static int64_t fake_el3(uint32_t fid, uint64_t pa)
-{
-	(void)fid, (void)pa;
-	return E_RMM_OK;
-}
-
-const struct granule_platform granule_platform = {fake_zero, fake_el3};
-
-int ns_read(void *dst, const void *ns_src, uint64_t len)
-{
-	memcpy(dst, (const uint8_t *)ns_src - NS_ALIAS, len);
-	return 0;
-}
-
-int ns_write(void *ns_dst, const void *src, uint64_t len)
-{
-	memcpy((uint8_t *)ns_dst - NS_ALIAS, src, len);
-	return 0;
-}
-
-unsigned long rmm_host_sysreg(const char *name)
-{
-	return !strcmp(name, "id_aa64mmfr1_el1") ? 2UL << 4 : 0; /* 16-bit VMIDs */
-}
-
-void rmm_log(const char *s)
-{
-	(void)s;
-}
+#include "rmm_fake_machine.h"
 
 /* The CPU of these tests: 48-bit PAs (PARange 5), six breakpoints and four watchpoints
  * (BRPs 5, WRPs 3), four list registers (ListRegs 3). */

@@ -17,45 +17,7 @@
 #include "../../security/rmm/rec.h"
 
 #define NR_PAGES 512 /* the fake machine's memory: 2 MiB at TRACKED_BASE */
-#define WINDOW	 64  /* granules each test uses: granule states outlive a test */
-static unsigned win; /* this test's window */
-#define PA(n) (TRACKED_BASE + ((uint64_t)win * WINDOW + (n)) * GRANULE_SIZE)
-
-static void fake_zero(uint64_t pa)
-{
-	memset((void *)pa, 0, GRANULE_SIZE);
-}
-
-static int64_t fake_el3(uint32_t fid, uint64_t pa)
-{
-	(void)fid, (void)pa;
-	return E_RMM_OK;
-}
-
-const struct granule_platform granule_platform = {fake_zero, fake_el3};
-
-/* The host's granules are read through the NS alias: here, the same memory. */
-int ns_read(void *dst, const void *ns_src, uint64_t len)
-{
-	memcpy(dst, (const uint8_t *)ns_src - NS_ALIAS, len);
-	return 0;
-}
-
-int ns_write(void *ns_dst, const void *src, uint64_t len)
-{
-	memcpy((uint8_t *)ns_dst - NS_ALIAS, src, len);
-	return 0;
-}
-
-unsigned long rmm_host_sysreg(const char *name)
-{
-	return !strcmp(name, "id_aa64mmfr1_el1") ? 2UL << 4 : 0; /* 16-bit VMIDs */
-}
-
-void rmm_log(const char *s)
-{
-	(void)s;
-}
+#include "rmm_fake_machine.h"
 
 /* Granule roles in the fake memory. */
 enum { RD = 0, RTT0 = 2, L2 = 4, L3 = 5, DATA = 6, REC = 8, AUX = 9, PARAMS = 10, SRC = 11 };

@@ -13,7 +13,7 @@ $(BUILD)/host/libfdt/%.o: $(LIBFDT)/%.c
 	$(HOSTCC) -std=gnu11 -O1 -g -I$(LIBFDT) -fsanitize=address,undefined -fno-sanitize-recover=all -w -c $< -o $@
 
 # Each test names the Triad sources it links in a "// sources:" line.
-$(BUILD)/host/%: tests/unit/%.c $(UNIT_FDT) $(HV_SRCS) $(wildcard security/*/*.[ch] include/triad/*.h)
+$(BUILD)/host/%: tests/unit/%.c $(UNIT_FDT) $(HV_SRCS) $(wildcard security/*/*.[ch] include/triad/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< $$(sed -n 's|^// sources: ||p' $<) $(UNIT_FDT) -lcmocka
 

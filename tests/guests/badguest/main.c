@@ -359,23 +359,6 @@ static void test_uart_ids(void)
 #define VQ_BUF	    (VQ_DESC + 0x3000)
 #define NEEDS_RESET 0x40
 
-static inline void wr64(uint64_t a, uint64_t v)
-{
-	__asm__ volatile("str %0, [%1]" ::"r"(v), "r"(a) : "memory");
-}
-
-static inline void wr16(uint64_t a, uint16_t v)
-{
-	__asm__ volatile("strh %w0, [%1]" ::"r"(v), "r"(a) : "memory");
-}
-
-static inline uint16_t rd16(uint64_t a)
-{
-	uint16_t v;
-	__asm__ volatile("ldrh %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
-	return v;
-}
-
 /* Resets the console device and sets its transmit queue up, ready and live. */
 static void virtio_setup_txq(void)
 {

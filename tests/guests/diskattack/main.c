@@ -34,30 +34,6 @@
 
 static uint64_t blk; /* the disk's window */
 
-static inline void wr64(uint64_t a, uint64_t v)
-{
-	__asm__ volatile("str %0, [%1]" ::"r"(v), "r"(a) : "memory");
-}
-
-static inline void wr16(uint64_t a, uint16_t v)
-{
-	__asm__ volatile("strh %w0, [%1]" ::"r"(v), "r"(a) : "memory");
-}
-
-static inline uint16_t rd16(uint64_t a)
-{
-	uint16_t v;
-	__asm__ volatile("ldrh %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
-	return v;
-}
-
-static inline uint8_t rd8(uint64_t a)
-{
-	uint8_t v;
-	__asm__ volatile("ldrb %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
-	return v;
-}
-
 static void say(const char *s)
 {
 	puts_("diskattack: ");

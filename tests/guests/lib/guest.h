@@ -44,6 +44,30 @@ static inline void wr32(uint64_t a, uint32_t v)
 	__asm__ volatile("str %w0, [%1]" ::"rZ"(v), "r"(a) : "memory");
 }
 
+static inline uint8_t rd8(uint64_t a)
+{
+	uint8_t v;
+	__asm__ volatile("ldrb %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
+	return v;
+}
+
+static inline uint16_t rd16(uint64_t a)
+{
+	uint16_t v;
+	__asm__ volatile("ldrh %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
+	return v;
+}
+
+static inline void wr16(uint64_t a, uint16_t v)
+{
+	__asm__ volatile("strh %w0, [%1]" ::"r"(v), "r"(a) : "memory");
+}
+
+static inline void wr64(uint64_t a, uint64_t v)
+{
+	__asm__ volatile("str %0, [%1]" ::"r"(v), "r"(a) : "memory");
+}
+
 static inline int64_t hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	register uint64_t x0 __asm__("x0") = fn, x1 __asm__("x1") = a1, x2 __asm__("x2") = a2,

@@ -1,0 +1,51 @@
+/* The fake machine the RMM's host tests run on: its "physical" memory is a fixed mapping at
+ * the RMM's tracked range (so the RMM's tables are real tables here), the host's Non-secure
+ * alias is the same memory, and EL3 agrees to every granule transition. Each test gives
+ * itself a window of WINDOW granules, because granule states outlive a test. */
+#ifndef TRIAD_TESTS_RMM_FAKE_MACHINE_H
+#define TRIAD_TESTS_RMM_FAKE_MACHINE_H
+
+#include <string.h>
+
+#include "../../security/rmm/realm.h"
+
+#define WINDOW 64
+static unsigned win; /* this test's window */
+#define PA(n) (TRACKED_BASE + ((uint64_t)win * WINDOW + (n)) * GRANULE_SIZE)
+
+static void fake_zero(uint64_t pa)
+{
+	memset((void *)pa, 0, GRANULE_SIZE);
+}
+
+static int64_t fake_el3(uint32_t fid, uint64_t pa)
+{
+	(void)fid, (void)pa;
+	return E_RMM_OK;
+}
+
+const struct granule_platform granule_platform = {fake_zero, fake_el3};
+
+int ns_read(void *dst, const void *ns_src, uint64_t len)
+{
+	memcpy(dst, (const uint8_t *)ns_src - NS_ALIAS, len);
+	return 0;
+}
+
+int ns_write(void *ns_dst, const void *src, uint64_t len)
+{
+	memcpy((uint8_t *)ns_dst - NS_ALIAS, src, len);
+	return 0;
+}
+
+unsigned long rmm_host_sysreg(const char *name)
+{
+	return !strcmp(name, "id_aa64mmfr1_el1") ? 2UL << 4 : 0; /* 16-bit VMIDs */
+}
+
+void rmm_log(const char *s)
+{
+	(void)s;
+}
+
+#endif
