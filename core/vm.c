@@ -15,6 +15,7 @@
 #include <triad/passthrough.h>
 #include <triad/realm.h>
 #include <triad/tee.h>
+#include <triad/vcpu.h>
 #include <triad/vm.h>
 #include <triad/vswitch.h>
 

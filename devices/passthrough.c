@@ -10,6 +10,7 @@
 #include <string.h>
 #include <triad/cpu.h>
 #include <triad/errno.h>
+#include <triad/guest_dt.h>
 #include <triad/log.h>
 #include <triad/util.h>
 #include <triad/passthrough.h>
