@@ -75,6 +75,7 @@ void device_kick(struct vm *vm, int t)
 
 void device_unlock_line(struct vm *vm, spinlock_t *lock, struct device_line *l, bool level)
 {
+	spin_assert_held(lock);
 	int t = device_line_set(vm, l, level);
 	spin_unlock(lock);
 	device_kick(vm, t);
