@@ -237,6 +237,10 @@ run: all $(RUN_DISK)
 		--cpus 2 --pcpus 2 --mem 512M --append "console=ttyAMA0 earlycon" \
 		--disk $(RUN_DISK) --net user,hostfwd=tcp:127.0.0.1:$(RUN_HTTP_PORT)-:80
 
+# The hypervisor's includes point down its layers (docs/architecture.md, "Layers").
+check-layers:
+	$(PYTHON) tools/check-layers
+
 FORMAT_SRCS := $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null)
 format:
 	clang-format -i $(FORMAT_SRCS)

@@ -37,7 +37,7 @@ void panic(const char *fmt, ...)
 #ifdef TRIAD_DEBUG_LOCKS
 void spin_not_held(const spinlock_t *l, const char *fn)
 {
-	panic("%s: lock %p not held by this CPU (ticket %u/%u, taken by %#lx)", fn, (void *)l,
+	panic("%s: lock %p not held by this CPU (ticket %u/%u, taken by 0x%lx)", fn, (void *)l,
 	      l->next, l->owner, (unsigned long)l->holder);
 }
 #endif
