@@ -17,6 +17,7 @@
 #include <triad/tee.h>
 #include <triad/vcpu.h>
 #include <triad/vm.h>
+#include <triad/vm_devices.h>
 #include <triad/vswitch.h>
 
 #include "../arch/arm64/cache.h"
