@@ -9,6 +9,7 @@
 #include <triad/guest_dt.h>
 #include <triad/linux_image.h>
 #include <triad/log.h>
+#include <triad/vm_devices.h>
 #include <triad/mem.h>
 #include <triad/panic.h>
 #include <triad/util.h>
@@ -17,7 +18,6 @@
 #include <triad/tee.h>
 #include <triad/vcpu.h>
 #include <triad/vm.h>
-#include <triad/vm_devices.h>
 #include <triad/vswitch.h>
 
 #include "../arch/arm64/cache.h"
