@@ -8,8 +8,6 @@
 #include "../irq/gicv3.h"
 #include "el2.h"
 
-void vm_console_input(struct vm *vm, char c); /* devices/vm_devices.c */
-
 void console_input_init(void)
 {
 	if (!plat.uart_intid)
@@ -29,8 +27,8 @@ void console_input_irq(void)
 		unsigned focus;
 		enum mux_action a = console_input_key(&c, &focus);
 		struct vm *vm = vm_by_id(focus);
-		if (a == MUX_DELIVER && vm && vm->state == VM_RUNNING)
-			vm_console_input(vm, c);
+		if (a == MUX_DELIVER && vm && vm->state == VM_RUNNING && vm->console_input)
+			vm->console_input(vm->console_dev, c);
 		else if (a == MUX_FOCUS && vm)
 			pr_info("console input: VM '%s'", vm->name);
 		else if (a == MUX_STATS) {

@@ -7,6 +7,7 @@
 #include <triad/boot_info.h>
 #include <triad/realm.h>
 #include <triad/config.h>
+#include <triad/vcpu.h>
 #include <triad/virtio_drv.h>
 #include <triad/pci.h>
 #include <triad/smmu.h>
@@ -19,6 +20,7 @@
 #include <triad/util.h>
 #include <triad/sched.h>
 #include <triad/vm.h>
+#include <triad/vm_devices.h>
 #include <triad/vpmu.h>
 #include <triad/wallclock.h>
 

@@ -4,6 +4,8 @@
 #include <triad/ffa.h>
 #include <triad/psci_abi.h>
 #include <triad/tee.h>
+#include <triad/trap.h>
+#include <triad/vcpu.h>
 #include <triad/vm.h>
 
 #define PSCI_MIGRATE_NOT_NEEDED 2 /* no Trusted OS that would need migrating */

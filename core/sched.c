@@ -15,6 +15,7 @@
 #include <triad/log.h>
 #include <triad/sched.h>
 #include <triad/util.h>
+#include <triad/vcpu.h>
 #include <triad/vm.h>
 
 #include "../irq/gicv3.h"
@@ -210,6 +211,7 @@ static bool movable(const struct sched_entity *se)
 
 static void balance(struct runqueue *rq)
 {
+	spin_assert_held(&rq->lock);
 	struct runqueue *busiest = NULL;
 	unsigned most = rq_nr_running(rq) + 1;
 	for (unsigned i = 0; i < nr_cpus; i++) {

@@ -10,10 +10,12 @@
 #include <string.h>
 #include <triad/cpu.h>
 #include <triad/errno.h>
+#include <triad/guest_dt.h>
 #include <triad/log.h>
 #include <triad/util.h>
 #include <triad/passthrough.h>
 #include <triad/vm.h>
+#include <triad/vm_devices.h>
 
 #include "../irq/gicv3.h"
 
@@ -207,8 +209,8 @@ int passthrough_create(struct vm *vm, const struct vdev_config *c, char *err, si
 	}
 
 	for (unsigned i = 0; i < p->dt.nreg; i++)
-		if (pt_map(&vm->s2, p->dt.reg[i][0], p->dt.reg[i][0], p->dt.reg[i][1],
-			   S2_DEVICE_RW))
+		if (vm_s2_map(vm, IPA(p->dt.reg[i][0]), PA(p->dt.reg[i][0]), p->dt.reg[i][1],
+			      S2_DEVICE_RW)) /* at the address the machine has it */
 			FAIL("cannot map its registers");
 	if (vm_add_vdev(vm, &pt_ops, p->dt.reg[0][0], 0, p, -1))
 		FAIL("too many devices");

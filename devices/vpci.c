@@ -12,6 +12,7 @@
 #include <string.h>
 #include <triad/cpu.h>
 #include <triad/errno.h>
+#include <triad/guest_dt.h>
 #include <triad/log.h>
 #include <triad/pci.h>
 #include <triad/smmu.h>
@@ -19,6 +20,7 @@
 #include <triad/util.h>
 #include <triad/passthrough.h>
 #include <triad/vm.h>
+#include <triad/vm_devices.h>
 
 #define CMD_ALLOWED ((1U << 1) | (1U << 2) | (1U << 6) | (1U << 8) | (1U << 10))
 
@@ -162,7 +164,7 @@ int vpci_passthrough_create(struct vm *vm, const char *path, char *err, size_t e
 		FAIL("too many devices");
 	for (unsigned i = 0; i < PCI_BARS; i++) {
 		const struct pci_bar *b = &f->bar[i];
-		if (b->size && pt_map(&vm->s2, b->addr, b->addr, b->size, S2_DEVICE_RW))
+		if (b->size && vm_s2_map(vm, IPA(b->addr), PA(b->addr), b->size, S2_DEVICE_RW))
 			FAIL("cannot map BAR %u", i);
 	}
 	if (f->intid && passthrough_route_irq(vm, f->intid))

@@ -32,7 +32,9 @@
 #include <triad/smccc.h>
 #include <triad/spinlock.h>
 #include <triad/tee.h>
+#include <triad/trap.h>
 #include <triad/util.h>
+#include <triad/vcpu.h>
 #include <triad/vm.h>
 
 #include "optee_cookies.h"
