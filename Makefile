@@ -104,8 +104,9 @@ RMM_SRCS := $(wildcard security/rmm/*.S security/rmm/*.c) arch/arm64/smccc.S arc
 	lib/libc/string.c \
 	$(RMM_MBEDTLS)
 RMM_OBJS := $(patsubst %,$(BUILD)/rmm/%.o,$(RMM_SRCS))
+RMM_LOG_RMI ?= 0 # 1: the RMM logs each failing RMI command on the console
 RMM_CFLAGS := $(filter-out -fno-pic,$(HV_CFLAGS)) -fpie -I.cache/src/mbedtls/include \
-	'-DMBEDTLS_CONFIG_FILE="security/rmm/mbedtls_config.h"' -I.
+	'-DMBEDTLS_CONFIG_FILE="security/rmm/mbedtls_config.h"' -I. -DRMM_LOG_RMI=$(RMM_LOG_RMI)
 $(BUILD)/rmm/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(RMM_CFLAGS) -c $< -o $@

@@ -2,16 +2,8 @@
 #ifndef RMM_H
 #define RMM_H
 
-#ifndef TRIAD_HOST_BUILD
+#include <arch/maint.h>
 #include <arch/sysreg.h>
-#else
-/* Host tests: barriers are fences and system registers are the test's (tests/unit). */
-#define dsb(opt)	 __atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define isb()		 __atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define read_sysreg(reg) rmm_host_sysreg(#reg)
-#define SCTLR_EL1_RESET	 0x30d00800UL
-unsigned long rmm_host_sysreg(const char *name);
-#endif
 #include <stdbool.h>
 #include <stdint.h>
 #include <triad/rmm_abi.h>
@@ -27,17 +19,20 @@ unsigned long rmm_host_sysreg(const char *name);
  * (so its caches) off. */
 static inline void clean_to_poc(uint64_t pa, uint64_t len)
 {
-#ifndef TRIAD_HOST_BUILD
 	for (uint64_t a = pa & ~63ULL; a < pa + len; a += 64)
-		__asm__ volatile("dc cvac, %0" ::"r"(a) : "memory");
+		dc(cvac, a);
 	dsb(sy);
-#else
-	(void)pa, (void)len;
-#endif
 }
 
 /* rmi.c: an RMI call, x0 (FID) .. x7 in; x0 (status) .. x4 out. */
 void rmi_handle(const uint64_t in[8], uint64_t out[5]);
+/* A command: in x1.. `args` arguments, out x1.. `results` results (NULL: no such FID). */
+struct rmi_command {
+	const char *name;
+	void (*handler)(const uint64_t *in, uint64_t *out);
+	uint8_t args, results;
+};
+const struct rmi_command *rmi_command_of(uint32_t fid);
 
 /* granule.c */
 enum granule_state {

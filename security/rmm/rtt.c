@@ -66,16 +66,14 @@ static uint64_t assigned_entry(uint64_t pa, uint64_t ripas, int64_t level)
  * the VMID here. */
 void realm_tlbi(const struct rd *rd)
 {
-#ifndef TRIAD_HOST_BUILD
 	uint64_t vttbr = read_sysreg(vttbr_el2);
 	write_sysreg(vttbr_el2, rd->vmid << 48);
 	isb();
-	__asm__ volatile("dsb ishst; tlbi vmalls12e1is; dsb ish" ::: "memory");
+	dsb(ishst);
+	tlbi(vmalls12e1is);
+	dsb(ish);
 	write_sysreg(vttbr_el2, vttbr);
 	isb();
-#else
-	(void)rd;
-#endif
 }
 
 /* Break-before-make: an entry that translates is made invalid and forgotten before it
