@@ -88,11 +88,13 @@ void el3_exit(struct world_context *c) __attribute__((noreturn));
 extern uint64_t optee_size;
 extern uint64_t sp_sizes; /* the partitions' image sizes (SP_SIZE_IN), 0: none */
 void cpu_restart(unsigned cpu) __attribute__((noreturn));
-/* monitor.c */
+/* console.c */
+void uart_enable(void);
 void mon_putc(char c);
 void mon_puts(const char *s);
 void mon_puthex(uint64_t v);
 void mon_putdec(uint64_t v);
+/* monitor.c: the image's top, the boot and the exceptions of a lower EL. */
 void monitor_secondary(unsigned cpu) __attribute__((noreturn));
 /* gic.c: interrupt groups and redistributors, which only EL3 may set up. */
 void gic_global_setup(bool secure_sgis);
@@ -140,7 +142,6 @@ uint64_t secure_timer_access(uint64_t access, uint64_t value);
 /* The realm world: RMI calls from the normal world, and the RMM's own SMCs. */
 struct world_context *world_call_realm(struct world_context *c);
 struct world_context *world_realm_smc(struct world_context *c);
-extern uint64_t rmm_shared;
 /* fw_cfg.c: a named fw_cfg file (-fw_cfg name=...) copied to dst through a normal-world
  * staging buffer (secure memory is out of the DMA's reach); its size, or 0 if absent. */
 uint64_t fw_cfg_load_file(const char *name, uint64_t dst, uint64_t max, uint64_t staging);
@@ -153,8 +154,10 @@ bool gpt_supported(void);
 void gpt_init(uint64_t ram_size, uint64_t l1_base, uint64_t realm_base, uint64_t realm_size,
 	      uint64_t shared_page);
 void gpt_enable(void);
-/* monitor.c: turns this CPU's GPT on if the machine has one (the cold boot's deferred start). */
+/* Turns this CPU's GPT on if the machine has one (the cold boot's deferred start). */
 void monitor_gpt_start(void);
+extern bool gpt_on;
+extern uint64_t rmm_shared;
 /* Moves a granule between Non-secure and Realm: 0, -2 (bad address), -3 (wrong PAS). */
 int gpt_transition(uint64_t pa, bool to_realm);
 /* power.c */

@@ -85,7 +85,7 @@ void mmu_enable(void);
 int ns_read(void *dst, const void *ns_src, uint64_t len);
 int ns_write(void *ns_dst, const void *src, uint64_t len);
 
-/* main.c */
+/* log.c */
 void rmm_log(const char *s);
 
 #endif
