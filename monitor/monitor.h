@@ -122,6 +122,38 @@ static inline unsigned cpu_index(void)
 	return (unsigned)((m & 0xff) + ((m >> 8) & 0xff) * 16);
 }
 
+/* cpu.c: what the monitor keeps per CPU, one struct each, found by the CPU's index. */
+enum secure_pending { /* what the secure world does for the CPU (world.c) */
+		      SECURE_BOOT,
+		      SECURE_CALL,
+		      SECURE_FFA_CALL,
+		      SECURE_CPU_OFF,
+		      SECURE_CPU_SUSPEND,
+		      SECURE_CPU_RESUME,
+		      SECURE_SYSTEM_OFF,
+		      SECURE_SYSTEM_RESET,
+		      SECURE_INTERRUPT
+};
+enum cpu_state { CPU_OFF, CPU_ON_PENDING, CPU_ON };
+struct monitor_cpu {
+	/* world.c: each world's registers on this CPU; what the secure world is doing for it
+	 * (booting it, serving a call, turning it off); where the normal world resumes from a
+	 * power-down suspend, and its x0 there (PSCI); whether its boot is a CPU_ON. */
+	struct world_context ns_ctx, s_ctx, rl_ctx;
+	enum secure_pending pending;
+	uint64_t resume_entry, resume_context, resume_spsr;
+	bool booting_by_cpu_on;
+	struct { /* psci.c: its PSCI state, and where a CPU_ON starts it */
+		volatile enum cpu_state state;
+		volatile uint64_t entry, context;
+	} psci;
+};
+extern struct monitor_cpu monitor_cpus[MAX_CPUS];
+static inline struct monitor_cpu *mon_cpu(unsigned cpu)
+{
+	return &monitor_cpus[cpu];
+}
+
 /* world.c: the secure world beside the normal one */
 extern uint64_t sel2_entry, rmm_entry;
 void world_boot_cpu(unsigned cpu, uint64_t ns_entry, uint64_t ns_x0, uint64_t ns_x1, bool cpu_on)
