@@ -33,17 +33,32 @@
 #define CPTR_EZ	 (1ULL << 8)
 #define CPTR_ESM (1ULL << 12)
 
-/* What each world leaves in the CPU's shared registers (context.c). */
+/* What each world leaves in the CPU's shared registers (context.c): X-macros of (field,
+ * register), EL2's with the world's return state at EL3, then EL1's (the EL1 physical
+ * timer's compare value before its control). */
+// clang-format off
+#define MON_EL2_REGS(X)                                                                            \
+	X(sctlr_el2, sctlr_el2) X(hcr_el2, hcr_el2) X(ttbr0_el2, ttbr0_el2) X(tcr_el2, tcr_el2)    \
+	X(mair_el2, mair_el2) X(vbar_el2, vbar_el2) X(tpidr_el2, tpidr_el2) X(elr_el2, elr_el2)    \
+	X(spsr_el2, spsr_el2) X(esr_el2, esr_el2) X(far_el2, far_el2) X(hpfar_el2, hpfar_el2)      \
+	X(cptr_el2, cptr_el2) X(mdcr_el2, mdcr_el2) X(cnthctl_el2, cnthctl_el2)                    \
+	X(cntvoff_el2, cntvoff_el2) X(vttbr_el2, vttbr_el2) X(vtcr_el2, vtcr_el2)                  \
+	X(vmpidr_el2, vmpidr_el2) X(vpidr_el2, vpidr_el2) X(sp_el2, sp_el2)                        \
+	X(ich_hcr_el2, s3_4_c12_c11_0) X(elr_el3, elr_el3) X(spsr_el3, spsr_el3)
+#define MON_EL1_REGS(X)                                                                            \
+	X(sctlr_el1, sctlr_el1) X(cpacr_el1, cpacr_el1) X(ttbr0_el1, ttbr0_el1)                    \
+	X(ttbr1_el1, ttbr1_el1) X(tcr_el1, tcr_el1) X(mair_el1, mair_el1)                          \
+	X(amair_el1, amair_el1) X(vbar_el1, vbar_el1) X(contextidr_el1, contextidr_el1)            \
+	X(tpidr_el0, tpidr_el0) X(tpidrro_el0, tpidrro_el0) X(tpidr_el1, tpidr_el1)                \
+	X(sp_el0, sp_el0) X(sp_el1, sp_el1) X(elr_el1, elr_el1) X(spsr_el1, spsr_el1)              \
+	X(esr_el1, esr_el1) X(far_el1, far_el1) X(afsr0_el1, afsr0_el1) X(afsr1_el1, afsr1_el1)    \
+	X(par_el1, par_el1) X(cntkctl_el1, cntkctl_el1) X(csselr_el1, csselr_el1)                  \
+	X(mdscr_el1, mdscr_el1) X(cntp_cval, cntp_cval_el0) X(cntp_ctl, cntp_ctl_el0)
+// clang-format on
 struct sysregs {
-	uint64_t sctlr_el2, hcr_el2, ttbr0_el2, tcr_el2, mair_el2, vbar_el2, tpidr_el2;
-	uint64_t elr_el2, spsr_el2, esr_el2, far_el2, hpfar_el2, cptr_el2, mdcr_el2;
-	uint64_t cnthctl_el2, cntvoff_el2, vttbr_el2, vtcr_el2, vmpidr_el2, vpidr_el2, sp_el2;
-	uint64_t ich_hcr_el2;
-	uint64_t sctlr_el1, cpacr_el1, ttbr0_el1, ttbr1_el1, tcr_el1, mair_el1, amair_el1;
-	uint64_t vbar_el1, contextidr_el1, tpidr_el0, tpidrro_el0, tpidr_el1, sp_el0, sp_el1;
-	uint64_t elr_el1, spsr_el1, esr_el1, far_el1, afsr0_el1, afsr1_el1, par_el1;
-	uint64_t cntkctl_el1, csselr_el1, mdscr_el1, cntp_ctl, cntp_cval;
-	uint64_t elr_el3, spsr_el3;
+#define X(field, reg) uint64_t field;
+	MON_EL2_REGS(X) MON_EL1_REGS(X)
+#undef X
 };
 
 struct fpsimd_regs {
