@@ -62,24 +62,16 @@ bool granule_is_host(uint64_t pa)
 	return g && __atomic_load_n(g, __ATOMIC_ACQUIRE) == GRANULE_UNDELEGATED;
 }
 
-#define zero_granule granule_platform.zero
-#define el3_call     granule_platform.el3_call
-
-void granule_zero(uint64_t pa)
-{
-	zero_granule(pa);
-}
-
 uint64_t granule_delegate(uint64_t pa)
 {
 	granule_t *g = granule_lock(pa, GRANULE_UNDELEGATED);
 	if (!g)
 		return RMI_ERROR_INPUT;
-	if (el3_call(RMM_GTSI_DELEGATE, pa) != E_RMM_OK) {
+	if (granule_el3_call(RMM_GTSI_DELEGATE, pa) != E_RMM_OK) {
 		granule_unlock(g, GRANULE_UNDELEGATED); /* e.g. Secure or the RMM's own memory */
 		return RMI_ERROR_INPUT;
 	}
-	zero_granule(pa);
+	granule_zero(pa);
 	granule_unlock(g, GRANULE_DELEGATED);
 	return RMI_SUCCESS;
 }
@@ -89,8 +81,8 @@ uint64_t granule_undelegate(uint64_t pa)
 	granule_t *g = granule_lock(pa, GRANULE_DELEGATED);
 	if (!g)
 		return RMI_ERROR_INPUT;
-	zero_granule(pa); /* nothing of a realm's goes back to the host */
-	if (el3_call(RMM_GTSI_UNDELEGATE, pa) != E_RMM_OK) {
+	granule_zero(pa); /* nothing of a realm's goes back to the host */
+	if (granule_el3_call(RMM_GTSI_UNDELEGATE, pa) != E_RMM_OK) {
 		granule_unlock(g, GRANULE_DELEGATED);
 		return RMI_ERROR_INPUT;
 	}

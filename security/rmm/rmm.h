@@ -54,14 +54,10 @@ granule_t *granule_try_lock(uint64_t pa, enum granule_state want, bool *busy);
 void granule_unlock(granule_t *g, enum granule_state s);
 /* Whether pa is a tracked host granule (its NS alias may be read; it may still fault). */
 bool granule_is_host(uint64_t pa);
+/* granule_platform.c, the machine granule.c needs (host tests bring their own): zeroing a
+ * granule, and the RMM-EL3 calls that move it between PASes. */
 void granule_zero(uint64_t pa);
-/* What granule.c needs of the machine: zeroing a granule and the RMM-EL3 calls. Host
- * tests supply their own (tests/unit/test_rmm_granule.c). */
-struct granule_platform {
-	void (*zero)(uint64_t pa);
-	int64_t (*el3_call)(uint32_t fid, uint64_t pa);
-};
-extern const struct granule_platform granule_platform;
+int64_t granule_el3_call(uint32_t fid, uint64_t pa);
 
 /* Delegation, by the rules and in the order of RMM 1.0 (B4.3.1, B4.3.2). */
 uint64_t granule_delegate(uint64_t pa);
