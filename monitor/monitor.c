@@ -157,7 +157,6 @@ void monitor_main(unsigned cpu)
 		power_off();
 	}
 	bi->magic = BOOT_INFO_MAGIC;
-	psci_init();
 	dsb(sy);
 	monitor_ready = 0x52454459;
 	dsb(sy);

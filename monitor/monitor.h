@@ -125,7 +125,6 @@ uint64_t dtb_ram_end(const void *dtb);
 /* The normal-world page fw_cfg's DMA descriptor and small items live in. */
 void fw_cfg_init(void *scratch_page);
 /* psci.c */
-void psci_init(void);
 void psci_cpu_started(unsigned cpu);
 void psci_wait_for_cpu_on(unsigned cpu, uint64_t *entry, uint64_t *context);
 /* The normal world's SMCs; each handler returns the context to resume. */
@@ -149,7 +148,7 @@ enum secure_pending { /* what the secure world does for the CPU (world.c) */
 		      SECURE_SYSTEM_RESET,
 		      SECURE_INTERRUPT
 };
-enum cpu_state { CPU_OFF, CPU_ON_PENDING, CPU_ON };
+enum cpu_state { CPU_OFF, CPU_ON_PENDING, CPU_ON }; /* CPU_OFF: zero, as .bss starts */
 struct monitor_cpu {
 	/* world.c: each world's registers on this CPU; what the secure world is doing for it
 	 * (booting it, serving a call, turning it off); where the normal world resumes from a

@@ -34,12 +34,6 @@ static int cpu_of(uint64_t mpidr)
 	return (mpidr & 0xff) < 16 && i < MAX_CPUS ? (int)i : -1;
 }
 
-void psci_init(void)
-{
-	for (unsigned i = 0; i < MAX_CPUS; i++)
-		mon_cpu(i)->psci.state = CPU_OFF;
-}
-
 void psci_cpu_started(unsigned cpu)
 {
 	mon_cpu(cpu)->psci.state = CPU_ON;
