@@ -29,7 +29,7 @@ FDT_OBJS := $(patsubst $(LIBFDT)/%.c,$(BUILD)/libfdt/%.o,$(FDT_SRCS))
 
 .PHONY: all setup bench test test-full unit-test integration-test integration-test-no-secure \
 	integration-test-loaded run clean guests initramfs \
-	format format-check
+	format format-check check-firmware-layers
 
 all: $(BUILD)/triad.bin $(BUILD)/monitor.bin $(BUILD)/triad-sel2.bin $(BUILD)/triad-rmm.bin guests \
 	initramfs
@@ -187,8 +187,12 @@ bench: all
 
 include tests/unit/unit.mk
 
-test: format-check all unit-test fuzz integration-test integration-test-no-secure \
-	integration-test-loaded
+test: format-check all check-firmware-layers unit-test fuzz integration-test \
+	integration-test-no-secure integration-test-loaded
+
+# The firmware images' files call only downwards (docs/testing.md).
+check-firmware-layers: all
+	tools/check-firmware-layers $(BUILD)
 
 # Everything, with the tests too long for CI's budget (e.g. a realm booted twice).
 test-full:
