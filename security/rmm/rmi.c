@@ -44,7 +44,7 @@ static void rmi_granule_undelegate(const uint64_t *in, uint64_t *out)
 	out[0] = granule_undelegate(in[1]);
 }
 
-#define COMMAND(fid, fn, args, results) [fid - RMI_FID_FIRST] = {#fid, fn, args, results}
+#define COMMAND(fid, fn, args, results) [fid - RMI_FID_FIRST] = {fn, #fid, args, results}
 static const struct rmi_command commands[] = {
     COMMAND(RMI_VERSION, rmi_version, 1, 2),
     COMMAND(RMI_GRANULE_DELEGATE, rmi_granule_delegate, 1, 0),
