@@ -197,8 +197,10 @@ struct world_context *lower_sync(struct world_context *c)
 			return world_realm_smc(c);
 		return smc_handler(c);
 	}
+	/* ESR read again: nothing is kept across the calls, so the SMC path above needs no
+	 * stack frame (mon_puts is in another file). */
 	mon_puts("[monitor] error: unexpected trap from the normal world, ESR ");
-	mon_puthex(esr);
+	mon_puthex(read_sysreg(esr_el3));
 	mon_puts(" at ");
 	mon_puthex(read_sysreg(elr_el3));
 	mon_puts("\n");
