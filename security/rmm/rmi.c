@@ -91,7 +91,7 @@ static char *put_hex(char *p, uint64_t v)
 /* "[rmm] <name>(<args>) -> <status>"; an FID the table does not have stands for the name. */
 static void log_failure(const struct rmi_command *c, const uint64_t *in, uint64_t status)
 {
-	char line[64 + 8 * 19], *p = line;
+	char line[72 + 8 * 19] = "[rmm] ", *p = line + 6;
 	unsigned first = c ? 1 : 0, last = c ? c->args : 0;
 	for (const char *s = c ? c->name : "RMI FID"; *s;)
 		*p++ = *s++;
@@ -104,7 +104,6 @@ static void log_failure(const struct rmi_command *c, const uint64_t *in, uint64_
 		*p++ = *s++;
 	p = put_hex(p, status);
 	*p++ = '\r', *p++ = '\n', *p = 0;
-	rmm_log("[rmm] ");
 	rmm_log(line);
 }
 
