@@ -33,8 +33,8 @@ HV_OBJS  := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 FDT_OBJS := $(patsubst $(LIBFDT)/%.c,$(BUILD)/libfdt/%.o,$(FDT_SRCS))
 
 .PHONY: all setup bench test test-full unit-test integration-test integration-test-no-secure \
-	integration-test-loaded integration-test-debug check-layers run clean guests initramfs \
-	format format-check
+	integration-test-loaded integration-test-debug check-layers check-firmware-layers run clean \
+	guests initramfs format format-check
 
 all: $(BUILD)/triad.bin $(BUILD)/monitor.bin $(BUILD)/triad-sel2.bin $(BUILD)/triad-rmm.bin guests \
 	initramfs
@@ -109,8 +109,9 @@ RMM_SRCS := $(wildcard security/rmm/*.S security/rmm/*.c) arch/arm64/smccc.S arc
 	lib/libc/string.c \
 	$(RMM_MBEDTLS)
 RMM_OBJS := $(patsubst %,$(BUILD)/rmm/%.o,$(RMM_SRCS))
+RMM_LOG_RMI ?= 0 # 1: the RMM logs each failing RMI command on the console
 RMM_CFLAGS := $(filter-out -fno-pic,$(HV_CFLAGS)) -fpie -I.cache/src/mbedtls/include \
-	'-DMBEDTLS_CONFIG_FILE="security/rmm/mbedtls_config.h"' -I.
+	'-DMBEDTLS_CONFIG_FILE="security/rmm/mbedtls_config.h"' -I. -DRMM_LOG_RMI=$(RMM_LOG_RMI)
 $(BUILD)/rmm/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(RMM_CFLAGS) -c $< -o $@
@@ -191,8 +192,12 @@ bench: all
 
 include tests/unit/unit.mk
 
-test: format-check check-layers all unit-test fuzz integration-test integration-test-no-secure \
-	integration-test-loaded integration-test-debug
+test: format-check check-layers all check-firmware-layers unit-test fuzz integration-test \
+	integration-test-no-secure integration-test-loaded integration-test-debug
+
+# The firmware images' files call only downwards (docs/testing.md).
+check-firmware-layers: all
+	tools/check-firmware-layers $(BUILD)
 
 # Everything, with the tests too long for CI's budget (e.g. a realm booted twice).
 test-full:

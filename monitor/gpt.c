@@ -38,6 +38,8 @@
 #define dc_cipapa(x) __asm__ volatile("sys #6, c7, c14, #1, %0" ::"r"(x) : "memory")
 
 static uint64_t l0[L0_ENTRIES] __attribute__((aligned(8192)));
+bool gpt_on;	     /* the tables are built: each CPU turns the GPT on (monitor.c) */
+uint64_t rmm_shared; /* the page EL3 and the RMM share, open to all (monitor.c sets it) */
 static uint64_t *l1; /* the first GiB of DRAM, 16 granules per entry */
 static uint64_t realm_base, realm_end, dram_end;
 static uint32_t gpt_lock; /* RMMs on several CPUs may ask at once */
@@ -99,6 +101,12 @@ void gpt_enable(void)
 	tlbi_paallos();
 	dsb(sy);
 	isb();
+}
+
+void monitor_gpt_start(void)
+{
+	if (gpt_on)
+		gpt_enable();
 }
 
 /* The granule's cache lines, through the given PAS alias, to the point of physical

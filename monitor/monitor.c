@@ -17,62 +17,13 @@ uint8_t monitor_stacks[MAX_CPUS + 1][STACK_SIZE] __attribute__((aligned(16)));
 /* In normal-world memory (the hypervisor reads it), between the DTB and the kernel. */
 #define BOOT_INFO (RAM_BASE + 0x100000)
 static uint64_t scr_ns, cptr;
-static bool gpt_on;
 
 /* With FEAT_RME, the top of the first GiB of DRAM is the firmware's: the Realm world (the
  * RMM and the memory it manages), a page the monitor and the RMM share, the GPT. */
 #define REALM_SIZE    0x800000UL
 #define RMM_IMAGE_MAX 0x200000UL
 #define RESERVED_SIZE (REALM_SIZE + 0x1000 + GPT_L1_SIZE)
-uint64_t rmm_base, rmm_shared;
-
-/* ---- console: the machine's PL011 (UART0), polled ---- */
-
-#define UART0	  0x09000000UL
-#define UART_FR	  0x18
-#define UART_TXFF (1U << 5)
-
-static void uart_enable(void)
-{
-	wr32(UART0 + 0x30, 0x301); /* UARTCR: UART, transmit and receive enabled */
-}
-
-void mon_putc(char c)
-{
-	while (rd32(UART0 + UART_FR) & UART_TXFF)
-		;
-	wr32(UART0, (uint32_t)c);
-}
-
-void mon_puts(const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\n')
-			mon_putc('\r');
-		mon_putc(*s);
-	}
-}
-
-void mon_puthex(uint64_t v)
-{
-	mon_puts("0x");
-	for (int i = 60; i >= 0; i -= 4) {
-		unsigned d = (v >> i) & 0xf;
-		if (d || !i || (v >> i))
-			mon_putc((char)(d < 10 ? '0' + d : 'a' + d - 10));
-	}
-}
-
-void mon_putdec(uint64_t v)
-{
-	char buf[21];
-	int i = 20;
-	buf[i] = 0;
-	do
-		buf[--i] = (char)('0' + v % 10);
-	while (v /= 10);
-	mon_puts(&buf[i]);
-}
+uint64_t rmm_base;
 
 /* ---- EL3 configuration of a CPU before it enters the normal world ---- */
 
@@ -135,12 +86,6 @@ static void setup_cpu_el3(bool with_gpt)
 	gic_cpu_setup();
 	isb();
 	if (gpt_on && with_gpt)
-		gpt_enable();
-}
-
-void monitor_gpt_start(void)
-{
-	if (gpt_on)
 		gpt_enable();
 }
 
@@ -212,7 +157,6 @@ void monitor_main(unsigned cpu)
 		power_off();
 	}
 	bi->magic = BOOT_INFO_MAGIC;
-	psci_init();
 	dsb(sy);
 	monitor_ready = 0x52454459;
 	dsb(sy);
@@ -253,8 +197,10 @@ struct world_context *lower_sync(struct world_context *c)
 			return world_realm_smc(c);
 		return smc_handler(c);
 	}
+	/* ESR read again: nothing is kept across the calls, so the SMC path above needs no
+	 * stack frame (mon_puts is in another file). */
 	mon_puts("[monitor] error: unexpected trap from the normal world, ESR ");
-	mon_puthex(esr);
+	mon_puthex(read_sysreg(esr_el3));
 	mon_puts(" at ");
 	mon_puthex(read_sysreg(elr_el3));
 	mon_puts("\n");

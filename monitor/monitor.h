@@ -33,17 +33,32 @@
 #define CPTR_EZ	 (1ULL << 8)
 #define CPTR_ESM (1ULL << 12)
 
-/* What each world leaves in the CPU's shared registers (context.c). */
+/* What each world leaves in the CPU's shared registers (context.c): X-macros of (field,
+ * register), EL2's with the world's return state at EL3, then EL1's (the EL1 physical
+ * timer's compare value before its control). */
+// clang-format off
+#define MON_EL2_REGS(X)                                                                            \
+	X(sctlr_el2, sctlr_el2) X(hcr_el2, hcr_el2) X(ttbr0_el2, ttbr0_el2) X(tcr_el2, tcr_el2)    \
+	X(mair_el2, mair_el2) X(vbar_el2, vbar_el2) X(tpidr_el2, tpidr_el2) X(elr_el2, elr_el2)    \
+	X(spsr_el2, spsr_el2) X(esr_el2, esr_el2) X(far_el2, far_el2) X(hpfar_el2, hpfar_el2)      \
+	X(cptr_el2, cptr_el2) X(mdcr_el2, mdcr_el2) X(cnthctl_el2, cnthctl_el2)                    \
+	X(cntvoff_el2, cntvoff_el2) X(vttbr_el2, vttbr_el2) X(vtcr_el2, vtcr_el2)                  \
+	X(vmpidr_el2, vmpidr_el2) X(vpidr_el2, vpidr_el2) X(sp_el2, sp_el2)                        \
+	X(ich_hcr_el2, s3_4_c12_c11_0) X(elr_el3, elr_el3) X(spsr_el3, spsr_el3)
+#define MON_EL1_REGS(X)                                                                            \
+	X(sctlr_el1, sctlr_el1) X(cpacr_el1, cpacr_el1) X(ttbr0_el1, ttbr0_el1)                    \
+	X(ttbr1_el1, ttbr1_el1) X(tcr_el1, tcr_el1) X(mair_el1, mair_el1)                          \
+	X(amair_el1, amair_el1) X(vbar_el1, vbar_el1) X(contextidr_el1, contextidr_el1)            \
+	X(tpidr_el0, tpidr_el0) X(tpidrro_el0, tpidrro_el0) X(tpidr_el1, tpidr_el1)                \
+	X(sp_el0, sp_el0) X(sp_el1, sp_el1) X(elr_el1, elr_el1) X(spsr_el1, spsr_el1)              \
+	X(esr_el1, esr_el1) X(far_el1, far_el1) X(afsr0_el1, afsr0_el1) X(afsr1_el1, afsr1_el1)    \
+	X(par_el1, par_el1) X(cntkctl_el1, cntkctl_el1) X(csselr_el1, csselr_el1)                  \
+	X(mdscr_el1, mdscr_el1) X(cntp_cval, cntp_cval_el0) X(cntp_ctl, cntp_ctl_el0)
+// clang-format on
 struct sysregs {
-	uint64_t sctlr_el2, hcr_el2, ttbr0_el2, tcr_el2, mair_el2, vbar_el2, tpidr_el2;
-	uint64_t elr_el2, spsr_el2, esr_el2, far_el2, hpfar_el2, cptr_el2, mdcr_el2;
-	uint64_t cnthctl_el2, cntvoff_el2, vttbr_el2, vtcr_el2, vmpidr_el2, vpidr_el2, sp_el2;
-	uint64_t ich_hcr_el2;
-	uint64_t sctlr_el1, cpacr_el1, ttbr0_el1, ttbr1_el1, tcr_el1, mair_el1, amair_el1;
-	uint64_t vbar_el1, contextidr_el1, tpidr_el0, tpidrro_el0, tpidr_el1, sp_el0, sp_el1;
-	uint64_t elr_el1, spsr_el1, esr_el1, far_el1, afsr0_el1, afsr1_el1, par_el1;
-	uint64_t cntkctl_el1, csselr_el1, mdscr_el1, cntp_ctl, cntp_cval;
-	uint64_t elr_el3, spsr_el3;
+#define X(field, reg) uint64_t field;
+	MON_EL2_REGS(X) MON_EL1_REGS(X)
+#undef X
 };
 
 struct fpsimd_regs {
@@ -88,11 +103,13 @@ void el3_exit(struct world_context *c) __attribute__((noreturn));
 extern uint64_t optee_size;
 extern uint64_t sp_sizes; /* the partitions' image sizes (SP_SIZE_IN), 0: none */
 void cpu_restart(unsigned cpu) __attribute__((noreturn));
-/* monitor.c */
+/* console.c */
+void uart_enable(void);
 void mon_putc(char c);
 void mon_puts(const char *s);
 void mon_puthex(uint64_t v);
 void mon_putdec(uint64_t v);
+/* monitor.c: the image's top, the boot and the exceptions of a lower EL. */
 void monitor_secondary(unsigned cpu) __attribute__((noreturn));
 /* gic.c: interrupt groups and redistributors, which only EL3 may set up. */
 void gic_global_setup(bool secure_sgis);
@@ -108,7 +125,6 @@ uint64_t dtb_ram_end(const void *dtb);
 /* The normal-world page fw_cfg's DMA descriptor and small items live in. */
 void fw_cfg_init(void *scratch_page);
 /* psci.c */
-void psci_init(void);
 void psci_cpu_started(unsigned cpu);
 void psci_wait_for_cpu_on(unsigned cpu, uint64_t *entry, uint64_t *context);
 /* The normal world's SMCs; each handler returns the context to resume. */
@@ -118,6 +134,38 @@ static inline unsigned cpu_index(void)
 {
 	uint64_t m = read_sysreg(mpidr_el1);
 	return (unsigned)((m & 0xff) + ((m >> 8) & 0xff) * 16);
+}
+
+/* cpu.c: what the monitor keeps per CPU, one struct each, found by the CPU's index. */
+enum secure_pending { /* what the secure world does for the CPU (world.c) */
+		      SECURE_BOOT,
+		      SECURE_CALL,
+		      SECURE_FFA_CALL,
+		      SECURE_CPU_OFF,
+		      SECURE_CPU_SUSPEND,
+		      SECURE_CPU_RESUME,
+		      SECURE_SYSTEM_OFF,
+		      SECURE_SYSTEM_RESET,
+		      SECURE_INTERRUPT
+};
+enum cpu_state { CPU_OFF, CPU_ON_PENDING, CPU_ON }; /* CPU_OFF: zero, as .bss starts */
+struct monitor_cpu {
+	/* world.c: each world's registers on this CPU; what the secure world is doing for it
+	 * (booting it, serving a call, turning it off); where the normal world resumes from a
+	 * power-down suspend, and its x0 there (PSCI); whether its boot is a CPU_ON. */
+	struct world_context ns_ctx, s_ctx, rl_ctx;
+	enum secure_pending pending;
+	uint64_t resume_entry, resume_context, resume_spsr;
+	bool booting_by_cpu_on;
+	struct { /* psci.c: its PSCI state, and where a CPU_ON starts it */
+		volatile enum cpu_state state;
+		volatile uint64_t entry, context;
+	} psci;
+};
+extern struct monitor_cpu monitor_cpus[MAX_CPUS];
+static inline struct monitor_cpu *mon_cpu(unsigned cpu)
+{
+	return &monitor_cpus[cpu];
 }
 
 /* world.c: the secure world beside the normal one */
@@ -140,7 +188,6 @@ uint64_t secure_timer_access(uint64_t access, uint64_t value);
 /* The realm world: RMI calls from the normal world, and the RMM's own SMCs. */
 struct world_context *world_call_realm(struct world_context *c);
 struct world_context *world_realm_smc(struct world_context *c);
-extern uint64_t rmm_shared;
 /* fw_cfg.c: a named fw_cfg file (-fw_cfg name=...) copied to dst through a normal-world
  * staging buffer (secure memory is out of the DMA's reach); its size, or 0 if absent. */
 uint64_t fw_cfg_load_file(const char *name, uint64_t dst, uint64_t max, uint64_t staging);
@@ -153,8 +200,10 @@ bool gpt_supported(void);
 void gpt_init(uint64_t ram_size, uint64_t l1_base, uint64_t realm_base, uint64_t realm_size,
 	      uint64_t shared_page);
 void gpt_enable(void);
-/* monitor.c: turns this CPU's GPT on if the machine has one (the cold boot's deferred start). */
+/* Turns this CPU's GPT on if the machine has one (the cold boot's deferred start). */
 void monitor_gpt_start(void);
+extern bool gpt_on;
+extern uint64_t rmm_shared;
 /* Moves a granule between Non-secure and Realm: 0, -2 (bad address), -3 (wrong PAS). */
 int gpt_transition(uint64_t pa, bool to_realm);
 /* power.c */

@@ -25,13 +25,6 @@
 
 #define SUSPEND_POWER_DOWN (1ULL << 16) /* power_state: the type */
 
-enum cpu_state { CPU_OFF, CPU_ON_PENDING, CPU_ON };
-
-static struct {
-	volatile enum cpu_state state;
-	volatile uint64_t entry, context;
-} cpus[MAX_CPUS];
-
 /* The CPU with this MPIDR, or -1 (Aff0 up to 15 per cluster, as QEMU numbers them). */
 static int cpu_of(uint64_t mpidr)
 {
@@ -41,24 +34,18 @@ static int cpu_of(uint64_t mpidr)
 	return (mpidr & 0xff) < 16 && i < MAX_CPUS ? (int)i : -1;
 }
 
-void psci_init(void)
-{
-	for (unsigned i = 0; i < MAX_CPUS; i++)
-		cpus[i].state = CPU_OFF;
-}
-
 void psci_cpu_started(unsigned cpu)
 {
-	cpus[cpu].state = CPU_ON;
+	mon_cpu(cpu)->psci.state = CPU_ON;
 }
 
 void psci_wait_for_cpu_on(unsigned cpu, uint64_t *entry, uint64_t *context)
 {
-	while (cpus[cpu].state != CPU_ON_PENDING)
+	while (mon_cpu(cpu)->psci.state != CPU_ON_PENDING)
 		__asm__ volatile("wfe");
-	*entry = cpus[cpu].entry;
-	*context = cpus[cpu].context;
-	cpus[cpu].state = CPU_ON;
+	*entry = mon_cpu(cpu)->psci.entry;
+	*context = mon_cpu(cpu)->psci.context;
+	mon_cpu(cpu)->psci.state = CPU_ON;
 	dsb(sy);
 }
 
@@ -67,14 +54,14 @@ static int64_t cpu_on(uint64_t mpidr, uint64_t entry, uint64_t context)
 	int i = cpu_of(mpidr);
 	if (i < 0)
 		return INVALID_PARAMS;
-	if (cpus[i].state == CPU_ON)
+	if (mon_cpu(i)->psci.state == CPU_ON)
 		return ALREADY_ON;
-	if (cpus[i].state == CPU_ON_PENDING)
+	if (mon_cpu(i)->psci.state == CPU_ON_PENDING)
 		return ON_PENDING;
-	cpus[i].entry = entry;
-	cpus[i].context = context;
+	mon_cpu(i)->psci.entry = entry;
+	mon_cpu(i)->psci.context = context;
 	dsb(sy);
-	cpus[i].state = CPU_ON_PENDING;
+	mon_cpu(i)->psci.state = CPU_ON_PENDING;
 	dsb(sy);
 	__asm__ volatile("sev");
 	return SUCCESS;
@@ -117,7 +104,7 @@ struct world_context *smc_handler(struct world_context *f)
 		break;
 	case PSCI_CPU_OFF: {
 		unsigned cpu = cpu_index();
-		cpus[cpu].state = CPU_OFF;
+		mon_cpu(cpu)->psci.state = CPU_OFF;
 		dsb(sy);
 		struct world_context *s = world_cpu_off(f); /* the secure world first */
 		if (s)
@@ -126,10 +113,10 @@ struct world_context *smc_handler(struct world_context *f)
 	}
 	case PSCI_AFFINITY_INFO: {
 		int i = cpu_of(f->x[1]);
-		r = i < 0 || f->x[2]		      ? INVALID_PARAMS
-		    : cpus[i].state == CPU_ON	      ? 0
-		    : cpus[i].state == CPU_ON_PENDING ? 2
-						      : 1;
+		r = i < 0 || f->x[2]			       ? INVALID_PARAMS
+		    : mon_cpu(i)->psci.state == CPU_ON	       ? 0
+		    : mon_cpu(i)->psci.state == CPU_ON_PENDING ? 2
+							       : 1;
 		break;
 	}
 	case PSCI_CPU_SUSPEND:

@@ -25,25 +25,9 @@
 #define SCTLR_EL1_OFF	 0x30d00800ULL			  /* RES1 bits, MMU and caches off */
 #define SCTLR_EL2_OFF	 0x30c50830ULL			  /* RES1 bits, MMU and caches off */
 
-static struct world_context ns_ctx[MAX_CPUS], s_ctx[MAX_CPUS], rl_ctx[MAX_CPUS];
 static volatile bool secure_alive, realm_alive, realm_booted;
-/* What the secure world is doing for each CPU: booting it, serving a call, turning it off. */
-static enum {
-	SECURE_BOOT,
-	SECURE_CALL,
-	SECURE_FFA_CALL,
-	SECURE_CPU_OFF,
-	SECURE_CPU_SUSPEND,
-	SECURE_CPU_RESUME,
-	SECURE_SYSTEM_OFF,
-	SECURE_SYSTEM_RESET,
-	SECURE_INTERRUPT
-} pending[MAX_CPUS];
-/* Where the normal world resumes from a power-down suspend, and its x0 there (PSCI). */
-static uint64_t resume_entry[MAX_CPUS], resume_context[MAX_CPUS], resume_spsr[MAX_CPUS];
-static bool booting_by_cpu_on[MAX_CPUS]; /* this CPU's boot is a CPU_ON, not the cold boot */
-uint64_t sel2_entry;			 /* 0: no secure world */
-uint64_t rmm_entry;			 /* 0: no realm world */
+uint64_t sel2_entry; /* 0: no secure world */
+uint64_t rmm_entry;  /* 0: no realm world */
 uint64_t optee_size;
 uint64_t sp_sizes;
 
@@ -116,8 +100,9 @@ static void boot_realm(unsigned cpu)
 	realm_booted = true;
 	/* Secure interrupts in the realm world are the RMM's FIQs (a REC exit): the normal
 	 * world, where they come to EL3, takes them next. */
-	enter_fresh(&rl_ctx[cpu], (ns_ctx[cpu].scr_el3 & ~SCR_FIQ) | SCR_NSE, rmm_entry, cpu,
-		    cold ? RMM_EL3_IFC_VERSION : 0, cold ? MAX_CPUS : 0, cold ? rmm_shared : 0, 0);
+	enter_fresh(&mon_cpu(cpu)->rl_ctx, (mon_cpu(cpu)->ns_ctx.scr_el3 & ~SCR_FIQ) | SCR_NSE,
+		    rmm_entry, cpu, cold ? RMM_EL3_IFC_VERSION : 0, cold ? MAX_CPUS : 0,
+		    cold ? rmm_shared : 0, 0);
 }
 
 static bool realm_to_boot(bool cpu_on)
@@ -130,7 +115,7 @@ static bool realm_to_boot(bool cpu_on)
  * realm world; the normal world starts when the last of them is ready. */
 void world_boot_cpu(unsigned cpu, uint64_t ns_entry, uint64_t ns_x0, uint64_t ns_x1, bool cpu_on)
 {
-	struct world_context *ns = &ns_ctx[cpu];
+	struct world_context *ns = &mon_cpu(cpu)->ns_ctx;
 	write_sysreg(sctlr_el2, SCTLR_EL2_OFF);
 	context_save_sysregs(ns);
 	for (int i = 0; i < 31; i++)
@@ -146,12 +131,12 @@ void world_boot_cpu(unsigned cpu, uint64_t ns_entry, uint64_t ns_x0, uint64_t ns
 	uint64_t scr_secure = (ns->scr_el3 & ~SCR_NS) | SCR_EEL2;
 	if (sel2_entry)
 		ns->scr_el3 |= SCR_FIQ;
-	booting_by_cpu_on[cpu] = cpu_on;
+	mon_cpu(cpu)->booting_by_cpu_on = cpu_on;
 	if (sel2_entry && (!cpu_on || secure_alive)) {
-		pending[cpu] = SECURE_BOOT;
+		mon_cpu(cpu)->pending = SECURE_BOOT;
 		/* OP-TEE reads the machine's DT at cold boot (its normal memory, for dynamic
 		 * shared memory) and edits it in place: ns_x0 is that DT on CPU 0. */
-		enter_fresh(&s_ctx[cpu], scr_secure, sel2_entry, cpu, cpu_on, optee_size,
+		enter_fresh(&mon_cpu(cpu)->s_ctx, scr_secure, sel2_entry, cpu, cpu_on, optee_size,
 			    cpu_on ? 0 : ns_x0, cpu_on ? 0 : sp_sizes);
 	}
 	if (realm_to_boot(cpu_on))
@@ -165,11 +150,11 @@ void world_boot_cpu(unsigned cpu, uint64_t ns_entry, uint64_t ns_x0, uint64_t ns
  * monitor_main), then the realm world boots. */
 static void secure_boot_finished(struct world_context *c, unsigned cpu)
 {
-	if (pending[cpu] != SECURE_BOOT)
+	if (mon_cpu(cpu)->pending != SECURE_BOOT)
 		return;
-	if (!booting_by_cpu_on[cpu])
+	if (!mon_cpu(cpu)->booting_by_cpu_on)
 		monitor_gpt_start();
-	if (realm_to_boot(booting_by_cpu_on[cpu])) {
+	if (realm_to_boot(mon_cpu(cpu)->booting_by_cpu_on)) {
 		c->scr_el3 = read_sysreg(scr_el3);
 		context_save_sysregs(c);
 		boot_realm(cpu);
@@ -181,8 +166,8 @@ static void secure_boot_finished(struct world_context *c, unsigned cpu)
  * would have, not at once (which would preempt OP-TEE forever). */
 static struct world_context *enter_secure(struct world_context *c, unsigned cpu)
 {
-	s_ctx[cpu].sys.cntvoff_el2 = read_sysreg(cntvoff_el2);
-	return switch_world(c, &s_ctx[cpu], true);
+	mon_cpu(cpu)->s_ctx.sys.cntvoff_el2 = read_sysreg(cntvoff_el2);
+	return switch_world(c, &mon_cpu(cpu)->s_ctx, true);
 }
 
 /* A normal-world trusted OS call: into the secure world, or NOT_SUPPORTED without one. */
@@ -193,7 +178,7 @@ struct world_context *world_call_secure(struct world_context *c)
 		c->x[0] = UNKNOWN_FUNCTION;
 		return c;
 	}
-	pending[cpu] = FFA_FID_IS((uint32_t)c->x[0]) ? SECURE_FFA_CALL : SECURE_CALL;
+	mon_cpu(cpu)->pending = FFA_FID_IS((uint32_t)c->x[0]) ? SECURE_FFA_CALL : SECURE_CALL;
 	struct world_context *s = enter_secure(c, cpu);
 	for (int i = 0; i < FFA_NREGS; i++) /* x0-x17: FF-A v1.2 messages use them all */
 		s->x[i] = c->x[i];
@@ -218,7 +203,7 @@ struct world_context *world_cpu_off(struct world_context *c)
 	unsigned cpu = cpu_index();
 	if (!secure_alive)
 		return 0;
-	pending[cpu] = SECURE_CPU_OFF;
+	mon_cpu(cpu)->pending = SECURE_CPU_OFF;
 	return secure_power_request(c, cpu, SEL2_REQ_CPU_OFF);
 }
 
@@ -236,22 +221,22 @@ static void resume_normal_world(unsigned cpu) __attribute__((noreturn));
 
 static void resume_normal_world(unsigned cpu)
 {
-	struct world_context *ns = &ns_ctx[cpu];
-	enter_at(ns, ns->scr_el3, resume_entry[cpu], resume_spsr[cpu], resume_context[cpu], 0, 0, 0,
-		 0);
+	struct world_context *ns = &mon_cpu(cpu)->ns_ctx;
+	enter_at(ns, ns->scr_el3, mon_cpu(cpu)->resume_entry, mon_cpu(cpu)->resume_spsr,
+		 mon_cpu(cpu)->resume_context, 0, 0, 0, 0);
 }
 
 struct world_context *world_cpu_suspend(struct world_context *c, uint64_t entry, uint64_t context)
 {
 	unsigned cpu = cpu_index();
-	resume_entry[cpu] = entry;
-	resume_context[cpu] = context;
-	resume_spsr[cpu] = SPSR_ELH((read_sysreg(spsr_el3) >> 2) & 3);
+	mon_cpu(cpu)->resume_entry = entry;
+	mon_cpu(cpu)->resume_context = context;
+	mon_cpu(cpu)->resume_spsr = SPSR_ELH((read_sysreg(spsr_el3) >> 2) & 3);
 	if (!secure_alive) {
 		wait_for_wakeup();
 		resume_normal_world(cpu);
 	}
-	pending[cpu] = SECURE_CPU_SUSPEND;
+	mon_cpu(cpu)->pending = SECURE_CPU_SUSPEND;
 	return secure_power_request(c, cpu, SEL2_REQ_CPU_SUSPEND);
 }
 
@@ -263,7 +248,7 @@ struct world_context *world_system_power(struct world_context *c, bool reset)
 			power_reset();
 		power_off();
 	}
-	pending[cpu] = reset ? SECURE_SYSTEM_RESET : SECURE_SYSTEM_OFF;
+	mon_cpu(cpu)->pending = reset ? SECURE_SYSTEM_RESET : SECURE_SYSTEM_OFF;
 	return secure_power_request(c, cpu, reset ? SEL2_REQ_SYSTEM_RESET : SEL2_REQ_SYSTEM_OFF);
 }
 
@@ -271,7 +256,7 @@ struct world_context *world_system_power(struct world_context *c, bool reset)
  * ok is false): what was asked goes on. Returns only for a suspend OP-TEE refused. */
 static struct world_context *power_request_done(struct world_context *c, unsigned cpu, bool ok)
 {
-	switch (pending[cpu]) {
+	switch (mon_cpu(cpu)->pending) {
 	case SECURE_CPU_OFF:
 		cpu_restart(cpu); /* the secure world enters it afresh at the next CPU_ON */
 	case SECURE_SYSTEM_OFF:
@@ -281,19 +266,19 @@ static struct world_context *power_request_done(struct world_context *c, unsigne
 	case SECURE_CPU_SUSPEND:
 		if (ok && c->x[1]) {
 			/* OP-TEE refused: the CPU stays up and the caller hears DENIED. */
-			switch_world(c, &ns_ctx[cpu], true);
-			ns_ctx[cpu].x[0] = (uint64_t)PSCI_DENIED;
-			return &ns_ctx[cpu];
+			switch_world(c, &mon_cpu(cpu)->ns_ctx, true);
+			mon_cpu(cpu)->ns_ctx.x[0] = (uint64_t)PSCI_DENIED;
+			return &mon_cpu(cpu)->ns_ctx;
 		}
 		wait_for_wakeup();
 		if (ok) {
-			pending[cpu] = SECURE_CPU_RESUME;
+			mon_cpu(cpu)->pending = SECURE_CPU_RESUME;
 			c->x[0] = SEL2_REQ_CPU_RESUME;
 			return c; /* still in the secure world: now its resume entry */
 		}
 		__attribute__((fallthrough)); /* no secure world to resume */
 	case SECURE_CPU_RESUME:
-		switch_world(c, &ns_ctx[cpu], true);
+		switch_world(c, &mon_cpu(cpu)->ns_ctx, true);
 		resume_normal_world(cpu);
 	default:
 		return 0;
@@ -352,8 +337,8 @@ struct world_context *world_secure_smc(struct world_context *c)
 {
 	unsigned cpu = cpu_index();
 	uint32_t fid = (uint32_t)c->x[0];
-	struct world_context *ns = &ns_ctx[cpu];
-	if (pending[cpu] == SECURE_FFA_CALL && !SEL2_CALL_IS(fid)) {
+	struct world_context *ns = &mon_cpu(cpu)->ns_ctx;
+	if (mon_cpu(cpu)->pending == SECURE_FFA_CALL && !SEL2_CALL_IS(fid)) {
 		/* The SPMC's answer to an FF-A call (which may be a bare version number): x0-x17
 		 * as they are. */
 		switch_world(c, ns, true);
@@ -375,11 +360,11 @@ struct world_context *world_secure_smc(struct world_context *c)
 	case SEL2_DONE: {
 		/* (A trusted-OS call, the common case, skips the power requests.) */
 		struct world_context *next =
-		    pending[cpu] == SECURE_CALL ? 0 : power_request_done(c, cpu, true);
+		    mon_cpu(cpu)->pending == SECURE_CALL ? 0 : power_request_done(c, cpu, true);
 		if (next)
 			return next;
 		switch_world(c, ns, true);
-		if (pending[cpu] == SECURE_INTERRUPT)
+		if (mon_cpu(cpu)->pending == SECURE_INTERRUPT)
 			return ns; /* it resumes as it was */
 		for (int i = 0; i < 4; i++)
 			ns->x[i] = c->x[1 + i];
@@ -413,7 +398,8 @@ struct world_context *world_secure_smc(struct world_context *c)
 		power_request_done(c, cpu, false);
 		secure_boot_finished(c, cpu);
 		switch_world(c, ns, true);
-		if (pending[cpu] == SECURE_CALL || pending[cpu] == SECURE_FFA_CALL)
+		if (mon_cpu(cpu)->pending == SECURE_CALL ||
+		    mon_cpu(cpu)->pending == SECURE_FFA_CALL)
 			ns->x[0] = UNKNOWN_FUNCTION;
 		return ns;
 	}
@@ -436,7 +422,7 @@ struct world_context *world_secure_interrupt(struct world_context *c)
 		}
 		return c;
 	}
-	pending[cpu] = SECURE_INTERRUPT;
+	mon_cpu(cpu)->pending = SECURE_INTERRUPT;
 	uint64_t where = read_sysreg(elr_el3);
 	struct world_context *s = enter_secure(c, cpu);
 	s->x[0] = SEL2_REQ_FIQ;
@@ -454,7 +440,7 @@ struct world_context *world_call_realm(struct world_context *c)
 		c->x[0] = SMC_NOT_SUPPORTED;
 		return c;
 	}
-	struct world_context *r = switch_world(c, &rl_ctx[cpu], false);
+	struct world_context *r = switch_world(c, &mon_cpu(cpu)->rl_ctx, false);
 	for (int i = 0; i < 8; i++)
 		r->x[i] = c->x[i];
 	return r;
@@ -465,7 +451,7 @@ struct world_context *world_realm_smc(struct world_context *c)
 {
 	unsigned cpu = cpu_index();
 	uint32_t fid = (uint32_t)c->x[0];
-	struct world_context *ns = &ns_ctx[cpu];
+	struct world_context *ns = &mon_cpu(cpu)->ns_ctx;
 	switch (fid) {
 	case RMM_BOOT_COMPLETE:
 		if ((int64_t)c->x[1] != E_RMM_OK) {

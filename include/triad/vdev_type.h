@@ -37,11 +37,7 @@ struct vdev_type {
 	int (*create)(struct vm *vm, const struct vdev_config *c, char *err, size_t errlen);
 };
 
-#ifdef TRIAD_HOST_BUILD
-#define VDEV_CREATE(fn) NULL
-#else
-#define VDEV_CREATE(fn) fn
-#endif
+#include <triad/vdev_create.h> /* VDEV_CREATE(fn) */
 
 /* Registers a type; the linker gathers them between __start_ and __stop_vdev_types. */
 #define VDEV_TYPE(id)                                                                              \

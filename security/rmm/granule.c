@@ -4,8 +4,6 @@
  * leaves UNDELEGATED once EL3 has moved it to the Realm PAS, and its contents are zeroed
  * before the host can give it to a realm; it is scrubbed before it goes back.
  */
-#include <triad/smccc.h>
-
 #include "rmm.h"
 
 #define NR_GRANULES (TRACKED_SIZE / GRANULE_SIZE)
@@ -64,44 +62,16 @@ bool granule_is_host(uint64_t pa)
 	return g && __atomic_load_n(g, __ATOMIC_ACQUIRE) == GRANULE_UNDELEGATED;
 }
 
-#ifndef TRIAD_HOST_BUILD
-/* With the MMU off, memory is Device memory: plain aligned stores, no DC ZVA. */
-static void zero_granule(uint64_t pa)
-{
-	volatile uint64_t *p = (volatile uint64_t *)pa;
-	for (unsigned i = 0; i < GRANULE_SIZE / 8; i++)
-		p[i] = 0;
-	dsb(sy);
-}
-
-static int64_t el3_call(uint32_t fid, uint64_t pa)
-{
-	uint64_t r[8] = {fid, pa};
-	smc_call_regs(r);
-	return (int64_t)r[0];
-}
-
-const struct granule_platform granule_platform = {zero_granule, el3_call};
-#endif
-
-#define zero_granule granule_platform.zero
-#define el3_call     granule_platform.el3_call
-
-void granule_zero(uint64_t pa)
-{
-	zero_granule(pa);
-}
-
 uint64_t granule_delegate(uint64_t pa)
 {
 	granule_t *g = granule_lock(pa, GRANULE_UNDELEGATED);
 	if (!g)
 		return RMI_ERROR_INPUT;
-	if (el3_call(RMM_GTSI_DELEGATE, pa) != E_RMM_OK) {
+	if (granule_el3_call(RMM_GTSI_DELEGATE, pa) != E_RMM_OK) {
 		granule_unlock(g, GRANULE_UNDELEGATED); /* e.g. Secure or the RMM's own memory */
 		return RMI_ERROR_INPUT;
 	}
-	zero_granule(pa);
+	granule_zero(pa);
 	granule_unlock(g, GRANULE_DELEGATED);
 	return RMI_SUCCESS;
 }
@@ -111,8 +81,8 @@ uint64_t granule_undelegate(uint64_t pa)
 	granule_t *g = granule_lock(pa, GRANULE_DELEGATED);
 	if (!g)
 		return RMI_ERROR_INPUT;
-	zero_granule(pa); /* nothing of a realm's goes back to the host */
-	if (el3_call(RMM_GTSI_UNDELEGATE, pa) != E_RMM_OK) {
+	granule_zero(pa); /* nothing of a realm's goes back to the host */
+	if (granule_el3_call(RMM_GTSI_UNDELEGATE, pa) != E_RMM_OK) {
 		granule_unlock(g, GRANULE_DELEGATED);
 		return RMI_ERROR_INPUT;
 	}

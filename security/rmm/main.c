@@ -6,22 +6,12 @@
 #include <triad/smccc.h>
 
 #include "attest.h"
+#include "rec.h"
 #include "rmm.h"
 
 static unsigned nr_cpus;
+static struct rmm_cpu cpus[RMM_MAX_CPUS];
 static uint64_t shared_page; /* shared with EL3: the boot manifest */
-
-#define UART0 0x09000000UL
-
-/* Boot messages only: the console is the normal world's once it runs. */
-void rmm_log(const char *s)
-{
-	for (; *s; s++) {
-		while (*(volatile uint32_t *)(UART0 + 0x18) & (1U << 5))
-			;
-		*(volatile uint32_t *)UART0 = (uint32_t)*s;
-	}
-}
 
 static int64_t cold_boot(unsigned cpu, uint64_t version, uint64_t ncpus, uint64_t shared)
 {
@@ -53,6 +43,8 @@ void rmm_main(unsigned cpu, uint64_t version, uint64_t ncpus, uint64_t shared)
 	int64_t status = version	 ? cold_boot(cpu, version, ncpus, shared)
 			 : cpu < nr_cpus ? E_RMM_OK
 					 : RMM_BOOT_CPU_ID_OUT_OF_RANGE;
+	if (status == E_RMM_OK) /* then cpu < nr_cpus <= RMM_MAX_CPUS */
+		write_sysreg(tpidr_el2, (uint64_t)&cpus[cpu]);
 	uint64_t r[8] = {RMM_BOOT_COMPLETE, (uint64_t)status};
 	smc_call_regs(r);
 	/* EL3 comes back only if the boot succeeded, with the host's first call. */

@@ -2,6 +2,7 @@
 #ifndef RMM_REC_H
 #define RMM_REC_H
 
+#include <arch/sysreg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -37,6 +38,19 @@ enum rec_request {
 struct dbg_state {
 	uint64_t bvr[16], bcr[16], wvr[16], wcr[16];
 };
+
+/* What the RMM keeps per CPU: the host's state, set aside while a REC runs there. One per
+ * CPU (main.c), found through TPIDR_EL2, which rmm_main sets at each boot of the CPU. */
+struct rmm_cpu {
+	struct el1_state host_el1;
+	struct fp_state host_fp;
+	struct dbg_state host_dbg;
+	uint64_t rmm_mdcr; /* MDCR_EL2 as the RMM runs (rec_debug.c) */
+};
+static inline struct rmm_cpu *rmm_this_cpu(void)
+{
+	return (struct rmm_cpu *)read_sysreg(tpidr_el2);
+}
 
 /* RmiRecMpidr: Aff0[3:0], Aff1[15:8], Aff2[23:16], Aff3[39:32]; nothing else. */
 #define REC_MPIDR_VALID_BITS 0xff00ffff0fULL
@@ -124,13 +138,13 @@ void gic_save(struct gic_state *g, unsigned nr_lrs);
 unsigned gic_nr_lrs(void);
 /* Whether the host's list registers hold intid pending or active (it is delivering it). */
 bool gic_delivering(const uint64_t *lrs, unsigned nr_lrs, uint32_t intid);
-/* rec_debug.c: the REC's debug registers in and out around a run (cpu: this CPU's index);
+/* rec_debug.c: the REC's debug registers in and out around a run (cpu: this CPU's);
  * a trapped debug register access from it (true: handled, run it again). */
 void dbg_save(struct dbg_state *d, unsigned bps, unsigned wps);
 void dbg_load(const struct dbg_state *d, unsigned bps, unsigned wps);
-void rec_debug_in(struct rec *rec, const struct rd *rd, unsigned cpu);
-void rec_debug_out(struct rec *rec, const struct rd *rd, unsigned cpu);
-bool rec_debug_trap(struct rec *rec, const struct rd *rd, unsigned cpu);
+void rec_debug_in(struct rec *rec, const struct rd *rd, struct rmm_cpu *cpu);
+void rec_debug_out(struct rec *rec, const struct rd *rd, struct rmm_cpu *cpu);
+bool rec_debug_trap(struct rec *rec, const struct rd *rd, struct rmm_cpu *cpu);
 /* rsi.c: answers the realm's SMC if it is an RSI call (the REC then carries on). */
 bool rsi_handle(struct rec *rec, struct rd *rd);
 

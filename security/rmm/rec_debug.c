@@ -100,22 +100,19 @@ void dbg_load(const struct dbg_state *d, unsigned bps, unsigned wps)
 	isb();
 }
 
-static struct dbg_state host_dbg[RMM_MAX_CPUS];
-static uint64_t rmm_mdcr[RMM_MAX_CPUS];
-
-static void rec_debug_load(struct rec *rec, const struct rd *rd, unsigned cpu)
+static void rec_debug_load(struct rec *rec, const struct rd *rd, struct rmm_cpu *cpu)
 {
 	unsigned cpu_bps, cpu_wps;
 	cpu_counts(&cpu_bps, &cpu_wps);
-	dbg_save(&host_dbg[cpu], cpu_bps, cpu_wps);
+	dbg_save(&cpu->host_dbg, cpu_bps, cpu_wps);
 	dbg_load(&rec->dbg, rd->num_bps + 1U, rd->num_wps + 1U);
 	rec->dbg_loaded = true;
 }
 
-void rec_debug_in(struct rec *rec, const struct rd *rd, unsigned cpu)
+void rec_debug_in(struct rec *rec, const struct rd *rd, struct rmm_cpu *cpu)
 {
-	rmm_mdcr[cpu] = read_sysreg(mdcr_el2);
-	uint64_t mdcr = rmm_mdcr[cpu] & ~MDCR_TDE;
+	cpu->rmm_mdcr = read_sysreg(mdcr_el2);
+	uint64_t mdcr = cpu->rmm_mdcr & ~MDCR_TDE;
 	rec->dbg_loaded = false;
 	if (rec->dbg_live)
 		rec_debug_load(rec, rd, cpu);
@@ -124,19 +121,19 @@ void rec_debug_in(struct rec *rec, const struct rd *rd, unsigned cpu)
 	write_sysreg(mdcr_el2, mdcr);
 }
 
-void rec_debug_out(struct rec *rec, const struct rd *rd, unsigned cpu)
+void rec_debug_out(struct rec *rec, const struct rd *rd, struct rmm_cpu *cpu)
 {
 	if (rec->dbg_loaded) {
 		unsigned cpu_bps, cpu_wps;
 		cpu_counts(&cpu_bps, &cpu_wps);
 		dbg_save(&rec->dbg, rd->num_bps + 1U, rd->num_wps + 1U);
-		dbg_load(&host_dbg[cpu], cpu_bps, cpu_wps);
+		dbg_load(&cpu->host_dbg, cpu_bps, cpu_wps);
 		rec->dbg_loaded = false;
 	}
-	write_sysreg(mdcr_el2, rmm_mdcr[cpu]);
+	write_sysreg(mdcr_el2, cpu->rmm_mdcr);
 }
 
-bool rec_debug_trap(struct rec *rec, const struct rd *rd, unsigned cpu)
+bool rec_debug_trap(struct rec *rec, const struct rd *rd, struct rmm_cpu *cpu)
 {
 	uint64_t esr = rec->esr;
 	if (ISS_OP0(esr) != 2)
@@ -163,7 +160,7 @@ bool rec_debug_trap(struct rec *rec, const struct rd *rd, unsigned cpu)
 	/* Its debug registers in, and the access made again, untrapped. */
 	rec->dbg_live = true;
 	rec_debug_load(rec, rd, cpu);
-	write_sysreg(mdcr_el2, rmm_mdcr[cpu] & ~(MDCR_TDE | MDCR_TDA));
+	write_sysreg(mdcr_el2, cpu->rmm_mdcr & ~(MDCR_TDE | MDCR_TDA));
 	isb();
 	return true;
 }

@@ -81,10 +81,8 @@
 #define HCR_RMM	   HCR_RW
 #define CPTR_REALM 0x33ffULL /* no FP/SIMD traps: the host's FP state is saved around it */
 
-static struct el1_state host_el1[RMM_MAX_CPUS];
 static bool has_hcx;	    /* FEAT_HCX: HCRX_EL2 exists */
 static uint64_t hcrx_realm; /* HCRX_EL2 while a realm runs: MOPS allowed if the CPU has it */
-static struct fp_state host_fp[RMM_MAX_CPUS];
 
 /* What the host put in RmiRecEnter. */
 struct rec_enter {
@@ -104,12 +102,6 @@ struct rec_exit {
 	uint64_t imm;
 };
 
-static unsigned cpu_index(void)
-{
-	uint64_t m = read_sysreg(mpidr_el1);
-	return (unsigned)((m & 0xff) + ((m >> 8) & 0xff) * 16) % RMM_MAX_CPUS;
-}
-
 /* VTCR_EL2 for the realm's IPA size and starting level (4 KiB granule, 40-bit PA,
  * write-back inner shareable walks). */
 static uint64_t vtcr_of(const struct rd *rd)
@@ -121,11 +113,11 @@ static uint64_t vtcr_of(const struct rd *rd)
 
 /* The REC's state into the CPU for the whole of a REC_ENTER (the host's put aside): the
  * calls answered inside (RSI, PSCI) then cost only an exception and a return. */
-static void rec_state_in(struct rec *rec, const struct rd *rd, unsigned cpu, uint64_t hcr,
+static void rec_state_in(struct rec *rec, const struct rd *rd, struct rmm_cpu *cpu, uint64_t hcr,
 			 uint64_t cnthctl)
 {
-	el1_save(&host_el1[cpu]);
-	fp_save(&host_fp[cpu]);
+	el1_save(&cpu->host_el1);
+	fp_save(&cpu->host_fp);
 	el1_restore(&rec->el1);
 	fp_restore(&rec->fp);
 	rec_debug_in(rec, rd, cpu);
@@ -140,15 +132,15 @@ static void rec_state_in(struct rec *rec, const struct rd *rd, unsigned cpu, uin
 		write_sysreg(S3_4_C1_C2_2, hcrx_realm);
 }
 
-static void rec_state_out(struct rec *rec, const struct rd *rd, unsigned cpu)
+static void rec_state_out(struct rec *rec, const struct rd *rd, struct rmm_cpu *cpu)
 {
 	write_sysreg(hcr_el2, HCR_RMM);
 	isb();
 	rec_debug_out(rec, rd, cpu);
 	el1_save(&rec->el1);
 	fp_save(&rec->fp);
-	el1_restore(&host_el1[cpu]);
-	fp_restore(&host_fp[cpu]);
+	el1_restore(&cpu->host_el1);
+	fp_restore(&cpu->host_fp);
 }
 
 /* Runs the REC (its state in the CPU) until its next exception: why it stopped. */
@@ -302,7 +294,7 @@ static void describe_exit(const struct rec *rec, uint64_t reason, struct rec_exi
 
 /* A synchronous exception from the realm: answered here (true: run it again) or an exit
  * whose reason and details go into out. */
-static bool handle_sync(struct rec *rec, struct rd *rd, struct rec_exit *out, unsigned cpu)
+static bool handle_sync(struct rec *rec, struct rd *rd, struct rec_exit *out, struct rmm_cpu *cpu)
 {
 	uint64_t ec = rec->esr >> 26;
 	out->reason = RMI_EXIT_SYNC;
@@ -500,7 +492,7 @@ static uint64_t rec_enter(uint64_t rec_pa, uint64_t run_pa)
 		      gic_delivering(in.gic_lrs, nr_lrs, PPI_EL1_PHYS_TIMER);
 	uint64_t cnthctl =
 	    CNTHCTL_REALM | (vtimer ? CNTHCTL_CNTVMASK : 0) | (ptimer ? CNTHCTL_CNTPMASK : 0);
-	unsigned cpu = cpu_index();
+	struct rmm_cpu *cpu = rmm_this_cpu();
 	struct rec_exit out = {0};
 	has_hcx = (read_sysreg(id_aa64mmfr1_el1) >> 40) & 0xf;
 	hcrx_realm = (read_sysreg(S3_0_C0_C6_2) >> 16) & 0xf ? HCRX_MSCEN : 0;

@@ -2,16 +2,8 @@
 #ifndef RMM_H
 #define RMM_H
 
-#ifndef TRIAD_HOST_BUILD
+#include <arch/maint.h>
 #include <arch/sysreg.h>
-#else
-/* Host tests: barriers are fences and system registers are the test's (tests/unit). */
-#define dsb(opt)	 __atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define isb()		 __atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define read_sysreg(reg) rmm_host_sysreg(#reg)
-#define SCTLR_EL1_RESET	 0x30d00800UL
-unsigned long rmm_host_sysreg(const char *name);
-#endif
 #include <stdbool.h>
 #include <stdint.h>
 #include <triad/rmm_abi.h>
@@ -27,17 +19,21 @@ unsigned long rmm_host_sysreg(const char *name);
  * (so its caches) off. */
 static inline void clean_to_poc(uint64_t pa, uint64_t len)
 {
-#ifndef TRIAD_HOST_BUILD
 	for (uint64_t a = pa & ~63ULL; a < pa + len; a += 64)
-		__asm__ volatile("dc cvac, %0" ::"r"(a) : "memory");
+		dc(cvac, a);
 	dsb(sy);
-#else
-	(void)pa, (void)len;
-#endif
 }
 
 /* rmi.c: an RMI call, x0 (FID) .. x7 in; x0 (status) .. x4 out. */
 void rmi_handle(const uint64_t in[8], uint64_t out[5]);
+/* A command: in x1.. `args` arguments, out x1.. `results` results (NULL: no such FID).
+ * 32 bytes, so that finding one by FID is a shift (the RMI_VERSION row of make bench). */
+struct rmi_command {
+	void (*handler)(const uint64_t *in, uint64_t *out);
+	const char *name;
+	uint8_t args, results;
+} __attribute__((aligned(32)));
+const struct rmi_command *rmi_command_of(uint32_t fid);
 
 /* granule.c */
 enum granule_state {
@@ -59,14 +55,10 @@ granule_t *granule_try_lock(uint64_t pa, enum granule_state want, bool *busy);
 void granule_unlock(granule_t *g, enum granule_state s);
 /* Whether pa is a tracked host granule (its NS alias may be read; it may still fault). */
 bool granule_is_host(uint64_t pa);
+/* granule_platform.c, the machine granule.c needs (host tests bring their own): zeroing a
+ * granule, and the RMM-EL3 calls that move it between PASes. */
 void granule_zero(uint64_t pa);
-/* What granule.c needs of the machine: zeroing a granule and the RMM-EL3 calls. Host
- * tests supply their own (tests/unit/test_rmm_granule.c). */
-struct granule_platform {
-	void (*zero)(uint64_t pa);
-	int64_t (*el3_call)(uint32_t fid, uint64_t pa);
-};
-extern const struct granule_platform granule_platform;
+int64_t granule_el3_call(uint32_t fid, uint64_t pa);
 
 /* Delegation, by the rules and in the order of RMM 1.0 (B4.3.1, B4.3.2). */
 uint64_t granule_delegate(uint64_t pa);
@@ -90,7 +82,7 @@ void mmu_enable(void);
 int ns_read(void *dst, const void *ns_src, uint64_t len);
 int ns_write(void *ns_dst, const void *src, uint64_t len);
 
-/* main.c */
+/* log.c */
 void rmm_log(const char *s);
 
 #endif

@@ -66,16 +66,14 @@ static uint64_t assigned_entry(uint64_t pa, uint64_t ripas, int64_t level)
  * the VMID here. */
 void realm_tlbi(const struct rd *rd)
 {
-#ifndef TRIAD_HOST_BUILD
 	uint64_t vttbr = read_sysreg(vttbr_el2);
 	write_sysreg(vttbr_el2, rd->vmid << 48);
 	isb();
-	__asm__ volatile("dsb ishst; tlbi vmalls12e1is; dsb ish" ::: "memory");
+	dsb(ishst);
+	tlbi(vmalls12e1is);
+	dsb(ish);
 	write_sysreg(vttbr_el2, vttbr);
 	isb();
-#else
-	(void)rd;
-#endif
 }
 
 /* Break-before-make: an entry that translates is made invalid and forgotten before it
@@ -543,70 +541,28 @@ out:
 	return r;
 }
 
-/* Each command: the RD locked for its whole run. */
-#define WITH_RD(out, rd_pa, call)                                                                  \
-	do {                                                                                       \
-		granule_t *g_ = granule_lock(rd_pa, GRANULE_RD);                                   \
-		if (!g_) {                                                                         \
+/* Each command (its RMI handler, the call): the RD in x1 locked for its whole run. */
+#define RD_COMMAND(handler, call)                                                                  \
+	void handler(const uint64_t *in, uint64_t *out)                                            \
+	{                                                                                          \
+		granule_t *g = granule_lock(in[1], GRANULE_RD);                                    \
+		if (!g) {                                                                          \
 			out[0] = RMI_ERROR_INPUT;                                                  \
 			return;                                                                    \
 		}                                                                                  \
-		struct rd *rd = (struct rd *)(rd_pa);                                              \
+		struct rd *rd = (struct rd *)in[1];                                                \
 		out[0] = (call);                                                                   \
-		granule_unlock(g_, GRANULE_RD);                                                    \
-	} while (0)
+		granule_unlock(g, GRANULE_RD);                                                     \
+	}
 
-void rmi_rtt_create(const uint64_t *in, uint64_t *out)
-{
-	WITH_RD(out, in[1], rtt_create(rd, in[2], in[3], (int64_t)in[4]));
-}
-
-void rmi_rtt_fold(const uint64_t *in, uint64_t *out)
-{
-	WITH_RD(out, in[1], rtt_fold(rd, in[2], (int64_t)in[3], out));
-}
-
-void rmi_rtt_set_ripas(const uint64_t *in, uint64_t *out)
-{
-	WITH_RD(out, in[1], rtt_set_ripas(rd, in[2], in[3], in[4], out));
-}
-
-void rmi_rtt_destroy(const uint64_t *in, uint64_t *out)
-{
-	WITH_RD(out, in[1], rtt_destroy(rd, in[2], (int64_t)in[3], out));
-}
-
-void rmi_rtt_read_entry(const uint64_t *in, uint64_t *out)
-{
-	WITH_RD(out, in[1], rtt_read_entry(rd, in[2], (int64_t)in[3], out));
-}
-
-void rmi_rtt_map_unprotected(const uint64_t *in, uint64_t *out)
-{
-	WITH_RD(out, in[1], map_unprotected(rd, in[2], (int64_t)in[3], in[4]));
-}
-
-void rmi_rtt_unmap_unprotected(const uint64_t *in, uint64_t *out)
-{
-	WITH_RD(out, in[1], unmap_unprotected(rd, in[2], (int64_t)in[3], out));
-}
-
-void rmi_rtt_init_ripas(const uint64_t *in, uint64_t *out)
-{
-	WITH_RD(out, in[1], rtt_init_ripas(rd, in[2], in[3], out));
-}
-
-void rmi_data_create(const uint64_t *in, uint64_t *out)
-{
-	WITH_RD(out, in[1], data_create(rd, in[2], in[3], in[4], in[5], true));
-}
-
-void rmi_data_create_unknown(const uint64_t *in, uint64_t *out)
-{
-	WITH_RD(out, in[1], data_create(rd, in[2], in[3], 0, 0, false));
-}
-
-void rmi_data_destroy(const uint64_t *in, uint64_t *out)
-{
-	WITH_RD(out, in[1], data_destroy(rd, in[2], out));
-}
+RD_COMMAND(rmi_rtt_create, rtt_create(rd, in[2], in[3], (int64_t)in[4]))
+RD_COMMAND(rmi_rtt_fold, rtt_fold(rd, in[2], (int64_t)in[3], out))
+RD_COMMAND(rmi_rtt_set_ripas, rtt_set_ripas(rd, in[2], in[3], in[4], out))
+RD_COMMAND(rmi_rtt_destroy, rtt_destroy(rd, in[2], (int64_t)in[3], out))
+RD_COMMAND(rmi_rtt_read_entry, rtt_read_entry(rd, in[2], (int64_t)in[3], out))
+RD_COMMAND(rmi_rtt_map_unprotected, map_unprotected(rd, in[2], (int64_t)in[3], in[4]))
+RD_COMMAND(rmi_rtt_unmap_unprotected, unmap_unprotected(rd, in[2], (int64_t)in[3], out))
+RD_COMMAND(rmi_rtt_init_ripas, rtt_init_ripas(rd, in[2], in[3], out))
+RD_COMMAND(rmi_data_create, data_create(rd, in[2], in[3], in[4], in[5], true))
+RD_COMMAND(rmi_data_create_unknown, data_create(rd, in[2], in[3], 0, 0, false))
+RD_COMMAND(rmi_data_destroy, data_destroy(rd, in[2], out))

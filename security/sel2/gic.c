@@ -35,13 +35,6 @@
 /* In Secure state the normal world's priorities read 0x80 and below. */
 #define PMR_SECURE_ONLY 0x80
 
-static uint64_t cpu_gicr_sgi[MAX_CPUS]; /* this CPU's SGI/PPI frame; 0: not found */
-static uint64_t saved_pmr[MAX_CPUS];
-static struct {
-	unsigned n;
-	uint16_t id[SEL2_MAX_HELD];
-} held[MAX_CPUS];
-
 static volatile uint32_t *reg(uint64_t frame, uint64_t off, unsigned id)
 {
 	return (volatile uint32_t *)(frame + off + id / 32 * 4);
@@ -52,11 +45,11 @@ void gic_find_redistributor(unsigned cpu)
 {
 	uint64_t m = read_sysreg(mpidr_el1);
 	uint64_t aff = (m & 0xffffff) | ((m >> 8) & 0xff000000);
-	cpu_gicr_sgi[cpu] = 0;
+	sel2_cpu(cpu)->gicr_sgi = 0;
 	for (uint64_t f = GICR_BASE, i = 0; i < MAX_CPUS; i++, f += GICR_STRIDE) {
 		uint64_t typer = *(volatile uint64_t *)(f + GICR_TYPER);
 		if ((typer >> 32) == aff) {
-			cpu_gicr_sgi[cpu] = f + GICR_SGI;
+			sel2_cpu(cpu)->gicr_sgi = f + GICR_SGI;
 			return;
 		}
 		if (typer & GICR_TYPER_LAST)
@@ -68,7 +61,7 @@ void gic_find_redistributor(unsigned cpu)
  * makes the PPIs Non-secure, so this runs again after each; only bit 20 is touched. */
 void gic_claim_deadline_ppi(unsigned cpu)
 {
-	uint64_t f = cpu_gicr_sgi[cpu];
+	uint64_t f = sel2_cpu(cpu)->gicr_sgi;
 	if (!f)
 		return;
 	uint32_t bit = 1U << DEADLINE_PPI;
@@ -82,10 +75,10 @@ void gic_claim_deadline_ppi(unsigned cpu)
 
 void gic_fiq_window(unsigned cpu, bool open)
 {
-	uint64_t f = cpu_gicr_sgi[cpu];
+	uint64_t f = sel2_cpu(cpu)->gicr_sgi;
 	uint32_t bit = 1U << DEADLINE_PPI;
 	if (open) {
-		saved_pmr[cpu] = read_sysreg(ICC_PMR_EL1);
+		sel2_cpu(cpu)->saved_pmr = read_sysreg(ICC_PMR_EL1);
 		write_sysreg(ICC_PMR_EL1, (uint64_t)PMR_SECURE_ONLY);
 		if (f)
 			*reg(f, GIC_IGRPMODR, 0) &= ~bit; /* Group 0 */
@@ -94,14 +87,14 @@ void gic_fiq_window(unsigned cpu, bool open)
 		write_sysreg(hcr_el2, HCR_OPTEE);
 		if (f)
 			*reg(f, GIC_IGRPMODR, 0) |= bit; /* Secure Group 1 again */
-		write_sysreg(ICC_PMR_EL1, saved_pmr[cpu]);
+		write_sysreg(ICC_PMR_EL1, sel2_cpu(cpu)->saved_pmr);
 	}
 	isb();
 }
 
 static void set_enabled(unsigned cpu, unsigned id, bool on)
 {
-	uint64_t frame = id < 32 ? cpu_gicr_sgi[cpu] : GICD_BASE;
+	uint64_t frame = id < 32 ? sel2_cpu(cpu)->gicr_sgi : GICD_BASE;
 	if (frame)
 		*reg(frame, on ? GIC_ISENABLER : GIC_ICENABLER, id) = 1U << (id % 32);
 }
@@ -111,19 +104,19 @@ bool gic_hold_pending(unsigned cpu)
 	unsigned id = (unsigned)(read_sysreg(ICC_HPPIR1_EL1) & 0xffffff);
 	if (id >= 1020)
 		return true; /* gone already */
-	if (held[cpu].n == SEL2_MAX_HELD)
+	if (sel2_cpu(cpu)->held.n == SEL2_MAX_HELD)
 		return false;
 	set_enabled(cpu, id, false);
-	for (unsigned k = 0; k < held[cpu].n; k++)
-		if (held[cpu].id[k] == id)
+	for (unsigned k = 0; k < sel2_cpu(cpu)->held.n; k++)
+		if (sel2_cpu(cpu)->held.id[k] == id)
 			return true;
-	held[cpu].id[held[cpu].n++] = (uint16_t)id;
+	sel2_cpu(cpu)->held.id[sel2_cpu(cpu)->held.n++] = (uint16_t)id;
 	return true;
 }
 
 void gic_release_held(unsigned cpu)
 {
-	for (unsigned k = 0; k < held[cpu].n; k++)
-		set_enabled(cpu, held[cpu].id[k], true);
-	held[cpu].n = 0;
+	for (unsigned k = 0; k < sel2_cpu(cpu)->held.n; k++)
+		set_enabled(cpu, sel2_cpu(cpu)->held.id[k], true);
+	sel2_cpu(cpu)->held.n = 0;
 }

@@ -49,17 +49,9 @@ static const struct {
 };
 
 uint8_t sel2_stacks[MAX_CPUS + 1][STACK_SIZE] __attribute__((aligned(16)));
-struct frame optee_frames[MAX_CPUS];
 static uint64_t optee_vectors;
-static uint64_t optee_spsr[MAX_CPUS]; /* OP-TEE's PSTATE at its last SMC, per CPU */
 
 void enter_secure_el1(struct frame *f, void *stack_top) __attribute__((noreturn));
-
-unsigned this_cpu(void)
-{
-	uint64_t m = read_sysreg(mpidr_el1);
-	return (unsigned)((m & 0xff) + ((m >> 8) & 0xff) * 16);
-}
 
 static void el2_setup(void)
 {
@@ -72,56 +64,15 @@ static void el2_setup(void)
 	isb();
 }
 
-/*
- * OP-TEE has deadlines. Whenever it runs (its cold boot, and every entry after), the Secure
- * EL2 physical timer is armed; its interrupt (PPI 20, Secure Group 1 in this CPU's
- * redistributor: an IRQ in Secure state) comes here through HCR_EL2.IMO even when OP-TEE
- * has masked its own. OP-TEE answers or is interrupted by the normal world every few
- * milliseconds, so an entry that lasts seconds is a panic or a hang: it is reported
- * (SEL2_TIMEOUT) and the machine carries on without the secure world, instead of losing
- * the CPU. Any other interrupt here is one of OP-TEE's own: it gets it (IMO off until its
- * next SMC).
- */
 #define BOOT_DEADLINE_SECONDS 20
-#define CNTHPS_CTL_EL2	      S3_4_C14_C5_1
-#define CNTHPS_CVAL_EL2	      S3_4_C14_C5_2
-#define CNT_ENABLE	      1UL
-#define CNT_ISTATUS	      4UL
 
-static unsigned deadline_seconds[MAX_CPUS];
-static bool cold_boot;		    /* OP-TEE's cold boot is under way (CPU 0, until ENTRY_DONE) */
-static bool in_fiq_entry[MAX_CPUS]; /* OP-TEE runs its FIQ entry (gic_fiq_window) */
-
-static void deadline_start(unsigned cpu, unsigned seconds)
-{
-	deadline_seconds[cpu] = seconds;
-	write_sysreg(CNTHPS_CVAL_EL2, read_sysreg(cntpct_el0) + seconds * read_sysreg(cntfrq_el0));
-	write_sysreg(CNTHPS_CTL_EL2, CNT_ENABLE);
-}
-
-void deadline_arm(unsigned cpu, unsigned seconds)
-{
-	deadline_start(cpu, seconds);
-	if (!(read_sysreg(hcr_el2) & HCR_IMO))
-		write_sysreg(hcr_el2, HCR_OPTEE | HCR_IMO);
-}
-
-void deadline_disarm(void)
-{
-	write_sysreg(CNTHPS_CTL_EL2, 0UL);
-}
-
-static bool deadline_passed(void)
-{
-	return (read_sysreg(CNTHPS_CTL_EL2) & (CNT_ENABLE | CNT_ISTATUS)) ==
-	       (CNT_ENABLE | CNT_ISTATUS);
-}
+static bool cold_boot; /* OP-TEE's cold boot is under way (CPU 0, until ENTRY_DONE) */
 
 static void fiq_entry_end(unsigned cpu)
 {
-	if (in_fiq_entry[cpu]) {
+	if (sel2_cpu(cpu)->in_fiq_entry) {
 		gic_fiq_window(cpu, false);
-		in_fiq_entry[cpu] = false;
+		sel2_cpu(cpu)->in_fiq_entry = false;
 	}
 }
 
@@ -139,11 +90,22 @@ static void deadline_missed(unsigned cpu) __attribute__((noreturn));
 static void deadline_missed(unsigned cpu)
 {
 	optee_exited(cpu);
-	uint64_t r[8] = {SEL2_TIMEOUT, deadline_seconds[cpu], read_sysreg(elr_el2),
+	uint64_t r[8] = {SEL2_TIMEOUT, sel2_cpu(cpu)->deadline_seconds, read_sysreg(elr_el2),
 			 cold_boot ? 0 : 1};
 	smc_call_regs(r);
 	for (;;)
 		__asm__ volatile("wfi");
+}
+
+/* After a partition's event (partition.c): a context runs on, or it is OP-TEE's turn again
+ * with an answer r for the normal world or the end of the partitions' boot. */
+static void sp_then(unsigned cpu, enum sp_next next, uint64_t r[FFA_NREGS])
+{
+	struct frame *f = &sel2_cpu(cpu)->optee_frame;
+	if (next == SP_NEXT_ANSWER)
+		sel2_answer_ffa(f, r);
+	else if (next == SP_NEXT_BOOT_DONE)
+		sel2_boot_finished(f);
 }
 
 /* An IRQ while OP-TEE or a partition ran (start.S): its deadline passed, or it is one of
@@ -152,16 +114,17 @@ static void deadline_missed(unsigned cpu)
 void sel2_lower_irq(void)
 {
 	unsigned cpu = this_cpu();
+	uint64_t r[FFA_NREGS];
 	if (!deadline_passed()) {
 		if (!sp_running(cpu))
 			write_sysreg(hcr_el2, HCR_OPTEE);
 		else if (!gic_hold_pending(cpu))
-			sp_interrupts_overflow(cpu);
+			sp_then(cpu, sp_interrupts_overflow(cpu, r), r);
 		return;
 	}
 	if (sp_running(cpu)) {
 		deadline_disarm();
-		sp_deadline(cpu);
+		sp_then(cpu, sp_deadline(cpu, r), r);
 		return;
 	}
 	deadline_missed(cpu);
@@ -173,14 +136,6 @@ void sel2_lower_fiq(void)
 {
 	if (deadline_passed())
 		deadline_missed(this_cpu());
-}
-
-/* The next entry to Secure EL1: a vector of OP-TEE's table (or its load address at cold
- * boot), or where a partition resumes. */
-void prepare_entry(uint64_t pc, uint64_t spsr)
-{
-	write_sysreg(elr_el2, pc);
-	write_sysreg(spsr_el2, spsr);
 }
 
 /* Runs the monitor's next request, r (x0-x17; f is OP-TEE's frame): FF-A calls go to the
@@ -199,8 +154,8 @@ static void dispatch(struct frame *f, uint64_t r[FFA_NREGS])
 		/* OP-TEE's registers stay as they were but x0, where the normal world was (as
 		 * TF-A's dispatcher does). */
 		f->x[0] = r[1];
-		prepare_entry(optee_vectors + VEC_FIQ, optee_spsr[cpu]);
-		in_fiq_entry[cpu] = true;
+		prepare_entry(optee_vectors + VEC_FIQ, sel2_cpu(cpu)->optee_spsr);
+		sel2_cpu(cpu)->in_fiq_entry = true;
 		gic_fiq_window(cpu, true);
 		deadline_start(cpu, CALL_DEADLINE_SECONDS);
 		return;
@@ -216,7 +171,7 @@ static void dispatch(struct frame *f, uint64_t r[FFA_NREGS])
 			vector = power_entries[k].vector;
 		}
 	}
-	prepare_entry(optee_vectors + vector, optee_spsr[cpu]);
+	prepare_entry(optee_vectors + vector, sel2_cpu(cpu)->optee_spsr);
 	deadline_arm(cpu, CALL_DEADLINE_SECONDS);
 }
 
@@ -267,7 +222,8 @@ void sel2_lower_sync(struct frame *f)
 	unsigned cpu = this_cpu();
 	uint64_t esr = read_sysreg(esr_el2);
 	if (sp_running(cpu)) {
-		sp_trapped(cpu, f, esr);
+		uint64_t r[FFA_NREGS];
+		sp_then(cpu, sp_trapped(cpu, f, esr, r), r);
 		return;
 	}
 	/* OP-TEE's timer accesses go on within its entry, under the same deadline. */
@@ -277,7 +233,7 @@ void sel2_lower_sync(struct frame *f)
 		optee_crashed(cpu, f, esr, read_sysreg(elr_el2));
 	/* OP-TEE is alive: it answered (whatever it says, an FIQ entry is over). */
 	optee_exited(cpu);
-	optee_spsr[cpu] = read_sysreg(spsr_el2);
+	sel2_cpu(cpu)->optee_spsr = read_sysreg(spsr_el2);
 	switch ((uint32_t)f->x[0]) {
 	case OPTEE_ENTRY_DONE:
 		cold_boot = false;
@@ -318,7 +274,7 @@ void sel2_main(unsigned cpu, unsigned cpu_on, uint64_t optee_size, uint64_t dtb,
 		sp_init(sp_sizes);
 	}
 	el2_setup();
-	struct frame *f = &optee_frames[cpu];
+	struct frame *f = &sel2_cpu(cpu)->optee_frame;
 	for (int i = 0; i < 31; i++)
 		f->x[i] = 0;
 	write_sysreg(sctlr_el1, SCTLR_EL1_RESET);

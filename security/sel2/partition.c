@@ -18,13 +18,11 @@
  * from the pristine copy kept at boot, its context reset, its TLB entries dropped; at most
  * SPMC_MAX_RESTARTS times, then it is given up (ABORTED for good).
  */
-#include <arch/el1_regs.h>
 #include <arch/sysreg.h>
 #include <triad/ffa.h>
 #include <triad/sel2_abi.h>
 #include <triad/smccc.h>
 
-#include "../ffa/spmc.h"
 #include "sel2.h"
 
 #define HCR_SP	    (HCR_OPTEE | HCR_IMO)
@@ -38,12 +36,6 @@
 #define EC_IABT_LOW 0x20
 #define EC_DABT_LOW 0x24
 
-struct el1_ctx {
-#define X(field, reg) uint64_t field;
-	EL1_SYSREG_LIST(X)
-#undef X
-};
-
 struct sp_ctx {
 	struct frame f; /* its general registers (start.S saves and loads them here) */
 	struct el1_ctx el1;
@@ -51,17 +43,7 @@ struct sp_ctx {
 };
 
 static struct spmc spmc;
-/* Per CPU: the partitions' contexts are being booted there, at the machine's cold boot
- * (every partition) or as the CPU came up (those with a context per CPU). */
-static bool booting_cpu_on[MAX_CPUS];
 static struct sp_ctx sp_ctx[SPMC_MAX_SPS][SPMC_MAX_ECS];
-/* Per CPU: 1 + the partition it runs and which of its contexts, 0 for OP-TEE's turn;
- * OP-TEE's EL1 state meanwhile (its general registers stay in optee_frames[]). */
-static struct {
-	unsigned sp, ec;
-} on_cpu[MAX_CPUS];
-static struct el1_ctx optee_el1[MAX_CPUS];
-static uint64_t optee_pmr[MAX_CPUS];
 
 /* Each partition's image as loaded, before it ever ran, to restart it from: in S-EL2's own
  * memory, which no partition maps. Packed; one that does not fit is not restartable. */
@@ -72,16 +54,6 @@ static struct {
 	uint64_t *copy;
 	uint64_t words; /* its image, in 8-byte words */
 } pristine[SPMC_MAX_SPS];
-
-/* Per CPU: a partition restarted there is booting; when it is ready, the answer its crash
- * left (FFA_ERROR(ABORTED)) goes to whoever waited for it (SPMC_ABORT_IDLE: nobody, it
- * failed in its first boot). */
-static struct {
-	bool on;
-	enum spmc_abort to;
-	struct spmc_target caller;
-	uint64_t r[FFA_NREGS];
-} restart_on[MAX_CPUS];
 
 static void el1_save(struct el1_ctx *c)
 {
@@ -160,7 +132,7 @@ void sp_init(uint64_t image_sizes)
 
 bool sp_running(unsigned cpu)
 {
-	return on_cpu[cpu].sp != 0;
+	return sel2_cpu(cpu)->on_cpu.sp != 0;
 }
 
 /* Context ec of partition i in, to run with x0-x17 = r, under a fresh deadline. */
@@ -174,8 +146,8 @@ static void sp_load(unsigned cpu, unsigned i, unsigned ec, const uint64_t r[FFA_
 		c->f.x[k] = r[k];
 	set_frame(&c->f);
 	prepare_entry(c->elr, c->spsr);
-	on_cpu[cpu].sp = i + 1;
-	on_cpu[cpu].ec = ec;
+	sel2_cpu(cpu)->on_cpu.sp = i + 1;
+	sel2_cpu(cpu)->on_cpu.ec = ec;
 	deadline_arm(cpu, CALL_DEADLINE_SECONDS);
 }
 
@@ -183,7 +155,7 @@ static void sp_load(unsigned cpu, unsigned i, unsigned ec, const uint64_t r[FFA_
  * its frame already). */
 static void sp_save(unsigned cpu)
 {
-	struct sp_ctx *c = &sp_ctx[on_cpu[cpu].sp - 1][on_cpu[cpu].ec];
+	struct sp_ctx *c = &sp_ctx[sel2_cpu(cpu)->on_cpu.sp - 1][sel2_cpu(cpu)->on_cpu.ec];
 	c->elr = read_sysreg(elr_el2) + 4;
 	c->spsr = read_sysreg(spsr_el2);
 	el1_save(&c->el1);
@@ -192,8 +164,8 @@ static void sp_save(unsigned cpu)
 /* OP-TEE's state aside, context ec of partition i in, to run with x0-x17 = r. */
 static void sp_enter(unsigned cpu, unsigned i, unsigned ec, const uint64_t r[FFA_NREGS])
 {
-	el1_save(&optee_el1[cpu]);
-	optee_pmr[cpu] = read_sysreg(ICC_PMR_EL1);
+	el1_save(&sel2_cpu(cpu)->optee_el1);
+	sel2_cpu(cpu)->optee_pmr = read_sysreg(ICC_PMR_EL1);
 	write_sysreg(hcr_el2, HCR_SP);
 	write_sysreg(cptr_el2, CPTR_SP);
 	write_sysreg(mdcr_el2, MDCR_SP);
@@ -203,26 +175,24 @@ static void sp_enter(unsigned cpu, unsigned i, unsigned ec, const uint64_t r[FFA
 	isb();
 }
 
-/* Back to OP-TEE's state; its frame is returned. With save, the partition resumes past its
- * SMC next time. */
-static struct frame *sp_leave(unsigned cpu, bool save)
+/* Back to OP-TEE's state. With save, the partition resumes past its SMC next time. */
+static void sp_leave(unsigned cpu, bool save)
 {
 	deadline_disarm();
 	if (save)
 		sp_save(cpu);
-	el1_restore(&optee_el1[cpu]);
+	el1_restore(&sel2_cpu(cpu)->optee_el1);
 	write_sysreg(vmpidr_el2, read_sysreg(mpidr_el1)); /* OP-TEE sees the CPU's own */
 	stage2_switch(-1);
 	write_sysreg(hcr_el2, HCR_OPTEE);
 	write_sysreg(cptr_el2, CPTR_OPTEE);
 	write_sysreg(mdcr_el2, 0UL);
 	write_sysreg(cnthctl_el2, CNTHCTL_OPTEE);
-	write_sysreg(ICC_PMR_EL1, optee_pmr[cpu]);
+	write_sysreg(ICC_PMR_EL1, sel2_cpu(cpu)->optee_pmr);
 	isb();
 	gic_release_held(cpu);
-	on_cpu[cpu].sp = 0;
-	set_frame(&optee_frames[cpu]);
-	return &optee_frames[cpu];
+	sel2_cpu(cpu)->on_cpu.sp = 0;
+	set_frame(&sel2_cpu(cpu)->optee_frame);
 }
 
 /* Context ec of partition i is reset to start at its entry point. */
@@ -249,7 +219,7 @@ static void boot_context(unsigned cpu, unsigned i, unsigned ec)
 static bool boot_from(unsigned cpu, unsigned from)
 {
 	for (unsigned i = from; i < spmc.nr_sps; i++) {
-		if (!booting_cpu_on[cpu] || spmc_ec_boot(&spmc, i, cpu)) {
+		if (!sel2_cpu(cpu)->booting_cpu_on || spmc_ec_boot(&spmc, i, cpu)) {
 			boot_context(cpu, i, spmc_ec(&spmc, i, cpu));
 			return true;
 		}
@@ -260,13 +230,13 @@ static bool boot_from(unsigned cpu, unsigned from)
 bool sp_boot(unsigned cpu, struct frame *f)
 {
 	(void)f; /* OP-TEE's, which stays where it is */
-	booting_cpu_on[cpu] = false;
+	sel2_cpu(cpu)->booting_cpu_on = false;
 	return boot_from(cpu, 0);
 }
 
 bool sp_boot_cpu(unsigned cpu)
 {
-	booting_cpu_on[cpu] = true;
+	sel2_cpu(cpu)->booting_cpu_on = true;
 	return boot_from(cpu, 0);
 }
 
@@ -280,7 +250,7 @@ bool sp_ns_call(unsigned cpu, uint64_t r[FFA_NREGS])
 }
 
 /* Partition i, which failed on this CPU (in its stage 2 still), starts again from its
- * image there; the answer in restart_on[cpu] goes when it is ready. */
+ * image there; the answer in sel2_cpu(cpu)->restart_on goes when it is ready. */
 static void restart(unsigned cpu, unsigned i)
 {
 	reload_pristine(i);
@@ -294,19 +264,19 @@ static void restart(unsigned cpu, unsigned i)
 /* The partition on this CPU failed; it is restarted if it may be, and whoever waited on it
  * is told (the normal world, or the partition that asked it, which then runs on) once it
  * is ready again, or at once if it stays stopped. */
-static void sp_failed(unsigned cpu, const char *why, uint64_t esr, uint64_t elr, uint64_t addr)
+static enum sp_next sp_failed(unsigned cpu, const char *why, uint64_t esr, uint64_t elr,
+			      uint64_t addr, uint64_t r[FFA_NREGS])
 {
-	unsigned i = on_cpu[cpu].sp - 1;
-	uint64_t r[FFA_NREGS];
+	unsigned i = sel2_cpu(cpu)->on_cpu.sp - 1;
 	struct spmc_target to;
-	enum spmc_abort a = spmc_sp_abort(&spmc, i, on_cpu[cpu].ec, r, &to);
-	if (restart_on[cpu].on) {
+	enum spmc_abort a = spmc_sp_abort(&spmc, i, sel2_cpu(cpu)->on_cpu.ec, r, &to);
+	if (sel2_cpu(cpu)->restart_on.on) {
 		/* It failed again as it restarted: the first failure's caller still waits. */
-		restart_on[cpu].on = false;
-		a = restart_on[cpu].to;
-		to = restart_on[cpu].caller;
+		sel2_cpu(cpu)->restart_on.on = false;
+		a = sel2_cpu(cpu)->restart_on.to;
+		to = sel2_cpu(cpu)->restart_on.caller;
 		for (int k = 0; k < FFA_NREGS; k++)
-			r[k] = restart_on[cpu].r[k];
+			r[k] = sel2_cpu(cpu)->restart_on.r[k];
 	}
 	enum spmc_restart how = spmc_sp_restart(&spmc, i, pristine[i].words != 0);
 	uint64_t outcome = how == SPMC_RESTARTED  ? spmc.sp[i].restarts
@@ -314,58 +284,57 @@ static void sp_failed(unsigned cpu, const char *why, uint64_t esr, uint64_t elr,
 						  : SEL2_SP_STOPPED;
 	report_failure(spmc.sp[i].m.id, why, esr, elr, addr, outcome);
 	if (how == SPMC_RESTARTED) {
-		restart_on[cpu].on = true;
-		restart_on[cpu].to = a;
-		restart_on[cpu].caller = to;
+		sel2_cpu(cpu)->restart_on.on = true;
+		sel2_cpu(cpu)->restart_on.to = a;
+		sel2_cpu(cpu)->restart_on.caller = to;
 		for (int k = 0; k < FFA_NREGS; k++)
-			restart_on[cpu].r[k] = r[k];
+			sel2_cpu(cpu)->restart_on.r[k] = r[k];
 		restart(cpu, i);
-		return;
+		return SP_NEXT_RUN;
 	}
 	if (a == SPMC_ABORT_REPLY_SP) {
 		sp_load(cpu, to.sp, to.ec, r);
 		isb();
-		return;
+		return SP_NEXT_RUN;
 	}
-	struct frame *f = sp_leave(cpu, false);
+	sp_leave(cpu, false);
 	if (a == SPMC_ABORT_REPLY_NS)
-		sel2_answer_ffa(f, r);
-	else if (!boot_from(cpu, i + 1)) /* it failed in its boot: the next one's turn */
-		sel2_boot_finished(f);
+		return SP_NEXT_ANSWER;
+	/* it failed in its boot: the next one's turn */
+	return boot_from(cpu, i + 1) ? SP_NEXT_RUN : SP_NEXT_BOOT_DONE;
 }
 
 /* Partition i, restarted on this CPU, is ready (its FFA_MSG_WAIT): the answer its failure
  * left goes to whoever waited; if nobody did, its first boot goes on. */
-static void restarted(unsigned cpu, unsigned i, unsigned ec)
+static enum sp_next restarted(unsigned cpu, unsigned i, unsigned ec, uint64_t r[FFA_NREGS])
 {
-	restart_on[cpu].on = false;
-	if (restart_on[cpu].to == SPMC_ABORT_REPLY_SP) {
+	sel2_cpu(cpu)->restart_on.on = false;
+	if (sel2_cpu(cpu)->restart_on.to == SPMC_ABORT_REPLY_SP) {
 		sp_save(cpu);
 		spmc_sp_idle(&spmc, i, ec);
-		sp_load(cpu, restart_on[cpu].caller.sp, restart_on[cpu].caller.ec,
-			restart_on[cpu].r);
+		sp_load(cpu, sel2_cpu(cpu)->restart_on.caller.sp,
+			sel2_cpu(cpu)->restart_on.caller.ec, sel2_cpu(cpu)->restart_on.r);
 		isb();
-		return;
+		return SP_NEXT_RUN;
 	}
-	struct frame *f = sp_leave(cpu, true);
+	sp_leave(cpu, true);
 	spmc_sp_idle(&spmc, i, ec);
-	if (restart_on[cpu].to == SPMC_ABORT_REPLY_NS)
-		sel2_answer_ffa(f, restart_on[cpu].r);
-	else if (!boot_from(cpu, i + 1))
-		sel2_boot_finished(f);
+	for (int k = 0; k < FFA_NREGS; k++)
+		r[k] = sel2_cpu(cpu)->restart_on.r[k];
+	if (sel2_cpu(cpu)->restart_on.to == SPMC_ABORT_REPLY_NS)
+		return SP_NEXT_ANSWER;
+	return boot_from(cpu, i + 1) ? SP_NEXT_RUN : SP_NEXT_BOOT_DONE;
 }
 
-void sp_trapped(unsigned cpu, struct frame *f, uint64_t esr)
+enum sp_next sp_trapped(unsigned cpu, struct frame *f, uint64_t esr, uint64_t r[FFA_NREGS])
 {
-	unsigned i = on_cpu[cpu].sp - 1, ec = on_cpu[cpu].ec;
+	unsigned i = sel2_cpu(cpu)->on_cpu.sp - 1, ec = sel2_cpu(cpu)->on_cpu.ec;
 	uint64_t class = esr >> 26;
 	if (class != EC_SMC64) {
 		uint64_t ipa = (read_sysreg(hpfar_el2) >> 4) << 12 | (read_sysreg(far_el2) & 0xfff);
 		bool abort = class == EC_IABT_LOW || class == EC_DABT_LOW;
-		sp_failed(cpu, "crashed", esr, read_sysreg(elr_el2), abort ? ipa : 0);
-		return;
+		return sp_failed(cpu, "crashed", esr, read_sysreg(elr_el2), abort ? ipa : 0, r);
 	}
-	uint64_t r[FFA_NREGS];
 	for (int k = 0; k < FFA_NREGS; k++)
 		r[k] = f->x[k];
 	struct spmc_target to;
@@ -374,44 +343,41 @@ void sp_trapped(unsigned cpu, struct frame *f, uint64_t esr)
 		for (int k = 0; k < FFA_NREGS; k++)
 			f->x[k] = r[k];
 		write_sysreg(elr_el2, read_sysreg(elr_el2) + 4);
-		return;
+		return SP_NEXT_RUN;
 	case SPMC_SP_BOOTED:
-		if (restart_on[cpu].on) {
-			restarted(cpu, i, ec);
-			return;
-		}
-		f = sp_leave(cpu, true);
+		if (sel2_cpu(cpu)->restart_on.on)
+			return restarted(cpu, i, ec, r);
+		sp_leave(cpu, true);
 		spmc_sp_idle(&spmc, i, ec);
-		if (!boot_from(cpu, i + 1))
-			sel2_boot_finished(f);
-		return;
+		return boot_from(cpu, i + 1) ? SP_NEXT_RUN : SP_NEXT_BOOT_DONE;
 	case SPMC_SP_REPLY:
-		f = sp_leave(cpu, true);
+		sp_leave(cpu, true);
 		spmc_sp_idle(&spmc, i, ec);
-		sel2_answer_ffa(f, r);
-		return;
+		return SP_NEXT_ANSWER;
 	case SPMC_SP_CALL_SP:
 		/* It waits, saved, for the other partition's answer. */
 		sp_save(cpu);
 		sp_load(cpu, to.sp, to.ec, r);
 		isb();
-		return;
+		return SP_NEXT_RUN;
 	case SPMC_SP_REPLY_SP:
 		sp_save(cpu);
 		spmc_sp_idle(&spmc, i, ec);
 		sp_load(cpu, to.sp, to.ec, r);
 		isb();
-		return;
+		return SP_NEXT_RUN;
 	}
+	return SP_NEXT_RUN;
 }
 
-void sp_interrupts_overflow(unsigned cpu)
+enum sp_next sp_interrupts_overflow(unsigned cpu, uint64_t r[FFA_NREGS])
 {
 	deadline_disarm();
-	sp_failed(cpu, "kept OP-TEE's interrupts waiting (too many)", 0, read_sysreg(elr_el2), 0);
+	return sp_failed(cpu, "kept OP-TEE's interrupts waiting (too many)", 0,
+			 read_sysreg(elr_el2), 0, r);
 }
 
-void sp_deadline(unsigned cpu)
+enum sp_next sp_deadline(unsigned cpu, uint64_t r[FFA_NREGS])
 {
-	sp_failed(cpu, "missed its deadline (10 s)", 0, read_sysreg(elr_el2), 0);
+	return sp_failed(cpu, "missed its deadline (10 s)", 0, read_sysreg(elr_el2), 0, r);
 }

@@ -2,10 +2,13 @@
 #ifndef SEL2_H
 #define SEL2_H
 
+#include <arch/el1_regs.h>
 #include <arch/sysreg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <triad/sel2_abi.h>
+
+#include "../ffa/spmc.h"
 
 #define MAX_CPUS 8
 
@@ -62,12 +65,21 @@ void gic_release_held(unsigned cpu);
 unsigned optee_timer_retarget(uint32_t *text, uint64_t size);
 bool optee_timer_access(struct frame *f, uint64_t esr);
 
-/* main.c */
-extern struct frame optee_frames[MAX_CPUS]; /* OP-TEE's registers, per CPU */
-unsigned this_cpu(void);
-void prepare_entry(uint64_t pc, uint64_t spsr);
-void deadline_arm(unsigned cpu, unsigned seconds);
+/* The next entry to Secure EL1: a vector of OP-TEE's table (or its load address at cold
+ * boot), or where a partition resumes. */
+static inline void prepare_entry(uint64_t pc, uint64_t spsr)
+{
+	write_sysreg(elr_el2, pc);
+	write_sysreg(spsr_el2, spsr);
+}
+
+/* deadline.c: the Secure EL2 physical timer, armed whenever OP-TEE or a partition runs. */
+void deadline_start(unsigned cpu, unsigned seconds);
+void deadline_arm(unsigned cpu, unsigned seconds); /* ... and its interrupt taken here */
 void deadline_disarm(void);
+bool deadline_passed(void);
+
+/* main.c: the image's top, OP-TEE's entries and exits. */
 /* Sends r, the SPMC's answer to an FF-A call, to the normal world; runs its next request. */
 void sel2_answer_ffa(struct frame *f, uint64_t r[18]);
 /* OP-TEE and the partition have booted on the first CPU: the normal world's turn. */
@@ -81,9 +93,60 @@ bool sp_boot(unsigned cpu, struct frame *f);
 bool sp_boot_cpu(unsigned cpu);
 bool sp_running(unsigned cpu);
 bool sp_ns_call(unsigned cpu, uint64_t r[18]);
-void sp_trapped(unsigned cpu, struct frame *f, uint64_t esr);
-void sp_deadline(unsigned cpu);
+/* After a partition's trap, failure or deadline, what main.c does: nothing (a context
+ * runs), answer the normal world with r (x0-x17), or end the partitions' boot. */
+enum sp_next { SP_NEXT_RUN, SP_NEXT_ANSWER, SP_NEXT_BOOT_DONE };
+enum sp_next sp_trapped(unsigned cpu, struct frame *f, uint64_t esr, uint64_t r[18]);
+enum sp_next sp_deadline(unsigned cpu, uint64_t r[18]);
 /* More of OP-TEE's interrupts came than can be held while the partition runs: it stops. */
-void sp_interrupts_overflow(unsigned cpu);
+enum sp_next sp_interrupts_overflow(unsigned cpu, uint64_t r[18]);
+
+/* A partition's or OP-TEE's EL1 system registers, as partition.c switches them. */
+struct el1_ctx {
+#define X(field, reg) uint64_t field;
+	EL1_SYSREG_LIST(X)
+#undef X
+};
+
+/* cpu.c: what S-EL2 keeps per CPU, one struct each, found by the CPU's index. */
+struct sel2_cpu {
+	struct frame optee_frame; /* OP-TEE's general registers */
+	uint64_t optee_spsr;	  /* its PSTATE at its last SMC */
+	unsigned deadline_seconds;
+	bool in_fiq_entry; /* OP-TEE runs its FIQ entry (gic_fiq_window) */
+	/* partition.c: the partitions' contexts are being booted here, at the machine's cold
+	 * boot (every partition) or as the CPU came up (those with a context per CPU). */
+	bool booting_cpu_on;
+	/* 1 + the partition running here and which of its contexts, 0 for OP-TEE's turn;
+	 * OP-TEE's EL1 state meanwhile (its general registers stay in optee_frame). */
+	struct {
+		unsigned sp, ec;
+	} on_cpu;
+	struct el1_ctx optee_el1;
+	uint64_t optee_pmr;
+	/* A partition restarted here is booting; when it is ready, the answer its crash left
+	 * (FFA_ERROR(ABORTED)) goes to whoever waited for it (SPMC_ABORT_IDLE: nobody, it
+	 * failed in its first boot). */
+	struct {
+		bool on;
+		enum spmc_abort to;
+		struct spmc_target caller;
+		uint64_t r[FFA_NREGS];
+	} restart_on;
+	/* gic.c: the SGI/PPI frame (0: not found), the PMR of an FIQ entry, the interrupts of
+	 * OP-TEE's held while a partition runs. */
+	uint64_t gicr_sgi;
+	uint64_t saved_pmr;
+	struct {
+		unsigned n;
+		uint16_t id[SEL2_MAX_HELD];
+	} held;
+};
+extern struct sel2_cpu sel2_cpus[MAX_CPUS];
+unsigned this_cpu(void);
+static inline struct sel2_cpu *sel2_cpu(unsigned cpu)
+{
+	return &sel2_cpus[cpu];
+}
 
 #endif

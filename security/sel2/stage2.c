@@ -11,10 +11,8 @@
  * every CPU before it enters OP-TEE. 4 KiB granule, 39-bit IPAs, walks from level 1.
  */
 #include <stdbool.h>
+#include <arch/maint.h>
 #include <stdint.h>
-#ifndef TRIAD_HOST_BUILD
-#include <arch/sysreg.h>
-#endif
 
 #include "sel2.h"
 
@@ -95,9 +93,7 @@ void stage2_build(void)
 	/* Non-secure: all of DRAM, 1 GiB blocks. */
 	for (uint64_t pa = DRAM_BASE; pa < DRAM_LIMIT; pa += GB)
 		ns_l1[pa / GB] = pa | MEM_NX | DESC_BLOCK;
-#ifndef TRIAD_HOST_BUILD
-	__asm__ volatile("dsb ishst" ::: "memory");
-#endif
+	dsb(ishst);
 }
 
 /* Partition i's region [base, base + size), inside one 2 MiB block, read-write-execute:
@@ -108,9 +104,7 @@ void stage2_build_sp(unsigned i, uint64_t base, uint64_t size)
 	sp_l2[i][(base >> 21) & 511] = table(sp_l3[i]);
 	for (uint64_t pa = base; pa < base + size; pa += 4096)
 		sp_l3[i][(pa >> 12) & 511] = pa | MEM | DESC_PAGE;
-#ifndef TRIAD_HOST_BUILD
-	__asm__ volatile("dsb ishst" ::: "memory");
-#endif
+	dsb(ishst);
 }
 
 const uint64_t *stage2_sp_root(unsigned i)
@@ -123,7 +117,6 @@ const uint64_t *stage2_sp_ns_root(void)
 	return sp_ns_l1;
 }
 
-#ifndef TRIAD_HOST_BUILD
 /* OP-TEE and partition i differ in VMID (0 and i + 1), so that switching between them
  * needs no TLB maintenance: VSTTBR_EL2 has no VMID of its own and uses VTTBR_EL2's. */
 void stage2_switch(int sp)
@@ -131,7 +124,7 @@ void stage2_switch(int sp)
 	write_sysreg(VSTTBR_EL2, (uint64_t)(sp >= 0 ? sp_l1[sp] : s_l1));
 	write_sysreg(vttbr_el2,
 		     sp >= 0 ? (uint64_t)sp_ns_l1 | (uint64_t)(sp + 1) << 48 : (uint64_t)ns_l1);
-	__asm__ volatile("isb");
+	isb();
 }
 
 void stage2_load(void)
@@ -140,14 +133,17 @@ void stage2_load(void)
 	write_sysreg(VSTCR_EL2, TCR_COMMON);
 	write_sysreg(vttbr_el2, (uint64_t)ns_l1); /* VMID 0: the secure world has no other */
 	write_sysreg(vtcr_el2, VTCR_RES1 | VTCR_NSA | VTCR_PS_40 | TCR_COMMON);
-	__asm__ volatile("isb; tlbi vmalls12e1; dsb nsh; isb" ::: "memory");
+	isb();
+	tlbi(vmalls12e1);
+	dsb(nsh);
+	isb();
 }
-#endif
 
 void stage2_boot_done(void)
 {
 	s_l1[DRAM_BASE / GB] = 0;
-#ifndef TRIAD_HOST_BUILD
-	__asm__ volatile("dsb ishst; tlbi vmalls12e1is; dsb ish; isb" ::: "memory");
-#endif
+	dsb(ishst);
+	tlbi(vmalls12e1is);
+	dsb(ish);
+	isb();
 }

@@ -1,16 +1,17 @@
 // sources: security/rmm/rtt.c security/rmm/realm.c security/rmm/rec.c security/rmm/granule.c
 // sources: security/rmm/features.c security/rmm/measurement.c security/rmm/rec_psci.c
-// sources: .cache/src/mbedtls/library/sha[25]*.c
+// sources: security/rmm/rmi.c .cache/src/mbedtls/library/sha[25]*.c
 // sources: .cache/src/mbedtls/library/platform_util.c .cache/src/mbedtls/library/platform.c
 /* RMM 1.0 (DEN0137 1.0-rel0) conformance, table by table: for each command, its failure
  * conditions one row each (the setup, the inputs, the status and index the spec gives),
  * and its output values; the feature register; what of ESR_EL2 each REC exit shows; the
- * realm's view of its debug features. On a fake machine whose "physical" memory is a
- * fixed mapping at the RMM's tracked range, as in test_rmm_rtt.c. */
+ * realm's view of its debug features; the RMI table and its one log of failures. On a fake machine
+ * whose "physical" memory is a fixed mapping at the RMM's tracked range, as in test_rmm_rtt.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <cmocka.h>
@@ -824,6 +825,76 @@ static void debug_id_register(void **state)
 	}
 }
 
+/* ---- The RMI table (rmi.c): each command by its FID, with its name and argument and
+ * result counts (B4.3); a failing call logged once, by rmi_handle ---- */
+
+void rmi_rec_enter(const uint64_t *in, uint64_t *out) /* it runs a realm: not here */
+{
+	(void)in;
+	out[0] = RMI_ERROR_REC;
+}
+
+static uint64_t handle(uint64_t fid, uint64_t a1)
+{
+	const uint64_t in[8] = {fid, a1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7};
+	rmm_console[0] = 0;
+	rmi_handle(in, out);
+	return out[0];
+}
+
+static void rmi_table(void **state)
+{
+	(void)state;
+#define ROW(fid, args, results)                                                                    \
+	{                                                                                          \
+		fid, #fid, args, results                                                           \
+	}
+	static const struct {
+		uint32_t fid;
+		const char *name;
+		unsigned args, results;
+	} rows[] = {
+	    // clang-format off
+	    ROW(RMI_VERSION, 1, 2), ROW(RMI_GRANULE_DELEGATE, 1, 0),
+	    ROW(RMI_GRANULE_UNDELEGATE, 1, 0), ROW(RMI_DATA_CREATE, 5, 0),
+	    ROW(RMI_DATA_CREATE_UNKNOWN, 3, 0), ROW(RMI_DATA_DESTROY, 2, 2),
+	    ROW(RMI_REALM_ACTIVATE, 1, 0), ROW(RMI_REALM_CREATE, 2, 0),
+	    ROW(RMI_REALM_DESTROY, 1, 0), ROW(RMI_REC_CREATE, 3, 0),
+	    ROW(RMI_REC_DESTROY, 1, 0), ROW(RMI_REC_ENTER, 2, 0),
+	    ROW(RMI_RTT_CREATE, 4, 0), ROW(RMI_RTT_DESTROY, 3, 2),
+	    ROW(RMI_RTT_MAP_UNPROTECTED, 4, 0), ROW(RMI_RTT_READ_ENTRY, 3, 4),
+	    ROW(RMI_RTT_UNMAP_UNPROTECTED, 3, 1), ROW(RMI_PSCI_COMPLETE, 3, 0),
+	    ROW(RMI_FEATURES, 1, 1), ROW(RMI_RTT_FOLD, 3, 1),
+	    ROW(RMI_REC_AUX_COUNT, 1, 1), ROW(RMI_RTT_INIT_RIPAS, 3, 1),
+	    ROW(RMI_RTT_SET_RIPAS, 4, 1),
+	    // clang-format on
+	};
+	unsigned found = 0;
+	for (uint32_t fid = RMI_FID_FIRST - 1; fid <= RMI_FID_LAST + 1; fid++)
+		found += rmi_command_of(fid) != NULL;
+	assert_int_equal(found, sizeof(rows) / sizeof(rows[0]));
+	for (unsigned i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const struct rmi_command *c = rmi_command_of(rows[i].fid);
+		assert_non_null(c);
+		assert_string_equal(c->name, rows[i].name);
+		assert_int_equal(c->args, rows[i].args);
+		assert_int_equal(c->results, rows[i].results);
+	}
+	/* Calls through it: success is not logged, each failure is, with its arguments. */
+	assert_int_equal(handle(RMI_VERSION, RMI_ABI_VERSION), RMI_SUCCESS);
+	assert_int_equal(out[1], RMI_ABI_VERSION);
+	assert_string_equal(rmm_console, "");
+	assert_int_equal(handle(RMI_GRANULE_DELEGATE, PA(SPARE)), RMI_SUCCESS);
+	assert_int_equal(handle(RMI_GRANULE_DELEGATE, PA(SPARE)), RMI_ERROR_INPUT);
+	char line[80];
+	snprintf(line, sizeof(line), "[rmm] RMI_GRANULE_DELEGATE(0x%lx) -> 0x1\r\n", PA(SPARE));
+	assert_string_equal(rmm_console, line);
+	assert_int_equal(handle(RMI_RTT_READ_ENTRY, 0x1000), RMI_ERROR_INPUT);
+	assert_string_equal(rmm_console, "[rmm] RMI_RTT_READ_ENTRY(0x1000,0xa2,0xa3) -> 0x1\r\n");
+	assert_int_equal(handle(0xc4000156U, 0), SMC_NOT_SUPPORTED); /* a hole in the range */
+	assert_string_equal(rmm_console, "[rmm] RMI FID(0xc4000156) -> 0xffffffffffffffff\r\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -837,6 +908,7 @@ int main(void)
 	    cmocka_unit_test(exit_syndromes),
 	    cmocka_unit_test(emulated_read_values),
 	    cmocka_unit_test(debug_id_register),
+	    cmocka_unit_test_setup(rmi_table, setup_window),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,13 +17,13 @@ static unsigned zeroed, el3_calls;
 static uint64_t last_zeroed;
 static int64_t refuse; /* if nonzero, EL3's answer to the next call */
 
-static void fake_zero(uint64_t pa)
+void granule_zero(uint64_t pa)
 {
 	zeroed++;
 	last_zeroed = pa;
 }
 
-static int64_t fake_el3(uint32_t fid, uint64_t pa)
+int64_t granule_el3_call(uint32_t fid, uint64_t pa)
 {
 	el3_calls++;
 	if (refuse) {
@@ -38,8 +38,6 @@ static int64_t fake_el3(uint32_t fid, uint64_t pa)
 	realm_pas[g] = to_realm;
 	return E_RMM_OK;
 }
-
-const struct granule_platform granule_platform = {fake_zero, fake_el3};
 
 #define PA(n) (TRACKED_BASE + (uint64_t)(n)*GRANULE_SIZE)
 
