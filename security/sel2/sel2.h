@@ -23,6 +23,7 @@
 void stage2_build(void);
 void stage2_load(void);
 void stage2_boot_done(void);
+void stage2_dt_window(uint64_t base, uint64_t size);
 /* Each secure partition's tables (its region only), and switching between a partition's
  * (sp = its index) and OP-TEE's (sp = -1). */
 void stage2_build_sp(unsigned i, uint64_t base, uint64_t size);
@@ -61,6 +62,13 @@ void gic_release_held(unsigned cpu);
  * count is returned) and carried out by the monitor when they trap here. */
 unsigned optee_timer_retarget(uint32_t *text, uint64_t size);
 bool optee_timer_access(struct frame *f, uint64_t esr);
+
+/* optee_restart.c: how this entry of S-EL2 came (SEL2_BOOT_*), the test hook's count;
+ * whether the partitions stay as they are (OP-TEE alone restarts); whether the test hook
+ * fails this call. */
+void optee_boot_kind(unsigned cpu, unsigned kind, uint32_t fail_after_calls);
+bool optee_boot_without_partitions(unsigned cpu);
+bool optee_test_hook_fails(uint32_t fid, uint64_t client);
 
 /* main.c */
 extern struct frame optee_frames[MAX_CPUS]; /* OP-TEE's registers, per CPU */

@@ -147,7 +147,24 @@ static struct optee_msg_arg *new_msg(uint32_t cmd, uint32_t session, uint32_t np
 	return m;
 }
 
+static uint32_t open_pta_session(uint32_t *ret);
+
 static uint32_t open_device_pta(void)
+{
+	uint32_t ret = 0;
+	uint32_t session = open_pta_session(&ret);
+	check(session != 0, "a session with OP-TEE's device-enumeration pseudo-TA", ret);
+	return session;
+}
+
+/* The same, with no check (0: none opened). */
+static uint32_t open_device_pta_quiet(void)
+{
+	uint32_t ret = 0;
+	return open_pta_session(&ret);
+}
+
+static uint32_t open_pta_session(uint32_t *ret)
 {
 	/* UUID 7011a688-ddde-4053-a5a9-7b3c4ddf13b8, as octets in value a, b. */
 	static const uint8_t uuid[16] = {0x70, 0x11, 0xa6, 0x88, 0xdd, 0xde, 0x40, 0x53,
@@ -164,9 +181,8 @@ static uint32_t open_device_pta(void)
 	m->params[1].attr = VALUE_INPUT | ATTR_META;
 	m->params[1].u.value.c = LOGIN_REE_KERNEL;
 	uint32_t x0 = call_with_arg((uint64_t)m);
-	check(x0 == OPTEE_SMC_RETURN_OK && m->ret == TEE_SUCCESS && m->session != 0,
-	      "a session with OP-TEE's device-enumeration pseudo-TA", m->ret);
-	return m->session;
+	*ret = x0 == OPTEE_SMC_RETURN_OK ? m->ret : x0;
+	return x0 == OPTEE_SMC_RETURN_OK && m->ret == TEE_SUCCESS ? m->session : 0;
 }
 
 /* GET_DEVICES into one output parameter; returns the message's ret. */
@@ -520,8 +536,110 @@ static void victim(void)
 	      "a new session opens and closes", m->ret);
 }
 
+/* ---- OP-TEE restarted (tee-role=restart, tee-role=bystander) ---- */
+
+#define TEE_TARGET_DEAD 0xffff3024U
+#define FAILING_CALL	4 /* the test hook's count: --optee-fail-after 4 */
+
+/* Under the test hook (each OP-TEE boot fails its 4th message call), through OP-TEE's 3
+ * restarts and the monitor giving up: each round opens a session and calls it until the
+ * hook's call, which must end with TEEC_ERROR_TARGET_DEAD in the message (x0 OK), as the
+ * guest's driver expects of a dead TA; the next round's first call, on the dead session,
+ * must not be served, and its new session must. After the last restart, trusted-OS calls
+ * answer UNKNOWN_FUNCTION. */
+static void restarted_secure_world(void)
+{
+	uint32_t old = 0;
+	for (unsigned round = 0; round <= 3; round++) {
+		unsigned calls = 0;
+		if (old) {
+			uint32_t ret = get_devices(old, tmem((uint64_t)data[0], 4096, false), NULL);
+			check(ret != TEE_SUCCESS && ret != TEE_SHORT_BUFFER,
+			      "the session of the failed OP-TEE is not served", ret);
+			calls++;
+		}
+		uint32_t session = open_device_pta();
+		calls++;
+		while (calls < FAILING_CALL - 1) {
+			uint64_t size = 0;
+			list[0][0] = (uint64_t)data[1];
+			check(devices_ok(
+				  get_devices(session, tmem((uint64_t)list[0], 4096, true), &size),
+				  size),
+			      "the session serves calls", round);
+			calls++;
+		}
+		struct optee_msg_arg *m = new_msg(MSG_INVOKE, session, 0);
+		m->func = PTA_GET_DEVICES;
+		uint32_t x0 = call_with_arg((uint64_t)m);
+		if (round < 3) {
+			check(x0 == OPTEE_SMC_RETURN_OK && m->ret == TEE_TARGET_DEAD,
+			      "the call in flight when OP-TEE fails ends with TARGET_DEAD", m->ret);
+			puts_("teeguest: OP-TEE failed under a call, round ");
+			putdec(round);
+			puts_("\n");
+		} else {
+			check(x0 == OPTEE_SMC_RETURN_UNKNOWN_FUNCTION,
+			      "after 3 restarts the failing call answers UNKNOWN_FUNCTION", x0);
+		}
+		old = session;
+	}
+	check(fast(OPTEE_SMC_CALLS_UID, 0, NULL) == OPTEE_SMC_RETURN_UNKNOWN_FUNCTION,
+	      "OP-TEE given up: trusted-OS calls answer UNKNOWN_FUNCTION", 0);
+}
+
+/* Another VM while OP-TEE fails and restarts: calls its session until a key comes,
+ * opening a new one when a call is not served (its session died with OP-TEE), and
+ * reports the longest time from one served call to the next: how long OP-TEE was away
+ * for it. The last calls must be served. */
+static void bystander(void)
+{
+	uint32_t session = open_device_pta();
+	puts_("teeguest: bystander calling\n");
+	unsigned calls = 0, failures = 0, served_after = 0;
+	uint64_t freq = read_sysreg(cntfrq_el0), last = counter(), longest = 0;
+	while (!console_key()) {
+		uint64_t size = 0;
+		list[0][0] = (uint64_t)data[3];
+		uint32_t ret = get_devices(session, tmem((uint64_t)list[0], 4096, true), &size);
+		calls++;
+		if (devices_ok(ret, size)) {
+			uint64_t now = counter();
+			if (now - last > longest)
+				longest = now - last;
+			last = now;
+			served_after = failures ? served_after + 1 : 0;
+			continue;
+		}
+		if (!failures++) {
+			puts_("teeguest: bystander's first unserved call: ");
+			puthex(ret);
+			puts_("\n");
+		}
+		session = open_device_pta_quiet();
+	}
+	puts_("teeguest: bystander made ");
+	putdec(calls);
+	puts_(" calls, ");
+	putdec(failures);
+	puts_(" not served; longest wait ");
+	putdec(longest * 1000 / freq);
+	puts_(" ms\n");
+	check(served_after > 0, "calls are served again after OP-TEE's restart", served_after);
+}
+
 int main(const uint8_t *dtb)
 {
+	if (bootargs_have((const char *)dtb, "tee-role=restart") ||
+	    bootargs_have((const char *)dtb, "tee-role=bystander")) {
+		if (bootargs_have((const char *)dtb, "tee-role=restart"))
+			restarted_secure_world();
+		else
+			bystander();
+		print_summary("teeguest", passed, failed);
+		smc(PSCI_SYSTEM_OFF, 0, 0, 0);
+		return 0;
+	}
 	bool attacker = bootargs_have((const char *)dtb, "tee-role=attack");
 	if (attacker || bootargs_have((const char *)dtb, "tee-role=victim")) {
 		if (attacker)
