@@ -36,10 +36,10 @@ static void copy_words(uint64_t dst, uint64_t src, uint64_t size)
 		*(volatile uint64_t *)(dst + off) = *(volatile uint64_t *)(src + off);
 }
 
-static void zero_words(uint64_t dst, uint64_t size)
+static void zero_words(uint64_t dst, uint64_t size) /* 16-byte aligned, a multiple of 16 */
 {
-	for (uint64_t off = 0; off < size; off += 8)
-		*(volatile uint64_t *)(dst + off) = 0;
+	for (uint64_t end = dst + size; dst < end; dst += 16)
+		__asm__ volatile("stp xzr, xzr, [%0]" ::"r"(dst) : "memory");
 }
 
 /* OP-TEE ran with its caches on: nothing of its old memory may linger there. */
@@ -72,7 +72,7 @@ static uint64_t dt_size_used(const void *dtb)
 
 void optee_keep_image(uint64_t base, const void *dtb)
 {
-	uint64_t size = ALIGN_UP(optee_size, 8UL);
+	uint64_t size = ALIGN_UP(optee_size, 16UL);
 	uint64_t used = dt_size_used(dtb);
 	if (size > IMAGE_MAX || !used) {
 		mon_puts("[monitor] OP-TEE's image or the machine's DT too big to keep: OP-TEE "
@@ -144,19 +144,21 @@ unsigned optee_restarts(void)
 	return restarts;
 }
 
-/* OP-TEE's memory as it was before its first boot: the image, then zeros; and its DT
- * window as QEMU's DT was (the monitor reaches it only as Root, for the copy). */
+/* OP-TEE's memory as it was before its first boot: the image, then zeros. */
 void optee_restore_image(void)
 {
-	uint64_t size = ALIGN_UP(optee_size, 8UL);
+	/* Lines the failed OP-TEE left in the caches go first (written back, then never
+	 * again over what is written here, with the MMU off: not cached). */
+	uint64_t size = ALIGN_UP(optee_size, 16UL);
+	clean_inval(OPTEE_BASE, OPTEE_SIZE);
 	copy_words(OPTEE_BASE, copy_base, size);
 	zero_words(OPTEE_BASE + size, OPTEE_SIZE - size);
-	clean_inval(OPTEE_BASE, OPTEE_SIZE);
+	/* Its DT window as QEMU's DT was (the monitor reaches it only as Root, for the copy;
+	 * past the DT, OP-TEE reads nothing it did not write). */
 	uint64_t window = copy_base + WINDOW;
 	gpt_set_firmware(window, WINDOW_SIZE, false);
+	clean_inval(window, dt_used);
 	copy_words(window, copy_base + DT_COPY, dt_used);
-	zero_words(window + dt_used, WINDOW_SIZE - dt_used);
-	clean_inval(window, WINDOW_SIZE);
 	gpt_set_firmware(window, WINDOW_SIZE, true);
 	write_sysreg(CNTPS_CTL_EL1, 0UL); /* its timer on this CPU, armed by the OP-TEE gone */
 	isb();

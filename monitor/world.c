@@ -56,6 +56,7 @@ static volatile uint32_t optee_gen, acked_gen, cpu_gen[MAX_CPUS];
 static volatile bool in_secure[MAX_CPUS];
 static volatile uint32_t restarting;
 static volatile int restart_leader = -1;
+static uint64_t restart_began;	   /* the counter when the last restart began */
 static bool fresh_boot[MAX_CPUS];  /* this CPU's secure boot is a restart or a catch-up */
 static int resume_after[MAX_CPUS]; /* ... and what it interrupted (a pending value) */
 static void secure_wait_restart(unsigned cpu);
@@ -464,9 +465,13 @@ static struct world_context *fresh_boot_done(struct world_context *c, unsigned c
 	fresh_boot[cpu] = false;
 	pending[cpu] = resume_after[cpu];
 	if (restart_leader == (int)cpu) {
+		uint64_t ms =
+		    (read_sysreg(cntpct_el0) - restart_began) * 1000 / read_sysreg(cntfrq_el0);
 		mon_puts("[monitor] OP-TEE is back (restart ");
 		mon_putdec(optee_restarts());
-		mon_puts("): trusted OS calls go to it again\n");
+		mon_puts(", ");
+		mon_putdec(ms);
+		mon_puts(" ms): trusted OS calls go to it again\n");
 		restart_leader = -1;
 		dsb(sy);
 		restarting = 0;
@@ -519,6 +524,7 @@ static struct world_context *secure_failed(struct world_context *c, unsigned cpu
 	mon_putdec(n);
 	mon_puts(")\n");
 	restart_leader = (int)cpu;
+	restart_began = read_sysreg(cntpct_el0);
 	optee_gen++;
 	resume_after[cpu] = pending[cpu];
 	for (unsigned i = 0; i < MAX_CPUS; i++)
