@@ -38,6 +38,7 @@
 
 #include "optee_cookies.h"
 #include "optee_notif.h"
+#include "optee_sessions.h"
 #include "optee_shm.h"
 
 #define TEE_CALLS    8 /* yielding calls in flight per VM (OP-TEE has fewer threads) */
@@ -71,7 +72,8 @@ struct tee_vm {
 	uint32_t generation; /* of the OP-TEE it was announced to */
 	struct tee_call call[TEE_CALLS];
 	struct tee_rpc_buf buf[TEE_RPC_BUFS];
-	struct tee_notif notif; /* its OP-TEE threads' wait-queue notifications */
+	struct tee_notif notif;	      /* its OP-TEE threads' wait-queue notifications */
+	struct tee_sessions sessions; /* which died with an OP-TEE that failed */
 };
 
 /* ---- guest memory for optee_shm.c ---- */
@@ -156,6 +158,7 @@ static void forget_failed_optee(struct tee_vm *t, const struct tee_mem *m,
 			memset(&t->buf[i], 0, sizeof(t->buf[i]));
 		}
 	memset(&t->notif, 0, sizeof(t->notif));
+	tee_sessions_died(&t->sessions);
 }
 
 static void tee_smc(const struct tee_vm *t, uint64_t r[8])
@@ -314,9 +317,15 @@ static void returned(struct vcpu *v, struct tee_vm *t, struct tee_call *c, uint6
 	struct tee_mem m = mem_of(v->vm);
 	uint32_t a0 = (uint32_t)r[0];
 	if (!OPTEE_SMC_IS_RPC(a0)) {
+		const struct optee_msg_arg *msg = (const struct optee_msg_arg *)c->shadow;
 		if (a0 == OPTEE_SMC_RETURN_OK)
-			tee_msg_export(&m, c->guest_ipa, (struct optee_msg_arg *)c->shadow);
+			tee_msg_export(&m, c->guest_ipa, msg);
 		spin_lock(&t->lock);
+		if (a0 == OPTEE_SMC_RETURN_OK && msg->cmd == OPTEE_MSG_CMD_OPEN_SESSION &&
+		    msg->ret == TEEC_SUCCESS)
+			tee_session_opened(&t->sessions, msg->session);
+		if (msg->cmd == OPTEE_MSG_CMD_CLOSE_SESSION)
+			tee_session_closed(&t->sessions, msg->session);
 		free_call(&m, c);
 		spin_unlock(&t->lock);
 		set_result(v, r);
@@ -546,6 +555,22 @@ static bool claim_cookies(struct vcpu *v, struct tee_vm *t, struct tee_call *c)
 	return !clash;
 }
 
+/* A call into a session that died with a failed OP-TEE ends here: TEEC_ERROR_TARGET_DEAD,
+ * or, closing it, success (in *answer). */
+static bool into_dead_session(struct tee_vm *t, const struct optee_msg_arg *msg, uint32_t *answer)
+{
+	bool invoke = msg->cmd == OPTEE_MSG_CMD_INVOKE_COMMAND;
+	bool close = msg->cmd == OPTEE_MSG_CMD_CLOSE_SESSION;
+	spin_lock(&t->lock);
+	bool dead = (invoke || close) && tee_session_dead(&t->sessions, msg->session);
+	if (dead && close)
+		tee_session_closed(&t->sessions, msg->session);
+	spin_unlock(&t->lock);
+	if (dead)
+		*answer = close ? TEEC_SUCCESS : TEEC_ERROR_TARGET_DEAD;
+	return dead;
+}
+
 static void call_with_arg(struct vcpu *v, struct tee_vm *t)
 {
 	uint64_t *x = v->regs.x;
@@ -572,6 +597,15 @@ static void call_with_arg(struct vcpu *v, struct tee_vm *t)
 			   : TEEC_ERROR_OUT_OF_MEMORY;
 	if (!err && !claim_cookies(v, t, c))
 		err = TEEC_ERROR_BUSY;
+	uint32_t answer;
+	if (!err && into_dead_session(t, (const struct optee_msg_arg *)c->shadow, &answer)) {
+		tee_msg_fail(&m, ipa, answer); /* (closing one succeeds) */
+		x[0] = OPTEE_SMC_RETURN_OK;
+		spin_lock(&t->lock);
+		free_call(&m, c);
+		spin_unlock(&t->lock);
+		return;
+	}
 	if (err) {
 		if (err == OPTEE_SMC_RETURN_EBADADDR || err == OPTEE_SMC_RETURN_EBADCMD) {
 			x[0] = err;
