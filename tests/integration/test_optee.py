@@ -14,8 +14,8 @@ import re
 
 import pytest
 
-from triad import (FOCUS, FULL, LINUX_6_1, PROMPT, ROOT, SECURE, TEEGUEST, console_of,
-                   console_offset, write_config)
+from triad import (FOCUS, FULL, GUESTS, LINUX_6_1, PROMPT, ROOT, SECURE, TEEGUEST,
+                   console_of, console_offset, write_config)
 
 INITRAMFS_TEE = os.path.join(ROOT, "build", "initramfs-tee.cpio.gz")
 
@@ -206,18 +206,24 @@ def test_optee_restarted_three_times_then_given_up():
 def test_another_vm_is_served_again_after_optee_restarts(run, tmp_path):
     """A VM makes OP-TEE fail under one of its calls (the hook counts only its client, 2);
     the other VM, calling all along, loses its call in flight (TARGET_DEAD) and its session,
-    opens a new one and is served again; the crashing VM too. The bystander reports how
-    long OP-TEE was away for it (make bench's optee_restart)."""
+    opens a new one and is served again; the crashing VM too. A realm beside them runs its
+    own test (before the failure, 3 s in) and stays alive through the restart. The
+    bystander reports how long OP-TEE was away for it (make bench's optee_restart)."""
     cfg = write_config(tmp_path / "tee.dts", {
         "bystander": {"kernel": TEEGUEST, "memory": "64M", "cpus": 1,
                       "bootargs": "tee-role=bystander"},
         "crasher": {"kernel": TEEGUEST, "memory": "64M", "cpus": 1,
                     "bootargs": "tee-role=crash"},
+        "realm": {"kernel": os.path.join(GUESTS, "realmwfi.bin"), "memory": "64M", "cpus": 2,
+                  "realm": True},
     })
     r = run("--config", cfg, "--pcpus", "2", "--optee-fail-after", "4@2")
     r.expect_vm("crasher", r"teeguest: \d+ passed, \d+ failed")
     r.expect_vm("bystander", r"teeguest: \d+ passed, \d+ failed")
+    r.expect_vm("realm", r"realmwfi: woken by the SGI")
     assert r.wait() == 0
+    # The realm world is not touched by OP-TEE's restart.
+    assert "FAIL" not in r.console("realm"), r.console("realm")
     bystander, crasher = r.console("bystander"), r.console("crasher")
     print(re.findall(r"teeguest: bystander made.*", bystander),
           re.findall(r"OP-TEE is back.*", r.out))
