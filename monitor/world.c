@@ -223,11 +223,11 @@ static void secure_wait_restart(unsigned cpu)
 	}
 }
 
+/* This CPU is out of the secure world (what it left there is visible before it says so). */
 static void secure_release(unsigned cpu)
 {
 	dsb(sy);
 	in_secure[cpu] = false;
-	dsb(sy);
 }
 
 /* The normal world (its context c) enters the secure world on this CPU. If OP-TEE has
