@@ -294,6 +294,7 @@ void tee_vm_destroyed(struct vm *vm)
 			memset(&t->buf[i], 0, sizeof(t->buf[i]));
 		}
 	memset(&t->notif, 0, sizeof(t->notif));
+	memset(&t->sessions, 0, sizeof(t->sessions));
 	t->state = TEE_NEW; /* announced again at its next call (after a reset) */
 	spin_unlock(&t->lock);
 }
