@@ -86,6 +86,18 @@ void gpt_init(uint64_t ram_size, uint64_t l1_base, uint64_t realm, uint64_t real
 	dsb(sy);
 }
 
+/* [base, base + size) becomes Root (EL3's alone) or Secure; the change holds on every CPU
+ * on return. */
+void gpt_set_firmware(uint64_t base, uint64_t size, bool secure)
+{
+	for (uint64_t pa = base; pa < base + size; pa += GRANULE)
+		set_gpi(pa, secure ? GPI_SECURE : GPI_ROOT);
+	dsb(sy);
+	tlbi_paallos();
+	dsb(sy);
+	isb();
+}
+
 /* On each CPU before it leaves EL3: the checks on (TF-A's order: walk setup, invalidate,
  * then enable). */
 void gpt_enable(void)

@@ -121,6 +121,7 @@ void monitor_main(unsigned cpu)
 				mon_puts(" loaded\n");
 			}
 		}
+		optee_read_test_hook(staging);
 	}
 	gic_global_setup(sel2_entry != 0);
 	uint64_t ram_end = dtb_ram_end((const void *)DTB);
@@ -141,7 +142,13 @@ void monitor_main(unsigned cpu)
 		mon_puts("\n");
 		bi->reserved_base = rmm_base;
 		bi->reserved_size = RESERVED_SIZE;
-		ram_end = rmm_base;
+		if (sel2_entry) {
+			/* OP-TEE's image and DT, kept for its restart (optee_restart.c). */
+			bi->reserved_base -= OPTEE_KEEP_SIZE;
+			bi->reserved_size += OPTEE_KEEP_SIZE;
+			optee_keep_image(bi->reserved_base, (const void *)DTB);
+		}
+		ram_end = bi->reserved_base;
 		gpt_on = true;
 		if (fw_cfg_load_file("opt/triad/rmm", rmm_base, RMM_IMAGE_MAX, staging)) {
 			rmm_entry = rmm_base;

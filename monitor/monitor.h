@@ -157,6 +157,13 @@ struct monitor_cpu {
 	enum secure_pending pending;
 	uint64_t resume_entry, resume_context, resume_spsr;
 	bool booting_by_cpu_on;
+	/* OP-TEE's restart: the generation of OP-TEE this CPU last ran (behind: its cpu_on
+	 * entry first); in the secure world now (a restart waits for it to come out); this
+	 * secure boot is a restart or a catch-up, and what it interrupted (a pending value). */
+	volatile uint32_t cpu_gen;
+	volatile bool in_secure;
+	bool fresh_boot;
+	int resume_after;
 	struct { /* psci.c: its PSCI state, and where a CPU_ON starts it */
 		volatile enum cpu_state state;
 		volatile uint64_t entry, context;
@@ -200,12 +207,27 @@ bool gpt_supported(void);
 void gpt_init(uint64_t ram_size, uint64_t l1_base, uint64_t realm_base, uint64_t realm_size,
 	      uint64_t shared_page);
 void gpt_enable(void);
+/* [base, base + size) in the first GiB of DRAM becomes Root (EL3's alone) or Secure. */
+void gpt_set_firmware(uint64_t base, uint64_t size, bool secure);
 /* Turns this CPU's GPT on if the machine has one (the cold boot's deferred start). */
 void monitor_gpt_start(void);
 extern bool gpt_on;
 extern uint64_t rmm_shared;
 /* Moves a granule between Non-secure and Realm: 0, -2 (bad address), -3 (wrong PAS). */
 int gpt_transition(uint64_t pa, bool to_realm);
+/* optee_restart.c: OP-TEE's image kept in Root memory at boot (below the Realm region), and
+ * written back when it fails; the test hook that makes it fail. */
+#define OPTEE_KEEP_SIZE 0x200000UL /* Root: the copies; Secure: the DT window OP-TEE edits */
+void optee_keep_image(uint64_t base, const void *dtb);
+uint64_t optee_dt_window(void);
+void optee_read_test_hook(uint64_t staging);
+uint64_t optee_boot_x2(void); /* S-EL2's x2: OP-TEE's size and the test hook */
+bool optee_restartable(void);
+unsigned optee_restart_begin(void); /* the restart's number, 0: none (given up) */
+unsigned optee_restarts(void);
+void optee_restore_image(void);
+/* world.c: Normal EL2 acknowledges OP-TEE's restart (TOS_RESTART_ACK): 0 or -2. */
+int64_t world_restart_acked(uint64_t generation);
 /* power.c */
 /* attest.c: the RMM's attestation key and platform token (RMM-EL3 interface). */
 int64_t attest_realm_key(uint64_t buf, uint64_t size, uint64_t curve, uint64_t *key_size);

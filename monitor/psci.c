@@ -3,6 +3,8 @@
 #include <triad/ffa.h>
 #include <triad/rmm_abi.h>
 
+#include <triad/tos_restart_abi.h>
+
 #include "monitor.h"
 
 #define PSCI_VERSION	    0x84000000
@@ -138,6 +140,9 @@ struct world_context *smc_handler(struct world_context *f)
 	case PSCI_SYSTEM_OFF:
 	case PSCI_SYSTEM_RESET:
 		return world_system_power(f, fid == PSCI_SYSTEM_RESET);
+	case TOS_RESTART_ACK:
+		r = world_restart_acked(f->x[1]);
+		break;
 	default:
 		/* Trusted OS calls (SMCCC owners 50-63) belong to the secure world, RMI calls
 		 * to the realm world. */

@@ -15,6 +15,7 @@
 #include <triad/ffa.h>
 #include <triad/rmm_abi.h>
 #include <triad/sel2_abi.h>
+#include <triad/tos_restart_abi.h>
 
 #include "monitor.h"
 
@@ -28,8 +29,17 @@
 static volatile bool secure_alive, realm_alive, realm_booted;
 uint64_t sel2_entry; /* 0: no secure world */
 uint64_t rmm_entry;  /* 0: no realm world */
-uint64_t optee_size;
 uint64_t sp_sizes;
+
+/* OP-TEE's restarts (docs/monitor.md): its generation (its boots since the machine's), the
+ * one Normal EL2 has acknowledged, the one each CPU last entered. While a CPU restarts it
+ * (restarting, restart_leader), no other enters the secure world, and it waits for those
+ * inside (in_secure) to come out before OP-TEE's memory is rewritten. */
+static volatile uint32_t optee_gen, acked_gen;
+static volatile uint32_t restarting;
+static volatile int restart_leader = -1;
+static uint64_t restart_began; /* the counter when the last restart began */
+static void secure_wait_restart(unsigned cpu);
 
 bool world_secure_alive(void)
 {
@@ -133,10 +143,13 @@ void world_boot_cpu(unsigned cpu, uint64_t ns_entry, uint64_t ns_x0, uint64_t ns
 		ns->scr_el3 |= SCR_FIQ;
 	mon_cpu(cpu)->booting_by_cpu_on = cpu_on;
 	if (sel2_entry && (!cpu_on || secure_alive)) {
+		secure_wait_restart(cpu);
+		mon_cpu(cpu)->cpu_gen = optee_gen;
 		mon_cpu(cpu)->pending = SECURE_BOOT;
 		/* OP-TEE reads the machine's DT at cold boot (its normal memory, for dynamic
 		 * shared memory) and edits it in place: ns_x0 is that DT on CPU 0. */
-		enter_fresh(&mon_cpu(cpu)->s_ctx, scr_secure, sel2_entry, cpu, cpu_on, optee_size,
+		enter_fresh(&mon_cpu(cpu)->s_ctx, scr_secure, sel2_entry, cpu,
+			    cpu_on ? SEL2_BOOT_CPU_ON : SEL2_BOOT_COLD, optee_boot_x2(),
 			    cpu_on ? 0 : ns_x0, cpu_on ? 0 : sp_sizes);
 	}
 	if (realm_to_boot(cpu_on))
@@ -170,15 +183,79 @@ static struct world_context *enter_secure(struct world_context *c, unsigned cpu)
 	return switch_world(c, &mon_cpu(cpu)->s_ctx, true);
 }
 
+static uint64_t secure_scr(unsigned cpu)
+{
+	return (mon_cpu(cpu)->ns_ctx.scr_el3 & ~(SCR_NS | SCR_FIQ)) | SCR_EEL2;
+}
+
+/* Waits out a restart of OP-TEE under way, then marks this CPU as in the secure world (a
+ * restart waits for it to come out). */
+static void secure_wait_restart(unsigned cpu)
+{
+	for (;;) {
+		mon_cpu(cpu)->in_secure = true;
+		dsb(sy);
+		if (!restarting)
+			return;
+		mon_cpu(cpu)->in_secure = false;
+		dsb(sy);
+		while (restarting)
+			__asm__ volatile("wfe");
+	}
+}
+
+/* This CPU is out of the secure world (what it left there is visible before it says so). */
+static void secure_release(unsigned cpu)
+{
+	dsb(sy);
+	mon_cpu(cpu)->in_secure = false;
+}
+
+/* The normal world (its context c) enters the secure world on this CPU. If OP-TEE has
+ * restarted since this CPU last ran it, its cpu_on entry runs here first, and the normal
+ * world then makes its SMC again (smc) or takes its interrupt again. */
+static void secure_claim(struct world_context *c, unsigned cpu, bool smc)
+{
+	secure_wait_restart(cpu);
+	if (mon_cpu(cpu)->cpu_gen == optee_gen || !secure_alive)
+		return;
+	mon_cpu(cpu)->cpu_gen = optee_gen;
+	switch_world(c, &mon_cpu(cpu)->s_ctx, true);
+	if (smc)
+		mon_cpu(cpu)->ns_ctx.sys.elr_el3 -= 4;
+	mon_cpu(cpu)->fresh_boot = true;
+	mon_cpu(cpu)->resume_after = SECURE_INTERRUPT; /* the normal world resumes as it is */
+	mon_cpu(cpu)->pending = SECURE_BOOT;
+	enter_fresh(&mon_cpu(cpu)->s_ctx, secure_scr(cpu), sel2_entry, cpu, SEL2_BOOT_OPTEE_CPU,
+		    optee_boot_x2(), 0, 0);
+}
+
+int64_t world_restart_acked(uint64_t generation)
+{
+	if (generation != optee_gen)
+		return -2;
+	acked_gen = (uint32_t)generation;
+	return 0;
+}
+
 /* A normal-world trusted OS call: into the secure world, or NOT_SUPPORTED without one. */
 struct world_context *world_call_secure(struct world_context *c)
 {
 	unsigned cpu = cpu_index();
+	bool ffa = FFA_FID_IS((uint32_t)c->x[0]);
+	if (secure_alive && !ffa && acked_gen != optee_gen) {
+		/* OP-TEE restarted: Normal EL2 first forgets what the old one held. */
+		c->x[0] = TOS_RESTARTED;
+		c->x[1] = optee_gen;
+		return c;
+	}
+	secure_claim(c, cpu, true);
 	if (!secure_alive) {
+		secure_release(cpu);
 		c->x[0] = UNKNOWN_FUNCTION;
 		return c;
 	}
-	mon_cpu(cpu)->pending = FFA_FID_IS((uint32_t)c->x[0]) ? SECURE_FFA_CALL : SECURE_CALL;
+	mon_cpu(cpu)->pending = ffa ? SECURE_FFA_CALL : SECURE_CALL;
 	struct world_context *s = enter_secure(c, cpu);
 	for (int i = 0; i < FFA_NREGS; i++) /* x0-x17: FF-A v1.2 messages use them all */
 		s->x[i] = c->x[i];
@@ -201,8 +278,11 @@ static struct world_context *secure_power_request(struct world_context *c, unsig
 struct world_context *world_cpu_off(struct world_context *c)
 {
 	unsigned cpu = cpu_index();
-	if (!secure_alive)
+	secure_claim(c, cpu, true);
+	if (!secure_alive) {
+		secure_release(cpu);
 		return 0;
+	}
 	mon_cpu(cpu)->pending = SECURE_CPU_OFF;
 	return secure_power_request(c, cpu, SEL2_REQ_CPU_OFF);
 }
@@ -232,7 +312,9 @@ struct world_context *world_cpu_suspend(struct world_context *c, uint64_t entry,
 	mon_cpu(cpu)->resume_entry = entry;
 	mon_cpu(cpu)->resume_context = context;
 	mon_cpu(cpu)->resume_spsr = SPSR_ELH((read_sysreg(spsr_el3) >> 2) & 3);
+	secure_claim(c, cpu, true);
 	if (!secure_alive) {
+		secure_release(cpu);
 		wait_for_wakeup();
 		resume_normal_world(cpu);
 	}
@@ -243,6 +325,7 @@ struct world_context *world_cpu_suspend(struct world_context *c, uint64_t entry,
 struct world_context *world_system_power(struct world_context *c, bool reset)
 {
 	unsigned cpu = cpu_index();
+	secure_claim(c, cpu, true);
 	if (!secure_alive) {
 		if (reset)
 			power_reset();
@@ -258,6 +341,7 @@ static struct world_context *power_request_done(struct world_context *c, unsigne
 {
 	switch (mon_cpu(cpu)->pending) {
 	case SECURE_CPU_OFF:
+		secure_release(cpu);
 		cpu_restart(cpu); /* the secure world enters it afresh at the next CPU_ON */
 	case SECURE_SYSTEM_OFF:
 		power_off();
@@ -266,18 +350,23 @@ static struct world_context *power_request_done(struct world_context *c, unsigne
 	case SECURE_CPU_SUSPEND:
 		if (ok && c->x[1]) {
 			/* OP-TEE refused: the CPU stays up and the caller hears DENIED. */
+			secure_release(cpu);
 			switch_world(c, &mon_cpu(cpu)->ns_ctx, true);
 			mon_cpu(cpu)->ns_ctx.x[0] = (uint64_t)PSCI_DENIED;
 			return &mon_cpu(cpu)->ns_ctx;
 		}
+		secure_release(cpu);
 		wait_for_wakeup();
-		if (ok) {
+		if (ok)
+			secure_wait_restart(cpu);
+		if (ok && mon_cpu(cpu)->cpu_gen == optee_gen) {
 			mon_cpu(cpu)->pending = SECURE_CPU_RESUME;
 			c->x[0] = SEL2_REQ_CPU_RESUME;
 			return c; /* still in the secure world: now its resume entry */
 		}
-		__attribute__((fallthrough)); /* no secure world to resume */
+		__attribute__((fallthrough)); /* no secure world to resume, or a new one */
 	case SECURE_CPU_RESUME:
+		secure_release(cpu);
 		switch_world(c, &mon_cpu(cpu)->ns_ctx, true);
 		resume_normal_world(cpu);
 	default:
@@ -332,6 +421,105 @@ static void report_partition_failure(const struct world_context *c)
 	}
 }
 
+/* ---- OP-TEE's restart ---- */
+
+/* The secure world is out of this CPU's way (failed, or restarted): the normal world
+ * carries on with what it had asked (mon_cpu(cpu)->pending); a call gets answer. */
+static struct world_context *carry_on(struct world_context *c, unsigned cpu, uint32_t answer)
+{
+	struct world_context *ns = &mon_cpu(cpu)->ns_ctx;
+	secure_release(cpu);
+	power_request_done(c, cpu, false);
+	secure_boot_finished(c, cpu);
+	switch_world(c, ns, true);
+	if (mon_cpu(cpu)->pending == SECURE_CALL || mon_cpu(cpu)->pending == SECURE_FFA_CALL) {
+		ns->x[0] = answer;
+		if (answer == TOS_RESTARTED)
+			ns->x[1] = optee_gen;
+	}
+	return ns;
+}
+
+/* OP-TEE's restart (on the leader) or its cpu_on entry here (a catch-up) is done. */
+static struct world_context *fresh_boot_done(struct world_context *c, unsigned cpu)
+{
+	mon_cpu(cpu)->fresh_boot = false;
+	mon_cpu(cpu)->pending = mon_cpu(cpu)->resume_after;
+	if (restart_leader == (int)cpu) {
+		uint64_t ms =
+		    (read_sysreg(cntpct_el0) - restart_began) * 1000 / read_sysreg(cntfrq_el0);
+		mon_puts("[monitor] OP-TEE is back (restart ");
+		mon_putdec(optee_restarts());
+		mon_puts(", ");
+		mon_putdec(ms);
+		mon_puts(" ms): trusted OS calls go to it again\n");
+		restart_leader = -1;
+		dsb(sy);
+		restarting = 0;
+		dsb(sy);
+		__asm__ volatile("sev");
+	}
+	return carry_on(c, cpu, TOS_RESTARTED);
+}
+
+/* OP-TEE failed on this CPU (the report is on the console up to its last sentence). With
+ * its image kept, this CPU restarts it: the others keep out of the secure world, those in
+ * it come out (with an answer from the failed OP-TEE, turned into TOS_RESTARTED, or a
+ * failure of their own at their deadline), OP-TEE's memory is rewritten and it boots cold
+ * here; each other CPU runs its cpu_on entry when it next enters (secure_claim). A failure
+ * while another CPU restarts it is part of that restart. */
+static struct world_context *secure_failed(struct world_context *c, unsigned cpu)
+{
+	bool leader = restart_leader == (int)cpu; /* the restart's own boot failed */
+	if (mon_cpu(cpu)->fresh_boot) {
+		mon_cpu(cpu)->fresh_boot = false;
+		mon_cpu(cpu)->pending = mon_cpu(cpu)->resume_after;
+	}
+	secure_release(cpu);
+	/* OP-TEE's first boot, on the machine's or a CPU's, is not restarted. */
+	if (!optee_restartable() || mon_cpu(cpu)->pending == SECURE_BOOT) {
+		mon_puts(optee_restartable() ? ": trusted OS calls now answer NOT_SUPPORTED\n"
+					     : ": trusted OS calls now answer NOT_SUPPORTED (no "
+					       "restart: no GPT to keep OP-TEE's image)\n");
+		secure_alive = false;
+		return carry_on(c, cpu, UNKNOWN_FUNCTION);
+	}
+	if (!leader && __atomic_exchange_n(&restarting, 1, __ATOMIC_ACQUIRE)) {
+		mon_puts(": OP-TEE is being restarted\n");
+		return carry_on(c, cpu, TOS_RESTARTED);
+	}
+	unsigned n = optee_restart_begin();
+	if (!n) {
+		mon_puts(": given up after ");
+		mon_putdec(optee_restarts());
+		mon_puts(" restarts; trusted OS calls now answer NOT_SUPPORTED\n");
+		secure_alive = false;
+		restart_leader = -1;
+		dsb(sy);
+		restarting = 0;
+		dsb(sy);
+		__asm__ volatile("sev");
+		return carry_on(c, cpu, UNKNOWN_FUNCTION);
+	}
+	mon_puts(": restarting OP-TEE from its image (restart ");
+	mon_putdec(n);
+	mon_puts(")\n");
+	restart_leader = (int)cpu;
+	restart_began = read_sysreg(cntpct_el0);
+	optee_gen++;
+	mon_cpu(cpu)->resume_after = mon_cpu(cpu)->pending;
+	for (unsigned i = 0; i < MAX_CPUS; i++)
+		while (i != cpu && mon_cpu(i)->in_secure)
+			dsb(sy);
+	optee_restore_image();
+	mon_cpu(cpu)->cpu_gen = optee_gen;
+	mon_cpu(cpu)->fresh_boot = true;
+	mon_cpu(cpu)->pending = SECURE_BOOT;
+	mon_cpu(cpu)->in_secure = true;
+	enter_fresh(&mon_cpu(cpu)->s_ctx, secure_scr(cpu), sel2_entry, cpu, SEL2_BOOT_OPTEE_RESTART,
+		    optee_boot_x2(), optee_dt_window(), 0);
+}
+
 /* An SMC from Triad at Secure EL2. */
 struct world_context *world_secure_smc(struct world_context *c)
 {
@@ -341,6 +529,7 @@ struct world_context *world_secure_smc(struct world_context *c)
 	if (mon_cpu(cpu)->pending == SECURE_FFA_CALL && !SEL2_CALL_IS(fid)) {
 		/* The SPMC's answer to an FF-A call (which may be a bare version number): x0-x17
 		 * as they are. */
+		secure_release(cpu);
 		switch_world(c, ns, true);
 		for (int i = 0; i < FFA_NREGS; i++)
 			ns->x[i] = c->x[i];
@@ -348,10 +537,13 @@ struct world_context *world_secure_smc(struct world_context *c)
 	}
 	switch (fid) {
 	case SEL2_READY:
+		if (mon_cpu(cpu)->fresh_boot)
+			return fresh_boot_done(c, cpu);
 		if (!secure_alive) {
 			mon_puts("[monitor] secure world up: Triad at S-EL2, OP-TEE at S-EL1\n");
 			secure_alive = true;
 		}
+		secure_release(cpu);
 		secure_boot_finished(c, cpu);
 		return switch_world(c, ns, true);
 	case SEL2_TIMER:
@@ -363,11 +555,17 @@ struct world_context *world_secure_smc(struct world_context *c)
 		    mon_cpu(cpu)->pending == SECURE_CALL ? 0 : power_request_done(c, cpu, true);
 		if (next)
 			return next;
+		secure_release(cpu);
 		switch_world(c, ns, true);
 		if (mon_cpu(cpu)->pending == SECURE_INTERRUPT)
 			return ns; /* it resumes as it was */
 		for (int i = 0; i < 4; i++)
 			ns->x[i] = c->x[1 + i];
+		if (mon_cpu(cpu)->cpu_gen !=
+		    optee_gen) { /* the answer of an OP-TEE that failed since */
+			ns->x[0] = TOS_RESTARTED;
+			ns->x[1] = optee_gen;
+		}
 		return ns;
 	}
 	case SEL2_SP_FAILED:
@@ -377,12 +575,17 @@ struct world_context *world_secure_smc(struct world_context *c)
 	case SEL2_TIMEOUT:
 	default:
 		if (fid == SEL2_TIMEOUT) {
-			mon_puts(c->x[3]
+			mon_puts(!c->x[1] ? "[monitor] error: OP-TEE stopped answering: the test "
+					    "hook's deadline (opt/triad/optee-fail-after) "
+				 : c->x[3]
 				     ? "[monitor] error: OP-TEE stopped answering: no return "
 				       "within "
 				     : "[monitor] error: OP-TEE did not finish booting within ");
-			mon_putdec(c->x[1]);
-			mon_puts(" s (it was at ");
+			if (c->x[1]) {
+				mon_putdec(c->x[1]);
+				mon_puts(" s ");
+			}
+			mon_puts("(it was at ");
 		} else {
 			mon_puts("[monitor] error: the secure world failed (ESR ");
 			mon_puthex(c->x[1]);
@@ -393,15 +596,8 @@ struct world_context *world_secure_smc(struct world_context *c)
 			mon_puts(", ELR ");
 		}
 		mon_puthex(c->x[2]);
-		mon_puts("): trusted OS calls now answer NOT_SUPPORTED\n");
-		secure_alive = false;
-		power_request_done(c, cpu, false);
-		secure_boot_finished(c, cpu);
-		switch_world(c, ns, true);
-		if (mon_cpu(cpu)->pending == SECURE_CALL ||
-		    mon_cpu(cpu)->pending == SECURE_FFA_CALL)
-			ns->x[0] = UNKNOWN_FUNCTION;
-		return ns;
+		mon_puts(")");
+		return secure_failed(c, cpu);
 	}
 }
 
@@ -413,7 +609,9 @@ struct world_context *world_secure_smc(struct world_context *c)
 struct world_context *world_secure_interrupt(struct world_context *c)
 {
 	unsigned cpu = cpu_index();
+	secure_claim(c, cpu, false);
 	if (!secure_alive) {
+		secure_release(cpu);
 		unsigned id = gic_disable_secure_pending();
 		if (id < 1020) {
 			mon_puts("[monitor] secure interrupt ");

@@ -25,6 +25,7 @@ TRIAD_RUN = os.path.join(ROOT, "tools", "triad-run")
 BENCH = os.path.join(ROOT, "build", "guests", "bench.bin")
 FWTEST = os.path.join(ROOT, "build", "guests", "fwtest.bin")
 FFASP = os.path.join(ROOT, "build", "guests", "ffasp.bin")  # the test secure partition
+TEEGUEST = os.path.join(ROOT, "build", "guests", "teeguest.bin")
 LINUX = os.path.join(ROOT, ".cache", "guest", "linux-6.1", "Image")
 INITRAMFS = os.path.join(ROOT, "build", "initramfs.cpio.gz")
 RESULTS = os.path.join(ROOT, "bench", "results")
@@ -242,7 +243,7 @@ def qemu_version():
     return out.decode().splitlines()[0]
 
 
-def write_results(rows, macro_rows, io_rows, meta):
+def write_results(rows, macro_rows, io_rows, recovery_rows, meta):
     os.makedirs(RESULTS, exist_ok=True)
     md = ["# Triad benchmarks", "",
           f"{meta}", "",
@@ -269,6 +270,10 @@ def write_results(rows, macro_rows, io_rows, meta):
            "|---|---:|---:|---:|"]
     for name, desc, tri, bare in io_rows:
         md.append(f"| {desc} | {fmt(tri)} | {fmt(bare)} | {tri / max(bare, 1):.2f} |")
+    md += ["", "| recovery (wall clock) | Triad | target |", "|---|---:|---:|"]
+    for name, desc, value, target in recovery_rows:
+        md.append(f"| {desc} | {fmt(value)} | {fmt(target)} |")
+        csv.append(",".join([name, f'"{desc}"', "", "", str(target), str(value), ""]))
     io_csv = ["path,description,triad_mb_s,bare_mb_s"] + [
         f'{name},"{desc}",{tri},{bare}' for name, desc, tri, bare in io_rows]
     with open(os.path.join(RESULTS, "latest-io.csv"), "w") as f:
@@ -320,6 +325,30 @@ plot "{data}" using 3:xtic(2) title "Triad" lc rgb "#1f77b4", \\
     os.unlink(data)
 
 
+RECOVERY = [
+    ("optee_restart", "OP-TEE failure to the next served call of another VM (ms, wall: the "
+     "monitor restarts OP-TEE from its kept image)", 1000),
+]
+
+
+def optee_restart(tmp):
+    """Two VMs: one makes OP-TEE fail under its 4th message call (the test hook, its client
+    only); the other, calling all along, reports its longest wait between two served calls
+    (tests/guests/teeguest, tee-role=bystander)."""
+    cfg = os.path.join(tmp, "restart.dts")
+    vm = f'kernel = "{TEEGUEST}"; memory = "64M"; cpus = <1>;'
+    with open(cfg, "w") as f:
+        f.write(f'/dts-v1/;\n/ {{ compatible = "triad,config-v1"; vms {{ '
+                f'bystander {{ {vm} bootargs = "tee-role=bystander"; }}; '
+                f'crasher {{ {vm} bootargs = "tee-role=crash"; }}; }}; }};\n')
+    out = run([TRIAD_RUN, "--unattended", "--timeout", "300", "--config", cfg, "--pcpus", "2",
+               "--optee-fail-after", "4@2"])
+    m = re.search(r"bystander made \d+ calls, [1-9]\d* not served; longest wait (\d+) ms", out)
+    if not m:
+        sys.exit(f"bench: optee_restart: no restart seen by the bystander:\n{out[-3000:]}")
+    return int(m.group(1))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--wall-runs", type=int, default=5,
@@ -351,6 +380,10 @@ def main():
     for name in ("rmi_version", "world_switch_secure", "rec_enter_exit", "rsi_version"):
         tri_wall[name] = fw_wall[name]
     bare_wall = median_runs(lambda: bare_micro(False), args.wall_runs)
+    print("bench: OP-TEE's restart...", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        recovery = {"optee_restart": median_runs(lambda: {"ms": optee_restart(tmp)},
+                                                 args.wall_runs)["ms"]}
     print("bench: Linux guest, under Triad and on bare QEMU...", flush=True)
     lin_tri, lin_bare = linux_macro(True), linux_macro(False)
     print("bench: Linux guest disk and network throughput...", flush=True)
@@ -368,7 +401,8 @@ def main():
     meta = (f"{qemu_version()}; `-M virt,virtualization=on,gic-version=3 -cpu max` (bare: "
             f"`-M virt,gic-version=3`); micro guest: 2 vCPUs, 2 physical CPUs; host: "
             f"{os.cpu_count()} cores.")
-    table = write_results(rows, macro_rows, io_rows, meta)
+    recovery_rows = [(name, desc, recovery[name], target) for name, desc, target in RECOVERY]
+    table = write_results(rows, macro_rows, io_rows, recovery_rows, meta)
     draw_chart(rows)
     update_readme(table)
     print(table)

@@ -27,6 +27,24 @@
 #define SEL2_TIMER_CVAL 2 /* CNTPS_CVAL_EL1 */
 #define SEL2_TIMER_READ 4 /* with one of the above: a read */
 #define SEL2_TIMER_BAD	(~0ULL)
+/* Triad at S-EL2's entry from the monitor, x1: why it is entered afresh. */
+#define SEL2_BOOT_COLD		0 /* the secure world's cold boot, on the first CPU */
+#define SEL2_BOOT_CPU_ON	1 /* PSCI CPU_ON: OP-TEE's cpu_on entry, then partitions' */
+#define SEL2_BOOT_OPTEE_RESTART 2 /* OP-TEE failed: its cold boot again (no DT), nothing else */
+#define SEL2_BOOT_OPTEE_CPU	3 /* OP-TEE restarted since this CPU ran it: its cpu_on entry */
+/* At a restart, x3 = the monitor's window with the machine's DT for OP-TEE (Secure memory,
+ * in the first GiB of DRAM), this big. */
+#define SEL2_DT_WINDOW_SIZE 0x100000UL
+/* x2 at every entry: OP-TEE's image size, and in bits 32-63 the test hook (fw_cfg
+ * opt/triad/optee-fail-after, "N" or "N@CLIENT"): OP-TEE misses its deadline in the N-th
+ * message call (CALL_WITH_ARG; of that client ID only, if given) after each of its boots;
+ * 0: never. */
+#define SEL2_HOOK(calls, client)       (((uint32_t)(calls)&0xffffU) | (uint32_t)(client) << 16)
+#define SEL2_HOOK_CALLS(hook)	       ((hook)&0xffffU)
+#define SEL2_HOOK_CLIENT(hook)	       ((hook) >> 16)
+#define SEL2_BOOT_X2(size, fail_after) ((size) | (uint64_t)(fail_after) << 32)
+#define SEL2_BOOT_OPTEE_SIZE(x2)       ((x2)&0xffffffffUL)
+#define SEL2_BOOT_FAIL_AFTER(x2)       ((uint32_t)((x2) >> 32))
 /* EL3 -> S-EL2 requests besides the normal world's own SMCs (x0 = one of these) */
 #define SEL2_REQ_CPU_OFF      0xc2000110 /* this CPU goes off */
 #define SEL2_REQ_CPU_SUSPEND  0xc2000112 /* this CPU goes into a power-down state */

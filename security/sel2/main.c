@@ -172,7 +172,7 @@ static void dispatch(struct frame *f, uint64_t r[FFA_NREGS])
 		}
 	}
 	prepare_entry(optee_vectors + vector, sel2_cpu(cpu)->optee_spsr);
-	deadline_arm(cpu, CALL_DEADLINE_SECONDS);
+	deadline_arm(cpu, optee_test_hook_fails(fid, r[7]) ? 0 : CALL_DEADLINE_SECONDS);
 }
 
 /* Reports to the monitor and runs its next request. */
@@ -245,13 +245,13 @@ void sel2_lower_sync(struct frame *f)
 			optee_crashed(cpu, f, esr, f->x[1]);
 		optee_vectors = f->x[1];
 		/* The secure partition boots next, if there is one; then the normal world. */
-		if (!sp_boot(cpu, f))
+		if (optee_boot_without_partitions(cpu) || !sp_boot(cpu, f))
 			sel2_boot_finished(f);
 		break;
 	case OPTEE_ON_DONE:
 		gic_claim_deadline_ppi(cpu);
 		/* This CPU's context of the secure partition boots next, if it has one. */
-		if (f->x[1] || !sp_boot_cpu(cpu))
+		if (f->x[1] || optee_boot_without_partitions(cpu) || !sp_boot_cpu(cpu))
 			report(f, SEL2_READY, f->x[1], 0, 0, 0);
 		break;
 	case OPTEE_FIQ_DONE:
@@ -266,14 +266,18 @@ void sel2_lower_sync(struct frame *f)
 	}
 }
 
-void sel2_main(unsigned cpu, unsigned cpu_on, uint64_t optee_size, uint64_t dtb, uint64_t sp_sizes)
+void sel2_main(unsigned cpu, unsigned kind, uint64_t x2, uint64_t dtb, uint64_t sp_sizes)
 {
-	if (!cpu_on) {
-		optee_timer_retarget((uint32_t *)OPTEE_BASE, optee_size);
+	/* OP-TEE boots cold on the machine's boot and at its restart (SEL2_BOOT_*). */
+	bool cpu_on = kind == SEL2_BOOT_CPU_ON || kind == SEL2_BOOT_OPTEE_CPU;
+	if (!cpu_on)
+		optee_timer_retarget((uint32_t *)OPTEE_BASE, SEL2_BOOT_OPTEE_SIZE(x2));
+	if (kind == SEL2_BOOT_COLD) {
 		stage2_build();
 		sp_init(sp_sizes);
 	}
 	el2_setup();
+	optee_boot_kind(cpu, kind, SEL2_BOOT_FAIL_AFTER(x2));
 	struct frame *f = &sel2_cpu(cpu)->optee_frame;
 	for (int i = 0; i < 31; i++)
 		f->x[i] = 0;
@@ -281,7 +285,9 @@ void sel2_main(unsigned cpu, unsigned cpu_on, uint64_t optee_size, uint64_t dtb,
 	isb();
 	/* Cold boot: x0 = pageable part (none), x1 = 0, x2 = the machine's DT, x3 = 0. A CPU
 	 * being turned on enters OP-TEE's cpu_on vector with all arguments zero. */
-	if (!cpu_on)
+	if (kind == SEL2_BOOT_OPTEE_RESTART && dtb)
+		stage2_dt_window(dtb, SEL2_DT_WINDOW_SIZE);
+	if (kind == SEL2_BOOT_COLD || kind == SEL2_BOOT_OPTEE_RESTART)
 		f->x[2] = dtb;
 	gic_find_redistributor(cpu);
 	gic_claim_deadline_ppi(cpu);

@@ -26,6 +26,7 @@
 void stage2_build(void);
 void stage2_load(void);
 void stage2_boot_done(void);
+void stage2_dt_window(uint64_t base, uint64_t size);
 /* Each secure partition's tables (its region only), and switching between a partition's
  * (sp = its index) and OP-TEE's (sp = -1). */
 void stage2_build_sp(unsigned i, uint64_t base, uint64_t size);
@@ -79,6 +80,13 @@ void deadline_arm(unsigned cpu, unsigned seconds); /* ... and its interrupt take
 void deadline_disarm(void);
 bool deadline_passed(void);
 
+/* optee_restart.c: how this entry of S-EL2 came (SEL2_BOOT_*), the test hook's count;
+ * whether the partitions stay as they are (OP-TEE alone restarts); whether the test hook
+ * fails this call. */
+void optee_boot_kind(unsigned cpu, unsigned kind, uint32_t fail_after_calls);
+bool optee_boot_without_partitions(unsigned cpu);
+bool optee_test_hook_fails(uint32_t fid, uint64_t client);
+
 /* main.c: the image's top, OP-TEE's entries and exits. */
 /* Sends r, the SPMC's answer to an FF-A call, to the normal world; runs its next request. */
 void sel2_answer_ffa(struct frame *f, uint64_t r[18]);
@@ -114,6 +122,7 @@ struct sel2_cpu {
 	uint64_t optee_spsr;	  /* its PSTATE at its last SMC */
 	unsigned deadline_seconds;
 	bool in_fiq_entry; /* OP-TEE runs its FIQ entry (gic_fiq_window) */
+	bool optee_only;   /* optee_restart.c: this entry restarts OP-TEE, not the partitions */
 	/* partition.c: the partitions' contexts are being booted here, at the machine's cold
 	 * boot (every partition) or as the CPU came up (those with a context per CPU). */
 	bool booting_cpu_on;

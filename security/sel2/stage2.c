@@ -52,6 +52,7 @@ static uint64_t s_l1[512] __attribute__((aligned(4096)));
 static uint64_t s_l2_low[512] __attribute__((aligned(4096)));	/* 0 - 1 GiB */
 static uint64_t s_l3_optee[512] __attribute__((aligned(4096))); /* the 2 MiB OP-TEE starts in */
 static uint64_t s_l2_dram[512] __attribute__((aligned(4096)));	/* 1 - 2 GiB, cold boot only */
+static uint64_t s_l3_dt[2][512] __attribute__((aligned(4096))); /* a restart's DT window */
 static uint64_t ns_l1[512] __attribute__((aligned(4096)));
 /* Each secure partition's: its region by pages; and an empty Non-secure IPA space. */
 static uint64_t sp_l1[SP_MAX][512] __attribute__((aligned(4096)));
@@ -94,6 +95,31 @@ void stage2_build(void)
 	for (uint64_t pa = DRAM_BASE; pa < DRAM_LIMIT; pa += GB)
 		ns_l1[pa / GB] = pa | MEM_NX | DESC_BLOCK;
 	dsb(ishst);
+}
+
+/* OP-TEE's restart reads and edits its DT in the monitor's window [base, base + size)
+ * (Secure memory in the first GiB of DRAM, at most 2 MiB): mapped by pages, in place of the
+ * machine's DT, until it has booted (stage2_boot_done). */
+void stage2_dt_window(uint64_t base, uint64_t size)
+{
+	for (unsigned i = 0; i < 512; i++)
+		s_l2_dram[i] = s_l3_dt[0][i] = s_l3_dt[1][i] = 0;
+	uint64_t first_block = base >> 21;
+	for (uint64_t pa = base; pa < base + size; pa += 4096) {
+		uint64_t *l3 = s_l3_dt[(pa >> 21) - first_block];
+		l3[(pa >> 12) & 511] = pa | MEM_NX | DESC_PAGE;
+		s_l2_dram[(pa >> 21) & 511] = table(l3);
+	}
+	s_l1[base / GB] = table(s_l2_dram);
+	/* OP-TEE maps the DT as normal-world memory once its MMU is on: until it has booted,
+	 * its Non-secure IPA space leads to Secure memory (VTCR_EL2.NSA clear), where the
+	 * window is; any other normal-world access of its faults at the GPT. */
+	write_sysreg(vtcr_el2, VTCR_RES1 | VTCR_PS_40 | TCR_COMMON);
+	isb();
+	dsb(ishst);
+	tlbi(vmalls12e1is);
+	dsb(ish);
+	isb();
 }
 
 /* Partition i's region [base, base + size), inside one 2 MiB block, read-write-execute:
@@ -142,6 +168,8 @@ void stage2_load(void)
 void stage2_boot_done(void)
 {
 	s_l1[DRAM_BASE / GB] = 0;
+	write_sysreg(vtcr_el2, VTCR_RES1 | VTCR_NSA | VTCR_PS_40 | TCR_COMMON);
+	isb();
 	dsb(ishst);
 	tlbi(vmalls12e1is);
 	dsb(ish);

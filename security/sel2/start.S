@@ -1,7 +1,8 @@
 /*
  * Entry of Triad at Secure EL2 (from the EL3 monitor, MMU off): x0 = CPU index, x1 = 0 for
- * the cold boot of the secure world (CPU 0), 1 when the CPU is being turned on, x2 = the
- * size of the OP-TEE image the monitor placed at 0x0E100000, x3 = the machine's device tree
+ * the cold boot of the secure world (CPU 0), else why it is entered afresh (SEL2_BOOT_* in
+ * include/triad/sel2_abi.h: CPU on, OP-TEE's restart), x2 = the size of the OP-TEE image
+ * the monitor placed at 0x0E100000 (and the test hook's count), x3 = the machine's device tree
  * (normal memory; cold boot only) for OP-TEE to read and edit, x4 = the sizes of the secure
  * partitions' images in their regions (cold boot; SP_SIZE_IN in include/triad/sel2_abi.h).
  */

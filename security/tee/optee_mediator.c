@@ -33,12 +33,14 @@
 #include <triad/spinlock.h>
 #include <triad/tee.h>
 #include <triad/trap.h>
+#include <triad/tos_restart_abi.h>
 #include <triad/util.h>
 #include <triad/vcpu.h>
 #include <triad/vm.h>
 
 #include "optee_cookies.h"
 #include "optee_notif.h"
+#include "optee_sessions.h"
 #include "optee_shm.h"
 
 #define TEE_CALLS    8 /* yielding calls in flight per VM (OP-TEE has fewer threads) */
@@ -57,6 +59,7 @@ struct tee_call {
 	bool waiting, woken;
 	uint64_t wait_until; /* counter value its wait ends at; 0: no timeout */
 	struct vcpu *waiter; /* the vCPU that last waited for it in Triad */
+	uint32_t generation; /* of the OP-TEE it went to: an older one failed, the call is dead */
 };
 
 struct tee_rpc_buf {
@@ -68,9 +71,11 @@ struct tee_vm {
 	spinlock_t lock;
 	enum { TEE_NEW, TEE_READY, TEE_REFUSED } state;
 	uint32_t client;
+	uint32_t generation; /* of the OP-TEE it was announced to */
 	struct tee_call call[TEE_CALLS];
 	struct tee_rpc_buf buf[TEE_RPC_BUFS];
-	struct tee_notif notif; /* its OP-TEE threads' wait-queue notifications */
+	struct tee_notif notif;	      /* its OP-TEE threads' wait-queue notifications */
+	struct tee_sessions sessions; /* which died with an OP-TEE that failed */
 };
 
 /* ---- guest memory for optee_shm.c ---- */
@@ -105,6 +110,59 @@ static struct tee_mem mem_of(struct vm *vm)
 
 /* ---- the VM as an OP-TEE client ---- */
 
+/* OP-TEE's generation: how many times the monitor restarted it (docs/secure.md). */
+static uint32_t tee_generation;
+static spinlock_t restart_lock;
+
+/* The monitor answered TOS_RESTARTED: OP-TEE failed and came back, and everything the
+ * failed one held for the VMs is gone. Each VM learns it at its next call (client_of):
+ * announced again, its calls in flight dead. The monitor sends trusted-OS calls through
+ * again once told. */
+static void secure_world_restarted(uint64_t generation)
+{
+	uint32_t gen = (uint32_t)generation;
+	spin_lock(&restart_lock);
+	if (gen != tee_generation) {
+		__atomic_store_n(&tee_generation, gen, __ATOMIC_RELEASE);
+		pr_warn("secure world: OP-TEE restarted (generation %u): calls in flight end with "
+			"TEEC_ERROR_TARGET_DEAD, each VM is announced to it again at its next call",
+			gen);
+	}
+	uint64_t r[8] = {TOS_RESTART_ACK, gen};
+	smc_call_regs(r);
+	spin_unlock(&restart_lock);
+}
+
+/* The thread ID a guest sees for call c: OP-TEE's, tagged with its generation, so that a
+ * dead call's RPC answer is never taken for a live call on the same thread. */
+static uint32_t guest_thread(const struct tee_call *c)
+{
+	return c->thread | (c->generation & 0x7fff) << 16;
+}
+
+/* Everything of the VM's the failed OP-TEE held goes (t->lock held): its RPC buffers, its
+ * notifications. Its calls stay, dead (older generation), until the guest resumes them and
+ * hears TEEC_ERROR_TARGET_DEAD; vCPUs waiting in Triad for one go back to their guest. */
+static void forget_failed_optee(struct tee_vm *t, const struct tee_mem *m,
+				struct vcpu *waiters[TEE_CALLS])
+{
+	for (unsigned i = 0; i < TEE_CALLS; i++) {
+		struct tee_call *c = &t->call[i];
+		c->uses.n = 0;
+		waiters[i] = c->waiting && c->waiter ? c->waiter : NULL;
+		if (waiters[i])
+			waiters[i]->call_woken = true;
+		c->waiting = false;
+	}
+	for (unsigned i = 0; i < TEE_RPC_BUFS; i++)
+		if (t->buf[i].used) {
+			m->free_page(m->ctx, t->buf[i].shadow);
+			memset(&t->buf[i], 0, sizeof(t->buf[i]));
+		}
+	memset(&t->notif, 0, sizeof(t->notif));
+	tee_sessions_died(&t->sessions);
+}
+
 static void tee_smc(const struct tee_vm *t, uint64_t r[8])
 {
 	r[7] = t->client;
@@ -118,7 +176,8 @@ static struct tee_vm *client_of(struct vm *vm)
 		return NULL;
 	/* The usual case without locks: announced already (only a stopped VM goes back). */
 	struct tee_vm *known = __atomic_load_n(&vm->tee, __ATOMIC_ACQUIRE);
-	if (known && __atomic_load_n(&known->state, __ATOMIC_ACQUIRE) == TEE_READY)
+	if (known && __atomic_load_n(&known->state, __ATOMIC_ACQUIRE) == TEE_READY &&
+	    known->generation == __atomic_load_n(&tee_generation, __ATOMIC_ACQUIRE))
 		return known;
 	spin_lock(&vm->lock);
 	if (!vm->tee) {
@@ -134,12 +193,27 @@ static struct tee_vm *client_of(struct vm *vm)
 	struct tee_vm *t = vm->tee;
 	if (!t)
 		return NULL;
+	struct vcpu *waiters[TEE_CALLS];
+	struct tee_mem m = mem_of(vm);
 	spin_lock(&t->lock);
-	if (t->state == TEE_NEW) {
+	uint32_t gen = __atomic_load_n(&tee_generation, __ATOMIC_ACQUIRE);
+	bool stale = t->state != TEE_NEW && t->generation != gen;
+	if (stale) {
+		forget_failed_optee(t, &m, waiters);
+		t->state = TEE_NEW;
+		t->client = vm->id + 1;
+	}
+	for (unsigned tries = 0; t->state == TEE_NEW && tries < 4; tries++) {
 		uint64_t r[8] = {OPTEE_SMC_VM_CREATED, t->client};
 		uint32_t client = t->client;
 		r[7] = 0; /* only the hypervisor may announce a VM */
 		smc_call_regs(r);
+		if ((uint32_t)r[0] == TOS_RESTARTED) {
+			secure_world_restarted(r[1]);
+			gen = __atomic_load_n(&tee_generation, __ATOMIC_ACQUIRE);
+			continue;
+		}
+		t->generation = gen;
 		int state = r[0] == OPTEE_SMC_RETURN_OK ? TEE_READY : TEE_REFUSED;
 		if ((uint32_t)r[0] == OPTEE_SMC_RETURN_UNKNOWN_FUNCTION) {
 			/* OP-TEE without virtualization: one context for everyone, so it serves
@@ -167,6 +241,9 @@ static struct tee_vm *client_of(struct vm *vm)
 	}
 	bool ready = t->state == TEE_READY;
 	spin_unlock(&t->lock);
+	for (unsigned i = 0; stale && i < TEE_CALLS; i++)
+		if (waiters[i])
+			sched_wake(waiters[i]);
 	return ready ? t : NULL;
 }
 
@@ -205,9 +282,11 @@ void tee_vm_destroyed(struct vm *vm)
 		return;
 	struct tee_mem m = mem_of(vm);
 	spin_lock(&t->lock);
-	if (t->state == TEE_READY && t->client) {
+	if (t->state == TEE_READY && t->client && t->generation == tee_generation) {
 		uint64_t r[8] = {OPTEE_SMC_VM_DESTROYED, t->client};
-		smc_call_regs(r); /* a7 = 0: the hypervisor */
+		smc_call_regs(r);		     /* a7 = 0: the hypervisor */
+		if ((uint32_t)r[0] == TOS_RESTARTED) /* the new OP-TEE never knew it */
+			secure_world_restarted(r[1]);
 	}
 	for (unsigned i = 0; i < TEE_CALLS; i++)
 		free_call(&m, &t->call[i]);
@@ -217,6 +296,7 @@ void tee_vm_destroyed(struct vm *vm)
 			memset(&t->buf[i], 0, sizeof(t->buf[i]));
 		}
 	memset(&t->notif, 0, sizeof(t->notif));
+	memset(&t->sessions, 0, sizeof(t->sessions));
 	t->state = TEE_NEW; /* announced again at its next call (after a reset) */
 	spin_unlock(&t->lock);
 }
@@ -240,15 +320,22 @@ static void returned(struct vcpu *v, struct tee_vm *t, struct tee_call *c, uint6
 	struct tee_mem m = mem_of(v->vm);
 	uint32_t a0 = (uint32_t)r[0];
 	if (!OPTEE_SMC_IS_RPC(a0)) {
+		const struct optee_msg_arg *msg = (const struct optee_msg_arg *)c->shadow;
 		if (a0 == OPTEE_SMC_RETURN_OK)
-			tee_msg_export(&m, c->guest_ipa, (struct optee_msg_arg *)c->shadow);
+			tee_msg_export(&m, c->guest_ipa, msg);
 		spin_lock(&t->lock);
+		if (a0 == OPTEE_SMC_RETURN_OK && msg->cmd == OPTEE_MSG_CMD_OPEN_SESSION &&
+		    msg->ret == TEEC_SUCCESS)
+			tee_session_opened(&t->sessions, msg->session);
+		if (msg->cmd == OPTEE_MSG_CMD_CLOSE_SESSION)
+			tee_session_closed(&t->sessions, msg->session);
 		free_call(&m, c);
 		spin_unlock(&t->lock);
 		set_result(v, r);
 		return;
 	}
 	c->thread = (uint32_t)r[3];
+	r[3] = guest_thread(c);
 	c->rpc = a0;
 	c->rpc_a1 = (uint32_t)r[1];
 	if (a0 == OPTEE_SMC_RPC_FREE) {
@@ -299,7 +386,7 @@ static void back_to_guest_waiting(struct vcpu *v, const struct tee_call *c, bool
 	uint64_t *x = v->regs.x;
 	x[0] = OPTEE_SMC_RPC_FOREIGN_INTR;
 	x[1] = x[2] = 0;
-	x[3] = c->thread;
+	x[3] = guest_thread(c);
 	if (block)
 		handle_wfi_wait(v);
 }
@@ -367,6 +454,20 @@ static int notification(struct vcpu *v, struct tee_vm *t, struct tee_call *c, ui
 	return outcome;
 }
 
+/* Call c went to an OP-TEE that has failed since: it ends, as OP-TEE ends a call into a
+ * TA that died, with TEEC_ERROR_TARGET_DEAD in the guest's message and OK in x0. */
+static void end_dead_call(struct vcpu *v, struct tee_vm *t, struct tee_call *c)
+{
+	struct tee_mem m = mem_of(v->vm);
+	tee_msg_fail(&m, c->guest_ipa, TEEC_ERROR_TARGET_DEAD);
+	spin_lock(&t->lock);
+	free_call(&m, c);
+	spin_unlock(&t->lock);
+	uint64_t *x = v->regs.x;
+	x[0] = OPTEE_SMC_RETURN_OK;
+	x[1] = x[2] = x[3] = 0;
+}
+
 /* One exchange with OP-TEE for call c, starting with the call in r: notifications are
  * answered here and OP-TEE resumed, until it is done or needs the guest. */
 static void exchange(struct vcpu *v, struct tee_vm *t, struct tee_call *c, uint64_t r[8])
@@ -375,6 +476,11 @@ static void exchange(struct vcpu *v, struct tee_vm *t, struct tee_call *c, uint6
 	for (;;) {
 		tee_smc(t, r);
 		uint32_t a0 = (uint32_t)r[0];
+		if (a0 == TOS_RESTARTED) {
+			secure_world_restarted(r[1]);
+			end_dead_call(v, t, c);
+			return;
+		}
 		/* Past the last RPC answer, OP-TEE has read its page lists; not if a normal-world
 		 * interrupt stopped it first (it reads them when the guest resumes it). */
 		if (a0 != OPTEE_SMC_RPC_FOREIGN_INTR)
@@ -452,6 +558,22 @@ static bool claim_cookies(struct vcpu *v, struct tee_vm *t, struct tee_call *c)
 	return !clash;
 }
 
+/* A call into a session that died with a failed OP-TEE ends here: TEEC_ERROR_TARGET_DEAD,
+ * or, closing it, success (in *answer). */
+static bool into_dead_session(struct tee_vm *t, const struct optee_msg_arg *msg, uint32_t *answer)
+{
+	bool invoke = msg->cmd == OPTEE_MSG_CMD_INVOKE_COMMAND;
+	bool close = msg->cmd == OPTEE_MSG_CMD_CLOSE_SESSION;
+	spin_lock(&t->lock);
+	bool dead = (invoke || close) && tee_session_dead(&t->sessions, msg->session);
+	if (dead && close)
+		tee_session_closed(&t->sessions, msg->session);
+	spin_unlock(&t->lock);
+	if (dead)
+		*answer = close ? TEEC_SUCCESS : TEEC_ERROR_TARGET_DEAD;
+	return dead;
+}
+
 static void call_with_arg(struct vcpu *v, struct tee_vm *t)
 {
 	uint64_t *x = v->regs.x;
@@ -462,8 +584,10 @@ static void call_with_arg(struct vcpu *v, struct tee_vm *t)
 	for (unsigned i = 0; i < TEE_CALLS && !c; i++)
 		if (!t->call[i].used)
 			c = &t->call[i];
-	if (c)
+	if (c) {
 		c->used = c->busy = true;
+		c->generation = t->generation;
+	}
 	spin_unlock(&t->lock);
 	if (!c) {
 		x[0] = OPTEE_SMC_RETURN_ETHREAD_LIMIT; /* Linux waits for a call to finish */
@@ -476,6 +600,15 @@ static void call_with_arg(struct vcpu *v, struct tee_vm *t)
 			   : TEEC_ERROR_OUT_OF_MEMORY;
 	if (!err && !claim_cookies(v, t, c))
 		err = TEEC_ERROR_BUSY;
+	uint32_t answer;
+	if (!err && into_dead_session(t, (const struct optee_msg_arg *)c->shadow, &answer)) {
+		tee_msg_fail(&m, ipa, answer); /* (closing one succeeds) */
+		x[0] = OPTEE_SMC_RETURN_OK;
+		spin_lock(&t->lock);
+		free_call(&m, c);
+		spin_unlock(&t->lock);
+		return;
+	}
 	if (err) {
 		if (err == OPTEE_SMC_RETURN_EBADADDR || err == OPTEE_SMC_RETURN_EBADCMD) {
 			x[0] = err;
@@ -536,7 +669,7 @@ static void return_from_rpc(struct vcpu *v, struct tee_vm *t)
 	spin_lock(&t->lock);
 	for (unsigned i = 0; i < TEE_CALLS && !c; i++)
 		if (t->call[i].used && t->call[i].in_rpc && !t->call[i].busy &&
-		    t->call[i].thread == (uint32_t)x[3])
+		    guest_thread(&t->call[i]) == (uint32_t)x[3])
 			c = &t->call[i];
 	if (c) {
 		c->busy = true;
@@ -545,6 +678,10 @@ static void return_from_rpc(struct vcpu *v, struct tee_vm *t)
 	spin_unlock(&t->lock);
 	if (!c) {
 		x[0] = OPTEE_SMC_RETURN_ERESUME; /* no call of this VM waits on that thread */
+		return;
+	}
+	if (c->generation != t->generation) {
+		end_dead_call(v, t, c);
 		return;
 	}
 	if (c->waiting) {
@@ -571,6 +708,17 @@ static void fast_call(struct vcpu *v, struct tee_vm *t, uint32_t fn, uint64_t a1
 {
 	uint64_t r[8] = {fn, a1};
 	tee_smc(t, r);
+	/* OP-TEE restarted: the VM is announced to the new one, which answers. */
+	for (unsigned tries = 0; (uint32_t)r[0] == TOS_RESTARTED && tries < 4; tries++) {
+		secure_world_restarted(r[1]);
+		if (client_of(v->vm) != t) {
+			r[0] = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION;
+			break;
+		}
+		uint64_t again[8] = {fn, a1};
+		memcpy(r, again, sizeof(again));
+		tee_smc(t, r);
+	}
 	set_result(v, r);
 }
 

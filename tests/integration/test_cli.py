@@ -35,6 +35,8 @@ def test_help_documents_the_interface():
     (["--kernel", LINUX_6_1, "--pcpus", "0"], "--pcpus 0"),
     (["--kernel", LINUX_6_1, "--append", "x" * 600], "longer than"),
     (["--kernel", LINUX_6_1, "--triad", "/nonexistent/triad.bin"], "missing"),
+    (["--kernel", LINUX_6_1, "--optee-fail-after", "0"], "--optee-fail-after takes"),
+    (["--kernel", LINUX_6_1, "--optee-fail-after", "4@x"], "--optee-fail-after takes"),
 ])
 def test_bad_options(args, message):
     rc, out, err = triad_run(*args, timeout=30)

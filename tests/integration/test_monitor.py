@@ -92,13 +92,15 @@ def test_optee_that_never_boots_is_left_out(tmp_path):
 def test_optee_that_stops_answering_is_cut_off():
     """An OP-TEE that panics after booting (a stand-in that never returns from a yielding
     call, interrupts masked): Triad at S-EL2 gives each entry into it 10 s, then the monitor
-    reports it and the normal world goes on: the hung call and every later trusted-OS call
-    answer NOT_SUPPORTED, and the VM finishes."""
+    reports it and restarts it from its image: the hung call ends with TARGET_DEAD, the
+    restarted stand-in answers the next call, and the VM finishes."""
     rc, out, err = triad_run("--secure", "--optee", STUCK_OPTEE, "--kernel", TEEGUEST,
                              "--append", "tee-role=stuck", "--mem", "64M", "--pcpus", "2",
                              "--timeout", "200")
-    assert re.search(r"\[monitor\] error: OP-TEE stopped answering: no return within 10 s",
+    assert re.search(r"\[monitor\] error: OP-TEE stopped answering: no return within 10 s "
+                     r"\(it was at \w+\): restarting OP-TEE from its image \(restart 1\)",
                      out), out[-3000:]
+    assert re.search(r"\[monitor\] OP-TEE is back \(restart 1, \d+ ms\)", out), out[-3000:]
     assert re.search(r"teeguest: 3 passed, 0 failed", out), out[-3000:]
     assert rc == 0, err
 
@@ -107,12 +109,12 @@ def test_optee_that_stops_answering_is_cut_off():
 def test_optee_cannot_write_to_secure_el2():
     """OP-TEE runs behind a stage 2 of Triad at S-EL2's making: a stand-in whose yielding
     call writes into S-EL2's first page faults at that address; the monitor reports it and
-    the normal world goes on (without stage 2 the write lands and the call answers OK)."""
+    OP-TEE is restarted (without stage 2 the write lands and the call answers OK)."""
     rc, out, err = triad_run("--secure", "--optee", ROGUE_OPTEE, "--kernel", TEEGUEST,
                              "--append", "tee-role=stuck", "--mem", "64M", "--pcpus", "2",
                              "--timeout", "200")
     assert re.search(r"\[monitor\] error: the secure world failed \(ESR 0x93\w+, "
-                     r"address 0xe020000,", out), out[-3000:]
+                     r"address 0xe020000, ELR \w+\): restarting OP-TEE", out), out[-3000:]
     assert re.search(r"teeguest: 3 passed, 0 failed", out), out[-3000:]
     assert rc == 0, err
 
@@ -124,16 +126,18 @@ def test_secure_interrupt_whose_handling_hangs_is_cut_off():
     entry. A stand-in (stuckoptee built with FIQ_HANG) arms the secure timer 1 s after its
     boot (its CNTPS accesses, which S-EL2 has the monitor make, read back what was written)
     and hangs in that entry, interrupts masked: the deadline still reaches S-EL2, the
-    monitor reports it, the interrupt nobody can take any more is switched off, and the VM
-    runs on."""
+    monitor reports it and restarts the stand-in, which hangs again a second after each
+    boot; after 3 restarts it gives up, the interrupt nobody can take any more is switched
+    off, and the VM runs on."""
     rc, out, err = triad_run("--secure", "--optee", FIQ_HANG_OPTEE, "--kernel", TEEGUEST,
                              "--append", "tee-role=fiq-hang", "--mem", "64M", "--pcpus", "1",
                              "--timeout", "200")
-    assert re.search(r"\[monitor\] error: OP-TEE stopped answering: no return within 10 s",
-                     out), out[-3000:]
+    assert re.search(r"\[monitor\] error: OP-TEE stopped answering: no return within 10 s "
+                     r"\(it was at \w+\): given up after 3 restarts; trusted OS calls now "
+                     r"answer NOT_SUPPORTED", out), out[-3000:]
     assert ("[monitor] secure interrupt 29 with no secure world to take it: switched off"
             in out), out[-3000:]
-    assert "teeguest: ran for 15 s" in out, out[-3000:]
+    assert "teeguest: ran for 75 s" in out, out[-3000:]
     assert re.search(r"teeguest: 2 passed, 0 failed", out), out[-3000:]
     assert rc == 0, err
 

@@ -227,7 +227,8 @@ def image_header(code=b"", text_offset=0, image_size=0x10000, flags=0xA):
 
 
 def write_config(path, vms):
-    """Writes a --config file: vms maps a VM name to its properties (Python values)."""
+    """Writes a --config file: vms maps a VM name to its properties (Python values; True:
+    a property with no value, such as realm)."""
     def value(v):
         if isinstance(v, str):
             return '"' + v + '"'
@@ -237,7 +238,8 @@ def write_config(path, vms):
             return ", ".join(f'"{x}"' for x in v)
         return "<" + " ".join(f"{x:#x}" for x in v) + ">"
     nodes = "".join(
-        f"\t\t{name} {{\n" + "".join(f"\t\t\t{k} = {value(v)};\n" for k, v in props.items()) +
+        f"\t\t{name} {{\n" + "".join(f"\t\t\t{k};\n" if v is True else
+                                    f"\t\t\t{k} = {value(v)};\n" for k, v in props.items()) +
         "\t\t};\n" for name, props in vms.items())
     path.write_text('/dts-v1/;\n/ {\n\tcompatible = "triad,config-v1";\n\tvms {\n' + nodes +
                     "\t};\n};\n")

@@ -1,7 +1,8 @@
 // sources: security/sel2/stage2.c
 /* OP-TEE's stage 2 at Secure EL2, walked like the MMU would: OP-TEE reaches its own
  * TZDRAM, its devices and normal-world DRAM (never executable), and nothing of Triad at
- * S-EL2 or the monitor; the window onto the DT closes when it has booted. The secure
+ * S-EL2 or the monitor; the window onto the DT (the machine's, or the monitor's at a
+ * restart) closes when it has booted. The secure
  * partition's reaches its own region and nothing else. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -105,6 +106,28 @@ static void test_dt_window_closes_after_boot(void **state)
 	assert_ram(s, 0x0e100000, true); /* its own memory stays */
 }
 
+/* OP-TEE's restart: the monitor's DT window (1 MiB, here across a 2 MiB boundary) in
+ * place of the machine's DT, page by page, never executable, nothing around it; closed
+ * again when OP-TEE has booted. */
+static void test_restart_dt_window(void **state)
+{
+	(void)state;
+	stage2_build();
+	stage2_boot_done();
+	const uint64_t window = 0x7f580000;
+	stage2_dt_window(window, 0x100000);
+	const uint64_t *s = stage2_secure_root();
+	for (uint64_t ipa = window; ipa < window + 0x100000; ipa += 0x1000)
+		assert_ram(s, ipa + 8, false);
+	assert_false(walk(s, window - 0x1000).mapped);
+	assert_false(walk(s, window + 0x100000).mapped);
+	assert_false(walk(s, 0x40000000).mapped); /* not the machine's DT any more */
+	assert_ram(s, 0x0e100000, true);	  /* OP-TEE's own memory as before */
+	stage2_boot_done();
+	assert_false(walk(s, window).mapped);
+	assert_false(walk(s, window + 0x80000).mapped);
+}
+
 static void test_non_secure_space(void **state)
 {
 	(void)state;
@@ -154,6 +177,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_secure_space),
 	    cmocka_unit_test(test_dt_window_closes_after_boot),
+	    cmocka_unit_test(test_restart_dt_window),
 	    cmocka_unit_test(test_non_secure_space),
 	    cmocka_unit_test(test_partition_space),
 	};

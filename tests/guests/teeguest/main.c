@@ -36,6 +36,7 @@
 #define TEE_SUCCESS	   0x0
 #define TEE_SHORT_BUFFER   0xffff0010U
 #define TEE_ERROR_BUSY	   0xffff000dU
+#define TEE_TARGET_DEAD	   0xffff3024U
 #define SHARED_COOKIE	   0x7777 /* the first VM's registration; the second VM tries it */
 
 static unsigned passed, failed;
@@ -147,7 +148,24 @@ static struct optee_msg_arg *new_msg(uint32_t cmd, uint32_t session, uint32_t np
 	return m;
 }
 
+static uint32_t open_pta_session(uint32_t *ret);
+
 static uint32_t open_device_pta(void)
+{
+	uint32_t ret = 0;
+	uint32_t session = open_pta_session(&ret);
+	check(session != 0, "a session with OP-TEE's device-enumeration pseudo-TA", ret);
+	return session;
+}
+
+/* The same, with no check (0: none opened). */
+static uint32_t open_device_pta_quiet(void)
+{
+	uint32_t ret = 0;
+	return open_pta_session(&ret);
+}
+
+static uint32_t open_pta_session(uint32_t *ret)
 {
 	/* UUID 7011a688-ddde-4053-a5a9-7b3c4ddf13b8, as octets in value a, b. */
 	static const uint8_t uuid[16] = {0x70, 0x11, 0xa6, 0x88, 0xdd, 0xde, 0x40, 0x53,
@@ -164,9 +182,8 @@ static uint32_t open_device_pta(void)
 	m->params[1].attr = VALUE_INPUT | ATTR_META;
 	m->params[1].u.value.c = LOGIN_REE_KERNEL;
 	uint32_t x0 = call_with_arg((uint64_t)m);
-	check(x0 == OPTEE_SMC_RETURN_OK && m->ret == TEE_SUCCESS && m->session != 0,
-	      "a session with OP-TEE's device-enumeration pseudo-TA", m->ret);
-	return m->session;
+	*ret = x0 == OPTEE_SMC_RETURN_OK ? m->ret : x0;
+	return x0 == OPTEE_SMC_RETURN_OK && m->ret == TEE_SUCCESS ? m->session : 0;
 }
 
 /* GET_DEVICES into one output parameter; returns the message's ret. */
@@ -350,8 +367,8 @@ static void other_vm(uint32_t session)
 }
 
 /* Under a secure world that stops answering (tests/guests/stuckoptee): the call that
- * hangs in it comes back as NOT_SUPPORTED once Triad at S-EL2 gives up on it, and so does
- * every trusted-OS call after. */
+ * hangs in it ends with TEEC_ERROR_TARGET_DEAD once Triad at S-EL2 gives up on it and the
+ * monitor has restarted the stand-in, which answers again. */
 static void stuck_secure_world(void)
 {
 	uint64_t uid[4];
@@ -360,21 +377,22 @@ static void stuck_secure_world(void)
 	puts_("teeguest: calling into a secure world that will not return\n");
 	struct optee_msg_arg *m = new_msg(MSG_OPEN_SESSION, 0, 0);
 	uint32_t x0 = call_with_arg((uint64_t)m);
-	check(x0 == OPTEE_SMC_RETURN_UNKNOWN_FUNCTION, "the hung call comes back NOT_SUPPORTED",
-	      x0);
-	check(fast(OPTEE_SMC_CALLS_UID, 0, NULL) == OPTEE_SMC_RETURN_UNKNOWN_FUNCTION,
-	      "trusted-OS calls after it: NOT_SUPPORTED", 0);
+	check(x0 == OPTEE_SMC_RETURN_OK && m->ret == TEE_TARGET_DEAD,
+	      "the hung call ends with TARGET_DEAD", x0 ? x0 : m->ret);
+	check(fast(OPTEE_SMC_CALLS_UID, 0, NULL) == 0x384fb3e0U,
+	      "trusted-OS calls after it: the restarted secure world answers", 0);
 }
 
 /* The VM runs for a while as secure interrupts come, then checks how the secure world
  * answers: "tee-role=wait", under OP-TEE, 6 s through its timer's interrupts (its callouts
  * run, seen in its log), after which it answers as before; "tee-role=fiq-hang", under a
- * secure world whose FIQ entry never returns (stuckoptee built with FIQ_HANG), 15 s, in
- * which Triad at S-EL2 cuts that entry off after 10 s: after it, trusted-OS calls answer
- * NOT_SUPPORTED. */
+ * secure world whose FIQ entry never returns (stuckoptee built with FIQ_HANG), 75 s, in
+ * which Triad at S-EL2 cuts that entry off after 10 s each time, the monitor restarts the
+ * stand-in 3 times (it hangs again a second after each boot) and gives up: after it,
+ * trusted-OS calls answer NOT_SUPPORTED. */
 static void through_secure_interrupts(bool hang)
 {
-	unsigned seconds = hang ? 15 : 6;
+	unsigned seconds = hang ? 75 : 6;
 	check(fast(OPTEE_SMC_CALLS_UID, 0, NULL) == 0x384fb3e0U,
 	      "the secure world answers as OP-TEE", 0);
 	puts_("teeguest: running while secure interrupts come\n");
@@ -520,8 +538,134 @@ static void victim(void)
 	      "a new session opens and closes", m->ret);
 }
 
+/* ---- OP-TEE restarted (tee-role=restart, tee-role=bystander) ---- */
+
+#define FAILING_CALL 4 /* the test hook's count: --optee-fail-after 4 */
+
+/* Under the test hook (each OP-TEE boot fails its 4th message call), through OP-TEE's 3
+ * restarts and the monitor giving up: each round opens a session and calls it until the
+ * hook's call, which must end with TEEC_ERROR_TARGET_DEAD in the message (x0 OK), as the
+ * guest's driver expects of a dead TA; the next round's first call, on the dead session,
+ * gets TARGET_DEAD too, and its new session is served. After the last restart, trusted-OS
+ * calls answer UNKNOWN_FUNCTION. */
+static void restarted_secure_world(unsigned rounds)
+{
+	uint32_t old = 0;
+	for (unsigned round = 0; round < rounds; round++) {
+		unsigned calls = 0;
+		if (old) { /* answered by Triad: not one of the new OP-TEE's calls */
+			uint32_t ret = get_devices(old, tmem((uint64_t)data[0], 4096, false), NULL);
+			check(ret == TEE_TARGET_DEAD,
+			      "a call into the session of the failed OP-TEE: TARGET_DEAD", ret);
+		}
+		uint32_t session = open_device_pta();
+		calls++;
+		while (calls < FAILING_CALL - 1) {
+			uint64_t size = 0;
+			list[0][0] = (uint64_t)data[1];
+			check(devices_ok(
+				  get_devices(session, tmem((uint64_t)list[0], 4096, true), &size),
+				  size),
+			      "the session serves calls", round);
+			calls++;
+		}
+		struct optee_msg_arg *m = new_msg(MSG_INVOKE, session, 0);
+		m->func = PTA_GET_DEVICES;
+		uint32_t x0 = call_with_arg((uint64_t)m);
+		if (round < 3) {
+			check(x0 == OPTEE_SMC_RETURN_OK && m->ret == TEE_TARGET_DEAD,
+			      "the call in flight when OP-TEE fails ends with TARGET_DEAD", m->ret);
+			puts_("teeguest: OP-TEE failed under a call, round ");
+			putdec(round);
+			puts_("\n");
+		} else {
+			check(x0 == OPTEE_SMC_RETURN_UNKNOWN_FUNCTION,
+			      "after 3 restarts the failing call answers UNKNOWN_FUNCTION", x0);
+		}
+		old = session;
+	}
+	if (rounds == 4) {
+		check(fast(OPTEE_SMC_CALLS_UID, 0, NULL) == OPTEE_SMC_RETURN_UNKNOWN_FUNCTION,
+		      "OP-TEE given up: trusted-OS calls answer UNKNOWN_FUNCTION", 0);
+		return;
+	}
+	/* Once: the restarted OP-TEE serves this VM (2 calls, under the hook's 4). */
+	uint32_t session = open_device_pta();
+	uint64_t size = 0;
+	list[0][0] = (uint64_t)data[1];
+	check(devices_ok(get_devices(session, tmem((uint64_t)list[0], 4096, true), &size), size),
+	      "the restarted OP-TEE serves a new session", size);
+	puts_("teeguest: served after the restart\n");
+}
+
+/* Another VM while OP-TEE fails and restarts: calls its session until a key comes or
+ * 20 calls were served after the first that was not,
+ * opening a new one when a call is not served (its session died with OP-TEE), and
+ * reports the longest time from one served call to the next: how long OP-TEE was away
+ * for it. The last calls must be served. */
+static void bystander(void)
+{
+	uint32_t session = open_device_pta();
+	list[0][0] = (uint64_t)data[0];
+	list[0][1] = (uint64_t)data[1];
+	check(register_shm((uint64_t)list[0], 8192, SHARED_COOKIE) == TEE_SUCCESS,
+	      "the bystander registers its memory", 0);
+	puts_("teeguest: bystander calling\n");
+	unsigned calls = 0, failures = 0, served_after = 0;
+	uint64_t freq = read_sysreg(cntfrq_el0), last = counter(), longest = 0;
+	while (!console_key() && !(failures && served_after >= 20)) {
+		uint64_t size = 0;
+		uint32_t ret = get_devices(session, rmem(SHARED_COOKIE, 4096), &size);
+		calls++;
+		if (devices_ok(ret, size)) {
+			uint64_t now = counter();
+			if (now - last > longest)
+				longest = now - last;
+			last = now;
+			served_after = failures ? served_after + 1 : 0;
+			continue;
+		}
+		if (failures++ < 3) {
+			puts_("teeguest: bystander's call not served: ");
+			puthex(ret);
+			puts_("\n");
+		}
+		/* A new OP-TEE knows neither its session nor its registration. */
+		session = open_device_pta_quiet();
+		register_shm((uint64_t)list[0], 8192, SHARED_COOKIE);
+	}
+	puts_("teeguest: bystander made ");
+	putdec(calls);
+	puts_(" calls, ");
+	putdec(failures);
+	puts_(" not served; longest wait ");
+	putdec(longest * 1000 / freq);
+	puts_(" ms\n");
+	check(served_after > 0, "calls are served again after OP-TEE's restart", served_after);
+}
+
 int main(const uint8_t *dtb)
 {
+	bool crash = bootargs_have((const char *)dtb, "tee-role=crash");
+	if (crash || bootargs_have((const char *)dtb, "tee-role=restart") ||
+	    bootargs_have((const char *)dtb, "tee-role=bystander")) {
+		if (crash) {
+			/* The other VM goes first: until a key comes (tee-wait=key), or 3 s. */
+			bool key = bootargs_have((const char *)dtb, "tee-wait=key");
+			uint64_t t0 = counter(), freq = read_sysreg(cntfrq_el0);
+			while (key ? !console_key() : counter() - t0 < 3 * freq)
+				;
+			puts_("teeguest: crashing OP-TEE\n");
+			restarted_secure_world(1);
+		} else if (bootargs_have((const char *)dtb, "tee-role=restart")) {
+			restarted_secure_world(4);
+		} else {
+			bystander();
+		}
+		print_summary("teeguest", passed, failed);
+		smc(PSCI_SYSTEM_OFF, 0, 0, 0);
+		return 0;
+	}
 	bool attacker = bootargs_have((const char *)dtb, "tee-role=attack");
 	if (attacker || bootargs_have((const char *)dtb, "tee-role=victim")) {
 		if (attacker)
