@@ -16,7 +16,7 @@ FDT_SRCS := $(addprefix $(LIBFDT)/,fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fd
 GCC_INC := $(shell $(CC) -print-file-name=include 2>/dev/null)
 
 COMMON_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(GCC_INC) \
-	-Ilib/libc/include -Iinclude -Iarch/arm64/include -I$(LIBFDT) \
+	-Ilib/libc/include -Iinclude -Iarch/arm64/include -Iplat/qemu-virt -I$(LIBFDT) \
 	-mgeneral-regs-only -mstrict-align -fno-stack-protector -fno-pic -fno-common \
 	-ffunction-sections -mno-outline-atomics -MMD -MP
 HV_CFLAGS  := $(COMMON_CFLAGS) -Wall -Wextra -Werror

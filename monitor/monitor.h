@@ -2,12 +2,13 @@
 #ifndef MONITOR_H
 #define MONITOR_H
 
+#include <arch/mpidr.h>
 #include <arch/sysreg.h>
+#include <plat.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <triad/boot_info.h>
 
-#define MAX_CPUS   8
 #define STACK_SIZE 0x1000
 
 /* SCR_EL3 */
@@ -113,11 +114,10 @@ void psci_cpu_started(unsigned cpu);
 void psci_wait_for_cpu_on(unsigned cpu, uint64_t *entry, uint64_t *context);
 /* The normal world's SMCs; each handler returns the context to resume. */
 struct world_context *smc_handler(struct world_context *c);
-/* This CPU's index: Aff0, 16 per cluster (as QEMU and Triad number them). */
+/* This CPU's index (arch/mpidr.h). */
 static inline unsigned cpu_index(void)
 {
-	uint64_t m = read_sysreg(mpidr_el1);
-	return (unsigned)((m & 0xff) + ((m >> 8) & 0xff) * 16);
+	return mpidr_cpu_index(read_sysreg(mpidr_el1));
 }
 
 /* world.c: the secure world beside the normal one */

@@ -22,8 +22,6 @@
 #define UNKNOWN_FUNCTION 0xffffffffULL /* OP-TEE's and SMCCC's NOT_SUPPORTED, 32-bit */
 #define SPSR_EL2H	 0x3c9ULL      /* EL2h, DAIF masked */
 #define SPSR_ELH(el)	 (0x3c1ULL | (uint64_t)(el) << 2) /* ELxh, DAIF masked */
-#define SCTLR_EL1_OFF	 0x30d00800ULL			  /* RES1 bits, MMU and caches off */
-#define SCTLR_EL2_OFF	 0x30c50830ULL			  /* RES1 bits, MMU and caches off */
 
 static struct world_context ns_ctx[MAX_CPUS], s_ctx[MAX_CPUS], rl_ctx[MAX_CPUS];
 static volatile bool secure_alive, realm_alive, realm_booted;
@@ -86,8 +84,8 @@ static void enter_at(struct world_context *c, uint64_t scr, uint64_t entry, uint
 	c->scr_el3 = scr;
 	c->sys.elr_el3 = entry;
 	c->sys.spsr_el3 = spsr;
-	write_sysreg(sctlr_el2, SCTLR_EL2_OFF);
-	write_sysreg(sctlr_el1, SCTLR_EL1_OFF);
+	write_sysreg(sctlr_el2, SCTLR_EL2_RES1);
+	write_sysreg(sctlr_el1, SCTLR_EL1_RESET);
 	write_sysreg(scr_el3, scr);
 	write_sysreg(elr_el3, entry);
 	write_sysreg(spsr_el3, spsr);
@@ -131,7 +129,7 @@ static bool realm_to_boot(bool cpu_on)
 void world_boot_cpu(unsigned cpu, uint64_t ns_entry, uint64_t ns_x0, uint64_t ns_x1, bool cpu_on)
 {
 	struct world_context *ns = &ns_ctx[cpu];
-	write_sysreg(sctlr_el2, SCTLR_EL2_OFF);
+	write_sysreg(sctlr_el2, SCTLR_EL2_RES1);
 	context_save_sysregs(ns);
 	for (int i = 0; i < 31; i++)
 		ns->x[i] = 0;

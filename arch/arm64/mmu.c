@@ -87,7 +87,7 @@ void mmu_init(const struct platform *p)
 	el2_mmu_regs.tcr = TCR_RES1 | TCR_T0SZ(48) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA |
 			   TCR_SH0_INNER | ((uint64_t)pa_range_field() << 16);
 	el2_mmu_regs.ttbr0 = el2_pt.root;
-	el2_mmu_regs.sctlr = SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_SA;
+	el2_mmu_regs.sctlr = SCTLR_EL2_MMU_ON;
 	mmu_enable(&el2_mmu_regs);
 	/* Secondaries read these with their MMU off. */
 	__asm__ volatile("dc civac, %0" ::"r"(&el2_mmu_regs) : "memory");

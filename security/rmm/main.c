@@ -29,7 +29,7 @@ static int64_t cold_boot(unsigned cpu, uint64_t version, uint64_t ncpus, uint64_
 	if ((version >> 16) != (RMM_EL3_IFC_VERSION >> 16) ||
 	    (version & 0xffff) < (RMM_EL3_IFC_VERSION & 0xffff) || (version >> 31))
 		return RMM_BOOT_VERSION_NOT_VALID;
-	if (!ncpus || ncpus > RMM_MAX_CPUS)
+	if (!ncpus || ncpus > MAX_CPUS)
 		return RMM_BOOT_CPUS_OUT_OF_RANGE;
 	if (cpu >= ncpus)
 		return RMM_BOOT_CPU_ID_OUT_OF_RANGE;

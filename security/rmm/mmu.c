@@ -24,7 +24,6 @@
 #define TCR_VALUE                                                                                  \
 	(25ULL | (1ULL << 8) | (1ULL << 10) | (3ULL << 12) | (2ULL << 16) | (1ULL << 23) |         \
 	 (1ULL << 31))
-#define SCTLR_MMU_ON 0x30c5183dULL /* RES1, M, C, SA, I, WXN off */
 
 #define SZ_2M 0x200000ULL
 #define SZ_1G 0x40000000ULL
@@ -78,6 +77,6 @@ void mmu_enable(void)
 	write_sysreg(ttbr0_el2, (uint64_t)l1);
 	isb();
 	__asm__ volatile("tlbi alle2; dsb ish; isb" ::: "memory");
-	write_sysreg(sctlr_el2, SCTLR_MMU_ON);
+	write_sysreg(sctlr_el2, SCTLR_EL2_MMU_ON);
 	isb();
 }

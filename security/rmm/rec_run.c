@@ -8,6 +8,7 @@
  * described to the host in RmiRecExit; its results come back in RmiRecEnter next time.
  */
 #include <arch/el1_regs.h>
+#include <arch/mpidr.h>
 #include <arch/id_regs.h>
 #include <triad/psci_abi.h>
 
@@ -51,28 +52,11 @@
 #define HOST_CALL_GPRS	   31
 #define HOST_CALL_ALIGN	   0x100
 
-#define EC_UNKNOWN 0x00
-#define EC_WFX	   0x01
-#define EC_HVC	   0x16
-#define EC_SMC	   0x17
-#define EC_SYSREG  0x18
-/* A trapped system register's ISS: Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10],
- * Rt [9:5], CRm [4:1], read [0]. */
-#define ISS_SYSREG_MASK 0x3ffc1eULL
-#define ISS_SYSREG_READ 1ULL
 /* GIC CPU interface writes the host carries out: op0 3, op1 0, CRn 12, CRm 11, and op2 5
  * (ICC_SGI1R_EL1), 6 (ICC_ASGI1R_EL1), 7 (ICC_SGI0R_EL1) or 1 (ICC_DIR_EL1, trapped only if
  * the host set ICH_HCR_EL2.TDIR). */
 #define ISS_ICC_CRM11	  ((3ULL << 20) | (12ULL << 10) | (11ULL << 1))
-#define ISS_OP2(esr)	  (((esr) >> 17) & 7)
 #define ICC_FORWARDED_OP2 0xe2U /* op2 1, 5, 6, 7 */
-#define EC_IABT_LOW	  0x20
-#define EC_DABT_LOW	  0x24
-#define ESR_IL		  (1ULL << 25)
-#define ESR_ISV		  (1ULL << 24)
-#define ESR_WNR		  (1ULL << 6)
-#define ESR_SRT(esr)	  (((esr) >> 16) & 0x1f)
-#define DFSC_SEA	  0x10
 
 /* The realm's EL2 controls: stage 2 on; IRQ/FIQ/SError to Realm EL2; SMC (RSI, PSCI)
  * and ID register reads (to hide SVE, SME, the PMU... it does not get) trapped; AArch64 EL1.
@@ -81,10 +65,10 @@
 #define HCR_RMM	   HCR_RW
 #define CPTR_REALM 0x33ffULL /* no FP/SIMD traps: the host's FP state is saved around it */
 
-static struct el1_state host_el1[RMM_MAX_CPUS];
+static struct el1_state host_el1[MAX_CPUS];
 static bool has_hcx;	    /* FEAT_HCX: HCRX_EL2 exists */
 static uint64_t hcrx_realm; /* HCRX_EL2 while a realm runs: MOPS allowed if the CPU has it */
-static struct fp_state host_fp[RMM_MAX_CPUS];
+static struct fp_state host_fp[MAX_CPUS];
 
 /* What the host put in RmiRecEnter. */
 struct rec_enter {
@@ -106,8 +90,7 @@ struct rec_exit {
 
 static unsigned cpu_index(void)
 {
-	uint64_t m = read_sysreg(mpidr_el1);
-	return (unsigned)((m & 0xff) + ((m >> 8) & 0xff) * 16) % RMM_MAX_CPUS;
+	return mpidr_cpu_index(read_sysreg(mpidr_el1)) % MAX_CPUS;
 }
 
 /* VTCR_EL2 for the realm's IPA size and starting level (4 KiB granule, 40-bit PA,
@@ -187,12 +170,12 @@ static void inject_sea(struct rec *rec, bool instruction)
 {
 	bool from_el0 = (rec->pstate & PSR_MODE_MASK) == PSR_MODE_EL0t;
 	uint64_t ec = (instruction ? EC_IABT_LOW : EC_DABT_LOW) + (from_el0 ? 0 : 1);
-	inject_sync(rec, (ec << 26) | ESR_IL | DFSC_SEA, rec->far);
+	inject_sync(rec, (ec << ESR_EC_SHIFT) | ESR_IL | FSC_SEA, rec->far);
 }
 
 static void inject_undef(struct rec *rec)
 {
-	inject_sync(rec, (EC_UNKNOWN << 26) | ESR_IL, 0);
+	inject_sync(rec, (EC_UNKNOWN << ESR_EC_SHIFT) | ESR_IL, 0);
 }
 
 static uint64_t fault_ipa(const struct rec *rec)
@@ -304,17 +287,17 @@ static void describe_exit(const struct rec *rec, uint64_t reason, struct rec_exi
  * whose reason and details go into out. */
 static bool handle_sync(struct rec *rec, struct rd *rd, struct rec_exit *out, unsigned cpu)
 {
-	uint64_t ec = rec->esr >> 26;
+	uint64_t ec = ESR_EC(rec->esr);
 	out->reason = RMI_EXIT_SYNC;
 	switch (ec) {
-	case EC_SMC: {
+	case EC_SMC64: {
 		uint64_t call[2] = {rec->gprs[0], rec->gprs[1]};
 		if (rsi_handle(rec, rd)) {
 			if (rec->rsi_fault) {
 				/* As a data abort (translation fault) at the RAM it named. */
 				rec->rsi_fault = false;
-				rec->esr =
-				    ((uint64_t)EC_DABT_LOW << 26) | (0x4ULL + rec->rsi_fault_level);
+				rec->esr = ((uint64_t)EC_DABT_LOW << ESR_EC_SHIFT) |
+					   (0x4ULL + rec->rsi_fault_level);
 				rec->hpfar = (rec->rsi_fault_ipa >> 12) << 4;
 				rec->far = 0;
 				return false;

@@ -9,14 +9,14 @@
 #define dsb(opt)	 __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define isb()		 __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define read_sysreg(reg) rmm_host_sysreg(#reg)
-#define SCTLR_EL1_RESET	 0x30d00800UL
+#include <arch/sctlr.h>
 unsigned long rmm_host_sysreg(const char *name);
 #endif
+#include <plat.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <triad/rmm_abi.h>
 
-#define RMM_MAX_CPUS 8
 #define GRANULE_SIZE 0x1000UL
 /* Granules the RMM tracks: the first GiB of DRAM, which the monitor's GPT describes
  * granule by granule. */

@@ -57,8 +57,7 @@ void enter_secure_el1(struct frame *f, void *stack_top) __attribute__((noreturn)
 
 unsigned this_cpu(void)
 {
-	uint64_t m = read_sysreg(mpidr_el1);
-	return (unsigned)((m & 0xff) + ((m >> 8) & 0xff) * 16);
+	return mpidr_cpu_index(read_sysreg(mpidr_el1));
 }
 
 static void el2_setup(void)
@@ -240,11 +239,6 @@ void sel2_boot_finished(struct frame *f)
 	report(f, SEL2_READY, 0, 0, 0, 0);
 }
 
-#define EC_HVC64    0x16
-#define EC_SMC64    0x17
-#define EC_IABT_LOW 0x20
-#define EC_DABT_LOW 0x24
-
 /* OP-TEE did something only a crash does: an exception of its own that it did not take,
  * an access outside its stage 2 (x3: the IPA it tried), or a vector table outside its
  * memory. */
@@ -253,7 +247,7 @@ static void optee_crashed(unsigned cpu, struct frame *f, uint64_t esr, uint64_t 
 
 static void optee_crashed(unsigned cpu, struct frame *f, uint64_t esr, uint64_t elr)
 {
-	uint64_t ec = esr >> 26;
+	uint64_t ec = ESR_EC(esr);
 	uint64_t ipa = (read_sysreg(hpfar_el2) >> 4) << 12 | (read_sysreg(far_el2) & 0xfff);
 	bool abort = ec == EC_IABT_LOW || ec == EC_DABT_LOW;
 	optee_exited(cpu);
@@ -271,9 +265,9 @@ void sel2_lower_sync(struct frame *f)
 		return;
 	}
 	/* OP-TEE's timer accesses go on within its entry, under the same deadline. */
-	if ((esr >> 26) == EC_HVC64 && optee_timer_access(f, esr))
+	if (ESR_EC(esr) == EC_HVC64 && optee_timer_access(f, esr))
 		return;
-	if ((esr >> 26) != EC_SMC64)
+	if (ESR_EC(esr) != EC_SMC64)
 		optee_crashed(cpu, f, esr, read_sysreg(elr_el2));
 	/* OP-TEE is alive: it answered (whatever it says, an FIQ entry is over). */
 	optee_exited(cpu);

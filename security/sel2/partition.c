@@ -33,10 +33,7 @@
 #define MDCR_SP	    (1UL << 5 | 1UL << 6 | 1UL << 9 | 1UL << 10 | 1UL << 11) /* PMU, debug */
 #define CNTHCTL_SP  0UL	 /* physical counter and timer trap */
 #define SP_PMR	    0x20 /* above the deadline (0x00) and OP-TEE's interrupts */
-#define EC_SMC64    0x17
 #define VMPIDR_RES1 (1UL << 31)
-#define EC_IABT_LOW 0x20
-#define EC_DABT_LOW 0x24
 
 struct el1_ctx {
 #define X(field, reg) uint64_t field;
@@ -358,7 +355,7 @@ static void restarted(unsigned cpu, unsigned i, unsigned ec)
 void sp_trapped(unsigned cpu, struct frame *f, uint64_t esr)
 {
 	unsigned i = on_cpu[cpu].sp - 1, ec = on_cpu[cpu].ec;
-	uint64_t class = esr >> 26;
+	uint64_t class = ESR_EC(esr);
 	if (class != EC_SMC64) {
 		uint64_t ipa = (read_sysreg(hpfar_el2) >> 4) << 12 | (read_sysreg(far_el2) & 0xfff);
 		bool abort = class == EC_IABT_LOW || class == EC_DABT_LOW;

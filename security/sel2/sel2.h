@@ -2,19 +2,19 @@
 #ifndef SEL2_H
 #define SEL2_H
 
+#include <arch/esr.h>
+#include <arch/mpidr.h>
 #include <arch/sysreg.h>
+#include <plat.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <triad/sel2_abi.h>
-
-#define MAX_CPUS 8
 
 /* OP-TEE and partitions run at EL1 in AArch64, behind stage 2, their SMCs trapped here. */
 #define HCR_OPTEE	      (HCR_RW | HCR_TSC | HCR_VM)
 #define CPTR_OPTEE	      0x33ffUL /* RES1 bits; FP/SIMD not trapped */
 #define CNTHCTL_OPTEE	      3UL      /* EL1 may use the physical counter and timer */
 #define SPSR_EL1H_MASKED      0x3c5
-#define SCTLR_EL1_RESET	      0x30d00800UL
 #define CALL_DEADLINE_SECONDS 10
 
 /* stage2.c: OP-TEE's stage-2 tables, built once, loaded on each CPU; the cold boot's

@@ -98,16 +98,7 @@
 #define PSR_PAN	      (1UL << 22)
 #define PSR_DAIF      (PSR_D | PSR_A | PSR_I | PSR_F)
 
-/* SCTLR_ELx */
-#define SCTLR_M	   (1UL << 0)
-#define SCTLR_A	   (1UL << 1)
-#define SCTLR_C	   (1UL << 2)
-#define SCTLR_SA   (1UL << 3)
-#define SCTLR_I	   (1UL << 12)
-#define SCTLR_SPAN (1UL << 23)
-#define SCTLR_EL2_RES1                                                                             \
-	((3UL << 28) | (3UL << 22) | (1UL << 18) | (1UL << 16) | (1UL << 11) | (3UL << 4))
-#define SCTLR_EL1_RESET 0x30d00800UL /* RES1 bits, MMU and caches off */
+#include <arch/sctlr.h>
 
 /* CPTR_EL2 (E2H=0): TZ traps SVE, TSM traps SME, TTA trace, TAM the AMU; FP stays with the guest.
  */
