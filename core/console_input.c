@@ -4,7 +4,7 @@
 #include <triad/vm.h>
 #include <triad/vswitch.h>
 
-#include "../devices/pl011.h"
+#include "../drivers/uart/pl011.h"
 #include "../irq/gicv3.h"
 #include "el2.h"
 
@@ -15,7 +15,7 @@ void console_input_init(void)
 	if (!plat.uart_intid)
 		return;
 	gic_enable_spi(plat.uart_intid, cpus[0].mpidr, 0xa0);
-	pl011_enable_rx_irq();
+	pl011_enable_rx_irq(plat.uart_base);
 }
 
 void console_input_irq(void)

@@ -7,7 +7,7 @@
 #include <triad/util.h>
 #include <triad/vpmu.h>
 
-#include "../arch/arm64/mmu.h"
+#include "../mm/el2_mmu.h"
 #include "../mm/vmid.h"
 #include "el2.h"
 

@@ -26,40 +26,15 @@ static bool gpt_on;
 #define RESERVED_SIZE (REALM_SIZE + 0x1000 + GPT_L1_SIZE)
 uint64_t rmm_base, rmm_shared;
 
-/* ---- console: the machine's PL011 (UART0), polled ---- */
-
-#define UART0	  0x09000000UL
-#define UART_FR	  0x18
-#define UART_TXFF (1U << 5)
-
-static void uart_enable(void)
-{
-	wr32(UART0 + 0x30, 0x301); /* UARTCR: UART, transmit and receive enabled */
-}
-
-void mon_putc(char c)
-{
-	while (rd32(UART0 + UART_FR) & UART_TXFF)
-		;
-	wr32(UART0, (uint32_t)c);
-}
-
-void mon_puts(const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\n')
-			mon_putc('\r');
-		mon_putc(*s);
-	}
-}
+/* ---- console: the machine's PL011 (UART0), polled (lib/early_console.h) ---- */
 
 void mon_puthex(uint64_t v)
 {
-	mon_puts("0x");
+	early_puts("0x");
 	for (int i = 60; i >= 0; i -= 4) {
 		unsigned d = (v >> i) & 0xf;
 		if (d || !i || (v >> i))
-			mon_putc((char)(d < 10 ? '0' + d : 'a' + d - 10));
+			early_putc((char)(d < 10 ? '0' + d : 'a' + d - 10));
 	}
 }
 
@@ -71,7 +46,7 @@ void mon_putdec(uint64_t v)
 	do
 		buf[--i] = (char)('0' + v % 10);
 	while (v /= 10);
-	mon_puts(&buf[i]);
+	early_puts(&buf[i]);
 }
 
 /* ---- EL3 configuration of a CPU before it enters the normal world ---- */
@@ -151,8 +126,9 @@ void monitor_main(unsigned cpu) __attribute__((noreturn));
 void monitor_main(unsigned cpu)
 {
 	(void)cpu;
-	uart_enable();
-	mon_puts("[monitor] Triad EL3 monitor\n");
+	early_console_init(PLAT_EARLY_UART);
+	early_console_enable();
+	early_puts("[monitor] Triad EL3 monitor\n");
 	plan_el3_controls();
 	struct boot_info *bi = (struct boot_info *)BOOT_INFO;
 	fw_cfg_init((uint8_t *)bi + 0x800);
@@ -162,7 +138,7 @@ void monitor_main(unsigned cpu)
 	if (fw_cfg_load_file("opt/triad/sel2", SEL2_BASE, SEL2_MAX, staging) &&
 	    (optee_size = fw_cfg_load_file("opt/triad/optee", OPTEE_BASE, OPTEE_SIZE, staging))) {
 		sel2_entry = SEL2_BASE;
-		mon_puts("[monitor] secure world: Triad S-EL2 and OP-TEE loaded\n");
+		early_puts("[monitor] secure world: Triad S-EL2 and OP-TEE loaded\n");
 		/* FF-A secure partitions, if given, one per region: Triad at S-EL2 checks their
 		 * manifests. */
 		static char name[] = "opt/triad/sp0";
@@ -171,16 +147,16 @@ void monitor_main(unsigned cpu)
 			uint64_t size = fw_cfg_load_file(name, SP_REGION_OF(k), SP_REGION, staging);
 			sp_sizes |= size << (SP_SIZES_SHIFT * k);
 			if (size) {
-				mon_puts("[monitor] secure world: secure partition ");
+				early_puts("[monitor] secure world: secure partition ");
 				mon_putdec(k);
-				mon_puts(" loaded\n");
+				early_puts(" loaded\n");
 			}
 		}
 	}
 	gic_global_setup(sel2_entry != 0);
 	uint64_t ram_end = dtb_ram_end((const void *)DTB);
 	if (!ram_end) {
-		mon_puts("[monitor] error: no RAM at 0x40000000 in the machine's DTB\n");
+		early_puts("[monitor] error: no RAM at 0x40000000 in the machine's DTB\n");
 		power_off();
 	}
 	bi->reserved_base = bi->reserved_size = 0;
@@ -191,24 +167,24 @@ void monitor_main(unsigned cpu)
 		rmm_shared = l1 - 0x1000;
 		rmm_base = rmm_shared - REALM_SIZE;
 		gpt_init(ram_end - RAM_BASE, l1, rmm_base, REALM_SIZE, rmm_shared);
-		mon_puts("[monitor] GPT on: realm world at ");
+		early_puts("[monitor] GPT on: realm world at ");
 		mon_puthex(rmm_base);
-		mon_puts("\n");
+		early_puts("\n");
 		bi->reserved_base = rmm_base;
 		bi->reserved_size = RESERVED_SIZE;
 		ram_end = rmm_base;
 		gpt_on = true;
 		if (fw_cfg_load_file("opt/triad/rmm", rmm_base, RMM_IMAGE_MAX, staging)) {
 			rmm_entry = rmm_base;
-			mon_puts("[monitor] realm world: Triad's RMM loaded\n");
+			early_puts("[monitor] realm world: Triad's RMM loaded\n");
 		}
 	}
 	uint64_t entry;
 	const char *why = fw_cfg_load(bi, RAM_BASE, ram_end, &entry);
 	if (why) {
-		mon_puts("[monitor] error: ");
-		mon_puts(why);
-		mon_puts("\n");
+		early_puts("[monitor] error: ");
+		early_puts(why);
+		early_puts("\n");
 		power_off();
 	}
 	bi->magic = BOOT_INFO_MAGIC;
@@ -217,9 +193,9 @@ void monitor_main(unsigned cpu)
 	monitor_ready = 0x52454459;
 	dsb(sy);
 	__asm__ volatile("sev");
-	mon_puts("[monitor] starting the hypervisor at Normal EL2, ");
+	early_puts("[monitor] starting the hypervisor at Normal EL2, ");
 	mon_puthex(entry);
-	mon_puts("\n");
+	early_puts("\n");
 	/* The GPT is on from here (no more writes to normal-world memory), or, with a secure
 	 * world, once it has booted: OP-TEE reads the machine's DT with its MMU off, as Secure
 	 * accesses to normal memory, which the GPT would fault (world.c starts it). */
@@ -253,21 +229,21 @@ struct world_context *lower_sync(struct world_context *c)
 			return world_realm_smc(c);
 		return smc_handler(c);
 	}
-	mon_puts("[monitor] error: unexpected trap from the normal world, ESR ");
+	early_puts("[monitor] error: unexpected trap from the normal world, ESR ");
 	mon_puthex(esr);
-	mon_puts(" at ");
+	early_puts(" at ");
 	mon_puthex(read_sysreg(elr_el3));
-	mon_puts("\n");
+	early_puts("\n");
 	power_off();
 }
 
 void monitor_unexpected(void *sp)
 {
 	(void)sp;
-	mon_puts("[monitor] panic: exception at EL3, ESR ");
+	early_puts("[monitor] panic: exception at EL3, ESR ");
 	mon_puthex(read_sysreg(esr_el3));
-	mon_puts(" ELR ");
+	early_puts(" ELR ");
 	mon_puthex(read_sysreg(elr_el3));
-	mon_puts("\n");
+	early_puts("\n");
 	power_off();
 }

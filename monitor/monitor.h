@@ -4,6 +4,7 @@
 
 #include <arch/mpidr.h>
 #include <arch/sysreg.h>
+#include <lib/early_console.h>
 #include <plat.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -90,8 +91,6 @@ extern uint64_t optee_size;
 extern uint64_t sp_sizes; /* the partitions' image sizes (SP_SIZE_IN), 0: none */
 void cpu_restart(unsigned cpu) __attribute__((noreturn));
 /* monitor.c */
-void mon_putc(char c);
-void mon_puts(const char *s);
 void mon_puthex(uint64_t v);
 void mon_putdec(uint64_t v);
 void monitor_secondary(unsigned cpu) __attribute__((noreturn));

@@ -303,10 +303,10 @@ static struct world_context *power_request_done(struct world_context *c, unsigne
  * (restarted, given up, stopped). */
 static void report_partition_failure(const struct world_context *c)
 {
-	mon_puts("[monitor] error: secure partition ");
+	early_puts("[monitor] error: secure partition ");
 	if (c->x[1]) {
 		mon_puthex(c->x[1]);
-		mon_puts(" ");
+		early_puts(" ");
 	}
 	/* The reason must lie in Triad at S-EL2's image and end there. */
 	const char *why = (const char *)c->x[2];
@@ -316,32 +316,32 @@ static void report_partition_failure(const struct world_context *c)
 		while (c->x[2] + n < end && why[n] && n < 120)
 			n++;
 	if (n && c->x[2] + n < end && !why[n])
-		mon_puts(why);
+		early_puts(why);
 	else
-		mon_puts("failed");
+		early_puts("failed");
 	if (c->x[3]) {
-		mon_puts(" (ESR ");
+		early_puts(" (ESR ");
 		mon_puthex(c->x[3]);
-		mon_puts(", ELR ");
+		early_puts(", ELR ");
 		mon_puthex(c->x[4]);
 		if (c->x[5]) {
-			mon_puts(", address ");
+			early_puts(", address ");
 			mon_puthex(c->x[5]);
 		}
-		mon_puts(")");
+		early_puts(")");
 	}
 	if (!c->x[1]) {
-		mon_puts("\n");
+		early_puts("\n");
 	} else if (c->x[6] == SEL2_SP_STOPPED) {
-		mon_puts(": stopped; its messages answer ABORTED\n");
+		early_puts(": stopped; its messages answer ABORTED\n");
 	} else if (c->x[6] & SEL2_SP_GIVEN_UP) {
-		mon_puts(": given up after ");
+		early_puts(": given up after ");
 		mon_putdec(c->x[6] & ~SEL2_SP_GIVEN_UP);
-		mon_puts(" restarts; its messages answer ABORTED\n");
+		early_puts(" restarts; its messages answer ABORTED\n");
 	} else {
-		mon_puts(": restarted from its image (restart ");
+		early_puts(": restarted from its image (restart ");
 		mon_putdec(c->x[6]);
-		mon_puts(")\n");
+		early_puts(")\n");
 	}
 }
 
@@ -362,7 +362,7 @@ struct world_context *world_secure_smc(struct world_context *c)
 	switch (fid) {
 	case SEL2_READY:
 		if (!secure_alive) {
-			mon_puts("[monitor] secure world up: Triad at S-EL2, OP-TEE at S-EL1\n");
+			early_puts("[monitor] secure world up: Triad at S-EL2, OP-TEE at S-EL1\n");
 			secure_alive = true;
 		}
 		secure_boot_finished(c, cpu);
@@ -390,23 +390,23 @@ struct world_context *world_secure_smc(struct world_context *c)
 	case SEL2_TIMEOUT:
 	default:
 		if (fid == SEL2_TIMEOUT) {
-			mon_puts(c->x[3]
-				     ? "[monitor] error: OP-TEE stopped answering: no return "
-				       "within "
-				     : "[monitor] error: OP-TEE did not finish booting within ");
+			early_puts(c->x[3]
+				       ? "[monitor] error: OP-TEE stopped answering: no return "
+					 "within "
+				       : "[monitor] error: OP-TEE did not finish booting within ");
 			mon_putdec(c->x[1]);
-			mon_puts(" s (it was at ");
+			early_puts(" s (it was at ");
 		} else {
-			mon_puts("[monitor] error: the secure world failed (ESR ");
+			early_puts("[monitor] error: the secure world failed (ESR ");
 			mon_puthex(c->x[1]);
 			if (c->x[3]) {
-				mon_puts(", address ");
+				early_puts(", address ");
 				mon_puthex(c->x[3]);
 			}
-			mon_puts(", ELR ");
+			early_puts(", ELR ");
 		}
 		mon_puthex(c->x[2]);
-		mon_puts("): trusted OS calls now answer NOT_SUPPORTED\n");
+		early_puts("): trusted OS calls now answer NOT_SUPPORTED\n");
 		secure_alive = false;
 		power_request_done(c, cpu, false);
 		secure_boot_finished(c, cpu);
@@ -428,9 +428,9 @@ struct world_context *world_secure_interrupt(struct world_context *c)
 	if (!secure_alive) {
 		unsigned id = gic_disable_secure_pending();
 		if (id < 1020) {
-			mon_puts("[monitor] secure interrupt ");
+			early_puts("[monitor] secure interrupt ");
 			mon_putdec(id);
-			mon_puts(" with no secure world to take it: switched off\n");
+			early_puts(" with no secure world to take it: switched off\n");
 		}
 		return c;
 	}
@@ -468,12 +468,12 @@ struct world_context *world_realm_smc(struct world_context *c)
 	case RMM_BOOT_COMPLETE:
 		if ((int64_t)c->x[1] != E_RMM_OK) {
 			/* Never entered again: RMI calls now answer NOT_SUPPORTED. */
-			mon_puts("[monitor] error: the RMM failed to boot (");
+			early_puts("[monitor] error: the RMM failed to boot (");
 			mon_puthex(c->x[1]);
-			mon_puts("): no realm world\n");
+			early_puts("): no realm world\n");
 			realm_alive = false;
 		} else if (!realm_alive && cpu == 0) {
-			mon_puts("[monitor] realm world up: Triad's RMM at Realm EL2\n");
+			early_puts("[monitor] realm world up: Triad's RMM at Realm EL2\n");
 			realm_alive = true;
 		}
 		/* The first run on this CPU: the normal world's EL1 state comes from its

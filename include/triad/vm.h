@@ -19,7 +19,7 @@
 #include <triad/virtio_mmio.h>
 #include <triad/vpmu.h>
 
-#include "../../mm/pgtable.h"
+#include <lib/pgtable.h>
 
 #define GUEST_RAM_IPA	   0x40000000UL
 #define GUEST_UART_IPA	   0x09000000UL

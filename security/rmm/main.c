@@ -11,18 +11,6 @@
 static unsigned nr_cpus;
 static uint64_t shared_page; /* shared with EL3: the boot manifest */
 
-#define UART0 0x09000000UL
-
-/* Boot messages only: the console is the normal world's once it runs. */
-void rmm_log(const char *s)
-{
-	for (; *s; s++) {
-		while (*(volatile uint32_t *)(UART0 + 0x18) & (1U << 5))
-			;
-		*(volatile uint32_t *)UART0 = (uint32_t)*s;
-	}
-}
-
 static int64_t cold_boot(unsigned cpu, uint64_t version, uint64_t ncpus, uint64_t shared)
 {
 	/* The interface must be ours: the same major, a minor no older. */
@@ -37,9 +25,12 @@ static int64_t cold_boot(unsigned cpu, uint64_t version, uint64_t ncpus, uint64_
 		return RMM_BOOT_INVALID_SHARED_BUFFER;
 	nr_cpus = (unsigned)ncpus;
 	shared_page = shared;
-	mmu_build();
+	if (!mmu_build())
+		return E_RMM_UNK;
 	mmu_enable();
-	rmm_log("[rmm] Triad RMM up (RMI 1.0)\r\n");
+	/* Boot messages and panics only: the console is the normal world's once it runs. */
+	early_console_init(PLAT_EARLY_UART);
+	early_puts("[rmm] Triad RMM up (RMI 1.0)\n");
 	return attest_boot(shared);
 }
 
@@ -70,7 +61,7 @@ void rmm_main(unsigned cpu, uint64_t version, uint64_t ncpus, uint64_t shared)
 void rmm_unexpected(uint64_t esr, uint64_t elr, uint64_t far)
 {
 	(void)esr, (void)elr, (void)far;
-	rmm_log("[rmm] panic: unexpected exception at Realm EL2\r\n");
+	early_puts("[rmm] panic: unexpected exception at Realm EL2\n");
 	for (;;)
 		__asm__ volatile("wfi");
 }

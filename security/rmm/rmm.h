@@ -12,6 +12,7 @@
 #include <arch/sctlr.h>
 unsigned long rmm_host_sysreg(const char *name);
 #endif
+#include <lib/early_console.h>
 #include <plat.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -83,7 +84,7 @@ void rmi_realm_destroy(const uint64_t *in, uint64_t *out);
 
 /* mmu.c: the NS alias of the tracked DRAM: the host's granule at pa is at pa + NS_ALIAS. */
 #define NS_ALIAS 0x4000000000ULL
-void mmu_build(void);
+bool mmu_build(void); /* false: no page for its tables */
 void mmu_enable(void);
 /* ns_access.S: copies to and from host memory (8-byte multiples, aligned): 0 or -1 if
  * the host's memory faulted. */
@@ -91,6 +92,5 @@ int ns_read(void *dst, const void *ns_src, uint64_t len);
 int ns_write(void *ns_dst, const void *src, uint64_t len);
 
 /* main.c */
-void rmm_log(const char *s);
 
 #endif

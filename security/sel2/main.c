@@ -308,7 +308,8 @@ void sel2_main(unsigned cpu, unsigned cpu_on, uint64_t optee_size, uint64_t dtb,
 {
 	if (!cpu_on) {
 		optee_timer_retarget((uint32_t *)OPTEE_BASE, optee_size);
-		stage2_build();
+		if (!stage2_build())
+			sel2_unexpected(0, 0); /* reported as the secure world's failure */
 		sp_init(sp_sizes);
 	}
 	el2_setup();

@@ -140,6 +140,8 @@ void sp_init(uint64_t image_sizes)
 			continue;
 		struct sp_manifest m;
 		const char *why = sp_manifest_check((const void *)base, size, base, SP_REGION, &m);
+		if (!why && !stage2_build_sp(spmc.nr_sps, base, m.mem_size))
+			why = "no page left for its stage-2 tables";
 		if (!why && !spmc_add(&spmc, &m, base))
 			why = "its ID is another partition's";
 		if (why) {
@@ -151,7 +153,6 @@ void sp_init(uint64_t image_sizes)
 		for (uint64_t a = base + m.image_size; a < base + m.mem_size; a++)
 			*(volatile uint8_t *)a = 0;
 		keep_pristine(i, base, m.image_size);
-		stage2_build_sp(i, base, m.mem_size);
 	}
 }
 

@@ -43,9 +43,4 @@ unsigned long rmm_host_sysreg(const char *name)
 	return !strcmp(name, "id_aa64mmfr1_el1") ? 2UL << 4 : 0; /* 16-bit VMIDs */
 }
 
-void rmm_log(const char *s)
-{
-	(void)s;
-}
-
 #endif

@@ -7,8 +7,13 @@
 
 #ifdef __ASSEMBLER__
 /* \out = the index of the CPU whose MPIDR is in \mpidr (\tmp is clobbered). */
-.macro mpidr_cpu_index out, mpidr, tmp and	\tmp, \mpidr, #0xff ubfx	\out, \mpidr, #8,
-    #8 add	\out, \tmp, \out, lsl #4.endm
+// clang-format off
+.macro mpidr_cpu_index out, mpidr, tmp
+	and	\tmp, \mpidr, #0xff
+	ubfx	\out, \mpidr, #8, #8
+	add	\out, \tmp, \out, lsl #4
+.endm
+// clang-format on
 #else
 #include <stdint.h>
 

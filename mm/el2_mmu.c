@@ -6,7 +6,7 @@
 #include <triad/platform.h>
 #include <triad/util.h>
 
-#include "mmu.h"
+#include "el2_mmu.h"
 
 /* Read by secondary CPUs before their MMU is on: cleaned to memory after being written. */
 struct mmu_regs el2_mmu_regs;
@@ -15,7 +15,6 @@ static struct pgtable el2_pt;
 extern char _start[], _etext[], _erodata[], _end[];
 void mmu_enable(struct mmu_regs *r);
 
-#define MAIR_VALUE     ((0x04UL << (8 * S1_MAIR_DEVICE)) | (0xffUL << (8 * S1_MAIR_NORMAL)))
 #define TCR_RES1       ((1UL << 31) | (1UL << 23))
 #define TCR_T0SZ(bits) (64 - (bits))
 #define TCR_IRGN0_WBWA (1UL << 8)
@@ -83,7 +82,7 @@ void mmu_init(const struct platform *p)
 			map_or_die(page, PAGE_SIZE, S1_DEVICE_RW);
 	}
 
-	el2_mmu_regs.mair = MAIR_VALUE;
+	el2_mmu_regs.mair = S1_MAIR_VALUE;
 	el2_mmu_regs.tcr = TCR_RES1 | TCR_T0SZ(48) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA |
 			   TCR_SH0_INNER | ((uint64_t)pa_range_field() << 16);
 	el2_mmu_regs.ttbr0 = el2_pt.root;
