@@ -625,16 +625,14 @@ bool vgic_dist_write(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size,
 	return common_write(d, vcpu, off, size, val, kick, false);
 }
 
-#define GICR_SGI_FRAME 0x10000U
-
 bool vgic_redist_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size, uint64_t *val)
 {
-	if (off >= 2 * GICR_SGI_FRAME || (off & (size - 1)))
+	if (off >= 2 * GICR_SGI || (off & (size - 1)))
 		return false;
 	struct vgic_cpu *c = d->cpu[vcpu];
 	*val = 0;
-	if (off >= GICR_SGI_FRAME)
-		return common_read(d, vcpu, off - GICR_SGI_FRAME, size, val, true);
+	if (off >= GICR_SGI)
+		return common_read(d, vcpu, off - GICR_SGI, size, val, true);
 	if (off == 0x8 || off == 0xc) { /* TYPER, 64-bit or halves */
 		uint64_t mp = c->mpidr;
 		uint64_t aff = (mp & 0xffffff) | ((mp >> 32 & 0xff) << 24);
@@ -667,11 +665,11 @@ bool vgic_redist_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size
 bool vgic_redist_write(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size, uint64_t val,
 		       uint32_t *kick)
 {
-	if (off >= 2 * GICR_SGI_FRAME || (off & (size - 1)))
+	if (off >= 2 * GICR_SGI || (off & (size - 1)))
 		return false;
 	stale_all(d);
-	if (off >= GICR_SGI_FRAME)
-		return common_write(d, vcpu, off - GICR_SGI_FRAME, size, val, kick, true);
+	if (off >= GICR_SGI)
+		return common_write(d, vcpu, off - GICR_SGI, size, val, kick, true);
 	if (size != 4 && !(size == 8 && (off == 0x70 || off == 0x78)))
 		return false;
 	if (off == 0x14)

@@ -50,8 +50,7 @@ void gic_cpu_setup(void)
 	isb();
 }
 
-#define ICC_HPPIR1_EL1 S3_0_C12_C12_2
-#define INTID_NONE     1023
+#define INTID_NONE 1023
 
 unsigned gic_disable_secure_pending(void)
 {

@@ -14,8 +14,7 @@
 /* TCR_EL2: 39-bit VA (T0SZ 25, walks from level 1), 4 KiB granule, write-back inner
  * shareable walks, 40-bit PA; RES1 bits 31 and 23. */
 #define TCR_VALUE                                                                                  \
-	(25ULL | (1ULL << 8) | (1ULL << 10) | (3ULL << 12) | (2ULL << 16) | (1ULL << 23) |         \
-	 (1ULL << 31))
+	(TCR_EL2_RES1 | 25ULL | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER | (2ULL << 16))
 
 /* L1; L2 for the UART's GiB and DRAM's; L3 for the blocks where the text starts and ends. */
 PT_POOL(rmm_pool, 5);

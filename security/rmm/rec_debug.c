@@ -12,10 +12,6 @@
 #include "realm.h"
 #include "rec.h"
 
-#define MDCR_TDA     (1ULL << 9)
-#define MDCR_TDE     (1ULL << 8)
-#define MDSCR_MDE    (1ULL << 15)
-#define MDSCR_KDE    (1ULL << 13)
 #define DBG_REGS_MAX 16
 /* MDSCR_EL1 in a trapped access's ISS: op0 2, op2 2, op1 0, CRn 0, CRm 2 */
 #define ISS_MDSCR ((2ULL << 20) | (2ULL << 17) | (2ULL << 1))

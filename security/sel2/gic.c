@@ -15,7 +15,6 @@
 
 #include "sel2.h"
 
-#define ICC_HPPIR1_EL1	S3_0_C12_C12_2
 #define ICC_IGRPEN0_EL1 S3_0_C12_C12_6
 #define DEADLINE_PPI	20
 /* The highest priority: the GIC signals only its highest-priority pending interrupt, and

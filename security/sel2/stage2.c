@@ -30,9 +30,8 @@
 
 /* VSTCR_EL2 / VTCR_EL2: T0SZ 25 (39 bits), SL0 1 (level 1), write-back walks, 4 KiB, 40-bit
  * PAs; walks of both in Secure memory (SW, NSW 0); Non-secure space output Non-secure. */
-#define TCR_COMMON (25UL | 1UL << 6 | 1UL << 8 | 1UL << 10 | 3UL << 12)
+#define TCR_COMMON (25UL | 1UL << 6 | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER)
 #define VTCR_PS_40 (2UL << 16)
-#define VTCR_RES1  (1UL << 31)
 #define VTCR_NSA   (1UL << 30)
 #define VSTCR_EL2  S3_4_C2_C6_2
 #define VSTTBR_EL2 S3_4_C2_C6_0

@@ -34,6 +34,7 @@
 #define ICC_BPR1_EL1	S3_0_C12_C12_3
 #define ICC_CTLR_EL1	S3_0_C12_C12_4
 #define ICC_IGRPEN1_EL1 S3_0_C12_C12_7
+#define ICC_HPPIR1_EL1	S3_0_C12_C12_2
 #define ICC_SGI1R_EL1	S3_0_C12_C11_5
 #define ICH_AP0R0_EL2	S3_4_C12_C8_0
 #define ICH_AP1R0_EL2	S3_4_C12_C9_0
@@ -109,9 +110,20 @@
 #define CPTR_TTA      (1UL << 20)
 #define CPTR_TAM      (1UL << 30)
 
-/* MDCR_EL2 */
+/* MDCR_EL2, MDSCR_EL1 */
 #define MDCR_TPMCR (1UL << 5)
 #define MDCR_TPM   (1UL << 6)
+#define MDCR_TDE   (1UL << 8)
+#define MDCR_TDA   (1UL << 9) /* the debug registers without a trap of their own */
+#define MDSCR_KDE  (1UL << 13)
+#define MDSCR_MDE  (1UL << 15)
+
+/* TCR_EL2 and VTCR_EL2: the fields both have, for write-back inner shareable walks. */
+#define TCR_IRGN0_WBWA (1UL << 8)
+#define TCR_ORGN0_WBWA (1UL << 10)
+#define TCR_SH0_INNER  (3UL << 12)
+#define TCR_EL2_RES1   ((1UL << 31) | (1UL << 23))
+#define VTCR_RES1      (1UL << 31)
 
 /* CNTHCTL_EL2 (E2H=0) */
 #define CNTHCTL_EL1PCTEN (1UL << 0)
