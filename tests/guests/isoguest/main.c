@@ -7,12 +7,11 @@
  * that changed behind its back, and a summary, then powers off. */
 #include "../lib/guest.h"
 
-#define WHO	   "isoguest"
-#define ROUNDS	   24
-#define CNTP_PPI   30
-#define EC_UNKNOWN 0x00
-#define FP_BASE_A  0x0a0a0a0a0a0a0a00UL
-#define FP_BASE_B  0x0b0b0b0b0b0b0b00UL
+#define WHO	  "isoguest"
+#define ROUNDS	  24
+#define CNTP_PPI  30
+#define FP_BASE_A 0x0a0a0a0a0a0a0a00UL
+#define FP_BASE_B 0x0b0b0b0b0b0b0b00UL
 
 void fp_fill(uint64_t base);
 uint64_t fp_check(uint64_t base);
@@ -381,7 +380,7 @@ static volatile bool probing, undef;
 
 void sync_exception(struct frame *f)
 {
-	if (probing && (read_sysreg(esr_el1) >> 26) == EC_UNKNOWN) {
+	if (probing && ESR_EC(read_sysreg(esr_el1)) == EC_UNKNOWN) {
 		undef = true;
 		f->elr += 4;
 		return;
