@@ -1,5 +1,7 @@
 /* Physical GICv3: distributor, this CPU's redistributor and the EL2 CPU interface. */
 #include <arch/gic_regs.h>
+#include <arch/mmio.h>
+#include <arch/mpidr.h>
 #include <arch/sysreg.h>
 #include <triad/log.h>
 #include <triad/panic.h>
@@ -12,21 +14,6 @@ static uintptr_t gicr_base;
 static uint64_t gicr_size;
 static uintptr_t gicr_of[MAX_CPUS];
 static unsigned nr_irqs;
-
-static inline uint32_t rd32(uintptr_t a)
-{
-	return *(volatile uint32_t *)a;
-}
-
-static inline void wr32(uintptr_t a, uint32_t v)
-{
-	*(volatile uint32_t *)a = v;
-}
-
-static inline void wr64(uintptr_t a, uint64_t v)
-{
-	*(volatile uint64_t *)a = v;
-}
 
 static void wait_rwp(void)
 {

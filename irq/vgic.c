@@ -47,7 +47,7 @@ struct virq *vgic_irq(struct vgic *d, unsigned vcpu, uint32_t intid)
 
 static uint64_t affinity_of(uint64_t mpidr)
 {
-	return mpidr & MPIDR_AFFINITY_BITS;
+	return mpidr & MPIDR_AFF_MASK;
 }
 
 static int spi_target(const struct vgic *d, uint32_t intid);
@@ -67,7 +67,7 @@ static int spi_target(const struct vgic *d, uint32_t intid)
 {
 	if (intid >= VGIC_NR_IRQS)
 		return -1;
-	uint64_t want = d->spi[intid - VGIC_NR_PRIVATE].irouter & MPIDR_AFFINITY_BITS;
+	uint64_t want = d->spi[intid - VGIC_NR_PRIVATE].irouter & MPIDR_AFF_MASK;
 	for (unsigned i = 0; i < d->nr_vcpus; i++)
 		if (affinity_of(d->cpu[i]->mpidr) == want)
 			return (int)i;
@@ -561,7 +561,7 @@ bool vgic_dist_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size, 
 			return false;
 		uint32_t intid = (off - 0x6000) / 8;
 		if (intid >= VGIC_NR_PRIVATE && intid < VGIC_NR_IRQS) {
-			uint64_t r = d->spi[intid - VGIC_NR_PRIVATE].irouter & MPIDR_AFFINITY_BITS;
+			uint64_t r = d->spi[intid - VGIC_NR_PRIVATE].irouter & MPIDR_AFF_MASK;
 			*val = size == 8 ? r : (off & 4) ? r >> 32 : (uint32_t)r;
 		}
 		return true;
@@ -600,14 +600,14 @@ bool vgic_dist_write(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size,
 		uint32_t intid = (off - 0x6000) / 8;
 		if (intid >= VGIC_NR_PRIVATE && intid < VGIC_NR_IRQS) {
 			struct virq *irq = &d->spi[intid - VGIC_NR_PRIVATE];
-			uint64_t r = irq->irouter & MPIDR_AFFINITY_BITS;
+			uint64_t r = irq->irouter & MPIDR_AFF_MASK;
 			if (size == 8)
 				r = val;
 			else if (off & 4)
 				r = (r & 0xffffffffUL) | (val << 32);
 			else
 				r = (r & ~0xffffffffUL) | (uint32_t)val;
-			irq->irouter = r & MPIDR_AFFINITY_BITS;
+			irq->irouter = r & MPIDR_AFF_MASK;
 			*kick |= note_all(d);
 		}
 		return true;

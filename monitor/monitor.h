@@ -2,6 +2,7 @@
 #ifndef MONITOR_H
 #define MONITOR_H
 
+#include <arch/mmio.h>
 #include <arch/mpidr.h>
 #include <arch/sysreg.h>
 #include <lib/early_console.h>
@@ -60,16 +61,6 @@ struct world_context {
 	struct sysregs sys;
 	struct fpsimd_regs fp;
 };
-
-static inline uint32_t rd32(uintptr_t a)
-{
-	return *(volatile uint32_t *)a;
-}
-
-static inline void wr32(uintptr_t a, uint32_t v)
-{
-	*(volatile uint32_t *)a = v;
-}
 
 /* context.c, and arch/arm64/fpsimd.S shared with Triad */
 void context_save_sysregs(struct world_context *c);

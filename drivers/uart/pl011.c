@@ -11,30 +11,20 @@
 
 static volatile uint32_t *uart;
 
-static inline uint32_t rd(unsigned off)
-{
-	return uart[off / 4];
-}
-
-static inline void wr(unsigned off, uint32_t v)
-{
-	uart[off / 4] = v;
-}
-
 void pl011_enable_rx_irq(uintptr_t base)
 {
 	uart = (volatile uint32_t *)base;
-	wr(UARTIMSC, INT_RX | INT_RT);
+	uart[UARTIMSC / 4] = INT_RX | INT_RT;
 }
 
 int pl011_getc(void)
 {
-	if (!uart || (rd(UARTFR) & FR_RXFE))
+	if (!uart || (uart[UARTFR / 4] & FR_RXFE))
 		return -1;
-	return rd(UARTDR) & 0xff;
+	return uart[UARTDR / 4] & 0xff;
 }
 
 void pl011_ack_irq(void)
 {
-	wr(UARTICR, INT_RX | INT_RT);
+	uart[UARTICR / 4] = INT_RX | INT_RT;
 }

@@ -8,19 +8,19 @@
 #define TRIAD_VGIC_H
 
 #include <arch/gic_regs.h>
+#include <arch/mpidr.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <triad/spinlock.h>
 
-#define VGIC_NR_PRIVATE	    32
-#define VGIC_NR_SPIS	    256 /* INTIDs 32..287, like QEMU's GIC */
-#define VGIC_NR_IRQS	    (VGIC_NR_PRIVATE + VGIC_NR_SPIS)
-#define VGIC_MAX_LRS	    16
-#define VGIC_MAX_VCPUS	    16
-#define VGIC_SPURIOUS	    1023
-#define VGIC_NO_VCPU	    0xff
-#define MPIDR_AFFINITY_BITS 0xff00ffffffUL
-#define VGIC_BM_WORDS	    ((VGIC_NR_IRQS + 63) / 64)
+#define VGIC_NR_PRIVATE 32
+#define VGIC_NR_SPIS	256 /* INTIDs 32..287, like QEMU's GIC */
+#define VGIC_NR_IRQS	(VGIC_NR_PRIVATE + VGIC_NR_SPIS)
+#define VGIC_MAX_LRS	16
+#define VGIC_MAX_VCPUS	16
+#define VGIC_SPURIOUS	1023
+#define VGIC_NO_VCPU	0xff
+#define VGIC_BM_WORDS	((VGIC_NR_IRQS + 63) / 64)
 
 #define GICD_BASE_IPA 0x08000000UL
 #define GICD_SIZE     0x10000UL

@@ -24,9 +24,3 @@ void pt_pool_free(void *ctx, uint64_t pa)
 	*(uint64_t *)(uintptr_t)pa = pool->free_list;
 	pool->free_list = pa;
 }
-
-void pt_pool_reset(struct pt_pool *pool)
-{
-	pool->used = 0;
-	pool->free_list = 0;
-}

@@ -56,7 +56,8 @@ const uint64_t *stage2_ns_root(void)
 
 bool stage2_build(void)
 {
-	pt_pool_reset(&optee_pool);
+	pt_destroy(&s_pt); /* the host tests build again */
+	pt_destroy(&ns_pt);
 	/* Secure: OP-TEE's TZDRAM (by pages up to its first 2 MiB boundary, by blocks after),
 	 * its device window, and the DT it reads at cold boot at the start of DRAM.
 	 * Non-secure: all of DRAM, 1 GiB blocks. */

@@ -31,8 +31,6 @@ struct pt_pool {
 };
 uint64_t pt_pool_alloc(void *pool);
 void pt_pool_free(void *pool, uint64_t pa);
-/* Forgets every page handed out: tables built from the pool are gone. */
-void pt_pool_reset(struct pt_pool *pool);
 #define PT_POOL(name, n)                                                                           \
 	static uint8_t name##_pages[n][4096] __attribute__((aligned(4096)));                       \
 	static struct pt_pool name = {name##_pages, n, 0, 0};                                      \

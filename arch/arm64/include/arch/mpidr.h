@@ -4,6 +4,7 @@
 #define ARCH_MPIDR_H
 
 #define MPIDR_CPUS_PER_CLUSTER 16
+#define MPIDR_AFF_MASK	       0xff00ffffffUL /* Aff3, Aff2, Aff1, Aff0 */
 
 #ifdef __ASSEMBLER__
 /* \out = the index of the CPU whose MPIDR is in \mpidr (\tmp is clobbered). */

@@ -134,8 +134,6 @@
 #define CNT_CTL_IMASK	(1UL << 1)
 #define CNT_CTL_ISTATUS (1UL << 2)
 
-#define MPIDR_AFF_MASK 0xff00ffffffUL
-
 static inline void local_irq_disable(void)
 {
 	__asm__ volatile("msr daifset, #2" ::: "memory");
