@@ -105,7 +105,7 @@ static void setup_cpu_el3(bool with_gpt)
 	if (cptr & CPTR_ESM)
 		write_sysreg(s3_6_c1_c2_6, 0xf); /* SMCR_EL3 */
 	write_sysreg(mdcr_el3, 0);
-	write_sysreg(sctlr_el2, 0x30c50830); /* RES1 bits, MMU and caches off */
+	write_sysreg(sctlr_el2, SCTLR_EL2_RES1); /* MMU and caches off */
 	write_sysreg(cntvoff_el2, 0);
 	gic_cpu_setup();
 	isb();

@@ -20,8 +20,6 @@
 
 #define SCR_EEL2	 (1ULL << 18)
 #define UNKNOWN_FUNCTION 0xffffffffULL /* OP-TEE's and SMCCC's NOT_SUPPORTED, 32-bit */
-#define SPSR_EL2H	 0x3c9ULL      /* EL2h, DAIF masked */
-#define SPSR_ELH(el)	 (0x3c1ULL | (uint64_t)(el) << 2) /* ELxh, DAIF masked */
 
 static struct world_context ns_ctx[MAX_CPUS], s_ctx[MAX_CPUS], rl_ctx[MAX_CPUS];
 static volatile bool secure_alive, realm_alive, realm_booted;
@@ -101,7 +99,7 @@ static void enter_fresh(struct world_context *c, uint64_t scr, uint64_t entry, u
 static void enter_fresh(struct world_context *c, uint64_t scr, uint64_t entry, uint64_t a0,
 			uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
-	enter_at(c, scr, entry, SPSR_EL2H, a0, a1, a2, a3, a4);
+	enter_at(c, scr, entry, SPSR_ELXH_MASKED(2), a0, a1, a2, a3, a4);
 }
 
 /* The RMM's first run on this CPU: the cold boot with its arguments on the first CPU, a
@@ -136,7 +134,7 @@ void world_boot_cpu(unsigned cpu, uint64_t ns_entry, uint64_t ns_x0, uint64_t ns
 	ns->x[0] = ns_x0;
 	ns->x[1] = ns_x1;
 	ns->sys.elr_el3 = ns_entry;
-	ns->sys.spsr_el3 = SPSR_EL2H;
+	ns->sys.spsr_el3 = SPSR_ELXH_MASKED(2);
 	ns->scr_el3 = read_sysreg(scr_el3);
 	/* While the normal world runs, secure interrupts (FIQs there) come here for OP-TEE; in
 	 * the secure world they are its own IRQs, and the normal world's are its FIQs, which
@@ -244,7 +242,7 @@ struct world_context *world_cpu_suspend(struct world_context *c, uint64_t entry,
 	unsigned cpu = cpu_index();
 	resume_entry[cpu] = entry;
 	resume_context[cpu] = context;
-	resume_spsr[cpu] = SPSR_ELH((read_sysreg(spsr_el3) >> 2) & 3);
+	resume_spsr[cpu] = SPSR_ELXH_MASKED((read_sysreg(spsr_el3) >> 2) & 3);
 	if (!secure_alive) {
 		wait_for_wakeup();
 		resume_normal_world(cpu);

@@ -61,9 +61,8 @@
 /* The realm's EL2 controls: stage 2 on; IRQ/FIQ/SError to Realm EL2; SMC (RSI, PSCI)
  * and ID register reads (to hide SVE, SME, the PMU... it does not get) trapped; AArch64 EL1.
  * WFI/WFE are trapped when the host asks (TWI, TWE). */
-#define HCR_REALM  (HCR_VM | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TSC | HCR_TID3 | HCR_RW)
-#define HCR_RMM	   HCR_RW
-#define CPTR_REALM 0x33ffULL /* no FP/SIMD traps: the host's FP state is saved around it */
+#define HCR_REALM (HCR_VM | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TSC | HCR_TID3 | HCR_RW)
+#define HCR_RMM	  HCR_RW
 
 static struct el1_state host_el1[MAX_CPUS];
 static bool has_hcx;	    /* FEAT_HCX: HCRX_EL2 exists */
@@ -115,7 +114,7 @@ static void rec_state_in(struct rec *rec, const struct rd *rd, unsigned cpu, uin
 	write_sysreg(vttbr_el2, rd->rtt_base | (rd->vmid << 48));
 	write_sysreg(vtcr_el2, vtcr_of(rd));
 	write_sysreg(vmpidr_el2, rec->mpidr);
-	write_sysreg(cptr_el2, CPTR_REALM);
+	write_sysreg(cptr_el2, CPTR_EL2_FP_ONLY);
 	write_sysreg(cnthctl_el2, cnthctl);
 	write_sysreg(cntvoff_el2, 0);
 	write_sysreg(hcr_el2, hcr);

@@ -64,7 +64,7 @@ static void el2_setup(void)
 {
 	stage2_load();
 	write_sysreg(hcr_el2, HCR_OPTEE);
-	write_sysreg(cptr_el2, CPTR_OPTEE);
+	write_sysreg(cptr_el2, CPTR_EL2_FP_ONLY);
 	write_sysreg(mdcr_el2, 0);
 	write_sysreg(cnthctl_el2, CNTHCTL_OPTEE);
 	write_sysreg(cntvoff_el2, 0);

@@ -28,8 +28,7 @@
 #include "sel2.h"
 
 #define HCR_SP	    (HCR_OPTEE | HCR_IMO)
-#define CPTR_TFP    (1UL << 10)
-#define CPTR_SP	    (CPTR_OPTEE | CPTR_TFP)
+#define CPTR_SP	    (CPTR_EL2_FP_ONLY | CPTR_TFP)
 #define MDCR_SP	    (1UL << 5 | 1UL << 6 | 1UL << 9 | 1UL << 10 | 1UL << 11) /* PMU, debug */
 #define CNTHCTL_SP  0UL	 /* physical counter and timer trap */
 #define SP_PMR	    0x20 /* above the deadline (0x00) and OP-TEE's interrupts */
@@ -212,7 +211,7 @@ static struct frame *sp_leave(unsigned cpu, bool save)
 	write_sysreg(vmpidr_el2, read_sysreg(mpidr_el1)); /* OP-TEE sees the CPU's own */
 	stage2_switch(-1);
 	write_sysreg(hcr_el2, HCR_OPTEE);
-	write_sysreg(cptr_el2, CPTR_OPTEE);
+	write_sysreg(cptr_el2, CPTR_EL2_FP_ONLY);
 	write_sysreg(mdcr_el2, 0UL);
 	write_sysreg(cnthctl_el2, CNTHCTL_OPTEE);
 	write_sysreg(ICC_PMR_EL1, optee_pmr[cpu]);

@@ -1,4 +1,5 @@
-/* SCTLR_ELx bits and the values every image starts an EL with (host-buildable: no asm). */
+/* SCTLR_ELx bits, and the SCTLR and SPSR values every image starts an EL with (host-buildable:
+ * no asm). */
 #ifndef ARCH_SCTLR_H
 #define ARCH_SCTLR_H
 
@@ -14,5 +15,8 @@
 /* EL2 with its MMU on: caches on, stack alignment checked, WXN off. */
 #define SCTLR_EL2_MMU_ON (SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_I)
 #define SCTLR_EL1_RESET	 0x30d00800UL /* RES1 bits, MMU and caches off */
+/* An exception return to ELx using SP_ELx, with D, A, I and F masked. */
+#define SPSR_ELXH_MASKED(el) (0x3c1UL | (unsigned long)(el) << 2)
+#define SPSR_EL1H_MASKED     SPSR_ELXH_MASKED(1)
 
 #endif

@@ -109,6 +109,8 @@
 #define CPTR_TSM      (1UL << 12)
 #define CPTR_TTA      (1UL << 20)
 #define CPTR_TAM      (1UL << 30)
+/* Lower ELs trapped for SVE and SME only: a world whose FP state is switched around it. */
+#define CPTR_EL2_FP_ONLY (CPTR_EL2_RES1 | CPTR_TZ | CPTR_TSM)
 
 /* MDCR_EL2, MDSCR_EL1 */
 #define MDCR_TPMCR (1UL << 5)
