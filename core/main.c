@@ -24,7 +24,6 @@
 
 #include "../mm/el2_mmu.h"
 #include "../irq/gicv3.h"
-#include "../plat/qemu-virt/plat.h"
 #include "el2.h"
 
 struct cpu cpus[MAX_CPUS];

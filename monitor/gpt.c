@@ -7,8 +7,6 @@
  * Non-secure, the rest of the address space open. Granules change between Non-secure and
  * Realm only through gpt_transition(), on the RMM's request.
  */
-#include <triad/util.h>
-
 #include "monitor.h"
 
 #define GPI_SECURE 0x8ULL

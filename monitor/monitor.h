@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <triad/boot_info.h>
+#include <triad/util.h>
 
 #define STACK_SIZE 0x1000
 
@@ -135,7 +136,7 @@ extern uint64_t rmm_shared;
  * staging buffer (secure memory is out of the DMA's reach); its size, or 0 if absent. */
 uint64_t fw_cfg_load_file(const char *name, uint64_t dst, uint64_t max, uint64_t staging);
 /* gpt.c: the Granule Protection Table, on a CPU with FEAT_RME. */
-#define RAM_BASE    0x40000000UL
+#define RAM_BASE    PLAT_DRAM_BASE
 #define GPT_L1_SIZE 0x20000UL /* the first GiB of DRAM, 4 bits per granule */
 bool gpt_supported(void);
 /* The first GiB of DRAM granule by granule: Realm [realm_base, +realm_size), the L1 table

@@ -5,15 +5,13 @@
 uint64_t pt_pool_alloc(void *ctx)
 {
 	struct pt_pool *pool = ctx;
-	uint8_t *page;
-	if (pool->free_list) {
-		page = (uint8_t *)(uintptr_t)pool->free_list;
+	uint8_t *page = (uint8_t *)(uintptr_t)pool->free_list;
+	if (page)
 		pool->free_list = *(uint64_t *)page;
-	} else if (pool->used < pool->npages) {
+	else if (pool->used < pool->npages)
 		page = pool->pages[pool->used++];
-	} else {
+	else
 		return 0;
-	}
 	memset(page, 0, 4096);
 	return (uint64_t)(uintptr_t)page;
 }

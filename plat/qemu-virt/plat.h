@@ -5,10 +5,10 @@
 /* The most CPUs any of Triad's images runs on (each keeps a stack and state per CPU). */
 #define MAX_CPUS 8
 
-/* The GICv3 distributor and first redistributor: the firmware images program them before
- * any DTB is read. */
+/* The GICv3 distributor, first redistributor and RAM, for the images that read no DTB. */
 #define PLAT_GICD_BASE 0x08000000UL
 #define PLAT_GICR_BASE 0x080a0000UL
+#define PLAT_DRAM_BASE 0x40000000UL
 
 /* PL011 UART0, usable before the DTB is parsed (panic messages during early boot). */
 #define PLAT_EARLY_UART 0x09000000UL

@@ -7,8 +7,6 @@
  * host's breakpoints and watchpoints are put aside and the REC's loaded, and back at its
  * exit. A realm that never uses them costs no more than the trap it never takes.
  */
-#include <arch/esr.h>
-
 #include "realm.h"
 #include "rec.h"
 

@@ -46,7 +46,6 @@
 #define RMI_EXIT_SERROR	   6
 #define PPI_EL1_VIRT_TIMER 27 /* the timers' interrupts on Arm's server platforms */
 #define PPI_EL1_PHYS_TIMER 30
-#define CNTHCTL_REALM	   3ULL /* EL1 reads the counter and uses its physical timer */
 #define CNTHCTL_CNTVMASK   (1ULL << 18)
 #define CNTHCTL_CNTPMASK   (1ULL << 19)
 #define HOST_CALL_GPRS	   31
@@ -481,7 +480,7 @@ static uint64_t rec_enter(uint64_t rec_pa, uint64_t run_pa)
 	bool ptimer = timer_asserted(rec->el1.cntp_ctl, rec->el1.cntp_cval, now) ||
 		      gic_delivering(in.gic_lrs, nr_lrs, PPI_EL1_PHYS_TIMER);
 	uint64_t cnthctl =
-	    CNTHCTL_REALM | (vtimer ? CNTHCTL_CNTVMASK : 0) | (ptimer ? CNTHCTL_CNTPMASK : 0);
+	    CNTHCTL_EL1_TIMER | (vtimer ? CNTHCTL_CNTVMASK : 0) | (ptimer ? CNTHCTL_CNTPMASK : 0);
 	unsigned cpu = cpu_index();
 	struct rec_exit out = {0};
 	has_hcx = (read_sysreg(id_aa64mmfr1_el1) >> 40) & 0xf;
@@ -502,7 +501,7 @@ static uint64_t rec_enter(uint64_t rec_pa, uint64_t run_pa)
 	}
 	rec_state_out(rec, rd, cpu);
 	gic_save(&rec->gic, nr_lrs);
-	write_sysreg(cnthctl_el2, CNTHCTL_REALM);
+	write_sysreg(cnthctl_el2, CNTHCTL_EL1_TIMER);
 	describe_exit(rec, out.reason, &out, nr_lrs);
 	r = write_exit(run, &out) ? RMI_ERROR_INPUT : RMI_SUCCESS;
 out:

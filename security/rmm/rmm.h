@@ -12,6 +12,7 @@
 #include <arch/sctlr.h>
 unsigned long rmm_host_sysreg(const char *name);
 #endif
+#include <arch/esr.h>
 #include <lib/early_console.h>
 #include <plat.h>
 #include <stdbool.h>
@@ -21,7 +22,7 @@ unsigned long rmm_host_sysreg(const char *name);
 #define GRANULE_SIZE 0x1000UL
 /* Granules the RMM tracks: the first GiB of DRAM, which the monitor's GPT describes
  * granule by granule. */
-#define TRACKED_BASE 0x40000000UL
+#define TRACKED_BASE PLAT_DRAM_BASE
 #define TRACKED_SIZE 0x40000000UL
 
 /* Cleans [pa, pa + len) to the point of coherency: for a realm that reads it with its MMU

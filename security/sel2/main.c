@@ -66,7 +66,7 @@ static void el2_setup(void)
 	write_sysreg(hcr_el2, HCR_OPTEE);
 	write_sysreg(cptr_el2, CPTR_EL2_FP_ONLY);
 	write_sysreg(mdcr_el2, 0);
-	write_sysreg(cnthctl_el2, CNTHCTL_OPTEE);
+	write_sysreg(cnthctl_el2, CNTHCTL_EL1_TIMER);
 	write_sysreg(cntvoff_el2, 0);
 	isb();
 }

@@ -79,18 +79,14 @@ static struct {
 	uint64_t r[FFA_NREGS];
 } restart_on[MAX_CPUS];
 
-static void el1_save(struct el1_ctx *c)
+static void el1_save(struct el1_ctx *s)
 {
-#define X(field, reg) c->field = read_sysreg(reg);
-	EL1_SYSREG_LIST(X)
-#undef X
+	EL1_SYSREG_LIST(EL1_SAVE)
 }
 
-static void el1_restore(const struct el1_ctx *c)
+static void el1_restore(const struct el1_ctx *s)
 {
-#define X(field, reg) write_sysreg(reg, c->field);
-	EL1_SYSREG_LIST(X)
-#undef X
+	EL1_SYSREG_LIST(EL1_RESTORE)
 }
 
 /* Reports a partition's failure to the monitor (it prints and returns at once); outcome
@@ -213,7 +209,7 @@ static struct frame *sp_leave(unsigned cpu, bool save)
 	write_sysreg(hcr_el2, HCR_OPTEE);
 	write_sysreg(cptr_el2, CPTR_EL2_FP_ONLY);
 	write_sysreg(mdcr_el2, 0UL);
-	write_sysreg(cnthctl_el2, CNTHCTL_OPTEE);
+	write_sysreg(cnthctl_el2, CNTHCTL_EL1_TIMER);
 	write_sysreg(ICC_PMR_EL1, optee_pmr[cpu]);
 	isb();
 	gic_release_held(cpu);

@@ -12,7 +12,6 @@
 
 /* OP-TEE and partitions run at EL1 in AArch64, behind stage 2, their SMCs trapped here. */
 #define HCR_OPTEE	      (HCR_RW | HCR_TSC | HCR_VM)
-#define CNTHCTL_OPTEE	      3UL /* EL1 may use the physical counter and timer */
 #define CALL_DEADLINE_SECONDS 10
 
 /* stage2.c: OP-TEE's stage-2 tables, built once (false: no page for them), loaded on each

@@ -21,9 +21,8 @@
 
 #include "sel2.h"
 
-#define IO_BASE	   0x08000000UL /* GIC, then the UARTs and other devices ... */
-#define IO_END	   0x09200000UL /* ... up to here: the window OP-TEE maps */
-#define DRAM_BASE  0x40000000UL
+#define IO_BASE	   0x08000000UL	  /* GIC, then the UARTs and other devices ... */
+#define IO_END	   0x09200000UL	  /* ... up to here: the window OP-TEE maps */
 #define DRAM_LIMIT 0x4000000000UL /* QEMU virt: at most 255 GiB of RAM from 1 GiB */
 
 #define MEM_NX (S2_NORMAL_RWX | PTE_XN) /* PTE_XN: XN[1:0] = 2, not executable at EL1 or EL0 */
@@ -61,12 +60,12 @@ bool stage2_build(void)
 	/* Secure: OP-TEE's TZDRAM (by pages up to its first 2 MiB boundary, by blocks after),
 	 * its device window, and the DT it reads at cold boot at the start of DRAM.
 	 * Non-secure: all of DRAM, 1 GiB blocks. */
-	bool ok = !pt_init(&s_pt, 39, &optee_pool_alloc) &&
-		  !pt_init(&ns_pt, 39, &optee_pool_alloc) &&
-		  !pt_map(&s_pt, OPTEE_BASE, OPTEE_BASE, OPTEE_SIZE, S2_NORMAL_RWX) &&
-		  !pt_map(&s_pt, IO_BASE, IO_BASE, IO_END - IO_BASE, S2_DEVICE_RW) &&
-		  !pt_map(&s_pt, DRAM_BASE, DRAM_BASE, SZ_2M, MEM_NX) &&
-		  !pt_map(&ns_pt, DRAM_BASE, DRAM_BASE, DRAM_LIMIT - DRAM_BASE, MEM_NX);
+	bool ok =
+	    !pt_init(&s_pt, 39, &optee_pool_alloc) && !pt_init(&ns_pt, 39, &optee_pool_alloc) &&
+	    !pt_map(&s_pt, OPTEE_BASE, OPTEE_BASE, OPTEE_SIZE, S2_NORMAL_RWX) &&
+	    !pt_map(&s_pt, IO_BASE, IO_BASE, IO_END - IO_BASE, S2_DEVICE_RW) &&
+	    !pt_map(&s_pt, PLAT_DRAM_BASE, PLAT_DRAM_BASE, SZ_2M, MEM_NX) &&
+	    !pt_map(&ns_pt, PLAT_DRAM_BASE, PLAT_DRAM_BASE, DRAM_LIMIT - PLAT_DRAM_BASE, MEM_NX);
 #ifndef TRIAD_HOST_BUILD
 	__asm__ volatile("dsb ishst" ::: "memory");
 #endif
@@ -119,7 +118,7 @@ void stage2_load(void)
 
 void stage2_boot_done(void)
 {
-	pt_unmap(&s_pt, DRAM_BASE, SZ_1G); /* frees its L2: it cannot fail */
+	pt_unmap(&s_pt, PLAT_DRAM_BASE, SZ_1G); /* frees its L2: it cannot fail */
 #ifndef TRIAD_HOST_BUILD
 	__asm__ volatile("dsb ishst; tlbi vmalls12e1is; dsb ish; isb" ::: "memory");
 #endif

@@ -1,8 +1,5 @@
-/*
- * The polled PL011 writer every image prints with: the monitor's and the RMM's messages,
- * Normal EL2's log and panics. No interrupts and no lock: callers serialize. Until
- * early_console_init names the UART, output is dropped.
- */
+/* The polled PL011 writer of every image (the monitor, the RMM, Normal EL2's log and panics):
+ * no lock, callers serialize; output before early_console_init names the UART is dropped. */
 #ifndef LIB_EARLY_CONSOLE_H
 #define LIB_EARLY_CONSOLE_H
 

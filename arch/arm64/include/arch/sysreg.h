@@ -128,8 +128,9 @@
 #define VTCR_RES1      (1UL << 31)
 
 /* CNTHCTL_EL2 (E2H=0) */
-#define CNTHCTL_EL1PCTEN (1UL << 0)
-#define CNTHCTL_EL1PCEN	 (1UL << 1)
+#define CNTHCTL_EL1PCTEN  (1UL << 0)
+#define CNTHCTL_EL1PCEN	  (1UL << 1)
+#define CNTHCTL_EL1_TIMER (CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN) /* EL1 uses the physical timer */
 
 /* Generic timer control */
 #define CNT_CTL_ENABLE	(1UL << 0)
