@@ -8,7 +8,7 @@ LIBFDT    := .cache/src/dtc/libfdt
 PYTHON    := /usr/bin/python3
 
 HV_SRCS := $(wildcard arch/arm64/*.S arch/arm64/*.c core/*.c mm/*.c irq/*.c devices/*.c \
-                      drivers/virtio/*.c drivers/iommu/*.c drivers/pci/*.c drivers/uart/*.c security/tee/*.c \
+                      drivers/virtio/*.c drivers/iommu/*.c drivers/pci/*.c security/tee/*.c \
                       security/rmi/*.c plat/qemu-virt/*.c lib/libc/*.c lib/pgtable/*.c lib/console/*.c) \
            security/ffa/ffa_hyp.c \
            security/ffa/partition_info.c

@@ -1,10 +1,10 @@
 /* Keyboard input: the physical UART's receive interrupt feeds the focused VM's console. */
+#include <lib/early_console.h>
 #include <triad/cpu.h>
 #include <triad/log.h>
 #include <triad/vm.h>
 #include <triad/vswitch.h>
 
-#include "../drivers/uart/pl011.h"
 #include "../irq/gicv3.h"
 #include "el2.h"
 
@@ -15,7 +15,7 @@ void console_input_init(void)
 	if (!plat.uart_intid)
 		return;
 	gic_enable_spi(plat.uart_intid, cpus[0].mpidr, 0xa0);
-	pl011_enable_rx_irq(plat.uart_base);
+	pl011_enable_rx_irq();
 }
 
 void console_input_irq(void)

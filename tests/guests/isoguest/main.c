@@ -280,7 +280,7 @@ static struct reg regs[] = {
     R(ttbr0, "TTBR0_EL1", 0x0001000040001000UL, 0x0002000040002000UL),
     R(ttbr1, "TTBR1_EL1", 0x0003000040003000UL, 0x0004000040004000UL),
     /* reset value plus DZE and UCT, or plus UCI: harmless with the MMU off */
-    R(sctlr, "SCTLR_EL1", 0x30d00800UL | (1 << 14) | (1 << 15), 0x30d00800UL | (1 << 26)),
+    R(sctlr, "SCTLR_EL1", SCTLR_EL1_RESET | (1 << 14) | (1 << 15), SCTLR_EL1_RESET | (1 << 26)),
     /* FP/SIMD, SVE and SME open to EL1 in both (the last two are Triad's to trap), to
      * EL0 in one */
     R(cpacr, "CPACR_EL1", (3 << 20) | (3 << 16) | (3 << 24), (3 << 20) | (1 << 16) | (1 << 24)),
