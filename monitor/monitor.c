@@ -216,25 +216,30 @@ void monitor_secondary(unsigned cpu)
 
 struct world_context *lower_sync(struct world_context *c);
 
-/* A synchronous exception from a lower EL, its registers in its world's context c;
- * returns the context to resume. */
-struct world_context *lower_sync(struct world_context *c)
+/* Out of line, so that the SMC path of lower_sync saves no register for it. */
+static __attribute__((noinline, noreturn)) void unexpected_trap(uint64_t esr)
 {
-	uint64_t esr = read_sysreg(esr_el3);
-	if ((esr >> 26) == 0x17) { /* SMC from AArch64 */
-		uint64_t scr = read_sysreg(scr_el3);
-		if (!(scr & SCR_NS))
-			return world_secure_smc(c);
-		if (scr & SCR_NSE)
-			return world_realm_smc(c);
-		return smc_handler(c);
-	}
 	early_puts("[monitor] error: unexpected trap from the normal world, ESR ");
 	mon_puthex(esr);
 	early_puts(" at ");
 	mon_puthex(read_sysreg(elr_el3));
 	early_puts("\n");
 	power_off();
+}
+
+/* A synchronous exception from a lower EL, its registers in its world's context c;
+ * returns the context to resume. */
+struct world_context *lower_sync(struct world_context *c)
+{
+	uint64_t esr = read_sysreg(esr_el3);
+	if (ESR_EC(esr) != EC_SMC64)
+		unexpected_trap(esr);
+	uint64_t scr = read_sysreg(scr_el3);
+	if (!(scr & SCR_NS))
+		return world_secure_smc(c);
+	if (scr & SCR_NSE)
+		return world_realm_smc(c);
+	return smc_handler(c);
 }
 
 void monitor_unexpected(void *sp)

@@ -2,6 +2,7 @@
 #ifndef MONITOR_H
 #define MONITOR_H
 
+#include <arch/esr.h>
 #include <arch/mmio.h>
 #include <arch/mpidr.h>
 #include <arch/sysreg.h>
