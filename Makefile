@@ -8,15 +8,16 @@ LIBFDT    := .cache/src/dtc/libfdt
 PYTHON    := /usr/bin/python3
 
 HV_SRCS := $(wildcard arch/arm64/*.S arch/arm64/*.c core/*.c mm/*.c irq/*.c devices/*.c \
-                      drivers/virtio/*.c drivers/iommu/*.c drivers/pci/*.c security/tee/*.c security/rmi/*.c \
-                      plat/qemu-virt/*.c lib/libc/*.c) security/ffa/ffa_hyp.c \
+                      drivers/virtio/*.c drivers/iommu/*.c drivers/pci/*.c security/tee/*.c \
+                      security/rmi/*.c plat/qemu-virt/*.c lib/libc/*.c lib/pgtable/*.c lib/console/*.c) \
+           security/ffa/ffa_hyp.c \
            security/ffa/partition_info.c
 FDT_SRCS := $(addprefix $(LIBFDT)/,fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c \
                                    fdt_empty_tree.c fdt_addresses.c fdt_check.c)
 GCC_INC := $(shell $(CC) -print-file-name=include 2>/dev/null)
 
 COMMON_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(GCC_INC) \
-	-Ilib/libc/include -Iinclude -Iarch/arm64/include -I$(LIBFDT) \
+	-Ilib/libc/include -Ilib/include -Iinclude -Iarch/arm64/include -Iplat/qemu-virt -I$(LIBFDT) \
 	-mgeneral-regs-only -mstrict-align -fno-stack-protector -fno-pic -fno-common \
 	-ffunction-sections -mno-outline-atomics -MMD -MP
 HV_CFLAGS  := $(COMMON_CFLAGS) -Wall -Wextra -Werror
@@ -61,7 +62,7 @@ $(BUILD)/triad.bin: $(BUILD)/triad.elf
 	$(OBJCOPY) -O binary $< $@
 
 # Triad's EL3 monitor: its own small image, run from QEMU's secure flash (-bios).
-MON_SRCS := $(wildcard monitor/*.S monitor/*.c) arch/arm64/fpsimd.S
+MON_SRCS := $(wildcard monitor/*.S monitor/*.c) arch/arm64/fpsimd.S lib/console/early_console.c
 MON_OBJS := $(patsubst %,$(BUILD)/mon/%.o,$(MON_SRCS))
 $(BUILD)/mon/%.c.o: %.c
 	@mkdir -p $(dir $@)
@@ -83,9 +84,12 @@ $(BUILD)/monitor.elf: $(MON_OBJS) monitor/monitor.ld
 $(BUILD)/monitor.bin: $(BUILD)/monitor.elf
 	$(OBJCOPY) -O binary -j .text -j .data $< $@
 
+# The page-table builder the firmware images share with Normal EL2.
+LIB_PGTABLE := lib/pgtable/pgtable.c lib/pgtable/pt_pool.c
+
 # Triad at Secure EL2 (security/sel2), loaded by the monitor into secure RAM.
 SEL2_SRCS := $(wildcard security/sel2/*.S security/sel2/*.c) security/ffa/spmc.c \
-	security/ffa/sp_manifest.c arch/arm64/smccc.S lib/libc/string.c
+	security/ffa/sp_manifest.c arch/arm64/smccc.S lib/libc/string.c $(LIB_PGTABLE)
 SEL2_OBJS := $(patsubst %,$(BUILD)/sel2/%.o,$(SEL2_SRCS))
 # Secure EL2 is Armv8.4 (FEAT_SEL2): its own timer registers need that architecture.
 $(BUILD)/sel2/%.c.o: %.c
@@ -106,7 +110,7 @@ RMM_MBEDTLS := $(addprefix .cache/src/mbedtls/library/,sha256.c sha512.c bignum.
 	ecp.c ecp_curves.c ecdsa.c hmac_drbg.c md.c platform.c platform_util.c constant_time.c \
 	memory_buffer_alloc.c asn1parse.c asn1write.c)
 RMM_SRCS := $(wildcard security/rmm/*.S security/rmm/*.c) arch/arm64/smccc.S arch/arm64/fpsimd.S \
-	lib/libc/string.c \
+	lib/libc/string.c $(LIB_PGTABLE) lib/console/early_console.c \
 	$(RMM_MBEDTLS)
 RMM_OBJS := $(patsubst %,$(BUILD)/rmm/%.o,$(RMM_SRCS))
 RMM_LOG_RMI ?= 0 # 1: the RMM logs each failing RMI command on the console

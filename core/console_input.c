@@ -1,10 +1,10 @@
 /* Keyboard input: the physical UART's receive interrupt feeds the focused VM's console. */
+#include <lib/early_console.h>
 #include <triad/cpu.h>
 #include <triad/log.h>
 #include <triad/vm.h>
 #include <triad/vswitch.h>
 
-#include "../devices/pl011.h"
 #include "../irq/gicv3.h"
 #include "el2.h"
 

@@ -7,7 +7,7 @@
 #include <triad/util.h>
 #include <triad/vpmu.h>
 
-#include "../arch/arm64/mmu.h"
+#include "../mm/el2_mmu.h"
 #include "../mm/vmid.h"
 #include "el2.h"
 
@@ -16,11 +16,7 @@ static spinlock_t vmid_lock = SPINLOCK_INIT;
 static unsigned ipa_bits;
 static uint64_t vtcr;
 
-#define VTCR_RES1	(1UL << 31)
-#define VTCR_IRGN0_WBWA (1UL << 8)
-#define VTCR_ORGN0_WBWA (1UL << 10)
-#define VTCR_SH0_INNER	(3UL << 12)
-#define VTCR_VS_16BIT	(1UL << 19)
+#define VTCR_VS_16BIT (1UL << 19)
 
 void el2_global_init(void)
 {
@@ -31,8 +27,8 @@ void el2_global_init(void)
 	ipa_bits = MIN(MIN(pa_range_bits(), 48U), smmu_output_bits());
 	/* SL0 for 4 KB pages: start level 0 -> 2, 1 -> 1, 2 -> 0 (matches pgtable.c). */
 	unsigned start_level = ipa_bits > 39 ? 0 : ipa_bits > 30 ? 1 : 2;
-	vtcr = VTCR_RES1 | (64 - ipa_bits) | ((uint64_t)(2 - start_level) << 6) | VTCR_IRGN0_WBWA |
-	       VTCR_ORGN0_WBWA | VTCR_SH0_INNER | ((uint64_t)pa_range_field() << 16) |
+	vtcr = VTCR_RES1 | (64 - ipa_bits) | ((uint64_t)(2 - start_level) << 6) | TCR_IRGN0_WBWA |
+	       TCR_ORGN0_WBWA | TCR_SH0_INNER | ((uint64_t)pa_range_field() << 16) |
 	       (vmid_bits == 16 ? VTCR_VS_16BIT : 0);
 	write_sysreg(vtcr_el2, vtcr); /* this CPU; the others set it as they come up */
 	pr_info("stage 2: %u-bit IPA, %u-bit VMIDs", ipa_bits, vmid_bits);

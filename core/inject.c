@@ -1,17 +1,8 @@
 /* Delivering architectural exceptions to a guest's EL1, as the CPU would have. */
+#include <arch/esr.h>
 #include <arch/sysreg.h>
 #include <triad/trap.h>
 #include <triad/vcpu.h>
-
-#define ESR_EC_SHIFT	  26
-#define ESR_IL		  (1UL << 25)
-#define EC_UNKNOWN	  0x00
-#define EC_IABT_LOW	  0x20
-#define EC_IABT_CUR	  0x21
-#define EC_DABT_LOW	  0x24
-#define EC_DABT_CUR	  0x25
-#define ESR_WNR		  (1UL << 6)
-#define FSC_SYNC_EXTERNAL 0x10
 
 /* Vector offset for an exception taken to EL1 from the guest's current mode. */
 static uint64_t vector_offset(uint64_t pstate)
@@ -61,11 +52,11 @@ void inject_data_abort(struct vcpu *v, uint64_t far, bool write)
 {
 	uint64_t ec = from_el1(v->regs.pstate) ? EC_DABT_CUR : EC_DABT_LOW;
 	uint64_t wnr = write ? ESR_WNR : 0;
-	enter_el1(v, (ec << ESR_EC_SHIFT) | ESR_IL | wnr | FSC_SYNC_EXTERNAL, far, true);
+	enter_el1(v, (ec << ESR_EC_SHIFT) | ESR_IL | wnr | FSC_SEA, far, true);
 }
 
 void inject_insn_abort(struct vcpu *v, uint64_t far)
 {
 	uint64_t ec = from_el1(v->regs.pstate) ? EC_IABT_CUR : EC_IABT_LOW;
-	enter_el1(v, (ec << ESR_EC_SHIFT) | ESR_IL | FSC_SYNC_EXTERNAL, far, true);
+	enter_el1(v, (ec << ESR_EC_SHIFT) | ESR_IL | FSC_SEA, far, true);
 }

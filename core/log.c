@@ -1,12 +1,11 @@
 /* Logging and the shared console (see include/triad/log.h). */
 #include <stdarg.h>
 #include <stdbool.h>
+#include <lib/early_console.h>
 #include <stdio.h>
 #include <triad/console_mux.h>
 #include <triad/log.h>
 #include <triad/spinlock.h>
-
-#include "../devices/pl011.h"
 
 static spinlock_t console_spin = SPINLOCK_INIT;
 static enum log_level min_level = LOG_INFO;
@@ -14,7 +13,7 @@ static struct console_mux mux = {.nvms = 1, .at_line_start = true, .last_vm = -1
 
 void console_init(unsigned long uart_base)
 {
-	pl011_init(uart_base);
+	early_console_init(uart_base);
 }
 
 void console_lock(void)
@@ -30,8 +29,8 @@ void console_unlock(void)
 void console_putc_locked(char c)
 {
 	if (c == '\n')
-		pl011_putc('\r');
-	pl011_putc(c);
+		early_putc('\r');
+	early_putc(c);
 	mux.at_line_start = c == '\n';
 	mux.last_vm = -1;
 }
@@ -50,7 +49,7 @@ void console_guest_putc(unsigned vm_id, const char *name, char c)
 	/* The guest's own line discipline already sends CR LF: pass its bytes through. */
 	size_t n = mux_guest_output(&mux, vm_id, name, c, buf);
 	for (size_t i = 0; i < n; i++)
-		pl011_putc(buf[i]);
+		early_putc(buf[i]);
 	console_unlock();
 }
 

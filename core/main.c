@@ -24,9 +24,8 @@
 #include <triad/vpmu.h>
 #include <triad/wallclock.h>
 
-#include "../arch/arm64/mmu.h"
+#include "../mm/el2_mmu.h"
 #include "../irq/gicv3.h"
-#include "../plat/qemu-virt/plat.h"
 #include "el2.h"
 
 struct cpu cpus[MAX_CPUS];

@@ -63,4 +63,4 @@ static void pt_page_free(void *ctx, uint64_t pa)
 	page_free(pa, 1);
 }
 
-const struct pt_allocator mem_pt_allocator = {pt_page_alloc, pt_page_free, NULL};
+const struct pt_allocator mem_pt_allocator = {pt_page_alloc, pt_page_free, NULL, NULL};

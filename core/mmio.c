@@ -1,18 +1,11 @@
 /* Emulated MMIO: a stage-2 translation fault inside a device's range becomes a call to its
  * ops; anything else the guest touches outside its RAM gets an external abort. */
+#include <arch/esr.h>
 #include <arch/sysreg.h>
 #include <triad/trap.h>
 #include <triad/util.h>
 #include <triad/vcpu.h>
 #include <triad/vm.h>
-
-#define ISS_ISV	   (1UL << 24)
-#define ISS_SAS(e) (((e) >> 22) & 3)
-#define ISS_SSE	   (1UL << 21)
-#define ISS_SRT(e) (((e) >> 16) & 0x1f)
-#define ISS_SF	   (1UL << 15)
-#define ISS_S1PTW  (1UL << 7)
-#define ISS_WNR	   (1UL << 6)
 
 static inline __attribute__((always_inline)) struct vdev *find_vdev(struct vm *vm, uint64_t ipa)
 {
@@ -37,11 +30,11 @@ static inline __attribute__((always_inline)) struct vdev *find_vdev(struct vm *v
 static void __attribute__((noinline, cold))
 mmio_refuse(struct vcpu *v, uint64_t esr, uint64_t ipa, const struct vdev *d, const char *why)
 {
-	bool write = esr & ISS_WNR;
+	bool write = esr & ESR_WNR;
 	if (d)
 		vm_warn(v->vm,
 			"vCPU %u: %u-byte %s of %s offset 0x%lx at pc 0x%lx %s: abort injected",
-			v->id, 1U << ISS_SAS(esr), write ? "write" : "read", d->ops->name,
+			v->id, 1U << ESR_SAS(esr), write ? "write" : "read", d->ops->name,
 			ipa - d->base, v->regs.pc, why);
 	else
 		vm_warn(v->vm, "vCPU %u: %s of unmapped IPA 0x%lx at pc 0x%lx: abort injected",
@@ -55,13 +48,13 @@ static inline __attribute__((always_inline)) bool emulate(struct vcpu *v, uint64
 							  uint64_t ipa, uint64_t *value)
 {
 	struct vdev *d = find_vdev(v->vm, ipa);
-	if (!d || (esr & ISS_S1PTW) || !(esr & ISS_ISV))
+	if (!d || (esr & ESR_S1PTW) || !(esr & ESR_ISV))
 		return false;
-	unsigned size = 1U << ISS_SAS(esr);
+	unsigned size = 1U << ESR_SAS(esr);
 	struct mmio_access a; /* field by field: no padding to clear on this hot path */
 	a.offset = ipa - d->base;
 	a.size = size;
-	a.write = esr & ISS_WNR;
+	a.write = esr & ESR_WNR;
 	a.value = a.write && size < 8 ? *value & ((1UL << (8 * size)) - 1) : *value;
 	if (!d->ops->access(d, v, &a))
 		return false;
@@ -69,10 +62,10 @@ static inline __attribute__((always_inline)) bool emulate(struct vcpu *v, uint64
 		uint64_t val = a.value;
 		if (size < 8) {
 			val &= (1UL << (8 * size)) - 1;
-			if ((esr & ISS_SSE) && (val >> (8 * size - 1)))
+			if ((esr & ESR_SSE) && (val >> (8 * size - 1)))
 				val |= ~0UL << (8 * size);
 		}
-		if (!(esr & ISS_SF))
+		if (!(esr & ESR_SF))
 			val = (uint32_t)val;
 		*value = val;
 	}
@@ -86,17 +79,17 @@ bool mmio_emulate(struct vcpu *v, uint64_t esr, uint64_t ipa, uint64_t *value)
 
 void handle_mmio_abort(struct vcpu *v, uint64_t esr, uint64_t ipa)
 {
-	unsigned rt = ISS_SRT(esr);
-	uint64_t value = rt == 31 || !(esr & ISS_WNR) ? 0 : v->regs.x[rt];
+	unsigned rt = ESR_SRT(esr);
+	uint64_t value = rt == 31 || !(esr & ESR_WNR) ? 0 : v->regs.x[rt];
 	if (!emulate(v, esr, ipa, &value)) {
 		struct vdev *d = find_vdev(v->vm, ipa);
 		mmio_refuse(v, esr, ipa, d,
 			    !d		      ? NULL
-			    : (esr & ISS_ISV) ? "is not allowed"
+			    : (esr & ESR_ISV) ? "is not allowed"
 					      : "has no syndrome");
 		return;
 	}
-	if (!(esr & ISS_WNR) && rt != 31)
+	if (!(esr & ESR_WNR) && rt != 31)
 		v->regs.x[rt] = value;
 	v->regs.pc += 4;
 }

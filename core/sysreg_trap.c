@@ -1,6 +1,7 @@
 /* Emulation of the system-register accesses Triad traps: ID registers (to hide what it
  * does not virtualize), SGI generation, debug registers (core/vdebug.c) and the EL1
  * physical timer. */
+#include <arch/esr.h>
 #include <arch/id_regs.h>
 #include <arch/sysreg.h>
 #include <triad/cpu.h>
@@ -94,9 +95,9 @@ void vcpu_send_sgi(struct vcpu *v, uint64_t sgi1r)
 static void undef_sysreg(struct vcpu *v, uint64_t esr)
 {
 	vm_warn(v->vm,
-		"vCPU %u: %s of system register S%lu_%lu_C%lu_C%lu_%lu at pc 0x%lx: UNDEF injected",
-		v->id, esr & 1 ? "read" : "write", (esr >> 20) & 3, (esr >> 14) & 7,
-		(esr >> 10) & 0xf, (esr >> 1) & 0xf, (esr >> 17) & 7, v->regs.pc);
+		"vCPU %u: %s of system register S%u_%u_C%u_C%u_%u at pc 0x%lx: UNDEF injected",
+		v->id, esr & ISS_SYSREG_READ ? "read" : "write", ISS_OP0(esr), ISS_OP1(esr),
+		ISS_CRN(esr), ISS_CRM(esr), ISS_OP2(esr), v->regs.pc);
 	inject_undef(v);
 }
 
@@ -104,8 +105,8 @@ static void undef_sysreg(struct vcpu *v, uint64_t esr)
  * handle_sysreg_trap keep their values in registers. */
 static __attribute__((noinline)) void debug_trap(struct vcpu *v, uint64_t esr, unsigned reg)
 {
-	unsigned rt = (esr >> 5) & 0x1f;
-	bool read = esr & 1;
+	unsigned rt = ISS_RT(esr);
+	bool read = esr & ISS_SYSREG_READ;
 	uint64_t val = rt == 31 ? 0 : v->regs.x[rt];
 	switch (vdebug_access(v, reg, read, &val)) {
 	case VDEBUG_RETRY:
@@ -123,9 +124,9 @@ static __attribute__((noinline)) void debug_trap(struct vcpu *v, uint64_t esr, u
 
 void handle_sysreg_trap(struct vcpu *v, uint64_t esr)
 {
-	unsigned op0 = (esr >> 20) & 3, op2 = (esr >> 17) & 7, op1 = (esr >> 14) & 7;
-	unsigned crn = (esr >> 10) & 0xf, rt = (esr >> 5) & 0x1f, crm = (esr >> 1) & 0xf;
-	bool read = esr & 1;
+	unsigned op0 = ISS_OP0(esr), op2 = ISS_OP2(esr), op1 = ISS_OP1(esr);
+	unsigned crn = ISS_CRN(esr), rt = ISS_RT(esr), crm = ISS_CRM(esr);
+	bool read = esr & ISS_SYSREG_READ;
 	unsigned reg = SYSREG(op0, op1, crn, crm, op2);
 	uint64_t val = rt == 31 ? 0 : v->regs.x[rt];
 	bool ok = true;

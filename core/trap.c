@@ -1,4 +1,5 @@
 /* Decoding a synchronous exit from the guest by its exception class. */
+#include <arch/esr.h>
 #include <arch/sysreg.h>
 #include <triad/cpu.h>
 #include <triad/realm.h>
@@ -8,24 +9,6 @@
 #include <triad/vm.h>
 
 #include "../irq/vgic_hw.h"
-
-#define EC_WFX		0x01
-#define EC_FP		0x07
-#define EC_HVC32	0x12
-#define EC_SMC32	0x13
-#define EC_HVC64	0x16
-#define EC_SMC64	0x17
-#define EC_SYSREG	0x18
-#define EC_SVE		0x19
-#define EC_SME		0x1d
-#define EC_IABT_LOW	0x20
-#define EC_DABT_LOW	0x24
-#define ESR_EC(esr)	(((esr) >> 26) & 0x3f)
-#define ISS_WFX_WFE	(1UL << 0) /* TI[0]: WFE/WFET rather than WFI/WFIT */
-#define ISS_WFX_TIMEOUT (1UL << 1) /* TI[1]: WFIT/WFET: wait at most until a deadline */
-#define ISS_WFX_RN(esr) (((esr) >> 5) & 0x1f)
-#define FSC_TYPE_MASK	0x3c
-#define FSC_TRANSLATION 0x04
 
 static bool wake_condition(struct vcpu *v)
 {

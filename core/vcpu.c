@@ -33,26 +33,22 @@ static bool have_ras(void)
 
 static void el1_save(struct el1_sysregs *s)
 {
-#define SAVE(field, reg) s->field = read_sysreg(reg);
-	SYSREG_LIST(SAVE)
+	SYSREG_LIST(EL1_SAVE)
 	if (have_pauth()) {
-		PAUTH_LIST(SAVE)
+		PAUTH_LIST(EL1_SAVE)
 	}
 	if (have_ras())
-		SAVE(vdisr, S3_4_C12_C1_1)
-#undef SAVE
+		EL1_SAVE(vdisr, S3_4_C12_C1_1)
 }
 
 static void el1_restore(const struct el1_sysregs *s)
 {
-#define RESTORE(field, reg) write_sysreg(reg, s->field);
-	SYSREG_LIST(RESTORE)
+	SYSREG_LIST(EL1_RESTORE)
 	if (have_pauth()) {
-		PAUTH_LIST(RESTORE)
+		PAUTH_LIST(EL1_RESTORE)
 	}
 	if (have_ras())
-		RESTORE(vdisr, S3_4_C12_C1_1)
-#undef RESTORE
+		EL1_RESTORE(vdisr, S3_4_C12_C1_1)
 	isb();
 }
 

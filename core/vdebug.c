@@ -11,7 +11,6 @@
 #include <triad/vpmu.h>
 
 /* MDCR_EL2 */
-#define MDCR_TDA   (1UL << 9)  /* the debug registers not covered below */
 #define MDCR_TDOSA (1UL << 10) /* OSLAR, OSLSR, OSDLR, DBGPRCR */
 #define MDCR_TDRA  (1UL << 11) /* MDRAR_EL1 */
 #define MDCR_TPMS  (1UL << 14) /* FEAT_SPE: the profiling controls (PMS*) */
@@ -19,9 +18,7 @@
 #define MDCR_TDCC  (1UL << 27) /* FEAT_FGT: the debug communications channel */
 
 /* MDSCR_EL1: a vCPU with any of these set is debugging. */
-#define MDSCR_SS  (1UL << 0)
-#define MDSCR_KDE (1UL << 13)
-#define MDSCR_MDE (1UL << 15)
+#define MDSCR_SS (1UL << 0)
 
 #define MDRAR	   SYSREG(2, 0, 1, 0, 0)
 #define OSLAR	   SYSREG(2, 0, 1, 0, 4)

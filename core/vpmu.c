@@ -19,8 +19,6 @@
 
 /* MDCR_EL2 */
 #define MDCR_HPMN(n) ((uint64_t)(n))
-#define MDCR_TPMCR   (1UL << 5)
-#define MDCR_TPM     (1UL << 6)
 #define MDCR_HPMD    (1UL << 17) /* PMUv3p1: event counters do not count at EL2 */
 #define MDCR_HCCD    (1UL << 23) /* PMUv3p5: nor does the cycle counter */
 

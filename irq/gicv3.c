@@ -1,4 +1,7 @@
 /* Physical GICv3: distributor, this CPU's redistributor and the EL2 CPU interface. */
+#include <arch/gic_regs.h>
+#include <arch/mmio.h>
+#include <arch/mpidr.h>
 #include <arch/sysreg.h>
 #include <triad/log.h>
 #include <triad/panic.h>
@@ -6,44 +9,11 @@
 
 #include "gicv3.h"
 
-#define GICD_CTLR	0x0000
-#define GICD_TYPER	0x0004
-#define GICD_IGROUPR	0x0080
-#define GICD_ISENABLER	0x0100
-#define GICD_ICENABLER	0x0180
-#define GICD_ICPENDR	0x0280
-#define GICD_ICACTIVER	0x0380
-#define GICD_IPRIORITYR 0x0400
-#define GICD_ICFGR	0x0c00
-#define GICD_IROUTER	0x6000
-#define GICD_CTLR_RWP	(1U << 31)
-#define GICD_CTLR_DS	(1U << 6)
-
-#define GICR_WAKER   0x0014
-#define GICR_SGI     0x10000
-#define WAKER_SLEEP  (1U << 1)
-#define WAKER_ASLEEP (1U << 2)
-
 static uintptr_t gicd;
 static uintptr_t gicr_base;
 static uint64_t gicr_size;
 static uintptr_t gicr_of[MAX_CPUS];
 static unsigned nr_irqs;
-
-static inline uint32_t rd32(uintptr_t a)
-{
-	return *(volatile uint32_t *)a;
-}
-
-static inline void wr32(uintptr_t a, uint32_t v)
-{
-	*(volatile uint32_t *)a = v;
-}
-
-static inline void wr64(uintptr_t a, uint64_t v)
-{
-	*(volatile uint64_t *)a = v;
-}
 
 static void wait_rwp(void)
 {
@@ -78,12 +48,12 @@ void gic_init(const struct platform *p)
 
 static uintptr_t find_redist(uint64_t mpidr)
 {
-	uint64_t aff = (mpidr & 0xffffff) | ((mpidr >> 32 & 0xff) << 24);
-	for (uintptr_t r = gicr_base; r < gicr_base + gicr_size; r += 0x20000) {
-		uint64_t typer = *(volatile uint64_t *)(r + 0x8);
+	uint64_t aff = gicr_typer_affinity(mpidr);
+	for (uintptr_t r = gicr_base; r < gicr_base + gicr_size; r += GICR_STRIDE) {
+		uint64_t typer = *(volatile uint64_t *)(r + GICR_TYPER);
 		if ((typer >> 32) == aff)
 			return r;
-		if (typer & (1U << 4))
+		if (typer & GICR_TYPER_LAST)
 			break;
 	}
 	return 0;
@@ -95,8 +65,8 @@ void gic_cpu_init(unsigned cpu, uint64_t mpidr)
 	if (!rd)
 		panic("no GIC redistributor for MPIDR 0x%lx", mpidr);
 	gicr_of[cpu] = rd;
-	wr32(rd + GICR_WAKER, rd32(rd + GICR_WAKER) & ~WAKER_SLEEP);
-	while (rd32(rd + GICR_WAKER) & WAKER_ASLEEP)
+	wr32(rd + GICR_WAKER, rd32(rd + GICR_WAKER) & ~GICR_WAKER_SLEEP);
+	while (rd32(rd + GICR_WAKER) & GICR_WAKER_ASLEEP)
 		;
 	uintptr_t sgi = rd + GICR_SGI;
 	wr32(sgi + GICD_IGROUPR, ~0U);

@@ -47,7 +47,7 @@ struct virq *vgic_irq(struct vgic *d, unsigned vcpu, uint32_t intid)
 
 static uint64_t affinity_of(uint64_t mpidr)
 {
-	return mpidr & MPIDR_AFFINITY_BITS;
+	return mpidr & MPIDR_AFF_MASK;
 }
 
 static int spi_target(const struct vgic *d, uint32_t intid);
@@ -67,7 +67,7 @@ static int spi_target(const struct vgic *d, uint32_t intid)
 {
 	if (intid >= VGIC_NR_IRQS)
 		return -1;
-	uint64_t want = d->spi[intid - VGIC_NR_PRIVATE].irouter & MPIDR_AFFINITY_BITS;
+	uint64_t want = d->spi[intid - VGIC_NR_PRIVATE].irouter & MPIDR_AFF_MASK;
 	for (unsigned i = 0; i < d->nr_vcpus; i++)
 		if (affinity_of(d->cpu[i]->mpidr) == want)
 			return (int)i;
@@ -572,7 +572,7 @@ bool vgic_dist_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size, 
 			return false;
 		uint32_t intid = (off - 0x6000) / 8;
 		if (intid >= VGIC_NR_PRIVATE && intid < VGIC_NR_IRQS) {
-			uint64_t r = d->spi[intid - VGIC_NR_PRIVATE].irouter & MPIDR_AFFINITY_BITS;
+			uint64_t r = d->spi[intid - VGIC_NR_PRIVATE].irouter & MPIDR_AFF_MASK;
 			*val = size == 8 ? r : (off & 4) ? r >> 32 : (uint32_t)r;
 		}
 		return true;
@@ -612,14 +612,14 @@ bool vgic_dist_write(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size,
 		uint32_t intid = (off - 0x6000) / 8;
 		if (intid >= VGIC_NR_PRIVATE && intid < VGIC_NR_IRQS) {
 			struct virq *irq = &d->spi[intid - VGIC_NR_PRIVATE];
-			uint64_t r = irq->irouter & MPIDR_AFFINITY_BITS;
+			uint64_t r = irq->irouter & MPIDR_AFF_MASK;
 			if (size == 8)
 				r = val;
 			else if (off & 4)
 				r = (r & 0xffffffffUL) | (val << 32);
 			else
 				r = (r & ~0xffffffffUL) | (uint32_t)val;
-			irq->irouter = r & MPIDR_AFFINITY_BITS;
+			irq->irouter = r & MPIDR_AFF_MASK;
 			*kick |= note_all(d);
 		}
 		return true;
@@ -637,17 +637,15 @@ bool vgic_dist_write(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size,
 	return common_write(d, vcpu, off, size, val, kick, false);
 }
 
-#define GICR_SGI_FRAME 0x10000U
-
 bool vgic_redist_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size, uint64_t *val)
 {
-	if (off >= 2 * GICR_SGI_FRAME || (off & (size - 1)))
+	if (off >= 2 * GICR_SGI || (off & (size - 1)))
 		return false;
 	spin_assert_held(&d->lock);
 	struct vgic_cpu *c = d->cpu[vcpu];
 	*val = 0;
-	if (off >= GICR_SGI_FRAME)
-		return common_read(d, vcpu, off - GICR_SGI_FRAME, size, val, true);
+	if (off >= GICR_SGI)
+		return common_read(d, vcpu, off - GICR_SGI, size, val, true);
 	if (off == 0x8 || off == 0xc) { /* TYPER, 64-bit or halves */
 		uint64_t mp = c->mpidr;
 		uint64_t aff = (mp & 0xffffff) | ((mp >> 32 & 0xff) << 24);
@@ -680,12 +678,12 @@ bool vgic_redist_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size
 bool vgic_redist_write(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size, uint64_t val,
 		       uint32_t *kick)
 {
-	if (off >= 2 * GICR_SGI_FRAME || (off & (size - 1)))
+	if (off >= 2 * GICR_SGI || (off & (size - 1)))
 		return false;
 	spin_assert_held(&d->lock);
 	stale_all(d);
-	if (off >= GICR_SGI_FRAME)
-		return common_write(d, vcpu, off - GICR_SGI_FRAME, size, val, kick, true);
+	if (off >= GICR_SGI)
+		return common_write(d, vcpu, off - GICR_SGI, size, val, kick, true);
 	if (size != 4 && !(size == 8 && (off == 0x70 || off == 0x78)))
 		return false;
 	if (off == 0x14)

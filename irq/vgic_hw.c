@@ -9,8 +9,6 @@
 #include "gicv3.h"
 #include "vgic_hw.h"
 
-#define ICH_HCR_UIE (1UL << 1)
-
 /* Which of the loaded vCPU's pending hardware-linked interrupts have a source that is low
  * now: the virtual timer's output is ISTATUS && ENABLE && !IMASK. (The PMU's overflow
  * interrupt is left as it was, an edge: never found low here.) */

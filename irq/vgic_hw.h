@@ -5,8 +5,6 @@
 #include <triad/util.h>
 #include <triad/vcpu.h>
 
-#define ICH_HCR_EN (1UL << 0)
-
 void vgic_refresh_lrs(struct vcpu *v);
 void vgic_sync_lrs(struct vcpu *v);
 

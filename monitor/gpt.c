@@ -18,8 +18,6 @@
 #define L0_BLOCK(gpi) (((gpi) << 4) | 0x1)
 #define L0_TABLE(pa)  ((pa) | 0x3)
 #define L0_ENTRIES    1024 /* PPS 1 TB, 1 GiB each (L0GPTSZ 30) */
-#define GB	      (1ULL << 30)
-#define GRANULE	      0x1000ULL
 
 /* GPCCR_EL3: PPS 1 TB, 4 KiB granules, inner shareable, write-back walks. */
 #define GPCCR_PPS_1TB (2ULL << 0)
@@ -51,7 +49,7 @@ bool gpt_supported(void)
 
 static void set_gpi(uint64_t pa, uint64_t gpi)
 {
-	uint64_t g = (pa - RAM_BASE) / GRANULE;
+	uint64_t g = (pa - RAM_BASE) / PAGE_SIZE;
 	uint64_t *e = &l1[g / 16];
 	unsigned shift = (unsigned)(g % 16) * 4;
 	*e = (*e & ~(0xfULL << shift)) | (gpi << shift);
@@ -59,30 +57,30 @@ static void set_gpi(uint64_t pa, uint64_t gpi)
 
 static uint64_t get_gpi(uint64_t pa)
 {
-	uint64_t g = (pa - RAM_BASE) / GRANULE;
+	uint64_t g = (pa - RAM_BASE) / PAGE_SIZE;
 	return (l1[g / 16] >> ((g % 16) * 4)) & 0xf;
 }
 
 void gpt_init(uint64_t ram_size, uint64_t l1_base, uint64_t realm, uint64_t realm_size,
 	      uint64_t shared_page)
 {
-	dram_end = RAM_BASE + (ram_size < GB ? ram_size : GB);
+	dram_end = RAM_BASE + (ram_size < SZ_1G ? ram_size : SZ_1G);
 	l1 = (uint64_t *)l1_base;
-	for (uint64_t i = 0; i < GB / GRANULE / 16; i++)
+	for (uint64_t i = 0; i < SZ_1G / PAGE_SIZE / 16; i++)
 		l1[i] = 0x9999999999999999ULL; /* every granule Non-secure */
-	for (uint64_t pa = l1_base; pa < l1_base + GPT_L1_SIZE; pa += GRANULE)
+	for (uint64_t pa = l1_base; pa < l1_base + GPT_L1_SIZE; pa += PAGE_SIZE)
 		set_gpi(pa, GPI_ROOT);
 	realm_base = realm;
 	realm_end = realm + realm_size;
-	for (uint64_t pa = realm_base; pa < realm_end; pa += GRANULE)
+	for (uint64_t pa = realm_base; pa < realm_end; pa += PAGE_SIZE)
 		set_gpi(pa, GPI_REALM);
 	set_gpi(shared_page, GPI_ANY);
 	for (unsigned i = 0; i < L0_ENTRIES; i++) {
-		uint64_t base = (uint64_t)i * GB;
+		uint64_t base = (uint64_t)i * SZ_1G;
 		bool dram = base >= RAM_BASE && base < RAM_BASE + ram_size;
 		l0[i] = L0_BLOCK(dram ? GPI_NS : GPI_ANY);
 	}
-	l0[RAM_BASE / GB] = L0_TABLE(l1_base);
+	l0[RAM_BASE / SZ_1G] = L0_TABLE(l1_base);
 	dsb(sy);
 }
 
@@ -90,7 +88,7 @@ void gpt_init(uint64_t ram_size, uint64_t l1_base, uint64_t realm, uint64_t real
  * on return. */
 void gpt_set_firmware(uint64_t base, uint64_t size, bool secure)
 {
-	for (uint64_t pa = base; pa < base + size; pa += GRANULE)
+	for (uint64_t pa = base; pa < base + size; pa += PAGE_SIZE)
 		set_gpi(pa, secure ? GPI_SECURE : GPI_ROOT);
 	dsb(sy);
 	tlbi_paallos();
@@ -125,7 +123,7 @@ void monitor_gpt_start(void)
  * aliasing: no line of the old PAS survives the change. */
 static void clean_inval_pa(uint64_t pa_with_pas)
 {
-	for (uint64_t off = 0; off < GRANULE; off += 64)
+	for (uint64_t off = 0; off < PAGE_SIZE; off += 64)
 		dc_cipapa(pa_with_pas + off);
 }
 
@@ -136,7 +134,7 @@ static void clean_inval_pa(uint64_t pa_with_pas)
  * granule the GPT describes as delegable) or -3 (not in the expected PAS). */
 int gpt_transition(uint64_t pa, bool to_realm)
 {
-	if (pa % GRANULE || pa < RAM_BASE || pa >= dram_end || !l1)
+	if (pa % PAGE_SIZE || pa < RAM_BASE || pa >= dram_end || !l1)
 		return -2;
 	if (pa >= realm_base && pa < realm_end)
 		return -3; /* the RMM's own memory stays Realm */

@@ -81,7 +81,7 @@ static void setup_cpu_el3(bool with_gpt)
 	if (cptr & CPTR_ESM)
 		write_sysreg(s3_6_c1_c2_6, 0xf); /* SMCR_EL3 */
 	write_sysreg(mdcr_el3, 0);
-	write_sysreg(sctlr_el2, 0x30c50830); /* RES1 bits, MMU and caches off */
+	write_sysreg(sctlr_el2, SCTLR_EL2_RES1); /* MMU and caches off */
 	write_sysreg(cntvoff_el2, 0);
 	gic_cpu_setup();
 	isb();
@@ -96,8 +96,9 @@ void monitor_main(unsigned cpu) __attribute__((noreturn));
 void monitor_main(unsigned cpu)
 {
 	(void)cpu;
-	uart_enable();
-	mon_puts("[monitor] Triad EL3 monitor\n");
+	early_console_init(PLAT_EARLY_UART);
+	early_console_enable();
+	early_puts("[monitor] Triad EL3 monitor\n");
 	plan_el3_controls();
 	struct boot_info *bi = (struct boot_info *)BOOT_INFO;
 	fw_cfg_init((uint8_t *)bi + 0x800);
@@ -107,7 +108,7 @@ void monitor_main(unsigned cpu)
 	if (fw_cfg_load_file("opt/triad/sel2", SEL2_BASE, SEL2_MAX, staging) &&
 	    (optee_size = fw_cfg_load_file("opt/triad/optee", OPTEE_BASE, OPTEE_SIZE, staging))) {
 		sel2_entry = SEL2_BASE;
-		mon_puts("[monitor] secure world: Triad S-EL2 and OP-TEE loaded\n");
+		early_puts("[monitor] secure world: Triad S-EL2 and OP-TEE loaded\n");
 		/* FF-A secure partitions, if given, one per region: Triad at S-EL2 checks their
 		 * manifests. */
 		static char name[] = "opt/triad/sp0";
@@ -116,9 +117,9 @@ void monitor_main(unsigned cpu)
 			uint64_t size = fw_cfg_load_file(name, SP_REGION_OF(k), SP_REGION, staging);
 			sp_sizes |= size << (SP_SIZES_SHIFT * k);
 			if (size) {
-				mon_puts("[monitor] secure world: secure partition ");
+				early_puts("[monitor] secure world: secure partition ");
 				mon_putdec(k);
-				mon_puts(" loaded\n");
+				early_puts(" loaded\n");
 			}
 		}
 		optee_read_test_hook(staging);
@@ -126,7 +127,7 @@ void monitor_main(unsigned cpu)
 	gic_global_setup(sel2_entry != 0);
 	uint64_t ram_end = dtb_ram_end((const void *)DTB);
 	if (!ram_end) {
-		mon_puts("[monitor] error: no RAM at 0x40000000 in the machine's DTB\n");
+		early_puts("[monitor] error: no RAM at 0x40000000 in the machine's DTB\n");
 		power_off();
 	}
 	bi->reserved_base = bi->reserved_size = 0;
@@ -137,9 +138,9 @@ void monitor_main(unsigned cpu)
 		rmm_shared = l1 - 0x1000;
 		rmm_base = rmm_shared - REALM_SIZE;
 		gpt_init(ram_end - RAM_BASE, l1, rmm_base, REALM_SIZE, rmm_shared);
-		mon_puts("[monitor] GPT on: realm world at ");
+		early_puts("[monitor] GPT on: realm world at ");
 		mon_puthex(rmm_base);
-		mon_puts("\n");
+		early_puts("\n");
 		bi->reserved_base = rmm_base;
 		bi->reserved_size = RESERVED_SIZE;
 		if (sel2_entry) {
@@ -152,15 +153,15 @@ void monitor_main(unsigned cpu)
 		gpt_on = true;
 		if (fw_cfg_load_file("opt/triad/rmm", rmm_base, RMM_IMAGE_MAX, staging)) {
 			rmm_entry = rmm_base;
-			mon_puts("[monitor] realm world: Triad's RMM loaded\n");
+			early_puts("[monitor] realm world: Triad's RMM loaded\n");
 		}
 	}
 	uint64_t entry;
 	const char *why = fw_cfg_load(bi, RAM_BASE, ram_end, &entry);
 	if (why) {
-		mon_puts("[monitor] error: ");
-		mon_puts(why);
-		mon_puts("\n");
+		early_puts("[monitor] error: ");
+		early_puts(why);
+		early_puts("\n");
 		power_off();
 	}
 	bi->magic = BOOT_INFO_MAGIC;
@@ -168,9 +169,9 @@ void monitor_main(unsigned cpu)
 	monitor_ready = 0x52454459;
 	dsb(sy);
 	__asm__ volatile("sev");
-	mon_puts("[monitor] starting the hypervisor at Normal EL2, ");
+	early_puts("[monitor] starting the hypervisor at Normal EL2, ");
 	mon_puthex(entry);
-	mon_puts("\n");
+	early_puts("\n");
 	/* The GPT is on from here (no more writes to normal-world memory), or, with a secure
 	 * world, once it has booted: OP-TEE reads the machine's DT with its MMU off, as Secure
 	 * accesses to normal memory, which the GPT would fault (world.c starts it). */
@@ -191,36 +192,39 @@ void monitor_secondary(unsigned cpu)
 
 struct world_context *lower_sync(struct world_context *c);
 
+/* Out of line, so that the SMC path of lower_sync saves no register for it. */
+static __attribute__((noinline, noreturn)) void unexpected_trap(uint64_t esr)
+{
+	early_puts("[monitor] error: unexpected trap from the normal world, ESR ");
+	mon_puthex(esr);
+	early_puts(" at ");
+	mon_puthex(read_sysreg(elr_el3));
+	early_puts("\n");
+	power_off();
+}
+
 /* A synchronous exception from a lower EL, its registers in its world's context c;
  * returns the context to resume. */
 struct world_context *lower_sync(struct world_context *c)
 {
 	uint64_t esr = read_sysreg(esr_el3);
-	if ((esr >> 26) == 0x17) { /* SMC from AArch64 */
-		uint64_t scr = read_sysreg(scr_el3);
-		if (!(scr & SCR_NS))
-			return world_secure_smc(c);
-		if (scr & SCR_NSE)
-			return world_realm_smc(c);
-		return smc_handler(c);
-	}
-	/* ESR read again: nothing is kept across the calls, so the SMC path above needs no
-	 * stack frame (mon_puts is in another file). */
-	mon_puts("[monitor] error: unexpected trap from the normal world, ESR ");
-	mon_puthex(read_sysreg(esr_el3));
-	mon_puts(" at ");
-	mon_puthex(read_sysreg(elr_el3));
-	mon_puts("\n");
-	power_off();
+	if (ESR_EC(esr) != EC_SMC64)
+		unexpected_trap(esr);
+	uint64_t scr = read_sysreg(scr_el3);
+	if (!(scr & SCR_NS))
+		return world_secure_smc(c);
+	if (scr & SCR_NSE)
+		return world_realm_smc(c);
+	return smc_handler(c);
 }
 
 void monitor_unexpected(void *sp)
 {
 	(void)sp;
-	mon_puts("[monitor] panic: exception at EL3, ESR ");
+	early_puts("[monitor] panic: exception at EL3, ESR ");
 	mon_puthex(read_sysreg(esr_el3));
-	mon_puts(" ELR ");
+	early_puts(" ELR ");
 	mon_puthex(read_sysreg(elr_el3));
-	mon_puts("\n");
+	early_puts("\n");
 	power_off();
 }

@@ -2,12 +2,17 @@
 #ifndef MONITOR_H
 #define MONITOR_H
 
+#include <arch/esr.h>
+#include <arch/mmio.h>
+#include <arch/mpidr.h>
 #include <arch/sysreg.h>
+#include <lib/early_console.h>
+#include <plat.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <triad/boot_info.h>
+#include <triad/util.h>
 
-#define MAX_CPUS   8
 #define STACK_SIZE 0x1000
 
 /* SCR_EL3 */
@@ -74,16 +79,6 @@ struct world_context {
 	struct fpsimd_regs fp;
 };
 
-static inline uint32_t rd32(uintptr_t a)
-{
-	return *(volatile uint32_t *)a;
-}
-
-static inline void wr32(uintptr_t a, uint32_t v)
-{
-	*(volatile uint32_t *)a = v;
-}
-
 /* context.c, and arch/arm64/fpsimd.S shared with Triad */
 void context_save_sysregs(struct world_context *c);
 void context_restore_sysregs(const struct world_context *c);
@@ -103,10 +98,7 @@ void el3_exit(struct world_context *c) __attribute__((noreturn));
 extern uint64_t optee_size;
 extern uint64_t sp_sizes; /* the partitions' image sizes (SP_SIZE_IN), 0: none */
 void cpu_restart(unsigned cpu) __attribute__((noreturn));
-/* console.c */
-void uart_enable(void);
-void mon_putc(char c);
-void mon_puts(const char *s);
+/* console.c: numbers on the early console (lib/console) */
 void mon_puthex(uint64_t v);
 void mon_putdec(uint64_t v);
 /* monitor.c: the image's top, the boot and the exceptions of a lower EL. */
@@ -129,11 +121,10 @@ void psci_cpu_started(unsigned cpu);
 void psci_wait_for_cpu_on(unsigned cpu, uint64_t *entry, uint64_t *context);
 /* The normal world's SMCs; each handler returns the context to resume. */
 struct world_context *smc_handler(struct world_context *c);
-/* This CPU's index: Aff0, 16 per cluster (as QEMU and Triad number them). */
+/* This CPU's index (arch/mpidr.h). */
 static inline unsigned cpu_index(void)
 {
-	uint64_t m = read_sysreg(mpidr_el1);
-	return (unsigned)((m & 0xff) + ((m >> 8) & 0xff) * 16);
+	return mpidr_cpu_index(read_sysreg(mpidr_el1));
 }
 
 /* cpu.c: what the monitor keeps per CPU, one struct each, found by the CPU's index. */
@@ -199,7 +190,7 @@ struct world_context *world_realm_smc(struct world_context *c);
  * staging buffer (secure memory is out of the DMA's reach); its size, or 0 if absent. */
 uint64_t fw_cfg_load_file(const char *name, uint64_t dst, uint64_t max, uint64_t staging);
 /* gpt.c: the Granule Protection Table, on a CPU with FEAT_RME. */
-#define RAM_BASE    0x40000000UL
+#define RAM_BASE    PLAT_DRAM_BASE
 #define GPT_L1_SIZE 0x20000UL /* the first GiB of DRAM, 4 bits per granule */
 bool gpt_supported(void);
 /* The first GiB of DRAM granule by granule: Realm [realm_base, +realm_size), the L1 table

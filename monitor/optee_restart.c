@@ -76,8 +76,8 @@ void optee_keep_image(uint64_t base, const void *dtb)
 	uint64_t size = ALIGN_UP(optee_size, 16UL);
 	uint64_t used = dt_size_used(dtb);
 	if (size > IMAGE_MAX || !used) {
-		mon_puts("[monitor] OP-TEE's image or the machine's DT too big to keep: OP-TEE "
-			 "will not be restarted if it fails\n");
+		early_puts("[monitor] OP-TEE's image or the machine's DT too big to keep: OP-TEE "
+			   "will not be restarted if it fails\n");
 		return;
 	}
 	gpt_set_firmware(base, WINDOW, false);
@@ -113,13 +113,13 @@ void optee_read_test_hook(uint64_t staging)
 	if (!v[0] || v[0] > 0xffff || v[1] > 0xffff)
 		return;
 	fail_after = SEL2_HOOK(v[0], v[1]);
-	mon_puts("[monitor] test hook: OP-TEE misses its deadline in message call ");
+	early_puts("[monitor] test hook: OP-TEE misses its deadline in message call ");
 	mon_putdec(v[0]);
 	if (v[1]) {
-		mon_puts(" of client ");
+		early_puts(" of client ");
 		mon_putdec(v[1]);
 	}
-	mon_puts(" after each of its boots\n");
+	early_puts(" after each of its boots\n");
 }
 
 uint64_t optee_boot_x2(void)

@@ -32,8 +32,8 @@ static int cpu_of(uint64_t mpidr)
 {
 	if (mpidr & ~0xffffULL & ~(1ULL << 31))
 		return -1;
-	unsigned i = (unsigned)((mpidr & 0xff) + ((mpidr >> 8) & 0xff) * 16);
-	return (mpidr & 0xff) < 16 && i < MAX_CPUS ? (int)i : -1;
+	unsigned i = mpidr_cpu_index(mpidr);
+	return (mpidr & 0xff) < MPIDR_CPUS_PER_CLUSTER && i < MAX_CPUS ? (int)i : -1;
 }
 
 void psci_cpu_started(unsigned cpu)

@@ -3,9 +3,11 @@
  * CPU 0 sets up the monitor's data in secure RAM and boots the normal world; the others
  * wait until PSCI CPU_ON names them.
  */
+#include <arch/mpidr.h>
+#include <plat.h>
+
 #include "../arch/arm64/macros.inc"
 
-#define MAX_CPUS   8
 #define STACK_SIZE 0x1000
 
 	.section .text.reset, "ax"
@@ -15,11 +17,8 @@ _reset:
 	adr	x0, el3_vectors
 	msr	vbar_el3, x0
 	isb
-	/* CPU index from MPIDR: Aff0, 16 per cluster (as Triad numbers them). */
 	mrs	x0, mpidr_el1
-	and	x1, x0, #0xff
-	ubfx	x2, x0, #8, #8
-	add	x19, x1, x2, lsl #4
+	mpidr_cpu_index x19, x0, x1
 	cmp	x19, #MAX_CPUS
 	b.hs	park_forever
 	ldr	x1, =monitor_stacks

@@ -21,10 +21,6 @@
 
 #define SCR_EEL2	 (1ULL << 18)
 #define UNKNOWN_FUNCTION 0xffffffffULL /* OP-TEE's and SMCCC's NOT_SUPPORTED, 32-bit */
-#define SPSR_EL2H	 0x3c9ULL      /* EL2h, DAIF masked */
-#define SPSR_ELH(el)	 (0x3c1ULL | (uint64_t)(el) << 2) /* ELxh, DAIF masked */
-#define SCTLR_EL1_OFF	 0x30d00800ULL			  /* RES1 bits, MMU and caches off */
-#define SCTLR_EL2_OFF	 0x30c50830ULL			  /* RES1 bits, MMU and caches off */
 
 static volatile bool secure_alive, realm_alive, realm_booted;
 uint64_t sel2_entry; /* 0: no secure world */
@@ -80,8 +76,8 @@ static void enter_at(struct world_context *c, uint64_t scr, uint64_t entry, uint
 	c->scr_el3 = scr;
 	c->sys.elr_el3 = entry;
 	c->sys.spsr_el3 = spsr;
-	write_sysreg(sctlr_el2, SCTLR_EL2_OFF);
-	write_sysreg(sctlr_el1, SCTLR_EL1_OFF);
+	write_sysreg(sctlr_el2, SCTLR_EL2_RES1);
+	write_sysreg(sctlr_el1, SCTLR_EL1_RESET);
 	write_sysreg(scr_el3, scr);
 	write_sysreg(elr_el3, entry);
 	write_sysreg(spsr_el3, spsr);
@@ -97,7 +93,7 @@ static void enter_fresh(struct world_context *c, uint64_t scr, uint64_t entry, u
 static void enter_fresh(struct world_context *c, uint64_t scr, uint64_t entry, uint64_t a0,
 			uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
-	enter_at(c, scr, entry, SPSR_EL2H, a0, a1, a2, a3, a4);
+	enter_at(c, scr, entry, SPSR_ELXH_MASKED(2), a0, a1, a2, a3, a4);
 }
 
 /* The RMM's first run on this CPU: the cold boot with its arguments on the first CPU, a
@@ -126,14 +122,14 @@ static bool realm_to_boot(bool cpu_on)
 void world_boot_cpu(unsigned cpu, uint64_t ns_entry, uint64_t ns_x0, uint64_t ns_x1, bool cpu_on)
 {
 	struct world_context *ns = &mon_cpu(cpu)->ns_ctx;
-	write_sysreg(sctlr_el2, SCTLR_EL2_OFF);
+	write_sysreg(sctlr_el2, SCTLR_EL2_RES1);
 	context_save_sysregs(ns);
 	for (int i = 0; i < 31; i++)
 		ns->x[i] = 0;
 	ns->x[0] = ns_x0;
 	ns->x[1] = ns_x1;
 	ns->sys.elr_el3 = ns_entry;
-	ns->sys.spsr_el3 = SPSR_EL2H;
+	ns->sys.spsr_el3 = SPSR_ELXH_MASKED(2);
 	ns->scr_el3 = read_sysreg(scr_el3);
 	/* While the normal world runs, secure interrupts (FIQs there) come here for OP-TEE; in
 	 * the secure world they are its own IRQs, and the normal world's are its FIQs, which
@@ -311,7 +307,7 @@ struct world_context *world_cpu_suspend(struct world_context *c, uint64_t entry,
 	unsigned cpu = cpu_index();
 	mon_cpu(cpu)->resume_entry = entry;
 	mon_cpu(cpu)->resume_context = context;
-	mon_cpu(cpu)->resume_spsr = SPSR_ELH((read_sysreg(spsr_el3) >> 2) & 3);
+	mon_cpu(cpu)->resume_spsr = SPSR_ELXH_MASKED((read_sysreg(spsr_el3) >> 2) & 3);
 	secure_claim(c, cpu, true);
 	if (!secure_alive) {
 		secure_release(cpu);
@@ -379,10 +375,10 @@ static struct world_context *power_request_done(struct world_context *c, unsigne
  * (restarted, given up, stopped). */
 static void report_partition_failure(const struct world_context *c)
 {
-	mon_puts("[monitor] error: secure partition ");
+	early_puts("[monitor] error: secure partition ");
 	if (c->x[1]) {
 		mon_puthex(c->x[1]);
-		mon_puts(" ");
+		early_puts(" ");
 	}
 	/* The reason must lie in Triad at S-EL2's image and end there. */
 	const char *why = (const char *)c->x[2];
@@ -392,32 +388,32 @@ static void report_partition_failure(const struct world_context *c)
 		while (c->x[2] + n < end && why[n] && n < 120)
 			n++;
 	if (n && c->x[2] + n < end && !why[n])
-		mon_puts(why);
+		early_puts(why);
 	else
-		mon_puts("failed");
+		early_puts("failed");
 	if (c->x[3]) {
-		mon_puts(" (ESR ");
+		early_puts(" (ESR ");
 		mon_puthex(c->x[3]);
-		mon_puts(", ELR ");
+		early_puts(", ELR ");
 		mon_puthex(c->x[4]);
 		if (c->x[5]) {
-			mon_puts(", address ");
+			early_puts(", address ");
 			mon_puthex(c->x[5]);
 		}
-		mon_puts(")");
+		early_puts(")");
 	}
 	if (!c->x[1]) {
-		mon_puts("\n");
+		early_puts("\n");
 	} else if (c->x[6] == SEL2_SP_STOPPED) {
-		mon_puts(": stopped; its messages answer ABORTED\n");
+		early_puts(": stopped; its messages answer ABORTED\n");
 	} else if (c->x[6] & SEL2_SP_GIVEN_UP) {
-		mon_puts(": given up after ");
+		early_puts(": given up after ");
 		mon_putdec(c->x[6] & ~SEL2_SP_GIVEN_UP);
-		mon_puts(" restarts; its messages answer ABORTED\n");
+		early_puts(" restarts; its messages answer ABORTED\n");
 	} else {
-		mon_puts(": restarted from its image (restart ");
+		early_puts(": restarted from its image (restart ");
 		mon_putdec(c->x[6]);
-		mon_puts(")\n");
+		early_puts(")\n");
 	}
 }
 
@@ -448,11 +444,11 @@ static struct world_context *fresh_boot_done(struct world_context *c, unsigned c
 	if (restart_leader == (int)cpu) {
 		uint64_t ms =
 		    (read_sysreg(cntpct_el0) - restart_began) * 1000 / read_sysreg(cntfrq_el0);
-		mon_puts("[monitor] OP-TEE is back (restart ");
+		early_puts("[monitor] OP-TEE is back (restart ");
 		mon_putdec(optee_restarts());
-		mon_puts(", ");
+		early_puts(", ");
 		mon_putdec(ms);
-		mon_puts(" ms): trusted OS calls go to it again\n");
+		early_puts(" ms): trusted OS calls go to it again\n");
 		restart_leader = -1;
 		dsb(sy);
 		restarting = 0;
@@ -478,21 +474,21 @@ static struct world_context *secure_failed(struct world_context *c, unsigned cpu
 	secure_release(cpu);
 	/* OP-TEE's first boot, on the machine's or a CPU's, is not restarted. */
 	if (!optee_restartable() || mon_cpu(cpu)->pending == SECURE_BOOT) {
-		mon_puts(optee_restartable() ? ": trusted OS calls now answer NOT_SUPPORTED\n"
-					     : ": trusted OS calls now answer NOT_SUPPORTED (no "
-					       "restart: no GPT to keep OP-TEE's image)\n");
+		early_puts(optee_restartable() ? ": trusted OS calls now answer NOT_SUPPORTED\n"
+					       : ": trusted OS calls now answer NOT_SUPPORTED (no "
+						 "restart: no GPT to keep OP-TEE's image)\n");
 		secure_alive = false;
 		return carry_on(c, cpu, UNKNOWN_FUNCTION);
 	}
 	if (!leader && __atomic_exchange_n(&restarting, 1, __ATOMIC_ACQUIRE)) {
-		mon_puts(": OP-TEE is being restarted\n");
+		early_puts(": OP-TEE is being restarted\n");
 		return carry_on(c, cpu, TOS_RESTARTED);
 	}
 	unsigned n = optee_restart_begin();
 	if (!n) {
-		mon_puts(": given up after ");
+		early_puts(": given up after ");
 		mon_putdec(optee_restarts());
-		mon_puts(" restarts; trusted OS calls now answer NOT_SUPPORTED\n");
+		early_puts(" restarts; trusted OS calls now answer NOT_SUPPORTED\n");
 		secure_alive = false;
 		restart_leader = -1;
 		dsb(sy);
@@ -501,9 +497,9 @@ static struct world_context *secure_failed(struct world_context *c, unsigned cpu
 		__asm__ volatile("sev");
 		return carry_on(c, cpu, UNKNOWN_FUNCTION);
 	}
-	mon_puts(": restarting OP-TEE from its image (restart ");
+	early_puts(": restarting OP-TEE from its image (restart ");
 	mon_putdec(n);
-	mon_puts(")\n");
+	early_puts(")\n");
 	restart_leader = (int)cpu;
 	restart_began = read_sysreg(cntpct_el0);
 	optee_gen++;
@@ -540,7 +536,7 @@ struct world_context *world_secure_smc(struct world_context *c)
 		if (mon_cpu(cpu)->fresh_boot)
 			return fresh_boot_done(c, cpu);
 		if (!secure_alive) {
-			mon_puts("[monitor] secure world up: Triad at S-EL2, OP-TEE at S-EL1\n");
+			early_puts("[monitor] secure world up: Triad at S-EL2, OP-TEE at S-EL1\n");
 			secure_alive = true;
 		}
 		secure_release(cpu);
@@ -575,28 +571,28 @@ struct world_context *world_secure_smc(struct world_context *c)
 	case SEL2_TIMEOUT:
 	default:
 		if (fid == SEL2_TIMEOUT) {
-			mon_puts(!c->x[1] ? "[monitor] error: OP-TEE stopped answering: the test "
-					    "hook's deadline (opt/triad/optee-fail-after) "
-				 : c->x[3]
-				     ? "[monitor] error: OP-TEE stopped answering: no return "
-				       "within "
-				     : "[monitor] error: OP-TEE did not finish booting within ");
+			early_puts(!c->x[1] ? "[monitor] error: OP-TEE stopped answering: the test "
+					      "hook's deadline (opt/triad/optee-fail-after) "
+				   : c->x[3]
+				       ? "[monitor] error: OP-TEE stopped answering: no return "
+					 "within "
+				       : "[monitor] error: OP-TEE did not finish booting within ");
 			if (c->x[1]) {
 				mon_putdec(c->x[1]);
-				mon_puts(" s ");
+				early_puts(" s ");
 			}
-			mon_puts("(it was at ");
+			early_puts("(it was at ");
 		} else {
-			mon_puts("[monitor] error: the secure world failed (ESR ");
+			early_puts("[monitor] error: the secure world failed (ESR ");
 			mon_puthex(c->x[1]);
 			if (c->x[3]) {
-				mon_puts(", address ");
+				early_puts(", address ");
 				mon_puthex(c->x[3]);
 			}
-			mon_puts(", ELR ");
+			early_puts(", ELR ");
 		}
 		mon_puthex(c->x[2]);
-		mon_puts(")");
+		early_puts(")");
 		return secure_failed(c, cpu);
 	}
 }
@@ -614,9 +610,9 @@ struct world_context *world_secure_interrupt(struct world_context *c)
 		secure_release(cpu);
 		unsigned id = gic_disable_secure_pending();
 		if (id < 1020) {
-			mon_puts("[monitor] secure interrupt ");
+			early_puts("[monitor] secure interrupt ");
 			mon_putdec(id);
-			mon_puts(" with no secure world to take it: switched off\n");
+			early_puts(" with no secure world to take it: switched off\n");
 		}
 		return c;
 	}
@@ -654,12 +650,12 @@ struct world_context *world_realm_smc(struct world_context *c)
 	case RMM_BOOT_COMPLETE:
 		if ((int64_t)c->x[1] != E_RMM_OK) {
 			/* Never entered again: RMI calls now answer NOT_SUPPORTED. */
-			mon_puts("[monitor] error: the RMM failed to boot (");
+			early_puts("[monitor] error: the RMM failed to boot (");
 			mon_puthex(c->x[1]);
-			mon_puts("): no realm world\n");
+			early_puts("): no realm world\n");
 			realm_alive = false;
 		} else if (!realm_alive && cpu == 0) {
-			mon_puts("[monitor] realm world up: Triad's RMM at Realm EL2\n");
+			early_puts("[monitor] realm world up: Triad's RMM at Realm EL2\n");
 			realm_alive = true;
 		}
 		/* The first run on this CPU: the normal world's EL1 state comes from its

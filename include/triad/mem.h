@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "../../mm/palloc.h"
-#include "../../mm/pgtable.h"
+#include <lib/pgtable.h>
 
 void mem_init(struct palloc *pa);
 uint64_t page_alloc(uint64_t npages, uint64_t align);

@@ -6,9 +6,9 @@
 #define TRIAD_PLATFORM_H
 
 #include <stdbool.h>
+#include <plat.h>
 #include <stdint.h>
 
-#define MAX_CPUS	 8
 #define MAX_MEM_BANKS	 8
 #define MAX_VIRTIO_SLOTS 32
 

@@ -7,34 +7,24 @@
 #ifndef TRIAD_VGIC_H
 #define TRIAD_VGIC_H
 
+#include <arch/gic_regs.h>
+#include <arch/mpidr.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <triad/spinlock.h>
 
-#define VGIC_NR_PRIVATE	    32
-#define VGIC_NR_SPIS	    256 /* INTIDs 32..287, like QEMU's GIC */
-#define VGIC_NR_IRQS	    (VGIC_NR_PRIVATE + VGIC_NR_SPIS)
-#define VGIC_MAX_LRS	    16
-#define VGIC_MAX_VCPUS	    16
-#define VGIC_SPURIOUS	    1023
-#define VGIC_NO_VCPU	    0xff
-#define MPIDR_AFFINITY_BITS 0xff00ffffffUL
-#define VGIC_BM_WORDS	    ((VGIC_NR_IRQS + 63) / 64)
+#define VGIC_NR_PRIVATE 32
+#define VGIC_NR_SPIS	256 /* INTIDs 32..287, like QEMU's GIC */
+#define VGIC_NR_IRQS	(VGIC_NR_PRIVATE + VGIC_NR_SPIS)
+#define VGIC_MAX_LRS	16
+#define VGIC_MAX_VCPUS	16
+#define VGIC_SPURIOUS	1023
+#define VGIC_NO_VCPU	0xff
+#define VGIC_BM_WORDS	((VGIC_NR_IRQS + 63) / 64)
 
 #define GICD_BASE_IPA 0x08000000UL
 #define GICD_SIZE     0x10000UL
 #define GICR_BASE_IPA 0x080a0000UL
-#define GICR_STRIDE   0x20000UL
-
-/* ICH_LR<n>_EL2 fields */
-#define LR_VINTID_MASK	 0xffffffffUL
-#define LR_PINTID_SHIFT	 32
-#define LR_PINTID_MASK	 (0x1fffUL << 32)
-#define LR_PRIO_SHIFT	 48
-#define LR_GROUP1	 (1UL << 60)
-#define LR_HW		 (1UL << 61)
-#define LR_STATE_PENDING (1UL << 62)
-#define LR_STATE_ACTIVE	 (1UL << 63)
 
 struct virq {
 	uint8_t priority;
@@ -88,8 +78,6 @@ struct vgic {
 #define GICD_CTLR_ENABLE_G0 (1U << 0)
 #define GICD_CTLR_ENABLE_G1 (1U << 1)
 #define GICD_CTLR_ARE	    (1U << 4)
-#define GICD_CTLR_DS	    (1U << 6)
-#define GICD_CTLR_RWP	    (1U << 31)
 
 void vgic_init(struct vgic *d, unsigned nr_vcpus, unsigned nr_lrs);
 void vgic_cpu_init(struct vgic *d, struct vgic_cpu *c, unsigned idx, uint64_t mpidr);

@@ -11,7 +11,7 @@
 #include <triad/vdev.h>
 #include <triad/vgic.h>
 
-#include "../../mm/pgtable.h"
+#include <lib/pgtable.h>
 
 #define GUEST_RAM_IPA	   0x40000000UL
 #define GUEST_UART_IPA	   0x09000000UL

@@ -5,6 +5,7 @@
  * RmiRecEnter. The vGIC is the same as for any VM, its list registers carried through the
  * run page; the realm's virtual timer is seen at each exit and becomes a level on PPI 27.
  */
+#include <arch/esr.h>
 #include <arch/sysreg.h>
 #include <triad/cpu.h>
 #include <triad/psci_abi.h>
@@ -59,14 +60,6 @@ _Static_assert(__builtin_offsetof(struct rec_run, imm) == 0xe00, "exit imm");
 #define REC_EXIT_RIPAS	   4
 #define REC_EXIT_HOST_CALL 5
 #define REC_EXIT_SERROR	   6
-#define EC_WFX		   0x01
-#define EC_SYSREG	   0x18
-#define EC_IABT_LOW	   0x20
-#define EC_DABT_LOW	   0x24
-#define ESR_ISV		   (1ULL << 24)
-#define ESR_WNR		   (1ULL << 6)
-#define LR_EOI		   (1ULL << 41) /* a maintenance interrupt when it is deactivated */
-#define ICH_HCR_UIE	   (1ULL << 1)
 #define VTIMER_PPI	   27
 #define CNT_CTL_FIRING	   7 /* ENABLE, IMASK, ISTATUS */
 #define CNT_CTL_ASSERTED   5 /* enabled, condition met, not masked */
@@ -156,7 +149,7 @@ static void realm_wait(struct vcpu *v)
 static void sync_exit(struct vcpu *v, struct rec_run *run)
 {
 	struct vm *vm = v->vm;
-	uint64_t ec = run->esr >> 26;
+	uint64_t ec = ESR_EC(run->esr);
 	uint64_t ipa = ((run->hpfar >> 4) << 12) | (run->far & 0xfff);
 	switch (ec) {
 	case EC_WFX:

@@ -35,7 +35,7 @@ static uint8_t payload[PAYLOAD_MAX], to_sign[PAYLOAD_MAX + 64], realm_token[PAYL
 void rmm_crypto_panic(int status)
 {
 	(void)status;
-	rmm_log("[rmm] panic: mbedTLS heap corrupted\r\n");
+	early_puts("[rmm] panic: mbedTLS heap corrupted\n");
 	for (;;)
 		__asm__ volatile("wfi");
 }
@@ -127,8 +127,8 @@ int attest_boot(uint64_t shared_page)
 	uint8_t *shared = (uint8_t *)shared_page;
 	ready = load_rak(shared) && load_platform_token(shared);
 	if (!ready)
-		rmm_log(
-		    "[rmm] no attestation key from EL3: RSI attestation tokens unavailable\r\n");
+		early_puts(
+		    "[rmm] no attestation key from EL3: RSI attestation tokens unavailable\n");
 	return E_RMM_OK;
 }
 

@@ -10,7 +10,7 @@
 #include "rmm.h"
 
 static unsigned nr_cpus;
-static struct rmm_cpu cpus[RMM_MAX_CPUS];
+static struct rmm_cpu cpus[MAX_CPUS];
 static uint64_t shared_page; /* shared with EL3: the boot manifest */
 
 static int64_t cold_boot(unsigned cpu, uint64_t version, uint64_t ncpus, uint64_t shared)
@@ -19,7 +19,7 @@ static int64_t cold_boot(unsigned cpu, uint64_t version, uint64_t ncpus, uint64_
 	if ((version >> 16) != (RMM_EL3_IFC_VERSION >> 16) ||
 	    (version & 0xffff) < (RMM_EL3_IFC_VERSION & 0xffff) || (version >> 31))
 		return RMM_BOOT_VERSION_NOT_VALID;
-	if (!ncpus || ncpus > RMM_MAX_CPUS)
+	if (!ncpus || ncpus > MAX_CPUS)
 		return RMM_BOOT_CPUS_OUT_OF_RANGE;
 	if (cpu >= ncpus)
 		return RMM_BOOT_CPU_ID_OUT_OF_RANGE;
@@ -27,9 +27,12 @@ static int64_t cold_boot(unsigned cpu, uint64_t version, uint64_t ncpus, uint64_
 		return RMM_BOOT_INVALID_SHARED_BUFFER;
 	nr_cpus = (unsigned)ncpus;
 	shared_page = shared;
-	mmu_build();
+	if (!mmu_build())
+		return E_RMM_UNK;
 	mmu_enable();
-	rmm_log("[rmm] Triad RMM up (RMI 1.0)\r\n");
+	/* Boot messages and panics only: the console is the normal world's once it runs. */
+	early_console_init(PLAT_EARLY_UART);
+	early_puts("[rmm] Triad RMM up (RMI 1.0)\n");
 	return attest_boot(shared);
 }
 
@@ -43,7 +46,7 @@ void rmm_main(unsigned cpu, uint64_t version, uint64_t ncpus, uint64_t shared)
 	int64_t status = version	 ? cold_boot(cpu, version, ncpus, shared)
 			 : cpu < nr_cpus ? E_RMM_OK
 					 : RMM_BOOT_CPU_ID_OUT_OF_RANGE;
-	if (status == E_RMM_OK) /* then cpu < nr_cpus <= RMM_MAX_CPUS */
+	if (status == E_RMM_OK) /* then cpu < nr_cpus <= MAX_CPUS */
 		write_sysreg(tpidr_el2, (uint64_t)&cpus[cpu]);
 	uint64_t r[8] = {RMM_BOOT_COMPLETE, (uint64_t)status};
 	smc_call_regs(r);
@@ -62,7 +65,7 @@ void rmm_main(unsigned cpu, uint64_t version, uint64_t ncpus, uint64_t shared)
 void rmm_unexpected(uint64_t esr, uint64_t elr, uint64_t far)
 {
 	(void)esr, (void)elr, (void)far;
-	rmm_log("[rmm] panic: unexpected exception at Realm EL2\r\n");
+	early_puts("[rmm] panic: unexpected exception at Realm EL2\n");
 	for (;;)
 		__asm__ volatile("wfi");
 }

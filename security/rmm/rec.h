@@ -6,8 +6,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define SPSR_EL1H_MASKED 0x3c5ULL
-
 /* EL1 state the realm and the host each have (rec_el1.c moves it in and out). */
 struct el1_state {
 	uint64_t sctlr, cpacr, ttbr0, ttbr1, tcr, mair, amair, vbar, contextidr;

@@ -10,17 +10,9 @@
 #include "realm.h"
 #include "rec.h"
 
-#define MDCR_TDA      (1ULL << 9)
-#define MDCR_TDE      (1ULL << 8)
-#define MDSCR_MDE     (1ULL << 15)
-#define MDSCR_KDE     (1ULL << 13)
-#define DBG_REGS_MAX  16
-#define ISS_OP0(esr)  (((esr) >> 20) & 3)
-#define ISS_READ(esr) ((esr)&1)
-#define ISS_RT(esr)   ((unsigned)((esr) >> 5) & 0x1f)
+#define DBG_REGS_MAX 16
 /* MDSCR_EL1 in a trapped access's ISS: op0 2, op2 2, op1 0, CRn 0, CRm 2 */
-#define ISS_SYSREG_MASK 0x3ffc1eULL
-#define ISS_MDSCR	((2ULL << 20) | (2ULL << 17) | (2ULL << 1))
+#define ISS_MDSCR ((2ULL << 20) | (2ULL << 17) | (2ULL << 1))
 
 // clang-format off
 #define DBG_INDEXES(X)                                                                             \
@@ -144,7 +136,7 @@ bool rec_debug_trap(struct rec *rec, const struct rd *rd, struct rmm_cpu *cpu)
 	if ((esr & ISS_SYSREG_MASK) == ISS_MDSCR) {
 		/* MDSCR_EL1 is the REC's already (rec_el1.c): only enabling breakpoints or
 		 * watchpoints needs its debug registers in. */
-		if (ISS_READ(esr)) {
+		if (esr & ISS_SYSREG_READ) {
 			if (rt != 31)
 				rec->gprs[rt] = read_sysreg(mdscr_el1);
 			rec->pc += 4;

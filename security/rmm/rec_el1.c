@@ -21,24 +21,20 @@ void fp_restore(const struct fp_state *f)
 
 void el1_save(struct el1_state *s)
 {
-#define SAVE(field, reg) s->field = read_sysreg(reg);
-	EL1_SYSREG_LIST(SAVE)
-	SAVE(cntp_ctl, cntp_ctl_el0)
-	SAVE(cntp_cval, cntp_cval_el0)
+	EL1_SYSREG_LIST(EL1_SAVE)
+	EL1_SAVE(cntp_ctl, cntp_ctl_el0)
+	EL1_SAVE(cntp_cval, cntp_cval_el0)
 	if (cpu_has_pauth()) {
-		PAUTH_LIST(SAVE)
+		PAUTH_LIST(EL1_SAVE)
 	}
-#undef SAVE
 }
 
 void el1_restore(const struct el1_state *s)
 {
-#define RESTORE(field, reg) write_sysreg(reg, s->field);
-	EL1_SYSREG_LIST(RESTORE)
-	RESTORE(cntp_cval, cntp_cval_el0)
-	RESTORE(cntp_ctl, cntp_ctl_el0)
+	EL1_SYSREG_LIST(EL1_RESTORE)
+	EL1_RESTORE(cntp_cval, cntp_cval_el0)
+	EL1_RESTORE(cntp_ctl, cntp_ctl_el0)
 	if (cpu_has_pauth()) {
-		PAUTH_LIST(RESTORE)
+		PAUTH_LIST(EL1_RESTORE)
 	}
-#undef RESTORE
 }

@@ -8,26 +8,19 @@
  * are emptied, so nothing of the realm's stays live while the host runs.
  */
 #include <arch/gic_lr.h>
+#include <arch/gic_regs.h>
 
 #include "rec.h"
 
-#define LR_VINTID     0xffffffffULL
-#define LR_EOI	      (1ULL << 41) /* maintenance interrupt on deactivation (HW = 0) */
-#define LR_PRIORITY   (0xffULL << 48)
-#define LR_GROUP      (1ULL << 60)
-#define LR_HW	      (1ULL << 61)
-#define LR_STATE      (3ULL << 62)
-#define LR_HOST_BITS  (LR_VINTID | LR_EOI | LR_PRIORITY | LR_GROUP | LR_STATE)
+#define LR_STATE      (LR_STATE_PENDING | LR_STATE_ACTIVE)
+#define LR_HOST_BITS  (LR_VINTID_MASK | LR_EOI | LR_PRIO_MASK | LR_GROUP1 | LR_STATE)
 #define INTID_SPECIAL 1020 /* 1020-1023 are never interrupts */
 #define LPI_FIRST     8192
 
 /* ICH_HCR_EL2: En, and what RMM 1.0 lets the host choose: the maintenance-interrupt
  * enables (UIE, LRENPIE, NPIE, VGrp0EIE, VGrp0DIE, VGrp1EIE, VGrp1DIE) and TDIR (the
  * realm's ICC_DIR_EL1 writes then come to the host, rec_run.c). */
-#define HCR_EN	       1ULL
-#define HCR_TDIR       (1ULL << 14)
-#define HCR_HOST_BITS  (0xfeULL | HCR_TDIR)
-#define HCR_EOIC_SHIFT 27
+#define HCR_HOST_BITS (0xfeULL | ICH_HCR_TDIR)
 
 unsigned gic_nr_lrs(void)
 {
@@ -53,11 +46,11 @@ bool gic_host_state_valid(const uint64_t *lrs, uint64_t hcr, unsigned nr_lrs)
 		}
 		if (!lr_live(lr))
 			continue;
-		uint64_t intid = lr & LR_VINTID;
+		uint64_t intid = lr & LR_VINTID_MASK;
 		if ((lr & ~LR_HOST_BITS) || (intid >= INTID_SPECIAL && intid < LPI_FIRST))
 			return false;
 		for (unsigned j = 0; j < i; j++)
-			if (lr_live(lrs[j]) && (lrs[j] & LR_VINTID) == intid)
+			if (lr_live(lrs[j]) && (lrs[j] & LR_VINTID_MASK) == intid)
 				return false;
 	}
 	return true;
@@ -66,7 +59,7 @@ bool gic_host_state_valid(const uint64_t *lrs, uint64_t hcr, unsigned nr_lrs)
 bool gic_delivering(const uint64_t *lrs, unsigned nr_lrs, uint32_t intid)
 {
 	for (unsigned i = 0; i < nr_lrs; i++)
-		if (lr_live(lrs[i]) && (lrs[i] & LR_VINTID) == intid)
+		if (lr_live(lrs[i]) && (lrs[i] & LR_VINTID_MASK) == intid)
 			return true;
 	return false;
 }
@@ -85,7 +78,7 @@ void gic_load(struct gic_state *g, const uint64_t *host_lrs, uint64_t host_hcr, 
 		write_lr(i, host_lrs[i]);
 	}
 	/* The realm's EOIcount carries on; the rest is the host's choice, always enabled. */
-	g->hcr = (g->hcr & (0x1fULL << HCR_EOIC_SHIFT)) | host_hcr | HCR_EN;
+	g->hcr = (g->hcr & (0x1fULL << ICH_HCR_EOICOUNT_SHIFT)) | host_hcr | ICH_HCR_EN;
 	write_sysreg(ICH_VMCR_EL2, g->vmcr);
 	write_aprs(g->ap0r, g->ap1r);
 	write_sysreg(ICH_HCR_EL2, g->hcr);

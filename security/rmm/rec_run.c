@@ -8,6 +8,7 @@
  * described to the host in RmiRecExit; its results come back in RmiRecEnter next time.
  */
 #include <arch/el1_regs.h>
+#include <arch/mpidr.h>
 #include <arch/id_regs.h>
 #include <triad/psci_abi.h>
 
@@ -45,41 +46,22 @@
 #define RMI_EXIT_SERROR	   6
 #define PPI_EL1_VIRT_TIMER 27 /* the timers' interrupts on Arm's server platforms */
 #define PPI_EL1_PHYS_TIMER 30
-#define CNTHCTL_REALM	   3ULL /* EL1 reads the counter and uses its physical timer */
 #define CNTHCTL_CNTVMASK   (1ULL << 18)
 #define CNTHCTL_CNTPMASK   (1ULL << 19)
 #define HOST_CALL_GPRS	   31
 #define HOST_CALL_ALIGN	   0x100
 
-#define EC_UNKNOWN 0x00
-#define EC_WFX	   0x01
-#define EC_HVC	   0x16
-#define EC_SMC	   0x17
-#define EC_SYSREG  0x18
-/* A trapped system register's ISS: Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10],
- * Rt [9:5], CRm [4:1], read [0]. */
-#define ISS_SYSREG_MASK 0x3ffc1eULL
-#define ISS_SYSREG_READ 1ULL
 /* GIC CPU interface writes the host carries out: op0 3, op1 0, CRn 12, CRm 11, and op2 5
  * (ICC_SGI1R_EL1), 6 (ICC_ASGI1R_EL1), 7 (ICC_SGI0R_EL1) or 1 (ICC_DIR_EL1, trapped only if
  * the host set ICH_HCR_EL2.TDIR). */
 #define ISS_ICC_CRM11	  ((3ULL << 20) | (12ULL << 10) | (11ULL << 1))
-#define ISS_OP2(esr)	  (((esr) >> 17) & 7)
 #define ICC_FORWARDED_OP2 0xe2U /* op2 1, 5, 6, 7 */
-#define EC_IABT_LOW	  0x20
-#define EC_DABT_LOW	  0x24
-#define ESR_IL		  (1ULL << 25)
-#define ESR_ISV		  (1ULL << 24)
-#define ESR_WNR		  (1ULL << 6)
-#define ESR_SRT(esr)	  (((esr) >> 16) & 0x1f)
-#define DFSC_SEA	  0x10
 
 /* The realm's EL2 controls: stage 2 on; IRQ/FIQ/SError to Realm EL2; SMC (RSI, PSCI)
  * and ID register reads (to hide SVE, SME, the PMU... it does not get) trapped; AArch64 EL1.
  * WFI/WFE are trapped when the host asks (TWI, TWE). */
-#define HCR_REALM  (HCR_VM | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TSC | HCR_TID3 | HCR_RW)
-#define HCR_RMM	   HCR_RW
-#define CPTR_REALM 0x33ffULL /* no FP/SIMD traps: the host's FP state is saved around it */
+#define HCR_REALM (HCR_VM | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TSC | HCR_TID3 | HCR_RW)
+#define HCR_RMM	  HCR_RW
 
 static bool has_hcx;	    /* FEAT_HCX: HCRX_EL2 exists */
 static uint64_t hcrx_realm; /* HCRX_EL2 while a realm runs: MOPS allowed if the CPU has it */
@@ -124,7 +106,7 @@ static void rec_state_in(struct rec *rec, const struct rd *rd, struct rmm_cpu *c
 	write_sysreg(vttbr_el2, rd->rtt_base | (rd->vmid << 48));
 	write_sysreg(vtcr_el2, vtcr_of(rd));
 	write_sysreg(vmpidr_el2, rec->mpidr);
-	write_sysreg(cptr_el2, CPTR_REALM);
+	write_sysreg(cptr_el2, CPTR_EL2_FP_ONLY);
 	write_sysreg(cnthctl_el2, cnthctl);
 	write_sysreg(cntvoff_el2, 0);
 	write_sysreg(hcr_el2, hcr);
@@ -179,12 +161,12 @@ static void inject_sea(struct rec *rec, bool instruction)
 {
 	bool from_el0 = (rec->pstate & PSR_MODE_MASK) == PSR_MODE_EL0t;
 	uint64_t ec = (instruction ? EC_IABT_LOW : EC_DABT_LOW) + (from_el0 ? 0 : 1);
-	inject_sync(rec, (ec << 26) | ESR_IL | DFSC_SEA, rec->far);
+	inject_sync(rec, (ec << ESR_EC_SHIFT) | ESR_IL | FSC_SEA, rec->far);
 }
 
 static void inject_undef(struct rec *rec)
 {
-	inject_sync(rec, (EC_UNKNOWN << 26) | ESR_IL, 0);
+	inject_sync(rec, (EC_UNKNOWN << ESR_EC_SHIFT) | ESR_IL, 0);
 }
 
 static uint64_t fault_ipa(const struct rec *rec)
@@ -296,17 +278,17 @@ static void describe_exit(const struct rec *rec, uint64_t reason, struct rec_exi
  * whose reason and details go into out. */
 static bool handle_sync(struct rec *rec, struct rd *rd, struct rec_exit *out, struct rmm_cpu *cpu)
 {
-	uint64_t ec = rec->esr >> 26;
+	uint64_t ec = ESR_EC(rec->esr);
 	out->reason = RMI_EXIT_SYNC;
 	switch (ec) {
-	case EC_SMC: {
+	case EC_SMC64: {
 		uint64_t call[2] = {rec->gprs[0], rec->gprs[1]};
 		if (rsi_handle(rec, rd)) {
 			if (rec->rsi_fault) {
 				/* As a data abort (translation fault) at the RAM it named. */
 				rec->rsi_fault = false;
-				rec->esr =
-				    ((uint64_t)EC_DABT_LOW << 26) | (0x4ULL + rec->rsi_fault_level);
+				rec->esr = ((uint64_t)EC_DABT_LOW << ESR_EC_SHIFT) |
+					   (0x4ULL + rec->rsi_fault_level);
 				rec->hpfar = (rec->rsi_fault_ipa >> 12) << 4;
 				rec->far = 0;
 				return false;
@@ -491,7 +473,7 @@ static uint64_t rec_enter(uint64_t rec_pa, uint64_t run_pa)
 	bool ptimer = timer_asserted(rec->el1.cntp_ctl, rec->el1.cntp_cval, now) ||
 		      gic_delivering(in.gic_lrs, nr_lrs, PPI_EL1_PHYS_TIMER);
 	uint64_t cnthctl =
-	    CNTHCTL_REALM | (vtimer ? CNTHCTL_CNTVMASK : 0) | (ptimer ? CNTHCTL_CNTPMASK : 0);
+	    CNTHCTL_EL1_TIMER | (vtimer ? CNTHCTL_CNTVMASK : 0) | (ptimer ? CNTHCTL_CNTPMASK : 0);
 	struct rmm_cpu *cpu = rmm_this_cpu();
 	struct rec_exit out = {0};
 	has_hcx = (read_sysreg(id_aa64mmfr1_el1) >> 40) & 0xf;
@@ -512,7 +494,7 @@ static uint64_t rec_enter(uint64_t rec_pa, uint64_t run_pa)
 	}
 	rec_state_out(rec, rd, cpu);
 	gic_save(&rec->gic, nr_lrs);
-	write_sysreg(cnthctl_el2, CNTHCTL_REALM);
+	write_sysreg(cnthctl_el2, CNTHCTL_EL1_TIMER);
 	describe_exit(rec, out.reason, &out, nr_lrs);
 	r = write_exit(run, &out) ? RMI_ERROR_INPUT : RMI_SUCCESS;
 out:

@@ -103,8 +103,8 @@ static void log_failure(const struct rmi_command *c, const uint64_t *in, uint64_
 	for (const char *s = " -> "; *s;)
 		*p++ = *s++;
 	p = put_hex(p, status);
-	*p++ = '\r', *p++ = '\n', *p = 0;
-	rmm_log(line);
+	*p++ = '\n', *p = 0;
+	early_puts(line);
 }
 
 void rmi_handle(const uint64_t in[8], uint64_t out[5])

@@ -4,15 +4,17 @@
 
 #include <arch/maint.h>
 #include <arch/sysreg.h>
+#include <arch/esr.h>
+#include <lib/early_console.h>
+#include <plat.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <triad/rmm_abi.h>
 
-#define RMM_MAX_CPUS 8
 #define GRANULE_SIZE 0x1000UL
 /* Granules the RMM tracks: the first GiB of DRAM, which the monitor's GPT describes
  * granule by granule. */
-#define TRACKED_BASE 0x40000000UL
+#define TRACKED_BASE PLAT_DRAM_BASE
 #define TRACKED_SIZE 0x40000000UL
 
 /* Cleans [pa, pa + len) to the point of coherency: for a realm that reads it with its MMU
@@ -75,14 +77,11 @@ void rmi_realm_destroy(const uint64_t *in, uint64_t *out);
 
 /* mmu.c: the NS alias of the tracked DRAM: the host's granule at pa is at pa + NS_ALIAS. */
 #define NS_ALIAS 0x4000000000ULL
-void mmu_build(void);
+bool mmu_build(void); /* false: no page for its tables */
 void mmu_enable(void);
 /* ns_access.S: copies to and from host memory (8-byte multiples, aligned): 0 or -1 if
  * the host's memory faulted. */
 int ns_read(void *dst, const void *ns_src, uint64_t len);
 int ns_write(void *ns_dst, const void *src, uint64_t len);
-
-/* log.c */
-void rmm_log(const char *s);
 
 #endif

@@ -7,11 +7,11 @@
  * granule is an empty table. Each command holds the RD's lock throughout, so commands on
  * one realm take turns and the tables never change under a walk.
  */
+#include <arch/pte.h>
+
 #include "realm.h"
 #include "rec.h"
 
-#define ENTRY_VALID	 1ULL
-#define ENTRY_TABLE	 3ULL /* at levels 0-2; at level 3 the same bits make a page */
 #define HIPAS_SHIFT	 2
 #define RIPAS_SHIFT	 4
 #define HIPAS_UNASSIGNED 0ULL
@@ -19,46 +19,32 @@
 #define RIPAS_EMPTY	 0ULL
 #define RIPAS_RAM	 1ULL
 #define RIPAS_DESTROYED	 2ULL
-#define ADDR_MASK	 0x0000fffffffff000ULL
-/* A stage-2 page of realm memory: normal write-back, read-write, inner shareable, AF. */
-#define S2_PAGE_ATTRS ((0xfULL << 2) | (3ULL << 6) | (3ULL << 8) | (1ULL << 10))
 /* RMI_RTT_READ_ENTRY's states */
 #define RTT_STATE_UNASSIGNED 0
 #define RTT_STATE_ASSIGNED   1
 #define RTT_STATE_TABLE	     2
 
-static unsigned shift_of(int64_t level)
-{
-	return 12 + 9 * (unsigned)(3 - level); /* bits below an entry of this level */
-}
-
-static bool is_table(uint64_t e, int64_t level)
-{
-	return level < 3 && (e & 3) == ENTRY_TABLE;
-}
-
 static uint64_t hipas_of(uint64_t e)
 {
-	return (e & ENTRY_VALID) ? HIPAS_ASSIGNED : (e >> HIPAS_SHIFT) & 3;
+	return (e & PTE_VALID) ? HIPAS_ASSIGNED : (e >> HIPAS_SHIFT) & 3;
 }
 
 static uint64_t ripas_of(uint64_t e)
 {
-	return (e & ENTRY_VALID) ? RIPAS_RAM : (e >> RIPAS_SHIFT) & 3;
+	return (e & PTE_VALID) ? RIPAS_RAM : (e >> RIPAS_SHIFT) & 3;
 }
 
 static uint64_t invalid_entry(uint64_t hipas, uint64_t ripas, uint64_t pa)
 {
-	return (hipas << HIPAS_SHIFT) | (ripas << RIPAS_SHIFT) | (pa & ADDR_MASK);
+	return (hipas << HIPAS_SHIFT) | (ripas << RIPAS_SHIFT) | (pa & PTE_ADDR_MASK);
 }
 
 /* ASSIGNED with RIPAS RAM: what the realm's accesses reach (a page at level 3, a block
  * above); else the RMM's own view. */
 static uint64_t assigned_entry(uint64_t pa, uint64_t ripas, int64_t level)
 {
-	return ripas == RIPAS_RAM
-		   ? (pa & ADDR_MASK) | S2_PAGE_ATTRS | (level == 3 ? ENTRY_TABLE : ENTRY_VALID)
-		   : invalid_entry(HIPAS_ASSIGNED, ripas, pa);
+	return ripas == RIPAS_RAM ? (pa & PTE_ADDR_MASK) | S2_NORMAL_RWX | pte_leaf_type(level)
+				  : invalid_entry(HIPAS_ASSIGNED, ripas, pa);
 }
 
 /* After an entry stopped translating (or changed what it translates to): the realm's
@@ -80,7 +66,7 @@ void realm_tlbi(const struct rd *rd)
  * becomes something else that translates. */
 static void replace_entry(const struct rd *rd, uint64_t *e, uint64_t v)
 {
-	if (*e & ENTRY_VALID) {
+	if (*e & PTE_VALID) {
 		*e = 0;
 		realm_tlbi(rd);
 	}
@@ -94,11 +80,11 @@ static uint64_t *walk(const struct rd *rd, uint64_t ipa, int64_t level, int64_t 
 {
 	int64_t l = rd->rtt_level_start;
 	uint64_t *table = (uint64_t *)rd->rtt_base;
-	uint64_t *e = &table[ipa >> shift_of(l)]; /* may index into a concatenated table */
-	while (l < level && is_table(*e, l)) {
-		table = (uint64_t *)(*e & ADDR_MASK);
+	uint64_t *e = &table[ipa >> pte_level_shift(l)]; /* may index into a concatenated table */
+	while (l < level && pte_is_table(*e, l)) {
+		table = (uint64_t *)(*e & PTE_ADDR_MASK);
 		l++;
-		e = &table[(ipa >> shift_of(l)) & 511];
+		e = &table[(ipa >> pte_level_shift(l)) & 511];
 	}
 	*reached = l;
 	return e;
@@ -106,7 +92,7 @@ static uint64_t *walk(const struct rd *rd, uint64_t ipa, int64_t level, int64_t 
 
 static bool ipa_ok(const struct rd *rd, uint64_t ipa, int64_t level)
 {
-	return ipa < (1ULL << rd->s2sz) && !(ipa & ((1ULL << shift_of(level)) - 1));
+	return ipa < (1ULL << rd->s2sz) && !(ipa & ((1ULL << pte_level_shift(level)) - 1));
 }
 
 static bool protected_ipa(const struct rd *rd, uint64_t ipa)
@@ -123,12 +109,13 @@ uint64_t rtt_ripas(const struct rd *rd, uint64_t ipa, uint64_t *size, uint64_t *
 {
 	int64_t level;
 	uint64_t e = *walk(rd, ipa, 3, &level);
-	*size = 1ULL << shift_of(level);
+	*size = 1ULL << pte_level_shift(level);
 	/* In a block: the page of it at ipa. */
-	*ram_pa = (e & ENTRY_VALID) && !is_table(e, level)
-		      ? (e & ADDR_MASK & ~(*size - 1)) + (ipa & (*size - 1) & ~(GRANULE_SIZE - 1))
-		      : 0;
-	return is_table(e, level) ? RIPAS_EMPTY : ripas_of(e);
+	*ram_pa =
+	    (e & PTE_VALID) && !pte_is_table(e, level)
+		? (e & PTE_ADDR_MASK & ~(*size - 1)) + (ipa & (*size - 1) & ~(GRANULE_SIZE - 1))
+		: 0;
+	return pte_is_table(e, level) ? RIPAS_EMPTY : ripas_of(e);
 }
 
 granule_t *realm_lock_ram_page(struct rd *rd, uint64_t ipa, uint64_t *pa)
@@ -146,7 +133,7 @@ granule_t *realm_lock_ram_page(struct rd *rd, uint64_t ipa, uint64_t *pa)
 
 static bool entry_live(uint64_t e, int64_t level)
 {
-	return is_table(e, level) || hipas_of(e) != HIPAS_UNASSIGNED;
+	return pte_is_table(e, level) || hipas_of(e) != HIPAS_UNASSIGNED;
 }
 
 /* RMM 1.0's "top of the non-live region" (the output of the commands that take entries
@@ -156,7 +143,7 @@ static uint64_t non_live_top(const uint64_t *e, int64_t level, uint64_t ipa)
 {
 	if (entry_live(*e, level))
 		return ipa;
-	uint64_t size = 1ULL << shift_of(level), top = (ipa & ~(size - 1)) + size;
+	uint64_t size = 1ULL << pte_level_shift(level), top = (ipa & ~(size - 1)) + size;
 	const uint64_t *end = (const uint64_t *)(((uint64_t)e | (GRANULE_SIZE - 1)) + 1);
 	for (e++; e < end && !entry_live(*e, level); e++)
 		top += size;
@@ -179,9 +166,9 @@ static uint64_t child_of(uint64_t e, int64_t level, unsigned i)
 {
 	if (hipas_of(e) != HIPAS_ASSIGNED)
 		return e; /* UNASSIGNED: the same state everywhere */
-	uint64_t pa = (e & ADDR_MASK) + ((uint64_t)i << shift_of(level + 1));
-	if (e & ENTRY_VALID) /* a mapping: same attributes, a page or smaller block */
-		return (e & ~ADDR_MASK & ~3ULL) | pa | (level + 1 == 3 ? ENTRY_TABLE : ENTRY_VALID);
+	uint64_t pa = (e & PTE_ADDR_MASK) + ((uint64_t)i << pte_level_shift(level + 1));
+	if (e & PTE_VALID) /* a mapping: same attributes, a page or smaller block */
+		return (e & ~PTE_ADDR_MASK & ~3ULL) | pa | pte_leaf_type(level + 1);
 	return invalid_entry(HIPAS_ASSIGNED, ripas_of(e), pa);
 }
 
@@ -191,7 +178,7 @@ static uint64_t rtt_create(struct rd *rd, uint64_t rtt_pa, uint64_t ipa, int64_t
 		return RMI_ERROR_INPUT;
 	int64_t reached;
 	uint64_t *parent = walk(rd, ipa, level - 1, &reached);
-	if (reached != level - 1 || is_table(*parent, reached))
+	if (reached != level - 1 || pte_is_table(*parent, reached))
 		return rtt_error(reached);
 	granule_t *g = granule_lock(rtt_pa, GRANULE_DELEGATED);
 	if (!g)
@@ -199,7 +186,7 @@ static uint64_t rtt_create(struct rd *rd, uint64_t rtt_pa, uint64_t ipa, int64_t
 	uint64_t *table = (uint64_t *)rtt_pa, e = *parent;
 	for (unsigned i = 0; i < 512; i++)
 		table[i] = child_of(e, reached, i);
-	replace_entry(rd, parent, rtt_pa | ENTRY_TABLE);
+	replace_entry(rd, parent, rtt_pa | PTE_VALID | PTE_TABLE);
 	rd->nr_rtts++;
 	granule_unlock(g, GRANULE_RTT);
 	return RMI_SUCCESS;
@@ -219,7 +206,7 @@ static uint64_t *table_parent(struct rd *rd, uint64_t ipa, int64_t level, uint64
 		return 0;
 	}
 	uint64_t *parent = walk(rd, ipa, level - 1, reached);
-	if (*reached != level - 1 || !is_table(*parent, *reached)) {
+	if (*reached != level - 1 || !pte_is_table(*parent, *reached)) {
 		*err = rtt_error(*reached);
 		*walked = parent;
 		return 0;
@@ -237,7 +224,7 @@ static uint64_t rtt_destroy(struct rd *rd, uint64_t ipa, int64_t level, uint64_t
 			out[2] = non_live_top(walked, reached, ipa);
 		return err;
 	}
-	uint64_t rtt_pa = *parent & ADDR_MASK;
+	uint64_t rtt_pa = *parent & PTE_ADDR_MASK;
 	out[2] = ipa; /* a live table: nothing skipped */
 	if (rtt_live((const uint64_t *)rtt_pa, level))
 		return rtt_error(level);
@@ -260,20 +247,19 @@ static uint64_t rtt_destroy(struct rd *rd, uint64_t ipa, int64_t level, uint64_t
  * memory in the realm's unprotected IPA space (shared buffers, emulated devices) ---- */
 
 /* What the host may choose of an unprotected mapping: its address, MemAttr, S2AP. */
-#define NS_DESC_HOST_BITS (ADDR_MASK | (0xfULL << 2) | (3ULL << 6))
-#define S2_NS		  (1ULL << 55) /* Realm stage 2: the Non-secure PAS */
-#define S2_SH_AF	  ((3ULL << 8) | (1ULL << 10))
+#define NS_DESC_HOST_BITS (PTE_ADDR_MASK | S2_MEMATTR_NORMAL | S2_AP_R | S2_AP_W)
 
 static uint64_t map_unprotected(struct rd *rd, uint64_t ipa, int64_t level, uint64_t desc)
 {
 	if (level < 2 || level > 3 || !ipa_ok(rd, ipa, level) || protected_ipa(rd, ipa) ||
-	    (desc & ~NS_DESC_HOST_BITS) || (desc & ADDR_MASK & ((1ULL << shift_of(level)) - 1)))
+	    (desc & ~NS_DESC_HOST_BITS) ||
+	    (desc & PTE_ADDR_MASK & ((1ULL << pte_level_shift(level)) - 1)))
 		return RMI_ERROR_INPUT;
 	int64_t reached;
 	uint64_t *e = walk(rd, ipa, level, &reached);
 	if (reached != level || *e)
 		return rtt_error(reached); /* no table there yet, or not UNASSIGNED_NS */
-	*e = desc | S2_NS | S2_SH_AF | (level == 3 ? ENTRY_TABLE : ENTRY_VALID);
+	*e = desc | S2_NS | PTE_SH_INNER | PTE_AF | pte_leaf_type(level);
 	dsb(ish);
 	return RMI_SUCCESS;
 }
@@ -284,7 +270,7 @@ static uint64_t unmap_unprotected(struct rd *rd, uint64_t ipa, int64_t level, ui
 		return RMI_ERROR_INPUT;
 	int64_t reached;
 	uint64_t *e = walk(rd, ipa, level, &reached);
-	if (reached != level || !(*e & ENTRY_VALID) || is_table(*e, level)) {
+	if (reached != level || !(*e & PTE_VALID) || pte_is_table(*e, level)) {
 		out[1] = non_live_top(e, reached, ipa);
 		return rtt_error(reached);
 	}
@@ -302,16 +288,16 @@ static uint64_t rtt_read_entry(struct rd *rd, uint64_t ipa, int64_t level, uint6
 	int64_t reached;
 	uint64_t e = *walk(rd, ipa, level, &reached);
 	out[1] = (uint64_t)reached;
-	if (is_table(e, reached)) {
+	if (pte_is_table(e, reached)) {
 		out[2] = RTT_STATE_TABLE;
-		out[3] = e & ADDR_MASK;
+		out[3] = e & PTE_ADDR_MASK;
 		out[4] = RIPAS_EMPTY;
 	} else {
 		bool assigned = hipas_of(e) == HIPAS_ASSIGNED;
 		bool prot = protected_ipa(rd, ipa);
 		out[2] = assigned ? RTT_STATE_ASSIGNED : RTT_STATE_UNASSIGNED;
 		/* The host's own mapping reads back as it gave it. */
-		out[3] = !assigned ? 0 : prot ? e & ADDR_MASK : e & NS_DESC_HOST_BITS;
+		out[3] = !assigned ? 0 : prot ? e & PTE_ADDR_MASK : e & NS_DESC_HOST_BITS;
 		out[4] = prot ? ripas_of(e) : RIPAS_EMPTY;
 	}
 	return RMI_SUCCESS;
@@ -331,7 +317,7 @@ static uint64_t rtt_init_ripas(struct rd *rd, uint64_t base, uint64_t top, uint6
 		return RMI_ERROR_REALM;
 	int64_t level;
 	uint64_t *e = walk(rd, base, 3, &level);
-	uint64_t size = 1ULL << shift_of(level);
+	uint64_t size = 1ULL << pte_level_shift(level);
 	if (base & (size - 1))
 		return rtt_error(level);
 	uint64_t ipa = base;
@@ -339,7 +325,7 @@ static uint64_t rtt_init_ripas(struct rd *rd, uint64_t base, uint64_t top, uint6
 	 * with RIPAS EMPTY or RAM. */
 	uint64_t table_end = (base | ((size << 9) - 1)) + 1;
 	for (; ipa < top && ipa + size <= top && ipa < table_end; ipa += size, e++) {
-		if (is_table(*e, level) || hipas_of(*e) != HIPAS_UNASSIGNED ||
+		if (pte_is_table(*e, level) || hipas_of(*e) != HIPAS_UNASSIGNED ||
 		    ripas_of(*e) == RIPAS_DESTROYED)
 			break;
 		*e = invalid_entry(HIPAS_UNASSIGNED, RIPAS_RAM, 0);
@@ -404,7 +390,7 @@ static uint64_t data_destroy(struct rd *rd, uint64_t ipa, uint64_t *out)
 		out[2] = non_live_top(e, level, ipa);
 		return rtt_error(level);
 	}
-	uint64_t data_pa = *e & ADDR_MASK, ripas = ripas_of(*e);
+	uint64_t data_pa = *e & PTE_ADDR_MASK, ripas = ripas_of(*e);
 	granule_t *g = granule_lock(data_pa, GRANULE_DATA);
 	if (!g)
 		return RMI_ERROR_INPUT;
@@ -426,9 +412,9 @@ static uint64_t data_destroy(struct rd *rd, uint64_t ipa, uint64_t *out)
 /* The entry folding `table` (at `level`) gives its parent, or 0 with *ok false. */
 static uint64_t folded(const uint64_t *table, int64_t level, bool *ok)
 {
-	uint64_t first = table[0], size = 1ULL << shift_of(level);
+	uint64_t first = table[0], size = 1ULL << pte_level_shift(level);
 	*ok = false;
-	if (is_table(first, level))
+	if (pte_is_table(first, level))
 		return 0;
 	if (hipas_of(first) == HIPAS_UNASSIGNED) {
 		for (unsigned i = 1; i < 512; i++)
@@ -438,14 +424,14 @@ static uint64_t folded(const uint64_t *table, int64_t level, bool *ok)
 		return first;
 	}
 	/* ASSIGNED: the block must start where the parent's entry would. */
-	uint64_t pa = first & ADDR_MASK;
+	uint64_t pa = first & PTE_ADDR_MASK;
 	if (pa & ((size << 9) - 1))
 		return 0;
 	for (unsigned i = 1; i < 512; i++)
 		if (table[i] != (first + i * size))
 			return 0; /* same state, RIPAS and attributes; the next address */
 	*ok = true;
-	return (first & ENTRY_VALID) ? (first & ~3ULL) | ENTRY_VALID : first;
+	return (first & PTE_VALID) ? (first & ~3ULL) | PTE_VALID : first;
 }
 
 static uint64_t rtt_fold(struct rd *rd, uint64_t ipa, int64_t level, uint64_t *out)
@@ -455,7 +441,7 @@ static uint64_t rtt_fold(struct rd *rd, uint64_t ipa, int64_t level, uint64_t *o
 	uint64_t *parent = table_parent(rd, ipa, level, &err, &walked, &reached);
 	if (!parent)
 		return err;
-	uint64_t rtt_pa = *parent & ADDR_MASK;
+	uint64_t rtt_pa = *parent & PTE_ADDR_MASK;
 	bool ok;
 	uint64_t e = folded((const uint64_t *)rtt_pa, level, &ok);
 	if (!ok || (hipas_of(e) == HIPAS_ASSIGNED && level - 1 < 1))
@@ -484,7 +470,8 @@ static bool change_ripas(uint64_t *e, uint64_t to, bool destroyed_too, int64_t l
 	if (from == RIPAS_DESTROYED && !destroyed_too)
 		return false;
 	*e = hipas_of(*e) == HIPAS_ASSIGNED
-		 ? assigned_entry((*e & ADDR_MASK) & ~((1ULL << shift_of(level)) - 1), to, level)
+		 ? assigned_entry((*e & PTE_ADDR_MASK) & ~((1ULL << pte_level_shift(level)) - 1),
+				  to, level)
 		 : invalid_entry(HIPAS_UNASSIGNED, to, 0);
 	return true;
 }
@@ -510,7 +497,7 @@ static uint64_t rtt_set_ripas(struct rd *rd, uint64_t rec_pa, uint64_t base, uin
 		goto out;
 	int64_t level;
 	uint64_t *e = walk(rd, base, 3, &level);
-	uint64_t size = 1ULL << shift_of(level);
+	uint64_t size = 1ULL << pte_level_shift(level);
 	r = rtt_error(level);
 	if (base & (size - 1))
 		goto out;
@@ -521,12 +508,12 @@ static uint64_t rtt_set_ripas(struct rd *rd, uint64_t rec_pa, uint64_t base, uin
 	uint64_t ipa = base, table_end = (base | ((size << 9) - 1)) + 1;
 	bool unmapped = false;
 	for (; ipa < top && ipa + size <= top && ipa < table_end; ipa += size, e++) {
-		if (is_table(*e, level))
+		if (pte_is_table(*e, level))
 			break;
-		bool was_mapped = (*e & ENTRY_VALID) != 0;
+		bool was_mapped = (*e & PTE_VALID) != 0;
 		if (!change_ripas(e, rec->ripas_value, rec->ripas_destroyed_too, level))
 			break;
-		unmapped = unmapped || (was_mapped && !(*e & ENTRY_VALID));
+		unmapped = unmapped || (was_mapped && !(*e & PTE_VALID));
 	}
 	dsb(ish);
 	if (unmapped)

@@ -5,7 +5,8 @@
  * being turned on). The image is position-independent: the cold boot applies its relative
  * relocations and clears .bss before any C runs.
  */
-#define MAX_CPUS   8
+#include <plat.h>
+
 #define STACK_SIZE 0x2000
 #define R_AARCH64_RELATIVE 1027
 

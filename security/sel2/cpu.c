@@ -5,6 +5,5 @@ struct sel2_cpu sel2_cpus[MAX_CPUS];
 
 unsigned this_cpu(void)
 {
-	uint64_t m = read_sysreg(mpidr_el1);
-	return (unsigned)((m & 0xff) + ((m >> 8) & 0xff) * 16);
+	return mpidr_cpu_index(read_sysreg(mpidr_el1));
 }

@@ -10,22 +10,11 @@
  * - While a secure partition runs, an interrupt of OP-TEE's is held (switched off) until the
  *   partition answers: it must neither be lost nor keep the CPU from the partition.
  */
+#include <arch/gic_regs.h>
 #include <arch/sysreg.h>
 
 #include "sel2.h"
 
-#define GICD_BASE	0x08000000UL
-#define GICR_BASE	0x080a0000UL /* QEMU virt: one 128 KiB frame pair per CPU */
-#define GICR_STRIDE	0x20000UL
-#define GICR_TYPER	0x0008
-#define GICR_TYPER_LAST (1UL << 4)
-#define GICR_SGI	0x10000UL
-#define GIC_IGROUPR	0x0080 /* same offsets in the distributor and the SGI frame */
-#define GIC_ISENABLER	0x0100
-#define GIC_ICENABLER	0x0180
-#define GIC_IPRIORITYR	0x0400
-#define GIC_IGRPMODR	0x0d00
-#define ICC_HPPIR1_EL1	S3_0_C12_C12_2
 #define ICC_IGRPEN0_EL1 S3_0_C12_C12_6
 #define DEADLINE_PPI	20
 /* The highest priority: the GIC signals only its highest-priority pending interrupt, and
@@ -43,10 +32,9 @@ static volatile uint32_t *reg(uint64_t frame, uint64_t off, unsigned id)
 /* The redistributor whose affinity is this CPU's MPIDR. */
 void gic_find_redistributor(unsigned cpu)
 {
-	uint64_t m = read_sysreg(mpidr_el1);
-	uint64_t aff = (m & 0xffffff) | ((m >> 8) & 0xff000000);
+	uint64_t aff = gicr_typer_affinity(read_sysreg(mpidr_el1));
 	sel2_cpu(cpu)->gicr_sgi = 0;
-	for (uint64_t f = GICR_BASE, i = 0; i < MAX_CPUS; i++, f += GICR_STRIDE) {
+	for (uint64_t f = PLAT_GICR_BASE, i = 0; i < MAX_CPUS; i++, f += GICR_STRIDE) {
 		uint64_t typer = *(volatile uint64_t *)(f + GICR_TYPER);
 		if ((typer >> 32) == aff) {
 			sel2_cpu(cpu)->gicr_sgi = f + GICR_SGI;
@@ -65,10 +53,10 @@ void gic_claim_deadline_ppi(unsigned cpu)
 	if (!f)
 		return;
 	uint32_t bit = 1U << DEADLINE_PPI;
-	*reg(f, GIC_IGROUPR, 0) &= ~bit;
-	*reg(f, GIC_IGRPMODR, 0) |= bit;
-	((volatile uint8_t *)(f + GIC_IPRIORITYR))[DEADLINE_PPI] = DEADLINE_PRIO;
-	*reg(f, GIC_ISENABLER, 0) = bit;
+	*reg(f, GICD_IGROUPR, 0) &= ~bit;
+	*reg(f, GICD_IGRPMODR, 0) |= bit;
+	((volatile uint8_t *)(f + GICD_IPRIORITYR))[DEADLINE_PPI] = DEADLINE_PRIO;
+	*reg(f, GICD_ISENABLER, 0) = bit;
 	write_sysreg(ICC_IGRPEN1_EL1, 1UL);
 	write_sysreg(ICC_IGRPEN0_EL1, 1UL);
 }
@@ -81,12 +69,12 @@ void gic_fiq_window(unsigned cpu, bool open)
 		sel2_cpu(cpu)->saved_pmr = read_sysreg(ICC_PMR_EL1);
 		write_sysreg(ICC_PMR_EL1, (uint64_t)PMR_SECURE_ONLY);
 		if (f)
-			*reg(f, GIC_IGRPMODR, 0) &= ~bit; /* Group 0 */
+			*reg(f, GICD_IGRPMODR, 0) &= ~bit; /* Group 0 */
 		write_sysreg(hcr_el2, HCR_OPTEE | HCR_FMO);
 	} else {
 		write_sysreg(hcr_el2, HCR_OPTEE);
 		if (f)
-			*reg(f, GIC_IGRPMODR, 0) |= bit; /* Secure Group 1 again */
+			*reg(f, GICD_IGRPMODR, 0) |= bit; /* Secure Group 1 again */
 		write_sysreg(ICC_PMR_EL1, sel2_cpu(cpu)->saved_pmr);
 	}
 	isb();
@@ -94,9 +82,9 @@ void gic_fiq_window(unsigned cpu, bool open)
 
 static void set_enabled(unsigned cpu, unsigned id, bool on)
 {
-	uint64_t frame = id < 32 ? sel2_cpu(cpu)->gicr_sgi : GICD_BASE;
+	uint64_t frame = id < 32 ? sel2_cpu(cpu)->gicr_sgi : PLAT_GICD_BASE;
 	if (frame)
-		*reg(frame, on ? GIC_ISENABLER : GIC_ICENABLER, id) = 1U << (id % 32);
+		*reg(frame, on ? GICD_ISENABLER : GICD_ICENABLER, id) = 1U << (id % 32);
 }
 
 bool gic_hold_pending(unsigned cpu)

@@ -57,9 +57,9 @@ static void el2_setup(void)
 {
 	stage2_load();
 	write_sysreg(hcr_el2, HCR_OPTEE);
-	write_sysreg(cptr_el2, CPTR_OPTEE);
+	write_sysreg(cptr_el2, CPTR_EL2_FP_ONLY);
 	write_sysreg(mdcr_el2, 0);
-	write_sysreg(cnthctl_el2, CNTHCTL_OPTEE);
+	write_sysreg(cnthctl_el2, CNTHCTL_EL1_TIMER);
 	write_sysreg(cntvoff_el2, 0);
 	isb();
 }
@@ -195,11 +195,6 @@ void sel2_boot_finished(struct frame *f)
 	report(f, SEL2_READY, 0, 0, 0, 0);
 }
 
-#define EC_HVC64    0x16
-#define EC_SMC64    0x17
-#define EC_IABT_LOW 0x20
-#define EC_DABT_LOW 0x24
-
 /* OP-TEE did something only a crash does: an exception of its own that it did not take,
  * an access outside its stage 2 (x3: the IPA it tried), or a vector table outside its
  * memory. */
@@ -208,7 +203,7 @@ static void optee_crashed(unsigned cpu, struct frame *f, uint64_t esr, uint64_t 
 
 static void optee_crashed(unsigned cpu, struct frame *f, uint64_t esr, uint64_t elr)
 {
-	uint64_t ec = esr >> 26;
+	uint64_t ec = ESR_EC(esr);
 	uint64_t ipa = (read_sysreg(hpfar_el2) >> 4) << 12 | (read_sysreg(far_el2) & 0xfff);
 	bool abort = ec == EC_IABT_LOW || ec == EC_DABT_LOW;
 	optee_exited(cpu);
@@ -227,9 +222,9 @@ void sel2_lower_sync(struct frame *f)
 		return;
 	}
 	/* OP-TEE's timer accesses go on within its entry, under the same deadline. */
-	if ((esr >> 26) == EC_HVC64 && optee_timer_access(f, esr))
+	if (ESR_EC(esr) == EC_HVC64 && optee_timer_access(f, esr))
 		return;
-	if ((esr >> 26) != EC_SMC64)
+	if (ESR_EC(esr) != EC_SMC64)
 		optee_crashed(cpu, f, esr, read_sysreg(elr_el2));
 	/* OP-TEE is alive: it answered (whatever it says, an FIQ entry is over). */
 	optee_exited(cpu);
@@ -273,7 +268,8 @@ void sel2_main(unsigned cpu, unsigned kind, uint64_t x2, uint64_t dtb, uint64_t 
 	if (!cpu_on)
 		optee_timer_retarget((uint32_t *)OPTEE_BASE, SEL2_BOOT_OPTEE_SIZE(x2));
 	if (kind == SEL2_BOOT_COLD) {
-		stage2_build();
+		if (!stage2_build())
+			sel2_unexpected(0, 0); /* reported as the secure world's failure */
 		sp_init(sp_sizes);
 	}
 	el2_setup();
@@ -285,8 +281,8 @@ void sel2_main(unsigned cpu, unsigned kind, uint64_t x2, uint64_t dtb, uint64_t 
 	isb();
 	/* Cold boot: x0 = pageable part (none), x1 = 0, x2 = the machine's DT, x3 = 0. A CPU
 	 * being turned on enters OP-TEE's cpu_on vector with all arguments zero. */
-	if (kind == SEL2_BOOT_OPTEE_RESTART && dtb)
-		stage2_dt_window(dtb, SEL2_DT_WINDOW_SIZE);
+	if (kind == SEL2_BOOT_OPTEE_RESTART && dtb && !stage2_dt_window(dtb, SEL2_DT_WINDOW_SIZE))
+		sel2_unexpected(0, 0); /* reported as the secure world's failure */
 	if (kind == SEL2_BOOT_COLD || kind == SEL2_BOOT_OPTEE_RESTART)
 		f->x[2] = dtb;
 	gic_find_redistributor(cpu);

@@ -26,15 +26,11 @@
 #include "sel2.h"
 
 #define HCR_SP	    (HCR_OPTEE | HCR_IMO)
-#define CPTR_TFP    (1UL << 10)
-#define CPTR_SP	    (CPTR_OPTEE | CPTR_TFP)
+#define CPTR_SP	    (CPTR_EL2_FP_ONLY | CPTR_TFP)
 #define MDCR_SP	    (1UL << 5 | 1UL << 6 | 1UL << 9 | 1UL << 10 | 1UL << 11) /* PMU, debug */
 #define CNTHCTL_SP  0UL	 /* physical counter and timer trap */
 #define SP_PMR	    0x20 /* above the deadline (0x00) and OP-TEE's interrupts */
-#define EC_SMC64    0x17
 #define VMPIDR_RES1 (1UL << 31)
-#define EC_IABT_LOW 0x20
-#define EC_DABT_LOW 0x24
 
 struct sp_ctx {
 	struct frame f; /* its general registers (start.S saves and loads them here) */
@@ -55,18 +51,14 @@ static struct {
 	uint64_t words; /* its image, in 8-byte words */
 } pristine[SPMC_MAX_SPS];
 
-static void el1_save(struct el1_ctx *c)
+static void el1_save(struct el1_ctx *s)
 {
-#define X(field, reg) c->field = read_sysreg(reg);
-	EL1_SYSREG_LIST(X)
-#undef X
+	EL1_SYSREG_LIST(EL1_SAVE)
 }
 
-static void el1_restore(const struct el1_ctx *c)
+static void el1_restore(const struct el1_ctx *s)
 {
-#define X(field, reg) write_sysreg(reg, c->field);
-	EL1_SYSREG_LIST(X)
-#undef X
+	EL1_SYSREG_LIST(EL1_RESTORE)
 }
 
 /* Reports a partition's failure to the monitor (it prints and returns at once); outcome
@@ -115,6 +107,8 @@ void sp_init(uint64_t image_sizes)
 			continue;
 		struct sp_manifest m;
 		const char *why = sp_manifest_check((const void *)base, size, base, SP_REGION, &m);
+		if (!why && !stage2_build_sp(spmc.nr_sps, base, m.mem_size))
+			why = "no page left for its stage-2 tables";
 		if (!why && !spmc_add(&spmc, &m, base))
 			why = "its ID is another partition's";
 		if (why) {
@@ -126,7 +120,6 @@ void sp_init(uint64_t image_sizes)
 		for (uint64_t a = base + m.image_size; a < base + m.mem_size; a++)
 			*(volatile uint8_t *)a = 0;
 		keep_pristine(i, base, m.image_size);
-		stage2_build_sp(i, base, m.mem_size);
 	}
 }
 
@@ -185,9 +178,9 @@ static void sp_leave(unsigned cpu, bool save)
 	write_sysreg(vmpidr_el2, read_sysreg(mpidr_el1)); /* OP-TEE sees the CPU's own */
 	stage2_switch(-1);
 	write_sysreg(hcr_el2, HCR_OPTEE);
-	write_sysreg(cptr_el2, CPTR_OPTEE);
+	write_sysreg(cptr_el2, CPTR_EL2_FP_ONLY);
 	write_sysreg(mdcr_el2, 0UL);
-	write_sysreg(cnthctl_el2, CNTHCTL_OPTEE);
+	write_sysreg(cnthctl_el2, CNTHCTL_EL1_TIMER);
 	write_sysreg(ICC_PMR_EL1, sel2_cpu(cpu)->optee_pmr);
 	isb();
 	gic_release_held(cpu);
@@ -329,7 +322,7 @@ static enum sp_next restarted(unsigned cpu, unsigned i, unsigned ec, uint64_t r[
 enum sp_next sp_trapped(unsigned cpu, struct frame *f, uint64_t esr, uint64_t r[FFA_NREGS])
 {
 	unsigned i = sel2_cpu(cpu)->on_cpu.sp - 1, ec = sel2_cpu(cpu)->on_cpu.ec;
-	uint64_t class = esr >> 26;
+	uint64_t class = ESR_EC(esr);
 	if (class != EC_SMC64) {
 		uint64_t ipa = (read_sysreg(hpfar_el2) >> 4) << 12 | (read_sysreg(far_el2) & 0xfff);
 		bool abort = class == EC_IABT_LOW || class == EC_DABT_LOW;

@@ -3,33 +3,32 @@
 #define SEL2_H
 
 #include <arch/el1_regs.h>
+#include <arch/esr.h>
+#include <arch/mpidr.h>
 #include <arch/sysreg.h>
+#include <plat.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <triad/sel2_abi.h>
 
 #include "../ffa/spmc.h"
 
-#define MAX_CPUS 8
-
 /* OP-TEE and partitions run at EL1 in AArch64, behind stage 2, their SMCs trapped here. */
 #define HCR_OPTEE	      (HCR_RW | HCR_TSC | HCR_VM)
-#define CPTR_OPTEE	      0x33ffUL /* RES1 bits; FP/SIMD not trapped */
-#define CNTHCTL_OPTEE	      3UL      /* EL1 may use the physical counter and timer */
-#define SPSR_EL1H_MASKED      0x3c5
-#define SCTLR_EL1_RESET	      0x30d00800UL
 #define CALL_DEADLINE_SECONDS 10
 
-/* stage2.c: OP-TEE's stage-2 tables, built once, loaded on each CPU; the cold boot's
- * extra window onto the machine's DT is closed when OP-TEE has booted. */
+/* stage2.c: OP-TEE's stage-2 tables, built once (false: no page for them), loaded on each
+ * CPU; the cold boot's extra window onto the machine's DT is closed when OP-TEE has booted. */
 
-void stage2_build(void);
+bool stage2_build(void);
+/* main.c: reports the secure world as failed (SEL2_CRASHED) and parks this CPU. */
+void sel2_unexpected(uint64_t esr, uint64_t elr) __attribute__((noreturn));
 void stage2_load(void);
 void stage2_boot_done(void);
-void stage2_dt_window(uint64_t base, uint64_t size);
+bool stage2_dt_window(uint64_t base, uint64_t size); /* false: no page for it */
 /* Each secure partition's tables (its region only), and switching between a partition's
  * (sp = its index) and OP-TEE's (sp = -1). */
-void stage2_build_sp(unsigned i, uint64_t base, uint64_t size);
+bool stage2_build_sp(unsigned i, uint64_t base, uint64_t size);
 void stage2_switch(int sp);
 /* The level-1 tables (Secure and Non-secure IPA spaces), for the host unit test. */
 const uint64_t *stage2_secure_root(void);

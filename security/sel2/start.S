@@ -6,9 +6,10 @@
  * (normal memory; cold boot only) for OP-TEE to read and edit, x4 = the sizes of the secure
  * partitions' images in their regions (cold boot; SP_SIZE_IN in include/triad/sel2_abi.h).
  */
+#include <plat.h>
+
 #include "../../arch/arm64/macros.inc"
 
-#define MAX_CPUS   8
 #define STACK_SIZE 0x2000
 
 	.section .text.entry, "ax"

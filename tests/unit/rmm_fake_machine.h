@@ -41,11 +41,14 @@ uint64_t host_read_sysreg(const char *name)
 	return !strcmp(name, "id_aa64mmfr1_el1") ? 2UL << 4 : 0; /* 16-bit VMIDs */
 }
 
-/* What the RMM printed, for the tests that look (cleared by them). */
+/* What the RMM printed, for the tests that look (cleared by them); '\n' as "\r\n", as
+ * the early console sends it. */
 static char rmm_console[1024];
-void rmm_log(const char *s)
+void early_puts(const char *s)
 {
-	strncat(rmm_console, s, sizeof(rmm_console) - strlen(rmm_console) - 1);
+	for (; *s; s++)
+		strncat(rmm_console, *s == '\n' ? "\r\n" : (char[]){*s, 0},
+			sizeof(rmm_console) - strlen(rmm_console) - 1);
 }
 
 #endif

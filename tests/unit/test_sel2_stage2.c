@@ -1,4 +1,4 @@
-// sources: security/sel2/stage2.c
+// sources: security/sel2/stage2.c lib/pgtable/pgtable.c lib/pgtable/pt_pool.c
 /* OP-TEE's stage 2 at Secure EL2, walked like the MMU would: OP-TEE reaches its own
  * TZDRAM, its devices and normal-world DRAM (never executable), and nothing of Triad at
  * S-EL2 or the monitor; the window onto the DT (the machine's, or the monitor's at a

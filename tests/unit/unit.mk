@@ -1,6 +1,6 @@
 # Host unit tests (cmocka) for the pure-logic parts, under AddressSanitizer and UBSan.
 MBEDTLS := .cache/src/mbedtls
-UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Itests/unit/host -Iinclude -Iarch/arm64/include -I$(LIBFDT) \
+UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Itests/unit/host -Ilib/include -Iinclude -Iarch/arm64/include -Iplat/qemu-virt -I$(LIBFDT) \
 	-I$(MBEDTLS)/include '-DMBEDTLS_CONFIG_FILE="security/rmm/mbedtls_config.h"' -I. -DRMM_LOG_RMI=1 \
 	-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 # The pure half of each device type: what the bundle parser needs on the host.
@@ -25,7 +25,7 @@ unit-test: $(UNIT_TESTS)
 # Fuzzing (libFuzzer, clang): `make fuzz FUZZ_SECONDS=600` for a real campaign; `make test`
 # runs each target briefly as a smoke test.
 FUZZ_SECONDS ?= 10
-FUZZ_CFLAGS := -std=gnu11 -O1 -g -Itests/unit/host -Iinclude -Iarch/arm64/include -I$(LIBFDT) \
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -Itests/unit/host -Ilib/include -Iinclude -Iarch/arm64/include -Iplat/qemu-virt -I$(LIBFDT) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_FDT := $(FDT_SRCS)
 $(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c core/config.c $(DEVICE_TYPE_SRCS) $(FDT_SRCS)

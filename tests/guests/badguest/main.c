@@ -14,10 +14,6 @@
 #define PSCI_AFFINITY_INFO   0xC4000004UL
 #define PSCI_FEATURES	     0x8400000AUL
 
-#define EC_UNKNOWN  0x00
-#define EC_IABT_CUR 0x21
-#define EC_DABT_CUR 0x25
-
 /* ---- checks ---- */
 
 static unsigned passed, failed;
@@ -98,7 +94,7 @@ static void reset_exc(void)
 
 static unsigned exc_class(void)
 {
-	return (unsigned)(exc_esr >> 26) & 0x3f;
+	return (unsigned)ESR_EC(exc_esr);
 }
 
 /* ---- SMCCC ---- */

@@ -33,10 +33,7 @@
 #define RMI_ERROR_INPUT		  1
 #define V1_0			  0x10000
 
-#define ESR_EC(esr)   ((esr) >> 26)
-#define ESR_DFSC(esr) ((esr)&0x3f)
-#define EC_DABT_CUR   0x25
-#define DFSC_GPF      0x28
+#define DFSC_GPF 0x28
 
 struct realm_params {
 	uint64_t flags, s2sz, sve_vl, num_bps, num_wps, pmu_num_ctrs, hash_algo;

@@ -142,10 +142,10 @@ static void delegation(void)
 		p[i] = 0x5ec2e7000000000ULL + i;
 	check(rmi(RMI_GRANULE_DELEGATE, pa) == RMI_SUCCESS, "DELEGATE of a host page", pa);
 	uint64_t esr = try_read(p, &v);
-	check(ESR_EC(esr) == EC_DABT_CUR && ESR_DFSC(esr) == DFSC_GPF,
+	check(ESR_EC(esr) == EC_DABT_CUR && (esr & ESR_FSC_MASK) == DFSC_GPF,
 	      "reading a delegated granule is a granule protection fault", esr);
 	esr = try_write(p + 7, 1);
-	check(ESR_EC(esr) == EC_DABT_CUR && ESR_DFSC(esr) == DFSC_GPF,
+	check(ESR_EC(esr) == EC_DABT_CUR && (esr & ESR_FSC_MASK) == DFSC_GPF,
 	      "writing a delegated granule is a granule protection fault", esr);
 	/* Wrong states and addresses change nothing. */
 	check(rmi(RMI_GRANULE_DELEGATE, pa) == RMI_ERROR_INPUT, "DELEGATE of a delegated granule",
@@ -375,7 +375,7 @@ static void realm_memory(void)
 	      "READ_ENTRY after DATA_CREATE: ASSIGNED to the data granule, RIPAS RAM", e2[3]);
 	uint64_t v = 0;
 	uint64_t esr = try_read((volatile uint64_t *)data, &v);
-	check(ESR_DFSC(esr) == DFSC_GPF, "realm memory is out of the host's reach", esr);
+	check((esr & ESR_FSC_MASK) == DFSC_GPF, "realm memory is out of the host's reach", esr);
 	uint64_t d3[6] = {RMI_DATA_CREATE, rd, data2, 0, (uint64_t)src_page, 1};
 	smc6(d3);
 	check(d3[0] == (RMI_ERROR_RTT | (3 << 8)), "DATA_CREATE on an assigned IPA: RTT at 3",

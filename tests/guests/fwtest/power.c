@@ -15,8 +15,6 @@
 #define GICR_ISENABLER0	 0x0100
 #define GICR_ICENABLER0	 0x0180
 #define VTIMER_PPI	 27
-#define ICC_PMR_EL1	 S3_0_C4_C6_0
-#define ICC_IGRPEN1_EL1	 S3_0_C12_C12_7
 #define RESUMED		 (1UL << 16)
 #define AT_EL1_MMU_OFF	 (RESUMED | 1 << 2)
 

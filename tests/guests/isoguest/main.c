@@ -7,12 +7,11 @@
  * that changed behind its back, and a summary, then powers off. */
 #include "../lib/guest.h"
 
-#define WHO	   "isoguest"
-#define ROUNDS	   24
-#define CNTP_PPI   30
-#define EC_UNKNOWN 0x00
-#define FP_BASE_A  0x0a0a0a0a0a0a0a00UL
-#define FP_BASE_B  0x0b0b0b0b0b0b0b00UL
+#define WHO	  "isoguest"
+#define ROUNDS	  24
+#define CNTP_PPI  30
+#define FP_BASE_A 0x0a0a0a0a0a0a0a00UL
+#define FP_BASE_B 0x0b0b0b0b0b0b0b00UL
 
 void fp_fill(uint64_t base);
 uint64_t fp_check(uint64_t base);
@@ -281,7 +280,7 @@ static struct reg regs[] = {
     R(ttbr0, "TTBR0_EL1", 0x0001000040001000UL, 0x0002000040002000UL),
     R(ttbr1, "TTBR1_EL1", 0x0003000040003000UL, 0x0004000040004000UL),
     /* reset value plus DZE and UCT, or plus UCI: harmless with the MMU off */
-    R(sctlr, "SCTLR_EL1", 0x30d00800UL | (1 << 14) | (1 << 15), 0x30d00800UL | (1 << 26)),
+    R(sctlr, "SCTLR_EL1", SCTLR_EL1_RESET | (1 << 14) | (1 << 15), SCTLR_EL1_RESET | (1 << 26)),
     /* FP/SIMD, SVE and SME open to EL1 in both (the last two are Triad's to trap), to
      * EL0 in one */
     R(cpacr, "CPACR_EL1", (3 << 20) | (3 << 16) | (3 << 24), (3 << 20) | (1 << 16) | (1 << 24)),
@@ -381,7 +380,7 @@ static volatile bool probing, undef;
 
 void sync_exception(struct frame *f)
 {
-	if (probing && (read_sysreg(esr_el1) >> 26) == EC_UNKNOWN) {
+	if (probing && ESR_EC(read_sysreg(esr_el1)) == EC_UNKNOWN) {
 		undef = true;
 		f->elr += 4;
 		return;

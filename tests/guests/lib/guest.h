@@ -3,6 +3,8 @@
 #ifndef GUEST_H
 #define GUEST_H
 
+#include <arch/esr.h>
+#include <arch/sysreg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -20,15 +22,6 @@
 #define SMCCC_VERSION	0x80000000UL
 #define PSCI_CPU_ON	0xC4000003UL
 #define PSCI_SYSTEM_OFF 0x84000008UL
-
-#define read_sysreg(r)                                                                             \
-	({                                                                                         \
-		uint64_t v_;                                                                       \
-		__asm__ volatile("mrs %0, " #r : "=r"(v_));                                        \
-		v_;                                                                                \
-	})
-#define write_sysreg(r, v) __asm__ volatile("msr " #r ", %0" ::"r"((uint64_t)(v)))
-#define isb()		   __asm__ volatile("isb" ::: "memory")
 
 /* Single-register accesses without writeback, as device drivers do: they come with an
  * instruction syndrome that a hypervisor can emulate from. */

@@ -4,7 +4,7 @@ CROSS  := aarch64-linux-gnu-
 O      ?= .
 LIB    := $(dir $(lastword $(MAKEFILE_LIST)))
 CFLAGS := -O2 -Wall -Wextra -Werror -ffreestanding -nostdlib -mgeneral-regs-only -mstrict-align \
-	-fno-stack-protector -fno-pic -fno-tree-loop-distribute-patterns
+	-fno-stack-protector -fno-pic -fno-tree-loop-distribute-patterns -I$(LIB)../../../arch/arm64/include
 ALL_SRCS := $(LIB)start.S $(LIB)console.c $(LIB)string.c $(SRCS)
 
 $(O)/$(NAME).bin: $(O)/$(NAME).elf

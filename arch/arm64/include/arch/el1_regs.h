@@ -25,6 +25,10 @@
 	X(apga[1], S3_0_C2_C3_1)
 // clang-format on
 
+/* X-macro bodies: a register into or out of its field of the state struct *s. */
+#define EL1_SAVE(field, reg)	s->field = read_sysreg(reg);
+#define EL1_RESTORE(field, reg) write_sysreg(reg, s->field);
+
 static inline bool cpu_has_pauth(void)
 {
 	/* ID_AA64ISAR1_EL1: APA [7:4], API [11:8], GPA [27:24], GPI [31:28]; ISAR2 APA3. */

@@ -34,6 +34,7 @@
 #define ICC_BPR1_EL1	S3_0_C12_C12_3
 #define ICC_CTLR_EL1	S3_0_C12_C12_4
 #define ICC_IGRPEN1_EL1 S3_0_C12_C12_7
+#define ICC_HPPIR1_EL1	S3_0_C12_C12_2
 #define ICC_SGI1R_EL1	S3_0_C12_C11_5
 #define ICH_AP0R0_EL2	S3_4_C12_C8_0
 #define ICH_AP1R0_EL2	S3_4_C12_C9_0
@@ -98,16 +99,7 @@
 #define PSR_PAN	      (1UL << 22)
 #define PSR_DAIF      (PSR_D | PSR_A | PSR_I | PSR_F)
 
-/* SCTLR_ELx */
-#define SCTLR_M	   (1UL << 0)
-#define SCTLR_A	   (1UL << 1)
-#define SCTLR_C	   (1UL << 2)
-#define SCTLR_SA   (1UL << 3)
-#define SCTLR_I	   (1UL << 12)
-#define SCTLR_SPAN (1UL << 23)
-#define SCTLR_EL2_RES1                                                                             \
-	((3UL << 28) | (3UL << 22) | (1UL << 18) | (1UL << 16) | (1UL << 11) | (3UL << 4))
-#define SCTLR_EL1_RESET 0x30d00800UL /* RES1 bits, MMU and caches off */
+#include <arch/sctlr.h>
 
 /* CPTR_EL2 (E2H=0): TZ traps SVE, TSM traps SME, TTA trace, TAM the AMU; FP stays with the guest.
  */
@@ -117,21 +109,33 @@
 #define CPTR_TSM      (1UL << 12)
 #define CPTR_TTA      (1UL << 20)
 #define CPTR_TAM      (1UL << 30)
+/* Lower ELs trapped for SVE and SME only: a world whose FP state is switched around it. */
+#define CPTR_EL2_FP_ONLY (CPTR_EL2_RES1 | CPTR_TZ | CPTR_TSM)
 
-/* MDCR_EL2 */
+/* MDCR_EL2, MDSCR_EL1 */
 #define MDCR_TPMCR (1UL << 5)
 #define MDCR_TPM   (1UL << 6)
+#define MDCR_TDE   (1UL << 8)
+#define MDCR_TDA   (1UL << 9) /* the debug registers without a trap of their own */
+#define MDSCR_KDE  (1UL << 13)
+#define MDSCR_MDE  (1UL << 15)
+
+/* TCR_EL2 and VTCR_EL2: the fields both have, for write-back inner shareable walks. */
+#define TCR_IRGN0_WBWA (1UL << 8)
+#define TCR_ORGN0_WBWA (1UL << 10)
+#define TCR_SH0_INNER  (3UL << 12)
+#define TCR_EL2_RES1   ((1UL << 31) | (1UL << 23))
+#define VTCR_RES1      (1UL << 31)
 
 /* CNTHCTL_EL2 (E2H=0) */
-#define CNTHCTL_EL1PCTEN (1UL << 0)
-#define CNTHCTL_EL1PCEN	 (1UL << 1)
+#define CNTHCTL_EL1PCTEN  (1UL << 0)
+#define CNTHCTL_EL1PCEN	  (1UL << 1)
+#define CNTHCTL_EL1_TIMER (CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN) /* EL1 uses the physical timer */
 
 /* Generic timer control */
 #define CNT_CTL_ENABLE	(1UL << 0)
 #define CNT_CTL_IMASK	(1UL << 1)
 #define CNT_CTL_ISTATUS (1UL << 2)
-
-#define MPIDR_AFF_MASK 0xff00ffffffUL
 
 static inline void local_irq_disable(void)
 {

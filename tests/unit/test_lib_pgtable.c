@@ -1,5 +1,6 @@
-// sources: mm/pgtable.c
-/* Host tests for the shared translation-table code (stage 1 and stage 2). */
+// sources: lib/pgtable/pgtable.c lib/pgtable/pt_pool.c
+/* Host tests for the page-table builder every image shares (stage 1 and stage 2), with its
+ * allocators: a heap, a fixed pool, and tables reached through a phys_to_virt offset. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../mm/pgtable.h"
+#include <lib/pgtable.h>
 #include <triad/errno.h>
 
 static int live_pages;
@@ -29,7 +30,7 @@ static void pt_test_free(void *ctx, uint64_t pa)
 	live_pages--;
 }
 
-static const struct pt_allocator alloc = {pt_test_alloc, pt_test_free, NULL};
+static const struct pt_allocator alloc = {pt_test_alloc, pt_test_free, NULL, NULL};
 
 static void map_and_lookup(void **state)
 {
@@ -109,6 +110,59 @@ static void unmap_splits_blocks(void **state)
 	assert_int_equal(live_pages, 0);
 }
 
+PT_POOL(pool3, 3);
+
+static void allocator_failure_is_an_error(void **state)
+{
+	(void)state;
+	struct pgtable pt;
+	assert_int_equal(pt_init(&pt, 39, &pool3_alloc), 0);
+	/* A page needs the L2 and L3 below the root: the pool has them, and no more. */
+	assert_int_equal(pt_map(&pt, 0x40000000, 0x40000000, 0x1000, S1_NORMAL_RW), 0);
+	assert_int_equal(pt_map(&pt, 0x80000000, 0x80000000, 0x1000, S1_NORMAL_RW), -ENOMEM);
+	/* Unmapping the 1 GB gives both back: the other map now fits. */
+	assert_int_equal(pt_unmap(&pt, 0x40000000, 0x40000000), 0);
+	assert_int_equal(pt_map(&pt, 0x80000000, 0x80000000, 0x1000, S1_NORMAL_RW), 0);
+	assert_int_equal(pt_lookup(&pt, 0x80000abc, NULL, NULL), 0);
+	struct pt_pool empty = {NULL, 0, 0, 0};
+	const struct pt_allocator none = {pt_pool_alloc, pt_pool_free, NULL, &empty};
+	assert_int_equal(pt_init(&pt, 39, &none), -ENOMEM);
+}
+
+/* Tables whose physical addresses are not where the builder reaches them. */
+#define PHYS_OFFSET 0x1000000000UL
+static uint64_t offset_pas[4], offset_allocs;
+static uint64_t offset_alloc(void *ctx)
+{
+	return offset_pas[offset_allocs++ % 4] = pt_test_alloc(ctx) - PHYS_OFFSET;
+}
+static void offset_free(void *ctx, uint64_t pa)
+{
+	pt_test_free(ctx, pa + PHYS_OFFSET);
+}
+static void *offset_to_virt(void *ctx, uint64_t pa)
+{
+	return (void)ctx, (void *)(uintptr_t)(pa + PHYS_OFFSET);
+}
+
+static void tables_reached_through_phys_to_virt(void **state)
+{
+	(void)state;
+	static const struct pt_allocator offset = {offset_alloc, offset_free, offset_to_virt, NULL};
+	struct pgtable pt;
+	assert_int_equal(pt_init(&pt, 39, &offset), 0);
+	assert_int_equal(pt_map(&pt, 0x40001000, 0x50001000, 0x1000, S2_NORMAL_RWX), 0);
+	/* Entries hold the tables' physical addresses: the root's, the L2 allocated second. */
+	assert_int_equal(pt.root, offset_pas[0]);
+	uint64_t l1e = ((uint64_t *)offset_to_virt(NULL, pt.root))[1];
+	assert_int_equal(l1e, offset_pas[1] | PTE_VALID | PTE_TABLE);
+	uint64_t pa;
+	assert_int_equal(pt_lookup(&pt, 0x40001008, &pa, NULL), 0);
+	assert_int_equal(pa, 0x50001008);
+	pt_destroy(&pt);
+	assert_int_equal(live_pages, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -116,6 +170,8 @@ int main(void)
 	    cmocka_unit_test(uses_blocks_when_aligned),
 	    cmocka_unit_test(refuses_overlap_and_bad_args),
 	    cmocka_unit_test(unmap_splits_blocks),
+	    cmocka_unit_test(allocator_failure_is_an_error),
+	    cmocka_unit_test(tables_reached_through_phys_to_virt),
 	};
 	return cmocka_run_group_tests_name("pgtable", tests, NULL, NULL);
 }

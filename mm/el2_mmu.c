@@ -6,7 +6,7 @@
 #include <triad/platform.h>
 #include <triad/util.h>
 
-#include "mmu.h"
+#include "el2_mmu.h"
 
 /* Read by secondary CPUs before their MMU is on: cleaned to memory after being written. */
 struct mmu_regs el2_mmu_regs;
@@ -15,12 +15,7 @@ static struct pgtable el2_pt;
 extern char _start[], _etext[], _erodata[], _end[];
 void mmu_enable(struct mmu_regs *r);
 
-#define MAIR_VALUE     ((0x04UL << (8 * S1_MAIR_DEVICE)) | (0xffUL << (8 * S1_MAIR_NORMAL)))
-#define TCR_RES1       ((1UL << 31) | (1UL << 23))
 #define TCR_T0SZ(bits) (64 - (bits))
-#define TCR_IRGN0_WBWA (1UL << 8)
-#define TCR_ORGN0_WBWA (1UL << 10)
-#define TCR_SH0_INNER  (3UL << 12)
 
 unsigned pa_range_bits(void)
 {
@@ -83,11 +78,11 @@ void mmu_init(const struct platform *p)
 			map_or_die(page, PAGE_SIZE, S1_DEVICE_RW);
 	}
 
-	el2_mmu_regs.mair = MAIR_VALUE;
-	el2_mmu_regs.tcr = TCR_RES1 | TCR_T0SZ(48) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA |
+	el2_mmu_regs.mair = S1_MAIR_VALUE;
+	el2_mmu_regs.tcr = TCR_EL2_RES1 | TCR_T0SZ(48) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA |
 			   TCR_SH0_INNER | ((uint64_t)pa_range_field() << 16);
 	el2_mmu_regs.ttbr0 = el2_pt.root;
-	el2_mmu_regs.sctlr = SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_SA;
+	el2_mmu_regs.sctlr = SCTLR_EL2_MMU_ON;
 	mmu_enable(&el2_mmu_regs);
 	/* Secondaries read these with their MMU off. */
 	__asm__ volatile("dc civac, %0" ::"r"(&el2_mmu_regs) : "memory");

@@ -1,37 +1,21 @@
-/* Generic 4 KB-granule translation-table walker (see pgtable.h). */
-#include "pgtable.h"
-
+/* The shared 4 KB-granule translation-table builder (see lib/pgtable.h). */
+#include <lib/pgtable.h>
 #include <triad/errno.h>
 #include <triad/util.h>
 
 #define ENTRIES 512
 
-static inline unsigned level_shift(unsigned level)
+static inline uint64_t *table_at(const struct pgtable *pt, uint64_t pa)
 {
-	return 12 + 9 * (3 - level);
-}
-
-static inline uint64_t *table_at(uint64_t pa)
-{
-	return (uint64_t *)(uintptr_t)pa;
+	const struct pt_allocator *a = pt->alloc;
+	return a->phys_to_virt ? a->phys_to_virt(a->ctx, pa) : (uint64_t *)(uintptr_t)pa;
 }
 
 static unsigned index_at(const struct pgtable *pt, unsigned level, uint64_t va)
 {
-	unsigned shift = level_shift(level);
+	unsigned shift = pte_level_shift(level);
 	unsigned bits = (level == pt->start_level) ? pt->va_bits - shift : 9;
 	return (unsigned)((va >> shift) & ((1UL << bits) - 1));
-}
-
-static bool is_table(uint64_t pte, unsigned level)
-{
-	return level < 3 && (pte & (PTE_VALID | PTE_TABLE)) == (PTE_VALID | PTE_TABLE);
-}
-
-/* Block or page descriptor type bits for a leaf at this level. */
-static uint64_t leaf_type(unsigned level)
-{
-	return level == 3 ? (PTE_VALID | PTE_TABLE) : PTE_VALID;
 }
 
 int pt_init(struct pgtable *pt, unsigned va_bits, const struct pt_allocator *alloc)
@@ -49,9 +33,9 @@ int pt_init(struct pgtable *pt, unsigned va_bits, const struct pt_allocator *all
 
 static void free_table(const struct pgtable *pt, uint64_t pa, unsigned level)
 {
-	uint64_t *t = table_at(pa);
+	uint64_t *t = table_at(pt, pa);
 	for (unsigned i = 0; i < ENTRIES && level < 3; i++)
-		if (is_table(t[i], level))
+		if (pte_is_table(t[i], level))
 			free_table(pt, t[i] & PTE_ADDR_MASK, level + 1);
 	pt->alloc->free_page(pt->alloc->ctx, pa);
 }
@@ -67,21 +51,21 @@ void pt_destroy(struct pgtable *pt)
 static uint64_t *next_table(const struct pgtable *pt, uint64_t *pte, unsigned level, bool split)
 {
 	uint64_t old = *pte;
-	if (is_table(old, level))
-		return table_at(old & PTE_ADDR_MASK);
+	if (pte_is_table(old, level))
+		return table_at(pt, old & PTE_ADDR_MASK);
 	if ((old & PTE_VALID) && !split)
 		return NULL;
 	uint64_t pa = pt->alloc->alloc_page(pt->alloc->ctx);
 	if (!pa)
 		return NULL;
-	uint64_t *t = table_at(pa);
+	uint64_t *t = table_at(pt, pa);
 	if (old & PTE_VALID) {
 		/* Split a block into the same mapping made of smaller leaves. */
-		uint64_t step = 1UL << level_shift(level + 1);
-		uint64_t base = old & PTE_ADDR_MASK & ~((1UL << level_shift(level)) - 1);
+		uint64_t step = 1UL << pte_level_shift(level + 1);
+		uint64_t base = old & PTE_ADDR_MASK & ~((1UL << pte_level_shift(level)) - 1);
 		uint64_t attr = old & PTE_ATTR_MASK;
 		for (unsigned i = 0; i < ENTRIES; i++)
-			t[i] = (base + i * step) | attr | leaf_type(level + 1);
+			t[i] = (base + i * step) | attr | pte_leaf_type(level + 1);
 	}
 	/* The new table must be visible to the walker before the entry that points to it. */
 	__atomic_thread_fence(__ATOMIC_RELEASE);
@@ -92,7 +76,7 @@ static uint64_t *next_table(const struct pgtable *pt, uint64_t *pte, unsigned le
 static int map_level(const struct pgtable *pt, uint64_t *table, unsigned level, uint64_t va,
 		     uint64_t pa, uint64_t size, uint64_t attr)
 {
-	uint64_t block = 1UL << level_shift(level);
+	uint64_t block = 1UL << pte_level_shift(level);
 	while (size) {
 		uint64_t *pte = &table[index_at(pt, level, va)];
 		uint64_t chunk = block - (va & (block - 1));
@@ -102,7 +86,7 @@ static int map_level(const struct pgtable *pt, uint64_t *table, unsigned level, 
 		bool leaf_ok =
 		    level == 3 || (level >= 1 && chunk == block && IS_ALIGNED(pa, block));
 		if (leaf_ok && !(*pte & PTE_VALID)) {
-			*pte = (pa & PTE_ADDR_MASK) | (attr & PTE_ATTR_MASK) | leaf_type(level);
+			*pte = (pa & PTE_ADDR_MASK) | (attr & PTE_ATTR_MASK) | pte_leaf_type(level);
 		} else {
 			if (level == 3)
 				return -EEXIST;
@@ -132,13 +116,13 @@ int pt_map(struct pgtable *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t
 		return -EINVAL;
 	if (pa & ~PTE_ADDR_MASK)
 		return -EINVAL;
-	return map_level(pt, table_at(pt->root), pt->start_level, va, pa, size, attr);
+	return map_level(pt, table_at(pt, pt->root), pt->start_level, va, pa, size, attr);
 }
 
 static int unmap_level(const struct pgtable *pt, uint64_t *table, unsigned level, uint64_t va,
 		       uint64_t size)
 {
-	uint64_t block = 1UL << level_shift(level);
+	uint64_t block = 1UL << pte_level_shift(level);
 	while (size) {
 		uint64_t *pte = &table[index_at(pt, level, va)];
 		uint64_t chunk = block - (va & (block - 1));
@@ -147,7 +131,7 @@ static int unmap_level(const struct pgtable *pt, uint64_t *table, unsigned level
 		if (!(*pte & PTE_VALID)) {
 			/* nothing mapped here */
 		} else if (chunk == block) {
-			if (is_table(*pte, level))
+			if (pte_is_table(*pte, level))
 				free_table(pt, *pte & PTE_ADDR_MASK, level + 1);
 			*pte = 0;
 		} else {
@@ -168,25 +152,25 @@ int pt_unmap(struct pgtable *pt, uint64_t va, uint64_t size)
 {
 	if (!IS_ALIGNED(va | size, PAGE_SIZE) || !va_in_range(pt, va, size))
 		return -EINVAL;
-	return unmap_level(pt, table_at(pt->root), pt->start_level, va, size);
+	return unmap_level(pt, table_at(pt, pt->root), pt->start_level, va, size);
 }
 
 int pt_lookup(const struct pgtable *pt, uint64_t va, uint64_t *pa, uint64_t *attr)
 {
 	if (!va_in_range(pt, va, 1))
 		return -ENOENT;
-	const uint64_t *table = table_at(pt->root);
+	const uint64_t *table = table_at(pt, pt->root);
 	for (unsigned level = pt->start_level; level <= 3; level++) {
 		uint64_t pte = table[index_at(pt, level, va)];
 		if (!(pte & PTE_VALID))
 			return -ENOENT;
-		if (is_table(pte, level)) {
-			table = table_at(pte & PTE_ADDR_MASK);
+		if (pte_is_table(pte, level)) {
+			table = table_at(pt, pte & PTE_ADDR_MASK);
 			continue;
 		}
 		if (level == 0)
 			return -ENOENT; /* no blocks at level 0 with 4 KB pages */
-		uint64_t mask = (1UL << level_shift(level)) - 1;
+		uint64_t mask = (1UL << pte_level_shift(level)) - 1;
 		if (pa)
 			*pa = (pte & PTE_ADDR_MASK & ~mask) | (va & mask);
 		if (attr)

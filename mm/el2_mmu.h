@@ -1,5 +1,5 @@
-#ifndef ARCH_MMU_H
-#define ARCH_MMU_H
+#ifndef MM_EL2_MMU_H
+#define MM_EL2_MMU_H
 
 #include <stdint.h>
 #include <triad/platform.h>
