@@ -5,14 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <triad/boot_info.h>
-#include <triad/realm.h>
 #include <triad/config.h>
-#include <triad/virtio_drv.h>
-#include <triad/pci.h>
-#include <triad/smmu.h>
-#include <triad/ffa_hyp.h>
-#include <triad/tee.h>
 #include <triad/cpu.h>
+#include <triad/feature.h>
 #include <triad/log.h>
 #include <triad/mem.h>
 #include <triad/panic.h>
@@ -219,12 +214,7 @@ void triad_main(void *fdt, const struct boot_info *bi)
 	el2_global_init();
 	console_input_init();
 	wallclock_init();
-	tee_probe();
-	ffa_probe();
-	rmi_probe();
-	virtio_drivers_init();
-	smmu_init();
-	pci_init();
+	features_init(); /* the secure and realm worlds' probes, the drivers */
 	create_vms();
 	console_set_vms(nr_vms);
 	for (unsigned i = 1; i < nr_cpus; i++) {

@@ -6,17 +6,15 @@
 #include <string.h>
 #include <triad/cpu.h>
 #include <triad/errno.h>
+#include <triad/feature.h>
 #include <triad/guest_dt.h>
 #include <triad/linux_image.h>
 #include <triad/log.h>
 #include <triad/mem.h>
 #include <triad/panic.h>
 #include <triad/util.h>
-#include <triad/passthrough.h>
 #include <triad/realm.h>
-#include <triad/tee.h>
 #include <triad/vm.h>
-#include <triad/vswitch.h>
 
 #include "../arch/arm64/cache.h"
 #include "../irq/gicv3.h"
@@ -146,7 +144,6 @@ int vm_load_images(struct vm *vm)
 	    .timer_ppi = {13, 14, 11, 10},
 	    .pmu = vpmu_available() && !cfg->realm, /* a realm's PMU is the RMM's to give */
 	    .psci_smc = cfg->realm,
-	    .optee = tee_present && !cfg->realm, /* through the mediator (security/tee) */
 	    .pmu_ppi = plat.pmu_intid - 16,
 	};
 	struct guest_dt_virtio virtio[MAX_VDEVS];
@@ -156,9 +153,9 @@ int vm_load_images(struct vm *vm)
 			    vm->vdevs[i].base, (uint32_t)vm->vdevs[i].virtio_spi};
 	p.virtio = virtio;
 	struct guest_dt_passthrough pt[MAX_VM_DEVICES];
-	p.npassthrough = passthrough_of(vm, pt, MAX_VM_DEVICES);
 	p.passthrough = pt;
-	p.pci = vpci_dt_of(vm);
+	features_guest_dt(vm, &p);
+	p.optee &= !cfg->realm;
 	int r = guest_dt_build(ram + dtb_off, DTB_MAX, &p);
 	if (r) {
 		pr_err("VM '%s': device tree generation failed (%d)", vm->name, r);
@@ -219,7 +216,7 @@ void vm_power_off(struct vm *vm, const char *why)
 	pr_info("VM '%s' %s", vm->name, why);
 	if (!vms_alive()) {
 		sched_print_stats();
-		vswitch_print_stats();
+		features_print_stats();
 		triad_exit(0, "all guests powered off");
 	}
 }
@@ -245,7 +242,7 @@ void vm_kill(struct vm *vm, const char *why)
 	pr_err("VM '%s' stopped by the hypervisor: %s", vm->name, why);
 	if (!vms_alive()) {
 		sched_print_stats();
-		vswitch_print_stats();
+		features_print_stats();
 		char reason[160];
 		snprintf(reason, sizeof(reason), "guest '%s' killed: %s", vm->name, why);
 		triad_exit(2, reason);
@@ -265,8 +262,7 @@ void vm_reset(struct vm *vm)
 	if (vm->state == VM_STOPPED || vm->state == VM_DEAD) {
 		if (vm->realm)
 			realm_destroy(vm);
-		tee_vm_destroyed(vm);
-		ffa_vm_reset(vm);
+		features_vm_reset(vm);
 		return;
 	}
 	spin_lock(&vm->lock);
@@ -276,8 +272,7 @@ void vm_reset(struct vm *vm)
 	spin_unlock(&vm->lock);
 	if (!mine)
 		return;
-	tee_vm_destroyed(vm); /* the old guest's OP-TEE sessions and shared memory go */
-	ffa_vm_reset(vm);
+	features_vm_reset(vm); /* the old guest's OP-TEE sessions, FF-A buffers, ... go */
 	if (vm_load_images(vm)) {
 		vm_kill(vm, "could not reload its images on reset");
 		return;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <triad/cpu.h>
 #include <triad/errno.h>
+#include <triad/feature.h>
 #include <triad/log.h>
 #include <triad/mem.h>
 #include <triad/smmu.h>
@@ -336,3 +337,5 @@ void smmu_init(void)
 	pr_info("SMMU at 0x%lx: %u streams, all blocked until given to a VM", (unsigned long)base,
 		1U << SID_BITS);
 }
+
+FEATURE(50, smmu) = {.name = "SMMU", .init = smmu_init};

@@ -23,11 +23,4 @@ struct ffa_vm {
 	bool rx_full;	/* the RX buffer holds a message the VM has not released */
 };
 
-/* At boot, under Triad's monitor: the SPMC's version and its partitions. */
-void ffa_probe(void);
-/* An FF-A call of a vCPU (HVC or SMC), answered in its registers. */
-void ffa_guest_call(struct vcpu *v);
-/* The VM was reset or stopped: its buffers are forgotten. */
-void ffa_vm_reset(struct vm *vm);
-
 #endif

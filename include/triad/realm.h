@@ -10,9 +10,6 @@
 
 extern bool rmm_present;
 
-/* At boot, under Triad's own monitor: is an RMM there, speaking RMI 1.0? */
-void rmi_probe(void);
-
 /* A Realm VM's objects in the realm world (security/rmi/realm_vm.c). */
 struct realm_vm {
 	uint64_t rd, rtt;    /* its RD and starting-level tables (delegated granules) */

@@ -10,6 +10,7 @@
  */
 #include <triad/cpu.h>
 #include <triad/ffa.h>
+#include <triad/feature.h>
 #include <triad/ffa_hyp.h>
 #include <triad/log.h>
 #include <triad/smccc.h>
@@ -28,7 +29,7 @@ static uint16_t vm_ffa_id(const struct vm *vm)
 	return (uint16_t)(vm->id + 1); /* 0 is the hypervisor */
 }
 
-void ffa_probe(void)
+static void ffa_probe(void)
 {
 	if (!plat.own_monitor)
 		return;
@@ -314,7 +315,7 @@ static void direct_req(struct vcpu *v, uint64_t *x)
 	}
 }
 
-void ffa_guest_call(struct vcpu *v)
+static void ffa_guest_call(struct vcpu *v)
 {
 	uint64_t *x = v->regs.x;
 	uint32_t fid = (uint32_t)x[0];
@@ -361,7 +362,8 @@ void ffa_guest_call(struct vcpu *v)
 	}
 }
 
-void ffa_vm_reset(struct vm *vm)
+/* The VM was reset or stopped: its buffers are forgotten. */
+static void ffa_vm_reset(struct vm *vm)
 {
 	struct ffa_vm *f = &vm->ffa;
 	spin_lock(&f->lock);
@@ -370,3 +372,6 @@ void ffa_vm_reset(struct vm *vm)
 	f->version = 0;
 	spin_unlock(&f->lock);
 }
+
+SMCCC_SERVICE(ffa) = {"FF-A", ~FFA_SMC64, 0x84000060U, 0x840000ffU, ffa_guest_call};
+FEATURE(20, ffa) = {.name = "FF-A", .init = ffa_probe, .vm_reset = ffa_vm_reset};
