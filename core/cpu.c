@@ -3,6 +3,7 @@
 #include <triad/cpu.h>
 #include <triad/log.h>
 #include <triad/softtimer.h>
+#include <triad/vcpu.h>
 #include <triad/vm.h>
 #include <triad/vpmu.h>
 

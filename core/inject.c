@@ -1,6 +1,7 @@
 /* Delivering architectural exceptions to a guest's EL1, as the CPU would have. */
 #include <arch/sysreg.h>
-#include <triad/vm.h>
+#include <triad/trap.h>
+#include <triad/vcpu.h>
 
 #define ESR_EC_SHIFT	  26
 #define ESR_IL		  (1UL << 25)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <triad/boot_info.h>
 #include <triad/config.h>
+#include <triad/vcpu.h>
 #include <triad/cpu.h>
 #include <triad/feature.h>
 #include <triad/log.h>

@@ -1,7 +1,9 @@
 /* Emulated MMIO: a stage-2 translation fault inside a device's range becomes a call to its
  * ops; anything else the guest touches outside its RAM gets an external abort. */
 #include <arch/sysreg.h>
+#include <triad/trap.h>
 #include <triad/util.h>
+#include <triad/vcpu.h>
 #include <triad/vm.h>
 
 #define ISS_ISV	   (1UL << 24)

@@ -3,6 +3,8 @@
 #include <triad/cpu.h>
 #include <triad/feature.h>
 #include <triad/psci_abi.h>
+#include <triad/trap.h>
+#include <triad/vcpu.h>
 #include <triad/vm.h>
 
 extern const struct smccc_service __start_smccc_services[], __stop_smccc_services[];

@@ -15,6 +15,7 @@
 #include <triad/log.h>
 #include <triad/sched.h>
 #include <triad/util.h>
+#include <triad/vcpu.h>
 #include <triad/vm.h>
 
 #include "../irq/gicv3.h"

@@ -4,7 +4,9 @@
 #include <arch/id_regs.h>
 #include <arch/sysreg.h>
 #include <triad/cpu.h>
+#include <triad/trap.h>
 #include <triad/util.h>
+#include <triad/vcpu.h>
 #include <triad/vpmu.h>
 #include <triad/vm.h>
 

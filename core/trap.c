@@ -2,7 +2,9 @@
 #include <arch/sysreg.h>
 #include <triad/cpu.h>
 #include <triad/realm.h>
+#include <triad/trap.h>
 #include <triad/util.h>
+#include <triad/vcpu.h>
 #include <triad/vm.h>
 
 #include "../irq/vgic_hw.h"

@@ -6,7 +6,9 @@
 #include <triad/realm.h>
 #include <triad/log.h>
 #include <triad/panic.h>
+#include <triad/trap.h>
 #include <triad/util.h>
+#include <triad/vcpu.h>
 #include <triad/vm.h>
 
 #include "../irq/gicv3.h"

@@ -5,6 +5,7 @@
 #include <arch/sysreg.h>
 #include <string.h>
 #include <triad/util.h>
+#include <triad/vcpu.h>
 #include <triad/vdebug.h>
 #include <triad/vm.h>
 #include <triad/vpmu.h>

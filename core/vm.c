@@ -14,6 +14,7 @@
 #include <triad/panic.h>
 #include <triad/util.h>
 #include <triad/realm.h>
+#include <triad/vcpu.h>
 #include <triad/vm.h>
 
 #include "../arch/arm64/cache.h"

@@ -11,6 +11,7 @@
 #include <triad/cpu.h>
 #include <triad/errno.h>
 #include <triad/feature.h>
+#include <triad/guest_dt.h>
 #include <triad/log.h>
 #include <triad/util.h>
 #include <triad/passthrough.h>

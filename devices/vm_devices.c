@@ -5,6 +5,7 @@
 #include <triad/errno.h>
 #include <triad/log.h>
 #include <triad/util.h>
+#include <triad/vcpu.h>
 #include <triad/vm.h>
 #include <triad/wallclock.h>
 

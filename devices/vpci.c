@@ -12,6 +12,7 @@
 #include <string.h>
 #include <triad/cpu.h>
 #include <triad/errno.h>
+#include <triad/guest_dt.h>
 #include <triad/log.h>
 #include <triad/pci.h>
 #include <triad/smmu.h>

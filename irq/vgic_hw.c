@@ -3,6 +3,7 @@
 #include <arch/sysreg.h>
 #include <triad/cpu.h>
 #include <triad/util.h>
+#include <triad/vcpu.h>
 #include <triad/vm.h>
 
 #include "gicv3.h"

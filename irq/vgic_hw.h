@@ -3,7 +3,7 @@
 
 #include <triad/cpu.h>
 #include <triad/util.h>
-#include <triad/vm.h>
+#include <triad/vcpu.h>
 
 #define ICH_HCR_EN (1UL << 0)
 

@@ -14,6 +14,7 @@
 #include <triad/ffa_hyp.h>
 #include <triad/log.h>
 #include <triad/smccc.h>
+#include <triad/vcpu.h>
 #include <triad/vm.h>
 
 #include "partition_info.h"

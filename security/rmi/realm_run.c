@@ -12,6 +12,8 @@
 #include <triad/rmm_abi.h>
 #include <triad/sched.h>
 #include <triad/smccc.h>
+#include <triad/trap.h>
+#include <triad/vcpu.h>
 #include <triad/vm.h>
 
 #include "../../irq/vgic_hw.h"

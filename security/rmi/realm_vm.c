@@ -20,6 +20,7 @@
 #include <triad/rmm_abi.h>
 #include <triad/smccc.h>
 #include <triad/util.h>
+#include <triad/vcpu.h>
 #include <triad/vm.h>
 
 #define REALM_IPA_BITS	  40 /* 512 GiB protected, the same unprotected */

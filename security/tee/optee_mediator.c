@@ -28,12 +28,15 @@
 #include <string.h>
 #include <triad/cpu.h>
 #include <triad/feature.h>
+#include <triad/guest_dt.h>
 #include <triad/log.h>
 #include <triad/mem.h>
 #include <triad/smccc.h>
 #include <triad/spinlock.h>
 #include <triad/tee.h>
+#include <triad/trap.h>
 #include <triad/util.h>
+#include <triad/vcpu.h>
 #include <triad/vm.h>
 
 #include "optee_cookies.h"
