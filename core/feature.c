@@ -1,6 +1,8 @@
 /* Calls the hooks of the features in the triad_features linker section, in its order
  * (include/triad/feature.h). */
+#include <string.h>
 #include <triad/feature.h>
+#include <triad/vm_kind.h>
 
 extern const struct feature __start_triad_features[], __stop_triad_features[];
 
@@ -30,4 +32,12 @@ void features_print_stats(void)
 	for (const struct feature *f = __start_triad_features; f < __stop_triad_features; f++)
 		if (f->print_stats)
 			f->print_stats();
+}
+
+const struct vm_kind *features_vm_kind(const char *name)
+{
+	for (const struct feature *f = __start_triad_features; f < __stop_triad_features; f++)
+		if (f->vm_kind && !strcmp(f->vm_kind->name, name))
+			return f->vm_kind;
+	return NULL;
 }

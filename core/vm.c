@@ -13,9 +13,9 @@
 #include <triad/mem.h>
 #include <triad/panic.h>
 #include <triad/util.h>
-#include <triad/realm.h>
 #include <triad/vcpu.h>
 #include <triad/vm.h>
+#include <triad/vm_kind.h>
 
 #include "../arch/arm64/cache.h"
 #include "../irq/gicv3.h"
@@ -23,11 +23,6 @@
 
 #define DTB_MAX	    SZ_64K
 #define WARN_BUDGET 64
-
-static void vtimer_wake(struct softtimer *t)
-{
-	sched_wake(container_of(t, struct vcpu, vtimer_wake));
-}
 
 static void *alloc_struct(size_t size)
 {
@@ -47,7 +42,6 @@ int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, s
 	vm->ncpus = cfg->ncpus;
 	vm->log_budget = WARN_BUDGET;
 	spin_init(&vm->lock);
-	spin_init(&vm->ffa.lock);
 	int vmid = el2_vmid_alloc();
 	if (vmid < 0) {
 		pr_err("VM '%s': out of VMIDs", vm->name);
@@ -55,10 +49,14 @@ int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, s
 	}
 	vm->vmid = (uint16_t)vmid;
 	vm->ram_size = cfg->memory;
-	if (cfg->realm && cfg->memory % SZ_2M) {
-		pr_err("VM '%s': a realm's memory is a multiple of 2 MB", vm->name);
+	vm->kind = cfg->realm ? features_vm_kind("realm") : &normal_vm_kind;
+	if (!vm->kind) {
+		pr_err("VM '%s': this build of Triad cannot run realms", vm->name);
 		return -EINVAL;
 	}
+	int err = vm->kind->create ? vm->kind->create(vm) : 0;
+	if (err)
+		return err;
 	vm->ram_pa = page_alloc_clean(cfg->memory / PAGE_SIZE, SZ_2M, &vm->ram_clean);
 	if (!vm->ram_pa) {
 		pr_err("VM '%s': cannot allocate %lu MB of RAM (%lu MB free)", vm->name,
@@ -77,7 +75,7 @@ int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, s
 		v->id = i;
 		/* Aff0 = i % 16, Aff1 = i / 16: 16 per cluster, like QEMU and SGI target lists. */
 		v->mpidr = (1UL << 31) | ((uint64_t)(i / 16) << 8) | (i % 16);
-		v->vtimer_wake.fn = cfg->realm ? realm_vtimer_expired : vtimer_wake;
+		v->vtimer_wake.fn = vm->kind->vtimer_wake;
 		vm->vcpu[i] = v;
 	}
 	*out = vm;
@@ -143,8 +141,7 @@ int vm_load_images(struct vm *vm)
 	    .rtc_base = GUEST_RTC_IPA,
 	    .rtc_spi = GUEST_RTC_SPI,
 	    .timer_ppi = {13, 14, 11, 10},
-	    .pmu = vpmu_available() && !cfg->realm, /* a realm's PMU is the RMM's to give */
-	    .psci_smc = cfg->realm,
+	    .pmu = vpmu_available(),
 	    .pmu_ppi = plat.pmu_intid - 16,
 	};
 	struct guest_dt_virtio virtio[MAX_VDEVS];
@@ -156,7 +153,8 @@ int vm_load_images(struct vm *vm)
 	struct guest_dt_passthrough pt[MAX_VM_DEVICES];
 	p.passthrough = pt;
 	features_guest_dt(vm, &p);
-	p.optee &= !cfg->realm;
+	if (vm->kind->guest_dt)
+		vm->kind->guest_dt(vm, &p);
 	int r = guest_dt_build(ram + dtb_off, DTB_MAX, &p);
 	if (r) {
 		pr_err("VM '%s': device tree generation failed (%d)", vm->name, r);
@@ -169,18 +167,15 @@ int vm_load_images(struct vm *vm)
 	dcache_clean_range(vm->ram_pa + initrd_off, cfg->initrd.size);
 	icache_invalidate_all();
 
-	vm->cntvoff = cfg->realm ? 0 : read_sysreg(cntpct_el0); /* the RMM gives realms none */
-	if (cfg->realm) {
-		realm_destroy(vm); /* a reset: the old realm goes first */
-		const struct realm_image img[] = {
-		    {GUEST_RAM_IPA + kernel_off, cfg->kernel.size},
-		    {GUEST_RAM_IPA + dtb_off, fdt_totalsize(ram + dtb_off)},
-		    {GUEST_RAM_IPA + initrd_off, cfg->initrd.size},
-		};
-		if (realm_build(vm, img, cfg->initrd.size ? 3 : 2, GUEST_RAM_IPA + kernel_off,
-				GUEST_RAM_IPA + dtb_off))
-			return -EINVAL;
-	}
+	vm->cntvoff = read_sysreg(cntpct_el0);
+	const struct vm_image images[] = {
+	    {GUEST_RAM_IPA + kernel_off, cfg->kernel.size},
+	    {GUEST_RAM_IPA + dtb_off, fdt_totalsize(ram + dtb_off)},
+	    {GUEST_RAM_IPA + initrd_off, cfg->initrd.size},
+	};
+	if (vm->kind->build && vm->kind->build(vm, images, cfg->initrd.size ? 3 : 2,
+					       GUEST_RAM_IPA + kernel_off, GUEST_RAM_IPA + dtb_off))
+		return -EINVAL;
 	struct vcpu *boot = vm->vcpu[0];
 	boot->on_entry = GUEST_RAM_IPA + kernel_off;
 	boot->on_context = GUEST_RAM_IPA + dtb_off; /* x0 = DTB address */
@@ -261,8 +256,8 @@ void vm_request_reset(struct vm *vm)
 void vm_reset(struct vm *vm)
 {
 	if (vm->state == VM_STOPPED || vm->state == VM_DEAD) {
-		if (vm->realm)
-			realm_destroy(vm);
+		if (vm->kind->teardown)
+			vm->kind->teardown(vm);
 		features_vm_reset(vm);
 		return;
 	}
@@ -299,8 +294,7 @@ void *vm_guest_map(void *vm_ptr, uint64_t ipa, uint64_t len)
 	struct vm *vm = vm_ptr;
 	/* A realm shares buffers with its devices through its unprotected half, which is the
 	 * VM's Non-secure RAM (its own memory is out of Triad's reach anyway). */
-	if (vm->realm)
-		ipa &= ~vm->realm->shared_bit;
+	ipa &= ~vm->ipa_alias;
 	if (!vm_ipa_is_ram(vm, ipa, len))
 		return NULL;
 	return (void *)(vm->ram_pa + (ipa - GUEST_RAM_IPA)); /* RAM is identity-mapped at EL2 */

@@ -9,6 +9,7 @@
 struct vcpu;
 struct vm;
 struct guest_dt_params;
+struct vm_kind;
 
 /* SMCCC function IDs a feature answers for guests: those with (fid & mask) in [first,
  * last], e.g. an owner's range of function numbers. Core answers the Arm architecture calls
@@ -32,7 +33,8 @@ struct feature {
 	void (*guest_dt)(struct vm *vm, struct guest_dt_params *p);
 	/* The VM is reset or stopped, none of its vCPUs in a CPU: it forgets the VM's state. */
 	void (*vm_reset)(struct vm *vm);
-	void (*print_stats)(void); /* all guests ended, or asked for on the console */
+	void (*print_stats)(void);     /* all guests ended, or asked for on the console */
+	const struct vm_kind *vm_kind; /* a kind of VM it provides (include/triad/vm_kind.h) */
 };
 /* order: two digits; the section names are sorted (boot order, then hook order). */
 #define FEATURE(order, id)                                                                         \

@@ -5,7 +5,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <triad/config.h>
-#include <triad/ffa_hyp.h>
 #include <triad/softtimer.h>
 #include <triad/spinlock.h>
 #include <triad/vdev.h>
@@ -72,7 +71,10 @@ struct vm {
 	unsigned nr_loaded;	/* vCPUs whose state is in some CPU (atomic) */
 	struct realm_vm *realm; /* a Realm VM's objects in the realm world, else NULL */
 	struct tee_vm *tee;	/* its OP-TEE client state (security/tee), once it called */
-	struct ffa_vm ffa;	/* its FF-A endpoint state (security/ffa/ffa_hyp.c) */
+	/* Its kind (include/triad/vm_kind.h), and the IPA bits that name the same RAM (a
+	 * realm's shared bit). */
+	const struct vm_kind *kind;
+	uint64_t ipa_alias;
 };
 
 /* core/vm.c */

@@ -11,7 +11,6 @@
 #include <triad/cpu.h>
 #include <triad/ffa.h>
 #include <triad/feature.h>
-#include <triad/ffa_hyp.h>
 #include <triad/log.h>
 #include <triad/smccc.h>
 #include <triad/vcpu.h>
@@ -19,7 +18,19 @@
 
 #include "partition_info.h"
 
-#define MAX_PARTITIONS 8
+#define MAX_PARTITIONS	   8
+#define FFA_RXTX_MAX_PAGES 16 /* 64 KiB, the largest buffer FF-A's minimum sizes ask for */
+
+/* Each VM is an FF-A endpoint (ID = its index + 1); Triad owns its RX/TX buffers. */
+static struct ffa_vm {
+	spinlock_t lock;
+	uint32_t version; /* the version it asked for (FFA_VERSION), 0 before it asked */
+	/* Its buffers, as IPAs: Triad maps the RX buffer (vm_guest_map) at each access, so
+	 * every access is checked against the VM's RAM as it is then. */
+	uint64_t tx_ipa, rx_ipa;
+	unsigned pages; /* of each buffer; 0: none mapped */
+	bool rx_full;	/* the RX buffer holds a message the VM has not released */
+} endpoints[MAX_VMS];
 
 static struct ffa_partition_info partitions[MAX_PARTITIONS];
 static unsigned nr_partitions;
@@ -112,7 +123,7 @@ static void version(struct vcpu *v, uint64_t *x)
 		return;
 	}
 	/* Descriptors take the layout of the version the VM speaks (at most ours). */
-	struct ffa_vm *f = &v->vm->ffa;
+	struct ffa_vm *f = &endpoints[v->vm->id];
 	spin_lock(&f->lock);
 	f->version = asked < FFA_VERSION_OURS ? asked : FFA_VERSION_OURS;
 	spin_unlock(&f->lock);
@@ -165,7 +176,7 @@ static void rxtx_map(struct vcpu *v, uint64_t *x)
 		error(x, FFA_INVALID_PARAMETERS);
 		return;
 	}
-	struct ffa_vm *f = &vm->ffa;
+	struct ffa_vm *f = &endpoints[vm->id];
 	spin_lock(&f->lock);
 	bool had = f->pages != 0;
 	if (!had) {
@@ -183,7 +194,7 @@ static void rxtx_map(struct vcpu *v, uint64_t *x)
 static void rxtx_unmap(struct vcpu *v, uint64_t *x)
 {
 	uint16_t id = (uint16_t)(x[1] >> 16);
-	struct ffa_vm *f = &v->vm->ffa;
+	struct ffa_vm *f = &endpoints[v->vm->id];
 	if (id != 0 && id != vm_ffa_id(v->vm)) {
 		error(x, FFA_INVALID_PARAMETERS);
 		return;
@@ -201,7 +212,7 @@ static void rxtx_unmap(struct vcpu *v, uint64_t *x)
 
 static void rx_release(struct vcpu *v, uint64_t *x)
 {
-	struct ffa_vm *f = &v->vm->ffa;
+	struct ffa_vm *f = &endpoints[v->vm->id];
 	spin_lock(&f->lock);
 	bool was = f->pages && f->rx_full;
 	f->rx_full = false;
@@ -217,7 +228,7 @@ static void partition_info_get(struct vcpu *v, uint64_t *x)
 {
 	uint32_t uuid[4] = {(uint32_t)x[1], (uint32_t)x[2], (uint32_t)x[3], (uint32_t)x[4]};
 	uint32_t flags = (uint32_t)x[5];
-	struct ffa_vm *f = &v->vm->ffa;
+	struct ffa_vm *f = &endpoints[v->vm->id];
 	if (flags & ~1U) {
 		error(x, FFA_INVALID_PARAMETERS);
 		return;
@@ -366,7 +377,7 @@ static void ffa_guest_call(struct vcpu *v)
 /* The VM was reset or stopped: its buffers are forgotten. */
 static void ffa_vm_reset(struct vm *vm)
 {
-	struct ffa_vm *f = &vm->ffa;
+	struct ffa_vm *f = &endpoints[vm->id];
 	spin_lock(&f->lock);
 	f->pages = 0;
 	f->rx_full = false;

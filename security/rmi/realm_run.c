@@ -246,57 +246,58 @@ static void ripas_exit(struct vcpu *v, const struct rec_run *run)
 	v->rec_flags = ipa < top ? ENTER_RIPAS_REJECT : 0;
 }
 
-void realm_vcpu_run(struct vcpu *v)
+void realm_enter(struct vcpu *v, struct cpu *c)
 {
+	(void)c;
 	struct vm *vm = v->vm;
-	struct cpu *c = this_cpu();
 	struct realm_vm *r = vm->realm;
 	struct rec_run *run = (struct rec_run *)r->run[v->id];
-	while (v->power == VCPU_ON && vm->state == VM_RUNNING && v->se.state == SCHED_RUNNING &&
-	       !c->need_resched) {
-		v->kicked = false;
-		__atomic_thread_fence(__ATOMIC_SEQ_CST); /* before the pending state is read */
-		sched_check_slice(c);
-		if (realm_timer_due(v)) /* it waited for it: deliver it with this entry */
-			vcpu_set_irq_line(vm, v->id, VTIMER_PPI, true);
-		put_interrupts(v, run);
-		run->flags = ENTER_TRAP_WFI | ENTER_TRAP_WFE | v->rec_flags;
-		run->gprs[0] = v->rec_x0;
-		v->rec_flags = 0;
-		uint64_t st = smc_call(RMI_REC_ENTER, r->rec[v->id], (uint64_t)run, 0);
-		if ((st & 0xff) == RMI_ERROR_REALM) {
-			/* Another REC turned the realm off (SYSTEM_OFF/RESET: ERROR_REALM with
-			 * index 1): its vCPU is stopping the VM; step aside meanwhile. */
-			sched_yield(v);
-			continue;
-		}
-		if (st != RMI_SUCCESS) {
-			vm_kill(vm, "RMI_REC_ENTER failed");
-			break;
-		}
-		take_interrupts(v, run);
-		switch (run->reason) {
-		case REC_EXIT_SYNC:
-			sync_exit(v, run);
-			break;
-		case REC_EXIT_IRQ:
-		case REC_EXIT_FIQ:
-			handle_host_irqs();
-			break;
-		case REC_EXIT_PSCI:
-			psci_exit(v, run);
-			break;
-		case REC_EXIT_RIPAS:
-			ripas_exit(v, run);
-			break;
-		case REC_EXIT_HOST_CALL:
-			for (unsigned i = 0; i < 31; i++) /* no host calls served: as they were */
-				run->gprs[i] = run->x[i];
-			v->rec_x0 = run->x[0];
-			break;
-		default:
-			vm_kill(vm, "SError in the realm");
-			break;
-		}
+	if (realm_timer_due(v)) /* it waited for it: deliver it with this entry */
+		vcpu_set_irq_line(vm, v->id, VTIMER_PPI, true);
+	put_interrupts(v, run);
+	run->flags = ENTER_TRAP_WFI | ENTER_TRAP_WFE | v->rec_flags;
+	run->gprs[0] = v->rec_x0;
+	v->rec_flags = 0;
+	uint64_t st = smc_call(RMI_REC_ENTER, r->rec[v->id], (uint64_t)run, 0);
+	if ((st & 0xff) == RMI_ERROR_REALM) {
+		/* Another REC turned the realm off (SYSTEM_OFF/RESET: ERROR_REALM with index
+		 * 1): its vCPU is stopping the VM; step aside meanwhile. */
+		sched_yield(v);
+		return;
 	}
+	if (st != RMI_SUCCESS) {
+		vm_kill(vm, "RMI_REC_ENTER failed");
+		return;
+	}
+	take_interrupts(v, run);
+	switch (run->reason) {
+	case REC_EXIT_SYNC:
+		sync_exit(v, run);
+		break;
+	case REC_EXIT_IRQ:
+	case REC_EXIT_FIQ:
+		handle_host_irqs();
+		break;
+	case REC_EXIT_PSCI:
+		psci_exit(v, run);
+		break;
+	case REC_EXIT_RIPAS:
+		ripas_exit(v, run);
+		break;
+	case REC_EXIT_HOST_CALL:
+		for (unsigned i = 0; i < 31; i++) /* no host calls served: as they were */
+			run->gprs[i] = run->x[i];
+		v->rec_x0 = run->x[0];
+		break;
+	default:
+		vm_kill(vm, "SError in the realm");
+		break;
+	}
+}
+
+/* As the last exit showed it; the RMM gives a realm no counter offset. */
+uint64_t realm_vtimer(const struct vcpu *v, uint64_t *deadline)
+{
+	*deadline = v->rec_cntv_cval;
+	return v->rec_cntv_ctl;
 }

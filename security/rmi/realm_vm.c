@@ -14,6 +14,8 @@
  * depends only on the realm's parameters, its RAM range, the images and the boot vCPU.
  */
 #include <string.h>
+#include <triad/errno.h>
+#include <triad/guest_dt.h>
 #include <triad/log.h>
 #include <triad/mem.h>
 #include <triad/realm.h>
@@ -22,6 +24,7 @@
 #include <triad/util.h>
 #include <triad/vcpu.h>
 #include <triad/vm.h>
+#include <triad/vm_kind.h>
 
 #define REALM_IPA_BITS	  40 /* 512 GiB protected, the same unprotected */
 #define REALM_NUM_BPS	  1  /* RmiRealmParams: breakpoints and watchpoints, minus one */
@@ -221,9 +224,15 @@ static bool create_realm(struct vm *vm)
 	return true;
 }
 
-int realm_build(struct vm *vm, const struct realm_image *img, unsigned nimg, uint64_t entry,
-		uint64_t dtb)
+static void realm_destroy(struct vm *vm);
+
+/* Builds the realm from the VM's loaded RAM, the images measured into its RIM; on a reset
+ * the old realm goes first. */
+static int realm_build(struct vm *vm, const struct vm_image *img, unsigned nimg, uint64_t entry,
+		       uint64_t dtb)
 {
+	realm_destroy(vm);
+	vm->cntvoff = 0; /* the RMM gives realms none */
 	if (!rmm_present) {
 		pr_err("VM '%s': a realm needs the realm world (an RMM)", vm->name);
 		return -1;
@@ -241,6 +250,7 @@ int realm_build(struct vm *vm, const struct realm_image *img, unsigned nimg, uin
 		vm->realm = r;
 	}
 	r->shared_bit = 1ULL << (REALM_IPA_BITS - 1);
+	vm->ipa_alias = r->shared_bit;
 	bool ok = create_realm(vm) && build_tables(vm);
 	/* The images, page by page in IPA order: what the RIM measures. */
 	for (unsigned i = 0; ok && i < nimg; i++)
@@ -261,7 +271,8 @@ int realm_build(struct vm *vm, const struct realm_image *img, unsigned nimg, uin
 	return 0;
 }
 
-void realm_destroy(struct vm *vm)
+/* Takes it apart: every granule undelegated (so scrubbed) and back to Triad. */
+static void realm_destroy(struct vm *vm)
 {
 	struct realm_vm *r = vm->realm;
 	if (!r)
@@ -308,3 +319,35 @@ void realm_destroy(struct vm *vm)
 		r->rtt = 0;
 	}
 }
+
+static int realm_create(struct vm *vm)
+{
+	if (vm->ram_size % SZ_2M) {
+		pr_err("VM '%s': a realm's memory is a multiple of 2 MB", vm->name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Its PSCI calls go to the RMM, which hands them on to us (SMC); its PMU is the RMM's to
+ * give, and OP-TEE is not for realms. */
+static void realm_guest_dt(struct vm *vm, struct guest_dt_params *p)
+{
+	(void)vm;
+	p->pmu = false;
+	p->psci_smc = true;
+	p->optee = false;
+}
+
+const struct vm_kind realm_vm_kind = {
+    .name = "realm",
+    .el1_in_cpu = false,
+    .create = realm_create,
+    .guest_dt = realm_guest_dt,
+    .build = realm_build,
+    .teardown = realm_destroy,
+    .enter = realm_enter,
+    .wake_sample = realm_timer_sample,
+    .vtimer = realm_vtimer,
+    .vtimer_wake = realm_vtimer_expired,
+};
