@@ -20,7 +20,6 @@ struct smccc_service {
 	uint32_t mask, first, last;
 	void (*call)(struct vcpu *v); /* answers it in v's registers */
 };
-#define SMCCC_OWNER(fid) (((fid) >> 24) & 0x3f)
 #define SMCCC_SERVICE(id)                                                                          \
 	static const struct smccc_service smccc_service_##id                                       \
 	    __attribute__((used, section("smccc_services"), aligned(8)))

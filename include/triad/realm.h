@@ -27,6 +27,9 @@ struct vcpu;
 struct cpu;
 /* The realm kind of VM (include/triad/vm_kind.h): security/rmi/realm_vm.c. */
 extern const struct vm_kind realm_vm_kind;
+/* An RMI call: x0 back, and x1 into *x1 unless it is NULL. */
+uint64_t realm_rmi(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
+		   uint64_t *x1);
 /* Gives the realm memory at a protected RAM ipa it touched: false if it cannot be. */
 bool realm_populate(struct vm *vm, uint64_t ipa);
 /* security/rmi/realm_run.c: one entry into a realm vCPU (its REC) and its exit. */

@@ -223,22 +223,14 @@ static void psci_exit(struct vcpu *v, const struct rec_run *run)
 	}
 }
 
-static uint64_t rmi_x1(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-		       uint64_t *x1)
-{
-	uint64_t r[8] = {fid, a1, a2, a3, a4};
-	smc_call_regs(r);
-	*x1 = r[1];
-	return r[0];
-}
-
 /* RSI_IPA_STATE_SET: as far as the tables reach (all of RAM); refused beyond. */
 static void ripas_exit(struct vcpu *v, const struct rec_run *run)
 {
 	struct realm_vm *r = v->vm->realm;
 	uint64_t ipa = run->ripas_base, top = run->ripas_top, next;
 	while (ipa < top) {
-		uint64_t st = rmi_x1(RMI_RTT_SET_RIPAS, r->rd, r->rec[v->id], ipa, top, &next);
+		uint64_t st =
+		    realm_rmi(RMI_RTT_SET_RIPAS, r->rd, r->rec[v->id], ipa, top, 0, &next);
 		if (st != RMI_SUCCESS || next <= ipa)
 			break;
 		ipa = next;
