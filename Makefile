@@ -24,11 +24,16 @@ HV_CFLAGS  := $(COMMON_CFLAGS) -Wall -Wextra -Werror
 FDT_CFLAGS := $(COMMON_CFLAGS) -w
 LDFLAGS    := -nostdlib -static -T arch/arm64/triad.ld -Wl,--gc-sections -Wl,--build-id=none
 
+# DEBUG=1: checks that cost time on hot paths, e.g. spin_assert_held() (include/triad/spinlock.h).
+ifeq ($(DEBUG),1)
+$(BUILD)/hv/%: HV_CFLAGS += -DTRIAD_DEBUG_LOCKS
+endif
+
 HV_OBJS  := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 FDT_OBJS := $(patsubst $(LIBFDT)/%.c,$(BUILD)/libfdt/%.o,$(FDT_SRCS))
 
 .PHONY: all setup bench test test-full unit-test integration-test integration-test-no-secure \
-	integration-test-loaded run clean guests initramfs \
+	integration-test-loaded integration-test-debug check-layers run clean guests initramfs \
 	format format-check
 
 all: $(BUILD)/triad.bin $(BUILD)/monitor.bin $(BUILD)/triad-sel2.bin $(BUILD)/triad-rmm.bin guests \
@@ -186,8 +191,8 @@ bench: all
 
 include tests/unit/unit.mk
 
-test: format-check all unit-test fuzz integration-test integration-test-no-secure \
-	integration-test-loaded
+test: format-check check-layers all unit-test fuzz integration-test integration-test-no-secure \
+	integration-test-loaded integration-test-debug
 
 # Everything, with the tests too long for CI's budget (e.g. a realm booted twice).
 test-full:
@@ -200,6 +205,14 @@ integration-test: all
 # The same tests without them: Triad alone at Normal EL2, booted by QEMU (--no-secure).
 integration-test-no-secure: all
 	TRIAD_NO_SECURE=1 $(PYTHON) -m pytest -v tests/integration
+
+# The device and SMP tests on Triad built with DEBUG=1 (its own build directory): every
+# spin_assert_held() checked while guests use the devices, the vGIC and the scheduler.
+integration-test-debug: all
+	$(MAKE) DEBUG=1 BUILD=$(BUILD)/debug $(BUILD)/debug/triad.bin
+	TRIAD_BIN=$(BUILD)/debug/triad.bin $(PYTHON) -m pytest -v tests/integration/test_devices.py \
+		tests/integration/test_smp.py \
+		--deselect tests/integration/test_smp.py::test_equal_weights_share_a_cpu_fairly
 
 # The realm and SMP tests again on a loaded host: LOAD_LOOPS busy loops beside QEMU make its
 # threads run late, so deadlines pass where an idle host never lets them (a Linux realm
@@ -223,6 +236,10 @@ run: all $(RUN_DISK)
 	tools/triad-run --kernel .cache/guest/linux-6.1/Image --initrd $(BUILD)/initramfs-tee.cpio.gz \
 		--cpus 2 --pcpus 2 --mem 512M --append "console=ttyAMA0 earlycon" \
 		--disk $(RUN_DISK) --net user,hostfwd=tcp:127.0.0.1:$(RUN_HTTP_PORT)-:80
+
+# The hypervisor's includes point down its layers (docs/architecture.md, "Layers").
+check-layers:
+	$(PYTHON) tools/check-layers
 
 FORMAT_SRCS := $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null)
 format:

@@ -4,33 +4,30 @@
 #include <triad/vm.h>
 #include <triad/feature.h>
 
-#include "../devices/pl011.h"
 #include "../irq/gicv3.h"
 #include "el2.h"
-
-void vm_console_input(struct vm *vm, char c); /* devices/vm_devices.c */
 
 void console_input_init(void)
 {
 	if (!plat.uart_intid)
 		return;
 	gic_enable_spi(plat.uart_intid, cpus[0].mpidr, 0xa0);
-	pl011_enable_rx_irq();
+	console_rx_enable();
 }
 
 void console_input_irq(void)
 {
 	/* Acknowledge first, then drain: a byte arriving after the last read raises the
 	 * interrupt again, where acknowledging after the drain could lose it for good. */
-	pl011_ack_irq();
+	console_rx_ack();
 	int key;
-	while ((key = pl011_getc()) >= 0) {
+	while ((key = console_getc()) >= 0) {
 		char c = (char)key;
 		unsigned focus;
 		enum mux_action a = console_input_key(&c, &focus);
 		struct vm *vm = vm_by_id(focus);
-		if (a == MUX_DELIVER && vm && vm->state == VM_RUNNING)
-			vm_console_input(vm, c);
+		if (a == MUX_DELIVER && vm && vm->state == VM_RUNNING && vm->console_input)
+			vm->console_input(vm->console_dev, c);
 		else if (a == MUX_FOCUS && vm)
 			pr_info("console input: VM '%s'", vm->name);
 		else if (a == MUX_STATS) {

@@ -34,6 +34,14 @@ void panic(const char *fmt, ...)
 	triad_exit(3, "hypervisor panic");
 }
 
+#ifdef TRIAD_DEBUG_LOCKS
+void spin_not_held(const spinlock_t *l, const char *fn)
+{
+	panic("%s: lock %p not held by this CPU (ticket %u/%u, taken by 0x%lx)", fn, (void *)l,
+	      l->next, l->owner, (unsigned long)l->holder);
+}
+#endif
+
 static const char *const kinds[] = {"synchronous", "IRQ", "FIQ", "SError"};
 
 void hyp_exception(struct hyp_frame *f, unsigned long kind)

@@ -211,6 +211,7 @@ static bool movable(const struct sched_entity *se)
 
 static void balance(struct runqueue *rq)
 {
+	spin_assert_held(&rq->lock);
 	struct runqueue *busiest = NULL;
 	unsigned most = rq_nr_running(rq) + 1;
 	for (unsigned i = 0; i < nr_cpus; i++) {

@@ -8,6 +8,7 @@
 
 static void program(struct cpu *c)
 {
+	spin_assert_held(&c->timers_lock);
 	if (c->timers) {
 		write_sysreg(cnthp_cval_el2, c->timers->deadline);
 		write_sysreg(cnthp_ctl_el2, CNT_CTL_ENABLE);
@@ -19,6 +20,7 @@ static void program(struct cpu *c)
 
 static void unlink(struct cpu *c, struct softtimer *t)
 {
+	spin_assert_held(&c->timers_lock);
 	for (struct softtimer **p = &c->timers; *p; p = &(*p)->next) {
 		if (*p == t) {
 			*p = t->next;

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <triad/errno.h>
 #include <triad/log.h>
-#include <triad/mem.h>
 #include <triad/util.h>
 #include <triad/virtio_blk.h>
+#include <triad/virtio_mmio.h>
 #include <triad/vm.h>
 
 #define VBLK_REQS 32
@@ -157,9 +157,7 @@ static void request_done(struct blk_request *r)
 	rq->busy = false;
 	d->inflight--;
 	process(d);
-	int k = device_line_set(d->vm, &d->line, virtio_mmio_irq_level(&d->t));
-	spin_unlock(&d->lock);
-	device_kick(d->vm, k);
+	device_unlock_line(d->vm, &d->lock, &d->line, virtio_mmio_irq_level(&d->t));
 }
 
 static bool config_read(struct virtio_mmio *t, uint32_t off, unsigned size, uint64_t *val)
@@ -229,9 +227,7 @@ static bool blk_access(struct vdev *dev, struct vcpu *v, struct mmio_access *a)
 	spin_lock(&d->lock);
 	bool ok = a->write ? virtio_mmio_write(&d->t, &m, (uint32_t)a->offset, a->size, a->value)
 			   : virtio_mmio_read(&d->t, (uint32_t)a->offset, a->size, &a->value);
-	int k = device_line_set(d->vm, &d->line, virtio_mmio_irq_level(&d->t));
-	spin_unlock(&d->lock);
-	device_kick(d->vm, k);
+	device_unlock_line(d->vm, &d->lock, &d->line, virtio_mmio_irq_level(&d->t));
 	return ok;
 }
 
@@ -295,8 +291,7 @@ int virtio_blk_create(struct vm *vm, const struct vdev_config *c, char *err, siz
 			 cfg->backend, (unsigned long)total);
 		return -ERANGE;
 	}
-	uint64_t pages = ALIGN_UP(sizeof(struct vblk), PAGE_SIZE) / PAGE_SIZE;
-	struct vblk *d = (struct vblk *)page_alloc_zeroed(pages, PAGE_SIZE);
+	struct vblk *d = vdev_alloc(sizeof(*d));
 	if (!d) {
 		snprintf(err, errlen, "VM '%s': disk %u: out of memory", vm->name, index);
 		return -ENOMEM;

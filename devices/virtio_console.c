@@ -1,12 +1,27 @@
 /* virtio console (virtio 1.2, 5.3), one port, no features: hvc0 for a VM. Its output
  * joins the shared console like the PL011's; keyboard input comes here instead of the
  * PL011 when the VM's config says `console = "virtio"`. */
+#include <string.h>
+#include <triad/errno.h>
 #include <triad/log.h>
+#include <triad/mem.h>
 #include <triad/util.h>
+#include <triad/virtio_mmio.h>
 #include <triad/vm.h>
+
+#include "vm_builtin.h"
 
 #define RXQ 0 /* port 0 receiveq: the device writes input into the driver's buffers */
 #define TXQ 1 /* port 0 transmitq: the driver's output */
+
+struct hvc {
+	struct vm *vm;
+	spinlock_t lock; /* all of it */
+	struct device_line line;
+	struct virtio_mmio transport;
+	uint8_t rx[256]; /* keyboard input the driver has no buffer for yet */
+	unsigned rx_head, rx_count;
+};
 
 static struct virtq_mem guest_mem(struct vm *vm)
 {
@@ -50,7 +65,7 @@ static void transmit(struct virtio_mmio *t, struct vm *vm)
 /* Moves buffered input into the buffers the driver offers. */
 static void receive(struct virtio_mmio *t, struct vm *vm)
 {
-	struct virtio_console_state *s = &vm->hvc;
+	struct hvc *s = container_of(t, struct hvc, transport);
 	struct virtq_mem m = guest_mem(vm);
 	const char *why;
 	while (s->rx_count && virtio_mmio_live(t) && t->vq[RXQ].ready) {
@@ -89,8 +104,8 @@ static void notify(struct virtio_mmio *t, unsigned q)
 
 static void reset(struct virtio_mmio *t)
 {
-	struct vm *vm = t->dev;
-	vm->hvc.rx_head = vm->hvc.rx_count = 0;
+	struct hvc *s = container_of(t, struct hvc, transport);
+	s->rx_head = s->rx_count = 0;
 }
 
 /* The config space (cols, rows, max_nr_ports, emerg_wr) means nothing without the
@@ -119,30 +134,105 @@ static const struct virtio_dev_ops console_ops = {
     .refused = refused,
 };
 
-void virtio_console_init(struct vm *vm)
+static bool hvc_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
 {
-	virtio_mmio_init(&vm->hvc.transport, &console_ops, vm);
-	vm->hvc.transport.platform_features = vm->cfg->realm ? VIRTIO_F_ACCESS_PLATFORM : 0;
-	vm->hvc.rx_head = vm->hvc.rx_count = 0;
+	(void)v;
+	struct hvc *s = d->priv;
+	struct virtq_mem m = guest_mem(s->vm);
+	spin_lock(&s->lock);
+	bool ok = a->write
+		      ? virtio_mmio_write(&s->transport, &m, (uint32_t)a->offset, a->size, a->value)
+		      : virtio_mmio_read(&s->transport, (uint32_t)a->offset, a->size, &a->value);
+	device_unlock_line(s->vm, &s->lock, &s->line, virtio_mmio_irq_level(&s->transport));
+	return ok;
 }
 
-/* With the device lock held. Input the driver has no buffer for yet waits (up to the
- * FIFO's size; beyond, like a real line, it is lost). */
-void virtio_console_input(struct vm *vm, char c)
+/* Input the driver has no buffer for yet waits (up to the FIFO's size; beyond, like a real
+ * line, it is lost). */
+static void hvc_input(void *dev, char c)
 {
-	struct virtio_console_state *s = &vm->hvc;
+	struct hvc *s = dev;
+	spin_lock(&s->lock);
 	if (s->rx_count < sizeof(s->rx)) {
 		s->rx[(s->rx_head + s->rx_count) % sizeof(s->rx)] = (uint8_t)c;
 		s->rx_count++;
 	}
-	receive(&s->transport, vm);
+	receive(&s->transport, s->vm);
+	device_unlock_line(s->vm, &s->lock, &s->line, virtio_mmio_irq_level(&s->transport));
 }
 
-bool virtio_console_access(struct vm *vm, struct mmio_access *a)
+static void hvc_reset(struct vdev *d)
 {
-	struct virtq_mem m = guest_mem(vm);
-	return a->write
-		   ? virtio_mmio_write(&vm->hvc.transport, &m, (uint32_t)a->offset, a->size,
-				       a->value)
-		   : virtio_mmio_read(&vm->hvc.transport, (uint32_t)a->offset, a->size, &a->value);
+	struct hvc *s = d->priv;
+	spin_init(&s->lock);
+	virtio_mmio_init(&s->transport, &console_ops, s->vm);
+	s->transport.platform_features = s->vm->cfg->realm ? VIRTIO_F_ACCESS_PLATFORM : 0;
+	s->rx_head = s->rx_count = 0;
+	device_line_init(&s->line, s->line.intid - 32);
+}
+
+/* A snapshot: the transport, then the keyboard input not yet delivered. */
+struct hvc_saved {
+	struct virtio_mmio_saved t;
+	uint8_t rx[sizeof(((struct hvc *)0)->rx)];
+	uint32_t rx_head, rx_count;
+};
+
+static long hvc_save(struct vdev *d, void *buf, size_t len)
+{
+	struct hvc *s = d->priv;
+	struct hvc_saved *o = buf;
+	if (len < sizeof(*o))
+		return -ENOSPC;
+	spin_lock(&s->lock);
+	virtio_mmio_save(&s->transport, &o->t);
+	memcpy(o->rx, s->rx, sizeof(o->rx));
+	o->rx_head = s->rx_head;
+	o->rx_count = s->rx_count;
+	spin_unlock(&s->lock);
+	return sizeof(*o);
+}
+
+static int hvc_restore(struct vdev *d, const void *buf, size_t len)
+{
+	struct hvc *s = d->priv;
+	struct hvc_saved in;
+	if (len != sizeof(in))
+		return -EINVAL;
+	memcpy(&in, buf, sizeof(in));
+	if (in.rx_head >= sizeof(in.rx) || in.rx_count > sizeof(in.rx))
+		return -EINVAL;
+	struct virtq_mem m = guest_mem(s->vm);
+	spin_lock(&s->lock);
+	bool ok = virtio_mmio_restore(&s->transport, &m, &in.t);
+	if (ok) {
+		memcpy(s->rx, in.rx, sizeof(in.rx));
+		s->rx_head = in.rx_head;
+		s->rx_count = in.rx_count;
+	}
+	device_unlock_line(s->vm, &s->lock, &s->line, virtio_mmio_irq_level(&s->transport));
+	return ok ? 0 : -EINVAL;
+}
+
+static const struct vdev_ops hvc_ops = {.name = "virtio-console",
+					.access = hvc_access,
+					.reset = hvc_reset,
+					.save = hvc_save,
+					.restore = hvc_restore};
+
+/* hvc0 takes the VM's first virtio-mmio window (the guest's virtio0). */
+int virtio_console_create(struct vm *vm)
+{
+	struct hvc *s = vdev_alloc(sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->vm = vm;
+	if (vm->cfg->virtio_console) {
+		vm->console_input = hvc_input;
+		vm->console_dev = s;
+	}
+	uint32_t spi;
+	uint64_t base = vm_virtio_slot(vm, &spi);
+	device_line_init(&s->line, spi);
+	return vm_add_vdev(vm, &hvc_ops, base, 0x200, s, (int)spi);
 }

@@ -5,9 +5,9 @@
 #include <string.h>
 #include <triad/errno.h>
 #include <triad/log.h>
-#include <triad/mem.h>
 #include <triad/util.h>
 #include <triad/virtio_net.h>
+#include <triad/virtio_mmio.h>
 #include <triad/vm.h>
 #include <triad/vswitch.h>
 
@@ -92,9 +92,7 @@ static void transmit(struct vnet *n)
 		spin_lock(&n->lock);
 		n->tx_pending = false;
 		bool more = take_tx(n, frame, &len);
-		int k = device_line_set(n->vm, &n->line, virtio_mmio_irq_level(&n->t));
-		spin_unlock(&n->lock);
-		device_kick(n->vm, k);
+		device_unlock_line(n->vm, &n->lock, &n->line, virtio_mmio_irq_level(&n->t));
 		if (len)
 			vswitch_input(&n->port, frame, len);
 		if (!more)
@@ -139,9 +137,7 @@ static void deliver(struct vswitch_port *p, const uint8_t *frame, uint32_t len)
 		}
 		used(n, RXQ, epoch, c.head, (uint32_t)total);
 	}
-	int k = device_line_set(n->vm, &n->line, virtio_mmio_irq_level(&n->t));
-	spin_unlock(&n->lock);
-	device_kick(n->vm, k);
+	device_unlock_line(n->vm, &n->lock, &n->line, virtio_mmio_irq_level(&n->t));
 }
 
 static bool config_read(struct virtio_mmio *t, uint32_t off, unsigned size, uint64_t *val)
@@ -188,9 +184,7 @@ static bool net_access(struct vdev *dev, struct vcpu *v, struct mmio_access *a)
 	bool ok = a->write ? virtio_mmio_write(&n->t, &m, (uint32_t)a->offset, a->size, a->value)
 			   : virtio_mmio_read(&n->t, (uint32_t)a->offset, a->size, &a->value);
 	bool tx = n->tx_pending;
-	int k = device_line_set(n->vm, &n->line, virtio_mmio_irq_level(&n->t));
-	spin_unlock(&n->lock);
-	device_kick(n->vm, k);
+	device_unlock_line(n->vm, &n->lock, &n->line, virtio_mmio_irq_level(&n->t));
 	if (tx)
 		transmit(n);
 	return ok;
@@ -230,8 +224,7 @@ static const struct vdev_ops vnet_vdev_ops = {
 
 int virtio_net_create(struct vm *vm, const struct vdev_config *c, char *err, size_t errlen)
 {
-	uint64_t pages = ALIGN_UP(sizeof(struct vnet), PAGE_SIZE) / PAGE_SIZE;
-	struct vnet *n = (struct vnet *)page_alloc_zeroed(pages, PAGE_SIZE);
+	struct vnet *n = vdev_alloc(sizeof(*n));
 	if (!n) {
 		snprintf(err, errlen, "VM '%s': network: out of memory", vm->name);
 		return -ENOMEM;

@@ -145,6 +145,7 @@ static uint32_t note_all(struct vgic *d)
 
 int vgic_inject_edge(struct vgic *d, unsigned vcpu, uint32_t intid)
 {
+	spin_assert_held(&d->lock);
 	struct virq *irq = vgic_irq(d, vcpu, intid);
 	if (!irq)
 		return -1;
@@ -154,6 +155,7 @@ int vgic_inject_edge(struct vgic *d, unsigned vcpu, uint32_t intid)
 
 int vgic_set_line(struct vgic *d, unsigned vcpu, uint32_t intid, bool level)
 {
+	spin_assert_held(&d->lock);
 	struct virq *irq = vgic_irq(d, vcpu, intid);
 	if (!irq)
 		return -1;
@@ -166,6 +168,7 @@ int vgic_set_line(struct vgic *d, unsigned vcpu, uint32_t intid, bool level)
 static inline __attribute__((always_inline)) int
 inject_hw(struct vgic *d, unsigned vcpu, uint32_t intid, uint16_t pintid, bool sampled)
 {
+	spin_assert_held(&d->lock);
 	struct virq *irq = vgic_irq(d, vcpu, intid);
 	if (!irq)
 		return -1;
@@ -193,6 +196,7 @@ int vgic_inject_hw_level(struct vgic *d, unsigned vcpu, uint32_t intid, uint16_t
 
 uint32_t vgic_hw_resample(struct vgic *d, unsigned vcpu, uint32_t low)
 {
+	spin_assert_held(&d->lock);
 	struct vgic_cpu *c = d->cpu[vcpu];
 	uint32_t released = 0;
 	for (uint32_t bits = c->hw_pending & low; bits; bits &= bits - 1) {
@@ -211,6 +215,7 @@ uint32_t vgic_hw_resample(struct vgic *d, unsigned vcpu, uint32_t low)
 
 bool vgic_unlink_hw(struct vgic *d, unsigned vcpu, uint32_t intid)
 {
+	spin_assert_held(&d->lock);
 	struct virq *irq = vgic_irq(d, vcpu, intid);
 	if (!irq || !irq->hw)
 		return false;
@@ -222,6 +227,7 @@ bool vgic_unlink_hw(struct vgic *d, unsigned vcpu, uint32_t intid)
 
 uint32_t vgic_send_sgi(struct vgic *d, unsigned from, uint64_t v)
 {
+	spin_assert_held(&d->lock);
 	uint32_t intid = FIELD_GET(v, 27, 24);
 	uint32_t hits = 0;
 	if (v & (1UL << 40)) { /* IRM: everyone but the sender */
@@ -262,6 +268,7 @@ static inline __attribute__((always_inline)) bool candidate(struct vgic *d, unsi
 
 bool vgic_has_pending(struct vgic *d, unsigned vcpu)
 {
+	spin_assert_held(&d->lock);
 	struct vgic_cpu *c = d->cpu[vcpu];
 	for (unsigned words = c->pending_words; words; words &= words - 1) {
 		unsigned w = (unsigned)__builtin_ctz(words);
@@ -386,17 +393,20 @@ static inline __attribute__((always_inline)) unsigned build_lrs(struct vgic *d, 
 
 void vgic_fold_lrs(struct vgic *d, unsigned vcpu, const uint64_t *lrs)
 {
+	spin_assert_held(&d->lock);
 	fold_lrs(d, vcpu, lrs);
 }
 
 unsigned vgic_build_lrs(struct vgic *d, unsigned vcpu, uint64_t *lrs)
 {
+	spin_assert_held(&d->lock);
 	return build_lrs(d, vcpu, lrs);
 }
 
 /* All at once, the way every entry with stale list registers needs them. */
 unsigned vgic_refold_lrs(struct vgic *d, unsigned vcpu, uint64_t *lrs, uint32_t *hw)
 {
+	spin_assert_held(&d->lock);
 	struct vgic_cpu *c = d->cpu[vcpu];
 	if (c->used_lrs)
 		fold_lrs(d, vcpu, lrs);
@@ -553,6 +563,7 @@ static bool common_write(struct vgic *d, unsigned vcpu, uint32_t off, unsigned s
 
 bool vgic_dist_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size, uint64_t *val)
 {
+	spin_assert_held(&d->lock);
 	if (off >= GICD_SIZE || (off & (size - 1)))
 		return false;
 	*val = 0;
@@ -591,6 +602,7 @@ bool vgic_dist_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size, 
 bool vgic_dist_write(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size, uint64_t val,
 		     uint32_t *kick)
 {
+	spin_assert_held(&d->lock);
 	if (off >= GICD_SIZE || (off & (size - 1)))
 		return false;
 	stale_all(d);
@@ -629,6 +641,7 @@ bool vgic_dist_write(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size,
 
 bool vgic_redist_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size, uint64_t *val)
 {
+	spin_assert_held(&d->lock);
 	if (off >= 2 * GICR_SGI_FRAME || (off & (size - 1)))
 		return false;
 	struct vgic_cpu *c = d->cpu[vcpu];
@@ -667,6 +680,7 @@ bool vgic_redist_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size
 bool vgic_redist_write(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size, uint64_t val,
 		       uint32_t *kick)
 {
+	spin_assert_held(&d->lock);
 	if (off >= 2 * GICR_SGI_FRAME || (off & (size - 1)))
 		return false;
 	stale_all(d);

@@ -16,6 +16,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stddef.h>
+#include <triad/spinlock.h>
 #include <triad/virtq.h>
 
 #define VIRTIO_MMIO_MAX_QUEUES	 4
@@ -149,5 +151,13 @@ void virtio_mmio_save(const struct virtio_mmio *t, struct virtio_mmio_saved *s);
  * rings of live queues inside guest memory); false changes nothing. */
 bool virtio_mmio_restore(struct virtio_mmio *t, const struct virtq_mem *mem,
 			 const struct virtio_mmio_saved *s);
+
+/* devices/vm_devices.c: snapshots of a virtio device whose state is all in its transport,
+ * taken and restored under the device's lock (restore passes the line's level on). */
+struct device_line;
+struct vm;
+long virtio_transport_save(struct virtio_mmio *t, spinlock_t *lock, void *buf, size_t len);
+int virtio_transport_restore(struct vm *vm, struct virtio_mmio *t, spinlock_t *lock,
+			     struct device_line *line, const void *buf, size_t len);
 
 #endif

@@ -5,14 +5,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <triad/config.h>
-#include <triad/softtimer.h>
 #include <triad/spinlock.h>
 #include <triad/vdev.h>
 #include <triad/vgic.h>
-#include <triad/virtio_console.h>
 #include <triad/vm_devices.h>
-#include <triad/vpl011.h>
-#include <triad/vpl031.h>
 
 #include "../../mm/pgtable.h"
 
@@ -52,17 +48,7 @@ struct vm {
 	unsigned ncpus;
 	struct vcpu *vcpu[MAX_VCPUS];
 	struct vgic vgic;
-	struct vpl011 uart;
-	spinlock_t uart_lock; /* uart and uart_line */
-	struct device_line uart_line;
-	struct vpl031 rtc;
-	spinlock_t rtc_lock; /* rtc, rtc_line and the alarm */
-	struct device_line rtc_line;
-	struct softtimer rtc_alarm; /* the host second at which its match may fire */
-	struct virtio_console_state hvc;
-	spinlock_t hvc_lock; /* hvc and hvc_line */
-	struct device_line hvc_line;
-	struct vdev vdevs[MAX_VDEVS];
+	struct vdev vdevs[MAX_VDEVS]; /* each with its own state and lock (include/triad/vdev.h) */
 	unsigned nvdevs;
 	unsigned vdev_hint;	/* the device the last MMIO exit went to */
 	unsigned nr_virtio;	/* virtio-mmio slots given out */
@@ -75,6 +61,9 @@ struct vm {
 	 * realm's shared bit). */
 	const struct vm_kind *kind;
 	uint64_t ipa_alias;
+	/* Keyboard input for the VM: its console device (PL011 or hvc0) registers here. */
+	void (*console_input)(void *dev, char c);
+	void *console_dev;
 };
 
 /* core/vm.c */

@@ -1,5 +1,5 @@
-/* devices/vm_devices.c: the device model's plumbing (interrupt lines, IPA ranges,
- * virtio-mmio windows, transport snapshots). */
+/* The device model's plumbing (devices/vm_devices.c): how a device joins a VM (an IPA
+ * range, a virtio-mmio window) and drives its interrupt line into the vGIC. */
 #ifndef TRIAD_VM_DEVICES_H
 #define TRIAD_VM_DEVICES_H
 
@@ -8,7 +8,6 @@
 #include <stdint.h>
 #include <triad/spinlock.h>
 #include <triad/vdev.h>
-#include <triad/virtio_mmio.h>
 
 struct vm;
 
@@ -28,14 +27,13 @@ int vm_add_vdev(struct vm *vm, const struct vdev_ops *ops, uint64_t base, uint64
 /* The next free virtio-mmio window of the VM, and its SPI. */
 uint64_t vm_virtio_slot(struct vm *vm, uint32_t *spi);
 void device_line_init(struct device_line *l, uint32_t spi);
-/* Passes a device's level on to the vGIC, with the device's lock held; returns the vCPU
- * to kick (device_kick) once that lock is dropped, or -1. */
-int device_line_set(struct vm *vm, struct device_line *l, bool level);
+/* Ends a device's critical section: passes the line's level on to the vGIC with the
+ * device's lock still held (levels reach the vGIC in the order they happened), drops the
+ * lock, then kicks the vCPU that must notice (never under a device lock). */
+void device_unlock_line(struct vm *vm, spinlock_t *lock, struct device_line *l, bool level);
+/* Kicks vCPU vcpu of the VM, unless it is -1 (what the vGIC returns for "nobody"). */
 void device_kick(struct vm *vm, int vcpu);
-/* Snapshots of a virtio device whose state is all in its transport, taken and restored
- * under the device's lock (restore passes the interrupt line's level on). */
-long virtio_transport_save(struct virtio_mmio *t, spinlock_t *lock, void *buf, size_t len);
-int virtio_transport_restore(struct vm *vm, struct virtio_mmio *t, spinlock_t *lock,
-			     struct device_line *line, const void *buf, size_t len);
+/* A device's own state, zeroed (whole pages from the page allocator), or NULL. */
+void *vdev_alloc(size_t size);
 
 #endif

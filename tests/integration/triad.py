@@ -37,8 +37,14 @@ SECURE = os.environ.get("TRIAD_NO_SECURE") != "1"
 FULL = os.environ.get("TRIAD_TEST_FULL") == "1"
 
 
+# TRIAD_BIN: another Triad binary, e.g. the DEBUG=1 build (`make integration-test-debug`).
+TRIAD_BIN = os.environ.get("TRIAD_BIN")
+
+
 def with_mode(args):
     args = list(args)
+    if TRIAD_BIN and "--triad" not in args:
+        args = ["--triad", TRIAD_BIN] + args
     if not SECURE and "--secure" not in args and "--no-secure" not in args:
         return ["--no-secure"] + args
     return args

@@ -1,0 +1,12 @@
+/* The devices every VM has, each in its own file, created by vm_devices_create(): their
+ * state and lock are theirs, the VM only holds them as vdevs. */
+#ifndef DEVICES_VM_BUILTIN_H
+#define DEVICES_VM_BUILTIN_H
+
+struct vm;
+
+int vm_uart_create(struct vm *vm);	  /* vm_uart.c: the PL011 */
+int vm_rtc_create(struct vm *vm);	  /* vm_rtc.c: the PL031 */
+int virtio_console_create(struct vm *vm); /* virtio_console.c: hvc0, virtio-mmio window 0 */
+
+#endif
