@@ -212,10 +212,10 @@ void triad_main(void *fdt, const struct boot_info *bi)
 	vpmu_global_init(plat.pmu_intid);
 	vdebug_global_init();
 	cpu_setup(0);
-	el2_global_init();
+	features_init();   /* the secure and realm worlds' probes, the drivers: before */
+	el2_global_init(); /* which an SMMU limits the IPA size */
 	console_input_init();
 	wallclock_init();
-	features_init(); /* the secure and realm worlds' probes, the drivers */
 	create_vms();
 	console_set_vms(nr_vms);
 	for (unsigned i = 1; i < nr_cpus; i++) {

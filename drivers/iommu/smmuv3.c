@@ -82,7 +82,8 @@ static void wr64(uint32_t off, uint64_t v)
 	*(volatile uint64_t *)(base + off) = v;
 }
 
-unsigned smmu_output_bits(void)
+/* The largest stage-2 input (= output) size the SMMU handles, in bits; 64 if there is none. */
+static unsigned smmu_output_bits(void)
 {
 	static const unsigned bits[] = {32, 36, 40, 42, 44, 48, 52};
 	if (!plat.smmu_base)
@@ -268,6 +269,7 @@ static void gerror_irq(void *ctx)
 
 void smmu_init(void)
 {
+	el2_limit_ipa_bits(smmu_output_bits()); /* it shares the VMs' stage-2 tables */
 	if (!plat.smmu_base)
 		return;
 	base = plat.smmu_base;
