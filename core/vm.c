@@ -54,9 +54,6 @@ int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, s
 		pr_err("VM '%s': this build of Triad cannot run realms", vm->name);
 		return -EINVAL;
 	}
-	int err = vm->kind->create ? vm->kind->create(vm) : 0;
-	if (err)
-		return err;
 	vm->ram_pa = page_alloc_clean(cfg->memory / PAGE_SIZE, SZ_2M, &vm->ram_clean);
 	if (!vm->ram_pa) {
 		pr_err("VM '%s': cannot allocate %lu MB of RAM (%lu MB free)", vm->name,

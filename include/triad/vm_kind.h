@@ -23,8 +23,6 @@ struct vm_kind {
 	/* Its EL1 state (timers, PMU, debug and list registers) is in the CPU while it runs;
 	 * a realm's is the realm world's, seen by Triad only at its exits. */
 	bool el1_in_cpu;
-	/* At creation, before its RAM: 0, or -errno with the reason logged. */
-	int (*create)(struct vm *vm);
 	/* Its say in its device tree, after the features'. */
 	void (*guest_dt)(struct vm *vm, struct guest_dt_params *p);
 	/* Its images are in RAM (power-on, reset): 0, or -1 with the reason logged. */

@@ -14,7 +14,6 @@
  * depends only on the realm's parameters, its RAM range, the images and the boot vCPU.
  */
 #include <string.h>
-#include <triad/errno.h>
 #include <triad/guest_dt.h>
 #include <triad/log.h>
 #include <triad/mem.h>
@@ -323,15 +322,6 @@ static void realm_destroy(struct vm *vm)
 	}
 }
 
-static int realm_create(struct vm *vm)
-{
-	if (vm->ram_size % SZ_2M) {
-		pr_err("VM '%s': a realm's memory is a multiple of 2 MB", vm->name);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 /* Its PSCI calls go to the RMM, which hands them on to us (SMC); its PMU is the RMM's to
  * give, and OP-TEE is not for realms. */
 static void realm_guest_dt(struct vm *vm, struct guest_dt_params *p)
@@ -345,7 +335,6 @@ static void realm_guest_dt(struct vm *vm, struct guest_dt_params *p)
 const struct vm_kind realm_vm_kind = {
     .name = "realm",
     .el1_in_cpu = false,
-    .create = realm_create,
     .guest_dt = realm_guest_dt,
     .build = realm_build,
     .teardown = realm_destroy,
