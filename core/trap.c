@@ -91,7 +91,7 @@ static void handle_wfit(struct vcpu *v, unsigned rn)
 static void handle_stage2_abort(struct vcpu *v, uint64_t esr, bool fetch)
 {
 	uint64_t far = read_sysreg(far_el2);
-	uint64_t ipa = ((read_sysreg(hpfar_el2) >> 4) << 12) | (far & 0xfff);
+	ipa_t ipa = stage2_abort_ipa(read_sysreg(hpfar_el2), far);
 	uint64_t fsc = esr & 0x3f;
 	if (!fetch && (fsc & FSC_TYPE_MASK) == FSC_TRANSLATION) {
 		handle_mmio_abort(v, esr, ipa);
@@ -99,7 +99,7 @@ static void handle_stage2_abort(struct vcpu *v, uint64_t esr, bool fetch)
 	}
 	vm_warn(v->vm,
 		"vCPU %u: %s at IPA 0x%lx (unmapped, fault status 0x%lx), pc 0x%lx: abort injected",
-		v->id, fetch ? "instruction fetch" : "data access", ipa, fsc, v->regs.pc);
+		v->id, fetch ? "instruction fetch" : "data access", ipa.bits, fsc, v->regs.pc);
 	if (fetch)
 		inject_insn_abort(v, far);
 	else

@@ -61,7 +61,7 @@ int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, s
 		return -ENOMEM;
 	}
 	if (pt_init(&vm->s2, el2_ipa_bits(), &mem_pt_allocator) ||
-	    pt_map(&vm->s2, GUEST_RAM_IPA, vm->ram_pa, vm->ram_size, S2_NORMAL_RWX))
+	    vm_s2_map(vm, IPA(GUEST_RAM_IPA), PA(vm->ram_pa), vm->ram_size, S2_NORMAL_RWX))
 		return -ENOMEM;
 	vm->vttbr = vm->s2.root | ((uint64_t)vm->vmid << 48);
 	for (unsigned i = 0; i < vm->ncpus; i++) {
@@ -315,4 +315,9 @@ void vm_warn(struct vm *vm, const char *fmt, ...)
 		pr_warn("VM '%s': %s (further guest warnings suppressed)", vm->name, buf);
 	else
 		pr_warn("VM '%s': %s", vm->name, buf);
+}
+
+int vm_s2_map(struct vm *vm, ipa_t ipa, paddr_t pa, uint64_t size, uint64_t attr)
+{
+	return pt_map(&vm->s2, ipa.bits, pa.bits, size, attr);
 }

@@ -209,8 +209,8 @@ int passthrough_create(struct vm *vm, const struct vdev_config *c, char *err, si
 	}
 
 	for (unsigned i = 0; i < p->dt.nreg; i++)
-		if (pt_map(&vm->s2, p->dt.reg[i][0], p->dt.reg[i][0], p->dt.reg[i][1],
-			   S2_DEVICE_RW))
+		if (vm_s2_map(vm, IPA(p->dt.reg[i][0]), PA(p->dt.reg[i][0]), p->dt.reg[i][1],
+			      S2_DEVICE_RW)) /* at the address the machine has it */
 			FAIL("cannot map its registers");
 	if (vm_add_vdev(vm, &pt_ops, p->dt.reg[0][0], 0, p, -1))
 		FAIL("too many devices");

@@ -163,7 +163,7 @@ int vpci_passthrough_create(struct vm *vm, const char *path, char *err, size_t e
 		FAIL("too many devices");
 	for (unsigned i = 0; i < PCI_BARS; i++) {
 		const struct pci_bar *b = &f->bar[i];
-		if (b->size && pt_map(&vm->s2, b->addr, b->addr, b->size, S2_DEVICE_RW))
+		if (b->size && vm_s2_map(vm, IPA(b->addr), PA(b->addr), b->size, S2_DEVICE_RW))
 			FAIL("cannot map BAR %u", i);
 	}
 	if (f->intid && passthrough_route_irq(vm, f->intid))

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <triad/addr.h>
 #include <triad/config.h>
 #include <triad/spinlock.h>
 #include <triad/vdev.h>
@@ -79,6 +80,8 @@ void vm_request_reset(struct vm *vm);
 void vm_reset(struct vm *vm);
 struct vcpu *vm_find_vcpu(struct vm *vm, uint64_t mpidr);
 bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size);
+/* Maps [ipa, ipa + size) of the VM onto the machine's [pa, pa + size) at stage 2. */
+int vm_s2_map(struct vm *vm, ipa_t ipa, paddr_t pa, uint64_t size, uint64_t attr);
 /* Triad's pointer to [ipa, ipa + len) of the VM's RAM, or NULL unless all of it is RAM: the
  * accessor the virtio devices walk guest memory with (struct virtq_mem, ctx = the VM). */
 void *vm_guest_map(void *vm, uint64_t ipa, uint64_t len);
