@@ -16,6 +16,11 @@ struct realm_vm {
 	uint64_t shared_bit; /* the IPA bit of its unprotected half */
 	bool created;	     /* REALM_CREATE done: REALM_DESTROY due */
 	spinlock_t lock;     /* populated[]: vCPUs on several CPUs fault on the same page */
+	/* Each vCPU's next REC entry (flags, x0), and its virtual timer as its last exit
+	 * showed it. */
+	struct realm_vcpu {
+		uint64_t flags, x0, cntv_ctl, cntv_cval;
+	} vcpu[MAX_VCPUS];
 	uint64_t rec[MAX_VCPUS], aux[MAX_VCPUS]; /* each vCPU's REC and auxiliary granule */
 	uint64_t run[MAX_VCPUS];		 /* each vCPU's RmiRecRun page (Non-secure) */
 	uint64_t pages;				 /* this structure's size, in pages */

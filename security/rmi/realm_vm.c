@@ -157,7 +157,7 @@ static bool create_recs(struct vm *vm, uint64_t entry, uint64_t dtb)
 	for (unsigned i = 0; ok && i < vm->ncpus; i++) {
 		struct vcpu *v = vm->vcpu[i];
 		/* Nothing of a previous realm's exits carries over into this one's entries. */
-		v->rec_flags = v->rec_x0 = v->rec_cntv_ctl = v->rec_cntv_cval = 0;
+		memset(&r->vcpu[i], 0, sizeof(r->vcpu[i]));
 		r->rec[i] = delegated_page();
 		r->aux[i] = delegated_page();
 		if (!r->rec[i] || !r->aux[i]) {
