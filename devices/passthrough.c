@@ -239,4 +239,4 @@ static void passthrough_guest_dt(struct vm *vm, struct guest_dt_params *p)
 	p->pci = vpci_dt_of(vm);
 }
 
-FEATURE(70, passthrough) = {.name = "passthrough", .guest_dt = passthrough_guest_dt};
+FEATURE(70, passthrough) = {.guest_dt = passthrough_guest_dt};

@@ -52,4 +52,4 @@ static void vswitch_print_stats(void)
 			ports[i]->spoofed ? " (spoofed frames dropped)" : "");
 }
 
-FEATURE(90, vswitch) = {.name = "switch", .print_stats = vswitch_print_stats};
+FEATURE(90, vswitch) = {.print_stats = vswitch_print_stats};

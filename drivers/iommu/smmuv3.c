@@ -340,4 +340,4 @@ void smmu_init(void)
 		1U << SID_BITS);
 }
 
-FEATURE(50, smmu) = {.name = "SMMU", .init = smmu_init};
+FEATURE(50, smmu) = {.init = smmu_init};

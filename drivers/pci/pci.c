@@ -138,4 +138,4 @@ void pci_init(void)
 	}
 }
 
-FEATURE(60, pci) = {.name = "PCIe", .init = pci_init};
+FEATURE(60, pci) = {.init = pci_init};

@@ -139,4 +139,4 @@ void virtio_drivers_init(void)
 	}
 }
 
-FEATURE(40, virtio_drivers) = {.name = "virtio drivers", .init = virtio_drivers_init};
+FEATURE(40, virtio_drivers) = {.init = virtio_drivers_init};

@@ -16,7 +16,6 @@ struct vm_kind;
  * and PSCI itself first (core/psci.c, the hot path); a call no service takes gets
  * NOT_SUPPORTED and one warning line. */
 struct smccc_service {
-	const char *name;
 	uint32_t mask, first, last;
 	void (*call)(struct vcpu *v); /* answers it in v's registers */
 };
@@ -26,7 +25,6 @@ struct smccc_service {
 
 /* A feature's part in boot and in each VM's life. Any hook may be NULL. */
 struct feature {
-	const char *name;
 	void (*init)(void); /* at boot, before the VMs exist, in the order of `order` */
 	/* What it adds to a VM's device tree (the VM's kind has the last word). */
 	void (*guest_dt)(struct vm *vm, struct guest_dt_params *p);

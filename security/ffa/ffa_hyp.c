@@ -385,5 +385,6 @@ static void ffa_vm_reset(struct vm *vm)
 	spin_unlock(&f->lock);
 }
 
-SMCCC_SERVICE(ffa) = {"FF-A", ~FFA_SMC64, 0x84000060U, 0x840000ffU, ffa_guest_call};
-FEATURE(20, ffa) = {.name = "FF-A", .init = ffa_probe, .vm_reset = ffa_vm_reset};
+SMCCC_SERVICE(ffa) = {
+    .mask = ~FFA_SMC64, .first = 0x84000060U, .last = 0x840000ffU, .call = ffa_guest_call};
+FEATURE(20, ffa) = {.init = ffa_probe, .vm_reset = ffa_vm_reset};

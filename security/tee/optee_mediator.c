@@ -638,7 +638,8 @@ static void tee_guest_call(struct vcpu *v)
 	}
 }
 
-SMCCC_SERVICE(optee) = {"OP-TEE mediator", 0x3f000000, 50U << 24, 63U << 24, tee_guest_call};
+SMCCC_SERVICE(optee) = {
+    .mask = 0x3f000000U, .first = 50U << 24, .last = 63U << 24, .call = tee_guest_call};
 
 /* Guests see OP-TEE in their device tree; their SMCs to it come here. */
 static void tee_guest_dt(struct vm *vm, struct guest_dt_params *p)
@@ -647,5 +648,4 @@ static void tee_guest_dt(struct vm *vm, struct guest_dt_params *p)
 	p->optee = tee_present;
 }
 
-FEATURE(10, tee) = {
-    .name = "OP-TEE", .init = tee_probe, .guest_dt = tee_guest_dt, .vm_reset = tee_vm_destroyed};
+FEATURE(10, tee) = {.init = tee_probe, .guest_dt = tee_guest_dt, .vm_reset = tee_vm_destroyed};
