@@ -124,15 +124,23 @@ __asm__(".pushsection .rodata\n"
 	"	isb\n"
 	"	msr	daifclr, #2\n"
 	"	wfi\n"
-	/* The virtual timer, 0x1000 ticks from now. It waits with its interrupts masked until
-	 * the host says (1) it delivers the timer's interrupt, then takes it. */
+	/* The virtual timer, 0x1000 ticks from now. It runs on, its interrupts masked, until
+	 * 2^26 ticks after the deadline, so that the timer fires while it runs (an IRQ exit,
+	 * whatever the host's speed; were it in a WFI exit then, the RMM would enter it with
+	 * the output masked), then waits until the host says (1) it delivers the timer's
+	 * interrupt, and takes it. */
 	"	msr	daifset, #2\n"
 	"	mrs	x9, cntvct_el0\n"
 	"	add	x9, x9, #0x1000\n"
 	"	msr	cntv_cval_el0, x9\n"
+	"	mov	x10, #0x4000000\n"
+	"	add	x10, x9, x10\n"
 	"	mov	x9, #1\n"
 	"	msr	cntv_ctl_el0, x9\n"
 	"	isb\n"
+	"2:	mrs	x11, cntvct_el0\n"
+	"	cmp	x11, x10\n"
+	"	b.lo	2b\n"
 	"1:	wfi\n"
 	"	ldr	x9, [x20, #16]\n"
 	"	cbz	x9, 1b\n"
@@ -478,9 +486,9 @@ static void interrupts(uint64_t rec0)
 		  (RUN(EXIT_ESR) >> 26) == 0x01 && (RUN(EXIT_LR(0)) >> 62) == 0,
 	      "the realm's EOI ends it; then its WFI exits", RUN(EXIT_LR(0)));
 	RUN(ENTER_LR(0)) = 0;
-	/* The realm arms its virtual timer and waits, its interrupts masked: the exits show
-	 * the timer; once it fired, every entry is an IRQ exit at once, until the host
-	 * delivers the timer's interrupt and the RMM masks its physical output. */
+	/* The realm arms its virtual timer and runs on, its interrupts masked: the timer's
+	 * firing brings it out (an IRQ exit); then its WFIs exit, showing the timer due,
+	 * until the host delivers the timer's interrupt. */
 	physical_timer_ppi(true);
 	bool fired = false, irq_exit = false;
 	RUN(ENTER_GPR(0)) = 0; /* its poll: not yet */
