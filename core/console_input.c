@@ -4,6 +4,7 @@
 #include <triad/vm.h>
 #include <triad/feature.h>
 
+#include "../devices/pl011.h"
 #include "../irq/gicv3.h"
 #include "el2.h"
 
@@ -12,16 +13,16 @@ void console_input_init(void)
 	if (!plat.uart_intid)
 		return;
 	gic_enable_spi(plat.uart_intid, cpus[0].mpidr, 0xa0);
-	console_rx_enable();
+	pl011_enable_rx_irq();
 }
 
 void console_input_irq(void)
 {
 	/* Acknowledge first, then drain: a byte arriving after the last read raises the
 	 * interrupt again, where acknowledging after the drain could lose it for good. */
-	console_rx_ack();
+	pl011_ack_irq();
 	int key;
-	while ((key = console_getc()) >= 0) {
+	while ((key = pl011_getc()) >= 0) {
 		char c = (char)key;
 		unsigned focus;
 		enum mux_action a = console_input_key(&c, &focus);

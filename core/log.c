@@ -63,21 +63,6 @@ enum mux_action console_input_key(char *c, unsigned *focus)
 	return a;
 }
 
-void console_rx_enable(void)
-{
-	pl011_enable_rx_irq();
-}
-
-void console_rx_ack(void)
-{
-	pl011_ack_irq();
-}
-
-int console_getc(void)
-{
-	return pl011_getc();
-}
-
 void log_set_level(enum log_level level)
 {
 	min_level = level;

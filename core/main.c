@@ -15,6 +15,7 @@
 #include <triad/util.h>
 #include <triad/sched.h>
 #include <triad/vm.h>
+#include <triad/vm_devices.h>
 #include <triad/vpmu.h>
 #include <triad/wallclock.h>
 

@@ -84,9 +84,8 @@ bool mmio_emulate(struct vcpu *v, uint64_t esr, uint64_t ipa, uint64_t *value)
 	return emulate(v, esr, ipa, value);
 }
 
-void handle_mmio_abort(struct vcpu *v, uint64_t esr, ipa_t at)
+void handle_mmio_abort(struct vcpu *v, uint64_t esr, uint64_t ipa)
 {
-	uint64_t ipa = at.bits;
 	unsigned rt = ISS_SRT(esr);
 	uint64_t value = rt == 31 || !(esr & ISS_WNR) ? 0 : v->regs.x[rt];
 	if (!emulate(v, esr, ipa, &value)) {

@@ -94,7 +94,7 @@ static void handle_stage2_abort(struct vcpu *v, uint64_t esr, bool fetch)
 	ipa_t ipa = stage2_abort_ipa(read_sysreg(hpfar_el2), far);
 	uint64_t fsc = esr & 0x3f;
 	if (!fetch && (fsc & FSC_TYPE_MASK) == FSC_TRANSLATION) {
-		handle_mmio_abort(v, esr, ipa);
+		handle_mmio_abort(v, esr, ipa.bits);
 		return;
 	}
 	vm_warn(v->vm,

@@ -10,6 +10,7 @@
 #include <triad/guest_dt.h>
 #include <triad/linux_image.h>
 #include <triad/log.h>
+#include <triad/vm_devices.h>
 #include <triad/mem.h>
 #include <triad/panic.h>
 #include <triad/util.h>

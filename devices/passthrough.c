@@ -16,6 +16,7 @@
 #include <triad/util.h>
 #include <triad/passthrough.h>
 #include <triad/vm.h>
+#include <triad/vm_devices.h>
 
 #include "../irq/gicv3.h"
 

@@ -18,6 +18,7 @@
 #include <triad/virtio_blk.h>
 #include <triad/virtio_mmio.h>
 #include <triad/vm.h>
+#include <triad/vm_devices.h>
 
 #define VBLK_REQS 32
 

@@ -8,6 +8,7 @@
 #include <triad/util.h>
 #include <triad/virtio_mmio.h>
 #include <triad/vm.h>
+#include <triad/vm_devices.h>
 
 #include "vm_builtin.h"
 

@@ -9,6 +9,7 @@
 #include <triad/virtio_net.h>
 #include <triad/virtio_mmio.h>
 #include <triad/vm.h>
+#include <triad/vm_devices.h>
 #include <triad/vswitch.h>
 
 #define RXQ 0

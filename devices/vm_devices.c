@@ -11,6 +11,7 @@
 #include <triad/vcpu.h>
 #include <triad/virtio_mmio.h>
 #include <triad/vm.h>
+#include <triad/vm_devices.h>
 
 #include "../irq/vgic_hw.h"
 #include "vm_builtin.h"

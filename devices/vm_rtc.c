@@ -6,6 +6,7 @@
 #include <triad/softtimer.h>
 #include <triad/util.h>
 #include <triad/vm.h>
+#include <triad/vm_devices.h>
 #include <triad/vpl031.h>
 #include <triad/wallclock.h>
 

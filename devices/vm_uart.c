@@ -7,6 +7,7 @@
 #include <triad/mem.h>
 #include <triad/util.h>
 #include <triad/vm.h>
+#include <triad/vm_devices.h>
 #include <triad/vpl011.h>
 
 #include "vm_builtin.h"

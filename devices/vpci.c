@@ -20,6 +20,7 @@
 #include <triad/util.h>
 #include <triad/passthrough.h>
 #include <triad/vm.h>
+#include <triad/vm_devices.h>
 
 #define CMD_ALLOWED ((1U << 1) | (1U << 2) | (1U << 6) | (1U << 8) | (1U << 10))
 

@@ -641,9 +641,9 @@ bool vgic_dist_write(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size,
 
 bool vgic_redist_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size, uint64_t *val)
 {
-	spin_assert_held(&d->lock);
 	if (off >= 2 * GICR_SGI_FRAME || (off & (size - 1)))
 		return false;
+	spin_assert_held(&d->lock);
 	struct vgic_cpu *c = d->cpu[vcpu];
 	*val = 0;
 	if (off >= GICR_SGI_FRAME)
@@ -680,9 +680,9 @@ bool vgic_redist_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size
 bool vgic_redist_write(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size, uint64_t val,
 		       uint32_t *kick)
 {
-	spin_assert_held(&d->lock);
 	if (off >= 2 * GICR_SGI_FRAME || (off & (size - 1)))
 		return false;
+	spin_assert_held(&d->lock);
 	stale_all(d);
 	if (off >= GICR_SGI_FRAME)
 		return common_write(d, vcpu, off - GICR_SGI_FRAME, size, val, kick, true);

@@ -25,10 +25,6 @@ void console_guest_putc(unsigned vm_id, const char *name, char c);
 void console_set_vms(unsigned nvms);
 /* A key typed on the console: what to do with it, and which VM has the focus. */
 enum mux_action console_input_key(char *c, unsigned *focus);
-/* The physical UART's receive side (core/console_input.c takes its interrupt). */
-void console_rx_enable(void);
-void console_rx_ack(void);
-int console_getc(void); /* -1 if nothing was typed */
 void console_lock(void);
 void console_unlock(void);
 void console_putc_locked(char c);

@@ -23,7 +23,7 @@ void handle_smccc(struct vcpu *v);
 /* core/sysreg_trap.c */
 void handle_sysreg_trap(struct vcpu *v, uint64_t esr);
 /* core/mmio.c */
-void handle_mmio_abort(struct vcpu *v, uint64_t esr, ipa_t ipa);
+void handle_mmio_abort(struct vcpu *v, uint64_t esr, uint64_t ipa);
 /* The access an abort's syndrome describes, to the device at ipa: false if there is no
  * device there or it refuses. value: the data written, or the data read (extended as the
  * load asked). */

@@ -9,7 +9,6 @@
 #include <triad/spinlock.h>
 #include <triad/vdev.h>
 #include <triad/vgic.h>
-#include <triad/vm_devices.h>
 
 #include "../../mm/pgtable.h"
 
