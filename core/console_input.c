@@ -3,7 +3,7 @@
 #include <triad/cpu.h>
 #include <triad/log.h>
 #include <triad/vm.h>
-#include <triad/vswitch.h>
+#include <triad/feature.h>
 
 #include "../irq/gicv3.h"
 #include "el2.h"
@@ -33,7 +33,7 @@ void console_input_irq(void)
 			pr_info("console input: VM '%s'", vm->name);
 		else if (a == MUX_STATS) {
 			sched_print_stats();
-			vswitch_print_stats();
+			features_print_stats();
 		} else if (a == MUX_HELP)
 			for (unsigned i = 0; i < nr_vms; i++)
 				pr_info("console: Ctrl-T %u: VM '%s'%s", i + 1, vm_by_id(i)->name,

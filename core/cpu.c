@@ -5,6 +5,7 @@
 #include <triad/softtimer.h>
 #include <triad/vcpu.h>
 #include <triad/vm.h>
+#include <triad/vm_kind.h>
 #include <triad/vpmu.h>
 
 #include "../irq/gicv3.h"
@@ -83,7 +84,7 @@ void handle_host_irqs(void)
 			 * one. */
 			struct vcpu *v = c->loaded;
 			/* (A realm's timer is seen at its exits, never linked.) */
-			if (v && v->vm->state == VM_RUNNING && !v->vm->realm) {
+			if (v && v->vm->state == VM_RUNNING && v->vm->kind->el1_in_cpu) {
 				spin_lock(&v->vm->vgic.lock);
 				if (intid == plat.timer_virt_intid) /* a level, sampled at exits */
 					vgic_inject_hw_level(&v->vm->vgic, v->id, intid,

@@ -2,7 +2,6 @@
 #include <arch/sysreg.h>
 #include <triad/cpu.h>
 #include <triad/log.h>
-#include <triad/smmu.h>
 #include <triad/spinlock.h>
 #include <triad/util.h>
 #include <triad/vpmu.h>
@@ -13,7 +12,7 @@
 
 static struct vmid_pool vmids;
 static spinlock_t vmid_lock = SPINLOCK_INIT;
-static unsigned ipa_bits;
+static unsigned ipa_bits, ipa_bits_max = 48;
 static uint64_t vtcr;
 
 #define VTCR_VS_16BIT (1UL << 19)
@@ -23,8 +22,8 @@ void el2_global_init(void)
 	unsigned vmid_bits = ((read_sysreg(id_aa64mmfr1_el1) >> 4) & 0xf) == 2 ? 16 : 8;
 	vmid_pool_init(&vmids, vmid_bits);
 	/* The guest IPA space: as large as the CPU's physical range, up to 48 bits, and no
-	 * larger than the SMMU can walk: it shares the VMs' stage-2 tables. */
-	ipa_bits = MIN(MIN(pa_range_bits(), 48U), smmu_output_bits());
+	 * larger than an SMMU sharing the VMs' stage-2 tables can walk (el2_limit_ipa_bits). */
+	ipa_bits = MIN(pa_range_bits(), ipa_bits_max);
 	/* SL0 for 4 KB pages: start level 0 -> 2, 1 -> 1, 2 -> 0 (matches pgtable.c). */
 	unsigned start_level = ipa_bits > 39 ? 0 : ipa_bits > 30 ? 1 : 2;
 	vtcr = VTCR_RES1 | (64 - ipa_bits) | ((uint64_t)(2 - start_level) << 6) | TCR_IRGN0_WBWA |
@@ -37,6 +36,11 @@ void el2_global_init(void)
 uint64_t el2_vtcr(void)
 {
 	return vtcr;
+}
+
+void el2_limit_ipa_bits(unsigned bits)
+{
+	ipa_bits_max = MIN(ipa_bits_max, bits);
 }
 
 unsigned el2_ipa_bits(void)

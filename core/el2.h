@@ -8,6 +8,8 @@ void el2_cpu_init(void);
 /* Machine-wide: VMID width, stage-2 geometry. Runs once, on the boot CPU. */
 void el2_global_init(void);
 unsigned el2_ipa_bits(void);
+/* Before el2_global_init: a device walking the VMs' stage-2 tables takes IPAs this wide. */
+void el2_limit_ipa_bits(unsigned bits);
 /* VTCR_EL2 as Triad sets it: the stage-2 format an SMMU must walk VMs' tables with. */
 uint64_t el2_vtcr(void);
 int el2_vmid_alloc(void);

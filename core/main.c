@@ -5,15 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <triad/boot_info.h>
-#include <triad/realm.h>
 #include <triad/config.h>
 #include <triad/vcpu.h>
-#include <triad/virtio_drv.h>
-#include <triad/pci.h>
-#include <triad/smmu.h>
-#include <triad/ffa_hyp.h>
-#include <triad/tee.h>
 #include <triad/cpu.h>
+#include <triad/feature.h>
 #include <triad/log.h>
 #include <triad/mem.h>
 #include <triad/panic.h>
@@ -217,15 +212,10 @@ void triad_main(void *fdt, const struct boot_info *bi)
 	vpmu_global_init(plat.pmu_intid);
 	vdebug_global_init();
 	cpu_setup(0);
-	el2_global_init();
+	features_init();   /* the secure and realm worlds' probes, the drivers: before */
+	el2_global_init(); /* which an SMMU limits the IPA size */
 	console_input_init();
 	wallclock_init();
-	tee_probe();
-	ffa_probe();
-	rmi_probe();
-	virtio_drivers_init();
-	smmu_init();
-	pci_init();
 	create_vms();
 	console_set_vms(nr_vms);
 	for (unsigned i = 1; i < nr_cpus; i++) {

@@ -1,12 +1,13 @@
-/* SMCCC 1.2 and PSCI 1.1 for guests, over HVC (and trapped SMC); FF-A calls go to
- * security/ffa/ffa_hyp.c. */
+/* SMCCC 1.2 and PSCI 1.1 for guests, over HVC (and trapped SMC); other calls go to the
+ * SMCCC service a feature registered for them (include/triad/feature.h). */
 #include <triad/cpu.h>
-#include <triad/ffa.h>
+#include <triad/feature.h>
 #include <triad/psci_abi.h>
-#include <triad/tee.h>
 #include <triad/trap.h>
 #include <triad/vcpu.h>
 #include <triad/vm.h>
+
+extern const struct smccc_service __start_smccc_services[], __stop_smccc_services[];
 
 #define PSCI_MIGRATE_NOT_NEEDED 2 /* no Trusted OS that would need migrating */
 
@@ -80,13 +81,13 @@ void handle_smccc(struct vcpu *v)
 	uint64_t a3 = smc64 ? x[3] : (uint32_t)x[3];
 	int64_t r;
 	if ((x[0] >> 32) != 0 || !implemented(fn)) {
-		/* Off the PSCI fast path: FF-A, then trusted-OS calls. */
-		if ((x[0] >> 32) == 0 && FFA_FID_IS(fn)) {
-			ffa_guest_call(v);
-			return;
-		}
-		if (tee_guest_call(v))
-			return;
+		/* Off the PSCI fast path: the services features registered (FF-A, OP-TEE). */
+		for (const struct smccc_service *s = __start_smccc_services;
+		     s < __stop_smccc_services && (x[0] >> 32) == 0; s++)
+			if ((fn & s->mask) >= s->first && (fn & s->mask) <= s->last) {
+				s->call(v);
+				return;
+			}
 		vm_warn(v->vm, "vCPU %u: unknown HVC/SMC function 0x%lx: NOT_SUPPORTED", v->id,
 			x[0]);
 		x[0] = (uint64_t)(int64_t)PSCI_NOT_SUPPORTED;

@@ -267,13 +267,13 @@ struct vcpu *sched_switch(void)
 	}
 	struct vcpu *old = c->loaded;
 	/* Drop the loaded state if another vCPU runs, or if it will not run again soon. The
-	 * last vCPU out of a VM that asked for a reset starts the reset. */
+	 * last vCPU out of a VM that asked for a reset, or stopped, starts the reset (or the
+	 * teardown). */
 	if (old && old != v && (v || !runnable(old) || old->se.state != SCHED_BLOCKED)) {
 		vcpu_put(old);
 		enum vm_state st = old->vm->state;
 		if (!READ_ONCE(old->vm->nr_loaded) &&
-		    (st == VM_RESETTING ||
-		     ((old->vm->realm || old->vm->tee) && (st == VM_STOPPED || st == VM_DEAD))))
+		    (st == VM_RESETTING || st == VM_STOPPED || st == VM_DEAD))
 			c->reset_vm = old->vm;
 	}
 	if (v) {

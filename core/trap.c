@@ -2,11 +2,11 @@
 #include <arch/esr.h>
 #include <arch/sysreg.h>
 #include <triad/cpu.h>
-#include <triad/realm.h>
 #include <triad/trap.h>
 #include <triad/util.h>
 #include <triad/vcpu.h>
 #include <triad/vm.h>
+#include <triad/vm_kind.h>
 
 #include "../irq/vgic_hw.h"
 
@@ -14,8 +14,8 @@ static bool wake_condition(struct vcpu *v)
 {
 	if (v->power != VCPU_ON || v->vm->state != VM_RUNNING || v->call_woken)
 		return true;
-	if (v->vm->realm)
-		realm_timer_sample(v); /* its timer is not in the CPU while it waits */
+	if (v->vm->kind->wake_sample)
+		v->vm->kind->wake_sample(v); /* a realm's timer is not in the CPU while it waits */
 	spin_lock(&v->vm->vgic.lock);
 	bool pending = vgic_has_pending(&v->vm->vgic, v->id);
 	spin_unlock(&v->vm->vgic.lock);

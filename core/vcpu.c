@@ -3,13 +3,13 @@
 #include <arch/sysreg.h>
 #include <string.h>
 #include <triad/cpu.h>
-#include <triad/realm.h>
 #include <triad/log.h>
 #include <triad/panic.h>
 #include <triad/trap.h>
 #include <triad/util.h>
 #include <triad/vcpu.h>
 #include <triad/vm.h>
+#include <triad/vm_kind.h>
 
 #include "../irq/gicv3.h"
 #include "../irq/vgic_hw.h"
@@ -68,7 +68,7 @@ void vcpu_put(struct vcpu *v)
 	struct cpu *c = this_cpu();
 	/* First: what follows works on the folded state. (A realm's list registers are in
 	 * its run page, folded at each exit.) */
-	if (!v->vm->realm)
+	if (v->vm->kind->el1_in_cpu)
 		vgic_sync(v);
 	el1_save(&v->sys);
 	fpsimd_save(&v->fp);
@@ -82,10 +82,8 @@ void vcpu_put(struct vcpu *v)
 	if (vpmu_available())
 		release_guest_ppi(v, plat.pmu_intid);
 	vgic_put(v);
-	/* Blocked in WFI with its timer armed: that timer must still wake it. A realm's
-	 * timer is as its last exit showed it (its counter has no offset). */
-	uint64_t ctl = v->vm->realm ? v->rec_cntv_ctl : v->sys.cntv_ctl;
-	uint64_t deadline = v->vm->realm ? v->rec_cntv_cval : v->sys.cntv_cval + v->vm->cntvoff;
+	/* Blocked in WFI with its timer armed: that timer must still wake it. */
+	uint64_t deadline, ctl = v->vm->kind->vtimer(v, &deadline);
 	if ((ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) == CNT_CTL_ENABLE &&
 	    v->se.state == SCHED_BLOCKED && v->power == VCPU_ON)
 		softtimer_arm(&v->vtimer_wake, deadline);
@@ -192,8 +190,61 @@ static void choose_wfx_trap(struct cpu *c)
 		set_wfx_native(c, false);
 }
 
-/* Runs v on this CPU until it blocks, powers off, its VM stops, or the scheduler wants
- * the CPU back. */
+/* The normal kind's entry: the guest's own EL1 state is in this CPU. */
+static inline __attribute__((always_inline)) void enter_guest(struct vcpu *v, struct cpu *c)
+{
+	if (c->wfx_recheck)
+		choose_wfx_trap(c);
+	vgic_flush(v);
+	unsigned long why = guest_enter(&v->regs);
+	switch (why) {
+	case EXIT_SYNC:
+		handle_guest_sync(v, read_sysreg(esr_el2));
+		break;
+	case EXIT_IRQ:
+	case EXIT_FIQ:
+		handle_host_irqs();
+		break;
+	default:
+		vm_kill(v->vm, "SError (asynchronous abort) while running it");
+		break;
+	}
+}
+
+static uint64_t guest_vtimer(const struct vcpu *v, uint64_t *deadline)
+{
+	*deadline = v->sys.cntv_cval + v->vm->cntvoff;
+	return v->sys.cntv_ctl;
+}
+
+static void vtimer_wake(struct softtimer *t)
+{
+	sched_wake(container_of(t, struct vcpu, vtimer_wake));
+}
+
+const struct vm_kind normal_vm_kind = {
+    .name = "normal",
+    .el1_in_cpu = true,
+    .enter = enter_guest,
+    .vtimer = guest_vtimer,
+    .vtimer_wake = vtimer_wake,
+};
+
+/* The run loop of every kind, entering v through its kind's enter() until it blocks, powers
+ * off, its VM stops, or the scheduler wants the CPU back. */
+static inline __attribute__((always_inline)) void run(struct vcpu *v, struct cpu *c,
+						      void (*enter)(struct vcpu *, struct cpu *))
+{
+	struct vm *vm = v->vm;
+	while (v->power == VCPU_ON && vm->state == VM_RUNNING && v->se.state == SCHED_RUNNING &&
+	       !c->need_resched) {
+		v->kicked = false;
+		__atomic_thread_fence(__ATOMIC_SEQ_CST); /* before the pending state is read */
+		sched_check_slice(c);
+		enter(v, c);
+	}
+}
+
 void vcpu_run(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
@@ -207,32 +258,11 @@ void vcpu_run(struct vcpu *v)
 		}
 		spin_unlock(&vm->lock);
 	}
-	if (vm->realm) {
-		realm_vcpu_run(v); /* its registers are the realm world's: entered through RMI */
-		return;
-	}
-	while (v->power == VCPU_ON && vm->state == VM_RUNNING && v->se.state == SCHED_RUNNING &&
-	       !c->need_resched) {
-		v->kicked = false;
-		__atomic_thread_fence(__ATOMIC_SEQ_CST); /* before the pending state is read */
-		sched_check_slice(c);
-		if (c->wfx_recheck)
-			choose_wfx_trap(c);
-		vgic_flush(v);
-		unsigned long why = guest_enter(&v->regs);
-		switch (why) {
-		case EXIT_SYNC:
-			handle_guest_sync(v, read_sysreg(esr_el2));
-			break;
-		case EXIT_IRQ:
-		case EXIT_FIQ:
-			handle_host_irqs();
-			break;
-		default:
-			vm_kill(vm, "SError (asynchronous abort) while running it");
-			break;
-		}
-	}
+	/* The same loop, with the normal kind's entry inlined into it: the hot path. */
+	if (vm->kind->enter == enter_guest)
+		run(v, c, enter_guest);
+	else
+		run(v, c, vm->kind->enter);
 }
 
 void vcpu_kick(struct vcpu *v)

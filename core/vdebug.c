@@ -8,6 +8,7 @@
 #include <triad/vcpu.h>
 #include <triad/vdebug.h>
 #include <triad/vm.h>
+#include <triad/vm_kind.h>
 #include <triad/vpmu.h>
 
 /* MDCR_EL2 */
@@ -139,7 +140,7 @@ void vdebug_load(struct vcpu *v)
 {
 	write_sysreg(mdcr_el2, guest_mdcr);
 	/* A realm's debug registers are the realm world's business (the RMM's). */
-	if (!v->vm->realm && (v->sys.mdscr & (MDSCR_SS | MDSCR_KDE | MDSCR_MDE)))
+	if (v->vm->kind->el1_in_cpu && (v->sys.mdscr & (MDSCR_SS | MDSCR_KDE | MDSCR_MDE)))
 		take_cpu(v);
 }
 
@@ -212,7 +213,7 @@ static bool os_access(struct vcpu *v, unsigned reg, bool read, uint64_t *val)
 
 enum vdebug_result vdebug_access(struct vcpu *v, unsigned reg, bool read, uint64_t *val)
 {
-	if (v->vm->realm)
+	if (!v->vm->kind->el1_in_cpu)
 		return VDEBUG_UNDEF;
 	if (os_access(v, reg, read, val))
 		return VDEBUG_DONE;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <triad/cpu.h>
 #include <triad/errno.h>
+#include <triad/feature.h>
 #include <triad/guest_dt.h>
 #include <triad/linux_image.h>
 #include <triad/log.h>
@@ -13,12 +14,9 @@
 #include <triad/mem.h>
 #include <triad/panic.h>
 #include <triad/util.h>
-#include <triad/passthrough.h>
-#include <triad/realm.h>
-#include <triad/tee.h>
 #include <triad/vcpu.h>
 #include <triad/vm.h>
-#include <triad/vswitch.h>
+#include <triad/vm_kind.h>
 
 #include "../arch/arm64/cache.h"
 #include "../irq/gicv3.h"
@@ -26,11 +24,6 @@
 
 #define DTB_MAX	    SZ_64K
 #define WARN_BUDGET 64
-
-static void vtimer_wake(struct softtimer *t)
-{
-	sched_wake(container_of(t, struct vcpu, vtimer_wake));
-}
 
 static void *alloc_struct(size_t size)
 {
@@ -50,7 +43,6 @@ int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, s
 	vm->ncpus = cfg->ncpus;
 	vm->log_budget = WARN_BUDGET;
 	spin_init(&vm->lock);
-	spin_init(&vm->ffa.lock);
 	int vmid = el2_vmid_alloc();
 	if (vmid < 0) {
 		pr_err("VM '%s': out of VMIDs", vm->name);
@@ -58,8 +50,9 @@ int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, s
 	}
 	vm->vmid = (uint16_t)vmid;
 	vm->ram_size = cfg->memory;
-	if (cfg->realm && cfg->memory % SZ_2M) {
-		pr_err("VM '%s': a realm's memory is a multiple of 2 MB", vm->name);
+	vm->kind = cfg->realm ? features_vm_kind("realm") : &normal_vm_kind;
+	if (!vm->kind) {
+		pr_err("VM '%s': this build of Triad cannot run realms", vm->name);
 		return -EINVAL;
 	}
 	vm->ram_pa = page_alloc_clean(cfg->memory / PAGE_SIZE, SZ_2M, &vm->ram_clean);
@@ -80,7 +73,7 @@ int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, s
 		v->id = i;
 		/* Aff0 = i % 16, Aff1 = i / 16: 16 per cluster, like QEMU and SGI target lists. */
 		v->mpidr = (1UL << 31) | ((uint64_t)(i / 16) << 8) | (i % 16);
-		v->vtimer_wake.fn = cfg->realm ? realm_vtimer_expired : vtimer_wake;
+		v->vtimer_wake.fn = vm->kind->vtimer_wake;
 		vm->vcpu[i] = v;
 	}
 	*out = vm;
@@ -146,9 +139,7 @@ int vm_load_images(struct vm *vm)
 	    .rtc_base = GUEST_RTC_IPA,
 	    .rtc_spi = GUEST_RTC_SPI,
 	    .timer_ppi = {13, 14, 11, 10},
-	    .pmu = vpmu_available() && !cfg->realm, /* a realm's PMU is the RMM's to give */
-	    .psci_smc = cfg->realm,
-	    .optee = tee_present && !cfg->realm, /* through the mediator (security/tee) */
+	    .pmu = vpmu_available(),
 	    .pmu_ppi = plat.pmu_intid - 16,
 	};
 	struct guest_dt_virtio virtio[MAX_VDEVS];
@@ -158,9 +149,10 @@ int vm_load_images(struct vm *vm)
 			    vm->vdevs[i].base, (uint32_t)vm->vdevs[i].virtio_spi};
 	p.virtio = virtio;
 	struct guest_dt_passthrough pt[MAX_VM_DEVICES];
-	p.npassthrough = passthrough_of(vm, pt, MAX_VM_DEVICES);
 	p.passthrough = pt;
-	p.pci = vpci_dt_of(vm);
+	features_guest_dt(vm, &p);
+	if (vm->kind->guest_dt)
+		vm->kind->guest_dt(vm, &p);
 	int r = guest_dt_build(ram + dtb_off, DTB_MAX, &p);
 	if (r) {
 		pr_err("VM '%s': device tree generation failed (%d)", vm->name, r);
@@ -173,18 +165,15 @@ int vm_load_images(struct vm *vm)
 	dcache_clean_range(vm->ram_pa + initrd_off, cfg->initrd.size);
 	icache_invalidate_all();
 
-	vm->cntvoff = cfg->realm ? 0 : read_sysreg(cntpct_el0); /* the RMM gives realms none */
-	if (cfg->realm) {
-		realm_destroy(vm); /* a reset: the old realm goes first */
-		const struct realm_image img[] = {
-		    {GUEST_RAM_IPA + kernel_off, cfg->kernel.size},
-		    {GUEST_RAM_IPA + dtb_off, fdt_totalsize(ram + dtb_off)},
-		    {GUEST_RAM_IPA + initrd_off, cfg->initrd.size},
-		};
-		if (realm_build(vm, img, cfg->initrd.size ? 3 : 2, GUEST_RAM_IPA + kernel_off,
-				GUEST_RAM_IPA + dtb_off))
-			return -EINVAL;
-	}
+	vm->cntvoff = read_sysreg(cntpct_el0);
+	const struct vm_image images[] = {
+	    {GUEST_RAM_IPA + kernel_off, cfg->kernel.size},
+	    {GUEST_RAM_IPA + dtb_off, fdt_totalsize(ram + dtb_off)},
+	    {GUEST_RAM_IPA + initrd_off, cfg->initrd.size},
+	};
+	if (vm->kind->build && vm->kind->build(vm, images, cfg->initrd.size ? 3 : 2,
+					       GUEST_RAM_IPA + kernel_off, GUEST_RAM_IPA + dtb_off))
+		return -EINVAL;
 	struct vcpu *boot = vm->vcpu[0];
 	boot->on_entry = GUEST_RAM_IPA + kernel_off;
 	boot->on_context = GUEST_RAM_IPA + dtb_off; /* x0 = DTB address */
@@ -221,7 +210,7 @@ void vm_power_off(struct vm *vm, const char *why)
 	pr_info("VM '%s' %s", vm->name, why);
 	if (!vms_alive()) {
 		sched_print_stats();
-		vswitch_print_stats();
+		features_print_stats();
 		triad_exit(0, "all guests powered off");
 	}
 }
@@ -247,7 +236,7 @@ void vm_kill(struct vm *vm, const char *why)
 	pr_err("VM '%s' stopped by the hypervisor: %s", vm->name, why);
 	if (!vms_alive()) {
 		sched_print_stats();
-		vswitch_print_stats();
+		features_print_stats();
 		char reason[160];
 		snprintf(reason, sizeof(reason), "guest '%s' killed: %s", vm->name, why);
 		triad_exit(2, reason);
@@ -265,10 +254,9 @@ void vm_request_reset(struct vm *vm)
 void vm_reset(struct vm *vm)
 {
 	if (vm->state == VM_STOPPED || vm->state == VM_DEAD) {
-		if (vm->realm)
-			realm_destroy(vm);
-		tee_vm_destroyed(vm);
-		ffa_vm_reset(vm);
+		if (vm->kind->teardown)
+			vm->kind->teardown(vm);
+		features_vm_reset(vm);
 		return;
 	}
 	spin_lock(&vm->lock);
@@ -278,8 +266,7 @@ void vm_reset(struct vm *vm)
 	spin_unlock(&vm->lock);
 	if (!mine)
 		return;
-	tee_vm_destroyed(vm); /* the old guest's OP-TEE sessions and shared memory go */
-	ffa_vm_reset(vm);
+	features_vm_reset(vm); /* the old guest's OP-TEE sessions, FF-A buffers, ... go */
 	if (vm_load_images(vm)) {
 		vm_kill(vm, "could not reload its images on reset");
 		return;
@@ -305,8 +292,7 @@ void *vm_guest_map(void *vm_ptr, uint64_t ipa, uint64_t len)
 	struct vm *vm = vm_ptr;
 	/* A realm shares buffers with its devices through its unprotected half, which is the
 	 * VM's Non-secure RAM (its own memory is out of Triad's reach anyway). */
-	if (vm->realm)
-		ipa &= ~vm->realm->shared_bit;
+	ipa &= ~vm->ipa_alias;
 	if (!vm_ipa_is_ram(vm, ipa, len))
 		return NULL;
 	return (void *)(vm->ram_pa + (ipa - GUEST_RAM_IPA)); /* RAM is identity-mapped at EL2 */

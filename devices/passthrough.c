@@ -10,6 +10,7 @@
 #include <string.h>
 #include <triad/cpu.h>
 #include <triad/errno.h>
+#include <triad/feature.h>
 #include <triad/guest_dt.h>
 #include <triad/log.h>
 #include <triad/util.h>
@@ -231,3 +232,12 @@ unsigned passthrough_of(const struct vm *vm, struct guest_dt_passthrough *out, u
 			out[n++] = devices[i].dt;
 	return n;
 }
+
+/* The VM's devices in its device tree: those passed through, and its PCIe host bridge. */
+static void passthrough_guest_dt(struct vm *vm, struct guest_dt_params *p)
+{
+	p->npassthrough = passthrough_of(vm, p->passthrough, MAX_VM_DEVICES);
+	p->pci = vpci_dt_of(vm);
+}
+
+FEATURE(70, passthrough) = {.guest_dt = passthrough_guest_dt};

@@ -3,6 +3,7 @@
  * take frames only loses its own. */
 #include <triad/cpu.h>
 #include <triad/errno.h>
+#include <triad/feature.h>
 #include <triad/log.h>
 #include <triad/spinlock.h>
 #include <triad/util.h>
@@ -43,10 +44,12 @@ void vswitch_input(struct vswitch_port *p, const uint8_t *frame, uint32_t len)
 	}
 }
 
-void vswitch_print_stats(void)
+static void vswitch_print_stats(void)
 {
 	for (unsigned i = 0; i < nports; i++)
 		pr_info("switch port %s: %lu frames in, %lu out%s", ports[i]->name,
 			(unsigned long)ports[i]->in_frames, (unsigned long)ports[i]->out_frames,
 			ports[i]->spoofed ? " (spoofed frames dropped)" : "");
 }
+
+FEATURE(90, vswitch) = {.print_stats = vswitch_print_stats};

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <triad/cpu.h>
 #include <triad/errno.h>
+#include <triad/feature.h>
 #include <triad/log.h>
 #include <triad/mem.h>
 #include <triad/smmu.h>
@@ -81,7 +82,8 @@ static void wr64(uint32_t off, uint64_t v)
 	*(volatile uint64_t *)(base + off) = v;
 }
 
-unsigned smmu_output_bits(void)
+/* The largest stage-2 input (= output) size the SMMU handles, in bits; 64 if there is none. */
+static unsigned smmu_output_bits(void)
 {
 	static const unsigned bits[] = {32, 36, 40, 42, 44, 48, 52};
 	if (!plat.smmu_base)
@@ -267,6 +269,7 @@ static void gerror_irq(void *ctx)
 
 void smmu_init(void)
 {
+	el2_limit_ipa_bits(smmu_output_bits()); /* it shares the VMs' stage-2 tables */
 	if (!plat.smmu_base)
 		return;
 	base = plat.smmu_base;
@@ -336,3 +339,5 @@ void smmu_init(void)
 	pr_info("SMMU at 0x%lx: %u streams, all blocked until given to a VM", (unsigned long)base,
 		1U << SID_BITS);
 }
+
+FEATURE(50, smmu) = {.init = smmu_init};

@@ -1,5 +1,6 @@
 /* PCIe bus 0 through the host bridge's ECAM window: enumeration and BAR placement. */
 #include <triad/cpu.h>
+#include <triad/feature.h>
 #include <triad/log.h>
 #include <triad/pci.h>
 #include <triad/util.h>
@@ -136,3 +137,5 @@ void pci_init(void)
 			devfn += 7; /* single-function device */
 	}
 }
+
+FEATURE(60, pci) = {.init = pci_init};

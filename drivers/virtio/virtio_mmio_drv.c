@@ -2,6 +2,7 @@
  * setup steps every device goes through. The device-type drivers (blk.c, net.c) sit on it. */
 #include <arch/sysreg.h>
 #include <triad/cpu.h>
+#include <triad/feature.h>
 #include <triad/log.h>
 #include <triad/mem.h>
 #include <triad/util.h>
@@ -137,3 +138,5 @@ void virtio_drivers_init(void)
 				(unsigned long)d->regs);
 	}
 }
+
+FEATURE(40, virtio_drivers) = {.init = virtio_drivers_init};

@@ -44,8 +44,8 @@ struct guest_dt_params {
 	uint64_t rtc_base;		      /* PL031, or 0 for none */
 	const struct guest_dt_virtio *virtio; /* nvirtio virtio-mmio devices */
 	unsigned nvirtio;
-	const struct guest_dt_pci *pci;			/* or NULL */
-	const struct guest_dt_passthrough *passthrough; /* npassthrough devices */
+	const struct guest_dt_pci *pci;		  /* or NULL */
+	struct guest_dt_passthrough *passthrough; /* npassthrough devices (room for 12) */
 	unsigned npassthrough;
 	uint32_t rtc_spi;
 	uint32_t timer_ppi[4]; /* PPI numbers: secure phys, phys, virt, hyp phys */

@@ -10,37 +10,37 @@
 
 extern bool rmm_present;
 
-/* At boot, under Triad's own monitor: is an RMM there, speaking RMI 1.0? */
-void rmi_probe(void);
-
 /* A Realm VM's objects in the realm world (security/rmi/realm_vm.c). */
 struct realm_vm {
 	uint64_t rd, rtt;    /* its RD and starting-level tables (delegated granules) */
 	uint64_t shared_bit; /* the IPA bit of its unprotected half */
 	bool created;	     /* REALM_CREATE done: REALM_DESTROY due */
 	spinlock_t lock;     /* populated[]: vCPUs on several CPUs fault on the same page */
+	/* Each vCPU's next REC entry (flags, x0), and its virtual timer as its last exit
+	 * showed it. */
+	struct realm_vcpu {
+		uint64_t flags, x0, cntv_ctl, cntv_cval;
+	} vcpu[MAX_VCPUS];
 	uint64_t rec[MAX_VCPUS], aux[MAX_VCPUS]; /* each vCPU's REC and auxiliary granule */
 	uint64_t run[MAX_VCPUS];		 /* each vCPU's RmiRecRun page (Non-secure) */
 	uint64_t pages;				 /* this structure's size, in pages */
 	uint64_t populated[];			 /* a bit per RAM page: given to the realm */
 };
 
-/* A range of the VM's RAM holding an image, measured into the realm's RIM. */
-struct realm_image {
-	uint64_t ipa, size;
-};
-
 struct vm;
 struct vcpu;
-/* Builds the realm from the VM's loaded RAM: 0, or -1 with the reason logged. */
-int realm_build(struct vm *vm, const struct realm_image *img, unsigned nimg, uint64_t entry,
-		uint64_t dtb);
-/* Takes it apart: every granule undelegated (so scrubbed) and back to Triad. */
-void realm_destroy(struct vm *vm);
+struct cpu;
+/* The realm kind of VM (include/triad/vm_kind.h): security/rmi/realm_vm.c. */
+extern const struct vm_kind realm_vm_kind;
+/* An RMI call: x0 back, and x1 into *x1 unless it is NULL. */
+uint64_t realm_rmi(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
+		   uint64_t *x1);
 /* Gives the realm memory at a protected RAM ipa it touched: false if it cannot be. */
 bool realm_populate(struct vm *vm, uint64_t ipa);
-/* security/rmi/realm_run.c: runs a realm vCPU (its REC) like vcpu_run() runs others. */
-void realm_vcpu_run(struct vcpu *v);
+/* security/rmi/realm_run.c: one entry into a realm vCPU (its REC) and its exit. */
+void realm_enter(struct vcpu *v, struct cpu *c);
+/* Its virtual timer's CNTV_CTL as the last exit showed it, and its deadline. */
+uint64_t realm_vtimer(const struct vcpu *v, uint64_t *deadline);
 /* While a realm's vCPU waits, its virtual timer is not in the CPU: its output, as the
  * last exit showed the timer and the counter now, onto the timer PPI's line in the vGIC.
  * Whether that wakes the vCPU is the vGIC's to say (the realm may have the PPI disabled). */

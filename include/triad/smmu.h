@@ -9,9 +9,6 @@
 
 struct vm;
 
-/* The largest stage-2 input (= output) size the machine's SMMU handles, in bits; 64 if
- * there is none. Readable before smmu_init(). */
-unsigned smmu_output_bits(void);
 /* Sets the SMMU up (if the machine has one), all streams blocked. */
 void smmu_init(void);
 bool smmu_present(void);

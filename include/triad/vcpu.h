@@ -54,10 +54,6 @@ struct vcpu {
 	/* Emulated EL1 physical timer (CNTP_*): the guest's accesses trap. */
 	uint64_t cntp_ctl, cntp_cval;
 	struct softtimer cntp_timer;
-	/* A realm vCPU: what its next REC entry tells the RMM, and its virtual timer as the
-	 * last exit showed it. */
-	uint64_t rec_flags, rec_x0;
-	uint64_t rec_cntv_ctl, rec_cntv_cval;
 };
 
 /* core/vcpu.c */

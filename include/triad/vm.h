@@ -6,7 +6,6 @@
 #include <stdint.h>
 #include <triad/addr.h>
 #include <triad/config.h>
-#include <triad/ffa_hyp.h>
 #include <triad/spinlock.h>
 #include <triad/vdev.h>
 #include <triad/vgic.h>
@@ -58,7 +57,10 @@ struct vm {
 	unsigned nr_loaded;	/* vCPUs whose state is in some CPU (atomic) */
 	struct realm_vm *realm; /* a Realm VM's objects in the realm world, else NULL */
 	struct tee_vm *tee;	/* its OP-TEE client state (security/tee), once it called */
-	struct ffa_vm ffa;	/* its FF-A endpoint state (security/ffa/ffa_hyp.c) */
+	/* Its kind (include/triad/vm_kind.h), and the IPA bits that name the same RAM (a
+	 * realm's shared bit). */
+	const struct vm_kind *kind;
+	uint64_t ipa_alias;
 	/* Keyboard input for the VM: its console device (PL011 or hvc0) registers here. */
 	void (*console_input)(void *dev, char c);
 	void *console_dev;

@@ -46,6 +46,5 @@ uint32_t vswitch_route(struct mac_table *t, struct vswitch_port *const *ports, u
 int vswitch_add_port(struct vswitch_port *p);
 /* A frame entering the switch from port p. */
 void vswitch_input(struct vswitch_port *p, const uint8_t *frame, uint32_t len);
-void vswitch_print_stats(void);
 
 #endif

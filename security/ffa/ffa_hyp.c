@@ -10,7 +10,7 @@
  */
 #include <triad/cpu.h>
 #include <triad/ffa.h>
-#include <triad/ffa_hyp.h>
+#include <triad/feature.h>
 #include <triad/log.h>
 #include <triad/smccc.h>
 #include <triad/vcpu.h>
@@ -18,7 +18,19 @@
 
 #include "partition_info.h"
 
-#define MAX_PARTITIONS 8
+#define MAX_PARTITIONS	   8
+#define FFA_RXTX_MAX_PAGES 16 /* 64 KiB, the largest buffer FF-A's minimum sizes ask for */
+
+/* Each VM is an FF-A endpoint (ID = its index + 1); Triad owns its RX/TX buffers. */
+static struct ffa_vm {
+	spinlock_t lock;
+	uint32_t version; /* the version it asked for (FFA_VERSION), 0 before it asked */
+	/* Its buffers, as IPAs: Triad maps the RX buffer (vm_guest_map) at each access, so
+	 * every access is checked against the VM's RAM as it is then. */
+	uint64_t tx_ipa, rx_ipa;
+	unsigned pages; /* of each buffer; 0: none mapped */
+	bool rx_full;	/* the RX buffer holds a message the VM has not released */
+} endpoints[MAX_VMS];
 
 static struct ffa_partition_info partitions[MAX_PARTITIONS];
 static unsigned nr_partitions;
@@ -29,7 +41,7 @@ static uint16_t vm_ffa_id(const struct vm *vm)
 	return (uint16_t)(vm->id + 1); /* 0 is the hypervisor */
 }
 
-void ffa_probe(void)
+static void ffa_probe(void)
 {
 	if (!plat.own_monitor)
 		return;
@@ -111,7 +123,7 @@ static void version(struct vcpu *v, uint64_t *x)
 		return;
 	}
 	/* Descriptors take the layout of the version the VM speaks (at most ours). */
-	struct ffa_vm *f = &v->vm->ffa;
+	struct ffa_vm *f = &endpoints[v->vm->id];
 	spin_lock(&f->lock);
 	f->version = asked < FFA_VERSION_OURS ? asked : FFA_VERSION_OURS;
 	spin_unlock(&f->lock);
@@ -164,7 +176,7 @@ static void rxtx_map(struct vcpu *v, uint64_t *x)
 		error(x, FFA_INVALID_PARAMETERS);
 		return;
 	}
-	struct ffa_vm *f = &vm->ffa;
+	struct ffa_vm *f = &endpoints[vm->id];
 	spin_lock(&f->lock);
 	bool had = f->pages != 0;
 	if (!had) {
@@ -182,7 +194,7 @@ static void rxtx_map(struct vcpu *v, uint64_t *x)
 static void rxtx_unmap(struct vcpu *v, uint64_t *x)
 {
 	uint16_t id = (uint16_t)(x[1] >> 16);
-	struct ffa_vm *f = &v->vm->ffa;
+	struct ffa_vm *f = &endpoints[v->vm->id];
 	if (id != 0 && id != vm_ffa_id(v->vm)) {
 		error(x, FFA_INVALID_PARAMETERS);
 		return;
@@ -200,7 +212,7 @@ static void rxtx_unmap(struct vcpu *v, uint64_t *x)
 
 static void rx_release(struct vcpu *v, uint64_t *x)
 {
-	struct ffa_vm *f = &v->vm->ffa;
+	struct ffa_vm *f = &endpoints[v->vm->id];
 	spin_lock(&f->lock);
 	bool was = f->pages && f->rx_full;
 	f->rx_full = false;
@@ -216,7 +228,7 @@ static void partition_info_get(struct vcpu *v, uint64_t *x)
 {
 	uint32_t uuid[4] = {(uint32_t)x[1], (uint32_t)x[2], (uint32_t)x[3], (uint32_t)x[4]};
 	uint32_t flags = (uint32_t)x[5];
-	struct ffa_vm *f = &v->vm->ffa;
+	struct ffa_vm *f = &endpoints[v->vm->id];
 	if (flags & ~1U) {
 		error(x, FFA_INVALID_PARAMETERS);
 		return;
@@ -315,7 +327,7 @@ static void direct_req(struct vcpu *v, uint64_t *x)
 	}
 }
 
-void ffa_guest_call(struct vcpu *v)
+static void ffa_guest_call(struct vcpu *v)
 {
 	uint64_t *x = v->regs.x;
 	uint32_t fid = (uint32_t)x[0];
@@ -362,12 +374,17 @@ void ffa_guest_call(struct vcpu *v)
 	}
 }
 
-void ffa_vm_reset(struct vm *vm)
+/* The VM was reset or stopped: its buffers are forgotten. */
+static void ffa_vm_reset(struct vm *vm)
 {
-	struct ffa_vm *f = &vm->ffa;
+	struct ffa_vm *f = &endpoints[vm->id];
 	spin_lock(&f->lock);
 	f->pages = 0;
 	f->rx_full = false;
 	f->version = 0;
 	spin_unlock(&f->lock);
 }
+
+SMCCC_SERVICE(ffa) = {
+    .mask = ~FFA_SMC64, .first = 0x84000060U, .last = 0x840000ffU, .call = ffa_guest_call};
+FEATURE(20, ffa) = {.init = ffa_probe, .vm_reset = ffa_vm_reset};

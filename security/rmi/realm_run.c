@@ -64,9 +64,15 @@ _Static_assert(__builtin_offsetof(struct rec_run, imm) == 0xe00, "exit imm");
 #define CNT_CTL_FIRING	   7 /* ENABLE, IMASK, ISTATUS */
 #define CNT_CTL_ASSERTED   5 /* enabled, condition met, not masked */
 
+/* What Triad keeps of a realm vCPU between its REC's entries. */
+static struct realm_vcpu *rec_of(const struct vcpu *v)
+{
+	return &v->vm->realm->vcpu[v->id];
+}
+
 static bool realm_timer_due(const struct vcpu *v)
 {
-	return (v->rec_cntv_ctl & 3) == 1 && read_sysreg(cntpct_el0) >= v->rec_cntv_cval;
+	return (rec_of(v)->cntv_ctl & 3) == 1 && read_sysreg(cntpct_el0) >= rec_of(v)->cntv_cval;
 }
 
 void realm_timer_sample(struct vcpu *v)
@@ -108,8 +114,8 @@ static void take_interrupts(struct vcpu *v, const struct rec_run *run)
 	spin_lock(&v->vm->vgic.lock);
 	vgic_fold_lrs(&v->vm->vgic, v->id, lrs);
 	spin_unlock(&v->vm->vgic.lock);
-	v->rec_cntv_ctl = run->cntv_ctl;
-	v->rec_cntv_cval = run->cntv_cval;
+	rec_of(v)->cntv_ctl = run->cntv_ctl;
+	rec_of(v)->cntv_cval = run->cntv_cval;
 	vcpu_set_irq_line(v->vm, v->id, VTIMER_PPI,
 			  (run->cntv_ctl & CNT_CTL_FIRING) == CNT_CTL_ASSERTED);
 }
@@ -125,11 +131,11 @@ static void mmio_exit(struct vcpu *v, struct rec_run *run, uint64_t ipa)
 	if (!mmio_emulate(v, run->esr, dev_ipa, &value)) {
 		vm_warn(v->vm, "vCPU %u: %s of unprotected IPA 0x%lx: abort injected", v->id,
 			run->esr & ESR_WNR ? "write" : "read", ipa);
-		v->rec_flags = ENTER_INJECT_SEA;
+		rec_of(v)->flags = ENTER_INJECT_SEA;
 		return;
 	}
-	v->rec_flags = ENTER_EMUL_MMIO;
-	v->rec_x0 = value;
+	rec_of(v)->flags = ENTER_EMUL_MMIO;
+	rec_of(v)->x0 = value;
 }
 
 /* WFI: waits as any vCPU does, but its timer is not in the CPU meanwhile: a soft timer
@@ -139,8 +145,8 @@ static void mmio_exit(struct vcpu *v, struct rec_run *run, uint64_t ipa)
  * and again while the realm keeps the PPI disabled. */
 static void realm_wait(struct vcpu *v)
 {
-	if ((v->rec_cntv_ctl & 3) == 1 && read_sysreg(cntpct_el0) < v->rec_cntv_cval)
-		softtimer_arm(&v->vtimer_wake, v->rec_cntv_cval);
+	if ((rec_of(v)->cntv_ctl & 3) == 1 && read_sysreg(cntpct_el0) < rec_of(v)->cntv_cval)
+		softtimer_arm(&v->vtimer_wake, rec_of(v)->cntv_cval);
 	handle_wfi_wait(v);
 	if (v->se.state == SCHED_RUNNING)
 		softtimer_cancel(&v->vtimer_wake);
@@ -216,80 +222,73 @@ static void psci_exit(struct vcpu *v, const struct rec_run *run)
 	}
 }
 
-static uint64_t rmi_x1(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-		       uint64_t *x1)
-{
-	uint64_t r[8] = {fid, a1, a2, a3, a4};
-	smc_call_regs(r);
-	*x1 = r[1];
-	return r[0];
-}
-
 /* RSI_IPA_STATE_SET: as far as the tables reach (all of RAM); refused beyond. */
 static void ripas_exit(struct vcpu *v, const struct rec_run *run)
 {
 	struct realm_vm *r = v->vm->realm;
 	uint64_t ipa = run->ripas_base, top = run->ripas_top, next;
 	while (ipa < top) {
-		uint64_t st = rmi_x1(RMI_RTT_SET_RIPAS, r->rd, r->rec[v->id], ipa, top, &next);
+		uint64_t st =
+		    realm_rmi(RMI_RTT_SET_RIPAS, r->rd, r->rec[v->id], ipa, top, 0, &next);
 		if (st != RMI_SUCCESS || next <= ipa)
 			break;
 		ipa = next;
 	}
-	v->rec_flags = ipa < top ? ENTER_RIPAS_REJECT : 0;
+	rec_of(v)->flags = ipa < top ? ENTER_RIPAS_REJECT : 0;
 }
 
-void realm_vcpu_run(struct vcpu *v)
+void realm_enter(struct vcpu *v, struct cpu *c)
 {
+	(void)c;
 	struct vm *vm = v->vm;
-	struct cpu *c = this_cpu();
 	struct realm_vm *r = vm->realm;
 	struct rec_run *run = (struct rec_run *)r->run[v->id];
-	while (v->power == VCPU_ON && vm->state == VM_RUNNING && v->se.state == SCHED_RUNNING &&
-	       !c->need_resched) {
-		v->kicked = false;
-		__atomic_thread_fence(__ATOMIC_SEQ_CST); /* before the pending state is read */
-		sched_check_slice(c);
-		if (realm_timer_due(v)) /* it waited for it: deliver it with this entry */
-			vcpu_set_irq_line(vm, v->id, VTIMER_PPI, true);
-		put_interrupts(v, run);
-		run->flags = ENTER_TRAP_WFI | ENTER_TRAP_WFE | v->rec_flags;
-		run->gprs[0] = v->rec_x0;
-		v->rec_flags = 0;
-		uint64_t st = smc_call(RMI_REC_ENTER, r->rec[v->id], (uint64_t)run, 0);
-		if ((st & 0xff) == RMI_ERROR_REALM) {
-			/* Another REC turned the realm off (SYSTEM_OFF/RESET: ERROR_REALM with
-			 * index 1): its vCPU is stopping the VM; step aside meanwhile. */
-			sched_yield(v);
-			continue;
-		}
-		if (st != RMI_SUCCESS) {
-			vm_kill(vm, "RMI_REC_ENTER failed");
-			break;
-		}
-		take_interrupts(v, run);
-		switch (run->reason) {
-		case REC_EXIT_SYNC:
-			sync_exit(v, run);
-			break;
-		case REC_EXIT_IRQ:
-		case REC_EXIT_FIQ:
-			handle_host_irqs();
-			break;
-		case REC_EXIT_PSCI:
-			psci_exit(v, run);
-			break;
-		case REC_EXIT_RIPAS:
-			ripas_exit(v, run);
-			break;
-		case REC_EXIT_HOST_CALL:
-			for (unsigned i = 0; i < 31; i++) /* no host calls served: as they were */
-				run->gprs[i] = run->x[i];
-			v->rec_x0 = run->x[0];
-			break;
-		default:
-			vm_kill(vm, "SError in the realm");
-			break;
-		}
+	if (realm_timer_due(v)) /* it waited for it: deliver it with this entry */
+		vcpu_set_irq_line(vm, v->id, VTIMER_PPI, true);
+	put_interrupts(v, run);
+	run->flags = ENTER_TRAP_WFI | ENTER_TRAP_WFE | rec_of(v)->flags;
+	run->gprs[0] = rec_of(v)->x0;
+	rec_of(v)->flags = 0;
+	uint64_t st = smc_call(RMI_REC_ENTER, r->rec[v->id], (uint64_t)run, 0);
+	if ((st & 0xff) == RMI_ERROR_REALM) {
+		/* Another REC turned the realm off (SYSTEM_OFF/RESET: ERROR_REALM with index
+		 * 1): its vCPU is stopping the VM; step aside meanwhile. */
+		sched_yield(v);
+		return;
 	}
+	if (st != RMI_SUCCESS) {
+		vm_kill(vm, "RMI_REC_ENTER failed");
+		return;
+	}
+	take_interrupts(v, run);
+	switch (run->reason) {
+	case REC_EXIT_SYNC:
+		sync_exit(v, run);
+		break;
+	case REC_EXIT_IRQ:
+	case REC_EXIT_FIQ:
+		handle_host_irqs();
+		break;
+	case REC_EXIT_PSCI:
+		psci_exit(v, run);
+		break;
+	case REC_EXIT_RIPAS:
+		ripas_exit(v, run);
+		break;
+	case REC_EXIT_HOST_CALL:
+		for (unsigned i = 0; i < 31; i++) /* no host calls served: as they were */
+			run->gprs[i] = run->x[i];
+		rec_of(v)->x0 = run->x[0];
+		break;
+	default:
+		vm_kill(vm, "SError in the realm");
+		break;
+	}
+}
+
+/* As the last exit showed it; the RMM gives a realm no counter offset. */
+uint64_t realm_vtimer(const struct vcpu *v, uint64_t *deadline)
+{
+	*deadline = rec_of(v)->cntv_cval;
+	return rec_of(v)->cntv_ctl;
 }

@@ -14,6 +14,7 @@
  * depends only on the realm's parameters, its RAM range, the images and the boot vCPU.
  */
 #include <string.h>
+#include <triad/guest_dt.h>
 #include <triad/log.h>
 #include <triad/mem.h>
 #include <triad/realm.h>
@@ -22,6 +23,7 @@
 #include <triad/util.h>
 #include <triad/vcpu.h>
 #include <triad/vm.h>
+#include <triad/vm_kind.h>
 
 #define REALM_IPA_BITS	  40 /* 512 GiB protected, the same unprotected */
 #define REALM_NUM_BPS	  1  /* RmiRealmParams: breakpoints and watchpoints, minus one */
@@ -34,8 +36,8 @@
 #define L1_SIZE		  (1ULL << 30)
 #define L2_SIZE		  (1ULL << 21)
 
-static uint64_t rmi(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
-		    uint64_t *x1)
+uint64_t realm_rmi(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
+		   uint64_t *x1)
 {
 	uint64_t r[8] = {fid, a1, a2, a3, a4, a5};
 	smc_call_regs(r);
@@ -49,7 +51,7 @@ static uint64_t rmi(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_
 static uint64_t delegated_page(void)
 {
 	uint64_t pa = page_alloc(1, PAGE_SIZE);
-	if (pa && rmi(RMI_GRANULE_DELEGATE, pa, 0, 0, 0, 0, NULL) != RMI_SUCCESS) {
+	if (pa && realm_rmi(RMI_GRANULE_DELEGATE, pa, 0, 0, 0, 0, NULL) != RMI_SUCCESS) {
 		page_free(pa, 1);
 		return 0;
 	}
@@ -59,7 +61,7 @@ static uint64_t delegated_page(void)
 /* Back to Triad: the RMM scrubs it as it leaves the realm world. */
 static void undelegate_page(uint64_t pa)
 {
-	if (rmi(RMI_GRANULE_UNDELEGATE, pa, 0, 0, 0, 0, NULL) != RMI_SUCCESS) {
+	if (realm_rmi(RMI_GRANULE_UNDELEGATE, pa, 0, 0, 0, 0, NULL) != RMI_SUCCESS) {
 		/* Still the realm world's: leaked rather than handed out. */
 		pr_err("realm: granule 0x%lx could not be undelegated", pa);
 		return;
@@ -72,7 +74,7 @@ static bool rtt_create(struct realm_vm *r, uint64_t ipa, unsigned level)
 	uint64_t pa = delegated_page();
 	if (!pa)
 		return false;
-	if (rmi(RMI_RTT_CREATE, r->rd, pa, ipa, level, 0, NULL) != RMI_SUCCESS) {
+	if (realm_rmi(RMI_RTT_CREATE, r->rd, pa, ipa, level, 0, NULL) != RMI_SUCCESS) {
 		undelegate_page(pa);
 		return false;
 	}
@@ -82,7 +84,7 @@ static bool rtt_create(struct realm_vm *r, uint64_t ipa, unsigned level)
 static void rtt_destroy(struct realm_vm *r, uint64_t ipa, unsigned level)
 {
 	uint64_t pa;
-	if (rmi(RMI_RTT_DESTROY, r->rd, ipa, level, 0, 0, &pa) == RMI_SUCCESS)
+	if (realm_rmi(RMI_RTT_DESTROY, r->rd, ipa, level, 0, 0, &pa) == RMI_SUCCESS)
 		undelegate_page(pa);
 }
 
@@ -101,9 +103,9 @@ static bool data_create(struct vm *vm, uint64_t ipa, bool measured)
 	uint64_t pa = delegated_page();
 	if (!pa)
 		return false;
-	uint64_t st = measured ? rmi(RMI_DATA_CREATE, r->rd, pa, ipa,
-				     vm->ram_pa + (ipa - GUEST_RAM_IPA), DATA_MEASURED, NULL)
-			       : rmi(RMI_DATA_CREATE_UNKNOWN, r->rd, pa, ipa, 0, 0, NULL);
+	uint64_t st = measured ? realm_rmi(RMI_DATA_CREATE, r->rd, pa, ipa,
+					   vm->ram_pa + (ipa - GUEST_RAM_IPA), DATA_MEASURED, NULL)
+			       : realm_rmi(RMI_DATA_CREATE_UNKNOWN, r->rd, pa, ipa, 0, 0, NULL);
 	if (st != RMI_SUCCESS) {
 		undelegate_page(pa);
 		return false;
@@ -133,14 +135,14 @@ static bool build_tables(struct vm *vm)
 			return false;
 	/* RIPAS RAM at level 2 first: one measured step per 2 MiB, not per page. */
 	for (uint64_t ipa = GUEST_RAM_IPA, top; ipa < end; ipa = top)
-		if (rmi(RMI_RTT_INIT_RIPAS, r->rd, ipa, end, 0, 0, &top) != RMI_SUCCESS ||
+		if (realm_rmi(RMI_RTT_INIT_RIPAS, r->rd, ipa, end, 0, 0, &top) != RMI_SUCCESS ||
 		    top <= ipa)
 			return false;
 	for (uint64_t ipa = GUEST_RAM_IPA; ipa < end; ipa += L2_SIZE)
 		if (!rtt_create(r, ipa, 3) ||
-		    rmi(RMI_RTT_MAP_UNPROTECTED, r->rd, shared | ipa, 2,
-			(vm->ram_pa + (ipa - GUEST_RAM_IPA)) | S2_DESC_NORMAL_RW, 0,
-			NULL) != RMI_SUCCESS)
+		    realm_rmi(RMI_RTT_MAP_UNPROTECTED, r->rd, shared | ipa, 2,
+			      (vm->ram_pa + (ipa - GUEST_RAM_IPA)) | S2_DESC_NORMAL_RW, 0,
+			      NULL) != RMI_SUCCESS)
 			return false;
 	return true;
 }
@@ -155,7 +157,7 @@ static bool create_recs(struct vm *vm, uint64_t entry, uint64_t dtb)
 	for (unsigned i = 0; ok && i < vm->ncpus; i++) {
 		struct vcpu *v = vm->vcpu[i];
 		/* Nothing of a previous realm's exits carries over into this one's entries. */
-		v->rec_flags = v->rec_x0 = v->rec_cntv_ctl = v->rec_cntv_cval = 0;
+		memset(&r->vcpu[i], 0, sizeof(r->vcpu[i]));
 		r->rec[i] = delegated_page();
 		r->aux[i] = delegated_page();
 		if (!r->rec[i] || !r->aux[i]) {
@@ -169,7 +171,8 @@ static bool create_recs(struct vm *vm, uint64_t entry, uint64_t dtb)
 		p[0x300 / 8] = i == 0 ? dtb : 0; /* x0 */
 		p[0x800 / 8] = 1;		 /* one auxiliary granule */
 		p[0x808 / 8] = r->aux[i];
-		ok = rmi(RMI_REC_CREATE, r->rd, r->rec[i], (uint64_t)p, 0, 0, NULL) == RMI_SUCCESS;
+		ok = realm_rmi(RMI_REC_CREATE, r->rd, r->rec[i], (uint64_t)p, 0, 0, NULL) ==
+		     RMI_SUCCESS;
 		if (!ok) {
 			undelegate_page(r->rec[i]);
 			undelegate_page(r->aux[i]);
@@ -190,10 +193,10 @@ static bool create_realm(struct vm *vm)
 	if (!r->rd || !r->rtt)
 		return false;
 	for (unsigned i = 0; i < RTT_START_TABLES; i++)
-		if (rmi(RMI_GRANULE_DELEGATE, r->rtt + i * PAGE_SIZE, 0, 0, 0, 0, NULL)) {
+		if (realm_rmi(RMI_GRANULE_DELEGATE, r->rtt + i * PAGE_SIZE, 0, 0, 0, 0, NULL)) {
 			while (i--)
-				rmi(RMI_GRANULE_UNDELEGATE, r->rtt + i * PAGE_SIZE, 0, 0, 0, 0,
-				    NULL);
+				realm_rmi(RMI_GRANULE_UNDELEGATE, r->rtt + i * PAGE_SIZE, 0, 0, 0,
+					  0, NULL);
 			page_free(r->rtt, RTT_START_TABLES);
 			r->rtt = 0;
 			return false;
@@ -211,7 +214,7 @@ static bool create_realm(struct vm *vm)
 	p[0x808 / 8] = r->rtt;
 	p[0x810 / 8] = RTT_START_LEVEL;
 	p[0x818 / 8] = RTT_START_TABLES;
-	uint64_t st = rmi(RMI_REALM_CREATE, r->rd, (uint64_t)p, 0, 0, 0, NULL);
+	uint64_t st = realm_rmi(RMI_REALM_CREATE, r->rd, (uint64_t)p, 0, 0, 0, NULL);
 	page_free((uint64_t)p, 1);
 	if (st != RMI_SUCCESS) {
 		pr_err("VM '%s': REALM_CREATE failed (%lu)", vm->name, st);
@@ -221,9 +224,15 @@ static bool create_realm(struct vm *vm)
 	return true;
 }
 
-int realm_build(struct vm *vm, const struct realm_image *img, unsigned nimg, uint64_t entry,
-		uint64_t dtb)
+static void realm_destroy(struct vm *vm);
+
+/* Builds the realm from the VM's loaded RAM, the images measured into its RIM; on a reset
+ * the old realm goes first. */
+static int realm_build(struct vm *vm, const struct vm_image *img, unsigned nimg, uint64_t entry,
+		       uint64_t dtb)
 {
+	realm_destroy(vm);
+	vm->cntvoff = 0; /* the RMM gives realms none */
 	if (!rmm_present) {
 		pr_err("VM '%s': a realm needs the realm world (an RMM)", vm->name);
 		return -1;
@@ -241,6 +250,7 @@ int realm_build(struct vm *vm, const struct realm_image *img, unsigned nimg, uin
 		vm->realm = r;
 	}
 	r->shared_bit = 1ULL << (REALM_IPA_BITS - 1);
+	vm->ipa_alias = r->shared_bit;
 	bool ok = create_realm(vm) && build_tables(vm);
 	/* The images, page by page in IPA order: what the RIM measures. */
 	for (unsigned i = 0; ok && i < nimg; i++)
@@ -248,7 +258,7 @@ int realm_build(struct vm *vm, const struct realm_image *img, unsigned nimg, uin
 		     ok && ipa < img[i].ipa + img[i].size; ipa += PAGE_SIZE)
 			ok = data_create(vm, ipa, true);
 	ok = ok && create_recs(vm, entry, dtb) &&
-	     rmi(RMI_REALM_ACTIVATE, r->rd, 0, 0, 0, 0, NULL) == RMI_SUCCESS;
+	     realm_rmi(RMI_REALM_ACTIVATE, r->rd, 0, 0, 0, 0, NULL) == RMI_SUCCESS;
 	if (!ok) {
 		pr_err("VM '%s': could not build the realm (%lu MB free; realms live in the first "
 		       "GiB of DRAM)",
@@ -261,13 +271,15 @@ int realm_build(struct vm *vm, const struct realm_image *img, unsigned nimg, uin
 	return 0;
 }
 
-void realm_destroy(struct vm *vm)
+/* Takes it apart: every granule undelegated (so scrubbed) and back to Triad. */
+static void realm_destroy(struct vm *vm)
 {
 	struct realm_vm *r = vm->realm;
 	if (!r)
 		return;
 	for (unsigned i = 0; i < vm->ncpus; i++) {
-		if (r->rec[i] && rmi(RMI_REC_DESTROY, r->rec[i], 0, 0, 0, 0, NULL) == RMI_SUCCESS) {
+		if (r->rec[i] &&
+		    realm_rmi(RMI_REC_DESTROY, r->rec[i], 0, 0, 0, 0, NULL) == RMI_SUCCESS) {
 			undelegate_page(r->rec[i]);
 			undelegate_page(r->aux[i]);
 		}
@@ -281,19 +293,20 @@ void realm_destroy(struct vm *vm)
 			uint64_t idx = ram_index(ipa), pa;
 			if (!(r->populated[idx / 64] & (1ULL << (idx % 64))))
 				continue;
-			if (rmi(RMI_DATA_DESTROY, r->rd, ipa, 0, 0, 0, &pa) == RMI_SUCCESS)
+			if (realm_rmi(RMI_DATA_DESTROY, r->rd, ipa, 0, 0, 0, &pa) == RMI_SUCCESS)
 				undelegate_page(pa);
 			r->populated[idx / 64] &= ~(1ULL << (idx % 64));
 		}
 		for (uint64_t ipa = GUEST_RAM_IPA; ipa < end; ipa += L2_SIZE) {
-			rmi(RMI_RTT_UNMAP_UNPROTECTED, r->rd, r->shared_bit | ipa, 2, 0, 0, NULL);
+			realm_rmi(RMI_RTT_UNMAP_UNPROTECTED, r->rd, r->shared_bit | ipa, 2, 0, 0,
+				  NULL);
 			rtt_destroy(r, ipa, 3);
 		}
 		for (uint64_t ipa = GUEST_RAM_IPA & ~(L1_SIZE - 1); ipa < end; ipa += L1_SIZE) {
 			rtt_destroy(r, ipa, 2);
 			rtt_destroy(r, r->shared_bit | ipa, 2);
 		}
-		if (rmi(RMI_REALM_DESTROY, r->rd, 0, 0, 0, 0, NULL) != RMI_SUCCESS)
+		if (realm_rmi(RMI_REALM_DESTROY, r->rd, 0, 0, 0, 0, NULL) != RMI_SUCCESS)
 			pr_err("VM '%s': REALM_DESTROY failed: its granules stay delegated",
 			       vm->name);
 		r->created = false;
@@ -308,3 +321,25 @@ void realm_destroy(struct vm *vm)
 		r->rtt = 0;
 	}
 }
+
+/* Its PSCI calls go to the RMM, which hands them on to us (SMC); its PMU is the RMM's to
+ * give, and OP-TEE is not for realms. */
+static void realm_guest_dt(struct vm *vm, struct guest_dt_params *p)
+{
+	(void)vm;
+	p->pmu = false;
+	p->psci_smc = true;
+	p->optee = false;
+}
+
+const struct vm_kind realm_vm_kind = {
+    .name = "realm",
+    .el1_in_cpu = false,
+    .guest_dt = realm_guest_dt,
+    .build = realm_build,
+    .teardown = realm_destroy,
+    .enter = realm_enter,
+    .wake_sample = realm_timer_sample,
+    .vtimer = realm_vtimer,
+    .vtimer_wake = realm_vtimer_expired,
+};

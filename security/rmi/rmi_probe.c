@@ -2,6 +2,7 @@
  * the machine has one (FEAT_RME and an RMM image). Only asked under Triad's own monitor:
  * other firmware may not know the RMI range. */
 #include <triad/cpu.h>
+#include <triad/feature.h>
 #include <triad/log.h>
 #include <triad/realm.h>
 #include <triad/rmm_abi.h>
@@ -9,7 +10,7 @@
 
 bool rmm_present;
 
-void rmi_probe(void)
+static void rmi_probe(void)
 {
 	if (!plat.own_monitor)
 		return;
@@ -32,3 +33,5 @@ void rmi_probe(void)
 		(unsigned long)(f[1] & 0xff),
 		(unsigned long)((f[1] >> 34) & 0xf) + 1); /* minus one */
 }
+
+FEATURE(30, rmi) = {.init = rmi_probe, .vm_kind = &realm_vm_kind};

@@ -27,6 +27,8 @@
 #include <arch/sysreg.h>
 #include <string.h>
 #include <triad/cpu.h>
+#include <triad/feature.h>
+#include <triad/guest_dt.h>
 #include <triad/log.h>
 #include <triad/mem.h>
 #include <triad/smccc.h>
@@ -275,7 +277,9 @@ static void drop_buf(const struct tee_mem *m, struct tee_vm *t, uint64_t cookie)
 	spin_unlock(&t->lock);
 }
 
-void tee_vm_destroyed(struct vm *vm)
+/* The VM stopped or is being reset: OP-TEE forgets it (its sessions and shared memory) and
+ * Triad frees what it kept for it. */
+static void tee_vm_destroyed(struct vm *vm)
 {
 	struct tee_vm *t = vm->tee;
 	if (!t)
@@ -737,16 +741,15 @@ static void exchange_capabilities(struct vcpu *v, struct tee_vm *t)
 	x[3] = 0; /* no pre-registered RPC arguments: RPC buffers come through RPC_ALLOC */
 }
 
-bool tee_guest_call(struct vcpu *v)
+/* A guest's trusted-OS call (SMCCC owners 50-63), answered in its registers. */
+static void tee_guest_call(struct vcpu *v)
 {
 	uint64_t *x = v->regs.x;
 	uint32_t fn = (uint32_t)x[0];
-	if ((x[0] >> 32) || ((fn >> 24) & 0x3f) < 50)
-		return false; /* not a trusted-OS call */
 	struct tee_vm *t = client_of(v->vm);
 	if (!t) {
 		x[0] = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION;
-		return true;
+		return;
 	}
 	switch (fn) {
 	case OPTEE_SMC_CALLS_COUNT:
@@ -781,5 +784,16 @@ bool tee_guest_call(struct vcpu *v)
 		x[0] = OPTEE_SMC_RETURN_UNKNOWN_FUNCTION;
 		break;
 	}
-	return true;
 }
+
+SMCCC_SERVICE(optee) = {
+    .mask = 0x3f000000U, .first = 50U << 24, .last = 63U << 24, .call = tee_guest_call};
+
+/* Guests see OP-TEE in their device tree; their SMCs to it come here. */
+static void tee_guest_dt(struct vm *vm, struct guest_dt_params *p)
+{
+	(void)vm;
+	p->optee = tee_present;
+}
+
+FEATURE(10, tee) = {.init = tee_probe, .guest_dt = tee_guest_dt, .vm_reset = tee_vm_destroyed};
