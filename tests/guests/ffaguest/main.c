@@ -48,16 +48,6 @@ static void check(bool ok, const char *name, uint64_t got)
 	check_line("ffaguest", ok, name, got, &passed, &failed);
 }
 
-void sync_exception(struct frame *f)
-{
-	fail_exception("ffaguest", f, false);
-}
-
-void unexpected_exception(struct frame *f)
-{
-	fail_exception("ffaguest", f, false);
-}
-
 void irq_exception(struct frame *f)
 {
 	(void)f;
@@ -309,8 +299,6 @@ void secondary_main(unsigned long idx)
 	cpu1_done = 1;
 	hvc(0x84000002 /* PSCI_CPU_OFF */, 0, 0, 0);
 }
-
-extern char secondary_entry[]; /* lib/start.S */
 
 static void concurrency(void)
 {

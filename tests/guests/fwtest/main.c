@@ -79,19 +79,9 @@ void sync_exception(struct frame *f)
 	f->elr += 4; /* skip the access */
 }
 
-void unexpected_exception(struct frame *f)
-{
-	fail_exception("fwtest", f, true);
-}
-
 void irq_exception(struct frame *f)
 {
 	(void)f;
-}
-
-void secondary_main(unsigned long idx)
-{
-	(void)idx;
 }
 
 /* A load and a store that either happen or fault; each returns the fault's ESR or 0. */

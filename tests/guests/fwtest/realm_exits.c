@@ -440,17 +440,11 @@ static void host_call(uint64_t rec0)
  * the timer's output while the host delivers its interrupt. */
 static void physical_timer_ppi(bool on)
 {
-	uint64_t rd = GICR, sgi = rd + 0x10000;
-	wr32(rd + 0x14, rd32(rd + 0x14) & ~2U); /* GICR_WAKER: ProcessorSleep off */
-	while (rd32(rd + 0x14) & 4)
-		;
-	wr32(sgi + 0x80, rd32(sgi + 0x80) | (1U << 27));	       /* GICR_IGROUPR0: Group 1 */
-	wr32(sgi + (on ? 0x100 : 0x180), 1U << 27);		       /* GICR_IS/ICENABLER0 */
-	write_sysreg(s3_0_c12_c12_5, read_sysreg(s3_0_c12_c12_5) | 1); /* ICC_SRE_EL1.SRE */
-	isb();
-	write_sysreg(s3_0_c4_c6_0, 0xff); /* ICC_PMR_EL1 */
-	write_sysreg(s3_0_c12_c12_7, 1);  /* ICC_IGRPEN1_EL1 */
-	isb();
+	uint64_t sgi = GICR + 0x10000;
+	gicr_wake(0);
+	wr32(sgi + 0x80, rd32(sgi + 0x80) | (1U << 27)); /* GICR_IGROUPR0: Group 1 */
+	wr32(sgi + (on ? 0x100 : 0x180), 1U << 27);	 /* GICR_IS/ICENABLER0 */
+	gic_cpu_interface_on();
 }
 
 static void interrupts(uint64_t rec0)

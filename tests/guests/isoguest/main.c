@@ -376,6 +376,7 @@ static struct reg regs[] = {
 
 /* ---- exceptions ---- */
 
+/* Interrupts stay masked: lib/exceptions.c's irq_exception fails on one. */
 static volatile bool probing, undef;
 
 void sync_exception(struct frame *f)
@@ -388,41 +389,18 @@ void sync_exception(struct frame *f)
 	fail_exception(WHO, f, false);
 }
 
-void irq_exception(struct frame *f)
-{
-	fail_exception(WHO, f, false); /* interrupts stay masked */
-}
-
-void unexpected_exception(struct frame *f)
-{
-	fail_exception(WHO, f, false);
-}
-
-void secondary_main(unsigned long idx)
-{
-	(void)idx;
-	for (;;)
-		__asm__ volatile("wfi");
-}
-
 /* ---- giving the CPU away ---- */
 
 static void gic_init(void)
 {
 	uint64_t sgi = GICR + 0x10000;
-	wr32(GICR + 0x14, rd32(GICR + 0x14) & ~2U); /* GICR_WAKER: ProcessorSleep off */
-	while (rd32(GICR + 0x14) & 4)
-		;
+	gicr_wake(0);
 	wr32(sgi + 0x80, 0xffffffff);			/* GICR_IGROUPR0: all Group 1 */
 	wr32(sgi + 0x100, 1U << CNTP_PPI);		/* GICR_ISENABLER0 */
 	uint64_t prio = sgi + 0x400 + CNTP_PPI / 4 * 4; /* GICR_IPRIORITYR, by words */
 	wr32(prio, rd32(prio) & ~(0xffU << (CNTP_PPI % 4 * 8)));
 	wr32(GICD, 0x13); /* GICD_CTLR: ARE, both groups */
-	write_sysreg(s3_0_c12_c12_5, read_sysreg(s3_0_c12_c12_5) | 1); /* ICC_SRE_EL1.SRE */
-	isb();
-	write_sysreg(s3_0_c4_c6_0, 0xff); /* ICC_PMR_EL1 */
-	write_sysreg(s3_0_c12_c12_7, 1);  /* ICC_IGRPEN1_EL1 */
-	isb();
+	gic_cpu_interface_on();
 }
 
 /* Waits in WFI for the EL1 physical timer, a fifth of a millisecond away, interrupts

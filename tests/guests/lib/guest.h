@@ -111,6 +111,20 @@ struct frame {
 	uint64_t elr;
 };
 
+/* lib/start.S: what PSCI CPU_ON starts a secondary CPU at (context: its index). */
+extern char secondary_entry[];
+
+/* Called by lib/start.S's vectors and secondary entry; lib/exceptions.c has defaults. */
+void sync_exception(struct frame *f);
+void irq_exception(struct frame *f);
+void unexpected_exception(struct frame *f);
+void secondary_main(unsigned long idx);
+
+/* lib/gic.c: wakes CPU cpu's redistributor (GICR_WAKER) and waits until it is awake. */
+void gicr_wake(unsigned cpu);
+/* Turns this CPU's interface on: system register access, all priorities, Group 1. */
+void gic_cpu_interface_on(void);
+
 /* lib/console.c */
 void putc_(char c);
 void puts_(const char *s);

@@ -24,17 +24,6 @@ static unsigned passed, failed;
 static uint64_t freq;
 static volatile unsigned taken, spurious;
 static volatile bool cpu1_up;
-extern char secondary_entry[]; /* lib/start.S */
-
-void sync_exception(struct frame *f)
-{
-	fail_exception("timerguest", f, false);
-}
-
-void unexpected_exception(struct frame *f)
-{
-	fail_exception("timerguest", f, false);
-}
 
 void irq_exception(struct frame *f)
 {
@@ -181,17 +170,11 @@ static void off_while_disabled(void)
 
 static void gic_init(void)
 {
-	wr32(GICD, 0x13);			    /* GICD_CTLR: ARE, Group 0 and 1 on */
-	wr32(GICR + 0x14, rd32(GICR + 0x14) & ~2U); /* GICR_WAKER: ProcessorSleep off */
-	while (rd32(GICR + 0x14) & 4)
-		;
+	wr32(GICD, 0x13); /* GICD_CTLR: ARE, Group 0 and 1 on */
+	gicr_wake(0);
 	wr32(GICR_SGI + 0x80, 0xffffffff); /* IGROUPR0: Group 1 */
 	wr32(GICR_ISENABLER0, 1U << TIMER_INTID);
-	write_sysreg(s3_0_c12_c12_5, read_sysreg(s3_0_c12_c12_5) | 1); /* ICC_SRE_EL1.SRE */
-	isb();
-	write_sysreg(s3_0_c4_c6_0, 0xff); /* ICC_PMR_EL1 */
-	write_sysreg(s3_0_c12_c12_7, 1);  /* ICC_IGRPEN1_EL1 */
-	isb();
+	gic_cpu_interface_on();
 }
 
 int main(const char *dtb)
