@@ -51,4 +51,22 @@ void early_puts(const char *s)
 			sizeof(rmm_console) - strlen(rmm_console) - 1);
 }
 
+/* An RMI command with x1-x5, its outputs in out[] (x0: the status, returned too). */
+static uint64_t out[5];
+
+static uint64_t call(void (*fn)(const uint64_t *, uint64_t *), uint64_t a1, uint64_t a2,
+		     uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	const uint64_t in[8] = {0, a1, a2, a3, a4, a5};
+	memset(out, 0, sizeof(out));
+	fn(in, out);
+	return out[0];
+}
+
+/* RMI_ERROR_RTT with the level it stopped at, as the RTT commands report it. */
+static uint64_t rtt_error(unsigned level)
+{
+	return RMI_ERROR_RTT | (level << 8);
+}
+
 #endif

@@ -37,28 +37,12 @@ static uint64_t feat0(void)
 enum { RD = 0, RTT0 = 2, L2 = 4, L3 = 5, DATA = 6, DATA2 = 7, REC = 8, AUX = 9, PARAMS = 10 };
 enum { SPARE = 12, RD2 = 16, RTT2 = 18, REC2 = 20, AUX2 = 21 };
 
-static uint64_t out[5];
-
-static uint64_t call(void (*fn)(const uint64_t *, uint64_t *), uint64_t a1, uint64_t a2,
-		     uint64_t a3, uint64_t a4, uint64_t a5)
-{
-	const uint64_t in[8] = {0, a1, a2, a3, a4, a5};
-	memset(out, 0, sizeof(out));
-	fn(in, out);
-	return out[0];
-}
-
 static uint64_t create(uint64_t rd, uint64_t params)
 {
 	const uint64_t in[8] = {0, rd, params};
 	memset(out, 0, sizeof(out));
 	rmi_realm_create(in, out, feat0());
 	return out[0];
-}
-
-static uint64_t rtt_error(unsigned level)
-{
-	return RMI_ERROR_RTT | (level << 8);
 }
 
 /* Good RmiRealmParams at PA(PARAMS): 40 bits, level-1 start (two tables at rtt). */

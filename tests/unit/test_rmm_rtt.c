@@ -22,22 +22,6 @@
 /* Granule roles in the fake memory. */
 enum { RD = 0, RTT0 = 2, L2 = 4, L3 = 5, DATA = 6, REC = 8, AUX = 9, PARAMS = 10, SRC = 11 };
 
-static uint64_t out[5];
-
-static uint64_t call(void (*fn)(const uint64_t *, uint64_t *), uint64_t a1, uint64_t a2,
-		     uint64_t a3, uint64_t a4, uint64_t a5)
-{
-	const uint64_t in[8] = {0, a1, a2, a3, a4, a5};
-	memset(out, 0, sizeof(out));
-	fn(in, out);
-	return out[0];
-}
-
-static uint64_t rtt_error(unsigned level)
-{
-	return RMI_ERROR_RTT | (level << 8);
-}
-
 /* A NEW realm: 40-bit IPA, level-1 start (two tables), with level-2 and level-3 tables
  * over [0, 2 MiB). */
 static int setup(void **state)
