@@ -270,15 +270,7 @@ static uint64_t call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64
  * the host backs only when it is touched. */
 static bool build(uint64_t rd, uint64_t rtt, uint64_t l2, uint64_t l3, uint64_t rec0, uint64_t rec1)
 {
-	const struct realm_params p = {.s2sz = 40,
-				       .num_bps = 1,
-				       .num_wps = 1,
-				       .vmid = 21,
-				       .rtt_base = rtt,
-				       .rtt_level_start = 1,
-				       .rtt_num_start = 2};
-	put_params(&p);
-	bool ok = rmi2(RMI_REALM_CREATE, rd, (uint64_t)params_page) == RMI_SUCCESS;
+	bool ok = create_realm(rd, rtt, 21) == RMI_SUCCESS;
 	ok = ok && call(RMI_RTT_CREATE, rd, l2, 0, 2, 0, 0) == RMI_SUCCESS;
 	ok = ok && call(RMI_RTT_CREATE, rd, l3, 0, 3, 0, 0) == RMI_SUCCESS;
 	ok = ok && call(RMI_RTT_INIT_RIPAS, rd, 0, 0x5000, 0, 0, 0) == RMI_SUCCESS;
