@@ -205,6 +205,7 @@ void put_params(const struct realm_params *p)
 	q[0x810 / 8] = p->rtt_level_start;
 	q[0x818 / 8] = p->rtt_num_start;
 }
+
 uint64_t create_realm(uint64_t rd, uint64_t rtt, uint64_t vmid)
 {
 	const struct realm_params p = {.s2sz = 40,

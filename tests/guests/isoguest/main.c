@@ -223,43 +223,25 @@ struct reg {
 	unsigned mismatch; /* rounds in which it did not */
 };
 
-#define R(id, name, a, b)                                                                          \
-	{                                                                                          \
-		name, rd_##id, wr_##id, a, b, 0, PLAIN, 0, ABSENT, 0, 0                            \
-	}
 #define R_FRESH(id, name, a, b, f)                                                                 \
 	{                                                                                          \
 		name, rd_##id, wr_##id, a, b, f, PLAIN, 0, ABSENT, 0, 0                            \
 	}
-#define ADDR_A 0x00005a5a5a5a5a50UL
-#define ADDR_B 0x0000a5a5a5a5a5a0UL
-#define SLOT(n)                                                                                    \
-	{"DBGBVR" #n "_EL1",                                                                       \
-	 rd_bvr##n,                                                                                \
-	 wr_bvr##n,                                                                                \
-	 0x0000123456789ab0UL + n * 0x10,                                                          \
-	 0x00000fedcba98760UL + n * 0x10,                                                          \
-	 0,                                                                                        \
-	 BRP,                                                                                      \
-	 n,                                                                                        \
-	 ABSENT,                                                                                   \
-	 0,                                                                                        \
-	 0},                                                                                       \
-	    {"DBGBCR" #n "_EL1", rd_bcr##n, wr_bcr##n, 0x1e6, 0x2062, 0, BRP, n, ABSENT, 0, 0},    \
-	    {"DBGWVR" #n "_EL1",                                                                   \
-	     rd_wvr##n,                                                                            \
-	     wr_wvr##n,                                                                            \
-	     0x0000222233334440UL + n * 8,                                                         \
-	     0x0000555566667770UL + n * 8,                                                         \
-	     0,                                                                                    \
-	     WRP,                                                                                  \
-	     n,                                                                                    \
-	     ABSENT,                                                                               \
-	     0,                                                                                    \
-	     0},                                                                                   \
+#define R(id, name, a, b) R_FRESH(id, name, a, b, 0)
+#define ADDR_A		  0x00005a5a5a5a5a50UL
+#define ADDR_B		  0x0000a5a5a5a5a5a0UL
+/* Breakpoint or watchpoint n's value or control register. */
+#define DBG_REG(NAME, id, n, a, b, kind)                                                           \
 	{                                                                                          \
-		"DBGWCR" #n "_EL1", rd_wcr##n, wr_wcr##n, 0x1ffe, 0x1ea, 0, WRP, n, ABSENT, 0, 0   \
+		NAME #n "_EL1", rd_##id##n, wr_##id##n, a, b, 0, kind, n, ABSENT, 0, 0             \
 	}
+#define SLOT(n)                                                                                    \
+	DBG_REG("DBGBVR", bvr, n, 0x0000123456789ab0UL + n * 0x10,                                 \
+		0x00000fedcba98760UL + n * 0x10, BRP),                                             \
+	    DBG_REG("DBGBCR", bcr, n, 0x1e6, 0x2062, BRP),                                         \
+	    DBG_REG("DBGWVR", wvr, n, 0x0000222233334440UL + n * 8, 0x0000555566667770UL + n * 8,  \
+		    WRP),                                                                          \
+	    DBG_REG("DBGWCR", wcr, n, 0x1ffe, 0x1ea, WRP)
 
 static struct reg regs[] = {
     R(tpidr_el0, "TPIDR_EL0", ADDR_A + 1, ADDR_B + 1),
