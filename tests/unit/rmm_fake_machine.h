@@ -6,6 +6,7 @@
 #define TRIAD_TESTS_RMM_FAKE_MACHINE_H
 
 #include <string.h>
+#include <sys/mman.h>
 
 #include "../../security/rmm/realm.h"
 
@@ -49,6 +50,31 @@ void early_puts(const char *s)
 	for (; *s; s++)
 		strncat(rmm_console, *s == '\n' ? "\r\n" : (char[]){*s, 0},
 			sizeof(rmm_console) - strlen(rmm_console) - 1);
+}
+
+/* The fake machine's memory, NR_PAGES granules at TRACKED_BASE (mapped once). */
+static int map_memory(void)
+{
+	static void *mem;
+	if (!mem)
+		mem = mmap((void *)TRACKED_BASE, NR_PAGES * GRANULE_SIZE, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	return mem == (void *)TRACKED_BASE ? 0 : -1;
+}
+
+/* Good RmiRealmParams at params: 40 bits, two breakpoints and watchpoints, level-1 start
+ * (two tables at rtt). */
+static void good_params(uint64_t params, uint64_t rtt, uint64_t vmid)
+{
+	uint64_t *p = (uint64_t *)params;
+	memset(p, 0, GRANULE_SIZE);
+	p[0x008 / 8] = 40;
+	p[0x018 / 8] = 1;
+	p[0x020 / 8] = 1;
+	p[0x800 / 8] = vmid;
+	p[0x808 / 8] = rtt;
+	p[0x810 / 8] = 1;
+	p[0x818 / 8] = 2;
 }
 
 /* An RMI command with x1-x5, its outputs in out[] (x0: the status, returned too). */

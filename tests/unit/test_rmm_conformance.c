@@ -13,7 +13,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <cmocka.h>
 
 #include "../../security/rmm/realm.h"
@@ -43,29 +42,6 @@ static uint64_t create(uint64_t rd, uint64_t params)
 	memset(out, 0, sizeof(out));
 	rmi_realm_create(in, out, feat0());
 	return out[0];
-}
-
-/* Good RmiRealmParams at PA(PARAMS): 40 bits, level-1 start (two tables at rtt). */
-static void good_params(uint64_t params, uint64_t rtt, uint64_t vmid)
-{
-	uint64_t *p = (uint64_t *)params;
-	memset(p, 0, GRANULE_SIZE);
-	p[0x008 / 8] = 40;
-	p[0x018 / 8] = 1;
-	p[0x020 / 8] = 1;
-	p[0x800 / 8] = vmid;
-	p[0x808 / 8] = rtt;
-	p[0x810 / 8] = 1;
-	p[0x818 / 8] = 2;
-}
-
-static int map_memory(void)
-{
-	static void *mem;
-	if (!mem)
-		mem = mmap((void *)TRACKED_BASE, NR_PAGES * GRANULE_SIZE, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-	return mem == (void *)TRACKED_BASE ? 0 : -1;
 }
 
 /* Each test its own window of granules: RD, RTT0 (x2), L2, L3, DATA, DATA2 delegated. */

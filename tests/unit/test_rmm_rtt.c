@@ -10,7 +10,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <cmocka.h>
 
 #include "../../security/rmm/realm.h"
@@ -29,23 +28,12 @@ static int setup(void **state)
 	(void)state;
 	static unsigned next;
 	win = next++;
-	static void *mem;
-	if (!mem)
-		mem = mmap((void *)TRACKED_BASE, NR_PAGES * GRANULE_SIZE, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-	if (mem != (void *)TRACKED_BASE)
+	if (map_memory())
 		return -1;
 	for (unsigned g = 0; g < 8; g++)
 		if (g != 1 && granule_delegate(PA(g)) != RMI_SUCCESS)
 			return -1;
-	uint64_t *p = (uint64_t *)PA(PARAMS);
-	p[0x008 / 8] = 40;
-	p[0x018 / 8] = 1;	/* two breakpoints */
-	p[0x020 / 8] = 1;	/* two watchpoints */
-	p[0x800 / 8] = 5 + win; /* VMID */
-	p[0x808 / 8] = PA(RTT0);
-	p[0x810 / 8] = 1;
-	p[0x818 / 8] = 2;
+	good_params(PA(PARAMS), PA(RTT0), 5 + win);
 	uint64_t in[8] = {0, PA(RD), PA(PARAMS)};
 	/* A CPU with 48-bit PAs, six breakpoints, four watchpoints, four list registers. */
 	rmi_realm_create(in, out, feature_register0(5, 5 << 12 | 3 << 20, 3));
