@@ -116,8 +116,5 @@ void fail_exception(const char *who, const struct frame *f, bool by_smc);
 /* Prints "<who>: N passed, M failed", the line the tests look for. */
 void print_summary(const char *who, unsigned passed, unsigned failed);
 bool bootargs_have(const char *dtb, const char *word);
-/* Prints "<who>: PASS <name>" or "<who>: FAIL <name> (got ...)" and counts it. */
-void check_line(const char *who, bool ok, const char *name, uint64_t got, unsigned *passed,
-		unsigned *failed);
 
 #endif

@@ -16,7 +16,7 @@
  */
 #include <stddef.h>
 
-#include "../lib/guest.h"
+#include "../lib/check.h"
 
 #include "../../../security/tee/optee_abi.h"
 
@@ -38,13 +38,6 @@
 #define TEE_ERROR_BUSY	   0xffff000dU
 #define TEE_TARGET_DEAD	   0xffff3024U
 #define SHARED_COOKIE	   0x7777 /* the first VM's registration; the second VM tries it */
-
-static unsigned passed, failed;
-
-static void check(bool ok, const char *name, uint64_t got)
-{
-	check_line("teeguest", ok, name, got, &passed, &failed);
-}
 
 void irq_exception(struct frame *f)
 {

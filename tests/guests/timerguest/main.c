@@ -9,7 +9,7 @@
  * and then when they share a physical CPU: then ("timerguest.shared" in the bootargs) it
  * also checks a timer turned off while switched out. (Alone on its CPU, it has no exit
  * while it spins: its list register, in the CPU, still offers the interrupt.) */
-#include "../lib/guest.h"
+#include "../lib/check.h"
 
 #define TIMER_INTID	27
 #define GICR_SGI	(GICR + 0x10000)
@@ -20,7 +20,6 @@
 #define CTL_IMASK	2UL
 #define ISR_I		(1UL << 7)
 
-static unsigned passed, failed;
 static uint64_t freq;
 static volatile unsigned taken, spurious;
 static volatile bool cpu1_up;
@@ -47,11 +46,6 @@ void secondary_main(unsigned long idx)
 	cpu1_up = true;
 	for (;;) /* busy: its physical CPU's other vCPU gets switched out for it */
 		;
-}
-
-static void check(bool ok, const char *name, uint64_t got)
-{
-	check_line("timerguest", ok, name, got, &passed, &failed);
 }
 
 static void irqs_on(void)
