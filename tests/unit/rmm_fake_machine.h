@@ -62,6 +62,21 @@ static int map_memory(void)
 	return mem == (void *)TRACKED_BASE ? 0 : -1;
 }
 
+/* A cmocka setup: the test's own window, its granules 0 and 2 to 7 delegated (the RD, the
+ * two starting RTTs, and what the tests use them for). */
+static int setup_window(void **state)
+{
+	(void)state;
+	static unsigned next;
+	win = next++;
+	if (map_memory())
+		return -1;
+	for (unsigned g = 0; g < 8; g++)
+		if (g != 1 && granule_delegate(PA(g)) != RMI_SUCCESS)
+			return -1;
+	return 0;
+}
+
 /* Good RmiRealmParams at params: 40 bits, two breakpoints and watchpoints, level-1 start
  * (two tables at rtt). */
 static void good_params(uint64_t params, uint64_t rtt, uint64_t vmid)

@@ -44,20 +44,6 @@ static uint64_t create(uint64_t rd, uint64_t params)
 	return out[0];
 }
 
-/* Each test its own window of granules: RD, RTT0 (x2), L2, L3, DATA, DATA2 delegated. */
-static int setup_window(void **state)
-{
-	(void)state;
-	static unsigned next;
-	win = next++;
-	if (map_memory())
-		return -1;
-	for (unsigned g = 0; g < 8; g++)
-		if (g != 1 && granule_delegate(PA(g)) != RMI_SUCCESS)
-			return -1;
-	return 0;
-}
-
 /* A NEW realm with tables down to level 3 over [0, 2 MiB). */
 static int setup_realm(void **state)
 {

@@ -25,14 +25,8 @@ enum { RD = 0, RTT0 = 2, L2 = 4, L3 = 5, DATA = 6, REC = 8, AUX = 9, PARAMS = 10
  * over [0, 2 MiB). */
 static int setup(void **state)
 {
-	(void)state;
-	static unsigned next;
-	win = next++;
-	if (map_memory())
+	if (setup_window(state))
 		return -1;
-	for (unsigned g = 0; g < 8; g++)
-		if (g != 1 && granule_delegate(PA(g)) != RMI_SUCCESS)
-			return -1;
 	good_params(PA(PARAMS), PA(RTT0), 5 + win);
 	uint64_t in[8] = {0, PA(RD), PA(PARAMS)};
 	/* A CPU with 48-bit PAs, six breakpoints, four watchpoints, four list registers. */
