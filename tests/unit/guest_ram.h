@@ -5,6 +5,7 @@
 #ifndef TRIAD_TESTS_GUEST_RAM_H
 #define TRIAD_TESTS_GUEST_RAM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define RAM_IPA 0x40000000UL
@@ -23,6 +24,15 @@ static void *map(void *ctx, uint64_t ipa, uint64_t len)
 	if (ipa < RAM_IPA || ipa - RAM_IPA > RAM_SIZE || len > RAM_SIZE - (ipa - RAM_IPA))
 		return NULL;
 	return ram + (ipa - RAM_IPA);
+}
+
+/* Whether nothing was written past the VM's RAM. */
+static inline bool guard_untouched(void)
+{
+	for (uint64_t i = RAM_SIZE; i < sizeof(ram); i++)
+		if (ram[i])
+			return false;
+	return true;
 }
 
 #endif

@@ -240,14 +240,6 @@ static enum virtio_push give_back(uint32_t epoch, uint16_t head)
 	return virtio_mmio_push(&t, &mem, 0, epoch, head, 16, &why);
 }
 
-static bool guard_untouched(void)
-{
-	for (uint64_t i = RAM_SIZE; i < sizeof(ram); i++)
-		if (ram[i])
-			return false;
-	return true;
-}
-
 static void queue_num_zero_and_live_layout_writes_are_refused(void **state)
 {
 	(void)state;

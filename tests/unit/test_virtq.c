@@ -181,14 +181,6 @@ static void bad_configurations(void **state)
 	expect_broken("not ready");
 }
 
-static bool guard_untouched(void)
-{
-	for (uint64_t i = RAM_SIZE; i < sizeof(ram); i++)
-		if (ram[i])
-			return false;
-	return true;
-}
-
 /* A queue whose fields were never checked (size 0, the used ring in the last 8 bytes of
  * RAM, a far used index: what issue 19's attacker left in a queue it stopped) is neither
  * walked nor written: each ring access is bounded by RAM whatever the fields say. */
