@@ -13,7 +13,7 @@ ALL_SRCS := $(LIB)start.S $(LIB)console.c $(LIB)exceptions.c $(LIB)gic.c $(LIB)s
 $(O)/$(NAME).bin: $(O)/$(NAME).elf
 	$(CROSS)objcopy -O binary $< $@
 
-$(O)/$(NAME).elf: $(ALL_SRCS) $(LIB)guest.h $(LIB)guest.ld
+$(O)/$(NAME).elf: $(ALL_SRCS) $(LIB)guest.h $(LIB)check.h $(LIB)guest.ld
 	@mkdir -p $(O)
 	$(CROSS)gcc $(CFLAGS) -static -T $(LIB)guest.ld -Wl,--build-id=none \
 		-Wl,--no-warn-rwx-segments -o $@ $(ALL_SRCS)
