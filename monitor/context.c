@@ -42,9 +42,3 @@ void context_save_sysregs(struct world_context *c)
 	context_save_el2(c);
 	context_save_el1_fp(c);
 }
-
-void context_restore_sysregs(const struct world_context *c)
-{
-	context_restore_el2(c);
-	context_restore_el1_fp(c);
-}

@@ -81,7 +81,6 @@ struct world_context {
 
 /* context.c, and arch/arm64/fpsimd.S shared with Triad */
 void context_save_sysregs(struct world_context *c);
-void context_restore_sysregs(const struct world_context *c);
 /* The halves: EL2 (with ELR/SPSR_EL3), and EL1 with the timers and FP/SIMD. The RMM, like
  * TF-A's, keeps any EL1 and FP state it uses itself, so a switch to or from the realm
  * world moves the EL2 half only. */

@@ -17,19 +17,9 @@
 #include <triad/virtio_mmio.h>
 #include <triad/virtq.h>
 
-#define RAM_IPA	 0x40000000UL
 #define RAM_SIZE 0x4000UL
-#define GUARD	 0x10000UL /* past the VM's RAM */
-
-static _Alignas(64) uint8_t ram[RAM_SIZE + GUARD];
-
-static void *map(void *ctx, uint64_t ipa, uint64_t len)
-{
-	(void)ctx;
-	if (ipa < RAM_IPA || ipa - RAM_IPA > RAM_SIZE || len > RAM_SIZE - (ipa - RAM_IPA))
-		return NULL;
-	return ram + (ipa - RAM_IPA);
-}
+#define GUARD	 0x10000UL
+#include "../unit/guest_ram.h"
 
 /* Whether [p, p + len) lies inside one of the chain's buffers (of the given direction). */
 static int in_chain(const struct virtq_chain *c, const uint8_t *p, uint64_t len, int writes)

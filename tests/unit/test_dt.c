@@ -154,11 +154,8 @@ static void guest_dtb_too_small_buffer(void **state)
 static struct triad_config cfg;
 static char err[160];
 
-static uint32_t extra_value = 1; /* value of make_bundle()'s extra property */
-
-/* A bundle: DTB of one VM node with the given extra property, then 64 KB of blob. */
-static size_t make_bundle(const char *vm_node, const char *extra_prop, uint64_t koff,
-			  uint64_t ksize, uint32_t cpus, uint64_t mem)
+/* A bundle's DTB in buf, up to its "vms" node, and its end, which gives the bundle's size. */
+static void bundle_begin(void)
 {
 	memset(buf, 0, sizeof(buf));
 	assert_int_equal(fdt_create(buf, 8192), 0);
@@ -166,35 +163,46 @@ static size_t make_bundle(const char *vm_node, const char *extra_prop, uint64_t 
 	fdt_begin_node(buf, "");
 	fdt_property_string(buf, "compatible", "triad,bundle-v1");
 	fdt_begin_node(buf, "vms");
-	fdt_begin_node(buf, vm_node);
-	fdt_property_u64(buf, "memory", mem);
-	fdt_property_u32(buf, "cpus", cpus);
-	fdt_property_string(buf, "bootargs", "console=ttyAMA0");
-	fdt64_t k[2] = {cpu_to_fdt64(koff), cpu_to_fdt64(ksize)};
-	fdt_property(buf, "kernel", k, sizeof(k));
-	if (extra_prop)
-		fdt_property_u32(buf, extra_prop, extra_value);
-	fdt_end_node(buf);
+}
+
+static size_t bundle_end(void)
+{
 	fdt_end_node(buf);
 	fdt_end_node(buf);
 	assert_int_equal(fdt_finish(buf), 0);
 	return sizeof(buf);
 }
 
+/* A VM node, left open: its memory, CPUs and the kernel's place in the blob. */
+static void vm_begin(const char *name, uint64_t mem, uint32_t cpus, uint64_t koff, uint64_t ksize)
+{
+	fdt_begin_node(buf, name);
+	fdt_property_u64(buf, "memory", mem);
+	fdt_property_u32(buf, "cpus", cpus);
+	fdt64_t k[2] = {cpu_to_fdt64(koff), cpu_to_fdt64(ksize)};
+	fdt_property(buf, "kernel", k, sizeof(k));
+}
+
+static uint32_t extra_value = 1; /* value of make_bundle()'s extra property */
+
+/* A bundle: DTB of one VM node with the given extra property, then 64 KB of blob. */
+static size_t make_bundle(const char *vm_node, const char *extra_prop, uint64_t koff,
+			  uint64_t ksize, uint32_t cpus, uint64_t mem)
+{
+	bundle_begin();
+	vm_begin(vm_node, mem, cpus, koff, ksize);
+	fdt_property_string(buf, "bootargs", "console=ttyAMA0");
+	if (extra_prop)
+		fdt_property_u32(buf, extra_prop, extra_value);
+	fdt_end_node(buf);
+	return bundle_end();
+}
+
 /* A VM node with device subnodes, as triad-run writes them. */
 static size_t make_device_bundle(const char *sub, const char *prop, const void *val, int len)
 {
-	memset(buf, 0, sizeof(buf));
-	assert_int_equal(fdt_create(buf, 8192), 0);
-	fdt_finish_reservemap(buf);
-	fdt_begin_node(buf, "");
-	fdt_property_string(buf, "compatible", "triad,bundle-v1");
-	fdt_begin_node(buf, "vms");
-	fdt_begin_node(buf, "vm");
-	fdt_property_u64(buf, "memory", 64UL << 20);
-	fdt_property_u32(buf, "cpus", 1);
-	fdt64_t k[2] = {cpu_to_fdt64(8192), cpu_to_fdt64(4096)};
-	fdt_property(buf, "kernel", k, sizeof(k));
+	bundle_begin();
+	vm_begin("vm", 64UL << 20, 1, 8192, 4096);
 	fdt_begin_node(buf, "disk@0");
 	fdt_property_string(buf, "serial", "triad-d0");
 	fdt64_t r[2] = {cpu_to_fdt64(2048), cpu_to_fdt64(8192)};
@@ -214,10 +222,7 @@ static size_t make_device_bundle(const char *sub, const char *prop, const void *
 		fdt_end_node(buf);
 	}
 	fdt_end_node(buf);
-	fdt_end_node(buf);
-	fdt_end_node(buf);
-	assert_int_equal(fdt_finish(buf), 0);
-	return sizeof(buf);
+	return bundle_end();
 }
 
 static void bundle_devices(void **state)
@@ -266,18 +271,9 @@ static void bundle_devices(void **state)
 static size_t make_shared_disk_bundle(uint64_t a_start, uint64_t a_len, bool a_ro, uint64_t b_start,
 				      uint64_t b_len, bool b_ro)
 {
-	memset(buf, 0, sizeof(buf));
-	assert_int_equal(fdt_create(buf, 8192), 0);
-	fdt_finish_reservemap(buf);
-	fdt_begin_node(buf, "");
-	fdt_property_string(buf, "compatible", "triad,bundle-v1");
-	fdt_begin_node(buf, "vms");
+	bundle_begin();
 	for (int v = 0; v < 2; v++) {
-		fdt_begin_node(buf, v ? "b" : "a");
-		fdt_property_u64(buf, "memory", 64UL << 20);
-		fdt_property_u32(buf, "cpus", 1);
-		fdt64_t k[2] = {cpu_to_fdt64(8192), cpu_to_fdt64(4096)};
-		fdt_property(buf, "kernel", k, sizeof(k));
+		vm_begin(v ? "b" : "a", 64UL << 20, 1, 8192, 4096);
 		fdt_begin_node(buf, "disk@0");
 		fdt_property_string(buf, "serial", "d");
 		fdt64_t r[2] = {cpu_to_fdt64(v ? b_start : a_start),
@@ -288,10 +284,7 @@ static size_t make_shared_disk_bundle(uint64_t a_start, uint64_t a_len, bool a_r
 		fdt_end_node(buf);
 		fdt_end_node(buf);
 	}
-	fdt_end_node(buf);
-	fdt_end_node(buf);
-	assert_int_equal(fdt_finish(buf), 0);
-	return sizeof(buf);
+	return bundle_end();
 }
 
 /* The disk type's rule across VMs: no writable range of a disk is shared. */
@@ -398,24 +391,12 @@ static void bundle_rejects_bad_input(void **state)
 static void bundle_rejects_duplicate_names(void **state)
 {
 	(void)state;
-	memset(buf, 0, sizeof(buf));
-	fdt_create(buf, 8192);
-	fdt_finish_reservemap(buf);
-	fdt_begin_node(buf, "");
-	fdt_property_string(buf, "compatible", "triad,bundle-v1");
-	fdt_begin_node(buf, "vms");
+	bundle_begin();
 	for (int i = 0; i < 2; i++) {
-		fdt_begin_node(buf, i ? "a@1" : "a@0");
-		fdt_property_u64(buf, "memory", 1 << 28);
-		fdt_property_u32(buf, "cpus", 1);
-		fdt64_t k[2] = {cpu_to_fdt64(8192), cpu_to_fdt64(16)};
-		fdt_property(buf, "kernel", k, sizeof(k));
+		vm_begin(i ? "a@1" : "a@0", 1 << 28, 1, 8192, 16);
 		fdt_end_node(buf);
 	}
-	fdt_end_node(buf);
-	fdt_end_node(buf);
-	fdt_finish(buf);
-	expect_error(sizeof(buf), "duplicate VM name 'a'");
+	expect_error(bundle_end(), "duplicate VM name 'a'");
 }
 
 static void image_header(void **state)

@@ -13,7 +13,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <cmocka.h>
 
 #include "../../security/rmm/realm.h"
@@ -37,65 +36,12 @@ static uint64_t feat0(void)
 enum { RD = 0, RTT0 = 2, L2 = 4, L3 = 5, DATA = 6, DATA2 = 7, REC = 8, AUX = 9, PARAMS = 10 };
 enum { SPARE = 12, RD2 = 16, RTT2 = 18, REC2 = 20, AUX2 = 21 };
 
-static uint64_t out[5];
-
-static uint64_t call(void (*fn)(const uint64_t *, uint64_t *), uint64_t a1, uint64_t a2,
-		     uint64_t a3, uint64_t a4, uint64_t a5)
-{
-	const uint64_t in[8] = {0, a1, a2, a3, a4, a5};
-	memset(out, 0, sizeof(out));
-	fn(in, out);
-	return out[0];
-}
-
 static uint64_t create(uint64_t rd, uint64_t params)
 {
 	const uint64_t in[8] = {0, rd, params};
 	memset(out, 0, sizeof(out));
 	rmi_realm_create(in, out, feat0());
 	return out[0];
-}
-
-static uint64_t rtt_error(unsigned level)
-{
-	return RMI_ERROR_RTT | (level << 8);
-}
-
-/* Good RmiRealmParams at PA(PARAMS): 40 bits, level-1 start (two tables at rtt). */
-static void good_params(uint64_t params, uint64_t rtt, uint64_t vmid)
-{
-	uint64_t *p = (uint64_t *)params;
-	memset(p, 0, GRANULE_SIZE);
-	p[0x008 / 8] = 40;
-	p[0x018 / 8] = 1;
-	p[0x020 / 8] = 1;
-	p[0x800 / 8] = vmid;
-	p[0x808 / 8] = rtt;
-	p[0x810 / 8] = 1;
-	p[0x818 / 8] = 2;
-}
-
-static int map_memory(void)
-{
-	static void *mem;
-	if (!mem)
-		mem = mmap((void *)TRACKED_BASE, NR_PAGES * GRANULE_SIZE, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-	return mem == (void *)TRACKED_BASE ? 0 : -1;
-}
-
-/* Each test its own window of granules: RD, RTT0 (x2), L2, L3, DATA, DATA2 delegated. */
-static int setup_window(void **state)
-{
-	(void)state;
-	static unsigned next;
-	win = next++;
-	if (map_memory())
-		return -1;
-	for (unsigned g = 0; g < 8; g++)
-		if (g != 1 && granule_delegate(PA(g)) != RMI_SUCCESS)
-			return -1;
-	return 0;
 }
 
 /* A NEW realm with tables down to level 3 over [0, 2 MiB). */

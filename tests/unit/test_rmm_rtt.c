@@ -10,7 +10,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <cmocka.h>
 
 #include "../../security/rmm/realm.h"
@@ -22,46 +21,13 @@
 /* Granule roles in the fake memory. */
 enum { RD = 0, RTT0 = 2, L2 = 4, L3 = 5, DATA = 6, REC = 8, AUX = 9, PARAMS = 10, SRC = 11 };
 
-static uint64_t out[5];
-
-static uint64_t call(void (*fn)(const uint64_t *, uint64_t *), uint64_t a1, uint64_t a2,
-		     uint64_t a3, uint64_t a4, uint64_t a5)
-{
-	const uint64_t in[8] = {0, a1, a2, a3, a4, a5};
-	memset(out, 0, sizeof(out));
-	fn(in, out);
-	return out[0];
-}
-
-static uint64_t rtt_error(unsigned level)
-{
-	return RMI_ERROR_RTT | (level << 8);
-}
-
 /* A NEW realm: 40-bit IPA, level-1 start (two tables), with level-2 and level-3 tables
  * over [0, 2 MiB). */
 static int setup(void **state)
 {
-	(void)state;
-	static unsigned next;
-	win = next++;
-	static void *mem;
-	if (!mem)
-		mem = mmap((void *)TRACKED_BASE, NR_PAGES * GRANULE_SIZE, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-	if (mem != (void *)TRACKED_BASE)
+	if (setup_window(state))
 		return -1;
-	for (unsigned g = 0; g < 8; g++)
-		if (g != 1 && granule_delegate(PA(g)) != RMI_SUCCESS)
-			return -1;
-	uint64_t *p = (uint64_t *)PA(PARAMS);
-	p[0x008 / 8] = 40;
-	p[0x018 / 8] = 1;	/* two breakpoints */
-	p[0x020 / 8] = 1;	/* two watchpoints */
-	p[0x800 / 8] = 5 + win; /* VMID */
-	p[0x808 / 8] = PA(RTT0);
-	p[0x810 / 8] = 1;
-	p[0x818 / 8] = 2;
+	good_params(PA(PARAMS), PA(RTT0), 5 + win);
 	uint64_t in[8] = {0, PA(RD), PA(PARAMS)};
 	/* A CPU with 48-bit PAs, six breakpoints, four watchpoints, four list registers. */
 	rmi_realm_create(in, out, feature_register0(5, 5 << 12 | 3 << 20, 3));

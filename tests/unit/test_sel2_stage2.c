@@ -75,15 +75,12 @@ static void test_secure_space(void **state)
 	assert_ram(s, 0x0e1ff008, true);
 	assert_ram(s, 0x0e200000, true);
 	assert_ram(s, 0x0effffff, true);
-	/* The monitor and Triad at S-EL2 (first MiB of secure RAM), and what follows TZDRAM. */
-	assert_false(walk(s, 0x0e000000).mapped);
-	assert_false(walk(s, 0x0e020000).mapped);
-	assert_false(walk(s, 0x0e0fffff).mapped);
-	assert_false(walk(s, 0x0f000000).mapped);
-	/* Secure flash and the rest of the low map. */
-	assert_false(walk(s, 0x00000000).mapped);
-	assert_false(walk(s, 0x07ffffff).mapped);
-	assert_false(walk(s, 0x0a000000).mapped);
+	/* The monitor and Triad at S-EL2 (first MiB of secure RAM), what follows TZDRAM, secure
+	 * flash and the rest of the low map. */
+	static const uint64_t unmapped[] = {0x0e000000, 0x0e020000, 0x0e0fffff, 0x0f000000,
+					    0x00000000, 0x07ffffff, 0x0a000000};
+	for (unsigned i = 0; i < sizeof(unmapped) / sizeof(unmapped[0]); i++)
+		assert_false(walk(s, unmapped[i]).mapped);
 	/* Its device window: GIC and UARTs, Device memory, never executable. */
 	struct leaf gic = walk(s, 0x080a0000), uart = walk(s, 0x09040000);
 	assert_true(gic.mapped && uart.mapped);

@@ -79,17 +79,7 @@ static void pl031_round_trip(void **state)
 	assert_false(vpl031_restore(&b, &s));
 }
 
-#define RAM_IPA	 0x40000000UL
-#define RAM_SIZE 0x10000UL
-static _Alignas(4096) uint8_t ram[RAM_SIZE];
-
-static void *map(void *ctx, uint64_t ipa, uint64_t len)
-{
-	(void)ctx;
-	if (ipa < RAM_IPA || ipa - RAM_IPA > RAM_SIZE || len > RAM_SIZE - (ipa - RAM_IPA))
-		return NULL;
-	return ram + (ipa - RAM_IPA);
-}
+#include "guest_ram.h"
 
 static const struct virtq_mem mem = {map, NULL};
 static const struct virtio_dev_ops vops = {.device_id = 2, .features = 1ULL << 9, .nr_queues = 1};

@@ -36,15 +36,24 @@ static void header(unsigned off, uint32_t type, uint64_t sector)
 	memcpy(mem + off + 8, &sector, 8);
 }
 
+/* The usual framing: a 16-byte header at 0 (and `out` bytes of data after it, for the
+ * device to read), `in` bytes at 512 for the device to write (none if 0), the status at
+ * 4000. */
+static void frame(uint32_t type, uint64_t sector, uint32_t out, uint32_t in)
+{
+	chain_reset();
+	header(0, type, sector);
+	add(0, 16 + out, false);
+	if (in)
+		add(512, in, true);
+	add(4000, 1, true);
+}
+
 static void read_request(void **state)
 {
 	(void)state;
 	struct vblk_plan p;
-	chain_reset();
-	header(0, VIRTIO_BLK_T_IN, 10);
-	add(0, 16, false);
-	add(512, 1024, true);
-	add(4000, 1, true);
+	frame(VIRTIO_BLK_T_IN, 10, 0, 1024);
 	assert_int_equal(vblk_plan(&c, SECTORS, false, &p), VIRTIO_BLK_S_OK);
 	assert_int_equal(p.type, VIRTIO_BLK_T_IN);
 	assert_int_equal(p.sector, 10);
@@ -60,10 +69,7 @@ static void write_with_header_and_data_in_one_buffer(void **state)
 {
 	(void)state;
 	struct vblk_plan p;
-	chain_reset();
-	header(0, VIRTIO_BLK_T_OUT, 998);
-	add(0, 16 + 1024, false);
-	add(4000, 1, true);
+	frame(VIRTIO_BLK_T_OUT, 998, 1024, 0);
 	assert_int_equal(vblk_plan(&c, SECTORS, false, &p), VIRTIO_BLK_S_OK);
 	assert_int_equal(p.ndata, 1);
 	assert_ptr_equal((void *)(uintptr_t)p.data[0].addr, mem + 16);
@@ -94,11 +100,7 @@ static void reaching_past_the_disk_is_an_io_error(void **state)
 	struct vblk_plan p;
 	uint64_t sectors[] = {999, 1000, UINT64_MAX, UINT64_MAX - 1};
 	for (unsigned i = 0; i < 4; i++) {
-		chain_reset();
-		header(0, VIRTIO_BLK_T_IN, sectors[i]);
-		add(0, 16, false);
-		add(512, 1024, true);
-		add(4000, 1, true);
+		frame(VIRTIO_BLK_T_IN, sectors[i], 0, 1024);
 		assert_int_equal(vblk_plan(&c, SECTORS, false, &p), VIRTIO_BLK_S_IOERR);
 		assert_ptr_equal(p.status, mem + 4000); /* answered there */
 	}
@@ -109,17 +111,10 @@ static void bad_lengths_are_io_errors(void **state)
 	(void)state;
 	struct vblk_plan p;
 	/* Not whole sectors. */
-	chain_reset();
-	header(0, VIRTIO_BLK_T_IN, 0);
-	add(0, 16, false);
-	add(512, 100, true);
-	add(4000, 1, true);
+	frame(VIRTIO_BLK_T_IN, 0, 0, 100);
 	assert_int_equal(vblk_plan(&c, SECTORS, false, &p), VIRTIO_BLK_S_IOERR);
 	/* No data at all. */
-	chain_reset();
-	header(0, VIRTIO_BLK_T_OUT, 0);
-	add(0, 16, false);
-	add(4000, 1, true);
+	frame(VIRTIO_BLK_T_OUT, 0, 0, 0);
 	assert_int_equal(vblk_plan(&c, SECTORS, false, &p), VIRTIO_BLK_S_IOERR);
 	/* A short header. */
 	chain_reset();
@@ -133,10 +128,7 @@ static void bad_lengths_are_io_errors(void **state)
 	add(4000, 2, true);
 	assert_int_equal(vblk_plan(&c, SECTORS, false, &p), VIRTIO_BLK_S_IOERR);
 	/* A read with data for the device to read. */
-	chain_reset();
-	header(0, VIRTIO_BLK_T_IN, 0);
-	add(0, 16 + 512, false);
-	add(4000, 1, true);
+	frame(VIRTIO_BLK_T_IN, 0, 512, 0);
 	assert_int_equal(vblk_plan(&c, SECTORS, false, &p), VIRTIO_BLK_S_IOERR);
 }
 
@@ -154,16 +146,9 @@ static void read_only_disk_refuses_writes_only(void **state)
 {
 	(void)state;
 	struct vblk_plan p;
-	chain_reset();
-	header(0, VIRTIO_BLK_T_OUT, 0);
-	add(0, 16 + 512, false);
-	add(4000, 1, true);
+	frame(VIRTIO_BLK_T_OUT, 0, 512, 0);
 	assert_int_equal(vblk_plan(&c, SECTORS, true, &p), VIRTIO_BLK_S_IOERR);
-	chain_reset();
-	header(0, VIRTIO_BLK_T_IN, 0);
-	add(0, 16, false);
-	add(512, 512, true);
-	add(4000, 1, true);
+	frame(VIRTIO_BLK_T_IN, 0, 0, 512);
 	assert_int_equal(vblk_plan(&c, SECTORS, true, &p), VIRTIO_BLK_S_OK);
 }
 
@@ -171,23 +156,13 @@ static void flush_get_id_and_unknown_types(void **state)
 {
 	(void)state;
 	struct vblk_plan p;
-	chain_reset();
-	header(0, VIRTIO_BLK_T_FLUSH, 0);
-	add(0, 16, false);
-	add(4000, 1, true);
+	frame(VIRTIO_BLK_T_FLUSH, 0, 0, 0);
 	assert_int_equal(vblk_plan(&c, SECTORS, false, &p), VIRTIO_BLK_S_OK);
 	assert_int_equal(p.type, VIRTIO_BLK_T_FLUSH);
-	chain_reset();
-	header(0, VIRTIO_BLK_T_GET_ID, 0);
-	add(0, 16, false);
-	add(512, 20, true);
-	add(4000, 1, true);
+	frame(VIRTIO_BLK_T_GET_ID, 0, 0, 20);
 	assert_int_equal(vblk_plan(&c, SECTORS, false, &p), VIRTIO_BLK_S_OK);
 	assert_int_equal(p.data_len, 20);
-	chain_reset();
-	header(0, 11 /* discard: not offered */, 0);
-	add(0, 16, false);
-	add(4000, 1, true);
+	frame(11 /* discard: not offered */, 0, 0, 0);
 	assert_int_equal(vblk_plan(&c, SECTORS, false, &p), VIRTIO_BLK_S_UNSUPP);
 }
 

@@ -11,22 +11,10 @@
 
 #include <triad/virtio_mmio.h>
 
-#define RAM_IPA	 0x40000000UL
-#define RAM_SIZE 0x10000UL
+#include "guest_ram.h"
 
-#define GUARD 0x80000UL /* past the VM's RAM: must never change */
-
-static _Alignas(4096) uint8_t ram[RAM_SIZE + GUARD];
 static unsigned notified[VIRTIO_MMIO_MAX_QUEUES], resets, stopped, refusals;
 static const char *last_refusal;
-
-static void *map(void *ctx, uint64_t ipa, uint64_t len)
-{
-	(void)ctx;
-	if (ipa < RAM_IPA || ipa - RAM_IPA > RAM_SIZE || len > RAM_SIZE - (ipa - RAM_IPA))
-		return NULL;
-	return ram + (ipa - RAM_IPA);
-}
 
 static void notify(struct virtio_mmio *t, unsigned q)
 {
@@ -250,14 +238,6 @@ static enum virtio_push give_back(uint32_t epoch, uint16_t head)
 {
 	const char *why = NULL;
 	return virtio_mmio_push(&t, &mem, 0, epoch, head, 16, &why);
-}
-
-static bool guard_untouched(void)
-{
-	for (uint64_t i = RAM_SIZE; i < sizeof(ram); i++)
-		if (ram[i])
-			return false;
-	return true;
 }
 
 static void queue_num_zero_and_live_layout_writes_are_refused(void **state)

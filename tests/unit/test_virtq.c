@@ -10,24 +10,12 @@
 
 #include <triad/virtq.h>
 
-#define RAM_IPA	 0x40000000UL
-#define RAM_SIZE 0x10000UL
-#define DESC	 (RAM_IPA + 0x0000)
-#define AVAIL	 (RAM_IPA + 0x1000)
-#define USED	 (RAM_IPA + 0x2000)
-#define QSIZE	 8
+#include "guest_ram.h"
 
-#define GUARD 0x80000UL /* what lies past the VM's RAM (another VM's, say) */
-
-static _Alignas(4096) uint8_t ram[RAM_SIZE + GUARD];
-
-static void *map(void *ctx, uint64_t ipa, uint64_t len)
-{
-	(void)ctx;
-	if (ipa < RAM_IPA || ipa - RAM_IPA > RAM_SIZE || len > RAM_SIZE - (ipa - RAM_IPA))
-		return NULL;
-	return ram + (ipa - RAM_IPA);
-}
+#define DESC  (RAM_IPA + 0x0000)
+#define AVAIL (RAM_IPA + 0x1000)
+#define USED  (RAM_IPA + 0x2000)
+#define QSIZE 8
 
 static const struct virtq_mem mem = {map, NULL};
 static struct virtq q;
@@ -191,14 +179,6 @@ static void bad_configurations(void **state)
 	q.desc_ipa = DESC;
 	q.ready = false;
 	expect_broken("not ready");
-}
-
-static bool guard_untouched(void)
-{
-	for (uint64_t i = RAM_SIZE; i < sizeof(ram); i++)
-		if (ram[i])
-			return false;
-	return true;
 }
 
 /* A queue whose fields were never checked (size 0, the used ring in the last 8 bytes of

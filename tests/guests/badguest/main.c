@@ -61,19 +61,10 @@ void sync_exception(struct frame *f)
 		f->elr += 4; /* skip the faulting instruction */
 }
 
-void unexpected_exception(struct frame *f);
-
 /* The bad guest never unmasks interrupts, and never starts another CPU. */
 void irq_exception(struct frame *f)
 {
 	unexpected_exception(f);
-}
-
-void secondary_main(unsigned long idx)
-{
-	(void)idx;
-	for (;;)
-		__asm__ volatile("wfi");
 }
 
 void unexpected_exception(struct frame *f)

@@ -132,22 +132,15 @@ void irq_exception(struct frame *f)
 
 static void gic_cpu_init(unsigned cpu)
 {
-	uint64_t rd = GICR + cpu * GICR_SIZE, sgi = rd + 0x10000;
-	wr32(rd + 0x14, rd32(rd + 0x14) & ~2U); /* GICR_WAKER: ProcessorSleep off */
-	while (rd32(rd + 0x14) & 4)		/* ChildrenAsleep */
-		;
+	uint64_t sgi = GICR + cpu * GICR_SIZE + 0x10000;
+	gicr_wake(cpu);
 	wr32(sgi + 0x80, 0xffffffff); /* GICR_IGROUPR0: all Group 1 */
 	wr32(sgi + 0x100, (1U << SGI_PING) | (1U << SGI_PONG) | (1U << TIMER_INTID));
-	write_sysreg(s3_0_c12_c12_5, read_sysreg(s3_0_c12_c12_5) | 1); /* ICC_SRE_EL1.SRE */
-	isb();
-	write_sysreg(s3_0_c4_c6_0, 0xff); /* ICC_PMR_EL1 */
-	write_sysreg(s3_0_c12_c12_7, 1);  /* ICC_IGRPEN1_EL1 */
-	isb();
+	gic_cpu_interface_on();
 	__asm__ volatile("msr daifclr, #2"); /* IRQs on */
 }
 
 static volatile bool cpu1_up;
-extern char secondary_entry[]; /* lib/start.S */
 
 void secondary_main(unsigned long idx)
 {

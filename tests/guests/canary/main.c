@@ -31,24 +31,7 @@ static uint64_t check(void)
 	return size;
 }
 
-/* The canary takes no exceptions; any is a failure worth seeing. */
-void unexpected_exception(struct frame *f)
-{
-	puts_("canary: unexpected exception at ");
-	puthex(f->elr);
-	puts_("\n");
-	hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
-}
-
-void sync_exception(struct frame *f)
-{
-	unexpected_exception(f);
-}
-
-void irq_exception(struct frame *f)
-{
-	unexpected_exception(f);
-}
+/* The canary takes no exceptions; any is a failure worth seeing (lib/exceptions.c). */
 
 int main(const char *dtb)
 {
@@ -85,11 +68,4 @@ int main(const char *dtb)
 	hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
 	for (;;)
 		;
-}
-
-void secondary_main(unsigned cpu)
-{
-	(void)cpu;
-	for (;;)
-		__asm__ volatile("wfi");
 }

@@ -50,21 +50,6 @@ static void fail(const char *s)
 		;
 }
 
-void unexpected_exception(struct frame *f)
-{
-	fail_exception("diskattack", f, false);
-}
-
-void sync_exception(struct frame *f)
-{
-	fail_exception("diskattack", f, false);
-}
-
-void irq_exception(struct frame *f)
-{
-	fail_exception("diskattack", f, false);
-}
-
 static void delay_ms(uint64_t ms)
 {
 	uint64_t end = counter() + read_sysreg(cntfrq_el0) / 1000 * ms;
@@ -285,11 +270,4 @@ int main(const char *dtb)
 	hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
 	for (;;)
 		;
-}
-
-void secondary_main(unsigned cpu)
-{
-	(void)cpu;
-	for (;;)
-		__asm__ volatile("wfi");
 }

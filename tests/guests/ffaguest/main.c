@@ -22,7 +22,7 @@
  */
 #include <stddef.h>
 
-#include "../lib/guest.h"
+#include "../lib/check.h"
 
 #include "../../../include/triad/ffa.h"
 
@@ -40,23 +40,7 @@ enum { ECHO, ADD, SELFTEST, READ, SPIN, FP, WAIT, RELAY, COUNT };
 /* The test partition's UUID (tests/guests/ffasp/start.S), FF-A's four-word form. */
 static const uint32_t sp_uuid[4] = {0x2c1e4a5f, 0x8e4c3d7b, 0x2f1d069a, 0x6e5d4c3b};
 
-static unsigned passed, failed;
 static uint16_t my_id;
-
-static void check(bool ok, const char *name, uint64_t got)
-{
-	check_line("ffaguest", ok, name, got, &passed, &failed);
-}
-
-void sync_exception(struct frame *f)
-{
-	fail_exception("ffaguest", f, false);
-}
-
-void unexpected_exception(struct frame *f)
-{
-	fail_exception("ffaguest", f, false);
-}
 
 void irq_exception(struct frame *f)
 {
@@ -309,8 +293,6 @@ void secondary_main(unsigned long idx)
 	cpu1_done = 1;
 	hvc(0x84000002 /* PSCI_CPU_OFF */, 0, 0, 0);
 }
-
-extern char secondary_entry[]; /* lib/start.S */
 
 static void concurrency(void)
 {

@@ -26,15 +26,7 @@ void blocks(void)
 		ok = ok && (i == 1 || rmi(RMI_GRANULE_DELEGATE, (uint64_t)bg[i]) == RMI_SUCCESS);
 	for (uint64_t i = 0; i < 512; i++)
 		ok = ok && rmi(RMI_GRANULE_DELEGATE, BLOCK_PA + i * 4096) == RMI_SUCCESS;
-	const struct realm_params p = {.s2sz = 40,
-				       .num_bps = 1,
-				       .num_wps = 1,
-				       .vmid = 22,
-				       .rtt_base = rtt,
-				       .rtt_level_start = 1,
-				       .rtt_num_start = 2};
-	put_params(&p);
-	ok = ok && rmi2(RMI_REALM_CREATE, rd, (uint64_t)params_page) == RMI_SUCCESS;
+	ok = ok && create_realm(rd, rtt, 22) == RMI_SUCCESS;
 	uint64_t c2[6] = {RMI_RTT_CREATE, rd, l2, 0, 2, 0};
 	smc6(c2);
 	ok = ok && c2[0] == RMI_SUCCESS;

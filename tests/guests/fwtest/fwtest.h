@@ -56,6 +56,9 @@ uint64_t rec_enter(uint64_t rec, uint64_t run);
 /* The host granules RMI parameters and images are passed in. */
 extern uint8_t params_page[4096], src_page[4096];
 void put_params(const struct realm_params *p);
+/* REALM_CREATE of the tests' usual realm: 40-bit IPAs, a breakpoint and a watchpoint, two
+ * level-1 starting tables at rtt. Its status. */
+uint64_t create_realm(uint64_t rd, uint64_t rtt, uint64_t vmid);
 void put_rec_params(uint64_t flags, uint64_t mpidr, uint64_t num_aux, uint64_t aux);
 
 /* realm_exits.c: a realm's PSCI, RIPAS changes, host calls, interrupts and timer;

@@ -79,19 +79,9 @@ void sync_exception(struct frame *f)
 	f->elr += 4; /* skip the access */
 }
 
-void unexpected_exception(struct frame *f)
-{
-	fail_exception("fwtest", f, true);
-}
-
 void irq_exception(struct frame *f)
 {
 	(void)f;
-}
-
-void secondary_main(unsigned long idx)
-{
-	(void)idx;
 }
 
 /* A load and a store that either happen or fault; each returns the fault's ESR or 0. */
@@ -216,6 +206,19 @@ void put_params(const struct realm_params *p)
 	q[0x818 / 8] = p->rtt_num_start;
 }
 
+uint64_t create_realm(uint64_t rd, uint64_t rtt, uint64_t vmid)
+{
+	const struct realm_params p = {.s2sz = 40,
+				       .num_bps = 1,
+				       .num_wps = 1,
+				       .vmid = vmid,
+				       .rtt_base = rtt,
+				       .rtt_level_start = 1,
+				       .rtt_num_start = 2};
+	put_params(&p);
+	return rmi2(RMI_REALM_CREATE, rd, (uint64_t)params_page);
+}
+
 static void realms(void)
 {
 	uint64_t rd = (uint64_t)pool[0], rtt = (uint64_t)pool[2], rd2 = (uint64_t)pool[1];
@@ -322,19 +325,10 @@ static void realm_memory(void)
 {
 	uint64_t rd = (uint64_t)mem[0], rtt = (uint64_t)mem[2], l2 = (uint64_t)mem[4];
 	uint64_t l3 = (uint64_t)mem[5], data = (uint64_t)mem[6], data2 = (uint64_t)mem[7];
-	uint64_t params = (uint64_t)params_page;
 	for (unsigned i = 0; i < 8; i++)
 		if (i != 1 && rmi(RMI_GRANULE_DELEGATE, (uint64_t)mem[i]) != RMI_SUCCESS)
 			check(false, "DELEGATE the realm's granules", i);
-	const struct realm_params good = {.s2sz = 40,
-					  .num_bps = 1,
-					  .num_wps = 1,
-					  .vmid = 9,
-					  .rtt_base = rtt,
-					  .rtt_level_start = 1,
-					  .rtt_num_start = 2};
-	put_params(&good);
-	check(rmi2(RMI_REALM_CREATE, rd, params) == RMI_SUCCESS, "REALM_CREATE (memory)", 0);
+	check(create_realm(rd, rtt, 9) == RMI_SUCCESS, "REALM_CREATE (memory)", 0);
 	uint64_t r[6] = {RMI_RTT_READ_ENTRY, rd, 0, 1, 0, 0};
 	smc6(r);
 	check(r[0] == RMI_SUCCESS && r[1] == 1 && r[2] == 0 && r[4] == 0,
@@ -467,15 +461,7 @@ static void recs(void)
 	for (unsigned i = 0; i < 7; i++)
 		if (rmi(RMI_GRANULE_DELEGATE, all[i]) != RMI_SUCCESS)
 			check(false, "DELEGATE the RECs' realm granules", i);
-	const struct realm_params good = {.s2sz = 40,
-					  .num_bps = 1,
-					  .num_wps = 1,
-					  .vmid = 11,
-					  .rtt_base = rtt,
-					  .rtt_level_start = 1,
-					  .rtt_num_start = 2};
-	put_params(&good);
-	check(rmi2(RMI_REALM_CREATE, rd, params) == RMI_SUCCESS, "REALM_CREATE (RECs)", 0);
+	check(create_realm(rd, rtt, 11) == RMI_SUCCESS, "REALM_CREATE (RECs)", 0);
 	uint64_t a[4] = {RMI_REC_AUX_COUNT, rd, 0, 0};
 	smc4(a);
 	check(a[0] == RMI_SUCCESS && a[1] == 1, "REC_AUX_COUNT: one", a[1]);
@@ -554,20 +540,12 @@ static uint8_t nsmem[6][4096] __attribute__((aligned(8192))); /* rd, -, rtt x2, 
 static void unprotected(void)
 {
 	uint64_t rd = (uint64_t)nsmem[0], rtt = (uint64_t)nsmem[2], l2 = (uint64_t)nsmem[4];
-	uint64_t l3 = (uint64_t)nsmem[5], params = (uint64_t)params_page;
+	uint64_t l3 = (uint64_t)nsmem[5];
 	uint64_t all[5] = {rd, rtt, rtt + 4096, l2, l3};
 	for (unsigned i = 0; i < 5; i++)
 		if (rmi(RMI_GRANULE_DELEGATE, all[i]) != RMI_SUCCESS)
 			check(false, "DELEGATE the granules (unprotected)", i);
-	const struct realm_params good = {.s2sz = 40,
-					  .num_bps = 1,
-					  .num_wps = 1,
-					  .vmid = 13,
-					  .rtt_base = rtt,
-					  .rtt_level_start = 1,
-					  .rtt_num_start = 2};
-	put_params(&good);
-	check(rmi2(RMI_REALM_CREATE, rd, params) == RMI_SUCCESS, "REALM_CREATE (unprotected)", 0);
+	check(create_realm(rd, rtt, 13) == RMI_SUCCESS, "REALM_CREATE (unprotected)", 0);
 	uint64_t top = 1ULL << 39, shared = (uint64_t)src_page;
 	uint64_t desc = shared | (0xfULL << 2) | (3ULL << 6); /* write-back, read-write */
 	uint64_t m0[6] = {RMI_RTT_MAP_UNPROTECTED, rd, top, 3, desc, 0};
@@ -851,15 +829,7 @@ static void realm_runs(void)
 	for (unsigned i = 0; i < 8; i++)
 		if (rmi(RMI_GRANULE_DELEGATE, all[i]) != RMI_SUCCESS)
 			check(false, "DELEGATE the running realm's granules", i);
-	const struct realm_params good = {.s2sz = 40,
-					  .num_bps = 1,
-					  .num_wps = 1,
-					  .vmid = 15,
-					  .rtt_base = rtt,
-					  .rtt_level_start = 1,
-					  .rtt_num_start = 2};
-	put_params(&good);
-	check(rmi2(RMI_REALM_CREATE, rd, params) == RMI_SUCCESS, "REALM_CREATE (running)", 0);
+	check(create_realm(rd, rtt, 15) == RMI_SUCCESS, "REALM_CREATE (running)", 0);
 	uint64_t c1[6] = {RMI_RTT_CREATE, rd, l2, 0, 2, 0},
 		 c2[6] = {RMI_RTT_CREATE, rd, l3, 0, 3, 0};
 	smc6(c1);

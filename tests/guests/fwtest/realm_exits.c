@@ -270,15 +270,7 @@ static uint64_t call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64
  * the host backs only when it is touched. */
 static bool build(uint64_t rd, uint64_t rtt, uint64_t l2, uint64_t l3, uint64_t rec0, uint64_t rec1)
 {
-	const struct realm_params p = {.s2sz = 40,
-				       .num_bps = 1,
-				       .num_wps = 1,
-				       .vmid = 21,
-				       .rtt_base = rtt,
-				       .rtt_level_start = 1,
-				       .rtt_num_start = 2};
-	put_params(&p);
-	bool ok = rmi2(RMI_REALM_CREATE, rd, (uint64_t)params_page) == RMI_SUCCESS;
+	bool ok = create_realm(rd, rtt, 21) == RMI_SUCCESS;
 	ok = ok && call(RMI_RTT_CREATE, rd, l2, 0, 2, 0, 0) == RMI_SUCCESS;
 	ok = ok && call(RMI_RTT_CREATE, rd, l3, 0, 3, 0, 0) == RMI_SUCCESS;
 	ok = ok && call(RMI_RTT_INIT_RIPAS, rd, 0, 0x5000, 0, 0, 0) == RMI_SUCCESS;
@@ -440,17 +432,11 @@ static void host_call(uint64_t rec0)
  * the timer's output while the host delivers its interrupt. */
 static void physical_timer_ppi(bool on)
 {
-	uint64_t rd = GICR, sgi = rd + 0x10000;
-	wr32(rd + 0x14, rd32(rd + 0x14) & ~2U); /* GICR_WAKER: ProcessorSleep off */
-	while (rd32(rd + 0x14) & 4)
-		;
-	wr32(sgi + 0x80, rd32(sgi + 0x80) | (1U << 27));	       /* GICR_IGROUPR0: Group 1 */
-	wr32(sgi + (on ? 0x100 : 0x180), 1U << 27);		       /* GICR_IS/ICENABLER0 */
-	write_sysreg(s3_0_c12_c12_5, read_sysreg(s3_0_c12_c12_5) | 1); /* ICC_SRE_EL1.SRE */
-	isb();
-	write_sysreg(s3_0_c4_c6_0, 0xff); /* ICC_PMR_EL1 */
-	write_sysreg(s3_0_c12_c12_7, 1);  /* ICC_IGRPEN1_EL1 */
-	isb();
+	uint64_t sgi = GICR + 0x10000;
+	gicr_wake(0);
+	wr32(sgi + 0x80, rd32(sgi + 0x80) | (1U << 27)); /* GICR_IGROUPR0: Group 1 */
+	wr32(sgi + (on ? 0x100 : 0x180), 1U << 27);	 /* GICR_IS/ICENABLER0 */
+	gic_cpu_interface_on();
 }
 
 static void interrupts(uint64_t rec0)

@@ -62,24 +62,6 @@ void print_summary(const char *who, unsigned passed, unsigned failed)
 	puts_(" failed\n");
 }
 
-void check_line(const char *who, bool ok, const char *name, uint64_t got, unsigned *passed,
-		unsigned *failed)
-{
-	puts_(who);
-	puts_(ok ? ": PASS " : ": FAIL ");
-	puts_(name);
-	if (!ok) {
-		puts_(" (got ");
-		puthex(got);
-		puts_(")");
-	}
-	puts_("\n");
-	if (ok)
-		(*passed)++;
-	else
-		(*failed)++;
-}
-
 /* Whether the command line has this word: it is in the DTB verbatim. */
 bool bootargs_have(const char *dtb, const char *word)
 {

@@ -25,57 +25,37 @@
 
 /* Single-register accesses without writeback, as device drivers do: they come with an
  * instruction syndrome that a hypervisor can emulate from. */
-static inline uint32_t rd32(uint64_t a)
-{
-	uint32_t v;
-	__asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
-	return v;
-}
-
-static inline void wr32(uint64_t a, uint32_t v)
-{
-	__asm__ volatile("str %w0, [%1]" ::"rZ"(v), "r"(a) : "memory");
-}
-
-static inline uint8_t rd8(uint64_t a)
-{
-	uint8_t v;
-	__asm__ volatile("ldrb %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
-	return v;
-}
-
-static inline uint16_t rd16(uint64_t a)
-{
-	uint16_t v;
-	__asm__ volatile("ldrh %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
-	return v;
-}
-
-static inline void wr16(uint64_t a, uint16_t v)
-{
-	__asm__ volatile("strh %w0, [%1]" ::"r"(v), "r"(a) : "memory");
-}
+#define MMIO_ACCESSORS(bits, size)                                                                 \
+	static inline uint##bits##_t rd##bits(uint64_t a)                                          \
+	{                                                                                          \
+		uint##bits##_t v;                                                                  \
+		__asm__ volatile("ldr" size " %w0, [%1]" : "=r"(v) : "r"(a) : "memory");           \
+		return v;                                                                          \
+	}                                                                                          \
+	static inline void wr##bits(uint64_t a, uint##bits##_t v)                                  \
+	{                                                                                          \
+		__asm__ volatile("str" size " %w0, [%1]" ::"rZ"(v), "r"(a) : "memory");            \
+	}
+MMIO_ACCESSORS(8, "b")
+MMIO_ACCESSORS(16, "h")
+MMIO_ACCESSORS(32, "")
 
 static inline void wr64(uint64_t a, uint64_t v)
 {
 	__asm__ volatile("str %0, [%1]" ::"r"(v), "r"(a) : "memory");
 }
 
-static inline int64_t hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
-{
-	register uint64_t x0 __asm__("x0") = fn, x1 __asm__("x1") = a1, x2 __asm__("x2") = a2,
-			     x3 __asm__("x3") = a3;
-	__asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)::"memory");
-	return (int64_t)x0;
-}
-
-static inline int64_t smc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
-{
-	register uint64_t x0 __asm__("x0") = fn, x1 __asm__("x1") = a1, x2 __asm__("x2") = a2,
-			     x3 __asm__("x3") = a3;
-	__asm__ volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)::"memory");
-	return (int64_t)x0;
-}
+/* SMCCC calls with x0-x3 in and out, through HVC (to the hypervisor) or SMC. */
+#define SMCCC_CALL(insn)                                                                           \
+	static inline int64_t insn(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)             \
+	{                                                                                          \
+		register uint64_t x0 __asm__("x0") = fn, x1 __asm__("x1") = a1,                    \
+				     x2 __asm__("x2") = a2, x3 __asm__("x3") = a3;                 \
+		__asm__ volatile(#insn " #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)::"memory");  \
+		return (int64_t)x0;                                                                \
+	}
+SMCCC_CALL(hvc)
+SMCCC_CALL(smc)
 
 /* An HVC with x0-x17 from r and the answer back into r (SMCCC 1.2, as FF-A v1.2 uses). */
 static inline void hvc18(uint64_t r[18])
@@ -111,6 +91,20 @@ struct frame {
 	uint64_t elr;
 };
 
+/* lib/start.S: what PSCI CPU_ON starts a secondary CPU at (context: its index). */
+extern char secondary_entry[];
+
+/* Called by lib/start.S's vectors and secondary entry; lib/exceptions.c has defaults. */
+void sync_exception(struct frame *f);
+void irq_exception(struct frame *f);
+void unexpected_exception(struct frame *f);
+void secondary_main(unsigned long idx);
+
+/* lib/gic.c: wakes CPU cpu's redistributor (GICR_WAKER) and waits until it is awake. */
+void gicr_wake(unsigned cpu);
+/* Turns this CPU's interface on: system register access, all priorities, Group 1. */
+void gic_cpu_interface_on(void);
+
 /* lib/console.c */
 void putc_(char c);
 void puts_(const char *s);
@@ -122,8 +116,5 @@ void fail_exception(const char *who, const struct frame *f, bool by_smc);
 /* Prints "<who>: N passed, M failed", the line the tests look for. */
 void print_summary(const char *who, unsigned passed, unsigned failed);
 bool bootargs_have(const char *dtb, const char *word);
-/* Prints "<who>: PASS <name>" or "<who>: FAIL <name> (got ...)" and counts it. */
-void check_line(const char *who, bool ok, const char *name, uint64_t got, unsigned *passed,
-		unsigned *failed);
 
 #endif

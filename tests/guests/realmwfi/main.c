@@ -14,39 +14,17 @@
 #define GICR_ICENABLER0 0x180
 #define SPURIOUS	1023
 
+/* Its interrupts stay masked: one taken is a failure too (lib/exceptions.c). */
 static volatile bool cpu1_up;
-extern char secondary_entry[]; /* lib/start.S */
-
-void sync_exception(struct frame *f)
-{
-	fail_exception("realmwfi", f, true);
-}
-
-void unexpected_exception(struct frame *f)
-{
-	fail_exception("realmwfi", f, true);
-}
-
-/* Its interrupts stay masked: one taken is a failure too. */
-void irq_exception(struct frame *f)
-{
-	fail_exception("realmwfi", f, true);
-}
 
 static void gic_cpu_init(unsigned cpu)
 {
-	uint64_t rd = GICR + cpu * GICR_SIZE, sgi = GICR_SGI(cpu);
-	wr32(rd + 0x14, rd32(rd + 0x14) & ~2U); /* GICR_WAKER: ProcessorSleep off */
-	while (rd32(rd + 0x14) & 4)		/* ChildrenAsleep */
-		;
+	uint64_t sgi = GICR_SGI(cpu);
+	gicr_wake(cpu);
 	wr32(sgi + GICR_IGROUPR0, 0xffffffff);
 	wr32(sgi + GICR_ICENABLER0, 1U << TIMER_INTID);
 	wr32(sgi + GICR_ISENABLER0, 1U << SGI_WAKE);
-	write_sysreg(s3_0_c12_c12_5, read_sysreg(s3_0_c12_c12_5) | 1); /* ICC_SRE_EL1.SRE */
-	isb();
-	write_sysreg(s3_0_c4_c6_0, 0xff); /* ICC_PMR_EL1 */
-	write_sysreg(s3_0_c12_c12_7, 1);  /* ICC_IGRPEN1_EL1 */
-	isb();
+	gic_cpu_interface_on();
 }
 
 void secondary_main(unsigned long idx)

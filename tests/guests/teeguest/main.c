@@ -16,7 +16,7 @@
  */
 #include <stddef.h>
 
-#include "../lib/guest.h"
+#include "../lib/check.h"
 
 #include "../../../security/tee/optee_abi.h"
 
@@ -38,23 +38,6 @@
 #define TEE_ERROR_BUSY	   0xffff000dU
 #define TEE_TARGET_DEAD	   0xffff3024U
 #define SHARED_COOKIE	   0x7777 /* the first VM's registration; the second VM tries it */
-
-static unsigned passed, failed;
-
-static void check(bool ok, const char *name, uint64_t got)
-{
-	check_line("teeguest", ok, name, got, &passed, &failed);
-}
-
-void sync_exception(struct frame *f)
-{
-	fail_exception("teeguest", f, false);
-}
-
-void unexpected_exception(struct frame *f)
-{
-	fail_exception("teeguest", f, false);
-}
 
 void irq_exception(struct frame *f)
 {
@@ -438,8 +421,6 @@ void secondary_main(unsigned long idx)
 	cpu1_stopped = true;
 	hvc(0x84000002 /* PSCI_CPU_OFF */, 0, 0, 0);
 }
-
-extern char secondary_entry[]; /* lib/start.S */
 
 static void attack(void)
 {

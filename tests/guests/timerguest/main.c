@@ -9,7 +9,7 @@
  * and then when they share a physical CPU: then ("timerguest.shared" in the bootargs) it
  * also checks a timer turned off while switched out. (Alone on its CPU, it has no exit
  * while it spins: its list register, in the CPU, still offers the interrupt.) */
-#include "../lib/guest.h"
+#include "../lib/check.h"
 
 #define TIMER_INTID	27
 #define GICR_SGI	(GICR + 0x10000)
@@ -20,21 +20,9 @@
 #define CTL_IMASK	2UL
 #define ISR_I		(1UL << 7)
 
-static unsigned passed, failed;
 static uint64_t freq;
 static volatile unsigned taken, spurious;
 static volatile bool cpu1_up;
-extern char secondary_entry[]; /* lib/start.S */
-
-void sync_exception(struct frame *f)
-{
-	fail_exception("timerguest", f, false);
-}
-
-void unexpected_exception(struct frame *f)
-{
-	fail_exception("timerguest", f, false);
-}
 
 void irq_exception(struct frame *f)
 {
@@ -58,11 +46,6 @@ void secondary_main(unsigned long idx)
 	cpu1_up = true;
 	for (;;) /* busy: its physical CPU's other vCPU gets switched out for it */
 		;
-}
-
-static void check(bool ok, const char *name, uint64_t got)
-{
-	check_line("timerguest", ok, name, got, &passed, &failed);
 }
 
 static void irqs_on(void)
@@ -181,17 +164,11 @@ static void off_while_disabled(void)
 
 static void gic_init(void)
 {
-	wr32(GICD, 0x13);			    /* GICD_CTLR: ARE, Group 0 and 1 on */
-	wr32(GICR + 0x14, rd32(GICR + 0x14) & ~2U); /* GICR_WAKER: ProcessorSleep off */
-	while (rd32(GICR + 0x14) & 4)
-		;
+	wr32(GICD, 0x13); /* GICD_CTLR: ARE, Group 0 and 1 on */
+	gicr_wake(0);
 	wr32(GICR_SGI + 0x80, 0xffffffff); /* IGROUPR0: Group 1 */
 	wr32(GICR_ISENABLER0, 1U << TIMER_INTID);
-	write_sysreg(s3_0_c12_c12_5, read_sysreg(s3_0_c12_c12_5) | 1); /* ICC_SRE_EL1.SRE */
-	isb();
-	write_sysreg(s3_0_c4_c6_0, 0xff); /* ICC_PMR_EL1 */
-	write_sysreg(s3_0_c12_c12_7, 1);  /* ICC_IGRPEN1_EL1 */
-	isb();
+	gic_cpu_interface_on();
 }
 
 int main(const char *dtb)

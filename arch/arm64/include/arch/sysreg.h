@@ -142,9 +142,4 @@ static inline void local_irq_disable(void)
 	__asm__ volatile("msr daifset, #2" ::: "memory");
 }
 
-static inline void local_irq_enable(void)
-{
-	__asm__ volatile("msr daifclr, #2" ::: "memory");
-}
-
 #endif
