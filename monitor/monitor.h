@@ -174,7 +174,6 @@ struct world_context *world_cpu_off(struct world_context *c);
 /* PSCI CPU_SUSPEND to a power-down state (OP-TEE's suspend and resume entries around the
  * wait; the normal world resumes at entry with x0 = context), SYSTEM_OFF and SYSTEM_RESET
  * (OP-TEE's entries first): they return the context to run next, if any. */
-#define PSCI_DENIED (-3)
 struct world_context *world_cpu_suspend(struct world_context *c, uint64_t entry, uint64_t context);
 struct world_context *world_system_power(struct world_context *c, bool reset);
 struct world_context *world_secure_smc(struct world_context *c);

@@ -1,29 +1,12 @@
 /* PSCI 1.1 for the normal world (Arm DEN 0022): CPUs on, off and suspended, system off and
  * reset. */
 #include <triad/ffa.h>
+#include <triad/psci_abi.h>
 #include <triad/rmm_abi.h>
 
 #include <triad/tos_restart_abi.h>
 
 #include "monitor.h"
-
-#define PSCI_VERSION	    0x84000000
-#define PSCI_CPU_SUSPEND    0xc4000001
-#define PSCI_CPU_OFF	    0x84000002
-#define PSCI_CPU_ON	    0xc4000003
-#define PSCI_AFFINITY_INFO  0xc4000004
-#define PSCI_MIGRATE_INFO   0x84000006
-#define PSCI_SYSTEM_OFF	    0x84000008
-#define PSCI_SYSTEM_RESET   0x84000009
-#define PSCI_FEATURES	    0x8400000a
-#define SMCCC_VERSION	    0x80000000
-#define SMCCC_ARCH_FEATURES 0x80000001
-
-#define SUCCESS	       0
-#define NOT_SUPPORTED  -1
-#define INVALID_PARAMS -2
-#define ALREADY_ON     -4
-#define ON_PENDING     -5
 
 #define SUSPEND_POWER_DOWN (1ULL << 16) /* power_state: the type */
 
@@ -55,29 +38,29 @@ static int64_t cpu_on(uint64_t mpidr, uint64_t entry, uint64_t context)
 {
 	int i = cpu_of(mpidr);
 	if (i < 0)
-		return INVALID_PARAMS;
+		return PSCI_INVALID_PARAMETERS;
 	if (mon_cpu(i)->psci.state == CPU_ON)
-		return ALREADY_ON;
+		return PSCI_ALREADY_ON;
 	if (mon_cpu(i)->psci.state == CPU_ON_PENDING)
-		return ON_PENDING;
+		return PSCI_ON_PENDING;
 	mon_cpu(i)->psci.entry = entry;
 	mon_cpu(i)->psci.context = context;
 	dsb(sy);
 	mon_cpu(i)->psci.state = CPU_ON_PENDING;
 	dsb(sy);
 	__asm__ volatile("sev");
-	return SUCCESS;
+	return PSCI_SUCCESS;
 }
 
 static bool implemented(uint32_t fid)
 {
 	switch (fid) {
 	case PSCI_VERSION:
-	case PSCI_CPU_SUSPEND:
+	case (PSCI_CPU_SUSPEND | SMC64):
 	case PSCI_CPU_OFF:
-	case PSCI_CPU_ON:
-	case PSCI_AFFINITY_INFO:
-	case PSCI_MIGRATE_INFO:
+	case (PSCI_CPU_ON | SMC64):
+	case (PSCI_AFFINITY_INFO | SMC64):
+	case PSCI_MIGRATE_INFO_TYPE:
 	case PSCI_SYSTEM_OFF:
 	case PSCI_SYSTEM_RESET:
 	case PSCI_FEATURES:
@@ -93,15 +76,15 @@ struct world_context *smc_handler(struct world_context *f)
 	int64_t r;
 	switch (fid) {
 	case SMCCC_VERSION:
-		r = 0x10001; /* SMCCC 1.1 */
+		r = SMCCC_1_1;
 		break;
 	case PSCI_VERSION:
-		r = 0x10001; /* PSCI 1.1 */
+		r = PSCI_1_1;
 		break;
 	case PSCI_FEATURES:
-		r = implemented((uint32_t)f->x[1]) ? SUCCESS : NOT_SUPPORTED;
+		r = implemented((uint32_t)f->x[1]) ? PSCI_SUCCESS : PSCI_NOT_SUPPORTED;
 		break;
-	case PSCI_CPU_ON:
+	case (PSCI_CPU_ON | SMC64):
 		r = cpu_on(f->x[1], f->x[2], f->x[3]);
 		break;
 	case PSCI_CPU_OFF: {
@@ -113,28 +96,28 @@ struct world_context *smc_handler(struct world_context *f)
 			return s;
 		cpu_restart(cpu);
 	}
-	case PSCI_AFFINITY_INFO: {
+	case (PSCI_AFFINITY_INFO | SMC64): {
 		int i = cpu_of(f->x[1]);
-		r = i < 0 || f->x[2]			       ? INVALID_PARAMS
+		r = i < 0 || f->x[2]			       ? PSCI_INVALID_PARAMETERS
 		    : mon_cpu(i)->psci.state == CPU_ON	       ? 0
 		    : mon_cpu(i)->psci.state == CPU_ON_PENDING ? 2
 							       : 1;
 		break;
 	}
-	case PSCI_CPU_SUSPEND:
+	case (PSCI_CPU_SUSPEND | SMC64):
 		/* The CPU's own states (power level 0, state ID 0): standby, a WFI here; or
 		 * power-down, with the secure world told (world.c). */
 		if (f->x[1] & ~SUSPEND_POWER_DOWN) {
-			r = INVALID_PARAMS;
+			r = PSCI_INVALID_PARAMETERS;
 			break;
 		}
 		if (f->x[1] & SUSPEND_POWER_DOWN)
 			return world_cpu_suspend(f, f->x[2], f->x[3]);
 		dsb(sy);
 		__asm__ volatile("wfi");
-		r = SUCCESS;
+		r = PSCI_SUCCESS;
 		break;
-	case PSCI_MIGRATE_INFO:
+	case PSCI_MIGRATE_INFO_TYPE:
 		r = 2; /* no trusted OS that would need migrating */
 		break;
 	case PSCI_SYSTEM_OFF:
@@ -150,7 +133,7 @@ struct world_context *smc_handler(struct world_context *f)
 			return world_call_secure(f); /* FF-A: the SPMC is Triad at S-EL2 */
 		if (fid >= RMI_FID_FIRST && fid <= RMI_FID_LAST && fid != RMM_RMI_REQ_COMPLETE)
 			return world_call_realm(f);
-		r = NOT_SUPPORTED;
+		r = PSCI_NOT_SUPPORTED;
 		break;
 	}
 	f->x[0] = (uint64_t)r;

@@ -13,6 +13,7 @@
  * then the realm world, then the normal world runs.
  */
 #include <triad/ffa.h>
+#include <triad/psci_abi.h>
 #include <triad/rmm_abi.h>
 #include <triad/sel2_abi.h>
 #include <triad/tos_restart_abi.h>
