@@ -84,4 +84,10 @@
 #define RMM_BOOT_CPU_ID_OUT_OF_RANGE   -4
 #define RMM_BOOT_INVALID_SHARED_BUFFER -5
 
+/* RmmRipas (RMI and RSI alike), and RSI's success. */
+#define RIPAS_EMPTY	0
+#define RIPAS_RAM	1
+#define RIPAS_DESTROYED 2
+#define RSI_SUCCESS	0
+
 #endif

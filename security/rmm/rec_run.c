@@ -33,10 +33,8 @@
 #define ENTER_TRAP_WFI	   (1ULL << 2)
 #define ENTER_TRAP_WFE	   (1ULL << 3)
 #define ENTER_RIPAS_REJECT (1ULL << 4)
-#define RSI_SUCCESS	   0
 #define RSI_ACCEPT	   0
 #define RSI_REJECT	   1
-#define RIPAS_EMPTY	   0
 #define RMI_EXIT_SYNC	   0
 #define RMI_EXIT_IRQ	   1
 #define RMI_EXIT_FIQ	   2

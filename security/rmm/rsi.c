@@ -22,12 +22,9 @@
 #define RSI_IPA_STATE_SET      0xc4000197U
 #define RSI_IPA_STATE_GET      0xc4000198U
 #define RSI_HOST_CALL	       0xc4000199U
-#define RIPAS_EMPTY	       0
 #define RSI_CHANGE_DESTROYED   1
 #define HOST_CALL_ALIGN	       0x100
-#define RIPAS_RAM	       1
 #define RSI_ABI_VERSION	       0x10000ULL
-#define RSI_SUCCESS	       0
 #define RSI_ERROR_INPUT	       1
 #define RSI_ERROR_STATE	       2
 #define RSI_INCOMPLETE	       3
