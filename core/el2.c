@@ -90,18 +90,3 @@ int el2_vmid_alloc(void)
 	spin_unlock(&vmid_lock);
 	return v;
 }
-
-void el2_vmid_free(int vmid, uint64_t vttbr)
-{
-	/* No TLB entry tagged with this VMID may survive its reuse. */
-	uint64_t old = read_sysreg(vttbr_el2);
-	write_sysreg(vttbr_el2, vttbr);
-	isb();
-	__asm__ volatile("tlbi vmalls12e1is" ::: "memory");
-	dsb(ish);
-	write_sysreg(vttbr_el2, old);
-	isb();
-	spin_lock(&vmid_lock);
-	vmid_free(&vmids, vmid);
-	spin_unlock(&vmid_lock);
-}

@@ -283,11 +283,3 @@ void vcpu_set_irq_line(struct vm *vm, unsigned vcpu, uint32_t intid, bool level)
 	spin_unlock(&vm->vgic.lock);
 	kick_target(vm, t);
 }
-
-void vcpu_inject_edge(struct vm *vm, unsigned vcpu, uint32_t intid)
-{
-	spin_lock(&vm->vgic.lock);
-	int t = vgic_inject_edge(&vm->vgic, vcpu, intid);
-	spin_unlock(&vm->vgic.lock);
-	kick_target(vm, t);
-}

@@ -79,11 +79,6 @@ static inline bool ffa_is_direct_req(uint32_t fid)
 	return ffa_base(fid) == FFA_MSG_SEND_DIRECT_REQ || fid == FFA_MSG_SEND_DIRECT_REQ2;
 }
 
-static inline bool ffa_is_direct_resp(uint32_t fid)
-{
-	return ffa_base(fid) == FFA_MSG_SEND_DIRECT_RESP || fid == FFA_MSG_SEND_DIRECT_RESP2;
-}
-
 /* The answer a DIRECT_REQ of this kind expects: RESP of the same width, or RESP2. */
 static inline uint32_t ffa_resp_for(uint32_t req_fid)
 {

@@ -12,10 +12,9 @@ void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(p
 /* Output that is not a log line (the exit record, register dumps). */
 void log_raw(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-#define pr_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
-#define pr_info(...)  log_msg(LOG_INFO, __VA_ARGS__)
-#define pr_warn(...)  log_msg(LOG_WARN, __VA_ARGS__)
-#define pr_err(...)   log_msg(LOG_ERROR, __VA_ARGS__)
+#define pr_info(...) log_msg(LOG_INFO, __VA_ARGS__)
+#define pr_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
+#define pr_err(...)  log_msg(LOG_ERROR, __VA_ARGS__)
 
 /* Console: one physical UART shared by the log and every guest's console. */
 void console_init(unsigned long uart_base);

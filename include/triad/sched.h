@@ -8,7 +8,6 @@
 #include <triad/spinlock.h>
 
 #define SCHED_WEIGHT_DEFAULT 256
-#define SCHED_WEIGHT_MAX     65535
 
 enum sched_state {
 	SCHED_BLOCKED, /* waiting for an interrupt, powered off, or its VM is not running */

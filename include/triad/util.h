@@ -12,7 +12,6 @@
 #define IS_ALIGNED(x, a)      (((x) & ((__typeof__(x))(a)-1)) == 0)
 #define MIN(a, b)	      ((a) < (b) ? (a) : (b))
 #define MAX(a, b)	      ((a) > (b) ? (a) : (b))
-#define BIT(n)		      (1UL << (n))
 #define GENMASK(h, l)	      (((~0UL) >> (63 - (h))) & ~((1UL << (l)) - 1))
 #define FIELD_GET(v, h, l)    (((v) >> (l)) & ((1UL << ((h) - (l) + 1)) - 1))
 #define SZ_4K		      0x1000UL
@@ -21,7 +20,6 @@
 #define SZ_2M		      0x200000UL
 #define SZ_1G		      0x40000000UL
 #define PAGE_SIZE	      SZ_4K
-#define PAGE_SHIFT	      12
 #define container_of(p, t, m) ((t *)((char *)(p)-offsetof(t, m)))
 #define unlikely(x)	      __builtin_expect(!!(x), 0)
 #define likely(x)	      __builtin_expect(!!(x), 1)

@@ -93,21 +93,11 @@ static void *phys_ptr(void *ctx, uint64_t pa)
 	return (void *)pa;
 }
 
-static uint64_t alloc_page(void *ctx)
-{
-	(void)ctx;
-	return page_alloc_zeroed(1, PAGE_SIZE);
-}
-
-static void free_page(void *ctx, uint64_t pa)
-{
-	(void)ctx;
-	page_free(pa, 1);
-}
-
 static struct tee_mem mem_of(struct vm *vm)
 {
-	return (struct tee_mem){vm, guest_pa, phys_ptr, alloc_page, free_page};
+	/* Its pages come from where the stage-2 tables' do. */
+	return (struct tee_mem){vm, guest_pa, phys_ptr, mem_pt_allocator.alloc_page,
+				mem_pt_allocator.free_page};
 }
 
 /* ---- the VM as an OP-TEE client ---- */
