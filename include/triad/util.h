@@ -25,6 +25,13 @@
 #define likely(x)	      __builtin_expect(!!(x), 1)
 #define READ_ONCE(x)	      (*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v)      (*(volatile __typeof__(x) *)&(x) = (v))
+/* System registers named by number have no indexed form: a loop over the first n of them
+ * with one case per number, LIST(CASE) expanding to CASE(0) CASE(1) ... */
+#define FOR_EACH_NUMBERED(n, LIST, CASE)                                                           \
+	for (unsigned i_ = 0; i_ < (n); i_++)                                                      \
+		switch (i_) {                                                                      \
+			LIST(CASE)                                                                 \
+		}
 
 /* True if [base, base+size) does not wrap and lies inside [lo, lo+len). */
 static inline bool range_within(uint64_t base, uint64_t size, uint64_t lo, uint64_t len)
