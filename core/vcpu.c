@@ -20,11 +20,6 @@ void fpsimd_restore(const struct fpsimd_state *s);
 
 #define SYSREG_LIST(X) X(actlr, actlr_el1) EL1_SYSREG_LIST(X)
 
-static bool have_pauth(void)
-{
-	return cpu_has_pauth();
-}
-
 /* FEAT_RAS: with HCR_EL2.AMO the guest's DISR_EL1 is VDISR_EL2, which is then its own. */
 static bool have_ras(void)
 {
@@ -34,7 +29,7 @@ static bool have_ras(void)
 static void el1_save(struct el1_sysregs *s)
 {
 	SYSREG_LIST(EL1_SAVE)
-	if (have_pauth()) {
+	if (cpu_has_pauth()) {
 		PAUTH_LIST(EL1_SAVE)
 	}
 	if (have_ras())
@@ -44,7 +39,7 @@ static void el1_save(struct el1_sysregs *s)
 static void el1_restore(const struct el1_sysregs *s)
 {
 	SYSREG_LIST(EL1_RESTORE)
-	if (have_pauth()) {
+	if (cpu_has_pauth()) {
 		PAUTH_LIST(EL1_RESTORE)
 	}
 	if (have_ras())

@@ -183,7 +183,7 @@ int vm_load_images(struct vm *vm)
 	return 0;
 }
 
-unsigned vms_alive(void)
+static unsigned vms_alive(void)
 {
 	unsigned n = 0;
 	for (unsigned i = 0; i < nr_vms; i++) {

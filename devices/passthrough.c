@@ -224,7 +224,8 @@ int passthrough_create(struct vm *vm, const struct vdev_config *c, char *err, si
 	return 0;
 }
 
-unsigned passthrough_of(const struct vm *vm, struct guest_dt_passthrough *out, unsigned max)
+/* The VM's passthrough devices, for its DT; returns how many. */
+static unsigned passthrough_of(const struct vm *vm, struct guest_dt_passthrough *out, unsigned max)
 {
 	unsigned n = 0;
 	for (unsigned i = 0; i < nr_devices && n < max; i++)

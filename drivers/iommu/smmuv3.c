@@ -250,7 +250,8 @@ static void gerror_irq(void *ctx)
 	wr(GERRORN, g);
 }
 
-void smmu_init(void)
+/* Sets the SMMU up (if the machine has one), all streams blocked. */
+static void smmu_init(void)
 {
 	el2_limit_ipa_bits(smmu_output_bits()); /* it shares the VMs' stage-2 tables */
 	if (!plat.smmu_base)

@@ -106,7 +106,7 @@ static uint32_t intx_of(unsigned devfn, uint8_t pin)
 	return 0;
 }
 
-void pci_init(void)
+static void pci_init(void)
 {
 	const struct pci_host *h = &plat.pci;
 	if (!h->ecam_base)

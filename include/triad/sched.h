@@ -72,8 +72,6 @@ extern const struct sched_policy sched_fair;
 
 /* Run queue list helpers, shared by policies. */
 void rq_init(struct runqueue *rq, unsigned cpu);
-void rq_add(struct runqueue *rq, struct sched_entity *se);
-void rq_remove(struct runqueue *rq, struct sched_entity *se);
 /* Entities that want the CPU: queued plus running. */
 unsigned rq_nr_running(const struct runqueue *rq);
 

@@ -9,8 +9,6 @@
 
 struct vm;
 
-/* Sets the SMMU up (if the machine has one), all streams blocked. */
-void smmu_init(void);
 bool smmu_present(void);
 /* Stream sid's DMA goes through vm's stage 2 from now on. */
 int smmu_attach(uint32_t sid, struct vm *vm);

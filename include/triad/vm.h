@@ -86,7 +86,6 @@ int vm_s2_map(struct vm *vm, ipa_t ipa, paddr_t pa, uint64_t size, uint64_t attr
 void *vm_guest_map(void *vm, uint64_t ipa, uint64_t len);
 /* Logs a guest-caused event, at most a bounded number of times per VM. */
 void vm_warn(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-unsigned vms_alive(void);
 struct vm *vm_by_id(unsigned id);
 extern unsigned nr_vms;
 
