@@ -11,8 +11,6 @@
 #define PMUVER_IMPDEF 0xf
 
 /* PMCR_EL0 */
-#define PMCR_P	     (1UL << 1) /* write 1: zero the event counters */
-#define PMCR_C	     (1UL << 2) /* write 1: zero the cycle counter */
 #define PMCR_N(pmcr) FIELD_GET(pmcr, 15, 11)
 #define PMCR_SAVED   0xf9UL /* E, D, X, DP, LC, LP: the bits that hold state */
 #define PMCR_LC	     (1UL << 6)

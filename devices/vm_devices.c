@@ -93,27 +93,40 @@ void device_line_init(struct device_line *l, uint32_t spi)
 	l->level = false; /* as the vGIC, reset with the VM, has it */
 }
 
-long virtio_transport_save(struct virtio_mmio *t, spinlock_t *lock, void *buf, size_t len)
+bool virtio_vdev_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
 {
+	(void)v;
+	struct virtio_vdev *io = d->priv;
+	struct virtq_mem m = {vm_guest_map, io->vm};
+	spin_lock(&io->lock);
+	bool ok = a->write ? virtio_mmio_write(&io->t, &m, (uint32_t)a->offset, a->size, a->value)
+			   : virtio_mmio_read(&io->t, (uint32_t)a->offset, a->size, &a->value);
+	device_unlock_line(io->vm, &io->lock, &io->line, virtio_mmio_irq_level(&io->t));
+	return ok;
+}
+
+long virtio_vdev_save(struct vdev *d, void *buf, size_t len)
+{
+	struct virtio_vdev *io = d->priv;
 	if (len < sizeof(struct virtio_mmio_saved))
 		return -ENOSPC;
-	spin_lock(lock);
-	virtio_mmio_save(t, buf);
-	spin_unlock(lock);
+	spin_lock(&io->lock);
+	virtio_mmio_save(&io->t, buf);
+	spin_unlock(&io->lock);
 	return sizeof(struct virtio_mmio_saved);
 }
 
-int virtio_transport_restore(struct vm *vm, struct virtio_mmio *t, spinlock_t *lock,
-			     struct device_line *line, const void *buf, size_t len)
+int virtio_vdev_restore(struct vdev *d, const void *buf, size_t len)
 {
+	struct virtio_vdev *io = d->priv;
 	struct virtio_mmio_saved s;
 	if (len != sizeof(s))
 		return -EINVAL;
 	memcpy(&s, buf, sizeof(s));
-	struct virtq_mem m = {vm_guest_map, vm};
-	spin_lock(lock);
-	bool ok = virtio_mmio_restore(t, &m, &s);
-	device_unlock_line(vm, lock, line, virtio_mmio_irq_level(t));
+	struct virtq_mem m = {vm_guest_map, io->vm};
+	spin_lock(&io->lock);
+	bool ok = virtio_mmio_restore(&io->t, &m, &s);
+	device_unlock_line(io->vm, &io->lock, &io->line, virtio_mmio_irq_level(&io->t));
 	return ok ? 0 : -EINVAL;
 }
 

@@ -5,9 +5,6 @@
 #include <triad/pci.h>
 #include <triad/util.h>
 
-#define CMD_MEM	   (1U << 1)
-#define CMD_MASTER (1U << 2)
-
 static struct pci_func funcs[PCI_MAX_FUNCS];
 static unsigned nr_funcs;
 

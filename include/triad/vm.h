@@ -12,14 +12,13 @@
 
 #include <lib/pgtable.h>
 
-#define GUEST_RAM_IPA	   0x40000000UL
-#define GUEST_UART_IPA	   0x09000000UL
-#define GUEST_UART_SPI	   1
-#define GUEST_RTC_IPA	   0x09010000UL
-#define GUEST_RTC_SPI	   2
-#define GUEST_HVC_IPA	   0x0a000000UL /* QEMU virt's first virtio-mmio slot */
-#define GUEST_HVC_SPI	   16
-#define GUEST_VIRTIO_SLOTS 32 /* virtio-mmio windows of 0x200 from GUEST_HVC_IPA */
+#define GUEST_RAM_IPA  0x40000000UL
+#define GUEST_UART_IPA 0x09000000UL
+#define GUEST_UART_SPI 1
+#define GUEST_RTC_IPA  0x09010000UL
+#define GUEST_RTC_SPI  2
+#define GUEST_HVC_IPA  0x0a000000UL /* QEMU virt's first virtio-mmio slot */
+#define GUEST_HVC_SPI  16
 
 #define MAX_VDEVS 16
 

@@ -59,7 +59,6 @@ _Static_assert(__builtin_offsetof(struct rec_run, imm) == 0xe00, "exit imm");
 #define REC_EXIT_PSCI	   3
 #define REC_EXIT_RIPAS	   4
 #define REC_EXIT_HOST_CALL 5
-#define REC_EXIT_SERROR	   6
 #define VTIMER_PPI	   27
 #define CNT_CTL_FIRING	   7 /* ENABLE, IMASK, ISTATUS */
 #define CNT_CTL_ASSERTED   5 /* enabled, condition met, not masked */

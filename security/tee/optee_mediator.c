@@ -594,20 +594,14 @@ static void call_with_arg(struct vcpu *v, struct tee_vm *t)
 			   : TEEC_ERROR_OUT_OF_MEMORY;
 	if (!err && !claim_cookies(v, t, c))
 		err = TEEC_ERROR_BUSY;
-	uint32_t answer;
-	if (!err && into_dead_session(t, (const struct optee_msg_arg *)c->shadow, &answer)) {
-		tee_msg_fail(&m, ipa, answer); /* (closing one succeeds) */
-		x[0] = OPTEE_SMC_RETURN_OK;
-		spin_lock(&t->lock);
-		free_call(&m, c);
-		spin_unlock(&t->lock);
-		return;
-	}
-	if (err) {
+	uint32_t answer = err;
+	bool dead = !err && into_dead_session(t, (const struct optee_msg_arg *)c->shadow, &answer);
+	if (err || dead) {
 		if (err == OPTEE_SMC_RETURN_EBADADDR || err == OPTEE_SMC_RETURN_EBADCMD) {
 			x[0] = err;
 		} else {
-			tee_msg_fail(&m, ipa, err);
+			tee_msg_fail(&m, ipa,
+				     answer); /* or a dead session's answer (closing succeeds) */
 			x[0] = OPTEE_SMC_RETURN_OK;
 		}
 		spin_lock(&t->lock);
