@@ -1,6 +1,5 @@
 /* EL2 controls that do not depend on which guest runs. */
 #include <arch/sysreg.h>
-#include <triad/cpu.h>
 #include <triad/log.h>
 #include <triad/spinlock.h>
 #include <triad/util.h>

@@ -3,7 +3,6 @@
 #include <string.h>
 #include <triad/errno.h>
 #include <triad/platform.h>
-#include <triad/util.h>
 
 static uint64_t read_cells(const fdt32_t *p, int cells)
 {

@@ -3,7 +3,6 @@
 #include <arch/sysreg.h>
 #include <string.h>
 #include <triad/cpu.h>
-#include <triad/log.h>
 #include <triad/panic.h>
 #include <triad/trap.h>
 #include <triad/util.h>

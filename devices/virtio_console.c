@@ -4,7 +4,6 @@
 #include <string.h>
 #include <triad/errno.h>
 #include <triad/log.h>
-#include <triad/mem.h>
 #include <triad/util.h>
 #include <triad/virtio_mmio.h>
 #include <triad/vm.h>

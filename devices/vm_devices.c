@@ -5,7 +5,6 @@
 #include <string.h>
 #include <triad/cpu.h>
 #include <triad/errno.h>
-#include <triad/log.h>
 #include <triad/mem.h>
 #include <triad/util.h>
 #include <triad/vcpu.h>

@@ -3,7 +3,6 @@
  * tables (the SMMU walks the same format as the CPU, with the same VMID). Faults are read
  * from the event queue and logged with the VM they came from. */
 #include <arch/sysreg.h>
-#include <string.h>
 #include <triad/cpu.h>
 #include <triad/errno.h>
 #include <triad/feature.h>
