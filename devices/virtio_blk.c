@@ -197,25 +197,14 @@ static void refused(struct virtio_mmio *t, const char *what)
 	vm_warn(d->io.vm, "virtio-blk: %s", what);
 }
 
-static const struct virtio_dev_ops blk_ops_rw = {
-    .device_id = 2,
-    .features = F_SEG_MAX | F_FLUSH | F_INDIRECT_DESC,
-    .nr_queues = 1,
-    .config_read = config_read,
-    .notify = notify,
-    .queue_stopped = queue_stopped,
-    .refused = refused,
-};
-
-static const struct virtio_dev_ops blk_ops_ro = {
-    .device_id = 2,
-    .features = F_SEG_MAX | F_FLUSH | F_INDIRECT_DESC | F_RO,
-    .nr_queues = 1,
-    .config_read = config_read,
-    .notify = notify,
-    .queue_stopped = queue_stopped,
-    .refused = refused,
-};
+/* Read-write and read-only disks differ by F_RO only. */
+#define BLK_OPS(ro)                                                                                \
+	{                                                                                          \
+		.device_id = 2, .features = F_SEG_MAX | F_FLUSH | F_INDIRECT_DESC | (ro),          \
+		.nr_queues = 1, .config_read = config_read, .notify = notify,                      \
+		.queue_stopped = queue_stopped, .refused = refused,                                \
+	}
+static const struct virtio_dev_ops blk_ops_rw = BLK_OPS(0), blk_ops_ro = BLK_OPS(F_RO);
 
 /* The VM restarts: back to power-on state, then wait for its requests still at the disk.
  * Called before its memory is reloaded (vm_load_images), so their DMA lands in the old

@@ -168,11 +168,8 @@ static void rxtx_map(struct vcpu *v, uint64_t *x)
 	unsigned pages = (uint32_t)x[3] & 0x3f;
 	uint64_t len = (uint64_t)pages * 4096;
 	if (!pages || pages > FFA_RXTX_MAX_PAGES || ((uint32_t)x[3] >> 6) || (tx | rx) & 0xfff ||
-	    (tx < rx + len && rx < tx + len)) {
-		error(x, FFA_INVALID_PARAMETERS);
-		return;
-	}
-	if (!vm_guest_map(vm, tx, len) || !vm_guest_map(vm, rx, len)) {
+	    (tx < rx + len && rx < tx + len) || !vm_guest_map(vm, tx, len) ||
+	    !vm_guest_map(vm, rx, len)) {
 		error(x, FFA_INVALID_PARAMETERS);
 		return;
 	}
@@ -271,9 +268,7 @@ static void partition_info_regs(uint64_t *x)
 		if (ffa_uuid_matches(uuid, partitions[i].uuid))
 			match[n++] = &partitions[i];
 	if ((x[3] >> 16) || !n || start >= n) {
-		error(x, FFA_INVALID_PARAMETERS);
-		for (int i = 8; i < FFA_NREGS; i++)
-			x[i] = 0;
+		ffa_set_error(x, FFA_INVALID_PARAMETERS); /* x8-x17 too: they are results here */
 		return;
 	}
 	unsigned last =
