@@ -67,18 +67,13 @@ static int device_line_set(struct vm *vm, struct device_line *l, bool level)
 	return t;
 }
 
-void device_kick(struct vm *vm, int t)
-{
-	if (t >= 0)
-		vcpu_kick(vm->vcpu[t]);
-}
-
 void device_unlock_line(struct vm *vm, spinlock_t *lock, struct device_line *l, bool level)
 {
 	spin_assert_held(lock);
 	int t = device_line_set(vm, l, level);
 	spin_unlock(lock);
-	device_kick(vm, t);
+	if (t >= 0) /* -1: the vGIC has nobody to tell */
+		vcpu_kick(vm->vcpu[t]);
 }
 
 void *vdev_alloc(size_t size)
