@@ -21,33 +21,24 @@ static void kick_mask(struct vm *vm, uint32_t kick)
 		vcpu_kick(vm->vcpu[__builtin_ctz(kick)]);
 }
 
-static bool gicd_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
+/* The distributor's window, or the redistributors' (one GICR_STRIDE frame per vCPU). */
+static bool gic_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
 {
-	(void)d;
 	struct vgic *g = &v->vm->vgic;
-	uint32_t kick = 0;
+	uint32_t kick = 0, off = (uint32_t)a->offset;
+	bool ok;
 	vgic_sync(v); /* the guest sees its own interrupts as its list registers have them */
 	spin_lock(&g->lock);
-	bool ok = a->write
-		      ? vgic_dist_write(g, v->id, (uint32_t)a->offset, a->size, a->value, &kick)
-		      : vgic_dist_read(g, v->id, (uint32_t)a->offset, a->size, &a->value);
-	spin_unlock(&g->lock);
-	kick_mask(v->vm, kick);
-	return ok;
-}
-
-static bool gicr_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
-{
-	(void)d;
-	struct vgic *g = &v->vm->vgic;
-	/* Any vCPU may look at any redistributor (Linux scans them all at boot). */
-	unsigned target = (unsigned)(a->offset / GICR_STRIDE);
-	uint32_t off = (uint32_t)(a->offset % GICR_STRIDE);
-	uint32_t kick = 0;
-	vgic_sync(v);
-	spin_lock(&g->lock);
-	bool ok = a->write ? vgic_redist_write(g, target, off, a->size, a->value, &kick)
-			   : vgic_redist_read(g, target, off, a->size, &a->value);
+	if (d->base == GICD_BASE_IPA) {
+		ok = a->write ? vgic_dist_write(g, v->id, off, a->size, a->value, &kick)
+			      : vgic_dist_read(g, v->id, off, a->size, &a->value);
+	} else {
+		/* Any vCPU may look at any redistributor (Linux scans them all at boot). */
+		unsigned target = (unsigned)(a->offset / GICR_STRIDE);
+		off = (uint32_t)(a->offset % GICR_STRIDE);
+		ok = a->write ? vgic_redist_write(g, target, off, a->size, a->value, &kick)
+			      : vgic_redist_read(g, target, off, a->size, &a->value);
+	}
 	spin_unlock(&g->lock);
 	kick_mask(v->vm, kick);
 	return ok;
@@ -139,9 +130,9 @@ static int gic_restore(struct vdev *d, const void *buf, size_t len)
 }
 
 static const struct vdev_ops gicd_ops = {
-    .name = "GICD", .access = gicd_access, .save = gic_save, .restore = gic_restore};
+    .name = "GICD", .access = gic_access, .save = gic_save, .restore = gic_restore};
 static const struct vdev_ops gicr_ops = {
-    .name = "GICR", .access = gicr_access, .save = gic_save, .restore = gic_restore};
+    .name = "GICR", .access = gic_access, .save = gic_save, .restore = gic_restore};
 
 int vm_add_vdev(struct vm *vm, const struct vdev_ops *ops, uint64_t base, uint64_t size, void *priv,
 		int spi)
