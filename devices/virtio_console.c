@@ -20,11 +20,6 @@ struct hvc {
 	unsigned rx_head, rx_count;
 };
 
-static struct virtq_mem guest_mem(struct vm *vm)
-{
-	return (struct virtq_mem){vm_guest_map, vm};
-}
-
 static void broken(struct virtio_mmio *t, struct vm *vm, const char *why)
 {
 	vm_warn(vm, "virtio console: %s: device needs a reset", why);
@@ -35,7 +30,7 @@ static void broken(struct virtio_mmio *t, struct vm *vm, const char *why)
 static void used(struct virtio_mmio *t, struct vm *vm, unsigned qi, uint32_t epoch, uint16_t head,
 		 uint32_t written)
 {
-	struct virtq_mem m = guest_mem(vm);
+	struct virtq_mem m = {vm_guest_map, vm};
 	const char *why;
 	if (virtio_mmio_push(t, &m, qi, epoch, head, written, &why) == VIRTIO_BROKEN)
 		vm_warn(vm, "virtio console: %s: device needs a reset", why);
@@ -43,7 +38,7 @@ static void used(struct virtio_mmio *t, struct vm *vm, unsigned qi, uint32_t epo
 
 static void transmit(struct virtio_mmio *t, struct vm *vm)
 {
-	struct virtq_mem m = guest_mem(vm);
+	struct virtq_mem m = {vm_guest_map, vm};
 	struct virtq_chain c;
 	const char *why;
 	enum virtq_status s;
@@ -63,7 +58,7 @@ static void transmit(struct virtio_mmio *t, struct vm *vm)
 static void receive(struct virtio_mmio *t, struct vm *vm)
 {
 	struct hvc *s = container_of(t, struct hvc, io.t);
-	struct virtq_mem m = guest_mem(vm);
+	struct virtq_mem m = {vm_guest_map, vm};
 	const char *why;
 	while (s->rx_count && virtio_mmio_live(t) && t->vq[RXQ].ready) {
 		struct virtq_chain c;
@@ -186,7 +181,7 @@ static int hvc_restore(struct vdev *d, const void *buf, size_t len)
 	memcpy(&in, buf, sizeof(in));
 	if (in.rx_head >= sizeof(in.rx) || in.rx_count > sizeof(in.rx))
 		return -EINVAL;
-	struct virtq_mem m = guest_mem(s->io.vm);
+	struct virtq_mem m = {vm_guest_map, s->io.vm};
 	spin_lock(&s->io.lock);
 	bool ok = virtio_mmio_restore(&s->io.t, &m, &in.t);
 	if (ok) {

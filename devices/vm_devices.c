@@ -15,12 +15,6 @@
 #include "../irq/vgic_hw.h"
 #include "vm_builtin.h"
 
-static void kick_mask(struct vm *vm, uint32_t kick)
-{
-	for (; kick; kick &= kick - 1)
-		vcpu_kick(vm->vcpu[__builtin_ctz(kick)]);
-}
-
 /* The distributor's window, or the redistributors' (one GICR_STRIDE frame per vCPU). */
 static bool gic_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
 {
@@ -40,28 +34,24 @@ static bool gic_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
 			      : vgic_redist_read(g, target, off, a->size, &a->value);
 	}
 	spin_unlock(&g->lock);
-	kick_mask(v->vm, kick);
+	for (; kick; kick &= kick - 1) /* the vCPUs the change concerns */
+		vcpu_kick(v->vm->vcpu[__builtin_ctz(kick)]);
 	return ok;
-}
-
-/* A device's level-sensitive interrupt line into the vGIC. Called with the device's lock
- * held, so that levels reach the vGIC in the order they happened; only a change is passed
- * on (most accesses, status polls, change nothing). */
-static int device_line_set(struct vm *vm, struct device_line *l, bool level)
-{
-	if (level == l->level)
-		return -1;
-	l->level = level;
-	spin_lock(&vm->vgic.lock);
-	int t = vgic_set_line(&vm->vgic, 0, l->intid, level);
-	spin_unlock(&vm->vgic.lock);
-	return t;
 }
 
 void device_unlock_line(struct vm *vm, spinlock_t *lock, struct device_line *l, bool level)
 {
 	spin_assert_held(lock);
-	int t = device_line_set(vm, l, level);
+	/* The level goes to the vGIC with the device's lock still held, so that levels reach
+	 * it in the order they happened; only a change is passed on (most accesses, status
+	 * polls, change nothing). */
+	int t = -1;
+	if (level != l->level) {
+		l->level = level;
+		spin_lock(&vm->vgic.lock);
+		t = vgic_set_line(&vm->vgic, 0, l->intid, level);
+		spin_unlock(&vm->vgic.lock);
+	}
 	spin_unlock(lock);
 	if (t >= 0) /* -1: the vGIC has nobody to tell */
 		vcpu_kick(vm->vcpu[t]);
