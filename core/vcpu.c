@@ -259,15 +259,10 @@ void vcpu_run(struct vcpu *v)
 		run(v, c, vm->kind->enter);
 }
 
-void vcpu_kick(struct vcpu *v)
-{
-	sched_wake(v);
-}
-
 static void kick_target(struct vm *vm, int target)
 {
 	if (target >= 0 && (unsigned)target < vm->ncpus)
-		vcpu_kick(vm->vcpu[target]);
+		sched_wake(vm->vcpu[target]);
 }
 
 void vcpu_set_irq_line(struct vm *vm, unsigned vcpu, uint32_t intid, bool level)

@@ -204,7 +204,7 @@ static void stop(struct vm *vm, enum vm_state state)
 		vm->vcpu[i]->power = VCPU_OFF;
 	spin_unlock(&vm->lock);
 	for (unsigned i = 0; i < vm->ncpus; i++)
-		vcpu_kick(vm->vcpu[i]);
+		sched_wake(vm->vcpu[i]);
 }
 
 void vm_power_off(struct vm *vm, const char *why)
@@ -307,10 +307,8 @@ void vm_warn(struct vm *vm, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (left == 1)
-		pr_warn("VM '%s': %s (further guest warnings suppressed)", vm->name, buf);
-	else
-		pr_warn("VM '%s': %s", vm->name, buf);
+	pr_warn("VM '%s': %s%s", vm->name, buf,
+		left == 1 ? " (further guest warnings suppressed)" : "");
 }
 
 int vm_s2_map(struct vm *vm, ipa_t ipa, paddr_t pa, uint64_t size, uint64_t attr)

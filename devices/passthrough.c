@@ -15,7 +15,6 @@
 #include <triad/log.h>
 #include <triad/util.h>
 #include <triad/passthrough.h>
-#include <triad/vcpu.h>
 #include <triad/vm.h>
 #include <triad/vm_devices.h>
 
@@ -60,7 +59,7 @@ static void forward_irq(void *ctx)
 	int t = vgic_inject_hw(&vm->vgic, 0, l->intid, (uint16_t)l->intid);
 	spin_unlock(&vm->vgic.lock);
 	if (t >= 0)
-		vcpu_kick(vm->vcpu[t]);
+		sched_wake(vm->vcpu[t]);
 }
 
 int passthrough_route_irq(struct vm *vm, uint32_t intid)

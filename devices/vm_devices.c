@@ -35,7 +35,7 @@ static bool gic_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
 	}
 	spin_unlock(&g->lock);
 	for (; kick; kick &= kick - 1) /* the vCPUs the change concerns */
-		vcpu_kick(v->vm->vcpu[__builtin_ctz(kick)]);
+		sched_wake(v->vm->vcpu[__builtin_ctz(kick)]);
 	return ok;
 }
 
@@ -54,7 +54,7 @@ void device_unlock_line(struct vm *vm, spinlock_t *lock, struct device_line *l, 
 	}
 	spin_unlock(lock);
 	if (t >= 0) /* -1: the vGIC has nobody to tell */
-		vcpu_kick(vm->vcpu[t]);
+		sched_wake(vm->vcpu[t]);
 }
 
 void *vdev_alloc(size_t size)

@@ -203,7 +203,7 @@ static void psci_exit(struct vcpu *v, const struct rec_run *run)
 			if (t->power == VCPU_OFF)
 				t->power = VCPU_ON_PENDING;
 			spin_unlock(&vm->lock);
-			vcpu_kick(t);
+			sched_wake(t);
 		}
 		break;
 	case PSCI_CPU_SUSPEND: /* as WFI */
