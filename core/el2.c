@@ -1,6 +1,5 @@
 /* EL2 controls that do not depend on which guest runs. */
 #include <arch/sysreg.h>
-#include <triad/cpu.h>
 #include <triad/log.h>
 #include <triad/spinlock.h>
 #include <triad/util.h>
@@ -89,19 +88,4 @@ int el2_vmid_alloc(void)
 	int v = vmid_alloc(&vmids);
 	spin_unlock(&vmid_lock);
 	return v;
-}
-
-void el2_vmid_free(int vmid, uint64_t vttbr)
-{
-	/* No TLB entry tagged with this VMID may survive its reuse. */
-	uint64_t old = read_sysreg(vttbr_el2);
-	write_sysreg(vttbr_el2, vttbr);
-	isb();
-	__asm__ volatile("tlbi vmalls12e1is" ::: "memory");
-	dsb(ish);
-	write_sysreg(vttbr_el2, old);
-	isb();
-	spin_lock(&vmid_lock);
-	vmid_free(&vmids, vmid);
-	spin_unlock(&vmid_lock);
 }

@@ -13,7 +13,6 @@ void el2_limit_ipa_bits(unsigned bits);
 /* VTCR_EL2 as Triad sets it: the stage-2 format an SMMU must walk VMs' tables with. */
 uint64_t el2_vtcr(void);
 int el2_vmid_alloc(void);
-void el2_vmid_free(int vmid, uint64_t vttbr);
 /* The routing of the physical UART's input to the guest consoles. */
 void console_input_init(void);
 void console_input_irq(void);

@@ -11,22 +11,7 @@ static spinlock_t console_spin = SPINLOCK_INIT;
 static enum log_level min_level = LOG_INFO;
 static struct console_mux mux = {.nvms = 1, .at_line_start = true, .last_vm = -1};
 
-void console_init(unsigned long uart_base)
-{
-	early_console_init(uart_base);
-}
-
-void console_lock(void)
-{
-	spin_lock(&console_spin);
-}
-
-void console_unlock(void)
-{
-	spin_unlock(&console_spin);
-}
-
-void console_putc_locked(char c)
+static void console_putc_locked(char c)
 {
 	if (c == '\n')
 		early_putc('\r');
@@ -37,28 +22,28 @@ void console_putc_locked(char c)
 
 void console_set_vms(unsigned nvms)
 {
-	console_lock();
+	spin_lock(&console_spin);
 	mux_init(&mux, nvms);
-	console_unlock();
+	spin_unlock(&console_spin);
 }
 
 void console_guest_putc(unsigned vm_id, const char *name, char c)
 {
 	char buf[48];
-	console_lock();
+	spin_lock(&console_spin);
 	/* The guest's own line discipline already sends CR LF: pass its bytes through. */
 	size_t n = mux_guest_output(&mux, vm_id, name, c, buf);
 	for (size_t i = 0; i < n; i++)
 		early_putc(buf[i]);
-	console_unlock();
+	spin_unlock(&console_spin);
 }
 
 enum mux_action console_input_key(char *c, unsigned *focus)
 {
-	console_lock();
+	spin_lock(&console_spin);
 	enum mux_action a = mux_input(&mux, c);
 	*focus = mux.focus;
-	console_unlock();
+	spin_unlock(&console_spin);
 	return a;
 }
 
@@ -71,7 +56,7 @@ static void emit(const char *prefix, const char *fmt, va_list ap)
 {
 	char buf[256];
 	vsnprintf(buf, sizeof(buf), fmt, ap);
-	console_lock();
+	spin_lock(&console_spin);
 	/* Never glue a log line to the tail of a guest's partial line. */
 	if (!mux.at_line_start) {
 		if (mux.tag && mux.last_vm >= 0)
@@ -84,7 +69,7 @@ static void emit(const char *prefix, const char *fmt, va_list ap)
 		console_putc_locked(*p);
 	if (!mux.at_line_start)
 		console_putc_locked('\n');
-	console_unlock();
+	spin_unlock(&console_spin);
 }
 
 void log_msg(enum log_level level, const char *fmt, ...)

@@ -1,6 +1,7 @@
 /* Boot: read the platform, take over memory, interrupts and timers, create the VMs from the
  * bundle, start the other physical CPUs, run. */
 #include <arch/sysreg.h>
+#include <lib/early_console.h>
 #include <libfdt.h>
 #include <stdio.h>
 #include <string.h>
@@ -194,11 +195,11 @@ static void take_boot_info(const struct boot_info *bi)
 void triad_main(void *fdt, const struct boot_info *bi)
 {
 	const char *why = "?";
-	console_init(PLAT_EARLY_UART);
+	early_console_init(PLAT_EARLY_UART);
 	if (platform_parse(fdt, &plat, &why))
 		panic("cannot read the platform DTB: %s", why);
 	take_boot_info(bi);
-	console_init(plat.uart_base);
+	early_console_init(plat.uart_base);
 	parse_bootargs(plat.bootargs);
 	pr_info("Triad hypervisor, %u CPU(s), GICv3 at 0x%lx", plat.ncpus, plat.gicd_base);
 	nr_cpus = plat.ncpus;

@@ -249,31 +249,28 @@ int platform_parse(const void *fdt, struct platform *p, const char **why)
 		*why = "bad DTB header";
 		return -EINVAL;
 	}
-	if (parse_memory(fdt, p)) {
-		*why = "no usable /memory node";
-		return -ENOENT;
-	}
-	if (parse_cpus(fdt, p)) {
-		*why = "no cpu nodes under /cpus";
-		return -ENOENT;
-	}
-	if (parse_gic(fdt, p)) {
-		*why = "no usable arm,gic-v3 node";
-		return -ENODEV;
-	}
-	if (parse_timer(fdt, p)) {
-		*why = "no usable arm,armv8-timer node";
-		return -ENODEV;
-	}
+	/* What Triad cannot run without, then what it uses if the machine has it. */
+	static const struct {
+		int (*parse)(const void *fdt, struct platform *p);
+		int err;
+		const char *why;
+	} required[] = {
+	    {parse_memory, -ENOENT, "no usable /memory node"},
+	    {parse_cpus, -ENOENT, "no cpu nodes under /cpus"},
+	    {parse_gic, -ENODEV, "no usable arm,gic-v3 node"},
+	    {parse_timer, -ENODEV, "no usable arm,armv8-timer node"},
+	    {parse_chosen, -ENODEV, "no console (chosen/stdout-path) or bad initrd range"},
+	};
+	for (unsigned i = 0; i < ARRAY_SIZE(required); i++)
+		if (required[i].parse(fdt, p)) {
+			*why = required[i].why;
+			return required[i].err;
+		}
 	parse_pmu(fdt, p);
 	parse_rtc(fdt, p);
 	parse_virtio(fdt, p);
 	parse_smmu(fdt, p);
 	parse_pci(fdt, p);
-	if (parse_chosen(fdt, p)) {
-		*why = "no console (chosen/stdout-path) or bad initrd range";
-		return -ENODEV;
-	}
 	int psci = fdt_node_offset_by_compatible(fdt, -1, "arm,psci-0.2");
 	const char *method = psci >= 0 ? fdt_getprop(fdt, psci, "method", NULL) : NULL;
 	strncpy(p->psci_method, method && !strcmp(method, "hvc") ? "hvc" : "smc",

@@ -32,7 +32,7 @@ static int64_t cpu_on(struct vcpu *v, uint64_t target, uint64_t entry, uint64_t 
 	}
 	spin_unlock(&vm->lock);
 	if (r == PSCI_SUCCESS)
-		vcpu_kick(t);
+		sched_wake(t);
 	return r;
 }
 

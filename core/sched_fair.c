@@ -19,7 +19,7 @@ void rq_init(struct runqueue *rq, unsigned cpu)
 	rq->min_vruntime = 0;
 }
 
-void rq_add(struct runqueue *rq, struct sched_entity *se)
+static void rq_add(struct runqueue *rq, struct sched_entity *se)
 {
 	se->prev = NULL;
 	se->next = rq->head;
@@ -31,7 +31,7 @@ void rq_add(struct runqueue *rq, struct sched_entity *se)
 	se->cpu = rq->cpu;
 }
 
-void rq_remove(struct runqueue *rq, struct sched_entity *se)
+static void rq_remove(struct runqueue *rq, struct sched_entity *se)
 {
 	if (se->prev)
 		se->prev->next = se->next;

@@ -88,7 +88,7 @@ void vcpu_send_sgi(struct vcpu *v, uint64_t sgi1r)
 	uint32_t kick = vgic_send_sgi(&v->vm->vgic, v->id, sgi1r);
 	spin_unlock(&v->vm->vgic.lock);
 	for (; kick; kick &= kick - 1)
-		vcpu_kick(v->vm->vcpu[__builtin_ctz(kick)]);
+		sched_wake(v->vm->vcpu[__builtin_ctz(kick)]);
 }
 
 /* An access Triad does not emulate: the guest gets UNDEF, the log one bounded line. */

@@ -3,7 +3,6 @@
 #include <arch/sysreg.h>
 #include <string.h>
 #include <triad/cpu.h>
-#include <triad/log.h>
 #include <triad/panic.h>
 #include <triad/trap.h>
 #include <triad/util.h>
@@ -20,11 +19,6 @@ void fpsimd_restore(const struct fpsimd_state *s);
 
 #define SYSREG_LIST(X) X(actlr, actlr_el1) EL1_SYSREG_LIST(X)
 
-static bool have_pauth(void)
-{
-	return cpu_has_pauth();
-}
-
 /* FEAT_RAS: with HCR_EL2.AMO the guest's DISR_EL1 is VDISR_EL2, which is then its own. */
 static bool have_ras(void)
 {
@@ -34,7 +28,7 @@ static bool have_ras(void)
 static void el1_save(struct el1_sysregs *s)
 {
 	SYSREG_LIST(EL1_SAVE)
-	if (have_pauth()) {
+	if (cpu_has_pauth()) {
 		PAUTH_LIST(EL1_SAVE)
 	}
 	if (have_ras())
@@ -44,7 +38,7 @@ static void el1_save(struct el1_sysregs *s)
 static void el1_restore(const struct el1_sysregs *s)
 {
 	SYSREG_LIST(EL1_RESTORE)
-	if (have_pauth()) {
+	if (cpu_has_pauth()) {
 		PAUTH_LIST(EL1_RESTORE)
 	}
 	if (have_ras())
@@ -265,29 +259,16 @@ void vcpu_run(struct vcpu *v)
 		run(v, c, vm->kind->enter);
 }
 
-void vcpu_kick(struct vcpu *v)
-{
-	sched_wake(v);
-}
-
 static void kick_target(struct vm *vm, int target)
 {
 	if (target >= 0 && (unsigned)target < vm->ncpus)
-		vcpu_kick(vm->vcpu[target]);
+		sched_wake(vm->vcpu[target]);
 }
 
 void vcpu_set_irq_line(struct vm *vm, unsigned vcpu, uint32_t intid, bool level)
 {
 	spin_lock(&vm->vgic.lock);
 	int t = vgic_set_line(&vm->vgic, vcpu, intid, level);
-	spin_unlock(&vm->vgic.lock);
-	kick_target(vm, t);
-}
-
-void vcpu_inject_edge(struct vm *vm, unsigned vcpu, uint32_t intid)
-{
-	spin_lock(&vm->vgic.lock);
-	int t = vgic_inject_edge(&vm->vgic, vcpu, intid);
 	spin_unlock(&vm->vgic.lock);
 	kick_target(vm, t);
 }

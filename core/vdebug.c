@@ -44,57 +44,38 @@ static uint64_t guest_mdcr; /* MDCR_EL2 while a guest runs with its debug state 
 	X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
 // clang-format on
 
-/* The breakpoint and watchpoint registers are named by number: one case per slot. */
-static void save_slots(struct vdebug_state *s)
-{
-	for (unsigned i = 0; i < nr_brps; i++) {
-		switch (i) {
-#define SAVE(n)                                                                                    \
+/* The breakpoint (4, 5) and watchpoint (6, 7) value and control registers of slot n. */
+#define SAVE_BP(n)                                                                                 \
 	case n:                                                                                    \
 		s->bvr[n] = read_sysreg(S2_0_C0_C##n##_4);                                         \
 		s->bcr[n] = read_sysreg(S2_0_C0_C##n##_5);                                         \
 		break;
-			DEBUG_SLOTS(SAVE)
-#undef SAVE
-		}
-	}
-	for (unsigned i = 0; i < nr_wrps; i++) {
-		switch (i) {
-#define SAVE(n)                                                                                    \
+#define SAVE_WP(n)                                                                                 \
 	case n:                                                                                    \
 		s->wvr[n] = read_sysreg(S2_0_C0_C##n##_6);                                         \
 		s->wcr[n] = read_sysreg(S2_0_C0_C##n##_7);                                         \
 		break;
-			DEBUG_SLOTS(SAVE)
-#undef SAVE
-		}
-	}
-}
-
-static void restore_slots(const struct vdebug_state *s)
-{
-	for (unsigned i = 0; i < nr_brps; i++) {
-		switch (i) {
-#define RESTORE(n)                                                                                 \
+#define RESTORE_BP(n)                                                                              \
 	case n:                                                                                    \
 		write_sysreg(S2_0_C0_C##n##_4, s->bvr[n]);                                         \
 		write_sysreg(S2_0_C0_C##n##_5, s->bcr[n]);                                         \
 		break;
-			DEBUG_SLOTS(RESTORE)
-#undef RESTORE
-		}
-	}
-	for (unsigned i = 0; i < nr_wrps; i++) {
-		switch (i) {
-#define RESTORE(n)                                                                                 \
+#define RESTORE_WP(n)                                                                              \
 	case n:                                                                                    \
 		write_sysreg(S2_0_C0_C##n##_6, s->wvr[n]);                                         \
 		write_sysreg(S2_0_C0_C##n##_7, s->wcr[n]);                                         \
 		break;
-			DEBUG_SLOTS(RESTORE)
-#undef RESTORE
-		}
-	}
+
+static void save_slots(struct vdebug_state *s)
+{
+	FOR_EACH_NUMBERED(nr_brps, DEBUG_SLOTS, SAVE_BP);
+	FOR_EACH_NUMBERED(nr_wrps, DEBUG_SLOTS, SAVE_WP);
+}
+
+static void restore_slots(const struct vdebug_state *s)
+{
+	FOR_EACH_NUMBERED(nr_brps, DEBUG_SLOTS, RESTORE_BP);
+	FOR_EACH_NUMBERED(nr_wrps, DEBUG_SLOTS, RESTORE_WP);
 }
 
 void vdebug_global_init(void)

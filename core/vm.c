@@ -183,14 +183,17 @@ int vm_load_images(struct vm *vm)
 	return 0;
 }
 
-unsigned vms_alive(void)
+/* Triad ends once no VM is left running, resetting or loading. */
+static void exit_if_none_alive(int code, const char *reason)
 {
-	unsigned n = 0;
 	for (unsigned i = 0; i < nr_vms; i++) {
 		enum vm_state s = vm_by_id(i)->state;
-		n += s == VM_RUNNING || s == VM_RESETTING || s == VM_LOADING;
+		if (s == VM_RUNNING || s == VM_RESETTING || s == VM_LOADING)
+			return;
 	}
-	return n;
+	sched_print_stats();
+	features_print_stats();
+	triad_exit(code, reason);
 }
 
 static void stop(struct vm *vm, enum vm_state state)
@@ -201,18 +204,14 @@ static void stop(struct vm *vm, enum vm_state state)
 		vm->vcpu[i]->power = VCPU_OFF;
 	spin_unlock(&vm->lock);
 	for (unsigned i = 0; i < vm->ncpus; i++)
-		vcpu_kick(vm->vcpu[i]);
+		sched_wake(vm->vcpu[i]);
 }
 
 void vm_power_off(struct vm *vm, const char *why)
 {
 	stop(vm, VM_STOPPED);
 	pr_info("VM '%s' %s", vm->name, why);
-	if (!vms_alive()) {
-		sched_print_stats();
-		features_print_stats();
-		triad_exit(0, "all guests powered off");
-	}
+	exit_if_none_alive(0, "all guests powered off");
 }
 
 void vm_vcpu_off(struct vcpu *v)
@@ -234,13 +233,9 @@ void vm_kill(struct vm *vm, const char *why)
 {
 	stop(vm, VM_DEAD);
 	pr_err("VM '%s' stopped by the hypervisor: %s", vm->name, why);
-	if (!vms_alive()) {
-		sched_print_stats();
-		features_print_stats();
-		char reason[160];
-		snprintf(reason, sizeof(reason), "guest '%s' killed: %s", vm->name, why);
-		triad_exit(2, reason);
-	}
+	char reason[160];
+	snprintf(reason, sizeof(reason), "guest '%s' killed: %s", vm->name, why);
+	exit_if_none_alive(2, reason);
 }
 
 void vm_request_reset(struct vm *vm)
@@ -312,10 +307,8 @@ void vm_warn(struct vm *vm, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (left == 1)
-		pr_warn("VM '%s': %s (further guest warnings suppressed)", vm->name, buf);
-	else
-		pr_warn("VM '%s': %s", vm->name, buf);
+	pr_warn("VM '%s': %s%s", vm->name, buf,
+		left == 1 ? " (further guest warnings suppressed)" : "");
 }
 
 int vm_s2_map(struct vm *vm, ipa_t ipa, paddr_t pa, uint64_t size, uint64_t attr)

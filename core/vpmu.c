@@ -11,8 +11,6 @@
 #define PMUVER_IMPDEF 0xf
 
 /* PMCR_EL0 */
-#define PMCR_P	     (1UL << 1) /* write 1: zero the event counters */
-#define PMCR_C	     (1UL << 2) /* write 1: zero the cycle counter */
 #define PMCR_N(pmcr) FIELD_GET(pmcr, 15, 11)
 #define PMCR_SAVED   0xf9UL /* E, D, X, DP, LC, LP: the bits that hold state */
 #define PMCR_LC	     (1UL << 6)
@@ -34,35 +32,26 @@ static uint64_t counter_mask; /* bits of PMCNTEN/PMINTEN/PMOVS that exist */
 	X(16) X(17) X(18) X(19) X(20) X(21) X(22) X(23) X(24) X(25) X(26) X(27) X(28) X(29) X(30)
 // clang-format on
 
-/* The event counter registers are named by number: one case per counter. */
-static void save_event_counters(struct vpmu_state *s)
-{
-	for (unsigned i = 0; i < nr_counters; i++) {
-		switch (i) {
-#define SAVE(n)                                                                                    \
+/* Event counter n and its event type register. */
+#define SAVE_COUNTER(n)                                                                            \
 	case n:                                                                                    \
 		s->evcntr[n] = read_sysreg(pmevcntr##n##_el0);                                     \
 		s->evtyper[n] = read_sysreg(pmevtyper##n##_el0);                                   \
 		break;
-			EVENT_COUNTERS(SAVE)
-#undef SAVE
-		}
-	}
-}
-
-static void restore_event_counters(const struct vpmu_state *s)
-{
-	for (unsigned i = 0; i < nr_counters; i++) {
-		switch (i) {
-#define RESTORE(n)                                                                                 \
+#define RESTORE_COUNTER(n)                                                                         \
 	case n:                                                                                    \
 		write_sysreg(pmevcntr##n##_el0, s->evcntr[n]);                                     \
 		write_sysreg(pmevtyper##n##_el0, s->evtyper[n]);                                   \
 		break;
-			EVENT_COUNTERS(RESTORE)
-#undef RESTORE
-		}
-	}
+
+static void save_event_counters(struct vpmu_state *s)
+{
+	FOR_EACH_NUMBERED(nr_counters, EVENT_COUNTERS, SAVE_COUNTER);
+}
+
+static void restore_event_counters(const struct vpmu_state *s)
+{
+	FOR_EACH_NUMBERED(nr_counters, EVENT_COUNTERS, RESTORE_COUNTER);
 }
 
 void vpmu_global_init(uint32_t overflow_intid)

@@ -58,7 +58,8 @@ static void forward_irq(void *ctx)
 	spin_lock(&vm->vgic.lock);
 	int t = vgic_inject_hw(&vm->vgic, 0, l->intid, (uint16_t)l->intid);
 	spin_unlock(&vm->vgic.lock);
-	device_kick(vm, t);
+	if (t >= 0)
+		sched_wake(vm->vcpu[t]);
 }
 
 int passthrough_route_irq(struct vm *vm, uint32_t intid)
@@ -224,7 +225,8 @@ int passthrough_create(struct vm *vm, const struct vdev_config *c, char *err, si
 	return 0;
 }
 
-unsigned passthrough_of(const struct vm *vm, struct guest_dt_passthrough *out, unsigned max)
+/* The VM's passthrough devices, for its DT; returns how many. */
+static unsigned passthrough_of(const struct vm *vm, struct guest_dt_passthrough *out, unsigned max)
 {
 	unsigned n = 0;
 	for (unsigned i = 0; i < nr_devices && n < max; i++)

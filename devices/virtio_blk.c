@@ -4,7 +4,7 @@
  * disk has completed it. A VM has at most VBLK_REQS requests in flight: beyond that its
  * requests wait in its own queue, so a busy VM cannot take the whole disk.
  *
- * Locking: d->lock covers the transport (registers and live queue) and the requests. A
+ * Locking: d->io.lock covers the transport (registers and live queue) and the requests. A
  * vCPU's register access takes it; so does a request's completion, which runs on
  * whichever CPU takes the disk's interrupt (or polls it). A request remembers the epoch of
  * the queue it was taken from and goes back only if, under the lock, the queue is still
@@ -40,14 +40,11 @@ struct vblk_req {
 };
 
 struct vblk {
-	struct vm *vm;
+	struct virtio_vdev io; /* its lock: io, inflight and req */
 	struct blkdev *disk;
 	uint64_t start, sectors;
 	bool read_only;
 	char id[BLK_SERIAL_LEN];
-	struct virtio_mmio t;
-	spinlock_t lock; /* all of the below and t */
-	struct device_line line;
 	unsigned inflight;
 	struct vblk_req req[VBLK_REQS];
 };
@@ -62,17 +59,17 @@ struct vblk_config {
 
 static void broken(struct vblk *d, const char *why)
 {
-	vm_warn(d->vm, "virtio-blk: %s: device needs a reset", why);
-	virtio_mmio_set_broken(&d->t);
+	vm_warn(d->io.vm, "virtio-blk: %s: device needs a reset", why);
+	virtio_mmio_set_broken(&d->io.t);
 }
 
 /* Returns a chain taken from the queue at `epoch`, if that queue is still the one. */
 static void used(struct vblk *d, uint32_t epoch, uint16_t head, uint32_t written)
 {
-	struct virtq_mem m = {vm_guest_map, d->vm};
+	struct virtq_mem m = {vm_guest_map, d->io.vm};
 	const char *why;
-	if (virtio_mmio_push(&d->t, &m, 0, epoch, head, written, &why) == VIRTIO_BROKEN)
-		vm_warn(d->vm, "virtio-blk: %s: device needs a reset", why);
+	if (virtio_mmio_push(&d->io.t, &m, 0, epoch, head, written, &why) == VIRTIO_BROKEN)
+		vm_warn(d->io.vm, "virtio-blk: %s: device needs a reset", why);
 }
 
 /* GET_ID: answered here, the VM's name for the disk rather than the machine's. */
@@ -97,12 +94,12 @@ static struct vblk_req *free_req(struct vblk *d)
 
 static void request_done(struct blk_request *r);
 
-/* Takes the guest's requests while it has requests to spare. With d->lock held. */
+/* Takes the guest's requests while it has requests to spare. With d->io.lock held. */
 static void process(struct vblk *d)
 {
-	struct virtq_mem m = {vm_guest_map, d->vm};
-	struct virtq *q = &d->t.vq[0];
-	while (virtio_mmio_live(&d->t) && q->ready && d->inflight < VBLK_REQS) {
+	struct virtq_mem m = {vm_guest_map, d->io.vm};
+	struct virtq *q = &d->io.t.vq[0];
+	while (virtio_mmio_live(&d->io.t) && q->ready && d->inflight < VBLK_REQS) {
 		struct virtq_chain c;
 		struct vblk_plan p;
 		const char *why;
@@ -147,10 +144,10 @@ static void request_done(struct blk_request *r)
 {
 	struct vblk_req *rq = container_of(r, struct vblk_req, r);
 	struct vblk *d = rq->dev;
-	spin_lock(&d->lock);
+	spin_lock(&d->io.lock);
 	/* A request whose queue stopped, was reset or set up anew since it was taken has no
 	 * queue to return to: its data is in the VM's memory, its status and used entry not. */
-	if (virtio_mmio_same_queue(&d->t, 0, rq->epoch)) {
+	if (virtio_mmio_same_queue(&d->io.t, 0, rq->epoch)) {
 		uint8_t st = r->status <= VIRTIO_BLK_S_UNSUPP ? r->status : VIRTIO_BLK_S_IOERR;
 		*rq->status = st;
 		used(d, rq->epoch, rq->head, st == VIRTIO_BLK_S_OK ? rq->written : 1);
@@ -158,7 +155,7 @@ static void request_done(struct blk_request *r)
 	rq->busy = false;
 	d->inflight--;
 	process(d);
-	device_unlock_line(d->vm, &d->lock, &d->line, virtio_mmio_irq_level(&d->t));
+	device_unlock_line(d->io.vm, &d->io.lock, &d->io.line, virtio_mmio_irq_level(&d->io.t));
 }
 
 static bool config_read(struct virtio_mmio *t, uint32_t off, unsigned size, uint64_t *val)
@@ -188,7 +185,7 @@ static void queue_stopped(struct virtio_mmio *t, unsigned q)
 {
 	struct vblk *d = t->dev;
 	if (d->inflight)
-		vm_warn(d->vm,
+		vm_warn(d->io.vm,
 			"virtio-blk: queue %u stopped with %u requests at the disk: they finish "
 			"but are not returned",
 			q, d->inflight);
@@ -197,40 +194,17 @@ static void queue_stopped(struct virtio_mmio *t, unsigned q)
 static void refused(struct virtio_mmio *t, const char *what)
 {
 	struct vblk *d = t->dev;
-	vm_warn(d->vm, "virtio-blk: %s", what);
+	vm_warn(d->io.vm, "virtio-blk: %s", what);
 }
 
-static const struct virtio_dev_ops blk_ops_rw = {
-    .device_id = 2,
-    .features = F_SEG_MAX | F_FLUSH | F_INDIRECT_DESC,
-    .nr_queues = 1,
-    .config_read = config_read,
-    .notify = notify,
-    .queue_stopped = queue_stopped,
-    .refused = refused,
-};
-
-static const struct virtio_dev_ops blk_ops_ro = {
-    .device_id = 2,
-    .features = F_SEG_MAX | F_FLUSH | F_INDIRECT_DESC | F_RO,
-    .nr_queues = 1,
-    .config_read = config_read,
-    .notify = notify,
-    .queue_stopped = queue_stopped,
-    .refused = refused,
-};
-
-static bool blk_access(struct vdev *dev, struct vcpu *v, struct mmio_access *a)
-{
-	(void)v;
-	struct vblk *d = dev->priv;
-	struct virtq_mem m = {vm_guest_map, d->vm};
-	spin_lock(&d->lock);
-	bool ok = a->write ? virtio_mmio_write(&d->t, &m, (uint32_t)a->offset, a->size, a->value)
-			   : virtio_mmio_read(&d->t, (uint32_t)a->offset, a->size, &a->value);
-	device_unlock_line(d->vm, &d->lock, &d->line, virtio_mmio_irq_level(&d->t));
-	return ok;
-}
+/* Read-write and read-only disks differ by F_RO only. */
+#define BLK_OPS(ro)                                                                                \
+	{                                                                                          \
+		.device_id = 2, .features = F_SEG_MAX | F_FLUSH | F_INDIRECT_DESC | (ro),          \
+		.nr_queues = 1, .config_read = config_read, .notify = notify,                      \
+		.queue_stopped = queue_stopped, .refused = refused,                                \
+	}
+static const struct virtio_dev_ops blk_ops_rw = BLK_OPS(0), blk_ops_ro = BLK_OPS(F_RO);
 
 /* The VM restarts: back to power-on state, then wait for its requests still at the disk.
  * Called before its memory is reloaded (vm_load_images), so their DMA lands in the old
@@ -240,12 +214,12 @@ static bool blk_access(struct vdev *dev, struct vcpu *v, struct mmio_access *a)
 static void blk_reset(struct vdev *dev)
 {
 	struct vblk *d = dev->priv;
-	spin_lock(&d->lock);
-	virtio_mmio_init(&d->t, d->t.ops, d);
-	spin_unlock(&d->lock);
+	spin_lock(&d->io.lock);
+	virtio_mmio_init(&d->io.t, d->io.t.ops, d);
+	spin_unlock(&d->io.lock);
 	while (__atomic_load_n(&d->inflight, __ATOMIC_ACQUIRE))
 		blkdev_poll(d->disk);
-	device_line_init(&d->line, d->line.intid - 32);
+	device_line_init(&d->io.line, d->io.line.intid - 32);
 }
 
 /* A snapshot holds the transport only: requests at the disk must finish first (their
@@ -256,21 +230,15 @@ static long blk_save(struct vdev *dev, void *buf, size_t len)
 	/* With the VM stopped no request starts; those in flight only finish. */
 	if (__atomic_load_n(&d->inflight, __ATOMIC_ACQUIRE))
 		return -EBUSY;
-	return virtio_transport_save(&d->t, &d->lock, buf, len);
-}
-
-static int blk_restore(struct vdev *dev, const void *buf, size_t len)
-{
-	struct vblk *d = dev->priv;
-	return virtio_transport_restore(d->vm, &d->t, &d->lock, &d->line, buf, len);
+	return virtio_vdev_save(dev, buf, len);
 }
 
 static const struct vdev_ops vblk_vdev_ops = {
     .name = "virtio-blk",
-    .access = blk_access,
+    .access = virtio_vdev_access,
     .reset = blk_reset,
     .save = blk_save,
-    .restore = blk_restore,
+    .restore = virtio_vdev_restore,
 };
 
 int virtio_blk_create(struct vm *vm, const struct vdev_config *c, char *err, size_t errlen)
@@ -297,18 +265,18 @@ int virtio_blk_create(struct vm *vm, const struct vdev_config *c, char *err, siz
 		snprintf(err, errlen, "VM '%s': disk %u: out of memory", vm->name, index);
 		return -ENOMEM;
 	}
-	d->vm = vm;
+	d->io.vm = vm;
 	d->disk = disk;
 	d->start = cfg->start;
 	d->sectors = sectors;
 	d->read_only = cfg->read_only || blkdev_read_only(disk);
 	snprintf(d->id, sizeof(d->id), "%.12s-vd%c", vm->name, 'a' + index);
-	spin_init(&d->lock);
+	spin_init(&d->io.lock);
 	uint32_t spi;
 	uint64_t base = vm_virtio_slot(vm, &spi);
-	virtio_mmio_init(&d->t, d->read_only ? &blk_ops_ro : &blk_ops_rw, d);
-	d->t.platform_features = vm->cfg->realm ? VIRTIO_F_ACCESS_PLATFORM : 0;
-	device_line_init(&d->line, spi);
+	virtio_mmio_init(&d->io.t, d->read_only ? &blk_ops_ro : &blk_ops_rw, d);
+	d->io.t.platform_features = vm->cfg->realm ? VIRTIO_F_ACCESS_PLATFORM : 0;
+	device_line_init(&d->io.line, spi);
 	if (vm_add_vdev(vm, &vblk_vdev_ops, base, 0x200, d, spi)) {
 		snprintf(err, errlen, "VM '%s': too many devices", vm->name);
 		return -ENOSPC;

@@ -4,7 +4,6 @@
 #include <string.h>
 #include <triad/errno.h>
 #include <triad/log.h>
-#include <triad/mem.h>
 #include <triad/util.h>
 #include <triad/virtio_mmio.h>
 #include <triad/vm.h>
@@ -16,18 +15,10 @@
 #define TXQ 1 /* port 0 transmitq: the driver's output */
 
 struct hvc {
-	struct vm *vm;
-	spinlock_t lock; /* all of it */
-	struct device_line line;
-	struct virtio_mmio transport;
-	uint8_t rx[256]; /* keyboard input the driver has no buffer for yet */
+	struct virtio_vdev io; /* its lock: all of it */
+	uint8_t rx[256];       /* keyboard input the driver has no buffer for yet */
 	unsigned rx_head, rx_count;
 };
-
-static struct virtq_mem guest_mem(struct vm *vm)
-{
-	return (struct virtq_mem){vm_guest_map, vm};
-}
 
 static void broken(struct virtio_mmio *t, struct vm *vm, const char *why)
 {
@@ -39,7 +30,7 @@ static void broken(struct virtio_mmio *t, struct vm *vm, const char *why)
 static void used(struct virtio_mmio *t, struct vm *vm, unsigned qi, uint32_t epoch, uint16_t head,
 		 uint32_t written)
 {
-	struct virtq_mem m = guest_mem(vm);
+	struct virtq_mem m = {vm_guest_map, vm};
 	const char *why;
 	if (virtio_mmio_push(t, &m, qi, epoch, head, written, &why) == VIRTIO_BROKEN)
 		vm_warn(vm, "virtio console: %s: device needs a reset", why);
@@ -47,7 +38,7 @@ static void used(struct virtio_mmio *t, struct vm *vm, unsigned qi, uint32_t epo
 
 static void transmit(struct virtio_mmio *t, struct vm *vm)
 {
-	struct virtq_mem m = guest_mem(vm);
+	struct virtq_mem m = {vm_guest_map, vm};
 	struct virtq_chain c;
 	const char *why;
 	enum virtq_status s;
@@ -66,8 +57,8 @@ static void transmit(struct virtio_mmio *t, struct vm *vm)
 /* Moves buffered input into the buffers the driver offers. */
 static void receive(struct virtio_mmio *t, struct vm *vm)
 {
-	struct hvc *s = container_of(t, struct hvc, transport);
-	struct virtq_mem m = guest_mem(vm);
+	struct hvc *s = container_of(t, struct hvc, io.t);
+	struct virtq_mem m = {vm_guest_map, vm};
 	const char *why;
 	while (s->rx_count && virtio_mmio_live(t) && t->vq[RXQ].ready) {
 		struct virtq_chain c;
@@ -105,7 +96,7 @@ static void notify(struct virtio_mmio *t, unsigned q)
 
 static void reset(struct virtio_mmio *t)
 {
-	struct hvc *s = container_of(t, struct hvc, transport);
+	struct hvc *s = container_of(t, struct hvc, io.t);
 	s->rx_head = s->rx_count = 0;
 }
 
@@ -135,41 +126,28 @@ static const struct virtio_dev_ops console_ops = {
     .refused = refused,
 };
 
-static bool hvc_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
-{
-	(void)v;
-	struct hvc *s = d->priv;
-	struct virtq_mem m = guest_mem(s->vm);
-	spin_lock(&s->lock);
-	bool ok = a->write
-		      ? virtio_mmio_write(&s->transport, &m, (uint32_t)a->offset, a->size, a->value)
-		      : virtio_mmio_read(&s->transport, (uint32_t)a->offset, a->size, &a->value);
-	device_unlock_line(s->vm, &s->lock, &s->line, virtio_mmio_irq_level(&s->transport));
-	return ok;
-}
-
 /* Input the driver has no buffer for yet waits (up to the FIFO's size; beyond, like a real
  * line, it is lost). */
 static void hvc_input(void *dev, char c)
 {
 	struct hvc *s = dev;
-	spin_lock(&s->lock);
+	spin_lock(&s->io.lock);
 	if (s->rx_count < sizeof(s->rx)) {
 		s->rx[(s->rx_head + s->rx_count) % sizeof(s->rx)] = (uint8_t)c;
 		s->rx_count++;
 	}
-	receive(&s->transport, s->vm);
-	device_unlock_line(s->vm, &s->lock, &s->line, virtio_mmio_irq_level(&s->transport));
+	receive(&s->io.t, s->io.vm);
+	device_unlock_line(s->io.vm, &s->io.lock, &s->io.line, virtio_mmio_irq_level(&s->io.t));
 }
 
 static void hvc_reset(struct vdev *d)
 {
 	struct hvc *s = d->priv;
-	spin_init(&s->lock);
-	virtio_mmio_init(&s->transport, &console_ops, s->vm);
-	s->transport.platform_features = s->vm->cfg->realm ? VIRTIO_F_ACCESS_PLATFORM : 0;
+	spin_init(&s->io.lock);
+	virtio_mmio_init(&s->io.t, &console_ops, s->io.vm);
+	s->io.t.platform_features = s->io.vm->cfg->realm ? VIRTIO_F_ACCESS_PLATFORM : 0;
 	s->rx_head = s->rx_count = 0;
-	device_line_init(&s->line, s->line.intid - 32);
+	device_line_init(&s->io.line, s->io.line.intid - 32);
 }
 
 /* A snapshot: the transport, then the keyboard input not yet delivered. */
@@ -185,12 +163,12 @@ static long hvc_save(struct vdev *d, void *buf, size_t len)
 	struct hvc_saved *o = buf;
 	if (len < sizeof(*o))
 		return -ENOSPC;
-	spin_lock(&s->lock);
-	virtio_mmio_save(&s->transport, &o->t);
+	spin_lock(&s->io.lock);
+	virtio_mmio_save(&s->io.t, &o->t);
 	memcpy(o->rx, s->rx, sizeof(o->rx));
 	o->rx_head = s->rx_head;
 	o->rx_count = s->rx_count;
-	spin_unlock(&s->lock);
+	spin_unlock(&s->io.lock);
 	return sizeof(*o);
 }
 
@@ -203,20 +181,20 @@ static int hvc_restore(struct vdev *d, const void *buf, size_t len)
 	memcpy(&in, buf, sizeof(in));
 	if (in.rx_head >= sizeof(in.rx) || in.rx_count > sizeof(in.rx))
 		return -EINVAL;
-	struct virtq_mem m = guest_mem(s->vm);
-	spin_lock(&s->lock);
-	bool ok = virtio_mmio_restore(&s->transport, &m, &in.t);
+	struct virtq_mem m = {vm_guest_map, s->io.vm};
+	spin_lock(&s->io.lock);
+	bool ok = virtio_mmio_restore(&s->io.t, &m, &in.t);
 	if (ok) {
 		memcpy(s->rx, in.rx, sizeof(in.rx));
 		s->rx_head = in.rx_head;
 		s->rx_count = in.rx_count;
 	}
-	device_unlock_line(s->vm, &s->lock, &s->line, virtio_mmio_irq_level(&s->transport));
+	device_unlock_line(s->io.vm, &s->io.lock, &s->io.line, virtio_mmio_irq_level(&s->io.t));
 	return ok ? 0 : -EINVAL;
 }
 
 static const struct vdev_ops hvc_ops = {.name = "virtio-console",
-					.access = hvc_access,
+					.access = virtio_vdev_access,
 					.reset = hvc_reset,
 					.save = hvc_save,
 					.restore = hvc_restore};
@@ -227,13 +205,13 @@ int virtio_console_create(struct vm *vm)
 	struct hvc *s = vdev_alloc(sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	s->vm = vm;
+	s->io.vm = vm;
 	if (vm->cfg->virtio_console) {
 		vm->console_input = hvc_input;
 		vm->console_dev = s;
 	}
 	uint32_t spi;
 	uint64_t base = vm_virtio_slot(vm, &spi);
-	device_line_init(&s->line, spi);
+	device_line_init(&s->io.line, spi);
 	return vm_add_vdev(vm, &hvc_ops, base, 0x200, s, (int)spi);
 }

@@ -24,10 +24,7 @@
 #define NET_HDR_LEN 12
 
 struct vnet {
-	struct vm *vm;
-	struct virtio_mmio t;
-	spinlock_t lock; /* t and line */
-	struct device_line line;
+	struct virtio_vdev io; /* its lock: io and tx_pending */
 	struct vswitch_port port;
 	char name[VM_NAME_MAX];
 	bool tx_pending; /* the driver notified the transmit queue */
@@ -36,31 +33,31 @@ struct vnet {
 
 static void broken(struct vnet *n, const char *why)
 {
-	vm_warn(n->vm, "virtio-net: %s: device needs a reset", why);
-	virtio_mmio_set_broken(&n->t);
+	vm_warn(n->io.vm, "virtio-net: %s: device needs a reset", why);
+	virtio_mmio_set_broken(&n->io.t);
 }
 
 /* Returns a chain popped from queue qi at `epoch` under the same hold of the lock. */
 static void used(struct vnet *n, unsigned qi, uint32_t epoch, uint16_t head, uint32_t written)
 {
-	struct virtq_mem m = {vm_guest_map, n->vm};
+	struct virtq_mem m = {vm_guest_map, n->io.vm};
 	const char *why;
-	if (virtio_mmio_push(&n->t, &m, qi, epoch, head, written, &why) == VIRTIO_BROKEN)
-		vm_warn(n->vm, "virtio-net: %s: device needs a reset", why);
+	if (virtio_mmio_push(&n->io.t, &m, qi, epoch, head, written, &why) == VIRTIO_BROKEN)
+		vm_warn(n->io.vm, "virtio-net: %s: device needs a reset", why);
 }
 
 /* Takes one frame the guest sends, into buf. Returns its length (0: none or not a
  * frame), and whether there may be more. With the lock held. */
 static bool take_tx(struct vnet *n, uint8_t *buf, uint32_t *len)
 {
-	struct virtq_mem m = {vm_guest_map, n->vm};
+	struct virtq_mem m = {vm_guest_map, n->io.vm};
 	struct virtq_chain c;
 	const char *why;
 	*len = 0;
-	if (!virtio_mmio_live(&n->t) || !n->t.vq[TXQ].ready)
+	if (!virtio_mmio_live(&n->io.t) || !n->io.t.vq[TXQ].ready)
 		return false;
-	uint32_t epoch = n->t.vq[TXQ].epoch;
-	enum virtq_status s = virtq_pop(&n->t.vq[TXQ], &m, &c, &why);
+	uint32_t epoch = n->io.t.vq[TXQ].epoch;
+	enum virtq_status s = virtq_pop(&n->io.t.vq[TXQ], &m, &c, &why);
 	if (s == VIRTQ_EMPTY)
 		return false;
 	if (s == VIRTQ_BROKEN) {
@@ -90,10 +87,11 @@ static void transmit(struct vnet *n)
 	uint8_t frame[ETH_FRAME_MAX];
 	for (;;) {
 		uint32_t len;
-		spin_lock(&n->lock);
+		spin_lock(&n->io.lock);
 		n->tx_pending = false;
 		bool more = take_tx(n, frame, &len);
-		device_unlock_line(n->vm, &n->lock, &n->line, virtio_mmio_irq_level(&n->t));
+		device_unlock_line(n->io.vm, &n->io.lock, &n->io.line,
+				   virtio_mmio_irq_level(&n->io.t));
 		if (len)
 			vswitch_input(&n->port, frame, len);
 		if (!more)
@@ -106,17 +104,18 @@ static void transmit(struct vnet *n)
 static void deliver(struct vswitch_port *p, const uint8_t *frame, uint32_t len)
 {
 	struct vnet *n = container_of(p, struct vnet, port);
-	struct virtq_mem m = {vm_guest_map, n->vm};
-	spin_lock(&n->lock);
-	if (n->vm->state != VM_RUNNING || !virtio_mmio_live(&n->t) || !n->t.vq[RXQ].ready) {
+	struct virtq_mem m = {vm_guest_map, n->io.vm};
+	spin_lock(&n->io.lock);
+	if (n->io.vm->state != VM_RUNNING || !virtio_mmio_live(&n->io.t) ||
+	    !n->io.t.vq[RXQ].ready) {
 		n->rx_dropped++;
-		spin_unlock(&n->lock);
+		spin_unlock(&n->io.lock);
 		return;
 	}
 	struct virtq_chain c;
 	const char *why;
-	uint32_t epoch = n->t.vq[RXQ].epoch;
-	enum virtq_status s = virtq_pop(&n->t.vq[RXQ], &m, &c, &why);
+	uint32_t epoch = n->io.t.vq[RXQ].epoch;
+	enum virtq_status s = virtq_pop(&n->io.t.vq[RXQ], &m, &c, &why);
 	if (s == VIRTQ_BROKEN) {
 		broken(n, why);
 	} else if (s == VIRTQ_EMPTY) {
@@ -138,7 +137,7 @@ static void deliver(struct vswitch_port *p, const uint8_t *frame, uint32_t len)
 		}
 		used(n, RXQ, epoch, c.head, (uint32_t)total);
 	}
-	device_unlock_line(n->vm, &n->lock, &n->line, virtio_mmio_irq_level(&n->t));
+	device_unlock_line(n->io.vm, &n->io.lock, &n->io.line, virtio_mmio_irq_level(&n->io.t));
 }
 
 static bool config_read(struct virtio_mmio *t, uint32_t off, unsigned size, uint64_t *val)
@@ -164,7 +163,7 @@ static void notify(struct virtio_mmio *t, unsigned q)
 static void refused(struct virtio_mmio *t, const char *what)
 {
 	struct vnet *n = t->dev;
-	vm_warn(n->vm, "virtio-net: %s", what);
+	vm_warn(n->io.vm, "virtio-net: %s", what);
 }
 
 static const struct virtio_dev_ops net_ops = {
@@ -180,12 +179,12 @@ static bool net_access(struct vdev *dev, struct vcpu *v, struct mmio_access *a)
 {
 	(void)v;
 	struct vnet *n = dev->priv;
-	struct virtq_mem m = {vm_guest_map, n->vm};
-	spin_lock(&n->lock);
-	bool ok = a->write ? virtio_mmio_write(&n->t, &m, (uint32_t)a->offset, a->size, a->value)
-			   : virtio_mmio_read(&n->t, (uint32_t)a->offset, a->size, &a->value);
+	struct virtq_mem m = {vm_guest_map, n->io.vm};
+	spin_lock(&n->io.lock);
+	bool ok = a->write ? virtio_mmio_write(&n->io.t, &m, (uint32_t)a->offset, a->size, a->value)
+			   : virtio_mmio_read(&n->io.t, (uint32_t)a->offset, a->size, &a->value);
 	bool tx = n->tx_pending;
-	device_unlock_line(n->vm, &n->lock, &n->line, virtio_mmio_irq_level(&n->t));
+	device_unlock_line(n->io.vm, &n->io.lock, &n->io.line, virtio_mmio_irq_level(&n->io.t));
 	if (tx)
 		transmit(n);
 	return ok;
@@ -194,33 +193,21 @@ static bool net_access(struct vdev *dev, struct vcpu *v, struct mmio_access *a)
 static void net_reset(struct vdev *dev)
 {
 	struct vnet *n = dev->priv;
-	spin_lock(&n->lock);
-	virtio_mmio_init(&n->t, &net_ops, n);
-	device_line_init(&n->line, n->line.intid - 32);
+	spin_lock(&n->io.lock);
+	virtio_mmio_init(&n->io.t, &net_ops, n);
+	device_line_init(&n->io.line, n->io.line.intid - 32);
 	n->tx_pending = false;
-	spin_unlock(&n->lock);
-}
-
-/* Frames are copied in and out synchronously, so the transport is all there is to save;
- * the MAC is the VM's config. */
-static long net_save(struct vdev *dev, void *buf, size_t len)
-{
-	struct vnet *n = dev->priv;
-	return virtio_transport_save(&n->t, &n->lock, buf, len);
-}
-
-static int net_restore(struct vdev *dev, const void *buf, size_t len)
-{
-	struct vnet *n = dev->priv;
-	return virtio_transport_restore(n->vm, &n->t, &n->lock, &n->line, buf, len);
+	spin_unlock(&n->io.lock);
 }
 
 static const struct vdev_ops vnet_vdev_ops = {
     .name = "virtio-net",
     .access = net_access,
     .reset = net_reset,
-    .save = net_save,
-    .restore = net_restore,
+    /* Frames are copied in and out synchronously, so the transport is all there is to
+     * save; the MAC is the VM's config. */
+    .save = virtio_vdev_save,
+    .restore = virtio_vdev_restore,
 };
 
 int virtio_net_create(struct vm *vm, const struct vdev_config *c, char *err, size_t errlen)
@@ -230,17 +217,17 @@ int virtio_net_create(struct vm *vm, const struct vdev_config *c, char *err, siz
 		snprintf(err, errlen, "VM '%s': network: out of memory", vm->name);
 		return -ENOMEM;
 	}
-	n->vm = vm;
-	spin_init(&n->lock);
+	n->io.vm = vm;
+	spin_init(&n->io.lock);
 	memcpy(n->name, vm->name, sizeof(n->name));
 	n->port.name = n->name;
 	memcpy(n->port.mac, ((const struct net_config *)c->data)->mac, 6);
 	n->port.deliver = deliver;
 	uint32_t spi;
 	uint64_t base = vm_virtio_slot(vm, &spi);
-	virtio_mmio_init(&n->t, &net_ops, n);
-	n->t.platform_features = vm->cfg->realm ? VIRTIO_F_ACCESS_PLATFORM : 0;
-	device_line_init(&n->line, spi);
+	virtio_mmio_init(&n->io.t, &net_ops, n);
+	n->io.t.platform_features = vm->cfg->realm ? VIRTIO_F_ACCESS_PLATFORM : 0;
+	device_line_init(&n->io.line, spi);
 	if (vswitch_add_port(&n->port) ||
 	    vm_add_vdev(vm, &vnet_vdev_ops, base, 0x200, n, (int)spi)) {
 		snprintf(err, errlen, "VM '%s': network: too many ports or devices", vm->name);

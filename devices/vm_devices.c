@@ -5,7 +5,6 @@
 #include <string.h>
 #include <triad/cpu.h>
 #include <triad/errno.h>
-#include <triad/log.h>
 #include <triad/mem.h>
 #include <triad/util.h>
 #include <triad/vcpu.h>
@@ -16,70 +15,46 @@
 #include "../irq/vgic_hw.h"
 #include "vm_builtin.h"
 
-static void kick_mask(struct vm *vm, uint32_t kick)
+/* The distributor's window, or the redistributors' (one GICR_STRIDE frame per vCPU). */
+static bool gic_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
 {
-	for (; kick; kick &= kick - 1)
-		vcpu_kick(vm->vcpu[__builtin_ctz(kick)]);
-}
-
-static bool gicd_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
-{
-	(void)d;
 	struct vgic *g = &v->vm->vgic;
-	uint32_t kick = 0;
+	uint32_t kick = 0, off = (uint32_t)a->offset;
+	bool ok;
 	vgic_sync(v); /* the guest sees its own interrupts as its list registers have them */
 	spin_lock(&g->lock);
-	bool ok = a->write
-		      ? vgic_dist_write(g, v->id, (uint32_t)a->offset, a->size, a->value, &kick)
-		      : vgic_dist_read(g, v->id, (uint32_t)a->offset, a->size, &a->value);
+	if (d->base == GICD_BASE_IPA) {
+		ok = a->write ? vgic_dist_write(g, v->id, off, a->size, a->value, &kick)
+			      : vgic_dist_read(g, v->id, off, a->size, &a->value);
+	} else {
+		/* Any vCPU may look at any redistributor (Linux scans them all at boot). */
+		unsigned target = (unsigned)(a->offset / GICR_STRIDE);
+		off = (uint32_t)(a->offset % GICR_STRIDE);
+		ok = a->write ? vgic_redist_write(g, target, off, a->size, a->value, &kick)
+			      : vgic_redist_read(g, target, off, a->size, &a->value);
+	}
 	spin_unlock(&g->lock);
-	kick_mask(v->vm, kick);
+	for (; kick; kick &= kick - 1) /* the vCPUs the change concerns */
+		sched_wake(v->vm->vcpu[__builtin_ctz(kick)]);
 	return ok;
-}
-
-static bool gicr_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
-{
-	(void)d;
-	struct vgic *g = &v->vm->vgic;
-	/* Any vCPU may look at any redistributor (Linux scans them all at boot). */
-	unsigned target = (unsigned)(a->offset / GICR_STRIDE);
-	uint32_t off = (uint32_t)(a->offset % GICR_STRIDE);
-	uint32_t kick = 0;
-	vgic_sync(v);
-	spin_lock(&g->lock);
-	bool ok = a->write ? vgic_redist_write(g, target, off, a->size, a->value, &kick)
-			   : vgic_redist_read(g, target, off, a->size, &a->value);
-	spin_unlock(&g->lock);
-	kick_mask(v->vm, kick);
-	return ok;
-}
-
-/* A device's level-sensitive interrupt line into the vGIC. Called with the device's lock
- * held, so that levels reach the vGIC in the order they happened; only a change is passed
- * on (most accesses, status polls, change nothing). */
-static int device_line_set(struct vm *vm, struct device_line *l, bool level)
-{
-	if (level == l->level)
-		return -1;
-	l->level = level;
-	spin_lock(&vm->vgic.lock);
-	int t = vgic_set_line(&vm->vgic, 0, l->intid, level);
-	spin_unlock(&vm->vgic.lock);
-	return t;
-}
-
-void device_kick(struct vm *vm, int t)
-{
-	if (t >= 0)
-		vcpu_kick(vm->vcpu[t]);
 }
 
 void device_unlock_line(struct vm *vm, spinlock_t *lock, struct device_line *l, bool level)
 {
 	spin_assert_held(lock);
-	int t = device_line_set(vm, l, level);
+	/* The level goes to the vGIC with the device's lock still held, so that levels reach
+	 * it in the order they happened; only a change is passed on (most accesses, status
+	 * polls, change nothing). */
+	int t = -1;
+	if (level != l->level) {
+		l->level = level;
+		spin_lock(&vm->vgic.lock);
+		t = vgic_set_line(&vm->vgic, 0, l->intid, level);
+		spin_unlock(&vm->vgic.lock);
+	}
 	spin_unlock(lock);
-	device_kick(vm, t);
+	if (t >= 0) /* -1: the vGIC has nobody to tell */
+		sched_wake(vm->vcpu[t]);
 }
 
 void *vdev_alloc(size_t size)
@@ -93,27 +68,40 @@ void device_line_init(struct device_line *l, uint32_t spi)
 	l->level = false; /* as the vGIC, reset with the VM, has it */
 }
 
-long virtio_transport_save(struct virtio_mmio *t, spinlock_t *lock, void *buf, size_t len)
+bool virtio_vdev_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
 {
+	(void)v;
+	struct virtio_vdev *io = d->priv;
+	struct virtq_mem m = {vm_guest_map, io->vm};
+	spin_lock(&io->lock);
+	bool ok = a->write ? virtio_mmio_write(&io->t, &m, (uint32_t)a->offset, a->size, a->value)
+			   : virtio_mmio_read(&io->t, (uint32_t)a->offset, a->size, &a->value);
+	device_unlock_line(io->vm, &io->lock, &io->line, virtio_mmio_irq_level(&io->t));
+	return ok;
+}
+
+long virtio_vdev_save(struct vdev *d, void *buf, size_t len)
+{
+	struct virtio_vdev *io = d->priv;
 	if (len < sizeof(struct virtio_mmio_saved))
 		return -ENOSPC;
-	spin_lock(lock);
-	virtio_mmio_save(t, buf);
-	spin_unlock(lock);
+	spin_lock(&io->lock);
+	virtio_mmio_save(&io->t, buf);
+	spin_unlock(&io->lock);
 	return sizeof(struct virtio_mmio_saved);
 }
 
-int virtio_transport_restore(struct vm *vm, struct virtio_mmio *t, spinlock_t *lock,
-			     struct device_line *line, const void *buf, size_t len)
+int virtio_vdev_restore(struct vdev *d, const void *buf, size_t len)
 {
+	struct virtio_vdev *io = d->priv;
 	struct virtio_mmio_saved s;
 	if (len != sizeof(s))
 		return -EINVAL;
 	memcpy(&s, buf, sizeof(s));
-	struct virtq_mem m = {vm_guest_map, vm};
-	spin_lock(lock);
-	bool ok = virtio_mmio_restore(t, &m, &s);
-	device_unlock_line(vm, lock, line, virtio_mmio_irq_level(t));
+	struct virtq_mem m = {vm_guest_map, io->vm};
+	spin_lock(&io->lock);
+	bool ok = virtio_mmio_restore(&io->t, &m, &s);
+	device_unlock_line(io->vm, &io->lock, &io->line, virtio_mmio_irq_level(&io->t));
 	return ok ? 0 : -EINVAL;
 }
 
@@ -132,9 +120,9 @@ static int gic_restore(struct vdev *d, const void *buf, size_t len)
 }
 
 static const struct vdev_ops gicd_ops = {
-    .name = "GICD", .access = gicd_access, .save = gic_save, .restore = gic_restore};
+    .name = "GICD", .access = gic_access, .save = gic_save, .restore = gic_restore};
 static const struct vdev_ops gicr_ops = {
-    .name = "GICR", .access = gicr_access, .save = gic_save, .restore = gic_restore};
+    .name = "GICR", .access = gic_access, .save = gic_save, .restore = gic_restore};
 
 int vm_add_vdev(struct vm *vm, const struct vdev_ops *ops, uint64_t base, uint64_t size, void *priv,
 		int spi)

@@ -2,7 +2,6 @@
  * clock plus what it loaded (vpl031.c); its match alarm is a softtimer. */
 #include <string.h>
 #include <triad/errno.h>
-#include <triad/mem.h>
 #include <triad/softtimer.h>
 #include <triad/util.h>
 #include <triad/vm.h>

@@ -4,8 +4,6 @@
 #include <string.h>
 #include <triad/errno.h>
 #include <triad/log.h>
-#include <triad/mem.h>
-#include <triad/util.h>
 #include <triad/vm.h>
 #include <triad/vm_devices.h>
 #include <triad/vpl011.h>

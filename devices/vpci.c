@@ -8,10 +8,8 @@
  * Config space is the device's own, except: the BARs (fixed; a guest sizing them gets
  * the size, a guest moving them is ignored), the expansion ROM (absent), and the command
  * register (no I/O decode). Other functions read as absent. */
-#include <stdio.h>
 #include <string.h>
 #include <triad/cpu.h>
-#include <triad/errno.h>
 #include <triad/guest_dt.h>
 #include <triad/log.h>
 #include <triad/pci.h>

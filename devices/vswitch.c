@@ -1,12 +1,11 @@
 /* The switch instance: its ports, its address table and its lock. Frames are copied into
  * the receiving ports by their deliver() without the switch lock, so a VM that is slow to
  * take frames only loses its own. */
-#include <triad/cpu.h>
 #include <triad/errno.h>
 #include <triad/feature.h>
+#include <triad/cpu.h>
 #include <triad/log.h>
 #include <triad/spinlock.h>
-#include <triad/util.h>
 #include <triad/vswitch.h>
 
 static struct vswitch_port *ports[VSWITCH_PORTS];

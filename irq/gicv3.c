@@ -3,7 +3,6 @@
 #include <arch/mmio.h>
 #include <arch/mpidr.h>
 #include <arch/sysreg.h>
-#include <triad/log.h>
 #include <triad/panic.h>
 #include <triad/util.h>
 

@@ -1,7 +1,6 @@
 #ifndef IRQ_VGIC_HW_H
 #define IRQ_VGIC_HW_H
 
-#include <triad/cpu.h>
 #include <triad/util.h>
 #include <triad/vcpu.h>
 

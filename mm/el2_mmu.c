@@ -1,6 +1,5 @@
 /* The hypervisor's own EL2 stage-1 translation: RAM and the devices it drives, mapped 1:1. */
 #include <arch/sysreg.h>
-#include <triad/log.h>
 #include <triad/panic.h>
 #include <triad/mem.h>
 #include <triad/platform.h>

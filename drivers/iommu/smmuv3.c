@@ -3,7 +3,6 @@
  * tables (the SMMU walks the same format as the CPU, with the same VMID). Faults are read
  * from the event queue and logged with the VM they came from. */
 #include <arch/sysreg.h>
-#include <string.h>
 #include <triad/cpu.h>
 #include <triad/errno.h>
 #include <triad/feature.h>
@@ -65,7 +64,6 @@ static uint64_t *cmdq, *evtq; /* 2 and 4 dwords per entry */
 static uint32_t cmdq_prod, evtq_cons;
 static uint64_t s2ps; /* the SMMU's output size, for STE.S2PS */
 static spinlock_t lock;
-static unsigned nr_faults;
 
 static uint32_t rd(uint32_t off)
 {
@@ -95,11 +93,6 @@ static unsigned smmu_output_bits(void)
 bool smmu_present(void)
 {
 	return base != 0;
-}
-
-unsigned smmu_faults(void)
-{
-	return __atomic_load_n(&nr_faults, __ATOMIC_RELAXED);
 }
 
 static bool wait_for(uint32_t off, uint32_t mask, uint32_t want)
@@ -153,16 +146,6 @@ int smmu_attach(uint32_t sid, struct vm *vm)
 	write_ste(sid, ste);
 	spin_unlock(&lock);
 	return 0;
-}
-
-void smmu_detach(uint32_t sid)
-{
-	if (!base || sid >= (1U << SID_BITS))
-		return;
-	uint64_t ste[4] = {STE_V | STE_CFG_ABORT, 0, 0, 0};
-	spin_lock(&lock);
-	write_ste(sid, ste);
-	spin_unlock(&lock);
 }
 
 static const char *event_name(uint32_t type)
@@ -248,7 +231,6 @@ static void eventq_irq(void *ctx)
 		run.count++;
 		run.first = MIN(run.first, addr);
 		run.last = MAX(run.last, addr);
-		nr_faults++;
 		evtq_cons = (evtq_cons + 1) & idx_mask;
 		wr(EVTQ_CONS, evtq_cons);
 	}
@@ -267,7 +249,8 @@ static void gerror_irq(void *ctx)
 	wr(GERRORN, g);
 }
 
-void smmu_init(void)
+/* Sets the SMMU up (if the machine has one), all streams blocked. */
+static void smmu_init(void)
 {
 	el2_limit_ipa_bits(smmu_output_bits()); /* it shares the VMs' stage-2 tables */
 	if (!plat.smmu_base)

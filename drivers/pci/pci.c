@@ -5,9 +5,6 @@
 #include <triad/pci.h>
 #include <triad/util.h>
 
-#define CMD_MEM	   (1U << 1)
-#define CMD_MASTER (1U << 2)
-
 static struct pci_func funcs[PCI_MAX_FUNCS];
 static unsigned nr_funcs;
 
@@ -106,7 +103,7 @@ static uint32_t intx_of(unsigned devfn, uint8_t pin)
 	return 0;
 }
 
-void pci_init(void)
+static void pci_init(void)
 {
 	const struct pci_host *h = &plat.pci;
 	if (!h->ecam_base)

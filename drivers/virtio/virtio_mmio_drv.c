@@ -109,7 +109,9 @@ uint32_t virtio_dev_ack_irq(struct virtio_dev *d)
 	return s;
 }
 
-void virtio_drivers_init(void)
+/* Finds the physical devices of each type (core/platform gives the slots) and hands each
+ * to its driver. */
+static void virtio_drivers_init(void)
 {
 	unsigned n = 0;
 	for (unsigned i = 0; i < plat.nvirtio && n < MAX_DEVICES; i++) {

@@ -2,20 +2,15 @@
 #ifndef TRIAD_ERRNO_H
 #define TRIAD_ERRNO_H
 
-#define EPERM	 1
-#define ENOENT	 2
-#define EIO	 5
-#define E2BIG	 7
-#define ENOMEM	 12
-#define EFAULT	 14
-#define EBUSY	 16
-#define EEXIST	 17
-#define ENODEV	 19
-#define EINVAL	 22
-#define ENOSPC	 28
-#define ENOTSUP	 95
-#define ERANGE	 34
-#define ENOSYS	 38
-#define EALREADY 114
+#define ENOENT	2
+#define E2BIG	7
+#define ENOMEM	12
+#define EBUSY	16
+#define EEXIST	17
+#define ENODEV	19
+#define EINVAL	22
+#define ENOSPC	28
+#define ENOTSUP 95
+#define ERANGE	34
 
 #endif

@@ -20,8 +20,6 @@
 #define FFA_PARTITION_INFO_GET	    0x84000068U
 #define FFA_ID_GET		    0x84000069U
 #define FFA_MSG_WAIT		    0x8400006bU
-#define FFA_YIELD		    0x8400006cU
-#define FFA_RUN			    0x8400006dU
 #define FFA_MSG_SEND_DIRECT_REQ	    0x8400006fU /* and its SMC64 form */
 #define FFA_MSG_SEND_DIRECT_RESP    0x84000070U /* and its SMC64 form */
 #define FFA_SPM_ID_GET		    0x84000085U
@@ -77,11 +75,6 @@ static inline uint32_t ffa_base(uint32_t fid)
 static inline bool ffa_is_direct_req(uint32_t fid)
 {
 	return ffa_base(fid) == FFA_MSG_SEND_DIRECT_REQ || fid == FFA_MSG_SEND_DIRECT_REQ2;
-}
-
-static inline bool ffa_is_direct_resp(uint32_t fid)
-{
-	return ffa_base(fid) == FFA_MSG_SEND_DIRECT_RESP || fid == FFA_MSG_SEND_DIRECT_RESP2;
 }
 
 /* The answer a DIRECT_REQ of this kind expects: RESP of the same width, or RESP2. */

@@ -12,21 +12,16 @@ void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(p
 /* Output that is not a log line (the exit record, register dumps). */
 void log_raw(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-#define pr_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
-#define pr_info(...)  log_msg(LOG_INFO, __VA_ARGS__)
-#define pr_warn(...)  log_msg(LOG_WARN, __VA_ARGS__)
-#define pr_err(...)   log_msg(LOG_ERROR, __VA_ARGS__)
+#define pr_info(...) log_msg(LOG_INFO, __VA_ARGS__)
+#define pr_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
+#define pr_err(...)  log_msg(LOG_ERROR, __VA_ARGS__)
 
 /* Console: one physical UART shared by the log and every guest's console. */
-void console_init(unsigned long uart_base);
 /* A guest's console output, tagged with its name when several VMs share the console. */
 void console_guest_putc(unsigned vm_id, const char *name, char c);
 /* How many VMs share the console (tagging and input switching start at 2). */
 void console_set_vms(unsigned nvms);
 /* A key typed on the console: what to do with it, and which VM has the focus. */
 enum mux_action console_input_key(char *c, unsigned *focus);
-void console_lock(void);
-void console_unlock(void);
-void console_putc_locked(char c);
 
 #endif

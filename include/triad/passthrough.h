@@ -24,8 +24,6 @@ int passthrough_fail(char *err, size_t errlen, const struct vm *vm, const char *
 /* Forwards physical SPI intid to the VM (hardware-linked); resets it with the VM. */
 int passthrough_route_irq(struct vm *vm, uint32_t intid);
 void passthrough_reset_irqs(struct vm *vm);
-/* The VM's passthrough devices, for its DT; returns how many. */
-unsigned passthrough_of(const struct vm *vm, struct guest_dt_passthrough *out, unsigned max);
 
 /* devices/vpci.c: "pci:00:DD.F", a function of the machine's PCIe bus 0. */
 int vpci_passthrough_create(struct vm *vm, const char *path, char *err, size_t errlen);

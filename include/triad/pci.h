@@ -28,7 +28,6 @@ struct pci_func {
 	struct vm *owner;
 };
 
-void pci_init(void);
 /* The function at bus 0 devfn, or NULL. */
 struct pci_func *pci_func_at(unsigned devfn);
 uint32_t pci_cfg_read(const struct pci_func *f, uint32_t off, unsigned size);

@@ -20,15 +20,14 @@
 #define SMC64		       0x40000000U /* bit 30: the 64-bit calling convention */
 #define PSCI_1_1	       0x10001U
 
-#define PSCI_SUCCESS		 0
-#define PSCI_NOT_SUPPORTED	 -1
-#define PSCI_INVALID_PARAMETERS	 -2
-#define PSCI_DENIED		 -3
-#define PSCI_ALREADY_ON		 -4
-#define PSCI_ON_PENDING		 -5
-#define PSCI_INVALID_ADDRESS	 -9
-#define PSCI_AFFINITY_ON	 0 /* AFFINITY_INFO's answers */
-#define PSCI_AFFINITY_OFF	 1
-#define PSCI_AFFINITY_ON_PENDING 2
+#define PSCI_SUCCESS		0
+#define PSCI_NOT_SUPPORTED	-1
+#define PSCI_INVALID_PARAMETERS -2
+#define PSCI_DENIED		-3
+#define PSCI_ALREADY_ON		-4
+#define PSCI_ON_PENDING		-5
+#define PSCI_INVALID_ADDRESS	-9
+#define PSCI_AFFINITY_ON	0 /* AFFINITY_INFO's answers */
+#define PSCI_AFFINITY_OFF	1
 
 #endif

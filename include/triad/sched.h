@@ -8,7 +8,6 @@
 #include <triad/spinlock.h>
 
 #define SCHED_WEIGHT_DEFAULT 256
-#define SCHED_WEIGHT_MAX     65535
 
 enum sched_state {
 	SCHED_BLOCKED, /* waiting for an interrupt, powered off, or its VM is not running */
@@ -73,8 +72,6 @@ extern const struct sched_policy sched_fair;
 
 /* Run queue list helpers, shared by policies. */
 void rq_init(struct runqueue *rq, unsigned cpu);
-void rq_add(struct runqueue *rq, struct sched_entity *se);
-void rq_remove(struct runqueue *rq, struct sched_entity *se);
 /* Entities that want the CPU: queued plus running. */
 unsigned rq_nr_running(const struct runqueue *rq);
 

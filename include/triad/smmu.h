@@ -9,19 +9,13 @@
 
 struct vm;
 
-/* Sets the SMMU up (if the machine has one), all streams blocked. */
-void smmu_init(void);
 bool smmu_present(void);
 /* Stream sid's DMA goes through vm's stage 2 from now on. */
 int smmu_attach(uint32_t sid, struct vm *vm);
-/* Blocks stream sid again. */
-void smmu_detach(uint32_t sid);
 /* The first four doublewords of a stream table entry that sends a stream through stage 2
  * only: VMID, the VM's stage-2 table root and the format fields copied from VTCR_EL2 (the
  * CPU and the SMMU walk the same tables), output size capped to the SMMU's `oas` field.
  * Pure logic, host-tested. */
 void smmu_ste_stage2(uint64_t ste[4], uint16_t vmid, uint64_t vtcr, unsigned oas, uint64_t s2_root);
-/* Faults recorded so far (the event queue, read by its interrupt). */
-unsigned smmu_faults(void);
 
 #endif

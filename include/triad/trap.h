@@ -5,7 +5,6 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <triad/addr.h>
 
 struct vcpu;
 

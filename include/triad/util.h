@@ -12,7 +12,6 @@
 #define IS_ALIGNED(x, a)      (((x) & ((__typeof__(x))(a)-1)) == 0)
 #define MIN(a, b)	      ((a) < (b) ? (a) : (b))
 #define MAX(a, b)	      ((a) > (b) ? (a) : (b))
-#define BIT(n)		      (1UL << (n))
 #define GENMASK(h, l)	      (((~0UL) >> (63 - (h))) & ~((1UL << (l)) - 1))
 #define FIELD_GET(v, h, l)    (((v) >> (l)) & ((1UL << ((h) - (l) + 1)) - 1))
 #define SZ_4K		      0x1000UL
@@ -21,12 +20,18 @@
 #define SZ_2M		      0x200000UL
 #define SZ_1G		      0x40000000UL
 #define PAGE_SIZE	      SZ_4K
-#define PAGE_SHIFT	      12
 #define container_of(p, t, m) ((t *)((char *)(p)-offsetof(t, m)))
 #define unlikely(x)	      __builtin_expect(!!(x), 0)
 #define likely(x)	      __builtin_expect(!!(x), 1)
 #define READ_ONCE(x)	      (*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v)      (*(volatile __typeof__(x) *)&(x) = (v))
+/* System registers named by number have no indexed form: a loop over the first n of them
+ * with one case per number, LIST(CASE) expanding to CASE(0) CASE(1) ... */
+#define FOR_EACH_NUMBERED(n, LIST, CASE)                                                           \
+	for (unsigned i_ = 0; i_ < (n); i_++)                                                      \
+		switch (i_) {                                                                      \
+			LIST(CASE)                                                                 \
+		}
 
 /* True if [base, base+size) does not wrap and lies inside [lo, lo+len). */
 static inline bool range_within(uint64_t base, uint64_t size, uint64_t lo, uint64_t len)

@@ -60,9 +60,7 @@ struct vcpu {
 void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0);
 void vcpu_run(struct vcpu *v);
 void vcpu_put(struct vcpu *v);
-void vcpu_kick(struct vcpu *v);
 /* Guest interrupt plumbing: take the VM's vGIC lock and kick whoever must notice. */
 void vcpu_set_irq_line(struct vm *vm, unsigned vcpu, uint32_t intid, bool level);
-void vcpu_inject_edge(struct vm *vm, unsigned vcpu, uint32_t intid);
 
 #endif

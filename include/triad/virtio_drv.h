@@ -20,10 +20,6 @@ struct virtio_dev {
 	spinlock_t lock; /* the rings and registers of the device */
 };
 
-/* Finds the physical devices of each type (core/platform gives the slots) and hands each
- * to its driver. */
-void virtio_drivers_init(void);
-
 /* Setup steps for a driver, in the order virtio 1.2, 3.1.1 gives. Returns NULL or the
  * reason the device cannot be used. `wanted` must include VIRTIO_F_VERSION_1, `needed`
  * are the features without which the driver cannot work. */

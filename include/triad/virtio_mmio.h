@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <triad/spinlock.h>
 #include <triad/virtq.h>
+#include <triad/vm_devices.h>
 
 #define VIRTIO_MMIO_MAX_QUEUES	 4
 #define VIRTIO_F_VERSION_1	 (1ULL << 32)
@@ -152,12 +153,19 @@ void virtio_mmio_save(const struct virtio_mmio *t, struct virtio_mmio_saved *s);
 bool virtio_mmio_restore(struct virtio_mmio *t, const struct virtq_mem *mem,
 			 const struct virtio_mmio_saved *s);
 
-/* devices/vm_devices.c: snapshots of a virtio device whose state is all in its transport,
- * taken and restored under the device's lock (restore passes the line's level on). */
-struct device_line;
-struct vm;
-long virtio_transport_save(struct virtio_mmio *t, spinlock_t *lock, void *buf, size_t len);
-int virtio_transport_restore(struct vm *vm, struct virtio_mmio *t, spinlock_t *lock,
-			     struct device_line *line, const void *buf, size_t len);
+/* What a virtio-mmio vdev's state starts with (its vdev's priv points at it): the VM, the
+ * transport, the interrupt line, and the lock over them and the rest of the device. */
+struct virtio_vdev {
+	struct vm *vm;
+	spinlock_t lock;
+	struct virtio_mmio t;
+	struct device_line line;
+};
+/* devices/vm_devices.c: the vdev_ops of such a device, the guest's accesses to the
+ * transport, and snapshots of one whose state is all in its transport (restore passes the
+ * line's level on). */
+bool virtio_vdev_access(struct vdev *d, struct vcpu *v, struct mmio_access *a);
+long virtio_vdev_save(struct vdev *d, void *buf, size_t len);
+int virtio_vdev_restore(struct vdev *d, const void *buf, size_t len);
 
 #endif

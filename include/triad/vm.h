@@ -12,14 +12,13 @@
 
 #include <lib/pgtable.h>
 
-#define GUEST_RAM_IPA	   0x40000000UL
-#define GUEST_UART_IPA	   0x09000000UL
-#define GUEST_UART_SPI	   1
-#define GUEST_RTC_IPA	   0x09010000UL
-#define GUEST_RTC_SPI	   2
-#define GUEST_HVC_IPA	   0x0a000000UL /* QEMU virt's first virtio-mmio slot */
-#define GUEST_HVC_SPI	   16
-#define GUEST_VIRTIO_SLOTS 32 /* virtio-mmio windows of 0x200 from GUEST_HVC_IPA */
+#define GUEST_RAM_IPA  0x40000000UL
+#define GUEST_UART_IPA 0x09000000UL
+#define GUEST_UART_SPI 1
+#define GUEST_RTC_IPA  0x09010000UL
+#define GUEST_RTC_SPI  2
+#define GUEST_HVC_IPA  0x0a000000UL /* QEMU virt's first virtio-mmio slot */
+#define GUEST_HVC_SPI  16
 
 #define MAX_VDEVS 16
 
@@ -86,7 +85,6 @@ int vm_s2_map(struct vm *vm, ipa_t ipa, paddr_t pa, uint64_t size, uint64_t attr
 void *vm_guest_map(void *vm, uint64_t ipa, uint64_t len);
 /* Logs a guest-caused event, at most a bounded number of times per VM. */
 void vm_warn(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-unsigned vms_alive(void);
 struct vm *vm_by_id(unsigned id);
 extern unsigned nr_vms;
 

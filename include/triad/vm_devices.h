@@ -31,8 +31,6 @@ void device_line_init(struct device_line *l, uint32_t spi);
  * device's lock still held (levels reach the vGIC in the order they happened), drops the
  * lock, then kicks the vCPU that must notice (never under a device lock). */
 void device_unlock_line(struct vm *vm, spinlock_t *lock, struct device_line *l, bool level);
-/* Kicks vCPU vcpu of the VM, unless it is -1 (what the vGIC returns for "nobody"). */
-void device_kick(struct vm *vm, int vcpu);
 /* A device's own state, zeroed (whole pages from the page allocator), or NULL. */
 void *vdev_alloc(size_t size);
 

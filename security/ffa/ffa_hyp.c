@@ -94,21 +94,13 @@ static const struct ffa_partition_info *find_partition(uint16_t id)
 	return NULL;
 }
 
-static void error(uint64_t *x, uint32_t code)
+/* FFA_ERROR (w2 = the code) or FFA_SUCCESS in x0-x7; the guest's x8-x17 are kept. */
+static void reply(uint64_t *x, uint32_t fid, uint64_t w2, uint64_t w3)
 {
-	x[0] = FFA_ERROR;
+	x[0] = fid;
 	x[1] = 0;
-	x[2] = code;
-	for (int i = 3; i < 8; i++)
-		x[i] = 0;
-}
-
-static void success(uint64_t *x, uint64_t a2, uint64_t a3)
-{
-	x[0] = FFA_SUCCESS;
-	x[1] = 0;
-	x[2] = a2;
-	x[3] = a3;
+	x[2] = w2;
+	x[3] = w3;
 	for (int i = 4; i < 8; i++)
 		x[i] = 0;
 }
@@ -141,23 +133,23 @@ static void features(uint64_t *x)
 	case FFA_RXTX_UNMAP:
 	case FFA_PARTITION_INFO_GET:
 	case FFA_PARTITION_INFO_GET_REGS:
-		success(x, 0, 0);
+		reply(x, FFA_SUCCESS, 0, 0);
 		return;
 	case FFA_RXTX_MAP:
 	case FFA_RXTX_MAP | FFA_SMC64:
-		success(x, 0, 0); /* w2[1:0] = 0: 4 KiB minimum size and alignment */
+		reply(x, FFA_SUCCESS, 0, 0); /* w2[1:0] = 0: 4 KiB minimum size and alignment */
 		return;
 	case FFA_SPM_ID_GET:
 	case FFA_MSG_SEND_DIRECT_REQ:
 	case FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64:
 	case FFA_MSG_SEND_DIRECT_REQ2:
 		if (spmc_present) {
-			success(x, 0, 0);
+			reply(x, FFA_SUCCESS, 0, 0);
 			return;
 		}
 		break;
 	}
-	error(x, FFA_NOT_SUPPORTED);
+	reply(x, FFA_ERROR, FFA_NOT_SUPPORTED, 0);
 }
 
 /* FFA_RXTX_MAP: TX and RX buffers of `pages` 4 KiB pages each, in the VM's RAM, apart. */
@@ -168,12 +160,9 @@ static void rxtx_map(struct vcpu *v, uint64_t *x)
 	unsigned pages = (uint32_t)x[3] & 0x3f;
 	uint64_t len = (uint64_t)pages * 4096;
 	if (!pages || pages > FFA_RXTX_MAX_PAGES || ((uint32_t)x[3] >> 6) || (tx | rx) & 0xfff ||
-	    (tx < rx + len && rx < tx + len)) {
-		error(x, FFA_INVALID_PARAMETERS);
-		return;
-	}
-	if (!vm_guest_map(vm, tx, len) || !vm_guest_map(vm, rx, len)) {
-		error(x, FFA_INVALID_PARAMETERS);
+	    (tx < rx + len && rx < tx + len) || !vm_guest_map(vm, tx, len) ||
+	    !vm_guest_map(vm, rx, len)) {
+		reply(x, FFA_ERROR, FFA_INVALID_PARAMETERS, 0);
 		return;
 	}
 	struct ffa_vm *f = &endpoints[vm->id];
@@ -186,9 +175,9 @@ static void rxtx_map(struct vcpu *v, uint64_t *x)
 	}
 	spin_unlock(&f->lock);
 	if (had)
-		error(x, FFA_DENIED); /* unmap first */
+		reply(x, FFA_ERROR, FFA_DENIED, 0); /* unmap first */
 	else
-		success(x, 0, 0);
+		reply(x, FFA_SUCCESS, 0, 0);
 }
 
 static void rxtx_unmap(struct vcpu *v, uint64_t *x)
@@ -196,7 +185,7 @@ static void rxtx_unmap(struct vcpu *v, uint64_t *x)
 	uint16_t id = (uint16_t)(x[1] >> 16);
 	struct ffa_vm *f = &endpoints[v->vm->id];
 	if (id != 0 && id != vm_ffa_id(v->vm)) {
-		error(x, FFA_INVALID_PARAMETERS);
+		reply(x, FFA_ERROR, FFA_INVALID_PARAMETERS, 0);
 		return;
 	}
 	spin_lock(&f->lock);
@@ -205,9 +194,9 @@ static void rxtx_unmap(struct vcpu *v, uint64_t *x)
 	f->rx_full = false;
 	spin_unlock(&f->lock);
 	if (had)
-		success(x, 0, 0);
+		reply(x, FFA_SUCCESS, 0, 0);
 	else
-		error(x, FFA_INVALID_PARAMETERS);
+		reply(x, FFA_ERROR, FFA_INVALID_PARAMETERS, 0);
 }
 
 static void rx_release(struct vcpu *v, uint64_t *x)
@@ -218,9 +207,9 @@ static void rx_release(struct vcpu *v, uint64_t *x)
 	f->rx_full = false;
 	spin_unlock(&f->lock);
 	if (was)
-		success(x, 0, 0);
+		reply(x, FFA_SUCCESS, 0, 0);
 	else
-		error(x, FFA_DENIED); /* nothing to release */
+		reply(x, FFA_ERROR, FFA_DENIED, 0); /* nothing to release */
 }
 
 /* FFA_PARTITION_INFO_GET: w1-w4 the UUID filter, w5 bit 0 "count only". */
@@ -230,7 +219,7 @@ static void partition_info_get(struct vcpu *v, uint64_t *x)
 	uint32_t flags = (uint32_t)x[5];
 	struct ffa_vm *f = &endpoints[v->vm->id];
 	if (flags & ~1U) {
-		error(x, FFA_INVALID_PARAMETERS);
+		reply(x, FFA_ERROR, FFA_INVALID_PARAMETERS, 0);
 		return;
 	}
 	bool count_only = flags & 1;
@@ -250,13 +239,13 @@ static void partition_info_get(struct vcpu *v, uint64_t *x)
 	}
 	spin_unlock(&f->lock);
 	if (r == -1000)
-		error(x, FFA_BUSY);
+		reply(x, FFA_ERROR, FFA_BUSY, 0);
 	else if (r == -FFA_PI_NONE)
-		error(x, FFA_INVALID_PARAMETERS);
+		reply(x, FFA_ERROR, FFA_INVALID_PARAMETERS, 0);
 	else if (r == -FFA_PI_NO_ROOM)
-		error(x, FFA_NO_MEMORY);
+		reply(x, FFA_ERROR, FFA_NO_MEMORY, 0);
 	else
-		success(x, count, ver >= FFA_VERSION_1_1 ? (uint64_t)r : 0);
+		reply(x, FFA_SUCCESS, count, ver >= FFA_VERSION_1_1 ? (uint64_t)r : 0);
 }
 
 /* FFA_PARTITION_INFO_GET_REGS (v1.2): answered from Triad's copy of the SPMC's list. */
@@ -271,9 +260,7 @@ static void partition_info_regs(uint64_t *x)
 		if (ffa_uuid_matches(uuid, partitions[i].uuid))
 			match[n++] = &partitions[i];
 	if ((x[3] >> 16) || !n || start >= n) {
-		error(x, FFA_INVALID_PARAMETERS);
-		for (int i = 8; i < FFA_NREGS; i++)
-			x[i] = 0;
+		ffa_set_error(x, FFA_INVALID_PARAMETERS); /* x8-x17 too: they are results here */
 		return;
 	}
 	unsigned last =
@@ -301,7 +288,7 @@ static void direct_req(struct vcpu *v, uint64_t *x)
 	if (sender != vm_ffa_id(v->vm) || (uint32_t)(x[1] >> 32) || !find_partition(receiver)) {
 		vm_warn(v->vm, "vCPU %u: FF-A direct request 0x%x -> 0x%x refused", v->id, sender,
 			receiver);
-		error(x, FFA_INVALID_PARAMETERS);
+		reply(x, FFA_ERROR, FFA_INVALID_PARAMETERS, 0);
 		return;
 	}
 	uint32_t want = ffa_resp_for(fid);
@@ -320,7 +307,7 @@ static void direct_req(struct vcpu *v, uint64_t *x)
 	uint32_t answer = (uint32_t)x[0];
 	if (answer != FFA_ERROR && answer != want) {
 		/* The secure world is gone (SMCCC's unknown function), or answered nonsense. */
-		error(x, FFA_ABORTED);
+		reply(x, FFA_ERROR, FFA_ABORTED, 0);
 		if (req2)
 			for (unsigned i = 8; i < FFA_NREGS; i++)
 				x[i] = 0;
@@ -340,13 +327,13 @@ static void ffa_guest_call(struct vcpu *v)
 		features(x);
 		return;
 	case FFA_ID_GET:
-		success(x, vm_ffa_id(v->vm), 0);
+		reply(x, FFA_SUCCESS, vm_ffa_id(v->vm), 0);
 		return;
 	case FFA_SPM_ID_GET:
 		if (spmc_present)
-			success(x, FFA_SPMC_ID, 0);
+			reply(x, FFA_SUCCESS, FFA_SPMC_ID, 0);
 		else
-			error(x, FFA_NOT_SUPPORTED);
+			reply(x, FFA_ERROR, FFA_NOT_SUPPORTED, 0);
 		return;
 	case FFA_RXTX_MAP:
 	case FFA_RXTX_MAP | FFA_SMC64:
@@ -370,7 +357,7 @@ static void ffa_guest_call(struct vcpu *v)
 		direct_req(v, x);
 		return;
 	default:
-		error(x, FFA_NOT_SUPPORTED);
+		reply(x, FFA_ERROR, FFA_NOT_SUPPORTED, 0);
 	}
 }
 

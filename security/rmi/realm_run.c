@@ -59,7 +59,6 @@ _Static_assert(__builtin_offsetof(struct rec_run, imm) == 0xe00, "exit imm");
 #define REC_EXIT_PSCI	   3
 #define REC_EXIT_RIPAS	   4
 #define REC_EXIT_HOST_CALL 5
-#define REC_EXIT_SERROR	   6
 #define VTIMER_PPI	   27
 #define CNT_CTL_FIRING	   7 /* ENABLE, IMASK, ISTATUS */
 #define CNT_CTL_ASSERTED   5 /* enabled, condition met, not masked */
@@ -204,7 +203,7 @@ static void psci_exit(struct vcpu *v, const struct rec_run *run)
 			if (t->power == VCPU_OFF)
 				t->power = VCPU_ON_PENDING;
 			spin_unlock(&vm->lock);
-			vcpu_kick(t);
+			sched_wake(t);
 		}
 		break;
 	case PSCI_CPU_SUSPEND: /* as WFI */

@@ -67,7 +67,6 @@
 #define OPTEE_MSG_CMD_OPEN_SESSION     0
 #define OPTEE_MSG_CMD_INVOKE_COMMAND   1
 #define OPTEE_MSG_CMD_CLOSE_SESSION    2
-#define OPTEE_MSG_CMD_CANCEL	       3
 #define OPTEE_MSG_CMD_REGISTER_SHM     4
 #define OPTEE_MSG_CMD_UNREGISTER_SHM   5
 #define OPTEE_MSG_CMD_DO_BOTTOM_HALF   6 /* asynchronous notifications only */

@@ -93,21 +93,11 @@ static void *phys_ptr(void *ctx, uint64_t pa)
 	return (void *)pa;
 }
 
-static uint64_t alloc_page(void *ctx)
-{
-	(void)ctx;
-	return page_alloc_zeroed(1, PAGE_SIZE);
-}
-
-static void free_page(void *ctx, uint64_t pa)
-{
-	(void)ctx;
-	page_free(pa, 1);
-}
-
 static struct tee_mem mem_of(struct vm *vm)
 {
-	return (struct tee_mem){vm, guest_pa, phys_ptr, alloc_page, free_page};
+	/* Its pages come from where the stage-2 tables' do. */
+	return (struct tee_mem){vm, guest_pa, phys_ptr, mem_pt_allocator.alloc_page,
+				mem_pt_allocator.free_page};
 }
 
 /* ---- the VM as an OP-TEE client ---- */
@@ -604,20 +594,14 @@ static void call_with_arg(struct vcpu *v, struct tee_vm *t)
 			   : TEEC_ERROR_OUT_OF_MEMORY;
 	if (!err && !claim_cookies(v, t, c))
 		err = TEEC_ERROR_BUSY;
-	uint32_t answer;
-	if (!err && into_dead_session(t, (const struct optee_msg_arg *)c->shadow, &answer)) {
-		tee_msg_fail(&m, ipa, answer); /* (closing one succeeds) */
-		x[0] = OPTEE_SMC_RETURN_OK;
-		spin_lock(&t->lock);
-		free_call(&m, c);
-		spin_unlock(&t->lock);
-		return;
-	}
-	if (err) {
+	uint32_t answer = err;
+	bool dead = !err && into_dead_session(t, (const struct optee_msg_arg *)c->shadow, &answer);
+	if (err || dead) {
 		if (err == OPTEE_SMC_RETURN_EBADADDR || err == OPTEE_SMC_RETURN_EBADCMD) {
 			x[0] = err;
 		} else {
-			tee_msg_fail(&m, ipa, err);
+			tee_msg_fail(&m, ipa,
+				     answer); /* or a dead session's answer (closing succeeds) */
 			x[0] = OPTEE_SMC_RETURN_OK;
 		}
 		spin_lock(&t->lock);
