@@ -437,6 +437,16 @@ static struct world_context *carry_on(struct world_context *c, unsigned cpu, uin
 	return ns;
 }
 
+/* The restart is over (OP-TEE back, or given up): CPUs waiting in secure_wait_restart go on. */
+static void restart_end(void)
+{
+	restart_leader = -1;
+	dsb(sy);
+	restarting = 0;
+	dsb(sy);
+	__asm__ volatile("sev");
+}
+
 /* OP-TEE's restart (on the leader) or its cpu_on entry here (a catch-up) is done. */
 static struct world_context *fresh_boot_done(struct world_context *c, unsigned cpu)
 {
@@ -450,11 +460,7 @@ static struct world_context *fresh_boot_done(struct world_context *c, unsigned c
 		early_puts(", ");
 		mon_putdec(ms);
 		early_puts(" ms): trusted OS calls go to it again\n");
-		restart_leader = -1;
-		dsb(sy);
-		restarting = 0;
-		dsb(sy);
-		__asm__ volatile("sev");
+		restart_end();
 	}
 	return carry_on(c, cpu, TOS_RESTARTED);
 }
@@ -491,11 +497,7 @@ static struct world_context *secure_failed(struct world_context *c, unsigned cpu
 		mon_putdec(optee_restarts());
 		early_puts(" restarts; trusted OS calls now answer NOT_SUPPORTED\n");
 		secure_alive = false;
-		restart_leader = -1;
-		dsb(sy);
-		restarting = 0;
-		dsb(sy);
-		__asm__ volatile("sev");
+		restart_end();
 		return carry_on(c, cpu, UNKNOWN_FUNCTION);
 	}
 	early_puts(": restarting OP-TEE from its image (restart ");

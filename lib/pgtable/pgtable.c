@@ -73,15 +73,20 @@ static uint64_t *next_table(const struct pgtable *pt, uint64_t *pte, unsigned le
 	return t;
 }
 
+/* How much of [va, va + size) lies in va's block (its size: block). */
+static uint64_t chunk_at(uint64_t block, uint64_t va, uint64_t size)
+{
+	uint64_t chunk = block - (va & (block - 1));
+	return chunk < size ? chunk : size;
+}
+
 static int map_level(const struct pgtable *pt, uint64_t *table, unsigned level, uint64_t va,
 		     uint64_t pa, uint64_t size, uint64_t attr)
 {
 	uint64_t block = 1UL << pte_level_shift(level);
 	while (size) {
 		uint64_t *pte = &table[index_at(pt, level, va)];
-		uint64_t chunk = block - (va & (block - 1));
-		if (chunk > size)
-			chunk = size;
+		uint64_t chunk = chunk_at(block, va, size);
 		/* Blocks exist at level 1 (1 GB), 2 (2 MB) and pages at 3. */
 		bool leaf_ok =
 		    level == 3 || (level >= 1 && chunk == block && IS_ALIGNED(pa, block));
@@ -125,9 +130,7 @@ static int unmap_level(const struct pgtable *pt, uint64_t *table, unsigned level
 	uint64_t block = 1UL << pte_level_shift(level);
 	while (size) {
 		uint64_t *pte = &table[index_at(pt, level, va)];
-		uint64_t chunk = block - (va & (block - 1));
-		if (chunk > size)
-			chunk = size;
+		uint64_t chunk = chunk_at(block, va, size);
 		if (!(*pte & PTE_VALID)) {
 			/* nothing mapped here */
 		} else if (chunk == block) {
