@@ -151,9 +151,18 @@ class Client:
         return self.server_version
 
     def list(self):
+        return self.list_all()[0]
+
+    def list_all(self):
+        """The VMs, and the machine's free memory in bytes."""
         body = self.call("LIST")
         n, size = struct.unpack_from("<II", body)
-        return [_vm(body[8 + i * size:8 + i * size + VM_RECORD.size]) for i in range(n)]
+        vms = [_vm(body[8 + i * size:8 + i * size + VM_RECORD.size]) for i in range(n)]
+        (free,) = struct.unpack_from("<Q", body, 8 + n * size)
+        return vms, free
+
+    def free_memory(self):
+        return self.list_all()[1]
 
     def vm_id(self, vm):
         """A VM's id from its name (or its id as text)."""
