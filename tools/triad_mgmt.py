@@ -197,6 +197,32 @@ class Client:
     def resume(self, vm):
         return self.call("RESUME", struct.pack("<I", self.vm_id(vm)))
 
+    def console(self, vm, on=True):
+        """Attaches to (or detaches from) a VM's console: its output then comes as
+        on_event(OPS["CONSOLE"], u32 vm + bytes)."""
+        return self.call("CONSOLE", struct.pack("<II", self.vm_id(vm), 1 if on else 0))
+
+    def console_input(self, vm, data):
+        vid = self.vm_id(vm)
+        for off in range(0, len(data), 4096):
+            self.call("CONSOLE_INPUT", struct.pack("<I", vid) + data[off:off + 4096])
+
+    def poll_events(self, timeout):
+        """Reads what Triad sends for up to `timeout` seconds, handing events to on_event."""
+        import select
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            if not self.buf:
+                ready, _, _ = select.select([self.sock], [], [], left)
+                if not ready:
+                    return
+            op, _, payload = self.read_frame()
+            if op & EVENT:
+                self.on_event(op & ~EVENT, payload)
+
     def upload(self, data, chunk=None):
         """Fills the session's input buffer with data (for CREATE, RESTORE)."""
         chunk = chunk or self.max_payload - 8

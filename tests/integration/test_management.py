@@ -213,3 +213,66 @@ def test_upload_staging(tmp_path, sock):
             assert [v["name"] for v in c.list()] == ["alpha"]
     finally:
         r.kill()
+
+
+def test_console_attach(tmp_path, sock):
+    """CONSOLE sends a VM's console output (that VM's only) as events, CONSOLE_INPUT types
+    into it; triad-ctl console does both."""
+    import subprocess
+    import time
+    cfg = write_config(tmp_path / "vms.dts", {
+        "alpha": {"kernel": COUNTER, "memory": "16M", "cpus": 1},
+        "beta": {"kernel": COUNTER, "memory": "16M", "cpus": 1}})
+    r = Run("--config", cfg, "--pcpus", "1", "--control", sock)
+    try:
+        r.expect_vm("beta", "counter: start")
+        got = {}
+
+        def on_event(op, payload):
+            vid = struct.unpack_from("<I", payload)[0]
+            got[vid] = got.get(vid, b"") + payload[4:]
+        with Client(sock, on_event=on_event) as c:
+            c.console("beta")
+            deadline = time.monotonic() + 60
+            while b"counter: n=" not in got.get(1, b"") and time.monotonic() < deadline:
+                c.poll_events(0.5)
+            c.console_input("beta", b"Q")
+            while b"counter: key Q" not in got.get(1, b"") and time.monotonic() < deadline:
+                c.poll_events(0.5)
+            assert b"counter: key Q" in got.get(1, b""), got
+            # Nothing lost or mixed up in between (the first line may be cut by the attach).
+            import re
+            lines = got[1].split(b"\r\n")[1:-1]
+            assert len(lines) >= 2 and all(
+                re.fullmatch(rb"counter: (n=\d+ ticks=\d+ t=\d+|key Q)", ln) for ln in lines), lines
+            assert 0 not in got, "alpha's output came without attaching to it"
+            c.console("beta", False)
+            c.poll_events(0.5)
+            got.clear()
+            c.poll_events(1)
+            assert not got, "output came after detaching"
+            with pytest.raises(MgmtError) as e:
+                c.call("CONSOLE", struct.pack("<II", 1, 2))
+            assert e.value.status == -2
+            c.pause("alpha")
+            with pytest.raises(MgmtError) as e:
+                c.console_input("alpha", b"x")
+            assert e.value.status == -4
+            c.resume("alpha")
+        p = subprocess.Popen([os.path.join(ROOT, "tools", "triad-ctl"), "--socket", sock,
+                              "console", "alpha"], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        p.stdin.write(b"Z")
+        p.stdin.close()
+        out = b""
+        deadline = time.monotonic() + 60
+        import select
+        while b"counter: key Z" not in out and time.monotonic() < deadline:
+            if select.select([p.stdout], [], [], 1)[0]:
+                out += os.read(p.stdout.fileno(), 4096)
+        p.terminate()
+        p.wait(10)
+        assert b"counter: key Z" in out, out[-2000:]
+        assert b"counter: n=" in out
+    finally:
+        r.kill()
