@@ -276,3 +276,20 @@ def test_console_attach(tmp_path, sock):
         assert b"counter: n=" in out
     finally:
         r.kill()
+
+
+def test_client_gone_mid_frame(tmp_path, sock):
+    """A client that goes away in the middle of a frame does not take the next client's
+    requests with it: after 5 s without its bytes, the cut frame is dropped."""
+    import time
+    r = start_hogs(tmp_path, sock, names=("alpha",))
+    try:
+        c = Client(sock)
+        c.send_raw(frame(OPS["UPLOAD_BEGIN"], 1, struct.pack("<Q", 8))[:20])
+        c.close()
+        time.sleep(6)
+        with Client(sock) as c:
+            assert [v["name"] for v in c.list()] == ["alpha"]
+        r.expect(r"management: a frame cut short \d+ ms ago dropped \(4 bytes of its payload\)")
+    finally:
+        r.kill()
