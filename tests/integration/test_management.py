@@ -8,7 +8,7 @@ import tempfile
 
 import pytest
 
-from triad import GUESTS, ROOT, Run, write_config
+from triad import GUESTS, ROOT, SECURE, Run, write_config
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import triad_mgmt  # noqa: E402
@@ -55,6 +55,7 @@ def test_list_and_info(tmp_path, sock):
 
 
 COUNTER = os.path.join(GUESTS, "counter.bin")
+COUNTER_REALM = os.path.join(GUESTS, "counter-realm.bin")
 COUNT_LINE = r"counter: n=(\d+) ticks=(\d+) t=(\d+)"
 
 
@@ -75,12 +76,19 @@ def wait_lines(r, vm, more, timeout=120):
     return counts(r, vm)
 
 
-def test_pause_stops_a_vm_and_resume_continues_it(tmp_path, sock):
+@pytest.mark.parametrize("kind", ["normal", "realm"])
+def test_pause_stops_a_vm_and_resume_continues_it(tmp_path, sock, kind):
     """A paused VM's count stops and uses no CPU while another VM runs on; resumed, it counts
-    on from where it was and takes the timer interrupt that came due meanwhile."""
+    on from where it was and takes the timer interrupt that came due meanwhile. A realm
+    too: pausing needs nothing of its state."""
     import time
+    if kind == "realm" and not SECURE:
+        pytest.skip("a realm needs the realm world")
+    alpha = {"kernel": COUNTER, "memory": "16M", "cpus": 1}
+    if kind == "realm":
+        alpha = {"kernel": COUNTER_REALM, "memory": "64M", "cpus": 1, "realm": True}
     cfg = write_config(tmp_path / "vms.dts", {
-        "alpha": {"kernel": COUNTER, "memory": "16M", "cpus": 1},
+        "alpha": alpha,
         "beta": {"kernel": COUNTER, "memory": "16M", "cpus": 1}})
     r = Run("--config", cfg, "--pcpus", "1", "--control", sock)
     try:
@@ -94,6 +102,7 @@ def test_pause_stops_a_vm_and_resume_continues_it(tmp_path, sock):
             before = counts(r, "alpha")
             info = c.info("alpha")
             assert info["state"] == "paused" and info["pauses"] == 1
+            assert info["kind"] == kind
             assert info["vcpu"][0]["state"] == "blocked"
             beta_before = c.info("beta")["cpu_time_ns"]
             # Two seconds of beta's lines: time enough for alpha to print had it run.
