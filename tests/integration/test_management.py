@@ -112,6 +112,10 @@ def test_pause_stops_a_vm_and_resume_continues_it(tmp_path, sock, kind):
             assert after["cpu_time_ns"] == info["cpu_time_ns"], "a paused VM used CPU time"
             assert after["paused_ns"] > info["paused_ns"] > 0
             assert c.info("beta")["cpu_time_ns"] > beta_before
+            # The scheduler's statistics on the console (Ctrl-T s) say so too.
+            r.send("\x14s")
+            r.expect(r"sched: VM 'alpha' vCPU 0: ran \d+ ms .* blocked on CPU \d \(VM paused\)")
+            r.expect(r"sched: VM 'beta' vCPU 0: ran \d+ ms .* on CPU \d\r?\n")
             # Pausing twice, or resuming a running VM, is refused.
             with pytest.raises(MgmtError) as e:
                 c.pause("alpha")
