@@ -31,6 +31,7 @@ static struct {
 	spinlock_t lock;
 	uint8_t buf[RX_RING];
 	uint32_t head, tail; /* free-running: tail - head bytes are queued */
+	bool refused;	     /* the transport kept bytes: ask it again once there is room */
 } rx;
 
 /* The frame being put together. */
@@ -120,6 +121,8 @@ size_t mgmt_receive(const void *buf, size_t len)
 	for (size_t i = 0; i < n; i++)
 		rx.buf[(rx.tail + i) & (RX_RING - 1)] = b[i];
 	__atomic_store_n(&rx.tail, rx.tail + (uint32_t)n, __ATOMIC_RELEASE);
+	if (n < len)
+		rx.refused = true;
 	spin_unlock(&rx.lock);
 	return n;
 }
@@ -333,14 +336,15 @@ void mgmt_poll(void)
 	if (s.busy)
 		finish(s.busy, s.busy->poll ? s.busy->poll(&s.req, &s.rep)
 					    : mgmt_fail(&s.rep, MGMT_EINVAL, "no poll"));
+	/* Called between every two vCPU runs of CPU 0: cheap unless there is work. */
 	for (;;) {
 		parse();
-		if (s.busy || !transport->poll)
+		if (s.busy || !transport->poll || !__atomic_load_n(&rx.refused, __ATOMIC_ACQUIRE))
 			return;
-		uint32_t queued = rx.tail - rx.head;
+		spin_lock(&rx.lock);
+		rx.refused = false;
+		spin_unlock(&rx.lock);
 		transport->poll(); /* what did not fit in the ring before */
-		if (rx.tail - rx.head == queued)
-			return;
 	}
 }
 

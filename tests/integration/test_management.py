@@ -56,7 +56,7 @@ def test_list_and_info(tmp_path, sock):
 
 COUNTER = os.path.join(GUESTS, "counter.bin")
 COUNTER_REALM = os.path.join(GUESTS, "counter-realm.bin")
-COUNT_LINE = r"counter: n=(\d+) ticks=(\d+) t=(\d+)"
+COUNT_LINE = r"counter: n=(\d+) ticks=(\d+) t=(\d+)\r?\n"  # whole lines only
 
 
 def counts(r, vm):
@@ -130,14 +130,19 @@ def test_pause_stops_a_vm_and_resume_continues_it(tmp_path, sock, kind):
             print(f"pause {pause_ms:.1f} ms, resume {resume_ms:.1f} ms (seen from the host)")
             lines = wait_lines(r, "alpha", 3)
             assert c.info("alpha")["state"] == "running"
-        n0, ticks0, t_0 = before[-1]
-        n1, ticks1, t_1 = lines[len(before)]
         assert "counter: start" not in r.console("alpha")[r.console("alpha").index(
             "counter: n="):], "the guest restarted"
-        assert n1 > n0 and ticks1 == ticks0 + 1, (before[-1], lines[len(before)])
-        # Its virtual counter ran on while it was paused (docs/management.md): the first
-        # line after is at least the pause's length later in its own time.
-        assert t_1 - t_0 >= paused_for * 1000 - 100, (t_0, t_1, paused_for)
+        # The count went on from where it was, the timer interrupts too (none lost: the
+        # lines go on; none made up: at most one per 100 ms of the time it ran, plus the
+        # one that came due while paused).
+        assert all(b[0] > a[0] and b[1] > a[1] for a, b in zip(lines, lines[1:])), lines
+        first, last = lines[0], lines[-1]
+        assert last[1] - first[1] <= (last[2] - first[2] - paused_for * 1000) / 100 + 2, lines
+        # Its virtual counter ran on while it was paused (docs/management.md): two lines
+        # are at least the pause's length apart in its own time. (The line being printed
+        # when it was paused is finished after it resumed: it has its earlier time.)
+        gap = max(b[2] - a[2] for a, b in zip(lines, lines[1:]))
+        assert gap >= paused_for * 1000 - 100, (gap, paused_for, lines)
     finally:
         r.kill()
 
@@ -285,7 +290,7 @@ def test_console_attach(tmp_path, sock):
                 out += os.read(p.stdout.fileno(), 4096)
         p.terminate()
         p.wait(10)
-        assert b"counter: key Z" in out, out[-2000:]
+        assert b"counter: key Z" in out, (out[-2000:], p.stderr.read(), r.out[-2000:])
         assert b"counter: n=" in out
     finally:
         r.kill()
