@@ -311,3 +311,25 @@ def test_client_gone_mid_frame(tmp_path, sock):
         r.expect(r"management: a frame cut short \d+ ms ago dropped \(4 bytes of its payload\)")
     finally:
         r.kill()
+
+
+def test_control_option_mistakes(tmp_path, sock):
+    """--control's mistakes are named before QEMU starts; a socket a finished run left
+    behind is replaced."""
+    import socket
+    from triad import triad_run
+    rc, _, err = triad_run("--kernel", HOG, "--mem", "16M", "--control", "/nonexistent/x.sock")
+    assert rc == 1 and "no such directory" in err, err
+    (tmp_path / "file").write_text("")
+    rc, _, err = triad_run("--kernel", HOG, "--mem", "16M", "--control", str(tmp_path / "file"))
+    assert rc == 1 and "exists and is not a socket" in err, err
+    stale = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    stale.bind(sock)
+    stale.close()  # the path stays, nobody listens
+    r = Run("--kernel", HOG, "--mem", "16M", "--control", sock)
+    try:
+        with Client(sock) as c:
+            assert [v["name"] for v in c.list()] == ["guest"]
+    finally:
+        r.kill()
+    assert not os.path.exists(sock), "triad-run left its control socket behind"
