@@ -333,3 +333,44 @@ def test_control_option_mistakes(tmp_path, sock):
     finally:
         r.kill()
     assert not os.path.exists(sock), "triad-run left its control socket behind"
+
+
+def test_pause_a_linux_vm(tmp_path, sock):
+    """A Linux VM counting in a shell loop (sleeping between counts: its timers matter)
+    is paused while a second VM runs: its count stops, then goes on from where it was,
+    with no complaint from the kernel."""
+    import re
+    import time
+    from triad import PROMPT, linux_vm
+    cfg = write_config(tmp_path / "vms.dts", {
+        "alpha": linux_vm(),
+        "beta": {"kernel": COUNTER, "memory": "16M", "cpus": 1}})
+    r = Run("--config", cfg, "--pcpus", "1", "--control", sock)
+    try:
+        r.expect_vm("alpha", re.escape(PROMPT))
+        r.send("i=0; while true; do i=$((i+1)); echo cnt=$i; sleep 0.2; done\n")
+
+        def cnts():
+            return [int(n) for n in re.findall(r"cnt=(\d+)\r?\n", r.console("alpha"))]
+
+        def wait_cnts(more, timeout=120):
+            start, deadline = len(cnts()), time.monotonic() + timeout
+            while len(cnts()) < start + more:
+                assert time.monotonic() < deadline, r.console("alpha")[-2000:]
+                time.sleep(0.2)
+            return cnts()
+        wait_cnts(5)
+        with Client(sock) as c:
+            c.pause("alpha")
+            before = cnts()
+            cpu = c.info("alpha")["cpu_time_ns"]
+            wait_lines(r, "beta", 30)  # 3 s of the other VM's time
+            assert cnts() == before, "a paused Linux VM counted on"
+            assert c.info("alpha")["cpu_time_ns"] == cpu
+            c.resume("alpha")
+            after = wait_cnts(5)
+        assert after == list(range(1, len(after) + 1)), after  # no count lost or repeated
+        assert not re.search(r"BUG|Oops|Call trace|watchdog", r.console("alpha")), \
+            r.console("alpha")[-3000:]
+    finally:
+        r.kill()
