@@ -374,3 +374,26 @@ def test_pause_a_linux_vm(tmp_path, sock):
             r.console("alpha")[-3000:]
     finally:
         r.kill()
+
+
+def test_a_paused_vm_keeps_the_run_going(tmp_path, sock):
+    """When every other VM has powered off, a paused VM is still there to resume: the run
+    does not end."""
+    import time
+    cfg = write_config(tmp_path / "vms.dts", {
+        "alpha": {"kernel": COUNTER, "memory": "16M", "cpus": 1},
+        "beta": {"kernel": os.path.join(GUESTS, "timerguest.bin"), "memory": "16M",
+                 "cpus": 1}})
+    r = Run("--config", cfg, "--pcpus", "1", "--control", sock)
+    try:
+        r.expect_vm("alpha", "counter: start")
+        with Client(sock) as c:
+            c.pause("alpha")
+            r.expect(r"VM 'beta' powered off")
+            time.sleep(1)
+            assert r.proc.poll() is None, f"the run ended:\n{r.out[-2000:]}\n{r.err}"
+            assert [v["state"] for v in c.list()] == ["paused", "stopped"]
+            c.resume("alpha")
+            wait_lines(r, "alpha", 3)
+    finally:
+        r.kill()
