@@ -406,3 +406,33 @@ def test_a_paused_vm_keeps_the_run_going(tmp_path, sock):
             wait_lines(r, "alpha", 3)
     finally:
         r.kill()
+
+
+def test_console_on_a_terminal(sock, tmp_path):
+    """triad-ctl console on a terminal: keys go to the VM as typed (raw mode), Ctrl-]
+    detaches and ends it with status 0."""
+    import pty
+    import select
+    import time
+    r = Run("--kernel", COUNTER, "--mem", "16M", "--control", sock)
+    try:
+        r.expect("counter: start")
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execv(os.path.join(ROOT, "tools", "triad-ctl"),
+                     ["triad-ctl", "--socket", sock, "console", "guest"])
+        out, typed = b"", False
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and b"counter: key K" not in out:
+            if select.select([fd], [], [], 0.5)[0]:
+                out += os.read(fd, 4096)
+            if not typed and b"counter: n=" in out:
+                os.write(fd, b"K")  # no newline: raw mode passes it at once
+                typed = True
+        os.write(fd, b"\x1d")
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+        assert b"counter: key K" in out, out[-2000:]
+        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
+    finally:
+        r.kill()
