@@ -50,6 +50,22 @@ def test_list_and_info(tmp_path, sock):
                 c.info(7)
             assert e.value.status == -3 and "no VM 7" in e.value.reason
         assert "control socket" in r.err
+        import json
+        import subprocess
+        ctl = [os.path.join(ROOT, "tools", "triad-ctl"), "--socket", sock]
+        out = subprocess.run(ctl + ["--json", "list"], capture_output=True, check=True).stdout
+        listed = json.loads(out)
+        assert [v["name"] for v in listed["vms"]] == ["alpha", "beta"]
+        assert listed["free_memory"] > 0
+        out = subprocess.run(ctl + ["list"], capture_output=True, check=True).stdout.decode()
+        assert out.splitlines()[0].split() == ["ID", "NAME", "STATE", "KIND", "VCPUS",
+                                               "MEMORY", "CPU", "TIME"]
+        assert out.splitlines()[1].split()[:6] == ["0", "alpha", "running", "normal", "1", "16M"]
+        info = json.loads(subprocess.run(ctl + ["--json", "info", "beta"], capture_output=True,
+                                         check=True).stdout)
+        assert info["name"] == "beta" and info["vcpu"][0]["id"] == 0
+        bad = subprocess.run(ctl + ["info", "nosuchvm"], capture_output=True)
+        assert bad.returncode == 2 and b"no VM named 'nosuchvm'" in bad.stderr
     finally:
         r.kill()
 
