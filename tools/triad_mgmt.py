@@ -60,6 +60,7 @@ class Client:
         self.timeout = timeout
         self.seq = 0
         self.buf = b""
+        self.skipped = 0
         self.on_event = on_event or (lambda op, payload: None)
         deadline = time.monotonic() + connect_wait
         while True:
@@ -107,13 +108,20 @@ class Client:
         return out
 
     def read_frame(self, timeout=None):
-        """The next frame from Triad: (op, seq, payload)."""
+        """The next frame from Triad: (op, seq, payload). QEMU's console drops what its
+        socket has no room for (docs/management.md): bytes that are no frame header are
+        skipped up to the next magic, and counted in self.skipped."""
         deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
-        magic, op, flags, seq, length = HEADER.unpack(self._read(HEADER.size, deadline))
-        if magic != MAGIC or length > MAX_PAYLOAD:
-            raise ConnectionError(f"malformed frame from Triad (magic {magic:#x}, "
-                                  f"length {length})")
-        return op, seq, self._read(length, deadline)
+        magic_bytes = struct.pack("<I", MAGIC)
+        while True:
+            head = self._read(HEADER.size, deadline)
+            magic, op, flags, seq, length = HEADER.unpack(head)
+            if magic == MAGIC and length <= MAX_PAYLOAD:
+                return op, seq, self._read(length, deadline)
+            at = head.find(magic_bytes, 1)
+            drop = at if at > 0 else HEADER.size - 3
+            self.skipped += drop
+            self.buf = head[drop:] + self.buf
 
     def reply_to(self, seq, timeout=None):
         """Waits for the reply with this seq: (op, status, data or reason)."""
@@ -232,7 +240,9 @@ class Client:
 
     def download(self, chunk=None):
         """The session's output buffer (what SAVE left), whole."""
-        chunk = chunk or self.max_payload - 16
+        # Pieces well within a socket's buffer: what QEMU's console cannot write to the
+        # socket at once, it drops.
+        chunk = chunk or 64 << 10
         out, size = bytearray(), None
         while size is None or len(out) < size:
             body = self.call("DOWNLOAD", struct.pack("<QI", len(out), chunk))

@@ -14,14 +14,15 @@
 
 #define RXQ	      0
 #define TXQ	      1
-#define NBUF	      16
+#define RX_NBUF	      16
+#define TX_NBUF	      64 /* room for a burst of events while QEMU's I/O thread is late */
 #define BUF_SIZE      4096
 #define STALL_SECONDS 5 /* a reader that takes nothing for this long has gone */
 
 static struct {
 	struct virtio_dev *dev;
-	uint8_t *rx_buf, *tx_buf; /* NBUF buffers each */
-	uint16_t tx_free[NBUF];	  /* a stack of free transmit slots */
+	uint8_t *rx_buf, *tx_buf;  /* RX_NBUF, TX_NBUF buffers */
+	uint16_t tx_free[TX_NBUF]; /* a stack of free transmit slots */
 	unsigned nr_tx_free;
 	/* A received buffer the management core had no room for yet: offered again. */
 	uint8_t *held;
@@ -196,13 +197,13 @@ void virtio_console_driver_probe(struct virtio_dev *d)
 	}
 	const char *why = virtio_dev_negotiate(d, VIRTIO_F_VERSION_1, VIRTIO_F_VERSION_1);
 	if (!why)
-		why = virtio_dev_setup_queue(d, RXQ, NBUF);
+		why = virtio_dev_setup_queue(d, RXQ, RX_NBUF);
 	if (!why)
-		why = virtio_dev_setup_queue(d, TXQ, NBUF);
-	if (!why && (d->vq[RXQ].size < NBUF || d->vq[TXQ].size < NBUF))
+		why = virtio_dev_setup_queue(d, TXQ, TX_NBUF);
+	if (!why && (d->vq[RXQ].size < RX_NBUF || d->vq[TXQ].size < TX_NBUF))
 		why = "queues too small";
-	con.rx_buf = (uint8_t *)page_alloc_zeroed(NBUF * BUF_SIZE / PAGE_SIZE, PAGE_SIZE);
-	con.tx_buf = (uint8_t *)page_alloc_zeroed(NBUF * BUF_SIZE / PAGE_SIZE, PAGE_SIZE);
+	con.rx_buf = (uint8_t *)page_alloc_zeroed(RX_NBUF * BUF_SIZE / PAGE_SIZE, PAGE_SIZE);
+	con.tx_buf = (uint8_t *)page_alloc_zeroed(TX_NBUF * BUF_SIZE / PAGE_SIZE, PAGE_SIZE);
 	if (!why && (!con.rx_buf || !con.tx_buf))
 		why = "out of memory for buffers";
 	if (why) {
@@ -210,11 +211,11 @@ void virtio_console_driver_probe(struct virtio_dev *d)
 		return;
 	}
 	con.dev = d;
-	for (unsigned i = 0; i < NBUF; i++) {
+	for (unsigned i = 0; i < RX_NBUF; i++)
 		post_rx(con.rx_buf + i * BUF_SIZE);
+	for (unsigned i = 0; i < TX_NBUF; i++)
 		con.tx_free[i] = (uint16_t)i;
-	}
-	con.nr_tx_free = NBUF;
+	con.nr_tx_free = TX_NBUF;
 	virtio_dev_driver_ok(d);
 	virtio_dev_notify(d, RXQ);
 	mgmt_register_transport(&console_transport);

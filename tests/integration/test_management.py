@@ -270,15 +270,21 @@ def test_console_attach(tmp_path, sock):
             deadline = time.monotonic() + 60
             while b"counter: n=" not in got.get(1, b"") and time.monotonic() < deadline:
                 c.poll_events(0.5)
+            c.list()
+            dropped = c.events_dropped
             c.console_input("beta", b"Q")
             while b"counter: key Q" not in got.get(1, b"") and time.monotonic() < deadline:
                 c.poll_events(0.5)
             assert b"counter: key Q" in got.get(1, b""), got
-            # Nothing lost or mixed up in between (the first line may be cut by the attach).
+            # Nothing lost or mixed up in between (the first line may be cut by the attach),
+            # unless Triad says it dropped events (the transport had no room: QEMU late).
             import re
             lines = got[1].split(b"\r\n")[1:-1]
-            assert len(lines) >= 2 and all(
-                re.fullmatch(rb"counter: (n=\d+ ticks=\d+ t=\d+|key Q)", ln) for ln in lines), lines
+            c.list()
+            if c.events_dropped == dropped and not c.skipped:
+                assert len(lines) >= 2 and all(
+                    re.fullmatch(rb"counter: (n=\d+ ticks=\d+ t=\d+|key Q)", ln)
+                    for ln in lines), lines
             assert 0 not in got, "alpha's output came without attaching to it"
             c.console("beta", False)
             c.poll_events(0.5)
