@@ -1,6 +1,6 @@
 /* The device model's plumbing (interrupt lines, IPA ranges, virtio windows), and the devices
  * every VM has: the GICv3 distributor and redistributors here, the PL011 (vm_uart.c), the
- * PL031 (vm_rtc.c) and hvc0 (virtio_console.c). */
+ * PL031 (vm_rtc.c), the PL061 with the power key (vm_gpio.c) and hvc0 (virtio_console.c). */
 #include <stdio.h>
 #include <string.h>
 #include <triad/cpu.h>
@@ -164,8 +164,10 @@ int vm_devices_create(struct vm *vm, char *err, size_t errlen)
 	vm->nr_virtio = 0;
 	vm_add_vdev(vm, &gicd_ops, GICD_BASE_IPA, GICD_SIZE, vm, -1);
 	vm_add_vdev(vm, &gicr_ops, GICR_BASE_IPA, GICR_STRIDE * vm->ncpus, vm, -1);
-	if (vm_uart_create(vm) || vm_rtc_create(vm) || virtio_console_create(vm)) {
-		snprintf(err, errlen, "VM '%s': no memory for its UART, RTC or console", vm->name);
+	if (vm_uart_create(vm) || vm_rtc_create(vm) || vm_gpio_create(vm) ||
+	    virtio_console_create(vm)) {
+		snprintf(err, errlen, "VM '%s': no memory for its UART, RTC, GPIO or console",
+			 vm->name);
 		return -ENOMEM;
 	}
 	/* Then the bundle's devices, in its order (so vda, vdb, ... follow it). */

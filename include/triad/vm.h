@@ -12,13 +12,16 @@
 
 #include <lib/pgtable.h>
 
-#define GUEST_RAM_IPA  0x40000000UL
-#define GUEST_UART_IPA 0x09000000UL
-#define GUEST_UART_SPI 1
-#define GUEST_RTC_IPA  0x09010000UL
-#define GUEST_RTC_SPI  2
-#define GUEST_HVC_IPA  0x0a000000UL /* QEMU virt's first virtio-mmio slot */
-#define GUEST_HVC_SPI  16
+#define GUEST_RAM_IPA	     0x40000000UL
+#define GUEST_UART_IPA	     0x09000000UL
+#define GUEST_UART_SPI	     1
+#define GUEST_RTC_IPA	     0x09010000UL
+#define GUEST_RTC_SPI	     2
+#define GUEST_GPIO_IPA	     0x09030000UL /* PL061, as QEMU virt */
+#define GUEST_GPIO_SPI	     7
+#define GUEST_POWER_KEY_LINE 3
+#define GUEST_HVC_IPA	     0x0a000000UL /* QEMU virt's first virtio-mmio slot */
+#define GUEST_HVC_SPI	     16
 
 #define MAX_VDEVS 16
 

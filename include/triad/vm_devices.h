@@ -26,6 +26,8 @@ void vm_devices_reset(struct vm *vm);
 const char *vm_devices_unreleasable(const struct vm *vm);
 /* Resets then releases every device of a VM being destroyed (those created so far). */
 void vm_devices_release(struct vm *vm);
+/* Presses the VM's power key (a PL061 line, let go 100 ms later): -ENODEV if it has none. */
+int vm_power_key_press(struct vm *vm);
 /* Claims an IPA range; spi >= 0 marks a virtio-mmio device for the guest's DT. */
 int vm_add_vdev(struct vm *vm, const struct vdev_ops *ops, uint64_t base, uint64_t size, void *priv,
 		int spi);
