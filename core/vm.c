@@ -241,13 +241,13 @@ int vm_load_images(struct vm *vm)
 	return 0;
 }
 
-/* Triad ends once no VM is left running, resetting or loading. */
+/* Triad ends once no VM is left running, paused, resetting or loading. */
 static void exit_if_none_alive(int code, const char *reason)
 {
 	for (unsigned i = 0; i < nr_vms; i++) {
 		struct vm *vm = vm_by_id(i);
 		enum vm_state s = vm ? vm->state : VM_STOPPED;
-		if (s == VM_RUNNING || s == VM_RESETTING || s == VM_LOADING)
+		if (s == VM_RUNNING || s == VM_PAUSED || s == VM_RESETTING || s == VM_LOADING)
 			return;
 	}
 	sched_print_stats();

@@ -36,6 +36,11 @@ struct vdev_ops {
 	 * back what the device holds (its state, timers, ports). A device without it keeps
 	 * its VM from being destroyed (passthrough: the hardware stays assigned). */
 	void (*release)(struct vdev *dev);
+	/* Pausing (core/vm_pause.c), both optional. While its VM is paused a device starts no
+	 * new I/O; busy says whether I/O it started earlier is still in flight, resume starts
+	 * what it held back. */
+	bool (*busy)(struct vdev *dev);
+	void (*resume)(struct vdev *dev);
 };
 
 struct vdev {
