@@ -152,9 +152,18 @@ class Client:
         return self.server_version
 
     def list(self):
+        return self.list_all()[0]
+
+    def list_all(self):
+        """The VMs, and the machine's free memory in bytes."""
         body = self.call("LIST")
         n, size = struct.unpack_from("<II", body)
-        return [_vm(body[8 + i * size:8 + i * size + VM_RECORD.size]) for i in range(n)]
+        vms = [_vm(body[8 + i * size:8 + i * size + VM_RECORD.size]) for i in range(n)]
+        (free,) = struct.unpack_from("<Q", body, 8 + n * size)
+        return vms, free
+
+    def free_memory(self):
+        return self.list_all()[1]
 
     def vm_id(self, vm):
         """A VM's id from its name (or its id as text)."""
@@ -188,6 +197,32 @@ class Client:
 
     def resume(self, vm):
         return self.call("RESUME", struct.pack("<I", self.vm_id(vm)))
+
+    def console(self, vm, on=True):
+        """Attaches to (or detaches from) a VM's console: its output then comes as
+        on_event(OPS["CONSOLE"], u32 vm + bytes)."""
+        return self.call("CONSOLE", struct.pack("<II", self.vm_id(vm), 1 if on else 0))
+
+    def console_input(self, vm, data):
+        vid = self.vm_id(vm)
+        for off in range(0, len(data), 4096):
+            self.call("CONSOLE_INPUT", struct.pack("<I", vid) + data[off:off + 4096])
+
+    def poll_events(self, timeout):
+        """Reads what Triad sends for up to `timeout` seconds, handing events to on_event."""
+        import select
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            if not self.buf:
+                ready, _, _ = select.select([self.sock], [], [], left)
+                if not ready:
+                    return
+            op, _, payload = self.read_frame()
+            if op & EVENT:
+                self.on_event(op & ~EVENT, payload)
 
     def upload(self, data, chunk=None):
         """Fills the session's input buffer with data (for CREATE, RESTORE)."""

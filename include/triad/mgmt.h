@@ -57,7 +57,7 @@ enum mgmt_op {
 	MGMT_OP_UPLOAD_BEGIN = 0x0002, /* u64 size: a staging buffer for CREATE, RESTORE */
 	MGMT_OP_UPLOAD = 0x0003,       /* u64 offset, bytes */
 	MGMT_OP_DOWNLOAD = 0x0004,     /* u64 offset, u32 len: from the output buffer (SAVE) */
-	/* core/vm_manage.c: looking at and pausing VMs */
+	/* core/vm_manage.c: looking at and pausing VMs (core/vm_console.c: the console) */
 	MGMT_OP_LIST = 0x0010,
 	MGMT_OP_INFO = 0x0011,
 	MGMT_OP_PAUSE = 0x0012,

@@ -50,4 +50,10 @@ int vm_start(struct vm *vm);
  * (passthrough). */
 int vm_destroy(struct vm *vm);
 
+/* core/vm_console.c: a VM's console for the management client (CONSOLE). The console
+ * passes each byte of a VM's output (cheap unless a client attached to that VM); a new
+ * session (HELLO) detaches every VM. */
+void vm_console_tap(unsigned vm_id, char c);
+void vm_console_detach_all(void);
+
 #endif
