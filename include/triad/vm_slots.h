@@ -16,7 +16,8 @@ struct vm_slots {
 	char name[MAX_VMS][VM_NAME_MAX]; /* names are unique among used slots */
 };
 
-/* Whether name can name a VM: 1..VM_NAME_MAX-1 characters of [A-Za-z0-9._-]. */
+/* Whether name can name a VM: 1..VM_NAME_MAX-1 characters of [A-Za-z0-9_-], as
+ * the bundle's (core/config.c). */
 bool vm_name_valid(const char *name);
 /* Reserves the lowest free slot for name: its id, or -EINVAL (bad name), -EEXIST (a VM has
  * that name), -ENOSPC (every slot is used). */

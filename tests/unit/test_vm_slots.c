@@ -21,7 +21,8 @@ static void test_names(void **state)
 {
 	(void)state;
 	assert_true(vm_name_valid("linux-1"));
-	assert_true(vm_name_valid("a.b_c"));
+	assert_true(vm_name_valid("a_b-C9"));
+	assert_false(vm_name_valid("a.b")); /* as the bundle's names */
 	assert_false(vm_name_valid(""));
 	assert_false(vm_name_valid("has space"));
 	assert_false(vm_name_valid("semi;colon"));
