@@ -278,3 +278,29 @@ def test_realm_created_and_destroyed_twice(tmp_path, sock):
             assert [v["name"] for v in c.list()] == ["alpha"]
     finally:
         r.kill()
+
+
+@pytest.mark.skipif(not SECURE, reason="OP-TEE runs in the secure world")
+def test_optee_client_vm_created_twice(tmp_path, sock):
+    """A VM that used OP-TEE, destroyed: OP-TEE is told the client is gone and Triad frees
+    its client state; a new VM in the same slot (the same OP-TEE client id) passes the
+    mediator's checks again, and memory comes back to the page each time."""
+    cfg = write_config(tmp_path / "vms.dts",
+                       {"alpha": {"kernel": HOG, "memory": "16M", "cpus": 1}})
+    bundle = one_vm_bundle(tmp_path, "tee", kernel=os.path.join(GUESTS, "teeguest.bin"),
+                           memory="64M", cpus=1)
+    r = Run("--config", cfg, "--pcpus", "2", "--control", sock)
+    try:
+        boot_free = free_kb_at_boot(r)
+        with Client(sock, timeout=120) as c:
+            for _ in range(2):
+                vid = c.create(bundle)
+                c.start(vid)
+                m = r.expect_vm("tee", r"teeguest: (\d+) passed, (\d+) failed", timeout=300)
+                assert m.group(2) == "0", r.console("tee")[-3000:]
+                c.destroy(vid)
+                m = r.expect(r"VM 1 'tee' destroyed: (\d+) KB free")
+                assert int(m.group(1)) == boot_free
+        assert "PANIC" not in r.out
+    finally:
+        r.kill()
