@@ -3,9 +3,12 @@
  * gpiolib character device, its v1 line event interface) and on a press syncs and powers
  * the machine off (PSCI SYSTEM_OFF through the kernel), as a desktop's power button does.
  *   triad-powerkey [LINE]   (default 3, QEMU virt's power key line)
- * Exits 1 if the line cannot be watched. */
+ * Returns once the line is watched (a child of its own goes on watching), so that what
+ * init prints next comes after its line; exits 1 if the line cannot be watched. */
 #include "nolibc.h"
 
+#define SYS_clone  220
+#define SIGCHLD	   17
 #define SYS_openat 56
 #define SYS_sync   81
 #define SYS_reboot 142
@@ -53,6 +56,13 @@ int main(int argc, char **argv)
 	put_str("triad-powerkey: watching GPIO line ");
 	put_u64(line);
 	put_str("\n");
+	long pid = syscall6(SYS_clone, SIGCHLD, 0, 0, 0, 0, 0);
+	if (pid < 0) {
+		put_str("triad-powerkey: cannot fork\n");
+		return 1;
+	}
+	if (pid > 0)
+		return 0; /* the child watches */
 	for (;;) {
 		struct gpioevent_data ev;
 		long n = syscall3(SYS_read, req.fd, (long)&ev, sizeof(ev));
