@@ -324,7 +324,8 @@ void vm_reset(struct vm *vm)
 		return;
 	}
 	spin_lock(&vm->lock);
-	bool mine = vm->state == VM_RESETTING && !__atomic_load_n(&vm->nr_loaded, __ATOMIC_ACQUIRE);
+	bool mine = vm->state == VM_RESETTING && !vm->destroying &&
+		    !__atomic_load_n(&vm->nr_loaded, __ATOMIC_ACQUIRE);
 	if (mine)
 		vm->state = VM_LOADING;
 	spin_unlock(&vm->lock);

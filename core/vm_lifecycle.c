@@ -232,12 +232,15 @@ int vm_destroy(struct vm *vm)
 				vm->name, dev);
 			return -ENOTSUP;
 		}
-		enum vm_state s = vm->state;
-		if (s == VM_RESETTING || s == VM_LOADING)
-			return -EAGAIN; /* a reload under way finishes first */
+		/* Decided under the VM's lock, where vm_reset decides to reload it: a reload
+		 * under way finishes first, and none starts once it is marked. */
 		spin_lock(&vm->lock);
-		vm->destroying = true;
+		bool loading = vm->state == VM_LOADING;
+		if (!loading)
+			vm->destroying = true;
 		spin_unlock(&vm->lock);
+		if (loading)
+			return -EAGAIN;
 		vm_stop(vm, VM_DEAD);
 	}
 	if (!out_of_cpus(vm))
