@@ -3,6 +3,7 @@
  * op's payload bounds, the session's order), and dispatched to the op's handler from the
  * MGMT_OP table. Also the session itself: HELLO, and the staging buffers that UPLOAD fills
  * and DOWNLOAD reads. Built on the host too: tests/fuzz/fuzz_mgmt.c feeds it any bytes. */
+#include <arch/sysreg.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +20,9 @@ extern const struct mgmt_op_desc __start_triad_mgmt_ops[], __stop_triad_mgmt_ops
 #define RX_RING	     (64u << 10)  /* received bytes not parsed yet: a power of two */
 #define EVENT_MAX    512u	  /* payload bytes per event frame */
 #define UPLOAD_LIMIT (1ULL << 36) /* no staging buffer is larger than a machine's RAM */
+/* A frame whose next bytes have not come for this long is dropped when others come: its
+ * client went away mid-frame, and the next client's HELLO must not become its payload. */
+#define STALE_MS 5000
 
 static const struct mgmt_transport *transport;
 
@@ -27,6 +31,7 @@ static struct {
 	spinlock_t lock;
 	uint8_t buf[RX_RING];
 	uint32_t head, tail; /* free-running: tail - head bytes are queued */
+	bool refused;	     /* the transport kept bytes: ask it again once there is room */
 } rx;
 
 /* The frame being put together. */
@@ -39,6 +44,7 @@ static struct {
 	} hdr;
 	uint32_t got;	  /* bytes of the header, then of the payload, received */
 	uint8_t *payload; /* MGMT_MAX_PAYLOAD bytes */
+	uint64_t last_ms; /* when bytes were last taken */
 } in;
 
 static struct {
@@ -115,6 +121,8 @@ size_t mgmt_receive(const void *buf, size_t len)
 	for (size_t i = 0; i < n; i++)
 		rx.buf[(rx.tail + i) & (RX_RING - 1)] = b[i];
 	__atomic_store_n(&rx.tail, rx.tail + (uint32_t)n, __ATOMIC_RELEASE);
+	if (n < len)
+		rx.refused = true;
 	spin_unlock(&rx.lock);
 	return n;
 }
@@ -282,15 +290,31 @@ static bool take(const uint8_t *b, uint32_t n, uint32_t *used)
 	return false;
 }
 
+static uint64_t now_ms(void)
+{
+	uint64_t freq = read_sysreg(cntfrq_el0);
+	return freq ? read_sysreg(cntpct_el0) / (freq / 1000 ? freq / 1000 : 1) : 0;
+}
+
 /* Parses what was received, up to one whole request. */
 static void parse(void)
 {
 	uint32_t head = rx.head, tail = __atomic_load_n(&rx.tail, __ATOMIC_ACQUIRE);
+	if (head == tail)
+		return;
+	uint64_t now = now_ms();
+	if ((in.got || in.in_payload) && !s.busy && now - in.last_ms > STALE_MS) {
+		pr_warn("management: a frame cut short %u ms ago dropped (%u bytes of its %s)",
+			(unsigned)(now - in.last_ms), in.got, in.in_payload ? "payload" : "header");
+		in.in_payload = false;
+		in.got = 0;
+	}
 	while (head != tail && !s.busy) {
 		uint32_t off = head & (RX_RING - 1);
 		uint32_t n = MIN(tail - head, RX_RING - off), used;
 		bool whole = take(rx.buf + off, n, &used);
 		head += used;
+		in.last_ms = now;
 		if (whole) {
 			in.in_payload = false;
 			in.got = 0;
@@ -312,14 +336,15 @@ void mgmt_poll(void)
 	if (s.busy)
 		finish(s.busy, s.busy->poll ? s.busy->poll(&s.req, &s.rep)
 					    : mgmt_fail(&s.rep, MGMT_EINVAL, "no poll"));
+	/* Called between every two vCPU runs of CPU 0: cheap unless there is work. */
 	for (;;) {
 		parse();
-		if (s.busy || !transport->poll)
+		if (s.busy || !transport->poll || !__atomic_load_n(&rx.refused, __ATOMIC_ACQUIRE))
 			return;
-		uint32_t queued = rx.tail - rx.head;
+		spin_lock(&rx.lock);
+		rx.refused = false;
+		spin_unlock(&rx.lock);
 		transport->poll(); /* what did not fit in the ring before */
-		if (rx.tail - rx.head == queued)
-			return;
 	}
 }
 

@@ -344,9 +344,10 @@ void sched_print_stats(void)
 			struct sched_entity *se = &vm->vcpu[j]->se;
 			pr_info(
 			    "sched: VM '%s' vCPU %u: ran %lu ms on CPUs mask 0x%x (allowed 0x%x), "
-			    "%u migrations, weight %u, %s on CPU %u",
+			    "%u migrations, weight %u, %s on CPU %u%s",
 			    vm->name, j, se->runtime / sched_ticks_per_ms, se->ran_on, se->affinity,
-			    se->migrations, se->weight, states[se->state], se->cpu);
+			    se->migrations, se->weight, states[se->state], se->cpu,
+			    vm->state == VM_PAUSED ? " (VM paused)" : "");
 		}
 	}
 	vm_list_unlock();

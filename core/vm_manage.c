@@ -89,7 +89,7 @@ static struct vm *vm_of(const struct mgmt_request *req, struct mgmt_reply *rep, 
 }
 
 /* LIST: no payload. Reply: u32 count, u32 record size, the records, then the machine's
- * free memory in bytes (u64). */
+ * free memory in bytes (u64) and the events dropped so far (u64). */
 static int list(const struct mgmt_request *req, struct mgmt_reply *rep)
 {
 	(void)req;
@@ -103,11 +103,11 @@ static int list(const struct mgmt_request *req, struct mgmt_reply *rep)
 		memcpy(rep->data + 8 + n * size, &r, size);
 		n++;
 	}
-	uint64_t free_bytes = mem_free_bytes();
+	uint64_t trailer[2] = {mem_free_bytes(), mgmt_events_dropped()};
 	memcpy(rep->data, &n, 4);
 	memcpy(rep->data + 4, &size, 4);
-	memcpy(rep->data + 8 + n * size, &free_bytes, 8);
-	rep->len = 8 + n * size + 8;
+	memcpy(rep->data + 8 + n * size, trailer, sizeof(trailer));
+	rep->len = 8 + n * size + sizeof(trailer);
 	return MGMT_OK;
 }
 MGMT_OP(list) = {MGMT_OP_LIST, "LIST", 0, 0, list, NULL};

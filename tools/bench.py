@@ -26,6 +26,7 @@ BENCH = os.path.join(ROOT, "build", "guests", "bench.bin")
 FWTEST = os.path.join(ROOT, "build", "guests", "fwtest.bin")
 FFASP = os.path.join(ROOT, "build", "guests", "ffasp.bin")  # the test secure partition
 TEEGUEST = os.path.join(ROOT, "build", "guests", "teeguest.bin")
+COUNTER = os.path.join(ROOT, "build", "guests", "counter.bin")
 LINUX = os.path.join(ROOT, ".cache", "guest", "linux-6.1", "Image")
 INITRAMFS = os.path.join(ROOT, "build", "initramfs.cpio.gz")
 RESULTS = os.path.join(ROOT, "bench", "results")
@@ -270,7 +271,7 @@ def write_results(rows, macro_rows, io_rows, recovery_rows, meta):
            "|---|---:|---:|---:|"]
     for name, desc, tri, bare in io_rows:
         md.append(f"| {desc} | {fmt(tri)} | {fmt(bare)} | {tri / max(bare, 1):.2f} |")
-    md += ["", "| recovery (wall clock) | Triad | target |", "|---|---:|---:|"]
+    md += ["", "| recovery and management (wall clock) | Triad | target |", "|---|---:|---:|"]
     for name, desc, value, target in recovery_rows:
         md.append(f"| {desc} | {fmt(value)} | {fmt(target)} |")
         csv.append(",".join([name, f'"{desc}"', "", "", str(target), str(value), ""]))
@@ -329,6 +330,13 @@ RECOVERY = [
     ("optee_restart", "OP-TEE failure to the next served call of another VM (ms, wall: the "
      "monitor restarts OP-TEE from its kept image)", 1000),
 ]
+# Management API requests seen from the host (ms, wall): docs/management.md.
+MANAGEMENT = [
+    ("mgmt_pause", "PAUSE of a running VM, request to reply seen from the host (ms, wall: "
+     "its vCPUs off the CPUs)", 10),
+    ("mgmt_resume", "RESUME of a paused VM, request to reply seen from the host (ms, wall)",
+     10),
+]
 
 
 def optee_restart(tmp):
@@ -347,6 +355,41 @@ def optee_restart(tmp):
     if not m:
         sys.exit(f"bench: optee_restart: no restart seen by the bystander:\n{out[-3000:]}")
     return int(m.group(1))
+
+
+def pause_resume(tmp, cycles=20):
+    """Two counting VMs (tests/guests/counter) on two physical CPUs: one is paused and
+    resumed `cycles` times through the management socket; the medians, in ms."""
+    import time
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    from triad_mgmt import Client
+    cfg = os.path.join(tmp, "pause.dts")
+    vm = f'kernel = "{COUNTER}"; memory = "16M"; cpus = <1>;'
+    with open(cfg, "w") as f:
+        f.write(f'/dts-v1/;\n/ {{ compatible = "triad,config-v1"; vms {{ '
+                f'alpha {{ {vm} }}; beta {{ {vm} }}; }}; }};\n')
+    sock = os.path.join(tmp, "ctl.sock")
+    proc = subprocess.Popen([TRIAD_RUN, "--unattended", "--timeout", "300", "--config", cfg,
+                             "--pcpus", "2", "--control", sock], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        with Client(sock, connect_wait=60) as c:
+            c.info("alpha")
+            pauses, resumes = [], []
+            for _ in range(cycles):
+                t0 = time.monotonic()
+                c.pause("alpha")
+                t1 = time.monotonic()
+                c.resume("alpha")
+                t2 = time.monotonic()
+                pauses.append((t1 - t0) * 1e3)
+                resumes.append((t2 - t1) * 1e3)
+                time.sleep(0.05)
+        return {"mgmt_pause": round(statistics.median(pauses), 1),
+                "mgmt_resume": round(statistics.median(resumes), 1)}
+    finally:
+        proc.terminate()
+        proc.wait(30)
 
 
 def main():
@@ -384,6 +427,9 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         recovery = {"optee_restart": median_runs(lambda: {"ms": optee_restart(tmp)},
                                                  args.wall_runs)["ms"]}
+    print("bench: pause and resume through the management socket...", flush=True)
+    with tempfile.TemporaryDirectory(prefix="triad-bench-") as tmp:
+        recovery.update(pause_resume(tmp))
     print("bench: Linux guest, under Triad and on bare QEMU...", flush=True)
     lin_tri, lin_bare = linux_macro(True), linux_macro(False)
     print("bench: Linux guest disk and network throughput...", flush=True)
@@ -401,7 +447,8 @@ def main():
     meta = (f"{qemu_version()}; `-M virt,virtualization=on,gic-version=3 -cpu max` (bare: "
             f"`-M virt,gic-version=3`); micro guest: 2 vCPUs, 2 physical CPUs; host: "
             f"{os.cpu_count()} cores.")
-    recovery_rows = [(name, desc, recovery[name], target) for name, desc, target in RECOVERY]
+    recovery_rows = [(name, desc, recovery[name], target)
+                     for name, desc, target in RECOVERY + MANAGEMENT]
     table = write_results(rows, macro_rows, io_rows, recovery_rows, meta)
     draw_chart(rows)
     update_readme(table)

@@ -159,7 +159,7 @@ class Client:
         body = self.call("LIST")
         n, size = struct.unpack_from("<II", body)
         vms = [_vm(body[8 + i * size:8 + i * size + VM_RECORD.size]) for i in range(n)]
-        (free,) = struct.unpack_from("<Q", body, 8 + n * size)
+        free, self.events_dropped = struct.unpack_from("<QQ", body, 8 + n * size)
         return vms, free
 
     def free_memory(self):

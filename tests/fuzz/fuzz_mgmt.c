@@ -40,6 +40,13 @@ void vm_console_detach_all(void)
 {
 }
 
+/* The clock: milliseconds, moved on by the input (a client that stalls mid-frame). */
+static uint64_t fake_ms;
+uint64_t host_read_sysreg(const char *name)
+{
+	return strcmp(name, "cntfrq_el0") ? fake_ms : 1000;
+}
+
 /* ---- the transport ---- */
 
 static const uint8_t *pending; /* bytes mgmt_receive did not take yet */
@@ -186,8 +193,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pending = stream;
 	npending = size;
 	frames_in = 0;
+	fake_ms = 0;
 	while (npending || mgmt_busy()) {
 		size_t n = MIN(chunk, npending);
+		/* Each chunk comes a little later; a chunk that starts with 0xff, much later. */
+		fake_ms += n && pending[0] == 0xff ? 6000 : 10;
 		size_t took = mgmt_receive(pending, n);
 		pending += took;
 		npending -= took;
