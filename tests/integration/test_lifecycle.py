@@ -102,6 +102,31 @@ def test_vm_with_a_nic_gives_its_switch_port_back(tmp_path, sock):
         r.kill()
 
 
+def test_paused_vm_destroyed(tmp_path, sock):
+    """A paused VM (its vCPUs already off the CPUs, so no CPU tears it down) is destroyed
+    like a running one: its memory comes back, and a new VM takes its slot and runs."""
+    cfg = write_config(tmp_path / "vms.dts",
+                       {"alpha": {"kernel": HOG, "memory": "16M", "cpus": 1}})
+    bundle = one_vm_bundle(tmp_path, "napper", kernel=COUNTER, memory="16M", cpus=1)
+    r = Run("--config", cfg, "--pcpus", "1", "--control", sock)
+    try:
+        boot_free = free_kb_at_boot(r)
+        with Client(sock) as c:
+            vid = c.create(bundle)
+            c.start(vid)
+            r.expect_vm("napper", r"counter: n=\d+ ticks=2 ")
+            c.pause(vid)
+            assert c.info(vid)["state"] == "paused"
+            c.destroy(vid)
+            m = r.expect(r"VM 1 'napper' destroyed: (\d+) KB free")
+            assert int(m.group(1)) == boot_free
+            assert c.create(bundle) == vid
+            c.start(vid)
+            r.expect_vm("napper", "counter: start")
+    finally:
+        r.kill()
+
+
 def test_refused_creates_leave_nothing_behind(tmp_path, sock):
     """A bundle that does not parse, one with two VMs, a VM too big for the free memory, a
     name in use or invalid, a create with nothing uploaded: each refused with its reason,
