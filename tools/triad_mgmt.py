@@ -21,6 +21,7 @@ OPS = {
     "LIST": 0x0010, "INFO": 0x0011, "PAUSE": 0x0012, "RESUME": 0x0013,
     "CONSOLE": 0x0014, "CONSOLE_INPUT": 0x0015,
     "CREATE": 0x0020, "START": 0x0021, "SHUTDOWN": 0x0022, "REBOOT": 0x0023, "DESTROY": 0x0024,
+    "QUIT": 0x0025,
     "SAVE": 0x0030, "RESTORE": 0x0031,
 }
 STATUS = {0: "OK", -1: "EPROTO", -2: "EINVAL", -3: "ENOENT", -4: "EBUSY", -5: "ENOMEM",
@@ -251,3 +252,30 @@ class Client:
                 raise ConnectionError("DOWNLOAD returned no bytes")
             out += body[8:]
         return bytes(out)
+
+    # ---- creating and ending VMs (core/vm_lifecycle_ops.c) ----
+
+    def create(self, bundle, name=None):
+        """Uploads a one-VM bundle and makes a (stopped) VM of it: its id."""
+        self.upload(bundle)
+        body = self.call("CREATE", (name or "").encode())
+        return struct.unpack_from("<I", body)[0]
+
+    def start(self, vm):
+        return self.call("START", struct.pack("<I", self.vm_id(vm)))
+
+    def shutdown(self, vm, deadline_ms=30000):
+        """Presses the VM's power key: "powered off", or "destroyed" at the deadline."""
+        body = self.call("SHUTDOWN", struct.pack("<II", self.vm_id(vm), deadline_ms),
+                         timeout=self.timeout + deadline_ms / 1000)
+        return ("powered off", "destroyed")[struct.unpack_from("<I", body)[0]]
+
+    def reboot(self, vm):
+        return self.call("REBOOT", struct.pack("<I", self.vm_id(vm)))
+
+    def destroy(self, vm):
+        return self.call("DESTROY", struct.pack("<I", self.vm_id(vm)))
+
+    def quit(self):
+        return self.call("QUIT")
+

@@ -70,6 +70,7 @@ enum mgmt_op {
 	MGMT_OP_SHUTDOWN = 0x0022, /* u32 vm, u32 deadline in ms: then destroyed */
 	MGMT_OP_REBOOT = 0x0023,
 	MGMT_OP_DESTROY = 0x0024,
+	MGMT_OP_QUIT = 0x0025, /* ends the run (every VM with it) once the reply is out */
 	/* core/snapshot*.c: saving and restoring */
 	MGMT_OP_SAVE = 0x0030,	  /* u32 vm: the snapshot becomes the output buffer */
 	MGMT_OP_RESTORE = 0x0031, /* the staged snapshot, optional new name */
