@@ -30,6 +30,7 @@ enum vm_state {
 	VM_RESETTING, /* asked for a reset: waiting for its vCPUs to leave the CPUs */
 	VM_LOADING,   /* being reloaded by one CPU */
 	VM_DEAD,      /* stopped by Triad */
+	VM_PAUSED,    /* by the management API: its vCPUs are not scheduled (core/vm_pause.c) */
 };
 
 struct vm {
