@@ -1,6 +1,8 @@
 /* The management API's ops that look at VMs and pause them (docs/management.md): LIST, INFO,
  * PAUSE, RESUME. Each names a VM by its id (LIST gives them). */
+#include <arch/sysreg.h>
 #include <string.h>
+#include <triad/errno.h>
 #include <triad/mgmt.h>
 #include <triad/sched.h>
 #include <triad/util.h>
@@ -138,7 +140,72 @@ static int info(const struct mgmt_request *req, struct mgmt_reply *rep)
 		memcpy(p, &c, size);
 		p += size;
 	}
+	/* How long it has been paused, in all, and how many times. */
+	uint64_t paused = vm->paused_ticks, pauses = vm->pauses;
+	if (vm->state == VM_PAUSED)
+		paused += read_sysreg(cntpct_el0) - vm->paused_at;
+	paused = ticks_to_ns(paused);
+	memcpy(p, &paused, 8);
+	memcpy(p + 8, &pauses, 8);
+	p += 16;
 	rep->len = (uint32_t)(p - rep->data);
 	return MGMT_OK;
 }
 MGMT_OP(info) = {MGMT_OP_INFO, "INFO", 4, 4, info, NULL};
+
+/* PAUSE: u32 vm. Replied once every vCPU of the VM has left the CPUs (or after
+ * PAUSE_WAIT_MS, to be safe against a hang), with u32 flags: PAUSE_VCPUS_BUSY (some vCPU
+ * still had not left) and PAUSE_IO_BUSY (device I/O it started is still in flight, which
+ * will finish: it starts no new). */
+#define PAUSE_WAIT_MS	 10000
+#define PAUSE_VCPUS_BUSY 1u
+#define PAUSE_IO_BUSY	 2u
+static uint64_t pause_started;
+
+static int pause_poll(const struct mgmt_request *req, struct mgmt_reply *rep)
+{
+	int err;
+	struct vm *vm = vm_of(req, rep, &err);
+	if (!vm)
+		return err;
+	if (vm->state != VM_PAUSED)
+		return mgmt_fail(rep, MGMT_EBUSY, "VM '%s' became %s while pausing", vm->name,
+				 state_name(vm->state));
+	bool waited_out =
+	    read_sysreg(cntpct_el0) - pause_started > (uint64_t)PAUSE_WAIT_MS * sched_ticks_per_ms;
+	bool stopped = vm_vcpus_stopped(vm);
+	if (!stopped && !waited_out)
+		return MGMT_PENDING;
+	uint32_t flags = (stopped ? 0 : PAUSE_VCPUS_BUSY) | (vm_io_drained(vm) ? 0 : PAUSE_IO_BUSY);
+	memcpy(rep->data, &flags, 4);
+	rep->len = 4;
+	return MGMT_OK;
+}
+
+static int pause(const struct mgmt_request *req, struct mgmt_reply *rep)
+{
+	int err;
+	struct vm *vm = vm_of(req, rep, &err);
+	if (!vm)
+		return err;
+	if (vm_pause(vm))
+		return mgmt_fail(rep, MGMT_EBUSY, "VM '%s' is %s, not running", vm->name,
+				 state_name(vm->state));
+	pause_started = read_sysreg(cntpct_el0);
+	return pause_poll(req, rep);
+}
+MGMT_OP(pause) = {MGMT_OP_PAUSE, "PAUSE", 4, 4, pause, pause_poll};
+
+/* RESUME: u32 vm. */
+static int resume(const struct mgmt_request *req, struct mgmt_reply *rep)
+{
+	int err;
+	struct vm *vm = vm_of(req, rep, &err);
+	if (!vm)
+		return err;
+	if (vm_resume(vm))
+		return mgmt_fail(rep, MGMT_EBUSY, "VM '%s' is %s, not paused", vm->name,
+				 state_name(vm->state));
+	return MGMT_OK;
+}
+MGMT_OP(resume) = {MGMT_OP_RESUME, "RESUME", 4, 4, resume, NULL};
