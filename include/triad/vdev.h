@@ -37,6 +37,10 @@ struct vdev_ops {
 	 * what it held back. */
 	bool (*busy)(struct vdev *dev);
 	void (*resume)(struct vdev *dev);
+	/* The VM is destroyed (after reset: nothing in flight, no vCPU of it runs): gives
+	 * back what the device holds (its state, timers, ports). A device without it keeps
+	 * its VM from being destroyed (passthrough: the hardware stays assigned). */
+	void (*release)(struct vdev *dev);
 };
 
 struct vdev {
