@@ -9,10 +9,11 @@
 
 #define BLOB_ALIGN 4096u
 
-/* The VM's node under /vms: its name is the VM's, up to any "@unit". */
+/* The VM's node under /vms: its name is the VM's, up to any "@unit"; or the only one (a VM
+ * created or restored under another name than its bundle's). */
 static int find_vm_node(const void *fdt, const char *name)
 {
-	int vms = fdt_path_offset(fdt, "/vms"), node;
+	int vms = fdt_path_offset(fdt, "/vms"), node, only = -ENOENT, count = 0;
 	if (vms < 0)
 		return -ENOENT;
 	fdt_for_each_subnode(node, fdt, vms)
@@ -21,8 +22,10 @@ static int find_vm_node(const void *fdt, const char *name)
 		size_t len = strcspn(n, "@");
 		if (len == strlen(name) && !strncmp(n, name, len))
 			return node;
+		only = node;
+		count++;
 	}
-	return -ENOENT;
+	return count == 1 ? only : -ENOENT;
 }
 
 /* Every property and subnode of `node`, recursively. */
@@ -66,7 +69,7 @@ long snap_bundle_dt(const void *bundle, const struct vm_config *cfg, void *dt, s
 		return -ENOENT;
 	if (fdt_create(dt, (int)cap) || fdt_finish_reservemap(dt) || fdt_begin_node(dt, "") ||
 	    fdt_property_string(dt, "compatible", "triad,bundle-v1") || fdt_begin_node(dt, "vms") ||
-	    fdt_begin_node(dt, fdt_get_name(bundle, node, NULL)))
+	    fdt_begin_node(dt, cfg->name)) /* the VM's name now */
 		return -ENOSPC;
 	int r = copy_node(dt, bundle, node, 0);
 	if (r)

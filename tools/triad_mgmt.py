@@ -206,3 +206,18 @@ class Client:
                 raise ConnectionError("DOWNLOAD returned no bytes")
             out += body[8:]
         return bytes(out)
+
+    def save(self, vm, timeout=None):
+        """A snapshot of the VM (docs/snapshot.md), as the bytes of its file."""
+        body = self.call("SAVE", struct.pack("<I", self.vm_id(vm)), timeout)
+        (size,) = struct.unpack_from("<Q", body)
+        data = self.download()
+        if len(data) != size:
+            raise ConnectionError(f"snapshot of {size} bytes came as {len(data)}")
+        return data
+
+    def restore(self, data, name=None, timeout=None):
+        """A VM built from a snapshot file's bytes, running; returns its id."""
+        self.upload(data)
+        body = self.call("RESTORE", (name or "").encode(), timeout)
+        return struct.unpack_from("<I", body)[0]
