@@ -193,6 +193,7 @@ void triad_main(void *fdt, const struct boot_info *bi)
 			pr_warn("CPU %u (MPIDR 0x%lx) did not start: PSCI error %ld", i,
 				plat.cpu_mpidr[i], r);
 	}
-	pr_info("%lu MB free after creating %u VM(s)", mem_free_bytes() >> 20, nr_vms);
+	pr_info("%lu MB free after creating %u VM(s) (%lu KB)", mem_free_bytes() >> 20, nr_vms,
+		mem_free_bytes() >> 10);
 	cpu_loop();
 }

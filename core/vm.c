@@ -250,6 +250,8 @@ static void exit_if_none_alive(int code, const char *reason)
 		if (s == VM_RUNNING || s == VM_PAUSED || s == VM_RESETTING || s == VM_LOADING)
 			return;
 	}
+	if (vm_lifecycle_keep_running(reason))
+		return;
 	sched_print_stats();
 	features_print_stats();
 	triad_exit(code, reason);

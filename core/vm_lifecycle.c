@@ -9,6 +9,7 @@
 #include <triad/feature.h>
 #include <triad/log.h>
 #include <triad/mem.h>
+#include <triad/mgmt.h>
 #include <triad/util.h>
 #include <triad/vcpu.h>
 #include <triad/vm.h>
@@ -85,7 +86,14 @@ int vm_create_configured(const struct vm_config *cfg, const uint8_t *bundle, str
 	struct vm *vm;
 	r = vm_create((unsigned)id, cfg, bundle, &vm);
 	if (r) {
-		snprintf(err, errlen, "VM '%s' could not be created (%d)", cfg->name, r);
+		if (r == -ENOMEM)
+			snprintf(err, errlen,
+				 "VM '%s': not enough free memory (%lu MB asked, %lu MB free)",
+				 cfg->name, cfg->memory >> 20, mem_free_bytes() >> 20);
+		else if (r == -ENOSPC)
+			snprintf(err, errlen, "VM '%s': no free VMID", cfg->name);
+		else
+			snprintf(err, errlen, "VM '%s' could not be created (%d)", cfg->name, r);
 		goto release_slot;
 	}
 	r = vm_devices_create(vm, err, errlen);
@@ -121,25 +129,33 @@ release_slot:
 	return r;
 }
 
-int vm_create_from_bundle(uint8_t *bundle, uint64_t size, const char *name, struct vm **out)
+int vm_create_bundle(uint8_t *bundle, uint64_t size, const char *name, struct vm **out, char *err,
+		     size_t errlen)
 {
-	char err[160];
 	/* Too big for a stack: whole pages, given back before returning. */
 	uint64_t cfg_pages = ALIGN_UP(sizeof(struct triad_config), PAGE_SIZE) / PAGE_SIZE;
 	struct triad_config *cfg = (struct triad_config *)page_alloc(cfg_pages, PAGE_SIZE);
-	int r = -ENOMEM;
 	if (!cfg) {
-		pr_err("create: no memory to parse the bundle");
-		return r;
+		snprintf(err, errlen, "create: no memory to parse the bundle");
+		return -ENOMEM;
 	}
-	r = config_parse(bundle, size, cfg, err, sizeof(err));
+	int r = config_parse(bundle, size, cfg, err, errlen);
 	if (!r && cfg->nvms != 1) {
-		snprintf(err, sizeof(err), "create: the bundle has %u VMs, not one", cfg->nvms);
+		snprintf(err, errlen, "create: the bundle has %u VMs, not one", cfg->nvms);
 		r = -EINVAL;
 	}
+	for (unsigned i = 0; !r && i < cfg->vm[0].ndevs; i++)
+		if (cfg->vm[0].dev[i].type->boot_only) {
+			snprintf(
+			    err, errlen,
+			    "create: VM '%s': a %s device can only be given to a VM of the boot "
+			    "bundle",
+			    cfg->vm[0].name, cfg->vm[0].dev[i].type->node);
+			r = -ENOTSUP;
+		}
 	if (!r && name) {
 		if (!vm_name_valid(name)) {
-			snprintf(err, sizeof(err), "create: '%.40s' is not a valid VM name", name);
+			snprintf(err, errlen, "create: '%.40s' is not a valid VM name", name);
 			r = -EINVAL;
 		} else {
 			strncpy(cfg->vm[0].name, name, VM_NAME_MAX - 1);
@@ -148,12 +164,10 @@ int vm_create_from_bundle(uint8_t *bundle, uint64_t size, const char *name, stru
 	}
 	struct vm *vm = NULL;
 	if (!r)
-		r = vm_create_configured(&cfg->vm[0], bundle, &vm, err, sizeof(err));
+		r = vm_create_configured(&cfg->vm[0], bundle, &vm, err, errlen);
 	page_free((uint64_t)cfg, cfg_pages);
-	if (r) {
-		pr_err("%s", err);
+	if (r)
 		return r;
-	}
 	/* From here the VM owns the bundle: its kernel and initrd are read from it at each
 	 * (re)start, and it goes with the VM. */
 	vm->bundle_owned = bundle;
@@ -162,6 +176,15 @@ int vm_create_from_bundle(uint8_t *bundle, uint64_t size, const char *name, stru
 		vm->ncpus, vm->ram_size >> 20, vm->ram_pa, vm->vmid);
 	*out = vm;
 	return 0;
+}
+
+int vm_create_from_bundle(uint8_t *bundle, uint64_t size, const char *name, struct vm **out)
+{
+	char err[160];
+	int r = vm_create_bundle(bundle, size, name, out, err, sizeof(err));
+	if (r)
+		pr_err("%s", err);
+	return r;
 }
 
 /* No vCPU of the VM in a CPU or a run queue, and no CPU about to tear it down. */
@@ -232,6 +255,16 @@ int vm_destroy(struct vm *vm)
 	vm_devices_release(vm);
 	features_vm_destroy(vm);
 	vm_free(vm);
-	pr_info("VM %u '%s' destroyed: %lu MB free", id, name, mem_free_bytes() >> 20);
+	pr_info("VM %u '%s' destroyed: %lu KB free", id, name, mem_free_bytes() >> 10);
 	return 0;
+}
+
+bool vm_lifecycle_keep_running(const char *reason)
+{
+	if (!mgmt_enabled())
+		return false;
+	pr_info("no VM is running (%s); Triad keeps running for its management channel "
+		"(`triad-ctl quit` ends the run)",
+		reason);
+	return true;
 }

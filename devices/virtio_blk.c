@@ -262,9 +262,9 @@ static const struct vdev_ops vblk_vdev_ops = {
     .reset = blk_reset,
     .save = blk_save,
     .restore = virtio_vdev_restore,
+    .release = blk_release,
     .busy = blk_busy,
     .resume = blk_resume,
-    .release = blk_release,
 };
 
 int virtio_blk_create(struct vm *vm, const struct vdev_config *c, char *err, size_t errlen)

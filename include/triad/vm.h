@@ -115,6 +115,9 @@ void vm_warn(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 
 struct vm *vm_by_id(unsigned id);
 extern unsigned nr_vms;
 void vm_list_lock(void);
+/* No VM is left running: whether Triad goes on anyway (a management channel is open), in
+ * which case it has said so. */
+bool vm_lifecycle_keep_running(const char *reason);
 void vm_list_unlock(void);
 
 #endif

@@ -33,6 +33,9 @@ struct vm *vm_by_name(const char *name);
  * the VM owns once this returns 0 (and the caller still owns on failure). name, if not
  * NULL, replaces the bundle's. The VM is created stopped: vm_start runs it. */
 int vm_create_from_bundle(uint8_t *bundle, uint64_t size, const char *name, struct vm **out);
+/* The same, with the reason for a refusal in err rather than in the log. */
+int vm_create_bundle(uint8_t *bundle, uint64_t size, const char *name, struct vm **out, char *err,
+		     size_t errlen);
 /* A VM of a parsed bundle that stays the caller's (the boot bundle): err says why not. */
 int vm_create_configured(const struct vm_config *cfg, const uint8_t *bundle, struct vm **out,
 			 char *err, size_t errlen);
@@ -46,5 +49,11 @@ int vm_start(struct vm *vm);
  * dead meanwhile), -ENOTSUP for a VM with a device that cannot be released
  * (passthrough). */
 int vm_destroy(struct vm *vm);
+
+/* core/vm_console.c: a VM's console for the management client (CONSOLE). The console
+ * passes each byte of a VM's output (cheap unless a client attached to that VM); a new
+ * session (HELLO) detaches every VM. */
+void vm_console_tap(unsigned vm_id, char c);
+void vm_console_detach_all(void);
 
 #endif
