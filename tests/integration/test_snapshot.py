@@ -182,6 +182,11 @@ def test_bad_snapshot_files_are_refused_and_change_nothing(tmp_path, sock):
         with Client(sock) as c:
             data = c.save("alpha")
             before = [(v["id"], v["name"], v["state"]) for v in c.list()]
+            # Its checksums are the common CRC-32 (Triad uses the CPU's CRC32 instructions).
+            assert fix_header_crc(data) == data
+            kind, _, length, crc, _ = struct.unpack_from("<IIQII", data, HEADER.size)
+            at = HEADER.size + 24
+            assert kind == 1 and crc == zlib.crc32(data[at:at + length])
             # A bit flipped in its memory, near the end.
             bad = bytearray(data)
             bad[-100] ^= 0x10
