@@ -314,6 +314,10 @@ static int load(struct vm *vm, const struct checked *c, char *err, size_t errlen
 	 * timer keeps the time it had left. */
 	uint64_t now = read_sysreg(cntpct_el0);
 	vm->cntvoff = now - c->vm.vcount;
+	if (now < c->vm.vcount)
+		pr_warn("VM '%s': its virtual counter is %lu s ahead of this machine's counter: "
+			"CNTVOFF wraps, which QEMU's timer emulation does not (docs/snapshot.md)",
+			vm->name, (unsigned long)((c->vm.vcount - now) / c->vm.cntfrq));
 	for (unsigned i = 0; i < vm->ncpus; i++)
 		snap_vcpu_unpack(&c->vcpu[i], vm->vcpu[i], now - c->vm.pcount);
 	spin_lock(&vm->vgic.lock);
