@@ -27,12 +27,16 @@ _Static_assert(SNAP_FORMAT_VERSION == 1, "snapshot format: check the sizes above
 #define IROUTER_ALLOWED	 MPIDR_AFF_MASK
 #define CNTP_CTL_ALLOWED (CNT_CTL_ENABLE | CNT_CTL_IMASK)
 
+/* A sampled interrupt's pending state is its source's level (the virtual timer's output):
+ * restored with the timer's registers, the timer raises it again if it is still due. Kept
+ * too, it would be taken twice, once for the saved latch and once from the timer. */
 static void virq_pack(const struct virq *irq, struct snap_virq *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->priority = irq->priority;
+	bool latch = irq->latch && !irq->sampled;
 	s->flags = (irq->enabled ? SNAP_VIRQ_ENABLED : 0) | (irq->edge ? SNAP_VIRQ_EDGE : 0) |
-		   (irq->latch ? SNAP_VIRQ_LATCH : 0) | (irq->line ? SNAP_VIRQ_LINE : 0) |
+		   (latch ? SNAP_VIRQ_LATCH : 0) | (irq->line ? SNAP_VIRQ_LINE : 0) |
 		   (irq->active ? SNAP_VIRQ_ACTIVE : 0);
 	s->irouter = irq->irouter;
 }

@@ -306,6 +306,16 @@ static void vcpu_round_trip(void **state)
 	assert_true(cpu_b.vgic.priv[27].enabled);
 	assert_true(cpu_b.vgic.priv[27].latch);
 
+	/* The virtual timer's interrupt, pending from its sampled level, is not saved as
+	 * pending: the restored timer raises it again if it is still due. */
+	spin_lock(&gic.lock);
+	vgic_inject_hw_level(&gic, 0, 27, 27);
+	vgic_unlink_hw(&gic, 0, 27); /* as the vCPU leaves the CPU */
+	spin_unlock(&gic.lock);
+	snap_vcpu_pack(&cpu_a, &rec);
+	assert_false(rec.priv[27].flags & SNAP_VIRQ_LATCH);
+	assert_true(rec.priv[27].flags & SNAP_VIRQ_ENABLED);
+
 	/* The pending PPI reaches the list registers once the vGIC is restored too. */
 	static struct snap_vgic grec;
 	snap_vgic_pack(&gic, &grec);
