@@ -60,6 +60,7 @@ static long capture(struct vm *vm, uint8_t **out, char *err, size_t errlen)
 {
 	uint8_t *dt = (uint8_t *)page_alloc(SCRATCH_PAGES, PAGE_SIZE);
 	uint8_t *devs = (uint8_t *)page_alloc(SCRATCH_PAGES, PAGE_SIZE);
+	uint64_t *nonzero = NULL, bitmap_pages = 0;
 	long r = -ENOMEM;
 	*out = NULL;
 	if (!dt || !devs) {
@@ -81,7 +82,10 @@ static long capture(struct vm *vm, uint8_t **out, char *err, size_t errlen)
 		goto done;
 	}
 	const uint8_t *ram = (const uint8_t *)vm->ram_pa;
-	uint64_t npages, mem_size = snap_mem_size(ram, vm->ram_size, &npages);
+	/* One scan of the RAM: the second pass copies the pages the first found. */
+	bitmap_pages = pages_of(snap_mem_bitmap_words(vm->ram_size) * 8);
+	nonzero = (uint64_t *)page_alloc(bitmap_pages, PAGE_SIZE);
+	uint64_t npages, mem_size = snap_mem_size(ram, vm->ram_size, &npages, nonzero);
 	uint64_t total = sizeof(struct snap_header) + snap_section_size(bundle_size) +
 			 snap_section_size(sizeof(struct snap_vm)) +
 			 vm->ncpus * snap_section_size(sizeof(struct snap_vcpu)) +
@@ -127,7 +131,7 @@ static long capture(struct vm *vm, uint8_t **out, char *err, size_t errlen)
 	}
 	snap_section_add(&w, SNAP_SEC_DEVICES, 0, devs, (uint64_t)devs_size);
 	p = snap_section_begin(&w, SNAP_SEC_MEMORY, 0, mem_size);
-	if (p && snap_mem_write(ram, vm->ram_size, npages, p, mem_size) == mem_size)
+	if (p && snap_mem_write(ram, vm->ram_size, npages, nonzero, p, mem_size) == mem_size)
 		snap_section_end(&w, mem_size);
 	else if (p)
 		w.error = -EBUSY; /* its memory changed: it was not quiesced */
@@ -144,6 +148,8 @@ done:
 		page_free((uint64_t)dt, SCRATCH_PAGES);
 	if (devs)
 		page_free((uint64_t)devs, SCRATCH_PAGES);
+	if (nonzero)
+		page_free((uint64_t)nonzero, bitmap_pages);
 	return r;
 }
 

@@ -25,17 +25,24 @@ static bool page_is_zero(const uint8_t *p)
 	return true;
 }
 
-uint64_t snap_mem_size(const uint8_t *ram, uint64_t ram_size, uint64_t *npages)
+uint64_t snap_mem_size(const uint8_t *ram, uint64_t ram_size, uint64_t *npages, uint64_t *nonzero)
 {
 	uint64_t n = 0;
-	for (uint64_t off = 0; off + SNAP_PAGE_SIZE <= ram_size; off += SNAP_PAGE_SIZE)
-		n += !page_is_zero(ram + off);
+	if (nonzero)
+		memset(nonzero, 0, snap_mem_bitmap_words(ram_size) * 8);
+	for (uint64_t off = 0; off + SNAP_PAGE_SIZE <= ram_size; off += SNAP_PAGE_SIZE) {
+		if (page_is_zero(ram + off))
+			continue;
+		n++;
+		if (nonzero)
+			nonzero[off / SNAP_PAGE_SIZE / 64] |= 1ULL << (off / SNAP_PAGE_SIZE % 64);
+	}
 	*npages = n;
 	return sizeof(struct mem_head) + index_bytes(n) + n * SNAP_PAGE_SIZE;
 }
 
-uint64_t snap_mem_write(const uint8_t *ram, uint64_t ram_size, uint64_t npages, uint8_t *out,
-			uint64_t max)
+uint64_t snap_mem_write(const uint8_t *ram, uint64_t ram_size, uint64_t npages,
+			const uint64_t *nonzero, uint8_t *out, uint64_t max)
 {
 	uint64_t size = sizeof(struct mem_head) + index_bytes(npages) + npages * SNAP_PAGE_SIZE;
 	if (size > max)
@@ -47,12 +54,13 @@ uint64_t snap_mem_write(const uint8_t *ram, uint64_t ram_size, uint64_t npages, 
 	memset(index, 0, index_bytes(npages));
 	uint64_t n = 0;
 	for (uint64_t off = 0; off + SNAP_PAGE_SIZE <= ram_size; off += SNAP_PAGE_SIZE) {
-		if (page_is_zero(ram + off))
+		uint64_t pfn = off / SNAP_PAGE_SIZE;
+		if (nonzero ? !(nonzero[pfn / 64] & (1ULL << (pfn % 64))) : page_is_zero(ram + off))
 			continue;
 		if (n == npages)
 			return 0;
-		uint32_t pfn = (uint32_t)(off / SNAP_PAGE_SIZE);
-		memcpy(index + 4 * n, &pfn, 4);
+		uint32_t pfn32 = (uint32_t)pfn;
+		memcpy(index + 4 * n, &pfn32, 4);
 		memcpy(data + n * SNAP_PAGE_SIZE, ram + off, SNAP_PAGE_SIZE);
 		n++;
 	}

@@ -206,18 +206,28 @@ static void mem_keeps_exactly_the_non_zero_pages(void **state)
 	ram[5 * SNAP_PAGE_SIZE + 4095] = 2;	       /* last byte of a page */
 	ram[(RAM_PAGES - 1) * SNAP_PAGE_SIZE + 9] = 3; /* the last page */
 	uint64_t npages;
-	uint64_t size = snap_mem_size(ram, sizeof(ram), &npages);
+	uint64_t size = snap_mem_size(ram, sizeof(ram), &npages, NULL);
 	assert_int_equal(npages, 3);
 	assert_int_equal(size, 16 + 16 + 3 * SNAP_PAGE_SIZE);
-	assert_int_equal(snap_mem_write(ram, sizeof(ram), npages, memsec, size - 1), 0);
-	assert_int_equal(snap_mem_write(ram, sizeof(ram), npages, memsec, sizeof(memsec)), size);
+	assert_int_equal(snap_mem_write(ram, sizeof(ram), npages, NULL, memsec, size - 1), 0);
+	assert_int_equal(snap_mem_write(ram, sizeof(ram), npages, NULL, memsec, sizeof(memsec)),
+			 size);
 	assert_int_equal(snap_mem_check(memsec, size, sizeof(ram), err, sizeof(err)), 0);
 	memset(ram2, 0, sizeof(ram2));
 	snap_mem_load(memsec, ram2);
 	assert_memory_equal(ram, ram2, sizeof(ram));
+	/* The same with the bitmap of the first scan: the same section, one scan. */
+	static uint8_t memsec2[sizeof(memsec)] __attribute__((aligned(8)));
+	uint64_t bitmap[1], np2;
+	assert_int_equal(snap_mem_bitmap_words(sizeof(ram)), 1);
+	assert_int_equal(snap_mem_size(ram, sizeof(ram), &np2, bitmap), size);
+	assert_int_equal(bitmap[0], 1ULL | 1ULL << 5 | 1ULL << (RAM_PAGES - 1));
+	assert_int_equal(snap_mem_write(ram, sizeof(ram), np2, bitmap, memsec2, sizeof(memsec2)),
+			 size);
+	assert_memory_equal(memsec, memsec2, size);
 	/* RAM that changed after counting is found out, not written past its count. */
 	ram[7 * SNAP_PAGE_SIZE] = 4;
-	assert_int_equal(snap_mem_write(ram, sizeof(ram), npages, memsec, sizeof(memsec)), 0);
+	assert_int_equal(snap_mem_write(ram, sizeof(ram), npages, NULL, memsec, sizeof(memsec)), 0);
 }
 
 static void mem_refuses_bad_sections(void **state)
@@ -226,8 +236,8 @@ static void mem_refuses_bad_sections(void **state)
 	memset(ram, 0, sizeof(ram));
 	ram[2 * SNAP_PAGE_SIZE] = 1;
 	ram[3 * SNAP_PAGE_SIZE] = 1;
-	uint64_t npages, size = snap_mem_size(ram, sizeof(ram), &npages);
-	snap_mem_write(ram, sizeof(ram), npages, memsec, sizeof(memsec));
+	uint64_t npages, size = snap_mem_size(ram, sizeof(ram), &npages, NULL);
+	snap_mem_write(ram, sizeof(ram), npages, NULL, memsec, sizeof(memsec));
 	assert_int_equal(snap_mem_check(memsec, size, sizeof(ram) * 2, err, sizeof(err)), -EINVAL);
 	expect_err("RAM");
 	assert_int_equal(snap_mem_check(memsec, size - 1, sizeof(ram), err, sizeof(err)), -EINVAL);
