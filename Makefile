@@ -55,6 +55,16 @@ $(BUILD)/libfdt/%.o: $(LIBFDT)/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(FDT_CFLAGS) -c $< -o $@
 
+# The version a snapshot records (docs/snapshot.md): rewritten only when it changes.
+TRIAD_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+$(BUILD)/triad_version.h: FORCE
+	@mkdir -p $(dir $@)
+	@echo '#define TRIAD_VERSION "$(TRIAD_VERSION)"' >$@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(BUILD)/hv/core/snapshot.c.o: $(BUILD)/triad_version.h
+$(BUILD)/hv/core/snapshot.c.o: HV_CFLAGS += -include $(BUILD)/triad_version.h
+.PHONY: FORCE
+
 $(BUILD)/triad.elf: $(HV_OBJS) $(FDT_OBJS) arch/arm64/triad.ld
 	$(CC) $(LDFLAGS) -o $@ $(HV_OBJS) $(FDT_OBJS) -lgcc
 

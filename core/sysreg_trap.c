@@ -48,6 +48,13 @@ static void cntp_update(struct vcpu *v)
 		softtimer_cancel(&v->cntp_timer);
 }
 
+void vcpu_cntp_resume(struct vcpu *v)
+{
+	v->cntp_timer.fn = cntp_expired;
+	if (v->cntp_ctl & CNT_CTL_ENABLE)
+		cntp_update(v);
+}
+
 static bool cntp_access(struct vcpu *v, unsigned reg, bool read, uint64_t *val)
 {
 	uint64_t now = read_sysreg(cntpct_el0);

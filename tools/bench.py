@@ -337,6 +337,43 @@ MANAGEMENT = [
     ("mgmt_resume", "RESUME of a paused VM, request to reply seen from the host (ms, wall)",
      10),
 ]
+SNAPSHOT = [
+    ("snapshot_save", "save of a 256 MiB Linux VM that touched 64 MiB, file on the host (ms, "
+     "wall: triad-ctl's SAVE and DOWNLOAD)", 3000),
+    ("snapshot_restore", "restore of that VM from its file (ms, wall: UPLOAD and RESTORE)", 3000),
+]
+
+
+def snapshot_times(tmp):
+    """A Linux VM (and a bare-metal one that keeps the run going) touches 64 MiB, then is
+    saved to a file, destroyed and restored, timed from the host (docs/snapshot.md)."""
+    import struct
+    import time
+    sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    from triad import PROMPT, Run, write_config
+    from triad_mgmt import Client
+    from pathlib import Path
+    sock = os.path.join(tmp, "ctl.sock")
+    cfg = write_config(Path(tmp) / "snap.dts", {
+        "linux": {"kernel": LINUX, "initrd": INITRAMFS, "memory": "256M", "cpus": 1},
+        "keeper": {"kernel": os.path.join(ROOT, "build", "guests", "hog-spin.bin"),
+                   "memory": "16M", "cpus": 1}})
+    r = Run("--config", cfg, "--pcpus", "2", "--machine-mem", "1G", "--control", sock)
+    try:
+        r.expect_vm("linux", PROMPT)
+        r.shell("triad-work touch 64")
+        with Client(sock, timeout=600) as c:
+            t0 = time.monotonic()
+            data = c.save("linux")
+            save_ms = (time.monotonic() - t0) * 1e3
+            c.call("DESTROY", struct.pack("<I", c.vm_id("linux")))
+            t0 = time.monotonic()
+            c.restore(data)
+            restore_ms = (time.monotonic() - t0) * 1e3
+        return {"snapshot_save": round(save_ms), "snapshot_restore": round(restore_ms)}
+    finally:
+        r.kill()
 
 
 def optee_restart(tmp):
@@ -430,6 +467,9 @@ def main():
     print("bench: pause and resume through the management socket...", flush=True)
     with tempfile.TemporaryDirectory(prefix="triad-bench-") as tmp:
         recovery.update(pause_resume(tmp))
+    print("bench: snapshot save and restore...", flush=True)
+    with tempfile.TemporaryDirectory(prefix="triad-snap-") as tmp:
+        recovery.update(median_runs(lambda: snapshot_times(tmp), 3))
     print("bench: Linux guest, under Triad and on bare QEMU...", flush=True)
     lin_tri, lin_bare = linux_macro(True), linux_macro(False)
     print("bench: Linux guest disk and network throughput...", flush=True)
@@ -448,7 +488,7 @@ def main():
             f"`-M virt,gic-version=3`); micro guest: 2 vCPUs, 2 physical CPUs; host: "
             f"{os.cpu_count()} cores.")
     recovery_rows = [(name, desc, recovery[name], target)
-                     for name, desc, target in RECOVERY + MANAGEMENT]
+                     for name, desc, target in RECOVERY + MANAGEMENT + SNAPSHOT]
     table = write_results(rows, macro_rows, io_rows, recovery_rows, meta)
     draw_chart(rows)
     update_readme(table)

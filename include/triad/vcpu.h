@@ -62,5 +62,7 @@ void vcpu_run(struct vcpu *v);
 void vcpu_put(struct vcpu *v);
 /* Guest interrupt plumbing: take the VM's vGIC lock and kick whoever must notice. */
 void vcpu_set_irq_line(struct vm *vm, unsigned vcpu, uint32_t intid, bool level);
+/* core/sysreg_trap.c: a restored vCPU's emulated physical timer (cntp_*) armed again. */
+void vcpu_cntp_resume(struct vcpu *v);
 
 #endif

@@ -40,6 +40,11 @@ $(BUILD)/fuzz/fuzz_virtq: tests/fuzz/fuzz_virtq.c devices/virtq.c devices/virtio
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $^
 
+$(BUILD)/fuzz/fuzz_snapshot: tests/fuzz/fuzz_snapshot.c core/snapshot_format.c core/snapshot_mem.c \
+		core/snapshot_state.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $^
+
 $(BUILD)/fuzz/fuzz_spmc: tests/fuzz/fuzz_spmc.c security/ffa/spmc.c security/ffa/sp_manifest.c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -I. -o $@ $^
@@ -52,7 +57,8 @@ $(BUILD)/fuzz/fuzz_mgmt: tests/fuzz/fuzz_mgmt.c core/mgmt.c include/triad/mgmt.h
 
 .PHONY: fuzz
 fuzz: $(BUILD)/fuzz/fuzz_config $(BUILD)/fuzz/fuzz_vgic $(BUILD)/fuzz/fuzz_virtq $(BUILD)/fuzz/fuzz_spmc \
-	$(BUILD)/fuzz/fuzz_mgmt
+	$(BUILD)/fuzz/fuzz_mgmt \
+	$(BUILD)/fuzz/fuzz_snapshot
 	@set -e; for f in $^; do n=$$(basename $$f); echo "== $$f ($(FUZZ_SECONDS) s)"; \
 		mkdir -p $(BUILD)/fuzz/corpus-$$n; \
 		if [ -d tests/fuzz/seeds-$$n ]; then cp tests/fuzz/seeds-$$n/* $(BUILD)/fuzz/corpus-$$n/; fi; \

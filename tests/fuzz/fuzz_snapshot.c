@@ -1,0 +1,72 @@
+/* libFuzzer target: the snapshot reader (container, memory section, vCPU and vGIC records)
+ * on arbitrary files: every length and offset checked, nothing read or written out of
+ * bounds, and a memory section it accepts loads inside the RAM it was checked against. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <triad/snapshot.h>
+#include <triad/snapshot_format.h>
+#include <triad/snapshot_mem.h>
+
+#define RAM_SIZE (64u * SNAP_PAGE_SIZE)
+
+static uint8_t ram[RAM_SIZE] __attribute__((aligned(4096)));
+static struct snap_view view;
+
+/* Checksums stop random bytes at the container: half the inputs are instead sections
+ * (type, index, 16-bit length, payload) written into a well-formed file, so that the
+ * checks of what is inside the sections see arbitrary contents too. */
+static size_t well_formed(const uint8_t *data, size_t size, uint8_t *out, size_t cap)
+{
+	struct snap_writer w;
+	snap_write_begin(&w, out, cap, "fuzz");
+	while (size >= 4) {
+		uint32_t type = data[0] % (SNAP_SEC_MAX + 1), index = data[1];
+		size_t len = (size_t)(data[2] | data[3] << 8);
+		data += 4;
+		size -= 4;
+		len = len < size ? len : size;
+		snap_section_add(&w, type, index, data, len);
+		data += len;
+		size -= len;
+	}
+	long n = snap_write_finish(&w);
+	return n > 0 ? (size_t)n : 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (!size)
+		return 0;
+	size_t cap = sizeof(struct snap_header) + 2 * size + 32 * SNAP_MAX_SECTIONS;
+	uint8_t *built = malloc(cap);
+	size_t len = size - 1;
+	if (data[0] & 1)
+		len = well_formed(data + 1, size - 1, built, cap);
+	/* A copy of exactly the file's bytes, so ASan sees any read past its end. */
+	uint8_t *file = malloc(len ? len : 1);
+	memcpy(file, data[0] & 1 ? built : data + 1, len);
+	free(built);
+	char err[200];
+	if (snap_parse(file, len, &view, err, sizeof(err)) == 0) {
+		for (unsigned i = 0; i < view.nsections; i++) {
+			const struct snap_section *s = &view.sec[i];
+			if (s->type == SNAP_SEC_MEMORY &&
+			    snap_mem_check(s->data, s->len, RAM_SIZE, err, sizeof(err)) == 0)
+				snap_mem_load(s->data, ram);
+			if (s->type == SNAP_SEC_VCPU && s->len == sizeof(struct snap_vcpu)) {
+				struct snap_vcpu rec;
+				memcpy(&rec, s->data, sizeof(rec));
+				snap_vcpu_check(&rec, 0x80000000u | s->index, err, sizeof(err));
+			}
+			if (s->type == SNAP_SEC_VGIC && s->len == sizeof(struct snap_vgic)) {
+				static struct snap_vgic rec;
+				memcpy(&rec, s->data, sizeof(rec));
+				snap_vgic_check(&rec, 2, err, sizeof(err));
+			}
+		}
+	}
+	free(file);
+	return 0;
+}
