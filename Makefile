@@ -33,7 +33,7 @@ endif
 HV_OBJS  := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 FDT_OBJS := $(patsubst $(LIBFDT)/%.c,$(BUILD)/libfdt/%.o,$(FDT_SRCS))
 
-.PHONY: all setup bench test test-full unit-test integration-test integration-test-no-secure \
+.PHONY: all setup bench debug test test-full unit-test integration-test integration-test-no-secure \
 	integration-test-loaded integration-test-debug check-layers check-firmware-layers run clean \
 	guests initramfs format format-check
 
@@ -245,6 +245,14 @@ run: all $(RUN_DISK)
 	tools/triad-run --kernel .cache/guest/linux-6.1/Image --initrd $(BUILD)/initramfs-tee.cpio.gz \
 		--cpus 2 --pcpus 2 --mem 512M --append "console=ttyAMA0 earlycon" \
 		--disk $(RUN_DISK) --net user,hostfwd=tcp:127.0.0.1:$(RUN_HTTP_PORT)-:80
+
+# `make run` with QEMU's gdb stub, stopped at the first instruction until gdb continues; the
+# symbols of all four images: gdb-multiarch -x <the script triad-run names> (docs/debugging.md).
+debug: all $(RUN_DISK)
+	tools/triad-run --gdb --gdb-wait --kernel .cache/guest/linux-6.1/Image \
+		--initrd $(BUILD)/initramfs-tee.cpio.gz --cpus 2 --pcpus 2 --mem 512M \
+		--append "console=ttyAMA0 earlycon" --disk $(RUN_DISK) \
+		--net user,hostfwd=tcp:127.0.0.1:$(RUN_HTTP_PORT)-:80
 
 # The hypervisor's includes point down its layers (docs/architecture.md, "Layers").
 check-layers:
