@@ -14,6 +14,7 @@
 #include <triad/cpu.h>
 #include <triad/log.h>
 #include <triad/sched.h>
+#include <triad/trace.h>
 #include <triad/util.h>
 #include <triad/vcpu.h>
 #include <triad/vm.h>
@@ -276,6 +277,9 @@ struct vcpu *sched_switch(void)
 		    (st == VM_RESETTING || st == VM_STOPPED || st == VM_DEAD))
 			c->reset_vm = old->vm;
 	}
+	if (v && v != old)
+		TRACE(c, TRACE_SCHED, v->vm->id, v->id,
+		      old ? (uint64_t)old->vm->id << 16 | old->id : ~0UL, 0);
 	if (v) {
 		next->state = SCHED_RUNNING;
 		next->ran_on |= 1U << c->id;

@@ -33,6 +33,7 @@ struct cpu {
 	volatile bool wfx_native;
 	volatile bool wfx_recheck; /* choose again at the next entry whether WFI/WFE trap */
 	const volatile unsigned *rq_nr_queued; /* its run queue's count of waiting vCPUs */
+	uint32_t trace_mask;		       /* trace classes on (include/triad/trace.h) */
 };
 
 extern struct cpu cpus[MAX_CPUS];

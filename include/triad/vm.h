@@ -9,6 +9,7 @@
 #include <triad/spinlock.h>
 #include <triad/vdev.h>
 #include <triad/vgic.h>
+#include <triad/vm_stats.h>
 
 #include <lib/pgtable.h>
 
@@ -63,6 +64,7 @@ struct vm {
 	/* Keyboard input for the VM: its console device (PL011 or hvc0) registers here. */
 	void (*console_input)(void *dev, char c);
 	void *console_dev;
+	struct vm_io_stats io;
 };
 
 /* core/vm.c */

@@ -13,6 +13,7 @@
 #include <triad/feature.h>
 #include <triad/log.h>
 #include <triad/smccc.h>
+#include <triad/trace.h>
 #include <triad/vcpu.h>
 #include <triad/vm.h>
 
@@ -292,6 +293,8 @@ static void direct_req(struct vcpu *v, uint64_t *x)
 		return;
 	}
 	uint32_t want = ffa_resp_for(fid);
+	struct cpu *c = this_cpu();
+	uint64_t start = trace_start(c, TRACE_WORLD);
 	if (req2) {
 		/* x0-x17 both ways: the guest's own registers go down and come back. */
 		smc_call_regs18(x);
@@ -304,6 +307,7 @@ static void direct_req(struct vcpu *v, uint64_t *x)
 		for (unsigned i = 0; i < 8; i++)
 			x[i] = r[i];
 	}
+	trace_end(c, TRACE_WORLD, v->vm->id, v->id, fid, start);
 	uint32_t answer = (uint32_t)x[0];
 	if (answer != FFA_ERROR && answer != want) {
 		/* The secure world is gone (SMCCC's unknown function), or answered nonsense. */
@@ -314,7 +318,7 @@ static void direct_req(struct vcpu *v, uint64_t *x)
 	}
 }
 
-static void ffa_guest_call(struct vcpu *v)
+static void ffa_dispatch(struct vcpu *v)
 {
 	uint64_t *x = v->regs.x;
 	uint32_t fid = (uint32_t)x[0];
@@ -359,6 +363,13 @@ static void ffa_guest_call(struct vcpu *v)
 	default:
 		reply(x, FFA_ERROR, FFA_NOT_SUPPORTED, 0);
 	}
+}
+
+static void ffa_guest_call(struct vcpu *v)
+{
+	uint64_t fid = (uint32_t)v->regs.x[0];
+	ffa_dispatch(v);
+	TRACE(this_cpu(), TRACE_FFA, v->vm->id, v->id, fid, v->regs.x[0]);
 }
 
 /* The VM was reset or stopped: its buffers are forgotten. */

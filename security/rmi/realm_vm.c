@@ -20,6 +20,7 @@
 #include <triad/realm.h>
 #include <triad/rmm_abi.h>
 #include <triad/smccc.h>
+#include <triad/trace.h>
 #include <triad/util.h>
 #include <triad/vcpu.h>
 #include <triad/vm.h>
@@ -41,6 +42,7 @@ uint64_t realm_rmi(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t
 {
 	uint64_t r[8] = {fid, a1, a2, a3, a4, a5};
 	smc_call_regs(r);
+	TRACE(this_cpu(), TRACE_RMI, TRACE_NO_VCPU, TRACE_NO_VCPU, fid, r[0]);
 	if (x1)
 		*x1 = r[1];
 	return r[0];

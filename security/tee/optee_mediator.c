@@ -27,6 +27,7 @@
 #include <arch/sysreg.h>
 #include <string.h>
 #include <triad/cpu.h>
+#include <triad/trace.h>
 #include <triad/feature.h>
 #include <triad/guest_dt.h>
 #include <triad/log.h>
@@ -157,8 +158,11 @@ static void forget_failed_optee(struct tee_vm *t, const struct tee_mem *m,
 
 static void tee_smc(const struct tee_vm *t, uint64_t r[8])
 {
+	struct cpu *c = this_cpu();
+	uint64_t fid = r[0], start = trace_start(c, TRACE_WORLD);
 	r[7] = t->client;
 	smc_call_regs(r);
+	trace_end(c, TRACE_WORLD, t->client - 1, TRACE_NO_VCPU, fid, start);
 }
 
 /* The VM's client state, announcing it to OP-TEE first if needed; NULL: no OP-TEE for it. */
