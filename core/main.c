@@ -36,6 +36,7 @@ extern char _start[], _end[];
 void secondary_entry(void);
 #include <triad/smccc.h>
 #include <triad/trace.h>
+#include <triad/audit.h>
 
 #define PSCI_CPU_ON_64 0xc4000003UL
 
@@ -62,6 +63,8 @@ static void parse_bootargs(const char *args)
 			size_t len = MIN(n - 12, sizeof(exit_token) - 1);
 			memcpy(exit_token, args + 12, len);
 			exit_token[len] = '\0';
+		} else if (n == 11 && !strncmp(args, "triad.audit", 11)) {
+			audit_dump_at_exit = true;
 		} else if (n > 12 && !strncmp(args, "triad.trace=", 12)) {
 			const char *bad;
 			size_t badlen;

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <triad/addr.h>
+#include <triad/audit.h>
 #include <triad/config.h>
 #include <triad/spinlock.h>
 #include <triad/vdev.h>
@@ -87,6 +88,9 @@ int vm_s2_map(struct vm *vm, ipa_t ipa, paddr_t pa, uint64_t size, uint64_t attr
 void *vm_guest_map(void *vm, uint64_t ipa, uint64_t len);
 /* Logs a guest-caused event, at most a bounded number of times per VM. */
 void vm_warn(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same for a security-relevant one, which also goes to the audit log (every time). */
+void vm_audit(struct vm *vm, enum audit_event ev, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 struct vm *vm_by_id(unsigned id);
 extern unsigned nr_vms;
 

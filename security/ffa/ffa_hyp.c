@@ -287,8 +287,9 @@ static void direct_req(struct vcpu *v, uint64_t *x)
 	uint16_t sender = (uint16_t)(x[1] >> 16), receiver = (uint16_t)x[1];
 	/* w1's upper half: a 64-bit caller's to keep zero (32-bit ones are masked already). */
 	if (sender != vm_ffa_id(v->vm) || (uint32_t)(x[1] >> 32) || !find_partition(receiver)) {
-		vm_warn(v->vm, "vCPU %u: FF-A direct request 0x%x -> 0x%x refused", v->id, sender,
-			receiver);
+		vm_audit(v->vm, AUDIT_FFA_REFUSED,
+			 "vCPU %u: FF-A direct request 0x%x -> 0x%x refused", v->id, sender,
+			 receiver);
 		reply(x, FFA_ERROR, FFA_INVALID_PARAMETERS, 0);
 		return;
 	}

@@ -223,6 +223,7 @@ static bool create_realm(struct vm *vm)
 		return false;
 	}
 	r->created = true;
+	audit(vm, AUDIT_REALM_CREATED, "realm descriptor 0x%lx, VMID %u", r->rd, vm->vmid);
 	return true;
 }
 
@@ -311,6 +312,8 @@ static void realm_destroy(struct vm *vm)
 		if (realm_rmi(RMI_REALM_DESTROY, r->rd, 0, 0, 0, 0, NULL) != RMI_SUCCESS)
 			pr_err("VM '%s': REALM_DESTROY failed: its granules stay delegated",
 			       vm->name);
+		else
+			audit(vm, AUDIT_REALM_DESTROYED, "realm descriptor 0x%lx", r->rd);
 		r->created = false;
 	}
 	if (r->rd) {

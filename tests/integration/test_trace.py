@@ -1,8 +1,9 @@
-"""Per-VM statistics and the trace buffer (docs/debugging.md).
+"""Per-VM statistics, the trace buffer and the audit log (docs/debugging.md).
 
-tests/guests/statsguest makes exactly 1000 HVCs and 250 SMCs, then powers off with one more
-HVC: Triad's statistics must count exactly that, and its trace (triad-run --trace) must
-hold one exit record per trap, decoded by tools/triad-trace."""
+tests/guests/statsguest makes exactly 1000 HVCs, 100 HVCs of a function nobody serves and
+250 SMCs, then powers off with one more HVC: Triad's statistics must count exactly that, its
+trace (triad-run --trace) must hold one exit record per trap, decoded by tools/triad-trace,
+and its audit log (--audit-file) one record per refused call, past the console's budget."""
 import os
 import re
 import subprocess
@@ -25,7 +26,7 @@ def test_statistics_count_hypercalls_exactly():
     assert rc == 0, err
     assert "statsguest: done" in out
     total, exits = stats_line(out)
-    assert exits["hvc"] == 1001 and exits["smc"] == 250, exits
+    assert exits["hvc"] == 1101 and exits["smc"] == 250, exits
     assert total == sum(exits.values())
     assert "@trace" not in out  # tracing is off unless asked for
 
@@ -43,7 +44,7 @@ def test_trace_records_every_exit_and_decodes(tmp_path):
     rows = {m.group(1): int(m.group(2)) for m in
             re.finditer(r"^\s+0 (\S+)\s+(\d+)\s", summary.stdout, re.M)}
     # The final SYSTEM_OFF ends the run inside its own exit: its record is never written.
-    assert rows.get("hvc") == 1000 and rows.get("smc") == 250, summary.stdout
+    assert rows.get("hvc") == 1100 and rows.get("smc") == 250, summary.stdout
     assert re.search(r"Scheduler switches to: CPU 0 VM 0 vCPU 0: 1\b", summary.stdout)
     for chart in ("chart-latency.png", "chart-timeline.png"):
         data = (tmp_path / chart).read_bytes()
@@ -60,3 +61,24 @@ def test_triad_trace_refuses_what_is_not_a_trace(tmp_path):
     bad.write_text("begin freq=1000000000 classes=0x1\n0 10 exit 0 0 zz 1\n")
     r = subprocess.run([TRIAD_TRACE, str(bad)], capture_output=True, text=True)
     assert r.returncode == 1 and "bad.txt:2: not a trace record" in r.stderr, r.stderr
+
+
+def test_audit_log_records_security_events_past_the_warning_budget(tmp_path):
+    audit = tmp_path / "audit.txt"
+    rc, out, err = triad_run("--kernel", STATSGUEST, "--mem", "16M", "--audit-file", str(audit))
+    assert rc == 0, err
+    assert "@audit" not in out
+    lines = audit.read_text().splitlines()
+    assert lines[0].startswith("begin freq=") and lines[-1] == "end lost=0", lines[-3:]
+    records = [l.split(" ", 4) for l in lines[1:-1]]
+    events = [r[3] for r in records]
+    # Numbered in order, each with its VM and a reason.
+    assert [int(r[0]) for r in records] == list(range(len(records)))
+    assert all(r[2] == "0" for r in records)
+    assert events[0] == "vm-created" and events[-1] == "vm-stopped", events
+    refused = [r[4] for r in records if r[3] == "call-refused"]
+    assert len(refused) == 100, len(refused)
+    assert all("unknown HVC/SMC function 0x86001234: NOT_SUPPORTED" in r for r in refused)
+    # The console's warnings stopped at the VM's budget; the audit log did not.
+    assert 0 < out.count("unknown HVC/SMC function") < 100
+    assert "further guest warnings suppressed" in out
