@@ -2,6 +2,7 @@
 #include <arch/sysreg.h>
 #include <triad/cpu.h>
 #include <triad/log.h>
+#include <triad/mgmt.h>
 #include <triad/softtimer.h>
 #include <triad/vcpu.h>
 #include <triad/vm.h>
@@ -117,10 +118,31 @@ void handle_host_irqs(void)
 	}
 }
 
+/* CPU 0 serves the management channel between its vCPUs' runs. While a request waits (for
+ * a VM's vCPUs to leave the CPUs, say), this tick brings it back to cpu_loop. */
+static struct softtimer mgmt_tick;
+
+static void mgmt_tick_fn(struct softtimer *t)
+{
+	(void)t;
+	this_cpu()->need_resched = true;
+}
+
+static void serve_management(void)
+{
+	mgmt_poll();
+	if (mgmt_busy() && !mgmt_tick.armed) {
+		mgmt_tick.fn = mgmt_tick_fn;
+		softtimer_arm(&mgmt_tick, read_sysreg(cntpct_el0) + read_sysreg(cntfrq_el0) / 2000);
+	}
+}
+
 void cpu_loop(void)
 {
 	struct cpu *c = this_cpu();
 	for (;;) {
+		if (c->id == 0)
+			serve_management();
 		struct vcpu *v = sched_switch();
 		if (c->reset_vm) {
 			struct vm *vm = c->reset_vm;

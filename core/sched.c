@@ -115,6 +115,12 @@ void sched_wake(struct vcpu *v)
 		return;
 	}
 	if (se->state == SCHED_QUEUED || !runnable(v)) {
+		/* Queued while its VM stopped running (paused, stopped): out of the queue, so
+		 * that it takes no turn and keeps no other vCPU's slice short. */
+		if (se->state == SCHED_QUEUED && !runnable(v)) {
+			policy->dequeue(rq, se);
+			se->state = SCHED_BLOCKED;
+		}
 		bool loaded_idle = v->loaded && !rq->curr;
 		unsigned cpu = rq->cpu;
 		spin_unlock(&rq->lock);

@@ -185,12 +185,12 @@ int vm_load_images(struct vm *vm)
 	return 0;
 }
 
-/* Triad ends once no VM is left running, resetting or loading. */
+/* Triad ends once no VM is left running, paused, resetting or loading. */
 static void exit_if_none_alive(int code, const char *reason)
 {
 	for (unsigned i = 0; i < nr_vms; i++) {
 		enum vm_state s = vm_by_id(i)->state;
-		if (s == VM_RUNNING || s == VM_RESETTING || s == VM_LOADING)
+		if (s == VM_RUNNING || s == VM_PAUSED || s == VM_RESETTING || s == VM_LOADING)
 			return;
 	}
 	sched_print_stats();

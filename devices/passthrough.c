@@ -51,7 +51,8 @@ static void forward_irq(void *ctx)
 {
 	struct pt_line *l = ctx;
 	struct vm *vm = l->vm;
-	if (vm->state != VM_RUNNING && vm->state != VM_RESETTING) {
+	/* A paused VM keeps its interrupts: it takes them when it runs again. */
+	if (vm->state != VM_RUNNING && vm->state != VM_RESETTING && vm->state != VM_PAUSED) {
 		gic_deactivate(l->intid); /* nobody to take it */
 		return;
 	}

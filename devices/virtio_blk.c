@@ -151,7 +151,9 @@ static void request_done(struct blk_request *r)
 	}
 	rq->busy = false;
 	d->inflight--;
-	process(d);
+	/* A paused VM's disk finishes what it started and starts nothing (blk_resume). */
+	if (d->io.vm->state != VM_PAUSED)
+		process(d);
 	device_unlock_line(d->io.vm, &d->io.lock, &d->io.line, virtio_mmio_irq_level(&d->io.t));
 }
 
@@ -230,12 +232,29 @@ static long blk_save(struct vdev *dev, void *buf, size_t len)
 	return virtio_vdev_save(dev, buf, len);
 }
 
+static bool blk_busy(struct vdev *dev)
+{
+	struct vblk *d = dev->priv;
+	return __atomic_load_n(&d->inflight, __ATOMIC_ACQUIRE) != 0;
+}
+
+/* Requests the guest queued while completions were held back are taken now. */
+static void blk_resume(struct vdev *dev)
+{
+	struct vblk *d = dev->priv;
+	spin_lock(&d->io.lock);
+	process(d);
+	device_unlock_line(d->io.vm, &d->io.lock, &d->io.line, virtio_mmio_irq_level(&d->io.t));
+}
+
 static const struct vdev_ops vblk_vdev_ops = {
     .name = "virtio-blk",
     .access = virtio_vdev_access,
     .reset = blk_reset,
     .save = blk_save,
     .restore = virtio_vdev_restore,
+    .busy = blk_busy,
+    .resume = blk_resume,
 };
 
 int virtio_blk_create(struct vm *vm, const struct vdev_config *c, char *err, size_t errlen)

@@ -135,6 +135,8 @@ static void virtio_drivers_init(void)
 			virtio_blk_driver_probe(d);
 		else if (d->device_id == 1)
 			virtio_net_driver_probe(d);
+		else if (d->device_id == 3)
+			virtio_console_driver_probe(d);
 		else
 			pr_info("virtio device type %u at 0x%lx: no driver", d->device_id,
 				(unsigned long)d->regs);

@@ -125,6 +125,10 @@ struct mgmt_transport {
 	const char *name;
 	/* Sends all of buf (may wait for room; never drops). */
 	void (*send)(const void *buf, size_t len);
+	/* Sends all of buf if there is room now, else nothing (events). */
+	bool (*try_send)(const void *buf, size_t len);
+	/* Offers again the bytes mgmt_receive() did not take (called from mgmt_poll). */
+	void (*poll)(void);
 };
 void mgmt_register_transport(const struct mgmt_transport *t);
 /* Bytes received, in order, from any context: queued for mgmt_poll. Returns how many were
@@ -135,5 +139,9 @@ void mgmt_send_event(uint16_t op, const void *payload, uint32_t len);
 /* From cpu_loop of the management CPU: parses what was received, runs or polls requests. */
 void mgmt_poll(void);
 bool mgmt_enabled(void);
+/* A request waits (MGMT_PENDING) or received bytes wait: call mgmt_poll again soon. */
+bool mgmt_busy(void);
+/* Events that found no room in the transport, since boot. */
+uint64_t mgmt_events_dropped(void);
 
 #endif

@@ -32,6 +32,11 @@ struct vdev_ops {
 	 * its state is in the hardware). */
 	long (*save)(struct vdev *dev, void *buf, size_t len);
 	int (*restore)(struct vdev *dev, const void *buf, size_t len);
+	/* Pausing (core/vm_pause.c), both optional. While its VM is paused a device starts no
+	 * new I/O; busy says whether I/O it started earlier is still in flight, resume starts
+	 * what it held back. */
+	bool (*busy)(struct vdev *dev);
+	void (*resume)(struct vdev *dev);
 };
 
 struct vdev {

@@ -32,8 +32,9 @@ void virtio_dev_notify(struct virtio_dev *d, unsigned q);
 /* Reads and acknowledges the interrupt causes. */
 uint32_t virtio_dev_ack_irq(struct virtio_dev *d);
 
-/* drivers/virtio/blk.c and net.c: called for each device found. */
+/* drivers/virtio/blk.c, net.c and console.c: called for each device found. */
 void virtio_blk_driver_probe(struct virtio_dev *d);
 void virtio_net_driver_probe(struct virtio_dev *d);
+void virtio_console_driver_probe(struct virtio_dev *d);
 
 #endif

@@ -32,6 +32,7 @@ enum vm_state {
 	VM_RESETTING, /* asked for a reset: waiting for its vCPUs to leave the CPUs */
 	VM_LOADING,   /* being reloaded by one CPU */
 	VM_DEAD,      /* stopped by Triad */
+	VM_PAUSED,    /* by the management API: its vCPUs are not scheduled (core/vm_pause.c) */
 };
 
 struct vm {
@@ -51,11 +52,14 @@ struct vm {
 	struct vgic vgic;
 	struct vdev vdevs[MAX_VDEVS]; /* each with its own state and lock (include/triad/vdev.h) */
 	unsigned nvdevs;
-	unsigned vdev_hint;	/* the device the last MMIO exit went to */
-	unsigned nr_virtio;	/* virtio-mmio slots given out */
-	spinlock_t lock;	/* power state of the vCPUs, VM state */
-	unsigned log_budget;	/* guest-triggered warnings left before going quiet */
-	unsigned nr_loaded;	/* vCPUs whose state is in some CPU (atomic) */
+	unsigned vdev_hint;  /* the device the last MMIO exit went to */
+	unsigned nr_virtio;  /* virtio-mmio slots given out */
+	spinlock_t lock;     /* power state of the vCPUs, VM state */
+	unsigned log_budget; /* guest-triggered warnings left before going quiet */
+	unsigned nr_loaded;  /* vCPUs whose state is in some CPU (atomic) */
+	/* Pauses (core/vm_pause.c): when the current one began, counter ticks paused before. */
+	uint64_t paused_at, paused_ticks;
+	unsigned pauses;
 	struct realm_vm *realm; /* a Realm VM's objects in the realm world, else NULL */
 	struct tee_vm *tee;	/* its OP-TEE client state (security/tee), once it called */
 	/* Its kind (include/triad/vm_kind.h), and the IPA bits that name the same RAM (a

@@ -17,6 +17,10 @@ struct vm;
 int vm_pause(struct vm *vm);
 bool vm_quiesced(struct vm *vm);
 int vm_resume(struct vm *vm);
+/* The two halves of vm_quiesced: paused with every vCPU off the CPUs; no device I/O in
+ * flight (vdev_ops.busy). */
+bool vm_vcpus_stopped(struct vm *vm);
+bool vm_io_drained(struct vm *vm);
 
 /* core/vm_lifecycle.c. A VM slot table (vm_by_id/vm_by_name), VMs made from a bundle with
  * one VM node (docs/bundle.md) that the VM then owns, and VMs ended and freed: RAM scrubbed

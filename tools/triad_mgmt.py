@@ -1,0 +1,208 @@
+"""The management API's client (docs/management.md): frames, requests and replies over the
+socket `triad-run --control PATH` names. Stdlib only; tools/triad-ctl and the tests use it.
+
+    with Client(path) as c:
+        for vm in c.list():
+            print(vm["name"], vm["state"])
+        c.pause(c.vm_id("alpha"))
+"""
+import socket
+import struct
+import time
+
+MAGIC = 0x544D4754
+VERSION = (1, 0)
+HEADER = struct.Struct("<IHHII")  # magic, op, flags, seq, len
+MAX_PAYLOAD = 1 << 20
+REPLY, EVENT = 0x8000, 0x4000
+
+OPS = {
+    "HELLO": 0x0001, "UPLOAD_BEGIN": 0x0002, "UPLOAD": 0x0003, "DOWNLOAD": 0x0004,
+    "LIST": 0x0010, "INFO": 0x0011, "PAUSE": 0x0012, "RESUME": 0x0013,
+    "CONSOLE": 0x0014, "CONSOLE_INPUT": 0x0015,
+    "CREATE": 0x0020, "START": 0x0021, "SHUTDOWN": 0x0022, "REBOOT": 0x0023, "DESTROY": 0x0024,
+    "SAVE": 0x0030, "RESTORE": 0x0031,
+}
+STATUS = {0: "OK", -1: "EPROTO", -2: "EINVAL", -3: "ENOENT", -4: "EBUSY", -5: "ENOMEM",
+          -6: "ENOTSUP", -7: "EVERSION"}
+
+VM_RECORD = struct.Struct("<IIQQ32s16s16s")  # id, vcpus, memory, cpu_time_ns, name, state, kind
+VCPU_RECORD = struct.Struct("<II12sIQ")  # id, cpu, state, migrations, cpu_time_ns
+
+
+class MgmtError(Exception):
+    """Triad answered a request with an error status."""
+
+    def __init__(self, op, status, reason):
+        self.op, self.status, self.reason = op, status, reason
+        super().__init__(f"{op}: {STATUS.get(status, status)}: {reason}")
+
+
+def frame(op, seq, payload=b"", flags=0, magic=MAGIC):
+    return HEADER.pack(magic, op, flags, seq, len(payload)) + payload
+
+
+def _cstr(b):
+    return b.split(b"\0", 1)[0].decode(errors="replace")
+
+
+def _vm(rec):
+    vid, vcpus, mem, cpu_ns, name, state, kind = VM_RECORD.unpack(rec)
+    return {"id": vid, "name": _cstr(name), "state": _cstr(state), "kind": _cstr(kind),
+            "vcpus": vcpus, "memory": mem, "cpu_time_ns": cpu_ns}
+
+
+class Client:
+    """One session on the management socket. Requests are answered in order; events
+    (console output) that arrive meanwhile go to on_event(op, payload)."""
+
+    def __init__(self, path, timeout=60.0, connect_wait=30.0, hello=True, on_event=None):
+        self.timeout = timeout
+        self.seq = 0
+        self.buf = b""
+        self.on_event = on_event or (lambda op, payload: None)
+        deadline = time.monotonic() + connect_wait
+        while True:
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                self.sock.connect(path)
+                break
+            except (FileNotFoundError, ConnectionRefusedError):
+                self.sock.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        self.server_version = None
+        if hello:
+            self.hello()
+
+    def close(self):
+        self.sock.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # ---- frames ----
+
+    def send_raw(self, data):
+        self.sock.sendall(data)
+
+    def _read(self, n, deadline):
+        while len(self.buf) < n:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("no reply from Triad")
+            self.sock.settimeout(left)
+            try:
+                data = self.sock.recv(65536)
+            except socket.timeout:
+                raise TimeoutError("no reply from Triad") from None
+            if not data:
+                raise ConnectionError("the control socket closed")
+            self.buf += data
+        out, self.buf = self.buf[:n], self.buf[n:]
+        return out
+
+    def read_frame(self, timeout=None):
+        """The next frame from Triad: (op, seq, payload)."""
+        deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
+        magic, op, flags, seq, length = HEADER.unpack(self._read(HEADER.size, deadline))
+        if magic != MAGIC or length > MAX_PAYLOAD:
+            raise ConnectionError(f"malformed frame from Triad (magic {magic:#x}, "
+                                  f"length {length})")
+        return op, seq, self._read(length, deadline)
+
+    def reply_to(self, seq, timeout=None):
+        """Waits for the reply with this seq: (op, status, data or reason)."""
+        while True:
+            op, rseq, payload = self.read_frame(timeout)
+            if op & EVENT:
+                self.on_event(op & ~EVENT, payload)
+                continue
+            if rseq != seq:
+                continue  # a reply to a request given up on, or to bytes that were no frame
+            (status,) = struct.unpack_from("<i", payload)
+            body = payload[4:]
+            if status:
+                return op & ~REPLY, status, _cstr(body)
+            return op & ~REPLY, status, body
+
+    def call(self, op, payload=b"", timeout=None):
+        """Sends a request, returns its reply's data, raises MgmtError on an error."""
+        name = op if isinstance(op, str) else f"op {op:#x}"
+        code = OPS[op] if isinstance(op, str) else op
+        self.seq = (self.seq + 1) & 0xFFFFFFFF or 1
+        self.send_raw(frame(code, self.seq, payload))
+        _, status, body = self.reply_to(self.seq, timeout)
+        if status:
+            raise MgmtError(name, status, body)
+        return body
+
+    # ---- requests ----
+
+    def hello(self, version=VERSION):
+        body = self.call("HELLO", struct.pack("<HH", *version))
+        major, minor, maxp = struct.unpack_from("<HHI", body)
+        self.server_version = (major, minor)
+        self.max_payload = maxp
+        return self.server_version
+
+    def list(self):
+        body = self.call("LIST")
+        n, size = struct.unpack_from("<II", body)
+        return [_vm(body[8 + i * size:8 + i * size + VM_RECORD.size]) for i in range(n)]
+
+    def vm_id(self, vm):
+        """A VM's id from its name (or its id as text)."""
+        if isinstance(vm, int):
+            return vm
+        for v in self.list():
+            if v["name"] == vm:
+                return v["id"]
+        if vm.isdigit():
+            return int(vm)
+        raise MgmtError("lookup", -3, f"no VM named {vm!r}")
+
+    def info(self, vm):
+        body = self.call("INFO", struct.pack("<I", self.vm_id(vm)))
+        info = _vm(body[:VM_RECORD.size])
+        off = VM_RECORD.size
+        size, n = struct.unpack_from("<II", body, off)
+        off += 8
+        info["vcpu"] = []
+        for i in range(n):
+            vid, cpu, state, migr, ns = VCPU_RECORD.unpack_from(body, off + i * size)
+            info["vcpu"].append({"id": vid, "cpu": cpu, "state": _cstr(state),
+                                 "migrations": migr, "cpu_time_ns": ns})
+        extra = body[off + n * size:]
+        if len(extra) >= 16:
+            info["paused_ns"], info["pauses"] = struct.unpack_from("<QQ", extra)
+        return info
+
+    def pause(self, vm):
+        return self.call("PAUSE", struct.pack("<I", self.vm_id(vm)))
+
+    def resume(self, vm):
+        return self.call("RESUME", struct.pack("<I", self.vm_id(vm)))
+
+    def upload(self, data, chunk=None):
+        """Fills the session's input buffer with data (for CREATE, RESTORE)."""
+        chunk = chunk or self.max_payload - 8
+        self.call("UPLOAD_BEGIN", struct.pack("<Q", len(data)))
+        for off in range(0, len(data), chunk):
+            self.call("UPLOAD", struct.pack("<Q", off) + data[off:off + chunk])
+
+    def download(self, chunk=None):
+        """The session's output buffer (what SAVE left), whole."""
+        chunk = chunk or self.max_payload - 16
+        out, size = bytearray(), None
+        while size is None or len(out) < size:
+            body = self.call("DOWNLOAD", struct.pack("<QI", len(out), chunk))
+            (size,) = struct.unpack_from("<Q", body)
+            if len(body) == 8 and len(out) < size:
+                raise ConnectionError("DOWNLOAD returned no bytes")
+            out += body[8:]
+        return bytes(out)
