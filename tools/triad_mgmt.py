@@ -22,7 +22,9 @@ OPS = {
     "CONSOLE": 0x0014, "CONSOLE_INPUT": 0x0015,
     "CREATE": 0x0020, "START": 0x0021, "SHUTDOWN": 0x0022, "REBOOT": 0x0023, "DESTROY": 0x0024,
     "SAVE": 0x0030, "RESTORE": 0x0031,
+    "STATS": 0x0040, "TRACE_SET": 0x0041, "TRACE_READ": 0x0042, "AUDIT_READ": 0x0043,
 }
+
 STATUS = {0: "OK", -1: "EPROTO", -2: "EINVAL", -3: "ENOENT", -4: "EBUSY", -5: "ENOMEM",
           -6: "ENOTSUP", -7: "EVERSION"}
 
@@ -206,3 +208,4 @@ class Client:
                 raise ConnectionError("DOWNLOAD returned no bytes")
             out += body[8:]
         return bytes(out)
+

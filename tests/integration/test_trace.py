@@ -82,3 +82,71 @@ def test_audit_log_records_security_events_past_the_warning_budget(tmp_path):
     # The console's warnings stopped at the VM's budget; the audit log did not.
     assert 0 < out.count("unknown HVC/SMC function") < 100
     assert "further guest warnings suppressed" in out
+
+
+COUNTER = os.path.join(GUESTS, "counter.bin")
+
+
+def test_statistics_trace_and_audit_read_while_running(tmp_path):
+    """Through the management API (triad-ctl stats/trace/audit), while the VM runs."""
+    import sys
+    import tempfile
+    import time
+
+    from triad import Run
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    import triad_observe
+    from triad_mgmt import Client, MgmtError
+
+    d = tempfile.mkdtemp(prefix="triad-obs-")
+    sock = os.path.join(d, "ctl.sock")
+    r = Run("--kernel", COUNTER, "--mem", "16M", "--control", sock)
+    try:
+        r.expect(r"management: channel on virtio console")
+        r.expect(r"counter: n=\d+")
+        with Client(sock) as c:
+            first = triad_observe.stats(c, 0)
+            assert sum(first["exits"].values()) > 0 and first["injected"] > 0, first
+            assert triad_observe.trace_set(c, ["exit", "inject"]) == []
+            r.expect(r"counter: n=\d+")  # a timer interrupt taken since: exits, injections
+            r.expect(r"counter: n=\d+")
+            freq, recs, lost = triad_observe.trace_read(c)
+            assert freq > 0 and lost == 0
+            kinds = {x["class"] for x in recs if x["vm"] == 0}
+            assert {"exit", "inject"} <= kinds, kinds
+            assert any(x["class"] == "inject" and x["a"] == 27 for x in recs)  # the timer
+            later = triad_observe.stats(c, 0)
+            assert sum(later["exits"].values()) > sum(first["exits"].values())
+            assert triad_observe.trace_set(c, []) == ["exit", "inject"]
+            _, audit, lost, _ = triad_observe.audit_read(c)
+            assert audit[0]["event"] == "vm-created" and audit[0]["vm"] == 0, audit
+            for op, payload, why in (
+                    ("TRACE_SET", (1 << 20).to_bytes(4, "little"), "only bits"),
+                    ("TRACE_READ", (99).to_bytes(4, "little") + bytes(12), "no physical CPU"),
+                    ("STATS", (9).to_bytes(4, "little"), "no VM 9"),
+                    ("AUDIT_READ", bytes(4) + (1).to_bytes(4, "little") + bytes(8), "must be 0")):
+                try:
+                    c.call(op, payload)
+                    raise AssertionError(f"{op} accepted {payload!r}")
+                except MgmtError as e:
+                    assert why in e.reason, e
+        # triad-ctl's own commands, and its dump in the format tools/triad-trace reads.
+        ctl = [os.path.join(ROOT, "tools", "triad-ctl"), "--socket", sock]
+        out = subprocess.run(ctl + ["stats", "0"], capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0 and re.search(r"exits:\s+\d+ \(", out.stdout), out
+        assert subprocess.run(ctl + ["trace", "on", "exit"], timeout=60).returncode == 0
+        time.sleep(0.5)
+        dump = tmp_path / "t.txt"
+        out = subprocess.run(ctl + ["trace", "dump", str(dump)], capture_output=True, text=True,
+                             timeout=60)
+        assert out.returncode == 0, out.stderr
+        summary = subprocess.run([TRIAD_TRACE, str(dump)], capture_output=True, text=True,
+                                 timeout=60)
+        assert summary.returncode == 0 and "VM exits" in summary.stdout, summary
+        out = subprocess.run(ctl + ["audit"], capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0 and "vm-created" in out.stdout, out
+    finally:
+        r.kill()
+        if os.path.exists(sock):
+            os.unlink(sock)
+        os.rmdir(d)
