@@ -9,7 +9,7 @@ PYTHON    := /usr/bin/python3
 
 HV_SRCS := $(wildcard arch/arm64/*.S arch/arm64/*.c core/*.c mm/*.c irq/*.c devices/*.c \
                       drivers/virtio/*.c drivers/iommu/*.c drivers/pci/*.c security/tee/*.c \
-                      security/rmi/*.c plat/qemu-virt/*.c lib/libc/*.c lib/pgtable/*.c lib/console/*.c) \
+                      security/rmi/*.c security/smc/*.c plat/qemu-virt/*.c lib/libc/*.c lib/pgtable/*.c lib/console/*.c) \
            security/ffa/ffa_hyp.c \
            security/ffa/partition_info.c
 FDT_SRCS := $(addprefix $(LIBFDT)/,fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c \
@@ -134,7 +134,8 @@ GUEST_TOOLS := $(BUILD)/guests/triad-spin $(BUILD)/guests/triad-pmu $(BUILD)/gue
 BAREMETAL_GUESTS := tests/guests/badguest tests/guests/hog tests/guests/bench tests/guests/canary \
 	tests/guests/fwtest tests/guests/teeguest tests/guests/stuckoptee tests/guests/ffasp \
 	tests/guests/ffaguest tests/guests/diskattack tests/guests/timerguest \
-	tests/guests/isoguest tests/guests/realmwfi tests/guests/statsguest tests/guests/counter
+	tests/guests/isoguest tests/guests/realmwfi tests/guests/statsguest tests/guests/counter \
+	tests/guests/trngguest
 guests: $(GUEST_TOOLS)
 	$(foreach g,$(BAREMETAL_GUESTS),$(MAKE) -C $(g) O=$(abspath $(BUILD))/guests &&) true
 

@@ -314,6 +314,17 @@ void sched_kick_idle(void)
 			poke(i, false);
 }
 
+uint64_t sched_runtime(const struct sched_entity *se)
+{
+	uint64_t t = READ_ONCE(se->runtime);
+	/* A slice is charged when it ends: add the one running now. */
+	if (READ_ONCE(se->state) == SCHED_RUNNING) {
+		uint64_t start = READ_ONCE(cpus[se->cpu].run_start), now = read_sysreg(cntpct_el0);
+		t += now > start ? now - start : 0;
+	}
+	return t;
+}
+
 void sched_print_stats(void)
 {
 	static const char *const states[] = {"blocked", "queued", "running"};
@@ -330,8 +341,8 @@ void sched_print_stats(void)
 			pr_info(
 			    "sched: VM '%s' vCPU %u: ran %lu ms on CPUs mask 0x%x (allowed 0x%x), "
 			    "%u migrations, weight %u, %s on CPU %u",
-			    vm->name, j, se->runtime / sched_ticks_per_ms, se->ran_on, se->affinity,
-			    se->migrations, se->weight, states[se->state], se->cpu);
+			    vm->name, j, sched_runtime(se) / sched_ticks_per_ms, se->ran_on,
+			    se->affinity, se->migrations, se->weight, states[se->state], se->cpu);
 		}
 	}
 }

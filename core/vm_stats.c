@@ -45,13 +45,7 @@ void vm_stats_sum(const struct vm *vm, struct vm_stats_total *t)
 			t->exits_total += n;
 		}
 		t->guest_ticks += READ_ONCE(v->stats.guest_ticks);
-		t->run_ticks += READ_ONCE(v->se.runtime);
-		/* The scheduler charges a slice when it ends: add the one running now. */
-		if (READ_ONCE(v->se.state) == SCHED_RUNNING) {
-			uint64_t start = READ_ONCE(cpus[v->se.cpu].run_start);
-			uint64_t now = read_sysreg(cntpct_el0);
-			t->run_ticks += now > start ? now - start : 0;
-		}
+		t->run_ticks += sched_runtime(&v->se);
 		t->injected += READ_ONCE(v->vgic.injected);
 	}
 	t->io.requests = __atomic_load_n(&vm->io.requests, __ATOMIC_RELAXED);

@@ -10,6 +10,7 @@
 #include <triad/spinlock.h>
 
 struct vcpu;
+struct sched_entity;
 struct vm;
 
 struct cpu {
@@ -78,5 +79,7 @@ static inline void sched_check_slice(struct cpu *c)
 		sched_arm_slice(c);
 }
 void sched_print_stats(void);
+/* CPU time a vCPU has had, in counter ticks, including the slice it is running now. */
+uint64_t sched_runtime(const struct sched_entity *se);
 
 #endif
