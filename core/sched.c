@@ -23,7 +23,7 @@
 
 static struct runqueue runqueues[MAX_CPUS];
 static struct runqueue *rq_of[MAX_CPUS];
-static const struct sched_policy *policy = &sched_fair;
+static const struct sched_policy *policy = &sched_rt_fair;
 
 void vcpu_put(struct vcpu *v); /* core/vcpu.c */
 

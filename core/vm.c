@@ -74,6 +74,7 @@ int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, s
 		/* Aff0 = i % 16, Aff1 = i / 16: 16 per cluster, like QEMU and SGI target lists. */
 		v->mpidr = (1UL << 31) | ((uint64_t)(i / 16) << 8) | (i % 16);
 		v->vtimer_wake.fn = vm->kind->vtimer_wake;
+		v->se.rt = cfg->realtime;
 		vm->vcpu[i] = v;
 	}
 	audit(vm, AUDIT_VM_CREATED, "%s VM, %u vCPU(s), %lu MB", vm->kind->name, vm->ncpus,
