@@ -26,17 +26,23 @@ void console_input_irq(void)
 		char c = (char)key;
 		unsigned focus;
 		enum mux_action a = console_input_key(&c, &focus);
+		if (a == MUX_STATS) {
+			sched_print_stats();
+			features_print_stats();
+			continue;
+		}
+		vm_list_lock(); /* the VM is not destroyed while its device takes the key */
 		struct vm *vm = vm_by_id(focus);
 		if (a == MUX_DELIVER && vm && vm->state == VM_RUNNING && vm->console_input)
 			vm->console_input(vm->console_dev, c);
 		else if (a == MUX_FOCUS && vm)
 			pr_info("console input: VM '%s'", vm->name);
-		else if (a == MUX_STATS) {
-			sched_print_stats();
-			features_print_stats();
-		} else if (a == MUX_HELP)
+		else if (a == MUX_HELP)
 			for (unsigned i = 0; i < nr_vms; i++)
-				pr_info("console: Ctrl-T %u: VM '%s'%s", i + 1, vm_by_id(i)->name,
-					i == focus ? " (has the input)" : "");
+				if (vm_by_id(i))
+					pr_info("console: Ctrl-T %u: VM '%s'%s", i + 1,
+						vm_by_id(i)->name,
+						i == focus ? " (has the input)" : "");
+		vm_list_unlock();
 	}
 }

@@ -145,9 +145,9 @@ void cpu_loop(void)
 			serve_management();
 		struct vcpu *v = sched_switch();
 		if (c->reset_vm) {
-			struct vm *vm = c->reset_vm;
-			c->reset_vm = NULL;
-			vm_reset(vm);
+			/* Cleared after: until then, vm_destroy waits (core/vm_lifecycle.c). */
+			vm_reset(c->reset_vm);
+			__atomic_store_n(&c->reset_vm, NULL, __ATOMIC_RELEASE);
 			continue;
 		}
 		if (v) {

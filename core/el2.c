@@ -1,4 +1,5 @@
 /* EL2 controls that do not depend on which guest runs. */
+#include <arch/maint.h>
 #include <arch/sysreg.h>
 #include <triad/log.h>
 #include <triad/spinlock.h>
@@ -88,4 +89,23 @@ int el2_vmid_alloc(void)
 	int v = vmid_alloc(&vmids);
 	spin_unlock(&vmid_lock);
 	return v;
+}
+
+void el2_vmid_release(uint16_t vmid)
+{
+	/* TLBI VMALLS12E1IS acts on the VMID in VTTBR_EL2: name it there for the moment (no
+	 * guest runs on this CPU while Triad does this, whatever vCPU is loaded). */
+	uint64_t vttbr = read_sysreg(vttbr_el2);
+	write_sysreg(vttbr_el2, (uint64_t)vmid << 48);
+	isb();
+	dsb(ishst);
+	tlbi(vmalls12e1is);
+	dsb(ish);
+	write_sysreg(vttbr_el2, vttbr);
+	isb();
+	spin_lock(&vmid_lock);
+	int r = vmid_free(&vmids, vmid);
+	spin_unlock(&vmid_lock);
+	if (r)
+		pr_err("VMID %u released twice", vmid);
 }

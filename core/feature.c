@@ -27,6 +27,13 @@ void features_vm_reset(struct vm *vm)
 			f->vm_reset(vm);
 }
 
+void features_vm_destroy(struct vm *vm)
+{
+	for (const struct feature *f = __start_triad_features; f < __stop_triad_features; f++)
+		if (f->vm_destroy)
+			f->vm_destroy(vm);
+}
+
 void features_print_stats(void)
 {
 	for (const struct feature *f = __start_triad_features; f < __stop_triad_features; f++)

@@ -7,6 +7,8 @@
 
 #define PHANDLE_GIC  1
 #define PHANDLE_CLK  2
+#define PHANDLE_GPIO 3
+#define KEY_POWER    116 /* Linux's input event code (include/uapi/linux/input-event-codes.h) */
 #define IRQ_TYPE_SPI 0
 #define IRQ_TYPE_PPI 1
 #define IRQ_LEVEL_HI 4
@@ -91,6 +93,36 @@ static int add_rtc(void *fdt, const struct guest_dt_params *p)
 	TRY(fdt_property(fdt, "interrupts", irq, sizeof(irq)));
 	TRY(fdt_property_u32(fdt, "clocks", PHANDLE_CLK));
 	TRY(fdt_property_string(fdt, "clock-names", "apb_pclk"));
+	return fdt_end_node(fdt);
+}
+
+/* The PL061 and, on its line power_line, the power button Linux's gpio-keys driver (or a
+ * program watching the line) turns into KEY_POWER (bindings: gpio/pl061-gpio.yaml,
+ * input/gpio-keys.yaml). */
+static int add_gpio(void *fdt, const struct guest_dt_params *p)
+{
+	TRY(begin_node_at(fdt, "gpio", p->gpio_base));
+	static const char compat[] = "arm,pl061\0arm,primecell";
+	TRY(fdt_property(fdt, "compatible", compat, sizeof(compat)));
+	TRY(prop_reg(fdt, "reg", p->gpio_base, 0x1000));
+	fdt32_t irq[3] = {cpu_to_fdt32(IRQ_TYPE_SPI), cpu_to_fdt32(p->gpio_spi),
+			  cpu_to_fdt32(IRQ_LEVEL_HI)};
+	TRY(fdt_property(fdt, "interrupts", irq, sizeof(irq)));
+	TRY(fdt_property(fdt, "gpio-controller", "", 0));
+	TRY(fdt_property_u32(fdt, "#gpio-cells", 2));
+	TRY(fdt_property_u32(fdt, "clocks", PHANDLE_CLK));
+	TRY(fdt_property_string(fdt, "clock-names", "apb_pclk"));
+	TRY(fdt_property_u32(fdt, "phandle", PHANDLE_GPIO));
+	TRY(fdt_end_node(fdt));
+	TRY(fdt_begin_node(fdt, "gpio-keys"));
+	TRY(fdt_property_string(fdt, "compatible", "gpio-keys"));
+	TRY(fdt_begin_node(fdt, "poweroff"));
+	fdt32_t gpios[3] = {cpu_to_fdt32(PHANDLE_GPIO), cpu_to_fdt32(p->power_line),
+			    cpu_to_fdt32(0) /* active high */};
+	TRY(fdt_property(fdt, "gpios", gpios, sizeof(gpios)));
+	TRY(fdt_property_u32(fdt, "linux,code", KEY_POWER));
+	TRY(fdt_property_string(fdt, "label", "GPIO Key Poweroff"));
+	TRY(fdt_end_node(fdt));
 	return fdt_end_node(fdt);
 }
 
@@ -268,6 +300,8 @@ int guest_dt_build(void *buf, size_t size, const struct guest_dt_params *p)
 	TRY(add_uart(fdt, p));
 	if (p->rtc_base)
 		TRY(add_rtc(fdt, p));
+	if (p->gpio_base)
+		TRY(add_gpio(fdt, p));
 	for (unsigned i = 0; i < p->nvirtio; i++)
 		TRY(add_virtio(fdt, &p->virtio[i]));
 	for (unsigned i = 0; i < p->npassthrough; i++)

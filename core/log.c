@@ -6,6 +6,7 @@
 #include <triad/console_mux.h>
 #include <triad/log.h>
 #include <triad/spinlock.h>
+#include <triad/vm_manage.h>
 
 static spinlock_t console_spin = SPINLOCK_INIT;
 static enum log_level min_level = LOG_INFO;
@@ -36,6 +37,7 @@ void console_guest_putc(unsigned vm_id, const char *name, char c)
 	for (size_t i = 0; i < n; i++)
 		early_putc(buf[i]);
 	spin_unlock(&console_spin);
+	vm_console_tap(vm_id, c); /* and to a management client attached to it */
 }
 
 enum mux_action console_input_key(char *c, unsigned *focus)

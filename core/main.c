@@ -17,6 +17,7 @@
 #include <triad/sched.h>
 #include <triad/vm.h>
 #include <triad/vm_devices.h>
+#include <triad/vm_manage.h>
 #include <triad/vpmu.h>
 #include <triad/wallclock.h>
 
@@ -29,8 +30,6 @@ unsigned nr_cpus;
 struct platform plat;
 static struct palloc palloc;
 static struct triad_config config;
-static struct vm *vms[MAX_VMS];
-unsigned nr_vms;
 extern char exit_token[40];
 extern char _start[], _end[];
 void secondary_entry(void);
@@ -138,58 +137,26 @@ static void create_vms(void)
 		pr_err("%s", err);
 		triad_exit(1, err);
 	}
-	uint32_t present = nr_cpus >= 32 ? UINT32_MAX : (1U << nr_cpus) - 1;
 	for (unsigned i = 0; i < config.nvms; i++)
-		for (unsigned v = 0; v < config.vm[i].ncpus; v++)
-			if (!(config.vm[i].affinity[v] & present) ||
-			    (config.vm[i].affinity[v] != UINT32_MAX &&
-			     (config.vm[i].affinity[v] & ~present))) {
-				snprintf(err, sizeof(err),
-					 "config: VM '%s' vCPU %u: affinity 0x%x names a CPU this "
-					 "machine does not have (%u CPUs)",
-					 config.vm[i].name, v, config.vm[i].affinity[v], nr_cpus);
-				pr_err("%s", err);
-				triad_exit(1, err);
-			}
-	sched_init();
-	unsigned next_pcpu = 0;
-	for (unsigned i = 0; i < config.nvms; i++) {
-		struct vm *vm;
-		int r = vm_create(i, &config.vm[i], bundle, &vm);
-		if (r) {
-			snprintf(err, sizeof(err), "VM '%s' could not be created (%d)",
-				 config.vm[i].name, r);
-			triad_exit(1, err);
-		}
-		if (vm_devices_create(vm, err, sizeof(err))) {
+		if (vm_config_check_cpus(&config.vm[i], err, sizeof(err))) {
 			pr_err("%s", err);
 			triad_exit(1, err);
 		}
-		/* Spread the vCPUs round-robin over the CPUs each may use; the scheduler
-		 * balances from there. */
-		for (unsigned v = 0; v < vm->ncpus; v++) {
-			uint32_t allowed = config.vm[i].affinity[v] & present;
-			while (!(allowed & (1U << next_pcpu)))
-				next_pcpu = (next_pcpu + 1) % nr_cpus;
-			unsigned weight =
-			    config.vm[i].weight ? config.vm[i].weight : SCHED_WEIGHT_DEFAULT;
-			sched_add_vcpu(vm->vcpu[v], allowed, weight, next_pcpu);
-			next_pcpu = (next_pcpu + 1) % nr_cpus;
+	sched_init();
+	for (unsigned i = 0; i < config.nvms; i++) {
+		struct vm *vm;
+		if (vm_create_configured(&config.vm[i], bundle, &vm, err, sizeof(err))) {
+			pr_err("%s", err);
+			triad_exit(1, err);
 		}
-		vms[nr_vms++] = vm;
 		if (vm_load_images(vm)) {
 			snprintf(err, sizeof(err), "VM '%s' could not be loaded",
 				 config.vm[i].name);
 			triad_exit(1, err);
 		}
-		pr_info("VM %u '%s': %u vCPU(s), %lu MB RAM at PA 0x%lx, VMID %u", i, vm->name,
+		pr_info("VM %u '%s': %u vCPU(s), %lu MB RAM at PA 0x%lx, VMID %u", vm->id, vm->name,
 			vm->ncpus, vm->ram_size >> 20, vm->ram_pa, vm->vmid);
 	}
-}
-
-struct vm *vm_by_id(unsigned id)
-{
-	return id < nr_vms ? vms[id] : NULL;
 }
 
 /* Triad's monitor gives the boot bundle and command line here, not in the DTB. Read at
@@ -243,6 +210,7 @@ void triad_main(void *fdt, const struct boot_info *bi)
 			pr_warn("CPU %u (MPIDR 0x%lx) did not start: PSCI error %ld", i,
 				plat.cpu_mpidr[i], r);
 	}
-	pr_info("%lu MB free after creating %u VM(s)", mem_free_bytes() >> 20, nr_vms);
+	pr_info("%lu MB free after creating %u VM(s) (%lu KB)", mem_free_bytes() >> 20, nr_vms,
+		mem_free_bytes() >> 10);
 	cpu_loop();
 }

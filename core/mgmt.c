@@ -11,6 +11,7 @@
 #include <triad/mgmt.h>
 #include <triad/spinlock.h>
 #include <triad/util.h>
+#include <triad/vm_manage.h>
 
 extern const struct mgmt_op_desc __start_triad_mgmt_ops[], __stop_triad_mgmt_ops[];
 
@@ -388,6 +389,7 @@ static int hello(const struct mgmt_request *req, struct mgmt_reply *rep)
 	uint16_t major = get16(req->payload), minor = get16(req->payload + 2);
 	drop_input();
 	mgmt_set_output(NULL, 0);
+	vm_console_detach_all(); /* the last client's console attachments */
 	s.hello = false;
 	if (major != MGMT_VERSION_MAJOR)
 		return mgmt_fail(rep, MGMT_EVERSION,

@@ -58,6 +58,22 @@ void sched_add_vcpu(struct vcpu *v, uint32_t affinity, unsigned weight, unsigned
 }
 
 /* A vCPU wants a CPU: it is powered on (or about to be) and its VM runs. */
+static bool runnable(const struct vcpu *v);
+static struct runqueue *lock_rq_of(struct vcpu *v);
+
+bool sched_remove_vcpu(struct vcpu *v)
+{
+	struct runqueue *rq = lock_rq_of(v);
+	struct sched_entity *se = &v->se;
+	if (se->state == SCHED_QUEUED && !runnable(v)) {
+		policy->dequeue(rq, se);
+		se->state = SCHED_BLOCKED;
+	}
+	bool out = se->state == SCHED_BLOCKED && !v->loaded;
+	spin_unlock(&rq->lock);
+	return out;
+}
+
 static bool runnable(const struct vcpu *v)
 {
 	return v->power != VCPU_OFF && v->vm->state == VM_RUNNING;
@@ -334,8 +350,11 @@ void sched_print_stats(void)
 		pr_info("sched: CPU %u: running %s vCPU %d, %u queued", i,
 			curr ? curr->vm->name : "-", curr ? (int)curr->id : -1, rq->nr_queued);
 	}
+	vm_list_lock();
 	for (unsigned i = 0; i < nr_vms; i++) {
 		struct vm *vm = vm_by_id(i);
+		if (!vm)
+			continue;
 		for (unsigned j = 0; j < vm->ncpus; j++) {
 			struct sched_entity *se = &vm->vcpu[j]->se;
 			pr_info(
@@ -345,4 +364,5 @@ void sched_print_stats(void)
 			    se->affinity, se->migrations, se->weight, states[se->state], se->cpu);
 		}
 	}
+	vm_list_unlock();
 }

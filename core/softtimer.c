@@ -76,6 +76,24 @@ void softtimer_cancel(struct softtimer *t)
 	spin_unlock(&c->timers_lock);
 }
 
+static bool running_anywhere(const struct softtimer *t)
+{
+	for (unsigned i = 0; i < nr_cpus; i++)
+		if (__atomic_load_n(&cpus[i].timer_running, __ATOMIC_ACQUIRE) == t)
+			return true;
+	return false;
+}
+
+void softtimer_cancel_sync(struct softtimer *t)
+{
+	do {
+		softtimer_cancel(t);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		while (running_anywhere(t))
+			cpu_relax();
+	} while (READ_ONCE(t->armed));
+}
+
 void softtimer_expire(void)
 {
 	struct cpu *c = this_cpu();
@@ -89,8 +107,11 @@ void softtimer_expire(void)
 			return;
 		}
 		c->timers = t->next;
-		t->armed = false;
+		/* Running before no longer armed: softtimer_cancel_sync sees one or the other. */
+		__atomic_store_n(&c->timer_running, t, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&t->armed, false, __ATOMIC_SEQ_CST);
 		spin_unlock(&c->timers_lock);
 		t->fn(t);
+		__atomic_store_n(&c->timer_running, NULL, __ATOMIC_RELEASE);
 	}
 }

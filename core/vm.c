@@ -31,18 +31,15 @@ static void *alloc_struct(size_t size)
 	return (void *)pa;
 }
 
-int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, struct vm **out)
+/* What vm_create takes besides the structure itself; vm_free gives back what it got. */
+static int create_parts(struct vm *vm)
 {
-	struct vm *vm = alloc_struct(sizeof(*vm));
-	if (!vm)
-		return -ENOMEM;
-	vm->id = id;
-	vm->cfg = cfg;
-	vm->bundle = bundle;
-	memcpy(vm->name, cfg->name, sizeof(vm->name));
-	vm->ncpus = cfg->ncpus;
-	vm->log_budget = WARN_BUDGET;
-	spin_init(&vm->lock);
+	const struct vm_config *cfg = vm->cfg;
+	vm->kind = cfg->realm ? features_vm_kind("realm") : &normal_vm_kind;
+	if (!vm->kind) {
+		pr_err("VM '%s': this build of Triad cannot run realms", vm->name);
+		return -EINVAL;
+	}
 	int vmid = el2_vmid_alloc();
 	if (vmid < 0) {
 		pr_err("VM '%s': out of VMIDs", vm->name);
@@ -50,11 +47,6 @@ int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, s
 	}
 	vm->vmid = (uint16_t)vmid;
 	vm->ram_size = cfg->memory;
-	vm->kind = cfg->realm ? features_vm_kind("realm") : &normal_vm_kind;
-	if (!vm->kind) {
-		pr_err("VM '%s': this build of Triad cannot run realms", vm->name);
-		return -EINVAL;
-	}
 	vm->ram_pa = page_alloc_clean(cfg->memory / PAGE_SIZE, SZ_2M, &vm->ram_clean);
 	if (!vm->ram_pa) {
 		pr_err("VM '%s': cannot allocate %lu MB of RAM (%lu MB free)", vm->name,
@@ -62,13 +54,17 @@ int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, s
 		return -ENOMEM;
 	}
 	if (pt_init(&vm->s2, el2_ipa_bits(), &mem_pt_allocator) ||
-	    vm_s2_map(vm, IPA(GUEST_RAM_IPA), PA(vm->ram_pa), vm->ram_size, S2_NORMAL_RWX))
+	    vm_s2_map(vm, IPA(GUEST_RAM_IPA), PA(vm->ram_pa), vm->ram_size, S2_NORMAL_RWX)) {
+		pr_err("VM '%s': no memory for its stage-2 tables", vm->name);
 		return -ENOMEM;
+	}
 	vm->vttbr = vm->s2.root | ((uint64_t)vm->vmid << 48);
 	for (unsigned i = 0; i < vm->ncpus; i++) {
 		struct vcpu *v = alloc_struct(sizeof(*v));
-		if (!v)
+		if (!v) {
+			pr_err("VM '%s': no memory for vCPU %u", vm->name, i);
 			return -ENOMEM;
+		}
 		v->vm = vm;
 		v->id = i;
 		/* Aff0 = i % 16, Aff1 = i / 16: 16 per cluster, like QEMU and SGI target lists. */
@@ -76,6 +72,64 @@ int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, s
 		v->vtimer_wake.fn = vm->kind->vtimer_wake;
 		v->se.rt = cfg->realtime;
 		vm->vcpu[i] = v;
+	}
+	return 0;
+}
+
+static void free_struct(void *p, size_t size)
+{
+	if (p)
+		page_free((uint64_t)p, ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE);
+}
+
+void vm_free(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->ncpus; i++) {
+		struct vcpu *v = vm->vcpu[i];
+		if (!v)
+			continue;
+		/* Its timers may still be armed on some CPU (or firing there). */
+		softtimer_cancel_sync(&v->vtimer_wake);
+		softtimer_cancel_sync(&v->wfit_timer);
+		softtimer_cancel_sync(&v->cntp_timer);
+		free_struct(v, sizeof(*v));
+	}
+	/* The VMID's TLB entries go before the tables they came from, and before the RAM they
+	 * point to goes to someone else. */
+	if (vm->vmid)
+		el2_vmid_release(vm->vmid);
+	if (vm->s2.root)
+		pt_destroy(&vm->s2);
+	if (vm->ram_pa) {
+		/* Scrubbed here, not only when the next owner loads it: nothing of this guest
+		 * lingers in free memory. */
+		zero_range(vm->ram_pa, vm->ram_size);
+		page_free(vm->ram_pa, vm->ram_size / PAGE_SIZE);
+	}
+	if (vm->bundle_owned)
+		page_free((uint64_t)vm->bundle_owned,
+			  ALIGN_UP(vm->bundle_owned_size, PAGE_SIZE) / PAGE_SIZE);
+	free_struct(vm, sizeof(*vm));
+}
+
+int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, struct vm **out)
+{
+	struct vm *vm = alloc_struct(sizeof(*vm));
+	if (!vm)
+		return -ENOMEM;
+	vm->id = id;
+	vm->config = *cfg;
+	vm->cfg = &vm->config;
+	vm->bundle = bundle;
+	memcpy(vm->name, cfg->name, sizeof(vm->name));
+	vm->ncpus = cfg->ncpus;
+	vm->log_budget = WARN_BUDGET;
+	vm->state = VM_STOPPED; /* until vm_load_images */
+	spin_init(&vm->lock);
+	int r = create_parts(vm);
+	if (r) {
+		vm_free(vm);
+		return r;
 	}
 	audit(vm, AUDIT_VM_CREATED, "%s VM, %u vCPU(s), %lu MB", vm->kind->name, vm->ncpus,
 	      vm->ram_size >> 20);
@@ -141,6 +195,9 @@ int vm_load_images(struct vm *vm)
 	    .uart_spi = GUEST_UART_SPI,
 	    .rtc_base = GUEST_RTC_IPA,
 	    .rtc_spi = GUEST_RTC_SPI,
+	    .gpio_base = GUEST_GPIO_IPA,
+	    .gpio_spi = GUEST_GPIO_SPI,
+	    .power_line = GUEST_POWER_KEY_LINE,
 	    .timer_ppi = {13, 14, 11, 10},
 	    .pmu = vpmu_available(),
 	    .pmu_ppi = plat.pmu_intid - 16,
@@ -169,6 +226,7 @@ int vm_load_images(struct vm *vm)
 	icache_invalidate_all();
 
 	vm->cntvoff = read_sysreg(cntpct_el0);
+	vm->torn_down = false;
 	const struct vm_image images[] = {
 	    {GUEST_RAM_IPA + kernel_off, cfg->kernel.size},
 	    {GUEST_RAM_IPA + dtb_off, fdt_totalsize(ram + dtb_off)},
@@ -190,19 +248,24 @@ int vm_load_images(struct vm *vm)
 static void exit_if_none_alive(int code, const char *reason)
 {
 	for (unsigned i = 0; i < nr_vms; i++) {
-		enum vm_state s = vm_by_id(i)->state;
+		struct vm *vm = vm_by_id(i);
+		enum vm_state s = vm ? vm->state : VM_STOPPED;
 		if (s == VM_RUNNING || s == VM_PAUSED || s == VM_RESETTING || s == VM_LOADING)
 			return;
 	}
+	if (vm_lifecycle_keep_running(reason))
+		return;
 	sched_print_stats();
 	features_print_stats();
 	triad_exit(code, reason);
 }
 
-static void stop(struct vm *vm, enum vm_state state)
+void vm_stop(struct vm *vm, enum vm_state state)
 {
 	spin_lock(&vm->lock);
-	vm->state = state;
+	/* A VM being destroyed stays dead: no reset or power-off of its guest's brings it
+	 * back or changes what its destruction waits for. */
+	vm->state = vm->destroying ? VM_DEAD : state;
 	for (unsigned i = 0; i < vm->ncpus; i++)
 		vm->vcpu[i]->power = VCPU_OFF;
 	spin_unlock(&vm->lock);
@@ -212,7 +275,7 @@ static void stop(struct vm *vm, enum vm_state state)
 
 void vm_power_off(struct vm *vm, const char *why)
 {
-	stop(vm, VM_STOPPED);
+	vm_stop(vm, VM_STOPPED);
 	audit(vm, AUDIT_VM_STOPPED, "%s", why);
 	pr_info("VM '%s' %s", vm->name, why);
 	exit_if_none_alive(0, "all guests powered off");
@@ -235,7 +298,7 @@ void vm_vcpu_off(struct vcpu *v)
 
 void vm_kill(struct vm *vm, const char *why)
 {
-	stop(vm, VM_DEAD);
+	vm_stop(vm, VM_DEAD);
 	audit(vm, AUDIT_VM_KILLED, "%s", why);
 	pr_err("VM '%s' stopped by the hypervisor: %s", vm->name, why);
 	char reason[160];
@@ -245,8 +308,16 @@ void vm_kill(struct vm *vm, const char *why)
 
 void vm_request_reset(struct vm *vm)
 {
-	stop(vm, VM_RESETTING);
+	vm_stop(vm, VM_RESETTING);
 	pr_info("VM '%s' requested a reset", vm->name);
+}
+
+void vm_teardown(struct vm *vm)
+{
+	if (vm->kind->teardown)
+		vm->kind->teardown(vm);
+	features_vm_reset(vm);
+	__atomic_store_n(&vm->torn_down, true, __ATOMIC_RELEASE);
 }
 
 /* Runs on the CPU that put the VM's last loaded vCPU; the VM's images are reloaded there
@@ -254,9 +325,7 @@ void vm_request_reset(struct vm *vm)
 void vm_reset(struct vm *vm)
 {
 	if (vm->state == VM_STOPPED || vm->state == VM_DEAD) {
-		if (vm->kind->teardown)
-			vm->kind->teardown(vm);
-		features_vm_reset(vm);
+		vm_teardown(vm);
 		return;
 	}
 	spin_lock(&vm->lock);

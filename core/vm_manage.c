@@ -4,6 +4,7 @@
 #include <string.h>
 #include <triad/cpu.h>
 #include <triad/errno.h>
+#include <triad/mem.h>
 #include <triad/mgmt.h>
 #include <triad/sched.h>
 #include <triad/util.h>
@@ -88,7 +89,8 @@ static struct vm *vm_of(const struct mgmt_request *req, struct mgmt_reply *rep, 
 	return vm;
 }
 
-/* LIST: no payload. Reply: u32 count, u32 record size, then the records. */
+/* LIST: no payload. Reply: u32 count, u32 record size, the records, then the machine's
+ * free memory in bytes (u64). */
 static int list(const struct mgmt_request *req, struct mgmt_reply *rep)
 {
 	(void)req;
@@ -102,9 +104,11 @@ static int list(const struct mgmt_request *req, struct mgmt_reply *rep)
 		memcpy(rep->data + 8 + n * size, &r, size);
 		n++;
 	}
+	uint64_t free_bytes = mem_free_bytes();
 	memcpy(rep->data, &n, 4);
 	memcpy(rep->data + 4, &size, 4);
-	rep->len = 8 + n * size;
+	memcpy(rep->data + 8 + n * size, &free_bytes, 8);
+	rep->len = 8 + n * size + 8;
 	return MGMT_OK;
 }
 MGMT_OP(list) = {MGMT_OP_LIST, "LIST", 0, 0, list, NULL};

@@ -74,7 +74,8 @@ void vm_stats_print(const struct vm *vm)
 static void print_all(void)
 {
 	for (unsigned i = 0; i < nr_vms; i++)
-		vm_stats_print(vm_by_id(i));
+		if (vm_by_id(i)) /* a free slot */
+			vm_stats_print(vm_by_id(i));
 }
 
 /* With the scheduler's statistics: at the end of a run and on Ctrl-T s. */

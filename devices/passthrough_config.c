@@ -33,5 +33,6 @@ VDEV_TYPE(passthrough_type) = {
     .node = "passthrough",
     .max_per_vm = 4,
     .parse = passthrough_parse,
+    .boot_only = true,
     .create = VDEV_CREATE(passthrough_create),
 };

@@ -247,12 +247,19 @@ static void blk_resume(struct vdev *dev)
 	device_unlock_line(d->io.vm, &d->io.lock, &d->io.line, virtio_mmio_irq_level(&d->io.t));
 }
 
+/* After blk_reset, which waited for the requests at the disk: nothing refers to it. */
+static void blk_release(struct vdev *dev)
+{
+	vdev_free(dev->priv, sizeof(struct vblk));
+}
+
 static const struct vdev_ops vblk_vdev_ops = {
     .name = "virtio-blk",
     .access = virtio_vdev_access,
     .reset = blk_reset,
     .save = blk_save,
     .restore = virtio_vdev_restore,
+    .release = blk_release,
     .busy = blk_busy,
     .resume = blk_resume,
 };
@@ -294,6 +301,7 @@ int virtio_blk_create(struct vm *vm, const struct vdev_config *c, char *err, siz
 	d->io.t.platform_features = vm->cfg->realm ? VIRTIO_F_ACCESS_PLATFORM : 0;
 	device_line_init(&d->io.line, spi);
 	if (vm_add_vdev(vm, &vblk_vdev_ops, base, 0x200, d, spi)) {
+		vdev_free(d, sizeof(*d));
 		snprintf(err, errlen, "VM '%s': too many devices", vm->name);
 		return -ENOSPC;
 	}

@@ -190,11 +190,17 @@ static int hvc_restore(struct vdev *d, const void *buf, size_t len)
 	return ok ? 0 : -EINVAL;
 }
 
+static void hvc_release(struct vdev *d)
+{
+	vdev_free(d->priv, sizeof(struct hvc));
+}
+
 static const struct vdev_ops hvc_ops = {.name = "virtio-console",
 					.access = virtio_vdev_access,
 					.reset = hvc_reset,
 					.save = hvc_save,
-					.restore = hvc_restore};
+					.restore = hvc_restore,
+					.release = hvc_release};
 
 /* hvc0 takes the VM's first virtio-mmio window (the guest's virtio0). */
 int virtio_console_create(struct vm *vm)
@@ -203,12 +209,17 @@ int virtio_console_create(struct vm *vm)
 	if (!s)
 		return -ENOMEM;
 	s->io.vm = vm;
+	uint32_t spi;
+	uint64_t base = vm_virtio_slot(vm, &spi);
+	device_line_init(&s->io.line, spi);
+	int r = vm_add_vdev(vm, &hvc_ops, base, 0x200, s, (int)spi);
+	if (r) {
+		vdev_free(s, sizeof(*s));
+		return r;
+	}
 	if (vm->cfg->virtio_console) {
 		vm->console_input = hvc_input;
 		vm->console_dev = s;
 	}
-	uint32_t spi;
-	uint64_t base = vm_virtio_slot(vm, &spi);
-	device_line_init(&s->io.line, spi);
-	return vm_add_vdev(vm, &hvc_ops, base, 0x200, s, (int)spi);
+	return 0;
 }

@@ -197,10 +197,19 @@ static void net_reset(struct vdev *dev)
 	spin_unlock(&n->io.lock);
 }
 
+/* After net_reset: off the switch (waiting out a frame being given to it), then freed. */
+static void net_release(struct vdev *dev)
+{
+	struct vnet *n = dev->priv;
+	vswitch_remove_port(&n->port);
+	vdev_free(n, sizeof(*n));
+}
+
 static const struct vdev_ops vnet_vdev_ops = {
     .name = "virtio-net",
     .access = net_access,
     .reset = net_reset,
+    .release = net_release,
     /* Frames are copied in and out synchronously, so the transport is all there is to
      * save; the MAC is the VM's config. */
     .save = virtio_vdev_save,
@@ -225,9 +234,15 @@ int virtio_net_create(struct vm *vm, const struct vdev_config *c, char *err, siz
 	virtio_mmio_init(&n->io.t, &net_ops, n);
 	n->io.t.platform_features = vm->cfg->realm ? VIRTIO_F_ACCESS_PLATFORM : 0;
 	device_line_init(&n->io.line, spi);
-	if (vswitch_add_port(&n->port) ||
-	    vm_add_vdev(vm, &vnet_vdev_ops, base, 0x200, n, (int)spi)) {
-		snprintf(err, errlen, "VM '%s': network: too many ports or devices", vm->name);
+	if (vswitch_add_port(&n->port)) {
+		vdev_free(n, sizeof(*n));
+		snprintf(err, errlen, "VM '%s': network: the switch has no free port", vm->name);
+		return -ENOSPC;
+	}
+	if (vm_add_vdev(vm, &vnet_vdev_ops, base, 0x200, n, (int)spi)) {
+		vswitch_remove_port(&n->port);
+		vdev_free(n, sizeof(*n));
+		snprintf(err, errlen, "VM '%s': network: too many devices", vm->name);
 		return -ENOSPC;
 	}
 	const uint8_t *a = n->port.mac;

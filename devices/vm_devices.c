@@ -1,6 +1,6 @@
 /* The device model's plumbing (interrupt lines, IPA ranges, virtio windows), and the devices
  * every VM has: the GICv3 distributor and redistributors here, the PL011 (vm_uart.c), the
- * PL031 (vm_rtc.c) and hvc0 (virtio_console.c). */
+ * PL031 (vm_rtc.c), the PL061 with the power key (vm_gpio.c) and hvc0 (virtio_console.c). */
 #include <stdio.h>
 #include <string.h>
 #include <triad/cpu.h>
@@ -61,6 +61,12 @@ void device_unlock_line(struct vm *vm, spinlock_t *lock, struct device_line *l, 
 void *vdev_alloc(size_t size)
 {
 	return (void *)page_alloc_zeroed(ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE, PAGE_SIZE);
+}
+
+void vdev_free(void *p, size_t size)
+{
+	if (p)
+		page_free((uint64_t)p, ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE);
 }
 
 void device_line_init(struct device_line *l, uint32_t spi)
@@ -134,10 +140,22 @@ static int gic_restore(struct vdev *d, const void *buf, size_t len)
 	return len ? -EINVAL : 0;
 }
 
-static const struct vdev_ops gicd_ops = {
-    .name = "GICD", .access = gic_access, .save = gic_save, .restore = gic_restore};
-static const struct vdev_ops gicr_ops = {
-    .name = "GICR", .access = gic_access, .save = gic_save, .restore = gic_restore};
+/* The windows' state is the VM's own vGIC: nothing of theirs to give back. */
+static void gic_release(struct vdev *d)
+{
+	(void)d;
+}
+
+static const struct vdev_ops gicd_ops = {.name = "GICD",
+					 .access = gic_access,
+					 .save = gic_save,
+					 .restore = gic_restore,
+					 .release = gic_release};
+static const struct vdev_ops gicr_ops = {.name = "GICR",
+					 .access = gic_access,
+					 .save = gic_save,
+					 .restore = gic_restore,
+					 .release = gic_release};
 
 int vm_add_vdev(struct vm *vm, const struct vdev_ops *ops, uint64_t base, uint64_t size, void *priv,
 		int spi)
@@ -161,8 +179,10 @@ int vm_devices_create(struct vm *vm, char *err, size_t errlen)
 	vm->nr_virtio = 0;
 	vm_add_vdev(vm, &gicd_ops, GICD_BASE_IPA, GICD_SIZE, vm, -1);
 	vm_add_vdev(vm, &gicr_ops, GICR_BASE_IPA, GICR_STRIDE * vm->ncpus, vm, -1);
-	if (vm_uart_create(vm) || vm_rtc_create(vm) || virtio_console_create(vm)) {
-		snprintf(err, errlen, "VM '%s': no memory for its UART, RTC or console", vm->name);
+	if (vm_uart_create(vm) || vm_rtc_create(vm) || vm_gpio_create(vm) ||
+	    virtio_console_create(vm)) {
+		snprintf(err, errlen, "VM '%s': no memory for its UART, RTC, GPIO or console",
+			 vm->name);
 		return -ENOMEM;
 	}
 	/* Then the bundle's devices, in its order (so vda, vdb, ... follow it). */
@@ -180,4 +200,26 @@ void vm_devices_reset(struct vm *vm)
 	for (unsigned i = 0; i < vm->nvdevs; i++)
 		if (vm->vdevs[i].ops->reset)
 			vm->vdevs[i].ops->reset(&vm->vdevs[i]);
+}
+
+const char *vm_devices_unreleasable(const struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->nvdevs; i++)
+		if (!vm->vdevs[i].ops->release)
+			return vm->vdevs[i].ops->name;
+	return NULL;
+}
+
+void vm_devices_release(struct vm *vm)
+{
+	/* The reset first: it waits for requests still at a disk, whose completions would
+	 * otherwise land in a freed device. */
+	vm_devices_reset(vm);
+	for (unsigned i = 0; i < vm->nvdevs; i++)
+		if (vm->vdevs[i].ops->release)
+			vm->vdevs[i].ops->release(&vm->vdevs[i]);
+	vm->nvdevs = 0;
+	vm->nr_virtio = 0;
+	vm->console_input = NULL;
+	vm->console_dev = NULL;
 }

@@ -92,11 +92,19 @@ static int rtc_restore(struct vdev *d, const void *buf, size_t len)
 	return ok ? 0 : -EINVAL;
 }
 
+static void rtc_release(struct vdev *d)
+{
+	struct vm_rtc *r = d->priv;
+	softtimer_cancel_sync(&r->alarm); /* not firing into freed memory */
+	vdev_free(r, sizeof(*r));
+}
+
 static const struct vdev_ops rtc_ops = {.name = "PL031",
 					.access = rtc_access,
 					.reset = rtc_reset,
 					.save = rtc_save,
-					.restore = rtc_restore};
+					.restore = rtc_restore,
+					.release = rtc_release};
 
 int vm_rtc_create(struct vm *vm)
 {
@@ -105,5 +113,8 @@ int vm_rtc_create(struct vm *vm)
 		return -ENOMEM;
 	r->vm = vm;
 	r->alarm.fn = rtc_alarm_expired;
-	return vm_add_vdev(vm, &rtc_ops, GUEST_RTC_IPA, 0x1000, r, -1);
+	int err = vm_add_vdev(vm, &rtc_ops, GUEST_RTC_IPA, 0x1000, r, -1);
+	if (err)
+		vdev_free(r, sizeof(*r));
+	return err;
 }

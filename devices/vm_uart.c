@@ -78,11 +78,17 @@ static int uart_restore(struct vdev *d, const void *buf, size_t len)
 	return ok ? 0 : -EINVAL;
 }
 
+static void uart_release(struct vdev *d)
+{
+	vdev_free(d->priv, sizeof(struct vm_uart));
+}
+
 static const struct vdev_ops uart_ops = {.name = "PL011",
 					 .access = uart_access,
 					 .reset = uart_reset,
 					 .save = uart_save,
-					 .restore = uart_restore};
+					 .restore = uart_restore,
+					 .release = uart_release};
 
 int vm_uart_create(struct vm *vm)
 {
@@ -90,9 +96,14 @@ int vm_uart_create(struct vm *vm)
 	if (!u)
 		return -ENOMEM;
 	u->vm = vm;
+	int r = vm_add_vdev(vm, &uart_ops, GUEST_UART_IPA, 0x1000, u, -1);
+	if (r) {
+		vdev_free(u, sizeof(*u));
+		return r;
+	}
 	if (!vm->cfg->virtio_console) {
 		vm->console_input = uart_input;
 		vm->console_dev = u;
 	}
-	return vm_add_vdev(vm, &uart_ops, GUEST_UART_IPA, 0x1000, u, -1);
+	return 0;
 }

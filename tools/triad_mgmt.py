@@ -21,6 +21,7 @@ OPS = {
     "LIST": 0x0010, "INFO": 0x0011, "PAUSE": 0x0012, "RESUME": 0x0013,
     "CONSOLE": 0x0014, "CONSOLE_INPUT": 0x0015,
     "CREATE": 0x0020, "START": 0x0021, "SHUTDOWN": 0x0022, "REBOOT": 0x0023, "DESTROY": 0x0024,
+    "QUIT": 0x0025,
     "SAVE": 0x0030, "RESTORE": 0x0031,
     "STATS": 0x0040, "TRACE_SET": 0x0041, "TRACE_READ": 0x0042, "AUDIT_READ": 0x0043,
 }
@@ -153,9 +154,18 @@ class Client:
         return self.server_version
 
     def list(self):
+        return self.list_all()[0]
+
+    def list_all(self):
+        """The VMs, and the machine's free memory in bytes."""
         body = self.call("LIST")
         n, size = struct.unpack_from("<II", body)
-        return [_vm(body[8 + i * size:8 + i * size + VM_RECORD.size]) for i in range(n)]
+        vms = [_vm(body[8 + i * size:8 + i * size + VM_RECORD.size]) for i in range(n)]
+        (free,) = struct.unpack_from("<Q", body, 8 + n * size)
+        return vms, free
+
+    def free_memory(self):
+        return self.list_all()[1]
 
     def vm_id(self, vm):
         """A VM's id from its name (or its id as text)."""
@@ -190,6 +200,32 @@ class Client:
     def resume(self, vm):
         return self.call("RESUME", struct.pack("<I", self.vm_id(vm)))
 
+    def console(self, vm, on=True):
+        """Attaches to (or detaches from) a VM's console: its output then comes as
+        on_event(OPS["CONSOLE"], u32 vm + bytes)."""
+        return self.call("CONSOLE", struct.pack("<II", self.vm_id(vm), 1 if on else 0))
+
+    def console_input(self, vm, data):
+        vid = self.vm_id(vm)
+        for off in range(0, len(data), 4096):
+            self.call("CONSOLE_INPUT", struct.pack("<I", vid) + data[off:off + 4096])
+
+    def poll_events(self, timeout):
+        """Reads what Triad sends for up to `timeout` seconds, handing events to on_event."""
+        import select
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            if not self.buf:
+                ready, _, _ = select.select([self.sock], [], [], left)
+                if not ready:
+                    return
+            op, _, payload = self.read_frame()
+            if op & EVENT:
+                self.on_event(op & ~EVENT, payload)
+
     def upload(self, data, chunk=None):
         """Fills the session's input buffer with data (for CREATE, RESTORE)."""
         chunk = chunk or self.max_payload - 8
@@ -208,4 +244,30 @@ class Client:
                 raise ConnectionError("DOWNLOAD returned no bytes")
             out += body[8:]
         return bytes(out)
+
+    # ---- creating and ending VMs (core/vm_lifecycle_ops.c) ----
+
+    def create(self, bundle, name=None):
+        """Uploads a one-VM bundle and makes a (stopped) VM of it: its id."""
+        self.upload(bundle)
+        body = self.call("CREATE", (name or "").encode())
+        return struct.unpack_from("<I", body)[0]
+
+    def start(self, vm):
+        return self.call("START", struct.pack("<I", self.vm_id(vm)))
+
+    def shutdown(self, vm, deadline_ms=30000):
+        """Presses the VM's power key: "powered off", or "destroyed" at the deadline."""
+        body = self.call("SHUTDOWN", struct.pack("<II", self.vm_id(vm), deadline_ms),
+                         timeout=self.timeout + deadline_ms / 1000)
+        return ("powered off", "destroyed")[struct.unpack_from("<I", body)[0]]
+
+    def reboot(self, vm):
+        return self.call("REBOOT", struct.pack("<I", self.vm_id(vm)))
+
+    def destroy(self, vm):
+        return self.call("DESTROY", struct.pack("<I", self.vm_id(vm)))
+
+    def quit(self):
+        return self.call("QUIT")
 

@@ -174,9 +174,11 @@ static const char *event_name(uint32_t type)
 
 static struct vm *vm_of_vmid(uint16_t vmid)
 {
-	for (unsigned i = 0; i < nr_vms; i++)
-		if (vm_by_id(i)->vmid == vmid)
-			return vm_by_id(i);
+	for (unsigned i = 0; i < nr_vms; i++) {
+		struct vm *vm = vm_by_id(i);
+		if (vm && vm->vmid == vmid)
+			return vm;
+	}
 	return NULL;
 }
 

@@ -20,11 +20,12 @@ struct cpu {
 	struct softtimer *timers; /* armed on this CPU, soonest first */
 	spinlock_t timers_lock;
 	struct softtimer slice_timer;
-	volatile bool need_resched; /* leave the guest and let the scheduler choose */
-	uint64_t run_start;	    /* counter value when the current vCPU started running */
-	struct vm *reset_vm;	    /* a VM whose reset this CPU must carry out */
-	uint64_t ich_hcr;	    /* last value written, to skip redundant writes */
-	unsigned lrs_written;	    /* list registers that may hold stale entries */
+	struct softtimer *volatile timer_running; /* whose callback runs here now */
+	volatile bool need_resched;		  /* leave the guest and let the scheduler choose */
+	uint64_t run_start;   /* counter value when the current vCPU started running */
+	struct vm *reset_vm;  /* a VM whose reset this CPU must carry out */
+	uint64_t ich_hcr;     /* last value written, to skip redundant writes */
+	unsigned lrs_written; /* list registers that may hold stale entries */
 	volatile bool online;
 	/* Waiting, with its vCPU loaded, for that vCPU's next interrupt (nothing else to run):
 	 * a vCPU queued anywhere else makes it give up and go through the scheduler. */
@@ -61,6 +62,9 @@ void cpu_loop(void) __attribute__((noreturn));
 /* core/sched.c */
 void sched_init(void);
 void sched_add_vcpu(struct vcpu *v, uint32_t affinity, unsigned weight, unsigned first_cpu);
+/* For a vCPU whose VM is stopped: takes it off its run queue if it is queued. Returns
+ * whether it is now out of every CPU and queue (its memory may then go). */
+bool sched_remove_vcpu(struct vcpu *v);
 /* Makes a blocked vCPU runnable, or makes a running one notice new state. */
 void sched_wake(struct vcpu *v);
 /* WFI with nothing pending: stop running v. False if a wake-up raced with it. */

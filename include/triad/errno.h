@@ -6,6 +6,7 @@
 #define E2BIG	7
 #define ENOMEM	12
 #define EBUSY	16
+#define EAGAIN	11
 #define EEXIST	17
 #define ENODEV	19
 #define EINVAL	22

@@ -30,6 +30,8 @@ struct feature {
 	void (*guest_dt)(struct vm *vm, struct guest_dt_params *p);
 	/* The VM is reset or stopped, none of its vCPUs in a CPU: it forgets the VM's state. */
 	void (*vm_reset)(struct vm *vm);
+	/* The VM is freed (after its vm_reset): gives back memory it holds for the VM. */
+	void (*vm_destroy)(struct vm *vm);
 	void (*print_stats)(void);     /* all guests ended, or asked for on the console */
 	const struct vm_kind *vm_kind; /* a kind of VM it provides (include/triad/vm_kind.h) */
 };
@@ -42,6 +44,7 @@ struct feature {
 void features_init(void);
 void features_guest_dt(struct vm *vm, struct guest_dt_params *p);
 void features_vm_reset(struct vm *vm);
+void features_vm_destroy(struct vm *vm);
 void features_print_stats(void);
 
 #endif

@@ -48,6 +48,10 @@ struct guest_dt_params {
 	struct guest_dt_passthrough *passthrough; /* npassthrough devices (room for 12) */
 	unsigned npassthrough;
 	uint32_t rtc_spi;
+	/* A PL061 GPIO controller, or 0 for none, with a gpio-keys power key (KEY_POWER) on
+	 * its line power_line, as QEMU virt has it. */
+	uint64_t gpio_base;
+	uint32_t gpio_spi, power_line;
 	uint32_t timer_ppi[4]; /* PPI numbers: secure phys, phys, virt, hyp phys */
 	bool pmu;	       /* a PMUv3, whose overflow interrupt is PPI pmu_ppi */
 	bool psci_smc;	       /* PSCI through SMC (a realm) rather than HVC */

@@ -57,7 +57,7 @@ enum mgmt_op {
 	MGMT_OP_UPLOAD_BEGIN = 0x0002, /* u64 size: a staging buffer for CREATE, RESTORE */
 	MGMT_OP_UPLOAD = 0x0003,       /* u64 offset, bytes */
 	MGMT_OP_DOWNLOAD = 0x0004,     /* u64 offset, u32 len: from the output buffer (SAVE) */
-	/* core/vm_manage.c: looking at and pausing VMs */
+	/* core/vm_manage.c: looking at and pausing VMs (core/vm_console.c: the console) */
 	MGMT_OP_LIST = 0x0010,
 	MGMT_OP_INFO = 0x0011,
 	MGMT_OP_PAUSE = 0x0012,
@@ -70,6 +70,7 @@ enum mgmt_op {
 	MGMT_OP_SHUTDOWN = 0x0022, /* u32 vm, u32 deadline in ms: then destroyed */
 	MGMT_OP_REBOOT = 0x0023,
 	MGMT_OP_DESTROY = 0x0024,
+	MGMT_OP_QUIT = 0x0025, /* ends the run (every VM with it) once the reply is out */
 	/* core/snapshot*.c: saving and restoring */
 	MGMT_OP_SAVE = 0x0030,	  /* u32 vm: the snapshot becomes the output buffer */
 	MGMT_OP_RESTORE = 0x0031, /* the staged snapshot, optional new name */

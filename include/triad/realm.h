@@ -32,6 +32,8 @@ struct vcpu;
 struct cpu;
 /* The realm kind of VM (include/triad/vm_kind.h): security/rmi/realm_vm.c. */
 extern const struct vm_kind realm_vm_kind;
+/* The VM is freed: its realm objects and this structure go. */
+void realm_vm_free(struct vm *vm);
 /* An RMI call: x0 back, and x1 into *x1 unless it is NULL. */
 uint64_t realm_rmi(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
 		   uint64_t *x1);

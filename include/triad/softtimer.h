@@ -17,6 +17,9 @@ struct softtimer {
 void softtimer_arm(struct softtimer *t, uint64_t deadline);
 /* Disarms t, wherever it is armed. */
 void softtimer_cancel(struct softtimer *t);
+/* Disarms t and waits until its callback (which may re-arm it) runs nowhere: then its
+ * memory may be freed. Not from t's own callback. */
+void softtimer_cancel_sync(struct softtimer *t);
 /* Runs expired timers; called from the CNTHP interrupt. */
 void softtimer_expire(void);
 

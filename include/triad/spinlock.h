@@ -2,6 +2,7 @@
  *
  * Lock order of the Normal EL2 hypervisor, outer first: a CPU holding one of these takes
  * only locks further down the list (docs/architecture.md).
+ *   0. the VM slot table's lock (vm_list_lock(), core/vm_lifecycle.c)
  *   1. vm->lock: VM state, vCPU power (core/vm.c, psci.c, vcpu.c)
  *   2. a device's own lock (devices/: UART, RTC, virtio), a VM's TEE or FF-A state lock
  *   3. run queue locks (core/sched.c), two at once in CPU order (lock_two)

@@ -32,6 +32,10 @@ struct vdev_ops {
 	 * its state is in the hardware). */
 	long (*save)(struct vdev *dev, void *buf, size_t len);
 	int (*restore)(struct vdev *dev, const void *buf, size_t len);
+	/* The VM is destroyed (after reset: nothing in flight, no vCPU of it runs): gives
+	 * back what the device holds (its state, timers, ports). A device without it keeps
+	 * its VM from being destroyed (passthrough: the hardware stays assigned). */
+	void (*release)(struct vdev *dev);
 	/* Pausing (core/vm_pause.c), both optional. While its VM is paused a device starts no
 	 * new I/O; busy says whether I/O it started earlier is still in flight, resume starts
 	 * what it held back. */

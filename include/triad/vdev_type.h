@@ -9,6 +9,7 @@
 #ifndef TRIAD_VDEV_TYPE_H
 #define TRIAD_VDEV_TYPE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,6 +34,10 @@ struct vdev_type {
 		     size_t errlen);
 	/* Optional: a rule across VMs (e.g. two VMs may not both write one disk range). */
 	int (*check)(const struct triad_config *cfg, char *err, size_t errlen);
+	/* Its devices hold what cannot be given back while Triad runs (a machine device and
+	 * its interrupts): only the boot bundle's VMs may have them, and those VMs cannot be
+	 * destroyed. */
+	bool boot_only;
 	/* Builds the device in the VM (Triad only; NULL in host builds). */
 	int (*create)(struct vm *vm, const struct vdev_config *c, char *err, size_t errlen);
 };

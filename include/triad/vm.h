@@ -14,13 +14,16 @@
 
 #include <lib/pgtable.h>
 
-#define GUEST_RAM_IPA  0x40000000UL
-#define GUEST_UART_IPA 0x09000000UL
-#define GUEST_UART_SPI 1
-#define GUEST_RTC_IPA  0x09010000UL
-#define GUEST_RTC_SPI  2
-#define GUEST_HVC_IPA  0x0a000000UL /* QEMU virt's first virtio-mmio slot */
-#define GUEST_HVC_SPI  16
+#define GUEST_RAM_IPA	     0x40000000UL
+#define GUEST_UART_IPA	     0x09000000UL
+#define GUEST_UART_SPI	     1
+#define GUEST_RTC_IPA	     0x09010000UL
+#define GUEST_RTC_SPI	     2
+#define GUEST_GPIO_IPA	     0x09030000UL /* PL061, as QEMU virt */
+#define GUEST_GPIO_SPI	     7
+#define GUEST_POWER_KEY_LINE 3
+#define GUEST_HVC_IPA	     0x0a000000UL /* QEMU virt's first virtio-mmio slot */
+#define GUEST_HVC_SPI	     16
 
 #define MAX_VDEVS 16
 
@@ -36,10 +39,15 @@ enum vm_state {
 };
 
 struct vm {
-	unsigned id;
+	unsigned id; /* its slot (core/vm_lifecycle.c), reused after it is destroyed */
 	char name[VM_NAME_MAX];
-	const struct vm_config *cfg;
-	const uint8_t *bundle; /* where cfg's blobs live */
+	const struct vm_config *cfg; /* = &config */
+	struct vm_config config;
+	const uint8_t *bundle;	    /* where cfg's blobs live */
+	uint8_t *bundle_owned;	    /* the bundle, if the VM owns it (created at run time) */
+	uint64_t bundle_owned_size; /* bytes: freed in whole pages with the VM */
+	bool destroying;	    /* vm_destroy began: stopped, never to run again */
+	volatile bool torn_down;    /* stopped, and its kind's teardown and features' reset ran */
 	volatile enum vm_state state;
 	uint16_t vmid;
 	struct pgtable s2;
@@ -72,10 +80,21 @@ struct vm {
 	struct vm_io_stats io;
 };
 
-/* core/vm.c */
+/* core/vm.c. vm_create copies cfg; on failure it has freed all it took. The VM is created
+ * stopped (VM_STOPPED) until vm_load_images. */
 int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, struct vm **out);
+/* Frees what vm_create took (vCPUs, stage-2 tables, VMID, RAM scrubbed, the VM itself) and
+ * the bundle it owns. No vCPU of it may be in a CPU or a run queue, none of its timers
+ * armed. Its devices are released before (vm_devices_release). */
+void vm_free(struct vm *vm);
 int vm_load_images(struct vm *vm);
 void vm_power_off(struct vm *vm, const char *why);
+/* Puts the VM in state (stopped, dead, resetting) with every vCPU off, and kicks them out
+ * of the CPUs; says nothing and never ends the run. */
+void vm_stop(struct vm *vm, enum vm_state state);
+/* A stopped VM none of whose vCPUs is in a CPU: its kind's teardown, the features forget
+ * it (torn_down). */
+void vm_teardown(struct vm *vm);
 /* PSCI CPU_OFF: v goes off. A VM left with no vCPU on (or coming on) can never run again:
  * it is stopped as a SYSTEM_OFF would stop it, and says so. */
 void vm_vcpu_off(struct vcpu *v);
@@ -95,7 +114,16 @@ void vm_warn(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 
 /* The same for a security-relevant one, which also goes to the audit log (every time). */
 void vm_audit(struct vm *vm, enum audit_event ev, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* core/vm_lifecycle.c: the VM in slot id, or NULL (a free slot, or one whose VM is being
+ * created). nr_vms is one past the highest slot in use: loops over ids below it must skip
+ * NULLs. A caller that uses what it found beyond a state check, while VMs may be destroyed,
+ * holds vm_list_lock() (outermost lock: include/triad/spinlock.h). */
 struct vm *vm_by_id(unsigned id);
 extern unsigned nr_vms;
+void vm_list_lock(void);
+/* No VM is left running: whether Triad goes on anyway (a management channel is open), in
+ * which case it has said so. */
+bool vm_lifecycle_keep_running(const char *reason);
+void vm_list_unlock(void);
 
 #endif

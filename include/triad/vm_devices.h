@@ -21,6 +21,13 @@ struct device_line {
 int vm_devices_create(struct vm *vm, char *err, size_t errlen);
 /* Back to power-on state when the VM (re)starts. */
 void vm_devices_reset(struct vm *vm);
+/* The first of the VM's devices that cannot be released (so the VM cannot be destroyed),
+ * or NULL if all can. */
+const char *vm_devices_unreleasable(const struct vm *vm);
+/* Resets then releases every device of a VM being destroyed (those created so far). */
+void vm_devices_release(struct vm *vm);
+/* Presses the VM's power key (a PL061 line, let go 100 ms later): -ENODEV if it has none. */
+int vm_power_key_press(struct vm *vm);
 /* Claims an IPA range; spi >= 0 marks a virtio-mmio device for the guest's DT. */
 int vm_add_vdev(struct vm *vm, const struct vdev_ops *ops, uint64_t base, uint64_t size, void *priv,
 		int spi);
@@ -33,5 +40,7 @@ void device_line_init(struct device_line *l, uint32_t spi);
 void device_unlock_line(struct vm *vm, spinlock_t *lock, struct device_line *l, bool level);
 /* A device's own state, zeroed (whole pages from the page allocator), or NULL. */
 void *vdev_alloc(size_t size);
+/* Gives back what vdev_alloc(size) returned (NULL is ignored). */
+void vdev_free(void *p, size_t size);
 
 #endif

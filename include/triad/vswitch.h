@@ -19,6 +19,7 @@ struct vswitch_port {
 	/* Gives the port a frame; the port copies it or drops it. No switch lock is held. */
 	void (*deliver)(struct vswitch_port *p, const uint8_t *frame, uint32_t len);
 	uint64_t in_frames, out_frames, spoofed;
+	unsigned delivering; /* deliver() calls under way (vswitch_remove_port waits them out) */
 };
 
 /* Learned addresses: pure logic, host-tested. */
@@ -44,6 +45,9 @@ uint32_t vswitch_route(struct mac_table *t, struct vswitch_port *const *ports, u
 
 /* The switch itself (one per Triad). */
 int vswitch_add_port(struct vswitch_port *p);
+/* Takes p off the switch (its VM is destroyed) and waits until no frame is being given to
+ * it: then its memory may go. The learned addresses are forgotten (ports renumber). */
+void vswitch_remove_port(struct vswitch_port *p);
 /* A frame entering the switch from port p. */
 void vswitch_input(struct vswitch_port *p, const uint8_t *frame, uint32_t len);
 

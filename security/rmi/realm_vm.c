@@ -337,6 +337,16 @@ static void realm_guest_dt(struct vm *vm, struct guest_dt_params *p)
 	p->optee = false;
 }
 
+void realm_vm_free(struct vm *vm)
+{
+	struct realm_vm *r = vm->realm;
+	if (!r)
+		return;
+	realm_destroy(vm); /* normally done at its teardown already */
+	vm->realm = NULL;
+	page_free((uint64_t)r, r->pages);
+}
+
 const struct vm_kind realm_vm_kind = {
     .name = "realm",
     .el1_in_cpu = false,

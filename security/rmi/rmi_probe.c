@@ -34,4 +34,4 @@ static void rmi_probe(void)
 		(unsigned long)((f[1] >> 34) & 0xf) + 1); /* minus one */
 }
 
-FEATURE(30, rmi) = {.init = rmi_probe, .vm_kind = &realm_vm_kind};
+FEATURE(30, rmi) = {.init = rmi_probe, .vm_kind = &realm_vm_kind, .vm_destroy = realm_vm_free};

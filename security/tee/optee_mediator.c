@@ -786,4 +786,17 @@ static void tee_guest_dt(struct vm *vm, struct guest_dt_params *p)
 	p->optee = tee_present;
 }
 
-FEATURE(10, tee) = {.init = tee_probe, .guest_dt = tee_guest_dt, .vm_reset = tee_vm_destroyed};
+/* The VM is freed (after tee_vm_destroyed told OP-TEE): its client state goes too. */
+static void tee_vm_free(struct vm *vm)
+{
+	struct tee_vm *t = vm->tee;
+	if (!t)
+		return;
+	vm->tee = NULL;
+	page_free((uint64_t)t, ALIGN_UP(sizeof(*t), PAGE_SIZE) / PAGE_SIZE);
+}
+
+FEATURE(10, tee) = {.init = tee_probe,
+		    .guest_dt = tee_guest_dt,
+		    .vm_reset = tee_vm_destroyed,
+		    .vm_destroy = tee_vm_free};

@@ -127,3 +127,152 @@ def test_pause_stops_a_vm_and_resume_continues_it(tmp_path, sock):
         assert t_1 - t_0 >= paused_for * 1000 - 100, (t_0, t_1, paused_for)
     finally:
         r.kill()
+
+
+def reply(c, seq=None):
+    """The next reply frame: (op, seq, status, reason or data)."""
+    op, rseq, payload = c.read_frame()
+    (status,) = struct.unpack_from("<i", payload)
+    body = payload[4:]
+    return op, rseq, status, body.split(b"\0")[0].decode() if status else body
+
+
+def test_malformed_requests_get_errors(tmp_path, sock):
+    """Requests are checked like guest input: out of order, unknown, malformed, oversized or
+    with bytes that are no frame at all, each gets its error and the session goes on."""
+    r = start_hogs(tmp_path, sock)
+    try:
+        c = Client(sock, hello=False)
+        LIST = OPS["LIST"]
+        c.send_raw(frame(LIST, 1))
+        assert reply(c) == (LIST | 0x8000, 1, -1, "HELLO must come first")
+        c.send_raw(frame(OPS["HELLO"], 2, struct.pack("<HH", 2, 0)))
+        op, seq, status, why = reply(c)
+        assert (seq, status) == (2, -7) and "Triad speaks 1.0" in why
+        c.send_raw(frame(LIST, 3))  # a refused HELLO starts no session
+        assert reply(c)[2:] == (-1, "HELLO must come first")
+        c.hello()
+        c.send_raw(frame(0x0999, 4))
+        assert reply(c)[1:] == (4, -1, "unknown op 0x999")
+        c.send_raw(frame(LIST | 0x8000, 5))
+        assert reply(c)[1:3] == (5, -1)
+        c.send_raw(frame(LIST, 6, flags=1))
+        assert reply(c)[1:] == (6, -1, "flags 0x1: must be 0")
+        c.send_raw(frame(LIST, 7, b"abc"))
+        assert reply(c)[1:] == (7, -1, "LIST: payload of 3 bytes, expected 0..0")
+        c.send_raw(frame(OPS["INFO"], 8, b"\x01\x00"))
+        assert reply(c)[1:3] == (8, -1)
+        # Bytes that are no frame: one error (seq 0), then the next frame is found.
+        c.send_raw(b"\x00garbage, no magic here at all" + frame(LIST, 9))
+        assert reply(c)[1:] == (0, -1, "bad magic: bytes dropped up to the next frame")
+        assert reply(c)[1:3] == (9, 0)
+        # A header announcing more than the largest payload: refused with its seq, and the
+        # bytes after it are searched for the next frame.
+        c.send_raw(struct.pack("<IHHII", triad_mgmt.MAGIC, LIST, 0, 10, (1 << 20) + 1) +
+                   b"x" * 100 + frame(LIST, 11))
+        assert reply(c)[1:] == (10, -1, "payload of 1048577 bytes: at most 1048576")
+        assert reply(c)[1:3] == (11, 0)
+        # Many requests at once are answered in order.
+        c.send_raw(b"".join(frame(LIST, 100 + i) for i in range(40)))
+        assert [reply(c)[1:3] for _ in range(40)] == [(100 + i, 0) for i in range(40)]
+        assert [v["state"] for v in c.list()] == ["running", "running"]
+        c.close()
+    finally:
+        r.kill()
+
+
+def test_upload_staging(tmp_path, sock):
+    """UPLOAD_BEGIN/UPLOAD fill the staging buffer in order, in frames as large as the
+    protocol allows (far more than the transport's buffers hold at once); mistakes are
+    refused."""
+    r = start_hogs(tmp_path, sock, names=("alpha",))
+    try:
+        with Client(sock) as c:
+            def error(op, payload):
+                with pytest.raises(MgmtError) as e:
+                    c.call(op, payload)
+                return e.value.status, e.value.reason
+            assert error("UPLOAD", struct.pack("<Q", 0) + b"x") == (
+                -1, "UPLOAD without UPLOAD_BEGIN")
+            assert error("UPLOAD_BEGIN", struct.pack("<Q", 0))[0] == -2
+            assert error("UPLOAD_BEGIN", struct.pack("<Q", 1 << 40))[0] == -2
+            assert error("UPLOAD_BEGIN", struct.pack("<Q", 1 << 35))[0] == -5  # > free RAM
+            assert error("DOWNLOAD", struct.pack("<QI", 0, 16)) == (-3, "nothing to download")
+            free = c.free_memory()
+            data = os.urandom(3 << 20)
+            c.upload(data)  # 1 MiB frames
+            assert c.free_memory() <= free - len(data)
+            c.hello()  # a new session: the staging buffer goes
+            assert c.free_memory() == free
+            c.call("UPLOAD_BEGIN", struct.pack("<Q", 100))
+            c.call("UPLOAD", struct.pack("<Q", 0) + b"a" * 60)
+            assert error("UPLOAD", struct.pack("<Q", 0) + b"b") == (-2, "offset 0: expected 60")
+            assert error("UPLOAD", struct.pack("<Q", 60) + b"c" * 41) == (
+                -2, "41 bytes at 60: past the 100 announced")
+            c.call("UPLOAD", struct.pack("<Q", 60) + b"c" * 40)
+            assert [v["name"] for v in c.list()] == ["alpha"]
+    finally:
+        r.kill()
+
+
+def test_console_attach(tmp_path, sock):
+    """CONSOLE sends a VM's console output (that VM's only) as events, CONSOLE_INPUT types
+    into it; triad-ctl console does both."""
+    import subprocess
+    import time
+    cfg = write_config(tmp_path / "vms.dts", {
+        "alpha": {"kernel": COUNTER, "memory": "16M", "cpus": 1},
+        "beta": {"kernel": COUNTER, "memory": "16M", "cpus": 1}})
+    r = Run("--config", cfg, "--pcpus", "1", "--control", sock)
+    try:
+        r.expect_vm("beta", "counter: start")
+        got = {}
+
+        def on_event(op, payload):
+            vid = struct.unpack_from("<I", payload)[0]
+            got[vid] = got.get(vid, b"") + payload[4:]
+        with Client(sock, on_event=on_event) as c:
+            c.console("beta")
+            deadline = time.monotonic() + 60
+            while b"counter: n=" not in got.get(1, b"") and time.monotonic() < deadline:
+                c.poll_events(0.5)
+            c.console_input("beta", b"Q")
+            while b"counter: key Q" not in got.get(1, b"") and time.monotonic() < deadline:
+                c.poll_events(0.5)
+            assert b"counter: key Q" in got.get(1, b""), got
+            # Nothing lost or mixed up in between (the first line may be cut by the attach).
+            import re
+            lines = got[1].split(b"\r\n")[1:-1]
+            assert len(lines) >= 2 and all(
+                re.fullmatch(rb"counter: (n=\d+ ticks=\d+ t=\d+|key Q)", ln) for ln in lines), lines
+            assert 0 not in got, "alpha's output came without attaching to it"
+            c.console("beta", False)
+            c.poll_events(0.5)
+            got.clear()
+            c.poll_events(1)
+            assert not got, "output came after detaching"
+            with pytest.raises(MgmtError) as e:
+                c.call("CONSOLE", struct.pack("<II", 1, 2))
+            assert e.value.status == -2
+            c.pause("alpha")
+            with pytest.raises(MgmtError) as e:
+                c.console_input("alpha", b"x")
+            assert e.value.status == -4
+            c.resume("alpha")
+        p = subprocess.Popen([os.path.join(ROOT, "tools", "triad-ctl"), "--socket", sock,
+                              "console", "alpha"], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        p.stdin.write(b"Z")
+        p.stdin.close()
+        out = b""
+        deadline = time.monotonic() + 60
+        import select
+        while b"counter: key Z" not in out and time.monotonic() < deadline:
+            if select.select([p.stdout], [], [], 1)[0]:
+                out += os.read(p.stdout.fileno(), 4096)
+        p.terminate()
+        p.wait(10)
+        assert b"counter: key Z" in out, out[-2000:]
+        assert b"counter: n=" in out
+    finally:
+        r.kill()

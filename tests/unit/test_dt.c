@@ -42,6 +42,9 @@ static void guest_dtb_round_trip(void **state)
 	    .pmu_ppi = 7,
 	    .rtc_base = 0x09010000,
 	    .rtc_spi = 2,
+	    .gpio_base = 0x09030000,
+	    .gpio_spi = 7,
+	    .power_line = 3,
 	};
 	assert_int_equal(guest_dt_build(buf, sizeof(buf), &p), 0);
 	assert_int_equal(fdt_check_full(buf, sizeof(buf)), 0);
@@ -73,6 +76,25 @@ static void guest_dtb_round_trip(void **state)
 	int uart = fdt_path_offset(buf, "/pl011@9000000");
 	assert_true(fdt_getprop(buf, uart, "clocks", NULL) != NULL);
 	assert_int_equal(fdt_node_check_compatible(buf, uart, "arm,primecell"), 0);
+	/* The PL061 with the power key on its line 3, as QEMU virt: gpio-keys finds the
+	 * controller by phandle, and the key's code is KEY_POWER. */
+	int gpio = fdt_path_offset(buf, "/gpio@9030000");
+	assert_true(gpio >= 0);
+	assert_int_equal(fdt_node_check_compatible(buf, gpio, "arm,pl061"), 0);
+	assert_int_equal(fdt_node_check_compatible(buf, gpio, "arm,primecell"), 0);
+	assert_true(fdt_getprop(buf, gpio, "gpio-controller", NULL) != NULL);
+	const fdt32_t *irq = fdt_getprop(buf, gpio, "interrupts", NULL);
+	assert_int_equal(fdt32_to_cpu(irq[0]), 0);
+	assert_int_equal(fdt32_to_cpu(irq[1]), 7);
+	int key = fdt_path_offset(buf, "/gpio-keys/poweroff");
+	assert_true(key >= 0);
+	assert_int_equal(
+	    fdt_node_check_compatible(buf, fdt_path_offset(buf, "/gpio-keys"), "gpio-keys"), 0);
+	const fdt32_t *gpios = fdt_getprop(buf, key, "gpios", NULL);
+	assert_int_equal(fdt32_to_cpu(gpios[0]), fdt_get_phandle(buf, gpio));
+	assert_int_equal(fdt32_to_cpu(gpios[1]), 3);
+	const fdt32_t *code = fdt_getprop(buf, key, "linux,code", NULL);
+	assert_int_equal(fdt32_to_cpu(*code), 116);
 	/* Without a PMU, no node: the platform parser then reports none. */
 	p.pmu = false;
 	assert_int_equal(guest_dt_build(buf, sizeof(buf), &p), 0);

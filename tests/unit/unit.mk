@@ -44,10 +44,18 @@ $(BUILD)/fuzz/fuzz_spmc: tests/fuzz/fuzz_spmc.c security/ffa/spmc.c security/ffa
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -I. -o $@ $^
 
+# The management API's parser and session: core/mgmt.c, included by the target. Seeds
+# (tests/fuzz/seeds-NAME/, a whole session) start a target's corpus deep in its protocol.
+$(BUILD)/fuzz/fuzz_mgmt: tests/fuzz/fuzz_mgmt.c core/mgmt.c include/triad/mgmt.h
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $<
+
 .PHONY: fuzz
-fuzz: $(BUILD)/fuzz/fuzz_config $(BUILD)/fuzz/fuzz_vgic $(BUILD)/fuzz/fuzz_virtq $(BUILD)/fuzz/fuzz_spmc
+fuzz: $(BUILD)/fuzz/fuzz_config $(BUILD)/fuzz/fuzz_vgic $(BUILD)/fuzz/fuzz_virtq $(BUILD)/fuzz/fuzz_spmc \
+	$(BUILD)/fuzz/fuzz_mgmt
 	@set -e; for f in $^; do n=$$(basename $$f); echo "== $$f ($(FUZZ_SECONDS) s)"; \
 		mkdir -p $(BUILD)/fuzz/corpus-$$n; \
+		if [ -d tests/fuzz/seeds-$$n ]; then cp tests/fuzz/seeds-$$n/* $(BUILD)/fuzz/corpus-$$n/; fi; \
 		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 -artifact_prefix=$(BUILD)/fuzz/ \
 			$(BUILD)/fuzz/corpus-$$n >$(BUILD)/fuzz/$$n.log 2>&1 || \
 			{ tail -n 60 $(BUILD)/fuzz/$$n.log; echo "fuzz: $$n found a bug" >&2; exit 1; }; \

@@ -3,12 +3,15 @@
  * counter), prints the count, the number of interrupts taken and the virtual time:
  * "counter: n=<count> ticks=<interrupts> t=<ms>". While its VM is paused, the count stops;
  * after, it goes on from where it was, and the timer interrupt that came due meanwhile is
- * taken (a lost one would end the lines for good). */
+ * taken (a lost one would end the lines for good). Keys typed at its console are echoed
+ * at the next line. */
 #include "../lib/guest.h"
 
 #define TIMER_INTID	27
 #define GICR_SGI	(GICR + 0x10000)
 #define GICR_ISENABLER0 (GICR_SGI + 0x100)
+#define UART_FR		0x18
+#define FR_RXFE		(1U << 4)
 
 static uint64_t period;
 static volatile uint64_t ticks;
@@ -54,6 +57,12 @@ int main(const char *dtb)
 			puts_(" t=");
 			putdec(counter() / (freq / 1000));
 			puts_("\n");
+			/* Keys typed at its console, echoed: "counter: key <c>". */
+			while (!(rd32(UART + UART_FR) & FR_RXFE)) {
+				puts_("counter: key ");
+				putc_((char)(rd32(UART) & 0xff));
+				puts_("\n");
+			}
 		}
 	}
 }
