@@ -9,7 +9,7 @@ PYTHON    := /usr/bin/python3
 
 HV_SRCS := $(wildcard arch/arm64/*.S arch/arm64/*.c core/*.c mm/*.c irq/*.c devices/*.c \
                       drivers/virtio/*.c drivers/iommu/*.c drivers/pci/*.c security/tee/*.c \
-                      security/rmi/*.c security/smc/*.c plat/qemu-virt/*.c lib/libc/*.c lib/pgtable/*.c lib/console/*.c) \
+                      drivers/gpio/*.c security/rmi/*.c security/smc/*.c plat/qemu-virt/*.c lib/libc/*.c lib/pgtable/*.c lib/console/*.c) \
            security/ffa/ffa_hyp.c \
            security/ffa/partition_info.c
 FDT_SRCS := $(addprefix $(LIBFDT)/,fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c \

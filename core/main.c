@@ -36,6 +36,7 @@ void secondary_entry(void);
 #include <triad/smccc.h>
 #include <triad/trace.h>
 #include <triad/audit.h>
+#include <triad/host_stop.h>
 
 #define PSCI_CPU_ON_64 0xc4000003UL
 
@@ -62,6 +63,11 @@ static void parse_bootargs(const char *args)
 			size_t len = MIN(n - 12, sizeof(exit_token) - 1);
 			memcpy(exit_token, args + 12, len);
 			exit_token[len] = '\0';
+		} else if (n > 17 && !strncmp(args, "triad.stop_grace=", 17)) {
+			unsigned s = 0;
+			for (const char *d = args + 17; d < end && *d >= '0' && *d <= '9'; d++)
+				s = s * 10 + (unsigned)(*d - '0');
+			host_stop_set_grace(s ? MIN(s, 3600U) : 30);
 		} else if (n == 11 && !strncmp(args, "triad.audit", 11)) {
 			audit_dump_at_exit = true;
 		} else if (n > 12 && !strncmp(args, "triad.trace=", 12)) {

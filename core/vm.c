@@ -8,6 +8,7 @@
 #include <triad/errno.h>
 #include <triad/feature.h>
 #include <triad/guest_dt.h>
+#include <triad/host_stop.h>
 #include <triad/linux_image.h>
 #include <triad/log.h>
 #include <triad/vm_devices.h>
@@ -253,7 +254,7 @@ static void exit_if_none_alive(int code, const char *reason)
 		if (s == VM_RUNNING || s == VM_PAUSED || s == VM_RESETTING || s == VM_LOADING)
 			return;
 	}
-	if (vm_lifecycle_keep_running(reason))
+	if (!host_stop_in_progress() && vm_lifecycle_keep_running(reason))
 		return;
 	sched_print_stats();
 	features_print_stats();

@@ -154,6 +154,7 @@ def rt_latency(tmp, icount):
             if m:
                 return {"rt_timer_p99": int(m.group(1)), "rt_timer_max": int(m.group(2))}
     finally:
+        p.terminate()  # twice: at once, not the guests' graceful stop
         p.terminate()
         p.wait()
     sys.exit("bench: rt_latency: no report from the real-time guest")
