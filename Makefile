@@ -9,7 +9,7 @@ PYTHON    := /usr/bin/python3
 
 HV_SRCS := $(wildcard arch/arm64/*.S arch/arm64/*.c core/*.c mm/*.c irq/*.c devices/*.c \
                       drivers/virtio/*.c drivers/iommu/*.c drivers/pci/*.c security/tee/*.c \
-                      security/rmi/*.c plat/qemu-virt/*.c lib/libc/*.c lib/pgtable/*.c lib/console/*.c) \
+                      drivers/gpio/*.c security/rmi/*.c security/smc/*.c plat/qemu-virt/*.c lib/libc/*.c lib/pgtable/*.c lib/console/*.c) \
            security/ffa/ffa_hyp.c \
            security/ffa/partition_info.c
 FDT_SRCS := $(addprefix $(LIBFDT)/,fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c \
@@ -33,7 +33,7 @@ endif
 HV_OBJS  := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 FDT_OBJS := $(patsubst $(LIBFDT)/%.c,$(BUILD)/libfdt/%.o,$(FDT_SRCS))
 
-.PHONY: all setup bench test test-full unit-test integration-test integration-test-no-secure \
+.PHONY: all setup bench debug test test-full unit-test integration-test integration-test-no-secure \
 	integration-test-loaded integration-test-debug check-layers check-firmware-layers run clean \
 	guests initramfs format format-check
 
@@ -144,7 +144,8 @@ GUEST_TOOLS := $(BUILD)/guests/triad-spin $(BUILD)/guests/triad-pmu $(BUILD)/gue
 BAREMETAL_GUESTS := tests/guests/badguest tests/guests/hog tests/guests/bench tests/guests/canary \
 	tests/guests/fwtest tests/guests/teeguest tests/guests/stuckoptee tests/guests/ffasp \
 	tests/guests/ffaguest tests/guests/diskattack tests/guests/timerguest \
-	tests/guests/isoguest tests/guests/realmwfi tests/guests/counter tests/guests/counter-realm
+	tests/guests/isoguest tests/guests/realmwfi tests/guests/counter tests/guests/counter-realm \
+	tests/guests/statsguest tests/guests/trngguest tests/guests/rtlat
 guests: $(GUEST_TOOLS)
 	$(foreach g,$(BAREMETAL_GUESTS),$(MAKE) -C $(g) O=$(abspath $(BUILD))/guests &&) true
 
@@ -255,6 +256,14 @@ run: all $(RUN_DISK)
 	tools/triad-run --kernel .cache/guest/linux-6.1/Image --initrd $(BUILD)/initramfs-tee.cpio.gz \
 		--cpus 2 --pcpus 2 --mem 512M --append "console=ttyAMA0 earlycon" \
 		--disk $(RUN_DISK) --net user,hostfwd=tcp:127.0.0.1:$(RUN_HTTP_PORT)-:80
+
+# `make run` with QEMU's gdb stub, stopped at the first instruction until gdb continues; the
+# symbols of all four images: gdb-multiarch -x <the script triad-run names> (docs/debugging.md).
+debug: all $(RUN_DISK)
+	tools/triad-run --gdb --gdb-wait --kernel .cache/guest/linux-6.1/Image \
+		--initrd $(BUILD)/initramfs-tee.cpio.gz --cpus 2 --pcpus 2 --mem 512M \
+		--append "console=ttyAMA0 earlycon" --disk $(RUN_DISK) \
+		--net user,hostfwd=tcp:127.0.0.1:$(RUN_HTTP_PORT)-:80
 
 # The hypervisor's includes point down its layers (docs/architecture.md, "Layers").
 check-layers:

@@ -69,8 +69,9 @@ int bundle_get_flag(const void *fdt, int node, const char *where, const char *pr
 	return 1;
 }
 
-static const char *const vm_props[] = {"memory", "cpus",     "bootargs", "kernel", "initrd",
-				       "weight", "affinity", "console",	 "realm",  NULL};
+static const char *const vm_props[] = {"memory", "cpus",     "bootargs", "kernel",
+				       "initrd", "weight",   "affinity", "console",
+				       "realm",	 "realtime", NULL};
 
 static const struct vdev_type *find_type(const char *name)
 {
@@ -176,6 +177,10 @@ static int parse_vm(const void *fdt, int node, uint64_t size, struct vm_config *
 	if (realm < 0)
 		return realm;
 	vm->realm = realm;
+	int realtime = bundle_get_flag(fdt, node, path, "realtime", err, errlen);
+	if (realtime < 0)
+		return realtime;
+	vm->realtime = realtime;
 	const fdt32_t *w = fdt_getprop(fdt, node, "weight", &len);
 	if (w) {
 		if (len != 4)
@@ -198,6 +203,15 @@ static int parse_vm(const void *fdt, int node, uint64_t size, struct vm_config *
 				     i);
 		}
 	}
+	/* A real-time vCPU never waits for a fair one: it must not wander between CPUs either,
+	 * or its latency would depend on the load where it lands. */
+	for (unsigned i = 0; vm->realtime && i < vm->ncpus; i++)
+		if (__builtin_popcount(vm->affinity[i]) != 1)
+			FAIL("bundle: /vms/%s: a realtime VM pins each vCPU to one CPU: vCPU %u's "
+			     "affinity 0x%x names %s",
+			     path, i, vm->affinity[i],
+			     vm->affinity[i] == UINT32_MAX ? "every CPU (no affinity given)"
+							   : "several");
 	if (parse_devices(fdt, node, path, vm, err, errlen))
 		return -EINVAL;
 	for (unsigned i = 0; vm->realm && i < vm->ndevs; i++)

@@ -34,10 +34,16 @@ extern char exit_token[40];
 extern char _start[], _end[];
 void secondary_entry(void);
 #include <triad/smccc.h>
+#include <triad/trace.h>
+#include <triad/audit.h>
+#include <triad/host_stop.h>
 
 #define PSCI_CPU_ON_64 0xc4000003UL
 
-/* Options on Triad's own command line: "loglevel=debug|info|warn|error triad.token=HEX". */
+static int64_t boot_trace; /* triad.trace=: the trace classes on from the start */
+
+/* Options on Triad's own command line: "loglevel=debug|info|warn|error triad.token=HEX
+ * triad.trace=CLASS,...". */
 static void parse_bootargs(const char *args)
 {
 	static const char *const levels[] = {"debug", "info", "warn", "error"};
@@ -57,6 +63,21 @@ static void parse_bootargs(const char *args)
 			size_t len = MIN(n - 12, sizeof(exit_token) - 1);
 			memcpy(exit_token, args + 12, len);
 			exit_token[len] = '\0';
+		} else if (n > 17 && !strncmp(args, "triad.stop_grace=", 17)) {
+			unsigned s = 0;
+			for (const char *d = args + 17; d < end && *d >= '0' && *d <= '9'; d++)
+				s = s * 10 + (unsigned)(*d - '0');
+			host_stop_set_grace(s ? MIN(s, 3600U) : 30);
+		} else if (n == 11 && !strncmp(args, "triad.audit", 11)) {
+			audit_dump_at_exit = true;
+		} else if (n > 12 && !strncmp(args, "triad.trace=", 12)) {
+			const char *bad;
+			size_t badlen;
+			boot_trace = trace_parse(args + 12, n - 12, &bad, &badlen);
+			if (boot_trace < 0)
+				pr_warn("triad.trace: no trace class '%.*s' (exit, inject, sched, "
+					"world, rmi, ffa, device, all): tracing stays off",
+					(int)badlen, bad);
 		}
 		args = end;
 	}
@@ -176,6 +197,8 @@ void triad_main(void *fdt, const struct boot_info *bi)
 	}
 	setup_memory(fdt);
 	mmu_init(&plat);
+	if (boot_trace > 0 && trace_set((uint32_t)boot_trace))
+		pr_warn("triad.trace: no memory for the trace buffers: tracing stays off");
 	gic_init(&plat);
 	vpmu_global_init(plat.pmu_intid);
 	vdebug_global_init();

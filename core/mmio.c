@@ -32,13 +32,14 @@ mmio_refuse(struct vcpu *v, uint64_t esr, uint64_t ipa, const struct vdev *d, co
 {
 	bool write = esr & ESR_WNR;
 	if (d)
-		vm_warn(v->vm,
-			"vCPU %u: %u-byte %s of %s offset 0x%lx at pc 0x%lx %s: abort injected",
-			v->id, 1U << ESR_SAS(esr), write ? "write" : "read", d->ops->name,
-			ipa - d->base, v->regs.pc, why);
+		vm_audit(v->vm, AUDIT_ABORT_INJECTED,
+			 "vCPU %u: %u-byte %s of %s offset 0x%lx at pc 0x%lx %s: abort injected",
+			 v->id, 1U << ESR_SAS(esr), write ? "write" : "read", d->ops->name,
+			 ipa - d->base, v->regs.pc, why);
 	else
-		vm_warn(v->vm, "vCPU %u: %s of unmapped IPA 0x%lx at pc 0x%lx: abort injected",
-			v->id, write ? "write" : "read", ipa, v->regs.pc);
+		vm_audit(v->vm, AUDIT_ABORT_INJECTED,
+			 "vCPU %u: %s of unmapped IPA 0x%lx at pc 0x%lx: abort injected", v->id,
+			 write ? "write" : "read", ipa, v->regs.pc);
 	inject_data_abort(v, read_sysreg(far_el2), write);
 }
 

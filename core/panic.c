@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <triad/cpu.h>
 #include <triad/log.h>
+#include <triad/audit.h>
 #include <triad/panic.h>
+#include <triad/trace.h>
 
 uint64_t smc_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
 
@@ -16,6 +18,9 @@ char exit_token[40] = "none";
 
 void triad_exit(int status, const char *reason)
 {
+	/* What tracing and the audit log recorded, before the line that ends the run. */
+	trace_dump(exit_token);
+	audit_dump(exit_token);
 	log_raw("[triad] exit %s status=%d reason=%s", exit_token, status, reason);
 	smc_call(PSCI_SYSTEM_OFF, 0, 0, 0);
 	for (;;)

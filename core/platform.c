@@ -119,6 +119,36 @@ static void parse_rtc(const void *fdt, struct platform *p)
 		p->rtc_base = 0;
 }
 
+/* Optional: the machine's power key, a gpio-keys key with code KEY_POWER (116) on a line of
+ * a PL061 (QEMU virt: line 3, what the monitor's `system_powerdown` presses). A disabled
+ * PL061 (the secure world's) is not ours. */
+static void parse_power_key(const void *fdt, struct platform *p)
+{
+	int keys = fdt_node_offset_by_compatible(fdt, -1, "gpio-keys");
+	int key;
+	p->gpio_base = 0;
+	fdt_for_each_subnode(key, fdt, keys)
+	{
+		int len;
+		const fdt32_t *code = fdt_getprop(fdt, key, "linux,code", &len);
+		const fdt32_t *gpios = fdt_getprop(fdt, key, "gpios", &len);
+		if (!code || fdt32_to_cpu(*code) != 116 || !gpios || len < 8)
+			continue;
+		int gpio = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(gpios[0]));
+		const char *status = gpio >= 0 ? fdt_getprop(fdt, gpio, "status", NULL) : NULL;
+		uint32_t line = fdt32_to_cpu(gpios[1]);
+		if (gpio < 0 || fdt_node_check_compatible(fdt, gpio, "arm,pl061") ||
+		    (status && strcmp(status, "okay")) || line > 7 ||
+		    get_reg(fdt, gpio, 0, &p->gpio_base, NULL) ||
+		    get_intid(fdt, gpio, 0, &p->gpio_intid) || p->gpio_intid < 32) {
+			p->gpio_base = 0;
+			continue;
+		}
+		p->power_key_line = line;
+		return;
+	}
+}
+
 /* Optional: without a PMU node guests get no PMU. */
 static void parse_pmu(const void *fdt, struct platform *p)
 {
@@ -268,6 +298,7 @@ int platform_parse(const void *fdt, struct platform *p, const char **why)
 		}
 	parse_pmu(fdt, p);
 	parse_rtc(fdt, p);
+	parse_power_key(fdt, p);
 	parse_virtio(fdt, p);
 	parse_smmu(fdt, p);
 	parse_pci(fdt, p);

@@ -88,8 +88,8 @@ void handle_smccc(struct vcpu *v)
 				s->call(v);
 				return;
 			}
-		vm_warn(v->vm, "vCPU %u: unknown HVC/SMC function 0x%lx: NOT_SUPPORTED", v->id,
-			x[0]);
+		vm_audit(v->vm, AUDIT_CALL_REFUSED,
+			 "vCPU %u: unknown HVC/SMC function 0x%lx: NOT_SUPPORTED", v->id, x[0]);
 		x[0] = (uint64_t)(int64_t)PSCI_NOT_SUPPORTED;
 		return;
 	}

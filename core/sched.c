@@ -14,6 +14,7 @@
 #include <triad/cpu.h>
 #include <triad/log.h>
 #include <triad/sched.h>
+#include <triad/trace.h>
 #include <triad/util.h>
 #include <triad/vcpu.h>
 #include <triad/vm.h>
@@ -22,7 +23,7 @@
 
 static struct runqueue runqueues[MAX_CPUS];
 static struct runqueue *rq_of[MAX_CPUS];
-static const struct sched_policy *policy = &sched_fair;
+static const struct sched_policy *policy = &sched_rt_fair;
 
 void vcpu_put(struct vcpu *v); /* core/vcpu.c */
 
@@ -298,6 +299,9 @@ struct vcpu *sched_switch(void)
 		    (st == VM_RESETTING || st == VM_STOPPED || st == VM_DEAD))
 			c->reset_vm = old->vm;
 	}
+	if (v && v != old)
+		TRACE(c, TRACE_SCHED, v->vm->id, v->id,
+		      old ? (uint64_t)old->vm->id << 16 | old->id : ~0UL, 0);
 	if (v) {
 		next->state = SCHED_RUNNING;
 		next->ran_on |= 1U << c->id;
@@ -326,6 +330,17 @@ void sched_kick_idle(void)
 			poke(i, false);
 }
 
+uint64_t sched_runtime(const struct sched_entity *se)
+{
+	uint64_t t = READ_ONCE(se->runtime);
+	/* A slice is charged when it ends: add the one running now. */
+	if (READ_ONCE(se->state) == SCHED_RUNNING) {
+		uint64_t start = READ_ONCE(cpus[se->cpu].run_start), now = read_sysreg(cntpct_el0);
+		t += now > start ? now - start : 0;
+	}
+	return t;
+}
+
 void sched_print_stats(void)
 {
 	static const char *const states[] = {"blocked", "queued", "running"};
@@ -345,8 +360,8 @@ void sched_print_stats(void)
 			pr_info(
 			    "sched: VM '%s' vCPU %u: ran %lu ms on CPUs mask 0x%x (allowed 0x%x), "
 			    "%u migrations, weight %u, %s on CPU %u%s",
-			    vm->name, j, se->runtime / sched_ticks_per_ms, se->ran_on, se->affinity,
-			    se->migrations, se->weight, states[se->state], se->cpu,
+			    vm->name, j, sched_runtime(se) / sched_ticks_per_ms, se->ran_on,
+			    se->affinity, se->migrations, se->weight, states[se->state], se->cpu,
 			    vm->state == VM_PAUSED ? " (VM paused)" : "");
 		}
 	}

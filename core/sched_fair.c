@@ -14,6 +14,7 @@ void rq_init(struct runqueue *rq, unsigned cpu)
 	spin_init(&rq->lock);
 	rq->cpu = cpu;
 	rq->head = NULL;
+	rq->rt_head = rq->rt_tail = NULL;
 	rq->nr_queued = 0;
 	rq->curr = NULL;
 	rq->min_vruntime = 0;
@@ -53,6 +54,8 @@ static uint64_t rq_load(const struct runqueue *rq)
 	uint64_t load = rq->curr ? rq->curr->weight : 0;
 	for (const struct sched_entity *se = rq->head; se; se = se->next)
 		load += se->weight;
+	for (const struct sched_entity *se = rq->rt_head; se; se = se->next)
+		load += se->weight; /* real-time vCPUs waiting there take the CPU first */
 	return load;
 }
 
@@ -60,7 +63,7 @@ static uint64_t rq_load(const struct runqueue *rq)
 static void update_min_vruntime(struct runqueue *rq)
 {
 	uint64_t min = UINT64_MAX;
-	if (rq->curr)
+	if (rq->curr && !rq->curr->rt) /* a real-time vCPU has no virtual runtime */
 		min = rq->curr->vruntime;
 	for (const struct sched_entity *se = rq->head; se; se = se->next)
 		if (se->vruntime < min)

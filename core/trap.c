@@ -80,9 +80,10 @@ static void handle_stage2_abort(struct vcpu *v, uint64_t esr, bool fetch)
 		handle_mmio_abort(v, esr, ipa.bits);
 		return;
 	}
-	vm_warn(v->vm,
-		"vCPU %u: %s at IPA 0x%lx (unmapped, fault status 0x%lx), pc 0x%lx: abort injected",
-		v->id, fetch ? "instruction fetch" : "data access", ipa.bits, fsc, v->regs.pc);
+	vm_audit(
+	    v->vm, AUDIT_ABORT_INJECTED,
+	    "vCPU %u: %s at IPA 0x%lx (unmapped, fault status 0x%lx), pc 0x%lx: abort injected",
+	    v->id, fetch ? "instruction fetch" : "data access", ipa.bits, fsc, v->regs.pc);
 	if (fetch)
 		inject_insn_abort(v, far);
 	else

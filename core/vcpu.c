@@ -4,6 +4,7 @@
 #include <string.h>
 #include <triad/cpu.h>
 #include <triad/panic.h>
+#include <triad/trace.h>
 #include <triad/trap.h>
 #include <triad/util.h>
 #include <triad/vcpu.h>
@@ -190,14 +191,24 @@ static inline __attribute__((always_inline)) void enter_guest(struct vcpu *v, st
 	if (c->wfx_recheck)
 		choose_wfx_trap(c);
 	vgic_flush(v);
+	uint64_t entered = read_sysreg(cntpct_el0);
 	unsigned long why = guest_enter(&v->regs);
+	uint64_t exited = read_sysreg(cntpct_el0);
+	v->stats.guest_ticks += exited - entered;
 	switch (why) {
-	case EXIT_SYNC:
-		handle_guest_sync(v, read_sysreg(esr_el2));
+	case EXIT_SYNC: {
+		uint64_t esr = read_sysreg(esr_el2);
+		v->stats.exits[vm_exit_reason(esr)]++;
+		handle_guest_sync(v, esr);
+		TRACE(c, TRACE_EXIT, v->vm->id, v->id, esr, read_sysreg(cntpct_el0) - exited);
 		break;
+	}
 	case EXIT_IRQ:
 	case EXIT_FIQ:
+		v->stats.exits[VM_EXIT_IRQ]++;
 		handle_host_irqs();
+		TRACE(c, TRACE_EXIT, v->vm->id, v->id, TRACE_EXIT_IRQ,
+		      read_sysreg(cntpct_el0) - exited);
 		break;
 	default:
 		vm_kill(v->vm, "SError (asynchronous abort) while running it");

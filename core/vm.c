@@ -8,6 +8,7 @@
 #include <triad/errno.h>
 #include <triad/feature.h>
 #include <triad/guest_dt.h>
+#include <triad/host_stop.h>
 #include <triad/linux_image.h>
 #include <triad/log.h>
 #include <triad/vm_devices.h>
@@ -70,6 +71,7 @@ static int create_parts(struct vm *vm)
 		/* Aff0 = i % 16, Aff1 = i / 16: 16 per cluster, like QEMU and SGI target lists. */
 		v->mpidr = (1UL << 31) | ((uint64_t)(i / 16) << 8) | (i % 16);
 		v->vtimer_wake.fn = vm->kind->vtimer_wake;
+		v->se.rt = cfg->realtime;
 		vm->vcpu[i] = v;
 	}
 	return 0;
@@ -130,6 +132,8 @@ int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, s
 		vm_free(vm);
 		return r;
 	}
+	audit(vm, AUDIT_VM_CREATED, "%s VM, %u vCPU(s), %lu MB", vm->kind->name, vm->ncpus,
+	      vm->ram_size >> 20);
 	*out = vm;
 	return 0;
 }
@@ -250,7 +254,7 @@ static void exit_if_none_alive(int code, const char *reason)
 		if (s == VM_RUNNING || s == VM_PAUSED || s == VM_RESETTING || s == VM_LOADING)
 			return;
 	}
-	if (vm_lifecycle_keep_running(reason))
+	if (!host_stop_in_progress() && vm_lifecycle_keep_running(reason))
 		return;
 	sched_print_stats();
 	features_print_stats();
@@ -273,6 +277,7 @@ void vm_stop(struct vm *vm, enum vm_state state)
 void vm_power_off(struct vm *vm, const char *why)
 {
 	vm_stop(vm, VM_STOPPED);
+	audit(vm, AUDIT_VM_STOPPED, "%s", why);
 	pr_info("VM '%s' %s", vm->name, why);
 	exit_if_none_alive(0, "all guests powered off");
 }
@@ -295,6 +300,7 @@ void vm_vcpu_off(struct vcpu *v)
 void vm_kill(struct vm *vm, const char *why)
 {
 	vm_stop(vm, VM_DEAD);
+	audit(vm, AUDIT_VM_KILLED, "%s", why);
 	pr_err("VM '%s' stopped by the hypervisor: %s", vm->name, why);
 	char reason[160];
 	snprintf(reason, sizeof(reason), "guest '%s' killed: %s", vm->name, why);
@@ -363,22 +369,44 @@ void *vm_guest_map(void *vm_ptr, uint64_t ipa, uint64_t len)
 	return (void *)(vm->ram_pa + (ipa - GUEST_RAM_IPA)); /* RAM is identity-mapped at EL2 */
 }
 
-void vm_warn(struct vm *vm, const char *fmt, ...)
+/* A guest can trap millions of times: a bounded number of lines per VM. */
+static bool take_warning(struct vm *vm, bool *last)
 {
-	/* A guest can trap millions of times: a bounded number of lines per VM. */
 	unsigned left = __atomic_load_n(&vm->log_budget, __ATOMIC_RELAXED);
 	do {
 		if (!left)
-			return;
+			return false;
 	} while (!__atomic_compare_exchange_n(&vm->log_budget, &left, left - 1, false,
 					      __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+	*last = left == 1;
+	return true;
+}
+
+void vm_warn(struct vm *vm, const char *fmt, ...)
+{
+	bool last;
+	if (!take_warning(vm, &last))
+		return;
 	char buf[200];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	pr_warn("VM '%s': %s%s", vm->name, buf,
-		left == 1 ? " (further guest warnings suppressed)" : "");
+	pr_warn("VM '%s': %s%s", vm->name, buf, last ? " (further guest warnings suppressed)" : "");
+}
+
+void vm_audit(struct vm *vm, enum audit_event ev, const char *fmt, ...)
+{
+	char buf[200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	audit(vm, ev, "%s", buf); /* always: the audit ring has no budget, only a size */
+	bool last;
+	if (take_warning(vm, &last))
+		pr_warn("VM '%s': %s%s", vm->name, buf,
+			last ? " (further guest warnings suppressed)" : "");
 }
 
 int vm_s2_map(struct vm *vm, ipa_t ipa, paddr_t pa, uint64_t size, uint64_t attr)

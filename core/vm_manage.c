@@ -2,6 +2,7 @@
  * PAUSE, RESUME. Each names a VM by its id (LIST gives them). */
 #include <arch/sysreg.h>
 #include <string.h>
+#include <triad/cpu.h>
 #include <triad/errno.h>
 #include <triad/mem.h>
 #include <triad/mgmt.h>
@@ -67,7 +68,7 @@ static void fill_record(struct vm *vm, struct mgmt_vm_record *r)
 {
 	uint64_t ticks = 0;
 	for (unsigned i = 0; i < vm->ncpus; i++)
-		ticks += __atomic_load_n(&vm->vcpu[i]->se.runtime, __ATOMIC_RELAXED);
+		ticks += sched_runtime(&vm->vcpu[i]->se); /* with the slice running now */
 	r->id = vm->id;
 	r->vcpus = vm->ncpus;
 	r->memory = vm->ram_size;
@@ -134,7 +135,7 @@ static int info(const struct mgmt_request *req, struct mgmt_reply *rep)
 		    .id = i,
 		    .cpu = READ_ONCE(v->se.cpu),
 		    .migrations = v->se.migrations,
-		    .cpu_time_ns = ticks_to_ns(__atomic_load_n(&v->se.runtime, __ATOMIC_RELAXED)),
+		    .cpu_time_ns = ticks_to_ns(sched_runtime(&v->se)),
 		};
 		unsigned st = READ_ONCE(v->se.state);
 		copy_name(c.state, sizeof(c.state),

@@ -66,10 +66,7 @@ static void broken(struct vblk *d, const char *why)
 /* Returns a chain taken from the queue at `epoch`, if that queue is still the one. */
 static void used(struct vblk *d, uint32_t epoch, uint16_t head, uint32_t written)
 {
-	struct virtq_mem m = {vm_guest_map, d->io.vm};
-	const char *why;
-	if (virtio_mmio_push(&d->io.t, &m, 0, epoch, head, written, &why) == VIRTIO_BROKEN)
-		vm_warn(d->io.vm, "virtio-blk: %s: device needs a reset", why);
+	virtio_vdev_push(&d->io.t, d->io.vm, "virtio-blk", 0, epoch, head, written);
 }
 
 /* GET_ID: answered here, the VM's name for the disk rather than the machine's. */

@@ -30,10 +30,7 @@ static void broken(struct virtio_mmio *t, struct vm *vm, const char *why)
 static void used(struct virtio_mmio *t, struct vm *vm, unsigned qi, uint32_t epoch, uint16_t head,
 		 uint32_t written)
 {
-	struct virtq_mem m = {vm_guest_map, vm};
-	const char *why;
-	if (virtio_mmio_push(t, &m, qi, epoch, head, written, &why) == VIRTIO_BROKEN)
-		vm_warn(vm, "virtio console: %s: device needs a reset", why);
+	virtio_vdev_push(t, vm, "virtio console", qi, epoch, head, written);
 }
 
 static void transmit(struct virtio_mmio *t, struct vm *vm)

@@ -40,10 +40,7 @@ static void broken(struct vnet *n, const char *why)
 /* Returns a chain popped from queue qi at `epoch` under the same hold of the lock. */
 static void used(struct vnet *n, unsigned qi, uint32_t epoch, uint16_t head, uint32_t written)
 {
-	struct virtq_mem m = {vm_guest_map, n->io.vm};
-	const char *why;
-	if (virtio_mmio_push(&n->io.t, &m, qi, epoch, head, written, &why) == VIRTIO_BROKEN)
-		vm_warn(n->io.vm, "virtio-net: %s: device needs a reset", why);
+	virtio_vdev_push(&n->io.t, n->io.vm, "virtio-net", qi, epoch, head, written);
 }
 
 /* Takes one frame the guest sends, into buf. Returns its length (0: none or not a

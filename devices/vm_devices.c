@@ -6,6 +6,7 @@
 #include <triad/cpu.h>
 #include <triad/errno.h>
 #include <triad/mem.h>
+#include <triad/trace.h>
 #include <triad/util.h>
 #include <triad/vcpu.h>
 #include <triad/virtio_mmio.h>
@@ -84,6 +85,20 @@ bool virtio_vdev_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
 			   : virtio_mmio_read(&io->t, (uint32_t)a->offset, a->size, &a->value);
 	device_unlock_line(io->vm, &io->lock, &io->line, virtio_mmio_irq_level(&io->t));
 	return ok;
+}
+
+void virtio_vdev_push(struct virtio_mmio *t, struct vm *vm, const char *name, unsigned qi,
+		      uint32_t epoch, uint16_t head, uint32_t written)
+{
+	struct virtq_mem m = {vm_guest_map, vm};
+	const char *why;
+	enum virtio_push r = virtio_mmio_push(t, &m, qi, epoch, head, written, &why);
+	if (r == VIRTIO_BROKEN)
+		vm_warn(vm, "%s: %s: device needs a reset", name, why);
+	if (r != VIRTIO_PUSHED)
+		return;
+	vm_stats_io(vm, written);
+	TRACE(this_cpu(), TRACE_DEVICE, vm->id, TRACE_NO_VCPU, t->ops->device_id, written);
 }
 
 long virtio_vdev_save(struct vdev *d, void *buf, size_t len)

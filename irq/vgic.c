@@ -19,7 +19,9 @@ void vgic_init(struct vgic *d, unsigned nr_vcpus, unsigned nr_lrs)
 
 void vgic_cpu_init(struct vgic *d, struct vgic_cpu *c, unsigned idx, uint64_t mpidr)
 {
+	uint64_t injected = c->injected; /* statistics outlive the VM's resets */
 	memset(c, 0, sizeof(*c));
+	c->injected = injected;
 	c->mpidr = mpidr;
 	c->waker_sleep = true;
 	for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++) {
@@ -124,6 +126,7 @@ static inline __attribute__((always_inline)) int note(struct vgic *d, unsigned v
 	if (!deliverable(d, irq))
 		return -1;
 	mark(d, (unsigned)t, intid);
+	d->cpu[t]->injected++;
 	return t;
 }
 

@@ -2,6 +2,7 @@
 #include <arch/gic_lr.h>
 #include <arch/sysreg.h>
 #include <triad/cpu.h>
+#include <triad/trace.h>
 #include <triad/util.h>
 #include <triad/vcpu.h>
 #include <triad/vm.h>
@@ -72,6 +73,11 @@ void vgic_refresh_lrs(struct vcpu *v)
 	if (unlikely(hw))
 		deactivate_released(hw);
 	write_lrs(cpu, lrs, n);
+	if (unlikely(cpu->trace_mask & (1u << TRACE_INJECT)))
+		for (unsigned i = 0; i < n; i++)
+			if (lrs[i] & LR_STATE_PENDING)
+				trace_emit(cpu, TRACE_INJECT, v->vm->id, v->id,
+					   lrs[i] & 0xffffffffu, n);
 	uint64_t hcr = ICH_HCR_EN | (uie ? ICH_HCR_UIE : 0);
 	if (hcr != cpu->ich_hcr) {
 		write_sysreg(ICH_HCR_EL2, hcr);

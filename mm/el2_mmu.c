@@ -61,6 +61,8 @@ void mmu_init(const struct platform *p)
 	map_or_die(p->gicd_base, SZ_64K, S1_DEVICE_RW);
 	map_or_die(p->gicr_base, p->gicr_size, S1_DEVICE_RW);
 	map_or_die(p->uart_base, PAGE_SIZE, S1_DEVICE_RW);
+	if (p->gpio_base)
+		map_or_die(p->gpio_base, PAGE_SIZE, S1_DEVICE_RW);
 	if (p->rtc_base)
 		map_or_die(p->rtc_base, PAGE_SIZE, S1_DEVICE_RW);
 	if (p->smmu_base)

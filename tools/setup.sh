@@ -8,7 +8,7 @@ CACHE=$ROOT/.cache
 QEMU_VERSION="1:10.0.2+ds-2+deb13u1~bpo12+1"
 HOST_PKGS=(qemu-system-arm qemu-utils e2fsprogs gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
 	device-tree-compiler libcmocka-dev python3-pytest clang libclang-rt-14-dev gnuplot-nox
-	xz-utils make gcc)
+	xz-utils make gcc gdb-multiarch)
 
 die() { echo "setup: error: $*" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive

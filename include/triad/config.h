@@ -35,6 +35,7 @@ struct vm_config {
 	uint32_t affinity[MAX_VCPUS]; /* allowed physical CPUs per vCPU, default all */
 	bool virtio_console;	      /* keyboard input goes to hvc0 rather than the PL011 */
 	bool realm; /* an Arm CCA Realm: built and run through the RMM (security/rmi/realm_vm.c) */
+	bool realtime; /* its vCPUs in the real-time scheduling class, each pinned to one CPU */
 	struct vdev_config dev[MAX_VM_DEVICES]; /* in bundle order */
 	unsigned ndevs;
 };

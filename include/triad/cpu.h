@@ -10,6 +10,7 @@
 #include <triad/spinlock.h>
 
 struct vcpu;
+struct sched_entity;
 struct vm;
 
 struct cpu {
@@ -34,6 +35,7 @@ struct cpu {
 	volatile bool wfx_native;
 	volatile bool wfx_recheck; /* choose again at the next entry whether WFI/WFE trap */
 	const volatile unsigned *rq_nr_queued; /* its run queue's count of waiting vCPUs */
+	uint32_t trace_mask;		       /* trace classes on (include/triad/trace.h) */
 };
 
 extern struct cpu cpus[MAX_CPUS];
@@ -81,5 +83,7 @@ static inline void sched_check_slice(struct cpu *c)
 		sched_arm_slice(c);
 }
 void sched_print_stats(void);
+/* CPU time a vCPU has had, in counter ticks, including the slice it is running now. */
+uint64_t sched_runtime(const struct sched_entity *se);
 
 #endif

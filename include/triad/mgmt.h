@@ -74,6 +74,11 @@ enum mgmt_op {
 	/* core/snapshot*.c: saving and restoring */
 	MGMT_OP_SAVE = 0x0030,	  /* u32 vm: the snapshot becomes the output buffer */
 	MGMT_OP_RESTORE = 0x0031, /* the staged snapshot, optional new name */
+	/* core/observe_ops.c: statistics, the trace buffer and the audit log */
+	MGMT_OP_STATS = 0x0040,	     /* u32 vm */
+	MGMT_OP_TRACE_SET = 0x0041,  /* u32 classes */
+	MGMT_OP_TRACE_READ = 0x0042, /* u32 cpu, u32 max, u64 from */
+	MGMT_OP_AUDIT_READ = 0x0043, /* u32 max, u32 0, u64 from */
 };
 
 /* What a handler sees and fills. */

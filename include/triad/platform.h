@@ -57,7 +57,10 @@ struct platform {
 	uint32_t timer_virt_intid; /* EL1 virtual timer */
 	uint32_t timer_phys_intid; /* EL1 physical timer */
 	uint64_t rtc_base;	   /* PL031 real-time clock, or 0 */
-	uint32_t pmu_intid;	   /* PMU overflow (a PPI), or 0: no PMU */
+	uint64_t gpio_base;	   /* PL061 with the machine's power key, or 0 */
+	uint32_t gpio_intid;
+	uint32_t power_key_line; /* its GPIO line (gpio-keys' KEY_POWER) */
+	uint32_t pmu_intid;	 /* PMU overflow (a PPI), or 0: no PMU */
 	struct virtio_slot virtio[MAX_VIRTIO_SLOTS];
 	unsigned nvirtio;
 	uint64_t smmu_base;	    /* SMMUv3, or 0 */

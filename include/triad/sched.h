@@ -22,6 +22,7 @@ struct sched_entity {
 	unsigned cpu;	   /* run queue it belongs to (where it runs or last ran) */
 	uint32_t affinity; /* physical CPUs it may run on (bit n = CPU n) */
 	unsigned weight;   /* share of CPU time relative to others: 1..65535 */
+	bool rt; /* real-time class: runs before any fair entity, which never preempts it */
 	uint64_t vruntime; /* weighted CPU time received, in counter ticks */
 	/* Statistics */
 	uint64_t runtime;    /* counter ticks spent running */
@@ -32,7 +33,9 @@ struct sched_entity {
 struct runqueue {
 	spinlock_t lock;
 	unsigned cpu;
-	struct sched_entity *head; /* QUEUED entities, unordered: queues are short */
+	struct sched_entity *head; /* QUEUED fair entities, unordered: queues are short */
+	/* QUEUED real-time entities, first in first out (core/sched_rt.c). */
+	struct sched_entity *rt_head, *rt_tail;
 	unsigned nr_queued;
 	struct sched_entity *curr; /* RUNNING here, or NULL */
 	uint64_t min_vruntime;	   /* lower bound of vruntime on this queue, never decreasing */
@@ -69,6 +72,8 @@ struct sched_policy {
 };
 
 extern const struct sched_policy sched_fair;
+/* Real-time entities first, in FIFO order, then sched_fair's (core/sched_rt.c). */
+extern const struct sched_policy sched_rt_fair;
 
 /* Run queue list helpers, shared by policies. */
 void rq_init(struct runqueue *rq, unsigned cpu);

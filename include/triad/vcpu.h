@@ -9,6 +9,7 @@
 #include <triad/softtimer.h>
 #include <triad/vdebug.h>
 #include <triad/vgic.h>
+#include <triad/vm_stats.h>
 #include <triad/vpmu.h>
 
 struct vm;
@@ -54,6 +55,7 @@ struct vcpu {
 	/* Emulated EL1 physical timer (CNTP_*): the guest's accesses trap. */
 	uint64_t cntp_ctl, cntp_cval;
 	struct softtimer cntp_timer;
+	struct vcpu_stats stats;
 };
 
 /* core/vcpu.c */

@@ -63,6 +63,7 @@ struct vgic_cpu {
 	 * list registers stay stale, so that every exit reads them back, and the source is
 	 * sampled again (vgic_hw_resample). */
 	uint32_t hw_pending;
+	uint64_t injected; /* statistics: interrupts made deliverable to it */
 };
 
 struct vgic {

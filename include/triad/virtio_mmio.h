@@ -166,6 +166,11 @@ struct virtio_vdev {
  * line's level on). */
 bool virtio_vdev_access(struct vdev *d, struct vcpu *v, struct mmio_access *a);
 long virtio_vdev_save(struct vdev *d, void *buf, size_t len);
+/* Returns a chain taken from queue qi at `epoch` to the VM (virtio_mmio_push), `written`
+ * bytes in it; counted in the VM's statistics and traced. A broken queue is logged with
+ * the device's name. With the device's lock held. */
+void virtio_vdev_push(struct virtio_mmio *t, struct vm *vm, const char *name, unsigned qi,
+		      uint32_t epoch, uint16_t head, uint32_t written);
 int virtio_vdev_restore(struct vdev *d, const void *buf, size_t len);
 
 #endif

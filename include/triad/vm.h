@@ -5,10 +5,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <triad/addr.h>
+#include <triad/audit.h>
 #include <triad/config.h>
 #include <triad/spinlock.h>
 #include <triad/vdev.h>
 #include <triad/vgic.h>
+#include <triad/vm_stats.h>
 
 #include <lib/pgtable.h>
 
@@ -75,6 +77,7 @@ struct vm {
 	/* Keyboard input for the VM: its console device (PL011 or hvc0) registers here. */
 	void (*console_input)(void *dev, char c);
 	void *console_dev;
+	struct vm_io_stats io;
 };
 
 /* core/vm.c. vm_create copies cfg; on failure it has freed all it took. The VM is created
@@ -108,6 +111,9 @@ int vm_s2_map(struct vm *vm, ipa_t ipa, paddr_t pa, uint64_t size, uint64_t attr
 void *vm_guest_map(void *vm, uint64_t ipa, uint64_t len);
 /* Logs a guest-caused event, at most a bounded number of times per VM. */
 void vm_warn(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same for a security-relevant one, which also goes to the audit log (every time). */
+void vm_audit(struct vm *vm, enum audit_event ev, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* core/vm_lifecycle.c: the VM in slot id, or NULL (a free slot, or one whose VM is being
  * created). nr_vms is one past the highest slot in use: loops over ids below it must skip
  * NULLs. A caller that uses what it found beyond a state check, while VMs may be destroyed,

@@ -13,6 +13,7 @@
 #include <triad/feature.h>
 #include <triad/log.h>
 #include <triad/smccc.h>
+#include <triad/trace.h>
 #include <triad/vcpu.h>
 #include <triad/vm.h>
 
@@ -286,12 +287,15 @@ static void direct_req(struct vcpu *v, uint64_t *x)
 	uint16_t sender = (uint16_t)(x[1] >> 16), receiver = (uint16_t)x[1];
 	/* w1's upper half: a 64-bit caller's to keep zero (32-bit ones are masked already). */
 	if (sender != vm_ffa_id(v->vm) || (uint32_t)(x[1] >> 32) || !find_partition(receiver)) {
-		vm_warn(v->vm, "vCPU %u: FF-A direct request 0x%x -> 0x%x refused", v->id, sender,
-			receiver);
+		vm_audit(v->vm, AUDIT_FFA_REFUSED,
+			 "vCPU %u: FF-A direct request 0x%x -> 0x%x refused", v->id, sender,
+			 receiver);
 		reply(x, FFA_ERROR, FFA_INVALID_PARAMETERS, 0);
 		return;
 	}
 	uint32_t want = ffa_resp_for(fid);
+	struct cpu *c = this_cpu();
+	uint64_t start = trace_start(c, TRACE_WORLD);
 	if (req2) {
 		/* x0-x17 both ways: the guest's own registers go down and come back. */
 		smc_call_regs18(x);
@@ -304,6 +308,7 @@ static void direct_req(struct vcpu *v, uint64_t *x)
 		for (unsigned i = 0; i < 8; i++)
 			x[i] = r[i];
 	}
+	trace_end(c, TRACE_WORLD, v->vm->id, v->id, fid, start);
 	uint32_t answer = (uint32_t)x[0];
 	if (answer != FFA_ERROR && answer != want) {
 		/* The secure world is gone (SMCCC's unknown function), or answered nonsense. */
@@ -314,7 +319,7 @@ static void direct_req(struct vcpu *v, uint64_t *x)
 	}
 }
 
-static void ffa_guest_call(struct vcpu *v)
+static void ffa_dispatch(struct vcpu *v)
 {
 	uint64_t *x = v->regs.x;
 	uint32_t fid = (uint32_t)x[0];
@@ -359,6 +364,13 @@ static void ffa_guest_call(struct vcpu *v)
 	default:
 		reply(x, FFA_ERROR, FFA_NOT_SUPPORTED, 0);
 	}
+}
+
+static void ffa_guest_call(struct vcpu *v)
+{
+	uint64_t fid = (uint32_t)v->regs.x[0];
+	ffa_dispatch(v);
+	TRACE(this_cpu(), TRACE_FFA, v->vm->id, v->id, fid, v->regs.x[0]);
 }
 
 /* The VM was reset or stopped: its buffers are forgotten. */

@@ -8,6 +8,7 @@
 #include <arch/esr.h>
 #include <arch/sysreg.h>
 #include <triad/cpu.h>
+#include <triad/trace.h>
 #include <triad/psci_abi.h>
 #include <triad/realm.h>
 #include <triad/rmm_abi.h>
@@ -238,7 +239,6 @@ static void ripas_exit(struct vcpu *v, const struct rec_run *run)
 
 void realm_enter(struct vcpu *v, struct cpu *c)
 {
-	(void)c;
 	struct vm *vm = v->vm;
 	struct realm_vm *r = vm->realm;
 	struct rec_run *run = (struct rec_run *)r->run[v->id];
@@ -248,7 +248,13 @@ void realm_enter(struct vcpu *v, struct cpu *c)
 	run->flags = ENTER_TRAP_WFI | ENTER_TRAP_WFE | rec_of(v)->flags;
 	run->gprs[0] = rec_of(v)->x0;
 	rec_of(v)->flags = 0;
+	uint64_t entered = read_sysreg(cntpct_el0);
 	uint64_t st = smc_call(RMI_REC_ENTER, r->rec[v->id], (uint64_t)run, 0);
+	/* The realm's time includes the RMM's on its behalf: Triad cannot tell them apart. */
+	uint64_t exited = read_sysreg(cntpct_el0);
+	v->stats.guest_ticks += exited - entered;
+	TRACE(c, TRACE_WORLD, vm->id, v->id, RMI_REC_ENTER, exited - entered);
+	TRACE(c, TRACE_RMI, vm->id, v->id, RMI_REC_ENTER, st);
 	if ((st & 0xff) == RMI_ERROR_REALM) {
 		/* Another REC turned the realm off (SYSTEM_OFF/RESET: ERROR_REALM with index
 		 * 1): its vCPU is stopping the VM; step aside meanwhile. */
@@ -260,6 +266,15 @@ void realm_enter(struct vcpu *v, struct cpu *c)
 		return;
 	}
 	take_interrupts(v, run);
+	static const uint8_t reason_of_exit[] = {
+	    [REC_EXIT_IRQ] = VM_EXIT_IRQ,
+	    [REC_EXIT_FIQ] = VM_EXIT_IRQ,
+	    [REC_EXIT_PSCI] = VM_EXIT_SMC,
+	    [REC_EXIT_HOST_CALL] = VM_EXIT_SMC,
+	};
+	v->stats.exits[run->reason == REC_EXIT_SYNC		  ? vm_exit_reason(run->esr)
+		       : run->reason < ARRAY_SIZE(reason_of_exit) ? reason_of_exit[run->reason]
+								  : VM_EXIT_OTHER]++;
 	switch (run->reason) {
 	case REC_EXIT_SYNC:
 		sync_exit(v, run);

@@ -20,6 +20,7 @@
 #include <triad/realm.h>
 #include <triad/rmm_abi.h>
 #include <triad/smccc.h>
+#include <triad/trace.h>
 #include <triad/util.h>
 #include <triad/vcpu.h>
 #include <triad/vm.h>
@@ -41,6 +42,7 @@ uint64_t realm_rmi(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t
 {
 	uint64_t r[8] = {fid, a1, a2, a3, a4, a5};
 	smc_call_regs(r);
+	TRACE(this_cpu(), TRACE_RMI, TRACE_NO_VCPU, TRACE_NO_VCPU, fid, r[0]);
 	if (x1)
 		*x1 = r[1];
 	return r[0];
@@ -221,6 +223,7 @@ static bool create_realm(struct vm *vm)
 		return false;
 	}
 	r->created = true;
+	audit(vm, AUDIT_REALM_CREATED, "realm descriptor 0x%lx, VMID %u", r->rd, vm->vmid);
 	return true;
 }
 
@@ -309,6 +312,8 @@ static void realm_destroy(struct vm *vm)
 		if (realm_rmi(RMI_REALM_DESTROY, r->rd, 0, 0, 0, 0, NULL) != RMI_SUCCESS)
 			pr_err("VM '%s': REALM_DESTROY failed: its granules stay delegated",
 			       vm->name);
+		else
+			audit(vm, AUDIT_REALM_DESTROYED, "realm descriptor 0x%lx", r->rd);
 		r->created = false;
 	}
 	if (r->rd) {

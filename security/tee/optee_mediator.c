@@ -27,6 +27,7 @@
 #include <arch/sysreg.h>
 #include <string.h>
 #include <triad/cpu.h>
+#include <triad/trace.h>
 #include <triad/feature.h>
 #include <triad/guest_dt.h>
 #include <triad/log.h>
@@ -157,8 +158,11 @@ static void forget_failed_optee(struct tee_vm *t, const struct tee_mem *m,
 
 static void tee_smc(const struct tee_vm *t, uint64_t r[8])
 {
+	struct cpu *c = this_cpu();
+	uint64_t fid = r[0], start = trace_start(c, TRACE_WORLD);
 	r[7] = t->client;
 	smc_call_regs(r);
+	trace_end(c, TRACE_WORLD, t->client - 1, TRACE_NO_VCPU, fid, start);
 }
 
 /* The VM's client state, announcing it to OP-TEE first if needed; NULL: no OP-TEE for it. */
@@ -220,15 +224,15 @@ static struct tee_vm *client_of(struct vm *vm)
 			t->client = 0;
 			state = mine ? TEE_READY : TEE_REFUSED;
 			if (!mine)
-				vm_warn(vm,
-					"OP-TEE is not the -virtualized build: it serves VM '%s' "
-					"only",
-					owner->name);
+				vm_audit(vm, AUDIT_TEE_REFUSED,
+					 "OP-TEE is not the -virtualized build: it serves VM '%s' "
+					 "only",
+					 owner->name);
 		} else if (state == TEE_REFUSED)
-			vm_warn(vm,
-				"OP-TEE has no room for this VM (client %u, error 0x%lx): its "
-				"trusted-OS calls fail",
-				client, r[0]);
+			vm_audit(vm, AUDIT_TEE_REFUSED,
+				 "OP-TEE has no room for this VM (client %u, error 0x%lx): its "
+				 "trusted-OS calls fail",
+				 client, r[0]);
 		__atomic_store_n(&t->state, state, __ATOMIC_RELEASE);
 	}
 	bool ready = t->state == TEE_READY;
@@ -343,7 +347,8 @@ static void returned(struct vcpu *v, struct tee_vm *t, struct tee_call *c, uint6
 				       (struct optee_msg_arg *)b->shadow);
 		spin_unlock(&t->lock);
 		if (!b)
-			vm_warn(v->vm, "OP-TEE sent an RPC in a buffer the VM never gave it");
+			vm_audit(v->vm, AUDIT_TEE_REFUSED,
+				 "OP-TEE sent an RPC in a buffer the VM never gave it");
 	}
 	spin_lock(&t->lock);
 	c->in_rpc = true;
@@ -545,10 +550,10 @@ static bool claim_cookies(struct vcpu *v, struct tee_vm *t, struct tee_call *c)
 		c->uses.n = 0;
 	spin_unlock(&t->lock);
 	if (clash)
-		vm_warn(v->vm,
-			"vCPU %u: OP-TEE call refused (busy): shared memory 0x%lx is being "
-			"registered or unregistered while another call uses it",
-			v->id, cookie);
+		vm_audit(v->vm, AUDIT_TEE_REFUSED,
+			 "vCPU %u: OP-TEE call refused (busy): shared memory 0x%lx is being "
+			 "registered or unregistered while another call uses it",
+			 v->id, cookie);
 	return !clash;
 }
 
@@ -626,9 +631,9 @@ static void answer_alloc(struct vcpu *v, struct tee_vm *t, struct tee_call *c, u
 	if (!ipa)
 		return; /* the guest had none */
 	if (size > OPTEE_MSG_PAGE_SIZE || !guest_pa(v->vm, ipa, size ? size : 1)) {
-		vm_warn(v->vm,
-			"OP-TEE RPC buffer 0x%lx (%lu bytes) refused: not its RAM or too big", ipa,
-			size);
+		vm_audit(v->vm, AUDIT_TEE_REFUSED,
+			 "OP-TEE RPC buffer 0x%lx (%lu bytes) refused: not its RAM or too big", ipa,
+			 size);
 		return;
 	}
 	spin_lock(&t->lock);
@@ -642,7 +647,8 @@ static void answer_alloc(struct vcpu *v, struct tee_vm *t, struct tee_call *c, u
 		*b = (struct tee_rpc_buf){true, cookie, ipa, size, shadow};
 	spin_unlock(&t->lock);
 	if (!shadow) {
-		vm_warn(v->vm, "OP-TEE RPC buffer refused: cookie in use or too many buffers");
+		vm_audit(v->vm, AUDIT_TEE_REFUSED,
+			 "OP-TEE RPC buffer refused: cookie in use or too many buffers");
 		return;
 	}
 	r[1] = shadow >> 32;

@@ -30,6 +30,8 @@ def test_help_documents_the_interface():
     (["--kernel", LINUX_6_1, "--mem", "lots"], "expected a size"),
     (["--kernel", LINUX_6_1, "--mem", "8M"], "at least 16M"),
     (["--kernel", LINUX_6_1, "--mem", "17M"], "multiple of 2M"),
+    (["--kernel", LINUX_6_1, "--mem", "1.3K"], "not a whole number of bytes"),
+    (["--kernel", LINUX_6_1, "--mem", "2.5M"], "multiple of 2M"),
     (["--kernel", LINUX_6_1, "--cpus", "0"], "--cpus 0"),
     (["--kernel", LINUX_6_1, "--cpus", "9"], "--cpus 9"),
     (["--kernel", LINUX_6_1, "--pcpus", "0"], "--pcpus 0"),
@@ -81,6 +83,16 @@ def test_timeout_stops_a_spinning_guest(tmp_path):
     rc, _, err = triad_run("--kernel", kernel, "--mem", "32M", "--timeout", "5")
     assert rc == EXIT_TIMEOUT
     assert "timeout" in err
+
+
+def test_fractional_sizes(tmp_path):
+    """--mem 1.5G is 1536 MiB: the VM's memory node says so in the bundle."""
+    bundle = str(tmp_path / "bundle.bin")
+    rc, out, err = triad_run("--kernel", LINUX_6_1, "--mem", "1.5G", "--dry-run",
+                             "--keep-bundle", bundle, timeout=30)
+    assert rc == 0, err
+    with open(bundle, "rb") as f:
+        assert (1536 << 20).to_bytes(8, "big") in f.read(64 << 10)
 
 
 def test_dry_run_prints_the_qemu_command(tmp_path):

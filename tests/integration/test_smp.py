@@ -25,7 +25,10 @@ def test_cpu_hotplug_twenty_times(run):
     # The CPU that came back works: a program pinned to it runs there.
     assert "spin: c1" in r.shell("taskset -c 1 triad-spin 1 c1")
     # Linux saw each CPU_OFF complete (AFFINITY_INFO reporting it off).
-    assert int(r.shell("dmesg | grep -c 'psci: CPU1 killed'").strip()) == 20
+    # (A kernel message may land in the output, as "hrtimer: interrupt took ..." on a
+    # loaded host: the count is the line that is only a number.)
+    counts = re.findall(r"^(\d+)\r?$", r.shell("dmesg | grep -c 'psci: CPU1 killed'"), re.M)
+    assert counts and int(counts[-1]) == 20, counts
     r.send("poweroff -f\n")
     assert r.wait() == 0
 

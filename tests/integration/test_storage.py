@@ -4,6 +4,7 @@ import os
 import re
 import secrets
 import struct
+import subprocess
 
 from triad import INITRAMFS, LINUX_6_1, PROMPT, ext4_cat, ext4_image, linux_vm, triad_run, \
     write_config
@@ -99,10 +100,32 @@ def test_two_vms_share_a_disk_by_partition_one_of_them_read_only(run, tmp_path):
         assert f.read(13) == b"PARTITION-TWO"
 
 
+def test_qcow2_image_through_qemus_block_layer(run, tmp_path):
+    """A qcow2 image is found to be one and given to QEMU as such: the guest sees its
+    virtual size and its file system, and what it writes lands in the qcow2 file."""
+    raw = ext4_image(tmp_path / "disk.img", files={"hello": "from a qcow2\n"})
+    image = str(tmp_path / "disk.qcow2")
+    subprocess.run(["qemu-img", "convert", "-O", "qcow2", raw, image], check=True)
+    os.unlink(raw)
+    token = secrets.token_hex(8)
+    r = run("--kernel", LINUX_6_1, "--initrd", INITRAMFS, "--mem", "256M", "--disk", image)
+    r.expect(re.escape(PROMPT))
+    assert r.shell("cat /sys/block/vda/size").strip() == str(64 << 11)
+    assert "from a qcow2" in r.shell("mkdir -p /mnt; mount /dev/vda /mnt; cat /mnt/hello")
+    r.shell(f"echo {token} > /mnt/token; umount /mnt")
+    r.send("poweroff -f\n")
+    assert r.wait() == 0
+    back = str(tmp_path / "back.img")
+    subprocess.run(["qemu-img", "convert", "-O", "raw", image, back], check=True)
+    assert ext4_cat(back, "token").strip() == token
+
+
 def test_disk_mistakes_are_reported_before_boot(tmp_path):
     image = ext4_image(tmp_path / "d.img", size_mb=8)
     odd = tmp_path / "odd.img"
     odd.write_bytes(b"x" * 1000)
+    qcow2 = str(tmp_path / "d.qcow2")
+    subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", qcow2, "8M"], check=True)
     cases = [
         (["--disk", str(tmp_path / "missing.img")], "no such image file"),
         (["--disk", image + ",rw"], "unknown option 'rw'"),
@@ -112,6 +135,9 @@ def test_disk_mistakes_are_reported_before_boot(tmp_path):
         (["--disk", image, "--disk", image], "share sectors"),
         (["--disk", image + ",offset=1M,size=2M", "--disk", image + ",offset=2M,size=1M"],
          "share sectors"),
+        (["--disk", qcow2 + ",part=1"], "for a qcow2 image give the partition's offset="),
+        (["--disk", image + ",format=qcow2"], "has no qcow2 header"),
+        (["--disk", image + ",format=vmdk"], "unknown option 'format=vmdk'"),
         (["--net", "tap"], "only 'user'"),
         (["--net", "user,hostfwd=80"], "is not hostfwd="),
     ]

@@ -166,7 +166,10 @@ class Run:
 
     def kill(self):
         if self.proc.poll() is None:
-            self.proc.terminate()  # triad-run takes QEMU down with it
+            # Twice: one SIGTERM would ask the guests to power off and wait for them (the
+            # graceful stop); a second stops the run at once, QEMU with it.
+            self.proc.terminate()
+            self.proc.terminate()
             try:
                 self.proc.wait(10)
             except subprocess.TimeoutExpired:

@@ -1,4 +1,4 @@
-// sources: core/sched_fair.c
+// sources: core/sched_fair.c core/sched_rt.c
 /* Host tests for the fair scheduling policy: shares, wake-up credit, placement, balancing. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,7 +13,7 @@
 #define NCPU 4
 static struct runqueue rq_storage[NCPU];
 static struct runqueue *rqs[NCPU];
-static const struct sched_policy *P = &sched_fair;
+static const struct sched_policy *P = &sched_rt_fair; /* the policy Triad runs */
 
 static int setup(void **state)
 {
@@ -208,6 +208,103 @@ static void migrate_keeps_relative_position(void **state)
 	assert_int_equal(se.vruntime, 350);
 }
 
+static bool always(const struct sched_entity *se)
+{
+	(void)se;
+	return true;
+}
+
+static void realtime_runs_first_and_fair_never_preempts_it(void **state)
+{
+	(void)state;
+	struct sched_entity rt, fair;
+	entity(&rt, SCHED_WEIGHT_DEFAULT, 1);
+	entity(&fair, 65535, 1); /* however heavy */
+	rt.rt = true;
+	P->enqueue(rqs[0], &fair, true);
+	P->enqueue(rqs[0], &rt, true);
+	run_cpu_bound(rqs[0], 100);
+	assert_int_equal(fair.runtime, 0);
+	assert_true(rt.runtime > 0);
+	/* Running, alone in its class: no slice ends it while fair vCPUs wait... */
+	struct sched_entity *se = P->pick_next(rqs[0]);
+	assert_ptr_equal(se, &rt);
+	rqs[0]->curr = se;
+	assert_true(P->slice(rqs[0]) > 1000000 * sched_ticks_per_ms);
+	/* ... and a fair vCPU waking never preempts it. */
+	assert_false(P->should_preempt(rqs[0], &fair));
+	rqs[0]->curr = NULL;
+}
+
+static void realtime_wakeup_preempts_a_fair_vcpu(void **state)
+{
+	(void)state;
+	struct sched_entity rt, fair;
+	entity(&rt, SCHED_WEIGHT_DEFAULT, 1);
+	entity(&fair, SCHED_WEIGHT_DEFAULT, 1);
+	rt.rt = true;
+	rqs[0]->curr = &fair;
+	fair.state = SCHED_RUNNING;
+	P->enqueue(rqs[0], &rt, true);
+	assert_true(P->should_preempt(rqs[0], &rt));
+	assert_ptr_equal(P->pick_next(rqs[0]), &rt);
+	rqs[0]->curr = NULL;
+}
+
+static void realtime_vcpus_on_one_cpu_take_turns(void **state)
+{
+	(void)state;
+	struct sched_entity a, b, fair;
+	entity(&a, SCHED_WEIGHT_DEFAULT, 1);
+	entity(&b, SCHED_WEIGHT_DEFAULT, 1);
+	entity(&fair, SCHED_WEIGHT_DEFAULT, 1);
+	a.rt = b.rt = true;
+	P->enqueue(rqs[0], &a, true);
+	P->enqueue(rqs[0], &b, true);
+	P->enqueue(rqs[0], &fair, true);
+	struct sched_entity *order[4];
+	for (unsigned i = 0; i < 4; i++) {
+		struct sched_entity *se = P->pick_next(rqs[0]);
+		rqs[0]->curr = se;
+		/* With another real-time vCPU waiting, a slice ends the turn. */
+		assert_true(P->slice(rqs[0]) <= 4 * sched_ticks_per_ms);
+		P->charge(rqs[0], se, P->slice(rqs[0]));
+		rqs[0]->curr = NULL;
+		P->enqueue(rqs[0], se, false);
+		order[i] = se;
+	}
+	assert_ptr_equal(order[0], &a);
+	assert_ptr_equal(order[1], &b);
+	assert_ptr_equal(order[2], &a);
+	assert_ptr_equal(order[3], &b);
+	assert_int_equal(fair.runtime, 0);
+	P->dequeue(rqs[0], &fair);
+	P->dequeue(rqs[0], &a);
+	P->dequeue(rqs[0], &b);
+	assert_int_equal(rqs[0]->nr_queued, 0);
+	assert_null(rqs[0]->rt_head);
+	assert_null(rqs[0]->rt_tail);
+}
+
+static void realtime_stays_pinned(void **state)
+{
+	(void)state;
+	struct sched_entity rt, busy[3];
+	entity(&rt, SCHED_WEIGHT_DEFAULT, 1U << 2);
+	rt.rt = true;
+	rt.cpu = 0;
+	for (unsigned i = 0; i < 3; i++) {
+		entity(&busy[i], SCHED_WEIGHT_DEFAULT, 1U << 2);
+		P->enqueue(rqs[2], &busy[i], true);
+	}
+	/* Its CPU, however loaded the others are not. */
+	assert_int_equal(P->select_cpu(rqs, NCPU, &rt), 2);
+	P->enqueue(rqs[2], &rt, true);
+	/* An idle CPU balancing never takes it (its affinity would allow nothing else). */
+	struct sched_entity *taken = P->steal(rqs[1], rqs[2], always);
+	assert_true(taken != &rt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +317,10 @@ int main(void)
 	    cmocka_unit_test_setup(placement_prefers_last_cpu_when_idle, setup),
 	    cmocka_unit_test_setup(steal_evens_out_and_respects_pinning, setup),
 	    cmocka_unit_test_setup(migrate_keeps_relative_position, setup),
+	    cmocka_unit_test_setup(realtime_runs_first_and_fair_never_preempts_it, setup),
+	    cmocka_unit_test_setup(realtime_wakeup_preempts_a_fair_vcpu, setup),
+	    cmocka_unit_test_setup(realtime_vcpus_on_one_cpu_take_turns, setup),
+	    cmocka_unit_test_setup(realtime_stays_pinned, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
