@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from triad import FULL, GUESTS, SECURE, console_of, console_offset, triad_run, write_config
+from triad import (FULL, GUESTS, SECURE, console_of, console_offset, linux_vm, triad_run,
+                   write_config)
 
 REALMCOUNT = f"{GUESTS}/realmcount.bin"
 
@@ -45,3 +46,22 @@ def test_sixteen_realms_attest_and_count_at_once(tmp_path):
 @pytest.mark.skipif(not FULL, reason="make test-full (100 realms)")
 def test_hundred_realms_attest_and_count_at_once(tmp_path):
     realms(tmp_path, 100, timeout=3600, long=True)
+
+
+@pytest.mark.skipif(not FULL, reason="make test-full (64 Linux VMs)")
+def test_sixty_four_linux_vms_boot_to_userspace(tmp_path):
+    # Small Debian Linux 6.1 guests on two physical CPUs, each off once its userspace is up
+    # (the initramfs's triad.up-then-off); they share one copy of the kernel and initrd in
+    # the boot bundle.
+    vms = {f"l{i}": linux_vm(memory="64M", bootargs="console=ttyAMA0 triad.up-then-off")
+           for i in range(64)}
+    path = write_config(tmp_path / "linux.dts", vms)
+    rc, out, err = triad_run("--config", path, "--pcpus", "2", "--timeout", "5400",
+                             timeout=5600)
+    assert rc == 0, err + out[-3000:]
+    for name in vms:
+        assert "triad-guest: userspace up" in console_of(out, name), name
+    m = re.search(r"after creating 64 VM\(s\); Triad's own memory for them: (\d+) KB per VM",
+                  out)
+    assert m, out[:5000]
+    print(f"64 Linux VMs: Triad's own memory {m.group(1)} KB per VM")
