@@ -69,6 +69,16 @@ def test_one_vcpu_small_memory(run):
     assert r.wait() == 0
 
 
+def test_a_gib_of_ram_on_the_default_machine(run):
+    # The firmware's memory (the Realm region, the GPT) sits at the top of DRAM, so a VM
+    # can have a whole GiB in one block (it split the first GiB before: issue 26).
+    r = boot(run, 1, "1G")
+    total = mem_total_kib(r)
+    assert 900 * 1024 < total <= 1024 * 1024, total
+    r.send("poweroff -f\n")
+    assert r.wait() == 0
+
+
 def test_reboot_restarts_the_guest(run):
     r = boot(run, 1, "128M")
     r.shell("echo marker-before > /dev/null")
