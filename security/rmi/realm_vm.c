@@ -89,13 +89,14 @@ static bool in_vm_ram(const struct vm *vm, uint64_t pa)
 	return pa >= vm->ram_pa && pa - vm->ram_pa < vm->ram_size;
 }
 
-/* A realm page's granule back to the host: the VM's own stays in its RAM. */
-static void give_back(struct vm *vm, uint64_t pa)
+/* A realm page's granule back to the host: the VM's own stays in its RAM. False if it
+ * stays the realm world's. */
+static bool give_back(struct vm *vm, uint64_t pa)
 {
 	if (in_vm_ram(vm, pa))
-		undelegate(pa);
-	else
-		undelegate_page(pa);
+		return undelegate(pa);
+	undelegate_page(pa);
+	return true;
 }
 
 static bool rtt_create(struct realm_vm *r, uint64_t ipa, unsigned level)
@@ -159,34 +160,37 @@ static bool data_create(struct vm *vm, uint64_t ipa, bool measured)
 			  ? realm_rmi(RMI_DATA_CREATE, r->rd, pa, ipa, src, DATA_MEASURED, NULL)
 			  : realm_rmi(RMI_DATA_CREATE_UNKNOWN, r->rd, pa, ipa, 0, 0, NULL);
 	if (st != RMI_SUCCESS) {
-		give_back(vm, pa);
+		/* Its own granule, if it stays delegated, is never marked shared. */
+		if (!give_back(vm, pa) && in_place)
+			set_bit(r->populated, idx, true);
 		return false;
 	}
 	set_bit(r->populated, idx, true);
 	return true;
 }
 
-/* The realm's page at ipa, if it has one, destroyed and its granule back to the host. */
-static void data_destroy(struct vm *vm, uint64_t ipa)
+/* The realm's page at ipa, if it has one, destroyed and its granule back to the host:
+ * true if it has none left (the VM's own granule there is the host's). */
+static bool data_destroy(struct vm *vm, uint64_t ipa)
 {
 	struct realm_vm *r = vm->realm;
 	uint64_t idx = ram_index(ipa), pa;
 	if (!bit(r->populated, idx))
-		return;
-	if (realm_rmi(RMI_DATA_DESTROY, r->rd, ipa, 0, 0, 0, &pa) == RMI_SUCCESS)
-		give_back(vm, pa);
+		return true;
+	if (realm_rmi(RMI_DATA_DESTROY, r->rd, ipa, 0, 0, 0, &pa) != RMI_SUCCESS ||
+	    !give_back(vm, pa))
+		return false;
 	set_bit(r->populated, idx, false);
+	return true;
 }
 
 void realm_shared(struct vm *vm, uint64_t base, uint64_t top)
 {
 	struct realm_vm *r = vm->realm;
 	spin_lock(&r->lock);
-	for (uint64_t ipa = base; ipa < top; ipa += PAGE_SIZE) {
-		data_destroy(vm, ipa);
-		/* Its own granule is Non-secure now: the devices' from here on. */
-		set_bit(r->shared, ram_index(ipa), true);
-	}
+	for (uint64_t ipa = base; ipa < top; ipa += PAGE_SIZE)
+		if (data_destroy(vm, ipa)) /* its own granule is Non-secure: the devices' */
+			set_bit(r->shared, ram_index(ipa), true);
 	spin_unlock(&r->lock);
 }
 
@@ -383,7 +387,9 @@ static void realm_destroy(struct vm *vm)
 	uint64_t end = GUEST_RAM_IPA + vm->ram_size;
 	if (r->created) {
 		for (uint64_t ipa = GUEST_RAM_IPA; ipa < end; ipa += PAGE_SIZE)
-			data_destroy(vm, ipa);
+			if (!data_destroy(vm, ipa))
+				pr_err("VM '%s': realm page at 0x%lx could not be taken back",
+				       vm->name, ipa);
 		for (uint64_t ipa = GUEST_RAM_IPA; ipa < end; ipa += L2_SIZE) {
 			realm_rmi(RMI_RTT_UNMAP_UNPROTECTED, r->rd, r->shared_bit | ipa, 2, 0, 0,
 				  NULL);
@@ -409,6 +415,7 @@ static void realm_destroy(struct vm *vm)
 	}
 	/* Every granule of its RAM is the host's again: the next realm starts in place. */
 	memset(r->shared, 0, ALIGN_UP(vm->ram_size / PAGE_SIZE, 64) / 8);
+	memset(r->populated, 0, ALIGN_UP(vm->ram_size / PAGE_SIZE, 64) / 8);
 }
 
 /* Its PSCI calls go to the RMM, which hands them on to us (SMC); its PMU is the RMM's to
