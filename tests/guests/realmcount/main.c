@@ -4,7 +4,10 @@
  * counts, a step a second, asleep in WFI on its virtual timer in between (so that the
  * others attest meanwhile), to 10, or to 60 with "realmcount-long" on its command line:
  * a test sees the realms alive at the same time. Then it powers off. Its lines:
- * "realmcount: attested, N-byte token", "realmcount: count k", "realmcount: done". */
+ * "realmcount: attested, N-byte token", "realmcount: count k", "realmcount: done".
+ * With "realmcount-private-dma" it first gives its virtio console a transmit queue in its
+ * private memory (granules of the VM's RAM delegated to it): Triad must refuse the queue
+ * (NEEDS_RESET), never read it (a granule protection fault at EL2). */
 #include "../lib/guest.h"
 
 #define RSI_VERSION		       0xC4000190UL
@@ -23,6 +26,56 @@
 #define SPURIOUS		       1023
 
 static uint8_t config[GRANULE] __attribute__((aligned(GRANULE)));
+static uint8_t private_queue[GRANULE] __attribute__((aligned(GRANULE)));
+
+#define VIRTIO_CONSOLE	       (DEVICE_IPA_BIT | 0x0a000000UL)
+#define VIRTIO_STATUS	       0x070
+#define VIRTIO_DRIVER_FEATURES 0x020
+#define VIRTIO_DRIVER_FEAT_SEL 0x024
+#define VIRTIO_QUEUE_SEL       0x030
+#define VIRTIO_QUEUE_NUM       0x038
+#define VIRTIO_QUEUE_READY     0x044
+#define VIRTIO_QUEUE_NOTIFY    0x050
+#define VIRTIO_QUEUE_DESC      0x080
+#define VIRTIO_QUEUE_DRIVER    0x090
+#define VIRTIO_QUEUE_DEVICE    0x0a0
+#define VIRTIO_NEEDS_RESET     0x40
+
+static void fail(const char *what, uint64_t got);
+
+/* The console's transmit queue (1), 8 entries, all in private_queue: the descriptors at
+ * 0, the driver's ring at 0x100, the device's at 0x200, one buffer of 16 bytes at 0x400. */
+static void private_dma(void)
+{
+	uint64_t v = VIRTIO_CONSOLE, q = (uint64_t)private_queue;
+	for (unsigned i = 0; i < sizeof(private_queue); i++)
+		private_queue[i] = 0; /* touched: the realm's own page now */
+	volatile uint64_t *desc = (volatile uint64_t *)q;
+	desc[0] = q + 0x400;	      /* addr */
+	desc[1] = 16;		      /* len, flags 0, next 0 */
+	private_queue[0x100 + 2] = 1; /* avail idx 1, ring[0] = 0 */
+	private_queue[0x400] = 'X';
+	wr32(v + VIRTIO_STATUS, 0);
+	wr32(v + VIRTIO_STATUS, 1 | 2); /* ACKNOWLEDGE, DRIVER */
+	wr32(v + VIRTIO_DRIVER_FEAT_SEL, 1);
+	wr32(v + VIRTIO_DRIVER_FEATURES, 1 | 2); /* VERSION_1, ACCESS_PLATFORM */
+	wr32(v + VIRTIO_STATUS, 1 | 2 | 8);	 /* FEATURES_OK */
+	wr32(v + VIRTIO_QUEUE_SEL, 1);
+	wr32(v + VIRTIO_QUEUE_NUM, 8);
+	wr32(v + VIRTIO_QUEUE_DESC, (uint32_t)q);
+	wr32(v + VIRTIO_QUEUE_DESC + 4, (uint32_t)(q >> 32));
+	wr32(v + VIRTIO_QUEUE_DRIVER, (uint32_t)(q + 0x100));
+	wr32(v + VIRTIO_QUEUE_DRIVER + 4, (uint32_t)((q + 0x100) >> 32));
+	wr32(v + VIRTIO_QUEUE_DEVICE, (uint32_t)(q + 0x200));
+	wr32(v + VIRTIO_QUEUE_DEVICE + 4, (uint32_t)((q + 0x200) >> 32));
+	wr32(v + VIRTIO_QUEUE_READY, 1);
+	wr32(v + VIRTIO_STATUS, 1 | 2 | 8 | 4); /* DRIVER_OK */
+	wr32(v + VIRTIO_QUEUE_NOTIFY, 1);
+	uint32_t status = rd32(v + VIRTIO_STATUS);
+	if (!(status & VIRTIO_NEEDS_RESET))
+		fail("a queue in private memory taken", status);
+	puts_("realmcount: queue in private memory refused\n");
+}
 static uint8_t token[TOKEN_GRANULES * GRANULE] __attribute__((aligned(GRANULE)));
 
 /* An SMC with x0-x8 in, x0-x2 out. */
@@ -125,6 +178,8 @@ int main(const char *dtb)
 	lower = *(volatile uint64_t *)config; /* ipa_width */
 	if (st != RSI_SUCCESS || lower != 40)
 		fail("RSI_REALM_CONFIG's 40-bit IPA", st ? (uint64_t)st : lower);
+	if (bootargs_have(dtb, "realmcount-private-dma"))
+		private_dma();
 	attest();
 	unsigned count = bootargs_have(dtb, "realmcount-long") ? COUNT_LONG : COUNT;
 	uint64_t freq = read_sysreg(cntfrq_el0), t = counter();
