@@ -147,7 +147,9 @@ static int parse_vm(const void *fdt, int node, uint64_t size, struct vm_config *
 		FAIL("bundle: /vms/%s: 'cpus' must be one 32-bit value", path);
 	vm->ncpus = fdt32_to_cpu(*cpus);
 	if (vm->ncpus < 1 || vm->ncpus > MAX_VCPUS)
-		FAIL("bundle: /vms/%s: cpus %u out of range 1..%d", path, vm->ncpus, MAX_VCPUS);
+		FAIL("bundle: /vms/%s: cpus %u out of range 1..%d (Triad's vCPUs per VM, "
+		     "MAX_VCPUS)",
+		     path, vm->ncpus, MAX_VCPUS);
 	int r = bundle_get_string(fdt, node, "bootargs", vm->bootargs, sizeof(vm->bootargs));
 	if (r == -EINVAL)
 		FAIL("bundle: /vms/%s: 'bootargs' must be a string of < %d characters", path,
@@ -244,7 +246,7 @@ int config_parse(const void *bundle, uint64_t size, struct triad_config *cfg, ch
 	fdt_for_each_subnode(node, bundle, vms)
 	{
 		if (cfg->nvms == MAX_VMS)
-			FAIL("bundle: more than %d VMs", MAX_VMS);
+			FAIL("bundle: more than %d VMs (Triad's limit, MAX_VMS)", MAX_VMS);
 		struct vm_config *vm = &cfg->vm[cfg->nvms];
 		if (parse_vm(bundle, node, size, vm, err, errlen))
 			return -EINVAL;

@@ -20,15 +20,15 @@ size_t mux_guest_output(struct console_mux *m, unsigned vm, const char *name, ch
 			out[n++] = '\n';
 			m->at_line_start = true;
 			if (m->last_vm >= 0)
-				m->broken |= 1U << m->last_vm;
+				m->broken[m->last_vm] = true;
 		}
 		if (m->at_line_start) {
 			for (size_t i = 0; name[i] && i < 31; i++)
 				out[n++] = name[i];
 			/* "name+ " continues a line of that VM that another VM's output cut. */
-			out[n++] = (m->broken & (1U << vm)) ? '+' : '|';
+			out[n++] = m->broken[vm] ? '+' : '|';
 			out[n++] = ' ';
-			m->broken &= ~(1U << vm);
+			m->broken[vm] = false;
 		}
 	}
 	out[n++] = c;

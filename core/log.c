@@ -62,7 +62,7 @@ static void emit(const char *prefix, const char *fmt, va_list ap)
 	/* Never glue a log line to the tail of a guest's partial line. */
 	if (!mux.at_line_start) {
 		if (mux.tag && mux.last_vm >= 0)
-			mux.broken |= 1U << mux.last_vm;
+			mux.broken[mux.last_vm] = true;
 		console_putc_locked('\n');
 	}
 	for (const char *p = prefix; *p; p++)

@@ -207,6 +207,7 @@ void triad_main(void *fdt, const struct boot_info *bi)
 	el2_global_init(); /* which an SMMU limits the IPA size */
 	console_input_init();
 	wallclock_init();
+	uint64_t free_before_vms = mem_free_bytes();
 	create_vms();
 	console_set_vms(nr_vms);
 	for (unsigned i = 1; i < nr_cpus; i++) {
@@ -216,7 +217,15 @@ void triad_main(void *fdt, const struct boot_info *bi)
 			pr_warn("CPU %u (MPIDR 0x%lx) did not start: PSCI error %ld", i,
 				plat.cpu_mpidr[i], r);
 	}
-	pr_info("%lu MB free after creating %u VM(s) (%lu KB)", mem_free_bytes() >> 20, nr_vms,
-		mem_free_bytes() >> 10);
+	/* What the VMs cost Triad beyond their RAM: vCPUs, tables, devices, DTBs. */
+	uint64_t vm_ram = 0;
+	for (unsigned i = 0; i < nr_vms; i++)
+		if (vm_by_id(i))
+			vm_ram += vm_by_id(i)->ram_size;
+	uint64_t own = free_before_vms - mem_free_bytes() - vm_ram;
+	pr_info("%lu MB free after creating %u VM(s) (%lu KB); Triad's own memory for them: %lu KB "
+		"per VM",
+		mem_free_bytes() >> 20, nr_vms, mem_free_bytes() >> 10,
+		nr_vms ? (own >> 10) / nr_vms : 0);
 	cpu_loop();
 }

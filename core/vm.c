@@ -170,6 +170,9 @@ int vm_load_images(struct vm *vm)
 		v->power = VCPU_OFF;
 	}
 	vm_devices_reset(vm);
+	/* A realm's old self goes first: its granules of this RAM back to Triad. */
+	if (vm->kind->teardown)
+		vm->kind->teardown(vm);
 	uint8_t *ram = (uint8_t *)vm->ram_pa;
 	/* A VM never sees what its memory held before (another VM's data, say). */
 	if (!vm->ram_clean)
@@ -364,7 +367,8 @@ void *vm_guest_map(void *vm_ptr, uint64_t ipa, uint64_t len)
 	/* A realm shares buffers with its devices through its unprotected half, which is the
 	 * VM's Non-secure RAM (its own memory is out of Triad's reach anyway). */
 	ipa &= ~vm->ipa_alias;
-	if (!vm_ipa_is_ram(vm, ipa, len))
+	if (!vm_ipa_is_ram(vm, ipa, len) ||
+	    (vm->kind->host_may_touch && !vm->kind->host_may_touch(vm, ipa, len)))
 		return NULL;
 	return (void *)(vm->ram_pa + (ipa - GUEST_RAM_IPA)); /* RAM is identity-mapped at EL2 */
 }

@@ -1,11 +1,12 @@
 /*
  * The Granule Protection Table (FEAT_RME): which physical address space may reach each
  * 4 KiB granule. The first GiB (flash, devices, secure RAM) is open to every PAS (secure
- * RAM is reachable only from the Secure address space anyway); the first GiB of DRAM is
- * described granule by granule, Non-secure except the Realm region (the RMM, its memory
- * and what it is given) and the GPT's own level-1 table (Root); the rest of DRAM is
- * Non-secure, the rest of the address space open. Granules change between Non-secure and
- * Realm only through gpt_transition(), on the RMM's request.
+ * RAM is reachable only from the Secure address space anyway); all of DRAM is described
+ * granule by granule, a level-1 table per GiB (the tables one array, in address order, so
+ * that a granule's entry is one index away), Non-secure except the firmware's memory at its
+ * top (the Realm region, the GPT's own tables); the rest of the address space is open.
+ * Granules change between Non-secure and Realm only through gpt_transition(), on the RMM's
+ * request.
  */
 #include "monitor.h"
 
@@ -38,7 +39,7 @@
 static uint64_t l0[L0_ENTRIES] __attribute__((aligned(8192)));
 bool gpt_on;	     /* the tables are built: each CPU turns the GPT on (monitor.c) */
 uint64_t rmm_shared; /* the page EL3 and the RMM share, open to all (monitor.c sets it) */
-static uint64_t *l1; /* the first GiB of DRAM, 16 granules per entry */
+static uint64_t *l1; /* all of DRAM, 16 granules per entry */
 static uint64_t realm_base, realm_end, dram_end;
 static uint32_t gpt_lock; /* RMMs on several CPUs may ask at once */
 
@@ -61,14 +62,20 @@ static uint64_t get_gpi(uint64_t pa)
 	return (l1[g / 16] >> ((g % 16) * 4)) & 0xf;
 }
 
+uint64_t gpt_l1_size(uint64_t ram_size)
+{
+	return ALIGN_UP(ram_size, SZ_1G) / SZ_1G * GPT_L1_SIZE;
+}
+
 void gpt_init(uint64_t ram_size, uint64_t l1_base, uint64_t realm, uint64_t realm_size,
 	      uint64_t shared_page)
 {
-	dram_end = RAM_BASE + (ram_size < SZ_1G ? ram_size : SZ_1G);
+	uint64_t l1_size = gpt_l1_size(ram_size);
+	dram_end = RAM_BASE + ram_size;
 	l1 = (uint64_t *)l1_base;
-	for (uint64_t i = 0; i < SZ_1G / PAGE_SIZE / 16; i++)
+	for (uint64_t i = 0; i < l1_size / 8; i++)
 		l1[i] = 0x9999999999999999ULL; /* every granule Non-secure */
-	for (uint64_t pa = l1_base; pa < l1_base + GPT_L1_SIZE; pa += PAGE_SIZE)
+	for (uint64_t pa = l1_base; pa < l1_base + l1_size; pa += PAGE_SIZE)
 		set_gpi(pa, GPI_ROOT);
 	realm_base = realm;
 	realm_end = realm + realm_size;
@@ -77,10 +84,10 @@ void gpt_init(uint64_t ram_size, uint64_t l1_base, uint64_t realm, uint64_t real
 	set_gpi(shared_page, GPI_ANY);
 	for (unsigned i = 0; i < L0_ENTRIES; i++) {
 		uint64_t base = (uint64_t)i * SZ_1G;
-		bool dram = base >= RAM_BASE && base < RAM_BASE + ram_size;
-		l0[i] = L0_BLOCK(dram ? GPI_NS : GPI_ANY);
+		l0[i] = base >= RAM_BASE && base < dram_end
+			    ? L0_TABLE(l1_base + (base - RAM_BASE) / SZ_1G * GPT_L1_SIZE)
+			    : L0_BLOCK(GPI_ANY);
 	}
-	l0[RAM_BASE / SZ_1G] = L0_TABLE(l1_base);
 	dsb(sy);
 }
 

@@ -5,6 +5,7 @@
  * it at Normal EL2 on CPU 0, and then serves its SMCs: PSCI (CPU_ON/OFF, SYSTEM_OFF/RESET,
  * ...) and SMCCC queries. It is meant to grow the secure and realm worlds' dispatch.
  */
+#include <triad/rmm_abi.h>
 #include <triad/sel2_abi.h>
 
 #include "monitor.h"
@@ -18,12 +19,25 @@ uint8_t monitor_stacks[MAX_CPUS + 1][STACK_SIZE] __attribute__((aligned(16)));
 #define BOOT_INFO (RAM_BASE + 0x100000)
 static uint64_t scr_ns, cptr;
 
-/* With FEAT_RME, the top of the first GiB of DRAM is the firmware's: the Realm world (the
- * RMM and the memory it manages), a page the monitor and the RMM share, the GPT. */
-#define REALM_SIZE    0x800000UL
-#define RMM_IMAGE_MAX 0x200000UL
-#define RESERVED_SIZE (REALM_SIZE + 0x1000 + GPT_L1_SIZE)
+/* With FEAT_RME, the top of DRAM is the firmware's: the Realm world (the RMM, its table of
+ * granule states), a page the monitor and the RMM share, the GPT's level-1 tables. */
 uint64_t rmm_base;
+
+/* The RMM's boot manifest in the shared page: one DRAM bank, all of it. */
+static void rmm_write_manifest(uint64_t ram_size)
+{
+	struct rmm_manifest *m = (struct rmm_manifest *)rmm_shared;
+	struct rmm_dram_bank *bank = (struct rmm_dram_bank *)(m + 1);
+	m->version = RMM_MANIFEST_VERSION;
+	m->padding = 0;
+	m->plat_data = 0;
+	bank->base = RAM_BASE;
+	bank->size = ram_size;
+	m->dram_banks = 1;
+	m->dram_bank_array = (uint64_t)bank;
+	m->consoles = m->console_array = m->console_checksum = 0;
+	m->dram_checksum = -(m->dram_banks + m->dram_bank_array + bank->base + bank->size);
+}
 
 /* ---- EL3 configuration of a CPU before it enters the normal world ---- */
 
@@ -131,18 +145,29 @@ void monitor_main(unsigned cpu)
 		power_off();
 	}
 	bi->reserved_base = bi->reserved_size = 0;
+	if (gpt_supported() && ram_end > RAM_BASE + GPT_RAM_MAX) {
+		early_puts("[monitor] error: RAM beyond 256 GiB: no GPT for it (the RMM's view "
+			   "of the normal world's memory starts there)\n");
+		power_off();
+	}
 	if (gpt_supported()) {
-		uint64_t top = ram_end < RAM_BASE + (1UL << 30) ? ram_end : RAM_BASE + (1UL << 30);
-		top &= ~0xfffUL;
-		uint64_t l1 = top - GPT_L1_SIZE;
-		rmm_shared = l1 - 0x1000;
-		rmm_base = rmm_shared - REALM_SIZE;
-		gpt_init(ram_end - RAM_BASE, l1, rmm_base, REALM_SIZE, rmm_shared);
+		uint64_t ram_size = ram_end - RAM_BASE;
+		uint64_t l1 = (ram_end - gpt_l1_size(ram_size)) & ~(GPT_L1_SIZE - 1);
+		rmm_shared = l1 - PAGE_SIZE;
+		/* The RMM, then its byte per granule of DRAM. */
+		uint64_t realm_size = RMM_IMAGE_MAX + ALIGN_UP(ram_size / PAGE_SIZE, PAGE_SIZE);
+		rmm_base = (rmm_shared - realm_size) & ~(SZ_2M - 1);
+		gpt_init(ram_size, l1, rmm_base, rmm_shared - rmm_base, rmm_shared);
+		rmm_write_manifest(ram_size);
 		early_puts("[monitor] GPT on: realm world at ");
 		mon_puthex(rmm_base);
-		early_puts("\n");
+		early_puts(", GPT level 1 ");
+		mon_putdec(gpt_l1_size(ram_size) >> 10);
+		early_puts(" KiB for ");
+		mon_putdec(ram_size >> 20);
+		early_puts(" MiB of DRAM\n");
 		bi->reserved_base = rmm_base;
-		bi->reserved_size = RESERVED_SIZE;
+		bi->reserved_size = ram_end - rmm_base;
 		if (sel2_entry) {
 			/* OP-TEE's image and DT, kept for its restart (optee_restart.c). */
 			bi->reserved_base -= OPTEE_KEEP_SIZE;

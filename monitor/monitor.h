@@ -189,14 +189,18 @@ struct world_context *world_realm_smc(struct world_context *c);
 uint64_t fw_cfg_load_file(const char *name, uint64_t dst, uint64_t max, uint64_t staging);
 /* gpt.c: the Granule Protection Table, on a CPU with FEAT_RME. */
 #define RAM_BASE    PLAT_DRAM_BASE
-#define GPT_L1_SIZE 0x20000UL /* the first GiB of DRAM, 4 bits per granule */
+#define GPT_L1_SIZE 0x20000UL	   /* a GiB of DRAM, 4 bits per granule */
+#define GPT_RAM_MAX (256ULL << 30) /* the RMM's Non-secure alias starts there */
 bool gpt_supported(void);
-/* The first GiB of DRAM granule by granule: Realm [realm_base, +realm_size), the L1 table
- * Root, the EL3-RMM shared page open to all, the rest Non-secure. */
+/* The level-1 tables for ram_size bytes of DRAM (from RAM_BASE): GPT_L1_SIZE per GiB. */
+uint64_t gpt_l1_size(uint64_t ram_size);
+/* All of DRAM granule by granule: Realm [realm_base, +realm_size), the L1 tables at
+ * l1_base (gpt_l1_size(ram_size), aligned to GPT_L1_SIZE) Root, the EL3-RMM shared page open
+ * to all, the rest Non-secure. */
 void gpt_init(uint64_t ram_size, uint64_t l1_base, uint64_t realm_base, uint64_t realm_size,
 	      uint64_t shared_page);
 void gpt_enable(void);
-/* [base, base + size) in the first GiB of DRAM becomes Root (EL3's alone) or Secure. */
+/* [base, base + size) in DRAM becomes Root (EL3's alone) or Secure. */
 void gpt_set_firmware(uint64_t base, uint64_t size, bool secure);
 /* Turns this CPU's GPT on if the machine has one (the cold boot's deferred start). */
 void monitor_gpt_start(void);

@@ -172,6 +172,11 @@ def linux_macro(under_triad):
         out = run(["qemu-system-aarch64"] + BARE_MACHINE + ICOUNT +
                   ["-smp", "1", "-m", "256M", "-kernel", LINUX, "-initrd", INITRAMFS,
                    "-append", append, "-no-reboot"], timeout=1000)
+    return macro_results(out)
+
+
+def macro_results(out):
+    """What the initramfs's triad.bench=linux run reports (tests/guests/initramfs/init)."""
     w = dict(((k, a), int(ns)) for k, a, ns in
              re.findall(r"work: (\w+) ([\w-]+) ns (\d+)", out))
     try:
@@ -250,6 +255,11 @@ def linux_io(under_triad, tmp):
                    "-device", "virtio-blk-device,drive=d0",
                    "-netdev", "user,id=n0", "-device", "virtio-net-device,netdev=n0"],
                   timeout=700)
+    return io_rates(out)
+
+
+def io_rates(out):
+    """What the initramfs's triad.bench=io run reports, in MB/s."""
     t = dict((a, int(ns)) for a, ns in re.findall(r"work: stamp ([\w-]+) ns (\d+)", out))
     try:
         def rate(what, mb):
@@ -258,6 +268,44 @@ def linux_io(under_triad, tmp):
                 "net_tx": rate("net-tx", NET_MB), "net_rx": rate("net-rx", NET_MB)}
     except KeyError as e:
         sys.exit(f"bench: the I/O guest did not report {e}:\n{out[-3000:]}")
+
+
+LINUX_7_3 = os.path.join(ROOT, ".cache", "guest", "linux-7.3", "Image")
+INITRAMFS_REALM = os.path.join(ROOT, "build", "initramfs-realm.cpio.gz")
+
+
+def linux_7_3(realm, tmp, io):
+    """Debian's Linux 7.3 as a realm or as a normal VM on the same machine (Triad's monitor,
+    RMM and OP-TEE), with the same command line (the realm's swiotlb for both): the
+    triad.bench=linux run under -icount, or the I/O run by the wall clock."""
+    args = [TRIAD_RUN, "--unattended", "--timeout", "900", "--kernel", LINUX_7_3, "--initrd",
+            INITRAMFS_REALM, "--mem", "256M", "--cpus", "1"] + (["--realm"] if realm else [])
+    if io:
+        disk = os.path.join(tmp, "scratch.img")
+        with open(disk, "wb") as f:
+            f.truncate((IO_MB + 16) << 20)
+        port = tcp_ends(NET_MB << 20)
+        append = f"triad.bench=io triad.bench.port={port}"
+        args += ["--disk", disk, "--net", "user"]
+    else:
+        append = "triad.bench=linux"
+        args += ["--icount"]
+    out = run(args + ["--append", "console=ttyAMA0 swiotlb=16384 " + append], timeout=1000)
+    return io_rates(out) if io else macro_results(out)
+
+
+# A realm's virtual counter is the machine's (the RMM gives it no offset): its boot is
+# counted from the machine's start, the firmware's and Triad's boot and its build included.
+REALM_ROWS = [("linux_boot", "Linux 7.3 boot to init (instructions; the realm's from the "
+               "machine's start)")] + MACRO[1:] + IO
+
+
+def realm_vs_normal():
+    """Rows (name, description, realm, normal VM) of Linux 7.3 both ways."""
+    with tempfile.TemporaryDirectory() as tmp:
+        realm = {**linux_7_3(True, tmp, False), **linux_7_3(True, tmp, True)}
+        normal = {**linux_7_3(False, tmp, False), **linux_7_3(False, tmp, True)}
+    return [(name, desc, realm[name], normal[name]) for name, desc in REALM_ROWS]
 
 
 def median_runs(fn, n):
@@ -275,7 +323,7 @@ def qemu_version():
     return out.decode().splitlines()[0]
 
 
-def write_results(rows, macro_rows, io_rows, recovery_rows, meta):
+def write_results(rows, macro_rows, io_rows, recovery_rows, realm_rows, meta):
     os.makedirs(RESULTS, exist_ok=True)
     md = ["# Triad benchmarks", "",
           f"{meta}", "",
@@ -302,6 +350,14 @@ def write_results(rows, macro_rows, io_rows, recovery_rows, meta):
            "|---|---:|---:|---:|"]
     for name, desc, tri, bare in io_rows:
         md.append(f"| {desc} | {fmt(tri)} | {fmt(bare)} | {tri / max(bare, 1):.2f} |")
+    md += ["", "| Linux 7.3, realm vs normal VM (instr.; I/O MB/s, wall clock) | realm | normal "
+           "VM | realm's cost (target 1.15) |", "|---|---:|---:|---:|"]
+    for name, desc, realm, normal in realm_rows:
+        # For throughput the overhead is normal / realm: report both ways as a cost ratio.
+        ratio = normal / max(realm, 1) if name in dict(IO) else realm / max(normal, 1)
+        md.append(f"| {desc} | {fmt(realm)} | {fmt(normal)} | {ratio:.2f} |")
+        csv.append(",".join([f"realm_{name}", f'"{desc}"', str(realm), str(normal), "", "",
+                             ""]))
     md += ["", "| recovery and management (wall clock) | Triad | target |", "|---|---:|---:|"]
     for name, desc, value, target in recovery_rows:
         md.append(f"| {desc} | {fmt(value)} | {fmt(target)} |")
@@ -465,7 +521,7 @@ def main():
     ap.add_argument("--wall-runs", type=int, default=5,
                     help="runs without -icount for the wall-clock medians (default 5)")
     args = ap.parse_args()
-    for path in (BENCH, LINUX, INITRAMFS):
+    for path in (BENCH, LINUX, INITRAMFS, LINUX_7_3, INITRAMFS_REALM):
         if not os.path.exists(path):
             sys.exit(f"bench: {path} missing: run 'make setup' and 'make'")
 
@@ -510,6 +566,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         io_tri = median_runs(lambda: linux_io(True, tmp), 3)
         io_bare = median_runs(lambda: linux_io(False, tmp), 3)
+    print("bench: Linux 7.3 as a realm and as a normal VM...", flush=True)
+    realm_rows = realm_vs_normal()
 
     rows = []
     for name, desc, target, comparable in MICRO:
@@ -523,7 +581,7 @@ def main():
             f"{os.cpu_count()} cores.")
     recovery_rows = [(name, desc, recovery[name], target)
                      for name, desc, target in RECOVERY + MANAGEMENT + SNAPSHOT]
-    table = write_results(rows, macro_rows, io_rows, recovery_rows, meta)
+    table = write_results(rows, macro_rows, io_rows, recovery_rows, realm_rows, meta)
     draw_chart(rows)
     update_readme(table)
     print(table)

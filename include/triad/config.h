@@ -11,8 +11,11 @@
 #include <stdint.h>
 #include <triad/vdev_type.h>
 
-#define MAX_VMS	     8
-#define MAX_VCPUS    8
+/* Triad's limits, here only: config_parse refuses more, tools/triad-run reads them from this
+ * file and refuses more before QEMU starts, and what is sized per VM or per vCPU (the vGIC,
+ * the console's VM masks, the VM table) is sized from them. */
+#define MAX_VMS	     128
+#define MAX_VCPUS    16
 #define VM_NAME_MAX  32
 #define BOOTARGS_MAX 512
 #define VM_MEM_MIN   (16UL << 20)

@@ -12,17 +12,18 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <triad/config.h>
 
 #define MUX_ESCAPE 0x14 /* Ctrl-T */
 
 struct console_mux {
 	unsigned nvms;
-	bool tag;	    /* prefix lines with the VM name (more than one VM) */
-	bool at_line_start; /* the physical console is at the start of a line */
-	int last_vm;	    /* who wrote the current line, -1 for Triad */
-	unsigned broken;    /* VMs whose last line was cut by another VM's output */
-	unsigned focus;	    /* VM receiving input */
-	bool escape;	    /* Ctrl-T seen, waiting for the command */
+	bool tag;	      /* prefix lines with the VM name (more than one VM) */
+	bool at_line_start;   /* the physical console is at the start of a line */
+	int last_vm;	      /* who wrote the current line, -1 for Triad */
+	bool broken[MAX_VMS]; /* VMs whose last line was cut by another VM's output */
+	unsigned focus;	      /* VM receiving input */
+	bool escape;	      /* Ctrl-T seen, waiting for the command */
 };
 
 void mux_init(struct console_mux *m, unsigned nvms);

@@ -24,7 +24,11 @@ struct realm_vm {
 	uint64_t rec[MAX_VCPUS], aux[MAX_VCPUS]; /* each vCPU's REC and auxiliary granule */
 	uint64_t run[MAX_VCPUS];		 /* each vCPU's RmiRecRun page (Non-secure) */
 	uint64_t pages;				 /* this structure's size, in pages */
-	uint64_t populated[];			 /* a bit per RAM page: given to the realm */
+	uint64_t bounce; /* while it is built: the copy a measured page is created from */
+	/* A bit per RAM page: the VM's granule there was shared by the realm (RIPAS EMPTY)
+	 * and given back: the host's (its devices') until the realm is taken apart. */
+	uint64_t *shared;
+	uint64_t populated[]; /* a bit per RAM page: the realm has a page there */
 };
 
 struct vm;
@@ -39,6 +43,9 @@ uint64_t realm_rmi(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t
 		   uint64_t *x1);
 /* Gives the realm memory at a protected RAM ipa it touched: false if it cannot be. */
 bool realm_populate(struct vm *vm, uint64_t ipa);
+/* The realm made [base, top) of its RAM EMPTY (shared with the host): its pages there are
+ * destroyed and the VM's granules become the host's. */
+void realm_shared(struct vm *vm, uint64_t base, uint64_t top);
 /* security/rmi/realm_run.c: one entry into a realm vCPU (its REC) and its exit. */
 void realm_enter(struct vcpu *v, struct cpu *c);
 /* Its virtual timer's CNTV_CTL as the last exit showed it, and its deadline. */

@@ -6,6 +6,8 @@
 #ifndef TRIAD_RMM_ABI_H
 #define TRIAD_RMM_ABI_H
 
+#include <stdint.h>
+
 /* RMI: host -> RMM (the monitor forwards this range to the Realm world). */
 #define RMI_FID_FIRST		  0xc4000150U
 #define RMI_FID_LAST		  0xc400018fU
@@ -83,6 +85,26 @@
 #define RMM_BOOT_CPUS_OUT_OF_RANGE     -3
 #define RMM_BOOT_CPU_ID_OUT_OF_RANGE   -4
 #define RMM_BOOT_INVALID_SHARED_BUFFER -5
+#define RMM_BOOT_MANIFEST_VERSION      -6
+#define RMM_BOOT_MANIFEST_DATA	       -7
+
+/* The boot manifest EL3 leaves at the start of the shared page for the cold boot (TF-A's
+ * v0.3 layout): the DRAM banks, each {base, size}, in the same page. A checksum makes the
+ * sum of its block's count, pointer, every word of the array and itself zero. */
+#define RMM_MANIFEST_VERSION 0x3U /* 0.3 */
+struct rmm_manifest {
+	uint32_t version, padding;
+	uint64_t plat_data;
+	uint64_t dram_banks, dram_bank_array, dram_checksum;
+	uint64_t consoles, console_array, console_checksum;
+};
+struct rmm_dram_bank {
+	uint64_t base, size;
+};
+/* The RMM's image and data take at most this much of the start of its region; its table of
+ * granule states (a byte per granule of the DRAM the manifest gives) follows: EL3 sizes
+ * the region for both. */
+#define RMM_IMAGE_MAX 0x200000UL
 
 /* RmmRipas (RMI and RSI alike), and RSI's success. */
 #define RIPAS_EMPTY	0

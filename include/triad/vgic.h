@@ -11,16 +11,18 @@
 #include <arch/mpidr.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <triad/config.h>
 #include <triad/spinlock.h>
 
 #define VGIC_NR_PRIVATE 32
 #define VGIC_NR_SPIS	256 /* INTIDs 32..287, like QEMU's GIC */
 #define VGIC_NR_IRQS	(VGIC_NR_PRIVATE + VGIC_NR_SPIS)
 #define VGIC_MAX_LRS	16
-#define VGIC_MAX_VCPUS	16
-#define VGIC_SPURIOUS	1023
-#define VGIC_NO_VCPU	0xff
-#define VGIC_BM_WORDS	((VGIC_NR_IRQS + 63) / 64)
+#define VGIC_MAX_VCPUS	MAX_VCPUS /* its vCPU masks are 32 bits wide */
+_Static_assert(VGIC_MAX_VCPUS <= 32, "the vGIC's vCPU masks are 32 bits wide");
+#define VGIC_SPURIOUS 1023
+#define VGIC_NO_VCPU  0xff
+#define VGIC_BM_WORDS ((VGIC_NR_IRQS + 63) / 64)
 
 #define GICD_BASE_IPA 0x08000000UL
 #define GICD_SIZE     0x10000UL

@@ -28,8 +28,11 @@ struct vm_kind {
 	/* Its images are in RAM (power-on, reset): 0, or -1 with the reason logged. */
 	int (*build)(struct vm *vm, const struct vm_image *img, unsigned nimg, uint64_t entry,
 		     uint64_t dtb);
-	/* It stopped for good, none of its vCPUs in a CPU. */
+	/* It stopped, for good or to be reloaded, none of its vCPUs in a CPU. */
 	void (*teardown)(struct vm *vm);
+	/* Whether Triad may read and write [ipa, ipa + len) of its RAM (its devices' buffers);
+	 * NULL: all of it. */
+	bool (*host_may_touch)(const struct vm *vm, uint64_t ipa, uint64_t len);
 	/* One entry into v, loaded on CPU c, and the handling of the exit that ends it. */
 	void (*enter)(struct vcpu *v, struct cpu *c);
 	/* Before Triad asks whether v, waiting, has an interrupt to take. */

@@ -222,7 +222,8 @@ static void psci_exit(struct vcpu *v, const struct rec_run *run)
 	}
 }
 
-/* RSI_IPA_STATE_SET: as far as the tables reach (all of RAM); refused beyond. */
+/* RSI_IPA_STATE_SET: as far as the tables reach (all of RAM); refused beyond. What the
+ * realm made EMPTY it shares: its pages there go, their granules become the host's. */
 static void ripas_exit(struct vcpu *v, const struct rec_run *run)
 {
 	struct realm_vm *r = v->vm->realm;
@@ -232,6 +233,9 @@ static void ripas_exit(struct vcpu *v, const struct rec_run *run)
 		    realm_rmi(RMI_RTT_SET_RIPAS, r->rd, r->rec[v->id], ipa, top, 0, &next);
 		if (st != RMI_SUCCESS || next <= ipa)
 			break;
+		if ((uint8_t)run->ripas_value == RIPAS_EMPTY &&
+		    vm_ipa_is_ram(v->vm, ipa, next - ipa))
+			realm_shared(v->vm, ipa, next);
 		ipa = next;
 	}
 	rec_of(v)->flags = ipa < top ? ENTER_RIPAS_REJECT : 0;

@@ -1,14 +1,21 @@
 /*
  * A Realm VM, built and taken apart through RMI (RMM 1.0, A2.2 and B4): what a KVM host
- * does for a Linux realm. The VM's Non-secure RAM stays what it is for any VM (Triad loads
- * the images and the DTB there, and its devices reach the guest's shared buffers there);
- * the realm's own memory is a second set of pages, delegated to the realm world:
+ * does for a Linux realm. The VM's RAM is one block as for any VM (Triad loads the images
+ * and the DTB there), and each of its granules serves the realm once: delegated in place
+ * while the realm's page at that IPA is private, given back (scrubbed) when the realm
+ * shares the page with the host (RIPAS EMPTY), after which Triad's devices may reach it:
  *
- *   IPA [RAM]                   protected: delegated granules, measured for the images
- *                               (kernel, DTB, initrd: DATA_CREATE), the rest given when the
- *                               realm first touches it (DATA_CREATE_UNKNOWN)
- *   IPA shared_bit + [RAM]      unprotected: the VM's Non-secure RAM, 2 MiB blocks
+ *   IPA [RAM]                   protected: the VM's own granules, delegated in place,
+ *                               measured for the images (kernel, DTB, initrd: DATA_CREATE
+ *                               from a copy), the rest given when the realm first touches
+ *                               it (DATA_CREATE_UNKNOWN)
+ *   IPA shared_bit + [RAM]      unprotected: the same granules, 2 MiB blocks; a shared one
+ *                               is Non-secure, a private one faults at the GPT
  *   IPA shared_bit + devices    unprotected, unmapped: emulated MMIO exits
+ *
+ * A granule once shared stays the host's until the realm is taken apart (a device may be
+ * using it): if the realm makes that page private again, a granule from anywhere in DRAM
+ * backs it. So the realm costs its RAM once, plus its tables, RD and RECs.
  *
  * RIPAS is RAM over all of RAM from the start (RTT_INIT_RIPAS, measured), so the RIM
  * depends only on the realm's parameters, its RAM range, the images and the boot vCPU.
@@ -60,15 +67,38 @@ static uint64_t delegated_page(void)
 	return pa;
 }
 
-/* Back to Triad: the RMM scrubs it as it leaves the realm world. */
-static void undelegate_page(uint64_t pa)
+/* Back to the host: the RMM scrubs it as it leaves the realm world. False if it stays
+ * the realm world's. */
+static bool undelegate(uint64_t pa)
 {
 	if (realm_rmi(RMI_GRANULE_UNDELEGATE, pa, 0, 0, 0, 0, NULL) != RMI_SUCCESS) {
 		/* Still the realm world's: leaked rather than handed out. */
 		pr_err("realm: granule 0x%lx could not be undelegated", pa);
-		return;
+		return false;
 	}
-	page_free(pa, 1);
+	return true;
+}
+
+/* A granule of Triad's (not of the VM's RAM) back to Triad. */
+static void undelegate_page(uint64_t pa)
+{
+	if (undelegate(pa))
+		page_free(pa, 1);
+}
+
+static bool in_vm_ram(const struct vm *vm, uint64_t pa)
+{
+	return pa >= vm->ram_pa && pa - vm->ram_pa < vm->ram_size;
+}
+
+/* A realm page's granule back to the host: the VM's own stays in its RAM. False if it
+ * stays the realm world's. */
+static bool give_back(struct vm *vm, uint64_t pa)
+{
+	if (in_vm_ram(vm, pa))
+		return undelegate(pa);
+	undelegate_page(pa);
+	return true;
 }
 
 static bool rtt_create(struct realm_vm *r, uint64_t ipa, unsigned level)
@@ -95,24 +125,87 @@ static uint64_t ram_index(uint64_t ipa)
 	return (ipa - GUEST_RAM_IPA) / PAGE_SIZE;
 }
 
-/* The realm's page at ipa (in RAM), from Triad's copy at src if measured. */
+static bool bit(const uint64_t *map, uint64_t i)
+{
+	return __atomic_load_n(&map[i / 64], __ATOMIC_ACQUIRE) & (1ULL << (i % 64));
+}
+
+static void set_bit(uint64_t *map, uint64_t i, bool on)
+{
+	uint64_t v = map[i / 64];
+	__atomic_store_n(&map[i / 64], on ? v | (1ULL << (i % 64)) : v & ~(1ULL << (i % 64)),
+			 __ATOMIC_RELEASE);
+}
+
+/* The realm's page at ipa (in RAM): its own granule of the VM's RAM, delegated in place
+ * (measured: from a copy of it, r->bounce), or a granule from anywhere once the realm has
+ * shared its own. Under r->lock, or while the realm is built. */
 static bool data_create(struct vm *vm, uint64_t ipa, bool measured)
 {
 	struct realm_vm *r = vm->realm;
-	uint64_t idx = ram_index(ipa);
-	if (r->populated[idx / 64] & (1ULL << (idx % 64)))
+	uint64_t idx = ram_index(ipa), own = vm->ram_pa + (ipa - GUEST_RAM_IPA);
+	if (bit(r->populated, idx))
 		return true;
-	uint64_t pa = delegated_page();
-	if (!pa)
-		return false;
-	uint64_t st = measured ? realm_rmi(RMI_DATA_CREATE, r->rd, pa, ipa,
-					   vm->ram_pa + (ipa - GUEST_RAM_IPA), DATA_MEASURED, NULL)
-			       : realm_rmi(RMI_DATA_CREATE_UNKNOWN, r->rd, pa, ipa, 0, 0, NULL);
-	if (st != RMI_SUCCESS) {
-		undelegate_page(pa);
+	bool in_place = !bit(r->shared, idx);
+	uint64_t src = own, pa = own;
+	if (in_place) {
+		if (measured) {
+			memcpy((void *)r->bounce, (const void *)own, PAGE_SIZE);
+			src = r->bounce;
+		}
+		if (realm_rmi(RMI_GRANULE_DELEGATE, pa, 0, 0, 0, 0, NULL) != RMI_SUCCESS)
+			return false;
+	} else if (!(pa = delegated_page())) {
 		return false;
 	}
-	r->populated[idx / 64] |= 1ULL << (idx % 64);
+	uint64_t st = measured
+			  ? realm_rmi(RMI_DATA_CREATE, r->rd, pa, ipa, src, DATA_MEASURED, NULL)
+			  : realm_rmi(RMI_DATA_CREATE_UNKNOWN, r->rd, pa, ipa, 0, 0, NULL);
+	if (st != RMI_SUCCESS) {
+		/* Its own granule, if it stays delegated, is never marked shared. */
+		if (!give_back(vm, pa) && in_place)
+			set_bit(r->populated, idx, true);
+		return false;
+	}
+	set_bit(r->populated, idx, true);
+	return true;
+}
+
+/* The realm's page at ipa, if it has one, destroyed and its granule back to the host:
+ * true if it has none left (the VM's own granule there is the host's). */
+static bool data_destroy(struct vm *vm, uint64_t ipa)
+{
+	struct realm_vm *r = vm->realm;
+	uint64_t idx = ram_index(ipa), pa;
+	if (!bit(r->populated, idx))
+		return true;
+	if (realm_rmi(RMI_DATA_DESTROY, r->rd, ipa, 0, 0, 0, &pa) != RMI_SUCCESS ||
+	    !give_back(vm, pa))
+		return false;
+	set_bit(r->populated, idx, false);
+	return true;
+}
+
+void realm_shared(struct vm *vm, uint64_t base, uint64_t top)
+{
+	struct realm_vm *r = vm->realm;
+	spin_lock(&r->lock);
+	for (uint64_t ipa = base; ipa < top; ipa += PAGE_SIZE)
+		if (data_destroy(vm, ipa)) /* its own granule is Non-secure: the devices' */
+			set_bit(r->shared, ram_index(ipa), true);
+	spin_unlock(&r->lock);
+}
+
+/* Triad's devices reach only pages the realm shared (whose own granule is Non-secure for
+ * good): a private one is a granule protection fault at EL2. */
+static bool realm_host_may_touch(const struct vm *vm, uint64_t ipa, uint64_t len)
+{
+	const struct realm_vm *r = vm->realm;
+	if (!r || !len)
+		return true;
+	for (uint64_t p = ipa & ~(PAGE_SIZE - 1); p < ipa + len; p += PAGE_SIZE)
+		if (!bit(r->shared, ram_index(p)))
+			return false;
 	return true;
 }
 
@@ -243,29 +336,33 @@ static int realm_build(struct vm *vm, const struct vm_image *img, unsigned nimg,
 	struct realm_vm *r = vm->realm;
 	if (!r) {
 		size_t npages = vm->ram_size / PAGE_SIZE;
-		size_t bytes = sizeof(*r) + ALIGN_UP(npages, 64) / 8;
+		size_t bytes = sizeof(*r) + 2 * (ALIGN_UP(npages, 64) / 8);
 		r = (struct realm_vm *)page_alloc_zeroed(ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE,
 							 PAGE_SIZE);
 		if (!r)
 			return -1;
 		r->pages = ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE;
+		r->shared = r->populated + ALIGN_UP(npages, 64) / 64;
 		spin_init(&r->lock);
 		vm->realm = r;
 	}
 	r->shared_bit = 1ULL << (REALM_IPA_BITS - 1);
 	vm->ipa_alias = r->shared_bit;
-	bool ok = create_realm(vm) && build_tables(vm);
+	r->bounce = page_alloc(1, PAGE_SIZE);
+	bool ok = r->bounce && create_realm(vm) && build_tables(vm);
 	/* The images, page by page in IPA order: what the RIM measures. */
 	for (unsigned i = 0; ok && i < nimg; i++)
 		for (uint64_t ipa = img[i].ipa & ~(PAGE_SIZE - 1);
 		     ok && ipa < img[i].ipa + img[i].size; ipa += PAGE_SIZE)
 			ok = data_create(vm, ipa, true);
+	if (r->bounce)
+		page_free(r->bounce, 1);
+	r->bounce = 0;
 	ok = ok && create_recs(vm, entry, dtb) &&
 	     realm_rmi(RMI_REALM_ACTIVATE, r->rd, 0, 0, 0, 0, NULL) == RMI_SUCCESS;
 	if (!ok) {
-		pr_err("VM '%s': could not build the realm (%lu MB free; realms live in the first "
-		       "GiB of DRAM)",
-		       vm->name, mem_free_bytes() >> 20);
+		pr_err("VM '%s': could not build the realm (%lu MB free)", vm->name,
+		       mem_free_bytes() >> 20);
 		realm_destroy(vm);
 		return -1;
 	}
@@ -292,14 +389,10 @@ static void realm_destroy(struct vm *vm)
 	}
 	uint64_t end = GUEST_RAM_IPA + vm->ram_size;
 	if (r->created) {
-		for (uint64_t ipa = GUEST_RAM_IPA; ipa < end; ipa += PAGE_SIZE) {
-			uint64_t idx = ram_index(ipa), pa;
-			if (!(r->populated[idx / 64] & (1ULL << (idx % 64))))
-				continue;
-			if (realm_rmi(RMI_DATA_DESTROY, r->rd, ipa, 0, 0, 0, &pa) == RMI_SUCCESS)
-				undelegate_page(pa);
-			r->populated[idx / 64] &= ~(1ULL << (idx % 64));
-		}
+		for (uint64_t ipa = GUEST_RAM_IPA; ipa < end; ipa += PAGE_SIZE)
+			if (!data_destroy(vm, ipa))
+				pr_err("VM '%s': realm page at 0x%lx could not be taken back",
+				       vm->name, ipa);
 		for (uint64_t ipa = GUEST_RAM_IPA; ipa < end; ipa += L2_SIZE) {
 			realm_rmi(RMI_RTT_UNMAP_UNPROTECTED, r->rd, r->shared_bit | ipa, 2, 0, 0,
 				  NULL);
@@ -325,6 +418,9 @@ static void realm_destroy(struct vm *vm)
 			undelegate_page(r->rtt + i * PAGE_SIZE);
 		r->rtt = 0;
 	}
+	/* Every granule of its RAM is the host's again: the next realm starts in place. */
+	memset(r->shared, 0, ALIGN_UP(vm->ram_size / PAGE_SIZE, 64) / 8);
+	memset(r->populated, 0, ALIGN_UP(vm->ram_size / PAGE_SIZE, 64) / 8);
 }
 
 /* Its PSCI calls go to the RMM, which hands them on to us (SMC); its PMU is the RMM's to
@@ -353,6 +449,7 @@ const struct vm_kind realm_vm_kind = {
     .guest_dt = realm_guest_dt,
     .build = realm_build,
     .teardown = realm_destroy,
+    .host_may_touch = realm_host_may_touch,
     .enter = realm_enter,
     .wake_sample = realm_timer_sample,
     .vtimer = realm_vtimer,

@@ -1,19 +1,27 @@
 /*
- * Granule states (RMM 1.0, A2.2): one byte per 4 KiB granule of the tracked range, with a
+ * Granule states (RMM 1.0, A2.2): one byte per 4 KiB granule of DRAM, with a
  * lock bit so that commands on several CPUs never see a granule mid-change. A granule only
  * leaves UNDELEGATED once EL3 has moved it to the Realm PAS, and its contents are zeroed
  * before the host can give it to a realm; it is scrubbed before it goes back.
  */
 #include "rmm.h"
 
-#define NR_GRANULES (TRACKED_SIZE / GRANULE_SIZE)
-#define LOCKED	    0x80
+#define LOCKED 0x80
 
-static granule_t granules[NR_GRANULES];
+static granule_t *granules;
+uint64_t tracked_size;
+
+void granules_init(granule_t *table, uint64_t size)
+{
+	for (uint64_t i = 0; i < size / GRANULE_SIZE; i++)
+		table[i] = GRANULE_UNDELEGATED;
+	granules = table;
+	tracked_size = size;
+}
 
 static granule_t *granule_of(uint64_t pa)
 {
-	if (pa % GRANULE_SIZE || pa < TRACKED_BASE || pa - TRACKED_BASE >= TRACKED_SIZE)
+	if (pa % GRANULE_SIZE || pa < TRACKED_BASE || pa - TRACKED_BASE >= tracked_size)
 		return 0;
 	return &granules[(pa - TRACKED_BASE) / GRANULE_SIZE];
 }

@@ -13,6 +13,8 @@ static unsigned nr_cpus;
 static struct rmm_cpu cpus[MAX_CPUS];
 static uint64_t shared_page; /* shared with EL3: the boot manifest */
 
+extern char _rmm_entry[], _end[];
+
 static int64_t cold_boot(unsigned cpu, uint64_t version, uint64_t ncpus, uint64_t shared)
 {
 	/* The interface must be ours: the same major, a minor no older. */
@@ -25,11 +27,20 @@ static int64_t cold_boot(unsigned cpu, uint64_t version, uint64_t ncpus, uint64_
 		return RMM_BOOT_CPU_ID_OUT_OF_RANGE;
 	if (!shared || shared % GRANULE_SIZE)
 		return RMM_BOOT_INVALID_SHARED_BUFFER;
+	uint64_t dram_size;
+	int64_t bad = manifest_dram(shared, &dram_size);
+	if (bad)
+		return bad;
+	/* The granule table after the image, in the region EL3 sized for both. */
+	uint64_t table = (uint64_t)_rmm_entry + RMM_IMAGE_MAX;
+	if ((uint64_t)_end > table)
+		return E_RMM_UNK;
 	nr_cpus = (unsigned)ncpus;
 	shared_page = shared;
-	if (!mmu_build())
+	if (!mmu_build(dram_size))
 		return E_RMM_UNK;
 	mmu_enable();
+	granules_init((granule_t *)table, dram_size);
 	/* Boot messages and panics only: the console is the normal world's once it runs. */
 	early_console_init(PLAT_EARLY_UART);
 	early_puts("[rmm] Triad RMM up (RMI 1.0)\n");

@@ -1,6 +1,6 @@
 /*
- * The RMM's own address space (Realm EL2, one translation regime): the first GiB of DRAM
- * mapped twice, at its PA in the Realm PAS (realm objects, delegated granules) and at PA +
+ * The RMM's own address space (Realm EL2, one translation regime): the tracked DRAM mapped
+ * twice, at its PA in the Realm PAS (realm objects, delegated granules) and at PA +
  * NS_ALIAS in the Non-secure PAS (the host's parameter granules), both non-executable
  * except the RMM's own text; the UART as a device. Granule protection still applies: a
  * host granule read through the NS alias that the GPT says is not Non-secure faults, and
@@ -16,25 +16,26 @@
 #define TCR_VALUE                                                                                  \
 	(TCR_EL2_RES1 | 25ULL | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER | (2ULL << 16))
 
-/* L1; L2 for the UART's GiB and DRAM's; L3 for the blocks where the text starts and ends. */
-PT_POOL(rmm_pool, 5);
+/* L1 (whole GiBs of DRAM are level-1 blocks); L2 for the UART's GiB, the RMM's and the last,
+ * partial GiB of DRAM in either alias; L3 for the blocks where the text starts and ends. */
+PT_POOL(rmm_pool, 8);
 static struct pgtable rmm_pt;
 
 extern char _rmm_entry[], _etext[];
 
-bool mmu_build(void)
+bool mmu_build(uint64_t dram_size)
 {
 	/* The image's text executable and read-only, everything else writable and never
 	 * executable; granule protection keeps the realm world's memory to the Realm PAS. */
 	uint64_t text = (uint64_t)_rmm_entry, text_end = (uint64_t)_etext;
-	uint64_t dram_end = TRACKED_BASE + SZ_1G, uart = PLAT_EARLY_UART & ~(SZ_2M - 1);
-	bool ok =
-	    !pt_init(&rmm_pt, 39, &rmm_pool_alloc) &&
-	    !pt_map(&rmm_pt, TRACKED_BASE, TRACKED_BASE, text - TRACKED_BASE, S1_NORMAL_RW) &&
-	    !pt_map(&rmm_pt, text, text, text_end - text, S1_NORMAL_RX) &&
-	    !pt_map(&rmm_pt, text_end, text_end, dram_end - text_end, S1_NORMAL_RW) &&
-	    !pt_map(&rmm_pt, uart, uart, SZ_2M, S1_DEVICE_RW | PTE_NS) &&
-	    !pt_map(&rmm_pt, TRACKED_BASE + NS_ALIAS, TRACKED_BASE, SZ_1G, S1_NORMAL_RW | PTE_NS);
+	uint64_t dram_end = TRACKED_BASE + dram_size, uart = PLAT_EARLY_UART & ~(SZ_2M - 1);
+	bool ok = !pt_init(&rmm_pt, 39, &rmm_pool_alloc) &&
+		  !pt_map(&rmm_pt, TRACKED_BASE, TRACKED_BASE, text - TRACKED_BASE, S1_NORMAL_RW) &&
+		  !pt_map(&rmm_pt, text, text, text_end - text, S1_NORMAL_RX) &&
+		  !pt_map(&rmm_pt, text_end, text_end, dram_end - text_end, S1_NORMAL_RW) &&
+		  !pt_map(&rmm_pt, uart, uart, SZ_2M, S1_DEVICE_RW | PTE_NS) &&
+		  !pt_map(&rmm_pt, TRACKED_BASE + NS_ALIAS, TRACKED_BASE, dram_size,
+			  S1_NORMAL_RW | PTE_NS);
 	dsb(sy);
 	return ok;
 }

@@ -12,10 +12,9 @@
 #include <triad/rmm_abi.h>
 
 #define GRANULE_SIZE 0x1000UL
-/* Granules the RMM tracks: the first GiB of DRAM, which the monitor's GPT describes
- * granule by granule. */
+/* Granules the RMM tracks: DRAM from its base, as much as EL3's boot manifest gives (the
+ * monitor's GPT describes it granule by granule), at most up to the Non-secure alias. */
 #define TRACKED_BASE PLAT_DRAM_BASE
-#define TRACKED_SIZE 0x40000000UL
 
 /* Cleans [pa, pa + len) to the point of coherency: for a realm that reads it with its MMU
  * (so its caches) off. */
@@ -62,6 +61,15 @@ bool granule_is_host(uint64_t pa);
 void granule_zero(uint64_t pa);
 int64_t granule_el3_call(uint32_t fid, uint64_t pa);
 
+/* The table of granule states: a byte per granule of [TRACKED_BASE, + size), zeroed
+ * (every granule the host's). */
+void granules_init(granule_t *table, uint64_t size);
+extern uint64_t tracked_size;
+
+/* manifest.c: the size of the DRAM (from TRACKED_BASE) EL3's boot manifest in the shared
+ * page gives; E_RMM_OK, or RMM_BOOT_MANIFEST_VERSION / _DATA for a manifest to refuse. */
+int64_t manifest_dram(uint64_t shared, uint64_t *size);
+
 /* Delegation, by the rules and in the order of RMM 1.0 (B4.3.1, B4.3.2). */
 uint64_t granule_delegate(uint64_t pa);
 uint64_t granule_undelegate(uint64_t pa);
@@ -77,7 +85,8 @@ void rmi_realm_destroy(const uint64_t *in, uint64_t *out);
 
 /* mmu.c: the NS alias of the tracked DRAM: the host's granule at pa is at pa + NS_ALIAS. */
 #define NS_ALIAS 0x4000000000ULL
-bool mmu_build(void); /* false: no page for its tables */
+/* DRAM [TRACKED_BASE, + dram_size) mapped (false: no page for its tables). */
+bool mmu_build(uint64_t dram_size);
 void mmu_enable(void);
 /* ns_access.S: copies to and from host memory (8-byte multiples, aligned): 0 or -1 if
  * the host's memory faulted. */

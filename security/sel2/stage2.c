@@ -37,7 +37,7 @@
 /* OP-TEE's: Secure L1, L2 of the first GiB, L3 of the 2 MiB it starts in, L2 of the DT's
  * GiB (cold boot, or a restart's window and its two L3s); Non-secure L1. Each partition's:
  * its region by pages (L1, L2, L3). */
-PT_POOL(optee_pool, 7);
+PT_POOL(optee_pool, 9); /* with the restart's DT window, anywhere in DRAM */
 PT_POOL(sp_pool, 3 * SP_MAX);
 static struct pgtable s_pt, ns_pt, sp_pt[SP_MAX];
 /* The partitions' Non-secure IPA space: empty. */
@@ -92,8 +92,8 @@ const uint64_t *stage2_sp_ns_root(void)
 }
 
 /* OP-TEE's restart reads and edits its DT in the monitor's window [base, base + size)
- * (Secure memory in the first GiB of DRAM, at most 2 MiB): mapped by pages, in place of the
- * machine's DT, until it has booted (stage2_boot_done). OP-TEE maps the DT as normal-world
+ * (Secure memory below the firmware's at the top of DRAM, at most 2 MiB): mapped by pages, in place
+ * of the machine's DT, until it has booted (stage2_boot_done). OP-TEE maps the DT as normal-world
  * memory once its MMU is on: until then its Non-secure IPA space leads to Secure memory
  * (VTCR_EL2.NSA clear), where the window is; any other normal-world access of its faults at
  * the GPT. */

@@ -33,7 +33,7 @@ def test_help_documents_the_interface():
     (["--kernel", LINUX_6_1, "--mem", "1.3K"], "not a whole number of bytes"),
     (["--kernel", LINUX_6_1, "--mem", "2.5M"], "multiple of 2M"),
     (["--kernel", LINUX_6_1, "--cpus", "0"], "--cpus 0"),
-    (["--kernel", LINUX_6_1, "--cpus", "9"], "--cpus 9"),
+    (["--kernel", LINUX_6_1, "--cpus", "17"], "--cpus 17: must be 1..16 (Triad's vCPUs per VM"),
     (["--kernel", LINUX_6_1, "--pcpus", "0"], "--pcpus 0"),
     (["--kernel", LINUX_6_1, "--append", "x" * 600], "longer than"),
     (["--kernel", LINUX_6_1, "--triad", "/nonexistent/triad.bin"], "missing"),

@@ -32,9 +32,10 @@ def config(tmp_path, body, header='compatible = "triad,config-v1";'):
      "empty affinity mask"),
     (f'a {{ kernel = "{LINUX_6_1}"; memory = "64M"; weight = <0>; }};', None,
      "'weight' must be one value in 1..65535"),
-    (f'a {{ kernel = "{LINUX_6_1}"; memory = "64M"; cpus = <9>; }};', None, "cpus 9"),
-    (f"a {{ {VM} }}; b {{ {VM} }}; c {{ {VM} }}; d {{ {VM} }}; e {{ {VM} }}; "
-     f"f {{ {VM} }}; g {{ {VM} }}; h {{ {VM} }}; i {{ {VM} }};", None, "at most"),
+    (f'a {{ kernel = "{LINUX_6_1}"; memory = "64M"; cpus = <17>; }};', None,
+     "cpus 17: must be 1..16 (Triad's vCPUs per VM: MAX_VCPUS in include/triad/config.h)"),
+    ("".join(f"v{i} {{ {VM} }}; " for i in range(129)), None,
+     "129 VMs, at most 128 (Triad's limit: MAX_VMS in include/triad/config.h)"),
     ("a { kernel = ", None, "not valid device-tree source"),
     (f'a {{ kernel = "{LINUX_6_1}"; memory = "64M"; console = "vga"; }};', None,
      "'console' must be"),

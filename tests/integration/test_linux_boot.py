@@ -45,11 +45,38 @@ def test_two_vcpus_shell_memory_and_poweroff(run):
     assert r.wait() == 0
 
 
+def test_sixteen_vcpus_on_two_physical_cpus(run):
+    # Triad's limit of vCPUs per VM (MAX_VCPUS), time-sliced on two physical CPUs: all
+    # come online and each takes its timer's interrupts.
+    r = run("--kernel", LINUX_6_1, "--initrd", INITRAMFS, "--cpus", "16", "--pcpus", "2",
+            "--mem", "256M", "--append", APPEND)
+    r.expect("triad-guest: userspace up", timeout=600)
+    r.expect(re.escape(PROMPT))
+    assert r.shell("nproc").strip() == "16"
+    assert r.shell("grep -c ^processor /proc/cpuinfo").strip() == "16"
+    irqs = r.shell("cat /proc/interrupts")
+    line = next(l for l in irqs.splitlines() if "arch_timer" in l)
+    counts = [int(x) for x in line.split()[1:17]]
+    assert len(counts) == 16 and all(c > 0 for c in counts), line
+    r.send("poweroff -f\n")
+    assert r.wait() == 0
+
+
 def test_one_vcpu_small_memory(run):
     r = boot(run, 1, "128M")
     assert r.shell("nproc").strip() == "1"
     total = mem_total_kib(r)
     assert 90 * 1024 < total <= 128 * 1024, total
+    r.send("poweroff -f\n")
+    assert r.wait() == 0
+
+
+def test_a_gib_of_ram_on_the_default_machine(run):
+    # The firmware's memory (the Realm region, the GPT) sits at the top of DRAM, so a VM
+    # can have a whole GiB in one block (it split the first GiB before: issue 26).
+    r = boot(run, 1, "1G")
+    total = mem_total_kib(r)
+    assert 900 * 1024 < total <= 1024 * 1024, total
     r.send("poweroff -f\n")
     assert r.wait() == 0
 

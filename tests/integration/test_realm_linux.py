@@ -60,6 +60,19 @@ def test_linux_realm_boots_and_attests(run):
     assert r.wait() == 0
 
 
+def test_linux_realm_needs_its_ram_once(run):
+    # Its private pages are the VM's own granules delegated in place, not a second set: a
+    # 256 MB realm that fills most of its memory fits a 512 MB machine (with Triad, the
+    # firmware and the boot bundle), where twice its touched memory would not.
+    r = run("--realm", "--kernel", LINUX_7_3, "--initrd", INITRAMFS_REALM, "--mem", "256M",
+            "--machine-mem", "512M")
+    r.expect(re.escape(PROMPT), timeout=600)
+    out = r.shell("triad-work touch 140 && echo touched-all", timeout=600)
+    assert "touched-all" in out, out
+    r.send("poweroff -f\n")
+    assert r.wait() == 0
+
+
 def realm_with_devices(run, tmp_path):
     disk = tmp_path / "disk.img"
     disk.write_bytes(b"REALMDISK" * 57 + bytes(512 * 2048 - 9 * 57))

@@ -52,13 +52,18 @@ void early_puts(const char *s)
 			sizeof(rmm_console) - strlen(rmm_console) - 1);
 }
 
-/* The fake machine's memory, NR_PAGES granules at TRACKED_BASE (mapped once). */
+/* The fake machine's memory, NR_PAGES granules at TRACKED_BASE (mapped once), in a DRAM of
+ * TRACKED_SIZE whose granule states the RMM tracks. */
+#define TRACKED_SIZE (1ULL << 30)
 static int map_memory(void)
 {
 	static void *mem;
-	if (!mem)
+	static granule_t table[TRACKED_SIZE / GRANULE_SIZE];
+	if (!mem) {
 		mem = mmap((void *)TRACKED_BASE, NR_PAGES * GRANULE_SIZE, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		granules_init(table, TRACKED_SIZE);
+	}
 	return mem == (void *)TRACKED_BASE ? 0 : -1;
 }
 

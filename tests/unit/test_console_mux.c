@@ -48,6 +48,22 @@ static void lines_are_tagged_and_never_mixed(void **state)
 				    "alpha+ tial\r\n");
 }
 
+/* With as many VMs as Triad takes (MAX_VMS), a line cut short is marked on its own VM
+ * only: VM 40's mark must not land on VM 8 (a 32-bit mask shifted by 40). */
+static void many_vms_keep_their_own_marks(void **state)
+{
+	(void)state;
+	struct console_mux m;
+	mux_init(&m, MAX_VMS);
+	len = 0;
+	out(&m, 40, "v40", "par");
+	out(&m, 8, "v8", "x\r\n");
+	out(&m, MAX_VMS - 1, "last", "y\r\n");
+	out(&m, 8, "v8", "z\r\n");
+	out(&m, 40, "v40", "tial\r\n");
+	assert_string_equal(screen, "v40| par\r\nv8| x\r\nlast| y\r\nv8| z\r\nv40+ tial\r\n");
+}
+
 static void escape_commands(void **state)
 {
 	(void)state;
@@ -95,6 +111,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(single_vm_is_untouched),
 	    cmocka_unit_test(lines_are_tagged_and_never_mixed),
+	    cmocka_unit_test(many_vms_keep_their_own_marks),
 	    cmocka_unit_test(escape_commands),
 	    cmocka_unit_test(one_vm_has_no_escape),
 	};

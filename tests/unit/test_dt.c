@@ -180,7 +180,7 @@ static char err[160];
 static void bundle_begin(void)
 {
 	memset(buf, 0, sizeof(buf));
-	assert_int_equal(fdt_create(buf, 8192), 0);
+	assert_int_equal(fdt_create(buf, 32768), 0);
 	fdt_finish_reservemap(buf);
 	fdt_begin_node(buf, "");
 	fdt_property_string(buf, "compatible", "triad,bundle-v1");
@@ -421,6 +421,32 @@ static void bundle_rejects_duplicate_names(void **state)
 	expect_error(bundle_end(), "duplicate VM name 'a'");
 }
 
+/* Triad's limits (MAX_VMS VMs of MAX_VCPUS vCPUs): at the limit a bundle is valid, one
+ * more is refused with the limit's name. */
+static size_t many_vms(unsigned n, uint32_t cpus)
+{
+	bundle_begin();
+	for (unsigned i = 0; i < n; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "vm%u", i);
+		vm_begin(name, 1 << 24, cpus, 32768, 16);
+		fdt_end_node(buf);
+	}
+	return bundle_end();
+}
+
+static void bundle_limits(void **state)
+{
+	(void)state;
+	assert_int_equal(config_parse(buf, many_vms(128, 16), &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.nvms, 128);
+	assert_int_equal(cfg.vm[127].ncpus, 16);
+	assert_int_equal(cfg.vm[127].affinity[15], UINT32_MAX);
+	expect_error(many_vms(129, 1), "more than 128 VMs (Triad's limit, MAX_VMS)");
+	expect_error(many_vms(1, 17),
+		     "cpus 17 out of range 1..16 (Triad's vCPUs per VM, MAX_VCPUS)");
+}
+
 static void image_header(void **state)
 {
 	(void)state;
@@ -457,6 +483,7 @@ int main(void)
 	    cmocka_unit_test(bundle_rejects_bad_input),
 	    cmocka_unit_test(bundle_scheduling_properties),
 	    cmocka_unit_test(bundle_rejects_duplicate_names),
+	    cmocka_unit_test(bundle_limits),
 	    cmocka_unit_test(image_header),
 	};
 	return cmocka_run_group_tests_name("device trees", tests, NULL, NULL);

@@ -987,13 +987,14 @@ static uint64_t ram_end(const uint8_t *dtb)
 
 /* Host granules the RMM tracks but the GPT does not give the normal world: reading them
  * through the RMM's Non-secure alias faults, and the RMM must answer ERROR_INPUT and live
- * on. The monitor's layout (docs/monitor.md): at the top of the first GiB of DRAM, the
- * Realm region (8 MiB), a shared page, the GPT's level-1 table (128 KiB, Root). */
+ * on. The monitor's layout (docs/monitor.md): at the top of DRAM, the Realm region (ending
+ * with the RMM's granule table), a shared page, the GPT's level-1 tables (128 KiB per GiB
+ * of DRAM, Root). */
 static void params_the_normal_world_cannot_read(const uint8_t *dtb)
 {
-	uint64_t end = ram_end(dtb), top = end < 0x80000000 ? end : 0x80000000;
+	uint64_t end = ram_end(dtb), gibs = (end - 0x40000000 + 0x3fffffff) >> 30;
 	check(end != 0, "the DTB gives the RAM's end", end);
-	uint64_t gpt_l1 = (top & ~0xfffULL) - 0x20000, realm_region = gpt_l1 - 0x1000 - 0x800000;
+	uint64_t gpt_l1 = (end - gibs * 0x20000) & ~0x1ffffULL, realm_region = gpt_l1 - 0x2000;
 	uint64_t rd = (uint64_t)pool[0];
 	check(rmi(RMI_GRANULE_DELEGATE, rd) == RMI_SUCCESS, "DELEGATE an RD", 0);
 	check(rmi2(RMI_REALM_CREATE, rd, gpt_l1) == RMI_ERROR_INPUT,
