@@ -37,7 +37,20 @@ static inline struct virq *irq_at(struct vgic *d, unsigned vcpu, uint32_t intid)
 		return vcpu < d->nr_vcpus ? &d->cpu[vcpu]->priv[intid] : NULL;
 	if (intid < VGIC_NR_IRQS)
 		return &d->spi[intid - VGIC_NR_PRIVATE];
+	if (vgic_is_lpi(intid) && d->lpi)
+		return &d->lpi[intid - VGIC_LPI_BASE];
 	return NULL;
+}
+
+/* Bit positions in the pending bitmaps: the LPIs follow the others from VGIC_LPI_WORD0. */
+static inline unsigned slot_of(uint32_t intid)
+{
+	return intid < VGIC_NR_IRQS ? intid : intid - VGIC_LPI_BASE + VGIC_LPI_WORD0 * 64;
+}
+
+static inline uint32_t intid_at(unsigned slot)
+{
+	return slot < VGIC_LPI_WORD0 * 64 ? slot : slot - VGIC_LPI_WORD0 * 64 + VGIC_LPI_BASE;
 }
 
 struct virq *vgic_irq(struct vgic *d, unsigned vcpu, uint32_t intid)
@@ -63,10 +76,19 @@ int vgic_target(const struct vgic *d, unsigned vcpu, uint32_t intid)
 	return target_of(d, vcpu, intid);
 }
 
+/* An LPI goes to the vCPU its collection targets, once that redistributor has LPIs on. */
+static int lpi_target(const struct vgic *d, uint32_t intid)
+{
+	if (!vgic_is_lpi(intid) || !d->lpi)
+		return -1;
+	unsigned t = d->lpi[intid - VGIC_LPI_BASE].lpi_vcpu;
+	return t < d->nr_vcpus && d->cpu[t]->lpis_enabled ? (int)t : -1;
+}
+
 static int spi_target(const struct vgic *d, uint32_t intid)
 {
 	if (intid >= VGIC_NR_IRQS)
-		return -1;
+		return lpi_target(d, intid);
 	uint64_t want = d->spi[intid - VGIC_NR_PRIVATE].irouter & MPIDR_AFF_MASK;
 	for (unsigned i = 0; i < d->nr_vcpus; i++)
 		if (affinity_of(d->cpu[i]->mpidr) == want)
@@ -101,8 +123,9 @@ static bool deliverable(const struct vgic *d, const struct virq *irq)
 static void mark(struct vgic *d, unsigned vcpu, uint32_t intid)
 {
 	struct vgic_cpu *c = d->cpu[vcpu];
-	c->maybe_pending[intid / 64] |= 1UL << (intid % 64);
-	c->pending_words |= (uint8_t)(1U << (intid / 64));
+	unsigned slot = slot_of(intid);
+	c->maybe_pending[slot / 64] |= 1UL << (slot % 64);
+	c->pending_words |= 1U << (slot / 64);
 	c->lrs_stale = true;
 }
 
@@ -273,13 +296,23 @@ bool vgic_has_pending(struct vgic *d, unsigned vcpu)
 	for (unsigned words = c->pending_words; words; words &= words - 1) {
 		unsigned w = (unsigned)__builtin_ctz(words);
 		for (uint64_t bits = c->maybe_pending[w]; bits; bits &= bits - 1) {
-			uint32_t intid = w * 64 + (uint32_t)__builtin_ctzl(bits);
+			uint32_t intid = intid_at(w * 64 + (unsigned)__builtin_ctzl(bits));
 			struct virq *irq = irq_at(d, vcpu, intid);
 			if (candidate(d, vcpu, intid, irq) && deliverable(d, irq))
 				return true;
 		}
 	}
 	return false;
+}
+
+/* Where an interrupt folded back from vcpu's list registers is looked at next: there, unless
+ * it is an LPI moved meanwhile (ITS MOVI/MOVALL) to a vCPU that has LPIs on. */
+static inline unsigned fold_target(const struct vgic *d, unsigned vcpu, uint32_t intid)
+{
+	if (likely(intid < VGIC_NR_IRQS))
+		return vcpu;
+	int t = lpi_target(d, intid);
+	return t >= 0 ? (unsigned)t : vcpu;
 }
 
 static inline __attribute__((always_inline)) void fold_lrs(struct vgic *d, unsigned vcpu,
@@ -305,7 +338,7 @@ static inline __attribute__((always_inline)) void fold_lrs(struct vgic *d, unsig
 		if (irq->hw && !irq->active && !irq->latch)
 			irq->hw = false;
 		if (is_pending(irq) || irq->active)
-			mark(d, vcpu, intid);
+			mark(d, fold_target(d, vcpu, intid), intid);
 	}
 	c->used_lrs = 0;
 	c->lrs_stale = true;
@@ -349,7 +382,7 @@ static inline __attribute__((always_inline)) unsigned build_lrs(struct vgic *d, 
 		uint64_t keep = c->maybe_pending[w];
 		for (uint64_t bits = keep; bits; bits &= bits - 1) {
 			unsigned bit = (unsigned)__builtin_ctzl(bits);
-			uint32_t intid = w * 64 + bit;
+			uint32_t intid = intid_at(w * 64 + bit);
 			struct virq *irq = irq_at(d, vcpu, intid);
 			if (!candidate(d, vcpu, intid, irq)) {
 				keep &= ~(1UL << bit); /* nothing to deliver: forget it */
@@ -364,7 +397,7 @@ static inline __attribute__((always_inline)) unsigned build_lrs(struct vgic *d, 
 		}
 		c->maybe_pending[w] = keep;
 		if (!keep)
-			c->pending_words &= (uint8_t) ~(1U << w);
+			c->pending_words &= ~(1U << w);
 	}
 	unsigned n = MIN(total, nr_lrs);
 	for (unsigned i = 0; i < n; i++) {
@@ -413,6 +446,166 @@ unsigned vgic_refold_lrs(struct vgic *d, unsigned vcpu, uint64_t *lrs, uint32_t 
 	if (unlikely(*hw))
 		*hw = vgic_hw_resample(d, vcpu, *hw);
 	return build_lrs(d, vcpu, lrs);
+}
+
+/* ---- LPIs ---- */
+
+#define LPI_ID_BITS	      14 /* GICD_TYPER.IDbits + 1: INTIDs below 16384 */
+#define LPI_NUM_FIELD	      9	 /* GICD_TYPER.num_LPIs: 2^(9 + 1) = VGIC_NR_LPIS */
+#define PROPBASER_IDBITS(v)   ((unsigned)(v)&0x1f)
+#define PROPBASER_WRITABLE    (GENMASK(58, 56) | GENMASK(51, 12) | GENMASK(11, 7) | 0x1f)
+#define PENDBASER_WRITABLE    (GENMASK(58, 56) | GENMASK(51, 16) | GENMASK(11, 7))
+#define PENDBASER_PTZ	      (1UL << 62)
+#define GICR_CTLR_ENABLE_LPIS 1U
+#define GICR_TYPER_PLPIS      1U
+#define LPI_CFG_ENABLE	      1U
+
+_Static_assert(VGIC_NR_LPIS == 1U << (LPI_NUM_FIELD + 1), "num_LPIs matches the LPI table");
+_Static_assert(VGIC_LPI_BASE + VGIC_NR_LPIS <= 0x10000, "LPI INTIDs fit lr_rank's 16 bits");
+_Static_assert(VGIC_BM_WORDS <= 32, "pending_words has a bit per bitmap word");
+
+void vgic_attach_lpis(struct vgic *d, struct virq *lpi, struct vgic_mem mem)
+{
+	memset(lpi, 0, VGIC_NR_LPIS * sizeof(*lpi));
+	for (unsigned i = 0; i < VGIC_NR_LPIS; i++) {
+		lpi[i].edge = true; /* LPIs are message-based: edges */
+		lpi[i].lr_owner = VGIC_NO_VCPU;
+		lpi[i].lpi_vcpu = VGIC_NO_VCPU;
+	}
+	d->lpi = lpi;
+	d->mem = mem;
+	d->lpi_table_faults = 0;
+}
+
+/* The LPI's byte in the configuration table of vcpu's redistributor, or 0 (disabled) when the
+ * table does not cover it or lies outside the VM's RAM: a guest's broken table disables its
+ * own LPIs, nothing else. */
+static uint8_t lpi_config_byte(struct vgic *d, unsigned vcpu, uint32_t intid)
+{
+	uint64_t prop = d->cpu[vcpu]->propbaser;
+	unsigned bits = MIN(PROPBASER_IDBITS(prop) + 1, LPI_ID_BITS);
+	if (intid >= 1U << bits)
+		return 0;
+	const volatile uint8_t *p =
+	    d->mem.map(d->mem.ctx, (prop & GENMASK(51, 12)) + intid - VGIC_LPI_BASE, 1);
+	if (!p) {
+		d->lpi_table_faults++;
+		return 0;
+	}
+	return *p;
+}
+
+static uint32_t kick_of(int t)
+{
+	return t >= 0 ? 1U << t : 0;
+}
+
+/* Withdraws an LPI from the list registers that hold it: they are rebuilt without it. */
+static void withdraw(struct vgic *d, struct virq *irq)
+{
+	if (irq->lr_owner != VGIC_NO_VCPU)
+		d->cpu[irq->lr_owner]->lrs_stale = true;
+}
+
+uint32_t vgic_lpi_reload(struct vgic *d, uint32_t intid)
+{
+	spin_assert_held(&d->lock);
+	struct virq *irq = irq_at(d, 0, intid);
+	if (!irq || !vgic_is_lpi(intid))
+		return 0;
+	unsigned v = irq->lpi_vcpu < d->nr_vcpus ? irq->lpi_vcpu : 0;
+	uint8_t cfg = lpi_config_byte(d, v, intid);
+	irq->priority = cfg & PRIO_MASK;
+	irq->enabled = cfg & LPI_CFG_ENABLE;
+	withdraw(d, irq);
+	return kick_of(note(d, 0, intid));
+}
+
+uint32_t vgic_lpi_route(struct vgic *d, uint32_t intid, unsigned vcpu)
+{
+	spin_assert_held(&d->lock);
+	struct virq *irq = irq_at(d, 0, intid);
+	if (!irq || !vgic_is_lpi(intid))
+		return 0;
+	irq->lpi_vcpu = vcpu < d->nr_vcpus ? (uint8_t)vcpu : VGIC_NO_VCPU;
+	if (irq->lpi_vcpu == VGIC_NO_VCPU)
+		irq->latch = irq->relatch = false; /* unmapped: its pending state goes */
+	withdraw(d, irq);
+	return kick_of(note(d, 0, intid));
+}
+
+void vgic_lpi_clear(struct vgic *d, uint32_t intid)
+{
+	spin_assert_held(&d->lock);
+	struct virq *irq = irq_at(d, 0, intid);
+	if (!irq || !vgic_is_lpi(intid))
+		return;
+	irq->latch = irq->relatch = false;
+	withdraw(d, irq);
+}
+
+uint32_t vgic_lpi_move_all(struct vgic *d, unsigned from, unsigned to)
+{
+	spin_assert_held(&d->lock);
+	uint32_t kick = 0;
+	if (!d->lpi || from >= d->nr_vcpus || to >= d->nr_vcpus)
+		return 0;
+	for (uint32_t i = 0; i < VGIC_NR_LPIS; i++)
+		if (d->lpi[i].lpi_vcpu == from)
+			kick |= vgic_lpi_route(d, VGIC_LPI_BASE + i, to);
+	return kick;
+}
+
+/* EnableLPIs set: the redistributor takes over its pending table (unless the guest said it
+ * is zeroed: PTZ), and the LPIs routed to it become deliverable. */
+static uint32_t enable_lpis(struct vgic *d, unsigned vcpu)
+{
+	struct vgic_cpu *c = d->cpu[vcpu];
+	c->lpis_enabled = true;
+	if (!(c->pendbaser & PENDBASER_PTZ)) {
+		uint64_t base = (c->pendbaser & GENMASK(51, 16)) + VGIC_LPI_BASE / 8;
+		const volatile uint8_t *p = d->mem.map(d->mem.ctx, base, VGIC_NR_LPIS / 8);
+		if (!p)
+			d->lpi_table_faults++;
+		for (unsigned i = 0; p && i < VGIC_NR_LPIS; i++)
+			if (p[i / 8] & (1U << (i % 8)))
+				latch(&d->lpi[i]);
+	}
+	uint32_t kick = 0;
+	for (uint32_t i = 0; i < VGIC_NR_LPIS; i++)
+		if (d->lpi[i].lpi_vcpu == vcpu)
+			kick |= kick_of(note(d, vcpu, VGIC_LPI_BASE + i));
+	return kick;
+}
+
+static bool lpi_redist_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size,
+			    uint64_t *val)
+{
+	struct vgic_cpu *c = d->cpu[vcpu];
+	uint64_t r = (off & ~7U) == 0x70 ? c->propbaser : c->pendbaser & ~PENDBASER_PTZ;
+	*val = size == 8 ? r : (off & 4) ? r >> 32 : (uint32_t)r;
+	return true;
+}
+
+/* PROPBASER and PENDBASER, whole or in halves: fixed once LPIs are on (the architecture
+ * leaves a change then UNPREDICTABLE; here it is ignored). */
+static bool lpi_redist_write(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size,
+			     uint64_t val)
+{
+	struct vgic_cpu *c = d->cpu[vcpu];
+	if (c->lpis_enabled)
+		return true;
+	bool prop = (off & ~7U) == 0x70;
+	uint64_t *reg = prop ? &c->propbaser : &c->pendbaser;
+	uint64_t r = *reg;
+	if (size == 8)
+		r = val;
+	else if (off & 4)
+		r = (r & 0xffffffffUL) | (val << 32);
+	else
+		r = (r & ~0xffffffffUL) | (uint32_t)val;
+	*reg = r & (prop ? PROPBASER_WRITABLE : PENDBASER_WRITABLE | PENDBASER_PTZ);
+	return true;
 }
 
 /* ---- register emulation ---- */
@@ -558,6 +751,10 @@ static bool common_write(struct vgic *d, unsigned vcpu, uint32_t off, unsigned s
 
 #define GICD_TYPER_VALUE                                                                           \
 	((VGIC_NR_IRQS / 32 - 1) | (9U << 19) /* 10 INTID bits */ | (1U << 25) /* No1N */)
+/* With LPIs: LPIS, IDbits for INTIDs up to 16383, num_LPIs for the ones there are. */
+#define GICD_TYPER_LPIS                                                                            \
+	((1U << 17) | ((LPI_ID_BITS - 1U) << 19) | (LPI_NUM_FIELD << 11) | (1U << 25) |            \
+	 (VGIC_NR_IRQS / 32 - 1))
 #define GIC_PIDR2_V3	0x3b
 #define GICD_IIDR_VALUE 0x0001543bU /* implementer Arm (0x43b), product 'T'riad */
 
@@ -585,7 +782,8 @@ bool vgic_dist_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size, 
 			*val = d->ctlr;
 			break;
 		case 0x4:
-			*val = GICD_TYPER_VALUE | ((MIN(d->nr_vcpus, 8) - 1) << 5);
+			*val = (d->lpi ? GICD_TYPER_LPIS : GICD_TYPER_VALUE) |
+			       ((MIN(d->nr_vcpus, 8) - 1) << 5);
 			break;
 		case 0x8:
 			*val = GICD_IIDR_VALUE;
@@ -649,8 +847,9 @@ bool vgic_redist_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size
 	if (off == 0x8 || off == 0xc) { /* TYPER, 64-bit or halves */
 		uint64_t mp = c->mpidr;
 		uint64_t aff = (mp & 0xffffff) | ((mp >> 32 & 0xff) << 24);
-		uint64_t t =
-		    (aff << 32) | ((uint64_t)vcpu << 8) | (vcpu + 1 == d->nr_vcpus ? (1U << 4) : 0);
+		uint64_t t = (aff << 32) | ((uint64_t)vcpu << 8) |
+			     (vcpu + 1 == d->nr_vcpus ? (1U << 4) : 0) |
+			     (d->lpi ? GICR_TYPER_PLPIS : 0);
 		if (size == 8 && off == 0x8)
 			*val = t;
 		else if (size == 4)
@@ -661,7 +860,12 @@ bool vgic_redist_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size
 	}
 	if (size != 4 && !(size == 8 && (off == 0x70 || off == 0x78)))
 		return false;
+	if (off >= 0x70 && off < 0x80)
+		return d->lpi ? lpi_redist_read(d, vcpu, off, size, val) : true;
 	switch (off) {
+	case 0x0:
+		*val = c->lpis_enabled ? GICR_CTLR_ENABLE_LPIS : 0;
+		break;
 	case 0x4:
 		*val = GICD_IIDR_VALUE;
 		break;
@@ -688,5 +892,11 @@ bool vgic_redist_write(struct vgic *d, unsigned vcpu, uint32_t off, unsigned siz
 		return false;
 	if (off == 0x14)
 		d->cpu[vcpu]->waker_sleep = val & 0x2;
-	return true; /* CTLR (no LPIs), TYPER and ID registers: WI */
+	if (!d->lpi)
+		return true; /* CTLR (no LPIs), TYPER and ID registers: WI */
+	if (off >= 0x70 && off < 0x80)
+		return lpi_redist_write(d, vcpu, off, size, val);
+	if (off == 0x0 && (val & GICR_CTLR_ENABLE_LPIS) && !d->cpu[vcpu]->lpis_enabled)
+		*kick |= enable_lpis(d, vcpu);
+	return true; /* TYPER and ID registers: WI */
 }

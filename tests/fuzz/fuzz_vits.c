@@ -1,0 +1,108 @@
+/* libFuzzer target for the virtual ITS's command-queue decoder: any guest memory (the queue,
+ * the LPI tables) and any sequence of ITS and redistributor register accesses, MSIs and
+ * list-register round trips never reach outside the VM's RAM, never lose or duplicate an
+ * ITE, and never offer more interrupts than there are list registers. */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <triad/vits.h>
+
+#define RAM_SIZE 0x8000UL
+#define GUARD	 0x1000UL
+#include "../unit/guest_ram.h"
+
+static struct vgic gic;
+static struct vgic_cpu cpu[3];
+static struct virq lpis[VGIC_NR_LPIS];
+static struct vits its;
+
+static void check_ites(void)
+{
+	static uint8_t seen[VITS_MAX_ITES];
+	memset(seen, 0, sizeof(seen));
+	unsigned n = 0;
+	for (uint16_t i = its.free_ites; i != VITS_NIL; i = its.ite[i].next, n++)
+		if (i >= VITS_MAX_ITES || seen[i]++ || n > VITS_MAX_ITES)
+			__builtin_trap();
+	for (unsigned d = 0; d < VITS_MAX_DEVICES; d++)
+		for (uint16_t i = its.dev[d].valid ? its.dev[d].ites : VITS_NIL; i != VITS_NIL;
+		     i = its.ite[i].next, n++)
+			if (i >= VITS_MAX_ITES || seen[i]++ ||
+			    its.ite[i].event >= its.dev[d].nr_events)
+				__builtin_trap();
+	if (n != VITS_MAX_ITES)
+		__builtin_trap();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	memset(ram, 0, sizeof(ram));
+	vgic_init(&gic, 3, 4);
+	for (unsigned i = 0; i < 3; i++)
+		vgic_cpu_init(&gic, &cpu[i], i, 0x80000000 | i);
+	vgic_attach_lpis(&gic, lpis, (struct vgic_mem){map, NULL});
+	vits_init(&its, &gic);
+	/* Then the first ones are the guest's RAM (the command queue and tables live there), as
+	 * many as the first byte says, in 32-byte commands. */
+	if (size < 1)
+		return 0;
+	size_t n = (size_t)data[0] * 32;
+	data++, size--;
+	n = n < size ? n : size;
+	memcpy(ram, data, n);
+	data += n;
+	size -= n;
+	while (size >= 12) {
+		uint8_t op = data[0], vcpu = data[1] % 3, sz = 1U << (data[2] % 4);
+		uint32_t off;
+		uint64_t val;
+		memcpy(&off, data + 3, 4);
+		memcpy(&val, data + 4, 8);
+		data += 12;
+		size -= 12;
+		uint32_t kick = 0;
+		uint64_t v, lrs[VGIC_MAX_LRS];
+		switch (op % 8) {
+		case 0: /* the queue's registers, often: a valid queue in (or near) RAM, CWRITER */
+			if ((op >> 3) % 2)
+				vits_write(&its, 0x88, 8, val & 0xfffe0, &kick);
+			else
+				vits_write(&its, 0x80, 8, (1UL << 63) | RAM_IPA | (val & 0x7f01),
+					   &kick);
+			break;
+		case 1:
+			vits_write(&its, off % 0x20100, sz, val, &kick);
+			break;
+		case 2:
+			vits_read(&its, off % 0x20100, sz, &v);
+			break;
+		case 3:
+			vgic_redist_write(&gic, vcpu, off % 0x100, sz, val, &kick);
+			break;
+		case 4:
+			vits_msi(&its, off % 4, (uint32_t)val % 8);
+			break;
+		case 5: /* the guest rewrites its memory (the queue) between accesses */
+			memcpy(ram + off % (RAM_SIZE - 8), &val, 8);
+			break;
+		case 6: {
+			unsigned k = vgic_build_lrs(&gic, vcpu, lrs);
+			if (k > gic.nr_lrs)
+				__builtin_trap();
+			for (unsigned i = 0; i < k; i++)
+				lrs[i] &= ~((val >> (2 * i) & 3UL) << 62);
+			vgic_fold_lrs(&gic, vcpu, lrs);
+			break;
+		}
+		default:
+			vits_write(&its, 0, 4, val & 1, &kick); /* GITS_CTLR */
+			break;
+		}
+		if (kick >> 3)
+			__builtin_trap(); /* only vCPUs there are */
+	}
+	check_ites();
+	if (!guard_untouched())
+		__builtin_trap();
+	return 0;
+}
