@@ -134,7 +134,7 @@ GUEST_TOOLS := $(BUILD)/guests/triad-spin $(BUILD)/guests/triad-pmu $(BUILD)/gue
 BAREMETAL_GUESTS := tests/guests/badguest tests/guests/hog tests/guests/bench tests/guests/canary \
 	tests/guests/fwtest tests/guests/teeguest tests/guests/stuckoptee tests/guests/ffasp \
 	tests/guests/ffaguest tests/guests/diskattack tests/guests/timerguest \
-	tests/guests/isoguest tests/guests/realmwfi
+	tests/guests/isoguest tests/guests/realmwfi tests/guests/itsguest
 guests: $(GUEST_TOOLS)
 	$(foreach g,$(BAREMETAL_GUESTS),$(MAKE) -C $(g) O=$(abspath $(BUILD))/guests &&) true
 

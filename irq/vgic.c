@@ -31,6 +31,22 @@ void vgic_cpu_init(struct vgic *d, struct vgic_cpu *c, unsigned idx, uint64_t mp
 	d->cpu[idx] = c;
 }
 
+static int note(struct vgic *d, unsigned vcpu, uint32_t intid);
+
+void vgic_cpu_power_on(struct vgic *d, struct vgic_cpu *c, unsigned idx, uint64_t mpidr)
+{
+	spin_assert_held(&d->lock);
+	bool lpis = c->lpis_enabled;
+	uint64_t prop = c->propbaser, pend = c->pendbaser;
+	vgic_cpu_init(d, c, idx, mpidr);
+	c->lpis_enabled = lpis;
+	c->propbaser = prop;
+	c->pendbaser = pend;
+	for (uint32_t i = 0; lpis && d->lpi && i < VGIC_NR_LPIS; i++)
+		if (d->lpi[i].lpi_vcpu == idx)
+			note(d, idx, VGIC_LPI_BASE + i);
+}
+
 static inline struct virq *irq_at(struct vgic *d, unsigned vcpu, uint32_t intid)
 {
 	if (intid < VGIC_NR_PRIVATE)
@@ -337,8 +353,12 @@ static inline __attribute__((always_inline)) void fold_lrs(struct vgic *d, unsig
 			c->hw_pending &= ~(1U << intid); /* taken: nothing left to re-sample */
 		if (irq->hw && !irq->active && !irq->latch)
 			irq->hw = false;
-		if (is_pending(irq) || irq->active)
-			mark(d, fold_target(d, vcpu, intid), intid);
+		if (is_pending(irq) || irq->active) {
+			unsigned t = fold_target(d, vcpu, intid);
+			if (unlikely(t != vcpu))
+				c->fold_kick |= 1U << t;
+			mark(d, t, intid);
+		}
 	}
 	c->used_lrs = 0;
 	c->lrs_stale = true;
@@ -500,11 +520,14 @@ static uint32_t kick_of(int t)
 	return t >= 0 ? 1U << t : 0;
 }
 
-/* Withdraws an LPI from the list registers that hold it: they are rebuilt without it. */
-static void withdraw(struct vgic *d, struct virq *irq)
+/* Withdraws an LPI from the list registers that hold it: they are rebuilt without it, at
+ * the holder's next entry (it is kicked for that). */
+static uint32_t withdraw(struct vgic *d, struct virq *irq)
 {
-	if (irq->lr_owner != VGIC_NO_VCPU)
-		d->cpu[irq->lr_owner]->lrs_stale = true;
+	if (irq->lr_owner == VGIC_NO_VCPU)
+		return 0;
+	d->cpu[irq->lr_owner]->lrs_stale = true;
+	return 1U << irq->lr_owner;
 }
 
 uint32_t vgic_lpi_reload(struct vgic *d, uint32_t intid)
@@ -517,8 +540,7 @@ uint32_t vgic_lpi_reload(struct vgic *d, uint32_t intid)
 	uint8_t cfg = lpi_config_byte(d, v, intid);
 	irq->priority = cfg & PRIO_MASK;
 	irq->enabled = cfg & LPI_CFG_ENABLE;
-	withdraw(d, irq);
-	return kick_of(note(d, 0, intid));
+	return withdraw(d, irq) | kick_of(note(d, 0, intid));
 }
 
 uint32_t vgic_lpi_route(struct vgic *d, uint32_t intid, unsigned vcpu)
@@ -530,18 +552,17 @@ uint32_t vgic_lpi_route(struct vgic *d, uint32_t intid, unsigned vcpu)
 	irq->lpi_vcpu = vcpu < d->nr_vcpus ? (uint8_t)vcpu : VGIC_NO_VCPU;
 	if (irq->lpi_vcpu == VGIC_NO_VCPU)
 		irq->latch = irq->relatch = false; /* unmapped: its pending state goes */
-	withdraw(d, irq);
-	return kick_of(note(d, 0, intid));
+	return withdraw(d, irq) | kick_of(note(d, 0, intid));
 }
 
-void vgic_lpi_clear(struct vgic *d, uint32_t intid)
+uint32_t vgic_lpi_clear(struct vgic *d, uint32_t intid)
 {
 	spin_assert_held(&d->lock);
 	struct virq *irq = irq_at(d, 0, intid);
 	if (!irq || !vgic_is_lpi(intid))
-		return;
+		return 0;
 	irq->latch = irq->relatch = false;
-	withdraw(d, irq);
+	return withdraw(d, irq);
 }
 
 uint32_t vgic_lpi_move_all(struct vgic *d, unsigned from, unsigned to)

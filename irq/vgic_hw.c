@@ -58,6 +58,13 @@ static inline void write_lrs(struct cpu *cpu, const uint64_t *lrs, unsigned n)
 	cpu->lrs_written = n;
 }
 
+/* LPIs this vCPU's list registers held went to other vCPUs (vgic_cpu.fold_kick). */
+static __attribute__((noinline)) void kick_moved(struct vm *vm, uint32_t vcpus)
+{
+	for (; vcpus; vcpus &= vcpus - 1)
+		sched_wake(vm->vcpu[__builtin_ctz(vcpus)]);
+}
+
 void vgic_refresh_lrs(struct vcpu *v)
 {
 	struct cpu *cpu = this_cpu();
@@ -68,7 +75,11 @@ void vgic_refresh_lrs(struct vcpu *v)
 	spin_lock(&v->vm->vgic.lock);
 	unsigned n = vgic_refold_lrs(&v->vm->vgic, v->id, lrs, &hw);
 	bool uie = c->underflow_irq;
+	uint32_t moved = c->fold_kick;
+	c->fold_kick = 0;
 	spin_unlock(&v->vm->vgic.lock);
+	if (unlikely(moved))
+		kick_moved(v->vm, moved);
 	if (unlikely(hw))
 		deactivate_released(hw);
 	write_lrs(cpu, lrs, n);

@@ -252,8 +252,7 @@ static uint32_t cmd_event(struct vits *its, const struct vits_cmd *c)
 		return t >= 0 ? 1U << t : 0;
 	}
 	case VITS_CLEAR:
-		vgic_lpi_clear(its->vgic, ite->lpi);
-		return 0;
+		return vgic_lpi_clear(its->vgic, ite->lpi);
 	case VITS_DISCARD:
 		free_ite(its, l); /* its pending state goes with it */
 		return 0;

@@ -73,6 +73,9 @@ struct vgic_cpu {
 	 * guest's tables: configuration (priority, enable) and pending state. */
 	bool lpis_enabled;
 	uint64_t propbaser, pendbaser;
+	/* vCPUs that LPIs folded back from these list registers were moved to (ITS MOVI):
+	 * they are kicked at this vCPU's next entry (vgic_refresh_lrs), where no lock is held. */
+	uint32_t fold_kick;
 };
 
 /* How the vGIC reads the guest's LPI tables: a checked accessor that returns Triad's pointer
@@ -102,6 +105,10 @@ struct vgic {
 
 void vgic_init(struct vgic *d, unsigned nr_vcpus, unsigned nr_lrs);
 void vgic_cpu_init(struct vgic *d, struct vgic_cpu *c, unsigned idx, uint64_t mpidr);
+/* The vCPU powers on (PSCI CPU_ON): its private interrupts reset, but not its redistributor's
+ * LPI programming (tables, EnableLPIs), which is not the CPU's: Linux leaves it as it was
+ * across a CPU hotplug, and its pending LPIs stay pending. */
+void vgic_cpu_power_on(struct vgic *d, struct vgic_cpu *c, unsigned idx, uint64_t mpidr);
 /* Gives the vGIC LPIs (GICD_TYPER.LPIS, GICR_PROPBASER/PENDBASER, EnableLPIs): `lpi` is room for
  * VGIC_NR_LPIS interrupts, `mem` reads the guest's tables. After vgic_init, at each reset. */
 void vgic_attach_lpis(struct vgic *d, struct virq *lpi, struct vgic_mem mem);
@@ -137,14 +144,15 @@ uint32_t vgic_send_sgi(struct vgic *d, unsigned from, uint64_t sgi1r);
 /* Whether a vCPU has an interrupt it could take (used to wake it from WFI). */
 bool vgic_has_pending(struct vgic *d, unsigned vcpu);
 
-/* LPIs (the caller holds d->lock). Each returns a bitmap of vCPUs to kick. */
+/* LPIs (the caller holds d->lock). Each returns a bitmap of vCPUs to kick: the LPI's target,
+ * and the vCPU whose list registers hold it if they must give it up. */
 /* Routes an LPI to vCPU `vcpu` (VGIC_NO_VCPU: unmapped, its pending state dropped). A pending
  * LPI moves with it. */
 uint32_t vgic_lpi_route(struct vgic *d, uint32_t intid, unsigned vcpu);
 /* Reads an LPI's configuration byte from the guest's table again (an ITS INV, a new map). */
 uint32_t vgic_lpi_reload(struct vgic *d, uint32_t intid);
 /* Clears an LPI's pending state (ITS CLEAR). */
-void vgic_lpi_clear(struct vgic *d, uint32_t intid);
+uint32_t vgic_lpi_clear(struct vgic *d, uint32_t intid);
 /* Every LPI routed to `from` goes to `to` (ITS MOVALL). */
 uint32_t vgic_lpi_move_all(struct vgic *d, unsigned from, unsigned to);
 static inline bool vgic_is_lpi(uint32_t intid)

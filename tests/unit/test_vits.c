@@ -213,11 +213,34 @@ static void test_movi_while_in_list_register(void **state)
 	uint32_t ids[VGIC_MAX_LRS];
 	uint64_t lrs[VGIC_MAX_LRS];
 	assert_int_equal(lrs_of(0, ids, lrs), 1);
-	cmd(VITS_MOVI | 1UL << 32, 0, 1, 0);
+	/* Both are kicked: vCPU 0 to give it up, vCPU 1 to take it. */
+	assert_int_equal(cmd(VITS_MOVI | 1UL << 32, 0, 1, 0), 3U);
 	assert_int_equal(lrs_of(1, ids, lrs + 4), 0); /* still vCPU 0's until it folds */
 	assert_int_equal(lrs_of(0, ids, lrs), 0);     /* folded: not vCPU 0's any more */
+	/* vCPU 1 may have found nothing when it was kicked: vCPU 0's entry kicks it again. */
+	assert_int_equal(cpu[0].fold_kick, 1U << 1);
 	assert_int_equal(lrs_of(1, ids, lrs), 1);
 	assert_int_equal(ids[0], LPI(4));
+}
+
+/* PSCI CPU_ON resets a vCPU's private interrupts, not its redistributor's LPI programming:
+ * an LPI routed to it, pending meanwhile, is delivered once it is on. */
+static void test_cpu_on_keeps_the_lpi_setup(void **state)
+{
+	(void)state;
+	mapd(1, 1);
+	mapc(0, 1);
+	mapti(1, 0, LPI(6), 0);
+	event_cmd(VITS_INT, 1, 0);
+	vgic_cpu_power_on(&gic, &cpu[1], 1, 0x80000001);
+	assert_true(cpu[1].lpis_enabled);
+	uint64_t v;
+	assert_true(vgic_redist_read(&gic, 1, 0x70, 8, &v));
+	assert_int_equal(v, PROP | IDBITS13);
+	uint32_t ids[VGIC_MAX_LRS];
+	uint64_t lrs[VGIC_MAX_LRS];
+	assert_int_equal(lrs_of(1, ids, lrs), 1);
+	assert_int_equal(ids[0], LPI(6));
 }
 
 static void test_movall(void **state)
@@ -487,6 +510,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_int_raises_the_lpi_on_the_collection_target, setup),
 	    cmocka_unit_test_setup(test_movi_moves_pending_state, setup),
 	    cmocka_unit_test_setup(test_movi_while_in_list_register, setup),
+	    cmocka_unit_test_setup(test_cpu_on_keeps_the_lpi_setup, setup),
 	    cmocka_unit_test_setup(test_movall, setup),
 	    cmocka_unit_test_setup(test_clear_discard_inv_invall, setup),
 	    cmocka_unit_test_setup(test_command_errors, setup),
