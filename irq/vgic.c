@@ -31,7 +31,7 @@ void vgic_cpu_init(struct vgic *d, struct vgic_cpu *c, unsigned idx, uint64_t mp
 	d->cpu[idx] = c;
 }
 
-static int note(struct vgic *d, unsigned vcpu, uint32_t intid);
+static int note_lpi(struct vgic *d, uint32_t intid);
 
 void vgic_cpu_power_on(struct vgic *d, struct vgic_cpu *c, unsigned idx, uint64_t mpidr)
 {
@@ -44,7 +44,7 @@ void vgic_cpu_power_on(struct vgic *d, struct vgic_cpu *c, unsigned idx, uint64_
 	c->pendbaser = pend;
 	for (uint32_t i = 0; lpis && d->lpi && i < VGIC_NR_LPIS; i++)
 		if (d->lpi[i].lpi_vcpu == idx)
-			note(d, idx, VGIC_LPI_BASE + i);
+			note_lpi(d, VGIC_LPI_BASE + i);
 }
 
 static inline struct virq *irq_at(struct vgic *d, unsigned vcpu, uint32_t intid)
@@ -58,15 +58,9 @@ static inline struct virq *irq_at(struct vgic *d, unsigned vcpu, uint32_t intid)
 	return NULL;
 }
 
-/* Bit positions in the pending bitmaps: the LPIs follow the others from VGIC_LPI_WORD0. */
-static inline unsigned slot_of(uint32_t intid)
+static inline struct virq *lpi_irq(struct vgic *d, uint32_t intid)
 {
-	return intid < VGIC_NR_IRQS ? intid : intid - VGIC_LPI_BASE + VGIC_LPI_WORD0 * 64;
-}
-
-static inline uint32_t intid_at(unsigned slot)
-{
-	return slot < VGIC_LPI_WORD0 * 64 ? slot : slot - VGIC_LPI_WORD0 * 64 + VGIC_LPI_BASE;
+	return vgic_is_lpi(intid) && d->lpi ? &d->lpi[intid - VGIC_LPI_BASE] : NULL;
 }
 
 struct virq *vgic_irq(struct vgic *d, unsigned vcpu, uint32_t intid)
@@ -81,19 +75,8 @@ static uint64_t affinity_of(uint64_t mpidr)
 
 static int spi_target(const struct vgic *d, uint32_t intid);
 
-/* Private interrupts, the common case, without a call. */
-static inline int target_of(const struct vgic *d, unsigned vcpu, uint32_t intid)
-{
-	return intid < VGIC_NR_PRIVATE ? (int)vcpu : spi_target(d, intid);
-}
-
-int vgic_target(const struct vgic *d, unsigned vcpu, uint32_t intid)
-{
-	return target_of(d, vcpu, intid);
-}
-
 /* An LPI goes to the vCPU its collection targets, once that redistributor has LPIs on. */
-static int lpi_target(const struct vgic *d, uint32_t intid)
+static inline int lpi_target(const struct vgic *d, uint32_t intid)
 {
 	if (!vgic_is_lpi(intid) || !d->lpi)
 		return -1;
@@ -101,10 +84,21 @@ static int lpi_target(const struct vgic *d, uint32_t intid)
 	return t < d->nr_vcpus && d->cpu[t]->lpis_enabled ? (int)t : -1;
 }
 
+/* Private interrupts, the common case, without a call. (LPIs: lpi_target.) */
+static inline int target_of(const struct vgic *d, unsigned vcpu, uint32_t intid)
+{
+	return intid < VGIC_NR_PRIVATE ? (int)vcpu : spi_target(d, intid);
+}
+
+int vgic_target(const struct vgic *d, unsigned vcpu, uint32_t intid)
+{
+	return intid >= VGIC_NR_IRQS ? lpi_target(d, intid) : target_of(d, vcpu, intid);
+}
+
 static int spi_target(const struct vgic *d, uint32_t intid)
 {
 	if (intid >= VGIC_NR_IRQS)
-		return lpi_target(d, intid);
+		return -1;
 	uint64_t want = d->spi[intid - VGIC_NR_PRIVATE].irouter & MPIDR_AFF_MASK;
 	for (unsigned i = 0; i < d->nr_vcpus; i++)
 		if (affinity_of(d->cpu[i]->mpidr) == want)
@@ -139,9 +133,17 @@ static bool deliverable(const struct vgic *d, const struct virq *irq)
 static void mark(struct vgic *d, unsigned vcpu, uint32_t intid)
 {
 	struct vgic_cpu *c = d->cpu[vcpu];
-	unsigned slot = slot_of(intid);
-	c->maybe_pending[slot / 64] |= 1UL << (slot % 64);
-	c->pending_words |= 1U << (slot / 64);
+	c->maybe_pending[intid / 64] |= 1UL << (intid % 64);
+	c->pending_words |= (uint8_t)(1U << (intid / 64));
+	c->lrs_stale = true;
+}
+
+static void mark_lpi(struct vgic *d, unsigned vcpu, uint32_t intid)
+{
+	struct vgic_cpu *c = d->cpu[vcpu];
+	unsigned i = intid - VGIC_LPI_BASE;
+	c->lpi_maybe_pending[i / 64] |= 1UL << (i % 64);
+	c->lpi_words |= (uint16_t)(1U << (i / 64));
 	c->lrs_stale = true;
 }
 
@@ -166,10 +168,25 @@ static inline __attribute__((always_inline)) int note(struct vgic *d, unsigned v
 	return t;
 }
 
+/* The same for an LPI. */
+static int note_lpi(struct vgic *d, uint32_t intid)
+{
+	int t = lpi_target(d, intid);
+	if (t < 0 || !deliverable(d, &d->lpi[intid - VGIC_LPI_BASE]))
+		return -1;
+	mark_lpi(d, (unsigned)t, intid);
+	return t;
+}
+
 /* After a change of enables or routing: every pending interrupt gets looked at again. */
 static uint32_t note_all(struct vgic *d)
 {
 	uint32_t kick = 0;
+	for (uint32_t i = 0; d->lpi && i < VGIC_NR_LPIS; i++) {
+		int t = note_lpi(d, VGIC_LPI_BASE + i);
+		if (t >= 0)
+			kick |= 1U << t;
+	}
 	for (unsigned v = 0; v < d->nr_vcpus; v++)
 		for (uint32_t i = 0; i < VGIC_NR_PRIVATE; i++)
 			if (note(d, v, i) >= 0)
@@ -294,6 +311,18 @@ uint32_t vgic_send_sgi(struct vgic *d, unsigned from, uint64_t v)
 	return kick;
 }
 
+/* Whether the vCPU's list registers may hold the interrupt, whose target is `target`. */
+static inline __attribute__((always_inline)) bool candidate_for(struct vgic *d, unsigned vcpu,
+								int target, struct virq *irq)
+{
+	uint8_t owner = irq->lr_owner;
+	if (owner != VGIC_NO_VCPU && owner != vcpu)
+		return false; /* in another vCPU's list registers until it folds them back */
+	if (irq->active)
+		return owner == vcpu || target == (int)vcpu;
+	return deliverable(d, irq) && target == (int)vcpu;
+}
+
 static inline __attribute__((always_inline)) bool candidate(struct vgic *d, unsigned vcpu,
 							    uint32_t intid, struct virq *irq)
 {
@@ -305,6 +334,28 @@ static inline __attribute__((always_inline)) bool candidate(struct vgic *d, unsi
 	return deliverable(d, irq) && target_of(d, vcpu, intid) == (int)vcpu;
 }
 
+/* The LPI of bit `bit` of word w of a vCPU's LPI bitmap. */
+static inline uint32_t lpi_intid(unsigned w, unsigned bit)
+{
+	return VGIC_LPI_BASE + w * 64 + bit;
+}
+
+static __attribute__((noinline)) bool lpi_has_pending(struct vgic *d, unsigned vcpu)
+{
+	struct vgic_cpu *c = d->cpu[vcpu];
+	for (unsigned words = c->lpi_words; words; words &= words - 1) {
+		unsigned w = (unsigned)__builtin_ctz(words);
+		for (uint64_t bits = c->lpi_maybe_pending[w]; bits; bits &= bits - 1) {
+			uint32_t intid = lpi_intid(w, (unsigned)__builtin_ctzl(bits));
+			struct virq *irq = &d->lpi[intid - VGIC_LPI_BASE];
+			if (candidate_for(d, vcpu, lpi_target(d, intid), irq) &&
+			    deliverable(d, irq))
+				return true;
+		}
+	}
+	return false;
+}
+
 bool vgic_has_pending(struct vgic *d, unsigned vcpu)
 {
 	spin_assert_held(&d->lock);
@@ -312,23 +363,25 @@ bool vgic_has_pending(struct vgic *d, unsigned vcpu)
 	for (unsigned words = c->pending_words; words; words &= words - 1) {
 		unsigned w = (unsigned)__builtin_ctz(words);
 		for (uint64_t bits = c->maybe_pending[w]; bits; bits &= bits - 1) {
-			uint32_t intid = intid_at(w * 64 + (unsigned)__builtin_ctzl(bits));
+			uint32_t intid = w * 64 + (uint32_t)__builtin_ctzl(bits);
 			struct virq *irq = irq_at(d, vcpu, intid);
 			if (candidate(d, vcpu, intid, irq) && deliverable(d, irq))
 				return true;
 		}
 	}
-	return false;
+	return unlikely(c->lpi_words) && lpi_has_pending(d, vcpu);
 }
 
-/* Where an interrupt folded back from vcpu's list registers is looked at next: there, unless
- * it is an LPI moved meanwhile (ITS MOVI/MOVALL) to a vCPU that has LPIs on. */
-static inline unsigned fold_target(const struct vgic *d, unsigned vcpu, uint32_t intid)
+/* An LPI folded back from vcpu's list registers is looked at next where it goes now: it
+ * may have been moved meanwhile (ITS MOVI/MOVALL) to a vCPU that has LPIs on, which
+ * vcpu's next entry then kicks. Out of line: the common folds are of other interrupts. */
+static __attribute__((noinline, cold)) void mark_folded_lpi(struct vgic *d, unsigned vcpu,
+							    uint32_t intid)
 {
-	if (likely(intid < VGIC_NR_IRQS))
-		return vcpu;
 	int t = lpi_target(d, intid);
-	return t >= 0 ? (unsigned)t : vcpu;
+	if (t >= 0 && (unsigned)t != vcpu)
+		d->cpu[vcpu]->fold_kick |= 1U << t;
+	mark_lpi(d, t >= 0 ? (unsigned)t : vcpu, intid);
 }
 
 static inline __attribute__((always_inline)) void fold_lrs(struct vgic *d, unsigned vcpu,
@@ -354,10 +407,10 @@ static inline __attribute__((always_inline)) void fold_lrs(struct vgic *d, unsig
 		if (irq->hw && !irq->active && !irq->latch)
 			irq->hw = false;
 		if (is_pending(irq) || irq->active) {
-			unsigned t = fold_target(d, vcpu, intid);
-			if (unlikely(t != vcpu))
-				c->fold_kick |= 1U << t;
-			mark(d, t, intid);
+			if (unlikely(intid >= VGIC_NR_IRQS))
+				mark_folded_lpi(d, vcpu, intid);
+			else
+				mark(d, vcpu, intid);
 		}
 	}
 	c->used_lrs = 0;
@@ -391,6 +444,36 @@ static __attribute__((noinline)) void keep_best(uint32_t *best, unsigned n, bool
 	best[pos] = rank;
 }
 
+/* The LPIs among the candidates for vcpu's list registers (build_lrs' loop, for them). */
+static __attribute__((noinline, cold)) unsigned rank_lpis(struct vgic *d, unsigned vcpu,
+							  uint32_t *best, unsigned total)
+{
+	struct vgic_cpu *c = d->cpu[vcpu];
+	unsigned nr_lrs = d->nr_lrs;
+	for (unsigned words = c->lpi_words; words; words &= words - 1) {
+		unsigned w = (unsigned)__builtin_ctz(words);
+		uint64_t keep = c->lpi_maybe_pending[w];
+		for (uint64_t bits = keep; bits; bits &= bits - 1) {
+			unsigned bit = (unsigned)__builtin_ctzl(bits);
+			uint32_t intid = lpi_intid(w, bit);
+			struct virq *irq = &d->lpi[intid - VGIC_LPI_BASE];
+			if (!candidate_for(d, vcpu, lpi_target(d, intid), irq)) {
+				keep &= ~(1UL << bit);
+				continue;
+			}
+			if (total < nr_lrs)
+				best[total] = lr_rank(irq, intid);
+			else
+				keep_best(best, nr_lrs, total > nr_lrs, lr_rank(irq, intid));
+			total++;
+		}
+		c->lpi_maybe_pending[w] = keep;
+		if (!keep)
+			c->lpi_words &= (uint16_t) ~(1U << w);
+	}
+	return total;
+}
+
 static inline __attribute__((always_inline)) unsigned build_lrs(struct vgic *d, unsigned vcpu,
 								uint64_t *lrs)
 {
@@ -402,7 +485,7 @@ static inline __attribute__((always_inline)) unsigned build_lrs(struct vgic *d, 
 		uint64_t keep = c->maybe_pending[w];
 		for (uint64_t bits = keep; bits; bits &= bits - 1) {
 			unsigned bit = (unsigned)__builtin_ctzl(bits);
-			uint32_t intid = intid_at(w * 64 + bit);
+			uint32_t intid = w * 64 + bit;
 			struct virq *irq = irq_at(d, vcpu, intid);
 			if (!candidate(d, vcpu, intid, irq)) {
 				keep &= ~(1UL << bit); /* nothing to deliver: forget it */
@@ -417,8 +500,10 @@ static inline __attribute__((always_inline)) unsigned build_lrs(struct vgic *d, 
 		}
 		c->maybe_pending[w] = keep;
 		if (!keep)
-			c->pending_words &= ~(1U << w);
+			c->pending_words &= (uint8_t) ~(1U << w);
 	}
+	if (unlikely(c->lpi_words))
+		total = rank_lpis(d, vcpu, best, total);
 	unsigned n = MIN(total, nr_lrs);
 	for (unsigned i = 0; i < n; i++) {
 		uint32_t intid = best[i] & 0xffff;
@@ -482,7 +567,7 @@ unsigned vgic_refold_lrs(struct vgic *d, unsigned vcpu, uint64_t *lrs, uint32_t 
 
 _Static_assert(VGIC_NR_LPIS == 1U << (LPI_NUM_FIELD + 1), "num_LPIs matches the LPI table");
 _Static_assert(VGIC_LPI_BASE + VGIC_NR_LPIS <= 0x10000, "LPI INTIDs fit lr_rank's 16 bits");
-_Static_assert(VGIC_BM_WORDS <= 32, "pending_words has a bit per bitmap word");
+_Static_assert(VGIC_LPI_WORDS <= 16, "lpi_words has a bit per LPI bitmap word");
 
 void vgic_attach_lpis(struct vgic *d, struct virq *lpi, struct vgic_mem mem)
 {
@@ -533,33 +618,43 @@ static uint32_t withdraw(struct vgic *d, struct virq *irq)
 uint32_t vgic_lpi_reload(struct vgic *d, uint32_t intid)
 {
 	spin_assert_held(&d->lock);
-	struct virq *irq = irq_at(d, 0, intid);
-	if (!irq || !vgic_is_lpi(intid))
+	struct virq *irq = lpi_irq(d, intid);
+	if (!irq)
 		return 0;
 	unsigned v = irq->lpi_vcpu < d->nr_vcpus ? irq->lpi_vcpu : 0;
 	uint8_t cfg = lpi_config_byte(d, v, intid);
 	irq->priority = cfg & PRIO_MASK;
 	irq->enabled = cfg & LPI_CFG_ENABLE;
-	return withdraw(d, irq) | kick_of(note(d, 0, intid));
+	return withdraw(d, irq) | kick_of(note_lpi(d, intid));
 }
 
 uint32_t vgic_lpi_route(struct vgic *d, uint32_t intid, unsigned vcpu)
 {
 	spin_assert_held(&d->lock);
-	struct virq *irq = irq_at(d, 0, intid);
-	if (!irq || !vgic_is_lpi(intid))
+	struct virq *irq = lpi_irq(d, intid);
+	if (!irq)
 		return 0;
 	irq->lpi_vcpu = vcpu < d->nr_vcpus ? (uint8_t)vcpu : VGIC_NO_VCPU;
 	if (irq->lpi_vcpu == VGIC_NO_VCPU)
 		irq->latch = irq->relatch = false; /* unmapped: its pending state goes */
-	return withdraw(d, irq) | kick_of(note(d, 0, intid));
+	return withdraw(d, irq) | kick_of(note_lpi(d, intid));
+}
+
+uint32_t vgic_lpi_raise(struct vgic *d, uint32_t intid)
+{
+	spin_assert_held(&d->lock);
+	struct virq *irq = lpi_irq(d, intid);
+	if (!irq)
+		return 0;
+	latch(irq);
+	return kick_of(note_lpi(d, intid));
 }
 
 uint32_t vgic_lpi_clear(struct vgic *d, uint32_t intid)
 {
 	spin_assert_held(&d->lock);
-	struct virq *irq = irq_at(d, 0, intid);
-	if (!irq || !vgic_is_lpi(intid))
+	struct virq *irq = lpi_irq(d, intid);
+	if (!irq)
 		return 0;
 	irq->latch = irq->relatch = false;
 	return withdraw(d, irq);
@@ -595,7 +690,7 @@ static uint32_t enable_lpis(struct vgic *d, unsigned vcpu)
 	uint32_t kick = 0;
 	for (uint32_t i = 0; i < VGIC_NR_LPIS; i++)
 		if (d->lpi[i].lpi_vcpu == vcpu)
-			kick |= kick_of(note(d, vcpu, VGIC_LPI_BASE + i));
+			kick |= kick_of(note_lpi(d, VGIC_LPI_BASE + i));
 	return kick;
 }
 

@@ -58,11 +58,14 @@ static inline void write_lrs(struct cpu *cpu, const uint64_t *lrs, unsigned n)
 	cpu->lrs_written = n;
 }
 
-/* LPIs this vCPU's list registers held went to other vCPUs (vgic_cpu.fold_kick). */
-static __attribute__((noinline)) void kick_moved(struct vm *vm, uint32_t vcpus)
+/* LPIs this vCPU's list registers held went to other vCPUs (vgic_cpu.fold_kick, which only
+ * this CPU, where v is, changes now): they are kicked, with no lock held. */
+static __attribute__((noinline, cold)) void kick_moved(struct vcpu *v)
 {
+	uint32_t vcpus = v->vgic.fold_kick;
+	v->vgic.fold_kick = 0;
 	for (; vcpus; vcpus &= vcpus - 1)
-		sched_wake(vm->vcpu[__builtin_ctz(vcpus)]);
+		sched_wake(v->vm->vcpu[__builtin_ctz(vcpus)]);
 }
 
 void vgic_refresh_lrs(struct vcpu *v)
@@ -75,13 +78,11 @@ void vgic_refresh_lrs(struct vcpu *v)
 	spin_lock(&v->vm->vgic.lock);
 	unsigned n = vgic_refold_lrs(&v->vm->vgic, v->id, lrs, &hw);
 	bool uie = c->underflow_irq;
-	uint32_t moved = c->fold_kick;
-	c->fold_kick = 0;
 	spin_unlock(&v->vm->vgic.lock);
-	if (unlikely(moved))
-		kick_moved(v->vm, moved);
 	if (unlikely(hw))
 		deactivate_released(hw);
+	if (unlikely(c->fold_kick))
+		kick_moved(v);
 	write_lrs(cpu, lrs, n);
 	uint64_t hcr = ICH_HCR_EN | (uie ? ICH_HCR_UIE : 0);
 	if (hcr != cpu->ich_hcr) {

@@ -247,10 +247,8 @@ static uint32_t cmd_event(struct vits *its, const struct vits_cmd *c)
 	if (c->nr != VITS_DISCARD && ite_target(its, c->nr, ite) < 0)
 		return 0;
 	switch (c->nr) {
-	case VITS_INT: {
-		int t = vgic_inject_edge(its->vgic, 0, ite->lpi);
-		return t >= 0 ? 1U << t : 0;
-	}
+	case VITS_INT:
+		return vgic_lpi_raise(its->vgic, ite->lpi);
 	case VITS_CLEAR:
 		return vgic_lpi_clear(its->vgic, ite->lpi);
 	case VITS_DISCARD:

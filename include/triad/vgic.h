@@ -20,12 +20,12 @@
 #define VGIC_MAX_VCPUS	16
 #define VGIC_SPURIOUS	1023
 #define VGIC_NO_VCPU	0xff
-/* LPIs (with the vITS, irq/vits.c): INTIDs 8192.., as many as the pending bitmaps can hold.
- * They sit in the same per-vCPU bitmaps as the others, from word VGIC_LPI_WORD0 on. */
+#define VGIC_BM_WORDS	((VGIC_NR_IRQS + 63) / 64)
+/* LPIs (with the vITS, irq/vits.c): INTIDs 8192.. . Their pending bitmaps are apart from the
+ * others', so that the paths of SGIs, PPIs and SPIs stay as short as without them. */
 #define VGIC_LPI_BASE  8192
 #define VGIC_NR_LPIS   1024
-#define VGIC_LPI_WORD0 ((VGIC_NR_IRQS + 63) / 64)
-#define VGIC_BM_WORDS  (VGIC_LPI_WORD0 + VGIC_NR_LPIS / 64)
+#define VGIC_LPI_WORDS (VGIC_NR_LPIS / 64)
 
 #define GICD_BASE_IPA 0x08000000UL
 #define GICD_SIZE     0x10000UL
@@ -51,9 +51,13 @@ struct vgic_cpu {
 	struct virq priv[VGIC_NR_PRIVATE];
 	uint64_t mpidr;	  /* the vCPU's affinity (VMPIDR_EL2) */
 	bool waker_sleep; /* GICR_WAKER.ProcessorSleep */
+	/* vCPUs that LPIs folded back from these list registers were moved to (ITS MOVI):
+	 * they are kicked at this vCPU's next entry (vgic_refresh_lrs), where no lock is held. */
+	uint32_t fold_kick;
 	/* INTIDs that may need delivering to this vCPU; rechecked at the next entry. */
 	uint64_t maybe_pending[VGIC_BM_WORDS];
-	uint32_t pending_words; /* which words of maybe_pending may be non-zero */
+	uint8_t pending_words; /* which words of maybe_pending may be non-zero */
+	uint16_t lpi_words;    /* the same for lpi_maybe_pending */
 	/* What the list registers held at the last entry (INTID, or VGIC_SPURIOUS if free). */
 	uint32_t lr_intid[VGIC_MAX_LRS];
 	unsigned used_lrs;
@@ -73,9 +77,8 @@ struct vgic_cpu {
 	 * guest's tables: configuration (priority, enable) and pending state. */
 	bool lpis_enabled;
 	uint64_t propbaser, pendbaser;
-	/* vCPUs that LPIs folded back from these list registers were moved to (ITS MOVI):
-	 * they are kicked at this vCPU's next entry (vgic_refresh_lrs), where no lock is held. */
-	uint32_t fold_kick;
+	/* LPIs that may need delivering to this vCPU, as maybe_pending (bit n: LPI 8192 + n). */
+	uint64_t lpi_maybe_pending[VGIC_LPI_WORDS];
 };
 
 /* How the vGIC reads the guest's LPI tables: a checked accessor that returns Triad's pointer
@@ -151,6 +154,8 @@ bool vgic_has_pending(struct vgic *d, unsigned vcpu);
 uint32_t vgic_lpi_route(struct vgic *d, uint32_t intid, unsigned vcpu);
 /* Reads an LPI's configuration byte from the guest's table again (an ITS INV, a new map). */
 uint32_t vgic_lpi_reload(struct vgic *d, uint32_t intid);
+/* Makes an LPI pending (ITS INT, an MSI). */
+uint32_t vgic_lpi_raise(struct vgic *d, uint32_t intid);
 /* Clears an LPI's pending state (ITS CLEAR). */
 uint32_t vgic_lpi_clear(struct vgic *d, uint32_t intid);
 /* Every LPI routed to `from` goes to `to` (ITS MOVALL). */
