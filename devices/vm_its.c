@@ -37,7 +37,7 @@ static bool its_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)
 	vgic_sync(v); /* a command may move or clear what its list registers hold */
 	spin_lock(&g->lock);
 	bool ok = a->write ? vits_write(&s->its, off, a->size, a->value, &kick)
-			   : vits_read(&s->its, off, a->size, &a->value);
+			   : vits_read(&s->its, off, a->size, &a->value, &kick);
 	unsigned faults = g->lpi_table_faults;
 	g->lpi_table_faults = 0;
 	log_errors(s);

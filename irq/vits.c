@@ -310,9 +310,11 @@ static uint64_t queue_size(const struct vits *its)
 	return (FIELD_GET(its->cbaser, 7, 0) + 1) * SZ_4K;
 }
 
-/* Runs the commands from CREADR up to CWRITER. Each is copied out of guest memory once and
- * decoded from the copy, so a guest rewriting its queue meanwhile changes nothing but which
- * command runs. A queue (or a part of it) outside RAM, or a CWRITER past its end, stalls it. */
+/* Runs the commands from CREADR towards CWRITER, at most VITS_BATCH of them: the rest at the
+ * guest's next ITS access (it polls CREADR until it catches up), so that one trap has a bound
+ * however long the queue. Each is copied out of guest memory once and decoded from the copy,
+ * so a guest rewriting its queue meanwhile changes nothing but which command runs. A queue
+ * (or a part of it) outside RAM, or a CWRITER past its end, stalls it. */
 static uint32_t run_queue(struct vits *its)
 {
 	if (!(its->ctlr & CTLR_ENABLED) || !(its->cbaser & CBASER_VALID) || its->stalled)
@@ -323,7 +325,7 @@ static uint32_t run_queue(struct vits *its)
 		return fail(its, 0, VITS_E_QUEUE), 0;
 	}
 	uint32_t kick = 0;
-	while (its->creadr != its->cwriter) {
+	for (unsigned n = 0; n < VITS_BATCH && its->creadr != its->cwriter; n++) {
 		const void *p =
 		    its->vgic->mem.map(its->vgic->mem.ctx, base + its->creadr, VITS_CMD_SIZE);
 		if (!p) {
@@ -391,12 +393,14 @@ static uint64_t *reg64_at(struct vits *its, uint32_t off, uint64_t *scratch)
 	}
 }
 
-bool vits_read(struct vits *its, uint32_t off, unsigned size, uint64_t *val)
+bool vits_read(struct vits *its, uint32_t off, unsigned size, uint64_t *val, uint32_t *kick)
 {
 	spin_assert_held(&its->vgic->lock);
 	if (off >= VITS_SIZE || (size != 4 && size != 8) || (off & (size - 1)))
 		return false;
 	*val = 0;
+	if ((off & ~7U) == GITS_CREADR)
+		*kick |= run_queue(its); /* the next batch of a long queue */
 	if (reg64(off)) {
 		uint64_t scratch;
 		*val = half_of(*reg64_at(its, off, &scratch), off, size);

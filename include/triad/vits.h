@@ -23,8 +23,8 @@
 #define VITS_NIL	     0xffff	  /* end of a device's ITE list */
 #define VITS_MAX_COLLECTIONS 16		  /* GITS_TYPER.HCC: held in the ITS, no table needed */
 #define VITS_CMD_SIZE	     32
-#define VITS_QUEUE_MAX_PAGES 256
-#define VITS_DEVICE_ID_CPU   0 /* the DeviceID of a CPU's own write to GITS_TRANSLATER */
+#define VITS_BATCH	     256 /* commands run per ITS access */
+#define VITS_DEVICE_ID_CPU   0	 /* the DeviceID of a CPU's own write to GITS_TRANSLATER */
 
 /* Command error encodings (GICv3 spec: 0x01, the command, the reason). SEIS = 0: they are not
  * signalled to the guest; the command is ignored and the queue goes on. Triad logs them. */
@@ -104,8 +104,9 @@ struct vits {
 void vits_init(struct vits *its, struct vgic *vgic);
 /* Register accesses at an offset in the 128 KB ITS window. False for an access with no
  * architectural meaning (bad size or alignment): the caller turns it into an abort. A write
- * to GITS_CWRITER runs the commands up to it; *kick gets the vCPUs that have LPIs to take. */
-bool vits_read(struct vits *its, uint32_t off, unsigned size, uint64_t *val);
+ * to GITS_CWRITER runs the commands up to it (VITS_BATCH at a time: a read of GITS_CREADR
+ * runs the next ones); *kick gets the vCPUs that have LPIs to take. */
+bool vits_read(struct vits *its, uint32_t off, unsigned size, uint64_t *val, uint32_t *kick);
 bool vits_write(struct vits *its, uint32_t off, unsigned size, uint64_t val, uint32_t *kick);
 /* An MSI from a device (or GITS_TRANSLATER): the LPI (DeviceID, EventID) maps to goes pending.
  * Returns the vCPUs to kick; an unmapped pair is dropped (counted as an error). */

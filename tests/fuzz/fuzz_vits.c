@@ -114,7 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			vits_write(&its, off % 0x20100, sz, val, &kick);
 			break;
 		case 2:
-			vits_read(&its, off % 0x20100, sz, &v);
+			vits_read(&its, off % 0x20100, sz, &v, &kick);
 			break;
 		case 3:
 			vgic_redist_write(&gic, vcpu, off % 0x100, sz, val, &kick);

@@ -38,7 +38,8 @@ static void rwrite64(unsigned vcpu, uint32_t off, uint64_t v)
 static uint64_t its_read(uint32_t off, unsigned size)
 {
 	uint64_t v;
-	assert_true(vits_read(&its, off, size, &v));
+	uint32_t kick = 0;
+	assert_true(vits_read(&its, off, size, &v, &kick));
 	return v;
 }
 
@@ -143,9 +144,10 @@ static void test_registers(void **state)
 	its_write(0x0, 4, 0);
 	assert_int_equal(its_read(0x0, 4), 1U << 31); /* off: quiescent */
 	uint64_t v;
-	assert_false(vits_read(&its, 0x3, 4, &v)); /* misaligned */
-	assert_false(vits_read(&its, 0x0, 2, &v)); /* no 16-bit registers */
-	assert_false(vits_read(&its, 0x20000, 4, &v));
+	uint32_t kick = 0;
+	assert_false(vits_read(&its, 0x3, 4, &v, &kick)); /* misaligned */
+	assert_false(vits_read(&its, 0x0, 2, &v, &kick)); /* no 16-bit registers */
+	assert_false(vits_read(&its, 0x20000, 4, &v, &kick));
 	/* The vGIC announces its LPIs. */
 	assert_true(vgic_dist_read(&gic, 0, 4, 4, &v));
 	assert_true(v & (1U << 17));
@@ -409,6 +411,33 @@ static void test_hostile_queues(void **state)
 	assert_true(guard_untouched());
 }
 
+/* A long queue runs VITS_BATCH commands per access: the guest's CREADR polls run the rest. */
+static void test_long_queue_runs_in_batches(void **state)
+{
+	(void)state;
+	its_write(0x0, 4, 0);
+	its_write(0x80, 8, (1UL << 63) | QUEUE | 3); /* 4 pages: 512 commands */
+	its_write(0x0, 4, ENABLED);
+	mapd(1, 1);
+	mapc(0, 0);
+	mapti(1, 0, LPI(1), 0);
+	uint64_t start = its_read(0x90, 8);
+	for (unsigned i = 0; i < 400; i++) {
+		uint64_t dw[4] = {VITS_SYNC, 0, 0, 0};
+		memcpy(ram + (QUEUE - RAM_IPA) + start + 32 * i, dw, 32);
+	}
+	uint64_t dw[4] = {VITS_INT | 1UL << 32, 0, 0, 0};
+	memcpy(ram + (QUEUE - RAM_IPA) + start + 32 * 400, dw, 32);
+	uint64_t end = start + 32 * 401;
+	assert_int_equal(its_write(0x88, 8, end), 0); /* the INT is not among the first 256 */
+	uint32_t kick = 0;
+	uint64_t v;
+	assert_true(vits_read(&its, 0x90, 8, &v, &kick));
+	assert_int_equal(v, end); /* the poll ran the rest */
+	assert_int_equal(kick, 1U << 0);
+	assert_int_equal(its.nr_errors, 0);
+}
+
 /* A guest rewriting a command while the ITS reads it: the ITS decodes one copy. Here the
  * rewrite comes between two commands; each runs as it was when read. */
 static void test_rewritten_queue_runs_what_was_read(void **state)
@@ -516,6 +545,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_command_errors, setup),
 	    cmocka_unit_test_setup(test_queue_wraps, setup),
 	    cmocka_unit_test_setup(test_hostile_queues, setup),
+	    cmocka_unit_test_setup(test_long_queue_runs_in_batches, setup),
 	    cmocka_unit_test_setup(test_rewritten_queue_runs_what_was_read, setup),
 	    cmocka_unit_test_setup(test_translater, setup),
 	    cmocka_unit_test_setup(test_lpi_tables_outside_ram, setup),
