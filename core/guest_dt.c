@@ -4,11 +4,13 @@
 #include <string.h>
 #include <triad/guest_dt.h>
 #include <triad/vgic.h>
+#include <triad/vits.h>
 
 #define PHANDLE_GIC  1
 #define PHANDLE_CLK  2
 #define PHANDLE_GPIO 3
 #define KEY_POWER    116 /* Linux's input event code (include/uapi/linux/input-event-codes.h) */
+#define PHANDLE_ITS  4
 #define IRQ_TYPE_SPI 0
 #define IRQ_TYPE_PPI 1
 #define IRQ_LEVEL_HI 4
@@ -64,6 +66,18 @@ static int add_gic(void *fdt, const struct guest_dt_params *p)
 			  cpu_to_fdt64(p->gicr_base), cpu_to_fdt64(GICR_STRIDE * p->ncpus)};
 	TRY(fdt_property(fdt, "reg", reg, sizeof(reg)));
 	TRY(fdt_property_u32(fdt, "phandle", PHANDLE_GIC));
+	if (p->its_base) {
+		TRY(fdt_property(fdt, "ranges", "",
+				 0)); /* the ITS's reg is in the parent's space */
+		TRY(begin_node_at(fdt, "its", p->its_base));
+		TRY(fdt_property_string(fdt, "compatible", "arm,gic-v3-its"));
+		TRY(fdt_property(fdt, "msi-controller", "", 0));
+		TRY(fdt_property_u32(fdt, "#msi-cells", 1));
+		fdt64_t its_reg[2] = {cpu_to_fdt64(p->its_base), cpu_to_fdt64(VITS_SIZE)};
+		TRY(fdt_property(fdt, "reg", its_reg, sizeof(its_reg)));
+		TRY(fdt_property_u32(fdt, "phandle", PHANDLE_ITS));
+		TRY(fdt_end_node(fdt));
+	}
 	return fdt_end_node(fdt);
 }
 

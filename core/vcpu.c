@@ -152,7 +152,7 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 	if (c->loaded == v)
 		vgic_load(v);
 	spin_lock(&v->vm->vgic.lock);
-	vgic_cpu_init(&v->vm->vgic, &v->vgic, v->id, v->mpidr);
+	vgic_cpu_power_on(&v->vm->vgic, &v->vgic, v->id, v->mpidr);
 	spin_unlock(&v->vm->vgic.lock);
 }
 

@@ -16,6 +16,7 @@
 #include <triad/panic.h>
 #include <triad/util.h>
 #include <triad/vcpu.h>
+#include <triad/vits.h>
 #include <triad/vm.h>
 #include <triad/vm_kind.h>
 
@@ -195,6 +196,7 @@ int vm_load_images(struct vm *vm)
 	    .initrd_end = cfg->initrd.size ? GUEST_RAM_IPA + initrd_off + cfg->initrd.size : 0,
 	    .gicd_base = GICD_BASE_IPA,
 	    .gicr_base = GICR_BASE_IPA,
+	    .its_base = vm->its ? VITS_BASE_IPA : 0,
 	    .uart_base = GUEST_UART_IPA,
 	    .uart_spi = GUEST_UART_SPI,
 	    .rtc_base = GUEST_RTC_IPA,

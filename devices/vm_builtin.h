@@ -9,5 +9,6 @@ int vm_uart_create(struct vm *vm);	  /* vm_uart.c: the PL011 */
 int vm_rtc_create(struct vm *vm);	  /* vm_rtc.c: the PL031 */
 int vm_gpio_create(struct vm *vm);	  /* vm_gpio.c: the PL061 and its power key */
 int virtio_console_create(struct vm *vm); /* virtio_console.c: hvc0, virtio-mmio window 0 */
+int vm_its_create(struct vm *vm);	  /* vm_its.c: the ITS and the vGIC's LPIs */
 
 #endif

@@ -33,13 +33,36 @@ void vgic_cpu_init(struct vgic *d, struct vgic_cpu *c, unsigned idx, uint64_t mp
 	d->cpu[idx] = c;
 }
 
+static int note_lpi(struct vgic *d, uint32_t intid);
+
+void vgic_cpu_power_on(struct vgic *d, struct vgic_cpu *c, unsigned idx, uint64_t mpidr)
+{
+	spin_assert_held(&d->lock);
+	bool lpis = c->lpis_enabled;
+	uint64_t prop = c->propbaser, pend = c->pendbaser;
+	vgic_cpu_init(d, c, idx, mpidr);
+	c->lpis_enabled = lpis;
+	c->propbaser = prop;
+	c->pendbaser = pend;
+	for (uint32_t i = 0; lpis && d->lpi && i < VGIC_NR_LPIS; i++)
+		if (d->lpi[i].lpi_vcpu == idx)
+			note_lpi(d, VGIC_LPI_BASE + i);
+}
+
 static inline struct virq *irq_at(struct vgic *d, unsigned vcpu, uint32_t intid)
 {
 	if (intid < VGIC_NR_PRIVATE)
 		return vcpu < d->nr_vcpus ? &d->cpu[vcpu]->priv[intid] : NULL;
 	if (intid < VGIC_NR_IRQS)
 		return &d->spi[intid - VGIC_NR_PRIVATE];
+	if (vgic_is_lpi(intid) && d->lpi)
+		return &d->lpi[intid - VGIC_LPI_BASE];
 	return NULL;
+}
+
+static inline struct virq *lpi_irq(struct vgic *d, uint32_t intid)
+{
+	return vgic_is_lpi(intid) && d->lpi ? &d->lpi[intid - VGIC_LPI_BASE] : NULL;
 }
 
 struct virq *vgic_irq(struct vgic *d, unsigned vcpu, uint32_t intid)
@@ -54,7 +77,16 @@ static uint64_t affinity_of(uint64_t mpidr)
 
 static int spi_target(const struct vgic *d, uint32_t intid);
 
-/* Private interrupts, the common case, without a call. */
+/* An LPI goes to the vCPU its collection targets, once that redistributor has LPIs on. */
+static inline int lpi_target(const struct vgic *d, uint32_t intid)
+{
+	if (!vgic_is_lpi(intid) || !d->lpi)
+		return -1;
+	unsigned t = d->lpi[intid - VGIC_LPI_BASE].lpi_vcpu;
+	return t < d->nr_vcpus && d->cpu[t]->lpis_enabled ? (int)t : -1;
+}
+
+/* Private interrupts, the common case, without a call. (LPIs: lpi_target.) */
 static inline int target_of(const struct vgic *d, unsigned vcpu, uint32_t intid)
 {
 	return intid < VGIC_NR_PRIVATE ? (int)vcpu : spi_target(d, intid);
@@ -62,7 +94,7 @@ static inline int target_of(const struct vgic *d, unsigned vcpu, uint32_t intid)
 
 int vgic_target(const struct vgic *d, unsigned vcpu, uint32_t intid)
 {
-	return target_of(d, vcpu, intid);
+	return intid >= VGIC_NR_IRQS ? lpi_target(d, intid) : target_of(d, vcpu, intid);
 }
 
 static int spi_target(const struct vgic *d, uint32_t intid)
@@ -108,6 +140,15 @@ static void mark(struct vgic *d, unsigned vcpu, uint32_t intid)
 	c->lrs_stale = true;
 }
 
+static void mark_lpi(struct vgic *d, unsigned vcpu, uint32_t intid)
+{
+	struct vgic_cpu *c = d->cpu[vcpu];
+	unsigned i = intid - VGIC_LPI_BASE;
+	c->lpi_maybe_pending[i / 64] |= 1UL << (i % 64);
+	c->lpi_words |= (uint16_t)(1U << (i / 64));
+	c->lrs_stale = true;
+}
+
 /* A register write may change what any vCPU's list registers should hold (an enable,
  * a priority, a route): every vCPU rebuilds them at its next entry. */
 static void stale_all(struct vgic *d)
@@ -130,10 +171,25 @@ static inline __attribute__((always_inline)) int note(struct vgic *d, unsigned v
 	return t;
 }
 
+/* The same for an LPI. */
+static int note_lpi(struct vgic *d, uint32_t intid)
+{
+	int t = lpi_target(d, intid);
+	if (t < 0 || !deliverable(d, &d->lpi[intid - VGIC_LPI_BASE]))
+		return -1;
+	mark_lpi(d, (unsigned)t, intid);
+	return t;
+}
+
 /* After a change of enables or routing: every pending interrupt gets looked at again. */
 static uint32_t note_all(struct vgic *d)
 {
 	uint32_t kick = 0;
+	for (uint32_t i = 0; d->lpi && i < VGIC_NR_LPIS; i++) {
+		int t = note_lpi(d, VGIC_LPI_BASE + i);
+		if (t >= 0)
+			kick |= 1U << t;
+	}
 	for (unsigned v = 0; v < d->nr_vcpus; v++)
 		for (uint32_t i = 0; i < VGIC_NR_PRIVATE; i++)
 			if (note(d, v, i) >= 0)
@@ -258,6 +314,18 @@ uint32_t vgic_send_sgi(struct vgic *d, unsigned from, uint64_t v)
 	return kick;
 }
 
+/* Whether the vCPU's list registers may hold the interrupt, whose target is `target`. */
+static inline __attribute__((always_inline)) bool candidate_for(struct vgic *d, unsigned vcpu,
+								int target, struct virq *irq)
+{
+	uint8_t owner = irq->lr_owner;
+	if (owner != VGIC_NO_VCPU && owner != vcpu)
+		return false; /* in another vCPU's list registers until it folds them back */
+	if (irq->active)
+		return owner == vcpu || target == (int)vcpu;
+	return deliverable(d, irq) && target == (int)vcpu;
+}
+
 static inline __attribute__((always_inline)) bool candidate(struct vgic *d, unsigned vcpu,
 							    uint32_t intid, struct virq *irq)
 {
@@ -267,6 +335,28 @@ static inline __attribute__((always_inline)) bool candidate(struct vgic *d, unsi
 	if (irq->active)
 		return owner == vcpu || target_of(d, vcpu, intid) == (int)vcpu;
 	return deliverable(d, irq) && target_of(d, vcpu, intid) == (int)vcpu;
+}
+
+/* The LPI of bit `bit` of word w of a vCPU's LPI bitmap. */
+static inline uint32_t lpi_intid(unsigned w, unsigned bit)
+{
+	return VGIC_LPI_BASE + w * 64 + bit;
+}
+
+static __attribute__((noinline)) bool lpi_has_pending(struct vgic *d, unsigned vcpu)
+{
+	struct vgic_cpu *c = d->cpu[vcpu];
+	for (unsigned words = c->lpi_words; words; words &= words - 1) {
+		unsigned w = (unsigned)__builtin_ctz(words);
+		for (uint64_t bits = c->lpi_maybe_pending[w]; bits; bits &= bits - 1) {
+			uint32_t intid = lpi_intid(w, (unsigned)__builtin_ctzl(bits));
+			struct virq *irq = &d->lpi[intid - VGIC_LPI_BASE];
+			if (candidate_for(d, vcpu, lpi_target(d, intid), irq) &&
+			    deliverable(d, irq))
+				return true;
+		}
+	}
+	return false;
 }
 
 bool vgic_has_pending(struct vgic *d, unsigned vcpu)
@@ -282,7 +372,19 @@ bool vgic_has_pending(struct vgic *d, unsigned vcpu)
 				return true;
 		}
 	}
-	return false;
+	return unlikely(c->lpi_words) && lpi_has_pending(d, vcpu);
+}
+
+/* An LPI folded back from vcpu's list registers is looked at next where it goes now: it
+ * may have been moved meanwhile (ITS MOVI/MOVALL) to a vCPU that has LPIs on, which
+ * vcpu's next entry then kicks. Out of line: the common folds are of other interrupts. */
+static __attribute__((noinline, cold)) void mark_folded_lpi(struct vgic *d, unsigned vcpu,
+							    uint32_t intid)
+{
+	int t = lpi_target(d, intid);
+	if (t >= 0 && (unsigned)t != vcpu)
+		d->cpu[vcpu]->fold_kick |= 1U << t;
+	mark_lpi(d, t >= 0 ? (unsigned)t : vcpu, intid);
 }
 
 static inline __attribute__((always_inline)) void fold_lrs(struct vgic *d, unsigned vcpu,
@@ -307,8 +409,12 @@ static inline __attribute__((always_inline)) void fold_lrs(struct vgic *d, unsig
 			c->hw_pending &= ~(1U << intid); /* taken: nothing left to re-sample */
 		if (irq->hw && !irq->active && !irq->latch)
 			irq->hw = false;
-		if (is_pending(irq) || irq->active)
-			mark(d, vcpu, intid);
+		if (is_pending(irq) || irq->active) {
+			if (unlikely(intid >= VGIC_NR_IRQS))
+				mark_folded_lpi(d, vcpu, intid);
+			else
+				mark(d, vcpu, intid);
+		}
 	}
 	c->used_lrs = 0;
 	c->lrs_stale = true;
@@ -341,6 +447,36 @@ static __attribute__((noinline)) void keep_best(uint32_t *best, unsigned n, bool
 	best[pos] = rank;
 }
 
+/* The LPIs among the candidates for vcpu's list registers (build_lrs' loop, for them). */
+static __attribute__((noinline, cold)) unsigned rank_lpis(struct vgic *d, unsigned vcpu,
+							  uint32_t *best, unsigned total)
+{
+	struct vgic_cpu *c = d->cpu[vcpu];
+	unsigned nr_lrs = d->nr_lrs;
+	for (unsigned words = c->lpi_words; words; words &= words - 1) {
+		unsigned w = (unsigned)__builtin_ctz(words);
+		uint64_t keep = c->lpi_maybe_pending[w];
+		for (uint64_t bits = keep; bits; bits &= bits - 1) {
+			unsigned bit = (unsigned)__builtin_ctzl(bits);
+			uint32_t intid = lpi_intid(w, bit);
+			struct virq *irq = &d->lpi[intid - VGIC_LPI_BASE];
+			if (!candidate_for(d, vcpu, lpi_target(d, intid), irq)) {
+				keep &= ~(1UL << bit);
+				continue;
+			}
+			if (total < nr_lrs)
+				best[total] = lr_rank(irq, intid);
+			else
+				keep_best(best, nr_lrs, total > nr_lrs, lr_rank(irq, intid));
+			total++;
+		}
+		c->lpi_maybe_pending[w] = keep;
+		if (!keep)
+			c->lpi_words &= (uint16_t) ~(1U << w);
+	}
+	return total;
+}
+
 static inline __attribute__((always_inline)) unsigned build_lrs(struct vgic *d, unsigned vcpu,
 								uint64_t *lrs)
 {
@@ -369,6 +505,8 @@ static inline __attribute__((always_inline)) unsigned build_lrs(struct vgic *d, 
 		if (!keep)
 			c->pending_words &= (uint8_t) ~(1U << w);
 	}
+	if (unlikely(c->lpi_words))
+		total = rank_lpis(d, vcpu, best, total);
 	unsigned n = MIN(total, nr_lrs);
 	for (unsigned i = 0; i < n; i++) {
 		uint32_t intid = best[i] & 0xffff;
@@ -416,6 +554,177 @@ unsigned vgic_refold_lrs(struct vgic *d, unsigned vcpu, uint64_t *lrs, uint32_t 
 	if (unlikely(*hw))
 		*hw = vgic_hw_resample(d, vcpu, *hw);
 	return build_lrs(d, vcpu, lrs);
+}
+
+/* ---- LPIs ---- */
+
+#define LPI_ID_BITS	      14 /* GICD_TYPER.IDbits + 1: INTIDs below 16384 */
+#define LPI_NUM_FIELD	      9	 /* GICD_TYPER.num_LPIs: 2^(9 + 1) = VGIC_NR_LPIS */
+#define PROPBASER_IDBITS(v)   ((unsigned)(v)&0x1f)
+#define PROPBASER_WRITABLE    (GENMASK(58, 56) | GENMASK(51, 12) | GENMASK(11, 7) | 0x1f)
+#define PENDBASER_WRITABLE    (GENMASK(58, 56) | GENMASK(51, 16) | GENMASK(11, 7))
+#define PENDBASER_PTZ	      (1UL << 62)
+#define GICR_CTLR_ENABLE_LPIS 1U
+#define GICR_TYPER_PLPIS      1U
+#define LPI_CFG_ENABLE	      1U
+
+_Static_assert(VGIC_NR_LPIS == 1U << (LPI_NUM_FIELD + 1), "num_LPIs matches the LPI table");
+_Static_assert(VGIC_LPI_BASE + VGIC_NR_LPIS <= 0x10000, "LPI INTIDs fit lr_rank's 16 bits");
+_Static_assert(VGIC_LPI_WORDS <= 16, "lpi_words has a bit per LPI bitmap word");
+
+void vgic_attach_lpis(struct vgic *d, struct virq *lpi, struct vgic_mem mem)
+{
+	memset(lpi, 0, VGIC_NR_LPIS * sizeof(*lpi));
+	for (unsigned i = 0; i < VGIC_NR_LPIS; i++) {
+		lpi[i].edge = true; /* LPIs are message-based: edges */
+		lpi[i].lr_owner = VGIC_NO_VCPU;
+		lpi[i].lpi_vcpu = VGIC_NO_VCPU;
+	}
+	d->lpi = lpi;
+	d->mem = mem;
+	d->lpi_table_faults = 0;
+}
+
+/* The LPI's byte in the configuration table of vcpu's redistributor, or 0 (disabled) when the
+ * table does not cover it or lies outside the VM's RAM: a guest's broken table disables its
+ * own LPIs, nothing else. */
+static uint8_t lpi_config_byte(struct vgic *d, unsigned vcpu, uint32_t intid)
+{
+	uint64_t prop = d->cpu[vcpu]->propbaser;
+	unsigned bits = MIN(PROPBASER_IDBITS(prop) + 1, LPI_ID_BITS);
+	if (intid >= 1U << bits)
+		return 0;
+	const volatile uint8_t *p =
+	    d->mem.map(d->mem.ctx, (prop & GENMASK(51, 12)) + intid - VGIC_LPI_BASE, 1);
+	if (!p) {
+		d->lpi_table_faults++;
+		return 0;
+	}
+	return *p;
+}
+
+static uint32_t kick_of(int t)
+{
+	return t >= 0 ? 1U << t : 0;
+}
+
+/* Withdraws an LPI from the list registers that hold it: they are rebuilt without it, at
+ * the holder's next entry (it is kicked for that). */
+static uint32_t withdraw(struct vgic *d, struct virq *irq)
+{
+	if (irq->lr_owner == VGIC_NO_VCPU)
+		return 0;
+	d->cpu[irq->lr_owner]->lrs_stale = true;
+	return 1U << irq->lr_owner;
+}
+
+uint32_t vgic_lpi_reload(struct vgic *d, uint32_t intid)
+{
+	spin_assert_held(&d->lock);
+	struct virq *irq = lpi_irq(d, intid);
+	if (!irq)
+		return 0;
+	unsigned v = irq->lpi_vcpu < d->nr_vcpus ? irq->lpi_vcpu : 0;
+	uint8_t cfg = lpi_config_byte(d, v, intid);
+	irq->priority = cfg & PRIO_MASK;
+	irq->enabled = cfg & LPI_CFG_ENABLE;
+	return withdraw(d, irq) | kick_of(note_lpi(d, intid));
+}
+
+uint32_t vgic_lpi_route(struct vgic *d, uint32_t intid, unsigned vcpu)
+{
+	spin_assert_held(&d->lock);
+	struct virq *irq = lpi_irq(d, intid);
+	if (!irq)
+		return 0;
+	irq->lpi_vcpu = vcpu < d->nr_vcpus ? (uint8_t)vcpu : VGIC_NO_VCPU;
+	if (irq->lpi_vcpu == VGIC_NO_VCPU)
+		irq->latch = irq->relatch = false; /* unmapped: its pending state goes */
+	return withdraw(d, irq) | kick_of(note_lpi(d, intid));
+}
+
+uint32_t vgic_lpi_raise(struct vgic *d, uint32_t intid)
+{
+	spin_assert_held(&d->lock);
+	struct virq *irq = lpi_irq(d, intid);
+	if (!irq)
+		return 0;
+	latch(irq);
+	return kick_of(note_lpi(d, intid));
+}
+
+uint32_t vgic_lpi_clear(struct vgic *d, uint32_t intid)
+{
+	spin_assert_held(&d->lock);
+	struct virq *irq = lpi_irq(d, intid);
+	if (!irq)
+		return 0;
+	irq->latch = irq->relatch = false;
+	return withdraw(d, irq);
+}
+
+uint32_t vgic_lpi_move_all(struct vgic *d, unsigned from, unsigned to)
+{
+	spin_assert_held(&d->lock);
+	uint32_t kick = 0;
+	if (!d->lpi || from >= d->nr_vcpus || to >= d->nr_vcpus)
+		return 0;
+	for (uint32_t i = 0; i < VGIC_NR_LPIS; i++)
+		if (d->lpi[i].lpi_vcpu == from)
+			kick |= vgic_lpi_route(d, VGIC_LPI_BASE + i, to);
+	return kick;
+}
+
+/* EnableLPIs set: the redistributor takes over its pending table (unless the guest said it
+ * is zeroed: PTZ), and the LPIs routed to it become deliverable. */
+static uint32_t enable_lpis(struct vgic *d, unsigned vcpu)
+{
+	struct vgic_cpu *c = d->cpu[vcpu];
+	c->lpis_enabled = true;
+	if (!(c->pendbaser & PENDBASER_PTZ)) {
+		uint64_t base = (c->pendbaser & GENMASK(51, 16)) + VGIC_LPI_BASE / 8;
+		const volatile uint8_t *p = d->mem.map(d->mem.ctx, base, VGIC_NR_LPIS / 8);
+		if (!p)
+			d->lpi_table_faults++;
+		for (unsigned i = 0; p && i < VGIC_NR_LPIS; i++)
+			if (p[i / 8] & (1U << (i % 8)))
+				latch(&d->lpi[i]);
+	}
+	uint32_t kick = 0;
+	for (uint32_t i = 0; i < VGIC_NR_LPIS; i++)
+		if (d->lpi[i].lpi_vcpu == vcpu)
+			kick |= kick_of(note_lpi(d, VGIC_LPI_BASE + i));
+	return kick;
+}
+
+static bool lpi_redist_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size,
+			    uint64_t *val)
+{
+	struct vgic_cpu *c = d->cpu[vcpu];
+	uint64_t r = (off & ~7U) == 0x70 ? c->propbaser : c->pendbaser & ~PENDBASER_PTZ;
+	*val = size == 8 ? r : (off & 4) ? r >> 32 : (uint32_t)r;
+	return true;
+}
+
+/* PROPBASER and PENDBASER, whole or in halves: fixed once LPIs are on (the architecture
+ * leaves a change then UNPREDICTABLE; here it is ignored). */
+static bool lpi_redist_write(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size,
+			     uint64_t val)
+{
+	struct vgic_cpu *c = d->cpu[vcpu];
+	if (c->lpis_enabled)
+		return true;
+	bool prop = (off & ~7U) == 0x70;
+	uint64_t *reg = prop ? &c->propbaser : &c->pendbaser;
+	uint64_t r = *reg;
+	if (size == 8)
+		r = val;
+	else if (off & 4)
+		r = (r & 0xffffffffUL) | (val << 32);
+	else
+		r = (r & ~0xffffffffUL) | (uint32_t)val;
+	*reg = r & (prop ? PROPBASER_WRITABLE : PENDBASER_WRITABLE | PENDBASER_PTZ);
+	return true;
 }
 
 /* ---- register emulation ---- */
@@ -561,6 +870,10 @@ static bool common_write(struct vgic *d, unsigned vcpu, uint32_t off, unsigned s
 
 #define GICD_TYPER_VALUE                                                                           \
 	((VGIC_NR_IRQS / 32 - 1) | (9U << 19) /* 10 INTID bits */ | (1U << 25) /* No1N */)
+/* With LPIs: LPIS, IDbits for INTIDs up to 16383, num_LPIs for the ones there are. */
+#define GICD_TYPER_LPIS                                                                            \
+	((1U << 17) | ((LPI_ID_BITS - 1U) << 19) | (LPI_NUM_FIELD << 11) | (1U << 25) |            \
+	 (VGIC_NR_IRQS / 32 - 1))
 #define GIC_PIDR2_V3	0x3b
 #define GICD_IIDR_VALUE 0x0001543bU /* implementer Arm (0x43b), product 'T'riad */
 
@@ -588,7 +901,8 @@ bool vgic_dist_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size, 
 			*val = d->ctlr;
 			break;
 		case 0x4:
-			*val = GICD_TYPER_VALUE | ((MIN(d->nr_vcpus, 8) - 1) << 5);
+			*val = (d->lpi ? GICD_TYPER_LPIS : GICD_TYPER_VALUE) |
+			       ((MIN(d->nr_vcpus, 8) - 1) << 5);
 			break;
 		case 0x8:
 			*val = GICD_IIDR_VALUE;
@@ -652,8 +966,9 @@ bool vgic_redist_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size
 	if (off == 0x8 || off == 0xc) { /* TYPER, 64-bit or halves */
 		uint64_t mp = c->mpidr;
 		uint64_t aff = (mp & 0xffffff) | ((mp >> 32 & 0xff) << 24);
-		uint64_t t =
-		    (aff << 32) | ((uint64_t)vcpu << 8) | (vcpu + 1 == d->nr_vcpus ? (1U << 4) : 0);
+		uint64_t t = (aff << 32) | ((uint64_t)vcpu << 8) |
+			     (vcpu + 1 == d->nr_vcpus ? (1U << 4) : 0) |
+			     (d->lpi ? GICR_TYPER_PLPIS : 0);
 		if (size == 8 && off == 0x8)
 			*val = t;
 		else if (size == 4)
@@ -664,7 +979,12 @@ bool vgic_redist_read(struct vgic *d, unsigned vcpu, uint32_t off, unsigned size
 	}
 	if (size != 4 && !(size == 8 && (off == 0x70 || off == 0x78)))
 		return false;
+	if (off >= 0x70 && off < 0x80)
+		return d->lpi ? lpi_redist_read(d, vcpu, off, size, val) : true;
 	switch (off) {
+	case 0x0:
+		*val = c->lpis_enabled ? GICR_CTLR_ENABLE_LPIS : 0;
+		break;
 	case 0x4:
 		*val = GICD_IIDR_VALUE;
 		break;
@@ -691,5 +1011,11 @@ bool vgic_redist_write(struct vgic *d, unsigned vcpu, uint32_t off, unsigned siz
 		return false;
 	if (off == 0x14)
 		d->cpu[vcpu]->waker_sleep = val & 0x2;
-	return true; /* CTLR (no LPIs), TYPER and ID registers: WI */
+	if (!d->lpi)
+		return true; /* CTLR (no LPIs), TYPER and ID registers: WI */
+	if (off >= 0x70 && off < 0x80)
+		return lpi_redist_write(d, vcpu, off, size, val);
+	if (off == 0x0 && (val & GICR_CTLR_ENABLE_LPIS) && !d->cpu[vcpu]->lpis_enabled)
+		*kick |= enable_lpis(d, vcpu);
+	return true; /* TYPER and ID registers: WI */
 }

@@ -59,6 +59,16 @@ static inline void write_lrs(struct cpu *cpu, const uint64_t *lrs, unsigned n)
 	cpu->lrs_written = n;
 }
 
+/* LPIs this vCPU's list registers held went to other vCPUs (vgic_cpu.fold_kick, which only
+ * this CPU, where v is, changes now): they are kicked, with no lock held. */
+static __attribute__((noinline, cold)) void kick_moved(struct vcpu *v)
+{
+	uint32_t vcpus = v->vgic.fold_kick;
+	v->vgic.fold_kick = 0;
+	for (; vcpus; vcpus &= vcpus - 1)
+		sched_wake(v->vm->vcpu[__builtin_ctz(vcpus)]);
+}
+
 void vgic_refresh_lrs(struct vcpu *v)
 {
 	struct cpu *cpu = this_cpu();
@@ -72,6 +82,8 @@ void vgic_refresh_lrs(struct vcpu *v)
 	spin_unlock(&v->vm->vgic.lock);
 	if (unlikely(hw))
 		deactivate_released(hw);
+	if (unlikely(c->fold_kick))
+		kick_moved(v);
 	write_lrs(cpu, lrs, n);
 	if (unlikely(cpu->trace_mask & (1u << TRACE_INJECT)))
 		for (unsigned i = 0; i < n; i++)

@@ -50,6 +50,7 @@ MICRO = [
     ("eoi", "EOI of a virtual interrupt (target: no trap)", 50, True),
     ("ipi_roundtrip", "SGI round trip between vCPUs on two physical CPUs", 1000, True),
     ("ipi_roundtrip_same_pcpu", "SGI round trip, both vCPUs on one physical CPU", None, False),
+    ("lpi_int", "LPI raised by the guest's ITS INT command, to its acknowledge", 3400, False),
     ("vm_switch", "switch between two VMs sharing a physical CPU", None, False),
     ("optee_fast_call", "null OP-TEE fast call from a guest (NS EL2 -> EL3 -> S-EL2 -> "
      "OP-TEE and back)", 1000, False),

@@ -39,6 +39,7 @@ struct guest_dt_params {
 	const char *bootargs;
 	uint64_t initrd_start, initrd_end; /* both 0 without an initrd */
 	uint64_t gicd_base, gicr_base;
+	uint64_t its_base; /* an arm,gic-v3-its of VITS_SIZE bytes, or 0 for none */
 	uint64_t uart_base;
 	uint32_t uart_spi;		      /* SPI number (INTID - 32) */
 	uint64_t rtc_base;		      /* PL031, or 0 for none */

@@ -23,6 +23,11 @@ _Static_assert(VGIC_MAX_VCPUS <= 32, "the vGIC's vCPU masks are 32 bits wide");
 #define VGIC_SPURIOUS 1023
 #define VGIC_NO_VCPU  0xff
 #define VGIC_BM_WORDS ((VGIC_NR_IRQS + 63) / 64)
+/* LPIs (with the vITS, irq/vits.c): INTIDs 8192.. . Their pending bitmaps are apart from the
+ * others', so that the paths of SGIs, PPIs and SPIs stay as short as without them. */
+#define VGIC_LPI_BASE  8192
+#define VGIC_NR_LPIS   1024
+#define VGIC_LPI_WORDS (VGIC_NR_LPIS / 64)
 
 #define GICD_BASE_IPA 0x08000000UL
 #define GICD_SIZE     0x10000UL
@@ -40,6 +45,7 @@ struct virq {
 	bool sampled; /* private, linked to a level Triad samples at exits (vgic_hw_resample) */
 	uint16_t hw_intid;
 	uint8_t lr_owner; /* vCPU whose list registers hold it now, or VGIC_NO_VCPU */
+	uint8_t lpi_vcpu; /* LPIs: the vCPU its ITS collection targets, or VGIC_NO_VCPU */
 	uint64_t irouter; /* SPIs: GICD_IROUTER value */
 };
 
@@ -47,9 +53,13 @@ struct vgic_cpu {
 	struct virq priv[VGIC_NR_PRIVATE];
 	uint64_t mpidr;	  /* the vCPU's affinity (VMPIDR_EL2) */
 	bool waker_sleep; /* GICR_WAKER.ProcessorSleep */
+	/* vCPUs that LPIs folded back from these list registers were moved to (ITS MOVI):
+	 * they are kicked at this vCPU's next entry (vgic_refresh_lrs), where no lock is held. */
+	uint32_t fold_kick;
 	/* INTIDs that may need delivering to this vCPU; rechecked at the next entry. */
 	uint64_t maybe_pending[VGIC_BM_WORDS];
 	uint8_t pending_words; /* which words of maybe_pending may be non-zero */
+	uint16_t lpi_words;    /* the same for lpi_maybe_pending */
 	/* What the list registers held at the last entry (INTID, or VGIC_SPURIOUS if free). */
 	uint32_t lr_intid[VGIC_MAX_LRS];
 	unsigned used_lrs;
@@ -66,6 +76,19 @@ struct vgic_cpu {
 	 * sampled again (vgic_hw_resample). */
 	uint32_t hw_pending;
 	uint64_t injected; /* statistics: interrupts made deliverable to it */
+	/* LPIs: GICR_CTLR.EnableLPIs (sticky once set, as the architecture allows), and the
+	 * guest's tables: configuration (priority, enable) and pending state. */
+	bool lpis_enabled;
+	uint64_t propbaser, pendbaser;
+	/* LPIs that may need delivering to this vCPU, as maybe_pending (bit n: LPI 8192 + n). */
+	uint64_t lpi_maybe_pending[VGIC_LPI_WORDS];
+};
+
+/* How the vGIC reads the guest's LPI tables: a checked accessor that returns Triad's pointer
+ * to [ipa, ipa + len) of the VM's RAM, or NULL (vm_guest_map at EL2). */
+struct vgic_mem {
+	void *(*map)(void *ctx, uint64_t ipa, uint64_t len);
+	void *ctx;
 };
 
 struct vgic {
@@ -75,6 +98,10 @@ struct vgic {
 	unsigned nr_lrs; /* list registers the CPU implements */
 	struct virq spi[VGIC_NR_SPIS];
 	struct vgic_cpu *cpu[VGIC_MAX_VCPUS];
+	/* LPI state (VGIC_NR_LPIS entries), or NULL: a VM without an ITS has no LPIs. */
+	struct virq *lpi;
+	struct vgic_mem mem;
+	unsigned lpi_table_faults; /* configuration or pending bytes found outside RAM */
 };
 
 /* GICD_CTLR bits in the single-security-state view (DS=1) the guest gets. */
@@ -84,6 +111,13 @@ struct vgic {
 
 void vgic_init(struct vgic *d, unsigned nr_vcpus, unsigned nr_lrs);
 void vgic_cpu_init(struct vgic *d, struct vgic_cpu *c, unsigned idx, uint64_t mpidr);
+/* The vCPU powers on (PSCI CPU_ON): its private interrupts reset, but not its redistributor's
+ * LPI programming (tables, EnableLPIs), which is not the CPU's: Linux leaves it as it was
+ * across a CPU hotplug, and its pending LPIs stay pending. */
+void vgic_cpu_power_on(struct vgic *d, struct vgic_cpu *c, unsigned idx, uint64_t mpidr);
+/* Gives the vGIC LPIs (GICD_TYPER.LPIS, GICR_PROPBASER/PENDBASER, EnableLPIs): `lpi` is room for
+ * VGIC_NR_LPIS interrupts, `mem` reads the guest's tables. After vgic_init, at each reset. */
+void vgic_attach_lpis(struct vgic *d, struct virq *lpi, struct vgic_mem mem);
 
 /* The caller holds d->lock for all of the following. */
 struct virq *vgic_irq(struct vgic *d, unsigned vcpu, uint32_t intid);
@@ -115,6 +149,24 @@ bool vgic_unlink_hw(struct vgic *d, unsigned vcpu, uint32_t intid);
 uint32_t vgic_send_sgi(struct vgic *d, unsigned from, uint64_t sgi1r);
 /* Whether a vCPU has an interrupt it could take (used to wake it from WFI). */
 bool vgic_has_pending(struct vgic *d, unsigned vcpu);
+
+/* LPIs (the caller holds d->lock). Each returns a bitmap of vCPUs to kick: the LPI's target,
+ * and the vCPU whose list registers hold it if they must give it up. */
+/* Routes an LPI to vCPU `vcpu` (VGIC_NO_VCPU: unmapped, its pending state dropped). A pending
+ * LPI moves with it. */
+uint32_t vgic_lpi_route(struct vgic *d, uint32_t intid, unsigned vcpu);
+/* Reads an LPI's configuration byte from the guest's table again (an ITS INV, a new map). */
+uint32_t vgic_lpi_reload(struct vgic *d, uint32_t intid);
+/* Makes an LPI pending (ITS INT, an MSI). */
+uint32_t vgic_lpi_raise(struct vgic *d, uint32_t intid);
+/* Clears an LPI's pending state (ITS CLEAR). */
+uint32_t vgic_lpi_clear(struct vgic *d, uint32_t intid);
+/* Every LPI routed to `from` goes to `to` (ITS MOVALL). */
+uint32_t vgic_lpi_move_all(struct vgic *d, unsigned from, unsigned to);
+static inline bool vgic_is_lpi(uint32_t intid)
+{
+	return intid - VGIC_LPI_BASE < VGIC_NR_LPIS;
+}
 
 /* List-register image: fold the registers read back into the state, then build the
  * registers for the next entry (returns the number of LRs to write). Folding marks the

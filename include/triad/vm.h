@@ -25,9 +25,10 @@
 #define GUEST_HVC_IPA	     0x0a000000UL /* QEMU virt's first virtio-mmio slot */
 #define GUEST_HVC_SPI	     16
 
-#define MAX_VDEVS 16
+#define MAX_VDEVS (6 + MAX_VM_DEVICES) /* GICD, GICR, ITS, PL011, PL031, hvc0 and the bundle's */
 
 struct vcpu;
+struct vits;
 
 enum vm_state {
 	VM_RUNNING,
@@ -58,6 +59,7 @@ struct vm {
 	unsigned ncpus;
 	struct vcpu *vcpu[MAX_VCPUS];
 	struct vgic vgic;
+	struct vits *its;	      /* its virtual ITS (devices/vm_its.c), or NULL */
 	struct vdev vdevs[MAX_VDEVS]; /* each with its own state and lock (include/triad/vdev.h) */
 	unsigned nvdevs;
 	unsigned vdev_hint;  /* the device the last MMIO exit went to */

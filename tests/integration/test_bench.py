@@ -5,7 +5,7 @@ import re
 from triad import GUESTS, triad_run
 
 PATHS = ("hvc_null", "sysreg_trap", "mmio_uart", "mmio_gicd", "timer_irq_busy", "timer_irq_wfi",
-         "eoi", "ipi_roundtrip")
+         "eoi", "ipi_roundtrip", "lpi_int")
 
 
 def test_bench_guest_reports_every_path():
@@ -20,6 +20,8 @@ def test_bench_guest_reports_every_path():
         assert 0 < got[path] < 1_000_000, (path, got[path])
     # Deterministic execution: what traps costs more than what does not.
     assert got["eoi"] < got["hvc_null"] < got["ipi_roundtrip"]
+    # An INT command is a trapped MMIO write, then an interrupt.
+    assert got["mmio_gicd"] < got["lpi_int"]
 
 
 def test_bench_guest_reaches_optee_in_the_secure_world():

@@ -16,6 +16,7 @@ INITRAMFS = os.path.join(ROOT, "build", "initramfs.cpio.gz")
 GUESTS = os.path.join(ROOT, "build", "guests")
 BADGUEST = os.path.join(GUESTS, "badguest.bin")
 TIMERGUEST = os.path.join(GUESTS, "timerguest.bin")
+ITSGUEST = os.path.join(GUESTS, "itsguest.bin")
 TEEGUEST = os.path.join(GUESTS, "teeguest.bin")
 # Stand in for OP-TEE: they boot, then a yielding call never returns (stuck) or writes into
 # Triad at Secure EL2 (rogue).

@@ -95,6 +95,24 @@ static void guest_dtb_round_trip(void **state)
 	assert_int_equal(fdt32_to_cpu(gpios[1]), 3);
 	const fdt32_t *code = fdt_getprop(buf, key, "linux,code", NULL);
 	assert_int_equal(fdt32_to_cpu(*code), 116);
+	/* No ITS unless asked; with one, an MSI controller under the GIC (whose reg it shares:
+	 * the GIC node gets ranges). */
+	assert_true(fdt_path_offset(buf, "/intc@8000000/its@8080000") < 0);
+	p.its_base = 0x08080000;
+	assert_int_equal(guest_dt_build(buf, sizeof(buf), &p), 0);
+	assert_int_equal(fdt_check_full(buf, sizeof(buf)), 0);
+	int its = fdt_path_offset(buf, "/intc@8000000/its@8080000");
+	assert_true(its >= 0);
+	assert_int_equal(fdt_node_check_compatible(buf, its, "arm,gic-v3-its"), 0);
+	assert_true(fdt_getprop(buf, its, "msi-controller", NULL) != NULL);
+	int len;
+	const fdt64_t *its_reg = fdt_getprop(buf, its, "reg", &len);
+	assert_int_equal(len, 16);
+	assert_int_equal(fdt64_to_cpu(its_reg[0]), 0x08080000);
+	assert_int_equal(fdt64_to_cpu(its_reg[1]), 0x20000);
+	assert_true(fdt_getprop(buf, fdt_parent_offset(buf, its), "ranges", NULL) != NULL);
+	assert_int_equal(platform_parse(buf, &plat, &why), 0);
+	assert_int_equal(plat.gicd_base, 0x08000000);
 	/* Without a PMU, no node: the platform parser then reports none. */
 	p.pmu = false;
 	assert_int_equal(guest_dt_build(buf, sizeof(buf), &p), 0);

@@ -35,6 +35,10 @@ $(BUILD)/fuzz/fuzz_vgic: tests/fuzz/fuzz_vgic.c irq/vgic.c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $^
 
+$(BUILD)/fuzz/fuzz_vits: tests/fuzz/fuzz_vits.c irq/vits.c irq/vgic.c tests/unit/guest_ram.h
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+
 $(BUILD)/fuzz/fuzz_virtq: tests/fuzz/fuzz_virtq.c devices/virtq.c devices/virtio_mmio.c \
 		devices/virtio_blk_req.c
 	@mkdir -p $(dir $@)
@@ -56,9 +60,8 @@ $(BUILD)/fuzz/fuzz_mgmt: tests/fuzz/fuzz_mgmt.c core/mgmt.c include/triad/mgmt.h
 	clang $(FUZZ_CFLAGS) -o $@ $<
 
 .PHONY: fuzz
-fuzz: $(BUILD)/fuzz/fuzz_config $(BUILD)/fuzz/fuzz_vgic $(BUILD)/fuzz/fuzz_virtq $(BUILD)/fuzz/fuzz_spmc \
-	$(BUILD)/fuzz/fuzz_mgmt \
-	$(BUILD)/fuzz/fuzz_snapshot
+fuzz: $(BUILD)/fuzz/fuzz_config $(BUILD)/fuzz/fuzz_vgic $(BUILD)/fuzz/fuzz_vits $(BUILD)/fuzz/fuzz_virtq \
+	$(BUILD)/fuzz/fuzz_spmc $(BUILD)/fuzz/fuzz_mgmt $(BUILD)/fuzz/fuzz_snapshot
 	@set -e; for f in $^; do n=$$(basename $$f); echo "== $$f ($(FUZZ_SECONDS) s)"; \
 		mkdir -p $(BUILD)/fuzz/corpus-$$n; \
 		if [ -d tests/fuzz/seeds-$$n ]; then cp tests/fuzz/seeds-$$n/* $(BUILD)/fuzz/corpus-$$n/; fi; \

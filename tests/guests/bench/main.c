@@ -83,6 +83,7 @@ static volatile uint64_t timer_cval, timer_late, eoi_ticks, timer_fired;
 volatile uint64_t timer_iar = NO_IAR, timer_acked_at;
 extern char timer_vectors[];
 static volatile uint64_t pong_at, pongs, pings;
+static volatile uint64_t lpi_taken, lpi_acked_at;
 
 static inline uint64_t cpu_index(void)
 {
@@ -95,11 +96,20 @@ static void send_sgi(unsigned intid, unsigned cpu)
 	isb();
 }
 
-/* An interrupt timer_vectors.S acknowledged: the timer's, during bench_timer. */
+#define LPI_BENCH 8192
+
+/* An interrupt timer_vectors.S acknowledged: the timer's, during bench_timer, or the LPI of
+ * bench_lpi. */
 static void timer_irq(void)
 {
 	uint64_t iar = timer_iar;
 	timer_iar = NO_IAR;
+	if ((iar & 0xffffff) == LPI_BENCH) {
+		lpi_acked_at = timer_acked_at;
+		lpi_taken++;
+		write_sysreg(s3_0_c12_c12_1, iar);
+		return;
+	}
 	if ((iar & 0xffffff) == TIMER_INTID) {
 		timer_late = timer_acked_at - timer_cval;
 		write_sysreg(cntv_ctl_el0, 0);
@@ -312,6 +322,71 @@ static void timer_between_check_and_wfi(void)
 	puts_(" us\n");
 }
 
+/* ---- an LPI through the ITS ---- */
+
+#define GITS	     0x08080000UL
+#define GITS_IIDR    0x4
+#define GITS_CBASER  0x80
+#define GITS_CWRITER 0x88
+#define TRIAD_IIDR   0x0001543bU
+/* Tables in the VM's RAM (64 MB), away from this image. */
+#define LPI_QUEUE (RAM_BASE + 0x2000000UL)
+#define LPI_PROP  (RAM_BASE + 0x2010000UL)
+#define LPI_PEND  (RAM_BASE + 0x2020000UL)
+
+static uint64_t lpi_cwriter;
+
+/* Puts a command in the queue; `go` moves CWRITER past it (the ITS runs it). */
+static void lpi_cmd(uint64_t dw0, uint64_t dw1, uint64_t dw2, bool go)
+{
+	volatile uint64_t *slot = (volatile uint64_t *)(LPI_QUEUE + lpi_cwriter);
+	slot[0] = dw0, slot[1] = dw1, slot[2] = dw2, slot[3] = 0;
+	__asm__ volatile("dsb sy" ::: "memory");
+	lpi_cwriter = (lpi_cwriter + 32) % 0x1000;
+	if (go)
+		wr64(GITS + GITS_CWRITER, lpi_cwriter);
+}
+
+/* The guest's INT command for an LPI mapped to its own vCPU: from its write to GITS_CWRITER
+ * (the command already in the queue) to its handler's acknowledge of the LPI. Only Triad's
+ * ITS: bare QEMU's would need its Device and Collection tables set up in memory. */
+static void bench_lpi(void)
+{
+	if (rd32(GITS + GITS_IIDR) != TRIAD_IIDR) {
+		report_na("lpi_int");
+		return;
+	}
+	*(volatile uint8_t *)LPI_PROP = 0xa0 | 1;  /* LPI 8192: priority 0xa0, enabled */
+	wr64(GICR + 0x70, LPI_PROP | 13);	   /* GICR_PROPBASER: 14 INTID bits */
+	wr64(GICR + 0x78, LPI_PEND | (1UL << 62)); /* GICR_PENDBASER, PTZ */
+	wr32(GICR, 1);				   /* EnableLPIs */
+	wr64(GITS + GITS_CBASER, (1UL << 63) | LPI_QUEUE);
+	wr32(GITS, 1);					   /* GITS_CTLR.Enabled */
+	lpi_cmd(0x08, 0, 1UL << 63, false);		   /* MAPD device 0, 2 events */
+	lpi_cmd(0x09, 0, 1UL << 63, false);		   /* MAPC collection 0 -> vCPU 0 */
+	lpi_cmd(0x0a, (uint64_t)LPI_BENCH << 32, 0, true); /* MAPTI event 0 -> 8192 */
+	uint64_t r[ROUNDS];
+	uint64_t vbar = read_sysreg(vbar_el1);
+	write_sysreg(vbar_el1, (uint64_t)timer_vectors);
+	isb();
+	for (unsigned i = 0; i < ROUNDS; i++) {
+		uint64_t before = lpi_taken;
+		lpi_cmd(0x03, 0, 0, false); /* INT device 0, event 0 */
+		uint64_t t0 = counter();
+		wr64(GITS + GITS_CWRITER, lpi_cwriter);
+		while (lpi_taken == before)
+			if (counter() - t0 > freq) {
+				puts_("bench: FAIL the LPI never came\n");
+				write_sysreg(vbar_el1, vbar);
+				return;
+			}
+		r[i] = lpi_acked_at - t0;
+	}
+	write_sysreg(vbar_el1, vbar);
+	isb();
+	report("lpi_int", ticks_to_ns(median(r, ROUNDS)));
+}
+
 /* SGI to vCPU 1, whose handler sends one back: the round trip, both vCPUs waiting in WFI. */
 static void bench_ipi(void)
 {
@@ -402,6 +477,7 @@ int main(const char *dtb)
 		bench_mmio();
 		bench_timer();
 		bench_ipi();
+		bench_lpi();
 	}
 	puts_("bench: done\n");
 	hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
