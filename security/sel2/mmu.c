@@ -38,8 +38,9 @@
 #define NS_RW	  (S1_NORMAL_RW | PTE_NS)
 
 /* L1; L2 of the first GiB; L3s of the 2 MiB of S-EL2, the partitions and OP-TEE's start, of
- * the GIC's and of the UART's; at a restart, L2 and L3 of the DT window's. */
-PT_POOL(sel2_pool, 7);
+ * the GIC's and of the UART's; at a restart, the DT window's L2 and its two L3s (the
+ * window need not be 2 MiB aligned). */
+PT_POOL(sel2_pool, 8);
 static struct pgtable sel2_pt;
 uint64_t sel2_ttbr0; /* read by every CPU's mmu_on, MMU off: written once, MMU off */
 
