@@ -123,7 +123,8 @@ def test_optee_cannot_write_to_secure_el2():
 @pytest.mark.skipif(not SECURE, reason="once, on the default machine")
 @pytest.mark.parametrize("hook, fault", [
     ("write-text", r"permission fault: S-EL2 wrote to 0x0+e020000 \(its text\)"),
-    ("exec-data", r"permission fault: S-EL2 executed at 0x\w+ \(its data\)")])
+    ("exec-data", r"permission fault: S-EL2 executed at 0x\w+ \(its data\)")],
+    ids=["write-text", "exec-data"])
 def test_secure_el2_cannot_write_its_text_or_execute_its_data(hook, fault):
     """Triad at S-EL2 runs with its own stage 1: text read-only, data never executable. The
     test hook (--sel2-fault) makes it write its first instruction, or call a RET it keeps
