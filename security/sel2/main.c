@@ -290,6 +290,8 @@ void sel2_main(unsigned cpu, unsigned kind, uint64_t x2, uint64_t dtb, uint64_t 
 	gic_find_redistributor(cpu);
 	gic_claim_deadline_ppi(cpu);
 	write_sysreg(ICC_PMR_EL1, 0xffUL);
+	/* The stage-1 test hook (fault.c), if the operator set it: a fault is reported here,
+	 * before OP-TEE ever runs, with the GIC as the normal world needs it. */
 	if (kind == SEL2_BOOT_COLD)
 		sel2_fault_hook(SEL2_BOOT_FAULT_HOOK(x2));
 	cold_boot = !cpu_on;

@@ -5,6 +5,8 @@
  * the monitor placed at 0x0E100000 (and the test hook's count), x3 = the machine's device tree
  * (normal memory; cold boot only) for OP-TEE to read and edit, x4 = the sizes of the secure
  * partitions' images in their regions (cold boot; SP_SIZE_IN in include/triad/sel2_abi.h).
+ * Every entry turns S-EL2's own MMU on (mmu.c) before C code runs; the cold boot builds its
+ * tables first.
  */
 #include <plat.h>
 
