@@ -30,6 +30,7 @@ static unsigned restarts;
 uint64_t optee_size;	    /* as loaded at boot, 0: no OP-TEE */
 static uint32_t fail_after; /* the test hook (fw_cfg opt/triad/optee-fail-after) */
 static char fail_after_text[16];
+static unsigned sel2_fault; /* S-EL2's stage-1 test hook (fw_cfg opt/triad/sel2-fault) */
 
 static void copy_words(uint64_t dst, uint64_t src, uint64_t size)
 {
@@ -94,8 +95,29 @@ uint64_t optee_dt_window(void)
 	return copy_base + WINDOW;
 }
 
+/* "write-text" or "exec-data": S-EL2 makes that access at its cold boot (SEL2_BOOT_X2). */
+static void read_sel2_fault_hook(uint64_t staging)
+{
+	static char text[16];
+	static const char *const names[] = {"write-text", "exec-data"};
+	uint64_t n =
+	    fw_cfg_load_file("opt/triad/sel2-fault", (uint64_t)text, sizeof(text) - 1, staging);
+	text[n] = 0;
+	for (unsigned k = 0; n && k < 2; k++) {
+		const char *a = text, *b = names[k];
+		while (*a && *a == *b)
+			a++, b++;
+		if (!*a && !*b) {
+			sel2_fault = k ? SEL2_FAULT_EXEC_DATA : SEL2_FAULT_WRITE_TEXT;
+			early_puts("[monitor] test hook: S-EL2 will try to ");
+			early_puts(k ? "execute its data\n" : "write its text\n");
+		}
+	}
+}
+
 void optee_read_test_hook(uint64_t staging)
 {
+	read_sel2_fault_hook(staging);
 	uint64_t n = fw_cfg_load_file("opt/triad/optee-fail-after", (uint64_t)fail_after_text,
 				      sizeof(fail_after_text) - 1, staging);
 	/* "N" or "N@CLIENT", decimal */
@@ -124,7 +146,7 @@ void optee_read_test_hook(uint64_t staging)
 
 uint64_t optee_boot_x2(void)
 {
-	return SEL2_BOOT_X2(optee_size, fail_after);
+	return SEL2_BOOT_X2(optee_size, sel2_fault, fail_after);
 }
 
 /* 0: no restart possible (no copy, or given up); else the restart's number. */

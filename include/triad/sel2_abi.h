@@ -39,12 +39,19 @@
  * opt/triad/optee-fail-after, "N" or "N@CLIENT"): OP-TEE misses its deadline in the N-th
  * message call (CALL_WITH_ARG; of that client ID only, if given) after each of its boots;
  * 0: never. */
-#define SEL2_HOOK(calls, client)       (((uint32_t)(calls)&0xffffU) | (uint32_t)(client) << 16)
-#define SEL2_HOOK_CALLS(hook)	       ((hook)&0xffffU)
-#define SEL2_HOOK_CLIENT(hook)	       ((hook) >> 16)
-#define SEL2_BOOT_X2(size, fail_after) ((size) | (uint64_t)(fail_after) << 32)
-#define SEL2_BOOT_OPTEE_SIZE(x2)       ((x2)&0xffffffffUL)
-#define SEL2_BOOT_FAIL_AFTER(x2)       ((uint32_t)((x2) >> 32))
+#define SEL2_HOOK(calls, client) (((uint32_t)(calls)&0xffffU) | (uint32_t)(client) << 16)
+#define SEL2_HOOK_CALLS(hook)	 ((hook)&0xffffU)
+#define SEL2_HOOK_CLIENT(hook)	 ((hook) >> 16)
+/* Bits 24-31: the test hook of S-EL2's own stage 1 (fw_cfg opt/triad/sel2-fault, "write-text"
+ * or "exec-data"): at its cold boot S-EL2 writes its own text or executes its data, which
+ * must fault; 0: never. OP-TEE's image is smaller than OPTEE_SIZE, 24 bits. */
+#define SEL2_FAULT_WRITE_TEXT 1
+#define SEL2_FAULT_EXEC_DATA  2
+#define SEL2_BOOT_X2(size, fault, fail_after)                                                      \
+	((size) | (uint64_t)(fault) << 24 | (uint64_t)(fail_after) << 32)
+#define SEL2_BOOT_OPTEE_SIZE(x2) ((x2)&0xffffffUL)
+#define SEL2_BOOT_FAULT_HOOK(x2) ((unsigned)((x2) >> 24) & 0xffU)
+#define SEL2_BOOT_FAIL_AFTER(x2) ((uint32_t)((x2) >> 32))
 /* EL3 -> S-EL2 requests besides the normal world's own SMCs (x0 = one of these) */
 #define SEL2_REQ_CPU_OFF      0xc2000110 /* this CPU goes off */
 #define SEL2_REQ_CPU_SUSPEND  0xc2000112 /* this CPU goes into a power-down state */

@@ -281,13 +281,19 @@ void sel2_main(unsigned cpu, unsigned kind, uint64_t x2, uint64_t dtb, uint64_t 
 	isb();
 	/* Cold boot: x0 = pageable part (none), x1 = 0, x2 = the machine's DT, x3 = 0. A CPU
 	 * being turned on enters OP-TEE's cpu_on vector with all arguments zero. */
-	if (kind == SEL2_BOOT_OPTEE_RESTART && dtb && !stage2_dt_window(dtb, SEL2_DT_WINDOW_SIZE))
+	if (kind == SEL2_BOOT_OPTEE_RESTART && dtb &&
+	    (!mmu_map_dt_window(dtb, SEL2_DT_WINDOW_SIZE) ||
+	     !stage2_dt_window(dtb, SEL2_DT_WINDOW_SIZE)))
 		sel2_unexpected(0, 0); /* reported as the secure world's failure */
 	if (kind == SEL2_BOOT_COLD || kind == SEL2_BOOT_OPTEE_RESTART)
 		f->x[2] = dtb;
 	gic_find_redistributor(cpu);
 	gic_claim_deadline_ppi(cpu);
 	write_sysreg(ICC_PMR_EL1, 0xffUL);
+	/* The stage-1 test hook (fault.c), if the operator set it: a fault is reported here,
+	 * before OP-TEE ever runs, with the GIC as the normal world needs it. */
+	if (kind == SEL2_BOOT_COLD)
+		sel2_fault_hook(SEL2_BOOT_FAULT_HOOK(x2));
 	cold_boot = !cpu_on;
 	deadline_arm(cpu, cpu_on ? CALL_DEADLINE_SECONDS : BOOT_DEADLINE_SECONDS);
 	prepare_entry(cpu_on ? optee_vectors + VEC_CPU_ON : OPTEE_BASE, SPSR_EL1H_MASKED);

@@ -27,6 +27,8 @@ unsigned optee_timer_retarget(uint32_t *text, uint64_t size)
 		if ((w & 0xffdfff80) == 0xd51fe200 && ((w >> 5) & 7) <= 2) {
 			uint32_t read = (w >> 21) & 1;
 			text[i] = HVC(TIMER_HVC_TAG | read << 7 | (w & 0x7f));
+			/* OP-TEE starts with its MMU off: it reads memory, not caches. */
+			mmu_clean_to_poc((uint64_t)(uintptr_t)&text[i], 4);
 			n++;
 		}
 	}

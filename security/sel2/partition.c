@@ -96,6 +96,7 @@ static void reload_pristine(unsigned i)
 		dst[k] = pristine[i].copy[k];
 	for (; k < sp->m.mem_size / 8; k++)
 		dst[k] = 0;
+	mmu_clean_to_poc(sp->base, sp->m.mem_size); /* it boots with its MMU off */
 	__asm__ volatile("dsb ish; ic ialluis; dsb ish; isb" ::: "memory");
 }
 
@@ -119,6 +120,7 @@ void sp_init(uint64_t image_sizes)
 		/* Past its image it starts zeroed: its data and stacks. */
 		for (uint64_t a = base + m.image_size; a < base + m.mem_size; a++)
 			*(volatile uint8_t *)a = 0;
+		mmu_clean_to_poc(base, m.mem_size); /* it boots with its MMU off */
 		keep_pristine(i, base, m.image_size);
 	}
 }

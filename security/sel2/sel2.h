@@ -17,6 +17,22 @@
 #define HCR_OPTEE	      (HCR_RW | HCR_TSC | HCR_VM)
 #define CALL_DEADLINE_SECONDS 10
 
+/* mmu.c: S-EL2's own stage 1, an identity map of what it touches. Built at the cold boot
+ * with the MMU off (false: no page for it), turned on at every entry (start.S); at OP-TEE's
+ * restart also the monitor's DT window, Secure (false: not in DRAM, or no page). */
+bool mmu_build(uint64_t text, uint64_t text_end, uint64_t end);
+void mmu_on(void);
+bool mmu_map_dt_window(uint64_t base, uint64_t size);
+/* Which mapped region va is in, for fault reports; the root table, for the host test. */
+const char *mmu_region_name(uint64_t va);
+const uint64_t *mmu_root(void);
+/* Written back and gone from the caches: for memory OP-TEE or a partition reads next with
+ * its MMU off. */
+void mmu_clean_to_poc(uint64_t base, uint64_t size);
+
+/* fault.c: the test hook of the stage 1 (SEL2_BOOT_FAULT_HOOK), at the cold boot. */
+void sel2_fault_hook(unsigned hook);
+
 /* stage2.c: OP-TEE's stage-2 tables, built once (false: no page for them), loaded on each
  * CPU; the cold boot's extra window onto the machine's DT is closed when OP-TEE has booted. */
 

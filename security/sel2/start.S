@@ -5,6 +5,8 @@
  * the monitor placed at 0x0E100000 (and the test hook's count), x3 = the machine's device tree
  * (normal memory; cold boot only) for OP-TEE to read and edit, x4 = the sizes of the secure
  * partitions' images in their regions (cold boot; SP_SIZE_IN in include/triad/sel2_abi.h).
+ * Every entry turns S-EL2's own MMU on (mmu.c) before C code runs; the cold boot builds its
+ * tables first.
  */
 #include <plat.h>
 
@@ -26,19 +28,30 @@ _sel2_entry:
 	isb
 	cmp	x19, #MAX_CPUS
 	b.hs	.
-	cbnz	x20, 2f
-	/* Cold boot: clear .bss once. */
-	ldr	x2, =__bss_start
-	ldr	x3, =__bss_end
-1:	cmp	x2, x3
-	b.hs	2f
-	str	xzr, [x2], #8
-	b	1b
-2:	ldr	x2, =sel2_stacks
+	ldr	x2, =sel2_stacks
 	add	x3, x19, #1
 	mov	x4, #STACK_SIZE
 	madd	x2, x3, x4, x2
 	mov	sp, x2
+	cbnz	x20, 2f
+	/* Cold boot: clear .bss once, build S-EL2's stage 1 (mmu.c), MMU still off. */
+	ldr	x2, =__bss_start
+	ldr	x3, =__bss_end
+1:	cmp	x2, x3
+	b.hs	3f
+	str	xzr, [x2], #8
+	b	1b
+3:	ldr	x0, =_sel2_entry
+	ldr	x1, =__sel2_text_end
+	ldr	x2, =_end
+	bl	mmu_build
+	cbnz	w0, 2f
+	mov	x0, #0
+	mov	x1, #0
+	bl	sel2_unexpected		/* reported as the secure world's failure */
+	/* Every entry: the MMU on before anything else touches memory (the stack, so far,
+	 * only at the cold boot, whose caches hold nothing of S-EL2 yet). */
+2:	bl	mmu_on
 	mov	x0, x19
 	mov	x1, x20
 	mov	x2, x21
@@ -67,11 +80,14 @@ enter_secure_el1:
 	msr	tpidr_el2, x0
 	b	restore_and_eret
 
+/* An exception of S-EL2's own (a fault in its stage 1, an undefined instruction): named
+ * on the console and reported as the secure world's failure. */
 .macro	unexpected
 	.balign	0x80
 	mrs	x0, esr_el2
 	mrs	x1, elr_el2
-	bl	sel2_unexpected
+	mrs	x2, far_el2
+	bl	sel2_fault
 	b	.
 .endm
 

@@ -39,6 +39,9 @@ def test_help_documents_the_interface():
     (["--kernel", LINUX_6_1, "--triad", "/nonexistent/triad.bin"], "missing"),
     (["--kernel", LINUX_6_1, "--optee-fail-after", "0"], "--optee-fail-after takes"),
     (["--kernel", LINUX_6_1, "--optee-fail-after", "4@x"], "--optee-fail-after takes"),
+    (["--kernel", LINUX_6_1, "--sel2-fault", "read-text"], "--sel2-fault"),
+    (["--kernel", LINUX_6_1, "--optee", "none", "--sel2-fault", "write-text"],
+     "--sel2-fault needs the secure world"),
 ])
 def test_bad_options(args, message):
     rc, out, err = triad_run(*args, timeout=30)

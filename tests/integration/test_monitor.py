@@ -121,6 +121,29 @@ def test_optee_cannot_write_to_secure_el2():
 
 
 @pytest.mark.skipif(not SECURE, reason="once, on the default machine")
+@pytest.mark.parametrize("hook, fault", [
+    ("write-text", r"permission fault: S-EL2 wrote to 0x0+e020000 \(its text\)"),
+    ("exec-data", r"permission fault: S-EL2 executed at 0x\w+ \(its data\)")],
+    ids=["write-text", "exec-data"])
+def test_secure_el2_cannot_write_its_text_or_execute_its_data(hook, fault):
+    """Triad at S-EL2 runs with its own stage 1: text read-only, data never executable. The
+    test hook (--sel2-fault) makes it write its first instruction, or call a RET it keeps
+    in its data, at its cold boot: its exception handler names the fault, the monitor
+    reports the secure world failed and the machine boots without it (with the MMU off
+    both go through silently and OP-TEE boots: checked)."""
+    rc, out, err = triad_run("--secure", "--sel2-fault", hook, "--kernel", BADGUEST,
+                             "--cpus", "2", "--mem", "64M", "--timeout", "200")
+    assert re.search(r"\[sel2\] error: " + fault + r" at ELR 0x\w+", out), out[-3000:]
+    assert "went through" not in out and "ran as code" not in out, out[-3000:]
+    assert re.search(r"\[monitor\] error: the secure world failed \(ESR 0x(9600004f|8600000f), "
+                     r"address 0x\w+, ELR 0x\w+\): trusted OS calls now answer NOT_SUPPORTED",
+                     out), out[-3000:]
+    assert "secure world: no OP-TEE" in out, out[-3000:]
+    assert re.search(r"badguest: \d+ passed, 0 failed", out), out[-3000:]
+    assert rc == 0, err
+
+
+@pytest.mark.skipif(not SECURE, reason="once, on the default machine")
 def test_secure_interrupt_whose_handling_hangs_is_cut_off():
     """A secure interrupt while the normal world runs goes to EL3 and into OP-TEE's FIQ
     entry. A stand-in (stuckoptee built with FIQ_HANG) arms the secure timer 1 s after its

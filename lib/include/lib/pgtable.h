@@ -1,6 +1,7 @@
 /*
  * The one 4 KB-granule translation-table builder of every image: Normal EL2's stage 1 and
- * its VMs' stage 2, the RMM's stage 1, Secure EL2's stage 2 for OP-TEE and partitions.
+ * its VMs' stage 2, the RMM's stage 1, Secure EL2's own stage 1 and its stage 2 for OP-TEE
+ * and partitions.
  * Only the table walk lives here: callers pass the leaf attribute bits of their own format
  * (arch/pte.h), bring their table pages (an allocator, or a static pt_pool) and do TLB
  * maintenance themselves. Pure logic: also built and tested on the host.

@@ -8,6 +8,7 @@
 #define SCTLR_C	   (1UL << 2)
 #define SCTLR_SA   (1UL << 3)
 #define SCTLR_I	   (1UL << 12)
+#define SCTLR_WXN  (1UL << 19) /* every writable page is never executable */
 #define SCTLR_SPAN (1UL << 23)
 /* RES1 bits only: MMU and caches off (0x30c50830). */
 #define SCTLR_EL2_RES1                                                                             \
