@@ -41,4 +41,17 @@
 		old_;                                                                              \
 	})
 
+/* GCC's count-trailing-zeros builtins, which Frama-C does not know: the lowest set bit's
+ * index (x != 0, as every caller checks). */
+static inline int fc_ctz64(unsigned long long x)
+{
+	int n = 0;
+	while (n < 63 && !((x >> n) & 1))
+		n++;
+	return n;
+}
+#define __builtin_ctzl(x)  fc_ctz64((unsigned long long)(x))
+#define __builtin_ctzll(x) fc_ctz64((unsigned long long)(x))
+#define __builtin_ctz(x)   fc_ctz64((unsigned long long)(unsigned)(x))
+
 #endif
