@@ -76,6 +76,7 @@ static const char *const vm_props[] = {"memory", "cpus",     "bootargs", "kernel
 static const struct vdev_type *find_type(const char *name)
 {
 	size_t n = strcspn(name, "@");
+	/* cppcheck-suppress comparePointers ; the linker's start and end of one section */
 	for (const struct vdev_type *t = __start_vdev_types; t < __stop_vdev_types; t++)
 		if (strlen(t->node) == n && !strncmp(name, t->node, n))
 			return t;
@@ -258,6 +259,7 @@ int config_parse(const void *bundle, uint64_t size, struct triad_config *cfg, ch
 	}
 	if (!cfg->nvms)
 		FAIL("bundle: /vms has no VM");
+	/* cppcheck-suppress comparePointers ; the linker's start and end of one section */
 	for (const struct vdev_type *t = __start_vdev_types; t < __stop_vdev_types; t++)
 		if (t->check && t->check(cfg, err, errlen))
 			return -EINVAL;

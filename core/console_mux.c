@@ -23,7 +23,7 @@ size_t mux_guest_output(struct console_mux *m, unsigned vm, const char *name, ch
 				m->broken[m->last_vm] = true;
 		}
 		if (m->at_line_start) {
-			for (size_t i = 0; name[i] && i < 31; i++)
+			for (size_t i = 0; i < 31 && name[i]; i++)
 				out[n++] = name[i];
 			/* "name+ " continues a line of that VM that another VM's output cut. */
 			out[n++] = m->broken[vm] ? '+' : '|';

@@ -8,6 +8,7 @@ extern const struct feature __start_triad_features[], __stop_triad_features[];
 
 void features_init(void)
 {
+	/* cppcheck-suppress comparePointers ; the linker's start and end of one section */
 	for (const struct feature *f = __start_triad_features; f < __stop_triad_features; f++)
 		if (f->init)
 			f->init();
@@ -15,6 +16,7 @@ void features_init(void)
 
 void features_guest_dt(struct vm *vm, struct guest_dt_params *p)
 {
+	/* cppcheck-suppress comparePointers ; the linker's start and end of one section */
 	for (const struct feature *f = __start_triad_features; f < __stop_triad_features; f++)
 		if (f->guest_dt)
 			f->guest_dt(vm, p);
@@ -22,6 +24,7 @@ void features_guest_dt(struct vm *vm, struct guest_dt_params *p)
 
 void features_vm_reset(struct vm *vm)
 {
+	/* cppcheck-suppress comparePointers ; the linker's start and end of one section */
 	for (const struct feature *f = __start_triad_features; f < __stop_triad_features; f++)
 		if (f->vm_reset)
 			f->vm_reset(vm);
@@ -36,6 +39,7 @@ void features_vm_destroy(struct vm *vm)
 
 void features_print_stats(void)
 {
+	/* cppcheck-suppress comparePointers ; the linker's start and end of one section */
 	for (const struct feature *f = __start_triad_features; f < __stop_triad_features; f++)
 		if (f->print_stats)
 			f->print_stats();
@@ -43,6 +47,7 @@ void features_print_stats(void)
 
 const struct vm_kind *features_vm_kind(const char *name)
 {
+	/* cppcheck-suppress comparePointers ; the linker's start and end of one section */
 	for (const struct feature *f = __start_triad_features; f < __stop_triad_features; f++)
 		if (f->vm_kind && !strcmp(f->vm_kind->name, name))
 			return f->vm_kind;

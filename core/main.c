@@ -99,6 +99,7 @@ static void setup_memory(const void *fdt)
 					    PLAT_RAM_ZEROED_AT_BOOT))
 				panic("cannot use memory 0x%lx", parts[p][0]);
 	}
+	/* cppcheck-suppress comparePointers ; _start and _end: the linker's bounds of the image */
 	palloc_reserve(&palloc, (uint64_t)_start, (uint64_t)(_end - _start));
 	palloc_reserve(&palloc, (uint64_t)fdt, fdt_totalsize(fdt));
 	palloc_reserve(&palloc, plat.initrd_start, plat.initrd_end - plat.initrd_start);

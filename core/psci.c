@@ -83,6 +83,7 @@ void handle_smccc(struct vcpu *v)
 	if ((x[0] >> 32) != 0 || !implemented(fn)) {
 		/* Off the PSCI fast path: the services features registered (FF-A, OP-TEE). */
 		for (const struct smccc_service *s = __start_smccc_services;
+		     /* cppcheck-suppress comparePointers ; one linker section's bounds */
 		     s < __stop_smccc_services && (x[0] >> 32) == 0; s++)
 			if ((fn & s->mask) >= s->first && (fn & s->mask) <= s->last) {
 				s->call(v);

@@ -431,6 +431,7 @@ static uint32_t lr_rank(const struct virq *irq, uint32_t intid)
 static __attribute__((noinline)) void keep_best(uint32_t *best, unsigned n, bool sorted,
 						uint32_t rank)
 {
+	ANALYZER_ASSUME(n >= 1 && n <= VGIC_MAX_LRS); /* n is d->nr_lrs: vgic_init() */
 	if (!sorted)
 		for (unsigned i = 1; i < n; i++) {
 			uint32_t x = best[i];

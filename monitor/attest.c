@@ -48,6 +48,8 @@ int64_t attest_realm_key(uint64_t buf, uint64_t size, uint64_t curve, uint64_t *
 int64_t attest_platform_token(uint64_t buf, uint64_t size, uint64_t challenge_size, uint64_t *hunk,
 			      uint64_t *remaining)
 {
+	/* cppcheck-suppress comparePointers ; one blob: attest_blobs.S puts both labels around it
+	 */
 	uint64_t total = (uint64_t)(attest_token_blob_end - attest_token_blob);
 	if (buf != rmm_shared)
 		return E_RMM_BAD_ADDR;

@@ -35,6 +35,34 @@ if [ ${#need_install[@]} -gt 0 ]; then
 		die "cannot install host packages"
 fi
 
+check_hash() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }
+
+# ---- analyzers (make analyze, make verify): host packages pinned in deps.lock ----
+# Kind "host": that version of the package, its .deb checked against the SHA-256 there, then
+# installed from the file (its dependencies from the archive).
+host_debs=()
+while read -r kind pkg ver arch sha; do
+	[ "$kind" = host ] || continue
+	[ "$(installed_version "$pkg")" = "$ver" ] && continue
+	[ "$(id -u)" = 0 ] || die "run as root to install $pkg $ver"
+	dir=$CACHE/downloads/host
+	mkdir -p "$dir"
+	deb=$dir/${pkg}_${ver//:/%3a}_$arch.deb
+	if ! check_hash "$deb" "$sha"; then
+		[ ${#host_debs[@]} -gt 0 ] || apt-get update -qq || die "apt-get update failed"
+		(cd "$dir" && apt-get download -qq -o APT::Sandbox::User=root "$pkg=$ver") ||
+			die "cannot download $pkg $ver"
+		check_hash "$deb" "$sha" || die "$pkg $ver: $deb does not have sha256 $sha"
+	fi
+	host_debs+=("$deb")
+done <deps.lock
+if [ ${#host_debs[@]} -gt 0 ]; then
+	echo "setup: installing ${host_debs[*]##*/}"
+	apt-get update -qq || die "apt-get update failed"
+	apt-get install -y -qq --no-install-recommends "${host_debs[@]}" >/dev/null ||
+		die "cannot install ${host_debs[*]##*/}"
+fi
+
 # ---- arm64 artefacts through a private apt configuration ----
 APT=$CACHE/apt
 mkdir -p "$APT/lists/partial" "$APT/cache/archives/partial" "$CACHE/downloads"
@@ -56,8 +84,6 @@ apt_update() {
 	apt-get "${APT_OPTS[@]}" update -qq || die "private apt update failed"
 	lists_fresh=1
 }
-
-check_hash() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }
 
 fetch() { # kind package version sha256 -> path of the verified file
 	local kind=$1 pkg=$2 ver=$3 sha=$4 f
@@ -86,7 +112,7 @@ stamp=$CACHE/.setup-$(sha256sum deps.lock tools/setup.sh | sha256sum | cut -c1-1
 if [ ! -f "$stamp" ]; then
 	rm -rf "$CACHE/pkgs/tee-rootfs"
 	while read -r kind pkg ver arch sha; do
-		case "$kind" in ''|'#'*) continue ;; esac
+		case "$kind" in ''|'#'* | host) continue ;; esac
 		file=$(fetch "$kind" "$pkg" "$ver" "$sha")
 		echo "setup: $pkg $ver ok"
 		case "$pkg" in

@@ -8,6 +8,7 @@
 #include <triad/platform.h>
 #include <triad/softtimer.h>
 #include <triad/spinlock.h>
+#include <triad/util.h>
 
 struct vcpu;
 struct sched_entity;
@@ -44,7 +45,9 @@ extern struct platform plat;
 
 static inline struct cpu *this_cpu(void)
 {
-	return (struct cpu *)read_sysreg(tpidr_el2);
+	struct cpu *c = (struct cpu *)read_sysreg(tpidr_el2);
+	ANALYZER_ASSUME(c); /* TPIDR_EL2 holds &cpus[n] from the CPU's first instructions */
+	return c;
 }
 
 /* Acknowledges and handles every pending physical interrupt. */

@@ -25,6 +25,13 @@
 #define likely(x)	      __builtin_expect(!!(x), 1)
 #define READ_ONCE(x)	      (*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v)      (*(volatile __typeof__(x) *)&(x) = (v))
+/* An invariant the code keeps that the clang static analyzer (make analyze) cannot see
+ * across functions: it drops the paths where c is false. No code in real builds. */
+#ifdef __clang_analyzer__
+#define ANALYZER_ASSUME(c) ((c) ? (void)0 : __builtin_unreachable())
+#else
+#define ANALYZER_ASSUME(c) ((void)0)
+#endif
 /* System registers named by number have no indexed form: a loop over the first n of them
  * with one case per number, LIST(CASE) expanding to CASE(0) CASE(1) ... */
 #define FOR_EACH_NUMBERED(n, LIST, CASE)                                                           \

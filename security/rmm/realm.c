@@ -126,6 +126,7 @@ static uint64_t realm_create(uint64_t rd_pa, uint64_t params_pa, uint64_t feat0)
 	for (uint64_t i = 0; i <= num; i++) {
 		uint64_t pa = i < num ? rtt_base + i * GRANULE_SIZE : rd_pa;
 		unsigned j = n++;
+		/* cppcheck-suppress uninitvar ; order[0..j-1] were set in earlier rounds */
 		for (; j > 0 && order[j - 1] > pa; j--) {
 			order[j] = order[j - 1];
 			slot[j] = slot[j - 1];

@@ -311,8 +311,9 @@ static bool handle_sync(struct rec *rec, struct rd *rd, struct rec_exit *out, st
 			if (rec_psci(rec, rd) == PSCI_DONE)
 				return true;
 			out->reason = RMI_EXIT_PSCI;
-			for (unsigned i = 0; i < psci_exit_args((uint32_t)call[0]); i++)
-				out->gprs[i] = call[i];
+			out->gprs[0] = call[0];
+			if (psci_exit_args((uint32_t)call[0]) == 2)
+				out->gprs[1] = call[1];
 			return false;
 		}
 		/* SMCCC 1.1's own calls: the realm learns the conduit works (Linux probes RSI

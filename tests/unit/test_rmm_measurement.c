@@ -88,6 +88,7 @@ static void measurement_depends_on_every_measured_field(void **state)
 	struct realm_params_measured base = {.s2sz = 40}, p;
 	struct measurement a, b;
 	rim_init(&a, &base);
+	/* cppcheck-suppress uninitvar ; only addresses: p = base comes before each use */
 	uint8_t *fields[] = {&p.s2sz, &p.sve_vl, &p.num_bps, &p.num_wps, &p.pmu_num_ctrs};
 	for (unsigned i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		p = base;

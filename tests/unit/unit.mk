@@ -10,7 +10,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/te
 
 $(BUILD)/host/libfdt/%.o: $(LIBFDT)/%.c
 	@mkdir -p $(dir $@)
-	$(HOSTCC) -std=gnu11 -O1 -g -I$(LIBFDT) -fsanitize=address,undefined -fno-sanitize-recover=all -w -c $< -o $@
+	$(VENDOR_HOSTCC) -std=gnu11 -O1 -g -I$(LIBFDT) -fsanitize=address,undefined -fno-sanitize-recover=all -w -c $< -o $@
 
 # Each test names the Triad sources it links in a "// sources:" line.
 $(BUILD)/host/%: tests/unit/%.c $(UNIT_FDT) $(HV_SRCS) $(wildcard security/*/*.[ch] include/triad/*.h tests/unit/*.h)
