@@ -71,7 +71,7 @@ int bundle_get_flag(const void *fdt, int node, const char *where, const char *pr
 
 static const char *const vm_props[] = {"memory", "cpus",     "bootargs", "kernel",
 				       "initrd", "weight",   "affinity", "console",
-				       "realm",	 "realtime", NULL};
+				       "realm",	 "realtime", "its",	 NULL};
 
 static const struct vdev_type *find_type(const char *name)
 {
@@ -184,6 +184,10 @@ static int parse_vm(const void *fdt, int node, uint64_t size, struct vm_config *
 	if (realtime < 0)
 		return realtime;
 	vm->realtime = realtime;
+	int its = bundle_get_flag(fdt, node, path, "its", err, errlen);
+	if (its < 0)
+		return its;
+	vm->its = its;
 	const fdt32_t *w = fdt_getprop(fdt, node, "weight", &len);
 	if (w) {
 		if (len != 4)

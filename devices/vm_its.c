@@ -65,8 +65,8 @@ static const struct vdev_ops its_ops = {.name = "ITS", .access = its_access, .re
 
 int vm_its_create(struct vm *vm)
 {
-	if (!vm->kind->el1_in_cpu)
-		return 0;
+	if (!vm->kind->el1_in_cpu || !vm->cfg->its)
+		return 0; /* asked for per VM: its state is not in snapshots yet */
 	struct vm_its *s = vdev_alloc(sizeof(*s));
 	if (!s)
 		return -ENOMEM;

@@ -92,7 +92,7 @@ def bench_lines(out):
 
 
 def triad_micro(pcpus, icount, secure=False):
-    cmd = [TRIAD_RUN, "--unattended", "--timeout", "300", "--kernel", BENCH, "--cpus", "2",
+    cmd = [TRIAD_RUN, "--unattended", "--timeout", "300", "--its", "--kernel", BENCH, "--cpus", "2",
            "--mem", "64M", "--pcpus", str(pcpus)] + (["--icount"] if icount else []) + \
         (["--secure", "--sp", FFASP] if secure else ["--no-secure"])
     return bench_lines(run(cmd))

@@ -39,6 +39,7 @@ struct vm_config {
 	bool virtio_console;	      /* keyboard input goes to hvc0 rather than the PL011 */
 	bool realm; /* an Arm CCA Realm: built and run through the RMM (security/rmi/realm_vm.c) */
 	bool realtime; /* its vCPUs in the real-time scheduling class, each pinned to one CPU */
+	bool its; /* a virtual ITS (LPIs, MSIs): irq/vits.c; a VM with one cannot be saved yet */
 	struct vdev_config dev[MAX_VM_DEVICES]; /* in bundle order */
 	unsigned ndevs;
 };

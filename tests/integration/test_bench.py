@@ -9,8 +9,8 @@ PATHS = ("hvc_null", "sysreg_trap", "mmio_uart", "mmio_gicd", "timer_irq_busy", 
 
 
 def test_bench_guest_reports_every_path():
-    rc, out, err = triad_run("--kernel", f"{GUESTS}/bench.bin", "--cpus", "2", "--mem", "64M",
-                             "--pcpus", "2", "--icount", timeout=120)
+    rc, out, err = triad_run("--its", "--kernel", f"{GUESTS}/bench.bin", "--cpus", "2",
+                             "--mem", "64M", "--pcpus", "2", "--icount", timeout=120)
     assert rc == 0, err
     assert "bench: done" in out and "FAIL" not in out, out
     got = {k: int(v) for k, v in re.findall(r"bench: (\w+) (\d+)\r?$", out, re.M)}

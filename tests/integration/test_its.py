@@ -8,7 +8,7 @@ from triad import INITRAMFS, ITSGUEST, LINUX_6_1, PROMPT, triad_run
 
 
 def test_its_commands_and_hostile_queues():
-    rc, out, err = triad_run("--kernel", ITSGUEST, "--cpus", "2", "--pcpus", "2", "--mem", "16M",
+    rc, out, err = triad_run("--its", "--kernel", ITSGUEST, "--cpus", "2", "--pcpus", "2", "--mem", "16M",
                              "--timeout", "180")
     fails = [l for l in out.splitlines() if "itsguest: FAIL" in l]
     assert not fails, "\n".join(fails) + "\n" + out[-3000:]
@@ -23,7 +23,7 @@ def test_its_commands_and_hostile_queues():
 
 
 def test_linux_probes_the_its(run):
-    r = run("--kernel", LINUX_6_1, "--initrd", INITRAMFS, "--cpus", "2", "--pcpus", "2",
+    r = run("--its", "--kernel", LINUX_6_1, "--initrd", INITRAMFS, "--cpus", "2", "--pcpus", "2",
             "--mem", "256M", "--append", "console=ttyAMA0")
     r.expect("triad-guest: userspace up")
     r.expect(re.escape(PROMPT))
