@@ -166,16 +166,23 @@ class Run:
         return rc
 
     def kill(self):
-        if self.proc.poll() is None:
-            # Twice: one SIGTERM would ask the guests to power off and wait for them (the
-            # graceful stop); a second stops the run at once, QEMU with it.
-            self.proc.terminate()
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_now(self.proc)
+
+
+def stop_now(proc, timeout=10):
+    """Ends a triad-run at once: a first SIGTERM asks its guests to power off (the graceful
+    stop), a second one stops the run. Signals of one kind sent back to back merge into
+    one, so they are sent a moment apart until it has gone (then SIGKILL)."""
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None and time.monotonic() < deadline:
+        proc.terminate()
+        try:
+            proc.wait(0.3)
+        except subprocess.TimeoutExpired:
+            pass
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
 
 
 def console_of(out, vm):
