@@ -30,8 +30,8 @@ def realms(tmp_path, n, *extra, timeout, long=False):
     last_attested = max(console_offset(out, name, "realmcount: attested") for name in vms)
     first_done = min(console_offset(out, name, "realmcount: done") for name in vms)
     assert last_attested < first_done, out[-3000:]
-    m = re.search(r"after creating (\d+) VM\(s\); Triad's own memory for them: (\d+) KB per VM",
-                  out)
+    m = re.search(r"after creating (\d+) VM\(s\) \(\d+ KB\); Triad's own memory for them: "
+                  r"(\d+) KB per VM", out)
     assert m and int(m.group(1)) == n, out[:5000]
     print(f"{n} realms: Triad's own memory {m.group(2)} KB per VM")
     return out
@@ -61,7 +61,7 @@ def test_sixty_four_linux_vms_boot_to_userspace(tmp_path):
     assert rc == 0, err + out[-3000:]
     for name in vms:
         assert "triad-guest: userspace up" in console_of(out, name), name
-    m = re.search(r"after creating 64 VM\(s\); Triad's own memory for them: (\d+) KB per VM",
+    m = re.search(r"after creating 64 VM\(s\) \(\d+ KB\); Triad's own memory for them: (\d+) KB per VM",
                   out)
     assert m, out[:5000]
     print(f"64 Linux VMs: Triad's own memory {m.group(1)} KB per VM")
