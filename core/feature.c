@@ -32,6 +32,7 @@ void features_vm_reset(struct vm *vm)
 
 void features_vm_destroy(struct vm *vm)
 {
+	/* cppcheck-suppress comparePointers ; the linker's start and end of one section */
 	for (const struct feature *f = __start_triad_features; f < __stop_triad_features; f++)
 		if (f->vm_destroy)
 			f->vm_destroy(vm);

@@ -183,6 +183,7 @@ static void fail(uint16_t op, uint32_t seq, int code, const char *why)
 
 static const struct mgmt_op_desc *find_op(uint16_t op)
 {
+	/* cppcheck-suppress comparePointers ; the linker's start and end of one section */
 	for (const struct mgmt_op_desc *d = __start_triad_mgmt_ops; d < __stop_triad_mgmt_ops; d++)
 		if (d->op == op)
 			return d;

@@ -143,7 +143,7 @@ int snap_parse(const void *buf, uint64_t len, struct snap_view *v, char *err, si
 	memcpy(&v->format_version, in + 8, 4);
 	if (v->format_version != SNAP_FORMAT_VERSION)
 		FAIL(-ENOTSUP, "snapshot format version %u, this Triad reads version %u only",
-		     v->format_version, SNAP_FORMAT_VERSION);
+		     v->format_version, (unsigned)SNAP_FORMAT_VERSION);
 	if (len < sizeof(h))
 		FAIL(-EINVAL, "snapshot cut short: %llu bytes, less than its header",
 		     (unsigned long long)len);
@@ -161,7 +161,7 @@ int snap_parse(const void *buf, uint64_t len, struct snap_view *v, char *err, si
 		FAIL(-EINVAL, "snapshot header's Triad version is not a string");
 	if (h.nsections == 0 || h.nsections > SNAP_MAX_SECTIONS)
 		FAIL(-EINVAL, "snapshot has %u sections (1..%u allowed)", h.nsections,
-		     SNAP_MAX_SECTIONS);
+		     (unsigned)SNAP_MAX_SECTIONS);
 	memcpy(v->triad_version, h.triad_version, sizeof(v->triad_version));
 	uint64_t at = sizeof(h);
 	for (uint32_t i = 0; i < h.nsections; i++) {

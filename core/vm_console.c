@@ -22,7 +22,7 @@ static struct tap {
 	uint8_t buf[4 + TAP_BUF]; /* u32 VM id, then its output */
 	struct softtimer timer;	  /* sends a partial line */
 } taps[MAX_VMS];
-static volatile uint32_t attached; /* bit n: VM n's output is sent */
+static volatile bool attached[MAX_VMS]; /* VM n's output is sent */
 
 /* With t->lock held. */
 static void flush(struct tap *t)
@@ -45,7 +45,7 @@ static void flush_partial(struct softtimer *timer)
 
 void vm_console_tap(unsigned vm_id, char c)
 {
-	if (vm_id >= MAX_VMS || !(attached & (1u << vm_id)))
+	if (vm_id >= MAX_VMS || !attached[vm_id])
 		return;
 	struct tap *t = &taps[vm_id];
 	spin_lock(&t->lock);
@@ -63,7 +63,8 @@ void vm_console_tap(unsigned vm_id, char c)
 
 void vm_console_detach_all(void)
 {
-	attached = 0;
+	for (unsigned i = 0; i < MAX_VMS; i++)
+		attached[i] = false;
 	for (unsigned i = 0; i < MAX_VMS; i++) {
 		spin_lock(&taps[i].lock);
 		taps[i].len = 0;
@@ -96,9 +97,9 @@ static int console(const struct mgmt_request *req, struct mgmt_reply *rep)
 	struct tap *t = &taps[vm->id];
 	spin_lock(&t->lock);
 	if (on)
-		__atomic_or_fetch(&attached, 1u << vm->id, __ATOMIC_RELAXED);
+		__atomic_store_n(&attached[vm->id], true, __ATOMIC_RELAXED);
 	else
-		__atomic_and_fetch(&attached, ~(1u << vm->id), __ATOMIC_RELAXED);
+		__atomic_store_n(&attached[vm->id], false, __ATOMIC_RELAXED);
 	t->len = 0;
 	spin_unlock(&t->lock);
 	return MGMT_OK;
