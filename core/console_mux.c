@@ -11,6 +11,22 @@ void mux_init(struct console_mux *m, unsigned nvms)
 	m->last_vm = -1;
 }
 
+void mux_set_vms(struct console_mux *m, unsigned nvms)
+{
+	m->nvms = nvms;
+	if (m->focus >= nvms)
+		m->focus = 0;
+	if (m->tag || nvms < 2)
+		return; /* once tagged, a VM's lines keep their tags while VMs come and go */
+	m->tag = true;
+	/* A line begun untagged is cut here: its rest comes as "name+ ", never glued to
+	 * another writer's line. */
+	if (!m->at_line_start && m->last_vm >= 0) {
+		m->broken[m->last_vm] = true;
+		m->last_vm = -1;
+	}
+}
+
 size_t mux_guest_output(struct console_mux *m, unsigned vm, const char *name, char c, char *out)
 {
 	size_t n = 0;

@@ -24,7 +24,7 @@ static void console_putc_locked(char c)
 void console_set_vms(unsigned nvms)
 {
 	spin_lock(&console_spin);
-	mux_init(&mux, nvms);
+	mux_set_vms(&mux, nvms);
 	spin_unlock(&console_spin);
 }
 

@@ -27,6 +27,8 @@ struct console_mux {
 };
 
 void mux_init(struct console_mux *m, unsigned nvms);
+/* VMs came or went while the console is in use: the line being written stays whole. */
+void mux_set_vms(struct console_mux *m, unsigned nvms);
 
 /* Bytes to put on the physical console for character c of VM vm (named name). Returns
  * how many were written to out (which holds at least 40 bytes). */

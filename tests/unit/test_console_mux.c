@@ -64,6 +64,25 @@ static void many_vms_keep_their_own_marks(void **state)
 	assert_string_equal(screen, "v40| par\r\nv8| x\r\nlast| y\r\nv8| z\r\nv40+ tial\r\n");
 }
 
+/* A VM created while another's line is half written (management's create): the line is
+ * cut and continued as "name+ ", never re-tagged in its middle nor glued to a log line;
+ * VMs going again leave the tags on. */
+static void vms_coming_and_going_keep_lines_whole(void **state)
+{
+	(void)state;
+	struct console_mux m;
+	mux_init(&m, 1);
+	len = 0;
+	out(&m, 0, "alpha", "one\r\nti");
+	mux_set_vms(&m, 2);
+	out(&m, 0, "alpha", "cks=8\r\n");
+	mux_set_vms(&m, 1);
+	out(&m, 0, "alpha", "par");
+	mux_set_vms(&m, 2);
+	out(&m, 0, "alpha", "tial\r\n");
+	assert_string_equal(screen, "one\r\nti\r\nalpha+ cks=8\r\nalpha| partial\r\n");
+}
+
 static void escape_commands(void **state)
 {
 	(void)state;
@@ -112,6 +131,7 @@ int main(void)
 	    cmocka_unit_test(single_vm_is_untouched),
 	    cmocka_unit_test(lines_are_tagged_and_never_mixed),
 	    cmocka_unit_test(many_vms_keep_their_own_marks),
+	    cmocka_unit_test(vms_coming_and_going_keep_lines_whole),
 	    cmocka_unit_test(escape_commands),
 	    cmocka_unit_test(one_vm_has_no_escape),
 	};
