@@ -33,15 +33,21 @@ def trace_set(client, classes):
     return [name for i, name in enumerate(TRACE_CLASSES) if before >> i & 1]
 
 
+TRACE_READ_BATCH = 1024  # records a request asks for (Triad gives at most 1,024 at once)
+AUDIT_READ_BATCH = 256   # 32 KiB of records
+
+
 def trace_read(client, positions=None):
     """Every CPU's records since positions ({cpu: next record number}, updated in place);
     returns (counter frequency, records as dicts, records lost)."""
     positions = {} if positions is None else positions
     records, lost, freq, cpu, ncpus = [], 0, 1, 0, 1
     while cpu < ncpus:
-        # 1,024 records (32 KiB) a reply: QEMU's virtconsole drops what the socket cannot
-        # take at once, so replies stay small (docs/management.md).
-        body = client.call("TRACE_READ", struct.pack("<IIQ", cpu, 1024, positions.get(cpu, 0)))
+        # Up to 1,024 records (32 KiB) a reply. A CPU is read until a reply comes back short:
+        # each request itself adds records (its interrupt makes the guest exit), so reading
+        # until an empty reply would chase a writer it never catches.
+        body = client.call("TRACE_READ",
+                           struct.pack("<IIQ", cpu, TRACE_READ_BATCH, positions.get(cpu, 0)))
         nxt, gone, freq, ncpus, n = struct.unpack_from("<QQQII", body)
         lost += gone
         for i in range(n):
@@ -49,7 +55,7 @@ def trace_read(client, positions=None):
             records.append({"time": t, "class": TRACE_CLASSES[cls] if cls < len(TRACE_CLASSES)
                             else str(cls), "vm": vm, "vcpu": vcpu, "cpu": pcpu, "a": a, "b": b})
         positions[cpu] = nxt
-        if not n:
+        if n < TRACE_READ_BATCH:
             cpu += 1
     return freq, records, lost
 
@@ -58,12 +64,12 @@ def audit_read(client, start=0):
     """The audit records from number `start` on: (frequency, records, lost, next number)."""
     out, lost, freq = [], 0, 1
     while True:
-        body = client.call("AUDIT_READ", struct.pack("<IIQ", 256, 0, start))  # 32 KiB
+        body = client.call("AUDIT_READ", struct.pack("<IIQ", AUDIT_READ_BATCH, 0, start))
         start, gone, freq, n, _ = struct.unpack_from("<QQQII", body)
         lost += gone
         for i in range(n):
             num, t, vm, ev, reason = AUDIT_RECORD.unpack_from(body, 32 + i * AUDIT_RECORD.size)
             out.append({"number": num, "time": t, "vm": None if vm == 0xFFFFFFFF else vm,
                         "event": _cstr(ev), "reason": _cstr(reason)})
-        if not n and not gone:
+        if n < AUDIT_READ_BATCH and not gone:  # caught up (as for trace_read)
             return freq, out, lost, start

@@ -155,7 +155,7 @@ void virtio_blk_driver_probe(struct virtio_dev *d)
 	    virtio_dev_negotiate(d, VIRTIO_F_VERSION_1 | F_INDIRECT_DESC | F_FLUSH | F_RO,
 				 VIRTIO_F_VERSION_1 | F_INDIRECT_DESC);
 	if (!why)
-		why = virtio_dev_setup_queue(d, 0, RING_SIZE);
+		why = virtio_dev_setup_queue(d, 0, 0, RING_SIZE);
 	if (why) {
 		pr_warn("virtio-blk at 0x%lx: %s", (unsigned long)d->regs, why);
 		return;

@@ -1,7 +1,10 @@
-/* Triad's driver for the machine's virtio console (QEMU: -device virtio-serial-device with a
- * virtconsole on port 0, no MULTIPORT, so port 0 uses queues 0 and 1): the management API's
- * transport on QEMU, whose other end is the socket `triad-run --control PATH` names. Bytes
- * are copied through Triad's own 4 KB buffers. */
+/* Triad's driver for the machine's virtio serial device (virtio 1.2, 5.3): the management
+ * API's transport on QEMU, whose other end is the socket `triad-run --control PATH` names.
+ * The channel is port 1 of a MULTIPORT device (QEMU: a virtserialport with nr=1), not a
+ * console on port 0: QEMU drops a console's bytes when the socket is full, while a serial
+ * port is throttled until the reader takes them. Port 1 uses queues 4 and 5; the control
+ * queues 2 and 3 carry the port handshake (DEVICE_READY, PORT_ADD, PORT_READY, PORT_OPEN).
+ * Bytes are copied through Triad's own 4 KB buffers. */
 #include <arch/sysreg.h>
 #include <string.h>
 #include <triad/cpu.h>
@@ -12,16 +15,43 @@
 #include <triad/virtio_drv.h>
 #include <triad/virtio_mmio.h>
 
-#define RXQ	      0
-#define TXQ	      1
+/* Our ring slots (virtio_dev.vq[]) and the device queues behind them. */
+#define CTRL_RXQ      0 /* device queue 2 */
+#define CTRL_TXQ      1 /* device queue 3 */
+#define RXQ	      2 /* device queue 4: port 1, host to Triad */
+#define TXQ	      3 /* device queue 5: port 1, Triad to host */
+#define CONTROL_PORT  1 /* triad-run's virtserialport nr=1 */
+#define CTRL_NBUF     8
+#define CTRL_BUF_SIZE 256 /* a control message, or PORT_NAME's with its name */
 #define RX_NBUF	      16
 #define TX_NBUF	      64 /* room for a burst of events while QEMU's I/O thread is late */
 #define BUF_SIZE      4096
 #define STALL_SECONDS 5 /* a reader that takes nothing for this long has gone */
 
+/* virtio 1.2, 5.3.6.2: the control queues' message. */
+struct control_msg {
+	uint32_t id; /* port */
+	uint16_t event;
+	uint16_t value;
+};
+
+enum control_event {
+	DEVICE_READY = 0,
+	PORT_ADD = 1,
+	PORT_READY = 3,
+	PORT_OPEN = 6,
+};
+
+#define F_MULTIPORT (1ULL << 1)
+_Static_assert(2 * CTRL_NBUF * CTRL_BUF_SIZE <= PAGE_SIZE, "control buffers share one page");
+_Static_assert(CTRL_NBUF <= 8, "ctrl_tx_free has a bit per slot");
+
 static struct {
 	struct virtio_dev *dev;
-	uint8_t *rx_buf, *tx_buf;  /* RX_NBUF, TX_NBUF buffers */
+	uint8_t *rx_buf, *tx_buf; /* RX_NBUF, TX_NBUF buffers */
+	/* CTRL_NBUF receive buffers, then CTRL_NBUF one-message transmit slots. */
+	uint8_t *ctrl_buf;
+	uint8_t ctrl_tx_free;	   /* a bit per free transmit slot */
 	uint16_t tx_free[TX_NBUF]; /* a stack of free transmit slots */
 	unsigned nr_tx_free;
 	/* A received buffer the management core had no room for yet: offered again. */
@@ -35,6 +65,68 @@ static void post_rx(uint8_t *buf)
 {
 	struct vring_buf b = {(uint64_t)(uintptr_t)buf, BUF_SIZE, VRING_DESC_F_WRITE};
 	vring_add(&con.dev->vq[RXQ], &b, 1, buf);
+}
+
+static void post_control_rx(uint8_t *buf)
+{
+	struct vring_buf b = {(uint64_t)(uintptr_t)buf, CTRL_BUF_SIZE, VRING_DESC_F_WRITE};
+	vring_add(&con.dev->vq[CTRL_RXQ], &b, 1, buf);
+}
+
+/* Sends one control message. With the device lock held. */
+static void send_control(uint32_t port, uint16_t event, uint16_t value)
+{
+	void *cookie;
+	uint32_t len;
+	bool bad;
+	uint8_t *tx = con.ctrl_buf + CTRL_NBUF * CTRL_BUF_SIZE;
+	while (vring_get_used(&con.dev->vq[CTRL_TXQ], &cookie, &len, &bad))
+		con.ctrl_tx_free |= (uint8_t)(1U << (((uint8_t *)cookie - tx) / CTRL_BUF_SIZE));
+	if (!con.ctrl_tx_free) {
+		/* The device handles control messages as they come; eight outstanding means
+		 * it has stopped. */
+		pr_err("control channel: the device takes no control messages");
+		return;
+	}
+	unsigned slot = (unsigned)__builtin_ctz(con.ctrl_tx_free);
+	con.ctrl_tx_free &= (uint8_t) ~(1U << slot);
+	struct control_msg *m = (struct control_msg *)(tx + slot * CTRL_BUF_SIZE);
+	*m = (struct control_msg){port, event, value};
+	struct vring_buf b = {(uint64_t)(uintptr_t)m, sizeof(*m), 0};
+	vring_add(&con.dev->vq[CTRL_TXQ], &b, 1, m);
+	virtio_dev_notify(con.dev, CTRL_TXQ);
+}
+
+/* The device's side of the handshake: it announces its ports, and for ours we say we are
+ * ready and open it (QEMU passes the socket's bytes on only to an open port). Whether the
+ * host end is connected (PORT_OPEN from the device) needs no action: while it is not,
+ * the device discards what we send. With the device lock held. */
+static void drain_control(void)
+{
+	void *cookie;
+	uint32_t len;
+	bool bad, reposted = false;
+	while (vring_get_used(&con.dev->vq[CTRL_RXQ], &cookie, &len, &bad)) {
+		struct control_msg m;
+		if (len >= sizeof(m)) {
+			memcpy(&m, cookie, sizeof(m));
+			if (m.event == PORT_ADD && m.id == CONTROL_PORT) {
+				send_control(m.id, PORT_READY, 1);
+				send_control(m.id, PORT_OPEN, 1);
+			} else if (m.event == PORT_ADD) {
+				pr_warn("control channel: port %u of the serial device is not "
+					"Triad's; refused",
+					m.id);
+				send_control(m.id, PORT_READY, 0);
+			}
+		}
+		post_control_rx(cookie);
+		reposted = true;
+	}
+	if (bad)
+		pr_err("control channel: the device returned a buffer it was not given");
+	if (reposted)
+		virtio_dev_notify(con.dev, CTRL_RXQ);
 }
 
 /* Transmit slots the device is done with. With the device lock held. */
@@ -87,6 +179,7 @@ static void console_irq(void *ctx)
 	(void)ctx;
 	spin_lock(&con.dev->lock);
 	virtio_dev_ack_irq(con.dev);
+	drain_control();
 	reclaim_tx();
 	drain_rx();
 	spin_unlock(&con.dev->lock);
@@ -98,6 +191,7 @@ static void console_irq(void *ctx)
 static void console_poll(void)
 {
 	spin_lock(&con.dev->lock);
+	drain_control();
 	drain_rx();
 	spin_unlock(&con.dev->lock);
 }
@@ -195,16 +289,26 @@ void virtio_console_driver_probe(struct virtio_dev *d)
 			(unsigned long)d->regs);
 		return;
 	}
-	const char *why = virtio_dev_negotiate(d, VIRTIO_F_VERSION_1, VIRTIO_F_VERSION_1);
+	const uint64_t features = VIRTIO_F_VERSION_1 | F_MULTIPORT;
+	const char *why = virtio_dev_negotiate(d, features, features);
+	/* Port 1's queues are 4 and 5 (virtio 1.2, 5.3.2). */
+	if (!why && virtio_dev_config_read32(d, 4) <= CONTROL_PORT)
+		why = "the device has no port 1 (max_nr_ports)";
 	if (!why)
-		why = virtio_dev_setup_queue(d, RXQ, RX_NBUF);
+		why = virtio_dev_setup_queue(d, CTRL_RXQ, 2, CTRL_NBUF);
 	if (!why)
-		why = virtio_dev_setup_queue(d, TXQ, TX_NBUF);
-	if (!why && (d->vq[RXQ].size < RX_NBUF || d->vq[TXQ].size < TX_NBUF))
+		why = virtio_dev_setup_queue(d, CTRL_TXQ, 3, CTRL_NBUF);
+	if (!why)
+		why = virtio_dev_setup_queue(d, RXQ, 4, RX_NBUF);
+	if (!why)
+		why = virtio_dev_setup_queue(d, TXQ, 5, TX_NBUF);
+	if (!why && (d->vq[RXQ].size < RX_NBUF || d->vq[TXQ].size < TX_NBUF ||
+		     d->vq[CTRL_RXQ].size < CTRL_NBUF || d->vq[CTRL_TXQ].size < CTRL_NBUF))
 		why = "queues too small";
 	con.rx_buf = (uint8_t *)page_alloc_zeroed(RX_NBUF * BUF_SIZE / PAGE_SIZE, PAGE_SIZE);
 	con.tx_buf = (uint8_t *)page_alloc_zeroed(TX_NBUF * BUF_SIZE / PAGE_SIZE, PAGE_SIZE);
-	if (!why && (!con.rx_buf || !con.tx_buf))
+	con.ctrl_buf = (uint8_t *)page_alloc_zeroed(1, PAGE_SIZE);
+	if (!why && (!con.rx_buf || !con.tx_buf || !con.ctrl_buf))
 		why = "out of memory for buffers";
 	if (why) {
 		pr_warn("virtio console at 0x%lx: %s", (unsigned long)d->regs, why);
@@ -216,8 +320,16 @@ void virtio_console_driver_probe(struct virtio_dev *d)
 	for (unsigned i = 0; i < TX_NBUF; i++)
 		con.tx_free[i] = (uint16_t)i;
 	con.nr_tx_free = TX_NBUF;
+	for (unsigned i = 0; i < CTRL_NBUF; i++)
+		post_control_rx(con.ctrl_buf + i * CTRL_BUF_SIZE);
+	con.ctrl_tx_free = (uint8_t)((1U << CTRL_NBUF) - 1);
 	virtio_dev_driver_ok(d);
 	virtio_dev_notify(d, RXQ);
+	virtio_dev_notify(d, CTRL_RXQ);
+	spin_lock(&d->lock);
+	send_control(0, DEVICE_READY, 1); /* the device answers with its ports */
+	drain_control();
+	spin_unlock(&d->lock);
 	mgmt_register_transport(&console_transport);
 	if (!mgmt_enabled())
 		return;

@@ -111,9 +111,9 @@ void virtio_net_driver_probe(struct virtio_dev *d)
 	}
 	const char *why = virtio_dev_negotiate(d, VIRTIO_F_VERSION_1 | F_MAC, VIRTIO_F_VERSION_1);
 	if (!why)
-		why = virtio_dev_setup_queue(d, RXQ, NBUF);
+		why = virtio_dev_setup_queue(d, RXQ, RXQ, NBUF);
 	if (!why)
-		why = virtio_dev_setup_queue(d, TXQ, NBUF);
+		why = virtio_dev_setup_queue(d, TXQ, TXQ, NBUF);
 	if (!why && (d->vq[RXQ].size < NBUF || d->vq[TXQ].size < NBUF))
 		why = "queues too small";
 	u->rx_buf = (uint8_t *)page_alloc_zeroed(NBUF * BUF_SIZE / PAGE_SIZE, PAGE_SIZE);

@@ -57,11 +57,12 @@ const char *virtio_dev_negotiate(struct virtio_dev *d, uint64_t wanted, uint64_t
 	return NULL;
 }
 
-const char *virtio_dev_setup_queue(struct virtio_dev *d, unsigned q, uint16_t size)
+const char *virtio_dev_setup_queue(struct virtio_dev *d, unsigned slot, unsigned index,
+				   uint16_t size)
 {
-	if (q >= VIRTIO_DRV_MAX_QUEUES)
+	if (slot >= VIRTIO_DRV_MAX_QUEUES)
 		return "too many queues";
-	wr(d, VMMIO_QUEUE_SEL, q);
+	wr(d, VMMIO_QUEUE_SEL, index);
 	if (rd(d, VMMIO_QUEUE_READY))
 		return "queue already live";
 	uint32_t max = rd(d, VMMIO_QUEUE_NUM_MAX);
@@ -75,7 +76,8 @@ const char *virtio_dev_setup_queue(struct virtio_dev *d, unsigned q, uint16_t si
 	uint64_t mem = page_alloc_zeroed(bytes / PAGE_SIZE, PAGE_SIZE);
 	if (!mem)
 		return "out of memory for its ring";
-	struct vring *r = &d->vq[q];
+	struct vring *r = &d->vq[slot];
+	d->queue_index[slot] = (uint16_t)index;
 	vring_init(r, size, (void *)mem);
 	wr(d, VMMIO_QUEUE_NUM, size);
 	wr64(d, VMMIO_QUEUE_DESC_LOW, (uint64_t)r->desc);
@@ -95,10 +97,10 @@ uint32_t virtio_dev_config_read32(struct virtio_dev *d, uint32_t off)
 	return rd(d, VMMIO_CONFIG + off);
 }
 
-void virtio_dev_notify(struct virtio_dev *d, unsigned q)
+void virtio_dev_notify(struct virtio_dev *d, unsigned slot)
 {
 	dsb(st); /* the rings reach the device's view of memory before it looks */
-	wr(d, VMMIO_QUEUE_NOTIFY, q);
+	wr(d, VMMIO_QUEUE_NOTIFY, d->queue_index[slot]);
 }
 
 uint32_t virtio_dev_ack_irq(struct virtio_dev *d)
