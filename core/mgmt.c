@@ -394,13 +394,6 @@ static uint64_t get64(const uint8_t *p)
 	return v;
 }
 
-static uint32_t get32(const uint8_t *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
-}
-
 static uint16_t get16(const uint8_t *p)
 {
 	uint16_t v;
@@ -473,7 +466,7 @@ MGMT_OP(upload) = {MGMT_OP_UPLOAD, "UPLOAD", 8, MGMT_MAX_PAYLOAD, upload, NULL};
 static int download(const struct mgmt_request *req, struct mgmt_reply *rep)
 {
 	uint64_t off = get64(req->payload);
-	uint32_t len = get32(req->payload + 8);
+	uint32_t len = mgmt_get32(req->payload + 8);
 	if (!s.output)
 		return mgmt_fail(rep, MGMT_ENOENT, "nothing to download");
 	if (off > s.output_size)

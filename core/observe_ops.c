@@ -11,50 +11,33 @@
 #include <triad/trace.h>
 #include <triad/util.h>
 #include <triad/vm.h>
+#include <triad/vm_manage.h>
 #include <triad/vm_stats.h>
-
-/* Appends n bytes of src to the reply. */
-static void put(struct mgmt_reply *rep, const void *src, size_t n)
-{
-	memcpy(rep->data + rep->len, src, n);
-	rep->len += (uint32_t)n;
-}
-
-static void put64(struct mgmt_reply *rep, uint64_t v)
-{
-	put(rep, &v, 8);
-}
-
-static void put32(struct mgmt_reply *rep, uint32_t v)
-{
-	put(rep, &v, 4);
-}
 
 /* STATS: u32 vm. Reply: u64 counter frequency, u32 reasons, u32 0, per reason {char
  * name[8], u64 exits}, then u64 injected, guest ticks, run ticks, I/O requests, I/O bytes. */
 static int stats(const struct mgmt_request *req, struct mgmt_reply *rep)
 {
-	uint32_t id;
-	memcpy(&id, req->payload, 4);
-	struct vm *vm = id < MAX_VMS ? vm_by_id(id) : NULL;
+	int err;
+	struct vm *vm = mgmt_vm_arg(req, rep, &err);
 	if (!vm)
-		return mgmt_fail(rep, MGMT_ENOENT, "no VM %u", id);
+		return err;
 	struct vm_stats_total t;
 	vm_stats_sum(vm, &t);
-	put64(rep, read_sysreg(cntfrq_el0));
-	put32(rep, VM_EXIT_NR);
-	put32(rep, 0);
+	mgmt_put64(rep, read_sysreg(cntfrq_el0));
+	mgmt_put32(rep, VM_EXIT_NR);
+	mgmt_put32(rep, 0);
 	for (unsigned r = 0; r < VM_EXIT_NR; r++) {
 		char name[8] = {0};
 		strncpy(name, vm_exit_reason_name(r), sizeof(name) - 1);
-		put(rep, name, sizeof(name));
-		put64(rep, t.exits[r]);
+		mgmt_put(rep, name, sizeof(name));
+		mgmt_put64(rep, t.exits[r]);
 	}
-	put64(rep, t.injected);
-	put64(rep, t.guest_ticks);
-	put64(rep, t.run_ticks);
-	put64(rep, t.io.requests);
-	put64(rep, t.io.bytes);
+	mgmt_put64(rep, t.injected);
+	mgmt_put64(rep, t.guest_ticks);
+	mgmt_put64(rep, t.run_ticks);
+	mgmt_put64(rep, t.io.requests);
+	mgmt_put64(rep, t.io.bytes);
 	return MGMT_OK;
 }
 MGMT_OP(stats) = {MGMT_OP_STATS, "STATS", 4, 4, stats, NULL};
@@ -70,7 +53,7 @@ static int trace_set_op(const struct mgmt_request *req, struct mgmt_reply *rep)
 	uint32_t before = trace_mask();
 	if (trace_set(mask))
 		return mgmt_fail(rep, MGMT_ENOMEM, "no memory for the trace buffers");
-	put32(rep, before);
+	mgmt_put32(rep, before);
 	return MGMT_OK;
 }
 MGMT_OP(trace_set) = {MGMT_OP_TRACE_SET, "TRACE_SET", 4, 4, trace_set_op, NULL};
@@ -95,11 +78,11 @@ static int trace_read_op(const struct mgmt_request *req, struct mgmt_reply *rep)
 	struct trace_record *out = (struct trace_record *)(rep->data + 32);
 	size_t n = trace_read(cpu, from, out, max, &next, &lost);
 	rep->len = 0;
-	put64(rep, next);
-	put64(rep, lost);
-	put64(rep, read_sysreg(cntfrq_el0));
-	put32(rep, nr_cpus);
-	put32(rep, (uint32_t)n);
+	mgmt_put64(rep, next);
+	mgmt_put64(rep, lost);
+	mgmt_put64(rep, read_sysreg(cntfrq_el0));
+	mgmt_put32(rep, nr_cpus);
+	mgmt_put32(rep, (uint32_t)n);
 	rep->len += (uint32_t)(n * sizeof(*out));
 	return MGMT_OK;
 }
@@ -132,20 +115,20 @@ static int audit_read_op(const struct mgmt_request *req, struct mgmt_reply *rep)
 		for (size_t i = 0; i < got; i++, n++) {
 			char event[AUDIT_WIRE_EVENT] = {0};
 			strncpy(event, audit_event_name(r[i].event), sizeof(event) - 1);
-			put64(rep, r[i].seq - 1);
-			put64(rep, r[i].time);
-			put32(rep, r[i].vm == AUDIT_NO_VM ? UINT32_MAX : r[i].vm);
-			put(rep, event, sizeof(event));
-			put(rep, r[i].reason, AUDIT_REASON_MAX);
+			mgmt_put64(rep, r[i].seq - 1);
+			mgmt_put64(rep, r[i].time);
+			mgmt_put32(rep, r[i].vm == AUDIT_NO_VM ? UINT32_MAX : r[i].vm);
+			mgmt_put(rep, event, sizeof(event));
+			mgmt_put(rep, r[i].reason, AUDIT_REASON_MAX);
 		}
 	}
 	uint32_t body = rep->len;
 	rep->len = 0;
-	put64(rep, from);
-	put64(rep, total_lost);
-	put64(rep, read_sysreg(cntfrq_el0));
-	put32(rep, n);
-	put32(rep, 0);
+	mgmt_put64(rep, from);
+	mgmt_put64(rep, total_lost);
+	mgmt_put64(rep, read_sysreg(cntfrq_el0));
+	mgmt_put32(rep, n);
+	mgmt_put32(rep, 0);
 	rep->len = body;
 	return MGMT_OK;
 }

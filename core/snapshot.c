@@ -160,14 +160,6 @@ static struct {
 	uint64_t deadline;
 } saving;
 
-static int vm_arg(const struct mgmt_request *req, struct mgmt_reply *rep, struct vm **out)
-{
-	uint32_t id;
-	memcpy(&id, req->payload, 4);
-	*out = id < MAX_VMS ? vm_by_id(id) : NULL;
-	return *out ? MGMT_OK : mgmt_fail(rep, MGMT_ENOENT, "no VM %u", id);
-}
-
 static int save_finish(int code)
 {
 	if (saving.paused_by_us)
@@ -208,10 +200,10 @@ static int save_poll(const struct mgmt_request *req, struct mgmt_reply *rep)
  * buffer, and lets it run again. Reply: u64 the snapshot's size (DOWNLOAD it). */
 static int save(const struct mgmt_request *req, struct mgmt_reply *rep)
 {
-	struct vm *vm;
-	int r = vm_arg(req, rep, &vm);
-	if (r)
-		return r;
+	int err;
+	struct vm *vm = mgmt_vm_arg(req, rep, &err);
+	if (!vm)
+		return err;
 	char why[sizeof(rep->reason) - 48];
 	const char *no = unsaveable(vm, why, sizeof(why));
 	if (no)

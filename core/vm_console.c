@@ -72,22 +72,12 @@ void vm_console_detach_all(void)
 	}
 }
 
-static struct vm *vm_of(const struct mgmt_request *req, struct mgmt_reply *rep, int *err)
-{
-	uint32_t id;
-	memcpy(&id, req->payload, 4);
-	struct vm *vm = id < MAX_VMS ? vm_by_id(id) : NULL;
-	if (!vm)
-		*err = mgmt_fail(rep, MGMT_ENOENT, "no VM %u", id);
-	return vm;
-}
-
 /* CONSOLE: u32 vm, u32 on. Its output from now on comes as CONSOLE events (u32 vm, then
  * the bytes), until CONSOLE off or the next HELLO. */
 static int console(const struct mgmt_request *req, struct mgmt_reply *rep)
 {
 	int err;
-	struct vm *vm = vm_of(req, rep, &err);
+	struct vm *vm = mgmt_vm_arg(req, rep, &err);
 	if (!vm)
 		return err;
 	uint32_t on;
@@ -110,7 +100,7 @@ MGMT_OP(console) = {MGMT_OP_CONSOLE, "CONSOLE", 8, 8, console, NULL};
 static int console_input(const struct mgmt_request *req, struct mgmt_reply *rep)
 {
 	int err;
-	struct vm *vm = vm_of(req, rep, &err);
+	struct vm *vm = mgmt_vm_arg(req, rep, &err);
 	if (!vm)
 		return err;
 	if (!vm->console_input)

@@ -16,29 +16,6 @@
 #include <triad/vm_devices.h>
 #include <triad/vm_manage.h>
 
-static uint32_t get32(const uint8_t *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static void put32(struct mgmt_reply *rep, uint32_t v)
-{
-	memcpy(rep->data, &v, 4);
-	rep->len = 4;
-}
-
-/* The VM a request's first u32 names (its id, as LIST gives it). */
-static struct vm *vm_of(const struct mgmt_request *req, struct mgmt_reply *rep, int *err)
-{
-	uint32_t id = get32(req->payload);
-	struct vm *vm = id < MAX_VMS ? vm_by_id(id) : NULL;
-	if (!vm)
-		*err = mgmt_fail(rep, MGMT_ENOENT, "no VM %u", id);
-	return vm;
-}
-
 static int status_of(int err)
 {
 	switch (err) {
@@ -74,7 +51,7 @@ static int create(const struct mgmt_request *req, struct mgmt_reply *rep)
 		pr_warn("management: %s", err);
 		return mgmt_fail(rep, r == -EEXIST ? MGMT_EBUSY : status_of(r), "%s", err);
 	}
-	put32(rep, vm->id);
+	mgmt_put32(rep, vm->id);
 	return MGMT_OK;
 }
 MGMT_OP(create) = {MGMT_OP_CREATE, "CREATE", 0, VM_NAME_MAX - 1, create, NULL};
@@ -102,7 +79,7 @@ static int start_poll(const struct mgmt_request *req, struct mgmt_reply *rep)
 static int start(const struct mgmt_request *req, struct mgmt_reply *rep)
 {
 	int err;
-	struct vm *vm = vm_of(req, rep, &err);
+	struct vm *vm = mgmt_vm_arg(req, rep, &err);
 	if (!vm)
 		return err;
 	if (vm->state != VM_STOPPED && vm->state != VM_DEAD)
@@ -130,7 +107,7 @@ static int destroy_poll(const struct mgmt_request *req, struct mgmt_reply *rep)
 static int destroy(const struct mgmt_request *req, struct mgmt_reply *rep)
 {
 	int err;
-	struct vm *vm = vm_of(req, rep, &err);
+	struct vm *vm = mgmt_vm_arg(req, rep, &err);
 	if (!vm)
 		return err;
 	pending.vm = vm;
@@ -149,7 +126,7 @@ static int shutdown_poll(const struct mgmt_request *req, struct mgmt_reply *rep)
 		enum vm_state s = vm->state;
 		if (s == VM_STOPPED || s == VM_DEAD) {
 			pr_info("VM '%s' shut down", vm->name);
-			put32(rep, SHUTDOWN_POWERED_OFF);
+			mgmt_put32(rep, SHUTDOWN_POWERED_OFF);
 			return MGMT_OK;
 		}
 		if (read_sysreg(cntpct_el0) < pending.deadline)
@@ -165,7 +142,7 @@ static int shutdown_poll(const struct mgmt_request *req, struct mgmt_reply *rep)
 				 "VM '%s' missed its deadline and cannot be "
 				 "destroyed (%d)",
 				 vm->name, r);
-	put32(rep, SHUTDOWN_DESTROYED);
+	mgmt_put32(rep, SHUTDOWN_DESTROYED);
 	return MGMT_OK;
 }
 
@@ -175,12 +152,12 @@ static int shutdown_poll(const struct mgmt_request *req, struct mgmt_reply *rep)
 static int shutdown(const struct mgmt_request *req, struct mgmt_reply *rep)
 {
 	int err;
-	struct vm *vm = vm_of(req, rep, &err);
+	struct vm *vm = mgmt_vm_arg(req, rep, &err);
 	if (!vm)
 		return err;
 	if (vm->state != VM_RUNNING)
 		return mgmt_fail(rep, MGMT_EBUSY, "VM '%s' is not running", vm->name);
-	uint64_t ms = get32(req->payload + 4);
+	uint64_t ms = mgmt_get32(req->payload + 4);
 	if (vm_power_key_press(vm))
 		return mgmt_fail(rep, MGMT_ENOTSUP, "VM '%s' has no power key", vm->name);
 	pr_info("VM '%s': power key pressed (shutdown, deadline %lu ms)", vm->name,
@@ -213,7 +190,7 @@ static int reboot_poll(const struct mgmt_request *req, struct mgmt_reply *rep)
 static int reboot(const struct mgmt_request *req, struct mgmt_reply *rep)
 {
 	int err;
-	struct vm *vm = vm_of(req, rep, &err);
+	struct vm *vm = mgmt_vm_arg(req, rep, &err);
 	if (!vm)
 		return err;
 	if (vm->state != VM_RUNNING)

@@ -78,11 +78,9 @@ static void fill_record(struct vm *vm, struct mgmt_vm_record *r)
 	copy_name(r->kind, sizeof(r->kind), vm->kind->name);
 }
 
-/* The VM a request's first u32 names. */
-static struct vm *vm_of(const struct mgmt_request *req, struct mgmt_reply *rep, int *err)
+struct vm *mgmt_vm_arg(const struct mgmt_request *req, struct mgmt_reply *rep, int *err)
 {
-	uint32_t id;
-	memcpy(&id, req->payload, 4);
+	uint32_t id = mgmt_get32(req->payload);
 	struct vm *vm = id < MAX_VMS ? vm_by_id(id) : NULL;
 	if (!vm)
 		*err = mgmt_fail(rep, MGMT_ENOENT, "no VM %u", id);
@@ -118,7 +116,7 @@ static int info(const struct mgmt_request *req, struct mgmt_reply *rep)
 {
 	static const char *const sched_states[] = {"blocked", "queued", "running"};
 	int err;
-	struct vm *vm = vm_of(req, rep, &err);
+	struct vm *vm = mgmt_vm_arg(req, rep, &err);
 	if (!vm)
 		return err;
 	struct mgmt_vm_record r;
@@ -170,7 +168,7 @@ static uint64_t pause_started;
 static int pause_poll(const struct mgmt_request *req, struct mgmt_reply *rep)
 {
 	int err;
-	struct vm *vm = vm_of(req, rep, &err);
+	struct vm *vm = mgmt_vm_arg(req, rep, &err);
 	if (!vm)
 		return err;
 	if (vm->state != VM_PAUSED)
@@ -190,7 +188,7 @@ static int pause_poll(const struct mgmt_request *req, struct mgmt_reply *rep)
 static int pause(const struct mgmt_request *req, struct mgmt_reply *rep)
 {
 	int err;
-	struct vm *vm = vm_of(req, rep, &err);
+	struct vm *vm = mgmt_vm_arg(req, rep, &err);
 	if (!vm)
 		return err;
 	if (vm_pause(vm))
@@ -205,7 +203,7 @@ MGMT_OP(pause) = {MGMT_OP_PAUSE, "PAUSE", 4, 4, pause, pause_poll};
 static int resume(const struct mgmt_request *req, struct mgmt_reply *rep)
 {
 	int err;
-	struct vm *vm = vm_of(req, rep, &err);
+	struct vm *vm = mgmt_vm_arg(req, rep, &err);
 	if (!vm)
 		return err;
 	if (vm_resume(vm))

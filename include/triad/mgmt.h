@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Wire format (little-endian). Every frame, either way: a header, then `len` payload bytes. */
 #define MGMT_MAGIC	   0x544d4754u /* "TGMT" */
@@ -112,6 +113,31 @@ struct mgmt_op_desc {
 #define MGMT_OP(id)                                                                                \
 	static const struct mgmt_op_desc mgmt_op_##id                                              \
 	    __attribute__((used, section("triad_mgmt_ops"), aligned(8)))
+
+/* Little-endian fields of a payload, and appending to a reply (room is the handler's to
+ * know: MGMT_MAX_PAYLOAD - 4 at most). */
+static inline uint32_t mgmt_get32(const uint8_t *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static inline void mgmt_put(struct mgmt_reply *rep, const void *src, size_t n)
+{
+	memcpy(rep->data + rep->len, src, n);
+	rep->len += (uint32_t)n;
+}
+
+static inline void mgmt_put32(struct mgmt_reply *rep, uint32_t v)
+{
+	mgmt_put(rep, &v, 4);
+}
+
+static inline void mgmt_put64(struct mgmt_reply *rep, uint64_t v)
+{
+	mgmt_put(rep, &v, 8);
+}
 
 /* Sets the reply's reason (printf-style) and returns code, for `return mgmt_fail(...)`. */
 int mgmt_fail(struct mgmt_reply *rep, int code, const char *fmt, ...)

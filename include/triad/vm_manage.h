@@ -11,6 +11,12 @@
 
 struct vm;
 struct vm_config;
+struct mgmt_request;
+struct mgmt_reply;
+
+/* core/vm_manage.c. The VM a request's first u32 names (its id, as LIST gives it); NULL,
+ * with *err the failure to return (the reply says "no VM N"), if there is none. */
+struct vm *mgmt_vm_arg(const struct mgmt_request *req, struct mgmt_reply *rep, int *err);
 
 /* core/vm_pause.c. Pausing stops the VM's vCPUs from being scheduled and its devices from
  * starting I/O; its pending interrupts and timers are kept. vm_pause returns at once;

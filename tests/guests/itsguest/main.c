@@ -310,7 +310,7 @@ static void hostile(void)
 	mapti(3, 1, 100, 0);		  /* not an LPI at all */
 	mapc(5, 7);			  /* no vCPU 7 */
 	its_cmd(MOVALL, 0, 9UL << 16, 0); /* no vCPU 9 */
-	its_cmd(0x29, 0, 0, 0);		  /* a GICv4 command */
+	its_cmd(0x29, 0, 0, 0);		  /* VMAPP: GITS_TYPER.Virtual is 0, refused */
 	ev(INT, 3, 7);
 	ev(INT, 3, 0);
 	settle();
