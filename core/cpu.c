@@ -71,6 +71,13 @@ static bool driver_irq(uint32_t intid)
 	return false;
 }
 
+void cpu_release_held_ppis(struct cpu *c)
+{
+	for (uint32_t held = c->held_ppis; held; held &= held - 1)
+		gic_deactivate((uint32_t)__builtin_ctz(held));
+	c->held_ppis = 0;
+}
+
 void handle_host_irqs(void)
 {
 	struct cpu *c = this_cpu();
@@ -98,6 +105,8 @@ void handle_host_irqs(void)
 				 * it. */
 				if (v->se.state != SCHED_RUNNING)
 					sched_wake(v);
+			} else if (v && v->vm->kind->el1_in_cpu) {
+				c->held_ppis |= 1U << intid; /* its VM stopped: see cpu.h */
 			} else {
 				gic_deactivate(intid);
 			}

@@ -76,6 +76,8 @@ void vcpu_put(struct vcpu *v)
 	release_guest_ppi(v, plat.timer_virt_intid);
 	if (vpmu_available())
 		release_guest_ppi(v, plat.pmu_intid);
+	if (c->held_ppis)
+		cpu_release_held_ppis(c);
 	vgic_put(v);
 	/* Blocked in WFI with its timer armed: that timer must still wake it. */
 	uint64_t deadline, ctl = v->vm->kind->vtimer(v, &deadline);
@@ -255,6 +257,8 @@ void vcpu_run(struct vcpu *v)
 	struct vm *vm = v->vm;
 	struct cpu *c = this_cpu();
 	vcpu_load(v);
+	if (c->held_ppis) /* its VM stopped and runs again, v still loaded */
+		cpu_release_held_ppis(c);
 	if (v->power == VCPU_ON_PENDING) {
 		spin_lock(&vm->lock);
 		if (v->power == VCPU_ON_PENDING) {

@@ -37,6 +37,10 @@ struct cpu {
 	volatile bool wfx_recheck; /* choose again at the next entry whether WFI/WFE trap */
 	const volatile unsigned *rq_nr_queued; /* its run queue's count of waiting vCPUs */
 	uint32_t trace_mask;		       /* trace classes on (include/triad/trace.h) */
+	/* Guest PPIs (bit = INTID) left active after their priority drop: they fired for the
+	 * loaded vCPU after its VM stopped, and their source stays asserted until vcpu_put
+	 * quiets it; deactivated then, they would fire again at once, forever. */
+	uint32_t held_ppis;
 };
 
 extern struct cpu cpus[MAX_CPUS];
@@ -52,6 +56,9 @@ static inline struct cpu *this_cpu(void)
 
 /* Acknowledges and handles every pending physical interrupt. */
 void handle_host_irqs(void);
+/* Deactivates this CPU's held_ppis: once their sources are quiet (vcpu_put), or when the
+ * vCPU they fired for runs again (an asserted source then fires anew, for it). */
+void cpu_release_held_ppis(struct cpu *c);
 /* A physical SPI that one of Triad's drivers handles (on CPU 0), before the interrupt is
  * deactivated: a level-sensitive device has dropped its line by then. */
 void host_irq_register(uint32_t intid, void (*fn)(void *ctx), void *ctx);
