@@ -61,6 +61,9 @@ static int create_parts(struct vm *vm)
 		return -ENOMEM;
 	}
 	vm->vttbr = vm->s2.root | ((uint64_t)vm->vmid << 48);
+	vm->policy = security_policy(cfg->security);
+	vm->hcr = GUEST_HCR | (vm->policy->trap_setway ? HCR_TSW : 0);
+	vm->mdcr_extra = vm->policy->guest_pmu ? 0 : MDCR_TPM | MDCR_TPMCR;
 	for (unsigned i = 0; i < vm->ncpus; i++) {
 		struct vcpu *v = alloc_struct(sizeof(*v));
 		if (!v) {
@@ -205,7 +208,7 @@ int vm_load_images(struct vm *vm)
 	    .gpio_spi = GUEST_GPIO_SPI,
 	    .power_line = GUEST_POWER_KEY_LINE,
 	    .timer_ppi = {13, 14, 11, 10},
-	    .pmu = vpmu_available(),
+	    .pmu = vpmu_available() && vm->policy->guest_pmu,
 	    .pmu_ppi = plat.pmu_intid - 16,
 	};
 	struct guest_dt_virtio virtio[MAX_VDEVS];

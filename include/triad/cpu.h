@@ -37,6 +37,8 @@ struct cpu {
 	volatile bool wfx_recheck; /* choose again at the next entry whether WFI/WFE trap */
 	const volatile unsigned *rq_nr_queued; /* its run queue's count of waiting vCPUs */
 	uint32_t trace_mask;		       /* trace classes on (include/triad/trace.h) */
+	uint64_t cptr;			       /* CPTR_EL2 with FP/SIMD not trapped (core/el2.c) */
+	bool fp_trapped; /* CPTR_EL2.TFP set: a lazy-FP vCPU has not used FP/SIMD yet */
 };
 
 extern struct cpu cpus[MAX_CPUS];

@@ -1,4 +1,5 @@
-// sources: core/guest_dt.c core/platform.c core/config.c devices/*_config.c core/linux_image.c
+// sources: core/guest_dt.c core/platform.c core/config.c core/security_mode.c devices/*_config.c
+// core/linux_image.c
 /* Host tests for the device-tree code: the guest DTB generator (read back through the same
  * platform parser Triad uses on the host DTB), the boot-bundle parser and the Image header. */
 #include <setjmp.h>
