@@ -3,13 +3,14 @@
  *  - the PMU: ID_AA64DFR0_EL1.PMUVer, and whether PMCCNTR_EL0 reads or is UNDEF;
  *  - MODE_SETWAY_OPS data-cache clean and invalidate by set/way (DC CISW), two of them at
  *    set 0 way 0 (one per level), which a strict VM's Triad counts;
- *  - FP/SIMD: a value in d0 and v31 that must survive hypercalls, whether its registers
- *    are switched lazily or not.
+ *  - FP/SIMD: values in d0 and d31 that must survive hypercalls and switches to other VMs,
+ *    whether its registers are switched lazily or not.
  * Then it powers off. */
 #include "../lib/guest.h"
 
 #define MODE_SETWAY_OPS 64
 #define FP_PATTERN	0x0123456789abcdefUL
+#define FP_CHECK_MS	300
 
 static volatile bool probing, undef;
 
@@ -47,18 +48,23 @@ static void setway(void)
 	puts_(" done\n");
 }
 
+/* d0 and d31 hold values of this run's own (from the counter: another VM running the same
+ * guest has others) for FP_CHECK_MS, while Triad switches to other VMs and back. */
 static void fpsimd(void)
 {
 	write_sysreg(cpacr_el1, read_sysreg(cpacr_el1) | (3UL << 20)); /* FPEN: no EL1 trap */
 	isb();
-	uint64_t d0, v31;
-	__asm__ volatile("fmov d0, %0\n\tfmov d31, %1" ::"r"(FP_PATTERN), "r"(~FP_PATTERN)
-			 : "v0", "v31");
-	for (unsigned i = 0; i < 100; i++)
-		hvc(SMCCC_VERSION, 0, 0, 0);
-	__asm__ volatile("fmov %0, d0\n\tfmov %1, d31" : "=r"(d0), "=r"(v31));
-	puts_(d0 == FP_PATTERN && v31 == ~FP_PATTERN ? "modeguest: fp kept\n"
-						     : "modeguest: fp LOST\n");
+	uint64_t mine = counter() * FP_PATTERN, d0, d31;
+	__asm__ volatile("fmov d0, %0\n\tfmov d31, %1" ::"r"(mine), "r"(~mine) : "v0", "v31");
+	uint64_t end = counter() + read_sysreg(cntfrq_el0) / 1000 * FP_CHECK_MS;
+	bool kept = true;
+	for (unsigned i = 0; kept && (i < 100 || counter() < end); i++) {
+		if (i < 100)
+			hvc(SMCCC_VERSION, 0, 0, 0);
+		__asm__ volatile("fmov %0, d0\n\tfmov %1, d31" : "=r"(d0), "=r"(d31));
+		kept = d0 == mine && d31 == ~mine;
+	}
+	puts_(kept ? "modeguest: fp kept\n" : "modeguest: fp LOST\n");
 }
 
 int main(const char *dtb)

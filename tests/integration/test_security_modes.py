@@ -1,0 +1,78 @@
+"""Security modes (docs/security-modes.md): tests/guests/modeguest does what the modes treat
+differently, and each mode's documented effects are what it sees and what Triad counts. A
+strict VM has no PMU and its set/way cache maintenance is trapped and emulated; a
+performance VM's FP/SIMD registers are switched lazily (one trap at its first use after a
+switch) and still never mixed with another VM's; balanced, the default, does neither. A
+mode name that does not exist is refused, from the command line and from a config."""
+import os
+import re
+
+import pytest
+from triad import GUESTS, console_of, triad_run, write_config
+
+MODEGUEST = os.path.join(GUESTS, "modeguest.bin")
+SETWAY_OPS = 64  # MODE_SETWAY_OPS in tests/guests/modeguest/main.c
+
+
+def stats(out, vm):
+    m = re.search(rf"stats: VM '{vm}': \d+ exits \(([^)]*)\).*, security (\w+), (\d+) set/way "
+                  "operations emulated", out)
+    assert m, out
+    exits = dict((k, int(v)) for k, v in (kv.split() for kv in m.group(1).split(", ")))
+    return exits, m.group(2), int(m.group(3))
+
+
+def test_each_mode_changes_what_the_guest_sees():
+    seen = {}
+    for mode in ("balanced", "strict", "performance"):
+        rc, out, err = triad_run("--kernel", MODEGUEST, "--mem", "16M", "--security", mode)
+        assert rc == 0, err
+        assert "modeguest: done" in out and "modeguest: fp kept" in out, out
+        assert re.search(rf"VM 0 'guest': .*, security {mode}\r?\n", out), out
+        seen[mode] = out, stats(out, "guest")
+    out, (exits, mode, setway) = seen["strict"]
+    assert re.search(r"modeguest: pmuver 0\r?\n", out) and "modeguest: pmccntr undef" in out
+    assert setway == SETWAY_OPS and exits["sysreg"] >= SETWAY_OPS, exits
+    for mode in ("balanced", "performance"):
+        out, (exits, _, setway) = seen[mode]
+        assert re.search(r"modeguest: pmuver [1-9]", out) and "pmccntr readable" in out, out
+        assert setway == 0 and exits["sysreg"] < SETWAY_OPS, exits
+    assert seen["performance"][1][0]["fp"] >= 1
+    assert seen["balanced"][1][0]["fp"] == 0 and seen["strict"][1][0]["fp"] == 0
+
+
+def test_modes_per_vm_share_a_cpu(tmp_path):
+    """Each VM its own mode, all on one CPU: the lazy FP/SIMD switch of the performance VM
+    keeps its registers and the others' apart while they preempt one another."""
+    path = write_config(tmp_path / "vms.dts", {
+        "fast": {"kernel": MODEGUEST, "memory": "16M", "security": "performance"},
+        "safe": {"kernel": MODEGUEST, "memory": "16M", "security": "strict"},
+        "mid": {"kernel": MODEGUEST, "memory": "16M"},
+    })
+    rc, out, err = triad_run("--config", path, "--pcpus", "1", "--security", "strict")
+    assert rc == 0, err
+    for vm, mode in (("fast", "performance"), ("safe", "strict"), ("mid", "strict")):
+        con = console_of(out, vm)
+        assert "modeguest: fp kept" in con and "modeguest: done" in con, out
+        exits, seen_mode, setway = stats(out, vm)
+        assert seen_mode == mode
+        assert setway == (SETWAY_OPS if mode == "strict" else 0)
+        assert ("pmuver 0\n" in con) == (mode == "strict"), con
+    # Switched to and from the other VMs, the lazy one trapped at each first use.
+    assert stats(out, "fast")[0]["fp"] >= 1 and stats(out, "mid")[0]["fp"] == 0
+
+
+@pytest.mark.parametrize("how", ["cli", "config"])
+def test_unknown_mode_is_refused(tmp_path, how):
+    if how == "cli":
+        rc, out, err = triad_run("--kernel", MODEGUEST, "--mem", "16M", "--security", "paranoid",
+                                 timeout=30)
+        assert rc != 0 and "--security: invalid choice: 'paranoid'" in err, err
+    else:
+        path = write_config(tmp_path / "vms.dts", {
+            "a": {"kernel": MODEGUEST, "memory": "16M", "security": "paranoid"}})
+        rc, out, err = triad_run("--config", path, timeout=30)
+        assert rc == 1, err
+        assert "/vms/a: 'security' must be \"strict\", \"balanced\" or \"performance\", not " \
+               "'paranoid'" in err, err
+    assert out == "" and "Traceback" not in err
