@@ -76,3 +76,18 @@ def test_unknown_mode_is_refused(tmp_path, how):
         assert "/vms/a: 'security' must be \"strict\", \"balanced\" or \"performance\", not " \
                "'paranoid'" in err, err
     assert out == "" and "Traceback" not in err
+
+
+def test_setway_cost_as_make_bench_measures_it():
+    """tools/bench.py's set/way rows (bench guest, bench=setway, under -icount): trapped in
+    a strict VM, a set/way operation costs a trap; at set 0 way 0 the VM's whole RAM."""
+    got = {}
+    for mode in ("balanced", "strict"):
+        rc, out, err = triad_run("--kernel", f"{GUESTS}/bench.bin", "--mem", "64M", "--append",
+                                 "bench=setway", "--icount", "--security", mode, timeout=120)
+        assert rc == 0 and "bench: done" in out, err
+        got[mode] = {k: int(v) for k, v in re.findall(r"bench: (setway_\w+) (\d+)\r?$", out,
+                                                     re.M)}
+    assert got["balanced"]["setway_op"] < 50 < got["strict"]["setway_op"], got
+    # 64 MB in 64-byte lines: a million clean-and-invalidates, and more.
+    assert got["strict"]["setway_walk"] > (64 << 20) // 64 > got["balanced"]["setway_walk"], got
