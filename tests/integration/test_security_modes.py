@@ -3,14 +3,22 @@ differently, and each mode's documented effects are what it sees and what Triad 
 strict VM has no PMU and its set/way cache maintenance is trapped and emulated; a
 performance VM's FP/SIMD registers are switched lazily (one trap at its first use after a
 switch) and still never mixed with another VM's; balanced, the default, does neither. A
-mode name that does not exist is refused, from the command line and from a config."""
+mode name that does not exist is refused, from the command line and from a config. The
+management API's INFO names a VM's mode."""
 import os
 import re
+import subprocess
+import sys
+import tempfile
 
 import pytest
-from triad import GUESTS, console_of, triad_run, write_config
+from triad import GUESTS, ROOT, Run, console_of, triad_run, write_config
+
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from triad_mgmt import Client  # noqa: E402
 
 MODEGUEST = os.path.join(GUESTS, "modeguest.bin")
+HOG = os.path.join(GUESTS, "hog-spin.bin")
 SETWAY_OPS = 64  # MODE_SETWAY_OPS in tests/guests/modeguest/main.c
 
 
@@ -91,3 +99,25 @@ def test_setway_cost_as_make_bench_measures_it():
     assert got["balanced"]["setway_op"] < 50 < got["strict"]["setway_op"], got
     # 64 MB in 64-byte lines: a million clean-and-invalidates, and more.
     assert got["strict"]["setway_walk"] > (64 << 20) // 64 > got["balanced"]["setway_walk"], got
+
+
+def test_management_info_shows_the_mode(tmp_path):
+    sock_dir = tempfile.mkdtemp(prefix="triad-sec-")
+    sock = os.path.join(sock_dir, "ctl.sock")
+    cfg = write_config(tmp_path / "vms.dts", {
+        "hard": {"kernel": HOG, "memory": "16M", "security": "strict"},
+        "soft": {"kernel": HOG, "memory": "16M"}})
+    r = Run("--config", cfg, "--pcpus", "1", "--control", sock)
+    try:
+        r.expect(r"management: channel on virtio console")
+        with Client(sock) as c:
+            assert c.info("hard")["security"] == "strict"
+            assert c.info("soft")["security"] == "balanced"
+        out = subprocess.run([os.path.join(ROOT, "tools", "triad-ctl"), "--socket", sock,
+                              "info", "hard"], capture_output=True, check=True).stdout.decode()
+        assert re.search(r"^security:\s+strict$", out, re.M), out
+    finally:
+        r.kill()
+        if os.path.exists(sock):
+            os.unlink(sock)
+        os.rmdir(sock_dir)
