@@ -115,9 +115,17 @@ def test_management_info_shows_the_mode(tmp_path):
         with Client(sock) as c:
             assert c.info("hard")["security"] == "strict"
             assert c.info("soft")["security"] == "balanced"
-        out = subprocess.run([os.path.join(ROOT, "tools", "triad-ctl"), "--socket", sock,
-                              "info", "hard"], capture_output=True, check=True).stdout.decode()
+        ctl = [os.path.join(ROOT, "tools", "triad-ctl"), "--socket", sock]
+        out = subprocess.run(ctl + ["info", "hard"], capture_output=True,
+                             check=True).stdout.decode()
         assert re.search(r"^security:\s+strict$", out, re.M), out
+        # A VM created at run time gets the mode its config names.
+        late = write_config(tmp_path / "late.dts", {
+            "late": {"kernel": HOG, "memory": "16M", "security": "performance"}})
+        subprocess.run(ctl + ["create", late], capture_output=True, check=True)
+        r.expect(r"VM 2 'late' created: .*, security performance")
+        with Client(sock) as c:
+            assert c.info("late")["security"] == "performance"
     finally:
         r.kill()
         if os.path.exists(sock):
