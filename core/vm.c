@@ -61,9 +61,6 @@ static int create_parts(struct vm *vm)
 		return -ENOMEM;
 	}
 	vm->vttbr = vm->s2.root | ((uint64_t)vm->vmid << 48);
-	vm->policy = security_policy(cfg->security);
-	vm->hcr = GUEST_HCR | (vm->policy->trap_setway ? HCR_TSW : 0);
-	vm->mdcr_extra = vm->policy->guest_pmu ? 0 : MDCR_TPM | MDCR_TPMCR;
 	for (unsigned i = 0; i < vm->ncpus; i++) {
 		struct vcpu *v = alloc_struct(sizeof(*v));
 		if (!v) {
@@ -129,6 +126,9 @@ int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, s
 	memcpy(vm->name, cfg->name, sizeof(vm->name));
 	vm->ncpus = cfg->ncpus;
 	vm->log_budget = WARN_BUDGET;
+	vm->policy = security_policy(cfg->security);
+	vm->hcr = GUEST_HCR | (vm->policy->trap_setway ? HCR_TSW : 0);
+	vm->mdcr_extra = vm->policy->guest_pmu ? 0 : MDCR_TPM | MDCR_TPMCR;
 	vm->state = VM_STOPPED; /* until vm_load_images */
 	spin_init(&vm->lock);
 	int r = create_parts(vm);
