@@ -4,6 +4,7 @@
 #include <string.h>
 #include <triad/config.h>
 #include <triad/errno.h>
+#include <triad/security_mode.h>
 #include <triad/util.h>
 
 #define FAIL(...)                                                                                  \
@@ -69,9 +70,9 @@ int bundle_get_flag(const void *fdt, int node, const char *where, const char *pr
 	return 1;
 }
 
-static const char *const vm_props[] = {"memory", "cpus",     "bootargs", "kernel",
-				       "initrd", "weight",   "affinity", "console",
-				       "realm",	 "realtime", "its",	 NULL};
+static const char *const vm_props[] = {"memory", "cpus",     "bootargs", "kernel", "initrd",
+				       "weight", "affinity", "console",	 "realm",  "realtime",
+				       "its",	 "security", NULL};
 
 static const struct vdev_type *find_type(const char *name)
 {
@@ -176,6 +177,15 @@ static int parse_vm(const void *fdt, int node, uint64_t size, struct vm_config *
 	    (strcmp(console, "pl011") && strcmp(console, "virtio")))
 		FAIL("bundle: /vms/%s: 'console' must be \"pl011\" or \"virtio\"", path);
 	vm->virtio_console = !strcmp(console, "virtio");
+	char security[16] = "balanced";
+	int mode = bundle_get_string(fdt, node, "security", security, sizeof(security)) == -EINVAL
+		       ? -1
+		       : security_mode_by_name(security);
+	if (mode < 0)
+		FAIL("bundle: /vms/%s: 'security' must be \"strict\", \"balanced\" or "
+		     "\"performance\"",
+		     path);
+	vm->security = (uint8_t)mode;
 	int realm = bundle_get_flag(fdt, node, path, "realm", err, errlen);
 	if (realm < 0)
 		return realm;

@@ -3,6 +3,7 @@
 #include <arch/sysreg.h>
 #include <triad/log.h>
 #include <triad/spinlock.h>
+#include <triad/cpu.h>
 #include <triad/util.h>
 #include <triad/vpmu.h>
 
@@ -54,8 +55,10 @@ void el2_cpu_init(void)
 	/* SVE and SME are not virtualized (yet), nor are trace and the activity monitors
 	 * (FEAT_AMUv1): trap them; FP/SIMD is the guest's. */
 	bool amu = FIELD_GET(read_sysreg(id_aa64pfr0_el1), 47, 44) != 0;
-	write_sysreg(cptr_el2,
-		     CPTR_EL2_RES1 | CPTR_TZ | CPTR_TSM | CPTR_TTA | (amu ? CPTR_TAM : 0));
+	struct cpu *c = this_cpu();
+	c->cptr = CPTR_EL2_RES1 | CPTR_TZ | CPTR_TSM | CPTR_TTA | (amu ? CPTR_TAM : 0);
+	c->fp_trapped = false;
+	write_sysreg(cptr_el2, c->cptr);
 	write_sysreg(mdcr_el2, vpmu_mdcr_el2());
 	/* Guests read the physical counter directly; their physical timer is emulated. */
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN);

@@ -161,8 +161,9 @@ static void create_vms(void)
 				 config.vm[i].name);
 			triad_exit(1, err);
 		}
-		pr_info("VM %u '%s': %u vCPU(s), %lu MB RAM at PA 0x%lx, VMID %u", vm->id, vm->name,
-			vm->ncpus, vm->ram_size >> 20, vm->ram_pa, vm->vmid);
+		pr_info("VM %u '%s': %u vCPU(s), %lu MB RAM at PA 0x%lx, VMID %u, security %s",
+			vm->id, vm->name, vm->ncpus, vm->ram_size >> 20, vm->ram_pa, vm->vmid,
+			vm->policy->name);
 	}
 }
 

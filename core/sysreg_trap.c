@@ -20,9 +20,9 @@
 
 /* The guest's view of an ID register: the CPU's, minus what a VM does not get; LORegions
  * too (HCR_EL2.TLOR traps their registers: they are not switched). */
-static uint64_t guest_id_reg(unsigned reg)
+static uint64_t guest_id_reg(const struct vm *vm, unsigned reg)
 {
-	uint64_t v = id_reg_for_guest(reg, vpmu_guest_version());
+	uint64_t v = id_reg_for_guest(reg, vm->policy->guest_pmu ? vpmu_guest_version() : 0);
 	return reg == ID_AA64MMFR1 ? id_field_clear(v, 16) : v;
 }
 
@@ -143,9 +143,12 @@ void handle_sysreg_trap(struct vcpu *v, uint64_t esr)
 	} else if (op0 == 3 && op1 == 0 && crn == 0 && crm >= 1 && crm <= 7) {
 		ok = read;
 		if (read)
-			val = guest_id_reg(reg);
+			val = guest_id_reg(v->vm, reg);
 	} else if (op0 == 2) {
 		debug_trap(v, esr, reg);
+		return;
+	} else if (op0 == 1) { /* cache maintenance: set/way, a strict VM's (HCR_EL2.TSW) */
+		handle_setway_trap(v, esr, val);
 		return;
 	} else if ((reg == ICC_ASGI1R || reg == ICC_SGI0R) && !read) {
 		/* Group 0 / other-security-state SGIs: none exist in this single-state GIC. */

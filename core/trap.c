@@ -125,9 +125,11 @@ void handle_guest_sync(struct vcpu *v, uint64_t esr)
 	case EC_DABT_LOW:
 		handle_stage2_abort(v, esr, false);
 		break;
+	case EC_FP: /* only a lazy-FP vCPU's registers are trapped (CPTR_EL2.TFP) */
+		vcpu_fp_first_use(v);
+		break;
 	case EC_SVE:
 	case EC_SME:
-	case EC_FP:
 	case EC_HVC32:
 	case EC_SMC32:
 	default:

@@ -66,7 +66,9 @@ void vcpu_put(struct vcpu *v)
 	if (v->vm->kind->el1_in_cpu)
 		vgic_sync(v);
 	el1_save(&v->sys);
-	fpsimd_save(&v->fp);
+	if (v->fp_live)
+		fpsimd_save(&v->fp);
+	v->fp_live = false;
 	vpmu_save(&v->pmu);
 	vdebug_put(v);
 	/* A virtual timer or PMU interrupt the guest has not finished keeps the physical one
@@ -89,6 +91,40 @@ void vcpu_put(struct vcpu *v)
 	__atomic_fetch_sub(&v->vm->nr_loaded, 1, __ATOMIC_ACQ_REL);
 }
 
+/* CPTR_EL2.TFP, which also traps Triad's own FP/SIMD accesses (fpsimd_save/restore). */
+static void set_fp_trap(struct cpu *c, bool on)
+{
+	c->fp_trapped = on;
+	write_sysreg(cptr_el2, c->cptr | (on ? CPTR_TFP : 0));
+	isb();
+}
+
+/* A lazy-FP VM's registers wait for its first FP/SIMD instruction (vcpu_fp_first_use):
+ * until then it cannot reach the previous vCPU's, left in the CPU. A realm's FP state is
+ * the RMM's business: always eager. */
+static void load_fpsimd(struct vcpu *v, struct cpu *c)
+{
+	bool lazy = v->vm->policy->lazy_fp && v->vm->kind->el1_in_cpu;
+	if (lazy != c->fp_trapped)
+		set_fp_trap(c, lazy);
+	if (!lazy)
+		fpsimd_restore(&v->fp);
+	v->fp_live = !lazy;
+}
+
+void vcpu_fp_first_use(struct vcpu *v)
+{
+	struct cpu *c = this_cpu();
+	if (v->fp_live || !c->fp_trapped) {
+		/* Only a lazy vCPU that has not used FP/SIMD since its load traps them. */
+		vm_kill(v->vm, "FP/SIMD trap with its registers already loaded");
+		return;
+	}
+	set_fp_trap(c, false);
+	fpsimd_restore(&v->fp);
+	v->fp_live = true; /* the instruction runs again, on the guest's registers */
+}
+
 /* Makes this CPU run v: its EL1 state, stage 2, identity and virtual CPU interface. */
 static void vcpu_load(struct vcpu *v)
 {
@@ -105,11 +141,11 @@ static void vcpu_load(struct vcpu *v)
 	c->loaded = v;
 	softtimer_cancel(&v->vtimer_wake);
 	el1_restore(&v->sys);
-	fpsimd_restore(&v->fp);
+	load_fpsimd(v, c);
 	vpmu_restore(&v->pmu);
 	vdebug_load(v); /* after el1_restore: it looks at the guest's MDSCR_EL1 */
 	write_sysreg(vttbr_el2, v->vm->vttbr);
-	write_sysreg(hcr_el2, GUEST_HCR);
+	write_sysreg(hcr_el2, v->vm->hcr);
 	c->wfx_native = false;
 	c->wfx_recheck = true;
 	write_sysreg(vmpidr_el2, v->mpidr);
@@ -143,7 +179,8 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 		if (vpmu_available())
 			release_guest_ppi(v, plat.pmu_intid);
 		el1_restore(&v->sys);
-		fpsimd_restore(&v->fp);
+		if (v->fp_live) /* else the zeroes in fp wait for its first use */
+			fpsimd_restore(&v->fp);
 		vdebug_reset_loaded(v);
 		vgic_put(v);
 	} else {
@@ -161,7 +198,8 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 static void set_wfx_native(struct cpu *c, bool on)
 {
 	WRITE_ONCE(c->wfx_native, on);
-	write_sysreg(hcr_el2, on ? GUEST_HCR & ~(HCR_TWI | HCR_TWE) : GUEST_HCR);
+	uint64_t hcr = c->loaded->vm->hcr;
+	write_sysreg(hcr_el2, on ? hcr & ~(HCR_TWI | HCR_TWE) : hcr);
 }
 
 /* A vCPU with no other vCPU waiting for a CPU anywhere waits in its own WFI: an interrupt

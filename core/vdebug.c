@@ -112,14 +112,14 @@ static void take_cpu(struct vcpu *v)
 	write_sysreg(S2_0_C1_C0_4, s->oslk);   /* OSLAR_EL1: the lock gates debug exceptions */
 	if (double_lock)
 		write_sysreg(S2_0_C1_C3_4, s->osdlr);
-	write_sysreg(mdcr_el2, guest_mdcr & ~MDCR_TDA);
+	write_sysreg(mdcr_el2, (guest_mdcr | v->vm->mdcr_extra) & ~MDCR_TDA);
 	isb();
 	s->in_cpu = true;
 }
 
 void vdebug_load(struct vcpu *v)
 {
-	write_sysreg(mdcr_el2, guest_mdcr);
+	write_sysreg(mdcr_el2, guest_mdcr | v->vm->mdcr_extra); /* a strict VM's PMU trapped */
 	/* A realm's debug registers are the realm world's business (the RMM's). */
 	if (v->vm->kind->el1_in_cpu && (v->sys.mdscr & (MDSCR_SS | MDSCR_KDE | MDSCR_MDE)))
 		take_cpu(v);
@@ -141,7 +141,8 @@ void vdebug_put(struct vcpu *v)
 void vdebug_reset_loaded(struct vcpu *v)
 {
 	vdebug_reset(&v->dbg);
-	write_sysreg(mdcr_el2, guest_mdcr); /* trapped again: the CPU holds the old state */
+	/* trapped again: the CPU holds the old state */
+	write_sysreg(mdcr_el2, guest_mdcr | v->vm->mdcr_extra);
 	isb();
 }
 

@@ -126,6 +126,9 @@ int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, s
 	memcpy(vm->name, cfg->name, sizeof(vm->name));
 	vm->ncpus = cfg->ncpus;
 	vm->log_budget = WARN_BUDGET;
+	vm->policy = security_policy(cfg->security);
+	vm->hcr = GUEST_HCR | (vm->policy->trap_setway ? HCR_TSW : 0);
+	vm->mdcr_extra = vm->policy->guest_pmu ? 0 : MDCR_TPM | MDCR_TPMCR;
 	vm->state = VM_STOPPED; /* until vm_load_images */
 	spin_init(&vm->lock);
 	int r = create_parts(vm);
@@ -205,7 +208,7 @@ int vm_load_images(struct vm *vm)
 	    .gpio_spi = GUEST_GPIO_SPI,
 	    .power_line = GUEST_POWER_KEY_LINE,
 	    .timer_ppi = {13, 14, 11, 10},
-	    .pmu = vpmu_available(),
+	    .pmu = vpmu_available() && vm->policy->guest_pmu,
 	    .pmu_ppi = plat.pmu_intid - 16,
 	};
 	struct guest_dt_virtio virtio[MAX_VDEVS];

@@ -172,8 +172,9 @@ int vm_create_bundle(uint8_t *bundle, uint64_t size, const char *name, struct vm
 	 * (re)start, and it goes with the VM. */
 	vm->bundle_owned = bundle;
 	vm->bundle_owned_size = size;
-	pr_info("VM %u '%s' created: %u vCPU(s), %lu MB RAM at PA 0x%lx, VMID %u", vm->id, vm->name,
-		vm->ncpus, vm->ram_size >> 20, vm->ram_pa, vm->vmid);
+	pr_info("VM %u '%s' created: %u vCPU(s), %lu MB RAM at PA 0x%lx, VMID %u, security %s",
+		vm->id, vm->name, vm->ncpus, vm->ram_size >> 20, vm->ram_pa, vm->vmid,
+		vm->policy->name);
 	*out = vm;
 	return 0;
 }

@@ -111,7 +111,8 @@ static int list(const struct mgmt_request *req, struct mgmt_reply *rep)
 }
 MGMT_OP(list) = {MGMT_OP_LIST, "LIST", 0, 0, list, NULL};
 
-/* INFO: u32 vm. Reply: its record, u32 vCPU record size, u32 vCPU count, the vCPUs. */
+/* INFO: u32 vm. Reply: its record, u32 vCPU record size, u32 vCPU count, the vCPUs, its
+ * pause totals, its security mode. */
 static int info(const struct mgmt_request *req, struct mgmt_reply *rep)
 {
 	static const char *const sched_states[] = {"blocked", "queued", "running"};
@@ -150,6 +151,8 @@ static int info(const struct mgmt_request *req, struct mgmt_reply *rep)
 	paused = ticks_to_ns(paused);
 	memcpy(p, &paused, 8);
 	memcpy(p + 8, &pauses, 8);
+	p += 16;
+	copy_name((char *)p, 16, vm->policy->name);
 	p += 16;
 	rep->len = (uint32_t)(p - rep->data);
 	return MGMT_OK;

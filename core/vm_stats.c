@@ -45,6 +45,7 @@ void vm_stats_sum(const struct vm *vm, struct vm_stats_total *t)
 			t->exits_total += n;
 		}
 		t->guest_ticks += READ_ONCE(v->stats.guest_ticks);
+		t->setway_ops += READ_ONCE(v->stats.setway_ops);
 		t->run_ticks += sched_runtime(&v->se);
 		t->injected += READ_ONCE(v->vgic.injected);
 	}
@@ -69,6 +70,9 @@ void vm_stats_print(const struct vm *vm)
 	pr_info("%s), %lu interrupts injected, %lu ms in the guest, %lu ms in Triad, %lu I/O "
 		"requests (%lu KB)",
 		line, t.injected, t.guest_ticks / ms, triad / ms, t.io.requests, t.io.bytes >> 10);
+	/* A line of its own: the one above nears the log's line length already. */
+	pr_info("stats: VM '%s': security %s, %lu set/way operations emulated", vm->name,
+		vm->policy->name, t.setway_ops);
 }
 
 static void print_all(void)

@@ -52,6 +52,12 @@ MICRO = [
     ("ipi_roundtrip_same_pcpu", "SGI round trip, both vCPUs on one physical CPU", None, False),
     ("lpi_int", "LPI raised by the guest's ITS INT command, to its acknowledge", 3400, False),
     ("vm_switch", "switch between two VMs sharing a physical CPU", None, False),
+    ("vm_switch_lazy_fp", "the same, both VMs in security mode performance (lazy FP/SIMD)",
+     None, False),
+    ("setway_op", "DC CISW (set 1): balanced VM, not trapped", None, False),
+    ("setway_op_strict", "DC CISW (set 1): strict VM, trapped and counted", None, False),
+    ("setway_walk_strict", "DC CISW at set 0 way 0, strict VM: its 64 MB cleaned and "
+     "invalidated by VA", None, False),
     ("optee_fast_call", "null OP-TEE fast call from a guest (NS EL2 -> EL3 -> S-EL2 -> "
      "OP-TEE and back)", 1000, False),
     ("ffa_direct_req", "FF-A direct request + response, guest to a secure partition (NS EL2 -> "
@@ -115,12 +121,25 @@ def bare_micro(icount):
     return bench_lines(run(cmd + (ICOUNT if icount else [])))
 
 
-def vm_switch(tmp):
+def setway(icount, security):
+    """The bench guest's set/way rows, in a VM of the given security mode."""
+    cmd = [TRIAD_RUN, "--unattended", "--timeout", "300", "--no-secure", "--kernel", BENCH,
+           "--mem", "64M", "--append", "bench=setway", "--security", security]
+    return bench_lines(run(cmd + (["--icount"] if icount else [])))
+
+
+def setway_rows(icount):
+    bal, strict = setway(icount, "balanced"), setway(icount, "strict")
+    return {"setway_op": bal["setway_op"], "setway_op_strict": strict["setway_op"],
+            "setway_walk_strict": strict["setway_walk"]}
+
+
+def vm_switch(tmp, security="balanced"):
     """Two VMs spinning on one physical CPU; each reports how long it ran and how many
     times it was switched out over the same window of machine time."""
     cfg = os.path.join(tmp, "switch.dts")
     vm = (f'kernel = "{BENCH}"; memory = "16M"; cpus = <1>; affinity = <1>; '
-          'bootargs = "bench=switch";')
+          f'bootargs = "bench=switch"; security = "{security}";')
     with open(cfg, "w") as f:
         f.write(f'/dts-v1/;\n/ {{ compatible = "triad,config-v1"; vms {{ a {{ {vm} }}; '
                 f'b {{ {vm} }}; }}; }};\n')
@@ -544,7 +563,9 @@ def main():
     bare = bare_micro(True)
     with tempfile.TemporaryDirectory() as tmp:
         tri["vm_switch"] = vm_switch(tmp)
+        tri["vm_switch_lazy_fp"] = vm_switch(tmp, "performance")
         tri.update(rt_latency(tmp, True))
+    tri.update(setway_rows(True))
     print("bench: micro-benchmarks (wall clock)...", flush=True)
     tri_wall = median_runs(lambda: triad_micro(2, False), args.wall_runs)
     sec_wall = median_runs(lambda: triad_micro(2, False, secure=True), args.wall_runs)
@@ -554,6 +575,7 @@ def main():
     for name in ("rmi_version", "world_switch_secure", "rec_enter_exit", "rsi_version"):
         tri_wall[name] = fw_wall[name]
     bare_wall = median_runs(lambda: bare_micro(False), args.wall_runs)
+    tri_wall.update(median_runs(lambda: setway_rows(False), args.wall_runs))
     with tempfile.TemporaryDirectory() as tmp:
         tri_wall.update(median_runs(lambda: rt_latency(tmp, False), args.wall_runs))
     print("bench: OP-TEE's restart...", flush=True)

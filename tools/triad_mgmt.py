@@ -200,6 +200,8 @@ class Client:
         extra = body[off + n * size:]
         if len(extra) >= 16:
             info["paused_ns"], info["pauses"] = struct.unpack_from("<QQ", extra)
+        if len(extra) >= 32:
+            info["security"] = _cstr(extra[16:32])
         return info
 
     def pause(self, vm):

@@ -19,6 +19,15 @@ void dcache_clean_range(uint64_t start, uint64_t size)
 	dsb(sy);
 }
 
+/* Writes the range's dirty lines back to memory and drops them from every cache level. */
+void dcache_clean_inval_range(uint64_t start, uint64_t size)
+{
+	uint64_t line = dline();
+	for (uint64_t a = start & ~(line - 1); a < start + size; a += line)
+		__asm__ volatile("dc civac, %0" ::"r"(a) : "memory");
+	dsb(sy);
+}
+
 void icache_invalidate_all(void)
 {
 	__asm__ volatile("ic ialluis" ::: "memory");

@@ -38,7 +38,8 @@ struct vm_config {
 	uint32_t affinity[MAX_VCPUS]; /* allowed physical CPUs per vCPU, default all */
 	bool virtio_console;	      /* keyboard input goes to hvc0 rather than the PL011 */
 	bool realm; /* an Arm CCA Realm: built and run through the RMM (security/rmi/realm_vm.c) */
-	bool realtime; /* its vCPUs in the real-time scheduling class, each pinned to one CPU */
+	bool realtime;	  /* its vCPUs in the real-time scheduling class, each pinned to one CPU */
+	uint8_t security; /* enum security_mode: include/triad/security_mode.h */
 	bool its; /* a virtual ITS (LPIs, MSIs): irq/vits.c; a VM with one cannot be saved yet */
 	struct vdev_config dev[MAX_VM_DEVICES]; /* in bundle order */
 	unsigned ndevs;

@@ -21,6 +21,11 @@ void handle_wfi_wait(struct vcpu *v);
 void handle_smccc(struct vcpu *v);
 /* core/sysreg_trap.c */
 void handle_sysreg_trap(struct vcpu *v, uint64_t esr);
+/* core/setway.c: a trapped DC ISW/CSW/CISW (HCR_EL2.TSW, a strict VM's). */
+void handle_setway_trap(struct vcpu *v, uint64_t esr, uint64_t val);
+/* core/vcpu.c: a lazy-FP vCPU's first FP/SIMD instruction since its load (CPTR_EL2.TFP):
+ * its registers go into the CPU, the instruction runs again. */
+void vcpu_fp_first_use(struct vcpu *v);
 /* core/mmio.c */
 void handle_mmio_abort(struct vcpu *v, uint64_t esr, uint64_t ipa);
 /* The access an abort's syndrome describes, to the device at ipa: false if there is no

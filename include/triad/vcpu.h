@@ -45,6 +45,7 @@ struct vcpu {
 	struct softtimer wfit_timer;   /* the deadline of a WFIT it waits in */
 	struct el1_sysregs sys;
 	struct fpsimd_state fp;
+	bool fp_live; /* loaded, with its FP/SIMD registers in the CPU rather than in fp */
 	struct vpmu_state pmu;
 	struct vdebug_state dbg;
 	struct vgic_cpu vgic;

@@ -7,6 +7,7 @@
 #include <triad/addr.h>
 #include <triad/audit.h>
 #include <triad/config.h>
+#include <triad/security_mode.h>
 #include <triad/spinlock.h>
 #include <triad/vdev.h>
 #include <triad/vgic.h>
@@ -76,6 +77,10 @@ struct vm {
 	 * realm's shared bit). */
 	const struct vm_kind *kind;
 	uint64_t ipa_alias;
+	/* Its security mode's knobs (include/triad/security_mode.h), and the HCR_EL2 and
+	 * MDCR_EL2 bits they add while its vCPUs run. */
+	const struct security_policy *policy;
+	uint64_t hcr, mdcr_extra;
 	/* Keyboard input for the VM: its console device (PL011 or hvc0) registers here. */
 	void (*console_input)(void *dev, char c);
 	void *console_dev;

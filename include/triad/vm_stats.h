@@ -22,6 +22,7 @@ enum vm_exit_reason {
 struct vcpu_stats {
 	uint64_t exits[VM_EXIT_NR];
 	uint64_t guest_ticks; /* counter ticks in the guest, between entry and exit */
+	uint64_t setway_ops;  /* trapped DC ISW/CSW/CISW (core/setway.c) */
 };
 
 /* Per VM, from any CPU (atomic adds). */
@@ -46,6 +47,7 @@ struct vm_stats_total {
 	uint64_t exits[VM_EXIT_NR], exits_total;
 	uint64_t injected;		 /* interrupts made pending for its vCPUs */
 	uint64_t guest_ticks, run_ticks; /* in the guest; on a CPU (guest + Triad for it) */
+	uint64_t setway_ops;
 	struct vm_io_stats io;
 };
 void vm_stats_sum(const struct vm *vm, struct vm_stats_total *t);

@@ -1,4 +1,5 @@
 // sources: core/guest_dt.c core/platform.c core/config.c devices/*_config.c core/linux_image.c
+// sources: core/security_mode.c
 /* Host tests for the device-tree code: the guest DTB generator (read back through the same
  * platform parser Triad uses on the host DTB), the boot-bundle parser and the Image header. */
 #include <setjmp.h>
@@ -16,6 +17,7 @@
 #include <triad/linux_image.h>
 #include <triad/passthrough.h>
 #include <triad/platform.h>
+#include <triad/security_mode.h>
 #include <triad/virtio_blk.h>
 #include <triad/virtio_net.h>
 
@@ -406,6 +408,48 @@ static void bundle_scheduling_properties(void **state)
 	expect_error(make_bundle("a", "console", 8192, 4096, 1, 1 << 28), "'console' must be");
 }
 
+/* A VM node whose 'security' property is the string mode. */
+static size_t make_security_bundle(const char *mode)
+{
+	bundle_begin();
+	vm_begin("a", 64UL << 20, 1, 8192, 4096);
+	fdt_property_string(buf, "security", mode);
+	fdt_end_node(buf);
+	return bundle_end();
+}
+
+/* security: absent is balanced; the three names; anything else (or not a string) refused. */
+static void bundle_security_mode(void **state)
+{
+	(void)state;
+	assert_int_equal(config_parse(buf, make_bundle("a", NULL, 8192, 4096, 1, 1 << 28), &cfg,
+				      err, sizeof(err)),
+			 0);
+	assert_int_equal(cfg.vm[0].security, SECURITY_BALANCED);
+	static const struct {
+		const char *name;
+		enum security_mode mode;
+	} modes[] = {{"strict", SECURITY_STRICT},
+		     {"balanced", SECURITY_BALANCED},
+		     {"performance", SECURITY_PERFORMANCE}};
+	for (unsigned i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		assert_int_equal(
+		    config_parse(buf, make_security_bundle(modes[i].name), &cfg, err, sizeof(err)),
+		    0);
+		assert_int_equal(cfg.vm[0].security, modes[i].mode);
+		assert_string_equal(security_policy(modes[i].mode)->name, modes[i].name);
+	}
+	expect_error(make_security_bundle("paranoid"), "'security' must be \"strict\"");
+	expect_error(make_security_bundle("strictly"), "'security' must be");
+	expect_error(make_bundle("a", "security", 8192, 4096, 1, 1 << 28), "'security' must be");
+	/* The table: strict traps set/way and hides the PMU, performance switches FP lazily. */
+	assert_true(security_policy(SECURITY_STRICT)->trap_setway);
+	assert_false(security_policy(SECURITY_STRICT)->guest_pmu);
+	assert_false(security_policy(SECURITY_BALANCED)->trap_setway);
+	assert_false(security_policy(SECURITY_BALANCED)->lazy_fp);
+	assert_true(security_policy(SECURITY_PERFORMANCE)->lazy_fp);
+}
+
 static void bundle_rejects_bad_input(void **state)
 {
 	(void)state;
@@ -499,6 +543,7 @@ int main(void)
 	    cmocka_unit_test(bundle_disk_sharing),
 	    cmocka_unit_test(bundle_valid),
 	    cmocka_unit_test(bundle_rejects_bad_input),
+	    cmocka_unit_test(bundle_security_mode),
 	    cmocka_unit_test(bundle_scheduling_properties),
 	    cmocka_unit_test(bundle_rejects_duplicate_names),
 	    cmocka_unit_test(bundle_limits),

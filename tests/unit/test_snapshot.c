@@ -1,4 +1,4 @@
-// sources: core/snapshot_*.c irq/vgic.c core/config.c devices/*_config.c
+// sources: core/snapshot_*.c irq/vgic.c core/config.c core/security_mode.c devices/*_config.c
 /* Host tests for VM snapshots: the file's container refuses every corruption, truncation
  * and other version; the memory section keeps exactly the non-zero pages; vCPU and vGIC
  * records round-trip and refuse what a guest could never have set; the one-VM bundle a

@@ -28,7 +28,7 @@ FUZZ_SECONDS ?= 10
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -Itests/unit/host -Ilib/include -Iinclude -Iarch/arm64/include -Iplat/qemu-virt -I$(LIBFDT) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_FDT := $(FDT_SRCS)
-$(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c core/config.c $(DEVICE_TYPE_SRCS) $(FDT_SRCS)
+$(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c core/config.c core/security_mode.c $(DEVICE_TYPE_SRCS) $(FDT_SRCS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -w -o $@ $^
 $(BUILD)/fuzz/fuzz_vgic: tests/fuzz/fuzz_vgic.c irq/vgic.c

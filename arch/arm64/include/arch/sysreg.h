@@ -78,6 +78,7 @@
 #define HCR_TID3   (1UL << 18)
 #define HCR_TSC	   (1UL << 19)
 #define HCR_TIDCP  (1UL << 20)
+#define HCR_TSW	   (1UL << 22)
 #define HCR_TLOR   (1UL << 35)
 #define HCR_TERR   (1UL << 36)
 #define HCR_RW	   (1UL << 31)
