@@ -41,7 +41,7 @@ struct cpu {
 	 * loaded vCPU after its VM stopped, and their source stays asserted until vcpu_put
 	 * quiets it; deactivated then, they would fire again at once, forever. */
 	uint32_t held_ppis;
-	uint64_t cptr;			       /* CPTR_EL2 with FP/SIMD not trapped (core/el2.c) */
+	uint64_t cptr;	 /* CPTR_EL2 with FP/SIMD not trapped (core/el2.c) */
 	bool fp_trapped; /* CPTR_EL2.TFP set: a lazy-FP vCPU has not used FP/SIMD yet */
 };
 
