@@ -7,6 +7,7 @@
 #include <arch/sysreg.h>
 #include <stdio.h>
 #include <string.h>
+#include <triad/audit.h>
 #include <triad/config.h>
 #include <triad/errno.h>
 #include <triad/log.h>
@@ -192,6 +193,7 @@ static int save_poll(const struct mgmt_request *req, struct mgmt_reply *rep)
 	memcpy(rep->data, &size, 8);
 	rep->len = 8;
 	pr_info("VM '%s' saved: %lu MB snapshot", vm->name, size >> 20);
+	audit(vm, AUDIT_SNAPSHOT_SAVED, "%lu bytes", (unsigned long)size);
 	return save_finish(MGMT_OK);
 }
 
@@ -394,6 +396,7 @@ static int restore(const struct mgmt_request *req, struct mgmt_reply *rep)
 	}
 	run_restored(vm);
 	pr_info("VM '%s' restored from a snapshot of Triad %s", vm->name, c.view.triad_version);
+	audit(vm, AUDIT_SNAPSHOT_RESTORED, "from a snapshot of Triad %s", c.view.triad_version);
 	/* The file is in the VM now: its memory goes back. */
 	uint8_t *staged = mgmt_input_take(&len);
 	page_free((uint64_t)staged, pages_of(len));

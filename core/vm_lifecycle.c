@@ -3,6 +3,7 @@
  * destroying it with everything it holds given back. */
 #include <stdio.h>
 #include <string.h>
+#include <triad/audit.h>
 #include <triad/config.h>
 #include <triad/cpu.h>
 #include <triad/errno.h>
@@ -256,6 +257,7 @@ int vm_destroy(struct vm *vm)
 	char name[VM_NAME_MAX];
 	memcpy(name, vm->name, sizeof(name));
 	unsigned id = vm->id;
+	audit(vm, AUDIT_VM_DESTROYED, "at the host's request; VMID %u freed", vm->vmid);
 	vm_devices_release(vm);
 	features_vm_destroy(vm);
 	vm_free(vm);

@@ -14,6 +14,7 @@ import pytest
 from triad import BOOT_TIMEOUT, GUESTS, INITRAMFS, LINUX_6_1, ROOT, SECURE, Run, write_config
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
+import triad_observe  # noqa: E402
 from triad_mgmt import Client, MgmtError  # noqa: E402
 
 COUNTER = os.path.join(GUESTS, "counter.bin")
@@ -120,6 +121,8 @@ def test_paused_vm_destroyed(tmp_path, sock):
             c.destroy(vid)
             m = r.expect(r"VM 1 'napper' destroyed: (\d+) KB free")
             assert int(m.group(1)) == boot_free
+            _, audit, _, _ = triad_observe.audit_read(c)  # a security event, audited
+            assert [x["vm"] for x in audit if x["event"] == "vm-destroyed"] == [vid], audit
             assert c.create(bundle) == vid
             c.start(vid)
             r.expect_vm("napper", "counter: start")

@@ -17,6 +17,7 @@ import pytest
 from triad import GUESTS, PROMPT, ROOT, SECURE, Run, ext4_image, linux_vm, write_config
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
+import triad_observe  # noqa: E402
 from triad_mgmt import Client, MgmtError  # noqa: E402
 
 HOG = os.path.join(GUESTS, "hog-spin.bin")
@@ -159,6 +160,12 @@ def test_a_counting_guest_goes_on_in_its_restored_copy(tmp_path, sock):
             c.restore(data, "copy")
             assert {v["name"]: v["state"] for v in c.list()} == \
                 {"alpha": "running", "keeper": "running", "copy": "running"}
+            # Both are security events in the audit log (docs/observability.md).
+            _, audit, _, _ = triad_observe.audit_read(c)
+            ids = {v["name"]: v["id"] for v in c.list()}
+            events = [(x["event"], x["vm"]) for x in audit]
+            assert ("snapshot-saved", ids["alpha"]) in events, events
+            assert ("snapshot-restored", ids["copy"]) in events, events
         lines = wait_lines(r, "copy", 5)
         assert "counter: start" not in r.console("copy"), "the copy started over"
         n, ticks, t = lines[0]
