@@ -118,8 +118,10 @@ size_t mgmt_receive(const void *buf, size_t len)
 	spin_lock(&rx.lock);
 	size_t room = RX_RING - (rx.tail - rx.head);
 	size_t n = MIN(len, room);
-	for (size_t i = 0; i < n; i++)
-		rx.buf[(rx.tail + i) & (RX_RING - 1)] = b[i];
+	/* At most two pieces: up to the ring's end, then from its start. */
+	size_t off = rx.tail & (RX_RING - 1), first = MIN(n, RX_RING - off);
+	memcpy(rx.buf + off, b, first);
+	memcpy(rx.buf, b + first, n - first);
 	__atomic_store_n(&rx.tail, rx.tail + (uint32_t)n, __ATOMIC_RELEASE);
 	if (n < len)
 		rx.refused = true;

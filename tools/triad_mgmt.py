@@ -245,9 +245,8 @@ class Client:
 
     def download(self, chunk=None):
         """The session's output buffer (what SAVE left), whole."""
-        # Pieces well within a socket's buffer: what QEMU's console cannot write to the
-        # socket at once, it drops.
-        chunk = chunk or 64 << 10
+        # The largest a reply can be: the channel is flow-controlled (docs/management.md).
+        chunk = chunk or self.max_payload - 64
         out, size = bytearray(), None
         while size is None or len(out) < size:
             body = self.call("DOWNLOAD", struct.pack("<QI", len(out), chunk))
@@ -287,10 +286,7 @@ class Client:
         """A snapshot of the VM (docs/snapshot.md), as the bytes of its file."""
         body = self.call("SAVE", struct.pack("<I", self.vm_id(vm)), timeout)
         (size,) = struct.unpack_from("<Q", body)
-        # Replies small enough for the socket's buffer (208 KiB by default): QEMU's
-        # virtconsole drops what its chardev socket does not take at once (EAGAIN) rather
-        # than holding it back, so a 1 MiB reply read late by a busy host loses bytes.
-        data = self.download(chunk=64 << 10)
+        data = self.download()
         if len(data) != size:
             raise ConnectionError(f"snapshot of {size} bytes came as {len(data)}")
         return data

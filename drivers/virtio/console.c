@@ -4,7 +4,7 @@
  * console on port 0: QEMU drops a console's bytes when the socket is full, while a serial
  * port is throttled until the reader takes them. Port 1 uses queues 4 and 5; the control
  * queues 2 and 3 carry the port handshake (DEVICE_READY, PORT_ADD, PORT_READY, PORT_OPEN).
- * Bytes are copied through Triad's own 4 KB buffers. */
+ * Bytes are copied through Triad's own buffers (64 KiB to receive, 16 KiB to send). */
 #include <arch/sysreg.h>
 #include <string.h>
 #include <triad/cpu.h>
@@ -25,7 +25,10 @@
 #define CTRL_BUF_SIZE 256 /* a control message, or PORT_NAME's with its name */
 #define RX_NBUF	      16
 #define TX_NBUF	      64 /* room for a burst of events while QEMU's I/O thread is late */
-#define BUF_SIZE      4096
+/* Large buffers: each one the device takes or fills costs a notification or an
+ * interrupt, and snapshots move hundreds of megabytes. */
+#define RX_BUF_SIZE   (64u << 10)
+#define TX_BUF_SIZE   (16u << 10)
 #define STALL_SECONDS 5 /* a reader that takes nothing for this long has gone */
 
 /* virtio 1.2, 5.3.6.2: the control queues' message. */
@@ -63,7 +66,7 @@ static struct {
 
 static void post_rx(uint8_t *buf)
 {
-	struct vring_buf b = {(uint64_t)(uintptr_t)buf, BUF_SIZE, VRING_DESC_F_WRITE};
+	struct vring_buf b = {(uint64_t)(uintptr_t)buf, RX_BUF_SIZE, VRING_DESC_F_WRITE};
 	vring_add(&con.dev->vq[RXQ], &b, 1, buf);
 }
 
@@ -137,7 +140,7 @@ static void reclaim_tx(void)
 	bool bad;
 	while (vring_get_used(&con.dev->vq[TXQ], &cookie, &len, &bad))
 		con.tx_free[con.nr_tx_free++] =
-		    (uint16_t)(((uint8_t *)cookie - con.tx_buf) / BUF_SIZE);
+		    (uint16_t)(((uint8_t *)cookie - con.tx_buf) / TX_BUF_SIZE);
 	if (bad)
 		pr_err("control console: the device returned a buffer it was not given");
 }
@@ -160,7 +163,7 @@ static void drain_rx(void)
 			}
 			con.held = cookie;
 			con.held_off = 0;
-			con.held_len = MIN(len, (uint32_t)BUF_SIZE);
+			con.held_len = MIN(len, (uint32_t)RX_BUF_SIZE);
 		}
 		con.held_off +=
 		    (uint32_t)mgmt_receive(con.held + con.held_off, con.held_len - con.held_off);
@@ -220,8 +223,8 @@ static size_t queue_some(const uint8_t *buf, size_t len)
 	reclaim_tx();
 	size_t n = 0;
 	if (con.nr_tx_free) {
-		n = MIN(len, (size_t)BUF_SIZE);
-		uint8_t *slot = con.tx_buf + (size_t)con.tx_free[--con.nr_tx_free] * BUF_SIZE;
+		n = MIN(len, (size_t)TX_BUF_SIZE);
+		uint8_t *slot = con.tx_buf + (size_t)con.tx_free[--con.nr_tx_free] * TX_BUF_SIZE;
 		memcpy(slot, buf, n);
 		struct vring_buf b = {(uint64_t)(uintptr_t)slot, (uint32_t)n, 0};
 		vring_add(&con.dev->vq[TXQ], &b, 1, slot);
@@ -262,7 +265,7 @@ static bool console_try_send(const void *buf, size_t len)
 		return false;
 	spin_lock(&con.dev->lock);
 	reclaim_tx();
-	bool room = con.nr_tx_free >= (len + BUF_SIZE - 1) / BUF_SIZE;
+	bool room = con.nr_tx_free >= (len + TX_BUF_SIZE - 1) / TX_BUF_SIZE;
 	spin_unlock(&con.dev->lock);
 	const uint8_t *p = buf;
 	while (room && len) {
@@ -305,8 +308,8 @@ void virtio_console_driver_probe(struct virtio_dev *d)
 	if (!why && (d->vq[RXQ].size < RX_NBUF || d->vq[TXQ].size < TX_NBUF ||
 		     d->vq[CTRL_RXQ].size < CTRL_NBUF || d->vq[CTRL_TXQ].size < CTRL_NBUF))
 		why = "queues too small";
-	con.rx_buf = (uint8_t *)page_alloc_zeroed(RX_NBUF * BUF_SIZE / PAGE_SIZE, PAGE_SIZE);
-	con.tx_buf = (uint8_t *)page_alloc_zeroed(TX_NBUF * BUF_SIZE / PAGE_SIZE, PAGE_SIZE);
+	con.rx_buf = (uint8_t *)page_alloc_zeroed(RX_NBUF * RX_BUF_SIZE / PAGE_SIZE, PAGE_SIZE);
+	con.tx_buf = (uint8_t *)page_alloc_zeroed(TX_NBUF * TX_BUF_SIZE / PAGE_SIZE, PAGE_SIZE);
 	con.ctrl_buf = (uint8_t *)page_alloc_zeroed(1, PAGE_SIZE);
 	if (!why && (!con.rx_buf || !con.tx_buf || !con.ctrl_buf))
 		why = "out of memory for buffers";
@@ -316,7 +319,7 @@ void virtio_console_driver_probe(struct virtio_dev *d)
 	}
 	con.dev = d;
 	for (unsigned i = 0; i < RX_NBUF; i++)
-		post_rx(con.rx_buf + i * BUF_SIZE);
+		post_rx(con.rx_buf + i * RX_BUF_SIZE);
 	for (unsigned i = 0; i < TX_NBUF; i++)
 		con.tx_free[i] = (uint16_t)i;
 	con.nr_tx_free = TX_NBUF;
