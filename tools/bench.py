@@ -155,6 +155,18 @@ def vm_switch(tmp, security="balanced"):
     return (window - ran) // max(gaps, 1)
 
 
+def stop_run(p):
+    """Stops a triad-run at once: SIGTERMs a moment apart, the second ends the run (one is
+    the guests' graceful stop, which bare-metal guests ignore for --stop-grace seconds; two
+    sent together merge into one)."""
+    while p.poll() is None:
+        p.terminate()
+        try:
+            p.wait(0.3)
+        except subprocess.TimeoutExpired:
+            pass
+
+
 def rt_latency(tmp, icount):
     """tests/guests/rtlat as a real-time VM, a spinning fair VM pinned to the same CPU: the
     timer latencies it reports (ns: instructions under -icount). The fair VM never ends:
@@ -175,14 +187,7 @@ def rt_latency(tmp, icount):
             if m:
                 return {"rt_timer_p99": int(m.group(1)), "rt_timer_max": int(m.group(2))}
     finally:
-        # SIGTERMs a moment apart: the second stops the run at once (one would be the
-        # guests' graceful stop; two sent together merge into one).
-        while p.poll() is None:
-            p.terminate()
-            try:
-                p.wait(0.3)
-            except subprocess.TimeoutExpired:
-                pass
+        stop_run(p)
     sys.exit("bench: rt_latency: no report from the real-time guest")
 
 
@@ -537,8 +542,7 @@ def pause_resume(tmp, cycles=20):
         return {"mgmt_pause": round(statistics.median(pauses), 1),
                 "mgmt_resume": round(statistics.median(resumes), 1)}
     finally:
-        proc.terminate()
-        proc.wait(30)
+        stop_run(proc)
 
 
 def main():
