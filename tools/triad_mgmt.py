@@ -6,6 +6,7 @@ socket `triad-run --control PATH` names. Stdlib only; tools/triad-ctl and the te
             print(vm["name"], vm["state"])
         c.pause(c.vm_id("alpha"))
 """
+import collections
 import socket
 import struct
 import time
@@ -236,12 +237,27 @@ class Client:
             if op & EVENT:
                 self.on_event(op & ~EVENT, payload)
 
-    def upload(self, data, chunk=None):
-        """Fills the session's input buffer with data (for CREATE, RESTORE)."""
+    def upload(self, data, chunk=None, window=4):
+        """Fills the session's input buffer with data (for CREATE, RESTORE). Up to `window`
+        UPLOADs are in flight: Triad serves them in order, one at a time, and the next is
+        already in its queue when one is done (docs/management.md)."""
         chunk = chunk or self.max_payload - 8
         self.call("UPLOAD_BEGIN", struct.pack("<Q", len(data)))
+        in_flight = collections.deque()
         for off in range(0, len(data), chunk):
-            self.call("UPLOAD", struct.pack("<Q", off) + data[off:off + chunk])
+            self.seq = (self.seq + 1) & 0xFFFFFFFF or 1
+            self.send_raw(frame(OPS["UPLOAD"], self.seq,
+                                struct.pack("<Q", off) + data[off:off + chunk]))
+            in_flight.append(self.seq)
+            if len(in_flight) == window:
+                self._expect_ok("UPLOAD", in_flight.popleft())
+        while in_flight:
+            self._expect_ok("UPLOAD", in_flight.popleft())
+
+    def _expect_ok(self, name, seq):
+        _, status, body = self.reply_to(seq)
+        if status:
+            raise MgmtError(name, status, body)
 
     def download(self, chunk=None):
         """The session's output buffer (what SAVE left), whole."""
