@@ -63,7 +63,7 @@ class Client:
     def __init__(self, path, timeout=60.0, connect_wait=30.0, hello=True, on_event=None):
         self.timeout = timeout
         self.seq = 0
-        self.buf = b""
+        self.buf = bytearray()  # received, not read yet
         self.skipped = 0
         self.on_event = on_event or (lambda op, payload: None)
         deadline = time.monotonic() + connect_wait
@@ -108,12 +108,13 @@ class Client:
             if not data:
                 raise ConnectionError("the control socket closed")
             self.buf += data
-        out, self.buf = self.buf[:n], self.buf[n:]
+        out = bytes(self.buf[:n])
+        del self.buf[:n]
         return out
 
     def read_frame(self, timeout=None):
-        """The next frame from Triad: (op, seq, payload). QEMU's console drops what its
-        socket has no room for (docs/management.md): bytes that are no frame header are
+        """The next frame from Triad: (op, seq, payload). Bytes that are no frame header
+        (the rest of a reply Triad abandoned when nobody read it, docs/management.md) are
         skipped up to the next magic, and counted in self.skipped."""
         deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
         magic_bytes = struct.pack("<I", MAGIC)
@@ -125,7 +126,7 @@ class Client:
             at = head.find(magic_bytes, 1)
             drop = at if at > 0 else HEADER.size - 3
             self.skipped += drop
-            self.buf = head[drop:] + self.buf
+            self.buf[:0] = head[drop:]
 
     def reply_to(self, seq, timeout=None):
         """Waits for the reply with this seq: (op, status, data or reason)."""
