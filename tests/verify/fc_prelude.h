@@ -54,4 +54,7 @@ static inline int fc_ctz64(unsigned long long x)
 #define __builtin_ctzll(x) fc_ctz64((unsigned long long)(x))
 #define __builtin_ctz(x)   fc_ctz64((unsigned long long)(unsigned)(x))
 
+/* C11's _Alignas, which Frama-C does not parse: GCC's attribute, which it does. */
+#define _Alignas(n) __attribute__((aligned(n)))
+
 #endif
