@@ -44,10 +44,10 @@ static const struct create_case failures[] = {
 static void each_failure_changes_nothing(void)
 {
 	unsigned i;
+	machine();
 	i = Frama_C_unsigned_int_interval(0, NR_FAILURES - 1);
 	//@ split i;
 	const struct create_case *c = &failures[i];
-	machine();
 	states[7] = c->other;
 	snapshot();
 	uint64_t r = call(rmi_rtt_create, c->rd, c->rtt, c->ipa, c->level);

@@ -49,9 +49,9 @@ static void each_failure_changes_nothing(void)
 {
 	unsigned i;
 	i = Frama_C_unsigned_int_interval(0, NR_FAILURES - 1);
-	//@ split i;
 	machine();
 	dead_tables();
+	//@ split i;
 	snapshot();
 	uint64_t r = call(rmi_rtt_destroy, failures[i].rd, failures[i].ipa, failures[i].level, 0);
 	//@ assert failure_as_specified: r == failures[i].expect;

@@ -77,9 +77,9 @@ static const struct {
 static void each_failure_changes_nothing(void)
 {
 	unsigned i;
+	machine();
 	i = Frama_C_unsigned_int_interval(0, NR_FAILURES - 1);
 	//@ split i;
-	machine();
 	fill(failures[i].fill);
 	snapshot();
 	uint64_t r = call(rmi_rtt_fold, failures[i].rd, failures[i].ipa, failures[i].level, 0);

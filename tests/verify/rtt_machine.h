@@ -7,6 +7,7 @@
 #define TRIAD_VERIFY_RTT_MACHINE_H
 
 #include "__fc_builtin.h"
+#include <string.h>
 #include "../../security/rmm/granule.c"
 #include "../../security/rmm/rtt.c"
 
@@ -99,12 +100,8 @@ static granule_t snap_states[NR_GRANULES];
 
 static void snapshot(void)
 {
-	//@ loop unroll WORDS;
-	for (unsigned i = 0; i < WORDS; i++)
-		snap_mem[i] = mem[i];
-	//@ loop unroll NR_GRANULES;
-	for (unsigned g = 0; g < NR_GRANULES; g++)
-		snap_states[g] = states[g];
+	memcpy(snap_mem, mem, sizeof(snap_mem));
+	memcpy(snap_states, states, sizeof(snap_states));
 }
 
 static int unchanged(void)
