@@ -65,9 +65,7 @@ static uint64_t ripas_entry(uint64_t hipas, uint64_t ripas, uint64_t pa)
 /* The realm above, every other granule DELEGATED and zero. */
 static void machine(void)
 {
-	//@ loop unroll WORDS;
-	for (unsigned i = 0; i < WORDS; i++)
-		mem[i] = 0;
+	memset(mem, 0, WORDS * 8);
 	granules_init(states, TRACKED_SIZE);
 	//@ loop unroll NR_GRANULES;
 	for (unsigned g = 0; g < NR_GRANULES; g++)
@@ -106,11 +104,11 @@ static void snapshot(void)
 
 static int unchanged(void)
 {
-	int same = 1;
+	uint64_t diff = 0;
 	//@ loop unroll WORDS;
 	for (unsigned i = 0; i < WORDS; i++)
-		if (mem[i] != snap_mem[i])
-			same = 0;
+		diff |= mem[i] ^ snap_mem[i];
+	int same = diff == 0;
 	//@ loop unroll NR_GRANULES;
 	for (unsigned g = 0; g < NR_GRANULES; g++)
 		if (states[g] != snap_states[g])
