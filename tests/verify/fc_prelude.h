@@ -54,4 +54,14 @@ static inline int fc_ctz64(unsigned long long x)
 #define __builtin_ctzll(x) fc_ctz64((unsigned long long)(x))
 #define __builtin_ctz(x)   fc_ctz64((unsigned long long)(unsigned)(x))
 
+/* C11's _Alignas, which Frama-C does not parse: GCC's attribute, which it does. */
+#define _Alignas(n) __attribute__((aligned(n)))
+
+/* GCC's 128-bit integer, which Frama-C does not have: the FP registers' storage in
+ * security/rmm/rec.h, never computed with by the code the harnesses prove. */
+struct fc_uint128 {
+	unsigned long long lo, hi;
+};
+#define __uint128_t struct fc_uint128
+
 #endif
