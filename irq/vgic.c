@@ -604,9 +604,11 @@ static uint8_t lpi_config_byte(struct vgic *d, unsigned vcpu, uint32_t intid)
 	return *p;
 }
 
+/* The kick mask of vCPU t (-1: none). t < nr_vcpus <= VGIC_MAX_VCPUS <= 32, said again
+ * for the analyzer, which cannot see nr_vcpus' bound. */
 static uint32_t kick_of(int t)
 {
-	return t >= 0 ? 1U << t : 0;
+	return t >= 0 && t < VGIC_MAX_VCPUS ? 1U << t : 0;
 }
 
 /* Withdraws an LPI from the list registers that hold it: they are rebuilt without it, at

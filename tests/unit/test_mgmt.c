@@ -157,6 +157,8 @@ static int out(const struct mgmt_request *req, struct mgmt_reply *rep)
 	memcpy(&n, req->payload, 4);
 	uint8_t *b =
 	    (uint8_t *)(uintptr_t)page_alloc(ALIGN_UP(n, PAGE_SIZE) / PAGE_SIZE, PAGE_SIZE);
+	if (!b)
+		return mgmt_fail(rep, MGMT_ENOMEM, "no memory for %u bytes", n);
 	for (uint32_t i = 0; i < n; i++)
 		b[i] = (uint8_t)(i * 7);
 	mgmt_set_output(b, n);

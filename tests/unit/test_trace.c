@@ -73,11 +73,11 @@ static void records_in_order_and_off_classes_cost_nothing(void **state)
 	struct cpu *c = &cpus[1];
 	uint64_t from = 0, lost;
 	struct trace_record out[16];
-	size_t n = trace_read(1, 0, out, 16, &from, &lost);
+	(void)trace_read(1, 0, out, 16, &from, &lost); /* what earlier tests left: skipped */
 	for (unsigned i = 0; i < 5; i++)
 		TRACE(c, TRACE_EXIT, 3, i, 0x5a000000 + i, i * 10);
 	TRACE(c, TRACE_INJECT, 3, 0, 27, 1); /* off: not recorded */
-	n = trace_read(1, from, out, 16, &from, &lost);
+	size_t n = trace_read(1, from, out, 16, &from, &lost);
 	assert_int_equal(n, 5);
 	assert_int_equal(lost, 0);
 	for (unsigned i = 0; i < 5; i++) {

@@ -164,8 +164,8 @@ static void test_int_raises_the_lpi_on_the_collection_target(void **state)
 	mapti(5, 3, LPI(8), 0);
 	assert_int_equal(its.nr_errors, 0);
 	assert_int_equal(event_cmd(VITS_INT, 5, 3), 1U << 1);
-	uint32_t ids[VGIC_MAX_LRS];
-	uint64_t lrs[VGIC_MAX_LRS];
+	uint32_t ids[VGIC_MAX_LRS] = {0};
+	uint64_t lrs[VGIC_MAX_LRS] = {0};
 	assert_int_equal(lrs_of(0, ids, lrs), 0);
 	assert_int_equal(lrs_of(1, ids, lrs), 1);
 	assert_int_equal(ids[0], LPI(8));
@@ -194,8 +194,8 @@ static void test_movi_moves_pending_state(void **state)
 	cmd(VITS_MOVI | 1UL << 32, 0, 1, 0);
 	set_config(2, PRIO | ENABLED);
 	assert_int_equal(event_cmd(VITS_INV, 1, 0), 1U << 1); /* enabled: to vCPU 1 */
-	uint32_t ids[VGIC_MAX_LRS];
-	uint64_t lrs[VGIC_MAX_LRS];
+	uint32_t ids[VGIC_MAX_LRS] = {0};
+	uint64_t lrs[VGIC_MAX_LRS] = {0};
 	assert_int_equal(lrs_of(0, ids, lrs), 0);
 	assert_int_equal(lrs_of(1, ids, lrs), 1);
 	assert_int_equal(ids[0], LPI(2));
@@ -212,8 +212,8 @@ static void test_movi_while_in_list_register(void **state)
 	mapc(1, 1);
 	mapti(1, 0, LPI(4), 0);
 	event_cmd(VITS_INT, 1, 0);
-	uint32_t ids[VGIC_MAX_LRS];
-	uint64_t lrs[VGIC_MAX_LRS];
+	uint32_t ids[VGIC_MAX_LRS] = {0};
+	uint64_t lrs[VGIC_MAX_LRS] = {0};
 	assert_int_equal(lrs_of(0, ids, lrs), 1);
 	/* Both are kicked: vCPU 0 to give it up, vCPU 1 to take it. */
 	assert_int_equal(cmd(VITS_MOVI | 1UL << 32, 0, 1, 0), 3U);
@@ -239,8 +239,8 @@ static void test_cpu_on_keeps_the_lpi_setup(void **state)
 	uint64_t v;
 	assert_true(vgic_redist_read(&gic, 1, 0x70, 8, &v));
 	assert_int_equal(v, PROP | IDBITS13);
-	uint32_t ids[VGIC_MAX_LRS];
-	uint64_t lrs[VGIC_MAX_LRS];
+	uint32_t ids[VGIC_MAX_LRS] = {0};
+	uint64_t lrs[VGIC_MAX_LRS] = {0};
 	assert_int_equal(lrs_of(1, ids, lrs), 1);
 	assert_int_equal(ids[0], LPI(6));
 }
@@ -260,8 +260,8 @@ static void test_movall(void **state)
 		set_config(10 + e, PRIO | ENABLED);
 		event_cmd(VITS_INV, 2, e);
 	}
-	uint32_t ids[VGIC_MAX_LRS];
-	uint64_t lrs[VGIC_MAX_LRS];
+	uint32_t ids[VGIC_MAX_LRS] = {0};
+	uint64_t lrs[VGIC_MAX_LRS] = {0};
 	assert_int_equal(lrs_of(0, ids, lrs), 0);
 	assert_int_equal(lrs_of(1, ids, lrs), 3);
 	assert_int_equal(its.nr_errors, 0);
@@ -288,8 +288,8 @@ static void test_clear_discard_inv_invall(void **state)
 	/* DISCARD: pending state and mapping gone. */
 	event_cmd(VITS_INT, 3, 1);
 	event_cmd(VITS_DISCARD, 3, 1);
-	uint32_t ids[VGIC_MAX_LRS];
-	uint64_t lrs[VGIC_MAX_LRS];
+	uint32_t ids[VGIC_MAX_LRS] = {0};
+	uint64_t lrs[VGIC_MAX_LRS] = {0};
 	assert_int_equal(lrs_of(0, ids, lrs), 0);
 	assert_int_equal(its.nr_errors, 0);
 	event_cmd(VITS_INT, 3, 1);
@@ -361,8 +361,8 @@ static void test_queue_wraps(void **state)
 	mapd(1, 1);
 	mapc(0, 0);
 	mapti(1, 0, LPI(1), 0);
-	uint32_t ids[VGIC_MAX_LRS];
-	uint64_t lrs[VGIC_MAX_LRS];
+	uint32_t ids[VGIC_MAX_LRS] = {0};
+	uint64_t lrs[VGIC_MAX_LRS] = {0};
 	for (unsigned i = 0; i < 300; i++) { /* more than twice round the 128 slots */
 		assert_int_equal(event_cmd(VITS_INT, 1, 0), 1U << 0);
 		assert_int_equal(its_read(0x90, 8), cwriter);
@@ -458,8 +458,8 @@ static void test_translater(void **state)
 	mapc(0, 1);
 	mapti(VITS_DEVICE_ID_CPU, 5, LPI(30), 0);
 	assert_int_equal(its_write(VITS_TRANSLATER, 4, 5), 1U << 1);
-	uint32_t ids[VGIC_MAX_LRS];
-	uint64_t lrs[VGIC_MAX_LRS];
+	uint32_t ids[VGIC_MAX_LRS] = {0};
+	uint64_t lrs[VGIC_MAX_LRS] = {0};
 	assert_int_equal(lrs_of(1, ids, lrs), 1);
 	assert_int_equal(ids[0], LPI(30));
 	take_all(1, lrs, 1);
