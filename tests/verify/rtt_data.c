@@ -89,16 +89,6 @@ static void each_create_as_specified(void)
 	//@ assert create_rd_unlocked: states[0] == GRANULE_RD;
 }
 
-static int all_zero(uint64_t pa)
-{
-	const uint64_t *p = (const uint64_t *)pa;
-	int zero = 1;
-	//@ loop unroll 512;
-	for (unsigned i = 0; i < 512; i++)
-		zero &= p[i] == 0;
-	return zero;
-}
-
 /* L3's ASSIGNED entries 0 (RAM, DATA) and 3 (EMPTY, OTHER). */
 static void each_destroy_as_specified(void)
 {

@@ -59,16 +59,6 @@ static void each_failure_changes_nothing(void)
 	//@ assert failure_changes_nothing: same == 1;
 }
 
-static int all_zero(uint64_t pa)
-{
-	const uint64_t *p = (const uint64_t *)pa;
-	int zero = 1;
-	//@ loop unroll 512;
-	for (unsigned i = 0; i < 512; i++)
-		zero &= p[i] == 0;
-	return zero;
-}
-
 static void destroy_protected(void)
 {
 	machine();

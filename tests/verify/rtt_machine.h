@@ -116,6 +116,17 @@ static int unchanged(void)
 	return same;
 }
 
+/* Whether the granule at pa is all zeroes (a scrubbed table or data granule). */
+static inline int all_zero(uint64_t pa)
+{
+	const uint64_t *p = (const uint64_t *)pa;
+	int zero = 1;
+	//@ loop unroll 512;
+	for (unsigned i = 0; i < 512; i++)
+		zero &= p[i] == 0;
+	return zero;
+}
+
 /* An RMI command through its handler (the RD locked as rmi_handle runs it). */
 static uint64_t out[5];
 static uint64_t call(void (*fn)(const uint64_t *, uint64_t *), uint64_t a1, uint64_t a2,
