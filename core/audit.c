@@ -10,12 +10,19 @@
 #include <triad/vm.h>
 
 static const char *const event_names[AUDIT_NR_EVENTS] = {
-    [AUDIT_VM_CREATED] = "vm-created",	       [AUDIT_VM_STOPPED] = "vm-stopped",
-    [AUDIT_VM_KILLED] = "vm-killed",	       [AUDIT_VM_DESTROYED] = "vm-destroyed",
-    [AUDIT_ABORT_INJECTED] = "abort-injected", [AUDIT_CALL_REFUSED] = "call-refused",
-    [AUDIT_FFA_REFUSED] = "ffa-refused",       [AUDIT_TEE_REFUSED] = "tee-refused",
-    [AUDIT_REALM_CREATED] = "realm-created",   [AUDIT_REALM_DESTROYED] = "realm-destroyed",
-    [AUDIT_SNAPSHOT_SAVED] = "snapshot-saved", [AUDIT_SNAPSHOT_RESTORED] = "snapshot-restored",
+    [AUDIT_VM_CREATED] = "vm-created",
+    [AUDIT_VM_STOPPED] = "vm-stopped",
+    [AUDIT_VM_KILLED] = "vm-killed",
+    [AUDIT_VM_DESTROYED] = "vm-destroyed",
+    [AUDIT_ABORT_INJECTED] = "abort-injected",
+    [AUDIT_CALL_REFUSED] = "call-refused",
+    [AUDIT_FFA_REFUSED] = "ffa-refused",
+    [AUDIT_TEE_REFUSED] = "tee-refused",
+    [AUDIT_REALM_CREATED] = "realm-created",
+    [AUDIT_REALM_DESTROYED] = "realm-destroyed",
+    [AUDIT_REALM_ATTESTED] = "realm-attested",
+    [AUDIT_SNAPSHOT_SAVED] = "snapshot-saved",
+    [AUDIT_SNAPSHOT_RESTORED] = "snapshot-restored",
 };
 
 static struct audit_record ring[AUDIT_RECORDS];
@@ -27,7 +34,8 @@ const char *audit_event_name(unsigned ev)
 	return ev < AUDIT_NR_EVENTS ? event_names[ev] : "?";
 }
 
-void audit(const struct vm *vm, enum audit_event ev, const char *fmt, ...)
+static void record(const struct vm *vm, enum audit_event ev, uint64_t time, const char *fmt,
+		   va_list ap)
 {
 	/* A slot of its own by number. A writer a whole ring behind (a slow CPU) may still be
 	 * writing the slot a newer record took: readers see the numbers disagree, and count
@@ -36,14 +44,27 @@ void audit(const struct vm *vm, enum audit_event ev, const char *fmt, ...)
 	struct audit_record *r = &ring[n % AUDIT_RECORDS];
 	__atomic_store_n(&r->seq, 0, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
-	r->time = read_sysreg(cntpct_el0);
+	r->time = time;
 	r->vm = vm ? (uint16_t)vm->id : AUDIT_NO_VM;
 	r->event = (uint16_t)ev;
+	vsnprintf(r->reason, sizeof(r->reason), fmt, ap);
+	__atomic_store_n(&r->seq, n + 1, __ATOMIC_RELEASE);
+}
+
+void audit(const struct vm *vm, enum audit_event ev, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(r->reason, sizeof(r->reason), fmt, ap);
+	record(vm, ev, read_sysreg(cntpct_el0), fmt, ap);
 	va_end(ap);
-	__atomic_store_n(&r->seq, n + 1, __ATOMIC_RELEASE);
+}
+
+void audit_at(const struct vm *vm, enum audit_event ev, uint64_t time, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	record(vm, ev, time, fmt, ap);
+	va_end(ap);
 }
 
 size_t audit_read(uint64_t from, struct audit_record *out, size_t max, uint64_t *next,

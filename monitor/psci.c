@@ -3,6 +3,7 @@
 #include <triad/ffa.h>
 #include <triad/psci_abi.h>
 #include <triad/rmm_abi.h>
+#include <triad/rmm_audit.h>
 
 #include <triad/tos_restart_abi.h>
 
@@ -128,10 +129,11 @@ struct world_context *smc_handler(struct world_context *f)
 		break;
 	default:
 		/* Trusted OS calls (SMCCC owners 50-63) belong to the secure world, RMI calls
-		 * to the realm world. */
+		 * (and the one call Triad's RMM adds) to the realm world. */
 		if (((fid >> 24) & 0x3f) >= 50 || FFA_FID_IS(fid))
 			return world_call_secure(f); /* FF-A: the SPMC is Triad at S-EL2 */
-		if (fid >= RMI_FID_FIRST && fid <= RMI_FID_LAST && fid != RMM_RMI_REQ_COMPLETE)
+		if ((fid >= RMI_FID_FIRST && fid <= RMI_FID_LAST && fid != RMM_RMI_REQ_COMPLETE) ||
+		    fid == TRIAD_RMM_AUDIT_PAGE)
 			return world_call_realm(f);
 		r = PSCI_NOT_SUPPORTED;
 		break;

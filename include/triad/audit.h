@@ -23,6 +23,7 @@ enum audit_event {
 	AUDIT_TEE_REFUSED,     /* an OP-TEE request refused */
 	AUDIT_REALM_CREATED,   /* its realm built in the realm world */
 	AUDIT_REALM_DESTROYED, /* and taken apart */
+	AUDIT_REALM_ATTESTED,  /* the RMM built it an attestation token (or could not) */
 	AUDIT_SNAPSHOT_SAVED,
 	AUDIT_SNAPSHOT_RESTORED,
 	AUDIT_NR_EVENTS
@@ -44,6 +45,9 @@ struct vm;
 /* Records an event of vm (or NULL); the reason printf-style, cut to fit. */
 void audit(const struct vm *vm, enum audit_event ev, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same for an event that happened at counter value time (seen later, e.g. the RMM's). */
+void audit_at(const struct vm *vm, enum audit_event ev, uint64_t time, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 const char *audit_event_name(unsigned ev);
 /* Copies the records numbered from `from` on (oldest first) into out; returns how many,
  * the number to ask from next in *next, and how many of those asked for were overwritten

@@ -48,6 +48,11 @@ bool realm_populate(struct vm *vm, uint64_t ipa);
 void realm_shared(struct vm *vm, uint64_t base, uint64_t top);
 /* security/rmi/realm_run.c: one entry into a realm vCPU (its REC) and its exit. */
 void realm_enter(struct vcpu *v, struct cpu *c);
+/* security/rmi/realm_audit.c: the page for the RMM's audit records of this CPU, named once
+ * before its first REC entry; after each exit, the records of the realm vm that ran into
+ * the audit log (a realm's attestation). */
+void realm_audit_name_page(unsigned cpu);
+void realm_audit_collect(const struct vm *vm, unsigned cpu);
 /* Its virtual timer's CNTV_CTL as the last exit showed it, and its deadline. */
 uint64_t realm_vtimer(const struct vcpu *v, uint64_t *deadline);
 /* While a realm's vCPU waits, its virtual timer is not in the CPU: its output, as the

@@ -252,10 +252,12 @@ void realm_enter(struct vcpu *v, struct cpu *c)
 	run->flags = ENTER_TRAP_WFI | ENTER_TRAP_WFE | rec_of(v)->flags;
 	run->gprs[0] = rec_of(v)->x0;
 	rec_of(v)->flags = 0;
+	realm_audit_name_page(c->id);
 	uint64_t entered = read_sysreg(cntpct_el0);
 	uint64_t st = smc_call(RMI_REC_ENTER, r->rec[v->id], (uint64_t)run, 0);
 	/* The realm's time includes the RMM's on its behalf: Triad cannot tell them apart. */
 	uint64_t exited = read_sysreg(cntpct_el0);
+	realm_audit_collect(vm, c->id);
 	v->stats.guest_ticks += exited - entered;
 	TRACE(c, TRACE_WORLD, vm->id, v->id, RMI_REC_ENTER, exited - entered);
 	TRACE(c, TRACE_RMI, vm->id, v->id, RMI_REC_ENTER, st);

@@ -43,7 +43,8 @@ struct rmm_cpu {
 	struct el1_state host_el1;
 	struct fp_state host_fp;
 	struct dbg_state host_dbg;
-	uint64_t rmm_mdcr; /* MDCR_EL2 as the RMM runs (rec_debug.c) */
+	uint64_t rmm_mdcr;		  /* MDCR_EL2 as the RMM runs (rec_debug.c) */
+	uint64_t audit_page, audit_count; /* audit.c: the host's page for this CPU's records */
 };
 static inline struct rmm_cpu *rmm_this_cpu(void)
 {

@@ -4,6 +4,7 @@
  * their inputs in the order the spec lists the failure conditions; a failure is reported
  * here, for every command alike (built with RMM_LOG_RMI=1: the console is the normal
  * world's once it runs). A FID the table does not have answers SMCCC NOT_SUPPORTED.
+ * One call is Triad's own, not RMI: the page for the RMM's audit records (audit.c).
  */
 #include "realm.h"
 #include "rec.h"
@@ -71,11 +72,14 @@ static const struct rmi_command commands[] = {
     COMMAND(RMI_RTT_SET_RIPAS, rmi_rtt_set_ripas, 4, 1),
 };
 
+/* Triad's own call, outside the RMI range (include/triad/rmm_audit.h). */
+static const struct rmi_command audit_page = {rmm_audit_set_page, "TRIAD_RMM_AUDIT_PAGE", 1, 0};
+
 const struct rmi_command *rmi_command_of(uint32_t fid)
 {
 	uint32_t i = fid - RMI_FID_FIRST; /* a FID below the range wraps to a large index */
 	if (i >= sizeof(commands) / sizeof(commands[0]) || !commands[i].handler)
-		return 0;
+		return fid == TRIAD_RMM_AUDIT_PAGE ? &audit_page : 0;
 	return &commands[i];
 }
 

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <triad/rmm_abi.h>
+#include <triad/rmm_audit.h>
 
 #define GRANULE_SIZE 0x1000UL
 /* Granules the RMM tracks: DRAM from its base, as much as EL3's boot manifest gives (the
@@ -82,6 +83,11 @@ uint64_t realm_id_aa64dfr0(uint64_t guest_view, unsigned num_bps, unsigned num_w
 void rmi_realm_create(const uint64_t *in, uint64_t *out, uint64_t feat0);
 void rmi_realm_activate(const uint64_t *in, uint64_t *out);
 void rmi_realm_destroy(const uint64_t *in, uint64_t *out);
+
+/* audit.c: TRIAD_RMM_AUDIT_PAGE (Triad's own call, not RMI), and a record of an event
+ * of the realm rd on this CPU's page, if the host named one. */
+void rmm_audit_set_page(const uint64_t *in, uint64_t *out);
+void rmm_audit(const void *rd, enum rmm_audit_event event, uint64_t info0, uint64_t info1);
 
 /* mmu.c: the NS alias of the tracked DRAM: the host's granule at pa is at pa + NS_ALIAS. */
 #define NS_ALIAS 0x4000000000ULL

@@ -190,11 +190,15 @@ static uint64_t attest_continue(struct rec *rec, struct rd *rd, uint64_t ipa, ui
 		meas_unlock(rd);
 		aux->pos = 0;
 		aux->attest = ATTEST_READING;
+		uint64_t challenge0;
+		memcpy(&challenge0, aux->challenge, sizeof(challenge0));
 		if (!aux->len) {
 			aux->attest = ATTEST_IDLE;
 			granule_unlock(g, GRANULE_RD);
+			rmm_audit(rd, RMM_AUDIT_ATTEST_FAILED, 0, challenge0);
 			return RSI_ERROR_UNKNOWN; /* no attestation key */
 		}
+		rmm_audit(rd, RMM_AUDIT_ATTESTED, aux->len, challenge0);
 	}
 	uint64_t n = aux->len - aux->pos < size ? aux->len - aux->pos : size;
 	memcpy((void *)(pa + offset), aux->token + aux->pos, n);

@@ -17,24 +17,48 @@ def realms(tmp_path, n, *extra, timeout, long=False):
                      "bootargs": "realmcount-long" if long else "realmcount"}
            for i in range(n)}
     path = write_config(tmp_path / "realms.dts", vms)
+    audit = tmp_path / "audit.txt"
     rc, out, err = triad_run("--config", path, "--pcpus", "2", "--timeout", str(timeout - 60),
-                             *extra, timeout=timeout)
+                             "--audit-file", str(audit), *extra, timeout=timeout)
     assert rc == 0, err + out[-3000:]
     assert "FAIL" not in out and "could not be undelegated" not in out, out[-3000:]
+    sizes = set()
     for name in vms:
         own = console_of(out, name)
-        assert re.search(r"realmcount: attested, \d+-byte token", own), (name, own)
+        m = re.search(r"realmcount: attested, (\d+)-byte token", own)
+        assert m, (name, own)
+        sizes.add(int(m.group(1)))
         assert f"realmcount: count {60 if long else 10}\n" in own, (name, own)
         assert "realmcount: done" in own, (name, own)
     # All alive at once: every realm attested before any finished counting.
     last_attested = max(console_offset(out, name, "realmcount: attested") for name in vms)
     first_done = min(console_offset(out, name, "realmcount: done") for name in vms)
     assert last_attested < first_done, out[-3000:]
+    check_attested_records(audit.read_text(), n, sizes)
     m = re.search(r"after creating (\d+) VM\(s\) \(\d+ KB\); Triad's own memory for them: "
                   r"(\d+) KB per VM", out)
     assert m and int(m.group(1)) == n, out[:5000]
     print(f"{n} realms: Triad's own memory {m.group(2)} KB per VM")
     return out
+
+
+def check_attested_records(audit, n, sizes):
+    """The RMM saw each realm attest; Triad's audit log has it (a realm-attested record per
+    realm), under the VM whose realm descriptor it is, with realmcount's challenge."""
+    created, attested = {}, {}
+    for line in audit.splitlines():
+        f = line.split(" ", 4)
+        if len(f) == 5 and f[3] == "realm-created":
+            created[int(f[2])] = re.match(r"realm descriptor (0x[0-9a-f]+)", f[4]).group(1)
+        elif len(f) == 5 and f[3] == "realm-attested":
+            attested.setdefault(int(f[2]), []).append(f[4])
+    assert len(created) == n, audit
+    assert sorted(attested) == sorted(created), audit
+    for vm, reasons in attested.items():
+        assert len(reasons) == 1, reasons
+        m = re.match(r"realm descriptor (0x[0-9a-f]+): token of (\d+) bytes for challenge "
+                     r"0100006461697274", reasons[0])
+        assert m and m.group(1) == created[vm] and int(m.group(2)) in sizes, (reasons, created)
 
 
 @pytest.mark.skipif(not SECURE, reason="a realm needs the realm world")

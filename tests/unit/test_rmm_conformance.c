@@ -1,6 +1,6 @@
 // sources: security/rmm/rtt.c security/rmm/realm.c security/rmm/rec.c security/rmm/granule.c
 // sources: security/rmm/features.c security/rmm/measurement.c security/rmm/rec_psci.c
-// sources: security/rmm/rmi.c .cache/src/mbedtls/library/sha[25]*.c
+// sources: security/rmm/rmi.c security/rmm/audit.c .cache/src/mbedtls/library/sha[25]*.c
 // sources: .cache/src/mbedtls/library/platform_util.c .cache/src/mbedtls/library/platform.c
 /* RMM 1.0 (DEN0137 1.0-rel0) conformance, table by table: for each command, its failure
  * conditions one row each (the setup, the inputs, the status and index the spec gives),
@@ -788,6 +788,43 @@ static uint64_t handle(uint64_t fid, uint64_t a1)
 	return out[0];
 }
 
+/* Triad's own call (include/triad/rmm_audit.h): only a whole host granule becomes the
+ * CPU's audit page; records go there in a ring, counted; with no page, nowhere. */
+static void audit_page(void **state)
+{
+	(void)state;
+	uint64_t out[5];
+	uint64_t bad[] = {PA(0) /* delegated */, PA(1) + 8, TRACKED_BASE - GRANULE_SIZE,
+			  TRACKED_BASE + TRACKED_SIZE};
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		rmi_handle((uint64_t[8]){TRIAD_RMM_AUDIT_PAGE, bad[i]}, out);
+		assert_int_equal(out[0], RMI_ERROR_INPUT);
+		assert_int_equal(fake_cpu.audit_page, 0);
+	}
+	struct rmm_audit_page *page = (struct rmm_audit_page *)PA(1);
+	page->count = 99;
+	rmi_handle((uint64_t[8]){TRIAD_RMM_AUDIT_PAGE, PA(1)}, out);
+	assert_int_equal(out[0], RMI_SUCCESS);
+	assert_int_equal(page->count, 0);
+	for (uint64_t n = 1; n <= RMM_AUDIT_RECORDS + 6; n++) {
+		rmm_audit((void *)PA(0), RMM_AUDIT_ATTESTED, 1000 + n, 0x11);
+		assert_int_equal(page->count, n);
+		const struct rmm_audit_record *r = &page->rec[(n - 1) % RMM_AUDIT_RECORDS];
+		assert_int_equal(r->rd, PA(0));
+		assert_int_equal(r->event, RMM_AUDIT_ATTESTED);
+		assert_int_equal(r->info[0], 1000 + n);
+		assert_int_equal(r->info[1], 0x11);
+	}
+	rmi_handle((uint64_t[8]){TRIAD_RMM_AUDIT_PAGE, 0}, out);
+	assert_int_equal(out[0], RMI_SUCCESS);
+	rmm_audit((void *)PA(0), RMM_AUDIT_ATTESTED, 1, 0);
+	assert_int_equal(page->count, RMM_AUDIT_RECORDS + 6);
+	const struct rmi_command *c = rmi_command_of(TRIAD_RMM_AUDIT_PAGE);
+	assert_non_null(c);
+	assert_string_equal(c->name, "TRIAD_RMM_AUDIT_PAGE");
+	assert_int_equal(c->args, 1);
+}
+
 static void rmi_table(void **state)
 {
 	(void)state;
@@ -855,6 +892,7 @@ int main(void)
 	    cmocka_unit_test(emulated_read_values),
 	    cmocka_unit_test(debug_id_register),
 	    cmocka_unit_test_setup(rmi_table, setup_window),
+	    cmocka_unit_test_setup(audit_page, setup_window),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,6 +28,7 @@
 #define RMI_RTT_MAP_UNPROTECTED	  0xc400015f
 #define RMI_RTT_UNMAP_UNPROTECTED 0xc4000162
 #define RMI_UNUSED_FID		  0xc4000156 /* in the RMI range, not an RMM 1.0 command */
+#define TRIAD_RMM_AUDIT_PAGE	  0xc2000300 /* Triad's RMM only (include/triad/rmm_audit.h) */
 #define FFA_VERSION		  0x84000063
 #define RMI_SUCCESS		  0
 #define RMI_ERROR_INPUT		  1
@@ -65,6 +66,8 @@ void put_rec_params(uint64_t flags, uint64_t mpidr, uint64_t num_aux, uint64_t a
  * blocks.c: RTT_FOLD and block mappings. */
 void realm_exits(void);
 void blocks(void);
+/* audit_page.c: Triad's own call for the RMM's audit records. */
+void audit_page(void);
 /* power.c: PSCI CPU_SUSPEND to a power-down state and back. */
 void power_down_and_back(void);
 

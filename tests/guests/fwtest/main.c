@@ -1057,6 +1057,7 @@ int main(const char *dtb)
 	realm_runs();
 	realm_exits();
 	blocks();
+	audit_page();
 	params_the_normal_world_cannot_read((const uint8_t *)dtb);
 	bench_call("rmi_version", RMI_VERSION, V1_0);
 	if (ffa()) {
