@@ -192,16 +192,15 @@ static int as_changed(unsigned first, unsigned n, uint64_t to, int *unmapped)
 static const struct {
 	uint64_t req_base, req_top, ripas, flags, top, out_top;
 	int64_t level;
-	int reject;
 } successes[] = {
-    {P(0), P(3), RIPAS_EMPTY, 0, P(3), P(1), 3, 0},	       /* stops at DESTROYED */
-    {P(0), P(6), RIPAS_EMPTY, CHANGE_DESTR, P(6), P(6), 3, 1}, /* through them */
-    {P(2), P(8), RIPAS_RAM, 0, P(8), P(4), 3, 1},	       /* stops at ASSIGNED DESTROYED */
-    {P(1), P(6), RIPAS_RAM, CHANGE_DESTR, P(5), P(5), 3, 1},   /* part of the request */
-    {P(509), 2 * MIB + P(1), RIPAS_RAM, 0, 2 * MIB + P(1), 2 * MIB, 3, 0}, /* the table's end */
-    {2 * MIB, 8 * MIB, RIPAS_EMPTY, 0, 8 * MIB, 8 * MIB, 2, 1},		   /* a block unmapped */
-    {2 * MIB, 8 * MIB, RIPAS_EMPTY, 0, 5 * MIB, 4 * MIB, 2, 0},		   /* top cuts an entry */
-    {GIB, 4 * GIB, RIPAS_RAM, 0, 4 * GIB, 4 * GIB, 1, 1},
+    {P(0), P(3), RIPAS_EMPTY, 0, P(3), P(1), 3},	    /* stops at DESTROYED */
+    {P(0), P(6), RIPAS_EMPTY, CHANGE_DESTR, P(6), P(6), 3}, /* through them */
+    {P(2), P(8), RIPAS_RAM, 0, P(8), P(4), 3},		    /* stops at ASSIGNED DESTROYED */
+    {P(1), P(6), RIPAS_RAM, CHANGE_DESTR, P(5), P(5), 3},   /* part of the request */
+    {P(509), 2 * MIB + P(1), RIPAS_RAM, 0, 2 * MIB + P(1), 2 * MIB, 3}, /* the table's end */
+    {2 * MIB, 8 * MIB, RIPAS_EMPTY, 0, 8 * MIB, 8 * MIB, 2},		/* a block unmapped */
+    {2 * MIB, 8 * MIB, RIPAS_EMPTY, 0, 5 * MIB, 4 * MIB, 2},		/* top cuts an entry */
+    {GIB, 4 * GIB, RIPAS_RAM, 0, 4 * GIB, 4 * GIB, 1},
 };
 #define NR_SUCCESSES (sizeof(successes) / sizeof(successes[0]))
 
@@ -214,6 +213,7 @@ static void each_success_as_specified(void)
 	uint64_t base = successes[i].req_base, to = successes[i].ripas;
 	int64_t level = successes[i].level;
 	struct rec_enter in = {0};
+	int reject;
 	uint64_t asked = ipa_state_set_call(base, successes[i].req_top, to, successes[i].flags);
 	//@ assert success_request_made: asked == RSI_SUCCESS;
 	snapshot();
@@ -232,11 +232,12 @@ static void each_success_as_specified(void)
 
 	/* The REC's next entry answers its call: how far it went, accepted unless the host
 	 * rejected an unfinished change to RAM. */
-	in.flags = successes[i].reject ? ENTER_RIPAS_REJECT : 0;
+	reject = Frama_C_interval(0, 1);
+	//@ split reject;
+	in.flags = reject ? ENTER_RIPAS_REJECT : 0;
 	take_response(rec, rd, &in);
 	uint64_t response =
-	    successes[i].reject && to == RIPAS_RAM && out_top != successes[i].req_top ? RSI_REJECT
-										      : RSI_ACCEPT;
+	    reject && to == RIPAS_RAM && out_top != successes[i].req_top ? RSI_REJECT : RSI_ACCEPT;
 	//@ assert answer: rec->gprs[0] == RSI_SUCCESS && rec->gprs[1] == out_top && rec->gprs[2] == response;
 	//@ assert answered: rec->request == REQ_NONE;
 }
