@@ -4,19 +4,21 @@
  * handler on rtt_machine.h's realm, made NEW, whose L3 holds, from entry 0: ASSIGNED RAM
  * (DATA), UNASSIGNED DESTROYED, UNASSIGNED RAM, ASSIGNED EMPTY, then UNASSIGNED EMPTY. The
  * source is OTHER, a host granule whose Non-secure alias (ns_access.S's ns_read here) holds
- * a pattern or faults. The RIM's extension (measurement.c's rim_extend_data, unit-tested
- * against tools/realm_measure.py: the content hash is in the descriptor only with
- * MEASURE_CONTENT) is an abstract function that records its calls.
+ * a pattern or faults halfway. The measurement is measurement.c's own code down to the
+ * hash: SHA-256 and SHA-512 are abstract functions that record what they hash.
  * Each failure condition alone (rd, data_align/bound/state in every other state, src_align,
  * src_bound, src not the host's in every other state or the target itself, src unreadable,
  * flags, realm_state, ipa_align, ipa_bound, rtt_walk, rtte_state) gives its specified
  * error, changes no byte nor granule state (the target stays a zero DELEGATED granule even
- * when the copy faulted halfway) and measures nothing. A success into an UNASSIGNED entry of
+ * when the copy faulted halfway) and hashes nothing. A success into an UNASSIGNED entry of
  * any RIPAS, with either flags value, makes the target DATA holding the source's contents,
  * the entry ASSIGNED RAM (a page mapping of it), the source still the host's, nothing else
- * changed; and extends the RIM exactly once, with the RD's RIM, the IPA, the flags and the
- * copied contents. */
+ * changed; and extends the RIM exactly once (A7.1.1): the copied page hashed exactly when
+ * flags is MEASURE_CONTENT, then the DATA descriptor (type, length, the RIM before, ipa,
+ * flags, that hash or zeroes) hashed into the RIM. */
 #include "rtt_machine.h"
+#define MBEDTLS_CONFIG_FILE "security/rmm/mbedtls_config.h"
+#include "../../security/rmm/measurement.c"
 
 #define P(n)	   ((uint64_t)(n)*GRANULE_SIZE) /* the IPA of L3's n-th entry */
 #define UNPROT	   (1ULL << 39)
@@ -42,27 +44,127 @@ int ns_read(void *dst, const void *ns_src, uint64_t len)
 static int holds_source(const void *pa)
 {
 	const uint64_t *p = (const uint64_t *)pa;
-	int same = 1;
-	//@ loop unroll 512;
-	for (unsigned i = 0; i < 512; i++)
-		same &= p[i] == host_page[i];
-	return same;
+	uint64_t diff = 0;
+	//@ loop unroll 64;
+	for (unsigned i = 0; i < 512; i += 8)
+		diff |= (p[i] ^ host_page[i]) | (p[i + 1] ^ host_page[i + 1]) |
+			(p[i + 2] ^ host_page[i + 2]) | (p[i + 3] ^ host_page[i + 3]) |
+			(p[i + 4] ^ host_page[i + 4]) | (p[i + 5] ^ host_page[i + 5]) |
+			(p[i + 6] ^ host_page[i + 6]) | (p[i + 7] ^ host_page[i + 7]);
+	return diff == 0;
 }
 
-/* The RIM extensions made. */
-static unsigned nr_measured;
-static uint64_t measured_ipa, measured_flags;
-static const void *measured_page;
-static int measured_rim_is_rds, measured_page_held_source;
+/* The hash itself (mbedTLS's SHA-256 and SHA-512) is the abstract function: each
+ * computation records what it hashed, and its value is a marker byte (0xa0 + its number)
+ * repeated over the digest's size. The RIM's descriptor is the 256-byte update. */
+#define DESC_BYTES 0x100
+static unsigned nr_hashes, nr_page_hashes, nr_desc_hashes, nr_other_hashes;
+static int page_hashed_held_source;
+static uint8_t desc[DESC_BYTES];
 
-void rim_extend_data(struct measurement *rim, uint64_t ipa, uint64_t flags, const void *page)
+static void hash_update(const unsigned char *in, size_t len)
 {
-	nr_measured++;
-	measured_rim_is_rds = rim == &rd->rim;
-	measured_ipa = ipa;
-	measured_flags = flags;
-	measured_page = page;
-	measured_page_held_source = page && holds_source(page);
+	if (len == GRANULE_SIZE) {
+		nr_page_hashes++;
+		page_hashed_held_source = in == (const unsigned char *)FREE && holds_source(in);
+	} else if (len == DESC_BYTES) {
+		nr_desc_hashes++;
+		memcpy(desc, in, DESC_BYTES);
+	} else {
+		nr_other_hashes++;
+	}
+}
+
+static void hash_finish(unsigned char *out, unsigned size)
+{
+	//@ loop unroll 64;
+	for (unsigned k = 0; k < size; k++)
+		out[k] = (uint8_t)(0xa0 + nr_hashes);
+}
+
+void mbedtls_sha256_init(mbedtls_sha256_context *ctx)
+{
+	(void)ctx;
+}
+void mbedtls_sha256_free(mbedtls_sha256_context *ctx)
+{
+	(void)ctx;
+}
+int mbedtls_sha256_starts(mbedtls_sha256_context *ctx, int is224)
+{
+	(void)ctx, (void)is224;
+	nr_hashes++;
+	return 0;
+}
+int mbedtls_sha256_update(mbedtls_sha256_context *ctx, const unsigned char *in, size_t len)
+{
+	(void)ctx;
+	hash_update(in, len);
+	return 0;
+}
+int mbedtls_sha256_finish(mbedtls_sha256_context *ctx, unsigned char *out)
+{
+	(void)ctx;
+	hash_finish(out, 32);
+	return 0;
+}
+void mbedtls_sha512_init(mbedtls_sha512_context *ctx)
+{
+	(void)ctx;
+}
+void mbedtls_sha512_free(mbedtls_sha512_context *ctx)
+{
+	(void)ctx;
+}
+int mbedtls_sha512_starts(mbedtls_sha512_context *ctx, int is384)
+{
+	(void)ctx, (void)is384;
+	nr_hashes++;
+	return 0;
+}
+int mbedtls_sha512_update(mbedtls_sha512_context *ctx, const unsigned char *in, size_t len)
+{
+	(void)ctx;
+	hash_update(in, len);
+	return 0;
+}
+int mbedtls_sha512_finish(mbedtls_sha512_context *ctx, unsigned char *out)
+{
+	(void)ctx;
+	hash_finish(out, 64);
+	return 0;
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	//@ loop unroll 8;
+	for (int k = 7; k >= 0; k--)
+		v = v << 8 | p[k];
+	return v;
+}
+
+/* Whether the descriptor the RIM was extended with is RMM 1.0's DATA one (A7.1.1): type 0,
+ * length 0x100, the RIM before, ipa, flags, the content's hash (`content` the marker of
+ * the page's hash, or 0: none, zeroes), zeroes after; and the RIM is now its hash. */
+static int data_descriptor(const uint8_t *rim_before, uint64_t ipa, uint64_t flags, uint8_t content,
+			   unsigned size, uint8_t rim_marker)
+{
+	int ok = desc[0] == 0 && get64(desc + 8) == DESC_BYTES && get64(desc + 0x50) == ipa &&
+		 get64(desc + 0x58) == flags;
+	//@ loop unroll 8;
+	for (unsigned k = 1; k < 8; k++)
+		ok &= desc[k] == 0;
+	//@ loop unroll 64;
+	for (unsigned k = 0; k < MEASURE_MAX; k++) {
+		ok &= desc[0x10 + k] == rim_before[k];
+		ok &= desc[0x60 + k] == (k < size ? content : 0);
+		ok &= rd->rim.value[k] == (k < size ? rim_marker : 0);
+	}
+	//@ loop unroll 96;
+	for (unsigned k = 0xa0; k < DESC_BYTES; k++)
+		ok &= desc[k] == 0;
+	return ok;
 }
 
 /* An RMI call with five arguments: DATA_CREATE's flags in x5. */
@@ -85,7 +187,8 @@ static void new_realm(void)
 	states[7] = GRANULE_UNDELEGATED;
 	host_faults = 0;
 	ns_reads_of_src_only = 1;
-	nr_measured = 0;
+	nr_hashes = nr_page_hashes = nr_desc_hashes = nr_other_hashes = 0;
+	page_hashed_held_source = 0;
 }
 
 static const struct {
@@ -156,19 +259,26 @@ static void each_failure_changes_nothing(void)
 			   failures[i].flags);
 	//@ assert failure_as_specified: r == failures[i].expect;
 	int same = unchanged();
-	//@ assert failure_changes_nothing: same == 1 && nr_measured == 0;
+	//@ assert failure_changes_nothing: same == 1 && nr_hashes == 0;
 }
 
-/* Into L3's UNASSIGNED entries 1 (DESTROYED), 2 (RAM) and 4 (EMPTY), with either flags. */
+/* Into L3's UNASSIGNED entries 1 (DESTROYED), 2 (RAM) and 4 (EMPTY), with either flags;
+ * the realm measured with SHA-256, or SHA-512 for entry 4. */
 static void each_create_as_specified(void)
 {
 	unsigned n = (unsigned)Frama_C_interval(1, 4);
 	uint64_t flags = (uint64_t)Frama_C_interval(0, 1);
+	uint8_t rim_before[MEASURE_MAX];
 	if (n == 3)
 		n = 4;
 	//@ split n;
 	//@ split flags;
 	new_realm();
+	uint8_t algo = n == 4 ? HASH_SHA512 : HASH_SHA256; /* each with both flags */
+	rd->rim.algo = algo;
+	//@ loop unroll 64;
+	for (unsigned k = 0; k < MEASURE_MAX; k++)
+		rim_before[k] = rd->rim.value[k] = (uint8_t)(k < measurement_size(algo) ? 0x5a : 0);
 	snapshot();
 	uint64_t r = call5(RD, FREE, P(n), SRC, flags);
 	uint64_t e = l3[n];
@@ -177,11 +287,19 @@ static void each_create_as_specified(void)
 	//@ assert create_ram_mapping: (e & PTE_ADDR_MASK) == FREE && (e & 3) == 3 && (e & S2_NORMAL_RWX) == S2_NORMAL_RWX;
 	int copied = holds_source((const void *)FREE);
 	//@ assert create_copied: copied == 1 && ns_reads_of_src_only == 1;
-	//@ assert create_measured_once: nr_measured == 1 && measured_rim_is_rds == 1;
-	//@ assert create_measured_what: measured_ipa == P(n) && measured_flags == flags && measured_page == (const void *)FREE && measured_page_held_source == 1;
-	/* Nothing else: the entry and the target put back, the rest as it was. */
+	/* The RIM extended once: the content hashed first if MEASURE_CONTENT (hash 1), then
+	 * the descriptor (the last hash). */
+	int measure = flags == DATA_MEASURE_CONTENT;
+	//@ assert create_content_hashed_iff_measured: nr_page_hashes == (measure ? 1 : 0) && (!measure || page_hashed_held_source == 1);
+	//@ assert create_rim_extended_once: nr_desc_hashes == 1 && nr_other_hashes == 0 && nr_hashes == nr_page_hashes + 1;
+	unsigned size = (unsigned)measurement_size(algo);
+	int described = data_descriptor(rim_before, P(n), flags, measure ? 0xa1 : 0, size,
+					(uint8_t)(0xa0 + nr_hashes));
+	//@ assert create_descriptor: described == 1;
+	/* Nothing else: the entry, the target and the RIM put back, the rest as it was. */
 	l3[n] = snap_mem[(L3 - TRACKED_BASE) / 8 + n];
 	memset((void *)FREE, 0, GRANULE_SIZE);
+	memcpy(rd->rim.value, rim_before, MEASURE_MAX);
 	states[5] = GRANULE_DELEGATED;
 	int rest = unchanged();
 	//@ assert create_nothing_else: rest == 1;
