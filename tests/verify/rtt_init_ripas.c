@@ -10,7 +10,7 @@
  * RAM at base, top cutting the first entry) gives its specified error, changes no byte nor
  * granule state and measures nothing. A success makes every entry of [base, out_top)
  * UNASSIGNED RAM and changes nothing else; out_top is where the walk stops (top, the
- * table's end, or the first entry that is not UNASSIGNED EMPTY or RAM); the RIM is extended
+ * table's end, a table entry, or the first entry that is not UNASSIGNED EMPTY or RAM); the RIM is extended
  * once per entry, in order, with that entry's [ipa, ipa + size). */
 #include "rtt_machine.h"
 
@@ -136,9 +136,21 @@ static void each_success_as_specified(void)
 	//@ assert success_rd_unlocked: states[0] == GRANULE_RD;
 }
 
+/* A table entry stops the walk: it is not an entry of the level the walk reached. */
+static void stops_at_a_table(void)
+{
+	new_realm(REALM_NEW);
+	l1[3] = L2 | PTE_VALID | PTE_TABLE; /* a second way to L2: only its entry matters */
+	uint64_t r = call(rmi_rtt_init_ripas, RD, GIB, 4 * GIB, 0);
+	uint64_t below = l1[1], table = l1[3];
+	//@ assert table_stops: r == RMI_SUCCESS && out[1] == 3 * GIB && nr_measured == 2;
+	//@ assert table_kept: below == RIPAS_RAM << RIPAS_SHIFT && table == (L2 | PTE_VALID | PTE_TABLE);
+}
+
 int main(void)
 {
 	each_failure_changes_nothing();
 	each_success_as_specified();
+	stops_at_a_table();
 	return 0;
 }

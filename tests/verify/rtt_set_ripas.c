@@ -257,6 +257,18 @@ static void request_done_in_two_calls(void)
 	//@ assert two_calls_not_again: again == RMI_ERROR_INPUT;
 }
 
+/* A table entry stops the walk: it is not an entry of the level the walk reached. */
+static void stops_at_a_table(void)
+{
+	realm_with_rec();
+	l1[3] = L2 | PTE_VALID | PTE_TABLE; /* a second way to L2: only its entry matters */
+	uint64_t asked = ipa_state_set_call(GIB, 4 * GIB, RIPAS_RAM, 0);
+	uint64_t r = call(rmi_rtt_set_ripas, RD, REC, GIB, 4 * GIB);
+	uint64_t below = ripas_of(l1[1]), table = l1[3];
+	//@ assert table_stops: asked == RSI_SUCCESS && r == RMI_SUCCESS && out[1] == 3 * GIB && rec->ripas_addr == 3 * GIB;
+	//@ assert table_kept: below == RIPAS_RAM && table == (L2 | PTE_VALID | PTE_TABLE);
+}
+
 int main(void)
 {
 	each_bad_request_refused();
@@ -264,5 +276,6 @@ int main(void)
 	each_failure_changes_nothing();
 	each_success_as_specified();
 	request_done_in_two_calls();
+	stops_at_a_table();
 	return 0;
 }
