@@ -42,7 +42,12 @@ struct wsreg {
 #define ENTRY(n, reg, pat, f, kept) {n, pat, f, kept},
 static const struct wsreg regs[] = {WS_EL1_REGS(ENTRY) WS_EL2_REGS(ENTRY)};
 #undef ENTRY
-#define NREGS	 (sizeof regs / sizeof regs[0])
+#define NREGS (sizeof regs / sizeof regs[0])
+enum { /* each register's index in regs[] */
+#define IDX(n, reg, pat, f, kept) IDX_##reg,
+       WS_EL1_REGS(IDX) WS_EL2_REGS(IDX)
+#undef IDX
+};
 #define FP_WORDS 66 /* V0-V31 as pairs of words, FPSR, FPCR */
 
 /* The registers are named in the instructions: one test per index. */
@@ -247,10 +252,31 @@ static void realm_report(uint64_t v, bool pauth)
 	puts_(" changed across the host's turn (RSI_HOST_CALL)\n");
 }
 
+/* Normal EL2's physical timer as a watchdog over each REC_ENTER: a realm that never exits by
+ * itself (stuck on something of the host's that applies to it) still comes back, with an
+ * IRQ exit, 100 ms on. Its pattern goes back in after. */
+#define PPI_EL2_PHYS_TIMER 26
+
 static uint64_t rec_enter_gprs(const char *what, uint64_t flags)
 {
 	RUN(ENTER_FLAGS) = flags;
-	return gpr_call(what, RMI_REC_ENTER, WS_REC, (uint64_t)run_page, 1, 5, 0);
+	write_sysreg(cnthp_cval_el2, read_sysreg(cntpct_el0) + read_sysreg(cntfrq_el0) / 10);
+	write_sysreg(cnthp_ctl_el2, 1UL);
+	isb();
+	uint64_t r = gpr_call(what, RMI_REC_ENTER, WS_REC, (uint64_t)run_page, 1, 5, 0);
+	write_sysreg(cnthp_ctl_el2, expect[IDX_cnthp_ctl_el2]);
+	write_sysreg(cnthp_cval_el2, expect[IDX_cnthp_cval_el2]);
+	isb();
+	return r;
+}
+
+static void watchdog_ppi(bool on)
+{
+	uint64_t sgi = GICR + 0x10000;
+	gicr_wake(0);
+	wr32(sgi + 0x80, rd32(sgi + 0x80) | (1U << PPI_EL2_PHYS_TIMER)); /* GICR_IGROUPR0 */
+	wr32(sgi + (on ? 0x100 : 0x180), 1U << PPI_EL2_PHYS_TIMER);	 /* GICR_IS/ICENABLER0 */
+	gic_cpu_interface_on();
 }
 
 /* The realm's half: it runs to its host call (past interrupt exits), then each entry ends
@@ -408,7 +434,9 @@ void world_switch(bool secure)
 	a.realm = build_realm(a.pauth);
 	check(a.realm, "world switch: a realm to enter", 0);
 	unsigned before = failures;
+	watchdog_ppi(true);
 	at_el2(el2_round_trips, &a);
+	watchdog_ppi(false);
 	if (a.realm)
 		take_realm_apart();
 	if (failures == before) {
