@@ -104,14 +104,32 @@ static uint64_t fp_orig[FP_WORDS] __attribute__((aligned(16)));
 static uint64_t fp_expect[FP_WORDS] __attribute__((aligned(16)));
 static uint64_t fp_now[FP_WORDS] __attribute__((aligned(16)));
 
-static void mismatch(const char *what, int index, const char *after, uint64_t want, uint64_t got)
+/* V0-V31 as pairs of words, then FPSR and FPCR: word w's name. */
+static void put_fp_name(unsigned w)
+{
+	if (w >= 64) {
+		puts_(w == 64 ? "FPSR" : "FPCR");
+		return;
+	}
+	puts_("V");
+	putdec(w / 2);
+	if (w & 1)
+		puts_(" (high half)");
+}
+
+/* A register that changed: what (and its number n, if n >= 0), or FP/SIMD word n if what is
+ * 0. */
+static void mismatch(const char *what, int n, const char *after, uint64_t want, uint64_t got)
 {
 	checks++;
 	failures++;
 	puts_("fwtest: FAIL world switch: ");
-	puts_(what);
-	if (index >= 0)
-		putdec((uint64_t)index);
+	if (!what)
+		put_fp_name((unsigned)n);
+	else
+		puts_(what);
+	if (what && n >= 0)
+		putdec((uint64_t)n);
 	puts_(" changed by ");
 	puts_(after);
 	puts_(" (expected ");
@@ -121,16 +139,9 @@ static void mismatch(const char *what, int index, const char *after, uint64_t wa
 	puts_(")\n");
 }
 
-static void fp_name(unsigned w, const char **what, int *index)
-{
-	*what = w == 64 ? "FPSR" : w == 65 ? "FPCR" : (w & 1) ? "the high half of V" : "V";
-	*index = w < 64 ? (int)(w / 2) : -1;
-}
-
 /* Every register of Normal EL2's context a pattern; the readbacks are what must last. */
 static void fill(void)
 {
-
 	for (unsigned i = 0; i < NREGS; i++) {
 		present[i] = cpu_has(regs[i].feature);
 		if (present[i])
@@ -168,12 +179,8 @@ static void compare(const char *after, bool rec_enter)
 	fp_get(fp_now);
 	for (unsigned w = 0; w < FP_WORDS; w++) {
 		checks++;
-		if (fp_now[w] != fp_expect[w]) {
-			const char *what;
-			int index;
-			fp_name(w, &what, &index);
-			mismatch(what, index, after, fp_expect[w], fp_now[w]);
-		}
+		if (fp_now[w] != fp_expect[w])
+			mismatch(0, (int)w, after, fp_expect[w], fp_now[w]);
 	}
 }
 
@@ -242,25 +249,20 @@ static void realm_report(uint64_t v, bool pauth)
 	} else if (i < sys) {
 		puts_(realm_names[i]);
 	} else {
-		const char *what;
-		int index;
-		fp_name(i - sys, &what, &index);
-		puts_(what);
-		if (index >= 0)
-			putdec((uint64_t)index);
+		put_fp_name(i - sys);
 	}
 	puts_(" changed across the host's turn (RSI_HOST_CALL)\n");
 }
 
 /* Normal EL2's physical timer as a watchdog over each REC_ENTER: a realm that never exits by
  * itself (stuck on something of the host's that applies to it) still comes back, with an
- * IRQ exit, 100 ms on. Its pattern goes back in after. */
+ * IRQ exit, 20 ms on (50 of those in a row fail the test). Its pattern goes back in after. */
 #define PPI_EL2_PHYS_TIMER 26
 
 static uint64_t rec_enter_gprs(const char *what, uint64_t flags)
 {
 	RUN(ENTER_FLAGS) = flags;
-	write_sysreg(cnthp_cval_el2, read_sysreg(cntpct_el0) + read_sysreg(cntfrq_el0) / 10);
+	write_sysreg(cnthp_cval_el2, read_sysreg(cntpct_el0) + read_sysreg(cntfrq_el0) / 50);
 	write_sysreg(cnthp_ctl_el2, 1UL);
 	isb();
 	uint64_t r = gpr_call(what, RMI_REC_ENTER, WS_REC, (uint64_t)run_page, 1, 5, 0);
