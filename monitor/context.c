@@ -9,6 +9,9 @@ void context_save_el2(struct world_context *c)
 {
 #define X(field, reg) c->sys.field = read_sysreg(reg);
 	MON_EL2_REGS(X)
+	if (mon_hcx) {
+		MON_EL2_HCX_REGS(X)
+	}
 #undef X
 }
 
@@ -24,6 +27,9 @@ void context_restore_el2(const struct world_context *c)
 {
 #define X(field, reg) write_sysreg(reg, c->sys.field);
 	MON_EL2_REGS(X)
+	if (mon_hcx) {
+		MON_EL2_HCX_REGS(X)
+	}
 #undef X
 	isb();
 }

@@ -18,6 +18,7 @@ uint8_t monitor_stacks[MAX_CPUS + 1][STACK_SIZE] __attribute__((aligned(16)));
 /* In normal-world memory (the hypervisor reads it), between the DTB and the kernel. */
 #define BOOT_INFO (RAM_BASE + 0x100000)
 static uint64_t scr_ns, cptr;
+bool mon_hcx;
 
 /* With FEAT_RME, the top of DRAM is the firmware's: the Realm world (the RMM, its table of
  * granule states), a page the monitor and the RMM share, the GPT's level-1 tables. */
@@ -66,7 +67,8 @@ static void plan_el3_controls(void)
 		scr_ns |= SCR_FGTEN;
 	if (field(mmfr0, 60))
 		scr_ns |= SCR_ECVEN;
-	if (field(mmfr1, 40))
+	mon_hcx = field(mmfr1, 40);
+	if (mon_hcx)
 		scr_ns |= SCR_HXEN;
 	if (field(mmfr3, 0))
 		scr_ns |= SCR_TCR2EN;

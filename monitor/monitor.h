@@ -34,6 +34,10 @@
 #define SCR_SCTLR2EN (1ULL << 44)
 #define SCR_PIEN     (1ULL << 45)
 #define SCR_NSE	     (1ULL << 62) /* with NS: the Realm world (FEAT_RME) */
+/* What only Normal EL2 uses of what SCR_EL3 enables, and the monitor does not switch: off
+ * in the other worlds, where what Normal EL2 left in those registers must not apply (its
+ * fine-grained traps on OP-TEE or a realm; docs/world-switch.md). */
+#define SCR_NS_ONLY SCR_FGTEN
 /* CPTR_EL3 */
 #define CPTR_EZ	 (1ULL << 8)
 #define CPTR_ESM (1ULL << 12)
@@ -50,6 +54,9 @@
 	X(cntvoff_el2, cntvoff_el2) X(vttbr_el2, vttbr_el2) X(vtcr_el2, vtcr_el2)                  \
 	X(vmpidr_el2, vmpidr_el2) X(vpidr_el2, vpidr_el2) X(sp_el2, sp_el2)                        \
 	X(ich_hcr_el2, s3_4_c12_c11_0) X(elr_el3, elr_el3) X(spsr_el3, spsr_el3)
+/* EL2's registers of optional features the worlds' EL2s write, switched if the CPU has them
+ * (mon_hcx): HCRX_EL2, which the RMM sets for each REC it runs. */
+#define MON_EL2_HCX_REGS(X) X(hcrx_el2, s3_4_c1_c2_2)
 #define MON_EL1_REGS(X)                                                                            \
 	X(sctlr_el1, sctlr_el1) X(cpacr_el1, cpacr_el1) X(ttbr0_el1, ttbr0_el1)                    \
 	X(ttbr1_el1, ttbr1_el1) X(tcr_el1, tcr_el1) X(mair_el1, mair_el1)                          \
@@ -62,9 +69,10 @@
 // clang-format on
 struct sysregs {
 #define X(field, reg) uint64_t field;
-	MON_EL2_REGS(X) MON_EL1_REGS(X)
+	MON_EL2_REGS(X) MON_EL2_HCX_REGS(X) MON_EL1_REGS(X)
 #undef X
 };
+extern bool mon_hcx; /* FEAT_HCX (monitor.c) */
 
 struct fpsimd_regs {
 	__uint128_t v[32];

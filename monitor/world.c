@@ -107,9 +107,10 @@ static void boot_realm(unsigned cpu)
 	realm_booted = true;
 	/* Secure interrupts in the realm world are the RMM's FIQs (a REC exit): the normal
 	 * world, where they come to EL3, takes them next. */
-	enter_fresh(&mon_cpu(cpu)->rl_ctx, (mon_cpu(cpu)->ns_ctx.scr_el3 & ~SCR_FIQ) | SCR_NSE,
-		    rmm_entry, cpu, cold ? RMM_EL3_IFC_VERSION : 0, cold ? MAX_CPUS : 0,
-		    cold ? rmm_shared : 0, 0);
+	enter_fresh(&mon_cpu(cpu)->rl_ctx,
+		    (mon_cpu(cpu)->ns_ctx.scr_el3 & ~(SCR_FIQ | SCR_NS_ONLY)) | SCR_NSE, rmm_entry,
+		    cpu, cold ? RMM_EL3_IFC_VERSION : 0, cold ? MAX_CPUS : 0, cold ? rmm_shared : 0,
+		    0);
 }
 
 static bool realm_to_boot(bool cpu_on)
@@ -135,7 +136,7 @@ void world_boot_cpu(unsigned cpu, uint64_t ns_entry, uint64_t ns_x0, uint64_t ns
 	/* While the normal world runs, secure interrupts (FIQs there) come here for OP-TEE; in
 	 * the secure world they are its own IRQs, and the normal world's are its FIQs, which
 	 * it must see (foreign interrupts). */
-	uint64_t scr_secure = (ns->scr_el3 & ~SCR_NS) | SCR_EEL2;
+	uint64_t scr_secure = (ns->scr_el3 & ~(SCR_NS | SCR_NS_ONLY)) | SCR_EEL2;
 	if (sel2_entry)
 		ns->scr_el3 |= SCR_FIQ;
 	mon_cpu(cpu)->booting_by_cpu_on = cpu_on;
@@ -182,7 +183,7 @@ static struct world_context *enter_secure(struct world_context *c, unsigned cpu)
 
 static uint64_t secure_scr(unsigned cpu)
 {
-	return (mon_cpu(cpu)->ns_ctx.scr_el3 & ~(SCR_NS | SCR_FIQ)) | SCR_EEL2;
+	return (mon_cpu(cpu)->ns_ctx.scr_el3 & ~(SCR_NS | SCR_FIQ | SCR_NS_ONLY)) | SCR_EEL2;
 }
 
 /* Waits out a restart of OP-TEE under way, then marks this CPU as in the secure world (a

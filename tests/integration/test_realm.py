@@ -52,6 +52,12 @@ def test_rmi_and_ffa_seen_from_the_host():
     # RMI and granule protection, the realm lifecycle, a realm's tables and memory, its
     # RECs, unreadable parameters, FF-A, PSCI power-down suspend.
     assert m and int(m.group(1)) >= 210, out
+    # What a world switch keeps (docs/world-switch.md): fwtest's every register, filled with
+    # patterns at Normal EL2, after FFA_VERSION, RMI_VERSION, OP-TEE's UID call and a REC_ENTER
+    # that ran realm code; the realm's after its host call (each change is a FAIL by name).
+    assert re.search(r"fwtest: world switch: \d+ system registers, V0-V31, FPSR, FPCR and "
+                     r"x0-x30 kept across (FF-A, OP-TEE, )?RMI and REC_ENTER; the realm's kept "
+                     r"across its host call", out), out
     # The CPU suspended to a power-down state (through OP-TEE's suspend and resume entries)
     # and woke on its timer's interrupt.
     assert re.search(r"fwtest: woke from a power-down suspend after \d+ ms", out), out

@@ -70,5 +70,8 @@ void blocks(void);
 void audit_page(void);
 /* power.c: PSCI CPU_SUSPEND to a power-down state and back. */
 void power_down_and_back(void);
+/* wswitch.c: Normal EL2's registers across every kind of world switch, and a realm's
+ * across its host's turn (secure: there is a secure world). */
+void world_switch(bool secure);
 
 #endif

@@ -1060,10 +1060,12 @@ int main(const char *dtb)
 	audit_page();
 	params_the_normal_world_cannot_read((const uint8_t *)dtb);
 	bench_call("rmi_version", RMI_VERSION, V1_0);
-	if (ffa()) {
+	bool secure = ffa();
+	if (secure) {
 		secure_memory_faults();
 		bench_call("world_switch_secure", FFA_VERSION, 0x10001);
 	}
+	world_switch(secure);
 	power_down_and_back();
 	puts_("bench: rsi_version ");
 	putdec(rsi_round_trip * 1000000000ULL / read_sysreg(cntfrq_el0));

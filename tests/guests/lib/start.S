@@ -3,8 +3,10 @@
  * the MMU off. CPU 0 enters main(dtb); others, started with PSCI CPU_ON(entry =
  * secondary_entry, context = CPU index), enter secondary_main(index). Started at EL2 (in
  * Triad's place, e.g. to test the firmware below it), a guest first drops to EL1 with
- * nothing trapped: its SMCs go straight to EL3. */
+ * nothing trapped: its SMCs go straight to EL3, its HVCs to el2_vectors if it has them. */
 #define STACK_SIZE 0x4000
+
+	.weak	el2_vectors		/* 0 unless the guest defines it */
 
 .macro	drop_to_el1
 	mrs	x9, CurrentEL
@@ -19,6 +21,10 @@
 	msr	cptr_el2, x9
 	ldr	x9, =0x30d00800		/* SCTLR_EL1: RES1 bits, MMU and caches off */
 	msr	sctlr_el1, x9
+	ldr	x9, =el2_vectors	/* a guest's own EL2 vectors (HVC), if it has them */
+	cbz	x9, 2f
+	msr	vbar_el2, x9
+2:
 	mov	x9, #0x3c5		/* EL1h, DAIF masked */
 	msr	spsr_el2, x9
 	adr	x9, 1f
