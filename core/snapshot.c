@@ -61,7 +61,6 @@ static long capture(struct vm *vm, uint8_t **out, char *err, size_t errlen)
 {
 	uint8_t *dt = (uint8_t *)page_alloc(SCRATCH_PAGES, PAGE_SIZE);
 	uint8_t *devs = (uint8_t *)page_alloc(SCRATCH_PAGES, PAGE_SIZE);
-	uint64_t *nonzero = NULL, bitmap_pages = 0;
 	long r = -ENOMEM;
 	*out = NULL;
 	if (!dt || !devs) {
@@ -83,16 +82,22 @@ static long capture(struct vm *vm, uint8_t **out, char *err, size_t errlen)
 		goto done;
 	}
 	const uint8_t *ram = (const uint8_t *)vm->ram_pa;
-	/* One scan of the RAM: the second pass copies the pages the first found. */
-	bitmap_pages = pages_of(snap_mem_bitmap_words(vm->ram_size) * 8);
-	nonzero = (uint64_t *)page_alloc(bitmap_pages, PAGE_SIZE);
-	uint64_t npages, mem_size = snap_mem_size(ram, vm->ram_size, &npages, nonzero);
-	uint64_t total = sizeof(struct snap_header) + snap_section_size(bundle_size) +
+	/* The memory section is written in one pass over the RAM, into room for the worst
+	 * case; the pages it did not need go back at the end. Only when that room is not
+	 * free is the RAM read twice: once to size the section exactly. */
+	uint64_t fixed = sizeof(struct snap_header) + snap_section_size(bundle_size) +
 			 snap_section_size(sizeof(struct snap_vm)) +
 			 vm->ncpus * snap_section_size(sizeof(struct snap_vcpu)) +
 			 snap_section_size(sizeof(struct snap_vgic)) +
-			 snap_section_size((uint64_t)devs_size) + snap_section_size(mem_size);
+			 snap_section_size((uint64_t)devs_size);
+	uint64_t mem_max = snap_mem_bound(vm->ram_size);
+	uint64_t total = fixed + snap_section_size(mem_max);
 	uint8_t *buf = (uint8_t *)page_alloc(pages_of(total), PAGE_SIZE);
+	if (!buf) {
+		mem_max = snap_mem_size(ram, vm->ram_size);
+		total = fixed + snap_section_size(mem_max);
+		buf = (uint8_t *)page_alloc(pages_of(total), PAGE_SIZE);
+	}
 	if (!buf) {
 		snprintf(err, errlen, "no room for a %lu MB snapshot (%lu MB free)", total >> 20,
 			 mem_free_bytes() >> 20);
@@ -131,26 +136,27 @@ static long capture(struct vm *vm, uint8_t **out, char *err, size_t errlen)
 		snap_section_end(&w, sizeof(grec));
 	}
 	snap_section_add(&w, SNAP_SEC_DEVICES, 0, devs, (uint64_t)devs_size);
-	p = snap_section_begin(&w, SNAP_SEC_MEMORY, 0, mem_size);
-	if (p && snap_mem_write(ram, vm->ram_size, npages, nonzero, p, mem_size) == mem_size)
+	p = snap_section_begin(&w, SNAP_SEC_MEMORY, 0, mem_max); /* the last section */
+	uint64_t mem_size = p ? snap_mem_encode(ram, vm->ram_size, p, mem_max) : 0;
+	if (mem_size)
 		snap_section_end(&w, mem_size);
 	else if (p)
-		w.error = -EBUSY; /* its memory changed: it was not quiesced */
+		w.error = -EBUSY; /* its memory grew after it was sized: it was not quiesced */
 	r = snap_write_finish(&w);
-	if (r < 0 || (uint64_t)r != total) {
+	if (r < 0) {
 		snprintf(err, errlen, "the snapshot did not come out as sized (%ld)", r);
 		page_free((uint64_t)buf, pages_of(total));
-		r = r < 0 ? r : -EINVAL;
 		goto done;
 	}
+	if (pages_of((uint64_t)r) < pages_of(total))
+		page_free((uint64_t)buf + pages_of((uint64_t)r) * PAGE_SIZE,
+			  pages_of(total) - pages_of((uint64_t)r));
 	*out = buf;
 done:
 	if (dt)
 		page_free((uint64_t)dt, SCRATCH_PAGES);
 	if (devs)
 		page_free((uint64_t)devs, SCRATCH_PAGES);
-	if (nonzero)
-		page_free((uint64_t)nonzero, bitmap_pages);
 	return r;
 }
 

@@ -1,70 +1,84 @@
-/* A snapshot's memory section (include/triad/snapshot_mem.h). */
+/* A snapshot's memory section (include/triad/snapshot_mem.h). Under QEMU's TCG every
+ * instruction per byte counts: the RAM is read once, eight words a step, and a block is
+ * copied only when it is not all zeros. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <triad/errno.h>
 #include <triad/snapshot_mem.h>
 
+#define BLOCKS	    (SNAP_PAGE_SIZE / SNAP_BLOCK_SIZE) /* 64: one bit each in a u64 */
+#define BLOCK_WORDS (SNAP_BLOCK_SIZE / 8)
+
+_Static_assert(BLOCKS == 64, "a page's block map is one u64");
+
 struct mem_head {
-	uint64_t ram_size, npages;
+	uint64_t ram_size, n;
 };
 
-static uint64_t index_bytes(uint64_t npages)
+struct mem_record {
+	uint32_t pfn, zero;
+	uint64_t blocks;
+};
+
+_Static_assert(sizeof(struct mem_head) == SNAP_MEM_HEAD, "layout");
+_Static_assert(sizeof(struct mem_record) == SNAP_MEM_RECORD, "layout");
+
+static inline uint64_t block_or(const uint64_t *w)
 {
-	return (npages * 4 + 7) & ~7ull;
+	return w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7];
 }
 
-/* Most touched pages have a non-zero word early: stop at the first. */
-static bool page_is_zero(const uint8_t *p)
+uint64_t snap_mem_size(const uint8_t *ram, uint64_t ram_size)
 {
-	const uint64_t *w = (const uint64_t *)p;
-	for (unsigned i = 0; i < SNAP_PAGE_SIZE / 8; i += 8)
-		if (w[i] | w[i + 1] | w[i + 2] | w[i + 3] | w[i + 4] | w[i + 5] | w[i + 6] |
-		    w[i + 7])
-			return false;
-	return true;
-}
-
-uint64_t snap_mem_size(const uint8_t *ram, uint64_t ram_size, uint64_t *npages, uint64_t *nonzero)
-{
-	uint64_t n = 0;
-	if (nonzero)
-		memset(nonzero, 0, snap_mem_bitmap_words(ram_size) * 8);
+	uint64_t size = SNAP_MEM_HEAD;
 	for (uint64_t off = 0; off + SNAP_PAGE_SIZE <= ram_size; off += SNAP_PAGE_SIZE) {
-		if (page_is_zero(ram + off))
-			continue;
-		n++;
-		if (nonzero)
-			nonzero[off / SNAP_PAGE_SIZE / 64] |= 1ULL << (off / SNAP_PAGE_SIZE % 64);
+		const uint64_t *w = (const uint64_t *)(ram + off);
+		uint64_t blocks = 0;
+		for (unsigned b = 0; b < BLOCKS; b++, w += BLOCK_WORDS)
+			blocks += block_or(w) != 0;
+		if (blocks)
+			size += SNAP_MEM_RECORD + blocks * SNAP_BLOCK_SIZE;
 	}
-	*npages = n;
-	return sizeof(struct mem_head) + index_bytes(n) + n * SNAP_PAGE_SIZE;
+	return size;
 }
 
-uint64_t snap_mem_write(const uint8_t *ram, uint64_t ram_size, uint64_t npages,
-			const uint64_t *nonzero, uint8_t *out, uint64_t max)
+uint64_t snap_mem_encode(const uint8_t *ram, uint64_t ram_size, uint8_t *out, uint64_t max)
 {
-	uint64_t size = sizeof(struct mem_head) + index_bytes(npages) + npages * SNAP_PAGE_SIZE;
-	if (size > max)
+	if (max < SNAP_MEM_HEAD)
 		return 0;
-	struct mem_head h = {ram_size, npages};
-	memcpy(out, &h, sizeof(h));
-	uint8_t *index = out + sizeof(h);
-	uint8_t *data = index + index_bytes(npages);
-	memset(index, 0, index_bytes(npages));
-	uint64_t n = 0;
-	for (uint64_t off = 0; off + SNAP_PAGE_SIZE <= ram_size; off += SNAP_PAGE_SIZE) {
-		uint64_t pfn = off / SNAP_PAGE_SIZE;
-		if (nonzero ? !(nonzero[pfn / 64] & (1ULL << (pfn % 64))) : page_is_zero(ram + off))
+	uint64_t at = SNAP_MEM_HEAD, n = 0;
+	for (uint64_t pfn = 0; pfn < ram_size / SNAP_PAGE_SIZE; pfn++) {
+		const uint64_t *w = (const uint64_t *)(ram + pfn * SNAP_PAGE_SIZE);
+		/* The blocks go after the record's head as they are found; the head is written
+		 * once the page is done, and not at all for a page of zeros. */
+		uint64_t room = max - at >= SNAP_MEM_RECORD ? (max - at - SNAP_MEM_RECORD) : 0;
+		uint64_t *dst = (uint64_t *)(out + at + SNAP_MEM_RECORD);
+		uint64_t map = 0, used = 0;
+		for (unsigned b = 0; b < BLOCKS; b++, w += BLOCK_WORDS) {
+			/* Loaded once: tested, then stored from the registers. */
+			uint64_t a0 = w[0], a1 = w[1], a2 = w[2], a3 = w[3];
+			uint64_t a4 = w[4], a5 = w[5], a6 = w[6], a7 = w[7];
+			if (!(a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7))
+				continue;
+			if (room - used < SNAP_BLOCK_SIZE)
+				return 0;
+			dst[0] = a0, dst[1] = a1, dst[2] = a2, dst[3] = a3;
+			dst[4] = a4, dst[5] = a5, dst[6] = a6, dst[7] = a7;
+			dst += BLOCK_WORDS;
+			used += SNAP_BLOCK_SIZE;
+			map |= 1ULL << b;
+		}
+		if (!map)
 			continue;
-		if (n == npages)
-			return 0;
-		uint32_t pfn32 = (uint32_t)pfn;
-		memcpy(index + 4 * n, &pfn32, 4);
-		memcpy(data + n * SNAP_PAGE_SIZE, ram + off, SNAP_PAGE_SIZE);
+		struct mem_record r = {(uint32_t)pfn, 0, map};
+		memcpy(out + at, &r, sizeof(r));
+		at += SNAP_MEM_RECORD + used;
 		n++;
 	}
-	return n == npages ? size : 0;
+	struct mem_head h = {ram_size, n};
+	memcpy(out, &h, sizeof(h));
+	return at;
 }
 
 int snap_mem_check(const uint8_t *sec, uint64_t len, uint64_t ram_size, char *err, size_t errlen)
@@ -82,26 +96,44 @@ int snap_mem_check(const uint8_t *sec, uint64_t len, uint64_t ram_size, char *er
 			 (unsigned long long)h.ram_size, (unsigned long long)ram_size);
 		return -EINVAL;
 	}
-	/* npages bounded first, so the size below cannot wrap. */
-	if (h.npages > pages ||
-	    len != sizeof(h) + index_bytes(h.npages) + h.npages * SNAP_PAGE_SIZE) {
-		snprintf(err, errlen, "memory section of %llu bytes does not hold %llu pages",
-			 (unsigned long long)len, (unsigned long long)h.npages);
+	if (h.n > pages) {
+		snprintf(err, errlen, "memory section has %llu pages, the RAM %llu",
+			 (unsigned long long)h.n, (unsigned long long)pages);
 		return -EINVAL;
 	}
-	const uint8_t *index = sec + sizeof(h);
-	uint64_t prev = 0;
-	for (uint64_t i = 0; i < h.npages; i++) {
-		uint32_t pfn;
-		memcpy(&pfn, index + 4 * i, 4);
-		if (pfn >= pages || (i && pfn <= prev)) {
+	uint64_t at = sizeof(h), prev = 0;
+	for (uint64_t i = 0; i < h.n; i++) {
+		struct mem_record r;
+		if (len - at < sizeof(r)) {
+			snprintf(err, errlen, "memory section ends in page record %llu",
+				 (unsigned long long)i);
+			return -EINVAL;
+		}
+		memcpy(&r, sec + at, sizeof(r));
+		if (r.pfn >= pages || (i && r.pfn <= prev)) {
 			snprintf(err, errlen,
 				 "memory section's page %llu (number %u) is out of "
 				 "order or outside the RAM",
-				 (unsigned long long)i, pfn);
+				 (unsigned long long)i, r.pfn);
 			return -EINVAL;
 		}
-		prev = pfn;
+		if (r.zero || !r.blocks) {
+			snprintf(err, errlen, "memory section's page %u has a malformed record",
+				 r.pfn);
+			return -EINVAL;
+		}
+		uint64_t size = (uint64_t)__builtin_popcountll(r.blocks) * SNAP_BLOCK_SIZE;
+		if (len - at - sizeof(r) < size) {
+			snprintf(err, errlen, "memory section ends in page %u's blocks", r.pfn);
+			return -EINVAL;
+		}
+		at += sizeof(r) + size;
+		prev = r.pfn;
+	}
+	if (at != len) {
+		snprintf(err, errlen, "memory section has %llu bytes after its %llu pages",
+			 (unsigned long long)(len - at), (unsigned long long)h.n);
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -110,12 +142,20 @@ void snap_mem_load(const uint8_t *sec, uint8_t *ram)
 {
 	struct mem_head h;
 	memcpy(&h, sec, sizeof(h));
-	const uint8_t *index = sec + sizeof(h);
-	const uint8_t *data = index + index_bytes(h.npages);
-	for (uint64_t i = 0; i < h.npages; i++) {
-		uint32_t pfn;
-		memcpy(&pfn, index + 4 * i, 4);
-		memcpy(ram + (uint64_t)pfn * SNAP_PAGE_SIZE, data + i * SNAP_PAGE_SIZE,
-		       SNAP_PAGE_SIZE);
+	const uint8_t *at = sec + sizeof(h);
+	for (uint64_t i = 0; i < h.n; i++) {
+		struct mem_record r;
+		memcpy(&r, at, sizeof(r));
+		const uint64_t *src = (const uint64_t *)(at + sizeof(r));
+		uint8_t *page = ram + (uint64_t)r.pfn * SNAP_PAGE_SIZE;
+		for (uint64_t map = r.blocks; map; map &= map - 1) {
+			uint64_t *dst = (uint64_t *)(page + __builtin_ctzll(map) * SNAP_BLOCK_SIZE);
+			uint64_t a0 = src[0], a1 = src[1], a2 = src[2], a3 = src[3];
+			uint64_t a4 = src[4], a5 = src[5], a6 = src[6], a7 = src[7];
+			dst[0] = a0, dst[1] = a1, dst[2] = a2, dst[3] = a3;
+			dst[4] = a4, dst[5] = a5, dst[6] = a6, dst[7] = a7;
+			src += BLOCK_WORDS;
+		}
+		at = (const uint8_t *)src;
 	}
 }

@@ -95,21 +95,50 @@ class Client:
     def send_raw(self, data):
         self.sock.sendall(data)
 
+    def _fill(self, deadline):
+        """Appends what the socket has (at least a byte) to self.buf."""
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("no reply from Triad")
+        self.sock.settimeout(left)
+        try:
+            data = self.sock.recv(1 << 20)
+        except socket.timeout:
+            raise TimeoutError("no reply from Triad") from None
+        if not data:
+            raise ConnectionError("the control socket closed")
+        self.buf += data
+
     def _read(self, n, deadline):
         while len(self.buf) < n:
+            if n - len(self.buf) >= 65536:
+                return self._read_large(n, deadline)
+            self._fill(deadline)
+        out = bytes(self.buf[:n])
+        del self.buf[:n]
+        return out
+
+    def _read_large(self, n, deadline):
+        """n bytes, most of them straight from the socket into one buffer: a snapshot's
+        DOWNLOAD replies are a megabyte each, and growing self.buf piece by piece copied
+        them over and over."""
+        out = bytearray(n)
+        view = memoryview(out)
+        got = len(self.buf)
+        view[:got] = self.buf
+        self.buf = bytearray()
+        while got < n:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError("no reply from Triad")
             self.sock.settimeout(left)
             try:
-                data = self.sock.recv(65536)
+                k = self.sock.recv_into(view[got:])
             except socket.timeout:
                 raise TimeoutError("no reply from Triad") from None
-            if not data:
+            if not k:
                 raise ConnectionError("the control socket closed")
-            self.buf += data
-        out = bytes(self.buf[:n])
-        del self.buf[:n]
+            got += k
         return out
 
     def read_frame(self, timeout=None):
@@ -260,17 +289,33 @@ class Client:
         if status:
             raise MgmtError(name, status, body)
 
-    def download(self, chunk=None):
-        """The session's output buffer (what SAVE left), whole."""
+    def download(self, chunk=None, window=4):
+        """The session's output buffer (what SAVE left), whole. Up to `window` DOWNLOADs
+        are in flight, as UPLOADs are: Triad has the next request at hand when it has sent
+        a reply."""
         # The largest a reply can be: the channel is flow-controlled (docs/management.md).
         chunk = chunk or self.max_payload - 64
-        out, size = bytearray(), None
+        out, size, asked = bytearray(), None, 0
+        in_flight = collections.deque()
         while size is None or len(out) < size:
-            body = self.call("DOWNLOAD", struct.pack("<QI", len(out), chunk))
+            while len(in_flight) < (window if size is not None else 1) and \
+                    (size is None or asked < size):
+                self.seq = (self.seq + 1) & 0xFFFFFFFF or 1
+                self.send_raw(frame(OPS["DOWNLOAD"], self.seq, struct.pack("<QI", asked, chunk)))
+                in_flight.append((self.seq, asked))
+                asked += chunk
+            seq, off = in_flight.popleft()
+            _, status, body = self.reply_to(seq)
+            if status:
+                raise MgmtError("DOWNLOAD", status, body)
             (size,) = struct.unpack_from("<Q", body)
+            if off != len(out):
+                raise ConnectionError(f"DOWNLOAD at {off} came after {len(out)} bytes")
             if len(body) == 8 and len(out) < size:
                 raise ConnectionError("DOWNLOAD returned no bytes")
-            out += body[8:]
+            out += memoryview(body)[8:]
+        for seq, _ in in_flight:  # asked past the end: their replies have no bytes
+            self._expect_ok("DOWNLOAD", seq)
         return bytes(out)
 
     # ---- creating and ending VMs (core/vm_lifecycle_ops.c) ----
