@@ -157,24 +157,27 @@ uint64_t mgmt_events_dropped(void)
 
 static void send_reply(uint16_t op, uint32_t seq, int status)
 {
-	uint32_t len = 4;
-	if (status == MGMT_OK && s.rep.len > MGMT_MAX_PAYLOAD - 4) {
-		pr_err("management: op 0x%x wrote a %u-byte reply", op, s.rep.len);
+	uint32_t len = 4, tail = 0;
+	if (status == MGMT_OK && (s.rep.len > MGMT_MAX_PAYLOAD - 4 ||
+				  s.rep.tail_len > MGMT_MAX_PAYLOAD - 4 - s.rep.len)) {
+		pr_err("management: op 0x%x wrote a %u+%u-byte reply", op, s.rep.len,
+		       s.rep.tail_len);
 		status = mgmt_fail(&s.rep, MGMT_EINVAL, "reply too large");
 	}
 	if (status == MGMT_OK) {
 		len += s.rep.len;
+		tail = s.rep.tail_len;
 	} else {
 		s.rep.reason[sizeof(s.rep.reason) - 1] = '\0';
 		uint32_t n = (uint32_t)strlen(s.rep.reason) + 1;
 		memcpy(s.out + HDR + 4, s.rep.reason, n);
 		len += n;
 	}
-	struct mgmt_frame_header h = {MGMT_MAGIC, (uint16_t)(op | MGMT_REPLY), 0, seq, len};
+	struct mgmt_frame_header h = {MGMT_MAGIC, (uint16_t)(op | MGMT_REPLY), 0, seq, len + tail};
 	int32_t st = status;
 	memcpy(s.out, &h, HDR);
 	memcpy(s.out + HDR, &st, 4);
-	transport->send(s.out, HDR + len);
+	transport->send(s.out, HDR + len, tail ? s.rep.tail : NULL, tail);
 }
 
 static void fail(uint16_t op, uint32_t seq, int code, const char *why)
@@ -229,6 +232,8 @@ static void dispatch(void)
 	}
 	s.req = (struct mgmt_request){h->op, h->seq, in.payload, h->len};
 	s.rep.len = 0;
+	s.rep.tail = NULL;
+	s.rep.tail_len = 0;
 	s.rep.reason[0] = '\0';
 	finish(d, d->handle(&s.req, &s.rep));
 }
@@ -477,8 +482,9 @@ static int download(const struct mgmt_request *req, struct mgmt_reply *rep)
 	uint64_t n = MIN((uint64_t)len, s.output_size - off);
 	n = MIN(n, (uint64_t)MGMT_MAX_PAYLOAD - 4 - 8);
 	memcpy(rep->data, &s.output_size, 8);
-	memcpy(rep->data + 8, s.output + off, n);
-	rep->len = 8 + (uint32_t)n;
+	rep->len = 8;
+	rep->tail = s.output + off; /* sent from the output buffer: one copy less */
+	rep->tail_len = (uint32_t)n;
 	return MGMT_OK;
 }
 MGMT_OP(download) = {MGMT_OP_DOWNLOAD, "DOWNLOAD", 12, 12, download, NULL};

@@ -31,6 +31,11 @@
 #define DEVICE_WAIT_MS	 5000
 #define RESTORE_NAME_MAX (VM_NAME_MAX - 1)
 
+static uint64_t ms_since(uint64_t t0)
+{
+	return (read_sysreg(cntpct_el0) - t0) / (read_sysreg(cntfrq_el0) / 1000);
+}
+
 static uint64_t pages_of(uint64_t bytes)
 {
 	return ALIGN_UP(bytes, PAGE_SIZE) / PAGE_SIZE;
@@ -188,6 +193,7 @@ static int save_poll(const struct mgmt_request *req, struct mgmt_reply *rep)
 	}
 	char err[sizeof(rep->reason)];
 	uint8_t *buf;
+	uint64_t t0 = read_sysreg(cntpct_el0);
 	long n = capture(vm, &buf, err, sizeof(err));
 	if (n == -EBUSY && read_sysreg(cntpct_el0) < saving.deadline)
 		return MGMT_PENDING; /* a device still has I/O in flight */
@@ -198,7 +204,8 @@ static int save_poll(const struct mgmt_request *req, struct mgmt_reply *rep)
 	uint64_t size = (uint64_t)n;
 	memcpy(rep->data, &size, 8);
 	rep->len = 8;
-	pr_info("VM '%s' saved: %lu MB snapshot", vm->name, size >> 20);
+	pr_info("VM '%s' saved: %lu MB snapshot, written in %lu ms", vm->name, size >> 20,
+		(unsigned long)ms_since(t0));
 	audit(vm, AUDIT_SNAPSHOT_SAVED, "%lu bytes", (unsigned long)size);
 	return save_finish(MGMT_OK);
 }
@@ -369,6 +376,7 @@ static int restore(const struct mgmt_request *req, struct mgmt_reply *rep)
 		return mgmt_fail(rep, MGMT_EINVAL, "no snapshot uploaded (UPLOAD_BEGIN, UPLOAD)");
 	static struct checked c;
 	char err[sizeof(rep->reason) - 32];
+	uint64_t t0 = read_sysreg(cntpct_el0);
 	int r = check_snapshot(file, len, &c, err, sizeof(err));
 	if (r)
 		return mgmt_fail(rep, r, "snapshot refused: %s", err);
@@ -401,7 +409,8 @@ static int restore(const struct mgmt_request *req, struct mgmt_reply *rep)
 				 d ? " (and the VM built for it is left stopped)" : "");
 	}
 	run_restored(vm);
-	pr_info("VM '%s' restored from a snapshot of Triad %s", vm->name, c.view.triad_version);
+	pr_info("VM '%s' restored from a snapshot of Triad %s, checked and loaded in %lu ms",
+		vm->name, c.view.triad_version, (unsigned long)ms_since(t0));
 	audit(vm, AUDIT_SNAPSHOT_RESTORED, "from a snapshot of Triad %s", c.view.triad_version);
 	/* The file is in the VM now: its memory goes back. */
 	uint8_t *staged = mgmt_input_take(&len);

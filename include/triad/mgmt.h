@@ -93,6 +93,10 @@ struct mgmt_request {
 struct mgmt_reply {
 	uint8_t *data; /* room for MGMT_MAX_PAYLOAD - 4 bytes after the status */
 	uint32_t len;  /* what the handler wrote */
+	/* Bytes sent after data from where they are, not copied into it (DOWNLOAD's, from
+	 * the output buffer); they count against the same maximum. */
+	const uint8_t *tail;
+	uint32_t tail_len;
 	char reason[128];
 };
 
@@ -155,8 +159,9 @@ void mgmt_set_output(uint8_t *buf, uint64_t len);
 /* The transport side. */
 struct mgmt_transport {
 	const char *name;
-	/* Sends all of buf (may wait for room; never drops). */
-	void (*send)(const void *buf, size_t len);
+	/* Sends one frame, head then body back to back (may wait for room; never drops;
+	 * neither buffer is used once it returns). */
+	void (*send)(const void *head, size_t head_len, const void *body, size_t body_len);
 	/* Sends all of buf if there is room now, else nothing (events). */
 	bool (*try_send)(const void *buf, size_t len);
 	/* Offers again the bytes mgmt_receive() did not take (called from mgmt_poll). */

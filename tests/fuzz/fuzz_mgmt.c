@@ -74,9 +74,15 @@ static void check_frame(const uint8_t *b, size_t len)
 	replies++;
 }
 
-static void fuzz_send(const void *buf, size_t len)
+static void fuzz_send(const void *head, size_t head_len, const void *body, size_t body_len)
 {
-	check_frame(buf, len);
+	static uint8_t frame[sizeof(struct mgmt_frame_header) + MGMT_MAX_PAYLOAD];
+	if (head_len + body_len > sizeof(frame))
+		__builtin_trap();
+	memcpy(frame, head, head_len);
+	if (body_len)
+		memcpy(frame + head_len, body, body_len);
+	check_frame(frame, head_len + body_len);
 }
 
 static bool fuzz_try_send(const void *buf, size_t len)

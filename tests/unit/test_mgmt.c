@@ -81,9 +81,14 @@ static void take_frame(const void *buf, size_t len)
 	memcpy(s->data, (const uint8_t *)buf + sizeof(h) + 4, MIN(s->len, sizeof(s->data)));
 }
 
-static void t_send(const void *buf, size_t len)
+static void t_send(const void *head, size_t head_len, const void *body, size_t body_len)
 {
-	take_frame(buf, len);
+	static uint8_t frame[sizeof(struct mgmt_frame_header) + MGMT_MAX_PAYLOAD];
+	assert_true(head_len + body_len <= sizeof(frame));
+	memcpy(frame, head, head_len);
+	if (body_len)
+		memcpy(frame + head_len, body, body_len);
+	take_frame(frame, head_len + body_len);
 }
 
 static bool t_try_send(const void *buf, size_t len)
