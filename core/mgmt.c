@@ -25,6 +25,7 @@ extern const struct mgmt_op_desc __start_triad_mgmt_ops[], __stop_triad_mgmt_ops
 #define STALE_MS 5000
 
 static const struct mgmt_transport *transport;
+static uint64_t now_ms(void);
 
 /* Received bytes, from the transport (its interrupt) to mgmt_poll. */
 static struct {
@@ -57,6 +58,8 @@ static struct {
 	uint64_t input_size, input_filled;
 	uint8_t *output; /* what an op handed over for DOWNLOAD */
 	uint64_t output_size;
+	struct mgmt_stream *stream; /* or an output produced as it is read */
+	uint64_t stream_used_ms;
 } s;
 
 static struct {
@@ -341,6 +344,11 @@ void mgmt_poll(void)
 {
 	if (!transport)
 		return;
+	if (s.stream && !s.busy && now_ms() - s.stream_used_ms > MGMT_STREAM_IDLE_MS) {
+		pr_warn("management: an output nobody read for %u s dropped",
+			MGMT_STREAM_IDLE_MS / 1000);
+		mgmt_set_output(NULL, 0);
+	}
 	if (s.busy)
 		finish(s.busy, s.busy->poll ? s.busy->poll(&s.req, &s.rep)
 					    : mgmt_fail(&s.rep, MGMT_EINVAL, "no poll"));
@@ -392,6 +400,17 @@ void mgmt_set_output(uint8_t *buf, uint64_t len)
 	free_buf(s.output, s.output_size);
 	s.output = buf;
 	s.output_size = buf ? len : 0;
+	struct mgmt_stream *st = s.stream;
+	s.stream = NULL;
+	if (st)
+		st->close(st);
+}
+
+void mgmt_set_stream(struct mgmt_stream *st)
+{
+	mgmt_set_output(NULL, 0);
+	s.stream = st;
+	s.stream_used_ms = now_ms();
 }
 
 static uint64_t get64(const uint8_t *p)
@@ -468,12 +487,36 @@ static int upload(const struct mgmt_request *req, struct mgmt_reply *rep)
 }
 MGMT_OP(upload) = {MGMT_OP_UPLOAD, "UPLOAD", 8, MGMT_MAX_PAYLOAD, upload, NULL};
 
+static int download_stream(uint64_t off, uint32_t len, struct mgmt_reply *rep)
+{
+	struct mgmt_stream *st = s.stream;
+	if (off > st->size)
+		return mgmt_fail(rep, MGMT_EINVAL, "offset %llu past the %llu bytes",
+				 (unsigned long long)off, (unsigned long long)st->size);
+	const uint8_t *bytes = NULL;
+	long n = st->read(st, off, MIN(len, (uint32_t)(MGMT_MAX_PAYLOAD - 4 - 8)), &bytes,
+			  rep->reason, sizeof(rep->reason));
+	s.stream_used_ms = now_ms();
+	if (n < 0) {
+		/* A failed stream is no output any more (its VM runs again). */
+		mgmt_set_output(NULL, 0);
+		return (int)n;
+	}
+	memcpy(rep->data, &st->size, 8);
+	rep->len = 8;
+	rep->tail = bytes;
+	rep->tail_len = (uint32_t)n;
+	return MGMT_OK;
+}
+
 /* DOWNLOAD: u64 offset, u32 len. Reply: u64 the output's size, then the bytes (fewer at
  * its end). */
 static int download(const struct mgmt_request *req, struct mgmt_reply *rep)
 {
 	uint64_t off = get64(req->payload);
 	uint32_t len = mgmt_get32(req->payload + 8);
+	if (s.stream)
+		return download_stream(off, len, rep);
 	if (!s.output)
 		return mgmt_fail(rep, MGMT_ENOENT, "nothing to download");
 	if (off > s.output_size)

@@ -12,7 +12,7 @@ import struct
 import time
 
 MAGIC = 0x544D4754
-VERSION = (1, 0)
+VERSION = (1, 1)
 HEADER = struct.Struct("<IHHII")  # magic, op, flags, seq, len
 MAX_PAYLOAD = 1 << 20
 REPLY, EVENT = 0x8000, 0x4000

@@ -52,10 +52,26 @@ enum snap_section_type {
 };
 
 uint32_t snap_crc32(uint32_t crc, const void *buf, size_t len);
-/* The payloads' checksum: over the little-endian 8-byte words (the last one zero-filled),
- * h = (h + w) * 0x9e3779b97f4a7c15 from 0x243f6a8885a308d3 ^ len, then
- * h ^= h >> 29, h *= 0x9e3779b97f4a7c15, and the low 32 bits of h ^ h >> 32. */
+/* The payloads' checksum: from h = 0x243f6a8885a308d3, h = (h + w) * 0x9e3779b97f4a7c15
+ * (mod 2^64) for each little-endian 8-byte word w (the last one zero-filled), then for
+ * w = the length in bytes; then h ^= h >> 29, h *= 0x9e3779b97f4a7c15, and the low 32
+ * bits of h ^ (h >> 32). */
 uint32_t snap_sum32(const void *buf, size_t len);
+/* The same over a payload given in pieces. */
+struct snap_sum {
+	uint64_t h, len, part; /* part: the bytes of a word not complete yet */
+	unsigned npart;
+};
+void snap_sum_init(struct snap_sum *s);
+void snap_sum_update(struct snap_sum *s, const void *buf, size_t len);
+uint32_t snap_sum_final(const struct snap_sum *s);
+
+/* A section's header for a payload written elsewhere (a streamed snapshot), and the
+ * file's header. */
+void snap_section_head(struct snap_section_header *sh, uint32_t type, uint32_t index, uint64_t len,
+		       uint32_t sum);
+void snap_file_head(struct snap_header *h, uint64_t file_size, uint32_t nsections,
+		    const char *triad_version);
 
 /* Bytes a section with `len` payload bytes takes in the file. */
 static inline uint64_t snap_section_size(uint64_t len)

@@ -185,6 +185,47 @@ static int wait_handle(const struct mgmt_request *req, struct mgmt_reply *rep)
 }
 MGMT_OP(test_wait) = {OP_WAIT, "WAIT", 1, 1, wait_handle, wait_poll};
 
+#define OP_STREAM 0x7e03 /* u32 n: a streamed output of n bytes: byte i is i * 3 */
+static struct {
+	struct mgmt_stream ms;
+	uint64_t pos;
+	unsigned closes;
+	uint8_t buf[256];
+} stream;
+
+static long stream_read(struct mgmt_stream *st, uint64_t off, uint32_t max, const uint8_t **out,
+			char *why, size_t whylen)
+{
+	if (off != stream.pos) {
+		snprintf(why, whylen, "out of order");
+		return MGMT_EINVAL;
+	}
+	uint64_t n = MIN(MIN((uint64_t)max, sizeof(stream.buf)), st->size - off);
+	for (uint64_t i = 0; i < n; i++)
+		stream.buf[i] = (uint8_t)((off + i) * 3);
+	stream.pos += n;
+	*out = stream.buf;
+	return (long)n;
+}
+
+static void stream_close(struct mgmt_stream *st)
+{
+	(void)st;
+	stream.closes++;
+}
+
+static int stream_op(const struct mgmt_request *req, struct mgmt_reply *rep)
+{
+	(void)rep;
+	uint32_t n;
+	memcpy(&n, req->payload, 4);
+	stream.ms = (struct mgmt_stream){n, stream_read, stream_close};
+	stream.pos = 0;
+	mgmt_set_stream(&stream.ms);
+	return MGMT_OK;
+}
+MGMT_OP(test_stream) = {OP_STREAM, "STREAM", 4, 4, stream_op, NULL};
+
 /* ---- tests ---- */
 
 static void hello(void)
@@ -369,6 +410,41 @@ static void download_reads_the_output_in_pieces(void **state)
 	assert_int_equal(sent[7].status, MGMT_ENOENT);
 }
 
+/* A streamed output: read in order, its bytes in the reply after the size, closed when the
+ * next output replaces it or the session ends, and after a failed read. */
+static void download_reads_a_stream_in_order(void **state)
+{
+	(void)state;
+	uint32_t n = 1000;
+	stream.closes = 0;
+	request(OP_STREAM, 80, &n, 4);
+	download(0, 100, 81);
+	assert_int_equal(sent[1].status, MGMT_OK);
+	assert_int_equal(sent[1].len, 8 + 100);
+	uint64_t size;
+	memcpy(&size, sent[1].data, 8);
+	assert_int_equal(size, 1000);
+	for (unsigned i = 0; i < 40; i++)
+		assert_int_equal(sent[1].data[8 + i], (uint8_t)(i * 3));
+	download(100, 50, 82);
+	assert_int_equal(sent[2].len, 8 + 50);
+	assert_int_equal(sent[2].data[8], (uint8_t)(100 * 3));
+	download(5000, 1, 83); /* past its end: refused before it is asked */
+	assert_int_equal(sent[3].status, MGMT_EINVAL);
+	assert_int_equal(stream.closes, 0);
+	request(OP_OUT, 84, &n, 4); /* another output: the stream is closed */
+	assert_int_equal(stream.closes, 1);
+	request(OP_STREAM, 85, &n, 4);
+	download(7, 1, 86); /* out of order: the stream fails, and goes */
+	assert_int_equal(sent[6].status, MGMT_EINVAL);
+	assert_int_equal(stream.closes, 2);
+	download(0, 1, 87);
+	assert_int_equal(sent[7].status, MGMT_ENOENT);
+	request(OP_STREAM, 88, &n, 4);
+	hello(); /* a new session */
+	assert_int_equal(stream.closes, 3);
+}
+
 static void a_waiting_request_holds_the_next(void **state)
 {
 	(void)state;
@@ -447,6 +523,7 @@ int main(void)
 	    cmocka_unit_test_setup(payload_bounds_flags_and_unknown_ops, setup),
 	    cmocka_unit_test_setup(upload_fills_the_input_in_order, setup),
 	    cmocka_unit_test_setup(download_reads_the_output_in_pieces, setup),
+	    cmocka_unit_test_setup(download_reads_a_stream_in_order, setup),
 	    cmocka_unit_test_setup(a_waiting_request_holds_the_next, setup),
 	    cmocka_unit_test_setup(a_full_queue_keeps_the_rest_with_the_transport, setup),
 	    cmocka_unit_test_setup(a_frame_cut_short_goes_when_bytes_come_again, setup),
