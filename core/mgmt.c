@@ -458,7 +458,9 @@ static int upload_begin(const struct mgmt_request *req, struct mgmt_reply *rep)
 	if (!size || size > UPLOAD_LIMIT)
 		return mgmt_fail(rep, MGMT_EINVAL, "upload of %llu bytes: 1..%llu",
 				 (unsigned long long)size, UPLOAD_LIMIT);
-	uint64_t pa = page_alloc(ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE, PAGE_SIZE);
+	/* From the top of memory: a RESTORE or CREATE that follows builds its VM in the low
+	 * memory a destroyed VM left. */
+	uint64_t pa = page_alloc_top(ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE);
 	if (!pa)
 		return mgmt_fail(rep, MGMT_ENOMEM, "no room for %llu bytes",
 				 (unsigned long long)size);

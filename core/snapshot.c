@@ -287,7 +287,7 @@ static int restore(const struct mgmt_request *req, struct mgmt_reply *rep)
 		return mgmt_fail(rep, MGMT_EBUSY,
 				 "a VM named '%s' exists: destroy it or restore under another name",
 				 name);
-	uint8_t *bundle = (uint8_t *)page_alloc(pages_of(c.bundle->len), PAGE_SIZE);
+	uint8_t *bundle = (uint8_t *)page_alloc_top(pages_of(c.bundle->len)); /* as vm_create's */
 	if (!bundle)
 		return mgmt_fail(rep, MGMT_ENOMEM, "no room for the VM's bundle");
 	memcpy(bundle, c.bundle->data, c.bundle->len);
@@ -298,6 +298,7 @@ static int restore(const struct mgmt_request *req, struct mgmt_reply *rep)
 		return mgmt_fail(rep, r == -ENOMEM || r == -ENOSPC ? MGMT_ENOMEM : MGMT_EINVAL,
 				 "VM '%s' could not be created (%d): see Triad's log", name, r);
 	}
+	uint64_t checked_ms = ms_since(t0), t1 = read_sysreg(cntpct_el0);
 	if (load(vm, &c, err, sizeof(err))) {
 		/* Never ran: nothing of it is in a CPU, so it goes at once. */
 		int d = vm_destroy(vm);
@@ -305,8 +306,10 @@ static int restore(const struct mgmt_request *req, struct mgmt_reply *rep)
 				 d ? " (and the VM built for it is left stopped)" : "");
 	}
 	run_restored(vm);
-	pr_info("VM '%s' restored from a snapshot of Triad %s, checked and loaded in %lu ms",
-		vm->name, c.view.triad_version, (unsigned long)ms_since(t0));
+	pr_info("VM '%s' restored from a snapshot of Triad %s: checked and built in %lu ms, loaded "
+		"in %lu ms",
+		vm->name, c.view.triad_version, (unsigned long)checked_ms,
+		(unsigned long)ms_since(t1));
 	audit(vm, AUDIT_SNAPSHOT_RESTORED, "from a snapshot of Triad %s", c.view.triad_version);
 	/* The file is in the VM now: its memory goes back. */
 	uint8_t *staged = mgmt_input_take(&len);

@@ -30,6 +30,11 @@ uint64_t page_alloc(uint64_t npages, uint64_t align)
 	return (uint64_t)(uintptr_t)aligned_alloc(PAGE_SIZE, npages * PAGE_SIZE);
 }
 
+uint64_t page_alloc_top(uint64_t npages)
+{
+	return page_alloc(npages, PAGE_SIZE);
+}
+
 void page_free(uint64_t pa, uint64_t npages)
 {
 	(void)npages;
