@@ -46,6 +46,8 @@ static struct {
 	uint64_t pos;	  /* into the file: where the next read starts */
 	uint8_t *head, *mid;
 	uint64_t head_pages, mid_pages;
+	uint64_t *maps; /* each page's block map, from the measure: not tested again */
+	uint64_t maps_pages;
 	/* Kept from one save to the next: the reply's bytes, and a page record that did not
 	 * fit the last reply. */
 	uint8_t *out, *carry;
@@ -97,16 +99,19 @@ static bool memory_bytes(uint8_t *dst, uint64_t n)
 			n -= k;
 			continue;
 		}
+		while (st.next_pfn < pages && !st.maps[st.next_pfn])
+			st.next_pfn++;
 		if (st.next_pfn == pages)
 			return false;
 		const uint8_t *page = ram + st.next_pfn * SNAP_PAGE_SIZE;
+		uint64_t map = st.maps[st.next_pfn];
 		uint32_t pfn = (uint32_t)st.next_pfn++;
 		if (n >= SNAP_MEM_RECORD_MAX && ((uintptr_t)dst & 7) == 0) {
-			uint64_t k = snap_mem_page(page, pfn, dst);
+			uint64_t k = snap_mem_page_mapped(page, pfn, map, dst);
 			dst += k;
 			n -= k;
 		} else {
-			st.carry_len = snap_mem_page(page, pfn, st.carry);
+			st.carry_len = snap_mem_page_mapped(page, pfn, map, st.carry);
 			st.carry_off = 0;
 		}
 	}
@@ -124,7 +129,9 @@ static void close_stream(struct mgmt_stream *ms)
 		vm_resume(vm);
 	page_free((uint64_t)st.head, st.head_pages);
 	page_free((uint64_t)st.mid, st.mid_pages);
+	page_free((uint64_t)st.maps, st.maps_pages);
 	st.head = st.mid = NULL;
+	st.maps = NULL;
 }
 
 static long read_stream(struct mgmt_stream *ms, uint64_t off, uint32_t max, const uint8_t **out,
@@ -200,10 +207,12 @@ long snap_stream_open(struct vm *vm, bool paused_by_save, char *err, size_t errl
 			    SNAP_MEM_HEAD;
 	uint64_t head_size =
 	    sizeof(struct snap_header) + sizeof(struct snap_section_header) + DT_PAGES * PAGE_SIZE;
+	uint64_t maps_pages = pages_of(vm->ram_size / SNAP_PAGE_SIZE * sizeof(uint64_t));
 	uint8_t *head = (uint8_t *)page_alloc(pages_of(head_size), PAGE_SIZE);
 	uint8_t *mid = (uint8_t *)page_alloc(pages_of(mid_size), PAGE_SIZE);
+	uint64_t *maps = (uint64_t *)page_alloc(maps_pages, PAGE_SIZE);
 	long r = -ENOMEM;
-	if (!head || !mid) {
+	if (!head || !mid || !maps) {
 		snprintf(err, errlen, "no memory for the snapshot's buffers");
 		goto fail;
 	}
@@ -260,7 +269,7 @@ long snap_stream_open(struct vm *vm, bool paused_by_save, char *err, size_t errl
 	put_section(mid, &at, SNAP_SEC_DEVICES, 0, dev_state, (uint64_t)devs_size);
 	/* The memory: measured now, written as it is read. */
 	snap_sum_init(&sum);
-	uint64_t mem_len = snap_mem_measure((const uint8_t *)vm->ram_pa, vm->ram_size, &sum);
+	uint64_t mem_len = snap_mem_measure((const uint8_t *)vm->ram_pa, vm->ram_size, &sum, maps);
 	snap_section_head(&sh, SNAP_SEC_MEMORY, 0, mem_len, snap_sum_final(&sum));
 	memcpy(mid + at, &sh, sizeof(sh));
 	at += sizeof(sh);
@@ -282,6 +291,8 @@ long snap_stream_open(struct vm *vm, bool paused_by_save, char *err, size_t errl
 			  .mid = mid,
 			  .head_pages = pages_of(head_size),
 			  .mid_pages = pages_of(mid_size),
+			  .maps = maps,
+			  .maps_pages = maps_pages,
 			  .out = st.out,
 			  .carry = st.carry};
 	add_piece(BYTES, head, hdr_len);
@@ -297,5 +308,7 @@ fail:
 		page_free((uint64_t)head, pages_of(head_size));
 	if (mid)
 		page_free((uint64_t)mid, pages_of(mid_size));
+	if (maps)
+		page_free((uint64_t)maps, maps_pages);
 	return r;
 }

@@ -26,13 +26,18 @@
 struct snap_sum;
 
 /* The section's length for this RAM as it is now; if sum is not NULL, the section's bytes
- * (head and records) are added to it. Reads the RAM only. */
-uint64_t snap_mem_measure(const uint8_t *ram, uint64_t ram_size, struct snap_sum *sum);
+ * (head and records) are added to it; if maps is not NULL, each page's block map (0: no
+ * record) is stored there, a u64 per page. Reads the RAM only. */
+uint64_t snap_mem_measure(const uint8_t *ram, uint64_t ram_size, struct snap_sum *sum,
+			  uint64_t *maps);
 /* The section's head. */
 void snap_mem_head(uint64_t ram_size, uint8_t out[SNAP_MEM_HEAD]);
 /* The record of one page (page-aligned) into out (SNAP_MEM_RECORD_MAX bytes of room, 8-byte
  * aligned): its length, 0 for a page of zeros (no record). */
 uint64_t snap_mem_page(const uint8_t *page, uint32_t pfn, uint8_t *out);
+/* The same, with the page's block map from snap_mem_measure: the blocks are copied
+ * without being tested again. */
+uint64_t snap_mem_page_mapped(const uint8_t *page, uint32_t pfn, uint64_t map, uint8_t *out);
 /* The whole section into out: its length, or 0 if it needs more than max bytes. */
 uint64_t snap_mem_encode(const uint8_t *ram, uint64_t ram_size, uint8_t *out, uint64_t max);
 /* Checks a section from a file against the RAM it is for: 0, or -EINVAL and why. */

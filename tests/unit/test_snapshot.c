@@ -1,5 +1,6 @@
-// sources: core/snapshot_format.c core/snapshot_mem.c core/snapshot_state.c core/snapshot_bundle.c
-// irq/vgic.c core/config.c core/security_mode.c devices/*_config.c
+// clang-format off
+// sources: core/snapshot_format.c core/snapshot_mem.c core/snapshot_state.c core/snapshot_bundle.c irq/vgic.c core/config.c core/security_mode.c devices/*_config.c
+// clang-format on
 /* Host tests for VM snapshots: the file's container refuses every corruption, truncation
  * and other version; the memory section keeps exactly the non-zero blocks; vCPU and vGIC
  * records round-trip and refuse what a guest could never have set; the one-VM bundle a
@@ -252,7 +253,7 @@ static void mem_keeps_exactly_the_non_zero_blocks(void **state)
 	ram[5 * SNAP_PAGE_SIZE + 4095] = 2;	       /* last byte of a page: its block 63 */
 	ram[(RAM_PAGES - 1) * SNAP_PAGE_SIZE + 9] = 3; /* the last page */
 	memset(ram + 7 * SNAP_PAGE_SIZE, 0xa5, SNAP_PAGE_SIZE); /* a page without zeros */
-	uint64_t size = snap_mem_measure(ram, sizeof(ram), NULL);
+	uint64_t size = snap_mem_measure(ram, sizeof(ram), NULL, NULL);
 	assert_int_equal(size, 8 + 3 * (16 + 64) + 16 + SNAP_PAGE_SIZE);
 	assert_int_equal(snap_mem_encode(ram, sizeof(ram), memsec, size - 1), 0);
 	assert_int_equal(snap_mem_encode(ram, sizeof(ram), memsec, size), size);
@@ -260,8 +261,13 @@ static void mem_keeps_exactly_the_non_zero_blocks(void **state)
 	/* The measure's sum is the sum of the section it did not write. */
 	struct snap_sum sum;
 	snap_sum_init(&sum);
-	assert_int_equal(snap_mem_measure(ram, sizeof(ram), &sum), size);
+	static uint64_t maps[RAM_PAGES];
+	assert_int_equal(snap_mem_measure(ram, sizeof(ram), &sum, maps), size);
 	assert_int_equal(snap_sum_final(&sum), snap_sum32(memsec, size));
+	assert_int_equal(maps[0], 1);
+	assert_int_equal(maps[1], 0);
+	assert_int_equal(maps[5], 1ULL << 63);
+	assert_int_equal(maps[7], ~0ULL);
 	/* The records: page 0 with its block 0, then page 5 with its block 63. */
 	uint32_t pfn;
 	uint64_t blocks;
@@ -283,6 +289,9 @@ static void mem_keeps_exactly_the_non_zero_blocks(void **state)
 	for (uint32_t p = 0; p < RAM_PAGES; p++) {
 		uint64_t n = snap_mem_page(ram + p * SNAP_PAGE_SIZE, p, rec);
 		assert_memory_equal(rec, memsec + at, n);
+		assert_int_equal(snap_mem_page_mapped(ram + p * SNAP_PAGE_SIZE, p, maps[p], rec),
+				 n);
+		assert_memory_equal(rec, memsec + at, n);
 		at += n;
 	}
 	assert_int_equal(at, size);
@@ -291,7 +300,7 @@ static void mem_keeps_exactly_the_non_zero_blocks(void **state)
 	assert_int_equal(snap_mem_encode(ram, sizeof(ram), memsec, size), 0);
 	/* All zeros: the head alone. */
 	memset(ram, 0, sizeof(ram));
-	assert_int_equal(snap_mem_measure(ram, sizeof(ram), NULL), 8);
+	assert_int_equal(snap_mem_measure(ram, sizeof(ram), NULL, NULL), 8);
 	assert_int_equal(snap_mem_encode(ram, sizeof(ram), memsec, 8), 8);
 	assert_int_equal(snap_mem_check(memsec, 8, sizeof(ram), err, sizeof(err)), 0);
 }
