@@ -224,7 +224,8 @@ long snap_stream_open(struct vm *vm, bool paused_by_save, char *err, size_t errl
 		r = devs_size;
 		goto fail;
 	}
-	/* The bundle: its device tree here, its kernel and initrd where they are. */
+	/* The bundle: its device tree here, its kernel and initrd where they are, laid out as
+	 * snap_bundle_copy() lays out a copy (the kernel padded to 4 KiB before an initrd). */
 	uint8_t *dt = head + sizeof(struct snap_header) + sizeof(struct snap_section_header);
 	uint64_t bundle_size;
 	long dt_size = snap_bundle_dt(vm->bundle, vm->cfg, dt, DT_PAGES * PAGE_SIZE, &bundle_size);
