@@ -65,8 +65,8 @@ $(BUILD)/triad_version.h: FORCE
 	@mkdir -p $(dir $@)
 	@echo '#define TRIAD_VERSION "$(TRIAD_VERSION)"' >$@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
-$(BUILD)/hv/core/snapshot.c.o: $(BUILD)/triad_version.h
-$(BUILD)/hv/core/snapshot.c.o: HV_CFLAGS += -include $(BUILD)/triad_version.h
+$(BUILD)/hv/core/snapshot_stream.c.o: $(BUILD)/triad_version.h
+$(BUILD)/hv/core/snapshot_stream.c.o: HV_CFLAGS += -include $(BUILD)/triad_version.h
 .PHONY: FORCE
 
 $(BUILD)/triad.elf: $(HV_OBJS) $(FDT_OBJS) arch/arm64/triad.ld

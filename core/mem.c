@@ -26,6 +26,14 @@ uint64_t page_alloc_clean(uint64_t npages, uint64_t align, bool *was_clean)
 	return pa;
 }
 
+uint64_t page_alloc_top(uint64_t npages)
+{
+	spin_lock(&lock);
+	uint64_t pa = palloc_alloc_top(allocator, npages);
+	spin_unlock(&lock);
+	return pa;
+}
+
 uint64_t page_alloc_zeroed(uint64_t npages, uint64_t align)
 {
 	uint64_t pa = page_alloc(npages, align);
@@ -38,6 +46,15 @@ void page_free(uint64_t pa, uint64_t npages)
 {
 	spin_lock(&lock);
 	int r = palloc_free(allocator, pa, npages);
+	spin_unlock(&lock);
+	if (r)
+		pr_err("page_free: 0x%lx (+%lu pages) was not allocated", pa, npages);
+}
+
+void page_free_zeroed(uint64_t pa, uint64_t npages)
+{
+	spin_lock(&lock);
+	int r = palloc_free_zeroed(allocator, pa, npages);
 	spin_unlock(&lock);
 	if (r)
 		pr_err("page_free: 0x%lx (+%lu pages) was not allocated", pa, npages);

@@ -25,6 +25,7 @@ extern const struct mgmt_op_desc __start_triad_mgmt_ops[], __stop_triad_mgmt_ops
 #define STALE_MS 5000
 
 static const struct mgmt_transport *transport;
+static uint64_t now_ms(void);
 
 /* Received bytes, from the transport (its interrupt) to mgmt_poll. */
 static struct {
@@ -57,6 +58,8 @@ static struct {
 	uint64_t input_size, input_filled;
 	uint8_t *output; /* what an op handed over for DOWNLOAD */
 	uint64_t output_size;
+	struct mgmt_stream *stream; /* or an output produced as it is read */
+	uint64_t stream_used_ms;
 } s;
 
 static struct {
@@ -157,24 +160,27 @@ uint64_t mgmt_events_dropped(void)
 
 static void send_reply(uint16_t op, uint32_t seq, int status)
 {
-	uint32_t len = 4;
-	if (status == MGMT_OK && s.rep.len > MGMT_MAX_PAYLOAD - 4) {
-		pr_err("management: op 0x%x wrote a %u-byte reply", op, s.rep.len);
+	uint32_t len = 4, tail = 0;
+	if (status == MGMT_OK && (s.rep.len > MGMT_MAX_PAYLOAD - 4 ||
+				  s.rep.tail_len > MGMT_MAX_PAYLOAD - 4 - s.rep.len)) {
+		pr_err("management: op 0x%x wrote a %u+%u-byte reply", op, s.rep.len,
+		       s.rep.tail_len);
 		status = mgmt_fail(&s.rep, MGMT_EINVAL, "reply too large");
 	}
 	if (status == MGMT_OK) {
 		len += s.rep.len;
+		tail = s.rep.tail_len;
 	} else {
 		s.rep.reason[sizeof(s.rep.reason) - 1] = '\0';
 		uint32_t n = (uint32_t)strlen(s.rep.reason) + 1;
 		memcpy(s.out + HDR + 4, s.rep.reason, n);
 		len += n;
 	}
-	struct mgmt_frame_header h = {MGMT_MAGIC, (uint16_t)(op | MGMT_REPLY), 0, seq, len};
+	struct mgmt_frame_header h = {MGMT_MAGIC, (uint16_t)(op | MGMT_REPLY), 0, seq, len + tail};
 	int32_t st = status;
 	memcpy(s.out, &h, HDR);
 	memcpy(s.out + HDR, &st, 4);
-	transport->send(s.out, HDR + len);
+	transport->send(s.out, HDR + len, tail ? s.rep.tail : NULL, tail);
 }
 
 static void fail(uint16_t op, uint32_t seq, int code, const char *why)
@@ -229,6 +235,8 @@ static void dispatch(void)
 	}
 	s.req = (struct mgmt_request){h->op, h->seq, in.payload, h->len};
 	s.rep.len = 0;
+	s.rep.tail = NULL;
+	s.rep.tail_len = 0;
 	s.rep.reason[0] = '\0';
 	finish(d, d->handle(&s.req, &s.rep));
 }
@@ -336,6 +344,11 @@ void mgmt_poll(void)
 {
 	if (!transport)
 		return;
+	if (s.stream && !s.busy && now_ms() - s.stream_used_ms > MGMT_STREAM_IDLE_MS) {
+		pr_warn("management: an output nobody read for %u s dropped",
+			MGMT_STREAM_IDLE_MS / 1000);
+		mgmt_set_output(NULL, 0);
+	}
 	if (s.busy)
 		finish(s.busy, s.busy->poll ? s.busy->poll(&s.req, &s.rep)
 					    : mgmt_fail(&s.rep, MGMT_EINVAL, "no poll"));
@@ -387,6 +400,17 @@ void mgmt_set_output(uint8_t *buf, uint64_t len)
 	free_buf(s.output, s.output_size);
 	s.output = buf;
 	s.output_size = buf ? len : 0;
+	struct mgmt_stream *st = s.stream;
+	s.stream = NULL;
+	if (st)
+		st->close(st);
+}
+
+void mgmt_set_stream(struct mgmt_stream *st)
+{
+	mgmt_set_output(NULL, 0);
+	s.stream = st;
+	s.stream_used_ms = now_ms();
 }
 
 static uint64_t get64(const uint8_t *p)
@@ -434,7 +458,9 @@ static int upload_begin(const struct mgmt_request *req, struct mgmt_reply *rep)
 	if (!size || size > UPLOAD_LIMIT)
 		return mgmt_fail(rep, MGMT_EINVAL, "upload of %llu bytes: 1..%llu",
 				 (unsigned long long)size, UPLOAD_LIMIT);
-	uint64_t pa = page_alloc(ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE, PAGE_SIZE);
+	/* From the top of memory: a RESTORE or CREATE that follows builds its VM in the low
+	 * memory a destroyed VM left. */
+	uint64_t pa = page_alloc_top(ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE);
 	if (!pa)
 		return mgmt_fail(rep, MGMT_ENOMEM, "no room for %llu bytes",
 				 (unsigned long long)size);
@@ -463,12 +489,36 @@ static int upload(const struct mgmt_request *req, struct mgmt_reply *rep)
 }
 MGMT_OP(upload) = {MGMT_OP_UPLOAD, "UPLOAD", 8, MGMT_MAX_PAYLOAD, upload, NULL};
 
+static int download_stream(uint64_t off, uint32_t len, struct mgmt_reply *rep)
+{
+	struct mgmt_stream *st = s.stream;
+	if (off > st->size)
+		return mgmt_fail(rep, MGMT_EINVAL, "offset %llu past the %llu bytes",
+				 (unsigned long long)off, (unsigned long long)st->size);
+	const uint8_t *bytes = NULL;
+	long n = st->read(st, off, MIN(len, (uint32_t)(MGMT_MAX_PAYLOAD - 4 - 8)), &bytes,
+			  rep->reason, sizeof(rep->reason));
+	s.stream_used_ms = now_ms();
+	if (n < 0) {
+		/* A failed stream is no output any more (its VM runs again). */
+		mgmt_set_output(NULL, 0);
+		return (int)n;
+	}
+	memcpy(rep->data, &st->size, 8);
+	rep->len = 8;
+	rep->tail = bytes;
+	rep->tail_len = (uint32_t)n;
+	return MGMT_OK;
+}
+
 /* DOWNLOAD: u64 offset, u32 len. Reply: u64 the output's size, then the bytes (fewer at
  * its end). */
 static int download(const struct mgmt_request *req, struct mgmt_reply *rep)
 {
 	uint64_t off = get64(req->payload);
 	uint32_t len = mgmt_get32(req->payload + 8);
+	if (s.stream)
+		return download_stream(off, len, rep);
 	if (!s.output)
 		return mgmt_fail(rep, MGMT_ENOENT, "nothing to download");
 	if (off > s.output_size)
@@ -477,8 +527,9 @@ static int download(const struct mgmt_request *req, struct mgmt_reply *rep)
 	uint64_t n = MIN((uint64_t)len, s.output_size - off);
 	n = MIN(n, (uint64_t)MGMT_MAX_PAYLOAD - 4 - 8);
 	memcpy(rep->data, &s.output_size, 8);
-	memcpy(rep->data + 8, s.output + off, n);
-	rep->len = 8 + (uint32_t)n;
+	rep->len = 8;
+	rep->tail = s.output + off; /* sent from the output buffer: one copy less */
+	rep->tail_len = (uint32_t)n;
 	return MGMT_OK;
 }
 MGMT_OP(download) = {MGMT_OP_DOWNLOAD, "DOWNLOAD", 12, 12, download, NULL};

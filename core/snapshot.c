@@ -17,6 +17,7 @@
 #include <triad/snapshot.h>
 #include <triad/snapshot_format.h>
 #include <triad/snapshot_mem.h>
+#include <triad/snapshot_stream.h>
 #include <triad/util.h>
 #include <triad/vcpu.h>
 #include <triad/vm.h>
@@ -27,9 +28,13 @@
 #include "../arch/arm64/cache.h"
 #include "../irq/gicv3.h"
 
-#define SCRATCH_PAGES	 16 /* the bundle's device tree, the devices' state: 64 KiB each */
 #define DEVICE_WAIT_MS	 5000
 #define RESTORE_NAME_MAX (VM_NAME_MAX - 1)
+
+static uint64_t ms_since(uint64_t t0)
+{
+	return (read_sysreg(cntpct_el0) - t0) / (read_sysreg(cntfrq_el0) / 1000);
+}
 
 static uint64_t pages_of(uint64_t bytes)
 {
@@ -53,105 +58,6 @@ static const char *unsaveable(const struct vm *vm, char *why, size_t len)
 			return why;
 		}
 	return NULL;
-}
-
-/* Builds the whole file of a quiesced VM: returns its size and the buffer (whole pages of
- * the page allocator), or a negative errno with the reason in err. */
-static long capture(struct vm *vm, uint8_t **out, char *err, size_t errlen)
-{
-	uint8_t *dt = (uint8_t *)page_alloc(SCRATCH_PAGES, PAGE_SIZE);
-	uint8_t *devs = (uint8_t *)page_alloc(SCRATCH_PAGES, PAGE_SIZE);
-	uint64_t *nonzero = NULL, bitmap_pages = 0;
-	long r = -ENOMEM;
-	*out = NULL;
-	if (!dt || !devs) {
-		snprintf(err, errlen, "no memory for the snapshot's scratch buffers");
-		goto done;
-	}
-	uint64_t bundle_size;
-	long dt_size =
-	    snap_bundle_dt(vm->bundle, vm->cfg, dt, SCRATCH_PAGES * PAGE_SIZE, &bundle_size);
-	if (dt_size < 0) {
-		snprintf(err, errlen, "the VM's bundle entry cannot be copied (%ld)", dt_size);
-		r = dt_size;
-		goto done;
-	}
-	long devs_size =
-	    vdevs_save(vm->vdevs, vm->nvdevs, devs, SCRATCH_PAGES * PAGE_SIZE, err, errlen);
-	if (devs_size < 0) {
-		r = devs_size;
-		goto done;
-	}
-	const uint8_t *ram = (const uint8_t *)vm->ram_pa;
-	/* One scan of the RAM: the second pass copies the pages the first found. */
-	bitmap_pages = pages_of(snap_mem_bitmap_words(vm->ram_size) * 8);
-	nonzero = (uint64_t *)page_alloc(bitmap_pages, PAGE_SIZE);
-	uint64_t npages, mem_size = snap_mem_size(ram, vm->ram_size, &npages, nonzero);
-	uint64_t total = sizeof(struct snap_header) + snap_section_size(bundle_size) +
-			 snap_section_size(sizeof(struct snap_vm)) +
-			 vm->ncpus * snap_section_size(sizeof(struct snap_vcpu)) +
-			 snap_section_size(sizeof(struct snap_vgic)) +
-			 snap_section_size((uint64_t)devs_size) + snap_section_size(mem_size);
-	uint8_t *buf = (uint8_t *)page_alloc(pages_of(total), PAGE_SIZE);
-	if (!buf) {
-		snprintf(err, errlen, "no room for a %lu MB snapshot (%lu MB free)", total >> 20,
-			 mem_free_bytes() >> 20);
-		goto done;
-	}
-	struct snap_writer w;
-	snap_write_begin(&w, buf, total, TRIAD_VERSION);
-	uint8_t *p = snap_section_begin(&w, SNAP_SEC_BUNDLE, 0, bundle_size);
-	if (p) {
-		snap_bundle_copy(p, dt, (uint64_t)dt_size, vm->bundle, vm->cfg);
-		snap_section_end(&w, bundle_size);
-	}
-	uint64_t now = read_sysreg(cntpct_el0);
-	struct snap_vm vmrec = {.ram_size = vm->ram_size,
-				.ncpus = vm->ncpus,
-				.cntfrq = read_sysreg(cntfrq_el0),
-				.vcount = now - vm->cntvoff,
-				.pcount = now};
-	snap_section_add(&w, SNAP_SEC_VM, 0, &vmrec, sizeof(vmrec));
-	for (unsigned i = 0; i < vm->ncpus; i++) {
-		p = snap_section_begin(&w, SNAP_SEC_VCPU, i, sizeof(struct snap_vcpu));
-		if (p) {
-			struct snap_vcpu rec;
-			snap_vcpu_pack(vm->vcpu[i], &rec);
-			memcpy(p, &rec, sizeof(rec));
-			snap_section_end(&w, sizeof(rec));
-		}
-	}
-	p = snap_section_begin(&w, SNAP_SEC_VGIC, 0, sizeof(struct snap_vgic));
-	if (p) {
-		static struct snap_vgic grec; /* 4 KiB: not on the stack; one request at a time */
-		spin_lock(&vm->vgic.lock);
-		snap_vgic_pack(&vm->vgic, &grec);
-		spin_unlock(&vm->vgic.lock);
-		memcpy(p, &grec, sizeof(grec));
-		snap_section_end(&w, sizeof(grec));
-	}
-	snap_section_add(&w, SNAP_SEC_DEVICES, 0, devs, (uint64_t)devs_size);
-	p = snap_section_begin(&w, SNAP_SEC_MEMORY, 0, mem_size);
-	if (p && snap_mem_write(ram, vm->ram_size, npages, nonzero, p, mem_size) == mem_size)
-		snap_section_end(&w, mem_size);
-	else if (p)
-		w.error = -EBUSY; /* its memory changed: it was not quiesced */
-	r = snap_write_finish(&w);
-	if (r < 0 || (uint64_t)r != total) {
-		snprintf(err, errlen, "the snapshot did not come out as sized (%ld)", r);
-		page_free((uint64_t)buf, pages_of(total));
-		r = r < 0 ? r : -EINVAL;
-		goto done;
-	}
-	*out = buf;
-done:
-	if (dt)
-		page_free((uint64_t)dt, SCRATCH_PAGES);
-	if (devs)
-		page_free((uint64_t)devs, SCRATCH_PAGES);
-	if (nonzero)
-		page_free((uint64_t)nonzero, bitmap_pages);
-	return r;
 }
 
 /* The request in progress (one at a time): which VM, whether SAVE paused it. */
@@ -181,20 +87,22 @@ static int save_poll(const struct mgmt_request *req, struct mgmt_reply *rep)
 					     DEVICE_WAIT_MS));
 	}
 	char err[sizeof(rep->reason)];
-	uint8_t *buf;
-	long n = capture(vm, &buf, err, sizeof(err));
+	uint64_t t0 = read_sysreg(cntpct_el0);
+	long n = snap_stream_open(vm, saving.paused_by_us, err, sizeof(err));
 	if (n == -EBUSY && read_sysreg(cntpct_el0) < saving.deadline)
 		return MGMT_PENDING; /* a device still has I/O in flight */
 	if (n < 0)
 		return save_finish(mgmt_fail(rep, n == -ENOMEM ? MGMT_ENOMEM : MGMT_EBUSY,
 					     "VM '%s': %s", vm->name, err));
-	mgmt_set_output(buf, (uint64_t)n);
 	uint64_t size = (uint64_t)n;
 	memcpy(rep->data, &size, 8);
 	rep->len = 8;
-	pr_info("VM '%s' saved: %lu MB snapshot", vm->name, size >> 20);
+	pr_info("VM '%s' saved: %lu MB snapshot, measured in %lu ms; it stays paused until "
+		"the file is read",
+		vm->name, size >> 20, (unsigned long)ms_since(t0));
 	audit(vm, AUDIT_SNAPSHOT_SAVED, "%lu bytes", (unsigned long)size);
-	return save_finish(MGMT_OK);
+	saving.vm = NULL; /* the stream resumes it once the file is read */
+	return MGMT_OK;
 }
 
 /* SAVE: u32 vm. Pauses it (unless it is paused already) until its vCPUs have left the
@@ -210,6 +118,7 @@ static int save(const struct mgmt_request *req, struct mgmt_reply *rep)
 	const char *no = unsaveable(vm, why, sizeof(why));
 	if (no)
 		return mgmt_fail(rep, MGMT_ENOTSUP, "VM '%s' cannot be saved: %s", vm->name, no);
+	mgmt_set_output(NULL, 0); /* a snapshot still being read goes: its VM runs again */
 	if (vm->state != VM_RUNNING && vm->state != VM_PAUSED)
 		return mgmt_fail(rep, MGMT_EBUSY, "VM '%s' is not running or paused", vm->name);
 	saving.vm = vm;
@@ -305,7 +214,7 @@ static int load(struct vm *vm, const struct checked *c, char *err, size_t errlen
 	if (!vm->ram_clean)
 		zero_range(vm->ram_pa, vm->ram_size);
 	vm->ram_clean = false;
-	snap_mem_load(c->memory->data, (uint8_t *)vm->ram_pa);
+	snap_mem_load(c->memory->data, c->memory->len, (uint8_t *)vm->ram_pa);
 	dcache_clean_range(vm->ram_pa, vm->ram_size); /* a guest with its MMU off reads RAM */
 	icache_invalidate_all();
 	if (vdevs_restore(vm->vdevs, vm->nvdevs, c->devices->data, c->devices->len, err, errlen))
@@ -363,6 +272,7 @@ static int restore(const struct mgmt_request *req, struct mgmt_reply *rep)
 		return mgmt_fail(rep, MGMT_EINVAL, "no snapshot uploaded (UPLOAD_BEGIN, UPLOAD)");
 	static struct checked c;
 	char err[sizeof(rep->reason) - 32];
+	uint64_t t0 = read_sysreg(cntpct_el0);
 	int r = check_snapshot(file, len, &c, err, sizeof(err));
 	if (r)
 		return mgmt_fail(rep, r, "snapshot refused: %s", err);
@@ -377,7 +287,7 @@ static int restore(const struct mgmt_request *req, struct mgmt_reply *rep)
 		return mgmt_fail(rep, MGMT_EBUSY,
 				 "a VM named '%s' exists: destroy it or restore under another name",
 				 name);
-	uint8_t *bundle = (uint8_t *)page_alloc(pages_of(c.bundle->len), PAGE_SIZE);
+	uint8_t *bundle = (uint8_t *)page_alloc_top(pages_of(c.bundle->len)); /* as vm_create's */
 	if (!bundle)
 		return mgmt_fail(rep, MGMT_ENOMEM, "no room for the VM's bundle");
 	memcpy(bundle, c.bundle->data, c.bundle->len);
@@ -388,6 +298,7 @@ static int restore(const struct mgmt_request *req, struct mgmt_reply *rep)
 		return mgmt_fail(rep, r == -ENOMEM || r == -ENOSPC ? MGMT_ENOMEM : MGMT_EINVAL,
 				 "VM '%s' could not be created (%d): see Triad's log", name, r);
 	}
+	uint64_t checked_ms = ms_since(t0), t1 = read_sysreg(cntpct_el0);
 	if (load(vm, &c, err, sizeof(err))) {
 		/* Never ran: nothing of it is in a CPU, so it goes at once. */
 		int d = vm_destroy(vm);
@@ -395,7 +306,10 @@ static int restore(const struct mgmt_request *req, struct mgmt_reply *rep)
 				 d ? " (and the VM built for it is left stopped)" : "");
 	}
 	run_restored(vm);
-	pr_info("VM '%s' restored from a snapshot of Triad %s", vm->name, c.view.triad_version);
+	pr_info("VM '%s' restored from a snapshot of Triad %s: checked and built in %lu ms, loaded "
+		"in %lu ms",
+		vm->name, c.view.triad_version, (unsigned long)checked_ms,
+		(unsigned long)ms_since(t1));
 	audit(vm, AUDIT_SNAPSHOT_RESTORED, "from a snapshot of Triad %s", c.view.triad_version);
 	/* The file is in the VM now: its memory goes back. */
 	uint8_t *staged = mgmt_input_take(&len);

@@ -15,7 +15,7 @@ _Static_assert(sizeof(struct fpsimd_state) == 528, "snapshot format: fpsimd_stat
 _Static_assert(sizeof(struct vpmu_state) == 560, "snapshot format: vpmu_state changed");
 _Static_assert(sizeof(struct snap_vcpu) == 2800, "snapshot format: snap_vcpu changed");
 _Static_assert(sizeof(struct snap_vgic) == 4104, "snapshot format: snap_vgic changed");
-_Static_assert(SNAP_FORMAT_VERSION == 1, "snapshot format: check the sizes above");
+_Static_assert(SNAP_FORMAT_VERSION == 2, "snapshot format: check the sizes above");
 
 #define FAIL(...)                                                                                  \
 	do {                                                                                       \

@@ -27,9 +27,14 @@
 #define DTB_MAX	    SZ_64K
 #define WARN_BUDGET 64
 
+/* From the top of memory: the low memory a destroyed VM left stays whole for the next
+ * VM's RAM (on QEMU it is resident in the host, where fresh memory costs a fault a page). */
 static void *alloc_struct(size_t size)
 {
-	uint64_t pa = page_alloc_zeroed(ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE, PAGE_SIZE);
+	uint64_t pages = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
+	uint64_t pa = page_alloc_top(pages);
+	if (pa)
+		memset((void *)pa, 0, pages * PAGE_SIZE);
 	return (void *)pa;
 }
 
@@ -106,7 +111,7 @@ void vm_free(struct vm *vm)
 		/* Scrubbed here, not only when the next owner loads it: nothing of this guest
 		 * lingers in free memory. */
 		zero_range(vm->ram_pa, vm->ram_size);
-		page_free(vm->ram_pa, vm->ram_size / PAGE_SIZE);
+		page_free_zeroed(vm->ram_pa, vm->ram_size / PAGE_SIZE);
 	}
 	if (vm->bundle_owned)
 		page_free((uint64_t)vm->bundle_owned,

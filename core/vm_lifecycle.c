@@ -135,7 +135,7 @@ int vm_create_bundle(uint8_t *bundle, uint64_t size, const char *name, struct vm
 {
 	/* Too big for a stack: whole pages, given back before returning. */
 	uint64_t cfg_pages = ALIGN_UP(sizeof(struct triad_config), PAGE_SIZE) / PAGE_SIZE;
-	struct triad_config *cfg = (struct triad_config *)page_alloc(cfg_pages, PAGE_SIZE);
+	struct triad_config *cfg = (struct triad_config *)page_alloc_top(cfg_pages);
 	if (!cfg) {
 		snprintf(err, errlen, "create: no memory to parse the bundle");
 		return -ENOMEM;

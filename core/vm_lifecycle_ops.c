@@ -14,6 +14,7 @@
 #include <triad/util.h>
 #include <triad/vm.h>
 #include <triad/vm_devices.h>
+#include <triad/snapshot_stream.h>
 #include <triad/vm_manage.h>
 
 static int status_of(int err)
@@ -110,6 +111,8 @@ static int destroy(const struct mgmt_request *req, struct mgmt_reply *rep)
 	struct vm *vm = mgmt_vm_arg(req, rep, &err);
 	if (!vm)
 		return err;
+	if (snap_stream_holds(vm))
+		mgmt_set_output(NULL, 0); /* its snapshot, being read, goes with it */
 	pending.vm = vm;
 	return destroy_poll(req, rep);
 }

@@ -11,6 +11,7 @@
 #include <triad/vcpu.h>
 #include <triad/vm.h>
 #include <triad/vm_kind.h>
+#include <triad/snapshot_stream.h>
 #include <triad/vm_manage.h>
 
 /* One VM in LIST and INFO replies (docs/management.md). Little-endian, packed. */
@@ -209,6 +210,11 @@ static int resume(const struct mgmt_request *req, struct mgmt_reply *rep)
 	struct vm *vm = mgmt_vm_arg(req, rep, &err);
 	if (!vm)
 		return err;
+	if (snap_stream_holds(vm))
+		return mgmt_fail(rep, MGMT_EBUSY,
+				 "VM '%s': its snapshot is being read, and runs again once it is "
+				 "(HELLO drops it)",
+				 vm->name);
 	if (vm_resume(vm))
 		return mgmt_fail(rep, MGMT_EBUSY, "VM '%s' is %s, not paused", vm->name,
 				 state_name(vm->state));

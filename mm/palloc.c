@@ -145,6 +145,30 @@ uint64_t palloc_alloc(struct palloc *pa, uint64_t npages, uint64_t align, bool *
 	return 0;
 }
 
+uint64_t palloc_alloc_top(struct palloc *pa, uint64_t npages)
+{
+	if (!npages)
+		return 0;
+	for (unsigned zi = pa->nzones; zi-- > 0;) {
+		struct palloc_zone *z = &pa->zones[zi];
+		if (npages > z->nfree || npages > z->npages)
+			continue;
+		/* From the top down: i is one past the candidate run's last page. */
+		uint64_t i = z->npages;
+		while (i >= npages) {
+			uint64_t run = 0;
+			while (run < npages && !test_bit(z->bitmap, i - 1 - run))
+				run++;
+			if (run == npages) {
+				mark_used(z, i - npages, npages);
+				return z->base + (i - npages) * PAGE_SIZE;
+			}
+			i -= run + 1; /* past the page in use */
+		}
+	}
+	return 0;
+}
+
 int palloc_free(struct palloc *pa, uint64_t addr, uint64_t npages)
 {
 	if (!IS_ALIGNED(addr, PAGE_SIZE) || !npages)
@@ -165,6 +189,27 @@ int palloc_free(struct palloc *pa, uint64_t addr, uint64_t npages)
 		return 0;
 	}
 	return -EINVAL;
+}
+
+int palloc_free_zeroed(struct palloc *pa, uint64_t addr, uint64_t npages)
+{
+	uint64_t hint[PALLOC_MAX_ZONES];
+	for (unsigned i = 0; i < pa->nzones; i++)
+		hint[i] = pa->zones[i].hint;
+	int r = palloc_free(pa, addr, npages);
+	if (r)
+		return r;
+	for (unsigned i = 0; i < pa->nzones; i++) {
+		struct palloc_zone *z = &pa->zones[i];
+		if (!range_within(addr, npages * PAGE_SIZE, z->base, z->npages * PAGE_SIZE))
+			continue;
+		/* Single pages are not taken from it first: it stays whole for the next VM. */
+		z->hint = hint[i];
+		uint64_t first = (addr - z->base) / PAGE_SIZE;
+		for (uint64_t p = first; p < first + npages; p++)
+			clear_bit(z->dirty, p);
+	}
+	return 0;
 }
 
 uint64_t palloc_free_pages(const struct palloc *pa)

@@ -33,8 +33,15 @@ void palloc_reserve(struct palloc *pa, uint64_t base, uint64_t size);
 /* npages contiguous pages aligned to align bytes (a power of two >= 4 KB), or 0. If
  * was_clean is given, it tells whether all of them still hold zeros from boot. */
 uint64_t palloc_alloc(struct palloc *pa, uint64_t npages, uint64_t align, bool *was_clean);
+/* npages contiguous pages, the highest free run of them: for buffers that should leave
+ * the low memory, which earlier owners have used, to the VMs created next. Or 0. */
+uint64_t palloc_alloc_top(struct palloc *pa, uint64_t npages);
 /* Returns pages; -EINVAL if any of them is not an allocated page of a zone. */
 int palloc_free(struct palloc *pa, uint64_t addr, uint64_t npages);
+/* The same for pages the caller has just zeroed: their next owner is told they are clean
+ * (a VM's scrubbed RAM, which a VM created next need not zero again), and single-page
+ * allocations do not start from them (they stay whole for that VM). */
+int palloc_free_zeroed(struct palloc *pa, uint64_t addr, uint64_t npages);
 uint64_t palloc_free_pages(const struct palloc *pa);
 
 #endif

@@ -549,7 +549,18 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--wall-runs", type=int, default=5,
                     help="runs without -icount for the wall-clock medians (default 5)")
+    ap.add_argument("--snapshot-only", action="store_true",
+                    help="only the snapshot rows (median of 3), printed; nothing written")
     args = ap.parse_args()
+    if args.snapshot_only:
+        for path in (LINUX, INITRAMFS, HOG):
+            if not os.path.exists(path):
+                sys.exit(f"bench: {path} missing: run 'make setup' and 'make'")
+        with tempfile.TemporaryDirectory(prefix="triad-snap-") as tmp:
+            rows = median_runs(lambda: snapshot_times(tmp), 3)
+        for name, desc, target in SNAPSHOT:
+            print(f"{name}: {rows[name]} ms (target {target} ms): {desc}")
+        return
     for path in (BENCH, LINUX, INITRAMFS, LINUX_7_3, INITRAMFS_REALM):
         if not os.path.exists(path):
             sys.exit(f"bench: {path} missing: run 'make setup' and 'make'")

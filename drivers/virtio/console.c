@@ -4,7 +4,7 @@
  * console on port 0: QEMU drops a console's bytes when the socket is full, while a serial
  * port is throttled until the reader takes them. Port 1 uses queues 4 and 5; the control
  * queues 2 and 3 carry the port handshake (DEVICE_READY, PORT_ADD, PORT_READY, PORT_OPEN).
- * Bytes are copied through Triad's own buffers (64 KiB to receive, 16 KiB to send). */
+ * Bytes are copied through Triad's own buffers, 64 KiB each way. */
 #include <arch/sysreg.h>
 #include <string.h>
 #include <triad/cpu.h>
@@ -24,11 +24,12 @@
 #define CTRL_NBUF     8
 #define CTRL_BUF_SIZE 256 /* a control message, or PORT_NAME's with its name */
 #define RX_NBUF	      16
-#define TX_NBUF	      64 /* room for a burst of events while QEMU's I/O thread is late */
+#define TX_NBUF	      32 /* room for a burst of events while QEMU's I/O thread is late */
 /* Large buffers: each one the device takes or fills costs a notification or an
- * interrupt, and snapshots move hundreds of megabytes. */
+ * interrupt (and QEMU a write to the socket), and snapshots move tens of megabytes. */
 #define RX_BUF_SIZE   (64u << 10)
-#define TX_BUF_SIZE   (16u << 10)
+#define TX_BUF_SIZE   (64u << 10)
+#define TX_BATCH      8 /* buffers queued per notification */
 #define STALL_SECONDS 5 /* a reader that takes nothing for this long has gone */
 
 /* virtio 1.2, 5.3.6.2: the control queues' message. */
@@ -216,35 +217,61 @@ static void put_sender(void)
 	__atomic_store_n(&con.sending, false, __ATOMIC_RELEASE);
 }
 
-/* Queues up to one buffer of buf; returns the bytes queued (0: no free slot). */
-static size_t queue_some(const uint8_t *buf, size_t len)
+/* What is left to send of a frame: its head, then its body. */
+struct frame_out {
+	const uint8_t *p[2];
+	size_t n[2];
+};
+
+static size_t frame_left(const struct frame_out *f)
+{
+	return f->n[0] + f->n[1];
+}
+
+/* Fills one transmit slot from the frame (the head's end and the body's start may share
+ * it); returns the bytes taken. */
+static size_t fill_slot(uint8_t *slot, struct frame_out *f)
+{
+	size_t used = 0;
+	for (unsigned i = 0; i < 2 && used < TX_BUF_SIZE; i++) {
+		size_t k = MIN(f->n[i], (size_t)TX_BUF_SIZE - used);
+		if (k)
+			memcpy(slot + used, f->p[i], k);
+		f->p[i] += k;
+		f->n[i] -= k;
+		used += k;
+	}
+	return used;
+}
+
+/* Queues as many slots of the frame as are free, up to TX_BATCH, with one notification;
+ * returns the bytes queued (0: no free slot). */
+static size_t queue_some(struct frame_out *f)
 {
 	spin_lock(&con.dev->lock);
 	reclaim_tx();
-	size_t n = 0;
-	if (con.nr_tx_free) {
-		n = MIN(len, (size_t)TX_BUF_SIZE);
+	size_t queued = 0;
+	for (unsigned b = 0; b < TX_BATCH && con.nr_tx_free && frame_left(f); b++) {
 		uint8_t *slot = con.tx_buf + (size_t)con.tx_free[--con.nr_tx_free] * TX_BUF_SIZE;
-		memcpy(slot, buf, n);
-		struct vring_buf b = {(uint64_t)(uintptr_t)slot, (uint32_t)n, 0};
-		vring_add(&con.dev->vq[TXQ], &b, 1, slot);
-		virtio_dev_notify(con.dev, TXQ);
+		size_t n = fill_slot(slot, f);
+		struct vring_buf vb = {(uint64_t)(uintptr_t)slot, (uint32_t)n, 0};
+		vring_add(&con.dev->vq[TXQ], &vb, 1, slot);
+		queued += n;
 	}
+	if (queued)
+		virtio_dev_notify(con.dev, TXQ);
 	spin_unlock(&con.dev->lock);
-	return n;
+	return queued;
 }
 
-static void console_send(const void *buf, size_t len)
+static void console_send(const void *head, size_t head_len, const void *body, size_t body_len)
 {
-	const uint8_t *p = buf;
+	struct frame_out f = {{head, body}, {head_len, body ? body_len : 0}};
 	uint64_t freq = read_sysreg(cntfrq_el0);
 	take_sender(true);
 	uint64_t last = read_sysreg(cntpct_el0);
-	while (len) {
-		size_t n = queue_some(p, len);
-		p += n;
-		len -= n;
-		if (n) {
+	while (frame_left(&f)) {
+		if (queue_some(&f)) {
 			last = read_sysreg(cntpct_el0);
 		} else if (read_sysreg(cntpct_el0) - last > STALL_SECONDS * freq) {
 			/* The device is not taking our bytes (its reader stopped reading): the
@@ -252,7 +279,7 @@ static void console_send(const void *buf, size_t len)
 			con.stalls++;
 			pr_warn("control console: nobody reads the control socket; %lu bytes of "
 				"a reply dropped",
-				(unsigned long)len);
+				(unsigned long)frame_left(&f));
 			break;
 		}
 	}
@@ -267,12 +294,9 @@ static bool console_try_send(const void *buf, size_t len)
 	reclaim_tx();
 	bool room = con.nr_tx_free >= (len + TX_BUF_SIZE - 1) / TX_BUF_SIZE;
 	spin_unlock(&con.dev->lock);
-	const uint8_t *p = buf;
-	while (room && len) {
-		size_t n = queue_some(p, len);
-		p += n;
-		len -= n;
-	}
+	struct frame_out f = {{buf, NULL}, {len, 0}};
+	while (room && frame_left(&f))
+		queue_some(&f);
 	put_sender();
 	return room;
 }

@@ -24,7 +24,7 @@
 /* Wire format (little-endian). Every frame, either way: a header, then `len` payload bytes. */
 #define MGMT_MAGIC	   0x544d4754u /* "TGMT" */
 #define MGMT_VERSION_MAJOR 1	       /* changes only when an existing op changes meaning */
-#define MGMT_VERSION_MINOR 0	       /* ops added */
+#define MGMT_VERSION_MINOR 1	       /* ops added, or an op's use narrowed (1.1: SAVE streams) */
 #define MGMT_MAX_PAYLOAD   (1u << 20)
 
 struct mgmt_frame_header {
@@ -93,6 +93,10 @@ struct mgmt_request {
 struct mgmt_reply {
 	uint8_t *data; /* room for MGMT_MAX_PAYLOAD - 4 bytes after the status */
 	uint32_t len;  /* what the handler wrote */
+	/* Bytes sent after data from where they are, not copied into it (DOWNLOAD's, from
+	 * the output buffer); they count against the same maximum. */
+	const uint8_t *tail;
+	uint32_t tail_len;
 	char reason[128];
 };
 
@@ -151,12 +155,28 @@ int mgmt_fail(struct mgmt_reply *rep, int code, const char *fmt, ...)
 const uint8_t *mgmt_input(uint64_t *len);
 uint8_t *mgmt_input_take(uint64_t *len);
 void mgmt_set_output(uint8_t *buf, uint64_t len);
+/* An output produced as DOWNLOAD reads it (SAVE's snapshot, from its paused VM). */
+struct mgmt_stream {
+	uint64_t size;
+	/* The bytes at off, which is where the last read ended (a stream is read in order),
+	 * up to max of them: points *out at them, returns their count (0 at the end), or a
+	 * negative enum mgmt_status with why. */
+	long (*read)(struct mgmt_stream *st, uint64_t off, uint32_t max, const uint8_t **out,
+		     char *why, size_t whylen);
+	/* Dropped, read to its end or not: another output replaced it, the session ended,
+	 * or nobody read it for MGMT_STREAM_IDLE_MS. */
+	void (*close)(struct mgmt_stream *st);
+};
+#define MGMT_STREAM_IDLE_MS 30000
+/* Makes st the output; the last output goes. */
+void mgmt_set_stream(struct mgmt_stream *st);
 
 /* The transport side. */
 struct mgmt_transport {
 	const char *name;
-	/* Sends all of buf (may wait for room; never drops). */
-	void (*send)(const void *buf, size_t len);
+	/* Sends one frame, head then body back to back (may wait for room; never drops;
+	 * neither buffer is used once it returns). */
+	void (*send)(const void *head, size_t head_len, const void *body, size_t body_len);
 	/* Sends all of buf if there is room now, else nothing (events). */
 	bool (*try_send)(const void *buf, size_t len);
 	/* Offers again the bytes mgmt_receive() did not take (called from mgmt_poll). */

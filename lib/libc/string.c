@@ -6,8 +6,18 @@ void *memcpy(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
-	/* Word copies when both are aligned: guest images are copied with this. */
+	/* Word copies when both are aligned: guest images and snapshots are copied with this.
+	 * Eight words a step: under QEMU's TCG the loop's own instructions cost as much as
+	 * the loads and stores. */
 	if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
+		for (; n >= 64; n -= 64, d += 64, s += 64) {
+			const uint64_t *sw = (const uint64_t *)s;
+			uint64_t *dw = (uint64_t *)d;
+			uint64_t a0 = sw[0], a1 = sw[1], a2 = sw[2], a3 = sw[3];
+			uint64_t a4 = sw[4], a5 = sw[5], a6 = sw[6], a7 = sw[7];
+			dw[0] = a0, dw[1] = a1, dw[2] = a2, dw[3] = a3;
+			dw[4] = a4, dw[5] = a5, dw[6] = a6, dw[7] = a7;
+		}
 		for (; n >= 8; n -= 8, d += 8, s += 8)
 			*(uint64_t *)d = *(const uint64_t *)s;
 	}

@@ -30,6 +30,11 @@ uint64_t page_alloc(uint64_t npages, uint64_t align)
 	return (uint64_t)(uintptr_t)aligned_alloc(PAGE_SIZE, npages * PAGE_SIZE);
 }
 
+uint64_t page_alloc_top(uint64_t npages)
+{
+	return page_alloc(npages, PAGE_SIZE);
+}
+
 void page_free(uint64_t pa, uint64_t npages)
 {
 	(void)npages;
@@ -74,9 +79,15 @@ static void check_frame(const uint8_t *b, size_t len)
 	replies++;
 }
 
-static void fuzz_send(const void *buf, size_t len)
+static void fuzz_send(const void *head, size_t head_len, const void *body, size_t body_len)
 {
-	check_frame(buf, len);
+	static uint8_t frame[sizeof(struct mgmt_frame_header) + MGMT_MAX_PAYLOAD];
+	if (head_len + body_len > sizeof(frame))
+		__builtin_trap();
+	memcpy(frame, head, head_len);
+	if (body_len)
+		memcpy(frame + head_len, body, body_len);
+	check_frame(frame, head_len + body_len);
 }
 
 static bool fuzz_try_send(const void *buf, size_t len)

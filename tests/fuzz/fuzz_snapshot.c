@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			const struct snap_section *s = &view.sec[i];
 			if (s->type == SNAP_SEC_MEMORY &&
 			    snap_mem_check(s->data, s->len, RAM_SIZE, err, sizeof(err)) == 0)
-				snap_mem_load(s->data, ram);
+				snap_mem_load(s->data, s->len, ram);
 			if (s->type == SNAP_SEC_VCPU && s->len == sizeof(struct snap_vcpu)) {
 				struct snap_vcpu rec;
 				memcpy(&rec, s->data, sizeof(rec));

@@ -182,7 +182,7 @@ def test_malformed_requests_get_errors(tmp_path, sock):
         assert reply(c) == (LIST | 0x8000, 1, -1, "HELLO must come first")
         c.send_raw(frame(OPS["HELLO"], 2, struct.pack("<HH", 2, 0)))
         op, seq, status, why = reply(c)
-        assert (seq, status) == (2, -7) and "Triad speaks 1.0" in why
+        assert (seq, status) == (2, -7) and "Triad speaks 1.1" in why
         c.send_raw(frame(LIST, 3))  # a refused HELLO starts no session
         assert reply(c)[2:] == (-1, "HELLO must come first")
         c.hello()

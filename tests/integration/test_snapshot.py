@@ -200,17 +200,33 @@ def fix_header_crc(data):
         data[HEADER.size:]
 
 
+def snap_sum32(b):
+    """A section payload's checksum (docs/snapshot.md), as Triad's snap_sum32()."""
+    mask, mult = (1 << 64) - 1, 0x9E3779B97F4A7C15
+    h = 0x243F6A8885A308D3
+    n = len(b) // 8
+    for w in struct.unpack_from(f"<{n}Q", b):
+        h = ((h + w) * mult) & mask
+    if len(b) % 8:
+        h = ((h + int.from_bytes(b[8 * n:], "little")) * mult) & mask
+    h = ((h + len(b)) * mult) & mask
+    h ^= h >> 29
+    h = (h * mult) & mask
+    return (h ^ (h >> 32)) & 0xFFFFFFFF
+
+
 def test_bad_snapshot_files_are_refused_and_change_nothing(tmp_path, sock):
     r = start_hogs(tmp_path, sock)
     try:
         with Client(sock) as c:
             data = c.save("alpha")
             before = [(v["id"], v["name"], v["state"]) for v in c.list()]
-            # Its checksums are the common CRC-32 (Triad uses the CPU's CRC32 instructions).
+            # Its headers' checksums are the common CRC-32, its payloads' snap_sum32.
             assert fix_header_crc(data) == data
-            kind, _, length, crc, _ = struct.unpack_from("<IIQII", data, HEADER.size)
+            kind, _, length, crc, hcrc = struct.unpack_from("<IIQII", data, HEADER.size)
             at = HEADER.size + 24
-            assert kind == 1 and crc == zlib.crc32(data[at:at + length])
+            assert kind == 1 and crc == snap_sum32(data[at:at + length])
+            assert hcrc == zlib.crc32(struct.pack("<IIQII", kind, 0, length, crc, 0))
             # A bit flipped in its memory, near the end.
             bad = bytearray(data)
             bad[-100] ^= 0x10
@@ -221,6 +237,10 @@ def test_bad_snapshot_files_are_refused_and_change_nothing(tmp_path, sock):
             other = bytearray(data)
             struct.pack_into("<I", other, 8, 99)
             refused(c, fix_header_crc(bytes(other)), "copy", -7, r"format version 99")
+            # The first format's files (whole pages, CRC-32 payloads) likewise.
+            struct.pack_into("<I", other, 8, 1)
+            refused(c, fix_header_crc(bytes(other)), "copy", -7,
+                    r"format version 1, this Triad reads version 2 only")
             # Not a snapshot at all.
             refused(c, b"\0" * 4096, "copy", -2, r"not a Triad snapshot")
             # The name of a VM that exists.
@@ -230,6 +250,55 @@ def test_bad_snapshot_files_are_refused_and_change_nothing(tmp_path, sock):
             c.restore(data, "copy")
             assert {v["name"]: v["state"] for v in c.list()} == \
                 {"alpha": "running", "copy": "running"}
+    finally:
+        r.kill()
+
+
+def test_save_streams_the_file_and_its_vm_waits_for_it(tmp_path, sock):
+    """SAVE's file is produced as DOWNLOAD reads it, in order, straight from the paused VM
+    (docs/snapshot.md): the VM runs again once the file is read, or dropped."""
+    r = start_hogs(tmp_path, sock, {"beta": {"kernel": HOG, "memory": "16M", "cpus": 1}})
+    try:
+        with Client(sock) as c:
+            def state(name):
+                return {v["name"]: v["state"] for v in c.list()}[name]
+
+            def save_call():
+                body = c.call("SAVE", struct.pack("<I", c.vm_id("alpha")))
+                return struct.unpack_from("<Q", body)[0]
+
+            size = save_call()
+            assert state("alpha") == "paused" and state("beta") == "running"
+            with pytest.raises(MgmtError) as e:
+                c.resume("alpha")
+            assert e.value.status == -4 and "being read" in e.value.reason, e.value
+            data = c.download()
+            assert len(data) == size
+            assert state("alpha") == "running"
+            # Read out of order: refused, the file dropped, the VM runs again.
+            save_call()
+            with pytest.raises(MgmtError) as e:
+                c.call("DOWNLOAD", struct.pack("<QI", 4096, 100))
+            assert e.value.status == -2 and "in order" in e.value.reason, e.value
+            assert state("alpha") == "running"
+            with pytest.raises(MgmtError) as e:
+                c.call("DOWNLOAD", struct.pack("<QI", 0, 100))
+            assert e.value.status == -3, e.value
+            # A new session drops it too.
+            save_call()
+            c.hello()
+            assert state("alpha") == "running"
+            # The file read whole restores, beside the original.
+            c.restore(data, "copy")
+            assert state("copy") == "running" and state("alpha") == "running"
+            # A VM destroyed while its file is read: the file goes with it.
+            save_call()
+            c.destroy("alpha")
+            assert "alpha" not in {v["name"] for v in c.list()}
+            with pytest.raises(MgmtError) as e:
+                c.call("DOWNLOAD", struct.pack("<QI", 0, 100))
+            assert e.value.status == -3, e.value
+            assert state("beta") == "running" and state("copy") == "running"
     finally:
         r.kill()
 

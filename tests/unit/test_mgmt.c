@@ -33,6 +33,11 @@ uint64_t page_alloc(uint64_t npages, uint64_t align)
 			     : (uint64_t)(uintptr_t)aligned_alloc(PAGE_SIZE, npages * PAGE_SIZE);
 }
 
+uint64_t page_alloc_top(uint64_t npages)
+{
+	return page_alloc(npages, PAGE_SIZE);
+}
+
 void page_free(uint64_t pa, uint64_t npages)
 {
 	(void)npages;
@@ -81,9 +86,14 @@ static void take_frame(const void *buf, size_t len)
 	memcpy(s->data, (const uint8_t *)buf + sizeof(h) + 4, MIN(s->len, sizeof(s->data)));
 }
 
-static void t_send(const void *buf, size_t len)
+static void t_send(const void *head, size_t head_len, const void *body, size_t body_len)
 {
-	take_frame(buf, len);
+	static uint8_t frame[sizeof(struct mgmt_frame_header) + MGMT_MAX_PAYLOAD];
+	assert_true(head_len + body_len <= sizeof(frame));
+	memcpy(frame, head, head_len);
+	if (body_len)
+		memcpy(frame + head_len, body, body_len);
+	take_frame(frame, head_len + body_len);
 }
 
 static bool t_try_send(const void *buf, size_t len)
@@ -179,6 +189,47 @@ static int wait_handle(const struct mgmt_request *req, struct mgmt_reply *rep)
 	return wait_poll(req, rep);
 }
 MGMT_OP(test_wait) = {OP_WAIT, "WAIT", 1, 1, wait_handle, wait_poll};
+
+#define OP_STREAM 0x7e03 /* u32 n: a streamed output of n bytes: byte i is i * 3 */
+static struct {
+	struct mgmt_stream ms;
+	uint64_t pos;
+	unsigned closes;
+	uint8_t buf[256];
+} stream;
+
+static long stream_read(struct mgmt_stream *st, uint64_t off, uint32_t max, const uint8_t **out,
+			char *why, size_t whylen)
+{
+	if (off != stream.pos) {
+		snprintf(why, whylen, "out of order");
+		return MGMT_EINVAL;
+	}
+	uint64_t n = MIN(MIN((uint64_t)max, sizeof(stream.buf)), st->size - off);
+	for (uint64_t i = 0; i < n; i++)
+		stream.buf[i] = (uint8_t)((off + i) * 3);
+	stream.pos += n;
+	*out = stream.buf;
+	return (long)n;
+}
+
+static void stream_close(struct mgmt_stream *st)
+{
+	(void)st;
+	stream.closes++;
+}
+
+static int stream_op(const struct mgmt_request *req, struct mgmt_reply *rep)
+{
+	(void)rep;
+	uint32_t n;
+	memcpy(&n, req->payload, 4);
+	stream.ms = (struct mgmt_stream){n, stream_read, stream_close};
+	stream.pos = 0;
+	mgmt_set_stream(&stream.ms);
+	return MGMT_OK;
+}
+MGMT_OP(test_stream) = {OP_STREAM, "STREAM", 4, 4, stream_op, NULL};
 
 /* ---- tests ---- */
 
@@ -364,6 +415,41 @@ static void download_reads_the_output_in_pieces(void **state)
 	assert_int_equal(sent[7].status, MGMT_ENOENT);
 }
 
+/* A streamed output: read in order, its bytes in the reply after the size, closed when the
+ * next output replaces it or the session ends, and after a failed read. */
+static void download_reads_a_stream_in_order(void **state)
+{
+	(void)state;
+	uint32_t n = 1000;
+	stream.closes = 0;
+	request(OP_STREAM, 80, &n, 4);
+	download(0, 100, 81);
+	assert_int_equal(sent[1].status, MGMT_OK);
+	assert_int_equal(sent[1].len, 8 + 100);
+	uint64_t size;
+	memcpy(&size, sent[1].data, 8);
+	assert_int_equal(size, 1000);
+	for (unsigned i = 0; i < 40; i++)
+		assert_int_equal(sent[1].data[8 + i], (uint8_t)(i * 3));
+	download(100, 50, 82);
+	assert_int_equal(sent[2].len, 8 + 50);
+	assert_int_equal(sent[2].data[8], (uint8_t)(100 * 3));
+	download(5000, 1, 83); /* past its end: refused before it is asked */
+	assert_int_equal(sent[3].status, MGMT_EINVAL);
+	assert_int_equal(stream.closes, 0);
+	request(OP_OUT, 84, &n, 4); /* another output: the stream is closed */
+	assert_int_equal(stream.closes, 1);
+	request(OP_STREAM, 85, &n, 4);
+	download(7, 1, 86); /* out of order: the stream fails, and goes */
+	assert_int_equal(sent[6].status, MGMT_EINVAL);
+	assert_int_equal(stream.closes, 2);
+	download(0, 1, 87);
+	assert_int_equal(sent[7].status, MGMT_ENOENT);
+	request(OP_STREAM, 88, &n, 4);
+	hello(); /* a new session */
+	assert_int_equal(stream.closes, 3);
+}
+
 static void a_waiting_request_holds_the_next(void **state)
 {
 	(void)state;
@@ -442,6 +528,7 @@ int main(void)
 	    cmocka_unit_test_setup(payload_bounds_flags_and_unknown_ops, setup),
 	    cmocka_unit_test_setup(upload_fills_the_input_in_order, setup),
 	    cmocka_unit_test_setup(download_reads_the_output_in_pieces, setup),
+	    cmocka_unit_test_setup(download_reads_a_stream_in_order, setup),
 	    cmocka_unit_test_setup(a_waiting_request_holds_the_next, setup),
 	    cmocka_unit_test_setup(a_full_queue_keeps_the_rest_with_the_transport, setup),
 	    cmocka_unit_test_setup(a_frame_cut_short_goes_when_bytes_come_again, setup),

@@ -47,6 +47,40 @@ static void bitmap_is_carved_from_the_zone(void **state)
 	assert_int_equal(palloc_free(&pa, p, 1), 0);
 	assert_int_equal(palloc_alloc(&pa, 1, 4096, &clean), p);
 	assert_false(clean);
+	/* Unless the one who frees them zeroed them; and single pages are not taken from
+	 * those first (a VM's scrubbed RAM stays whole for the next VM). */
+	assert_int_equal(palloc_free(&pa, p, 1), 0);
+	uint64_t q = palloc_alloc(&pa, 4, 4096, &clean);
+	assert_int_equal(q, p);
+	assert_int_equal(palloc_alloc(&pa, 1, 4096, NULL), q + 4 * 4096); /* the hint past q */
+	assert_int_equal(palloc_free_zeroed(&pa, q, 4), 0);
+	uint64_t single = palloc_alloc(&pa, 1, 4096, NULL);
+	assert_int_equal(single, q + 5 * 4096);
+	assert_int_equal(palloc_alloc(&pa, 4, 4096, &clean), q);
+	assert_true(clean);
+	assert_int_equal(palloc_free_zeroed(&pa, single + 4096, 1), -EINVAL); /* never allocated */
+}
+
+static void top_down_takes_the_highest_free_run(void **state)
+{
+	(void)state;
+	uint64_t base = (uint64_t)(uintptr_t)zone_mem;
+	/* 2046 usable pages (the bitmaps take the last two). */
+	uint64_t a = palloc_alloc_top(&pa, 10);
+	assert_int_equal(a, base + (2046 - 10) * 4096ull);
+	uint64_t low = palloc_alloc(&pa, 1, 4096, NULL);
+	assert_int_equal(low, base);
+	/* A hole of 3 pages below a: too small for 4, which go below it. */
+	uint64_t b = palloc_alloc_top(&pa, 3);
+	assert_int_equal(b, a - 3 * 4096);
+	assert_int_equal(palloc_free(&pa, b, 3), 0);
+	uint64_t c = palloc_alloc_top(&pa, 1);
+	assert_int_equal(c, a - 4096);
+	uint64_t d = palloc_alloc_top(&pa, 4);
+	assert_int_equal(d, a - 4096 - 4 * 4096);
+	assert_int_equal(palloc_alloc_top(&pa, 4096), 0);
+	assert_int_equal(palloc_alloc_top(&pa, 0), 0);
+	assert_int_equal(palloc_free_pages(&pa), 2046 - 10 - 1 - 1 - 4);
 }
 
 static void alignment_and_reservation(void **state)
@@ -124,6 +158,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(bitmap_is_carved_from_the_zone, setup, teardown),
+	    cmocka_unit_test_setup_teardown(top_down_takes_the_highest_free_run, setup, teardown),
 	    cmocka_unit_test_setup_teardown(alignment_and_reservation, setup, teardown),
 	    cmocka_unit_test_setup_teardown(exhaustion, setup, teardown),
 	    cmocka_unit_test(adding_a_zone_leaves_its_start_alone),

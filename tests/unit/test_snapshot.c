@@ -1,6 +1,8 @@
-// sources: core/snapshot_*.c irq/vgic.c core/config.c core/security_mode.c devices/*_config.c
+// clang-format off
+// sources: core/snapshot_format.c core/snapshot_mem.c core/snapshot_state.c core/snapshot_bundle.c irq/vgic.c core/config.c core/security_mode.c devices/*_config.c
+// clang-format on
 /* Host tests for VM snapshots: the file's container refuses every corruption, truncation
- * and other version; the memory section keeps exactly the non-zero pages; vCPU and vGIC
+ * and other version; the memory section keeps exactly the non-zero blocks; vCPU and vGIC
  * records round-trip and refuse what a guest could never have set; the one-VM bundle a
  * snapshot carries parses as a bundle of that VM alone. */
 #include <setjmp.h>
@@ -59,6 +61,43 @@ static void crc_is_the_common_crc32(void **state)
 	for (unsigned cut = 0; cut < sizeof(data); cut += 37)
 		assert_int_equal(
 		    snap_crc32(snap_crc32(0, data, cut), data + cut, sizeof(data) - cut), whole);
+}
+
+/* The payloads' checksum: its documented definition (tools and tests compute it in
+ * Python), the same from an unaligned buffer, and every single-bit change found. */
+static void sum_is_the_documented_one(void **state)
+{
+	(void)state;
+	assert_int_equal(snap_sum32("123456789", 9), 0x9679df0b);
+	assert_int_equal(snap_sum32("", 0), 0xc0994306);
+	static uint8_t data[1001] __attribute__((aligned(8)));
+	for (unsigned i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)i;
+	assert_int_equal(snap_sum32(data, 64), 0xd715aa7f);
+	/* In pieces of any size and alignment, the same. */
+	for (unsigned cut = 0; cut < 40; cut++) {
+		struct snap_sum sum;
+		snap_sum_init(&sum);
+		snap_sum_update(&sum, data, cut % 13);
+		snap_sum_update(&sum, data + cut % 13, cut);
+		snap_sum_update(&sum, data + cut % 13 + cut, sizeof(data) - cut % 13 - cut);
+		assert_int_equal(snap_sum_final(&sum), snap_sum32(data, sizeof(data)));
+	}
+	static uint8_t shifted[1001];
+	memcpy(shifted + 1, data, 1000);
+	assert_int_equal(snap_sum32(shifted + 1, 1000), snap_sum32(data, 1000));
+	uint32_t whole = snap_sum32(data, sizeof(data));
+	for (unsigned i = 0; i < sizeof(data); i++)
+		for (unsigned bit = 0; bit < 8; bit++) {
+			data[i] ^= (uint8_t)(1u << bit);
+			if (snap_sum32(data, sizeof(data)) == whole)
+				fail_msg("bit %u of byte %u changed, the sum did not", bit, i);
+			data[i] ^= (uint8_t)(1u << bit);
+		}
+	/* A trailing zero byte is not the same payload. */
+	static const uint8_t zeros[16] __attribute__((aligned(8)));
+	assert_int_not_equal(snap_sum32(zeros, 8), snap_sum32(zeros, 9));
+	assert_int_not_equal(snap_sum32(zeros, 8), snap_sum32(zeros, 16));
 }
 
 static void container_round_trip(void **state)
@@ -146,7 +185,15 @@ static void container_refuses_other_version(void **state)
 	memcpy(file + 8, &version, 4);
 	/* Named as such, whether or not its checksum fits this version's header. */
 	assert_int_equal(snap_parse(file, (uint64_t)n, &v, err, sizeof(err)), -ENOTSUP);
-	expect_err("format version 2");
+	expect_err("format version 3, this Triad reads version 2 only");
+	/* The files of the first format (whole pages, CRC-32 payloads) too. */
+	version = 1;
+	memcpy(file + 8, &version, 4);
+	rewrite_header_crc();
+	assert_int_equal(snap_parse(file, (uint64_t)n, &v, err, sizeof(err)), -ENOTSUP);
+	expect_err("format version 1, this Triad reads version 2 only");
+	version = SNAP_FORMAT_VERSION + 1;
+	memcpy(file + 8, &version, 4);
 	rewrite_header_crc();
 	assert_int_equal(snap_parse(file, (uint64_t)n, &v, err, sizeof(err)), -ENOTSUP);
 	assert_int_equal(v.format_version, SNAP_FORMAT_VERSION + 1);
@@ -198,36 +245,64 @@ static uint8_t ram[RAM_PAGES * SNAP_PAGE_SIZE] __attribute__((aligned(4096)));
 static uint8_t ram2[RAM_PAGES * SNAP_PAGE_SIZE] __attribute__((aligned(4096)));
 static uint8_t memsec[(RAM_PAGES + 2) * SNAP_PAGE_SIZE] __attribute__((aligned(8)));
 
-static void mem_keeps_exactly_the_non_zero_pages(void **state)
+static void mem_keeps_exactly_the_non_zero_blocks(void **state)
 {
 	(void)state;
 	memset(ram, 0, sizeof(ram));
-	ram[0] = 1;				       /* first byte */
-	ram[5 * SNAP_PAGE_SIZE + 4095] = 2;	       /* last byte of a page */
+	ram[0] = 1;				       /* first byte: page 0, block 0 */
+	ram[5 * SNAP_PAGE_SIZE + 4095] = 2;	       /* last byte of a page: its block 63 */
 	ram[(RAM_PAGES - 1) * SNAP_PAGE_SIZE + 9] = 3; /* the last page */
-	uint64_t npages;
-	uint64_t size = snap_mem_size(ram, sizeof(ram), &npages, NULL);
-	assert_int_equal(npages, 3);
-	assert_int_equal(size, 16 + 16 + 3 * SNAP_PAGE_SIZE);
-	assert_int_equal(snap_mem_write(ram, sizeof(ram), npages, NULL, memsec, size - 1), 0);
-	assert_int_equal(snap_mem_write(ram, sizeof(ram), npages, NULL, memsec, sizeof(memsec)),
-			 size);
+	memset(ram + 7 * SNAP_PAGE_SIZE, 0xa5, SNAP_PAGE_SIZE); /* a page without zeros */
+	uint64_t size = snap_mem_measure(ram, sizeof(ram), NULL, NULL);
+	assert_int_equal(size, 8 + 3 * (16 + 64) + 16 + SNAP_PAGE_SIZE);
+	assert_int_equal(snap_mem_encode(ram, sizeof(ram), memsec, size - 1), 0);
+	assert_int_equal(snap_mem_encode(ram, sizeof(ram), memsec, size), size);
+	assert_int_equal(snap_mem_encode(ram, sizeof(ram), memsec, sizeof(memsec)), size);
+	/* The measure's sum is the sum of the section it did not write. */
+	struct snap_sum sum;
+	snap_sum_init(&sum);
+	static uint64_t maps[RAM_PAGES];
+	assert_int_equal(snap_mem_measure(ram, sizeof(ram), &sum, maps), size);
+	assert_int_equal(snap_sum_final(&sum), snap_sum32(memsec, size));
+	assert_int_equal(maps[0], 1);
+	assert_int_equal(maps[1], 0);
+	assert_int_equal(maps[5], 1ULL << 63);
+	assert_int_equal(maps[7], ~0ULL);
+	/* The records: page 0 with its block 0, then page 5 with its block 63. */
+	uint32_t pfn;
+	uint64_t blocks;
+	memcpy(&pfn, memsec + 8, 4);
+	memcpy(&blocks, memsec + 16, 8);
+	assert_int_equal(pfn, 0);
+	assert_int_equal(blocks, 1);
+	memcpy(&pfn, memsec + 8 + 80, 4);
+	memcpy(&blocks, memsec + 8 + 80 + 8, 8);
+	assert_int_equal(pfn, 5);
+	assert_int_equal(blocks, 1ULL << 63);
 	assert_int_equal(snap_mem_check(memsec, size, sizeof(ram), err, sizeof(err)), 0);
 	memset(ram2, 0, sizeof(ram2));
-	snap_mem_load(memsec, ram2);
+	snap_mem_load(memsec, size, ram2);
 	assert_memory_equal(ram, ram2, sizeof(ram));
-	/* The same with the bitmap of the first scan: the same section, one scan. */
-	static uint8_t memsec2[sizeof(memsec)] __attribute__((aligned(8)));
-	uint64_t bitmap[1], np2;
-	assert_int_equal(snap_mem_bitmap_words(sizeof(ram)), 1);
-	assert_int_equal(snap_mem_size(ram, sizeof(ram), &np2, bitmap), size);
-	assert_int_equal(bitmap[0], 1ULL | 1ULL << 5 | 1ULL << (RAM_PAGES - 1));
-	assert_int_equal(snap_mem_write(ram, sizeof(ram), np2, bitmap, memsec2, sizeof(memsec2)),
-			 size);
-	assert_memory_equal(memsec, memsec2, size);
-	/* RAM that changed after counting is found out, not written past its count. */
-	ram[7 * SNAP_PAGE_SIZE] = 4;
-	assert_int_equal(snap_mem_write(ram, sizeof(ram), npages, NULL, memsec, sizeof(memsec)), 0);
+	/* Page by page, as a streamed save writes them: the same records. */
+	static uint8_t rec[SNAP_MEM_RECORD_MAX] __attribute__((aligned(8)));
+	uint64_t at = 8;
+	for (uint32_t p = 0; p < RAM_PAGES; p++) {
+		uint64_t n = snap_mem_page(ram + p * SNAP_PAGE_SIZE, p, rec);
+		assert_memory_equal(rec, memsec + at, n);
+		assert_int_equal(snap_mem_page_mapped(ram + p * SNAP_PAGE_SIZE, p, maps[p], rec),
+				 n);
+		assert_memory_equal(rec, memsec + at, n);
+		at += n;
+	}
+	assert_int_equal(at, size);
+	/* RAM that grew after it was measured is found out, not written past the room. */
+	ram[9 * SNAP_PAGE_SIZE] = 4;
+	assert_int_equal(snap_mem_encode(ram, sizeof(ram), memsec, size), 0);
+	/* All zeros: the head alone. */
+	memset(ram, 0, sizeof(ram));
+	assert_int_equal(snap_mem_measure(ram, sizeof(ram), NULL, NULL), 8);
+	assert_int_equal(snap_mem_encode(ram, sizeof(ram), memsec, 8), 8);
+	assert_int_equal(snap_mem_check(memsec, 8, sizeof(ram), err, sizeof(err)), 0);
 }
 
 static void mem_refuses_bad_sections(void **state)
@@ -236,22 +311,40 @@ static void mem_refuses_bad_sections(void **state)
 	memset(ram, 0, sizeof(ram));
 	ram[2 * SNAP_PAGE_SIZE] = 1;
 	ram[3 * SNAP_PAGE_SIZE] = 1;
-	uint64_t npages, size = snap_mem_size(ram, sizeof(ram), &npages, NULL);
-	snap_mem_write(ram, sizeof(ram), npages, NULL, memsec, sizeof(memsec));
+	uint64_t size = snap_mem_encode(ram, sizeof(ram), memsec, sizeof(memsec));
+	assert_int_equal(size, 8 + 2 * 80);
+	static uint8_t good[8 + 2 * 80];
+	memcpy(good, memsec, sizeof(good));
 	assert_int_equal(snap_mem_check(memsec, size, sizeof(ram) * 2, err, sizeof(err)), -EINVAL);
 	expect_err("RAM");
 	assert_int_equal(snap_mem_check(memsec, size - 1, sizeof(ram), err, sizeof(err)), -EINVAL);
-	assert_int_equal(snap_mem_check(memsec, 8, sizeof(ram), err, sizeof(err)), -EINVAL);
+	assert_int_equal(snap_mem_check(memsec, size + 8, sizeof(ram), err, sizeof(err)), -EINVAL);
+	expect_err("ends in page record");
+	assert_int_equal(snap_mem_check(memsec, 4, sizeof(ram), err, sizeof(err)), -EINVAL);
 	uint32_t pfn = 2; /* the second page number equal to the first: out of order */
-	memcpy(memsec + 16 + 4, &pfn, 4);
+	memcpy(memsec + 88, &pfn, 4);
 	assert_int_equal(snap_mem_check(memsec, size, sizeof(ram), err, sizeof(err)), -EINVAL);
 	expect_err("out of order");
 	pfn = RAM_PAGES; /* past the end */
-	memcpy(memsec + 16 + 4, &pfn, 4);
+	memcpy(memsec + 88, &pfn, 4);
 	assert_int_equal(snap_mem_check(memsec, size, sizeof(ram), err, sizeof(err)), -EINVAL);
-	uint64_t huge = UINT64_MAX / 4096; /* a count whose size would wrap */
-	memcpy(memsec + 8, &huge, 8);
+	expect_err("outside the RAM");
+	memcpy(memsec, good, sizeof(good));
+	uint32_t one = 1; /* the record's reserved word */
+	memcpy(memsec + 92, &one, 4);
 	assert_int_equal(snap_mem_check(memsec, size, sizeof(ram), err, sizeof(err)), -EINVAL);
+	expect_err("malformed");
+	memcpy(memsec, good, sizeof(good));
+	uint64_t blocks = 0; /* a record of no block */
+	memcpy(memsec + 96, &blocks, 8);
+	assert_int_equal(snap_mem_check(memsec, size, sizeof(ram), err, sizeof(err)), -EINVAL);
+	expect_err("malformed");
+	blocks = 3; /* a block more than the section holds */
+	memcpy(memsec + 96, &blocks, 8);
+	assert_int_equal(snap_mem_check(memsec, size, sizeof(ram), err, sizeof(err)), -EINVAL);
+	expect_err("ends in");
+	memcpy(memsec, good, sizeof(good));
+	assert_int_equal(snap_mem_check(memsec, size, sizeof(ram), err, sizeof(err)), 0);
 }
 
 /* ---- vCPU and vGIC records ---- */
@@ -508,13 +601,14 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(crc_is_the_common_crc32),
+	    cmocka_unit_test(sum_is_the_documented_one),
 	    cmocka_unit_test(container_round_trip),
 	    cmocka_unit_test(writer_refuses_overflow),
 	    cmocka_unit_test(container_refuses_every_corruption),
 	    cmocka_unit_test(container_refuses_truncation_and_extra_bytes),
 	    cmocka_unit_test(container_refuses_other_version),
 	    cmocka_unit_test(container_refuses_consistent_lies),
-	    cmocka_unit_test(mem_keeps_exactly_the_non_zero_pages),
+	    cmocka_unit_test(mem_keeps_exactly_the_non_zero_blocks),
 	    cmocka_unit_test(mem_refuses_bad_sections),
 	    cmocka_unit_test(vcpu_round_trip),
 	    cmocka_unit_test(vgic_round_trip_delivers_pending_spi),
