@@ -19,6 +19,7 @@
 #include <triad/snapshot_mem.h>
 #include <triad/util.h>
 #include <triad/vcpu.h>
+#include <triad/vcpu_sve.h>
 #include <triad/vm.h>
 #include <triad/vm_devices.h>
 #include <triad/vm_kind.h>
@@ -115,8 +116,8 @@ static long capture(struct vm *vm, uint8_t **out, char *err, size_t errlen)
 	for (unsigned i = 0; i < vm->ncpus; i++) {
 		p = snap_section_begin(&w, SNAP_SEC_VCPU, i, sizeof(struct snap_vcpu));
 		if (p) {
-			struct snap_vcpu rec;
-			snap_vcpu_pack(vm->vcpu[i], &rec);
+			static struct snap_vcpu rec; /* 11 KB: not on the stack (CPU 0 only) */
+			snap_vcpu_pack(vm->vcpu[i], vm->sve_vl, &rec);
 			memcpy(p, &rec, sizeof(rec));
 			snap_section_end(&w, sizeof(rec));
 		}
@@ -275,6 +276,11 @@ static int check_snapshot(const uint8_t *file, uint64_t len, struct checked *c, 
 		snprintf(err, errlen, "its bundle does not describe the VM it saved");
 		return MGMT_EINVAL;
 	}
+	int sve_vl = sve_vl_for_vm(cfg->name, cfg->sve_vl, cfg->realm);
+	if (sve_vl < 0) {
+		snprintf(err, errlen, "its SVE vector length is not one this CPU implements");
+		return MGMT_EINVAL;
+	}
 	for (unsigned i = 0; i < cfg->ncpus; i++) {
 		if (fixed_section(&c->view, SNAP_SEC_VCPU, i, &c->vcpu[i], sizeof(c->vcpu[i]))) {
 			snprintf(err, errlen, "vCPU %u's section is missing or has the wrong size",
@@ -283,7 +289,7 @@ static int check_snapshot(const uint8_t *file, uint64_t len, struct checked *c, 
 		}
 		uint64_t mpidr = (1UL << 31) | ((uint64_t)(i / 16) << 8) | (i % 16); /* vm_create */
 		char why[96];
-		if (snap_vcpu_check(&c->vcpu[i], mpidr, why, sizeof(why))) {
+		if (snap_vcpu_check(&c->vcpu[i], mpidr, (unsigned)sve_vl, why, sizeof(why))) {
 			snprintf(err, errlen, "vCPU %u: %s", i, why);
 			return MGMT_EINVAL;
 		}

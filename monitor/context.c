@@ -18,6 +18,10 @@ void context_save_el1_fp(struct world_context *c)
 	MON_EL1_REGS(X)
 #undef X
 	fpsimd_save(&c->fp);
+	/* After context_save_el2: cptr_el2 is the world's own. */
+	c->sve_saved = c->sve && !(c->sys.cptr_el2 & CPTR_TZ);
+	if (c->sve_saved)
+		sve_save(c->sve);
 }
 
 void context_restore_el2(const struct world_context *c)
@@ -34,6 +38,8 @@ void context_restore_el1_fp(const struct world_context *c)
 	MON_EL1_REGS(X)
 #undef X
 	fpsimd_restore(&c->fp);
+	if (c->sve_saved) /* after V0-V31, whose restore zeroed the rest of Z0-Z31 */
+		sve_restore(c->sve);
 	isb();
 }
 

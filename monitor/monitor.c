@@ -91,7 +91,7 @@ static void setup_cpu_el3(bool with_gpt)
 	write_sysreg(cptr_el3, cptr);
 	isb();
 	if (cptr & CPTR_EZ)
-		write_sysreg(s3_6_c1_c2_0, 0xf); /* ZCR_EL3: the longest vectors */
+		write_sysreg(s3_6_c1_c2_0, MON_SVE_VL / 16 - 1); /* ZCR_EL3 (monitor.h) */
 	if (cptr & CPTR_ESM)
 		write_sysreg(s3_6_c1_c2_6, 0xf); /* SMCR_EL3 */
 	write_sysreg(mdcr_el3, 0);
