@@ -67,10 +67,12 @@ void vcpu_put(struct vcpu *v)
 	if (v->vm->kind->el1_in_cpu)
 		vgic_sync(v);
 	el1_save(&v->sys);
-	if (v->sve_live)
-		vcpu_sve_put(v, c);
-	else if (v->fp_live)
-		fpsimd_save(&v->fp);
+	if (v->fp_live) {
+		if (unlikely(v->sve_live))
+			vcpu_sve_put(v, c);
+		else
+			fpsimd_save(&v->fp);
+	}
 	v->fp_live = false;
 	vpmu_save(&v->pmu);
 	vdebug_put(v);
@@ -106,7 +108,7 @@ static void set_fp_trap(struct cpu *c, bool on)
  * (core/vcpu_sve.c), into the CPU. */
 static void restore_vectors(struct vcpu *v, struct cpu *c)
 {
-	if (v->sve_dirty)
+	if (unlikely(v->sve_dirty))
 		vcpu_sve_load(v, c);
 	else
 		fpsimd_restore(&v->fp);
@@ -114,11 +116,10 @@ static void restore_vectors(struct vcpu *v, struct cpu *c)
 }
 
 /* A lazy-FP VM's registers wait for its first FP/SIMD instruction (vcpu_fp_first_use):
- * until then it cannot reach the previous vCPU's, left in the CPU. A realm's FP state is
- * the RMM's business: always eager. */
+ * until then it cannot reach the previous vCPU's, left in the CPU. */
 static void load_fpsimd(struct vcpu *v, struct cpu *c)
 {
-	bool lazy = v->vm->policy->lazy_fp && v->vm->kind->el1_in_cpu;
+	bool lazy = v->vm->lazy_fp;
 	if (lazy != c->fp_trapped)
 		set_fp_trap(c, lazy);
 	if (!lazy)

@@ -115,20 +115,29 @@ void vcpu_sve_open(struct vcpu *v, struct cpu *c)
 	write_sysreg(s3_0_c1_c2_0, v->sve.zcr_el1);
 }
 
-/* Whether the saved registers hold anything beyond V0-V31, which they then hold too. */
+/* The register buffer by 64-bit words: it is 16-byte aligned, every register starts on a
+ * multiple of 8 bytes (P and FFR at 32 vl), and these loads may alias its bytes. */
+typedef uint64_t __attribute__((may_alias)) sve_word;
+
+/* Whether the saved registers hold anything beyond V0-V31, which are copied to fp. Word by
+ * word: this runs at every put of a vCPU that opened SVE. */
 static bool beyond_fpsimd(struct vcpu *v)
 {
-	unsigned vl = v->vm->sve_vl;
-	bool any = false;
+	unsigned vl = v->vm->sve_vl, end = SVE_REGS_BYTES(vl), i;
+	const sve_word *w = (const sve_word *)v->sve.regs;
+	sve_word *fp = (sve_word *)v->fp.v;
+	uint64_t any = 0;
 	for (unsigned n = 0; n < 32; n++) {
-		const uint8_t *z = v->sve.regs + n * vl;
-		memcpy(&v->fp.v[n], z, 16);
-		for (unsigned i = 16; i < vl; i++)
-			any |= z[i] != 0;
+		fp[2 * n] = w[n * vl / 8];
+		fp[2 * n + 1] = w[n * vl / 8 + 1];
+		for (i = (n * vl + 16) / 8; i < (n + 1) * vl / 8; i++)
+			any |= w[i];
 	}
-	for (unsigned i = 32 * vl; i < SVE_REGS_BYTES(vl); i++) /* P0-P15, FFR */
-		any |= v->sve.regs[i] != 0;
-	return any;
+	for (i = 32 * vl / 8; i < end / 8; i++) /* P0-P15, FFR */
+		any |= w[i];
+	for (i = end / 8 * 8; i < end; i++)
+		any |= v->sve.regs[i];
+	return any != 0;
 }
 
 void vcpu_sve_put(struct vcpu *v, struct cpu *c)

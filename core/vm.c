@@ -139,6 +139,8 @@ int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, s
 		vm_free(vm);
 		return r;
 	}
+	/* A realm's FP state is the RMM's business: always eager. */
+	vm->lazy_fp = vm->policy->lazy_fp && vm->kind->el1_in_cpu;
 	audit(vm, AUDIT_VM_CREATED, "%s VM, %u vCPU(s), %lu MB", vm->kind->name, vm->ncpus,
 	      vm->ram_size >> 20);
 	*out = vm;

@@ -58,7 +58,6 @@ struct vcpu {
 	/* An SVE VM's (vm->sve_vl != 0), core/vcpu_sve.c: SVE open with its registers in the
 	 * CPU; its saved ones hold more than fp does (then they are in sve, V0-V31 too). */
 	bool sve_live, sve_dirty;
-	struct sve_regs sve;
 	struct vpmu_state pmu;
 	struct vdebug_state dbg;
 	struct vgic_cpu vgic;
@@ -70,6 +69,7 @@ struct vcpu {
 	uint64_t cntp_ctl, cntp_cval;
 	struct softtimer cntp_timer;
 	struct vcpu_stats stats;
+	struct sve_regs sve; /* last: 8.7 KB, kept out of the hot fields' short offsets */
 };
 
 /* core/vcpu.c */
