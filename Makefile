@@ -76,7 +76,7 @@ $(BUILD)/triad.bin: $(BUILD)/triad.elf
 	$(OBJCOPY) -O binary $< $@
 
 # Triad's EL3 monitor: its own small image, run from QEMU's secure flash (-bios).
-MON_SRCS := $(wildcard monitor/*.S monitor/*.c) arch/arm64/fpsimd.S lib/console/early_console.c
+MON_SRCS := $(wildcard monitor/*.S monitor/*.c) arch/arm64/fpsimd.S arch/arm64/sve.S lib/console/early_console.c
 MON_OBJS := $(patsubst %,$(BUILD)/mon/%.o,$(MON_SRCS))
 $(BUILD)/mon/%.c.o: %.c
 	@mkdir -p $(dir $@)
@@ -148,13 +148,13 @@ $(BUILD)/triad-rmm.bin: $(BUILD)/triad-rmm.elf
 
 # Test guests: bare-metal ones, and tiny static programs for the Linux guests' initramfs.
 GUEST_TOOLS := $(BUILD)/guests/triad-spin $(BUILD)/guests/triad-pmu $(BUILD)/guests/triad-work \
-	$(BUILD)/guests/triad-dma $(BUILD)/guests/triad-powerkey
+	$(BUILD)/guests/triad-dma $(BUILD)/guests/triad-powerkey $(BUILD)/guests/triad-sve
 BAREMETAL_GUESTS := tests/guests/badguest tests/guests/hog tests/guests/bench tests/guests/canary \
 	tests/guests/fwtest tests/guests/teeguest tests/guests/stuckoptee tests/guests/ffasp \
 	tests/guests/ffaguest tests/guests/diskattack tests/guests/timerguest \
 	tests/guests/isoguest tests/guests/realmwfi tests/guests/counter tests/guests/counter-realm \
 	tests/guests/statsguest tests/guests/trngguest tests/guests/rtlat tests/guests/realmcount \
-	tests/guests/itsguest tests/guests/modeguest
+	tests/guests/itsguest tests/guests/modeguest tests/guests/sveguest
 guests: $(GUEST_TOOLS)
 	$(foreach g,$(BAREMETAL_GUESTS),$(MAKE) -C $(g) O=$(abspath $(BUILD))/guests &&) true
 

@@ -72,7 +72,7 @@ int bundle_get_flag(const void *fdt, int node, const char *where, const char *pr
 
 static const char *const vm_props[] = {"memory", "cpus",     "bootargs", "kernel", "initrd",
 				       "weight", "affinity", "console",	 "realm",  "realtime",
-				       "its",	 "security", NULL};
+				       "its",	 "security", "sve-vl",	 NULL};
 
 static const struct vdev_type *find_type(const char *name)
 {
@@ -186,6 +186,16 @@ static int parse_vm(const void *fdt, int node, uint64_t size, struct vm_config *
 		     "\"performance\"",
 		     path);
 	vm->security = (uint8_t)mode;
+	vm->sve_vl = SVE_VL_DEFAULT;
+	const fdt32_t *vl = fdt_getprop(fdt, node, "sve-vl", &len);
+	if (vl) {
+		if (len != sizeof(*vl) || fdt32_to_cpu(*vl) % 16 || fdt32_to_cpu(*vl) > SVE_VL_MAX)
+			FAIL(
+			    "bundle: /vms/%s: 'sve-vl' must be one value: 0 (no SVE) or a multiple "
+			    "of 16 bytes up to %u",
+			    path, SVE_VL_MAX);
+		vm->sve_vl = (uint16_t)fdt32_to_cpu(*vl);
+	}
 	int realm = bundle_get_flag(fdt, node, path, "realm", err, errlen);
 	if (realm < 0)
 		return realm;

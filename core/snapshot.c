@@ -20,6 +20,7 @@
 #include <triad/snapshot_stream.h>
 #include <triad/util.h>
 #include <triad/vcpu.h>
+#include <triad/vcpu_sve.h>
 #include <triad/vm.h>
 #include <triad/vm_devices.h>
 #include <triad/vm_kind.h>
@@ -184,6 +185,11 @@ static int check_snapshot(const uint8_t *file, uint64_t len, struct checked *c, 
 		snprintf(err, errlen, "its bundle does not describe the VM it saved");
 		return MGMT_EINVAL;
 	}
+	int sve_vl = sve_vl_for_vm(cfg->name, cfg->sve_vl, cfg->realm);
+	if (sve_vl < 0) {
+		snprintf(err, errlen, "its SVE vector length is not one this CPU implements");
+		return MGMT_EINVAL;
+	}
 	for (unsigned i = 0; i < cfg->ncpus; i++) {
 		if (fixed_section(&c->view, SNAP_SEC_VCPU, i, &c->vcpu[i], sizeof(c->vcpu[i]))) {
 			snprintf(err, errlen, "vCPU %u's section is missing or has the wrong size",
@@ -192,7 +198,7 @@ static int check_snapshot(const uint8_t *file, uint64_t len, struct checked *c, 
 		}
 		uint64_t mpidr = (1UL << 31) | ((uint64_t)(i / 16) << 8) | (i % 16); /* vm_create */
 		char why[96];
-		if (snap_vcpu_check(&c->vcpu[i], mpidr, why, sizeof(why))) {
+		if (snap_vcpu_check(&c->vcpu[i], mpidr, (unsigned)sve_vl, why, sizeof(why))) {
 			snprintf(err, errlen, "vCPU %u: %s", i, why);
 			return MGMT_EINVAL;
 		}

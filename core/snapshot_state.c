@@ -1,5 +1,6 @@
 /* A vCPU's and the vGIC's state as snapshot records, and back (include/triad/snapshot.h). */
 #include <arch/sysreg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <triad/errno.h>
@@ -13,9 +14,10 @@ _Static_assert(sizeof(struct gp_regs) == 264, "snapshot format: gp_regs changed"
 _Static_assert(sizeof(struct el1_sysregs) == 304, "snapshot format: el1_sysregs changed");
 _Static_assert(sizeof(struct fpsimd_state) == 528, "snapshot format: fpsimd_state changed");
 _Static_assert(sizeof(struct vpmu_state) == 560, "snapshot format: vpmu_state changed");
-_Static_assert(sizeof(struct snap_vcpu) == 2800, "snapshot format: snap_vcpu changed");
+_Static_assert(sizeof(struct sve_regs) == 8752, "snapshot format: sve_regs changed");
+_Static_assert(sizeof(struct snap_vcpu) == 11568, "snapshot format: snap_vcpu changed");
 _Static_assert(sizeof(struct snap_vgic) == 4104, "snapshot format: snap_vgic changed");
-_Static_assert(SNAP_FORMAT_VERSION == 2, "snapshot format: check the sizes above");
+_Static_assert(SNAP_FORMAT_VERSION == 3, "snapshot format: check the sizes above");
 
 #define FAIL(...)                                                                                  \
 	do {                                                                                       \
@@ -69,7 +71,7 @@ static void virq_unpack(const struct snap_virq *s, struct virq *irq)
 	irq->lr_owner = VGIC_NO_VCPU;
 }
 
-void snap_vcpu_pack(const struct vcpu *v, struct snap_vcpu *s)
+void snap_vcpu_pack(const struct vcpu *v, unsigned sve_vl, struct snap_vcpu *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->regs = v->regs;
@@ -97,9 +99,32 @@ void snap_vcpu_pack(const struct vcpu *v, struct snap_vcpu *s)
 	s->cntp_cval = v->cntp_cval;
 	for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)
 		virq_pack(&v->vgic.priv[i], &s->priv[i]);
+	/* The SVE registers when they hold more than fp (core/vcpu_sve.c), else zeros. */
+	s->sve_vl = sve_vl;
+	if (sve_vl && v->sve_dirty)
+		s->sve = v->sve;
+	s->sve.zcr_el1 = sve_vl ? v->sve.zcr_el1 : 0;
 }
 
-int snap_vcpu_check(const struct snap_vcpu *s, uint64_t mpidr, char *err, size_t errlen)
+static bool sve_regs_zero(const struct sve_regs *r)
+{
+	for (size_t i = 0; i < sizeof(r->regs); i++)
+		if (r->regs[i])
+			return false;
+	return true;
+}
+
+/* Bytes past the vector length, and every byte without SVE, are zero in a record. */
+static bool sve_tail_zero(const struct sve_regs *r, unsigned vl)
+{
+	for (size_t i = SVE_REGS_BYTES(vl); i < sizeof(r->regs); i++)
+		if (r->regs[i])
+			return false;
+	return vl ? r->zcr_el1 <= 0xf : !r->zcr_el1;
+}
+
+int snap_vcpu_check(const struct snap_vcpu *s, uint64_t mpidr, unsigned sve_vl, char *err,
+		    size_t errlen)
 {
 	/* What a guest cannot reach itself: its exception level (never EL2), its power. */
 	uint64_t mode = s->regs.pstate & (PSR_MODE_MASK | PSR_MODE32);
@@ -121,6 +146,12 @@ int snap_vcpu_check(const struct snap_vcpu *s, uint64_t mpidr, char *err, size_t
 	for (uint32_t i = 0; i < VGIC_NR_PRIVATE; i++)
 		if (virq_check(&s->priv[i], i, err, errlen))
 			return -EINVAL;
+	if (s->sve_vl != sve_vl)
+		FAIL("saved with %u-byte SVE vectors, the VM gets %u (0: no SVE)", s->sve_vl,
+		     sve_vl);
+	if (s->sve_reserved || !sve_tail_zero(&s->sve, sve_vl))
+		FAIL("SVE registers with bytes past the vector length, or a ZCR_EL1 with reserved "
+		     "bits");
 	return 0;
 }
 
@@ -132,6 +163,8 @@ void snap_vcpu_unpack(const struct snap_vcpu *s, struct vcpu *v, uint64_t pcount
 	v->on_context = s->on_context;
 	v->sys = s->sys;
 	v->fp = s->fp;
+	v->sve = s->sve;
+	v->sve_dirty = !sve_regs_zero(&s->sve);
 	v->pmu = s->pmu;
 	memcpy(v->dbg.bvr, s->bvr, sizeof(s->bvr));
 	memcpy(v->dbg.bcr, s->bcr, sizeof(s->bcr));

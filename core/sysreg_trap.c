@@ -23,6 +23,10 @@
 static uint64_t guest_id_reg(const struct vm *vm, unsigned reg)
 {
 	uint64_t v = id_reg_for_guest(reg, vm->policy->guest_pmu ? vpmu_guest_version() : 0);
+	if (vm->sve_vl && reg == ID_AA64PFR0) /* the CPU's SVE version, and its features */
+		return v | (id_reg_read(reg) & (0xfUL << 32));
+	if (vm->sve_vl && reg == ID_AA64ZFR0)
+		return id_reg_read(reg);
 	return reg == ID_AA64MMFR1 ? id_field_clear(v, 16) : v;
 }
 

@@ -126,9 +126,14 @@ void handle_guest_sync(struct vcpu *v, uint64_t esr)
 		handle_stage2_abort(v, esr, false);
 		break;
 	case EC_FP: /* only a lazy-FP vCPU's registers are trapped (CPTR_EL2.TFP) */
-		vcpu_fp_first_use(v);
+		vcpu_fp_first_use(v, false);
 		break;
-	case EC_SVE:
+	case EC_SVE: /* only an SVE VM's are opened (CPTR_EL2.TZ: core/vcpu_sve.c) */
+		if (v->vm->sve_vl) {
+			vcpu_fp_first_use(v, true);
+			break;
+		}
+		/* fallthrough */
 	case EC_SME:
 	case EC_HVC32:
 	case EC_SMC32:

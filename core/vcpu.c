@@ -8,6 +8,7 @@
 #include <triad/trap.h>
 #include <triad/util.h>
 #include <triad/vcpu.h>
+#include <triad/vcpu_sve.h>
 #include <triad/vm.h>
 #include <triad/vm_kind.h>
 
@@ -66,8 +67,12 @@ void vcpu_put(struct vcpu *v)
 	if (v->vm->kind->el1_in_cpu)
 		vgic_sync(v);
 	el1_save(&v->sys);
-	if (v->fp_live)
-		fpsimd_save(&v->fp);
+	if (v->fp_live) {
+		if (unlikely(v->sve_live))
+			vcpu_sve_put(v, c);
+		else
+			fpsimd_save(&v->fp);
+	}
 	v->fp_live = false;
 	vpmu_save(&v->pmu);
 	vdebug_put(v);
@@ -99,30 +104,45 @@ static void set_fp_trap(struct cpu *c, bool on)
 	isb();
 }
 
+/* Its FP/SIMD registers, or an SVE VM's whole vector state when it holds more
+ * (core/vcpu_sve.c), into the CPU. */
+static void restore_vectors(struct vcpu *v, struct cpu *c)
+{
+	if (unlikely(v->sve_dirty))
+		vcpu_sve_load(v, c);
+	else
+		fpsimd_restore(&v->fp);
+	v->fp_live = true;
+}
+
 /* A lazy-FP VM's registers wait for its first FP/SIMD instruction (vcpu_fp_first_use):
- * until then it cannot reach the previous vCPU's, left in the CPU. A realm's FP state is
- * the RMM's business: always eager. */
+ * until then it cannot reach the previous vCPU's, left in the CPU. */
 static void load_fpsimd(struct vcpu *v, struct cpu *c)
 {
-	bool lazy = v->vm->policy->lazy_fp && v->vm->kind->el1_in_cpu;
+	bool lazy = v->vm->lazy_fp;
 	if (lazy != c->fp_trapped)
 		set_fp_trap(c, lazy);
 	if (!lazy)
-		fpsimd_restore(&v->fp);
-	v->fp_live = !lazy;
+		restore_vectors(v, c);
+	else
+		v->fp_live = false;
 }
 
-void vcpu_fp_first_use(struct vcpu *v)
+void vcpu_fp_first_use(struct vcpu *v, bool sve)
 {
 	struct cpu *c = this_cpu();
-	if (v->fp_live || !c->fp_trapped) {
-		/* Only a lazy vCPU that has not used FP/SIMD since its load traps them. */
-		vm_kill(v->vm, "FP/SIMD trap with its registers already loaded");
+	if (!v->fp_live && c->fp_trapped) {
+		set_fp_trap(c, false);
+		restore_vectors(v, c); /* the instruction runs again, on the guest's registers */
 		return;
 	}
-	set_fp_trap(c, false);
-	fpsimd_restore(&v->fp);
-	v->fp_live = true; /* the instruction runs again, on the guest's registers */
+	if (sve && v->fp_live && !v->sve_live) {
+		vcpu_sve_open(v, c);
+		return;
+	}
+	/* Only a lazy vCPU that has not used FP/SIMD since its load traps them; only an SVE
+	 * VM's vCPU with SVE closed traps SVE. */
+	vm_kill(v->vm, "FP/SIMD or SVE trap with its registers already loaded");
 }
 
 /* Makes this CPU run v: its EL1 state, stage 2, identity and virtual CPU interface. */
@@ -160,6 +180,8 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 	memset(&v->regs, 0, sizeof(v->regs));
 	memset(&v->sys, 0, sizeof(v->sys));
 	memset(&v->fp, 0, sizeof(v->fp));
+	if (v->vm->sve_vl)
+		vcpu_sve_reset(v); /* into the CPU too, if live there */
 	vpmu_reset(&v->pmu);
 	v->regs.x[0] = x0;
 	v->regs.pc = entry;
@@ -179,7 +201,7 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 		if (vpmu_available())
 			release_guest_ppi(v, plat.pmu_intid);
 		el1_restore(&v->sys);
-		if (v->fp_live) /* else the zeroes in fp wait for its first use */
+		if (v->fp_live && !v->sve_live) /* else the zeroes wait for its first use */
 			fpsimd_restore(&v->fp);
 		vdebug_reset_loaded(v);
 		vgic_put(v);

@@ -16,6 +16,7 @@
 #include <triad/panic.h>
 #include <triad/util.h>
 #include <triad/vcpu.h>
+#include <triad/vcpu_sve.h>
 #include <triad/vits.h>
 #include <triad/vm.h>
 #include <triad/vm_kind.h>
@@ -136,11 +137,15 @@ int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, s
 	vm->mdcr_extra = vm->policy->guest_pmu ? 0 : MDCR_TPM | MDCR_TPMCR;
 	vm->state = VM_STOPPED; /* until vm_load_images */
 	spin_init(&vm->lock);
-	int r = create_parts(vm);
+	int vl = sve_vl_for_vm(vm->name, cfg->sve_vl, cfg->realm);
+	int r = vl < 0 ? -EINVAL : create_parts(vm);
+	vm->sve_vl = (uint16_t)(vl < 0 ? 0 : vl);
 	if (r) {
 		vm_free(vm);
 		return r;
 	}
+	/* A realm's FP state is the RMM's business: always eager. */
+	vm->lazy_fp = vm->policy->lazy_fp && vm->kind->el1_in_cpu;
 	audit(vm, AUDIT_VM_CREATED, "%s VM, %u vCPU(s), %lu MB", vm->kind->name, vm->ncpus,
 	      vm->ram_size >> 20);
 	*out = vm;

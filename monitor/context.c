@@ -5,6 +5,9 @@
  * firmware, its interrupt preempts OP-TEE (a foreign interrupt). */
 #include "monitor.h"
 
+/* FEAT_HCX: HCRX_EL2 is switched too (monitor.c finds out at boot). */
+bool mon_hcx;
+
 void context_save_el2(struct world_context *c)
 {
 #define X(field, reg) c->sys.field = read_sysreg(reg);
@@ -21,6 +24,10 @@ void context_save_el1_fp(struct world_context *c)
 	MON_EL1_REGS(X)
 #undef X
 	fpsimd_save(&c->fp);
+	/* After context_save_el2: cptr_el2 is the world's own. */
+	c->sve_saved = c->sve && !(c->sys.cptr_el2 & CPTR_TZ);
+	if (c->sve_saved)
+		sve_save(c->sve);
 }
 
 void context_restore_el2(const struct world_context *c)
@@ -40,6 +47,8 @@ void context_restore_el1_fp(const struct world_context *c)
 	MON_EL1_REGS(X)
 #undef X
 	fpsimd_restore(&c->fp);
+	if (c->sve_saved) /* after V0-V31, whose restore zeroed the rest of Z0-Z31 */
+		sve_restore(c->sve);
 	isb();
 }
 

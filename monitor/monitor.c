@@ -18,7 +18,6 @@ uint8_t monitor_stacks[MAX_CPUS + 1][STACK_SIZE] __attribute__((aligned(16)));
 /* In normal-world memory (the hypervisor reads it), between the DTB and the kernel. */
 #define BOOT_INFO (RAM_BASE + 0x100000)
 static uint64_t scr_ns, cptr;
-bool mon_hcx;
 
 /* With FEAT_RME, the top of DRAM is the firmware's: the Realm world (the RMM, its table of
  * granule states), a page the monitor and the RMM share, the GPT's level-1 tables. */
@@ -93,7 +92,7 @@ static void setup_cpu_el3(bool with_gpt)
 	write_sysreg(cptr_el3, cptr);
 	isb();
 	if (cptr & CPTR_EZ)
-		write_sysreg(s3_6_c1_c2_0, 0xf); /* ZCR_EL3: the longest vectors */
+		write_sysreg(s3_6_c1_c2_0, MON_SVE_VL / 16 - 1); /* ZCR_EL3 (monitor.h) */
 	if (cptr & CPTR_ESM)
 		write_sysreg(s3_6_c1_c2_6, 0xf); /* SMCR_EL3 */
 	write_sysreg(mdcr_el3, 0);

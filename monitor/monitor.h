@@ -72,11 +72,19 @@ struct sysregs {
 	MON_EL2_REGS(X) MON_EL2_HCX_REGS(X) MON_EL1_REGS(X)
 #undef X
 };
-extern bool mon_hcx; /* FEAT_HCX (monitor.c) */
+extern bool mon_hcx; /* FEAT_HCX (context.c; set by monitor.c at boot) */
 
 struct fpsimd_regs {
 	__uint128_t v[32];
 	uint64_t fpsr, fpcr;
+} __attribute__((aligned(16)));
+
+/* The normal world's SVE registers as arch/arm64/sve.S packs them, at EL3's vector length:
+ * ZCR_EL3 caps every exception level's at MON_SVE_VL bytes, so that each CPU's fit in the
+ * monitor's 128 KiB of secure RAM (Z0-Z31, P0-P15, FFR). */
+#define MON_SVE_VL 64
+struct sve_regs {
+	uint8_t regs[32 * MON_SVE_VL + 17 * MON_SVE_VL / 8];
 } __attribute__((aligned(16)));
 
 /* While the world runs, SP_EL3 points here: start.S saves x0-x30 at offset 0. */
@@ -85,6 +93,11 @@ struct world_context {
 	uint64_t scr_el3;
 	struct sysregs sys;
 	struct fpsimd_regs fp;
+	/* The normal world's, on a CPU with SVE: where its SVE registers wait while another
+	 * world runs, if a vCPU's were live (CPTR_EL2.TZ clear): restoring V0-V31 alone would
+	 * zero the rest of Z0-Z31. sve_saved: they are there now. */
+	struct sve_regs *sve;
+	bool sve_saved;
 };
 
 /* context.c, and arch/arm64/fpsimd.S shared with Triad */
@@ -98,6 +111,8 @@ void context_save_el1_fp(struct world_context *c);
 void context_restore_el1_fp(const struct world_context *c);
 void fpsimd_save(struct fpsimd_regs *f);
 void fpsimd_restore(const struct fpsimd_regs *f);
+void sve_save(struct sve_regs *s);
+void sve_restore(const struct sve_regs *s);
 /* start.S: resumes the world whose context this is (x0-x30 from it; ELR_EL3, SPSR_EL3
  * and SCR_EL3 are set). */
 void el3_exit(struct world_context *c) __attribute__((noreturn));
@@ -152,6 +167,7 @@ struct monitor_cpu {
 	 * (booting it, serving a call, turning it off); where the normal world resumes from a
 	 * power-down suspend, and its x0 there (PSCI); whether its boot is a CPU_ON. */
 	struct world_context ns_ctx, s_ctx, rl_ctx;
+	struct sve_regs ns_sve; /* ns_ctx.sve, on a CPU with SVE */
 	enum secure_pending pending;
 	uint64_t resume_entry, resume_context, resume_spsr;
 	bool booting_by_cpu_on;

@@ -125,7 +125,10 @@ void world_boot_cpu(unsigned cpu, uint64_t ns_entry, uint64_t ns_x0, uint64_t ns
 {
 	struct world_context *ns = &mon_cpu(cpu)->ns_ctx;
 	write_sysreg(sctlr_el2, SCTLR_EL2_RES1);
+	ns->sve = NULL;
 	context_save_sysregs(ns);
+	if ((read_sysreg(id_aa64pfr0_el1) >> 32) & 0xf) /* SVE, enabled for EL3 (CPTR_EL3.EZ) */
+		ns->sve = &mon_cpu(cpu)->ns_sve;
 	for (int i = 0; i < 31; i++)
 		ns->x[i] = 0;
 	ns->x[0] = ns_x0;

@@ -54,6 +54,8 @@ MICRO = [
     ("vm_switch", "switch between two VMs sharing a physical CPU", None, False),
     ("vm_switch_lazy_fp", "the same, both VMs in security mode performance (lazy FP/SIMD)",
      None, False),
+    ("vm_switch_sve", "the same, balanced, both VMs using SVE (256-byte vectors): a switch "
+     "saves one's Z/P/FFR, the other's first SVE instruction loads its own", None, False),
     ("setway_op", "DC CISW (set 1): balanced VM, not trapped", None, False),
     ("setway_op_strict", "DC CISW (set 1): strict VM, trapped and counted", None, False),
     ("setway_walk_strict", "DC CISW at set 0 way 0, strict VM: its 64 MB cleaned and "
@@ -134,12 +136,13 @@ def setway_rows(icount):
             "setway_walk_strict": strict["setway_walk"]}
 
 
-def vm_switch(tmp, security="balanced"):
+def vm_switch(tmp, security="balanced", sve=False):
     """Two VMs spinning on one physical CPU; each reports how long it ran and how many
-    times it was switched out over the same window of machine time."""
+    times it was switched out over the same window of machine time. With sve, both keep
+    state in their SVE registers and use them all the time."""
     cfg = os.path.join(tmp, "switch.dts")
     vm = (f'kernel = "{BENCH}"; memory = "16M"; cpus = <1>; affinity = <1>; '
-          f'bootargs = "bench=switch"; security = "{security}";')
+          f'bootargs = "bench=switch{" sve" if sve else ""}"; security = "{security}";')
     with open(cfg, "w") as f:
         f.write(f'/dts-v1/;\n/ {{ compatible = "triad,config-v1"; vms {{ a {{ {vm} }}; '
                 f'b {{ {vm} }}; }}; }};\n')
@@ -579,6 +582,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         tri["vm_switch"] = vm_switch(tmp)
         tri["vm_switch_lazy_fp"] = vm_switch(tmp, "performance")
+        tri["vm_switch_sve"] = vm_switch(tmp, sve=True)
         tri.update(rt_latency(tmp, True))
     tri.update(setway_rows(True))
     print("bench: micro-benchmarks (wall clock)...", flush=True)

@@ -27,6 +27,9 @@ struct blob {
 
 #define MAX_VM_DEVICES 12 /* disks, NICs, passthrough devices, ... of one VM */
 
+#define SVE_VL_MAX     256 /* bytes: 2048-bit vectors, the architecture's longest */
+#define SVE_VL_DEFAULT 0xffff
+
 struct vm_config {
 	char name[VM_NAME_MAX];
 	uint64_t memory;
@@ -40,6 +43,9 @@ struct vm_config {
 	bool realm; /* an Arm CCA Realm: built and run through the RMM (security/rmi/realm_vm.c) */
 	bool realtime;	  /* its vCPUs in the real-time scheduling class, each pinned to one CPU */
 	uint8_t security; /* enum security_mode: include/triad/security_mode.h */
+	/* Bytes of its SVE vectors, 0: no SVE; SVE_VL_DEFAULT: the CPU's longest (core/vcpu_sve.c)
+	 */
+	uint16_t sve_vl;
 	bool its; /* a virtual ITS (LPIs, MSIs): irq/vits.c; a VM with one cannot be saved yet */
 	struct vdev_config dev[MAX_VM_DEVICES]; /* in bundle order */
 	unsigned ndevs;

@@ -60,6 +60,9 @@ struct snap_vcpu {
 	uint64_t ich_vmcr, ich_ap0r0, ich_ap1r0;
 	uint64_t cntp_ctl, cntp_cval; /* the emulated EL1 physical timer */
 	struct snap_virq priv[VGIC_NR_PRIVATE];
+	uint32_t sve_vl; /* bytes of its SVE vectors; 0: none, and sve all zero */
+	uint32_t sve_reserved;
+	struct sve_regs sve; /* Z, P and FFR at sve_vl (include/triad/vcpu.h), ZCR_EL1 */
 };
 
 /* SNAP_SEC_VGIC: the distributor. */
@@ -74,8 +77,9 @@ struct snap_vgic {
  * and why. Unpacking one checked record changes a vCPU that is not loaded anywhere; the
  * emulated physical timer's deadline moves by now_pcount - s->pcount (its time left is
  * kept). */
-void snap_vcpu_pack(const struct vcpu *v, struct snap_vcpu *s);
-int snap_vcpu_check(const struct snap_vcpu *s, uint64_t mpidr, char *err, size_t errlen);
+void snap_vcpu_pack(const struct vcpu *v, unsigned sve_vl, struct snap_vcpu *s);
+int snap_vcpu_check(const struct snap_vcpu *s, uint64_t mpidr, unsigned sve_vl, char *err,
+		    size_t errlen);
 void snap_vcpu_unpack(const struct snap_vcpu *s, struct vcpu *v, uint64_t pcount_shift);
 void snap_vgic_pack(const struct vgic *d, struct snap_vgic *s);
 int snap_vgic_check(const struct snap_vgic *s, unsigned nr_vcpus, char *err, size_t errlen);

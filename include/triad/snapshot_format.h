@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #define SNAP_MAGIC	    "TRIADSNP"
-#define SNAP_FORMAT_VERSION 2 /* bump whenever a section's layout or meaning changes */
+#define SNAP_FORMAT_VERSION 3 /* bump whenever a section's layout or meaning changes */
 #define SNAP_VERSION_LEN    48
 #define SNAP_MAX_SECTIONS   64
 #define SNAP_SECTION_ALIGN  8

@@ -25,7 +25,7 @@ void handle_sysreg_trap(struct vcpu *v, uint64_t esr);
 void handle_setway_trap(struct vcpu *v, uint64_t esr, uint64_t val);
 /* core/vcpu.c: a lazy-FP vCPU's first FP/SIMD instruction since its load (CPTR_EL2.TFP):
  * its registers go into the CPU, the instruction runs again. */
-void vcpu_fp_first_use(struct vcpu *v);
+void vcpu_fp_first_use(struct vcpu *v, bool sve);
 /* core/mmio.c */
 void handle_mmio_abort(struct vcpu *v, uint64_t esr, uint64_t ipa);
 /* The access an abort's syndrome describes, to the device at ipa: false if there is no

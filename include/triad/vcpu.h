@@ -5,6 +5,7 @@
 #include <arch/regs.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <triad/config.h>
 #include <triad/sched.h>
 #include <triad/softtimer.h>
 #include <triad/vdebug.h>
@@ -31,6 +32,14 @@ struct fpsimd_state {
 	uint64_t fpsr, fpcr;
 };
 
+/* SVE registers at the VM's vector length vl, as arch/arm64/sve.S packs them: Z0-Z31 (vl
+ * bytes each), P0-P15 (vl / 8 each), FFR; every byte after them zero. */
+#define SVE_REGS_BYTES(vl) (32 * (vl) + 17 * (vl) / 8)
+struct sve_regs {
+	uint8_t regs[SVE_REGS_BYTES(SVE_VL_MAX)];
+	uint64_t zcr_el1;
+} __attribute__((aligned(16)));
+
 struct vcpu {
 	struct gp_regs regs;
 	struct vm *vm;
@@ -46,6 +55,9 @@ struct vcpu {
 	struct el1_sysregs sys;
 	struct fpsimd_state fp;
 	bool fp_live; /* loaded, with its FP/SIMD registers in the CPU rather than in fp */
+	/* An SVE VM's (vm->sve_vl != 0), core/vcpu_sve.c: SVE open with its registers in the
+	 * CPU; its saved ones hold more than fp does (then they are in sve, V0-V31 too). */
+	bool sve_live, sve_dirty;
 	struct vpmu_state pmu;
 	struct vdebug_state dbg;
 	struct vgic_cpu vgic;
@@ -57,6 +69,7 @@ struct vcpu {
 	uint64_t cntp_ctl, cntp_cval;
 	struct softtimer cntp_timer;
 	struct vcpu_stats stats;
+	struct sve_regs sve; /* last: 8.7 KB, kept out of the hot fields' short offsets */
 };
 
 /* core/vcpu.c */

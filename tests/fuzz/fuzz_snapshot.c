@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (s->type == SNAP_SEC_VCPU && s->len == sizeof(struct snap_vcpu)) {
 				struct snap_vcpu rec;
 				memcpy(&rec, s->data, sizeof(rec));
-				snap_vcpu_check(&rec, 0x80000000u | s->index, err, sizeof(err));
+				snap_vcpu_check(&rec, 0x80000000u | s->index, 0, err, sizeof(err));
 			}
 			if (s->type == SNAP_SEC_VGIC && s->len == sizeof(struct snap_vgic)) {
 				static struct snap_vgic rec;

@@ -17,7 +17,7 @@ HELD = ["TPIDR_EL0", "TPIDRRO_EL0", "TPIDR_EL1", "CONTEXTIDR_EL1", "PAR_EL1", "F
         "PSTATE.UAO", "PSTATE.DIT", "PSTATE.SSBS", "FPCR", "FPSR", "V0-V31", "CNTV_CTL_EL0",
         "CNTV_CVAL_EL0", "DISR_EL1", "PMSELR_EL0", "PMCCNTR_EL0", "PMCCFILTR_EL0",
         "PMUSERENR_EL0", "PMEVCNTR0_EL0", "PMEVTYPER0_EL0", "PMOVSSET_EL0", "ICC_PMR_EL1",
-        "ICC_BPR1_EL1", "MDSCR_EL1", "DBGCLAIM", "OSLSR_EL1.OSLK", "OSDLR_EL1"] + \
+        "ICC_BPR1_EL1", "MDSCR_EL1", "DBGCLAIM", "OSLSR_EL1.OSLK", "OSDLR_EL1", "ZCR_EL1"] + \
     [f"AP{k}Key{h}_EL1" for k in ("IA", "IB", "DA", "DB", "GA") for h in ("Lo", "Hi")] + \
     [f"DBG{r}{n}_EL1" for r in ("BVR", "BCR") for n in range(6)] + \
     [f"DBG{r}{n}_EL1" for r in ("WVR", "WCR") for n in range(4)]
@@ -25,7 +25,7 @@ HELD = ["TPIDR_EL0", "TPIDRRO_EL0", "TPIDR_EL1", "CONTEXTIDR_EL1", "PAR_EL1", "F
 CONST = ["AFSR0_EL1", "AFSR1_EL1", "AMAIR_EL1", "ACTLR_EL1", "OSECCR_EL1", "MDCCINT_EL1"]
 # State of features a VM does not get: its accesses are UNDEF (trapped by Triad, or not
 # implemented by this CPU), never another VM's values.
-HIDDEN = ["ZCR_EL1", "SMCR_EL1", "SMPRI_EL1", "TPIDR2_EL0", "SCXTNUM_EL1", "SCXTNUM_EL0",
+HIDDEN = ["SMCR_EL1", "SMPRI_EL1", "TPIDR2_EL0", "SCXTNUM_EL1", "SCXTNUM_EL0",
           "ERRSELR_EL1", "LORSA_EL1", "LORC_EL1", "DBGPRCR_EL1", "GCR_EL1", "RGSR_EL1",
           "TFSR_EL1", "TFSRE0_EL1", "PIR_EL1", "POR_EL1", "POR_EL0", "TCR2_EL1", "SCTLR2_EL1",
           "GCSCR_EL1", "GCSPR_EL1", "ACCDATA_EL1", "TRFCR_EL1", "AMCR_EL0", "AMUSERENR_EL0",

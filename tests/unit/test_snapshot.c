@@ -185,13 +185,20 @@ static void container_refuses_other_version(void **state)
 	memcpy(file + 8, &version, 4);
 	/* Named as such, whether or not its checksum fits this version's header. */
 	assert_int_equal(snap_parse(file, (uint64_t)n, &v, err, sizeof(err)), -ENOTSUP);
-	expect_err("format version 3, this Triad reads version 2 only");
-	/* The files of the first format (whole pages, CRC-32 payloads) too. */
-	version = 1;
-	memcpy(file + 8, &version, 4);
-	rewrite_header_crc();
-	assert_int_equal(snap_parse(file, (uint64_t)n, &v, err, sizeof(err)), -ENOTSUP);
-	expect_err("format version 1, this Triad reads version 2 only");
+	char named[64];
+	snprintf(named, sizeof(named), "format version %u, this Triad reads version %u only",
+		 SNAP_FORMAT_VERSION + 1, SNAP_FORMAT_VERSION);
+	expect_err(named);
+	/* The files of the first formats (whole pages, CRC-32 payloads; no SVE state) too. */
+	for (version = 1; version < SNAP_FORMAT_VERSION; version++) {
+		memcpy(file + 8, &version, 4);
+		rewrite_header_crc();
+		assert_int_equal(snap_parse(file, (uint64_t)n, &v, err, sizeof(err)), -ENOTSUP);
+		snprintf(named, sizeof(named),
+			 "format version %u, this Triad reads version %u only", version,
+			 SNAP_FORMAT_VERSION);
+		expect_err(named);
+	}
 	version = SNAP_FORMAT_VERSION + 1;
 	memcpy(file + 8, &version, 4);
 	rewrite_header_crc();
@@ -367,6 +374,56 @@ static void setup_vcpu(struct vcpu *v, struct vgic *d)
 	vgic_cpu_init(d, &v->vgic, 0, v->mpidr);
 }
 
+/* An SVE VM's vector registers: kept at its length, refused at another length or with
+ * bytes past it. */
+static void vcpu_sve_round_trip(void **state)
+{
+	(void)state;
+	setup_vcpu(&cpu_a, &gic);
+	cpu_a.regs.pstate = PSR_MODE_EL1h;
+	memset(&cpu_a.sve, 0, sizeof(cpu_a.sve));
+	fill(cpu_a.sve.regs, SVE_REGS_BYTES(64), 7); /* Z, P and FFR at 64 bytes */
+	cpu_a.sve.zcr_el1 = 3;
+	cpu_a.sve_dirty = true; /* the registers hold more than fp: saved as they are */
+	static struct snap_vcpu rec, bad;
+	snap_vcpu_pack(&cpu_a, 64, &rec);
+	assert_int_equal(snap_vcpu_check(&rec, cpu_a.mpidr, 64, err, sizeof(err)), 0);
+	setup_vcpu(&cpu_b, &gic2);
+	snap_vcpu_unpack(&rec, &cpu_b, 0);
+	assert_memory_equal(&cpu_a.sve, &cpu_b.sve, sizeof(cpu_a.sve));
+	assert_true(cpu_b.sve_dirty);
+	/* Another length (or none) than the VM restored from it gets. */
+	assert_int_equal(snap_vcpu_check(&rec, cpu_a.mpidr, 32, err, sizeof(err)), -EINVAL);
+	expect_err("SVE vectors");
+	assert_int_equal(snap_vcpu_check(&rec, cpu_a.mpidr, 0, err, sizeof(err)), -EINVAL);
+	/* A byte past the registers at this length, the first or the last; a ZCR_EL1 with
+	 * reserved bits. */
+	bad = rec;
+	bad.sve.regs[SVE_REGS_BYTES(64)] = 1;
+	assert_int_equal(snap_vcpu_check(&bad, cpu_a.mpidr, 64, err, sizeof(err)), -EINVAL);
+	expect_err("past the vector length");
+	bad = rec;
+	bad.sve.regs[sizeof(bad.sve.regs) - 1] = 1;
+	assert_int_equal(snap_vcpu_check(&bad, cpu_a.mpidr, 64, err, sizeof(err)), -EINVAL);
+	bad = rec;
+	bad.sve.zcr_el1 = 0x10;
+	assert_int_equal(snap_vcpu_check(&bad, cpu_a.mpidr, 64, err, sizeof(err)), -EINVAL);
+	/* Nothing beyond fp: the record's SVE part is ZCR_EL1 alone, and so is the vCPU's. */
+	cpu_a.sve_dirty = false;
+	snap_vcpu_pack(&cpu_a, 64, &rec);
+	assert_int_equal(snap_vcpu_check(&rec, cpu_a.mpidr, 64, err, sizeof(err)), 0);
+	assert_int_equal(rec.sve.regs[0], 0);
+	assert_int_equal(rec.sve.zcr_el1, 3);
+	snap_vcpu_unpack(&rec, &cpu_b, 0);
+	assert_false(cpu_b.sve_dirty);
+	/* A VM without SVE: nothing in the SVE part at all. */
+	snap_vcpu_pack(&cpu_a, 0, &rec);
+	assert_int_equal(snap_vcpu_check(&rec, cpu_a.mpidr, 0, err, sizeof(err)), 0);
+	bad = rec;
+	bad.sve.regs[0] = 1;
+	assert_int_equal(snap_vcpu_check(&bad, cpu_a.mpidr, 0, err, sizeof(err)), -EINVAL);
+}
+
 static void vcpu_round_trip(void **state)
 {
 	(void)state;
@@ -391,8 +448,8 @@ static void vcpu_round_trip(void **state)
 	spin_unlock(&gic.lock);
 
 	static struct snap_vcpu rec;
-	snap_vcpu_pack(&cpu_a, &rec);
-	assert_int_equal(snap_vcpu_check(&rec, cpu_a.mpidr, err, sizeof(err)), 0);
+	snap_vcpu_pack(&cpu_a, 0, &rec);
+	assert_int_equal(snap_vcpu_check(&rec, cpu_a.mpidr, 0, err, sizeof(err)), 0);
 	setup_vcpu(&cpu_b, &gic2);
 	snap_vcpu_unpack(&rec, &cpu_b, 500);
 	assert_memory_equal(&cpu_a.regs, &cpu_b.regs, sizeof(cpu_a.regs));
@@ -415,7 +472,7 @@ static void vcpu_round_trip(void **state)
 	vgic_inject_hw_level(&gic, 0, 27, 27);
 	vgic_unlink_hw(&gic, 0, 27); /* as the vCPU leaves the CPU */
 	spin_unlock(&gic.lock);
-	snap_vcpu_pack(&cpu_a, &rec);
+	snap_vcpu_pack(&cpu_a, 0, &rec);
 	assert_false(rec.priv[27].flags & SNAP_VIRQ_LATCH);
 	assert_true(rec.priv[27].flags & SNAP_VIRQ_ENABLED);
 
@@ -443,7 +500,7 @@ static void vgic_round_trip_delivers_pending_spi(void **state)
 	spin_unlock(&gic.lock);
 	static struct snap_vcpu rec;
 	static struct snap_vgic grec;
-	snap_vcpu_pack(&cpu_a, &rec);
+	snap_vcpu_pack(&cpu_a, 0, &rec);
 	snap_vgic_pack(&gic, &grec);
 	assert_int_equal(grec.spi[40].irouter, 1);
 
@@ -465,33 +522,33 @@ static void records_refuse_what_no_guest_can_set(void **state)
 	setup_vcpu(&cpu_a, &gic);
 	cpu_a.regs.pstate = PSR_MODE_EL1h;
 	static struct snap_vcpu rec, bad;
-	snap_vcpu_pack(&cpu_a, &rec);
-	assert_int_equal(snap_vcpu_check(&rec, cpu_a.mpidr, err, sizeof(err)), 0);
-	assert_int_equal(snap_vcpu_check(&rec, 0x80000002, err, sizeof(err)), -EINVAL);
+	snap_vcpu_pack(&cpu_a, 0, &rec);
+	assert_int_equal(snap_vcpu_check(&rec, cpu_a.mpidr, 0, err, sizeof(err)), 0);
+	assert_int_equal(snap_vcpu_check(&rec, 0x80000002, 0, err, sizeof(err)), -EINVAL);
 	expect_err("MPIDR");
 
 	bad = rec;
 	bad.regs.pstate = PSR_MODE_EL2h; /* a guest entered at EL2 */
-	assert_int_equal(snap_vcpu_check(&bad, cpu_a.mpidr, err, sizeof(err)), -EINVAL);
+	assert_int_equal(snap_vcpu_check(&bad, cpu_a.mpidr, 0, err, sizeof(err)), -EINVAL);
 	expect_err("PSTATE");
 	bad.regs.pstate = PSR_MODE32 | PSR_MODE_EL1h;
-	assert_int_equal(snap_vcpu_check(&bad, cpu_a.mpidr, err, sizeof(err)), -EINVAL);
+	assert_int_equal(snap_vcpu_check(&bad, cpu_a.mpidr, 0, err, sizeof(err)), -EINVAL);
 	bad = rec;
 	bad.power = 3;
-	assert_int_equal(snap_vcpu_check(&bad, cpu_a.mpidr, err, sizeof(err)), -EINVAL);
+	assert_int_equal(snap_vcpu_check(&bad, cpu_a.mpidr, 0, err, sizeof(err)), -EINVAL);
 	bad = rec;
 	bad.priv[3].flags &= (uint8_t)~SNAP_VIRQ_EDGE;
-	assert_int_equal(snap_vcpu_check(&bad, cpu_a.mpidr, err, sizeof(err)), -EINVAL);
+	assert_int_equal(snap_vcpu_check(&bad, cpu_a.mpidr, 0, err, sizeof(err)), -EINVAL);
 	expect_err("SGI 3");
 	bad = rec;
 	bad.priv[20].flags |= 0x80;
-	assert_int_equal(snap_vcpu_check(&bad, cpu_a.mpidr, err, sizeof(err)), -EINVAL);
+	assert_int_equal(snap_vcpu_check(&bad, cpu_a.mpidr, 0, err, sizeof(err)), -EINVAL);
 	bad = rec;
 	bad.cntp_ctl = 4;
-	assert_int_equal(snap_vcpu_check(&bad, cpu_a.mpidr, err, sizeof(err)), -EINVAL);
+	assert_int_equal(snap_vcpu_check(&bad, cpu_a.mpidr, 0, err, sizeof(err)), -EINVAL);
 	bad = rec;
 	bad.ich_ap0r0 = 1ULL << 40;
-	assert_int_equal(snap_vcpu_check(&bad, cpu_a.mpidr, err, sizeof(err)), -EINVAL);
+	assert_int_equal(snap_vcpu_check(&bad, cpu_a.mpidr, 0, err, sizeof(err)), -EINVAL);
 
 	static struct snap_vgic grec, gbad;
 	snap_vgic_pack(&gic, &grec);
@@ -611,6 +668,7 @@ int main(void)
 	    cmocka_unit_test(mem_keeps_exactly_the_non_zero_blocks),
 	    cmocka_unit_test(mem_refuses_bad_sections),
 	    cmocka_unit_test(vcpu_round_trip),
+	    cmocka_unit_test(vcpu_sve_round_trip),
 	    cmocka_unit_test(vgic_round_trip_delivers_pending_spi),
 	    cmocka_unit_test(records_refuse_what_no_guest_can_set),
 	    cmocka_unit_test(bundle_of_one_vm),

@@ -438,16 +438,25 @@ static void bench_setway(void)
 /* Both VMs spin reading the physical counter (common to all VMs) over the same window;
  * a jump between two reads is time the other VM (or the switch) had. From the two VMs'
  * reports, the harness gets the cost of a switch:
- * (window - ran_a - ran_b) / (gaps_a + gaps_b). */
-static void switch_main(void)
+ * (window - ran_a - ran_b) / (gaps_a + gaps_b). With sve, each VM keeps a pattern in Z0
+ * and P0 and runs an SVE instruction every iteration: every switch in is then a trap that
+ * loads its SVE registers, and every switch out saves them. */
+static void switch_main(bool sve)
 {
 	const uint64_t start = freq / 2, window = freq / 2; /* [0.5 s, 1 s) of machine time */
 	const uint64_t gap = freq / 100000;		    /* 10 us: not a loop iteration */
 	uint64_t now, prev, ran = 0, gaps = 0;
+	if (sve) {
+		write_sysreg(cpacr_el1, (3UL << 20) | (3UL << 16)); /* FPEN, ZEN */
+		isb();
+		__asm__ volatile(".arch_extension sve\n\tindex z0.b, #1, #1\n\tptrue p0.b");
+	}
 	while ((now = read_sysreg(cntpct_el0)) < start)
 		;
 	prev = now;
 	while ((now = read_sysreg(cntpct_el0)) < start + window) {
+		if (sve)
+			__asm__ volatile(".arch_extension sve\n\tadd z1.b, p0/m, z1.b, z0.b");
 		if (now - prev > gap)
 			gaps++;
 		else
@@ -472,7 +481,7 @@ int main(const char *dtb)
 	/* The virtual counter starts when the VM does: before that, the hypervisor booted. */
 	report("hypervisor_boot", ticks_to_ns(read_sysreg(cntpct_el0) - read_sysreg(cntvct_el0)));
 	if (bootargs_have(dtb, "bench=switch")) {
-		switch_main();
+		switch_main(bootargs_have(dtb, "sve"));
 	} else if (bootargs_have(dtb, "bench=setway")) {
 		bench_setway();
 	} else if (bootargs_have(dtb, "bench=timer")) {
