@@ -28,6 +28,12 @@
 		*(p) += (v);                                                                       \
 		old_;                                                                              \
 	})
+#define __atomic_fetch_sub(p, v, order)                                                            \
+	({                                                                                         \
+		__typeof__(*(p)) old_ = *(p);                                                      \
+		*(p) -= (v);                                                                       \
+		old_;                                                                              \
+	})
 #define __atomic_fetch_or(p, v, order)                                                             \
 	({                                                                                         \
 		__typeof__(*(p)) old_ = *(p);                                                      \
