@@ -70,9 +70,9 @@ int bundle_get_flag(const void *fdt, int node, const char *where, const char *pr
 	return 1;
 }
 
-static const char *const vm_props[] = {"memory", "cpus",     "bootargs", "kernel", "initrd",
-				       "weight", "affinity", "console",	 "realm",  "realtime",
-				       "its",	 "security", "sve-vl",	 NULL};
+static const char *const vm_props[] = {"memory", "cpus",     "bootargs", "kernel",   "initrd",
+				       "weight", "affinity", "console",	 "realm",    "realtime",
+				       "its",	 "security", "sve-vl",	 "firmware", NULL};
 
 static const struct vdev_type *find_type(const char *name)
 {
@@ -208,6 +208,15 @@ static int parse_vm(const void *fdt, int node, uint64_t size, struct vm_config *
 	if (its < 0)
 		return its;
 	vm->its = its;
+	int firmware = bundle_get_flag(fdt, node, path, "firmware", err, errlen);
+	if (firmware < 0)
+		return firmware;
+	if (firmware && (realm || vm->initrd.size))
+		FAIL("bundle: /vms/%s: guest firmware boots from the VM's disk: not for a realm, "
+		     "and "
+		     "with no initrd",
+		     path);
+	vm->firmware = firmware;
 	const fdt32_t *w = fdt_getprop(fdt, node, "weight", &len);
 	if (w) {
 		if (len != 4)

@@ -27,29 +27,39 @@ void mux_set_vms(struct console_mux *m, unsigned nvms)
 	}
 }
 
-size_t mux_guest_output(struct console_mux *m, unsigned vm, const char *name, char c, char *out)
+size_t mux_guest_output(struct console_mux *m, unsigned vm, const char *name, const char *second,
+			char c, char *out)
 {
 	size_t n = 0;
-	if (m->tag) {
-		if (m->last_vm != (int)vm && !m->at_line_start) {
-			out[n++] = '\r';
-			out[n++] = '\n';
-			m->at_line_start = true;
-			if (m->last_vm >= 0)
-				m->broken[m->last_vm] = true;
-		}
-		if (m->at_line_start) {
-			for (size_t i = 0; i < 31 && name[i]; i++)
-				out[n++] = name[i];
-			/* "name+ " continues a line of that VM that another VM's output cut. */
-			out[n++] = m->broken[vm] ? '+' : '|';
-			out[n++] = ' ';
-			m->broken[vm] = false;
-		}
+	int w = (int)(2 * vm + (second != NULL));
+	/* Lines are cut and tagged when writers can mix: several VMs, or a VM's second
+	 * console (its own lines, or another's line it cuts). */
+	bool tagged = m->tag || second;
+	if (m->last_vm != w && !m->at_line_start &&
+	    (tagged || (m->last_vm >= 0 && (m->last_vm & 1)))) {
+		out[n++] = '\r';
+		out[n++] = '\n';
+		m->at_line_start = true;
+		if (m->last_vm >= 0)
+			m->broken[m->last_vm] = true;
 	}
+	if (tagged && m->at_line_start) {
+		for (size_t i = 0; i < 31 && name[i]; i++)
+			out[n++] = name[i];
+		if (second) {
+			out[n++] = ':';
+			for (size_t i = 0; i < 7 && second[i]; i++)
+				out[n++] = second[i];
+		}
+		/* "name+ " continues a line of that writer that another's output cut. */
+		out[n++] = m->broken[w] ? '+' : '|';
+		out[n++] = ' ';
+	}
+	if (m->at_line_start)
+		m->broken[w] = false;
 	out[n++] = c;
 	m->at_line_start = c == '\n';
-	m->last_vm = (int)vm;
+	m->last_vm = w;
 	return n;
 }
 

@@ -28,12 +28,12 @@ void console_set_vms(unsigned nvms)
 	spin_unlock(&console_spin);
 }
 
-void console_guest_putc(unsigned vm_id, const char *name, char c)
+void console_guest_putc(unsigned vm_id, const char *name, const char *second, char c)
 {
 	char buf[48];
 	spin_lock(&console_spin);
 	/* The guest's own line discipline already sends CR LF: pass its bytes through. */
-	size_t n = mux_guest_output(&mux, vm_id, name, c, buf);
+	size_t n = mux_guest_output(&mux, vm_id, name, second, c, buf);
 	for (size_t i = 0; i < n; i++)
 		early_putc(buf[i]);
 	spin_unlock(&console_spin);

@@ -7,6 +7,7 @@
 #include <triad/cpu.h>
 #include <triad/errno.h>
 #include <triad/feature.h>
+#include <triad/guest_firmware.h>
 #include <triad/guest_dt.h>
 #include <triad/host_stop.h>
 #include <triad/linux_image.h>
@@ -62,7 +63,8 @@ static int create_parts(struct vm *vm)
 		return -ENOMEM;
 	}
 	if (pt_init(&vm->s2, el2_ipa_bits(), &mem_pt_allocator) ||
-	    vm_s2_map(vm, IPA(GUEST_RAM_IPA), PA(vm->ram_pa), vm->ram_size, S2_NORMAL_RWX)) {
+	    vm_s2_map(vm, IPA(GUEST_RAM_IPA), PA(vm->ram_pa), vm->ram_size, S2_NORMAL_RWX) ||
+	    (cfg->firmware && guest_firmware_map(vm))) {
 		pr_err("VM '%s': no memory for its stage-2 tables", vm->name);
 		return -ENOMEM;
 	}
@@ -157,17 +159,27 @@ int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, s
 int vm_load_images(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
-	struct linux_image img;
-	const char *bad =
-	    linux_image_parse(vm->bundle + cfg->kernel.offset, cfg->kernel.size, &img);
-	if (bad) {
-		pr_err("VM '%s': kernel is not a usable arm64 Image: %s", vm->name, bad);
-		return -EINVAL;
+	uint64_t kernel_off, dtb_off, initrd_off, need;
+	if (cfg->firmware) {
+		/* As QEMU's -bios boot leaves things, which is where guest firmware for virt
+		 * (U-Boot) looks: the DTB at the start of RAM. The firmware goes 2 MiB in (it is
+		 * position-independent and moves itself to the top of RAM). */
+		dtb_off = 0;
+		kernel_off = initrd_off = SZ_2M;
+		need = kernel_off + ALIGN_UP(cfg->kernel.size, SZ_2M) + SZ_2M;
+	} else {
+		struct linux_image img;
+		const char *bad =
+		    linux_image_parse(vm->bundle + cfg->kernel.offset, cfg->kernel.size, &img);
+		if (bad) {
+			pr_err("VM '%s': kernel is not a usable arm64 Image: %s", vm->name, bad);
+			return -EINVAL;
+		}
+		kernel_off = img.text_offset;
+		dtb_off = ALIGN_UP(kernel_off + img.mem_size, SZ_2M);
+		initrd_off = dtb_off + SZ_2M;
+		need = initrd_off + ALIGN_UP(cfg->initrd.size, PAGE_SIZE) + SZ_2M;
 	}
-	uint64_t kernel_off = img.text_offset;
-	uint64_t dtb_off = ALIGN_UP(kernel_off + img.mem_size, SZ_2M);
-	uint64_t initrd_off = dtb_off + SZ_2M;
-	uint64_t need = initrd_off + ALIGN_UP(cfg->initrd.size, PAGE_SIZE) + SZ_2M;
 	if (need > vm->ram_size) {
 		pr_err("VM '%s': %lu MB of memory is too small for its kernel and initrd "
 		       "(%lu MB needed)",

@@ -41,10 +41,12 @@ static void transmit(struct virtio_mmio *t, struct vm *vm)
 	enum virtq_status s;
 	uint32_t epoch = t->vq[TXQ].epoch;
 	while ((s = virtq_pop(&t->vq[TXQ], &m, &c, &why)) == VIRTQ_OK) {
+		const char *second = vm->cfg->virtio_console ? NULL : "hvc0";
 		for (unsigned i = 0; i < c.nseg; i++)
 			if (!c.seg[i].device_writes)
 				for (uint32_t j = 0; j < c.seg[i].len; j++)
-					console_guest_putc(vm->id, vm->name, (char)c.seg[i].ptr[j]);
+					console_guest_putc(vm->id, vm->name, second,
+							   (char)c.seg[i].ptr[j]);
 		used(t, vm, TXQ, epoch, c.head, 0);
 	}
 	if (s == VIRTQ_BROKEN)

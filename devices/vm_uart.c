@@ -20,7 +20,7 @@ struct vm_uart {
 static void uart_putc(void *ctx, char c)
 {
 	struct vm *vm = ctx;
-	console_guest_putc(vm->id, vm->name, c);
+	console_guest_putc(vm->id, vm->name, vm->cfg->virtio_console ? "ttyAMA0" : NULL, c);
 }
 
 static bool uart_access(struct vdev *d, struct vcpu *v, struct mmio_access *a)

@@ -146,6 +146,12 @@ if [ ! -f "$stamp" ]; then
 			ln -sfn "$(ls -d "$CACHE"/pkgs/linux-7.3-modules/usr/lib/modules/*)" \
 				"$CACHE/guest/linux-7.3/modules"
 			;;
+		u-boot-qemu)
+			rm -rf "$CACHE/pkgs/u-boot" && mkdir -p "$CACHE/pkgs/u-boot" "$CACHE/guest/u-boot"
+			dpkg-deb -x "$file" "$CACHE/pkgs/u-boot"
+			cp "$CACHE/pkgs/u-boot/usr/lib/u-boot/qemu_arm64/u-boot.bin" "$CACHE/guest/u-boot/" ||
+				die "u-boot-qemu: qemu_arm64/u-boot.bin missing"
+			;;
 		busybox-static)
 			rm -rf "$CACHE/pkgs/busybox" && mkdir -p "$CACHE/pkgs/busybox" "$CACHE/guest"
 			dpkg-deb -x "$file" "$CACHE/pkgs/busybox"

@@ -47,6 +47,9 @@ struct vm_config {
 	 */
 	uint16_t sve_vl;
 	bool its; /* a virtual ITS (LPIs, MSIs): irq/vits.c; a VM with one cannot be saved yet */
+	/* kernel is guest firmware for QEMU's virt (U-Boot: triad-run --boot disk), started
+	 * as QEMU starts it, with the DTB at the start of RAM; it boots what the disk holds */
+	bool firmware;
 	struct vdev_config dev[MAX_VM_DEVICES]; /* in bundle order */
 	unsigned ndevs;
 };

@@ -17,8 +17,10 @@ void log_raw(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define pr_err(...)  log_msg(LOG_ERROR, __VA_ARGS__)
 
 /* Console: one physical UART shared by the log and every guest's console. */
-/* A guest's console output, tagged with its name when several VMs share the console. */
-void console_guest_putc(unsigned vm_id, const char *name, char c);
+/* A guest's console output, tagged with its name when several VMs share the console;
+ * second: NULL from the console its keyboard input goes to, else the device's name (its
+ * lines are then always tagged: include/triad/console_mux.h). */
+void console_guest_putc(unsigned vm_id, const char *name, const char *second, char c);
 /* How many VMs share the console (tagging and input switching start at 2). */
 void console_set_vms(unsigned nvms);
 /* A key typed on the console: what to do with it, and which VM has the focus. */

@@ -48,5 +48,9 @@ def test_virtio_console_carries_the_shell(run):
     # A long line in and out again: many buffers, every byte in order.
     text = "".join(chr(ord("a") + i % 26) for i in range(600))
     assert r.shell(f"echo {text} | wc -c").strip() == "601"
+    # The other console (ttyAMA0 here) is tagged on the shared output, so that its lines
+    # (a second getty's login prompt, say) are not taken for the shell's.
+    r.shell("echo from-the-pl011 > /dev/ttyAMA0")
+    assert re.search(r"(^|\n)guest:ttyAMA0\| from-the-pl011\r?\n", r.out), r.out[-2000:]
     r.send("poweroff -f\n")
     assert r.wait() == 0

@@ -12,15 +12,43 @@
 static char screen[1024];
 static size_t len;
 
-static void out(struct console_mux *m, unsigned vm, const char *name, const char *s)
+static void out2(struct console_mux *m, unsigned vm, const char *name, const char *second,
+		 const char *s)
 {
 	for (; *s; s++) {
 		char buf[48];
-		size_t n = mux_guest_output(m, vm, name, *s, buf);
+		size_t n = mux_guest_output(m, vm, name, second, *s, buf);
 		memcpy(screen + len, buf, n);
 		len += n;
 	}
 	screen[len] = '\0';
+}
+
+static void out(struct console_mux *m, unsigned vm, const char *name, const char *s)
+{
+	out2(m, vm, name, NULL, s);
+}
+
+/* One VM, login prompts on both its consoles (Debian starts a getty on each): the one
+ * without the keyboard is tagged, and neither line is glued to the other. */
+static void second_console_is_tagged_even_alone(void **state)
+{
+	(void)state;
+	struct console_mux m;
+	mux_init(&m, 1);
+	len = 0;
+	out(&m, 0, "deb", "boot\r\nlogin: ");
+	out2(&m, 0, "deb", "hvc0", "login: ");
+	out(&m, 0, "deb", "root\r\n");
+	out2(&m, 0, "deb", "hvc0", "x\r\n");
+	assert_string_equal(screen, "boot\r\nlogin: \r\ndeb:hvc0| login: \r\nroot\r\n"
+				    "deb:hvc0+ x\r\n");
+	/* With several VMs, each VM's consoles are writers of their own. */
+	mux_init(&m, 2);
+	len = 0;
+	out2(&m, 1, "b", "ttyAMA0", "early\r\n");
+	out(&m, 1, "b", "shell\r\n");
+	assert_string_equal(screen, "b:ttyAMA0| early\r\nb| shell\r\n");
 }
 
 static void single_vm_is_untouched(void **state)
@@ -129,6 +157,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(single_vm_is_untouched),
+	    cmocka_unit_test(second_console_is_tagged_even_alone),
 	    cmocka_unit_test(lines_are_tagged_and_never_mixed),
 	    cmocka_unit_test(many_vms_keep_their_own_marks),
 	    cmocka_unit_test(vms_coming_and_going_keep_lines_whole),
