@@ -186,14 +186,15 @@ static int parse_vm(const void *fdt, int node, uint64_t size, struct vm_config *
 		     "\"performance\"",
 		     path);
 	vm->security = (uint8_t)mode;
-	vm->sve_vl = SVE_VL_DEFAULT;
+	vm->sve_vl = 0; /* SVE is asked for: a VM that does not use it is cheaper to switch */
 	const fdt32_t *vl = fdt_getprop(fdt, node, "sve-vl", &len);
 	if (vl) {
-		if (len != sizeof(*vl) || fdt32_to_cpu(*vl) % 16 || fdt32_to_cpu(*vl) > SVE_VL_MAX)
-			FAIL(
-			    "bundle: /vms/%s: 'sve-vl' must be one value: 0 (no SVE) or a multiple "
-			    "of 16 bytes up to %u",
-			    path, SVE_VL_MAX);
+		if (len != sizeof(*vl) ||
+		    (fdt32_to_cpu(*vl) != SVE_VL_DEFAULT &&
+		     (fdt32_to_cpu(*vl) % 16 || fdt32_to_cpu(*vl) > SVE_VL_MAX)))
+			FAIL("bundle: /vms/%s: 'sve-vl' must be one value: 0 (no SVE), a multiple "
+			     "of 16 bytes up to %u, or 0x%x (the CPU's longest)",
+			     path, SVE_VL_MAX, SVE_VL_DEFAULT);
 		vm->sve_vl = (uint16_t)fdt32_to_cpu(*vl);
 	}
 	int realm = bundle_get_flag(fdt, node, path, "realm", err, errlen);

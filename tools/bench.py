@@ -142,7 +142,8 @@ def vm_switch(tmp, security="balanced", sve=False):
     state in their SVE registers and use them all the time."""
     cfg = os.path.join(tmp, "switch.dts")
     vm = (f'kernel = "{BENCH}"; memory = "16M"; cpus = <1>; affinity = <1>; '
-          f'bootargs = "bench=switch{" sve" if sve else ""}"; security = "{security}";')
+          f'bootargs = "bench=switch{" sve" if sve else ""}"; security = "{security}";' +
+          (' sve-vl = "max";' if sve else ''))
     with open(cfg, "w") as f:
         f.write(f'/dts-v1/;\n/ {{ compatible = "triad,config-v1"; vms {{ a {{ {vm} }}; '
                 f'b {{ {vm} }}; }}; }};\n')

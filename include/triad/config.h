@@ -43,7 +43,8 @@ struct vm_config {
 	bool realm; /* an Arm CCA Realm: built and run through the RMM (security/rmi/realm_vm.c) */
 	bool realtime;	  /* its vCPUs in the real-time scheduling class, each pinned to one CPU */
 	uint8_t security; /* enum security_mode: include/triad/security_mode.h */
-	/* Bytes of its SVE vectors, 0: no SVE; SVE_VL_DEFAULT: the CPU's longest (core/vcpu_sve.c)
+	/* Bytes of its SVE vectors, 0 (no sve-vl): no SVE; SVE_VL_DEFAULT ("max"): the CPU's
+	 * longest (core/vcpu_sve.c)
 	 */
 	uint16_t sve_vl;
 	bool its; /* a virtual ITS (LPIs, MSIs): irq/vits.c; a VM with one cannot be saved yet */

@@ -22,7 +22,7 @@ def test_sve_registers_stay_with_their_vm_on_a_shared_cpu(tmp_path):
     vm = {"kernel": SVEGUEST, "memory": "16M", "cpus": 1, "affinity": [0x1]}
     cfg = write_config(tmp_path / "vms.dts", {
         "a": dict(vm, bootargs="sve-a", **{"sve-vl": 64}),
-        "b": dict(vm, bootargs="sve-b"),  # the default: the CPU's longest
+        "b": dict(vm, bootargs="sve-b", **{"sve-vl": "max"}),  # the CPU's longest
         "c": dict(vm, bootargs="no-sve", **{"sve-vl": 0}),
     })
     rc, out, err = triad_run("--config", cfg, "--pcpus", "1", "--timeout", "300")
@@ -59,7 +59,7 @@ def test_vector_length_the_cpu_lacks_is_refused(tmp_path):
 def test_linux_sve_program_in_two_vms_sharing_a_cpu(run, tmp_path):
     # Debian's Linux finds SVE at the VM's vector length; a program keeping its sums in
     # SVE registers gets them right in both VMs while they take turns on CPU 1.
-    r = two_vms_sharing_cpu1(run, tmp_path)
+    r = two_vms_sharing_cpu1(run, tmp_path, **{"sve-vl": "max"})
     vl = int(re.search(r"SVE: guest vectors up to (\d+) bytes", r.out).group(1))
     out = r.shell("grep -c -w sve /proc/cpuinfo; cat /proc/sys/abi/sve_default_vector_length")
     count, default_vl = re.findall(r"(?m)^(?:alpha\| )?(\d+)\s*$", out)[:2]

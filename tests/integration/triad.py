@@ -263,12 +263,12 @@ def linux_vm(**props):
     return vm
 
 
-def two_vms_sharing_cpu1(run, tmp_path):
-    """Boots two Linux VMs, alpha and beta, both pinned to physical CPU 1 of 2; returns
-    the Run once both have a shell prompt (the keyboard is alpha's)."""
+def two_vms_sharing_cpu1(run, tmp_path, **props):
+    """Boots two Linux VMs, alpha and beta, both pinned to physical CPU 1 of 2 (and props);
+    returns the Run once both have a shell prompt (the keyboard is alpha's)."""
     cfg = write_config(tmp_path / "vms.dts", {
-        "alpha": linux_vm(affinity=[0x2]),
-        "beta": linux_vm(affinity=[0x2]),
+        "alpha": linux_vm(affinity=[0x2], **props),
+        "beta": linux_vm(affinity=[0x2], **props),
     })
     r = run("--config", cfg, "--pcpus", "2")
     r.expect_vm("alpha", PROMPT)
