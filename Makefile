@@ -37,9 +37,9 @@ endif
 HV_OBJS  := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 FDT_OBJS := $(patsubst $(LIBFDT)/%.c,$(BUILD)/libfdt/%.o,$(FDT_SRCS))
 
-.PHONY: all setup bench debug test test-full unit-test integration-test integration-test-no-secure \
-	integration-test-loaded integration-test-debug check-layers check-world-switch \
-	check-firmware-layers run clean guests initramfs format format-check
+.PHONY: all setup bench debug test test-full debian-image unit-test integration-test \
+	integration-test-no-secure integration-test-loaded integration-test-debug check-layers \
+	check-world-switch check-firmware-layers run clean guests initramfs format format-check
 
 all: $(BUILD)/triad.bin $(BUILD)/monitor.bin $(BUILD)/triad-sel2.bin $(BUILD)/triad-rmm.bin guests \
 	initramfs
@@ -226,9 +226,25 @@ test: format-check check-layers check-world-switch all check-firmware-layers uni
 check-firmware-layers: all
 	tools/check-firmware-layers $(BUILD)
 
-# Everything, with the tests too long for CI's budget (e.g. a realm booted twice).
-test-full:
+# Everything, with the tests too long for CI's budget (e.g. a realm booted twice, a Debian
+# system booted from its own disk).
+test-full: debian-image
 	TRIAD_TEST_FULL=1 $(MAKE) test
+
+# A Debian bookworm system on a disk image, built once into .cache/debian/ (tools/mkdebian,
+# docs/distributions.md), with an ssh key for the tests; installs mmdebstrap and arm64
+# emulation from Debian first if they are missing.
+DEBIAN_DIR := .cache/debian
+debian-image: $(DEBIAN_DIR)/debian.img
+$(DEBIAN_DIR)/debian.img: # built once: delete it to build it again
+	command -v mmdebstrap >/dev/null && command -v arch-test >/dev/null && \
+	  [ -x /usr/bin/qemu-aarch64-static ] || \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	  mmdebstrap arch-test qemu-user-static binfmt-support
+	mkdir -p $(DEBIAN_DIR)
+	[ -f $(DEBIAN_DIR)/id_ed25519 ] || ssh-keygen -q -t ed25519 -N '' -f $(DEBIAN_DIR)/id_ed25519
+	tools/mkdebian --size 2G --ssh-key $(DEBIAN_DIR)/id_ed25519.pub $@.tmp
+	mv $@.tmp $@
 
 # On triad-run's default machine: Triad's EL3 monitor, the secure and realm worlds, Triad.
 integration-test: all

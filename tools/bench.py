@@ -357,7 +357,7 @@ def qemu_version():
     return out.decode().splitlines()[0]
 
 
-def write_results(rows, macro_rows, io_rows, recovery_rows, realm_rows, meta):
+def write_results(rows, macro_rows, io_rows, recovery_rows, realm_rows, distro_rows, meta):
     os.makedirs(RESULTS, exist_ok=True)
     md = ["# Triad benchmarks", "",
           f"{meta}", "",
@@ -392,6 +392,12 @@ def write_results(rows, macro_rows, io_rows, recovery_rows, realm_rows, meta):
         md.append(f"| {desc} | {fmt(realm)} | {fmt(normal)} | {ratio:.2f} |")
         csv.append(",".join([f"realm_{name}", f'"{desc}"', str(realm), str(normal), "", "",
                              ""]))
+    if distro_rows:
+        md += ["", "| distribution (wall clock) | Triad | bare QEMU | Triad / bare |",
+               "|---|---:|---:|---:|"]
+    for name, desc, tri, bare in distro_rows:
+        md.append(f"| {desc} | {fmt(tri)} | {fmt(bare)} | {tri / bare:.2f} |")
+        csv.append(",".join([name, f'"{desc}"', "", "", "1.05", str(tri), str(bare)]))
     md += ["", "| recovery and management (wall clock) | Triad | target |", "|---|---:|---:|"]
     for name, desc, value, target in recovery_rows:
         md.append(f"| {desc} | {fmt(value)} | {fmt(target)} |")
@@ -445,6 +451,56 @@ plot "{data}" using 3:xtic(2) title "Triad" lc rgb "#1f77b4", \\
 """
     subprocess.run(["gnuplot"], input=script.encode(), check=True)
     os.unlink(data)
+
+
+DEBIAN = os.path.join(ROOT, ".cache", "debian", "debian.img")  # make debian-image
+UBOOT = os.path.join(ROOT, ".cache", "guest", "u-boot", "u-boot.bin")
+DISTRO = [("debian_login", "Debian bookworm from its own disk (U-Boot, systemd) to the login "
+           "prompt (s, wall; target Triad / bare 1.05)")]
+
+
+def time_to(cmd, pattern, tmp, timeout=1200):
+    """Seconds from starting cmd to pattern on its output; the process is killed then."""
+    import time
+    log = os.path.join(tmp, "console.log")
+    with open(log, "wb") as out:
+        t0 = time.monotonic()
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
+                             stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            while time.monotonic() - t0 < timeout:
+                with open(log, "rb") as f:
+                    if re.search(pattern, f.read()):
+                        return time.monotonic() - t0
+                if p.poll() is not None:
+                    break
+                time.sleep(0.2)
+        finally:
+            stop_run(p)
+    with open(log, "rb") as f:
+        sys.exit(f"bench: no {pattern!r} from {cmd[0]}:\n{f.read()[-3000:].decode(errors='replace')}")
+
+
+def debian_login(tmp):
+    """The same Debian image (a fresh copy each time) booted through the same U-Boot to its
+    login prompt: under Triad (triad-run --boot disk, the default machine) and on bare QEMU
+    (-bios). None when there is no image (make debian-image builds it)."""
+    if not os.path.isfile(DEBIAN):
+        print("bench: no Debian image (make debian-image): its row is left out", flush=True)
+        return None
+    image = os.path.join(tmp, "debian.img")
+    login = rb"(?m)^triad-debian login: "
+
+    def fresh():
+        subprocess.run(["cp", "--sparse=always", DEBIAN, image], check=True)
+        return image
+    tri = time_to([TRIAD_RUN, "--unattended", "--timeout", "1200", "--boot", "disk", "--disk",
+                   fresh(), "--mem", "1G"], login, tmp)
+    bare = time_to(["qemu-system-aarch64", "-M", "virt,gic-version=3", "-cpu", "max",
+                    "-nodefaults", "-display", "none", "-serial", "stdio", "-m", "1G",
+                    "-bios", UBOOT, "-drive", f"file={fresh()},format=raw,if=none,id=d",
+                    "-device", "virtio-blk-device,drive=d"], login, tmp)
+    return [(name, desc, round(tri, 1), round(bare, 1)) for name, desc in DISTRO]
 
 
 RECOVERY = [
@@ -616,6 +672,10 @@ def main():
         io_bare = median_runs(lambda: linux_io(False, tmp), 3)
     print("bench: Linux 7.3 as a realm and as a normal VM...", flush=True)
     realm_rows = realm_vs_normal()
+    print("bench: a Debian system booted from its disk, under Triad and on bare QEMU...",
+          flush=True)
+    with tempfile.TemporaryDirectory(prefix="triad-debian-") as tmp:
+        distro_rows = debian_login(tmp) or []
 
     rows = []
     for name, desc, target, comparable in MICRO:
@@ -629,7 +689,8 @@ def main():
             f"{os.cpu_count()} cores.")
     recovery_rows = [(name, desc, recovery[name], target)
                      for name, desc, target in RECOVERY + MANAGEMENT + SNAPSHOT]
-    table = write_results(rows, macro_rows, io_rows, recovery_rows, realm_rows, meta)
+    table = write_results(rows, macro_rows, io_rows, recovery_rows, realm_rows, distro_rows,
+                          meta)
     draw_chart(rows)
     update_readme(table)
     print(table)
