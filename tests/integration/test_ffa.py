@@ -64,6 +64,23 @@ def test_two_partitions_are_apart():
 
 
 @secure_only
+def test_partitions_registers_outlive_the_normal_worlds_turn():
+    # Each partition fills x18-x30 and 20 EL1 system registers with its own pattern
+    # (tests/guests/ffasp/sp_regs.h) and answers; the VM writes its own EL1 registers, calls
+    # OP-TEE and runs on; each partition then finds all of its values (S-EL2's partition
+    # switch, the monitor's world switch). A lost one fails by name:
+    # "partition 0x8001's registers outlive the normal world's turn: 1 lost, the first
+    # TPIDR_EL1, expected 0x... (got ...)".
+    rc, out, err = triad_run("--kernel", FFAGUEST, "--sp", FFASP, "--sp", FFASP2, "--mem", "64M",
+                             "--append", "ffa=regs", timeout=180)
+    assert rc == 0, err
+    passed, failed = summary(out)
+    assert failed == 0 and passed == 7 + 2 * 5 + 1, out[-3000:]
+    assert out.count("registers outlive the normal world's turn") == 4, out[-3000:]
+    assert "[monitor] error" not in out, out[-3000:]
+
+
+@secure_only
 def test_a_partition_linked_for_another_region_is_not_started():
     # ffasp2.bin is linked for region 1; given first, it is loaded in region 0: refused
     # before it runs, with a reason.
