@@ -466,8 +466,12 @@ static void normal_world_turn(void)
 			 "msr far_el1, %0\n\tmsr afsr0_el1, %0\n\tmsr par_el1, %0" ::"r"(p | 0x11));
 	__asm__ volatile(
 	    "msr tpidr_el0, %0\n\tmsr mair_el1, %0\n\tmsr amair_el1, %0" ::"r"(p | 0x22));
-	for (volatile unsigned i = 0; i < 2000000; i++)
-		;
+	/* 1.5 s: the host's timer ticks, and a realm sharing the CPU (test_ffa.py) runs. */
+	uint64_t freq, t0, t;
+	__asm__ volatile("mrs %0, cntfrq_el0\n\tisb\n\tmrs %1, cntvct_el0" : "=r"(freq), "=r"(t0));
+	do
+		__asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(t));
+	while (t - t0 < freq * 3 / 2);
 }
 
 static void regs_checked(uint16_t sp, uint64_t r[FFA_NREGS])
@@ -498,10 +502,10 @@ static void regs_checked(uint16_t sp, uint64_t r[FFA_NREGS])
 }
 
 /* Both partitions fill their registers with their own patterns and answer; the normal
- * world runs with its own (this VM's EL1 registers, OP-TEE's call, the host's turn at the
- * timer's interrupts), then each partition checks its own: general registers beyond FF-A's,
- * EL1 system registers. Twice, the second time in the other order. 64-bit calls: the
- * patterns are. */
+ * world runs with its own (this VM's EL1 registers, OP-TEE's call, 1.5 s of the host's
+ * turns at its timer's interrupts, a realm's if one shares the CPU), then each partition
+ * checks its own: general registers beyond FF-A's, EL1 system registers. Twice, the second
+ * time in the other order. 64-bit calls: the patterns are 64-bit. */
 static void registers_kept(void)
 {
 	const uint16_t ids[2] = {SP_ID, SP2_ID};
