@@ -504,16 +504,23 @@ static void regs_checked(uint16_t sp, uint64_t r[FFA_NREGS])
 /* Both partitions fill their registers with their own patterns and answer; the normal
  * world runs with its own (this VM's EL1 registers, OP-TEE's call, 1.5 s of the host's
  * turns at its timer's interrupts, a realm's if one shares the CPU), then each partition
- * checks its own: general registers beyond FF-A's, EL1 system registers. Twice, the second
- * time in the other order. 64-bit calls: the patterns are 64-bit. */
+ * checks its own: general registers beyond FF-A's, EL1 system registers. Three rounds
+ * (the test sees a realm run within one), filling in turn in either order. 64-bit calls:
+ * the patterns are 64-bit. */
+#define ROUNDS 3
 static void registers_kept(void)
 {
 	const uint16_t ids[2] = {SP_ID, SP2_ID};
 	uint64_t r[FFA_NREGS];
-	for (int round = 0; round < 2; round++) {
+	for (int round = 0; round < ROUNDS; round++) {
+		char line[] = "ffaguest: round 0";
+		line[16] = (char)('1' + round);
+		puts_(line);
+		puts_("\n");
 		for (int k = 0; k < 2; k++) {
 			const uint64_t fill[5] = {REGS, SP_REGS_FILL, 0, 0, 0};
-			direct(FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64, my_id, ids[k ^ round], fill, r);
+			direct(FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64, my_id, ids[k ^ (round & 1)],
+			       fill, r);
 			check(r[0] == (FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64) && r[4] == REG_IDS,
 			      "a partition fills its registers", r[4]);
 		}
@@ -525,6 +532,8 @@ static void registers_kept(void)
 			direct(FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64, my_id, ids[k], chk, r);
 			regs_checked(ids[k], r);
 		}
+		puts_(line);
+		puts_("  checked\n");
 	}
 	/* A check with no fill right before it says so. */
 	const uint64_t chk[5] = {REGS, SP_REGS_CHECK, 0, 0, 0};
