@@ -8,13 +8,15 @@ import re
 
 import pytest
 
-from triad import GUESTS, PROMPT, ROOT, SECURE, Run, triad_run
+from triad import (GUESTS, PROMPT, ROOT, SECURE, Run, console_of, console_offset, triad_run,
+                    write_config)
 
 FFAGUEST = os.path.join(GUESTS, "ffaguest.bin")
 FFASP = os.path.join(GUESTS, "ffasp.bin")
 FFASP_MP = os.path.join(GUESTS, "ffasp-mp.bin")
 FFASP2 = os.path.join(GUESTS, "ffasp2.bin")
 FFASP_BOOTCRASH = os.path.join(GUESTS, "ffasp-bootcrash.bin")
+REALMCOUNT = os.path.join(GUESTS, "realmcount.bin")
 LINUX_7_3 = os.path.join(ROOT, ".cache", "guest", "linux-7.3", "Image")
 INITRAMFS_7_3 = os.path.join(ROOT, "build", "initramfs-realm.cpio.gz")
 SP_UUID = "5f4a1e2c-7b3d-4c8e-9a06-1d2f3b4c5d6e"
@@ -61,6 +63,35 @@ def test_two_partitions_are_apart():
                      out), out[-3000:]
     passed, failed = summary(out)
     assert failed == 0 and passed >= 17, out[-3000:]
+
+
+@secure_only
+def test_partitions_registers_outlive_the_normal_worlds_turn(tmp_path):
+    # Each partition fills x18-x30 and 20 EL1 system registers with its own pattern
+    # (tests/guests/ffasp/sp_regs.h) and answers; the VM writes its own EL1 registers, calls
+    # OP-TEE and runs on for 1.5 s while a realm sharing the one CPU counts (REC_ENTERs);
+    # each partition then finds all of its values (S-EL2's partition switch); three rounds.
+    # A lost one fails by name: "partition 0x8001's registers outlive the normal world's turn: 1 lost,
+    # the first TPIDR_EL1, expected 0x... (got ...)".
+    cfg = write_config(tmp_path / "vms.dts", {
+        "ffa": {"kernel": FFAGUEST, "memory": "64M", "cpus": 1, "bootargs": "ffa=regs"},
+        "realm": {"kernel": REALMCOUNT, "memory": "16M", "cpus": 1, "realm": True,
+                  "bootargs": "realmcount"}})
+    rc, out, err = triad_run("--config", cfg, "--sp", FFASP, "--sp", FFASP2, "--pcpus", "1",
+                             timeout=240)
+    assert rc == 0, err
+    own = console_of(out, "ffa")
+    passed, failed = summary(own)
+    assert failed == 0 and passed == 7 + 3 * 5 + 1, own[-3000:]
+    assert own.count("registers outlive the normal world's turn") == 6, own[-3000:]
+    assert "[monitor] error" not in out, out[-3000:]
+    # The realm ran between a fill and its check, in at least one of the three rounds.
+    realm = console_of(out, "realm")
+    counts = [console_offset(out, "realm", f"realmcount: count {k}\n")
+              for k in range(1, 11) if f"realmcount: count {k}\n" in realm]
+    starts = [console_offset(out, "ffa", f"ffaguest: round {k}\n") for k in (1, 2, 3)]
+    ends = [console_offset(out, "ffa", f"ffaguest: round {k}  checked") for k in (1, 2, 3)]
+    assert any(s < c < e for s, e in zip(starts, ends) for c in counts), out[-5000:]
 
 
 @secure_only

@@ -17,7 +17,7 @@
  * with "ffa=wait" it keeps the partition busy for 2.5 s of one request, through OP-TEE's
  * timer interrupts (held meanwhile, not lost, and not the partition's end); with
  * "ffa=two", two partitions apart, the first asking the second (which, made to crash, is
- * restarted).
+ * restarted); with "ffa=regs", each partition's registers outlive the normal world's turn.
  * Prints one line per check and a summary, then powers off.
  */
 #include <stddef.h>
@@ -25,6 +25,7 @@
 #include "../lib/check.h"
 
 #include "../../../include/triad/ffa.h"
+#include "../ffasp/sp_regs.h"
 
 #define SP_ID		   0x8001
 #define SP2_ID		   0x8002
@@ -32,7 +33,7 @@
 #define ITERATIONS	   2000	      /* per vCPU, in the concurrency check */
 #define OPTEE_CALLS_UID	   0xbf00ff01
 #define PSCI_AFFINITY_INFO 0xc4000004UL
-enum { ECHO, ADD, SELFTEST, READ, SPIN, FP, WAIT, RELAY, COUNT };
+enum { ECHO, ADD, SELFTEST, READ, SPIN, FP, WAIT, RELAY, COUNT, REGS };
 #define SP_PROPS                                                                                   \
 	(FFA_PROP_DIRECT_REQ_RECV | FFA_PROP_DIRECT_REQ_SEND | FFA_PROP_AARCH64 |                  \
 	 FFA_PROP_DIRECT_REQ2_RECV)
@@ -449,6 +450,98 @@ static void two_partitions(void)
 	      "partition 0x8001 goes on (reads its own manifest)", r[4]);
 }
 
+/* The names of sp_regs.h's register ids. */
+#define SYSREG_NAME(name, reg, mask) #name,
+static const char *const reg_names[] = {
+    "x18", "x19", "x20", "x21", "x22", "x23", "x24",
+    "x25", "x26", "x27", "x28", "x29", "x30", SP_REGS_SYSREGS(SYSREG_NAME)};
+#define REG_IDS (sizeof(reg_names) / sizeof(reg_names[0]))
+
+/* The normal world's own values in the EL1 registers the partitions fill, another pattern:
+ * if the secure world got these, a partition would see them. */
+static void normal_world_turn(void)
+{
+	uint64_t p = 0x4e57000000000000UL;
+	__asm__ volatile("msr tpidr_el1, %0\n\tmsr tpidrro_el0, %0\n\tmsr contextidr_el1, %0\n\t"
+			 "msr far_el1, %0\n\tmsr afsr0_el1, %0\n\tmsr par_el1, %0" ::"r"(p | 0x11));
+	__asm__ volatile(
+	    "msr tpidr_el0, %0\n\tmsr mair_el1, %0\n\tmsr amair_el1, %0" ::"r"(p | 0x22));
+	/* 1.5 s: the host's timer ticks, and a realm sharing the CPU (test_ffa.py) runs. */
+	uint64_t freq, t0, t;
+	__asm__ volatile("mrs %0, cntfrq_el0\n\tisb\n\tmrs %1, cntvct_el0" : "=r"(freq), "=r"(t0));
+	do
+		__asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(t));
+	while (t - t0 < freq * 3 / 2);
+}
+
+static void regs_checked(uint16_t sp, uint64_t r[FFA_NREGS])
+{
+	static char name[128];
+	char *o = name;
+	const char *parts[] = {"partition 0x800", sp == SP_ID ? "1" : "2",
+			       "'s registers outlive the normal world's turn"};
+	for (unsigned k = 0; k < 3; k++)
+		for (const char *c = parts[k]; *c; c++)
+			*o++ = *c;
+	if (r[0] == (FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64) && r[4] && r[5] < REG_IDS) {
+		*o++ = ':';
+		*o++ = ' ';
+		if (r[4] >= 10)
+			*o++ = (char)('0' + r[4] / 10 % 10);
+		*o++ = (char)('0' + r[4] % 10);
+		const char *more[] = {" lost, the first ", reg_names[r[5]], ", expected 0x"};
+		for (unsigned k = 0; k < 3; k++)
+			for (const char *c = more[k]; *c; c++)
+				*o++ = *c;
+		for (int b = 60; b >= 0; b -= 4)
+			*o++ = "0123456789abcdef"[(r[7] >> b) & 0xf];
+	}
+	*o = 0;
+	check(r[0] == (FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64) && r[4] == 0 && r[5] == SP_REGS_NONE,
+	      name, r[4] ? r[6] : r[0]);
+}
+
+/* Both partitions fill their registers with their own patterns and answer; the normal
+ * world runs with its own (this VM's EL1 registers, OP-TEE's call, 1.5 s of the host's
+ * turns at its timer's interrupts, a realm's if one shares the CPU), then each partition
+ * checks its own: general registers beyond FF-A's, EL1 system registers. Three rounds
+ * (the test sees a realm run within one), filling in turn in either order. 64-bit calls:
+ * the patterns are 64-bit. */
+#define ROUNDS 3
+static void registers_kept(void)
+{
+	const uint16_t ids[2] = {SP_ID, SP2_ID};
+	uint64_t r[FFA_NREGS];
+	for (int round = 0; round < ROUNDS; round++) {
+		char line[] = "ffaguest: round 0";
+		line[16] = (char)('1' + round);
+		puts_(line);
+		puts_("\n");
+		for (int k = 0; k < 2; k++) {
+			const uint64_t fill[5] = {REGS, SP_REGS_FILL, 0, 0, 0};
+			direct(FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64, my_id, ids[k ^ (round & 1)],
+			       fill, r);
+			check(r[0] == (FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64) && r[4] == REG_IDS,
+			      "a partition fills its registers", r[4]);
+		}
+		normal_world_turn();
+		uint64_t uid = (uint64_t)smc(OPTEE_CALLS_UID, 0, 0, 0);
+		check((uint32_t)uid == 0x384fb3e0, "OP-TEE answers meanwhile", uid);
+		for (int k = 0; k < 2; k++) {
+			const uint64_t chk[5] = {REGS, SP_REGS_CHECK, 0, 0, 0};
+			direct(FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64, my_id, ids[k], chk, r);
+			regs_checked(ids[k], r);
+		}
+		puts_(line);
+		puts_("  checked\n");
+	}
+	/* A check with no fill right before it says so. */
+	const uint64_t chk[5] = {REGS, SP_REGS_CHECK, 0, 0, 0};
+	direct(FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64, my_id, SP_ID, chk, r);
+	check(r[0] == (FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64) && r[4] == ~0UL,
+	      "a check without a fill before it is refused", r[4]);
+}
+
 /* No partition (none given, or its manifest refused): discovery finds nothing and a
  * message has nowhere to go. */
 static void absent(void)
@@ -491,6 +584,8 @@ int main(const char *dtb)
 		long_request();
 	} else if (bootargs_have(dtb, "ffa=two")) {
 		two_partitions();
+	} else if (bootargs_have(dtb, "ffa=regs")) {
+		registers_kept();
 	} else {
 		discovery();
 		messages();

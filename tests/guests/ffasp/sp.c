@@ -18,7 +18,13 @@
  *   RELAY    sends partition x4 the request x5 (command), x6, x7 (its x4, x5) and answers
  *            x4 = the answer's x4, x5 = its x0 (the response, or FFA_ERROR), x6 = its x2;
  *   COUNT    counts itself in a variable of its image (from 100) and one of its zeroed
- *            memory (from 0): x4, x5 = the counts (101, 1 the first time in its life).
+ *            memory (from 0): x4, x5 = the counts (101, 1 the first time in its life);
+ *   REGS     x4 = SP_REGS_FILL: writes its pattern (sp_regs.h) into the EL1 system
+ *            registers of sp_regs.h and, across the FF-A call that answers and waits for
+ *            the next message, into x18-x30; x4 = how many registers it filled.
+ *            x4 = SP_REGS_CHECK, the next request: x4 = how many of them did not keep
+ *            their pattern, x5 = the first one's id (SP_REGS_NONE if none), x6 its value,
+ *            x7 its pattern (x4 = ~0 if no fill came right before).
  * DIRECT_REQ2: x4-x17 back as they came (x4 = x4 + 1, to see an answer is not the request).
  * Built with CRASH_AT_BOOT (ffasp-bootcrash.bin), it reads OP-TEE's memory in every boot.
  */
@@ -31,9 +37,11 @@
 #endif
 #define MP (EXEC_CTX > 1)
 
-enum { ECHO, ADD, SELFTEST, READ, SPIN, FP, WAIT, RELAY, COUNT };
+enum { ECHO, ADD, SELFTEST, READ, SPIN, FP, WAIT, RELAY, COUNT, REGS };
 
 #include <triad/smccc.h>
+
+#include "sp_regs.h"
 
 #define ffa_call smc_call_regs18
 
@@ -126,6 +134,62 @@ static uint64_t selftest(uint16_t me, uint16_t requester, uint64_t *id)
 	return bits;
 }
 
+/* REGS: what the EL1 registers read back as after the fill (bits a register does not keep
+ * read back as they are), and what x18-x30 came back as (keep_call.S). */
+#define SYSREG_COUNT(name, reg, mask) +1
+enum { SYSREGS = 0 SP_REGS_SYSREGS(SYSREG_COUNT) };
+static uint64_t filled[SYSREGS];
+static bool keep_next_call;	 /* the next answer goes out through sp_keep_call */
+static bool filled_before;	 /* the message in came through it */
+static uint64_t general_lost[3]; /* count, first id, its value */
+
+extern void sp_keep_call(uint64_t r[FFA_NREGS], uint64_t id, uint64_t lost[3]);
+
+static uint64_t regs_fill(uint16_t me)
+{
+	unsigned k = SP_REGS_GENERAL;
+#define FILL(name, reg, mask)                                                                      \
+	__asm__ volatile("msr " #reg ", %0" ::"r"(SP_REGS_PATTERN(me, k) & (mask)));               \
+	k++;
+	SP_REGS_SYSREGS(FILL)
+#undef FILL
+	__asm__ volatile("isb");
+	k = 0;
+#define READ_BACK(name, reg, mask) __asm__ volatile("mrs %0, " #reg : "=r"(filled[k++]));
+	SP_REGS_SYSREGS(READ_BACK)
+#undef READ_BACK
+	keep_next_call = true;
+	return SP_REGS_GENERAL + SYSREGS;
+}
+
+static void regs_check(uint16_t me, uint64_t r[FFA_NREGS])
+{
+	if (!filled_before) {
+		r[4] = ~0UL;
+		return;
+	}
+	filled_before = false;
+	r[4] = general_lost[0];
+	r[5] = general_lost[0] ? general_lost[1] : SP_REGS_NONE;
+	r[6] = general_lost[2];
+	r[7] = SP_REGS_PATTERN(me, general_lost[1]);
+	unsigned k = 0;
+	uint64_t v;
+#define CHECK(name, reg, mask)                                                                     \
+	__asm__ volatile("mrs %0, " #reg : "=r"(v));                                               \
+	if (v != filled[k]) {                                                                      \
+		if (!r[4]) {                                                                       \
+			r[5] = SP_REGS_GENERAL + k;                                                \
+			r[6] = v;                                                                  \
+			r[7] = filled[k];                                                          \
+		}                                                                                  \
+		r[4]++;                                                                            \
+	}                                                                                          \
+	k++;
+	SP_REGS_SYSREGS(CHECK)
+#undef CHECK
+}
+
 static void serve(uint16_t me, uint64_t r[FFA_NREGS])
 {
 	uint32_t fid = (uint32_t)r[0];
@@ -179,6 +243,12 @@ static void serve(uint16_t me, uint64_t r[FFA_NREGS])
 		r[4] = ++count_in_image;
 		r[5] = ++count_in_zeroed;
 		break;
+	case REGS:
+		if (r[4] == SP_REGS_FILL)
+			r[4] = regs_fill(me);
+		else
+			regs_check(me, r);
+		break;
 	case WAIT: {
 		uint64_t t0 = virtual_counter(), t = t0;
 		while (t - t0 < r[4])
@@ -206,7 +276,13 @@ void sp_main(uint64_t secondary)
 #endif
 	uint64_t r[FFA_NREGS] = {FFA_MSG_WAIT};
 	for (;;) {
-		ffa_call(r); /* the answer to the last message out, the next message in */
+		/* the answer to the last message out, the next message in */
+		filled_before = keep_next_call;
+		if (keep_next_call)
+			sp_keep_call(r, id, general_lost);
+		else
+			ffa_call(r);
+		keep_next_call = false;
 		if (!ffa_is_direct_req((uint32_t)r[0])) {
 			/* Not a message (an error from the SPMC): wait again. */
 			for (int i = 0; i < FFA_NREGS; i++)
