@@ -194,7 +194,7 @@ static int parse_vm(const void *fdt, int node, uint64_t size, struct vm_config *
 		     (fdt32_to_cpu(*vl) % 16 || fdt32_to_cpu(*vl) > SVE_VL_MAX)))
 			FAIL("bundle: /vms/%s: 'sve-vl' must be one value: 0 (no SVE), a multiple "
 			     "of 16 bytes up to %u, or 0x%x (the CPU's longest)",
-			     path, SVE_VL_MAX, SVE_VL_DEFAULT);
+			     path, (unsigned)SVE_VL_MAX, (unsigned)SVE_VL_DEFAULT);
 		vm->sve_vl = (uint16_t)fdt32_to_cpu(*vl);
 	}
 	int realm = bundle_get_flag(fdt, node, path, "realm", err, errlen);
