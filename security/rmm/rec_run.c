@@ -14,12 +14,10 @@
 
 #include "realm.h"
 #include "rec.h"
+#include "rec_run.h"
 #include "rec_syndrome.h"
 
-/* RmiRecRun (B4.4.7): RmiRecEnter at 0, RmiRecExit at 0x800 */
-#define ENTER_FLAGS 0x000
-#define ENTER_GPRS  0x200
-#define ENTER_GIC   0x300 /* gicv3_hcr, then gicv3_lrs[16] */
+/* RmiRecRun (B4.4.7): RmiRecExit at 0x800 */
 #define EXIT_REASON 0x800
 #define EXIT_ESR    0x900 /* esr, far, hpfar */
 #define EXIT_GPRS   0xa00
@@ -28,11 +26,6 @@
 #define EXIT_RIPAS  0xd00 /* ripas_base, ripas_top, ripas_value */
 #define EXIT_IMM    0xe00
 
-#define ENTER_EMUL_MMIO	   (1ULL << 0)
-#define ENTER_INJECT_SEA   (1ULL << 1)
-#define ENTER_TRAP_WFI	   (1ULL << 2)
-#define ENTER_TRAP_WFE	   (1ULL << 3)
-#define ENTER_RIPAS_REJECT (1ULL << 4)
 #define RSI_ACCEPT	   0
 #define RSI_REJECT	   1
 #define RMI_EXIT_SYNC	   0
@@ -63,13 +56,6 @@
 
 static bool has_hcx;	    /* FEAT_HCX: HCRX_EL2 exists */
 static uint64_t hcrx_realm; /* HCRX_EL2 while a realm runs: MOPS allowed if the CPU has it */
-
-/* What the host put in RmiRecEnter. */
-struct rec_enter {
-	uint64_t flags;
-	uint64_t gprs[31];
-	uint64_t gic_hcr, gic_lrs[GIC_MAX_LRS];
-};
 
 /* What goes out in RmiRecExit. */
 struct rec_exit {
@@ -410,13 +396,6 @@ static bool timer_asserted(uint64_t ctl, uint64_t cval, uint64_t now)
 	return (ctl & 3) == 1 && now >= cval;
 }
 
-static int read_enter(const uint8_t *run, struct rec_enter *in)
-{
-	return ns_read(&in->flags, run + ENTER_FLAGS, 8) ||
-	       ns_read(in->gprs, run + ENTER_GPRS, sizeof(in->gprs)) ||
-	       ns_read(&in->gic_hcr, run + ENTER_GIC, 8 * (1 + GIC_MAX_LRS));
-}
-
 static int write_exit(uint8_t *run, const struct rec_exit *out)
 {
 	return ns_write(run + EXIT_REASON, &out->reason, 8) ||
@@ -428,35 +407,14 @@ static int write_exit(uint8_t *run, const struct rec_exit *out)
 	       ns_write(run + EXIT_IMM, &out->imm, 8);
 }
 
-static uint64_t rec_enter(uint64_t rec_pa, uint64_t run_pa)
+/* RMI_REC_ENTER once rec_enter.c's checks passed: runs the REC until it exits, and
+ * describes the exit in the run page. */
+uint64_t rec_run_entered(struct rec *rec, struct rd *rd, const struct rec_enter *in, uint8_t *run,
+			 unsigned nr_lrs)
 {
-	if (run_pa % GRANULE_SIZE || !granule_is_host(run_pa))
-		return RMI_ERROR_INPUT;
-	uint8_t *run = (uint8_t *)(run_pa + NS_ALIAS);
-	struct rec_enter in;
-	if (read_enter(run, &in))
-		return RMI_ERROR_INPUT;
-	bool busy;
-	granule_t *g = granule_try_lock(rec_pa, GRANULE_REC, &busy);
-	if (!g)
-		return busy ? RMI_ERROR_REC : RMI_ERROR_INPUT; /* running on another CPU */
-	struct rec *rec = (struct rec *)rec_pa;
-	struct rd *rd = (struct rd *)rec->rd;
-	unsigned nr_lrs = gic_nr_lrs();
-	/* RMM 1.0's realm_new (index 0) and system_off (index 1); unknown entry flags are
-	 * reserved, not refused. */
-	uint64_t r, state = __atomic_load_n(&rd->state, __ATOMIC_ACQUIRE);
-	r = RMI_ERROR_REALM | (state == REALM_SYSTEM_OFF ? 1ULL << 8 : 0);
-	if (state != REALM_ACTIVE)
-		goto out;
-	r = RMI_ERROR_REC;
-	if (!rec->runnable || rec->request == REQ_PSCI ||
-	    ((in.flags & (ENTER_EMUL_MMIO | ENTER_INJECT_SEA)) && rec->request != REQ_MMIO) ||
-	    !gic_host_state_valid(in.gic_lrs, in.gic_hcr, nr_lrs))
-		goto out;
 	uint64_t hcr = HCR_REALM | (cpu_has_pauth() ? HCR_APK | HCR_API : 0) |
-		       ((in.flags & ENTER_TRAP_WFI) ? HCR_TWI : 0) |
-		       ((in.flags & ENTER_TRAP_WFE) ? HCR_TWE : 0);
+		       ((in->flags & ENTER_TRAP_WFI) ? HCR_TWI : 0) |
+		       ((in->flags & ENTER_TRAP_WFE) ? HCR_TWE : 0);
 	/* An EL1 timer whose output is asserted, or whose interrupt the host is delivering,
 	 * keeps its physical signal masked: else it would bring the REC straight back out,
 	 * before the realm ran an instruction, until the realm has dealt with it. "Asserted"
@@ -468,18 +426,18 @@ static uint64_t rec_enter(uint64_t rec_pa, uint64_t run_pa)
 	 * realm reprograms it), the next entry unmasks it. */
 	uint64_t now = read_sysreg(cntpct_el0); /* a realm's CNTVOFF is 0 */
 	bool vtimer = timer_asserted(rec->el1.cntv_ctl, rec->el1.cntv_cval, now) ||
-		      gic_delivering(in.gic_lrs, nr_lrs, PPI_EL1_VIRT_TIMER);
+		      gic_delivering(in->gic_lrs, nr_lrs, PPI_EL1_VIRT_TIMER);
 	bool ptimer = timer_asserted(rec->el1.cntp_ctl, rec->el1.cntp_cval, now) ||
-		      gic_delivering(in.gic_lrs, nr_lrs, PPI_EL1_PHYS_TIMER);
+		      gic_delivering(in->gic_lrs, nr_lrs, PPI_EL1_PHYS_TIMER);
 	uint64_t cnthctl =
 	    CNTHCTL_EL1_TIMER | (vtimer ? CNTHCTL_CNTVMASK : 0) | (ptimer ? CNTHCTL_CNTPMASK : 0);
 	struct rmm_cpu *cpu = rmm_this_cpu();
 	struct rec_exit out = {0};
 	has_hcx = (read_sysreg(id_aa64mmfr1_el1) >> 40) & 0xf;
 	hcrx_realm = (read_sysreg(S3_0_C0_C6_2) >> 16) & 0xf ? HCRX_MSCEN : 0;
-	gic_load(&rec->gic, in.gic_lrs, in.gic_hcr, nr_lrs);
+	gic_load(&rec->gic, in->gic_lrs, in->gic_hcr, nr_lrs);
 	rec_state_in(rec, rd, cpu, hcr, cnthctl);
-	take_response(rec, rd, &in); /* may inject an SEA: the REC's EL1 state is in */
+	take_response(rec, rd, in); /* may inject an SEA: the REC's EL1 state is in */
 	for (;;) {
 		unsigned why = run_once(rec);
 		if (why != 0) {
@@ -495,13 +453,5 @@ static uint64_t rec_enter(uint64_t rec_pa, uint64_t run_pa)
 	gic_save(&rec->gic, nr_lrs);
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1_TIMER);
 	describe_exit(rec, out.reason, &out, nr_lrs);
-	r = write_exit(run, &out) ? RMI_ERROR_INPUT : RMI_SUCCESS;
-out:
-	granule_unlock(g, GRANULE_REC);
-	return r;
-}
-
-void rmi_rec_enter(const uint64_t *in, uint64_t *out)
-{
-	out[0] = rec_enter(in[1], in[2]);
+	return write_exit(run, &out) ? RMI_ERROR_INPUT : RMI_SUCCESS;
 }
