@@ -33,7 +33,8 @@ HIDDEN = ["SMCR_EL1", "SMPRI_EL1", "TPIDR2_EL0", "SCXTNUM_EL1", "SCXTNUM_EL0",
 
 
 def test_no_register_state_crosses_vms_on_one_cpu(tmp_path):
-    vm = {"kernel": ISOGUEST, "memory": "16M", "cpus": 1, "affinity": [0x1]}
+    # SVE VMs (SVE is asked for): ZCR_EL1 is then state of theirs that must be held.
+    vm = {"kernel": ISOGUEST, "memory": "16M", "cpus": 1, "affinity": [0x1], "sve-vl": "max"}
     cfg = write_config(tmp_path / "vms.dts", {
         "a": dict(vm, bootargs="isolation-a"),
         "b": dict(vm, bootargs="isolation-b"),
