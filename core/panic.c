@@ -16,11 +16,23 @@ uint64_t smc_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
 /* Passed on Triad's command line by tools/triad-run; guests never see it. */
 char exit_token[40] = "none";
 
+/* The CPU ending the run, -1 before: the last VMs can stop on two CPUs at once, and the
+ * run must end once (each CPU dumping the trace and the audit log gave every record twice,
+ * interleaved). */
+static int exiting_cpu = -1;
+
 void triad_exit(int status, const char *reason)
 {
-	/* What tracing and the audit log recorded, before the line that ends the run. */
-	trace_dump(exit_token);
-	audit_dump(exit_token);
+	int me = (int)this_cpu()->id, first = -1;
+	if (__atomic_compare_exchange_n(&exiting_cpu, &first, me, false, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE)) {
+		/* What tracing and the audit log recorded, before the line that ends the run. */
+		trace_dump(exit_token);
+		audit_dump(exit_token);
+	} else if (first != me) {
+		for (;;) /* another CPU is ending the run */
+			wfi();
+	} /* else this CPU failed while ending the run: end it without the dumps */
 	log_raw("[triad] exit %s status=%d reason=%s", exit_token, status, reason);
 	smc_call(PSCI_SYSTEM_OFF, 0, 0, 0);
 	for (;;)
