@@ -3,6 +3,8 @@ networkd on a 2 GiB ext4 disk built by tools/mkdebian (`make debian-image`, cach
 .cache/debian/), booted through U-Boot from its own disk (triad-run --boot disk), on the
 default machine (secure and realm worlds) and without them (docs/distributions.md)."""
 import os
+import re
+import signal
 import socket
 import subprocess
 import time
@@ -66,3 +68,25 @@ def test_debian_boots_from_its_own_disk_to_login_with_systemd_and_ssh(tmp_path):
         assert r.wait(timeout=BOOT) == 0
     finally:
         r.kill()
+
+
+def test_sigterm_shuts_debian_down_cleanly(tmp_path):
+    """The host's SIGTERM presses the machine's power key; Triad presses the guest's (a
+    gpio-keys power button on its PL061), systemd-logind powers the system off, and the run
+    ends with status 0 and the root file system unmounted cleanly (no journal to replay)."""
+    assert os.path.isfile(DEBIAN), "make debian-image builds it (make test-full does)"
+    image = str(tmp_path / "debian.img")
+    subprocess.run(["cp", "--sparse=always", DEBIAN, image], check=True)
+    r = Run("--boot", "disk", "--disk", image, "--mem", "1G", "--stop-grace", "300",
+            timeout=BOOT * 2)
+    try:
+        r.expect(r"(?m)^triad-debian login: ", timeout=BOOT)
+        r.proc.send_signal(signal.SIGTERM)
+        assert r.wait(timeout=BOOT) == 0, r.out[-3000:]
+        assert "reboot: Power down" in r.out, r.out[-3000:]
+    finally:
+        r.kill()
+    dump = subprocess.run(["dumpe2fs", "-h", f"{image}?offset=1048576"], capture_output=True,
+                          text=True, check=True).stdout
+    assert re.search(r"(?m)^Filesystem state:\s+clean$", dump), dump
+    assert "needs_recovery" not in dump, dump
