@@ -187,7 +187,7 @@ static void container_refuses_other_version(void **state)
 	assert_int_equal(snap_parse(file, (uint64_t)n, &v, err, sizeof(err)), -ENOTSUP);
 	char named[64];
 	snprintf(named, sizeof(named), "format version %u, this Triad reads version %u only",
-		 SNAP_FORMAT_VERSION + 1, SNAP_FORMAT_VERSION);
+		 (unsigned)SNAP_FORMAT_VERSION + 1, (unsigned)SNAP_FORMAT_VERSION);
 	expect_err(named);
 	/* The files of the first formats (whole pages, CRC-32 payloads; no SVE state) too. */
 	for (version = 1; version < SNAP_FORMAT_VERSION; version++) {
@@ -196,7 +196,7 @@ static void container_refuses_other_version(void **state)
 		assert_int_equal(snap_parse(file, (uint64_t)n, &v, err, sizeof(err)), -ENOTSUP);
 		snprintf(named, sizeof(named),
 			 "format version %u, this Triad reads version %u only", version,
-			 SNAP_FORMAT_VERSION);
+			 (unsigned)SNAP_FORMAT_VERSION);
 		expect_err(named);
 	}
 	version = SNAP_FORMAT_VERSION + 1;
