@@ -92,6 +92,14 @@ void dbg_load(const struct dbg_state *d, unsigned bps, unsigned wps)
 	isb();
 }
 
+/* MDCR_EL2 while a realm runs: its PMU accesses trap (TPM, TPMCR) and are made UNDEFINED,
+ * since this RMM gives no realm a PMU (FEATURES does not offer it): the counters are the
+ * host's, and a realm must neither read them nor change them. */
+static uint64_t realm_mdcr(const struct rmm_cpu *cpu)
+{
+	return (cpu->rmm_mdcr & ~MDCR_TDE) | MDCR_TPM | MDCR_TPMCR;
+}
+
 static void rec_debug_load(struct rec *rec, const struct rd *rd, struct rmm_cpu *cpu)
 {
 	unsigned cpu_bps, cpu_wps;
@@ -104,7 +112,7 @@ static void rec_debug_load(struct rec *rec, const struct rd *rd, struct rmm_cpu 
 void rec_debug_in(struct rec *rec, const struct rd *rd, struct rmm_cpu *cpu)
 {
 	cpu->rmm_mdcr = read_sysreg(mdcr_el2);
-	uint64_t mdcr = cpu->rmm_mdcr & ~MDCR_TDE;
+	uint64_t mdcr = realm_mdcr(cpu);
 	rec->dbg_loaded = false;
 	if (rec->dbg_live)
 		rec_debug_load(rec, rd, cpu);
@@ -152,7 +160,7 @@ bool rec_debug_trap(struct rec *rec, const struct rd *rd, struct rmm_cpu *cpu)
 	/* Its debug registers in, and the access made again, untrapped. */
 	rec->dbg_live = true;
 	rec_debug_load(rec, rd, cpu);
-	write_sysreg(mdcr_el2, cpu->rmm_mdcr & ~(MDCR_TDE | MDCR_TDA));
+	write_sysreg(mdcr_el2, realm_mdcr(cpu) & ~MDCR_TDA);
 	isb();
 	return true;
 }

@@ -112,6 +112,14 @@ __asm__(".pushsection .rodata\n"
 	"	msr	mdscr_el1, xzr\n"
 	"	msr	dbgbcr0_el1, xzr\n"
 	"	isb\n"
+	/* The PMU, which it was not given (REALM_CREATE without its flag): a read and a write
+	 * of PMCR_EL0 are UNDEFINED (the vector reports each), and x10 keeps its value. */
+	"	mov	x10, #0xdead\n"
+	"	mrs	x10, pmcr_el0\n"
+	"	str	x10, [x20]\n"
+	"	mov	x10, #0x7\n" /* E, P, C: counters on and reset */
+	"	msr	pmcr_el0, x10\n"
+	"	mrs	x10, pmccntr_el0\n"
 	/* ICC_DIR_EL1, which the host traps (ICH_HCR_EL2.TDIR): an exit with the value */
 	"	mov	x9, #0x2a\n"
 	"	msr	s3_0_c12_c11_1, x9\n"
@@ -403,6 +411,23 @@ static void debug_features(uint64_t rec0)
 	      "the host's debug registers after the realm used its own", read_sysreg(dbgbcr0_el1));
 }
 
+/* The realm has no PMU (RMM 1.0: PMU accesses of a realm without one are UNDEFINED), so the
+ * host's counters are neither read nor changed by it. */
+static void pmu_hidden(uint64_t rec0)
+{
+	uint64_t pmcr = read_sysreg(pmcr_el0);
+	check(report(rec0, EMUL_MMIO) == 0x02000000, "the realm's PMCR_EL0 read is UNDEFINED",
+	      RUN(EXIT_GPR(0)));
+	check(report(rec0, EMUL_MMIO) == 0xdead, "the realm read nothing of the host's PMCR_EL0",
+	      RUN(EXIT_GPR(0)));
+	check(report(rec0, EMUL_MMIO) == 0x02000000, "the realm's PMCR_EL0 write is UNDEFINED",
+	      RUN(EXIT_GPR(0)));
+	check(report(rec0, EMUL_MMIO) == 0x02000000, "the realm's PMCCNTR_EL0 read is UNDEFINED",
+	      RUN(EXIT_GPR(0)));
+	check(read_sysreg(pmcr_el0) == pmcr, "the host's PMCR_EL0 after the realm's write",
+	      read_sysreg(pmcr_el0));
+}
+
 /* ICH_HCR_EL2.TDIR is the host's to set (RMM 1.0): the realm's ICC_DIR_EL1 write then
  * comes out as a system register exit with its value, not its register. */
 static void gic_tdir(uint64_t rec0)
@@ -540,6 +565,7 @@ void realm_exits(void)
 	memory(rd, rec0, data3, data4);
 	host_call(rec0);
 	debug_features(rec0);
+	pmu_hidden(rec0);
 	gic_tdir(rec0);
 	interrupts(rec0);
 	uint64_t off = enter(rec0, 0);
