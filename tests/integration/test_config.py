@@ -1,5 +1,7 @@
 """Config files (triad-run --config): every mistake is rejected before anything boots,
 naming the file, the node and the reason."""
+import subprocess
+
 import pytest
 from triad import INITRAMFS, LINUX_6_1, linux_vm, triad_run, write_config
 
@@ -69,6 +71,26 @@ def test_config_paths_are_relative_to_the_config_file(tmp_path):
     rc, out, err = triad_run("--config", str(p), "--dry-run", timeout=30)
     assert rc == 0, err
     assert "-smp 3" in out  # one physical CPU per vCPU by default
+
+
+def test_a_realm_without_bootargs_gets_its_bounce_buffers(tmp_path):
+    # A realm's devices reach only memory it shares, so its Linux needs a larger swiotlb
+    # than it sizes by itself; a real-time VM is an ordinary one and gets nothing extra.
+    p = tmp_path / "vms.dts"
+    p.write_text('/dts-v1/;\n/ { compatible = "triad,config-v1"; vms {\n'
+                 f'  r {{ kernel = "{LINUX_6_1}"; memory = "64M"; realm; }};\n'
+                 f'  t {{ kernel = "{LINUX_6_1}"; memory = "64M"; realtime; affinity = <1>; }};\n'
+                 '}; };\n')
+    bundle = tmp_path / "bundle"
+    rc, _, err = triad_run("--config", str(p), "--pcpus", "2", "--dry-run", "--keep-bundle",
+                           str(bundle), timeout=30)
+    assert rc == 0, err
+    dtb = bundle.read_bytes()
+    def bootargs(vm):
+        return subprocess.run(["fdtget", "-", f"/vms/{vm}", "bootargs"], input=dtb,
+                              capture_output=True, check=True).stdout.decode()
+    assert "swiotlb=16384" in bootargs("r")
+    assert "swiotlb" not in bootargs("t")
 
 
 def test_pinning_checked_against_the_default_cpu_count(tmp_path):
