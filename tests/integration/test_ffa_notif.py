@@ -1,0 +1,56 @@
+"""FF-A notifications: the test partition (tests/guests/ffasp) notifies a VM and the VM
+notifies it, through Triad's SPMC (Secure EL2, which keeps those bitmaps and raises the
+Schedule Receiver Interrupt) and Triad at Normal EL2 (which asks the SPMC which VMs have
+notifications and raises the Notification Pending Interrupt, virtual SGI 9, in them); two
+VMs notify each other through Normal EL2 alone; what a VM or a partition may not do is
+refused; Linux's FF-A driver sets notifications up."""
+import os
+import re
+
+import pytest
+
+from triad import GUESTS, ROOT, SECURE, PROMPT, console_of, triad_run, write_config
+
+FFAGUEST = os.path.join(GUESTS, "ffaguest.bin")
+FFASP = os.path.join(GUESTS, "ffasp.bin")
+LINUX_7_3 = os.path.join(ROOT, ".cache", "guest", "linux-7.3", "Image")
+INITRAMFS_7_3 = os.path.join(ROOT, "build", "initramfs-realm.cpio.gz")
+
+secure_only = pytest.mark.skipif(not SECURE, reason="the SPMC is Triad at Secure EL2")
+
+
+def summary(out):
+    fails = [l for l in out.splitlines() if l.startswith("ffaguest: FAIL")]
+    assert not fails, "\n".join(fails)
+    m = re.search(r"ffaguest: (\d+) passed, (\d+) failed", out)
+    assert m, out[-3000:]
+    return int(m.group(1)), int(m.group(2))
+
+
+@secure_only
+def test_a_partition_and_a_vm_notify_each_other():
+    # Two vCPUs on two CPUs: the per-vCPU notification for vCPU 1 must reach vCPU 1 (in WFI
+    # meanwhile), not vCPU 0.
+    rc, out, err = triad_run("--kernel", FFAGUEST, "--sp", FFASP, "--cpus", "2", "--pcpus",
+                             "2", "--mem", "64M", "--append", "ffa=notif", timeout=240)
+    assert rc == 0, err
+    assert "secure world: FF-A notifications, SRI SGI 7, VMs' NPI virtual SGI 9" in out, out
+    passed, failed = summary(out)
+    assert failed == 0 and passed == 7 + 13 + 6 + 17, out[-4000:]
+    assert "[monitor] error" not in out, out[-3000:]
+    # The forged calls are refused with an audit line each (within the VM's budget).
+    assert "FF-A notification set 0x2 -> 0x8001 refused" in out, out[-3000:]
+
+
+def test_two_vms_notify_each_other(tmp_path):
+    # Both modes: VM-to-VM notifications are Normal EL2's alone (no partition, and with
+    # TRIAD_NO_SECURE=1 no secure world at all).
+    cfg = write_config(tmp_path / "vms.dts", {
+        "one": {"kernel": FFAGUEST, "memory": "32M", "cpus": 1, "bootargs": "ffa=notif-vm"},
+        "two": {"kernel": FFAGUEST, "memory": "32M", "cpus": 1, "bootargs": "ffa=notif-vm"}})
+    rc, out, err = triad_run("--config", cfg, "--pcpus", "2", timeout=240)
+    assert rc == 0, err
+    for name in ("one", "two"):
+        own = console_of(out, name)
+        passed, failed = summary(own)
+        assert failed == 0 and passed == 9, own[-3000:]
