@@ -333,11 +333,11 @@ enum sp_next sp_trapped(unsigned cpu, struct frame *f, uint64_t esr, uint64_t r[
 	for (int k = 0; k < FFA_NREGS; k++)
 		r[k] = f->x[k];
 	struct spmc_target to;
-	enum spmc_sp_action act = spmc_sp_call(&spmc, i, ec, cpu, r, &to);
-	if (spmc_notif_take_sri(&spmc, cpu))
-		gic_raise_sri(SPMC_SRI_SGI); /* it set a VM's notification */
-	switch (act) {
+	switch (spmc_sp_call(&spmc, i, ec, cpu, r, &to)) {
 	case SPMC_SP_RESUME:
+		/* A call answered at once: FFA_NOTIFICATION_SET of a VM's bits among them. */
+		if (spmc_notif_take_sri(&spmc, cpu))
+			gic_raise_sri(SPMC_SRI_SGI);
 		for (int k = 0; k < FFA_NREGS; k++)
 			f->x[k] = r[k];
 		write_sysreg(elr_el2, read_sysreg(elr_el2) + 4);
