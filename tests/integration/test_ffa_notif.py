@@ -72,3 +72,18 @@ def test_linux_sets_up_notifications(run):
     assert not re.search(r"(?i)notification.*(fail|error)|failed to|error", dmesg), dmesg
     r.send("poweroff -f\n")
     assert r.wait() == 0
+
+
+@secure_only
+def test_a_reset_vm_gets_a_fresh_bitmap():
+    # The VM resets (PSCI SYSTEM_RESET) while bits the partition set are pending: Triad takes
+    # them and destroys its bitmap in the SPMC, and makes a new one for the new guest, which
+    # finds nothing pending or bound and is notified as the first guest was.
+    rc, out, err = triad_run("--kernel", FFAGUEST, "--sp", FFASP, "--mem", "64M", "--append",
+                             "ffa=notif-reset", timeout=240)
+    assert rc == 0, err
+    assert "ffaguest: resetting with the bits pending" in out, out[-3000:]
+    assert "VM 'guest' restarted" in out, out[-3000:]
+    assert "notification bitmap" not in out, out[-3000:]
+    passed, failed = summary(out)
+    assert failed == 0 and passed == 7 + 4, out[-3000:]

@@ -6,7 +6,8 @@
  * has exactly those bits, then nothing; per-vCPU for vCPU 1: taken on vCPU 1), unbound,
  * forged, wrongly-kinded and out-of-range sets refused, and the VM notifies the partition.
  * "ffa=notif-vm" (two such VMs, no partition needed): each binds the other, sets the
- * other's bits, takes its NPI and gets exactly the other's bits.
+ * other's bits, takes its NPI and gets exactly the other's bits. "ffa=notif-reset": the
+ * VM's bitmaps outlive no reset.
  */
 #include "../../../include/triad/ffa.h"
 #include "../ffasp/notif_cmds.h"
@@ -277,11 +278,46 @@ static void between_vms(uint16_t me)
 	      "... then nothing is pending", vms);
 }
 
+/* "ffa=notif-reset": the VM resets with bits of the partition's pending; the new guest
+ * finds a fresh bitmap (nothing pending, nothing bound) and is notified as the first was.
+ * The partition, which outlives the VM, counts the boots (its COUNT request). */
+#define COUNT		  8 /* the partition's request: x4 = its count of them, from 101 */
+#define PSCI_SYSTEM_RESET 0x84000009UL
+static void across_reset(uint16_t me)
+{
+	uint64_t r[FFA_NREGS], sps, vms;
+	sp_req(me, COUNT, 0, 0, 0, r);
+	bool first = r[4] == 101;
+	call(r, FFA_NOTIFICATION_BIND, (uint64_t)SP_ID << 16 | me, 0, 0x5);
+	check(r[0] == FFA_SUCCESS,
+	      first ? "the VM binds bits 0 and 2" : "... the new guest binds them afresh", r[2]);
+	if (first) {
+		sp_req(me, NOTIF_SET, me, 0x5, 0, r);
+		check(sp_said(r, FFA_SUCCESS, 0) && wait_npi(0, 0),
+		      "the partition sets them, the NPI comes", r[5]);
+		puts_("ffaguest: resetting with the bits pending\n");
+		hvc(PSCI_SYSTEM_RESET, 0, 0, 0);
+		check(false, "the reset came", 0);
+		return;
+	}
+	check(get(me, 0, ALL_BITMAPS, &sps, &vms) == FFA_SUCCESS && sps == 0,
+	      "... the bits pending before the reset are gone", sps);
+	sp_req(me, NOTIF_SET, me, 0x5, 0, r);
+	check(sp_said(r, FFA_SUCCESS, 0) && wait_npi(0, 0),
+	      "... the partition sets them again, the NPI comes", r[5]);
+	check(get(me, 0, ALL_BITMAPS, &sps, &vms) == FFA_SUCCESS && sps == 0x5,
+	      "... GET has exactly them", sps);
+}
+
 void notif_tests(const char *dtb, uint16_t me)
 {
 	notif_mode = true;
 	notif_me = me;
 	npi_on(0);
+	if (bootargs_have(dtb, "ffa=notif-reset")) {
+		across_reset(me);
+		return;
+	}
 	if (bootargs_have(dtb, "ffa=notif-vm")) {
 		between_vms(me);
 		return;
