@@ -1,5 +1,5 @@
 // sources: security/ffa/notif.c security/ffa/notif_spmc.c security/ffa/spmc.c
-// security/ffa/sp_manifest.c
+// sources: security/ffa/sp_manifest.c
 /* FF-A notifications: the bitmaps, bindings and INFO_GET lists (security/ffa/notif.c), and
  * what the SPMC takes from each side (security/ffa/notif_spmc.c). */
 #include <setjmp.h>
