@@ -23,6 +23,8 @@
 #include "notif.h"
 #include "notif_hyp.h"
 
+_Static_assert(NOTIF_MAX_VCPUS >= MAX_VCPUS, "a VM's every vCPU has its per-vCPU bits");
+
 static spinlock_t lock = SPINLOCK_INIT;
 static struct notif_ep vm_eps[MAX_VMS]; /* VM i's bitmap for other VMs' notifications */
 static bool spmc_keeps;			/* the SPMC has notifications */
