@@ -151,10 +151,11 @@ bool ffa_notif_features(uint64_t *x)
 	return true;
 }
 
+/* A call naming another endpoint or vCPU than the caller's own: what names it (w1). */
 static uint32_t refuse(struct vcpu *v, const char *what, uint64_t w1)
 {
-	vm_audit(v->vm, AUDIT_FFA_REFUSED, "vCPU %u: FF-A notification %s 0x%x -> 0x%x refused",
-		 v->id, what, (unsigned)(uint16_t)(w1 >> 16), (unsigned)(uint16_t)w1);
+	vm_audit(v->vm, AUDIT_FFA_REFUSED, "vCPU %u: FF-A notification %s with w1 0x%x refused",
+		 v->id, what, (unsigned)w1);
 	return FFA_INVALID_PARAMETERS;
 }
 
@@ -270,7 +271,7 @@ bool ffa_notif_call(struct vcpu *v, uint64_t *x)
 	case FFA_NOTIFICATION_BITMAP_DESTROY:
 		/* Triad's to make and destroy: its own exists already, another's is refused. */
 		if ((uint32_t)x[1] != ffa_id(v->vm))
-			reply(x, refuse(v, "bitmap", x[1]));
+			reply(x, refuse(v, "bitmap call", x[1]));
 		else
 			reply(x, FFA_DENIED);
 		return true;

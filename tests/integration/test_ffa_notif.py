@@ -39,7 +39,7 @@ def test_a_partition_and_a_vm_notify_each_other():
     assert failed == 0 and passed == 7 + 13 + 6 + 17, out[-4000:]
     assert "[monitor] error" not in out, out[-3000:]
     # The forged calls are refused with an audit line each (within the VM's budget).
-    assert "FF-A notification set 0x2 -> 0x8001 refused" in out, out[-3000:]
+    assert "vCPU 0: FF-A notification set with w1 0x28001 refused" in out, out[-3000:]
 
 
 def test_two_vms_notify_each_other(tmp_path):
