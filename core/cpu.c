@@ -77,6 +77,13 @@ bool host_irq_claimed(uint32_t intid)
 	return false;
 }
 
+/* Whether intid may be a driver's or a feature's (host_irqs): an SPI but the UART's, an SGI
+ * but the kick. Not a PPI: the hypervisor timer's, frequent, skips the search. */
+static inline bool maybe_registered(uint32_t intid)
+{
+	return intid >= 32 ? intid != plat.uart_intid : intid < 16 && intid != IPI_KICK;
+}
+
 /* Runs the handler of a driver's interrupt, and deactivates it unless a guest will. */
 static bool driver_irq(uint32_t intid)
 {
@@ -133,7 +140,7 @@ void handle_host_irqs(void)
 		}
 		if (intid == plat.gic_maint_intid) {
 			vgic_maintenance_irq(); /* before deactivating: it is level-sensitive */
-		} else if (intid != plat.uart_intid && intid != IPI_KICK && driver_irq(intid)) {
+		} else if (maybe_registered(intid) && driver_irq(intid)) {
 			continue;
 		}
 		gic_deactivate(intid);
