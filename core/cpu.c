@@ -35,7 +35,26 @@ static void add_host_irq(uint32_t intid, void (*fn)(void *ctx), void *ctx, bool 
 		return;
 	}
 	host_irqs[nr_host_irqs++] = (struct host_irq){intid, fn, ctx, guest};
-	gic_enable_spi(intid, cpus[0].mpidr, 0xa0);
+	if (intid >= 32) {
+		gic_enable_spi(intid, cpus[0].mpidr, 0xa0);
+		return;
+	}
+	for (unsigned cpu = 0; cpu < nr_cpus; cpu++)
+		if (cpus[cpu].online) /* the others at their cpu_setup */
+			gic_enable_ppi(cpu, intid, 0xa0);
+}
+
+void cpu_enable_host_sgis(unsigned cpu)
+{
+	for (unsigned i = 0; i < nr_host_irqs; i++)
+		if (host_irqs[i].intid < 16)
+			gic_enable_ppi(cpu, host_irqs[i].intid, 0xa0);
+}
+
+void host_sgi_register(uint32_t sgi, void (*fn)(void *ctx), void *ctx)
+{
+	if (sgi < 16 && sgi != IPI_KICK)
+		add_host_irq(sgi, fn, ctx, false);
 }
 
 void host_irq_register(uint32_t intid, void (*fn)(void *ctx), void *ctx)
@@ -56,6 +75,13 @@ bool host_irq_claimed(uint32_t intid)
 		if (host_irqs[i].intid == intid)
 			return true;
 	return false;
+}
+
+/* Whether intid may be a driver's or a feature's (host_irqs): an SPI but the UART's, an SGI
+ * but the kick. Not a PPI: the hypervisor timer's, frequent, skips the search. */
+static inline bool maybe_registered(uint32_t intid)
+{
+	return intid >= 32 ? intid != plat.uart_intid : intid < 16 && intid != IPI_KICK;
 }
 
 /* Runs the handler of a driver's interrupt, and deactivates it unless a guest will. */
@@ -114,7 +140,7 @@ void handle_host_irqs(void)
 		}
 		if (intid == plat.gic_maint_intid) {
 			vgic_maintenance_irq(); /* before deactivating: it is level-sensitive */
-		} else if (intid >= 32 && intid != plat.uart_intid && driver_irq(intid)) {
+		} else if (maybe_registered(intid) && driver_irq(intid)) {
 			continue;
 		}
 		gic_deactivate(intid);

@@ -22,6 +22,14 @@ void features_guest_dt(struct vm *vm, struct guest_dt_params *p)
 			f->guest_dt(vm, p);
 }
 
+void features_vm_loaded(struct vm *vm)
+{
+	/* cppcheck-suppress comparePointers ; the linker's start and end of one section */
+	for (const struct feature *f = __start_triad_features; f < __stop_triad_features; f++)
+		if (f->vm_loaded)
+			f->vm_loaded(vm);
+}
+
 void features_vm_reset(struct vm *vm)
 {
 	/* cppcheck-suppress comparePointers ; the linker's start and end of one section */

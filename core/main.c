@@ -123,6 +123,7 @@ static void cpu_setup(unsigned id)
 	gic_enable_ppi(id, plat.timer_hyp_intid, 0x80);
 	gic_enable_ppi(id, plat.timer_virt_intid, 0x80);
 	gic_enable_ppi(id, IPI_KICK, 0x80);
+	cpu_enable_host_sgis(id);
 	if (vpmu_available())
 		gic_enable_ppi(id, plat.pmu_intid, 0x80);
 	c->online = true;

@@ -340,6 +340,14 @@ static void kick_target(struct vm *vm, int target)
 		sched_wake(vm->vcpu[target]);
 }
 
+void vcpu_raise_edge(struct vm *vm, unsigned vcpu, uint32_t intid)
+{
+	spin_lock(&vm->vgic.lock);
+	int t = vgic_inject_edge(&vm->vgic, vcpu, intid);
+	spin_unlock(&vm->vgic.lock);
+	kick_target(vm, t);
+}
+
 void vcpu_set_irq_line(struct vm *vm, unsigned vcpu, uint32_t intid, bool level)
 {
 	spin_lock(&vm->vgic.lock);

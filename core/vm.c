@@ -266,6 +266,7 @@ int vm_load_images(struct vm *vm)
 	if (vm->kind->build && vm->kind->build(vm, images, cfg->initrd.size ? 3 : 2,
 					       GUEST_RAM_IPA + kernel_off, GUEST_RAM_IPA + dtb_off))
 		return -EINVAL;
+	features_vm_loaded(vm);
 	struct vcpu *boot = vm->vcpu[0];
 	boot->on_entry = GUEST_RAM_IPA + kernel_off;
 	boot->on_context = GUEST_RAM_IPA + dtb_off; /* x0 = DTB address */

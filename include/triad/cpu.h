@@ -67,6 +67,11 @@ void host_irq_register(uint32_t intid, void (*fn)(void *ctx), void *ctx);
 /* The same for a device given to a guest: the handler injects a hardware-linked virtual
  * interrupt, and the guest's deactivation of it deactivates the physical one. */
 void host_irq_register_guest(uint32_t intid, void (*fn)(void *ctx), void *ctx);
+/* A physical SGI (not Triad's kick) a feature handles, on every CPU: one the secure world
+ * raises into the normal world (FF-A's Schedule Receiver Interrupt). cpu_setup enables the
+ * registered ones on each CPU as it comes up. */
+void host_sgi_register(uint32_t sgi, void (*fn)(void *ctx), void *ctx);
+void cpu_enable_host_sgis(unsigned cpu);
 /* Whether Triad itself handles physical INTID intid. */
 bool host_irq_claimed(uint32_t intid);
 void cpu_loop(void) __attribute__((noreturn));

@@ -28,6 +28,8 @@ struct feature {
 	void (*init)(void); /* at boot, before the VMs exist, in the order of `order` */
 	/* What it adds to a VM's device tree (the VM's kind has the last word). */
 	void (*guest_dt)(struct vm *vm, struct guest_dt_params *p);
+	/* The VM's images were loaded (created, or reset): it is about to run. */
+	void (*vm_loaded)(struct vm *vm);
 	/* The VM is reset or stopped, none of its vCPUs in a CPU: it forgets the VM's state. */
 	void (*vm_reset)(struct vm *vm);
 	/* The VM is freed (after its vm_reset): gives back memory it holds for the VM. */
@@ -43,6 +45,7 @@ struct feature {
 /* core/feature.c: the hooks of every feature, in order. */
 void features_init(void);
 void features_guest_dt(struct vm *vm, struct guest_dt_params *p);
+void features_vm_loaded(struct vm *vm);
 void features_vm_reset(struct vm *vm);
 void features_vm_destroy(struct vm *vm);
 void features_print_stats(void);

@@ -28,6 +28,30 @@
 #define FFA_MSG_SEND_DIRECT_REQ2    0xc400008dU
 #define FFA_MSG_SEND_DIRECT_RESP2   0xc400008eU
 
+/* Notifications (FF-A v1.1 chapter 10): register-only ABIs, 32-bit but INFO_GET. */
+#define FFA_NOTIFICATION_BITMAP_CREATE	0x8400007dU
+#define FFA_NOTIFICATION_BITMAP_DESTROY 0x8400007eU
+#define FFA_NOTIFICATION_BIND		0x8400007fU
+#define FFA_NOTIFICATION_UNBIND		0x84000080U
+#define FFA_NOTIFICATION_SET		0x84000081U
+#define FFA_NOTIFICATION_GET		0x84000082U
+#define FFA_NOTIFICATION_INFO_GET	0x84000083U /* and its SMC64 form */
+#define FFA_NO_DATA			0xfffffff9U /* -7: INFO_GET with nothing pending */
+/* FFA_FEATURES' feature IDs (w1 bit 31 clear, below 0x100): the interrupts' IDs in w2. */
+#define FFA_FEATURE_NPI 1U /* Notification Pending Interrupt */
+#define FFA_FEATURE_SRI 2U /* Schedule Receiver Interrupt */
+/* Flags: BIND's and SET's bit 0; SET's bit 1 and vCPU ID [31:16]; GET's bitmaps. */
+#define FFA_NOTIF_PER_VCPU	 (1U << 0)
+#define FFA_NOTIF_DELAY_SRI	 (1U << 1)
+#define FFA_NOTIF_GET_FROM_SP	 (1U << 0)
+#define FFA_NOTIF_GET_FROM_VM	 (1U << 1)
+#define FFA_NOTIF_GET_FROM_SPM	 (1U << 2)
+#define FFA_NOTIF_GET_FROM_HYP	 (1U << 3)
+#define FFA_NOTIF_INFO_MORE	 (1U << 0) /* INFO_GET's w2: more pending than listed */
+#define FFA_NOTIF_INFO_LISTS(w2) (((w2) >> 7) & 0x1fU)
+/* The number of vCPU IDs after the endpoint ID in list i of INFO_GET's answer. */
+#define FFA_NOTIF_INFO_VCPUS(w2, i) (((w2) >> (12 + 2 * (i))) & 3U)
+
 /* The FF-A ranges of SMCCC's standard service: 32- and 64-bit calls. */
 #define FFA_FID_IS(fid) (((fid) & ~FFA_SMC64) >= 0x84000060U && ((fid) & ~FFA_SMC64) <= 0x840000ffU)
 

@@ -78,6 +78,8 @@ void vcpu_run(struct vcpu *v);
 void vcpu_put(struct vcpu *v);
 /* Guest interrupt plumbing: take the VM's vGIC lock and kick whoever must notice. */
 void vcpu_set_irq_line(struct vm *vm, unsigned vcpu, uint32_t intid, bool level);
+/* An edge of interrupt intid (an SGI Triad sends, say) for the VM's vCPU vcpu. */
+void vcpu_raise_edge(struct vm *vm, unsigned vcpu, uint32_t intid);
 /* core/sysreg_trap.c: a restored vCPU's emulated physical timer (cntp_*) armed again. */
 void vcpu_cntp_resume(struct vcpu *v);
 

@@ -5,8 +5,11 @@
  * after making sure the sender is the VM itself. The partitions are learnt once at boot
  * (FFA_PARTITION_INFO_GET_REGS): the SPMC's list does not change while Triad runs.
  *
- * What is not here: memory sharing (FFA_MEM_*), indirect messages and notifications get
- * NOT_SUPPORTED, as do messages between VMs (no VM is listed as a partition).
+ * Notifications (notif_hyp.c): a VM binds, sets and gets as itself; Triad keeps what VMs
+ * send each other, the SPMC what partitions send VMs and VMs send partitions; the SPMC's
+ * Schedule Receiver Interrupt makes Triad raise the Notification Pending Interrupt in the
+ * VM. What is not here: memory sharing (FFA_MEM_*) and indirect messages get
+ * NOT_SUPPORTED, as do direct messages between VMs (no VM is listed as a partition).
  */
 #include <triad/cpu.h>
 #include <triad/ffa.h>
@@ -17,6 +20,7 @@
 #include <triad/vcpu.h>
 #include <triad/vm.h>
 
+#include "notif_hyp.h"
 #include "partition_info.h"
 
 #define MAX_PARTITIONS	   8
@@ -126,6 +130,8 @@ static void version(struct vcpu *v, uint64_t *x)
 static void features(uint64_t *x)
 {
 	uint32_t fid = (uint32_t)x[1];
+	if (ffa_notif_features(x))
+		return;
 	switch (fid) {
 	case FFA_VERSION:
 	case FFA_FEATURES:
@@ -362,7 +368,8 @@ static void ffa_dispatch(struct vcpu *v)
 		direct_req(v, x);
 		return;
 	default:
-		reply(x, FFA_ERROR, FFA_NOT_SUPPORTED, 0);
+		if (!ffa_notif_call(v, x))
+			reply(x, FFA_ERROR, FFA_NOT_SUPPORTED, 0);
 	}
 }
 
@@ -382,8 +389,15 @@ static void ffa_vm_reset(struct vm *vm)
 	f->rx_full = false;
 	f->version = 0;
 	spin_unlock(&f->lock);
+	ffa_notif_vm_reset(vm);
+}
+
+static void ffa_init(void)
+{
+	ffa_probe();
+	ffa_notif_init(spmc_present);
 }
 
 SMCCC_SERVICE(ffa) = {
     .mask = ~FFA_SMC64, .first = 0x84000060U, .last = 0x840000ffU, .call = ffa_guest_call};
-FEATURE(20, ffa) = {.init = ffa_probe, .vm_reset = ffa_vm_reset};
+FEATURE(20, ffa) = {.init = ffa_init, .vm_loaded = ffa_notif_vm_loaded, .vm_reset = ffa_vm_reset};

@@ -27,6 +27,7 @@ bool spmc_add(struct spmc *s, const struct sp_manifest *m, uint64_t base)
 	sp->restarts = 0;
 	for (unsigned e = 0; e < SPMC_MAX_ECS; e++)
 		sp->ec[e] = (struct sp_ec){.state = SP_BOOTING};
+	spmc_notif_sp_added(s, s->nr_sps - 1);
 	return true;
 }
 
@@ -92,6 +93,8 @@ static void features(uint64_t r[FFA_NREGS], bool from_sp)
 {
 	uint32_t fid = (uint32_t)r[1];
 	bool yes;
+	if (spmc_notif_features(r, from_sp))
+		return;
 	switch (fid) {
 	case FFA_VERSION:
 	case FFA_FEATURES:
@@ -248,7 +251,8 @@ enum spmc_ns_action spmc_ns_call(struct spmc *s, unsigned cpu, uint64_t r[FFA_NR
 	case FFA_MSG_SEND_DIRECT_REQ2:
 		return direct_req(s, cpu, r, to, 0) ? SPMC_RUN_SP : SPMC_REPLY;
 	default:
-		ffa_set_error(r, FFA_NOT_SUPPORTED);
+		if (!spmc_notif_ns_call(s, r))
+			ffa_set_error(r, FFA_NOT_SUPPORTED);
 		return SPMC_REPLY;
 	}
 }
@@ -343,7 +347,8 @@ enum spmc_sp_action spmc_sp_call(struct spmc *s, unsigned i, unsigned e, unsigne
 		secondary_ep_register(sp, e, r);
 		return SPMC_SP_RESUME;
 	default:
-		ffa_set_error(r, FFA_NOT_SUPPORTED);
+		if (!spmc_notif_sp_call(s, i, e, cpu, r))
+			ffa_set_error(r, FFA_NOT_SUPPORTED);
 		return SPMC_SP_RESUME;
 	}
 }
@@ -382,6 +387,7 @@ enum spmc_restart spmc_sp_restart(struct spmc *s, unsigned i, bool has_image)
 		return SPMC_GIVEN_UP;
 	sp->restarts++;
 	sp->secondary_entry = 0;
+	spmc_notif_sp_restarted(s, i);
 	/* Requests that come meanwhile are BUSY, until its FFA_MSG_WAIT makes it WAITING. */
 	for (unsigned k = 0; k < SPMC_MAX_ECS; k++)
 		__atomic_store_n(&sp->ec[k].state, SP_BOOTING, __ATOMIC_RELEASE);

@@ -23,6 +23,8 @@
 #include <triad/sel2_abi.h>
 #include <triad/sp_manifest.h>
 
+#include "notif_spmc.h"
+
 #define SPMC_MAX_SPS	  SP_MAX	  /* one per region of secure RAM */
 #define SPMC_MAX_ECS	  SP_MAX_EXEC_CTX /* one per CPU Triad runs on */
 #define SPMC_MAX_RESTARTS 3		  /* per partition, then it is given up */
@@ -49,6 +51,7 @@ struct sp {
 struct spmc {
 	struct sp sp[SPMC_MAX_SPS];
 	unsigned nr_sps;
+	struct spmc_notif notif; /* notification bitmaps (notif_spmc.c) */
 };
 
 enum spmc_ns_action {

@@ -16,6 +16,7 @@
 #include "sel2.h"
 
 #define ICC_IGRPEN0_EL1 S3_0_C12_C12_6
+#define ICC_ASGI1R_EL1	S3_0_C12_C11_6
 #define DEADLINE_PPI	20
 /* The highest priority: the GIC signals only its highest-priority pending interrupt, and
  * one of OP-TEE's, pending while OP-TEE hangs with its interrupts masked, must not hide the
@@ -107,4 +108,18 @@ void gic_release_held(unsigned cpu)
 	for (unsigned k = 0; k < sel2_cpu(cpu)->held.n; k++)
 		set_enabled(cpu, sel2_cpu(cpu)->held.id[k], true);
 	sel2_cpu(cpu)->held.n = 0;
+}
+
+/* The Schedule Receiver Interrupt to this CPU's normal world: from Secure state, ASGI1R
+ * makes a Non-secure Group 1 SGI (Normal EL2 takes it once the world switch is back and the
+ * normal world's interrupts are unmasked). */
+void gic_raise_sri(unsigned sgi)
+{
+	uint64_t mpidr = read_sysreg(mpidr_el1);
+	uint64_t v = (uint64_t)sgi << 24 | 1UL << (mpidr & 0xf) | ((mpidr >> 8) & 0xff) << 16 |
+		     ((mpidr >> 16) & 0xff) << 32 | ((mpidr >> 32) & 0xff) << 48 |
+		     ((mpidr & 0xff) >> 4) << 44;
+	__asm__ volatile("dsb ish" ::: "memory");
+	write_sysreg(ICC_ASGI1R_EL1, v);
+	isb();
 }

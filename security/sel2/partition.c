@@ -335,6 +335,9 @@ enum sp_next sp_trapped(unsigned cpu, struct frame *f, uint64_t esr, uint64_t r[
 	struct spmc_target to;
 	switch (spmc_sp_call(&spmc, i, ec, cpu, r, &to)) {
 	case SPMC_SP_RESUME:
+		/* A call answered at once: FFA_NOTIFICATION_SET of a VM's bits among them. */
+		if (spmc_notif_take_sri(&spmc, cpu))
+			gic_raise_sri(SPMC_SRI_SGI);
 		for (int k = 0; k < FFA_NREGS; k++)
 			f->x[k] = r[k];
 		write_sysreg(elr_el2, read_sysreg(elr_el2) + 4);

@@ -75,6 +75,8 @@ void gic_fiq_window(unsigned cpu, bool open);
  * (false: too many held); the release switches them all on again. */
 bool gic_hold_pending(unsigned cpu);
 void gic_release_held(unsigned cpu);
+/* Raises SGI sgi (Non-secure Group 1) on this CPU: the normal world's SRI. */
+void gic_raise_sri(unsigned sgi);
 
 /* optee_timer.c: OP-TEE's CNTPS accesses, rewritten into HVCs before its first run (the
  * count is returned) and carried out by the monitor when they trap here. */

@@ -1,4 +1,5 @@
-// sources: security/ffa/spmc.c security/ffa/sp_manifest.c security/ffa/partition_info.c
+// sources: security/ffa/spmc.c security/ffa/notif_spmc.c security/ffa/notif.c
+// sources: security/ffa/sp_manifest.c security/ffa/partition_info.c
 /* Triad's SPMC decisions (security/ffa/spmc.c), its partition manifests and the normal-world
  * partition descriptors: what reaches a partition, what it may answer, and what both sides
  * get when they ask for something they may not have. */

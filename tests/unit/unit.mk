@@ -49,7 +49,8 @@ $(BUILD)/fuzz/fuzz_snapshot: tests/fuzz/fuzz_snapshot.c core/snapshot_format.c c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $^
 
-$(BUILD)/fuzz/fuzz_spmc: tests/fuzz/fuzz_spmc.c security/ffa/spmc.c security/ffa/sp_manifest.c
+$(BUILD)/fuzz/fuzz_spmc: tests/fuzz/fuzz_spmc.c security/ffa/spmc.c security/ffa/notif_spmc.c security/ffa/notif.c \
+		security/ffa/sp_manifest.c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -I. -o $@ $^
 

@@ -7,6 +7,7 @@
  * Prints "bench: NAME VALUE" lines (VALUE: median ns per operation) and "bench: done".
  * With "bench=switch" in its bootargs it instead measures how it shares a physical CPU
  * with another VM (see switch_main). Needs 2 vCPUs for the IPI benchmark. */
+#include "../ffasp/notif_cmds.h"
 #include "../lib/guest.h"
 
 #define ROUNDS 15 /* medians over this many rounds */
@@ -15,6 +16,7 @@
 #define TIMER_INTID 27
 #define SGI_PING    1
 #define SGI_PONG    2
+#define SGI_NPI	    9 /* FF-A's Notification Pending Interrupt under Triad */
 #define GICD_TYPER  0x4
 #define UARTFR	    0x18
 
@@ -83,6 +85,7 @@ static volatile uint64_t timer_cval, timer_late, eoi_ticks, timer_fired;
 volatile uint64_t timer_iar = NO_IAR, timer_acked_at;
 extern char timer_vectors[];
 static volatile uint64_t pong_at, pongs, pings;
+static volatile unsigned npis; /* FF-A NPIs taken */
 static volatile uint64_t lpi_taken, lpi_acked_at;
 
 static inline uint64_t cpu_index(void)
@@ -135,6 +138,8 @@ void irq_exception(struct frame *f)
 		pings++, send_sgi(SGI_PONG, 0);
 	else if (intid == SGI_PONG)
 		pong_at = counter(), pongs++;
+	else if (intid == SGI_NPI)
+		npis++;
 	write_sysreg(s3_0_c12_c12_1, iar);
 }
 
@@ -145,7 +150,8 @@ static void gic_cpu_init(unsigned cpu)
 	uint64_t sgi = GICR + cpu * GICR_SIZE + 0x10000;
 	gicr_wake(cpu);
 	wr32(sgi + 0x80, 0xffffffff); /* GICR_IGROUPR0: all Group 1 */
-	wr32(sgi + 0x100, (1U << SGI_PING) | (1U << SGI_PONG) | (1U << TIMER_INTID));
+	wr32(sgi + 0x100,
+	     (1U << SGI_PING) | (1U << SGI_PONG) | (1U << SGI_NPI) | (1U << TIMER_INTID));
 	gic_cpu_interface_on();
 	__asm__ volatile("msr daifclr, #2"); /* IRQs on */
 }
@@ -217,6 +223,39 @@ static uint64_t direct_req(uint64_t w1)
 	return r[0];
 }
 
+/* A notification from the partition to this VM and back to it: a direct request asks the
+ * partition to set bit 0 (tests/guests/ffasp/notif_cmds.h), the SPMC raises the SRI, Triad
+ * asks INFO_GET and raises the NPI here, and GET takes the bit. Returns it (1), 0 if the NPI
+ * did not come within 100 ms. */
+#define FFA_NOTIFICATION_BIND 0x8400007fUL
+#define FFA_NOTIFICATION_GET  0x84000082UL
+#define FFA_SUCCESS	      0x84000061UL
+
+static uint64_t notif_round_trip(uint64_t w1)
+{
+	unsigned before = npis;
+	uint64_t me = w1 >> 16;
+	uint64_t r[18] = {FFA_MSG_SEND_DIRECT_REQ | 0x40000000UL, w1, 0, NOTIF_SET, me, 1, 0};
+	hvc18(r);
+	for (uint64_t t = counter(); npis == before;)
+		if (counter() - t > freq / 10)
+			return 0;
+	uint64_t g[18] = {FFA_NOTIFICATION_GET, me, 1 /* from partitions */};
+	hvc18(g);
+	return g[0] == FFA_SUCCESS ? g[2] : 0;
+}
+
+static void bench_notif(uint64_t w1)
+{
+	uint64_t b[18] = {FFA_NOTIFICATION_BIND, (w1 & 0xffff) << 16 | w1 >> 16, 0, 1, 0};
+	hvc18(b);
+	if (b[0] != FFA_SUCCESS || notif_round_trip(w1) != 1) {
+		report_na("ffa_notif_sp_to_vm");
+		return;
+	}
+	LOOP_BENCH("ffa_notif_sp_to_vm", notif_round_trip(w1));
+}
+
 static void bench_ffa(void)
 {
 	exceptions = 0;
@@ -228,9 +267,11 @@ static void bench_ffa(void)
 	uint64_t w1 = id[2] << 16 | (info[3] & 0xffff);
 	if (exceptions || info[0] != FFA_SUCCESS64 || direct_req(w1) != FFA_MSG_SEND_DIRECT_RESP) {
 		report_na("ffa_direct_req");
+		report_na("ffa_notif_sp_to_vm");
 		return;
 	}
 	LOOP_BENCH("ffa_direct_req", direct_req(w1));
+	bench_notif(w1);
 }
 
 static void bench_sysreg(void)

@@ -17,7 +17,8 @@
  * with "ffa=wait" it keeps the partition busy for 2.5 s of one request, through OP-TEE's
  * timer interrupts (held meanwhile, not lost, and not the partition's end); with
  * "ffa=two", two partitions apart, the first asking the second (which, made to crash, is
- * restarted); with "ffa=regs", each partition's registers outlive the normal world's turn.
+ * restarted); with "ffa=regs", each partition's registers outlive the normal world's turn;
+ * with "ffa=notif" and "ffa=notif-vm", notifications (notif.c).
  * Prints one line per check and a summary, then powers off.
  */
 #include <stddef.h>
@@ -26,6 +27,7 @@
 
 #include "../../../include/triad/ffa.h"
 #include "../ffasp/sp_regs.h"
+#include "notif.h"
 
 #define SP_ID		   0x8001
 #define SP2_ID		   0x8002
@@ -46,6 +48,8 @@ static uint16_t my_id;
 void irq_exception(struct frame *f)
 {
 	(void)f;
+	if (notif_mode)
+		notif_irq();
 }
 
 /* A call with w1-w5; x0 comes back, *w2 the error code or first result. */
@@ -283,6 +287,10 @@ static unsigned hammer(unsigned who, volatile unsigned *busy)
 void secondary_main(unsigned long idx)
 {
 	(void)idx;
+	if (notif_mode) {
+		notif_secondary();
+		hvc(0x84000002 /* PSCI_CPU_OFF */, 0, 0, 0);
+	}
 	cpu1_bad = hammer(1, &cpu1_busy);
 	if (mp) {
 		const uint64_t self[5] = {SELFTEST, 0, 0, 0, 0};
@@ -573,6 +581,15 @@ int main(const char *dtb)
 		hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
 		return 0;
 	}
+	if (bootargs_have(dtb, "ffa=notif-vm")) {
+		/* Any VM of two, with or without the secure world. */
+		uint64_t id;
+		check(call(FFA_ID_GET, 0, 0, 0, 0, 0, &id) == FFA_SUCCESS, "FFA_ID_GET", id);
+		notif_tests(dtb, (uint16_t)id);
+		print_summary("ffaguest", passed, failed);
+		hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
+		return 0;
+	}
 	mp = bootargs_have(dtb, "ffa=mp");
 	identity();
 	if (bootargs_have(dtb, "ffa=crash-read") || bootargs_have(dtb, "ffa=crash-fp") ||
@@ -586,6 +603,8 @@ int main(const char *dtb)
 		two_partitions();
 	} else if (bootargs_have(dtb, "ffa=regs")) {
 		registers_kept();
+	} else if (bootargs_have(dtb, "ffa=notif")) {
+		notif_tests(dtb, my_id);
 	} else {
 		discovery();
 		messages();

@@ -25,6 +25,7 @@
  *            x4 = SP_REGS_CHECK, the next request: x4 = how many of them did not keep
  *            their pattern, x5 = the first one's id (SP_REGS_NONE if none), x6 its value,
  *            x7 its pattern (x4 = ~0 if no fill came right before).
+ * Notification requests: notif_cmds.h.
  * DIRECT_REQ2: x4-x17 back as they came (x4 = x4 + 1, to see an answer is not the request).
  * Built with CRASH_AT_BOOT (ffasp-bootcrash.bin), it reads OP-TEE's memory in every boot.
  */
@@ -41,6 +42,7 @@ enum { ECHO, ADD, SELFTEST, READ, SPIN, FP, WAIT, RELAY, COUNT, REGS };
 
 #include <triad/smccc.h>
 
+#include "sp_notif.h"
 #include "sp_regs.h"
 
 #define ffa_call smc_call_regs18
@@ -203,6 +205,9 @@ static void serve(uint16_t me, uint64_t r[FFA_NREGS])
 	}
 	uint64_t id = 0;
 	switch ((uint32_t)r[3]) {
+	default:
+		sp_notif_serve(me, context(), r); /* notif_cmds.h's, or nothing */
+		break;
 	case ECHO:
 		break;
 	case ADD:
