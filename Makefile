@@ -154,7 +154,8 @@ BAREMETAL_GUESTS := tests/guests/badguest tests/guests/hog tests/guests/bench te
 	tests/guests/ffaguest tests/guests/diskattack tests/guests/timerguest \
 	tests/guests/isoguest tests/guests/realmwfi tests/guests/counter tests/guests/counter-realm \
 	tests/guests/statsguest tests/guests/trngguest tests/guests/rtlat tests/guests/realmcount \
-	tests/guests/itsguest tests/guests/modeguest tests/guests/sveguest
+	tests/guests/itsguest tests/guests/modeguest tests/guests/sveguest \
+	tests/guests/mteguest
 guests: $(GUEST_TOOLS)
 	$(foreach g,$(BAREMETAL_GUESTS),$(MAKE) -C $(g) O=$(abspath $(BUILD))/guests &&) true
 

@@ -50,6 +50,9 @@ static const char *unsaveable(const struct vm *vm, char *why, size_t len)
 	if (vm->cfg->realm || vm->kind != &normal_vm_kind)
 		return "it is a realm: its memory and registers belong to the realm world, not "
 		       "to Triad";
+	if (vm->mte)
+		return "it has MTE: the allocation tags of its memory are not in the snapshot "
+		       "format";
 	for (unsigned i = 0; i < vm->nvdevs; i++)
 		if (!vm->vdevs[i].ops->save) {
 			snprintf(why, len,
@@ -180,6 +183,10 @@ static int check_snapshot(const uint8_t *file, uint64_t len, struct checked *c, 
 	if (config_parse(c->bundle->data, c->bundle->len, &c->cfg, err, errlen))
 		return MGMT_EINVAL;
 	const struct vm_config *cfg = &c->cfg.vm[0];
+	if (cfg->mte) {
+		snprintf(err, errlen, "its bundle asks for MTE: snapshots hold no allocation tags");
+		return MGMT_EINVAL;
+	}
 	if (c->cfg.nvms != 1 || cfg->realm || cfg->ncpus != c->vm.ncpus ||
 	    cfg->memory != c->vm.ram_size) {
 		snprintf(err, errlen, "its bundle does not describe the VM it saved");
