@@ -10,12 +10,13 @@ import tempfile
 
 import pytest
 
-from triad import GUESTS, ROOT, Run, console_of, triad_run, write_config
+from triad import BADGUEST, GUESTS, ROOT, SECURE, Run, console_of, triad_run, write_config
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 from triad_mgmt import Client  # noqa: E402
 
 MTEGUEST = os.path.join(GUESTS, "mteguest.bin")
+FWTEST = os.path.join(GUESTS, "fwtest.bin")
 
 
 def summary(con, name):
@@ -124,3 +125,21 @@ def test_tags_scrubbed_at_reset(tmp_path):
     finally:
         r.kill()
     assert "FAIL" not in r.out and "PANIC" not in r.out
+
+
+@pytest.mark.skipif(not SECURE, reason="the secure and realm worlds' turns")
+def test_other_worlds_leave_the_normal_worlds_tag_registers():
+    """With the machine's tags the monitor sets SCR_EL3.ATA for every world, but only Normal
+    EL2 lets its guests at tags: fwtest, in Triad's place, finds its GCR_EL1, RGSR_EL1,
+    TFSR_EL1, TFSRE0_EL1 and TFSR_EL2 as it left them after FF-A, OP-TEE, RMI calls and a
+    REC_ENTER (five registers more than on a machine without tags)."""
+    counts = []
+    for mte in ([], ["--mte"]):
+        status, out, err = triad_run("--secure", "--triad", FWTEST, "--kernel", BADGUEST,
+                                     "--mem", "64M", "--timeout", "120", *mte)
+        assert status == 6 and "fwtest: FAIL" not in out, (status, out[-3000:], err)
+        m = re.search(r"fwtest: world switch: (\d+) system registers, .* kept across "
+                      r"FF-A, OP-TEE, RMI and REC_ENTER", out)
+        assert m, out[-3000:]
+        counts.append(int(m.group(1)))
+    assert counts[1] == counts[0] + 5, counts
