@@ -10,7 +10,8 @@ import tempfile
 
 import pytest
 
-from triad import BADGUEST, GUESTS, ROOT, SECURE, Run, console_of, triad_run, write_config
+from triad import (BADGUEST, GUESTS, INITRAMFS, LINUX_6_1, PROMPT, ROOT, SECURE, Run, console_of,
+                   triad_run, write_config)
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 from triad_mgmt import Client  # noqa: E402
@@ -143,3 +144,18 @@ def test_other_worlds_leave_the_normal_worlds_tag_registers():
         assert m, out[-3000:]
         counts.append(int(m.group(1)))
     assert counts[1] == counts[0] + 5, counts
+
+
+def test_linux_finds_mte(run):
+    """Debian's Linux 6.1 with --mte detects MTE and asymmetric tag checks at boot and lists
+    mte and mte3 in its Features, then powers off cleanly. (Its MTE self-tests are not in
+    the initramfs.)"""
+    r = run("--kernel", LINUX_6_1, "--initrd", INITRAMFS, "--mem", "256M", "--mte")
+    r.expect_all(r"CPU features: detected: Memory Tagging Extension",
+                 r"CPU features: detected: Asymmetric MTE Tag Check Fault")
+    r.expect(re.escape(PROMPT))
+    features = r.shell("grep -m1 Features /proc/cpuinfo")
+    assert re.search(r"\bmte\b", features) and re.search(r"\bmte3\b", features), features
+    r.send("poweroff -f\n")
+    assert r.wait() == 0
+    assert "PANIC" not in r.out
