@@ -14,7 +14,7 @@ from triad import (BADGUEST, GUESTS, INITRAMFS, LINUX_6_1, PROMPT, ROOT, SECURE,
                    triad_run, write_config)
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
-from triad_mgmt import Client  # noqa: E402
+from triad_mgmt import Client, MgmtError  # noqa: E402
 
 MTEGUEST = os.path.join(GUESTS, "mteguest.bin")
 FWTEST = os.path.join(GUESTS, "fwtest.bin")
@@ -159,3 +159,23 @@ def test_linux_finds_mte(run):
     r.send("poweroff -f\n")
     assert r.wait() == 0
     assert "PANIC" not in r.out
+
+
+def test_mte_vm_save_is_refused_and_it_runs_on(tmp_path, sock):
+    """A snapshot holds no allocation tags: saving an MTE VM is refused with that reason, and
+    the VM runs on."""
+    cfg = write_config(tmp_path / "vms.dts", {
+        "tagged": {"kernel": MTEGUEST, "memory": "16M", "cpus": 1, "bootargs": "tag-fill",
+                   "mte": True}})
+    r = Run("--config", cfg, "--mte", "--pcpus", "1", "--control", sock)
+    try:
+        r.expect(r"mteguest: tagged 8 MB", timeout=300)
+        with Client(sock) as c:
+            with pytest.raises(MgmtError) as e:
+                c.save("tagged")
+            assert e.value.status == -6
+            assert "it has MTE: the allocation tags of its memory are not in the snapshot" \
+                in e.value.reason, e.value.reason
+            assert {v["name"]: v["state"] for v in c.list()}["tagged"] == "running"
+    finally:
+        r.kill()
