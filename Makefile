@@ -148,7 +148,8 @@ $(BUILD)/triad-rmm.bin: $(BUILD)/triad-rmm.elf
 
 # Test guests: bare-metal ones, and tiny static programs for the Linux guests' initramfs.
 GUEST_TOOLS := $(BUILD)/guests/triad-spin $(BUILD)/guests/triad-pmu $(BUILD)/guests/triad-work \
-	$(BUILD)/guests/triad-dma $(BUILD)/guests/triad-powerkey $(BUILD)/guests/triad-sve
+	$(BUILD)/guests/triad-dma $(BUILD)/guests/triad-powerkey $(BUILD)/guests/triad-sve \
+	$(BUILD)/guests/triad-mte
 BAREMETAL_GUESTS := tests/guests/badguest tests/guests/hog tests/guests/bench tests/guests/canary \
 	tests/guests/fwtest tests/guests/teeguest tests/guests/stuckoptee tests/guests/ffasp \
 	tests/guests/ffaguest tests/guests/diskattack tests/guests/timerguest \

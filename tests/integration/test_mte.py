@@ -147,15 +147,21 @@ def test_other_worlds_leave_the_normal_worlds_tag_registers():
 
 
 def test_linux_finds_mte(run):
-    """Debian's Linux 6.1 with --mte detects MTE and asymmetric tag checks at boot and lists
-    mte and mte3 in its Features, then powers off cleanly. (Its MTE self-tests are not in
-    the initramfs.)"""
+    """Debian's Linux 6.1 with --mte detects MTE and asymmetric tag checks at boot, lists
+    mte and mte3 in its Features, and a program's tag check faults reach it as SIGSEGV;
+    then it powers off cleanly. (Linux's own MTE self-tests are not in the initramfs.)"""
     r = run("--kernel", LINUX_6_1, "--initrd", INITRAMFS, "--mem", "256M", "--mte")
     r.expect_all(r"CPU features: detected: Memory Tagging Extension",
                  r"CPU features: detected: Asymmetric MTE Tag Check Fault")
     r.expect(re.escape(PROMPT))
     features = r.shell("grep -m1 Features /proc/cpuinfo")
     assert re.search(r"\bmte\b", features) and re.search(r"\bmte3\b", features), features
+    # User space gets tagged memory (PROT_MTE) and its tag check faults as SIGSEGV:
+    # SEGV_MTESERR (9) in sync mode, SEGV_MTEAERR (8) in async mode (triad-mte).
+    for mode, code in (("sync", 9), ("async", 8)):
+        out = r.shell(f"triad-mte {mode}; echo rc=$?")
+        assert re.search(rf"mte: {mode} tag \d+ right ok, wrong: SIGSEGV si_code {code}\n"
+                         r"rc=0", out), out
     r.send("poweroff -f\n")
     assert r.wait() == 0
     assert "PANIC" not in r.out
