@@ -26,3 +26,46 @@ mte_zero_granules:
 	b.lo	1b
 2:	dsb	ish
 	ret
+
+/* The tags of a 4 KiB page as 16 words of 16 tags each (granule g's in bits 4(g % 16) of
+ * word g / 16), by LDGM / STGM in blocks of GMID_EL1.BS (at most 256 bytes: a word's worth
+ * or part of it). For snapshots (core/snapshot_mte.c's format). */
+	.macro	gm_block reg
+	mrs	\reg, s3_1_c0_c0_4	/* GMID_EL1 */
+	and	\reg, \reg, #0xf
+	mov	x3, #4
+	lsl	\reg, x3, \reg
+	.endm
+
+/* x0 = page, x1 = 128 bytes out */
+	.globl	mte_page_tags_get
+mte_page_tags_get:
+	gm_block x2
+	add	x4, x0, #4096
+1:	mov	x5, xzr
+	add	x6, x0, #256
+2:	ldgm	x7, [x0]
+	orr	x5, x5, x7
+	add	x0, x0, x2
+	cmp	x0, x6
+	b.lo	2b
+	str	x5, [x1], #8
+	cmp	x0, x4
+	b.lo	1b
+	ret
+
+/* x0 = page, x1 = its 128 bytes of tags */
+	.globl	mte_page_tags_set
+mte_page_tags_set:
+	gm_block x2
+	add	x4, x0, #4096
+1:	ldr	x5, [x1], #8
+	add	x6, x0, #256
+2:	stgm	x5, [x0]
+	add	x0, x0, x2
+	cmp	x0, x6
+	b.lo	2b
+	cmp	x0, x4
+	b.lo	1b
+	dsb	ish
+	ret

@@ -13,7 +13,10 @@
  * - "tag-check": reads the tags of the same 8 MB and of the 2 MB below its image: all
  *   must be 0 (another VM's tags never reach it).
  * - "tag-reset": checks its tags are 0, tags the 8 MB, and resets itself (PSCI
- *   SYSTEM_RESET), over and over: after each reset its tags are 0 again. */
+ *   SYSTEM_RESET), over and over: after each reset its tags are 0 again.
+ * - "tag-keep": tags the 8 MB, leaves TFSR_EL1.TF0 set, its own GCR_EL1 and RGSR_EL1, and
+ *   checks all of them every 100 ms, for ever ("round N: tags kept"): a snapshot of it,
+ *   restored, goes on finding them. */
 #include "../lib/guest.h"
 
 #define WHO	       "mteguest"
@@ -333,7 +336,7 @@ static uint64_t nonzero_tags(uint64_t start, uint64_t end)
 	return n;
 }
 
-static void fill(void)
+static uint64_t fill(void)
 {
 	uint64_t block = 4UL << (read_sysreg(dczid_el0) & 0xf);
 	wr(GCR_EL1, 0x1);
@@ -347,6 +350,50 @@ static void fill(void)
 	puts_(" MB with tag ");
 	putdec(TAG(p));
 	puts_("\n");
+	return p;
+}
+
+/* Granules of [start, end) whose tag is not t. */
+static uint64_t tags_not(uint64_t start, uint64_t end, unsigned t)
+{
+	uint64_t n = 0;
+	for (uint64_t a = start; a < end; a += 16)
+		n += mte_ldg(a) != t;
+	return n;
+}
+
+static void keep(void)
+{
+	uint64_t p = fill();
+	set_tcf(2);
+	clear_tfsr();
+	probe_load(WITH_TAG(p, TAG(p) ^ 0x8));
+	set_tcf(0);
+	wr(GCR_EL1, 0x8005);
+	wr(RGSR_EL1, 0xabcd00);
+	isb();
+	uint64_t freq = read_sysreg(cntfrq_el0);
+	for (unsigned round = 0;; round++) {
+		write_sysreg(cntp_cval_el0, read_sysreg(cntpct_el0) + freq / 10);
+		write_sysreg(cntp_ctl_el0, 1);
+		isb();
+		while (!(read_sysreg(cntp_ctl_el0) & 4))
+			__asm__ volatile("wfi");
+		write_sysreg(cntp_ctl_el0, 0);
+		isb();
+		uint64_t iar = read_sysreg(s3_0_c12_c12_0);
+		if ((iar & 0xffffff) < 1020)
+			write_sysreg(s3_0_c12_c12_1, iar);
+		unsigned before = failed;
+		uint64_t lost = tags_not(FILL_START, FILL_END, TAG(p));
+		check(lost == 0, "granules that lost their tag", lost);
+		check(tfsr() == 1, "TFSR_EL1 kept", tfsr());
+		check(rd(GCR_EL1) == 0x8005, "GCR_EL1 kept", rd(GCR_EL1));
+		check(rd(RGSR_EL1) == 0xabcd00, "RGSR_EL1 kept", rd(RGSR_EL1));
+		puts_(WHO ": round ");
+		putdec(round);
+		puts_(failed == before ? ": tags kept\n" : ": FAIL\n");
+	}
 }
 
 static void read_tags(void)
@@ -362,6 +409,10 @@ static void read_tags(void)
 int main(const char *dtb)
 {
 	gic_init();
+	if (bootargs_have(dtb, "tag-keep")) {
+		mmu_on();
+		keep();
+	}
 	if (bootargs_have(dtb, "tag-fill") || bootargs_have(dtb, "tag-check") ||
 	    bootargs_have(dtb, "tag-reset")) {
 		mmu_on();

@@ -7,6 +7,7 @@
 
 #include <arch/sysreg.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 /* ID_AA64PFR1_EL1.MTE: 1 instructions only, 2 tags in memory (MTE2), 3 asymmetric checks
  * (MTE3). */
@@ -31,6 +32,11 @@ static inline bool cpu_has_mte_tags(void)
  * written to their TFSR registers at exception entry to EL2. */
 #define SCTLR_EL2_ATA	(1UL << 43)
 #define SCTLR_EL2_ITFSB (1UL << 37)
+/* arch/arm64/mte.S: a 4 KiB page's 256 tags as 16 words of 16 (granule g's in bits
+ * 4(g % 16) of word g / 16), read (LDGM) and written (STGM) through Triad's Tagged map. */
+void mte_page_tags_get(uint64_t page, uint8_t tags[128]);
+void mte_page_tags_set(uint64_t page, const uint8_t tags[128]);
+
 /* MAIR attribute of Tagged Normal memory, inner and outer write-back. */
 #define MAIR_NORMAL_TAGGED 0xf0UL
 
