@@ -37,6 +37,15 @@ int mte_for_vm(const char *name, bool want, bool realm)
 	return 1;
 }
 
+uint64_t mte_hcr(bool mte)
+{
+	/* Allocation tags its own with MTE; else tag accesses off and GMID_EL1 trapped
+	 * (HCR_EL2.TID5 exists from FEAT_MTE2 on: RES0 below). */
+	if (mte)
+		return HCR_ATA;
+	return mte_level >= 2 ? HCR_TID5 : 0;
+}
+
 #define MTE_SAVE(field, reg)	v->mte.field = read_sysreg(reg);
 #define MTE_RESTORE(field, reg) write_sysreg(reg, v->mte.field);
 

@@ -145,8 +145,7 @@ int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, s
 	int r = vl < 0 || mte < 0 ? -EINVAL : create_parts(vm);
 	vm->sve_vl = (uint16_t)(vl < 0 ? 0 : vl);
 	vm->mte = mte > 0;
-	/* Allocation tags its own with MTE; else tag accesses off and GMID_EL1 hidden. */
-	vm->hcr |= vm->mte ? HCR_ATA : HCR_TID5;
+	vm->hcr |= mte_hcr(vm->mte);
 	if (r) {
 		vm_free(vm);
 		return r;
