@@ -148,13 +148,15 @@ $(BUILD)/triad-rmm.bin: $(BUILD)/triad-rmm.elf
 
 # Test guests: bare-metal ones, and tiny static programs for the Linux guests' initramfs.
 GUEST_TOOLS := $(BUILD)/guests/triad-spin $(BUILD)/guests/triad-pmu $(BUILD)/guests/triad-work \
-	$(BUILD)/guests/triad-dma $(BUILD)/guests/triad-powerkey $(BUILD)/guests/triad-sve
+	$(BUILD)/guests/triad-dma $(BUILD)/guests/triad-powerkey $(BUILD)/guests/triad-sve \
+	$(BUILD)/guests/triad-mte
 BAREMETAL_GUESTS := tests/guests/badguest tests/guests/hog tests/guests/bench tests/guests/canary \
 	tests/guests/fwtest tests/guests/teeguest tests/guests/stuckoptee tests/guests/ffasp \
 	tests/guests/ffaguest tests/guests/diskattack tests/guests/timerguest \
 	tests/guests/isoguest tests/guests/realmwfi tests/guests/counter tests/guests/counter-realm \
 	tests/guests/statsguest tests/guests/trngguest tests/guests/rtlat tests/guests/realmcount \
-	tests/guests/itsguest tests/guests/modeguest tests/guests/sveguest
+	tests/guests/itsguest tests/guests/modeguest tests/guests/sveguest \
+	tests/guests/mteguest
 guests: $(GUEST_TOOLS)
 	$(foreach g,$(BAREMETAL_GUESTS),$(MAKE) -C $(g) O=$(abspath $(BUILD))/guests &&) true
 

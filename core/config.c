@@ -70,9 +70,9 @@ int bundle_get_flag(const void *fdt, int node, const char *where, const char *pr
 	return 1;
 }
 
-static const char *const vm_props[] = {"memory", "cpus",     "bootargs", "kernel",   "initrd",
-				       "weight", "affinity", "console",	 "realm",    "realtime",
-				       "its",	 "security", "sve-vl",	 "firmware", NULL};
+static const char *const vm_props[] = {
+    "memory", "cpus",	  "bootargs", "kernel",	  "initrd", "weight",	"affinity", "console",
+    "realm",  "realtime", "its",      "security", "sve-vl", "firmware", "mte",	    NULL};
 
 static const struct vdev_type *find_type(const char *name)
 {
@@ -201,6 +201,14 @@ static int parse_vm(const void *fdt, int node, uint64_t size, struct vm_config *
 	if (realm < 0)
 		return realm;
 	vm->realm = realm;
+	int mte = bundle_get_flag(fdt, node, path, "mte", err, errlen);
+	if (mte < 0)
+		return mte;
+	if (mte && realm)
+		FAIL("bundle: /vms/%s: a realm has no MTE (its memory's tags are the realm "
+		     "world's): 'mte' is for normal VMs",
+		     path);
+	vm->mte = mte;
 	int realtime = bundle_get_flag(fdt, node, path, "realtime", err, errlen);
 	if (realtime < 0)
 		return realtime;

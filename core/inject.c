@@ -3,6 +3,7 @@
 #include <arch/sysreg.h>
 #include <triad/trap.h>
 #include <triad/vcpu.h>
+#include <triad/vm.h>
 
 /* Vector offset for an exception taken to EL1 from the guest's current mode. */
 static uint64_t vector_offset(uint64_t pstate)
@@ -39,6 +40,9 @@ static void enter_el1(struct vcpu *v, uint64_t esr, uint64_t far, bool set_far)
 		new_pstate |= PSR_PAN;
 	else
 		new_pstate |= pstate & PSR_PAN;
+	/* Tag checks off at exception entry, as the CPU does for an MTE guest. */
+	if (v->vm->mte)
+		new_pstate |= PSR_TCO;
 	v->regs.pc = read_sysreg(vbar_el1) + vector_offset(pstate);
 	v->regs.pstate = new_pstate;
 }

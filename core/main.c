@@ -37,6 +37,7 @@ void secondary_entry(void);
 #include <triad/trace.h>
 #include <triad/audit.h>
 #include <triad/host_stop.h>
+#include <triad/vcpu_mte.h>
 #include <triad/vcpu_sve.h>
 
 #define PSCI_CPU_ON_64 0xc4000003UL
@@ -210,6 +211,7 @@ void triad_main(void *fdt, const struct boot_info *bi)
 	features_init();   /* the secure and realm worlds' probes, the drivers: before */
 	el2_global_init(); /* which an SMMU limits the IPA size */
 	sve_global_init();
+	mte_global_init();
 	console_input_init();
 	wallclock_init();
 	uint64_t free_before_vms = mem_free_bytes();

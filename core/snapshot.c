@@ -4,6 +4,7 @@
  * (core/snapshot_*.c); this file takes a quiesced VM's state from memory and puts a
  * restored one's back.
  */
+#include <arch/mte.h>
 #include <arch/sysreg.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <triad/snapshot.h>
 #include <triad/snapshot_format.h>
 #include <triad/snapshot_mem.h>
+#include <triad/snapshot_mte.h>
 #include <triad/snapshot_stream.h>
 #include <triad/util.h>
 #include <triad/vcpu.h>
@@ -141,6 +143,7 @@ MGMT_OP(save) = {MGMT_OP_SAVE, "SAVE", 4, 4, save, save_poll};
 struct checked {
 	struct snap_view view;
 	const struct snap_section *bundle, *devices, *memory;
+	const struct snap_section *mte; /* an MTE VM's tags and tag registers */
 	struct snap_vm vm;
 	struct snap_vgic vgic;
 	struct snap_vcpu vcpu[MAX_VCPUS];
@@ -180,6 +183,17 @@ static int check_snapshot(const uint8_t *file, uint64_t len, struct checked *c, 
 	if (config_parse(c->bundle->data, c->bundle->len, &c->cfg, err, errlen))
 		return MGMT_EINVAL;
 	const struct vm_config *cfg = &c->cfg.vm[0];
+	/* An MTE VM's file has its tags, any other none (a version 3 file: no MTE VM). */
+	c->mte = snap_find(&c->view, SNAP_SEC_MTE, 0);
+	if (!cfg->mte != !c->mte) {
+		snprintf(err, errlen,
+			 cfg->mte ? "its bundle asks for MTE, but it holds no allocation tags"
+				  : "it holds allocation tags for a VM without MTE");
+		return MGMT_EINVAL;
+	}
+	if (c->mte &&
+	    snap_mte_check(c->mte->data, c->mte->len, cfg->ncpus, cfg->memory, err, errlen))
+		return MGMT_EINVAL;
 	if (c->cfg.nvms != 1 || cfg->realm || cfg->ncpus != c->vm.ncpus ||
 	    cfg->memory != c->vm.ram_size) {
 		snprintf(err, errlen, "its bundle does not describe the VM it saved");
@@ -209,6 +223,14 @@ static int check_snapshot(const uint8_t *file, uint64_t len, struct checked *c, 
 	return MGMT_OK;
 }
 
+static void set_page_tags(uint32_t pfn, const uint8_t *tags, void *ctx)
+{
+	const struct vm *vm = ctx;
+	uint8_t aligned[SNAP_TAGS_PAGE] __attribute__((aligned(8)));
+	memcpy(aligned, tags, sizeof(aligned));
+	mte_page_tags_set(vm->ram_pa + (uint64_t)pfn * SNAP_PAGE_SIZE, aligned);
+}
+
 /* Puts the checked state into a VM just built from the snapshot's bundle, not yet run. */
 static int load(struct vm *vm, const struct checked *c, char *err, size_t errlen)
 {
@@ -221,6 +243,8 @@ static int load(struct vm *vm, const struct checked *c, char *err, size_t errlen
 		zero_range(vm->ram_pa, vm->ram_size);
 	vm->ram_clean = false;
 	snap_mem_load(c->memory->data, c->memory->len, (uint8_t *)vm->ram_pa);
+	if (c->mte) /* the RAM's tags are 0 (zero_range): each saved page's back */
+		snap_mte_pages(c->mte->data, c->mte->len, set_page_tags, vm);
 	dcache_clean_range(vm->ram_pa, vm->ram_size); /* a guest with its MMU off reads RAM */
 	icache_invalidate_all();
 	if (vdevs_restore(vm->vdevs, vm->nvdevs, c->devices->data, c->devices->len, err, errlen))
@@ -233,8 +257,11 @@ static int load(struct vm *vm, const struct checked *c, char *err, size_t errlen
 		pr_warn("VM '%s': its virtual counter is %lu s ahead of this machine's counter: "
 			"CNTVOFF wraps, which QEMU's timer emulation does not (docs/snapshot.md)",
 			vm->name, (unsigned long)((c->vm.vcount - now) / c->vm.cntfrq));
-	for (unsigned i = 0; i < vm->ncpus; i++)
+	for (unsigned i = 0; i < vm->ncpus; i++) {
 		snap_vcpu_unpack(&c->vcpu[i], vm->vcpu[i], now - c->vm.pcount);
+		if (c->mte)
+			snap_mte_regs(c->mte->data, i, &vm->vcpu[i]->mte);
+	}
 	spin_lock(&vm->vgic.lock);
 	snap_vgic_unpack(&c->vgic, &vm->vgic);
 	spin_unlock(&vm->vgic.lock);

@@ -231,9 +231,10 @@ int snap_parse(const void *buf, uint64_t len, struct snap_view *v, char *err, si
 	if (len < 12 || memcmp(in, SNAP_MAGIC, 8))
 		FAIL(-EINVAL, "not a Triad snapshot (no \"" SNAP_MAGIC "\" magic)");
 	memcpy(&v->format_version, in + 8, 4);
-	if (v->format_version != SNAP_FORMAT_VERSION)
-		FAIL(-ENOTSUP, "snapshot format version %u, this Triad reads version %u only",
-		     v->format_version, (unsigned)SNAP_FORMAT_VERSION);
+	if (v->format_version < SNAP_FORMAT_OLDEST || v->format_version > SNAP_FORMAT_VERSION)
+		FAIL(-ENOTSUP, "snapshot format version %u, this Triad reads versions %u to %u",
+		     v->format_version, (unsigned)SNAP_FORMAT_OLDEST,
+		     (unsigned)SNAP_FORMAT_VERSION);
 	if (len < sizeof(h))
 		FAIL(-EINVAL, "snapshot cut short: %llu bytes, less than its header",
 		     (unsigned long long)len);
@@ -263,7 +264,8 @@ int snap_parse(const void *buf, uint64_t len, struct snap_view *v, char *err, si
 		sh.header_crc = 0;
 		if (snap_crc32(0, &sh, sizeof(sh)) != crc)
 			FAIL(-EINVAL, "section %u's header is corrupted (checksum mismatch)", i);
-		if (sh.type == 0 || sh.type > SNAP_SEC_MAX)
+		if (sh.type == 0 || sh.type > SNAP_SEC_MAX ||
+		    (sh.type == SNAP_SEC_MTE && v->format_version < 4))
 			FAIL(-EINVAL, "section %u has unknown type %u", i, sh.type);
 		uint64_t room = len - at - sizeof(sh);
 		if (sh.len > room || snap_section_size(sh.len) - sizeof(sh) > room)

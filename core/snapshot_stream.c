@@ -1,7 +1,9 @@
 /* A saved VM's snapshot file, produced as it is read (include/triad/snapshot_stream.h).
  * The file is a list of pieces: Triad's own buffers (the headers, the bundle's device
- * tree, the small sections), the VM's kernel and initrd where they are, runs of zeros, and
- * last the memory's page records, written from the RAM page by page. */
+ * tree, the small sections), the VM's kernel and initrd where they are, runs of zeros, the
+ * memory's page records, written from the RAM page by page, and last an MTE VM's tag
+ * section, read from the RAM when the save began. */
+#include <arch/mte.h>
 #include <arch/sysreg.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include <triad/snapshot.h>
 #include <triad/snapshot_format.h>
 #include <triad/snapshot_mem.h>
+#include <triad/snapshot_mte.h>
 #include <triad/snapshot_stream.h>
 #include <triad/util.h>
 #include <triad/vcpu.h>
@@ -48,6 +51,8 @@ static struct {
 	uint64_t head_pages, mid_pages;
 	uint64_t *maps; /* each page's block map, from the measure: not tested again */
 	uint64_t maps_pages;
+	uint8_t *mte; /* an MTE VM's SNAP_SEC_MTE, whole */
+	uint64_t mte_pages;
 	/* Kept from one save to the next: the reply's bytes, and a page record that did not
 	 * fit the last reply. */
 	uint8_t *out, *carry;
@@ -130,8 +135,54 @@ static void close_stream(struct mgmt_stream *ms)
 	page_free((uint64_t)st.head, st.head_pages);
 	page_free((uint64_t)st.mid, st.mid_pages);
 	page_free((uint64_t)st.maps, st.maps_pages);
-	st.head = st.mid = NULL;
+	if (st.mte)
+		page_free((uint64_t)st.mte, st.mte_pages);
+	st.head = st.mid = st.mte = NULL;
 	st.maps = NULL;
+}
+
+static bool tags_zero(const uint8_t *t)
+{
+	for (unsigned i = 0; i < SNAP_TAGS_PAGE; i++)
+		if (t[i])
+			return false;
+	return true;
+}
+
+/* An MTE VM's section (header and payload) in pages of its own: its vCPUs' tag registers
+ * (they left the CPUs) and the tags of its pages that have any not 0 (it is paused: they
+ * stay as read). Returns the section's bytes in the file, or a negative errno. */
+static long mte_section(struct vm *vm, uint8_t **out, uint64_t *out_pages)
+{
+	uint64_t pages = vm->ram_size / SNAP_PAGE_SIZE, tagged = 0;
+	uint8_t tags[SNAP_TAGS_PAGE] __attribute__((aligned(8)));
+	for (uint64_t pfn = 0; pfn < pages; pfn++) {
+		mte_page_tags_get(vm->ram_pa + pfn * SNAP_PAGE_SIZE, tags);
+		tagged += !tags_zero(tags);
+	}
+	uint64_t len = snap_mte_len(vm->ncpus, tagged), size = snap_section_size(len);
+	uint8_t *buf = (uint8_t *)page_alloc(pages_of(size), PAGE_SIZE);
+	if (!buf)
+		return -ENOMEM;
+	struct mte_regs regs[MAX_VCPUS];
+	for (unsigned i = 0; i < vm->ncpus; i++)
+		regs[i] = vm->vcpu[i]->mte;
+	struct snap_section_header sh;
+	uint8_t *p = buf + sizeof(sh);
+	uint64_t at = snap_mte_head(p, vm->ncpus, regs, vm->ram_size);
+	for (uint64_t pfn = 0; pfn < pages && at < len; pfn++) {
+		mte_page_tags_get(vm->ram_pa + pfn * SNAP_PAGE_SIZE, tags);
+		if (!tags_zero(tags)) {
+			snap_mte_record(p + at, (uint32_t)pfn, tags);
+			at += SNAP_TAGS_RECORD;
+		}
+	}
+	memset(p + len, 0, size - sizeof(sh) - len);
+	snap_section_head(&sh, SNAP_SEC_MTE, 0, len, snap_sum32(p, len));
+	memcpy(buf, &sh, sizeof(sh));
+	*out = buf;
+	*out_pages = pages_of(size);
+	return (long)size;
 }
 
 static long read_stream(struct mgmt_stream *ms, uint64_t off, uint32_t max, const uint8_t **out,
@@ -211,6 +262,8 @@ long snap_stream_open(struct vm *vm, bool paused_by_save, char *err, size_t errl
 	uint8_t *head = (uint8_t *)page_alloc(pages_of(head_size), PAGE_SIZE);
 	uint8_t *mid = (uint8_t *)page_alloc(pages_of(mid_size), PAGE_SIZE);
 	uint64_t *maps = (uint64_t *)page_alloc(maps_pages, PAGE_SIZE);
+	uint8_t *mte = NULL;
+	uint64_t mte_pages = 0;
 	long r = -ENOMEM;
 	if (!head || !mid || !maps) {
 		snprintf(err, errlen, "no memory for the snapshot's buffers");
@@ -278,9 +331,15 @@ long snap_stream_open(struct vm *vm, bool paused_by_save, char *err, size_t errl
 	at += SNAP_MEM_HEAD;
 	/* The memory section's length is a multiple of 8: no padding after it. */
 	uint64_t hdr_len = sizeof(struct snap_header) + sizeof(sh) + (uint64_t)dt_size;
+	long mte_size = vm->mte ? mte_section(vm, &mte, &mte_pages) : 0;
+	if (mte_size < 0) {
+		snprintf(err, errlen, "no memory for the snapshot's tag section");
+		r = mte_size;
+		goto fail;
+	}
 	uint64_t size = hdr_len + cfg->kernel.size + kernel_pad + cfg->initrd.size + at +
-			(mem_len - SNAP_MEM_HEAD);
-	unsigned nsections = 5 + vm->ncpus;
+			(mem_len - SNAP_MEM_HEAD) + (uint64_t)mte_size;
+	unsigned nsections = 5 + vm->ncpus + (vm->mte ? 1 : 0);
 	struct snap_header fh;
 	snap_file_head(&fh, size, nsections, TRIAD_VERSION);
 	memcpy(head, &fh, sizeof(fh));
@@ -294,6 +353,8 @@ long snap_stream_open(struct vm *vm, bool paused_by_save, char *err, size_t errl
 			  .mid_pages = pages_of(mid_size),
 			  .maps = maps,
 			  .maps_pages = maps_pages,
+			  .mte = mte,
+			  .mte_pages = mte_pages,
 			  .out = st.out,
 			  .carry = st.carry};
 	add_piece(BYTES, head, hdr_len);
@@ -302,6 +363,7 @@ long snap_stream_open(struct vm *vm, bool paused_by_save, char *err, size_t errl
 	add_piece(BYTES, vm->bundle + cfg->initrd.offset, cfg->initrd.size);
 	add_piece(BYTES, mid, at);
 	add_piece(MEMORY, NULL, mem_len - SNAP_MEM_HEAD);
+	add_piece(BYTES, mte, (uint64_t)mte_size);
 	mgmt_set_stream(&st.ms);
 	return (long)size;
 fail:
@@ -311,5 +373,7 @@ fail:
 		page_free((uint64_t)mid, pages_of(mid_size));
 	if (maps)
 		page_free((uint64_t)maps, maps_pages);
+	if (mte)
+		page_free((uint64_t)mte, mte_pages);
 	return r;
 }

@@ -27,6 +27,12 @@ static uint64_t guest_id_reg(const struct vm *vm, unsigned reg)
 		return v | (id_reg_read(reg) & (0xfUL << 32));
 	if (vm->sve_vl && reg == ID_AA64ZFR0)
 		return id_reg_read(reg);
+	/* An MTE VM: the CPU's MTE level and MTE_frac (asynchronous checks), and in PFR2
+	 * store-only checks and tag bits in FAR; MTEPERM is stage 2's, Triad's. */
+	if (vm->mte && reg == ID_AA64PFR1)
+		return v | (id_reg_read(reg) & ((0xfUL << 8) | (0xfUL << 40)));
+	if (vm->mte && reg == ID_AA64PFR2)
+		return v | (id_reg_read(reg) & 0xff0UL);
 	return reg == ID_AA64MMFR1 ? id_field_clear(v, 16) : v;
 }
 

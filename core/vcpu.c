@@ -8,6 +8,7 @@
 #include <triad/trap.h>
 #include <triad/util.h>
 #include <triad/vcpu.h>
+#include <triad/vcpu_mte.h>
 #include <triad/vcpu_sve.h>
 #include <triad/vm.h>
 #include <triad/vm_kind.h>
@@ -67,6 +68,8 @@ void vcpu_put(struct vcpu *v)
 	if (v->vm->kind->el1_in_cpu)
 		vgic_sync(v);
 	el1_save(&v->sys);
+	if (unlikely(v->vm->mte))
+		vcpu_mte_put(v);
 	if (v->fp_live) {
 		if (unlikely(v->sve_live))
 			vcpu_sve_put(v, c);
@@ -161,6 +164,8 @@ static void vcpu_load(struct vcpu *v)
 	c->loaded = v;
 	softtimer_cancel(&v->vtimer_wake);
 	el1_restore(&v->sys);
+	if (unlikely(v->vm->mte))
+		vcpu_mte_load(v);
 	load_fpsimd(v, c);
 	vpmu_restore(&v->pmu);
 	vdebug_load(v); /* after el1_restore: it looks at the guest's MDSCR_EL1 */
@@ -182,6 +187,8 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 	memset(&v->fp, 0, sizeof(v->fp));
 	if (v->vm->sve_vl)
 		vcpu_sve_reset(v); /* into the CPU too, if live there */
+	if (v->vm->mte)
+		vcpu_mte_reset(v, this_cpu()->loaded == v);
 	vpmu_reset(&v->pmu);
 	v->regs.x[0] = x0;
 	v->regs.pc = entry;

@@ -17,6 +17,7 @@
 #include <triad/panic.h>
 #include <triad/util.h>
 #include <triad/vcpu.h>
+#include <triad/vcpu_mte.h>
 #include <triad/vcpu_sve.h>
 #include <triad/vits.h>
 #include <triad/vm.h>
@@ -140,8 +141,11 @@ int vm_create(unsigned id, const struct vm_config *cfg, const uint8_t *bundle, s
 	vm->state = VM_STOPPED; /* until vm_load_images */
 	spin_init(&vm->lock);
 	int vl = sve_vl_for_vm(vm->name, cfg->sve_vl, cfg->realm);
-	int r = vl < 0 ? -EINVAL : create_parts(vm);
+	int mte = mte_for_vm(vm->name, cfg->mte, cfg->realm);
+	int r = vl < 0 || mte < 0 ? -EINVAL : create_parts(vm);
 	vm->sve_vl = (uint16_t)(vl < 0 ? 0 : vl);
+	vm->mte = mte > 0;
+	vm->hcr |= mte_hcr(vm->mte);
 	if (r) {
 		vm_free(vm);
 		return r;

@@ -1,4 +1,5 @@
 /* The hypervisor's own EL2 stage-1 translation: RAM and the devices it drives, mapped 1:1. */
+#include <arch/mte.h>
 #include <arch/sysreg.h>
 #include <triad/panic.h>
 #include <triad/mem.h>
@@ -80,10 +81,17 @@ void mmu_init(const struct platform *p)
 	}
 
 	el2_mmu_regs.mair = S1_MAIR_VALUE;
+	el2_mmu_regs.sctlr = SCTLR_EL2_MMU_ON;
+	if (cpu_has_mte_tags()) {
+		/* RAM as Tagged Normal, so that Triad can scrub (DC GZVA) a guest's allocation
+		 * tags with its data; its own accesses stay unchecked (SCTLR_EL2.TCF 0). */
+		el2_mmu_regs.mair = (S1_MAIR_VALUE & ~(0xffUL << (8 * S1_MAIR_NORMAL))) |
+				    (MAIR_NORMAL_TAGGED << (8 * S1_MAIR_NORMAL));
+		el2_mmu_regs.sctlr |= SCTLR_EL2_ATA | SCTLR_EL2_ITFSB;
+	}
 	el2_mmu_regs.tcr = TCR_EL2_RES1 | TCR_T0SZ(48) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA |
 			   TCR_SH0_INNER | ((uint64_t)pa_range_field() << 16);
 	el2_mmu_regs.ttbr0 = el2_pt.root;
-	el2_mmu_regs.sctlr = SCTLR_EL2_MMU_ON;
 	mmu_enable(&el2_mmu_regs);
 	/* Secondaries read these with their MMU off. */
 	__asm__ volatile("dc civac, %0" ::"r"(&el2_mmu_regs) : "memory");

@@ -56,6 +56,8 @@ MICRO = [
      None, False),
     ("vm_switch_sve", "the same, balanced, both VMs using SVE (256-byte vectors): a switch "
      "saves one's Z/P/FFR, the other's first SVE instruction loads its own", None, False),
+    ("vm_switch_mte", "the same, balanced, both VMs with MTE on a machine with tags (mte=on): "
+     "their four tag registers switched with the EL1 ones", None, False),
     ("setway_op", "DC CISW (set 1): balanced VM, not trapped", None, False),
     ("setway_op_strict", "DC CISW (set 1): strict VM, trapped and counted", None, False),
     ("setway_walk_strict", "DC CISW at set 0 way 0, strict VM: its 64 MB cleaned and "
@@ -139,20 +141,21 @@ def setway_rows(icount):
             "setway_walk_strict": strict["setway_walk"]}
 
 
-def vm_switch(tmp, security="balanced", sve=False):
+def vm_switch(tmp, security="balanced", sve=False, mte=False, mte_machine=False):
     """Two VMs spinning on one physical CPU; each reports how long it ran and how many
     times it was switched out over the same window of machine time. With sve, both keep
-    state in their SVE registers and use them all the time."""
+    state in their SVE registers and use them all the time; with mte both have MTE (on a
+    machine with tags, as with mte_machine)."""
     cfg = os.path.join(tmp, "switch.dts")
     vm = (f'kernel = "{BENCH}"; memory = "16M"; cpus = <1>; affinity = <1>; '
           f'bootargs = "bench=switch{" sve" if sve else ""}"; security = "{security}";' +
-          (' sve-vl = "max";' if sve else ''))
+          (' sve-vl = "max";' if sve else '') + (' mte;' if mte else ''))
     with open(cfg, "w") as f:
         f.write(f'/dts-v1/;\n/ {{ compatible = "triad,config-v1"; vms {{ a {{ {vm} }}; '
                 f'b {{ {vm} }}; }}; }};\n')
     out = run([TRIAD_RUN, "--unattended", "--timeout", "300", "--no-secure", "--config", cfg,
                "--pcpus", "1",
-               "--icount"])
+               "--icount"] + (["--mte"] if mte or mte_machine else []))
     rows = re.findall(r"bench: switch ran (\d+) gaps (\d+) window (\d+)", out)
     if len(rows) != 2:
         sys.exit(f"bench: vm_switch: expected two reports:\n{out[-2000:]}")
@@ -614,7 +617,18 @@ def main():
                     help="runs without -icount for the wall-clock medians (default 5)")
     ap.add_argument("--snapshot-only", action="store_true",
                     help="only the snapshot rows (median of 3), printed; nothing written")
+    ap.add_argument("--switch-only", action="store_true",
+                    help="only the VM switch rows (and the plain switch on a machine with "
+                         "tags), printed; nothing written")
     args = ap.parse_args()
+    if args.switch_only:
+        with tempfile.TemporaryDirectory(prefix="triad-switch-") as tmp:
+            for name, kw in (("vm_switch", {}), ("vm_switch_lazy_fp", {"security": "performance"}),
+                             ("vm_switch_sve", {"sve": True}), ("vm_switch_mte", {"mte": True}),
+                             ("vm_switch on the machine with tags, VMs without MTE",
+                              {"mte_machine": True})):
+                print(f"{name}: {vm_switch(tmp, **kw)} instructions", flush=True)
+        return
     if args.snapshot_only:
         for path in (LINUX, INITRAMFS, HOG):
             if not os.path.exists(path):
@@ -643,6 +657,7 @@ def main():
         tri["vm_switch"] = vm_switch(tmp)
         tri["vm_switch_lazy_fp"] = vm_switch(tmp, "performance")
         tri["vm_switch_sve"] = vm_switch(tmp, sve=True)
+        tri["vm_switch_mte"] = vm_switch(tmp, mte=True)
         tri.update(rt_latency(tmp, True))
     tri.update(setway_rows(True))
     print("bench: micro-benchmarks (wall clock)...", flush=True)

@@ -47,6 +47,7 @@ struct vm_config {
 	 * longest (core/vcpu_sve.c)
 	 */
 	uint16_t sve_vl;
+	bool mte; /* memory tagging (FEAT_MTE2): tags in its RAM, its tag registers (vcpu_mte.c) */
 	bool its; /* a virtual ITS (LPIs, MSIs): irq/vits.c; a VM with one cannot be saved yet */
 	/* kernel is guest firmware for QEMU's virt (U-Boot: triad-run --boot disk), started
 	 * as QEMU starts it, with the DTB at the start of RAM; it boots what the disk holds */

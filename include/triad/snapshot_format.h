@@ -18,10 +18,12 @@
 #include <stdint.h>
 
 #define SNAP_MAGIC	    "TRIADSNP"
-#define SNAP_FORMAT_VERSION 3 /* bump whenever a section's layout or meaning changes */
-#define SNAP_VERSION_LEN    48
-#define SNAP_MAX_SECTIONS   64
-#define SNAP_SECTION_ALIGN  8
+#define SNAP_FORMAT_VERSION 4 /* bump whenever a section's layout or meaning changes */
+/* The oldest this Triad reads: version 3 files are version 4 files without SNAP_SEC_MTE. */
+#define SNAP_FORMAT_OLDEST 3
+#define SNAP_VERSION_LEN   48
+#define SNAP_MAX_SECTIONS  64
+#define SNAP_SECTION_ALIGN 8
 
 struct snap_header {
 	char magic[8];
@@ -48,7 +50,8 @@ enum snap_section_type {
 	SNAP_SEC_VGIC = 4,    /* the distributor's state: struct snap_vgic */
 	SNAP_SEC_DEVICES = 5, /* vdevs_save()'s records (include/triad/vdev.h) */
 	SNAP_SEC_MEMORY = 6,  /* the RAM's non-zero pages (include/triad/snapshot_mem.h) */
-	SNAP_SEC_MAX = SNAP_SEC_MEMORY,
+	SNAP_SEC_MTE = 7, /* an MTE VM's tags and tag registers (include/triad/snapshot_mte.h) */
+	SNAP_SEC_MAX = SNAP_SEC_MTE,
 };
 
 uint32_t snap_crc32(uint32_t crc, const void *buf, size_t len);
@@ -115,7 +118,8 @@ struct snap_view {
 };
 
 /* Checks the whole file (magic, version, every length and CRC). Returns 0, -ENOTSUP for a
- * file of another format version (v->format_version says which), or -EINVAL; err says why. */
+ * file of a format version it does not read (v->format_version says which), or -EINVAL;
+ * err says why. */
 int snap_parse(const void *buf, uint64_t len, struct snap_view *v, char *err, size_t errlen);
 /* The section of that type and index, or NULL. */
 const struct snap_section *snap_find(const struct snap_view *v, uint32_t type, uint32_t index);

@@ -27,6 +27,11 @@ struct el1_sysregs {
 	uint64_t apia[2], apib[2], apda[2], apdb[2], apga[2];
 };
 
+/* An MTE VM's tag registers (arch/arm64/include/arch/mte.h: MTE_EL1_LIST). */
+struct mte_regs {
+	uint64_t tfsr, tfsre0, rgsr, gcr;
+};
+
 struct fpsimd_state {
 	__uint128_t v[32];
 	uint64_t fpsr, fpcr;
@@ -58,6 +63,7 @@ struct vcpu {
 	/* An SVE VM's (vm->sve_vl != 0), core/vcpu_sve.c: SVE open with its registers in the
 	 * CPU; its saved ones hold more than fp does (then they are in sve, V0-V31 too). */
 	bool sve_live, sve_dirty;
+	struct mte_regs mte; /* an MTE VM's (vm->mte): switched with the EL1 registers */
 	struct vpmu_state pmu;
 	struct vdebug_state dbg;
 	struct vgic_cpu vgic;

@@ -82,6 +82,7 @@ struct vm {
 	const struct security_policy *policy;
 	uint16_t sve_vl; /* bytes of its SVE vectors; 0: SVE hidden (core/vcpu_sve.c) */
 	bool lazy_fp;	 /* its policy's lazy_fp, for a kind with EL1 in the CPU: one load */
+	bool mte;	 /* allocation tags and its tag registers (core/vcpu_mte.c) */
 	uint64_t hcr, mdcr_extra;
 	/* Keyboard input for the VM: its console device (PL011 or hvc0) registers here. */
 	void (*console_input)(void *dev, char c);

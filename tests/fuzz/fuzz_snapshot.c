@@ -1,6 +1,7 @@
-/* libFuzzer target: the snapshot reader (container, memory section, vCPU and vGIC records)
- * on arbitrary files: every length and offset checked, nothing read or written out of
- * bounds, and a memory section it accepts loads inside the RAM it was checked against. */
+/* libFuzzer target: the snapshot reader (container, memory and MTE sections, vCPU and vGIC
+ * records) on arbitrary files: every length and offset checked, nothing read or written
+ * out of bounds, a memory section it accepts loads inside the RAM it was checked against,
+ * and an MTE section it accepts names pages of that RAM only. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -8,11 +9,20 @@
 #include <triad/snapshot.h>
 #include <triad/snapshot_format.h>
 #include <triad/snapshot_mem.h>
+#include <triad/snapshot_mte.h>
 
 #define RAM_SIZE (64u * SNAP_PAGE_SIZE)
 
 static uint8_t ram[RAM_SIZE] __attribute__((aligned(4096)));
 static struct snap_view view;
+
+static void tagged_page(uint32_t pfn, const uint8_t *tags, void *ctx)
+{
+	(void)ctx;
+	if (pfn >= RAM_SIZE / SNAP_PAGE_SIZE)
+		abort();
+	ram[pfn * SNAP_PAGE_SIZE] ^= tags[SNAP_TAGS_PAGE - 1]; /* ASan: all 128 readable */
+}
 
 /* Checksums stop random bytes at the container: half the inputs are instead sections
  * (type, index, 16-bit length, payload) written into a well-formed file, so that the
@@ -55,6 +65,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (s->type == SNAP_SEC_MEMORY &&
 			    snap_mem_check(s->data, s->len, RAM_SIZE, err, sizeof(err)) == 0)
 				snap_mem_load(s->data, s->len, ram);
+			if (s->type == SNAP_SEC_MTE &&
+			    snap_mte_check(s->data, s->len, 2, RAM_SIZE, err, sizeof(err)) == 0)
+				snap_mte_pages(s->data, s->len, tagged_page, NULL);
 			if (s->type == SNAP_SEC_VCPU && s->len == sizeof(struct snap_vcpu)) {
 				struct snap_vcpu rec;
 				memcpy(&rec, s->data, sizeof(rec));

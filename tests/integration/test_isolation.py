@@ -4,6 +4,8 @@ again (tests/guests/isoguest; the table it checks is docs/isolation.md)."""
 import os
 import re
 
+import pytest
+
 from triad import GUESTS, console_of, triad_run, write_config
 
 ISOGUEST = os.path.join(GUESTS, "isoguest.bin")
@@ -32,14 +34,24 @@ HIDDEN = ["SMCR_EL1", "SMPRI_EL1", "TPIDR2_EL0", "SCXTNUM_EL1", "SCXTNUM_EL0",
           "MPAM1_EL1", "MPAM0_EL1", "PMSCR_EL1"]
 
 
-def test_no_register_state_crosses_vms_on_one_cpu(tmp_path):
-    # SVE VMs (SVE is asked for): ZCR_EL1 is then state of theirs that must be held.
+MTE_REGS = ["GCR_EL1", "RGSR_EL1", "TFSR_EL1", "TFSRE0_EL1"]
+
+
+@pytest.mark.parametrize("mte", [False, True], ids=["without-mte", "mte"])
+def test_no_register_state_crosses_vms_on_one_cpu(tmp_path, mte):
+    # SVE VMs (SVE is asked for): ZCR_EL1 is then state of theirs that must be held. With
+    # MTE (a machine with tags, two MTE VMs) its tag registers are theirs too.
     vm = {"kernel": ISOGUEST, "memory": "16M", "cpus": 1, "affinity": [0x1], "sve-vl": "max"}
+    if mte:
+        vm["mte"] = True
     cfg = write_config(tmp_path / "vms.dts", {
         "a": dict(vm, bootargs="isolation-a"),
         "b": dict(vm, bootargs="isolation-b"),
     })
-    rc, out, err = triad_run("--config", cfg, "--pcpus", "2", "--timeout", "200")
+    rc, out, err = triad_run("--config", cfg, "--pcpus", "2", "--timeout", "200",
+                             *(["--mte"] if mte else []))
+    held = HELD + (MTE_REGS if mte else [])
+    hidden = [r for r in HIDDEN if not (mte and r in MTE_REGS)]
     assert "PANIC" not in out
     fails = [f"VM {name}: {l}" for name in ("a", "b") for l in console_of(out, name).splitlines()
              if "FAIL" in l]
@@ -50,9 +62,9 @@ def test_no_register_state_crosses_vms_on_one_cpu(tmp_path):
         assert m and m.group(2) == "0", con[-3000:]
         state = dict(reversed(l.split()[1:3]) for l in con.splitlines()
                      if re.match(r"isoguest: (held|const|hidden) ", l))
-        want = {r: "held" for r in HELD}
+        want = {r: "held" for r in held}
         want.update({r: "const" for r in CONST})
-        want.update({r: "hidden" for r in HIDDEN})
+        want.update({r: "hidden" for r in hidden})
         wrong = {r: (state.get(r), w) for r, w in want.items() if state.get(r) != w}
         assert not wrong, f"VM {name}: (found, expected): {wrong}"
         other = {r: s for r, s in state.items() if r not in want and s != "held"}

@@ -42,7 +42,7 @@ def test_a_register_missing_from_the_table_fails(tmp_path):
 
 def test_a_register_the_pattern_test_leaves_out_fails(tmp_path):
     root = tree(tmp_path)
-    edit(root / "monitor/monitor.h", "X(sp_el1, sp_el1)", "X(sp_el1, sp_el1) X(tfsr_el1, s3_0_c5_c6_0)")
-    edit(root / "docs/world-switch.md", "`sp_el1`, ", "`sp_el1`, `tfsr_el1`, ")
+    edit(root / "monitor/monitor.h", "X(sp_el1, sp_el1)", "X(sp_el1, sp_el1) X(accdata_el1, s3_0_c13_c0_5)")
+    edit(root / "docs/world-switch.md", "`sp_el1`, ", "`sp_el1`, `accdata_el1`, ")
     rc, out = check(root)
-    assert rc == 1 and "does not check s3_0_c5_c6_0" in out, out
+    assert rc == 1 and "does not check s3_0_c13_c0_5" in out, out

@@ -450,6 +450,37 @@ static void bundle_security_mode(void **state)
 	assert_true(security_policy(SECURITY_PERFORMANCE)->lazy_fp);
 }
 
+/* A VM node with the flags given (mte, realm), each a property without a value, or mte
+ * with a value. */
+static size_t make_mte_bundle(bool mte, bool realm, bool mte_valued)
+{
+	bundle_begin();
+	vm_begin("a", 64UL << 20, 1, 8192, 4096);
+	if (mte)
+		fdt_property(buf, "mte", "", 0);
+	if (mte_valued)
+		fdt_property_u32(buf, "mte", 1);
+	if (realm)
+		fdt_property(buf, "realm", "", 0);
+	fdt_end_node(buf);
+	return bundle_end();
+}
+
+/* mte: off unless asked for; a flag without a value; not for a realm. */
+static void bundle_mte(void **state)
+{
+	(void)state;
+	assert_int_equal(
+	    config_parse(buf, make_mte_bundle(false, false, false), &cfg, err, sizeof(err)), 0);
+	assert_false(cfg.vm[0].mte);
+	assert_int_equal(
+	    config_parse(buf, make_mte_bundle(true, false, false), &cfg, err, sizeof(err)), 0);
+	assert_true(cfg.vm[0].mte);
+	assert_false(cfg.vm[0].realm);
+	expect_error(make_mte_bundle(false, false, true), "'mte' takes no value");
+	expect_error(make_mte_bundle(true, true, false), "a realm has no MTE");
+}
+
 static void bundle_rejects_bad_input(void **state)
 {
 	(void)state;
@@ -544,6 +575,7 @@ int main(void)
 	    cmocka_unit_test(bundle_valid),
 	    cmocka_unit_test(bundle_rejects_bad_input),
 	    cmocka_unit_test(bundle_security_mode),
+	    cmocka_unit_test(bundle_mte),
 	    cmocka_unit_test(bundle_scheduling_properties),
 	    cmocka_unit_test(bundle_rejects_duplicate_names),
 	    cmocka_unit_test(bundle_limits),

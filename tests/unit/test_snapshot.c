@@ -1,8 +1,9 @@
 // clang-format off
-// sources: core/snapshot_format.c core/snapshot_mem.c core/snapshot_state.c core/snapshot_bundle.c irq/vgic.c core/config.c core/security_mode.c devices/*_config.c
+// sources: core/snapshot_format.c core/snapshot_mem.c core/snapshot_mte.c core/snapshot_state.c core/snapshot_bundle.c irq/vgic.c core/config.c core/security_mode.c devices/*_config.c
 // clang-format on
 /* Host tests for VM snapshots: the file's container refuses every corruption, truncation
- * and other version; the memory section keeps exactly the non-zero blocks; vCPU and vGIC
+ * and other version; the memory section keeps exactly the non-zero blocks; the MTE section
+ * keeps tag registers and tagged pages and refuses what MTE cannot hold; vCPU and vGIC
  * records round-trip and refuse what a guest could never have set; the one-VM bundle a
  * snapshot carries parses as a bundle of that VM alone. */
 #include <setjmp.h>
@@ -21,6 +22,7 @@
 #include <triad/snapshot.h>
 #include <triad/snapshot_format.h>
 #include <triad/snapshot_mem.h>
+#include <triad/snapshot_mte.h>
 
 static char err[200];
 
@@ -186,19 +188,26 @@ static void container_refuses_other_version(void **state)
 	/* Named as such, whether or not its checksum fits this version's header. */
 	assert_int_equal(snap_parse(file, (uint64_t)n, &v, err, sizeof(err)), -ENOTSUP);
 	char named[64];
-	snprintf(named, sizeof(named), "format version %u, this Triad reads version %u only",
-		 (unsigned)SNAP_FORMAT_VERSION + 1, (unsigned)SNAP_FORMAT_VERSION);
+	snprintf(named, sizeof(named), "format version %u, this Triad reads versions %u to %u",
+		 (unsigned)SNAP_FORMAT_VERSION + 1, (unsigned)SNAP_FORMAT_OLDEST,
+		 (unsigned)SNAP_FORMAT_VERSION);
 	expect_err(named);
 	/* The files of the first formats (whole pages, CRC-32 payloads; no SVE state) too. */
-	for (version = 1; version < SNAP_FORMAT_VERSION; version++) {
+	for (version = 1; version < SNAP_FORMAT_OLDEST; version++) {
 		memcpy(file + 8, &version, 4);
 		rewrite_header_crc();
 		assert_int_equal(snap_parse(file, (uint64_t)n, &v, err, sizeof(err)), -ENOTSUP);
 		snprintf(named, sizeof(named),
-			 "format version %u, this Triad reads version %u only", version,
-			 (unsigned)SNAP_FORMAT_VERSION);
+			 "format version %u, this Triad reads versions %u to %u", version,
+			 (unsigned)SNAP_FORMAT_OLDEST, (unsigned)SNAP_FORMAT_VERSION);
 		expect_err(named);
 	}
+	/* Version 3 (no MTE section) still reads. */
+	version = SNAP_FORMAT_OLDEST;
+	memcpy(file + 8, &version, 4);
+	rewrite_header_crc();
+	assert_int_equal(snap_parse(file, (uint64_t)n, &v, err, sizeof(err)), 0);
+	assert_int_equal(v.format_version, SNAP_FORMAT_OLDEST);
 	version = SNAP_FORMAT_VERSION + 1;
 	memcpy(file + 8, &version, 4);
 	rewrite_header_crc();
@@ -207,6 +216,114 @@ static void container_refuses_other_version(void **state)
 	memcpy(file, "TRIADSNQ", 8);
 	assert_int_equal(snap_parse(file, (uint64_t)n, &v, err, sizeof(err)), -EINVAL);
 	expect_err("not a Triad snapshot");
+}
+
+/* An MTE section: only in a version 4 file. */
+static void container_mte_section_needs_version_4(void **state)
+{
+	(void)state;
+	struct snap_writer w;
+	snap_write_begin(&w, file, sizeof(file), "v");
+	snap_section_add(&w, SNAP_SEC_MTE, 0, "tags....", 8);
+	long n = snap_write_finish(&w);
+	struct snap_view v;
+	assert_int_equal(snap_parse(file, (uint64_t)n, &v, err, sizeof(err)), 0);
+	assert_non_null(snap_find(&v, SNAP_SEC_MTE, 0));
+	uint32_t version = 3;
+	memcpy(file + 8, &version, 4);
+	rewrite_header_crc();
+	assert_int_equal(snap_parse(file, (uint64_t)n, &v, err, sizeof(err)), -EINVAL);
+	expect_err("unknown type 7");
+}
+
+/* ---- MTE section ---- */
+
+static uint8_t mte_sec[4096];
+
+struct seen_pages {
+	unsigned n;
+	uint32_t pfn[4];
+	uint8_t first[4];
+};
+
+static void note_page(uint32_t pfn, const uint8_t *tags, void *ctx)
+{
+	struct seen_pages *s = ctx;
+	s->pfn[s->n] = pfn;
+	s->first[s->n++] = tags[0];
+}
+
+/* Two vCPUs' registers and two pages' tags: checked, read back as they went in. */
+static uint64_t make_mte_section(void)
+{
+	struct mte_regs regs[2] = {{.tfsr = 1, .tfsre0 = 2, .rgsr = 0xa5c30f, .gcr = 0x10001},
+				   {.tfsr = 0, .tfsre0 = 3, .rgsr = 0x100, .gcr = 0xfffe}};
+	uint8_t tags[SNAP_TAGS_PAGE];
+	uint64_t at = snap_mte_head(mte_sec, 2, regs, 16UL << 20);
+	memset(tags, 0x21, sizeof(tags));
+	snap_mte_record(mte_sec + at, 7, tags);
+	at += SNAP_TAGS_RECORD;
+	memset(tags, 0xf0, sizeof(tags));
+	snap_mte_record(mte_sec + at, 4095, tags);
+	at += SNAP_TAGS_RECORD;
+	assert_int_equal(at, snap_mte_len(2, 2));
+	return at;
+}
+
+static void mte_section_round_trip(void **state)
+{
+	(void)state;
+	uint64_t len = make_mte_section();
+	assert_int_equal(snap_mte_check(mte_sec, len, 2, 16UL << 20, err, sizeof(err)), 0);
+	struct mte_regs r;
+	snap_mte_regs(mte_sec, 0, &r);
+	assert_true(r.tfsr == 1 && r.tfsre0 == 2 && r.rgsr == 0xa5c30f && r.gcr == 0x10001);
+	snap_mte_regs(mte_sec, 1, &r);
+	assert_true(r.tfsr == 0 && r.tfsre0 == 3 && r.rgsr == 0x100 && r.gcr == 0xfffe);
+	struct seen_pages s = {0};
+	snap_mte_pages(mte_sec, len, note_page, &s);
+	assert_int_equal(s.n, 2);
+	assert_true(s.pfn[0] == 7 && s.first[0] == 0x21 && s.pfn[1] == 4095 && s.first[1] == 0xf0);
+	/* No pages: only the registers. */
+	assert_int_equal(
+	    snap_mte_check(mte_sec, snap_mte_len(2, 0), 2, 16UL << 20, err, sizeof(err)), 0);
+}
+
+static void mte_section_refuses_what_mte_cannot_hold(void **state)
+{
+	(void)state;
+	uint64_t len = make_mte_section();
+	/* another vCPU count, another RAM size, a piece of a record */
+	assert_int_equal(snap_mte_check(mte_sec, len, 1, 16UL << 20, err, sizeof(err)), -EINVAL);
+	expect_err("for 2 vCPU(s), the VM has 1");
+	assert_int_equal(snap_mte_check(mte_sec, len, 2, 32UL << 20, err, sizeof(err)), -EINVAL);
+	expect_err("RAM");
+	assert_int_equal(snap_mte_check(mte_sec, len - 8, 2, 16UL << 20, err, sizeof(err)),
+			 -EINVAL);
+	expect_err("not whole page records");
+	assert_int_equal(snap_mte_check(mte_sec, 4, 2, 16UL << 20, err, sizeof(err)), -EINVAL);
+	/* a page beyond the RAM, pages out of order */
+	uint64_t second = snap_mte_len(2, 1);
+	uint32_t pfn = 4096;
+	memcpy(mte_sec + second, &pfn, 4);
+	assert_int_equal(snap_mte_check(mte_sec, len, 2, 16UL << 20, err, sizeof(err)), -EINVAL);
+	pfn = 7;
+	memcpy(mte_sec + second, &pfn, 4);
+	assert_int_equal(snap_mte_check(mte_sec, len, 2, 16UL << 20, err, sizeof(err)), -EINVAL);
+	expect_err("out of order");
+	/* register bits MTE does not define: TFSR beyond TF0/TF1, GCR beyond RRND, RGSR's
+	 * reserved bits 7:4 */
+	static const struct {
+		unsigned reg;
+		uint64_t value;
+	} bad[] = {{0, 4}, {1, 1UL << 63}, {2, 0xf0}, {3, 1 << 17}};
+	for (unsigned i = 0; i < 4; i++) {
+		len = make_mte_section();
+		memcpy(mte_sec + 8 + SNAP_MTE_REGS + bad[i].reg * 8, &bad[i].value, 8);
+		assert_int_equal(snap_mte_check(mte_sec, len, 2, 16UL << 20, err, sizeof(err)),
+				 -EINVAL);
+		expect_err("vCPU 1's tag registers");
+	}
 }
 
 /* A well-checksummed file can still lie: duplicate sections, unknown types, sizes. */
@@ -664,6 +781,9 @@ int main(void)
 	    cmocka_unit_test(container_refuses_every_corruption),
 	    cmocka_unit_test(container_refuses_truncation_and_extra_bytes),
 	    cmocka_unit_test(container_refuses_other_version),
+	    cmocka_unit_test(container_mte_section_needs_version_4),
+	    cmocka_unit_test(mte_section_round_trip),
+	    cmocka_unit_test(mte_section_refuses_what_mte_cannot_hold),
 	    cmocka_unit_test(container_refuses_consistent_lies),
 	    cmocka_unit_test(mem_keeps_exactly_the_non_zero_blocks),
 	    cmocka_unit_test(mem_refuses_bad_sections),

@@ -92,6 +92,8 @@ static bool cpu_has(unsigned feature)
 		return idfield(read_sysreg(id_aa64mmfr0_el1), 56);
 	case F_SCXT:
 		return idfield(read_sysreg(id_aa64pfr0_el1), 56) >= 2;
+	case F_MTE:
+		return idfield(read_sysreg(id_aa64pfr1_el1), 8) >= 2;
 	default:
 		return true;
 	}

@@ -14,6 +14,7 @@
 #define F_HCX	2 /* FEAT_HCX: HCRX_EL2 */
 #define F_FGT	3 /* FEAT_FGT: the fine-grained trap registers */
 #define F_SCXT	4 /* FEAT_CSV2_2: SCXTNUM_ELx */
+#define F_MTE	5 /* FEAT_MTE2 (QEMU's mte=on): the tag registers */
 
 // clang-format off
 #define WS_EL1_REGS(X)                                                                             \
@@ -66,7 +67,11 @@
 	X("APGAKEYLO_EL1", s3_0_c2_c3_0, 0x6e73f1f1f1f1f1f1, F_PAUTH, 1)                           \
 	X("APGAKEYHI_EL1", s3_0_c2_c3_1, 0x6e73f2f2f2f2f2f2, F_PAUTH, 1)                           \
 	X("SCXTNUM_EL0", s3_3_c13_c0_7, 0x6e73000000005c00, F_SCXT, 1)                             \
-	X("SCXTNUM_EL1", s3_0_c13_c0_7, 0x6e73000000005c01, F_SCXT, 1)
+	X("SCXTNUM_EL1", s3_0_c13_c0_7, 0x6e73000000005c01, F_SCXT, 1)                             \
+	X("GCR_EL1", s3_0_c1_c0_6, 0xa5a5, F_MTE, 1)                                               \
+	X("RGSR_EL1", s3_0_c1_c0_5, 0xa5c300, F_MTE, 1)                                            \
+	X("TFSR_EL1", s3_0_c5_c6_0, 0x3, F_MTE, 1)                                                 \
+	X("TFSRE0_EL1", s3_0_c5_c6_1, 0x3, F_MTE, 1)
 
 #define WS_EL2_REGS(X)                                                                             \
 	X("HCR_EL2", hcr_el2, 0x00000300c40c6000, F_ALL, 1)                                        \
@@ -101,7 +106,8 @@
 	X("ICH_LR3_EL2", s3_4_c12_c12_3, 0x10a500000000002c, F_ALL, 0)                             \
 	X("HCRX_EL2", s3_4_c1_c2_2, 0x62d, F_HCX, 1)                                               \
 	X("HFGRTR_EL2", s3_4_c1_c1_4, 0xb, F_FGT, 1)                                               \
-	X("HFGWTR_EL2", s3_4_c1_c1_5, 0xb, F_FGT, 1)
+	X("HFGWTR_EL2", s3_4_c1_c1_5, 0xb, F_FGT, 1)                                               \
+	X("TFSR_EL2", s3_4_c5_c6_0, 0x3, F_MTE, 1)
 // clang-format on
 
 /* The realm's registers (wswitch_realm.S): X(name, register, pattern), then its keys if the

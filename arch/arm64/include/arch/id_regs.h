@@ -12,6 +12,7 @@
 
 #define ID_AA64PFR0  SYSREG(3, 0, 0, 4, 0)
 #define ID_AA64PFR1  SYSREG(3, 0, 0, 4, 1)
+#define ID_AA64PFR2  SYSREG(3, 0, 0, 4, 2)
 #define ID_AA64ZFR0  SYSREG(3, 0, 0, 4, 4)
 #define ID_AA64SMFR0 SYSREG(3, 0, 0, 4, 5)
 #define ID_AA64DFR0  SYSREG(3, 0, 0, 5, 0)
@@ -65,6 +66,9 @@ static inline uint64_t id_reg_for_guest(unsigned reg, unsigned pmu_version)
 	case ID_AA64PFR1:
 		/* Keep BT, SSBS and CSV2_frac; MTE, SME, NMI, MPAM and the rest are hidden. */
 		return v & (0xffUL | (0xfUL << 32));
+	case ID_AA64PFR2:
+		/* MTE's permission, store-only and FAR features (with MTE hidden) */
+		return v & ~0xfffUL;
 	case ID_AA64ZFR0:
 	case ID_AA64SMFR0:
 		return 0;

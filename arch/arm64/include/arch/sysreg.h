@@ -85,6 +85,8 @@
 #define HCR_APK	   (1UL << 40)
 #define HCR_API	   (1UL << 41)
 #define HCR_FIEN   (1UL << 47)
+#define HCR_ATA	   (1UL << 56) /* EL1/EL0 may use allocation tags (FEAT_MTE2) */
+#define HCR_TID5   (1UL << 58) /* GMID_EL1 traps */
 
 /* SPSR / PSTATE */
 #define PSR_MODE_EL0t 0x0
@@ -98,6 +100,7 @@
 #define PSR_A	      (1UL << 8)
 #define PSR_D	      (1UL << 9)
 #define PSR_PAN	      (1UL << 22)
+#define PSR_TCO	      (1UL << 25) /* tag checks off: set on exception entry (FEAT_MTE) */
 #define PSR_DAIF      (PSR_D | PSR_A | PSR_I | PSR_F)
 
 #include <arch/sctlr.h>
