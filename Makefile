@@ -170,7 +170,7 @@ GUEST_MODULES := $(addprefix .cache/guest/linux-6.1/modules/kernel/,drivers/virt
 	drivers/virtio/virtio_ring.ko drivers/virtio/virtio_mmio.ko drivers/char/virtio_console.ko \
 	drivers/block/virtio_blk.ko net/core/failover.ko drivers/net/net_failover.ko \
 	drivers/net/virtio_net.ko drivers/virtio/virtio_pci_modern_dev.ko \
-	drivers/virtio/virtio_pci_legacy_dev.ko drivers/virtio/virtio_pci.ko)
+	drivers/virtio/virtio_pci_legacy_dev.ko drivers/virtio/virtio_pci.ko fs/efivarfs/efivarfs.ko)
 
 $(BUILD)/initramfs.cpio.gz: tools/mkinitramfs.py tests/guests/initramfs/init .cache/guest/busybox \
 		$(GUEST_MODULES) \

@@ -71,8 +71,8 @@ int bundle_get_flag(const void *fdt, int node, const char *where, const char *pr
 }
 
 static const char *const vm_props[] = {
-    "memory", "cpus",	  "bootargs", "kernel",	  "initrd", "weight",	"affinity", "console",
-    "realm",  "realtime", "its",      "security", "sve-vl", "firmware", "mte",	    NULL};
+    "memory",	"cpus", "bootargs", "kernel", "initrd",	  "weight", "affinity", "console", "realm",
+    "realtime", "its",	"security", "sve-vl", "firmware", "mte",    "uefi",	NULL};
 
 static const struct vdev_type *find_type(const char *name)
 {
@@ -226,6 +226,16 @@ static int parse_vm(const void *fdt, int node, uint64_t size, struct vm_config *
 		     "with no initrd",
 		     path);
 	vm->firmware = firmware;
+	int uefi = bundle_get_flag(fdt, node, path, "uefi", err, errlen);
+	if (uefi < 0)
+		return uefi;
+	if (uefi && !firmware)
+		FAIL("bundle: /vms/%s: 'uefi' names the guest firmware: it needs 'firmware'", path);
+	if (uefi && (vm->kernel.size < PAGE_SIZE || vm->kernel.size > UEFI_CODE_MAX))
+		FAIL("bundle: /vms/%s: UEFI firmware of %lu bytes: not a flash image (4 KiB to "
+		     "%lu MiB)",
+		     path, (unsigned long)vm->kernel.size, UEFI_CODE_MAX >> 20);
+	vm->uefi = uefi;
 	const fdt32_t *w = fdt_getprop(fdt, node, "weight", &len);
 	if (w) {
 		if (len != 4)

@@ -94,7 +94,7 @@ int el2_vmid_alloc(void)
 	return v;
 }
 
-void el2_vmid_release(uint16_t vmid)
+void el2_tlb_flush_vmid(uint16_t vmid)
 {
 	/* TLBI VMALLS12E1IS acts on the VMID in VTTBR_EL2: name it there for the moment (no
 	 * guest runs on this CPU while Triad does this, whatever vCPU is loaded). */
@@ -106,6 +106,11 @@ void el2_vmid_release(uint16_t vmid)
 	dsb(ish);
 	write_sysreg(vttbr_el2, vttbr);
 	isb();
+}
+
+void el2_vmid_release(uint16_t vmid)
+{
+	el2_tlb_flush_vmid(vmid);
 	spin_lock(&vmid_lock);
 	int r = vmid_free(&vmids, vmid);
 	spin_unlock(&vmid_lock);

@@ -13,6 +13,8 @@ void el2_limit_ipa_bits(unsigned bits);
 /* VTCR_EL2 as Triad sets it: the stage-2 format an SMMU must walk VMs' tables with. */
 uint64_t el2_vtcr(void);
 int el2_vmid_alloc(void);
+/* Drops the TLB entries (walk caches too) of a VMID on every CPU. */
+void el2_tlb_flush_vmid(uint16_t vmid);
 /* A VM that ran under vmid is gone: its TLB entries (walk caches too) go on every CPU, then
  * the VMID is free for another VM. Before its stage-2 tables are freed. */
 void el2_vmid_release(uint16_t vmid);

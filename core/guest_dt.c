@@ -110,6 +110,18 @@ static int add_rtc(void *fdt, const struct guest_dt_params *p)
 	return fdt_end_node(fdt);
 }
 
+/* As QEMU virt's: one node, both banks (the firmware's code at 0, the variables above). */
+static int add_flash(void *fdt, const struct guest_dt_params *p)
+{
+	TRY(begin_node_at(fdt, "flash", 0));
+	TRY(fdt_property_string(fdt, "compatible", "cfi-flash"));
+	fdt64_t reg[4] = {cpu_to_fdt64(0), cpu_to_fdt64(p->flash0_size),
+			  cpu_to_fdt64(p->flash1_base), cpu_to_fdt64(p->flash1_size)};
+	TRY(fdt_property(fdt, "reg", reg, sizeof(reg)));
+	TRY(fdt_property_u32(fdt, "bank-width", 4));
+	return fdt_end_node(fdt);
+}
+
 /* The PL061 and, on its line power_line, the power button Linux's gpio-keys driver (or a
  * program watching the line) turns into KEY_POWER (bindings: gpio/pl061-gpio.yaml,
  * input/gpio-keys.yaml). */
@@ -316,6 +328,8 @@ int guest_dt_build(void *buf, size_t size, const struct guest_dt_params *p)
 		TRY(add_rtc(fdt, p));
 	if (p->gpio_base)
 		TRY(add_gpio(fdt, p));
+	if (p->flash1_size)
+		TRY(add_flash(fdt, p));
 	for (unsigned i = 0; i < p->nvirtio; i++)
 		TRY(add_virtio(fdt, &p->virtio[i]));
 	for (unsigned i = 0; i < p->npassthrough; i++)

@@ -25,6 +25,11 @@ static inline __attribute__((always_inline)) struct vdev *find_vdev(struct vm *v
 	return NULL;
 }
 
+bool mmio_claims(struct vm *vm, uint64_t ipa)
+{
+	return find_vdev(vm, ipa) != NULL;
+}
+
 /* The guest gets an external abort for an access that cannot be emulated. Out of line:
  * the hot path below then needs no stack frame for it. */
 static void __attribute__((noinline, cold))

@@ -80,10 +80,18 @@ static void handle_stage2_abort(struct vcpu *v, uint64_t esr, bool fetch)
 		handle_mmio_abort(v, esr, ipa.bits);
 		return;
 	}
-	vm_audit(
-	    v->vm, AUDIT_ABORT_INJECTED,
-	    "vCPU %u: %s at IPA 0x%lx (unmapped, fault status 0x%lx), pc 0x%lx: abort injected",
-	    v->id, fetch ? "instruction fetch" : "data access", ipa.bits, fsc, v->regs.pc);
+	/* A write to a device whose contents the guest reads as memory (the UEFI variable
+	 * store's flash, mapped read-only in read-array mode) is the device's. */
+	if (!fetch && (fsc & FSC_TYPE_MASK) == FSC_PERMISSION && (esr & ESR_WNR) &&
+	    mmio_claims(v->vm, ipa.bits)) {
+		handle_mmio_abort(v, esr, ipa.bits);
+		return;
+	}
+	vm_audit(v->vm, AUDIT_ABORT_INJECTED,
+		 "vCPU %u: %s at IPA 0x%lx (%s, fault status 0x%lx), pc 0x%lx: abort injected",
+		 v->id, fetch ? "instruction fetch" : "data access", ipa.bits,
+		 (fsc & FSC_TYPE_MASK) == FSC_PERMISSION ? "not allowed" : "unmapped", fsc,
+		 v->regs.pc);
 	if (fetch)
 		inject_insn_abort(v, far);
 	else

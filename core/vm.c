@@ -117,6 +117,7 @@ void vm_free(struct vm *vm)
 		zero_range(vm->ram_pa, vm->ram_size);
 		page_free_zeroed(vm->ram_pa, vm->ram_size / PAGE_SIZE);
 	}
+	guest_firmware_free(vm);
 	if (vm->bundle_owned)
 		page_free((uint64_t)vm->bundle_owned,
 			  ALIGN_UP(vm->bundle_owned_size, PAGE_SIZE) / PAGE_SIZE);
@@ -164,7 +165,12 @@ int vm_load_images(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
 	uint64_t kernel_off, dtb_off, initrd_off, need;
-	if (cfg->firmware) {
+	if (cfg->uefi) {
+		/* EDK2 runs from its flash (core/guest_firmware.c) and finds the DTB at the start
+		 * of RAM, as QEMU leaves it; nothing else goes into RAM. */
+		dtb_off = kernel_off = initrd_off = 0;
+		need = SZ_2M;
+	} else if (cfg->firmware) {
 		/* As QEMU's -bios boot leaves things, which is where guest firmware for virt
 		 * (U-Boot) looks: the DTB at the start of RAM. The firmware goes 2 MiB in (it is
 		 * position-independent and moves itself to the top of RAM). */
@@ -208,7 +214,8 @@ int vm_load_images(struct vm *vm)
 	if (!vm->ram_clean)
 		zero_range(vm->ram_pa, vm->ram_size);
 	vm->ram_clean = false; /* from now on it holds the guest's data */
-	memcpy(ram + kernel_off, vm->bundle + cfg->kernel.offset, cfg->kernel.size);
+	uint64_t kernel_size = cfg->uefi ? 0 : cfg->kernel.size; /* UEFI's is in its flash */
+	memcpy(ram + kernel_off, vm->bundle + cfg->kernel.offset, kernel_size);
 	if (cfg->initrd.size)
 		memcpy(ram + initrd_off, vm->bundle + cfg->initrd.offset, cfg->initrd.size);
 
@@ -233,6 +240,9 @@ int vm_load_images(struct vm *vm)
 	    .gpio_base = GUEST_GPIO_IPA,
 	    .gpio_spi = GUEST_GPIO_SPI,
 	    .power_line = GUEST_POWER_KEY_LINE,
+	    .flash0_size = vm->fw_code_size,
+	    .flash1_base = GUEST_FLASH1_IPA,
+	    .flash1_size = cfg->uefi ? GUEST_VARSTORE_SIZE : 0,
 	    .timer_ppi = {13, 14, 11, 10},
 	    .pmu = vpmu_available() && vm->policy->guest_pmu,
 	    .pmu_ppi = plat.pmu_intid - 16,
@@ -255,7 +265,7 @@ int vm_load_images(struct vm *vm)
 	}
 	/* The guest starts with its MMU (so its caches) off: what it reads then must be in
 	 * memory, not only in our caches. It cleans or invalidates anything else itself. */
-	dcache_clean_range(vm->ram_pa + kernel_off, cfg->kernel.size);
+	dcache_clean_range(vm->ram_pa + kernel_off, kernel_size);
 	dcache_clean_range(vm->ram_pa + dtb_off, DTB_MAX);
 	dcache_clean_range(vm->ram_pa + initrd_off, cfg->initrd.size);
 	icache_invalidate_all();
@@ -272,7 +282,7 @@ int vm_load_images(struct vm *vm)
 		return -EINVAL;
 	features_vm_loaded(vm);
 	struct vcpu *boot = vm->vcpu[0];
-	boot->on_entry = GUEST_RAM_IPA + kernel_off;
+	boot->on_entry = cfg->uefi ? GUEST_FLASH0_IPA : GUEST_RAM_IPA + kernel_off;
 	boot->on_context = GUEST_RAM_IPA + dtb_off; /* x0 = DTB address */
 	boot->power = VCPU_ON_PENDING;
 	vm->state = VM_RUNNING;
@@ -448,4 +458,11 @@ void vm_audit(struct vm *vm, enum audit_event ev, const char *fmt, ...)
 int vm_s2_map(struct vm *vm, ipa_t ipa, paddr_t pa, uint64_t size, uint64_t attr)
 {
 	return pt_map(&vm->s2, ipa.bits, pa.bits, size, attr);
+}
+
+int vm_s2_unmap(struct vm *vm, ipa_t ipa, uint64_t size)
+{
+	int r = pt_unmap(&vm->s2, ipa.bits, size);
+	el2_tlb_flush_vmid(vm->vmid); /* no vCPU may go on using the old entries */
+	return r;
 }

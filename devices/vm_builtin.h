@@ -10,5 +10,6 @@ int vm_rtc_create(struct vm *vm);	  /* vm_rtc.c: the PL031 */
 int vm_gpio_create(struct vm *vm);	  /* vm_gpio.c: the PL061 and its power key */
 int virtio_console_create(struct vm *vm); /* virtio_console.c: hvc0, virtio-mmio window 0 */
 int vm_its_create(struct vm *vm);	  /* vm_its.c: the ITS and the vGIC's LPIs */
+int vm_flash_create(struct vm *vm);	  /* vm_flash.c: a UEFI VM's variable store */
 
 #endif

@@ -180,8 +180,10 @@ int vm_devices_create(struct vm *vm, char *err, size_t errlen)
 	vm_add_vdev(vm, &gicd_ops, GICD_BASE_IPA, GICD_SIZE, vm, -1);
 	vm_add_vdev(vm, &gicr_ops, GICR_BASE_IPA, GICR_STRIDE * vm->ncpus, vm, -1);
 	if (vm_uart_create(vm) || vm_rtc_create(vm) || vm_gpio_create(vm) ||
-	    virtio_console_create(vm) || vm_its_create(vm)) {
-		snprintf(err, errlen, "VM '%s': no memory for its UART, RTC, GPIO, console or ITS",
+	    virtio_console_create(vm) || vm_its_create(vm) ||
+	    (vm->cfg->uefi && vm_flash_create(vm))) {
+		snprintf(err, errlen,
+			 "VM '%s': no memory for its UART, RTC, GPIO, console, ITS or flash",
 			 vm->name);
 		return -ENOMEM;
 	}

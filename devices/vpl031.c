@@ -22,12 +22,14 @@ void vpl031_init(struct vpl031 *r)
 
 bool vpl031_read(const struct vpl031 *r, uint32_t now, uint64_t off, unsigned size, uint64_t *val)
 {
-	if (size != 4 || off % 4)
-		return false;
-	if (off >= 0xfe0 && off < 0x1000) {
+	/* The identification registers hold a byte each: EDK2's PL031 driver reads them a
+	 * byte at a time (QEMU's PL031 allows it). */
+	if (off >= 0xfe0 && off < 0x1000 && off % 4 == 0 && (size == 1 || size == 2 || size == 4)) {
 		*val = id_regs[(off - 0xfe0) / 4];
 		return true;
 	}
+	if (size != 4 || off % 4)
+		return false;
 	switch (off) {
 	case RTCDR:
 		*val = (uint32_t)(now + r->offset);

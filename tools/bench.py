@@ -401,9 +401,10 @@ def write_results(rows, macro_rows, io_rows, recovery_rows, realm_rows, distro_r
     if distro_rows:
         md += ["", "| distribution (wall clock) | Triad | bare QEMU | Triad / bare |",
                "|---|---:|---:|---:|"]
-    for name, desc, tri, bare in distro_rows:
+    for name, desc, tri, bare, target in distro_rows:
         md.append(f"| {desc} | {fmt(tri)} | {fmt(bare)} | {tri / bare:.2f} |")
-        csv.append(",".join([name, f'"{desc}"', "", "", "1.05", str(tri), str(bare)]))
+        csv.append(",".join([name, f'"{desc}"', "", "", str(target or ""), str(tri),
+                             str(bare)]))
     md += ["", "| recovery and management (wall clock) | Triad | target |", "|---|---:|---:|"]
     for name, desc, value, target in recovery_rows:
         md.append(f"| {desc} | {fmt(value)} | {fmt(target)} |")
@@ -461,14 +462,24 @@ plot "{data}" using 3:xtic(2) title "Triad" lc rgb "#1f77b4", \\
 
 DEBIAN = os.path.join(ROOT, ".cache", "debian", "debian.img")  # make debian-image
 UBOOT = os.path.join(ROOT, ".cache", "guest", "u-boot", "u-boot.bin")
+# (name, description, target of Triad / bare or None). The VM's part starts at U-Boot's
+# banner, its first output on both: before it, Triad's run boots the monitor, OP-TEE at
+# S-EL2, the RMM and Triad itself; bare QEMU only starts.
 DISTRO = [("debian_login", "Debian bookworm from its own disk (U-Boot, systemd) to the login "
-           "prompt (s, wall; target Triad / bare 1.05)")]
+           "prompt (s, wall; target Triad / bare 1.05)", 1.05),
+          ("debian_vm_start", "  of which: the process's start to U-Boot's banner (s, wall: "
+           "Triad's machine boot; bare QEMU's start)", None),
+          ("debian_vm_login", "  of which: U-Boot's banner to the login prompt (s, wall: the "
+           "VM's own boot; target 1.05)", 1.05)]
+UBOOT_BANNER = rb"U-Boot 20\d\d\.\d\d"
 
 
-def time_to(cmd, pattern, tmp, timeout=1200):
-    """Seconds from starting cmd to pattern on its output; the process is killed then."""
+def time_to(cmd, patterns, tmp, timeout=1200):
+    """Seconds from starting cmd to each of patterns (in order) on its output; the process
+    is killed after the last."""
     import time
     log = os.path.join(tmp, "console.log")
+    times = []
     with open(log, "wb") as out:
         t0 = time.monotonic()
         p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
@@ -476,15 +487,19 @@ def time_to(cmd, pattern, tmp, timeout=1200):
         try:
             while time.monotonic() - t0 < timeout:
                 with open(log, "rb") as f:
-                    if re.search(pattern, f.read()):
-                        return time.monotonic() - t0
+                    text = f.read()
+                while len(times) < len(patterns) and re.search(patterns[len(times)], text):
+                    times.append(time.monotonic() - t0)
+                if len(times) == len(patterns):
+                    return times
                 if p.poll() is not None:
                     break
-                time.sleep(0.2)
+                time.sleep(0.1)
         finally:
             stop_run(p)
     with open(log, "rb") as f:
-        sys.exit(f"bench: no {pattern!r} from {cmd[0]}:\n{f.read()[-3000:].decode(errors='replace')}")
+        sys.exit(f"bench: no {patterns[len(times)]!r} from {cmd[0]}:\n"
+                 f"{f.read()[-3000:].decode(errors='replace')}")
 
 
 def debian_login(tmp):
@@ -500,13 +515,17 @@ def debian_login(tmp):
     def fresh():
         subprocess.run(["cp", "--sparse=always", DEBIAN, image], check=True)
         return image
+    marks = [UBOOT_BANNER, login]
     tri = time_to([TRIAD_RUN, "--unattended", "--timeout", "1200", "--boot", "disk", "--disk",
-                   fresh(), "--mem", "1G"], login, tmp)
+                   fresh(), "--mem", "1G"], marks, tmp)
     bare = time_to(["qemu-system-aarch64", "-M", "virt,gic-version=3", "-cpu", "max",
                     "-nodefaults", "-display", "none", "-serial", "stdio", "-m", "1G",
                     "-bios", UBOOT, "-drive", f"file={fresh()},format=raw,if=none,id=d",
-                    "-device", "virtio-blk-device,drive=d"], login, tmp)
-    return [(name, desc, round(tri, 1), round(bare, 1)) for name, desc in DISTRO]
+                    "-device", "virtio-blk-device,drive=d"], marks, tmp)
+    parts = {"debian_login": (tri[1], bare[1]), "debian_vm_start": (tri[0], bare[0]),
+             "debian_vm_login": (tri[1] - tri[0], bare[1] - bare[0])}
+    return [(name, desc, round(parts[name][0], 1), round(parts[name][1], 1), target)
+            for name, desc, target in DISTRO]
 
 
 RECOVERY = [
@@ -620,6 +639,8 @@ def main():
     ap.add_argument("--switch-only", action="store_true",
                     help="only the VM switch rows (and the plain switch on a machine with "
                          "tags), printed; nothing written")
+    ap.add_argument("--debian-only", action="store_true",
+                    help="only the Debian rows (one run each), printed; nothing written")
     args = ap.parse_args()
     if args.switch_only:
         with tempfile.TemporaryDirectory(prefix="triad-switch-") as tmp:
@@ -628,6 +649,12 @@ def main():
                              ("vm_switch on the machine with tags, VMs without MTE",
                               {"mte_machine": True})):
                 print(f"{name}: {vm_switch(tmp, **kw)} instructions", flush=True)
+        return
+    if args.debian_only:
+        with tempfile.TemporaryDirectory(prefix="triad-debian-") as tmp:
+            for name, desc, tri, bare, target in debian_login(tmp) or []:
+                print(f"{name}: Triad {tri} s, bare QEMU {bare} s ({tri / bare:.2f}x"
+                      f"{f', target {target}' if target else ''}): {desc.strip()}")
         return
     if args.snapshot_only:
         for path in (LINUX, INITRAMFS, HOG):

@@ -8,7 +8,7 @@ CACHE=$ROOT/.cache
 QEMU_VERSION="1:10.0.2+ds-2+deb13u1~bpo12+1"
 HOST_PKGS=(qemu-system-arm qemu-utils e2fsprogs gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
 	device-tree-compiler libcmocka-dev python3-pytest clang libclang-rt-14-dev gnuplot-nox
-	xz-utils make gcc gdb-multiarch)
+	xz-utils make gcc gdb-multiarch dosfstools mtools)
 
 die() { echo "setup: error: $*" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive
@@ -151,6 +151,14 @@ if [ ! -f "$stamp" ]; then
 			dpkg-deb -x "$file" "$CACHE/pkgs/u-boot"
 			cp "$CACHE/pkgs/u-boot/usr/lib/u-boot/qemu_arm64/u-boot.bin" "$CACHE/guest/u-boot/" ||
 				die "u-boot-qemu: qemu_arm64/u-boot.bin missing"
+			;;
+		qemu-efi-aarch64)
+			rm -rf "$CACHE/pkgs/edk2" && mkdir -p "$CACHE/pkgs/edk2" "$CACHE/guest/edk2"
+			dpkg-deb -x "$file" "$CACHE/pkgs/edk2"
+			# ArmVirtQemu's code flash image, unpadded (the AAVMF_CODE files are it padded
+			# to QEMU's 64 MiB bank).
+			cp "$CACHE/pkgs/edk2/usr/share/qemu-efi-aarch64/QEMU_EFI.fd" "$CACHE/guest/edk2/" ||
+				die "qemu-efi-aarch64: QEMU_EFI.fd missing"
 			;;
 		busybox-static)
 			rm -rf "$CACHE/pkgs/busybox" && mkdir -p "$CACHE/pkgs/busybox" "$CACHE/guest"

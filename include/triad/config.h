@@ -52,9 +52,15 @@ struct vm_config {
 	/* kernel is guest firmware for QEMU's virt (U-Boot: triad-run --boot disk), started
 	 * as QEMU starts it, with the DTB at the start of RAM; it boots what the disk holds */
 	bool firmware;
+	/* the firmware is EDK2 (ArmVirtQemu, triad-run --firmware uefi): run in place from a
+	 * flash bank at IPA 0, with its variable store in a second bank (core/guest_firmware.c) */
+	bool uefi;
 	struct vdev_config dev[MAX_VM_DEVICES]; /* in bundle order */
 	unsigned ndevs;
 };
+
+/* The largest UEFI code flash: QEMU virt's first bank, below the variable store's. */
+#define UEFI_CODE_MAX 0x4000000UL
 
 struct triad_config {
 	struct vm_config vm[MAX_VMS];

@@ -53,6 +53,9 @@ struct guest_dt_params {
 	 * its line power_line, as QEMU virt has it. */
 	uint64_t gpio_base;
 	uint32_t gpio_spi, power_line;
+	/* QEMU virt's two CFI flash banks (one cfi-flash node, bank width 4), the second at
+	 * flash1_base, or flash1_size 0 for none: a UEFI VM's code and variable store. */
+	uint64_t flash0_size, flash1_base, flash1_size;
 	uint32_t timer_ppi[4]; /* PPI numbers: secure phys, phys, virt, hyp phys */
 	bool pmu;	       /* a PMUv3, whose overflow interrupt is PPI pmu_ppi */
 	bool psci_smc;	       /* PSCI through SMC (a realm) rather than HVC */

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 struct vcpu;
+struct vm;
 
 /* core/inject.c: architectural exceptions delivered to the guest's EL1. */
 void inject_undef(struct vcpu *v);
@@ -28,6 +29,8 @@ void handle_setway_trap(struct vcpu *v, uint64_t esr, uint64_t val);
 void vcpu_fp_first_use(struct vcpu *v, bool sve);
 /* core/mmio.c */
 void handle_mmio_abort(struct vcpu *v, uint64_t esr, uint64_t ipa);
+/* Whether an emulated device of the VM claims ipa. */
+bool mmio_claims(struct vm *vm, uint64_t ipa);
 /* The access an abort's syndrome describes, to the device at ipa: false if there is no
  * device there or it refuses. value: the data written, or the data read (extended as the
  * load asked). */

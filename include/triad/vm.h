@@ -26,7 +26,9 @@
 #define GUEST_HVC_IPA	     0x0a000000UL /* QEMU virt's first virtio-mmio slot */
 #define GUEST_HVC_SPI	     16
 
-#define MAX_VDEVS (6 + MAX_VM_DEVICES) /* GICD, GICR, ITS, PL011, PL031, hvc0 and the bundle's */
+#define MAX_VDEVS                                                                                  \
+	(8 +                                                                                       \
+	 MAX_VM_DEVICES) /* GICD, GICR, ITS, PL011, PL031, PL061, hvc0, flash and the bundle's */
 
 struct vcpu;
 struct vits;
@@ -55,7 +57,8 @@ struct vm {
 	struct pgtable s2;
 	uint64_t vttbr;
 	uint64_t ram_pa, ram_size;
-	bool ram_clean; /* still all zeros: no need to scrub before loading */
+	uint64_t fw_code_pa, fw_code_size; /* UEFI firmware: its code flash at IPA 0 */
+	bool ram_clean;			   /* still all zeros: no need to scrub before loading */
 	uint64_t cntvoff;
 	unsigned ncpus;
 	struct vcpu *vcpu[MAX_VCPUS];
@@ -116,6 +119,8 @@ struct vcpu *vm_find_vcpu(struct vm *vm, uint64_t mpidr);
 bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size);
 /* Maps [ipa, ipa + size) of the VM onto the machine's [pa, pa + size) at stage 2. */
 int vm_s2_map(struct vm *vm, ipa_t ipa, paddr_t pa, uint64_t size, uint64_t attr);
+/* Unmaps [ipa, ipa + size) at stage 2 and drops the VM's TLB entries on every CPU. */
+int vm_s2_unmap(struct vm *vm, ipa_t ipa, uint64_t size);
 /* Triad's pointer to [ipa, ipa + len) of the VM's RAM, or NULL unless all of it is RAM: the
  * accessor the virtio devices walk guest memory with (struct virtq_mem, ctx = the VM). */
 void *vm_guest_map(void *vm, uint64_t ipa, uint64_t len);

@@ -34,6 +34,24 @@ static void time_follows_the_host_and_can_be_set(void **state)
 	assert_int_equal(rd(&r, 0, 0xffc), 0xb1);
 }
 
+/* EDK2's PL031 driver checks the PrimeCell ID with byte reads; the other registers take
+ * only 32-bit accesses. */
+static void id_registers_read_a_byte_at_a_time(void **state)
+{
+	(void)state;
+	struct vpl031 r;
+	vpl031_init(&r);
+	uint64_t v = 0;
+	assert_true(vpl031_read(&r, 0, 0xff0, 1, &v));
+	assert_int_equal(v, 0x0d);
+	assert_true(vpl031_read(&r, 0, 0xffc, 1, &v));
+	assert_int_equal(v, 0xb1);
+	assert_true(vpl031_read(&r, 0, 0xfe4, 2, &v));
+	assert_int_equal(v, 0x10);
+	assert_false(vpl031_read(&r, 0, 0xff1, 1, &v)); /* inside a register */
+	assert_false(vpl031_read(&r, 0, 0x00, 1, &v));	/* the data register: 32-bit only */
+}
+
 static void match_raises_the_interrupt_until_cleared(void **state)
 {
 	(void)state;
@@ -80,6 +98,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(time_follows_the_host_and_can_be_set),
+	    cmocka_unit_test(id_registers_read_a_byte_at_a_time),
 	    cmocka_unit_test(match_raises_the_interrupt_until_cleared),
 	    cmocka_unit_test(bad_accesses_are_refused),
 	};

@@ -31,6 +31,10 @@ FUZZ_FDT := $(FDT_SRCS)
 $(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c core/config.c core/security_mode.c $(DEVICE_TYPE_SRCS) $(FDT_SRCS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -w -o $@ $^
+$(BUILD)/fuzz/fuzz_vcfi: tests/fuzz/fuzz_vcfi.c devices/vcfi.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $^
+
 $(BUILD)/fuzz/fuzz_vgic: tests/fuzz/fuzz_vgic.c irq/vgic.c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $^
@@ -62,7 +66,7 @@ $(BUILD)/fuzz/fuzz_mgmt: tests/fuzz/fuzz_mgmt.c core/mgmt.c include/triad/mgmt.h
 
 .PHONY: fuzz
 fuzz: $(BUILD)/fuzz/fuzz_config $(BUILD)/fuzz/fuzz_vgic $(BUILD)/fuzz/fuzz_vits $(BUILD)/fuzz/fuzz_virtq \
-	$(BUILD)/fuzz/fuzz_spmc $(BUILD)/fuzz/fuzz_mgmt $(BUILD)/fuzz/fuzz_snapshot
+	$(BUILD)/fuzz/fuzz_spmc $(BUILD)/fuzz/fuzz_mgmt $(BUILD)/fuzz/fuzz_snapshot $(BUILD)/fuzz/fuzz_vcfi
 	@set -e; for f in $^; do n=$$(basename $$f); echo "== $$f ($(FUZZ_SECONDS) s)"; \
 		mkdir -p $(BUILD)/fuzz/corpus-$$n; \
 		if [ -d tests/fuzz/seeds-$$n ]; then cp tests/fuzz/seeds-$$n/* $(BUILD)/fuzz/corpus-$$n/; fi; \

@@ -37,6 +37,7 @@
 #define ESR_FSC_MASK	0x3fULL
 #define FSC_TYPE_MASK	0x3c /* the fault's type, without its level */
 #define FSC_TRANSLATION 0x04
+#define FSC_PERMISSION	0x0c
 #define FSC_SEA		0x10 /* synchronous external abort */
 
 /* WFI, WFE, WFIT, WFET. */
