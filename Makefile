@@ -104,7 +104,7 @@ LIB_PGTABLE := lib/pgtable/pgtable.c lib/pgtable/pt_pool.c
 
 # Triad at Secure EL2 (security/sel2), loaded by the monitor into secure RAM.
 SEL2_SRCS := $(wildcard security/sel2/*.S security/sel2/*.c) security/ffa/spmc.c \
-	security/ffa/sp_manifest.c security/ffa/mem_desc.c arch/arm64/smccc.S lib/libc/string.c $(LIB_PGTABLE) \
+	security/ffa/sp_manifest.c security/ffa/mem_desc.c security/ffa/mem_spmc.c arch/arm64/smccc.S lib/libc/string.c $(LIB_PGTABLE) \
 	lib/console/early_console.c
 SEL2_OBJS := $(patsubst %,$(BUILD)/sel2/%.o,$(SEL2_SRCS))
 # Secure EL2 is Armv8.4 (FEAT_SEL2): its own timer registers need that architecture.

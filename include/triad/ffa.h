@@ -28,6 +28,17 @@
 #define FFA_MSG_SEND_DIRECT_REQ2    0xc400008dU
 #define FFA_MSG_SEND_DIRECT_RESP2   0xc400008eU
 
+/* Memory management (include/triad/ffa_mem.h has the descriptors). */
+#define FFA_MEM_DONATE	      0x84000071U /* and its SMC64 form */
+#define FFA_MEM_LEND	      0x84000072U /* and its SMC64 form */
+#define FFA_MEM_SHARE	      0x84000073U /* and its SMC64 form */
+#define FFA_MEM_RETRIEVE_REQ  0x84000074U /* and its SMC64 form */
+#define FFA_MEM_RETRIEVE_RESP 0x84000075U
+#define FFA_MEM_RELINQUISH    0x84000076U
+#define FFA_MEM_RECLAIM	      0x84000077U
+#define FFA_MEM_FRAG_RX	      0x8400007aU
+#define FFA_MEM_FRAG_TX	      0x8400007bU
+
 /* The FF-A ranges of SMCCC's standard service: 32- and 64-bit calls. */
 #define FFA_FID_IS(fid) (((fid) & ~FFA_SMC64) >= 0x84000060U && ((fid) & ~FFA_SMC64) <= 0x840000ffU)
 
