@@ -110,7 +110,10 @@ void vm_free(struct vm *vm)
 		el2_vmid_release(vm->vmid);
 	if (vm->s2.root)
 		pt_destroy(&vm->s2);
-	if (vm->ram_pa) {
+	if (vm->ram_pa && vm->ram_quarantined) {
+		pr_warn("VM '%s': %lu MB of RAM quarantined: never reused", vm->name,
+			vm->ram_size >> 20);
+	} else if (vm->ram_pa) {
 		/* Scrubbed here, not only when the next owner loads it: nothing of this guest
 		 * lingers in free memory. */
 		zero_range(vm->ram_pa, vm->ram_size);

@@ -56,6 +56,9 @@ struct vm {
 	uint64_t vttbr;
 	uint64_t ram_pa, ram_size;
 	bool ram_clean; /* still all zeros: no need to scrub before loading */
+	/* The secure world still holds pages of its RAM (FF-A memory sharing): vm_free keeps
+	 * the RAM out of Triad's free memory. */
+	bool ram_quarantined;
 	uint64_t cntvoff;
 	unsigned ncpus;
 	struct vcpu *vcpu[MAX_VCPUS];

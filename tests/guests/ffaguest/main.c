@@ -17,7 +17,8 @@
  * with "ffa=wait" it keeps the partition busy for 2.5 s of one request, through OP-TEE's
  * timer interrupts (held meanwhile, not lost, and not the partition's end); with
  * "ffa=two", two partitions apart, the first asking the second (which, made to crash, is
- * restarted); with "ffa=regs", each partition's registers outlive the normal world's turn.
+ * restarted); with "ffa=regs", each partition's registers outlive the normal world's turn;
+ * with "ffa=mem", memory sharing with the partition (mem.c).
  * Prints one line per check and a summary, then powers off.
  */
 #include <stddef.h>
@@ -26,6 +27,7 @@
 
 #include "../../../include/triad/ffa.h"
 #include "../ffasp/sp_regs.h"
+#include "mem.h"
 
 #define SP_ID		   0x8001
 #define SP2_ID		   0x8002
@@ -99,10 +101,10 @@ static void identity(void)
 	check(x0 == FFA_SUCCESS && w2 == FFA_SPMC_ID, "FFA_SPM_ID_GET is 0x8000", w2);
 	x0 = call(FFA_FEATURES, FFA_MSG_SEND_DIRECT_REQ2, 0, 0, 0, 0, &w2);
 	check(x0 == FFA_SUCCESS, "FFA_FEATURES(DIRECT_REQ2) is supported", x0);
-	x0 = call(FFA_FEATURES, 0xc4000073 /* MEM_SHARE_64 */, 0, 0, 0, 0, &w2);
-	check(is_error(x0, w2, FFA_NOT_SUPPORTED), "FFA_FEATURES(MEM_SHARE) is NOT_SUPPORTED", w2);
-	x0 = call(0x84000071 /* MEM_DONATE */, 0, 0, 0, 0, 0, &w2);
-	check(is_error(x0, w2, FFA_NOT_SUPPORTED), "FFA_MEM_DONATE is NOT_SUPPORTED", w2);
+	x0 = call(FFA_FEATURES, 0x84000086 /* MSG_SEND2 */, 0, 0, 0, 0, &w2);
+	check(is_error(x0, w2, FFA_NOT_SUPPORTED), "FFA_FEATURES(MSG_SEND2) is NOT_SUPPORTED", w2);
+	x0 = call(FFA_MEM_FRAG_TX, 0, 0, 0, 0, 0, &w2);
+	check(is_error(x0, w2, FFA_NOT_SUPPORTED), "FFA_MEM_FRAG_TX is NOT_SUPPORTED", w2);
 }
 
 /* Booted with "ffa=mp": the partition has an execution context per CPU (ffasp-mp.bin). */
@@ -586,6 +588,8 @@ int main(const char *dtb)
 		two_partitions();
 	} else if (bootargs_have(dtb, "ffa=regs")) {
 		registers_kept();
+	} else if (bootargs_have(dtb, "ffa=mem")) {
+		mem_tests(my_id);
 	} else {
 		discovery();
 		messages();

@@ -1,0 +1,236 @@
+/*
+ * "ffa=mem": FF-A memory sharing from this VM to the test partition (ffasp's MEM_*
+ * requests). Shares one page read-only (the partition reads the pattern, its write is
+ * stopped and answered ABORTED), shares pages read-write in two ranges (the partition writes,
+ * the VM sees it), lends a page (the VM's own access faults until it is reclaimed; reclaim
+ * is DENIED while the partition holds it; the partition's access after its relinquish
+ * faults), and sends forged handles and bad descriptors, each refused with nothing changed.
+ */
+#include <stddef.h>
+
+#include "../lib/check.h"
+
+#include "../../../include/triad/ffa.h"
+#include "../../../include/triad/ffa_mem.h"
+#include "../ffasp/mem.h"
+#include "mem.h"
+
+#define SP_ID 0x8001
+
+static uint8_t tx[4096] __attribute__((aligned(4096)));
+static uint8_t rx[4096] __attribute__((aligned(4096)));
+static volatile uint64_t ro_page[512] __attribute__((aligned(4096)));
+static volatile uint64_t rw_pages[8][512] __attribute__((aligned(4096)));
+static volatile uint64_t lent_page[512] __attribute__((aligned(4096)));
+
+/* The VM's data aborts while expect_abort: counted and stepped over. */
+static volatile bool expect_abort;
+static volatile unsigned aborts;
+
+void sync_exception(struct frame *f)
+{
+	uint64_t esr;
+	__asm__ volatile("mrs %0, esr_el1" : "=r"(esr));
+	if (!expect_abort || (esr >> 26) != 0x25) /* a data abort at EL1 */
+		fail_exception("ffaguest", f, false);
+	aborts++;
+	f->elr += 4;
+}
+
+static uint64_t read_word(volatile uint64_t *p)
+{
+	return *p;
+}
+
+/* Reads p; true if that faulted. */
+static bool faults(volatile uint64_t *p)
+{
+	unsigned before = aborts;
+	expect_abort = true;
+	(void)read_word(p);
+	expect_abort = false;
+	return aborts != before;
+}
+
+static uint16_t me;
+
+static struct ffa_mem_region region(uint8_t perm, uint64_t ipa, uint32_t pages)
+{
+	struct ffa_mem_region r = {.sender = me,
+				   .attrs = FFA_MEM_ATTR_NORMAL_WB_IS,
+				   .ep_size = FFA_MEM_EP_SIZE_1_2,
+				   .nr_receivers = 1,
+				   .receiver = {{SP_ID, perm, 0}},
+				   .total_pages = pages,
+				   .nr_ranges = 1,
+				   .range = {{ipa, pages}}};
+	return r;
+}
+
+/* SHARE/LEND/DONATE of d (built into the TX buffer, len adjusted by extra): the FF-A error,
+ * or 0 with *handle. */
+static uint32_t send_len(uint32_t fid, const struct ffa_mem_region *d, int extra, uint64_t *handle)
+{
+	uint32_t len = ffa_mem_build(tx, sizeof(tx), d);
+	uint64_t r[FFA_NREGS] = {fid, len, (uint32_t)(len + extra)};
+	hvc18(r);
+	if ((uint32_t)r[0] == FFA_SUCCESS) {
+		*handle = (uint32_t)r[2] | r[3] << 32;
+		return 0;
+	}
+	return (uint32_t)r[0] == FFA_ERROR ? (uint32_t)r[2] : 0xffffffffU;
+}
+
+static uint32_t send(uint32_t fid, const struct ffa_mem_region *d, uint64_t *handle)
+{
+	return send_len(fid, d, 0, handle);
+}
+
+static uint32_t reclaim(uint64_t handle)
+{
+	uint64_t r[FFA_NREGS] = {FFA_MEM_RECLAIM, (uint32_t)handle, handle >> 32, 0};
+	hvc18(r);
+	return (uint32_t)r[0] == FFA_SUCCESS ? 0 : (uint32_t)r[2];
+}
+
+/* A request to the partition: x3 = command, x4, x5; r the answer. */
+static void sp_req(uint64_t command, uint64_t a4, uint64_t a5, uint64_t r[FFA_NREGS])
+{
+	for (int i = 0; i < FFA_NREGS; i++)
+		r[i] = 0;
+	r[0] = FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64;
+	r[1] = (uint64_t)me << 16 | SP_ID;
+	r[3] = command;
+	r[4] = a4;
+	r[5] = a5;
+	hvc18(r);
+}
+
+static bool aborted(const uint64_t r[FFA_NREGS])
+{
+	return (uint32_t)r[0] == FFA_ERROR && (uint32_t)r[2] == FFA_ABORTED;
+}
+
+static bool answered(const uint64_t r[FFA_NREGS])
+{
+	return (uint32_t)r[0] == (FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64);
+}
+
+static void share_read_only(void)
+{
+	uint64_t h = 0, r[FFA_NREGS];
+	for (unsigned k = 0; k < 512; k++)
+		ro_page[k] = 0x5253000000000000UL | k;
+	struct ffa_mem_region d = region(FFA_MEM_DATA_RO, (uint64_t)ro_page, 1);
+	check(send(FFA_MEM_SHARE | FFA_SMC64, &d, &h) == 0 && !(h >> 63),
+	      "MEM_SHARE of 1 page read-only: a handle of the SPMC's", h);
+	sp_req(SP_MEM_RETRIEVE, h, me | 0 << 16, r);
+	check(answered(r) && r[4] == 0 && r[6] == 1 && (r[7] & 0xff) == 0x5 &&
+		  (r[7] >> 8 & FFA_MEM_ATTR_NS),
+	      "the partition retrieves it: 1 page, read-only, not executable, NS", r[4]);
+	sp_req(SP_MEM_READ, 8 * 7, 0, r);
+	check(answered(r) && r[4] == (0x5253000000000000UL | 7),
+	      "the partition reads the VM's pattern", r[4]);
+	sp_req(SP_MEM_WRITE, 0, 0xbad, r);
+	check(aborted(r), "its write to the read-only page is stopped: ABORTED", r[0]);
+	check(ro_page[0] == 0x5253000000000000UL, "the page is as the VM wrote it", ro_page[0]);
+	/* Restarted, it holds nothing: the VM takes its page back. */
+	check(reclaim(h) == 0, "MEM_RECLAIM after the partition's restart: SUCCESS", h);
+	check(reclaim(h) == FFA_INVALID_PARAMETERS, "a second MEM_RECLAIM: INVALID_PARAMETERS", h);
+}
+
+static void share_many_read_write(void)
+{
+	uint64_t h = 0, r[FFA_NREGS];
+	struct ffa_mem_region d = region(FFA_MEM_DATA_RW, (uint64_t)rw_pages[0], 5);
+	d.nr_ranges = 2;
+	d.range[1] = (struct ffa_mem_range){(uint64_t)rw_pages[6], 2};
+	d.total_pages = 7;
+	rw_pages[6][3] = 0x1234;
+	check(send(FFA_MEM_SHARE, &d, &h) == 0, "MEM_SHARE of 7 pages in two ranges, RW", h);
+	sp_req(SP_MEM_RETRIEVE, h, me | FFA_MEM_DATA_RW << 16, r);
+	check(answered(r) && r[4] == 0 && r[6] == 7 && (r[7] & 0xff) == 0x6,
+	      "the partition retrieves 7 pages read-write", r[4]);
+	sp_req(SP_MEM_READ, 5 * 4096 + 3 * 8, 0, r);
+	check(answered(r) && r[4] == 0x1234, "it reads the second range", r[4]);
+	sp_req(SP_MEM_WRITE, 6 * 4096 + 16, 0xfeedf00d, r);
+	check(answered(r), "it writes the last page", r[0]);
+	check(rw_pages[7][2] == 0xfeedf00d, "the VM sees the partition's write", rw_pages[7][2]);
+	sp_req(SP_MEM_RELINQUISH, h, 0, r);
+	check(answered(r) && r[4] == 0, "it relinquishes them", r[4]);
+	check(reclaim(h) == 0, "MEM_RECLAIM after relinquish: SUCCESS", h);
+}
+
+static void lend(void)
+{
+	uint64_t h = 0, r[FFA_NREGS];
+	lent_page[1] = 77;
+	struct ffa_mem_region d = region(FFA_MEM_DATA_RW, (uint64_t)lent_page, 1);
+	check(send(FFA_MEM_LEND | FFA_SMC64, &d, &h) == 0, "MEM_LEND of 1 page", h);
+	check(faults(&lent_page[1]), "the VM's own access to the lent page faults", aborts);
+	uint64_t again;
+	check(send(FFA_MEM_SHARE, &d, &again) == FFA_DENIED, "sharing the lent page: DENIED", 0);
+	sp_req(SP_MEM_RETRIEVE, h, me, r);
+	check(answered(r) && r[4] == 0, "the partition retrieves it", r[4]);
+	sp_req(SP_MEM_READ, 8, 0, r);
+	check(answered(r) && r[4] == 77, "it reads what the VM left there", r[4]);
+	check(reclaim(h) == FFA_DENIED, "MEM_RECLAIM while it holds it: DENIED", h);
+	check(faults(&lent_page[1]), "... and the page stays out of the VM's reach", aborts);
+	check(reclaim(h ^ 0x100) == FFA_INVALID_PARAMETERS, "a forged handle: INVALID_PARAMETERS",
+	      h);
+	sp_req(SP_MEM_RETRIEVE, h + 1, me, r);
+	check(answered(r) && r[4] == FFA_INVALID_PARAMETERS,
+	      "the partition retrieving a forged handle: INVALID_PARAMETERS", r[4]);
+	sp_req(SP_MEM_WRITE, 8, 78, r);
+	sp_req(SP_MEM_RELINQUISH, h, 0, r);
+	check(answered(r) && r[4] == 0, "it relinquishes it", r[4]);
+	sp_req(SP_MEM_READ, 8, 0, r);
+	check(aborted(r), "its access after relinquish faults: ABORTED", r[0]);
+	check(reclaim(h) == 0, "MEM_RECLAIM after relinquish: SUCCESS", h);
+	check(!faults(&lent_page[1]) && lent_page[1] == 78,
+	      "the VM's access works again and sees the partition's write", lent_page[1]);
+}
+
+/* Each check class: refused with INVALID_PARAMETERS (or DENIED), nothing changed. */
+static void bad_descriptors(void)
+{
+	uint64_t h = 0;
+	struct ffa_mem_region d;
+	d = region(FFA_MEM_DATA_RW, (uint64_t)lent_page, 1);
+	d.sender = (uint16_t)(me + 1);
+	check(send(FFA_MEM_LEND, &d, &h) == FFA_INVALID_PARAMETERS, "another VM as sender", h);
+	d = region(FFA_MEM_DATA_RW, (uint64_t)lent_page, 1);
+	d.receiver[0].id = 2;
+	check(send(FFA_MEM_LEND, &d, &h) == FFA_INVALID_PARAMETERS, "a VM as receiver", h);
+	d.receiver[0].id = 0x8005;
+	check(send(FFA_MEM_LEND, &d, &h) == FFA_INVALID_PARAMETERS, "no such partition", h);
+	d = region(FFA_MEM_DATA_RW, 0x1000, 1);
+	check(send(FFA_MEM_LEND, &d, &h) == FFA_INVALID_PARAMETERS, "memory not the VM's RAM", h);
+	d = region(FFA_MEM_DATA_RW, (uint64_t)lent_page, 1);
+	d.attrs = 0x10; /* device memory */
+	check(send(FFA_MEM_LEND, &d, &h) == FFA_INVALID_PARAMETERS, "device attributes", h);
+	d = region(FFA_MEM_DATA_RW, (uint64_t)lent_page, 1);
+	d.total_pages = 2;
+	check(send(FFA_MEM_LEND, &d, &h) == FFA_INVALID_PARAMETERS, "page count not the sum", h);
+	d = region(FFA_MEM_DATA_RW, (uint64_t)lent_page, 1);
+	check(send_len(FFA_MEM_LEND, &d, -16, &h) == FFA_INVALID_PARAMETERS,
+	      "fragment shorter than the total", h);
+	d = region(FFA_MEM_DATA_RW | FFA_MEM_INSTR_X, (uint64_t)lent_page, 1);
+	check(send(FFA_MEM_SHARE, &d, &h) == FFA_INVALID_PARAMETERS, "an executable share", h);
+	check(!faults(&lent_page[1]), "after all that, the page is still the VM's", aborts);
+}
+
+void mem_tests(uint16_t id)
+{
+	me = id;
+	uint64_t r[FFA_NREGS] = {FFA_RXTX_MAP | FFA_SMC64, (uint64_t)tx, (uint64_t)rx, 1};
+	hvc18(r);
+	check((uint32_t)r[0] == FFA_SUCCESS, "RXTX_MAP", r[0]);
+	uint64_t f[FFA_NREGS] = {FFA_FEATURES, FFA_MEM_LEND | FFA_SMC64};
+	hvc18(f);
+	check((uint32_t)f[0] == FFA_SUCCESS, "FFA_FEATURES(MEM_LEND_64) is supported", f[0]);
+	share_read_only();
+	share_many_read_write();
+	lend();
+	bad_descriptors();
+}

@@ -1,0 +1,43 @@
+"""FF-A memory sharing, a VM to a secure partition: the VM (tests/guests/ffaguest, "ffa=mem")
+shares, lends and reclaims its pages; the test partition (tests/guests/ffasp) retrieves,
+reads, writes and relinquishes them through Triad's SPMC at Secure EL2, which maps them into
+its Non-secure IPA space. Read-only stays read-only, lent pages are out of the VM's reach
+until reclaimed, reclaim waits for the partition, forged handles and bad descriptors are
+refused."""
+import os
+import re
+
+import pytest
+
+from triad import GUESTS, SECURE, triad_run
+
+FFAGUEST = os.path.join(GUESTS, "ffaguest.bin")
+FFASP = os.path.join(GUESTS, "ffasp.bin")
+
+secure_only = pytest.mark.skipif(not SECURE, reason="the SPMC is Triad at Secure EL2")
+
+
+def summary(out):
+    fails = [l for l in out.splitlines() if l.startswith("ffaguest: FAIL")]
+    assert not fails, "\n".join(fails)
+    m = re.search(r"ffaguest: (\d+) passed, (\d+) failed", out)
+    assert m, out[-3000:]
+    return int(m.group(1)), int(m.group(2))
+
+
+@secure_only
+def test_a_vm_shares_and_lends_memory_to_a_partition():
+    rc, out, err = triad_run("--kernel", FFAGUEST, "--sp", FFASP, "--mem", "64M",
+                             "--append", "ffa=mem", timeout=240)
+    assert rc == 0, err
+    passed, failed = summary(out)
+    assert failed == 0 and passed >= 40, out[-3000:]
+    # The partition's write to the read-only share and its read after relinquishing are
+    # stage-2 faults in its Non-secure IPA space: it is restarted each time.
+    crashes = re.findall(r"\[monitor\] error: secure partition 0x8001 crashed \(ESR 0x\w+, "
+                         r"ELR 0x\w+, address 0x(\w+)\): restarted from its image", out)
+    assert len(crashes) == 2, out[-3000:]
+    # The VM's own access to its lent page: an abort injected, logged.
+    assert "abort injected" in out, out[-3000:]
+    assert "refused" in out
+
