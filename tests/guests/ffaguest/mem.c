@@ -178,7 +178,7 @@ static void lend(void)
 	check(faults(&lent_page[1]), "... and the page stays out of the VM's reach", aborts);
 	check(reclaim(h ^ 0x100) == FFA_INVALID_PARAMETERS, "a forged handle: INVALID_PARAMETERS",
 	      h);
-	sp_req(SP_MEM_RETRIEVE, h + 1, me, r);
+	sp_req(SP_MEM_RETRIEVE, h ^ 0x100, me, r); /* its slot, other bits */
 	check(answered(r) && r[4] == FFA_INVALID_PARAMETERS,
 	      "the partition retrieving a forged handle: INVALID_PARAMETERS", r[4]);
 	sp_req(SP_MEM_WRITE, 8, 78, r);
@@ -204,8 +204,11 @@ static void bad_descriptors(void)
 	check(send(FFA_MEM_LEND, &d, &h) == FFA_INVALID_PARAMETERS, "a VM as receiver", h);
 	d.receiver[0].id = 0x8005;
 	check(send(FFA_MEM_LEND, &d, &h) == FFA_INVALID_PARAMETERS, "no such partition", h);
+	/* Just past its 64 MiB of RAM: as a PA, memory of Triad's or another VM's. */
+	d = region(FFA_MEM_DATA_RW, 0x44000000, 1);
+	check(send(FFA_MEM_LEND, &d, &h) == FFA_INVALID_PARAMETERS, "memory past the VM's RAM", h);
 	d = region(FFA_MEM_DATA_RW, 0x1000, 1);
-	check(send(FFA_MEM_LEND, &d, &h) == FFA_INVALID_PARAMETERS, "memory not the VM's RAM", h);
+	check(send(FFA_MEM_LEND, &d, &h) == FFA_INVALID_PARAMETERS, "memory below the VM's RAM", h);
 	d = region(FFA_MEM_DATA_RW, (uint64_t)lent_page, 1);
 	d.attrs = 0x10; /* device memory */
 	check(send(FFA_MEM_LEND, &d, &h) == FFA_INVALID_PARAMETERS, "device attributes", h);
