@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from triad import GUESTS, SECURE, triad_run
+from triad import GUESTS, SECURE, triad_run, write_config
 
 FFAGUEST = os.path.join(GUESTS, "ffaguest.bin")
 FFASP = os.path.join(GUESTS, "ffasp.bin")
@@ -41,3 +41,33 @@ def test_a_vm_shares_and_lends_memory_to_a_partition():
     assert "abort injected" in out, out[-3000:]
     assert "refused" in out
 
+
+
+@secure_only
+def test_another_vms_handle_is_refused(tmp_path):
+    # The owner (VM 1) shares a page; the partition retrieves it and tells the other VM
+    # (VM 2) its handle; that VM's MEM_RECLAIM is refused at Normal EL2 (the SPMC cannot
+    # tell two VMs apart: both come from the hypervisor), and the owner's succeeds after.
+    cfg = write_config(tmp_path / "vms.dts", {
+        "owner": {"kernel": FFAGUEST, "memory": "64M", "cpus": 1, "bootargs": "ffa=mem-owner"},
+        "thief": {"kernel": FFAGUEST, "memory": "64M", "cpus": 1, "bootargs": "ffa=mem-thief"}})
+    rc, out, err = triad_run("--config", cfg, "--sp", FFASP, "--pcpus", "2", timeout=240)
+    assert rc == 0, err
+    fails = [l for l in out.splitlines() if "ffaguest: FAIL" in l]
+    assert not fails, "\n".join(fails)
+    counts = re.findall(r"ffaguest: (\d+) passed, 0 failed", out)
+    assert sorted(int(c) for c in counts) == [3, 13], out[-3000:]
+    assert "not a handle of its own" in out
+
+
+@secure_only
+def test_pages_a_partition_holds_stay_out_of_a_reset_vm():
+    # The VM lends a page, the partition retrieves it, the VM resets: the reclaim Triad
+    # makes then is DENIED, so the page stays out of the VM's stage 2 in its next life.
+    rc, out, err = triad_run("--kernel", FFAGUEST, "--sp", FFASP, "--mem", "64M",
+                             "--append", "ffa=mem-reset", timeout=240)
+    assert rc == 0, err
+    assert "pages still held by the secure world: kept out of its memory" in out, out[-3000:]
+    assert ("ffaguest: PASS after the reset, the page the partition holds is out of reach"
+            in out), out[-3000:]
+    assert "ffaguest: FAIL" not in out

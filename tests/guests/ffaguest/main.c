@@ -575,6 +575,14 @@ int main(const char *dtb)
 		hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
 		return 0;
 	}
+	if (bootargs_have(dtb, "ffa=mem-thief")) { /* the second VM: ID 2 */
+		uint64_t id = 0;
+		call(FFA_ID_GET, 0, 0, 0, 0, 0, &id);
+		mem_thief_tests((uint16_t)id);
+		print_summary("ffaguest", passed, failed);
+		hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
+		return 0;
+	}
 	mp = bootargs_have(dtb, "ffa=mp");
 	identity();
 	if (bootargs_have(dtb, "ffa=crash-read") || bootargs_have(dtb, "ffa=crash-fp") ||
@@ -588,6 +596,10 @@ int main(const char *dtb)
 		two_partitions();
 	} else if (bootargs_have(dtb, "ffa=regs")) {
 		registers_kept();
+	} else if (bootargs_have(dtb, "ffa=mem-owner")) {
+		mem_owner_tests(my_id);
+	} else if (bootargs_have(dtb, "ffa=mem-reset")) {
+		mem_reset_tests(my_id);
 	} else if (bootargs_have(dtb, "ffa=mem")) {
 		mem_tests(my_id);
 	} else {

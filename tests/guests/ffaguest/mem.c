@@ -5,6 +5,10 @@
  * the VM sees it), lends a page (the VM's own access faults until it is reclaimed; reclaim
  * is DENIED while the partition holds it; the partition's access after its relinquish
  * faults), and sends forged handles and bad descriptors, each refused with nothing changed.
+ * Two VMs ("ffa=mem-owner", "ffa=mem-thief"): the second learns the first's handle (from the
+ * partition: handles are no secret) and may not reclaim it. "ffa=mem-reset": the VM lends a
+ * page the partition retrieves, and resets; in its next life the page is still out of its
+ * reach (the partition holds it).
  */
 #include <stddef.h>
 
@@ -223,12 +227,98 @@ static void bad_descriptors(void)
 	check(!faults(&lent_page[1]), "after all that, the page is still the VM's", aborts);
 }
 
-void mem_tests(uint16_t id)
+static void map_buffers(void)
 {
-	me = id;
 	uint64_t r[FFA_NREGS] = {FFA_RXTX_MAP | FFA_SMC64, (uint64_t)tx, (uint64_t)rx, 1};
 	hvc18(r);
 	check((uint32_t)r[0] == FFA_SUCCESS, "RXTX_MAP", r[0]);
+}
+
+/* A request to the partition, again while another VM keeps it BUSY. */
+static void sp_req_retry(uint64_t command, uint64_t a4, uint64_t a5, uint64_t r[FFA_NREGS])
+{
+	do
+		sp_req(command, a4, a5, r);
+	while ((uint32_t)r[0] == FFA_ERROR && (uint32_t)r[2] == FFA_BUSY);
+}
+
+/* The partition's mailbox until cond(handle, note) holds (bounded): the last answer. */
+static bool mailbox_until(bool (*cond)(uint64_t, uint64_t), uint64_t r[FFA_NREGS])
+{
+	for (unsigned tries = 0; tries < 2000000; tries++) {
+		sp_req_retry(SP_MEM_MAILBOX, 0, 0, r);
+		if (answered(r) && cond(r[4], r[5]))
+			return true;
+	}
+	return false;
+}
+
+static bool has_handle(uint64_t handle, uint64_t note)
+{
+	(void)note;
+	return handle != 0;
+}
+
+static bool noted(uint64_t handle, uint64_t note)
+{
+	(void)handle;
+	return note == 1;
+}
+
+void mem_owner_tests(uint16_t id)
+{
+	uint64_t h = 0, r[FFA_NREGS];
+	me = id;
+	map_buffers();
+	ro_page[5] = 0x0bed;
+	struct ffa_mem_region d = region(FFA_MEM_DATA_RO, (uint64_t)ro_page, 1);
+	check(send(FFA_MEM_SHARE, &d, &h) == 0, "MEM_SHARE of a page", h);
+	sp_req_retry(SP_MEM_RETRIEVE, h, me, r);
+	check(answered(r) && r[4] == 0, "the partition retrieves it", r[4]);
+	sp_req_retry(SP_MEM_RELINQUISH, h, 0, r);
+	check(answered(r) && r[4] == 0, "... and relinquishes it", r[4]);
+	check(mailbox_until(noted, r), "the other VM has tried to reclaim it", r[5]);
+	check(reclaim(h) == 0, "the owner's MEM_RECLAIM: SUCCESS (the other VM's was refused)", h);
+}
+
+void mem_thief_tests(uint16_t id)
+{
+	uint64_t r[FFA_NREGS];
+	me = id;
+	check(mailbox_until(has_handle, r), "the partition tells the owner's handle", r[4]);
+	uint64_t h = r[4];
+	check(reclaim(h) == FFA_INVALID_PARAMETERS,
+	      "MEM_RECLAIM of another VM's handle: INVALID_PARAMETERS", h);
+	sp_req_retry(SP_MEM_MAILBOX, 1, 1, r);
+	check(answered(r), "it tells the owner it tried", r[0]);
+}
+
+void mem_reset_tests(uint16_t id)
+{
+	uint64_t h = 0, r[FFA_NREGS];
+	me = id;
+	/* Away from its image, bss and stacks, which its next life's start-up writes. */
+	volatile uint64_t *page = (volatile uint64_t *)0x42000000UL;
+	if (faults(page)) {
+		/* The next life: the page the partition holds is not this guest's. */
+		check(true, "after the reset, the page the partition holds is out of reach", 0);
+		return;
+	}
+	map_buffers();
+	struct ffa_mem_region d = region(FFA_MEM_DATA_RW, (uint64_t)page, 1);
+	uint32_t err = send(FFA_MEM_LEND, &d, &h);
+	check(err == 0, "MEM_LEND of a page", err);
+	sp_req(SP_MEM_RETRIEVE, h, me, r);
+	check(answered(r) && r[4] == 0, "the partition retrieves it; the VM resets", r[4]);
+	if (err)
+		return; /* a next life where the page came back: no further reset */
+	hvc(0x84000009 /* PSCI SYSTEM_RESET */, 0, 0, 0);
+}
+
+void mem_tests(uint16_t id)
+{
+	me = id;
+	map_buffers();
 	uint64_t f[FFA_NREGS] = {FFA_FEATURES, FFA_MEM_LEND | FFA_SMC64};
 	hvc18(f);
 	check((uint32_t)f[0] == FFA_SUCCESS, "FFA_FEATURES(MEM_LEND_64) is supported", f[0]);

@@ -9,7 +9,9 @@
  *                  pages, x7 = the permissions it was given;
  *   MEM_READ       x4 = offset into what it retrieved: x4 = the 64-bit word there;
  *   MEM_WRITE      x4 = offset, x5 = the value to write;
- *   MEM_RELINQUISH x4 = handle: x4 = 0 or the FF-A error.
+ *   MEM_RELINQUISH x4 = handle: x4 = 0 or the FF-A error;
+ *   MEM_MAILBOX    x4 = 1: keep x5 as the note; answers x4 = the last handle it retrieved,
+ *                  x5 = the note (two VMs' tests meet here: handles are no secret).
  * Its RX/TX buffers are mapped with the SPMC at the first request of its life.
  */
 #include <stdbool.h>
@@ -25,6 +27,7 @@ static uint8_t rx[4096] __attribute__((aligned(4096)));
 static uint64_t l1[512] __attribute__((aligned(4096)));
 static uint64_t l2[512] __attribute__((aligned(4096)));
 static bool mapped;
+static uint64_t last_handle, note;
 static struct ffa_mem_range ranges[FFA_MEM_MAX_RANGES];
 static unsigned nr_ranges;
 
@@ -138,6 +141,7 @@ static void retrieve(uint16_t me, uint64_t r[FFA_NREGS])
 			nr_ranges++;
 		}
 	}
+	last_handle = r[4];
 	r[4] = 0;
 	r[5] = nr_ranges ? ranges[0].addr : 0;
 	r[6] = ld32(rx + composite);
@@ -185,6 +189,12 @@ void sp_mem_serve(uint16_t me, unsigned command, uint64_t r[FFA_NREGS])
 	}
 	case SP_MEM_RELINQUISH:
 		relinquish(me, r);
+		break;
+	case SP_MEM_MAILBOX:
+		if (r[4] == 1)
+			note = r[5];
+		r[4] = last_handle;
+		r[5] = note;
 		break;
 	}
 }

@@ -25,7 +25,8 @@
  *            x4 = SP_REGS_CHECK, the next request: x4 = how many of them did not keep
  *            their pattern, x5 = the first one's id (SP_REGS_NONE if none), x6 its value,
  *            x7 its pattern (x4 = ~0 if no fill came right before).
- * MEM_RETRIEVE, MEM_READ, MEM_WRITE, MEM_RELINQUISH: FF-A memory sharing (mem.c).
+ * MEM_RETRIEVE, MEM_READ, MEM_WRITE, MEM_RELINQUISH, MEM_MAILBOX: FF-A memory sharing
+ *            (mem.c).
  * DIRECT_REQ2: x4-x17 back as they came (x4 = x4 + 1, to see an answer is not the request).
  * Built with CRASH_AT_BOOT (ffasp-bootcrash.bin), it reads OP-TEE's memory in every boot.
  */
@@ -255,6 +256,7 @@ static void serve(uint16_t me, uint64_t r[FFA_NREGS])
 	case SP_MEM_READ:
 	case SP_MEM_WRITE:
 	case SP_MEM_RELINQUISH:
+	case SP_MEM_MAILBOX:
 		sp_mem_serve(me, (uint32_t)r[3], r);
 		break;
 	case WAIT: {
