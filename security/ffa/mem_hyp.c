@@ -212,6 +212,7 @@ static void send(struct vcpu *v, uint64_t *x, enum ffa_mem_kind kind, uint64_t t
 	if ((uint32_t)q[0] == FFA_SUCCESS) {
 		s.handle = (uint32_t)q[2] | q[3] << 32;
 		shares[slot] = s;
+		__atomic_add_fetch(&vm->ffa_mem_outstanding, 1, __ATOMIC_RELEASE);
 	} else if (kind != FFA_MEM_KIND_SHARE) {
 		give_back(vm, &s, s.nr_ranges);
 	}
@@ -234,6 +235,7 @@ static bool reclaim_share(struct vm *vm, struct share *s, uint32_t flags, uint64
 	if (s->kind != FFA_MEM_KIND_SHARE)
 		give_back(vm, s, s->nr_ranges);
 	*s = (struct share){0};
+	__atomic_sub_fetch(&vm->ffa_mem_outstanding, 1, __ATOMIC_RELEASE);
 	return true;
 }
 

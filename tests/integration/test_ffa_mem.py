@@ -6,13 +6,20 @@ until reclaimed, reclaim waits for the partition, forged handles and bad descrip
 refused."""
 import os
 import re
+import struct
+import sys
+import tempfile
 
 import pytest
 
-from triad import GUESTS, SECURE, triad_run, write_config
+from triad import GUESTS, ROOT, SECURE, Run, triad_run, write_config
+
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from triad_mgmt import Client, MgmtError  # noqa: E402
 
 FFAGUEST = os.path.join(GUESTS, "ffaguest.bin")
 FFASP = os.path.join(GUESTS, "ffasp.bin")
+HOG = os.path.join(GUESTS, "hog-spin.bin")
 
 secure_only = pytest.mark.skipif(not SECURE, reason="the SPMC is Triad at Secure EL2")
 
@@ -71,3 +78,39 @@ def test_pages_a_partition_holds_stay_out_of_a_reset_vm():
     assert ("ffaguest: PASS after the reset, the page the partition holds is out of reach"
             in out), out[-3000:]
     assert "ffaguest: FAIL" not in out
+
+
+@pytest.fixture
+def sock():
+    # A Unix socket path must be short: not under pytest's deep tmp_path.
+    d = tempfile.mkdtemp(prefix="triad-ffamem-")
+    yield os.path.join(d, "ctl.sock")
+    if os.path.exists(os.path.join(d, "ctl.sock")):
+        os.unlink(os.path.join(d, "ctl.sock"))
+    os.rmdir(d)
+
+
+@secure_only
+def test_a_vm_whose_memory_a_partition_holds_is_not_saved_and_its_ram_is_quarantined(
+        tmp_path, sock):
+    # The VM lends a page, the partition retrieves it and keeps it. A snapshot is refused
+    # (EBUSY: it could not hold the page); destroying the VM keeps its RAM out of Triad's
+    # free memory, since the partition may still write the page.
+    cfg = write_config(tmp_path / "vms.dts", {
+        "owner": {"kernel": FFAGUEST, "memory": "64M", "cpus": 1, "bootargs": "ffa=mem-hold"},
+        "other": {"kernel": HOG, "memory": "16M", "cpus": 1}})
+    r = Run("--config", cfg, "--sp", FFASP, "--pcpus", "2", "--control", sock)
+    try:
+        r.expect(r"ffaguest: holding")
+        with Client(sock) as c:
+            with pytest.raises(MgmtError) as e:
+                c.save("owner")
+            assert e.value.status == -4, e.value
+            assert "secure world" in e.value.reason, e.value.reason
+            c.call("DESTROY", struct.pack("<I", c.vm_id("owner")))
+        r.expect(r"VM 'owner': 1 memory transactions still held by the secure world: its RAM "
+                 r"is quarantined")
+        r.expect(r"VM 'owner': 64 MB of RAM quarantined: never reused")
+        r.expect(r"VM \d+ 'owner' destroyed")
+    finally:
+        r.kill()

@@ -598,6 +598,8 @@ int main(const char *dtb)
 		registers_kept();
 	} else if (bootargs_have(dtb, "ffa=mem-owner")) {
 		mem_owner_tests(my_id);
+	} else if (bootargs_have(dtb, "ffa=mem-hold")) {
+		mem_hold_tests(my_id);
 	} else if (bootargs_have(dtb, "ffa=mem-reset")) {
 		mem_reset_tests(my_id);
 	} else if (bootargs_have(dtb, "ffa=mem")) {

@@ -315,6 +315,22 @@ void mem_reset_tests(uint16_t id)
 	hvc(0x84000009 /* PSCI SYSTEM_RESET */, 0, 0, 0);
 }
 
+/* "ffa=mem-hold": lends a page the partition retrieves and keeps, then waits (the test
+ * saves and destroys the VM meanwhile). */
+void mem_hold_tests(uint16_t id)
+{
+	uint64_t h = 0, r[FFA_NREGS];
+	me = id;
+	map_buffers();
+	struct ffa_mem_region d = region(FFA_MEM_DATA_RW, 0x42000000UL, 1);
+	check(send(FFA_MEM_LEND, &d, &h) == 0, "MEM_LEND of a page", h);
+	sp_req(SP_MEM_RETRIEVE, h, me, r);
+	check(answered(r) && r[4] == 0, "the partition retrieves it", r[4]);
+	puts_("ffaguest: holding\n");
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
 void mem_tests(uint16_t id)
 {
 	me = id;

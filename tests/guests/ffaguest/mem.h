@@ -8,5 +8,6 @@ void mem_tests(uint16_t my_id);
 void mem_owner_tests(uint16_t my_id);
 void mem_thief_tests(uint16_t my_id);
 void mem_reset_tests(uint16_t my_id);
+void mem_hold_tests(uint16_t my_id);
 
 #endif
