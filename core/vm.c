@@ -400,6 +400,12 @@ void *vm_guest_map(void *vm_ptr, uint64_t ipa, uint64_t len)
 	if (!vm_ipa_is_ram(vm, ipa, len) ||
 	    (vm->kind->host_may_touch && !vm->kind->host_may_touch(vm, ipa, len)))
 		return NULL;
+	/* Pages it lent or donated to the secure world (FF-A) are out of its stage 2 and out of
+	 * reach of what Triad does for it (its devices' DMA, its FF-A buffers) too. */
+	if (__atomic_load_n(&vm->ffa_mem_outstanding, __ATOMIC_ACQUIRE))
+		for (uint64_t a = ipa & ~(PAGE_SIZE - 1); a < ipa + len; a += PAGE_SIZE)
+			if (pt_lookup(&vm->s2, a, NULL, NULL))
+				return NULL;
 	return (void *)(vm->ram_pa + (ipa - GUEST_RAM_IPA)); /* RAM is identity-mapped at EL2 */
 }
 

@@ -120,6 +120,13 @@ static bool answered(const uint64_t r[FFA_NREGS])
 	return (uint32_t)r[0] == (FFA_MSG_SEND_DIRECT_RESP | FFA_SMC64);
 }
 
+static void map_buffers(void)
+{
+	uint64_t r[FFA_NREGS] = {FFA_RXTX_MAP | FFA_SMC64, (uint64_t)tx, (uint64_t)rx, 1};
+	hvc18(r);
+	check((uint32_t)r[0] == FFA_SUCCESS, "RXTX_MAP", r[0]);
+}
+
 static void share_read_only(void)
 {
 	uint64_t h = 0, r[FFA_NREGS];
@@ -172,6 +179,16 @@ static void lend(void)
 	struct ffa_mem_region d = region(FFA_MEM_DATA_RW, (uint64_t)lent_page, 1);
 	check(send(FFA_MEM_LEND | FFA_SMC64, &d, &h) == 0, "MEM_LEND of 1 page", h);
 	check(faults(&lent_page[1]), "the VM's own access to the lent page faults", aborts);
+	/* Nor may Triad write there for it: an RX buffer on the lent page is refused. */
+	uint64_t u[FFA_NREGS] = {FFA_RXTX_UNMAP, 0};
+	hvc18(u);
+	uint64_t m[FFA_NREGS] = {FFA_RXTX_MAP | FFA_SMC64, (uint64_t)tx, (uint64_t)lent_page, 1};
+	hvc18(m);
+	check((uint32_t)m[0] == FFA_ERROR && (uint32_t)m[2] == FFA_INVALID_PARAMETERS,
+	      "an RX buffer on the lent page: INVALID_PARAMETERS", m[0]);
+	if ((uint32_t)m[0] == FFA_SUCCESS)
+		hvc18(u);
+	map_buffers();
 	uint64_t again;
 	check(send(FFA_MEM_SHARE, &d, &again) == FFA_DENIED, "sharing the lent page: DENIED", 0);
 	sp_req(SP_MEM_RETRIEVE, h, me, r);
@@ -225,13 +242,6 @@ static void bad_descriptors(void)
 	d = region(FFA_MEM_DATA_RW | FFA_MEM_INSTR_X, (uint64_t)lent_page, 1);
 	check(send(FFA_MEM_SHARE, &d, &h) == FFA_INVALID_PARAMETERS, "an executable share", h);
 	check(!faults(&lent_page[1]), "after all that, the page is still the VM's", aborts);
-}
-
-static void map_buffers(void)
-{
-	uint64_t r[FFA_NREGS] = {FFA_RXTX_MAP | FFA_SMC64, (uint64_t)tx, (uint64_t)rx, 1};
-	hvc18(r);
-	check((uint32_t)r[0] == FFA_SUCCESS, "RXTX_MAP", r[0]);
 }
 
 /* A request to the partition, again while another VM keeps it BUSY. */
