@@ -26,6 +26,7 @@ static uint8_t rx[4096] __attribute__((aligned(4096)));
 static volatile uint64_t ro_page[512] __attribute__((aligned(4096)));
 static volatile uint64_t rw_pages[8][512] __attribute__((aligned(4096)));
 static volatile uint64_t lent_page[512] __attribute__((aligned(4096)));
+static volatile uint64_t donated_page[512] __attribute__((aligned(4096)));
 
 /* The VM's data aborts while expect_abort: counted and stepped over. */
 static volatile bool expect_abort;
@@ -212,6 +213,25 @@ static void lend(void)
 	      "the VM's access works again and sees the partition's write", lent_page[1]);
 }
 
+/* A donation: the page is the partition's for good. */
+static void donate(void)
+{
+	uint64_t h = 0, r[FFA_NREGS];
+	donated_page[0] = 0xd0;
+	struct ffa_mem_region d = region(0, (uint64_t)donated_page, 1);
+	check(send(FFA_MEM_DONATE, &d, &h) == 0, "MEM_DONATE of 1 page", h);
+	check(faults(&donated_page[0]), "the VM's access to the donated page faults", aborts);
+	sp_req(SP_MEM_RETRIEVE, h, me | FFA_MEM_DATA_RW << 16, r);
+	check(answered(r) && r[4] == 0 && (r[7] & 0xff) == 0x6, "the partition retrieves it RW",
+	      r[4]);
+	sp_req(SP_MEM_READ, 0, 0, r);
+	check(answered(r) && r[4] == 0xd0, "it reads what the VM left", r[4]);
+	check(reclaim(h) == FFA_DENIED, "MEM_RECLAIM of a donation: DENIED", h);
+	sp_req(SP_MEM_RELINQUISH, h, 0, r);
+	check(answered(r) && r[4] == FFA_DENIED, "its RELINQUISH of a donation: DENIED", r[4]);
+	check(faults(&donated_page[0]), "the page stays out of the VM's reach", aborts);
+}
+
 /* Each check class: refused with INVALID_PARAMETERS (or DENIED), nothing changed. */
 static void bad_descriptors(void)
 {
@@ -351,5 +371,6 @@ void mem_tests(uint16_t id)
 	share_read_only();
 	share_many_read_write();
 	lend();
+	donate();
 	bad_descriptors();
 }
