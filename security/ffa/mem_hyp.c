@@ -24,6 +24,7 @@
 #include <triad/log.h>
 #include <triad/cpu.h>
 #include <triad/smccc.h>
+#include <triad/smmu.h>
 #include <triad/spinlock.h>
 #include <triad/util.h>
 #include <triad/vcpu.h>
@@ -72,7 +73,8 @@ static uint64_t bytes(const struct ffa_mem_range *r)
 	return (uint64_t)r->pages * FFA_MEM_PAGE;
 }
 
-/* The VM's stage-2 TLB entries, on every CPU (its VMID named in VTTBR_EL2 for the moment). */
+/* The VM's stage-2 TLB entries, on every CPU (its VMID named in VTTBR_EL2 for the moment)
+ * and in the SMMU. */
 static void flush_vm_tlb(const struct vm *vm)
 {
 	uint64_t vttbr = read_sysreg(vttbr_el2);
@@ -83,6 +85,7 @@ static void flush_vm_tlb(const struct vm *vm)
 	dsb(ish);
 	write_sysreg(vttbr_el2, vttbr);
 	isb();
+	smmu_flush_vm(vm->vmid); /* a passed-through device's DMA walks the same tables */
 }
 
 /* Ranges 0..n of s back into the VM's stage 2, as its RAM is mapped. */
