@@ -56,6 +56,16 @@ struct spmc_mem {
 	uint8_t copy[SPMC_MEM_COPY]; /* the descriptor being checked, copied once */
 };
 
+/* Whether fid may be one of the calls below (FEATURES, the RX/TX buffers' 0x84000064-67,
+ * memory management's 0x84000071-77, 32 or 64-bit): the one test on the direct request's
+ * path, before any call here. */
+static inline bool spmc_mem_may_handle(uint32_t fid)
+{
+	uint32_t base = fid & ~FFA_SMC64;
+	return (base >= FFA_FEATURES && base <= FFA_RXTX_UNMAP) ||
+	       (base >= FFA_MEM_DONATE && base <= FFA_MEM_RECLAIM);
+}
+
 /* A normal-world memory call (RXTX_MAP/UNMAP, RX_RELEASE, MEM_SHARE/LEND/DONATE, MEM_RECLAIM):
  * true if it is one, r its answer. */
 bool spmc_mem_ns_call(struct spmc_mem *m, const struct spmc *s, uint64_t r[FFA_NREGS]);

@@ -23,6 +23,7 @@
 #include <triad/sel2_abi.h>
 #include <triad/smccc.h>
 
+#include "../ffa/mem_spmc.h"
 #include "sel2.h"
 
 #define HCR_SP	    (HCR_OPTEE | HCR_IMO)
@@ -238,7 +239,7 @@ bool sp_boot_cpu(unsigned cpu)
 bool sp_ns_call(unsigned cpu, uint64_t r[FFA_NREGS])
 {
 	struct spmc_target to;
-	if (sp_mem_ns_call(&spmc, r))
+	if (spmc_mem_may_handle((uint32_t)r[0]) && sp_mem_ns_call(&spmc, r))
 		return false; /* memory sharing: answered (sp_mem.c) */
 	if (spmc_ns_call(&spmc, cpu, r, &to) != SPMC_RUN_SP)
 		return false;
@@ -336,8 +337,9 @@ enum sp_next sp_trapped(unsigned cpu, struct frame *f, uint64_t esr, uint64_t r[
 	for (int k = 0; k < FFA_NREGS; k++)
 		r[k] = f->x[k];
 	struct spmc_target to;
-	enum spmc_sp_action act =
-	    sp_mem_sp_call(&spmc, i, r) ? SPMC_SP_RESUME : spmc_sp_call(&spmc, i, ec, cpu, r, &to);
+	enum spmc_sp_action act = spmc_mem_may_handle((uint32_t)r[0]) && sp_mem_sp_call(&spmc, i, r)
+				      ? SPMC_SP_RESUME
+				      : spmc_sp_call(&spmc, i, ec, cpu, r, &to);
 	switch (act) {
 	case SPMC_SP_RESUME:
 		for (int k = 0; k < FFA_NREGS; k++)
