@@ -304,8 +304,13 @@ static void mem_vm_reset(struct vm *vm)
 		if (!s->handle || s->vm != vm->id || reclaim_share(vm, s, 0, &err))
 			continue;
 		if (s->kind == FFA_MEM_KIND_SHARE) {
-			take_away(vm, s); /* a block split may fail: logged below as held */
-			s->kind = FFA_MEM_KIND_LEND; /* out of its stage 2 from now on */
+			if (take_away(vm, s))
+				s->kind = FFA_MEM_KIND_LEND; /* out of its stage 2 from now on */
+			else
+				vm_warn(vm,
+					"FF-A: shared pages at IPA 0x%lx left mapped (no page to "
+					"split a block with)",
+					s->ipa[0].addr);
 		}
 		for (unsigned j = 0; j < s->nr_ranges; j++)
 			held += s->ipa[j].pages;

@@ -329,9 +329,12 @@ void mem_reset_tests(uint16_t id)
 	me = id;
 	/* Away from its image, bss and stacks, which its next life's start-up writes. */
 	volatile uint64_t *page = (volatile uint64_t *)0x42000000UL;
+	volatile uint64_t *shared = page + 512; /* the next page */
 	if (faults(page)) {
-		/* The next life: the page the partition holds is not this guest's. */
+		/* The next life: the pages the partition holds are not this guest's, the shared
+		 * one neither (the partition may still read it). */
 		check(true, "after the reset, the page the partition holds is out of reach", 0);
+		check(faults(shared), "... and so is the page it was shared", aborts);
 		return;
 	}
 	map_buffers();
@@ -339,7 +342,11 @@ void mem_reset_tests(uint16_t id)
 	uint32_t err = send(FFA_MEM_LEND, &d, &h);
 	check(err == 0, "MEM_LEND of a page", err);
 	sp_req(SP_MEM_RETRIEVE, h, me, r);
-	check(answered(r) && r[4] == 0, "the partition retrieves it; the VM resets", r[4]);
+	check(answered(r) && r[4] == 0, "the partition retrieves it", r[4]);
+	d = region(FFA_MEM_DATA_RO, (uint64_t)shared, 1);
+	check(send(FFA_MEM_SHARE, &d, &h) == 0, "MEM_SHARE of the next page", h);
+	sp_req(SP_MEM_RETRIEVE, h, me, r);
+	check(answered(r) && r[4] == 0, "the partition retrieves it too; the VM resets", r[4]);
 	if (err)
 		return; /* a next life where the page came back: no further reset */
 	hvc(0x84000009 /* PSCI SYSTEM_RESET */, 0, 0, 0);
