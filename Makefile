@@ -15,7 +15,9 @@ HV_SRCS := $(wildcard arch/arm64/*.S arch/arm64/*.c core/*.c mm/*.c irq/*.c devi
                       drivers/virtio/*.c drivers/iommu/*.c drivers/pci/*.c security/tee/*.c \
                       drivers/gpio/*.c security/rmi/*.c security/smc/*.c plat/qemu-virt/*.c lib/libc/*.c lib/pgtable/*.c lib/console/*.c) \
            security/ffa/ffa_hyp.c \
-           security/ffa/partition_info.c security/ffa/notif_hyp.c security/ffa/notif.c
+           security/ffa/partition_info.c security/ffa/notif_hyp.c security/ffa/notif.c \
+           security/ffa/mem_desc.c \
+           security/ffa/mem_hyp.c
 FDT_SRCS := $(addprefix $(LIBFDT)/,fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c \
                                    fdt_empty_tree.c fdt_addresses.c fdt_check.c)
 GCC_INC := $(shell $(CC) -print-file-name=include 2>/dev/null)
@@ -103,7 +105,7 @@ LIB_PGTABLE := lib/pgtable/pgtable.c lib/pgtable/pt_pool.c
 
 # Triad at Secure EL2 (security/sel2), loaded by the monitor into secure RAM.
 SEL2_SRCS := $(wildcard security/sel2/*.S security/sel2/*.c) security/ffa/spmc.c security/ffa/notif_spmc.c security/ffa/notif.c \
-	security/ffa/sp_manifest.c arch/arm64/smccc.S lib/libc/string.c $(LIB_PGTABLE) \
+	security/ffa/sp_manifest.c security/ffa/mem_desc.c security/ffa/mem_spmc.c arch/arm64/smccc.S lib/libc/string.c $(LIB_PGTABLE) \
 	lib/console/early_console.c
 SEL2_OBJS := $(patsubst %,$(BUILD)/sel2/%.o,$(SEL2_SRCS))
 # Secure EL2 is Armv8.4 (FEAT_SEL2): its own timer registers need that architecture.

@@ -121,6 +121,11 @@ static int save(const struct mgmt_request *req, struct mgmt_reply *rep)
 	const char *no = unsaveable(vm, why, sizeof(why));
 	if (no)
 		return mgmt_fail(rep, MGMT_ENOTSUP, "VM '%s' cannot be saved: %s", vm->name, no);
+	if (__atomic_load_n(&vm->ffa_mem_outstanding, __ATOMIC_ACQUIRE))
+		return mgmt_fail(rep, MGMT_EBUSY,
+				 "VM '%s' has memory shared with the secure world (FF-A): it "
+				 "must reclaim it first",
+				 vm->name);
 	mgmt_set_output(NULL, 0); /* a snapshot still being read goes: its VM runs again */
 	if (vm->state != VM_RUNNING && vm->state != VM_PAUSED)
 		return mgmt_fail(rep, MGMT_EBUSY, "VM '%s' is not running or paused", vm->name);

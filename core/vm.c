@@ -111,7 +111,10 @@ void vm_free(struct vm *vm)
 		el2_vmid_release(vm->vmid);
 	if (vm->s2.root)
 		pt_destroy(&vm->s2);
-	if (vm->ram_pa) {
+	if (vm->ram_pa && vm->ram_quarantined) {
+		pr_warn("VM '%s': %lu MB of RAM quarantined: never reused", vm->name,
+			vm->ram_size >> 20);
+	} else if (vm->ram_pa) {
 		/* Scrubbed here, not only when the next owner loads it: nothing of this guest
 		 * lingers in free memory. */
 		zero_range(vm->ram_pa, vm->ram_size);
@@ -412,6 +415,12 @@ void *vm_guest_map(void *vm_ptr, uint64_t ipa, uint64_t len)
 	if (!vm_ipa_is_ram(vm, ipa, len) ||
 	    (vm->kind->host_may_touch && !vm->kind->host_may_touch(vm, ipa, len)))
 		return NULL;
+	/* Pages it lent or donated to the secure world (FF-A) are out of its stage 2 and out of
+	 * reach of what Triad does for it (its devices' DMA, its FF-A buffers) too. */
+	if (__atomic_load_n(&vm->ffa_mem_outstanding, __ATOMIC_ACQUIRE))
+		for (uint64_t a = ipa & ~(PAGE_SIZE - 1); a < ipa + len; a += PAGE_SIZE)
+			if (pt_lookup(&vm->s2, a, NULL, NULL))
+				return NULL;
 	return (void *)(vm->ram_pa + (ipa - GUEST_RAM_IPA)); /* RAM is identity-mapped at EL2 */
 }
 

@@ -69,6 +69,8 @@ MICRO = [
     ("ffa_notif_sp_to_vm", "FF-A notification, secure partition to guest: a direct request "
      "asks it to set one, the SPMC's SRI, Triad's INFO_GET and NPI, the guest's GET", None,
      False),
+    ("ffa_mem_share_cycle", "FF-A memory sharing: 1 page shared VM -> partition, retrieved, "
+     "relinquished, reclaimed (4 calls, 2 of them direct requests)", 20000, False),
     ("world_switch_secure", "world switch NS -> S -> NS from the host (FFA_VERSION, answered "
      "by Triad at S-EL2)", 1000, False),
     ("rmi_version", "RMI_VERSION from the host (NS EL2 -> EL3 -> RMM at Realm EL2 and back)",
@@ -674,7 +676,7 @@ def main():
     tri["ipi_roundtrip_same_pcpu"] = triad_micro(1, True)["ipi_roundtrip"]
     # The secure-world paths, on a machine with one (Triad's monitor, OP-TEE at S-EL2).
     sec = triad_micro(2, True, secure=True)
-    for name in ("optee_fast_call", "ffa_direct_req", "ffa_notif_sp_to_vm"):
+    for name in ("optee_fast_call", "ffa_direct_req", "ffa_notif_sp_to_vm", "ffa_mem_share_cycle"):
         tri[name] = sec[name]
     fw = firmware_micro(True)
     for name in ("rmi_version", "world_switch_secure", "rec_enter_exit", "rsi_version"):
@@ -690,7 +692,7 @@ def main():
     print("bench: micro-benchmarks (wall clock)...", flush=True)
     tri_wall = median_runs(lambda: triad_micro(2, False), args.wall_runs)
     sec_wall = median_runs(lambda: triad_micro(2, False, secure=True), args.wall_runs)
-    for name in ("optee_fast_call", "ffa_direct_req", "ffa_notif_sp_to_vm"):
+    for name in ("optee_fast_call", "ffa_direct_req", "ffa_notif_sp_to_vm", "ffa_mem_share_cycle"):
         tri_wall[name] = sec_wall[name]
     fw_wall = median_runs(lambda: firmware_micro(False), args.wall_runs)
     for name in ("rmi_version", "world_switch_secure", "rec_enter_exit", "rsi_version"):

@@ -148,6 +148,15 @@ int smmu_attach(uint32_t sid, struct vm *vm)
 	return 0;
 }
 
+void smmu_flush_vm(uint16_t vmid)
+{
+	if (!base)
+		return;
+	spin_lock(&lock);
+	command(CMD_TLBI_S12_VMALL | (uint64_t)vmid << 32, 0);
+	spin_unlock(&lock);
+}
+
 static const char *event_name(uint32_t type)
 {
 	switch (type) {

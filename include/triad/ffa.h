@@ -51,6 +51,16 @@
 #define FFA_NOTIF_INFO_LISTS(w2) (((w2) >> 7) & 0x1fU)
 /* The number of vCPU IDs after the endpoint ID in list i of INFO_GET's answer. */
 #define FFA_NOTIF_INFO_VCPUS(w2, i) (((w2) >> (12 + 2 * (i))) & 3U)
+/* Memory management (include/triad/ffa_mem.h has the descriptors). */
+#define FFA_MEM_DONATE	      0x84000071U /* and its SMC64 form */
+#define FFA_MEM_LEND	      0x84000072U /* and its SMC64 form */
+#define FFA_MEM_SHARE	      0x84000073U /* and its SMC64 form */
+#define FFA_MEM_RETRIEVE_REQ  0x84000074U /* and its SMC64 form */
+#define FFA_MEM_RETRIEVE_RESP 0x84000075U
+#define FFA_MEM_RELINQUISH    0x84000076U
+#define FFA_MEM_RECLAIM	      0x84000077U
+#define FFA_MEM_FRAG_RX	      0x8400007aU
+#define FFA_MEM_FRAG_TX	      0x8400007bU
 
 /* The FF-A ranges of SMCCC's standard service: 32- and 64-bit calls. */
 #define FFA_FID_IS(fid) (((fid) & ~FFA_SMC64) >= 0x84000060U && ((fid) & ~FFA_SMC64) <= 0x840000ffU)

@@ -12,6 +12,9 @@ struct vm;
 bool smmu_present(void);
 /* Stream sid's DMA goes through vm's stage 2 from now on. */
 int smmu_attach(uint32_t sid, struct vm *vm);
+/* The SMMU's TLB entries of VMID vmid (its devices walk the VM's stage-2 tables): after
+ * Triad takes pages out of them. Nothing without an SMMU. */
+void smmu_flush_vm(uint16_t vmid);
 /* The first four doublewords of a stream table entry that sends a stream through stage 2
  * only: VMID, the VM's stage-2 table root and the format fields copied from VTCR_EL2 (the
  * CPU and the SMMU walk the same tables), output size capped to the SMMU's `oas` field.

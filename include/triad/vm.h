@@ -59,6 +59,12 @@ struct vm {
 	uint64_t ram_pa, ram_size;
 	uint64_t fw_code_pa, fw_code_size; /* UEFI firmware: its code flash at IPA 0 */
 	bool ram_clean;			   /* still all zeros: no need to scrub before loading */
+	/* The secure world still holds pages of its RAM (FF-A memory sharing): vm_free keeps
+	 * the RAM out of Triad's free memory. */
+	bool ram_quarantined;
+	/* Its FF-A memory transactions the secure world has not given back: a snapshot
+	 * cannot hold them (security/ffa/mem_hyp.c counts them). */
+	unsigned ffa_mem_outstanding;
 	uint64_t cntvoff;
 	unsigned ncpus;
 	struct vcpu *vcpu[MAX_VCPUS];

@@ -8,8 +8,9 @@
  * Notifications (notif_hyp.c): a VM binds, sets and gets as itself; Triad keeps what VMs
  * send each other, the SPMC what partitions send VMs and VMs send partitions; the SPMC's
  * Schedule Receiver Interrupt makes Triad raise the Notification Pending Interrupt in the
- * VM. What is not here: memory sharing (FFA_MEM_*) and indirect messages get
- * NOT_SUPPORTED, as do direct messages between VMs (no VM is listed as a partition).
+ * VM. Memory sharing from a VM to the partitions (FFA_MEM_SHARE/LEND/DONATE, RECLAIM) is
+ * mem_hyp.c's. What is not here: indirect messages get NOT_SUPPORTED, as do direct
+ * messages and memory sharing between VMs (no VM is listed as a partition).
  */
 #include <triad/cpu.h>
 #include <triad/ffa.h>
@@ -21,6 +22,7 @@
 #include <triad/vm.h>
 
 #include "notif_hyp.h"
+#include "mem_hyp.h"
 #include "partition_info.h"
 
 #define MAX_PARTITIONS	   8
@@ -146,6 +148,18 @@ static void features(uint64_t *x)
 	case FFA_RXTX_MAP | FFA_SMC64:
 		reply(x, FFA_SUCCESS, 0, 0); /* w2[1:0] = 0: 4 KiB minimum size and alignment */
 		return;
+	case FFA_MEM_SHARE:
+	case FFA_MEM_SHARE | FFA_SMC64:
+	case FFA_MEM_LEND:
+	case FFA_MEM_LEND | FFA_SMC64:
+	case FFA_MEM_DONATE:
+	case FFA_MEM_DONATE | FFA_SMC64:
+	case FFA_MEM_RECLAIM:
+		if (ffa_mem_hyp_available()) { /* mem_hyp.c */
+			reply(x, FFA_SUCCESS, 0, 0);
+			return;
+		}
+		break;
 	case FFA_SPM_ID_GET:
 	case FFA_MSG_SEND_DIRECT_REQ:
 	case FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64:
@@ -325,6 +339,17 @@ static void direct_req(struct vcpu *v, uint64_t *x)
 	}
 }
 
+/* Memory sharing (mem_hyp.c), with the VM's TX buffer as it is now. */
+static void mem_call(struct vcpu *v, uint64_t *x)
+{
+	struct ffa_vm *f = &endpoints[v->vm->id];
+	spin_lock(&f->lock);
+	uint64_t tx = f->tx_ipa;
+	unsigned pages = f->pages;
+	spin_unlock(&f->lock);
+	ffa_mem_hyp_call(v, x, tx, pages);
+}
+
 static void ffa_dispatch(struct vcpu *v)
 {
 	uint64_t *x = v->regs.x;
@@ -366,6 +391,15 @@ static void ffa_dispatch(struct vcpu *v)
 	case FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64:
 	case FFA_MSG_SEND_DIRECT_REQ2:
 		direct_req(v, x);
+		return;
+	case FFA_MEM_SHARE:
+	case FFA_MEM_SHARE | FFA_SMC64:
+	case FFA_MEM_LEND:
+	case FFA_MEM_LEND | FFA_SMC64:
+	case FFA_MEM_DONATE:
+	case FFA_MEM_DONATE | FFA_SMC64:
+	case FFA_MEM_RECLAIM:
+		mem_call(v, x);
 		return;
 	default:
 		if (!ffa_notif_call(v, x))

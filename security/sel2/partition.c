@@ -23,6 +23,7 @@
 #include <triad/sel2_abi.h>
 #include <triad/smccc.h>
 
+#include "../ffa/mem_spmc.h"
 #include "sel2.h"
 
 #define HCR_SP	    (HCR_OPTEE | HCR_IMO)
@@ -238,6 +239,8 @@ bool sp_boot_cpu(unsigned cpu)
 bool sp_ns_call(unsigned cpu, uint64_t r[FFA_NREGS])
 {
 	struct spmc_target to;
+	if (spmc_mem_may_handle((uint32_t)r[0]) && sp_mem_ns_call(&spmc, r))
+		return false; /* memory sharing: answered (sp_mem.c) */
 	if (spmc_ns_call(&spmc, cpu, r, &to) != SPMC_RUN_SP)
 		return false;
 	sp_enter(cpu, to.sp, to.ec, r);
@@ -274,6 +277,7 @@ static enum sp_next sp_failed(unsigned cpu, const char *why, uint64_t esr, uint6
 			r[k] = sel2_cpu(cpu)->restart_on.r[k];
 	}
 	enum spmc_restart how = spmc_sp_restart(&spmc, i, pristine[i].words != 0);
+	sp_mem_sp_reset(i); /* what it retrieved is gone, restarted or not (its stage 2 still) */
 	uint64_t outcome = how == SPMC_RESTARTED  ? spmc.sp[i].restarts
 			   : how == SPMC_GIVEN_UP ? SEL2_SP_GIVEN_UP | SPMC_MAX_RESTARTS
 						  : SEL2_SP_STOPPED;
@@ -333,7 +337,10 @@ enum sp_next sp_trapped(unsigned cpu, struct frame *f, uint64_t esr, uint64_t r[
 	for (int k = 0; k < FFA_NREGS; k++)
 		r[k] = f->x[k];
 	struct spmc_target to;
-	switch (spmc_sp_call(&spmc, i, ec, cpu, r, &to)) {
+	enum spmc_sp_action act = spmc_mem_may_handle((uint32_t)r[0]) && sp_mem_sp_call(&spmc, i, r)
+				      ? SPMC_SP_RESUME
+				      : spmc_sp_call(&spmc, i, ec, cpu, r, &to);
+	switch (act) {
 	case SPMC_SP_RESUME:
 		/* A call answered at once: FFA_NOTIFICATION_SET of a VM's bits among them. */
 		if (spmc_notif_take_sri(&spmc, cpu))

@@ -50,7 +50,12 @@ void stage2_switch(int sp);
 const uint64_t *stage2_secure_root(void);
 const uint64_t *stage2_ns_root(void);
 const uint64_t *stage2_sp_root(unsigned i);
-const uint64_t *stage2_sp_ns_root(void);
+const uint64_t *stage2_sp_ns_root(unsigned i);
+/* FF-A memory sharing: normal-world memory [pa, pa + size) into partition i's Non-secure IPA
+ * space at IPA = PA (false: no table page; nothing of it stays), and out again with its TLB
+ * entries invalidated on every CPU. */
+bool stage2_sp_ns_map(unsigned i, uint64_t pa, uint64_t size, bool write, bool exec);
+void stage2_sp_ns_unmap(unsigned i, uint64_t pa, uint64_t size);
 
 /* A lower EL's general registers, as start.S saves them at a trap. */
 struct frame {
@@ -125,6 +130,13 @@ enum sp_next sp_trapped(unsigned cpu, struct frame *f, uint64_t esr, uint64_t r[
 enum sp_next sp_deadline(unsigned cpu, uint64_t r[18]);
 /* More of OP-TEE's interrupts came than can be held while the partition runs: it stops. */
 enum sp_next sp_interrupts_overflow(unsigned cpu, uint64_t r[18]);
+
+/* sp_mem.c: FF-A memory sharing (security/ffa/mem_spmc.c): a normal-world call or a call of
+ * partition i, if it is one of memory management's (r: its answer); partition i restarted
+ * or given up loses what it retrieved. */
+bool sp_mem_ns_call(const struct spmc *s, uint64_t r[18]);
+bool sp_mem_sp_call(const struct spmc *s, unsigned i, uint64_t r[18]);
+void sp_mem_sp_reset(unsigned i);
 
 /* A partition's or OP-TEE's EL1 system registers, as partition.c switches them. */
 struct el1_ctx {

@@ -39,9 +39,11 @@
  * its region by pages (L1, L2, L3). */
 PT_POOL(optee_pool, 9); /* with the restart's DT window, anywhere in DRAM */
 PT_POOL(sp_pool, 3 * SP_MAX);
-static struct pgtable s_pt, ns_pt, sp_pt[SP_MAX];
-/* The partitions' Non-secure IPA space: empty. */
-static uint64_t sp_ns_l1[512] __attribute__((aligned(4096)));
+/* The partitions' Non-secure IPA spaces: empty but for the normal world's memory they
+ * retrieved (FF-A memory sharing), mapped at IPA = PA. Each L1, and the L2s and L3s of what
+ * they hold at once: out of pages, a retrieval is FFA_NO_MEMORY. */
+PT_POOL(sp_ns_pool, 12);
+static struct pgtable s_pt, ns_pt, sp_pt[SP_MAX], sp_ns_pt[SP_MAX];
 
 const uint64_t *stage2_secure_root(void)
 {
@@ -75,8 +77,10 @@ bool stage2_build(void)
 bool stage2_build_sp(unsigned i, uint64_t base, uint64_t size)
 {
 	pt_destroy(&sp_pt[i]);
+	pt_destroy(&sp_ns_pt[i]);
 	bool ok = !pt_init(&sp_pt[i], 39, &sp_pool_alloc) &&
-		  !pt_map(&sp_pt[i], base, base, size, S2_NORMAL_RWX);
+		  !pt_map(&sp_pt[i], base, base, size, S2_NORMAL_RWX) &&
+		  !pt_init(&sp_ns_pt[i], 39, &sp_ns_pool_alloc);
 	dsb(ishst);
 	return ok;
 }
@@ -86,9 +90,42 @@ const uint64_t *stage2_sp_root(unsigned i)
 	return (const uint64_t *)(uintptr_t)sp_pt[i].root;
 }
 
-const uint64_t *stage2_sp_ns_root(void)
+const uint64_t *stage2_sp_ns_root(unsigned i)
 {
-	return sp_ns_l1;
+	return (const uint64_t *)(uintptr_t)sp_ns_pt[i].root;
+}
+
+/* Partition i's VTTBR_EL2: its Non-secure IPA space, its VMID. */
+static uint64_t sp_vttbr(unsigned i)
+{
+	return sp_ns_pt[i].root | (uint64_t)(i + 1) << 48;
+}
+
+bool stage2_sp_ns_map(unsigned i, uint64_t pa, uint64_t size, bool write, bool exec)
+{
+	uint64_t attr = S2_MEMATTR_NORMAL | S2_AP_R | PTE_SH_INNER | PTE_AF;
+	attr |= (write ? S2_AP_W : 0) | (exec ? 0 : PTE_XN);
+	if (pt_map(&sp_ns_pt[i], pa, pa, size, attr)) {
+		pt_unmap(&sp_ns_pt[i], pa, size); /* whatever part went in */
+		return false;
+	}
+	dsb(ishst);
+	return true;
+}
+
+/* The range out, and every CPU's TLB entries of partition i (its VMID, loaded for the
+ * moment: the caller may be OP-TEE's turn or another partition's). */
+void stage2_sp_ns_unmap(unsigned i, uint64_t pa, uint64_t size)
+{
+	pt_unmap(&sp_ns_pt[i], pa, size);
+	uint64_t vttbr = read_sysreg(vttbr_el2);
+	dsb(ishst);
+	write_sysreg(vttbr_el2, sp_vttbr(i));
+	isb();
+	tlbi(vmalls12e1is);
+	dsb(ish);
+	write_sysreg(vttbr_el2, vttbr);
+	isb();
 }
 
 /* OP-TEE's restart reads and edits its DT in the monitor's window [base, base + size)
@@ -115,8 +152,7 @@ bool stage2_dt_window(uint64_t base, uint64_t size)
 void stage2_switch(int sp)
 {
 	write_sysreg(VSTTBR_EL2, sp >= 0 ? sp_pt[sp].root : s_pt.root);
-	write_sysreg(vttbr_el2,
-		     sp >= 0 ? (uint64_t)sp_ns_l1 | (uint64_t)(sp + 1) << 48 : ns_pt.root);
+	write_sysreg(vttbr_el2, sp >= 0 ? sp_vttbr((unsigned)sp) : ns_pt.root);
 	isb();
 }
 

@@ -256,6 +256,73 @@ static void bench_notif(uint64_t w1)
 	LOOP_BENCH("ffa_notif_sp_to_vm", notif_round_trip(w1));
 }
 
+/* FF-A memory sharing: one page shared with the partition, its retrieve and relinquish
+ * (ffasp's MEM_RETRIEVE and MEM_RELINQUISH requests), the reclaim. The descriptor (FF-A
+ * 1.1 layout, one receiver, one range) is written once: Triad copies it at each share. */
+#define FFA_MEM_SHARE	  0x84000073UL
+#define FFA_MEM_RECLAIM	  0x84000077UL
+#define FFA_RXTX_MAP64	  0xc4000066UL
+#define FFA_SUCCESS	  0x84000061UL
+#define FFA_DIRECT_REQ64  0xc400006fUL
+#define FFA_DIRECT_RESP64 0xc4000070UL
+#define SP_MEM_RETRIEVE	  10 /* tests/guests/ffasp/mem.h */
+#define SP_MEM_RELINQUISH 13
+#define SHARE_DESC_LEN	  (48 + 16 + 16 + 16)
+static uint8_t mem_tx[4096] __attribute__((aligned(4096)));
+static uint8_t mem_rx[4096] __attribute__((aligned(4096)));
+static uint8_t mem_page[4096] __attribute__((aligned(4096)));
+
+static void put(uint8_t *p, uint64_t v, unsigned bytes)
+{
+	for (unsigned k = 0; k < bytes; k++)
+		p[k] = (uint8_t)(v >> (8 * k));
+}
+
+static void share_descriptor(uint16_t me, uint16_t sp)
+{
+	put(mem_tx, me, 2);
+	put(mem_tx + 2, 0x2f, 2); /* Normal, write-back, inner shareable */
+	put(mem_tx + 24, 16, 4);  /* endpoint descriptor size */
+	put(mem_tx + 28, 1, 4);	  /* one receiver */
+	put(mem_tx + 32, 48, 4);  /* at 48 */
+	put(mem_tx + 48, sp, 2);
+	put(mem_tx + 50, 1, 1);	 /* read-only */
+	put(mem_tx + 52, 64, 4); /* the composite at 64 */
+	put(mem_tx + 64, 1, 4);	 /* 1 page */
+	put(mem_tx + 68, 1, 4);	 /* in 1 range */
+	put(mem_tx + 80, (uint64_t)mem_page, 8);
+	put(mem_tx + 88, 1, 4);
+}
+
+/* The whole cycle; false if any step failed. */
+static bool share_cycle(uint64_t w1, uint16_t me)
+{
+	uint64_t s[18] = {FFA_MEM_SHARE, SHARE_DESC_LEN, SHARE_DESC_LEN};
+	hvc18(s);
+	uint64_t handle = (uint32_t)s[2] | s[3] << 32;
+	/* 64-bit requests: the handle is 64 bits */
+	uint64_t q[18] = {FFA_DIRECT_REQ64, w1, 0, SP_MEM_RETRIEVE, handle, me};
+	hvc18(q);
+	bool ok = s[0] == FFA_SUCCESS && q[0] == FFA_DIRECT_RESP64 && q[4] == 0;
+	uint64_t l[18] = {FFA_DIRECT_REQ64, w1, 0, SP_MEM_RELINQUISH, handle};
+	hvc18(l);
+	uint64_t c[18] = {FFA_MEM_RECLAIM, (uint32_t)handle, handle >> 32};
+	hvc18(c);
+	return ok && l[0] == FFA_DIRECT_RESP64 && l[4] == 0 && c[0] == FFA_SUCCESS;
+}
+
+static void bench_ffa_mem(uint64_t w1)
+{
+	uint64_t m[18] = {FFA_RXTX_MAP64, (uint64_t)mem_tx, (uint64_t)mem_rx, 1};
+	hvc18(m);
+	share_descriptor((uint16_t)(w1 >> 16), (uint16_t)w1);
+	if (m[0] != FFA_SUCCESS || !share_cycle(w1, (uint16_t)(w1 >> 16))) {
+		report_na("ffa_mem_share_cycle");
+		return;
+	}
+	LOOP_BENCH("ffa_mem_share_cycle", share_cycle(w1, (uint16_t)(w1 >> 16)));
+}
+
 static void bench_ffa(void)
 {
 	exceptions = 0;
@@ -268,10 +335,12 @@ static void bench_ffa(void)
 	if (exceptions || info[0] != FFA_SUCCESS64 || direct_req(w1) != FFA_MSG_SEND_DIRECT_RESP) {
 		report_na("ffa_direct_req");
 		report_na("ffa_notif_sp_to_vm");
+		report_na("ffa_mem_share_cycle");
 		return;
 	}
 	LOOP_BENCH("ffa_direct_req", direct_req(w1));
 	bench_notif(w1);
+	bench_ffa_mem(w1);
 }
 
 static void bench_sysreg(void)

@@ -18,7 +18,8 @@
  * timer interrupts (held meanwhile, not lost, and not the partition's end); with
  * "ffa=two", two partitions apart, the first asking the second (which, made to crash, is
  * restarted); with "ffa=regs", each partition's registers outlive the normal world's turn;
- * with "ffa=notif" and "ffa=notif-vm", notifications (notif.c).
+ * with "ffa=notif" and "ffa=notif-vm", notifications (notif.c);
+ * with "ffa=mem", memory sharing with the partition (mem.c).
  * Prints one line per check and a summary, then powers off.
  */
 #include <stddef.h>
@@ -28,6 +29,7 @@
 #include "../../../include/triad/ffa.h"
 #include "../ffasp/sp_regs.h"
 #include "notif.h"
+#include "mem.h"
 
 #define SP_ID		   0x8001
 #define SP2_ID		   0x8002
@@ -103,10 +105,10 @@ static void identity(void)
 	check(x0 == FFA_SUCCESS && w2 == FFA_SPMC_ID, "FFA_SPM_ID_GET is 0x8000", w2);
 	x0 = call(FFA_FEATURES, FFA_MSG_SEND_DIRECT_REQ2, 0, 0, 0, 0, &w2);
 	check(x0 == FFA_SUCCESS, "FFA_FEATURES(DIRECT_REQ2) is supported", x0);
-	x0 = call(FFA_FEATURES, 0xc4000073 /* MEM_SHARE_64 */, 0, 0, 0, 0, &w2);
-	check(is_error(x0, w2, FFA_NOT_SUPPORTED), "FFA_FEATURES(MEM_SHARE) is NOT_SUPPORTED", w2);
-	x0 = call(0x84000071 /* MEM_DONATE */, 0, 0, 0, 0, 0, &w2);
-	check(is_error(x0, w2, FFA_NOT_SUPPORTED), "FFA_MEM_DONATE is NOT_SUPPORTED", w2);
+	x0 = call(FFA_FEATURES, 0x84000086 /* MSG_SEND2 */, 0, 0, 0, 0, &w2);
+	check(is_error(x0, w2, FFA_NOT_SUPPORTED), "FFA_FEATURES(MSG_SEND2) is NOT_SUPPORTED", w2);
+	x0 = call(FFA_MEM_FRAG_TX, 0, 0, 0, 0, 0, &w2);
+	check(is_error(x0, w2, FFA_NOT_SUPPORTED), "FFA_MEM_FRAG_TX is NOT_SUPPORTED", w2);
 }
 
 /* Booted with "ffa=mp": the partition has an execution context per CPU (ffasp-mp.bin). */
@@ -581,11 +583,16 @@ int main(const char *dtb)
 		hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
 		return 0;
 	}
-	if (bootargs_have(dtb, "ffa=notif-vm")) {
-		/* Any VM of two, with or without the secure world. */
-		uint64_t id;
-		check(call(FFA_ID_GET, 0, 0, 0, 0, 0, &id) == FFA_SUCCESS, "FFA_ID_GET", id);
-		notif_tests(dtb, (uint16_t)id);
+	if (bootargs_have(dtb, "ffa=mem-thief") || bootargs_have(dtb, "ffa=notif-vm")) {
+		uint64_t id = 0;
+		if (bootargs_have(dtb, "ffa=mem-thief")) { /* the second VM: ID 2 */
+			call(FFA_ID_GET, 0, 0, 0, 0, 0, &id);
+			mem_thief_tests((uint16_t)id);
+		} else { /* any VM of two, with or without the secure world */
+			check(call(FFA_ID_GET, 0, 0, 0, 0, 0, &id) == FFA_SUCCESS, "FFA_ID_GET",
+			      id);
+			notif_tests(dtb, (uint16_t)id);
+		}
 		print_summary("ffaguest", passed, failed);
 		hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
 		return 0;
@@ -605,6 +612,14 @@ int main(const char *dtb)
 		registers_kept();
 	} else if (bootargs_have(dtb, "ffa=notif")) {
 		notif_tests(dtb, my_id);
+	} else if (bootargs_have(dtb, "ffa=mem-owner")) {
+		mem_owner_tests(my_id);
+	} else if (bootargs_have(dtb, "ffa=mem-hold")) {
+		mem_hold_tests(my_id);
+	} else if (bootargs_have(dtb, "ffa=mem-reset")) {
+		mem_reset_tests(my_id);
+	} else if (bootargs_have(dtb, "ffa=mem")) {
+		mem_tests(my_id);
 	} else {
 		discovery();
 		messages();

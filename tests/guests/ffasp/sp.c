@@ -26,6 +26,8 @@
  *            their pattern, x5 = the first one's id (SP_REGS_NONE if none), x6 its value,
  *            x7 its pattern (x4 = ~0 if no fill came right before).
  * Notification requests: notif_cmds.h.
+ * MEM_RETRIEVE, MEM_READ, MEM_WRITE, MEM_RELINQUISH, MEM_MAILBOX: FF-A memory sharing
+ *            (mem.c).
  * DIRECT_REQ2: x4-x17 back as they came (x4 = x4 + 1, to see an answer is not the request).
  * Built with CRASH_AT_BOOT (ffasp-bootcrash.bin), it reads OP-TEE's memory in every boot.
  */
@@ -43,6 +45,7 @@ enum { ECHO, ADD, SELFTEST, READ, SPIN, FP, WAIT, RELAY, COUNT, REGS };
 #include <triad/smccc.h>
 
 #include "sp_notif.h"
+#include "mem.h"
 #include "sp_regs.h"
 
 #define ffa_call smc_call_regs18
@@ -253,6 +256,13 @@ static void serve(uint16_t me, uint64_t r[FFA_NREGS])
 			r[4] = regs_fill(me);
 		else
 			regs_check(me, r);
+		break;
+	case SP_MEM_RETRIEVE:
+	case SP_MEM_READ:
+	case SP_MEM_WRITE:
+	case SP_MEM_RELINQUISH:
+	case SP_MEM_MAILBOX:
+		sp_mem_serve(me, (uint32_t)r[3], r);
 		break;
 	case WAIT: {
 		uint64_t t0 = virtual_counter(), t = t0;
