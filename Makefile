@@ -17,7 +17,7 @@ HV_SRCS := $(wildcard arch/arm64/*.S arch/arm64/*.c core/*.c mm/*.c irq/*.c devi
            security/ffa/ffa_hyp.c \
            security/ffa/partition_info.c security/ffa/notif_hyp.c security/ffa/notif.c \
            security/ffa/mem_desc.c \
-           security/ffa/mem_hyp.c
+           security/ffa/mem_hyp.c security/ffa/msg.c
 FDT_SRCS := $(addprefix $(LIBFDT)/,fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c \
                                    fdt_empty_tree.c fdt_addresses.c fdt_check.c)
 GCC_INC := $(shell $(CC) -print-file-name=include 2>/dev/null)

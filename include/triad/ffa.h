@@ -22,7 +22,9 @@
 #define FFA_MSG_WAIT		    0x8400006bU
 #define FFA_MSG_SEND_DIRECT_REQ	    0x8400006fU /* and its SMC64 form */
 #define FFA_MSG_SEND_DIRECT_RESP    0x84000070U /* and its SMC64 form */
+#define FFA_RX_ACQUIRE		    0x84000084U
 #define FFA_SPM_ID_GET		    0x84000085U
+#define FFA_MSG_SEND2		    0x84000086U
 #define FFA_SECONDARY_EP_REGISTER   0xc4000087U /* SMC64 only */
 #define FFA_PARTITION_INFO_GET_REGS 0xc400008bU
 #define FFA_MSG_SEND_DIRECT_REQ2    0xc400008dU
@@ -41,12 +43,14 @@
 #define FFA_FEATURE_NPI 1U /* Notification Pending Interrupt */
 #define FFA_FEATURE_SRI 2U /* Schedule Receiver Interrupt */
 /* Flags: BIND's and SET's bit 0; SET's bit 1 and vCPU ID [31:16]; GET's bitmaps. */
-#define FFA_NOTIF_PER_VCPU	 (1U << 0)
-#define FFA_NOTIF_DELAY_SRI	 (1U << 1)
-#define FFA_NOTIF_GET_FROM_SP	 (1U << 0)
-#define FFA_NOTIF_GET_FROM_VM	 (1U << 1)
-#define FFA_NOTIF_GET_FROM_SPM	 (1U << 2)
-#define FFA_NOTIF_GET_FROM_HYP	 (1U << 3)
+#define FFA_NOTIF_PER_VCPU     (1U << 0)
+#define FFA_NOTIF_DELAY_SRI    (1U << 1)
+#define FFA_NOTIF_GET_FROM_SP  (1U << 0)
+#define FFA_NOTIF_GET_FROM_VM  (1U << 1)
+#define FFA_NOTIF_GET_FROM_SPM (1U << 2)
+#define FFA_NOTIF_GET_FROM_HYP (1U << 3)
+/* Framework notification bit 0 (GET's w6/w7): the receiver's RX buffer holds a message. */
+#define FFA_NOTIF_FW_RX_FULL	 (1U << 0)
 #define FFA_NOTIF_INFO_MORE	 (1U << 0) /* INFO_GET's w2: more pending than listed */
 #define FFA_NOTIF_INFO_LISTS(w2) (((w2) >> 7) & 0x1fU)
 /* The number of vCPU IDs after the endpoint ID in list i of INFO_GET's answer. */

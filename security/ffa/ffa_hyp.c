@@ -12,6 +12,7 @@
  * mem_hyp.c's. What is not here: indirect messages get NOT_SUPPORTED, as do direct
  * messages and memory sharing between VMs (no VM is listed as a partition).
  */
+#include <string.h>
 #include <triad/cpu.h>
 #include <triad/ffa.h>
 #include <triad/feature.h>
@@ -21,6 +22,7 @@
 #include <triad/vcpu.h>
 #include <triad/vm.h>
 
+#include "msg.h"
 #include "notif_hyp.h"
 #include "mem_hyp.h"
 #include "partition_info.h"
@@ -160,6 +162,9 @@ static void features(uint64_t *x)
 			return;
 		}
 		break;
+	case FFA_MSG_SEND2:
+		reply(x, FFA_SUCCESS, 0, 0);
+		return;
 	case FFA_SPM_ID_GET:
 	case FFA_MSG_SEND_DIRECT_REQ:
 	case FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64:
@@ -339,6 +344,82 @@ static void direct_req(struct vcpu *v, uint64_t *x)
 	}
 }
 
+/* The VM with FF-A ID id (not the hypervisor, not a partition), or NULL. */
+static struct vm *vm_of_ffa_id(uint16_t id)
+{
+	return id && !FFA_ID_IS_SECURE(id) && id <= MAX_VMS ? vm_by_id(id - 1U) : NULL;
+}
+
+/* FFA_MSG_SEND2 (w1 MBZ but for the sender's own ID in [31:16]; w2 flags, bit 1 "delay the
+ * SRI", meaningless here): the header copied once from the sender's TX buffer and checked
+ * (msg.c), then header and payload written into the receiving VM's RX buffer, which is
+ * the VM's until it releases it (BUSY meanwhile); the receiver learns of it through Triad's
+ * "RX buffer full" framework notification and its NPI. Between VMs only: partitions'
+ * indirect messages are not in Triad's SPMC yet (NOT_SUPPORTED). */
+static void msg_send2(struct vcpu *v, uint64_t *x)
+{
+	uint16_t me = vm_ffa_id(v->vm);
+	struct ffa_vm *f = &endpoints[v->vm->id];
+	uint64_t w1 = x[1];
+	if ((w1 & 0xffff) || ((w1 >> 16) && (w1 >> 16) != me) || ((uint32_t)x[2] & ~2U)) {
+		reply(x, FFA_ERROR, FFA_INVALID_PARAMETERS, 0);
+		return;
+	}
+	spin_lock(&f->lock);
+	uint64_t tx_ipa = f->tx_ipa, tx_len = (uint64_t)f->pages * 4096;
+	uint32_t version = f->version ? f->version : FFA_VERSION_1_0;
+	spin_unlock(&f->lock);
+	const uint8_t *tx = tx_len ? vm_guest_map(v->vm, tx_ipa, tx_len) : NULL;
+	if (!tx) {
+		reply(x, FFA_ERROR, FFA_DENIED, 0); /* no TX buffer (or it left the VM's RAM) */
+		return;
+	}
+	uint8_t hdr[FFA_MSG_HDR_MAX];
+	memcpy(hdr, tx, sizeof(hdr)); /* once: the VM may change its buffer meanwhile */
+	uint16_t receiver = (uint16_t)(hdr[12] | hdr[13] << 8);
+	struct vm *to = vm_of_ffa_id(receiver);
+	struct ffa_vm *t = to ? &endpoints[to->id] : NULL;
+	uint32_t rx_len = 0;
+	if (t) {
+		spin_lock(&t->lock);
+		rx_len = t->pages * 4096U;
+		spin_unlock(&t->lock);
+	}
+	struct ffa_msg m;
+	uint32_t room = t && rx_len < tx_len ? rx_len : (uint32_t)tx_len;
+	uint32_t err = ffa_msg_check(hdr, version, me, room, &m);
+	if (!err && FFA_ID_IS_SECURE(receiver) && find_partition(receiver))
+		err = FFA_NOT_SUPPORTED;
+	else if (!err && (!to || !rx_len || to->state != VM_RUNNING))
+		err = FFA_INVALID_PARAMETERS; /* no such VM, or one without an RX buffer */
+	if (err) {
+		vm_audit(v->vm, AUDIT_FFA_REFUSED,
+			 "vCPU %u: FF-A MSG_SEND2 to 0x%x refused (error %d)", v->id, receiver,
+			 (int)err);
+		reply(x, FFA_ERROR, err, 0);
+		return;
+	}
+	spin_lock(&t->lock);
+	uint8_t *rx =
+	    t->pages * 4096U == rx_len && !t->rx_full ? vm_guest_map(to, t->rx_ipa, rx_len) : NULL;
+	bool busy = t->rx_full;
+	if (rx) {
+		/* The checked header, zeros to the payload, the payload from the TX buffer. */
+		memcpy(rx, hdr, m.hdr_size);
+		memset(rx + m.hdr_size, 0, m.offset - m.hdr_size);
+		memcpy(rx + m.offset, tx + m.offset, m.size);
+		t->rx_full = true;
+	}
+	spin_unlock(&t->lock);
+	if (!rx) {
+		/* Still full (not released), or unmapped meanwhile. */
+		reply(x, FFA_ERROR, busy ? FFA_BUSY : FFA_INVALID_PARAMETERS, 0);
+		return;
+	}
+	ffa_notif_hyp_framework(to, FFA_NOTIF_FW_RX_FULL);
+	reply(x, FFA_SUCCESS, 0, 0);
+}
+
 /* Memory sharing (mem_hyp.c), with the VM's TX buffer as it is now. */
 static void mem_call(struct vcpu *v, uint64_t *x)
 {
@@ -391,6 +472,9 @@ static void ffa_dispatch(struct vcpu *v)
 	case FFA_MSG_SEND_DIRECT_REQ | FFA_SMC64:
 	case FFA_MSG_SEND_DIRECT_REQ2:
 		direct_req(v, x);
+		return;
+	case FFA_MSG_SEND2:
+		msg_send2(v, x);
 		return;
 	case FFA_MEM_SHARE:
 	case FFA_MEM_SHARE | FFA_SMC64:

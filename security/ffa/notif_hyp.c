@@ -30,6 +30,7 @@ static struct notif_ep vm_eps[MAX_VMS]; /* VM i's bitmap for other VMs' notifica
 static bool spmc_keeps;			/* the SPMC has notifications */
 static bool spmc_bitmap[MAX_VMS];	/* it holds VM i's bitmap */
 static bool spmc_full_told;
+static uint32_t hyp_framework[MAX_VMS]; /* VM i's framework bits from Triad (RX full) */
 
 static uint16_t ffa_id(const struct vm *vm)
 {
@@ -229,8 +230,8 @@ static void set(struct vcpu *v, uint64_t *x)
 		raise_npi(to, flags & FFA_NOTIF_PER_VCPU ? (int)(flags >> 16) : -1);
 }
 
-/* GET by the VM, for itself on this vCPU: partitions' bits from the SPMC, VMs' from here;
- * no framework notification is sent to VMs. */
+/* GET by the VM, for itself on this vCPU: partitions' bits from the SPMC, VMs' from here,
+ * Triad's framework bits (w7: its RX buffer holds a message) from here. */
 static void get(struct vcpu *v, uint64_t *x)
 {
 	uint32_t flags = (uint32_t)x[2];
@@ -255,12 +256,26 @@ static void get(struct vcpu *v, uint64_t *x)
 	}
 	spin_lock(&lock);
 	notif_get(&vm_eps[v->vm->id], vcpu, false, flags & FFA_NOTIF_GET_FROM_VM, &none, &vms);
+	uint32_t fw = 0;
+	if (flags & FFA_NOTIF_GET_FROM_HYP) {
+		fw = hyp_framework[v->vm->id];
+		hyp_framework[v->vm->id] = 0;
+	}
 	spin_unlock(&lock);
 	reply(x, 0);
 	x[2] = (uint32_t)sps;
 	x[3] = sps >> 32;
 	x[4] = (uint32_t)vms;
 	x[5] = vms >> 32;
+	x[7] = fw;
+}
+
+void ffa_notif_hyp_framework(struct vm *vm, uint32_t bits)
+{
+	spin_lock(&lock);
+	hyp_framework[vm->id] |= bits;
+	spin_unlock(&lock);
+	raise_npi(vm, -1);
 }
 
 bool ffa_notif_call(struct vcpu *v, uint64_t *x)
@@ -316,6 +331,7 @@ void ffa_notif_vm_reset(struct vm *vm)
 {
 	spin_lock(&lock);
 	vm_eps[vm->id] = (struct notif_ep){0};
+	hyp_framework[vm->id] = 0;
 	spin_unlock(&lock);
 	if (!spmc_bitmap[vm->id])
 		return;

@@ -21,5 +21,7 @@ bool ffa_notif_call(struct vcpu *v, uint64_t *x);
 /* The VM is about to run (its bitmaps made), or is reset or stopped (they go). */
 void ffa_notif_vm_loaded(struct vm *vm);
 void ffa_notif_vm_reset(struct vm *vm);
+/* Triad's framework notification bits (FFA_NOTIF_FW_RX_FULL) for vm, its NPI raised. */
+void ffa_notif_hyp_framework(struct vm *vm, uint32_t bits);
 
 #endif

@@ -19,7 +19,8 @@
  * "ffa=two", two partitions apart, the first asking the second (which, made to crash, is
  * restarted); with "ffa=regs", each partition's registers outlive the normal world's turn;
  * with "ffa=notif" and "ffa=notif-vm", notifications (notif.c);
- * with "ffa=mem", memory sharing with the partition (mem.c).
+ * with "ffa=mem", memory sharing with the partition (mem.c); with "ffa=msg-vm", indirect
+ * messages between two VMs (msg.c).
  * Prints one line per check and a summary, then powers off.
  */
 #include <stddef.h>
@@ -28,6 +29,7 @@
 
 #include "../../../include/triad/ffa.h"
 #include "../ffasp/sp_regs.h"
+#include "msg.h"
 #include "notif.h"
 #include "mem.h"
 
@@ -579,6 +581,15 @@ int main(const char *dtb)
 	puts_("ffaguest: start\n");
 	if (bootargs_have(dtb, "ffa=absent")) {
 		absent();
+		print_summary("ffaguest", passed, failed);
+		hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
+		return 0;
+	}
+	if (bootargs_have(dtb,
+			  "ffa=msg-vm")) { /* any VM of two, with or without the secure world */
+		uint64_t id = 0;
+		check(call(FFA_ID_GET, 0, 0, 0, 0, 0, &id) == FFA_SUCCESS, "FFA_ID_GET", id);
+		msg_vm_tests((uint16_t)id);
 		print_summary("ffaguest", passed, failed);
 		hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
 		return 0;

@@ -44,7 +44,7 @@ void notif_irq(void)
 }
 
 /* This vCPU takes the NPI (and nothing else). */
-static void npi_on(unsigned cpu)
+void npi_on(unsigned cpu)
 {
 	if (cpu == 0)
 		wr32(GICD, 0x13); /* GICD_CTLR: ARE, Group 0 and 1 on */
@@ -56,7 +56,7 @@ static void npi_on(unsigned cpu)
 }
 
 /* Waits (in WFI) until vCPU cpu has taken more than `seen` NPIs; false after WAIT_SECONDS. */
-static bool wait_npi(unsigned cpu, unsigned seen)
+bool wait_npi(unsigned cpu, unsigned seen)
 {
 	uint64_t freq = read_sysreg(cntfrq_el0), t0 = counter();
 	write_sysreg(cntv_cval_el0, t0 + WAIT_SECONDS * freq);

@@ -9,5 +9,9 @@ extern bool notif_mode; /* the checks run: vCPU 1 and interrupts are theirs */
 void notif_tests(const char *dtb, uint16_t me);
 void notif_secondary(void); /* vCPU 1's part */
 void notif_irq(void);	    /* an interrupt came */
+/* With notif_mode: vCPU cpu takes the NPI; waits until it has taken more than `seen`
+ * (false after a hang detector's time). msg.c's too. */
+void npi_on(unsigned cpu);
+bool wait_npi(unsigned cpu, unsigned seen);
 
 #endif
