@@ -9,8 +9,13 @@
  * send each other, the SPMC what partitions send VMs and VMs send partitions; the SPMC's
  * Schedule Receiver Interrupt makes Triad raise the Notification Pending Interrupt in the
  * VM. Memory sharing from a VM to the partitions (FFA_MEM_SHARE/LEND/DONATE, RECLAIM) is
- * mem_hyp.c's. What is not here: indirect messages get NOT_SUPPORTED, as do direct
- * messages and memory sharing between VMs (no VM is listed as a partition).
+ * mem_hyp.c's. Indirect messages (FFA_MSG_SEND2) between VMs are Triad's alone: the
+ * header is copied once from the sender's TX buffer and checked (msg.c), the message goes
+ * into the receiver's RX buffer, which is the receiver's until it releases it (BUSY
+ * meanwhile), and the receiver gets Triad's "RX buffer full" framework notification and
+ * its NPI (notif_hyp.c). What is not here: indirect messages to partitions get
+ * NOT_SUPPORTED, as do direct messages and memory sharing between VMs (no VM is listed
+ * as a partition).
  */
 #include <string.h>
 #include <triad/cpu.h>

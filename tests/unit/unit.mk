@@ -61,6 +61,9 @@ $(BUILD)/fuzz/fuzz_spmc: tests/fuzz/fuzz_spmc.c security/ffa/spmc.c security/ffa
 $(BUILD)/fuzz/fuzz_ffa_mem_desc: tests/fuzz/fuzz_ffa_mem_desc.c security/ffa/mem_desc.c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $^
+$(BUILD)/fuzz/fuzz_ffa_msg: tests/fuzz/fuzz_ffa_msg.c security/ffa/msg.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -I. -o $@ $^
 $(BUILD)/fuzz/fuzz_spmc_mem: tests/fuzz/fuzz_spmc_mem.c security/ffa/mem_spmc.c security/ffa/mem_desc.c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -I. -o $@ $^
@@ -74,7 +77,7 @@ $(BUILD)/fuzz/fuzz_mgmt: tests/fuzz/fuzz_mgmt.c core/mgmt.c include/triad/mgmt.h
 .PHONY: fuzz
 fuzz: $(BUILD)/fuzz/fuzz_config $(BUILD)/fuzz/fuzz_vgic $(BUILD)/fuzz/fuzz_vits $(BUILD)/fuzz/fuzz_virtq \
 	$(BUILD)/fuzz/fuzz_spmc $(BUILD)/fuzz/fuzz_mgmt $(BUILD)/fuzz/fuzz_snapshot $(BUILD)/fuzz/fuzz_vcfi \
-	$(BUILD)/fuzz/fuzz_ffa_mem_desc $(BUILD)/fuzz/fuzz_spmc_mem
+	$(BUILD)/fuzz/fuzz_ffa_mem_desc $(BUILD)/fuzz/fuzz_spmc_mem $(BUILD)/fuzz/fuzz_ffa_msg
 	@set -e; for f in $^; do n=$$(basename $$f); echo "== $$f ($(FUZZ_SECONDS) s)"; \
 		mkdir -p $(BUILD)/fuzz/corpus-$$n; \
 		if [ -d tests/fuzz/seeds-$$n ]; then cp tests/fuzz/seeds-$$n/* $(BUILD)/fuzz/corpus-$$n/; fi; \
