@@ -73,11 +73,23 @@ static int its_restore(struct vdev *d, const void *buf, size_t len)
 	return len ? -EINVAL : 0;
 }
 
+/* The VM is destroyed (its devices reset first): the vGIC forgets the LPIs kept here. */
+static void its_release(struct vdev *d)
+{
+	struct vm_its *s = d->priv;
+	spin_lock(&s->vm->vgic.lock);
+	s->vm->vgic.lpi = NULL;
+	spin_unlock(&s->vm->vgic.lock);
+	s->vm->its = NULL;
+	vdev_free(s, sizeof(*s));
+}
+
 static const struct vdev_ops its_ops = {.name = "ITS",
 					.access = its_access,
 					.reset = its_reset,
 					.save = its_save,
-					.restore = its_restore};
+					.restore = its_restore,
+					.release = its_release};
 
 int vm_its_create(struct vm *vm)
 {

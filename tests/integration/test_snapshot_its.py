@@ -117,3 +117,39 @@ def test_its_vm_saved_and_restored_same_run_and_new_run(tmp_path, sock):
         check_copy(r, "itsvm", saved_round)
     finally:
         r.kill()
+
+
+def test_linux_vm_with_its_saved_destroyed_and_restored_runs_on(tmp_path, sock):
+    """A Linux VM with an ITS (its virtio devices are virtio-mmio, with wired interrupts:
+    nothing of it uses MSIs) saved, destroyed (its ITS goes with it) and restored under its
+    name: the counting process goes on and its console answers."""
+    from triad import PROMPT, linux_vm
+    cfg = write_config(tmp_path / "vms.dts", {
+        "linux": linux_vm(its=True, cpus=2),
+        "keeper": {"kernel": HOG, "memory": "16M", "cpus": 1}})
+    r = Run("--config", cfg, "--pcpus", "2", "--machine-mem", "1G", "--control", sock)
+    try:
+        r.expect_vm("linux", PROMPT)
+        assert "its@8080000 domain created" in r.shell("dmesg | grep -i its")
+        r.send("(i=0; while true; do i=$((i+1)); echo $i > /tmp/count; sleep 1; done) &\n")
+        time.sleep(3)
+
+        def count():
+            text = re.sub(r"^[\w-]+[|+] ", "", r.shell("cat /tmp/count"), flags=re.M)
+            return int(text.strip())
+
+        before = count()
+        with Client(sock, timeout=600) as c:
+            data = c.save("linux")
+            c.destroy("linux")
+            assert "linux" not in [v["name"] for v in c.list()]
+            c.restore(data)
+            assert {v["name"]: v["state"] for v in c.list()}["linux"] == "running"
+        r.expect("restored from a snapshot")
+        deadline = time.monotonic() + 120
+        while count() <= before + 2:
+            assert time.monotonic() < deadline, "the restored guest's counter stopped"
+            time.sleep(1)
+        assert "alive" in r.shell("echo alive")
+    finally:
+        r.kill()
