@@ -17,6 +17,7 @@
 #include <triad/cpu.h>
 #include <triad/snapshot.h>
 #include <triad/snapshot_format.h>
+#include <triad/snapshot_its.h>
 #include <triad/snapshot_mem.h>
 #include <triad/snapshot_mte.h>
 #include <triad/snapshot_stream.h>
@@ -149,6 +150,7 @@ struct checked {
 	struct snap_view view;
 	const struct snap_section *bundle, *devices, *memory;
 	const struct snap_section *mte; /* an MTE VM's tags and tag registers */
+	const struct snap_section *its; /* a VM with an ITS: it and its LPIs */
 	struct snap_vm vm;
 	struct snap_vgic vgic;
 	struct snap_vcpu vcpu[MAX_VCPUS];
@@ -198,6 +200,16 @@ static int check_snapshot(const uint8_t *file, uint64_t len, struct checked *c, 
 	}
 	if (c->mte &&
 	    snap_mte_check(c->mte->data, c->mte->len, cfg->ncpus, cfg->memory, err, errlen))
+		return MGMT_EINVAL;
+	/* A VM with an ITS has its section, any other none (version 3 and 4 files: no ITS). */
+	c->its = snap_find(&c->view, SNAP_SEC_ITS, 0);
+	if (!cfg->its != !c->its) {
+		snprintf(err, errlen,
+			 cfg->its ? "its bundle asks for an ITS, but it holds no ITS state"
+				  : "it holds ITS state for a VM without an ITS");
+		return MGMT_EINVAL;
+	}
+	if (c->its && snap_its_check(c->its->data, c->its->len, cfg->ncpus, err, errlen))
 		return MGMT_EINVAL;
 	if (c->cfg.nvms != 1 || cfg->realm || cfg->ncpus != c->vm.ncpus ||
 	    cfg->memory != c->vm.ram_size) {
@@ -269,6 +281,8 @@ static int load(struct vm *vm, const struct checked *c, char *err, size_t errlen
 	}
 	spin_lock(&vm->vgic.lock);
 	snap_vgic_unpack(&c->vgic, &vm->vgic);
+	if (c->its) /* the ITS's reset (vm_devices_reset) gave the vGIC its LPIs */
+		snap_its_unpack(c->its->data, vm->its, &vm->vgic);
 	spin_unlock(&vm->vgic.lock);
 	return 0;
 }

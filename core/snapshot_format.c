@@ -265,7 +265,8 @@ int snap_parse(const void *buf, uint64_t len, struct snap_view *v, char *err, si
 		if (snap_crc32(0, &sh, sizeof(sh)) != crc)
 			FAIL(-EINVAL, "section %u's header is corrupted (checksum mismatch)", i);
 		if (sh.type == 0 || sh.type > SNAP_SEC_MAX ||
-		    (sh.type == SNAP_SEC_MTE && v->format_version < 4))
+		    (sh.type == SNAP_SEC_MTE && v->format_version < 4) ||
+		    (sh.type == SNAP_SEC_ITS && v->format_version < 5))
 			FAIL(-EINVAL, "section %u has unknown type %u", i, sh.type);
 		uint64_t room = len - at - sizeof(sh);
 		if (sh.len > room || snap_section_size(sh.len) - sizeof(sh) > room)

@@ -17,7 +17,7 @@ _Static_assert(sizeof(struct vpmu_state) == 560, "snapshot format: vpmu_state ch
 _Static_assert(sizeof(struct sve_regs) == 8752, "snapshot format: sve_regs changed");
 _Static_assert(sizeof(struct snap_vcpu) == 11568, "snapshot format: snap_vcpu changed");
 _Static_assert(sizeof(struct snap_vgic) == 4104, "snapshot format: snap_vgic changed");
-_Static_assert(SNAP_FORMAT_VERSION == 4, "snapshot format: check the sizes above");
+_Static_assert(SNAP_FORMAT_VERSION == 5, "snapshot format: check the sizes above");
 
 #define FAIL(...)                                                                                  \
 	do {                                                                                       \

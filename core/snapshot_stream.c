@@ -14,6 +14,7 @@
 #include <triad/mgmt.h>
 #include <triad/snapshot.h>
 #include <triad/snapshot_format.h>
+#include <triad/snapshot_its.h>
 #include <triad/snapshot_mem.h>
 #include <triad/snapshot_mte.h>
 #include <triad/snapshot_stream.h>
@@ -25,6 +26,7 @@
 
 #define DT_PAGES   16 /* the bundle's device tree: 64 KiB */
 #define DEVS_BYTES (64u << 10)
+#define DEVS_MAX   (4u << 20) /* a UEFI VM's 1 MiB variable store with the rest */
 #define OUT_BYTES  MGMT_MAX_PAYLOAD
 #define MAX_PIECES 8
 #define BLOB_ALIGN 4096u
@@ -251,11 +253,31 @@ long snap_stream_open(struct vm *vm, bool paused_by_save, char *err, size_t errl
 			return -ENOMEM;
 		}
 	}
+	/* The devices first: one with I/O in flight makes the save wait. A buffer that is too
+	 * small for them (a UEFI VM's variable store) is tried again twice as large. */
+	uint8_t *devs = NULL;
+	uint64_t devs_pages = pages_of(DEVS_BYTES);
+	long devs_size = -ENOSPC;
+	for (; devs_size == -ENOSPC && devs_pages <= pages_of(DEVS_MAX); devs_pages *= 2) {
+		devs = (uint8_t *)page_alloc(devs_pages, PAGE_SIZE);
+		if (!devs) {
+			snprintf(err, errlen, "no memory for the snapshot's device state");
+			return -ENOMEM;
+		}
+		devs_size =
+		    vdevs_save(vm->vdevs, vm->nvdevs, devs, devs_pages * PAGE_SIZE, err, errlen);
+		if (devs_size < 0)
+			page_free((uint64_t)devs, devs_pages);
+	}
+	if (devs_size < 0)
+		return devs_size;
+	devs_pages /= 2; /* the loop's last step doubled it */
 	uint64_t mid_size = SNAP_SECTION_ALIGN + snap_section_size(sizeof(struct snap_vm)) +
 			    vm->ncpus * snap_section_size(sizeof(struct snap_vcpu)) +
 			    snap_section_size(sizeof(struct snap_vgic)) +
-			    snap_section_size(DEVS_BYTES) + sizeof(struct snap_section_header) +
-			    SNAP_MEM_HEAD;
+			    snap_section_size((uint64_t)devs_size) +
+			    (vm->its ? snap_section_size(SNAP_ITS_MAX) : 0) +
+			    sizeof(struct snap_section_header) + SNAP_MEM_HEAD;
 	uint64_t head_size =
 	    sizeof(struct snap_header) + sizeof(struct snap_section_header) + DT_PAGES * PAGE_SIZE;
 	uint64_t maps_pages = pages_of(vm->ram_size / SNAP_PAGE_SIZE * sizeof(uint64_t));
@@ -267,14 +289,6 @@ long snap_stream_open(struct vm *vm, bool paused_by_save, char *err, size_t errl
 	long r = -ENOMEM;
 	if (!head || !mid || !maps) {
 		snprintf(err, errlen, "no memory for the snapshot's buffers");
-		goto fail;
-	}
-	/* The devices first: one with I/O in flight makes the save wait. */
-	static uint8_t dev_state[DEVS_BYTES];
-	long devs_size =
-	    vdevs_save(vm->vdevs, vm->nvdevs, dev_state, sizeof(dev_state), err, errlen);
-	if (devs_size < 0) {
-		r = devs_size;
 		goto fail;
 	}
 	/* The bundle: its device tree here, its kernel and initrd where they are, laid out as
@@ -320,7 +334,16 @@ long snap_stream_open(struct vm *vm, bool paused_by_save, char *err, size_t errl
 	snap_vgic_pack(&vm->vgic, &grec);
 	spin_unlock(&vm->vgic.lock);
 	put_section(mid, &at, SNAP_SEC_VGIC, 0, &grec, sizeof(grec));
-	put_section(mid, &at, SNAP_SEC_DEVICES, 0, dev_state, (uint64_t)devs_size);
+	put_section(mid, &at, SNAP_SEC_DEVICES, 0, devs, (uint64_t)devs_size);
+	page_free((uint64_t)devs, devs_pages);
+	devs = NULL;
+	if (vm->its) { /* its vCPUs' list registers were folded back when they left the CPUs */
+		static uint8_t its_rec[SNAP_ITS_MAX]; /* 14 KB: one request at a time */
+		spin_lock(&vm->vgic.lock);
+		uint64_t its_len = snap_its_pack(vm->its, &vm->vgic, its_rec);
+		spin_unlock(&vm->vgic.lock);
+		put_section(mid, &at, SNAP_SEC_ITS, 0, its_rec, its_len);
+	}
 	/* The memory: measured now, written as it is read. */
 	snap_sum_init(&sum);
 	uint64_t mem_len = snap_mem_measure((const uint8_t *)vm->ram_pa, vm->ram_size, &sum, maps);
@@ -339,7 +362,7 @@ long snap_stream_open(struct vm *vm, bool paused_by_save, char *err, size_t errl
 	}
 	uint64_t size = hdr_len + cfg->kernel.size + kernel_pad + cfg->initrd.size + at +
 			(mem_len - SNAP_MEM_HEAD) + (uint64_t)mte_size;
-	unsigned nsections = 5 + vm->ncpus + (vm->mte ? 1 : 0);
+	unsigned nsections = 5 + vm->ncpus + (vm->mte ? 1 : 0) + (vm->its ? 1 : 0);
 	struct snap_header fh;
 	snap_file_head(&fh, size, nsections, TRIAD_VERSION);
 	memcpy(head, &fh, sizeof(fh));
@@ -367,6 +390,8 @@ long snap_stream_open(struct vm *vm, bool paused_by_save, char *err, size_t errl
 	mgmt_set_stream(&st.ms);
 	return (long)size;
 fail:
+	if (devs)
+		page_free((uint64_t)devs, devs_pages);
 	if (head)
 		page_free((uint64_t)head, pages_of(head_size));
 	if (mid)

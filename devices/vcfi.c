@@ -1,5 +1,6 @@
 /* The CFI flash's command state machine (Intel/Sharp command set): include/triad/vcfi.h. */
 #include <string.h>
+#include <triad/errno.h>
 #include <triad/vcfi.h>
 
 #define MANUFACTURER_ID 0x89 /* the IDs QEMU's virt gives its banks */
@@ -296,4 +297,118 @@ enum vcfi_result vcfi_write(struct vcfi *f, uint32_t off, unsigned size, uint64_
 				    "the chips were given different commands", why);
 		return command(f, off, cmd, why);
 	}
+}
+
+/* ---- snapshots ---- */
+
+#define PAGE 4096u
+
+static uint32_t map_words(const struct vcfi *f)
+{
+	return (f->size / PAGE + 63) / 64;
+}
+
+static bool page_erased(const uint8_t *p)
+{
+	for (uint32_t i = 0; i < PAGE; i++)
+		if (p[i] != 0xff)
+			return false;
+	return true;
+}
+
+long vcfi_save(const struct vcfi *f, void *buf, size_t len)
+{
+	uint8_t *out = buf;
+	struct vcfi_saved s = {.size = f->size,
+			       .mode = f->mode,
+			       .status = f->status,
+			       .buf_start = f->buf_start,
+			       .buf_words = f->buf_words,
+			       .buf_filled = f->buf_filled};
+	memcpy(s.buf, f->buf, sizeof(s.buf));
+	memcpy(s.locked, f->locked, sizeof(s.locked));
+	memcpy(s.locked_down, f->locked_down, sizeof(s.locked_down));
+	size_t map_at = sizeof(s), at = map_at + map_words(f) * 8u;
+	if (len < at)
+		return -ENOSPC;
+	memcpy(out, &s, sizeof(s));
+	memset(out + map_at, 0, at - map_at);
+	for (uint32_t pg = 0; pg < f->size / PAGE; pg++) {
+		const uint8_t *p = f->store + (size_t)pg * PAGE;
+		if (page_erased(p))
+			continue;
+		if (len - at < PAGE)
+			return -ENOSPC;
+		out[map_at + pg / 8] |= (uint8_t)(1u << (pg % 8));
+		memcpy(out + at, p, PAGE);
+		at += PAGE;
+	}
+	return (long)at;
+}
+
+/* What the state machine can reach from power-on (vcfi_write), nothing else. */
+static bool saved_state_ok(const struct vcfi *f, const struct vcfi_saved *s)
+{
+	const uint8_t status_bits =
+	    VCFI_SR_READY | VCFI_SR_ERASE_ERROR | VCFI_SR_PROGRAM_ERROR | VCFI_SR_LOCKED;
+	if (s->size != f->size || s->reserved || s->reserved2 || s->mode > VCFI_BUFFER_CONFIRM ||
+	    !(s->status & VCFI_SR_READY) || s->status & ~status_bits)
+		return false;
+	if (s->buf_start % 4 || s->buf_start >= f->size || s->buf_words > VCFI_BUFFER_WORDS ||
+	    s->buf_filled > s->buf_words)
+		return false;
+	/* A buffered program stays within its block (buffer_count checked it). */
+	uint32_t end = s->buf_start + 4 * s->buf_words;
+	if (s->buf_words &&
+	    (end > f->size || (end - 1) / VCFI_BLOCK_SIZE != s->buf_start / VCFI_BLOCK_SIZE))
+		return false;
+	bool filling = s->mode == VCFI_BUFFER_DATA || s->mode == VCFI_BUFFER_CONFIRM;
+	if (filling &&
+	    (!s->buf_words || (s->mode == VCFI_BUFFER_DATA) == (s->buf_filled == s->buf_words)))
+		return false;
+	uint32_t blocks = f->size / VCFI_BLOCK_SIZE;
+	for (uint32_t b = 0; b < VCFI_MAX_BLOCKS; b++)
+		if ((b >= blocks && bit(s->locked, b)) ||
+		    (bit(s->locked_down, b) && !bit(s->locked, b)))
+			return false;
+	return true;
+}
+
+int vcfi_restore(struct vcfi *f, const void *buf, size_t len)
+{
+	const uint8_t *in = buf;
+	struct vcfi_saved s;
+	size_t map_at = sizeof(s), at = map_at + map_words(f) * 8u;
+	if (len < at)
+		return -EINVAL;
+	memcpy(&s, in, sizeof(s));
+	if (!saved_state_ok(f, &s))
+		return -EINVAL;
+	uint32_t pages = f->size / PAGE, present = 0;
+	for (uint32_t i = 0; i < map_words(f) * 64; i++) {
+		bool on = in[map_at + i / 8] >> (i % 8) & 1;
+		if (on && i >= pages)
+			return -EINVAL;
+		present += on;
+	}
+	if (len - at != (size_t)present * PAGE)
+		return -EINVAL;
+	for (uint32_t pg = 0; pg < pages; pg++) {
+		uint8_t *p = f->store + (size_t)pg * PAGE;
+		if (in[map_at + pg / 8] >> (pg % 8) & 1) {
+			memcpy(p, in + at, PAGE);
+			at += PAGE;
+		} else {
+			memset(p, 0xff, PAGE);
+		}
+	}
+	f->mode = s.mode;
+	f->status = s.status;
+	f->buf_start = s.buf_start;
+	f->buf_words = s.buf_words;
+	f->buf_filled = s.buf_filled;
+	memcpy(f->buf, s.buf, sizeof(f->buf));
+	memcpy(f->locked, s.locked, sizeof(f->locked));
+	memcpy(f->locked_down, s.locked_down, sizeof(f->locked_down));
+	return 0;
 }

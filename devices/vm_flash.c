@@ -84,9 +84,36 @@ static void flash_release(struct vdev *d)
 	vdev_free(f, sizeof(*f));
 }
 
-/* No save/restore: a VM with a variable store cannot be saved (yet). */
-static const struct vdev_ops flash_ops = {
-    .name = "CFI flash", .access = flash_access, .reset = flash_reset, .release = flash_release};
+/* Snapshots: the store's non-erased pages and the command state (vcfi_save), so that the
+ * firmware's variables and a write under way survive; restore maps the store as its mode
+ * says. */
+static long flash_save(struct vdev *d, void *buf, size_t len)
+{
+	struct vm_flash *f = d->priv;
+	spin_lock(&f->lock);
+	long r = vcfi_save(&f->cfi, buf, len);
+	spin_unlock(&f->lock);
+	return r;
+}
+
+static int flash_restore(struct vdev *d, const void *buf, size_t len)
+{
+	struct vm_flash *f = d->priv;
+	spin_lock(&f->lock);
+	int r = vcfi_restore(&f->cfi, buf, len);
+	if (!r && f->mapped) /* the guest must read the restored bytes, caches off or on */
+		dcache_clean_range((uint64_t)f->cfi.store, f->cfi.size);
+	flash_follow_mode(f);
+	spin_unlock(&f->lock);
+	return r;
+}
+
+static const struct vdev_ops flash_ops = {.name = "CFI flash",
+					  .access = flash_access,
+					  .reset = flash_reset,
+					  .save = flash_save,
+					  .restore = flash_restore,
+					  .release = flash_release};
 
 int vm_flash_create(struct vm *vm)
 {

@@ -59,14 +59,42 @@ static void its_reset(struct vdev *d)
 	s->errors_seen = 0;
 }
 
-/* No save/restore yet: a snapshot of the VM says the ITS cannot be saved (rather than losing
- * its mappings); struct vits and the LPI array are what one would save. */
-static const struct vdev_ops its_ops = {.name = "ITS", .access = its_access, .reset = its_reset};
+/* A snapshot saves the ITS and the vGIC's LPIs in a section of their own (SNAP_SEC_ITS,
+ * core/snapshot_its.c), with the redistributors' LPI state: the window's record is empty. */
+static long its_save(struct vdev *d, void *buf, size_t len)
+{
+	(void)d, (void)buf, (void)len;
+	return 0;
+}
+
+static int its_restore(struct vdev *d, const void *buf, size_t len)
+{
+	(void)d, (void)buf;
+	return len ? -EINVAL : 0;
+}
+
+/* The VM is destroyed (its devices reset first): the vGIC forgets the LPIs kept here. */
+static void its_release(struct vdev *d)
+{
+	struct vm_its *s = d->priv;
+	spin_lock(&s->vm->vgic.lock);
+	s->vm->vgic.lpi = NULL;
+	spin_unlock(&s->vm->vgic.lock);
+	s->vm->its = NULL;
+	vdev_free(s, sizeof(*s));
+}
+
+static const struct vdev_ops its_ops = {.name = "ITS",
+					.access = its_access,
+					.reset = its_reset,
+					.save = its_save,
+					.restore = its_restore,
+					.release = its_release};
 
 int vm_its_create(struct vm *vm)
 {
 	if (!vm->kind->el1_in_cpu || !vm->cfg->its)
-		return 0; /* asked for per VM: its state is not in snapshots yet */
+		return 0; /* asked for per VM (config.md: its) */
 	struct vm_its *s = vdev_alloc(sizeof(*s));
 	if (!s)
 		return -ENOMEM;

@@ -3,7 +3,7 @@
 #include <triad/util.h>
 #include <triad/vgic.h>
 
-#define PRIO_MASK 0xf8 /* 5 priority bits, as the CPU interface implements (ICH_VTR.PRIbits) */
+#define PRIO_MASK VGIC_PRIO_MASK
 
 void vgic_init(struct vgic *d, unsigned nr_vcpus, unsigned nr_lrs)
 {
@@ -562,9 +562,9 @@ unsigned vgic_refold_lrs(struct vgic *d, unsigned vcpu, uint64_t *lrs, uint32_t 
 #define LPI_ID_BITS	      14 /* GICD_TYPER.IDbits + 1: INTIDs below 16384 */
 #define LPI_NUM_FIELD	      9	 /* GICD_TYPER.num_LPIs: 2^(9 + 1) = VGIC_NR_LPIS */
 #define PROPBASER_IDBITS(v)   ((unsigned)(v)&0x1f)
-#define PROPBASER_WRITABLE    (GENMASK(58, 56) | GENMASK(51, 12) | GENMASK(11, 7) | 0x1f)
-#define PENDBASER_WRITABLE    (GENMASK(58, 56) | GENMASK(51, 16) | GENMASK(11, 7))
-#define PENDBASER_PTZ	      (1UL << 62)
+#define PROPBASER_WRITABLE    VGIC_PROPBASER_WRITABLE
+#define PENDBASER_WRITABLE    VGIC_PENDBASER_WRITABLE
+#define PENDBASER_PTZ	      VGIC_PENDBASER_PTZ
 #define GICR_CTLR_ENABLE_LPIS 1U
 #define GICR_TYPER_PLPIS      1U
 #define LPI_CFG_ENABLE	      1U

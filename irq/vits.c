@@ -3,33 +3,29 @@
 #include <triad/util.h>
 #include <triad/vits.h>
 
-#define GITS_CTLR      0x0000
-#define GITS_IIDR      0x0004
-#define GITS_TYPER     0x0008
-#define GITS_CBASER    0x0080
-#define GITS_CWRITER   0x0088
-#define GITS_CREADR    0x0090
-#define GITS_BASER0    0x0100
-#define GITS_BASER_END 0x0140
-#define GITS_PIDR2     0xffe8
-#define CTLR_ENABLED   1U
-#define CTLR_QUIESCENT (1U << 31)
-#define CBASER_VALID   (1UL << 63)
-#define CBASER_WRITABLE                                                                            \
-	(CBASER_VALID | GENMASK(61, 59) | GENMASK(55, 53) | GENMASK(51, 12) | GENMASK(11, 10) |    \
-	 GENMASK(7, 0))
-#define QUEUE_OFFSET_MASK GENMASK(19, 5)
+#define GITS_CTLR	  0x0000
+#define GITS_IIDR	  0x0004
+#define GITS_TYPER	  0x0008
+#define GITS_CBASER	  0x0080
+#define GITS_CWRITER	  0x0088
+#define GITS_CREADR	  0x0090
+#define GITS_BASER0	  0x0100
+#define GITS_BASER_END	  0x0140
+#define GITS_PIDR2	  0xffe8
+#define CTLR_ENABLED	  1U
+#define CTLR_QUIESCENT	  (1U << 31)
+#define CBASER_VALID	  (1UL << 63)
+#define CBASER_WRITABLE	  VITS_CBASER_WRITABLE
+#define QUEUE_OFFSET_MASK VITS_QUEUE_OFFSET_MASK
 #define CREADR_STALLED	  1UL
 #define ITE_SIZE	  8
 /* GITS_BASER0 describes a flat Device table, entries of ITE_SIZE bytes; the guest picks
  * the rest. Indirect is RAZ/WI: one level only. */
 #define BASER_TYPE_DEVICE (1UL << 56)
 #define BASER_ENTRY_SIZE  ((uint64_t)(ITE_SIZE - 1) << 48)
-#define BASER_WRITABLE                                                                             \
-	((1UL << 63) | GENMASK(61, 59) | GENMASK(55, 53) | GENMASK(47, 12) | GENMASK(11, 8) |      \
-	 GENMASK(7, 0))
-#define GITS_IIDR_VALUE 0x0001543bU /* implementer Arm (0x43b), product 'T'riad */
-#define GITS_PIDR2_V3	0x3b
+#define BASER_WRITABLE	  VITS_BASER_WRITABLE
+#define GITS_IIDR_VALUE	  0x0001543bU /* implementer Arm (0x43b), product 'T'riad */
+#define GITS_PIDR2_V3	  0x3b
 
 /* Physical, ITT entry size, EventID and DeviceID bits, HCC; PTA = 0: targets are processor
  * numbers; SEIS = 0: command errors are not signalled. */

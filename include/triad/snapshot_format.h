@@ -18,8 +18,9 @@
 #include <stdint.h>
 
 #define SNAP_MAGIC	    "TRIADSNP"
-#define SNAP_FORMAT_VERSION 4 /* bump whenever a section's layout or meaning changes */
-/* The oldest this Triad reads: version 3 files are version 4 files without SNAP_SEC_MTE. */
+#define SNAP_FORMAT_VERSION 5 /* bump whenever a section's layout or meaning changes */
+/* The oldest this Triad reads: version 3 files are version 5 files without SNAP_SEC_MTE and
+ * SNAP_SEC_ITS, version 4 files without SNAP_SEC_ITS. */
 #define SNAP_FORMAT_OLDEST 3
 #define SNAP_VERSION_LEN   48
 #define SNAP_MAX_SECTIONS  64
@@ -51,7 +52,8 @@ enum snap_section_type {
 	SNAP_SEC_DEVICES = 5, /* vdevs_save()'s records (include/triad/vdev.h) */
 	SNAP_SEC_MEMORY = 6,  /* the RAM's non-zero pages (include/triad/snapshot_mem.h) */
 	SNAP_SEC_MTE = 7, /* an MTE VM's tags and tag registers (include/triad/snapshot_mte.h) */
-	SNAP_SEC_MAX = SNAP_SEC_MTE,
+	SNAP_SEC_ITS = 8, /* a VM's virtual ITS and LPIs (include/triad/snapshot_its.h) */
+	SNAP_SEC_MAX = SNAP_SEC_ITS,
 };
 
 uint32_t snap_crc32(uint32_t crc, const void *buf, size_t len);

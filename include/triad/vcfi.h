@@ -10,6 +10,7 @@
 #define TRIAD_VCFI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define VCFI_BLOCK_SIZE	  0x40000U /* QEMU virt's sector-length */
@@ -61,6 +62,24 @@ static inline bool vcfi_reads_array(const struct vcfi *f)
 {
 	return f->mode == VCFI_READ_ARRAY;
 }
+/* Snapshots: the state (mode, status, a buffered program under way, lock bits) and the
+ * contents, of which only the 4 KiB pages that are not erased (all ones):
+ *   struct vcfi_saved; a u64 bitmap of the pages that follow (a bit per page, size / 4 KiB
+ *   bits rounded up to whole words); those pages, in order.
+ * vcfi_save returns the bytes written or -ENOSPC; vcfi_restore checks a saved state (it
+ * may come from a file) against this flash's size and takes it, or returns -EINVAL and
+ * changes nothing. */
+struct vcfi_saved {
+	uint32_t size;
+	uint8_t mode, status;
+	uint16_t reserved;
+	uint32_t buf_start, buf_words, buf_filled, reserved2;
+	uint32_t buf[VCFI_BUFFER_WORDS];
+	uint64_t locked[VCFI_MAX_BLOCKS / 64], locked_down[VCFI_MAX_BLOCKS / 64];
+};
+long vcfi_save(const struct vcfi *f, void *buf, size_t len);
+int vcfi_restore(struct vcfi *f, const void *buf, size_t len);
+
 enum vcfi_result vcfi_read(const struct vcfi *f, uint32_t off, unsigned size, uint64_t *val);
 enum vcfi_result vcfi_write(struct vcfi *f, uint32_t off, unsigned size, uint64_t val,
 			    const char **why);

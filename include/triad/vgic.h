@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <triad/config.h>
 #include <triad/spinlock.h>
+#include <triad/util.h>
 
 #define VGIC_NR_PRIVATE 32
 #define VGIC_NR_SPIS	256 /* INTIDs 32..287, like QEMU's GIC */
@@ -28,6 +29,12 @@ _Static_assert(VGIC_MAX_VCPUS <= 32, "the vGIC's vCPU masks are 32 bits wide");
 #define VGIC_LPI_BASE  8192
 #define VGIC_NR_LPIS   1024
 #define VGIC_LPI_WORDS (VGIC_NR_LPIS / 64)
+/* Priority bits the vGIC keeps: 5, as the CPU interface implements (ICH_VTR.PRIbits). */
+#define VGIC_PRIO_MASK 0xf8
+/* The bits of GICR_PROPBASER and GICR_PENDBASER the guest can set (and PENDBASER.PTZ, kept). */
+#define VGIC_PROPBASER_WRITABLE (GENMASK(58, 56) | GENMASK(51, 12) | GENMASK(11, 7) | 0x1f)
+#define VGIC_PENDBASER_WRITABLE (GENMASK(58, 56) | GENMASK(51, 16) | GENMASK(11, 7))
+#define VGIC_PENDBASER_PTZ	(1UL << 62)
 
 #define GICD_BASE_IPA 0x08000000UL
 #define GICD_SIZE     0x10000UL

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <triad/util.h>
 #include <triad/vgic.h>
 
 #define VITS_BASE_IPA	     0x08080000UL /* QEMU virt's ITS, between GICD and GICR */
@@ -25,6 +26,15 @@
 #define VITS_CMD_SIZE	     32
 #define VITS_BATCH	     256 /* commands run per ITS access */
 #define VITS_DEVICE_ID_CPU   0	 /* the DeviceID of a CPU's own write to GITS_TRANSLATER */
+/* The bits of GITS_CBASER, CWRITER/CREADR and BASER0 the guest can set (a snapshot's restore
+ * accepts no others). */
+#define VITS_CBASER_WRITABLE                                                                       \
+	((1UL << 63) | GENMASK(61, 59) | GENMASK(55, 53) | GENMASK(51, 12) | GENMASK(11, 10) |     \
+	 GENMASK(7, 0))
+#define VITS_QUEUE_OFFSET_MASK GENMASK(19, 5)
+#define VITS_BASER_WRITABLE                                                                        \
+	((1UL << 63) | GENMASK(61, 59) | GENMASK(55, 53) | GENMASK(47, 12) | GENMASK(11, 8) |      \
+	 GENMASK(7, 0))
 
 /* Command error encodings (GICv3 spec: 0x01, the command, the reason). SEIS = 0: they are not
  * signalled to the guest; the command is ignored and the queue goes on. Triad logs them. */

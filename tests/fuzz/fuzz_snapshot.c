@@ -1,13 +1,15 @@
-/* libFuzzer target: the snapshot reader (container, memory and MTE sections, vCPU and vGIC
- * records) on arbitrary files: every length and offset checked, nothing read or written
+/* libFuzzer target: the snapshot reader (container, memory, MTE and ITS sections, vCPU and
+ * vGIC records) on arbitrary files: every length and offset checked, nothing read or written
  * out of bounds, a memory section it accepts loads inside the RAM it was checked against,
- * and an MTE section it accepts names pages of that RAM only. */
+ * an MTE section it accepts names pages of that RAM only, and an ITS section it accepts
+ * loads into a 2-vCPU vGIC whose translations are then well-formed lists. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <triad/snapshot.h>
 #include <triad/snapshot_format.h>
+#include <triad/snapshot_its.h>
 #include <triad/snapshot_mem.h>
 #include <triad/snapshot_mte.h>
 
@@ -15,6 +17,37 @@
 
 static uint8_t ram[RAM_SIZE] __attribute__((aligned(4096)));
 static struct snap_view view;
+static struct vgic gic;
+static struct vgic_cpu gic_cpu[2];
+static struct virq lpis[VGIC_NR_LPIS];
+static struct vits its;
+
+static void *no_ram(void *ctx, uint64_t ipa, uint64_t len)
+{
+	(void)ctx, (void)ipa, (void)len;
+	return NULL;
+}
+
+/* A loaded ITS: every device's list ends within VITS_MAX_ITES steps at ITEs in range, and
+ * every LPI's route is a vCPU of the VM or none. */
+static void its_load(const struct snap_section *s)
+{
+	vgic_init(&gic, 2, 4);
+	vgic_cpu_init(&gic, &gic_cpu[0], 0, 0x80000000);
+	vgic_cpu_init(&gic, &gic_cpu[1], 1, 0x80000001);
+	vgic_attach_lpis(&gic, lpis, (struct vgic_mem){no_ram, NULL});
+	snap_its_unpack(s->data, &its, &gic);
+	unsigned seen = 0;
+	for (unsigned d = 0; d < VITS_MAX_DEVICES; d++)
+		for (uint16_t i = its.dev[d].valid ? its.dev[d].ites : VITS_NIL; i != VITS_NIL;
+		     i = its.ite[i].next)
+			if (i >= VITS_MAX_ITES || ++seen > VITS_MAX_ITES ||
+			    !vgic_is_lpi(its.ite[i].lpi))
+				abort();
+	for (unsigned i = 0; i < VGIC_NR_LPIS; i++)
+		if (lpis[i].lpi_vcpu != VGIC_NO_VCPU && lpis[i].lpi_vcpu >= 2)
+			abort();
+}
 
 static void tagged_page(uint32_t pfn, const uint8_t *tags, void *ctx)
 {
@@ -68,6 +101,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (s->type == SNAP_SEC_MTE &&
 			    snap_mte_check(s->data, s->len, 2, RAM_SIZE, err, sizeof(err)) == 0)
 				snap_mte_pages(s->data, s->len, tagged_page, NULL);
+			if (s->type == SNAP_SEC_ITS &&
+			    snap_its_check(s->data, s->len, 2, err, sizeof(err)) == 0)
+				its_load(s);
 			if (s->type == SNAP_SEC_VCPU && s->len == sizeof(struct snap_vcpu)) {
 				struct snap_vcpu rec;
 				memcpy(&rec, s->data, sizeof(rec));

@@ -123,3 +123,45 @@ def test_config_firmware_uefi_and_its_mistakes(run, tmp_path):
         status, _, err = triad_run("--config", cfg)
         assert status == 1 and message in err, (props, err)
     assert os.path.isfile(EDK2)
+
+
+def test_uefi_vm_saved_and_restored_keeps_its_variables(tmp_path):
+    """A UEFI VM's variable store is in its snapshot (vm_flash's save and restore hooks):
+    saved, destroyed and restored, the VM writes one more variable through the firmware,
+    reboots, and EDK2, which reads its store again from the flash at boot, has both the
+    variable written before the save and the one written after."""
+    import struct
+    import sys
+    import tempfile
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    from triad import GUESTS, Run
+    from triad_mgmt import Client
+    esp(tmp_path / "esp.img", "snap")
+    cfg = write_config(tmp_path / "vms.dts", {
+        "u": {"boot": "disk", "firmware": "uefi", "disks": ["esp.img"], "memory": "512M"},
+        "keeper": {"kernel": os.path.join(GUESTS, "hog-spin.bin"), "memory": "16M", "cpus": 1}})
+    d = tempfile.mkdtemp(prefix="triad-uefi-")
+    sock = os.path.join(d, "ctl.sock")
+    after = VAR.replace("TriadTest", "TriadAfter")
+    r = Run("--config", cfg, "--pcpus", "2", "--machine-mem", "1G", "--control", sock)
+    try:
+        r.expect_vm("u", re.escape(PROMPT))
+        r.shell(f"printf '\\007\\000\\000\\000before-save' > {VAR}; echo written=$?")
+        assert "before-save" in r.shell(f"cat {VAR}")
+        with Client(sock, timeout=600) as c:
+            data = c.save("u")
+            c.call("DESTROY", struct.pack("<I", c.vm_id("u")))
+            c.restore(data)
+        r.expect("restored from a snapshot")
+        assert "before-save" in r.shell(f"cat {VAR}")
+        r.shell(f"printf '\\007\\000\\000\\000after-restore' > {after}; echo written=$?")
+        r.send("reboot -f\n")
+        r.expect_vm("u", r"EFI stub: Booting Linux Kernel")
+        r.expect_vm("u", re.escape(PROMPT))
+        listing = r.shell("cat " + VAR + "; echo; cat " + after)
+        assert "before-save" in listing and "after-restore" in listing, listing
+    finally:
+        r.kill()
+        if os.path.exists(sock):
+            os.unlink(sock)
+        os.rmdir(d)

@@ -240,7 +240,7 @@ def test_bad_snapshot_files_are_refused_and_change_nothing(tmp_path, sock):
             # The first format's files (whole pages, CRC-32 payloads) likewise.
             struct.pack_into("<I", other, 8, 1)
             refused(c, fix_header_crc(bytes(other)), "copy", -7,
-                    r"format version 1, this Triad reads versions 3 to 4")
+                    r"format version 1, this Triad reads versions 3 to 5")
             # Not a snapshot at all.
             refused(c, b"\0" * 4096, "copy", -2, r"not a Triad snapshot")
             # The name of a VM that exists.

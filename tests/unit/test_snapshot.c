@@ -236,6 +236,24 @@ static void container_mte_section_needs_version_4(void **state)
 	expect_err("unknown type 7");
 }
 
+/* An ITS section: only in a version 5 file (a version 4 one is otherwise read). */
+static void container_its_section_needs_version_5(void **state)
+{
+	(void)state;
+	struct snap_writer w;
+	snap_write_begin(&w, file, sizeof(file), "v");
+	snap_section_add(&w, SNAP_SEC_ITS, 0, "its.....", 8);
+	long n = snap_write_finish(&w);
+	struct snap_view v;
+	assert_int_equal(snap_parse(file, (uint64_t)n, &v, err, sizeof(err)), 0);
+	assert_non_null(snap_find(&v, SNAP_SEC_ITS, 0));
+	uint32_t version = 4;
+	memcpy(file + 8, &version, 4);
+	rewrite_header_crc();
+	assert_int_equal(snap_parse(file, (uint64_t)n, &v, err, sizeof(err)), -EINVAL);
+	expect_err("unknown type 8");
+}
+
 /* ---- MTE section ---- */
 
 static uint8_t mte_sec[4096];
@@ -782,6 +800,7 @@ int main(void)
 	    cmocka_unit_test(container_refuses_truncation_and_extra_bytes),
 	    cmocka_unit_test(container_refuses_other_version),
 	    cmocka_unit_test(container_mte_section_needs_version_4),
+	    cmocka_unit_test(container_its_section_needs_version_5),
 	    cmocka_unit_test(mte_section_round_trip),
 	    cmocka_unit_test(mte_section_refuses_what_mte_cannot_hold),
 	    cmocka_unit_test(container_refuses_consistent_lies),

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <triad/errno.h>
 #include <triad/vcfi.h>
 
 #define BANK	(4 * VCFI_BLOCK_SIZE)
@@ -211,6 +212,108 @@ static void misuse_is_reported_in_the_status(void **state)
 			fail_msg("byte 0x%x written", i);
 }
 
+/* Snapshots: a flash in the middle of a buffered program, with a locked block and data in
+ * two pages, saves only those pages and restores into an erased flash of the same size
+ * that then finishes the program as the first would; bad states are refused and change
+ * nothing. */
+static uint8_t store2[BANK], saved[BANK + 4096];
+
+static void save_and_restore_keep_contents_and_command_state(void **state)
+{
+	(void)state;
+	struct vcfi f;
+	setup(&f);
+	cmd(&f, 0x100, 0x40);
+	const char *why;
+	assert_int_equal(vcfi_write(&f, 0x100, 4, 0x12345678, &why), VCFI_DONE);
+	assert_int_equal(vcfi_write(&f, 3 * VCFI_BLOCK_SIZE, 4, DUAL(0x60), &why), VCFI_DONE);
+	assert_int_equal(vcfi_write(&f, 3 * VCFI_BLOCK_SIZE, 4, DUAL(0x01), &why), VCFI_DONE);
+	cmd(&f, 0x2000, 0xe8);
+	cmd(&f, 0x2000, 1); /* two words */
+	assert_int_equal(vcfi_write(&f, 0x2000, 4, 0xaabbccdd, &why), VCFI_DONE);
+	assert_int_equal(vcfi_save(&f, saved, sizeof(struct vcfi_saved) + 32 + 4095), -ENOSPC);
+	long n = vcfi_save(&f, saved, sizeof(saved));
+	/* The header, a 256-page bitmap, page 0 (the buffer's words are not in the store yet). */
+	assert_int_equal(n, sizeof(struct vcfi_saved) + 32 + 4096);
+
+	struct vcfi g;
+	memset(store2, 0x5a, sizeof(store2)); /* whatever was there: erased pages are rewritten */
+	assert_true(vcfi_init(&g, store2, BANK));
+	assert_int_equal(vcfi_restore(&g, saved, (size_t)n), 0);
+	assert_memory_equal(store, store2, BANK);
+	assert_false(vcfi_reads_array(&g));
+	/* The buffered program goes on: its second word, the confirmation. */
+	assert_int_equal(vcfi_write(&g, 0x2004, 4, 0x11223344, &why), VCFI_DONE);
+	cmd(&g, 0x2000, 0xd0);
+	assert_int_equal(word(0x2000), 0xffffffff); /* the first flash was not touched */
+	uint32_t w;
+	memcpy(&w, store2 + 0x2004, 4);
+	assert_int_equal(w, 0x11223344);
+	memcpy(&w, store2 + 0x2000, 4);
+	assert_int_equal(w, 0xaabbccdd);
+	/* The lock came along. */
+	cmd(&g, 0, 0x50);
+	assert_int_equal(vcfi_write(&g, 3 * VCFI_BLOCK_SIZE, 4, DUAL(0x20), &why), VCFI_DONE);
+	assert_int_equal(vcfi_write(&g, 3 * VCFI_BLOCK_SIZE, 4, DUAL(0xd0), &why), VCFI_ERROR);
+}
+
+static void bad_saved_states_are_refused(void **state)
+{
+	(void)state;
+	struct vcfi f, g;
+	setup(&f);
+	long n = vcfi_save(&f, saved, sizeof(saved));
+	assert_int_equal(n, sizeof(struct vcfi_saved) + 32);
+	memset(store2, 0x5a, sizeof(store2));
+	assert_true(vcfi_init(&g, store2, BANK));
+	struct vcfi_saved s, bad;
+	memcpy(&s, saved, sizeof(s));
+	struct {
+		size_t off;
+		uint32_t val;
+		size_t size;
+	} cases[] = {
+	    {offsetof(struct vcfi_saved, size), BANK / 2, 4},
+	    {offsetof(struct vcfi_saved, mode), VCFI_BUFFER_CONFIRM + 1, 1},
+	    {offsetof(struct vcfi_saved, status), 0x00, 1},		 /* not ready */
+	    {offsetof(struct vcfi_saved, status), VCFI_SR_READY | 1, 1}, /* a bit chips lack */
+	    {offsetof(struct vcfi_saved, buf_start), 2, 4},
+	    {offsetof(struct vcfi_saved, buf_start), BANK, 4},
+	    {offsetof(struct vcfi_saved, buf_words), VCFI_BUFFER_WORDS + 1, 4},
+	    {offsetof(struct vcfi_saved, buf_filled), 1, 4},	      /* more than buf_words (0) */
+	    {offsetof(struct vcfi_saved, mode), VCFI_BUFFER_DATA, 1}, /* no buffer under way */
+	    {offsetof(struct vcfi_saved, locked), 1u << 4, 4},	      /* block 4 of 4 */
+	    {offsetof(struct vcfi_saved, locked_down), 1, 4},	      /* down but not locked */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bad = s;
+		memcpy((uint8_t *)&bad + cases[i].off, &cases[i].val, cases[i].size);
+		memcpy(saved, &bad, sizeof(bad));
+		if (vcfi_restore(&g, saved, (size_t)n) != -EINVAL)
+			fail_msg("case %zu accepted", i);
+	}
+	memcpy(saved, &s, sizeof(s));
+	/* A buffer that crosses its block. */
+	bad = s;
+	bad.buf_start = VCFI_BLOCK_SIZE - 4;
+	bad.buf_words = 2;
+	memcpy(saved, &bad, sizeof(bad));
+	assert_int_equal(vcfi_restore(&g, saved, (size_t)n), -EINVAL);
+	memcpy(saved, &s, sizeof(s));
+	/* A page claimed with no bytes, bytes with no page. */
+	saved[sizeof(s) + 31] = 0x80;
+	assert_int_equal(vcfi_restore(&g, saved, (size_t)n), -EINVAL);
+	saved[sizeof(s) + 31] = 0;
+	assert_int_equal(vcfi_restore(&g, saved, (size_t)n + 8), -EINVAL);
+	assert_int_equal(vcfi_restore(&g, saved, sizeof(s)), -EINVAL);
+	/* Nothing of those changed the flash. */
+	for (size_t i = 0; i < BANK; i++)
+		if (store2[i] != 0x5a)
+			fail_msg("byte %zu changed by a refused restore", i);
+	assert_int_equal(vcfi_restore(&g, saved, (size_t)n), 0);
+	assert_memory_equal(store, store2, BANK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +323,8 @@ int main(void)
 	    cmocka_unit_test(buffered_program_and_block_erase),
 	    cmocka_unit_test(locked_blocks_refuse_program_and_erase),
 	    cmocka_unit_test(misuse_is_reported_in_the_status),
+	    cmocka_unit_test(save_and_restore_keep_contents_and_command_state),
+	    cmocka_unit_test(bad_saved_states_are_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

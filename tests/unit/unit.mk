@@ -49,7 +49,7 @@ $(BUILD)/fuzz/fuzz_virtq: tests/fuzz/fuzz_virtq.c devices/virtq.c devices/virtio
 	clang $(FUZZ_CFLAGS) -o $@ $^
 
 $(BUILD)/fuzz/fuzz_snapshot: tests/fuzz/fuzz_snapshot.c core/snapshot_format.c core/snapshot_mem.c \
-		core/snapshot_mte.c core/snapshot_state.c
+		core/snapshot_mte.c core/snapshot_state.c core/snapshot_its.c irq/vgic.c irq/vits.c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $^
 

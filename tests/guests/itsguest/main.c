@@ -3,7 +3,13 @@
  * them; moves them between its two vCPUs (MOVI, MOVALL); checks DISCARD, CLEAR and INV; then
  * misbehaves: out-of-range DeviceIDs and LPIs, a queue that wraps, a CWRITER past the queue's
  * end, a queue outside RAM, a queue rewritten by the other vCPU while commands run. After each
- * of those the ITS must still work. Prints one line per check and a summary. */
+ * of those the ITS must still work. Prints one line per check and a summary.
+ *
+ * With "its=snap" in its bootargs it runs on instead, to be saved and restored
+ * (tests/integration/test_snapshot_its.py): an LPI for each vCPU raised with INT every
+ * 250 ms and a line per round, and an LPI left pending (disabled) that it enables at round
+ * SNAP_HELD_ROUND: a restored copy must go on with the ITS's mappings, command queue and
+ * pending LPI it had. */
 #include "../lib/check.h"
 
 #define GITS	     (DEVICE_IPA_BIT | 0x08080000UL)
@@ -359,9 +365,55 @@ static void hostile(void)
 	still_works("after a queue rewritten under it: the ITS works");
 }
 
+#define SNAP_HELD_ROUND 40
+#define SNAP_HELD_LPI	(LPI0 + 2)
+
+/* its=snap: LPI 8192 on vCPU 0 and 8193 on vCPU 1 every round; 8194 pending, disabled. */
+static void snap_mode(void)
+{
+	mapd(1, 4);
+	mapc(0, 0);
+	mapc(1, 1);
+	mapti(1, 0, LPI0, 0);
+	mapti(1, 1, LPI0 + 1, 1);
+	set_config(SNAP_HELD_LPI, CFG_OFF);
+	mapti(1, 2, SNAP_HELD_LPI, 0);
+	ev(INT, 1, 2);
+	puts_("itsguest: snap ready\n");
+	bool held_seen = false;
+	for (unsigned round = 1;; round++) {
+		for (uint64_t t = counter(); counter() - t < freq / 4;)
+			;
+		unsigned a = total(0, LPI0), b = total(1, LPI0 + 1);
+		ev(INT, 1, 0);
+		ev(INT, 1, 1);
+		bool ok =
+		    wait_taken(0, LPI0, a + 1) == a + 1 && wait_taken(1, LPI0 + 1, b + 1) == b + 1;
+		if (round == SNAP_HELD_ROUND) { /* enabled: the LPI pending since the start comes */
+			set_config(SNAP_HELD_LPI, CFG_ON);
+			ev(INV, 1, 2);
+		}
+		if (!held_seen && total(0, SNAP_HELD_LPI)) {
+			held_seen = true;
+			puts_("itsguest: held LPI 8194 taken by vCPU 0 at round ");
+			putdec(round);
+			puts_("\n");
+		}
+		puts_("itsguest: round ");
+		putdec(round);
+		puts_(ok ? " ok" : " LOST");
+		puts_(" cpu0=");
+		putdec(total(0, LPI0));
+		puts_(" cpu1=");
+		putdec(total(1, LPI0 + 1));
+		puts_(" held=");
+		putdec(total(0, SNAP_HELD_LPI) + total(1, SNAP_HELD_LPI));
+		puts_("\n");
+	}
+}
+
 int main(const char *dtb)
 {
-	(void)dtb;
 	freq = read_sysreg(cntfrq_el0);
 	wr32(GICD, 0x12); /* GICD_CTLR: ARE, Group 1 */
 	gicr_wake(0);
@@ -378,6 +430,8 @@ int main(const char *dtb)
 	check(cpu1_up, "vCPU 1 up", 0);
 	probe();
 	its_on();
+	if (bootargs_have(dtb, "its=snap"))
+		snap_mode();
 	raise_and_route();
 	move();
 	clear_discard_inv();
