@@ -54,8 +54,9 @@ unsigned rmm_sve_max_vl(void)
 	if (!rmm_cpu_has_sve())
 		return 0;
 	if (!max_vl) {
-		uint64_t cptr = read_sysreg(cptr_el2), zcr = read_sysreg(s3_4_c1_c2_0);
-		sve_untrap();
+		uint64_t cptr = read_sysreg(cptr_el2);
+		sve_untrap(); /* before ZCR_EL2, which CPTR_EL2.TZ traps too */
+		uint64_t zcr = read_sysreg(s3_4_c1_c2_0);
 		write_zcr_el2(ZCR_LEN_MAX);
 		unsigned vl = (unsigned)sve_vl_bytes();
 		write_zcr_el2(zcr);
