@@ -80,8 +80,10 @@ struct gic_state {
 	uint64_t ap0r[4], ap1r[4];
 };
 
-/* The first: its attestation token; the second: its SVE registers (rec_sve.c). */
-#define REC_AUX_GRANULES 2
+/* A REC's auxiliary granules: its attestation token's; an SVE realm's REC's also one for its
+ * SVE registers (rec_sve.c). */
+#define REC_AUX_GRANULES     1
+#define REC_AUX_GRANULES_SVE 2
 
 /* A REC's second auxiliary granule: its SVE state while it is not running. dirty: regs
  * hold more than V0-V31 (which are in the REC's fp): they go in whole at the next entry. */
@@ -108,7 +110,7 @@ struct rec {
 	uint64_t mpidr;
 	uint64_t runnable;
 	uint64_t aux;		  /* its auxiliary granule (struct rec_aux) */
-	uint64_t aux_sve;	  /* its second (struct rec_sve) */
+	uint64_t aux_sve;	  /* an SVE realm's REC's second (struct rec_sve), else 0 */
 	bool sve_live;		  /* its SVE registers are in the CPU, SVE untrapped */
 	uint64_t esr, far, hpfar; /* of its last exit */
 	enum rec_request request;
@@ -138,6 +140,8 @@ struct rec {
  * for less. */
 static inline void rec_sve_reset(struct rec *rec)
 {
+	if (!rec->aux_sve)
+		return; /* not an SVE realm's */
 	struct rec_sve *s = (struct rec_sve *)rec->aux_sve;
 	memset(s, 0, sizeof(*s));
 	s->zcr_el1 = 0xf;

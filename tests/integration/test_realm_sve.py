@@ -62,7 +62,7 @@ def test_linux_realm_with_sve(run):
     assert r.wait() == 0
 
 
-@pytest.mark.parametrize("vl", ["max", "128"])
+@pytest.mark.parametrize("vl", ["max", 128])
 def test_realm_vector_length_beyond_the_rmm_is_refused(tmp_path, vl):
     cfg = write_config(tmp_path / "vms.dts", {
         "r": {"kernel": LINUX_7_3, "memory": "64M", "cpus": 1, "realm": True, "sve-vl": vl}})

@@ -369,10 +369,8 @@ static void set_ripas_rec_owner(void **state)
 	uint64_t *p = (uint64_t *)PA(PARAMS);
 	memset(p, 0, GRANULE_SIZE);
 	p[0] = 1;
-	assert_int_equal(granule_delegate(PA(SVE_AUX2)), RMI_SUCCESS);
-	p[0x800 / 8] = REC_AUX_GRANULES;
+	p[0x800 / 8] = REC_AUX_GRANULES; /* a realm without SVE: one */
 	p[0x808 / 8] = PA(AUX2);
-	p[0x810 / 8] = PA(SVE_AUX2);
 	assert_int_equal(call(rmi_rec_create, PA(RD2), PA(REC2), PA(PARAMS), 0, 0), RMI_SUCCESS);
 	struct rec *rec = (struct rec *)PA(REC2);
 	/* Its realm has only its starting (level-1) tables: entries of 1 GiB. */
@@ -548,6 +546,14 @@ static void rec_create_failures(void **state)
 	assert_int_equal(granule_delegate(PA(SVE_AUX)), RMI_SUCCESS);
 	assert_int_equal(granule_delegate(PA(SVE_AUX2)), RMI_SUCCESS);
 	struct rd *rd = (struct rd *)PA(RD);
+	/* REC_AUX_COUNT: one granule for a realm without SVE, two with (its SVE registers);
+	 * these rows are an SVE realm's. */
+	assert_int_equal(call(rmi_rec_aux_count, PA(RD), 0, 0, 0, 0), RMI_SUCCESS);
+	assert_int_equal(out[1], 1);
+	rd->sve = 1;
+	rd->sve_vl = CPU_SVE_VL / 16 - 1;
+	assert_int_equal(call(rmi_rec_aux_count, PA(RD), 0, 0, 0, 0), RMI_SUCCESS);
+	assert_int_equal(out[1], 2);
 	uint64_t mpidr = 0;
 	for (unsigned i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		uint64_t r = PA(RD), rec = mpidr ? PA(REC2) : PA(REC), params = PA(PARAMS);

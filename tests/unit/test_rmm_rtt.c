@@ -20,7 +20,6 @@
 
 /* Granule roles in the fake memory. */
 enum { RD = 0, RTT0 = 2, L2 = 4, L3 = 5, DATA = 6, REC = 8, AUX = 9, PARAMS = 10, SRC = 11 };
-enum { SVE_AUX = 12 };
 
 /* A NEW realm: 40-bit IPA, level-1 start (two tables), with level-2 and level-3 tables
  * over [0, 2 MiB). */
@@ -132,13 +131,11 @@ static void set_ripas(void **state)
 	assert_int_equal(call(rmi_data_create, PA(RD), PA(DATA), 0, PA(SRC), 0), RMI_SUCCESS);
 	assert_int_equal(granule_delegate(PA(REC)), RMI_SUCCESS);
 	assert_int_equal(granule_delegate(PA(AUX)), RMI_SUCCESS);
-	assert_int_equal(granule_delegate(PA(SVE_AUX)), RMI_SUCCESS);
 	uint64_t *p = (uint64_t *)PA(PARAMS);
 	memset(p, 0, GRANULE_SIZE);
 	p[0] = 1;
-	p[0x800 / 8] = REC_AUX_GRANULES;
+	p[0x800 / 8] = 1;
 	p[0x808 / 8] = PA(AUX);
-	p[0x810 / 8] = PA(SVE_AUX);
 	assert_int_equal(call(rmi_rec_create, PA(RD), PA(REC), PA(PARAMS), 0, 0), RMI_SUCCESS);
 	uint64_t act[8] = {0, PA(RD)};
 	rmi_realm_activate(act, out);

@@ -1,4 +1,4 @@
-// eva: -eva-precision 1 -absolute-valid-range 0x40000000-0x40008fff
+// eva: -eva-precision 1 -absolute-valid-range 0x40000000-0x40007fff
 // eva: -eva-slevel-function main:200
 /* RMI_PSCI_COMPLETE (RMM 1.0, B4.3.10) through its RMI handler, against the spec's failure
  * conditions and success post-conditions, on rtt_machine.h's realm with two RECs: the
@@ -9,20 +9,17 @@
  * request pending, another one pending; the target not the MPIDR asked for; a status other
  * than SUCCESS, or DENIED for CPU_ON) gives ERROR_INPUT and changes no byte nor granule
  * state. A success clears the caller's request and sets its x0: CPU_ON of an off target
- * SUCCESS, and the target runnable, reset to start at the entry point with x0 the context
- * and its SVE state zero (ZCR_EL1.LEN the realm's whole length);
+ * SUCCESS, and the target runnable, reset to start at the entry point with x0 the context;
  * of a runnable or running target ALREADY_ON; DENIED by the host DENIED; AFFINITY_INFO ON
  * or OFF as the target is; nothing else changes. */
-#define NR_GRANULES 9 /* PA(8): a REC's second auxiliary granule (its SVE registers) */
 #include "rtt_machine.h"
 #include <triad/psci_abi.h>
 #include "../../security/rmm/rec_psci.c"
 
-#define CALLER	   PA(7)
-#define TARGET	   PA(5)
-#define TARGET_SVE PA(8) /* the target's SVE registers (its other auxiliary granule: none here) */
-#define ENTRY	   0x80001000ULL
-#define CTX	   0x48000040ULL
+#define CALLER PA(7)
+#define TARGET PA(5)
+#define ENTRY  0x80001000ULL
+#define CTX    0x48000040ULL
 
 static struct rec *const caller = (struct rec *)CALLER, *const target = (struct rec *)TARGET;
 
@@ -32,12 +29,7 @@ static void two_recs(uint32_t fid, int target_runnable)
 {
 	machine();
 	states[7] = states[5] = GRANULE_REC;
-	states[8] = GRANULE_REC_AUX;
 	rd->nr_recs = 2;
-	target->aux_sve = TARGET_SVE;
-	((struct rec_sve *)TARGET_SVE)->dirty = 1; /* it used SVE before it was turned off */
-	((struct rec_sve *)TARGET_SVE)->zcr_el1 = 1;
-	((uint64_t *)TARGET_SVE)[9] = 0x99;
 	caller->rd = target->rd = RD;
 	caller->runnable = 1;
 	caller->pc = 0x80000104ULL;
@@ -139,12 +131,8 @@ static void cpu_on_starts_an_off_target(void)
 	//@ assert on_runnable: target->runnable == 1;
 	//@ assert on_reset: target->pc == ENTRY && target->gprs[0] == CTX && target->gprs[5] == 0 && target->pstate == SPSR_EL1H_MASKED && target->request == REQ_NONE;
 	//@ assert on_same_rec: target->rd == RD && target->mpidr == 1 && target->index == 1;
-	struct rec_sve *sve = (struct rec_sve *)TARGET_SVE;
-	uint64_t z9 = ((uint64_t *)TARGET_SVE)[9];
-	//@ assert on_sve_reset: sve->dirty == 0 && sve->zcr_el1 == 0xf && z9 == 0;
-	/* Everything else as it was: the target's granules taken as they are now. */
+	/* Everything else as it was: the target's granule taken as it is now. */
 	memcpy(&snap_mem[(TARGET - TRACKED_BASE) / 8], (void *)TARGET, GRANULE_SIZE);
-	memcpy(&snap_mem[(TARGET_SVE - TRACKED_BASE) / 8], (void *)TARGET_SVE, GRANULE_SIZE);
 	int rest = only_the_callers_answer_changed();
 	//@ assert on_changes_nothing_else: rest == 1;
 }

@@ -1,20 +1,17 @@
-// eva: -eva-precision 1 -absolute-valid-range 0x40000000-0x40008fff
+// eva: -eva-precision 1 -absolute-valid-range 0x40000000-0x40007fff
 // eva: -eva-slevel-function main:100
 /* RMI_REC_DESTROY (RMM 1.0, B4.3.19) through its RMI handler, against the spec's failure
  * conditions and success post-conditions, on rtt_machine.h's realm with one REC (at OTHER)
- * whose auxiliary granules are FREE and PA(8) (its SVE registers), all holding the REC's
- * state. Each failure condition
+ * whose auxiliary granule is FREE, both holding the REC's state. Each failure condition
  * alone (rec_align, rec_bound, rec_gran_state: every granule that is not a REC, its
  * auxiliary one too; rec_state: the REC running on another CPU) gives its specified error
  * and changes no byte nor granule state; a destroy makes the REC and its auxiliary granule
  * zeroed DELEGATED granules, counts one REC less in the realm and changes nothing else. */
-#define NR_GRANULES 9 /* PA(8): a REC's second auxiliary granule (its SVE registers) */
 #include "rtt_machine.h"
 #include "../../security/rmm/rec.c"
 
 #define REC PA(7)
 #define AUX PA(5)
-#define SVE PA(8)
 
 static struct rec *const rec = (struct rec *)REC;
 
@@ -22,12 +19,9 @@ static void one_rec(void)
 {
 	states[7] = GRANULE_REC;
 	states[5] = GRANULE_REC_AUX;
-	states[8] = GRANULE_REC_AUX;
 	rd->nr_recs = 1;
 	rec->rd = RD;
 	rec->aux = AUX;
-	rec->aux_sve = SVE;
-	((uint64_t *)SVE)[7] = 0x1234; /* a Z register */
 	rec->pc = 0x80000000ULL;
 	rec->gprs[0] = 0x48000000ULL;
 	((uint64_t *)AUX)[0] = 0x5a5a5a5a5a5a5a5aULL; /* a token being built */
@@ -44,7 +38,6 @@ static const struct {
     {L1, 0, RMI_ERROR_INPUT},			       /* rec_gran_state: RTT */
     {DATA, 0, RMI_ERROR_INPUT},			       /* rec_gran_state: DATA */
     {AUX, 0, RMI_ERROR_INPUT},			       /* rec_gran_state: REC_AUX */
-    {SVE, 0, RMI_ERROR_INPUT},			       /* rec_gran_state: REC_AUX (SVE) */
     {REC, 1, RMI_ERROR_REC},			       /* rec_state: running */
 };
 #define NR_FAILURES (sizeof(failures) / sizeof(failures[0]))
@@ -71,10 +64,10 @@ static void destroy(void)
 	one_rec();
 	snapshot();
 	uint64_t r = call(rmi_rec_destroy, REC, 0, 0, 0);
-	int rec_zero = all_zero(REC), aux_zero = all_zero(AUX), sve_zero = all_zero(SVE);
+	int rec_zero = all_zero(REC), aux_zero = all_zero(AUX);
 	//@ assert destroy_success: r == RMI_SUCCESS;
-	//@ assert destroy_delegated: states[7] == GRANULE_DELEGATED && states[5] == GRANULE_DELEGATED && states[8] == GRANULE_DELEGATED;
-	//@ assert destroy_scrubbed: rec_zero == 1 && aux_zero == 1 && sve_zero == 1;
+	//@ assert destroy_delegated: states[7] == GRANULE_DELEGATED && states[5] == GRANULE_DELEGATED;
+	//@ assert destroy_scrubbed: rec_zero == 1 && aux_zero == 1;
 	//@ assert destroy_uncounted: rd->nr_recs == 0;
 	/* Everything else as it was. */
 	rd->nr_recs = 1;
@@ -82,11 +75,8 @@ static void destroy(void)
 	memset((void *)AUX, 0, GRANULE_SIZE);
 	memset(&snap_mem[(REC - TRACKED_BASE) / 8], 0, GRANULE_SIZE);
 	memset(&snap_mem[(AUX - TRACKED_BASE) / 8], 0, GRANULE_SIZE);
-	memset((void *)SVE, 0, GRANULE_SIZE);
-	memset(&snap_mem[(SVE - TRACKED_BASE) / 8], 0, GRANULE_SIZE);
 	states[7] = snap_states[7];
 	states[5] = snap_states[5];
-	states[8] = snap_states[8];
 	int rest = unchanged();
 	//@ assert destroy_changes_nothing_else: rest == 1;
 }
