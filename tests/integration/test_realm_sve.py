@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from triad import PROMPT, ROOT, SECURE, triad_run, write_config
+from triad import FOCUS, PROMPT, ROOT, SECURE, linux_vm, triad_run, write_config
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import ccatoken  # noqa: E402
@@ -58,6 +58,36 @@ def test_linux_realm_with_sve(run):
     with pytest.raises(ValueError, match="Initial Measurement"):
         ccatoken.verify_cca(token, cpak, challenge=challenge,
                             rim=realm_measure.linux_realm_rim(kernel, dtb, initrd, MEM))
+    r.send("poweroff -f\n")
+    assert r.wait() == 0
+
+
+@pytest.mark.skipif(not SECURE, reason="a realm needs the realm world")
+def test_sve_realm_and_sve_vm_share_a_cpu(run, tmp_path):
+    # A normal SVE VM and an SVE realm take turns on CPU 1, each summing in its own Z
+    # registers: the host side's vectors (the VM's, put aside by Triad and kept across each
+    # REC_ENTER by the RMM) and the realm's (in its REC's SVE granule) stay each their own.
+    cfg = write_config(tmp_path / "vms.dts", {
+        "alpha": linux_vm(affinity=[0x2], **{"sve-vl": 64}),
+        "beta": {"kernel": LINUX_7_3, "initrd": INITRAMFS_REALM, "memory": "256M", "cpus": 1,
+                 "realm": True, "affinity": [0x2], "sve-vl": 64},
+    })
+    r = run("--config", cfg, "--pcpus", "2", "--machine-mem", "1G")
+    r.expect_vm("alpha", PROMPT)
+    r.expect_vm("beta", PROMPT, timeout=600)
+    rounds = 20000
+    r.send(FOCUS + "2")
+    r.expect(r"console input: VM 'beta'")
+    r.send(f"triad-sve 5 {rounds}\n")
+    r.send(FOCUS + "1")
+    r.expect(r"console input: VM 'alpha'")
+    r.send(f"triad-sve 4 {rounds}\n")
+    for vm, seed in (("alpha", 4), ("beta", 5)):
+        m = r.expect_vm(vm, rf"sve: vl (\d+) seed {seed} sum \d+ expected \d+ (ok|WRONG)",
+                        timeout=600)
+        assert m.group(2) == "ok" and m.group(1) == "64", m.group(0)
+    r.send("poweroff -f\n")
+    r.send(FOCUS + "2")
     r.send("poweroff -f\n")
     assert r.wait() == 0
 
