@@ -127,6 +127,7 @@ RMM_MBEDTLS := $(addprefix .cache/src/mbedtls/library/,sha256.c sha512.c bignum.
 	ecp.c ecp_curves.c ecdsa.c hmac_drbg.c md.c platform.c platform_util.c constant_time.c \
 	memory_buffer_alloc.c asn1parse.c asn1write.c)
 RMM_SRCS := $(wildcard security/rmm/*.S security/rmm/*.c) arch/arm64/smccc.S arch/arm64/fpsimd.S \
+	arch/arm64/sve.S \
 	lib/libc/string.c $(LIB_PGTABLE) lib/console/early_console.c \
 	$(RMM_MBEDTLS)
 RMM_OBJS := $(patsubst %,$(BUILD)/rmm/%.o,$(RMM_SRCS))

@@ -64,9 +64,10 @@ int sve_vl_for_vm(const char *name, unsigned want, bool realm)
 		return realm ? 0 : (int)max_vl;
 	if (!want)
 		return 0;
-	if (realm) {
-		pr_err("VM '%s': sve-vl %u: a realm has no SVE (its registers are the RMM's)", name,
-		       want);
+	if (realm && want > REALM_SVE_VL_MAX) {
+		pr_err("VM '%s': sve-vl %u: a realm's vectors are at most %u bytes (the RMM keeps "
+		       "no longer ones)",
+		       name, want, REALM_SVE_VL_MAX);
 		return -1;
 	}
 	if (!max_vl) {

@@ -10,6 +10,7 @@ import struct
 SHA256, SHA512 = 0, 1
 MEASURE_MAX = 64
 DATA_MEASURE_CONTENT = 1
+REALM_FLAG_SVE = 1 << 1  # RmiRealmFlags.sve (sve_vl: ZCR_ELx.LEN, (vl + 1) * 16 bytes)
 
 
 def _h(algo, data):
@@ -75,7 +76,7 @@ def _pages(rim, algo, ipa, data):
     return rim
 
 
-def linux_realm_rim(kernel, dtb, initrd, ram_size):
+def linux_realm_rim(kernel, dtb, initrd, ram_size, sve_vl=0):
     """The RIM of a Linux realm as Triad builds it: 40-bit IPA, SHA-256; RIPAS RAM over
     its RAM in 2 MiB steps; the kernel at RAM + text_offset, the DTB at the next 2 MiB
     boundary after the kernel's image_size, the initrd 2 MiB after that; one runnable REC
@@ -85,7 +86,9 @@ def linux_realm_rim(kernel, dtb, initrd, ram_size):
         text_offset, image_size = 0x80000, len(kernel)
     kernel_ipa = RAM_IPA + text_offset
     dtb_ipa = RAM_IPA + ((text_offset + max(image_size, len(kernel)) + SZ_2M - 1) & ~(SZ_2M - 1))
-    rim = rim_init(s2sz=40, num_bps=1, num_wps=1, hash_algo=SHA256)
+    rim = rim_init(flags=REALM_FLAG_SVE if sve_vl else 0, s2sz=40,
+                   sve_vl=sve_vl // 16 - 1 if sve_vl else 0, num_bps=1, num_wps=1,
+                   hash_algo=SHA256)
     for ipa in range(RAM_IPA, RAM_IPA + ram_size, SZ_2M):
         rim = rim_extend_ripas(rim, SHA256, ipa, ipa + SZ_2M)
     rim = _pages(rim, SHA256, kernel_ipa, kernel)
@@ -103,6 +106,8 @@ def main():
                     "(its /sys/firmware/fdt)")
     ap.add_argument("--initrd")
     ap.add_argument("--mem", required=True, help="its RAM, e.g. 256M")
+    ap.add_argument("--sve-vl", type=int, default=0,
+                    help="its SVE vector length in bytes (triad-run's --sve-vl), 0: none")
     a = ap.parse_args()
     units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
     mem = int(a.mem[:-1]) * units[a.mem[-1].upper()] if a.mem[-1].upper() in units \
@@ -111,7 +116,8 @@ def main():
     def read(path):
         with open(path, "rb") as f:
             return f.read()
-    rim = linux_realm_rim(read(a.kernel), read(a.dtb), read(a.initrd) if a.initrd else b"", mem)
+    rim = linux_realm_rim(read(a.kernel), read(a.dtb), read(a.initrd) if a.initrd else b"", mem,
+                          a.sve_vl)
     print(rim[:32].hex())
 
 

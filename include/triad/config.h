@@ -29,6 +29,8 @@ struct blob {
 
 #define SVE_VL_MAX     256 /* bytes: 2048-bit vectors, the architecture's longest */
 #define SVE_VL_DEFAULT 0xffff
+#define REALM_SVE_VL_MAX                                                                           \
+	64 /* bytes: the RMM keeps vectors up to the monitor's 64 (RMM_SVE_VL_MAX) */
 
 struct vm_config {
 	char name[VM_NAME_MAX];

@@ -10,6 +10,9 @@
 
 extern bool rmm_present;
 
+/* The most auxiliary granules a REC may need (Triad's RMM: 2, attestation and SVE). */
+#define REALM_REC_AUX_MAX 4
+
 /* A Realm VM's objects in the realm world (security/rmi/realm_vm.c). */
 struct realm_vm {
 	uint64_t rd, rtt;    /* its RD and starting-level tables (delegated granules) */
@@ -21,9 +24,11 @@ struct realm_vm {
 	struct realm_vcpu {
 		uint64_t flags, x0, cntv_ctl, cntv_cval;
 	} vcpu[MAX_VCPUS];
-	uint64_t rec[MAX_VCPUS], aux[MAX_VCPUS]; /* each vCPU's REC and auxiliary granule */
-	uint64_t run[MAX_VCPUS];		 /* each vCPU's RmiRecRun page (Non-secure) */
-	uint64_t pages;				 /* this structure's size, in pages */
+	uint64_t rec[MAX_VCPUS];		    /* each vCPU's REC */
+	uint64_t aux[MAX_VCPUS][REALM_REC_AUX_MAX]; /* and its auxiliary granules */
+	uint64_t nr_aux;			    /* how many: RMI_REC_AUX_COUNT */
+	uint64_t run[MAX_VCPUS];		    /* each vCPU's RmiRecRun page (Non-secure) */
+	uint64_t pages;				    /* this structure's size, in pages */
 	uint64_t bounce; /* while it is built: the copy a measured page is created from */
 	/* A bit per RAM page: the VM's granule there was shared by the realm (RIPAS EMPTY)
 	 * and given back: the host's (its devices') until the realm is taken apart. */

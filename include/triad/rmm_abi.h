@@ -42,6 +42,7 @@
 #define FEAT0_S2SZ_SHIFT	   0
 #define FEAT0_LPA2		   (1ULL << 8)
 #define FEAT0_SVE_EN		   (1ULL << 9)
+#define FEAT0_SVE_VL_SHIFT	   10 /* [13:10]: the longest vectors, (SVE_VL + 1) * 128 bits */
 #define FEAT0_NUM_BPS_SHIFT	   14 /* [19:14] */
 #define FEAT0_NUM_WPS_SHIFT	   20 /* [25:20] */
 #define FEAT0_PMU_EN		   (1ULL << 26)

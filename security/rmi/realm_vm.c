@@ -242,21 +242,42 @@ static bool build_tables(struct vm *vm)
 	return true;
 }
 
+/* vCPU i's REC granule and auxiliary granules back to the normal world (those it has). */
+static void undelegate_recs_aux(struct realm_vm *r, unsigned i)
+{
+	if (r->rec[i])
+		undelegate_page(r->rec[i]);
+	for (unsigned a = 0; a < REALM_REC_AUX_MAX; a++)
+		if (r->aux[i][a])
+			undelegate_page(r->aux[i][a]);
+	r->rec[i] = 0;
+	memset(r->aux[i], 0, sizeof(r->aux[i]));
+}
+
 static bool create_recs(struct vm *vm, uint64_t entry, uint64_t dtb)
 {
 	struct realm_vm *r = vm->realm;
 	uint64_t *p = (uint64_t *)page_alloc_zeroed(1, PAGE_SIZE);
 	if (!p)
 		return false;
-	bool ok = true;
+	bool ok = realm_rmi(RMI_REC_AUX_COUNT, r->rd, 0, 0, 0, 0, &r->nr_aux) == RMI_SUCCESS;
+	if (ok && r->nr_aux > REALM_REC_AUX_MAX) {
+		pr_err("VM '%s': the RMM wants %lu auxiliary granules per REC (at most %u here)",
+		       vm->name, r->nr_aux, REALM_REC_AUX_MAX);
+		ok = false;
+	}
 	for (unsigned i = 0; ok && i < vm->ncpus; i++) {
 		struct vcpu *v = vm->vcpu[i];
 		/* Nothing of a previous realm's exits carries over into this one's entries. */
 		memset(&r->vcpu[i], 0, sizeof(r->vcpu[i]));
 		r->rec[i] = delegated_page();
-		r->aux[i] = delegated_page();
-		if (!r->rec[i] || !r->aux[i]) {
-			ok = false;
+		ok = r->rec[i] != 0;
+		for (unsigned a = 0; a < r->nr_aux; a++) {
+			r->aux[i][a] = delegated_page();
+			ok = ok && r->aux[i][a];
+		}
+		if (!ok) {
+			undelegate_recs_aux(r, i);
 			break;
 		}
 		memset(p, 0, PAGE_SIZE);
@@ -264,14 +285,13 @@ static bool create_recs(struct vm *vm, uint64_t entry, uint64_t dtb)
 		p[0x100 / 8] = (v->mpidr & 0xf) | (v->mpidr & 0xff00); /* Aff0 [3:0], Aff1 */
 		p[0x200 / 8] = entry;
 		p[0x300 / 8] = i == 0 ? dtb : 0; /* x0 */
-		p[0x800 / 8] = 1;		 /* one auxiliary granule */
-		p[0x808 / 8] = r->aux[i];
+		p[0x800 / 8] = r->nr_aux;
+		for (unsigned a = 0; a < r->nr_aux; a++)
+			p[0x808 / 8 + a] = r->aux[i][a];
 		ok = realm_rmi(RMI_REC_CREATE, r->rd, r->rec[i], (uint64_t)p, 0, 0, NULL) ==
 		     RMI_SUCCESS;
 		if (!ok) {
-			undelegate_page(r->rec[i]);
-			undelegate_page(r->aux[i]);
-			r->rec[i] = r->aux[i] = 0;
+			undelegate_recs_aux(r, i);
 		}
 		r->run[i] = page_alloc_zeroed(1, PAGE_SIZE);
 		ok = ok && r->run[i];
@@ -299,6 +319,10 @@ static bool create_realm(struct vm *vm)
 	uint64_t *p = (uint64_t *)page_alloc_zeroed(1, PAGE_SIZE);
 	if (!p)
 		return false;
+	if (vm->sve_vl) { /* measured: the RIM says the realm has SVE, and how long */
+		p[0x000 / 8] = REALM_FLAG_SVE;
+		p[0x010 / 8] = vm->sve_vl / 16 - 1;
+	}
 	p[0x008 / 8] = REALM_IPA_BITS;
 	/* Two breakpoints and two watchpoints (counts minus one), which every CPU has: a
 	 * realm's RIM must not depend on the machine (tools/realm_measure.py knows these). */
@@ -380,12 +404,13 @@ static void realm_destroy(struct vm *vm)
 	for (unsigned i = 0; i < vm->ncpus; i++) {
 		if (r->rec[i] &&
 		    realm_rmi(RMI_REC_DESTROY, r->rec[i], 0, 0, 0, 0, NULL) == RMI_SUCCESS) {
-			undelegate_page(r->rec[i]);
-			undelegate_page(r->aux[i]);
+			undelegate_recs_aux(r, i);
 		}
 		if (r->run[i])
 			page_free(r->run[i], 1);
-		r->rec[i] = r->aux[i] = r->run[i] = 0;
+		r->rec[i] = r->run[i] = 0;
+		memset(r->aux[i], 0,
+		       sizeof(r->aux[i])); /* kept by the realm world if not undelegated */
 	}
 	uint64_t end = GUEST_RAM_IPA + vm->ram_size;
 	if (r->created) {

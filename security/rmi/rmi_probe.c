@@ -29,9 +29,11 @@ static void rmi_probe(void)
 	uint64_t f[8] = {RMI_FEATURES, 0};
 	smc_call_regs(f);
 	rmm_present = true;
-	pr_info("realm world: RMM with RMI 1.0 (realm IPA up to %lu bits, %lu list registers)",
-		(unsigned long)(f[1] & 0xff),
-		(unsigned long)((f[1] >> 34) & 0xf) + 1); /* minus one */
+	/* SVE_VL: the longest vectors, in 16 bytes, minus one */
+	unsigned sve = f[1] & FEAT0_SVE_EN ? (unsigned)((f[1] >> FEAT0_SVE_VL_SHIFT) & 0xf) + 1 : 0;
+	pr_info("realm world: RMM with RMI 1.0 (realm IPA up to %lu bits, %lu list registers, "
+		"SVE vectors up to %u bytes)",
+		(unsigned long)(f[1] & 0xff), (unsigned long)((f[1] >> 34) & 0xf) + 1, sve * 16);
 }
 
 FEATURE(30, rmi) = {.init = rmi_probe, .vm_kind = &realm_vm_kind, .vm_destroy = realm_vm_free};

@@ -95,6 +95,9 @@ static bool params_valid(const struct params *p, uint64_t feat0)
 	/* Counts minus one, like ID_AA64DFR0_EL1's: 0 is reserved (a CPU has at least two). */
 	if (bps == 0 || bps > max_bps || wps == 0 || wps > max_wps)
 		return false;
+	/* sve_vl is ZCR_ELx.LEN's encoding; the feature register's SVE_VL is the longest. */
+	if ((flags & REALM_FLAG_SVE) && (uint8_t)p->head[2] > ((feat0 >> FEAT0_SVE_VL_SHIFT) & 0xf))
+		return false;
 	if (((flags & REALM_FLAG_SVE) && !(feat0 & FEAT0_SVE_EN)) ||
 	    ((flags & REALM_FLAG_PMU) && !(feat0 & FEAT0_PMU_EN)))
 		return false;
@@ -160,6 +163,8 @@ static uint64_t realm_create(uint64_t rd_pa, uint64_t params_pa, uint64_t feat0)
 	rd->nr_rtts = 0;
 	rd->num_bps = (uint8_t)p.head[3];
 	rd->num_wps = (uint8_t)p.head[4];
+	rd->sve = (p.head[0] & REALM_FLAG_SVE) != 0;
+	rd->sve_vl = rd->sve ? (uint8_t)p.head[2] : 0;
 	memcpy(rd->rpv, p.rpv, sizeof(rd->rpv));
 	struct realm_params_measured m = {
 	    .flags = p.head[0],

@@ -21,6 +21,7 @@ struct rd {
 	uint64_t nr_rtts;	  /* tables below the starting level */
 	uint32_t meas_lock;	  /* RSI reads and extensions from RECs on several CPUs */
 	uint8_t num_bps, num_wps; /* its breakpoints and watchpoints, minus one */
+	uint8_t sve, sve_vl;	  /* flags.sve; its vectors: (sve_vl + 1) * 16 bytes */
 	struct measurement rim, rem[4];
 	uint8_t rpv[64];
 };

@@ -5,6 +5,7 @@
 #include <arch/sysreg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 /* EL1 state the realm and the host each have (rec_el1.c moves it in and out). */
 struct el1_state {
@@ -37,12 +38,23 @@ struct dbg_state {
 	uint64_t bvr[16], bcr[16], wvr[16], wcr[16];
 };
 
+/* The longest vectors, in bytes, the RMM gives a realm and saves of the host's: the
+ * monitor's ZCR_EL3 caps every lower exception level's at 64 bytes (monitor.h MON_SVE_VL). */
+#define RMM_SVE_VL_MAX 64
+/* Z0-Z31, P0-P15, FFR as arch/arm64/sve.S packs them at a vector length of vl bytes. */
+#define RMM_SVE_BYTES(vl) (32 * (vl) + 17 * (vl) / 8)
+struct sve_regs {
+	uint8_t regs[RMM_SVE_BYTES(RMM_SVE_VL_MAX)];
+} __attribute__((aligned(16)));
+
 /* What the RMM keeps per CPU: the host's state, set aside while a REC runs there. One per
  * CPU (main.c), found through TPIDR_EL2, which rmm_main sets at each boot of the CPU. */
 struct rmm_cpu {
 	struct el1_state host_el1;
 	struct fp_state host_fp;
 	struct dbg_state host_dbg;
+	struct sve_regs host_sve; /* at RMM_SVE_VL_MAX, on a CPU with SVE (rec_sve.c) */
+	uint64_t host_zcr_el1, host_zcr_el2;
 	uint64_t rmm_mdcr;		  /* MDCR_EL2 as the RMM runs (rec_debug.c) */
 	uint64_t audit_page, audit_count; /* audit.c: the host's page for this CPU's records */
 };
@@ -68,9 +80,20 @@ struct gic_state {
 	uint64_t ap0r[4], ap1r[4];
 };
 
-#define REC_AUX_GRANULES 1
+/* A REC's auxiliary granules: its attestation token's; an SVE realm's REC's also one for its
+ * SVE registers (rec_sve.c). */
+#define REC_AUX_GRANULES     1
+#define REC_AUX_GRANULES_SVE 2
 
-/* A REC's auxiliary granule: the attestation token it is reading out (RSI_ATTESTATION_*). */
+/* A REC's second auxiliary granule: its SVE state while it is not running. dirty: regs
+ * hold more than V0-V31 (which are in the REC's fp): they go in whole at the next entry. */
+struct rec_sve {
+	struct sve_regs z;
+	uint64_t zcr_el1;
+	uint64_t dirty;
+};
+
+/* A REC's first auxiliary granule: the attestation token it is reading out (RSI_ATTESTATION_*). */
 enum attest_state { ATTEST_IDLE, ATTEST_CHALLENGED, ATTEST_READING };
 struct rec_aux {
 	uint8_t challenge[64];
@@ -87,6 +110,8 @@ struct rec {
 	uint64_t mpidr;
 	uint64_t runnable;
 	uint64_t aux;		  /* its auxiliary granule (struct rec_aux) */
+	uint64_t aux_sve;	  /* an SVE realm's REC's second (struct rec_sve), else 0 */
+	bool sve_live;		  /* its SVE registers are in the CPU, SVE untrapped */
 	uint64_t esr, far, hpfar; /* of its last exit */
 	enum rec_request request;
 	uint64_t mmio_esr; /* REQ_MMIO: the abort's whole syndrome (the host sees less) */
@@ -110,6 +135,17 @@ struct rec {
 	struct el1_state el1;
 	struct fp_state fp;
 };
+
+/* A REC's SVE state at its reset: zero, ZCR_EL1.LEN the realm's whole length until it asks
+ * for less. */
+static inline void rec_sve_reset(struct rec *rec)
+{
+	if (!rec->aux_sve)
+		return; /* not an SVE realm's */
+	struct rec_sve *s = (struct rec_sve *)rec->aux_sve;
+	memset(s, 0, sizeof(*s));
+	s->zcr_el1 = 0xf;
+}
 
 void el1_save(struct el1_state *s);
 void el1_restore(const struct el1_state *s);
@@ -144,6 +180,18 @@ void dbg_load(const struct dbg_state *d, unsigned bps, unsigned wps);
 void rec_debug_in(struct rec *rec, const struct rd *rd, struct rmm_cpu *cpu);
 void rec_debug_out(struct rec *rec, const struct rd *rd, struct rmm_cpu *cpu);
 bool rec_debug_trap(struct rec *rec, const struct rd *rd, struct rmm_cpu *cpu);
+/* rec_sve.c: the host's SVE state kept across a REC_ENTER (on a CPU with SVE), and an SVE
+ * realm's REC's: loaded at entry if it holds more than V0-V31, else opened at its first SVE
+ * instruction (true: it was an SVE realm's), saved at exit. */
+bool rmm_cpu_has_sve(void);
+unsigned rmm_sve_max_vl(void);
+void sve_host_save(struct rmm_cpu *cpu);
+void sve_host_restore(struct rmm_cpu *cpu);
+void rec_sve_in(struct rec *rec, const struct rd *rd);
+bool rec_sve_trap(struct rec *rec, const struct rd *rd);
+void rec_sve_out(struct rec *rec, const struct rd *rd);
+/* Whether the saved registers (at vl bytes) hold anything beyond V0-V31. */
+bool sve_beyond_fpsimd(const struct sve_regs *z, unsigned vl);
 /* rsi.c: answers the realm's SMC if it is an RSI call (the REC then carries on). */
 bool rsi_handle(struct rec *rec, struct rd *rd);
 

@@ -117,6 +117,7 @@ void rec_reset(struct rec *rec, uint64_t pc, uint64_t context)
 	memset(&rec->el1, 0, sizeof(rec->el1));
 	memset(&rec->fp, 0, sizeof(rec->fp));
 	memset(&rec->gic, 0, sizeof(rec->gic));
+	rec_sve_reset(rec);
 	rec->gprs[0] = context;
 	rec->pc = pc;
 	rec->pstate = SPSR_EL1H_MASKED;

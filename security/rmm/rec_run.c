@@ -84,13 +84,15 @@ static void rec_state_in(struct rec *rec, const struct rd *rd, struct rmm_cpu *c
 {
 	el1_save(&cpu->host_el1);
 	fp_save(&cpu->host_fp);
+	sve_host_save(cpu); /* before the REC's V registers zero the rest of Z */
 	el1_restore(&rec->el1);
 	fp_restore(&rec->fp);
+	rec_sve_in(rec, rd);
 	rec_debug_in(rec, rd, cpu);
 	write_sysreg(vttbr_el2, rd->rtt_base | (rd->vmid << 48));
 	write_sysreg(vtcr_el2, vtcr_of(rd));
 	write_sysreg(vmpidr_el2, rec->mpidr);
-	write_sysreg(cptr_el2, CPTR_EL2_FP_ONLY);
+	write_sysreg(cptr_el2, rec->sve_live ? CPTR_EL2_FP_ONLY & ~CPTR_TZ : CPTR_EL2_FP_ONLY);
 	write_sysreg(cnthctl_el2, cnthctl);
 	write_sysreg(cntvoff_el2, 0);
 	write_sysreg(hcr_el2, hcr);
@@ -103,10 +105,12 @@ static void rec_state_out(struct rec *rec, const struct rd *rd, struct rmm_cpu *
 	write_sysreg(hcr_el2, HCR_RMM);
 	isb();
 	rec_debug_out(rec, rd, cpu);
+	rec_sve_out(rec, rd); /* before fp_save, which takes V0-V31 from its Z registers */
 	el1_save(&rec->el1);
 	fp_save(&rec->fp);
 	el1_restore(&cpu->host_el1);
 	fp_restore(&cpu->host_fp);
+	sve_host_restore(cpu);
 }
 
 /* Runs the REC (its state in the CPU) until its next exception: why it stopped. */
@@ -358,6 +362,8 @@ static bool handle_sync(struct rec *rec, struct rd *rd, struct rec_exit *out, st
 				v = realm_id_aa64dfr0(v, rd->num_bps, rd->num_wps);
 			else if (reg == SYSREG(3, 0, 0, 5, 1)) /* ID_AA64DFR1_EL1 */
 				v = 0; /* no FEAT_Debugv8p9 counts, PMU or other debug extras */
+			else
+				v = realm_id_reg_sve(reg, v, id_reg_read(reg), rd->sve);
 			if (rt != 31)
 				rec->gprs[rt] = v;
 			rec->pc += 4;
@@ -378,6 +384,10 @@ static bool handle_sync(struct rec *rec, struct rd *rd, struct rec_exit *out, st
 		inject_undef(rec);
 		return true;
 	}
+	case EC_SVE: /* an SVE realm's first SVE instruction (or ZCR_EL1 access) of this turn */
+		if (!rec_sve_trap(rec, rd))
+			inject_undef(rec);
+		return true;
 	case EC_WFX:
 		rec->pc += 4; /* the host decides when the REC runs again */
 		rec->esr = esr_for_wfx(rec->esr);

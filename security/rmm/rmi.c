@@ -20,7 +20,7 @@ static void rmi_version(const uint64_t *in, uint64_t *out)
 static uint64_t this_cpu_features(void)
 {
 	return feature_register0(read_sysreg(id_aa64mmfr0_el1), read_sysreg(id_aa64dfr0_el1),
-				 read_sysreg(s3_4_c12_c11_1) /* ICH_VTR_EL2 */);
+				 read_sysreg(s3_4_c12_c11_1) /* ICH_VTR_EL2 */, rmm_sve_max_vl());
 }
 
 static void rmi_create(const uint64_t *in, uint64_t *out)

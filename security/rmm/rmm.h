@@ -76,7 +76,10 @@ uint64_t granule_delegate(uint64_t pa);
 uint64_t granule_undelegate(uint64_t pa);
 
 /* features.c: RmiFeatureRegister0 from ID_AA64MMFR0_EL1, ID_AA64DFR0_EL1, ICH_VTR_EL2. */
-uint64_t feature_register0(uint64_t mmfr0, uint64_t dfr0, uint64_t ich_vtr);
+uint64_t feature_register0(uint64_t mmfr0, uint64_t dfr0, uint64_t ich_vtr, unsigned sve_max_vl);
+/* An SVE realm's view of ID_AA64PFR0_EL1 (SVE shown) and ID_AA64ZFR0_EL1 (the CPU's), from
+ * the view every guest gets and the CPU's value; other registers, or sve false, unchanged. */
+uint64_t realm_id_reg_sve(unsigned reg, uint64_t guest_view, uint64_t cpu_value, bool sve);
 /* ID_AA64DFR0_EL1 as a realm with these breakpoints and watchpoints (minus one) sees it. */
 uint64_t realm_id_aa64dfr0(uint64_t guest_view, unsigned num_bps, unsigned num_wps);
 /* realm.c: RMI_REALM_CREATE (checked against feature register 0), _ACTIVATE, _DESTROY */

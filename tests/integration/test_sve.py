@@ -48,14 +48,6 @@ def test_bad_vector_length_is_refused(tmp_path, vl):
     assert rc == 1 and "--sve-vl" in err, (rc, err)
 
 
-def test_vector_length_the_cpu_lacks_is_refused(tmp_path):
-    # A realm has no SVE yet: a config that gives one a vector length is refused.
-    cfg = write_config(tmp_path / "vms.dts", {
-        "r": {"kernel": SVEGUEST, "memory": "16M", "cpus": 1, "realm": True, "sve-vl": 64}})
-    rc, out, err = triad_run("--config", cfg, timeout=30)
-    assert rc == 1 and "a realm has no SVE" in err, (rc, err)
-
-
 def test_linux_sve_program_in_two_vms_sharing_a_cpu(run, tmp_path):
     # Debian's Linux finds SVE at the VM's vector length; a program keeping its sums in
     # SVE registers gets them right in both VMs while they take turns on CPU 1.

@@ -1,6 +1,7 @@
 // sources: security/rmm/rtt.c security/rmm/realm.c security/rmm/rec.c security/rmm/granule.c
 // sources: security/rmm/features.c security/rmm/measurement.c security/rmm/rec_psci.c
-// sources: security/rmm/rmi.c security/rmm/audit.c .cache/src/mbedtls/library/sha[25]*.c
+// sources: security/rmm/rmi.c security/rmm/audit.c security/rmm/rec_sve.c
+// sources: .cache/src/mbedtls/library/sha[25]*.c
 // sources: .cache/src/mbedtls/library/platform_util.c .cache/src/mbedtls/library/platform.c
 /* RMM 1.0 (DEN0137 1.0-rel0) conformance, table by table: for each command, its failure
  * conditions one row each (the setup, the inputs, the status and index the spec gives),
@@ -23,18 +24,36 @@
 #define NR_PAGES 1024
 #include "rmm_fake_machine.h"
 
+/* rec_sve.c's instructions (arch/arm64/sve.S): the fake CPU has no SVE, nothing calls them. */
+void sve_save(struct sve_regs *s)
+{
+	(void)s;
+}
+void sve_restore(const struct sve_regs *s)
+{
+	(void)s;
+}
+void sve_zero_predicates(void)
+{
+}
+uint64_t sve_vl_bytes(void)
+{
+	return 0;
+}
+
 /* The CPU of these tests: 48-bit PAs (PARange 5), six breakpoints and four watchpoints
- * (BRPs 5, WRPs 3), four list registers (ListRegs 3). */
-#define CPU_MMFR0 5ULL
-#define CPU_DFR0  (5ULL << 12 | 3ULL << 20 | 6ULL)
-#define CPU_VTR	  3ULL
+ * (BRPs 5, WRPs 3), four list registers (ListRegs 3), SVE up to 64-byte vectors. */
+#define CPU_MMFR0  5ULL
+#define CPU_DFR0   (5ULL << 12 | 3ULL << 20 | 6ULL)
+#define CPU_VTR	   3ULL
+#define CPU_SVE_VL 64
 static uint64_t feat0(void)
 {
-	return feature_register0(CPU_MMFR0, CPU_DFR0, CPU_VTR);
+	return feature_register0(CPU_MMFR0, CPU_DFR0, CPU_VTR, CPU_SVE_VL);
 }
 
 enum { RD = 0, RTT0 = 2, L2 = 4, L3 = 5, DATA = 6, DATA2 = 7, REC = 8, AUX = 9, PARAMS = 10 };
-enum { SPARE = 12, RD2 = 16, RTT2 = 18, REC2 = 20, AUX2 = 21 };
+enum { SPARE = 12, SVE_AUX = 14, SVE_AUX2 = 15, RD2 = 16, RTT2 = 18, REC2 = 20, AUX2 = 21 };
 
 static uint64_t create(uint64_t rd, uint64_t params)
 {
@@ -64,20 +83,27 @@ static void features(void **state)
 	static const struct {
 		const char *what;
 		uint64_t mmfr0, dfr0, vtr;
+		unsigned sve_vl; /* bytes, 0: no SVE */
 		unsigned s2sz, bps, wps, lrs;
 	} rows[] = {
-	    {"48-bit PAs, 6 bps, 4 wps, 4 LRs", 5, 5 << 12 | 3 << 20, 3, 48, 5, 3, 3},
-	    {"40-bit PAs, 2 bps, 2 wps, 16 LRs", 2, 1 << 12 | 1 << 20, 15, 40, 1, 1, 15},
-	    {"52-bit PAs are 48 without LPA2", 6, 15 << 12 | 15 << 20, 0, 48, 15, 15, 0},
+	    {"48-bit PAs, 6 bps, 4 wps, 4 LRs", 5, 5 << 12 | 3 << 20, 3, 0, 48, 5, 3, 3},
+	    {"40-bit PAs, 2 bps, 2 wps, 16 LRs", 2, 1 << 12 | 1 << 20, 15, 0, 40, 1, 1, 15},
+	    {"52-bit PAs are 48 without LPA2", 6, 15 << 12 | 15 << 20, 0, 0, 48, 15, 15, 0},
+	    {"SVE, 64-byte vectors", 5, 5 << 12 | 3 << 20, 3, 64, 48, 5, 3, 3},
+	    {"SVE, 16-byte vectors", 5, 5 << 12 | 3 << 20, 3, 16, 48, 5, 3, 3},
 	};
 	for (unsigned i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		uint64_t f = feature_register0(rows[i].mmfr0, rows[i].dfr0, rows[i].vtr);
+		uint64_t f =
+		    feature_register0(rows[i].mmfr0, rows[i].dfr0, rows[i].vtr, rows[i].sve_vl);
 		print_message("FEATURES: %s\n", rows[i].what);
 		assert_int_equal(f & 0xff, rows[i].s2sz);
 		assert_int_equal((f >> 14) & 0x3f, rows[i].bps); /* NUM_BPS, never 0 */
 		assert_int_equal((f >> 20) & 0x3f, rows[i].wps); /* NUM_WPS, never 0 */
 		assert_int_equal((f >> 34) & 0xf, rows[i].lrs);	 /* GICV3_NUM_LRS, minus one */
-		assert_int_equal(f & (FEAT0_LPA2 | FEAT0_SVE_EN | FEAT0_PMU_EN), 0);
+		assert_int_equal(f & (FEAT0_LPA2 | FEAT0_PMU_EN), 0);
+		/* SVE_EN, and SVE_VL [13:10]: the longest vectors, (SVE_VL + 1) * 128 bits */
+		assert_int_equal(!!(f & FEAT0_SVE_EN), rows[i].sve_vl != 0);
+		assert_int_equal((f >> 10) & 0xf, rows[i].sve_vl ? rows[i].sve_vl / 16 - 1 : 0);
 		assert_true(f & FEAT0_HASH_SHA_256);
 		assert_true(f & FEAT0_HASH_SHA_512);
 		assert_int_equal((f >> 38) & 0xf, 15); /* MAX_RECS_ORDER */
@@ -92,7 +118,7 @@ enum realm_create_case {
 	PARAMS_PAS, /* a delegated granule is not the host's */
 	FLAGS_RESERVED,
 	FLAGS_LPA2,
-	FLAGS_SVE,
+	FLAGS_SVE_VL,
 	FLAGS_PMU,
 	S2SZ_SMALL,
 	S2SZ_BIG,
@@ -111,6 +137,8 @@ enum realm_create_case {
 	VMID_USED,
 	OK_MOST_DEBUG,
 	OK_SHA512,
+	OK_SVE,		   /* flags.sve, the longest vectors offered */
+	OK_SVE_VL_NO_FLAG, /* sve_vl without flags.sve: ignored */
 };
 
 static void realm_create_failures(void **state)
@@ -125,7 +153,7 @@ static void realm_create_failures(void **state)
 	    {"params_pas", PARAMS_PAS, RMI_ERROR_INPUT},
 	    {"params_valid: reserved flag", FLAGS_RESERVED, RMI_ERROR_INPUT},
 	    {"params_supp: LPA2", FLAGS_LPA2, RMI_ERROR_INPUT},
-	    {"params_supp: SVE", FLAGS_SVE, RMI_ERROR_INPUT},
+	    {"params_supp: sve_vl above SVE_VL", FLAGS_SVE_VL, RMI_ERROR_INPUT},
 	    {"params_supp: PMU", FLAGS_PMU, RMI_ERROR_INPUT},
 	    {"params_supp: s2sz 31", S2SZ_SMALL, RMI_ERROR_INPUT},
 	    {"params_supp: s2sz above S2SZ", S2SZ_BIG, RMI_ERROR_INPUT},
@@ -144,6 +172,8 @@ static void realm_create_failures(void **state)
 	    {"vmid_valid: in use", VMID_USED, RMI_ERROR_INPUT},
 	    {"success: all the breakpoints and watchpoints offered", OK_MOST_DEBUG, RMI_SUCCESS},
 	    {"success: SHA-512", OK_SHA512, RMI_SUCCESS},
+	    {"success: SVE at SVE_VL", OK_SVE, RMI_SUCCESS},
+	    {"success: sve_vl without flags.sve (no SVE)", OK_SVE_VL_NO_FLAG, RMI_SUCCESS},
 	};
 	uint64_t f = feat0();
 	/* A realm holding VMID 1 for the VMID_USED row. */
@@ -168,8 +198,16 @@ static void realm_create_failures(void **state)
 		case FLAGS_LPA2:
 			p[0] = REALM_FLAG_LPA2;
 			break;
-		case FLAGS_SVE:
+		case FLAGS_SVE_VL:
 			p[0] = REALM_FLAG_SVE;
+			p[2] = ((f >> 10) & 0xf) + 1;
+			break;
+		case OK_SVE:
+			p[0] = REALM_FLAG_SVE;
+			p[2] = (f >> 10) & 0xf;
+			break;
+		case OK_SVE_VL_NO_FLAG:
+			p[2] = 0xf;
 			break;
 		case FLAGS_PMU:
 			p[0] = REALM_FLAG_PMU;
@@ -238,8 +276,25 @@ static void realm_create_failures(void **state)
 		const struct rd *r = (const struct rd *)PA(RD);
 		assert_int_equal(r->num_bps, p[3]);
 		assert_int_equal(r->num_wps, p[4]);
+		assert_int_equal(r->sve, rows[i].c == OK_SVE);
+		assert_int_equal(r->sve_vl, rows[i].c == OK_SVE ? CPU_SVE_VL / 16 - 1 : 0);
 		assert_int_equal(call(rmi_realm_destroy, PA(RD), 0, 0, 0, 0), RMI_SUCCESS);
 	}
+}
+
+/* params_supp: flags.sve on a CPU whose feature register offers no SVE. */
+static void realm_create_sve_unsupported(void **state)
+{
+	(void)state;
+	uint64_t *p = (uint64_t *)PA(PARAMS);
+	good_params(PA(PARAMS), PA(RTT0), 2);
+	p[0] = REALM_FLAG_SVE;
+	const uint64_t in[8] = {0, PA(RD), PA(PARAMS)};
+	rmi_realm_create(in, out, feature_register0(CPU_MMFR0, CPU_DFR0, CPU_VTR, 0));
+	assert_int_equal(out[0], RMI_ERROR_INPUT);
+	p[0] = 0; /* the same parameters without it: accepted */
+	rmi_realm_create(in, out, feature_register0(CPU_MMFR0, CPU_DFR0, CPU_VTR, 0));
+	assert_int_equal(out[0], RMI_SUCCESS);
 }
 
 /* ---- Output values: the top of the non-live region (DATA_DESTROY x2,
@@ -314,7 +369,7 @@ static void set_ripas_rec_owner(void **state)
 	uint64_t *p = (uint64_t *)PA(PARAMS);
 	memset(p, 0, GRANULE_SIZE);
 	p[0] = 1;
-	p[0x800 / 8] = 1;
+	p[0x800 / 8] = REC_AUX_GRANULES; /* a realm without SVE: one */
 	p[0x808 / 8] = PA(AUX2);
 	assert_int_equal(call(rmi_rec_create, PA(RD2), PA(REC2), PA(PARAMS), 0, 0), RMI_SUCCESS);
 	struct rec *rec = (struct rec *)PA(REC2);
@@ -413,7 +468,10 @@ static void init_ripas_and_data_create(void **state)
 
 /* ---- RMI_REC_CREATE: failure conditions in order (B4.3.18), what is measured ---- */
 
-static void rec_params(uint64_t flags, uint64_t mpidr, uint64_t num_aux, uint64_t aux)
+/* RmiRecParams with num_aux and the auxiliary granules aux and aux_sve (REC_AUX_COUNT is 2:
+ * the attestation token's and the SVE registers'). */
+static void rec_params(uint64_t flags, uint64_t mpidr, uint64_t num_aux, uint64_t aux,
+		       uint64_t aux_sve)
 {
 	uint64_t *p = (uint64_t *)PA(PARAMS);
 	memset(p, 0, GRANULE_SIZE);
@@ -422,6 +480,7 @@ static void rec_params(uint64_t flags, uint64_t mpidr, uint64_t num_aux, uint64_
 	p[0x200 / 8] = 0x80000;
 	p[0x800 / 8] = num_aux;
 	p[0x808 / 8] = aux;
+	p[0x810 / 8] = aux_sve;
 }
 
 enum rec_create_case {
@@ -434,8 +493,11 @@ enum rec_create_case {
 	RC_MPIDR_SKIPPED,
 	RC_MPIDR_BITS,
 	RC_NUM_AUX_0,
-	RC_NUM_AUX_2,
+	RC_NUM_AUX_1,
+	RC_NUM_AUX_3,
 	RC_AUX_UNDELEGATED,
+	RC_AUX2_UNDELEGATED,
+	RC_AUX2_IS_AUX,
 	RC_AUX_IS_REC,
 	RC_AUX_IS_RD,
 	RC_NOT_RUNNABLE, /* reserved flag bits ignored; not measured */
@@ -459,8 +521,11 @@ static void rec_create_failures(void **state)
 	    {"mpidr_index: skipped", RC_MPIDR_SKIPPED, RMI_ERROR_INPUT},
 	    {"mpidr_index: not an RmiRecMpidr", RC_MPIDR_BITS, RMI_ERROR_INPUT},
 	    {"num_aux: 0", RC_NUM_AUX_0, RMI_ERROR_INPUT},
-	    {"num_aux: more than REC_AUX_COUNT", RC_NUM_AUX_2, RMI_ERROR_INPUT},
+	    {"num_aux: fewer than REC_AUX_COUNT", RC_NUM_AUX_1, RMI_ERROR_INPUT},
+	    {"num_aux: more than REC_AUX_COUNT", RC_NUM_AUX_3, RMI_ERROR_INPUT},
 	    {"aux_state: undelegated", RC_AUX_UNDELEGATED, RMI_ERROR_INPUT},
+	    {"aux_state: the second undelegated", RC_AUX2_UNDELEGATED, RMI_ERROR_INPUT},
+	    {"aux_alias: the second is the first", RC_AUX2_IS_AUX, RMI_ERROR_INPUT},
 	    {"aux_alias: the REC", RC_AUX_IS_REC, RMI_ERROR_INPUT},
 	    {"aux_alias: the RD", RC_AUX_IS_RD, RMI_ERROR_INPUT},
 	    {"success: not runnable, a reserved flag bit: not measured", RC_NOT_RUNNABLE,
@@ -478,12 +543,22 @@ static void rec_create_failures(void **state)
 		assert_int_equal(granule_delegate(PA(g)), RMI_SUCCESS);
 	assert_int_equal(granule_delegate(PA(REC2)), RMI_SUCCESS);
 	assert_int_equal(granule_delegate(PA(AUX2)), RMI_SUCCESS);
+	assert_int_equal(granule_delegate(PA(SVE_AUX)), RMI_SUCCESS);
+	assert_int_equal(granule_delegate(PA(SVE_AUX2)), RMI_SUCCESS);
 	struct rd *rd = (struct rd *)PA(RD);
+	/* REC_AUX_COUNT: one granule for a realm without SVE, two with (its SVE registers);
+	 * these rows are an SVE realm's. */
+	assert_int_equal(call(rmi_rec_aux_count, PA(RD), 0, 0, 0, 0), RMI_SUCCESS);
+	assert_int_equal(out[1], 1);
+	rd->sve = 1;
+	rd->sve_vl = CPU_SVE_VL / 16 - 1;
+	assert_int_equal(call(rmi_rec_aux_count, PA(RD), 0, 0, 0, 0), RMI_SUCCESS);
+	assert_int_equal(out[1], 2);
 	uint64_t mpidr = 0;
 	for (unsigned i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		uint64_t r = PA(RD), rec = mpidr ? PA(REC2) : PA(REC), params = PA(PARAMS);
-		uint64_t aux = mpidr ? PA(AUX2) : PA(AUX);
-		rec_params(0, mpidr, 1, aux);
+		uint64_t aux = mpidr ? PA(AUX2) : PA(AUX), sve = mpidr ? PA(SVE_AUX2) : PA(SVE_AUX);
+		rec_params(0, mpidr, 2, aux, sve);
 		switch (rows[i].c) {
 		case RC_PARAMS_ALIGN:
 			params += 8;
@@ -502,34 +577,43 @@ static void rec_create_failures(void **state)
 			break;
 		case RC_REALM_ACTIVE:
 			r = PA(RD2);
-			rec_params(0, 0, 0, aux);
+			rec_params(0, 0, 0, aux, sve);
 			break;
 		case RC_MPIDR_SKIPPED:
-			rec_params(0, mpidr + 1, 1, aux);
+			rec_params(0, mpidr + 1, 2, aux, sve);
 			break;
 		case RC_MPIDR_BITS:
-			rec_params(0, mpidr | 1ULL << 4, 1, aux);
+			rec_params(0, mpidr | 1ULL << 4, 2, aux, sve);
 			break;
 		case RC_NUM_AUX_0:
-			rec_params(0, mpidr, 0, aux);
+			rec_params(0, mpidr, 0, aux, sve);
 			break;
-		case RC_NUM_AUX_2:
-			rec_params(0, mpidr, 2, aux);
+		case RC_NUM_AUX_1:
+			rec_params(0, mpidr, 1, aux, sve);
+			break;
+		case RC_NUM_AUX_3:
+			rec_params(0, mpidr, 3, aux, sve);
+			break;
+		case RC_AUX2_UNDELEGATED:
+			rec_params(0, mpidr, 2, aux, PA(SPARE));
+			break;
+		case RC_AUX2_IS_AUX:
+			rec_params(0, mpidr, 2, aux, aux);
 			break;
 		case RC_AUX_UNDELEGATED:
-			rec_params(0, mpidr, 1, PA(SPARE));
+			rec_params(0, mpidr, 2, PA(SPARE), sve);
 			break;
 		case RC_AUX_IS_REC:
-			rec_params(0, mpidr, 1, rec);
+			rec_params(0, mpidr, 2, rec, sve);
 			break;
 		case RC_AUX_IS_RD:
-			rec_params(0, mpidr, 1, PA(RD));
+			rec_params(0, mpidr, 2, PA(RD), sve);
 			break;
 		case RC_NOT_RUNNABLE:
-			rec_params(1ULL << 1, mpidr, 1, aux);
+			rec_params(1ULL << 1, mpidr, 2, aux, sve);
 			break;
 		case RC_RUNNABLE:
-			rec_params(1, mpidr, 1, aux);
+			rec_params(1, mpidr, 2, aux, sve);
 			break;
 		}
 		uint8_t rim[MEASURE_MAX];
@@ -883,6 +967,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(features),
 	    cmocka_unit_test_setup(realm_create_failures, setup_window),
+	    cmocka_unit_test_setup(realm_create_sve_unsupported, setup_window),
 	    cmocka_unit_test_setup(top_outputs, setup_realm),
 	    cmocka_unit_test_setup(set_ripas_rec_owner, setup_realm),
 	    cmocka_unit_test_setup(rec_create_failures, setup_realm),

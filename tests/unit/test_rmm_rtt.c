@@ -29,8 +29,8 @@ static int setup(void **state)
 		return -1;
 	good_params(PA(PARAMS), PA(RTT0), 5 + win);
 	uint64_t in[8] = {0, PA(RD), PA(PARAMS)};
-	/* A CPU with 48-bit PAs, six breakpoints, four watchpoints, four list registers. */
-	rmi_realm_create(in, out, feature_register0(5, 5 << 12 | 3 << 20, 3));
+	/* A CPU with 48-bit PAs, six breakpoints, four watchpoints, four list registers, no SVE. */
+	rmi_realm_create(in, out, feature_register0(5, 5 << 12 | 3 << 20, 3, 0));
 	if (out[0] != RMI_SUCCESS)
 		return -1;
 	return call(rmi_rtt_create, PA(RD), PA(L2), 0, 2, 0) ||

@@ -5,10 +5,11 @@
  * PA(0), the host's RmiRealmParams in the granule at PA(6) (its Non-secure alias,
  * ns_access.S's ns_read, holds them or faults), every other granule DELEGATED and zero; the
  * new realm asks for 40 IPA bits from two level-1 tables at PA(2), its RD at PA(4), on an
- * RMM whose RMI_FEATURES offer 48 bits, 6 breakpoints and watchpoints, SHA-256 and SHA-512
- * and nothing else (the CPU has 8-bit VMIDs). The RIM's start is an abstract function that
+ * RMM whose RMI_FEATURES offer 48 bits, 6 breakpoints and watchpoints, SHA-256 and SHA-512,
+ * SVE up to 64-byte vectors (SVE_VL 3) and nothing else (the CPU has 8-bit VMIDs). The RIM's start is an abstract function that
  * records its calls. Each failure condition alone (params alignment, bound, PAS, unreadable;
- * params_valid and params_supp: unknown flags, LPA2/SVE/PMU not offered, s2sz too small or
+ * params_valid and params_supp: unknown flags, LPA2/PMU not offered, SVE with an sve_vl
+ * above the offer, s2sz too small or
  * too large, zero or too many breakpoints or watchpoints, an unknown hash; rtt_num_level,
  * rtt_align; the RD among the tables; rd alignment, bound and state; each table's state;
  * vmid_valid: in use, too wide) gives ERROR_INPUT, changes no byte nor granule state nor
@@ -23,7 +24,7 @@
 #define PARAMS PA(6)
 #define FEAT0                                                                                      \
 	(48ULL | 5ULL << FEAT0_NUM_BPS_SHIFT | 5ULL << FEAT0_NUM_WPS_SHIFT | FEAT0_HASH_SHA_256 |  \
-	 FEAT0_HASH_SHA_512)
+	 FEAT0_HASH_SHA_512 | FEAT0_SVE_EN | 3ULL << FEAT0_SVE_VL_SHIFT)
 #define VMID_IN_USE (1ULL << 1)
 
 static uint64_t host_params[512];
@@ -85,52 +86,53 @@ static void rmi_realm_create_feat(const uint64_t *in, uint64_t *out)
 }
 
 /* Words of the host's params (RmiRealmParams offsets / 8). */
-#define FLAGS 0
-#define S2SZ  1
-#define BPS   3
-#define WPS   4
-#define HASH  6
-#define VMID  (0x800 / 8)
-#define BASE  (0x808 / 8)
-#define LEVEL (0x810 / 8)
-#define NUM   (0x818 / 8)
-#define NONE  511 /* a word REALM_CREATE does not read */
+#define FLAGS  0
+#define S2SZ   1
+#define SVE_VL 2
+#define BPS    3
+#define WPS    4
+#define HASH   6
+#define VMID   (0x800 / 8)
+#define BASE   (0x808 / 8)
+#define LEVEL  (0x810 / 8)
+#define NUM    (0x818 / 8)
+#define NONE   511 /* a word REALM_CREATE does not read */
 
 /* Each failure condition alone: the arguments, and up to two params words, it changes. */
 static const struct {
 	uint64_t rd, params, faults, w1, v1, w2, v2;
 } failures[] = {
-    {NEW_RD, PARAMS + 8, 0, NONE, 0, NONE, 0},		  /* params_align */
-    {NEW_RD, PA(8), 0, NONE, 0, NONE, 0},		  /* params_bound */
-    {NEW_RD, PA(7), 0, NONE, 0, NONE, 0},		  /* params_pas: Realm */
-    {NEW_RD, PARAMS, 1, NONE, 0, NONE, 0},		  /* params unreadable */
-    {NEW_RD, PARAMS, 0, FLAGS, 1ULL << 3, NONE, 0},	  /* flags: reserved bit */
-    {NEW_RD, PARAMS, 0, FLAGS, REALM_FLAG_LPA2, NONE, 0}, /* params_supp: LPA2 */
-    {NEW_RD, PARAMS, 0, FLAGS, REALM_FLAG_SVE, NONE, 0},  /* params_supp: SVE */
-    {NEW_RD, PARAMS, 0, FLAGS, REALM_FLAG_PMU, NONE, 0},  /* params_supp: PMU */
-    {NEW_RD, PARAMS, 0, S2SZ, 31, NONE, 0},		  /* s2sz too small */
-    {NEW_RD, PARAMS, 0, S2SZ, 49, NONE, 0},		  /* s2sz above the offer */
-    {NEW_RD, PARAMS, 0, BPS, 0, NONE, 0},		  /* num_bps reserved */
-    {NEW_RD, PARAMS, 0, BPS, 6, NONE, 0},		  /* num_bps above the offer */
-    {NEW_RD, PARAMS, 0, WPS, 0, NONE, 0},		  /* num_wps reserved */
-    {NEW_RD, PARAMS, 0, WPS, 6, NONE, 0},		  /* num_wps above the offer */
-    {NEW_RD, PARAMS, 0, HASH, 2, NONE, 0},		  /* hash_algo unknown */
-    {NEW_RD, PARAMS, 0, LEVEL, 0, NONE, 0},		  /* rtt_num_level: level 0 */
-    {NEW_RD, PARAMS, 0, LEVEL, 2, NONE, 0},		  /* level 2 for 40 bits */
-    {NEW_RD, PARAMS, 0, LEVEL, (uint64_t)-1, NONE, 0},	  /* level -1 */
-    {NEW_RD, PARAMS, 0, NUM, 1, NONE, 0},		  /* one table for 40 bits */
-    {NEW_RD, PARAMS, 0, NUM, 4, NONE, 0},		  /* four tables */
-    {NEW_RD, PARAMS, 0, BASE, PA(1), NONE, 0},		  /* rtt_align: 2 tables */
-    {RTTS + GRANULE_SIZE, PARAMS, 0, NONE, 0, NONE, 0},	  /* the RD one of the tables */
-    {NEW_RD + 8, PARAMS, 0, NONE, 0, NONE, 0},		  /* rd_align */
-    {PA(8), PARAMS, 0, NONE, 0, NONE, 0},		  /* rd_bound */
-    {PARAMS, PARAMS, 0, NONE, 0, NONE, 0},		  /* rd_state: NS */
-    {RD, PARAMS, 0, NONE, 0, NONE, 0},			  /* rd_state: an RD */
-    {NEW_RD, PARAMS, 0, BASE, PA(0), NONE, 0},		  /* rtt_state: an RD */
-    {NEW_RD, PARAMS, 0, BASE, PA(6), NUM, 1},		  /* rtt_state: NS (39 bits) */
-    {NEW_RD, PARAMS, 0, BASE, PA(8), NUM, 1},		  /* rtt_bound (39 bits) */
-    {NEW_RD, PARAMS, 0, VMID, 1, NONE, 0},		  /* vmid_valid: in use */
-    {NEW_RD, PARAMS, 0, VMID, 256, NONE, 0},		  /* vmid_valid: 8-bit VMIDs */
+    {NEW_RD, PARAMS + 8, 0, NONE, 0, NONE, 0},		   /* params_align */
+    {NEW_RD, PA(8), 0, NONE, 0, NONE, 0},		   /* params_bound */
+    {NEW_RD, PA(7), 0, NONE, 0, NONE, 0},		   /* params_pas: Realm */
+    {NEW_RD, PARAMS, 1, NONE, 0, NONE, 0},		   /* params unreadable */
+    {NEW_RD, PARAMS, 0, FLAGS, 1ULL << 3, NONE, 0},	   /* flags: reserved bit */
+    {NEW_RD, PARAMS, 0, FLAGS, REALM_FLAG_LPA2, NONE, 0},  /* params_supp: LPA2 */
+    {NEW_RD, PARAMS, 0, FLAGS, REALM_FLAG_SVE, SVE_VL, 4}, /* params_supp: sve_vl above the offer */
+    {NEW_RD, PARAMS, 0, FLAGS, REALM_FLAG_PMU, NONE, 0},   /* params_supp: PMU */
+    {NEW_RD, PARAMS, 0, S2SZ, 31, NONE, 0},		   /* s2sz too small */
+    {NEW_RD, PARAMS, 0, S2SZ, 49, NONE, 0},		   /* s2sz above the offer */
+    {NEW_RD, PARAMS, 0, BPS, 0, NONE, 0},		   /* num_bps reserved */
+    {NEW_RD, PARAMS, 0, BPS, 6, NONE, 0},		   /* num_bps above the offer */
+    {NEW_RD, PARAMS, 0, WPS, 0, NONE, 0},		   /* num_wps reserved */
+    {NEW_RD, PARAMS, 0, WPS, 6, NONE, 0},		   /* num_wps above the offer */
+    {NEW_RD, PARAMS, 0, HASH, 2, NONE, 0},		   /* hash_algo unknown */
+    {NEW_RD, PARAMS, 0, LEVEL, 0, NONE, 0},		   /* rtt_num_level: level 0 */
+    {NEW_RD, PARAMS, 0, LEVEL, 2, NONE, 0},		   /* level 2 for 40 bits */
+    {NEW_RD, PARAMS, 0, LEVEL, (uint64_t)-1, NONE, 0},	   /* level -1 */
+    {NEW_RD, PARAMS, 0, NUM, 1, NONE, 0},		   /* one table for 40 bits */
+    {NEW_RD, PARAMS, 0, NUM, 4, NONE, 0},		   /* four tables */
+    {NEW_RD, PARAMS, 0, BASE, PA(1), NONE, 0},		   /* rtt_align: 2 tables */
+    {RTTS + GRANULE_SIZE, PARAMS, 0, NONE, 0, NONE, 0},	   /* the RD one of the tables */
+    {NEW_RD + 8, PARAMS, 0, NONE, 0, NONE, 0},		   /* rd_align */
+    {PA(8), PARAMS, 0, NONE, 0, NONE, 0},		   /* rd_bound */
+    {PARAMS, PARAMS, 0, NONE, 0, NONE, 0},		   /* rd_state: NS */
+    {RD, PARAMS, 0, NONE, 0, NONE, 0},			   /* rd_state: an RD */
+    {NEW_RD, PARAMS, 0, BASE, PA(0), NONE, 0},		   /* rtt_state: an RD */
+    {NEW_RD, PARAMS, 0, BASE, PA(6), NUM, 1},		   /* rtt_state: NS (39 bits) */
+    {NEW_RD, PARAMS, 0, BASE, PA(8), NUM, 1},		   /* rtt_bound (39 bits) */
+    {NEW_RD, PARAMS, 0, VMID, 1, NONE, 0},		   /* vmid_valid: in use */
+    {NEW_RD, PARAMS, 0, VMID, 256, NONE, 0},		   /* vmid_valid: 8-bit VMIDs */
 };
 #define NR_FAILURES (sizeof(failures) / sizeof(failures[0]))
 

@@ -5,8 +5,9 @@
  * registers): the call always succeeds; an index other than 0 reads as zero; register 0
  * offers the CPU's PA size as S2SZ, at most 48 (PARange 0 to 5, a larger or reserved one
  * 48), the CPU's breakpoints, watchpoints and list registers (each minus one, as the CPU
- * counts them), SHA-256 and SHA-512, 2^15 - 1 RECs, and nothing else (no LPA2, SVE nor
- * PMU, no bit above MAX_RECS_ORDER). BRPs and WRPs are proved with ID_AA64DFR0_EL1's
+ * counts them), SHA-256 and SHA-512, 2^15 - 1 RECs, SVE (SVE_EN, SVE_VL the longest vectors
+ * in 16 bytes, minus one) exactly when the RMM keeps some (rec_sve.c's rmm_sve_max_vl: 0, or
+ * 16 to 64 bytes), and nothing else (no LPA2 nor PMU, no bit above MAX_RECS_ORDER). BRPs and WRPs are proved with ID_AA64DFR0_EL1's
  * bits below them zero, the ones above any value. The image's build: failures not logged. */
 #define RMM_LOG_RMI 0
 #include "__fc_builtin.h"
@@ -14,7 +15,13 @@
 #include "../../security/rmm/features.c"
 
 static uint64_t mmfr0, dfr0, ich_vtr;
+static unsigned sve_vl; /* bytes: the longest vectors the RMM keeps on this CPU, 0: no SVE */
 static uint64_t out[5];
+
+unsigned rmm_sve_max_vl(void)
+{
+	return sve_vl;
+}
 
 /* The RMM reads ID_AA64MMFR0_EL1, ID_AA64DFR0_EL1 and ICH_VTR_EL2 (s3_4_c12_c11_1). */
 uint64_t host_read_sysreg(const char *name)
@@ -37,6 +44,7 @@ static void any_cpu(void)
 	mmfr0 = any();
 	dfr0 = any();
 	ich_vtr = any() & ~0x10ULL;
+	sve_vl = 16 * Frama_C_unsigned_int_interval(0, 4);
 }
 
 static uint64_t features(uint64_t index)
@@ -69,8 +77,8 @@ static void register0_fixed_fields(void)
 	any_cpu();
 	uint64_t f = features(0);
 	//@ assert register0_success: out[0] == RMI_SUCCESS && out[2] == 0 && out[3] == 0 && out[4] == 0;
-	uint64_t no_lpa2_sve_vl_ = FIELD(f, 8, 6);
-	//@ assert no_lpa2_sve_vl: no_lpa2_sve_vl_ == 0;
+	uint64_t no_lpa2_ = FIELD(f, 8, 1);
+	//@ assert no_lpa2: no_lpa2_ == 0;
 	uint64_t no_pmu_ = FIELD(f, 26, 6);
 	//@ assert no_pmu: no_pmu_ == 0;
 	uint64_t both_hashes_ = FIELD(f, 32, 2);
@@ -111,10 +119,23 @@ static void register0_follows_the_cpu(void)
 	}
 }
 
+static void register0_sve(void)
+{
+	for (unsigned k = 0; k <= 4; k++) {
+		any_cpu();
+		sve_vl = 16 * k;
+		uint64_t f = features(0);
+		uint64_t sve_en_ = FIELD(f, 9, 1), sve_vl_ = FIELD(f, 10, 4);
+		//@ assert sve_en_iff_kept: sve_en_ == (k != 0);
+		//@ assert sve_vl_longest: sve_vl_ == (k ? k - 1 : 0);
+	}
+}
+
 int main(void)
 {
 	other_indexes_read_as_zero();
 	register0_fixed_fields();
+	register0_sve();
 	register0_follows_the_cpu();
 	return 0;
 }
