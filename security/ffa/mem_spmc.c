@@ -261,16 +261,20 @@ static void retrieve(struct spmc_mem *m, const struct spmc *s, unsigned i, uint6
 	uint32_t len, err = copy_tx(m, b, (int)i, r, &len);
 	if (!err)
 		err = ffa_mem_parse_retrieve_req(m->copy, len, &q);
-	struct spmc_mem_share *sh = err ? 0 : find_share(m, q.handle);
+	if (err) {
+		ffa_set_error(r, err);
+		return;
+	}
+	struct spmc_mem_share *sh = find_share(m, q.handle);
 	unsigned k = FFA_MEM_MAX_RECEIVERS;
 	if (sh)
 		for (unsigned j = 0; j < sh->r.nr_receivers; j++)
 			if (sh->r.receiver[j].id == sp_id(s, i))
 				k = j;
 	uint32_t type = (q.flags & FFA_MEM_FLAG_TYPE_MASK) >> FFA_MEM_FLAG_TYPE_SHIFT;
-	if (!err && (!sh || k == FFA_MEM_MAX_RECEIVERS || q.receiver[0].id != sp_id(s, i) ||
-		     q.sender != sh->r.sender || q.tag != sh->r.tag || (type && type != sh->kind) ||
-		     (q.attrs && q.attrs != sh->r.attrs)))
+	if ((!sh || k == FFA_MEM_MAX_RECEIVERS || q.receiver[0].id != sp_id(s, i) ||
+	     q.sender != sh->r.sender || q.tag != sh->r.tag || (type && type != sh->kind) ||
+	     (q.attrs && q.attrs != sh->r.attrs)))
 		err = FFA_INVALID_PARAMETERS;
 	uint8_t perm = err ? 0 : retrieve_perm(sh, k, q.receiver[0].perm);
 	if (!err && (perm == 0xff || sh->retrieved[k]))
