@@ -196,7 +196,7 @@ static uint32_t reclaim(uint64_t handle)
 static void share_retrieve_relinquish_reclaim(void **state)
 {
 	(void)state;
-	uint64_t h;
+	uint64_t h = 0;
 	assert_int_equal(send(FFA_MEM_SHARE | FFA_SMC64, FFA_MEM_DATA_RO, 3, &h), 0);
 	assert_int_equal(h >> 63, 0); /* the SPMC's handle */
 	/* asking for RW or execution of a read-only share: DENIED */
@@ -240,7 +240,7 @@ static void share_retrieve_relinquish_reclaim(void **state)
 static void handles_and_retrievers_are_checked(void **state)
 {
 	(void)state;
-	uint64_t h;
+	uint64_t h = 0;
 	assert_int_equal(send(FFA_MEM_LEND, FFA_MEM_DATA_RW, 1, &h), 0);
 	/* forged handles: another slot, other random bits, bit 63 */
 	assert_int_equal(retrieve(0, h + 1, 0), FFA_INVALID_PARAMETERS);
@@ -263,7 +263,7 @@ static void handles_and_retrievers_are_checked(void **state)
 static void senders_receivers_and_memory_are_checked(void **state)
 {
 	(void)state;
-	uint64_t h;
+	uint64_t h = 0;
 	struct ffa_mem_region d = region(FFA_MEM_DATA_RW, 1);
 	d.sender = 0x8003; /* the secure world's */
 	assert_int_equal(send_region(FFA_MEM_SHARE, &d, &h), FFA_INVALID_PARAMETERS);
@@ -296,7 +296,7 @@ static void senders_receivers_and_memory_are_checked(void **state)
 static void tables_are_bounded(void **state)
 {
 	(void)state;
-	uint64_t h;
+	uint64_t h = 0;
 	for (unsigned k = 0; k < SPMC_MEM_MAX_SHARES; k++)
 		assert_int_equal(send(FFA_MEM_SHARE, FFA_MEM_DATA_RO, 1, &h), 0);
 	assert_int_equal(send(FFA_MEM_SHARE, FFA_MEM_DATA_RO, 1, &h), FFA_NO_MEMORY);
@@ -320,7 +320,7 @@ static void tables_are_bounded(void **state)
 static void a_restarted_partition_loses_its_retrievals(void **state)
 {
 	(void)state;
-	uint64_t h;
+	uint64_t h = 0;
 	struct ffa_mem_region d = region(FFA_MEM_DATA_RO, 1);
 	d.nr_receivers = 2;
 	d.receiver[1] = (struct ffa_mem_receiver){SP2, FFA_MEM_DATA_RO, 0};
@@ -343,7 +343,7 @@ static void a_restarted_partition_loses_its_retrievals(void **state)
 static void donated_memory_is_never_reclaimed(void **state)
 {
 	(void)state;
-	uint64_t h;
+	uint64_t h = 0;
 	assert_int_equal(send(FFA_MEM_DONATE, 0, 1, &h), 0);
 	assert_int_equal(reclaim(h), FFA_DENIED);
 	assert_int_equal(retrieve(0, h, FFA_MEM_DATA_RW | FFA_MEM_INSTR_X), 0);
