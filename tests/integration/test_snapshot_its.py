@@ -131,7 +131,9 @@ def test_linux_vm_with_its_saved_destroyed_and_restored_runs_on(tmp_path, sock):
     try:
         r.expect_vm("linux", PROMPT)
         assert "its@8080000 domain created" in r.shell("dmesg | grep -i its")
-        r.send("(i=0; while true; do i=$((i+1)); echo $i > /tmp/count; sleep 1; done) &\n")
+        # Renamed into place: a read never finds the file truncated and not yet rewritten.
+        r.send("(i=0; while true; do i=$((i+1)); echo $i > /tmp/c.new; mv /tmp/c.new /tmp/count; "
+               "sleep 1; done) &\n")
         time.sleep(3)
 
         def count():
