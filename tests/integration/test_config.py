@@ -3,7 +3,7 @@ naming the file, the node and the reason."""
 import subprocess
 
 import pytest
-from triad import INITRAMFS, LINUX_6_1, linux_vm, triad_run, write_config
+from triad import INITRAMFS, LINUX_6_1, SECURE, linux_vm, triad_run, write_config
 
 EXIT_CONFIG = 1
 
@@ -73,6 +73,7 @@ def test_config_paths_are_relative_to_the_config_file(tmp_path):
     assert "-smp 3" in out  # one physical CPU per vCPU by default
 
 
+@pytest.mark.skipif(not SECURE, reason="a realm needs the realm world")
 def test_a_realm_without_bootargs_gets_its_bounce_buffers(tmp_path):
     # A realm's devices reach only memory it shares, so its Linux needs a larger swiotlb
     # than it sizes by itself; a real-time VM is an ordinary one and gets nothing extra.
